@@ -1,0 +1,560 @@
+//! Turns a plan into engine steps and runs them: re-evaluates each resource's configuration with
+//! the real values of what was applied before it, calls the provider, and saves state after every
+//! completed step.
+
+use crate::address::Address;
+use crate::blueprint::config::{Mode, Module};
+use crate::blueprint::scope::{Context, Expansion};
+use crate::diag::{DResult, Diag};
+use crate::engine::{self, Outcome, Step, StepRunner};
+use crate::plan::{block_key, diff, Action, InstanceValues, Plan};
+use crate::provider::{CallCtx, Registry};
+use crate::state::{LocalBackend, OutputState, ResourceState, State, StateMode};
+use crate::value::Value;
+use async_trait::async_trait;
+use indexmap::IndexMap;
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+/// What a step does.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum StepKind {
+    /// Create (or adopt) the object.
+    Create,
+    /// Update in place.
+    Update,
+    /// Delete the object in state.
+    Delete,
+    /// Read a data source.
+    Read,
+}
+
+/// A step bound to the change it carries out.
+#[derive(Debug, Clone)]
+pub struct PlannedStep {
+    /// Index into `plan.changes`.
+    pub change: usize,
+    /// What it does.
+    pub kind: StepKind,
+}
+
+/// Builds the engine's DAG for a plan. Creates and updates follow configuration dependencies;
+/// deletes follow state dependencies in reverse; replacements order their two halves by
+/// create_before_destroy.
+pub fn build_steps(plan: &Plan) -> DResult<(Vec<PlannedStep>, Vec<Step>)> {
+    let mut planned = Vec::new();
+    for (i, c) in plan.changes.iter().enumerate() {
+        let kinds: &[StepKind] = match c.action {
+            Action::NoOp => &[],
+            Action::Create => &[StepKind::Create],
+            Action::Update => &[StepKind::Update],
+            Action::Delete => &[StepKind::Delete],
+            Action::Read => &[StepKind::Read],
+            Action::Replace => &[StepKind::Delete, StepKind::Create],
+        };
+        for k in kinds {
+            planned.push(PlannedStep {
+                change: i,
+                kind: *k,
+            });
+        }
+    }
+    let find = |addr: &Address, kind: StepKind| {
+        planned
+            .iter()
+            .position(|s| s.kind == kind && &plan.changes[s.change].address == addr)
+    };
+    let forward = |addr: &Address| -> Vec<usize> {
+        [StepKind::Create, StepKind::Update, StepKind::Read]
+            .iter()
+            .filter_map(|k| find(addr, *k))
+            .collect()
+    };
+    let mut steps: Vec<Step> = planned
+        .iter()
+        .map(|s| {
+            let c = &plan.changes[s.change];
+            let verb = match s.kind {
+                StepKind::Create => "create",
+                StepKind::Update => "update",
+                StepKind::Delete => "delete",
+                StepKind::Read => "read",
+            };
+            Step {
+                label: format!("{} ({verb})", c.address),
+                deps: vec![],
+            }
+        })
+        .collect();
+    let state_deps = |addr: &Address| -> Vec<String> {
+        plan.prior
+            .get(addr)
+            .map(|r| r.dependencies.clone())
+            .unwrap_or_default()
+    };
+    for (si, s) in planned.iter().enumerate() {
+        let c = &plan.changes[s.change];
+        match s.kind {
+            StepKind::Create | StepKind::Update | StepKind::Read => {
+                for d in &c.deps {
+                    steps[si].deps.extend(forward(d));
+                }
+                if s.kind == StepKind::Create
+                    && c.action == Action::Replace
+                    && !c.create_before_destroy
+                {
+                    if let Some(del) = find(&c.address, StepKind::Delete) {
+                        steps[si].deps.push(del);
+                    }
+                }
+            }
+            StepKind::Delete => {
+                // Everything that depended on this object in state goes (or moves) first.
+                for (oi, other) in planned.iter().enumerate() {
+                    let oc = &plan.changes[other.change];
+                    if oi != si
+                        && matches!(other.kind, StepKind::Delete | StepKind::Update)
+                        && state_deps(&oc.address).contains(&c.address.to_string())
+                    {
+                        steps[si].deps.push(oi);
+                    }
+                }
+                if c.action == Action::Replace && c.create_before_destroy {
+                    if let Some(create) = find(&c.address, StepKind::Create) {
+                        steps[si].deps.push(create);
+                    }
+                    // Dependents switch to the new object before the old one goes.
+                    for (oi, other) in planned.iter().enumerate() {
+                        let oc = &plan.changes[other.change];
+                        if matches!(other.kind, StepKind::Create | StepKind::Update)
+                            && oc.deps.contains(&c.address)
+                        {
+                            steps[si].deps.push(oi);
+                        }
+                    }
+                }
+            }
+        }
+        steps[si].deps.sort();
+        steps[si].deps.dedup();
+        steps[si].deps.retain(|d| *d != si);
+    }
+    check_acyclic(&steps)?;
+    Ok((planned, steps))
+}
+
+fn check_acyclic(steps: &[Step]) -> DResult<()> {
+    let mut g = petgraph::graph::DiGraph::<(), ()>::new();
+    let nodes: Vec<_> = steps.iter().map(|_| g.add_node(())).collect();
+    for (i, s) in steps.iter().enumerate() {
+        for d in &s.deps {
+            g.add_edge(nodes[*d], nodes[i], ());
+        }
+    }
+    petgraph::algo::toposort(&g, None).map(|_| ()).map_err(|c| {
+        Diag::new("Cycle between planned operations")
+            .detail(format!("{} is part of an ordering loop (create_before_destroy on a resource whose dependents are replaced?).", steps[c.node_id().index()].label))
+    })
+}
+
+/// Everything an apply needs, shared by all steps.
+pub struct Applier {
+    /// The blueprint.
+    pub root: Arc<Module>,
+    /// Root variable values.
+    pub inputs: Arc<IndexMap<String, Value>>,
+    /// Resource implementations.
+    pub registry: Registry,
+    /// Stack name for tags.
+    pub stack: String,
+    /// Where state goes.
+    pub backend: LocalBackend,
+    /// Provider default_tags.
+    pub default_tags: IndexMap<String, Value>,
+}
+
+/// The result of an apply.
+pub struct ApplyReport {
+    /// One line per failed step, with its diagnostic.
+    pub failures: Vec<Diag>,
+    /// Labels of steps skipped because a dependency failed, with the failed step.
+    pub skipped: Vec<(String, String)>,
+    /// True when Ctrl-C stopped the run early.
+    pub cancelled: bool,
+    /// Counts of completed (added, changed, destroyed).
+    pub counts: (usize, usize, usize),
+    /// Final state.
+    pub state: State,
+}
+
+struct Runner {
+    applier: Arc<Applier>,
+    plan: Arc<Plan>,
+    steps: Vec<PlannedStep>,
+    values: InstanceValues,
+    state: Mutex<State>,
+    counts: Mutex<(usize, usize, usize)>,
+}
+
+impl Applier {
+    /// Applies a plan, saving state after each completed step and the outputs at the end.
+    pub async fn apply(
+        self: Arc<Self>,
+        plan: Plan,
+        parallelism: usize,
+        cancel: Arc<AtomicBool>,
+    ) -> DResult<ApplyReport> {
+        let (planned, steps) = build_steps(&plan)?;
+        let values = InstanceValues::default();
+        // Declare every block's instances as planned, with planned values, so references resolve.
+        let mut blocks: IndexMap<(Vec<String>, String), Vec<crate::address::InstanceKey>> =
+            IndexMap::new();
+        for c in &plan.changes {
+            if c.action != Action::Delete {
+                blocks
+                    .entry((c.address.module.clone(), block_key(&c.address)))
+                    .or_default()
+                    .push(c.address.key.clone());
+            }
+        }
+        for ((path, key), keys) in &blocks {
+            let res = self.root.descend(path).and_then(|m| m.resources.get(key));
+            let (count, for_each) = res
+                .map(|r| (r.count.is_some(), r.for_each.is_some()))
+                .unwrap_or((false, false));
+            values.declare(path, key, count, for_each, keys);
+        }
+        for c in &plan.changes {
+            if let Some(after) = &c.after {
+                values.set(&c.address, after.clone());
+            }
+        }
+        let mut state = plan.prior.clone();
+        // Data sources read during plan are recorded so later runs see them.
+        for c in &plan.changes {
+            if c.address.mode == Mode::Data && c.action == Action::NoOp {
+                if let Some(v) = &c.after {
+                    state.upsert(data_state(&c.address, v));
+                }
+            }
+        }
+        let plan = Arc::new(plan);
+        let runner = Arc::new(Runner {
+            applier: self.clone(),
+            plan: plan.clone(),
+            steps: planned,
+            values,
+            state: Mutex::new(state),
+            counts: Mutex::new((0, 0, 0)),
+        });
+        let outcomes = engine::execute(&steps, runner.clone(), parallelism, cancel.clone()).await;
+        let mut failures = Vec::new();
+        let mut skipped = Vec::new();
+        let mut cancelled = false;
+        for (i, o) in outcomes.into_iter().enumerate() {
+            match o {
+                Outcome::Done => {}
+                Outcome::Failed(d) => failures.push(d),
+                Outcome::Skipped(by) => skipped.push((steps[i].label.clone(), by)),
+                Outcome::Cancelled => cancelled = true,
+            }
+        }
+        // Outputs are evaluated with the values now known.
+        let mut final_state = runner.state.lock().expect("state lock").clone();
+        if failures.is_empty() && !cancelled {
+            final_state.outputs.clear();
+            if !plan.options.destroy {
+                let ctx = Context::new(&self.root, &self.inputs, &runner.values);
+                for (name, out) in &self.root.outputs {
+                    let v = ctx.eval(&[], &out.value, &Default::default())?;
+                    final_state.outputs.insert(
+                        name.clone(),
+                        OutputState {
+                            value: v.to_json(),
+                            sensitive: out.sensitive,
+                        },
+                    );
+                }
+            }
+        }
+        final_state.serial += 1;
+        self.backend.write(&final_state)?;
+        let counts = *runner.counts.lock().expect("counts lock");
+        Ok(ApplyReport {
+            failures,
+            skipped,
+            cancelled,
+            counts,
+            state: final_state,
+        })
+    }
+}
+
+fn data_state(address: &Address, v: &Value) -> ResourceState {
+    ResourceState {
+        address: address.clone(),
+        mode: StateMode::Data,
+        type_name: address.type_name.clone(),
+        id: v.get("id").to_plain_string().unwrap_or_default(),
+        attributes: v.to_json(),
+        dependencies: vec![],
+        create_before_destroy: false,
+    }
+}
+
+#[async_trait]
+impl StepRunner for Runner {
+    async fn run(&self, index: usize) -> Result<(), Diag> {
+        let step = &self.steps[index];
+        let change = &self.plan.changes[step.change];
+        let address = change.address.clone();
+        let addr_text = address.to_string();
+        let ctx = CallCtx {
+            stack: self.applier.stack.clone(),
+            address: addr_text.clone(),
+        };
+        let started = Instant::now();
+        let verb = match step.kind {
+            StepKind::Create => ("Creating", "Creation"),
+            StepKind::Update => ("Modifying", "Modifications"),
+            StepKind::Delete => ("Destroying", "Destruction"),
+            StepKind::Read => ("Reading", "Read"),
+        };
+        eprintln!("{addr_text}: {}...", verb.0);
+        let ticker = spawn_ticker(addr_text.clone(), verb.0);
+        let result = self.run_step(step, change, &ctx).await;
+        ticker.abort();
+        match &result {
+            Ok(id) => eprintln!(
+                "{addr_text}: {} complete after {}s{}",
+                verb.1,
+                started.elapsed().as_secs(),
+                id.as_ref()
+                    .map(|i| format!(" [id={i}]"))
+                    .unwrap_or_default()
+            ),
+            Err(_) => eprintln!(
+                "{addr_text}: {} failed after {}s",
+                verb.1,
+                started.elapsed().as_secs()
+            ),
+        }
+        result.map(|_| ()).map_err(|d| d.address(&address))
+    }
+}
+
+/// Prints "Still creating... [10s elapsed]" every ten seconds while a step runs.
+fn spawn_ticker(address: String, verb: &'static str) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let start = Instant::now();
+        loop {
+            tokio::time::sleep(std::time::Duration::from_secs(10)).await;
+            eprintln!(
+                "{address}: Still {}... [{}s elapsed]",
+                verb.to_lowercase(),
+                start.elapsed().as_secs()
+            );
+        }
+    })
+}
+
+impl Runner {
+    async fn run_step(
+        &self,
+        step: &PlannedStep,
+        change: &crate::plan::Change,
+        ctx: &CallCtx,
+    ) -> DResult<Option<String>> {
+        let address = &change.address;
+        let addr = address.to_string();
+        match step.kind {
+            StepKind::Delete => {
+                let prior = self.state.lock().expect("state lock").get(address).cloned();
+                let Some(prior) = prior else { return Ok(None) };
+                let rt = self.resource_type(&prior.type_name)?;
+                rt.delete(ctx, &prior.id, &Value::from_json(&prior.attributes))
+                    .await
+                    .map_err(|e| e.into_diag("Destroying", &addr))?;
+                self.save(|s| {
+                    s.remove(address);
+                })?;
+                self.count(2);
+                Ok(None)
+            }
+            StepKind::Read => {
+                let ds = self
+                    .applier
+                    .registry
+                    .data_source(&address.type_name)
+                    .ok_or_else(|| {
+                        Diag::new(format!("Unsupported data source {}", address.type_name))
+                    })?;
+                let config = self.evaluate(address, ds.schema())?;
+                let v = ds
+                    .read(&config)
+                    .await
+                    .map_err(|e| e.into_diag("Reading", &addr))?;
+                self.values.set(address, v.clone());
+                self.save(|s| s.upsert(data_state(address, &v)))?;
+                Ok(None)
+            }
+            StepKind::Create | StepKind::Update => {
+                let rt = self.resource_type(&address.type_name)?;
+                let mut config = self.evaluate(address, rt.schema())?;
+                if rt.schema().attrs.contains_key("tags_all") {
+                    let mut all = self.applier.default_tags.clone();
+                    if let Value::Object(t) = config.get("tags") {
+                        all.extend(t.clone());
+                    }
+                    if let Value::Object(m) = &mut config {
+                        m.insert("tags_all".into(), Value::Object(all));
+                    }
+                }
+                let result = if step.kind == StepKind::Create {
+                    let desired = diff::plan_create(rt.schema(), &config);
+                    let unknown: Vec<&String> = desired
+                        .as_object()
+                        .map(|m| {
+                            m.iter()
+                                .filter(|(k, v)| {
+                                    *k != "id" && config.get(k).has_unknown() && v.has_unknown()
+                                })
+                                .map(|(k, _)| k)
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    if !unknown.is_empty() {
+                        return Err(Diag::new(format!("Configuration of {addr} is still unknown after its dependencies were applied"))
+                            .detail(format!("Attributes: {unknown:?}. This is a bug in infractl.")));
+                    }
+                    match rt
+                        .find_adoptable(ctx, &config)
+                        .await
+                        .map_err(|e| e.into_diag("Looking up", &addr))?
+                    {
+                        Some(id) => {
+                            eprintln!("{addr}: adopting {id}, found by its infractl tags (an earlier run created it but did not record it)");
+                            let live = rt
+                                .read(ctx, &id, &Value::Null)
+                                .await
+                                .map_err(|e| e.into_diag("Reading", &addr))?
+                                .ok_or_else(|| {
+                                    Diag::new(format!("{id} vanished while being adopted"))
+                                })?;
+                            let lifecycle = Default::default();
+                            let (planned, changes) =
+                                diff::plan_update(rt.schema(), &config, &live, &lifecycle);
+                            if changes.is_empty() {
+                                live
+                            } else {
+                                rt.update(ctx, &id, &live, &planned)
+                                    .await
+                                    .map_err(|e| e.into_diag("Updating", &addr))?
+                            }
+                        }
+                        None => rt
+                            .create(ctx, &config)
+                            .await
+                            .map_err(|e| e.into_diag("Creating", &addr))?,
+                    }
+                } else {
+                    let prior = self
+                        .state
+                        .lock()
+                        .expect("state lock")
+                        .get(address)
+                        .cloned()
+                        .ok_or_else(|| Diag::new(format!("{addr} is not in state any more")))?;
+                    let prior_value = Value::from_json(&prior.attributes);
+                    let lifecycle = self
+                        .applier
+                        .root
+                        .descend(&address.module)
+                        .and_then(|m| m.resources.get(&block_key(address)))
+                        .map(|r| r.lifecycle.clone())
+                        .unwrap_or_default();
+                    let (planned, _) =
+                        diff::plan_update(rt.schema(), &config, &prior_value, &lifecycle);
+                    rt.update(ctx, &prior.id, &prior_value, &planned)
+                        .await
+                        .map_err(|e| e.into_diag("Updating", &addr))?
+                };
+                let id = result.get("id").to_plain_string().unwrap_or_default();
+                if id.is_empty() {
+                    return Err(Diag::new(format!("Provider returned no id for {addr}")));
+                }
+                self.values.set(address, result.clone());
+                let deps: Vec<String> = change.deps.iter().map(|d| d.to_string()).collect();
+                self.save(|s| {
+                    s.upsert(ResourceState {
+                        address: address.clone(),
+                        mode: StateMode::Managed,
+                        type_name: address.type_name.clone(),
+                        id: id.clone(),
+                        attributes: result.to_json(),
+                        dependencies: deps,
+                        create_before_destroy: change.create_before_destroy,
+                    })
+                })?;
+                self.count(if step.kind == StepKind::Create { 0 } else { 1 });
+                Ok(Some(id))
+            }
+        }
+    }
+
+    fn resource_type(&self, name: &str) -> DResult<Arc<dyn crate::provider::ResourceType>> {
+        self.applier
+            .registry
+            .resource(name)
+            .cloned()
+            .ok_or_else(|| Diag::new(format!("Unsupported resource type {name}")))
+    }
+
+    /// Evaluates an instance's configuration with everything applied so far.
+    fn evaluate(&self, address: &Address, schema: &crate::schema::Schema) -> DResult<Value> {
+        let module = self
+            .applier
+            .root
+            .descend(&address.module)
+            .ok_or_else(|| Diag::new(format!("module of {address} is not in the blueprint")))?;
+        let res = module
+            .resources
+            .get(&block_key(address))
+            .ok_or_else(|| Diag::new(format!("{address} is not in the blueprint")))?;
+        let ctx = Context::new(&self.applier.root, &self.applier.inputs, &self.values);
+        let bindings = match ctx.expand(&address.module, res)? {
+            Expansion::Known(list) => list
+                .into_iter()
+                .find(|(k, _)| *k == address.key)
+                .map(|(_, b)| b)
+                .ok_or_else(|| {
+                    Diag::new(format!(
+                        "{address} disappeared from its count/for_each during apply"
+                    ))
+                })?,
+            Expansion::Unknown => {
+                return Err(Diag::new(format!(
+                    "count/for_each of {address} is unknown during apply"
+                )))
+            }
+        };
+        ctx.eval_body(&address.module, &res.body, schema, &bindings)
+    }
+
+    fn save(&self, f: impl FnOnce(&mut State)) -> DResult<()> {
+        let mut s = self.state.lock().expect("state lock");
+        f(&mut s);
+        s.serial += 1;
+        self.applier.backend.write(&s)
+    }
+
+    fn count(&self, which: usize) {
+        let mut c = self.counts.lock().expect("counts lock");
+        match which {
+            0 => c.0 += 1,
+            1 => c.1 += 1,
+            _ => c.2 += 1,
+        }
+    }
+}

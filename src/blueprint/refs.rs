@@ -1,0 +1,183 @@
+//! Static reference extraction: which variables, locals, modules and resources an expression
+//! mentions, found without evaluating it. The graph builder turns these into edges.
+
+use super::source::{Expr, Loc};
+use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
+use hcl_edit::template::{Directive, Element, Template};
+use hcl_edit::Span;
+
+/// Something an expression refers to, inside its own module.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Reference {
+    /// `var.NAME`.
+    Var(String),
+    /// `local.NAME`.
+    Local(String),
+    /// `module.NAME` or `module.NAME.OUTPUT`.
+    Module(String, Option<String>),
+    /// `TYPE.NAME` or `data.TYPE.NAME` (the key as in `Module::resources`).
+    Resource(String),
+}
+
+/// Names that are never references to declared objects.
+const BUILTIN_ROOTS: &[&str] = &["count", "each", "path", "self", "terraform"];
+
+/// Every reference in an expression, with where it was written.
+pub fn references(expr: &Expr) -> Vec<(Reference, Loc)> {
+    let mut out = Vec::new();
+    walk(expr, &expr.ast, &mut Vec::new(), &mut out);
+    out
+}
+
+fn walk(file: &Expr, e: &Expression, bound: &mut Vec<String>, out: &mut Vec<(Reference, Loc)>) {
+    match e {
+        Expression::Variable(v) => root_ref(file, v.as_str(), &[], e.span(), bound, out),
+        Expression::Traversal(t) => {
+            if let Expression::Variable(v) = &t.expr {
+                let names: Vec<&str> = t
+                    .operators
+                    .iter()
+                    .map_while(|op| match op.value() {
+                        TraversalOperator::GetAttr(id) => Some(id.as_str()),
+                        _ => None,
+                    })
+                    .collect();
+                root_ref(file, v.as_str(), &names, t.span(), bound, out);
+            } else {
+                walk(file, &t.expr, bound, out);
+            }
+            for op in &t.operators {
+                if let TraversalOperator::Index(ie) = op.value() {
+                    walk(file, ie, bound, out);
+                }
+            }
+        }
+        Expression::Array(items) => items.iter().for_each(|i| walk(file, i, bound, out)),
+        Expression::Object(obj) => {
+            for (k, v) in obj.iter() {
+                if let ObjectKey::Expression(ke) = k {
+                    if !matches!(ke, Expression::Variable(_)) {
+                        walk(file, ke, bound, out);
+                    }
+                }
+                walk(file, v.expr(), bound, out);
+            }
+        }
+        Expression::StringTemplate(t) => template(file, t, bound, out),
+        Expression::HeredocTemplate(h) => template(file, &h.template, bound, out),
+        Expression::Parenthesis(p) => walk(file, p.inner(), bound, out),
+        Expression::Conditional(c) => {
+            walk(file, &c.cond_expr, bound, out);
+            walk(file, &c.true_expr, bound, out);
+            walk(file, &c.false_expr, bound, out);
+        }
+        Expression::FuncCall(call) => call.args.iter().for_each(|a| walk(file, a, bound, out)),
+        Expression::UnaryOp(op) => walk(file, &op.expr, bound, out),
+        Expression::BinaryOp(op) => {
+            walk(file, &op.lhs_expr, bound, out);
+            walk(file, &op.rhs_expr, bound, out);
+        }
+        Expression::ForExpr(f) => {
+            walk(file, &f.intro.collection_expr, bound, out);
+            let before = bound.len();
+            bound.push(f.intro.value_var.as_str().to_string());
+            if let Some(k) = &f.intro.key_var {
+                bound.push(k.as_str().to_string());
+            }
+            if let Some(k) = &f.key_expr {
+                walk(file, k, bound, out);
+            }
+            walk(file, &f.value_expr, bound, out);
+            if let Some(c) = &f.cond {
+                walk(file, &c.expr, bound, out);
+            }
+            bound.truncate(before);
+        }
+        Expression::Null(_)
+        | Expression::Bool(_)
+        | Expression::Number(_)
+        | Expression::String(_) => {}
+    }
+}
+
+fn template(file: &Expr, t: &Template, bound: &mut Vec<String>, out: &mut Vec<(Reference, Loc)>) {
+    for el in t.iter() {
+        match el {
+            Element::Literal(_) => {}
+            Element::Interpolation(i) => walk(file, &i.expr, bound, out),
+            Element::Directive(d) => match d.as_ref() {
+                Directive::If(ifd) => {
+                    walk(file, &ifd.if_expr.cond_expr, bound, out);
+                    template(file, &ifd.if_expr.template, bound, out);
+                    if let Some(e) = &ifd.else_expr {
+                        template(file, &e.template, bound, out);
+                    }
+                }
+                Directive::For(ford) => {
+                    let fe = &ford.for_expr;
+                    walk(file, &fe.collection_expr, bound, out);
+                    let before = bound.len();
+                    bound.push(fe.value_var.as_str().to_string());
+                    if let Some(k) = &fe.key_var {
+                        bound.push(k.as_str().to_string());
+                    }
+                    template(file, &fe.template, bound, out);
+                    bound.truncate(before);
+                }
+            },
+        }
+    }
+}
+
+fn root_ref(
+    file: &Expr,
+    root: &str,
+    names: &[&str],
+    span: Option<std::ops::Range<usize>>,
+    bound: &[String],
+    out: &mut Vec<(Reference, Loc)>,
+) {
+    if bound.iter().any(|b| b == root) || BUILTIN_ROOTS.contains(&root) {
+        return;
+    }
+    let loc = file.loc_of(span);
+    let reference = match (root, names) {
+        ("var", [name, ..]) => Reference::Var(name.to_string()),
+        ("local", [name, ..]) => Reference::Local(name.to_string()),
+        ("module", [name, rest @ ..]) => {
+            Reference::Module(name.to_string(), rest.first().map(|s| s.to_string()))
+        }
+        ("data", [t, n, ..]) => Reference::Resource(format!("data.{t}.{n}")),
+        (t, [n, ..]) => Reference::Resource(format!("{t}.{n}")),
+        // A bare name (a dynamic-block iterator, or a typo) is checked when evaluated.
+        _ => return,
+    };
+    out.push((reference, loc));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::blueprint::source::SourceFile;
+
+    fn refs(text: &str) -> Vec<Reference> {
+        let f = SourceFile::new("r.tf", text.to_string());
+        let e = Expr::new(hcl_edit::parser::parse_expr(text).unwrap(), &f);
+        references(&e).into_iter().map(|(r, _)| r).collect()
+    }
+
+    #[test]
+    fn finds_references() {
+        let r = refs("concat([for s in aws_subnet.x : s.id if s.tags != var.t], [\"${local.l}-${module.m.o}\", data.aws_region.r.name, count.index])");
+        assert_eq!(
+            r,
+            vec![
+                Reference::Resource("aws_subnet.x".into()),
+                Reference::Var("t".into()),
+                Reference::Local("l".into()),
+                Reference::Module("m".into(), Some("o".into())),
+                Reference::Resource("data.aws_region.r".into()),
+            ]
+        );
+    }
+}

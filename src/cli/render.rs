@@ -1,0 +1,186 @@
+//! Renders plans the way Terraform users read them: `+`, `~`, `-/+`, `-`, "(known after apply)",
+//! "# forces replacement", and the summary line; plus the JSON form for machines.
+
+use crate::plan::{Action, Change, Plan};
+use crate::schema::Schema;
+use crate::value::Value;
+use std::fmt::Write;
+
+/// Looks up a type's schema (for sensitivity), when known.
+pub type SchemaLookup<'a> = &'a dyn Fn(&str) -> Option<&'a Schema>;
+
+/// Human-readable plan text.
+pub fn plan_text(plan: &Plan, schemas: SchemaLookup) -> String {
+    let mut out = String::new();
+    let visible: Vec<&Change> = plan
+        .changes
+        .iter()
+        .filter(|c| !matches!(c.action, Action::NoOp))
+        .collect();
+    if visible.is_empty() && !plan.outputs_changed() {
+        out.push_str("\nNo changes. Your infrastructure matches the configuration.\n");
+        return out;
+    }
+    if !visible.is_empty() {
+        out.push_str("\ninfractl will perform the following actions:\n");
+    }
+    for c in visible {
+        let (symbol, what) = match c.action {
+            Action::Create => ("  +", "will be created"),
+            Action::Update => ("  ~", "will be updated in-place"),
+            Action::Replace if c.create_before_destroy => ("+/-", "must be replaced"),
+            Action::Replace => ("-/+", "must be replaced"),
+            Action::Delete => ("  -", "will be destroyed"),
+            Action::Read => (" <=", "will be read during apply"),
+            Action::NoOp => unreachable!("filtered"),
+        };
+        let _ = writeln!(out, "\n  # {} {what}", c.address);
+        if let Some(reason) = &c.reason {
+            let _ = writeln!(out, "  # ({reason})");
+        }
+        let kind = if c.address.mode == crate::blueprint::config::Mode::Data {
+            "data"
+        } else {
+            "resource"
+        };
+        let _ = writeln!(
+            out,
+            "{symbol} {kind} \"{}\" \"{}\" {{",
+            c.address.type_name, c.address.name
+        );
+        let schema = schemas(&c.address.type_name);
+        let sensitive = |name: &str| {
+            schema
+                .and_then(|s| s.attrs.get(name))
+                .is_some_and(|a| a.sensitive)
+        };
+        match c.action {
+            Action::Create | Action::Read => attrs(&mut out, '+', c.after.as_ref(), &sensitive),
+            Action::Delete => attrs(&mut out, '-', c.before.as_ref(), &sensitive),
+            Action::Update | Action::Replace => {
+                let width = c
+                    .attr_changes
+                    .iter()
+                    .map(|a| a.name.len())
+                    .max()
+                    .unwrap_or(0);
+                for a in &c.attr_changes {
+                    let show = |v: &Value| {
+                        if sensitive(&a.name) {
+                            "(sensitive value)".to_string()
+                        } else {
+                            v.render()
+                        }
+                    };
+                    let tail = if a.forces_replacement {
+                        " # forces replacement"
+                    } else {
+                        ""
+                    };
+                    let _ = writeln!(
+                        out,
+                        "      ~ {:width$} = {} -> {}{tail}",
+                        a.name,
+                        show(&a.before),
+                        show(&a.after)
+                    );
+                }
+                if c.action == Action::Replace {
+                    if let Some(Value::Object(after)) = &c.after {
+                        for (k, v) in after {
+                            if *v == Value::Unknown && !c.attr_changes.iter().any(|a| &a.name == k)
+                            {
+                                let _ = writeln!(out, "      ~ {k:width$} = (known after apply)");
+                            }
+                        }
+                    }
+                }
+            }
+            Action::NoOp => {}
+        }
+        out.push_str("    }\n");
+    }
+    let (add, change, destroy) = plan.summary();
+    let _ = writeln!(
+        out,
+        "\nPlan: {add} to add, {change} to change, {destroy} to destroy."
+    );
+    if plan.outputs_changed() && !plan.options.destroy {
+        out.push_str("\nChanges to Outputs:\n");
+        for (name, (v, sensitive)) in &plan.outputs {
+            let shown = if *sensitive {
+                "(sensitive value)".to_string()
+            } else {
+                v.render()
+            };
+            let _ = writeln!(out, "  + {name} = {shown}");
+        }
+    }
+    out
+}
+
+fn attrs(out: &mut String, sign: char, v: Option<&Value>, sensitive: &dyn Fn(&str) -> bool) {
+    let Some(Value::Object(map)) = v else { return };
+    let shown: Vec<(&String, &Value)> = map
+        .iter()
+        .filter(|(_, v)| {
+            !v.is_null()
+                && !matches!(v, Value::List(l) if l.is_empty())
+                && !matches!(v, Value::Object(m) if m.is_empty())
+        })
+        .collect();
+    let width = shown.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    for (k, v) in shown {
+        let text = if sensitive(k) {
+            "(sensitive value)".to_string()
+        } else {
+            v.render()
+        };
+        let _ = writeln!(out, "      {sign} {k:width$} = {text}");
+    }
+}
+
+/// Machine-readable plan (`plan -json`).
+pub fn plan_json(plan: &Plan) -> serde_json::Value {
+    let changes: Vec<serde_json::Value> = plan
+        .changes
+        .iter()
+        .map(|c| {
+            serde_json::json!({
+                "address": c.address.to_string(),
+                "type": c.address.type_name,
+                "action": c.action,
+                "before": c.before.as_ref().map(Value::to_json),
+                "after": c.after.as_ref().map(Value::to_json),
+                "after_unknown": c.after.as_ref().map(unknown_paths),
+                "changed_attributes": c.attr_changes.iter().map(|a| serde_json::json!({
+                    "name": a.name, "forces_replacement": a.forces_replacement
+                })).collect::<Vec<_>>(),
+                "reason": c.reason,
+            })
+        })
+        .collect();
+    let (add, change, destroy) = plan.summary();
+    serde_json::json!({
+        "format_version": "1",
+        "resource_changes": changes,
+        "summary": {"add": add, "change": change, "destroy": destroy},
+        "has_changes": plan.has_changes(),
+    })
+}
+
+fn unknown_paths(v: &Value) -> serde_json::Value {
+    match v {
+        Value::Unknown => serde_json::Value::Bool(true),
+        Value::Object(m) => serde_json::Value::Object(
+            m.iter()
+                .filter(|(_, x)| x.has_unknown())
+                .map(|(k, x)| (k.clone(), unknown_paths(x)))
+                .collect(),
+        ),
+        Value::List(items) if v.has_unknown() => {
+            serde_json::Value::Array(items.iter().map(unknown_paths).collect())
+        }
+        _ => serde_json::Value::Bool(false),
+    }
+}

@@ -1,0 +1,143 @@
+//! Saved plan files (`plan -out FILE`, `apply FILE`).
+//!
+//! A saved plan records the refreshed state it was made from, the variable values, a hash of the
+//! blueprint and the planned actions. Applying it re-derives the plan from exactly those inputs
+//! and refuses when the state moved on, the blueprint changed, or the actions would differ, so
+//! `apply FILE` does what the reviewed plan showed or nothing.
+
+use crate::blueprint::config::Module;
+use crate::diag::{DResult, Diag};
+use crate::plan::{Action, Plan, PlanOptions, Planner};
+use crate::state::{LocalBackend, State};
+use crate::value::Value;
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::path::Path;
+
+const FORMAT: u32 = 1;
+
+/// The contents of a plan file.
+#[derive(Serialize, Deserialize)]
+pub struct SavedPlan {
+    format_version: u32,
+    blueprint_hash: String,
+    inputs: IndexMap<String, serde_json::Value>,
+    prior: State,
+    options: PlanOptions,
+    actions: Vec<(String, Action)>,
+}
+
+/// Hash of every `*.tf` file of the blueprint and its modules.
+fn blueprint_hash(root: &Module) -> String {
+    let mut h = Sha256::new();
+    for (path, module) in root.walk() {
+        h.update(path.join(".").as_bytes());
+        let mut files: Vec<_> = std::fs::read_dir(&module.dir)
+            .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+            .unwrap_or_default();
+        files.retain(|p: &std::path::PathBuf| {
+            p.extension().is_some_and(|x| x == "tf" || x == "tfvars")
+        });
+        files.sort();
+        for f in files {
+            h.update(f.file_name().unwrap_or_default().as_encoded_bytes());
+            h.update(std::fs::read(&f).unwrap_or_default());
+        }
+    }
+    hex::encode(h.finalize())
+}
+
+fn actions(plan: &Plan) -> Vec<(String, Action)> {
+    plan.changes
+        .iter()
+        .map(|c| (c.address.to_string(), c.action))
+        .collect()
+}
+
+/// Writes a plan file.
+pub fn save(
+    path: &Path,
+    plan: &Plan,
+    root: &Module,
+    inputs: &IndexMap<String, Value>,
+) -> DResult<()> {
+    let saved = SavedPlan {
+        format_version: FORMAT,
+        blueprint_hash: blueprint_hash(root),
+        inputs: inputs
+            .iter()
+            .map(|(k, v)| (k.clone(), v.to_json()))
+            .collect(),
+        prior: plan.prior.clone(),
+        options: plan.options.clone(),
+        actions: actions(plan),
+    };
+    let text = serde_json::to_string(&saved).expect("plan serialises");
+    std::fs::write(path, text).map_err(|e| {
+        Diag::new(format!("Cannot write plan file {}", path.display())).detail(e.to_string())
+    })
+}
+
+/// Reads a plan file.
+pub fn load(path: &Path) -> DResult<SavedPlan> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Diag::new(format!("Cannot read plan file {}", path.display())).detail(e.to_string())
+    })?;
+    let saved: SavedPlan = serde_json::from_str(&text).map_err(|e| {
+        Diag::new(format!(
+            "{} is not a valid infractl plan file",
+            path.display()
+        ))
+        .detail(e.to_string())
+    })?;
+    if saved.format_version != FORMAT {
+        return Err(Diag::new(format!(
+            "Plan file {} has an unsupported format version",
+            path.display()
+        )));
+    }
+    Ok(saved)
+}
+
+impl SavedPlan {
+    /// The variable values the plan was made with.
+    pub fn inputs(&self) -> IndexMap<String, Value> {
+        self.inputs
+            .iter()
+            .map(|(k, v)| (k.clone(), Value::from_json(v)))
+            .collect()
+    }
+
+    /// A short JSON description for `show FILE`.
+    pub fn summary_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "format_version": self.format_version,
+            "state_lineage": self.prior.lineage,
+            "state_serial": self.prior.serial,
+            "options": self.options,
+            "resource_changes": self.actions.iter().map(|(a, act)| serde_json::json!({"address": a, "action": act})).collect::<Vec<_>>(),
+        })
+    }
+
+    /// Re-derives the saved plan, refusing if anything it was based on has changed.
+    pub async fn replay(self, planner: &Planner<'_>, backend: &LocalBackend) -> DResult<Plan> {
+        let current = backend.read()?.unwrap_or_default();
+        if current.lineage != self.prior.lineage || current.serial != self.prior.serial {
+            return Err(Diag::new("Saved plan is stale").detail(format!(
+                "The plan was made from state serial {} (lineage {}), but the state is now at serial {} (lineage {}). Run plan again.",
+                self.prior.serial, self.prior.lineage, current.serial, current.lineage
+            )));
+        }
+        if blueprint_hash(planner.root) != self.blueprint_hash {
+            return Err(Diag::new("Saved plan does not match the blueprint")
+                .detail("The blueprint files changed after the plan was saved. Run plan again."));
+        }
+        let plan = planner.plan(self.prior, self.options).await?;
+        if actions(&plan) != self.actions {
+            return Err(Diag::new("Saved plan can no longer be applied exactly")
+                .detail("Re-deriving the plan gave different actions. Run plan again."));
+        }
+        Ok(plan)
+    }
+}

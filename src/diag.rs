@@ -1,0 +1,117 @@
+//! Diagnostics: the one error shape users see.
+//!
+//! Every failure a user can cause (bad blueprint, bad variable, AWS refusing a call) ends up here, so
+//! messages always carry the same parts: what went wrong, where in the blueprint (file:line), which
+//! resource address, and the provider's own error code and message when there is one.
+
+use std::fmt;
+
+/// A user-facing error with its location and resource address.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diag {
+    /// One-line statement of the problem.
+    pub summary: String,
+    /// Longer explanation, hints, or the provider's answer.
+    pub detail: Option<String>,
+    /// `file:line:column` in the blueprint, when the problem has a place.
+    pub location: Option<String>,
+    /// The resource address (`module.vpc.aws_subnet.public[0]`) the problem belongs to.
+    pub address: Option<String>,
+}
+
+impl Diag {
+    /// Starts a diagnostic with just a summary.
+    pub fn new(summary: impl Into<String>) -> Diag {
+        Diag {
+            summary: summary.into(),
+            detail: None,
+            location: None,
+            address: None,
+        }
+    }
+
+    /// Adds an explanation.
+    pub fn detail(mut self, detail: impl Into<String>) -> Diag {
+        self.detail = Some(detail.into());
+        self
+    }
+
+    /// Adds the blueprint location, keeping a more precise one that is already set.
+    pub fn at(mut self, location: impl fmt::Display) -> Diag {
+        if self.location.is_none() {
+            self.location = Some(location.to_string());
+        }
+        self
+    }
+
+    /// Adds the resource address, keeping one that is already set.
+    pub fn address(mut self, address: impl fmt::Display) -> Diag {
+        if self.address.is_none() {
+            self.address = Some(address.to_string());
+        }
+        self
+    }
+}
+
+impl fmt::Display for Diag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Error: {}", self.summary)?;
+        if let Some(location) = &self.location {
+            write!(f, "\n\n  on {location}")?;
+        }
+        if let Some(address) = &self.address {
+            write!(f, "\n  in {address}")?;
+        }
+        if let Some(detail) = &self.detail {
+            write!(f, "\n\n{detail}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Diag {}
+
+/// Shorthand for results that fail with a diagnostic.
+pub type DResult<T> = Result<T, Diag>;
+
+/// Several diagnostics collected before stopping, so one run reports every problem it found.
+#[derive(Debug, Clone, Default)]
+pub struct Diags(pub Vec<Diag>);
+
+impl fmt::Display for Diags {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            writeln!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Diags {}
+
+impl From<Diag> for Diags {
+    fn from(d: Diag) -> Self {
+        Diags(vec![d])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_names_location_and_address() {
+        let d = Diag::new("bad thing")
+            .at("main.tf:3:5")
+            .address("aws_vpc.main")
+            .detail("why");
+        let text = d.to_string();
+        assert!(text.contains("Error: bad thing"));
+        assert!(text.contains("on main.tf:3:5"));
+        assert!(text.contains("in aws_vpc.main"));
+        assert!(text.ends_with("why"));
+    }
+}

@@ -1,0 +1,417 @@
+//! The dependency graph of a blueprint.
+//!
+//! Built in a few named passes, in this order (each needs the one before):
+//! 1. `add_objects`: one node per variable, local, output and resource block of every module;
+//! 2. `connect_references`: an edge from everything an expression refers to, to its user, and
+//!    from `depends_on` targets (a module call's `depends_on` applies to all it contains);
+//! 3. `check_cycles`: a cycle is an error that names every object in it.
+//!
+//! The planner walks resource blocks in the resulting order, and resource-to-resource
+//! dependencies (seen through locals, variables and module outputs) become the edges the engine
+//! schedules by.
+
+use crate::blueprint::config::{Body, Module, Resource};
+use crate::blueprint::refs::{references, Reference};
+use crate::blueprint::source::{Expr, Loc};
+use crate::diag::{DResult, Diag};
+use petgraph::algo::{tarjan_scc, toposort};
+use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::visit::{Dfs, Reversed};
+use petgraph::Direction;
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+
+/// One object of the blueprint, qualified by its module path.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Node {
+    /// `var.NAME` of a module.
+    Var(Vec<String>, String),
+    /// `local.NAME` of a module.
+    Local(Vec<String>, String),
+    /// `output "NAME"` of a module.
+    Output(Vec<String>, String),
+    /// A resource or data block (`aws_vpc.main`, `data.aws_region.r`).
+    Resource(Vec<String>, String),
+}
+
+fn prefix(path: &[String]) -> String {
+    path.iter().map(|m| format!("module.{m}.")).collect()
+}
+
+impl fmt::Display for Node {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Node::Var(p, n) => write!(f, "{}var.{n}", prefix(p)),
+            Node::Local(p, n) => write!(f, "{}local.{n}", prefix(p)),
+            Node::Output(p, n) => write!(f, "{}output.{n}", prefix(p)),
+            Node::Resource(p, k) => write!(f, "{}{k}", prefix(p)),
+        }
+    }
+}
+
+/// The object graph of a loaded blueprint.
+pub struct ConfigGraph {
+    graph: DiGraph<Node, ()>,
+    index: HashMap<Node, NodeIndex>,
+    order: Vec<NodeIndex>,
+}
+
+impl ConfigGraph {
+    /// Builds and checks the graph; fails on undeclared references and cycles.
+    pub fn build(root: &Module) -> DResult<ConfigGraph> {
+        let mut g = ConfigGraph {
+            graph: DiGraph::new(),
+            index: HashMap::new(),
+            order: Vec::new(),
+        };
+        g.add_objects(root);
+        g.connect_references(root)?;
+        g.check_cycles()?;
+        Ok(g)
+    }
+
+    fn node(&mut self, n: Node) -> NodeIndex {
+        if let Some(i) = self.index.get(&n) {
+            return *i;
+        }
+        let i = self.graph.add_node(n.clone());
+        self.index.insert(n, i);
+        i
+    }
+
+    fn add_objects(&mut self, root: &Module) {
+        for (path, module) in root.walk() {
+            for name in module.variables.keys() {
+                self.node(Node::Var(path.clone(), name.clone()));
+            }
+            for name in module.locals.keys() {
+                self.node(Node::Local(path.clone(), name.clone()));
+            }
+            for name in module.outputs.keys() {
+                self.node(Node::Output(path.clone(), name.clone()));
+            }
+            for key in module.resources.keys() {
+                self.node(Node::Resource(path.clone(), key.clone()));
+            }
+        }
+    }
+
+    fn connect_references(&mut self, root: &Module) -> DResult<()> {
+        for (path, module) in root.walk() {
+            // A module call's depends_on holds for everything inside the module.
+            let inherited: Vec<Expr> = inherited_depends_on(root, &path);
+            for (name, local) in &module.locals {
+                let to = self.index[&Node::Local(path.clone(), name.clone())];
+                self.connect_expr(root, &path, &local.expr, to)?;
+            }
+            for (name, out) in &module.outputs {
+                let to = self.index[&Node::Output(path.clone(), name.clone())];
+                self.connect_expr(root, &path, &out.value, to)?;
+            }
+            for (key, res) in &module.resources {
+                let to = self.index[&Node::Resource(path.clone(), key.clone())];
+                for e in resource_exprs(res) {
+                    self.connect_expr(root, &path, e, to)?;
+                }
+                for e in &res.depends_on {
+                    self.connect_depends_on(root, &path, e, to)?;
+                }
+                if let Some((parent, _)) = path.split_last().map(|(l, p)| (p.to_vec(), l)) {
+                    for e in &inherited {
+                        self.connect_depends_on(root, &parent, e, to)?;
+                    }
+                }
+            }
+            for (name, call) in &module.calls {
+                let mut child = path.clone();
+                child.push(name.clone());
+                let child_module = &call.module;
+                for (arg, attr) in &call.args {
+                    if !child_module.variables.contains_key(arg) {
+                        return Err(Diag::new(format!("Unsupported argument \"{arg}\""))
+                            .detail(format!(
+                                "Module \"{name}\" declares no variable named \"{arg}\"."
+                            ))
+                            .at(&attr.loc));
+                    }
+                    let to = self.index[&Node::Var(child.clone(), arg.clone())];
+                    self.connect_expr(root, &path, &attr.expr, to)?;
+                }
+                for (vname, var) in &child_module.variables {
+                    if var.default.is_none() && !call.args.contains_key(vname) {
+                        return Err(Diag::new(format!("Missing required argument \"{vname}\""))
+                            .detail(format!(
+                                "Module \"{name}\" needs a value for its variable \"{vname}\"."
+                            ))
+                            .at(&call.loc));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn connect_expr(
+        &mut self,
+        root: &Module,
+        path: &[String],
+        e: &Expr,
+        to: NodeIndex,
+    ) -> DResult<()> {
+        for (r, loc) in references(e) {
+            for from in self.targets(root, path, &r, &loc)? {
+                self.graph.update_edge(from, to, ());
+            }
+        }
+        Ok(())
+    }
+
+    fn connect_depends_on(
+        &mut self,
+        root: &Module,
+        path: &[String],
+        e: &Expr,
+        to: NodeIndex,
+    ) -> DResult<()> {
+        let refs = references(e);
+        if refs.is_empty() {
+            return Err(Diag::new("Invalid depends_on reference")
+                .detail("depends_on may only list resources, data sources and modules.")
+                .at(e.loc()));
+        }
+        self.connect_expr(root, path, e, to)
+    }
+
+    /// The nodes a reference written in module `path` points at; errors when undeclared.
+    fn targets(
+        &self,
+        root: &Module,
+        path: &[String],
+        r: &Reference,
+        loc: &Loc,
+    ) -> DResult<Vec<NodeIndex>> {
+        let module = root.descend(path).expect("walked path exists");
+        let missing = |what: &str, name: &str| {
+            Err(Diag::new(format!("Reference to undeclared {what}"))
+                .detail(format!(
+                    "No {what} named \"{name}\" is declared in this module."
+                ))
+                .at(loc))
+        };
+        let p = path.to_vec();
+        Ok(match r {
+            Reference::Var(n) => match self.index.get(&Node::Var(p, n.clone())) {
+                Some(i) => vec![*i],
+                None => return missing("input variable", n),
+            },
+            Reference::Local(n) => match self.index.get(&Node::Local(p, n.clone())) {
+                Some(i) => vec![*i],
+                None => return missing("local value", n),
+            },
+            Reference::Resource(k) => match self.index.get(&Node::Resource(p, k.clone())) {
+                Some(i) => vec![*i],
+                None => return missing("resource", k),
+            },
+            Reference::Module(m, out) => {
+                let Some(call) = module.calls.get(m) else {
+                    return missing("module", m);
+                };
+                let mut child = p;
+                child.push(m.clone());
+                match out {
+                    Some(o) => match self.index.get(&Node::Output(child, o.clone())) {
+                        Some(i) => vec![*i],
+                        None => {
+                            return Err(Diag::new("Unsupported attribute")
+                                .detail(format!("Module \"{m}\" has no output named \"{o}\"."))
+                                .at(loc))
+                        }
+                    },
+                    None => {
+                        // A whole-module reference (depends_on = [module.x]) means all of it.
+                        let mut all: Vec<NodeIndex> = call
+                            .module
+                            .outputs
+                            .keys()
+                            .map(|o| self.index[&Node::Output(child.clone(), o.clone())])
+                            .collect();
+                        for (sub, sub_module) in call.module.walk() {
+                            let mut full = child.clone();
+                            full.extend(sub);
+                            for k in sub_module.resources.keys() {
+                                all.push(self.index[&Node::Resource(full.clone(), k.clone())]);
+                            }
+                        }
+                        all
+                    }
+                }
+            }
+        })
+    }
+
+    fn check_cycles(&mut self) -> DResult<()> {
+        let mut cycles: Vec<Vec<String>> = tarjan_scc(&self.graph)
+            .into_iter()
+            .filter(|scc| scc.len() > 1 || self.graph.contains_edge(scc[0], scc[0]))
+            .map(|scc| {
+                let mut names: Vec<String> =
+                    scc.iter().map(|i| self.graph[*i].to_string()).collect();
+                names.sort();
+                names
+            })
+            .collect();
+        if let Some(cycle) = cycles.pop() {
+            return Err(Diag::new("Cycle in the dependency graph").detail(format!(
+                "These objects depend on each other in a loop: {}.",
+                cycle.join(", ")
+            )));
+        }
+        self.order =
+            toposort(&self.graph, None).map_err(|_| Diag::new("Cycle in the dependency graph"))?;
+        Ok(())
+    }
+
+    /// Resource blocks, each after everything it depends on.
+    pub fn resource_order(&self) -> Vec<(Vec<String>, String)> {
+        self.order
+            .iter()
+            .filter_map(|i| match &self.graph[*i] {
+                Node::Resource(p, k) => Some((p.clone(), k.clone())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The resource blocks a node depends on, seen through locals, variables and outputs.
+    pub fn resource_deps(&self, node: &Node) -> Vec<(Vec<String>, String)> {
+        let Some(start) = self.index.get(node) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        let mut seen = HashSet::new();
+        let mut stack: Vec<NodeIndex> = self
+            .graph
+            .neighbors_directed(*start, Direction::Incoming)
+            .collect();
+        while let Some(i) = stack.pop() {
+            if !seen.insert(i) {
+                continue;
+            }
+            match &self.graph[i] {
+                Node::Resource(p, k) => out.push((p.clone(), k.clone())),
+                _ => stack.extend(self.graph.neighbors_directed(i, Direction::Incoming)),
+            }
+        }
+        out.sort();
+        out
+    }
+
+    /// Everything a node depends on, directly or not (used by `-target`).
+    pub fn ancestors(&self, node: &Node) -> Vec<Node> {
+        let Some(start) = self.index.get(node) else {
+            return Vec::new();
+        };
+        let rev = Reversed(&self.graph);
+        let mut dfs = Dfs::new(rev, *start);
+        let mut out = Vec::new();
+        while let Some(i) = dfs.next(rev) {
+            out.push(self.graph[i].clone());
+        }
+        out
+    }
+}
+
+fn inherited_depends_on(root: &Module, path: &[String]) -> Vec<Expr> {
+    let Some((last, parent)) = path.split_last() else {
+        return Vec::new();
+    };
+    root.descend(parent)
+        .and_then(|m| m.calls.get(last))
+        .map(|c| c.depends_on.clone())
+        .unwrap_or_default()
+}
+
+/// Every expression of a resource block that can refer to something.
+fn resource_exprs(res: &Resource) -> Vec<&Expr> {
+    let mut out: Vec<&Expr> = res.count.iter().chain(res.for_each.iter()).collect();
+    body_exprs(&res.body, &mut out);
+    out
+}
+
+fn body_exprs<'a>(body: &'a Body, out: &mut Vec<&'a Expr>) {
+    out.extend(body.attrs.values().map(|a| &a.expr));
+    for b in &body.blocks {
+        body_exprs(&b.body, out);
+    }
+}
+
+/// Renders resource-level edges as Graphviz DOT, for `infractl graph`.
+pub fn to_dot(edges: &[(String, String)], nodes: &[String]) -> String {
+    let mut s = String::from(
+        "digraph {\n  compound = \"true\"\n  newrank = \"true\"\n  rankdir = \"RL\"\n",
+    );
+    for n in nodes {
+        s.push_str(&format!("  \"{n}\" [label = \"{n}\", shape = \"box\"]\n"));
+    }
+    for (from, to) in edges {
+        s.push_str(&format!("  \"{from}\" -> \"{to}\"\n"));
+    }
+    s.push_str("}\n");
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::blueprint::config::load;
+
+    fn build(text: &str) -> DResult<ConfigGraph> {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("main.tf"), text).unwrap();
+        let m = load(dir.path()).unwrap();
+        ConfigGraph::build(&m)
+    }
+
+    #[test]
+    fn dependencies_pass_through_locals() {
+        let g = build(
+            r#"
+resource "aws_vpc" "a" { cidr_block = "10.0.0.0/16" }
+locals { vpc = aws_vpc.a.id }
+resource "aws_subnet" "b" {
+  vpc_id = local.vpc
+  cidr_block = "10.0.1.0/24"
+}
+"#,
+        )
+        .unwrap();
+        let deps = g.resource_deps(&Node::Resource(vec![], "aws_subnet.b".into()));
+        assert_eq!(deps, vec![(vec![], "aws_vpc.a".to_string())]);
+        let order = g.resource_order();
+        let pos = |k: &str| order.iter().position(|(_, x)| x == k).unwrap();
+        assert!(pos("aws_vpc.a") < pos("aws_subnet.b"));
+    }
+
+    #[test]
+    fn cycle_names_every_member() {
+        let err = build(
+            r#"
+resource "aws_vpc" "a" { cidr_block = aws_subnet.b.id }
+resource "aws_subnet" "b" { vpc_id = aws_vpc.a.id }
+"#,
+        )
+        .err()
+        .unwrap();
+        let d = err.detail.unwrap();
+        assert!(d.contains("aws_vpc.a") && d.contains("aws_subnet.b"), "{d}");
+    }
+
+    #[test]
+    fn undeclared_reference_has_location() {
+        let err = build("resource \"aws_vpc\" \"a\" {\n  cidr_block = var.nope\n}\n")
+            .err()
+            .unwrap();
+        assert!(err.summary.contains("undeclared input variable"));
+        assert!(err.location.unwrap().ends_with("main.tf:2:16"));
+    }
+}

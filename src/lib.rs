@@ -1,0 +1,15 @@
+//! infractl: provisions AWS stacks from Terraform-syntax blueprints by calling the AWS SDK
+//! directly. Data flows blueprint → graph → plan (steps) → engine → provider.
+
+pub mod address;
+pub mod apply;
+pub mod blueprint;
+pub mod cli;
+pub mod diag;
+pub mod engine;
+pub mod graph;
+pub mod plan;
+pub mod provider;
+pub mod schema;
+pub mod state;
+pub mod value;

@@ -1,0 +1,338 @@
+//! Attribute-level diff of a resource: desired configuration against its refreshed state,
+//! following the schema (what is computed, what forces replacement, what is a set).
+
+use crate::blueprint::config::Lifecycle;
+use crate::schema::{AttrSchema, Nesting, Schema, Type};
+use crate::value::Value;
+use indexmap::IndexMap;
+
+/// One attribute that changes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AttrChange {
+    /// Attribute name.
+    pub name: String,
+    /// Value in state.
+    pub before: Value,
+    /// Planned value.
+    pub after: Value,
+    /// Changing it replaces the resource.
+    pub forces_replacement: bool,
+}
+
+/// The planned value of a resource that does not exist yet: configured values, schema
+/// defaults, and unknown for everything AWS computes.
+pub fn plan_create(schema: &Schema, config: &Value) -> Value {
+    let mut out = IndexMap::new();
+    out.insert("id".to_string(), Value::Unknown);
+    for (name, a) in &schema.attrs {
+        let v = config.get(name).clone();
+        out.insert(name.to_string(), planned_new(a, v));
+    }
+    for (name, b) in &schema.blocks {
+        let v = match config.get(name) {
+            Value::Null if b.computed => Value::Unknown,
+            Value::Null => Value::List(vec![]),
+            Value::List(items) => {
+                Value::List(items.iter().map(|i| plan_nested(&b.schema, i)).collect())
+            }
+            other => other.clone(),
+        };
+        out.insert(name.to_string(), v);
+    }
+    Value::Object(out)
+}
+
+fn planned_new(a: &AttrSchema, v: Value) -> Value {
+    match v {
+        Value::Null if a.computed => Value::Unknown,
+        Value::Null => a.default.clone().unwrap_or(Value::Null),
+        other => other,
+    }
+}
+
+fn plan_nested(schema: &Schema, item: &Value) -> Value {
+    let mut out = IndexMap::new();
+    for (name, a) in &schema.attrs {
+        out.insert(
+            name.to_string(),
+            match item.get(name) {
+                Value::Null => a.default.clone().unwrap_or(Value::Null),
+                v => v.clone(),
+            },
+        );
+    }
+    for (name, _) in &schema.blocks {
+        out.insert(name.to_string(), item.get(name).clone());
+    }
+    Value::Object(out)
+}
+
+/// The planned value of an existing resource and the attributes that change.
+pub fn plan_update(
+    schema: &Schema,
+    config: &Value,
+    prior: &Value,
+    lifecycle: &Lifecycle,
+) -> (Value, Vec<AttrChange>) {
+    let mut planned = IndexMap::new();
+    let mut changes = Vec::new();
+    planned.insert("id".to_string(), prior.get("id").clone());
+    let ignored =
+        |name: &str| lifecycle.ignore_all || lifecycle.ignore_changes.iter().any(|i| i == name);
+    for (name, a) in &schema.attrs {
+        let old = prior.get(name).clone();
+        let cfg = config.get(name).clone();
+        let mut desired = match cfg {
+            Value::Null if a.computed => old.clone(),
+            Value::Null => a.default.clone().unwrap_or(Value::Null),
+            v => v,
+        };
+        if ignored(name) || (*name == "tags" && !a.computed) {
+            if ignored(name) {
+                desired = old.clone();
+            }
+            planned.insert(name.to_string(), desired);
+            continue;
+        }
+        if !a.optional && !a.required {
+            // Purely computed: keeps its value unless the resource is replaced.
+            planned.insert(name.to_string(), old);
+            continue;
+        }
+        if !same(&a.ty, &desired, &old) {
+            changes.push(AttrChange {
+                name: name.to_string(),
+                before: old.clone(),
+                after: desired.clone(),
+                forces_replacement: a.force_new,
+            });
+        }
+        planned.insert(name.to_string(), desired);
+    }
+    if let Some(a) = schema.attrs.get("tags_all") {
+        let desired = config.get("tags_all").clone();
+        let old = prior.get("tags_all").clone();
+        if !ignored("tags") && !ignored("tags_all") && !same(&a.ty, &desired, &old) {
+            changes.push(AttrChange {
+                name: "tags_all".into(),
+                before: old,
+                after: desired.clone(),
+                forces_replacement: false,
+            });
+            planned.insert("tags_all".into(), desired);
+        }
+    }
+    for (name, b) in &schema.blocks {
+        let old = prior.get(name).clone();
+        let cfg = config.get(name).clone();
+        if ignored(name) || (cfg.is_null() && b.computed) {
+            planned.insert(name.to_string(), old);
+            continue;
+        }
+        let desired = match &cfg {
+            Value::Null => Value::List(vec![]),
+            Value::List(items) => {
+                Value::List(items.iter().map(|i| plan_nested(&b.schema, i)).collect())
+            }
+            other => other.clone(),
+        };
+        if blocks_match(&b.schema, b.nesting, &desired, &old) {
+            planned.insert(name.to_string(), old);
+        } else {
+            changes.push(AttrChange {
+                name: name.to_string(),
+                before: old,
+                after: desired.clone(),
+                forces_replacement: b.force_new,
+            });
+            planned.insert(name.to_string(), desired);
+        }
+    }
+    (Value::Object(planned), changes)
+}
+
+/// The planned value when a resource is replaced: its new configuration, computed values unknown.
+pub fn plan_replace(schema: &Schema, config: &Value) -> Value {
+    plan_create(schema, config)
+}
+
+/// Equality as the plan needs it: null equals an empty collection, sets ignore order, and an
+/// unknown desired value always counts as a change.
+pub fn same(ty: &Type, desired: &Value, actual: &Value) -> bool {
+    if desired.has_unknown() {
+        return false;
+    }
+    match (desired, actual) {
+        (Value::Null, Value::List(l)) | (Value::List(l), Value::Null) => l.is_empty(),
+        (Value::Null, Value::Object(m)) | (Value::Object(m), Value::Null) => m.is_empty(),
+        (Value::List(a), Value::List(b)) if matches!(ty, Type::Set(_)) => {
+            a.len() == b.len() && a.iter().all(|x| b.contains(x)) && b.iter().all(|x| a.contains(x))
+        }
+        (Value::String(a), Value::String(b)) if matches!(ty, Type::Any) => json_equal(a, b),
+        (Value::Number(a), Value::Number(b)) => (a - b).abs() < 1e-9,
+        _ => desired == actual,
+    }
+}
+
+/// JSON documents (policies) compare by meaning, not by spelling.
+fn json_equal(a: &str, b: &str) -> bool {
+    match (
+        serde_json::from_str::<serde_json::Value>(a),
+        serde_json::from_str::<serde_json::Value>(b),
+    ) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+/// Nested blocks match when every configured block has its own counterpart in state, with
+/// computed attributes the blueprint left unset matching anything.
+pub fn blocks_match(schema: &Schema, nesting: Nesting, desired: &Value, actual: &Value) -> bool {
+    if desired.has_unknown() {
+        return false;
+    }
+    let empty = Vec::new();
+    let d = desired.as_list().unwrap_or(&empty);
+    let a = actual.as_list().unwrap_or(&empty);
+    if d.len() != a.len() {
+        return false;
+    }
+    match nesting {
+        Nesting::List | Nesting::Single => {
+            d.iter().zip(a).all(|(x, y)| block_matches(schema, x, y))
+        }
+        Nesting::Set => {
+            let mut used = vec![false; a.len()];
+            d.iter().all(|x| {
+                match (0..a.len()).find(|&j| !used[j] && block_matches(schema, x, &a[j])) {
+                    Some(j) => {
+                        used[j] = true;
+                        true
+                    }
+                    None => false,
+                }
+            })
+        }
+    }
+}
+
+fn block_matches(schema: &Schema, desired: &Value, actual: &Value) -> bool {
+    schema.attrs.iter().all(|(name, a)| {
+        let d = desired.get(name);
+        (d.is_null() && a.computed)
+            || same(&a.ty, d, actual.get(name))
+            || (d.is_null() && is_empty_string(actual.get(name)))
+    }) && schema
+        .blocks
+        .iter()
+        .all(|(name, b)| blocks_match(&b.schema, b.nesting, desired.get(name), actual.get(name)))
+}
+
+fn is_empty_string(v: &Value) -> bool {
+    matches!(v, Value::String(s) if s.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn schema() -> Schema {
+        Schema::new()
+            .required("cidr_block", Type::String)
+            .force_new()
+            .optional_computed("name", Type::String)
+            .optional("enabled", Type::Bool)
+            .default(true)
+            .computed("arn", Type::String)
+            .tags()
+            .block(
+                "rule",
+                Nesting::Set,
+                Schema::new()
+                    .required("port", Type::Number)
+                    .optional_computed("note", Type::String),
+            )
+    }
+
+    fn cfg(cidr: &str) -> Value {
+        Value::object([
+            ("cidr_block", Value::str(cidr)),
+            ("name", Value::Null),
+            ("enabled", Value::Null),
+            ("arn", Value::Null),
+            ("tags", Value::Null),
+            ("tags_all", Value::object::<String>([])),
+            (
+                "rule",
+                Value::List(vec![Value::object([
+                    ("port", Value::from(80)),
+                    ("note", Value::Null),
+                ])]),
+            ),
+        ])
+    }
+
+    #[test]
+    fn create_marks_computed_unknown_and_fills_defaults() {
+        let p = plan_create(&schema(), &cfg("10.0.0.0/16"));
+        assert_eq!(p.get("id"), &Value::Unknown);
+        assert_eq!(p.get("arn"), &Value::Unknown);
+        assert_eq!(p.get("name"), &Value::Unknown);
+        assert_eq!(p.get("enabled"), &Value::Bool(true));
+    }
+
+    #[test]
+    fn update_detects_changes_and_replacement_and_ignores_computed() {
+        let prior = Value::object([
+            ("id", Value::str("x")),
+            ("cidr_block", Value::str("10.0.0.0/16")),
+            ("name", Value::str("aws-chosen")),
+            ("enabled", Value::Bool(true)),
+            ("arn", Value::str("arn:x")),
+            ("tags_all", Value::object::<String>([])),
+            (
+                "rule",
+                Value::List(vec![Value::object([
+                    ("port", Value::from(80)),
+                    ("note", Value::str("n")),
+                ])]),
+            ),
+        ]);
+        let (planned, changes) = plan_update(
+            &schema(),
+            &cfg("10.0.0.0/16"),
+            &prior,
+            &Lifecycle::default(),
+        );
+        assert!(changes.is_empty(), "{changes:?}");
+        assert_eq!(planned.get("name"), &Value::str("aws-chosen"));
+        let (_, changes) = plan_update(
+            &schema(),
+            &cfg("10.1.0.0/16"),
+            &prior,
+            &Lifecycle::default(),
+        );
+        assert_eq!(changes.len(), 1);
+        assert!(changes[0].forces_replacement);
+        let lc = Lifecycle {
+            ignore_changes: vec!["cidr_block".into()],
+            ..Default::default()
+        };
+        let (_, changes) = plan_update(&schema(), &cfg("10.1.0.0/16"), &prior, &lc);
+        assert!(changes.is_empty());
+    }
+
+    #[test]
+    fn sets_compare_without_order() {
+        let t = Type::set_of_strings();
+        let a = Value::List(vec!["a".into(), "b".into()]);
+        let b = Value::List(vec!["b".into(), "a".into()]);
+        assert!(same(&t, &a, &b));
+        assert!(!same(&Type::list_of_strings(), &a, &b));
+        assert!(same(
+            &Type::map_of_strings(),
+            &Value::Null,
+            &Value::object::<String>([])
+        ));
+    }
+}

@@ -1,0 +1,587 @@
+//! The step generator: desired configuration + refreshed state → the list of changes
+//! (create, update, replace, delete, read, no-op) with their planned values and dependencies.
+//!
+//! Resource blocks are planned in dependency order so that a reference to a resource already
+//! planned sees its planned value (known parts known, the rest "(known after apply)").
+
+pub mod diff;
+pub mod refresh;
+
+use crate::address::{Address, InstanceKey};
+use crate::blueprint::config::{Mode, Module};
+use crate::blueprint::scope::{Context, Expansion, ResourceValues};
+use crate::diag::{DResult, Diag};
+use crate::graph::{ConfigGraph, Node};
+use crate::provider::Registry;
+use crate::state::{State, StateMode};
+use crate::value::Value;
+use diff::AttrChange;
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+/// What happens to one resource instance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Action {
+    /// Nothing to do.
+    NoOp,
+    /// Create a new object.
+    Create,
+    /// Change the object in place.
+    Update,
+    /// Delete and create again (or create first with create_before_destroy).
+    Replace,
+    /// Delete the object.
+    Delete,
+    /// Read a data source during apply (its configuration was not known at plan time).
+    Read,
+}
+
+/// One planned change.
+#[derive(Debug, Clone)]
+pub struct Change {
+    /// The instance.
+    pub address: Address,
+    /// What happens.
+    pub action: Action,
+    /// Refreshed state (None for a create or read).
+    pub before: Option<Value>,
+    /// Planned value (None for a delete).
+    pub after: Option<Value>,
+    /// Attributes that change.
+    pub attr_changes: Vec<AttrChange>,
+    /// Instances this one's configuration refers to.
+    pub deps: Vec<Address>,
+    /// Create the replacement before deleting the old object.
+    pub create_before_destroy: bool,
+    /// Why it was planned this way, when not obvious (`-replace`, deleted outside infractl).
+    pub reason: Option<String>,
+}
+
+/// Options that change what is planned.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct PlanOptions {
+    /// Plan to destroy everything in state.
+    pub destroy: bool,
+    /// `-target` addresses; empty means everything.
+    pub targets: Vec<String>,
+    /// `-replace` addresses.
+    pub replace: Vec<String>,
+}
+
+/// A complete plan.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// Changes in dependency order (no-ops included).
+    pub changes: Vec<Change>,
+    /// Planned root outputs: value and sensitivity.
+    pub outputs: IndexMap<String, (Value, bool)>,
+    /// State the plan was made from, after refresh.
+    pub prior: State,
+    /// How the plan was made.
+    pub options: PlanOptions,
+}
+
+impl Plan {
+    /// Counts of (add, change, destroy) as Terraform's summary line shows them.
+    pub fn summary(&self) -> (usize, usize, usize) {
+        let mut add = 0;
+        let mut change = 0;
+        let mut destroy = 0;
+        for c in &self.changes {
+            match c.action {
+                Action::Create => add += 1,
+                Action::Update => change += 1,
+                Action::Replace => {
+                    add += 1;
+                    destroy += 1
+                }
+                Action::Delete => destroy += 1,
+                Action::NoOp | Action::Read => {}
+            }
+        }
+        (add, change, destroy)
+    }
+
+    /// True when applying would change something (outputs included).
+    pub fn has_changes(&self) -> bool {
+        self.changes
+            .iter()
+            .any(|c| !matches!(c.action, Action::NoOp | Action::Read))
+            || self.outputs_changed()
+    }
+
+    /// True when a root output's value differs from state.
+    pub fn outputs_changed(&self) -> bool {
+        if self.options.destroy {
+            return !self.prior.outputs.is_empty();
+        }
+        self.outputs.len() != self.prior.outputs.len()
+            || self.outputs.iter().any(|(k, (v, _))| {
+                self.prior
+                    .outputs
+                    .get(k)
+                    .is_none_or(|o| v.has_unknown() || o.value != v.to_json())
+            })
+    }
+}
+
+/// Which instances each block has and their current values; shared by planning and applying.
+#[derive(Default)]
+pub struct InstanceValues {
+    blocks: Mutex<HashMap<(Vec<String>, String), BlockInstances>>,
+}
+
+#[derive(Clone)]
+struct BlockInstances {
+    expanded_by: Expander,
+    values: IndexMap<InstanceKey, Value>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Expander {
+    Single,
+    Count,
+    ForEach,
+}
+
+impl InstanceValues {
+    /// Declares the instances of a block (their values start unknown).
+    pub fn declare(
+        &self,
+        module: &[String],
+        key: &str,
+        has_count: bool,
+        has_for_each: bool,
+        keys: &[InstanceKey],
+    ) {
+        let expanded_by = if has_count {
+            Expander::Count
+        } else if has_for_each {
+            Expander::ForEach
+        } else {
+            Expander::Single
+        };
+        let values = keys.iter().map(|k| (k.clone(), Value::Unknown)).collect();
+        self.blocks.lock().expect("values lock").insert(
+            (module.to_vec(), key.to_string()),
+            BlockInstances {
+                expanded_by,
+                values,
+            },
+        );
+    }
+
+    /// Sets the value of one instance.
+    pub fn set(&self, address: &Address, value: Value) {
+        let key = (address.module.clone(), block_key(address));
+        if let Some(b) = self.blocks.lock().expect("values lock").get_mut(&key) {
+            b.values.insert(address.key.clone(), value);
+        }
+    }
+}
+
+/// The key of an address's block inside its module (`aws_vpc.main`, `data.aws_region.r`).
+pub fn block_key(a: &Address) -> String {
+    match a.mode {
+        Mode::Managed => format!("{}.{}", a.type_name, a.name),
+        Mode::Data => format!("data.{}.{}", a.type_name, a.name),
+    }
+}
+
+impl ResourceValues for InstanceValues {
+    fn block_value(&self, module: &[String], key: &str) -> Option<Value> {
+        let blocks = self.blocks.lock().expect("values lock");
+        let b = blocks.get(&(module.to_vec(), key.to_string()))?;
+        Some(match b.expanded_by {
+            Expander::Single => b.values.values().next().cloned().unwrap_or(Value::Null),
+            Expander::Count => Value::List(b.values.values().cloned().collect()),
+            Expander::ForEach => Value::Object(
+                b.values
+                    .iter()
+                    .map(|(k, v)| {
+                        let name = match k {
+                            InstanceKey::Key(s) => s.clone(),
+                            other => other.to_string(),
+                        };
+                        (name, v.clone())
+                    })
+                    .collect(),
+            ),
+        })
+    }
+}
+
+/// Everything the planner reads.
+pub struct Planner<'a> {
+    /// The blueprint.
+    pub root: &'a Module,
+    /// Its graph.
+    pub graph: &'a ConfigGraph,
+    /// Resource implementations.
+    pub registry: &'a Registry,
+    /// Root variable values.
+    pub inputs: &'a IndexMap<String, Value>,
+    /// The provider's `default_tags`.
+    pub default_tags: IndexMap<String, Value>,
+}
+
+impl Planner<'_> {
+    /// Makes the plan from a refreshed state.
+    pub async fn plan(&self, prior: State, options: PlanOptions) -> DResult<Plan> {
+        if options.destroy {
+            return Ok(self.plan_destroy(prior, options));
+        }
+        let values = InstanceValues::default();
+        let mut changes: Vec<Change> = Vec::new();
+        let mut planned_blocks: HashMap<(Vec<String>, String), Vec<Address>> = HashMap::new();
+        for (path, key) in self.graph.resource_order() {
+            let module = self.root.descend(&path).expect("graph paths exist");
+            let res = &module.resources[&key];
+            let ctx = Context::new(self.root, self.inputs, &values);
+            let instances = match ctx.expand(&path, res)? {
+                Expansion::Known(i) => i,
+                Expansion::Unknown => {
+                    let (what, expr) = match (&res.count, &res.for_each) {
+                        (Some(c), _) => ("count", c),
+                        (_, Some(f)) => ("for_each", f),
+                        _ => unreachable!("only count/for_each expand to unknown"),
+                    };
+                    return Err(Diag::new(format!("Invalid {what} argument"))
+                        .detail(format!(
+                            "The \"{what}\" value depends on resource attributes that cannot be determined until apply. Use -target to apply the resources it depends on first."
+                        ))
+                        .at(expr.loc()));
+                }
+            };
+            let keys: Vec<InstanceKey> = instances.iter().map(|(k, _)| k.clone()).collect();
+            values.declare(
+                &path,
+                &key,
+                res.count.is_some(),
+                res.for_each.is_some(),
+                &keys,
+            );
+            let deps: Vec<Address> = self
+                .graph
+                .resource_deps(&Node::Resource(path.clone(), key.clone()))
+                .into_iter()
+                .flat_map(|b| planned_blocks.get(&b).cloned().unwrap_or_default())
+                .collect();
+            let mut addresses = Vec::new();
+            for (ikey, bindings) in instances {
+                let address = Address {
+                    module: path.clone(),
+                    mode: res.mode,
+                    type_name: res.type_name.clone(),
+                    name: res.name.clone(),
+                    key: ikey,
+                };
+                let change = match res.mode {
+                    Mode::Managed => {
+                        let rt = self.registry.resource(&res.type_name).expect("validated");
+                        let mut config = ctx
+                            .eval_body(&path, &res.body, rt.schema(), &bindings)
+                            .map_err(|d| d.address(&address))?;
+                        self.add_tags_all(rt.schema(), &mut config);
+                        let prior_value =
+                            prior.get(&address).map(|r| Value::from_json(&r.attributes));
+                        let mut change = plan_managed(
+                            rt.schema(),
+                            &address,
+                            config,
+                            prior_value,
+                            res,
+                            &options,
+                        )?;
+                        change.deps = deps.clone();
+                        change
+                    }
+                    Mode::Data => {
+                        let ds = self
+                            .registry
+                            .data_source(&res.type_name)
+                            .expect("validated");
+                        let config = ctx
+                            .eval_body(&path, &res.body, ds.schema(), &bindings)
+                            .map_err(|d| d.address(&address))?;
+                        let known_deps_unchanged = deps.iter().all(|d| {
+                            changes
+                                .iter()
+                                .any(|c| &c.address == d && c.action == Action::NoOp)
+                        });
+                        if !config.has_unknown() && (known_deps_unchanged || deps.is_empty()) {
+                            let v = ds
+                                .read(&config)
+                                .await
+                                .map_err(|e| e.into_diag("Reading", &address.to_string()))?;
+                            Change {
+                                address: address.clone(),
+                                action: Action::NoOp,
+                                before: None,
+                                after: Some(v),
+                                attr_changes: vec![],
+                                deps: deps.clone(),
+                                create_before_destroy: false,
+                                reason: None,
+                            }
+                        } else {
+                            Change {
+                                address: address.clone(),
+                                action: Action::Read,
+                                before: None,
+                                after: Some(diff::plan_create(ds.schema(), &config)),
+                                attr_changes: vec![],
+                                deps: deps.clone(),
+                                create_before_destroy: false,
+                                reason: Some(
+                                    "its configuration depends on values not known until apply"
+                                        .into(),
+                                ),
+                            }
+                        }
+                    }
+                };
+                values.set(&address, change.after.clone().unwrap_or_default());
+                addresses.push(address);
+                changes.push(change);
+            }
+            planned_blocks.insert((path, key), addresses);
+        }
+        // Objects in state that the blueprint no longer has are deleted.
+        for r in prior.managed() {
+            if !changes.iter().any(|c| c.address == r.address) {
+                changes.push(Change {
+                    address: r.address.clone(),
+                    action: Action::Delete,
+                    before: Some(Value::from_json(&r.attributes)),
+                    after: None,
+                    attr_changes: vec![],
+                    deps: vec![],
+                    create_before_destroy: r.create_before_destroy,
+                    reason: Some("its resource block is no longer in the blueprint".into()),
+                });
+            }
+        }
+        let ctx = Context::new(self.root, self.inputs, &values);
+        let mut outputs = IndexMap::new();
+        for (name, out) in &self.root.outputs {
+            let v = ctx.eval(&[], &out.value, &Default::default())?;
+            outputs.insert(name.clone(), (v, out.sensitive));
+        }
+        let mut plan = Plan {
+            changes,
+            outputs,
+            prior,
+            options,
+        };
+        apply_targets(&mut plan)?;
+        Ok(plan)
+    }
+
+    fn add_tags_all(&self, schema: &crate::schema::Schema, config: &mut Value) {
+        if !schema.attrs.contains_key("tags_all") {
+            return;
+        }
+        let mut all = self.default_tags.clone();
+        if let Value::Object(tags) = config.get("tags") {
+            for (k, v) in tags {
+                all.insert(k.clone(), v.clone());
+            }
+        }
+        if let Value::Object(map) = config {
+            map.insert("tags_all".into(), Value::Object(all));
+        }
+    }
+
+    fn plan_destroy(&self, prior: State, options: PlanOptions) -> Plan {
+        let mut changes: Vec<Change> = prior
+            .managed()
+            .map(|r| Change {
+                address: r.address.clone(),
+                action: Action::Delete,
+                before: Some(Value::from_json(&r.attributes)),
+                after: None,
+                attr_changes: vec![],
+                deps: vec![],
+                create_before_destroy: false,
+                reason: None,
+            })
+            .collect();
+        if !options.targets.is_empty() {
+            // Destroying a target also destroys what depends on it.
+            let mut keep: Vec<String> = prior
+                .managed()
+                .filter(|r| options.targets.iter().any(|t| r.address.is_within(t)))
+                .map(|r| r.address.to_string())
+                .collect();
+            let mut grew = true;
+            while grew {
+                grew = false;
+                for r in prior.managed() {
+                    let a = r.address.to_string();
+                    if !keep.contains(&a) && r.dependencies.iter().any(|d| keep.contains(d)) {
+                        keep.push(a);
+                        grew = true;
+                    }
+                }
+            }
+            changes.retain(|c| keep.contains(&c.address.to_string()));
+        }
+        Plan {
+            changes,
+            outputs: IndexMap::new(),
+            prior,
+            options,
+        }
+    }
+}
+
+fn plan_managed(
+    schema: &crate::schema::Schema,
+    address: &Address,
+    config: Value,
+    prior: Option<Value>,
+    res: &crate::blueprint::config::Resource,
+    options: &PlanOptions,
+) -> DResult<Change> {
+    let cbd = res.lifecycle.create_before_destroy;
+    let Some(prior) = prior else {
+        return Ok(Change {
+            address: address.clone(),
+            action: Action::Create,
+            before: None,
+            after: Some(diff::plan_create(schema, &config)),
+            attr_changes: vec![],
+            deps: vec![],
+            create_before_destroy: cbd,
+            reason: None,
+        });
+    };
+    let (planned, attr_changes) = diff::plan_update(schema, &config, &prior, &res.lifecycle);
+    let forced = options.replace.iter().any(|r| r == &address.to_string());
+    let replace = forced || attr_changes.iter().any(|c| c.forces_replacement);
+    let (action, after) = if replace {
+        (Action::Replace, diff::plan_replace(schema, &config))
+    } else if attr_changes.is_empty() {
+        (Action::NoOp, planned)
+    } else {
+        (Action::Update, planned)
+    };
+    if action == Action::Replace && res.lifecycle.prevent_destroy {
+        return Err(Diag::new("Instance cannot be destroyed")
+            .detail(format!(
+                "{address} has lifecycle.prevent_destroy set, but the plan calls for it to be replaced. Remove prevent_destroy or change the plan."
+            ))
+            .at(&res.loc)
+            .address(address));
+    }
+    Ok(Change {
+        address: address.clone(),
+        action,
+        before: Some(prior),
+        after: Some(after),
+        attr_changes,
+        deps: vec![],
+        create_before_destroy: cbd,
+        reason: forced.then(|| "requested with -replace".to_string()),
+    })
+}
+
+/// Keeps only the targeted changes and what they depend on.
+fn apply_targets(plan: &mut Plan) -> DResult<()> {
+    if plan.options.targets.is_empty() {
+        return Ok(());
+    }
+    let mut keep: Vec<Address> = plan
+        .changes
+        .iter()
+        .filter(|c| plan.options.targets.iter().any(|t| c.address.is_within(t)))
+        .map(|c| c.address.clone())
+        .collect();
+    if keep.is_empty() {
+        return Err(
+            Diag::new("No resource matches the -target addresses").detail(format!(
+                "Targets given: {}.",
+                plan.options.targets.join(", ")
+            )),
+        );
+    }
+    let mut i = 0;
+    while i < keep.len() {
+        let deps = plan
+            .changes
+            .iter()
+            .find(|c| c.address == keep[i])
+            .map(|c| c.deps.clone())
+            .unwrap_or_default();
+        for d in deps {
+            if !keep.contains(&d) {
+                keep.push(d);
+            }
+        }
+        i += 1;
+    }
+    plan.changes.retain(|c| keep.contains(&c.address));
+    Ok(())
+}
+
+/// Validates a blueprint against the registry without any AWS call: every resource type
+/// exists, and every resource body evaluates with resource values unknown.
+pub fn validate(
+    root: &Module,
+    registry: &Registry,
+    inputs: &IndexMap<String, Value>,
+) -> DResult<()> {
+    let unknown = crate::blueprint::scope::AllUnknown;
+    let ctx = Context::new(root, inputs, &unknown);
+    for (path, module) in root.walk() {
+        for res in module.resources.values() {
+            let schema = match res.mode {
+                Mode::Managed => registry.resource(&res.type_name).map(|r| r.schema()),
+                Mode::Data => registry.data_source(&res.type_name).map(|d| d.schema()),
+            };
+            let Some(schema) = schema else {
+                let (kind, names) = match res.mode {
+                    Mode::Managed => ("resource", registry.resource_names()),
+                    Mode::Data => ("data source", registry.data_source_names()),
+                };
+                return Err(
+                    Diag::new(format!("Unsupported {kind} type \"{}\"", res.type_name))
+                        .detail(format!(
+                            "infractl supports these {kind} types: {}.",
+                            names.join(", ")
+                        ))
+                        .at(&res.loc),
+                );
+            };
+            let address = format!(
+                "{}{}",
+                path.iter()
+                    .map(|m| format!("module.{m}."))
+                    .collect::<String>(),
+                res.key()
+            );
+            let bindings = match ctx.expand(&path, res)? {
+                Expansion::Known(mut i) if !i.is_empty() => i.remove(0).1,
+                _ => crate::blueprint::eval::Bindings {
+                    count_index: res.count.as_ref().map(|_| Value::Unknown),
+                    each: res
+                        .for_each
+                        .as_ref()
+                        .map(|_| (Value::Unknown, Value::Unknown)),
+                    names: vec![],
+                },
+            };
+            ctx.eval_body(&path, &res.body, schema, &bindings)
+                .map_err(|d| d.address(&address))?;
+        }
+        for out in module.outputs.values() {
+            ctx.eval(&path, &out.value, &Default::default())?;
+        }
+    }
+    let _ = StateMode::Managed;
+    Ok(())
+}

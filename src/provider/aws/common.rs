@@ -1,0 +1,157 @@
+//! Helpers every AWS resource uses: SDK errors to provider errors, tag conversions, and waiting
+//! with fast-then-backing-off polls.
+
+use crate::provider::{CallCtx, ProviderError, ADDRESS_TAG, STACK_TAG};
+use crate::value::Value;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use indexmap::IndexMap;
+use std::future::Future;
+use std::time::Duration;
+
+/// Converts an SDK error into a provider error carrying the service's code and message.
+pub fn aws_err<E, R>(e: SdkError<E, R>) -> ProviderError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug,
+{
+    let code = e.code().map(str::to_string);
+    let message = e
+        .message()
+        .map(str::to_string)
+        .unwrap_or_else(|| aws_smithy_types::error::display::DisplayErrorContext(&e).to_string());
+    ProviderError { code, message }
+}
+
+/// True when an error says the object does not exist.
+pub fn is_not_found(e: &ProviderError) -> bool {
+    e.code
+        .as_deref()
+        .is_some_and(|c| c.contains("NotFound") || c == "NoSuchBucket" || c == "NotFound")
+}
+
+/// The tags to write: the user's `tags_all` plus infractl's stack and address tags.
+pub fn tags_to_write(ctx: &CallCtx, planned: &Value) -> IndexMap<String, String> {
+    let mut tags: IndexMap<String, String> = planned
+        .get("tags_all")
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| v.to_plain_string().map(|v| (k.clone(), v)))
+                .collect()
+        })
+        .unwrap_or_default();
+    tags.extend(ctx.system_tags());
+    tags
+}
+
+/// Turns tags read from AWS into `tags`/`tags_all` values, leaving out infractl's own.
+pub fn user_tags(pairs: impl IntoIterator<Item = (String, String)>) -> Value {
+    Value::Object(
+        pairs
+            .into_iter()
+            .filter(|(k, _)| k != STACK_TAG && k != ADDRESS_TAG)
+            .map(|(k, v)| (k, Value::String(v)))
+            .collect(),
+    )
+}
+
+/// `tags` as the blueprint set them, kept from the planned value (AWS only knows `tags_all`).
+pub fn configured_tags(planned: &Value) -> Value {
+    match planned.get("tags") {
+        Value::Null | Value::Unknown => Value::Object(IndexMap::new()),
+        v => v.clone(),
+    }
+}
+
+/// Tags to add and keys to remove to go from `old` to `new` (`tags_all` values).
+pub fn tag_changes(old: &Value, new: &Value) -> (IndexMap<String, String>, Vec<String>) {
+    let empty = IndexMap::new();
+    let o = old.as_object().unwrap_or(&empty);
+    let n = new.as_object().unwrap_or(&empty);
+    let add = n
+        .iter()
+        .filter(|(k, v)| o.get(*k) != Some(*v))
+        .filter_map(|(k, v)| v.to_plain_string().map(|v| (k.clone(), v)))
+        .collect();
+    let remove = o.keys().filter(|k| !n.contains_key(*k)).cloned().collect();
+    (add, remove)
+}
+
+/// Polls `check` until it returns `Some`, quickly at first (100 ms) then backing off to 5 s,
+/// giving up after `timeout`. The emulator answers at once; AWS rewards patience.
+pub async fn wait_for<T, F, Fut>(
+    what: &str,
+    timeout: Duration,
+    mut check: F,
+) -> Result<T, ProviderError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<Option<T>, ProviderError>>,
+{
+    let start = std::time::Instant::now();
+    let mut delay = Duration::from_millis(100);
+    loop {
+        if let Some(v) = check().await? {
+            return Ok(v);
+        }
+        if start.elapsed() > timeout {
+            return Err(ProviderError::msg(format!(
+                "timed out after {}s waiting for {what}",
+                timeout.as_secs()
+            )));
+        }
+        tokio::time::sleep(delay).await;
+        delay = (delay * 2).min(Duration::from_secs(5));
+    }
+}
+
+/// Retries an operation that fails with a dependency error while AWS releases something
+/// (a subnet's network interfaces, a gateway's attachment), up to `timeout`.
+pub async fn retry_while<T, F, Fut>(
+    codes: &[&str],
+    timeout: Duration,
+    mut op: F,
+) -> Result<T, ProviderError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, ProviderError>>,
+{
+    let start = std::time::Instant::now();
+    let mut delay = Duration::from_millis(200);
+    loop {
+        match op().await {
+            Err(e)
+                if e.code.as_deref().is_some_and(|c| codes.contains(&c))
+                    && start.elapsed() < timeout =>
+            {
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(Duration::from_secs(5));
+            }
+            other => return other,
+        }
+    }
+}
+
+/// A string attribute of a planned value, if set.
+pub fn opt_str(v: &Value, name: &str) -> Option<String> {
+    v.get(name).to_plain_string().filter(|s| !s.is_empty())
+}
+
+/// A bool attribute of a planned value, if set.
+pub fn opt_bool(v: &Value, name: &str) -> Option<bool> {
+    v.get(name).as_bool()
+}
+
+/// A list-of-strings attribute of a planned value.
+pub fn str_list(v: &Value, name: &str) -> Vec<String> {
+    v.get(name)
+        .as_list()
+        .map(|l| l.iter().filter_map(Value::to_plain_string).collect())
+        .unwrap_or_default()
+}
+
+/// A list of strings as a value.
+pub fn list_value(items: impl IntoIterator<Item = String>) -> Value {
+    Value::List(items.into_iter().map(Value::String).collect())
+}

@@ -1,0 +1,80 @@
+//! EC2 networking resources, and the tag helpers they share.
+
+pub mod vpc;
+
+use super::common::{aws_err, tag_changes, tags_to_write, user_tags};
+use crate::provider::{CallCtx, PResult, ADDRESS_TAG, STACK_TAG};
+use crate::value::Value;
+use aws_sdk_ec2::types::{Filter, ResourceType, Tag, TagSpecification};
+
+/// Tags to attach at creation, as EC2 takes them.
+pub fn tag_spec(ctx: &CallCtx, planned: &Value, kind: ResourceType) -> TagSpecification {
+    let tags = tags_to_write(ctx, planned)
+        .into_iter()
+        .map(|(k, v)| Tag::builder().key(k).value(v).build())
+        .collect();
+    TagSpecification::builder()
+        .resource_type(kind)
+        .set_tags(Some(tags))
+        .build()
+}
+
+/// `tags_all` from EC2 tags.
+pub fn read_tags(tags: &[Tag]) -> Value {
+    user_tags(tags.iter().map(|t| {
+        (
+            t.key().unwrap_or_default().to_string(),
+            t.value().unwrap_or_default().to_string(),
+        )
+    }))
+}
+
+/// Brings an object's tags from `prior.tags_all` to `planned.tags_all`.
+pub async fn update_tags(
+    ec2: &aws_sdk_ec2::Client,
+    id: &str,
+    prior: &Value,
+    planned: &Value,
+) -> PResult<()> {
+    let (add, remove) = tag_changes(prior.get("tags_all"), planned.get("tags_all"));
+    if !remove.is_empty() {
+        ec2.delete_tags()
+            .resources(id)
+            .set_tags(Some(
+                remove
+                    .into_iter()
+                    .map(|k| Tag::builder().key(k).build())
+                    .collect(),
+            ))
+            .send()
+            .await
+            .map_err(aws_err)?;
+    }
+    if !add.is_empty() {
+        ec2.create_tags()
+            .resources(id)
+            .set_tags(Some(
+                add.into_iter()
+                    .map(|(k, v)| Tag::builder().key(k).value(v).build())
+                    .collect(),
+            ))
+            .send()
+            .await
+            .map_err(aws_err)?;
+    }
+    Ok(())
+}
+
+/// Filters selecting objects this stack created for this address.
+pub fn owner_filters(ctx: &CallCtx) -> Vec<Filter> {
+    vec![
+        Filter::builder()
+            .name(format!("tag:{STACK_TAG}"))
+            .values(&ctx.stack)
+            .build(),
+        Filter::builder()
+            .name(format!("tag:{ADDRESS_TAG}"))
+            .values(&ctx.address)
+            .build(),
+    ]
+}

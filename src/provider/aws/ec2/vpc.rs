@@ -1,0 +1,317 @@
+//! `aws_vpc`: a VPC with its DNS settings.
+
+use super::{owner_filters, read_tags, tag_spec, update_tags};
+use crate::provider::aws::common::{aws_err, configured_tags, opt_bool, opt_str, wait_for};
+use crate::provider::aws::Clients;
+use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::schema::{Schema, Type};
+use crate::value::Value;
+use async_trait::async_trait;
+use aws_sdk_ec2::types::{AttributeBooleanValue, ResourceType as Kind, VpcAttributeName, VpcState};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The `aws_vpc` resource type.
+pub struct Vpc {
+    c: Arc<Clients>,
+    schema: Schema,
+}
+
+impl Vpc {
+    /// Creates the type with its clients.
+    pub fn new(c: Arc<Clients>) -> Vpc {
+        let schema = Schema::new()
+            .required("cidr_block", Type::String)
+            .force_new()
+            .optional_computed("instance_tenancy", Type::String)
+            .force_new()
+            .optional("enable_dns_support", Type::Bool)
+            .default(true)
+            .optional_computed("enable_dns_hostnames", Type::Bool)
+            .optional("assign_generated_ipv6_cidr_block", Type::Bool)
+            .default(false)
+            .force_new()
+            .tags()
+            .computed("arn", Type::String)
+            .computed("owner_id", Type::String)
+            .computed("main_route_table_id", Type::String)
+            .computed("default_route_table_id", Type::String)
+            .computed("default_security_group_id", Type::String)
+            .computed("default_network_acl_id", Type::String)
+            .computed("dhcp_options_id", Type::String);
+        Vpc { c, schema }
+    }
+
+    async fn set_dns(
+        &self,
+        id: &str,
+        support: Option<bool>,
+        hostnames: Option<bool>,
+    ) -> PResult<()> {
+        if let Some(v) = support {
+            self.c
+                .ec2
+                .modify_vpc_attribute()
+                .vpc_id(id)
+                .enable_dns_support(AttributeBooleanValue::builder().value(v).build())
+                .send()
+                .await
+                .map_err(aws_err)?;
+        }
+        if let Some(v) = hostnames {
+            self.c
+                .ec2
+                .modify_vpc_attribute()
+                .vpc_id(id)
+                .enable_dns_hostnames(AttributeBooleanValue::builder().value(v).build())
+                .send()
+                .await
+                .map_err(aws_err)?;
+        }
+        Ok(())
+    }
+
+    async fn attribute(&self, id: &str, name: VpcAttributeName) -> PResult<Option<bool>> {
+        let out = self
+            .c
+            .ec2
+            .describe_vpc_attribute()
+            .vpc_id(id)
+            .attribute(name.clone())
+            .send()
+            .await
+            .map_err(aws_err)?;
+        let v = match name {
+            VpcAttributeName::EnableDnsSupport => out.enable_dns_support().and_then(|a| a.value()),
+            _ => out.enable_dns_hostnames().and_then(|a| a.value()),
+        };
+        Ok(v)
+    }
+}
+
+#[async_trait]
+impl ResourceType for Vpc {
+    fn type_name(&self) -> &'static str {
+        "aws_vpc"
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
+        let mut req = self
+            .c
+            .ec2
+            .create_vpc()
+            .tag_specifications(tag_spec(ctx, planned, Kind::Vpc))
+            .set_cidr_block(opt_str(planned, "cidr_block"))
+            .set_amazon_provided_ipv6_cidr_block(opt_bool(
+                planned,
+                "assign_generated_ipv6_cidr_block",
+            ));
+        if let Some(t) = opt_str(planned, "instance_tenancy") {
+            req = req.instance_tenancy(t.as_str().into());
+        }
+        let out = req.send().await.map_err(aws_err)?;
+        let id = out
+            .vpc()
+            .and_then(|v| v.vpc_id())
+            .ok_or_else(|| ProviderError::msg("CreateVpc returned no VPC id"))?
+            .to_string();
+        wait_for(
+            "VPC to become available",
+            Duration::from_secs(300),
+            || async {
+                let d = self
+                    .c
+                    .ec2
+                    .describe_vpcs()
+                    .vpc_ids(&id)
+                    .send()
+                    .await
+                    .map_err(aws_err)?;
+                Ok(d.vpcs()
+                    .first()
+                    .filter(|v| v.state() == Some(&VpcState::Available))
+                    .map(|_| ()))
+            },
+        )
+        .await?;
+        if opt_bool(planned, "enable_dns_support") == Some(false) {
+            self.set_dns(&id, Some(false), None).await?;
+        }
+        if let Some(h) = opt_bool(planned, "enable_dns_hostnames") {
+            self.set_dns(&id, None, Some(h)).await?;
+        }
+        self.read(ctx, &id, planned)
+            .await?
+            .ok_or_else(|| ProviderError::msg(format!("VPC {id} vanished right after creation")))
+    }
+
+    async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
+        let out = match self
+            .c
+            .ec2
+            .describe_vpcs()
+            .vpc_ids(id)
+            .send()
+            .await
+            .map_err(aws_err)
+        {
+            Ok(o) => o,
+            Err(e) if e.code.as_deref() == Some("InvalidVpcID.NotFound") => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let Some(vpc) = out.vpcs().first() else {
+            return Ok(None);
+        };
+        let dns_support = self
+            .attribute(id, VpcAttributeName::EnableDnsSupport)
+            .await?;
+        let dns_hostnames = self
+            .attribute(id, VpcAttributeName::EnableDnsHostnames)
+            .await?;
+        let tables = self
+            .c
+            .ec2
+            .describe_route_tables()
+            .filters(
+                aws_sdk_ec2::types::Filter::builder()
+                    .name("vpc-id")
+                    .values(id)
+                    .build(),
+            )
+            .filters(
+                aws_sdk_ec2::types::Filter::builder()
+                    .name("association.main")
+                    .values("true")
+                    .build(),
+            )
+            .send()
+            .await
+            .map_err(aws_err)?;
+        let main_rt = tables
+            .route_tables()
+            .first()
+            .and_then(|t| t.route_table_id())
+            .map(str::to_string);
+        let sgs = self
+            .c
+            .ec2
+            .describe_security_groups()
+            .filters(
+                aws_sdk_ec2::types::Filter::builder()
+                    .name("vpc-id")
+                    .values(id)
+                    .build(),
+            )
+            .filters(
+                aws_sdk_ec2::types::Filter::builder()
+                    .name("group-name")
+                    .values("default")
+                    .build(),
+            )
+            .send()
+            .await
+            .map_err(aws_err)?;
+        let default_sg = sgs
+            .security_groups()
+            .first()
+            .and_then(|g| g.group_id())
+            .map(str::to_string);
+        let owner = vpc.owner_id().unwrap_or_default().to_string();
+        Ok(Some(Value::object([
+            ("id", Value::str(id)),
+            (
+                "cidr_block",
+                Value::from(vpc.cidr_block().map(str::to_string)),
+            ),
+            (
+                "instance_tenancy",
+                Value::from(vpc.instance_tenancy().map(|t| t.as_str().to_string())),
+            ),
+            ("enable_dns_support", Value::from(dns_support)),
+            ("enable_dns_hostnames", Value::from(dns_hostnames)),
+            (
+                "assign_generated_ipv6_cidr_block",
+                Value::Bool(!vpc.ipv6_cidr_block_association_set().is_empty()),
+            ),
+            ("tags", configured_tags(prior)),
+            ("tags_all", read_tags(vpc.tags())),
+            (
+                "arn",
+                Value::str(format!("arn:aws:ec2:{}:{owner}:vpc/{id}", self.c.region)),
+            ),
+            ("owner_id", Value::str(owner)),
+            ("main_route_table_id", Value::from(main_rt.clone())),
+            ("default_route_table_id", Value::from(main_rt)),
+            ("default_security_group_id", Value::from(default_sg)),
+            ("default_network_acl_id", Value::Null),
+            (
+                "dhcp_options_id",
+                Value::from(vpc.dhcp_options_id().map(str::to_string)),
+            ),
+        ])))
+    }
+
+    async fn update(
+        &self,
+        ctx: &CallCtx,
+        id: &str,
+        prior: &Value,
+        planned: &Value,
+    ) -> PResult<Value> {
+        let changed = |k: &str| prior.get(k) != planned.get(k);
+        if changed("enable_dns_support") {
+            self.set_dns(id, opt_bool(planned, "enable_dns_support"), None)
+                .await?;
+        }
+        if changed("enable_dns_hostnames") {
+            self.set_dns(id, None, opt_bool(planned, "enable_dns_hostnames"))
+                .await?;
+        }
+        update_tags(&self.c.ec2, id, prior, planned).await?;
+        self.read(ctx, id, planned)
+            .await?
+            .ok_or_else(|| ProviderError::msg(format!("VPC {id} vanished during update")))
+    }
+
+    async fn delete(&self, _ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<()> {
+        let r = crate::provider::aws::common::retry_while(
+            &["DependencyViolation"],
+            Duration::from_secs(300),
+            || async {
+                self.c
+                    .ec2
+                    .delete_vpc()
+                    .vpc_id(id)
+                    .send()
+                    .await
+                    .map_err(aws_err)
+            },
+        )
+        .await;
+        match r {
+            Ok(_) => Ok(()),
+            Err(e) if e.code.as_deref() == Some("InvalidVpcID.NotFound") => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn find_adoptable(&self, ctx: &CallCtx, _planned: &Value) -> PResult<Option<String>> {
+        let out = self
+            .c
+            .ec2
+            .describe_vpcs()
+            .set_filters(Some(owner_filters(ctx)))
+            .send()
+            .await
+            .map_err(aws_err)?;
+        Ok(out
+            .vpcs()
+            .first()
+            .and_then(|v| v.vpc_id())
+            .map(str::to_string))
+    }
+}

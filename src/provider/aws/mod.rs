@@ -1,0 +1,273 @@
+//! The AWS provider: reads the blueprint's `provider "aws"` block, builds SDK clients (region,
+//! credentials chain, endpoint overrides for emulators), and registers every resource type.
+//!
+//! Adding a resource type is one file under its service folder plus one line in [`registry`].
+
+pub mod common;
+pub mod ec2;
+
+use crate::blueprint::config::Module;
+use crate::blueprint::scope::{AllUnknown, Context};
+use crate::diag::{DResult, Diag};
+use crate::provider::Registry;
+use crate::schema::{Nesting, Schema, Type};
+use crate::value::Value;
+use aws_config::retry::RetryConfig;
+use aws_config::{BehaviorVersion, Region};
+use indexmap::IndexMap;
+use std::sync::Arc;
+
+/// Provider settings taken from the `provider "aws"` block and the environment.
+#[derive(Debug, Clone, Default)]
+pub struct AwsSettings {
+    /// Region (provider block, then AWS_REGION / AWS_DEFAULT_REGION, then us-east-1).
+    pub region: Option<String>,
+    /// Static credentials from the block.
+    pub access_key: Option<String>,
+    /// Static credentials from the block.
+    pub secret_key: Option<String>,
+    /// Session token from the block.
+    pub token: Option<String>,
+    /// Shared-config profile.
+    pub profile: Option<String>,
+    /// Per-service endpoint overrides (`ec2 = "http://127.0.0.1:4566"`).
+    pub endpoints: IndexMap<String, String>,
+    /// Tags added to every taggable resource.
+    pub default_tags: IndexMap<String, Value>,
+    /// Maximum attempts per call.
+    pub max_retries: Option<u32>,
+}
+
+/// The schema of the `provider "aws"` block. Terraform's other settings are accepted so that
+/// blueprints written for Terraform load unchanged.
+fn provider_schema() -> Schema {
+    let mut endpoints = Schema::new();
+    for svc in [
+        "acm",
+        "apigateway",
+        "applicationautoscaling",
+        "appautoscaling",
+        "cloudfront",
+        "cloudwatch",
+        "cloudwatchlogs",
+        "logs",
+        "cognitoidp",
+        "dynamodb",
+        "ec2",
+        "ecr",
+        "ecs",
+        "elb",
+        "elbv2",
+        "events",
+        "iam",
+        "kms",
+        "lambda",
+        "opensearchserverless",
+        "rds",
+        "route53",
+        "s3",
+        "s3api",
+        "secretsmanager",
+        "sns",
+        "sqs",
+        "ssm",
+        "sts",
+        "wafv2",
+        "elasticloadbalancing",
+        "elasticloadbalancingv2",
+        "cloudwatchevents",
+        "stepfunctions",
+        "kinesis",
+    ] {
+        endpoints = endpoints.optional(svc, Type::String);
+    }
+    Schema::new()
+        .optional("region", Type::String)
+        .optional("access_key", Type::String)
+        .optional("secret_key", Type::String)
+        .optional("token", Type::String)
+        .optional("profile", Type::String)
+        .optional("max_retries", Type::Number)
+        .optional("s3_use_path_style", Type::Bool)
+        .optional("s3_force_path_style", Type::Bool)
+        .optional("skip_credentials_validation", Type::Bool)
+        .optional("skip_metadata_api_check", Type::Any)
+        .optional("skip_requesting_account_id", Type::Bool)
+        .optional("skip_region_validation", Type::Bool)
+        .optional("insecure", Type::Bool)
+        .optional("shared_config_files", Type::list_of_strings())
+        .optional("shared_credentials_files", Type::list_of_strings())
+        .optional("allowed_account_ids", Type::list_of_strings())
+        .optional("forbidden_account_ids", Type::list_of_strings())
+        .optional("retry_mode", Type::String)
+        .optional("sts_region", Type::String)
+        .block("endpoints", Nesting::List, endpoints)
+        .block(
+            "default_tags",
+            Nesting::Single,
+            Schema::new().optional("tags", Type::map_of_strings()),
+        )
+        .block(
+            "ignore_tags",
+            Nesting::Single,
+            Schema::new()
+                .optional("keys", Type::set_of_strings())
+                .optional("key_prefixes", Type::set_of_strings()),
+        )
+}
+
+/// Reads the root module's `provider "aws"` block (module provider blocks are not supported).
+pub fn settings_from_blueprint(
+    root: &Module,
+    inputs: &IndexMap<String, Value>,
+) -> DResult<AwsSettings> {
+    let mut settings = AwsSettings::default();
+    for (path, module) in root.walk() {
+        for p in &module.providers {
+            if p.name != "aws" {
+                return Err(
+                    Diag::new(format!("Provider \"{}\" is not supported", p.name))
+                        .detail("infractl manages AWS only.")
+                        .at(&p.body.loc),
+                );
+            }
+            if p.alias.is_some() {
+                return Err(Diag::new("Provider aliases are not supported yet").at(&p.body.loc));
+            }
+            if !path.is_empty() {
+                return Err(
+                    Diag::new("provider blocks inside modules are not supported")
+                        .detail(
+                            "Configure the aws provider in the root module; modules inherit it.",
+                        )
+                        .at(&p.body.loc),
+                );
+            }
+            if p.body
+                .blocks
+                .iter()
+                .any(|b| b.kind == "assume_role" || b.kind == "assume_role_with_web_identity")
+            {
+                return Err(
+                    Diag::new("assume_role in the provider block is not supported yet")
+                        .detail("Use a profile with role_arn in the shared config instead.")
+                        .at(&p.body.loc),
+                );
+            }
+            let ctx = Context::new(root, inputs, &AllUnknown);
+            let v = ctx.eval_body(&[], &p.body, &provider_schema(), &Default::default())?;
+            let s = |k: &str| v.get(k).as_str().map(str::to_string);
+            settings.region = s("region");
+            settings.access_key = s("access_key");
+            settings.secret_key = s("secret_key");
+            settings.token = s("token");
+            settings.profile = s("profile");
+            settings.max_retries = v.get("max_retries").as_number().map(|n| n as u32);
+            if let Some(items) = v.get("endpoints").as_list() {
+                for item in items {
+                    if let Some(map) = item.as_object() {
+                        for (k, x) in map {
+                            if let Some(url) = x.as_str() {
+                                settings.endpoints.insert(k.clone(), url.to_string());
+                            }
+                        }
+                    }
+                }
+            }
+            if let Some(items) = v.get("default_tags").as_list() {
+                if let Some(Value::Object(tags)) = items.first().map(|t| t.get("tags")) {
+                    settings.default_tags = tags.clone();
+                }
+            }
+        }
+    }
+    Ok(settings)
+}
+
+/// SDK clients for every service infractl calls.
+pub struct Clients {
+    /// EC2 (VPC and networking).
+    pub ec2: aws_sdk_ec2::Client,
+    /// S3.
+    pub s3: aws_sdk_s3::Client,
+    /// The region in use.
+    pub region: String,
+}
+
+/// Builds SDK clients from the settings.
+pub async fn clients(settings: &AwsSettings) -> Clients {
+    let region = settings
+        .region
+        .clone()
+        .or_else(|| std::env::var("AWS_REGION").ok())
+        .or_else(|| std::env::var("AWS_DEFAULT_REGION").ok())
+        .unwrap_or_else(|| "us-east-1".into());
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .region(Region::new(region.clone()))
+        .retry_config(
+            RetryConfig::standard().with_max_attempts(settings.max_retries.unwrap_or(8).max(1)),
+        );
+    if let Some(p) = &settings.profile {
+        loader = loader.profile_name(p);
+    }
+    if let (Some(a), Some(s)) = (&settings.access_key, &settings.secret_key) {
+        loader = loader.credentials_provider(aws_sdk_ec2::config::Credentials::new(
+            a,
+            s,
+            settings.token.clone(),
+            None,
+            "blueprint",
+        ));
+    }
+    let shared = loader.load().await;
+    let endpoint = |names: &[&str]| {
+        names
+            .iter()
+            .find_map(|n| settings.endpoints.get(*n))
+            .cloned()
+    };
+    let mut ec2 = aws_sdk_ec2::config::Builder::from(&shared);
+    if let Some(url) = endpoint(&["ec2"]) {
+        ec2 = ec2.endpoint_url(url);
+    }
+    // Path-style addressing always: bucket sub-domains of emulator hosts do not resolve, and
+    // AWS accepts path style too.
+    let mut s3 = aws_sdk_s3::config::Builder::from(&shared).force_path_style(true);
+    if let Some(url) = endpoint(&["s3", "s3api"]) {
+        s3 = s3.endpoint_url(url);
+    }
+    Clients {
+        ec2: aws_sdk_ec2::Client::from_conf(ec2.build()),
+        s3: aws_sdk_s3::Client::from_conf(s3.build()),
+        region,
+    }
+}
+
+/// Every resource type and data source, with live clients.
+pub async fn registry(settings: &AwsSettings) -> Registry {
+    let c = Arc::new(clients(settings).await);
+    build_registry(c)
+}
+
+/// The same registry without network access, for validation (schemas only; no calls are made).
+pub fn schemas_registry() -> Registry {
+    let conf = aws_sdk_ec2::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .build();
+    let s3conf = aws_sdk_s3::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .build();
+    build_registry(Arc::new(Clients {
+        ec2: aws_sdk_ec2::Client::from_conf(conf),
+        s3: aws_sdk_s3::Client::from_conf(s3conf),
+        region: "us-east-1".into(),
+    }))
+}
+
+fn build_registry(c: Arc<Clients>) -> Registry {
+    let mut r = Registry::default();
+    r.add_resource(Arc::new(ec2::vpc::Vpc::new(c.clone())));
+    r
+}

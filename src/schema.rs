@@ -1,0 +1,297 @@
+//! Resource schemas: which arguments a resource type takes, their types, and how changes to them
+//! behave (update in place, force replacement, computed by AWS).
+//!
+//! Shared vocabulary between the blueprint (validation and type conversion), the planner (what to
+//! diff, what forces replacement) and providers (what they declare). It knows nothing of AWS.
+
+use crate::value::Value;
+use indexmap::IndexMap;
+
+/// The type of an attribute.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Type {
+    /// A string.
+    String,
+    /// A number.
+    Number,
+    /// A bool.
+    Bool,
+    /// A list of the element type.
+    List(Box<Type>),
+    /// A set of the element type (order does not matter when comparing).
+    Set(Box<Type>),
+    /// A map of string keys to the element type.
+    Map(Box<Type>),
+    /// Anything (JSON documents kept as values).
+    Any,
+}
+
+impl Type {
+    /// `list(string)`.
+    pub fn list_of_strings() -> Type {
+        Type::List(Box::new(Type::String))
+    }
+
+    /// `set(string)`.
+    pub fn set_of_strings() -> Type {
+        Type::Set(Box::new(Type::String))
+    }
+
+    /// `map(string)`.
+    pub fn map_of_strings() -> Type {
+        Type::Map(Box::new(Type::String))
+    }
+
+    /// Converts a value to this type as Terraform does (numbers and bools to strings and back).
+    /// Returns a message when the value cannot be converted.
+    pub fn convert(&self, v: Value) -> Result<Value, String> {
+        if matches!(v, Value::Unknown | Value::Null) {
+            return Ok(v);
+        }
+        match self {
+            Type::Any => Ok(v),
+            Type::String => v
+                .to_plain_string()
+                .map(Value::String)
+                .ok_or_else(|| format!("string required, got {}", v.type_name())),
+            Type::Number => v
+                .as_number()
+                .map(Value::Number)
+                .ok_or_else(|| format!("number required, got {}", v.type_name())),
+            Type::Bool => v
+                .as_bool()
+                .map(Value::Bool)
+                .ok_or_else(|| format!("bool required, got {}", v.type_name())),
+            Type::List(elem) | Type::Set(elem) => match v {
+                Value::List(items) => {
+                    let mut out = items
+                        .into_iter()
+                        .map(|i| elem.convert(i))
+                        .collect::<Result<Vec<_>, _>>()?;
+                    if matches!(self, Type::Set(_)) && !out.iter().any(Value::has_unknown) {
+                        out.dedup();
+                    }
+                    Ok(Value::List(out))
+                }
+                other => Err(format!("list required, got {}", other.type_name())),
+            },
+            Type::Map(elem) => match v {
+                Value::Object(map) => map
+                    .into_iter()
+                    .map(|(k, x)| elem.convert(x).map(|x| (k, x)))
+                    .collect::<Result<IndexMap<_, _>, _>>()
+                    .map(Value::Object),
+                other => Err(format!("map required, got {}", other.type_name())),
+            },
+        }
+    }
+}
+
+/// How an attribute behaves.
+#[derive(Debug, Clone)]
+pub struct AttrSchema {
+    /// Its type.
+    pub ty: Type,
+    /// Must be set in the blueprint.
+    pub required: bool,
+    /// May be set in the blueprint.
+    pub optional: bool,
+    /// Filled in by the provider when not set (or always, when not optional).
+    pub computed: bool,
+    /// Changing it replaces the resource.
+    pub force_new: bool,
+    /// Never shown in plans or logs.
+    pub sensitive: bool,
+    /// Value assumed when not set, as the provider's schema default.
+    pub default: Option<Value>,
+}
+
+/// How a nested block repeats.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Nesting {
+    /// An ordered list of blocks.
+    List,
+    /// An unordered set of blocks.
+    Set,
+    /// At most one block.
+    Single,
+}
+
+/// A nested block type such as `route` in `aws_route_table`.
+#[derive(Debug, Clone)]
+pub struct BlockSchema {
+    /// How it repeats.
+    pub nesting: Nesting,
+    /// Its contents.
+    pub schema: Schema,
+    /// Changing it replaces the resource.
+    pub force_new: bool,
+    /// Most blocks allowed (0 = unlimited).
+    pub max_items: usize,
+    /// Inline blocks that the provider also fills from AWS when the blueprint omits them
+    /// (Terraform's "attributes as blocks" mode, used by route tables and security groups).
+    pub computed: bool,
+}
+
+/// The arguments and attributes of a resource type or nested block.
+#[derive(Debug, Clone, Default)]
+pub struct Schema {
+    /// Attributes by name.
+    pub attrs: IndexMap<&'static str, AttrSchema>,
+    /// Nested block types by name.
+    pub blocks: IndexMap<&'static str, BlockSchema>,
+}
+
+impl Schema {
+    /// Starts an empty schema.
+    pub fn new() -> Schema {
+        <Schema as Default>::default()
+    }
+
+    fn add(
+        mut self,
+        name: &'static str,
+        ty: Type,
+        required: bool,
+        optional: bool,
+        computed: bool,
+    ) -> Schema {
+        self.attrs.insert(
+            name,
+            AttrSchema {
+                ty,
+                required,
+                optional,
+                computed,
+                force_new: false,
+                sensitive: false,
+                default: None,
+            },
+        );
+        self
+    }
+
+    /// A required argument.
+    pub fn required(self, name: &'static str, ty: Type) -> Schema {
+        self.add(name, ty, true, false, false)
+    }
+
+    /// An optional argument with no provider-side value when unset.
+    pub fn optional(self, name: &'static str, ty: Type) -> Schema {
+        self.add(name, ty, false, true, false)
+    }
+
+    /// An optional argument that AWS fills in when unset.
+    pub fn optional_computed(self, name: &'static str, ty: Type) -> Schema {
+        self.add(name, ty, false, true, true)
+    }
+
+    /// A read-only attribute AWS computes.
+    pub fn computed(self, name: &'static str, ty: Type) -> Schema {
+        self.add(name, ty, false, false, true)
+    }
+
+    fn last(&mut self) -> &mut AttrSchema {
+        self.attrs
+            .last_mut()
+            .map(|(_, a)| a)
+            .expect("a modifier follows an attribute")
+    }
+
+    /// Marks the attribute added last as forcing replacement.
+    pub fn force_new(mut self) -> Schema {
+        self.last().force_new = true;
+        self
+    }
+
+    /// Marks the attribute added last as sensitive.
+    pub fn sensitive(mut self) -> Schema {
+        self.last().sensitive = true;
+        self
+    }
+
+    /// Gives the attribute added last a default.
+    pub fn default(mut self, v: impl Into<Value>) -> Schema {
+        self.last().default = Some(v.into());
+        self
+    }
+
+    /// Adds `tags` and `tags_all`, as every taggable AWS resource has.
+    pub fn tags(self) -> Schema {
+        self.optional("tags", Type::map_of_strings())
+            .computed("tags_all", Type::map_of_strings())
+    }
+
+    /// Adds a nested block type.
+    pub fn block(mut self, name: &'static str, nesting: Nesting, schema: Schema) -> Schema {
+        self.blocks.insert(
+            name,
+            BlockSchema {
+                nesting,
+                schema,
+                force_new: false,
+                max_items: if nesting == Nesting::Single { 1 } else { 0 },
+                computed: false,
+            },
+        );
+        self
+    }
+
+    /// Marks the block added last as forcing replacement.
+    pub fn block_force_new(mut self) -> Schema {
+        if let Some((_, b)) = self.blocks.last_mut() {
+            b.force_new = true;
+        }
+        self
+    }
+
+    /// Marks the block added last as filled in from AWS when the blueprint omits it.
+    pub fn block_computed(mut self) -> Schema {
+        if let Some((_, b)) = self.blocks.last_mut() {
+            b.computed = true;
+        }
+        self
+    }
+
+    /// Names of the attributes that force replacement, blocks included.
+    pub fn force_new_names(&self) -> Vec<&'static str> {
+        self.attrs
+            .iter()
+            .filter(|(_, a)| a.force_new)
+            .map(|(n, _)| *n)
+            .chain(
+                self.blocks
+                    .iter()
+                    .filter(|(_, b)| b.force_new)
+                    .map(|(n, _)| *n),
+            )
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conversions_follow_terraform() {
+        assert_eq!(
+            Type::String.convert(Value::Number(5.0)).unwrap(),
+            Value::str("5")
+        );
+        assert_eq!(
+            Type::Number.convert(Value::str("5")).unwrap(),
+            Value::Number(5.0)
+        );
+        assert_eq!(
+            Type::Bool.convert(Value::str("true")).unwrap(),
+            Value::Bool(true)
+        );
+        assert!(Type::String.convert(Value::List(vec![])).is_err());
+        assert!(Type::list_of_strings().convert(Value::str("x")).is_err());
+        assert_eq!(
+            Type::String.convert(Value::Unknown).unwrap(),
+            Value::Unknown
+        );
+    }
+}
