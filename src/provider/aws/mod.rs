@@ -5,6 +5,7 @@
 
 pub mod common;
 pub mod ec2;
+pub mod s3;
 
 use crate::blueprint::config::Module;
 use crate::blueprint::scope::{AllUnknown, Context};
@@ -269,5 +270,11 @@ pub fn schemas_registry() -> Registry {
 fn build_registry(c: Arc<Clients>) -> Registry {
     let mut r = Registry::default();
     r.add_resource(Arc::new(ec2::vpc::Vpc::new(c.clone())));
+    r.add_resource(Arc::new(ec2::subnet::Subnet::new(c.clone())));
+    r.add_resource(Arc::new(ec2::internet_gateway::InternetGateway::new(c.clone())));
+    r.add_resource(Arc::new(ec2::route_table::RouteTable::new(c.clone())));
+    r.add_resource(Arc::new(ec2::route_table_association::RouteTableAssociation::new(c.clone())));
+    r.add_resource(Arc::new(s3::bucket::Bucket::new(c.clone())));
+    r.add_data_source(Arc::new(ec2::availability_zones::AvailabilityZones::new(c.clone())));
     r
 }

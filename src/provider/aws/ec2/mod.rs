@@ -1,5 +1,10 @@
 //! EC2 networking resources, and the tag helpers they share.
 
+pub mod availability_zones;
+pub mod internet_gateway;
+pub mod route_table;
+pub mod route_table_association;
+pub mod subnet;
 pub mod vpc;
 
 use super::common::{aws_err, tag_changes, tags_to_write, user_tags};

@@ -1,0 +1,133 @@
+//! `aws_route_table_association`: links a subnet (or gateway) to a route table.
+//!
+//! Associations cannot be tagged; one is found again by its subnet, which has at most one.
+
+use crate::provider::aws::common::{aws_err, opt_str};
+use crate::provider::aws::Clients;
+use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::schema::{Schema, Type};
+use crate::value::Value;
+use async_trait::async_trait;
+use aws_sdk_ec2::types::Filter;
+use std::sync::Arc;
+
+/// The `aws_route_table_association` resource type.
+pub struct RouteTableAssociation {
+    c: Arc<Clients>,
+    schema: Schema,
+}
+
+impl RouteTableAssociation {
+    /// Creates the type with its clients.
+    pub fn new(c: Arc<Clients>) -> RouteTableAssociation {
+        let schema = Schema::new()
+            .optional("subnet_id", Type::String)
+            .force_new()
+            .optional("gateway_id", Type::String)
+            .force_new()
+            .required("route_table_id", Type::String);
+        RouteTableAssociation { c, schema }
+    }
+}
+
+#[async_trait]
+impl ResourceType for RouteTableAssociation {
+    fn type_name(&self) -> &'static str {
+        "aws_route_table_association"
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
+        if opt_str(planned, "subnet_id").is_none() == opt_str(planned, "gateway_id").is_none() {
+            return Err(ProviderError::msg("exactly one of subnet_id and gateway_id must be set"));
+        }
+        let out = self
+            .c
+            .ec2
+            .associate_route_table()
+            .set_route_table_id(opt_str(planned, "route_table_id"))
+            .set_subnet_id(opt_str(planned, "subnet_id"))
+            .set_gateway_id(opt_str(planned, "gateway_id"))
+            .send()
+            .await
+            .map_err(aws_err)?;
+        let id = out
+            .association_id()
+            .ok_or_else(|| ProviderError::msg("AssociateRouteTable returned no association id"))?
+            .to_string();
+        self.read(ctx, &id, planned)
+            .await?
+            .ok_or_else(|| ProviderError::msg(format!("association {id} vanished right after creation")))
+    }
+
+    async fn read(&self, _ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<Option<Value>> {
+        let out = self
+            .c
+            .ec2
+            .describe_route_tables()
+            .filters(Filter::builder().name("association.route-table-association-id").values(id).build())
+            .send()
+            .await
+            .map_err(aws_err)?;
+        let found = out
+            .route_tables()
+            .iter()
+            .flat_map(|t| t.associations())
+            .find(|a| a.route_table_association_id() == Some(id));
+        Ok(found.map(|a| {
+            Value::object([
+                ("id", Value::str(id)),
+                ("subnet_id", Value::from(a.subnet_id().map(str::to_string))),
+                ("gateway_id", Value::from(a.gateway_id().map(str::to_string))),
+                ("route_table_id", Value::from(a.route_table_id().map(str::to_string))),
+            ])
+        }))
+    }
+
+    async fn update(&self, ctx: &CallCtx, id: &str, _prior: &Value, planned: &Value) -> PResult<Value> {
+        let out = self
+            .c
+            .ec2
+            .replace_route_table_association()
+            .association_id(id)
+            .set_route_table_id(opt_str(planned, "route_table_id"))
+            .send()
+            .await
+            .map_err(aws_err)?;
+        let new_id = out.new_association_id().unwrap_or(id).to_string();
+        self.read(ctx, &new_id, planned)
+            .await?
+            .ok_or_else(|| ProviderError::msg(format!("association {new_id} vanished during update")))
+    }
+
+    async fn delete(&self, _ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<()> {
+        match self.c.ec2.disassociate_route_table().association_id(id).send().await.map_err(aws_err) {
+            Err(e) if e.code.as_deref() != Some("InvalidAssociationID.NotFound") => Err(e),
+            _ => Ok(()),
+        }
+    }
+
+    async fn find_adoptable(&self, _ctx: &CallCtx, planned: &Value) -> PResult<Option<String>> {
+        let (Some(subnet), Some(table)) = (opt_str(planned, "subnet_id"), opt_str(planned, "route_table_id")) else {
+            return Ok(None);
+        };
+        let out = self
+            .c
+            .ec2
+            .describe_route_tables()
+            .route_table_ids(&table)
+            .send()
+            .await
+            .map_err(aws_err)?;
+        Ok(out
+            .route_tables()
+            .iter()
+            .flat_map(|t| t.associations())
+            .find(|a| a.subnet_id() == Some(subnet.as_str()))
+            .and_then(|a| a.route_table_association_id())
+            .map(str::to_string))
+    }
+}

@@ -1,0 +1,188 @@
+//! `aws_s3_bucket`: a bucket and its tags. Versioning, encryption, policies and the rest are
+//! separate companion resources, as in the AWS provider v4+.
+
+use crate::provider::aws::common::{aws_err, configured_tags, opt_bool, opt_str, tags_to_write, user_tags};
+use crate::provider::aws::Clients;
+use crate::provider::{CallCtx, PResult, ProviderError, ResourceType, ADDRESS_TAG, STACK_TAG};
+use crate::schema::{Schema, Type};
+use crate::value::Value;
+use async_trait::async_trait;
+use aws_sdk_s3::types::{BucketLocationConstraint, CreateBucketConfiguration, Delete, ObjectIdentifier, Tag, Tagging};
+use std::sync::Arc;
+
+/// The `aws_s3_bucket` resource type.
+pub struct Bucket {
+    c: Arc<Clients>,
+    schema: Schema,
+}
+
+impl Bucket {
+    /// Creates the type with its clients.
+    pub fn new(c: Arc<Clients>) -> Bucket {
+        let schema = Schema::new()
+            .optional_computed("bucket", Type::String)
+            .force_new()
+            .optional("bucket_prefix", Type::String)
+            .force_new()
+            .optional("force_destroy", Type::Bool)
+            .default(false)
+            .optional_computed("object_lock_enabled", Type::Bool)
+            .force_new()
+            .tags()
+            .computed("arn", Type::String)
+            .computed("bucket_domain_name", Type::String)
+            .computed("bucket_regional_domain_name", Type::String)
+            .computed("region", Type::String)
+            .computed("hosted_zone_id", Type::String);
+        Bucket { c, schema }
+    }
+
+    async fn put_tags(&self, name: &str, tags: indexmap::IndexMap<String, String>) -> PResult<()> {
+        let tag_set: Vec<Tag> = tags
+            .into_iter()
+            .map(|(k, v)| Tag::builder().key(k).value(v).build().map_err(|e| ProviderError::msg(e.to_string())))
+            .collect::<Result<_, _>>()?;
+        let tagging = Tagging::builder().set_tag_set(Some(tag_set)).build().map_err(|e| ProviderError::msg(e.to_string()))?;
+        self.c.s3.put_bucket_tagging().bucket(name).tagging(tagging).send().await.map_err(aws_err)?;
+        Ok(())
+    }
+
+    async fn read_tags(&self, name: &str) -> PResult<Vec<(String, String)>> {
+        match self.c.s3.get_bucket_tagging().bucket(name).send().await.map_err(aws_err) {
+            Ok(out) => Ok(out.tag_set().iter().map(|t| (t.key().to_string(), t.value().to_string())).collect()),
+            Err(e) if e.code.as_deref() == Some("NoSuchTagSet") => Ok(vec![]),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn empty_bucket(&self, name: &str) -> PResult<()> {
+        loop {
+            let out = self.c.s3.list_object_versions().bucket(name).send().await.map_err(aws_err)?;
+            let mut ids: Vec<ObjectIdentifier> = Vec::new();
+            for v in out.versions() {
+                if let Some(k) = v.key() {
+                    ids.push(ObjectIdentifier::builder().key(k).set_version_id(v.version_id().map(str::to_string)).build().map_err(|e| ProviderError::msg(e.to_string()))?);
+                }
+            }
+            for m in out.delete_markers() {
+                if let Some(k) = m.key() {
+                    ids.push(ObjectIdentifier::builder().key(k).set_version_id(m.version_id().map(str::to_string)).build().map_err(|e| ProviderError::msg(e.to_string()))?);
+                }
+            }
+            if ids.is_empty() {
+                return Ok(());
+            }
+            let del = Delete::builder().set_objects(Some(ids)).quiet(true).build().map_err(|e| ProviderError::msg(e.to_string()))?;
+            self.c.s3.delete_objects().bucket(name).delete(del).send().await.map_err(aws_err)?;
+        }
+    }
+}
+
+/// A bucket name for a blueprint that gave none (or only a prefix), as Terraform generates.
+fn generated_name(prefix: Option<String>) -> String {
+    let unique = uuid::Uuid::new_v4().simple().to_string();
+    format!("{}{}", prefix.unwrap_or_else(|| "infractl-".into()), &unique[..26]).to_lowercase()
+}
+
+#[async_trait]
+impl ResourceType for Bucket {
+    fn type_name(&self) -> &'static str {
+        "aws_s3_bucket"
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
+        let name = opt_str(planned, "bucket").unwrap_or_else(|| generated_name(opt_str(planned, "bucket_prefix")));
+        let mut req = self
+            .c
+            .s3
+            .create_bucket()
+            .bucket(&name)
+            .set_object_lock_enabled_for_bucket(opt_bool(planned, "object_lock_enabled"));
+        if self.c.region != "us-east-1" {
+            req = req.create_bucket_configuration(
+                CreateBucketConfiguration::builder()
+                    .location_constraint(BucketLocationConstraint::from(self.c.region.as_str()))
+                    .build(),
+            );
+        }
+        req.send().await.map_err(aws_err)?;
+        self.put_tags(&name, tags_to_write(ctx, planned)).await?;
+        self.read(ctx, &name, planned)
+            .await?
+            .ok_or_else(|| ProviderError::msg(format!("bucket {name} vanished right after creation")))
+    }
+
+    async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
+        match self.c.s3.head_bucket().bucket(id).send().await {
+            Ok(_) => {}
+            Err(e) => {
+                let status = e.raw_response().map(|r| r.status().as_u16());
+                if status == Some(404) {
+                    return Ok(None);
+                }
+                return Err(aws_err(e));
+            }
+        }
+        let tags = self.read_tags(id).await?;
+        let region = self.c.region.clone();
+        Ok(Some(Value::object([
+            ("id", Value::str(id)),
+            ("bucket", Value::str(id)),
+            ("bucket_prefix", prior.get("bucket_prefix").clone()),
+            ("force_destroy", Value::Bool(opt_bool(prior, "force_destroy").unwrap_or(false))),
+            ("object_lock_enabled", Value::Bool(opt_bool(prior, "object_lock_enabled").unwrap_or(false))),
+            ("tags", configured_tags(prior)),
+            ("tags_all", user_tags(tags)),
+            ("arn", Value::str(format!("arn:aws:s3:::{id}"))),
+            ("bucket_domain_name", Value::str(format!("{id}.s3.amazonaws.com"))),
+            ("bucket_regional_domain_name", Value::str(format!("{id}.s3.{region}.amazonaws.com"))),
+            ("region", Value::str(region)),
+            ("hosted_zone_id", Value::Null),
+        ])))
+    }
+
+    async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
+        if prior.get("tags_all") != planned.get("tags_all") {
+            self.put_tags(id, tags_to_write(ctx, planned)).await?;
+        }
+        let mut v = self
+            .read(ctx, id, planned)
+            .await?
+            .ok_or_else(|| ProviderError::msg(format!("bucket {id} vanished during update")))?;
+        if let Value::Object(m) = &mut v {
+            m.insert("force_destroy".into(), Value::Bool(opt_bool(planned, "force_destroy").unwrap_or(false)));
+        }
+        Ok(v)
+    }
+
+    async fn delete(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<()> {
+        if opt_bool(prior, "force_destroy") == Some(true) {
+            match self.empty_bucket(id).await {
+                Err(e) if e.code.as_deref() == Some("NoSuchBucket") => return Ok(()),
+                other => other?,
+            }
+        }
+        match self.c.s3.delete_bucket().bucket(id).send().await.map_err(aws_err) {
+            Err(e) if e.code.as_deref() == Some("NoSuchBucket") => Ok(()),
+            Err(e) if e.code.as_deref() == Some("BucketNotEmpty") => Err(ProviderError {
+                code: e.code,
+                message: format!("{} Set force_destroy = true to delete its objects too.", e.message),
+            }),
+            other => other.map(|_| ()),
+        }
+    }
+
+    async fn find_adoptable(&self, ctx: &CallCtx, planned: &Value) -> PResult<Option<String>> {
+        let Some(name) = opt_str(planned, "bucket") else { return Ok(None) };
+        if self.c.s3.head_bucket().bucket(&name).send().await.is_err() {
+            return Ok(None);
+        }
+        let tags = self.read_tags(&name).await.unwrap_or_default();
+        let has = |k: &str, v: &str| tags.iter().any(|(tk, tv)| tk == k && tv == v);
+        Ok((has(STACK_TAG, &ctx.stack) && has(ADDRESS_TAG, &ctx.address)).then_some(name))
+    }
+}

@@ -1,0 +1,3 @@
+//! S3 resources.
+
+pub mod bucket;
