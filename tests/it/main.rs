@@ -1,0 +1,9 @@
+//! Integration tests: run the `infractl` binary against the local emulator and check, with SDK
+//! describe calls, what the emulator really holds. One test binary (the SDK links once).
+//!
+//! The emulator endpoint comes from `AWS_ENDPOINT_URL` (default http://127.0.0.1:4566), so the
+//! same tests run against moto (what `localstack/start` runs) or a real LocalStack.
+
+mod bad_input;
+mod network;
+mod support;
