@@ -9,21 +9,44 @@ fn check(files: &[(&str, &str)], args: &[&str], expect_message: &str, expect_loc
     let stack = Stack::from_files(files);
     let out = stack.run_with_endpoint(args, NOWHERE);
     let text = expect_code(&out, 1);
-    assert!(text.contains(expect_message), "expected {expect_message:?} in:\n{text}");
-    assert!(text.contains(expect_location), "expected location {expect_location:?} in:\n{text}");
-    assert!(!text.to_lowercase().contains("dispatch failure"), "an AWS call was attempted:\n{text}");
-    assert!(!stack.state_file().exists(), "state was written for bad input");
+    assert!(
+        text.contains(expect_message),
+        "expected {expect_message:?} in:\n{text}"
+    );
+    assert!(
+        text.contains(expect_location),
+        "expected location {expect_location:?} in:\n{text}"
+    );
+    assert!(
+        !text.to_lowercase().contains("dispatch failure"),
+        "an AWS call was attempted:\n{text}"
+    );
+    assert!(
+        !stack.state_file().exists(),
+        "state was written for bad input"
+    );
 }
 
 #[test]
 fn syntax_error() {
-    check(&[("main.tf", "resource \"aws_vpc\" \"a\" {\n  cidr_block = \"10.0.0.0/16\"\n  tags = {\n}\n")], &["plan"], "Syntax error", "main.tf:");
+    check(
+        &[(
+            "main.tf",
+            "resource \"aws_vpc\" \"a\" {\n  cidr_block = \"10.0.0.0/16\"\n  tags = {\n}\n",
+        )],
+        &["plan"],
+        "Syntax error",
+        "main.tf:",
+    );
 }
 
 #[test]
 fn unknown_resource_type() {
     check(
-        &[("main.tf", "\nresource \"aws_frobnicator\" \"a\" {\n  name = \"x\"\n}\n")],
+        &[(
+            "main.tf",
+            "\nresource \"aws_frobnicator\" \"a\" {\n  name = \"x\"\n}\n",
+        )],
         &["plan"],
         "Unsupported resource type \"aws_frobnicator\"",
         "main.tf:2:1",
@@ -43,7 +66,10 @@ fn unknown_attribute() {
 #[test]
 fn wrong_type() {
     check(
-        &[("main.tf", "resource \"aws_vpc\" \"a\" {\n  cidr_block = [\"10.0.0.0/16\"]\n}\n")],
+        &[(
+            "main.tf",
+            "resource \"aws_vpc\" \"a\" {\n  cidr_block = [\"10.0.0.0/16\"]\n}\n",
+        )],
         &["plan"],
         "Incorrect attribute value type for \"cidr_block\"",
         "main.tf:2:3",
@@ -85,7 +111,10 @@ fn undeclared_reference() {
 
 #[test]
 fn apply_without_terminal_needs_auto_approve() {
-    let stack = Stack::from_files(&[("main.tf", "resource \"aws_vpc\" \"a\" {\n  cidr_block = \"10.0.0.0/16\"\n}\n")]);
+    let stack = Stack::from_files(&[(
+        "main.tf",
+        "resource \"aws_vpc\" \"a\" {\n  cidr_block = \"10.0.0.0/16\"\n}\n",
+    )]);
     // Planning needs no call for an empty state; only the confirmation is refused.
     let out = stack.run_with_endpoint(&["apply"], NOWHERE);
     let text = expect_code(&out, 1);

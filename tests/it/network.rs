@@ -5,11 +5,20 @@ use crate::support::{expect_code, sdk_config, Stack};
 use aws_sdk_ec2::types::{AttributeBooleanValue, Filter, VpcAttributeName};
 
 fn stack_filter(stack: &Stack) -> Filter {
-    Filter::builder().name("tag:infractl:stack").values(&stack.name).build()
+    Filter::builder()
+        .name("tag:infractl:stack")
+        .values(&stack.name)
+        .build()
 }
 
 async fn subnets(ec2: &aws_sdk_ec2::Client, stack: &Stack) -> Vec<aws_sdk_ec2::types::Subnet> {
-    ec2.describe_subnets().filters(stack_filter(stack)).send().await.unwrap().subnets().to_vec()
+    ec2.describe_subnets()
+        .filters(stack_filter(stack))
+        .send()
+        .await
+        .unwrap()
+        .subnets()
+        .to_vec()
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -18,48 +27,129 @@ async fn network_stack_lifecycle() {
     let vars = ["-var", "name=itnet"];
     let conf = sdk_config("us-west-2").await;
     let ec2 = aws_sdk_ec2::Client::new(&conf);
-    let s3 = aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&conf).force_path_style(true).build());
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&conf)
+            .force_path_style(true)
+            .build(),
+    );
 
     // A first plan shows everything to create.
     let out = stack.run(&[&["plan", "-detailed-exitcode"][..], &vars].concat());
     let text = expect_code(&out, 2);
-    assert!(text.contains("Plan: 10 to add, 0 to change, 0 to destroy."), "{text}");
+    assert!(
+        text.contains("Plan: 10 to add, 0 to change, 0 to destroy."),
+        "{text}"
+    );
 
-    expect_code(&stack.run(&[&["apply", "-auto-approve"][..], &vars].concat()), 0);
+    expect_code(
+        &stack.run(&[&["apply", "-auto-approve"][..], &vars].concat()),
+        0,
+    );
 
     // The emulator holds the VPC, four subnets, the gateway, the public route and the bucket.
-    let vpcs = ec2.describe_vpcs().filters(stack_filter(&stack)).send().await.unwrap();
+    let vpcs = ec2
+        .describe_vpcs()
+        .filters(stack_filter(&stack))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(vpcs.vpcs().len(), 1);
     let vpc = &vpcs.vpcs()[0];
     let vpc_id = vpc.vpc_id().unwrap().to_string();
     assert_eq!(vpc.cidr_block(), Some("10.20.0.0/16"));
-    assert!(vpc.tags().iter().any(|t| t.key() == Some("Stack") && t.value() == Some("itnet")), "default_tags missing");
+    assert!(
+        vpc.tags()
+            .iter()
+            .any(|t| t.key() == Some("Stack") && t.value() == Some("itnet")),
+        "default_tags missing"
+    );
     let subs = subnets(&ec2, &stack).await;
     let mut cidrs: Vec<&str> = subs.iter().filter_map(|s| s.cidr_block()).collect();
     cidrs.sort();
-    assert_eq!(cidrs, ["10.20.0.0/24", "10.20.1.0/24", "10.20.10.0/24", "10.20.11.0/24"]);
-    let igws = ec2.describe_internet_gateways().filters(stack_filter(&stack)).send().await.unwrap();
-    let igw_id = igws.internet_gateways()[0].internet_gateway_id().unwrap().to_string();
-    assert_eq!(igws.internet_gateways()[0].attachments()[0].vpc_id(), Some(vpc_id.as_str()));
-    let rts = ec2.describe_route_tables().filters(stack_filter(&stack)).send().await.unwrap();
+    assert_eq!(
+        cidrs,
+        [
+            "10.20.0.0/24",
+            "10.20.1.0/24",
+            "10.20.10.0/24",
+            "10.20.11.0/24"
+        ]
+    );
+    let igws = ec2
+        .describe_internet_gateways()
+        .filters(stack_filter(&stack))
+        .send()
+        .await
+        .unwrap();
+    let igw_id = igws.internet_gateways()[0]
+        .internet_gateway_id()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        igws.internet_gateways()[0].attachments()[0].vpc_id(),
+        Some(vpc_id.as_str())
+    );
+    let rts = ec2
+        .describe_route_tables()
+        .filters(stack_filter(&stack))
+        .send()
+        .await
+        .unwrap();
     let rt = &rts.route_tables()[0];
-    assert!(rt.routes().iter().any(|r| r.destination_cidr_block() == Some("0.0.0.0/0") && r.gateway_id() == Some(igw_id.as_str())));
-    assert_eq!(rt.associations().iter().filter(|a| a.subnet_id().is_some()).count(), 2);
-    let state: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(stack.state_file()).unwrap()).unwrap();
-    let bucket = state["outputs"]["logs_bucket"]["value"].as_str().unwrap().to_string();
+    assert!(rt
+        .routes()
+        .iter()
+        .any(|r| r.destination_cidr_block() == Some("0.0.0.0/0")
+            && r.gateway_id() == Some(igw_id.as_str())));
+    assert_eq!(
+        rt.associations()
+            .iter()
+            .filter(|a| a.subnet_id().is_some())
+            .count(),
+        2
+    );
+    let state: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(stack.state_file()).unwrap()).unwrap();
+    let bucket = state["outputs"]["logs_bucket"]["value"]
+        .as_str()
+        .unwrap()
+        .to_string();
     assert!(bucket.starts_with("itnet-logs-"));
-    s3.head_bucket().bucket(&bucket).send().await.expect("bucket exists");
+    s3.head_bucket()
+        .bucket(&bucket)
+        .send()
+        .await
+        .expect("bucket exists");
 
     // Nothing changed: a no-op plan.
-    let text = expect_code(&stack.run(&[&["plan", "-detailed-exitcode"][..], &vars].concat()), 0);
+    let text = expect_code(
+        &stack.run(&[&["plan", "-detailed-exitcode"][..], &vars].concat()),
+        0,
+    );
     assert!(text.contains("No changes."), "{text}");
 
     // In-place update.
-    stack.edit("main.tf", "enable_dns_hostnames = true", "enable_dns_hostnames = false");
-    let text = expect_code(&stack.run(&[&["plan", "-detailed-exitcode"][..], &vars].concat()), 2);
-    assert!(text.contains("aws_vpc.main will be updated in-place"), "{text}");
-    assert!(text.contains("Plan: 0 to add, 1 to change, 0 to destroy."), "{text}");
-    expect_code(&stack.run(&[&["apply", "-auto-approve"][..], &vars].concat()), 0);
+    stack.edit(
+        "main.tf",
+        "enable_dns_hostnames = true",
+        "enable_dns_hostnames = false",
+    );
+    let text = expect_code(
+        &stack.run(&[&["plan", "-detailed-exitcode"][..], &vars].concat()),
+        2,
+    );
+    assert!(
+        text.contains("aws_vpc.main will be updated in-place"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Plan: 0 to add, 1 to change, 0 to destroy."),
+        "{text}"
+    );
+    expect_code(
+        &stack.run(&[&["apply", "-auto-approve"][..], &vars].concat()),
+        0,
+    );
     let attr = ec2
         .describe_vpc_attribute()
         .vpc_id(&vpc_id)
@@ -67,18 +157,42 @@ async fn network_stack_lifecycle() {
         .send()
         .await
         .unwrap();
-    assert_eq!(attr.enable_dns_hostnames().and_then(|a| a.value()), Some(false));
+    assert_eq!(
+        attr.enable_dns_hostnames().and_then(|a| a.value()),
+        Some(false)
+    );
 
     // Replacement: private subnets move to other CIDRs.
     stack.edit("main.tf", "netnum_offset = 10", "netnum_offset = 20");
-    let text = expect_code(&stack.run(&[&["plan", "-detailed-exitcode"][..], &vars].concat()), 2);
+    let text = expect_code(
+        &stack.run(&[&["plan", "-detailed-exitcode"][..], &vars].concat()),
+        2,
+    );
     assert!(text.contains("must be replaced"), "{text}");
     assert!(text.contains("# forces replacement"), "{text}");
-    assert!(text.contains("Plan: 2 to add, 0 to change, 2 to destroy."), "{text}");
-    expect_code(&stack.run(&[&["apply", "-auto-approve"][..], &vars].concat()), 0);
-    let mut cidrs: Vec<String> = subnets(&ec2, &stack).await.iter().filter_map(|s| s.cidr_block().map(str::to_string)).collect();
+    assert!(
+        text.contains("Plan: 2 to add, 0 to change, 2 to destroy."),
+        "{text}"
+    );
+    expect_code(
+        &stack.run(&[&["apply", "-auto-approve"][..], &vars].concat()),
+        0,
+    );
+    let mut cidrs: Vec<String> = subnets(&ec2, &stack)
+        .await
+        .iter()
+        .filter_map(|s| s.cidr_block().map(str::to_string))
+        .collect();
     cidrs.sort();
-    assert_eq!(cidrs, ["10.20.0.0/24", "10.20.1.0/24", "10.20.20.0/24", "10.20.21.0/24"]);
+    assert_eq!(
+        cidrs,
+        [
+            "10.20.0.0/24",
+            "10.20.1.0/24",
+            "10.20.20.0/24",
+            "10.20.21.0/24"
+        ]
+    );
 
     // Drift made outside infractl is detected and corrected.
     let public = subnets(&ec2, &stack)
@@ -92,31 +206,93 @@ async fn network_stack_lifecycle() {
         .send()
         .await
         .unwrap();
-    let text = expect_code(&stack.run(&[&["plan", "-detailed-exitcode"][..], &vars].concat()), 2);
-    assert!(text.contains("map_public_ip_on_launch = false -> true"), "{text}");
-    expect_code(&stack.run(&[&["apply", "-auto-approve"][..], &vars].concat()), 0);
-    let fixed = ec2.describe_subnets().subnet_ids(public.subnet_id().unwrap()).send().await.unwrap();
+    let text = expect_code(
+        &stack.run(&[&["plan", "-detailed-exitcode"][..], &vars].concat()),
+        2,
+    );
+    assert!(
+        text.contains("map_public_ip_on_launch = false -> true"),
+        "{text}"
+    );
+    expect_code(
+        &stack.run(&[&["apply", "-auto-approve"][..], &vars].concat()),
+        0,
+    );
+    let fixed = ec2
+        .describe_subnets()
+        .subnet_ids(public.subnet_id().unwrap())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(fixed.subnets()[0].map_public_ip_on_launch(), Some(true));
-    expect_code(&stack.run(&[&["plan", "-detailed-exitcode"][..], &vars].concat()), 0);
+    expect_code(
+        &stack.run(&[&["plan", "-detailed-exitcode"][..], &vars].concat()),
+        0,
+    );
 
     // A saved plan is applied exactly, and refused once state moved on.
-    stack.edit("main.tf", "Name = \"${var.name}-igw\"", "Name = \"${var.name}-gateway\"");
+    stack.edit(
+        "main.tf",
+        "Name = \"${var.name}-igw\"",
+        "Name = \"${var.name}-gateway\"",
+    );
     let plan_file = stack.path.join("change.tfplan");
     let pf = plan_file.to_str().unwrap();
     expect_code(&stack.run(&[&["plan", "-out", pf][..], &vars].concat()), 0);
     expect_code(&stack.run(&["apply", pf]), 0);
-    let igw = ec2.describe_internet_gateways().internet_gateway_ids(&igw_id).send().await.unwrap();
-    assert!(igw.internet_gateways()[0].tags().iter().any(|t| t.key() == Some("Name") && t.value() == Some("itnet-gateway")));
+    let igw = ec2
+        .describe_internet_gateways()
+        .internet_gateway_ids(&igw_id)
+        .send()
+        .await
+        .unwrap();
+    assert!(igw.internet_gateways()[0]
+        .tags()
+        .iter()
+        .any(|t| t.key() == Some("Name") && t.value() == Some("itnet-gateway")));
     let text = expect_code(&stack.run(&["apply", pf]), 1);
     assert!(text.contains("stale"), "{text}");
 
     // Destroy leaves nothing of the stack behind.
-    expect_code(&stack.run(&[&["destroy", "-auto-approve"][..], &vars].concat()), 0);
-    assert!(ec2.describe_vpcs().filters(stack_filter(&stack)).send().await.unwrap().vpcs().is_empty());
+    expect_code(
+        &stack.run(&[&["destroy", "-auto-approve"][..], &vars].concat()),
+        0,
+    );
+    assert!(ec2
+        .describe_vpcs()
+        .filters(stack_filter(&stack))
+        .send()
+        .await
+        .unwrap()
+        .vpcs()
+        .is_empty());
     assert!(subnets(&ec2, &stack).await.is_empty());
-    assert!(ec2.describe_internet_gateways().filters(stack_filter(&stack)).send().await.unwrap().internet_gateways().is_empty());
-    assert!(ec2.describe_route_tables().filters(stack_filter(&stack)).send().await.unwrap().route_tables().is_empty());
-    assert!(s3.head_bucket().bucket(&bucket).send().await.is_err(), "bucket still exists");
-    let state: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(stack.state_file()).unwrap()).unwrap();
-    assert_eq!(state["resources"].as_array().map(|r| r.iter().filter(|x| x["mode"] == "managed").count()), Some(0));
+    assert!(ec2
+        .describe_internet_gateways()
+        .filters(stack_filter(&stack))
+        .send()
+        .await
+        .unwrap()
+        .internet_gateways()
+        .is_empty());
+    assert!(ec2
+        .describe_route_tables()
+        .filters(stack_filter(&stack))
+        .send()
+        .await
+        .unwrap()
+        .route_tables()
+        .is_empty());
+    assert!(
+        s3.head_bucket().bucket(&bucket).send().await.is_err(),
+        "bucket still exists"
+    );
+    let state: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(stack.state_file()).unwrap()).unwrap();
+    assert_eq!(
+        state["resources"]
+            .as_array()
+            .map(|r| r.iter().filter(|x| x["mode"] == "managed").count()),
+        Some(0)
+    );
 }

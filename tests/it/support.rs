@@ -36,11 +36,24 @@ impl Stack {
     /// Copies `plans/<plan>` under a unique name.
     pub fn from_plan(plan: &str, prefix: &str) -> Stack {
         let dir = tempfile::tempdir().unwrap();
-        let name = format!("{prefix}-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
+        let name = format!(
+            "{prefix}-{}",
+            &uuid::Uuid::new_v4().simple().to_string()[..8]
+        );
         let path = dir.path().join(&name);
-        copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("plans").join(plan), &path);
+        copy_dir(
+            &Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("plans")
+                .join(plan),
+            &path,
+        );
         let state_dir = dir.path().join("state");
-        Stack { _dir: dir, path, name, state_dir }
+        Stack {
+            _dir: dir,
+            path,
+            name,
+            state_dir,
+        }
     }
 
     /// A stack made of the given files.
@@ -53,7 +66,12 @@ impl Stack {
             std::fs::write(path.join(f), text).unwrap();
         }
         let state_dir = dir.path().join("state");
-        Stack { _dir: dir, path, name, state_dir }
+        Stack {
+            _dir: dir,
+            path,
+            name,
+            state_dir,
+        }
     }
 
     /// Runs infractl in this stack's folder.
@@ -94,13 +112,21 @@ impl Stack {
 
 /// Output as text, for assertions and failure messages.
 pub fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
 }
 
 /// Asserts an exit code, printing the output when it differs.
 pub fn expect_code(o: &Output, code: i32) -> String {
     let t = text(o);
-    assert_eq!(o.status.code(), Some(code), "unexpected exit code; output:\n{t}");
+    assert_eq!(
+        o.status.code(),
+        Some(code),
+        "unexpected exit code; output:\n{t}"
+    );
     t
 }
 
@@ -109,7 +135,9 @@ pub async fn sdk_config(region: &str) -> aws_config::SdkConfig {
     aws_config::defaults(aws_config::BehaviorVersion::latest())
         .region(aws_config::Region::new(region.to_string()))
         .endpoint_url(endpoint())
-        .credentials_provider(aws_sdk_ec2::config::Credentials::new("test", "test", None, None, "tests"))
+        .credentials_provider(aws_sdk_ec2::config::Credentials::new(
+            "test", "test", None, None, "tests",
+        ))
         .load()
         .await
 }

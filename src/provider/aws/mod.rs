@@ -271,10 +271,16 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     let mut r = Registry::default();
     r.add_resource(Arc::new(ec2::vpc::Vpc::new(c.clone())));
     r.add_resource(Arc::new(ec2::subnet::Subnet::new(c.clone())));
-    r.add_resource(Arc::new(ec2::internet_gateway::InternetGateway::new(c.clone())));
+    r.add_resource(Arc::new(ec2::internet_gateway::InternetGateway::new(
+        c.clone(),
+    )));
     r.add_resource(Arc::new(ec2::route_table::RouteTable::new(c.clone())));
-    r.add_resource(Arc::new(ec2::route_table_association::RouteTableAssociation::new(c.clone())));
+    r.add_resource(Arc::new(
+        ec2::route_table_association::RouteTableAssociation::new(c.clone()),
+    ));
     r.add_resource(Arc::new(s3::bucket::Bucket::new(c.clone())));
-    r.add_data_source(Arc::new(ec2::availability_zones::AvailabilityZones::new(c.clone())));
+    r.add_data_source(Arc::new(ec2::availability_zones::AvailabilityZones::new(
+        c.clone(),
+    )));
     r
 }

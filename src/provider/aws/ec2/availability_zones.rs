@@ -51,7 +51,10 @@ impl DataSourceType for AvailabilityZones {
         }
         let out = req.send().await.map_err(aws_err)?;
         let exclude = |name: &str, list: &str| {
-            config.get(list).as_list().is_some_and(|l| l.iter().any(|v| v.as_str() == Some(name)))
+            config
+                .get(list)
+                .as_list()
+                .is_some_and(|l| l.iter().any(|v| v.as_str() == Some(name)))
         };
         let mut zones: Vec<(String, String, String)> = out
             .availability_zones()
@@ -72,8 +75,14 @@ impl DataSourceType for AvailabilityZones {
         let mut v = config.clone();
         if let Value::Object(m) = &mut v {
             m.insert("id".into(), Value::str(self.c.region.clone()));
-            m.insert("names".into(), list_value(zones.iter().map(|z| z.0.clone())));
-            m.insert("zone_ids".into(), list_value(zones.iter().map(|z| z.1.clone())));
+            m.insert(
+                "names".into(),
+                list_value(zones.iter().map(|z| z.0.clone())),
+            );
+            m.insert(
+                "zone_ids".into(),
+                list_value(zones.iter().map(|z| z.1.clone())),
+            );
             m.insert("group_names".into(), list_value(groups));
         }
         Ok(v)

@@ -29,18 +29,43 @@ impl InternetGateway {
     }
 
     async fn attach(&self, id: &str, vpc: &str) -> PResult<()> {
-        self.c.ec2.attach_internet_gateway().internet_gateway_id(id).vpc_id(vpc).send().await.map_err(aws_err)?;
+        self.c
+            .ec2
+            .attach_internet_gateway()
+            .internet_gateway_id(id)
+            .vpc_id(vpc)
+            .send()
+            .await
+            .map_err(aws_err)?;
         Ok(())
     }
 
     async fn detach(&self, id: &str, vpc: &str) -> PResult<()> {
         // Detaching fails while public addresses are still mapped in the VPC (NAT gateways being deleted).
-        let r = retry_while(&["DependencyViolation"], Duration::from_secs(600), || async {
-            self.c.ec2.detach_internet_gateway().internet_gateway_id(id).vpc_id(vpc).send().await.map_err(aws_err)
-        })
+        let r = retry_while(
+            &["DependencyViolation"],
+            Duration::from_secs(600),
+            || async {
+                self.c
+                    .ec2
+                    .detach_internet_gateway()
+                    .internet_gateway_id(id)
+                    .vpc_id(vpc)
+                    .send()
+                    .await
+                    .map_err(aws_err)
+            },
+        )
         .await;
         match r {
-            Err(e) if !matches!(e.code.as_deref(), Some("Gateway.NotAttached") | Some("InvalidInternetGatewayID.NotFound")) => Err(e),
+            Err(e)
+                if !matches!(
+                    e.code.as_deref(),
+                    Some("Gateway.NotAttached") | Some("InvalidInternetGatewayID.NotFound")
+                ) =>
+            {
+                Err(e)
+            }
             _ => Ok(()),
         }
     }
@@ -73,31 +98,61 @@ impl ResourceType for InternetGateway {
         if let Some(vpc) = opt_str(planned, "vpc_id") {
             self.attach(&id, &vpc).await?;
         }
-        self.read(ctx, &id, planned)
-            .await?
-            .ok_or_else(|| ProviderError::msg(format!("internet gateway {id} vanished right after creation")))
+        self.read(ctx, &id, planned).await?.ok_or_else(|| {
+            ProviderError::msg(format!(
+                "internet gateway {id} vanished right after creation"
+            ))
+        })
     }
 
     async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
-        let out = match self.c.ec2.describe_internet_gateways().internet_gateway_ids(id).send().await.map_err(aws_err) {
+        let out = match self
+            .c
+            .ec2
+            .describe_internet_gateways()
+            .internet_gateway_ids(id)
+            .send()
+            .await
+            .map_err(aws_err)
+        {
             Ok(o) => o,
-            Err(e) if e.code.as_deref() == Some("InvalidInternetGatewayID.NotFound") => return Ok(None),
+            Err(e) if e.code.as_deref() == Some("InvalidInternetGatewayID.NotFound") => {
+                return Ok(None)
+            }
             Err(e) => return Err(e),
         };
-        let Some(g) = out.internet_gateways().first() else { return Ok(None) };
-        let vpc = g.attachments().first().and_then(|a| a.vpc_id()).map(str::to_string);
+        let Some(g) = out.internet_gateways().first() else {
+            return Ok(None);
+        };
+        let vpc = g
+            .attachments()
+            .first()
+            .and_then(|a| a.vpc_id())
+            .map(str::to_string);
         let owner = g.owner_id().unwrap_or_default().to_string();
         Ok(Some(Value::object([
             ("id", Value::str(id)),
             ("vpc_id", Value::from(vpc)),
             ("tags", configured_tags(prior)),
             ("tags_all", read_tags(g.tags())),
-            ("arn", Value::str(format!("arn:aws:ec2:{}:{owner}:internet-gateway/{id}", self.c.region))),
+            (
+                "arn",
+                Value::str(format!(
+                    "arn:aws:ec2:{}:{owner}:internet-gateway/{id}",
+                    self.c.region
+                )),
+            ),
             ("owner_id", Value::str(owner)),
         ])))
     }
 
-    async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
+    async fn update(
+        &self,
+        ctx: &CallCtx,
+        id: &str,
+        prior: &Value,
+        planned: &Value,
+    ) -> PResult<Value> {
         let (old, new) = (opt_str(prior, "vpc_id"), opt_str(planned, "vpc_id"));
         if old != new {
             if let Some(o) = &old {
@@ -108,23 +163,42 @@ impl ResourceType for InternetGateway {
             }
         }
         update_tags(&self.c.ec2, id, prior, planned).await?;
-        self.read(ctx, id, planned)
-            .await?
-            .ok_or_else(|| ProviderError::msg(format!("internet gateway {id} vanished during update")))
+        self.read(ctx, id, planned).await?.ok_or_else(|| {
+            ProviderError::msg(format!("internet gateway {id} vanished during update"))
+        })
     }
 
     async fn delete(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<()> {
         if let Some(vpc) = opt_str(prior, "vpc_id") {
             self.detach(id, &vpc).await?;
         }
-        match self.c.ec2.delete_internet_gateway().internet_gateway_id(id).send().await.map_err(aws_err) {
+        match self
+            .c
+            .ec2
+            .delete_internet_gateway()
+            .internet_gateway_id(id)
+            .send()
+            .await
+            .map_err(aws_err)
+        {
             Err(e) if e.code.as_deref() != Some("InvalidInternetGatewayID.NotFound") => Err(e),
             _ => Ok(()),
         }
     }
 
     async fn find_adoptable(&self, ctx: &CallCtx, _planned: &Value) -> PResult<Option<String>> {
-        let out = self.c.ec2.describe_internet_gateways().set_filters(Some(owner_filters(ctx))).send().await.map_err(aws_err)?;
-        Ok(out.internet_gateways().first().and_then(|g| g.internet_gateway_id()).map(str::to_string))
+        let out = self
+            .c
+            .ec2
+            .describe_internet_gateways()
+            .set_filters(Some(owner_filters(ctx)))
+            .send()
+            .await
+            .map_err(aws_err)?;
+        Ok(out
+            .internet_gateways()
+            .first()
+            .and_then(|g| g.internet_gateway_id())
+            .map(str::to_string))
     }
 }

@@ -35,7 +35,9 @@ pub struct RouteTable {
 }
 
 fn route_schema() -> Schema {
-    ROUTE_FIELDS.iter().fold(Schema::new(), |s, f| s.optional(f, Type::String))
+    ROUTE_FIELDS
+        .iter()
+        .fold(Schema::new(), |s, f| s.optional(f, Type::String))
 }
 
 impl RouteTable {
@@ -98,20 +100,47 @@ impl RouteTable {
 pub fn routes_of(t: &aws_sdk_ec2::types::RouteTable) -> Vec<Value> {
     t.routes()
         .iter()
-        .filter(|r| r.gateway_id() != Some("local") && r.origin() != Some(&RouteOrigin::EnableVgwRoutePropagation))
+        .filter(|r| {
+            r.gateway_id() != Some("local")
+                && r.origin() != Some(&RouteOrigin::EnableVgwRoutePropagation)
+        })
         .map(|r| {
             let gw = r.gateway_id().map(str::to_string);
             Value::object([
-                ("cidr_block", Value::from(r.destination_cidr_block().map(str::to_string))),
-                ("ipv6_cidr_block", Value::from(r.destination_ipv6_cidr_block().map(str::to_string))),
-                ("destination_prefix_list_id", Value::from(r.destination_prefix_list_id().map(str::to_string))),
+                (
+                    "cidr_block",
+                    Value::from(r.destination_cidr_block().map(str::to_string)),
+                ),
+                (
+                    "ipv6_cidr_block",
+                    Value::from(r.destination_ipv6_cidr_block().map(str::to_string)),
+                ),
+                (
+                    "destination_prefix_list_id",
+                    Value::from(r.destination_prefix_list_id().map(str::to_string)),
+                ),
                 ("gateway_id", Value::from(gw)),
-                ("nat_gateway_id", Value::from(r.nat_gateway_id().map(str::to_string))),
-                ("network_interface_id", Value::from(r.network_interface_id().map(str::to_string))),
-                ("transit_gateway_id", Value::from(r.transit_gateway_id().map(str::to_string))),
-                ("vpc_peering_connection_id", Value::from(r.vpc_peering_connection_id().map(str::to_string))),
+                (
+                    "nat_gateway_id",
+                    Value::from(r.nat_gateway_id().map(str::to_string)),
+                ),
+                (
+                    "network_interface_id",
+                    Value::from(r.network_interface_id().map(str::to_string)),
+                ),
+                (
+                    "transit_gateway_id",
+                    Value::from(r.transit_gateway_id().map(str::to_string)),
+                ),
+                (
+                    "vpc_peering_connection_id",
+                    Value::from(r.vpc_peering_connection_id().map(str::to_string)),
+                ),
                 ("vpc_endpoint_id", Value::Null),
-                ("egress_only_gateway_id", Value::from(r.egress_only_internet_gateway_id().map(str::to_string))),
+                (
+                    "egress_only_gateway_id",
+                    Value::from(r.egress_only_internet_gateway_id().map(str::to_string)),
+                ),
             ])
         })
         .collect()
@@ -147,18 +176,28 @@ impl ResourceType for RouteTable {
                 self.add_route(&id, r).await?;
             }
         }
-        self.read(ctx, &id, planned)
-            .await?
-            .ok_or_else(|| ProviderError::msg(format!("route table {id} vanished right after creation")))
+        self.read(ctx, &id, planned).await?.ok_or_else(|| {
+            ProviderError::msg(format!("route table {id} vanished right after creation"))
+        })
     }
 
     async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
-        let out = match self.c.ec2.describe_route_tables().route_table_ids(id).send().await.map_err(aws_err) {
+        let out = match self
+            .c
+            .ec2
+            .describe_route_tables()
+            .route_table_ids(id)
+            .send()
+            .await
+            .map_err(aws_err)
+        {
             Ok(o) => o,
             Err(e) if e.code.as_deref() == Some("InvalidRouteTableID.NotFound") => return Ok(None),
             Err(e) => return Err(e),
         };
-        let Some(t) = out.route_tables().first() else { return Ok(None) };
+        let Some(t) = out.route_tables().first() else {
+            return Ok(None);
+        };
         let owner = t.owner_id().unwrap_or_default().to_string();
         Ok(Some(Value::object([
             ("id", Value::str(id)),
@@ -166,21 +205,46 @@ impl ResourceType for RouteTable {
             ("route", Value::List(routes_of(t))),
             (
                 "propagating_vgws",
-                Value::List(t.propagating_vgws().iter().filter_map(|g| g.gateway_id()).map(Value::str).collect()),
+                Value::List(
+                    t.propagating_vgws()
+                        .iter()
+                        .filter_map(|g| g.gateway_id())
+                        .map(Value::str)
+                        .collect(),
+                ),
             ),
             ("tags", configured_tags(prior)),
             ("tags_all", read_tags(t.tags())),
-            ("arn", Value::str(format!("arn:aws:ec2:{}:{owner}:route-table/{id}", self.c.region))),
+            (
+                "arn",
+                Value::str(format!(
+                    "arn:aws:ec2:{}:{owner}:route-table/{id}",
+                    self.c.region
+                )),
+            ),
             ("owner_id", Value::str(owner)),
         ])))
     }
 
-    async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
+    async fn update(
+        &self,
+        ctx: &CallCtx,
+        id: &str,
+        prior: &Value,
+        planned: &Value,
+    ) -> PResult<Value> {
         let schema = route_schema();
         let empty = Vec::new();
         let old = prior.get("route").as_list().unwrap_or(&empty);
         let new = planned.get("route").as_list().unwrap_or(&empty);
-        let same = |a: &Value, b: &Value| blocks_match(&schema, Nesting::List, &Value::List(vec![a.clone()]), &Value::List(vec![b.clone()]));
+        let same = |a: &Value, b: &Value| {
+            blocks_match(
+                &schema,
+                Nesting::List,
+                &Value::List(vec![a.clone()]),
+                &Value::List(vec![b.clone()]),
+            )
+        };
         for r in old.iter().filter(|o| !new.iter().any(|n| same(n, o))) {
             self.remove_route(id, r).await?;
         }
@@ -194,14 +258,33 @@ impl ResourceType for RouteTable {
     }
 
     async fn delete(&self, _ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<()> {
-        match self.c.ec2.delete_route_table().route_table_id(id).send().await.map_err(aws_err) {
+        match self
+            .c
+            .ec2
+            .delete_route_table()
+            .route_table_id(id)
+            .send()
+            .await
+            .map_err(aws_err)
+        {
             Err(e) if e.code.as_deref() != Some("InvalidRouteTableID.NotFound") => Err(e),
             _ => Ok(()),
         }
     }
 
     async fn find_adoptable(&self, ctx: &CallCtx, _planned: &Value) -> PResult<Option<String>> {
-        let out = self.c.ec2.describe_route_tables().set_filters(Some(owner_filters(ctx))).send().await.map_err(aws_err)?;
-        Ok(out.route_tables().first().and_then(|t| t.route_table_id()).map(str::to_string))
+        let out = self
+            .c
+            .ec2
+            .describe_route_tables()
+            .set_filters(Some(owner_filters(ctx)))
+            .send()
+            .await
+            .map_err(aws_err)?;
+        Ok(out
+            .route_tables()
+            .first()
+            .and_then(|t| t.route_table_id())
+            .map(str::to_string))
     }
 }

@@ -42,7 +42,9 @@ impl ResourceType for RouteTableAssociation {
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
         if opt_str(planned, "subnet_id").is_none() == opt_str(planned, "gateway_id").is_none() {
-            return Err(ProviderError::msg("exactly one of subnet_id and gateway_id must be set"));
+            return Err(ProviderError::msg(
+                "exactly one of subnet_id and gateway_id must be set",
+            ));
         }
         let out = self
             .c
@@ -58,9 +60,9 @@ impl ResourceType for RouteTableAssociation {
             .association_id()
             .ok_or_else(|| ProviderError::msg("AssociateRouteTable returned no association id"))?
             .to_string();
-        self.read(ctx, &id, planned)
-            .await?
-            .ok_or_else(|| ProviderError::msg(format!("association {id} vanished right after creation")))
+        self.read(ctx, &id, planned).await?.ok_or_else(|| {
+            ProviderError::msg(format!("association {id} vanished right after creation"))
+        })
     }
 
     async fn read(&self, _ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<Option<Value>> {
@@ -68,7 +70,12 @@ impl ResourceType for RouteTableAssociation {
             .c
             .ec2
             .describe_route_tables()
-            .filters(Filter::builder().name("association.route-table-association-id").values(id).build())
+            .filters(
+                Filter::builder()
+                    .name("association.route-table-association-id")
+                    .values(id)
+                    .build(),
+            )
             .send()
             .await
             .map_err(aws_err)?;
@@ -81,13 +88,25 @@ impl ResourceType for RouteTableAssociation {
             Value::object([
                 ("id", Value::str(id)),
                 ("subnet_id", Value::from(a.subnet_id().map(str::to_string))),
-                ("gateway_id", Value::from(a.gateway_id().map(str::to_string))),
-                ("route_table_id", Value::from(a.route_table_id().map(str::to_string))),
+                (
+                    "gateway_id",
+                    Value::from(a.gateway_id().map(str::to_string)),
+                ),
+                (
+                    "route_table_id",
+                    Value::from(a.route_table_id().map(str::to_string)),
+                ),
             ])
         }))
     }
 
-    async fn update(&self, ctx: &CallCtx, id: &str, _prior: &Value, planned: &Value) -> PResult<Value> {
+    async fn update(
+        &self,
+        ctx: &CallCtx,
+        id: &str,
+        _prior: &Value,
+        planned: &Value,
+    ) -> PResult<Value> {
         let out = self
             .c
             .ec2
@@ -98,20 +117,31 @@ impl ResourceType for RouteTableAssociation {
             .await
             .map_err(aws_err)?;
         let new_id = out.new_association_id().unwrap_or(id).to_string();
-        self.read(ctx, &new_id, planned)
-            .await?
-            .ok_or_else(|| ProviderError::msg(format!("association {new_id} vanished during update")))
+        self.read(ctx, &new_id, planned).await?.ok_or_else(|| {
+            ProviderError::msg(format!("association {new_id} vanished during update"))
+        })
     }
 
     async fn delete(&self, _ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<()> {
-        match self.c.ec2.disassociate_route_table().association_id(id).send().await.map_err(aws_err) {
+        match self
+            .c
+            .ec2
+            .disassociate_route_table()
+            .association_id(id)
+            .send()
+            .await
+            .map_err(aws_err)
+        {
             Err(e) if e.code.as_deref() != Some("InvalidAssociationID.NotFound") => Err(e),
             _ => Ok(()),
         }
     }
 
     async fn find_adoptable(&self, _ctx: &CallCtx, planned: &Value) -> PResult<Option<String>> {
-        let (Some(subnet), Some(table)) = (opt_str(planned, "subnet_id"), opt_str(planned, "route_table_id")) else {
+        let (Some(subnet), Some(table)) = (
+            opt_str(planned, "subnet_id"),
+            opt_str(planned, "route_table_id"),
+        ) else {
             return Ok(None);
         };
         let out = self

@@ -1,7 +1,9 @@
 //! `aws_subnet`: a subnet in one availability zone of a VPC.
 
 use super::{owner_filters, read_tags, tag_spec, update_tags};
-use crate::provider::aws::common::{aws_err, configured_tags, opt_bool, opt_str, retry_while, wait_for};
+use crate::provider::aws::common::{
+    aws_err, configured_tags, opt_bool, opt_str, retry_while, wait_for,
+};
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
 use crate::schema::{Schema, Type};
@@ -66,10 +68,24 @@ impl ResourceType for Subnet {
             .and_then(|s| s.subnet_id())
             .ok_or_else(|| ProviderError::msg("CreateSubnet returned no subnet id"))?
             .to_string();
-        wait_for("subnet to become available", Duration::from_secs(300), || async {
-            let d = self.c.ec2.describe_subnets().subnet_ids(&id).send().await.map_err(aws_err)?;
-            Ok(d.subnets().first().filter(|s| s.state() == Some(&SubnetState::Available)).map(|_| ()))
-        })
+        wait_for(
+            "subnet to become available",
+            Duration::from_secs(300),
+            || async {
+                let d = self
+                    .c
+                    .ec2
+                    .describe_subnets()
+                    .subnet_ids(&id)
+                    .send()
+                    .await
+                    .map_err(aws_err)?;
+                Ok(d.subnets()
+                    .first()
+                    .filter(|s| s.state() == Some(&SubnetState::Available))
+                    .map(|_| ()))
+            },
+        )
         .await?;
         if opt_bool(planned, "map_public_ip_on_launch") == Some(true) {
             self.set_public_ip(&id, true).await?;
@@ -80,19 +96,41 @@ impl ResourceType for Subnet {
     }
 
     async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
-        let out = match self.c.ec2.describe_subnets().subnet_ids(id).send().await.map_err(aws_err) {
+        let out = match self
+            .c
+            .ec2
+            .describe_subnets()
+            .subnet_ids(id)
+            .send()
+            .await
+            .map_err(aws_err)
+        {
             Ok(o) => o,
             Err(e) if e.code.as_deref() == Some("InvalidSubnetID.NotFound") => return Ok(None),
             Err(e) => return Err(e),
         };
-        let Some(s) = out.subnets().first() else { return Ok(None) };
+        let Some(s) = out.subnets().first() else {
+            return Ok(None);
+        };
         Ok(Some(Value::object([
             ("id", Value::str(id)),
             ("vpc_id", Value::from(s.vpc_id().map(str::to_string))),
-            ("cidr_block", Value::from(s.cidr_block().map(str::to_string))),
-            ("availability_zone", Value::from(s.availability_zone().map(str::to_string))),
-            ("availability_zone_id", Value::from(s.availability_zone_id().map(str::to_string))),
-            ("map_public_ip_on_launch", Value::Bool(s.map_public_ip_on_launch().unwrap_or(false))),
+            (
+                "cidr_block",
+                Value::from(s.cidr_block().map(str::to_string)),
+            ),
+            (
+                "availability_zone",
+                Value::from(s.availability_zone().map(str::to_string)),
+            ),
+            (
+                "availability_zone_id",
+                Value::from(s.availability_zone_id().map(str::to_string)),
+            ),
+            (
+                "map_public_ip_on_launch",
+                Value::Bool(s.map_public_ip_on_launch().unwrap_or(false)),
+            ),
             ("tags", configured_tags(prior)),
             ("tags_all", read_tags(s.tags())),
             ("arn", Value::from(s.subnet_arn().map(str::to_string))),
@@ -100,9 +138,19 @@ impl ResourceType for Subnet {
         ])))
     }
 
-    async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
+    async fn update(
+        &self,
+        ctx: &CallCtx,
+        id: &str,
+        prior: &Value,
+        planned: &Value,
+    ) -> PResult<Value> {
         if prior.get("map_public_ip_on_launch") != planned.get("map_public_ip_on_launch") {
-            self.set_public_ip(id, opt_bool(planned, "map_public_ip_on_launch").unwrap_or(false)).await?;
+            self.set_public_ip(
+                id,
+                opt_bool(planned, "map_public_ip_on_launch").unwrap_or(false),
+            )
+            .await?;
         }
         update_tags(&self.c.ec2, id, prior, planned).await?;
         self.read(ctx, id, planned)
@@ -112,9 +160,19 @@ impl ResourceType for Subnet {
 
     async fn delete(&self, _ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<()> {
         // Network interfaces of deleted load balancers and tasks take a while to be released.
-        let r = retry_while(&["DependencyViolation"], Duration::from_secs(600), || async {
-            self.c.ec2.delete_subnet().subnet_id(id).send().await.map_err(aws_err)
-        })
+        let r = retry_while(
+            &["DependencyViolation"],
+            Duration::from_secs(600),
+            || async {
+                self.c
+                    .ec2
+                    .delete_subnet()
+                    .subnet_id(id)
+                    .send()
+                    .await
+                    .map_err(aws_err)
+            },
+        )
         .await;
         match r {
             Err(e) if e.code.as_deref() != Some("InvalidSubnetID.NotFound") => Err(e),
@@ -123,8 +181,19 @@ impl ResourceType for Subnet {
     }
 
     async fn find_adoptable(&self, ctx: &CallCtx, _planned: &Value) -> PResult<Option<String>> {
-        let out = self.c.ec2.describe_subnets().set_filters(Some(owner_filters(ctx))).send().await.map_err(aws_err)?;
-        Ok(out.subnets().first().and_then(|s| s.subnet_id()).map(str::to_string))
+        let out = self
+            .c
+            .ec2
+            .describe_subnets()
+            .set_filters(Some(owner_filters(ctx)))
+            .send()
+            .await
+            .map_err(aws_err)?;
+        Ok(out
+            .subnets()
+            .first()
+            .and_then(|s| s.subnet_id())
+            .map(str::to_string))
     }
 }
 

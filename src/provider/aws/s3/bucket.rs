@@ -1,13 +1,17 @@
 //! `aws_s3_bucket`: a bucket and its tags. Versioning, encryption, policies and the rest are
 //! separate companion resources, as in the AWS provider v4+.
 
-use crate::provider::aws::common::{aws_err, configured_tags, opt_bool, opt_str, tags_to_write, user_tags};
+use crate::provider::aws::common::{
+    aws_err, configured_tags, opt_bool, opt_str, tags_to_write, user_tags,
+};
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType, ADDRESS_TAG, STACK_TAG};
 use crate::schema::{Schema, Type};
 use crate::value::Value;
 use async_trait::async_trait;
-use aws_sdk_s3::types::{BucketLocationConstraint, CreateBucketConfiguration, Delete, ObjectIdentifier, Tag, Tagging};
+use aws_sdk_s3::types::{
+    BucketLocationConstraint, CreateBucketConfiguration, Delete, ObjectIdentifier, Tag, Tagging,
+};
 use std::sync::Arc;
 
 /// The `aws_s3_bucket` resource type.
@@ -40,16 +44,44 @@ impl Bucket {
     async fn put_tags(&self, name: &str, tags: indexmap::IndexMap<String, String>) -> PResult<()> {
         let tag_set: Vec<Tag> = tags
             .into_iter()
-            .map(|(k, v)| Tag::builder().key(k).value(v).build().map_err(|e| ProviderError::msg(e.to_string())))
+            .map(|(k, v)| {
+                Tag::builder()
+                    .key(k)
+                    .value(v)
+                    .build()
+                    .map_err(|e| ProviderError::msg(e.to_string()))
+            })
             .collect::<Result<_, _>>()?;
-        let tagging = Tagging::builder().set_tag_set(Some(tag_set)).build().map_err(|e| ProviderError::msg(e.to_string()))?;
-        self.c.s3.put_bucket_tagging().bucket(name).tagging(tagging).send().await.map_err(aws_err)?;
+        let tagging = Tagging::builder()
+            .set_tag_set(Some(tag_set))
+            .build()
+            .map_err(|e| ProviderError::msg(e.to_string()))?;
+        self.c
+            .s3
+            .put_bucket_tagging()
+            .bucket(name)
+            .tagging(tagging)
+            .send()
+            .await
+            .map_err(aws_err)?;
         Ok(())
     }
 
     async fn read_tags(&self, name: &str) -> PResult<Vec<(String, String)>> {
-        match self.c.s3.get_bucket_tagging().bucket(name).send().await.map_err(aws_err) {
-            Ok(out) => Ok(out.tag_set().iter().map(|t| (t.key().to_string(), t.value().to_string())).collect()),
+        match self
+            .c
+            .s3
+            .get_bucket_tagging()
+            .bucket(name)
+            .send()
+            .await
+            .map_err(aws_err)
+        {
+            Ok(out) => Ok(out
+                .tag_set()
+                .iter()
+                .map(|t| (t.key().to_string(), t.value().to_string()))
+                .collect()),
             Err(e) if e.code.as_deref() == Some("NoSuchTagSet") => Ok(vec![]),
             Err(e) => Err(e),
         }
@@ -57,23 +89,53 @@ impl Bucket {
 
     async fn empty_bucket(&self, name: &str) -> PResult<()> {
         loop {
-            let out = self.c.s3.list_object_versions().bucket(name).send().await.map_err(aws_err)?;
+            let out = self
+                .c
+                .s3
+                .list_object_versions()
+                .bucket(name)
+                .send()
+                .await
+                .map_err(aws_err)?;
             let mut ids: Vec<ObjectIdentifier> = Vec::new();
             for v in out.versions() {
                 if let Some(k) = v.key() {
-                    ids.push(ObjectIdentifier::builder().key(k).set_version_id(v.version_id().map(str::to_string)).build().map_err(|e| ProviderError::msg(e.to_string()))?);
+                    ids.push(
+                        ObjectIdentifier::builder()
+                            .key(k)
+                            .set_version_id(v.version_id().map(str::to_string))
+                            .build()
+                            .map_err(|e| ProviderError::msg(e.to_string()))?,
+                    );
                 }
             }
             for m in out.delete_markers() {
                 if let Some(k) = m.key() {
-                    ids.push(ObjectIdentifier::builder().key(k).set_version_id(m.version_id().map(str::to_string)).build().map_err(|e| ProviderError::msg(e.to_string()))?);
+                    ids.push(
+                        ObjectIdentifier::builder()
+                            .key(k)
+                            .set_version_id(m.version_id().map(str::to_string))
+                            .build()
+                            .map_err(|e| ProviderError::msg(e.to_string()))?,
+                    );
                 }
             }
             if ids.is_empty() {
                 return Ok(());
             }
-            let del = Delete::builder().set_objects(Some(ids)).quiet(true).build().map_err(|e| ProviderError::msg(e.to_string()))?;
-            self.c.s3.delete_objects().bucket(name).delete(del).send().await.map_err(aws_err)?;
+            let del = Delete::builder()
+                .set_objects(Some(ids))
+                .quiet(true)
+                .build()
+                .map_err(|e| ProviderError::msg(e.to_string()))?;
+            self.c
+                .s3
+                .delete_objects()
+                .bucket(name)
+                .delete(del)
+                .send()
+                .await
+                .map_err(aws_err)?;
         }
     }
 }
@@ -81,7 +143,12 @@ impl Bucket {
 /// A bucket name for a blueprint that gave none (or only a prefix), as Terraform generates.
 fn generated_name(prefix: Option<String>) -> String {
     let unique = uuid::Uuid::new_v4().simple().to_string();
-    format!("{}{}", prefix.unwrap_or_else(|| "infractl-".into()), &unique[..26]).to_lowercase()
+    format!(
+        "{}{}",
+        prefix.unwrap_or_else(|| "infractl-".into()),
+        &unique[..26]
+    )
+    .to_lowercase()
 }
 
 #[async_trait]
@@ -95,7 +162,8 @@ impl ResourceType for Bucket {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let name = opt_str(planned, "bucket").unwrap_or_else(|| generated_name(opt_str(planned, "bucket_prefix")));
+        let name = opt_str(planned, "bucket")
+            .unwrap_or_else(|| generated_name(opt_str(planned, "bucket_prefix")));
         let mut req = self
             .c
             .s3
@@ -111,9 +179,9 @@ impl ResourceType for Bucket {
         }
         req.send().await.map_err(aws_err)?;
         self.put_tags(&name, tags_to_write(ctx, planned)).await?;
-        self.read(ctx, &name, planned)
-            .await?
-            .ok_or_else(|| ProviderError::msg(format!("bucket {name} vanished right after creation")))
+        self.read(ctx, &name, planned).await?.ok_or_else(|| {
+            ProviderError::msg(format!("bucket {name} vanished right after creation"))
+        })
     }
 
     async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
@@ -133,19 +201,37 @@ impl ResourceType for Bucket {
             ("id", Value::str(id)),
             ("bucket", Value::str(id)),
             ("bucket_prefix", prior.get("bucket_prefix").clone()),
-            ("force_destroy", Value::Bool(opt_bool(prior, "force_destroy").unwrap_or(false))),
-            ("object_lock_enabled", Value::Bool(opt_bool(prior, "object_lock_enabled").unwrap_or(false))),
+            (
+                "force_destroy",
+                Value::Bool(opt_bool(prior, "force_destroy").unwrap_or(false)),
+            ),
+            (
+                "object_lock_enabled",
+                Value::Bool(opt_bool(prior, "object_lock_enabled").unwrap_or(false)),
+            ),
             ("tags", configured_tags(prior)),
             ("tags_all", user_tags(tags)),
             ("arn", Value::str(format!("arn:aws:s3:::{id}"))),
-            ("bucket_domain_name", Value::str(format!("{id}.s3.amazonaws.com"))),
-            ("bucket_regional_domain_name", Value::str(format!("{id}.s3.{region}.amazonaws.com"))),
+            (
+                "bucket_domain_name",
+                Value::str(format!("{id}.s3.amazonaws.com")),
+            ),
+            (
+                "bucket_regional_domain_name",
+                Value::str(format!("{id}.s3.{region}.amazonaws.com")),
+            ),
             ("region", Value::str(region)),
             ("hosted_zone_id", Value::Null),
         ])))
     }
 
-    async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
+    async fn update(
+        &self,
+        ctx: &CallCtx,
+        id: &str,
+        prior: &Value,
+        planned: &Value,
+    ) -> PResult<Value> {
         if prior.get("tags_all") != planned.get("tags_all") {
             self.put_tags(id, tags_to_write(ctx, planned)).await?;
         }
@@ -154,7 +240,10 @@ impl ResourceType for Bucket {
             .await?
             .ok_or_else(|| ProviderError::msg(format!("bucket {id} vanished during update")))?;
         if let Value::Object(m) = &mut v {
-            m.insert("force_destroy".into(), Value::Bool(opt_bool(planned, "force_destroy").unwrap_or(false)));
+            m.insert(
+                "force_destroy".into(),
+                Value::Bool(opt_bool(planned, "force_destroy").unwrap_or(false)),
+            );
         }
         Ok(v)
     }
@@ -166,18 +255,31 @@ impl ResourceType for Bucket {
                 other => other?,
             }
         }
-        match self.c.s3.delete_bucket().bucket(id).send().await.map_err(aws_err) {
+        match self
+            .c
+            .s3
+            .delete_bucket()
+            .bucket(id)
+            .send()
+            .await
+            .map_err(aws_err)
+        {
             Err(e) if e.code.as_deref() == Some("NoSuchBucket") => Ok(()),
             Err(e) if e.code.as_deref() == Some("BucketNotEmpty") => Err(ProviderError {
                 code: e.code,
-                message: format!("{} Set force_destroy = true to delete its objects too.", e.message),
+                message: format!(
+                    "{} Set force_destroy = true to delete its objects too.",
+                    e.message
+                ),
             }),
             other => other.map(|_| ()),
         }
     }
 
     async fn find_adoptable(&self, ctx: &CallCtx, planned: &Value) -> PResult<Option<String>> {
-        let Some(name) = opt_str(planned, "bucket") else { return Ok(None) };
+        let Some(name) = opt_str(planned, "bucket") else {
+            return Ok(None);
+        };
         if self.c.s3.head_bucket().bucket(&name).send().await.is_err() {
             return Ok(None);
         }
