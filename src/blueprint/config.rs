@@ -625,10 +625,10 @@ fn parse_lifecycle(mut body: Body) -> DResult<Lifecycle> {
         }
     }
     body.attrs.shift_remove("replace_triggered_by");
-    for b in body
+    if let Some(b) = body
         .blocks
         .iter()
-        .filter(|b| b.kind == "precondition" || b.kind == "postcondition")
+        .find(|b| b.kind == "precondition" || b.kind == "postcondition")
     {
         return Err(
             Diag::new(format!("\"{}\" blocks are not supported yet", b.kind)).at(&b.body.loc),

@@ -39,7 +39,7 @@ const LENIENT: &[&str] = &[
 pub fn call(name: &str, args: Vec<Value>, loc: &Loc) -> DResult<Value> {
     let lenient = LENIENT.contains(&name);
     let unknown = if lenient {
-        args.iter().any(|a| *a == Value::Unknown)
+        args.contains(&Value::Unknown)
     } else {
         args.iter().any(Value::has_unknown)
     };

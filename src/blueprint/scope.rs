@@ -11,7 +11,7 @@ use super::source::{Expr, Loc};
 use super::types::TypeConstraint;
 use crate::address::InstanceKey;
 use crate::diag::{DResult, Diag};
-use crate::schema::{Nesting, Schema};
+use crate::schema::Schema;
 use crate::value::Value;
 use indexmap::IndexMap;
 use std::collections::HashMap;
@@ -294,7 +294,6 @@ impl<'a> Context<'a> {
             // An omitted block is "not configured" (null); the planner treats computed ones as AWS's.
             out.insert(name.to_string(), v.unwrap_or(Value::Null));
         }
-        let _ = Nesting::List;
         Ok(Value::Object(out))
     }
 
@@ -349,26 +348,21 @@ fn for_each_instances(v: &Value, fe: &Expr) -> DResult<Expansion> {
     };
     match v {
         Value::Unknown => Ok(Expansion::Unknown),
-        Value::Object(map) => {
-            if map.keys().any(|_| false) || map.values().any(|x| *x == Value::Unknown && false) {
-                return Ok(Expansion::Unknown);
-            }
-            Ok(Expansion::Known(
-                map.iter()
-                    .map(|(k, x)| {
-                        (
-                            InstanceKey::Key(k.clone()),
-                            Bindings {
-                                each: Some((Value::str(k), x.clone())),
-                                ..Default::default()
-                            },
-                        )
-                    })
-                    .collect(),
-            ))
-        }
+        Value::Object(map) => Ok(Expansion::Known(
+            map.iter()
+                .map(|(k, x)| {
+                    (
+                        InstanceKey::Key(k.clone()),
+                        Bindings {
+                            each: Some((Value::str(k), x.clone())),
+                            ..Default::default()
+                        },
+                    )
+                })
+                .collect(),
+        )),
         Value::List(items) => {
-            if items.iter().any(|i| *i == Value::Unknown) {
+            if items.contains(&Value::Unknown) {
                 return Ok(Expansion::Unknown);
             }
             let mut keys = Vec::new();

@@ -57,11 +57,11 @@ pub fn collect(
     auto.sort();
     files.extend(auto);
     for f in &files {
-        read_tfvars(f, root, &mut raw, warnings, false)?;
+        read_tfvars(f, root, &mut raw, warnings)?;
     }
     for a in args {
         match a {
-            VarArg::File(p) => read_tfvars(p, root, &mut raw, warnings, true)?,
+            VarArg::File(p) => read_tfvars(p, root, &mut raw, warnings)?,
             VarArg::Var(text) => {
                 let (name, value) = text.split_once('=').ok_or_else(|| {
                     Diag::new(format!("Invalid -var option \"{text}\""))
@@ -143,7 +143,6 @@ fn read_tfvars(
     root: &Module,
     raw: &mut IndexMap<String, Raw>,
     warnings: &mut Vec<String>,
-    explicit: bool,
 ) -> DResult<()> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         Diag::new(format!("Failed to read variables file {}", path.display())).detail(e.to_string())
@@ -159,11 +158,7 @@ fn read_tfvars(
         let loc = Loc::new(&file, hcl_edit::Span::span(attr));
         if !root.variables.contains_key(name) {
             let msg = format!("{loc}: value for undeclared variable \"{name}\" is ignored");
-            if explicit {
-                warnings.push(msg);
-            } else {
-                warnings.push(msg);
-            }
+            warnings.push(msg);
             continue;
         }
         let v = eval::eval(

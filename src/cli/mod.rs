@@ -588,14 +588,12 @@ async fn execute(
     if !saved {
         print_plan(&plan, &registry, args.json);
     }
-    if !plan.has_changes() {
-        if !plan.outputs_changed() {
-            println!(
-                "\n{} complete! Resources: 0 added, 0 changed, 0 destroyed.",
-                capitalise(verb)
-            );
-            return Ok(0);
-        }
+    if !plan.has_changes() && !plan.outputs_changed() {
+        println!(
+            "\n{} complete! Resources: 0 added, 0 changed, 0 destroyed.",
+            capitalise(verb)
+        );
+        return Ok(0);
     }
     if !saved && !args.auto_approve {
         if !std::io::stdin().is_terminal() {

@@ -13,7 +13,7 @@ use crate::blueprint::scope::{Context, Expansion, ResourceValues};
 use crate::diag::{DResult, Diag};
 use crate::graph::{ConfigGraph, Node};
 use crate::provider::Registry;
-use crate::state::{State, StateMode};
+use crate::state::State;
 use crate::value::Value;
 use diff::AttrChange;
 use indexmap::IndexMap;
@@ -582,6 +582,5 @@ pub fn validate(
             ctx.eval(&path, &out.value, &Default::default())?;
         }
     }
-    let _ = StateMode::Managed;
     Ok(())
 }
