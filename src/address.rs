@@ -122,8 +122,7 @@ impl Serialize for Address {
 impl<'de> Deserialize<'de> for Address {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = String::deserialize(d)?;
-        Address::parse(&text)
-            .ok_or_else(|| serde::de::Error::custom(format!("invalid resource address \"{text}\"")))
+        Address::parse(&text).ok_or_else(|| serde::de::Error::custom(format!("invalid resource address \"{text}\"")))
     }
 }
 

@@ -9,7 +9,7 @@ use crate::diag::{DResult, Diag};
 use crate::engine::{self, Outcome, Step, StepRunner};
 use crate::plan::{block_key, diff, Action, InstanceValues, Plan};
 use crate::provider::{CallCtx, Registry};
-use crate::state::{LocalBackend, OutputState, ResourceState, State, StateMode};
+use crate::state::{DeposedObject, LocalBackend, OutputState, ResourceState, State, StateMode};
 use crate::value::Value;
 use async_trait::async_trait;
 use indexmap::IndexMap;
@@ -54,10 +54,7 @@ pub fn build_steps(plan: &Plan) -> DResult<(Vec<PlannedStep>, Vec<Step>)> {
             Action::Replace => &[StepKind::Delete, StepKind::Create],
         };
         for k in kinds {
-            planned.push(PlannedStep {
-                change: i,
-                kind: *k,
-            });
+            planned.push(PlannedStep { change: i, kind: *k });
         }
     }
     let find = |addr: &Address, kind: StepKind| {
@@ -87,12 +84,8 @@ pub fn build_steps(plan: &Plan) -> DResult<(Vec<PlannedStep>, Vec<Step>)> {
             }
         })
         .collect();
-    let state_deps = |addr: &Address| -> Vec<String> {
-        plan.prior
-            .get(addr)
-            .map(|r| r.dependencies.clone())
-            .unwrap_or_default()
-    };
+    let state_deps =
+        |addr: &Address| -> Vec<String> { plan.prior.get(addr).map(|r| r.dependencies.clone()).unwrap_or_default() };
     for (si, s) in planned.iter().enumerate() {
         let c = &plan.changes[s.change];
         match s.kind {
@@ -100,23 +93,21 @@ pub fn build_steps(plan: &Plan) -> DResult<(Vec<PlannedStep>, Vec<Step>)> {
                 for d in &c.deps {
                     steps[si].deps.extend(forward(d));
                 }
-                if s.kind == StepKind::Create
-                    && c.action == Action::Replace
-                    && !c.create_before_destroy
-                {
+                if s.kind == StepKind::Create && c.action == Action::Replace && !c.create_before_destroy {
                     if let Some(del) = find(&c.address, StepKind::Delete) {
                         steps[si].deps.push(del);
                     }
                 }
             }
             StepKind::Delete => {
-                // Everything that depended on this object in state goes (or moves) first.
+                // Everything that depended on this object in state goes first; when the object
+                // goes for good, dependents updated in place also move off it first. (When it
+                // is replaced destroy-first, those updates need its successor, so they follow.)
+                let pure_delete = c.action == Action::Delete;
                 for (oi, other) in planned.iter().enumerate() {
                     let oc = &plan.changes[other.change];
-                    if oi != si
-                        && matches!(other.kind, StepKind::Delete | StepKind::Update)
-                        && state_deps(&oc.address).contains(&c.address.to_string())
-                    {
+                    let waits = other.kind == StepKind::Delete || (pure_delete && other.kind == StepKind::Update);
+                    if oi != si && waits && state_deps(&oc.address).contains(&c.address.to_string()) {
                         steps[si].deps.push(oi);
                     }
                 }
@@ -127,9 +118,7 @@ pub fn build_steps(plan: &Plan) -> DResult<(Vec<PlannedStep>, Vec<Step>)> {
                     // Dependents switch to the new object before the old one goes.
                     for (oi, other) in planned.iter().enumerate() {
                         let oc = &plan.changes[other.change];
-                        if matches!(other.kind, StepKind::Create | StepKind::Update)
-                            && oc.deps.contains(&c.address)
-                        {
+                        if matches!(other.kind, StepKind::Create | StepKind::Update) && oc.deps.contains(&c.address) {
                             steps[si].deps.push(oi);
                         }
                     }
@@ -153,8 +142,10 @@ fn check_acyclic(steps: &[Step]) -> DResult<()> {
         }
     }
     petgraph::algo::toposort(&g, None).map(|_| ()).map_err(|c| {
-        Diag::new("Cycle between planned operations")
-            .detail(format!("{} is part of an ordering loop (create_before_destroy on a resource whose dependents are replaced?).", steps[c.node_id().index()].label))
+        Diag::new("Cycle between planned operations").detail(format!(
+            "{} is part of an ordering loop (create_before_destroy on a resource whose dependents are replaced?).",
+            steps[c.node_id().index()].label
+        ))
     })
 }
 
@@ -208,8 +199,7 @@ impl Applier {
         let (planned, steps) = build_steps(&plan)?;
         let values = InstanceValues::default();
         // Declare every block's instances as planned, with planned values, so references resolve.
-        let mut blocks: IndexMap<(Vec<String>, String), Vec<crate::address::InstanceKey>> =
-            IndexMap::new();
+        let mut blocks: IndexMap<(Vec<String>, String), Vec<crate::address::InstanceKey>> = IndexMap::new();
         for c in &plan.changes {
             if c.action != Action::Delete {
                 blocks
@@ -300,6 +290,7 @@ fn data_state(address: &Address, v: &Value) -> ResourceState {
         attributes: v.to_json(),
         dependencies: vec![],
         create_before_destroy: false,
+        deposed: vec![],
     }
 }
 
@@ -330,15 +321,9 @@ impl StepRunner for Runner {
                 "{addr_text}: {} complete after {}s{}",
                 verb.1,
                 started.elapsed().as_secs(),
-                id.as_ref()
-                    .map(|i| format!(" [id={i}]"))
-                    .unwrap_or_default()
+                id.as_ref().map(|i| format!(" [id={i}]")).unwrap_or_default()
             ),
-            Err(_) => eprintln!(
-                "{addr_text}: {} failed after {}s",
-                verb.1,
-                started.elapsed().as_secs()
-            ),
+            Err(_) => eprintln!("{addr_text}: {} failed after {}s", verb.1, started.elapsed().as_secs()),
         }
         result.map(|_| ()).map_err(|d| d.address(&address))
     }
@@ -370,31 +355,34 @@ impl Runner {
         let addr = address.to_string();
         match step.kind {
             StepKind::Delete => {
-                let prior = self.state.lock().expect("state lock").get(address).cloned();
-                let Some(prior) = prior else { return Ok(None) };
-                let rt = self.resource_type(&prior.type_name)?;
-                rt.delete(ctx, &prior.id, &Value::from_json(&prior.attributes))
+                // The object to delete is the one the plan saw; with create_before_destroy its
+                // replacement may already hold the address, and the old one is deposed.
+                let Some((old_id, old_attrs)) = self.object_to_delete(change) else {
+                    return Ok(None);
+                };
+                let rt = self.resource_type(&address.type_name)?;
+                rt.delete(ctx, &old_id, &old_attrs)
                     .await
                     .map_err(|e| e.into_diag("Destroying", &addr))?;
                 self.save(|s| {
-                    s.remove(address);
+                    let current = s.get(address).map(|r| r.id.clone());
+                    if current.as_deref() == Some(old_id.as_str()) {
+                        s.remove(address);
+                    } else if let Some(r) = s.resources.iter_mut().find(|r| &r.address == address) {
+                        r.deposed.retain(|d| d.id != old_id);
+                    }
                 })?;
                 self.count(2);
-                Ok(None)
+                Ok(Some(old_id))
             }
             StepKind::Read => {
                 let ds = self
                     .applier
                     .registry
                     .data_source(&address.type_name)
-                    .ok_or_else(|| {
-                        Diag::new(format!("Unsupported data source {}", address.type_name))
-                    })?;
+                    .ok_or_else(|| Diag::new(format!("Unsupported data source {}", address.type_name)))?;
                 let config = self.evaluate(address, ds.schema())?;
-                let v = ds
-                    .read(&config)
-                    .await
-                    .map_err(|e| e.into_diag("Reading", &addr))?;
+                let v = ds.read(&config).await.map_err(|e| e.into_diag("Reading", &addr))?;
                 self.values.set(address, v.clone());
                 self.save(|s| s.upsert(data_state(address, &v)))?;
                 Ok(None)
@@ -417,16 +405,16 @@ impl Runner {
                         .as_object()
                         .map(|m| {
                             m.iter()
-                                .filter(|(k, v)| {
-                                    *k != "id" && config.get(k).has_unknown() && v.has_unknown()
-                                })
+                                .filter(|(k, v)| *k != "id" && config.get(k).has_unknown() && v.has_unknown())
                                 .map(|(k, _)| k)
                                 .collect()
                         })
                         .unwrap_or_default();
                     if !unknown.is_empty() {
-                        return Err(Diag::new(format!("Configuration of {addr} is still unknown after its dependencies were applied"))
-                            .detail(format!("Attributes: {unknown:?}. This is a bug in infractl.")));
+                        return Err(Diag::new(format!(
+                            "Configuration of {addr} is still unknown after its dependencies were applied"
+                        ))
+                        .detail(format!("Attributes: {unknown:?}. This is a bug in infractl.")));
                     }
                     match rt
                         .find_adoptable(ctx, &config)
@@ -439,12 +427,9 @@ impl Runner {
                                 .read(ctx, &id, &Value::Null)
                                 .await
                                 .map_err(|e| e.into_diag("Reading", &addr))?
-                                .ok_or_else(|| {
-                                    Diag::new(format!("{id} vanished while being adopted"))
-                                })?;
+                                .ok_or_else(|| Diag::new(format!("{id} vanished while being adopted")))?;
                             let lifecycle = Default::default();
-                            let (planned, changes) =
-                                diff::plan_update(rt.schema(), &config, &live, &lifecycle);
+                            let (planned, changes) = diff::plan_update(rt.schema(), &config, &live, &lifecycle);
                             if changes.is_empty() {
                                 live
                             } else {
@@ -454,7 +439,7 @@ impl Runner {
                             }
                         }
                         None => rt
-                            .create(ctx, &config)
+                            .create(ctx, &desired.unknown_to_null())
                             .await
                             .map_err(|e| e.into_diag("Creating", &addr))?,
                     }
@@ -474,8 +459,7 @@ impl Runner {
                         .and_then(|m| m.resources.get(&block_key(address)))
                         .map(|r| r.lifecycle.clone())
                         .unwrap_or_default();
-                    let (planned, _) =
-                        diff::plan_update(rt.schema(), &config, &prior_value, &lifecycle);
+                    let (planned, _) = diff::plan_update(rt.schema(), &config, &prior_value, &lifecycle);
                     rt.update(ctx, &prior.id, &prior_value, &planned)
                         .await
                         .map_err(|e| e.into_diag("Updating", &addr))?
@@ -487,6 +471,18 @@ impl Runner {
                 self.values.set(address, result.clone());
                 let deps: Vec<String> = change.deps.iter().map(|d| d.to_string()).collect();
                 self.save(|s| {
+                    // A replaced object still in state (create_before_destroy) is deposed, not
+                    // forgotten: its delete step, or the next run, removes it.
+                    let mut deposed = Vec::new();
+                    if let Some(old) = s.get(address) {
+                        deposed = old.deposed.clone();
+                        if old.id != id {
+                            deposed.push(DeposedObject {
+                                id: old.id.clone(),
+                                attributes: old.attributes.clone(),
+                            });
+                        }
+                    }
                     s.upsert(ResourceState {
                         address: address.clone(),
                         mode: StateMode::Managed,
@@ -495,12 +491,24 @@ impl Runner {
                         attributes: result.to_json(),
                         dependencies: deps,
                         create_before_destroy: change.create_before_destroy,
+                        deposed,
                     })
                 })?;
                 self.count(if step.kind == StepKind::Create { 0 } else { 1 });
                 Ok(Some(id))
             }
         }
+    }
+
+    /// Id and attributes of the object a delete step removes: the planned prior object, if it
+    /// is still in state (as the current object or deposed).
+    fn object_to_delete(&self, change: &crate::plan::Change) -> Option<(String, Value)> {
+        let before = change.before.as_ref()?;
+        let id = before.get("id").to_plain_string()?;
+        let state = self.state.lock().expect("state lock");
+        let entry = state.get(&change.address)?;
+        let known = entry.id == id || entry.deposed.iter().any(|d| d.id == id);
+        known.then(|| (id, before.clone()))
     }
 
     fn resource_type(&self, name: &str) -> DResult<Arc<dyn crate::provider::ResourceType>> {
@@ -528,11 +536,7 @@ impl Runner {
                 .into_iter()
                 .find(|(k, _)| *k == address.key)
                 .map(|(_, b)| b)
-                .ok_or_else(|| {
-                    Diag::new(format!(
-                        "{address} disappeared from its count/for_each during apply"
-                    ))
-                })?,
+                .ok_or_else(|| Diag::new(format!("{address} disappeared from its count/for_each during apply")))?,
             Expansion::Unknown => {
                 return Err(Diag::new(format!(
                     "count/for_each of {address} is unknown during apply"
@@ -556,5 +560,242 @@ impl Runner {
             1 => c.1 += 1,
             _ => c.2 += 1,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::blueprint::{config, variables};
+    use crate::graph::ConfigGraph;
+    use crate::plan::{refresh, PlanOptions, Planner};
+    use crate::provider::fake::FakeCloud;
+
+    struct Run {
+        plan: Plan,
+        report: ApplyReport,
+    }
+
+    async fn run(dir: &std::path::Path, cloud: &Arc<FakeCloud>, destroy: bool) -> Run {
+        let root = config::load(dir).unwrap();
+        let graph = ConfigGraph::build(&root).unwrap();
+        let inputs = variables::collect(&root, &[], &mut vec![]).unwrap();
+        let registry = cloud.registry();
+        crate::plan::validate(&root, &registry, &inputs).unwrap();
+        let backend = LocalBackend::new(dir.join("state.json"));
+        let state = backend.read().unwrap().unwrap_or_default();
+        let refreshed = refresh::refresh(&state, &registry, "t", 4).await.unwrap().state;
+        let planner = Planner {
+            root: &root,
+            graph: &graph,
+            registry: &registry,
+            inputs: &inputs,
+            default_tags: IndexMap::new(),
+        };
+        let plan = planner
+            .plan(
+                refreshed,
+                PlanOptions {
+                    destroy,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        let applier = Arc::new(Applier {
+            root: Arc::new(root.clone()),
+            inputs: Arc::new(inputs.clone()),
+            registry,
+            stack: "t".into(),
+            backend,
+            default_tags: IndexMap::new(),
+        });
+        let report = applier
+            .apply(plan.clone(), 10, Arc::new(AtomicBool::new(false)))
+            .await
+            .unwrap();
+        Run { plan, report }
+    }
+
+    fn write(dir: &std::path::Path, text: &str) {
+        std::fs::write(dir.join("main.tf"), text).unwrap();
+    }
+
+    fn pos(calls: &[String], what: &str) -> usize {
+        calls
+            .iter()
+            .position(|c| c == what)
+            .unwrap_or_else(|| panic!("{what} not in {calls:?}"))
+    }
+
+    const PARENT_CHILDREN: &str = r#"
+variable "parent_name" { default = "p1" }
+resource "fake_thing" "parent" {
+  name = var.parent_name
+}
+resource "fake_thing" "child" {
+  count     = 2
+  name      = "child-${count.index}"
+  parent_id = fake_thing.parent.id
+}
+"#;
+
+    #[tokio::test]
+    async fn creates_in_dependency_order_then_plans_clean_and_destroys_in_reverse() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), PARENT_CHILDREN);
+        let cloud = FakeCloud::new();
+        let first = run(dir.path(), &cloud, false).await;
+        assert_eq!(first.plan.summary(), (3, 0, 0));
+        assert!(first.report.failures.is_empty());
+        let calls = cloud.calls();
+        assert!(pos(&calls, "create fake_thing.parent") < pos(&calls, "create fake_thing.child[0]"));
+        assert!(pos(&calls, "create fake_thing.parent") < pos(&calls, "create fake_thing.child[1]"));
+        let parent_id = first
+            .report
+            .state
+            .resources
+            .iter()
+            .find(|r| r.address.name == "parent")
+            .unwrap()
+            .id
+            .clone();
+        let objects = cloud.objects.lock().unwrap().clone();
+        assert_eq!(objects.len(), 3);
+        assert!(
+            objects
+                .values()
+                .filter(|v| v.get("parent_id").as_str() == Some(parent_id.as_str()))
+                .count()
+                == 2
+        );
+
+        let second = run(dir.path(), &cloud, false).await;
+        let pending: Vec<_> = second
+            .plan
+            .changes
+            .iter()
+            .filter(|c| c.action != crate::plan::Action::NoOp)
+            .map(|c| (c.address.to_string(), c.action, c.attr_changes.clone()))
+            .collect();
+        assert!(!second.plan.has_changes(), "second plan should be empty: {pending:?}");
+
+        cloud.log.lock().unwrap().clear();
+        let gone = run(dir.path(), &cloud, true).await;
+        assert_eq!(gone.plan.summary(), (0, 0, 3));
+        let calls = cloud.calls();
+        assert!(pos(&calls, "delete fake_thing.child[0]") < pos(&calls, "delete fake_thing.parent"));
+        assert!(pos(&calls, "delete fake_thing.child[1]") < pos(&calls, "delete fake_thing.parent"));
+        assert!(cloud.objects.lock().unwrap().is_empty());
+        assert!(gone.report.state.resources.is_empty());
+    }
+
+    #[tokio::test]
+    async fn replacement_deletes_first_unless_create_before_destroy() {
+        for cbd in [false, true] {
+            let dir = tempfile::tempdir().unwrap();
+            let text = if cbd {
+                PARENT_CHILDREN.replace(
+                    "name = var.parent_name\n",
+                    "name = var.parent_name\n  lifecycle {\n    create_before_destroy = true\n  }\n",
+                )
+            } else {
+                PARENT_CHILDREN.to_string()
+            };
+            write(dir.path(), &text);
+            let cloud = FakeCloud::new();
+            run(dir.path(), &cloud, false).await;
+            cloud.log.lock().unwrap().clear();
+            write(dir.path(), &text.replace("default = \"p1\"", "default = \"p2\""));
+            let r = run(dir.path(), &cloud, false).await;
+            assert_eq!(r.plan.summary(), (1, 2, 1), "parent replaced, children updated");
+            assert!(r.report.failures.is_empty());
+            let calls = cloud.calls();
+            let (del, create, update) = (
+                pos(&calls, "delete fake_thing.parent"),
+                pos(&calls, "create fake_thing.parent"),
+                pos(&calls, "update fake_thing.child[0]"),
+            );
+            if cbd {
+                assert!(
+                    create < update && update < del,
+                    "create_before_destroy order: {calls:?}"
+                );
+            } else {
+                assert!(
+                    del < create && create < update,
+                    "destroy-before-create order: {calls:?}"
+                );
+            }
+            let objects = cloud.objects.lock().unwrap().clone();
+            assert_eq!(objects.len(), 3, "no orphan, no duplicate");
+            let new_parent = objects
+                .values()
+                .find(|v| v.get("name").as_str() == Some("p2"))
+                .unwrap_or_else(|| panic!("no p2 in {objects:?}"));
+            assert!(
+                objects
+                    .values()
+                    .filter(|v| v.get("parent_id") == new_parent.get("id"))
+                    .count()
+                    == 2
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn a_failure_skips_only_dependents_and_state_keeps_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            r#"
+resource "fake_thing" "bad" { name = "bad" }
+resource "fake_thing" "after_bad" {
+  name      = "after"
+  parent_id = fake_thing.bad.id
+}
+resource "fake_thing" "fine" { name = "fine" }
+"#,
+        );
+        let cloud = FakeCloud::new();
+        cloud.fail_names.lock().unwrap().push("bad".into());
+        let r = run(dir.path(), &cloud, false).await;
+        assert_eq!(r.report.failures.len(), 1);
+        let msg = r.report.failures[0].to_string();
+        assert!(
+            msg.contains("InjectedFailure") && msg.contains("fake_thing.bad"),
+            "{msg}"
+        );
+        assert_eq!(r.report.skipped.len(), 1);
+        assert!(r.report.skipped[0].0.starts_with("fake_thing.after_bad"));
+        let saved = LocalBackend::new(dir.path().join("state.json"))
+            .read()
+            .unwrap()
+            .unwrap();
+        let addrs: Vec<String> = saved.resources.iter().map(|r| r.address.to_string()).collect();
+        assert_eq!(addrs, ["fake_thing.fine"]);
+        assert!(!cloud.calls().iter().any(|c| c.contains("after_bad")));
+    }
+
+    #[tokio::test]
+    async fn drift_is_corrected_and_vanished_objects_recreated() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "resource \"fake_thing\" \"a\" {\n  name = \"a\"\n  size = 3\n}\n",
+        );
+        let cloud = FakeCloud::new();
+        run(dir.path(), &cloud, false).await;
+        let id = cloud.objects.lock().unwrap().keys().next().unwrap().clone();
+        if let Some(Value::Object(m)) = cloud.objects.lock().unwrap().get_mut(&id) {
+            m.insert("size".into(), Value::Number(9.0));
+        }
+        let r = run(dir.path(), &cloud, false).await;
+        assert_eq!(r.plan.summary(), (0, 1, 0));
+        assert_eq!(cloud.objects.lock().unwrap()[&id].get("size"), &Value::Number(3.0));
+        cloud.objects.lock().unwrap().clear();
+        let r = run(dir.path(), &cloud, false).await;
+        assert_eq!(r.plan.summary(), (1, 0, 0));
+        assert_eq!(cloud.objects.lock().unwrap().len(), 1);
     }
 }

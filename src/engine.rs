@@ -75,9 +75,7 @@ pub async fn execute(
             Err(e) => {
                 // A panicking step is a bug; report it as that step's failure.
                 let msg = format!("internal error: a step panicked: {e}");
-                let i = (0..n)
-                    .find(|&k| outcomes[k].is_none() && waiting[k] == 0)
-                    .unwrap_or(0);
+                let i = (0..n).find(|&k| outcomes[k].is_none() && waiting[k] == 0).unwrap_or(0);
                 (i, Err(Diag::new(msg)))
             }
         };
@@ -97,18 +95,10 @@ pub async fn execute(
             }
         }
     }
-    outcomes
-        .into_iter()
-        .map(|o| o.unwrap_or(Outcome::Cancelled))
-        .collect()
+    outcomes.into_iter().map(|o| o.unwrap_or(Outcome::Cancelled)).collect()
 }
 
-fn skip_dependents(
-    failed: usize,
-    dependents: &[Vec<usize>],
-    outcomes: &mut [Option<Outcome>],
-    label: &str,
-) {
+fn skip_dependents(failed: usize, dependents: &[Vec<usize>], outcomes: &mut [Option<Outcome>], label: &str) {
     let mut stack = dependents[failed].clone();
     while let Some(d) = stack.pop() {
         if outcomes[d].is_none() {

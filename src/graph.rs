@@ -129,9 +129,7 @@ impl ConfigGraph {
                 for (arg, attr) in &call.args {
                     if !child_module.variables.contains_key(arg) {
                         return Err(Diag::new(format!("Unsupported argument \"{arg}\""))
-                            .detail(format!(
-                                "Module \"{name}\" declares no variable named \"{arg}\"."
-                            ))
+                            .detail(format!("Module \"{name}\" declares no variable named \"{arg}\"."))
                             .at(&attr.loc));
                     }
                     let to = self.index[&Node::Var(child.clone(), arg.clone())];
@@ -140,9 +138,7 @@ impl ConfigGraph {
                 for (vname, var) in &child_module.variables {
                     if var.default.is_none() && !call.args.contains_key(vname) {
                         return Err(Diag::new(format!("Missing required argument \"{vname}\""))
-                            .detail(format!(
-                                "Module \"{name}\" needs a value for its variable \"{vname}\"."
-                            ))
+                            .detail(format!("Module \"{name}\" needs a value for its variable \"{vname}\"."))
                             .at(&call.loc));
                     }
                 }
@@ -151,13 +147,7 @@ impl ConfigGraph {
         Ok(())
     }
 
-    fn connect_expr(
-        &mut self,
-        root: &Module,
-        path: &[String],
-        e: &Expr,
-        to: NodeIndex,
-    ) -> DResult<()> {
+    fn connect_expr(&mut self, root: &Module, path: &[String], e: &Expr, to: NodeIndex) -> DResult<()> {
         for (r, loc) in references(e) {
             for from in self.targets(root, path, &r, &loc)? {
                 self.graph.update_edge(from, to, ());
@@ -166,13 +156,7 @@ impl ConfigGraph {
         Ok(())
     }
 
-    fn connect_depends_on(
-        &mut self,
-        root: &Module,
-        path: &[String],
-        e: &Expr,
-        to: NodeIndex,
-    ) -> DResult<()> {
+    fn connect_depends_on(&mut self, root: &Module, path: &[String], e: &Expr, to: NodeIndex) -> DResult<()> {
         let refs = references(e);
         if refs.is_empty() {
             return Err(Diag::new("Invalid depends_on reference")
@@ -183,19 +167,11 @@ impl ConfigGraph {
     }
 
     /// The nodes a reference written in module `path` points at; errors when undeclared.
-    fn targets(
-        &self,
-        root: &Module,
-        path: &[String],
-        r: &Reference,
-        loc: &Loc,
-    ) -> DResult<Vec<NodeIndex>> {
+    fn targets(&self, root: &Module, path: &[String], r: &Reference, loc: &Loc) -> DResult<Vec<NodeIndex>> {
         let module = root.descend(path).expect("walked path exists");
         let missing = |what: &str, name: &str| {
             Err(Diag::new(format!("Reference to undeclared {what}"))
-                .detail(format!(
-                    "No {what} named \"{name}\" is declared in this module."
-                ))
+                .detail(format!("No {what} named \"{name}\" is declared in this module."))
                 .at(loc))
         };
         let p = path.to_vec();
@@ -254,8 +230,7 @@ impl ConfigGraph {
             .into_iter()
             .filter(|scc| scc.len() > 1 || self.graph.contains_edge(scc[0], scc[0]))
             .map(|scc| {
-                let mut names: Vec<String> =
-                    scc.iter().map(|i| self.graph[*i].to_string()).collect();
+                let mut names: Vec<String> = scc.iter().map(|i| self.graph[*i].to_string()).collect();
                 names.sort();
                 names
             })
@@ -266,8 +241,7 @@ impl ConfigGraph {
                 cycle.join(", ")
             )));
         }
-        self.order =
-            toposort(&self.graph, None).map_err(|_| Diag::new("Cycle in the dependency graph"))?;
+        self.order = toposort(&self.graph, None).map_err(|_| Diag::new("Cycle in the dependency graph"))?;
         Ok(())
     }
 
@@ -289,10 +263,7 @@ impl ConfigGraph {
         };
         let mut out = Vec::new();
         let mut seen = HashSet::new();
-        let mut stack: Vec<NodeIndex> = self
-            .graph
-            .neighbors_directed(*start, Direction::Incoming)
-            .collect();
+        let mut stack: Vec<NodeIndex> = self.graph.neighbors_directed(*start, Direction::Incoming).collect();
         while let Some(i) = stack.pop() {
             if !seen.insert(i) {
                 continue;
@@ -347,9 +318,7 @@ fn body_exprs<'a>(body: &'a Body, out: &mut Vec<&'a Expr>) {
 
 /// Renders resource-level edges as Graphviz DOT, for `infractl graph`.
 pub fn to_dot(edges: &[(String, String)], nodes: &[String]) -> String {
-    let mut s = String::from(
-        "digraph {\n  compound = \"true\"\n  newrank = \"true\"\n  rankdir = \"RL\"\n",
-    );
+    let mut s = String::from("digraph {\n  compound = \"true\"\n  newrank = \"true\"\n  rankdir = \"RL\"\n");
     for n in nodes {
         s.push_str(&format!("  \"{n}\" [label = \"{n}\", shape = \"box\"]\n"));
     }

@@ -148,14 +148,7 @@ impl Schema {
         <Schema as Default>::default()
     }
 
-    fn add(
-        mut self,
-        name: &'static str,
-        ty: Type,
-        required: bool,
-        optional: bool,
-        computed: bool,
-    ) -> Schema {
+    fn add(mut self, name: &'static str, ty: Type, required: bool, optional: bool, computed: bool) -> Schema {
         self.attrs.insert(
             name,
             AttrSchema {
@@ -259,12 +252,7 @@ impl Schema {
             .iter()
             .filter(|(_, a)| a.force_new)
             .map(|(n, _)| *n)
-            .chain(
-                self.blocks
-                    .iter()
-                    .filter(|(_, b)| b.force_new)
-                    .map(|(n, _)| *n),
-            )
+            .chain(self.blocks.iter().filter(|(_, b)| b.force_new).map(|(n, _)| *n))
             .collect()
     }
 }
@@ -275,23 +263,11 @@ mod tests {
 
     #[test]
     fn conversions_follow_terraform() {
-        assert_eq!(
-            Type::String.convert(Value::Number(5.0)).unwrap(),
-            Value::str("5")
-        );
-        assert_eq!(
-            Type::Number.convert(Value::str("5")).unwrap(),
-            Value::Number(5.0)
-        );
-        assert_eq!(
-            Type::Bool.convert(Value::str("true")).unwrap(),
-            Value::Bool(true)
-        );
+        assert_eq!(Type::String.convert(Value::Number(5.0)).unwrap(), Value::str("5"));
+        assert_eq!(Type::Number.convert(Value::str("5")).unwrap(), Value::Number(5.0));
+        assert_eq!(Type::Bool.convert(Value::str("true")).unwrap(), Value::Bool(true));
         assert!(Type::String.convert(Value::List(vec![])).is_err());
         assert!(Type::list_of_strings().convert(Value::str("x")).is_err());
-        assert_eq!(
-            Type::String.convert(Value::Unknown).unwrap(),
-            Value::Unknown
-        );
+        assert_eq!(Type::String.convert(Value::Unknown).unwrap(), Value::Unknown);
     }
 }

@@ -51,6 +51,19 @@ pub struct ResourceState {
     /// Whether it was created with create_before_destroy (kept for destroy ordering).
     #[serde(default)]
     pub create_before_destroy: bool,
+    /// Objects replaced with create_before_destroy whose deletion has not completed yet.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deposed: Vec<DeposedObject>,
+}
+
+/// An old object kept in state between the create of its replacement and its own delete, so a
+/// run killed in between still deletes it next time.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DeposedObject {
+    /// Provider id of the old object.
+    pub id: String,
+    /// Its last known attributes.
+    pub attributes: serde_json::Value,
 }
 
 /// Mode as written in state files.
@@ -118,30 +131,27 @@ impl State {
 
     /// Managed instances only.
     pub fn managed(&self) -> impl Iterator<Item = &ResourceState> {
-        self.resources
-            .iter()
-            .filter(|r| r.mode == StateMode::Managed)
+        self.resources.iter().filter(|r| r.mode == StateMode::Managed)
     }
 
     /// Parses and checks a state document.
     pub fn from_json(text: &str, origin: &str) -> DResult<State> {
         let raw: serde_json::Value = serde_json::from_str(text).map_err(|e| {
-            Diag::new(format!("State file {origin} is not valid JSON"))
-                .detail(format!("{e}. The file was left as it is; restore it from its .backup or from version control."))
+            Diag::new(format!("State file {origin} is not valid JSON")).detail(format!(
+                "{e}. The file was left as it is; restore it from its .backup or from version control."
+            ))
         })?;
         let version = raw.get("format_version").and_then(|v| v.as_u64());
         if version != Some(FORMAT_VERSION as u64) {
-            return Err(Diag::new(format!(
-                "State file {origin} has an unsupported format version"
-            ))
-            .detail(format!(
-                "Found {:?}; this infractl reads format version {FORMAT_VERSION}.",
-                version
-            )));
+            return Err(
+                Diag::new(format!("State file {origin} has an unsupported format version")).detail(format!(
+                    "Found {:?}; this infractl reads format version {FORMAT_VERSION}.",
+                    version
+                )),
+            );
         }
         serde_json::from_value(raw).map_err(|e| {
-            Diag::new(format!("State file {origin} is damaged"))
-                .detail(format!("{e}. The file was left as it is."))
+            Diag::new(format!("State file {origin} is damaged")).detail(format!("{e}. The file was left as it is."))
         })
     }
 }
@@ -170,10 +180,7 @@ impl LocalBackend {
         match std::fs::read_to_string(&self.path) {
             Ok(text) => State::from_json(&text, &self.path.display().to_string()).map(Some),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(
-                Diag::new(format!("Cannot read state file {}", self.path.display()))
-                    .detail(e.to_string()),
-            ),
+            Err(e) => Err(Diag::new(format!("Cannot read state file {}", self.path.display())).detail(e.to_string())),
         }
     }
 
@@ -195,20 +202,16 @@ impl LocalBackend {
                 );
             }
             if current.serial > state.serial {
-                return Err(
-                    Diag::new("Refusing to overwrite a newer state").detail(format!(
+                return Err(Diag::new("Refusing to overwrite a newer state").detail(format!(
                     "{} has serial {}, this run would write {}: another run changed it meanwhile.",
                     self.path.display(),
                     current.serial,
                     state.serial
-                )),
-                );
+                )));
             }
         }
         let text = serde_json::to_string_pretty(state).expect("state serialises");
-        let tmp = self
-            .path
-            .with_extension(format!("tmp.{}", std::process::id()));
+        let tmp = self.path.with_extension(format!("tmp.{}", std::process::id()));
         std::fs::write(&tmp, text.as_bytes()).map_err(|e| io_diag("write", &tmp, e))?;
         if self.path.exists() {
             let backup = backup_path(&self.path);
@@ -244,6 +247,7 @@ mod tests {
             attributes: serde_json::json!({"id": "vpc-1"}),
             dependencies: vec![],
             create_before_destroy: false,
+            deposed: vec![],
         });
         s
     }
@@ -259,8 +263,7 @@ mod tests {
         s.serial = 2;
         b.write(&s).unwrap();
         assert_eq!(b.read().unwrap().unwrap(), s);
-        let backup =
-            State::from_json(&std::fs::read_to_string(backup_path(&b.path)).unwrap(), "b").unwrap();
+        let backup = State::from_json(&std::fs::read_to_string(backup_path(&b.path)).unwrap(), "b").unwrap();
         assert_eq!(backup.serial, 1);
 
         let mut stale = s.clone();

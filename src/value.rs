@@ -44,6 +44,17 @@ impl Value {
         }
     }
 
+    /// The same value with every unknown part replaced by null: what a provider is given for
+    /// attributes AWS will compute.
+    pub fn unknown_to_null(&self) -> Value {
+        match self {
+            Value::Unknown => Value::Null,
+            Value::List(items) => Value::List(items.iter().map(Value::unknown_to_null).collect()),
+            Value::Object(map) => Value::Object(map.iter().map(|(k, v)| (k.clone(), v.unknown_to_null())).collect()),
+            other => other.clone(),
+        }
+    }
+
     /// True for `null`.
     pub fn is_null(&self) -> bool {
         matches!(self, Value::Null)
@@ -132,9 +143,7 @@ impl Value {
             Value::Number(n) => number_to_json(*n),
             Value::String(s) => Json::String(s.clone()),
             Value::List(items) => Json::Array(items.iter().map(Value::to_json).collect()),
-            Value::Object(map) => {
-                Json::Object(map.iter().map(|(k, v)| (k.clone(), v.to_json())).collect())
-            }
+            Value::Object(map) => Json::Object(map.iter().map(|(k, v)| (k.clone(), v.to_json())).collect()),
         }
     }
 
@@ -146,11 +155,7 @@ impl Value {
             Json::Number(n) => Value::Number(n.as_f64().unwrap_or(0.0)),
             Json::String(s) => Value::String(s.clone()),
             Json::Array(items) => Value::List(items.iter().map(Value::from_json).collect()),
-            Json::Object(map) => Value::Object(
-                map.iter()
-                    .map(|(k, v)| (k.clone(), Value::from_json(v)))
-                    .collect(),
-            ),
+            Json::Object(map) => Value::Object(map.iter().map(|(k, v)| (k.clone(), Value::from_json(v))).collect()),
         }
     }
 
@@ -167,10 +172,7 @@ impl Value {
                 format!("[{}]", inner.join(", "))
             }
             Value::Object(map) => {
-                let inner: Vec<String> = map
-                    .iter()
-                    .map(|(k, v)| format!("{k} = {}", v.render()))
-                    .collect();
+                let inner: Vec<String> = map.iter().map(|(k, v)| format!("{k} = {}", v.render())).collect();
                 format!("{{ {} }}", inner.join(", "))
             }
         }
@@ -226,9 +228,7 @@ fn number_to_json(n: f64) -> Json {
     if n.fract() == 0.0 && n.abs() < 1e15 {
         Json::from(n as i64)
     } else {
-        serde_json::Number::from_f64(n)
-            .map(Json::Number)
-            .unwrap_or(Json::Null)
+        serde_json::Number::from_f64(n).map(Json::Number).unwrap_or(Json::Null)
     }
 }
 

@@ -92,3 +92,53 @@ resource "aws_s3_bucket" "logs" {
   bucket_prefix = "${var.name}-logs-"
   force_destroy = true
 }
+
+resource "aws_security_group" "web" {
+  name        = "${var.name}-web"
+  description = "HTTPS from anywhere"
+  vpc_id      = aws_vpc.main.id
+
+  ingress {
+    description = "HTTPS"
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+
+  egress {
+    from_port   = 0
+    to_port     = 0
+    protocol    = "-1"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}
+
+resource "aws_security_group" "app" {
+  name        = "${var.name}-app"
+  description = "App port from the web tier only"
+  vpc_id      = aws_vpc.main.id
+
+  ingress {
+    description     = "App from web"
+    from_port       = var.app_port
+    to_port         = var.app_port
+    protocol        = "tcp"
+    security_groups = [aws_security_group.web.id]
+  }
+
+  ingress {
+    description = "Peers"
+    from_port   = 0
+    to_port     = 0
+    protocol    = "-1"
+    self        = true
+  }
+
+  egress {
+    from_port   = 0
+    to_port     = 0
+    protocol    = "-1"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}

@@ -13,3 +13,7 @@ output "private_subnet_ids" {
 output "logs_bucket" {
   value = aws_s3_bucket.logs.bucket
 }
+
+output "app_security_group_id" {
+  value = aws_security_group.app.id
+}

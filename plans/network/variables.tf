@@ -26,3 +26,9 @@ variable "az_count" {
   type        = number
   default     = 2
 }
+
+variable "app_port" {
+  description = "Port the application tier listens on."
+  type        = number
+  default     = 8080
+}

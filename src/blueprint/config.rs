@@ -229,8 +229,7 @@ fn load_module(dir: &Path, depth: usize) -> DResult<Module> {
     }
     let files = read_tf_files(dir)?;
     if files.is_empty() {
-        return Err(Diag::new("No configuration files")
-            .detail(format!("{} contains no *.tf files.", dir.display())));
+        return Err(Diag::new("No configuration files").detail(format!("{} contains no *.tf files.", dir.display())));
     }
     let mut module = Module {
         dir: dir.to_path_buf(),
@@ -247,11 +246,10 @@ fn load_module(dir: &Path, depth: usize) -> DResult<Module> {
         for structure in body.iter() {
             match structure {
                 Structure::Attribute(attr) => {
-                    return Err(Diag::new(format!(
-                        "Unsupported argument \"{}\" at top level",
-                        attr.key.as_str()
-                    ))
-                    .at(Loc::new(&file, attr.span())));
+                    return Err(
+                        Diag::new(format!("Unsupported argument \"{}\" at top level", attr.key.as_str()))
+                            .at(Loc::new(&file, attr.span())),
+                    );
                 }
                 Structure::Block(block) => add_top_block(&mut module, &file, block, depth)?,
             }
@@ -262,9 +260,8 @@ fn load_module(dir: &Path, depth: usize) -> DResult<Module> {
 
 /// The `*.tf` files of a folder, sorted by name as Terraform reads them.
 fn read_tf_files(dir: &Path) -> DResult<Vec<Arc<SourceFile>>> {
-    let entries = std::fs::read_dir(dir).map_err(|e| {
-        Diag::new(format!("Cannot read blueprint folder {}", dir.display())).detail(e.to_string())
-    })?;
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| Diag::new(format!("Cannot read blueprint folder {}", dir.display())).detail(e.to_string()))?;
     let mut paths: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "tf"))
@@ -273,9 +270,8 @@ fn read_tf_files(dir: &Path) -> DResult<Vec<Arc<SourceFile>>> {
     paths
         .into_iter()
         .map(|p| {
-            let text = std::fs::read_to_string(&p).map_err(|e| {
-                Diag::new(format!("Cannot read {}", p.display())).detail(e.to_string())
-            })?;
+            let text = std::fs::read_to_string(&p)
+                .map_err(|e| Diag::new(format!("Cannot read {}", p.display())).detail(e.to_string()))?;
             Ok(SourceFile::new(display_path(&p), text))
         })
         .collect()
@@ -294,47 +290,27 @@ pub fn parse_file(file: &Arc<SourceFile>) -> DResult<HclBody> {
     hcl_edit::parser::parse_body(&file.text).map_err(|e| {
         let loc = e.location();
         Diag::new(format!("Syntax error: {}", e.message()))
-            .at(format!(
-                "{}:{}:{}",
-                file.path.display(),
-                loc.line(),
-                loc.column()
-            ))
+            .at(format!("{}:{}:{}", file.path.display(), loc.line(), loc.column()))
             .detail(format!("    {}", e.line()))
     })
 }
 
 fn labels(block: &Block) -> Vec<String> {
-    block
-        .labels
-        .iter()
-        .map(|l| l.as_str().to_string())
-        .collect()
+    block.labels.iter().map(|l| l.as_str().to_string()).collect()
 }
 
-fn expect_labels(
-    file: &Arc<SourceFile>,
-    block: &Block,
-    n: usize,
-    what: &str,
-) -> DResult<Vec<String>> {
+fn expect_labels(file: &Arc<SourceFile>, block: &Block, n: usize, what: &str) -> DResult<Vec<String>> {
     let l = labels(block);
     if l.len() != n {
-        return Err(Diag::new(format!(
-            "A {} block needs {n} label(s): {what}",
-            block.ident.as_str()
-        ))
-        .at(Loc::new(file, block.span())));
+        return Err(
+            Diag::new(format!("A {} block needs {n} label(s): {what}", block.ident.as_str()))
+                .at(Loc::new(file, block.span())),
+        );
     }
     Ok(l)
 }
 
-fn add_top_block(
-    module: &mut Module,
-    file: &Arc<SourceFile>,
-    block: &Block,
-    depth: usize,
-) -> DResult<()> {
+fn add_top_block(module: &mut Module, file: &Arc<SourceFile>, block: &Block, depth: usize) -> DResult<()> {
     let loc = Loc::new(file, block.span());
     match block.ident.as_str() {
         "resource" | "data" => {
@@ -347,11 +323,7 @@ fn add_top_block(
             let resource = parse_resource(file, block, mode, &l[0], &l[1])?;
             let key = resource.key();
             if module.resources.contains_key(&key) {
-                return Err(Diag::new(format!(
-                    "Duplicate {} block \"{key}\"",
-                    block.ident.as_str()
-                ))
-                .at(loc));
+                return Err(Diag::new(format!("Duplicate {} block \"{key}\"", block.ident.as_str())).at(loc));
             }
             module.resources.insert(key, Arc::new(resource));
         }
@@ -370,9 +342,7 @@ fn add_top_block(
             }
             for (name, attr) in body.attrs {
                 if module.locals.contains_key(&name) {
-                    return Err(
-                        Diag::new(format!("Duplicate local value \"{name}\"")).at(&attr.loc)
-                    );
+                    return Err(Diag::new(format!("Duplicate local value \"{name}\"")).at(&attr.loc));
                 }
                 module.locals.insert(name, attr);
             }
@@ -409,38 +379,26 @@ fn add_top_block(
             let source = literal_string(&source_attr)?;
             for meta in ["count", "for_each"] {
                 if let Some(a) = body.attrs.get(meta) {
-                    return Err(Diag::new(format!(
-                        "\"{meta}\" on module blocks is not supported yet"
-                    ))
-                    .at(&a.loc));
+                    return Err(Diag::new(format!("\"{meta}\" on module blocks is not supported yet")).at(&a.loc));
                 }
             }
             body.attrs.shift_remove("version");
             body.attrs.shift_remove("providers");
             let depends_on = take_depends_on(&mut body)?;
             if !(source.starts_with("./") || source.starts_with("../")) {
-                return Err(
-                    Diag::new(format!("Module source \"{source}\" is not a local path"))
-                        .detail(
-                            "Only local module sources (starting with ./ or ../) are supported.",
-                        )
-                        .at(&source_attr.loc),
-                );
+                return Err(Diag::new(format!("Module source \"{source}\" is not a local path"))
+                    .detail("Only local module sources (starting with ./ or ../) are supported.")
+                    .at(&source_attr.loc));
             }
             let child_dir = normalize(&file.dir().join(&source));
             if !child_dir.is_dir() {
-                return Err(Diag::new(format!(
-                    "Module folder {} does not exist",
-                    child_dir.display()
-                ))
-                .at(&source_attr.loc));
+                return Err(
+                    Diag::new(format!("Module folder {} does not exist", child_dir.display())).at(&source_attr.loc),
+                );
             }
             let child = load_module(&child_dir, depth + 1)?;
             if let Some(b) = body.blocks.first() {
-                return Err(
-                    Diag::new(format!("Unsupported block \"{}\" in module call", b.kind))
-                        .at(&b.body.loc),
-                );
+                return Err(Diag::new(format!("Unsupported block \"{}\" in module call", b.kind)).at(&b.body.loc));
             }
             module.calls.insert(
                 name.clone(),
@@ -470,20 +428,15 @@ fn add_top_block(
                     }
                     "required_providers" | "cloud" | "provider_meta" => {}
                     other => {
-                        return Err(Diag::new(format!(
-                            "Unsupported block \"{other}\" in terraform block"
-                        ))
-                        .at(&b.body.loc))
+                        return Err(
+                            Diag::new(format!("Unsupported block \"{other}\" in terraform block")).at(&b.body.loc)
+                        )
                     }
                 }
             }
         }
         "moved" | "import" | "removed" | "check" => {
-            return Err(Diag::new(format!(
-                "\"{}\" blocks are not supported yet",
-                block.ident.as_str()
-            ))
-            .at(loc));
+            return Err(Diag::new(format!("\"{}\" blocks are not supported yet", block.ident.as_str())).at(loc));
         }
         other => {
             return Err(Diag::new(format!("Unsupported block type \"{other}\""))
@@ -498,9 +451,7 @@ fn normalize(p: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in p.components() {
         match c {
-            std::path::Component::ParentDir
-                if out.file_name().is_some() && !out.ends_with("..") =>
-            {
+            std::path::Component::ParentDir if out.file_name().is_some() && !out.ends_with("..") => {
                 out.pop();
             }
             std::path::Component::CurDir => {}
@@ -523,9 +474,7 @@ pub fn convert_body(file: &Arc<SourceFile>, body: &HclBody, loc: Loc) -> DResult
                 let name = attr.key.as_str().to_string();
                 let aloc = Loc::new(file, attr.span());
                 if out.attrs.contains_key(&name) {
-                    return Err(
-                        Diag::new(format!("Attribute \"{name}\" is set more than once")).at(aloc),
-                    );
+                    return Err(Diag::new(format!("Attribute \"{name}\" is set more than once")).at(aloc));
                 }
                 out.attrs.insert(
                     name.clone(),
@@ -549,13 +498,7 @@ pub fn convert_body(file: &Arc<SourceFile>, body: &HclBody, loc: Loc) -> DResult
     Ok(out)
 }
 
-fn parse_resource(
-    file: &Arc<SourceFile>,
-    block: &Block,
-    mode: Mode,
-    type_name: &str,
-    name: &str,
-) -> DResult<Resource> {
+fn parse_resource(file: &Arc<SourceFile>, block: &Block, mode: Mode, type_name: &str, name: &str) -> DResult<Resource> {
     let loc = Loc::new(file, block.span());
     let mut body = convert_body(file, &block.body, loc.clone())?;
     let count = body.attrs.shift_remove("count").map(|a| a.expr);
@@ -579,10 +522,7 @@ fn parse_resource(
         if nested.kind == "lifecycle" {
             lifecycle = parse_lifecycle(nested.body)?;
         } else if nested.kind == "provisioner" || nested.kind == "connection" {
-            return Err(
-                Diag::new(format!("\"{}\" blocks are not supported", nested.kind))
-                    .at(&nested.body.loc),
-            );
+            return Err(Diag::new(format!("\"{}\" blocks are not supported", nested.kind)).at(&nested.body.loc));
         } else {
             rest.push(nested);
         }
@@ -616,12 +556,7 @@ fn parse_lifecycle(mut body: Body) -> DResult<Lifecycle> {
                     lc.ignore_changes.push(e.text().trim().to_string());
                 }
             }
-            _ => {
-                return Err(
-                    Diag::new("ignore_changes must be a list of attribute names or all")
-                        .at(&attr.loc),
-                )
-            }
+            _ => return Err(Diag::new("ignore_changes must be a list of attribute names or all").at(&attr.loc)),
         }
     }
     body.attrs.shift_remove("replace_triggered_by");
@@ -630,9 +565,7 @@ fn parse_lifecycle(mut body: Body) -> DResult<Lifecycle> {
         .iter()
         .find(|b| b.kind == "precondition" || b.kind == "postcondition")
     {
-        return Err(
-            Diag::new(format!("\"{}\" blocks are not supported yet", b.kind)).at(&b.body.loc),
-        );
+        return Err(Diag::new(format!("\"{}\" blocks are not supported yet", b.kind)).at(&b.body.loc));
     }
     reject_rest(&body, "lifecycle")?;
     Ok(lc)
@@ -648,9 +581,7 @@ fn parse_variable(name: String, mut body: Body, loc: Loc) -> DResult<Variable> {
     let mut validations = Vec::new();
     for b in std::mem::take(&mut body.blocks) {
         if b.kind != "validation" {
-            return Err(
-                Diag::new(format!("Unsupported block \"{}\" in variable", b.kind)).at(&b.body.loc),
-            );
+            return Err(Diag::new(format!("Unsupported block \"{}\" in variable", b.kind)).at(&b.body.loc));
         }
         let mut vb = b.body;
         let cond = vb
@@ -681,10 +612,7 @@ fn take_depends_on(body: &mut Body) -> DResult<Vec<Expr>> {
         return Ok(Vec::new());
     };
     match &attr.expr.ast {
-        Expression::Array(items) => Ok(items
-            .iter()
-            .map(|e| Expr::new(e.clone(), &attr.expr.file))
-            .collect()),
+        Expression::Array(items) => Ok(items.iter().map(|e| Expr::new(e.clone(), &attr.expr.file)).collect()),
         _ => Err(Diag::new("depends_on must be a list of references").at(&attr.loc)),
     }
 }
@@ -697,10 +625,7 @@ fn literal_string(attr: &Attr) -> DResult<String> {
 }
 
 fn take_string(body: &mut Body, name: &str) -> DResult<Option<String>> {
-    body.attrs
-        .shift_remove(name)
-        .map(|a| literal_string(&a))
-        .transpose()
+    body.attrs.shift_remove(name).map(|a| literal_string(&a)).transpose()
 }
 
 fn take_bool(body: &mut Body, name: &str) -> DResult<Option<bool>> {
@@ -715,16 +640,10 @@ fn take_bool(body: &mut Body, name: &str) -> DResult<Option<bool>> {
 
 fn reject_rest(body: &Body, what: &str) -> DResult<()> {
     if let Some(a) = body.attrs.values().next() {
-        return Err(Diag::new(format!(
-            "Unsupported argument \"{}\" in {what} block",
-            a.name
-        ))
-        .at(&a.loc));
+        return Err(Diag::new(format!("Unsupported argument \"{}\" in {what} block", a.name)).at(&a.loc));
     }
     if let Some(b) = body.blocks.first() {
-        return Err(
-            Diag::new(format!("Unsupported block \"{}\" in {what} block", b.kind)).at(&b.body.loc),
-        );
+        return Err(Diag::new(format!("Unsupported block \"{}\" in {what} block", b.kind)).at(&b.body.loc));
     }
     Ok(())
 }

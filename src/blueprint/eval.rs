@@ -106,9 +106,9 @@ impl Evaluator<'_> {
                             } else {
                                 match self.eval(ke, b)? {
                                     Value::Unknown => return Ok(Value::Unknown),
-                                    kv => kv.to_plain_string().ok_or_else(|| {
-                                        self.err(ke.span(), "Object keys must be strings")
-                                    })?,
+                                    kv => kv
+                                        .to_plain_string()
+                                        .ok_or_else(|| self.err(ke.span(), "Object keys must be strings"))?,
                                 }
                             }
                         }
@@ -176,10 +176,7 @@ impl Evaluator<'_> {
                     (val.clone(), ops)
                 } else if name == "count" {
                     let idx = b.count_index.clone().ok_or_else(|| {
-                        self.err(
-                            span.clone(),
-                            "count.index is only available in a resource with count",
-                        )
+                        self.err(span.clone(), "count.index is only available in a resource with count")
                     })?;
                     if names.first() != Some(&"index") {
                         return Err(self.err(span, "The only attribute of count is index"));
@@ -187,10 +184,7 @@ impl Evaluator<'_> {
                     (idx, &ops[1..])
                 } else if name == "each" {
                     let (k, v) = b.each.clone().ok_or_else(|| {
-                        self.err(
-                            span.clone(),
-                            "each.key and each.value are only available with for_each",
-                        )
+                        self.err(span.clone(), "each.key and each.value are only available with for_each")
                     })?;
                     match names.first() {
                         Some(&"key") => (k, &ops[1..]),
@@ -198,9 +192,7 @@ impl Evaluator<'_> {
                         _ => return Err(self.err(span, "each has only key and value")),
                     }
                 } else {
-                    let (val, used) =
-                        self.resolver
-                            .resolve(name, &names, &self.loc(span.clone()))?;
+                    let (val, used) = self.resolver.resolve(name, &names, &self.loc(span.clone()))?;
                     (val, &ops[used..])
                 }
             }
@@ -218,9 +210,7 @@ impl Evaluator<'_> {
     ) -> DResult<Value> {
         for (i, op) in ops.iter().enumerate() {
             match op.value() {
-                TraversalOperator::GetAttr(id) => {
-                    value = self.get_attr(value, id.as_str(), span.clone())?
-                }
+                TraversalOperator::GetAttr(id) => value = self.get_attr(value, id.as_str(), span.clone())?,
                 TraversalOperator::LegacyIndex(n) => {
                     value = self.index(value, Value::Number(*n.value() as f64), span.clone())?
                 }
@@ -255,22 +245,14 @@ impl Evaluator<'_> {
         Ok(value)
     }
 
-    fn get_attr(
-        &self,
-        value: Value,
-        name: &str,
-        span: Option<std::ops::Range<usize>>,
-    ) -> DResult<Value> {
+    fn get_attr(&self, value: Value, name: &str, span: Option<std::ops::Range<usize>>) -> DResult<Value> {
         match value {
             Value::Unknown => Ok(Value::Unknown),
             Value::Object(mut map) => map.shift_remove(name).ok_or_else(|| {
                 self.err(span, format!("Unsupported attribute \"{name}\""))
                     .detail(format!("This object has no attribute named \"{name}\"."))
             }),
-            Value::Null => Err(self.err(
-                span,
-                format!("Attempt to get attribute \"{name}\" from a null value"),
-            )),
+            Value::Null => Err(self.err(span, format!("Attempt to get attribute \"{name}\" from a null value"))),
             other => Err(self.err(
                 span,
                 format!("Cannot get attribute \"{name}\" of a {}", other.type_name()),
@@ -278,12 +260,7 @@ impl Evaluator<'_> {
         }
     }
 
-    fn index(
-        &self,
-        value: Value,
-        key: Value,
-        span: Option<std::ops::Range<usize>>,
-    ) -> DResult<Value> {
+    fn index(&self, value: Value, key: Value, span: Option<std::ops::Range<usize>>) -> DResult<Value> {
         if value == Value::Unknown || key == Value::Unknown {
             return Ok(Value::Unknown);
         }
@@ -306,9 +283,8 @@ impl Evaluator<'_> {
                     .to_plain_string()
                     .ok_or_else(|| self.err(span.clone(), "A map key must be a string"))?;
                 map.shift_remove(&k).ok_or_else(|| {
-                    self.err(span, "Invalid index").detail(format!(
-                        "The given key \"{k}\" does not identify an element."
-                    ))
+                    self.err(span, "Invalid index")
+                        .detail(format!("The given key \"{k}\" does not identify an element."))
                 })
             }
             Value::Null => Err(self.err(span, "Cannot index a null value")),
@@ -362,9 +338,7 @@ impl Evaluator<'_> {
                     Directive::For(ford) => {
                         let fe = &ford.for_expr;
                         let coll = self.eval(&fe.collection_expr, b)?;
-                        for (k, v) in
-                            iterate(&coll).map_err(|m| self.err(fe.collection_expr.span(), m))?
-                        {
+                        for (k, v) in iterate(&coll).map_err(|m| self.err(fe.collection_expr.span(), m))? {
                             let mut inner = b.with(fe.value_var.as_str(), v);
                             if let Some(kv) = &fe.key_var {
                                 inner = inner.with(kv.as_str(), k);
@@ -411,11 +385,7 @@ impl Evaluator<'_> {
                 Err(_) => Value::Bool(false),
             });
         }
-        let mut args = call
-            .args
-            .iter()
-            .map(|a| self.eval(a, b))
-            .collect::<DResult<Vec<_>>>()?;
+        let mut args = call.args.iter().map(|a| self.eval(a, b)).collect::<DResult<Vec<_>>>()?;
         if call.args.expand_final() {
             match args.pop() {
                 Some(Value::List(items)) => args.extend(items),
@@ -531,9 +501,10 @@ impl Evaluator<'_> {
                 match self.eval(&cond.expr, &inner)? {
                     Value::Unknown => return Ok(Value::Unknown),
                     c => {
-                        if !c.as_bool().ok_or_else(|| {
-                            self.err(cond.expr.span(), "for condition must be a bool")
-                        })? {
+                        if !c
+                            .as_bool()
+                            .ok_or_else(|| self.err(cond.expr.span(), "for condition must be a bool"))?
+                        {
                             continue;
                         }
                     }
@@ -580,10 +551,7 @@ pub fn iterate(v: &Value) -> Result<Vec<(Value, Value)>, String> {
             .enumerate()
             .map(|(i, x)| (Value::Number(i as f64), x.clone()))
             .collect()),
-        Value::Object(map) => Ok(map
-            .iter()
-            .map(|(k, x)| (Value::str(k), x.clone()))
-            .collect()),
+        Value::Object(map) => Ok(map.iter().map(|(k, x)| (Value::str(k), x.clone())).collect()),
         Value::Null => Err("Cannot iterate over a null value".into()),
         other => Err(format!("Cannot iterate over a {}", other.type_name())),
     }
@@ -618,10 +586,7 @@ mod tests {
         let file = SourceFile::new("t.tf", text.to_string());
         let ast = hcl_edit::parser::parse_expr(text).unwrap();
         let mut vars = IndexMap::new();
-        vars.insert(
-            "list".to_string(),
-            Value::List(vec![Value::str("a"), Value::str("b")]),
-        );
+        vars.insert("list".to_string(), Value::List(vec![Value::str("a"), Value::str("b")]));
         vars.insert("unk".to_string(), Value::Unknown);
         vars.insert(
             "objs".to_string(),
@@ -673,9 +638,7 @@ mod tests {
             Value::object([("a", Value::Number(0.0))])
         );
         assert_eq!(
-            ev("{ for s in [\"a\",\"b\",\"a\"] : s => s... }")
-                .unwrap()
-                .get("a"),
+            ev("{ for s in [\"a\",\"b\",\"a\"] : s => s... }").unwrap().get("a"),
             &Value::List(vec![Value::str("a"), Value::str("a")])
         );
     }
@@ -690,10 +653,7 @@ mod tests {
 
     #[test]
     fn try_and_can() {
-        assert_eq!(
-            ev("try(var.list[9], \"fallback\")").unwrap(),
-            Value::str("fallback")
-        );
+        assert_eq!(ev("try(var.list[9], \"fallback\")").unwrap(), Value::str("fallback"));
         assert_eq!(ev("can(var.list[9])").unwrap(), Value::Bool(false));
     }
 }

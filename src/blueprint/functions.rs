@@ -173,24 +173,14 @@ fn arg(args: &[Value], i: usize) -> Result<&Value, FnError> {
 
 fn s(args: &[Value], i: usize) -> Result<String, FnError> {
     let v = arg(args, i)?;
-    v.to_plain_string().ok_or_else(|| {
-        FnError::Invalid(format!(
-            "argument {} must be a string, not {}",
-            i + 1,
-            v.type_name()
-        ))
-    })
+    v.to_plain_string()
+        .ok_or_else(|| FnError::Invalid(format!("argument {} must be a string, not {}", i + 1, v.type_name())))
 }
 
 fn n(args: &[Value], i: usize) -> Result<f64, FnError> {
     let v = arg(args, i)?;
-    v.as_number().ok_or_else(|| {
-        FnError::Invalid(format!(
-            "argument {} must be a number, not {}",
-            i + 1,
-            v.type_name()
-        ))
-    })
+    v.as_number()
+        .ok_or_else(|| FnError::Invalid(format!("argument {} must be a number, not {}", i + 1, v.type_name())))
 }
 
 fn list(args: &[Value], i: usize) -> Result<Vec<Value>, FnError> {
@@ -229,21 +219,16 @@ fn strings(items: &[Value]) -> Result<Vec<String>, FnError> {
 fn call_known(name: &str, args: Vec<Value>) -> FResult {
     let a = &args;
     Ok(match name {
-        "jsonencode" => {
-            Value::str(serde_json::to_string(&arg(a, 0)?.to_json()).map_err(|e| e.to_string())?)
-        }
+        "jsonencode" => Value::str(serde_json::to_string(&arg(a, 0)?.to_json()).map_err(|e| e.to_string())?),
         "jsondecode" => {
             let text = s(a, 0)?;
-            let json: serde_json::Value =
-                serde_json::from_str(&text).map_err(|e| format!("invalid JSON: {e}"))?;
+            let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("invalid JSON: {e}"))?;
             Value::from_json(&json)
         }
         "cidrsubnet" => cidrsubnet(&s(a, 0)?, n(a, 1)? as u8, n(a, 2)? as u128)?,
         "cidrsubnets" => {
             let prefix = s(a, 0)?;
-            let base: IpNet = prefix
-                .parse()
-                .map_err(|_| format!("invalid CIDR \"{prefix}\""))?;
+            let base: IpNet = prefix.parse().map_err(|_| format!("invalid CIDR \"{prefix}\""))?;
             let mut out = Vec::new();
             let mut next = ip_to_u128(base.network());
             for i in 1..a.len() {
@@ -258,9 +243,7 @@ fn call_known(name: &str, args: Vec<Value>) -> FResult {
         }
         "cidrhost" => {
             let prefix = s(a, 0)?;
-            let net: IpNet = prefix
-                .parse()
-                .map_err(|_| format!("invalid CIDR \"{prefix}\""))?;
+            let net: IpNet = prefix.parse().map_err(|_| format!("invalid CIDR \"{prefix}\""))?;
             let num = n(a, 1)?;
             let size = 1u128 << (max_len(&net) - net.prefix_len());
             let offset = if num < 0.0 {
@@ -275,9 +258,7 @@ fn call_known(name: &str, args: Vec<Value>) -> FResult {
         }
         "cidrnetmask" => {
             let prefix = s(a, 0)?;
-            let net: Ipv4Net = prefix
-                .parse()
-                .map_err(|_| format!("invalid IPv4 CIDR \"{prefix}\""))?;
+            let net: Ipv4Net = prefix.parse().map_err(|_| format!("invalid IPv4 CIDR \"{prefix}\""))?;
             Value::str(net.netmask().to_string())
         }
         "format" => Value::str(format_string(&s(a, 0)?, &a[1..])?),
@@ -323,9 +304,7 @@ fn call_known(name: &str, args: Vec<Value>) -> FResult {
             Value::List(items) => Value::Number(items.len() as f64),
             Value::Object(m) => Value::Number(m.len() as f64),
             Value::String(st) => Value::Number(st.chars().count() as f64),
-            other => {
-                return Err(format!("cannot take the length of a {}", other.type_name()).into())
-            }
+            other => return Err(format!("cannot take the length of a {}", other.type_name()).into()),
         },
         "element" => {
             let items = list(a, 0)?;
@@ -341,11 +320,7 @@ fn call_known(name: &str, args: Vec<Value>) -> FResult {
             match (m.get(&k), a.get(2)) {
                 (Some(v), _) => v.clone(),
                 (None, Some(d)) => d.clone(),
-                (None, None) => {
-                    return Err(
-                        format!("the map has no key \"{k}\" and no default was given").into(),
-                    )
-                }
+                (None, None) => return Err(format!("the map has no key \"{k}\" and no default was given").into()),
             }
         }
         "tolist" => Value::List(list(a, 0)?),
@@ -372,9 +347,7 @@ fn call_known(name: &str, args: Vec<Value>) -> FResult {
         },
         "file" => {
             let p = s(a, 0)?;
-            Value::str(
-                std::fs::read_to_string(&p).map_err(|e| format!("cannot read file {p}: {e}"))?,
-            )
+            Value::str(std::fs::read_to_string(&p).map_err(|e| format!("cannot read file {p}: {e}"))?)
         }
         "filebase64" => {
             let p = s(a, 0)?;
@@ -493,11 +466,7 @@ fn call_known(name: &str, args: Vec<Value>) -> FResult {
         "min" | "max" => {
             let nums: Vec<f64> = (0..a.len()).map(|i| n(a, i)).collect::<Result<_, _>>()?;
             let pick = if name == "min" { f64::min } else { f64::max };
-            Value::Number(
-                nums.into_iter()
-                    .reduce(pick)
-                    .ok_or("needs at least one number")?,
-            )
+            Value::Number(nums.into_iter().reduce(pick).ok_or("needs at least one number")?)
         }
         "abs" => Value::Number(n(a, 0)?.abs()),
         "ceil" => Value::Number(n(a, 0)?.ceil()),
@@ -556,9 +525,7 @@ fn call_known(name: &str, args: Vec<Value>) -> FResult {
         }
         "index" => {
             let items = list(a, 0)?;
-            let pos = items
-                .iter()
-                .position(|v| v == arg(a, 1).unwrap_or(&Value::Null));
+            let pos = items.iter().position(|v| v == arg(a, 1).unwrap_or(&Value::Null));
             Value::Number(pos.ok_or("the value is not in the list")? as f64)
         }
         "sort" => {
@@ -636,12 +603,7 @@ fn call_known(name: &str, args: Vec<Value>) -> FResult {
             if size == 0 {
                 Value::List(vec![Value::List(items)])
             } else {
-                Value::List(
-                    items
-                        .chunks(size)
-                        .map(|c| Value::List(c.to_vec()))
-                        .collect(),
-                )
+                Value::List(items.chunks(size).map(|c| Value::List(c.to_vec())).collect())
             }
         }
         "sensitive" | "nonsensitive" => arg(a, 0)?.clone(),
@@ -698,20 +660,13 @@ fn cidrsubnet(prefix: &str, newbits: u8, netnum: u128) -> FResult {
         .into());
     }
     if newbits < 128 && netnum >= (1u128 << newbits) {
-        return Err(format!(
-            "prefix extension of {newbits} does not accommodate a subnet numbered {netnum}"
-        )
-        .into());
+        return Err(format!("prefix extension of {newbits} does not accommodate a subnet numbered {netnum}").into());
     }
     let base = ip_to_u128(net.network());
     let addr = base | (netnum << (max - len));
     let out = match net {
-        IpNet::V4(_) => IpNet::V4(
-            Ipv4Net::new(Ipv4Addr::from(addr as u32), len as u8).map_err(|e| e.to_string())?,
-        ),
-        IpNet::V6(_) => {
-            IpNet::V6(Ipv6Net::new(Ipv6Addr::from(addr), len as u8).map_err(|e| e.to_string())?)
-        }
+        IpNet::V4(_) => IpNet::V4(Ipv4Net::new(Ipv4Addr::from(addr as u32), len as u8).map_err(|e| e.to_string())?),
+        IpNet::V6(_) => IpNet::V6(Ipv6Net::new(Ipv6Addr::from(addr), len as u8).map_err(|e| e.to_string())?),
     };
     Ok(Value::str(out.to_string()))
 }
@@ -744,36 +699,21 @@ fn format_string(fmt: &str, args: &[Value]) -> Result<String, FnError> {
             .get(next)
             .ok_or_else(|| format!("not enough arguments for format string \"{fmt}\""))?;
         next += 1;
-        let (width, prec) = match spec
-            .trim_start_matches(['-', '+', '#', ' '])
-            .split_once('.')
-        {
+        let (width, prec) = match spec.trim_start_matches(['-', '+', '#', ' ']).split_once('.') {
             Some((w, p)) => (w.parse::<usize>().ok(), p.parse::<usize>().ok()),
             None => (
-                spec.trim_start_matches(['-', '+', '#', ' '])
-                    .parse::<usize>()
-                    .ok(),
+                spec.trim_start_matches(['-', '+', '#', ' ']).parse::<usize>().ok(),
                 None,
             ),
         };
         let text = match verb {
             's' | 'v' => match v {
-                Value::List(_) | Value::Object(_) => {
-                    serde_json::to_string(&v.to_json()).unwrap_or_default()
-                }
+                Value::List(_) | Value::Object(_) => serde_json::to_string(&v.to_json()).unwrap_or_default(),
                 _ => v.to_plain_string().ok_or("cannot format a null value")?,
             },
-            'q' => serde_json::to_string(&v.to_plain_string().ok_or("%q needs a string")?)
-                .unwrap_or_default(),
-            'd' => format!(
-                "{}",
-                v.as_number().ok_or("%d needs a number")?.trunc() as i64
-            ),
-            'f' => format!(
-                "{:.*}",
-                prec.unwrap_or(6),
-                v.as_number().ok_or("%f needs a number")?
-            ),
+            'q' => serde_json::to_string(&v.to_plain_string().ok_or("%q needs a string")?).unwrap_or_default(),
+            'd' => format!("{}", v.as_number().ok_or("%d needs a number")?.trunc() as i64),
+            'f' => format!("{:.*}", prec.unwrap_or(6), v.as_number().ok_or("%f needs a number")?),
             't' => v.as_bool().ok_or("%t needs a bool")?.to_string(),
             'x' => format!("{:x}", v.as_number().ok_or("%x needs a number")? as i64),
             'o' => format!("{:o}", v.as_number().ok_or("%o needs a number")? as i64),
@@ -811,33 +751,17 @@ mod tests {
             Value::str("10.0.2.0/24")
         );
         assert_eq!(
-            c(
-                "cidrsubnet",
-                vec!["172.16.0.0/12".into(), 4.into(), 2.into()]
-            )
-            .unwrap(),
+            c("cidrsubnet", vec!["172.16.0.0/12".into(), 4.into(), 2.into()]).unwrap(),
             Value::str("172.18.0.0/16")
         );
-        assert!(c(
-            "cidrsubnet",
-            vec!["10.0.0.0/16".into(), 8.into(), 256.into()]
-        )
-        .is_err());
+        assert!(c("cidrsubnet", vec!["10.0.0.0/16".into(), 8.into(), 256.into()]).is_err());
         assert_eq!(
             c("cidrhost", vec!["10.12.112.0/20".into(), 16.into()]).unwrap(),
             Value::str("10.12.112.16")
         );
         assert_eq!(
-            c(
-                "cidrsubnets",
-                vec!["10.1.0.0/16".into(), 4.into(), 4.into(), 8.into()]
-            )
-            .unwrap(),
-            Value::List(vec![
-                "10.1.0.0/20".into(),
-                "10.1.16.0/20".into(),
-                "10.1.32.0/24".into()
-            ])
+            c("cidrsubnets", vec!["10.1.0.0/16".into(), 4.into(), 4.into(), 8.into()]).unwrap(),
+            Value::List(vec!["10.1.0.0/20".into(), "10.1.16.0/20".into(), "10.1.32.0/24".into()])
         );
     }
 
@@ -848,10 +772,7 @@ mod tests {
             Value::str("web-007")
         );
         let l = Value::List(vec!["a".into(), "b".into()]);
-        assert_eq!(
-            c("join", vec!["-".into(), l.clone()]).unwrap(),
-            Value::str("a-b")
-        );
+        assert_eq!(c("join", vec!["-".into(), l.clone()]).unwrap(), Value::str("a-b"));
         assert_eq!(c("split", vec!["-".into(), "a-b".into()]).unwrap(), l);
     }
 
@@ -861,11 +782,7 @@ mod tests {
         let m2 = Value::object([("b", Value::from(3))]);
         assert_eq!(c("merge", vec![m1, m2]).unwrap().get("b"), &Value::from(3));
         assert_eq!(
-            c(
-                "toset",
-                vec![Value::List(vec!["b".into(), "a".into(), "b".into()])]
-            )
-            .unwrap(),
+            c("toset", vec![Value::List(vec!["b".into(), "a".into(), "b".into()])]).unwrap(),
             Value::List(vec!["a".into(), "b".into()])
         );
         assert_eq!(

@@ -93,10 +93,7 @@ fn walk(file: &Expr, e: &Expression, bound: &mut Vec<String>, out: &mut Vec<(Ref
             }
             bound.truncate(before);
         }
-        Expression::Null(_)
-        | Expression::Bool(_)
-        | Expression::Number(_)
-        | Expression::String(_) => {}
+        Expression::Null(_) | Expression::Bool(_) | Expression::Number(_) | Expression::String(_) => {}
     }
 }
 
@@ -144,9 +141,7 @@ fn root_ref(
     let reference = match (root, names) {
         ("var", [name, ..]) => Reference::Var(name.to_string()),
         ("local", [name, ..]) => Reference::Local(name.to_string()),
-        ("module", [name, rest @ ..]) => {
-            Reference::Module(name.to_string(), rest.first().map(|s| s.to_string()))
-        }
+        ("module", [name, rest @ ..]) => Reference::Module(name.to_string(), rest.first().map(|s| s.to_string())),
         ("data", [t, n, ..]) => Reference::Resource(format!("data.{t}.{n}")),
         (t, [n, ..]) => Reference::Resource(format!("{t}.{n}")),
         // A bare name (a dynamic-block iterator, or a typo) is checked when evaluated.

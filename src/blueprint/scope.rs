@@ -74,9 +74,7 @@ impl<'a> Context<'a> {
     }
 
     fn module(&self, path: &[String]) -> &'a Module {
-        self.root
-            .descend(path)
-            .expect("module paths come from the loaded tree")
+        self.root.descend(path).expect("module paths come from the loaded tree")
     }
 
     /// Evaluates an expression written in module `path`.
@@ -106,8 +104,7 @@ impl<'a> Context<'a> {
                 ))
                 .at(loc)
         })?;
-        let Some((parent, call_name)) = path.split_last().map(|(last, parent)| (parent, last))
-        else {
+        let Some((parent, call_name)) = path.split_last().map(|(last, parent)| (parent, last)) else {
             return Ok(self.inputs.get(name).cloned().unwrap_or(Value::Null));
         };
         self.memoised(format!("var:{}:{name}", path.join(".")), || {
@@ -129,11 +126,7 @@ impl<'a> Context<'a> {
                 Some(t) => TypeConstraint::parse(t)?.convert(raw).map_err(|m| {
                     Diag::new(format!("Invalid value for module argument \"{name}\""))
                         .detail(m)
-                        .at(call
-                            .args
-                            .get(name)
-                            .map(|a| a.loc.clone())
-                            .unwrap_or(call.loc.clone()))
+                        .at(call.args.get(name).map(|a| a.loc.clone()).unwrap_or(call.loc.clone()))
                 })?,
                 None => raw,
             };
@@ -145,9 +138,7 @@ impl<'a> Context<'a> {
     pub fn local(&self, path: &[String], name: &str, loc: &Loc) -> DResult<Value> {
         let attr = self.module(path).locals.get(name).ok_or_else(|| {
             Diag::new("Reference to undeclared local value")
-                .detail(format!(
-                    "A local value with the name \"{name}\" has not been declared."
-                ))
+                .detail(format!("A local value with the name \"{name}\" has not been declared."))
                 .at(loc)
         })?;
         self.memoised(format!("local:{}:{name}", path.join(".")), || {
@@ -174,17 +165,14 @@ impl<'a> Context<'a> {
             if v == Value::Unknown {
                 return Ok(Expansion::Unknown);
             }
-            let n = v
-                .as_number()
-                .filter(|n| *n >= 0.0 && n.fract() == 0.0)
-                .ok_or_else(|| {
-                    Diag::new("Invalid count argument")
-                        .detail(format!(
-                            "count must be a whole number of zero or more, got {}",
-                            v.render()
-                        ))
-                        .at(count.loc())
-                })?;
+            let n = v.as_number().filter(|n| *n >= 0.0 && n.fract() == 0.0).ok_or_else(|| {
+                Diag::new("Invalid count argument")
+                    .detail(format!(
+                        "count must be a whole number of zero or more, got {}",
+                        v.render()
+                    ))
+                    .at(count.loc())
+            })?;
             return Ok(Expansion::Known(
                 (0..n as usize)
                     .map(|i| {
@@ -203,21 +191,12 @@ impl<'a> Context<'a> {
             let v = self.eval(path, fe, &Bindings::default())?;
             return for_each_instances(&v, fe);
         }
-        Ok(Expansion::Known(vec![(
-            InstanceKey::None,
-            Bindings::default(),
-        )]))
+        Ok(Expansion::Known(vec![(InstanceKey::None, Bindings::default())]))
     }
 
     /// Evaluates a resource body into an object, checking names and types against the schema.
     /// Unset attributes are present as null so later stages see every attribute.
-    pub fn eval_body(
-        &self,
-        path: &[String],
-        body: &Body,
-        schema: &Schema,
-        b: &Bindings,
-    ) -> DResult<Value> {
+    pub fn eval_body(&self, path: &[String], body: &Body, schema: &Schema, b: &Bindings) -> DResult<Value> {
         let mut out = IndexMap::new();
         for (name, attr) in &body.attrs {
             let Some(a) = schema.attrs.get(name.as_str()) else {
@@ -262,10 +241,7 @@ impl<'a> Context<'a> {
             } else {
                 let bs = schema.blocks.get(nested.kind.as_str()).ok_or_else(|| {
                     Diag::new(format!("Unsupported block type \"{}\"", nested.kind))
-                        .detail(format!(
-                            "Blocks of type \"{}\" are not expected here.",
-                            nested.kind
-                        ))
+                        .detail(format!("Blocks of type \"{}\" are not expected here.", nested.kind))
                         .at(&nested.body.loc)
                 })?;
                 (
@@ -284,10 +260,7 @@ impl<'a> Context<'a> {
             if let Some(Value::List(items)) = &v {
                 if bs.max_items > 0 && items.len() > bs.max_items {
                     return Err(Diag::new(format!("Too many \"{name}\" blocks"))
-                        .detail(format!(
-                            "No more than {} \"{name}\" blocks are allowed.",
-                            bs.max_items
-                        ))
+                        .detail(format!("No more than {} \"{name}\" blocks are allowed.", bs.max_items))
                         .at(&body.loc));
                 }
             }
@@ -305,9 +278,11 @@ impl<'a> Context<'a> {
         b: &Bindings,
     ) -> DResult<(String, Value)> {
         let loc = &nested.body.loc;
-        let kind = nested.labels.first().cloned().ok_or_else(|| {
-            Diag::new("A dynamic block needs a label naming the block type").at(loc)
-        })?;
+        let kind = nested
+            .labels
+            .first()
+            .cloned()
+            .ok_or_else(|| Diag::new("A dynamic block needs a label naming the block type").at(loc))?;
         let bs = schema
             .blocks
             .get(kind.as_str())
@@ -341,11 +316,7 @@ impl<'a> Context<'a> {
 }
 
 fn for_each_instances(v: &Value, fe: &Expr) -> DResult<Expansion> {
-    let bad = |detail: String| {
-        Diag::new("Invalid for_each argument")
-            .detail(detail)
-            .at(fe.loc())
-    };
+    let bad = |detail: String| Diag::new("Invalid for_each argument").detail(detail).at(fe.loc());
     match v {
         Value::Unknown => Ok(Expansion::Unknown),
         Value::Object(map) => Ok(Expansion::Known(
@@ -441,12 +412,7 @@ impl Resolver for ModuleResolver<'_, '_> {
                 if let Some(out) = names.get(1) {
                     return Ok((ctx.output(&child, out, loc)?, 2));
                 }
-                let outputs = ctx
-                    .module(&child)
-                    .outputs
-                    .keys()
-                    .cloned()
-                    .collect::<Vec<_>>();
+                let outputs = ctx.module(&child).outputs.keys().cloned().collect::<Vec<_>>();
                 let mut map = IndexMap::new();
                 for o in outputs {
                     map.insert(o.clone(), ctx.output(&child, &o, loc)?);
@@ -459,9 +425,7 @@ impl Resolver for ModuleResolver<'_, '_> {
                     "module" => ctx.module(path).dir.clone(),
                     "root" => ctx.root.dir.clone(),
                     "cwd" => std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
-                    other => {
-                        return Err(Diag::new(format!("Unsupported attribute path.{other}")).at(loc))
-                    }
+                    other => return Err(Diag::new(format!("Unsupported attribute path.{other}")).at(loc)),
                 };
                 Ok((
                     Value::str(super::config::display_path(&dir).display().to_string()).or_dot(),
@@ -474,10 +438,7 @@ impl Resolver for ModuleResolver<'_, '_> {
             },
             "self" => Err(Diag::new("self is only valid in provisioners").at(loc)),
             "data" => {
-                need(
-                    2,
-                    "data needs a type and a name, as in data.aws_region.current",
-                )?;
+                need(2, "data needs a type and a name, as in data.aws_region.current")?;
                 let key = format!("data.{}.{}", names[0], names[1]);
                 Ok((self.resource(&key, loc)?, 2))
             }
@@ -498,16 +459,10 @@ impl ModuleResolver<'_, '_> {
     fn resource(&self, key: &str, loc: &Loc) -> DResult<Value> {
         if !self.ctx.module(self.path).resources.contains_key(key) {
             return Err(Diag::new("Reference to undeclared resource")
-                .detail(format!(
-                    "A resource \"{key}\" has not been declared in this module."
-                ))
+                .detail(format!("A resource \"{key}\" has not been declared in this module."))
                 .at(loc));
         }
-        Ok(self
-            .ctx
-            .resources
-            .block_value(self.path, key)
-            .unwrap_or(Value::Unknown))
+        Ok(self.ctx.resources.block_value(self.path, key).unwrap_or(Value::Unknown))
     }
 }
 

@@ -112,10 +112,7 @@ impl Expr {
 
     /// The source text of the expression, used in messages.
     pub fn text(&self) -> &str {
-        self.ast
-            .span()
-            .and_then(|s| self.file.text.get(s))
-            .unwrap_or("")
+        self.ast.span().and_then(|s| self.file.text.get(s)).unwrap_or("")
     }
 }
 

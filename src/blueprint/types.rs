@@ -117,8 +117,7 @@ impl TypeConstraint {
                             Some(x) if !x.is_null() => {
                                 out.insert(
                                     name.clone(),
-                                    t.convert(x)
-                                        .map_err(|e| format!("attribute \"{name}\": {e}"))?,
+                                    t.convert(x).map_err(|e| format!("attribute \"{name}\": {e}"))?,
                                 );
                             }
                             _ if *optional => {
@@ -136,9 +135,7 @@ impl TypeConstraint {
 }
 
 fn parse_inner(file: &Expr, e: &Expression) -> DResult<TypeConstraint> {
-    let bad = |what: &str| {
-        Diag::new(format!("Invalid type specification: {what}")).at(file.loc_of(e.span()))
-    };
+    let bad = |what: &str| Diag::new(format!("Invalid type specification: {what}")).at(file.loc_of(e.span()));
     match e {
         Expression::Variable(v) => match v.as_str() {
             "any" => Ok(TypeConstraint::Any),
@@ -154,19 +151,14 @@ fn parse_inner(file: &Expr, e: &Expression) -> DResult<TypeConstraint> {
             match (name, args.as_slice()) {
                 ("list" | "set" | "map", [inner]) => Ok(wrap(name, parse_inner(file, inner)?)),
                 ("tuple", [Expression::Array(items)]) => Ok(TypeConstraint::Tuple(
-                    items
-                        .iter()
-                        .map(|i| parse_inner(file, i))
-                        .collect::<DResult<_>>()?,
+                    items.iter().map(|i| parse_inner(file, i)).collect::<DResult<_>>()?,
                 )),
                 ("object", [Expression::Object(obj)]) => {
                     let mut fields = IndexMap::new();
                     for (k, v) in obj.iter() {
                         let key = match k {
                             ObjectKey::Ident(id) => id.as_str().to_string(),
-                            ObjectKey::Expression(Expression::Variable(id)) => {
-                                id.as_str().to_string()
-                            }
+                            ObjectKey::Expression(Expression::Variable(id)) => id.as_str().to_string(),
                             ObjectKey::Expression(Expression::String(s)) => s.value().clone(),
                             _ => return Err(bad("object attribute names must be identifiers")),
                         };
@@ -204,20 +196,11 @@ fn parse_field(file: &Expr, e: &Expression) -> DResult<(TypeConstraint, bool, Op
 fn literal(file: &Expr, e: &Expression) -> DResult<Value> {
     struct NoScope;
     impl super::eval::Resolver for NoScope {
-        fn resolve(
-            &self,
-            root: &str,
-            _: &[&str],
-            loc: &super::source::Loc,
-        ) -> DResult<(Value, usize)> {
+        fn resolve(&self, root: &str, _: &[&str], loc: &super::source::Loc) -> DResult<(Value, usize)> {
             Err(Diag::new(format!("Variables are not allowed here (\"{root}\")")).at(loc))
         }
     }
-    super::eval::eval(
-        &Expr::new(e.clone(), &file.file),
-        &NoScope,
-        &Default::default(),
-    )
+    super::eval::eval(&Expr::new(e.clone(), &file.file), &NoScope, &Default::default())
 }
 
 fn wrap(name: &str, inner: TypeConstraint) -> TypeConstraint {
@@ -248,9 +231,7 @@ mod tests {
         let out = t.convert(v).unwrap();
         assert_eq!(out.get("size"), &Value::Number(2.0));
         assert_eq!(out.get("tags").get("k"), &Value::str("1"));
-        assert!(t
-            .convert(Value::object([("size", Value::from(1))]))
-            .is_err());
+        assert!(t.convert(Value::object([("size", Value::from(1))])).is_err());
         assert!(tc("list(string)").convert(Value::str("x")).is_err());
     }
 }

@@ -28,11 +28,7 @@ enum Raw {
 }
 
 /// Collects and converts the values of the root module's variables.
-pub fn collect(
-    root: &Module,
-    args: &[VarArg],
-    warnings: &mut Vec<String>,
-) -> DResult<IndexMap<String, Value>> {
+pub fn collect(root: &Module, args: &[VarArg], warnings: &mut Vec<String>) -> DResult<IndexMap<String, Value>> {
     let mut raw: IndexMap<String, Raw> = IndexMap::new();
     for (name, _) in &root.variables {
         if let Ok(text) = std::env::var(format!("TF_VAR_{name}")) {
@@ -64,8 +60,7 @@ pub fn collect(
             VarArg::File(p) => read_tfvars(p, root, &mut raw, warnings)?,
             VarArg::Var(text) => {
                 let (name, value) = text.split_once('=').ok_or_else(|| {
-                    Diag::new(format!("Invalid -var option \"{text}\""))
-                        .detail("Write it as -var NAME=VALUE.")
+                    Diag::new(format!("Invalid -var option \"{text}\"")).detail("Write it as -var NAME=VALUE.")
                 })?;
                 let name = name.trim();
                 if !root.variables.contains_key(name) {
@@ -73,20 +68,13 @@ pub fn collect(
                         "A variable named \"{name}\" was assigned on the command line, but the root module does not declare it."
                     )));
                 }
-                raw.insert(
-                    name.to_string(),
-                    Raw::Text(value.to_string(), format!("-var {name}")),
-                );
+                raw.insert(name.to_string(), Raw::Text(value.to_string(), format!("-var {name}")));
             }
         }
     }
     let mut out = IndexMap::new();
     for (name, decl) in &root.variables {
-        let tc = decl
-            .type_expr
-            .as_ref()
-            .map(TypeConstraint::parse)
-            .transpose()?;
+        let tc = decl.type_expr.as_ref().map(TypeConstraint::parse).transpose()?;
         let value = match raw.shift_remove(name) {
             Some(Raw::Text(text, origin)) => {
                 let v = if tc.as_ref().is_none_or(TypeConstraint::is_primitive) {
@@ -138,21 +126,16 @@ fn parse_value_text(text: &str, origin: &str) -> DResult<Value> {
     eval::eval(&Expr::new(ast, &file), &NoScope, &Bindings::default())
 }
 
-fn read_tfvars(
-    path: &Path,
-    root: &Module,
-    raw: &mut IndexMap<String, Raw>,
-    warnings: &mut Vec<String>,
-) -> DResult<()> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Diag::new(format!("Failed to read variables file {}", path.display())).detail(e.to_string())
-    })?;
+fn read_tfvars(path: &Path, root: &Module, raw: &mut IndexMap<String, Raw>, warnings: &mut Vec<String>) -> DResult<()> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Diag::new(format!("Failed to read variables file {}", path.display())).detail(e.to_string()))?;
     let file = SourceFile::new(path, text);
     let body = parse_file(&file)?;
     for s in body.iter() {
         let Structure::Attribute(attr) = s else {
-            return Err(Diag::new("Blocks are not allowed in a variables file")
-                .at(Loc::new(&file, hcl_edit::Span::span(s))));
+            return Err(
+                Diag::new("Blocks are not allowed in a variables file").at(Loc::new(&file, hcl_edit::Span::span(s)))
+            );
         };
         let name = attr.key.as_str();
         let loc = Loc::new(&file, hcl_edit::Span::span(attr));
@@ -161,11 +144,7 @@ fn read_tfvars(
             warnings.push(msg);
             continue;
         }
-        let v = eval::eval(
-            &Expr::new(attr.value.clone(), &file),
-            &NoScope,
-            &Bindings::default(),
-        )?;
+        let v = eval::eval(&Expr::new(attr.value.clone(), &file), &NoScope, &Bindings::default())?;
         raw.insert(name.to_string(), Raw::Value(v, loc));
     }
     Ok(())
@@ -179,10 +158,7 @@ fn validate(decl: &Variable, value: &Value) -> DResult<()> {
                 return Ok((self.1.clone(), 1));
             }
             Err(Diag::new("Invalid reference in variable validation")
-                .detail(format!(
-                    "A validation condition may refer only to var.{}.",
-                    self.0
-                ))
+                .detail(format!("A validation condition may refer only to var.{}.", self.0))
                 .at(loc))
         }
     }
@@ -210,9 +186,7 @@ struct NoScope;
 impl Resolver for NoScope {
     fn resolve(&self, root: &str, _: &[&str], loc: &Loc) -> DResult<(Value, usize)> {
         Err(Diag::new("Variables not allowed")
-            .detail(format!(
-                "Variables may not be used here (found \"{root}\")."
-            ))
+            .detail(format!("Variables may not be used here (found \"{root}\")."))
             .at(loc))
     }
 }

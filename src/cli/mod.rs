@@ -185,9 +185,7 @@ pub fn normalize_args(args: impl IntoIterator<Item = String>) -> Vec<String> {
             && !a.starts_with("--")
             && a.len() > 2
             && a.as_bytes()[1].is_ascii_alphabetic()
-            && a.chars()
-                .nth(2)
-                .is_some_and(|c| c.is_ascii_alphabetic() || c == '-');
+            && a.chars().nth(2).is_some_and(|c| c.is_ascii_alphabetic() || c == '-');
         out.push(if single_dash_long { format!("-{a}") } else { a });
     }
     out
@@ -230,11 +228,7 @@ fn stack_name(dir: &Path) -> String {
 /// Where the local backend keeps this blueprint's state.
 fn state_path(explicit: Option<&PathBuf>, start_dir: &Path, stack: &str) -> PathBuf {
     if let Some(p) = explicit {
-        return if p.is_absolute() {
-            p.clone()
-        } else {
-            start_dir.join(p)
-        };
+        return if p.is_absolute() { p.clone() } else { start_dir.join(p) };
     }
     let dir = std::env::var_os("INFRACTL_STATE_DIR")
         .map(PathBuf::from)
@@ -248,8 +242,7 @@ fn load(var_args: &[VarArg]) -> DResult<Loaded> {
 
 /// Loads and checks the blueprint; `inputs` replaces variable collection (saved plans).
 fn load_with(var_args: &[VarArg], inputs: Option<IndexMap<String, Value>>) -> DResult<Loaded> {
-    let dir = std::env::current_dir()
-        .map_err(|e| Diag::new("Cannot read the current folder").detail(e.to_string()))?;
+    let dir = std::env::current_dir().map_err(|e| Diag::new("Cannot read the current folder").detail(e.to_string()))?;
     let root = config::load(&dir)?;
     if let Some((kind, body)) = &root.backend {
         if kind != "local" {
@@ -313,14 +306,17 @@ async fn dispatch(command: Command, start_dir: &Path) -> DResult<i32> {
         }
         Command::Plan(args) => {
             let loaded = load(&var_args(&args.vars, &args.var_files))?;
-            let backend =
-                LocalBackend::new(state_path(args.state.as_ref(), start_dir, &loaded.stack));
+            let backend = LocalBackend::new(state_path(args.state.as_ref(), start_dir, &loaded.stack));
             let registry = aws::registry(&loaded.settings).await;
             let plan = make_plan(&loaded, &registry, &backend, &args, args.destroy).await?;
             print_plan(&plan, &registry, args.json);
             if let Some(out) = &args.out {
                 savedplan::save(out, &plan, &loaded.root, &loaded.inputs)?;
-                println!("\nSaved the plan to: {}\n\nTo perform exactly these actions, run:\n    infractl apply \"{}\"", out.display(), out.display());
+                println!(
+                    "\nSaved the plan to: {}\n\nTo perform exactly these actions, run:\n    infractl apply \"{}\"",
+                    out.display(),
+                    out.display()
+                );
             }
             Ok(if args.detailed_exitcode && plan.has_changes() {
                 2
@@ -333,8 +329,7 @@ async fn dispatch(command: Command, start_dir: &Path) -> DResult<i32> {
                 Some(file) => {
                     let saved = savedplan::load(file)?;
                     let loaded = load_with(&[], Some(saved.inputs()))?;
-                    let backend =
-                        LocalBackend::new(state_path(run.state.as_ref(), start_dir, &loaded.stack));
+                    let backend = LocalBackend::new(state_path(run.state.as_ref(), start_dir, &loaded.stack));
                     let registry = aws::registry(&loaded.settings).await;
                     let planner = Planner {
                         root: &loaded.root,
@@ -348,8 +343,7 @@ async fn dispatch(command: Command, start_dir: &Path) -> DResult<i32> {
                 }
                 None => {
                     let loaded = load(&var_args(&run.vars, &run.var_files))?;
-                    let backend =
-                        LocalBackend::new(state_path(run.state.as_ref(), start_dir, &loaded.stack));
+                    let backend = LocalBackend::new(state_path(run.state.as_ref(), start_dir, &loaded.stack));
                     let registry = aws::registry(&loaded.settings).await;
                     let plan = make_plan(&loaded, &registry, &backend, &run, false).await?;
                     (loaded, plan, backend, registry, false)
@@ -359,17 +353,13 @@ async fn dispatch(command: Command, start_dir: &Path) -> DResult<i32> {
         }
         Command::Destroy(args) => {
             let loaded = load(&var_args(&args.vars, &args.var_files))?;
-            let backend =
-                LocalBackend::new(state_path(args.state.as_ref(), start_dir, &loaded.stack));
+            let backend = LocalBackend::new(state_path(args.state.as_ref(), start_dir, &loaded.stack));
             let registry = aws::registry(&loaded.settings).await;
             let plan = make_plan(&loaded, &registry, &backend, &args, true).await?;
             execute(loaded, plan, backend, registry, &args, false, "destroy").await
         }
         Command::Show {
-            plan_file,
-            json,
-            state,
-            ..
+            plan_file, json, state, ..
         } => {
             if let Some(file) = plan_file {
                 let saved = savedplan::load(&file)?;
@@ -393,11 +383,7 @@ async fn dispatch(command: Command, start_dir: &Path) -> DResult<i32> {
             Ok(0)
         }
         Command::Output {
-            name,
-            json,
-            raw,
-            state,
-            ..
+            name, json, raw, state, ..
         } => {
             let st = read_state_for(state.as_ref(), start_dir)?;
             print_outputs(&st, name.as_deref(), json, raw)?;
@@ -411,13 +397,8 @@ async fn dispatch(command: Command, start_dir: &Path) -> DResult<i32> {
             let mut edges = Vec::new();
             for (path, key) in graph.resource_order() {
                 let name = crate::graph::Node::Resource(path.clone(), key.clone()).to_string();
-                for (dp, dk) in
-                    graph.resource_deps(&crate::graph::Node::Resource(path.clone(), key.clone()))
-                {
-                    edges.push((
-                        name.clone(),
-                        crate::graph::Node::Resource(dp, dk).to_string(),
-                    ));
+                for (dp, dk) in graph.resource_deps(&crate::graph::Node::Resource(path.clone(), key.clone())) {
+                    edges.push((name.clone(), crate::graph::Node::Resource(dp, dk).to_string()));
                 }
                 nodes.push(name);
             }
@@ -439,11 +420,7 @@ async fn dispatch(command: Command, start_dir: &Path) -> DResult<i32> {
                 .resources
                 .iter()
                 .find(|r| r.address.to_string() == address)
-                .ok_or_else(|| {
-                    Diag::new(format!(
-                        "No instance found for the given address \"{address}\""
-                    ))
-                })?;
+                .ok_or_else(|| Diag::new(format!("No instance found for the given address \"{address}\"")))?;
             print_resource(r);
             Ok(0)
         }
@@ -486,9 +463,8 @@ fn print_outputs(st: &State, name: Option<&str>, json: bool, raw: bool) -> DResu
             let v = Value::from_json(&o.value);
             println!(
                 "{}",
-                v.to_plain_string().ok_or_else(|| Diag::new(
-                    "-raw works only with string, number and bool outputs"
-                ))?
+                v.to_plain_string()
+                    .ok_or_else(|| Diag::new("-raw works only with string, number and bool outputs"))?
             );
         } else if json {
             println!("{}", o.value);
@@ -600,9 +576,7 @@ async fn execute(
             return Err(Diag::new(format!("{} requires confirmation", capitalise(verb)))
                 .detail("Standard input is not a terminal, so infractl cannot ask. Run again with -auto-approve."));
         }
-        println!(
-            "\nDo you want to perform these actions?\n  Only 'yes' will be accepted to approve.\n"
-        );
+        println!("\nDo you want to perform these actions?\n  Only 'yes' will be accepted to approve.\n");
         print!("  Enter a value: ");
         use std::io::Write;
         let _ = std::io::stdout().flush();

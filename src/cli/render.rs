@@ -49,51 +49,50 @@ pub fn plan_text(plan: &Plan, schemas: SchemaLookup) -> String {
             c.address.type_name, c.address.name
         );
         let schema = schemas(&c.address.type_name);
-        let sensitive = |name: &str| {
-            schema
-                .and_then(|s| s.attrs.get(name))
-                .is_some_and(|a| a.sensitive)
-        };
+        let sensitive = |name: &str| schema.and_then(|s| s.attrs.get(name)).is_some_and(|a| a.sensitive);
         match c.action {
             Action::Create | Action::Read => attrs(&mut out, '+', c.after.as_ref(), &sensitive),
             Action::Delete => attrs(&mut out, '-', c.before.as_ref(), &sensitive),
             Action::Update | Action::Replace => {
+                let unknown_after: Vec<&String> = match (&c.action, &c.after) {
+                    (Action::Replace, Some(Value::Object(after))) => after
+                        .iter()
+                        .filter(|(k, v)| **v == Value::Unknown && !c.attr_changes.iter().any(|a| &a.name == *k))
+                        .map(|(k, _)| k)
+                        .collect(),
+                    _ => vec![],
+                };
                 let width = c
                     .attr_changes
                     .iter()
                     .map(|a| a.name.len())
+                    .chain(unknown_after.iter().map(|k| k.len()))
                     .max()
                     .unwrap_or(0);
                 for a in &c.attr_changes {
-                    let show = |v: &Value| {
-                        if sensitive(&a.name) {
-                            "(sensitive value)".to_string()
-                        } else {
-                            v.render()
-                        }
-                    };
                     let tail = if a.forces_replacement {
                         " # forces replacement"
                     } else {
                         ""
                     };
-                    let _ = writeln!(
-                        out,
-                        "      ~ {:width$} = {} -> {}{tail}",
-                        a.name,
-                        show(&a.before),
-                        show(&a.after)
-                    );
-                }
-                if c.action == Action::Replace {
-                    if let Some(Value::Object(after)) = &c.after {
-                        for (k, v) in after {
-                            if *v == Value::Unknown && !c.attr_changes.iter().any(|a| &a.name == k)
-                            {
-                                let _ = writeln!(out, "      ~ {k:width$} = (known after apply)");
-                            }
-                        }
+                    if sensitive(&a.name) {
+                        let _ = writeln!(out, "      ~ {:width$} = (sensitive value){tail}", a.name);
+                    } else if is_object_list(&a.before) || is_object_list(&a.after) {
+                        let _ = writeln!(out, "      ~ {:width$} = [{tail}", a.name);
+                        block_list_diff(&mut out, &a.before, &a.after);
+                        out.push_str("        ]\n");
+                    } else {
+                        let _ = writeln!(
+                            out,
+                            "      ~ {:width$} = {} -> {}{tail}",
+                            a.name,
+                            a.before.render(),
+                            a.after.render()
+                        );
                     }
+                }
+                for k in unknown_after {
+                    let _ = writeln!(out, "      ~ {k:width$} = (known after apply)");
                 }
             }
             Action::NoOp => {}
@@ -101,10 +100,7 @@ pub fn plan_text(plan: &Plan, schemas: SchemaLookup) -> String {
         out.push_str("    }\n");
     }
     let (add, change, destroy) = plan.summary();
-    let _ = writeln!(
-        out,
-        "\nPlan: {add} to add, {change} to change, {destroy} to destroy."
-    );
+    let _ = writeln!(out, "\nPlan: {add} to add, {change} to change, {destroy} to destroy.");
     if plan.outputs_changed() && !plan.options.destroy {
         out.push_str("\nChanges to Outputs:\n");
         for (name, (v, sensitive)) in &plan.outputs {
@@ -121,22 +117,92 @@ pub fn plan_text(plan: &Plan, schemas: SchemaLookup) -> String {
 
 fn attrs(out: &mut String, sign: char, v: Option<&Value>, sensitive: &dyn Fn(&str) -> bool) {
     let Some(Value::Object(map)) = v else { return };
-    let shown: Vec<(&String, &Value)> = map
-        .iter()
-        .filter(|(_, v)| {
-            !v.is_null()
-                && !matches!(v, Value::List(l) if l.is_empty())
-                && !matches!(v, Value::Object(m) if m.is_empty())
-        })
-        .collect();
+    let shown: Vec<(&String, &Value)> = map.iter().filter(|(_, v)| !is_empty(v)).collect();
     let width = shown.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
     for (k, v) in shown {
         let text = if sensitive(k) {
             "(sensitive value)".to_string()
         } else {
-            v.render()
+            multiline(v, 6, sign)
         };
         let _ = writeln!(out, "      {sign} {k:width$} = {text}");
+    }
+}
+
+/// Null, empty lists and empty maps are not shown, as Terraform leaves them out.
+fn is_empty(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::List(l) => l.is_empty(),
+        Value::Object(m) => m.is_empty(),
+        _ => false,
+    }
+}
+
+fn is_object_list(v: &Value) -> bool {
+    v.as_list()
+        .is_some_and(|l| l.iter().any(|x| matches!(x, Value::Object(_))))
+}
+
+/// A value laid out over several lines when it holds objects, each line marked with `sign`.
+fn multiline(v: &Value, indent: usize, sign: char) -> String {
+    let pad = " ".repeat(indent);
+    match v {
+        Value::Object(m) => {
+            let shown: Vec<(&String, &Value)> = m.iter().filter(|(_, x)| !is_empty(x)).collect();
+            let width = shown.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+            let mut s = String::from("{\n");
+            for (k, x) in shown {
+                let _ = writeln!(s, "{pad}      {sign} {k:width$} = {}", multiline(x, indent + 4, sign));
+            }
+            s.push_str(&format!("{pad}    }}"));
+            s
+        }
+        Value::List(items) if is_object_list(v) => {
+            let mut s = String::from("[\n");
+            for x in items {
+                let _ = writeln!(s, "{pad}      {sign} {},", multiline(x, indent + 4, sign));
+            }
+            s.push_str(&format!("{pad}    ]"));
+            s
+        }
+        other => other.render(),
+    }
+}
+
+/// Elements removed and added between two lists of blocks; unchanged ones are counted.
+fn block_list_diff(out: &mut String, before: &Value, after: &Value) {
+    let empty = Vec::new();
+    let b = before.as_list().unwrap_or(&empty);
+    let a = after.as_list().unwrap_or(&empty);
+    let same = |x: &Value, y: &Value| normalized(x) == normalized(y);
+    for x in b.iter().filter(|x| !a.iter().any(|y| same(x, y))) {
+        let _ = writeln!(out, "          - {},", multiline(x, 8, '-'));
+    }
+    for y in a.iter().filter(|y| !b.iter().any(|x| same(x, y))) {
+        let _ = writeln!(out, "          + {},", multiline(y, 8, '+'));
+    }
+    let unchanged = a.iter().filter(|y| b.iter().any(|x| same(x, y))).count();
+    if unchanged > 0 {
+        let _ = writeln!(
+            out,
+            "            # ({unchanged} unchanged element{} hidden)",
+            if unchanged == 1 { "" } else { "s" }
+        );
+    }
+}
+
+/// Drops null and empty members so a configured block and its read-back compare equal.
+fn normalized(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .filter(|(_, x)| !is_empty(x))
+                .map(|(k, x)| (k.clone(), normalized(x)))
+                .collect(),
+        ),
+        Value::List(l) => Value::List(l.iter().map(normalized).collect()),
+        other => other.clone(),
     }
 }
 
@@ -178,9 +244,7 @@ fn unknown_paths(v: &Value) -> serde_json::Value {
                 .map(|(k, x)| (k.clone(), unknown_paths(x)))
                 .collect(),
         ),
-        Value::List(items) if v.has_unknown() => {
-            serde_json::Value::Array(items.iter().map(unknown_paths).collect())
-        }
+        Value::List(items) if v.has_unknown() => serde_json::Value::Array(items.iter().map(unknown_paths).collect()),
         _ => serde_json::Value::Bool(false),
     }
 }

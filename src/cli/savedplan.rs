@@ -36,9 +36,7 @@ fn blueprint_hash(root: &Module) -> String {
         let mut files: Vec<_> = std::fs::read_dir(&module.dir)
             .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
             .unwrap_or_default();
-        files.retain(|p: &std::path::PathBuf| {
-            p.extension().is_some_and(|x| x == "tf" || x == "tfvars")
-        });
+        files.retain(|p: &std::path::PathBuf| p.extension().is_some_and(|x| x == "tf" || x == "tfvars"));
         files.sort();
         for f in files {
             h.update(f.file_name().unwrap_or_default().as_encoded_bytes());
@@ -49,47 +47,30 @@ fn blueprint_hash(root: &Module) -> String {
 }
 
 fn actions(plan: &Plan) -> Vec<(String, Action)> {
-    plan.changes
-        .iter()
-        .map(|c| (c.address.to_string(), c.action))
-        .collect()
+    plan.changes.iter().map(|c| (c.address.to_string(), c.action)).collect()
 }
 
 /// Writes a plan file.
-pub fn save(
-    path: &Path,
-    plan: &Plan,
-    root: &Module,
-    inputs: &IndexMap<String, Value>,
-) -> DResult<()> {
+pub fn save(path: &Path, plan: &Plan, root: &Module, inputs: &IndexMap<String, Value>) -> DResult<()> {
     let saved = SavedPlan {
         format_version: FORMAT,
         blueprint_hash: blueprint_hash(root),
-        inputs: inputs
-            .iter()
-            .map(|(k, v)| (k.clone(), v.to_json()))
-            .collect(),
+        inputs: inputs.iter().map(|(k, v)| (k.clone(), v.to_json())).collect(),
         prior: plan.prior.clone(),
         options: plan.options.clone(),
         actions: actions(plan),
     };
     let text = serde_json::to_string(&saved).expect("plan serialises");
-    std::fs::write(path, text).map_err(|e| {
-        Diag::new(format!("Cannot write plan file {}", path.display())).detail(e.to_string())
-    })
+    std::fs::write(path, text)
+        .map_err(|e| Diag::new(format!("Cannot write plan file {}", path.display())).detail(e.to_string()))
 }
 
 /// Reads a plan file.
 pub fn load(path: &Path) -> DResult<SavedPlan> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Diag::new(format!("Cannot read plan file {}", path.display())).detail(e.to_string())
-    })?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Diag::new(format!("Cannot read plan file {}", path.display())).detail(e.to_string()))?;
     let saved: SavedPlan = serde_json::from_str(&text).map_err(|e| {
-        Diag::new(format!(
-            "{} is not a valid infractl plan file",
-            path.display()
-        ))
-        .detail(e.to_string())
+        Diag::new(format!("{} is not a valid infractl plan file", path.display())).detail(e.to_string())
     })?;
     if saved.format_version != FORMAT {
         return Err(Diag::new(format!(

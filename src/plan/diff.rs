@@ -32,9 +32,7 @@ pub fn plan_create(schema: &Schema, config: &Value) -> Value {
         let v = match config.get(name) {
             Value::Null if b.computed => Value::Unknown,
             Value::Null => Value::List(vec![]),
-            Value::List(items) => {
-                Value::List(items.iter().map(|i| plan_nested(&b.schema, i)).collect())
-            }
+            Value::List(items) => Value::List(items.iter().map(|i| plan_nested(&b.schema, i)).collect()),
             other => other.clone(),
         };
         out.insert(name.to_string(), v);
@@ -68,17 +66,11 @@ fn plan_nested(schema: &Schema, item: &Value) -> Value {
 }
 
 /// The planned value of an existing resource and the attributes that change.
-pub fn plan_update(
-    schema: &Schema,
-    config: &Value,
-    prior: &Value,
-    lifecycle: &Lifecycle,
-) -> (Value, Vec<AttrChange>) {
+pub fn plan_update(schema: &Schema, config: &Value, prior: &Value, lifecycle: &Lifecycle) -> (Value, Vec<AttrChange>) {
     let mut planned = IndexMap::new();
     let mut changes = Vec::new();
     planned.insert("id".to_string(), prior.get("id").clone());
-    let ignored =
-        |name: &str| lifecycle.ignore_all || lifecycle.ignore_changes.iter().any(|i| i == name);
+    let ignored = |name: &str| lifecycle.ignore_all || lifecycle.ignore_changes.iter().any(|i| i == name);
     for (name, a) in &schema.attrs {
         let old = prior.get(name).clone();
         let cfg = config.get(name).clone();
@@ -131,9 +123,7 @@ pub fn plan_update(
         }
         let desired = match &cfg {
             Value::Null => Value::List(vec![]),
-            Value::List(items) => {
-                Value::List(items.iter().map(|i| plan_nested(&b.schema, i)).collect())
-            }
+            Value::List(items) => Value::List(items.iter().map(|i| plan_nested(&b.schema, i)).collect()),
             other => other.clone(),
         };
         if blocks_match(&b.schema, b.nesting, &desired, &old) {
@@ -198,20 +188,18 @@ pub fn blocks_match(schema: &Schema, nesting: Nesting, desired: &Value, actual: 
         return false;
     }
     match nesting {
-        Nesting::List | Nesting::Single => {
-            d.iter().zip(a).all(|(x, y)| block_matches(schema, x, y))
-        }
+        Nesting::List | Nesting::Single => d.iter().zip(a).all(|(x, y)| block_matches(schema, x, y)),
         Nesting::Set => {
             let mut used = vec![false; a.len()];
-            d.iter().all(|x| {
-                match (0..a.len()).find(|&j| !used[j] && block_matches(schema, x, &a[j])) {
+            d.iter().all(
+                |x| match (0..a.len()).find(|&j| !used[j] && block_matches(schema, x, &a[j])) {
                     Some(j) => {
                         used[j] = true;
                         true
                     }
                     None => false,
-                }
-            })
+                },
+            )
         }
     }
 }
@@ -264,10 +252,7 @@ mod tests {
             ("tags_all", Value::object::<String>([])),
             (
                 "rule",
-                Value::List(vec![Value::object([
-                    ("port", Value::from(80)),
-                    ("note", Value::Null),
-                ])]),
+                Value::List(vec![Value::object([("port", Value::from(80)), ("note", Value::Null)])]),
             ),
         ])
     }
@@ -298,20 +283,10 @@ mod tests {
                 ])]),
             ),
         ]);
-        let (planned, changes) = plan_update(
-            &schema(),
-            &cfg("10.0.0.0/16"),
-            &prior,
-            &Lifecycle::default(),
-        );
+        let (planned, changes) = plan_update(&schema(), &cfg("10.0.0.0/16"), &prior, &Lifecycle::default());
         assert!(changes.is_empty(), "{changes:?}");
         assert_eq!(planned.get("name"), &Value::str("aws-chosen"));
-        let (_, changes) = plan_update(
-            &schema(),
-            &cfg("10.1.0.0/16"),
-            &prior,
-            &Lifecycle::default(),
-        );
+        let (_, changes) = plan_update(&schema(), &cfg("10.1.0.0/16"), &prior, &Lifecycle::default());
         assert_eq!(changes.len(), 1);
         assert!(changes[0].forces_replacement);
         let lc = Lifecycle {

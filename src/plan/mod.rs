@@ -149,14 +149,7 @@ enum Expander {
 
 impl InstanceValues {
     /// Declares the instances of a block (their values start unknown).
-    pub fn declare(
-        &self,
-        module: &[String],
-        key: &str,
-        has_count: bool,
-        has_for_each: bool,
-        keys: &[InstanceKey],
-    ) {
+    pub fn declare(&self, module: &[String], key: &str, has_count: bool, has_for_each: bool, keys: &[InstanceKey]) {
         let expanded_by = if has_count {
             Expander::Count
         } else if has_for_each {
@@ -167,10 +160,7 @@ impl InstanceValues {
         let values = keys.iter().map(|k| (k.clone(), Value::Unknown)).collect();
         self.blocks.lock().expect("values lock").insert(
             (module.to_vec(), key.to_string()),
-            BlockInstances {
-                expanded_by,
-                values,
-            },
+            BlockInstances { expanded_by, values },
         );
     }
 
@@ -257,13 +247,7 @@ impl Planner<'_> {
                 }
             };
             let keys: Vec<InstanceKey> = instances.iter().map(|(k, _)| k.clone()).collect();
-            values.declare(
-                &path,
-                &key,
-                res.count.is_some(),
-                res.for_each.is_some(),
-                &keys,
-            );
+            values.declare(&path, &key, res.count.is_some(), res.for_each.is_some(), &keys);
             let deps: Vec<Address> = self
                 .graph
                 .resource_deps(&Node::Resource(path.clone(), key.clone()))
@@ -286,32 +270,19 @@ impl Planner<'_> {
                             .eval_body(&path, &res.body, rt.schema(), &bindings)
                             .map_err(|d| d.address(&address))?;
                         self.add_tags_all(rt.schema(), &mut config);
-                        let prior_value =
-                            prior.get(&address).map(|r| Value::from_json(&r.attributes));
-                        let mut change = plan_managed(
-                            rt.schema(),
-                            &address,
-                            config,
-                            prior_value,
-                            res,
-                            &options,
-                        )?;
+                        let prior_value = prior.get(&address).map(|r| Value::from_json(&r.attributes));
+                        let mut change = plan_managed(rt.schema(), &address, config, prior_value, res, &options)?;
                         change.deps = deps.clone();
                         change
                     }
                     Mode::Data => {
-                        let ds = self
-                            .registry
-                            .data_source(&res.type_name)
-                            .expect("validated");
+                        let ds = self.registry.data_source(&res.type_name).expect("validated");
                         let config = ctx
                             .eval_body(&path, &res.body, ds.schema(), &bindings)
                             .map_err(|d| d.address(&address))?;
-                        let known_deps_unchanged = deps.iter().all(|d| {
-                            changes
-                                .iter()
-                                .any(|c| &c.address == d && c.action == Action::NoOp)
-                        });
+                        let known_deps_unchanged = deps
+                            .iter()
+                            .all(|d| changes.iter().any(|c| &c.address == d && c.action == Action::NoOp));
                         if !config.has_unknown() && (known_deps_unchanged || deps.is_empty()) {
                             let v = ds
                                 .read(&config)
@@ -336,10 +307,7 @@ impl Planner<'_> {
                                 attr_changes: vec![],
                                 deps: deps.clone(),
                                 create_before_destroy: false,
-                                reason: Some(
-                                    "its configuration depends on values not known until apply"
-                                        .into(),
-                                ),
+                                reason: Some("its configuration depends on values not known until apply".into()),
                             }
                         }
                     }
@@ -365,6 +333,7 @@ impl Planner<'_> {
                 });
             }
         }
+        changes.extend(deposed_deletes(&prior));
         let ctx = Context::new(self.root, self.inputs, &values);
         let mut outputs = IndexMap::new();
         for (name, out) in &self.root.outputs {
@@ -410,6 +379,7 @@ impl Planner<'_> {
                 reason: None,
             })
             .collect();
+        changes.extend(deposed_deletes(&prior));
         if !options.targets.is_empty() {
             // Destroying a target also destroys what depends on it.
             let mut keep: Vec<String> = prior
@@ -437,6 +407,31 @@ impl Planner<'_> {
             options,
         }
     }
+}
+
+/// Deletes of objects left deposed by an interrupted create_before_destroy replacement.
+fn deposed_deletes(prior: &State) -> Vec<Change> {
+    prior
+        .managed()
+        .flat_map(|r| {
+            r.deposed.iter().map(|d| {
+                let mut before = Value::from_json(&d.attributes);
+                if let Value::Object(m) = &mut before {
+                    m.insert("id".into(), Value::str(&d.id));
+                }
+                Change {
+                    address: r.address.clone(),
+                    action: Action::Delete,
+                    before: Some(before),
+                    after: None,
+                    attr_changes: vec![],
+                    deps: vec![],
+                    create_before_destroy: true,
+                    reason: Some(format!("deposed object {} left by an interrupted replacement", d.id)),
+                }
+            })
+        })
+        .collect()
 }
 
 fn plan_managed(
@@ -502,12 +497,8 @@ fn apply_targets(plan: &mut Plan) -> DResult<()> {
         .map(|c| c.address.clone())
         .collect();
     if keep.is_empty() {
-        return Err(
-            Diag::new("No resource matches the -target addresses").detail(format!(
-                "Targets given: {}.",
-                plan.options.targets.join(", ")
-            )),
-        );
+        return Err(Diag::new("No resource matches the -target addresses")
+            .detail(format!("Targets given: {}.", plan.options.targets.join(", "))));
     }
     let mut i = 0;
     while i < keep.len() {
@@ -530,11 +521,7 @@ fn apply_targets(plan: &mut Plan) -> DResult<()> {
 
 /// Validates a blueprint against the registry without any AWS call: every resource type
 /// exists, and every resource body evaluates with resource values unknown.
-pub fn validate(
-    root: &Module,
-    registry: &Registry,
-    inputs: &IndexMap<String, Value>,
-) -> DResult<()> {
+pub fn validate(root: &Module, registry: &Registry, inputs: &IndexMap<String, Value>) -> DResult<()> {
     let unknown = crate::blueprint::scope::AllUnknown;
     let ctx = Context::new(root, inputs, &unknown);
     for (path, module) in root.walk() {
@@ -548,30 +535,20 @@ pub fn validate(
                     Mode::Managed => ("resource", registry.resource_names()),
                     Mode::Data => ("data source", registry.data_source_names()),
                 };
-                return Err(
-                    Diag::new(format!("Unsupported {kind} type \"{}\"", res.type_name))
-                        .detail(format!(
-                            "infractl supports these {kind} types: {}.",
-                            names.join(", ")
-                        ))
-                        .at(&res.loc),
-                );
+                return Err(Diag::new(format!("Unsupported {kind} type \"{}\"", res.type_name))
+                    .detail(format!("infractl supports these {kind} types: {}.", names.join(", ")))
+                    .at(&res.loc));
             };
             let address = format!(
                 "{}{}",
-                path.iter()
-                    .map(|m| format!("module.{m}."))
-                    .collect::<String>(),
+                path.iter().map(|m| format!("module.{m}.")).collect::<String>(),
                 res.key()
             );
             let bindings = match ctx.expand(&path, res)? {
                 Expansion::Known(mut i) if !i.is_empty() => i.remove(0).1,
                 _ => crate::blueprint::eval::Bindings {
                     count_index: res.count.as_ref().map(|_| Value::Unknown),
-                    each: res
-                        .for_each
-                        .as_ref()
-                        .map(|_| (Value::Unknown, Value::Unknown)),
+                    each: res.for_each.as_ref().map(|_| (Value::Unknown, Value::Unknown)),
                     names: vec![],
                 },
             };

@@ -16,12 +16,7 @@ pub struct Refreshed {
 }
 
 /// Reads all managed objects of a state, `parallelism` at a time.
-pub async fn refresh(
-    state: &State,
-    registry: &Registry,
-    stack: &str,
-    parallelism: usize,
-) -> DResult<Refreshed> {
+pub async fn refresh(state: &State, registry: &Registry, stack: &str, parallelism: usize) -> DResult<Refreshed> {
     let reads = state.managed().cloned().map(|r| {
         let rt = registry.resource(&r.type_name).cloned();
         let ctx = CallCtx {
@@ -30,11 +25,10 @@ pub async fn refresh(
         };
         async move {
             let Some(rt) = rt else {
-                return Err(Diag::new(format!(
-                    "State holds {} of unsupported type {}",
-                    r.address, r.type_name
-                ))
-                .address(&r.address));
+                return Err(
+                    Diag::new(format!("State holds {} of unsupported type {}", r.address, r.type_name))
+                        .address(&r.address),
+                );
             };
             let prior = Value::from_json(&r.attributes);
             let live = rt
@@ -44,10 +38,7 @@ pub async fn refresh(
             Ok((r, live))
         }
     });
-    let results: Vec<DResult<_>> = stream::iter(reads)
-        .buffer_unordered(parallelism.max(1))
-        .collect()
-        .await;
+    let results: Vec<DResult<_>> = stream::iter(reads).buffer_unordered(parallelism.max(1)).collect().await;
     let mut out = state.clone();
     let mut vanished = Vec::new();
     for result in results {
@@ -65,8 +56,5 @@ pub async fn refresh(
         }
     }
     vanished.sort();
-    Ok(Refreshed {
-        state: out,
-        vanished,
-    })
+    Ok(Refreshed { state: out, vanished })
 }

@@ -5,6 +5,7 @@
 //! tested with the in-memory fake provider and knows nothing of AWS.
 
 pub mod aws;
+pub mod fake;
 
 use crate::diag::Diag;
 use crate::schema::Schema;
@@ -94,13 +95,7 @@ pub trait ResourceType: Send + Sync {
     async fn read(&self, ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>>;
 
     /// Changes the object in place to match the planned value; returns the new state.
-    async fn update(
-        &self,
-        ctx: &CallCtx,
-        id: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> PResult<Value>;
+    async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value>;
 
     /// Deletes the object; succeeds when it is already gone.
     async fn delete(&self, ctx: &CallCtx, id: &str, prior: &Value) -> PResult<()>;

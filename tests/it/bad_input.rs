@@ -9,10 +9,7 @@ fn check(files: &[(&str, &str)], args: &[&str], expect_message: &str, expect_loc
     let stack = Stack::from_files(files);
     let out = stack.run_with_endpoint(args, NOWHERE);
     let text = expect_code(&out, 1);
-    assert!(
-        text.contains(expect_message),
-        "expected {expect_message:?} in:\n{text}"
-    );
+    assert!(text.contains(expect_message), "expected {expect_message:?} in:\n{text}");
     assert!(
         text.contains(expect_location),
         "expected location {expect_location:?} in:\n{text}"
@@ -21,10 +18,7 @@ fn check(files: &[(&str, &str)], args: &[&str], expect_message: &str, expect_loc
         !text.to_lowercase().contains("dispatch failure"),
         "an AWS call was attempted:\n{text}"
     );
-    assert!(
-        !stack.state_file().exists(),
-        "state was written for bad input"
-    );
+    assert!(!stack.state_file().exists(), "state was written for bad input");
 }
 
 #[test]
@@ -43,10 +37,7 @@ fn syntax_error() {
 #[test]
 fn unknown_resource_type() {
     check(
-        &[(
-            "main.tf",
-            "\nresource \"aws_frobnicator\" \"a\" {\n  name = \"x\"\n}\n",
-        )],
+        &[("main.tf", "\nresource \"aws_frobnicator\" \"a\" {\n  name = \"x\"\n}\n")],
         &["plan"],
         "Unsupported resource type \"aws_frobnicator\"",
         "main.tf:2:1",
@@ -56,7 +47,10 @@ fn unknown_resource_type() {
 #[test]
 fn unknown_attribute() {
     check(
-        &[("net.tf", "resource \"aws_vpc\" \"a\" {\n  cidr_block = \"10.0.0.0/16\"\n  colour = \"blue\"\n}\n")],
+        &[(
+            "net.tf",
+            "resource \"aws_vpc\" \"a\" {\n  cidr_block = \"10.0.0.0/16\"\n  colour = \"blue\"\n}\n",
+        )],
         &["apply", "-auto-approve"],
         "Unsupported argument \"colour\"",
         "net.tf:3:3",
@@ -92,7 +86,10 @@ fn cycle() {
 #[test]
 fn missing_variable() {
     check(
-        &[("main.tf", "variable \"cidr\" {\n  type = string\n}\n\nresource \"aws_vpc\" \"a\" {\n  cidr_block = var.cidr\n}\n")],
+        &[(
+            "main.tf",
+            "variable \"cidr\" {\n  type = string\n}\n\nresource \"aws_vpc\" \"a\" {\n  cidr_block = var.cidr\n}\n",
+        )],
         &["plan", "-input=false"],
         "No value for required variable \"cidr\"",
         "main.tf:1:1",
@@ -102,7 +99,10 @@ fn missing_variable() {
 #[test]
 fn undeclared_reference() {
     check(
-        &[("main.tf", "resource \"aws_subnet\" \"a\" {\n  vpc_id     = aws_vpc.nope.id\n  cidr_block = \"10.0.0.0/24\"\n}\n")],
+        &[(
+            "main.tf",
+            "resource \"aws_subnet\" \"a\" {\n  vpc_id     = aws_vpc.nope.id\n  cidr_block = \"10.0.0.0/24\"\n}\n",
+        )],
         &["plan"],
         "Reference to undeclared resource",
         "main.tf:2:16",

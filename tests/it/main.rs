@@ -4,6 +4,7 @@
 //! The emulator endpoint comes from `AWS_ENDPOINT_URL` (default http://127.0.0.1:4566), so the
 //! same tests run against moto (what `localstack/start` runs) or a real LocalStack.
 
+mod adoption;
 mod bad_input;
 mod network;
 mod support;

@@ -5,10 +5,7 @@ use crate::support::{expect_code, sdk_config, Stack};
 use aws_sdk_ec2::types::{AttributeBooleanValue, Filter, VpcAttributeName};
 
 fn stack_filter(stack: &Stack) -> Filter {
-    Filter::builder()
-        .name("tag:infractl:stack")
-        .values(&stack.name)
-        .build()
+    Filter::builder().name("tag:infractl:stack").values(&stack.name).build()
 }
 
 async fn subnets(ec2: &aws_sdk_ec2::Client, stack: &Stack) -> Vec<aws_sdk_ec2::types::Subnet> {
@@ -27,32 +24,17 @@ async fn network_stack_lifecycle() {
     let vars = ["-var", "name=itnet"];
     let conf = sdk_config("us-west-2").await;
     let ec2 = aws_sdk_ec2::Client::new(&conf);
-    let s3 = aws_sdk_s3::Client::from_conf(
-        aws_sdk_s3::config::Builder::from(&conf)
-            .force_path_style(true)
-            .build(),
-    );
+    let s3 = aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&conf).force_path_style(true).build());
 
     // A first plan shows everything to create.
     let out = stack.run(&[&["plan", "-detailed-exitcode"][..], &vars].concat());
     let text = expect_code(&out, 2);
-    assert!(
-        text.contains("Plan: 10 to add, 0 to change, 0 to destroy."),
-        "{text}"
-    );
+    assert!(text.contains("Plan: 12 to add, 0 to change, 0 to destroy."), "{text}");
 
-    expect_code(
-        &stack.run(&[&["apply", "-auto-approve"][..], &vars].concat()),
-        0,
-    );
+    expect_code(&stack.run(&[&["apply", "-auto-approve"][..], &vars].concat()), 0);
 
     // The emulator holds the VPC, four subnets, the gateway, the public route and the bucket.
-    let vpcs = ec2
-        .describe_vpcs()
-        .filters(stack_filter(&stack))
-        .send()
-        .await
-        .unwrap();
+    let vpcs = ec2.describe_vpcs().filters(stack_filter(&stack)).send().await.unwrap();
     assert_eq!(vpcs.vpcs().len(), 1);
     let vpc = &vpcs.vpcs()[0];
     let vpc_id = vpc.vpc_id().unwrap().to_string();
@@ -68,12 +50,7 @@ async fn network_stack_lifecycle() {
     cidrs.sort();
     assert_eq!(
         cidrs,
-        [
-            "10.20.0.0/24",
-            "10.20.1.0/24",
-            "10.20.10.0/24",
-            "10.20.11.0/24"
-        ]
+        ["10.20.0.0/24", "10.20.1.0/24", "10.20.10.0/24", "10.20.11.0/24"]
     );
     let igws = ec2
         .describe_internet_gateways()
@@ -81,10 +58,7 @@ async fn network_stack_lifecycle() {
         .send()
         .await
         .unwrap();
-    let igw_id = igws.internet_gateways()[0]
-        .internet_gateway_id()
-        .unwrap()
-        .to_string();
+    let igw_id = igws.internet_gateways()[0].internet_gateway_id().unwrap().to_string();
     assert_eq!(
         igws.internet_gateways()[0].attachments()[0].vpc_id(),
         Some(vpc_id.as_str())
@@ -99,57 +73,59 @@ async fn network_stack_lifecycle() {
     assert!(rt
         .routes()
         .iter()
-        .any(|r| r.destination_cidr_block() == Some("0.0.0.0/0")
-            && r.gateway_id() == Some(igw_id.as_str())));
-    assert_eq!(
-        rt.associations()
-            .iter()
-            .filter(|a| a.subnet_id().is_some())
-            .count(),
-        2
-    );
-    let state: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(stack.state_file()).unwrap()).unwrap();
-    let bucket = state["outputs"]["logs_bucket"]["value"]
+        .any(|r| r.destination_cidr_block() == Some("0.0.0.0/0") && r.gateway_id() == Some(igw_id.as_str())));
+    assert_eq!(rt.associations().iter().filter(|a| a.subnet_id().is_some()).count(), 2);
+    let state: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(stack.state_file()).unwrap()).unwrap();
+    let bucket = state["outputs"]["logs_bucket"]["value"].as_str().unwrap().to_string();
+    assert!(bucket.starts_with("itnet-logs-"));
+    s3.head_bucket().bucket(&bucket).send().await.expect("bucket exists");
+
+    // Security groups: the app tier admits the web tier's group and itself, and nothing else.
+    let web_id = state["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["address"] == "aws_security_group.web")
+        .unwrap()["id"]
         .as_str()
         .unwrap()
         .to_string();
-    assert!(bucket.starts_with("itnet-logs-"));
-    s3.head_bucket()
-        .bucket(&bucket)
+    let app_id = state["outputs"]["app_security_group_id"]["value"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let app = ec2
+        .describe_security_groups()
+        .group_ids(&app_id)
         .send()
         .await
-        .expect("bucket exists");
+        .unwrap()
+        .security_groups()[0]
+        .clone();
+    let from_web = app
+        .ip_permissions()
+        .iter()
+        .find(|p| p.from_port() == Some(8080))
+        .expect("app port rule");
+    assert_eq!(from_web.user_id_group_pairs()[0].group_id(), Some(web_id.as_str()));
+    let peers = app
+        .ip_permissions()
+        .iter()
+        .find(|p| p.ip_protocol() == Some("-1"))
+        .expect("self rule");
+    assert_eq!(peers.user_id_group_pairs()[0].group_id(), Some(app_id.as_str()));
+    assert_eq!(app.ip_permissions().len(), 2);
 
     // Nothing changed: a no-op plan.
-    let text = expect_code(
-        &stack.run(&[&["plan", "-detailed-exitcode"][..], &vars].concat()),
-        0,
-    );
+    let text = expect_code(&stack.run(&[&["plan", "-detailed-exitcode"][..], &vars].concat()), 0);
     assert!(text.contains("No changes."), "{text}");
 
     // In-place update.
-    stack.edit(
-        "main.tf",
-        "enable_dns_hostnames = true",
-        "enable_dns_hostnames = false",
-    );
-    let text = expect_code(
-        &stack.run(&[&["plan", "-detailed-exitcode"][..], &vars].concat()),
-        2,
-    );
-    assert!(
-        text.contains("aws_vpc.main will be updated in-place"),
-        "{text}"
-    );
-    assert!(
-        text.contains("Plan: 0 to add, 1 to change, 0 to destroy."),
-        "{text}"
-    );
-    expect_code(
-        &stack.run(&[&["apply", "-auto-approve"][..], &vars].concat()),
-        0,
-    );
+    stack.edit("main.tf", "enable_dns_hostnames = true", "enable_dns_hostnames = false");
+    let text = expect_code(&stack.run(&[&["plan", "-detailed-exitcode"][..], &vars].concat()), 2);
+    assert!(text.contains("aws_vpc.main will be updated in-place"), "{text}");
+    assert!(text.contains("Plan: 0 to add, 1 to change, 0 to destroy."), "{text}");
+    expect_code(&stack.run(&[&["apply", "-auto-approve"][..], &vars].concat()), 0);
     let attr = ec2
         .describe_vpc_attribute()
         .vpc_id(&vpc_id)
@@ -157,27 +133,15 @@ async fn network_stack_lifecycle() {
         .send()
         .await
         .unwrap();
-    assert_eq!(
-        attr.enable_dns_hostnames().and_then(|a| a.value()),
-        Some(false)
-    );
+    assert_eq!(attr.enable_dns_hostnames().and_then(|a| a.value()), Some(false));
 
     // Replacement: private subnets move to other CIDRs.
     stack.edit("main.tf", "netnum_offset = 10", "netnum_offset = 20");
-    let text = expect_code(
-        &stack.run(&[&["plan", "-detailed-exitcode"][..], &vars].concat()),
-        2,
-    );
+    let text = expect_code(&stack.run(&[&["plan", "-detailed-exitcode"][..], &vars].concat()), 2);
     assert!(text.contains("must be replaced"), "{text}");
     assert!(text.contains("# forces replacement"), "{text}");
-    assert!(
-        text.contains("Plan: 2 to add, 0 to change, 2 to destroy."),
-        "{text}"
-    );
-    expect_code(
-        &stack.run(&[&["apply", "-auto-approve"][..], &vars].concat()),
-        0,
-    );
+    assert!(text.contains("Plan: 2 to add, 0 to change, 2 to destroy."), "{text}");
+    expect_code(&stack.run(&[&["apply", "-auto-approve"][..], &vars].concat()), 0);
     let mut cidrs: Vec<String> = subnets(&ec2, &stack)
         .await
         .iter()
@@ -186,12 +150,7 @@ async fn network_stack_lifecycle() {
     cidrs.sort();
     assert_eq!(
         cidrs,
-        [
-            "10.20.0.0/24",
-            "10.20.1.0/24",
-            "10.20.20.0/24",
-            "10.20.21.0/24"
-        ]
+        ["10.20.0.0/24", "10.20.1.0/24", "10.20.20.0/24", "10.20.21.0/24"]
     );
 
     // Drift made outside infractl is detected and corrected.
@@ -206,18 +165,9 @@ async fn network_stack_lifecycle() {
         .send()
         .await
         .unwrap();
-    let text = expect_code(
-        &stack.run(&[&["plan", "-detailed-exitcode"][..], &vars].concat()),
-        2,
-    );
-    assert!(
-        text.contains("map_public_ip_on_launch = false -> true"),
-        "{text}"
-    );
-    expect_code(
-        &stack.run(&[&["apply", "-auto-approve"][..], &vars].concat()),
-        0,
-    );
+    let text = expect_code(&stack.run(&[&["plan", "-detailed-exitcode"][..], &vars].concat()), 2);
+    assert!(text.contains("map_public_ip_on_launch = false -> true"), "{text}");
+    expect_code(&stack.run(&[&["apply", "-auto-approve"][..], &vars].concat()), 0);
     let fixed = ec2
         .describe_subnets()
         .subnet_ids(public.subnet_id().unwrap())
@@ -225,10 +175,7 @@ async fn network_stack_lifecycle() {
         .await
         .unwrap();
     assert_eq!(fixed.subnets()[0].map_public_ip_on_launch(), Some(true));
-    expect_code(
-        &stack.run(&[&["plan", "-detailed-exitcode"][..], &vars].concat()),
-        0,
-    );
+    expect_code(&stack.run(&[&["plan", "-detailed-exitcode"][..], &vars].concat()), 0);
 
     // A saved plan is applied exactly, and refused once state moved on.
     stack.edit(
@@ -254,10 +201,7 @@ async fn network_stack_lifecycle() {
     assert!(text.contains("stale"), "{text}");
 
     // Destroy leaves nothing of the stack behind.
-    expect_code(
-        &stack.run(&[&["destroy", "-auto-approve"][..], &vars].concat()),
-        0,
-    );
+    expect_code(&stack.run(&[&["destroy", "-auto-approve"][..], &vars].concat()), 0);
     assert!(ec2
         .describe_vpcs()
         .filters(stack_filter(&stack))
@@ -287,8 +231,7 @@ async fn network_stack_lifecycle() {
         s3.head_bucket().bucket(&bucket).send().await.is_err(),
         "bucket still exists"
     );
-    let state: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(stack.state_file()).unwrap()).unwrap();
+    let state: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(stack.state_file()).unwrap()).unwrap();
     assert_eq!(
         state["resources"]
             .as_array()

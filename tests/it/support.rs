@@ -36,17 +36,9 @@ impl Stack {
     /// Copies `plans/<plan>` under a unique name.
     pub fn from_plan(plan: &str, prefix: &str) -> Stack {
         let dir = tempfile::tempdir().unwrap();
-        let name = format!(
-            "{prefix}-{}",
-            &uuid::Uuid::new_v4().simple().to_string()[..8]
-        );
+        let name = format!("{prefix}-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
         let path = dir.path().join(&name);
-        copy_dir(
-            &Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("plans")
-                .join(plan),
-            &path,
-        );
+        copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("plans").join(plan), &path);
         let state_dir = dir.path().join("state");
         Stack {
             _dir: dir,
@@ -122,11 +114,7 @@ pub fn text(o: &Output) -> String {
 /// Asserts an exit code, printing the output when it differs.
 pub fn expect_code(o: &Output, code: i32) -> String {
     let t = text(o);
-    assert_eq!(
-        o.status.code(),
-        Some(code),
-        "unexpected exit code; output:\n{t}"
-    );
+    assert_eq!(o.status.code(), Some(code), "unexpected exit code; output:\n{t}");
     t
 }
 

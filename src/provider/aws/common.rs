@@ -80,11 +80,7 @@ pub fn tag_changes(old: &Value, new: &Value) -> (IndexMap<String, String>, Vec<S
 
 /// Polls `check` until it returns `Some`, quickly at first (100 ms) then backing off to 5 s,
 /// giving up after `timeout`. The emulator answers at once; AWS rewards patience.
-pub async fn wait_for<T, F, Fut>(
-    what: &str,
-    timeout: Duration,
-    mut check: F,
-) -> Result<T, ProviderError>
+pub async fn wait_for<T, F, Fut>(what: &str, timeout: Duration, mut check: F) -> Result<T, ProviderError>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<Option<T>, ProviderError>>,
@@ -108,11 +104,7 @@ where
 
 /// Retries an operation that fails with a dependency error while AWS releases something
 /// (a subnet's network interfaces, a gateway's attachment), up to `timeout`.
-pub async fn retry_while<T, F, Fut>(
-    codes: &[&str],
-    timeout: Duration,
-    mut op: F,
-) -> Result<T, ProviderError>
+pub async fn retry_while<T, F, Fut>(codes: &[&str], timeout: Duration, mut op: F) -> Result<T, ProviderError>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, ProviderError>>,
@@ -121,10 +113,7 @@ where
     let mut delay = Duration::from_millis(200);
     loop {
         match op().await {
-            Err(e)
-                if e.code.as_deref().is_some_and(|c| codes.contains(&c))
-                    && start.elapsed() < timeout =>
-            {
+            Err(e) if e.code.as_deref().is_some_and(|c| codes.contains(&c)) && start.elapsed() < timeout => {
                 tokio::time::sleep(delay).await;
                 delay = (delay * 2).min(Duration::from_secs(5));
             }

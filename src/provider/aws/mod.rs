@@ -118,42 +118,31 @@ fn provider_schema() -> Schema {
 }
 
 /// Reads the root module's `provider "aws"` block (module provider blocks are not supported).
-pub fn settings_from_blueprint(
-    root: &Module,
-    inputs: &IndexMap<String, Value>,
-) -> DResult<AwsSettings> {
+pub fn settings_from_blueprint(root: &Module, inputs: &IndexMap<String, Value>) -> DResult<AwsSettings> {
     let mut settings = AwsSettings::default();
     for (path, module) in root.walk() {
         for p in &module.providers {
             if p.name != "aws" {
-                return Err(
-                    Diag::new(format!("Provider \"{}\" is not supported", p.name))
-                        .detail("infractl manages AWS only.")
-                        .at(&p.body.loc),
-                );
+                return Err(Diag::new(format!("Provider \"{}\" is not supported", p.name))
+                    .detail("infractl manages AWS only.")
+                    .at(&p.body.loc));
             }
             if p.alias.is_some() {
                 return Err(Diag::new("Provider aliases are not supported yet").at(&p.body.loc));
             }
             if !path.is_empty() {
-                return Err(
-                    Diag::new("provider blocks inside modules are not supported")
-                        .detail(
-                            "Configure the aws provider in the root module; modules inherit it.",
-                        )
-                        .at(&p.body.loc),
-                );
+                return Err(Diag::new("provider blocks inside modules are not supported")
+                    .detail("Configure the aws provider in the root module; modules inherit it.")
+                    .at(&p.body.loc));
             }
             if p.body
                 .blocks
                 .iter()
                 .any(|b| b.kind == "assume_role" || b.kind == "assume_role_with_web_identity")
             {
-                return Err(
-                    Diag::new("assume_role in the provider block is not supported yet")
-                        .detail("Use a profile with role_arn in the shared config instead.")
-                        .at(&p.body.loc),
-                );
+                return Err(Diag::new("assume_role in the provider block is not supported yet")
+                    .detail("Use a profile with role_arn in the shared config instead.")
+                    .at(&p.body.loc));
             }
             let ctx = Context::new(root, inputs, &AllUnknown);
             let v = ctx.eval_body(&[], &p.body, &provider_schema(), &Default::default())?;
@@ -205,9 +194,7 @@ pub async fn clients(settings: &AwsSettings) -> Clients {
         .unwrap_or_else(|| "us-east-1".into());
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .region(Region::new(region.clone()))
-        .retry_config(
-            RetryConfig::standard().with_max_attempts(settings.max_retries.unwrap_or(8).max(1)),
-        );
+        .retry_config(RetryConfig::standard().with_max_attempts(settings.max_retries.unwrap_or(8).max(1)));
     if let Some(p) = &settings.profile {
         loader = loader.profile_name(p);
     }
@@ -221,12 +208,7 @@ pub async fn clients(settings: &AwsSettings) -> Clients {
         ));
     }
     let shared = loader.load().await;
-    let endpoint = |names: &[&str]| {
-        names
-            .iter()
-            .find_map(|n| settings.endpoints.get(*n))
-            .cloned()
-    };
+    let endpoint = |names: &[&str]| names.iter().find_map(|n| settings.endpoints.get(*n)).cloned();
     let mut ec2 = aws_sdk_ec2::config::Builder::from(&shared);
     if let Some(url) = endpoint(&["ec2"]) {
         ec2 = ec2.endpoint_url(url);
@@ -271,16 +253,14 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     let mut r = Registry::default();
     r.add_resource(Arc::new(ec2::vpc::Vpc::new(c.clone())));
     r.add_resource(Arc::new(ec2::subnet::Subnet::new(c.clone())));
-    r.add_resource(Arc::new(ec2::internet_gateway::InternetGateway::new(
-        c.clone(),
-    )));
+    r.add_resource(Arc::new(ec2::internet_gateway::InternetGateway::new(c.clone())));
     r.add_resource(Arc::new(ec2::route_table::RouteTable::new(c.clone())));
-    r.add_resource(Arc::new(
-        ec2::route_table_association::RouteTableAssociation::new(c.clone()),
-    ));
-    r.add_resource(Arc::new(s3::bucket::Bucket::new(c.clone())));
-    r.add_data_source(Arc::new(ec2::availability_zones::AvailabilityZones::new(
+    r.add_resource(Arc::new(ec2::route::Route::new(c.clone())));
+    r.add_resource(Arc::new(ec2::route_table_association::RouteTableAssociation::new(
         c.clone(),
     )));
+    r.add_resource(Arc::new(ec2::security_group::SecurityGroup::new(c.clone())));
+    r.add_resource(Arc::new(s3::bucket::Bucket::new(c.clone())));
+    r.add_data_source(Arc::new(ec2::availability_zones::AvailabilityZones::new(c.clone())));
     r
 }

@@ -75,14 +75,8 @@ impl DataSourceType for AvailabilityZones {
         let mut v = config.clone();
         if let Value::Object(m) = &mut v {
             m.insert("id".into(), Value::str(self.c.region.clone()));
-            m.insert(
-                "names".into(),
-                list_value(zones.iter().map(|z| z.0.clone())),
-            );
-            m.insert(
-                "zone_ids".into(),
-                list_value(zones.iter().map(|z| z.1.clone())),
-            );
+            m.insert("names".into(), list_value(zones.iter().map(|z| z.0.clone())));
+            m.insert("zone_ids".into(), list_value(zones.iter().map(|z| z.1.clone())));
             m.insert("group_names".into(), list_value(groups));
         }
         Ok(v)

@@ -42,20 +42,16 @@ impl InternetGateway {
 
     async fn detach(&self, id: &str, vpc: &str) -> PResult<()> {
         // Detaching fails while public addresses are still mapped in the VPC (NAT gateways being deleted).
-        let r = retry_while(
-            &["DependencyViolation"],
-            Duration::from_secs(600),
-            || async {
-                self.c
-                    .ec2
-                    .detach_internet_gateway()
-                    .internet_gateway_id(id)
-                    .vpc_id(vpc)
-                    .send()
-                    .await
-                    .map_err(aws_err)
-            },
-        )
+        let r = retry_while(&["DependencyViolation"], Duration::from_secs(600), || async {
+            self.c
+                .ec2
+                .detach_internet_gateway()
+                .internet_gateway_id(id)
+                .vpc_id(vpc)
+                .send()
+                .await
+                .map_err(aws_err)
+        })
         .await;
         match r {
             Err(e)
@@ -98,11 +94,9 @@ impl ResourceType for InternetGateway {
         if let Some(vpc) = opt_str(planned, "vpc_id") {
             self.attach(&id, &vpc).await?;
         }
-        self.read(ctx, &id, planned).await?.ok_or_else(|| {
-            ProviderError::msg(format!(
-                "internet gateway {id} vanished right after creation"
-            ))
-        })
+        self.read(ctx, &id, planned)
+            .await?
+            .ok_or_else(|| ProviderError::msg(format!("internet gateway {id} vanished right after creation")))
     }
 
     async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
@@ -116,19 +110,13 @@ impl ResourceType for InternetGateway {
             .map_err(aws_err)
         {
             Ok(o) => o,
-            Err(e) if e.code.as_deref() == Some("InvalidInternetGatewayID.NotFound") => {
-                return Ok(None)
-            }
+            Err(e) if e.code.as_deref() == Some("InvalidInternetGatewayID.NotFound") => return Ok(None),
             Err(e) => return Err(e),
         };
         let Some(g) = out.internet_gateways().first() else {
             return Ok(None);
         };
-        let vpc = g
-            .attachments()
-            .first()
-            .and_then(|a| a.vpc_id())
-            .map(str::to_string);
+        let vpc = g.attachments().first().and_then(|a| a.vpc_id()).map(str::to_string);
         let owner = g.owner_id().unwrap_or_default().to_string();
         Ok(Some(Value::object([
             ("id", Value::str(id)),
@@ -137,22 +125,13 @@ impl ResourceType for InternetGateway {
             ("tags_all", read_tags(g.tags())),
             (
                 "arn",
-                Value::str(format!(
-                    "arn:aws:ec2:{}:{owner}:internet-gateway/{id}",
-                    self.c.region
-                )),
+                Value::str(format!("arn:aws:ec2:{}:{owner}:internet-gateway/{id}", self.c.region)),
             ),
             ("owner_id", Value::str(owner)),
         ])))
     }
 
-    async fn update(
-        &self,
-        ctx: &CallCtx,
-        id: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> PResult<Value> {
+    async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
         let (old, new) = (opt_str(prior, "vpc_id"), opt_str(planned, "vpc_id"));
         if old != new {
             if let Some(o) = &old {
@@ -163,9 +142,9 @@ impl ResourceType for InternetGateway {
             }
         }
         update_tags(&self.c.ec2, id, prior, planned).await?;
-        self.read(ctx, id, planned).await?.ok_or_else(|| {
-            ProviderError::msg(format!("internet gateway {id} vanished during update"))
-        })
+        self.read(ctx, id, planned)
+            .await?
+            .ok_or_else(|| ProviderError::msg(format!("internet gateway {id} vanished during update")))
     }
 
     async fn delete(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<()> {

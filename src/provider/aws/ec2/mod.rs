@@ -2,8 +2,10 @@
 
 pub mod availability_zones;
 pub mod internet_gateway;
+pub mod route;
 pub mod route_table;
 pub mod route_table_association;
+pub mod security_group;
 pub mod subnet;
 pub mod vpc;
 
@@ -35,21 +37,13 @@ pub fn read_tags(tags: &[Tag]) -> Value {
 }
 
 /// Brings an object's tags from `prior.tags_all` to `planned.tags_all`.
-pub async fn update_tags(
-    ec2: &aws_sdk_ec2::Client,
-    id: &str,
-    prior: &Value,
-    planned: &Value,
-) -> PResult<()> {
+pub async fn update_tags(ec2: &aws_sdk_ec2::Client, id: &str, prior: &Value, planned: &Value) -> PResult<()> {
     let (add, remove) = tag_changes(prior.get("tags_all"), planned.get("tags_all"));
     if !remove.is_empty() {
         ec2.delete_tags()
             .resources(id)
             .set_tags(Some(
-                remove
-                    .into_iter()
-                    .map(|k| Tag::builder().key(k).build())
-                    .collect(),
+                remove.into_iter().map(|k| Tag::builder().key(k).build()).collect(),
             ))
             .send()
             .await

@@ -100,50 +100,51 @@ impl RouteTable {
 pub fn routes_of(t: &aws_sdk_ec2::types::RouteTable) -> Vec<Value> {
     t.routes()
         .iter()
-        .filter(|r| {
-            r.gateway_id() != Some("local")
-                && r.origin() != Some(&RouteOrigin::EnableVgwRoutePropagation)
-        })
-        .map(|r| {
-            let gw = r.gateway_id().map(str::to_string);
-            Value::object([
-                (
-                    "cidr_block",
-                    Value::from(r.destination_cidr_block().map(str::to_string)),
-                ),
-                (
-                    "ipv6_cidr_block",
-                    Value::from(r.destination_ipv6_cidr_block().map(str::to_string)),
-                ),
-                (
-                    "destination_prefix_list_id",
-                    Value::from(r.destination_prefix_list_id().map(str::to_string)),
-                ),
-                ("gateway_id", Value::from(gw)),
-                (
-                    "nat_gateway_id",
-                    Value::from(r.nat_gateway_id().map(str::to_string)),
-                ),
-                (
-                    "network_interface_id",
-                    Value::from(r.network_interface_id().map(str::to_string)),
-                ),
-                (
-                    "transit_gateway_id",
-                    Value::from(r.transit_gateway_id().map(str::to_string)),
-                ),
-                (
-                    "vpc_peering_connection_id",
-                    Value::from(r.vpc_peering_connection_id().map(str::to_string)),
-                ),
-                ("vpc_endpoint_id", Value::Null),
-                (
-                    "egress_only_gateway_id",
-                    Value::from(r.egress_only_internet_gateway_id().map(str::to_string)),
-                ),
-            ])
-        })
+        .filter(|r| is_configurable(r))
+        .map(route_value)
         .collect()
+}
+
+/// Routes a blueprint can manage: not the VPC's local route, not ones propagated from a VPN.
+pub fn is_configurable(r: &aws_sdk_ec2::types::Route) -> bool {
+    r.gateway_id() != Some("local") && r.origin() != Some(&RouteOrigin::EnableVgwRoutePropagation)
+}
+
+/// One route as a `route` block value.
+pub fn route_value(r: &aws_sdk_ec2::types::Route) -> Value {
+    Value::object([
+        (
+            "cidr_block",
+            Value::from(r.destination_cidr_block().map(str::to_string)),
+        ),
+        (
+            "ipv6_cidr_block",
+            Value::from(r.destination_ipv6_cidr_block().map(str::to_string)),
+        ),
+        (
+            "destination_prefix_list_id",
+            Value::from(r.destination_prefix_list_id().map(str::to_string)),
+        ),
+        ("gateway_id", Value::from(r.gateway_id().map(str::to_string))),
+        ("nat_gateway_id", Value::from(r.nat_gateway_id().map(str::to_string))),
+        (
+            "network_interface_id",
+            Value::from(r.network_interface_id().map(str::to_string)),
+        ),
+        (
+            "transit_gateway_id",
+            Value::from(r.transit_gateway_id().map(str::to_string)),
+        ),
+        (
+            "vpc_peering_connection_id",
+            Value::from(r.vpc_peering_connection_id().map(str::to_string)),
+        ),
+        ("vpc_endpoint_id", Value::Null),
+        (
+            "egress_only_gateway_id",
+            Value::from(r.egress_only_internet_gateway_id().map(str::to_string)),
+        ),
+    ])
 }
 
 #[async_trait]
@@ -176,9 +177,9 @@ impl ResourceType for RouteTable {
                 self.add_route(&id, r).await?;
             }
         }
-        self.read(ctx, &id, planned).await?.ok_or_else(|| {
-            ProviderError::msg(format!("route table {id} vanished right after creation"))
-        })
+        self.read(ctx, &id, planned)
+            .await?
+            .ok_or_else(|| ProviderError::msg(format!("route table {id} vanished right after creation")))
     }
 
     async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
@@ -217,22 +218,13 @@ impl ResourceType for RouteTable {
             ("tags_all", read_tags(t.tags())),
             (
                 "arn",
-                Value::str(format!(
-                    "arn:aws:ec2:{}:{owner}:route-table/{id}",
-                    self.c.region
-                )),
+                Value::str(format!("arn:aws:ec2:{}:{owner}:route-table/{id}", self.c.region)),
             ),
             ("owner_id", Value::str(owner)),
         ])))
     }
 
-    async fn update(
-        &self,
-        ctx: &CallCtx,
-        id: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> PResult<Value> {
+    async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
         let schema = route_schema();
         let empty = Vec::new();
         let old = prior.get("route").as_list().unwrap_or(&empty);

@@ -60,9 +60,9 @@ impl ResourceType for RouteTableAssociation {
             .association_id()
             .ok_or_else(|| ProviderError::msg("AssociateRouteTable returned no association id"))?
             .to_string();
-        self.read(ctx, &id, planned).await?.ok_or_else(|| {
-            ProviderError::msg(format!("association {id} vanished right after creation"))
-        })
+        self.read(ctx, &id, planned)
+            .await?
+            .ok_or_else(|| ProviderError::msg(format!("association {id} vanished right after creation")))
     }
 
     async fn read(&self, _ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<Option<Value>> {
@@ -88,25 +88,13 @@ impl ResourceType for RouteTableAssociation {
             Value::object([
                 ("id", Value::str(id)),
                 ("subnet_id", Value::from(a.subnet_id().map(str::to_string))),
-                (
-                    "gateway_id",
-                    Value::from(a.gateway_id().map(str::to_string)),
-                ),
-                (
-                    "route_table_id",
-                    Value::from(a.route_table_id().map(str::to_string)),
-                ),
+                ("gateway_id", Value::from(a.gateway_id().map(str::to_string))),
+                ("route_table_id", Value::from(a.route_table_id().map(str::to_string))),
             ])
         }))
     }
 
-    async fn update(
-        &self,
-        ctx: &CallCtx,
-        id: &str,
-        _prior: &Value,
-        planned: &Value,
-    ) -> PResult<Value> {
+    async fn update(&self, ctx: &CallCtx, id: &str, _prior: &Value, planned: &Value) -> PResult<Value> {
         let out = self
             .c
             .ec2
@@ -117,9 +105,9 @@ impl ResourceType for RouteTableAssociation {
             .await
             .map_err(aws_err)?;
         let new_id = out.new_association_id().unwrap_or(id).to_string();
-        self.read(ctx, &new_id, planned).await?.ok_or_else(|| {
-            ProviderError::msg(format!("association {new_id} vanished during update"))
-        })
+        self.read(ctx, &new_id, planned)
+            .await?
+            .ok_or_else(|| ProviderError::msg(format!("association {new_id} vanished during update")))
     }
 
     async fn delete(&self, _ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<()> {
@@ -138,10 +126,7 @@ impl ResourceType for RouteTableAssociation {
     }
 
     async fn find_adoptable(&self, _ctx: &CallCtx, planned: &Value) -> PResult<Option<String>> {
-        let (Some(subnet), Some(table)) = (
-            opt_str(planned, "subnet_id"),
-            opt_str(planned, "route_table_id"),
-        ) else {
+        let (Some(subnet), Some(table)) = (opt_str(planned, "subnet_id"), opt_str(planned, "route_table_id")) else {
             return Ok(None);
         };
         let out = self

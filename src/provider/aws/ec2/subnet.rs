@@ -1,9 +1,7 @@
 //! `aws_subnet`: a subnet in one availability zone of a VPC.
 
 use super::{owner_filters, read_tags, tag_spec, update_tags};
-use crate::provider::aws::common::{
-    aws_err, configured_tags, opt_bool, opt_str, retry_while, wait_for,
-};
+use crate::provider::aws::common::{aws_err, configured_tags, opt_bool, opt_str, retry_while, wait_for};
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
 use crate::schema::{Schema, Type};
@@ -68,24 +66,20 @@ impl ResourceType for Subnet {
             .and_then(|s| s.subnet_id())
             .ok_or_else(|| ProviderError::msg("CreateSubnet returned no subnet id"))?
             .to_string();
-        wait_for(
-            "subnet to become available",
-            Duration::from_secs(300),
-            || async {
-                let d = self
-                    .c
-                    .ec2
-                    .describe_subnets()
-                    .subnet_ids(&id)
-                    .send()
-                    .await
-                    .map_err(aws_err)?;
-                Ok(d.subnets()
-                    .first()
-                    .filter(|s| s.state() == Some(&SubnetState::Available))
-                    .map(|_| ()))
-            },
-        )
+        wait_for("subnet to become available", Duration::from_secs(300), || async {
+            let d = self
+                .c
+                .ec2
+                .describe_subnets()
+                .subnet_ids(&id)
+                .send()
+                .await
+                .map_err(aws_err)?;
+            Ok(d.subnets()
+                .first()
+                .filter(|s| s.state() == Some(&SubnetState::Available))
+                .map(|_| ()))
+        })
         .await?;
         if opt_bool(planned, "map_public_ip_on_launch") == Some(true) {
             self.set_public_ip(&id, true).await?;
@@ -115,10 +109,7 @@ impl ResourceType for Subnet {
         Ok(Some(Value::object([
             ("id", Value::str(id)),
             ("vpc_id", Value::from(s.vpc_id().map(str::to_string))),
-            (
-                "cidr_block",
-                Value::from(s.cidr_block().map(str::to_string)),
-            ),
+            ("cidr_block", Value::from(s.cidr_block().map(str::to_string))),
             (
                 "availability_zone",
                 Value::from(s.availability_zone().map(str::to_string)),
@@ -138,19 +129,10 @@ impl ResourceType for Subnet {
         ])))
     }
 
-    async fn update(
-        &self,
-        ctx: &CallCtx,
-        id: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> PResult<Value> {
+    async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
         if prior.get("map_public_ip_on_launch") != planned.get("map_public_ip_on_launch") {
-            self.set_public_ip(
-                id,
-                opt_bool(planned, "map_public_ip_on_launch").unwrap_or(false),
-            )
-            .await?;
+            self.set_public_ip(id, opt_bool(planned, "map_public_ip_on_launch").unwrap_or(false))
+                .await?;
         }
         update_tags(&self.c.ec2, id, prior, planned).await?;
         self.read(ctx, id, planned)
@@ -160,19 +142,9 @@ impl ResourceType for Subnet {
 
     async fn delete(&self, _ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<()> {
         // Network interfaces of deleted load balancers and tasks take a while to be released.
-        let r = retry_while(
-            &["DependencyViolation"],
-            Duration::from_secs(600),
-            || async {
-                self.c
-                    .ec2
-                    .delete_subnet()
-                    .subnet_id(id)
-                    .send()
-                    .await
-                    .map_err(aws_err)
-            },
-        )
+        let r = retry_while(&["DependencyViolation"], Duration::from_secs(600), || async {
+            self.c.ec2.delete_subnet().subnet_id(id).send().await.map_err(aws_err)
+        })
         .await;
         match r {
             Err(e) if e.code.as_deref() != Some("InvalidSubnetID.NotFound") => Err(e),
@@ -189,11 +161,7 @@ impl ResourceType for Subnet {
             .send()
             .await
             .map_err(aws_err)?;
-        Ok(out
-            .subnets()
-            .first()
-            .and_then(|s| s.subnet_id())
-            .map(str::to_string))
+        Ok(out.subnets().first().and_then(|s| s.subnet_id()).map(str::to_string))
     }
 }
 

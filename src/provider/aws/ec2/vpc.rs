@@ -42,12 +42,7 @@ impl Vpc {
         Vpc { c, schema }
     }
 
-    async fn set_dns(
-        &self,
-        id: &str,
-        support: Option<bool>,
-        hostnames: Option<bool>,
-    ) -> PResult<()> {
+    async fn set_dns(&self, id: &str, support: Option<bool>, hostnames: Option<bool>) -> PResult<()> {
         if let Some(v) = support {
             self.c
                 .ec2
@@ -106,10 +101,7 @@ impl ResourceType for Vpc {
             .create_vpc()
             .tag_specifications(tag_spec(ctx, planned, Kind::Vpc))
             .set_cidr_block(opt_str(planned, "cidr_block"))
-            .set_amazon_provided_ipv6_cidr_block(opt_bool(
-                planned,
-                "assign_generated_ipv6_cidr_block",
-            ));
+            .set_amazon_provided_ipv6_cidr_block(opt_bool(planned, "assign_generated_ipv6_cidr_block"));
         if let Some(t) = opt_str(planned, "instance_tenancy") {
             req = req.instance_tenancy(t.as_str().into());
         }
@@ -119,24 +111,13 @@ impl ResourceType for Vpc {
             .and_then(|v| v.vpc_id())
             .ok_or_else(|| ProviderError::msg("CreateVpc returned no VPC id"))?
             .to_string();
-        wait_for(
-            "VPC to become available",
-            Duration::from_secs(300),
-            || async {
-                let d = self
-                    .c
-                    .ec2
-                    .describe_vpcs()
-                    .vpc_ids(&id)
-                    .send()
-                    .await
-                    .map_err(aws_err)?;
-                Ok(d.vpcs()
-                    .first()
-                    .filter(|v| v.state() == Some(&VpcState::Available))
-                    .map(|_| ()))
-            },
-        )
+        wait_for("VPC to become available", Duration::from_secs(300), || async {
+            let d = self.c.ec2.describe_vpcs().vpc_ids(&id).send().await.map_err(aws_err)?;
+            Ok(d.vpcs()
+                .first()
+                .filter(|v| v.state() == Some(&VpcState::Available))
+                .map(|_| ()))
+        })
         .await?;
         if opt_bool(planned, "enable_dns_support") == Some(false) {
             self.set_dns(&id, Some(false), None).await?;
@@ -150,15 +131,7 @@ impl ResourceType for Vpc {
     }
 
     async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
-        let out = match self
-            .c
-            .ec2
-            .describe_vpcs()
-            .vpc_ids(id)
-            .send()
-            .await
-            .map_err(aws_err)
-        {
+        let out = match self.c.ec2.describe_vpcs().vpc_ids(id).send().await.map_err(aws_err) {
             Ok(o) => o,
             Err(e) if e.code.as_deref() == Some("InvalidVpcID.NotFound") => return Ok(None),
             Err(e) => return Err(e),
@@ -166,22 +139,13 @@ impl ResourceType for Vpc {
         let Some(vpc) = out.vpcs().first() else {
             return Ok(None);
         };
-        let dns_support = self
-            .attribute(id, VpcAttributeName::EnableDnsSupport)
-            .await?;
-        let dns_hostnames = self
-            .attribute(id, VpcAttributeName::EnableDnsHostnames)
-            .await?;
+        let dns_support = self.attribute(id, VpcAttributeName::EnableDnsSupport).await?;
+        let dns_hostnames = self.attribute(id, VpcAttributeName::EnableDnsHostnames).await?;
         let tables = self
             .c
             .ec2
             .describe_route_tables()
-            .filters(
-                aws_sdk_ec2::types::Filter::builder()
-                    .name("vpc-id")
-                    .values(id)
-                    .build(),
-            )
+            .filters(aws_sdk_ec2::types::Filter::builder().name("vpc-id").values(id).build())
             .filters(
                 aws_sdk_ec2::types::Filter::builder()
                     .name("association.main")
@@ -200,12 +164,7 @@ impl ResourceType for Vpc {
             .c
             .ec2
             .describe_security_groups()
-            .filters(
-                aws_sdk_ec2::types::Filter::builder()
-                    .name("vpc-id")
-                    .values(id)
-                    .build(),
-            )
+            .filters(aws_sdk_ec2::types::Filter::builder().name("vpc-id").values(id).build())
             .filters(
                 aws_sdk_ec2::types::Filter::builder()
                     .name("group-name")
@@ -223,10 +182,7 @@ impl ResourceType for Vpc {
         let owner = vpc.owner_id().unwrap_or_default().to_string();
         Ok(Some(Value::object([
             ("id", Value::str(id)),
-            (
-                "cidr_block",
-                Value::from(vpc.cidr_block().map(str::to_string)),
-            ),
+            ("cidr_block", Value::from(vpc.cidr_block().map(str::to_string))),
             (
                 "instance_tenancy",
                 Value::from(vpc.instance_tenancy().map(|t| t.as_str().to_string())),
@@ -255,17 +211,10 @@ impl ResourceType for Vpc {
         ])))
     }
 
-    async fn update(
-        &self,
-        ctx: &CallCtx,
-        id: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> PResult<Value> {
+    async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
         let changed = |k: &str| prior.get(k) != planned.get(k);
         if changed("enable_dns_support") {
-            self.set_dns(id, opt_bool(planned, "enable_dns_support"), None)
-                .await?;
+            self.set_dns(id, opt_bool(planned, "enable_dns_support"), None).await?;
         }
         if changed("enable_dns_hostnames") {
             self.set_dns(id, None, opt_bool(planned, "enable_dns_hostnames"))
@@ -278,20 +227,11 @@ impl ResourceType for Vpc {
     }
 
     async fn delete(&self, _ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<()> {
-        let r = crate::provider::aws::common::retry_while(
-            &["DependencyViolation"],
-            Duration::from_secs(300),
-            || async {
-                self.c
-                    .ec2
-                    .delete_vpc()
-                    .vpc_id(id)
-                    .send()
-                    .await
-                    .map_err(aws_err)
-            },
-        )
-        .await;
+        let r =
+            crate::provider::aws::common::retry_while(&["DependencyViolation"], Duration::from_secs(300), || async {
+                self.c.ec2.delete_vpc().vpc_id(id).send().await.map_err(aws_err)
+            })
+            .await;
         match r {
             Ok(_) => Ok(()),
             Err(e) if e.code.as_deref() == Some("InvalidVpcID.NotFound") => Ok(()),
@@ -308,10 +248,6 @@ impl ResourceType for Vpc {
             .send()
             .await
             .map_err(aws_err)?;
-        Ok(out
-            .vpcs()
-            .first()
-            .and_then(|v| v.vpc_id())
-            .map(str::to_string))
+        Ok(out.vpcs().first().and_then(|v| v.vpc_id()).map(str::to_string))
     }
 }

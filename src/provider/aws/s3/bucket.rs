@@ -1,17 +1,13 @@
 //! `aws_s3_bucket`: a bucket and its tags. Versioning, encryption, policies and the rest are
 //! separate companion resources, as in the AWS provider v4+.
 
-use crate::provider::aws::common::{
-    aws_err, configured_tags, opt_bool, opt_str, tags_to_write, user_tags,
-};
+use crate::provider::aws::common::{aws_err, configured_tags, opt_bool, opt_str, tags_to_write, user_tags};
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType, ADDRESS_TAG, STACK_TAG};
 use crate::schema::{Schema, Type};
 use crate::value::Value;
 use async_trait::async_trait;
-use aws_sdk_s3::types::{
-    BucketLocationConstraint, CreateBucketConfiguration, Delete, ObjectIdentifier, Tag, Tagging,
-};
+use aws_sdk_s3::types::{BucketLocationConstraint, CreateBucketConfiguration, Delete, ObjectIdentifier, Tag, Tagging};
 use std::sync::Arc;
 
 /// The `aws_s3_bucket` resource type.
@@ -143,12 +139,7 @@ impl Bucket {
 /// A bucket name for a blueprint that gave none (or only a prefix), as Terraform generates.
 fn generated_name(prefix: Option<String>) -> String {
     let unique = uuid::Uuid::new_v4().simple().to_string();
-    format!(
-        "{}{}",
-        prefix.unwrap_or_else(|| "infractl-".into()),
-        &unique[..26]
-    )
-    .to_lowercase()
+    format!("{}{}", prefix.unwrap_or_else(|| "infractl-".into()), &unique[..26]).to_lowercase()
 }
 
 #[async_trait]
@@ -162,8 +153,7 @@ impl ResourceType for Bucket {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let name = opt_str(planned, "bucket")
-            .unwrap_or_else(|| generated_name(opt_str(planned, "bucket_prefix")));
+        let name = opt_str(planned, "bucket").unwrap_or_else(|| generated_name(opt_str(planned, "bucket_prefix")));
         let mut req = self
             .c
             .s3
@@ -179,9 +169,9 @@ impl ResourceType for Bucket {
         }
         req.send().await.map_err(aws_err)?;
         self.put_tags(&name, tags_to_write(ctx, planned)).await?;
-        self.read(ctx, &name, planned).await?.ok_or_else(|| {
-            ProviderError::msg(format!("bucket {name} vanished right after creation"))
-        })
+        self.read(ctx, &name, planned)
+            .await?
+            .ok_or_else(|| ProviderError::msg(format!("bucket {name} vanished right after creation")))
     }
 
     async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
@@ -212,10 +202,7 @@ impl ResourceType for Bucket {
             ("tags", configured_tags(prior)),
             ("tags_all", user_tags(tags)),
             ("arn", Value::str(format!("arn:aws:s3:::{id}"))),
-            (
-                "bucket_domain_name",
-                Value::str(format!("{id}.s3.amazonaws.com")),
-            ),
+            ("bucket_domain_name", Value::str(format!("{id}.s3.amazonaws.com"))),
             (
                 "bucket_regional_domain_name",
                 Value::str(format!("{id}.s3.{region}.amazonaws.com")),
@@ -225,13 +212,7 @@ impl ResourceType for Bucket {
         ])))
     }
 
-    async fn update(
-        &self,
-        ctx: &CallCtx,
-        id: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> PResult<Value> {
+    async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
         if prior.get("tags_all") != planned.get("tags_all") {
             self.put_tags(id, tags_to_write(ctx, planned)).await?;
         }
@@ -255,36 +236,42 @@ impl ResourceType for Bucket {
                 other => other?,
             }
         }
-        match self
-            .c
-            .s3
-            .delete_bucket()
-            .bucket(id)
-            .send()
-            .await
-            .map_err(aws_err)
-        {
+        match self.c.s3.delete_bucket().bucket(id).send().await.map_err(aws_err) {
             Err(e) if e.code.as_deref() == Some("NoSuchBucket") => Ok(()),
             Err(e) if e.code.as_deref() == Some("BucketNotEmpty") => Err(ProviderError {
                 code: e.code,
-                message: format!(
-                    "{} Set force_destroy = true to delete its objects too.",
-                    e.message
-                ),
+                message: format!("{} Set force_destroy = true to delete its objects too.", e.message),
             }),
             other => other.map(|_| ()),
         }
     }
 
     async fn find_adoptable(&self, ctx: &CallCtx, planned: &Value) -> PResult<Option<String>> {
-        let Some(name) = opt_str(planned, "bucket") else {
-            return Ok(None);
+        // A named bucket is checked directly; a generated name is searched among the buckets
+        // with the blueprint's prefix.
+        let candidates: Vec<String> = match opt_str(planned, "bucket") {
+            Some(name) => vec![name],
+            None => {
+                let prefix = opt_str(planned, "bucket_prefix").unwrap_or_else(|| "infractl-".into());
+                let out = self.c.s3.list_buckets().prefix(&prefix).send().await.map_err(aws_err)?;
+                out.buckets()
+                    .iter()
+                    .filter_map(|b| b.name())
+                    .filter(|n| n.starts_with(&prefix))
+                    .map(str::to_string)
+                    .collect()
+            }
         };
-        if self.c.s3.head_bucket().bucket(&name).send().await.is_err() {
-            return Ok(None);
+        for name in candidates {
+            if self.c.s3.head_bucket().bucket(&name).send().await.is_err() {
+                continue;
+            }
+            let tags = self.read_tags(&name).await.unwrap_or_default();
+            let has = |k: &str, v: &str| tags.iter().any(|(tk, tv)| tk == k && tv == v);
+            if has(STACK_TAG, &ctx.stack) && has(ADDRESS_TAG, &ctx.address) {
+                return Ok(Some(name));
+            }
         }
-        let tags = self.read_tags(&name).await.unwrap_or_default();
-        let has = |k: &str, v: &str| tags.iter().any(|(tk, tv)| tk == k && tv == v);
-        Ok((has(STACK_TAG, &ctx.stack) && has(ADDRESS_TAG, &ctx.address)).then_some(name))
+        Ok(None)
     }
 }

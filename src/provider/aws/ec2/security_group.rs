@@ -1,0 +1,430 @@
+//! `aws_security_group`: a security group with optional inline `ingress`/`egress` rules.
+//!
+//! As in Terraform, the allow-all egress rule AWS adds to a new VPC group is removed, so the
+//! group holds exactly the rules written; rule blocks left out entirely are not managed here.
+
+use super::{owner_filters, read_tags, tag_spec, update_tags};
+use crate::plan::diff::blocks_match;
+use crate::provider::aws::common::{aws_err, configured_tags, list_value, opt_bool, opt_str, retry_while, str_list};
+use crate::provider::aws::Clients;
+use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::schema::{Nesting, Schema, Type};
+use crate::value::Value;
+use async_trait::async_trait;
+use aws_sdk_ec2::types::{IpPermission, IpRange, Ipv6Range, PrefixListId, ResourceType as Kind, UserIdGroupPair};
+use indexmap::IndexMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The `aws_security_group` resource type.
+pub struct SecurityGroup {
+    c: Arc<Clients>,
+    schema: Schema,
+}
+
+/// The schema of one `ingress`/`egress` rule block.
+pub fn rule_schema() -> Schema {
+    Schema::new()
+        .required("from_port", Type::Number)
+        .required("to_port", Type::Number)
+        .required("protocol", Type::String)
+        .optional("cidr_blocks", Type::set_of_strings())
+        .optional("ipv6_cidr_blocks", Type::set_of_strings())
+        .optional("prefix_list_ids", Type::set_of_strings())
+        .optional("security_groups", Type::set_of_strings())
+        .optional("self", Type::Bool)
+        .default(false)
+        .optional("description", Type::String)
+}
+
+impl SecurityGroup {
+    /// Creates the type with its clients.
+    pub fn new(c: Arc<Clients>) -> SecurityGroup {
+        let schema = Schema::new()
+            .optional_computed("name", Type::String)
+            .force_new()
+            .optional("name_prefix", Type::String)
+            .force_new()
+            .optional("description", Type::String)
+            .default("Managed by Terraform")
+            .force_new()
+            .optional_computed("vpc_id", Type::String)
+            .force_new()
+            .optional("revoke_rules_on_delete", Type::Bool)
+            .default(false)
+            .block("ingress", Nesting::Set, rule_schema())
+            .block_computed()
+            .block("egress", Nesting::Set, rule_schema())
+            .block_computed()
+            .tags()
+            .computed("arn", Type::String)
+            .computed("owner_id", Type::String);
+        SecurityGroup { c, schema }
+    }
+
+    async fn authorize(&self, id: &str, egress: bool, rules: &[Value]) -> PResult<()> {
+        if rules.is_empty() {
+            return Ok(());
+        }
+        let perms: Vec<IpPermission> = rules.iter().map(|r| permission(id, r)).collect();
+        if egress {
+            self.c
+                .ec2
+                .authorize_security_group_egress()
+                .group_id(id)
+                .set_ip_permissions(Some(perms))
+                .send()
+                .await
+                .map_err(aws_err)?;
+        } else {
+            self.c
+                .ec2
+                .authorize_security_group_ingress()
+                .group_id(id)
+                .set_ip_permissions(Some(perms))
+                .send()
+                .await
+                .map_err(aws_err)?;
+        }
+        Ok(())
+    }
+
+    async fn revoke(&self, id: &str, egress: bool, rules: &[Value]) -> PResult<()> {
+        if rules.is_empty() {
+            return Ok(());
+        }
+        let perms: Vec<IpPermission> = rules.iter().map(|r| permission(id, r)).collect();
+        let r = if egress {
+            self.c
+                .ec2
+                .revoke_security_group_egress()
+                .group_id(id)
+                .set_ip_permissions(Some(perms))
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(aws_err)
+        } else {
+            self.c
+                .ec2
+                .revoke_security_group_ingress()
+                .group_id(id)
+                .set_ip_permissions(Some(perms))
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(aws_err)
+        };
+        match r {
+            Err(e) if e.code.as_deref() != Some("InvalidPermission.NotFound") => Err(e),
+            _ => Ok(()),
+        }
+    }
+
+    async fn sync_rules(&self, id: &str, egress: bool, old: &[Value], new: &[Value]) -> PResult<()> {
+        let schema = rule_schema();
+        let same = |a: &Value, b: &Value| {
+            blocks_match(
+                &schema,
+                Nesting::List,
+                &Value::List(vec![a.clone()]),
+                &Value::List(vec![b.clone()]),
+            )
+        };
+        let gone: Vec<Value> = old
+            .iter()
+            .filter(|o| !new.iter().any(|n| same(n, o)))
+            .cloned()
+            .collect();
+        let added: Vec<Value> = new
+            .iter()
+            .filter(|n| !old.iter().any(|o| same(n, o)))
+            .cloned()
+            .collect();
+        self.revoke(id, egress, &gone).await?;
+        self.authorize(id, egress, &added).await
+    }
+}
+
+/// Terraform's protocol spelling: names for the common protocols, "-1" for all.
+fn normalize_protocol(p: &str) -> String {
+    match p.to_lowercase().as_str() {
+        "all" | "-1" => "-1".into(),
+        "6" => "tcp".into(),
+        "17" => "udp".into(),
+        "1" => "icmp".into(),
+        "58" => "icmpv6".into(),
+        other => other.into(),
+    }
+}
+
+fn permission(own_id: &str, r: &Value) -> IpPermission {
+    let desc = opt_str(r, "description");
+    let protocol = normalize_protocol(&opt_str(r, "protocol").unwrap_or_else(|| "-1".into()));
+    let all = protocol == "-1";
+    let mut groups: Vec<String> = str_list(r, "security_groups");
+    if opt_bool(r, "self") == Some(true) {
+        groups.push(own_id.to_string());
+    }
+    IpPermission::builder()
+        .ip_protocol(&protocol)
+        .set_from_port((!all).then(|| r.get("from_port").as_number().unwrap_or(0.0) as i32))
+        .set_to_port((!all).then(|| r.get("to_port").as_number().unwrap_or(0.0) as i32))
+        .set_ip_ranges(Some(
+            str_list(r, "cidr_blocks")
+                .into_iter()
+                .map(|c| IpRange::builder().cidr_ip(c).set_description(desc.clone()).build())
+                .collect(),
+        ))
+        .set_ipv6_ranges(Some(
+            str_list(r, "ipv6_cidr_blocks")
+                .into_iter()
+                .map(|c| Ipv6Range::builder().cidr_ipv6(c).set_description(desc.clone()).build())
+                .collect(),
+        ))
+        .set_prefix_list_ids(Some(
+            str_list(r, "prefix_list_ids")
+                .into_iter()
+                .map(|p| {
+                    PrefixListId::builder()
+                        .prefix_list_id(p)
+                        .set_description(desc.clone())
+                        .build()
+                })
+                .collect(),
+        ))
+        .set_user_id_group_pairs(Some(
+            groups
+                .into_iter()
+                .map(|g| {
+                    UserIdGroupPair::builder()
+                        .group_id(g)
+                        .set_description(desc.clone())
+                        .build()
+                })
+                .collect(),
+        ))
+        .build()
+}
+
+/// The sources of one rule: everything of a permission that shares a description.
+#[derive(Default)]
+struct Sources {
+    cidrs: Vec<String>,
+    ipv6: Vec<String>,
+    prefix_lists: Vec<String>,
+    groups: Vec<String>,
+    is_self: bool,
+}
+
+/// Flattens AWS permissions into rule blocks: one per permission and description.
+pub fn rules_from(own_id: &str, perms: &[IpPermission]) -> Vec<Value> {
+    let mut out = Vec::new();
+    for p in perms {
+        let mut by_desc: IndexMap<Option<String>, Sources> = IndexMap::new();
+        for r in p.ip_ranges() {
+            by_desc
+                .entry(r.description().map(str::to_string))
+                .or_default()
+                .cidrs
+                .push(r.cidr_ip().unwrap_or_default().to_string());
+        }
+        for r in p.ipv6_ranges() {
+            by_desc
+                .entry(r.description().map(str::to_string))
+                .or_default()
+                .ipv6
+                .push(r.cidr_ipv6().unwrap_or_default().to_string());
+        }
+        for r in p.prefix_list_ids() {
+            by_desc
+                .entry(r.description().map(str::to_string))
+                .or_default()
+                .prefix_lists
+                .push(r.prefix_list_id().unwrap_or_default().to_string());
+        }
+        for g in p.user_id_group_pairs() {
+            let e = by_desc.entry(g.description().map(str::to_string)).or_default();
+            match g.group_id() {
+                Some(id) if id == own_id => e.is_self = true,
+                Some(id) => e.groups.push(id.to_string()),
+                None => {}
+            }
+        }
+        let protocol = normalize_protocol(p.ip_protocol().unwrap_or("-1"));
+        for (desc, src) in by_desc {
+            out.push(Value::object([
+                ("from_port", Value::Number(p.from_port().unwrap_or(0) as f64)),
+                ("to_port", Value::Number(p.to_port().unwrap_or(0) as f64)),
+                ("protocol", Value::str(&protocol)),
+                ("cidr_blocks", list_value(src.cidrs)),
+                ("ipv6_cidr_blocks", list_value(src.ipv6)),
+                ("prefix_list_ids", list_value(src.prefix_lists)),
+                ("security_groups", list_value(src.groups)),
+                ("self", Value::Bool(src.is_self)),
+                ("description", Value::from(desc.filter(|d| !d.is_empty()))),
+            ]));
+        }
+    }
+    out
+}
+
+/// A group name for a blueprint that gave none (or only a prefix), as Terraform generates.
+fn generated_name(prefix: Option<String>) -> String {
+    let unique = uuid::Uuid::new_v4().simple().to_string();
+    format!("{}{}", prefix.unwrap_or_else(|| "terraform-".into()), &unique[..26])
+}
+
+#[async_trait]
+impl ResourceType for SecurityGroup {
+    fn type_name(&self) -> &'static str {
+        "aws_security_group"
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
+        let name = opt_str(planned, "name").unwrap_or_else(|| generated_name(opt_str(planned, "name_prefix")));
+        let out = self
+            .c
+            .ec2
+            .create_security_group()
+            .group_name(&name)
+            .description(opt_str(planned, "description").unwrap_or_else(|| "Managed by Terraform".into()))
+            .set_vpc_id(opt_str(planned, "vpc_id"))
+            .tag_specifications(tag_spec(ctx, planned, Kind::SecurityGroup))
+            .send()
+            .await
+            .map_err(aws_err)?;
+        let id = out
+            .group_id()
+            .ok_or_else(|| ProviderError::msg("CreateSecurityGroup returned no group id"))?
+            .to_string();
+        let current = self
+            .read(ctx, &id, planned)
+            .await?
+            .ok_or_else(|| ProviderError::msg(format!("security group {id} vanished right after creation")))?;
+        if opt_str(&current, "vpc_id").is_some() {
+            // Remove AWS's default allow-all egress so the group holds exactly what is written.
+            let default_egress = current
+                .get("egress")
+                .as_list()
+                .map(<[Value]>::to_vec)
+                .unwrap_or_default();
+            self.revoke(&id, true, &default_egress).await?;
+        }
+        let empty = Vec::new();
+        self.authorize(&id, false, planned.get("ingress").as_list().unwrap_or(&empty))
+            .await?;
+        self.authorize(&id, true, planned.get("egress").as_list().unwrap_or(&empty))
+            .await?;
+        self.read(ctx, &id, planned)
+            .await?
+            .ok_or_else(|| ProviderError::msg(format!("security group {id} vanished right after creation")))
+    }
+
+    async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
+        let out = match self
+            .c
+            .ec2
+            .describe_security_groups()
+            .group_ids(id)
+            .send()
+            .await
+            .map_err(aws_err)
+        {
+            Ok(o) => o,
+            Err(e) if e.code.as_deref() == Some("InvalidGroup.NotFound") => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let Some(g) = out.security_groups().first() else {
+            return Ok(None);
+        };
+        let owner = g.owner_id().unwrap_or_default().to_string();
+        Ok(Some(Value::object([
+            ("id", Value::str(id)),
+            ("name", Value::from(g.group_name().map(str::to_string))),
+            ("name_prefix", prior.get("name_prefix").clone()),
+            ("description", Value::from(g.description().map(str::to_string))),
+            ("vpc_id", Value::from(g.vpc_id().map(str::to_string))),
+            (
+                "revoke_rules_on_delete",
+                Value::Bool(opt_bool(prior, "revoke_rules_on_delete").unwrap_or(false)),
+            ),
+            ("ingress", Value::List(rules_from(id, g.ip_permissions()))),
+            ("egress", Value::List(rules_from(id, g.ip_permissions_egress()))),
+            ("tags", configured_tags(prior)),
+            ("tags_all", read_tags(g.tags())),
+            (
+                "arn",
+                Value::str(format!("arn:aws:ec2:{}:{owner}:security-group/{id}", self.c.region)),
+            ),
+            ("owner_id", Value::str(owner)),
+        ])))
+    }
+
+    async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
+        let empty = Vec::new();
+        for (block, egress) in [("ingress", false), ("egress", true)] {
+            if let Some(new) = planned.get(block).as_list() {
+                self.sync_rules(id, egress, prior.get(block).as_list().unwrap_or(&empty), new)
+                    .await?;
+            }
+        }
+        update_tags(&self.c.ec2, id, prior, planned).await?;
+        let mut v = self
+            .read(ctx, id, planned)
+            .await?
+            .ok_or_else(|| ProviderError::msg(format!("security group {id} vanished during update")))?;
+        if let Value::Object(m) = &mut v {
+            m.insert(
+                "revoke_rules_on_delete".into(),
+                Value::Bool(opt_bool(planned, "revoke_rules_on_delete").unwrap_or(false)),
+            );
+        }
+        Ok(v)
+    }
+
+    async fn delete(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<()> {
+        if opt_bool(prior, "revoke_rules_on_delete") == Some(true) {
+            let empty = Vec::new();
+            self.revoke(id, false, prior.get("ingress").as_list().unwrap_or(&empty))
+                .await?;
+            self.revoke(id, true, prior.get("egress").as_list().unwrap_or(&empty))
+                .await?;
+        }
+        // Network interfaces of deleted load balancers and tasks keep the group in use for a while.
+        let r = retry_while(&["DependencyViolation"], Duration::from_secs(900), || async {
+            self.c
+                .ec2
+                .delete_security_group()
+                .group_id(id)
+                .send()
+                .await
+                .map_err(aws_err)
+        })
+        .await;
+        match r {
+            Err(e) if e.code.as_deref() != Some("InvalidGroup.NotFound") => Err(e),
+            _ => Ok(()),
+        }
+    }
+
+    async fn find_adoptable(&self, ctx: &CallCtx, _planned: &Value) -> PResult<Option<String>> {
+        let out = self
+            .c
+            .ec2
+            .describe_security_groups()
+            .set_filters(Some(owner_filters(ctx)))
+            .send()
+            .await
+            .map_err(aws_err)?;
+        Ok(out
+            .security_groups()
+            .first()
+            .and_then(|g| g.group_id())
+            .map(str::to_string))
+    }
+}

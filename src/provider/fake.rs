@@ -1,0 +1,128 @@
+//! An in-memory provider with injectable latency and failures.
+//!
+//! It exists so the planner, the engine and the apply path can be tested (ordering, parallelism,
+//! partial failure, replacement) and benchmarked at scale without any AWS endpoint. Its one
+//! resource type, `fake_thing`, behaves like a small AWS resource: `name` forces replacement,
+//! `size` and `tags` update in place, `arn` is computed.
+
+use super::{CallCtx, PResult, ProviderError, Registry, ResourceType};
+use crate::schema::{Schema, Type};
+use crate::value::Value;
+use async_trait::async_trait;
+use indexmap::IndexMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// The shared in-memory "cloud": objects by id, and a log of every call.
+#[derive(Default)]
+pub struct FakeCloud {
+    /// Objects by id.
+    pub objects: Mutex<IndexMap<String, Value>>,
+    /// `"create <address>"`, `"delete <address>"`, ... in call order.
+    pub log: Mutex<Vec<String>>,
+    /// Names whose create or update fails.
+    pub fail_names: Mutex<Vec<String>>,
+    /// Latency added to every call.
+    pub latency: Mutex<Duration>,
+    next_id: AtomicU64,
+}
+
+impl FakeCloud {
+    /// A new, empty cloud.
+    pub fn new() -> Arc<FakeCloud> {
+        Arc::new(FakeCloud::default())
+    }
+
+    /// A registry holding `fake_thing` backed by this cloud.
+    pub fn registry(self: &Arc<Self>) -> Registry {
+        let mut r = Registry::default();
+        r.add_resource(Arc::new(FakeThing {
+            cloud: self.clone(),
+            schema: Schema::new()
+                .required("name", Type::String)
+                .force_new()
+                .optional("size", Type::Number)
+                .default(1)
+                .optional("parent_id", Type::String)
+                .tags()
+                .computed("arn", Type::String),
+        }));
+        r
+    }
+
+    /// Calls logged so far.
+    pub fn calls(&self) -> Vec<String> {
+        self.log.lock().expect("log lock").clone()
+    }
+
+    async fn call(&self, what: String) {
+        let latency = *self.latency.lock().expect("latency lock");
+        if !latency.is_zero() {
+            tokio::time::sleep(latency).await;
+        }
+        self.log.lock().expect("log lock").push(what);
+    }
+}
+
+struct FakeThing {
+    cloud: Arc<FakeCloud>,
+    schema: Schema,
+}
+
+fn with_id(planned: &Value, id: &str) -> Value {
+    let mut v = planned.clone();
+    if let Value::Object(m) = &mut v {
+        m.insert("id".into(), Value::str(id));
+        m.insert("arn".into(), Value::str(format!("arn:fake:{id}")));
+    }
+    v
+}
+
+#[async_trait]
+impl ResourceType for FakeThing {
+    fn type_name(&self) -> &'static str {
+        "fake_thing"
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
+        self.cloud.call(format!("create {}", ctx.address)).await;
+        let name = planned.get("name").as_str().unwrap_or_default().to_string();
+        if self.cloud.fail_names.lock().expect("fail lock").contains(&name) {
+            return Err(ProviderError {
+                code: Some("InjectedFailure".into()),
+                message: format!("creating {name} failed on purpose"),
+            });
+        }
+        let id = format!("thing-{}", self.cloud.next_id.fetch_add(1, Ordering::SeqCst));
+        let v = with_id(planned, &id);
+        self.cloud.objects.lock().expect("objects lock").insert(id, v.clone());
+        Ok(v)
+    }
+
+    async fn read(&self, ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<Option<Value>> {
+        self.cloud.call(format!("read {}", ctx.address)).await;
+        Ok(self.cloud.objects.lock().expect("objects lock").get(id).cloned())
+    }
+
+    async fn update(&self, ctx: &CallCtx, id: &str, _prior: &Value, planned: &Value) -> PResult<Value> {
+        self.cloud.call(format!("update {}", ctx.address)).await;
+        let v = with_id(planned, id);
+        self.cloud
+            .objects
+            .lock()
+            .expect("objects lock")
+            .insert(id.to_string(), v.clone());
+        Ok(v)
+    }
+
+    async fn delete(&self, ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<()> {
+        self.cloud.call(format!("delete {}", ctx.address)).await;
+        self.cloud.objects.lock().expect("objects lock").shift_remove(id);
+        Ok(())
+    }
+}

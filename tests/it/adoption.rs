@@ -1,0 +1,222 @@
+//! Standalone routes and security group rules, and recovery when state loses track: a stack
+//! whose state file is gone is adopted by its tags (or unique names) instead of duplicated.
+
+use crate::support::{expect_code, sdk_config, Stack};
+use aws_sdk_ec2::types::Filter;
+
+const BLUEPRINT: &str = r#"
+provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_vpc" "this" {
+  cidr_block = "10.50.0.0/16"
+}
+
+resource "aws_internet_gateway" "this" {
+  vpc_id = aws_vpc.this.id
+}
+
+resource "aws_route_table" "public" {
+  vpc_id = aws_vpc.this.id
+}
+
+resource "aws_route" "default" {
+  route_table_id         = aws_route_table.public.id
+  destination_cidr_block = "0.0.0.0/0"
+  gateway_id             = aws_internet_gateway.this.id
+}
+
+resource "aws_security_group" "db" {
+  name_prefix = "db-"
+  vpc_id      = aws_vpc.this.id
+
+  ingress {
+    description = "Postgres from the VPC"
+    from_port   = 5432
+    to_port     = 5432
+    protocol    = "tcp"
+    cidr_blocks = [aws_vpc.this.cidr_block]
+  }
+}
+
+resource "aws_s3_bucket" "data" {
+  bucket_prefix = "adopt-"
+}
+"#;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn lost_state_is_adopted_not_duplicated() {
+    let stack = Stack::from_files(&[("main.tf", BLUEPRINT)]);
+    let conf = sdk_config("us-east-1").await;
+    let ec2 = aws_sdk_ec2::Client::new(&conf);
+    let by_stack = || Filter::builder().name("tag:infractl:stack").values(&stack.name).build();
+
+    expect_code(&stack.run(&["apply", "-auto-approve"]), 0);
+
+    let rt = ec2
+        .describe_route_tables()
+        .filters(by_stack())
+        .send()
+        .await
+        .unwrap()
+        .route_tables()[0]
+        .clone();
+    let rt_id = rt.route_table_id().unwrap().to_string();
+    assert!(rt
+        .routes()
+        .iter()
+        .any(|r| r.destination_cidr_block() == Some("0.0.0.0/0")
+            && r.gateway_id().is_some_and(|g| g.starts_with("igw-"))));
+    let sg = ec2
+        .describe_security_groups()
+        .filters(by_stack())
+        .send()
+        .await
+        .unwrap()
+        .security_groups()[0]
+        .clone();
+    assert!(sg.group_name().unwrap().starts_with("db-"));
+    let ingress = sg.ip_permissions();
+    assert_eq!(ingress.len(), 1);
+    assert_eq!((ingress[0].from_port(), ingress[0].to_port()), (Some(5432), Some(5432)));
+    assert_eq!(ingress[0].ip_ranges()[0].cidr_ip(), Some("10.50.0.0/16"));
+    assert_eq!(ingress[0].ip_ranges()[0].description(), Some("Postgres from the VPC"));
+    assert!(
+        sg.ip_permissions_egress().is_empty(),
+        "the default allow-all egress must be removed"
+    );
+
+    // State is lost (as after a run killed before it could save): the next apply adopts.
+    std::fs::remove_file(stack.state_file()).unwrap();
+    let text = expect_code(&stack.run(&["apply", "-auto-approve"]), 0);
+    assert!(text.contains("adopting"), "{text}");
+    assert_eq!(
+        ec2.describe_vpcs()
+            .filters(by_stack())
+            .send()
+            .await
+            .unwrap()
+            .vpcs()
+            .len(),
+        1
+    );
+    assert_eq!(
+        ec2.describe_internet_gateways()
+            .filters(by_stack())
+            .send()
+            .await
+            .unwrap()
+            .internet_gateways()
+            .len(),
+        1
+    );
+    assert_eq!(
+        ec2.describe_route_tables()
+            .filters(by_stack())
+            .send()
+            .await
+            .unwrap()
+            .route_tables()
+            .len(),
+        1
+    );
+    assert_eq!(
+        ec2.describe_security_groups()
+            .filters(by_stack())
+            .send()
+            .await
+            .unwrap()
+            .security_groups()
+            .len(),
+        1
+    );
+    let s3 = aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&conf).force_path_style(true).build());
+    let mut ours = 0;
+    for b in s3.list_buckets().send().await.unwrap().buckets() {
+        let name = b.name().unwrap();
+        if let Ok(t) = s3.get_bucket_tagging().bucket(name).send().await {
+            if t.tag_set()
+                .iter()
+                .any(|t| t.key() == "infractl:stack" && t.value() == stack.name)
+            {
+                ours += 1;
+            }
+        }
+    }
+    assert_eq!(ours, 1, "the bucket was duplicated");
+    expect_code(&stack.run(&["plan", "-detailed-exitcode"]), 0);
+
+    // A route deleted outside infractl is planned again and restored.
+    ec2.delete_route()
+        .route_table_id(&rt_id)
+        .destination_cidr_block("0.0.0.0/0")
+        .send()
+        .await
+        .unwrap();
+    let text = expect_code(&stack.run(&["plan", "-detailed-exitcode"]), 2);
+    assert!(text.contains("aws_route.default will be created"), "{text}");
+    expect_code(&stack.run(&["apply", "-auto-approve"]), 0);
+    let rt = ec2
+        .describe_route_tables()
+        .route_table_ids(&rt_id)
+        .send()
+        .await
+        .unwrap()
+        .route_tables()[0]
+        .clone();
+    assert!(rt
+        .routes()
+        .iter()
+        .any(|r| r.destination_cidr_block() == Some("0.0.0.0/0")));
+
+    // A rule changed outside infractl is put back.
+    let sg_id = sg.group_id().unwrap();
+    ec2.authorize_security_group_ingress()
+        .group_id(sg_id)
+        .ip_permissions(
+            aws_sdk_ec2::types::IpPermission::builder()
+                .ip_protocol("tcp")
+                .from_port(22)
+                .to_port(22)
+                .ip_ranges(aws_sdk_ec2::types::IpRange::builder().cidr_ip("0.0.0.0/0").build())
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let text = expect_code(&stack.run(&["plan", "-detailed-exitcode"]), 2);
+    assert!(
+        text.contains("aws_security_group.db will be updated in-place"),
+        "{text}"
+    );
+    expect_code(&stack.run(&["apply", "-auto-approve"]), 0);
+    let sg = ec2
+        .describe_security_groups()
+        .group_ids(sg_id)
+        .send()
+        .await
+        .unwrap()
+        .security_groups()[0]
+        .clone();
+    assert_eq!(sg.ip_permissions().len(), 1);
+    assert_eq!(sg.ip_permissions()[0].from_port(), Some(5432));
+
+    expect_code(&stack.run(&["destroy", "-auto-approve"]), 0);
+    assert!(ec2
+        .describe_vpcs()
+        .filters(by_stack())
+        .send()
+        .await
+        .unwrap()
+        .vpcs()
+        .is_empty());
+    assert!(ec2
+        .describe_security_groups()
+        .filters(by_stack())
+        .send()
+        .await
+        .unwrap()
+        .security_groups()
+        .is_empty());
+}
