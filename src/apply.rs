@@ -577,6 +577,18 @@ mod tests {
     }
 
     async fn run(dir: &std::path::Path, cloud: &Arc<FakeCloud>, destroy: bool) -> Run {
+        run_with(
+            dir,
+            cloud,
+            PlanOptions {
+                destroy,
+                ..Default::default()
+            },
+        )
+        .await
+    }
+
+    async fn run_with(dir: &std::path::Path, cloud: &Arc<FakeCloud>, options: PlanOptions) -> Run {
         let root = config::load(dir).unwrap();
         let graph = ConfigGraph::build(&root).unwrap();
         let inputs = variables::collect(&root, &[], &mut vec![]).unwrap();
@@ -592,16 +604,7 @@ mod tests {
             inputs: &inputs,
             default_tags: IndexMap::new(),
         };
-        let plan = planner
-            .plan(
-                refreshed,
-                PlanOptions {
-                    destroy,
-                    ..Default::default()
-                },
-            )
-            .await
-            .unwrap();
+        let plan = planner.plan(refreshed, options).await.unwrap();
         let applier = Arc::new(Applier {
             root: Arc::new(root.clone()),
             inputs: Arc::new(inputs.clone()),
@@ -775,6 +778,49 @@ resource "fake_thing" "fine" { name = "fine" }
         let addrs: Vec<String> = saved.resources.iter().map(|r| r.address.to_string()).collect();
         assert_eq!(addrs, ["fake_thing.fine"]);
         assert!(!cloud.calls().iter().any(|c| c.contains("after_bad")));
+    }
+
+    #[tokio::test]
+    async fn target_limits_the_run_to_the_target_and_its_dependencies() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            &format!("{PARENT_CHILDREN}\nresource \"fake_thing\" \"other\" {{\n  name = \"o\"\n}}\n"),
+        );
+        let cloud = FakeCloud::new();
+        let targeted = |t: &str| PlanOptions {
+            targets: vec![t.to_string()],
+            ..Default::default()
+        };
+        let r = run_with(dir.path(), &cloud, targeted("fake_thing.child[1]")).await;
+        let mut applied: Vec<String> = r.plan.changes.iter().map(|c| c.address.to_string()).collect();
+        applied.sort();
+        assert_eq!(applied, ["fake_thing.child[1]", "fake_thing.parent"]);
+        assert_eq!(cloud.objects.lock().unwrap().len(), 2);
+        let r = run_with(dir.path(), &cloud, PlanOptions::default()).await;
+        assert_eq!(r.plan.summary(), (2, 0, 0), "the rest is created by an untargeted run");
+        let r = run_with(
+            dir.path(),
+            &cloud,
+            PlanOptions {
+                destroy: true,
+                ..targeted("fake_thing.parent")
+            },
+        )
+        .await;
+        assert_eq!(
+            r.plan.summary(),
+            (0, 0, 3),
+            "destroying a target destroys its dependents"
+        );
+        let names: Vec<Value> = cloud
+            .objects
+            .lock()
+            .unwrap()
+            .values()
+            .map(|v| v.get("name").clone())
+            .collect();
+        assert_eq!(names, [Value::str("o")]);
     }
 
     #[tokio::test]

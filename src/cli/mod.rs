@@ -309,7 +309,7 @@ async fn dispatch(command: Command, start_dir: &Path) -> DResult<i32> {
             let backend = LocalBackend::new(state_path(args.state.as_ref(), start_dir, &loaded.stack));
             let registry = aws::registry(&loaded.settings).await;
             let plan = make_plan(&loaded, &registry, &backend, &args, args.destroy).await?;
-            print_plan(&plan, &registry, args.json);
+            print_plan(&plan, &registry, args.json, &loaded);
             if let Some(out) = &args.out {
                 savedplan::save(out, &plan, &loaded.root, &loaded.inputs)?;
                 println!(
@@ -540,16 +540,53 @@ async fn make_plan(
         .await
 }
 
-fn print_plan(plan: &Plan, registry: &Registry, json: bool) {
-    if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&render::plan_json(plan)).unwrap_or_default()
-        );
+fn print_plan(plan: &Plan, registry: &Registry, json: bool, loaded: &Loaded) {
+    let text = if json {
+        serde_json::to_string_pretty(&render::plan_json(plan)).unwrap_or_default() + "\n"
     } else {
         let lookup = |t: &str| registry.resource(t).map(|r| r.schema());
-        print!("{}", render::plan_text(plan, &lookup));
+        render::plan_text(plan, &lookup)
+    };
+    print!("{}", redact(&text, &sensitive_strings(loaded)));
+}
+
+/// The string forms of every `sensitive = true` root variable, to be kept out of plan output.
+fn sensitive_strings(loaded: &Loaded) -> Vec<String> {
+    fn collect(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::List(items) => items.iter().for_each(|i| collect(i, out)),
+            Value::Object(m) => m.values().for_each(|i| collect(i, out)),
+            other => {
+                if let Some(s) = other.to_plain_string() {
+                    // Very short values (true, 1) would blank out unrelated text.
+                    if s.len() >= 4 {
+                        out.push(s);
+                    }
+                }
+            }
+        }
     }
+    let mut out = Vec::new();
+    for (name, var) in &loaded.root.variables {
+        if var.sensitive {
+            if let Some(v) = loaded.inputs.get(name) {
+                collect(v, &mut out);
+            }
+        }
+    }
+    out.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    out
+}
+
+/// Replaces sensitive values in text: quoted ones by `(sensitive value)`, bare ones by `***`.
+pub fn redact(text: &str, secrets: &[String]) -> String {
+    let mut out = text.to_string();
+    for s in secrets {
+        let quoted = serde_json::to_string(s).unwrap_or_default();
+        out = out.replace(&quoted, "(sensitive value)");
+        out = out.replace(s.as_str(), "***");
+    }
+    out
 }
 
 async fn execute(
@@ -562,7 +599,7 @@ async fn execute(
     verb: &str,
 ) -> DResult<i32> {
     if !saved {
-        print_plan(&plan, &registry, args.json);
+        print_plan(&plan, &registry, args.json, &loaded);
     }
     if !plan.has_changes() && !plan.outputs_changed() {
         println!(
@@ -646,6 +683,15 @@ fn capitalise(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sensitive_values_are_redacted() {
+        let text = "password = \"hunter22\"\nurl = \"db://u:hunter22@h\"";
+        assert_eq!(
+            redact(text, &["hunter22".to_string()]),
+            "password = (sensitive value)\nurl = \"db://u:***@h\""
+        );
+    }
 
     #[test]
     fn single_dash_flags_become_double_dash() {

@@ -121,3 +121,32 @@ fn apply_without_terminal_needs_auto_approve() {
     assert!(text.contains("-auto-approve"), "{text}");
     assert!(!stack.state_file().exists());
 }
+
+#[test]
+fn sensitive_variable_values_never_reach_plan_output() {
+    let stack = Stack::from_files(&[(
+        "main.tf",
+        r#"
+variable "token" {
+  type      = string
+  sensitive = true
+}
+resource "aws_vpc" "a" {
+  cidr_block = "10.0.0.0/16"
+  tags = {
+    Token = var.token
+    Url   = "https://user:${var.token}@example.invalid"
+  }
+}
+"#,
+    )]);
+    for args in [
+        &["plan", "-var", "token=canary-s3cr3t-value"][..],
+        &["plan", "-json", "-var", "token=canary-s3cr3t-value"],
+    ] {
+        let out = stack.run_with_endpoint(args, NOWHERE);
+        let text = expect_code(&out, 0);
+        assert!(!text.contains("canary-s3cr3t-value"), "secret printed:\n{text}");
+        assert!(text.contains("(sensitive value)") || text.contains("***"), "{text}");
+    }
+}

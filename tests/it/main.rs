@@ -6,5 +6,6 @@
 
 mod adoption;
 mod bad_input;
+mod interrupt;
 mod network;
 mod support;
