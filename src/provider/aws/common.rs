@@ -1,7 +1,7 @@
 //! Helpers every AWS resource uses: SDK errors to provider errors, tag conversions, and waiting
 //! with fast-then-backing-off polls.
 
-use crate::provider::{CallCtx, ProviderError, ADDRESS_TAG, STACK_TAG};
+use crate::provider::{CallCtx, PResult, ProviderError, ADDRESS_TAG, STACK_TAG};
 use crate::value::Value;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
@@ -143,4 +143,28 @@ pub fn str_list(v: &Value, name: &str) -> Vec<String> {
 /// A list of strings as a value.
 pub fn list_value(items: impl IntoIterator<Item = String>) -> Value {
     Value::List(items.into_iter().map(Value::String).collect())
+}
+
+/// Treats the listed "does not exist" error codes as absence, for reads.
+pub fn absent_on<T>(r: PResult<T>, codes: &[&str]) -> PResult<Option<T>> {
+    match r {
+        Ok(v) => Ok(Some(v)),
+        Err(e) if e.code.as_deref().is_some_and(|c| codes.contains(&c)) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Treats the listed error codes as success, for deletes of objects that may already be gone.
+pub fn ok_on<T>(r: PResult<T>, codes: &[&str]) -> PResult<()> {
+    absent_on(r, codes).map(|_| ())
+}
+
+/// The object read back after a create or update; its absence is an error.
+pub fn must_exist(read: Option<Value>, what: &str, id: &str) -> PResult<Value> {
+    read.ok_or_else(|| ProviderError::msg(format!("{what} {id} is missing right after it was written")))
+}
+
+/// An EC2 ARN, as the AWS provider computes it.
+pub fn ec2_arn(region: &str, owner: &str, kind: &str, id: &str) -> Value {
+    Value::str(format!("arn:aws:ec2:{region}:{owner}:{kind}/{id}"))
 }

@@ -1,7 +1,9 @@
 //! `aws_internet_gateway`: an internet gateway, attached to a VPC when `vpc_id` is set.
 
 use super::{owner_filters, read_tags, tag_spec, update_tags};
-use crate::provider::aws::common::{aws_err, configured_tags, opt_str, retry_while};
+use crate::provider::aws::common::{
+    absent_on, aws_err, configured_tags, ec2_arn, must_exist, ok_on, opt_str, retry_while,
+};
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
 use crate::schema::{Schema, Type};
@@ -53,17 +55,7 @@ impl InternetGateway {
                 .map_err(aws_err)
         })
         .await;
-        match r {
-            Err(e)
-                if !matches!(
-                    e.code.as_deref(),
-                    Some("Gateway.NotAttached") | Some("InvalidInternetGatewayID.NotFound")
-                ) =>
-            {
-                Err(e)
-            }
-            _ => Ok(()),
-        }
+        ok_on(r, &["Gateway.NotAttached", "InvalidInternetGatewayID.NotFound"])
     }
 }
 
@@ -94,24 +86,22 @@ impl ResourceType for InternetGateway {
         if let Some(vpc) = opt_str(planned, "vpc_id") {
             self.attach(&id, &vpc).await?;
         }
-        self.read(ctx, &id, planned)
-            .await?
-            .ok_or_else(|| ProviderError::msg(format!("internet gateway {id} vanished right after creation")))
+        must_exist(self.read(ctx, &id, planned).await?, "internet gateway", &id)
     }
 
     async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
-        let out = match self
-            .c
-            .ec2
-            .describe_internet_gateways()
-            .internet_gateway_ids(id)
-            .send()
-            .await
-            .map_err(aws_err)
-        {
-            Ok(o) => o,
-            Err(e) if e.code.as_deref() == Some("InvalidInternetGatewayID.NotFound") => return Ok(None),
-            Err(e) => return Err(e),
+        let Some(out) = absent_on(
+            self.c
+                .ec2
+                .describe_internet_gateways()
+                .internet_gateway_ids(id)
+                .send()
+                .await
+                .map_err(aws_err),
+            &["InvalidInternetGatewayID.NotFound"],
+        )?
+        else {
+            return Ok(None);
         };
         let Some(g) = out.internet_gateways().first() else {
             return Ok(None);
@@ -123,10 +113,7 @@ impl ResourceType for InternetGateway {
             ("vpc_id", Value::from(vpc)),
             ("tags", configured_tags(prior)),
             ("tags_all", read_tags(g.tags())),
-            (
-                "arn",
-                Value::str(format!("arn:aws:ec2:{}:{owner}:internet-gateway/{id}", self.c.region)),
-            ),
+            ("arn", ec2_arn(&self.c.region, &owner, "internet-gateway", id)),
             ("owner_id", Value::str(owner)),
         ])))
     }
@@ -142,27 +129,23 @@ impl ResourceType for InternetGateway {
             }
         }
         update_tags(&self.c.ec2, id, prior, planned).await?;
-        self.read(ctx, id, planned)
-            .await?
-            .ok_or_else(|| ProviderError::msg(format!("internet gateway {id} vanished during update")))
+        must_exist(self.read(ctx, id, planned).await?, "internet gateway", id)
     }
 
     async fn delete(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<()> {
         if let Some(vpc) = opt_str(prior, "vpc_id") {
             self.detach(id, &vpc).await?;
         }
-        match self
-            .c
-            .ec2
-            .delete_internet_gateway()
-            .internet_gateway_id(id)
-            .send()
-            .await
-            .map_err(aws_err)
-        {
-            Err(e) if e.code.as_deref() != Some("InvalidInternetGatewayID.NotFound") => Err(e),
-            _ => Ok(()),
-        }
+        ok_on(
+            self.c
+                .ec2
+                .delete_internet_gateway()
+                .internet_gateway_id(id)
+                .send()
+                .await
+                .map_err(aws_err),
+            &["InvalidInternetGatewayID.NotFound"],
+        )
     }
 
     async fn find_adoptable(&self, ctx: &CallCtx, _planned: &Value) -> PResult<Option<String>> {

@@ -4,7 +4,7 @@
 //! `<route table id>_<destination>` (the form Terraform imports).
 
 use super::route_table::{is_configurable, route_value};
-use crate::provider::aws::common::{aws_err, opt_str};
+use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str};
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
 use crate::schema::{Schema, Type};
@@ -107,25 +107,23 @@ impl ResourceType for Route {
         };
         req.send().await.map_err(aws_err)?;
         let id = format!("{table}_{dest}");
-        self.read(ctx, &id, planned)
-            .await?
-            .ok_or_else(|| ProviderError::msg(format!("route {id} not found right after creation")))
+        must_exist(self.read(ctx, &id, planned).await?, "route", &id)
     }
 
     async fn read(&self, _ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<Option<Value>> {
         let (table, dest) = parse_id(id).ok_or_else(|| ProviderError::msg(format!("invalid route id {id}")))?;
-        let out = match self
-            .c
-            .ec2
-            .describe_route_tables()
-            .route_table_ids(&table)
-            .send()
-            .await
-            .map_err(aws_err)
-        {
-            Ok(o) => o,
-            Err(e) if e.code.as_deref() == Some("InvalidRouteTableID.NotFound") => return Ok(None),
-            Err(e) => return Err(e),
+        let Some(out) = absent_on(
+            self.c
+                .ec2
+                .describe_route_tables()
+                .route_table_ids(&table)
+                .send()
+                .await
+                .map_err(aws_err),
+            &["InvalidRouteTableID.NotFound"],
+        )?
+        else {
+            return Ok(None);
         };
         let Some(t) = out.route_tables().first() else {
             return Ok(None);
@@ -184,9 +182,7 @@ impl ResourceType for Route {
             _ => req.destination_prefix_list_id(&dest),
         };
         req.send().await.map_err(aws_err)?;
-        self.read(ctx, id, planned)
-            .await?
-            .ok_or_else(|| ProviderError::msg(format!("route {id} vanished during update")))
+        must_exist(self.read(ctx, id, planned).await?, "route", id)
     }
 
     async fn delete(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<()> {

@@ -5,7 +5,7 @@
 
 use super::{owner_filters, read_tags, tag_spec, update_tags};
 use crate::plan::diff::blocks_match;
-use crate::provider::aws::common::{aws_err, configured_tags, opt_str};
+use crate::provider::aws::common::{absent_on, aws_err, configured_tags, ec2_arn, must_exist, ok_on, opt_str};
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
 use crate::schema::{Nesting, Schema, Type};
@@ -89,10 +89,7 @@ impl RouteTable {
             .send()
             .await
             .map_err(aws_err);
-        match res {
-            Err(e) if e.code.as_deref() != Some("InvalidRoute.NotFound") => Err(e),
-            _ => Ok(()),
-        }
+        ok_on(res, &["InvalidRoute.NotFound"])
     }
 }
 
@@ -177,24 +174,22 @@ impl ResourceType for RouteTable {
                 self.add_route(&id, r).await?;
             }
         }
-        self.read(ctx, &id, planned)
-            .await?
-            .ok_or_else(|| ProviderError::msg(format!("route table {id} vanished right after creation")))
+        must_exist(self.read(ctx, &id, planned).await?, "route table", &id)
     }
 
     async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
-        let out = match self
-            .c
-            .ec2
-            .describe_route_tables()
-            .route_table_ids(id)
-            .send()
-            .await
-            .map_err(aws_err)
-        {
-            Ok(o) => o,
-            Err(e) if e.code.as_deref() == Some("InvalidRouteTableID.NotFound") => return Ok(None),
-            Err(e) => return Err(e),
+        let Some(out) = absent_on(
+            self.c
+                .ec2
+                .describe_route_tables()
+                .route_table_ids(id)
+                .send()
+                .await
+                .map_err(aws_err),
+            &["InvalidRouteTableID.NotFound"],
+        )?
+        else {
+            return Ok(None);
         };
         let Some(t) = out.route_tables().first() else {
             return Ok(None);
@@ -216,10 +211,7 @@ impl ResourceType for RouteTable {
             ),
             ("tags", configured_tags(prior)),
             ("tags_all", read_tags(t.tags())),
-            (
-                "arn",
-                Value::str(format!("arn:aws:ec2:{}:{owner}:route-table/{id}", self.c.region)),
-            ),
+            ("arn", ec2_arn(&self.c.region, &owner, "route-table", id)),
             ("owner_id", Value::str(owner)),
         ])))
     }
@@ -244,24 +236,20 @@ impl ResourceType for RouteTable {
             self.add_route(id, r).await?;
         }
         update_tags(&self.c.ec2, id, prior, planned).await?;
-        self.read(ctx, id, planned)
-            .await?
-            .ok_or_else(|| ProviderError::msg(format!("route table {id} vanished during update")))
+        must_exist(self.read(ctx, id, planned).await?, "route table", id)
     }
 
     async fn delete(&self, _ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<()> {
-        match self
-            .c
-            .ec2
-            .delete_route_table()
-            .route_table_id(id)
-            .send()
-            .await
-            .map_err(aws_err)
-        {
-            Err(e) if e.code.as_deref() != Some("InvalidRouteTableID.NotFound") => Err(e),
-            _ => Ok(()),
-        }
+        ok_on(
+            self.c
+                .ec2
+                .delete_route_table()
+                .route_table_id(id)
+                .send()
+                .await
+                .map_err(aws_err),
+            &["InvalidRouteTableID.NotFound"],
+        )
     }
 
     async fn find_adoptable(&self, ctx: &CallCtx, _planned: &Value) -> PResult<Option<String>> {

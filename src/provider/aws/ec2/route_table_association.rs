@@ -2,7 +2,7 @@
 //!
 //! Associations cannot be tagged; one is found again by its subnet, which has at most one.
 
-use crate::provider::aws::common::{aws_err, opt_str};
+use crate::provider::aws::common::{aws_err, must_exist, ok_on, opt_str};
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
 use crate::schema::{Schema, Type};
@@ -60,9 +60,7 @@ impl ResourceType for RouteTableAssociation {
             .association_id()
             .ok_or_else(|| ProviderError::msg("AssociateRouteTable returned no association id"))?
             .to_string();
-        self.read(ctx, &id, planned)
-            .await?
-            .ok_or_else(|| ProviderError::msg(format!("association {id} vanished right after creation")))
+        must_exist(self.read(ctx, &id, planned).await?, "association", &id)
     }
 
     async fn read(&self, _ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<Option<Value>> {
@@ -105,24 +103,20 @@ impl ResourceType for RouteTableAssociation {
             .await
             .map_err(aws_err)?;
         let new_id = out.new_association_id().unwrap_or(id).to_string();
-        self.read(ctx, &new_id, planned)
-            .await?
-            .ok_or_else(|| ProviderError::msg(format!("association {new_id} vanished during update")))
+        must_exist(self.read(ctx, &new_id, planned).await?, "association", &new_id)
     }
 
     async fn delete(&self, _ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<()> {
-        match self
-            .c
-            .ec2
-            .disassociate_route_table()
-            .association_id(id)
-            .send()
-            .await
-            .map_err(aws_err)
-        {
-            Err(e) if e.code.as_deref() != Some("InvalidAssociationID.NotFound") => Err(e),
-            _ => Ok(()),
-        }
+        ok_on(
+            self.c
+                .ec2
+                .disassociate_route_table()
+                .association_id(id)
+                .send()
+                .await
+                .map_err(aws_err),
+            &["InvalidAssociationID.NotFound"],
+        )
     }
 
     async fn find_adoptable(&self, _ctx: &CallCtx, planned: &Value) -> PResult<Option<String>> {

@@ -5,7 +5,10 @@
 
 use super::{owner_filters, read_tags, tag_spec, update_tags};
 use crate::plan::diff::blocks_match;
-use crate::provider::aws::common::{aws_err, configured_tags, list_value, opt_bool, opt_str, retry_while, str_list};
+use crate::provider::aws::common::{
+    absent_on, aws_err, configured_tags, ec2_arn, list_value, must_exist, ok_on, opt_bool, opt_str, retry_while,
+    str_list,
+};
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
 use crate::schema::{Nesting, Schema, Type};
@@ -115,10 +118,7 @@ impl SecurityGroup {
                 .map(|_| ())
                 .map_err(aws_err)
         };
-        match r {
-            Err(e) if e.code.as_deref() != Some("InvalidPermission.NotFound") => Err(e),
-            _ => Ok(()),
-        }
+        ok_on(r, &["InvalidPermission.NotFound"])
     }
 
     async fn sync_rules(&self, id: &str, egress: bool, old: &[Value], new: &[Value]) -> PResult<()> {
@@ -320,24 +320,22 @@ impl ResourceType for SecurityGroup {
             .await?;
         self.authorize(&id, true, planned.get("egress").as_list().unwrap_or(&empty))
             .await?;
-        self.read(ctx, &id, planned)
-            .await?
-            .ok_or_else(|| ProviderError::msg(format!("security group {id} vanished right after creation")))
+        must_exist(self.read(ctx, &id, planned).await?, "security group", &id)
     }
 
     async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
-        let out = match self
-            .c
-            .ec2
-            .describe_security_groups()
-            .group_ids(id)
-            .send()
-            .await
-            .map_err(aws_err)
-        {
-            Ok(o) => o,
-            Err(e) if e.code.as_deref() == Some("InvalidGroup.NotFound") => return Ok(None),
-            Err(e) => return Err(e),
+        let Some(out) = absent_on(
+            self.c
+                .ec2
+                .describe_security_groups()
+                .group_ids(id)
+                .send()
+                .await
+                .map_err(aws_err),
+            &["InvalidGroup.NotFound"],
+        )?
+        else {
+            return Ok(None);
         };
         let Some(g) = out.security_groups().first() else {
             return Ok(None);
@@ -357,10 +355,7 @@ impl ResourceType for SecurityGroup {
             ("egress", Value::List(rules_from(id, g.ip_permissions_egress()))),
             ("tags", configured_tags(prior)),
             ("tags_all", read_tags(g.tags())),
-            (
-                "arn",
-                Value::str(format!("arn:aws:ec2:{}:{owner}:security-group/{id}", self.c.region)),
-            ),
+            ("arn", ec2_arn(&self.c.region, &owner, "security-group", id)),
             ("owner_id", Value::str(owner)),
         ])))
     }
@@ -406,10 +401,7 @@ impl ResourceType for SecurityGroup {
                 .map_err(aws_err)
         })
         .await;
-        match r {
-            Err(e) if e.code.as_deref() != Some("InvalidGroup.NotFound") => Err(e),
-            _ => Ok(()),
-        }
+        ok_on(r, &["InvalidGroup.NotFound"])
     }
 
     async fn find_adoptable(&self, ctx: &CallCtx, _planned: &Value) -> PResult<Option<String>> {

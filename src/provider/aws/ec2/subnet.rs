@@ -1,7 +1,9 @@
 //! `aws_subnet`: a subnet in one availability zone of a VPC.
 
 use super::{owner_filters, read_tags, tag_spec, update_tags};
-use crate::provider::aws::common::{aws_err, configured_tags, opt_bool, opt_str, retry_while, wait_for};
+use crate::provider::aws::common::{
+    absent_on, aws_err, configured_tags, must_exist, ok_on, opt_bool, opt_str, retry_while, wait_for,
+};
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
 use crate::schema::{Schema, Type};
@@ -84,24 +86,22 @@ impl ResourceType for Subnet {
         if opt_bool(planned, "map_public_ip_on_launch") == Some(true) {
             self.set_public_ip(&id, true).await?;
         }
-        self.read(ctx, &id, planned)
-            .await?
-            .ok_or_else(|| ProviderError::msg(format!("subnet {id} vanished right after creation")))
+        must_exist(self.read(ctx, &id, planned).await?, "subnet", &id)
     }
 
     async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
-        let out = match self
-            .c
-            .ec2
-            .describe_subnets()
-            .subnet_ids(id)
-            .send()
-            .await
-            .map_err(aws_err)
-        {
-            Ok(o) => o,
-            Err(e) if e.code.as_deref() == Some("InvalidSubnetID.NotFound") => return Ok(None),
-            Err(e) => return Err(e),
+        let Some(out) = absent_on(
+            self.c
+                .ec2
+                .describe_subnets()
+                .subnet_ids(id)
+                .send()
+                .await
+                .map_err(aws_err),
+            &["InvalidSubnetID.NotFound"],
+        )?
+        else {
+            return Ok(None);
         };
         let Some(s) = out.subnets().first() else {
             return Ok(None);
@@ -135,9 +135,7 @@ impl ResourceType for Subnet {
                 .await?;
         }
         update_tags(&self.c.ec2, id, prior, planned).await?;
-        self.read(ctx, id, planned)
-            .await?
-            .ok_or_else(|| ProviderError::msg(format!("subnet {id} vanished during update")))
+        must_exist(self.read(ctx, id, planned).await?, "subnet", id)
     }
 
     async fn delete(&self, _ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<()> {
@@ -146,10 +144,7 @@ impl ResourceType for Subnet {
             self.c.ec2.delete_subnet().subnet_id(id).send().await.map_err(aws_err)
         })
         .await;
-        match r {
-            Err(e) if e.code.as_deref() != Some("InvalidSubnetID.NotFound") => Err(e),
-            _ => Ok(()),
-        }
+        ok_on(r, &["InvalidSubnetID.NotFound"])
     }
 
     async fn find_adoptable(&self, ctx: &CallCtx, _planned: &Value) -> PResult<Option<String>> {

@@ -1,7 +1,9 @@
 //! `aws_vpc`: a VPC with its DNS settings.
 
 use super::{owner_filters, read_tags, tag_spec, update_tags};
-use crate::provider::aws::common::{aws_err, configured_tags, opt_bool, opt_str, wait_for};
+use crate::provider::aws::common::{
+    absent_on, aws_err, configured_tags, ec2_arn, must_exist, opt_bool, opt_str, wait_for,
+};
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
 use crate::schema::{Schema, Type};
@@ -125,16 +127,16 @@ impl ResourceType for Vpc {
         if let Some(h) = opt_bool(planned, "enable_dns_hostnames") {
             self.set_dns(&id, None, Some(h)).await?;
         }
-        self.read(ctx, &id, planned)
-            .await?
-            .ok_or_else(|| ProviderError::msg(format!("VPC {id} vanished right after creation")))
+        must_exist(self.read(ctx, &id, planned).await?, "VPC", &id)
     }
 
     async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
-        let out = match self.c.ec2.describe_vpcs().vpc_ids(id).send().await.map_err(aws_err) {
-            Ok(o) => o,
-            Err(e) if e.code.as_deref() == Some("InvalidVpcID.NotFound") => return Ok(None),
-            Err(e) => return Err(e),
+        let Some(out) = absent_on(
+            self.c.ec2.describe_vpcs().vpc_ids(id).send().await.map_err(aws_err),
+            &["InvalidVpcID.NotFound"],
+        )?
+        else {
+            return Ok(None);
         };
         let Some(vpc) = out.vpcs().first() else {
             return Ok(None);
@@ -195,10 +197,7 @@ impl ResourceType for Vpc {
             ),
             ("tags", configured_tags(prior)),
             ("tags_all", read_tags(vpc.tags())),
-            (
-                "arn",
-                Value::str(format!("arn:aws:ec2:{}:{owner}:vpc/{id}", self.c.region)),
-            ),
+            ("arn", ec2_arn(&self.c.region, &owner, "vpc", id)),
             ("owner_id", Value::str(owner)),
             ("main_route_table_id", Value::from(main_rt.clone())),
             ("default_route_table_id", Value::from(main_rt)),
@@ -221,9 +220,7 @@ impl ResourceType for Vpc {
                 .await?;
         }
         update_tags(&self.c.ec2, id, prior, planned).await?;
-        self.read(ctx, id, planned)
-            .await?
-            .ok_or_else(|| ProviderError::msg(format!("VPC {id} vanished during update")))
+        must_exist(self.read(ctx, id, planned).await?, "VPC", id)
     }
 
     async fn delete(&self, _ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<()> {

@@ -1,7 +1,7 @@
 //! `aws_s3_bucket`: a bucket and its tags. Versioning, encryption, policies and the rest are
 //! separate companion resources, as in the AWS provider v4+.
 
-use crate::provider::aws::common::{aws_err, configured_tags, opt_bool, opt_str, tags_to_write, user_tags};
+use crate::provider::aws::common::{aws_err, configured_tags, must_exist, opt_bool, opt_str, tags_to_write, user_tags};
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType, ADDRESS_TAG, STACK_TAG};
 use crate::schema::{Schema, Type};
@@ -169,9 +169,7 @@ impl ResourceType for Bucket {
         }
         req.send().await.map_err(aws_err)?;
         self.put_tags(&name, tags_to_write(ctx, planned)).await?;
-        self.read(ctx, &name, planned)
-            .await?
-            .ok_or_else(|| ProviderError::msg(format!("bucket {name} vanished right after creation")))
+        must_exist(self.read(ctx, &name, planned).await?, "bucket", &name)
     }
 
     async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
