@@ -116,6 +116,53 @@ async fn network_stack_lifecycle() {
     assert_eq!(peers.user_id_group_pairs()[0].group_id(), Some(app_id.as_str()));
     assert_eq!(app.ip_permissions().len(), 2);
 
+    // The read-only commands show what state holds.
+    let list = expect_code(&stack.run(&["state", "list"]), 0);
+    assert!(
+        list.lines()
+            .any(|l| l == "module.public.aws_subnet.this[\"us-west-2a\"]"),
+        "{list}"
+    );
+    assert!(
+        list.lines().any(|l| l == "aws_route_table_association.public[1]"),
+        "{list}"
+    );
+    let shown = expect_code(&stack.run(&["state", "show", "aws_vpc.main"]), 0);
+    assert!(shown.contains(&vpc_id) && shown.contains("\"10.20.0.0/16\""), "{shown}");
+    let outputs: serde_json::Value = serde_json::from_slice(&stack.run(&["output", "-json"]).stdout).unwrap();
+    assert_eq!(outputs["vpc_id"]["value"], serde_json::json!(vpc_id));
+    let raw = expect_code(&stack.run(&["output", "-raw", "logs_bucket"]), 0);
+    assert_eq!(raw.trim(), bucket);
+    let show: serde_json::Value = serde_json::from_slice(&stack.run(&["show", "-json"]).stdout).unwrap();
+    assert_eq!(
+        show["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["mode"] == "managed")
+            .count(),
+        12
+    );
+    let dot = expect_code(&stack.run(&["graph"]), 0);
+    assert!(
+        dot.contains("\"aws_internet_gateway.main\" -> \"aws_vpc.main\""),
+        "{dot}"
+    );
+    let text = expect_code(
+        &stack.run(
+            &[
+                &["plan", "-detailed-exitcode", "-replace=aws_internet_gateway.main"][..],
+                &vars,
+            ]
+            .concat(),
+        ),
+        2,
+    );
+    assert!(
+        text.contains("aws_internet_gateway.main must be replaced") && text.contains("requested with -replace"),
+        "{text}"
+    );
+
     // Nothing changed: a no-op plan.
     let text = expect_code(&stack.run(&[&["plan", "-detailed-exitcode"][..], &vars].concat()), 0);
     assert!(text.contains("No changes."), "{text}");
