@@ -1,12 +1,62 @@
 """Starts moto's server after applying the compatibility patches infractl's stacks need.
 
-Each patch is a small, named fix for a gap measured in moto (see ../shared/EMULATOR.md); none
-is needed yet for the networking and S3 resources, so this only starts the server. Patches for
-later services (OpenSearch Serverless, API Gateway import) go here.
+Each patch is a small, named fix for a gap measured in moto 5.2.5 (see ../shared/EMULATOR.md).
+The emulator speaks plain HTTP on loopback, standing in for AWS endpoints that clients always
+reach over TLS; the patches make it answer as AWS would for those clients.
 """
+import json
 import sys
 
 from moto.server import main
 
+
+def patch_s3_secure_transport():
+    """Bucket policies: evaluate `aws:SecureTransport` as true.
+
+    moto ignores policy conditions, so the usual TLS-only statement ("Deny s3:* when
+    aws:SecureTransport is false") denies every object call. AWS only applies that statement to
+    plain-HTTP requests; treating each request as TLS (what the SDKs use against AWS) keeps the
+    statement stored and returned unchanged while denying nothing a TLS client would be allowed.
+    """
+    from moto.s3 import models
+
+    original = models.FakeBucket.get_permission
+
+    def applies(statement):
+        condition = statement.get("Condition") or {}
+        for operator, pairs in condition.items():
+            for key, expected in pairs.items():
+                if key.lower() != "aws:securetransport":
+                    continue
+                values = expected if isinstance(expected, list) else [expected]
+                values = [str(v).lower() for v in values]
+                if operator in ("Bool", "BoolIfExists") and "true" not in values:
+                    return False
+        return True
+
+    def get_permission(self, action, resource):
+        if self.policy is None:
+            return original(self, action, resource)
+        try:
+            document = json.loads(self.policy)
+        except ValueError:
+            return original(self, action, resource)
+        statements = document.get("Statement", [])
+        if isinstance(statements, dict):
+            statements = [statements]
+        kept = [s for s in statements if applies(s)]
+        if len(kept) == len(statements):
+            return original(self, action, resource)
+        saved = self.policy
+        try:
+            self.policy = json.dumps({**document, "Statement": kept}).encode()
+            return original(self, action, resource)
+        finally:
+            self.policy = saved
+
+    models.FakeBucket.get_permission = get_permission
+
+
 if __name__ == "__main__":
+    patch_s3_secure_transport()
     sys.exit(main(sys.argv[1:]))

@@ -9,7 +9,7 @@ use crate::diag::{DResult, Diag};
 use crate::engine::{self, Outcome, Step, StepRunner};
 use crate::plan::{block_key, diff, Action, InstanceValues, Plan};
 use crate::provider::{CallCtx, Registry};
-use crate::state::{DeposedObject, LocalBackend, OutputState, ResourceState, State, StateMode};
+use crate::state::{Backend, DeposedObject, OutputState, ResourceState, State, StateMode};
 use crate::value::Value;
 use async_trait::async_trait;
 use indexmap::IndexMap;
@@ -160,7 +160,7 @@ pub struct Applier {
     /// Stack name for tags.
     pub stack: String,
     /// Where state goes.
-    pub backend: LocalBackend,
+    pub backend: Arc<dyn Backend>,
     /// Provider default_tags.
     pub default_tags: IndexMap<String, Value>,
 }
@@ -186,6 +186,10 @@ struct Runner {
     values: InstanceValues,
     state: Mutex<State>,
     counts: Mutex<(usize, usize, usize)>,
+    /// Bumped on every change to `state`.
+    version: std::sync::atomic::AtomicU64,
+    /// Serialises writes and remembers the version last written, so writes coalesce.
+    written: tokio::sync::Mutex<u64>,
 }
 
 impl Applier {
@@ -237,6 +241,8 @@ impl Applier {
             values,
             state: Mutex::new(state),
             counts: Mutex::new((0, 0, 0)),
+            version: Default::default(),
+            written: tokio::sync::Mutex::new(0),
         });
         let outcomes = engine::execute(&steps, runner.clone(), parallelism, cancel.clone()).await;
         let mut failures = Vec::new();
@@ -269,7 +275,7 @@ impl Applier {
             }
         }
         final_state.serial += 1;
-        self.backend.write(&final_state)?;
+        self.backend.write(&final_state).await?;
         let counts = *runner.counts.lock().expect("counts lock");
         Ok(ApplyReport {
             failures,
@@ -371,7 +377,8 @@ impl Runner {
                     } else if let Some(r) = s.resources.iter_mut().find(|r| &r.address == address) {
                         r.deposed.retain(|d| d.id != old_id);
                     }
-                })?;
+                })
+                .await?;
                 self.count(2);
                 Ok(Some(old_id))
             }
@@ -384,7 +391,7 @@ impl Runner {
                 let config = self.evaluate(address, ds.schema())?;
                 let v = ds.read(&config).await.map_err(|e| e.into_diag("Reading", &addr))?;
                 self.values.set(address, v.clone());
-                self.save(|s| s.upsert(data_state(address, &v)))?;
+                self.save(|s| s.upsert(data_state(address, &v))).await?;
                 Ok(None)
             }
             StepKind::Create | StepKind::Update => {
@@ -493,7 +500,8 @@ impl Runner {
                         create_before_destroy: change.create_before_destroy,
                         deposed,
                     })
-                })?;
+                })
+                .await?;
                 self.count(if step.kind == StepKind::Create { 0 } else { 1 });
                 Ok(Some(id))
             }
@@ -546,11 +554,29 @@ impl Runner {
         ctx.eval_body(&address.module, &res.body, schema, &bindings)
     }
 
-    fn save(&self, f: impl FnOnce(&mut State)) -> DResult<()> {
-        let mut s = self.state.lock().expect("state lock");
-        f(&mut s);
-        s.serial += 1;
-        self.applier.backend.write(&s)
+    /// Applies a change to state and persists it. Writes are serialised; a write that finds a
+    /// newer snapshot already written (by a step that finished meanwhile) is skipped, so a large
+    /// apply does not turn into a write per completion while every completion is still saved
+    /// before its step is reported done.
+    async fn save(&self, f: impl FnOnce(&mut State)) -> DResult<()> {
+        use std::sync::atomic::Ordering;
+        let mine = {
+            let mut s = self.state.lock().expect("state lock");
+            f(&mut s);
+            self.version.fetch_add(1, Ordering::SeqCst) + 1
+        };
+        let mut written = self.written.lock().await;
+        if *written >= mine {
+            return Ok(());
+        }
+        let (snapshot, version) = {
+            let mut s = self.state.lock().expect("state lock");
+            s.serial += 1;
+            (s.clone(), self.version.load(Ordering::SeqCst))
+        };
+        self.applier.backend.write(&snapshot).await?;
+        *written = version;
+        Ok(())
     }
 
     fn count(&self, which: usize) {
@@ -594,8 +620,8 @@ mod tests {
         let inputs = variables::collect(&root, &[], &mut vec![]).unwrap();
         let registry = cloud.registry();
         crate::plan::validate(&root, &registry, &inputs).unwrap();
-        let backend = LocalBackend::new(dir.join("state.json"));
-        let state = backend.read().unwrap().unwrap_or_default();
+        let backend = Arc::new(crate::state::LocalBackend::new(dir.join("state.json")));
+        let state = backend.read_now().unwrap().unwrap_or_default();
         let refreshed = refresh::refresh(&state, &registry, "t", 4).await.unwrap().state;
         let planner = Planner {
             root: &root,
@@ -771,8 +797,8 @@ resource "fake_thing" "fine" { name = "fine" }
         );
         assert_eq!(r.report.skipped.len(), 1);
         assert!(r.report.skipped[0].0.starts_with("fake_thing.after_bad"));
-        let saved = LocalBackend::new(dir.path().join("state.json"))
-            .read()
+        let saved = crate::state::LocalBackend::new(dir.path().join("state.json"))
+            .read_now()
             .unwrap()
             .unwrap();
         let addrs: Vec<String> = saved.resources.iter().map(|r| r.address.to_string()).collect();

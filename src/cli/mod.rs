@@ -1,26 +1,20 @@
 //! Command line: parses Terraform-style arguments (both `-flag` and `--flag`), runs commands,
-//! prints plans and progress, and maps outcomes to exit codes (0 ok, 1 error, 2 changes with
-//! `-detailed-exitcode`).
+//! and maps outcomes to exit codes (0 ok, 1 error, 2 changes with `-detailed-exitcode`).
 
+mod admin;
+pub mod backends;
+mod inspect;
 pub mod render;
+mod run;
 mod savedplan;
 
-use crate::apply::Applier;
-use crate::blueprint::config::{self, Module};
-use crate::blueprint::variables::{self, VarArg};
 use crate::diag::{DResult, Diag};
-use crate::graph::ConfigGraph;
-use crate::plan::{self, refresh, Plan, PlanOptions, Planner};
-use crate::provider::aws::{self, AwsSettings};
-use crate::provider::Registry;
-use crate::state::{LocalBackend, State};
-use crate::value::Value;
 use clap::{ArgAction, Args, Parser, Subcommand};
-use indexmap::IndexMap;
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+
+pub use run::redact;
 
 /// infractl: plan, apply and destroy AWS stacks written in Terraform syntax, without Terraform.
 #[derive(Parser, Debug)]
@@ -36,6 +30,8 @@ pub struct Cli {
 /// The commands.
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Prepare the folder: connect the backend, move state into it.
+    Init(InitArgs),
     /// Show what apply would change.
     Plan(RunArgs),
     /// Make the changes (from a fresh plan or a saved plan file).
@@ -69,7 +65,7 @@ pub enum Command {
         /// Accepted for compatibility.
         #[arg(long = "no-color")]
         no_color: bool,
-        /// State file to read.
+        /// Local state file to read.
         #[arg(long)]
         state: Option<PathBuf>,
     },
@@ -83,7 +79,7 @@ pub enum Command {
         /// Print a string output without quotes.
         #[arg(long)]
         raw: bool,
-        /// State file to read.
+        /// Local state file to read.
         #[arg(long)]
         state: Option<PathBuf>,
         /// Accepted for compatibility.
@@ -92,9 +88,20 @@ pub enum Command {
     },
     /// Print the resource dependency graph as DOT.
     Graph,
-    /// Inspect the state.
+    /// Inspect and edit the state.
     #[command(subcommand)]
     State(StateCommand),
+    /// Manage workspaces (several states of one blueprint).
+    #[command(subcommand)]
+    Workspace(WorkspaceCommand),
+    /// Remove a lock left behind by a run that was killed.
+    ForceUnlock {
+        /// The lock's id, as the lock error shows it.
+        id: String,
+        /// Do not ask for confirmation.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 /// `state` subcommands.
@@ -104,7 +111,7 @@ pub enum StateCommand {
     List {
         /// Only addresses within these.
         addresses: Vec<String>,
-        /// State file to read.
+        /// Local state file to read.
         #[arg(long)]
         state: Option<PathBuf>,
     },
@@ -112,10 +119,124 @@ pub enum StateCommand {
     Show {
         /// The address.
         address: String,
-        /// State file to read.
+        /// Local state file to read.
         #[arg(long)]
         state: Option<PathBuf>,
     },
+    /// Print the raw state document.
+    Pull,
+    /// Replace the state with a local file (refusing an older serial or another lineage).
+    Push {
+        /// The state file to upload (`-` for standard input).
+        path: PathBuf,
+        /// Push even if the serial is older or the lineage differs.
+        #[arg(long)]
+        force: bool,
+        #[command(flatten)]
+        lock: LockArgs,
+    },
+    /// Forget resources without destroying them.
+    Rm {
+        /// Addresses to remove (instances, blocks or modules).
+        addresses: Vec<String>,
+        /// Show what would be removed without changing state.
+        #[arg(long = "dry-run")]
+        dry_run: bool,
+        #[command(flatten)]
+        lock: LockArgs,
+    },
+    /// Move a resource (or module) to another address.
+    Mv {
+        /// Current address.
+        source: String,
+        /// New address.
+        destination: String,
+        /// Show what would move without changing state.
+        #[arg(long = "dry-run")]
+        dry_run: bool,
+        #[command(flatten)]
+        lock: LockArgs,
+    },
+}
+
+/// `workspace` subcommands.
+#[derive(Subcommand, Debug)]
+pub enum WorkspaceCommand {
+    /// List workspaces; the current one is marked with `*`.
+    List,
+    /// Print the current workspace.
+    Show,
+    /// Create a workspace and select it.
+    New {
+        /// Its name.
+        name: String,
+    },
+    /// Select a workspace.
+    Select {
+        /// Its name.
+        name: String,
+        /// Create it when it does not exist.
+        #[arg(long = "or-create")]
+        or_create: bool,
+    },
+    /// Delete a workspace's state (refused while it manages resources, unless -force).
+    Delete {
+        /// Its name.
+        name: String,
+        /// Delete even if its state still has resources.
+        #[arg(long)]
+        force: bool,
+        #[command(flatten)]
+        lock: LockArgs,
+    },
+}
+
+/// Flags of `init`.
+#[derive(Args, Debug, Clone, Default)]
+pub struct InitArgs {
+    /// Backend settings (KEY=VALUE, or a file of key = value lines), repeatable.
+    #[arg(long = "backend-config", value_name = "KEY=VALUE|FILE")]
+    pub backend_config: Vec<String>,
+    /// Copy the existing state into the newly configured backend.
+    #[arg(long = "migrate-state")]
+    pub migrate_state: bool,
+    /// Use the new backend settings without moving any state.
+    #[arg(long)]
+    pub reconfigure: bool,
+    /// Overwrite a state already in the new backend when migrating.
+    #[arg(long = "force-copy")]
+    pub force_copy: bool,
+    /// Accepted for compatibility (infractl never prompts here).
+    #[arg(long, num_args = 0..=1, default_missing_value = "true", default_value_t = true, action = ArgAction::Set)]
+    pub input: bool,
+    /// Accepted for compatibility.
+    #[arg(long, num_args = 0..=1, default_missing_value = "true", default_value_t = true, action = ArgAction::Set)]
+    pub upgrade: bool,
+    /// Accepted for compatibility.
+    #[arg(long = "no-color")]
+    pub no_color: bool,
+    #[command(flatten)]
+    pub lock: LockArgs,
+}
+
+/// State locking flags.
+#[derive(Args, Debug, Clone)]
+pub struct LockArgs {
+    /// Take the state lock (`-lock=false` skips it, for emergencies).
+    #[arg(long, num_args = 0..=1, default_missing_value = "true", default_value_t = true, action = ArgAction::Set)]
+    pub lock: bool,
+    /// How long to wait for a lock held by another run (`30s`, `5m`); by default fail at once.
+    #[arg(long = "lock-timeout")]
+    pub lock_timeout: Option<String>,
+}
+
+impl Default for LockArgs {
+    fn default() -> Self {
+        LockArgs {
+            lock: true,
+            lock_timeout: None,
+        }
+    }
 }
 
 /// Flags shared by plan, apply and destroy.
@@ -160,13 +281,9 @@ pub struct RunArgs {
     /// Plan a destroy (plan only).
     #[arg(long)]
     pub destroy: bool,
-    /// State locking (the local backend has no lock; accepted for compatibility).
-    #[arg(long, num_args = 0..=1, default_missing_value = "true", default_value_t = true, action = ArgAction::Set)]
-    pub lock: bool,
-    /// Lock wait time (accepted for compatibility).
-    #[arg(long = "lock-timeout")]
-    pub lock_timeout: Option<String>,
-    /// State file to use instead of the default.
+    #[command(flatten)]
+    pub lock: LockArgs,
+    /// Local state file to use instead of the default.
     #[arg(long)]
     pub state: Option<PathBuf>,
 }
@@ -191,6 +308,24 @@ pub fn normalize_args(args: impl IntoIterator<Item = String>) -> Vec<String> {
     out
 }
 
+/// Where a command runs: the folder infractl was started in, the blueprint folder, and the
+/// flag raised by Ctrl-C.
+pub struct Env {
+    /// Folder infractl was started in (the local backend's `state/` is relative to it).
+    pub start_dir: PathBuf,
+    /// The blueprint folder (after `-chdir`).
+    pub blueprint_dir: PathBuf,
+    /// Set when Ctrl-C was pressed: nothing new starts, work in flight finishes, state is saved.
+    pub interrupted: Arc<AtomicBool>,
+}
+
+impl Env {
+    /// True once Ctrl-C was pressed.
+    pub fn is_interrupted(&self) -> bool {
+        self.interrupted.load(Ordering::SeqCst)
+    }
+}
+
 /// Runs the CLI; returns the process exit code.
 pub async fn run(cli: Cli) -> i32 {
     let start_dir = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
@@ -200,498 +335,119 @@ pub async fn run(cli: Cli) -> i32 {
             return 1;
         }
     }
-    match dispatch(cli.command, &start_dir).await {
+    let blueprint_dir = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    // Ctrl-C never kills a run outright: it raises a flag that every command honours, so locks
+    // are released and state is saved.
+    let interrupted = Arc::new(AtomicBool::new(false));
+    let watcher = {
+        let flag = interrupted.clone();
+        tokio::spawn(async move {
+            while tokio::signal::ctrl_c().await.is_ok() {
+                if flag.swap(true, Ordering::SeqCst) {
+                    eprintln!(
+                        "\nInterrupt received again; still waiting for operations in progress so that state is saved."
+                    );
+                } else {
+                    eprintln!(
+                        "\nInterrupt received. Waiting for operations in progress to finish, then saving state..."
+                    );
+                }
+            }
+        })
+    };
+    let env = Env {
+        start_dir,
+        blueprint_dir,
+        interrupted,
+    };
+    let code = match dispatch(cli.command, &env).await {
         Ok(code) => code,
         Err(d) => {
             eprintln!("{d}");
             1
         }
-    }
-}
-
-/// Everything loaded and checked before any AWS call.
-struct Loaded {
-    root: Arc<Module>,
-    graph: ConfigGraph,
-    inputs: Arc<IndexMap<String, Value>>,
-    settings: AwsSettings,
-    stack: String,
-}
-
-fn stack_name(dir: &Path) -> String {
-    dir.canonicalize()
-        .ok()
-        .and_then(|p| p.file_name().map(|f| f.to_string_lossy().to_string()))
-        .unwrap_or_else(|| "default".into())
-}
-
-/// Where the local backend keeps this blueprint's state.
-fn state_path(explicit: Option<&PathBuf>, start_dir: &Path, stack: &str) -> PathBuf {
-    if let Some(p) = explicit {
-        return if p.is_absolute() { p.clone() } else { start_dir.join(p) };
-    }
-    let dir = std::env::var_os("INFRACTL_STATE_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| start_dir.join("state"));
-    dir.join(format!("{stack}.tfstate.json"))
-}
-
-fn load(var_args: &[VarArg]) -> DResult<Loaded> {
-    load_with(var_args, None)
-}
-
-/// Loads and checks the blueprint; `inputs` replaces variable collection (saved plans).
-fn load_with(var_args: &[VarArg], inputs: Option<IndexMap<String, Value>>) -> DResult<Loaded> {
-    let dir = std::env::current_dir().map_err(|e| Diag::new("Cannot read the current folder").detail(e.to_string()))?;
-    let root = config::load(&dir)?;
-    if let Some((kind, body)) = &root.backend {
-        if kind != "local" {
-            return Err(Diag::new(format!("Backend \"{kind}\" is not supported yet"))
-                .detail("Only the local backend is available in this version; remove the backend block or use backend \"local\".")
-                .at(&body.loc));
-        }
-    }
-    let graph = ConfigGraph::build(&root)?;
-    let inputs = match inputs {
-        Some(i) => i,
-        None => {
-            let mut warnings = Vec::new();
-            let collected = variables::collect(&root, var_args, &mut warnings)?;
-            for w in warnings {
-                eprintln!("Warning: {w}");
-            }
-            collected
-        }
     };
-    let settings = aws::settings_from_blueprint(&root, &inputs)?;
-    plan::validate(&root, &aws::schemas_registry(), &inputs)?;
-    Ok(Loaded {
-        stack: stack_name(&dir),
-        root: Arc::new(root),
-        graph,
-        inputs: Arc::new(inputs),
-        settings,
-    })
+    watcher.abort();
+    code
 }
 
-fn var_args(vars: &[String], files: &[PathBuf]) -> Vec<VarArg> {
-    // Terraform processes -var and -var-file in the order given; clap separates them, so files
-    // come first and individual -var values override them.
-    files
-        .iter()
-        .cloned()
-        .map(VarArg::File)
-        .chain(vars.iter().cloned().map(VarArg::Var))
-        .collect()
-}
-
-async fn dispatch(command: Command, start_dir: &Path) -> DResult<i32> {
+async fn dispatch(command: Command, env: &Env) -> DResult<i32> {
     match command {
-        Command::Validate { vars, json, .. } => {
-            let result = load(&var_args(&vars, &[]));
-            if json {
-                let (valid, msg) = match &result {
-                    Ok(_) => (true, String::new()),
-                    Err(d) => (false, d.to_string()),
-                };
-                println!(
-                    "{}",
-                    serde_json::json!({"valid": valid, "error_count": u8::from(!valid), "diagnostics": if valid { vec![] } else { vec![msg] }})
-                );
-                return Ok(if valid { 0 } else { 1 });
-            }
-            result?;
-            println!("Success! The configuration is valid.");
-            Ok(0)
-        }
-        Command::Plan(args) => {
-            let loaded = load(&var_args(&args.vars, &args.var_files))?;
-            let backend = LocalBackend::new(state_path(args.state.as_ref(), start_dir, &loaded.stack));
-            let registry = aws::registry(&loaded.settings).await;
-            let plan = make_plan(&loaded, &registry, &backend, &args, args.destroy).await?;
-            print_plan(&plan, &registry, args.json, &loaded);
-            if let Some(out) = &args.out {
-                savedplan::save(out, &plan, &loaded.root, &loaded.inputs)?;
-                println!(
-                    "\nSaved the plan to: {}\n\nTo perform exactly these actions, run:\n    infractl apply \"{}\"",
-                    out.display(),
-                    out.display()
-                );
-            }
-            Ok(if args.detailed_exitcode && plan.has_changes() {
-                2
-            } else {
-                0
-            })
-        }
-        Command::Apply { run, plan_file } => {
-            let (loaded, plan, backend, registry, saved) = match &plan_file {
-                Some(file) => {
-                    let saved = savedplan::load(file)?;
-                    let loaded = load_with(&[], Some(saved.inputs()))?;
-                    let backend = LocalBackend::new(state_path(run.state.as_ref(), start_dir, &loaded.stack));
-                    let registry = aws::registry(&loaded.settings).await;
-                    let planner = Planner {
-                        root: &loaded.root,
-                        graph: &loaded.graph,
-                        registry: &registry,
-                        inputs: &loaded.inputs,
-                        default_tags: loaded.settings.default_tags.clone(),
-                    };
-                    let plan = saved.replay(&planner, &backend).await?;
-                    (loaded, plan, backend, registry, true)
-                }
-                None => {
-                    let loaded = load(&var_args(&run.vars, &run.var_files))?;
-                    let backend = LocalBackend::new(state_path(run.state.as_ref(), start_dir, &loaded.stack));
-                    let registry = aws::registry(&loaded.settings).await;
-                    let plan = make_plan(&loaded, &registry, &backend, &run, false).await?;
-                    (loaded, plan, backend, registry, false)
-                }
-            };
-            execute(loaded, plan, backend, registry, &run, saved, "apply").await
-        }
-        Command::Destroy(args) => {
-            let loaded = load(&var_args(&args.vars, &args.var_files))?;
-            let backend = LocalBackend::new(state_path(args.state.as_ref(), start_dir, &loaded.stack));
-            let registry = aws::registry(&loaded.settings).await;
-            let plan = make_plan(&loaded, &registry, &backend, &args, true).await?;
-            execute(loaded, plan, backend, registry, &args, false, "destroy").await
-        }
+        Command::Init(args) => admin::init(env, &args).await,
+        Command::Validate { vars, json, .. } => run::validate(&vars, json),
+        Command::Plan(args) => run::plan(env, &args).await,
+        Command::Apply { run: args, plan_file } => run::apply(env, &args, plan_file.as_deref()).await,
+        Command::Destroy(args) => run::destroy(env, &args).await,
         Command::Show {
             plan_file, json, state, ..
-        } => {
-            if let Some(file) = plan_file {
-                let saved = savedplan::load(&file)?;
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&saved.summary_json()).unwrap_or_default()
-                );
-                return Ok(0);
-            }
-            let st = read_state_for(state.as_ref(), start_dir)?;
-            if json {
-                println!("{}", serde_json::to_string_pretty(&st).unwrap_or_default());
-            } else if st.resources.is_empty() {
-                println!("The state file is empty. No resources are represented.");
-            } else {
-                for r in &st.resources {
-                    print_resource(r);
-                }
-                print_outputs(&st, None, false, false)?;
-            }
-            Ok(0)
-        }
+        } => inspect::show(env, plan_file.as_deref(), json, state.as_ref()).await,
         Command::Output {
             name, json, raw, state, ..
-        } => {
-            let st = read_state_for(state.as_ref(), start_dir)?;
-            print_outputs(&st, name.as_deref(), json, raw)?;
-            Ok(0)
-        }
-        Command::Graph => {
-            let dir = std::env::current_dir().map_err(|e| Diag::new(e.to_string()))?;
-            let root = config::load(&dir)?;
-            let graph = ConfigGraph::build(&root)?;
-            let mut nodes = Vec::new();
-            let mut edges = Vec::new();
-            for (path, key) in graph.resource_order() {
-                let name = crate::graph::Node::Resource(path.clone(), key.clone()).to_string();
-                for (dp, dk) in graph.resource_deps(&crate::graph::Node::Resource(path.clone(), key.clone())) {
-                    edges.push((name.clone(), crate::graph::Node::Resource(dp, dk).to_string()));
-                }
-                nodes.push(name);
-            }
-            print!("{}", crate::graph::to_dot(&edges, &nodes));
-            Ok(0)
-        }
+        } => inspect::output(env, name.as_deref(), json, raw, state.as_ref()).await,
+        Command::Graph => inspect::graph(),
         Command::State(StateCommand::List { addresses, state }) => {
-            let st = read_state_for(state.as_ref(), start_dir)?;
-            for r in &st.resources {
-                if addresses.is_empty() || addresses.iter().any(|a| r.address.is_within(a)) {
-                    println!("{}", r.address);
-                }
-            }
-            Ok(0)
+            inspect::state_list(env, &addresses, state.as_ref()).await
         }
         Command::State(StateCommand::Show { address, state }) => {
-            let st = read_state_for(state.as_ref(), start_dir)?;
-            let r = st
-                .resources
-                .iter()
-                .find(|r| r.address.to_string() == address)
-                .ok_or_else(|| Diag::new(format!("No instance found for the given address \"{address}\"")))?;
-            print_resource(r);
-            Ok(0)
+            inspect::state_show(env, &address, state.as_ref()).await
         }
+        Command::State(StateCommand::Pull) => inspect::state_pull(env).await,
+        Command::State(StateCommand::Push { path, force, lock }) => admin::state_push(env, &path, force, &lock).await,
+        Command::State(StateCommand::Rm {
+            addresses,
+            dry_run,
+            lock,
+        }) => admin::state_rm(env, &addresses, dry_run, &lock).await,
+        Command::State(StateCommand::Mv {
+            source,
+            destination,
+            dry_run,
+            lock,
+        }) => admin::state_mv(env, &source, &destination, dry_run, &lock).await,
+        Command::Workspace(cmd) => admin::workspace(env, cmd).await,
+        Command::ForceUnlock { id, force } => admin::force_unlock(env, &id, force).await,
     }
 }
 
-fn read_state_for(explicit: Option<&PathBuf>, start_dir: &Path) -> DResult<State> {
-    let dir = std::env::current_dir().map_err(|e| Diag::new(e.to_string()))?;
-    let backend = LocalBackend::new(state_path(explicit, start_dir, &stack_name(&dir)));
-    Ok(backend.read()?.unwrap_or_default())
-}
-
-fn print_resource(r: &crate::state::ResourceState) {
-    let kind = if r.mode == crate::state::StateMode::Data {
-        "data"
+/// The stack name written into tags: the blueprint folder's name, plus the workspace when it
+/// is not `default`, so two workspaces of one blueprint never adopt each other's objects.
+pub fn stack_name(dir: &Path, workspace: &str) -> String {
+    let base = dir
+        .canonicalize()
+        .ok()
+        .and_then(|p| p.file_name().map(|f| f.to_string_lossy().to_string()))
+        .unwrap_or_else(|| "default".into());
+    if workspace == "default" {
+        base
     } else {
-        "resource"
-    };
-    println!("# {}:", r.address);
-    println!("{kind} \"{}\" \"{}\" {{", r.type_name, r.address.name);
-    if let serde_json::Value::Object(map) = &r.attributes {
-        let width = map.keys().map(String::len).max().unwrap_or(0);
-        for (k, v) in map {
-            if v.is_null() {
-                continue;
-            }
-            println!("    {k:width$} = {}", Value::from_json(v).render());
-        }
-    }
-    println!("}}\n");
-}
-
-fn print_outputs(st: &State, name: Option<&str>, json: bool, raw: bool) -> DResult<()> {
-    if let Some(n) = name {
-        let o = st.outputs.get(n).ok_or_else(|| {
-            Diag::new(format!("Output \"{n}\" not found"))
-                .detail("The output is not defined, or the stack has not been applied.")
-        })?;
-        if raw {
-            let v = Value::from_json(&o.value);
-            println!(
-                "{}",
-                v.to_plain_string()
-                    .ok_or_else(|| Diag::new("-raw works only with string, number and bool outputs"))?
-            );
-        } else if json {
-            println!("{}", o.value);
-        } else {
-            println!("{}", Value::from_json(&o.value).render());
-        }
-        return Ok(());
-    }
-    if json {
-        let map: serde_json::Map<String, serde_json::Value> = st
-            .outputs
-            .iter()
-            .map(|(k, o)| {
-                (
-                    k.clone(),
-                    serde_json::json!({"value": o.value, "sensitive": o.sensitive}),
-                )
-            })
-            .collect();
-        println!("{}", serde_json::Value::Object(map));
-        return Ok(());
-    }
-    for (k, o) in &st.outputs {
-        let shown = if o.sensitive {
-            "<sensitive>".to_string()
-        } else {
-            Value::from_json(&o.value).render()
-        };
-        println!("{k} = {shown}");
-    }
-    Ok(())
-}
-
-async fn make_plan(
-    loaded: &Loaded,
-    registry: &Registry,
-    backend: &LocalBackend,
-    args: &RunArgs,
-    destroy: bool,
-) -> DResult<Plan> {
-    for t in args.targets.iter().chain(&args.replace) {
-        if crate::address::Address::parse(t).is_none() && !t.starts_with("module.") {
-            return Err(Diag::new(format!("Invalid target address \"{t}\""))
-                .detail("Write it as TYPE.NAME, TYPE.NAME[KEY] or module.NAME."));
-        }
-    }
-    let state = backend.read()?.unwrap_or_default();
-    let prior = if args.refresh && !state.resources.is_empty() {
-        let r = refresh::refresh(&state, registry, &loaded.stack, args.parallelism).await?;
-        for v in &r.vanished {
-            eprintln!("Note: {v} has been deleted outside infractl; the plan creates it again.");
-        }
-        r.state
-    } else {
-        state
-    };
-    let planner = Planner {
-        root: &loaded.root,
-        graph: &loaded.graph,
-        registry,
-        inputs: &loaded.inputs,
-        default_tags: loaded.settings.default_tags.clone(),
-    };
-    planner
-        .plan(
-            prior,
-            PlanOptions {
-                destroy,
-                targets: args.targets.clone(),
-                replace: args.replace.clone(),
-            },
-        )
-        .await
-}
-
-fn print_plan(plan: &Plan, registry: &Registry, json: bool, loaded: &Loaded) {
-    let text = if json {
-        serde_json::to_string_pretty(&render::plan_json(plan)).unwrap_or_default() + "\n"
-    } else {
-        let lookup = |t: &str| registry.resource(t).map(|r| r.schema());
-        render::plan_text(plan, &lookup)
-    };
-    print!("{}", redact(&text, &sensitive_strings(loaded)));
-}
-
-/// The string forms of every `sensitive = true` root variable, to be kept out of plan output.
-fn sensitive_strings(loaded: &Loaded) -> Vec<String> {
-    fn collect(v: &Value, out: &mut Vec<String>) {
-        match v {
-            Value::List(items) => items.iter().for_each(|i| collect(i, out)),
-            Value::Object(m) => m.values().for_each(|i| collect(i, out)),
-            other => {
-                if let Some(s) = other.to_plain_string() {
-                    // Very short values (true, 1) would blank out unrelated text.
-                    if s.len() >= 4 {
-                        out.push(s);
-                    }
-                }
-            }
-        }
-    }
-    let mut out = Vec::new();
-    for (name, var) in &loaded.root.variables {
-        if var.sensitive {
-            if let Some(v) = loaded.inputs.get(name) {
-                collect(v, &mut out);
-            }
-        }
-    }
-    out.sort_by_key(|s| std::cmp::Reverse(s.len()));
-    out
-}
-
-/// Replaces sensitive values in text: quoted ones by `(sensitive value)`, bare ones by `***`.
-pub fn redact(text: &str, secrets: &[String]) -> String {
-    let mut out = text.to_string();
-    for s in secrets {
-        let quoted = serde_json::to_string(s).unwrap_or_default();
-        out = out.replace(&quoted, "(sensitive value)");
-        out = out.replace(s.as_str(), "***");
-    }
-    out
-}
-
-async fn execute(
-    loaded: Loaded,
-    plan: Plan,
-    backend: LocalBackend,
-    registry: Registry,
-    args: &RunArgs,
-    saved: bool,
-    verb: &str,
-) -> DResult<i32> {
-    if !saved {
-        print_plan(&plan, &registry, args.json, &loaded);
-    }
-    if !plan.has_changes() && !plan.outputs_changed() {
-        println!(
-            "\n{} complete! Resources: 0 added, 0 changed, 0 destroyed.",
-            capitalise(verb)
-        );
-        return Ok(0);
-    }
-    if !saved && !args.auto_approve {
-        if !std::io::stdin().is_terminal() {
-            return Err(Diag::new(format!("{} requires confirmation", capitalise(verb)))
-                .detail("Standard input is not a terminal, so infractl cannot ask. Run again with -auto-approve."));
-        }
-        println!("\nDo you want to perform these actions?\n  Only 'yes' will be accepted to approve.\n");
-        print!("  Enter a value: ");
-        use std::io::Write;
-        let _ = std::io::stdout().flush();
-        let mut answer = String::new();
-        let _ = std::io::stdin().read_line(&mut answer);
-        if answer.trim() != "yes" {
-            println!("\n{} cancelled.", capitalise(verb));
-            return Ok(1);
-        }
-    }
-    let cancel = Arc::new(AtomicBool::new(false));
-    let watcher = {
-        let cancel = cancel.clone();
-        tokio::spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                eprintln!("\nInterrupt received. Waiting for operations in progress to finish, then saving state...");
-                cancel.store(true, Ordering::SeqCst);
-            }
-        })
-    };
-    let applier = Arc::new(Applier {
-        root: loaded.root.clone(),
-        inputs: loaded.inputs.clone(),
-        registry,
-        stack: loaded.stack.clone(),
-        backend,
-        default_tags: loaded.settings.default_tags.clone(),
-    });
-    let report = applier.apply(plan, args.parallelism, cancel).await?;
-    watcher.abort();
-    for (label, by) in &report.skipped {
-        eprintln!("Skipped {label}: it depends on {by}, which failed.");
-    }
-    for f in &report.failures {
-        eprintln!("{f}\n");
-    }
-    let (a, c, d) = report.counts;
-    if report.failures.is_empty() && !report.cancelled {
-        println!(
-            "\n{} complete! Resources: {a} added, {c} changed, {d} destroyed.",
-            capitalise(verb)
-        );
-        if verb == "apply" && !report.state.outputs.is_empty() {
-            println!("\nOutputs:\n");
-            print_outputs(&report.state, None, false, false)?;
-        }
-        Ok(0)
-    } else {
-        eprintln!(
-            "{} {}: {a} added, {c} changed, {d} destroyed; {} failed, {} skipped. State records everything that completed.",
-            capitalise(verb),
-            if report.cancelled { "interrupted" } else { "failed" },
-            report.failures.len(),
-            report.skipped.len()
-        );
-        Ok(1)
+        format!("{base}-{workspace}")
     }
 }
 
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
-        .unwrap_or_default()
+/// The blueprint folder's name, which names its local state file.
+pub fn folder_name(dir: &Path) -> String {
+    stack_name(dir, "default")
+}
+
+/// Asks the user to type `yes`, refusing when there is no terminal to ask on.
+pub fn confirm(question: &str, flag_hint: &str) -> DResult<bool> {
+    use std::io::{IsTerminal, Write};
+    if !std::io::stdin().is_terminal() {
+        return Err(Diag::new(format!("{question} needs confirmation")).detail(format!(
+            "Standard input is not a terminal, so infractl cannot ask. Run again with {flag_hint}."
+        )));
+    }
+    println!("\n{question}\n  Only 'yes' will be accepted to approve.\n");
+    print!("  Enter a value: ");
+    let _ = std::io::stdout().flush();
+    let mut answer = String::new();
+    let _ = std::io::stdin().read_line(&mut answer);
+    Ok(answer.trim() == "yes")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn sensitive_values_are_redacted() {
-        let text = "password = \"hunter22\"\nurl = \"db://u:hunter22@h\"";
-        assert_eq!(
-            redact(text, &["hunter22".to_string()]),
-            "password = (sensitive value)\nurl = \"db://u:***@h\""
-        );
-    }
 
     #[test]
     fn single_dash_flags_become_double_dash() {

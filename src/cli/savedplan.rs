@@ -8,7 +8,7 @@
 use crate::blueprint::config::Module;
 use crate::diag::{DResult, Diag};
 use crate::plan::{Action, Plan, PlanOptions, Planner};
-use crate::state::{LocalBackend, State};
+use crate::state::{Backend, State};
 use crate::value::Value;
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
@@ -102,8 +102,8 @@ impl SavedPlan {
     }
 
     /// Re-derives the saved plan, refusing if anything it was based on has changed.
-    pub async fn replay(self, planner: &Planner<'_>, backend: &LocalBackend) -> DResult<Plan> {
-        let current = backend.read()?.unwrap_or_default();
+    pub async fn replay(self, planner: &Planner<'_>, backend: &dyn Backend) -> DResult<Plan> {
+        let current = backend.read().await?.unwrap_or_default();
         if current.lineage != self.prior.lineage || current.serial != self.prior.serial {
             return Err(Diag::new("Saved plan is stale").detail(format!(
                 "The plan was made from state serial {} (lineage {}), but the state is now at serial {} (lineage {}). Run plan again.",

@@ -1,16 +1,22 @@
-//! The state document and the local backend.
+//! The state document and where it is kept.
 //!
 //! State is what infractl knows it manages: one versioned JSON document with a lineage (which
-//! stack history it belongs to) and a serial (bumped on every write). The local backend writes it
-//! atomically (temp file + rename) and keeps the previous version as a backup, after every
-//! completed mutation, so a killed run loses nothing it had finished.
+//! stack history it belongs to) and a serial (bumped on every write). Backends keep it: a local
+//! file, or an S3 object with a DynamoDB (or S3) lock; both write after every completed mutation
+//! and refuse to overwrite a newer state or another lineage.
+
+pub mod backend;
+pub mod local;
+pub mod s3;
+
+pub use backend::{Backend, LockInfo};
+pub use local::LocalBackend;
 
 use crate::address::Address;
 use crate::blueprint::config::Mode;
 use crate::diag::{DResult, Diag};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
-use std::path::{Path, PathBuf};
 
 /// The state file format this build writes and reads.
 pub const FORMAT_VERSION: u32 = 1;
@@ -162,131 +168,20 @@ impl Default for State {
     }
 }
 
-/// A state file on the local disk.
-#[derive(Debug, Clone)]
-pub struct LocalBackend {
-    /// The state file's path.
-    pub path: PathBuf,
-}
-
-impl LocalBackend {
-    /// The backend for a state file.
-    pub fn new(path: impl Into<PathBuf>) -> LocalBackend {
-        LocalBackend { path: path.into() }
-    }
-
-    /// Reads the state; `None` when there is no state file yet.
-    pub fn read(&self) -> DResult<Option<State>> {
-        match std::fs::read_to_string(&self.path) {
-            Ok(text) => State::from_json(&text, &self.path.display().to_string()).map(Some),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(Diag::new(format!("Cannot read state file {}", self.path.display())).detail(e.to_string())),
-        }
-    }
-
-    /// Writes the state atomically, keeping the previous file as `<name>.backup`. Refuses to
-    /// overwrite a file of another lineage or a newer serial.
-    pub fn write(&self, state: &State) -> DResult<()> {
-        if let Some(dir) = self.path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| io_diag("create state folder", dir, e))?;
-        }
-        if let Ok(Some(current)) = self.read() {
-            if current.lineage != state.lineage {
-                return Err(
-                    Diag::new("Refusing to overwrite a state of another lineage").detail(format!(
-                        "{} holds lineage {}, this run has {}.",
-                        self.path.display(),
-                        current.lineage,
-                        state.lineage
-                    )),
-                );
-            }
-            if current.serial > state.serial {
-                return Err(Diag::new("Refusing to overwrite a newer state").detail(format!(
-                    "{} has serial {}, this run would write {}: another run changed it meanwhile.",
-                    self.path.display(),
-                    current.serial,
-                    state.serial
-                )));
-            }
-        }
-        let text = serde_json::to_string_pretty(state).expect("state serialises");
-        let tmp = self.path.with_extension(format!("tmp.{}", std::process::id()));
-        std::fs::write(&tmp, text.as_bytes()).map_err(|e| io_diag("write", &tmp, e))?;
-        if self.path.exists() {
-            let backup = backup_path(&self.path);
-            std::fs::copy(&self.path, &backup).map_err(|e| io_diag("back up", &backup, e))?;
-        }
-        std::fs::rename(&tmp, &self.path).map_err(|e| io_diag("replace", &self.path, e))?;
-        Ok(())
-    }
-}
-
-/// Where the previous version of a state file is kept.
-pub fn backup_path(path: &Path) -> PathBuf {
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(".backup");
-    path.with_file_name(name)
-}
-
-fn io_diag(what: &str, path: &Path, e: std::io::Error) -> Diag {
-    Diag::new(format!("Cannot {what} {}", path.display())).detail(e.to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn sample() -> State {
-        let mut s = State::new();
-        s.upsert(ResourceState {
-            address: Address::parse("aws_vpc.main").unwrap(),
-            mode: StateMode::Managed,
-            type_name: "aws_vpc".into(),
-            id: "vpc-1".into(),
-            attributes: serde_json::json!({"id": "vpc-1"}),
-            dependencies: vec![],
-            create_before_destroy: false,
-            deposed: vec![],
-        });
-        s
-    }
-
-    #[test]
-    fn writes_atomically_with_backup_and_guards_lineage_and_serial() {
-        let dir = tempfile::tempdir().unwrap();
-        let b = LocalBackend::new(dir.path().join("s.tfstate.json"));
-        assert!(b.read().unwrap().is_none());
-        let mut s = sample();
-        s.serial = 1;
-        b.write(&s).unwrap();
-        s.serial = 2;
-        b.write(&s).unwrap();
-        assert_eq!(b.read().unwrap().unwrap(), s);
-        let backup = State::from_json(&std::fs::read_to_string(backup_path(&b.path)).unwrap(), "b").unwrap();
-        assert_eq!(backup.serial, 1);
-
-        let mut stale = s.clone();
-        stale.serial = 1;
-        assert!(b.write(&stale).unwrap_err().summary.contains("newer"));
-        let other = State {
-            serial: 5,
-            ..State::new()
-        };
-        assert!(b.write(&other).unwrap_err().summary.contains("lineage"));
-        assert_eq!(b.read().unwrap().unwrap().serial, 2);
-    }
 
     #[test]
     fn damaged_state_is_reported_not_replaced() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("s.tfstate.json");
         std::fs::write(&p, "{\"format_version\": 1, \"serial\": ").unwrap();
-        let err = LocalBackend::new(&p).read().unwrap_err();
+        let err = LocalBackend::new(&p).read_now().unwrap_err();
         assert!(err.summary.contains("not valid JSON"));
         std::fs::write(&p, "{\"format_version\": 99}").unwrap();
         assert!(LocalBackend::new(&p)
-            .read()
+            .read_now()
             .unwrap_err()
             .summary
             .contains("format version"));

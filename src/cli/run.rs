@@ -1,0 +1,401 @@
+//! `validate`, `plan`, `apply` and `destroy`: load and check the blueprint, open the backend and
+//! take its lock, refresh, plan, print, confirm, apply, release the lock.
+
+use super::backends::{self, BackendSpec};
+use super::{render, savedplan, Env, RunArgs};
+use crate::apply::Applier;
+use crate::blueprint::config::{self, Module};
+use crate::blueprint::variables::{self, VarArg};
+use crate::diag::{DResult, Diag};
+use crate::graph::ConfigGraph;
+use crate::plan::{self, refresh, Plan, PlanOptions, Planner};
+use crate::provider::aws::{self, AwsSettings};
+use crate::provider::Registry;
+use crate::state::Backend;
+use crate::value::Value;
+use indexmap::IndexMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Everything loaded and checked before any AWS call.
+pub(super) struct Loaded {
+    pub root: Arc<Module>,
+    pub graph: ConfigGraph,
+    pub inputs: Arc<IndexMap<String, Value>>,
+    pub settings: AwsSettings,
+    /// Stack name for tags (folder name, plus workspace).
+    pub stack: String,
+    /// Selected workspace.
+    pub workspace: String,
+}
+
+/// Loads and checks the blueprint; `inputs` replaces variable collection (saved plans).
+pub(super) fn load(env: &Env, var_args: &[VarArg], inputs: Option<IndexMap<String, Value>>) -> DResult<Loaded> {
+    let root = config::load(&env.blueprint_dir)?;
+    let graph = ConfigGraph::build(&root)?;
+    let inputs = match inputs {
+        Some(i) => i,
+        None => {
+            let mut warnings = Vec::new();
+            let collected = variables::collect(&root, var_args, &mut warnings)?;
+            for w in warnings {
+                eprintln!("Warning: {w}");
+            }
+            collected
+        }
+    };
+    let settings = aws::settings_from_blueprint(&root, &inputs)?;
+    plan::validate(&root, &aws::schemas_registry(), &inputs)?;
+    let workspace = backends::current_workspace(&env.blueprint_dir);
+    Ok(Loaded {
+        stack: super::stack_name(&env.blueprint_dir, &workspace),
+        workspace,
+        root: Arc::new(root),
+        graph,
+        inputs: Arc::new(inputs),
+        settings,
+    })
+}
+
+/// Opens the backend of a blueprint in its current workspace.
+pub(super) async fn open_backend(
+    env: &Env,
+    root: &Module,
+    workspace: &str,
+    state: Option<&PathBuf>,
+) -> DResult<Arc<dyn Backend>> {
+    let spec = backends::resolve(root)?;
+    if state.is_some() && spec != BackendSpec::Local {
+        return Err(Diag::new("-state applies to the local backend only"));
+    }
+    let local = backends::local_path(
+        state,
+        &env.start_dir,
+        &super::folder_name(&env.blueprint_dir),
+        workspace,
+    );
+    backends::open(&spec, local, workspace).await
+}
+
+fn var_args(vars: &[String], files: &[PathBuf]) -> Vec<VarArg> {
+    // Terraform processes -var and -var-file in the order given; clap separates them, so files
+    // come first and individual -var values override them.
+    files
+        .iter()
+        .cloned()
+        .map(VarArg::File)
+        .chain(vars.iter().cloned().map(VarArg::Var))
+        .collect()
+}
+
+/// `validate`.
+pub(super) fn validate(vars: &[String], json: bool) -> DResult<i32> {
+    let env = Env {
+        start_dir: PathBuf::from("."),
+        blueprint_dir: std::env::current_dir().map_err(|e| Diag::new(e.to_string()))?,
+        interrupted: Default::default(),
+    };
+    let result = load(&env, &var_args(vars, &[]), None);
+    if json {
+        let (valid, msg) = match &result {
+            Ok(_) => (true, String::new()),
+            Err(d) => (false, d.to_string()),
+        };
+        let diagnostics = if valid { vec![] } else { vec![msg] };
+        println!(
+            "{}",
+            serde_json::json!({"valid": valid, "error_count": u8::from(!valid), "diagnostics": diagnostics})
+        );
+        return Ok(if valid { 0 } else { 1 });
+    }
+    result?;
+    println!("Success! The configuration is valid.");
+    Ok(0)
+}
+
+/// `plan`.
+pub(super) async fn plan(env: &Env, args: &RunArgs) -> DResult<i32> {
+    let loaded = load(env, &var_args(&args.vars, &args.var_files), None)?;
+    let backend = open_backend(env, &loaded.root, &loaded.workspace, args.state.as_ref()).await?;
+    let lock = backends::lock(
+        &backend,
+        "OperationTypePlan",
+        args.lock.lock,
+        args.lock.lock_timeout.as_deref(),
+    )
+    .await?;
+    let result = async {
+        let registry = aws::registry(&loaded.settings).await;
+        let plan = make_plan(&loaded, &registry, backend.as_ref(), args, args.destroy).await?;
+        print_plan(&plan, &registry, args.json, &loaded);
+        if let Some(out) = &args.out {
+            savedplan::save(out, &plan, &loaded.root, &loaded.inputs)?;
+            println!(
+                "\nSaved the plan to: {}\n\nTo perform exactly these actions, run:\n    infractl apply \"{}\"",
+                out.display(),
+                out.display()
+            );
+        }
+        Ok(if args.detailed_exitcode && plan.has_changes() {
+            2
+        } else {
+            0
+        })
+    }
+    .await;
+    backends::release(lock).await;
+    result
+}
+
+/// `apply` (fresh plan, or a saved plan file).
+pub(super) async fn apply(env: &Env, args: &RunArgs, plan_file: Option<&Path>) -> DResult<i32> {
+    let saved = plan_file.map(savedplan::load).transpose()?;
+    let loaded = match &saved {
+        Some(s) => load(env, &[], Some(s.inputs()))?,
+        None => load(env, &var_args(&args.vars, &args.var_files), None)?,
+    };
+    let backend = open_backend(env, &loaded.root, &loaded.workspace, args.state.as_ref()).await?;
+    let lock = backends::lock(
+        &backend,
+        "OperationTypeApply",
+        args.lock.lock,
+        args.lock.lock_timeout.as_deref(),
+    )
+    .await?;
+    let result = async {
+        let registry = aws::registry(&loaded.settings).await;
+        let plan = match saved {
+            Some(s) => {
+                let planner = Planner {
+                    root: &loaded.root,
+                    graph: &loaded.graph,
+                    registry: &registry,
+                    inputs: &loaded.inputs,
+                    default_tags: loaded.settings.default_tags.clone(),
+                };
+                s.replay(&planner, backend.as_ref()).await?
+            }
+            None => make_plan(&loaded, &registry, backend.as_ref(), args, false).await?,
+        };
+        execute(
+            env,
+            &loaded,
+            plan,
+            backend.clone(),
+            registry,
+            args,
+            plan_file.is_some(),
+            "apply",
+        )
+        .await
+    }
+    .await;
+    backends::release(lock).await;
+    result
+}
+
+/// `destroy`.
+pub(super) async fn destroy(env: &Env, args: &RunArgs) -> DResult<i32> {
+    let loaded = load(env, &var_args(&args.vars, &args.var_files), None)?;
+    let backend = open_backend(env, &loaded.root, &loaded.workspace, args.state.as_ref()).await?;
+    let lock = backends::lock(
+        &backend,
+        "OperationTypeApply",
+        args.lock.lock,
+        args.lock.lock_timeout.as_deref(),
+    )
+    .await?;
+    let result = async {
+        let registry = aws::registry(&loaded.settings).await;
+        let plan = make_plan(&loaded, &registry, backend.as_ref(), args, true).await?;
+        execute(env, &loaded, plan, backend.clone(), registry, args, false, "destroy").await
+    }
+    .await;
+    backends::release(lock).await;
+    result
+}
+
+async fn make_plan(
+    loaded: &Loaded,
+    registry: &Registry,
+    backend: &dyn Backend,
+    args: &RunArgs,
+    destroy: bool,
+) -> DResult<Plan> {
+    for t in args.targets.iter().chain(&args.replace) {
+        if crate::address::Address::parse(t).is_none() && !t.starts_with("module.") {
+            return Err(Diag::new(format!("Invalid target address \"{t}\""))
+                .detail("Write it as TYPE.NAME, TYPE.NAME[KEY] or module.NAME."));
+        }
+    }
+    let state = backend.read().await?.unwrap_or_default();
+    let prior = if args.refresh && !state.resources.is_empty() {
+        let r = refresh::refresh(&state, registry, &loaded.stack, args.parallelism).await?;
+        for v in &r.vanished {
+            eprintln!("Note: {v} has been deleted outside infractl; the plan creates it again.");
+        }
+        r.state
+    } else {
+        state
+    };
+    let planner = Planner {
+        root: &loaded.root,
+        graph: &loaded.graph,
+        registry,
+        inputs: &loaded.inputs,
+        default_tags: loaded.settings.default_tags.clone(),
+    };
+    planner
+        .plan(
+            prior,
+            PlanOptions {
+                destroy,
+                targets: args.targets.clone(),
+                replace: args.replace.clone(),
+            },
+        )
+        .await
+}
+
+fn print_plan(plan: &Plan, registry: &Registry, json: bool, loaded: &Loaded) {
+    let text = if json {
+        serde_json::to_string_pretty(&render::plan_json(plan)).unwrap_or_default() + "\n"
+    } else {
+        let lookup = |t: &str| registry.resource(t).map(|r| r.schema());
+        render::plan_text(plan, &lookup)
+    };
+    print!("{}", redact(&text, &sensitive_strings(loaded)));
+}
+
+/// The string forms of every `sensitive = true` root variable, to be kept out of plan output.
+fn sensitive_strings(loaded: &Loaded) -> Vec<String> {
+    fn collect(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::List(items) => items.iter().for_each(|i| collect(i, out)),
+            Value::Object(m) => m.values().for_each(|i| collect(i, out)),
+            other => {
+                if let Some(s) = other.to_plain_string() {
+                    // Very short values (true, 1) would blank out unrelated text.
+                    if s.len() >= 4 {
+                        out.push(s);
+                    }
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (name, var) in &loaded.root.variables {
+        if var.sensitive {
+            if let Some(v) = loaded.inputs.get(name) {
+                collect(v, &mut out);
+            }
+        }
+    }
+    out.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    out
+}
+
+/// Replaces sensitive values in text: quoted ones by `(sensitive value)`, bare ones by `***`.
+pub fn redact(text: &str, secrets: &[String]) -> String {
+    let mut out = text.to_string();
+    for s in secrets {
+        let quoted = serde_json::to_string(s).unwrap_or_default();
+        out = out.replace(&quoted, "(sensitive value)");
+        out = out.replace(s.as_str(), "***");
+    }
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn execute(
+    env: &Env,
+    loaded: &Loaded,
+    plan: Plan,
+    backend: Arc<dyn Backend>,
+    registry: Registry,
+    args: &RunArgs,
+    saved: bool,
+    verb: &str,
+) -> DResult<i32> {
+    if !saved {
+        print_plan(&plan, &registry, args.json, loaded);
+    }
+    if !plan.has_changes() && !plan.outputs_changed() {
+        println!(
+            "\n{} complete! Resources: 0 added, 0 changed, 0 destroyed.",
+            capitalise(verb)
+        );
+        return Ok(0);
+    }
+    if !saved
+        && !args.auto_approve
+        && !super::confirm(&format!("Do you want to {verb} these changes?"), "-auto-approve")?
+    {
+        println!("\n{} cancelled.", capitalise(verb));
+        return Ok(1);
+    }
+    if env.is_interrupted() {
+        eprintln!(
+            "{} not started: interrupted before any change was made.",
+            capitalise(verb)
+        );
+        return Ok(1);
+    }
+    let applier = Arc::new(Applier {
+        root: loaded.root.clone(),
+        inputs: loaded.inputs.clone(),
+        registry,
+        stack: loaded.stack.clone(),
+        backend,
+        default_tags: loaded.settings.default_tags.clone(),
+    });
+    let report = applier.apply(plan, args.parallelism, env.interrupted.clone()).await?;
+    for (label, by) in &report.skipped {
+        eprintln!("Skipped {label}: it depends on {by}, which failed.");
+    }
+    for f in &report.failures {
+        eprintln!("{f}\n");
+    }
+    let (a, c, d) = report.counts;
+    if report.failures.is_empty() && !report.cancelled {
+        println!(
+            "\n{} complete! Resources: {a} added, {c} changed, {d} destroyed.",
+            capitalise(verb)
+        );
+        if verb == "apply" && !report.state.outputs.is_empty() {
+            println!("\nOutputs:\n");
+            super::inspect::print_outputs(&report.state, None, false, false)?;
+        }
+        Ok(0)
+    } else {
+        eprintln!(
+            "{} {}: {a} added, {c} changed, {d} destroyed; {} failed, {} skipped. State records everything that completed.",
+            capitalise(verb),
+            if report.cancelled { "interrupted" } else { "failed" },
+            report.failures.len(),
+            report.skipped.len()
+        );
+        Ok(1)
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sensitive_values_are_redacted() {
+        let text = "password = \"hunter22\"\nurl = \"db://u:hunter22@h\"";
+        assert_eq!(
+            redact(text, &["hunter22".to_string()]),
+            "password = (sensitive value)\nurl = \"db://u:***@h\""
+        );
+    }
+}

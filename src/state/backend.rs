@@ -1,0 +1,211 @@
+//! The contract every state backend keeps: read and write one state document with an
+//! optimistic check, and hold an exclusive lock while a run changes it.
+
+use super::State;
+use crate::diag::{DResult, Diag};
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+/// Who holds a lock, in the field names Terraform writes, so existing tooling can read it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct LockInfo {
+    /// Unique id of this lock; `force-unlock` takes it.
+    #[serde(rename = "ID")]
+    pub id: String,
+    /// What the holder is doing (`OperationTypeApply`, ...).
+    #[serde(rename = "Operation")]
+    pub operation: String,
+    /// Free text.
+    #[serde(rename = "Info", default)]
+    pub info: String,
+    /// `user@host`.
+    #[serde(rename = "Who")]
+    pub who: String,
+    /// infractl version of the holder.
+    #[serde(rename = "Version")]
+    pub version: String,
+    /// When the lock was taken (RFC 3339).
+    #[serde(rename = "Created")]
+    pub created: String,
+    /// The state it protects.
+    #[serde(rename = "Path", default)]
+    pub path: String,
+}
+
+impl LockInfo {
+    /// A new lock description for an operation by this process.
+    pub fn new(operation: &str, path: &str) -> LockInfo {
+        let user = std::env::var("USER")
+            .or_else(|_| std::env::var("USERNAME"))
+            .unwrap_or_else(|_| "unknown".into());
+        let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+            .map(|h| h.trim().to_string())
+            .unwrap_or_else(|_| "localhost".into());
+        LockInfo {
+            id: uuid::Uuid::new_v4().to_string(),
+            operation: operation.to_string(),
+            info: format!("pid {}", std::process::id()),
+            who: format!("{user}@{host}"),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            created: now_rfc3339(),
+            path: path.to_string(),
+        }
+    }
+}
+
+/// Current UTC time as RFC 3339, without pulling in a date crate for one timestamp.
+pub fn now_rfc3339() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        (rem % 3600) / 60,
+        rem % 60
+    )
+}
+
+/// Why a lock could not be taken.
+#[derive(Debug, Clone)]
+pub enum LockError {
+    /// Someone else holds it.
+    Held(Box<LockInfo>),
+    /// The lock store failed (missing table, no permission, ...).
+    Failed(Diag),
+}
+
+/// A place where one stack's state lives.
+#[async_trait]
+pub trait Backend: Send + Sync {
+    /// Where the state lives, for messages (`s3://bucket/key`, a file path).
+    fn describe(&self) -> String;
+
+    /// Reads the state; `None` when none was written yet. Remembers what it read, so that the
+    /// next write can be made conditional on nobody else having written in between.
+    async fn read(&self) -> DResult<Option<State>>;
+
+    /// Writes the state, refusing when it changed since it was read, or when the stored state
+    /// is newer or of another lineage.
+    async fn write(&self, state: &State) -> DResult<()>;
+
+    /// Replaces the state whatever its lineage or serial (migration, `state push -force`); still
+    /// conditional on nobody having written since it was last read.
+    async fn overwrite(&self, state: &State) -> DResult<()> {
+        self.write(state).await
+    }
+
+    /// Takes the lock or says who holds it.
+    async fn lock(&self, info: &LockInfo) -> Result<(), LockError>;
+
+    /// Releases a lock this process holds.
+    async fn unlock(&self, id: &str) -> DResult<()>;
+
+    /// The current holder, if any.
+    async fn lock_holder(&self) -> DResult<Option<LockInfo>>;
+}
+
+/// Parses Terraform-style durations: `30s`, `5m`, `1h`, `500ms`, `1m30s`.
+pub fn parse_duration(text: &str) -> Option<Duration> {
+    let mut total = Duration::ZERO;
+    let mut rest = text.trim();
+    if rest.is_empty() {
+        return None;
+    }
+    while !rest.is_empty() {
+        let digits = rest
+            .find(|c: char| !c.is_ascii_digit() && c != '.')
+            .unwrap_or(rest.len());
+        if digits == 0 {
+            return None;
+        }
+        let n: f64 = rest[..digits].parse().ok()?;
+        rest = &rest[digits..];
+        let unit_len = rest.find(|c: char| c.is_ascii_digit()).unwrap_or(rest.len());
+        let secs = match &rest[..unit_len] {
+            "ms" => n / 1000.0,
+            "s" | "" => n,
+            "m" => n * 60.0,
+            "h" => n * 3600.0,
+            _ => return None,
+        };
+        total += Duration::from_secs_f64(secs);
+        rest = &rest[unit_len..];
+    }
+    Some(total)
+}
+
+/// Takes a lock, waiting up to `timeout` with backoff while someone else holds it.
+pub async fn acquire(backend: &dyn Backend, info: &LockInfo, timeout: Duration) -> DResult<()> {
+    let start = std::time::Instant::now();
+    let mut delay = Duration::from_millis(250);
+    loop {
+        match backend.lock(info).await {
+            Ok(()) => return Ok(()),
+            Err(LockError::Failed(d)) => return Err(d),
+            Err(LockError::Held(holder)) => {
+                if start.elapsed() >= timeout {
+                    return Err(held_diag(backend, &holder, timeout));
+                }
+                tokio::time::sleep(delay.min(timeout.saturating_sub(start.elapsed()))).await;
+                delay = (delay * 2).min(Duration::from_secs(5));
+            }
+        }
+    }
+}
+
+fn held_diag(backend: &dyn Backend, holder: &LockInfo, waited: Duration) -> Diag {
+    let waited = if waited.is_zero() {
+        String::new()
+    } else {
+        format!(" (waited {}s)", waited.as_secs())
+    };
+    Diag::new(format!("Error acquiring the state lock{waited}")).detail(format!(
+        "The state at {} is locked by another run:\n  ID:        {}\n  Path:      {}\n  Operation: {}\n  Who:       {}\n  Version:   {}\n  Created:   {}\n  Info:      {}\n\nWait for it to finish, or retry with -lock-timeout=DURATION. If that run was killed and the lock was left behind, remove it with:\n  infractl force-unlock {}",
+        backend.describe(),
+        holder.id,
+        holder.path,
+        holder.operation,
+        holder.who,
+        holder.version,
+        holder.created,
+        holder.info,
+        holder.id
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_parse_like_terraform() {
+        assert_eq!(parse_duration("30s"), Some(Duration::from_secs(30)));
+        assert_eq!(parse_duration("1m30s"), Some(Duration::from_secs(90)));
+        assert_eq!(parse_duration("500ms"), Some(Duration::from_millis(500)));
+        assert_eq!(parse_duration("2h"), Some(Duration::from_secs(7200)));
+        assert_eq!(parse_duration("x"), None);
+        assert_eq!(parse_duration("5y"), None);
+    }
+
+    #[test]
+    fn timestamps_are_rfc3339() {
+        let t = now_rfc3339();
+        assert_eq!(t.len(), 20, "{t}");
+        assert!(t.starts_with("20") && t.ends_with('Z'));
+    }
+}

@@ -1,0 +1,219 @@
+//! The local backend: a state file on disk, written atomically (temp file + rename) with the
+//! previous version kept as `.backup`, and locked by an exclusive lock file beside it.
+
+use super::backend::{Backend, LockError, LockInfo};
+use super::State;
+use crate::diag::{DResult, Diag};
+use async_trait::async_trait;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// A state file on the local disk.
+#[derive(Debug, Clone)]
+pub struct LocalBackend {
+    /// The state file's path.
+    pub path: PathBuf,
+}
+
+impl LocalBackend {
+    /// The backend for a state file.
+    pub fn new(path: impl Into<PathBuf>) -> LocalBackend {
+        LocalBackend { path: path.into() }
+    }
+
+    /// Reads the state; `None` when there is no state file yet.
+    pub fn read_now(&self) -> DResult<Option<State>> {
+        match std::fs::read_to_string(&self.path) {
+            Ok(text) => State::from_json(&text, &self.path.display().to_string()).map(Some),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Diag::new(format!("Cannot read state file {}", self.path.display())).detail(e.to_string())),
+        }
+    }
+
+    /// Writes the state atomically, keeping the previous file as `<name>.backup`. Refuses to
+    /// overwrite a file of another lineage or a newer serial.
+    pub fn write_now(&self, state: &State) -> DResult<()> {
+        if let Some(dir) = self.path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| io_diag("create state folder", dir, e))?;
+        }
+        if let Ok(Some(current)) = self.read_now() {
+            check_overwrite(&current, state, &self.path.display().to_string())?;
+        }
+        let text = serde_json::to_string_pretty(state).expect("state serialises");
+        let tmp = self.path.with_extension(format!("tmp.{}", std::process::id()));
+        std::fs::write(&tmp, text.as_bytes()).map_err(|e| io_diag("write", &tmp, e))?;
+        if self.path.exists() {
+            let backup = backup_path(&self.path);
+            std::fs::copy(&self.path, &backup).map_err(|e| io_diag("back up", &backup, e))?;
+        }
+        std::fs::rename(&tmp, &self.path).map_err(|e| io_diag("replace", &self.path, e))?;
+        Ok(())
+    }
+
+    fn lock_path(&self) -> PathBuf {
+        let mut name = self.path.file_name().unwrap_or_default().to_os_string();
+        name.push(".lock.info");
+        self.path.with_file_name(name)
+    }
+}
+
+/// Refuses to replace `current` by `next` when that would lose history.
+pub fn check_overwrite(current: &State, next: &State, place: &str) -> DResult<()> {
+    if current.lineage != next.lineage {
+        return Err(
+            Diag::new("Refusing to overwrite a state of another lineage").detail(format!(
+                "{place} holds lineage {}, this run has {}.",
+                current.lineage, next.lineage
+            )),
+        );
+    }
+    if current.serial > next.serial {
+        return Err(Diag::new("Refusing to overwrite a newer state").detail(format!(
+            "{place} has serial {}, this run would write {}: another run changed it meanwhile.",
+            current.serial, next.serial
+        )));
+    }
+    Ok(())
+}
+
+#[async_trait]
+impl Backend for LocalBackend {
+    fn describe(&self) -> String {
+        self.path.display().to_string()
+    }
+
+    async fn read(&self) -> DResult<Option<State>> {
+        self.read_now()
+    }
+
+    async fn write(&self, state: &State) -> DResult<()> {
+        self.write_now(state)
+    }
+
+    async fn overwrite(&self, state: &State) -> DResult<()> {
+        if self.path.exists() {
+            let backup = backup_path(&self.path);
+            std::fs::copy(&self.path, &backup).map_err(|e| io_diag("back up", &backup, e))?;
+            std::fs::remove_file(&self.path).map_err(|e| io_diag("replace", &self.path, e))?;
+        }
+        self.write_now(state)
+    }
+
+    async fn lock(&self, info: &LockInfo) -> Result<(), LockError> {
+        let path = self.lock_path();
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| LockError::Failed(io_diag("create state folder", dir, e)))?;
+        }
+        match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+            Ok(mut f) => {
+                let text = serde_json::to_string(info).expect("lock info serialises");
+                f.write_all(text.as_bytes())
+                    .map_err(|e| LockError::Failed(io_diag("write", &path, e)))?;
+                Ok(())
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => match self.lock_holder().await {
+                Ok(Some(holder)) => Err(LockError::Held(Box::new(holder))),
+                Ok(None) => Err(LockError::Failed(Diag::new(
+                    "The lock file vanished while being read; try again",
+                ))),
+                Err(d) => Err(LockError::Failed(d)),
+            },
+            Err(e) => Err(LockError::Failed(io_diag("create", &path, e))),
+        }
+    }
+
+    async fn unlock(&self, id: &str) -> DResult<()> {
+        match self.lock_holder().await? {
+            Some(holder) if holder.id == id => {
+                std::fs::remove_file(self.lock_path()).map_err(|e| io_diag("remove", &self.lock_path(), e))
+            }
+            Some(holder) => Err(Diag::new("Lock id does not match")
+                .detail(format!("The state is locked with id {}, not {id}.", holder.id))),
+            None => Err(Diag::new("The state is not locked")),
+        }
+    }
+
+    async fn lock_holder(&self) -> DResult<Option<LockInfo>> {
+        match std::fs::read_to_string(self.lock_path()) {
+            Ok(text) => serde_json::from_str(&text).map(Some).map_err(|e| {
+                Diag::new(format!("Lock file {} is damaged", self.lock_path().display())).detail(e.to_string())
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(io_diag("read", &self.lock_path(), e)),
+        }
+    }
+}
+
+/// Where the previous version of a state file is kept.
+pub fn backup_path(path: &Path) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".backup");
+    path.with_file_name(name)
+}
+
+fn io_diag(what: &str, path: &Path, e: std::io::Error) -> Diag {
+    Diag::new(format!("Cannot {what} {}", path.display())).detail(e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::address::Address;
+    use crate::state::{ResourceState, StateMode};
+
+    fn sample() -> State {
+        let mut s = State::new();
+        s.upsert(ResourceState {
+            address: Address::parse("aws_vpc.main").unwrap(),
+            mode: StateMode::Managed,
+            type_name: "aws_vpc".into(),
+            id: "vpc-1".into(),
+            attributes: serde_json::json!({"id": "vpc-1"}),
+            dependencies: vec![],
+            create_before_destroy: false,
+            deposed: vec![],
+        });
+        s
+    }
+
+    #[test]
+    fn writes_atomically_with_backup_and_guards_lineage_and_serial() {
+        let dir = tempfile::tempdir().unwrap();
+        let b = LocalBackend::new(dir.path().join("s.tfstate.json"));
+        assert!(b.read_now().unwrap().is_none());
+        let mut s = sample();
+        s.serial = 1;
+        b.write_now(&s).unwrap();
+        s.serial = 2;
+        b.write_now(&s).unwrap();
+        assert_eq!(b.read_now().unwrap().unwrap(), s);
+        let backup = State::from_json(&std::fs::read_to_string(backup_path(&b.path)).unwrap(), "b").unwrap();
+        assert_eq!(backup.serial, 1);
+
+        let mut stale = s.clone();
+        stale.serial = 1;
+        assert!(b.write_now(&stale).unwrap_err().summary.contains("newer"));
+        let other = State {
+            serial: 5,
+            ..State::new()
+        };
+        assert!(b.write_now(&other).unwrap_err().summary.contains("lineage"));
+        assert_eq!(b.read_now().unwrap().unwrap().serial, 2);
+    }
+
+    #[tokio::test]
+    async fn lock_is_exclusive_and_names_its_holder() {
+        let dir = tempfile::tempdir().unwrap();
+        let b = LocalBackend::new(dir.path().join("s.tfstate.json"));
+        let first = LockInfo::new("OperationTypeApply", "s");
+        b.lock(&first).await.unwrap();
+        let second = LockInfo::new("OperationTypePlan", "s");
+        match b.lock(&second).await {
+            Err(LockError::Held(h)) => assert_eq!(h.id, first.id),
+            other => panic!("expected held, got {other:?}"),
+        }
+        assert!(b.unlock(&second.id).await.is_err());
+        b.unlock(&first.id).await.unwrap();
+        b.lock(&second).await.unwrap();
+    }
+}
