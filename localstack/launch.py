@@ -57,6 +57,27 @@ def patch_s3_secure_transport():
     models.FakeBucket.get_permission = get_permission
 
 
+def patch_s3_versioning_root():
+    """GetBucketVersioning: answer with AWS's root element.
+
+    moto's serializer names the root <GetBucketVersioningResponse>; S3 (and the AWS SDK for
+    Rust, which checks it) uses <VersioningConfiguration>.
+    """
+    from moto.s3.responses import S3Response
+
+    original = S3Response.get_bucket_versioning
+
+    def get_bucket_versioning(self):
+        status, headers, body = original(self)
+        text = body.decode() if isinstance(body, bytes) else body
+        text = text.replace("<GetBucketVersioningResponse", "<VersioningConfiguration")
+        text = text.replace("</GetBucketVersioningResponse>", "</VersioningConfiguration>")
+        return status, headers, text
+
+    S3Response.get_bucket_versioning = get_bucket_versioning
+
+
 if __name__ == "__main__":
     patch_s3_secure_transport()
+    patch_s3_versioning_root()
     sys.exit(main(sys.argv[1:]))

@@ -8,4 +8,5 @@ mod adoption;
 mod bad_input;
 mod interrupt;
 mod network;
+mod remote_state;
 mod support;

@@ -4,6 +4,7 @@
 //! Adding a resource type is one file under its service folder plus one line in [`registry`].
 
 pub mod common;
+pub mod dynamodb;
 pub mod ec2;
 pub mod s3;
 
@@ -180,6 +181,8 @@ pub struct Clients {
     pub ec2: aws_sdk_ec2::Client,
     /// S3.
     pub s3: aws_sdk_s3::Client,
+    /// DynamoDB.
+    pub ddb: aws_sdk_dynamodb::Client,
     /// The region in use.
     pub region: String,
 }
@@ -219,9 +222,14 @@ pub async fn clients(settings: &AwsSettings) -> Clients {
     if let Some(url) = endpoint(&["s3", "s3api"]) {
         s3 = s3.endpoint_url(url);
     }
+    let mut ddb = aws_sdk_dynamodb::config::Builder::from(&shared);
+    if let Some(url) = endpoint(&["dynamodb"]) {
+        ddb = ddb.endpoint_url(url);
+    }
     Clients {
         ec2: aws_sdk_ec2::Client::from_conf(ec2.build()),
         s3: aws_sdk_s3::Client::from_conf(s3.build()),
+        ddb: aws_sdk_dynamodb::Client::from_conf(ddb.build()),
         region,
     }
 }
@@ -242,9 +250,14 @@ pub fn schemas_registry() -> Registry {
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new("us-east-1"))
         .build();
+    let ddbconf = aws_sdk_dynamodb::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .build();
     build_registry(Arc::new(Clients {
         ec2: aws_sdk_ec2::Client::from_conf(conf),
         s3: aws_sdk_s3::Client::from_conf(s3conf),
+        ddb: aws_sdk_dynamodb::Client::from_conf(ddbconf),
         region: "us-east-1".into(),
     }))
 }
@@ -261,6 +274,12 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     )));
     r.add_resource(Arc::new(ec2::security_group::SecurityGroup::new(c.clone())));
     r.add_resource(Arc::new(s3::bucket::Bucket::new(c.clone())));
+    r.add_resource(Arc::new(s3::versioning::BucketVersioning::new(c.clone())));
+    r.add_resource(Arc::new(s3::encryption::BucketEncryption::new(c.clone())));
+    r.add_resource(Arc::new(s3::public_access_block::PublicAccessBlock::new(c.clone())));
+    r.add_resource(Arc::new(s3::policy::BucketPolicy::new(c.clone())));
+    r.add_resource(Arc::new(s3::lifecycle::BucketLifecycle::new(c.clone())));
+    r.add_resource(Arc::new(dynamodb::table::Table::new(c.clone())));
     r.add_data_source(Arc::new(ec2::availability_zones::AvailabilityZones::new(c.clone())));
     r
 }

@@ -1,0 +1,3 @@
+//! DynamoDB resources.
+
+pub mod table;

@@ -1,0 +1,516 @@
+//! `aws_dynamodb_table`: a table with its keys, billing mode, encryption, point-in-time
+//! recovery, TTL, deletion protection and tags.
+
+use crate::provider::aws::common::{
+    aws_err, configured_tags, must_exist, opt_bool, opt_str, tag_changes, tags_to_write, user_tags, wait_for,
+};
+use crate::provider::aws::Clients;
+use crate::provider::{CallCtx, PResult, ProviderError, ResourceType, ADDRESS_TAG, STACK_TAG};
+use crate::schema::{Nesting, Schema, Type};
+use crate::value::Value;
+use async_trait::async_trait;
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, BillingMode, KeySchemaElement, KeyType, PointInTimeRecoverySpecification,
+    ProvisionedThroughput, ScalarAttributeType, SseSpecification, SseStatus, SseType, TableStatus, Tag,
+    TimeToLiveSpecification,
+};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The `aws_dynamodb_table` resource type.
+pub struct Table {
+    c: Arc<Clients>,
+    schema: Schema,
+}
+
+impl Table {
+    /// Creates the type with its clients.
+    pub fn new(c: Arc<Clients>) -> Table {
+        let schema = Schema::new()
+            .required("name", Type::String)
+            .force_new()
+            .optional("billing_mode", Type::String)
+            .default("PROVISIONED")
+            .required("hash_key", Type::String)
+            .force_new()
+            .optional("range_key", Type::String)
+            .force_new()
+            .optional_computed("read_capacity", Type::Number)
+            .optional_computed("write_capacity", Type::Number)
+            .block(
+                "attribute",
+                Nesting::Set,
+                Schema::new()
+                    .required("name", Type::String)
+                    .required("type", Type::String),
+            )
+            .block_force_new()
+            .block(
+                "point_in_time_recovery",
+                Nesting::Single,
+                Schema::new().required("enabled", Type::Bool),
+            )
+            .block_computed()
+            .block(
+                "server_side_encryption",
+                Nesting::Single,
+                Schema::new()
+                    .required("enabled", Type::Bool)
+                    .optional_computed("kms_key_arn", Type::String),
+            )
+            .block_computed()
+            .block(
+                "ttl",
+                Nesting::Single,
+                Schema::new()
+                    .optional("attribute_name", Type::String)
+                    .optional("enabled", Type::Bool),
+            )
+            .block_computed()
+            .optional("deletion_protection_enabled", Type::Bool)
+            .default(false)
+            .optional_computed("table_class", Type::String)
+            .tags()
+            .computed("arn", Type::String);
+        Table { c, schema }
+    }
+
+    async fn wait_active(&self, name: &str) -> PResult<()> {
+        wait_for("table to become ACTIVE", Duration::from_secs(600), || async {
+            let d = self
+                .c
+                .ddb
+                .describe_table()
+                .table_name(name)
+                .send()
+                .await
+                .map_err(aws_err)?;
+            Ok(d.table()
+                .filter(|t| t.table_status() == Some(&TableStatus::Active))
+                .map(|_| ()))
+        })
+        .await
+    }
+
+    async fn set_pitr(&self, name: &str, on: bool) -> PResult<()> {
+        self.c
+            .ddb
+            .update_continuous_backups()
+            .table_name(name)
+            .point_in_time_recovery_specification(
+                PointInTimeRecoverySpecification::builder()
+                    .point_in_time_recovery_enabled(on)
+                    .build()
+                    .map_err(|e| ProviderError::msg(e.to_string()))?,
+            )
+            .send()
+            .await
+            .map_err(aws_err)?;
+        Ok(())
+    }
+
+    async fn set_ttl(&self, name: &str, attribute: &str, on: bool) -> PResult<()> {
+        self.c
+            .ddb
+            .update_time_to_live()
+            .table_name(name)
+            .time_to_live_specification(
+                TimeToLiveSpecification::builder()
+                    .attribute_name(attribute)
+                    .enabled(on)
+                    .build()
+                    .map_err(|e| ProviderError::msg(e.to_string()))?,
+            )
+            .send()
+            .await
+            .map_err(aws_err)?;
+        Ok(())
+    }
+}
+
+fn block(v: &Value, name: &str) -> Option<Value> {
+    v.get(name).as_list().and_then(|l| l.first()).cloned()
+}
+
+fn sse_spec(v: &Value) -> Option<SseSpecification> {
+    let sse = block(v, "server_side_encryption")?;
+    let enabled = opt_bool(&sse, "enabled").unwrap_or(false);
+    let mut spec = SseSpecification::builder().enabled(enabled);
+    if enabled {
+        spec = spec
+            .sse_type(SseType::Kms)
+            .set_kms_master_key_id(opt_str(&sse, "kms_key_arn"));
+    }
+    Some(spec.build())
+}
+
+fn throughput(v: &Value) -> Option<ProvisionedThroughput> {
+    if opt_str(v, "billing_mode").as_deref() == Some("PAY_PER_REQUEST") {
+        return None;
+    }
+    ProvisionedThroughput::builder()
+        .read_capacity_units(v.get("read_capacity").as_number().unwrap_or(1.0) as i64)
+        .write_capacity_units(v.get("write_capacity").as_number().unwrap_or(1.0) as i64)
+        .build()
+        .ok()
+}
+
+#[async_trait]
+impl ResourceType for Table {
+    fn type_name(&self) -> &'static str {
+        "aws_dynamodb_table"
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
+        let name = opt_str(planned, "name").ok_or_else(|| ProviderError::msg("name is required"))?;
+        let mut keys = vec![KeySchemaElement::builder()
+            .attribute_name(opt_str(planned, "hash_key").unwrap_or_default())
+            .key_type(KeyType::Hash)
+            .build()
+            .map_err(|e| ProviderError::msg(e.to_string()))?];
+        if let Some(range) = opt_str(planned, "range_key") {
+            keys.push(
+                KeySchemaElement::builder()
+                    .attribute_name(range)
+                    .key_type(KeyType::Range)
+                    .build()
+                    .map_err(|e| ProviderError::msg(e.to_string()))?,
+            );
+        }
+        let attributes = planned
+            .get("attribute")
+            .as_list()
+            .unwrap_or(&[])
+            .iter()
+            .map(|a| {
+                AttributeDefinition::builder()
+                    .attribute_name(opt_str(a, "name").unwrap_or_default())
+                    .attribute_type(ScalarAttributeType::from(
+                        opt_str(a, "type").unwrap_or_default().as_str(),
+                    ))
+                    .build()
+                    .map_err(|e| ProviderError::msg(e.to_string()))
+            })
+            .collect::<PResult<Vec<_>>>()?;
+        let tags = tags_to_write(ctx, planned)
+            .into_iter()
+            .map(|(k, v)| {
+                Tag::builder()
+                    .key(k)
+                    .value(v)
+                    .build()
+                    .map_err(|e| ProviderError::msg(e.to_string()))
+            })
+            .collect::<PResult<Vec<_>>>()?;
+        let billing = BillingMode::from(
+            opt_str(planned, "billing_mode")
+                .unwrap_or_else(|| "PROVISIONED".into())
+                .as_str(),
+        );
+        self.c
+            .ddb
+            .create_table()
+            .table_name(&name)
+            .set_key_schema(Some(keys))
+            .set_attribute_definitions(Some(attributes))
+            .billing_mode(billing)
+            .set_provisioned_throughput(throughput(planned))
+            .set_sse_specification(sse_spec(planned))
+            .set_deletion_protection_enabled(opt_bool(planned, "deletion_protection_enabled"))
+            .set_table_class(opt_str(planned, "table_class").map(|c| c.as_str().into()))
+            .set_tags(Some(tags))
+            .send()
+            .await
+            .map_err(aws_err)?;
+        self.wait_active(&name).await?;
+        if let Some(p) = block(planned, "point_in_time_recovery") {
+            if opt_bool(&p, "enabled") == Some(true) {
+                self.set_pitr(&name, true).await?;
+            }
+        }
+        if let Some(t) = block(planned, "ttl") {
+            if let (Some(attr), Some(true)) = (opt_str(&t, "attribute_name"), opt_bool(&t, "enabled")) {
+                self.set_ttl(&name, &attr, true).await?;
+            }
+        }
+        must_exist(self.read(ctx, &name, planned).await?, "table", &name)
+    }
+
+    async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
+        let out = match self.c.ddb.describe_table().table_name(id).send().await {
+            Ok(o) => o,
+            Err(e) => {
+                let e = e.into_service_error();
+                if e.is_resource_not_found_exception() {
+                    return Ok(None);
+                }
+                return Err(ProviderError {
+                    code: aws_smithy_types::error::metadata::ProvideErrorMetadata::code(&e).map(str::to_string),
+                    message: e.to_string(),
+                });
+            }
+        };
+        let Some(t) = out.table() else { return Ok(None) };
+        let arn = t.table_arn().unwrap_or_default().to_string();
+        let key = |kind: KeyType| {
+            t.key_schema()
+                .iter()
+                .find(|k| k.key_type() == &kind)
+                .map(|k| k.attribute_name().to_string())
+        };
+        let billing = t
+            .billing_mode_summary()
+            .and_then(|b| b.billing_mode())
+            .map(|b| b.as_str().to_string())
+            .unwrap_or_else(|| "PROVISIONED".into());
+        let (read_cap, write_cap) = t
+            .provisioned_throughput()
+            .map(|p| {
+                (
+                    p.read_capacity_units().unwrap_or(0),
+                    p.write_capacity_units().unwrap_or(0),
+                )
+            })
+            .unwrap_or((0, 0));
+        let attributes: Vec<Value> = t
+            .attribute_definitions()
+            .iter()
+            .map(|a| {
+                Value::object([
+                    ("name", Value::str(a.attribute_name())),
+                    ("type", Value::str(a.attribute_type().as_str())),
+                ])
+            })
+            .collect();
+        let sse = t.sse_description().map(|s| {
+            let on = s.status() == Some(&SseStatus::Enabled) || s.status() == Some(&SseStatus::Enabling);
+            Value::object([
+                ("enabled", Value::Bool(on)),
+                ("kms_key_arn", Value::from(s.kms_master_key_arn().map(str::to_string))),
+            ])
+        });
+        let sse = sse.unwrap_or_else(|| Value::object([("enabled", Value::Bool(false)), ("kms_key_arn", Value::Null)]));
+        let backups = self
+            .c
+            .ddb
+            .describe_continuous_backups()
+            .table_name(id)
+            .send()
+            .await
+            .map_err(aws_err)?;
+        let pitr = backups
+            .continuous_backups_description()
+            .and_then(|d| d.point_in_time_recovery_description())
+            .and_then(|p| p.point_in_time_recovery_status())
+            .is_some_and(|s| s.as_str() == "ENABLED");
+        let ttl_out = self
+            .c
+            .ddb
+            .describe_time_to_live()
+            .table_name(id)
+            .send()
+            .await
+            .map_err(aws_err)?;
+        let ttl = ttl_out.time_to_live_description();
+        let ttl_on = ttl
+            .and_then(|d| d.time_to_live_status())
+            .is_some_and(|s| s.as_str() == "ENABLED");
+        let ttl_attr = ttl.and_then(|d| d.attribute_name()).map(str::to_string);
+        let tags_out = self
+            .c
+            .ddb
+            .list_tags_of_resource()
+            .resource_arn(&arn)
+            .send()
+            .await
+            .map_err(aws_err)?;
+        let tags = user_tags(
+            tags_out
+                .tags()
+                .iter()
+                .map(|t| (t.key().to_string(), t.value().to_string())),
+        );
+        Ok(Some(Value::object([
+            ("id", Value::str(id)),
+            ("name", Value::str(id)),
+            ("billing_mode", Value::str(billing.clone())),
+            ("hash_key", Value::from(key(KeyType::Hash))),
+            ("range_key", Value::from(key(KeyType::Range))),
+            ("read_capacity", Value::Number(read_cap as f64)),
+            ("write_capacity", Value::Number(write_cap as f64)),
+            ("attribute", Value::List(attributes)),
+            (
+                "point_in_time_recovery",
+                Value::List(vec![Value::object([("enabled", Value::Bool(pitr))])]),
+            ),
+            ("server_side_encryption", Value::List(vec![sse])),
+            (
+                "ttl",
+                Value::List(vec![Value::object([
+                    ("attribute_name", Value::from(ttl_attr.filter(|_| ttl_on))),
+                    ("enabled", Value::Bool(ttl_on)),
+                ])]),
+            ),
+            (
+                "deletion_protection_enabled",
+                Value::Bool(t.deletion_protection_enabled().unwrap_or(false)),
+            ),
+            (
+                "table_class",
+                Value::str(
+                    t.table_class_summary()
+                        .and_then(|c| c.table_class())
+                        .map(|c| c.as_str().to_string())
+                        .unwrap_or_else(|| "STANDARD".into()),
+                ),
+            ),
+            ("tags", configured_tags(prior)),
+            ("tags_all", tags),
+            ("arn", Value::str(arn)),
+        ])))
+    }
+
+    async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
+        let changed = |k: &str| prior.get(k) != planned.get(k);
+        if changed("billing_mode")
+            || changed("read_capacity")
+            || changed("write_capacity")
+            || changed("deletion_protection_enabled")
+            || changed("server_side_encryption")
+            || changed("table_class")
+        {
+            let mut req = self.c.ddb.update_table().table_name(id);
+            if changed("billing_mode") || changed("read_capacity") || changed("write_capacity") {
+                req = req
+                    .billing_mode(BillingMode::from(
+                        opt_str(planned, "billing_mode")
+                            .unwrap_or_else(|| "PROVISIONED".into())
+                            .as_str(),
+                    ))
+                    .set_provisioned_throughput(throughput(planned));
+            }
+            if changed("deletion_protection_enabled") {
+                req = req.set_deletion_protection_enabled(opt_bool(planned, "deletion_protection_enabled"));
+            }
+            if changed("server_side_encryption") {
+                req = req.set_sse_specification(sse_spec(planned));
+            }
+            if changed("table_class") {
+                req = req.set_table_class(opt_str(planned, "table_class").map(|c| c.as_str().into()));
+            }
+            req.send().await.map_err(aws_err)?;
+            self.wait_active(id).await?;
+        }
+        if changed("point_in_time_recovery") {
+            let on = block(planned, "point_in_time_recovery")
+                .and_then(|p| opt_bool(&p, "enabled"))
+                .unwrap_or(false);
+            self.set_pitr(id, on).await?;
+        }
+        if changed("ttl") {
+            let new = block(planned, "ttl").unwrap_or_default();
+            let old = block(prior, "ttl").unwrap_or_default();
+            match (
+                opt_str(&new, "attribute_name"),
+                opt_bool(&new, "enabled").unwrap_or(false),
+            ) {
+                (Some(attr), true) => self.set_ttl(id, &attr, true).await?,
+                _ => {
+                    if let (Some(attr), Some(true)) = (opt_str(&old, "attribute_name"), opt_bool(&old, "enabled")) {
+                        self.set_ttl(id, &attr, false).await?;
+                    }
+                }
+            }
+        }
+        let arn = opt_str(prior, "arn").unwrap_or_default();
+        let (add, remove) = tag_changes(prior.get("tags_all"), planned.get("tags_all"));
+        if !remove.is_empty() {
+            self.c
+                .ddb
+                .untag_resource()
+                .resource_arn(&arn)
+                .set_tag_keys(Some(remove))
+                .send()
+                .await
+                .map_err(aws_err)?;
+        }
+        if !add.is_empty() {
+            let tags = add
+                .into_iter()
+                .map(|(k, v)| {
+                    Tag::builder()
+                        .key(k)
+                        .value(v)
+                        .build()
+                        .map_err(|e| ProviderError::msg(e.to_string()))
+                })
+                .collect::<PResult<Vec<_>>>()?;
+            self.c
+                .ddb
+                .tag_resource()
+                .resource_arn(&arn)
+                .set_tags(Some(tags))
+                .send()
+                .await
+                .map_err(aws_err)?;
+        }
+        must_exist(self.read(ctx, id, planned).await?, "table", id)
+    }
+
+    async fn delete(&self, _ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<()> {
+        match self.c.ddb.delete_table().table_name(id).send().await {
+            Ok(_) => {}
+            Err(e) => {
+                let e = e.into_service_error();
+                if e.is_resource_not_found_exception() {
+                    return Ok(());
+                }
+                return Err(ProviderError {
+                    code: aws_smithy_types::error::metadata::ProvideErrorMetadata::code(&e).map(str::to_string),
+                    message: aws_smithy_types::error::metadata::ProvideErrorMetadata::message(&e)
+                        .unwrap_or_default()
+                        .to_string(),
+                });
+            }
+        }
+        wait_for("table to be deleted", Duration::from_secs(600), || async {
+            match self.c.ddb.describe_table().table_name(id).send().await {
+                Ok(_) => Ok(None),
+                Err(e)
+                    if e.as_service_error()
+                        .is_some_and(|s| s.is_resource_not_found_exception()) =>
+                {
+                    Ok(Some(()))
+                }
+                Err(e) => Err(aws_err(e)),
+            }
+        })
+        .await
+    }
+
+    async fn find_adoptable(&self, ctx: &CallCtx, planned: &Value) -> PResult<Option<String>> {
+        let Some(name) = opt_str(planned, "name") else {
+            return Ok(None);
+        };
+        let Ok(out) = self.c.ddb.describe_table().table_name(&name).send().await else {
+            return Ok(None);
+        };
+        let Some(arn) = out.table().and_then(|t| t.table_arn()) else {
+            return Ok(None);
+        };
+        let tags = self
+            .c
+            .ddb
+            .list_tags_of_resource()
+            .resource_arn(arn)
+            .send()
+            .await
+            .map_err(aws_err)?;
+        let has = |k: &str, v: &str| tags.tags().iter().any(|t| t.key() == k && t.value() == v);
+        Ok((has(STACK_TAG, &ctx.stack) && has(ADDRESS_TAG, &ctx.address)).then_some(name))
+    }
+}

@@ -1,0 +1,390 @@
+//! `aws_s3_bucket_lifecycle_configuration`: expiry and transition rules of a bucket.
+
+use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str};
+use crate::provider::aws::Clients;
+use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::schema::{Nesting, Schema, Type};
+use crate::value::Value;
+use async_trait::async_trait;
+use aws_sdk_s3::types::{
+    AbortIncompleteMultipartUpload, BucketLifecycleConfiguration, ExpirationStatus, LifecycleExpiration, LifecycleRule,
+    LifecycleRuleFilter, NoncurrentVersionExpiration, NoncurrentVersionTransition, Tag, Transition,
+    TransitionStorageClass,
+};
+use std::sync::Arc;
+
+/// The `aws_s3_bucket_lifecycle_configuration` resource type.
+pub struct BucketLifecycle {
+    c: Arc<Clients>,
+    schema: Schema,
+}
+
+fn rule_schema() -> Schema {
+    let tag = Schema::new()
+        .required("key", Type::String)
+        .required("value", Type::String);
+    let filter = Schema::new()
+        .optional("prefix", Type::String)
+        .optional("object_size_greater_than", Type::Number)
+        .optional("object_size_less_than", Type::Number)
+        .block("tag", Nesting::Single, tag);
+    Schema::new()
+        .required("id", Type::String)
+        .required("status", Type::String)
+        .optional("prefix", Type::String)
+        .block("filter", Nesting::Single, filter)
+        .block(
+            "expiration",
+            Nesting::Single,
+            Schema::new()
+                .optional("days", Type::Number)
+                .optional("date", Type::String)
+                .optional("expired_object_delete_marker", Type::Bool),
+        )
+        .block(
+            "noncurrent_version_expiration",
+            Nesting::Single,
+            Schema::new()
+                .optional("noncurrent_days", Type::Number)
+                .optional("newer_noncurrent_versions", Type::Number),
+        )
+        .block(
+            "abort_incomplete_multipart_upload",
+            Nesting::Single,
+            Schema::new().optional("days_after_initiation", Type::Number),
+        )
+        .block(
+            "transition",
+            Nesting::Set,
+            Schema::new()
+                .optional("days", Type::Number)
+                .optional("date", Type::String)
+                .required("storage_class", Type::String),
+        )
+        .block(
+            "noncurrent_version_transition",
+            Nesting::Set,
+            Schema::new()
+                .optional("noncurrent_days", Type::Number)
+                .optional("newer_noncurrent_versions", Type::Number)
+                .required("storage_class", Type::String),
+        )
+}
+
+fn first(v: &Value, block: &str) -> Option<Value> {
+    v.get(block).as_list().and_then(|l| l.first()).cloned()
+}
+
+fn int(v: &Value, k: &str) -> Option<i32> {
+    v.get(k).as_number().map(|n| n as i32)
+}
+
+fn to_rule(r: &Value) -> PResult<LifecycleRule> {
+    let status = match opt_str(r, "status").as_deref() {
+        Some("Enabled") => ExpirationStatus::Enabled,
+        Some("Disabled") => ExpirationStatus::Disabled,
+        other => {
+            return Err(ProviderError::msg(format!(
+                "rule status must be Enabled or Disabled, not {other:?}"
+            )))
+        }
+    };
+    let mut rule = LifecycleRule::builder().set_id(opt_str(r, "id")).status(status);
+    let filter = match first(r, "filter") {
+        Some(f) => {
+            let tag = match first(&f, "tag") {
+                Some(t) => Some(
+                    Tag::builder()
+                        .key(opt_str(&t, "key").unwrap_or_default())
+                        .value(opt_str(&t, "value").unwrap_or_default())
+                        .build()
+                        .map_err(|e| ProviderError::msg(e.to_string()))?,
+                ),
+                None => None,
+            };
+            LifecycleRuleFilter::builder()
+                .set_prefix(f.get("prefix").to_plain_string())
+                .set_object_size_greater_than(f.get("object_size_greater_than").as_number().map(|n| n as i64))
+                .set_object_size_less_than(f.get("object_size_less_than").as_number().map(|n| n as i64))
+                .set_tag(tag)
+                .build()
+        }
+        // No filter and no prefix: the rule applies to every object.
+        None => LifecycleRuleFilter::builder()
+            .prefix(opt_str(r, "prefix").unwrap_or_default())
+            .build(),
+    };
+    rule = rule.filter(filter);
+    if let Some(e) = first(r, "expiration") {
+        rule = rule.expiration(
+            LifecycleExpiration::builder()
+                .set_days(int(&e, "days"))
+                .set_expired_object_delete_marker(e.get("expired_object_delete_marker").as_bool())
+                .build(),
+        );
+    }
+    if let Some(e) = first(r, "noncurrent_version_expiration") {
+        rule = rule.noncurrent_version_expiration(
+            NoncurrentVersionExpiration::builder()
+                .set_noncurrent_days(int(&e, "noncurrent_days"))
+                .set_newer_noncurrent_versions(int(&e, "newer_noncurrent_versions"))
+                .build(),
+        );
+    }
+    if let Some(a) = first(r, "abort_incomplete_multipart_upload") {
+        rule = rule.abort_incomplete_multipart_upload(
+            AbortIncompleteMultipartUpload::builder()
+                .set_days_after_initiation(int(&a, "days_after_initiation"))
+                .build(),
+        );
+    }
+    for t in r.get("transition").as_list().unwrap_or(&[]) {
+        rule = rule.transitions(
+            Transition::builder()
+                .set_days(int(t, "days"))
+                .storage_class(TransitionStorageClass::from(
+                    opt_str(t, "storage_class").unwrap_or_default().as_str(),
+                ))
+                .build(),
+        );
+    }
+    for t in r.get("noncurrent_version_transition").as_list().unwrap_or(&[]) {
+        rule = rule.noncurrent_version_transitions(
+            NoncurrentVersionTransition::builder()
+                .set_noncurrent_days(int(t, "noncurrent_days"))
+                .set_newer_noncurrent_versions(int(t, "newer_noncurrent_versions"))
+                .storage_class(TransitionStorageClass::from(
+                    opt_str(t, "storage_class").unwrap_or_default().as_str(),
+                ))
+                .build(),
+        );
+    }
+    rule.build().map_err(|e| ProviderError::msg(e.to_string()))
+}
+
+fn num(n: Option<i32>) -> Value {
+    n.map(|x| Value::Number(x as f64)).unwrap_or(Value::Null)
+}
+
+fn single(v: Option<Value>) -> Value {
+    Value::List(v.into_iter().collect())
+}
+
+fn from_rule(r: &LifecycleRule, configured: Option<&Value>) -> Value {
+    let filter = r.filter().map(|f| {
+        Value::object([
+            ("prefix", Value::from(f.prefix().map(str::to_string))),
+            (
+                "object_size_greater_than",
+                f.object_size_greater_than()
+                    .map(|n| Value::Number(n as f64))
+                    .unwrap_or_default(),
+            ),
+            (
+                "object_size_less_than",
+                f.object_size_less_than()
+                    .map(|n| Value::Number(n as f64))
+                    .unwrap_or_default(),
+            ),
+            (
+                "tag",
+                single(
+                    f.tag()
+                        .map(|t| Value::object([("key", Value::str(t.key())), ("value", Value::str(t.value()))])),
+                ),
+            ),
+        ])
+    });
+    // A rule written without filter is sent with an empty prefix filter; read it back the same way.
+    let filter = match (
+        filter,
+        configured.map(|c| c.get("filter").as_list().is_some_and(|l| !l.is_empty())),
+    ) {
+        (Some(f), Some(false)) if f.get("prefix").as_str().unwrap_or("").is_empty() => None,
+        (f, _) => f,
+    };
+    Value::object([
+        ("id", Value::from(r.id().map(str::to_string))),
+        ("status", Value::str(r.status().as_str())),
+        (
+            "prefix",
+            configured.map(|c| c.get("prefix").clone()).unwrap_or_default(),
+        ),
+        ("filter", single(filter)),
+        (
+            "expiration",
+            single(r.expiration().map(|e| {
+                Value::object([
+                    ("days", num(e.days())),
+                    ("date", Value::Null),
+                    (
+                        "expired_object_delete_marker",
+                        Value::from(e.expired_object_delete_marker()),
+                    ),
+                ])
+            })),
+        ),
+        (
+            "noncurrent_version_expiration",
+            single(r.noncurrent_version_expiration().map(|e| {
+                Value::object([
+                    ("noncurrent_days", num(e.noncurrent_days())),
+                    ("newer_noncurrent_versions", num(e.newer_noncurrent_versions())),
+                ])
+            })),
+        ),
+        (
+            "abort_incomplete_multipart_upload",
+            single(
+                r.abort_incomplete_multipart_upload()
+                    .map(|a| Value::object([("days_after_initiation", num(a.days_after_initiation()))])),
+            ),
+        ),
+        (
+            "transition",
+            Value::List(
+                r.transitions()
+                    .iter()
+                    .map(|t| {
+                        Value::object([
+                            ("days", num(t.days())),
+                            ("date", Value::Null),
+                            (
+                                "storage_class",
+                                Value::from(t.storage_class().map(|s| s.as_str().to_string())),
+                            ),
+                        ])
+                    })
+                    .collect(),
+            ),
+        ),
+        (
+            "noncurrent_version_transition",
+            Value::List(
+                r.noncurrent_version_transitions()
+                    .iter()
+                    .map(|t| {
+                        Value::object([
+                            ("noncurrent_days", num(t.noncurrent_days())),
+                            ("newer_noncurrent_versions", num(t.newer_noncurrent_versions())),
+                            (
+                                "storage_class",
+                                Value::from(t.storage_class().map(|s| s.as_str().to_string())),
+                            ),
+                        ])
+                    })
+                    .collect(),
+            ),
+        ),
+    ])
+}
+
+impl BucketLifecycle {
+    /// Creates the type with its clients.
+    pub fn new(c: Arc<Clients>) -> BucketLifecycle {
+        let schema = Schema::new()
+            .required("bucket", Type::String)
+            .force_new()
+            .optional("expected_bucket_owner", Type::String)
+            .force_new()
+            .block("rule", Nesting::List, rule_schema());
+        BucketLifecycle { c, schema }
+    }
+
+    async fn put(&self, bucket: &str, v: &Value) -> PResult<()> {
+        let rules = v
+            .get("rule")
+            .as_list()
+            .unwrap_or(&[])
+            .iter()
+            .map(to_rule)
+            .collect::<PResult<Vec<_>>>()?;
+        if rules.is_empty() {
+            return Err(ProviderError::msg("at least one rule block is required"));
+        }
+        let config = BucketLifecycleConfiguration::builder()
+            .set_rules(Some(rules))
+            .build()
+            .map_err(|e| ProviderError::msg(e.to_string()))?;
+        self.c
+            .s3
+            .put_bucket_lifecycle_configuration()
+            .bucket(bucket)
+            .lifecycle_configuration(config)
+            .send()
+            .await
+            .map_err(aws_err)?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl ResourceType for BucketLifecycle {
+    fn type_name(&self) -> &'static str {
+        "aws_s3_bucket_lifecycle_configuration"
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
+        let bucket = opt_str(planned, "bucket").ok_or_else(|| ProviderError::msg("bucket is required"))?;
+        self.put(&bucket, planned).await?;
+        must_exist(
+            self.read(ctx, &bucket, planned).await?,
+            "lifecycle configuration of bucket",
+            &bucket,
+        )
+    }
+
+    async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
+        let out = self
+            .c
+            .s3
+            .get_bucket_lifecycle_configuration()
+            .bucket(id)
+            .send()
+            .await
+            .map_err(aws_err);
+        let Some(out) = absent_on(out, &["NoSuchBucket", "NoSuchLifecycleConfiguration"])? else {
+            return Ok(None);
+        };
+        let configured = prior.get("rule").as_list().unwrap_or(&[]).to_vec();
+        let rules: Vec<Value> = out
+            .rules()
+            .iter()
+            .map(|r| {
+                let mine = configured.iter().find(|c| c.get("id").as_str() == r.id());
+                from_rule(r, mine)
+            })
+            .collect();
+        Ok(Some(Value::object([
+            ("id", Value::str(id)),
+            ("bucket", Value::str(id)),
+            ("expected_bucket_owner", prior.get("expected_bucket_owner").clone()),
+            ("rule", Value::List(rules)),
+        ])))
+    }
+
+    async fn update(&self, ctx: &CallCtx, id: &str, _prior: &Value, planned: &Value) -> PResult<Value> {
+        self.put(id, planned).await?;
+        must_exist(
+            self.read(ctx, id, planned).await?,
+            "lifecycle configuration of bucket",
+            id,
+        )
+    }
+
+    async fn delete(&self, _ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<()> {
+        let r = self
+            .c
+            .s3
+            .delete_bucket_lifecycle()
+            .bucket(id)
+            .send()
+            .await
+            .map_err(aws_err);
+        absent_on(r, &["NoSuchBucket"]).map(|_| ())
+    }
+}
