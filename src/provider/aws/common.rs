@@ -16,11 +16,32 @@ where
     R: std::fmt::Debug,
 {
     let code = e.code().map(str::to_string);
-    let message = e
-        .message()
-        .map(str::to_string)
-        .unwrap_or_else(|| aws_smithy_types::error::display::DisplayErrorContext(&e).to_string());
+    let message = e.message().map(str::to_string).unwrap_or_else(|| error_chain(&e));
     ProviderError { code, message }
+}
+
+/// An error and its causes on one line, without the raw response dumps the SDK's own
+/// formatting includes (those can run to pages).
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut parts: Vec<String> = vec![e.to_string()];
+    let mut source = e.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        source = s.source();
+    }
+    let mut line = parts.join(": ");
+    if line.len() > 400 {
+        let mut cut = 400;
+        while !line.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        line.truncate(cut);
+        line.push('…');
+    }
+    line
 }
 
 /// True when an error says the object does not exist.

@@ -238,7 +238,10 @@ impl ResourceType for Bucket {
             Err(e) if e.code.as_deref() == Some("NoSuchBucket") => Ok(()),
             Err(e) if e.code.as_deref() == Some("BucketNotEmpty") => Err(ProviderError {
                 code: e.code,
-                message: format!("{} Set force_destroy = true to delete its objects too.", e.message),
+                message: format!(
+                    "{}. Set force_destroy = true to delete its objects too.",
+                    e.message.trim_end_matches('.')
+                ),
             }),
             other => other.map(|_| ()),
         }
