@@ -137,6 +137,9 @@ pub struct S3Backend {
     s3: aws_sdk_s3::Client,
     ddb: aws_sdk_dynamodb::Client,
     etag: Mutex<Option<String>>,
+    /// The state last read or written, to refuse writes that would go back in serial or switch
+    /// lineage (the ETag already guarantees nobody wrote in between).
+    last: Mutex<Option<State>>,
 }
 
 fn s3_diag<E: ProvideErrorMetadata + std::fmt::Debug>(what: &str, e: &E) -> Diag {
@@ -181,6 +184,7 @@ impl S3Backend {
             s3: aws_sdk_s3::Client::from_conf(s3.build()),
             ddb: aws_sdk_dynamodb::Client::from_conf(ddb.build()),
             etag: Mutex::new(None),
+            last: Mutex::new(None),
         };
         backend.check_reachable(&region).await?;
         Ok(backend)
@@ -436,6 +440,7 @@ impl Backend for S3Backend {
                     .map_err(|_| Diag::new(format!("State {} is not UTF-8 text", self.describe())))?;
                 let state = State::from_json(&text, &self.describe())?;
                 *self.etag.lock().expect("etag lock") = etag;
+                *self.last.lock().expect("last lock") = Some(state.clone());
                 Ok(Some(state))
             }
             Err(e) if status_of(&e) == Some(404) => {
@@ -450,57 +455,15 @@ impl Backend for S3Backend {
     }
 
     async fn write(&self, state: &State) -> DResult<()> {
-        let etag = self.etag.lock().expect("etag lock").clone();
-        let text = serde_json::to_string_pretty(state).expect("state serialises");
-        let mut req = self
-            .s3
-            .put_object()
-            .bucket(&self.config.bucket)
-            .key(&self.key)
-            .content_type("application/json")
-            .body(ByteStream::from(text.into_bytes()));
-        req = match &etag {
-            Some(tag) => req.if_match(tag),
-            None => req.if_none_match("*"),
-        };
-        if self.config.encrypt {
-            req = match &self.config.kms_key_id {
-                Some(k) => req
-                    .server_side_encryption(ServerSideEncryption::AwsKms)
-                    .ssekms_key_id(k),
-                None => req.server_side_encryption(ServerSideEncryption::Aes256),
-            };
+        let last = self.last.lock().expect("last lock").clone();
+        if let Some(last) = last {
+            check_overwrite(&last, state, &self.describe())?;
         }
-        match req.send().await {
-            Ok(out) => {
-                *self.etag.lock().expect("etag lock") = out.e_tag().map(str::to_string);
-                Ok(())
-            }
-            Err(e) if matches!(status_of(&e), Some(412) | Some(409)) => {
-                // Say what is there now, to make the conflict concrete.
-                let detail = match self.current_without_etag().await {
-                    Ok(Some(current)) => match check_overwrite(&current, state, &self.describe()) {
-                        Err(d) => d.detail.unwrap_or_default(),
-                        Ok(()) => format!(
-                            "It now has serial {}; this run expected the version it read.",
-                            current.serial
-                        ),
-                    },
-                    _ => "It was created or deleted by another run.".into(),
-                };
-                Err(Diag::new(format!(
-                    "State {} was changed by another writer; nothing was overwritten",
-                    self.describe()
-                ))
-                .detail(format!(
-                    "{detail} Run the command again to work from the current state."
-                )))
-            }
-            Err(e) => Err(s3_diag(
-                &format!("Writing {} failed", self.describe()),
-                &e.into_service_error(),
-            )),
-        }
+        self.put_state(state).await
+    }
+
+    async fn overwrite(&self, state: &State) -> DResult<()> {
+        self.put_state(state).await
     }
 
     async fn lock(&self, info: &LockInfo) -> Result<(), LockError> {
@@ -575,8 +538,68 @@ impl Backend for S3Backend {
 impl S3Backend {
     async fn current_without_etag(&self) -> DResult<Option<State>> {
         let saved = self.etag.lock().expect("etag lock").clone();
+        let saved_last = self.last.lock().expect("last lock").clone();
         let result = self.read().await;
         *self.etag.lock().expect("etag lock") = saved;
+        *self.last.lock().expect("last lock") = saved_last;
         result
+    }
+}
+
+impl S3Backend {
+    /// Writes the state object, conditional on the ETag last seen.
+    async fn put_state(&self, state: &State) -> DResult<()> {
+        let etag = self.etag.lock().expect("etag lock").clone();
+        let text = serde_json::to_string_pretty(state).expect("state serialises");
+        let mut req = self
+            .s3
+            .put_object()
+            .bucket(&self.config.bucket)
+            .key(&self.key)
+            .content_type("application/json")
+            .body(ByteStream::from(text.into_bytes()));
+        req = match &etag {
+            Some(tag) => req.if_match(tag),
+            None => req.if_none_match("*"),
+        };
+        if self.config.encrypt {
+            req = match &self.config.kms_key_id {
+                Some(k) => req
+                    .server_side_encryption(ServerSideEncryption::AwsKms)
+                    .ssekms_key_id(k),
+                None => req.server_side_encryption(ServerSideEncryption::Aes256),
+            };
+        }
+        match req.send().await {
+            Ok(out) => {
+                *self.etag.lock().expect("etag lock") = out.e_tag().map(str::to_string);
+                *self.last.lock().expect("last lock") = Some(state.clone());
+                Ok(())
+            }
+            Err(e) if matches!(status_of(&e), Some(412) | Some(409)) => {
+                // Say what is there now, to make the conflict concrete.
+                let detail = match self.current_without_etag().await {
+                    Ok(Some(current)) => match check_overwrite(&current, state, &self.describe()) {
+                        Err(d) => d.detail.unwrap_or_default(),
+                        Ok(()) => format!(
+                            "It now has serial {}; this run expected the version it read.",
+                            current.serial
+                        ),
+                    },
+                    _ => "It was created or deleted by another run.".into(),
+                };
+                Err(Diag::new(format!(
+                    "State {} was changed by another writer; nothing was overwritten",
+                    self.describe()
+                ))
+                .detail(format!(
+                    "{detail} Run the command again to work from the current state."
+                )))
+            }
+            Err(e) => Err(s3_diag(
+                &format!("Writing {} failed", self.describe()),
+                &e.into_service_error(),
+            )),
+        }
     }
 }

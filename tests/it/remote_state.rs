@@ -471,3 +471,67 @@ async fn missing_bucket_missing_table_and_wrong_region_are_clear_errors() {
     let listed = s3.list_objects_v2().bucket(&bucket).send().await.unwrap();
     assert_eq!(listed.key_count(), Some(0), "nothing written to the bucket");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn workspaces_and_state_commands_on_the_s3_backend() {
+    let (bucket, table) = bucket_and_table().await;
+    let stack = remote_stack(&format!("dynamodb_table = \"{table}\""));
+    expect_code(&stack.run(&["init", &format!("-backend-config=bucket={bucket}")]), 0);
+    expect_code(&stack.run(&["apply", "-auto-approve", "-var", "subnets=2"]), 0);
+
+    // A second workspace has its own state object and its own objects in the emulator.
+    expect_code(&stack.run(&["workspace", "new", "staging"]), 0);
+    let listed = expect_code(&stack.run(&["workspace", "list"]), 0);
+    assert!(listed.contains("  default") && listed.contains("* staging"), "{listed}");
+    expect_code(&stack.run(&["apply", "-auto-approve", "-var", "subnets=1"]), 0);
+    let staging = s3_state(&bucket, "env:/staging/app/terraform.tfstate").await;
+    assert_eq!(staging["resources"].as_array().unwrap().len(), 2);
+    let default = s3_state(&bucket, "app/terraform.tfstate").await;
+    assert_eq!(default["resources"].as_array().unwrap().len(), 3);
+    let t = expect_code(&stack.run(&["workspace", "delete", "staging"]), 1);
+    assert!(t.contains("selected"), "{t}");
+    expect_code(&stack.run(&["workspace", "select", "default"]), 0);
+    let t = expect_code(&stack.run(&["workspace", "delete", "staging"]), 1);
+    assert!(t.contains("still manages 2 resource(s)"), "{t}");
+    expect_code(&stack.run(&["workspace", "select", "staging"]), 0);
+    expect_code(&stack.run(&["destroy", "-auto-approve", "-var", "subnets=1"]), 0);
+    expect_code(&stack.run(&["workspace", "select", "default"]), 0);
+    expect_code(&stack.run(&["workspace", "delete", "staging"]), 0);
+    let listed = expect_code(&stack.run(&["workspace", "list"]), 0);
+    assert!(!listed.contains("staging"), "{listed}");
+
+    // state mv and rm change only state; pull and push round-trip it, refusing stale pushes.
+    expect_code(
+        &stack.run(&["state", "mv", "aws_subnet.many[1]", "aws_subnet.many[5]"]),
+        0,
+    );
+    let list = expect_code(&stack.run(&["state", "list"]), 0);
+    assert!(
+        list.contains("aws_subnet.many[5]") && !list.contains("aws_subnet.many[1]"),
+        "{list}"
+    );
+    let pulled = stack.run(&["state", "pull"]);
+    let pulled_text = String::from_utf8(pulled.stdout).unwrap();
+    let saved = stack.path.join("pulled.json");
+    std::fs::write(&saved, &pulled_text).unwrap();
+    expect_code(&stack.run(&["state", "rm", "aws_subnet.many"]), 0);
+    let after_rm = s3_state(&bucket, "app/terraform.tfstate").await;
+    assert_eq!(after_rm["resources"].as_array().unwrap().len(), 1);
+    let t = expect_code(&stack.run(&["state", "push", saved.to_str().unwrap()]), 1);
+    assert!(t.contains("older"), "a push of an older serial is refused: {t}");
+    expect_code(&stack.run(&["state", "push", "-force", saved.to_str().unwrap()]), 0);
+    let restored = s3_state(&bucket, "app/terraform.tfstate").await;
+    assert_eq!(restored["resources"].as_array().unwrap().len(), 3);
+    // The subnets still exist (rm only forgets), and the renamed instance is planned back.
+    let t = expect_code(&stack.run(&["plan", "-detailed-exitcode", "-var", "subnets=2"]), 2);
+    assert!(
+        t.contains("aws_subnet.many[5] will be destroyed") && t.contains("aws_subnet.many[1] will be created"),
+        "{t}"
+    );
+    expect_code(
+        &stack.run(&["state", "mv", "aws_subnet.many[5]", "aws_subnet.many[1]"]),
+        0,
+    );
+    expect_code(&stack.run(&["plan", "-detailed-exitcode", "-var", "subnets=2"]), 0);
+    expect_code(&stack.run(&["destroy", "-auto-approve", "-var", "subnets=2"]), 0);
+}
