@@ -94,6 +94,24 @@ pub enum Command {
     /// Manage workspaces (several states of one blueprint).
     #[command(subcommand)]
     Workspace(WorkspaceCommand),
+    /// Bring an existing AWS object under management at an address of the blueprint.
+    Import {
+        /// The resource address (it must exist in the blueprint).
+        address: String,
+        /// The object's id, as the resource type reads it (vpc-…, bucket name, …).
+        id: String,
+        /// Variable value (NAME=VALUE), repeatable.
+        #[arg(long = "var", value_name = "NAME=VALUE")]
+        vars: Vec<String>,
+        /// Variables file, repeatable.
+        #[arg(long = "var-file", value_name = "FILE")]
+        var_files: Vec<PathBuf>,
+        #[command(flatten)]
+        lock: LockArgs,
+        /// Accepted for compatibility.
+        #[arg(long, num_args = 0..=1, default_missing_value = "true", default_value_t = true, action = ArgAction::Set)]
+        input: bool,
+    },
     /// Remove a lock left behind by a run that was killed.
     ForceUnlock {
         /// The lock's id, as the lock error shows it.
@@ -406,6 +424,14 @@ async fn dispatch(command: Command, env: &Env) -> DResult<i32> {
         }) => admin::state_mv(env, &source, &destination, dry_run, &lock).await,
         Command::Workspace(cmd) => admin::workspace(env, cmd).await,
         Command::ForceUnlock { id, force } => admin::force_unlock(env, &id, force).await,
+        Command::Import {
+            address,
+            id,
+            vars,
+            var_files,
+            lock,
+            ..
+        } => run::import(env, &address, &id, &vars, &var_files, &lock).await,
     }
 }
 

@@ -215,6 +215,85 @@ pub(super) async fn destroy(env: &Env, args: &RunArgs) -> DResult<i32> {
     result
 }
 
+/// `import ADDRESS ID`: reads the object and records it in state; nothing in AWS changes.
+pub(super) async fn import(
+    env: &Env,
+    address: &str,
+    id: &str,
+    vars: &[String],
+    var_files: &[PathBuf],
+    lock_args: &super::LockArgs,
+) -> DResult<i32> {
+    let loaded = load(env, &var_args(vars, var_files), None)?;
+    let addr = crate::address::Address::parse(address)
+        .filter(|a| a.mode == crate::blueprint::config::Mode::Managed)
+        .ok_or_else(|| Diag::new(format!("Invalid resource address \"{address}\"")))?;
+    let block = loaded
+        .root
+        .descend(&addr.module)
+        .and_then(|m| m.resources.get(&crate::plan::block_key(&addr)))
+        .ok_or_else(|| {
+            Diag::new(format!(
+                "Configuration for import target does not exist: {}",
+                addr.block()
+            ))
+            .detail("Add a resource block for it to the blueprint first, then import.")
+        })?;
+    let keyed = !matches!(addr.key, crate::address::InstanceKey::None);
+    if keyed != (block.count.is_some() || block.for_each.is_some()) {
+        return Err(Diag::new(format!("Address {addr} does not match its block's count/for_each")).at(&block.loc));
+    }
+    let backend = open_backend(env, &loaded.root, &loaded.workspace, None).await?;
+    let held = backends::lock(
+        &backend,
+        "OperationTypeImport",
+        lock_args.lock,
+        lock_args.lock_timeout.as_deref(),
+    )
+    .await?;
+    let result = async {
+        let registry = aws::registry(&loaded.settings).await;
+        let rt = registry
+            .resource(&addr.type_name)
+            .ok_or_else(|| Diag::new(format!("Unsupported resource type {}", addr.type_name)))?;
+        let mut state = backend.read().await?.unwrap_or_default();
+        if state.get(&addr).is_some() {
+            return Err(Diag::new(format!("Resource already managed: {addr}"))
+                .detail("The address is already in state; remove it with state rm first to import another object."));
+        }
+        let ctx = crate::provider::CallCtx {
+            stack: loaded.stack.clone(),
+            address: addr.to_string(),
+        };
+        let live = rt
+            .read(&ctx, id, &Value::Null)
+            .await
+            .map_err(|e| e.into_diag("Importing", &addr.to_string()))?
+            .ok_or_else(|| {
+                Diag::new(format!("Cannot import non-existent remote object {id}"))
+                    .detail(format!("No {} with id {id} was found.", addr.type_name))
+            })?;
+        let real_id = live.get("id").to_plain_string().unwrap_or_else(|| id.to_string());
+        state.upsert(crate::state::ResourceState {
+            address: addr.clone(),
+            mode: crate::state::StateMode::Managed,
+            type_name: addr.type_name.clone(),
+            id: real_id,
+            attributes: live.to_json(),
+            dependencies: vec![],
+            create_before_destroy: block.lifecycle.create_before_destroy,
+            deposed: vec![],
+        });
+        state.serial += 1;
+        backend.write(&state).await?;
+        println!("{addr}: Import prepared!\n\nImport successful! The resource is now managed by infractl; run plan to see how it differs from the blueprint.");
+        Ok(0)
+    }
+    .await;
+    backends::release(held).await;
+    result
+}
+
 async fn make_plan(
     loaded: &Loaded,
     registry: &Registry,

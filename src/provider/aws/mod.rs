@@ -6,6 +6,9 @@
 pub mod common;
 pub mod dynamodb;
 pub mod ec2;
+pub mod iam;
+pub mod logs;
+pub mod meta;
 pub mod s3;
 
 use crate::blueprint::config::Module;
@@ -183,6 +186,12 @@ pub struct Clients {
     pub s3: aws_sdk_s3::Client,
     /// DynamoDB.
     pub ddb: aws_sdk_dynamodb::Client,
+    /// IAM.
+    pub iam: aws_sdk_iam::Client,
+    /// CloudWatch Logs.
+    pub logs: aws_sdk_cloudwatchlogs::Client,
+    /// STS.
+    pub sts: aws_sdk_sts::Client,
     /// The region in use.
     pub region: String,
 }
@@ -226,10 +235,25 @@ pub async fn clients(settings: &AwsSettings) -> Clients {
     if let Some(url) = endpoint(&["dynamodb"]) {
         ddb = ddb.endpoint_url(url);
     }
+    let mut iam = aws_sdk_iam::config::Builder::from(&shared);
+    if let Some(url) = endpoint(&["iam"]) {
+        iam = iam.endpoint_url(url);
+    }
+    let mut logs = aws_sdk_cloudwatchlogs::config::Builder::from(&shared);
+    if let Some(url) = endpoint(&["cloudwatchlogs", "logs"]) {
+        logs = logs.endpoint_url(url);
+    }
+    let mut sts = aws_sdk_sts::config::Builder::from(&shared);
+    if let Some(url) = endpoint(&["sts"]) {
+        sts = sts.endpoint_url(url);
+    }
     Clients {
         ec2: aws_sdk_ec2::Client::from_conf(ec2.build()),
         s3: aws_sdk_s3::Client::from_conf(s3.build()),
         ddb: aws_sdk_dynamodb::Client::from_conf(ddb.build()),
+        iam: aws_sdk_iam::Client::from_conf(iam.build()),
+        logs: aws_sdk_cloudwatchlogs::Client::from_conf(logs.build()),
+        sts: aws_sdk_sts::Client::from_conf(sts.build()),
         region,
     }
 }
@@ -242,22 +266,17 @@ pub async fn registry(settings: &AwsSettings) -> Registry {
 
 /// The same registry without network access, for validation (schemas only; no calls are made).
 pub fn schemas_registry() -> Registry {
-    let conf = aws_sdk_ec2::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .build();
-    let s3conf = aws_sdk_s3::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .build();
-    let ddbconf = aws_sdk_dynamodb::Config::builder()
+    let shared = aws_config::SdkConfig::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new("us-east-1"))
         .build();
     build_registry(Arc::new(Clients {
-        ec2: aws_sdk_ec2::Client::from_conf(conf),
-        s3: aws_sdk_s3::Client::from_conf(s3conf),
-        ddb: aws_sdk_dynamodb::Client::from_conf(ddbconf),
+        ec2: aws_sdk_ec2::Client::new(&shared),
+        s3: aws_sdk_s3::Client::new(&shared),
+        ddb: aws_sdk_dynamodb::Client::new(&shared),
+        iam: aws_sdk_iam::Client::new(&shared),
+        logs: aws_sdk_cloudwatchlogs::Client::new(&shared),
+        sts: aws_sdk_sts::Client::new(&shared),
         region: "us-east-1".into(),
     }))
 }
@@ -280,6 +299,16 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(s3::policy::BucketPolicy::new(c.clone())));
     r.add_resource(Arc::new(s3::lifecycle::BucketLifecycle::new(c.clone())));
     r.add_resource(Arc::new(dynamodb::table::Table::new(c.clone())));
+    r.add_resource(Arc::new(iam::role::Role::new(c.clone())));
+    r.add_resource(Arc::new(iam::role_policy::RolePolicy::new(c.clone())));
+    r.add_resource(Arc::new(iam::policy::Policy::new(c.clone())));
+    r.add_resource(Arc::new(iam::role_policy_attachment::RolePolicyAttachment::new(
+        c.clone(),
+    )));
+    r.add_resource(Arc::new(logs::log_group::LogGroup::new(c.clone())));
     r.add_data_source(Arc::new(ec2::availability_zones::AvailabilityZones::new(c.clone())));
+    r.add_data_source(Arc::new(meta::caller_identity::CallerIdentity::new(c.clone())));
+    r.add_data_source(Arc::new(meta::region::Region::new(c.clone())));
+    r.add_data_source(Arc::new(meta::iam_policy_document::PolicyDocument::new()));
     r
 }

@@ -1,0 +1,228 @@
+//! `aws_iam_policy`: a customer managed policy; a changed document becomes a new default
+//! version (the oldest non-default version is removed when IAM's limit of five is reached).
+
+use super::{check_document, decode_document, iam_tags};
+use crate::provider::aws::common::{absent_on, aws_err, configured_tags, must_exist, opt_str, tag_changes, user_tags};
+use crate::provider::aws::Clients;
+use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::schema::{Schema, Type};
+use crate::value::Value;
+use async_trait::async_trait;
+use std::sync::Arc;
+
+/// The `aws_iam_policy` resource type.
+pub struct Policy {
+    c: Arc<Clients>,
+    schema: Schema,
+}
+
+impl Policy {
+    /// Creates the type with its clients.
+    pub fn new(c: Arc<Clients>) -> Policy {
+        let schema = Schema::new()
+            .optional_computed("name", Type::String)
+            .force_new()
+            .optional("name_prefix", Type::String)
+            .force_new()
+            .optional("path", Type::String)
+            .default("/")
+            .force_new()
+            .optional("description", Type::String)
+            .force_new()
+            .required("policy", Type::Any)
+            .tags()
+            .computed("arn", Type::String)
+            .computed("policy_id", Type::String)
+            .computed("attachment_count", Type::Number);
+        Policy { c, schema }
+    }
+
+    async fn versions(&self, arn: &str) -> PResult<Vec<aws_sdk_iam::types::PolicyVersion>> {
+        let out = self
+            .c
+            .iam
+            .list_policy_versions()
+            .policy_arn(arn)
+            .send()
+            .await
+            .map_err(aws_err)?;
+        Ok(out.versions().to_vec())
+    }
+}
+
+#[async_trait]
+impl ResourceType for Policy {
+    fn type_name(&self) -> &'static str {
+        "aws_iam_policy"
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
+        let name = opt_str(planned, "name").unwrap_or_else(|| {
+            let unique = uuid::Uuid::new_v4().simple().to_string();
+            format!(
+                "{}{}",
+                opt_str(planned, "name_prefix").unwrap_or_else(|| "terraform-".into()),
+                &unique[..26]
+            )
+        });
+        let out = self
+            .c
+            .iam
+            .create_policy()
+            .policy_name(&name)
+            .path(opt_str(planned, "path").unwrap_or_else(|| "/".into()))
+            .set_description(opt_str(planned, "description"))
+            .policy_document(check_document("policy", planned)?)
+            .set_tags(Some(iam_tags(ctx, planned)?))
+            .send()
+            .await
+            .map_err(aws_err)?;
+        let arn = out
+            .policy()
+            .and_then(|p| p.arn())
+            .ok_or_else(|| ProviderError::msg("CreatePolicy returned no ARN"))?
+            .to_string();
+        must_exist(self.read(ctx, &arn, planned).await?, "policy", &arn)
+    }
+
+    async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
+        let out = absent_on(
+            self.c.iam.get_policy().policy_arn(id).send().await.map_err(aws_err),
+            &["NoSuchEntity"],
+        )?;
+        let Some(p) = out.as_ref().and_then(|o| o.policy()) else {
+            return Ok(None);
+        };
+        let version = p.default_version_id().unwrap_or("v1");
+        let doc = self
+            .c
+            .iam
+            .get_policy_version()
+            .policy_arn(id)
+            .version_id(version)
+            .send()
+            .await
+            .map_err(aws_err)?;
+        let document = doc.policy_version().and_then(|v| v.document()).map(decode_document);
+        let tags = self
+            .c
+            .iam
+            .list_policy_tags()
+            .policy_arn(id)
+            .send()
+            .await
+            .map_err(aws_err)?;
+        Ok(Some(Value::object([
+            ("id", Value::str(id)),
+            ("name", Value::from(p.policy_name().map(str::to_string))),
+            ("name_prefix", prior.get("name_prefix").clone()),
+            ("path", Value::from(p.path().map(str::to_string))),
+            ("description", Value::from(p.description().map(str::to_string))),
+            ("policy", Value::from(document)),
+            ("tags", configured_tags(prior)),
+            (
+                "tags_all",
+                user_tags(tags.tags().iter().map(|t| (t.key().to_string(), t.value().to_string()))),
+            ),
+            ("arn", Value::str(id)),
+            ("policy_id", Value::from(p.policy_id().map(str::to_string))),
+            (
+                "attachment_count",
+                Value::Number(p.attachment_count().unwrap_or(0) as f64),
+            ),
+        ])))
+    }
+
+    async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
+        if prior.get("policy") != planned.get("policy") {
+            let versions = self.versions(id).await?;
+            if versions.len() >= 5 {
+                if let Some(oldest) = versions
+                    .iter()
+                    .filter(|v| !v.is_default_version())
+                    .min_by_key(|v| v.create_date().map(|d| d.secs()).unwrap_or(0))
+                {
+                    if let Some(vid) = oldest.version_id() {
+                        self.c
+                            .iam
+                            .delete_policy_version()
+                            .policy_arn(id)
+                            .version_id(vid)
+                            .send()
+                            .await
+                            .map_err(aws_err)?;
+                    }
+                }
+            }
+            self.c
+                .iam
+                .create_policy_version()
+                .policy_arn(id)
+                .policy_document(check_document("policy", planned)?)
+                .set_as_default(true)
+                .send()
+                .await
+                .map_err(aws_err)?;
+        }
+        let (add, remove) = tag_changes(prior.get("tags_all"), planned.get("tags_all"));
+        if !remove.is_empty() {
+            self.c
+                .iam
+                .untag_policy()
+                .policy_arn(id)
+                .set_tag_keys(Some(remove))
+                .send()
+                .await
+                .map_err(aws_err)?;
+        }
+        if !add.is_empty() {
+            let tags = add
+                .into_iter()
+                .map(|(k, v)| {
+                    aws_sdk_iam::types::Tag::builder()
+                        .key(k)
+                        .value(v)
+                        .build()
+                        .map_err(|e| ProviderError::msg(e.to_string()))
+                })
+                .collect::<PResult<Vec<_>>>()?;
+            self.c
+                .iam
+                .tag_policy()
+                .policy_arn(id)
+                .set_tags(Some(tags))
+                .send()
+                .await
+                .map_err(aws_err)?;
+        }
+        must_exist(self.read(ctx, id, planned).await?, "policy", id)
+    }
+
+    async fn delete(&self, _ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<()> {
+        let versions = match absent_on(self.versions(id).await, &["NoSuchEntity"])? {
+            Some(v) => v,
+            None => return Ok(()),
+        };
+        for v in versions.iter().filter(|v| !v.is_default_version()) {
+            if let Some(vid) = v.version_id() {
+                self.c
+                    .iam
+                    .delete_policy_version()
+                    .policy_arn(id)
+                    .version_id(vid)
+                    .send()
+                    .await
+                    .map_err(aws_err)?;
+            }
+        }
+        absent_on(
+            self.c.iam.delete_policy().policy_arn(id).send().await.map_err(aws_err),
+            &["NoSuchEntity"],
+        )
+        .map(|_| ())
+    }
+}
