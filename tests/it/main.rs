@@ -6,6 +6,7 @@
 
 mod adoption;
 mod bad_input;
+mod identity;
 mod interrupt;
 mod network;
 mod remote_state;
