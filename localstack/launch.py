@@ -77,7 +77,40 @@ def patch_s3_versioning_root():
     S3Response.get_bucket_versioning = get_bucket_versioning
 
 
+def patch_ec2_gateway_endpoint_routes():
+    """ModifyVpcEndpoint: add and remove the prefix-list routes of a gateway endpoint.
+
+    moto adds the endpoint's route only to the route tables given at creation, but removes it
+    from every table on deletion, so an endpoint whose tables changed cannot be deleted. AWS
+    keeps the routes in step with the endpoint's tables; this does the same.
+    """
+    import inspect
+
+    from moto.ec2.models.vpcs import VPCBackend
+
+    original = VPCBackend.modify_vpc_endpoint
+    signature = inspect.signature(original)
+
+    def modify_vpc_endpoint(self, *args, **kwargs):
+        bound = signature.bind(self, *args, **kwargs)
+        endpoint_id = bound.arguments.get("vpc_id")
+        endpoint = self.describe_vpc_endpoints(vpc_end_point_ids=[endpoint_id])[0]
+        prefix_list = getattr(endpoint, "destination_prefix_list_id", None)
+        if prefix_list and str(endpoint.vpc_endpoint_type).lower() == "gateway":
+            for table in bound.arguments.get("add_route_tables") or []:
+                self.create_route(table, None, gateway_id=endpoint_id, destination_prefix_list_id=prefix_list)
+            for table in bound.arguments.get("remove_route_tables") or []:
+                try:
+                    self.delete_route(table, prefix_list)
+                except Exception:  # the route is already gone: nothing to keep in step
+                    pass
+        return original(self, *args, **kwargs)
+
+    VPCBackend.modify_vpc_endpoint = modify_vpc_endpoint
+
+
 if __name__ == "__main__":
     patch_s3_secure_transport()
     patch_s3_versioning_root()
+    patch_ec2_gateway_endpoint_routes()
     sys.exit(main(sys.argv[1:]))

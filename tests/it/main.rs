@@ -9,5 +9,6 @@ mod bad_input;
 mod identity;
 mod interrupt;
 mod network;
+mod network_extras;
 mod remote_state;
 mod support;

@@ -286,12 +286,24 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(ec2::vpc::Vpc::new(c.clone())));
     r.add_resource(Arc::new(ec2::subnet::Subnet::new(c.clone())));
     r.add_resource(Arc::new(ec2::internet_gateway::InternetGateway::new(c.clone())));
+    r.add_resource(Arc::new(ec2::eip::Eip::new(c.clone())));
+    r.add_resource(Arc::new(ec2::nat_gateway::NatGateway::new(c.clone())));
     r.add_resource(Arc::new(ec2::route_table::RouteTable::new(c.clone())));
     r.add_resource(Arc::new(ec2::route::Route::new(c.clone())));
+    r.add_resource(Arc::new(ec2::vpc_endpoint::VpcEndpoint::new(c.clone())));
     r.add_resource(Arc::new(ec2::route_table_association::RouteTableAssociation::new(
         c.clone(),
     )));
     r.add_resource(Arc::new(ec2::security_group::SecurityGroup::new(c.clone())));
+    r.add_resource(Arc::new(ec2::security_group_rule::SecurityGroupRule::new(c.clone())));
+    r.add_resource(Arc::new(ec2::vpc_security_group_rule::VpcSecurityGroupRule::new(
+        c.clone(),
+        ec2::vpc_security_group_rule::Direction::Ingress,
+    )));
+    r.add_resource(Arc::new(ec2::vpc_security_group_rule::VpcSecurityGroupRule::new(
+        c.clone(),
+        ec2::vpc_security_group_rule::Direction::Egress,
+    )));
     r.add_resource(Arc::new(s3::bucket::Bucket::new(c.clone())));
     r.add_resource(Arc::new(s3::versioning::BucketVersioning::new(c.clone())));
     r.add_resource(Arc::new(s3::encryption::BucketEncryption::new(c.clone())));

@@ -1,6 +1,6 @@
 //! `aws_internet_gateway`: an internet gateway, attached to a VPC when `vpc_id` is set.
 
-use super::{owner_filters, read_tags, tag_spec, update_tags};
+use super::{owned, owner_filters, read_tags, tag_spec, update_tags};
 use crate::provider::aws::common::{
     absent_on, aws_err, configured_tags, ec2_arn, must_exist, ok_on, opt_str, retry_while,
 };
@@ -159,7 +159,8 @@ impl ResourceType for InternetGateway {
             .map_err(aws_err)?;
         Ok(out
             .internet_gateways()
-            .first()
+            .iter()
+            .find(|g| owned(g.tags(), ctx))
             .and_then(|g| g.internet_gateway_id())
             .map(str::to_string))
     }

@@ -1,13 +1,18 @@
 //! EC2 networking resources, and the tag helpers they share.
 
 pub mod availability_zones;
+pub mod eip;
 pub mod internet_gateway;
+pub mod nat_gateway;
 pub mod route;
 pub mod route_table;
 pub mod route_table_association;
 pub mod security_group;
+pub mod security_group_rule;
 pub mod subnet;
 pub mod vpc;
+pub mod vpc_endpoint;
+pub mod vpc_security_group_rule;
 
 use super::common::{aws_err, tag_changes, tags_to_write, user_tags};
 use crate::provider::{CallCtx, PResult, ADDRESS_TAG, STACK_TAG};
@@ -62,6 +67,14 @@ pub async fn update_tags(ec2: &aws_sdk_ec2::Client, id: &str, prior: &Value, pla
             .map_err(aws_err)?;
     }
     Ok(())
+}
+
+/// True when an object's tags say this stack created it for this address. Checked on every
+/// object a filtered describe returns, so a backend that ignores filters can never make us
+/// adopt someone else's object.
+pub fn owned(tags: &[Tag], ctx: &CallCtx) -> bool {
+    let has = |k: &str, v: &str| tags.iter().any(|t| t.key() == Some(k) && t.value() == Some(v));
+    has(STACK_TAG, &ctx.stack) && has(ADDRESS_TAG, &ctx.address)
 }
 
 /// Filters selecting objects this stack created for this address.

@@ -3,7 +3,7 @@
 //! Routes left out of the blueprint are not managed here (they may come from `aws_route`), as in
 //! Terraform; routes written inline are kept exactly as written.
 
-use super::{owner_filters, read_tags, tag_spec, update_tags};
+use super::{owned, owner_filters, read_tags, tag_spec, update_tags};
 use crate::plan::diff::blocks_match;
 use crate::provider::aws::common::{absent_on, aws_err, configured_tags, ec2_arn, must_exist, ok_on, opt_str};
 use crate::provider::aws::Clients;
@@ -102,9 +102,12 @@ pub fn routes_of(t: &aws_sdk_ec2::types::RouteTable) -> Vec<Value> {
         .collect()
 }
 
-/// Routes a blueprint can manage: not the VPC's local route, not ones propagated from a VPN.
+/// Routes a blueprint can manage: not the VPC's local route, not ones propagated from a VPN,
+/// and not the prefix-list routes a gateway VPC endpoint maintains (as the AWS provider skips).
 pub fn is_configurable(r: &aws_sdk_ec2::types::Route) -> bool {
-    r.gateway_id() != Some("local") && r.origin() != Some(&RouteOrigin::EnableVgwRoutePropagation)
+    let endpoint_route =
+        r.destination_prefix_list_id().is_some() && r.gateway_id().is_some_and(|g| g.starts_with("vpce-"));
+    r.gateway_id() != Some("local") && r.origin() != Some(&RouteOrigin::EnableVgwRoutePropagation) && !endpoint_route
 }
 
 /// One route as a `route` block value.
@@ -263,7 +266,8 @@ impl ResourceType for RouteTable {
             .map_err(aws_err)?;
         Ok(out
             .route_tables()
-            .first()
+            .iter()
+            .find(|t| owned(t.tags(), ctx))
             .and_then(|t| t.route_table_id())
             .map(str::to_string))
     }

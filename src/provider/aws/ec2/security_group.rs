@@ -3,7 +3,7 @@
 //! As in Terraform, the allow-all egress rule AWS adds to a new VPC group is removed, so the
 //! group holds exactly the rules written; rule blocks left out entirely are not managed here.
 
-use super::{owner_filters, read_tags, tag_spec, update_tags};
+use super::{owned, owner_filters, read_tags, tag_spec, update_tags};
 use crate::plan::diff::blocks_match;
 use crate::provider::aws::common::{
     absent_on, aws_err, configured_tags, ec2_arn, list_value, must_exist, ok_on, opt_bool, opt_str, retry_while,
@@ -147,7 +147,7 @@ impl SecurityGroup {
 }
 
 /// Terraform's protocol spelling: names for the common protocols, "-1" for all.
-fn normalize_protocol(p: &str) -> String {
+pub fn normalize_protocol(p: &str) -> String {
     match p.to_lowercase().as_str() {
         "all" | "-1" => "-1".into(),
         "6" => "tcp".into(),
@@ -158,7 +158,7 @@ fn normalize_protocol(p: &str) -> String {
     }
 }
 
-fn permission(own_id: &str, r: &Value) -> IpPermission {
+pub fn permission(own_id: &str, r: &Value) -> IpPermission {
     let desc = opt_str(r, "description");
     let protocol = normalize_protocol(&opt_str(r, "protocol").unwrap_or_else(|| "-1".into()));
     let all = protocol == "-1";
@@ -415,7 +415,8 @@ impl ResourceType for SecurityGroup {
             .map_err(aws_err)?;
         Ok(out
             .security_groups()
-            .first()
+            .iter()
+            .find(|g| owned(g.tags(), ctx))
             .and_then(|g| g.group_id())
             .map(str::to_string))
     }

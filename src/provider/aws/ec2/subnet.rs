@@ -1,6 +1,6 @@
 //! `aws_subnet`: a subnet in one availability zone of a VPC.
 
-use super::{owner_filters, read_tags, tag_spec, update_tags};
+use super::{owned, owner_filters, read_tags, tag_spec, update_tags};
 use crate::provider::aws::common::{
     absent_on, aws_err, configured_tags, must_exist, ok_on, opt_bool, opt_str, retry_while, wait_for,
 };
@@ -156,7 +156,12 @@ impl ResourceType for Subnet {
             .send()
             .await
             .map_err(aws_err)?;
-        Ok(out.subnets().first().and_then(|s| s.subnet_id()).map(str::to_string))
+        Ok(out
+            .subnets()
+            .iter()
+            .find(|s| owned(s.tags(), ctx))
+            .and_then(|s| s.subnet_id())
+            .map(str::to_string))
     }
 }
 

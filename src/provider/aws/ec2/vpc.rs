@@ -1,6 +1,6 @@
 //! `aws_vpc`: a VPC with its DNS settings.
 
-use super::{owner_filters, read_tags, tag_spec, update_tags};
+use super::{owned, owner_filters, read_tags, tag_spec, update_tags};
 use crate::provider::aws::common::{
     absent_on, aws_err, configured_tags, ec2_arn, must_exist, opt_bool, opt_str, wait_for,
 };
@@ -245,6 +245,11 @@ impl ResourceType for Vpc {
             .send()
             .await
             .map_err(aws_err)?;
-        Ok(out.vpcs().first().and_then(|v| v.vpc_id()).map(str::to_string))
+        Ok(out
+            .vpcs()
+            .iter()
+            .find(|v| owned(v.tags(), ctx))
+            .and_then(|v| v.vpc_id())
+            .map(str::to_string))
     }
 }

@@ -1,0 +1,255 @@
+//! `aws_security_group_rule`: one rule added to a security group managed elsewhere (the
+//! older style; every argument but `description` forces replacement, as in the AWS provider).
+//!
+//! Rules have no id in this API, so the id is derived from the rule itself, and a rule is found
+//! again by matching the group's permissions.
+
+use super::security_group::{normalize_protocol, permission, rules_from};
+use crate::plan::diff::same;
+use crate::provider::aws::common::{absent_on, aws_err, list_value, must_exist, opt_bool, opt_str, str_list};
+use crate::provider::aws::Clients;
+use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::schema::{Schema, Type};
+use crate::value::Value;
+use async_trait::async_trait;
+use sha2::{Digest, Sha256};
+use std::sync::Arc;
+
+/// The `aws_security_group_rule` resource type.
+pub struct SecurityGroupRule {
+    c: Arc<Clients>,
+    schema: Schema,
+}
+
+impl SecurityGroupRule {
+    /// Creates the type with its clients.
+    pub fn new(c: Arc<Clients>) -> SecurityGroupRule {
+        let schema = Schema::new()
+            .required("type", Type::String)
+            .force_new()
+            .required("security_group_id", Type::String)
+            .force_new()
+            .required("from_port", Type::Number)
+            .force_new()
+            .required("to_port", Type::Number)
+            .force_new()
+            .required("protocol", Type::String)
+            .force_new()
+            .optional("cidr_blocks", Type::list_of_strings())
+            .force_new()
+            .optional("ipv6_cidr_blocks", Type::list_of_strings())
+            .force_new()
+            .optional("prefix_list_ids", Type::list_of_strings())
+            .force_new()
+            .optional_computed("source_security_group_id", Type::String)
+            .force_new()
+            .optional("self", Type::Bool)
+            .default(false)
+            .force_new()
+            .optional("description", Type::String)
+            .computed("security_group_rule_id", Type::String);
+        SecurityGroupRule { c, schema }
+    }
+
+    fn egress(v: &Value) -> PResult<bool> {
+        match opt_str(v, "type").as_deref() {
+            Some("ingress") => Ok(false),
+            Some("egress") => Ok(true),
+            other => Err(ProviderError::msg(format!(
+                "type must be ingress or egress, not {other:?}"
+            ))),
+        }
+    }
+}
+
+/// The rule as an inline `ingress`/`egress` block value, so the group's helpers apply.
+fn as_block(v: &Value) -> Value {
+    let groups: Vec<String> = opt_str(v, "source_security_group_id").into_iter().collect();
+    Value::object([
+        ("from_port", v.get("from_port").clone()),
+        ("to_port", v.get("to_port").clone()),
+        (
+            "protocol",
+            Value::str(normalize_protocol(
+                &opt_str(v, "protocol").unwrap_or_else(|| "-1".into()),
+            )),
+        ),
+        ("cidr_blocks", list_value(str_list(v, "cidr_blocks"))),
+        ("ipv6_cidr_blocks", list_value(str_list(v, "ipv6_cidr_blocks"))),
+        ("prefix_list_ids", list_value(str_list(v, "prefix_list_ids"))),
+        ("security_groups", list_value(groups)),
+        ("self", Value::Bool(opt_bool(v, "self").unwrap_or(false))),
+        ("description", v.get("description").clone()),
+    ])
+}
+
+/// An id derived from what the rule is, in the provider's `sgrule-` form.
+fn rule_id(v: &Value) -> String {
+    let b = as_block(v);
+    let key = format!(
+        "{}|{}|{}",
+        opt_str(v, "security_group_id").unwrap_or_default(),
+        opt_str(v, "type").unwrap_or_default(),
+        Value::object(
+            b.as_object()
+                .cloned()
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|(k, _)| k != "description")
+        )
+        .to_json()
+    );
+    format!("sgrule-{}", &hex::encode(Sha256::digest(key.as_bytes()))[..20])
+}
+
+/// True when `have` (a flattened rule of the group) includes every source of `want`.
+fn covers(have: &Value, want: &Value) -> bool {
+    let eq = |k: &str| same(&Type::Any, want.get(k), have.get(k));
+    if !(eq("from_port") && eq("to_port") && eq("protocol")) {
+        return false;
+    }
+    ["cidr_blocks", "ipv6_cidr_blocks", "prefix_list_ids", "security_groups"]
+        .iter()
+        .all(|k| {
+            let theirs = have.get(k).as_list().unwrap_or(&[]);
+            want.get(k).as_list().unwrap_or(&[]).iter().all(|x| theirs.contains(x))
+        })
+        && (want.get("self").as_bool() != Some(true) || have.get("self").as_bool() == Some(true))
+}
+
+#[async_trait]
+impl ResourceType for SecurityGroupRule {
+    fn type_name(&self) -> &'static str {
+        "aws_security_group_rule"
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
+        let group =
+            opt_str(planned, "security_group_id").ok_or_else(|| ProviderError::msg("security_group_id is required"))?;
+        let perm = permission(&group, &as_block(planned));
+        if Self::egress(planned)? {
+            self.c
+                .ec2
+                .authorize_security_group_egress()
+                .group_id(&group)
+                .ip_permissions(perm)
+                .send()
+                .await
+                .map_err(aws_err)?;
+        } else {
+            self.c
+                .ec2
+                .authorize_security_group_ingress()
+                .group_id(&group)
+                .ip_permissions(perm)
+                .send()
+                .await
+                .map_err(aws_err)?;
+        }
+        let id = rule_id(planned);
+        must_exist(self.read(ctx, &id, planned).await?, "security group rule", &id)
+    }
+
+    async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
+        let Some(group) = opt_str(prior, "security_group_id") else {
+            return Err(ProviderError::msg(
+                "aws_security_group_rule is read through its configuration; import is not supported",
+            ));
+        };
+        let out = self
+            .c
+            .ec2
+            .describe_security_groups()
+            .group_ids(&group)
+            .send()
+            .await
+            .map_err(aws_err);
+        let Some(out) = absent_on(out, &["InvalidGroup.NotFound"])? else {
+            return Ok(None);
+        };
+        let Some(g) = out.security_groups().first() else {
+            return Ok(None);
+        };
+        let egress = Self::egress(prior)?;
+        let perms = if egress {
+            g.ip_permissions_egress()
+        } else {
+            g.ip_permissions()
+        };
+        let want = as_block(prior);
+        let rules = rules_from(&group, perms);
+        let Some(found) = rules.iter().find(|r| covers(r, &want)) else {
+            return Ok(None);
+        };
+        let mut v = prior.clone();
+        if let Value::Object(m) = &mut v {
+            m.insert("id".into(), Value::str(id));
+            m.insert("description".into(), found.get("description").clone());
+            m.insert("security_group_rule_id".into(), Value::Null);
+            m.insert("self".into(), Value::Bool(opt_bool(prior, "self").unwrap_or(false)));
+        }
+        Ok(Some(v))
+    }
+
+    async fn update(&self, ctx: &CallCtx, id: &str, _prior: &Value, planned: &Value) -> PResult<Value> {
+        // Only the description changes in place.
+        let group = opt_str(planned, "security_group_id").unwrap_or_default();
+        let perm = permission(&group, &as_block(planned));
+        if Self::egress(planned)? {
+            self.c
+                .ec2
+                .update_security_group_rule_descriptions_egress()
+                .group_id(&group)
+                .ip_permissions(perm)
+                .send()
+                .await
+                .map_err(aws_err)?;
+        } else {
+            self.c
+                .ec2
+                .update_security_group_rule_descriptions_ingress()
+                .group_id(&group)
+                .ip_permissions(perm)
+                .send()
+                .await
+                .map_err(aws_err)?;
+        }
+        must_exist(self.read(ctx, id, planned).await?, "security group rule", id)
+    }
+
+    async fn delete(&self, _ctx: &CallCtx, _id: &str, prior: &Value) -> PResult<()> {
+        let group = opt_str(prior, "security_group_id").unwrap_or_default();
+        let perm = permission(&group, &as_block(prior));
+        let r = if Self::egress(prior)? {
+            self.c
+                .ec2
+                .revoke_security_group_egress()
+                .group_id(&group)
+                .ip_permissions(perm)
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(aws_err)
+        } else {
+            self.c
+                .ec2
+                .revoke_security_group_ingress()
+                .group_id(&group)
+                .ip_permissions(perm)
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(aws_err)
+        };
+        absent_on(r, &["InvalidPermission.NotFound", "InvalidGroup.NotFound"]).map(|_| ())
+    }
+
+    async fn find_adoptable(&self, ctx: &CallCtx, planned: &Value) -> PResult<Option<String>> {
+        let id = rule_id(planned);
+        Ok(self.read(ctx, &id, planned).await?.map(|_| id))
+    }
+}
