@@ -8,6 +8,7 @@ mod adoption;
 mod bad_input;
 mod identity;
 mod interrupt;
+mod load_balancing;
 mod network;
 mod network_extras;
 mod remote_state;

@@ -6,6 +6,7 @@
 pub mod common;
 pub mod dynamodb;
 pub mod ec2;
+pub mod elbv2;
 pub mod iam;
 pub mod logs;
 pub mod meta;
@@ -192,6 +193,8 @@ pub struct Clients {
     pub logs: aws_sdk_cloudwatchlogs::Client,
     /// STS.
     pub sts: aws_sdk_sts::Client,
+    /// Elastic Load Balancing v2.
+    pub elbv2: aws_sdk_elasticloadbalancingv2::Client,
     /// The region in use.
     pub region: String,
 }
@@ -247,7 +250,12 @@ pub async fn clients(settings: &AwsSettings) -> Clients {
     if let Some(url) = endpoint(&["sts"]) {
         sts = sts.endpoint_url(url);
     }
+    let mut elbv2 = aws_sdk_elasticloadbalancingv2::config::Builder::from(&shared);
+    if let Some(url) = endpoint(&["elbv2", "elb", "elasticloadbalancingv2", "elasticloadbalancing"]) {
+        elbv2 = elbv2.endpoint_url(url);
+    }
     Clients {
+        elbv2: aws_sdk_elasticloadbalancingv2::Client::from_conf(elbv2.build()),
         ec2: aws_sdk_ec2::Client::from_conf(ec2.build()),
         s3: aws_sdk_s3::Client::from_conf(s3.build()),
         ddb: aws_sdk_dynamodb::Client::from_conf(ddb.build()),
@@ -277,6 +285,7 @@ pub fn schemas_registry() -> Registry {
         iam: aws_sdk_iam::Client::new(&shared),
         logs: aws_sdk_cloudwatchlogs::Client::new(&shared),
         sts: aws_sdk_sts::Client::new(&shared),
+        elbv2: aws_sdk_elasticloadbalancingv2::Client::new(&shared),
         region: "us-east-1".into(),
     }))
 }
@@ -311,6 +320,9 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(s3::policy::BucketPolicy::new(c.clone())));
     r.add_resource(Arc::new(s3::lifecycle::BucketLifecycle::new(c.clone())));
     r.add_resource(Arc::new(dynamodb::table::Table::new(c.clone())));
+    r.add_resource(Arc::new(elbv2::lb::Lb::new(c.clone())));
+    r.add_resource(Arc::new(elbv2::target_group::TargetGroup::new(c.clone())));
+    r.add_resource(Arc::new(elbv2::listener::Listener::new(c.clone())));
     r.add_resource(Arc::new(iam::role::Role::new(c.clone())));
     r.add_resource(Arc::new(iam::role_policy::RolePolicy::new(c.clone())));
     r.add_resource(Arc::new(iam::policy::Policy::new(c.clone())));

@@ -1,0 +1,351 @@
+//! `aws_lb`: an application or network load balancer; waits until active, and until gone on
+//! delete (its network interfaces keep subnets and security groups busy until then).
+
+use super::{arn_suffix, elb_tags, read_tags, update_tags};
+use crate::provider::aws::common::{
+    absent_on, aws_err, configured_tags, list_value, must_exist, opt_bool, opt_str, str_list, wait_for,
+};
+use crate::provider::aws::Clients;
+use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::schema::{Schema, Type};
+use crate::value::Value;
+use async_trait::async_trait;
+use aws_sdk_elasticloadbalancingv2::types::{
+    LoadBalancerAttribute, LoadBalancerSchemeEnum, LoadBalancerStateEnum, LoadBalancerTypeEnum,
+};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Attributes kept as load balancer attributes: (argument, attribute key, applies to ALB only).
+const ATTRIBUTES: &[(&str, &str, bool)] = &[
+    ("enable_deletion_protection", "deletion_protection.enabled", false),
+    ("idle_timeout", "idle_timeout.timeout_seconds", true),
+    ("enable_http2", "routing.http2.enabled", true),
+    (
+        "drop_invalid_header_fields",
+        "routing.http.drop_invalid_header_fields.enabled",
+        true,
+    ),
+    (
+        "enable_cross_zone_load_balancing",
+        "load_balancing.cross_zone.enabled",
+        false,
+    ),
+];
+
+/// The `aws_lb` resource type.
+pub struct Lb {
+    c: Arc<Clients>,
+    schema: Schema,
+}
+
+impl Lb {
+    /// Creates the type with its clients.
+    pub fn new(c: Arc<Clients>) -> Lb {
+        let schema = Schema::new()
+            .optional_computed("name", Type::String)
+            .force_new()
+            .optional("name_prefix", Type::String)
+            .force_new()
+            .optional("internal", Type::Bool)
+            .default(false)
+            .force_new()
+            .optional("load_balancer_type", Type::String)
+            .default("application")
+            .force_new()
+            .optional_computed("security_groups", Type::set_of_strings())
+            .optional_computed("subnets", Type::set_of_strings())
+            .optional_computed("ip_address_type", Type::String)
+            .optional("enable_deletion_protection", Type::Bool)
+            .default(false)
+            .optional("idle_timeout", Type::Number)
+            .default(60)
+            .optional("enable_http2", Type::Bool)
+            .default(true)
+            .optional("drop_invalid_header_fields", Type::Bool)
+            .default(false)
+            .optional_computed("enable_cross_zone_load_balancing", Type::Bool)
+            .tags()
+            .computed("arn", Type::String)
+            .computed("arn_suffix", Type::String)
+            .computed("dns_name", Type::String)
+            .computed("zone_id", Type::String)
+            .computed("vpc_id", Type::String);
+        Lb { c, schema }
+    }
+
+    async fn describe(&self, arn: &str) -> PResult<Option<aws_sdk_elasticloadbalancingv2::types::LoadBalancer>> {
+        let out = self
+            .c
+            .elbv2
+            .describe_load_balancers()
+            .load_balancer_arns(arn)
+            .send()
+            .await
+            .map_err(aws_err);
+        let Some(out) = absent_on(out, &["LoadBalancerNotFound"])? else {
+            return Ok(None);
+        };
+        Ok(out.load_balancers().first().cloned())
+    }
+
+    async fn set_attributes(&self, arn: &str, v: &Value, prior: Option<&Value>) -> PResult<()> {
+        let alb = opt_str(v, "load_balancer_type").as_deref() != Some("network");
+        let attrs: Vec<LoadBalancerAttribute> = ATTRIBUTES
+            .iter()
+            .filter(|(_, _, alb_only)| alb || !alb_only)
+            .filter(|(name, _, _)| !v.get(name).is_null() && prior.is_none_or(|p| p.get(name) != v.get(name)))
+            .filter_map(|(name, key, _)| {
+                v.get(name)
+                    .to_plain_string()
+                    .map(|value| LoadBalancerAttribute::builder().key(*key).value(value).build())
+            })
+            .collect();
+        if !attrs.is_empty() {
+            self.c
+                .elbv2
+                .modify_load_balancer_attributes()
+                .load_balancer_arn(arn)
+                .set_attributes(Some(attrs))
+                .send()
+                .await
+                .map_err(aws_err)?;
+        }
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl ResourceType for Lb {
+    fn type_name(&self) -> &'static str {
+        "aws_lb"
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
+        let name = opt_str(planned, "name").unwrap_or_else(|| {
+            let unique = uuid::Uuid::new_v4().simple().to_string();
+            format!(
+                "{}{}",
+                opt_str(planned, "name_prefix").unwrap_or_else(|| "tf-lb-".into()),
+                &unique[..(32 - 6).min(20)]
+            )
+        });
+        let scheme = if opt_bool(planned, "internal") == Some(true) {
+            LoadBalancerSchemeEnum::Internal
+        } else {
+            LoadBalancerSchemeEnum::InternetFacing
+        };
+        let kind = LoadBalancerTypeEnum::from(
+            opt_str(planned, "load_balancer_type")
+                .unwrap_or_else(|| "application".into())
+                .as_str(),
+        );
+        let groups = Some(str_list(planned, "security_groups")).filter(|g| !g.is_empty());
+        let out = self
+            .c
+            .elbv2
+            .create_load_balancer()
+            .name(&name)
+            .scheme(scheme)
+            .r#type(kind)
+            .set_subnets(Some(str_list(planned, "subnets")))
+            .set_security_groups(groups)
+            .set_ip_address_type(opt_str(planned, "ip_address_type").map(|t| t.as_str().into()))
+            .set_tags(Some(elb_tags(ctx, planned)))
+            .send()
+            .await
+            .map_err(aws_err)?;
+        let arn = out
+            .load_balancers()
+            .first()
+            .and_then(|l| l.load_balancer_arn())
+            .ok_or_else(|| ProviderError::msg("CreateLoadBalancer returned no ARN"))?
+            .to_string();
+        wait_for("load balancer to become active", Duration::from_secs(900), || async {
+            match self
+                .describe(&arn)
+                .await?
+                .and_then(|l| l.state().and_then(|s| s.code()).cloned())
+            {
+                Some(LoadBalancerStateEnum::Active) => Ok(Some(())),
+                Some(LoadBalancerStateEnum::Failed) => {
+                    Err(ProviderError::msg(format!("load balancer {name} failed to provision")))
+                }
+                _ => Ok(None),
+            }
+        })
+        .await?;
+        self.set_attributes(&arn, planned, None).await?;
+        must_exist(self.read(ctx, &arn, planned).await?, "load balancer", &arn)
+    }
+
+    async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
+        let Some(lb) = self.describe(id).await? else {
+            return Ok(None);
+        };
+        let attrs = self
+            .c
+            .elbv2
+            .describe_load_balancer_attributes()
+            .load_balancer_arn(id)
+            .send()
+            .await
+            .map_err(aws_err)?;
+        let attr = |key: &str| {
+            attrs
+                .attributes()
+                .iter()
+                .find(|a| a.key() == Some(key))
+                .and_then(|a| a.value())
+                .map(str::to_string)
+        };
+        let alb = lb.r#type().map(|t| t.as_str()) != Some("network");
+        let mut m = indexmap::IndexMap::new();
+        m.insert("id".to_string(), Value::str(id));
+        m.insert("name".into(), Value::from(lb.load_balancer_name().map(str::to_string)));
+        m.insert("name_prefix".into(), prior.get("name_prefix").clone());
+        m.insert(
+            "internal".into(),
+            Value::Bool(lb.scheme().map(|s| s.as_str()) == Some("internal")),
+        );
+        m.insert(
+            "load_balancer_type".into(),
+            Value::from(lb.r#type().map(|t| t.as_str().to_string())),
+        );
+        m.insert(
+            "security_groups".into(),
+            list_value(lb.security_groups().iter().cloned()),
+        );
+        m.insert(
+            "subnets".into(),
+            list_value(
+                lb.availability_zones()
+                    .iter()
+                    .filter_map(|z| z.subnet_id())
+                    .map(str::to_string),
+            ),
+        );
+        m.insert(
+            "ip_address_type".into(),
+            Value::from(lb.ip_address_type().map(|t| t.as_str().to_string())),
+        );
+        for (name, key, alb_only) in ATTRIBUTES {
+            let v = match attr(key) {
+                Some(text) if *name == "idle_timeout" => text.parse::<f64>().map(Value::Number).unwrap_or_default(),
+                Some(text) => Value::Bool(text == "true"),
+                None if *alb_only && !alb => prior.get(name).clone(),
+                None => prior.get(name).clone(),
+            };
+            m.insert(name.to_string(), v);
+        }
+        m.insert("tags".into(), configured_tags(prior));
+        m.insert("tags_all".into(), read_tags(&self.c, id).await?);
+        m.insert("arn".into(), Value::str(id));
+        m.insert("arn_suffix".into(), Value::str(arn_suffix(id)));
+        m.insert("dns_name".into(), Value::from(lb.dns_name().map(str::to_string)));
+        m.insert(
+            "zone_id".into(),
+            Value::from(lb.canonical_hosted_zone_id().map(str::to_string)),
+        );
+        m.insert("vpc_id".into(), Value::from(lb.vpc_id().map(str::to_string)));
+        Ok(Some(Value::Object(m)))
+    }
+
+    async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
+        if prior.get("security_groups") != planned.get("security_groups") {
+            self.c
+                .elbv2
+                .set_security_groups()
+                .load_balancer_arn(id)
+                .set_security_groups(Some(str_list(planned, "security_groups")))
+                .send()
+                .await
+                .map_err(aws_err)?;
+        }
+        if prior.get("subnets") != planned.get("subnets") {
+            self.c
+                .elbv2
+                .set_subnets()
+                .load_balancer_arn(id)
+                .set_subnets(Some(str_list(planned, "subnets")))
+                .send()
+                .await
+                .map_err(aws_err)?;
+        }
+        self.set_attributes(id, planned, Some(prior)).await?;
+        update_tags(&self.c, id, prior, planned).await?;
+        must_exist(self.read(ctx, id, planned).await?, "load balancer", id)
+    }
+
+    async fn delete(&self, _ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<()> {
+        let r = self
+            .c
+            .elbv2
+            .delete_load_balancer()
+            .load_balancer_arn(id)
+            .send()
+            .await
+            .map_err(aws_err);
+        if absent_on(r, &["LoadBalancerNotFound"])?.is_none() {
+            return Ok(());
+        }
+        wait_for("load balancer to be deleted", Duration::from_secs(900), || async {
+            Ok(self.describe(id).await?.is_none().then_some(()))
+        })
+        .await
+    }
+
+    async fn find_adoptable(&self, ctx: &CallCtx, planned: &Value) -> PResult<Option<String>> {
+        let Some(name) = opt_str(planned, "name") else {
+            return Ok(None);
+        };
+        let out = self
+            .c
+            .elbv2
+            .describe_load_balancers()
+            .names(&name)
+            .send()
+            .await
+            .map_err(aws_err);
+        let Some(out) = absent_on(out, &["LoadBalancerNotFound"])? else {
+            return Ok(None);
+        };
+        let Some(arn) = out.load_balancers().first().and_then(|l| l.load_balancer_arn()) else {
+            return Ok(None);
+        };
+        let tags = read_tags_raw(&self.c, arn).await?;
+        let ours = tags
+            .iter()
+            .any(|(k, v)| k == crate::provider::STACK_TAG && v == &ctx.stack)
+            && tags
+                .iter()
+                .any(|(k, v)| k == crate::provider::ADDRESS_TAG && v == &ctx.address);
+        Ok(ours.then(|| arn.to_string()))
+    }
+}
+
+/// All tags of an object, infractl's included.
+pub async fn read_tags_raw(c: &Clients, arn: &str) -> PResult<Vec<(String, String)>> {
+    let out = c
+        .elbv2
+        .describe_tags()
+        .resource_arns(arn)
+        .send()
+        .await
+        .map_err(aws_err)?;
+    Ok(out
+        .tag_descriptions()
+        .iter()
+        .flat_map(|d| d.tags())
+        .map(|t| {
+            (
+                t.key().unwrap_or_default().to_string(),
+                t.value().unwrap_or_default().to_string(),
+            )
+        })
+        .collect())
+}

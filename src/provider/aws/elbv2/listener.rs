@@ -1,0 +1,159 @@
+//! `aws_lb_listener`: a listener with its default actions (forward, redirect, fixed-response).
+
+use super::{action_schema, elb_tags, from_actions, read_tags, to_actions, update_tags};
+use crate::provider::aws::common::{absent_on, aws_err, configured_tags, must_exist, opt_str};
+use crate::provider::aws::Clients;
+use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::schema::{Nesting, Schema, Type};
+use crate::value::Value;
+use async_trait::async_trait;
+use aws_sdk_elasticloadbalancingv2::types::{Certificate, ProtocolEnum};
+use std::sync::Arc;
+
+/// The `aws_lb_listener` resource type.
+pub struct Listener {
+    c: Arc<Clients>,
+    schema: Schema,
+}
+
+impl Listener {
+    /// Creates the type with its clients.
+    pub fn new(c: Arc<Clients>) -> Listener {
+        let schema = Schema::new()
+            .required("load_balancer_arn", Type::String)
+            .force_new()
+            .optional("port", Type::Number)
+            .optional_computed("protocol", Type::String)
+            .optional_computed("ssl_policy", Type::String)
+            .optional("certificate_arn", Type::String)
+            .block("default_action", Nesting::List, action_schema())
+            .tags()
+            .computed("arn", Type::String);
+        Listener { c, schema }
+    }
+}
+
+fn actions_of(v: &Value) -> PResult<Vec<aws_sdk_elasticloadbalancingv2::types::Action>> {
+    let blocks = v.get("default_action").as_list().unwrap_or(&[]);
+    if blocks.is_empty() {
+        return Err(ProviderError::msg("a listener needs a default_action block"));
+    }
+    Ok(to_actions(blocks))
+}
+
+#[async_trait]
+impl ResourceType for Listener {
+    fn type_name(&self) -> &'static str {
+        "aws_lb_listener"
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
+        let out = self
+            .c
+            .elbv2
+            .create_listener()
+            .set_load_balancer_arn(opt_str(planned, "load_balancer_arn"))
+            .set_port(planned.get("port").as_number().map(|n| n as i32))
+            .set_protocol(opt_str(planned, "protocol").map(|p| ProtocolEnum::from(p.as_str())))
+            .set_ssl_policy(opt_str(planned, "ssl_policy"))
+            .set_certificates(
+                opt_str(planned, "certificate_arn").map(|c| vec![Certificate::builder().certificate_arn(c).build()]),
+            )
+            .set_default_actions(Some(actions_of(planned)?))
+            .set_tags(Some(elb_tags(ctx, planned)))
+            .send()
+            .await
+            .map_err(aws_err)?;
+        let arn = out
+            .listeners()
+            .first()
+            .and_then(|l| l.listener_arn())
+            .ok_or_else(|| ProviderError::msg("CreateListener returned no ARN"))?
+            .to_string();
+        must_exist(self.read(ctx, &arn, planned).await?, "listener", &arn)
+    }
+
+    async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
+        let out = self
+            .c
+            .elbv2
+            .describe_listeners()
+            .listener_arns(id)
+            .send()
+            .await
+            .map_err(aws_err);
+        let Some(out) = absent_on(out, &["ListenerNotFound", "LoadBalancerNotFound"])? else {
+            return Ok(None);
+        };
+        let Some(l) = out.listeners().first() else {
+            return Ok(None);
+        };
+        Ok(Some(Value::object([
+            ("id", Value::str(id)),
+            (
+                "load_balancer_arn",
+                Value::from(l.load_balancer_arn().map(str::to_string)),
+            ),
+            ("port", l.port().map(|p| Value::Number(p as f64)).unwrap_or_default()),
+            ("protocol", Value::from(l.protocol().map(|p| p.as_str().to_string()))),
+            ("ssl_policy", Value::from(l.ssl_policy().map(str::to_string))),
+            (
+                "certificate_arn",
+                Value::from(
+                    l.certificates()
+                        .first()
+                        .and_then(|c| c.certificate_arn())
+                        .map(str::to_string),
+                ),
+            ),
+            ("default_action", from_actions(l.default_actions())),
+            ("tags", configured_tags(prior)),
+            ("tags_all", read_tags(&self.c, id).await?),
+            ("arn", Value::str(id)),
+        ])))
+    }
+
+    async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
+        let changed = |k: &str| prior.get(k) != planned.get(k);
+        if changed("port")
+            || changed("protocol")
+            || changed("ssl_policy")
+            || changed("certificate_arn")
+            || changed("default_action")
+        {
+            self.c
+                .elbv2
+                .modify_listener()
+                .listener_arn(id)
+                .set_port(planned.get("port").as_number().map(|n| n as i32))
+                .set_protocol(opt_str(planned, "protocol").map(|p| ProtocolEnum::from(p.as_str())))
+                .set_ssl_policy(opt_str(planned, "ssl_policy"))
+                .set_certificates(
+                    opt_str(planned, "certificate_arn")
+                        .map(|c| vec![Certificate::builder().certificate_arn(c).build()]),
+                )
+                .set_default_actions(Some(actions_of(planned)?))
+                .send()
+                .await
+                .map_err(aws_err)?;
+        }
+        update_tags(&self.c, id, prior, planned).await?;
+        must_exist(self.read(ctx, id, planned).await?, "listener", id)
+    }
+
+    async fn delete(&self, _ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<()> {
+        let r = self
+            .c
+            .elbv2
+            .delete_listener()
+            .listener_arn(id)
+            .send()
+            .await
+            .map_err(aws_err);
+        absent_on(r, &["ListenerNotFound"]).map(|_| ())
+    }
+}

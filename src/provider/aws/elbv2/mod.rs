@@ -1,0 +1,190 @@
+//! Elastic Load Balancing v2: load balancers, target groups, listeners, and the helpers they
+//! share (tags and attributes live in separate calls keyed by ARN).
+
+pub mod lb;
+pub mod listener;
+pub mod target_group;
+
+use crate::provider::aws::common::{aws_err, tag_changes, tags_to_write, user_tags};
+use crate::provider::aws::Clients;
+use crate::provider::{CallCtx, PResult};
+use crate::value::Value;
+use aws_sdk_elasticloadbalancingv2::types::{
+    Action, ActionTypeEnum, FixedResponseActionConfig, RedirectActionConfig, Tag,
+};
+
+/// Tags to write at creation.
+pub fn elb_tags(ctx: &CallCtx, planned: &Value) -> Vec<Tag> {
+    tags_to_write(ctx, planned)
+        .into_iter()
+        .map(|(k, v)| Tag::builder().key(k).value(v).build())
+        .collect()
+}
+
+/// `tags_all` of a load balancing object, without infractl's own tags.
+pub async fn read_tags(c: &Clients, arn: &str) -> PResult<Value> {
+    let out = c
+        .elbv2
+        .describe_tags()
+        .resource_arns(arn)
+        .send()
+        .await
+        .map_err(aws_err)?;
+    let pairs = out.tag_descriptions().iter().flat_map(|d| d.tags()).map(|t| {
+        (
+            t.key().unwrap_or_default().to_string(),
+            t.value().unwrap_or_default().to_string(),
+        )
+    });
+    Ok(user_tags(pairs))
+}
+
+/// Brings tags from `prior.tags_all` to `planned.tags_all`.
+pub async fn update_tags(c: &Clients, arn: &str, prior: &Value, planned: &Value) -> PResult<()> {
+    let (add, remove) = tag_changes(prior.get("tags_all"), planned.get("tags_all"));
+    if !remove.is_empty() {
+        c.elbv2
+            .remove_tags()
+            .resource_arns(arn)
+            .set_tag_keys(Some(remove))
+            .send()
+            .await
+            .map_err(aws_err)?;
+    }
+    if !add.is_empty() {
+        let tags = add
+            .into_iter()
+            .map(|(k, v)| Tag::builder().key(k).value(v).build())
+            .collect();
+        c.elbv2
+            .add_tags()
+            .resource_arns(arn)
+            .set_tags(Some(tags))
+            .send()
+            .await
+            .map_err(aws_err)?;
+    }
+    Ok(())
+}
+
+/// The ARN's tail used in CloudWatch metrics (`app/name/id`, `targetgroup/name/id`).
+pub fn arn_suffix(arn: &str) -> String {
+    if let Some((_, rest)) = arn.split_once(":loadbalancer/") {
+        return rest.to_string();
+    }
+    if let Some((_, rest)) = arn.split_once(":targetgroup/") {
+        return format!("targetgroup/{rest}");
+    }
+    String::new()
+}
+
+/// The schema of `default_action` / `action` blocks.
+pub fn action_schema() -> crate::schema::Schema {
+    use crate::schema::{Nesting, Schema, Type};
+    let redirect = Schema::new()
+        .optional("host", Type::String)
+        .default("#{host}")
+        .optional("path", Type::String)
+        .default("/#{path}")
+        .optional("port", Type::String)
+        .default("#{port}")
+        .optional("protocol", Type::String)
+        .default("#{protocol}")
+        .optional("query", Type::String)
+        .default("#{query}")
+        .required("status_code", Type::String);
+    let fixed = Schema::new()
+        .required("content_type", Type::String)
+        .optional("message_body", Type::String)
+        .optional_computed("status_code", Type::String);
+    Schema::new()
+        .required("type", Type::String)
+        .optional("target_group_arn", Type::String)
+        .optional_computed("order", Type::Number)
+        .block("redirect", Nesting::Single, redirect)
+        .block("fixed_response", Nesting::Single, fixed)
+}
+
+fn first(v: &Value, block: &str) -> Option<Value> {
+    v.get(block).as_list().and_then(|l| l.first()).cloned()
+}
+
+/// Builds SDK actions from action blocks.
+pub fn to_actions(blocks: &[Value]) -> Vec<Action> {
+    blocks
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let s = |v: &Value, k: &str| v.get(k).to_plain_string();
+            let mut b = Action::builder()
+                .r#type(ActionTypeEnum::from(s(a, "type").unwrap_or_default().as_str()))
+                .set_target_group_arn(s(a, "target_group_arn"))
+                .order(a.get("order").as_number().map(|n| n as i32).unwrap_or(i as i32 + 1));
+            if let Some(r) = first(a, "redirect") {
+                b = b.redirect_config(
+                    RedirectActionConfig::builder()
+                        .set_host(s(&r, "host"))
+                        .set_path(s(&r, "path"))
+                        .set_port(s(&r, "port"))
+                        .set_protocol(s(&r, "protocol"))
+                        .set_query(s(&r, "query"))
+                        .set_status_code(s(&r, "status_code").map(|c| c.as_str().into()))
+                        .build(),
+                );
+            }
+            if let Some(f) = first(a, "fixed_response") {
+                b = b.fixed_response_config(
+                    FixedResponseActionConfig::builder()
+                        .set_content_type(s(&f, "content_type"))
+                        .set_message_body(s(&f, "message_body"))
+                        .set_status_code(s(&f, "status_code").or(Some("200".into())))
+                        .build(),
+                );
+            }
+            b.build()
+        })
+        .collect()
+}
+
+/// Reads SDK actions back into action blocks.
+pub fn from_actions(actions: &[Action]) -> Value {
+    let mut sorted: Vec<&Action> = actions.iter().collect();
+    sorted.sort_by_key(|a| a.order().unwrap_or(0));
+    Value::List(
+        sorted
+            .into_iter()
+            .map(|a| {
+                let redirect = a.redirect_config().map(|r| {
+                    Value::object([
+                        ("host", Value::from(r.host().map(str::to_string))),
+                        ("path", Value::from(r.path().map(str::to_string))),
+                        ("port", Value::from(r.port().map(str::to_string))),
+                        ("protocol", Value::from(r.protocol().map(str::to_string))),
+                        ("query", Value::from(r.query().map(str::to_string))),
+                        (
+                            "status_code",
+                            Value::from(r.status_code().map(|c| c.as_str().to_string())),
+                        ),
+                    ])
+                });
+                let fixed = a.fixed_response_config().map(|f| {
+                    Value::object([
+                        ("content_type", Value::from(f.content_type().map(str::to_string))),
+                        ("message_body", Value::from(f.message_body().map(str::to_string))),
+                        ("status_code", Value::from(f.status_code().map(str::to_string))),
+                    ])
+                });
+                Value::object([
+                    ("type", Value::from(a.r#type().map(|t| t.as_str().to_string()))),
+                    (
+                        "target_group_arn",
+                        Value::from(a.target_group_arn().map(str::to_string)),
+                    ),
+                    ("order", a.order().map(|o| Value::Number(o as f64)).unwrap_or_default()),
+                    ("redirect", Value::List(redirect.into_iter().collect())),
+                    ("fixed_response", Value::List(fixed.into_iter().collect())),
+                ])
+            })
+            .collect(),
+    )
+}

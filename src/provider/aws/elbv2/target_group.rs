@@ -1,0 +1,301 @@
+//! `aws_lb_target_group`: a target group (ip, instance, lambda or alb targets) with its health
+//! check and deregistration delay.
+
+use super::lb::read_tags_raw;
+use super::{arn_suffix, elb_tags, read_tags, update_tags};
+use crate::provider::aws::common::{absent_on, aws_err, configured_tags, must_exist, opt_bool, opt_str, retry_while};
+use crate::provider::aws::Clients;
+use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::schema::{Nesting, Schema, Type};
+use crate::value::Value;
+use async_trait::async_trait;
+use aws_sdk_elasticloadbalancingv2::types::{Matcher, ProtocolEnum, TargetGroupAttribute, TargetTypeEnum};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The `aws_lb_target_group` resource type.
+pub struct TargetGroup {
+    c: Arc<Clients>,
+    schema: Schema,
+}
+
+fn health_schema() -> Schema {
+    Schema::new()
+        .optional("enabled", Type::Bool)
+        .default(true)
+        .optional_computed("healthy_threshold", Type::Number)
+        .optional_computed("interval", Type::Number)
+        .optional_computed("matcher", Type::String)
+        .optional_computed("path", Type::String)
+        .optional_computed("port", Type::String)
+        .optional_computed("protocol", Type::String)
+        .optional_computed("timeout", Type::Number)
+        .optional_computed("unhealthy_threshold", Type::Number)
+}
+
+impl TargetGroup {
+    /// Creates the type with its clients.
+    pub fn new(c: Arc<Clients>) -> TargetGroup {
+        let schema = Schema::new()
+            .optional_computed("name", Type::String)
+            .force_new()
+            .optional("name_prefix", Type::String)
+            .force_new()
+            .optional("port", Type::Number)
+            .force_new()
+            .optional("protocol", Type::String)
+            .force_new()
+            .optional_computed("protocol_version", Type::String)
+            .force_new()
+            .optional("vpc_id", Type::String)
+            .force_new()
+            .optional("target_type", Type::String)
+            .default("instance")
+            .force_new()
+            .optional("deregistration_delay", Type::String)
+            .default("300")
+            .block("health_check", Nesting::Single, health_schema())
+            .block_computed()
+            .tags()
+            .computed("arn", Type::String)
+            .computed("arn_suffix", Type::String);
+        TargetGroup { c, schema }
+    }
+}
+
+fn health(v: &Value) -> Value {
+    v.get("health_check")
+        .as_list()
+        .and_then(|l| l.first())
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn int(v: &Value, k: &str) -> Option<i32> {
+    v.get(k).as_number().map(|n| n as i32)
+}
+
+#[async_trait]
+impl ResourceType for TargetGroup {
+    fn type_name(&self) -> &'static str {
+        "aws_lb_target_group"
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
+        let name = opt_str(planned, "name").unwrap_or_else(|| {
+            let unique = uuid::Uuid::new_v4().simple().to_string();
+            format!(
+                "{}{}",
+                opt_str(planned, "name_prefix").unwrap_or_else(|| "tf-".into()),
+                &unique[..20]
+            )
+        });
+        let h = health(planned);
+        let out = self
+            .c
+            .elbv2
+            .create_target_group()
+            .name(&name)
+            .set_port(int(planned, "port"))
+            .set_protocol(opt_str(planned, "protocol").map(|p| ProtocolEnum::from(p.as_str())))
+            .set_protocol_version(opt_str(planned, "protocol_version"))
+            .set_vpc_id(opt_str(planned, "vpc_id"))
+            .target_type(TargetTypeEnum::from(
+                opt_str(planned, "target_type")
+                    .unwrap_or_else(|| "instance".into())
+                    .as_str(),
+            ))
+            .set_health_check_enabled(opt_bool(&h, "enabled"))
+            .set_health_check_path(opt_str(&h, "path"))
+            .set_health_check_port(opt_str(&h, "port"))
+            .set_health_check_protocol(opt_str(&h, "protocol").map(|p| ProtocolEnum::from(p.as_str())))
+            .set_health_check_interval_seconds(int(&h, "interval"))
+            .set_health_check_timeout_seconds(int(&h, "timeout"))
+            .set_healthy_threshold_count(int(&h, "healthy_threshold"))
+            .set_unhealthy_threshold_count(int(&h, "unhealthy_threshold"))
+            .set_matcher(opt_str(&h, "matcher").map(|m| Matcher::builder().http_code(m).build()))
+            .set_tags(Some(elb_tags(ctx, planned)))
+            .send()
+            .await
+            .map_err(aws_err)?;
+        let arn = out
+            .target_groups()
+            .first()
+            .and_then(|t| t.target_group_arn())
+            .ok_or_else(|| ProviderError::msg("CreateTargetGroup returned no ARN"))?
+            .to_string();
+        if let Some(delay) = opt_str(planned, "deregistration_delay").filter(|d| d != "300") {
+            self.set_delay(&arn, &delay).await?;
+        }
+        must_exist(self.read(ctx, &arn, planned).await?, "target group", &arn)
+    }
+
+    async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
+        let out = self
+            .c
+            .elbv2
+            .describe_target_groups()
+            .target_group_arns(id)
+            .send()
+            .await
+            .map_err(aws_err);
+        let Some(out) = absent_on(out, &["TargetGroupNotFound"])? else {
+            return Ok(None);
+        };
+        let Some(t) = out.target_groups().first() else {
+            return Ok(None);
+        };
+        let attrs = self
+            .c
+            .elbv2
+            .describe_target_group_attributes()
+            .target_group_arn(id)
+            .send()
+            .await
+            .map_err(aws_err)?;
+        let delay = attrs
+            .attributes()
+            .iter()
+            .find(|a| a.key() == Some("deregistration_delay.timeout_seconds"))
+            .and_then(|a| a.value())
+            .unwrap_or("300")
+            .to_string();
+        let num = |n: Option<i32>| n.map(|x| Value::Number(x as f64)).unwrap_or_default();
+        let health = Value::object([
+            ("enabled", Value::Bool(t.health_check_enabled().unwrap_or(true))),
+            ("healthy_threshold", num(t.healthy_threshold_count())),
+            ("interval", num(t.health_check_interval_seconds())),
+            (
+                "matcher",
+                Value::from(t.matcher().and_then(|m| m.http_code()).map(str::to_string)),
+            ),
+            ("path", Value::from(t.health_check_path().map(str::to_string))),
+            ("port", Value::from(t.health_check_port().map(str::to_string))),
+            (
+                "protocol",
+                Value::from(t.health_check_protocol().map(|p| p.as_str().to_string())),
+            ),
+            ("timeout", num(t.health_check_timeout_seconds())),
+            ("unhealthy_threshold", num(t.unhealthy_threshold_count())),
+        ]);
+        Ok(Some(Value::object([
+            ("id", Value::str(id)),
+            ("name", Value::from(t.target_group_name().map(str::to_string))),
+            ("name_prefix", prior.get("name_prefix").clone()),
+            ("port", num(t.port())),
+            ("protocol", Value::from(t.protocol().map(|p| p.as_str().to_string()))),
+            (
+                "protocol_version",
+                Value::from(t.protocol_version().map(str::to_string)),
+            ),
+            ("vpc_id", Value::from(t.vpc_id().map(str::to_string))),
+            (
+                "target_type",
+                Value::from(t.target_type().map(|p| p.as_str().to_string())),
+            ),
+            ("deregistration_delay", Value::str(delay)),
+            ("health_check", Value::List(vec![health])),
+            ("tags", configured_tags(prior)),
+            ("tags_all", read_tags(&self.c, id).await?),
+            ("arn", Value::str(id)),
+            ("arn_suffix", Value::str(arn_suffix(id))),
+        ])))
+    }
+
+    async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
+        if prior.get("health_check") != planned.get("health_check") {
+            let h = health(planned);
+            self.c
+                .elbv2
+                .modify_target_group()
+                .target_group_arn(id)
+                .set_health_check_enabled(opt_bool(&h, "enabled"))
+                .set_health_check_path(opt_str(&h, "path"))
+                .set_health_check_port(opt_str(&h, "port"))
+                .set_health_check_protocol(opt_str(&h, "protocol").map(|p| ProtocolEnum::from(p.as_str())))
+                .set_health_check_interval_seconds(int(&h, "interval"))
+                .set_health_check_timeout_seconds(int(&h, "timeout"))
+                .set_healthy_threshold_count(int(&h, "healthy_threshold"))
+                .set_unhealthy_threshold_count(int(&h, "unhealthy_threshold"))
+                .set_matcher(opt_str(&h, "matcher").map(|m| Matcher::builder().http_code(m).build()))
+                .send()
+                .await
+                .map_err(aws_err)?;
+        }
+        if prior.get("deregistration_delay") != planned.get("deregistration_delay") {
+            self.set_delay(
+                id,
+                &opt_str(planned, "deregistration_delay").unwrap_or_else(|| "300".into()),
+            )
+            .await?;
+        }
+        update_tags(&self.c, id, prior, planned).await?;
+        must_exist(self.read(ctx, id, planned).await?, "target group", id)
+    }
+
+    async fn delete(&self, _ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<()> {
+        // A listener being deleted still holds the group for a moment.
+        let r = retry_while(&["ResourceInUse"], Duration::from_secs(300), || async {
+            self.c
+                .elbv2
+                .delete_target_group()
+                .target_group_arn(id)
+                .send()
+                .await
+                .map_err(aws_err)
+        })
+        .await;
+        absent_on(r, &["TargetGroupNotFound"]).map(|_| ())
+    }
+
+    async fn find_adoptable(&self, ctx: &CallCtx, planned: &Value) -> PResult<Option<String>> {
+        let Some(name) = opt_str(planned, "name") else {
+            return Ok(None);
+        };
+        let out = self
+            .c
+            .elbv2
+            .describe_target_groups()
+            .names(&name)
+            .send()
+            .await
+            .map_err(aws_err);
+        let Some(out) = absent_on(out, &["TargetGroupNotFound"])? else {
+            return Ok(None);
+        };
+        let Some(arn) = out.target_groups().first().and_then(|t| t.target_group_arn()) else {
+            return Ok(None);
+        };
+        let tags = read_tags_raw(&self.c, arn).await?;
+        let ours = tags
+            .iter()
+            .any(|(k, v)| k == crate::provider::STACK_TAG && v == &ctx.stack)
+            && tags
+                .iter()
+                .any(|(k, v)| k == crate::provider::ADDRESS_TAG && v == &ctx.address);
+        Ok(ours.then(|| arn.to_string()))
+    }
+}
+
+impl TargetGroup {
+    async fn set_delay(&self, arn: &str, seconds: &str) -> PResult<()> {
+        self.c
+            .elbv2
+            .modify_target_group_attributes()
+            .target_group_arn(arn)
+            .attributes(
+                TargetGroupAttribute::builder()
+                    .key("deregistration_delay.timeout_seconds")
+                    .value(seconds)
+                    .build(),
+            )
+            .send()
+            .await
+            .map_err(aws_err)?;
+        Ok(())
+    }
+}

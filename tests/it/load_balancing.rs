@@ -1,0 +1,198 @@
+//! Application load balancer, target group and listeners against the emulator.
+
+use crate::support::{expect_code, sdk_config, Stack};
+
+fn blueprint(path: &str, delay: u32) -> String {
+    format!(
+        r#"
+provider "aws" {{
+  region = "us-east-2"
+}}
+
+resource "aws_vpc" "this" {{
+  cidr_block = "10.40.0.0/16"
+}}
+
+resource "aws_subnet" "public" {{
+  count             = 2
+  vpc_id            = aws_vpc.this.id
+  availability_zone = ["us-east-2a", "us-east-2b"][count.index]
+  cidr_block        = cidrsubnet(aws_vpc.this.cidr_block, 8, count.index)
+}}
+
+resource "aws_security_group" "alb" {{
+  name   = "alb"
+  vpc_id = aws_vpc.this.id
+}}
+
+resource "aws_lb" "api" {{
+  name               = "api-${{substr(aws_vpc.this.id, 4, 6)}}"
+  load_balancer_type = "application"
+  security_groups    = [aws_security_group.alb.id]
+  subnets            = aws_subnet.public[*].id
+  idle_timeout       = 120
+}}
+
+resource "aws_lb_target_group" "api" {{
+  name                 = "api-${{substr(aws_vpc.this.id, 4, 6)}}"
+  port                 = 8080
+  protocol             = "HTTP"
+  vpc_id               = aws_vpc.this.id
+  target_type          = "ip"
+  deregistration_delay = "{delay}"
+
+  health_check {{
+    path                = "{path}"
+    matcher             = "200"
+    interval            = 15
+    healthy_threshold   = 2
+    unhealthy_threshold = 3
+  }}
+}}
+
+resource "aws_lb_listener" "http" {{
+  load_balancer_arn = aws_lb.api.arn
+  port              = 80
+  protocol          = "HTTP"
+
+  default_action {{
+    type             = "forward"
+    target_group_arn = aws_lb_target_group.api.arn
+  }}
+}}
+
+resource "aws_lb_listener" "maintenance" {{
+  load_balancer_arn = aws_lb.api.arn
+  port              = 8081
+  protocol          = "HTTP"
+
+  default_action {{
+    type = "fixed-response"
+
+    fixed_response {{
+      content_type = "text/plain"
+      message_body = "down for maintenance"
+      status_code  = "503"
+    }}
+  }}
+}}
+
+output "dns" {{
+  value = aws_lb.api.dns_name
+}}
+"#
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn alb_target_group_and_listeners() {
+    let stack = Stack::from_files(&[("main.tf", &blueprint("/health", 30))]);
+    expect_code(&stack.run(&["apply", "-auto-approve"]), 0);
+    let conf = sdk_config("us-east-2").await;
+    let elb = aws_sdk_elasticloadbalancingv2::Client::new(&conf);
+    let state: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(stack.state_file()).unwrap()).unwrap();
+    let id_of = |addr: &str| {
+        state["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["address"] == addr)
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let lb_arn = id_of("aws_lb.api");
+    let tg_arn = id_of("aws_lb_target_group.api");
+    let lbs = elb
+        .describe_load_balancers()
+        .load_balancer_arns(&lb_arn)
+        .send()
+        .await
+        .unwrap();
+    let lb = &lbs.load_balancers()[0];
+    assert_eq!(lb.state().and_then(|s| s.code()).map(|c| c.as_str()), Some("active"));
+    assert_eq!(lb.availability_zones().len(), 2);
+    let attrs = elb
+        .describe_load_balancer_attributes()
+        .load_balancer_arn(&lb_arn)
+        .send()
+        .await
+        .unwrap();
+    let idle = attrs
+        .attributes()
+        .iter()
+        .find(|a| a.key() == Some("idle_timeout.timeout_seconds"))
+        .and_then(|a| a.value());
+    assert_eq!(idle, Some("120"));
+    let tg = elb
+        .describe_target_groups()
+        .target_group_arns(&tg_arn)
+        .send()
+        .await
+        .unwrap();
+    let tg = &tg.target_groups()[0];
+    assert_eq!(tg.health_check_path(), Some("/health"));
+    assert_eq!(tg.target_type().map(|t| t.as_str()), Some("ip"));
+    let listeners = elb
+        .describe_listeners()
+        .load_balancer_arn(&lb_arn)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(listeners.listeners().len(), 2);
+    let http = listeners.listeners().iter().find(|l| l.port() == Some(80)).unwrap();
+    assert_eq!(http.default_actions()[0].target_group_arn(), Some(tg_arn.as_str()));
+    let maintenance = listeners.listeners().iter().find(|l| l.port() == Some(8081)).unwrap();
+    assert_eq!(
+        maintenance.default_actions()[0]
+            .fixed_response_config()
+            .and_then(|f| f.status_code()),
+        Some("503")
+    );
+    expect_code(&stack.run(&["plan", "-detailed-exitcode"]), 0);
+
+    // Health check path and deregistration delay change in place.
+    std::fs::write(stack.path.join("main.tf"), blueprint("/ready", 10)).unwrap();
+    let t = expect_code(&stack.run(&["plan", "-detailed-exitcode"]), 2);
+    assert!(t.contains("aws_lb_target_group.api will be updated in-place"), "{t}");
+    expect_code(&stack.run(&["apply", "-auto-approve"]), 0);
+    let tg = elb
+        .describe_target_groups()
+        .target_group_arns(&tg_arn)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(tg.target_groups()[0].health_check_path(), Some("/ready"));
+    let tga = elb
+        .describe_target_group_attributes()
+        .target_group_arn(&tg_arn)
+        .send()
+        .await
+        .unwrap();
+    let delay = tga
+        .attributes()
+        .iter()
+        .find(|a| a.key() == Some("deregistration_delay.timeout_seconds"))
+        .and_then(|a| a.value());
+    assert_eq!(delay, Some("10"));
+    expect_code(&stack.run(&["plan", "-detailed-exitcode"]), 0);
+
+    expect_code(&stack.run(&["destroy", "-auto-approve"]), 0);
+    assert!(
+        elb.describe_load_balancers()
+            .load_balancer_arns(&lb_arn)
+            .send()
+            .await
+            .is_err(),
+        "load balancer still exists"
+    );
+    assert!(
+        elb.describe_target_groups()
+            .target_group_arns(&tg_arn)
+            .send()
+            .await
+            .is_err(),
+        "target group still exists"
+    );
+}
