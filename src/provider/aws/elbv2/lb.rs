@@ -131,7 +131,7 @@ impl ResourceType for Lb {
             format!(
                 "{}{}",
                 opt_str(planned, "name_prefix").unwrap_or_else(|| "tf-lb-".into()),
-                &unique[..(32 - 6).min(20)]
+                &unique[..20]
             )
         });
         let scheme = if opt_bool(planned, "internal") == Some(true) {
