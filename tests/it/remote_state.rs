@@ -271,30 +271,59 @@ async fn concurrent_applies(lock_line: &str, bucket: &str) {
             .spawn()
             .unwrap()
     };
-    let runs: Vec<_> = (0..3).map(|_| spawn(&["-var", "subnets=8"])).collect();
-    let outputs: Vec<_> = runs.into_iter().map(|c| c.wait_with_output().unwrap()).collect();
-    let ok = outputs.iter().filter(|o| o.status.code() == Some(0)).count();
-    assert_eq!(
-        ok,
-        1,
-        "exactly one apply runs: {:?}",
-        outputs.iter().map(text).collect::<Vec<_>>()
-    );
-    for o in outputs.iter().filter(|o| o.status.code() != Some(0)) {
+    // The first run is seen holding the lock (it has started creating) before the others
+    // start, so the race is decided by the lock and not by process start-up timing.
+    let started_holding = |extra: &[&str]| {
+        use std::io::{BufRead, BufReader, Read};
+        let mut first = spawn(extra);
+        let mut err = BufReader::new(first.stderr.take().unwrap());
+        let mut seen = String::new();
+        let mut line = String::new();
+        while err.read_line(&mut line).unwrap() > 0 {
+            seen.push_str(&line);
+            if line.contains("Creating...") {
+                break;
+            }
+            line.clear();
+        }
+        assert!(seen.contains("Creating..."), "the first apply never started: {seen}");
+        let drain = std::thread::spawn(move || {
+            let mut rest = String::new();
+            let _ = err.read_to_string(&mut rest);
+            rest
+        });
+        (first, drain)
+    };
+
+    let (first, drain) = started_holding(&["-var", "subnets=40"]);
+    let others: Vec<_> = (0..2).map(|_| spawn(&["-var", "subnets=40"])).collect();
+    let outputs: Vec<_> = others.into_iter().map(|c| c.wait_with_output().unwrap()).collect();
+    let first_status = first.wait_with_output().unwrap().status;
+    let first_log = drain.join().unwrap();
+    assert_eq!(first_status.code(), Some(0), "the lock holder completes: {first_log}");
+    for o in &outputs {
         let t = text(o);
-        assert_eq!(o.status.code(), Some(1));
+        assert_eq!(o.status.code(), Some(1), "{t}");
         assert!(
             t.contains("Error acquiring the state lock") && t.contains("Who:") && t.contains("force-unlock"),
             "{t}"
         );
     }
     // With a timeout, waiting runs take their turn and find nothing left to do.
-    let runs: Vec<_> = (0..3)
-        .map(|_| spawn(&["-var", "subnets=10", "-lock-timeout=120s"]))
+    let (first, drain) = started_holding(&["-var", "subnets=44"]);
+    let others: Vec<_> = (0..2)
+        .map(|_| spawn(&["-var", "subnets=44", "-lock-timeout=300s"]))
         .collect();
-    for o in runs.into_iter().map(|c| c.wait_with_output().unwrap()) {
+    for o in others.into_iter().map(|c| c.wait_with_output().unwrap()) {
         assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+        assert!(text(&o).contains("0 added, 0 changed, 0 destroyed"), "{}", text(&o));
     }
+    assert_eq!(
+        first.wait_with_output().unwrap().status.code(),
+        Some(0),
+        "{}",
+        drain.join().unwrap()
+    );
     let state = s3_state(bucket, "app/terraform.tfstate").await;
     let subnets_in_state = state["resources"]
         .as_array()
@@ -302,7 +331,7 @@ async fn concurrent_applies(lock_line: &str, bucket: &str) {
         .iter()
         .filter(|r| r["type"] == "aws_subnet")
         .count();
-    assert_eq!(subnets_in_state, 10);
+    assert_eq!(subnets_in_state, 44);
     let conf = sdk_config(REGION).await;
     let ec2 = aws_sdk_ec2::Client::new(&conf);
     let live = ec2
@@ -316,8 +345,8 @@ async fn concurrent_applies(lock_line: &str, bucket: &str) {
         .send()
         .await
         .unwrap();
-    assert_eq!(live.subnets().len(), 10, "state and emulator agree, nothing duplicated");
-    expect_code(&stack.run(&["destroy", "-auto-approve"]), 0);
+    assert_eq!(live.subnets().len(), 44, "state and emulator agree, nothing duplicated");
+    expect_code(&stack.run(&["destroy", "-auto-approve", "-var", "subnets=44"]), 0);
 }
 
 #[tokio::test(flavor = "multi_thread")]
