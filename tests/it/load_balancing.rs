@@ -1,8 +1,9 @@
-//! Application load balancer, target group and listeners against the emulator.
+//! Application load balancer, target group, listeners and an ECS cluster against the emulator.
 
 use crate::support::{expect_code, sdk_config, Stack};
 
 fn blueprint(path: &str, delay: u32) -> String {
+    let insights = if delay > 20 { "enabled" } else { "disabled" };
     format!(
         r#"
 provider "aws" {{
@@ -74,6 +75,15 @@ resource "aws_lb_listener" "maintenance" {{
       message_body = "down for maintenance"
       status_code  = "503"
     }}
+  }}
+}}
+
+resource "aws_ecs_cluster" "app" {{
+  name = "app-${{substr(aws_vpc.this.id, 4, 6)}}"
+
+  setting {{
+    name  = "containerInsights"
+    value = "{insights}"
   }}
 }}
 
@@ -150,13 +160,40 @@ async fn alb_target_group_and_listeners() {
             .and_then(|f| f.status_code()),
         Some("503")
     );
+    let ecs = aws_sdk_ecs::Client::new(&conf);
+    let cluster_arn = id_of("aws_ecs_cluster.app");
+    let insights = |c: &aws_sdk_ecs::operation::describe_clusters::DescribeClustersOutput| {
+        c.clusters()[0]
+            .settings()
+            .iter()
+            .find(|s| s.name().map(|n| n.as_str()) == Some("containerInsights"))
+            .and_then(|s| s.value())
+            .map(str::to_string)
+    };
+    let clusters = ecs
+        .describe_clusters()
+        .clusters(&cluster_arn)
+        .include(aws_sdk_ecs::types::ClusterField::Settings)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(insights(&clusters).as_deref(), Some("enabled"));
     expect_code(&stack.run(&["plan", "-detailed-exitcode"]), 0);
 
     // Health check path and deregistration delay change in place.
     std::fs::write(stack.path.join("main.tf"), blueprint("/ready", 10)).unwrap();
     let t = expect_code(&stack.run(&["plan", "-detailed-exitcode"]), 2);
     assert!(t.contains("aws_lb_target_group.api will be updated in-place"), "{t}");
+    assert!(t.contains("aws_ecs_cluster.app will be updated in-place"), "{t}");
     expect_code(&stack.run(&["apply", "-auto-approve"]), 0);
+    let clusters = ecs
+        .describe_clusters()
+        .clusters(&cluster_arn)
+        .include(aws_sdk_ecs::types::ClusterField::Settings)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(insights(&clusters).as_deref(), Some("disabled"));
     let tg = elb
         .describe_target_groups()
         .target_group_arns(&tg_arn)

@@ -6,6 +6,7 @@
 pub mod common;
 pub mod dynamodb;
 pub mod ec2;
+pub mod ecs;
 pub mod elbv2;
 pub mod iam;
 pub mod logs;
@@ -195,6 +196,8 @@ pub struct Clients {
     pub sts: aws_sdk_sts::Client,
     /// Elastic Load Balancing v2.
     pub elbv2: aws_sdk_elasticloadbalancingv2::Client,
+    /// ECS.
+    pub ecs: aws_sdk_ecs::Client,
     /// The region in use.
     pub region: String,
 }
@@ -254,7 +257,12 @@ pub async fn clients(settings: &AwsSettings) -> Clients {
     if let Some(url) = endpoint(&["elbv2", "elb", "elasticloadbalancingv2", "elasticloadbalancing"]) {
         elbv2 = elbv2.endpoint_url(url);
     }
+    let mut ecs = aws_sdk_ecs::config::Builder::from(&shared);
+    if let Some(url) = endpoint(&["ecs"]) {
+        ecs = ecs.endpoint_url(url);
+    }
     Clients {
+        ecs: aws_sdk_ecs::Client::from_conf(ecs.build()),
         elbv2: aws_sdk_elasticloadbalancingv2::Client::from_conf(elbv2.build()),
         ec2: aws_sdk_ec2::Client::from_conf(ec2.build()),
         s3: aws_sdk_s3::Client::from_conf(s3.build()),
@@ -286,6 +294,7 @@ pub fn schemas_registry() -> Registry {
         logs: aws_sdk_cloudwatchlogs::Client::new(&shared),
         sts: aws_sdk_sts::Client::new(&shared),
         elbv2: aws_sdk_elasticloadbalancingv2::Client::new(&shared),
+        ecs: aws_sdk_ecs::Client::new(&shared),
         region: "us-east-1".into(),
     }))
 }
@@ -320,6 +329,7 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(s3::policy::BucketPolicy::new(c.clone())));
     r.add_resource(Arc::new(s3::lifecycle::BucketLifecycle::new(c.clone())));
     r.add_resource(Arc::new(dynamodb::table::Table::new(c.clone())));
+    r.add_resource(Arc::new(ecs::cluster::Cluster::new(c.clone())));
     r.add_resource(Arc::new(elbv2::lb::Lb::new(c.clone())));
     r.add_resource(Arc::new(elbv2::target_group::TargetGroup::new(c.clone())));
     r.add_resource(Arc::new(elbv2::listener::Listener::new(c.clone())));

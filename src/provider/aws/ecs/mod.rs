@@ -1,0 +1,3 @@
+//! ECS resources.
+
+pub mod cluster;
