@@ -189,3 +189,21 @@ pub fn must_exist(read: Option<Value>, what: &str, id: &str) -> PResult<Value> {
 pub fn ec2_arn(region: &str, owner: &str, kind: &str, id: &str) -> Value {
     Value::str(format!("arn:aws:ec2:{region}:{owner}:{kind}/{id}"))
 }
+
+/// The name to create an object with: `name` when the blueprint sets it, otherwise
+/// `name_prefix` (or the AWS provider's default prefix) plus a unique suffix, as Terraform does.
+pub fn name_or_generated(planned: &Value, default_prefix: &str, suffix_len: usize) -> String {
+    if let Some(name) = opt_str(planned, "name") {
+        return name;
+    }
+    let unique = uuid::Uuid::new_v4().simple().to_string();
+    let prefix = opt_str(planned, "name_prefix").unwrap_or_else(|| default_prefix.to_string());
+    format!("{prefix}{}", &unique[..suffix_len.min(unique.len())])
+}
+
+/// True when `(key, value)` tags say this stack created the object for this address.
+pub fn owns<'a>(tags: impl IntoIterator<Item = (&'a str, &'a str)>, ctx: &CallCtx) -> bool {
+    let tags: Vec<(&str, &str)> = tags.into_iter().collect();
+    let has = |k: &str, v: &str| tags.iter().any(|(tk, tv)| *tk == k && *tv == v);
+    has(STACK_TAG, &ctx.stack) && has(ADDRESS_TAG, &ctx.address)
+}

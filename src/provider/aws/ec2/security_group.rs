@@ -6,8 +6,8 @@
 use super::{owned, owner_filters, read_tags, tag_spec, update_tags};
 use crate::plan::diff::blocks_match;
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, ec2_arn, list_value, must_exist, ok_on, opt_bool, opt_str, retry_while,
-    str_list,
+    absent_on, aws_err, configured_tags, ec2_arn, list_value, must_exist, name_or_generated, ok_on, opt_bool, opt_str,
+    retry_while, str_list,
 };
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -269,12 +269,6 @@ pub fn rules_from(own_id: &str, perms: &[IpPermission]) -> Vec<Value> {
     out
 }
 
-/// A group name for a blueprint that gave none (or only a prefix), as Terraform generates.
-fn generated_name(prefix: Option<String>) -> String {
-    let unique = uuid::Uuid::new_v4().simple().to_string();
-    format!("{}{}", prefix.unwrap_or_else(|| "terraform-".into()), &unique[..26])
-}
-
 #[async_trait]
 impl ResourceType for SecurityGroup {
     fn type_name(&self) -> &'static str {
@@ -286,7 +280,7 @@ impl ResourceType for SecurityGroup {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let name = opt_str(planned, "name").unwrap_or_else(|| generated_name(opt_str(planned, "name_prefix")));
+        let name = name_or_generated(planned, "terraform-", 26);
         let out = self
             .c
             .ec2

@@ -3,7 +3,8 @@
 
 use super::{arn_suffix, elb_tags, read_tags, update_tags};
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, list_value, must_exist, opt_bool, opt_str, str_list, wait_for,
+    absent_on, aws_err, configured_tags, list_value, must_exist, name_or_generated, opt_bool, opt_str, owns, str_list,
+    wait_for,
 };
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -126,14 +127,7 @@ impl ResourceType for Lb {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let name = opt_str(planned, "name").unwrap_or_else(|| {
-            let unique = uuid::Uuid::new_v4().simple().to_string();
-            format!(
-                "{}{}",
-                opt_str(planned, "name_prefix").unwrap_or_else(|| "tf-lb-".into()),
-                &unique[..20]
-            )
-        });
+        let name = name_or_generated(planned, "tf-lb-", 20);
         let scheme = if opt_bool(planned, "internal") == Some(true) {
             LoadBalancerSchemeEnum::Internal
         } else {
@@ -318,12 +312,7 @@ impl ResourceType for Lb {
             return Ok(None);
         };
         let tags = read_tags_raw(&self.c, arn).await?;
-        let ours = tags
-            .iter()
-            .any(|(k, v)| k == crate::provider::STACK_TAG && v == &ctx.stack)
-            && tags
-                .iter()
-                .any(|(k, v)| k == crate::provider::ADDRESS_TAG && v == &ctx.address);
+        let ours = owns(tags.iter().map(|(k, v)| (k.as_str(), v.as_str())), ctx);
         Ok(ours.then(|| arn.to_string()))
     }
 }

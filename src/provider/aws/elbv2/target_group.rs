@@ -3,7 +3,9 @@
 
 use super::lb::read_tags_raw;
 use super::{arn_suffix, elb_tags, read_tags, update_tags};
-use crate::provider::aws::common::{absent_on, aws_err, configured_tags, must_exist, opt_bool, opt_str, retry_while};
+use crate::provider::aws::common::{
+    absent_on, aws_err, configured_tags, must_exist, name_or_generated, opt_bool, opt_str, owns, retry_while,
+};
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
 use crate::schema::{Nesting, Schema, Type};
@@ -86,14 +88,7 @@ impl ResourceType for TargetGroup {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let name = opt_str(planned, "name").unwrap_or_else(|| {
-            let unique = uuid::Uuid::new_v4().simple().to_string();
-            format!(
-                "{}{}",
-                opt_str(planned, "name_prefix").unwrap_or_else(|| "tf-".into()),
-                &unique[..20]
-            )
-        });
+        let name = name_or_generated(planned, "tf-", 20);
         let h = health(planned);
         let out = self
             .c
@@ -271,12 +266,7 @@ impl ResourceType for TargetGroup {
             return Ok(None);
         };
         let tags = read_tags_raw(&self.c, arn).await?;
-        let ours = tags
-            .iter()
-            .any(|(k, v)| k == crate::provider::STACK_TAG && v == &ctx.stack)
-            && tags
-                .iter()
-                .any(|(k, v)| k == crate::provider::ADDRESS_TAG && v == &ctx.address);
+        let ours = owns(tags.iter().map(|(k, v)| (k.as_str(), v.as_str())), ctx);
         Ok(ours.then(|| arn.to_string()))
     }
 }

@@ -2,7 +2,9 @@
 //! version (the oldest non-default version is removed when IAM's limit of five is reached).
 
 use super::{check_document, decode_document, iam_tags};
-use crate::provider::aws::common::{absent_on, aws_err, configured_tags, must_exist, opt_str, tag_changes, user_tags};
+use crate::provider::aws::common::{
+    absent_on, aws_err, configured_tags, must_exist, name_or_generated, opt_str, tag_changes, user_tags,
+};
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
 use crate::schema::{Schema, Type};
@@ -61,14 +63,7 @@ impl ResourceType for Policy {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let name = opt_str(planned, "name").unwrap_or_else(|| {
-            let unique = uuid::Uuid::new_v4().simple().to_string();
-            format!(
-                "{}{}",
-                opt_str(planned, "name_prefix").unwrap_or_else(|| "terraform-".into()),
-                &unique[..26]
-            )
-        });
+        let name = name_or_generated(planned, "terraform-", 26);
         let out = self
             .c
             .iam

@@ -3,7 +3,7 @@
 use super::{check_document, decode_document, iam_tags};
 use crate::plan::diff::blocks_match;
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, must_exist, opt_bool, opt_str, tag_changes, user_tags,
+    absent_on, aws_err, configured_tags, must_exist, name_or_generated, opt_bool, opt_str, owns, tag_changes, user_tags,
 };
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -95,12 +95,6 @@ impl Role {
     }
 }
 
-/// A role name for a blueprint that gave none (or only a prefix), as Terraform generates.
-fn generated_name(prefix: Option<String>) -> String {
-    let unique = uuid::Uuid::new_v4().simple().to_string();
-    format!("{}{}", prefix.unwrap_or_else(|| "terraform-".into()), &unique[..26])
-}
-
 #[async_trait]
 impl ResourceType for Role {
     fn type_name(&self) -> &'static str {
@@ -112,7 +106,7 @@ impl ResourceType for Role {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let name = opt_str(planned, "name").unwrap_or_else(|| generated_name(opt_str(planned, "name_prefix")));
+        let name = name_or_generated(planned, "terraform-", 26);
         let trust = check_document("assume_role_policy", planned)?;
         self.c
             .iam
@@ -395,10 +389,6 @@ impl ResourceType for Role {
                     .collect()
             })
             .unwrap_or_default();
-        let has = |k: &str, v: &str| tags.iter().any(|(tk, tv)| tk == k && tv == v);
-        Ok(
-            (has(crate::provider::STACK_TAG, &ctx.stack) && has(crate::provider::ADDRESS_TAG, &ctx.address))
-                .then_some(name),
-        )
+        Ok(owns(tags.iter().map(|(k, v)| (k.as_str(), v.as_str())), ctx).then_some(name))
     }
 }

@@ -1,7 +1,7 @@
 //! `aws_iam_role_policy`: an inline policy of a role, managed on its own (id `role:name`).
 
 use super::{check_document, decode_document};
-use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str};
+use crate::provider::aws::common::{absent_on, aws_err, must_exist, name_or_generated, opt_str};
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
 use crate::schema::{Schema, Type};
@@ -61,14 +61,7 @@ impl ResourceType for RolePolicy {
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
         let role = opt_str(planned, "role").ok_or_else(|| ProviderError::msg("role is required"))?;
-        let name = opt_str(planned, "name").unwrap_or_else(|| {
-            let unique = uuid::Uuid::new_v4().simple().to_string();
-            format!(
-                "{}{}",
-                opt_str(planned, "name_prefix").unwrap_or_else(|| "terraform-".into()),
-                &unique[..26]
-            )
-        });
+        let name = name_or_generated(planned, "terraform-", 26);
         self.put(&role, &name, planned).await?;
         let id = format!("{role}:{name}");
         must_exist(self.read(ctx, &id, planned).await?, "role policy", &id)

@@ -1,7 +1,8 @@
 //! `aws_cloudwatch_log_group`: a log group with retention, KMS key and tags.
 
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, must_exist, opt_bool, opt_str, tag_changes, tags_to_write, user_tags,
+    absent_on, aws_err, configured_tags, must_exist, name_or_generated, opt_bool, opt_str, tag_changes, tags_to_write,
+    user_tags,
 };
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ResourceType};
@@ -72,14 +73,7 @@ impl ResourceType for LogGroup {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let name = opt_str(planned, "name").unwrap_or_else(|| {
-            let unique = uuid::Uuid::new_v4().simple().to_string();
-            format!(
-                "{}{}",
-                opt_str(planned, "name_prefix").unwrap_or_else(|| "terraform-".into()),
-                &unique[..26]
-            )
-        });
+        let name = name_or_generated(planned, "terraform-", 26);
         self.c
             .logs
             .create_log_group()

@@ -1,9 +1,11 @@
 //! `aws_s3_bucket`: a bucket and its tags. Versioning, encryption, policies and the rest are
 //! separate companion resources, as in the AWS provider v4+.
 
-use crate::provider::aws::common::{aws_err, configured_tags, must_exist, opt_bool, opt_str, tags_to_write, user_tags};
+use crate::provider::aws::common::{
+    aws_err, configured_tags, must_exist, opt_bool, opt_str, owns, tags_to_write, user_tags,
+};
 use crate::provider::aws::Clients;
-use crate::provider::{CallCtx, PResult, ProviderError, ResourceType, ADDRESS_TAG, STACK_TAG};
+use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
 use crate::schema::{Schema, Type};
 use crate::value::Value;
 use async_trait::async_trait;
@@ -268,8 +270,7 @@ impl ResourceType for Bucket {
                 continue;
             }
             let tags = self.read_tags(&name).await.unwrap_or_default();
-            let has = |k: &str, v: &str| tags.iter().any(|(tk, tv)| tk == k && tv == v);
-            if has(STACK_TAG, &ctx.stack) && has(ADDRESS_TAG, &ctx.address) {
+            if owns(tags.iter().map(|(k, v)| (k.as_str(), v.as_str())), ctx) {
                 return Ok(Some(name));
             }
         }
