@@ -9,16 +9,34 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// A state file on the local disk.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct LocalBackend {
     /// The state file's path.
     pub path: PathBuf,
+    /// Size and modification time of the file as this process last wrote it, with the state's
+    /// lineage and serial: when the file still matches, it need not be parsed again to check
+    /// that nobody else wrote in between (that parse made every write cost a full read).
+    last_written: std::sync::Mutex<Option<(u64, std::time::SystemTime, String, u64)>>,
+}
+
+impl Clone for LocalBackend {
+    fn clone(&self) -> Self {
+        LocalBackend::new(self.path.clone())
+    }
 }
 
 impl LocalBackend {
     /// The backend for a state file.
     pub fn new(path: impl Into<PathBuf>) -> LocalBackend {
-        LocalBackend { path: path.into() }
+        LocalBackend {
+            path: path.into(),
+            last_written: std::sync::Mutex::new(None),
+        }
+    }
+
+    fn file_stamp(&self) -> Option<(u64, std::time::SystemTime)> {
+        let meta = std::fs::metadata(&self.path).ok()?;
+        Some((meta.len(), meta.modified().ok()?))
     }
 
     /// Reads the state; `None` when there is no state file yet.
@@ -36,8 +54,17 @@ impl LocalBackend {
         if let Some(dir) = self.path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| io_diag("create state folder", dir, e))?;
         }
-        if let Ok(Some(current)) = self.read_now() {
-            check_overwrite(&current, state, &self.path.display().to_string())?;
+        let remembered = self.last_written.lock().expect("stamp lock").clone();
+        let unchanged_since_our_write = match (&remembered, self.file_stamp()) {
+            (Some((len, modified, lineage, serial)), Some((now_len, now_modified))) => {
+                *len == now_len && *modified == now_modified && *lineage == state.lineage && *serial <= state.serial
+            }
+            _ => false,
+        };
+        if !unchanged_since_our_write {
+            if let Ok(Some(current)) = self.read_now() {
+                check_overwrite(&current, state, &self.path.display().to_string())?;
+            }
         }
         let text = serde_json::to_string_pretty(state).expect("state serialises");
         let tmp = self.path.with_extension(format!("tmp.{}", std::process::id()));
@@ -47,6 +74,9 @@ impl LocalBackend {
             std::fs::copy(&self.path, &backup).map_err(|e| io_diag("back up", &backup, e))?;
         }
         std::fs::rename(&tmp, &self.path).map_err(|e| io_diag("replace", &self.path, e))?;
+        if let Some((len, modified)) = self.file_stamp() {
+            *self.last_written.lock().expect("stamp lock") = Some((len, modified, state.lineage.clone(), state.serial));
+        }
         Ok(())
     }
 
