@@ -30,7 +30,12 @@ pub fn check_document(name: &str, v: &Value) -> PResult<String> {
 
 /// Tags to write, as IAM takes them.
 pub fn iam_tags(ctx: &CallCtx, planned: &Value) -> PResult<Vec<aws_sdk_iam::types::Tag>> {
-    tags_to_write(ctx, planned)
+    to_iam_tags(tags_to_write(ctx, planned))
+}
+
+/// Key/value pairs as IAM tags.
+pub fn to_iam_tags(pairs: indexmap::IndexMap<String, String>) -> PResult<Vec<aws_sdk_iam::types::Tag>> {
+    pairs
         .into_iter()
         .map(|(k, v)| {
             aws_sdk_iam::types::Tag::builder()

@@ -1,7 +1,7 @@
 //! `aws_iam_policy`: a customer managed policy; a changed document becomes a new default
 //! version (the oldest non-default version is removed when IAM's limit of five is reached).
 
-use super::{check_document, decode_document, iam_tags};
+use super::{check_document, decode_document, iam_tags, to_iam_tags};
 use crate::provider::aws::common::{
     absent_on, aws_err, configured_tags, must_exist, name_or_generated, opt_str, tag_changes, user_tags,
 };
@@ -175,16 +175,7 @@ impl ResourceType for Policy {
                 .map_err(aws_err)?;
         }
         if !add.is_empty() {
-            let tags = add
-                .into_iter()
-                .map(|(k, v)| {
-                    aws_sdk_iam::types::Tag::builder()
-                        .key(k)
-                        .value(v)
-                        .build()
-                        .map_err(|e| ProviderError::msg(e.to_string()))
-                })
-                .collect::<PResult<Vec<_>>>()?;
+            let tags = to_iam_tags(add)?;
             self.c
                 .iam
                 .tag_policy()

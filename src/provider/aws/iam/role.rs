@@ -1,6 +1,6 @@
 //! `aws_iam_role`: a role with its trust policy, session settings, inline policies and tags.
 
-use super::{check_document, decode_document, iam_tags};
+use super::{check_document, decode_document, iam_tags, to_iam_tags};
 use crate::plan::diff::blocks_match;
 use crate::provider::aws::common::{
     absent_on, aws_err, configured_tags, must_exist, name_or_generated, opt_bool, opt_str, owns, tag_changes, user_tags,
@@ -261,16 +261,7 @@ impl ResourceType for Role {
                 .map_err(aws_err)?;
         }
         if !add.is_empty() {
-            let tags = add
-                .into_iter()
-                .map(|(k, v)| {
-                    aws_sdk_iam::types::Tag::builder()
-                        .key(k)
-                        .value(v)
-                        .build()
-                        .map_err(|e| ProviderError::msg(e.to_string()))
-                })
-                .collect::<PResult<Vec<_>>>()?;
+            let tags = to_iam_tags(add)?;
             self.c
                 .iam
                 .tag_role()
