@@ -54,6 +54,8 @@ pub struct ConfigGraph {
     graph: DiGraph<Node, ()>,
     index: HashMap<Node, NodeIndex>,
     order: Vec<NodeIndex>,
+    /// Where each object is written, for errors (a cycle names every member's file:line).
+    locs: HashMap<Node, Loc>,
 }
 
 impl ConfigGraph {
@@ -63,6 +65,7 @@ impl ConfigGraph {
             graph: DiGraph::new(),
             index: HashMap::new(),
             order: Vec::new(),
+            locs: HashMap::new(),
         };
         g.add_objects(root);
         g.connect_references(root)?;
@@ -81,19 +84,24 @@ impl ConfigGraph {
 
     fn add_objects(&mut self, root: &Module) {
         for (path, module) in root.walk() {
-            for name in module.variables.keys() {
-                self.node(Node::Var(path.clone(), name.clone()));
+            for (name, v) in &module.variables {
+                self.add_located(Node::Var(path.clone(), name.clone()), &v.loc);
             }
-            for name in module.locals.keys() {
-                self.node(Node::Local(path.clone(), name.clone()));
+            for (name, l) in &module.locals {
+                self.add_located(Node::Local(path.clone(), name.clone()), &l.loc);
             }
-            for name in module.outputs.keys() {
-                self.node(Node::Output(path.clone(), name.clone()));
+            for (name, o) in &module.outputs {
+                self.add_located(Node::Output(path.clone(), name.clone()), &o.loc);
             }
-            for key in module.resources.keys() {
-                self.node(Node::Resource(path.clone(), key.clone()));
+            for (key, r) in &module.resources {
+                self.add_located(Node::Resource(path.clone(), key.clone()), &r.loc);
             }
         }
+    }
+
+    fn add_located(&mut self, node: Node, loc: &Loc) {
+        self.locs.insert(node.clone(), loc.clone());
+        self.node(node);
     }
 
     fn connect_references(&mut self, root: &Module) -> DResult<()> {
@@ -226,20 +234,31 @@ impl ConfigGraph {
     }
 
     fn check_cycles(&mut self) -> DResult<()> {
-        let mut cycles: Vec<Vec<String>> = tarjan_scc(&self.graph)
+        let mut cycles: Vec<Vec<&Node>> = tarjan_scc(&self.graph)
             .into_iter()
             .filter(|scc| scc.len() > 1 || self.graph.contains_edge(scc[0], scc[0]))
             .map(|scc| {
-                let mut names: Vec<String> = scc.iter().map(|i| self.graph[*i].to_string()).collect();
-                names.sort();
-                names
+                let mut members: Vec<&Node> = scc.iter().map(|i| &self.graph[*i]).collect();
+                members.sort();
+                members
             })
             .collect();
         if let Some(cycle) = cycles.pop() {
-            return Err(Diag::new("Cycle in the dependency graph").detail(format!(
+            let listed: Vec<String> = cycle
+                .iter()
+                .map(|n| match self.locs.get(*n) {
+                    Some(loc) => format!("{n} ({loc})"),
+                    None => n.to_string(),
+                })
+                .collect();
+            let mut d = Diag::new("Cycle in the dependency graph").detail(format!(
                 "These objects depend on each other in a loop: {}.",
-                cycle.join(", ")
-            )));
+                listed.join(", ")
+            ));
+            if let Some(loc) = cycle.first().and_then(|n| self.locs.get(*n)) {
+                d = d.at(loc);
+            }
+            return Err(d);
         }
         self.order = toposort(&self.graph, None).map_err(|_| Diag::new("Cycle in the dependency graph"))?;
         Ok(())

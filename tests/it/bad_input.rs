@@ -79,7 +79,7 @@ fn cycle() {
         )],
         &["plan"],
         "Cycle",
-        "aws_subnet.b",
+        "main.tf:",
     );
 }
 
