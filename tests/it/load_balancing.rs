@@ -4,6 +4,7 @@ use crate::support::{expect_code, sdk_config, Stack};
 
 fn blueprint(path: &str, delay: u32) -> String {
     let insights = if delay > 20 { "enabled" } else { "disabled" };
+    let rule_path = if delay > 20 { "/api/*" } else { "/v2/*" };
     format!(
         r#"
 provider "aws" {{
@@ -74,6 +75,22 @@ resource "aws_lb_listener" "maintenance" {{
       content_type = "text/plain"
       message_body = "down for maintenance"
       status_code  = "503"
+    }}
+  }}
+}}
+
+resource "aws_lb_listener_rule" "api" {{
+  listener_arn = aws_lb_listener.http.arn
+  priority     = 10
+
+  action {{
+    type             = "forward"
+    target_group_arn = aws_lb_target_group.api.arn
+  }}
+
+  condition {{
+    path_pattern {{
+      values = ["{rule_path}"]
     }}
   }}
 }}
@@ -160,6 +177,16 @@ async fn alb_target_group_and_listeners() {
             .and_then(|f| f.status_code()),
         Some("503")
     );
+    let rule_arn = id_of("aws_lb_listener_rule.api");
+    let rule_paths = |r: &aws_sdk_elasticloadbalancingv2::operation::describe_rules::DescribeRulesOutput| {
+        r.rules()[0].conditions()[0]
+            .path_pattern_config()
+            .map(|p| p.values().to_vec())
+            .unwrap_or_default()
+    };
+    let rules = elb.describe_rules().rule_arns(&rule_arn).send().await.unwrap();
+    assert_eq!(rules.rules()[0].priority(), Some("10"));
+    assert_eq!(rule_paths(&rules), ["/api/*"]);
     let ecs = aws_sdk_ecs::Client::new(&conf);
     let cluster_arn = id_of("aws_ecs_cluster.app");
     let insights = |c: &aws_sdk_ecs::operation::describe_clusters::DescribeClustersOutput| {
@@ -185,7 +212,10 @@ async fn alb_target_group_and_listeners() {
     let t = expect_code(&stack.run(&["plan", "-detailed-exitcode"]), 2);
     assert!(t.contains("aws_lb_target_group.api will be updated in-place"), "{t}");
     assert!(t.contains("aws_ecs_cluster.app will be updated in-place"), "{t}");
+    assert!(t.contains("aws_lb_listener_rule.api will be updated in-place"), "{t}");
     expect_code(&stack.run(&["apply", "-auto-approve"]), 0);
+    let rules = elb.describe_rules().rule_arns(&rule_arn).send().await.unwrap();
+    assert_eq!(rule_paths(&rules), ["/v2/*"]);
     let clusters = ecs
         .describe_clusters()
         .clusters(&cluster_arn)

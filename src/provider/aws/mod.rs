@@ -333,6 +333,7 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(elbv2::lb::Lb::new(c.clone())));
     r.add_resource(Arc::new(elbv2::target_group::TargetGroup::new(c.clone())));
     r.add_resource(Arc::new(elbv2::listener::Listener::new(c.clone())));
+    r.add_resource(Arc::new(elbv2::listener_rule::ListenerRule::new(c.clone())));
     r.add_resource(Arc::new(iam::role::Role::new(c.clone())));
     r.add_resource(Arc::new(iam::role_policy::RolePolicy::new(c.clone())));
     r.add_resource(Arc::new(iam::policy::Policy::new(c.clone())));

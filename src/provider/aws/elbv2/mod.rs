@@ -3,6 +3,7 @@
 
 pub mod lb;
 pub mod listener;
+pub mod listener_rule;
 pub mod target_group;
 
 use crate::provider::aws::common::{aws_err, tag_changes, tags_to_write, user_tags};

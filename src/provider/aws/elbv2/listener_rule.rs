@@ -1,0 +1,323 @@
+//! `aws_lb_listener_rule`: a routing rule of a listener (priority, conditions, actions).
+
+use super::{action_schema, elb_tags, from_actions, read_tags, to_actions, update_tags};
+use crate::provider::aws::common::{absent_on, aws_err, configured_tags, list_value, must_exist, opt_str, str_list};
+use crate::provider::aws::Clients;
+use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::schema::{Nesting, Schema, Type};
+use crate::value::Value;
+use async_trait::async_trait;
+use aws_sdk_elasticloadbalancingv2::types::{
+    HostHeaderConditionConfig, HttpHeaderConditionConfig, HttpRequestMethodConditionConfig, PathPatternConditionConfig,
+    RuleCondition, RulePriorityPair, SourceIpConditionConfig,
+};
+use std::sync::Arc;
+
+/// The `aws_lb_listener_rule` resource type.
+pub struct ListenerRule {
+    c: Arc<Clients>,
+    schema: Schema,
+}
+
+fn values_block() -> Schema {
+    Schema::new().required("values", Type::set_of_strings())
+}
+
+impl ListenerRule {
+    /// Creates the type with its clients.
+    pub fn new(c: Arc<Clients>) -> ListenerRule {
+        let condition = Schema::new()
+            .block("host_header", Nesting::Single, values_block())
+            .block("path_pattern", Nesting::Single, values_block())
+            .block("http_request_method", Nesting::Single, values_block())
+            .block("source_ip", Nesting::Single, values_block())
+            .block(
+                "http_header",
+                Nesting::Single,
+                Schema::new()
+                    .required("http_header_name", Type::String)
+                    .required("values", Type::set_of_strings()),
+            );
+        let schema = Schema::new()
+            .required("listener_arn", Type::String)
+            .force_new()
+            .optional_computed("priority", Type::Number)
+            .block("action", Nesting::List, action_schema())
+            .block("condition", Nesting::Set, condition)
+            .tags()
+            .computed("arn", Type::String);
+        ListenerRule { c, schema }
+    }
+
+    async fn next_priority(&self, listener: &str) -> PResult<i32> {
+        let out = self
+            .c
+            .elbv2
+            .describe_rules()
+            .listener_arn(listener)
+            .send()
+            .await
+            .map_err(aws_err)?;
+        let highest = out
+            .rules()
+            .iter()
+            .filter_map(|r| r.priority())
+            .filter_map(|p| p.parse::<i32>().ok())
+            .max();
+        Ok(highest.unwrap_or(0) + 1)
+    }
+}
+
+fn first(v: &Value, block: &str) -> Option<Value> {
+    v.get(block).as_list().and_then(|l| l.first()).cloned()
+}
+
+fn conditions(v: &Value) -> Vec<RuleCondition> {
+    v.get("condition")
+        .as_list()
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|c| {
+            if let Some(b) = first(c, "host_header") {
+                return Some(
+                    RuleCondition::builder()
+                        .field("host-header")
+                        .host_header_config(
+                            HostHeaderConditionConfig::builder()
+                                .set_values(Some(str_list(&b, "values")))
+                                .build(),
+                        )
+                        .build(),
+                );
+            }
+            if let Some(b) = first(c, "path_pattern") {
+                return Some(
+                    RuleCondition::builder()
+                        .field("path-pattern")
+                        .path_pattern_config(
+                            PathPatternConditionConfig::builder()
+                                .set_values(Some(str_list(&b, "values")))
+                                .build(),
+                        )
+                        .build(),
+                );
+            }
+            if let Some(b) = first(c, "http_request_method") {
+                return Some(
+                    RuleCondition::builder()
+                        .field("http-request-method")
+                        .http_request_method_config(
+                            HttpRequestMethodConditionConfig::builder()
+                                .set_values(Some(str_list(&b, "values")))
+                                .build(),
+                        )
+                        .build(),
+                );
+            }
+            if let Some(b) = first(c, "source_ip") {
+                return Some(
+                    RuleCondition::builder()
+                        .field("source-ip")
+                        .source_ip_config(
+                            SourceIpConditionConfig::builder()
+                                .set_values(Some(str_list(&b, "values")))
+                                .build(),
+                        )
+                        .build(),
+                );
+            }
+            first(c, "http_header").map(|b| {
+                RuleCondition::builder()
+                    .field("http-header")
+                    .http_header_config(
+                        HttpHeaderConditionConfig::builder()
+                            .set_http_header_name(opt_str(&b, "http_header_name"))
+                            .set_values(Some(str_list(&b, "values")))
+                            .build(),
+                    )
+                    .build()
+            })
+        })
+        .collect()
+}
+
+fn read_conditions(rule: &aws_sdk_elasticloadbalancingv2::types::Rule) -> Value {
+    let empty = || Value::List(vec![]);
+    let one = |values: &[String]| Value::List(vec![Value::object([("values", list_value(values.iter().cloned()))])]);
+    Value::List(
+        rule.conditions()
+            .iter()
+            .map(|c| {
+                let mut m: indexmap::IndexMap<String, Value> = [
+                    "host_header",
+                    "path_pattern",
+                    "http_request_method",
+                    "source_ip",
+                    "http_header",
+                ]
+                .iter()
+                .map(|k| (k.to_string(), empty()))
+                .collect();
+                match c.field() {
+                    Some("host-header") => {
+                        m.insert(
+                            "host_header".into(),
+                            one(c.host_header_config().map(|h| h.values()).unwrap_or(c.values())),
+                        );
+                    }
+                    Some("path-pattern") => {
+                        m.insert(
+                            "path_pattern".into(),
+                            one(c.path_pattern_config().map(|h| h.values()).unwrap_or(c.values())),
+                        );
+                    }
+                    Some("http-request-method") => {
+                        m.insert(
+                            "http_request_method".into(),
+                            one(c.http_request_method_config().map(|h| h.values()).unwrap_or_default()),
+                        );
+                    }
+                    Some("source-ip") => {
+                        m.insert(
+                            "source_ip".into(),
+                            one(c.source_ip_config().map(|h| h.values()).unwrap_or_default()),
+                        );
+                    }
+                    Some("http-header") => {
+                        let h = c.http_header_config();
+                        m.insert(
+                            "http_header".into(),
+                            Value::List(vec![Value::object([
+                                (
+                                    "http_header_name",
+                                    Value::from(h.and_then(|h| h.http_header_name()).map(str::to_string)),
+                                ),
+                                ("values", list_value(h.map(|h| h.values().to_vec()).unwrap_or_default())),
+                            ])]),
+                        );
+                    }
+                    _ => {}
+                }
+                Value::Object(m)
+            })
+            .collect(),
+    )
+}
+
+#[async_trait]
+impl ResourceType for ListenerRule {
+    fn type_name(&self) -> &'static str {
+        "aws_lb_listener_rule"
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
+        let listener =
+            opt_str(planned, "listener_arn").ok_or_else(|| ProviderError::msg("listener_arn is required"))?;
+        let priority = match planned.get("priority").as_number() {
+            Some(p) => p as i32,
+            None => self.next_priority(&listener).await?,
+        };
+        let actions = to_actions(planned.get("action").as_list().unwrap_or(&[]));
+        if actions.is_empty() {
+            return Err(ProviderError::msg("a listener rule needs an action block"));
+        }
+        let out = self
+            .c
+            .elbv2
+            .create_rule()
+            .listener_arn(&listener)
+            .priority(priority)
+            .set_conditions(Some(conditions(planned)))
+            .set_actions(Some(actions))
+            .set_tags(Some(elb_tags(ctx, planned)))
+            .send()
+            .await
+            .map_err(aws_err)?;
+        let arn = out
+            .rules()
+            .first()
+            .and_then(|r| r.rule_arn())
+            .ok_or_else(|| ProviderError::msg("CreateRule returned no ARN"))?
+            .to_string();
+        let mut v = must_exist(self.read(ctx, &arn, planned).await?, "listener rule", &arn)?;
+        if let Value::Object(m) = &mut v {
+            m.insert("listener_arn".into(), Value::str(listener));
+        }
+        Ok(v)
+    }
+
+    async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
+        let out = self
+            .c
+            .elbv2
+            .describe_rules()
+            .rule_arns(id)
+            .send()
+            .await
+            .map_err(aws_err);
+        let Some(out) = absent_on(out, &["RuleNotFound", "ListenerNotFound"])? else {
+            return Ok(None);
+        };
+        let Some(r) = out.rules().first() else { return Ok(None) };
+        let listener = opt_str(prior, "listener_arn").or_else(|| {
+            id.split_once("listener-rule/").map(|(head, rest)| {
+                // arn:...:listener-rule/app/name/lb-id/listener-id/rule-id -> the listener's ARN
+                let parts: Vec<&str> = rest.split('/').collect();
+                format!("{head}listener/{}", parts[..parts.len().saturating_sub(1)].join("/"))
+            })
+        });
+        Ok(Some(Value::object([
+            ("id", Value::str(id)),
+            ("listener_arn", Value::from(listener)),
+            (
+                "priority",
+                r.priority()
+                    .and_then(|p| p.parse::<f64>().ok())
+                    .map(Value::Number)
+                    .unwrap_or_default(),
+            ),
+            ("action", from_actions(r.actions())),
+            ("condition", read_conditions(r)),
+            ("tags", configured_tags(prior)),
+            ("tags_all", read_tags(&self.c, id).await?),
+            ("arn", Value::str(id)),
+        ])))
+    }
+
+    async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
+        if prior.get("action") != planned.get("action") || prior.get("condition") != planned.get("condition") {
+            self.c
+                .elbv2
+                .modify_rule()
+                .rule_arn(id)
+                .set_conditions(Some(conditions(planned)))
+                .set_actions(Some(to_actions(planned.get("action").as_list().unwrap_or(&[]))))
+                .send()
+                .await
+                .map_err(aws_err)?;
+        }
+        if let (Some(p), true) = (
+            planned.get("priority").as_number(),
+            prior.get("priority") != planned.get("priority"),
+        ) {
+            self.c
+                .elbv2
+                .set_rule_priorities()
+                .rule_priorities(RulePriorityPair::builder().rule_arn(id).priority(p as i32).build())
+                .send()
+                .await
+                .map_err(aws_err)?;
+        }
+        update_tags(&self.c, id, prior, planned).await?;
+        must_exist(self.read(ctx, id, planned).await?, "listener rule", id)
+    }
+
+    async fn delete(&self, _ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<()> {
+        let r = self.c.elbv2.delete_rule().rule_arn(id).send().await.map_err(aws_err);
+        absent_on(r, &["RuleNotFound"]).map(|_| ())
+    }
+}
