@@ -1,10 +1,13 @@
-//! Application load balancer, target group, listeners and an ECS cluster against the emulator.
+//! Application load balancer, target group, listeners, an ECS cluster and an ECR repository
+//! against the emulator.
 
 use crate::support::{expect_code, sdk_config, Stack};
 
 fn blueprint(path: &str, delay: u32) -> String {
     let insights = if delay > 20 { "enabled" } else { "disabled" };
     let rule_path = if delay > 20 { "/api/*" } else { "/v2/*" };
+    let mutability = if delay > 20 { "IMMUTABLE" } else { "MUTABLE" };
+    let keep = if delay > 20 { 10 } else { 20 };
     format!(
         r#"
 provider "aws" {{
@@ -93,6 +96,28 @@ resource "aws_lb_listener_rule" "api" {{
       values = ["{rule_path}"]
     }}
   }}
+}}
+
+resource "aws_ecr_repository" "api" {{
+  name                 = "api-${{substr(aws_vpc.this.id, 4, 6)}}"
+  image_tag_mutability = "{mutability}"
+  force_delete         = true
+
+  image_scanning_configuration {{
+    scan_on_push = true
+  }}
+}}
+
+resource "aws_ecr_lifecycle_policy" "api" {{
+  repository = aws_ecr_repository.api.name
+  policy = jsonencode({{
+    rules = [{{
+      rulePriority = 1
+      description  = "keep {keep} images"
+      selection    = {{ tagStatus = "any", countType = "imageCountMoreThan", countNumber = {keep} }}
+      action       = {{ type = "expire" }}
+    }}]
+  }})
 }}
 
 resource "aws_ecs_cluster" "app" {{
@@ -187,6 +212,35 @@ async fn alb_target_group_and_listeners() {
     let rules = elb.describe_rules().rule_arns(&rule_arn).send().await.unwrap();
     assert_eq!(rules.rules()[0].priority(), Some("10"));
     assert_eq!(rule_paths(&rules), ["/api/*"]);
+    let ecr = aws_sdk_ecr::Client::new(&conf);
+    let repo_name = id_of("aws_ecr_repository.api");
+    let repos = ecr
+        .describe_repositories()
+        .repository_names(&repo_name)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        repos.repositories()[0].image_tag_mutability().map(|m| m.as_str()),
+        Some("IMMUTABLE")
+    );
+    assert_eq!(
+        repos.repositories()[0]
+            .image_scanning_configuration()
+            .map(|s| s.scan_on_push()),
+        Some(true)
+    );
+    let policy = ecr
+        .get_lifecycle_policy()
+        .repository_name(&repo_name)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        policy.lifecycle_policy_text().unwrap().contains("\"countNumber\":10"),
+        "{:?}",
+        policy.lifecycle_policy_text()
+    );
     let ecs = aws_sdk_ecs::Client::new(&conf);
     let cluster_arn = id_of("aws_ecs_cluster.app");
     let insights = |c: &aws_sdk_ecs::operation::describe_clusters::DescribeClustersOutput| {
@@ -216,6 +270,23 @@ async fn alb_target_group_and_listeners() {
     expect_code(&stack.run(&["apply", "-auto-approve"]), 0);
     let rules = elb.describe_rules().rule_arns(&rule_arn).send().await.unwrap();
     assert_eq!(rule_paths(&rules), ["/v2/*"]);
+    let repos = ecr
+        .describe_repositories()
+        .repository_names(&repo_name)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        repos.repositories()[0].image_tag_mutability().map(|m| m.as_str()),
+        Some("MUTABLE")
+    );
+    let policy = ecr
+        .get_lifecycle_policy()
+        .repository_name(&repo_name)
+        .send()
+        .await
+        .unwrap();
+    assert!(policy.lifecycle_policy_text().unwrap().contains("\"countNumber\":20"));
     let clusters = ecs
         .describe_clusters()
         .clusters(&cluster_arn)

@@ -6,6 +6,7 @@
 pub mod common;
 pub mod dynamodb;
 pub mod ec2;
+pub mod ecr;
 pub mod ecs;
 pub mod elbv2;
 pub mod iam;
@@ -198,6 +199,8 @@ pub struct Clients {
     pub elbv2: aws_sdk_elasticloadbalancingv2::Client,
     /// ECS.
     pub ecs: aws_sdk_ecs::Client,
+    /// ECR.
+    pub ecr: aws_sdk_ecr::Client,
     /// The region in use.
     pub region: String,
 }
@@ -261,7 +264,12 @@ pub async fn clients(settings: &AwsSettings) -> Clients {
     if let Some(url) = endpoint(&["ecs"]) {
         ecs = ecs.endpoint_url(url);
     }
+    let mut ecr = aws_sdk_ecr::config::Builder::from(&shared);
+    if let Some(url) = endpoint(&["ecr"]) {
+        ecr = ecr.endpoint_url(url);
+    }
     Clients {
+        ecr: aws_sdk_ecr::Client::from_conf(ecr.build()),
         ecs: aws_sdk_ecs::Client::from_conf(ecs.build()),
         elbv2: aws_sdk_elasticloadbalancingv2::Client::from_conf(elbv2.build()),
         ec2: aws_sdk_ec2::Client::from_conf(ec2.build()),
@@ -295,6 +303,7 @@ pub fn schemas_registry() -> Registry {
         sts: aws_sdk_sts::Client::new(&shared),
         elbv2: aws_sdk_elasticloadbalancingv2::Client::new(&shared),
         ecs: aws_sdk_ecs::Client::new(&shared),
+        ecr: aws_sdk_ecr::Client::new(&shared),
         region: "us-east-1".into(),
     }))
 }
@@ -330,6 +339,8 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(s3::lifecycle::BucketLifecycle::new(c.clone())));
     r.add_resource(Arc::new(dynamodb::table::Table::new(c.clone())));
     r.add_resource(Arc::new(ecs::cluster::Cluster::new(c.clone())));
+    r.add_resource(Arc::new(ecr::repository::Repository::new(c.clone())));
+    r.add_resource(Arc::new(ecr::lifecycle_policy::LifecyclePolicy::new(c.clone())));
     r.add_resource(Arc::new(elbv2::lb::Lb::new(c.clone())));
     r.add_resource(Arc::new(elbv2::target_group::TargetGroup::new(c.clone())));
     r.add_resource(Arc::new(elbv2::listener::Listener::new(c.clone())));

@@ -1,0 +1,4 @@
+//! ECR resources.
+
+pub mod lifecycle_policy;
+pub mod repository;
