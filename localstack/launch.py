@@ -109,8 +109,101 @@ def patch_ec2_gateway_endpoint_routes():
     VPCBackend.modify_vpc_endpoint = modify_vpc_endpoint
 
 
+def patch_ecs_service_settings():
+    """CreateService: keep the deployment settings, and count tasks as running.
+
+    moto's CreateService drops deploymentConfiguration (circuit breaker, percents),
+    healthCheckGracePeriodSeconds, enableExecuteCommand and enableECSManagedTags, which
+    UpdateService does keep; AWS keeps them all. The emulator runs no containers, so a new
+    service's tasks are reported as running at once (moto's own MOTO_ECS_SERVICE_RUNNING
+    default is 0, and its UpdateService already does this), which lets steady-state waits end.
+    """
+    from moto.core.utils import camelcase_to_underscores
+    from moto.ecs.responses import EC2ContainerServiceResponse
+
+    original = EC2ContainerServiceResponse.create_service
+    kept = (
+        "deploymentConfiguration",
+        "healthCheckGracePeriodSeconds",
+        "enableExecuteCommand",
+        "enableECSManagedTags",
+    )
+
+    def create_service(self):
+        result = original(self)
+        cluster = self._get_param("cluster", "default")
+        name = self._get_param("serviceName")
+        service = self.ecs_backend._get_service(cluster, name)
+        for key in kept:
+            value = self._get_param(key)
+            if value is not None:
+                setattr(service, camelcase_to_underscores(key), value)
+        service.running_count = service.desired_count
+        service.pending_count = 0
+        for deployment in service.deployments:
+            deployment["runningCount"] = service.desired_count
+            deployment["pendingCount"] = 0
+            deployment["rolloutState"] = "COMPLETED"
+        return result
+
+    EC2ContainerServiceResponse.create_service = create_service
+
+
+def patch_appautoscaling_tags():
+    """Application Auto Scaling: keep tags.
+
+    moto 5.2.5 ignores RegisterScalableTarget's Tags and has no TagResource, UntagResource or
+    ListTagsForResource; AWS tags scalable targets by ARN.
+    """
+    from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
+
+    tags_by_arn = {}
+    original_register = ApplicationAutoScalingResponse.register_scalable_target
+    original_deregister = ApplicationAutoScalingResponse.deregister_scalable_target
+
+    def register_scalable_target(self):
+        body = original_register(self)
+        arn = json.loads(body)["ScalableTargetARN"]
+        tags = self._get_param("Tags") or {}
+        tags_by_arn.setdefault(arn, {}).update(tags)
+        return body
+
+    def deregister_scalable_target(self):
+        backend = self.applicationautoscaling_backend
+        targets = backend.describe_scalable_targets(
+            self._get_param("ServiceNamespace"),
+            [self._get_param("ResourceId")],
+            self._get_param("ScalableDimension"),
+        )
+        body = original_deregister(self)
+        for target in targets:
+            tags_by_arn.pop(target.arn, None)
+        return body
+
+    def tag_resource(self):
+        tags_by_arn.setdefault(self._get_param("ResourceARN"), {}).update(self._get_param("Tags") or {})
+        return json.dumps({})
+
+    def untag_resource(self):
+        tags = tags_by_arn.setdefault(self._get_param("ResourceARN"), {})
+        for key in self._get_param("TagKeys") or []:
+            tags.pop(key, None)
+        return json.dumps({})
+
+    def list_tags_for_resource(self):
+        return json.dumps({"Tags": tags_by_arn.get(self._get_param("ResourceARN"), {})})
+
+    ApplicationAutoScalingResponse.register_scalable_target = register_scalable_target
+    ApplicationAutoScalingResponse.deregister_scalable_target = deregister_scalable_target
+    ApplicationAutoScalingResponse.tag_resource = tag_resource
+    ApplicationAutoScalingResponse.untag_resource = untag_resource
+    ApplicationAutoScalingResponse.list_tags_for_resource = list_tags_for_resource
+
+
 if __name__ == "__main__":
     patch_s3_secure_transport()
     patch_s3_versioning_root()
     patch_ec2_gateway_endpoint_routes()
+    patch_ecs_service_settings()
+    patch_appautoscaling_tags()
     sys.exit(main(sys.argv[1:]))

@@ -107,7 +107,9 @@ pub fn build_steps(plan: &Plan) -> DResult<(Vec<PlannedStep>, Vec<Step>)> {
                 for (oi, other) in planned.iter().enumerate() {
                     let oc = &plan.changes[other.change];
                     let waits = other.kind == StepKind::Delete || (pure_delete && other.kind == StepKind::Update);
-                    if oi != si && waits && state_deps(&oc.address).contains(&c.address.to_string()) {
+                    let depends =
+                        state_deps(&oc.address).contains(&c.address.to_string()) || oc.deps.contains(&c.address);
+                    if oi != si && waits && depends {
                         steps[si].deps.push(oi);
                     }
                 }
@@ -230,6 +232,16 @@ impl Applier {
             if c.address.mode == Mode::Data && c.action == Action::NoOp {
                 if let Some(v) = &c.after {
                     state.upsert(data_state(&c.address, v));
+                }
+            }
+        }
+        // As Terraform does, unchanged objects get their current configuration dependencies
+        // recorded, so later destroys follow the blueprint (imported objects start with none).
+        for c in &plan.changes {
+            if c.address.mode == Mode::Managed && c.action == Action::NoOp {
+                if let Some(mut r) = state.get(&c.address).cloned() {
+                    r.dependencies = c.deps.iter().map(|d| d.to_string()).collect();
+                    state.upsert(r);
                 }
             }
         }

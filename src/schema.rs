@@ -104,6 +104,10 @@ pub struct AttrSchema {
     pub sensitive: bool,
     /// Value assumed when not set, as the provider's schema default.
     pub default: Option<Value>,
+    /// Canonical form of a string value: two values with the same canonical form mean the same
+    /// thing (an ARN and the name it ends in, a JSON document and AWS's expansion of it), so
+    /// they plan no change. Terraform's providers call this suppressing an equivalent diff.
+    pub normalize: Option<fn(&str) -> String>,
 }
 
 /// How a nested block repeats.
@@ -159,6 +163,7 @@ impl Schema {
                 force_new: false,
                 sensitive: false,
                 default: None,
+                normalize: None,
             },
         );
         self
@@ -206,6 +211,13 @@ impl Schema {
     /// Gives the attribute added last a default.
     pub fn default(mut self, v: impl Into<Value>) -> Schema {
         self.last().default = Some(v.into());
+        self
+    }
+
+    /// Gives the attribute added last a canonical form for comparisons (see
+    /// [`AttrSchema::normalize`]).
+    pub fn normalized(mut self, f: fn(&str) -> String) -> Schema {
+        self.last().normalize = Some(f);
         self
     }
 

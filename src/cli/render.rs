@@ -103,13 +103,33 @@ pub fn plan_text(plan: &Plan, schemas: SchemaLookup) -> String {
     let _ = writeln!(out, "\nPlan: {add} to add, {change} to change, {destroy} to destroy.");
     if plan.outputs_changed() && !plan.options.destroy {
         out.push_str("\nChanges to Outputs:\n");
-        for (name, (v, sensitive)) in &plan.outputs {
-            let shown = if *sensitive {
+        let shown = |v: &Value, sensitive: bool| {
+            if sensitive {
                 "(sensitive value)".to_string()
             } else {
                 v.render()
-            };
-            let _ = writeln!(out, "  + {name} = {shown}");
+            }
+        };
+        for (name, (v, sensitive)) in &plan.outputs {
+            match plan.prior.outputs.get(name) {
+                None => {
+                    let _ = writeln!(out, "  + {name} = {}", shown(v, *sensitive));
+                }
+                Some(old) if v.has_unknown() || old.value != v.to_json() => {
+                    let before = shown(&Value::from_json(&old.value), old.sensitive || *sensitive);
+                    let _ = writeln!(out, "  ~ {name} = {before} -> {}", shown(v, *sensitive));
+                }
+                Some(_) => {}
+            }
+        }
+        for (name, old) in &plan.prior.outputs {
+            if !plan.outputs.contains_key(name) {
+                let _ = writeln!(
+                    out,
+                    "  - {name} = {}",
+                    shown(&Value::from_json(&old.value), old.sensitive)
+                );
+            }
         }
     }
     out

@@ -91,7 +91,7 @@ pub fn plan_update(schema: &Schema, config: &Value, prior: &Value, lifecycle: &L
             planned.insert(name.to_string(), old);
             continue;
         }
-        if !same(&a.ty, &desired, &old) {
+        if !same_attr(a, &desired, &old) {
             changes.push(AttrChange {
                 name: name.to_string(),
                 before: old.clone(),
@@ -164,6 +164,14 @@ pub fn same(ty: &Type, desired: &Value, actual: &Value) -> bool {
     }
 }
 
+/// Equality of one attribute: its canonical forms when the schema gives one, else [`same`].
+pub fn same_attr(a: &AttrSchema, desired: &Value, actual: &Value) -> bool {
+    if let (Some(f), Value::String(x), Value::String(y)) = (a.normalize, desired, actual) {
+        return f(x) == f(y);
+    }
+    same(&a.ty, desired, actual)
+}
+
 /// JSON documents (policies) compare by meaning, not by spelling.
 fn json_equal(a: &str, b: &str) -> bool {
     match (
@@ -208,7 +216,7 @@ fn block_matches(schema: &Schema, desired: &Value, actual: &Value) -> bool {
     schema.attrs.iter().all(|(name, a)| {
         let d = desired.get(name);
         (d.is_null() && a.computed)
-            || same(&a.ty, d, actual.get(name))
+            || same_attr(a, d, actual.get(name))
             || (d.is_null() && is_empty_string(actual.get(name)))
     }) && schema
         .blocks
@@ -295,6 +303,25 @@ mod tests {
         };
         let (_, changes) = plan_update(&schema(), &cfg("10.1.0.0/16"), &prior, &lc);
         assert!(changes.is_empty());
+    }
+
+    #[test]
+    fn normalized_attributes_compare_by_canonical_form() {
+        let a = Schema::new()
+            .required("cluster", Type::String)
+            .normalized(|s| s.rsplit('/').next().unwrap_or(s).to_string());
+        let attr = &a.attrs["cluster"];
+        assert!(same_attr(
+            attr,
+            &Value::str("arn:aws:ecs:r:1:cluster/app"),
+            &Value::str("app")
+        ));
+        assert!(!same_attr(
+            attr,
+            &Value::str("arn:aws:ecs:r:1:cluster/app"),
+            &Value::str("other")
+        ));
+        assert!(!same_attr(attr, &Value::Unknown, &Value::str("app")));
     }
 
     #[test]

@@ -365,6 +365,23 @@ impl Planner<'_> {
         }
     }
 
+    /// The objects in state that an object's resource block refers to in the blueprint. Destroy
+    /// order follows these as well as the dependencies state recorded, as Terraform's does, so
+    /// objects whose state entry has none (imported ones) still go in the right order.
+    fn config_deps_in_state(&self, address: &Address, prior: &State) -> Vec<Address> {
+        let node = Node::Resource(address.module.clone(), block_key(address));
+        let blocks = self.graph.resource_deps(&node);
+        prior
+            .managed()
+            .filter(|r| {
+                blocks
+                    .iter()
+                    .any(|(m, k)| m == &r.address.module && k == &block_key(&r.address))
+            })
+            .map(|r| r.address.clone())
+            .collect()
+    }
+
     fn plan_destroy(&self, prior: State, options: PlanOptions) -> Plan {
         let mut changes: Vec<Change> = prior
             .managed()
@@ -374,7 +391,7 @@ impl Planner<'_> {
                 before: Some(Value::from_json(&r.attributes)),
                 after: None,
                 attr_changes: vec![],
-                deps: vec![],
+                deps: self.config_deps_in_state(&r.address, &prior),
                 create_before_destroy: false,
                 reason: None,
             })

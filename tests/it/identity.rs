@@ -165,6 +165,7 @@ async fn roles_policies_log_groups_and_import() {
     );
     assert!(t.contains("already managed") || t.contains("non-existent"), "{t}");
     expect_code(&stack.run(&["plan", "-detailed-exitcode"]), 0);
+    stack.reimport_all(&[]);
 
     expect_code(&stack.run(&["destroy", "-auto-approve"]), 0);
     assert!(

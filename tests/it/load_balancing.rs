@@ -315,6 +315,7 @@ async fn alb_target_group_and_listeners() {
         .and_then(|a| a.value());
     assert_eq!(delay, Some("10"));
     expect_code(&stack.run(&["plan", "-detailed-exitcode"]), 0);
+    stack.reimport_all(&[]);
 
     expect_code(&stack.run(&["destroy", "-auto-approve"]), 0);
     assert!(

@@ -6,6 +6,7 @@
 
 mod adoption;
 mod bad_input;
+mod containers;
 mod identity;
 mod interrupt;
 mod load_balancing;

@@ -216,6 +216,7 @@ async fn nat_routes_rules_and_endpoints() {
         .collect();
     assert_eq!(ports, [Some(9090)]);
     expect_code(&stack.run(&["plan", "-detailed-exitcode"]), 0);
+    stack.reimport_all(&[]);
 
     expect_code(&stack.run(&["destroy", "-auto-approve"]), 0);
     let nats = ec2.describe_nat_gateways().filter(by_stack()).send().await.unwrap();

@@ -118,6 +118,7 @@ async fn bootstrap_then_migrate_then_apply_and_destroy_with_the_s3_backend() {
     let vars: Vec<&str> = vars.iter().map(String::as_str).collect();
     expect_code(&boot.run(&[&["apply", "-auto-approve"][..], &vars].concat()), 0);
     expect_code(&boot.run(&[&["plan", "-detailed-exitcode"][..], &vars].concat()), 0);
+    boot.reimport_all(&vars);
 
     // The emulator holds a bucket and table set up as the issue asks.
     let conf = sdk_config(REGION).await;

@@ -93,12 +93,124 @@ impl Stack {
         self.state_dir.join(format!("{}.tfstate.json", self.name))
     }
 
+    /// The id state records for a resource address (panics when it is not in state).
+    pub fn state_id(&self, address: &str) -> String {
+        let state: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(self.state_file()).unwrap()).unwrap();
+        state["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["address"] == address)
+            .unwrap_or_else(|| panic!("{address} is not in state"))["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    /// Forgets every managed resource and imports each back by the id Terraform's import takes
+    /// for its type. The plan that follows must add and destroy nothing (the same objects were
+    /// found); once settings that live only in state (force_destroy, wait flags) are recorded
+    /// by an apply, the plan must be clean.
+    pub fn reimport_all(&self, extra_args: &[&str]) {
+        let state: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(self.state_file()).unwrap()).unwrap();
+        let managed: Vec<(String, String)> = state["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["mode"] == "managed")
+            .map(|r| (r["address"].as_str().unwrap().to_string(), terraform_import_id(r)))
+            .collect();
+        assert!(!managed.is_empty());
+        for (addr, _) in &managed {
+            expect_code(&self.run(&["state", "rm", addr]), 0);
+        }
+        for (addr, id) in &managed {
+            let mut args = vec!["import", addr.as_str(), id.as_str()];
+            args.extend(extra_args);
+            let out = self.run(&args);
+            assert_eq!(out.status.code(), Some(0), "import {addr} {id}:\n{}", text(&out));
+        }
+        let mut plan = vec!["plan", "-detailed-exitcode"];
+        plan.extend(extra_args);
+        let shown = text(&self.run(&plan));
+        assert!(
+            shown.contains("No changes") || shown.contains("0 to add, ") && shown.contains(", 0 to destroy"),
+            "plan after importing {} resources:\n{shown}",
+            managed.len()
+        );
+        if !shown.contains("No changes") {
+            let mut apply = vec!["apply", "-auto-approve"];
+            apply.extend(extra_args);
+            expect_code(&self.run(&apply), 0);
+            expect_code(&self.run(&plan), 0);
+        }
+    }
+
     /// Replaces text in one of the blueprint's files.
     pub fn edit(&self, file: &str, from: &str, to: &str) {
         let p = self.path.join(file);
         let text = std::fs::read_to_string(&p).unwrap();
         assert!(text.contains(from), "{file} does not contain {from:?}");
         std::fs::write(&p, text.replacen(from, to, 1)).unwrap();
+    }
+}
+
+/// The id `terraform import` takes for a resource in state: its id, except for the types whose
+/// import id spells out several names.
+pub fn terraform_import_id(r: &serde_json::Value) -> String {
+    let a = &r["attributes"];
+    let s = |k: &str| a[k].as_str().unwrap_or_default().to_string();
+    match r["type"].as_str().unwrap_or_default() {
+        "aws_appautoscaling_target" => format!(
+            "{}/{}/{}",
+            s("service_namespace"),
+            s("resource_id"),
+            s("scalable_dimension")
+        ),
+        "aws_appautoscaling_policy" => format!(
+            "{}/{}/{}/{}",
+            s("service_namespace"),
+            s("resource_id"),
+            s("scalable_dimension"),
+            s("name")
+        ),
+        "aws_ecs_task_definition" => s("arn"),
+        "aws_security_group_rule" => {
+            let list = |k: &str| -> Vec<String> {
+                a[k].as_array()
+                    .map(|l| l.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
+                    .unwrap_or_default()
+            };
+            let mut sources = [list("cidr_blocks"), list("ipv6_cidr_blocks"), list("prefix_list_ids")].concat();
+            if a["source_security_group_id"].is_string() {
+                sources.push(s("source_security_group_id"));
+            }
+            if a["self"] == true {
+                sources.push("self".into());
+            }
+            let port = |k: &str| a[k].as_f64().unwrap_or_default() as i64;
+            format!(
+                "{}_{}_{}_{}_{}_{}",
+                s("security_group_id"),
+                s("type"),
+                s("protocol"),
+                port("from_port"),
+                port("to_port"),
+                sources.join("_")
+            )
+        }
+        "aws_route_table_association" => format!(
+            "{}/{}",
+            if a["subnet_id"].is_string() {
+                s("subnet_id")
+            } else {
+                s("gateway_id")
+            },
+            s("route_table_id")
+        ),
+        _ => r["id"].as_str().unwrap().to_string(),
     }
 }
 

@@ -125,7 +125,21 @@ where
 
 /// Retries an operation that fails with a dependency error while AWS releases something
 /// (a subnet's network interfaces, a gateway's attachment), up to `timeout`.
-pub async fn retry_while<T, F, Fut>(codes: &[&str], timeout: Duration, mut op: F) -> Result<T, ProviderError>
+pub async fn retry_while<T, F, Fut>(codes: &[&str], timeout: Duration, op: F) -> Result<T, ProviderError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, ProviderError>>,
+{
+    retry_while_matching(|e| e.code.as_deref().is_some_and(|c| codes.contains(&c)), timeout, op).await
+}
+
+/// Retries an operation while its error is one `transient` recognises (AWS still settling a
+/// change it accepted), backing off from 200 ms to 5 s, up to `timeout`.
+pub async fn retry_while_matching<T, F, Fut>(
+    transient: impl Fn(&ProviderError) -> bool,
+    timeout: Duration,
+    mut op: F,
+) -> Result<T, ProviderError>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, ProviderError>>,
@@ -134,7 +148,8 @@ where
     let mut delay = Duration::from_millis(200);
     loop {
         match op().await {
-            Err(e) if e.code.as_deref().is_some_and(|c| codes.contains(&c)) && start.elapsed() < timeout => {
+            Err(e) if transient(&e) && start.elapsed() < timeout => {
+                tracing::debug!("retrying while AWS settles: {e}");
                 tokio::time::sleep(delay).await;
                 delay = (delay * 2).min(Duration::from_secs(5));
             }

@@ -3,6 +3,7 @@
 //!
 //! Adding a resource type is one file under its service folder plus one line in [`registry`].
 
+pub mod appautoscaling;
 pub mod common;
 pub mod dynamodb;
 pub mod ec2;
@@ -201,6 +202,8 @@ pub struct Clients {
     pub ecs: aws_sdk_ecs::Client,
     /// ECR.
     pub ecr: aws_sdk_ecr::Client,
+    /// Application Auto Scaling.
+    pub appautoscaling: aws_sdk_applicationautoscaling::Client,
     /// The region in use.
     pub region: String,
 }
@@ -268,7 +271,12 @@ pub async fn clients(settings: &AwsSettings) -> Clients {
     if let Some(url) = endpoint(&["ecr"]) {
         ecr = ecr.endpoint_url(url);
     }
+    let mut appautoscaling = aws_sdk_applicationautoscaling::config::Builder::from(&shared);
+    if let Some(url) = endpoint(&["applicationautoscaling", "appautoscaling"]) {
+        appautoscaling = appautoscaling.endpoint_url(url);
+    }
     Clients {
+        appautoscaling: aws_sdk_applicationautoscaling::Client::from_conf(appautoscaling.build()),
         ecr: aws_sdk_ecr::Client::from_conf(ecr.build()),
         ecs: aws_sdk_ecs::Client::from_conf(ecs.build()),
         elbv2: aws_sdk_elasticloadbalancingv2::Client::from_conf(elbv2.build()),
@@ -304,6 +312,7 @@ pub fn schemas_registry() -> Registry {
         elbv2: aws_sdk_elasticloadbalancingv2::Client::new(&shared),
         ecs: aws_sdk_ecs::Client::new(&shared),
         ecr: aws_sdk_ecr::Client::new(&shared),
+        appautoscaling: aws_sdk_applicationautoscaling::Client::new(&shared),
         region: "us-east-1".into(),
     }))
 }
@@ -339,6 +348,10 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(s3::lifecycle::BucketLifecycle::new(c.clone())));
     r.add_resource(Arc::new(dynamodb::table::Table::new(c.clone())));
     r.add_resource(Arc::new(ecs::cluster::Cluster::new(c.clone())));
+    r.add_resource(Arc::new(ecs::task_definition::TaskDefinition::new(c.clone())));
+    r.add_resource(Arc::new(ecs::service::Service::new(c.clone())));
+    r.add_resource(Arc::new(appautoscaling::target::Target::new(c.clone())));
+    r.add_resource(Arc::new(appautoscaling::policy::Policy::new(c.clone())));
     r.add_resource(Arc::new(ecr::repository::Repository::new(c.clone())));
     r.add_resource(Arc::new(ecr::lifecycle_policy::LifecyclePolicy::new(c.clone())));
     r.add_resource(Arc::new(elbv2::lb::Lb::new(c.clone())));

@@ -2,7 +2,7 @@
 //!
 //! Associations cannot be tagged; one is found again by its subnet, which has at most one.
 
-use crate::provider::aws::common::{aws_err, must_exist, ok_on, opt_str};
+use crate::provider::aws::common::{absent_on, aws_err, must_exist, ok_on, opt_str};
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
 use crate::schema::{Schema, Type};
@@ -27,6 +27,28 @@ impl RouteTableAssociation {
             .force_new()
             .required("route_table_id", Type::String);
         RouteTableAssociation { c, schema }
+    }
+
+    /// The id of the association of `target` (a subnet or gateway) with `table`, if any.
+    async fn find(&self, table: &str, target: &str) -> PResult<Option<String>> {
+        let out = self
+            .c
+            .ec2
+            .describe_route_tables()
+            .route_table_ids(table)
+            .send()
+            .await
+            .map_err(aws_err);
+        let Some(out) = absent_on(out, &["InvalidRouteTableID.NotFound"])? else {
+            return Ok(None);
+        };
+        Ok(out
+            .route_tables()
+            .iter()
+            .flat_map(|t| t.associations())
+            .find(|a| a.subnet_id() == Some(target) || a.gateway_id() == Some(target))
+            .and_then(|a| a.route_table_association_id())
+            .map(str::to_string))
     }
 }
 
@@ -63,7 +85,14 @@ impl ResourceType for RouteTableAssociation {
         must_exist(self.read(ctx, &id, planned).await?, "association", &id)
     }
 
-    async fn read(&self, _ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<Option<Value>> {
+    async fn read(&self, ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
+        // Terraform's import id: SUBNET-OR-GATEWAY/ROUTE-TABLE.
+        if let Some((target, table)) = id.split_once('/') {
+            let Some(assoc) = self.find(table, target).await? else {
+                return Ok(None);
+            };
+            return Box::pin(self.read(ctx, &assoc, prior)).await;
+        }
         let out = self
             .c
             .ec2
@@ -123,20 +152,6 @@ impl ResourceType for RouteTableAssociation {
         let (Some(subnet), Some(table)) = (opt_str(planned, "subnet_id"), opt_str(planned, "route_table_id")) else {
             return Ok(None);
         };
-        let out = self
-            .c
-            .ec2
-            .describe_route_tables()
-            .route_table_ids(&table)
-            .send()
-            .await
-            .map_err(aws_err)?;
-        Ok(out
-            .route_tables()
-            .iter()
-            .flat_map(|t| t.associations())
-            .find(|a| a.subnet_id() == Some(subnet.as_str()))
-            .and_then(|a| a.route_table_association_id())
-            .map(str::to_string))
+        self.find(&table, &subnet).await
     }
 }

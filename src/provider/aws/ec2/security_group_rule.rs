@@ -102,6 +102,47 @@ fn rule_id(v: &Value) -> String {
     format!("sgrule-{}", &hex::encode(Sha256::digest(key.as_bytes()))[..20])
 }
 
+/// Reads Terraform's import id for a rule,
+/// `SGID_TYPE_PROTOCOL_FROMPORT_TOPORT_SOURCE[_SOURCE...]`, where each source is a CIDR block,
+/// a security group id (optionally `ACCOUNT/sg-...`), a prefix list id or `self`.
+fn parse_import_id(id: &str) -> Result<Value, String> {
+    let usage = || {
+        format!(
+            "invalid import id {id:?}: expected SECURITYGROUPID_TYPE_PROTOCOL_FROMPORT_TOPORT_SOURCE[_SOURCE]*, \
+             e.g. sg-123_ingress_tcp_443_443_10.0.0.0/16"
+        )
+    };
+    let parts: Vec<&str> = id.split('_').collect();
+    if parts.len() < 6 || !parts[0].starts_with("sg-") || !matches!(parts[1], "ingress" | "egress") {
+        return Err(usage());
+    }
+    let port = |s: &str| s.parse::<i64>().map_err(|_| usage());
+    let (mut v4, mut v6, mut lists, mut own, mut group) = (vec![], vec![], vec![], false, None);
+    for source in &parts[5..] {
+        match *source {
+            "self" => own = true,
+            s if s.starts_with("pl-") => lists.push(s.to_string()),
+            s if s.contains("sg-") => group = Some(s.rsplit('/').next().unwrap_or(s).to_string()),
+            s if s.contains(':') => v6.push(s.to_string()),
+            s if s.contains('/') => v4.push(s.to_string()),
+            _ => return Err(usage()),
+        }
+    }
+    Ok(Value::object([
+        ("type", Value::str(parts[1])),
+        ("security_group_id", Value::str(parts[0])),
+        ("protocol", Value::str(normalize_protocol(parts[2]))),
+        ("from_port", Value::from(port(parts[3])?)),
+        ("to_port", Value::from(port(parts[4])?)),
+        ("cidr_blocks", list_value(v4)),
+        ("ipv6_cidr_blocks", list_value(v6)),
+        ("prefix_list_ids", list_value(lists)),
+        ("source_security_group_id", Value::from(group)),
+        ("self", Value::Bool(own)),
+        ("description", Value::Null),
+    ]))
+}
+
 /// True when `have` (a flattened rule of the group) includes every source of `want`.
 fn covers(have: &Value, want: &Value) -> bool {
     let eq = |k: &str| same(&Type::Any, want.get(k), have.get(k));
@@ -154,11 +195,12 @@ impl ResourceType for SecurityGroupRule {
         must_exist(self.read(ctx, &id, planned).await?, "security group rule", &id)
     }
 
-    async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
+    async fn read(&self, ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
         let Some(group) = opt_str(prior, "security_group_id") else {
-            return Err(ProviderError::msg(
-                "aws_security_group_rule is read through its configuration; import is not supported",
-            ));
+            // An import: the id spells the rule out, as Terraform's import ids do.
+            let rule = parse_import_id(id).map_err(ProviderError::msg)?;
+            let id = rule_id(&rule);
+            return Box::pin(self.read(ctx, &id, &rule)).await;
         };
         let out = self
             .c
@@ -251,5 +293,27 @@ impl ResourceType for SecurityGroupRule {
     async fn find_adoptable(&self, ctx: &CallCtx, planned: &Value) -> PResult<Option<String>> {
         let id = rule_id(planned);
         Ok(self.read(ctx, &id, planned).await?.map(|_| id))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terraform_import_ids_spell_out_the_rule() {
+        let r = parse_import_id("sg-123_ingress_tcp_443_443_10.0.0.0/16_10.1.0.0/16").unwrap();
+        assert_eq!(r.get("type"), &Value::str("ingress"));
+        assert_eq!(r.get("from_port"), &Value::from(443));
+        assert_eq!(r.get("cidr_blocks").as_list().unwrap().len(), 2);
+        let r = parse_import_id("sg-123_egress_all_0_0_123456789012/sg-456").unwrap();
+        assert_eq!(r.get("protocol"), &Value::str("-1"));
+        assert_eq!(r.get("source_security_group_id"), &Value::str("sg-456"));
+        let r = parse_import_id("sg-123_ingress_-1_0_0_self").unwrap();
+        assert_eq!(r.get("self"), &Value::Bool(true));
+        assert!(parse_import_id("sg-123_sideways_tcp_1_1_self").is_err());
+        assert!(parse_import_id("sgrule-abc")
+            .unwrap_err()
+            .contains("SECURITYGROUPID_TYPE"));
     }
 }

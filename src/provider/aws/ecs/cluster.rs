@@ -1,14 +1,12 @@
 //! `aws_ecs_cluster`: a cluster with its settings (Container Insights) and tags.
 
-use crate::provider::aws::common::{
-    aws_err, configured_tags, must_exist, opt_str, tag_changes, tags_to_write, user_tags,
-};
+use crate::provider::aws::common::{aws_err, configured_tags, must_exist, opt_str, tags_to_write, user_tags};
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType, ADDRESS_TAG, STACK_TAG};
 use crate::schema::{Nesting, Schema, Type};
 use crate::value::Value;
 use async_trait::async_trait;
-use aws_sdk_ecs::types::{ClusterField, ClusterSetting, ClusterSettingName, Tag};
+use aws_sdk_ecs::types::{ClusterField, ClusterSetting, ClusterSettingName};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -68,13 +66,6 @@ fn settings(v: &Value) -> Vec<ClusterSetting> {
         .collect()
 }
 
-fn tags(pairs: indexmap::IndexMap<String, String>) -> Vec<Tag> {
-    pairs
-        .into_iter()
-        .map(|(k, v)| Tag::builder().key(k).value(v).build())
-        .collect()
-}
-
 #[async_trait]
 impl ResourceType for Cluster {
     fn type_name(&self) -> &'static str {
@@ -94,7 +85,7 @@ impl ResourceType for Cluster {
             .create_cluster()
             .cluster_name(&name)
             .set_settings(settings)
-            .set_tags(Some(tags(tags_to_write(ctx, planned))))
+            .set_tags(Some(super::ecs_tags(tags_to_write(ctx, planned))))
             .send()
             .await
             .map_err(aws_err)?;
@@ -127,7 +118,8 @@ impl ResourceType for Cluster {
             )
         });
         Ok(Some(Value::object([
-            ("id", Value::str(id)),
+            // The ARN, whether it was read by ARN or imported by name.
+            ("id", Value::from(c.cluster_arn().map(str::to_string))),
             ("name", Value::from(c.cluster_name().map(str::to_string))),
             ("setting", Value::List(settings)),
             ("tags", configured_tags(prior)),
@@ -147,27 +139,7 @@ impl ResourceType for Cluster {
                 .await
                 .map_err(aws_err)?;
         }
-        let (add, remove) = tag_changes(prior.get("tags_all"), planned.get("tags_all"));
-        if !remove.is_empty() {
-            self.c
-                .ecs
-                .untag_resource()
-                .resource_arn(id)
-                .set_tag_keys(Some(remove))
-                .send()
-                .await
-                .map_err(aws_err)?;
-        }
-        if !add.is_empty() {
-            self.c
-                .ecs
-                .tag_resource()
-                .resource_arn(id)
-                .set_tags(Some(tags(add)))
-                .send()
-                .await
-                .map_err(aws_err)?;
-        }
+        super::update_tags(&self.c.ecs, id, prior, planned).await?;
         must_exist(self.read(ctx, id, planned).await?, "ECS cluster", id)
     }
 

@@ -46,3 +46,58 @@ pub fn to_iam_tags(pairs: indexmap::IndexMap<String, String>) -> PResult<Vec<aws
         })
         .collect()
 }
+
+/// What services say when they reject a role (or a resource wired to one) that IAM has not yet
+/// propagated to them. Terraform's provider retries on the same messages.
+const PROPAGATION_SIGNS: &[&str] = &[
+    "verify that the ECS service role being passed has the proper permissions",
+    "Unable to assume role",
+    "cannot be assumed",
+    "role defined for the function cannot be assumed",
+    "execution role does not have permissions",
+    "does not have an associated load balancer",
+];
+
+/// Whether an error is a consumer rejecting a role IAM has not propagated yet.
+pub fn is_propagation_delay(e: &ProviderError) -> bool {
+    matches!(
+        e.code.as_deref(),
+        Some("InvalidParameterException" | "InvalidParameterValueException" | "AccessDeniedException")
+    ) && PROPAGATION_SIGNS.iter().any(|s| e.message.contains(s))
+}
+
+/// Runs a call that hands a role to another service, retrying while the service cannot see
+/// the role yet (IAM changes take seconds to reach other services), up to `timeout`.
+pub async fn retry_propagation<T, F, Fut>(timeout: std::time::Duration, op: F) -> PResult<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = PResult<T>>,
+{
+    crate::provider::aws::common::retry_while_matching(is_propagation_delay, timeout, op).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn propagation_delays_are_told_from_real_errors() {
+        let err = |code: &str, msg: &str| ProviderError {
+            code: Some(code.into()),
+            message: msg.into(),
+        };
+        assert!(is_propagation_delay(&err(
+            "InvalidParameterException",
+            "Unable to assume role and validate the specified targetGroupArn. Please verify that the ECS service role being passed has the proper permissions."
+        )));
+        assert!(is_propagation_delay(&err(
+            "InvalidParameterValueException",
+            "The role defined for the function cannot be assumed by Lambda."
+        )));
+        assert!(!is_propagation_delay(&err(
+            "InvalidParameterException",
+            "subnets can not be empty."
+        )));
+        assert!(!is_propagation_delay(&err("ClientException", "Unable to assume role")));
+    }
+}

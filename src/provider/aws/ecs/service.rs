@@ -1,0 +1,610 @@
+//! `aws_ecs_service`: a long-running service of a task definition, with its network
+//! configuration, load balancers and deployment settings. Nearly everything updates in place
+//! (UpdateService); name, cluster, launch type, scheduling strategy and IAM role replace it.
+//! The id is the service ARN, as in Terraform.
+
+use crate::provider::aws::common::{
+    absent_on, aws_err, configured_tags, must_exist, opt_bool, opt_str, owns, str_list, tags_to_write, user_tags,
+    wait_for,
+};
+use crate::provider::aws::Clients;
+use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::schema::{Nesting, Schema, Type};
+use crate::value::Value;
+use async_trait::async_trait;
+use aws_sdk_ecs::types::{
+    AssignPublicIp, AwsVpcConfiguration, DeploymentCircuitBreaker, DeploymentConfiguration, DeploymentController,
+    DeploymentControllerType, LaunchType, LoadBalancer, NetworkConfiguration, PropagateTags, SchedulingStrategy,
+    Service as EcsService, ServiceField,
+};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How long create, update and delete wait for ECS, as Terraform's default timeouts.
+const TIMEOUT: Duration = Duration::from_secs(20 * 60);
+
+/// The `aws_ecs_service` resource type.
+pub struct Service {
+    c: Arc<Clients>,
+    schema: Schema,
+}
+
+impl Service {
+    /// Creates the type with its clients.
+    pub fn new(c: Arc<Clients>) -> Service {
+        let schema = Schema::new()
+            .required("name", Type::String)
+            .force_new()
+            .optional_computed("cluster", Type::String)
+            .force_new()
+            .normalized(last_segment)
+            .optional("task_definition", Type::String)
+            .normalized(last_segment)
+            .optional("desired_count", Type::Number)
+            .default(0)
+            .optional_computed("launch_type", Type::String)
+            .force_new()
+            .optional_computed("platform_version", Type::String)
+            .optional("scheduling_strategy", Type::String)
+            .default("REPLICA")
+            .force_new()
+            .optional_computed("iam_role", Type::String)
+            .force_new()
+            .normalized(last_segment)
+            .optional("deployment_maximum_percent", Type::Number)
+            .default(200)
+            .optional("deployment_minimum_healthy_percent", Type::Number)
+            .default(100)
+            .optional_computed("health_check_grace_period_seconds", Type::Number)
+            .optional("enable_ecs_managed_tags", Type::Bool)
+            .default(false)
+            .optional("enable_execute_command", Type::Bool)
+            .default(false)
+            .optional_computed("propagate_tags", Type::String)
+            .optional("force_new_deployment", Type::Bool)
+            .optional("wait_for_steady_state", Type::Bool)
+            .default(false)
+            .optional("triggers", Type::map_of_strings())
+            .block(
+                "network_configuration",
+                Nesting::Single,
+                Schema::new()
+                    .required("subnets", Type::set_of_strings())
+                    .optional("security_groups", Type::set_of_strings())
+                    .optional("assign_public_ip", Type::Bool)
+                    .default(false),
+            )
+            .block(
+                "load_balancer",
+                Nesting::Set,
+                Schema::new()
+                    .optional("target_group_arn", Type::String)
+                    .optional("elb_name", Type::String)
+                    .required("container_name", Type::String)
+                    .required("container_port", Type::Number),
+            )
+            .block(
+                "deployment_circuit_breaker",
+                Nesting::Single,
+                Schema::new()
+                    .required("enable", Type::Bool)
+                    .required("rollback", Type::Bool),
+            )
+            .block_computed()
+            .block(
+                "deployment_controller",
+                Nesting::Single,
+                Schema::new().optional("type", Type::String).default("ECS"),
+            )
+            .block_computed()
+            .block_force_new()
+            .tags();
+        Service { c, schema }
+    }
+
+    async fn describe(&self, cluster: Option<&str>, service: &str) -> PResult<Option<EcsService>> {
+        let r = self
+            .c
+            .ecs
+            .describe_services()
+            .set_cluster(cluster.map(str::to_string))
+            .services(service)
+            .include(ServiceField::Tags)
+            .send()
+            .await
+            .map_err(aws_err);
+        let Some(out) = absent_on(r, &["ClusterNotFoundException"])? else {
+            return Ok(None);
+        };
+        Ok(out.services().iter().find(|s| s.status() != Some("INACTIVE")).cloned())
+    }
+
+    /// Waits until the service is ACTIVE, or, with `wait_for_steady_state`, until its one
+    /// deployment has all desired tasks running. A deployment the circuit breaker failed is an
+    /// error, with ECS's reason.
+    async fn wait(&self, cluster: Option<&str>, arn: &str, steady: bool) -> PResult<()> {
+        wait_for("ECS service to be ready", TIMEOUT, || async {
+            let Some(s) = self.describe(cluster, arn).await? else {
+                return Ok(None);
+            };
+            if s.status() != Some("ACTIVE") {
+                return Ok(None);
+            }
+            if !steady {
+                return Ok(Some(()));
+            }
+            if let Some(d) = s.deployments().iter().find(|d| d.status() == Some("PRIMARY")) {
+                if d.rollout_state().map(|r| r.as_str()) == Some("FAILED") {
+                    return Err(ProviderError::msg(format!(
+                        "deployment failed: {}",
+                        d.rollout_state_reason().unwrap_or("no reason given")
+                    )));
+                }
+            }
+            let stable = s.deployments().len() == 1 && s.running_count() == s.desired_count();
+            Ok(stable.then_some(()))
+        })
+        .await
+    }
+}
+
+fn first<'a>(v: &'a Value, name: &str) -> Option<&'a Value> {
+    v.get(name).as_list().and_then(|l| l.first())
+}
+
+fn network(planned: &Value) -> Option<NetworkConfiguration> {
+    let n = first(planned, "network_configuration")?;
+    let vpc = AwsVpcConfiguration::builder()
+        .set_subnets(Some(str_list(n, "subnets")))
+        // The security groups list is always sent (empty when unset): ECS accepts it, and some
+        // emulators require the key.
+        .set_security_groups(Some(str_list(n, "security_groups")))
+        .assign_public_ip(if opt_bool(n, "assign_public_ip") == Some(true) {
+            AssignPublicIp::Enabled
+        } else {
+            AssignPublicIp::Disabled
+        })
+        .build()
+        .ok()?;
+    Some(NetworkConfiguration::builder().awsvpc_configuration(vpc).build())
+}
+
+fn load_balancers(planned: &Value) -> Vec<LoadBalancer> {
+    planned
+        .get("load_balancer")
+        .as_list()
+        .unwrap_or(&[])
+        .iter()
+        .map(|lb| {
+            LoadBalancer::builder()
+                .set_target_group_arn(opt_str(lb, "target_group_arn"))
+                .set_load_balancer_name(opt_str(lb, "elb_name"))
+                .set_container_name(opt_str(lb, "container_name"))
+                .set_container_port(lb.get("container_port").as_number().map(|n| n as i32))
+                .build()
+        })
+        .collect()
+}
+
+fn circuit_breaker(planned: &Value) -> Option<DeploymentCircuitBreaker> {
+    first(planned, "deployment_circuit_breaker").map(|b| {
+        DeploymentCircuitBreaker::builder()
+            .enable(opt_bool(b, "enable").unwrap_or(false))
+            .rollback(opt_bool(b, "rollback").unwrap_or(false))
+            .build()
+    })
+}
+
+fn number(v: &Value, name: &str) -> Option<i32> {
+    v.get(name).as_number().map(|n| n as i32)
+}
+
+fn deployment_configuration(planned: &Value) -> DeploymentConfiguration {
+    let replica = opt_str(planned, "scheduling_strategy").as_deref() != Some("DAEMON");
+    DeploymentConfiguration::builder()
+        .set_maximum_percent(number(planned, "deployment_maximum_percent").filter(|_| replica))
+        .set_minimum_healthy_percent(number(planned, "deployment_minimum_healthy_percent"))
+        .set_deployment_circuit_breaker(circuit_breaker(planned))
+        .build()
+}
+
+/// The cluster as the service calls use it: configured value, or the one in the id's ARN
+/// (`...:service/CLUSTER/NAME`), or an import id `CLUSTER/NAME`.
+fn cluster_of(id: &str, prior: &Value) -> Option<String> {
+    if let Some(c) = opt_str(prior, "cluster") {
+        return Some(c);
+    }
+    let tail = id.rsplit_once(":service/").map(|(_, t)| t).unwrap_or(id);
+    tail.split_once('/').map(|(c, _)| c.to_string())
+}
+
+/// Keeps a configured short form (name, `family:revision`) when the ARN ECS returns names the
+/// same thing, as Terraform saves them "in the same format".
+fn same_format(configured: Option<String>, arn: Option<&str>, short: impl Fn(&str) -> String) -> Value {
+    let Some(arn) = arn else {
+        return Value::Null;
+    };
+    match configured {
+        Some(c) if c.starts_with("arn:") => Value::str(arn),
+        Some(c) if !c.contains(':') && short(arn).split(':').next() == Some(c.as_str()) => Value::str(c),
+        _ => Value::str(short(arn)),
+    }
+}
+
+/// The name an ARN ends in (`...:cluster/NAME`, `...:task-definition/FAMILY:REV`).
+fn last_segment(arn: &str) -> String {
+    arn.rsplit('/').next().unwrap_or(arn).to_string()
+}
+
+fn to_state(s: &EcsService, prior: &Value) -> Value {
+    let dc = s.deployment_configuration();
+    let breaker = dc.and_then(|d| d.deployment_circuit_breaker()).map(|b| {
+        Value::object([
+            ("enable", Value::Bool(b.enable())),
+            ("rollback", Value::Bool(b.rollback())),
+        ])
+    });
+    let net = s
+        .network_configuration()
+        .and_then(|n| n.awsvpc_configuration())
+        .map(|a| {
+            Value::object([
+                ("subnets", Value::List(a.subnets().iter().map(Value::str).collect())),
+                (
+                    "security_groups",
+                    Value::List(a.security_groups().iter().map(Value::str).collect()),
+                ),
+                (
+                    "assign_public_ip",
+                    Value::Bool(a.assign_public_ip() == Some(&AssignPublicIp::Enabled)),
+                ),
+            ])
+        });
+    let lbs: Vec<Value> = s
+        .load_balancers()
+        .iter()
+        .map(|lb| {
+            Value::object([
+                (
+                    "target_group_arn",
+                    Value::from(lb.target_group_arn().map(str::to_string)),
+                ),
+                ("elb_name", Value::from(lb.load_balancer_name().map(str::to_string))),
+                ("container_name", Value::from(lb.container_name().map(str::to_string))),
+                (
+                    "container_port",
+                    lb.container_port()
+                        .map(|p| Value::from(p as i64))
+                        .unwrap_or(Value::Null),
+                ),
+            ])
+        })
+        .collect();
+    let controller = s
+        .deployment_controller()
+        .map(|d| Value::object([("type", Value::str(d.r#type().as_str()))]));
+    let tag_pairs = s.tags().iter().map(|t| {
+        (
+            t.key().unwrap_or_default().to_string(),
+            t.value().unwrap_or_default().to_string(),
+        )
+    });
+    let keep = |name: &str| prior.get(name).clone();
+    let one = |o: Option<Value>| Value::List(o.into_iter().collect());
+    let family_revision = |arn: &str| last_segment(arn);
+    Value::object([
+        ("id", Value::from(s.service_arn().map(str::to_string))),
+        ("name", Value::from(s.service_name().map(str::to_string))),
+        (
+            "cluster",
+            same_format(opt_str(prior, "cluster"), s.cluster_arn(), last_segment),
+        ),
+        (
+            "task_definition",
+            same_format(opt_str(prior, "task_definition"), s.task_definition(), family_revision),
+        ),
+        ("desired_count", Value::from(s.desired_count() as i64)),
+        (
+            "launch_type",
+            Value::from(s.launch_type().map(|l| l.as_str().to_string())),
+        ),
+        (
+            "platform_version",
+            Value::from(s.platform_version().map(str::to_string)),
+        ),
+        (
+            "scheduling_strategy",
+            Value::str(s.scheduling_strategy().map(|x| x.as_str()).unwrap_or("REPLICA")),
+        ),
+        (
+            "iam_role",
+            match s.role_arn() {
+                Some(arn) if opt_str(prior, "iam_role").is_some_and(|r| r.starts_with("arn:")) => Value::str(arn),
+                Some(arn) => Value::str(last_segment(arn)),
+                None => Value::Null,
+            },
+        ),
+        (
+            "deployment_maximum_percent",
+            dc.and_then(|d| d.maximum_percent())
+                .map(|n| Value::from(n as i64))
+                .unwrap_or(Value::from(200)),
+        ),
+        (
+            "deployment_minimum_healthy_percent",
+            dc.and_then(|d| d.minimum_healthy_percent())
+                .map(|n| Value::from(n as i64))
+                .unwrap_or(Value::from(100)),
+        ),
+        (
+            "health_check_grace_period_seconds",
+            s.health_check_grace_period_seconds()
+                .map(|n| Value::from(n as i64))
+                .unwrap_or(Value::from(0)),
+        ),
+        ("enable_ecs_managed_tags", Value::Bool(s.enable_ecs_managed_tags())),
+        ("enable_execute_command", Value::Bool(s.enable_execute_command())),
+        (
+            "propagate_tags",
+            Value::str(s.propagate_tags().map(|p| p.as_str()).unwrap_or("NONE")),
+        ),
+        ("force_new_deployment", keep("force_new_deployment")),
+        (
+            "wait_for_steady_state",
+            Value::Bool(prior.get("wait_for_steady_state").as_bool() == Some(true)),
+        ),
+        ("triggers", keep("triggers")),
+        ("network_configuration", one(net)),
+        ("load_balancer", Value::List(lbs)),
+        ("deployment_circuit_breaker", one(breaker)),
+        ("deployment_controller", one(controller)),
+        ("tags", configured_tags(prior)),
+        ("tags_all", user_tags(tag_pairs)),
+    ])
+}
+
+#[async_trait]
+impl ResourceType for Service {
+    fn type_name(&self) -> &'static str {
+        "aws_ecs_service"
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
+        let name = opt_str(planned, "name").ok_or_else(|| ProviderError::msg("name is required"))?;
+        let cluster = opt_str(planned, "cluster");
+        let strategy = opt_str(planned, "scheduling_strategy").unwrap_or_else(|| "REPLICA".into());
+        let controller = first(planned, "deployment_controller")
+            .and_then(|d| opt_str(d, "type"))
+            .map(|t| {
+                DeploymentController::builder()
+                    .r#type(DeploymentControllerType::from(t.as_str()))
+                    .build()
+            })
+            .transpose()
+            .map_err(|e| ProviderError::msg(e.to_string()))?;
+        let lbs = load_balancers(planned);
+        // The client token makes a retried create (after a lost answer) return the same service.
+        let token = uuid::Uuid::new_v4().simple().to_string();
+        let request = self
+            .c
+            .ecs
+            .create_service()
+            .service_name(&name)
+            .set_cluster(cluster.clone())
+            .set_task_definition(opt_str(planned, "task_definition"))
+            .set_desired_count((strategy != "DAEMON").then(|| number(planned, "desired_count").unwrap_or(0)))
+            .set_launch_type(opt_str(planned, "launch_type").map(|l| LaunchType::from(l.as_str())))
+            .set_platform_version(opt_str(planned, "platform_version"))
+            .scheduling_strategy(SchedulingStrategy::from(strategy.as_str()))
+            .set_role(opt_str(planned, "iam_role"))
+            .deployment_configuration(deployment_configuration(planned))
+            .set_deployment_controller(controller)
+            .set_health_check_grace_period_seconds(number(planned, "health_check_grace_period_seconds"))
+            .enable_ecs_managed_tags(opt_bool(planned, "enable_ecs_managed_tags").unwrap_or(false))
+            .enable_execute_command(opt_bool(planned, "enable_execute_command").unwrap_or(false))
+            .set_propagate_tags(opt_str(planned, "propagate_tags").map(|p| PropagateTags::from(p.as_str())))
+            .set_network_configuration(network(planned))
+            .set_load_balancers(Some(lbs).filter(|l| !l.is_empty()))
+            .set_tags(Some(super::ecs_tags(tags_to_write(ctx, planned))))
+            .client_token(token);
+        // A role created moments ago may not have reached ECS yet: ECS then rejects it as one
+        // it cannot assume. IAM's propagation delay passes within a minute or two.
+        let out = super::super::iam::retry_propagation(Duration::from_secs(120), || async {
+            request.clone().send().await.map_err(aws_err)
+        })
+        .await?;
+        let arn = out
+            .service()
+            .and_then(|s| s.service_arn())
+            .ok_or_else(|| ProviderError::msg("CreateService returned no ARN"))?
+            .to_string();
+        let steady = opt_bool(planned, "wait_for_steady_state") == Some(true);
+        self.wait(cluster.as_deref(), &arn, steady).await?;
+        let read = self
+            .describe(cluster.as_deref(), &arn)
+            .await?
+            .map(|s| to_state(&s, planned));
+        must_exist(read, "ECS service", &arn)
+    }
+
+    async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
+        let cluster = cluster_of(id, prior);
+        Ok(self
+            .describe(cluster.as_deref(), id)
+            .await?
+            .map(|s| to_state(&s, prior)))
+    }
+
+    async fn update(&self, _ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
+        let cluster = cluster_of(id, planned);
+        let changed = |name: &str| prior.get(name) != planned.get(name);
+        let settings = [
+            "task_definition",
+            "desired_count",
+            "platform_version",
+            "deployment_maximum_percent",
+            "deployment_minimum_healthy_percent",
+            "deployment_circuit_breaker",
+            "health_check_grace_period_seconds",
+            "enable_ecs_managed_tags",
+            "enable_execute_command",
+            "propagate_tags",
+            "network_configuration",
+            "load_balancer",
+            "force_new_deployment",
+            "triggers",
+        ];
+        if settings.iter().any(|s| changed(s)) {
+            let mut req = self
+                .c
+                .ecs
+                .update_service()
+                .service(id)
+                .set_cluster(cluster.clone())
+                .force_new_deployment(opt_bool(planned, "force_new_deployment") == Some(true));
+            if changed("task_definition") {
+                req = req.set_task_definition(opt_str(planned, "task_definition"));
+            }
+            if changed("desired_count") {
+                req = req.set_desired_count(number(planned, "desired_count"));
+            }
+            if changed("platform_version") {
+                req = req.set_platform_version(opt_str(planned, "platform_version"));
+            }
+            if [
+                "deployment_maximum_percent",
+                "deployment_minimum_healthy_percent",
+                "deployment_circuit_breaker",
+            ]
+            .iter()
+            .any(|s| changed(s))
+            {
+                let mut dc = deployment_configuration(planned);
+                if dc.deployment_circuit_breaker.is_none() {
+                    // An empty breaker removes the one set before.
+                    dc.deployment_circuit_breaker = Some(DeploymentCircuitBreaker::builder().build());
+                }
+                req = req.deployment_configuration(dc);
+            }
+            if changed("health_check_grace_period_seconds") {
+                req = req.set_health_check_grace_period_seconds(number(planned, "health_check_grace_period_seconds"));
+            }
+            if changed("enable_ecs_managed_tags") {
+                req = req.set_enable_ecs_managed_tags(opt_bool(planned, "enable_ecs_managed_tags"));
+            }
+            if changed("enable_execute_command") {
+                req = req.set_enable_execute_command(opt_bool(planned, "enable_execute_command"));
+            }
+            if changed("propagate_tags") {
+                req =
+                    req.set_propagate_tags(opt_str(planned, "propagate_tags").map(|p| PropagateTags::from(p.as_str())));
+            }
+            if changed("network_configuration") {
+                req = req.set_network_configuration(network(planned));
+            }
+            if changed("load_balancer") {
+                req = req.set_load_balancers(Some(load_balancers(planned)));
+            }
+            super::super::iam::retry_propagation(Duration::from_secs(120), || async {
+                req.clone().send().await.map_err(aws_err)
+            })
+            .await?;
+            let steady = opt_bool(planned, "wait_for_steady_state") == Some(true);
+            self.wait(cluster.as_deref(), id, steady).await?;
+        }
+        super::update_tags(&self.c.ecs, id, prior, planned).await?;
+        let read = self
+            .describe(cluster.as_deref(), id)
+            .await?
+            .map(|s| to_state(&s, planned));
+        must_exist(read, "ECS service", id)
+    }
+
+    async fn delete(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<()> {
+        let cluster = cluster_of(id, prior);
+        let Some(s) = self.describe(cluster.as_deref(), id).await? else {
+            return Ok(());
+        };
+        // ECS refuses to delete a replica service still scaled above zero; drain it first.
+        if s.status() != Some("DRAINING") && s.scheduling_strategy() != Some(&SchedulingStrategy::Daemon) {
+            let r = self
+                .c
+                .ecs
+                .update_service()
+                .service(id)
+                .set_cluster(cluster.clone())
+                .desired_count(0)
+                .send()
+                .await
+                .map_err(aws_err);
+            absent_on(r, &["ServiceNotFoundException", "ServiceNotActiveException"])?;
+        }
+        let r = self
+            .c
+            .ecs
+            .delete_service()
+            .service(id)
+            .set_cluster(cluster.clone())
+            .send()
+            .await
+            .map_err(aws_err);
+        absent_on(r, &["ServiceNotFoundException", "ClusterNotFoundException"])?;
+        wait_for("ECS service to be deleted", TIMEOUT, || async {
+            let gone = self
+                .describe(cluster.as_deref(), id)
+                .await?
+                .is_none_or(|s| s.status() == Some("INACTIVE"));
+            Ok(gone.then_some(()))
+        })
+        .await
+    }
+
+    async fn find_adoptable(&self, ctx: &CallCtx, planned: &Value) -> PResult<Option<String>> {
+        let Some(name) = opt_str(planned, "name") else {
+            return Ok(None);
+        };
+        let Some(s) = self.describe(opt_str(planned, "cluster").as_deref(), &name).await? else {
+            return Ok(None);
+        };
+        let tags = s.tags().iter().filter_map(|t| Some((t.key()?, t.value()?)));
+        Ok(owns(tags, ctx).then(|| s.service_arn().unwrap_or_default().to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cluster_comes_from_config_arn_or_import_id() {
+        let none = Value::Null;
+        assert_eq!(
+            cluster_of("arn:aws:ecs:us-east-1:1:service/app/api", &none).as_deref(),
+            Some("app")
+        );
+        assert_eq!(cluster_of("app/api", &none).as_deref(), Some("app"));
+        assert_eq!(cluster_of("arn:aws:ecs:us-east-1:1:service/api", &none), None);
+        let prior = Value::object([("cluster", Value::str("other"))]);
+        assert_eq!(cluster_of("app/api", &prior).as_deref(), Some("other"));
+    }
+
+    #[test]
+    fn short_forms_are_kept_as_configured() {
+        let full = "arn:aws:ecs:us-east-1:1:task-definition/api:3";
+        let arn = Some(full);
+        assert_eq!(same_format(Some("api".into()), arn, last_segment), Value::str("api"));
+        assert_eq!(
+            same_format(Some("api:2".into()), arn, last_segment),
+            Value::str("api:3")
+        );
+        assert_eq!(
+            same_format(Some("arn:aws:x".into()), arn, last_segment),
+            Value::str(full)
+        );
+        assert_eq!(same_format(None, arn, last_segment), Value::str("api:3"));
+    }
+}

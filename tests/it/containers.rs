@@ -1,0 +1,288 @@
+//! The Fargate stack (`plans/fargate`): VPC over two AZs with NAT, an ALB forwarding to an ECS
+//! Fargate service with CPU and request-count autoscaling, task and execution roles. Applies,
+//! plans clean, updates in place and by new revision, detects drift, imports every container
+//! and autoscaling resource back, and destroys to nothing, each checked on the emulator.
+
+use crate::support::{expect_code, sdk_config, Stack};
+use aws_sdk_applicationautoscaling::types::{ScalableDimension, ServiceNamespace};
+
+const REGION: &str = "us-west-2";
+
+fn vars(stack: &Stack, extra: &[&str]) -> Vec<String> {
+    let mut v = vec!["-var".to_string(), format!("name={}", stack.name)];
+    for e in extra {
+        v.push("-var".into());
+        v.push(e.to_string());
+    }
+    v
+}
+
+fn run(stack: &Stack, cmd: &[&str], extra: &[&str]) -> std::process::Output {
+    let vars = vars(stack, extra);
+    let mut args: Vec<&str> = cmd.to_vec();
+    args.extend(vars.iter().map(String::as_str));
+    stack.run(&args)
+}
+
+struct Clients {
+    ecs: aws_sdk_ecs::Client,
+    aas: aws_sdk_applicationautoscaling::Client,
+    elb: aws_sdk_elasticloadbalancingv2::Client,
+    iam: aws_sdk_iam::Client,
+}
+
+async fn clients() -> Clients {
+    let conf = sdk_config(REGION).await;
+    Clients {
+        ecs: aws_sdk_ecs::Client::new(&conf),
+        aas: aws_sdk_applicationautoscaling::Client::new(&conf),
+        elb: aws_sdk_elasticloadbalancingv2::Client::new(&conf),
+        iam: aws_sdk_iam::Client::new(&conf),
+    }
+}
+
+async fn service(c: &Clients, cluster: &str) -> aws_sdk_ecs::types::Service {
+    let out = c
+        .ecs
+        .describe_services()
+        .cluster(cluster)
+        .services("api")
+        .include(aws_sdk_ecs::types::ServiceField::Tags)
+        .send()
+        .await
+        .unwrap();
+    out.services()[0].clone()
+}
+
+async fn task_definition(c: &Clients, which: &str) -> aws_sdk_ecs::types::TaskDefinition {
+    c.ecs
+        .describe_task_definition()
+        .task_definition(which)
+        .send()
+        .await
+        .unwrap()
+        .task_definition()
+        .unwrap()
+        .clone()
+}
+
+async fn target(c: &Clients, resource_id: &str) -> Option<aws_sdk_applicationautoscaling::types::ScalableTarget> {
+    c.aas
+        .describe_scalable_targets()
+        .service_namespace(ServiceNamespace::Ecs)
+        .resource_ids(resource_id)
+        .send()
+        .await
+        .unwrap()
+        .scalable_targets()
+        .first()
+        .cloned()
+}
+
+async fn policies(c: &Clients, resource_id: &str) -> Vec<aws_sdk_applicationautoscaling::types::ScalingPolicy> {
+    c.aas
+        .describe_scaling_policies()
+        .service_namespace(ServiceNamespace::Ecs)
+        .resource_id(resource_id)
+        .send()
+        .await
+        .unwrap()
+        .scaling_policies()
+        .iter()
+        .filter(|p| p.resource_id() == resource_id)
+        .cloned()
+        .collect()
+}
+
+fn cpu_target(policies: &[aws_sdk_applicationautoscaling::types::ScalingPolicy]) -> f64 {
+    policies
+        .iter()
+        .find(|p| p.policy_name().ends_with("-cpu"))
+        .and_then(|p| p.target_tracking_scaling_policy_configuration())
+        .map(|t| t.target_value())
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn fargate_service_behind_alb_with_autoscaling() {
+    let stack = Stack::from_plan("fargate", "fg");
+    let c = clients().await;
+    let cluster = stack.name.clone();
+    let resource_id = format!("service/{cluster}/api");
+
+    let steady = ["wait_for_steady_state=true"];
+    expect_code(&run(&stack, &["apply", "-auto-approve"], &steady), 0);
+
+    // What the emulator holds: the service wired to the load balancer, in the private subnets.
+    let svc = service(&c, &cluster).await;
+    assert_eq!(svc.status(), Some("ACTIVE"));
+    assert_eq!(svc.desired_count(), 2);
+    assert_eq!(svc.running_count(), 2, "wait_for_steady_state waited for the tasks");
+    assert_eq!(svc.launch_type().map(|l| l.as_str()), Some("FARGATE"));
+    assert_eq!(svc.health_check_grace_period_seconds(), Some(30));
+    let breaker = svc
+        .deployment_configuration()
+        .and_then(|d| d.deployment_circuit_breaker())
+        .unwrap();
+    assert!(breaker.enable() && breaker.rollback());
+    let tg_arn = stack.state_id("aws_lb_target_group.api");
+    assert_eq!(svc.load_balancers()[0].target_group_arn(), Some(tg_arn.as_str()));
+    assert_eq!(svc.load_balancers()[0].container_port(), Some(8080));
+    let vpc = svc.network_configuration().unwrap().awsvpc_configuration().unwrap();
+    let private: Vec<String> = (0..2)
+        .map(|i| stack.state_id(&format!("aws_subnet.private[{i}]")))
+        .collect();
+    let mut subnets = vpc.subnets().to_vec();
+    subnets.sort();
+    let mut expected = private.clone();
+    expected.sort();
+    assert_eq!(subnets, expected);
+    assert_eq!(vpc.security_groups(), [stack.state_id("aws_security_group.service")]);
+    assert!(svc
+        .tags()
+        .iter()
+        .any(|t| t.key() == Some("infractl:stack") && t.value() == Some(&stack.name)));
+
+    // The task definition as ECS holds it, container definitions included.
+    let td_rev1 = svc.task_definition().unwrap().to_string();
+    assert!(td_rev1.ends_with(":1"), "{td_rev1}");
+    let td = task_definition(&c, &td_rev1).await;
+    assert_eq!(td.cpu(), Some("256"));
+    assert_eq!(td.memory(), Some("512"));
+    assert_eq!(td.network_mode().map(|m| m.as_str()), Some("awsvpc"));
+    let exec_role = c
+        .iam
+        .get_role()
+        .role_name(format!("{}-execution", stack.name))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(td.execution_role_arn(), exec_role.role().map(|r| r.arn()));
+    let container = &td.container_definitions()[0];
+    assert_eq!(container.image(), Some("public.ecr.aws/nginx/nginx:1.27"));
+    let log = container.log_configuration().unwrap();
+    assert_eq!(
+        log.options().and_then(|o| o.get("awslogs-group")).map(String::as_str),
+        Some(format!("/ecs/{}/api", stack.name).as_str())
+    );
+
+    // Autoscaling: the target and both target-tracking policies.
+    let t = target(&c, &resource_id).await.unwrap();
+    assert_eq!((t.min_capacity(), t.max_capacity()), (2, 6));
+    assert_eq!(t.scalable_dimension(), &ScalableDimension::EcsServiceDesiredCount);
+    let ps = policies(&c, &resource_id).await;
+    assert_eq!(ps.len(), 2);
+    assert_eq!(cpu_target(&ps), 60.0);
+    let requests = ps.iter().find(|p| p.policy_name().ends_with("-requests")).unwrap();
+    let label = requests
+        .target_tracking_scaling_policy_configuration()
+        .and_then(|t| t.predefined_metric_specification())
+        .and_then(|m| m.resource_label())
+        .unwrap();
+    assert!(label.starts_with("app/") && label.contains("/targetgroup/"), "{label}");
+
+    expect_code(&run(&stack, &["plan", "-detailed-exitcode"], &steady), 0);
+
+    // Updates: a new image is a new revision (the old one deregistered) that the service moves
+    // to in place; capacity and the CPU target change in place.
+    let changed = ["image=nginx:1.28", "max_count=8", "cpu_target=70", steady[0]];
+    let out = expect_code(&run(&stack, &["apply", "-auto-approve"], &changed), 0);
+    assert!(out.contains("1 added, 3 changed, 1 destroyed"), "{out}");
+    let svc = service(&c, &cluster).await;
+    let td_rev2 = svc.task_definition().unwrap().to_string();
+    assert!(td_rev2.ends_with(":2"), "{td_rev2}");
+    assert_eq!(
+        task_definition(&c, &td_rev1).await.status().map(|s| s.as_str()),
+        Some("INACTIVE")
+    );
+    assert_eq!(
+        task_definition(&c, &td_rev2).await.container_definitions()[0].image(),
+        Some("nginx:1.28")
+    );
+    assert_eq!(target(&c, &resource_id).await.unwrap().max_capacity(), 8);
+    assert_eq!(cpu_target(&policies(&c, &resource_id).await), 70.0);
+    expect_code(&run(&stack, &["plan", "-detailed-exitcode"], &changed), 0);
+
+    // Drift made outside infractl is seen and put back; the desired count is the autoscaler's
+    // (ignore_changes) and is left alone.
+    c.aas
+        .register_scalable_target()
+        .service_namespace(ServiceNamespace::Ecs)
+        .resource_id(&resource_id)
+        .scalable_dimension(ScalableDimension::EcsServiceDesiredCount)
+        .max_capacity(12)
+        .send()
+        .await
+        .unwrap();
+    c.ecs
+        .update_service()
+        .cluster(&cluster)
+        .service("api")
+        .desired_count(5)
+        .health_check_grace_period_seconds(99)
+        .send()
+        .await
+        .unwrap();
+    let out = expect_code(&run(&stack, &["plan", "-detailed-exitcode"], &changed), 2);
+    assert!(out.contains("max_capacity") && out.contains("12 -> 8"), "{out}");
+    assert!(out.contains("health_check_grace_period_seconds"), "{out}");
+    assert!(!out.contains("desired_count"), "{out}");
+    expect_code(&run(&stack, &["apply", "-auto-approve"], &changed), 0);
+    assert_eq!(target(&c, &resource_id).await.unwrap().max_capacity(), 8);
+    let svc = service(&c, &cluster).await;
+    assert_eq!(svc.health_check_grace_period_seconds(), Some(30));
+    assert_eq!(svc.desired_count(), 5);
+
+    // Import: every resource of the stack forgotten and imported back by the id Terraform's
+    // import takes (the steady-state flag lives only in state, so it is left at its default).
+    let unflagged: Vec<String> = vars(&stack, &["image=nginx:1.28", "max_count=8", "cpu_target=70"]);
+    let unflagged: Vec<&str> = unflagged.iter().map(String::as_str).collect();
+    stack.reimport_all(&unflagged);
+
+    // Destroy leaves nothing behind.
+    expect_code(&run(&stack, &["destroy", "-auto-approve"], &changed), 0);
+    let clusters = c.ecs.describe_clusters().clusters(&cluster).send().await.unwrap();
+    assert!(clusters.clusters().iter().all(|c| c.status() == Some("INACTIVE")));
+    assert_eq!(
+        task_definition(&c, &td_rev2).await.status().map(|s| s.as_str()),
+        Some("INACTIVE")
+    );
+    assert!(target(&c, &resource_id).await.is_none());
+    assert!(policies(&c, &resource_id).await.is_empty());
+    let lbs = c
+        .elb
+        .describe_load_balancers()
+        .names(format!("{}-alb", stack.name))
+        .send()
+        .await;
+    assert!(lbs.map(|l| l.load_balancers().is_empty()).unwrap_or(true));
+    assert!(c
+        .iam
+        .get_role()
+        .role_name(format!("{}-task", stack.name))
+        .send()
+        .await
+        .is_err());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_container_definitions_fail_with_the_address_and_leave_state_clean() {
+    let stack = Stack::from_files(&[(
+        "main.tf",
+        r#"
+provider "aws" {
+  region = "us-west-2"
+}
+
+resource "aws_ecs_task_definition" "bad" {
+  family                = "bad-json"
+  container_definitions = "[{\"name\": \"api\", \"image\": "
+}
+"#,
+    )]);
+    let out = expect_code(&stack.run(&["apply", "-auto-approve"]), 1);
+    assert!(out.contains("aws_ecs_task_definition.bad"), "{out}");
+    assert!(out.contains("container_definitions is not valid JSON"), "{out}");
+    let state = std::fs::read_to_string(stack.state_file()).unwrap_or_default();
+    assert!(!state.contains("aws_ecs_task_definition"), "{state}");
+}
