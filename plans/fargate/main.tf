@@ -30,7 +30,7 @@ data "aws_availability_zones" "available" {
 data "aws_region" "current" {}
 
 locals {
-  azs      = slice(data.aws_availability_zones.available.names, 0, 2)
+  azs       = slice(data.aws_availability_zones.available.names, 0, 2)
   nat_count = var.single_nat_gateway ? 1 : length(local.azs)
 }
 
