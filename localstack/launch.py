@@ -4,7 +4,11 @@ Each patch is a small, named fix for a gap measured in moto 5.2.5 (see ../shared
 The emulator speaks plain HTTP on loopback, standing in for AWS endpoints that clients always
 reach over TLS; the patches make it answer as AWS would for those clients.
 """
+import base64
+import datetime
+import io
 import json
+import re
 import sys
 
 from moto.server import main
@@ -200,10 +204,157 @@ def patch_appautoscaling_tags():
     ApplicationAutoScalingResponse.list_tags_for_resource = list_tags_for_resource
 
 
+class CborBridge:
+    """Smithy RPC v2 CBOR requests, answered through moto's JSON protocol.
+
+    The AWS SDKs now call CloudWatch (and other services that list it) with the rpcv2Cbor
+    protocol: POST /service/<ServiceName>/operation/<Operation> with a CBOR body. moto 5.2.5 has
+    no CBOR support but speaks awsJson for the same services, so this WSGI layer turns the
+    request into its awsJson form (X-Amz-Target, JSON body) and the JSON answer back into CBOR,
+    typing numbers, timestamps (CBOR tag 1) and blobs by the service's botocore model as the
+    protocol requires.
+    """
+
+    PATH = re.compile(r"^/service/([^/]+)/operation/([^/]+)$")
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        match = self.PATH.match(environ.get("PATH_INFO", ""))
+        if not match or environ.get("HTTP_SMITHY_PROTOCOL") != "rpc-v2-cbor":
+            return self.app(environ, start_response)
+        import cbor2
+
+        target, operation = match.groups()
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        raw = environ["wsgi.input"].read(length) if length else b""
+        params = cbor2.loads(raw) if raw else {}
+        body = json.dumps(self._to_json(params)).encode()
+        inner = dict(environ)
+        inner.update(
+            {
+                "PATH_INFO": "/",
+                "CONTENT_TYPE": "application/x-amz-json-1.0",
+                "CONTENT_LENGTH": str(len(body)),
+                "HTTP_X_AMZ_TARGET": f"{target}.{operation}",
+                "wsgi.input": io.BytesIO(body),
+            }
+        )
+        inner.pop("HTTP_SMITHY_PROTOCOL", None)
+        answer = {}
+
+        def capture(status, headers, exc_info=None):
+            answer["status"], answer["headers"] = status, headers
+            return lambda data: None
+
+        chunks = self.app(inner, capture)
+        try:
+            text = b"".join(chunks)
+        finally:
+            if hasattr(chunks, "close"):
+                chunks.close()
+        decoded = json.loads(text) if text.strip() else {}
+        ok = answer["status"].startswith("2")
+        shape = self._output_shape(environ, operation) if ok else None
+        out = cbor2.dumps(self._typed(decoded, shape, cbor2))
+        headers = [
+            (k, v) for k, v in answer["headers"] if k.lower() not in ("content-type", "content-length", "x-amz-target")
+        ]
+        headers += [
+            ("Content-Type", "application/cbor"),
+            ("Content-Length", str(len(out))),
+            ("smithy-protocol", "rpc-v2-cbor"),
+        ]
+        start_response(answer["status"], headers)
+        return [out]
+
+    @classmethod
+    def _to_json(cls, value):
+        if isinstance(value, dict):
+            return {k: cls._to_json(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [cls._to_json(v) for v in value]
+        if isinstance(value, datetime.datetime):
+            return value.timestamp()
+        if isinstance(value, (bytes, bytearray)):
+            return base64.b64encode(value).decode()
+        return value
+
+    _models = {}
+
+    @classmethod
+    def _output_shape(cls, environ, operation):
+        auth = environ.get("HTTP_AUTHORIZATION", "")
+        scope = re.search(r"Credential=[^/]+/[^/]+/[^/]+/([^/]+)/", auth)
+        signing_name = scope.group(1) if scope else ""
+        if signing_name not in cls._models:
+            cls._models[signing_name] = cls._find_model(signing_name)
+        model = cls._models[signing_name]
+        if model is None or operation not in model.operation_names:
+            return None
+        return model.operation_model(operation).output_shape
+
+    @staticmethod
+    def _find_model(signing_name):
+        """The botocore model of the rpcv2Cbor service signing as `signing_name`."""
+        import botocore.session
+
+        session = botocore.session.get_session()
+        loader = session.get_component("data_loader")
+        for service in session.get_available_services():
+            metadata = loader.load_service_model(service, "service-2").get("metadata", {})
+            if "smithy-rpc-v2-cbor" not in metadata.get("protocols", [metadata.get("protocol")]):
+                continue
+            model = session.get_service_model(service)
+            if signing_name in (model.signing_name, model.endpoint_prefix):
+                return model
+        return None
+
+    @classmethod
+    def _typed(cls, value, shape, cbor2):
+        if shape is None or value is None:
+            return value
+        kind = shape.type_name
+        if kind == "structure" and isinstance(value, dict):
+            return {
+                k: cls._typed(v, shape.members.get(k), cbor2) for k, v in value.items()
+            }
+        if kind == "list" and isinstance(value, list):
+            return [cls._typed(v, shape.member, cbor2) for v in value]
+        if kind == "map" and isinstance(value, dict):
+            return {k: cls._typed(v, shape.value, cbor2) for k, v in value.items()}
+        if kind == "timestamp" and isinstance(value, (int, float)):
+            return cbor2.CBORTag(1, float(value))
+        if kind == "timestamp" and isinstance(value, str):
+            parsed = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+            return cbor2.CBORTag(1, parsed.timestamp())
+        if kind in ("double", "float") and isinstance(value, (int, float)):
+            return float(value)
+        if kind in ("integer", "long") and isinstance(value, float):
+            return int(value)
+        if kind == "blob" and isinstance(value, str):
+            return base64.b64decode(value)
+        return value
+
+
+def bridge_cbor():
+    """Serves rpcv2Cbor requests through moto's JSON protocol (see CborBridge)."""
+    import moto.server
+
+    original = moto.server.run_simple
+
+    def run_simple(host, port, app, **kwargs):
+        return original(host, port, CborBridge(app), **kwargs)
+
+    moto.server.run_simple = run_simple
+
+
 if __name__ == "__main__":
     patch_s3_secure_transport()
     patch_s3_versioning_root()
     patch_ec2_gateway_endpoint_routes()
     patch_ecs_service_settings()
     patch_appautoscaling_tags()
+    bridge_cbor()
     sys.exit(main(sys.argv[1:]))

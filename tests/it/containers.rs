@@ -239,6 +239,25 @@ async fn fargate_service_behind_alb_with_autoscaling() {
     let unflagged: Vec<&str> = unflagged.iter().map(String::as_str).collect();
     stack.reimport_all(&unflagged);
 
+    // Every object deleted behind infractl's back (here by a second run on a copy of the state)
+    // is noticed: the plan recreates all of them and changes nothing else.
+    let copy = stack.state_file().with_extension("copy.json");
+    std::fs::copy(stack.state_file(), &copy).unwrap();
+    let copy_arg = format!("-state={}", copy.display());
+    expect_code(&run(&stack, &["destroy", "-auto-approve", &copy_arg], &changed), 0);
+    let out = expect_code(&run(&stack, &["plan", "-detailed-exitcode"], &changed), 2);
+    let count = std::fs::read_to_string(stack.state_file())
+        .unwrap()
+        .matches("\"mode\": \"managed\"")
+        .count();
+    assert!(count > 30, "{count} managed objects in state");
+    assert!(
+        out.contains(&format!("Plan: {count} to add, 0 to change, 0 to destroy.")),
+        "{count} objects deleted outside:\n{out}"
+    );
+    expect_code(&run(&stack, &["apply", "-auto-approve"], &changed), 0);
+    expect_code(&run(&stack, &["plan", "-detailed-exitcode"], &changed), 0);
+
     // Destroy leaves nothing behind.
     expect_code(&run(&stack, &["destroy", "-auto-approve"], &changed), 0);
     let clusters = c.ecs.describe_clusters().clusters(&cluster).send().await.unwrap();

@@ -12,5 +12,6 @@ mod interrupt;
 mod load_balancing;
 mod network;
 mod network_extras;
+mod observability;
 mod remote_state;
 mod support;

@@ -4,6 +4,7 @@
 //! Adding a resource type is one file under its service folder plus one line in [`registry`].
 
 pub mod appautoscaling;
+pub mod cloudwatch;
 pub mod common;
 pub mod dynamodb;
 pub mod ec2;
@@ -14,6 +15,7 @@ pub mod iam;
 pub mod logs;
 pub mod meta;
 pub mod s3;
+pub mod sns;
 
 use crate::blueprint::config::Module;
 use crate::blueprint::scope::{AllUnknown, Context};
@@ -204,8 +206,27 @@ pub struct Clients {
     pub ecr: aws_sdk_ecr::Client,
     /// Application Auto Scaling.
     pub appautoscaling: aws_sdk_applicationautoscaling::Client,
+    /// SNS.
+    pub sns: aws_sdk_sns::Client,
+    /// CloudWatch (metrics, alarms, dashboards).
+    pub cloudwatch: aws_sdk_cloudwatch::Client,
     /// The region in use.
     pub region: String,
+    /// The account id, asked of STS once when something needs it to build an ARN.
+    pub account: tokio::sync::OnceCell<String>,
+}
+
+impl Clients {
+    /// The account the credentials belong to (one STS call per run).
+    pub async fn account_id(&self) -> crate::provider::PResult<String> {
+        self.account
+            .get_or_try_init(|| async {
+                let out = self.sts.get_caller_identity().send().await.map_err(common::aws_err)?;
+                Ok(out.account().unwrap_or_default().to_string())
+            })
+            .await
+            .cloned()
+    }
 }
 
 /// Builds SDK clients from the settings.
@@ -275,7 +296,18 @@ pub async fn clients(settings: &AwsSettings) -> Clients {
     if let Some(url) = endpoint(&["applicationautoscaling", "appautoscaling"]) {
         appautoscaling = appautoscaling.endpoint_url(url);
     }
+    let mut sns = aws_sdk_sns::config::Builder::from(&shared);
+    if let Some(url) = endpoint(&["sns"]) {
+        sns = sns.endpoint_url(url);
+    }
+    let mut cloudwatch = aws_sdk_cloudwatch::config::Builder::from(&shared);
+    if let Some(url) = endpoint(&["cloudwatch"]) {
+        cloudwatch = cloudwatch.endpoint_url(url);
+    }
     Clients {
+        sns: aws_sdk_sns::Client::from_conf(sns.build()),
+        cloudwatch: aws_sdk_cloudwatch::Client::from_conf(cloudwatch.build()),
+        account: Default::default(),
         appautoscaling: aws_sdk_applicationautoscaling::Client::from_conf(appautoscaling.build()),
         ecr: aws_sdk_ecr::Client::from_conf(ecr.build()),
         ecs: aws_sdk_ecs::Client::from_conf(ecs.build()),
@@ -313,6 +345,9 @@ pub fn schemas_registry() -> Registry {
         ecs: aws_sdk_ecs::Client::new(&shared),
         ecr: aws_sdk_ecr::Client::new(&shared),
         appautoscaling: aws_sdk_applicationautoscaling::Client::new(&shared),
+        sns: aws_sdk_sns::Client::new(&shared),
+        cloudwatch: aws_sdk_cloudwatch::Client::new(&shared),
+        account: Default::default(),
         region: "us-east-1".into(),
     }))
 }
@@ -352,6 +387,10 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(ecs::service::Service::new(c.clone())));
     r.add_resource(Arc::new(appautoscaling::target::Target::new(c.clone())));
     r.add_resource(Arc::new(appautoscaling::policy::Policy::new(c.clone())));
+    r.add_resource(Arc::new(sns::topic::Topic::new(c.clone())));
+    r.add_resource(Arc::new(sns::topic_subscription::TopicSubscription::new(c.clone())));
+    r.add_resource(Arc::new(cloudwatch::metric_alarm::MetricAlarm::new(c.clone())));
+    r.add_resource(Arc::new(cloudwatch::dashboard::Dashboard::new(c.clone())));
     r.add_resource(Arc::new(ecr::repository::Repository::new(c.clone())));
     r.add_resource(Arc::new(ecr::lifecycle_policy::LifecyclePolicy::new(c.clone())));
     r.add_resource(Arc::new(elbv2::lb::Lb::new(c.clone())));

@@ -1,0 +1,4 @@
+//! SNS resources: topics for alarm actions and their subscriptions.
+
+pub mod topic;
+pub mod topic_subscription;

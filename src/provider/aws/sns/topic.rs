@@ -1,0 +1,250 @@
+//! `aws_sns_topic`: a topic with its attributes (display name, policy, delivery policy, KMS
+//! key, FIFO settings) and tags. CreateTopic answers with the existing topic when the name is
+//! taken with the same attributes, so a create repeated after a crash finds the same topic; the
+//! ownership tags tell it apart from someone else's. The id is the topic ARN.
+
+use crate::plan::diff::same;
+use crate::provider::aws::common::{
+    absent_on, aws_err, configured_tags, must_exist, name_or_generated, opt_bool, opt_str, owns, tag_changes,
+    tags_to_write, user_tags,
+};
+use crate::provider::aws::Clients;
+use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::schema::{Schema, Type};
+use crate::value::Value;
+use async_trait::async_trait;
+use aws_sdk_sns::types::Tag;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// The `aws_sns_topic` resource type.
+pub struct Topic {
+    c: Arc<Clients>,
+    schema: Schema,
+}
+
+/// Blueprint arguments that are topic attributes, with SNS's attribute names.
+const SETTABLE: &[(&str, &str)] = &[
+    ("display_name", "DisplayName"),
+    ("policy", "Policy"),
+    ("delivery_policy", "DeliveryPolicy"),
+    ("kms_master_key_id", "KmsMasterKeyId"),
+    ("content_based_deduplication", "ContentBasedDeduplication"),
+    ("signature_version", "SignatureVersion"),
+    ("tracing_config", "TracingConfig"),
+];
+
+impl Topic {
+    /// Creates the type with its clients.
+    pub fn new(c: Arc<Clients>) -> Topic {
+        let schema = Schema::new()
+            .optional_computed("name", Type::String)
+            .force_new()
+            .optional("name_prefix", Type::String)
+            .force_new()
+            .optional("fifo_topic", Type::Bool)
+            .default(false)
+            .force_new()
+            .optional("display_name", Type::String)
+            .optional_computed("policy", Type::Any)
+            .optional("delivery_policy", Type::Any)
+            .optional("kms_master_key_id", Type::String)
+            .optional("content_based_deduplication", Type::Bool)
+            .default(false)
+            .optional_computed("signature_version", Type::Number)
+            .optional_computed("tracing_config", Type::String)
+            .tags()
+            .computed("arn", Type::String)
+            .computed("owner", Type::String);
+        Topic { c, schema }
+    }
+
+    async fn attributes(&self, arn: &str) -> PResult<Option<HashMap<String, String>>> {
+        let r = self
+            .c
+            .sns
+            .get_topic_attributes()
+            .topic_arn(arn)
+            .send()
+            .await
+            .map_err(aws_err);
+        Ok(absent_on(r, &["NotFound", "NotFoundException"])?.map(|o| o.attributes().cloned().unwrap_or_default()))
+    }
+
+    async fn tags(&self, arn: &str) -> PResult<Vec<(String, String)>> {
+        let out = self
+            .c
+            .sns
+            .list_tags_for_resource()
+            .resource_arn(arn)
+            .send()
+            .await
+            .map_err(aws_err)?;
+        Ok(out
+            .tags()
+            .iter()
+            .map(|t| (t.key().to_string(), t.value().to_string()))
+            .collect())
+    }
+}
+
+/// An attribute value as SNS takes it (bools and numbers as text).
+fn attr_text(planned: &Value, name: &str) -> Option<String> {
+    match planned.get(name) {
+        Value::Null | Value::Unknown => None,
+        v => v.to_plain_string(),
+    }
+}
+
+fn sns_tags(pairs: indexmap::IndexMap<String, String>) -> PResult<Vec<Tag>> {
+    pairs
+        .into_iter()
+        .map(|(k, v)| {
+            Tag::builder()
+                .key(k)
+                .value(v)
+                .build()
+                .map_err(|e| ProviderError::msg(e.to_string()))
+        })
+        .collect()
+}
+
+#[async_trait]
+impl ResourceType for Topic {
+    fn type_name(&self) -> &'static str {
+        "aws_sns_topic"
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
+        let fifo = opt_bool(planned, "fifo_topic") == Some(true);
+        let mut name = name_or_generated(planned, "terraform-", 26);
+        if fifo && !name.ends_with(".fifo") && opt_str(planned, "name").is_none() {
+            name.push_str(".fifo");
+        }
+        let mut attributes: HashMap<String, String> = SETTABLE
+            .iter()
+            .filter(|(ours, _)| *ours != "content_based_deduplication" || fifo)
+            .filter_map(|(ours, theirs)| attr_text(planned, ours).map(|v| (theirs.to_string(), v)))
+            .collect();
+        if fifo {
+            attributes.insert("FifoTopic".into(), "true".into());
+        }
+        let out = self
+            .c
+            .sns
+            .create_topic()
+            .name(&name)
+            .set_attributes(Some(attributes).filter(|a| !a.is_empty()))
+            .set_tags(Some(sns_tags(tags_to_write(ctx, planned))?))
+            .send()
+            .await
+            .map_err(aws_err)?;
+        let arn = out
+            .topic_arn()
+            .ok_or_else(|| ProviderError::msg("CreateTopic returned no ARN"))?
+            .to_string();
+        must_exist(self.read(ctx, &arn, planned).await?, "SNS topic", &arn)
+    }
+
+    async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
+        let Some(a) = self.attributes(id).await? else {
+            return Ok(None);
+        };
+        let get = |k: &str| a.get(k).filter(|v| !v.is_empty()).cloned();
+        // Policies compare by meaning; keep the configured spelling when they mean the same.
+        let doc = |ours: &str, theirs: &str| match (get(theirs), prior.get(ours)) {
+            (Some(live), Value::String(cfg))
+                if same(&Type::Any, &Value::str(cfg.clone()), &Value::str(live.clone())) =>
+            {
+                Value::str(cfg.clone())
+            }
+            (live, _) => Value::from(live),
+        };
+        let name = id.rsplit(':').next().unwrap_or(id).to_string();
+        let bool_attr = |k: &str| Value::Bool(get(k).as_deref() == Some("true"));
+        Ok(Some(Value::object([
+            ("id", Value::str(id)),
+            ("name", Value::str(&name)),
+            ("name_prefix", prior.get("name_prefix").clone()),
+            ("fifo_topic", bool_attr("FifoTopic")),
+            ("display_name", Value::from(get("DisplayName"))),
+            ("policy", doc("policy", "Policy")),
+            ("delivery_policy", doc("delivery_policy", "DeliveryPolicy")),
+            ("kms_master_key_id", Value::from(get("KmsMasterKeyId"))),
+            ("content_based_deduplication", bool_attr("ContentBasedDeduplication")),
+            (
+                "signature_version",
+                get("SignatureVersion")
+                    .and_then(|v| v.parse::<f64>().ok())
+                    .map(Value::Number)
+                    .unwrap_or(Value::Null),
+            ),
+            ("tracing_config", Value::from(get("TracingConfig"))),
+            ("tags", configured_tags(prior)),
+            ("tags_all", user_tags(self.tags(id).await?)),
+            ("arn", Value::str(id)),
+            ("owner", Value::from(get("Owner"))),
+        ])))
+    }
+
+    async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
+        for (ours, theirs) in SETTABLE {
+            if prior.get(ours) == planned.get(ours) || planned.get(ours).has_unknown() {
+                continue;
+            }
+            self.c
+                .sns
+                .set_topic_attributes()
+                .topic_arn(id)
+                .attribute_name(*theirs)
+                .set_attribute_value(Some(attr_text(planned, ours).unwrap_or_default()))
+                .send()
+                .await
+                .map_err(aws_err)?;
+        }
+        let (add, remove) = tag_changes(prior.get("tags_all"), planned.get("tags_all"));
+        if !remove.is_empty() {
+            self.c
+                .sns
+                .untag_resource()
+                .resource_arn(id)
+                .set_tag_keys(Some(remove))
+                .send()
+                .await
+                .map_err(aws_err)?;
+        }
+        if !add.is_empty() {
+            self.c
+                .sns
+                .tag_resource()
+                .resource_arn(id)
+                .set_tags(Some(sns_tags(add)?))
+                .send()
+                .await
+                .map_err(aws_err)?;
+        }
+        must_exist(self.read(ctx, id, planned).await?, "SNS topic", id)
+    }
+
+    async fn delete(&self, _ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<()> {
+        let r = self.c.sns.delete_topic().topic_arn(id).send().await.map_err(aws_err);
+        absent_on(r, &["NotFound", "NotFoundException"]).map(|_| ())
+    }
+
+    async fn find_adoptable(&self, ctx: &CallCtx, planned: &Value) -> PResult<Option<String>> {
+        let Some(name) = opt_str(planned, "name") else {
+            return Ok(None);
+        };
+        let account = self.c.account_id().await?;
+        let arn = format!("arn:aws:sns:{}:{account}:{name}", self.c.region);
+        if self.attributes(&arn).await?.is_none() {
+            return Ok(None);
+        }
+        let tags = self.tags(&arn).await?;
+        Ok(owns(tags.iter().map(|(k, v)| (k.as_str(), v.as_str())), ctx).then_some(arn))
+    }
+}
