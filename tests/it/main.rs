@@ -14,4 +14,6 @@ mod network;
 mod network_extras;
 mod observability;
 mod remote_state;
+mod secrets;
+mod storage;
 mod support;

@@ -15,7 +15,9 @@ pub mod iam;
 pub mod logs;
 pub mod meta;
 pub mod s3;
+pub mod secretsmanager;
 pub mod sns;
+pub mod ssm;
 
 use crate::blueprint::config::Module;
 use crate::blueprint::scope::{AllUnknown, Context};
@@ -210,6 +212,10 @@ pub struct Clients {
     pub sns: aws_sdk_sns::Client,
     /// CloudWatch (metrics, alarms, dashboards).
     pub cloudwatch: aws_sdk_cloudwatch::Client,
+    /// SSM Parameter Store.
+    pub ssm: aws_sdk_ssm::Client,
+    /// Secrets Manager.
+    pub secrets: aws_sdk_secretsmanager::Client,
     /// The region in use.
     pub region: String,
     /// The account id, asked of STS once when something needs it to build an ARN.
@@ -304,7 +310,17 @@ pub async fn clients(settings: &AwsSettings) -> Clients {
     if let Some(url) = endpoint(&["cloudwatch"]) {
         cloudwatch = cloudwatch.endpoint_url(url);
     }
+    let mut ssm = aws_sdk_ssm::config::Builder::from(&shared);
+    if let Some(url) = endpoint(&["ssm"]) {
+        ssm = ssm.endpoint_url(url);
+    }
+    let mut secrets = aws_sdk_secretsmanager::config::Builder::from(&shared);
+    if let Some(url) = endpoint(&["secretsmanager"]) {
+        secrets = secrets.endpoint_url(url);
+    }
     Clients {
+        ssm: aws_sdk_ssm::Client::from_conf(ssm.build()),
+        secrets: aws_sdk_secretsmanager::Client::from_conf(secrets.build()),
         sns: aws_sdk_sns::Client::from_conf(sns.build()),
         cloudwatch: aws_sdk_cloudwatch::Client::from_conf(cloudwatch.build()),
         account: Default::default(),
@@ -346,6 +362,8 @@ pub fn schemas_registry() -> Registry {
         ecr: aws_sdk_ecr::Client::new(&shared),
         appautoscaling: aws_sdk_applicationautoscaling::Client::new(&shared),
         sns: aws_sdk_sns::Client::new(&shared),
+        ssm: aws_sdk_ssm::Client::new(&shared),
+        secrets: aws_sdk_secretsmanager::Client::new(&shared),
         cloudwatch: aws_sdk_cloudwatch::Client::new(&shared),
         account: Default::default(),
         region: "us-east-1".into(),
@@ -378,9 +396,21 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(s3::bucket::Bucket::new(c.clone())));
     r.add_resource(Arc::new(s3::versioning::BucketVersioning::new(c.clone())));
     r.add_resource(Arc::new(s3::encryption::BucketEncryption::new(c.clone())));
-    r.add_resource(Arc::new(s3::public_access_block::PublicAccessBlock::new(c.clone())));
-    r.add_resource(Arc::new(s3::policy::BucketPolicy::new(c.clone())));
+    r.add_resource(Arc::new(s3::companion::Companion::new(
+        c.clone(),
+        s3::public_access_block::PublicAccessBlock,
+    )));
+    r.add_resource(Arc::new(s3::companion::Companion::new(
+        c.clone(),
+        s3::policy::BucketPolicy,
+    )));
     r.add_resource(Arc::new(s3::lifecycle::BucketLifecycle::new(c.clone())));
+    r.add_resource(Arc::new(s3::companion::Companion::new(c.clone(), s3::cors::Cors)));
+    r.add_resource(Arc::new(s3::companion::Companion::new(c.clone(), s3::website::Website)));
+    r.add_resource(Arc::new(s3::companion::Companion::new(
+        c.clone(),
+        s3::ownership_controls::OwnershipControls,
+    )));
     r.add_resource(Arc::new(dynamodb::table::Table::new(c.clone())));
     r.add_resource(Arc::new(ecs::cluster::Cluster::new(c.clone())));
     r.add_resource(Arc::new(ecs::task_definition::TaskDefinition::new(c.clone())));
@@ -391,6 +421,9 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(sns::topic_subscription::TopicSubscription::new(c.clone())));
     r.add_resource(Arc::new(cloudwatch::metric_alarm::MetricAlarm::new(c.clone())));
     r.add_resource(Arc::new(cloudwatch::dashboard::Dashboard::new(c.clone())));
+    r.add_resource(Arc::new(ssm::parameter::Parameter::new(c.clone())));
+    r.add_resource(Arc::new(secretsmanager::secret::Secret::new(c.clone())));
+    r.add_resource(Arc::new(secretsmanager::secret_version::SecretVersion::new(c.clone())));
     r.add_resource(Arc::new(ecr::repository::Repository::new(c.clone())));
     r.add_resource(Arc::new(ecr::lifecycle_policy::LifecyclePolicy::new(c.clone())));
     r.add_resource(Arc::new(elbv2::lb::Lb::new(c.clone())));

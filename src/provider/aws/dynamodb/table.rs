@@ -1,5 +1,7 @@
-//! `aws_dynamodb_table`: a table with its keys, billing mode, encryption, point-in-time
-//! recovery, TTL, deletion protection and tags.
+//! `aws_dynamodb_table`: a table with its keys, billing mode, secondary indexes, encryption,
+//! point-in-time recovery, TTL, deletion protection and tags. Global secondary indexes are
+//! added, removed and resized in place (one per UpdateTable call, as DynamoDB requires, each
+//! waited for); local ones only exist from creation.
 
 use crate::provider::aws::common::{
     aws_err, configured_tags, must_exist, opt_bool, opt_str, tag_changes, tags_to_write, user_tags, wait_for,
@@ -10,9 +12,10 @@ use crate::schema::{Nesting, Schema, Type};
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, BillingMode, KeySchemaElement, KeyType, PointInTimeRecoverySpecification,
-    ProvisionedThroughput, ScalarAttributeType, SseSpecification, SseStatus, SseType, TableStatus, Tag,
-    TimeToLiveSpecification,
+    AttributeDefinition, BillingMode, CreateGlobalSecondaryIndexAction, DeleteGlobalSecondaryIndexAction,
+    GlobalSecondaryIndex, GlobalSecondaryIndexUpdate, IndexStatus, KeySchemaElement, KeyType, LocalSecondaryIndex,
+    PointInTimeRecoverySpecification, Projection, ProjectionType, ProvisionedThroughput, ScalarAttributeType,
+    SseSpecification, SseStatus, SseType, TableStatus, Tag, TimeToLiveSpecification, UpdateGlobalSecondaryIndexAction,
 };
 use std::sync::Arc;
 use std::time::Duration;
@@ -43,6 +46,27 @@ impl Table {
                 Schema::new()
                     .required("name", Type::String)
                     .required("type", Type::String),
+            )
+            .block(
+                "global_secondary_index",
+                Nesting::Set,
+                Schema::new()
+                    .required("name", Type::String)
+                    .required("hash_key", Type::String)
+                    .optional("range_key", Type::String)
+                    .required("projection_type", Type::String)
+                    .optional("non_key_attributes", Type::set_of_strings())
+                    .optional_computed("read_capacity", Type::Number)
+                    .optional_computed("write_capacity", Type::Number),
+            )
+            .block(
+                "local_secondary_index",
+                Nesting::Set,
+                Schema::new()
+                    .required("name", Type::String)
+                    .required("range_key", Type::String)
+                    .required("projection_type", Type::String)
+                    .optional("non_key_attributes", Type::set_of_strings()),
             )
             .block_force_new()
             .block(
@@ -87,9 +111,87 @@ impl Table {
                 .map_err(aws_err)?;
             Ok(d.table()
                 .filter(|t| t.table_status() == Some(&TableStatus::Active))
+                .filter(|t| {
+                    t.global_secondary_indexes()
+                        .iter()
+                        .all(|i| i.index_status() == Some(&IndexStatus::Active))
+                })
                 .map(|_| ()))
         })
         .await
+    }
+
+    /// Brings the global secondary indexes from `prior` to `planned`: removals first, then
+    /// reshaped indexes dropped and made again, then new ones, then throughput changes. DynamoDB
+    /// takes one index creation or deletion per call and the table must settle in between.
+    async fn update_indexes(&self, name: &str, prior: &Value, planned: &Value) -> PResult<()> {
+        let old = indexes(prior, "global_secondary_index");
+        let new = indexes(planned, "global_secondary_index");
+        let find = |list: &[Value], n: &Option<String>| list.iter().find(|i| &opt_str(i, "name") == n).cloned();
+        let mut updates: Vec<GlobalSecondaryIndexUpdate> = Vec::new();
+        for o in old {
+            let n = opt_str(o, "name");
+            if find(new, &n).is_none_or(|x| index_shape_changed(o, &x)) {
+                updates.push(
+                    GlobalSecondaryIndexUpdate::builder()
+                        .delete(built(
+                            DeleteGlobalSecondaryIndexAction::builder()
+                                .index_name(n.unwrap_or_default())
+                                .build(),
+                        )?)
+                        .build(),
+                );
+            }
+        }
+        for x in new {
+            let n = opt_str(x, "name");
+            let prev = find(old, &n);
+            if prev.as_ref().is_none_or(|o| index_shape_changed(o, x)) {
+                let g = global_index(planned, x)?;
+                updates.push(
+                    GlobalSecondaryIndexUpdate::builder()
+                        .create(built(
+                            CreateGlobalSecondaryIndexAction::builder()
+                                .index_name(g.index_name())
+                                .set_key_schema(Some(g.key_schema().to_vec()))
+                                .set_projection(g.projection().cloned())
+                                .set_provisioned_throughput(g.provisioned_throughput().cloned())
+                                .build(),
+                        )?)
+                        .build(),
+                );
+            } else if let (Some(t), Some(o)) = (index_throughput(planned, x), prev) {
+                let same = ["read_capacity", "write_capacity"]
+                    .iter()
+                    .all(|k| o.get(k).as_number() == x.get(k).as_number());
+                if !same {
+                    updates.push(
+                        GlobalSecondaryIndexUpdate::builder()
+                            .update(built(
+                                UpdateGlobalSecondaryIndexAction::builder()
+                                    .index_name(n.unwrap_or_default())
+                                    .provisioned_throughput(t)
+                                    .build(),
+                            )?)
+                            .build(),
+                    );
+                }
+            }
+        }
+        let attributes = attribute_definitions(planned)?;
+        for u in updates {
+            self.c
+                .ddb
+                .update_table()
+                .table_name(name)
+                .set_attribute_definitions(Some(attributes.clone()))
+                .global_secondary_index_updates(u)
+                .send()
+                .await
+                .map_err(aws_err)?;
+            self.wait_active(name).await?;
+        }
+        Ok(())
     }
 
     async fn set_pitr(&self, name: &str, on: bool) -> PResult<()> {
@@ -155,6 +257,113 @@ fn throughput(v: &Value) -> Option<ProvisionedThroughput> {
         .ok()
 }
 
+fn built<T>(r: Result<T, aws_sdk_dynamodb::error::BuildError>) -> PResult<T> {
+    r.map_err(|e| ProviderError::msg(e.to_string()))
+}
+
+/// The key schema of a table or index: a hash key and an optional range key.
+fn key_schema(hash: Option<String>, range: Option<String>) -> PResult<Vec<KeySchemaElement>> {
+    let mut keys = vec![built(
+        KeySchemaElement::builder()
+            .attribute_name(hash.unwrap_or_default())
+            .key_type(KeyType::Hash)
+            .build(),
+    )?];
+    if let Some(range) = range {
+        keys.push(built(
+            KeySchemaElement::builder()
+                .attribute_name(range)
+                .key_type(KeyType::Range)
+                .build(),
+        )?);
+    }
+    Ok(keys)
+}
+
+fn attribute_definitions(planned: &Value) -> PResult<Vec<AttributeDefinition>> {
+    planned
+        .get("attribute")
+        .as_list()
+        .unwrap_or(&[])
+        .iter()
+        .map(|a| {
+            built(
+                AttributeDefinition::builder()
+                    .attribute_name(opt_str(a, "name").unwrap_or_default())
+                    .attribute_type(ScalarAttributeType::from(
+                        opt_str(a, "type").unwrap_or_default().as_str(),
+                    ))
+                    .build(),
+            )
+        })
+        .collect()
+}
+
+fn projection(index: &Value) -> Projection {
+    let non_key = crate::provider::aws::common::str_list(index, "non_key_attributes");
+    Projection::builder()
+        .set_projection_type(opt_str(index, "projection_type").map(|p| ProjectionType::from(p.as_str())))
+        .set_non_key_attributes(Some(non_key).filter(|n| !n.is_empty()))
+        .build()
+}
+
+/// An index's provisioned throughput, for provisioned tables only.
+fn index_throughput(table: &Value, index: &Value) -> Option<ProvisionedThroughput> {
+    if opt_str(table, "billing_mode").as_deref() == Some("PAY_PER_REQUEST") {
+        return None;
+    }
+    ProvisionedThroughput::builder()
+        .read_capacity_units(index.get("read_capacity").as_number().unwrap_or(1.0) as i64)
+        .write_capacity_units(index.get("write_capacity").as_number().unwrap_or(1.0) as i64)
+        .build()
+        .ok()
+}
+
+fn indexes<'a>(v: &'a Value, kind: &str) -> &'a [Value] {
+    v.get(kind).as_list().unwrap_or(&[])
+}
+
+fn global_index(table: &Value, index: &Value) -> PResult<GlobalSecondaryIndex> {
+    built(
+        GlobalSecondaryIndex::builder()
+            .index_name(opt_str(index, "name").unwrap_or_default())
+            .set_key_schema(Some(key_schema(
+                opt_str(index, "hash_key"),
+                opt_str(index, "range_key"),
+            )?))
+            .projection(projection(index))
+            .set_provisioned_throughput(index_throughput(table, index))
+            .build(),
+    )
+}
+
+fn local_index(table: &Value, index: &Value) -> PResult<LocalSecondaryIndex> {
+    built(
+        LocalSecondaryIndex::builder()
+            .index_name(opt_str(index, "name").unwrap_or_default())
+            .set_key_schema(Some(key_schema(
+                opt_str(table, "hash_key"),
+                opt_str(index, "range_key"),
+            )?))
+            .projection(projection(index))
+            .build(),
+    )
+}
+
+/// Whether two versions of a GSI differ in more than throughput (then it is dropped and made
+/// again: DynamoDB cannot change an index's keys or projection).
+fn index_shape_changed(old: &Value, new: &Value) -> bool {
+    let set = |v: &Value| {
+        let mut l = crate::provider::aws::common::str_list(v, "non_key_attributes");
+        l.sort();
+        l
+    };
+    ["hash_key", "range_key", "projection_type"]
+        .iter()
+        .any(|k| opt_str(old, k) != opt_str(new, k))
+        || set(old) != set(new)
+}
+
 #[async_trait]
 impl ResourceType for Table {
     fn type_name(&self) -> &'static str {
@@ -167,34 +376,15 @@ impl ResourceType for Table {
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
         let name = opt_str(planned, "name").ok_or_else(|| ProviderError::msg("name is required"))?;
-        let mut keys = vec![KeySchemaElement::builder()
-            .attribute_name(opt_str(planned, "hash_key").unwrap_or_default())
-            .key_type(KeyType::Hash)
-            .build()
-            .map_err(|e| ProviderError::msg(e.to_string()))?];
-        if let Some(range) = opt_str(planned, "range_key") {
-            keys.push(
-                KeySchemaElement::builder()
-                    .attribute_name(range)
-                    .key_type(KeyType::Range)
-                    .build()
-                    .map_err(|e| ProviderError::msg(e.to_string()))?,
-            );
-        }
-        let attributes = planned
-            .get("attribute")
-            .as_list()
-            .unwrap_or(&[])
+        let keys = key_schema(opt_str(planned, "hash_key"), opt_str(planned, "range_key"))?;
+        let attributes = attribute_definitions(planned)?;
+        let gsis = indexes(planned, "global_secondary_index")
             .iter()
-            .map(|a| {
-                AttributeDefinition::builder()
-                    .attribute_name(opt_str(a, "name").unwrap_or_default())
-                    .attribute_type(ScalarAttributeType::from(
-                        opt_str(a, "type").unwrap_or_default().as_str(),
-                    ))
-                    .build()
-                    .map_err(|e| ProviderError::msg(e.to_string()))
-            })
+            .map(|i| global_index(planned, i))
+            .collect::<PResult<Vec<_>>>()?;
+        let lsis = indexes(planned, "local_secondary_index")
+            .iter()
+            .map(|i| local_index(planned, i))
             .collect::<PResult<Vec<_>>>()?;
         let tags = tags_to_write(ctx, planned)
             .into_iter()
@@ -217,6 +407,8 @@ impl ResourceType for Table {
             .table_name(&name)
             .set_key_schema(Some(keys))
             .set_attribute_definitions(Some(attributes))
+            .set_global_secondary_indexes(Some(gsis).filter(|g| !g.is_empty()))
+            .set_local_secondary_indexes(Some(lsis).filter(|l| !l.is_empty()))
             .billing_mode(billing)
             .set_provisioned_throughput(throughput(planned))
             .set_sse_specification(sse_spec(planned))
@@ -286,6 +478,63 @@ impl ResourceType for Table {
                 ])
             })
             .collect();
+        let key_of = |keys: &[KeySchemaElement], kind: KeyType| {
+            Value::from(
+                keys.iter()
+                    .find(|k| k.key_type() == &kind)
+                    .map(|k| k.attribute_name().to_string()),
+            )
+        };
+        let projected = |p: Option<&Projection>| {
+            (
+                Value::from(p.and_then(|p| p.projection_type()).map(|t| t.as_str().to_string())),
+                Value::List(
+                    p.map(|p| p.non_key_attributes())
+                        .unwrap_or_default()
+                        .iter()
+                        .map(Value::str)
+                        .collect(),
+                ),
+            )
+        };
+        let gsis: Vec<Value> = t
+            .global_secondary_indexes()
+            .iter()
+            .map(|i| {
+                let (ptype, non_key) = projected(i.projection());
+                let cap = |f: fn(&aws_sdk_dynamodb::types::ProvisionedThroughputDescription) -> Option<i64>| {
+                    Value::Number(i.provisioned_throughput().and_then(f).unwrap_or(0) as f64)
+                };
+                Value::object([
+                    ("name", Value::from(i.index_name().map(str::to_string))),
+                    ("hash_key", key_of(i.key_schema(), KeyType::Hash)),
+                    ("range_key", key_of(i.key_schema(), KeyType::Range)),
+                    ("projection_type", ptype),
+                    ("non_key_attributes", non_key),
+                    (
+                        "read_capacity",
+                        cap(aws_sdk_dynamodb::types::ProvisionedThroughputDescription::read_capacity_units),
+                    ),
+                    (
+                        "write_capacity",
+                        cap(aws_sdk_dynamodb::types::ProvisionedThroughputDescription::write_capacity_units),
+                    ),
+                ])
+            })
+            .collect();
+        let lsis: Vec<Value> = t
+            .local_secondary_indexes()
+            .iter()
+            .map(|i| {
+                let (ptype, non_key) = projected(i.projection());
+                Value::object([
+                    ("name", Value::from(i.index_name().map(str::to_string))),
+                    ("range_key", key_of(i.key_schema(), KeyType::Range)),
+                    ("projection_type", ptype),
+                    ("non_key_attributes", non_key),
+                ])
+            })
+            .collect();
         let sse = t.sse_description().map(|s| {
             let on = s.status() == Some(&SseStatus::Enabled) || s.status() == Some(&SseStatus::Enabling);
             Value::object([
@@ -343,6 +592,8 @@ impl ResourceType for Table {
             ("read_capacity", Value::Number(read_cap as f64)),
             ("write_capacity", Value::Number(write_cap as f64)),
             ("attribute", Value::List(attributes)),
+            ("global_secondary_index", Value::List(gsis)),
+            ("local_secondary_index", Value::List(lsis)),
             (
                 "point_in_time_recovery",
                 Value::List(vec![Value::object([("enabled", Value::Bool(pitr))])]),
@@ -376,6 +627,9 @@ impl ResourceType for Table {
 
     async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
         let changed = |k: &str| prior.get(k) != planned.get(k);
+        if changed("global_secondary_index") || changed("attribute") {
+            self.update_indexes(id, prior, planned).await?;
+        }
         if changed("billing_mode")
             || changed("read_capacity")
             || changed("write_capacity")

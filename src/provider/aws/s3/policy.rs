@@ -1,38 +1,41 @@
 //! `aws_s3_bucket_policy`: a bucket's policy document (compared as JSON, not as text).
 
-use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str};
+use super::companion::BucketSetting;
+use crate::provider::aws::common::{absent_on, aws_err, opt_str, retry_while};
 use crate::provider::aws::Clients;
-use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::provider::{PResult, ProviderError};
 use crate::schema::{Schema, Type};
 use crate::value::Value;
 use async_trait::async_trait;
-use std::sync::Arc;
+use indexmap::IndexMap;
 
-/// The `aws_s3_bucket_policy` resource type.
-pub struct BucketPolicy {
-    c: Arc<Clients>,
-    schema: Schema,
-}
+/// Not-found codes: no bucket, or no policy on it.
+const ABSENT: &[&str] = &["NoSuchBucket", "NoSuchBucketPolicy"];
 
-impl BucketPolicy {
-    /// Creates the type with its clients.
-    pub fn new(c: Arc<Clients>) -> BucketPolicy {
-        let schema = Schema::new()
-            .required("bucket", Type::String)
-            .force_new()
-            .required("policy", Type::Any);
-        BucketPolicy { c, schema }
+/// The `aws_s3_bucket_policy` setting.
+pub struct BucketPolicy;
+
+#[async_trait]
+impl BucketSetting for BucketPolicy {
+    fn type_name(&self) -> &'static str {
+        "aws_s3_bucket_policy"
     }
 
-    async fn put(&self, bucket: &str, v: &Value) -> PResult<()> {
-        let policy = opt_str(v, "policy").ok_or_else(|| ProviderError::msg("policy is required"))?;
+    fn what(&self) -> &'static str {
+        "policy of bucket"
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new().required("policy", Type::Any)
+    }
+
+    async fn put(&self, c: &Clients, bucket: &str, planned: &Value) -> PResult<()> {
+        let policy = opt_str(planned, "policy").ok_or_else(|| ProviderError::msg("policy is required"))?;
         serde_json::from_str::<serde_json::Value>(&policy)
             .map_err(|e| ProviderError::msg(format!("policy is not valid JSON: {e}")))?;
         // A policy naming a principal created a moment ago can be refused until IAM catches up.
-        crate::provider::aws::common::retry_while(&["MalformedPolicy"], std::time::Duration::from_secs(60), || async {
-            self.c
-                .s3
-                .put_bucket_policy()
+        retry_while(&["MalformedPolicy"], std::time::Duration::from_secs(60), || async {
+            c.s3.put_bucket_policy()
                 .bucket(bucket)
                 .policy(&policy)
                 .send()
@@ -42,50 +45,15 @@ impl BucketPolicy {
         .await?;
         Ok(())
     }
-}
 
-#[async_trait]
-impl ResourceType for BucketPolicy {
-    fn type_name(&self) -> &'static str {
-        "aws_s3_bucket_policy"
+    async fn get(&self, c: &Clients, bucket: &str, _prior: &Value) -> PResult<Option<IndexMap<String, Value>>> {
+        let r = c.s3.get_bucket_policy().bucket(bucket).send().await.map_err(aws_err);
+        Ok(absent_on(r, ABSENT)?
+            .map(|out| IndexMap::from([("policy".to_string(), Value::from(out.policy().map(str::to_string)))])))
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let bucket = opt_str(planned, "bucket").ok_or_else(|| ProviderError::msg("bucket is required"))?;
-        self.put(&bucket, planned).await?;
-        must_exist(self.read(ctx, &bucket, planned).await?, "policy of bucket", &bucket)
-    }
-
-    async fn read(&self, _ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<Option<Value>> {
-        let out = self.c.s3.get_bucket_policy().bucket(id).send().await.map_err(aws_err);
-        let Some(out) = absent_on(out, &["NoSuchBucket", "NoSuchBucketPolicy"])? else {
-            return Ok(None);
-        };
-        Ok(Some(Value::object([
-            ("id", Value::str(id)),
-            ("bucket", Value::str(id)),
-            ("policy", Value::from(out.policy().map(str::to_string))),
-        ])))
-    }
-
-    async fn update(&self, ctx: &CallCtx, id: &str, _prior: &Value, planned: &Value) -> PResult<Value> {
-        self.put(id, planned).await?;
-        must_exist(self.read(ctx, id, planned).await?, "policy of bucket", id)
-    }
-
-    async fn delete(&self, _ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<()> {
-        let r = self
-            .c
-            .s3
-            .delete_bucket_policy()
-            .bucket(id)
-            .send()
-            .await
-            .map_err(aws_err);
-        absent_on(r, &["NoSuchBucket", "NoSuchBucketPolicy"]).map(|_| ())
+    async fn delete(&self, c: &Clients, bucket: &str) -> PResult<()> {
+        let r = c.s3.delete_bucket_policy().bucket(bucket).send().await.map_err(aws_err);
+        absent_on(r, ABSENT).map(|_| ())
     }
 }

@@ -1,13 +1,14 @@
 //! `aws_s3_bucket_public_access_block`: the four public-access switches of a bucket.
 
-use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_bool, opt_str};
+use super::companion::BucketSetting;
+use crate::provider::aws::common::{absent_on, aws_err, opt_bool};
 use crate::provider::aws::Clients;
-use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::provider::PResult;
 use crate::schema::{Schema, Type};
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_s3::types::PublicAccessBlockConfiguration;
-use std::sync::Arc;
+use indexmap::IndexMap;
 
 /// The four settings, with Terraform's names.
 const SWITCHES: [&str; 4] = [
@@ -17,34 +18,37 @@ const SWITCHES: [&str; 4] = [
     "restrict_public_buckets",
 ];
 
-/// The `aws_s3_bucket_public_access_block` resource type.
-pub struct PublicAccessBlock {
-    c: Arc<Clients>,
-    schema: Schema,
-}
+/// Not-found codes: no bucket, or no block on it.
+const ABSENT: &[&str] = &["NoSuchBucket", "NoSuchPublicAccessBlockConfiguration"];
 
-impl PublicAccessBlock {
-    /// Creates the type with its clients.
-    pub fn new(c: Arc<Clients>) -> PublicAccessBlock {
-        let schema = SWITCHES
-            .iter()
-            .fold(Schema::new().required("bucket", Type::String).force_new(), |s, n| {
-                s.optional(n, Type::Bool).default(false)
-            });
-        PublicAccessBlock { c, schema }
+/// The `aws_s3_bucket_public_access_block` setting.
+pub struct PublicAccessBlock;
+
+#[async_trait]
+impl BucketSetting for PublicAccessBlock {
+    fn type_name(&self) -> &'static str {
+        "aws_s3_bucket_public_access_block"
     }
 
-    async fn put(&self, bucket: &str, v: &Value) -> PResult<()> {
-        let on = |k: &str| opt_bool(v, k).unwrap_or(false);
+    fn what(&self) -> &'static str {
+        "public access block of"
+    }
+
+    fn schema(&self) -> Schema {
+        SWITCHES
+            .iter()
+            .fold(Schema::new(), |s, n| s.optional(n, Type::Bool).default(false))
+    }
+
+    async fn put(&self, c: &Clients, bucket: &str, planned: &Value) -> PResult<()> {
+        let on = |k: &str| opt_bool(planned, k).unwrap_or(false);
         let config = PublicAccessBlockConfiguration::builder()
             .block_public_acls(on("block_public_acls"))
             .block_public_policy(on("block_public_policy"))
             .ignore_public_acls(on("ignore_public_acls"))
             .restrict_public_buckets(on("restrict_public_buckets"))
             .build();
-        self.c
-            .s3
-            .put_public_access_block()
+        c.s3.put_public_access_block()
             .bucket(bucket)
             .public_access_block_configuration(config)
             .send()
@@ -52,78 +56,46 @@ impl PublicAccessBlock {
             .map_err(aws_err)?;
         Ok(())
     }
-}
 
-#[async_trait]
-impl ResourceType for PublicAccessBlock {
-    fn type_name(&self) -> &'static str {
-        "aws_s3_bucket_public_access_block"
-    }
-
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let bucket = opt_str(planned, "bucket").ok_or_else(|| ProviderError::msg("bucket is required"))?;
-        self.put(&bucket, planned).await?;
-        must_exist(
-            self.read(ctx, &bucket, planned).await?,
-            "public access block of",
-            &bucket,
-        )
-    }
-
-    async fn read(&self, _ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<Option<Value>> {
-        let out = self
-            .c
-            .s3
-            .get_public_access_block()
-            .bucket(id)
-            .send()
-            .await
-            .map_err(aws_err);
-        let Some(out) = absent_on(out, &["NoSuchBucket", "NoSuchPublicAccessBlockConfiguration"])? else {
+    async fn get(&self, c: &Clients, bucket: &str, _prior: &Value) -> PResult<Option<IndexMap<String, Value>>> {
+        let r =
+            c.s3.get_public_access_block()
+                .bucket(bucket)
+                .send()
+                .await
+                .map_err(aws_err);
+        let Some(out) = absent_on(r, ABSENT)? else {
             return Ok(None);
         };
         let c = out.public_access_block_configuration();
         let get = |f: fn(&PublicAccessBlockConfiguration) -> Option<bool>| Value::Bool(c.and_then(f).unwrap_or(false));
-        Ok(Some(Value::object([
-            ("id", Value::str(id)),
-            ("bucket", Value::str(id)),
+        Ok(Some(IndexMap::from([
             (
-                "block_public_acls",
+                "block_public_acls".to_string(),
                 get(PublicAccessBlockConfiguration::block_public_acls),
             ),
             (
-                "block_public_policy",
+                "block_public_policy".to_string(),
                 get(PublicAccessBlockConfiguration::block_public_policy),
             ),
             (
-                "ignore_public_acls",
+                "ignore_public_acls".to_string(),
                 get(PublicAccessBlockConfiguration::ignore_public_acls),
             ),
             (
-                "restrict_public_buckets",
+                "restrict_public_buckets".to_string(),
                 get(PublicAccessBlockConfiguration::restrict_public_buckets),
             ),
         ])))
     }
 
-    async fn update(&self, ctx: &CallCtx, id: &str, _prior: &Value, planned: &Value) -> PResult<Value> {
-        self.put(id, planned).await?;
-        must_exist(self.read(ctx, id, planned).await?, "public access block of", id)
-    }
-
-    async fn delete(&self, _ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<()> {
-        let r = self
-            .c
-            .s3
-            .delete_public_access_block()
-            .bucket(id)
-            .send()
-            .await
-            .map_err(aws_err);
-        absent_on(r, &["NoSuchBucket", "NoSuchPublicAccessBlockConfiguration"]).map(|_| ())
+    async fn delete(&self, c: &Clients, bucket: &str) -> PResult<()> {
+        let r =
+            c.s3.delete_public_access_block()
+                .bucket(bucket)
+                .send()
+                .await
+                .map_err(aws_err);
+        absent_on(r, ABSENT).map(|_| ())
     }
 }

@@ -1,0 +1,243 @@
+//! `aws_secretsmanager_secret`: a secret's metadata (name, description, KMS key, resource
+//! policy, tags), without a value: values are `aws_secretsmanager_secret_version`s. Deleting
+//! schedules deletion after `recovery_window_in_days` (0 deletes at once), as in Terraform.
+//! The id is the secret ARN.
+
+use crate::plan::diff::same;
+use crate::provider::aws::common::{
+    absent_on, aws_err, configured_tags, must_exist, name_or_generated, opt_str, owns, tag_changes, tags_to_write,
+    user_tags,
+};
+use crate::provider::aws::Clients;
+use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::schema::{Schema, Type};
+use crate::value::Value;
+use async_trait::async_trait;
+use aws_sdk_secretsmanager::operation::describe_secret::DescribeSecretOutput;
+use aws_sdk_secretsmanager::types::Tag;
+use std::sync::Arc;
+
+/// Not-found codes.
+const ABSENT: &[&str] = &["ResourceNotFoundException"];
+
+/// The `aws_secretsmanager_secret` resource type.
+pub struct Secret {
+    c: Arc<Clients>,
+    schema: Schema,
+}
+
+impl Secret {
+    /// Creates the type with its clients.
+    pub fn new(c: Arc<Clients>) -> Secret {
+        let schema = Schema::new()
+            .optional_computed("name", Type::String)
+            .force_new()
+            .optional("name_prefix", Type::String)
+            .force_new()
+            .optional("description", Type::String)
+            .optional("kms_key_id", Type::String)
+            .optional_computed("policy", Type::Any)
+            .optional("recovery_window_in_days", Type::Number)
+            .default(30)
+            .optional("force_overwrite_replica_secret", Type::Bool)
+            .default(false)
+            .tags()
+            .computed("arn", Type::String);
+        Secret { c, schema }
+    }
+
+    async fn describe(&self, id: &str) -> PResult<Option<DescribeSecretOutput>> {
+        let r = self
+            .c
+            .secrets
+            .describe_secret()
+            .secret_id(id)
+            .send()
+            .await
+            .map_err(aws_err);
+        // A secret scheduled for deletion is gone as far as the blueprint is concerned.
+        Ok(absent_on(r, ABSENT)?.filter(|d| d.deleted_date().is_none()))
+    }
+
+    async fn put_policy(&self, arn: &str, planned: &Value) -> PResult<()> {
+        match opt_str(planned, "policy") {
+            Some(policy) => {
+                self.c
+                    .secrets
+                    .put_resource_policy()
+                    .secret_id(arn)
+                    .resource_policy(policy)
+                    .send()
+                    .await
+                    .map_err(aws_err)?;
+            }
+            None => {
+                self.c
+                    .secrets
+                    .delete_resource_policy()
+                    .secret_id(arn)
+                    .send()
+                    .await
+                    .map_err(aws_err)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn tags(pairs: indexmap::IndexMap<String, String>) -> Vec<Tag> {
+    pairs
+        .into_iter()
+        .map(|(k, v)| Tag::builder().key(k).value(v).build())
+        .collect()
+}
+
+#[async_trait]
+impl ResourceType for Secret {
+    fn type_name(&self) -> &'static str {
+        "aws_secretsmanager_secret"
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
+        let name = name_or_generated(planned, "terraform-", 26);
+        let out = self
+            .c
+            .secrets
+            .create_secret()
+            .name(&name)
+            .set_description(opt_str(planned, "description"))
+            .set_kms_key_id(opt_str(planned, "kms_key_id"))
+            .set_tags(Some(tags(tags_to_write(ctx, planned))))
+            .send()
+            .await
+            .map_err(aws_err)?;
+        let arn = out
+            .arn()
+            .ok_or_else(|| ProviderError::msg("CreateSecret returned no ARN"))?
+            .to_string();
+        if opt_str(planned, "policy").is_some() {
+            self.put_policy(&arn, planned).await?;
+        }
+        must_exist(self.read(ctx, &arn, planned).await?, "secret", &arn)
+    }
+
+    async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
+        let Some(d) = self.describe(id).await? else {
+            return Ok(None);
+        };
+        let policy = self
+            .c
+            .secrets
+            .get_resource_policy()
+            .secret_id(id)
+            .send()
+            .await
+            .map_err(aws_err)?
+            .resource_policy()
+            .map(str::to_string);
+        let policy = match (policy, prior.get("policy")) {
+            (Some(live), Value::String(cfg))
+                if same(&Type::Any, &Value::str(cfg.clone()), &Value::str(live.clone())) =>
+            {
+                Value::str(cfg.clone())
+            }
+            (live, _) => Value::from(live),
+        };
+        let keep = |k: &str, default: Value| match prior.get(k) {
+            Value::Null | Value::Unknown => default,
+            v => v.clone(),
+        };
+        let tag_pairs = d.tags().iter().map(|t| {
+            (
+                t.key().unwrap_or_default().to_string(),
+                t.value().unwrap_or_default().to_string(),
+            )
+        });
+        Ok(Some(Value::object([
+            ("id", Value::from(d.arn().map(str::to_string))),
+            ("name", Value::from(d.name().map(str::to_string))),
+            ("name_prefix", prior.get("name_prefix").clone()),
+            ("description", Value::from(d.description().map(str::to_string))),
+            ("kms_key_id", Value::from(d.kms_key_id().map(str::to_string))),
+            ("policy", policy),
+            (
+                "recovery_window_in_days",
+                keep("recovery_window_in_days", Value::from(30)),
+            ),
+            (
+                "force_overwrite_replica_secret",
+                keep("force_overwrite_replica_secret", Value::Bool(false)),
+            ),
+            ("tags", configured_tags(prior)),
+            ("tags_all", user_tags(tag_pairs)),
+            ("arn", Value::from(d.arn().map(str::to_string))),
+        ])))
+    }
+
+    async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
+        let changed = |k: &str| prior.get(k) != planned.get(k);
+        if changed("description") || changed("kms_key_id") {
+            self.c
+                .secrets
+                .update_secret()
+                .secret_id(id)
+                .description(opt_str(planned, "description").unwrap_or_default())
+                .set_kms_key_id(opt_str(planned, "kms_key_id"))
+                .send()
+                .await
+                .map_err(aws_err)?;
+        }
+        if changed("policy") && !planned.get("policy").has_unknown() {
+            self.put_policy(id, planned).await?;
+        }
+        let (add, remove) = tag_changes(prior.get("tags_all"), planned.get("tags_all"));
+        if !remove.is_empty() {
+            self.c
+                .secrets
+                .untag_resource()
+                .secret_id(id)
+                .set_tag_keys(Some(remove))
+                .send()
+                .await
+                .map_err(aws_err)?;
+        }
+        if !add.is_empty() {
+            self.c
+                .secrets
+                .tag_resource()
+                .secret_id(id)
+                .set_tags(Some(tags(add)))
+                .send()
+                .await
+                .map_err(aws_err)?;
+        }
+        must_exist(self.read(ctx, id, planned).await?, "secret", id)
+    }
+
+    async fn delete(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<()> {
+        let window = prior.get("recovery_window_in_days").as_number().unwrap_or(30.0) as i64;
+        let mut req = self.c.secrets.delete_secret().secret_id(id);
+        req = if window == 0 {
+            req.force_delete_without_recovery(true)
+        } else {
+            req.recovery_window_in_days(window)
+        };
+        let r = req.send().await.map_err(aws_err);
+        absent_on(r, ABSENT).map(|_| ())
+    }
+
+    async fn find_adoptable(&self, ctx: &CallCtx, planned: &Value) -> PResult<Option<String>> {
+        let Some(name) = opt_str(planned, "name") else {
+            return Ok(None);
+        };
+        let Some(d) = self.describe(&name).await? else {
+            return Ok(None);
+        };
+        let tags = d.tags().iter().filter_map(|t| Some((t.key()?, t.value()?)));
+        Ok(owns(tags, ctx).then(|| d.arn().unwrap_or_default().to_string()))
+    }
+}

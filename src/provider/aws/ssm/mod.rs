@@ -1,0 +1,3 @@
+//! SSM resources: parameters (plain, list, or encrypted secrets).
+
+pub mod parameter;

@@ -1,0 +1,261 @@
+//! `aws_ssm_parameter`: a Parameter Store parameter. The `value` is sensitive: plans never
+//! show it and state keeps only its SHA-256 digest (the live value is read, decrypted, and
+//! hashed to detect drift). `insecure_value` is the non-secret alternative Terraform offers and
+//! is kept as written. PutParameter with Overwrite updates in place; the id is the name.
+
+use crate::provider::aws::common::{
+    absent_on, aws_err, configured_tags, must_exist, opt_str, owns, secret_digest, tag_changes, tags_to_write,
+    user_tags,
+};
+use crate::provider::aws::Clients;
+use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::schema::{Schema, Type};
+use crate::value::Value;
+use async_trait::async_trait;
+use aws_sdk_ssm::types::{ParameterTier, ParameterType, ResourceTypeForTagging, Tag};
+use std::sync::Arc;
+
+/// The `aws_ssm_parameter` resource type.
+pub struct Parameter {
+    c: Arc<Clients>,
+    schema: Schema,
+}
+
+impl Parameter {
+    /// Creates the type with its clients.
+    pub fn new(c: Arc<Clients>) -> Parameter {
+        let schema = Schema::new()
+            .required("name", Type::String)
+            .force_new()
+            .required("type", Type::String)
+            .optional_computed("value", Type::String)
+            .sensitive()
+            .normalized(secret_digest)
+            .optional_computed("insecure_value", Type::String)
+            .optional("description", Type::String)
+            .optional_computed("tier", Type::String)
+            .optional_computed("key_id", Type::String)
+            .optional("data_type", Type::String)
+            .default("text")
+            .optional("allowed_pattern", Type::String)
+            .optional("overwrite", Type::Bool)
+            .tags()
+            .computed("arn", Type::String)
+            .computed("version", Type::Number);
+        Parameter { c, schema }
+    }
+
+    fn tags(pairs: indexmap::IndexMap<String, String>) -> PResult<Vec<Tag>> {
+        pairs
+            .into_iter()
+            .map(|(k, v)| {
+                Tag::builder()
+                    .key(k)
+                    .value(v)
+                    .build()
+                    .map_err(|e| ProviderError::msg(e.to_string()))
+            })
+            .collect()
+    }
+
+    async fn put(&self, planned: &Value, overwrite: bool, tags: Option<Vec<Tag>>) -> PResult<()> {
+        let name = opt_str(planned, "name").ok_or_else(|| ProviderError::msg("name is required"))?;
+        // A `value` that is only the digest state carried over (the blueprint sets
+        // insecure_value) is not a value to write.
+        let secret = match planned.get("value") {
+            Value::String(v) if secret_digest(v) != *v => Some(v.clone()),
+            _ => None,
+        };
+        let value = match (secret, opt_str(planned, "insecure_value")) {
+            (Some(v), None) | (None, Some(v)) => v,
+            (Some(_), Some(_)) => return Err(ProviderError::msg("only one of value and insecure_value may be set")),
+            (None, None) => return Err(ProviderError::msg("one of value and insecure_value is required")),
+        };
+        // Tags cannot be sent together with Overwrite; they are changed separately then.
+        self.c
+            .ssm
+            .put_parameter()
+            .name(&name)
+            .r#type(ParameterType::from(
+                opt_str(planned, "type").unwrap_or_default().as_str(),
+            ))
+            .value(value)
+            .set_description(opt_str(planned, "description"))
+            .set_tier(opt_str(planned, "tier").map(|t| ParameterTier::from(t.as_str())))
+            .set_key_id(opt_str(planned, "key_id"))
+            .set_data_type(opt_str(planned, "data_type"))
+            .set_allowed_pattern(opt_str(planned, "allowed_pattern"))
+            .overwrite(overwrite)
+            .set_tags(tags)
+            .send()
+            .await
+            .map_err(aws_err)?;
+        Ok(())
+    }
+
+    async fn tag_pairs(&self, name: &str) -> PResult<Vec<(String, String)>> {
+        let out = self
+            .c
+            .ssm
+            .list_tags_for_resource()
+            .resource_type(ResourceTypeForTagging::Parameter)
+            .resource_id(name)
+            .send()
+            .await
+            .map_err(aws_err)?;
+        Ok(out
+            .tag_list()
+            .iter()
+            .map(|t| (t.key().to_string(), t.value().to_string()))
+            .collect())
+    }
+}
+
+#[async_trait]
+impl ResourceType for Parameter {
+    fn type_name(&self) -> &'static str {
+        "aws_ssm_parameter"
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
+        let name = opt_str(planned, "name").ok_or_else(|| ProviderError::msg("name is required"))?;
+        self.put(planned, false, Some(Self::tags(tags_to_write(ctx, planned))?))
+            .await?;
+        must_exist(self.read(ctx, &name, planned).await?, "SSM parameter", &name)
+    }
+
+    async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
+        let r = self
+            .c
+            .ssm
+            .get_parameter()
+            .name(id)
+            .with_decryption(true)
+            .send()
+            .await
+            .map_err(aws_err);
+        let Some(out) = absent_on(r, &["ParameterNotFound"])? else {
+            return Ok(None);
+        };
+        let Some(p) = out.parameter() else {
+            return Ok(None);
+        };
+        let described = self
+            .c
+            .ssm
+            .describe_parameters()
+            .parameter_filters(
+                aws_sdk_ssm::types::ParameterStringFilter::builder()
+                    .key("Name")
+                    .option("Equals")
+                    .values(id)
+                    .build()
+                    .map_err(|e| ProviderError::msg(e.to_string()))?,
+            )
+            .send()
+            .await
+            .map_err(aws_err)?;
+        let meta = described.parameters().first();
+        let live = p.value().unwrap_or_default();
+        // The value written as insecure_value stays readable; a secret value only as a digest.
+        let insecure = opt_str(prior, "insecure_value").is_some();
+        Ok(Some(Value::object([
+            ("id", Value::str(id)),
+            ("name", Value::str(id)),
+            ("type", Value::from(p.r#type().map(|t| t.as_str().to_string()))),
+            (
+                "value",
+                if insecure {
+                    Value::Null
+                } else {
+                    Value::str(secret_digest(live))
+                },
+            ),
+            ("insecure_value", if insecure { Value::str(live) } else { Value::Null }),
+            (
+                "description",
+                Value::from(meta.and_then(|m| m.description()).map(str::to_string)),
+            ),
+            (
+                "tier",
+                Value::from(meta.and_then(|m| m.tier()).map(|t| t.as_str().to_string())),
+            ),
+            ("key_id", Value::from(meta.and_then(|m| m.key_id()).map(str::to_string))),
+            ("data_type", Value::str(p.data_type().unwrap_or("text"))),
+            (
+                "allowed_pattern",
+                Value::from(meta.and_then(|m| m.allowed_pattern()).map(str::to_string)),
+            ),
+            ("overwrite", prior.get("overwrite").clone()),
+            ("tags", configured_tags(prior)),
+            ("tags_all", user_tags(self.tag_pairs(id).await?)),
+            ("arn", Value::from(p.arn().map(str::to_string))),
+            ("version", Value::from(p.version())),
+        ])))
+    }
+
+    async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
+        let settings = [
+            "type",
+            "value",
+            "insecure_value",
+            "description",
+            "tier",
+            "key_id",
+            "data_type",
+            "allowed_pattern",
+        ];
+        let changed = |k: &str| match (prior.get(k), planned.get(k)) {
+            (Value::String(a), Value::String(b)) if k == "value" => secret_digest(a) != secret_digest(b),
+            (a, b) => a != b,
+        };
+        if settings.iter().any(|k| changed(k)) {
+            self.put(planned, true, None).await?;
+        }
+        let (add, remove) = tag_changes(prior.get("tags_all"), planned.get("tags_all"));
+        if !remove.is_empty() {
+            self.c
+                .ssm
+                .remove_tags_from_resource()
+                .resource_type(ResourceTypeForTagging::Parameter)
+                .resource_id(id)
+                .set_tag_keys(Some(remove))
+                .send()
+                .await
+                .map_err(aws_err)?;
+        }
+        if !add.is_empty() {
+            self.c
+                .ssm
+                .add_tags_to_resource()
+                .resource_type(ResourceTypeForTagging::Parameter)
+                .resource_id(id)
+                .set_tags(Some(Self::tags(add)?))
+                .send()
+                .await
+                .map_err(aws_err)?;
+        }
+        must_exist(self.read(ctx, id, planned).await?, "SSM parameter", id)
+    }
+
+    async fn delete(&self, _ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<()> {
+        let r = self.c.ssm.delete_parameter().name(id).send().await.map_err(aws_err);
+        absent_on(r, &["ParameterNotFound"]).map(|_| ())
+    }
+
+    async fn find_adoptable(&self, ctx: &CallCtx, planned: &Value) -> PResult<Option<String>> {
+        let Some(name) = opt_str(planned, "name") else {
+            return Ok(None);
+        };
+        let r = self.c.ssm.get_parameter().name(&name).send().await.map_err(aws_err);
+        if absent_on(r, &["ParameterNotFound"])?.is_none() {
+            return Ok(None);
+        }
+        let tags = self.tag_pairs(&name).await?;
+        Ok(owns(tags.iter().map(|(k, v)| (k.as_str(), v.as_str())), ctx).then_some(name))
+    }
+}
