@@ -204,6 +204,81 @@ def patch_appautoscaling_tags():
     ApplicationAutoScalingResponse.list_tags_for_resource = list_tags_for_resource
 
 
+def patch_apigateway_openapi_import():
+    """ImportRestApi/PutRestApi: accept what API Gateway accepts.
+
+    moto 5.2.5 reads info.description unconditionally (KeyError, HTTP 500), though OpenAPI makes
+    it optional; and it requires a uri and httpMethod on every integration, which MOCK
+    integrations (x-amazon-apigateway-integration type "mock") do not have.
+    """
+    from moto.apigateway.models import APIGatewayBackend
+
+    original_put_integration = APIGatewayBackend.put_integration
+
+    def put_integration(self, function_id, resource_id, method_type, integration_type, uri=None,
+                        integration_method=None, **kwargs):
+        return original_put_integration(
+            self, function_id, resource_id, method_type, integration_type, uri, integration_method, **kwargs
+        )
+
+    APIGatewayBackend.put_integration = put_integration
+
+    original = APIGatewayBackend.import_rest_api
+
+    def import_rest_api(self, api_doc, fail_on_warnings):
+        info = api_doc.setdefault("info", {})
+        info.setdefault("description", "")
+        return original(self, api_doc, fail_on_warnings)
+
+    APIGatewayBackend.import_rest_api = import_rest_api
+
+
+def patch_apigateway_tags():
+    """API Gateway TagResource/UntagResource/GetTags for REST APIs, usage plans and API keys.
+
+    moto 5.2.5 tags stages only, and its route does not match an ARN whose slashes arrive
+    encoded (as the SDKs send them); AWS tags every API Gateway resource by ARN.
+    """
+    from urllib.parse import unquote
+
+    from moto.apigateway import urls
+    from moto.apigateway.responses import APIGatewayResponse
+
+    urls.url_paths["{0}/tags/(?P<resourceArn>.+)$"] = APIGatewayResponse.dispatch
+
+    def target(self):
+        arn = unquote(self.path.split("/tags/", 1)[1])
+        parts = arn.split("::", 1)[-1].strip("/").split("/")
+        backend = self.backend
+        if parts[0] == "restapis" and len(parts) == 2:
+            return backend.get_rest_api(parts[1])
+        if parts[0] == "restapis" and len(parts) == 4 and parts[2] == "stages":
+            return backend.get_stage(parts[1], parts[3])
+        if parts[0] == "usageplans" and len(parts) == 2:
+            return backend.get_usage_plan(parts[1])
+        if parts[0] == "apikeys" and len(parts) == 2:
+            return backend.get_api_key(parts[1])
+        raise ValueError(f"cannot tag {arn}")
+
+    def tag_resource(self):
+        obj = target(self)
+        obj.tags = {**(obj.tags or {}), **(self._get_param("tags") or {})}
+        return json.dumps({})
+
+    def untag_resource(self):
+        obj = target(self)
+        keys = self.querystring.get("tagKeys") or []
+        obj.tags = {k: v for k, v in (obj.tags or {}).items() if k not in keys}
+        return json.dumps({})
+
+    def get_tags(self):
+        return json.dumps({"tags": target(self).tags or {}})
+
+    APIGatewayResponse.tag_resource = tag_resource
+    APIGatewayResponse.untag_resource = untag_resource
+    APIGatewayResponse.get_tags = get_tags
+
+
 class CborBridge:
     """Smithy RPC v2 CBOR requests, answered through moto's JSON protocol.
 
@@ -356,5 +431,7 @@ if __name__ == "__main__":
     patch_ec2_gateway_endpoint_routes()
     patch_ecs_service_settings()
     patch_appautoscaling_tags()
+    patch_apigateway_openapi_import()
+    patch_apigateway_tags()
     bridge_cbor()
     sys.exit(main(sys.argv[1:]))

@@ -144,6 +144,11 @@ const KNOWN: &[&str] = &[
     "base64encode",
     "base64decode",
     "sha256",
+    "sha1",
+    "sha512",
+    "md5",
+    "filesha256",
+    "filemd5",
     "abspath",
     "basename",
     "dirname",
@@ -558,6 +563,18 @@ fn call_known(name: &str, args: Vec<Value>) -> FResult {
             Value::str(String::from_utf8(bytes).map_err(|_| "decoded bytes are not UTF-8")?)
         }
         "sha256" => Value::str(hex::encode(sha2::Sha256::digest(s(a, 0)?.as_bytes()))),
+        "sha1" => Value::str(hex::encode(sha1::Sha1::digest(s(a, 0)?.as_bytes()))),
+        "sha512" => Value::str(hex::encode(sha2::Sha512::digest(s(a, 0)?.as_bytes()))),
+        "md5" => Value::str(hex::encode(md5::Md5::digest(s(a, 0)?.as_bytes()))),
+        "filesha256" | "filemd5" => {
+            let p = s(a, 0)?;
+            let bytes = std::fs::read(&p).map_err(|e| format!("cannot read file {p}: {e}"))?;
+            Value::str(if name == "filemd5" {
+                hex::encode(md5::Md5::digest(&bytes))
+            } else {
+                hex::encode(sha2::Sha256::digest(&bytes))
+            })
+        }
         "abspath" => {
             let p = std::path::PathBuf::from(s(a, 0)?);
             let abs = if p.is_absolute() {
@@ -763,6 +780,24 @@ mod tests {
             c("cidrsubnets", vec!["10.1.0.0/16".into(), 4.into(), 4.into(), 8.into()]).unwrap(),
             Value::List(vec!["10.1.0.0/20".into(), "10.1.16.0/20".into(), "10.1.32.0/24".into()])
         );
+    }
+
+    #[test]
+    fn hashes_match_terraform() {
+        // Values checked with `terraform console`.
+        assert_eq!(
+            c("sha1", vec!["hello world".into()]).unwrap(),
+            Value::str("2aae6c35c94fcfb415dbe95f408b9ce91ee846ed")
+        );
+        assert_eq!(
+            c("md5", vec!["hello world".into()]).unwrap(),
+            Value::str("5eb63bbbe01eeed093cb22bb8f5acdc3")
+        );
+        assert!(c("sha512", vec!["hello world".into()])
+            .unwrap()
+            .to_plain_string()
+            .unwrap()
+            .starts_with("309ecc489c12d6eb4cc40f50c902f2b4"));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! same tests run against moto (what `localstack/start` runs) or a real LocalStack.
 
 mod adoption;
+mod api;
 mod bad_input;
 mod containers;
 mod identity;

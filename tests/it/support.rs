@@ -113,13 +113,20 @@ impl Stack {
     /// found); once settings that live only in state (force_destroy, wait flags) are recorded
     /// by an apply, the plan must be clean.
     pub fn reimport_all(&self, extra_args: &[&str]) {
+        self.reimport_all_but(&[], extra_args)
+    }
+
+    /// [`Stack::reimport_all`] for every type but `skipped` (types whose identity lives partly in
+    /// arguments AWS never returns, such as a deployment's `triggers`, which an import cannot
+    /// know: as in Terraform, they would be replaced).
+    pub fn reimport_all_but(&self, skipped: &[&str], extra_args: &[&str]) {
         let state: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(self.state_file()).unwrap()).unwrap();
         let managed: Vec<(String, String)> = state["resources"]
             .as_array()
             .unwrap()
             .iter()
-            .filter(|r| r["mode"] == "managed")
+            .filter(|r| r["mode"] == "managed" && !skipped.contains(&r["type"].as_str().unwrap_or_default()))
             .map(|r| (r["address"].as_str().unwrap().to_string(), terraform_import_id(r)))
             .collect();
         assert!(!managed.is_empty());
@@ -177,6 +184,12 @@ pub fn terraform_import_id(r: &serde_json::Value) -> String {
             s("name")
         ),
         "aws_ecs_task_definition" => s("arn"),
+        "aws_api_gateway_deployment" => format!("{}/{}", s("rest_api_id"), s("id")),
+        "aws_api_gateway_stage" => format!("{}/{}", s("rest_api_id"), s("stage_name")),
+        "aws_api_gateway_method_settings" => {
+            format!("{}/{}/{}", s("rest_api_id"), s("stage_name"), s("method_path"))
+        }
+        "aws_api_gateway_usage_plan_key" => format!("{}/{}", s("usage_plan_id"), s("key_id")),
         "aws_security_group_rule" => {
             let list = |k: &str| -> Vec<String> {
                 a[k].as_array()

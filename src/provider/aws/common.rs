@@ -236,3 +236,39 @@ pub fn secret_digest(value: &str) -> String {
     use sha2::Digest;
     format!("{DIGEST_PREFIX}{}", hex::encode(sha2::Sha256::digest(value.as_bytes())))
 }
+
+/// A JSON document as state should record it: the configured text when AWS's copy means the
+/// same (AWS reorders keys and whitespace), else AWS's copy, so only real changes plan.
+pub fn json_as_configured(configured: &Value, live: Option<String>) -> Value {
+    match (live, configured) {
+        (Some(l), Value::String(cfg))
+            if crate::plan::diff::same(
+                &crate::schema::Type::Any,
+                &Value::str(cfg.clone()),
+                &Value::str(l.clone()),
+            ) =>
+        {
+            Value::str(cfg.clone())
+        }
+        (l, _) => Value::from(l),
+    }
+}
+
+/// Brings tags from `prior`'s `tags_all` to `planned`'s with the service's own untag and tag
+/// calls, sending only the keys that change.
+pub async fn sync_tags<U, UF, T, TF>(prior: &Value, planned: &Value, untag: U, tag: T) -> PResult<()>
+where
+    U: FnOnce(Vec<String>) -> UF,
+    UF: Future<Output = PResult<()>>,
+    T: FnOnce(IndexMap<String, String>) -> TF,
+    TF: Future<Output = PResult<()>>,
+{
+    let (add, remove) = tag_changes(prior.get("tags_all"), planned.get("tags_all"));
+    if !remove.is_empty() {
+        untag(remove).await?;
+    }
+    if !add.is_empty() {
+        tag(add).await?;
+    }
+    Ok(())
+}

@@ -3,6 +3,7 @@
 //!
 //! Adding a resource type is one file under its service folder plus one line in [`registry`].
 
+pub mod apigateway;
 pub mod appautoscaling;
 pub mod cloudwatch;
 pub mod common;
@@ -216,6 +217,8 @@ pub struct Clients {
     pub ssm: aws_sdk_ssm::Client,
     /// Secrets Manager.
     pub secrets: aws_sdk_secretsmanager::Client,
+    /// API Gateway (REST).
+    pub apigateway: aws_sdk_apigateway::Client,
     /// The region in use.
     pub region: String,
     /// The account id, asked of STS once when something needs it to build an ARN.
@@ -318,7 +321,12 @@ pub async fn clients(settings: &AwsSettings) -> Clients {
     if let Some(url) = endpoint(&["secretsmanager"]) {
         secrets = secrets.endpoint_url(url);
     }
+    let mut apigateway = aws_sdk_apigateway::config::Builder::from(&shared);
+    if let Some(url) = endpoint(&["apigateway"]) {
+        apigateway = apigateway.endpoint_url(url);
+    }
     Clients {
+        apigateway: aws_sdk_apigateway::Client::from_conf(apigateway.build()),
         ssm: aws_sdk_ssm::Client::from_conf(ssm.build()),
         secrets: aws_sdk_secretsmanager::Client::from_conf(secrets.build()),
         sns: aws_sdk_sns::Client::from_conf(sns.build()),
@@ -363,6 +371,7 @@ pub fn schemas_registry() -> Registry {
         appautoscaling: aws_sdk_applicationautoscaling::Client::new(&shared),
         sns: aws_sdk_sns::Client::new(&shared),
         ssm: aws_sdk_ssm::Client::new(&shared),
+        apigateway: aws_sdk_apigateway::Client::new(&shared),
         secrets: aws_sdk_secretsmanager::Client::new(&shared),
         cloudwatch: aws_sdk_cloudwatch::Client::new(&shared),
         account: Default::default(),
@@ -424,6 +433,14 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(ssm::parameter::Parameter::new(c.clone())));
     r.add_resource(Arc::new(secretsmanager::secret::Secret::new(c.clone())));
     r.add_resource(Arc::new(secretsmanager::secret_version::SecretVersion::new(c.clone())));
+    r.add_resource(Arc::new(apigateway::rest_api::RestApi::new(c.clone())));
+    r.add_resource(Arc::new(apigateway::deployment::Deployment::new(c.clone())));
+    r.add_resource(Arc::new(apigateway::stage::Stage::new(c.clone())));
+    r.add_resource(Arc::new(apigateway::method_settings::MethodSettings::new(c.clone())));
+    r.add_resource(Arc::new(apigateway::account::Account::new(c.clone())));
+    r.add_resource(Arc::new(apigateway::usage_plan::UsagePlan::new(c.clone())));
+    r.add_resource(Arc::new(apigateway::api_key::ApiKey::new(c.clone())));
+    r.add_resource(Arc::new(apigateway::usage_plan_key::UsagePlanKey::new(c.clone())));
     r.add_resource(Arc::new(ecr::repository::Repository::new(c.clone())));
     r.add_resource(Arc::new(ecr::lifecycle_policy::LifecyclePolicy::new(c.clone())));
     r.add_resource(Arc::new(elbv2::lb::Lb::new(c.clone())));

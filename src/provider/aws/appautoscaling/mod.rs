@@ -4,7 +4,7 @@
 pub mod policy;
 pub mod target;
 
-use crate::provider::aws::common::{aws_err, tag_changes};
+use crate::provider::aws::common::{aws_err, sync_tags};
 use crate::provider::aws::iam::is_propagation_delay;
 use crate::provider::{PResult, ProviderError};
 use crate::value::Value;
@@ -70,26 +70,29 @@ pub async fn update_tags(
     prior: &Value,
     planned: &Value,
 ) -> PResult<()> {
-    let (add, remove) = tag_changes(prior.get("tags_all"), planned.get("tags_all"));
-    if !remove.is_empty() {
-        client
-            .untag_resource()
-            .resource_arn(arn)
-            .set_tag_keys(Some(remove))
-            .send()
-            .await
-            .map_err(aws_err)?;
-    }
-    if !add.is_empty() {
-        client
-            .tag_resource()
-            .resource_arn(arn)
-            .set_tags(Some(add.into_iter().collect()))
-            .send()
-            .await
-            .map_err(aws_err)?;
-    }
-    Ok(())
+    sync_tags(
+        prior,
+        planned,
+        |keys| async move {
+            let r = client
+                .untag_resource()
+                .resource_arn(arn)
+                .set_tag_keys(Some(keys))
+                .send()
+                .await;
+            r.map(|_| ()).map_err(aws_err)
+        },
+        |add| async move {
+            let r = client
+                .tag_resource()
+                .resource_arn(arn)
+                .set_tags(Some(add.into_iter().collect()))
+                .send()
+                .await;
+            r.map(|_| ()).map_err(aws_err)
+        },
+    )
+    .await
 }
 
 #[cfg(test)]

@@ -1,8 +1,7 @@
 //! `aws_cloudwatch_dashboard`: a dashboard and its body (JSON, compared by meaning). The id is
 //! the dashboard name.
 
-use crate::plan::diff::same;
-use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str};
+use crate::provider::aws::common::{absent_on, aws_err, json_as_configured, must_exist, opt_str};
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
 use crate::schema::{Schema, Type};
@@ -82,15 +81,11 @@ impl ResourceType for Dashboard {
         let Some(out) = absent_on(r, &["ResourceNotFound", "ResourceNotFoundException"])? else {
             return Ok(None);
         };
-        let live = out.dashboard_body().unwrap_or_default().to_string();
-        let body = match prior.get("dashboard_body") {
-            Value::String(cfg) if same(&Type::Any, &Value::str(cfg.clone()), &Value::str(live.clone())) => cfg.clone(),
-            _ => live,
-        };
+        let body = json_as_configured(prior.get("dashboard_body"), out.dashboard_body().map(str::to_string));
         Ok(Some(Value::object([
             ("id", Value::str(id)),
             ("dashboard_name", Value::from(out.dashboard_name().map(str::to_string))),
-            ("dashboard_body", Value::str(body)),
+            ("dashboard_body", body),
             ("dashboard_arn", Value::from(out.dashboard_arn().map(str::to_string))),
         ])))
     }

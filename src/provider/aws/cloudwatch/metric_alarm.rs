@@ -3,7 +3,7 @@
 //! replaces the alarm by name, so every change but the name is in place. The id is the name.
 
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, must_exist, opt_bool, opt_str, owns, str_list, tag_changes, tags_to_write,
+    absent_on, aws_err, configured_tags, must_exist, opt_bool, opt_str, owns, str_list, sync_tags, tags_to_write,
     user_tags,
 };
 use crate::provider::aws::Clients;
@@ -368,27 +368,30 @@ impl ResourceType for MetricAlarm {
             self.put(planned, None).await?;
         }
         if let Some(arn) = opt_str(prior, "arn") {
-            let (add, remove) = tag_changes(prior.get("tags_all"), planned.get("tags_all"));
-            if !remove.is_empty() {
-                self.c
-                    .cloudwatch
-                    .untag_resource()
-                    .resource_arn(&arn)
-                    .set_tag_keys(Some(remove))
-                    .send()
-                    .await
-                    .map_err(aws_err)?;
-            }
-            if !add.is_empty() {
-                self.c
-                    .cloudwatch
-                    .tag_resource()
-                    .resource_arn(&arn)
-                    .set_tags(Some(cw_tags(add)))
-                    .send()
-                    .await
-                    .map_err(aws_err)?;
-            }
+            let (cw, arn) = (&self.c.cloudwatch, arn.as_str());
+            sync_tags(
+                prior,
+                planned,
+                |keys| async move {
+                    let r = cw
+                        .untag_resource()
+                        .resource_arn(arn)
+                        .set_tag_keys(Some(keys))
+                        .send()
+                        .await;
+                    r.map(|_| ()).map_err(aws_err)
+                },
+                |add| async move {
+                    let r = cw
+                        .tag_resource()
+                        .resource_arn(arn)
+                        .set_tags(Some(cw_tags(add)))
+                        .send()
+                        .await;
+                    r.map(|_| ()).map_err(aws_err)
+                },
+            )
+            .await?;
         }
         must_exist(self.read(ctx, id, planned).await?, "metric alarm", id)
     }

@@ -6,7 +6,7 @@ pub mod service;
 pub mod task_definition;
 pub mod wire;
 
-use crate::provider::aws::common::{aws_err, tag_changes};
+use crate::provider::aws::common::{aws_err, sync_tags};
 use crate::provider::PResult;
 use crate::value::Value;
 use aws_sdk_ecs::types::Tag;
@@ -21,24 +21,27 @@ pub fn ecs_tags(pairs: indexmap::IndexMap<String, String>) -> Vec<Tag> {
 
 /// Brings an ECS resource's tags from `prior` to `planned` (only the keys that change).
 pub async fn update_tags(client: &aws_sdk_ecs::Client, arn: &str, prior: &Value, planned: &Value) -> PResult<()> {
-    let (add, remove) = tag_changes(prior.get("tags_all"), planned.get("tags_all"));
-    if !remove.is_empty() {
-        client
-            .untag_resource()
-            .resource_arn(arn)
-            .set_tag_keys(Some(remove))
-            .send()
-            .await
-            .map_err(aws_err)?;
-    }
-    if !add.is_empty() {
-        client
-            .tag_resource()
-            .resource_arn(arn)
-            .set_tags(Some(ecs_tags(add)))
-            .send()
-            .await
-            .map_err(aws_err)?;
-    }
-    Ok(())
+    sync_tags(
+        prior,
+        planned,
+        |keys| async move {
+            let r = client
+                .untag_resource()
+                .resource_arn(arn)
+                .set_tag_keys(Some(keys))
+                .send()
+                .await;
+            r.map(|_| ()).map_err(aws_err)
+        },
+        |add| async move {
+            let r = client
+                .tag_resource()
+                .resource_arn(arn)
+                .set_tags(Some(ecs_tags(add)))
+                .send()
+                .await;
+            r.map(|_| ()).map_err(aws_err)
+        },
+    )
+    .await
 }

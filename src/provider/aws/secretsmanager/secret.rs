@@ -3,10 +3,9 @@
 //! schedules deletion after `recovery_window_in_days` (0 deletes at once), as in Terraform.
 //! The id is the secret ARN.
 
-use crate::plan::diff::same;
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, must_exist, name_or_generated, opt_str, owns, tag_changes, tags_to_write,
-    user_tags,
+    absent_on, aws_err, configured_tags, json_as_configured, must_exist, name_or_generated, opt_str, owns, sync_tags,
+    tags_to_write, user_tags,
 };
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -139,14 +138,7 @@ impl ResourceType for Secret {
             .map_err(aws_err)?
             .resource_policy()
             .map(str::to_string);
-        let policy = match (policy, prior.get("policy")) {
-            (Some(live), Value::String(cfg))
-                if same(&Type::Any, &Value::str(cfg.clone()), &Value::str(live.clone())) =>
-            {
-                Value::str(cfg.clone())
-            }
-            (live, _) => Value::from(live),
-        };
+        let policy = json_as_configured(prior.get("policy"), policy);
         let keep = |k: &str, default: Value| match prior.get(k) {
             Value::Null | Value::Unknown => default,
             v => v.clone(),
@@ -194,27 +186,20 @@ impl ResourceType for Secret {
         if changed("policy") && !planned.get("policy").has_unknown() {
             self.put_policy(id, planned).await?;
         }
-        let (add, remove) = tag_changes(prior.get("tags_all"), planned.get("tags_all"));
-        if !remove.is_empty() {
-            self.c
-                .secrets
-                .untag_resource()
-                .secret_id(id)
-                .set_tag_keys(Some(remove))
-                .send()
-                .await
-                .map_err(aws_err)?;
-        }
-        if !add.is_empty() {
-            self.c
-                .secrets
-                .tag_resource()
-                .secret_id(id)
-                .set_tags(Some(tags(add)))
-                .send()
-                .await
-                .map_err(aws_err)?;
-        }
+        let sm = &self.c.secrets;
+        sync_tags(
+            prior,
+            planned,
+            |keys| async move {
+                let r = sm.untag_resource().secret_id(id).set_tag_keys(Some(keys)).send().await;
+                r.map(|_| ()).map_err(aws_err)
+            },
+            |add| async move {
+                let r = sm.tag_resource().secret_id(id).set_tags(Some(tags(add))).send().await;
+                r.map(|_| ()).map_err(aws_err)
+            },
+        )
+        .await?;
         must_exist(self.read(ctx, id, planned).await?, "secret", id)
     }
 

@@ -3,10 +3,9 @@
 //! taken with the same attributes, so a create repeated after a crash finds the same topic; the
 //! ownership tags tell it apart from someone else's. The id is the topic ARN.
 
-use crate::plan::diff::same;
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, must_exist, name_or_generated, opt_bool, opt_str, owns, tag_changes,
-    tags_to_write, user_tags,
+    absent_on, aws_err, configured_tags, json_as_configured, must_exist, name_or_generated, opt_bool, opt_str, owns,
+    sync_tags, tags_to_write, user_tags,
 };
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -156,14 +155,7 @@ impl ResourceType for Topic {
         };
         let get = |k: &str| a.get(k).filter(|v| !v.is_empty()).cloned();
         // Policies compare by meaning; keep the configured spelling when they mean the same.
-        let doc = |ours: &str, theirs: &str| match (get(theirs), prior.get(ours)) {
-            (Some(live), Value::String(cfg))
-                if same(&Type::Any, &Value::str(cfg.clone()), &Value::str(live.clone())) =>
-            {
-                Value::str(cfg.clone())
-            }
-            (live, _) => Value::from(live),
-        };
+        let doc = |ours: &str, theirs: &str| json_as_configured(prior.get(ours), get(theirs));
         let name = id.rsplit(':').next().unwrap_or(id).to_string();
         let bool_attr = |k: &str| Value::Bool(get(k).as_deref() == Some("true"));
         Ok(Some(Value::object([
@@ -206,27 +198,30 @@ impl ResourceType for Topic {
                 .await
                 .map_err(aws_err)?;
         }
-        let (add, remove) = tag_changes(prior.get("tags_all"), planned.get("tags_all"));
-        if !remove.is_empty() {
-            self.c
-                .sns
-                .untag_resource()
-                .resource_arn(id)
-                .set_tag_keys(Some(remove))
-                .send()
-                .await
-                .map_err(aws_err)?;
-        }
-        if !add.is_empty() {
-            self.c
-                .sns
-                .tag_resource()
-                .resource_arn(id)
-                .set_tags(Some(sns_tags(add)?))
-                .send()
-                .await
-                .map_err(aws_err)?;
-        }
+        let sns = &self.c.sns;
+        sync_tags(
+            prior,
+            planned,
+            |keys| async move {
+                let r = sns
+                    .untag_resource()
+                    .resource_arn(id)
+                    .set_tag_keys(Some(keys))
+                    .send()
+                    .await;
+                r.map(|_| ()).map_err(aws_err)
+            },
+            |add| async move {
+                let r = sns
+                    .tag_resource()
+                    .resource_arn(id)
+                    .set_tags(Some(sns_tags(add)?))
+                    .send()
+                    .await;
+                r.map(|_| ()).map_err(aws_err)
+            },
+        )
+        .await?;
         must_exist(self.read(ctx, id, planned).await?, "SNS topic", id)
     }
 

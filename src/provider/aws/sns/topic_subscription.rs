@@ -3,8 +3,7 @@
 //! returns the same subscription, so a create repeated after a crash converges. The id is the
 //! subscription ARN (known at once, also for subscriptions still pending confirmation).
 
-use crate::plan::diff::same;
-use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str};
+use crate::provider::aws::common::{absent_on, aws_err, json_as_configured, must_exist, opt_str};
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
 use crate::schema::{Schema, Type};
@@ -129,14 +128,10 @@ impl ResourceType for TopicSubscription {
         );
         for (ours, theirs) in SETTABLE.iter().filter(|(o, _)| *o != "raw_message_delivery") {
             let live = get(theirs);
-            let kept = match (&live, prior.get(ours)) {
-                (Some(l), Value::String(cfg))
-                    if DOCUMENTS.contains(ours)
-                        && same(&Type::Any, &Value::str(cfg.clone()), &Value::str(l.clone())) =>
-                {
-                    Value::str(cfg.clone())
-                }
-                _ => Value::from(live),
+            let kept = if DOCUMENTS.contains(ours) {
+                json_as_configured(prior.get(ours), live)
+            } else {
+                Value::from(live)
             };
             m.insert(ours.to_string(), kept);
         }

@@ -4,8 +4,7 @@
 //! is kept as written. PutParameter with Overwrite updates in place; the id is the name.
 
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, must_exist, opt_str, owns, secret_digest, tag_changes, tags_to_write,
-    user_tags,
+    absent_on, aws_err, configured_tags, must_exist, opt_str, owns, secret_digest, sync_tags, tags_to_write, user_tags,
 };
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -216,29 +215,32 @@ impl ResourceType for Parameter {
         if settings.iter().any(|k| changed(k)) {
             self.put(planned, true, None).await?;
         }
-        let (add, remove) = tag_changes(prior.get("tags_all"), planned.get("tags_all"));
-        if !remove.is_empty() {
-            self.c
-                .ssm
-                .remove_tags_from_resource()
-                .resource_type(ResourceTypeForTagging::Parameter)
-                .resource_id(id)
-                .set_tag_keys(Some(remove))
-                .send()
-                .await
-                .map_err(aws_err)?;
-        }
-        if !add.is_empty() {
-            self.c
-                .ssm
-                .add_tags_to_resource()
-                .resource_type(ResourceTypeForTagging::Parameter)
-                .resource_id(id)
-                .set_tags(Some(Self::tags(add)?))
-                .send()
-                .await
-                .map_err(aws_err)?;
-        }
+        let ssm = &self.c.ssm;
+        sync_tags(
+            prior,
+            planned,
+            |keys| async move {
+                let r = ssm
+                    .remove_tags_from_resource()
+                    .resource_type(ResourceTypeForTagging::Parameter)
+                    .resource_id(id)
+                    .set_tag_keys(Some(keys))
+                    .send()
+                    .await;
+                r.map(|_| ()).map_err(aws_err)
+            },
+            |add| async move {
+                let r = ssm
+                    .add_tags_to_resource()
+                    .resource_type(ResourceTypeForTagging::Parameter)
+                    .resource_id(id)
+                    .set_tags(Some(Self::tags(add)?))
+                    .send()
+                    .await;
+                r.map(|_| ()).map_err(aws_err)
+            },
+        )
+        .await?;
         must_exist(self.read(ctx, id, planned).await?, "SSM parameter", id)
     }
 
