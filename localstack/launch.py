@@ -279,6 +279,146 @@ def patch_apigateway_tags():
     APIGatewayResponse.get_tags = get_tags
 
 
+def patch_opensearch_serverless():
+    """OpenSearch Serverless: collections, security policies and access policies as AWS has them.
+
+    moto 5.2.5 picks any policy naming a collection (a network policy made after the encryption
+    policy crashes CreateCollection), fails on AWS-owned keys (no KmsARN), does not match
+    wildcard patterns such as "collection/app-*", and lacks DeleteSecurityPolicy,
+    UpdateCollection and every access-policy call. These are added here.
+    """
+    import fnmatch
+    import time
+
+    from moto.moto_api._internal import mock_random
+    from moto.opensearchserverless import models
+    from moto.opensearchserverless.exceptions import (
+        ConflictException,
+        ResourceNotFoundException,
+        ValidationException,
+    )
+    from moto.opensearchserverless.responses import OpenSearchServiceServerlessResponse as Response
+
+    Backend = models.OpenSearchServiceServerlessBackend
+
+    def covers(patterns, name):
+        return any(fnmatch.fnmatchcase(f"collection/{name}", p) for p in patterns)
+
+    def create_collection(self, client_token, description, name, standby_replicas, tags, type):
+        encryption = [
+            sp for sp in self.security_policies.values() if sp.type == "encryption" and covers(sp.resources, name)
+        ]
+        if not encryption:
+            raise ValidationException(
+                msg=f"No matching security policy of encryption type found for collection name: {name}. "
+                "Please create security policy of encryption type for this collection."
+            )
+        if any(c.name == name for c in self.collections.values()):
+            raise ConflictException(msg=f"Collection with name {name} already exists")
+        policy = dict(encryption[-1].policy)
+        policy.setdefault("KmsARN", "auto")
+        collection = models.Collection(
+            client_token=client_token or mock_random.get_random_string(10),
+            description=description,
+            name=name,
+            standby_replicas=standby_replicas,
+            tags=tags,
+            type=type,
+            policy=policy,
+            region=self.region_name,
+            account_id=self.account_id,
+        )
+        self.collections[collection.id] = collection
+        self.tag_resource(collection.arn, tags or [])
+        return collection
+
+    Backend.create_collection = create_collection
+
+    def find_policy(self, name, type):
+        for key, sp in self.security_policies.items():
+            if sp.name == name and sp.type == type:
+                return key, sp
+        raise ResourceNotFoundException(msg=f"Policy with name {name} and type {type} is not found")
+
+    def delete_security_policy(self):
+        params = json.loads(self.body)
+        backend = self.opensearchserverless_backend
+        key, _ = find_policy(backend, params.get("name"), params.get("type"))
+        backend.security_policies.pop(key)
+        return json.dumps({})
+
+    def update_collection(self):
+        params = json.loads(self.body)
+        collection = self.opensearchserverless_backend.collections.get(params.get("id"))
+        if collection is None:
+            raise ResourceNotFoundException(msg=f"Collection with ID {params.get('id')} cannot be found.")
+        if params.get("description") is not None:
+            collection.description = params["description"]
+        collection.last_modified_date = int(time.time() * 1000)
+        detail = {k: v for k, v in collection.to_dict().items() if k in ("arn", "id", "name", "status", "type", "description", "createdDate", "lastModifiedDate")}
+        return json.dumps({"updateCollectionDetail": detail})
+
+    access = {}
+
+    def access_detail(p):
+        return {k: v for k, v in p.items() if v is not None}
+
+    def create_access_policy(self):
+        params = json.loads(self.body)
+        key = (self.current_account, self.region, params["name"], params["type"])
+        if key in access:
+            raise ConflictException(msg=f"Policy with name {params['name']} and type {params['type']} already exists")
+        now = int(time.time() * 1000)
+        access[key] = {
+            "name": params["name"],
+            "type": params["type"],
+            "description": params.get("description"),
+            "policy": json.loads(params["policy"]),
+            "policyVersion": mock_random.get_random_string(20),
+            "createdDate": now,
+            "lastModifiedDate": now,
+        }
+        return json.dumps({"accessPolicyDetail": access_detail(access[key])})
+
+    def access_policy(self, params):
+        key = (self.current_account, self.region, params.get("name"), params.get("type"))
+        if key not in access:
+            raise ResourceNotFoundException(
+                msg=f"Policy with name {params.get('name')} and type {params.get('type')} is not found"
+            )
+        return key
+
+    def get_access_policy(self):
+        key = access_policy(self, json.loads(self.body))
+        return json.dumps({"accessPolicyDetail": access_detail(access[key])})
+
+    def update_access_policy(self):
+        params = json.loads(self.body)
+        key = access_policy(self, params)
+        p = access[key]
+        if params.get("policyVersion") and params["policyVersion"] != p["policyVersion"]:
+            raise ConflictException(msg="Policy version specified in the request refers to an older version")
+        if params.get("policy") is not None:
+            p["policy"] = json.loads(params["policy"])
+            p["policyVersion"] = mock_random.get_random_string(20)
+        if params.get("description") is not None:
+            p["description"] = params["description"]
+        p["lastModifiedDate"] = int(time.time() * 1000)
+        return json.dumps({"accessPolicyDetail": access_detail(p)})
+
+    def delete_access_policy(self):
+        key = access_policy(self, json.loads(self.body))
+        access.pop(key)
+        return json.dumps({})
+
+    Response.delete_security_policy = delete_security_policy
+    Response.update_collection = update_collection
+    Response.create_access_policy = create_access_policy
+    Response.get_access_policy = get_access_policy
+    Response.update_access_policy = update_access_policy
+    Response.delete_access_policy = delete_access_policy
+
+
 class CborBridge:
     """Smithy RPC v2 CBOR requests, answered through moto's JSON protocol.
 
@@ -433,5 +573,6 @@ if __name__ == "__main__":
     patch_appautoscaling_tags()
     patch_apigateway_openapi_import()
     patch_apigateway_tags()
+    patch_opensearch_serverless()
     bridge_cbor()
     sys.exit(main(sys.argv[1:]))

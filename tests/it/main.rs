@@ -15,6 +15,7 @@ mod network;
 mod network_extras;
 mod observability;
 mod remote_state;
+mod search;
 mod secrets;
 mod storage;
 mod support;

@@ -15,6 +15,7 @@ pub mod elbv2;
 pub mod iam;
 pub mod logs;
 pub mod meta;
+pub mod opensearchserverless;
 pub mod s3;
 pub mod secretsmanager;
 pub mod sns;
@@ -219,6 +220,8 @@ pub struct Clients {
     pub secrets: aws_sdk_secretsmanager::Client,
     /// API Gateway (REST).
     pub apigateway: aws_sdk_apigateway::Client,
+    /// OpenSearch Serverless.
+    pub opensearchserverless: aws_sdk_opensearchserverless::Client,
     /// The region in use.
     pub region: String,
     /// The account id, asked of STS once when something needs it to build an ARN.
@@ -325,7 +328,12 @@ pub async fn clients(settings: &AwsSettings) -> Clients {
     if let Some(url) = endpoint(&["apigateway"]) {
         apigateway = apigateway.endpoint_url(url);
     }
+    let mut aoss = aws_sdk_opensearchserverless::config::Builder::from(&shared);
+    if let Some(url) = endpoint(&["opensearchserverless"]) {
+        aoss = aoss.endpoint_url(url);
+    }
     Clients {
+        opensearchserverless: aws_sdk_opensearchserverless::Client::from_conf(aoss.build()),
         apigateway: aws_sdk_apigateway::Client::from_conf(apigateway.build()),
         ssm: aws_sdk_ssm::Client::from_conf(ssm.build()),
         secrets: aws_sdk_secretsmanager::Client::from_conf(secrets.build()),
@@ -372,6 +380,7 @@ pub fn schemas_registry() -> Registry {
         sns: aws_sdk_sns::Client::new(&shared),
         ssm: aws_sdk_ssm::Client::new(&shared),
         apigateway: aws_sdk_apigateway::Client::new(&shared),
+        opensearchserverless: aws_sdk_opensearchserverless::Client::new(&shared),
         secrets: aws_sdk_secretsmanager::Client::new(&shared),
         cloudwatch: aws_sdk_cloudwatch::Client::new(&shared),
         account: Default::default(),
@@ -441,6 +450,13 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(apigateway::usage_plan::UsagePlan::new(c.clone())));
     r.add_resource(Arc::new(apigateway::api_key::ApiKey::new(c.clone())));
     r.add_resource(Arc::new(apigateway::usage_plan_key::UsagePlanKey::new(c.clone())));
+    r.add_resource(Arc::new(opensearchserverless::security_policy::SecurityPolicy::new(
+        c.clone(),
+    )));
+    r.add_resource(Arc::new(opensearchserverless::access_policy::AccessPolicy::new(
+        c.clone(),
+    )));
+    r.add_resource(Arc::new(opensearchserverless::collection::Collection::new(c.clone())));
     r.add_resource(Arc::new(ecr::repository::Repository::new(c.clone())));
     r.add_resource(Arc::new(ecr::lifecycle_policy::LifecyclePolicy::new(c.clone())));
     r.add_resource(Arc::new(elbv2::lb::Lb::new(c.clone())));
