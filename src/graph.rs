@@ -11,7 +11,7 @@
 //! schedules by.
 
 use crate::blueprint::config::{Body, Module, Resource};
-use crate::blueprint::refs::{references, Reference};
+use crate::blueprint::refs::{references, references_with, Reference};
 use crate::blueprint::source::{Expr, Loc};
 use crate::diag::{DResult, Diag};
 use petgraph::algo::{tarjan_scc, toposort};
@@ -118,8 +118,12 @@ impl ConfigGraph {
             }
             for (key, res) in &module.resources {
                 let to = self.index[&Node::Resource(path.clone(), key.clone())];
-                for e in resource_exprs(res) {
-                    self.connect_expr(root, &path, e, to)?;
+                for (e, bound) in resource_exprs(res) {
+                    for (r, loc) in references_with(e, &bound) {
+                        for from in self.targets(root, &path, &r, &loc)? {
+                            self.graph.update_edge(from, to, ());
+                        }
+                    }
                 }
                 for e in &res.depends_on {
                     self.connect_depends_on(root, &path, e, to)?;
@@ -322,16 +326,36 @@ fn inherited_depends_on(root: &Module, path: &[String]) -> Vec<Expr> {
 }
 
 /// Every expression of a resource block that can refer to something.
-fn resource_exprs(res: &Resource) -> Vec<&Expr> {
-    let mut out: Vec<&Expr> = res.count.iter().chain(res.for_each.iter()).collect();
-    body_exprs(&res.body, &mut out);
+/// Every expression of a resource block, with the names the enclosing `dynamic` blocks bind
+/// around it (their iterators).
+fn resource_exprs(res: &Resource) -> Vec<(&Expr, Vec<String>)> {
+    let mut out: Vec<(&Expr, Vec<String>)> = res
+        .count
+        .iter()
+        .chain(res.for_each.iter())
+        .map(|e| (e, Vec::new()))
+        .collect();
+    body_exprs(&res.body, &[], &mut out);
     out
 }
 
-fn body_exprs<'a>(body: &'a Body, out: &mut Vec<&'a Expr>) {
-    out.extend(body.attrs.values().map(|a| &a.expr));
+fn body_exprs<'a>(body: &'a Body, bound: &[String], out: &mut Vec<(&'a Expr, Vec<String>)>) {
+    out.extend(body.attrs.values().map(|a| (&a.expr, bound.to_vec())));
     for b in &body.blocks {
-        body_exprs(&b.body, out);
+        if b.kind != "dynamic" {
+            body_exprs(&b.body, bound, out);
+            continue;
+        }
+        // The iterator is in scope in the content only, not in for_each.
+        out.extend(b.body.attrs.values().map(|a| (&a.expr, bound.to_vec())));
+        let mut inner = bound.to_vec();
+        inner.push(match b.body.attrs.get("iterator") {
+            Some(a) => a.expr.text().trim().to_string(),
+            None => b.labels.first().cloned().unwrap_or_default(),
+        });
+        for content in &b.body.blocks {
+            body_exprs(&content.body, &inner, out);
+        }
     }
 }
 
@@ -358,6 +382,52 @@ mod tests {
         std::fs::write(dir.path().join("main.tf"), text).unwrap();
         let m = load(dir.path()).unwrap();
         ConfigGraph::build(&m)
+    }
+
+    #[test]
+    fn dynamic_block_iterators_are_not_references() {
+        let g = build(
+            r#"
+variable "ports" { default = [80, 443] }
+resource "aws_vpc" "a" { cidr_block = "10.0.0.0/16" }
+resource "aws_security_group" "web" {
+  vpc_id = aws_vpc.a.id
+  dynamic "ingress" {
+    for_each = var.ports
+    content {
+      from_port = ingress.value
+      to_port   = ingress.value
+      protocol  = "tcp"
+    }
+  }
+  dynamic "egress" {
+    for_each = var.ports
+    iterator = port
+    content {
+      from_port = port.value
+      to_port   = port.value
+      protocol  = "tcp"
+    }
+  }
+}
+"#,
+        )
+        .unwrap();
+        let deps = g.resource_deps(&Node::Resource(vec![], "aws_security_group.web".into()));
+        assert_eq!(deps, vec![(vec![], "aws_vpc.a".to_string())]);
+        let err = build(
+            r#"
+resource "aws_security_group" "web" {
+  dynamic "ingress" {
+    for_each = ingress.value
+    content { protocol = "tcp" }
+  }
+}
+"#,
+        )
+        .err()
+        .expect("an iterator is not in scope in its own for_each");
+        assert!(err.summary.contains("undeclared"), "{}", err.summary);
     }
 
     #[test]

@@ -24,8 +24,14 @@ const BUILTIN_ROOTS: &[&str] = &["count", "each", "path", "self", "terraform"];
 
 /// Every reference in an expression, with where it was written.
 pub fn references(expr: &Expr) -> Vec<(Reference, Loc)> {
+    references_with(expr, &[])
+}
+
+/// The references of an expression written where `bound` names are already in scope (the
+/// iterator of an enclosing `dynamic` block), which are not references to anything declared.
+pub fn references_with(expr: &Expr, bound: &[String]) -> Vec<(Reference, Loc)> {
     let mut out = Vec::new();
-    walk(expr, &expr.ast, &mut Vec::new(), &mut out);
+    walk(expr, &expr.ast, &mut bound.to_vec(), &mut out);
     out
 }
 

@@ -117,7 +117,9 @@ pub fn plan_update(schema: &Schema, config: &Value, prior: &Value, lifecycle: &L
     for (name, b) in &schema.blocks {
         let old = prior.get(name).clone();
         let cfg = config.get(name).clone();
-        if ignored(name) || (cfg.is_null() && b.computed) {
+        // Zero blocks (a dynamic block over an empty collection) is the same as none written.
+        let absent = cfg.is_null() || cfg.as_list().is_some_and(|l| l.is_empty());
+        if ignored(name) || (absent && b.computed) {
             planned.insert(name.to_string(), old);
             continue;
         }

@@ -8,6 +8,7 @@ mod adoption;
 mod api;
 mod bad_input;
 mod containers;
+mod foundation;
 mod identity;
 mod interrupt;
 mod load_balancing;
