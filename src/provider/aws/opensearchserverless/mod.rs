@@ -4,6 +4,7 @@
 
 pub mod access_policy;
 pub mod collection;
+mod policy;
 pub mod security_policy;
 
 use aws_smithy_types::Document;

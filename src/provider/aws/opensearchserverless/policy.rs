@@ -1,0 +1,131 @@
+//! The shared definition of the two policy resources (see [`policy_resource`]).
+
+/// Declares a policy resource type. Security and access policies are the same resource over
+/// different calls and types of the SDK (create/get/update/delete, policy type and detail), so
+/// one definition serves both; a macro because the SDK shares no trait between them.
+macro_rules! policy_resource {
+    ($(#[$doc:meta])* $ty:ident, $tf:literal, $what:literal, $kind:ident,
+     $create:ident, $get:ident, $detail:ident, $update:ident, $delete:ident) => {
+        $(#[$doc])*
+        pub struct $ty {
+            c: Arc<Clients>,
+            schema: Schema,
+        }
+
+        impl $ty {
+            /// Creates the type with its clients.
+            pub fn new(c: Arc<Clients>) -> $ty {
+                let schema = Schema::new()
+                    .required("name", Type::String)
+                    .force_new()
+                    .required("type", Type::String)
+                    .force_new()
+                    .required("policy", Type::Any)
+                    .optional("description", Type::String)
+                    .computed("policy_version", Type::String);
+                $ty { c, schema }
+            }
+        }
+
+        #[async_trait]
+        impl ResourceType for $ty {
+            fn type_name(&self) -> &'static str {
+                $tf
+            }
+
+            fn schema(&self) -> &Schema {
+                &self.schema
+            }
+
+            async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
+                let (name, kind) = name_and_type("", planned)?;
+                self.c
+                    .opensearchserverless
+                    .$create()
+                    .name(&name)
+                    .r#type($kind::from(kind.as_str()))
+                    .policy(checked_policy(planned)?)
+                    .set_description(opt_str(planned, "description"))
+                    .client_token(uuid::Uuid::new_v4().to_string())
+                    .send()
+                    .await
+                    .map_err(aws_err)?;
+                must_exist(self.read(ctx, &name, planned).await?, $what, &name)
+            }
+
+            async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
+                let (name, kind) = name_and_type(id, prior)?;
+                let r = self
+                    .c
+                    .opensearchserverless
+                    .$get()
+                    .name(&name)
+                    .r#type($kind::from(kind.as_str()))
+                    .send()
+                    .await
+                    .map_err(aws_err);
+                let Some(out) = absent_on(r, &["ResourceNotFoundException"])? else {
+                    return Ok(None);
+                };
+                let Some(p) = out.$detail() else {
+                    return Ok(None);
+                };
+                Ok(Some(Value::object([
+                    ("id", Value::str(&name)),
+                    ("name", Value::str(&name)),
+                    ("type", Value::str(&kind)),
+                    (
+                        "policy",
+                        json_as_configured(prior.get("policy"), p.policy().map(document_json)),
+                    ),
+                    ("description", Value::from(p.description().map(str::to_string))),
+                    ("policy_version", Value::from(p.policy_version().map(str::to_string))),
+                ])))
+            }
+
+            async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
+                let (name, kind) = name_and_type(id, prior)?;
+                self.c
+                    .opensearchserverless
+                    .$update()
+                    .name(&name)
+                    .r#type($kind::from(kind.as_str()))
+                    .set_policy_version(opt_str(prior, "policy_version"))
+                    .policy(checked_policy(planned)?)
+                    .set_description(opt_str(planned, "description"))
+                    .client_token(uuid::Uuid::new_v4().to_string())
+                    .send()
+                    .await
+                    .map_err(aws_err)?;
+                must_exist(self.read(ctx, id, planned).await?, $what, id)
+            }
+
+            async fn delete(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<()> {
+                let (name, kind) = name_and_type(id, prior)?;
+                let r = self
+                    .c
+                    .opensearchserverless
+                    .$delete()
+                    .name(name)
+                    .r#type($kind::from(kind.as_str()))
+                    .client_token(uuid::Uuid::new_v4().to_string())
+                    .send()
+                    .await
+                    .map_err(aws_err);
+                absent_on(r, &["ResourceNotFoundException"]).map(|_| ())
+            }
+        }
+    };
+}
+
+pub(crate) use policy_resource;
+
+/// Checks the policy argument is JSON before sending it, for a clearer error than the API's.
+pub fn checked_policy(planned: &crate::value::Value) -> crate::provider::PResult<String> {
+    use crate::provider::aws::common::opt_str;
+    use crate::provider::ProviderError;
+    let text = opt_str(planned, "policy").ok_or_else(|| ProviderError::msg("policy is required"))?;
+    serde_json::from_str::<serde_json::Value>(&text)
+        .map_err(|e| ProviderError::msg(format!("policy is not valid JSON: {e}")))?;
+    Ok(text)
+}
