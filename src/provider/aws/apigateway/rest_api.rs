@@ -163,9 +163,24 @@ impl ResourceType for RestApi {
                 update_tags(&self.c.apigateway, &resource_arn, &empty, &with_system).await?;
                 self.patch_settings(&id, &Value::Null, planned).await?;
                 // Not every implementation honours the import's endpoint type parameter.
-                if let Some(live) = self.read(ctx, &id, planned).await? {
-                    self.sync_endpoint_type(&id, &live, planned).await?;
-                }
+                // (Only the endpoint type is needed here: one GetRestApi, not a full read.)
+                let api = self
+                    .c
+                    .apigateway
+                    .get_rest_api()
+                    .rest_api_id(&id)
+                    .send()
+                    .await
+                    .map_err(aws_err)?;
+                let types = api
+                    .endpoint_configuration()
+                    .map(|e| e.types().iter().map(|t| Value::str(t.as_str())).collect())
+                    .unwrap_or_default();
+                let live = Value::object([(
+                    "endpoint_configuration",
+                    Value::List(vec![Value::object([("types", Value::List(types))])]),
+                )]);
+                self.sync_endpoint_type(&id, &live, planned).await?;
                 id
             }
             None => {
