@@ -1,19 +1,24 @@
-//! Engine cost at scale: a generated blueprint of N resources planned and applied against the
-//! in-memory fake provider, printing wall time per phase and peak memory. Figures, not
-//! assertions: run with `cargo bench --bench engine_scale` (optionally `-- 100 1000`).
+//! Engine cost at scale: a generated blueprint of N resources planned, applied, refreshed and
+//! destroyed against the in-memory fake provider with injected call latency. For each N it
+//! prints wall time per phase, the lower bound the dependency graph and `-parallelism` allow,
+//! the engine's CPU time and the peak memory, so the engine's own cost growth is visible.
+//! Figures, not assertions: `cargo bench --profile dev --bench engine_scale -- [N ...]
+//! [--latency-ms L] [--parallelism P]`. Each N runs in a child process of its own, so that
+//! its peak memory is its own.
 
 use indexmap::IndexMap;
 use infractl::apply::Applier;
 use infractl::blueprint::{config, variables};
 use infractl::graph::ConfigGraph;
-use infractl::plan::{PlanOptions, Planner};
+use infractl::plan::{refresh, PlanOptions, Planner};
 use infractl::provider::fake::FakeCloud;
 use infractl::state::LocalBackend;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-/// N resources: a tenth are roots, the rest depend on a root each (count-expanded blocks).
+/// N resources: a tenth are roots, the rest depend on a root each (count-expanded blocks), so
+/// the graph is two levels deep and every leaf refers to one root instance.
 fn blueprint(n: usize) -> String {
     let roots = (n / 10).max(1);
     let per_root = n.saturating_sub(roots) / roots;
@@ -35,20 +40,55 @@ fn peak_rss_mb() -> f64 {
         .unwrap_or(0.0)
 }
 
-async fn run(n: usize) {
+/// User + system CPU time of this process so far.
+fn cpu_time() -> Duration {
+    // SAFETY: getrusage only writes the struct it is given.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
+    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    tv(usage.ru_utime) + tv(usage.ru_stime)
+}
+
+struct Phase {
+    wall: Duration,
+    cpu: Duration,
+}
+
+fn measure<T>(f: impl FnOnce() -> T) -> (T, Phase) {
+    let (w, c) = (Instant::now(), cpu_time());
+    let out = f();
+    (
+        out,
+        Phase {
+            wall: w.elapsed(),
+            cpu: cpu_time() - c,
+        },
+    )
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+fn run(n: usize, latency: Duration, parallelism: usize) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("main.tf"), blueprint(n)).unwrap();
     let cloud = FakeCloud::new();
+    *cloud.latency.lock().unwrap() = latency;
     let registry = cloud.registry();
+    let backend = Arc::new(LocalBackend::new(dir.path().join("state.json")));
 
-    let t = Instant::now();
-    let root = config::load(dir.path()).unwrap();
-    let graph = ConfigGraph::build(&root).unwrap();
-    let inputs = variables::collect(&root, &[], &mut vec![]).unwrap();
-    infractl::plan::validate(&root, &registry, &inputs).unwrap();
-    let load = t.elapsed();
-
-    let t = Instant::now();
+    let ((root, graph, inputs), load) = measure(|| {
+        let root = config::load(dir.path()).unwrap();
+        let graph = ConfigGraph::build(&root).unwrap();
+        let inputs = variables::collect(&root, &[], &mut vec![]).unwrap();
+        infractl::plan::validate(&root, &registry, &inputs).unwrap();
+        (root, graph, inputs)
+    });
     let planner = Planner {
         root: &root,
         graph: &graph,
@@ -56,11 +96,6 @@ async fn run(n: usize) {
         inputs: &inputs,
         default_tags: IndexMap::new(),
     };
-    let plan = planner.plan(Default::default(), PlanOptions::default()).await.unwrap();
-    let plan_time = t.elapsed();
-    let changes = plan.changes.len();
-
-    let backend = Arc::new(LocalBackend::new(dir.path().join("state.json")));
     let applier = Arc::new(Applier {
         root: Arc::new(root.clone()),
         inputs: Arc::new(inputs.clone()),
@@ -69,42 +104,105 @@ async fn run(n: usize) {
         backend: backend.clone(),
         default_tags: IndexMap::new(),
     });
-    let t = Instant::now();
-    let report = applier.apply(plan, 10, Arc::new(AtomicBool::new(false))).await.unwrap();
-    let apply_time = t.elapsed();
-    assert!(report.failures.is_empty());
-
-    let t = Instant::now();
-    let state = backend.read_now().unwrap().unwrap();
-    let planner = Planner {
-        root: &root,
-        graph: &graph,
-        registry: &registry,
-        inputs: &inputs,
-        default_tags: IndexMap::new(),
+    let apply = |plan| {
+        let report = rt
+            .block_on(
+                applier
+                    .clone()
+                    .apply(plan, parallelism, Arc::new(AtomicBool::new(false))),
+            )
+            .unwrap();
+        assert!(report.failures.is_empty(), "{:?}", report.failures);
     };
-    let again = planner.plan(state, PlanOptions::default()).await.unwrap();
-    let noop_time = t.elapsed();
-    assert!(!again.has_changes());
+    let refreshed = || {
+        let state = backend.read_now().unwrap().unwrap_or_default();
+        rt.block_on(refresh::refresh(&state, &registry, "bench", parallelism))
+            .unwrap()
+            .state
+    };
 
+    let (plan, plan_phase) = measure(|| {
+        rt.block_on(planner.plan(Default::default(), PlanOptions::default()))
+            .unwrap()
+    });
+    let changes = plan.changes.len();
+    let ((), apply_phase) = measure(|| apply(plan));
+    let (again, noop_phase) = measure(|| rt.block_on(planner.plan(refreshed(), PlanOptions::default())).unwrap());
+    assert!(!again.has_changes());
+    let destroy_options = PlanOptions {
+        destroy: true,
+        ..Default::default()
+    };
+    let ((), destroy_phase) = measure(|| apply(rt.block_on(planner.plan(refreshed(), destroy_options)).unwrap()));
+    assert!(cloud.objects.lock().unwrap().is_empty());
+
+    // Two levels: roots, then leaves. With P calls at a time, no schedule beats this.
+    let waves = |count: usize| count.div_ceil(parallelism) as u32;
+    let roots = (n / 10).max(1);
+    let bound = latency * (waves(roots) + waves(changes - roots)).max(2);
+    let total_cpu = load.cpu + plan_phase.cpu + apply_phase.cpu + noop_phase.cpu + destroy_phase.cpu;
     println!(
-        "N={n:>6}  resources={changes:>6}  load+graph+validate={:>8.1} ms  plan={:>8.1} ms  apply(fake, 0 latency)={:>9.1} ms  no-change plan={:>8.1} ms  peak RSS={:>6.0} MB",
-        load.as_secs_f64() * 1e3,
-        plan_time.as_secs_f64() * 1e3,
-        apply_time.as_secs_f64() * 1e3,
-        noop_time.as_secs_f64() * 1e3,
+        "{n:>6} {changes:>6} {:>9.1} {:>9.1} {:>10.1} {:>10.1} {:>6.2} {:>10.1} {:>10.1} {:>10.1} {:>9.0}",
+        ms(load.wall),
+        ms(plan_phase.wall),
+        ms(apply_phase.wall),
+        ms(bound),
+        bound.as_secs_f64() / apply_phase.wall.as_secs_f64(),
+        ms(noop_phase.wall),
+        ms(destroy_phase.wall),
+        ms(total_cpu),
         peak_rss_mb()
     );
 }
 
 fn main() {
-    let sizes: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
-    let sizes = if sizes.is_empty() { vec![100, 1000] } else { sizes };
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    for n in sizes {
-        rt.block_on(run(n));
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let flag = |name: &str, default: u64| -> u64 {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    let latency = Duration::from_millis(flag("--latency-ms", 2));
+    let parallelism = flag("--parallelism", 10) as usize;
+    if let Some(i) = args.iter().position(|a| a == "--one") {
+        let n = args[i + 1].parse().unwrap();
+        run(n, latency, parallelism);
+        return;
     }
+    let sizes: Vec<usize> = args
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i == 0 || !args[i - 1].starts_with("--"))
+        .filter_map(|(_, a)| a.parse().ok())
+        .collect();
+    let sizes = if sizes.is_empty() {
+        vec![100, 1000, 10000]
+    } else {
+        sizes
+    };
+    println!(
+        "engine_scale: fake provider, {} ms per call, -parallelism={parallelism}, {} build",
+        latency.as_millis(),
+        if cfg!(debug_assertions) { "debug" } else { "release" }
+    );
+    println!(
+        "{:>6} {:>6} {:>9} {:>9} {:>10} {:>10} {:>6} {:>10} {:>10} {:>10} {:>9}",
+        "N", "steps", "load ms", "plan ms", "apply ms", "bound ms", "eff", "noop ms", "destroy ms", "cpu ms", "peak MB"
+    );
+    let exe = std::env::current_exe().unwrap();
+    for n in sizes {
+        let status = std::process::Command::new(&exe)
+            .args(["--one", &n.to_string()])
+            .args(["--latency-ms", &latency.as_millis().to_string()])
+            .args(["--parallelism", &parallelism.to_string()])
+            .stderr(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        if !status.success() {
+            println!("{n:>6} failed: {status}");
+        }
+    }
+    println!("load: parse+graph+validate; plan: first plan; apply: create all (wall); bound: the best the two-level graph allows at this parallelism and latency; eff: bound/apply; noop: refresh + no-change plan; destroy: refresh + plan + destroy; cpu: engine CPU over all phases; peak: peak RSS of the run.");
 }

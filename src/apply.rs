@@ -4,21 +4,23 @@
 
 use crate::address::Address;
 use crate::blueprint::config::{Mode, Module};
-use crate::blueprint::scope::{Context, Expansion};
+use crate::blueprint::scope::{Context, OneInstance};
 use crate::diag::{DResult, Diag};
 use crate::engine::{self, Outcome, Step, StepRunner};
-use crate::plan::{block_key, diff, Action, InstanceValues, Plan};
+use crate::plan::{block_key, dependency_block, diff, Action, InstanceValues, Plan};
 use crate::provider::{CallCtx, Registry};
+use crate::state::journal::JournalRecord;
 use crate::state::{Backend, DeposedObject, OutputState, ResourceState, State, StateMode};
 use crate::value::Value;
 use async_trait::async_trait;
 use indexmap::IndexMap;
+use std::collections::HashMap;
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 /// What a step does.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum StepKind {
     /// Create (or adopt) the object.
     Create,
@@ -28,20 +30,73 @@ pub enum StepKind {
     Delete,
     /// Read a data source.
     Read,
+    /// Does nothing: waits for a group of steps (all instances of a block), so that N steps
+    /// waiting for M others cost N + M edges instead of N × M.
+    Join,
 }
 
 /// A step bound to the change it carries out.
 #[derive(Debug, Clone)]
 pub struct PlannedStep {
-    /// Index into `plan.changes`.
+    /// Index into `plan.changes` (unused for a join).
     pub change: usize,
     /// What it does.
     pub kind: StepKind,
 }
 
+/// What a join step waits for, of one block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Group {
+    /// Every create, update and read of the block's instances.
+    Applied,
+    /// Deletes of the objects that depend on the block.
+    DependentDeletes,
+    /// In-place updates of the objects that depend on the block.
+    DependentUpdates,
+    /// Creates and updates of what the blueprint makes depend on the block.
+    ConfigDependents,
+}
+
+/// Join steps, made on first use and shared by every step that waits for the same group.
+struct Joins {
+    made: HashMap<(String, Group), Option<usize>>,
+}
+
+impl Joins {
+    /// The step that stands for `members` (none when empty; the member itself when alone).
+    fn get(
+        &mut self,
+        block: &str,
+        group: Group,
+        members: impl FnOnce() -> Vec<usize>,
+        steps: &mut Vec<Step>,
+        planned: &mut Vec<PlannedStep>,
+    ) -> Option<usize> {
+        *self.made.entry((block.to_string(), group)).or_insert_with(|| {
+            let members = members();
+            match members.as_slice() {
+                [] => None,
+                [one] => Some(*one),
+                _ => {
+                    steps.push(Step {
+                        label: format!("{block} ({group:?})"),
+                        deps: members,
+                    });
+                    planned.push(PlannedStep {
+                        change: usize::MAX,
+                        kind: StepKind::Join,
+                    });
+                    Some(steps.len() - 1)
+                }
+            }
+        })
+    }
+}
+
 /// Builds the engine's DAG for a plan. Creates and updates follow configuration dependencies;
 /// deletes follow state dependencies in reverse; replacements order their two halves by
-/// create_before_destroy.
+/// create_before_destroy. Dependencies are between blocks, and a block's instances are joined
+/// by one step, so the DAG stays linear in size however many instances refer to each other.
 pub fn build_steps(plan: &Plan) -> DResult<(Vec<PlannedStep>, Vec<Step>)> {
     let mut planned = Vec::new();
     for (i, c) in plan.changes.iter().enumerate() {
@@ -57,17 +112,38 @@ pub fn build_steps(plan: &Plan) -> DResult<(Vec<PlannedStep>, Vec<Step>)> {
             planned.push(PlannedStep { change: i, kind: *k });
         }
     }
-    let find = |addr: &Address, kind: StepKind| {
-        planned
-            .iter()
-            .position(|s| s.kind == kind && &plan.changes[s.change].address == addr)
-    };
-    let forward = |addr: &Address| -> Vec<usize> {
-        [StepKind::Create, StepKind::Update, StepKind::Read]
-            .iter()
-            .filter_map(|k| find(addr, *k))
-            .collect()
-    };
+    let change_steps = planned.len();
+    let kind_of: Vec<StepKind> = planned.iter().map(|s| s.kind).collect();
+    let block_of_step: Vec<String> = planned.iter().map(|s| plan.changes[s.change].address.block()).collect();
+    // The first step of each kind at an address (a deposed object's delete comes after the
+    // delete of the object it was replaced by).
+    let mut first: HashMap<(&Address, StepKind), usize> = HashMap::new();
+    let mut applied_by_block: HashMap<String, Vec<usize>> = HashMap::new();
+    // Who depends on a block: through the dependencies state recorded, or the blueprint's.
+    let mut dependents: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut config_dependents: HashMap<String, Vec<usize>> = HashMap::new();
+    for (si, s) in planned.iter().enumerate() {
+        let c = &plan.changes[s.change];
+        first.entry((&c.address, s.kind)).or_insert(si);
+        if s.kind != StepKind::Delete {
+            applied_by_block.entry(block_of_step[si].clone()).or_default().push(si);
+        }
+        let recorded = plan
+            .prior
+            .get(&c.address)
+            .map(|r| r.dependencies.as_slice())
+            .unwrap_or_default();
+        let mut on: Vec<String> = recorded.iter().map(|d| dependency_block(d)).collect();
+        on.extend(c.deps.iter().map(Address::block));
+        on.sort();
+        on.dedup();
+        for d in on {
+            dependents.entry(d).or_default().push(si);
+        }
+        for d in &c.deps {
+            config_dependents.entry(d.block()).or_default().push(si);
+        }
+    }
     let mut steps: Vec<Step> = planned
         .iter()
         .map(|s| {
@@ -76,7 +152,7 @@ pub fn build_steps(plan: &Plan) -> DResult<(Vec<PlannedStep>, Vec<Step>)> {
                 StepKind::Create => "create",
                 StepKind::Update => "update",
                 StepKind::Delete => "delete",
-                StepKind::Read => "read",
+                _ => "read",
             };
             Step {
                 label: format!("{} ({verb})", c.address),
@@ -84,52 +160,76 @@ pub fn build_steps(plan: &Plan) -> DResult<(Vec<PlannedStep>, Vec<Step>)> {
             }
         })
         .collect();
-    let state_deps =
-        |addr: &Address| -> Vec<String> { plan.prior.get(addr).map(|r| r.dependencies.clone()).unwrap_or_default() };
-    for (si, s) in planned.iter().enumerate() {
-        let c = &plan.changes[s.change];
-        match s.kind {
-            StepKind::Create | StepKind::Update | StepKind::Read => {
-                for d in &c.deps {
-                    steps[si].deps.extend(forward(d));
-                }
-                if s.kind == StepKind::Create && c.action == Action::Replace && !c.create_before_destroy {
-                    if let Some(del) = find(&c.address, StepKind::Delete) {
-                        steps[si].deps.push(del);
-                    }
-                }
-            }
+    let mut joins = Joins { made: HashMap::new() };
+    let of_kinds = |list: Option<&Vec<usize>>, own: &str, kinds: &[StepKind]| -> Vec<usize> {
+        list.map(|l| {
+            l.iter()
+                .copied()
+                .filter(|&oi| kinds.contains(&kind_of[oi]) && block_of_step[oi] != own)
+                .collect()
+        })
+        .unwrap_or_default()
+    };
+    let mut edges: Vec<(usize, usize)> = Vec::new();
+    let mut made: Vec<(String, Group, Vec<usize>)> = Vec::new();
+    for si in 0..change_steps {
+        let (kind, c) = (kind_of[si], &plan.changes[planned[si].change]);
+        let own = block_of_step[si].clone();
+        let mut want = |group: Group, block: String, members: Vec<usize>| made.push((block, group, members));
+        match kind {
             StepKind::Delete => {
                 // Everything that depended on this object in state goes first; when the object
                 // goes for good, dependents updated in place also move off it first. (When it
                 // is replaced destroy-first, those updates need its successor, so they follow.)
-                let pure_delete = c.action == Action::Delete;
-                for (oi, other) in planned.iter().enumerate() {
-                    let oc = &plan.changes[other.change];
-                    let waits = other.kind == StepKind::Delete || (pure_delete && other.kind == StepKind::Update);
-                    let depends =
-                        state_deps(&oc.address).contains(&c.address.to_string()) || oc.deps.contains(&c.address);
-                    if oi != si && waits && depends {
-                        steps[si].deps.push(oi);
-                    }
+                let on_this = dependents.get(&own);
+                want(
+                    Group::DependentDeletes,
+                    own.clone(),
+                    of_kinds(on_this, &own, &[StepKind::Delete]),
+                );
+                if c.action == Action::Delete {
+                    want(
+                        Group::DependentUpdates,
+                        own.clone(),
+                        of_kinds(on_this, &own, &[StepKind::Update]),
+                    );
                 }
                 if c.action == Action::Replace && c.create_before_destroy {
-                    if let Some(create) = find(&c.address, StepKind::Create) {
-                        steps[si].deps.push(create);
+                    if let Some(&create) = first.get(&(&c.address, StepKind::Create)) {
+                        edges.push((si, create));
                     }
                     // Dependents switch to the new object before the old one goes.
-                    for (oi, other) in planned.iter().enumerate() {
-                        let oc = &plan.changes[other.change];
-                        if matches!(other.kind, StepKind::Create | StepKind::Update) && oc.deps.contains(&c.address) {
-                            steps[si].deps.push(oi);
-                        }
+                    let switch = of_kinds(config_dependents.get(&own), &own, &[StepKind::Create, StepKind::Update]);
+                    want(Group::ConfigDependents, own.clone(), switch);
+                }
+            }
+            _ => {
+                for d in &c.deps {
+                    let block = d.block();
+                    let members = applied_by_block.get(&block).cloned().unwrap_or_default();
+                    want(Group::Applied, block, members);
+                }
+                if kind == StepKind::Create && c.action == Action::Replace && !c.create_before_destroy {
+                    if let Some(&del) = first.get(&(&c.address, StepKind::Delete)) {
+                        edges.push((si, del));
                     }
                 }
             }
         }
-        steps[si].deps.sort();
-        steps[si].deps.dedup();
-        steps[si].deps.retain(|d| *d != si);
+        for (block, group, members) in made.drain(..) {
+            if let Some(j) = joins.get(&block, group, || members, &mut steps, &mut planned) {
+                edges.push((si, j));
+            }
+        }
+    }
+    for (si, dep) in edges {
+        if si != dep {
+            steps[si].deps.push(dep);
+        }
+    }
+    for step in &mut steps {
+        step.deps.sort();
+        step.deps.dedup();
     }
     check_acyclic(&steps)?;
     Ok((planned, steps))
@@ -245,6 +345,11 @@ impl Applier {
                 }
             }
         }
+        if self.backend.journals() {
+            // The snapshot the journal of this run extends.
+            state.serial += 1;
+            self.backend.write(&state).await?;
+        }
         let plan = Arc::new(plan);
         let runner = Arc::new(Runner {
             applier: self.clone(),
@@ -264,6 +369,7 @@ impl Applier {
             match o {
                 Outcome::Done => {}
                 Outcome::Failed(d) => failures.push(d),
+                Outcome::Skipped(_) if runner.steps[i].kind == StepKind::Join => {}
                 Outcome::Skipped(by) => skipped.push((steps[i].label.clone(), by)),
                 Outcome::Cancelled => cancelled = true,
             }
@@ -316,6 +422,9 @@ fn data_state(address: &Address, v: &Value) -> ResourceState {
 impl StepRunner for Runner {
     async fn run(&self, index: usize) -> Result<(), Diag> {
         let step = &self.steps[index];
+        if step.kind == StepKind::Join {
+            return Ok(());
+        }
         let change = &self.plan.changes[step.change];
         let address = change.address.clone();
         let addr_text = address.to_string();
@@ -325,6 +434,7 @@ impl StepRunner for Runner {
         };
         let started = Instant::now();
         let verb = match step.kind {
+            StepKind::Join => return Ok(()),
             StepKind::Create => ("Creating", "Creation"),
             StepKind::Update => ("Modifying", "Modifications"),
             StepKind::Delete => ("Destroying", "Destruction"),
@@ -372,6 +482,7 @@ impl Runner {
         let address = &change.address;
         let addr = address.to_string();
         match step.kind {
+            StepKind::Join => Ok(None),
             StepKind::Delete => {
                 // The object to delete is the one the plan saw; with create_before_destroy its
                 // replacement may already hold the address, and the old one is deposed.
@@ -382,11 +493,11 @@ impl Runner {
                 rt.delete(ctx, &old_id, &old_attrs)
                     .await
                     .map_err(|e| e.into_diag("Destroying", &addr))?;
-                self.save(|s| {
+                self.save(address, |s| {
                     let current = s.get(address).map(|r| r.id.clone());
                     if current.as_deref() == Some(old_id.as_str()) {
                         s.remove(address);
-                    } else if let Some(r) = s.resources.iter_mut().find(|r| &r.address == address) {
+                    } else if let Some(r) = s.get_mut(address) {
                         r.deposed.retain(|d| d.id != old_id);
                     }
                 })
@@ -403,7 +514,7 @@ impl Runner {
                 let config = self.evaluate(address, ds.schema())?;
                 let v = ds.read(&config).await.map_err(|e| e.into_diag("Reading", &addr))?;
                 self.values.set(address, v.clone());
-                self.save(|s| s.upsert(data_state(address, &v))).await?;
+                self.save(address, |s| s.upsert(data_state(address, &v))).await?;
                 Ok(None)
             }
             StepKind::Create | StepKind::Update => {
@@ -489,7 +600,7 @@ impl Runner {
                 }
                 self.values.set(address, result.clone());
                 let deps: Vec<String> = change.deps.iter().map(|d| d.to_string()).collect();
-                self.save(|s| {
+                self.save(address, |s| {
                     // A replaced object still in state (create_before_destroy) is deposed, not
                     // forgotten: its delete step, or the next run, removes it.
                     let mut deposed = Vec::new();
@@ -551,13 +662,14 @@ impl Runner {
             .get(&block_key(address))
             .ok_or_else(|| Diag::new(format!("{address} is not in the blueprint")))?;
         let ctx = Context::new(&self.applier.root, &self.applier.inputs, &self.values);
-        let bindings = match ctx.expand(&address.module, res)? {
-            Expansion::Known(list) => list
-                .into_iter()
-                .find(|(k, _)| *k == address.key)
-                .map(|(_, b)| b)
-                .ok_or_else(|| Diag::new(format!("{address} disappeared from its count/for_each during apply")))?,
-            Expansion::Unknown => {
+        let bindings = match ctx.expand_one(&address.module, res, &address.key)? {
+            OneInstance::Bound(b) => *b,
+            OneInstance::Gone => {
+                return Err(Diag::new(format!(
+                    "{address} disappeared from its count/for_each during apply"
+                )))
+            }
+            OneInstance::Unknown => {
                 return Err(Diag::new(format!(
                     "count/for_each of {address} is unknown during apply"
                 )))
@@ -566,12 +678,22 @@ impl Runner {
         ctx.eval_body(&address.module, &res.body, schema, &bindings)
     }
 
-    /// Applies a change to state and persists it. Writes are serialised; a write that finds a
-    /// newer snapshot already written (by a step that finished meanwhile) is skipped, so a large
-    /// apply does not turn into a write per completion while every completion is still saved
-    /// before its step is reported done.
-    async fn save(&self, f: impl FnOnce(&mut State)) -> DResult<()> {
+    /// Applies a change to `address` in state and persists it before the step is reported done:
+    /// one journal record when the backend keeps a journal; otherwise a whole snapshot, with
+    /// writes serialised and a write that finds a newer snapshot already written (by a step that
+    /// finished meanwhile) skipped, so a large apply does not turn into a write per completion.
+    async fn save(&self, address: &Address, f: impl FnOnce(&mut State)) -> DResult<()> {
         use std::sync::atomic::Ordering;
+        if self.applier.backend.journals() {
+            // Held across the mutation and the append, so the journal's order is state's order.
+            let _in_order = self.written.lock().await;
+            let record = {
+                let mut s = self.state.lock().expect("state lock");
+                f(&mut s);
+                JournalRecord::of(&s, address)
+            };
+            return self.applier.backend.append(&record).await;
+        }
         let mine = {
             let mut s = self.state.lock().expect("state lock");
             f(&mut s);
@@ -881,5 +1003,79 @@ resource "fake_thing" "fine" { name = "fine" }
         let r = run(dir.path(), &cloud, false).await;
         assert_eq!(r.plan.summary(), (1, 0, 0));
         assert_eq!(cloud.objects.lock().unwrap().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn blocks_referring_to_whole_blocks_make_a_linear_dag_in_the_right_order() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            r#"
+resource "fake_thing" "root" {
+  count = 40
+  name  = "root-${count.index}"
+}
+resource "fake_thing" "leaf" {
+  count     = 60
+  name      = "leaf-${count.index}"
+  parent_id = join(",", fake_thing.root[*].id)
+}
+"#,
+        );
+        let cloud = FakeCloud::new();
+        let first = run(dir.path(), &cloud, false).await;
+        let (_, steps) = build_steps(&first.plan).unwrap();
+        let edges: usize = steps.iter().map(|s| s.deps.len()).sum();
+        // 60 leaves each waiting on one join of 40 roots, not on 40 roots each (2,400 edges).
+        assert_eq!(edges, 60 + 40, "{edges} edges");
+        let calls = cloud.calls();
+        let last_root = (0..40)
+            .map(|i| pos(&calls, &format!("create fake_thing.root[{i}]")))
+            .max()
+            .unwrap();
+        let first_leaf = (0..60)
+            .map(|i| pos(&calls, &format!("create fake_thing.leaf[{i}]")))
+            .min()
+            .unwrap();
+        assert!(last_root < first_leaf);
+
+        let gone = run(dir.path(), &cloud, true).await;
+        assert!(gone.report.failures.is_empty());
+        let calls = cloud.calls();
+        let last_leaf = (0..60)
+            .map(|i| pos(&calls, &format!("delete fake_thing.leaf[{i}]")))
+            .max()
+            .unwrap();
+        let first_root = (0..40)
+            .map(|i| pos(&calls, &format!("delete fake_thing.root[{i}]")))
+            .min()
+            .unwrap();
+        assert!(last_leaf < first_root);
+    }
+
+    #[tokio::test]
+    async fn dependencies_recorded_per_instance_by_older_builds_still_order_destroy() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), PARENT_CHILDREN);
+        let cloud = FakeCloud::new();
+        run(dir.path(), &cloud, false).await;
+        // Rewrite state as older builds did (instance addresses), and drop the blueprint's
+        // references so only state can order the destroy.
+        let path = dir.path().join("state.json");
+        let mut state = crate::state::LocalBackend::new(&path).read_now().unwrap().unwrap();
+        for r in &mut state.resources {
+            if r.address.name == "child" {
+                assert_eq!(r.dependencies, vec!["fake_thing.parent".to_string()]);
+                r.dependencies = vec!["fake_thing.parent[0]".into()];
+            }
+        }
+        state.serial += 1;
+        crate::state::LocalBackend::new(&path).write_now(&state).unwrap();
+        write(dir.path(), "");
+        let r = run(dir.path(), &cloud, false).await;
+        assert_eq!(r.plan.summary(), (0, 0, 3));
+        let calls = cloud.calls();
+        assert!(pos(&calls, "delete fake_thing.child[0]") < pos(&calls, "delete fake_thing.parent"));
+        assert!(pos(&calls, "delete fake_thing.child[1]") < pos(&calls, "delete fake_thing.parent"));
     }
 }

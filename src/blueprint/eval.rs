@@ -19,6 +19,13 @@ pub trait Resolver {
     /// Resolves `root` followed by the leading attribute names of a traversal. Returns the value
     /// and how many of `names` it used; the evaluator applies the rest.
     fn resolve(&self, root: &str, names: &[&str], loc: &Loc) -> DResult<(Value, usize)>;
+
+    /// One instance of a resource block (`aws_subnet.private[2]`), when the resolver can find it
+    /// without building the whole block's value: `None` sends the evaluator down the general
+    /// path (which also reports errors). Returns the value and how many of `names` it used.
+    fn resolve_instance(&self, _root: &str, _names: &[&str], _index: &Value) -> Option<(Value, usize)> {
+        None
+    }
 }
 
 /// Values bound for one resource instance or one iteration: `count.index`, `each.*`, `self`,
@@ -191,6 +198,8 @@ impl Evaluator<'_> {
                         Some(&"value") => (v, &ops[1..]),
                         _ => return Err(self.err(span, "each has only key and value")),
                     }
+                } else if let Some((val, used)) = self.instance_shortcut(name, &names, ops, b) {
+                    (val, &ops[used + 1..])
                 } else {
                     let (val, used) = self.resolver.resolve(name, &names, &self.loc(span.clone()))?;
                     (val, &ops[used..])
@@ -199,6 +208,25 @@ impl Evaluator<'_> {
             other => (self.eval(other, b)?, ops),
         };
         self.apply_ops(start, rest, b, span)
+    }
+
+    /// `block.name[index]` read as one instance, so that each of ten thousand references to a
+    /// counted block does not copy all of its instances first.
+    fn instance_shortcut(
+        &self,
+        root: &str,
+        names: &[&str],
+        ops: &[hcl_edit::Decorated<TraversalOperator>],
+        b: &Bindings,
+    ) -> Option<(Value, usize)> {
+        let index_op = ops.get(names.len())?;
+        let index = match index_op.value() {
+            TraversalOperator::LegacyIndex(n) => Value::Number(*n.value() as f64),
+            TraversalOperator::Index(ie) => self.eval(ie, b).ok()?,
+            _ => return None,
+        };
+        let (value, used) = self.resolver.resolve_instance(root, names, &index)?;
+        (used == names.len()).then_some((value, used))
     }
 
     fn apply_ops(

@@ -24,6 +24,12 @@ pub trait ResourceValues: Send + Sync {
     /// object for a single instance, a list for `count`, an object of instances for `for_each`.
     /// `None` when nothing is known yet (the reference evaluates to unknown).
     fn block_value(&self, module: &[String], key: &str) -> Option<Value>;
+
+    /// One instance of a block, by its count index or for_each key; `None` when it is not
+    /// (yet) known, and the caller falls back to [`ResourceValues::block_value`].
+    fn instance_value(&self, _module: &[String], _key: &str, _index: &Value) -> Option<Value> {
+        None
+    }
 }
 
 /// Resource values where everything is unknown: used to validate a blueprint without AWS.
@@ -41,6 +47,17 @@ pub enum Expansion {
     /// Known instance keys with their `count.index`/`each` bindings.
     Known(Vec<(InstanceKey, Bindings)>),
     /// `count` or `for_each` depends on values not known until apply.
+    Unknown,
+}
+
+/// One instance of a resource block, as [`Context::expand_one`] finds it.
+#[derive(Debug, Clone)]
+pub enum OneInstance {
+    /// It exists, with these bindings.
+    Bound(Box<Bindings>),
+    /// count/for_each no longer produce this key.
+    Gone,
+    /// count/for_each are not known yet.
     Unknown,
 }
 
@@ -194,6 +211,55 @@ impl<'a> Context<'a> {
         Ok(Expansion::Known(vec![(InstanceKey::None, Bindings::default())]))
     }
 
+    /// The bindings of one instance of a block, without expanding all of them: the engine
+    /// evaluates instances one at a time, and building every binding of a `count = 10000`
+    /// block for each of its instances made apply quadratic.
+    pub fn expand_one(&self, path: &[String], res: &Resource, key: &InstanceKey) -> DResult<OneInstance> {
+        if res.count.is_none() && res.for_each.is_none() {
+            return Ok(match key {
+                InstanceKey::None => OneInstance::Bound(Box::default()),
+                _ => OneInstance::Gone,
+            });
+        }
+        if let (Some(count), InstanceKey::Index(i)) = (&res.count, key) {
+            let v = self.eval(path, count, &Bindings::default())?;
+            if v == Value::Unknown {
+                return Ok(OneInstance::Unknown);
+            }
+            if let Some(n) = v.as_number().filter(|n| *n >= 0.0 && n.fract() == 0.0) {
+                return Ok(if (*i as f64) < n {
+                    OneInstance::Bound(Box::new(Bindings {
+                        count_index: Some(Value::Number(*i as f64)),
+                        ..Default::default()
+                    }))
+                } else {
+                    OneInstance::Gone
+                });
+            }
+        }
+        if let (Some(fe), InstanceKey::Key(k)) = (&res.for_each, key) {
+            if let Value::Object(map) = self.eval(path, fe, &Bindings::default())? {
+                return Ok(match map.get(k) {
+                    Some(x) => OneInstance::Bound(Box::new(Bindings {
+                        each: Some((Value::str(k), x.clone())),
+                        ..Default::default()
+                    })),
+                    None => OneInstance::Gone,
+                });
+            }
+        }
+        // Sets of strings, wrong key kinds and invalid values: the general path decides (and
+        // reports errors with their location).
+        Ok(match self.expand(path, res)? {
+            Expansion::Known(list) => list
+                .into_iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, b)| OneInstance::Bound(Box::new(b)))
+                .unwrap_or(OneInstance::Gone),
+            Expansion::Unknown => OneInstance::Unknown,
+        })
+    }
+
     /// Evaluates a resource body into an object, checking names and types against the schema.
     /// Unset attributes are present as null so later stages see every attribute.
     pub fn eval_body(&self, path: &[String], body: &Body, schema: &Schema, b: &Bindings) -> DResult<Value> {
@@ -336,7 +402,7 @@ fn for_each_instances(v: &Value, fe: &Expr) -> DResult<Expansion> {
             if items.contains(&Value::Unknown) {
                 return Ok(Expansion::Unknown);
             }
-            let mut keys = Vec::new();
+            let mut keys = std::collections::BTreeSet::new();
             for item in items {
                 let k = item.as_str().ok_or_else(|| {
                     bad(format!(
@@ -344,11 +410,8 @@ fn for_each_instances(v: &Value, fe: &Expr) -> DResult<Expansion> {
                         item.type_name()
                     ))
                 })?;
-                if !keys.contains(&k.to_string()) {
-                    keys.push(k.to_string());
-                }
+                keys.insert(k.to_string());
             }
-            keys.sort();
             Ok(Expansion::Known(
                 keys.into_iter()
                     .map(|k| {
@@ -377,6 +440,15 @@ struct ModuleResolver<'c, 'a> {
 }
 
 impl Resolver for ModuleResolver<'_, '_> {
+    fn resolve_instance(&self, root: &str, names: &[&str], index: &Value) -> Option<(Value, usize)> {
+        let (key, used) = Self::resource_key(root, names)?;
+        if used != names.len() || !self.ctx.module(self.path).resources.contains_key(&key) {
+            return None;
+        }
+        let value = self.ctx.resources.instance_value(self.path, &key, index)?;
+        Some((value, used))
+    }
+
     fn resolve(&self, root: &str, names: &[&str], loc: &Loc) -> DResult<(Value, usize)> {
         let need = |n: usize, what: &str| -> DResult<()> {
             if names.len() < n {
@@ -456,6 +528,15 @@ impl Resolver for ModuleResolver<'_, '_> {
 }
 
 impl ModuleResolver<'_, '_> {
+    /// The block key a resource reference starts with, and how many names it takes.
+    fn resource_key(root: &str, names: &[&str]) -> Option<(String, usize)> {
+        match root {
+            "var" | "local" | "module" | "path" | "terraform" | "self" | "count" | "each" => None,
+            "data" => (names.len() >= 2).then(|| (format!("data.{}.{}", names[0], names[1]), 2)),
+            other => names.first().map(|n| (format!("{other}.{n}"), 1)),
+        }
+    }
+
     fn resource(&self, key: &str, loc: &Loc) -> DResult<Value> {
         if !self.ctx.module(self.path).resources.contains_key(key) {
             return Err(Diag::new("Reference to undeclared resource")

@@ -18,7 +18,7 @@ use crate::value::Value;
 use diff::AttrChange;
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
 /// What happens to one resource instance.
@@ -52,7 +52,10 @@ pub struct Change {
     pub after: Option<Value>,
     /// Attributes that change.
     pub attr_changes: Vec<AttrChange>,
-    /// Instances this one's configuration refers to.
+    /// Resource blocks this one's configuration refers to (addresses without an instance key,
+    /// as Terraform records dependencies): every instance of such a block comes first.
+    /// Block-level, so that a thousand instances referring to a thousand others cost a thousand
+    /// entries, not a million.
     pub deps: Vec<Address>,
     /// Create the replacement before deleting the old object.
     pub create_before_destroy: bool,
@@ -173,6 +176,39 @@ impl InstanceValues {
     }
 }
 
+/// The block an instance belongs to, as an address without instance key (how dependencies are
+/// kept).
+pub fn block_of(a: &Address) -> Address {
+    Address {
+        key: InstanceKey::None,
+        ..a.clone()
+    }
+}
+
+/// The block address of a module path and block key (`aws_vpc.main`, `data.aws_region.r`).
+fn block_from_key(module: Vec<String>, key: &str) -> Address {
+    let (mode, rest) = match key.strip_prefix("data.") {
+        Some(rest) => (Mode::Data, rest),
+        None => (Mode::Managed, key),
+    };
+    let (type_name, name) = rest.split_once('.').unwrap_or((rest, ""));
+    Address {
+        module,
+        mode,
+        type_name: type_name.to_string(),
+        name: name.to_string(),
+        key: InstanceKey::None,
+    }
+}
+
+/// The block a dependency recorded in state names. State written before dependencies were
+/// block-level names instances (`aws_subnet.a[0]`): those count for their whole block.
+pub fn dependency_block(recorded: &str) -> String {
+    Address::parse(recorded)
+        .map(|a| a.block())
+        .unwrap_or_else(|| recorded.to_string())
+}
+
 /// The key of an address's block inside its module (`aws_vpc.main`, `data.aws_region.r`).
 pub fn block_key(a: &Address) -> String {
     match a.mode {
@@ -182,6 +218,17 @@ pub fn block_key(a: &Address) -> String {
 }
 
 impl ResourceValues for InstanceValues {
+    fn instance_value(&self, module: &[String], key: &str, index: &Value) -> Option<Value> {
+        let blocks = self.blocks.lock().expect("values lock");
+        let b = blocks.get(&(module.to_vec(), key.to_string()))?;
+        let instance = match (b.expanded_by, index) {
+            (Expander::Count, Value::Number(n)) if *n >= 0.0 && n.fract() == 0.0 => InstanceKey::Index(*n as usize),
+            (Expander::ForEach, Value::String(s)) => InstanceKey::Key(s.clone()),
+            _ => return None,
+        };
+        b.values.get(&instance).cloned()
+    }
+
     fn block_value(&self, module: &[String], key: &str) -> Option<Value> {
         let blocks = self.blocks.lock().expect("values lock");
         let b = blocks.get(&(module.to_vec(), key.to_string()))?;
@@ -227,6 +274,9 @@ impl Planner<'_> {
         let values = InstanceValues::default();
         let mut changes: Vec<Change> = Vec::new();
         let mut planned_blocks: HashMap<(Vec<String>, String), Vec<Address>> = HashMap::new();
+        // Blocks all of whose instances are unchanged: data sources depending only on them can
+        // be read at plan time.
+        let mut unchanged_blocks: HashSet<Address> = HashSet::new();
         for (path, key) in self.graph.resource_order() {
             let module = self.root.descend(&path).expect("graph paths exist");
             let res = &module.resources[&key];
@@ -252,9 +302,10 @@ impl Planner<'_> {
                 .graph
                 .resource_deps(&Node::Resource(path.clone(), key.clone()))
                 .into_iter()
-                .flat_map(|b| planned_blocks.get(&b).cloned().unwrap_or_default())
+                .filter_map(|b| planned_blocks.get(&b).and_then(|list| list.first()).map(block_of))
                 .collect();
             let mut addresses = Vec::new();
+            let mut block_unchanged = true;
             for (ikey, bindings) in instances {
                 let address = Address {
                     module: path.clone(),
@@ -280,9 +331,7 @@ impl Planner<'_> {
                         let config = ctx
                             .eval_body(&path, &res.body, ds.schema(), &bindings)
                             .map_err(|d| d.address(&address))?;
-                        let known_deps_unchanged = deps
-                            .iter()
-                            .all(|d| changes.iter().any(|c| &c.address == d && c.action == Action::NoOp));
+                        let known_deps_unchanged = deps.iter().all(|d| unchanged_blocks.contains(d));
                         if !config.has_unknown() && (known_deps_unchanged || deps.is_empty()) {
                             let v = ds
                                 .read(&config)
@@ -313,14 +362,19 @@ impl Planner<'_> {
                     }
                 };
                 values.set(&address, change.after.clone().unwrap_or_default());
+                block_unchanged &= change.action == Action::NoOp;
                 addresses.push(address);
                 changes.push(change);
+            }
+            if block_unchanged && !addresses.is_empty() {
+                unchanged_blocks.insert(block_of(&addresses[0]));
             }
             planned_blocks.insert((path, key), addresses);
         }
         // Objects in state that the blueprint no longer has are deleted.
+        let planned: HashSet<Address> = changes.iter().map(|c| c.address.clone()).collect();
         for r in prior.managed() {
-            if !changes.iter().any(|c| c.address == r.address) {
+            if !planned.contains(&r.address) {
                 changes.push(Change {
                     address: r.address.clone(),
                     action: Action::Delete,
@@ -368,21 +422,18 @@ impl Planner<'_> {
     /// The objects in state that an object's resource block refers to in the blueprint. Destroy
     /// order follows these as well as the dependencies state recorded, as Terraform's does, so
     /// objects whose state entry has none (imported ones) still go in the right order.
-    fn config_deps_in_state(&self, address: &Address, prior: &State) -> Vec<Address> {
+    fn config_deps_in_state(&self, address: &Address, in_state: &HashSet<Address>) -> Vec<Address> {
         let node = Node::Resource(address.module.clone(), block_key(address));
-        let blocks = self.graph.resource_deps(&node);
-        prior
-            .managed()
-            .filter(|r| {
-                blocks
-                    .iter()
-                    .any(|(m, k)| m == &r.address.module && k == &block_key(&r.address))
-            })
-            .map(|r| r.address.clone())
+        self.graph
+            .resource_deps(&node)
+            .into_iter()
+            .map(|(module, key)| block_from_key(module, &key))
+            .filter(|b| in_state.contains(b))
             .collect()
     }
 
     fn plan_destroy(&self, prior: State, options: PlanOptions) -> Plan {
+        let in_state: HashSet<Address> = prior.managed().map(|r| block_of(&r.address)).collect();
         let mut changes: Vec<Change> = prior
             .managed()
             .map(|r| Change {
@@ -391,7 +442,7 @@ impl Planner<'_> {
                 before: Some(Value::from_json(&r.attributes)),
                 after: None,
                 attr_changes: vec![],
-                deps: self.config_deps_in_state(&r.address, &prior),
+                deps: self.config_deps_in_state(&r.address, &in_state),
                 create_before_destroy: false,
                 reason: None,
             })
@@ -399,23 +450,27 @@ impl Planner<'_> {
         changes.extend(deposed_deletes(&prior));
         if !options.targets.is_empty() {
             // Destroying a target also destroys what depends on it.
-            let mut keep: Vec<String> = prior
+            let mut keep: HashSet<Address> = prior
                 .managed()
                 .filter(|r| options.targets.iter().any(|t| r.address.is_within(t)))
-                .map(|r| r.address.to_string())
+                .map(|r| r.address.clone())
                 .collect();
             let mut grew = true;
             while grew {
                 grew = false;
+                let kept_blocks: HashSet<String> = keep.iter().map(Address::block).collect();
                 for r in prior.managed() {
-                    let a = r.address.to_string();
-                    if !keep.contains(&a) && r.dependencies.iter().any(|d| keep.contains(d)) {
-                        keep.push(a);
+                    if !keep.contains(&r.address)
+                        && r.dependencies
+                            .iter()
+                            .any(|d| kept_blocks.contains(&dependency_block(d)))
+                    {
+                        keep.insert(r.address.clone());
                         grew = true;
                     }
                 }
             }
-            changes.retain(|c| keep.contains(&c.address.to_string()));
+            changes.retain(|c| keep.contains(&c.address));
         }
         Plan {
             changes,
@@ -507,7 +562,7 @@ fn apply_targets(plan: &mut Plan) -> DResult<()> {
     if plan.options.targets.is_empty() {
         return Ok(());
     }
-    let mut keep: Vec<Address> = plan
+    let keep: Vec<Address> = plan
         .changes
         .iter()
         .filter(|c| plan.options.targets.iter().any(|t| c.address.is_within(t)))
@@ -517,20 +572,20 @@ fn apply_targets(plan: &mut Plan) -> DResult<()> {
         return Err(Diag::new("No resource matches the -target addresses")
             .detail(format!("Targets given: {}.", plan.options.targets.join(", "))));
     }
-    let mut i = 0;
-    while i < keep.len() {
-        let deps = plan
-            .changes
-            .iter()
-            .find(|c| c.address == keep[i])
-            .map(|c| c.deps.clone())
-            .unwrap_or_default();
-        for d in deps {
-            if !keep.contains(&d) {
-                keep.push(d);
+    let mut queue: Vec<Address> = keep.clone();
+    let mut keep: HashSet<Address> = keep.into_iter().collect();
+    let mut blocks_done: HashSet<Address> = HashSet::new();
+    let deps_of: HashMap<&Address, &Vec<Address>> = plan.changes.iter().map(|c| (&c.address, &c.deps)).collect();
+    while let Some(a) = queue.pop() {
+        for d in deps_of.get(&a).copied().into_iter().flatten() {
+            if blocks_done.insert(d.clone()) {
+                for c in plan.changes.iter().filter(|c| block_of(&c.address) == *d) {
+                    if keep.insert(c.address.clone()) {
+                        queue.push(c.address.clone());
+                    }
+                }
             }
         }
-        i += 1;
     }
     plan.changes.retain(|c| keep.contains(&c.address));
     Ok(())

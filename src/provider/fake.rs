@@ -122,7 +122,7 @@ impl ResourceType for FakeThing {
 
     async fn delete(&self, ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<()> {
         self.cloud.call(format!("delete {}", ctx.address)).await;
-        self.cloud.objects.lock().expect("objects lock").shift_remove(id);
+        self.cloud.objects.lock().expect("objects lock").swap_remove(id);
         Ok(())
     }
 }

@@ -1,6 +1,7 @@
 //! The contract every state backend keeps: read and write one state document with an
 //! optimistic check, and hold an exclusive lock while a run changes it.
 
+use super::journal::JournalRecord;
 use super::State;
 use crate::diag::{DResult, Diag};
 use async_trait::async_trait;
@@ -107,6 +108,17 @@ pub trait Backend: Send + Sync {
     /// conditional on nobody having written since it was last read.
     async fn overwrite(&self, state: &State) -> DResult<()> {
         self.write(state).await
+    }
+
+    /// Whether this backend keeps a journal ([`super::journal`]): then each completed step is
+    /// saved by [`Backend::append`], and only the start and end of a run write the whole state.
+    fn journals(&self) -> bool {
+        false
+    }
+
+    /// Appends one record to the journal of the snapshot last written.
+    async fn append(&self, _record: &JournalRecord) -> DResult<()> {
+        Err(Diag::new(format!("{} keeps no state journal", self.describe())))
     }
 
     /// Takes the lock or says who holds it.

@@ -1,7 +1,9 @@
 //! The local backend: a state file on disk, written atomically (temp file + rename) with the
-//! previous version kept as `.backup`, and locked by an exclusive lock file beside it.
+//! previous version kept as `.backup`, locked by an exclusive lock file beside it, and extended
+//! between full writes by a journal file (`<name>.journal`, see [`super::journal`]).
 
 use super::backend::{Backend, LockError, LockInfo};
+use super::journal::{self, JournalRecord};
 use super::State;
 use crate::diag::{DResult, Diag};
 use async_trait::async_trait;
@@ -39,13 +41,44 @@ impl LocalBackend {
         Some((meta.len(), meta.modified().ok()?))
     }
 
-    /// Reads the state; `None` when there is no state file yet.
+    /// Reads the state, with its journal replayed; `None` when there is no state file yet.
     pub fn read_now(&self) -> DResult<Option<State>> {
-        match std::fs::read_to_string(&self.path) {
-            Ok(text) => State::from_json(&text, &self.path.display().to_string()).map(Some),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(Diag::new(format!("Cannot read state file {}", self.path.display())).detail(e.to_string())),
+        let mut state = match std::fs::read_to_string(&self.path) {
+            Ok(text) => State::from_json(&text, &self.path.display().to_string())?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => {
+                return Err(Diag::new(format!("Cannot read state file {}", self.path.display())).detail(e.to_string()))
+            }
+        };
+        let journal = self.journal_path();
+        match std::fs::read_to_string(&journal) {
+            Ok(text) => {
+                journal::replay(&mut state, &text, &journal.display().to_string())?;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(io_diag("read", &journal, e)),
         }
+        Ok(Some(state))
+    }
+
+    /// The journal beside the state file.
+    pub fn journal_path(&self) -> PathBuf {
+        let mut name = self.path.file_name().unwrap_or_default().to_os_string();
+        name.push(".journal");
+        self.path.with_file_name(name)
+    }
+
+    /// Appends one journal record as one line, in one write.
+    pub fn append_now(&self, record: &JournalRecord) -> DResult<()> {
+        let journal = self.journal_path();
+        let mut line = serde_json::to_string(record).expect("journal record serialises");
+        line.push('\n');
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&journal)
+            .and_then(|mut f| f.write_all(line.as_bytes()))
+            .map_err(|e| io_diag("append to", &journal, e))
     }
 
     /// Writes the state atomically, keeping the previous file as `<name>.backup`. Refuses to
@@ -74,6 +107,13 @@ impl LocalBackend {
             std::fs::copy(&self.path, &backup).map_err(|e| io_diag("back up", &backup, e))?;
         }
         std::fs::rename(&tmp, &self.path).map_err(|e| io_diag("replace", &self.path, e))?;
+        // The snapshot holds everything journaled (the writer replayed it), and records of the
+        // older serial would be ignored anyway: the journal starts afresh.
+        match std::fs::remove_file(self.journal_path()) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(io_diag("clear", &self.journal_path(), e)),
+        }
         if let Some((len, modified)) = self.file_stamp() {
             *self.last_written.lock().expect("stamp lock") = Some((len, modified, state.lineage.clone(), state.serial));
         }
@@ -118,6 +158,14 @@ impl Backend for LocalBackend {
 
     async fn write(&self, state: &State) -> DResult<()> {
         self.write_now(state)
+    }
+
+    fn journals(&self) -> bool {
+        true
+    }
+
+    async fn append(&self, record: &JournalRecord) -> DResult<()> {
+        self.append_now(record)
     }
 
     async fn overwrite(&self, state: &State) -> DResult<()> {
@@ -245,5 +293,38 @@ mod tests {
         assert!(b.unlock(&second.id).await.is_err());
         b.unlock(&first.id).await.unwrap();
         b.lock(&second).await.unwrap();
+    }
+
+    #[test]
+    fn journal_extends_the_snapshot_until_the_next_full_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let b = LocalBackend::new(dir.path().join("s.tfstate.json"));
+        let mut s = sample();
+        s.serial = 3;
+        b.write_now(&s).unwrap();
+        let subnet = Address::parse("aws_subnet.a").unwrap();
+        let mut next = s.clone();
+        next.upsert(ResourceState {
+            address: subnet.clone(),
+            id: "subnet-1".into(),
+            ..s.resources[0].clone()
+        });
+        b.append_now(&JournalRecord::of(&next, &subnet)).unwrap();
+        next.remove(&Address::parse("aws_vpc.main").unwrap());
+        b.append_now(&JournalRecord::of(&next, &Address::parse("aws_vpc.main").unwrap()))
+            .unwrap();
+        // A reader sees the snapshot with the journal replayed.
+        let read = b.read_now().unwrap().unwrap();
+        assert_eq!(read.resources, next.resources);
+        assert_eq!(read.serial, 3);
+        // The raw snapshot is untouched until the next full write, which clears the journal.
+        assert_eq!(
+            State::from_json(&std::fs::read_to_string(&b.path).unwrap(), "s").unwrap(),
+            s
+        );
+        next.serial = 4;
+        b.write_now(&next).unwrap();
+        assert!(!b.journal_path().exists());
+        assert_eq!(b.read_now().unwrap().unwrap(), next);
     }
 }

@@ -6,6 +6,7 @@
 //! and refuse to overwrite a newer state or another lineage.
 
 pub mod backend;
+pub mod journal;
 pub mod local;
 pub mod s3;
 
@@ -112,27 +113,40 @@ impl State {
         }
     }
 
-    /// Finds an instance by address.
+    /// Finds an instance by address. `resources` is kept sorted by address, so this is a
+    /// binary search: state lookups happen once per step, and stacks reach thousands of objects.
     pub fn get(&self, address: &Address) -> Option<&ResourceState> {
-        self.resources.iter().find(|r| &r.address == address)
+        self.position(address).ok().map(|i| &self.resources[i])
     }
 
-    /// Inserts or replaces an instance.
+    /// Finds an instance by address, for changing it in place.
+    pub fn get_mut(&mut self, address: &Address) -> Option<&mut ResourceState> {
+        self.position(address).ok().map(|i| &mut self.resources[i])
+    }
+
+    /// Inserts or replaces an instance, keeping the list sorted by address.
     pub fn upsert(&mut self, r: ResourceState) {
-        match self.resources.iter_mut().find(|x| x.address == r.address) {
-            Some(slot) => *slot = r,
-            None => {
-                self.resources.push(r);
-                self.resources.sort_by(|a, b| a.address.cmp(&b.address));
-            }
+        match self.position(&r.address) {
+            Ok(i) => self.resources[i] = r,
+            Err(i) => self.resources.insert(i, r),
         }
     }
 
     /// Removes an instance; true when it was there.
     pub fn remove(&mut self, address: &Address) -> bool {
-        let before = self.resources.len();
-        self.resources.retain(|r| &r.address != address);
-        before != self.resources.len()
+        match self.position(address) {
+            Ok(i) => {
+                self.resources.remove(i);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// Where an address is (or would go) in the sorted list. Lists edited by hand or written by
+    /// older builds may be unsorted: `from_json` sorts them on load.
+    fn position(&self, address: &Address) -> Result<usize, usize> {
+        self.resources.binary_search_by(|r| r.address.cmp(address))
     }
 
     /// Managed instances only.
@@ -156,9 +170,11 @@ impl State {
                 )),
             );
         }
-        serde_json::from_value(raw).map_err(|e| {
+        let mut state: State = serde_json::from_value(raw).map_err(|e| {
             Diag::new(format!("State file {origin} is damaged")).detail(format!("{e}. The file was left as it is."))
-        })
+        })?;
+        state.resources.sort_by(|a, b| a.address.cmp(&b.address));
+        Ok(state)
     }
 }
 
