@@ -17,7 +17,7 @@ use indexmap::IndexMap;
 use std::collections::HashMap;
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// What a step does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -292,6 +292,9 @@ struct Runner {
     version: std::sync::atomic::AtomicU64,
     /// Serialises writes and remembers the version last written, so writes coalesce.
     written: tokio::sync::Mutex<u64>,
+    /// When each step started and ended, relative to the start of the run.
+    timings: Mutex<Vec<Option<(Duration, Duration)>>>,
+    started: Instant,
 }
 
 impl Applier {
@@ -360,8 +363,13 @@ impl Applier {
             counts: Mutex::new((0, 0, 0)),
             version: Default::default(),
             written: tokio::sync::Mutex::new(0),
+            timings: Mutex::new(vec![None; steps.len()]),
+            started: Instant::now(),
         });
         let outcomes = engine::execute(&steps, runner.clone(), parallelism, cancel.clone()).await;
+        if let Ok(path) = std::env::var("INFRACTL_STEP_TIMES") {
+            write_step_times(&path, &steps, &runner.timings.lock().expect("timings lock"))?;
+        }
         let mut failures = Vec::new();
         let mut skipped = Vec::new();
         let mut cancelled = false;
@@ -405,6 +413,25 @@ impl Applier {
     }
 }
 
+/// Writes when each step ran and what it waited for (JSON), for the benchmark harness to work
+/// out the critical path of an apply: `INFRACTL_STEP_TIMES=<file>`.
+fn write_step_times(path: &str, steps: &[Step], timings: &[Option<(Duration, Duration)>]) -> DResult<()> {
+    let doc: Vec<serde_json::Value> = steps
+        .iter()
+        .zip(timings)
+        .map(|(s, t)| {
+            serde_json::json!({
+                "label": s.label,
+                "deps": s.deps,
+                "start_ms": t.map(|t| t.0.as_secs_f64() * 1e3),
+                "end_ms": t.map(|t| t.1.as_secs_f64() * 1e3),
+            })
+        })
+        .collect();
+    std::fs::write(path, serde_json::to_string(&doc).expect("step times serialise"))
+        .map_err(|e| Diag::new(format!("Cannot write step times to {path}")).detail(e.to_string()))
+}
+
 fn data_state(address: &Address, v: &Value) -> ResourceState {
     ResourceState {
         address: address.clone(),
@@ -442,7 +469,9 @@ impl StepRunner for Runner {
         };
         eprintln!("{addr_text}: {}...", verb.0);
         let ticker = spawn_ticker(addr_text.clone(), verb.0);
+        let begun = self.started.elapsed();
         let result = self.run_step(step, change, &ctx).await;
+        self.timings.lock().expect("timings lock")[index] = Some((begun, self.started.elapsed()));
         ticker.abort();
         match &result {
             Ok(id) => eprintln!(

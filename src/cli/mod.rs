@@ -51,6 +51,9 @@ pub enum Command {
         /// Print the result as JSON.
         #[arg(long)]
         json: bool,
+        /// Treat warnings (such as IAM policies allowing `*`) as errors.
+        #[arg(long)]
+        strict: bool,
         /// Accepted for compatibility.
         #[arg(long = "no-color")]
         no_color: bool,
@@ -392,7 +395,7 @@ pub async fn run(cli: Cli) -> i32 {
 async fn dispatch(command: Command, env: &Env) -> DResult<i32> {
     match command {
         Command::Init(args) => admin::init(env, &args).await,
-        Command::Validate { vars, json, .. } => run::validate(&vars, json),
+        Command::Validate { vars, json, strict, .. } => run::validate(&vars, json, strict),
         Command::Plan(args) => run::plan(env, &args).await,
         Command::Apply { run: args, plan_file } => run::apply(env, &args, plan_file.as_deref()).await,
         Command::Destroy(args) => run::destroy(env, &args).await,

@@ -27,6 +27,8 @@ pub(super) struct Loaded {
     pub stack: String,
     /// Selected workspace.
     pub workspace: String,
+    /// Valid but risky configuration found while checking it (already printed).
+    pub warnings: Vec<Diag>,
 }
 
 /// Loads and checks the blueprint; `inputs` replaces variable collection (saved plans).
@@ -45,7 +47,10 @@ pub(super) fn load(env: &Env, var_args: &[VarArg], inputs: Option<IndexMap<Strin
         }
     };
     let settings = aws::settings_from_blueprint(&root, &inputs)?;
-    plan::validate(&root, &aws::schemas_registry(), &inputs)?;
+    let warnings = plan::validate(&root, &aws::schemas_registry(), &inputs)?;
+    for w in &warnings {
+        eprintln!("Warning: {w}");
+    }
     let workspace = backends::current_workspace(&env.blueprint_dir);
     Ok(Loaded {
         stack: super::stack_name(&env.blueprint_dir, &workspace),
@@ -54,6 +59,7 @@ pub(super) fn load(env: &Env, var_args: &[VarArg], inputs: Option<IndexMap<Strin
         graph,
         inputs: Arc::new(inputs),
         settings,
+        warnings,
     })
 }
 
@@ -89,27 +95,58 @@ fn var_args(vars: &[String], files: &[PathBuf]) -> Vec<VarArg> {
 }
 
 /// `validate`.
-pub(super) fn validate(vars: &[String], json: bool) -> DResult<i32> {
+pub(super) fn validate(vars: &[String], json: bool, strict: bool) -> DResult<i32> {
     let env = Env {
         start_dir: PathBuf::from("."),
         blueprint_dir: std::env::current_dir().map_err(|e| Diag::new(e.to_string()))?,
         interrupted: Default::default(),
     };
-    let result = load(&env, &var_args(vars, &[]), None);
+    let result = load(&env, &var_args(vars, &[]), None).and_then(|loaded| {
+        if strict && !loaded.warnings.is_empty() {
+            return Err(Diag::new(format!(
+                "{} warning(s), and -strict makes warnings errors",
+                loaded.warnings.len()
+            ))
+            .detail(
+                loaded
+                    .warnings
+                    .iter()
+                    .map(|w| w.to_string())
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ));
+        }
+        Ok(loaded.warnings)
+    });
     if json {
-        let (valid, msg) = match &result {
-            Ok(_) => (true, String::new()),
-            Err(d) => (false, d.to_string()),
+        let (valid, errors) = match &result {
+            Ok(_) => (true, vec![]),
+            Err(d) => (false, vec![d.to_string()]),
         };
-        let diagnostics = if valid { vec![] } else { vec![msg] };
+        let warnings: Vec<String> = result
+            .as_ref()
+            .map(|w| w.iter().map(|d| d.to_string()).collect())
+            .unwrap_or_default();
         println!(
             "{}",
-            serde_json::json!({"valid": valid, "error_count": u8::from(!valid), "diagnostics": diagnostics})
+            serde_json::json!({
+                "valid": valid,
+                "error_count": errors.len(),
+                "warning_count": warnings.len(),
+                "diagnostics": errors.iter().chain(&warnings).collect::<Vec<_>>(),
+            })
         );
         return Ok(if valid { 0 } else { 1 });
     }
-    result?;
-    println!("Success! The configuration is valid.");
+    let warnings = result?;
+    if warnings.is_empty() {
+        println!("Success! The configuration is valid.");
+    } else {
+        println!(
+            "Success! The configuration is valid, with {} warning(s).",
+            warnings.len()
+        );
+    }
     Ok(0)
 }
 

@@ -593,9 +593,13 @@ fn apply_targets(plan: &mut Plan) -> DResult<()> {
 
 /// Validates a blueprint against the registry without any AWS call: every resource type
 /// exists, and every resource body evaluates with resource values unknown.
-pub fn validate(root: &Module, registry: &Registry, inputs: &IndexMap<String, Value>) -> DResult<()> {
+///
+/// Returns warnings: configurations that are valid but risky, as the resource types judge them
+/// (a policy allowing `*`), with their address and location.
+pub fn validate(root: &Module, registry: &Registry, inputs: &IndexMap<String, Value>) -> DResult<Vec<Diag>> {
     let unknown = crate::blueprint::scope::AllUnknown;
     let ctx = Context::new(root, inputs, &unknown);
+    let mut warnings = Vec::new();
     for (path, module) in root.walk() {
         for res in module.resources.values() {
             let schema = match res.mode {
@@ -624,12 +628,20 @@ pub fn validate(root: &Module, registry: &Registry, inputs: &IndexMap<String, Va
                     names: vec![],
                 },
             };
-            ctx.eval_body(&path, &res.body, schema, &bindings)
+            let config = ctx
+                .eval_body(&path, &res.body, schema, &bindings)
                 .map_err(|d| d.address(&address))?;
+            let findings = match res.mode {
+                Mode::Managed => registry.resource(&res.type_name).map(|r| r.lint(&config)),
+                Mode::Data => registry.data_source(&res.type_name).map(|d| d.lint(&config)),
+            };
+            for finding in findings.unwrap_or_default() {
+                warnings.push(Diag::new(finding).at(&res.loc).address(&address));
+            }
         }
         for out in module.outputs.values() {
             ctx.eval(&path, &out.value, &Default::default())?;
         }
     }
-    Ok(())
+    Ok(warnings)
 }

@@ -3,9 +3,10 @@
 
 use crate::diag::{DResult, Diag};
 use crate::provider::{CallCtx, Registry};
-use crate::state::State;
+use crate::state::{ResourceState, State};
 use crate::value::Value;
 use futures::stream::{self, StreamExt};
+use indexmap::IndexMap;
 
 /// What a refresh found.
 pub struct Refreshed {
@@ -15,43 +16,78 @@ pub struct Refreshed {
     pub vanished: Vec<String>,
 }
 
-/// Reads all managed objects of a state, `parallelism` at a time.
+/// Reads all managed objects of a state, `parallelism` calls at a time: objects of types that
+/// read in bulk are read in batches (one call per batch), the rest one by one.
 pub async fn refresh(state: &State, registry: &Registry, stack: &str, parallelism: usize) -> DResult<Refreshed> {
-    let reads = state.managed().cloned().map(|r| {
-        let rt = registry.resource(&r.type_name).cloned();
-        let ctx = CallCtx {
-            stack: stack.to_string(),
-            address: r.address.to_string(),
-        };
+    let mut batches: Vec<Vec<ResourceState>> = Vec::new();
+    let mut bulk: IndexMap<&str, Vec<ResourceState>> = IndexMap::new();
+    for r in state.managed() {
+        match registry.resource(&r.type_name).map(|rt| rt.bulk_read_limit()) {
+            Some(limit) if limit > 1 => bulk.entry(r.type_name.as_str()).or_default().push(r.clone()),
+            _ => batches.push(vec![r.clone()]),
+        }
+    }
+    for (type_name, list) in bulk {
+        let limit = registry.resource(type_name).map(|rt| rt.bulk_read_limit()).unwrap_or(1);
+        batches.extend(list.chunks(limit.max(1)).map(<[ResourceState]>::to_vec));
+    }
+    let reads = batches.into_iter().map(|batch| {
+        let rt = registry.resource(&batch[0].type_name).cloned();
         async move {
+            let first = &batch[0];
             let Some(rt) = rt else {
-                return Err(
-                    Diag::new(format!("State holds {} of unsupported type {}", r.address, r.type_name))
-                        .address(&r.address),
-                );
+                return Err(Diag::new(format!(
+                    "State holds {} of unsupported type {}",
+                    first.address, first.type_name
+                ))
+                .address(&first.address));
             };
-            let prior = Value::from_json(&r.attributes);
-            let live = rt
-                .read(&ctx, &r.id, &prior)
-                .await
-                .map_err(|e| e.into_diag("Refreshing", &r.address.to_string()))?;
-            Ok((r, live))
+            let ctx = CallCtx {
+                stack: stack.to_string(),
+                address: first.address.to_string(),
+            };
+            let live = if let [r] = batch.as_slice() {
+                let prior = Value::from_json(&r.attributes);
+                vec![rt
+                    .read(&ctx, &r.id, &prior)
+                    .await
+                    .map_err(|e| e.into_diag("Refreshing", &r.address.to_string()))?]
+            } else {
+                let items: Vec<(String, Value)> = batch
+                    .iter()
+                    .map(|r| (r.id.clone(), Value::from_json(&r.attributes)))
+                    .collect();
+                let what = format!("{} objects of type {}", batch.len(), first.type_name);
+                let live = rt
+                    .read_many(&ctx, &items)
+                    .await
+                    .map_err(|e| e.into_diag("Refreshing", &what))?;
+                if live.len() != batch.len() {
+                    return Err(Diag::new(format!(
+                        "Refreshing {what}: the provider answered for {} of them (a bug in infractl)",
+                        live.len()
+                    )));
+                }
+                live
+            };
+            Ok(batch.into_iter().zip(live).collect::<Vec<_>>())
         }
     });
     let results: Vec<DResult<_>> = stream::iter(reads).buffer_unordered(parallelism.max(1)).collect().await;
     let mut out = state.clone();
     let mut vanished = Vec::new();
     for result in results {
-        let (r, live) = result?;
-        match live {
-            Some(v) => {
-                let mut updated = r.clone();
-                updated.attributes = v.to_json();
-                out.upsert(updated);
-            }
-            None => {
-                vanished.push(r.address.to_string());
-                out.remove(&r.address);
+        for (r, live) in result? {
+            match live {
+                Some(v) => {
+                    let mut updated = r.clone();
+                    updated.attributes = v.to_json();
+                    out.upsert(updated);
+                }
+                None => {
+                    vanished.push(r.address.to_string());
+                    out.remove(&r.address);
+                }
             }
         }
     }

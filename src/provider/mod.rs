@@ -100,6 +100,30 @@ pub trait ResourceType: Send + Sync {
     /// Deletes the object; succeeds when it is already gone.
     async fn delete(&self, ctx: &CallCtx, id: &str, prior: &Value) -> PResult<()>;
 
+    /// Warnings about a configuration that is valid but risky (a policy allowing `*`), shown
+    /// by `validate` (errors with `-strict`) and by plan and apply. `config` is evaluated with
+    /// resource values unknown.
+    fn lint(&self, _config: &Value) -> Vec<String> {
+        vec![]
+    }
+
+    /// How many objects [`ResourceType::read_many`] reads in one call; 0 (the default) when
+    /// the type reads one object at a time.
+    fn bulk_read_limit(&self) -> usize {
+        0
+    }
+
+    /// Reads several objects with one API call (`ids` with their prior values), so that
+    /// refreshing a stack of many objects of one type costs a handful of calls. Returns one
+    /// entry per id, in order, `None` for objects that no longer exist.
+    async fn read_many(&self, ctx: &CallCtx, items: &[(String, Value)]) -> PResult<Vec<Option<Value>>> {
+        let mut out = Vec::with_capacity(items.len());
+        for (id, prior) in items {
+            out.push(self.read(ctx, id, prior).await?);
+        }
+        Ok(out)
+    }
+
     /// Finds an object this stack created for this address that state does not know (a run
     /// killed after the create call), by the stack/address tags. Returns its id.
     async fn find_adoptable(&self, _ctx: &CallCtx, _planned: &Value) -> PResult<Option<String>> {
@@ -117,6 +141,11 @@ pub trait DataSourceType: Send + Sync {
     fn schema(&self) -> &Schema;
 
     /// Reads the data for a fully known configuration.
+    /// Warnings about a valid but risky configuration, as [`ResourceType::lint`].
+    fn lint(&self, _config: &Value) -> Vec<String> {
+        vec![]
+    }
+
     async fn read(&self, config: &Value) -> PResult<Value>;
 }
 

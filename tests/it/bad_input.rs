@@ -1,7 +1,7 @@
 //! Bad blueprints fail with exit code 1, a message naming file:line, no AWS call (the endpoint
 //! is unreachable on purpose), and no state written.
 
-use crate::support::{expect_code, Stack};
+use crate::support::{expect_code, text, Stack};
 
 const NOWHERE: &str = "http://127.0.0.1:9";
 
@@ -149,4 +149,72 @@ resource "aws_vpc" "a" {
         assert!(!text.contains("canary-s3cr3t-value"), "secret printed:\n{text}");
         assert!(text.contains("(sensitive value)") || text.contains("***"), "{text}");
     }
+}
+
+const WILDCARD_POLICIES: &str = r#"
+data "aws_iam_policy_document" "admin" {
+  statement {
+    sid       = "Everything"
+    actions   = ["*"]
+    resources = ["*"]
+  }
+}
+
+resource "aws_iam_policy" "admin" {
+  name   = "admin"
+  policy = data.aws_iam_policy_document.admin.json
+}
+
+resource "aws_iam_role" "task" {
+  name = "task"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "ecs-tasks.amazonaws.com" } }]
+  })
+}
+
+resource "aws_iam_role_policy" "logs" {
+  role = aws_iam_role.task.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      { Sid = "Tables", Effect = "Allow", Action = ["dynamodb:GetItem"], Resource = "arn:aws:dynamodb:us-east-1:000000000000:table/t" },
+      { Sid = "Logs", Effect = "Allow", Action = ["logs:PutLogEvents"], Resource = "*" },
+    ]
+  })
+}
+"#;
+
+#[test]
+fn validate_warns_on_wildcard_policies_and_strict_fails() {
+    let stack = Stack::from_files(&[("main.tf", WILDCARD_POLICIES)]);
+    // No AWS call: an unreachable endpoint proves it.
+    let out = stack.run_with_endpoint(&["validate"], "http://127.0.0.1:9");
+    let shown = expect_code(&out, 0);
+    assert!(shown.contains("with 2 warning(s)"), "{shown}");
+    assert!(
+        shown.contains("data.aws_iam_policy_document.admin")
+            && shown.contains("statement \"Everything\" allows every action (\"*\") on every resource")
+            && shown.contains("main.tf:2"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("aws_iam_role_policy.logs")
+            && shown.contains("statement \"Logs\" allows its actions on every resource"),
+        "{shown}"
+    );
+    assert!(!shown.contains("Tables"), "{shown}");
+    let strict = text(&stack.run_with_endpoint(&["validate", "-strict"], "http://127.0.0.1:9"));
+    assert_eq!(
+        stack
+            .run_with_endpoint(&["validate", "-strict"], "http://127.0.0.1:9")
+            .status
+            .code(),
+        Some(1),
+        "{strict}"
+    );
+    assert!(
+        strict.contains("2 warning(s), and -strict makes warnings errors"),
+        "{strict}"
+    );
 }

@@ -257,3 +257,71 @@ pub async fn sdk_config(region: &str) -> aws_config::SdkConfig {
         .load()
         .await
 }
+
+/// localstack/proxy.py in front of the emulator, on a port of its own: counts the AWS calls a
+/// run makes (and can inject faults). Stopped when dropped.
+pub struct CountingProxy {
+    child: std::process::Child,
+    /// Its endpoint, to pass to [`Stack::run_with_endpoint`].
+    pub url: String,
+}
+
+impl CountingProxy {
+    /// Starts the proxy and waits until it answers.
+    pub fn start() -> CountingProxy {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("localstack/proxy.py");
+        let child = Command::new("python3")
+            .arg(script)
+            .args(["--listen", &port.to_string(), "--upstream", &endpoint()])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("python3 runs the proxy");
+        let proxy = CountingProxy {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        };
+        for _ in 0..100 {
+            if proxy.control("GET", "stats").is_some() {
+                return proxy;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        panic!("the counting proxy did not start");
+    }
+
+    fn control(&self, method: &str, what: &str) -> Option<serde_json::Value> {
+        use std::io::{Read, Write};
+        let mut s = std::net::TcpStream::connect(self.url.trim_start_matches("http://")).ok()?;
+        write!(
+            s,
+            "{method} /__proxy__/{what} HTTP/1.1\r\nHost: proxy\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        )
+        .ok()?;
+        let mut text = String::new();
+        s.read_to_string(&mut text).ok()?;
+        serde_json::from_str(text.split("\r\n\r\n").nth(1)?).ok()
+    }
+
+    /// Calls counted since the last reset, by `service:Action`.
+    pub fn calls(&self) -> std::collections::BTreeMap<String, u64> {
+        let doc = self.control("GET", "stats").expect("proxy answers");
+        serde_json::from_value(doc["calls"].clone()).unwrap()
+    }
+
+    /// Zeroes the counters.
+    pub fn reset(&self) {
+        self.control("POST", "reset").expect("proxy answers");
+    }
+}
+
+impl Drop for CountingProxy {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -251,7 +251,10 @@ pub async fn clients(settings: &AwsSettings) -> Clients {
         .unwrap_or_else(|| "us-east-1".into());
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .region(Region::new(region.clone()))
-        .retry_config(RetryConfig::standard().with_max_attempts(settings.max_retries.unwrap_or(8).max(1)));
+        // Adaptive: jittered exponential backoff as in standard mode, plus a client-side rate
+        // limiter per service client that slows down when AWS throttles, so a burst of
+        // concurrent steps does not turn throttling into failures.
+        .retry_config(RetryConfig::adaptive().with_max_attempts(settings.max_retries.unwrap_or(8).max(1)));
     if let Some(p) = &settings.profile {
         loader = loader.profile_name(p);
     }

@@ -9,7 +9,7 @@ use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
 use crate::schema::{Schema, Type};
 use crate::value::Value;
 use async_trait::async_trait;
-use aws_sdk_ec2::types::{AttributeBooleanValue, ResourceType as Kind, SubnetState};
+use aws_sdk_ec2::types::{AttributeBooleanValue, Filter, ResourceType as Kind, SubnetState};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -103,30 +103,31 @@ impl ResourceType for Subnet {
         else {
             return Ok(None);
         };
-        let Some(s) = out.subnets().first() else {
-            return Ok(None);
-        };
-        Ok(Some(Value::object([
-            ("id", Value::str(id)),
-            ("vpc_id", Value::from(s.vpc_id().map(str::to_string))),
-            ("cidr_block", Value::from(s.cidr_block().map(str::to_string))),
-            (
-                "availability_zone",
-                Value::from(s.availability_zone().map(str::to_string)),
-            ),
-            (
-                "availability_zone_id",
-                Value::from(s.availability_zone_id().map(str::to_string)),
-            ),
-            (
-                "map_public_ip_on_launch",
-                Value::Bool(s.map_public_ip_on_launch().unwrap_or(false)),
-            ),
-            ("tags", configured_tags(prior)),
-            ("tags_all", read_tags(s.tags())),
-            ("arn", Value::from(s.subnet_arn().map(str::to_string))),
-            ("owner_id", Value::from(s.owner_id().map(str::to_string))),
-        ])))
+        Ok(out.subnets().first().map(|s| subnet_value(id, s, prior)))
+    }
+
+    fn bulk_read_limit(&self) -> usize {
+        // DescribeSubnets filter values: up to 200 per filter.
+        200
+    }
+
+    async fn read_many(&self, _ctx: &CallCtx, items: &[(String, Value)]) -> PResult<Vec<Option<Value>>> {
+        // A filter, not SubnetIds: a missing id then drops out instead of failing the call.
+        let ids: Vec<String> = items.iter().map(|(id, _)| id.clone()).collect();
+        let filter = Filter::builder().name("subnet-id").set_values(Some(ids)).build();
+        let mut found = std::collections::HashMap::new();
+        let mut pages = self.c.ec2.describe_subnets().filters(filter).into_paginator().send();
+        while let Some(page) = pages.next().await {
+            for s in page.map_err(aws_err)?.subnets() {
+                if let Some(id) = s.subnet_id() {
+                    found.insert(id.to_string(), s.clone());
+                }
+            }
+        }
+        Ok(items
+            .iter()
+            .map(|(id, prior)| found.get(id).map(|s| subnet_value(id, s, prior)))
+            .collect())
     }
 
     async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
@@ -177,4 +178,29 @@ impl Subnet {
             .map_err(aws_err)?;
         Ok(())
     }
+}
+
+/// A subnet as state keeps it.
+fn subnet_value(id: &str, s: &aws_sdk_ec2::types::Subnet, prior: &Value) -> Value {
+    Value::object([
+        ("id", Value::str(id)),
+        ("vpc_id", Value::from(s.vpc_id().map(str::to_string))),
+        ("cidr_block", Value::from(s.cidr_block().map(str::to_string))),
+        (
+            "availability_zone",
+            Value::from(s.availability_zone().map(str::to_string)),
+        ),
+        (
+            "availability_zone_id",
+            Value::from(s.availability_zone_id().map(str::to_string)),
+        ),
+        (
+            "map_public_ip_on_launch",
+            Value::Bool(s.map_public_ip_on_launch().unwrap_or(false)),
+        ),
+        ("tags", configured_tags(prior)),
+        ("tags_all", read_tags(s.tags())),
+        ("arn", Value::from(s.subnet_arn().map(str::to_string))),
+        ("owner_id", Value::from(s.owner_id().map(str::to_string))),
+    ])
 }

@@ -62,6 +62,10 @@ impl ResourceType for Policy {
         &self.schema
     }
 
+    fn lint(&self, config: &Value) -> Vec<String> {
+        super::lint::json_policy(config.get("policy"))
+    }
+
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
         let name = name_or_generated(planned, "terraform-", 26);
         let out = self

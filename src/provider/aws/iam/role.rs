@@ -105,6 +105,16 @@ impl ResourceType for Role {
         &self.schema
     }
 
+    fn lint(&self, config: &Value) -> Vec<String> {
+        config
+            .get("inline_policy")
+            .as_list()
+            .unwrap_or(&[])
+            .iter()
+            .flat_map(|p| super::lint::json_policy(p.get("policy")))
+            .collect()
+    }
+
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
         let name = name_or_generated(planned, "terraform-", 26);
         let trust = check_document("assume_role_policy", planned)?;

@@ -59,6 +59,10 @@ impl ResourceType for RolePolicy {
         &self.schema
     }
 
+    fn lint(&self, config: &Value) -> Vec<String> {
+        super::lint::json_policy(config.get("policy"))
+    }
+
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
         let role = opt_str(planned, "role").ok_or_else(|| ProviderError::msg("role is required"))?;
         let name = name_or_generated(planned, "terraform-", 26);

@@ -171,6 +171,10 @@ impl DataSourceType for PolicyDocument {
         &self.schema
     }
 
+    fn lint(&self, config: &Value) -> Vec<String> {
+        crate::provider::aws::iam::lint::statement_blocks(config)
+    }
+
     async fn read(&self, config: &Value) -> PResult<Value> {
         let mut statements = Vec::new();
         for doc in config.get("source_policy_documents").as_list().unwrap_or(&[]) {
