@@ -5,12 +5,12 @@ calls each makes per phase; reliability tests use it to inject throttling errors
 connection resets and slow answers at a given rate. It forwards only to a loopback emulator.
 
 Usage: proxy.py --listen PORT --upstream http://127.0.0.1:4566 [--fault-rate 0.05]
-                [--faults throttle,500,503,reset,slow] [--seed N]
+                [--faults throttle,500,503,reset,slow] [--seed N] [--fail-always ec2:CreateVpc,...]
 
 Control endpoints (paths no AWS request uses: S3 bucket names cannot hold underscores):
   GET  /__proxy__/stats   -> {"total": n, "calls": {"ec2:CreateVpc": n, ...}, "faults": {...}}
   POST /__proxy__/reset   -> zeroes the counters
-  POST /__proxy__/faults  -> body {"rate": 0.2, "kinds": ["throttle", ...]} changes injection
+  POST /__proxy__/faults  -> body {"rate": 0.2, "kinds": [...], "fail_always": [...]} changes injection
 
 Written on the standard library alone (no third-party HTTP stack to install) with one upstream
 keep-alive connection per client thread.
@@ -31,7 +31,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 LOCK = threading.Lock()
 CALLS = {}
 FAULTS_DONE = {}
-SETTINGS = {"rate": 0.0, "kinds": ["throttle", "500", "503", "reset", "slow"]}
+SETTINGS = {"rate": 0.0, "kinds": ["throttle", "500", "503", "reset", "slow"], "fail_always": []}
 RNG = random.Random()
 HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-connection"}
 
@@ -70,19 +70,34 @@ def action_of(service, method, path, headers, body):
     return f"{method} /{shape}" + (f"?{sub}" if sub else "")
 
 
-def throttle_body(headers):
-    """A throttling error in the protocol of the request, so SDKs classify it as throttling."""
-    target = headers.get("X-Amz-Target")
+def throttle_reply(service, headers):
+    """A throttling error in the protocol of the request, so SDKs classify it as throttling:
+    (status, content type, extra headers, body)."""
     ctype = headers.get("Content-Type", "")
-    if target or "json" in ctype or "cbor" in ctype:
-        return "application/x-amz-json-1.1", json.dumps(
-            {"__type": "ThrottlingException", "message": "Rate exceeded (injected by proxy)"}
+    message = "Rate exceeded (injected by proxy)"
+    if "cbor" in ctype:
+        # No CBOR encoder here: a 503 is what a throttled CBOR service may also answer.
+        return 503, "text/plain", {}, b"Service Unavailable (injected by proxy)"
+    if headers.get("X-Amz-Target") or "json" in ctype:
+        body = json.dumps({"__type": "ThrottlingException", "message": message}).encode()
+        return 400, "application/x-amz-json-1.1", {"x-amzn-ErrorType": "ThrottlingException"}, body
+    if service == "ec2":
+        body = (
+            "<Response><Errors><Error><Code>RequestLimitExceeded</Code>"
+            f"<Message>{message}</Message></Error></Errors><RequestID>proxy</RequestID></Response>"
         ).encode()
-    return "text/xml", (
-        b"<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code>"
-        b"<Message>Rate exceeded (injected by proxy)</Message></Error>"
-        b"<RequestId>proxy</RequestId></ErrorResponse>"
-    )
+        return 503, "text/xml", {}, body
+    if service == "s3":
+        body = f"<Error><Code>SlowDown</Code><Message>{message}</Message></Error>".encode()
+        return 503, "application/xml", {}, body
+    if "x-www-form-urlencoded" in ctype:
+        body = (
+            "<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code>"
+            f"<Message>{message}</Message></Error><RequestId>proxy</RequestId></ErrorResponse>"
+        ).encode()
+        return 400, "text/xml", {}, body
+    body = json.dumps({"message": message}).encode()
+    return 429, "application/json", {"x-amzn-ErrorType": "TooManyRequestsException"}, body
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -117,9 +132,11 @@ class Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length", 0) or 0)
         return self.rfile.read(length) if length else b""
 
-    def reply(self, status, body, ctype="application/json"):
+    def reply(self, status, body, ctype="application/json", extra=None):
         self.send_response(status)
         self.send_header("Content-Type", ctype)
+        for k, v in (extra or {}).items():
+            self.send_header(k, v)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -139,12 +156,17 @@ class Handler(BaseHTTPRequestHandler):
             with LOCK:
                 SETTINGS["rate"] = float(doc.get("rate", SETTINGS["rate"]))
                 SETTINGS["kinds"] = list(doc.get("kinds", SETTINGS["kinds"]))
+                SETTINGS["fail_always"] = list(doc.get("fail_always", SETTINGS["fail_always"]))
             return self.reply(200, json.dumps(SETTINGS).encode())
         return self.reply(404, b'{"error": "unknown proxy control path"}')
 
-    def fault(self):
-        """Picks a fault to inject for this request, or None."""
+    def fault(self, name):
+        """Picks a fault to inject for this request, or None. Calls named in `fail_always`
+        answer 503 every time (a fault that persists)."""
         with LOCK:
+            if name in SETTINGS["fail_always"]:
+                FAULTS_DONE["persistent"] = FAULTS_DONE.get("persistent", 0) + 1
+                return "503"
             rate, kinds = SETTINGS["rate"], SETTINGS["kinds"]
             if rate <= 0 or not kinds or RNG.random() >= rate:
                 return None
@@ -160,7 +182,7 @@ class Handler(BaseHTTPRequestHandler):
         name = f"{service}:{action_of(service, self.command, self.path, self.headers, body)}"
         with LOCK:
             CALLS[name] = CALLS.get(name, 0) + 1
-        kind = self.fault()
+        kind = self.fault(name)
         if kind == "reset":
             # Drop the connection before the request reaches the emulator.
             self.close_connection = True
@@ -170,8 +192,8 @@ class Handler(BaseHTTPRequestHandler):
                 pass
             return
         if kind == "throttle":
-            ctype, text = throttle_body(self.headers)
-            return self.reply(400, text, ctype)
+            status, ctype, extra, text = throttle_reply(service, self.headers)
+            return self.reply(status, text, ctype, extra)
         if kind in ("500", "503"):
             msg = b"injected by proxy" if kind == "500" else b"Service Unavailable (injected by proxy)"
             return self.reply(int(kind), msg, "text/plain")
@@ -209,12 +231,14 @@ def main():
     p.add_argument("--fault-rate", type=float, default=0.0)
     p.add_argument("--faults", default="throttle,500,503,reset,slow")
     p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--fail-always", default="", help="service:Action names that always get a 503")
     a = p.parse_args()
     host = urllib.parse.urlsplit(a.upstream).hostname
     if host not in ("127.0.0.1", "localhost", "::1"):
         sys.exit(f"proxy.py forwards only to a loopback emulator, not {host}")
     SETTINGS["rate"] = a.fault_rate
     SETTINGS["kinds"] = [k for k in a.faults.split(",") if k]
+    SETTINGS["fail_always"] = [k for k in a.fail_always.split(",") if k]
     if a.seed is not None:
         RNG.seed(a.seed)
     Handler.upstream = a.upstream

@@ -458,6 +458,7 @@ impl StepRunner for Runner {
         let ctx = CallCtx {
             stack: self.applier.stack.clone(),
             address: addr_text.clone(),
+            resumed: self.plan.prior.create_unfinished(&address),
         };
         let started = Instant::now();
         let verb = match step.kind {
@@ -575,6 +576,7 @@ impl Runner {
                         ))
                         .detail(format!("Attributes: {unknown:?}. This is a bug in infractl.")));
                     }
+                    self.record_intent_to_create(address).await?;
                     match rt
                         .find_adoptable(ctx, &config)
                         .await
@@ -642,6 +644,8 @@ impl Runner {
                             });
                         }
                     }
+                    let done = address.to_string();
+                    s.unfinished_creates.retain(|a| *a != done);
                     s.upsert(ResourceState {
                         address: address.clone(),
                         mode: StateMode::Managed,
@@ -740,6 +744,23 @@ impl Runner {
         self.applier.backend.write(&snapshot).await?;
         *written = version;
         Ok(())
+    }
+
+    /// Records, before the create call, that a create of `address` is under way: in the
+    /// journal at once when the backend keeps one (a run killed during the call leaves the
+    /// trace), otherwise in the next snapshot written.
+    async fn record_intent_to_create(&self, address: &Address) -> DResult<()> {
+        if !self.applier.backend.journals() {
+            self.state.lock().expect("state lock").begin_create(address);
+            return Ok(());
+        }
+        let _in_order = self.written.lock().await;
+        let record = {
+            let mut s = self.state.lock().expect("state lock");
+            s.begin_create(address);
+            JournalRecord::intent_to_create(&s, address)
+        };
+        self.applier.backend.append(&record).await
     }
 
     fn count(&self, which: usize) {

@@ -291,8 +291,30 @@ pub fn parse_file(file: &Arc<SourceFile>) -> DResult<HclBody> {
         let loc = e.location();
         Diag::new(format!("Syntax error: {}", e.message()))
             .at(format!("{}:{}:{}", file.path.display(), loc.line(), loc.column()))
-            .detail(format!("    {}", e.line()))
+            .detail(format!("    {}", excerpt(e.line(), loc.column())))
     })
+}
+
+/// At most 120 characters of a source line around `column` (1-based): a minified or generated
+/// file can put megabytes on one line, and the message must stay readable.
+fn excerpt(line: &str, column: usize) -> String {
+    const WIDTH: usize = 120;
+    let chars: Vec<char> = line.chars().collect();
+    if chars.len() <= WIDTH {
+        return line.to_string();
+    }
+    let start = column
+        .saturating_sub(1)
+        .saturating_sub(WIDTH / 2)
+        .min(chars.len() - WIDTH);
+    let mut out: String = chars[start..start + WIDTH].iter().collect();
+    if start > 0 {
+        out.insert(0, '…');
+    }
+    if start + WIDTH < chars.len() {
+        out.push('…');
+    }
+    out
 }
 
 fn labels(block: &Block) -> Vec<String> {

@@ -50,6 +50,10 @@ pub enum Expansion {
     Unknown,
 }
 
+/// The most instances one block may expand to: far beyond any real stack, and low enough that
+/// a mistyped count is an error instead of an attempt to allocate it.
+pub const MAX_INSTANCES: usize = 100_000;
+
 /// One instance of a resource block, as [`Context::expand_one`] finds it.
 #[derive(Debug, Clone)]
 pub enum OneInstance {
@@ -190,6 +194,13 @@ impl<'a> Context<'a> {
                     ))
                     .at(count.loc())
             })?;
+            if n > MAX_INSTANCES as f64 {
+                return Err(Diag::new("Invalid count argument")
+                    .detail(format!(
+                        "count is {n}; infractl expands at most {MAX_INSTANCES} instances of one block (each is an object in AWS)."
+                    ))
+                    .at(count.loc()));
+            }
             return Ok(Expansion::Known(
                 (0..n as usize)
                     .map(|i| {

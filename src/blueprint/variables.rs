@@ -29,6 +29,17 @@ enum Raw {
 
 /// Collects and converts the values of the root module's variables.
 pub fn collect(root: &Module, args: &[VarArg], warnings: &mut Vec<String>) -> DResult<IndexMap<String, Value>> {
+    collect_with(root, args, &IndexMap::new(), warnings)
+}
+
+/// [`collect`], with values already decided (a saved plan's) taking precedence over every
+/// other source.
+pub fn collect_with(
+    root: &Module,
+    args: &[VarArg],
+    preset: &IndexMap<String, Value>,
+    warnings: &mut Vec<String>,
+) -> DResult<IndexMap<String, Value>> {
     let mut raw: IndexMap<String, Raw> = IndexMap::new();
     for (name, _) in &root.variables {
         if let Ok(text) = std::env::var(format!("TF_VAR_{name}")) {
@@ -74,6 +85,10 @@ pub fn collect(root: &Module, args: &[VarArg], warnings: &mut Vec<String>) -> DR
     }
     let mut out = IndexMap::new();
     for (name, decl) in &root.variables {
+        if let Some(v) = preset.get(name) {
+            out.insert(name.clone(), v.clone());
+            continue;
+        }
         let tc = decl.type_expr.as_ref().map(TypeConstraint::parse).transpose()?;
         let value = match raw.shift_remove(name) {
             Some(Raw::Text(text, origin)) => {

@@ -33,19 +33,31 @@ pub(super) struct Loaded {
 
 /// Loads and checks the blueprint; `inputs` replaces variable collection (saved plans).
 pub(super) fn load(env: &Env, var_args: &[VarArg], inputs: Option<IndexMap<String, Value>>) -> DResult<Loaded> {
+    load_with(env, |root| match inputs {
+        Some(i) => Ok(i),
+        None => collect_inputs(root, var_args, &IndexMap::new()),
+    })
+}
+
+/// Collects the root variables, printing warnings.
+fn collect_inputs(
+    root: &Module,
+    var_args: &[VarArg],
+    preset: &IndexMap<String, Value>,
+) -> DResult<IndexMap<String, Value>> {
+    let mut warnings = Vec::new();
+    let collected = variables::collect_with(root, var_args, preset, &mut warnings)?;
+    for w in warnings {
+        eprintln!("Warning: {w}");
+    }
+    Ok(collected)
+}
+
+/// Loads and checks the blueprint, with variable values from `inputs`.
+fn load_with(env: &Env, inputs: impl FnOnce(&Module) -> DResult<IndexMap<String, Value>>) -> DResult<Loaded> {
     let root = config::load(&env.blueprint_dir)?;
     let graph = ConfigGraph::build(&root)?;
-    let inputs = match inputs {
-        Some(i) => i,
-        None => {
-            let mut warnings = Vec::new();
-            let collected = variables::collect(&root, var_args, &mut warnings)?;
-            for w in warnings {
-                eprintln!("Warning: {w}");
-            }
-            collected
-        }
-    };
+    let inputs = inputs(&root)?;
     let settings = aws::settings_from_blueprint(&root, &inputs)?;
     let warnings = plan::validate(&root, &aws::schemas_registry(), &inputs)?;
     for w in &warnings {
@@ -188,7 +200,13 @@ pub(super) async fn plan(env: &Env, args: &RunArgs) -> DResult<i32> {
 pub(super) async fn apply(env: &Env, args: &RunArgs, plan_file: Option<&Path>) -> DResult<i32> {
     let saved = plan_file.map(savedplan::load).transpose()?;
     let loaded = match &saved {
-        Some(s) => load(env, &[], Some(s.inputs()))?,
+        Some(s) => load_with(env, |root| {
+            // Sensitive values are not in the plan file: they come again from where they came
+            // from (-var, TF_VAR_..., tfvars files) and must match what was planned.
+            let inputs = collect_inputs(root, &var_args(&args.vars, &args.var_files), &s.inputs())?;
+            s.check_sensitive(&inputs)?;
+            Ok(inputs)
+        })?,
         None => load(env, &var_args(&args.vars, &args.var_files), None)?,
     };
     let backend = open_backend(env, &loaded.root, &loaded.workspace, args.state.as_ref()).await?;
@@ -301,6 +319,7 @@ pub(super) async fn import(
         let ctx = crate::provider::CallCtx {
             stack: loaded.stack.clone(),
             address: addr.to_string(),
+            resumed: false,
         };
         let live = rt
             .read(&ctx, id, &Value::Null)

@@ -23,6 +23,9 @@ pub struct SavedPlan {
     format_version: u32,
     blueprint_hash: String,
     inputs: IndexMap<String, serde_json::Value>,
+    /// SHA-256 of each sensitive variable's value: the values themselves are never written.
+    #[serde(default)]
+    sensitive_inputs: IndexMap<String, String>,
     prior: State,
     options: PlanOptions,
     actions: Vec<(String, Action)>,
@@ -46,6 +49,14 @@ fn blueprint_hash(root: &Module) -> String {
     hex::encode(h.finalize())
 }
 
+fn is_sensitive(root: &Module, name: &str) -> bool {
+    root.variables.get(name).is_some_and(|v| v.sensitive)
+}
+
+fn digest(v: &Value) -> String {
+    hex::encode(Sha256::digest(v.to_json().to_string().as_bytes()))
+}
+
 fn actions(plan: &Plan) -> Vec<(String, Action)> {
     plan.changes.iter().map(|c| (c.address.to_string(), c.action)).collect()
 }
@@ -55,7 +66,16 @@ pub fn save(path: &Path, plan: &Plan, root: &Module, inputs: &IndexMap<String, V
     let saved = SavedPlan {
         format_version: FORMAT,
         blueprint_hash: blueprint_hash(root),
-        inputs: inputs.iter().map(|(k, v)| (k.clone(), v.to_json())).collect(),
+        inputs: inputs
+            .iter()
+            .filter(|(k, _)| !is_sensitive(root, k))
+            .map(|(k, v)| (k.clone(), v.to_json()))
+            .collect(),
+        sensitive_inputs: inputs
+            .iter()
+            .filter(|(k, _)| is_sensitive(root, k))
+            .map(|(k, v)| (k.clone(), digest(v)))
+            .collect(),
         prior: plan.prior.clone(),
         options: plan.options.clone(),
         actions: actions(plan),
@@ -69,16 +89,22 @@ pub fn save(path: &Path, plan: &Plan, root: &Module, inputs: &IndexMap<String, V
 pub fn load(path: &Path) -> DResult<SavedPlan> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| Diag::new(format!("Cannot read plan file {}", path.display())).detail(e.to_string()))?;
-    let saved: SavedPlan = serde_json::from_str(&text).map_err(|e| {
+    let invalid = |e: serde_json::Error| {
         Diag::new(format!("{} is not a valid infractl plan file", path.display())).detail(e.to_string())
-    })?;
-    if saved.format_version != FORMAT {
+    };
+    let raw: serde_json::Value = serde_json::from_str(&text).map_err(invalid)?;
+    // The version first: a plan file of another version is reported as that, not as damage.
+    let version = raw.get("format_version").and_then(serde_json::Value::as_u64);
+    if version != Some(u64::from(FORMAT)) {
         return Err(Diag::new(format!(
             "Plan file {} has an unsupported format version",
             path.display()
+        ))
+        .detail(format!(
+            "Found {version:?}; this infractl reads format version {FORMAT}. Make the plan again with this infractl."
         )));
     }
-    Ok(saved)
+    serde_json::from_value(raw).map_err(invalid)
 }
 
 impl SavedPlan {
@@ -88,6 +114,22 @@ impl SavedPlan {
             .iter()
             .map(|(k, v)| (k.clone(), Value::from_json(v)))
             .collect()
+    }
+
+    /// Checks that sensitive variables, supplied again at apply, have the values planned.
+    pub fn check_sensitive(&self, inputs: &IndexMap<String, Value>) -> DResult<()> {
+        for (name, planned) in &self.sensitive_inputs {
+            let Some(v) = inputs.get(name) else {
+                return Err(Diag::new(format!("No value for sensitive variable \"{name}\"")));
+            };
+            if digest(v) != *planned {
+                return Err(Diag::new(format!(
+                    "Sensitive variable \"{name}\" differs from the value the plan was made with"
+                ))
+                .detail("Plan files never hold sensitive values; give the same value when applying (-var, TF_VAR_..., or a tfvars file), or plan again."));
+            }
+        }
+        Ok(())
     }
 
     /// A short JSON description for `show FILE`.
@@ -103,7 +145,11 @@ impl SavedPlan {
 
     /// Re-derives the saved plan, refusing if anything it was based on has changed.
     pub async fn replay(self, planner: &Planner<'_>, backend: &dyn Backend) -> DResult<Plan> {
-        let current = backend.read().await?.unwrap_or_default();
+        // A plan of a stack with no state yet was made from an empty state of its own lineage.
+        let current = backend.read().await?.unwrap_or_else(|| State {
+            lineage: self.prior.lineage.clone(),
+            ..State::new()
+        });
         if current.lineage != self.prior.lineage || current.serial != self.prior.serial {
             return Err(Diag::new("Saved plan is stale").detail(format!(
                 "The plan was made from state serial {} (lineage {}), but the state is now at serial {} (lineage {}). Run plan again.",

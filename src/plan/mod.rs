@@ -642,6 +642,10 @@ pub fn validate(root: &Module, registry: &Registry, inputs: &IndexMap<String, Va
         for out in module.outputs.values() {
             ctx.eval(&path, &out.value, &Default::default())?;
         }
+        // Every local, used or not, as Terraform validates them.
+        for (name, local) in &module.locals {
+            ctx.local(&path, name, &local.loc)?;
+        }
     }
     Ok(warnings)
 }

@@ -45,6 +45,7 @@ pub async fn refresh(state: &State, registry: &Registry, stack: &str, parallelis
             let ctx = CallCtx {
                 stack: stack.to_string(),
                 address: first.address.to_string(),
+                resumed: false,
             };
             let live = if let [r] = batch.as_slice() {
                 let prior = Value::from_json(&r.attributes);

@@ -22,6 +22,10 @@ pub struct CallCtx {
     pub stack: String,
     /// Resource address, also written into a tag.
     pub address: String,
+    /// A run that was killed began creating this address and never recorded the outcome: the
+    /// object may exist without the tags adoption looks for (killed between the create call and
+    /// the tagging call), so types identified by a unique name may adopt it by that name.
+    pub resumed: bool,
 }
 
 impl CallCtx {

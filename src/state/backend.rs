@@ -121,6 +121,13 @@ pub trait Backend: Send + Sync {
         Err(Diag::new(format!("{} keeps no state journal", self.describe())))
     }
 
+    /// Whether a lock left by a dead process of this machine may be removed without asking:
+    /// true for a lock file beside a local state. Shared (remote) locks are only ever removed
+    /// with `force-unlock`, as Terraform users expect: a hostname is no proof of one machine.
+    fn breaks_stale_locks(&self) -> bool {
+        false
+    }
+
     /// Takes the lock or says who holds it.
     async fn lock(&self, info: &LockInfo) -> Result<(), LockError>;
 
@@ -170,6 +177,14 @@ pub async fn acquire(backend: &dyn Backend, info: &LockInfo, timeout: Duration) 
             Ok(()) => return Ok(()),
             Err(LockError::Failed(d)) => return Err(d),
             Err(LockError::Held(holder)) => {
+                if backend.breaks_stale_locks() && holder_is_dead(&holder, info) {
+                    eprintln!(
+                        "Warning: removing the state lock {} left by {} ({}), a run on this machine that no longer exists (killed before it could release the lock).",
+                        holder.id, holder.who, holder.info
+                    );
+                    backend.unlock(&holder.id).await?;
+                    continue;
+                }
                 if start.elapsed() >= timeout {
                     return Err(held_diag(backend, &holder, timeout));
                 }
@@ -178,6 +193,24 @@ pub async fn acquire(backend: &dyn Backend, info: &LockInfo, timeout: Duration) 
             }
         }
     }
+}
+
+/// True when a lock was taken by a process of this machine (same `user@host`) that is gone:
+/// a run killed with SIGKILL cannot release its lock, and waiting for it would never end. Locks
+/// of other machines, or of live processes, are never taken over.
+fn holder_is_dead(holder: &LockInfo, mine: &LockInfo) -> bool {
+    let Some(pid) = holder
+        .info
+        .strip_prefix("pid ")
+        .and_then(|p| p.trim().parse::<u32>().ok())
+    else {
+        return false;
+    };
+    let proc_root = std::path::Path::new("/proc");
+    if holder.who != mine.who || !proc_root.join("self").exists() {
+        return false;
+    }
+    pid != std::process::id() && !proc_root.join(pid.to_string()).exists()
 }
 
 fn held_diag(backend: &dyn Backend, holder: &LockInfo, waited: Duration) -> Diag {
@@ -212,6 +245,26 @@ mod tests {
         assert_eq!(parse_duration("2h"), Some(Duration::from_secs(7200)));
         assert_eq!(parse_duration("x"), None);
         assert_eq!(parse_duration("5y"), None);
+    }
+
+    #[test]
+    fn only_locks_of_dead_processes_of_this_machine_are_stale() {
+        let mine = LockInfo::new("OperationTypeApply", "s");
+        let mut dead = mine.clone();
+        // Pids are below 2^22 on Linux; this one cannot be running.
+        dead.info = "pid 4294967".into();
+        assert!(holder_is_dead(&dead, &mine));
+        let mut alive = mine.clone();
+        alive.info = format!("pid {}", std::process::id());
+        assert!(!holder_is_dead(&alive, &mine));
+        alive.info = "pid 1".into();
+        assert!(!holder_is_dead(&alive, &mine));
+        let mut elsewhere = dead.clone();
+        elsewhere.who = "someone@another-host".into();
+        assert!(!holder_is_dead(&elsewhere, &mine));
+        let mut unparsable = dead;
+        unparsable.info = "ci job 7".into();
+        assert!(!holder_is_dead(&unparsable, &mine));
     }
 
     #[test]

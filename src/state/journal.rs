@@ -25,6 +25,10 @@ pub struct JournalRecord {
     pub address: Address,
     /// What the address holds now; `None` when its object is gone.
     pub resource: Option<ResourceState>,
+    /// An intent, not an outcome: a create of the address is about to be called. Recorded
+    /// before the call, so a run killed during it leaves a trace the next run acts on.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub intent: bool,
 }
 
 impl JournalRecord {
@@ -35,6 +39,18 @@ impl JournalRecord {
             serial: state.serial,
             address: address.clone(),
             resource: state.get(address).cloned(),
+            intent: false,
+        }
+    }
+
+    /// The record of an intent to create `address`.
+    pub fn intent_to_create(state: &State, address: &Address) -> JournalRecord {
+        JournalRecord {
+            lineage: state.lineage.clone(),
+            serial: state.serial,
+            address: address.clone(),
+            resource: None,
+            intent: true,
         }
     }
 }
@@ -60,6 +76,13 @@ pub fn replay(state: &mut State, text: &str, origin: &str) -> DResult<usize> {
         if record.lineage != state.lineage || record.serial != state.serial {
             continue;
         }
+        applied += 1;
+        if record.intent {
+            state.begin_create(&record.address);
+            continue;
+        }
+        let done = record.address.to_string();
+        state.unfinished_creates.retain(|a| *a != done);
         match record.resource {
             Some(r) if r.address == record.address => state.upsert(r),
             Some(r) => {
@@ -74,7 +97,6 @@ pub fn replay(state: &mut State, text: &str, origin: &str) -> DResult<usize> {
                 state.remove(&record.address);
             }
         }
-        applied += 1;
     }
     Ok(applied)
 }
@@ -130,5 +152,27 @@ mod tests {
         let damaged = format!("{{not json\n{}", rec("aws_vpc.a"));
         let err = replay(&mut snapshot.clone(), &damaged, "j").unwrap_err();
         assert!(err.summary.contains("damaged") && err.detail.unwrap().contains("Line 1"));
+    }
+
+    #[test]
+    fn an_intent_without_an_outcome_marks_the_create_unfinished() {
+        let snapshot = State::new();
+        let a = Address::parse("aws_s3_bucket.data").unwrap();
+        let b = Address::parse("aws_vpc.b").unwrap();
+        let mut done = snapshot.clone();
+        done.upsert(object("aws_vpc.b", "vpc-2"));
+        let text = [
+            JournalRecord::intent_to_create(&snapshot, &a),
+            JournalRecord::intent_to_create(&snapshot, &b),
+            JournalRecord::of(&done, &b),
+        ]
+        .iter()
+        .map(|r| serde_json::to_string(r).unwrap() + "\n")
+        .collect::<String>();
+        let mut replayed = snapshot.clone();
+        assert_eq!(replay(&mut replayed, &text, "j").unwrap(), 3);
+        assert!(replayed.create_unfinished(&a));
+        assert!(!replayed.create_unfinished(&b));
+        assert_eq!(replayed.get(&b).unwrap().id, "vpc-2");
     }
 }

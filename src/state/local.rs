@@ -164,6 +164,10 @@ impl Backend for LocalBackend {
         true
     }
 
+    fn breaks_stale_locks(&self) -> bool {
+        true
+    }
+
     async fn append(&self, record: &JournalRecord) -> DResult<()> {
         self.append_now(record)
     }

@@ -36,6 +36,11 @@ pub struct State {
     /// Root module outputs.
     #[serde(default)]
     pub outputs: IndexMap<String, OutputState>,
+    /// Addresses whose create was begun but whose outcome was never recorded (the run was
+    /// killed, or the create failed): the next create of such an address first looks for the
+    /// object, by tags or by its unique name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unfinished_creates: Vec<String>,
 }
 
 /// One resource instance in state.
@@ -110,6 +115,7 @@ impl State {
             lineage: uuid::Uuid::new_v4().to_string(),
             resources: Vec::new(),
             outputs: IndexMap::new(),
+            unfinished_creates: Vec::new(),
         }
     }
 
@@ -147,6 +153,19 @@ impl State {
     /// older builds may be unsorted: `from_json` sorts them on load.
     fn position(&self, address: &Address) -> Result<usize, usize> {
         self.resources.binary_search_by(|r| r.address.cmp(address))
+    }
+
+    /// Notes that a create of `address` is about to be called.
+    pub fn begin_create(&mut self, address: &Address) {
+        let a = address.to_string();
+        if !self.unfinished_creates.contains(&a) {
+            self.unfinished_creates.push(a);
+        }
+    }
+
+    /// Whether a create of `address` was begun and never recorded as done.
+    pub fn create_unfinished(&self, address: &Address) -> bool {
+        self.unfinished_creates.contains(&address.to_string())
     }
 
     /// Managed instances only.

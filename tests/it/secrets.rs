@@ -67,7 +67,33 @@ async fn secret_values_reach_aws_but_never_state_or_plans() {
     no_canary("plan", &plan);
     assert!(plan.contains("(sensitive value)"), "{plan}");
     no_canary("plan -json", &text(&run(&["plan", "-json"])));
-    let out = expect_code(&run(&["apply", "-auto-approve"]), 0);
+    // A saved plan file holds a digest of the sensitive variable, never its value: applying
+    // it needs the value again, and the same value.
+    let saved = stack.path.join("saved.plan");
+    let out = expect_code(&run(&["plan", "-out", saved.to_str().unwrap()]), 0);
+    no_canary("plan -out", &out);
+    no_canary("plan file", &std::fs::read_to_string(&saved).unwrap());
+    let name_only = format!("-var=name={name}");
+    let missing = stack.run(&["apply", saved.to_str().unwrap(), &name_only]);
+    assert_eq!(missing.status.code(), Some(1), "{}", text(&missing));
+    assert!(
+        text(&missing).contains("No value for required variable \"db_password\""),
+        "{}",
+        text(&missing)
+    );
+    let wrong = stack.run(&[
+        "apply",
+        saved.to_str().unwrap(),
+        &name_only,
+        "-var=db_password=not-the-one",
+    ]);
+    assert_eq!(wrong.status.code(), Some(1), "{}", text(&wrong));
+    assert!(
+        text(&wrong).contains("Sensitive variable \"db_password\" differs from the value the plan was made with"),
+        "{}",
+        text(&wrong)
+    );
+    let out = expect_code(&run(&["apply", saved.to_str().unwrap()]), 0);
     no_canary("apply", &out);
     let state = std::fs::read_to_string(stack.state_file()).unwrap();
     no_canary("state", &state);

@@ -269,6 +269,11 @@ pub struct CountingProxy {
 impl CountingProxy {
     /// Starts the proxy and waits until it answers.
     pub fn start() -> CountingProxy {
+        Self::start_with(&[])
+    }
+
+    /// Starts the proxy with extra options (`--fault-rate 0.2`, `--fail-always ec2:CreateVpc`).
+    pub fn start_with(options: &[&str]) -> CountingProxy {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -278,6 +283,7 @@ impl CountingProxy {
         let child = Command::new("python3")
             .arg(script)
             .args(["--listen", &port.to_string(), "--upstream", &endpoint()])
+            .args(options)
             .stdout(std::process::Stdio::null())
             .spawn()
             .expect("python3 runs the proxy");
@@ -286,7 +292,7 @@ impl CountingProxy {
             url: format!("http://127.0.0.1:{port}"),
         };
         for _ in 0..100 {
-            if proxy.control("GET", "stats").is_some() {
+            if proxy.control("GET", "stats", "").is_some() {
                 return proxy;
             }
             std::thread::sleep(std::time::Duration::from_millis(100));
@@ -294,12 +300,13 @@ impl CountingProxy {
         panic!("the counting proxy did not start");
     }
 
-    fn control(&self, method: &str, what: &str) -> Option<serde_json::Value> {
+    fn control(&self, method: &str, what: &str, body: &str) -> Option<serde_json::Value> {
         use std::io::{Read, Write};
         let mut s = std::net::TcpStream::connect(self.url.trim_start_matches("http://")).ok()?;
         write!(
             s,
-            "{method} /__proxy__/{what} HTTP/1.1\r\nHost: proxy\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            "{method} /__proxy__/{what} HTTP/1.1\r\nHost: proxy\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
         )
         .ok()?;
         let mut text = String::new();
@@ -309,13 +316,25 @@ impl CountingProxy {
 
     /// Calls counted since the last reset, by `service:Action`.
     pub fn calls(&self) -> std::collections::BTreeMap<String, u64> {
-        let doc = self.control("GET", "stats").expect("proxy answers");
+        let doc = self.control("GET", "stats", "").expect("proxy answers");
         serde_json::from_value(doc["calls"].clone()).unwrap()
+    }
+
+    /// Faults injected since the last reset, by kind.
+    pub fn faults(&self) -> std::collections::BTreeMap<String, u64> {
+        let doc = self.control("GET", "stats", "").expect("proxy answers");
+        serde_json::from_value(doc["faults"].clone()).unwrap()
+    }
+
+    /// Changes fault injection: `{"rate": 0.2, "kinds": [...], "fail_always": [...]}`.
+    pub fn set_faults(&self, settings: serde_json::Value) {
+        self.control("POST", "faults", &settings.to_string())
+            .expect("proxy answers");
     }
 
     /// Zeroes the counters.
     pub fn reset(&self) {
-        self.control("POST", "reset").expect("proxy answers");
+        self.control("POST", "reset", "").expect("proxy answers");
     }
 }
 

@@ -13,10 +13,31 @@ use std::time::Duration;
 pub fn aws_err<E, R>(e: SdkError<E, R>) -> ProviderError
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug,
+    R: std::fmt::Debug + 'static,
 {
     let code = e.code().map(str::to_string);
-    let message = e.message().map(str::to_string).unwrap_or_else(|| error_chain(&e));
+    let mut message = e.message().map(str::to_string).unwrap_or_else(|| error_chain(&e));
+    // An answer the SDK could not parse (a proxy's 503 page, a gateway timeout) carries no
+    // code: its HTTP status is then the one clear fact about it.
+    let raw = e
+        .raw_response()
+        .and_then(|r| (r as &dyn std::any::Any).downcast_ref::<aws_smithy_runtime_api::http::Response>());
+    if let (None, Some(r)) = (&code, raw) {
+        let status = r.status().as_u16();
+        let body = r.body().bytes().map(String::from_utf8_lossy).unwrap_or_default();
+        let body: String = body.trim().chars().take(200).collect();
+        message = format!(
+            "HTTP {status} from AWS{}",
+            if body.is_empty() {
+                String::new()
+            } else {
+                format!(": {body}")
+            }
+        );
+        if !message.contains(&error_chain(&e)) {
+            message = format!("{message} ({})", error_chain(&e));
+        }
+    }
     ProviderError { code, message }
 }
 

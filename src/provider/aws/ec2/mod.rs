@@ -77,16 +77,13 @@ pub fn owned(tags: &[Tag], ctx: &CallCtx) -> bool {
     has(STACK_TAG, &ctx.stack) && has(ADDRESS_TAG, &ctx.address)
 }
 
-/// Filters selecting objects this stack created for this address.
+/// Filters selecting objects this stack created; callers keep those of their address with
+/// [`owned`]. The address is not sent as a filter: count and for_each addresses hold brackets
+/// (`aws_subnet.app[0]`), which moto reads as a pattern (and AWS filter values treat `*` and
+/// `?` as wildcards), so the exact comparison is made here.
 pub fn owner_filters(ctx: &CallCtx) -> Vec<Filter> {
-    vec![
-        Filter::builder()
-            .name(format!("tag:{STACK_TAG}"))
-            .values(&ctx.stack)
-            .build(),
-        Filter::builder()
-            .name(format!("tag:{ADDRESS_TAG}"))
-            .values(&ctx.address)
-            .build(),
-    ]
+    vec![Filter::builder()
+        .name(format!("tag:{STACK_TAG}"))
+        .values(&ctx.stack)
+        .build()]
 }

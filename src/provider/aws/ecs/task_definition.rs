@@ -437,6 +437,7 @@ mod tests {
         let ctx = CallCtx {
             stack: "s".into(),
             address: "aws_ecs_task_definition.api".into(),
+            resumed: false,
         };
         let planned = Value::object([
             ("family", Value::str("api")),

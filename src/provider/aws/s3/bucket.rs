@@ -5,7 +5,7 @@ use crate::provider::aws::common::{
     aws_err, configured_tags, must_exist, opt_bool, opt_str, owns, tags_to_write, user_tags,
 };
 use crate::provider::aws::Clients;
-use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::provider::{CallCtx, PResult, ProviderError, ResourceType, STACK_TAG};
 use crate::schema::{Schema, Type};
 use crate::value::Value;
 use async_trait::async_trait;
@@ -265,12 +265,20 @@ impl ResourceType for Bucket {
                     .collect()
             }
         };
+        let named = opt_str(planned, "bucket").is_some();
         for name in candidates {
             if self.c.s3.head_bucket().bucket(&name).send().await.is_err() {
                 continue;
             }
             let tags = self.read_tags(&name).await.unwrap_or_default();
             if owns(tags.iter().map(|(k, v)| (k.as_str(), v.as_str())), ctx) {
+                return Ok(Some(name));
+            }
+            // CreateBucket takes no tags: a run killed between it and PutBucketTagging leaves
+            // the bucket untagged. When state says that create never finished, a bucket of
+            // that exact name, in this account, tagged for no other stack, is that bucket.
+            let claimed = tags.iter().any(|(k, _)| k == STACK_TAG);
+            if ctx.resumed && named && !claimed {
                 return Ok(Some(name));
             }
         }
