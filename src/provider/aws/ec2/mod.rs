@@ -87,3 +87,32 @@ pub fn owner_filters(ctx: &CallCtx) -> Vec<Filter> {
         .values(&ctx.stack)
         .build()]
 }
+
+/// Filter values EC2 accepts in one filter.
+pub const BULK_READ_LIMIT: usize = 200;
+
+/// Reads many EC2 objects of one type with one Describe call filtered by id (`subnet-id`,
+/// `group-id`, ...): a filter, not an id list, so that an id that no longer exists drops out
+/// instead of failing the whole call. Returns one entry per item, in order.
+pub async fn read_many_by_id<T, Fut>(
+    items: &[(String, Value)],
+    id_filter: &str,
+    describe: impl FnOnce(Filter) -> Fut,
+    id_of: impl Fn(&T) -> Option<&str>,
+    value: impl Fn(&str, &T, &Value) -> Value,
+) -> PResult<Vec<Option<Value>>>
+where
+    Fut: std::future::Future<Output = PResult<Vec<T>>>,
+{
+    let ids: Vec<String> = items.iter().map(|(id, _)| id.clone()).collect();
+    let found: std::collections::HashMap<String, T> =
+        describe(Filter::builder().name(id_filter).set_values(Some(ids)).build())
+            .await?
+            .into_iter()
+            .filter_map(|o| id_of(&o).map(str::to_string).map(|id| (id, o)))
+            .collect();
+    Ok(items
+        .iter()
+        .map(|(id, prior)| found.get(id).map(|o| value(id, o, prior)))
+        .collect())
+}

@@ -3,7 +3,7 @@
 //! Routes left out of the blueprint are not managed here (they may come from `aws_route`), as in
 //! Terraform; routes written inline are kept exactly as written.
 
-use super::{owned, owner_filters, read_tags, tag_spec, update_tags};
+use super::{owned, owner_filters, read_many_by_id, read_tags, tag_spec, update_tags, BULK_READ_LIMIT};
 use crate::plan::diff::blocks_match;
 use crate::provider::aws::common::{absent_on, aws_err, configured_tags, ec2_arn, must_exist, ok_on, opt_str};
 use crate::provider::aws::Clients;
@@ -11,7 +11,7 @@ use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
 use crate::schema::{Nesting, Schema, Type};
 use crate::value::Value;
 use async_trait::async_trait;
-use aws_sdk_ec2::types::{ResourceType as Kind, RouteOrigin};
+use aws_sdk_ec2::types::{ResourceType as Kind, RouteOrigin, RouteTable as Ec2RouteTable};
 use std::sync::Arc;
 
 /// Route targets and destinations, as `route` block attributes.
@@ -194,29 +194,41 @@ impl ResourceType for RouteTable {
         else {
             return Ok(None);
         };
-        let Some(t) = out.route_tables().first() else {
-            return Ok(None);
+        Ok(out
+            .route_tables()
+            .first()
+            .map(|t| table_value(&self.c.region, id, t, prior)))
+    }
+
+    fn bulk_read_limit(&self) -> usize {
+        BULK_READ_LIMIT
+    }
+
+    async fn read_many(&self, _ctx: &CallCtx, items: &[(String, Value)]) -> PResult<Vec<Option<Value>>> {
+        let describe = |filter| async move {
+            let mut all = Vec::new();
+            let mut pages = self
+                .c
+                .ec2
+                .describe_route_tables()
+                .filters(filter)
+                .into_paginator()
+                .send();
+            while let Some(page) = pages.next().await {
+                all.extend(page.map_err(aws_err)?.route_tables().iter().cloned());
+            }
+            Ok(all)
         };
-        let owner = t.owner_id().unwrap_or_default().to_string();
-        Ok(Some(Value::object([
-            ("id", Value::str(id)),
-            ("vpc_id", Value::from(t.vpc_id().map(str::to_string))),
-            ("route", Value::List(routes_of(t))),
-            (
-                "propagating_vgws",
-                Value::List(
-                    t.propagating_vgws()
-                        .iter()
-                        .filter_map(|g| g.gateway_id())
-                        .map(Value::str)
-                        .collect(),
-                ),
-            ),
-            ("tags", configured_tags(prior)),
-            ("tags_all", read_tags(t.tags())),
-            ("arn", ec2_arn(&self.c.region, &owner, "route-table", id)),
-            ("owner_id", Value::str(owner)),
-        ])))
+        let region = self.c.region.clone();
+        let value = move |id: &str, o: &Ec2RouteTable, prior: &Value| table_value(&region, id, o, prior);
+        read_many_by_id(
+            items,
+            "route-table-id",
+            describe,
+            |o: &Ec2RouteTable| o.route_table_id(),
+            value,
+        )
+        .await
     }
 
     async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
@@ -271,4 +283,28 @@ impl ResourceType for RouteTable {
             .and_then(|t| t.route_table_id())
             .map(str::to_string))
     }
+}
+
+/// The object as state keeps it (shared by single and bulk reads).
+fn table_value(region: &str, id: &str, t: &Ec2RouteTable, prior: &Value) -> Value {
+    let owner = t.owner_id().unwrap_or_default().to_string();
+    Value::object([
+        ("id", Value::str(id)),
+        ("vpc_id", Value::from(t.vpc_id().map(str::to_string))),
+        ("route", Value::List(routes_of(t))),
+        (
+            "propagating_vgws",
+            Value::List(
+                t.propagating_vgws()
+                    .iter()
+                    .filter_map(|g| g.gateway_id())
+                    .map(Value::str)
+                    .collect(),
+            ),
+        ),
+        ("tags", configured_tags(prior)),
+        ("tags_all", read_tags(t.tags())),
+        ("arn", ec2_arn(region, &owner, "route-table", id)),
+        ("owner_id", Value::str(owner)),
+    ])
 }

@@ -3,7 +3,7 @@
 //! As in Terraform, the allow-all egress rule AWS adds to a new VPC group is removed, so the
 //! group holds exactly the rules written; rule blocks left out entirely are not managed here.
 
-use super::{owned, owner_filters, read_tags, tag_spec, update_tags};
+use super::{owned, owner_filters, read_many_by_id, read_tags, tag_spec, update_tags, BULK_READ_LIMIT};
 use crate::plan::diff::blocks_match;
 use crate::provider::aws::common::{
     absent_on, aws_err, configured_tags, ec2_arn, list_value, must_exist, name_or_generated, ok_on, opt_bool, opt_str,
@@ -14,7 +14,10 @@ use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
 use crate::schema::{Nesting, Schema, Type};
 use crate::value::Value;
 use async_trait::async_trait;
-use aws_sdk_ec2::types::{IpPermission, IpRange, Ipv6Range, PrefixListId, ResourceType as Kind, UserIdGroupPair};
+use aws_sdk_ec2::types::{
+    IpPermission, IpRange, Ipv6Range, PrefixListId, ResourceType as Kind, SecurityGroup as Ec2SecurityGroup,
+    UserIdGroupPair,
+};
 use indexmap::IndexMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -331,27 +334,34 @@ impl ResourceType for SecurityGroup {
         else {
             return Ok(None);
         };
-        let Some(g) = out.security_groups().first() else {
-            return Ok(None);
+        Ok(out
+            .security_groups()
+            .first()
+            .map(|g| group_value(&self.c.region, id, g, prior)))
+    }
+
+    fn bulk_read_limit(&self) -> usize {
+        BULK_READ_LIMIT
+    }
+
+    async fn read_many(&self, _ctx: &CallCtx, items: &[(String, Value)]) -> PResult<Vec<Option<Value>>> {
+        let describe = |filter| async move {
+            let mut all = Vec::new();
+            let mut pages = self
+                .c
+                .ec2
+                .describe_security_groups()
+                .filters(filter)
+                .into_paginator()
+                .send();
+            while let Some(page) = pages.next().await {
+                all.extend(page.map_err(aws_err)?.security_groups().iter().cloned());
+            }
+            Ok(all)
         };
-        let owner = g.owner_id().unwrap_or_default().to_string();
-        Ok(Some(Value::object([
-            ("id", Value::str(id)),
-            ("name", Value::from(g.group_name().map(str::to_string))),
-            ("name_prefix", prior.get("name_prefix").clone()),
-            ("description", Value::from(g.description().map(str::to_string))),
-            ("vpc_id", Value::from(g.vpc_id().map(str::to_string))),
-            (
-                "revoke_rules_on_delete",
-                Value::Bool(opt_bool(prior, "revoke_rules_on_delete").unwrap_or(false)),
-            ),
-            ("ingress", Value::List(rules_from(id, g.ip_permissions()))),
-            ("egress", Value::List(rules_from(id, g.ip_permissions_egress()))),
-            ("tags", configured_tags(prior)),
-            ("tags_all", read_tags(g.tags())),
-            ("arn", ec2_arn(&self.c.region, &owner, "security-group", id)),
-            ("owner_id", Value::str(owner)),
-        ])))
+        let region = self.c.region.clone();
+        let value = move |id: &str, o: &Ec2SecurityGroup, prior: &Value| group_value(&region, id, o, prior);
+        read_many_by_id(items, "group-id", describe, |o: &Ec2SecurityGroup| o.group_id(), value).await
     }
 
     async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
@@ -414,4 +424,26 @@ impl ResourceType for SecurityGroup {
             .and_then(|g| g.group_id())
             .map(str::to_string))
     }
+}
+
+/// The object as state keeps it (shared by single and bulk reads).
+fn group_value(region: &str, id: &str, g: &Ec2SecurityGroup, prior: &Value) -> Value {
+    let owner = g.owner_id().unwrap_or_default().to_string();
+    Value::object([
+        ("id", Value::str(id)),
+        ("name", Value::from(g.group_name().map(str::to_string))),
+        ("name_prefix", prior.get("name_prefix").clone()),
+        ("description", Value::from(g.description().map(str::to_string))),
+        ("vpc_id", Value::from(g.vpc_id().map(str::to_string))),
+        (
+            "revoke_rules_on_delete",
+            Value::Bool(opt_bool(prior, "revoke_rules_on_delete").unwrap_or(false)),
+        ),
+        ("ingress", Value::List(rules_from(id, g.ip_permissions()))),
+        ("egress", Value::List(rules_from(id, g.ip_permissions_egress()))),
+        ("tags", configured_tags(prior)),
+        ("tags_all", read_tags(g.tags())),
+        ("arn", ec2_arn(region, &owner, "security-group", id)),
+        ("owner_id", Value::str(owner)),
+    ])
 }

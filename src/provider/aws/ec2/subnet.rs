@@ -1,6 +1,6 @@
 //! `aws_subnet`: a subnet in one availability zone of a VPC.
 
-use super::{owned, owner_filters, read_tags, tag_spec, update_tags};
+use super::{owned, owner_filters, read_many_by_id, read_tags, tag_spec, update_tags, BULK_READ_LIMIT};
 use crate::provider::aws::common::{
     absent_on, aws_err, configured_tags, must_exist, ok_on, opt_bool, opt_str, retry_while, wait_for,
 };
@@ -9,7 +9,7 @@ use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
 use crate::schema::{Schema, Type};
 use crate::value::Value;
 use async_trait::async_trait;
-use aws_sdk_ec2::types::{AttributeBooleanValue, Filter, ResourceType as Kind, SubnetState};
+use aws_sdk_ec2::types::{AttributeBooleanValue, ResourceType as Kind, Subnet as Ec2Subnet, SubnetState};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -107,27 +107,26 @@ impl ResourceType for Subnet {
     }
 
     fn bulk_read_limit(&self) -> usize {
-        // DescribeSubnets filter values: up to 200 per filter.
-        200
+        BULK_READ_LIMIT
     }
 
     async fn read_many(&self, _ctx: &CallCtx, items: &[(String, Value)]) -> PResult<Vec<Option<Value>>> {
-        // A filter, not SubnetIds: a missing id then drops out instead of failing the call.
-        let ids: Vec<String> = items.iter().map(|(id, _)| id.clone()).collect();
-        let filter = Filter::builder().name("subnet-id").set_values(Some(ids)).build();
-        let mut found = std::collections::HashMap::new();
-        let mut pages = self.c.ec2.describe_subnets().filters(filter).into_paginator().send();
-        while let Some(page) = pages.next().await {
-            for s in page.map_err(aws_err)?.subnets() {
-                if let Some(id) = s.subnet_id() {
-                    found.insert(id.to_string(), s.clone());
-                }
+        let describe = |filter| async move {
+            let mut all = Vec::new();
+            let mut pages = self.c.ec2.describe_subnets().filters(filter).into_paginator().send();
+            while let Some(page) = pages.next().await {
+                all.extend(page.map_err(aws_err)?.subnets().iter().cloned());
             }
-        }
-        Ok(items
-            .iter()
-            .map(|(id, prior)| found.get(id).map(|s| subnet_value(id, s, prior)))
-            .collect())
+            Ok(all)
+        };
+        read_many_by_id(
+            items,
+            "subnet-id",
+            describe,
+            |s: &Ec2Subnet| s.subnet_id(),
+            subnet_value,
+        )
+        .await
     }
 
     async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
