@@ -458,7 +458,13 @@ impl StepRunner for Runner {
         let ctx = CallCtx {
             stack: self.applier.stack.clone(),
             address: addr_text.clone(),
-            resumed: self.plan.prior.create_unfinished(&address),
+            resumed: self.plan.prior.unfinished_create(&address).is_some(),
+            token: self
+                .plan
+                .prior
+                .unfinished_create(&address)
+                .map(str::to_string)
+                .unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
         };
         let started = Instant::now();
         let verb = match step.kind {
@@ -576,7 +582,7 @@ impl Runner {
                         ))
                         .detail(format!("Attributes: {unknown:?}. This is a bug in infractl.")));
                     }
-                    self.record_intent_to_create(address).await?;
+                    self.record_intent_to_create(address, &ctx.token).await?;
                     match rt
                         .find_adoptable(ctx, &config)
                         .await
@@ -644,8 +650,7 @@ impl Runner {
                             });
                         }
                     }
-                    let done = address.to_string();
-                    s.unfinished_creates.retain(|a| *a != done);
+                    s.finish_create(address);
                     s.upsert(ResourceState {
                         address: address.clone(),
                         mode: StateMode::Managed,
@@ -749,16 +754,16 @@ impl Runner {
     /// Records, before the create call, that a create of `address` is under way: in the
     /// journal at once when the backend keeps one (a run killed during the call leaves the
     /// trace), otherwise in the next snapshot written.
-    async fn record_intent_to_create(&self, address: &Address) -> DResult<()> {
+    async fn record_intent_to_create(&self, address: &Address, token: &str) -> DResult<()> {
         if !self.applier.backend.journals() {
-            self.state.lock().expect("state lock").begin_create(address);
+            self.state.lock().expect("state lock").begin_create(address, token);
             return Ok(());
         }
         let _in_order = self.written.lock().await;
         let record = {
             let mut s = self.state.lock().expect("state lock");
-            s.begin_create(address);
-            JournalRecord::intent_to_create(&s, address)
+            s.begin_create(address, token);
+            JournalRecord::intent_to_create(&s, address, token)
         };
         self.applier.backend.append(&record).await
     }
@@ -1127,5 +1132,36 @@ resource "fake_thing" "leaf" {
         let calls = cloud.calls();
         assert!(pos(&calls, "delete fake_thing.child[0]") < pos(&calls, "delete fake_thing.parent"));
         assert!(pos(&calls, "delete fake_thing.child[1]") < pos(&calls, "delete fake_thing.parent"));
+    }
+
+    #[tokio::test]
+    async fn a_create_left_unfinished_is_resumed_with_its_token_and_then_forgotten() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "resource \"fake_thing\" \"a\" {\n  name = \"a\"\n}\nresource \"fake_thing\" \"b\" {\n  name = \"b\"\n}\n",
+        );
+        // State as a run killed during the create of fake_thing.a leaves it.
+        let mut state = State::new();
+        state.serial = 1;
+        state.begin_create(&Address::parse("fake_thing.a").unwrap(), "token-of-the-killed-run");
+        let backend = crate::state::LocalBackend::new(dir.path().join("state.json"));
+        backend.write_now(&state).unwrap();
+        let cloud = FakeCloud::new();
+        let r = run(dir.path(), &cloud, false).await;
+        assert!(r.report.failures.is_empty());
+        let tokens = cloud.create_tokens.lock().unwrap().clone();
+        let token_of = |a: &str| {
+            tokens
+                .iter()
+                .find(|(addr, _)| addr == a)
+                .map(|(_, t)| t.clone())
+                .unwrap()
+        };
+        assert_eq!(token_of("fake_thing.a"), "token-of-the-killed-run");
+        assert_ne!(token_of("fake_thing.b"), "token-of-the-killed-run");
+        assert_eq!(token_of("fake_thing.b").len(), 36, "a fresh UUID for a fresh create");
+        let saved = backend.read_now().unwrap().unwrap();
+        assert!(saved.unfinished_creates.is_empty(), "{:?}", saved.unfinished_creates);
     }
 }

@@ -320,6 +320,7 @@ pub(super) async fn import(
             stack: loaded.stack.clone(),
             address: addr.to_string(),
             resumed: false,
+            token: String::new(),
         };
         let live = rt
             .read(&ctx, id, &Value::Null)

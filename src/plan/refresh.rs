@@ -46,6 +46,7 @@ pub async fn refresh(state: &State, registry: &Registry, stack: &str, parallelis
                 stack: stack.to_string(),
                 address: first.address.to_string(),
                 resumed: false,
+                token: String::new(),
             };
             let live = if let [r] = batch.as_slice() {
                 let prior = Value::from_json(&r.attributes);

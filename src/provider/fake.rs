@@ -25,6 +25,8 @@ pub struct FakeCloud {
     pub fail_names: Mutex<Vec<String>>,
     /// Latency added to every call.
     pub latency: Mutex<Duration>,
+    /// `(address, idempotency token)` of every create call.
+    pub create_tokens: Mutex<Vec<(String, String)>>,
     next_id: AtomicU64,
 }
 
@@ -91,6 +93,11 @@ impl ResourceType for FakeThing {
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
         self.cloud.call(format!("create {}", ctx.address)).await;
+        self.cloud
+            .create_tokens
+            .lock()
+            .expect("tokens lock")
+            .push((ctx.address.clone(), ctx.token.clone()));
         let name = planned.get("name").as_str().unwrap_or_default().to_string();
         if self.cloud.fail_names.lock().expect("fail lock").contains(&name) {
             return Err(ProviderError {

@@ -26,6 +26,10 @@ pub struct CallCtx {
     /// object may exist without the tags adoption looks for (killed between the create call and
     /// the tagging call), so types identified by a unique name may adopt it by that name.
     pub resumed: bool,
+    /// Idempotency token for this create (`ClientToken` and the like): new for each create,
+    /// and the same as the killed run's when resuming an unfinished create, so an API that
+    /// takes tokens hands back the object the killed run made instead of making another.
+    pub token: String,
 }
 
 impl CallCtx {

@@ -29,6 +29,9 @@ pub struct JournalRecord {
     /// before the call, so a run killed during it leaves a trace the next run acts on.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub intent: bool,
+    /// The idempotency token of the intended create.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub token: String,
 }
 
 impl JournalRecord {
@@ -40,17 +43,19 @@ impl JournalRecord {
             address: address.clone(),
             resource: state.get(address).cloned(),
             intent: false,
+            token: String::new(),
         }
     }
 
-    /// The record of an intent to create `address`.
-    pub fn intent_to_create(state: &State, address: &Address) -> JournalRecord {
+    /// The record of an intent to create `address` with `token`.
+    pub fn intent_to_create(state: &State, address: &Address, token: &str) -> JournalRecord {
         JournalRecord {
             lineage: state.lineage.clone(),
             serial: state.serial,
             address: address.clone(),
             resource: None,
             intent: true,
+            token: token.to_string(),
         }
     }
 }
@@ -78,11 +83,10 @@ pub fn replay(state: &mut State, text: &str, origin: &str) -> DResult<usize> {
         }
         applied += 1;
         if record.intent {
-            state.begin_create(&record.address);
+            state.begin_create(&record.address, &record.token);
             continue;
         }
-        let done = record.address.to_string();
-        state.unfinished_creates.retain(|a| *a != done);
+        state.finish_create(&record.address);
         match record.resource {
             Some(r) if r.address == record.address => state.upsert(r),
             Some(r) => {
@@ -162,8 +166,8 @@ mod tests {
         let mut done = snapshot.clone();
         done.upsert(object("aws_vpc.b", "vpc-2"));
         let text = [
-            JournalRecord::intent_to_create(&snapshot, &a),
-            JournalRecord::intent_to_create(&snapshot, &b),
+            JournalRecord::intent_to_create(&snapshot, &a, "token-a"),
+            JournalRecord::intent_to_create(&snapshot, &b, "token-b"),
             JournalRecord::of(&done, &b),
         ]
         .iter()
@@ -171,8 +175,8 @@ mod tests {
         .collect::<String>();
         let mut replayed = snapshot.clone();
         assert_eq!(replay(&mut replayed, &text, "j").unwrap(), 3);
-        assert!(replayed.create_unfinished(&a));
-        assert!(!replayed.create_unfinished(&b));
+        assert_eq!(replayed.unfinished_create(&a), Some("token-a"));
+        assert_eq!(replayed.unfinished_create(&b), None);
         assert_eq!(replayed.get(&b).unwrap().id, "vpc-2");
     }
 }

@@ -39,8 +39,9 @@ pub struct State {
     /// Addresses whose create was begun but whose outcome was never recorded (the run was
     /// killed, or the create failed): the next create of such an address first looks for the
     /// object, by tags or by its unique name.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub unfinished_creates: Vec<String>,
+    /// With each, the idempotency token its create call used.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub unfinished_creates: IndexMap<String, String>,
 }
 
 /// One resource instance in state.
@@ -115,7 +116,7 @@ impl State {
             lineage: uuid::Uuid::new_v4().to_string(),
             resources: Vec::new(),
             outputs: IndexMap::new(),
-            unfinished_creates: Vec::new(),
+            unfinished_creates: IndexMap::new(),
         }
     }
 
@@ -155,17 +156,19 @@ impl State {
         self.resources.binary_search_by(|r| r.address.cmp(address))
     }
 
-    /// Notes that a create of `address` is about to be called.
-    pub fn begin_create(&mut self, address: &Address) {
-        let a = address.to_string();
-        if !self.unfinished_creates.contains(&a) {
-            self.unfinished_creates.push(a);
-        }
+    /// Notes that a create of `address` is about to be called with `token`.
+    pub fn begin_create(&mut self, address: &Address, token: &str) {
+        self.unfinished_creates.insert(address.to_string(), token.to_string());
     }
 
-    /// Whether a create of `address` was begun and never recorded as done.
-    pub fn create_unfinished(&self, address: &Address) -> bool {
-        self.unfinished_creates.contains(&address.to_string())
+    /// The token of a create of `address` that was begun and never recorded as done.
+    pub fn unfinished_create(&self, address: &Address) -> Option<&str> {
+        self.unfinished_creates.get(&address.to_string()).map(String::as_str)
+    }
+
+    /// Records that `address`'s create (if any was under way) is done.
+    pub fn finish_create(&mut self, address: &Address) {
+        self.unfinished_creates.shift_remove(&address.to_string());
     }
 
     /// Managed instances only.

@@ -9,7 +9,6 @@ use crate::schema::{Schema, Type};
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_ec2::types::{ConnectivityType, NatGatewayState, ResourceType as Kind};
-use sha2::{Digest, Sha256};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -55,13 +54,6 @@ impl NatGateway {
     }
 }
 
-/// The same request made twice (a crash and a retry) gets the same token, so AWS returns the
-/// gateway the first attempt created instead of creating another.
-fn client_token(ctx: &CallCtx, planned: &Value) -> String {
-    let digest = Sha256::digest(format!("{}|{}|{}", ctx.stack, ctx.address, planned.to_json()).as_bytes());
-    hex::encode(digest)[..32].to_string()
-}
-
 #[async_trait]
 impl ResourceType for NatGateway {
     fn type_name(&self) -> &'static str {
@@ -83,7 +75,7 @@ impl ResourceType for NatGateway {
             .c
             .ec2
             .create_nat_gateway()
-            .client_token(client_token(ctx, planned))
+            .client_token(&ctx.token)
             .set_subnet_id(opt_str(planned, "subnet_id"))
             .set_allocation_id(opt_str(planned, "allocation_id"))
             .connectivity_type(ConnectivityType::from(connectivity.as_str()))

@@ -11,7 +11,6 @@ use crate::schema::{Schema, Type};
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_ec2::types::{ResourceType as Kind, VpcEndpointType};
-use sha2::{Digest, Sha256};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -85,16 +84,12 @@ impl ResourceType for VpcEndpoint {
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
         let kind = opt_str(planned, "vpc_endpoint_type").unwrap_or_else(|| "Gateway".into());
-        let token = hex::encode(Sha256::digest(
-            format!("{}|{}|{}", ctx.stack, ctx.address, planned.to_json()).as_bytes(),
-        ))[..32]
-            .to_string();
         let list = |k: &str| Some(str_list(planned, k)).filter(|l| !l.is_empty());
         let out = self
             .c
             .ec2
             .create_vpc_endpoint()
-            .client_token(token)
+            .client_token(&ctx.token)
             .set_vpc_id(opt_str(planned, "vpc_id"))
             .set_service_name(opt_str(planned, "service_name"))
             .vpc_endpoint_type(VpcEndpointType::from(kind.as_str()))

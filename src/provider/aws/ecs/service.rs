@@ -387,8 +387,9 @@ impl ResourceType for Service {
             .transpose()
             .map_err(|e| ProviderError::msg(e.to_string()))?;
         let lbs = load_balancers(planned);
-        // The client token makes a retried create (after a lost answer) return the same service.
-        let token = uuid::Uuid::new_v4().simple().to_string();
+        // The client token makes a retried create (after a lost answer, or by the run after a
+        // killed one) return the same service.
+        let token = ctx.token.clone();
         let request = self
             .c
             .ecs

@@ -438,6 +438,7 @@ mod tests {
             stack: "s".into(),
             address: "aws_ecs_task_definition.api".into(),
             resumed: false,
+            token: String::new(),
         };
         let planned = Value::object([
             ("family", Value::str("api")),

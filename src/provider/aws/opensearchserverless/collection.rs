@@ -112,7 +112,7 @@ impl ResourceType for Collection {
             .set_description(opt_str(planned, "description"))
             .set_standby_replicas(opt_str(planned, "standby_replicas").map(|s| StandbyReplicas::from(s.as_str())))
             .set_tags(Some(aoss_tags(tags_to_write(ctx, planned))?))
-            .client_token(uuid::Uuid::new_v4().to_string())
+            .client_token(&ctx.token)
             .send()
             .await
             .map_err(aws_err)?;

@@ -97,7 +97,8 @@ impl ResourceType for SecretVersion {
             })
             .transpose()?;
         let stages = str_list(planned, "version_stages");
-        // The request token makes a retried call (after a lost answer) create one version only.
+        // The request token makes a retried call (after a lost answer, or by the run after a
+        // killed one) create one version only.
         let out = self
             .c
             .secrets
@@ -106,7 +107,7 @@ impl ResourceType for SecretVersion {
             .set_secret_string(opt_str(planned, "secret_string"))
             .set_secret_binary(binary.map(aws_sdk_secretsmanager::primitives::Blob::new))
             .set_version_stages(Some(stages).filter(|s| !s.is_empty()))
-            .client_request_token(uuid::Uuid::new_v4().to_string())
+            .client_request_token(&ctx.token)
             .send()
             .await
             .map_err(aws_err)?;
