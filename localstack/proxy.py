@@ -6,11 +6,18 @@ connection resets and slow answers at a given rate. It forwards only to a loopba
 
 Usage: proxy.py --listen PORT --upstream http://127.0.0.1:4566 [--fault-rate 0.05]
                 [--faults throttle,500,503,reset,slow] [--seed N] [--fail-always ec2:CreateVpc,...]
+                [--latency-ms 50]
+
+--latency-ms adds a fixed delay to every forwarded call, so that a local run shows how a tool
+behaves when each call takes as long as it does against AWS (and so that concurrent calls overlap
+long enough for the per-service peak of calls in flight to show a tool's concurrency).
 
 Control endpoints (paths no AWS request uses: S3 bucket names cannot hold underscores):
-  GET  /__proxy__/stats   -> {"total": n, "calls": {"ec2:CreateVpc": n, ...}, "faults": {...}}
+  GET  /__proxy__/stats   -> {"total": n, "calls": {"ec2:CreateVpc": n, ...}, "faults": {...},
+                               "peak_in_flight": {"ec2": n, ...}}
   POST /__proxy__/reset   -> zeroes the counters
-  POST /__proxy__/faults  -> body {"rate": 0.2, "kinds": [...], "fail_always": [...]} changes injection
+  POST /__proxy__/faults  -> body {"rate": 0.2, "kinds": [...], "fail_always": [...], "latency_ms": 50}
+                             changes injection
 
 Written on the standard library alone (no third-party HTTP stack to install) with one upstream
 keep-alive connection per client thread.
@@ -31,7 +38,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 LOCK = threading.Lock()
 CALLS = {}
 FAULTS_DONE = {}
-SETTINGS = {"rate": 0.0, "kinds": ["throttle", "500", "503", "reset", "slow"], "fail_always": []}
+IN_FLIGHT = {}
+PEAK_IN_FLIGHT = {}
+SETTINGS = {"rate": 0.0, "kinds": ["throttle", "500", "503", "reset", "slow"], "fail_always": [], "latency_ms": 0}
 RNG = random.Random()
 HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-connection"}
 
@@ -133,6 +142,7 @@ class Handler(BaseHTTPRequestHandler):
         return self.rfile.read(length) if length else b""
 
     def reply(self, status, body, ctype="application/json", extra=None):
+        self.leave()
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         for k, v in (extra or {}).items():
@@ -144,12 +154,18 @@ class Handler(BaseHTTPRequestHandler):
     def control(self, body):
         if self.command == "GET" and self.path == "/__proxy__/stats":
             with LOCK:
-                doc = {"total": sum(CALLS.values()), "calls": dict(CALLS), "faults": dict(FAULTS_DONE)}
+                doc = {
+                    "total": sum(CALLS.values()),
+                    "calls": dict(CALLS),
+                    "faults": dict(FAULTS_DONE),
+                    "peak_in_flight": dict(PEAK_IN_FLIGHT),
+                }
             return self.reply(200, json.dumps(doc).encode())
         if self.command == "POST" and self.path == "/__proxy__/reset":
             with LOCK:
                 CALLS.clear()
                 FAULTS_DONE.clear()
+                PEAK_IN_FLIGHT.clear()
             return self.reply(200, b"{}")
         if self.command == "POST" and self.path == "/__proxy__/faults":
             doc = json.loads(body or b"{}")
@@ -157,6 +173,7 @@ class Handler(BaseHTTPRequestHandler):
                 SETTINGS["rate"] = float(doc.get("rate", SETTINGS["rate"]))
                 SETTINGS["kinds"] = list(doc.get("kinds", SETTINGS["kinds"]))
                 SETTINGS["fail_always"] = list(doc.get("fail_always", SETTINGS["fail_always"]))
+                SETTINGS["latency_ms"] = float(doc.get("latency_ms", SETTINGS["latency_ms"]))
             return self.reply(200, json.dumps(SETTINGS).encode())
         return self.reply(404, b'{"error": "unknown proxy control path"}')
 
@@ -182,6 +199,26 @@ class Handler(BaseHTTPRequestHandler):
         name = f"{service}:{action_of(service, self.command, self.path, self.headers, body)}"
         with LOCK:
             CALLS[name] = CALLS.get(name, 0) + 1
+            IN_FLIGHT[service] = IN_FLIGHT.get(service, 0) + 1
+            PEAK_IN_FLIGHT[service] = max(PEAK_IN_FLIGHT.get(service, 0), IN_FLIGHT[service])
+        self.in_flight = service
+        try:
+            self.forward(service, name, body)
+        finally:
+            self.leave()
+
+    def leave(self):
+        """Ends this call's time in flight, just before its answer is sent: a client that gets
+        the answer and sends its next call must not find this one still counted (the peak
+        would then exceed what the client really had in flight)."""
+        service, self.in_flight = getattr(self, "in_flight", None), None
+        if service is not None:
+            with LOCK:
+                IN_FLIGHT[service] -= 1
+
+    def forward(self, service, name, body):
+        """Answers one counted call: an injected fault, or the emulator's answer after the
+        configured latency."""
         kind = self.fault(name)
         if kind == "reset":
             # Drop the connection before the request reaches the emulator.
@@ -199,6 +236,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply(int(kind), msg, "text/plain")
         if kind == "slow":
             time.sleep(RNG.uniform(0.5, 2.0))
+        if SETTINGS["latency_ms"] > 0:
+            time.sleep(SETTINGS["latency_ms"] / 1000.0)
         headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP}
         if body or self.command in ("POST", "PUT", "PATCH"):
             headers["Content-Length"] = str(len(body))
@@ -212,6 +251,7 @@ class Handler(BaseHTTPRequestHandler):
             except (http.client.HTTPException, OSError):
                 if attempt == 1:
                     return self.reply(502, b"emulator unreachable", "text/plain")
+        self.leave()
         self.send_response(resp.status, resp.reason)
         for k, v in resp.getheaders():
             if k.lower() not in HOP and k.lower() != "content-length":
@@ -232,6 +272,7 @@ def main():
     p.add_argument("--faults", default="throttle,500,503,reset,slow")
     p.add_argument("--seed", type=int, default=None)
     p.add_argument("--fail-always", default="", help="service:Action names that always get a 503")
+    p.add_argument("--latency-ms", type=float, default=0.0, help="delay added to every forwarded call")
     a = p.parse_args()
     host = urllib.parse.urlsplit(a.upstream).hostname
     if host not in ("127.0.0.1", "localhost", "::1"):
@@ -239,6 +280,7 @@ def main():
     SETTINGS["rate"] = a.fault_rate
     SETTINGS["kinds"] = [k for k in a.faults.split(",") if k]
     SETTINGS["fail_always"] = [k for k in a.fail_always.split(",") if k]
+    SETTINGS["latency_ms"] = a.latency_ms
     if a.seed is not None:
         RNG.seed(a.seed)
     Handler.upstream = a.upstream

@@ -49,10 +49,19 @@ def http(url, method="GET", body=None):
 class Proxy:
     """The counting proxy, started for this run on its own port."""
 
-    def __init__(self, port, upstream):
+    def __init__(self, port, upstream, latency_ms=0.0):
         self.url = f"http://127.0.0.1:{port}"
         self.proc = subprocess.Popen(
-            [sys.executable, str(REPO / "localstack/proxy.py"), "--listen", str(port), "--upstream", upstream],
+            [
+                sys.executable,
+                str(REPO / "localstack/proxy.py"),
+                "--listen",
+                str(port),
+                "--upstream",
+                upstream,
+                "--latency-ms",
+                str(latency_ms),
+            ],
             stdout=subprocess.DEVNULL,
         )
         for _ in range(100):
@@ -192,6 +201,12 @@ def main():
     ap.add_argument("--plan", default="network", help="a folder under plans/, or a path")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--no-terraform", action="store_true")
+    ap.add_argument(
+        "--latency-ms",
+        type=float,
+        default=0.0,
+        help="delay the proxy adds to every call, to model AWS's round trip (the emulator answers in ms)",
+    )
     ap.add_argument("--proxy-port", type=int, default=int(os.environ.get("INFRACTL_EMULATOR_PORT", 4566)) + 100)
     a = ap.parse_args()
 
@@ -207,7 +222,7 @@ def main():
 
     work = tempfile.mkdtemp(prefix="infractl-bench-")
     tfrc, why_not = (None, "--no-terraform given") if a.no_terraform else terraform_config(work)
-    proxy = Proxy(a.proxy_port, upstream)
+    proxy = Proxy(a.proxy_port, upstream, a.latency_ms)
     env = dict(
         os.environ,
         AWS_ENDPOINT_URL=proxy.url,
@@ -230,13 +245,17 @@ def main():
         proxy.stop()
         shutil.rmtree(work, ignore_errors=True)
 
-    report(plan_dir, a.rounds, results, why_not)
+    report(plan_dir, a.rounds, results, why_not, a.latency_ms)
 
 
-def report(plan_dir, rounds, results, why_not):
+def report(plan_dir, rounds, results, why_not, latency_ms):
     machine = f"{os.cpu_count()} cores"
+    delay = f", {latency_ms:g} ms added per call" if latency_ms else ""
     print()
-    print(f"== {plan_dir.name}: {rounds} round(s), moto emulator behind a counting proxy, {machine}, infractl debug build")
+    print(
+        f"== {plan_dir.name}: {rounds} round(s), moto emulator behind a counting proxy{delay}, "
+        f"{machine}, infractl debug build"
+    )
     if why_not:
         print(f"   Terraform skipped: {why_not}")
     head = f"{'phase':<18} {'infractl s':>11} {'terraform s':>12} {'ratio':>7} {'infractl calls':>15} {'terraform calls':>16}"

@@ -22,5 +22,6 @@ mod observability;
 mod remote_state;
 mod search;
 mod secrets;
+mod service_limits;
 mod storage;
 mod support;

@@ -73,6 +73,11 @@ impl Stack {
 
     /// Runs infractl with a given endpoint (an unreachable one proves no AWS call is made).
     pub fn run_with_endpoint(&self, args: &[&str], endpoint: &str) -> Output {
+        self.run_with_env(args, endpoint, &[])
+    }
+
+    /// Runs infractl with a given endpoint and extra environment variables.
+    pub fn run_with_env(&self, args: &[&str], endpoint: &str, vars: &[(&str, &str)]) -> Output {
         let out = Command::new(env!("CARGO_BIN_EXE_infractl"))
             .arg("-chdir")
             .arg(&self.path)
@@ -82,6 +87,7 @@ impl Stack {
             .env("AWS_SECRET_ACCESS_KEY", "test")
             .env("INFRACTL_STATE_DIR", &self.state_dir)
             .env_remove("AWS_PROFILE")
+            .envs(vars.iter().copied())
             .stdin(std::process::Stdio::null())
             .output()
             .expect("infractl runs");
@@ -324,6 +330,12 @@ impl CountingProxy {
     pub fn faults(&self) -> std::collections::BTreeMap<String, u64> {
         let doc = self.control("GET", "stats", "").expect("proxy answers");
         serde_json::from_value(doc["faults"].clone()).unwrap()
+    }
+
+    /// The most calls each service had in flight at once since the last reset.
+    pub fn peak_in_flight(&self) -> std::collections::BTreeMap<String, u64> {
+        let doc = self.control("GET", "stats", "").expect("proxy answers");
+        serde_json::from_value(doc["peak_in_flight"].clone()).unwrap()
     }
 
     /// Changes fault injection: `{"rate": 0.2, "kinds": [...], "fail_always": [...]}`.

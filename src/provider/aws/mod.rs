@@ -13,6 +13,7 @@ pub mod ecr;
 pub mod ecs;
 pub mod elbv2;
 pub mod iam;
+pub mod limits;
 pub mod logs;
 pub mod meta;
 pub mod opensearchserverless;
@@ -51,6 +52,8 @@ pub struct AwsSettings {
     pub default_tags: IndexMap<String, Value>,
     /// Maximum attempts per call.
     pub max_retries: Option<u32>,
+    /// Calls in flight per service (from `INFRACTL_SERVICE_CONCURRENCY`).
+    pub service_limits: limits::ServiceLimits,
 }
 
 /// The schema of the `provider "aws"` block. Terraform's other settings are accepted so that
@@ -133,7 +136,10 @@ fn provider_schema() -> Schema {
 
 /// Reads the root module's `provider "aws"` block (module provider blocks are not supported).
 pub fn settings_from_blueprint(root: &Module, inputs: &IndexMap<String, Value>) -> DResult<AwsSettings> {
-    let mut settings = AwsSettings::default();
+    let mut settings = AwsSettings {
+        service_limits: limits::ServiceLimits::from_env().map_err(Diag::new)?,
+        ..AwsSettings::default()
+    };
     for (path, module) in root.walk() {
         for p in &module.providers {
             if p.name != "aws" {
@@ -269,72 +275,47 @@ pub async fn clients(settings: &AwsSettings) -> Clients {
     }
     let shared = loader.load().await;
     let endpoint = |names: &[&str]| names.iter().find_map(|n| settings.endpoints.get(*n)).cloned();
-    let mut ec2 = aws_sdk_ec2::config::Builder::from(&shared);
-    if let Some(url) = endpoint(&["ec2"]) {
-        ec2 = ec2.endpoint_url(url);
+    let https = limits::base_https_client();
+    // One service's config: the shared settings, its own gate on calls in flight, and the
+    // endpoint override under any of the names Terraform accepts for it.
+    macro_rules! service_config {
+        ($sdk:ident, $service:literal $(, $alias:literal)*) => {{
+            let limit = settings.service_limits.limit($service);
+            let mut b = $sdk::config::Builder::from(&shared).http_client(limits::gated(https.clone(), limit));
+            if let Some(url) = endpoint(&[$service $(, $alias)*]) {
+                b = b.endpoint_url(url);
+            }
+            b
+        }};
     }
+    let ec2 = service_config!(aws_sdk_ec2, "ec2");
     // Path-style addressing always: bucket sub-domains of emulator hosts do not resolve, and
     // AWS accepts path style too.
-    let mut s3 = aws_sdk_s3::config::Builder::from(&shared).force_path_style(true);
-    if let Some(url) = endpoint(&["s3", "s3api"]) {
-        s3 = s3.endpoint_url(url);
-    }
-    let mut ddb = aws_sdk_dynamodb::config::Builder::from(&shared);
-    if let Some(url) = endpoint(&["dynamodb"]) {
-        ddb = ddb.endpoint_url(url);
-    }
-    let mut iam = aws_sdk_iam::config::Builder::from(&shared);
-    if let Some(url) = endpoint(&["iam"]) {
-        iam = iam.endpoint_url(url);
-    }
-    let mut logs = aws_sdk_cloudwatchlogs::config::Builder::from(&shared);
-    if let Some(url) = endpoint(&["cloudwatchlogs", "logs"]) {
-        logs = logs.endpoint_url(url);
-    }
-    let mut sts = aws_sdk_sts::config::Builder::from(&shared);
-    if let Some(url) = endpoint(&["sts"]) {
-        sts = sts.endpoint_url(url);
-    }
-    let mut elbv2 = aws_sdk_elasticloadbalancingv2::config::Builder::from(&shared);
-    if let Some(url) = endpoint(&["elbv2", "elb", "elasticloadbalancingv2", "elasticloadbalancing"]) {
-        elbv2 = elbv2.endpoint_url(url);
-    }
-    let mut ecs = aws_sdk_ecs::config::Builder::from(&shared);
-    if let Some(url) = endpoint(&["ecs"]) {
-        ecs = ecs.endpoint_url(url);
-    }
-    let mut ecr = aws_sdk_ecr::config::Builder::from(&shared);
-    if let Some(url) = endpoint(&["ecr"]) {
-        ecr = ecr.endpoint_url(url);
-    }
-    let mut appautoscaling = aws_sdk_applicationautoscaling::config::Builder::from(&shared);
-    if let Some(url) = endpoint(&["applicationautoscaling", "appautoscaling"]) {
-        appautoscaling = appautoscaling.endpoint_url(url);
-    }
-    let mut sns = aws_sdk_sns::config::Builder::from(&shared);
-    if let Some(url) = endpoint(&["sns"]) {
-        sns = sns.endpoint_url(url);
-    }
-    let mut cloudwatch = aws_sdk_cloudwatch::config::Builder::from(&shared);
-    if let Some(url) = endpoint(&["cloudwatch"]) {
-        cloudwatch = cloudwatch.endpoint_url(url);
-    }
-    let mut ssm = aws_sdk_ssm::config::Builder::from(&shared);
-    if let Some(url) = endpoint(&["ssm"]) {
-        ssm = ssm.endpoint_url(url);
-    }
-    let mut secrets = aws_sdk_secretsmanager::config::Builder::from(&shared);
-    if let Some(url) = endpoint(&["secretsmanager"]) {
-        secrets = secrets.endpoint_url(url);
-    }
-    let mut apigateway = aws_sdk_apigateway::config::Builder::from(&shared);
-    if let Some(url) = endpoint(&["apigateway"]) {
-        apigateway = apigateway.endpoint_url(url);
-    }
-    let mut aoss = aws_sdk_opensearchserverless::config::Builder::from(&shared);
-    if let Some(url) = endpoint(&["opensearchserverless"]) {
-        aoss = aoss.endpoint_url(url);
-    }
+    let s3 = service_config!(aws_sdk_s3, "s3", "s3api").force_path_style(true);
+    let ddb = service_config!(aws_sdk_dynamodb, "dynamodb");
+    let iam = service_config!(aws_sdk_iam, "iam");
+    let logs = service_config!(aws_sdk_cloudwatchlogs, "logs", "cloudwatchlogs");
+    let sts = service_config!(aws_sdk_sts, "sts");
+    let elbv2 = service_config!(
+        aws_sdk_elasticloadbalancingv2,
+        "elbv2",
+        "elb",
+        "elasticloadbalancingv2",
+        "elasticloadbalancing"
+    );
+    let ecs = service_config!(aws_sdk_ecs, "ecs");
+    let ecr = service_config!(aws_sdk_ecr, "ecr");
+    let appautoscaling = service_config!(
+        aws_sdk_applicationautoscaling,
+        "applicationautoscaling",
+        "appautoscaling"
+    );
+    let sns = service_config!(aws_sdk_sns, "sns");
+    let cloudwatch = service_config!(aws_sdk_cloudwatch, "cloudwatch");
+    let ssm = service_config!(aws_sdk_ssm, "ssm");
+    let secrets = service_config!(aws_sdk_secretsmanager, "secretsmanager");
+    let apigateway = service_config!(aws_sdk_apigateway, "apigateway");
+    let aoss = service_config!(aws_sdk_opensearchserverless, "opensearchserverless");
     Clients {
         opensearchserverless: aws_sdk_opensearchserverless::Client::from_conf(aoss.build()),
         apigateway: aws_sdk_apigateway::Client::from_conf(apigateway.build()),
