@@ -2,13 +2,14 @@
 //!
 //! Associations cannot be tagged; one is found again by its subnet, which has at most one.
 
+use super::{read_many_by_id, BULK_READ_LIMIT};
 use crate::provider::aws::common::{absent_on, aws_err, must_exist, ok_on, opt_str};
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
 use crate::schema::{Schema, Type};
 use crate::value::Value;
 use async_trait::async_trait;
-use aws_sdk_ec2::types::Filter;
+use aws_sdk_ec2::types::{Filter, RouteTableAssociation as Association};
 use std::sync::Arc;
 
 /// The `aws_route_table_association` resource type.
@@ -111,14 +112,45 @@ impl ResourceType for RouteTableAssociation {
             .iter()
             .flat_map(|t| t.associations())
             .find(|a| a.route_table_association_id() == Some(id));
-        Ok(found.map(|a| {
-            Value::object([
-                ("id", Value::str(id)),
-                ("subnet_id", Value::from(a.subnet_id().map(str::to_string))),
-                ("gateway_id", Value::from(a.gateway_id().map(str::to_string))),
-                ("route_table_id", Value::from(a.route_table_id().map(str::to_string))),
-            ])
-        }))
+        Ok(found.map(|a| association_value(id, a)))
+    }
+
+    fn bulk_read_limit(&self) -> usize {
+        BULK_READ_LIMIT
+    }
+
+    async fn read_many(&self, ctx: &CallCtx, items: &[(String, Value)]) -> PResult<Vec<Option<Value>>> {
+        if items.iter().any(|(id, _)| id.contains('/')) {
+            // Import ids name a subnet and a table, not an association: read them one by one.
+            let mut out = Vec::with_capacity(items.len());
+            for (id, prior) in items {
+                out.push(self.read(ctx, id, prior).await?);
+            }
+            return Ok(out);
+        }
+        let describe = |filter| async move {
+            let mut all = Vec::new();
+            let mut pages = self
+                .c
+                .ec2
+                .describe_route_tables()
+                .filters(filter)
+                .into_paginator()
+                .send();
+            while let Some(page) = pages.next().await {
+                let page = page.map_err(aws_err)?;
+                all.extend(page.route_tables().iter().flat_map(|t| t.associations()).cloned());
+            }
+            Ok(all)
+        };
+        read_many_by_id(
+            items,
+            "association.route-table-association-id",
+            describe,
+            |a: &Association| a.route_table_association_id(),
+            |id, a, _| association_value(id, a),
+        )
+        .await
     }
 
     async fn update(&self, ctx: &CallCtx, id: &str, _prior: &Value, planned: &Value) -> PResult<Value> {
@@ -154,4 +186,14 @@ impl ResourceType for RouteTableAssociation {
         };
         self.find(&table, &subnet).await
     }
+}
+
+/// The state of one association as AWS describes it.
+fn association_value(id: &str, a: &Association) -> Value {
+    Value::object([
+        ("id", Value::str(id)),
+        ("subnet_id", Value::from(a.subnet_id().map(str::to_string))),
+        ("gateway_id", Value::from(a.gateway_id().map(str::to_string))),
+        ("route_table_id", Value::from(a.route_table_id().map(str::to_string))),
+    ])
 }

@@ -2,7 +2,7 @@
 //! security group rule each, with its own id, tags, and in-place updates. The two types differ
 //! only in direction, so one implementation serves both (one registry line each).
 
-use super::read_tags;
+use super::{read_many_by_id, read_tags, BULK_READ_LIMIT};
 use crate::provider::aws::common::{absent_on, aws_err, configured_tags, must_exist, opt_str, tags_to_write};
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -10,7 +10,7 @@ use crate::schema::{Schema, Type};
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_ec2::types::{
-    IpPermission, IpRange, Ipv6Range, PrefixListId, ResourceType as Kind, SecurityGroupRuleRequest,
+    IpPermission, IpRange, Ipv6Range, PrefixListId, ResourceType as Kind, SecurityGroupRule, SecurityGroupRuleRequest,
     SecurityGroupRuleUpdate, Tag, TagSpecification, UserIdGroupPair,
 };
 use std::sync::Arc;
@@ -181,47 +181,40 @@ impl ResourceType for VpcSecurityGroupRule {
         let Some(out) = absent_on(out, &["InvalidSecurityGroupRuleId.NotFound"])? else {
             return Ok(None);
         };
-        let Some(r) = out.security_group_rules().first() else {
-            return Ok(None);
+        Ok(out
+            .security_group_rules()
+            .first()
+            .map(|r| rule_value(&self.c.region, id, r, prior)))
+    }
+
+    fn bulk_read_limit(&self) -> usize {
+        BULK_READ_LIMIT
+    }
+
+    async fn read_many(&self, _ctx: &CallCtx, items: &[(String, Value)]) -> PResult<Vec<Option<Value>>> {
+        let describe = |filter| async move {
+            let mut all = Vec::new();
+            let mut pages = self
+                .c
+                .ec2
+                .describe_security_group_rules()
+                .filters(filter)
+                .into_paginator()
+                .send();
+            while let Some(page) = pages.next().await {
+                all.extend(page.map_err(aws_err)?.security_group_rules().iter().cloned());
+            }
+            Ok(all)
         };
-        let proto = match r.ip_protocol().unwrap_or("-1") {
-            "-1" | "all" => "-1".to_string(),
-            other => other.to_string(),
-        };
-        let port = |p: Option<i32>| match p {
-            Some(n) if proto != "-1" => Value::Number(n as f64),
-            _ => Value::Null,
-        };
-        let group = r.group_id().unwrap_or_default().to_string();
-        let owner = r.group_owner_id().unwrap_or("123456789012").to_string();
-        Ok(Some(Value::object([
-            ("id", Value::str(id)),
-            ("security_group_id", Value::str(&group)),
-            ("ip_protocol", Value::str(&proto)),
-            ("from_port", port(r.from_port())),
-            ("to_port", port(r.to_port())),
-            ("cidr_ipv4", Value::from(r.cidr_ipv4().map(str::to_string))),
-            ("cidr_ipv6", Value::from(r.cidr_ipv6().map(str::to_string))),
-            ("prefix_list_id", Value::from(r.prefix_list_id().map(str::to_string))),
-            (
-                "referenced_security_group_id",
-                Value::from(r.referenced_group_info().and_then(|g| g.group_id()).map(str::to_string)),
-            ),
-            (
-                "description",
-                Value::from(r.description().filter(|d| !d.is_empty()).map(str::to_string)),
-            ),
-            ("tags", configured_tags(prior)),
-            ("tags_all", read_tags(r.tags())),
-            (
-                "arn",
-                Value::str(format!(
-                    "arn:aws:ec2:{}:{owner}:security-group-rule/{id}",
-                    self.c.region
-                )),
-            ),
-            ("security_group_rule_id", Value::str(id)),
-        ])))
+        let region = self.c.region.as_str();
+        read_many_by_id(
+            items,
+            "security-group-rule-id",
+            describe,
+            |r: &SecurityGroupRule| r.security_group_rule_id(),
+            |id, r, prior| rule_value(region, id, r, prior),
+        )
+        .await
     }
 
     async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
@@ -288,4 +281,43 @@ impl ResourceType for VpcSecurityGroupRule {
         )
         .map(|_| ())
     }
+}
+
+/// The state of one rule as AWS describes it.
+fn rule_value(region: &str, id: &str, r: &SecurityGroupRule, prior: &Value) -> Value {
+    let proto = match r.ip_protocol().unwrap_or("-1") {
+        "-1" | "all" => "-1".to_string(),
+        other => other.to_string(),
+    };
+    let port = |p: Option<i32>| match p {
+        Some(n) if proto != "-1" => Value::Number(n as f64),
+        _ => Value::Null,
+    };
+    let group = r.group_id().unwrap_or_default().to_string();
+    let owner = r.group_owner_id().unwrap_or("123456789012").to_string();
+    Value::object([
+        ("id", Value::str(id)),
+        ("security_group_id", Value::str(&group)),
+        ("ip_protocol", Value::str(&proto)),
+        ("from_port", port(r.from_port())),
+        ("to_port", port(r.to_port())),
+        ("cidr_ipv4", Value::from(r.cidr_ipv4().map(str::to_string))),
+        ("cidr_ipv6", Value::from(r.cidr_ipv6().map(str::to_string))),
+        ("prefix_list_id", Value::from(r.prefix_list_id().map(str::to_string))),
+        (
+            "referenced_security_group_id",
+            Value::from(r.referenced_group_info().and_then(|g| g.group_id()).map(str::to_string)),
+        ),
+        (
+            "description",
+            Value::from(r.description().filter(|d| !d.is_empty()).map(str::to_string)),
+        ),
+        ("tags", configured_tags(prior)),
+        ("tags_all", read_tags(r.tags())),
+        (
+            "arn",
+            Value::str(format!("arn:aws:ec2:{}:{owner}:security-group-rule/{id}", region)),
+        ),
+        ("security_group_rule_id", Value::str(id)),
+    ])
 }
