@@ -751,13 +751,13 @@ impl Runner {
         Ok(())
     }
 
-    /// Records, before the create call, that a create of `address` is under way: in the
-    /// journal at once when the backend keeps one (a run killed during the call leaves the
-    /// trace), otherwise in the next snapshot written.
+    /// Records, before the create call, that a create of `address` is under way, so that a run
+    /// killed during the call leaves the trace (and the idempotency token) for the next: one
+    /// journal record when the backend keeps a journal, otherwise a snapshot written before
+    /// the call (creates that start together share one write, as completions do).
     async fn record_intent_to_create(&self, address: &Address, token: &str) -> DResult<()> {
         if !self.applier.backend.journals() {
-            self.state.lock().expect("state lock").begin_create(address, token);
-            return Ok(());
+            return self.save(address, |s| s.begin_create(address, token)).await;
         }
         let _in_order = self.written.lock().await;
         let record = {

@@ -5,6 +5,10 @@
 //! that finishes before its kill hands over to the other command (apply, then destroy, ...), so
 //! kills keep landing in work under way.
 //!
+//! It runs twice: with the local backend (state journaled line by line) and with the S3 backend
+//! (whole snapshots, the intent to create written before each create call; no lock, so that
+//! each killed run does not leave a lock to force-unlock).
+//!
 //! Size: `INFRACTL_CRASH_ROUNDS` runs (default 8 in CI); `INFRACTL_CRASH_SEED` replays a run
 //! (the seed is printed). Larger: `INFRACTL_CRASH_ROUNDS=40 cargo test --test it crash -- --nocapture`.
 
@@ -132,6 +136,37 @@ fn env_number(name: &str) -> Option<u64> {
 #[tokio::test(flavor = "multi_thread")]
 async fn applies_killed_at_random_moments_converge_without_orphans_or_duplicates() {
     let stack = Stack::from_files(&[("main.tf", BLUEPRINT)]);
+    kill_converge_and_count(&stack).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn with_the_s3_backend_killed_applies_converge_without_orphans_or_duplicates() {
+    let conf = sdk_config("us-east-1").await;
+    let s3 = aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&conf).force_path_style(true).build());
+    let bucket = format!("crash-state-{}", &uuid::Uuid::new_v4().simple().to_string()[..10]);
+    s3.create_bucket().bucket(&bucket).send().await.unwrap();
+    let backend = format!(
+        "terraform {{\n  backend \"s3\" {{\n    bucket = \"{bucket}\"\n    key    = \"crash/terraform.tfstate\"\n    region = \"us-east-1\"\n  }}\n}}\n"
+    );
+    let stack = Stack::from_files(&[("main.tf", BLUEPRINT), ("backend.tf", &backend)]);
+    expect_code(&stack.run(&["init"]), 0);
+    kill_converge_and_count(&stack).await;
+    assert!(
+        !stack.state_file().exists(),
+        "the state lives in S3, not in a local file"
+    );
+}
+
+/// The state as `state pull` shows it, whichever backend holds it.
+fn pulled_state(stack: &Stack) -> serde_json::Value {
+    let out = stack.run(&["state", "pull"]);
+    let shown = expect_code(&out, 0);
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("state pull: {e}\n{shown}"))
+}
+
+/// Kills applies and destroys of the stack at random moments, then checks that one apply
+/// converges and that the emulator holds exactly what state records.
+async fn kill_converge_and_count(stack: &Stack) {
     let prefix = format!("-var=prefix={}", stack.name);
     let rounds = env_number("INFRACTL_CRASH_ROUNDS").unwrap_or(8);
     let seed = env_number("INFRACTL_CRASH_SEED")
@@ -197,7 +232,7 @@ async fn applies_killed_at_random_moments_converge_without_orphans_or_duplicates
     expect_code(&out, 0);
     expect_code(&stack.run(&["plan", "-detailed-exitcode", &prefix]), 0);
 
-    let state: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(stack.state_file()).unwrap()).unwrap();
+    let state = pulled_state(stack);
     let resources = state["resources"].as_array().unwrap();
     let ids = |ty: &str| -> BTreeSet<String> {
         resources
