@@ -91,6 +91,21 @@ pub fn owner_filters(ctx: &CallCtx) -> Vec<Filter> {
 /// Filter values EC2 accepts in one filter.
 pub const BULK_READ_LIMIT: usize = 200;
 
+/// Every object a paginated EC2 Describe call returns for one filter, read page by page:
+/// `describe_all!(client.describe_subnets(), filter, subnets)`. A macro because each call has
+/// its own paginator and output types, with nothing in common to name in a generic function.
+macro_rules! describe_all {
+    ($call:expr, $filter:expr, $items:ident) => {{
+        let mut all = Vec::new();
+        let mut pages = $call.filters($filter).into_paginator().send();
+        while let Some(page) = pages.next().await {
+            all.extend(page.map_err(aws_err)?.$items().iter().cloned());
+        }
+        Ok(all)
+    }};
+}
+pub(crate) use describe_all;
+
 /// Reads many EC2 objects of one type with one Describe call filtered by id (`subnet-id`,
 /// `group-id`, ...): a filter, not an id list, so that an id that no longer exists drops out
 /// instead of failing the whole call. Returns one entry per item, in order.

@@ -3,7 +3,7 @@
 //! Routes left out of the blueprint are not managed here (they may come from `aws_route`), as in
 //! Terraform; routes written inline are kept exactly as written.
 
-use super::{owned, owner_filters, read_many_by_id, read_tags, tag_spec, update_tags, BULK_READ_LIMIT};
+use super::{describe_all, owned, owner_filters, read_many_by_id, read_tags, tag_spec, update_tags, BULK_READ_LIMIT};
 use crate::plan::diff::blocks_match;
 use crate::provider::aws::common::{absent_on, aws_err, configured_tags, ec2_arn, must_exist, ok_on, opt_str};
 use crate::provider::aws::Clients;
@@ -205,20 +205,7 @@ impl ResourceType for RouteTable {
     }
 
     async fn read_many(&self, _ctx: &CallCtx, items: &[(String, Value)]) -> PResult<Vec<Option<Value>>> {
-        let describe = |filter| async move {
-            let mut all = Vec::new();
-            let mut pages = self
-                .c
-                .ec2
-                .describe_route_tables()
-                .filters(filter)
-                .into_paginator()
-                .send();
-            while let Some(page) = pages.next().await {
-                all.extend(page.map_err(aws_err)?.route_tables().iter().cloned());
-            }
-            Ok(all)
-        };
+        let describe = |filter| async move { describe_all!(self.c.ec2.describe_route_tables(), filter, route_tables) };
         let region = self.c.region.clone();
         let value = move |id: &str, o: &Ec2RouteTable, prior: &Value| table_value(&region, id, o, prior);
         read_many_by_id(

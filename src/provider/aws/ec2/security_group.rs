@@ -3,7 +3,7 @@
 //! As in Terraform, the allow-all egress rule AWS adds to a new VPC group is removed, so the
 //! group holds exactly the rules written; rule blocks left out entirely are not managed here.
 
-use super::{owned, owner_filters, read_many_by_id, read_tags, tag_spec, update_tags, BULK_READ_LIMIT};
+use super::{describe_all, owned, owner_filters, read_many_by_id, read_tags, tag_spec, update_tags, BULK_READ_LIMIT};
 use crate::plan::diff::blocks_match;
 use crate::provider::aws::common::{
     absent_on, aws_err, configured_tags, ec2_arn, list_value, must_exist, name_or_generated, ok_on, opt_bool, opt_str,
@@ -345,20 +345,8 @@ impl ResourceType for SecurityGroup {
     }
 
     async fn read_many(&self, _ctx: &CallCtx, items: &[(String, Value)]) -> PResult<Vec<Option<Value>>> {
-        let describe = |filter| async move {
-            let mut all = Vec::new();
-            let mut pages = self
-                .c
-                .ec2
-                .describe_security_groups()
-                .filters(filter)
-                .into_paginator()
-                .send();
-            while let Some(page) = pages.next().await {
-                all.extend(page.map_err(aws_err)?.security_groups().iter().cloned());
-            }
-            Ok(all)
-        };
+        let describe =
+            |filter| async move { describe_all!(self.c.ec2.describe_security_groups(), filter, security_groups) };
         let region = self.c.region.clone();
         let value = move |id: &str, o: &Ec2SecurityGroup, prior: &Value| group_value(&region, id, o, prior);
         read_many_by_id(items, "group-id", describe, |o: &Ec2SecurityGroup| o.group_id(), value).await

@@ -1,6 +1,6 @@
 //! `aws_subnet`: a subnet in one availability zone of a VPC.
 
-use super::{owned, owner_filters, read_many_by_id, read_tags, tag_spec, update_tags, BULK_READ_LIMIT};
+use super::{describe_all, owned, owner_filters, read_many_by_id, read_tags, tag_spec, update_tags, BULK_READ_LIMIT};
 use crate::provider::aws::common::{
     absent_on, aws_err, configured_tags, must_exist, ok_on, opt_bool, opt_str, retry_while, wait_for,
 };
@@ -111,14 +111,7 @@ impl ResourceType for Subnet {
     }
 
     async fn read_many(&self, _ctx: &CallCtx, items: &[(String, Value)]) -> PResult<Vec<Option<Value>>> {
-        let describe = |filter| async move {
-            let mut all = Vec::new();
-            let mut pages = self.c.ec2.describe_subnets().filters(filter).into_paginator().send();
-            while let Some(page) = pages.next().await {
-                all.extend(page.map_err(aws_err)?.subnets().iter().cloned());
-            }
-            Ok(all)
-        };
+        let describe = |filter| async move { describe_all!(self.c.ec2.describe_subnets(), filter, subnets) };
         read_many_by_id(
             items,
             "subnet-id",

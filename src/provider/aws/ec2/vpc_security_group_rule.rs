@@ -2,7 +2,7 @@
 //! security group rule each, with its own id, tags, and in-place updates. The two types differ
 //! only in direction, so one implementation serves both (one registry line each).
 
-use super::{read_many_by_id, read_tags, BULK_READ_LIMIT};
+use super::{describe_all, read_many_by_id, read_tags, BULK_READ_LIMIT};
 use crate::provider::aws::common::{absent_on, aws_err, configured_tags, must_exist, opt_str, tags_to_write};
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -193,18 +193,7 @@ impl ResourceType for VpcSecurityGroupRule {
 
     async fn read_many(&self, _ctx: &CallCtx, items: &[(String, Value)]) -> PResult<Vec<Option<Value>>> {
         let describe = |filter| async move {
-            let mut all = Vec::new();
-            let mut pages = self
-                .c
-                .ec2
-                .describe_security_group_rules()
-                .filters(filter)
-                .into_paginator()
-                .send();
-            while let Some(page) = pages.next().await {
-                all.extend(page.map_err(aws_err)?.security_group_rules().iter().cloned());
-            }
-            Ok(all)
+            describe_all!(self.c.ec2.describe_security_group_rules(), filter, security_group_rules)
         };
         let region = self.c.region.as_str();
         read_many_by_id(
