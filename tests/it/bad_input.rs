@@ -45,6 +45,19 @@ fn unknown_resource_type() {
 }
 
 #[test]
+fn unknown_retry_mode() {
+    check(
+        &[(
+            "main.tf",
+            "\nprovider \"aws\" {\n  region     = \"us-east-1\"\n  retry_mode = \"eager\"\n}\n",
+        )],
+        &["plan"],
+        "retry_mode must be \"standard\" or \"adaptive\", not \"eager\"",
+        "main.tf:2:1",
+    );
+}
+
+#[test]
 fn unknown_attribute() {
     check(
         &[(

