@@ -9,6 +9,7 @@
 use indexmap::IndexMap;
 use infractl::apply::Applier;
 use infractl::blueprint::{config, variables};
+use infractl::cli::render;
 use infractl::graph::ConfigGraph;
 use infractl::plan::{refresh, PlanOptions, Planner};
 use infractl::provider::fake::FakeCloud;
@@ -126,6 +127,14 @@ fn run(n: usize, latency: Duration, parallelism: usize) {
             .unwrap()
     });
     let changes = plan.changes.len();
+    // Rendering the create plan as a terminal shows it and as `-json` writes it.
+    let (rendered, render_phase) = measure(|| {
+        let schemas = |t: &str| registry.resource(t).map(|r| r.schema());
+        let text = render::plan_text(&plan, &schemas);
+        let json = render::plan_json(&plan).to_string();
+        text.len() + json.len()
+    });
+    assert!(rendered > 0);
     let ((), apply_phase) = measure(|| apply(plan));
     let (again, noop_phase) = measure(|| rt.block_on(planner.plan(refreshed(), PlanOptions::default())).unwrap());
     assert!(!again.has_changes());
@@ -140,11 +149,12 @@ fn run(n: usize, latency: Duration, parallelism: usize) {
     let waves = |count: usize| count.div_ceil(parallelism) as u32;
     let roots = (n / 10).max(1);
     let bound = latency * (waves(roots) + waves(changes - roots)).max(2);
-    let total_cpu = load.cpu + plan_phase.cpu + apply_phase.cpu + noop_phase.cpu + destroy_phase.cpu;
+    let total_cpu = load.cpu + plan_phase.cpu + render_phase.cpu + apply_phase.cpu + noop_phase.cpu + destroy_phase.cpu;
     println!(
-        "{n:>6} {changes:>6} {:>9.1} {:>9.1} {:>10.1} {:>10.1} {:>6.2} {:>10.1} {:>10.1} {:>10.1} {:>9.0}",
+        "{n:>6} {changes:>6} {:>9.1} {:>9.1} {:>9.1} {:>10.1} {:>10.1} {:>6.2} {:>10.1} {:>10.1} {:>10.1} {:>9.0}",
         ms(load.wall),
         ms(plan_phase.wall),
+        ms(render_phase.wall),
         ms(apply_phase.wall),
         ms(bound),
         bound.as_secs_f64() / apply_phase.wall.as_secs_f64(),
@@ -188,8 +198,19 @@ fn main() {
         if cfg!(debug_assertions) { "debug" } else { "release" }
     );
     println!(
-        "{:>6} {:>6} {:>9} {:>9} {:>10} {:>10} {:>6} {:>10} {:>10} {:>10} {:>9}",
-        "N", "steps", "load ms", "plan ms", "apply ms", "bound ms", "eff", "noop ms", "destroy ms", "cpu ms", "peak MB"
+        "{:>6} {:>6} {:>9} {:>9} {:>9} {:>10} {:>10} {:>6} {:>10} {:>10} {:>10} {:>9}",
+        "N",
+        "steps",
+        "load ms",
+        "plan ms",
+        "render ms",
+        "apply ms",
+        "bound ms",
+        "eff",
+        "noop ms",
+        "destroy ms",
+        "cpu ms",
+        "peak MB"
     );
     let exe = std::env::current_exe().unwrap();
     for n in sizes {
