@@ -53,15 +53,9 @@ async fn a_limited_service_never_has_more_calls_in_flight_than_its_limit() {
         "SSM, not limited below the default of 10, had many calls at once: {peak:?}"
     );
 
-    let logs = aws_sdk_cloudwatchlogs::Client::new(&sdk_config("us-east-1").await);
-    let groups = logs
-        .describe_log_groups()
-        .log_group_name_prefix(format!("/{}/", stack.name))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(groups.log_groups().len(), 8);
-    assert!(groups.log_groups().iter().all(|g| g.retention_in_days() == Some(7)));
+    let groups = log_groups_of(&stack).await;
+    assert_eq!(groups.len(), 8);
+    assert!(groups.iter().all(|g| g.retention_in_days() == Some(7)));
 
     // A limit that makes no sense is refused with the variable's name, before any call.
     proxy.reset();
@@ -76,11 +70,17 @@ async fn a_limited_service_never_has_more_calls_in_flight_than_its_limit() {
     assert_eq!(proxy.calls().len(), 0, "no AWS call for a bad limit");
 
     expect_code(&stack.run(&["destroy", "-auto-approve", &prefix]), 0);
-    let left = logs
+    assert_eq!(log_groups_of(&stack).await.len(), 0);
+}
+
+/// The emulator's log groups under the stack's prefix.
+async fn log_groups_of(stack: &Stack) -> Vec<aws_sdk_cloudwatchlogs::types::LogGroup> {
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&sdk_config("us-east-1").await);
+    let out = logs
         .describe_log_groups()
         .log_group_name_prefix(format!("/{}/", stack.name))
         .send()
         .await
         .unwrap();
-    assert_eq!(left.log_groups().len(), 0);
+    out.log_groups().to_vec()
 }
