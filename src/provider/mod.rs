@@ -87,6 +87,20 @@ impl fmt::Display for ProviderError {
 /// Result of a provider call.
 pub type PResult<T> = Result<T, ProviderError>;
 
+/// Reads objects one call each: what [`ResourceType::read_many`] does for types without a
+/// bulk read, and what a bulk-capable type falls back to for ids its bulk call cannot take.
+pub async fn read_each<T: ResourceType + ?Sized>(
+    rt: &T,
+    ctx: &CallCtx,
+    items: &[(String, Value)],
+) -> PResult<Vec<Option<Value>>> {
+    let mut out = Vec::with_capacity(items.len());
+    for (id, prior) in items {
+        out.push(rt.read(ctx, id, prior).await?);
+    }
+    Ok(out)
+}
+
 /// One managed resource type (`aws_vpc`, ...).
 #[async_trait]
 pub trait ResourceType: Send + Sync {
@@ -125,11 +139,7 @@ pub trait ResourceType: Send + Sync {
     /// refreshing a stack of many objects of one type costs a handful of calls. Returns one
     /// entry per id, in order, `None` for objects that no longer exist.
     async fn read_many(&self, ctx: &CallCtx, items: &[(String, Value)]) -> PResult<Vec<Option<Value>>> {
-        let mut out = Vec::with_capacity(items.len());
-        for (id, prior) in items {
-            out.push(self.read(ctx, id, prior).await?);
-        }
-        Ok(out)
+        read_each(self, ctx, items).await
     }
 
     /// Finds an object this stack created for this address that state does not know (a run

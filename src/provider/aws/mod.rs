@@ -307,6 +307,7 @@ pub async fn clients(settings: &AwsSettings) -> Clients {
     // endpoint override under any of the names Terraform accepts for it.
     macro_rules! service_config {
         ($sdk:ident, $service:literal $(, $alias:literal)*) => {{
+            debug_assert!(limits::SERVICES.contains(&$service), "{} missing from limits::SERVICES", $service);
             let limit = settings.service_limits.limit($service);
             let mut b = $sdk::config::Builder::from(&shared).http_client(limits::gated(https.clone(), limit));
             if let Some(url) = endpoint(&[$service $(, $alias)*]) {

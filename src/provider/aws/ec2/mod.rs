@@ -91,7 +91,8 @@ pub fn owner_filters(ctx: &CallCtx) -> Vec<Filter> {
 /// Filter values EC2 accepts in one filter.
 pub const BULK_READ_LIMIT: usize = 200;
 
-/// Every object a paginated EC2 Describe call returns for one filter, read page by page:
+/// Every object a paginated EC2 Describe call returns for one filter, read page by page (a
+/// failed page returns its error from the enclosing function):
 /// `describe_all!(client.describe_subnets(), filter, subnets)`. A macro because each call has
 /// its own paginator and output types, with nothing in common to name in a generic function.
 macro_rules! describe_all {
@@ -101,7 +102,7 @@ macro_rules! describe_all {
         while let Some(page) = pages.next().await {
             all.extend(page.map_err(aws_err)?.$items().iter().cloned());
         }
-        Ok(all)
+        all
     }};
 }
 pub(crate) use describe_all;

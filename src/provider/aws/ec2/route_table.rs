@@ -205,7 +205,8 @@ impl ResourceType for RouteTable {
     }
 
     async fn read_many(&self, _ctx: &CallCtx, items: &[(String, Value)]) -> PResult<Vec<Option<Value>>> {
-        let describe = |filter| async move { describe_all!(self.c.ec2.describe_route_tables(), filter, route_tables) };
+        let describe =
+            |filter| async move { Ok(describe_all!(self.c.ec2.describe_route_tables(), filter, route_tables)) };
         let region = self.c.region.clone();
         let value = move |id: &str, o: &Ec2RouteTable, prior: &Value| table_value(&region, id, o, prior);
         read_many_by_id(

@@ -2,10 +2,10 @@
 //!
 //! Associations cannot be tagged; one is found again by its subnet, which has at most one.
 
-use super::{read_many_by_id, BULK_READ_LIMIT};
+use super::{describe_all, read_many_by_id, BULK_READ_LIMIT};
 use crate::provider::aws::common::{absent_on, aws_err, must_exist, ok_on, opt_str};
 use crate::provider::aws::Clients;
-use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::provider::{read_each, CallCtx, PResult, ProviderError, ResourceType};
 use crate::schema::{Schema, Type};
 use crate::value::Value;
 use async_trait::async_trait;
@@ -122,26 +122,11 @@ impl ResourceType for RouteTableAssociation {
     async fn read_many(&self, ctx: &CallCtx, items: &[(String, Value)]) -> PResult<Vec<Option<Value>>> {
         if items.iter().any(|(id, _)| id.contains('/')) {
             // Import ids name a subnet and a table, not an association: read them one by one.
-            let mut out = Vec::with_capacity(items.len());
-            for (id, prior) in items {
-                out.push(self.read(ctx, id, prior).await?);
-            }
-            return Ok(out);
+            return read_each(self, ctx, items).await;
         }
         let describe = |filter| async move {
-            let mut all = Vec::new();
-            let mut pages = self
-                .c
-                .ec2
-                .describe_route_tables()
-                .filters(filter)
-                .into_paginator()
-                .send();
-            while let Some(page) = pages.next().await {
-                let page = page.map_err(aws_err)?;
-                all.extend(page.route_tables().iter().flat_map(|t| t.associations()).cloned());
-            }
-            Ok(all)
+            let tables = describe_all!(self.c.ec2.describe_route_tables(), filter, route_tables);
+            Ok(tables.iter().flat_map(|t| t.associations()).cloned().collect())
         };
         read_many_by_id(
             items,

@@ -345,8 +345,13 @@ impl ResourceType for SecurityGroup {
     }
 
     async fn read_many(&self, _ctx: &CallCtx, items: &[(String, Value)]) -> PResult<Vec<Option<Value>>> {
-        let describe =
-            |filter| async move { describe_all!(self.c.ec2.describe_security_groups(), filter, security_groups) };
+        let describe = |filter| async move {
+            Ok(describe_all!(
+                self.c.ec2.describe_security_groups(),
+                filter,
+                security_groups
+            ))
+        };
         let region = self.c.region.clone();
         let value = move |id: &str, o: &Ec2SecurityGroup, prior: &Value| group_value(&region, id, o, prior);
         read_many_by_id(items, "group-id", describe, |o: &Ec2SecurityGroup| o.group_id(), value).await

@@ -111,7 +111,7 @@ impl ResourceType for Subnet {
     }
 
     async fn read_many(&self, _ctx: &CallCtx, items: &[(String, Value)]) -> PResult<Vec<Option<Value>>> {
-        let describe = |filter| async move { describe_all!(self.c.ec2.describe_subnets(), filter, subnets) };
+        let describe = |filter| async move { Ok(describe_all!(self.c.ec2.describe_subnets(), filter, subnets)) };
         read_many_by_id(
             items,
             "subnet-id",

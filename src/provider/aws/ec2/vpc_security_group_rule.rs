@@ -193,7 +193,11 @@ impl ResourceType for VpcSecurityGroupRule {
 
     async fn read_many(&self, _ctx: &CallCtx, items: &[(String, Value)]) -> PResult<Vec<Option<Value>>> {
         let describe = |filter| async move {
-            describe_all!(self.c.ec2.describe_security_group_rules(), filter, security_group_rules)
+            Ok(describe_all!(
+                self.c.ec2.describe_security_group_rules(),
+                filter,
+                security_group_rules
+            ))
         };
         let region = self.c.region.as_str();
         read_many_by_id(
