@@ -308,7 +308,8 @@ impl Applier {
         let (planned, steps) = build_steps(&plan)?;
         let values = InstanceValues::default();
         // Declare every block's instances as planned, with planned values, so references resolve.
-        let mut blocks: IndexMap<(Vec<String>, String), Vec<crate::address::InstanceKey>> = IndexMap::new();
+        let mut blocks: IndexMap<(Vec<crate::address::ModuleStep>, String), Vec<crate::address::InstanceKey>> =
+            IndexMap::new();
         for c in &plan.changes {
             if c.action != Action::Delete {
                 blocks
@@ -781,63 +782,10 @@ impl Runner {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::blueprint::{config, variables};
-    use crate::graph::ConfigGraph;
-    use crate::plan::{refresh, PlanOptions, Planner};
+    use crate::plan::PlanOptions;
     use crate::provider::fake::FakeCloud;
 
-    struct Run {
-        plan: Plan,
-        report: ApplyReport,
-    }
-
-    async fn run(dir: &std::path::Path, cloud: &Arc<FakeCloud>, destroy: bool) -> Run {
-        run_with(
-            dir,
-            cloud,
-            PlanOptions {
-                destroy,
-                ..Default::default()
-            },
-        )
-        .await
-    }
-
-    async fn run_with(dir: &std::path::Path, cloud: &Arc<FakeCloud>, options: PlanOptions) -> Run {
-        let root = config::load(dir).unwrap();
-        let graph = ConfigGraph::build(&root).unwrap();
-        let inputs = variables::collect(&root, &[], &mut vec![]).unwrap();
-        let registry = cloud.registry();
-        crate::plan::validate(&root, &registry, &inputs).unwrap();
-        let backend = Arc::new(crate::state::LocalBackend::new(dir.join("state.json")));
-        let state = backend.read_now().unwrap().unwrap_or_default();
-        let refreshed = refresh::refresh(&state, &registry, "t", 4).await.unwrap().state;
-        let planner = Planner {
-            root: &root,
-            graph: &graph,
-            registry: &registry,
-            inputs: &inputs,
-            default_tags: IndexMap::new(),
-        };
-        let plan = planner.plan(refreshed, options).await.unwrap();
-        let applier = Arc::new(Applier {
-            root: Arc::new(root.clone()),
-            inputs: Arc::new(inputs.clone()),
-            registry,
-            stack: "t".into(),
-            backend,
-            default_tags: IndexMap::new(),
-        });
-        let report = applier
-            .apply(plan.clone(), 10, Arc::new(AtomicBool::new(false)))
-            .await
-            .unwrap();
-        Run { plan, report }
-    }
-
-    fn write(dir: &std::path::Path, text: &str) {
-        std::fs::write(dir.join("main.tf"), text).unwrap();
-    }
+    use crate::testkit::{run, run_with, write};
 
     fn pos(calls: &[String], what: &str) -> usize {
         calls

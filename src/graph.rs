@@ -138,6 +138,18 @@ impl ConfigGraph {
                 let mut child = path.clone();
                 child.push(name.clone());
                 let child_module = &call.module;
+                // What count/for_each refer to decides which instances of everything inside the
+                // module exist, and `each`/`count.index` reach its inputs.
+                let subtree = self.subtree(root, &child);
+                for e in call.count.iter().chain(&call.for_each) {
+                    for (r, loc) in references(e) {
+                        for from in self.targets(root, &path, &r, &loc)? {
+                            for to in &subtree {
+                                self.graph.update_edge(from, *to, ());
+                            }
+                        }
+                    }
+                }
                 for (arg, attr) in &call.args {
                     if !child_module.variables.contains_key(arg) {
                         return Err(Diag::new(format!("Unsupported argument \"{arg}\""))
@@ -157,6 +169,27 @@ impl ConfigGraph {
             }
         }
         Ok(())
+    }
+
+    /// Every node of the module at `path` and of the modules it calls.
+    fn subtree(&self, root: &Module, path: &[String]) -> Vec<NodeIndex> {
+        let Some(module) = root.descend(path) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (sub, m) in module.walk() {
+            let mut full = path.to_vec();
+            full.extend(sub);
+            let nodes = m
+                .variables
+                .keys()
+                .map(|n| Node::Var(full.clone(), n.clone()))
+                .chain(m.locals.keys().map(|n| Node::Local(full.clone(), n.clone())))
+                .chain(m.outputs.keys().map(|n| Node::Output(full.clone(), n.clone())))
+                .chain(m.resources.keys().map(|k| Node::Resource(full.clone(), k.clone())));
+            out.extend(nodes.filter_map(|n| self.index.get(&n).copied()));
+        }
+        out
     }
 
     fn connect_expr(&mut self, root: &Module, path: &[String], e: &Expr, to: NodeIndex) -> DResult<()> {

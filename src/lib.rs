@@ -8,8 +8,12 @@ pub mod cli;
 pub mod diag;
 pub mod engine;
 pub mod graph;
+#[cfg(test)]
+mod module_instance_tests;
 pub mod plan;
 pub mod provider;
 pub mod schema;
 pub mod state;
+#[cfg(test)]
+mod testkit;
 pub mod value;

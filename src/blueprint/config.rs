@@ -6,6 +6,7 @@
 
 use super::source::{Expr, Loc, SourceFile};
 use crate::diag::{DResult, Diag};
+use crate::value::Value;
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Block, Body as HclBody, Structure};
 use hcl_edit::Span;
@@ -146,12 +147,65 @@ pub struct ModuleCall {
     pub source: String,
     /// Input arguments.
     pub args: IndexMap<String, Attr>,
+    /// `count` meta-argument: the call makes that many module instances.
+    pub count: Option<Expr>,
+    /// `for_each` meta-argument: one module instance per key.
+    pub for_each: Option<Expr>,
+    /// `providers = { aws = aws.east }`: which provider configuration of the caller each of the
+    /// child's provider names means (child name → caller's `aws` or `aws.ALIAS`).
+    pub providers: IndexMap<String, ProviderRef>,
     /// `depends_on`.
     pub depends_on: Vec<Expr>,
     /// The loaded child module.
     pub module: Arc<Module>,
     /// Where the block starts.
     pub loc: Loc,
+}
+
+/// A reference to a provider configuration: `aws` (the default one) or `aws.east` (an alias).
+#[derive(Debug, Clone)]
+pub struct ProviderRef {
+    /// Provider local name (`aws`).
+    pub name: String,
+    /// Alias, when not the default configuration.
+    pub alias: Option<String>,
+    /// Where the reference is written.
+    pub loc: Loc,
+}
+
+impl ProviderRef {
+    /// Parses `aws` or `aws.east` from an expression written as a bare reference.
+    pub fn from_expr(expr: &Expr) -> DResult<ProviderRef> {
+        ProviderRef::parse(expr.text().trim(), &expr.loc())
+    }
+
+    /// Parses `aws` or `aws.east` written at `loc`.
+    pub fn parse(text: &str, loc: &Loc) -> DResult<ProviderRef> {
+        let mut parts = text.split('.');
+        let name = parts.next().unwrap_or_default().to_string();
+        let alias = parts.next().map(str::to_string);
+        let valid = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-');
+        if !valid(&name) || alias.as_deref().is_some_and(|a| !valid(a)) || parts.next().is_some() {
+            return Err(Diag::new("Invalid provider reference")
+                .detail(format!(
+                    "A provider is referred to as NAME or NAME.ALIAS (aws, aws.east), not \"{text}\"."
+                ))
+                .at(loc));
+        }
+        Ok(ProviderRef {
+            name,
+            alias,
+            loc: loc.clone(),
+        })
+    }
+
+    /// `aws` or `aws.east`.
+    pub fn key(&self) -> String {
+        match &self.alias {
+            Some(a) => format!("{}.{a}", self.name),
+            None => self.name.clone(),
+        }
+    }
 }
 
 /// A `provider` block, kept as a body; the provider interprets it.
@@ -187,11 +241,12 @@ pub struct Module {
 }
 
 impl Module {
-    /// Follows a module path (`["vpc", "subnets"]`) down the tree.
-    pub fn descend(&self, path: &[String]) -> Option<&Module> {
+    /// Follows a module path down the tree: call names (`["vpc", "subnets"]`) or the steps of a
+    /// module instance path, which name the same calls.
+    pub fn descend<S: AsRef<str>>(&self, path: &[S]) -> Option<&Module> {
         match path.split_first() {
             None => Some(self),
-            Some((first, rest)) => self.calls.get(first)?.module.descend(rest),
+            Some((first, rest)) => self.calls.get(first.as_ref())?.module.descend(rest),
         }
     }
 
@@ -241,8 +296,7 @@ fn load_module(dir: &Path, depth: usize) -> DResult<Module> {
         providers: Vec::new(),
         backend: None,
     };
-    for file in files {
-        let body = parse_file(&file)?;
+    for (file, body) in files {
         for structure in body.iter() {
             match structure {
                 Structure::Attribute(attr) => {
@@ -258,8 +312,8 @@ fn load_module(dir: &Path, depth: usize) -> DResult<Module> {
     Ok(module)
 }
 
-/// The `*.tf` files of a folder, sorted by name as Terraform reads them.
-fn read_tf_files(dir: &Path) -> DResult<Vec<Arc<SourceFile>>> {
+/// The `*.tf` files of a folder, sorted by name as Terraform reads them, parsed.
+fn read_tf_files(dir: &Path) -> DResult<Vec<(Arc<SourceFile>, HclBody)>> {
     let entries = std::fs::read_dir(dir)
         .map_err(|e| Diag::new(format!("Cannot read blueprint folder {}", dir.display())).detail(e.to_string()))?;
     let mut paths: Vec<PathBuf> = entries
@@ -272,7 +326,7 @@ fn read_tf_files(dir: &Path) -> DResult<Vec<Arc<SourceFile>>> {
         .map(|p| {
             let text = std::fs::read_to_string(&p)
                 .map_err(|e| Diag::new(format!("Cannot read {}", p.display())).detail(e.to_string()))?;
-            Ok(SourceFile::new(display_path(&p), text))
+            parse_file(display_path(&p), text)
         })
         .collect()
 }
@@ -286,13 +340,22 @@ pub fn display_path(p: &Path) -> PathBuf {
 }
 
 /// Parses one file, turning a syntax error into a diagnostic with its line and column.
-pub fn parse_file(file: &Arc<SourceFile>) -> DResult<HclBody> {
-    hcl_edit::parser::parse_body(&file.text).map_err(|e| {
-        let loc = e.location();
-        Diag::new(format!("Syntax error: {}", e.message()))
-            .at(format!("{}:{}:{}", file.path.display(), loc.line(), loc.column()))
-            .detail(format!("    {}", excerpt(e.line(), loc.column())))
-    })
+///
+/// Returns the source file the body's spans index into: its text is the file's, except that
+/// repeated object keys (valid HCL that hcl-edit refuses) were rewritten, see
+/// [`super::repeated_keys`].
+pub fn parse_file(path: impl Into<PathBuf>, text: String) -> DResult<(Arc<SourceFile>, HclBody)> {
+    let path = path.into();
+    let (text, parsed) = super::repeated_keys::parse_body(&text);
+    match parsed {
+        Ok(body) => Ok((SourceFile::new(path, text), body)),
+        Err(e) => {
+            let loc = e.location();
+            Err(Diag::new(format!("Syntax error: {}", e.message()))
+                .at(format!("{}:{}:{}", path.display(), loc.line(), loc.column()))
+                .detail(format!("    {}", excerpt(e.line(), loc.column()))))
+        }
+    }
 }
 
 /// At most 120 characters of a source line around `column` (1-based): a minified or generated
@@ -377,7 +440,7 @@ fn add_top_block(module: &mut Module, file: &Arc<SourceFile>, block: &Block, dep
                 .shift_remove("value")
                 .ok_or_else(|| Diag::new(format!("Output \"{name}\" has no value")).at(&loc))?;
             let sensitive = take_bool(&mut body, "sensitive")?.unwrap_or(false);
-            let description = take_string(&mut body, "description")?;
+            let description = take_description(&mut body)?;
             body.attrs.shift_remove("depends_on");
             reject_rest(&body, "output")?;
             module.outputs.insert(
@@ -399,13 +462,13 @@ fn add_top_block(module: &mut Module, file: &Arc<SourceFile>, block: &Block, dep
                 .shift_remove("source")
                 .ok_or_else(|| Diag::new(format!("Module \"{name}\" has no source")).at(&loc))?;
             let source = literal_string(&source_attr)?;
-            for meta in ["count", "for_each"] {
-                if let Some(a) = body.attrs.get(meta) {
-                    return Err(Diag::new(format!("\"{meta}\" on module blocks is not supported yet")).at(&a.loc));
-                }
+            let count = body.attrs.shift_remove("count").map(|a| a.expr);
+            let for_each = body.attrs.shift_remove("for_each").map(|a| a.expr);
+            if let (Some(_), Some(fe)) = (&count, &for_each) {
+                return Err(Diag::new("\"count\" and \"for_each\" cannot both be set").at(fe.loc()));
             }
             body.attrs.shift_remove("version");
-            body.attrs.shift_remove("providers");
+            let providers = take_provider_map(&mut body)?;
             let depends_on = take_depends_on(&mut body)?;
             if !(source.starts_with("./") || source.starts_with("../")) {
                 return Err(Diag::new(format!("Module source \"{source}\" is not a local path"))
@@ -428,6 +491,9 @@ fn add_top_block(module: &mut Module, file: &Arc<SourceFile>, block: &Block, dep
                     name,
                     source,
                     args: body.attrs,
+                    count,
+                    for_each,
+                    providers,
                     depends_on,
                     module: Arc::new(child),
                     loc,
@@ -596,7 +662,7 @@ fn parse_lifecycle(mut body: Body) -> DResult<Lifecycle> {
 fn parse_variable(name: String, mut body: Body, loc: Loc) -> DResult<Variable> {
     let type_expr = body.attrs.shift_remove("type").map(|a| a.expr);
     let default = body.attrs.shift_remove("default").map(|a| a.expr);
-    let description = take_string(&mut body, "description")?;
+    let description = take_description(&mut body)?;
     let sensitive = take_bool(&mut body, "sensitive")?.unwrap_or(false);
     let nullable = take_bool(&mut body, "nullable")?.unwrap_or(true);
     body.attrs.shift_remove("ephemeral");
@@ -629,6 +695,29 @@ fn parse_variable(name: String, mut body: Body, loc: Loc) -> DResult<Variable> {
     })
 }
 
+/// A module call's `providers = { aws = aws.east, aws.west = aws.other }` map.
+fn take_provider_map(body: &mut Body) -> DResult<IndexMap<String, ProviderRef>> {
+    let mut out = IndexMap::new();
+    let Some(attr) = body.attrs.shift_remove("providers") else {
+        return Ok(out);
+    };
+    let Expression::Object(obj) = &attr.expr.ast else {
+        return Err(Diag::new("Invalid providers argument")
+            .detail("providers must be a map like { aws = aws.east }.")
+            .at(&attr.loc));
+    };
+    for (k, v) in obj.iter() {
+        let key_text = match k {
+            hcl_edit::expr::ObjectKey::Ident(id) => id.as_str().to_string(),
+            hcl_edit::expr::ObjectKey::Expression(e) => Expr::new(e.clone(), &attr.expr.file).text().trim().to_string(),
+        };
+        let target = ProviderRef::from_expr(&Expr::new(v.expr().clone(), &attr.expr.file))?;
+        let child = ProviderRef::parse(&key_text, &target.loc)?;
+        out.insert(child.key(), target);
+    }
+    Ok(out)
+}
+
 fn take_depends_on(body: &mut Body) -> DResult<Vec<Expr>> {
     let Some(attr) = body.attrs.shift_remove("depends_on") else {
         return Ok(Vec::new());
@@ -648,6 +737,21 @@ fn literal_string(attr: &Attr) -> DResult<String> {
 
 fn take_string(body: &mut Body, name: &str) -> DResult<Option<String>> {
     body.attrs.shift_remove(name).map(|a| literal_string(&a)).transpose()
+}
+
+/// A `description`: any constant string expression (a heredoc, a template without
+/// interpolation, a parenthesised string), as Terraform accepts.
+fn take_description(body: &mut Body) -> DResult<Option<String>> {
+    let Some(attr) = body.attrs.shift_remove("description") else {
+        return Ok(None);
+    };
+    match super::eval::eval_constant(&attr.expr)? {
+        Value::String(s) => Ok(Some(s)),
+        Value::Null => Ok(None),
+        other => Err(Diag::new("Invalid description")
+            .detail(format!("A description must be a string, not {}.", other.type_name()))
+            .at(&attr.loc)),
+    }
 }
 
 fn take_bool(body: &mut Body, name: &str) -> DResult<Option<bool>> {

@@ -58,6 +58,23 @@ pub fn eval(expr: &Expr, resolver: &dyn Resolver, bindings: &Bindings) -> DResul
     .eval(&expr.ast, bindings)
 }
 
+/// Evaluates an expression that may not refer to anything (variable defaults, descriptions,
+/// `optional()` defaults): Terraform evaluates these before any scope exists.
+pub fn eval_constant(expr: &Expr) -> DResult<Value> {
+    eval(expr, &Constant, &Bindings::default())
+}
+
+/// The resolver of constant expressions: every reference is an error.
+struct Constant;
+
+impl Resolver for Constant {
+    fn resolve(&self, root: &str, _: &[&str], loc: &Loc) -> DResult<(Value, usize)> {
+        Err(Diag::new("Variables not allowed")
+            .detail(format!("Variables may not be used here (found \"{root}\")."))
+            .at(loc))
+    }
+}
+
 /// Evaluates a template string (for `templatefile`) with only the given names in scope.
 pub fn eval_template_text(
     text: &str,

@@ -4,6 +4,7 @@ pub mod config;
 pub mod eval;
 pub mod functions;
 pub mod refs;
+pub mod repeated_keys;
 pub mod scope;
 pub mod source;
 pub mod types;

@@ -40,7 +40,7 @@ fn walk(file: &Expr, e: &Expression, bound: &mut Vec<String>, out: &mut Vec<(Ref
         Expression::Variable(v) => root_ref(file, v.as_str(), &[], e.span(), bound, out),
         Expression::Traversal(t) => {
             if let Expression::Variable(v) = &t.expr {
-                let names: Vec<&str> = t
+                let mut names: Vec<&str> = t
                     .operators
                     .iter()
                     .map_while(|op| match op.value() {
@@ -48,6 +48,20 @@ fn walk(file: &Expr, e: &Expression, bound: &mut Vec<String>, out: &mut Vec<(Ref
                         _ => None,
                     })
                     .collect();
+                // `module.NAME[KEY].OUTPUT`: an instance of a call with count/for_each, whose
+                // output is still what is referred to.
+                if v.as_str() == "module" && names.len() == 1 {
+                    let mut after = t.operators.iter().skip(1);
+                    if let (Some(index), Some(attr)) = (after.next(), after.next()) {
+                        if let (
+                            TraversalOperator::Index(_) | TraversalOperator::LegacyIndex(_),
+                            TraversalOperator::GetAttr(out),
+                        ) = (index.value(), attr.value())
+                        {
+                            names.push(out.as_str());
+                        }
+                    }
+                }
                 root_ref(file, v.as_str(), &names, t.span(), bound, out);
             } else {
                 walk(file, &t.expr, bound, out);
@@ -178,6 +192,19 @@ mod tests {
                 Reference::Local("l".into()),
                 Reference::Module("m".into(), Some("o".into())),
                 Reference::Resource("data.aws_region.r".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn module_instance_references_name_their_output() {
+        assert_eq!(
+            refs("[module.a[0].id, module.b[\"k\"].arn, module.c.out, module.d]"),
+            vec![
+                Reference::Module("a".into(), Some("id".into())),
+                Reference::Module("b".into(), Some("arn".into())),
+                Reference::Module("c".into(), Some("out".into())),
+                Reference::Module("d".into(), None),
             ]
         );
     }

@@ -5,11 +5,11 @@
 //! Locals, module inputs and outputs are evaluated lazily and memoised once fully known, so the
 //! same context serves planning (resources partly unknown) and applying (resources filling in).
 
-use super::config::{Body, Module, Resource};
+use super::config::{Body, Module, ModuleCall, Resource};
 use super::eval::{self, iterate, Bindings, Resolver};
 use super::source::{Expr, Loc};
 use super::types::TypeConstraint;
-use crate::address::InstanceKey;
+use crate::address::{module_prefix, InstanceKey, ModuleStep};
 use crate::diag::{DResult, Diag};
 use crate::schema::Schema;
 use crate::value::Value;
@@ -20,14 +20,14 @@ use std::sync::Mutex;
 
 /// What the planner or engine currently knows of resource values.
 pub trait ResourceValues: Send + Sync {
-    /// The value of a resource block (`aws_vpc.main` or `data.aws_region.r`) in a module: an
-    /// object for a single instance, a list for `count`, an object of instances for `for_each`.
-    /// `None` when nothing is known yet (the reference evaluates to unknown).
-    fn block_value(&self, module: &[String], key: &str) -> Option<Value>;
+    /// The value of a resource block (`aws_vpc.main` or `data.aws_region.r`) in a module
+    /// instance: an object for a single instance, a list for `count`, an object of instances
+    /// for `for_each`. `None` when nothing is known yet (the reference evaluates to unknown).
+    fn block_value(&self, module: &[ModuleStep], key: &str) -> Option<Value>;
 
     /// One instance of a block, by its count index or for_each key; `None` when it is not
     /// (yet) known, and the caller falls back to [`ResourceValues::block_value`].
-    fn instance_value(&self, _module: &[String], _key: &str, _index: &Value) -> Option<Value> {
+    fn instance_value(&self, _module: &[ModuleStep], _key: &str, _index: &Value) -> Option<Value> {
         None
     }
 }
@@ -36,7 +36,7 @@ pub trait ResourceValues: Send + Sync {
 pub struct AllUnknown;
 
 impl ResourceValues for AllUnknown {
-    fn block_value(&self, _: &[String], _: &str) -> Option<Value> {
+    fn block_value(&self, _: &[ModuleStep], _: &str) -> Option<Value> {
         None
     }
 }
@@ -75,6 +75,10 @@ pub struct Context<'a> {
     pub resources: &'a dyn ResourceValues,
     /// `terraform.workspace`.
     pub workspace: String,
+    /// Checking rather than planning (`validate`, and the check before any AWS call): a
+    /// module call whose `count`/`for_each` is not known yet stands for all its instances with
+    /// one keyless instance whose `count.index`/`each` are unknown, instead of being an error.
+    pub validating: bool,
     memo: Mutex<HashMap<String, Value>>,
 }
 
@@ -90,16 +94,17 @@ impl<'a> Context<'a> {
             inputs,
             resources,
             workspace: "default".into(),
+            validating: false,
             memo: Mutex::new(HashMap::new()),
         }
     }
 
-    fn module(&self, path: &[String]) -> &'a Module {
+    fn module<S: AsRef<str>>(&self, path: &[S]) -> &'a Module {
         self.root.descend(path).expect("module paths come from the loaded tree")
     }
 
-    /// Evaluates an expression written in module `path`.
-    pub fn eval(&self, path: &[String], expr: &Expr, b: &Bindings) -> DResult<Value> {
+    /// Evaluates an expression written in module instance `path`.
+    pub fn eval(&self, path: &[ModuleStep], expr: &Expr, b: &Bindings) -> DResult<Value> {
         let resolver = ModuleResolver { ctx: self, path };
         eval::eval(expr, &resolver, b)
     }
@@ -115,8 +120,8 @@ impl<'a> Context<'a> {
         Ok(v)
     }
 
-    /// The value of `var.NAME` in module `path`.
-    pub fn var(&self, path: &[String], name: &str, loc: &Loc) -> DResult<Value> {
+    /// The value of `var.NAME` in module instance `path`.
+    pub fn var(&self, path: &[ModuleStep], name: &str, loc: &Loc) -> DResult<Value> {
         let module = self.module(path);
         let decl = module.variables.get(name).ok_or_else(|| {
             Diag::new("Reference to undeclared input variable")
@@ -125,13 +130,17 @@ impl<'a> Context<'a> {
                 ))
                 .at(loc)
         })?;
-        let Some((parent, call_name)) = path.split_last().map(|(last, parent)| (parent, last)) else {
+        let Some((step, parent)) = path.split_last() else {
             return Ok(self.inputs.get(name).cloned().unwrap_or(Value::Null));
         };
-        self.memoised(format!("var:{}:{name}", path.join(".")), || {
+        let call_name = &step.name;
+        self.memoised(format!("var:{}{name}", module_prefix(path)), || {
             let call = &self.module(parent).calls[call_name];
             let raw = match call.args.get(name) {
-                Some(arg) => self.eval(parent, &arg.expr, &Bindings::default())?,
+                Some(arg) => {
+                    let bindings = self.call_bindings(parent, call, &step.key)?;
+                    self.eval(parent, &arg.expr, &bindings)?
+                }
                 None => match &decl.default {
                     Some(d) => self.eval(path, d, &Bindings::default())?,
                     None => {
@@ -155,33 +164,53 @@ impl<'a> Context<'a> {
         })
     }
 
-    /// The value of `local.NAME` in module `path`.
-    pub fn local(&self, path: &[String], name: &str, loc: &Loc) -> DResult<Value> {
+    /// The value of `local.NAME` in module instance `path`.
+    pub fn local(&self, path: &[ModuleStep], name: &str, loc: &Loc) -> DResult<Value> {
         let attr = self.module(path).locals.get(name).ok_or_else(|| {
             Diag::new("Reference to undeclared local value")
                 .detail(format!("A local value with the name \"{name}\" has not been declared."))
                 .at(loc)
         })?;
-        self.memoised(format!("local:{}:{name}", path.join(".")), || {
+        self.memoised(format!("local:{}{name}", module_prefix(path)), || {
             self.eval(path, &attr.expr, &Bindings::default())
         })
     }
 
-    /// The value of output `name` of the module at `path`.
-    pub fn output(&self, path: &[String], name: &str, loc: &Loc) -> DResult<Value> {
+    /// The value of output `name` of the module instance at `path`.
+    pub fn output(&self, path: &[ModuleStep], name: &str, loc: &Loc) -> DResult<Value> {
         let out = self.module(path).outputs.get(name).ok_or_else(|| {
             Diag::new("Unsupported attribute")
                 .detail(format!("This module has no output value named \"{name}\"."))
                 .at(loc)
         })?;
-        self.memoised(format!("output:{}:{name}", path.join(".")), || {
+        self.memoised(format!("output:{}{name}", module_prefix(path)), || {
             self.eval(path, &out.value, &Bindings::default())
         })
     }
 
+    /// The object of every output of one module instance (what `module.NAME` evaluates to).
+    fn module_object(&self, path: &[ModuleStep], loc: &Loc) -> DResult<Value> {
+        let names: Vec<String> = self.module(path).outputs.keys().cloned().collect();
+        let mut map = IndexMap::new();
+        for o in names {
+            let v = self.output(path, &o, loc)?;
+            map.insert(o, v);
+        }
+        Ok(Value::Object(map))
+    }
+
     /// Expands `count`/`for_each` of a resource block into its instances.
-    pub fn expand(&self, path: &[String], res: &Resource) -> DResult<Expansion> {
-        if let Some(count) = &res.count {
+    pub fn expand(&self, path: &[ModuleStep], res: &Resource) -> DResult<Expansion> {
+        self.expand_meta(path, res.count.as_ref(), res.for_each.as_ref())
+    }
+
+    /// Expands `count`/`for_each` of a module call written in module instance `parent`.
+    pub fn expand_call(&self, parent: &[ModuleStep], call: &ModuleCall) -> DResult<Expansion> {
+        self.expand_meta(parent, call.count.as_ref(), call.for_each.as_ref())
+    }
+
+    fn expand_meta(&self, path: &[ModuleStep], count: Option<&Expr>, for_each: Option<&Expr>) -> DResult<Expansion> {
+        if let Some(count) = count {
             let v = self.eval(path, count, &Bindings::default())?;
             if v == Value::Unknown {
                 return Ok(Expansion::Unknown);
@@ -215,17 +244,75 @@ impl<'a> Context<'a> {
                     .collect(),
             ));
         }
-        if let Some(fe) = &res.for_each {
+        if let Some(fe) = for_each {
             let v = self.eval(path, fe, &Bindings::default())?;
             return for_each_instances(&v, fe);
         }
         Ok(Expansion::Known(vec![(InstanceKey::None, Bindings::default())]))
     }
 
+    /// The `count.index`/`each` bindings a module call's arguments see for one instance of the
+    /// call: its arguments are evaluated in the caller, once per instance.
+    fn call_bindings(&self, parent: &[ModuleStep], call: &ModuleCall, key: &InstanceKey) -> DResult<Bindings> {
+        if call.count.is_none() && call.for_each.is_none() {
+            return Ok(Bindings::default());
+        }
+        let unknown = Bindings {
+            count_index: call.count.as_ref().map(|_| Value::Unknown),
+            each: call.for_each.as_ref().map(|_| (Value::Unknown, Value::Unknown)),
+            names: vec![],
+        };
+        if *key == InstanceKey::None {
+            // The keyless stand-in of a call whose instances are not known yet.
+            return Ok(unknown);
+        }
+        match self.expand_call(parent, call)? {
+            Expansion::Known(list) => list.into_iter().find(|(k, _)| k == key).map(|(_, b)| b).ok_or_else(|| {
+                Diag::new(format!("module.{}{key} is not an instance of its call", call.name)).at(&call.loc)
+            }),
+            Expansion::Unknown => Ok(unknown),
+        }
+    }
+
+    /// Every instance of the module at a static path (call names from the root); an error
+    /// naming the call when a `count`/`for_each` on the way is not known yet.
+    /// With [`Context::validating`], a call whose instances are not known yet stands for all of
+    /// them (one keyless path).
+    pub fn module_instances(&self, path: &[String]) -> DResult<Vec<Vec<ModuleStep>>> {
+        let mut paths: Vec<Vec<ModuleStep>> = vec![vec![]];
+        for name in path {
+            let mut next = Vec::new();
+            for parent in &paths {
+                let call = &self.module(parent).calls[name];
+                let expansion = self.expand_call(parent, call)?;
+                match expansion {
+                    Expansion::Known(list) => {
+                        next.extend(list.into_iter().map(|(k, _)| child_path(parent, name, k)));
+                    }
+                    Expansion::Unknown if self.validating => next.push(child_path(parent, name, InstanceKey::None)),
+                    Expansion::Unknown => {
+                        let (what, expr) = match (&call.count, &call.for_each) {
+                            (Some(c), _) => ("count", c),
+                            (_, Some(f)) => ("for_each", f),
+                            _ => unreachable!("only count/for_each expand to unknown"),
+                        };
+                        return Err(Diag::new(format!("Invalid {what} argument"))
+                            .detail(format!(
+                                "The \"{what}\" value of module \"{name}\" depends on resource attributes that cannot be determined until apply. Use -target to apply the resources it depends on first."
+                            ))
+                            .at(expr.loc()));
+                    }
+                }
+            }
+            paths = next;
+        }
+        Ok(paths)
+    }
+
     /// The bindings of one instance of a block, without expanding all of them: the engine
     /// evaluates instances one at a time, and building every binding of a `count = 10000`
     /// block for each of its instances made apply quadratic.
-    pub fn expand_one(&self, path: &[String], res: &Resource, key: &InstanceKey) -> DResult<OneInstance> {
+    pub fn expand_one(&self, path: &[ModuleStep], res: &Resource, key: &InstanceKey) -> DResult<OneInstance> {
         if res.count.is_none() && res.for_each.is_none() {
             return Ok(match key {
                 InstanceKey::None => OneInstance::Bound(Box::default()),
@@ -273,7 +360,7 @@ impl<'a> Context<'a> {
 
     /// Evaluates a resource body into an object, checking names and types against the schema.
     /// Unset attributes are present as null so later stages see every attribute.
-    pub fn eval_body(&self, path: &[String], body: &Body, schema: &Schema, b: &Bindings) -> DResult<Value> {
+    pub fn eval_body(&self, path: &[ModuleStep], body: &Body, schema: &Schema, b: &Bindings) -> DResult<Value> {
         let mut out = IndexMap::new();
         for (name, attr) in &body.attrs {
             let Some(a) = schema.attrs.get(name.as_str()) else {
@@ -347,9 +434,42 @@ impl<'a> Context<'a> {
         Ok(Value::Object(out))
     }
 
+    /// Checks the argument and block names of a body against a schema without evaluating
+    /// anything: what is checked of a block with no instances (`count = 0`), whose expressions
+    /// Terraform never evaluates.
+    pub fn check_names(body: &Body, schema: &Schema) -> DResult<()> {
+        for (name, attr) in &body.attrs {
+            if !schema.attrs.contains_key(name.as_str()) {
+                return Err(Diag::new(format!("Unsupported argument \"{name}\""))
+                    .detail(format!("An argument named \"{name}\" is not expected here."))
+                    .at(&attr.loc));
+            }
+        }
+        for nested in &body.blocks {
+            let (kind, inner) = if nested.kind == "dynamic" {
+                let content = nested.body.blocks.iter().find(|c| c.kind == "content");
+                (
+                    nested.labels.first().cloned().unwrap_or_default(),
+                    content.map(|c| &c.body),
+                )
+            } else {
+                (nested.kind.clone(), Some(&nested.body))
+            };
+            let bs = schema.blocks.get(kind.as_str()).ok_or_else(|| {
+                Diag::new(format!("Unsupported block type \"{kind}\""))
+                    .detail(format!("Blocks of type \"{kind}\" are not expected here."))
+                    .at(&nested.body.loc)
+            })?;
+            if let Some(inner) = inner {
+                Self::check_names(inner, &bs.schema)?;
+            }
+        }
+        Ok(())
+    }
+
     fn dynamic_block(
         &self,
-        path: &[String],
+        path: &[ModuleStep],
         nested: &super::config::NestedBlock,
         schema: &Schema,
         b: &Bindings,
@@ -390,6 +510,15 @@ impl<'a> Context<'a> {
         }
         Ok((kind, Value::List(items)))
     }
+}
+
+fn child_path(parent: &[ModuleStep], name: &str, key: InstanceKey) -> Vec<ModuleStep> {
+    let mut p = parent.to_vec();
+    p.push(ModuleStep {
+        name: name.to_string(),
+        key,
+    });
+    p
 }
 
 fn for_each_instances(v: &Value, fe: &Expr) -> DResult<Expansion> {
@@ -447,7 +576,7 @@ fn for_each_instances(v: &Value, fe: &Expr) -> DResult<Expansion> {
 
 struct ModuleResolver<'c, 'a> {
     ctx: &'c Context<'a>,
-    path: &'c [String],
+    path: &'c [ModuleStep],
 }
 
 impl Resolver for ModuleResolver<'_, '_> {
@@ -490,17 +619,39 @@ impl Resolver for ModuleResolver<'_, '_> {
                         ))
                         .at(loc));
                 }
-                let mut child = path.to_vec();
-                child.push(names[0].to_string());
-                if let Some(out) = names.get(1) {
-                    return Ok((ctx.output(&child, out, loc)?, 2));
+                let call = &module.calls[names[0]];
+                if call.count.is_none() && call.for_each.is_none() {
+                    let child = child_path(path, names[0], InstanceKey::None);
+                    if let Some(out) = names.get(1) {
+                        return Ok((ctx.output(&child, out, loc)?, 2));
+                    }
+                    return Ok((ctx.module_object(&child, loc)?, 1));
                 }
-                let outputs = ctx.module(&child).outputs.keys().cloned().collect::<Vec<_>>();
+                // A call with count or for_each is a list or map of its instances' outputs.
+                let instances = match ctx.expand_call(path, call)? {
+                    Expansion::Known(list) => list,
+                    Expansion::Unknown => return Ok((Value::Unknown, 1)),
+                };
+                let mut items = Vec::new();
                 let mut map = IndexMap::new();
-                for o in outputs {
-                    map.insert(o.clone(), ctx.output(&child, &o, loc)?);
+                for (key, _) in instances {
+                    let child = child_path(path, names[0], key.clone());
+                    let object = ctx.module_object(&child, loc)?;
+                    match key {
+                        InstanceKey::Key(k) => {
+                            map.insert(k, object);
+                        }
+                        _ => items.push(object),
+                    }
                 }
-                Ok((Value::Object(map), 1))
+                Ok((
+                    if call.for_each.is_some() {
+                        Value::Object(map)
+                    } else {
+                        Value::List(items)
+                    },
+                    1,
+                ))
             }
             "path" => {
                 need(1, "path needs module, root or cwd")?;

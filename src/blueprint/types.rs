@@ -194,13 +194,7 @@ fn parse_field(file: &Expr, e: &Expression) -> DResult<(TypeConstraint, bool, Op
 
 /// Defaults inside `optional()` must be constants; evaluate them without any scope.
 fn literal(file: &Expr, e: &Expression) -> DResult<Value> {
-    struct NoScope;
-    impl super::eval::Resolver for NoScope {
-        fn resolve(&self, root: &str, _: &[&str], loc: &super::source::Loc) -> DResult<(Value, usize)> {
-            Err(Diag::new(format!("Variables are not allowed here (\"{root}\")")).at(loc))
-        }
-    }
-    super::eval::eval(&Expr::new(e.clone(), &file.file), &NoScope, &Default::default())
+    super::eval::eval_constant(&Expr::new(e.clone(), &file.file))
 }
 
 fn wrap(name: &str, inner: TypeConstraint) -> TypeConstraint {

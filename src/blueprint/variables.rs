@@ -32,6 +32,29 @@ pub fn collect(root: &Module, args: &[VarArg], warnings: &mut Vec<String>) -> DR
     collect_with(root, args, &IndexMap::new(), warnings)
 }
 
+/// The root variables as `validate` evaluates them: unknown, as Terraform's validate does,
+/// except those given with `-var` on the command line.
+pub fn validation_inputs(
+    root: &Module,
+    args: &[VarArg],
+    warnings: &mut Vec<String>,
+) -> DResult<IndexMap<String, Value>> {
+    let given: Vec<&str> = args
+        .iter()
+        .filter_map(|a| match a {
+            VarArg::Var(text) => text.split_once('=').map(|(n, _)| n.trim()),
+            VarArg::File(_) => None,
+        })
+        .collect();
+    let unknown: IndexMap<String, Value> = root
+        .variables
+        .keys()
+        .filter(|n| !given.contains(&n.as_str()))
+        .map(|n| (n.clone(), Value::Unknown))
+        .collect();
+    collect_with(root, args, &unknown, warnings)
+}
+
 /// [`collect`], with values already decided (a saved plan's) taking precedence over every
 /// other source.
 pub fn collect_with(
@@ -102,7 +125,7 @@ pub fn collect_with(
             Some(Raw::Value(v, loc)) => convert(decl, tc.as_ref(), v, &loc.to_string())?,
             None => match &decl.default {
                 Some(d) => {
-                    let v = eval::eval(d, &NoScope, &Bindings::default())?;
+                    let v = eval::eval_constant(d)?;
                     convert(decl, tc.as_ref(), v, &d.loc().to_string())?
                 }
                 None => {
@@ -138,14 +161,13 @@ fn parse_value_text(text: &str, origin: &str) -> DResult<Value> {
     let file = SourceFile::new(origin, text.to_string());
     let ast = hcl_edit::parser::parse_expr(text)
         .map_err(|e| Diag::new(format!("Invalid expression for {origin}: {}", e.message())))?;
-    eval::eval(&Expr::new(ast, &file), &NoScope, &Bindings::default())
+    eval::eval_constant(&Expr::new(ast, &file))
 }
 
 fn read_tfvars(path: &Path, root: &Module, raw: &mut IndexMap<String, Raw>, warnings: &mut Vec<String>) -> DResult<()> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| Diag::new(format!("Failed to read variables file {}", path.display())).detail(e.to_string()))?;
-    let file = SourceFile::new(path, text);
-    let body = parse_file(&file)?;
+    let (file, body) = parse_file(path, text)?;
     for s in body.iter() {
         let Structure::Attribute(attr) = s else {
             return Err(
@@ -159,7 +181,7 @@ fn read_tfvars(path: &Path, root: &Module, raw: &mut IndexMap<String, Raw>, warn
             warnings.push(msg);
             continue;
         }
-        let v = eval::eval(&Expr::new(attr.value.clone(), &file), &NoScope, &Bindings::default())?;
+        let v = eval::eval_constant(&Expr::new(attr.value.clone(), &file))?;
         raw.insert(name.to_string(), Raw::Value(v, loc));
     }
     Ok(())
@@ -193,17 +215,6 @@ fn validate(decl: &Variable, value: &Value) -> DResult<()> {
         }
     }
     Ok(())
-}
-
-/// Variable values are constants: no references allowed.
-struct NoScope;
-
-impl Resolver for NoScope {
-    fn resolve(&self, root: &str, _: &[&str], loc: &Loc) -> DResult<(Value, usize)> {
-        Err(Diag::new("Variables not allowed")
-            .detail(format!("Variables may not be used here (found \"{root}\")."))
-            .at(loc))
-    }
 }
 
 #[cfg(test)]

@@ -27,8 +27,6 @@ pub(super) struct Loaded {
     pub stack: String,
     /// Selected workspace.
     pub workspace: String,
-    /// Valid but risky configuration found while checking it (already printed).
-    pub warnings: Vec<Diag>,
 }
 
 /// Loads and checks the blueprint; `inputs` replaces variable collection (saved plans).
@@ -71,8 +69,25 @@ fn load_with(env: &Env, inputs: impl FnOnce(&Module) -> DResult<IndexMap<String,
         graph,
         inputs: Arc::new(inputs),
         settings,
-        warnings,
     })
+}
+
+/// What `validate` checks: the blueprint loads, its graph has no cycle, and every body
+/// evaluates with the root variables unknown (as Terraform validates), or given with `-var`.
+/// Prints and returns the warnings.
+fn check_blueprint(dir: &Path, vars: &[VarArg]) -> DResult<Vec<Diag>> {
+    let root = config::load(dir)?;
+    ConfigGraph::build(&root)?;
+    let mut notes = Vec::new();
+    let inputs = variables::validation_inputs(&root, vars, &mut notes)?;
+    for n in notes {
+        eprintln!("Warning: {n}");
+    }
+    let warnings = plan::validate(&root, &aws::schemas_registry(), &inputs)?;
+    for w in &warnings {
+        eprintln!("Warning: {w}");
+    }
+    Ok(warnings)
 }
 
 /// Opens the backend of a blueprint in its current workspace.
@@ -113,22 +128,15 @@ pub(super) fn validate(vars: &[String], json: bool, strict: bool) -> DResult<i32
         blueprint_dir: std::env::current_dir().map_err(|e| Diag::new(e.to_string()))?,
         interrupted: Default::default(),
     };
-    let result = load(&env, &var_args(vars, &[]), None).and_then(|loaded| {
-        if strict && !loaded.warnings.is_empty() {
+    let result = check_blueprint(&env.blueprint_dir, &var_args(vars, &[])).and_then(|warnings| {
+        if strict && !warnings.is_empty() {
             return Err(Diag::new(format!(
                 "{} warning(s), and -strict makes warnings errors",
-                loaded.warnings.len()
+                warnings.len()
             ))
-            .detail(
-                loaded
-                    .warnings
-                    .iter()
-                    .map(|w| w.to_string())
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-            ));
+            .detail(warnings.iter().map(|w| w.to_string()).collect::<Vec<_>>().join("\n")));
         }
-        Ok(loaded.warnings)
+        Ok(warnings)
     });
     if json {
         let (valid, errors) = match &result {

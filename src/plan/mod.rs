@@ -7,8 +7,8 @@
 pub mod diff;
 pub mod refresh;
 
-use crate::address::{Address, InstanceKey};
-use crate::blueprint::config::{Mode, Module};
+use crate::address::{static_path, Address, InstanceKey, ModuleStep};
+use crate::blueprint::config::{Mode, Module, Resource};
 use crate::blueprint::scope::{Context, Expansion, ResourceValues};
 use crate::diag::{DResult, Diag};
 use crate::graph::{ConfigGraph, Node};
@@ -134,7 +134,7 @@ impl Plan {
 /// Which instances each block has and their current values; shared by planning and applying.
 #[derive(Default)]
 pub struct InstanceValues {
-    blocks: Mutex<HashMap<(Vec<String>, String), BlockInstances>>,
+    blocks: Mutex<HashMap<(Vec<ModuleStep>, String), BlockInstances>>,
 }
 
 #[derive(Clone)]
@@ -152,7 +152,7 @@ enum Expander {
 
 impl InstanceValues {
     /// Declares the instances of a block (their values start unknown).
-    pub fn declare(&self, module: &[String], key: &str, has_count: bool, has_for_each: bool, keys: &[InstanceKey]) {
+    pub fn declare(&self, module: &[ModuleStep], key: &str, has_count: bool, has_for_each: bool, keys: &[InstanceKey]) {
         let expanded_by = if has_count {
             Expander::Count
         } else if has_for_each {
@@ -185,8 +185,9 @@ pub fn block_of(a: &Address) -> Address {
     }
 }
 
-/// The block address of a module path and block key (`aws_vpc.main`, `data.aws_region.r`).
-fn block_from_key(module: Vec<String>, key: &str) -> Address {
+/// The block address of a module instance path and block key (`aws_vpc.main`,
+/// `data.aws_region.r`).
+fn block_from_key(module: Vec<ModuleStep>, key: &str) -> Address {
     let (mode, rest) = match key.strip_prefix("data.") {
         Some(rest) => (Mode::Data, rest),
         None => (Mode::Managed, key),
@@ -218,7 +219,7 @@ pub fn block_key(a: &Address) -> String {
 }
 
 impl ResourceValues for InstanceValues {
-    fn instance_value(&self, module: &[String], key: &str, index: &Value) -> Option<Value> {
+    fn instance_value(&self, module: &[ModuleStep], key: &str, index: &Value) -> Option<Value> {
         let blocks = self.blocks.lock().expect("values lock");
         let b = blocks.get(&(module.to_vec(), key.to_string()))?;
         let instance = match (b.expanded_by, index) {
@@ -229,7 +230,7 @@ impl ResourceValues for InstanceValues {
         b.values.get(&instance).cloned()
     }
 
-    fn block_value(&self, module: &[String], key: &str) -> Option<Value> {
+    fn block_value(&self, module: &[ModuleStep], key: &str) -> Option<Value> {
         let blocks = self.blocks.lock().expect("values lock");
         let b = blocks.get(&(module.to_vec(), key.to_string()))?;
         Some(match b.expanded_by {
@@ -273,6 +274,7 @@ impl Planner<'_> {
         }
         let values = InstanceValues::default();
         let mut changes: Vec<Change> = Vec::new();
+        // The block addresses each static block was planned under (one per module instance).
         let mut planned_blocks: HashMap<(Vec<String>, String), Vec<Address>> = HashMap::new();
         // Blocks all of whose instances are unchanged: data sources depending only on them can
         // be read at plan time.
@@ -281,95 +283,43 @@ impl Planner<'_> {
             let module = self.root.descend(&path).expect("graph paths exist");
             let res = &module.resources[&key];
             let ctx = Context::new(self.root, self.inputs, &values);
-            let instances = match ctx.expand(&path, res)? {
-                Expansion::Known(i) => i,
-                Expansion::Unknown => {
-                    let (what, expr) = match (&res.count, &res.for_each) {
-                        (Some(c), _) => ("count", c),
-                        (_, Some(f)) => ("for_each", f),
-                        _ => unreachable!("only count/for_each expand to unknown"),
-                    };
-                    return Err(Diag::new(format!("Invalid {what} argument"))
-                        .detail(format!(
-                            "The \"{what}\" value depends on resource attributes that cannot be determined until apply. Use -target to apply the resources it depends on first."
-                        ))
-                        .at(expr.loc()));
-                }
-            };
-            let keys: Vec<InstanceKey> = instances.iter().map(|(k, _)| k.clone()).collect();
-            values.declare(&path, &key, res.count.is_some(), res.for_each.is_some(), &keys);
             let deps: Vec<Address> = self
                 .graph
                 .resource_deps(&Node::Resource(path.clone(), key.clone()))
                 .into_iter()
-                .filter_map(|b| planned_blocks.get(&b).and_then(|list| list.first()).map(block_of))
+                .flat_map(|b| planned_blocks.get(&b).cloned().unwrap_or_default())
                 .collect();
-            let mut addresses = Vec::new();
-            let mut block_unchanged = true;
-            for (ikey, bindings) in instances {
-                let address = Address {
-                    module: path.clone(),
-                    mode: res.mode,
-                    type_name: res.type_name.clone(),
-                    name: res.name.clone(),
-                    key: ikey,
-                };
-                let change = match res.mode {
-                    Mode::Managed => {
-                        let rt = self.registry.resource(&res.type_name).expect("validated");
-                        let mut config = ctx
-                            .eval_body(&path, &res.body, rt.schema(), &bindings)
-                            .map_err(|d| d.address(&address))?;
-                        self.add_tags_all(rt.schema(), &mut config);
-                        let prior_value = prior.get(&address).map(|r| Value::from_json(&r.attributes));
-                        let mut change = plan_managed(rt.schema(), &address, config, prior_value, res, &options)?;
-                        change.deps = deps.clone();
-                        change
-                    }
-                    Mode::Data => {
-                        let ds = self.registry.data_source(&res.type_name).expect("validated");
-                        let config = ctx
-                            .eval_body(&path, &res.body, ds.schema(), &bindings)
-                            .map_err(|d| d.address(&address))?;
-                        let known_deps_unchanged = deps.iter().all(|d| unchanged_blocks.contains(d));
-                        if !config.has_unknown() && (known_deps_unchanged || deps.is_empty()) {
-                            let v = ds
-                                .read(&config)
-                                .await
-                                .map_err(|e| e.into_diag("Reading", &address.to_string()))?;
-                            Change {
-                                address: address.clone(),
-                                action: Action::NoOp,
-                                before: None,
-                                after: Some(v),
-                                attr_changes: vec![],
-                                deps: deps.clone(),
-                                create_before_destroy: false,
-                                reason: None,
-                            }
-                        } else {
-                            Change {
-                                address: address.clone(),
-                                action: Action::Read,
-                                before: None,
-                                after: Some(diff::plan_create(ds.schema(), &config)),
-                                attr_changes: vec![],
-                                deps: deps.clone(),
-                                create_before_destroy: false,
-                                reason: Some("its configuration depends on values not known until apply".into()),
-                            }
-                        }
-                    }
-                };
-                values.set(&address, change.after.clone().unwrap_or_default());
-                block_unchanged &= change.action == Action::NoOp;
-                addresses.push(address);
-                changes.push(change);
+            let mut blocks = Vec::new();
+            for module_path in ctx.module_instances(&path)? {
+                let mut block_unchanged = true;
+                let mut any = false;
+                for change in self
+                    .plan_block(
+                        &ctx,
+                        &values,
+                        &module_path,
+                        res,
+                        &deps,
+                        &prior,
+                        &options,
+                        &unchanged_blocks,
+                    )
+                    .await?
+                {
+                    values.set(&change.address, change.after.clone().unwrap_or_default());
+                    block_unchanged &= change.action == Action::NoOp;
+                    any = true;
+                    changes.push(change);
+                }
+                let block = block_from_key(module_path, &key);
+                if block_unchanged && any {
+                    unchanged_blocks.insert(block.clone());
+                }
+                if any {
+                    blocks.push(block);
+                }
             }
-            if block_unchanged && !addresses.is_empty() {
-                unchanged_blocks.insert(block_of(&addresses[0]));
-            }
-            planned_blocks.insert((path, key), addresses);
+            planned_blocks.insert((path, key), blocks);
         }
         // Objects in state that the blueprint no longer has are deleted.
         let planned: HashSet<Address> = changes.iter().map(|c| c.address.clone()).collect();
@@ -404,6 +354,100 @@ impl Planner<'_> {
         Ok(plan)
     }
 
+    /// Plans every instance of one resource block inside one module instance.
+    #[allow(clippy::too_many_arguments)]
+    async fn plan_block(
+        &self,
+        ctx: &Context<'_>,
+        values: &InstanceValues,
+        path: &[ModuleStep],
+        res: &Resource,
+        deps: &[Address],
+        prior: &State,
+        options: &PlanOptions,
+        unchanged_blocks: &HashSet<Address>,
+    ) -> DResult<Vec<Change>> {
+        let key = res.key();
+        let instances = match ctx.expand(path, res)? {
+            Expansion::Known(i) => i,
+            Expansion::Unknown => {
+                let (what, expr) = match (&res.count, &res.for_each) {
+                    (Some(c), _) => ("count", c),
+                    (_, Some(f)) => ("for_each", f),
+                    _ => unreachable!("only count/for_each expand to unknown"),
+                };
+                return Err(Diag::new(format!("Invalid {what} argument"))
+                    .detail(format!(
+                        "The \"{what}\" value depends on resource attributes that cannot be determined until apply. Use -target to apply the resources it depends on first."
+                    ))
+                    .at(expr.loc()));
+            }
+        };
+        let keys: Vec<InstanceKey> = instances.iter().map(|(k, _)| k.clone()).collect();
+        values.declare(path, &key, res.count.is_some(), res.for_each.is_some(), &keys);
+        let mut changes = Vec::new();
+        for (ikey, bindings) in instances {
+            let address = Address {
+                module: path.to_vec(),
+                mode: res.mode,
+                type_name: res.type_name.clone(),
+                name: res.name.clone(),
+                key: ikey,
+            };
+            let change = match res.mode {
+                Mode::Managed => {
+                    let rt = self.registry.resource(&res.type_name).expect("validated");
+                    let mut config = ctx
+                        .eval_body(path, &res.body, rt.schema(), &bindings)
+                        .map_err(|d| d.address(&address))?;
+                    self.add_tags_all(rt.schema(), &mut config);
+                    let prior_value = prior.get(&address).map(|r| Value::from_json(&r.attributes));
+                    let mut change = plan_managed(rt.schema(), &address, config, prior_value, res, options)?;
+                    change.deps = deps.to_vec();
+                    change
+                }
+                Mode::Data => {
+                    let ds = self.registry.data_source(&res.type_name).expect("validated");
+                    let config = ctx
+                        .eval_body(path, &res.body, ds.schema(), &bindings)
+                        .map_err(|d| d.address(&address))?;
+                    let known_deps_unchanged = deps.iter().all(|d| unchanged_blocks.contains(d));
+                    if !config.has_unknown() && (known_deps_unchanged || deps.is_empty()) {
+                        let v = ds
+                            .read(&config)
+                            .await
+                            .map_err(|e| e.into_diag("Reading", &address.to_string()))?;
+                        Change {
+                            address: address.clone(),
+                            action: Action::NoOp,
+                            before: None,
+                            after: Some(v),
+                            attr_changes: vec![],
+                            deps: deps.to_vec(),
+                            create_before_destroy: false,
+                            reason: None,
+                        }
+                    } else {
+                        Change {
+                            address: address.clone(),
+                            action: Action::Read,
+                            before: None,
+                            after: Some(diff::plan_create(ds.schema(), &config)),
+                            attr_changes: vec![],
+                            deps: deps.to_vec(),
+                            create_before_destroy: false,
+                            reason: Some("its configuration depends on values not known until apply".into()),
+                        }
+                    }
+                }
+            };
+            // Later instances of the block may refer to earlier ones.
+            values.set(&change.address, change.after.clone().unwrap_or_default());
+            changes.push(change);
+        }
+        Ok(changes)
+    }
+
     fn add_tags_all(&self, schema: &crate::schema::Schema, config: &mut Value) {
         if !schema.attrs.contains_key("tags_all") {
             return;
@@ -423,13 +467,15 @@ impl Planner<'_> {
     /// order follows these as well as the dependencies state recorded, as Terraform's does, so
     /// objects whose state entry has none (imported ones) still go in the right order.
     fn config_deps_in_state(&self, address: &Address, in_state: &HashSet<Address>) -> Vec<Address> {
-        let node = Node::Resource(address.module.clone(), block_key(address));
-        self.graph
-            .resource_deps(&node)
-            .into_iter()
-            .map(|(module, key)| block_from_key(module, &key))
-            .filter(|b| in_state.contains(b))
-            .collect()
+        let node = Node::Resource(static_path(&address.module), block_key(address));
+        let deps: HashSet<(Vec<String>, String)> = self.graph.resource_deps(&node).into_iter().collect();
+        let mut out: Vec<Address> = in_state
+            .iter()
+            .filter(|b| deps.contains(&(static_path(&b.module), block_key(b))))
+            .cloned()
+            .collect();
+        out.sort();
+        out
     }
 
     fn plan_destroy(&self, prior: State, options: PlanOptions) -> Plan {
@@ -592,15 +638,21 @@ fn apply_targets(plan: &mut Plan) -> DResult<()> {
 }
 
 /// Validates a blueprint against the registry without any AWS call: every resource type
-/// exists, and every resource body evaluates with resource values unknown.
+/// exists, and every resource body evaluates with resource values unknown. `inputs` are the root
+/// variables: real values for the check before a plan, unknown ones for `validate` (as
+/// Terraform's validate evaluates). Blocks with no instances (`count = 0`, an empty
+/// `for_each`) are checked for argument names only: Terraform never evaluates their bodies, and
+/// public modules guard values with the same condition as the count.
 ///
 /// Returns warnings: configurations that are valid but risky, as the resource types judge them
 /// (a policy allowing `*`), with their address and location.
 pub fn validate(root: &Module, registry: &Registry, inputs: &IndexMap<String, Value>) -> DResult<Vec<Diag>> {
     let unknown = crate::blueprint::scope::AllUnknown;
-    let ctx = Context::new(root, inputs, &unknown);
+    let mut ctx = Context::new(root, inputs, &unknown);
+    ctx.validating = true;
     let mut warnings = Vec::new();
     for (path, module) in root.walk() {
+        let instances = ctx.module_instances(&path)?;
         for res in module.resources.values() {
             let schema = match res.mode {
                 Mode::Managed => registry.resource(&res.type_name).map(|r| r.schema()),
@@ -615,36 +667,43 @@ pub fn validate(root: &Module, registry: &Registry, inputs: &IndexMap<String, Va
                     .detail(format!("infractl supports these {kind} types: {}.", names.join(", ")))
                     .at(&res.loc));
             };
-            let address = format!(
-                "{}{}",
-                path.iter().map(|m| format!("module.{m}.")).collect::<String>(),
-                res.key()
-            );
-            let bindings = match ctx.expand(&path, res)? {
-                Expansion::Known(mut i) if !i.is_empty() => i.remove(0).1,
-                _ => crate::blueprint::eval::Bindings {
-                    count_index: res.count.as_ref().map(|_| Value::Unknown),
-                    each: res.for_each.as_ref().map(|_| (Value::Unknown, Value::Unknown)),
-                    names: vec![],
-                },
-            };
-            let config = ctx
-                .eval_body(&path, &res.body, schema, &bindings)
-                .map_err(|d| d.address(&address))?;
-            let findings = match res.mode {
-                Mode::Managed => registry.resource(&res.type_name).map(|r| r.lint(&config)),
-                Mode::Data => registry.data_source(&res.type_name).map(|d| d.lint(&config)),
-            };
-            for finding in findings.unwrap_or_default() {
-                warnings.push(Diag::new(finding).at(&res.loc).address(&address));
+            if instances.is_empty() {
+                Context::check_names(&res.body, schema)?;
+            }
+            for module_path in &instances {
+                let address = format!("{}{}", crate::address::module_prefix(module_path), res.key());
+                let bindings = match ctx.expand(module_path, res)? {
+                    Expansion::Known(i) if i.is_empty() => {
+                        Context::check_names(&res.body, schema).map_err(|d| d.address(&address))?;
+                        continue;
+                    }
+                    Expansion::Known(mut i) => i.remove(0).1,
+                    Expansion::Unknown => crate::blueprint::eval::Bindings {
+                        count_index: res.count.as_ref().map(|_| Value::Unknown),
+                        each: res.for_each.as_ref().map(|_| (Value::Unknown, Value::Unknown)),
+                        names: vec![],
+                    },
+                };
+                let config = ctx
+                    .eval_body(module_path, &res.body, schema, &bindings)
+                    .map_err(|d| d.address(&address))?;
+                let findings = match res.mode {
+                    Mode::Managed => registry.resource(&res.type_name).map(|r| r.lint(&config)),
+                    Mode::Data => registry.data_source(&res.type_name).map(|d| d.lint(&config)),
+                };
+                for finding in findings.unwrap_or_default() {
+                    warnings.push(Diag::new(finding).at(&res.loc).address(&address));
+                }
             }
         }
-        for out in module.outputs.values() {
-            ctx.eval(&path, &out.value, &Default::default())?;
-        }
-        // Every local, used or not, as Terraform validates them.
-        for (name, local) in &module.locals {
-            ctx.local(&path, name, &local.loc)?;
+        for module_path in &instances {
+            for out in module.outputs.values() {
+                ctx.eval(module_path, &out.value, &Default::default())?;
+            }
+            // Every local, used or not, as Terraform validates them.
+            for (name, local) in &module.locals {
+                ctx.local(module_path, name, &local.loc)?;
+            }
         }
     }
     Ok(warnings)

@@ -8,6 +8,7 @@ mod adoption;
 mod api;
 mod bad_input;
 mod bulk_refresh;
+mod compat;
 mod containers;
 mod crash;
 mod faults;

@@ -48,6 +48,21 @@ impl Stack {
         }
     }
 
+    /// A copy of any folder (a compatibility case) under a unique name.
+    pub fn from_dir(from: &Path) -> Stack {
+        let dir = tempfile::tempdir().unwrap();
+        let name = format!("compat-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
+        let path = dir.path().join(&name);
+        copy_dir(from, &path);
+        let state_dir = dir.path().join("state");
+        Stack {
+            _dir: dir,
+            path,
+            name,
+            state_dir,
+        }
+    }
+
     /// A stack made of the given files.
     pub fn from_files(files: &[(&str, &str)]) -> Stack {
         let dir = tempfile::tempdir().unwrap();
@@ -354,5 +369,53 @@ impl Drop for CountingProxy {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// The installed Terraform, run offline with the AWS provider from the machine's provider
+/// mirror: the oracle for compatibility checks, never something infractl needs. Tests that use
+/// it skip, saying why, where it is absent.
+pub struct Terraform {
+    config_dir: tempfile::TempDir,
+}
+
+impl Terraform {
+    /// Terraform and its provider mirror (`INFRACTL_TF_MIRROR`, default `/opt/tf-plugins`), or
+    /// `None` after printing why the check is skipped.
+    pub fn find(check: &str) -> Option<Terraform> {
+        let mirror = std::env::var("INFRACTL_TF_MIRROR").unwrap_or_else(|_| "/opt/tf-plugins".into());
+        let found = Command::new("terraform")
+            .arg("version")
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if !found {
+            eprintln!("skipping {check}: terraform is not installed");
+            return None;
+        }
+        if !Path::new(&mirror).join("registry.terraform.io/hashicorp/aws").is_dir() {
+            eprintln!("skipping {check}: no AWS provider in the mirror {mirror}");
+            return None;
+        }
+        let config_dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            config_dir.path().join("terraformrc"),
+            format!("provider_installation {{\n  filesystem_mirror {{\n    path = \"{mirror}\"\n  }}\n}}\n"),
+        )
+        .unwrap();
+        Some(Terraform { config_dir })
+    }
+
+    /// Runs terraform in `dir`.
+    pub fn run(&self, dir: &Path, args: &[&str]) -> Output {
+        Command::new("terraform")
+            .current_dir(dir)
+            .args(args)
+            .env("TF_CLI_CONFIG_FILE", self.config_dir.path().join("terraformrc"))
+            .env("TF_IN_AUTOMATION", "1")
+            .env("CHECKPOINT_DISABLE", "1")
+            .env("TF_PLUGIN_CACHE_DIR", "")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("terraform runs")
     }
 }
