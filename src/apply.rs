@@ -263,8 +263,6 @@ pub struct Applier {
     pub stack: String,
     /// Where state goes.
     pub backend: Arc<dyn Backend>,
-    /// Provider default_tags.
-    pub default_tags: IndexMap<String, Value>,
 }
 
 /// The result of an apply.
@@ -335,7 +333,7 @@ impl Applier {
         for c in &plan.changes {
             if c.address.mode == Mode::Data && c.action == Action::NoOp {
                 if let Some(v) = &c.after {
-                    state.upsert(data_state(&c.address, v));
+                    state.upsert(data_state(&c.address, v, c.provider.clone()));
                 }
             }
         }
@@ -433,8 +431,9 @@ fn write_step_times(path: &str, steps: &[Step], timings: &[Option<(Duration, Dur
         .map_err(|e| Diag::new(format!("Cannot write step times to {path}")).detail(e.to_string()))
 }
 
-fn data_state(address: &Address, v: &Value) -> ResourceState {
+fn data_state(address: &Address, v: &Value, provider: Option<String>) -> ResourceState {
     ResourceState {
+        provider,
         address: address.clone(),
         mode: StateMode::Data,
         type_name: address.type_name.clone(),
@@ -526,7 +525,7 @@ impl Runner {
                 let Some((old_id, old_attrs)) = self.object_to_delete(change) else {
                     return Ok(None);
                 };
-                let rt = self.resource_type(&address.type_name)?;
+                let rt = self.resource_type(change)?;
                 rt.delete(ctx, &old_id, &old_attrs)
                     .await
                     .map_err(|e| e.into_diag("Destroying", &addr))?;
@@ -546,26 +545,21 @@ impl Runner {
                 let ds = self
                     .applier
                     .registry
+                    .for_provider(change.provider.as_deref())
                     .data_source(&address.type_name)
                     .ok_or_else(|| Diag::new(format!("Unsupported data source {}", address.type_name)))?;
                 let config = self.evaluate(address, ds.schema())?;
                 let v = ds.read(&config).await.map_err(|e| e.into_diag("Reading", &addr))?;
                 self.values.set(address, v.clone());
-                self.save(address, |s| s.upsert(data_state(address, &v))).await?;
+                self.save(address, |s| s.upsert(data_state(address, &v, change.provider.clone())))
+                    .await?;
                 Ok(None)
             }
             StepKind::Create | StepKind::Update => {
-                let rt = self.resource_type(&address.type_name)?;
+                let rt = self.resource_type(change)?;
                 let mut config = self.evaluate(address, rt.schema())?;
-                if rt.schema().attrs.contains_key("tags_all") {
-                    let mut all = self.applier.default_tags.clone();
-                    if let Value::Object(t) = config.get("tags") {
-                        all.extend(t.clone());
-                    }
-                    if let Value::Object(m) = &mut config {
-                        m.insert("tags_all".into(), Value::Object(all));
-                    }
-                }
+                let registry = self.applier.registry.for_provider(change.provider.as_deref());
+                crate::plan::add_tags_all(&registry.default_tags, rt.schema(), &mut config);
                 let result = if step.kind == StepKind::Create {
                     let desired = diff::plan_create(rt.schema(), &config);
                     let unknown: Vec<&String> = desired
@@ -659,6 +653,7 @@ impl Runner {
                         id: id.clone(),
                         attributes: result.to_json(),
                         dependencies: deps,
+                        provider: change.provider.clone(),
                         create_before_destroy: change.create_before_destroy,
                         deposed,
                     })
@@ -681,9 +676,12 @@ impl Runner {
         known.then(|| (id, before.clone()))
     }
 
-    fn resource_type(&self, name: &str) -> DResult<Arc<dyn crate::provider::ResourceType>> {
+    /// The implementation of a change's type, in the provider configuration that manages it.
+    fn resource_type(&self, change: &crate::plan::Change) -> DResult<Arc<dyn crate::provider::ResourceType>> {
+        let name = &change.address.type_name;
         self.applier
             .registry
+            .for_provider(change.provider.as_deref())
             .resource(name)
             .cloned()
             .ok_or_else(|| Diag::new(format!("Unsupported resource type {name}")))

@@ -6,6 +6,7 @@ pub mod apply;
 pub mod blueprint;
 pub mod cli;
 pub mod diag;
+pub mod duration;
 pub mod engine;
 pub mod graph;
 #[cfg(test)]

@@ -6,7 +6,6 @@ use crate::blueprint::{config, variables};
 use crate::graph::ConfigGraph;
 use crate::plan::{refresh, Plan, PlanOptions, Planner};
 use crate::provider::fake::FakeCloud;
-use indexmap::IndexMap;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
@@ -46,7 +45,6 @@ pub async fn run_with(dir: &std::path::Path, cloud: &Arc<FakeCloud>, options: Pl
         graph: &graph,
         registry: &registry,
         inputs: &inputs,
-        default_tags: IndexMap::new(),
     };
     let plan = planner.plan(refreshed, options).await.unwrap();
     let applier = Arc::new(Applier {
@@ -55,7 +53,6 @@ pub async fn run_with(dir: &std::path::Path, cloud: &Arc<FakeCloud>, options: Pl
         registry,
         stack: "t".into(),
         backend,
-        default_tags: IndexMap::new(),
     });
     let report = applier
         .apply(plan.clone(), 10, Arc::new(AtomicBool::new(false)))

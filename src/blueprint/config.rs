@@ -84,6 +84,9 @@ pub struct Resource {
     pub for_each: Option<Expr>,
     /// `depends_on` entries, kept as expressions so references can be resolved like any other.
     pub depends_on: Vec<Expr>,
+    /// `provider = aws.east`: which provider configuration of its module manages it (the
+    /// default configuration of the type's provider when absent).
+    pub provider: Option<ProviderRef>,
     /// `lifecycle` settings.
     pub lifecycle: Lifecycle,
     /// The rest of the body.
@@ -272,7 +275,9 @@ const MAX_MODULE_DEPTH: usize = 32;
 
 /// Loads the blueprint in `dir` and every local module it calls.
 pub fn load(dir: &Path) -> DResult<Module> {
-    load_module(dir, 0)
+    let root = load_module(dir, 0)?;
+    super::providers::check(&root)?;
+    Ok(root)
 }
 
 fn load_module(dir: &Path, depth: usize) -> DResult<Module> {
@@ -595,15 +600,11 @@ fn parse_resource(file: &Arc<SourceFile>, block: &Block, mode: Mode, type_name: 
         return Err(Diag::new("\"count\" and \"for_each\" cannot both be set").at(fe.loc()));
     }
     let depends_on = take_depends_on(&mut body)?;
-    if let Some(p) = body.attrs.shift_remove("provider") {
-        let text = p.expr.text().to_string();
-        if text != "aws" {
-            return Err(Diag::new(format!(
-                "Provider \"{text}\" is not supported; only the default aws provider is"
-            ))
-            .at(&p.loc));
-        }
-    }
+    let provider = body
+        .attrs
+        .shift_remove("provider")
+        .map(|p| ProviderRef::from_expr(&p.expr))
+        .transpose()?;
     let mut lifecycle = Lifecycle::default();
     let mut rest = Vec::new();
     for nested in std::mem::take(&mut body.blocks) {
@@ -623,6 +624,7 @@ fn parse_resource(file: &Arc<SourceFile>, block: &Block, mode: Mode, type_name: 
         count,
         for_each,
         depends_on,
+        provider,
         lifecycle,
         body,
         loc,

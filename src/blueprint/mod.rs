@@ -3,6 +3,7 @@
 pub mod config;
 pub mod eval;
 pub mod functions;
+pub mod providers;
 pub mod refs;
 pub mod repeated_keys;
 pub mod scope;

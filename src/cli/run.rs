@@ -234,7 +234,6 @@ pub(super) async fn apply(env: &Env, args: &RunArgs, plan_file: Option<&Path>) -
                     graph: &loaded.graph,
                     registry: &registry,
                     inputs: &loaded.inputs,
-                    default_tags: loaded.settings.default_tags.clone(),
                 };
                 s.replay(&planner, backend.as_ref()).await?
             }
@@ -315,8 +314,15 @@ pub(super) async fn import(
     )
     .await?;
     let result = async {
+        let config = crate::blueprint::providers::resolve_resource(
+            &loaded.root,
+            &crate::address::static_path(&addr.module),
+            block,
+        )?;
+        let provider = (!config.is_root_default()).then(|| config.to_string());
         let registry = aws::registry(&loaded.settings).await;
         let rt = registry
+            .for_provider(provider.as_deref())
             .resource(&addr.type_name)
             .ok_or_else(|| Diag::new(format!("Unsupported resource type {}", addr.type_name)))?;
         let mut state = backend.read().await?.unwrap_or_default();
@@ -346,6 +352,7 @@ pub(super) async fn import(
             id: real_id,
             attributes: live.to_json(),
             dependencies: vec![],
+            provider,
             create_before_destroy: block.lifecycle.create_before_destroy,
             deposed: vec![],
         });
@@ -387,7 +394,6 @@ async fn make_plan(
         graph: &loaded.graph,
         registry,
         inputs: &loaded.inputs,
-        default_tags: loaded.settings.default_tags.clone(),
     };
     planner
         .plan(
@@ -491,7 +497,6 @@ async fn execute(
         registry,
         stack: loaded.stack.clone(),
         backend,
-        default_tags: loaded.settings.default_tags.clone(),
     });
     let report = applier.apply(plan, args.parallelism, env.interrupted.clone()).await?;
     for (label, by) in &report.skipped {

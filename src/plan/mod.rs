@@ -59,6 +59,9 @@ pub struct Change {
     pub deps: Vec<Address>,
     /// Create the replacement before deleting the old object.
     pub create_before_destroy: bool,
+    /// The provider configuration that manages the object (`aws.east`); `None` for the
+    /// default one.
+    pub provider: Option<String>,
     /// Why it was planned this way, when not obvious (`-replace`, deleted outside infractl).
     pub reason: Option<String>,
 }
@@ -262,8 +265,6 @@ pub struct Planner<'a> {
     pub registry: &'a Registry,
     /// Root variable values.
     pub inputs: &'a IndexMap<String, Value>,
-    /// The provider's `default_tags`.
-    pub default_tags: IndexMap<String, Value>,
 }
 
 impl Planner<'_> {
@@ -334,6 +335,7 @@ impl Planner<'_> {
                     deps: vec![],
                     create_before_destroy: r.create_before_destroy,
                     reason: Some("its resource block is no longer in the blueprint".into()),
+                    provider: r.provider.clone(),
                 });
             }
         }
@@ -368,6 +370,9 @@ impl Planner<'_> {
         unchanged_blocks: &HashSet<Address>,
     ) -> DResult<Vec<Change>> {
         let key = res.key();
+        let config_addr = crate::blueprint::providers::resolve_resource(self.root, &static_path(path), res)?;
+        let provider = (!config_addr.is_root_default()).then(|| config_addr.to_string());
+        let registry = self.registry.for_provider(provider.as_deref());
         let instances = match ctx.expand(path, res)? {
             Expansion::Known(i) => i,
             Expansion::Unknown => {
@@ -396,18 +401,18 @@ impl Planner<'_> {
             };
             let change = match res.mode {
                 Mode::Managed => {
-                    let rt = self.registry.resource(&res.type_name).expect("validated");
+                    let rt = registry.resource(&res.type_name).expect("validated");
                     let mut config = ctx
                         .eval_body(path, &res.body, rt.schema(), &bindings)
                         .map_err(|d| d.address(&address))?;
-                    self.add_tags_all(rt.schema(), &mut config);
+                    add_tags_all(&registry.default_tags, rt.schema(), &mut config);
                     let prior_value = prior.get(&address).map(|r| Value::from_json(&r.attributes));
                     let mut change = plan_managed(rt.schema(), &address, config, prior_value, res, options)?;
                     change.deps = deps.to_vec();
                     change
                 }
                 Mode::Data => {
-                    let ds = self.registry.data_source(&res.type_name).expect("validated");
+                    let ds = registry.data_source(&res.type_name).expect("validated");
                     let config = ctx
                         .eval_body(path, &res.body, ds.schema(), &bindings)
                         .map_err(|d| d.address(&address))?;
@@ -426,6 +431,7 @@ impl Planner<'_> {
                             deps: deps.to_vec(),
                             create_before_destroy: false,
                             reason: None,
+                            provider: None,
                         }
                     } else {
                         Change {
@@ -437,30 +443,20 @@ impl Planner<'_> {
                             deps: deps.to_vec(),
                             create_before_destroy: false,
                             reason: Some("its configuration depends on values not known until apply".into()),
+                            provider: None,
                         }
                     }
                 }
+            };
+            let change = Change {
+                provider: provider.clone(),
+                ..change
             };
             // Later instances of the block may refer to earlier ones.
             values.set(&change.address, change.after.clone().unwrap_or_default());
             changes.push(change);
         }
         Ok(changes)
-    }
-
-    fn add_tags_all(&self, schema: &crate::schema::Schema, config: &mut Value) {
-        if !schema.attrs.contains_key("tags_all") {
-            return;
-        }
-        let mut all = self.default_tags.clone();
-        if let Value::Object(tags) = config.get("tags") {
-            for (k, v) in tags {
-                all.insert(k.clone(), v.clone());
-            }
-        }
-        if let Value::Object(map) = config {
-            map.insert("tags_all".into(), Value::Object(all));
-        }
     }
 
     /// The objects in state that an object's resource block refers to in the blueprint. Destroy
@@ -491,6 +487,7 @@ impl Planner<'_> {
                 deps: self.config_deps_in_state(&r.address, &in_state),
                 create_before_destroy: false,
                 reason: None,
+                provider: r.provider.clone(),
             })
             .collect();
         changes.extend(deposed_deletes(&prior));
@@ -527,6 +524,23 @@ impl Planner<'_> {
     }
 }
 
+/// Sets `tags_all` (the provider configuration's `default_tags` under the resource's own tags)
+/// on types that have it.
+pub fn add_tags_all(default_tags: &IndexMap<String, Value>, schema: &crate::schema::Schema, config: &mut Value) {
+    if !schema.attrs.contains_key("tags_all") {
+        return;
+    }
+    let mut all = default_tags.clone();
+    if let Value::Object(tags) = config.get("tags") {
+        for (k, v) in tags {
+            all.insert(k.clone(), v.clone());
+        }
+    }
+    if let Value::Object(map) = config {
+        map.insert("tags_all".into(), Value::Object(all));
+    }
+}
+
 /// Deletes of objects left deposed by an interrupted create_before_destroy replacement.
 fn deposed_deletes(prior: &State) -> Vec<Change> {
     prior
@@ -546,6 +560,7 @@ fn deposed_deletes(prior: &State) -> Vec<Change> {
                     deps: vec![],
                     create_before_destroy: true,
                     reason: Some(format!("deposed object {} left by an interrupted replacement", d.id)),
+                    provider: r.provider.clone(),
                 }
             })
         })
@@ -571,6 +586,7 @@ fn plan_managed(
             deps: vec![],
             create_before_destroy: cbd,
             reason: None,
+            provider: None,
         });
     };
     let (planned, attr_changes) = diff::plan_update(schema, &config, &prior, &res.lifecycle);
@@ -600,6 +616,7 @@ fn plan_managed(
         deps: vec![],
         create_before_destroy: cbd,
         reason: forced.then(|| "requested with -replace".to_string()),
+        provider: None,
     })
 }
 

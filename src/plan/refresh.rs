@@ -19,20 +19,31 @@ pub struct Refreshed {
 /// Reads all managed objects of a state, `parallelism` calls at a time: objects of types that
 /// read in bulk are read in batches (one call per batch), the rest one by one.
 pub async fn refresh(state: &State, registry: &Registry, stack: &str, parallelism: usize) -> DResult<Refreshed> {
+    // Each object is read through the provider configuration that manages it; bulk reads batch
+    // objects of one type and one configuration.
+    let type_of = |r: &ResourceState| {
+        registry
+            .for_provider(r.provider.as_deref())
+            .resource(&r.type_name)
+            .cloned()
+    };
     let mut batches: Vec<Vec<ResourceState>> = Vec::new();
-    let mut bulk: IndexMap<&str, Vec<ResourceState>> = IndexMap::new();
+    let mut bulk: IndexMap<(Option<&str>, &str), Vec<ResourceState>> = IndexMap::new();
     for r in state.managed() {
-        match registry.resource(&r.type_name).map(|rt| rt.bulk_read_limit()) {
-            Some(limit) if limit > 1 => bulk.entry(r.type_name.as_str()).or_default().push(r.clone()),
+        match type_of(r).map(|rt| rt.bulk_read_limit()) {
+            Some(limit) if limit > 1 => bulk
+                .entry((r.provider.as_deref(), r.type_name.as_str()))
+                .or_default()
+                .push(r.clone()),
             _ => batches.push(vec![r.clone()]),
         }
     }
-    for (type_name, list) in bulk {
-        let limit = registry.resource(type_name).map(|rt| rt.bulk_read_limit()).unwrap_or(1);
+    for (_, list) in bulk {
+        let limit = type_of(&list[0]).map(|rt| rt.bulk_read_limit()).unwrap_or(1);
         batches.extend(list.chunks(limit.max(1)).map(<[ResourceState]>::to_vec));
     }
     let reads = batches.into_iter().map(|batch| {
-        let rt = registry.resource(&batch[0].type_name).cloned();
+        let rt = type_of(&batch[0]);
         async move {
             let first = &batch[0];
             let Some(rt) = rt else {

@@ -167,14 +167,32 @@ pub trait DataSourceType: Send + Sync {
     async fn read(&self, config: &Value) -> PResult<Value>;
 }
 
-/// The resource and data source types a run can use.
+/// The resource and data source types a run can use, bound to the default provider
+/// configuration, with the other configurations (aliases) reachable by key.
 #[derive(Clone, Default)]
 pub struct Registry {
     resources: IndexMap<&'static str, Arc<dyn ResourceType>>,
     data_sources: IndexMap<&'static str, Arc<dyn DataSourceType>>,
+    /// Tags the configuration adds to every taggable object (`default_tags`).
+    pub default_tags: IndexMap<String, Value>,
+    configurations: IndexMap<String, Arc<Registry>>,
 }
 
 impl Registry {
+    /// Adds another provider configuration (`aws.east`) with its own types and clients.
+    pub fn add_configuration(&mut self, key: &str, r: Registry) {
+        self.configurations.insert(key.to_string(), Arc::new(r));
+    }
+
+    /// The registry of a provider configuration, by the key resources and state name it with
+    /// (`aws.east`); the default configuration for `None` and for keys of providers that have
+    /// a single configuration (the blueprint's references were checked before any call).
+    pub fn for_provider(&self, key: Option<&str>) -> &Registry {
+        key.and_then(|k| self.configurations.get(k))
+            .map(|r| r.as_ref())
+            .unwrap_or(self)
+    }
+
     /// Adds a resource type.
     pub fn add_resource(&mut self, r: Arc<dyn ResourceType>) {
         self.resources.insert(r.type_name(), r);

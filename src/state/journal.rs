@@ -112,6 +112,7 @@ mod tests {
 
     fn object(addr: &str, id: &str) -> ResourceState {
         ResourceState {
+            provider: None,
             address: Address::parse(addr).unwrap(),
             mode: StateMode::Managed,
             type_name: "aws_vpc".into(),

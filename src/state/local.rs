@@ -246,6 +246,7 @@ mod tests {
     fn sample() -> State {
         let mut s = State::new();
         s.upsert(ResourceState {
+            provider: None,
             address: Address::parse("aws_vpc.main").unwrap(),
             mode: StateMode::Managed,
             type_name: "aws_vpc".into(),
@@ -309,6 +310,7 @@ mod tests {
         let subnet = Address::parse("aws_subnet.a").unwrap();
         let mut next = s.clone();
         next.upsert(ResourceState {
+            provider: None,
             address: subnet.clone(),
             id: "subnet-1".into(),
             ..s.resources[0].clone()

@@ -61,6 +61,9 @@ pub struct ResourceState {
     /// Addresses this instance depended on when last applied (destroy order).
     #[serde(default)]
     pub dependencies: Vec<String>,
+    /// The provider configuration that manages it (`aws.east`); absent for the default one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
     /// Whether it was created with create_before_destroy (kept for destroy ordering).
     #[serde(default)]
     pub create_before_destroy: bool,

@@ -20,6 +20,7 @@ mod load_balancing;
 mod network;
 mod network_extras;
 mod observability;
+mod providers;
 mod remote_state;
 mod search;
 mod secrets;

@@ -22,7 +22,9 @@ pub mod secretsmanager;
 pub mod sns;
 pub mod ssm;
 
-use crate::blueprint::config::Module;
+use crate::address::ModuleStep;
+use crate::blueprint::config::{Module, ProviderConfig};
+use crate::blueprint::providers::ConfigAddr;
 use crate::blueprint::scope::{AllUnknown, Context};
 use crate::diag::{DResult, Diag};
 use crate::provider::Registry;
@@ -56,6 +58,31 @@ pub struct AwsSettings {
     pub retry_mode: Option<String>,
     /// Calls in flight per service (from `INFRACTL_SERVICE_CONCURRENCY`).
     pub service_limits: limits::ServiceLimits,
+    /// `assume_role`: the role the provider's calls run as, reached through STS with the
+    /// credentials above.
+    pub assume_role: Option<AssumeRole>,
+    /// The other configurations of the provider (aliases, and `provider` blocks of modules),
+    /// by the key resources refer to them with (`aws.east`, `module.net.aws`). Empty in those.
+    pub others: IndexMap<String, AwsSettings>,
+}
+
+/// A provider block's `assume_role` settings.
+#[derive(Debug, Clone, Default)]
+pub struct AssumeRole {
+    /// ARN of the role.
+    pub role_arn: String,
+    /// Session name (a generated one when absent).
+    pub session_name: Option<String>,
+    /// External id the role's trust policy may require.
+    pub external_id: Option<String>,
+    /// Session policy JSON.
+    pub policy: Option<String>,
+    /// Managed session policy ARNs.
+    pub policy_arns: Vec<String>,
+    /// Session duration.
+    pub duration: Option<std::time::Duration>,
+    /// Session tags.
+    pub tags: IndexMap<String, String>,
 }
 
 /// The schema of the `provider "aws"` block. Terraform's other settings are accepted so that
@@ -134,12 +161,28 @@ fn provider_schema() -> Schema {
                 .optional("keys", Type::set_of_strings())
                 .optional("key_prefixes", Type::set_of_strings()),
         )
+        .block(
+            "assume_role",
+            Nesting::List,
+            Schema::new()
+                .optional("role_arn", Type::String)
+                .optional("session_name", Type::String)
+                .optional("external_id", Type::String)
+                .optional("policy", Type::String)
+                .optional("policy_arns", Type::set_of_strings())
+                .optional("duration", Type::String)
+                .optional("tags", Type::map_of_strings())
+                .optional("transitive_tag_keys", Type::set_of_strings())
+                .optional("source_identity", Type::String),
+        )
 }
 
-/// Reads the root module's `provider "aws"` block (module provider blocks are not supported).
+/// Reads every `provider "aws"` block of the blueprint: the root module's default one (or an
+/// empty configuration when there is none) and the others by their configuration key.
 pub fn settings_from_blueprint(root: &Module, inputs: &IndexMap<String, Value>) -> DResult<AwsSettings> {
+    let service_limits = limits::ServiceLimits::from_env().map_err(Diag::new)?;
     let mut settings = AwsSettings {
-        service_limits: limits::ServiceLimits::from_env().map_err(Diag::new)?,
+        service_limits: service_limits.clone(),
         ..AwsSettings::default()
     };
     for (path, module) in root.walk() {
@@ -149,60 +192,124 @@ pub fn settings_from_blueprint(root: &Module, inputs: &IndexMap<String, Value>) 
                     .detail("infractl manages AWS only.")
                     .at(&p.body.loc));
             }
-            if p.alias.is_some() {
-                return Err(Diag::new("Provider aliases are not supported yet").at(&p.body.loc));
-            }
-            if !path.is_empty() {
-                return Err(Diag::new("provider blocks inside modules are not supported")
-                    .detail("Configure the aws provider in the root module; modules inherit it.")
-                    .at(&p.body.loc));
-            }
-            if p.body
-                .blocks
-                .iter()
-                .any(|b| b.kind == "assume_role" || b.kind == "assume_role_with_web_identity")
-            {
-                return Err(Diag::new("assume_role in the provider block is not supported yet")
-                    .detail("Use a profile with role_arn in the shared config instead.")
-                    .at(&p.body.loc));
-            }
-            let ctx = Context::new(root, inputs, &AllUnknown);
-            let v = ctx.eval_body(&[], &p.body, &provider_schema(), &Default::default())?;
-            let s = |k: &str| v.get(k).as_str().map(str::to_string);
-            settings.region = s("region");
-            settings.access_key = s("access_key");
-            settings.secret_key = s("secret_key");
-            settings.token = s("token");
-            settings.profile = s("profile");
-            settings.max_retries = v.get("max_retries").as_number().map(|n| n as u32);
-            settings.retry_mode = s("retry_mode");
-            if let Some(mode) = settings.retry_mode.as_deref() {
-                if mode != "standard" && mode != "adaptive" {
-                    return Err(Diag::new(format!(
-                        "retry_mode must be \"standard\" or \"adaptive\", not \"{mode}\""
-                    ))
-                    .at(&p.body.loc));
-                }
-            }
-            if let Some(items) = v.get("endpoints").as_list() {
-                for item in items {
-                    if let Some(map) = item.as_object() {
-                        for (k, x) in map {
-                            if let Some(url) = x.as_str() {
-                                settings.endpoints.insert(k.clone(), url.to_string());
-                            }
-                        }
-                    }
-                }
-            }
-            if let Some(items) = v.get("default_tags").as_list() {
-                if let Some(Value::Object(tags)) = items.first().map(|t| t.get("tags")) {
-                    settings.default_tags = tags.clone();
-                }
+            let mut one = read_provider_block(root, inputs, &path, p)?;
+            one.service_limits = service_limits.clone();
+            let addr = ConfigAddr {
+                module: path.clone(),
+                name: p.name.clone(),
+                alias: p.alias.clone(),
+            };
+            if addr.is_root_default() {
+                one.others = std::mem::take(&mut settings.others);
+                settings = one;
+            } else {
+                settings.others.insert(addr.to_string(), one);
             }
         }
     }
     Ok(settings)
+}
+
+/// One `provider "aws"` block's settings, evaluated in its module.
+fn read_provider_block(
+    root: &Module,
+    inputs: &IndexMap<String, Value>,
+    path: &[String],
+    p: &ProviderConfig,
+) -> DResult<AwsSettings> {
+    if let Some(b) = p.body.blocks.iter().find(|b| b.kind == "assume_role_with_web_identity") {
+        return Err(
+            Diag::new("assume_role_with_web_identity in the provider block is not supported yet")
+                .detail("Use assume_role, or a profile with web_identity_token_file in the shared config.")
+                .at(&b.body.loc),
+        );
+    }
+    let ctx = Context::new(root, inputs, &AllUnknown);
+    let steps: Vec<ModuleStep> = path.iter().map(ModuleStep::single).collect();
+    let v = ctx.eval_body(&steps, &p.body, &provider_schema(), &Default::default())?;
+    let s = |k: &str| v.get(k).as_str().map(str::to_string);
+    let mut settings = AwsSettings {
+        region: s("region"),
+        access_key: s("access_key"),
+        secret_key: s("secret_key"),
+        token: s("token"),
+        profile: s("profile"),
+        max_retries: v.get("max_retries").as_number().map(|n| n as u32),
+        retry_mode: s("retry_mode"),
+        ..AwsSettings::default()
+    };
+    if let Some(mode) = settings.retry_mode.as_deref() {
+        if mode != "standard" && mode != "adaptive" {
+            return Err(Diag::new(format!(
+                "retry_mode must be \"standard\" or \"adaptive\", not \"{mode}\""
+            ))
+            .at(&p.body.loc));
+        }
+    }
+    for item in v.get("endpoints").as_list().into_iter().flatten() {
+        for (k, x) in item.as_object().into_iter().flatten() {
+            if let Some(url) = x.as_str() {
+                settings.endpoints.insert(k.clone(), url.to_string());
+            }
+        }
+    }
+    if let Some(Value::Object(tags)) = v
+        .get("default_tags")
+        .as_list()
+        .and_then(|l| l.first())
+        .map(|t| t.get("tags"))
+    {
+        settings.default_tags = tags.clone();
+    }
+    if let Some(ar) = v.get("assume_role").as_list().and_then(|l| l.first()) {
+        let loc = p
+            .body
+            .blocks
+            .iter()
+            .find(|b| b.kind == "assume_role")
+            .map(|b| b.body.loc.clone())
+            .unwrap_or_else(|| p.body.loc.clone());
+        settings.assume_role = assume_role(ar, &loc)?;
+    }
+    Ok(settings)
+}
+
+/// The `assume_role` block; `None` when its role_arn is empty (Terraform skips the assume then).
+fn assume_role(v: &Value, loc: &crate::blueprint::source::Loc) -> DResult<Option<AssumeRole>> {
+    let s = |k: &str| v.get(k).as_str().map(str::to_string);
+    let Some(role_arn) = s("role_arn").filter(|a| !a.is_empty()) else {
+        return Ok(None);
+    };
+    let duration = match s("duration") {
+        None => None,
+        Some(d) => Some(crate::duration::parse_go_duration(&d).ok_or_else(|| {
+            Diag::new(format!("Invalid assume_role duration \"{d}\""))
+                .detail("A duration is written like 1h, 15m or 900s.")
+                .at(loc)
+        })?),
+    };
+    let tags = v
+        .get("tags")
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, x)| x.as_str().map(|x| (k.clone(), x.to_string())))
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(Some(AssumeRole {
+        role_arn,
+        session_name: s("session_name"),
+        external_id: s("external_id"),
+        policy: s("policy"),
+        policy_arns: v
+            .get("policy_arns")
+            .as_list()
+            .map(|l| l.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
+            .unwrap_or_default(),
+        duration,
+        tags,
+    }))
 }
 
 /// SDK clients for every service infractl calls.
@@ -300,8 +407,36 @@ pub async fn clients(settings: &AwsSettings) -> Clients {
             "blueprint",
         ));
     }
-    let shared = loader.load().await;
+    let mut shared = loader.load().await;
     let endpoint = |names: &[&str]| names.iter().find_map(|n| settings.endpoints.get(*n)).cloned();
+    if let Some(ar) = &settings.assume_role {
+        // The role is assumed with the credentials above, through STS at its own endpoint.
+        let mut sts_conf = shared.to_builder();
+        if let Some(url) = endpoint(&["sts"]) {
+            sts_conf = sts_conf.endpoint_url(url);
+        }
+        let mut b = aws_config::sts::AssumeRoleProvider::builder(ar.role_arn.clone())
+            .configure(&sts_conf.build())
+            .policy_arns(ar.policy_arns.clone())
+            .tags(ar.tags.clone());
+        if let Some(v) = &ar.session_name {
+            b = b.session_name(v.clone());
+        }
+        if let Some(v) = &ar.external_id {
+            b = b.external_id(v.clone());
+        }
+        if let Some(v) = &ar.policy {
+            b = b.policy(v.clone());
+        }
+        if let Some(d) = ar.duration {
+            b = b.session_length(d);
+        }
+        let provider = b.build().await;
+        shared = shared
+            .into_builder()
+            .credentials_provider(aws_sdk_sts::config::SharedCredentialsProvider::new(provider))
+            .build();
+    }
     let https = limits::base_https_client();
     // One service's config: the shared settings, its own gate on calls in flight, and the
     // endpoint override under any of the names Terraform accepts for it.
@@ -366,10 +501,17 @@ pub async fn clients(settings: &AwsSettings) -> Clients {
     }
 }
 
-/// Every resource type and data source, with live clients.
+/// Every resource type and data source, with live clients: one registry per provider
+/// configuration, the others reachable from the default one by their configuration key.
 pub async fn registry(settings: &AwsSettings) -> Registry {
-    let c = Arc::new(clients(settings).await);
-    build_registry(c)
+    let mut r = build_registry(Arc::new(clients(settings).await));
+    r.default_tags = settings.default_tags.clone();
+    for (key, other) in &settings.others {
+        let mut alias = build_registry(Arc::new(clients(other).await));
+        alias.default_tags = other.default_tags.clone();
+        r.add_configuration(key, alias);
+    }
+    r
 }
 
 /// The same registry without network access, for validation (schemas only; no calls are made).
