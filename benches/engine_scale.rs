@@ -95,7 +95,6 @@ fn run(n: usize, latency: Duration, parallelism: usize) {
         graph: &graph,
         registry: &registry,
         inputs: &inputs,
-        default_tags: IndexMap::new(),
     };
     let applier = Arc::new(Applier {
         root: Arc::new(root.clone()),
@@ -103,7 +102,6 @@ fn run(n: usize, latency: Duration, parallelism: usize) {
         registry: registry.clone(),
         stack: "bench".into(),
         backend: backend.clone(),
-        default_tags: IndexMap::new(),
     });
     let apply = |plan| {
         let report = rt
