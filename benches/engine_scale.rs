@@ -6,7 +6,6 @@
 //! [--latency-ms L] [--parallelism P]`. Each N runs in a child process of its own, so that
 //! its peak memory is its own.
 
-use indexmap::IndexMap;
 use infractl::apply::Applier;
 use infractl::blueprint::{config, variables};
 use infractl::cli::render;
