@@ -175,7 +175,7 @@ impl ModuleTarget {
 
 /// Splits address text into dot-separated names, each with an optional `[index]` or
 /// `["key"]` (keys may hold dots and brackets, so this is a small scanner, not a split).
-fn segments(text: &str) -> Option<Vec<(String, InstanceKey)>> {
+pub fn segments(text: &str) -> Option<Vec<(String, InstanceKey)>> {
     let mut out = Vec::new();
     let mut rest = text;
     loop {

@@ -101,7 +101,7 @@ pub fn build_steps(plan: &Plan) -> DResult<(Vec<PlannedStep>, Vec<Step>)> {
     let mut planned = Vec::new();
     for (i, c) in plan.changes.iter().enumerate() {
         let kinds: &[StepKind] = match c.action {
-            Action::NoOp => &[],
+            Action::NoOp | Action::Forget => &[],
             Action::Create => &[StepKind::Create],
             Action::Update => &[StepKind::Update],
             Action::Delete => &[StepKind::Delete],
@@ -335,6 +335,12 @@ impl Applier {
                 if let Some(v) = &c.after {
                     state.upsert(data_state(&c.address, v, c.provider.clone()));
                 }
+            }
+        }
+        // Forgotten objects leave state without any call: they stay in AWS.
+        for c in &plan.changes {
+            if c.action == Action::Forget {
+                state.remove(&c.address);
             }
         }
         // As Terraform does, unchanged objects get their current configuration dependencies

@@ -13,6 +13,8 @@ pub mod graph;
 mod module_instance_tests;
 pub mod plan;
 pub mod provider;
+#[cfg(test)]
+mod refactoring_tests;
 pub mod schema;
 pub mod state;
 #[cfg(test)]

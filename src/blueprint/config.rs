@@ -5,6 +5,7 @@
 //! graph builder and the evaluator all read.
 
 use super::source::{Expr, Loc, SourceFile};
+use crate::address::InstanceKey;
 use crate::diag::{DResult, Diag};
 use crate::value::Value;
 use hcl_edit::expr::Expression;
@@ -222,6 +223,92 @@ pub struct ProviderConfig {
     pub body: Body,
 }
 
+/// A `moved` block: state objects at `from` now belong at `to` (both relative to the module the
+/// block is written in).
+#[derive(Debug, Clone)]
+pub struct Moved {
+    /// The old address.
+    pub from: Endpoint,
+    /// The new address.
+    pub to: Endpoint,
+    /// Where the block is written.
+    pub loc: Loc,
+}
+
+/// A `removed` block: objects at `from` leave the configuration; with `destroy = false` they are
+/// forgotten (left in AWS) instead of destroyed.
+#[derive(Debug, Clone)]
+pub struct Removed {
+    /// The address no longer configured.
+    pub from: Endpoint,
+    /// `lifecycle { destroy = ... }` (true by default).
+    pub destroy: bool,
+    /// Where the block is written.
+    pub loc: Loc,
+}
+
+/// An `import` block: bring an existing object under management at `to` during the next apply.
+#[derive(Debug, Clone)]
+pub struct Import {
+    /// The target address, as an expression (`aws_s3_bucket.b[each.key]`).
+    pub to: Expr,
+    /// The object's import id.
+    pub id: Expr,
+    /// `for_each`, to import several objects.
+    pub for_each: Option<Expr>,
+    /// `provider = aws.east`.
+    pub provider: Option<ProviderRef>,
+    /// Where the block is written.
+    pub loc: Loc,
+}
+
+/// An address named by `moved` and `removed` blocks: module calls (with or without an instance
+/// key) and optionally a resource block or instance inside them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    /// Module steps: call name and, when written, the instance key.
+    pub module: Vec<(String, Option<InstanceKey>)>,
+    /// The resource (`Mode`, type, name) and its instance key when written; `None` when the
+    /// endpoint is a module call or instance.
+    pub resource: Option<(Mode, String, String, Option<InstanceKey>)>,
+    /// The text as written.
+    pub text: String,
+}
+
+impl Endpoint {
+    /// Parses `module.a["x"].aws_vpc.main[0]`, `module.a`, `aws_vpc.main`, `data.aws_x.y`.
+    pub fn parse(text: &str) -> Option<Endpoint> {
+        let segments = crate::address::segments(text)?;
+        let mut module = Vec::new();
+        let mut i = 0;
+        while i + 1 < segments.len() && segments[i].0 == "module" && segments[i].1 == InstanceKey::None {
+            let (name, key) = &segments[i + 1];
+            module.push((name.clone(), (*key != InstanceKey::None).then(|| key.clone())));
+            i += 2;
+        }
+        let rest = &segments[i..];
+        let (mode, rest) = match rest.first() {
+            Some((first, InstanceKey::None)) if first == "data" => (Mode::Data, &rest[1..]),
+            _ => (Mode::Managed, rest),
+        };
+        let resource = match rest {
+            [] if !module.is_empty() => None,
+            [(t, InstanceKey::None), (n, key)] => Some((
+                mode,
+                t.clone(),
+                n.clone(),
+                (*key != InstanceKey::None).then(|| key.clone()),
+            )),
+            _ => return None,
+        };
+        Some(Endpoint {
+            module,
+            resource,
+            text: text.to_string(),
+        })
+    }
+}
+
 /// One folder of `*.tf` files.
 #[derive(Debug, Clone)]
 pub struct Module {
@@ -241,6 +328,12 @@ pub struct Module {
     pub providers: Vec<ProviderConfig>,
     /// `terraform { backend "..." }` type and body, if any.
     pub backend: Option<(String, Body)>,
+    /// `moved` blocks, in source order.
+    pub moved: Vec<Moved>,
+    /// `removed` blocks.
+    pub removed: Vec<Removed>,
+    /// `import` blocks (root module only, as in Terraform).
+    pub imports: Vec<Import>,
 }
 
 impl Module {
@@ -300,6 +393,9 @@ fn load_module(dir: &Path, depth: usize) -> DResult<Module> {
         calls: IndexMap::new(),
         providers: Vec::new(),
         backend: None,
+        moved: Vec::new(),
+        removed: Vec::new(),
+        imports: Vec::new(),
     };
     for (file, body) in files {
         for structure in body.iter() {
@@ -528,7 +624,72 @@ fn add_top_block(module: &mut Module, file: &Arc<SourceFile>, block: &Block, dep
                 }
             }
         }
-        "moved" | "import" | "removed" | "check" => {
+        "moved" => {
+            let mut body = convert_body(file, &block.body, loc.clone())?;
+            let from = take_endpoint(&mut body, "from", &loc)?;
+            let to = take_endpoint(&mut body, "to", &loc)?;
+            reject_rest(&body, "moved")?;
+            module.moved.push(Moved { from, to, loc });
+        }
+        "removed" => {
+            let mut body = convert_body(file, &block.body, loc.clone())?;
+            let from = take_endpoint(&mut body, "from", &loc)?;
+            let mut destroy = true;
+            for nested in std::mem::take(&mut body.blocks) {
+                match nested.kind.as_str() {
+                    "lifecycle" => {
+                        let mut lc = nested.body;
+                        destroy = take_bool(&mut lc, "destroy")?.unwrap_or(true);
+                        reject_rest(&lc, "lifecycle")?;
+                    }
+                    // Destroy-time provisioners of removed resources run with the destroy.
+                    "provisioner" | "connection" => {}
+                    other => {
+                        return Err(
+                            Diag::new(format!("Unsupported block \"{other}\" in removed block")).at(&nested.body.loc)
+                        )
+                    }
+                }
+            }
+            reject_rest(&body, "removed")?;
+            module.removed.push(Removed { from, destroy, loc });
+        }
+        "import" => {
+            if depth > 0 {
+                return Err(Diag::new("Import blocks are only allowed in the root module")
+                    .detail("Move the import block to the root module and address the resource inside the module (module.NAME.TYPE.NAME).")
+                    .at(loc));
+            }
+            let mut body = convert_body(file, &block.body, loc.clone())?;
+            let to = body
+                .attrs
+                .shift_remove("to")
+                .ok_or_else(|| Diag::new("An import block needs \"to\"").at(&loc))?
+                .expr;
+            let id = body
+                .attrs
+                .shift_remove("id")
+                .ok_or_else(|| Diag::new("An import block needs \"id\"").at(&loc))?
+                .expr;
+            let for_each = body.attrs.shift_remove("for_each").map(|a| a.expr);
+            let provider = body
+                .attrs
+                .shift_remove("provider")
+                .map(|p| ProviderRef::from_expr(&p.expr))
+                .transpose()?;
+            if let Some(a) = body.attrs.shift_remove("identity") {
+                return Err(Diag::new("Import by identity is not supported; give an id").at(&a.loc));
+            }
+            reject_rest(&body, "import")?;
+            module.imports.push(Import {
+                to,
+                id,
+                for_each,
+                provider,
+                loc,
+            });
+        }
+        "check" => {
             return Err(Diag::new(format!("\"{}\" blocks are not supported yet", block.ident.as_str())).at(loc));
         }
         other => {
@@ -694,6 +855,22 @@ fn parse_variable(name: String, mut body: Body, loc: Loc) -> DResult<Variable> {
         nullable,
         validations,
         loc,
+    })
+}
+
+/// The `from`/`to` address of a moved or removed block.
+fn take_endpoint(body: &mut Body, name: &str, loc: &Loc) -> DResult<Endpoint> {
+    let attr = body
+        .attrs
+        .shift_remove(name)
+        .ok_or_else(|| Diag::new(format!("The block needs \"{name}\"")).at(loc))?;
+    let text = attr.expr.text().trim().to_string();
+    Endpoint::parse(&text).ok_or_else(|| {
+        Diag::new(format!("Invalid address in \"{name}\""))
+            .detail(format!(
+                "\"{text}\" is not a resource or module address (aws_vpc.main, aws_vpc.main[0], module.net, module.net[\"a\"])."
+            ))
+            .at(&attr.loc)
     })
 }
 

@@ -209,7 +209,14 @@ impl<'a> Context<'a> {
         self.expand_meta(parent, call.count.as_ref(), call.for_each.as_ref())
     }
 
-    fn expand_meta(&self, path: &[ModuleStep], count: Option<&Expr>, for_each: Option<&Expr>) -> DResult<Expansion> {
+    /// Expands a `count` or `for_each` written in module instance `path` (resources, module
+    /// calls, import blocks).
+    pub fn expand_meta(
+        &self,
+        path: &[ModuleStep],
+        count: Option<&Expr>,
+        for_each: Option<&Expr>,
+    ) -> DResult<Expansion> {
         if let Some(count) = count {
             let v = self.eval(path, count, &Bindings::default())?;
             if v == Value::Unknown {

@@ -15,7 +15,7 @@ pub fn plan_text(plan: &Plan, schemas: SchemaLookup) -> String {
     let visible: Vec<&Change> = plan
         .changes
         .iter()
-        .filter(|c| !matches!(c.action, Action::NoOp))
+        .filter(|c| !matches!(c.action, Action::NoOp) || c.moved_from.is_some() || c.importing.is_some())
         .collect();
     if visible.is_empty() && !plan.outputs_changed() {
         out.push_str("\nNo changes. Your infrastructure matches the configuration.\n");
@@ -26,15 +26,30 @@ pub fn plan_text(plan: &Plan, schemas: SchemaLookup) -> String {
     }
     for c in visible {
         let (symbol, what) = match c.action {
+            Action::NoOp if c.importing.is_some() => ("   ", "will be imported"),
+            Action::NoOp => ("   ", "has moved"),
+            Action::Forget => ("  .", "will no longer be managed by infractl (it stays in AWS)"),
             Action::Create => ("  +", "will be created"),
             Action::Update => ("  ~", "will be updated in-place"),
             Action::Replace if c.create_before_destroy => ("+/-", "must be replaced"),
             Action::Replace => ("-/+", "must be replaced"),
             Action::Delete => ("  -", "will be destroyed"),
             Action::Read => (" <=", "will be read during apply"),
-            Action::NoOp => unreachable!("filtered"),
         };
-        let _ = writeln!(out, "\n  # {} {what}", c.address);
+        match (&c.moved_from, c.action) {
+            (Some(from), Action::NoOp) if c.importing.is_none() => {
+                let _ = writeln!(out, "\n  # {from} has moved to {}", c.address);
+            }
+            _ => {
+                let _ = writeln!(out, "\n  # {} {what}", c.address);
+                if let Some(from) = &c.moved_from {
+                    let _ = writeln!(out, "  # (moved from {from})");
+                }
+                if let (Some(id), false) = (&c.importing, c.action == Action::NoOp) {
+                    let _ = writeln!(out, "  # (imported from \"{id}\")");
+                }
+            }
+        }
         if let Some(reason) = &c.reason {
             let _ = writeln!(out, "  # ({reason})");
         }
@@ -53,6 +68,11 @@ pub fn plan_text(plan: &Plan, schemas: SchemaLookup) -> String {
         match c.action {
             Action::Create | Action::Read => attrs(&mut out, '+', c.after.as_ref(), &sensitive),
             Action::Delete => attrs(&mut out, '-', c.before.as_ref(), &sensitive),
+            Action::Forget => {
+                if let Some(id) = c.before.as_ref().and_then(|b| b.get("id").as_str()) {
+                    let _ = writeln!(out, "        id = {}", Value::str(id).render());
+                }
+            }
             Action::Update | Action::Replace => {
                 let unknown_after: Vec<&String> = match (&c.action, &c.after) {
                     (Action::Replace, Some(Value::Object(after))) => after
@@ -100,7 +120,21 @@ pub fn plan_text(plan: &Plan, schemas: SchemaLookup) -> String {
         out.push_str("    }\n");
     }
     let (add, change, destroy) = plan.summary();
-    let _ = writeln!(out, "\nPlan: {add} to add, {change} to change, {destroy} to destroy.");
+    let (import, forget) = plan.import_forget_counts();
+    let imports = if import > 0 {
+        format!("{import} to import, ")
+    } else {
+        String::new()
+    };
+    let forgets = if forget > 0 {
+        format!(", {forget} to forget")
+    } else {
+        String::new()
+    };
+    let _ = writeln!(
+        out,
+        "\nPlan: {imports}{add} to add, {change} to change, {destroy} to destroy{forgets}."
+    );
     if plan.outputs_changed() && !plan.options.destroy {
         out.push_str("\nChanges to Outputs:\n");
         let shown = |v: &Value, sensitive: bool| {
@@ -243,6 +277,8 @@ pub fn plan_json(plan: &Plan) -> serde_json::Value {
                     "name": a.name, "forces_replacement": a.forces_replacement
                 })).collect::<Vec<_>>(),
                 "reason": c.reason,
+                "moved_from": c.moved_from.as_ref().map(|a| a.to_string()),
+                "importing": c.importing.as_ref().map(|id| serde_json::json!({"id": id})),
             })
         })
         .collect();

@@ -5,6 +5,8 @@
 //! planned sees its planned value (known parts known, the rest "(known after apply)").
 
 pub mod diff;
+mod imports;
+pub mod moves;
 pub mod refresh;
 
 use crate::address::{static_path, Address, InstanceKey, ModuleStep};
@@ -37,6 +39,9 @@ pub enum Action {
     Delete,
     /// Read a data source during apply (its configuration was not known at plan time).
     Read,
+    /// Drop the object from state and leave it in AWS (a `removed` block with
+    /// `destroy = false`).
+    Forget,
 }
 
 /// One planned change.
@@ -64,6 +69,10 @@ pub struct Change {
     pub provider: Option<String>,
     /// Why it was planned this way, when not obvious (`-replace`, deleted outside infractl).
     pub reason: Option<String>,
+    /// The address the object had before a `moved` block (or a count change) moved it.
+    pub moved_from: Option<Address>,
+    /// The id of the object an `import` block brings under management with this change.
+    pub importing: Option<String>,
 }
 
 /// Options that change what is planned.
@@ -88,6 +97,8 @@ pub struct Plan {
     pub prior: State,
     /// How the plan was made.
     pub options: PlanOptions,
+    /// Objects whose address changed (`moved` blocks, count added or removed): old, new.
+    pub moves: Vec<(Address, Address)>,
 }
 
 impl Plan {
@@ -105,17 +116,26 @@ impl Plan {
                     destroy += 1
                 }
                 Action::Delete => destroy += 1,
-                Action::NoOp | Action::Read => {}
+                Action::NoOp | Action::Read | Action::Forget => {}
             }
         }
         (add, change, destroy)
     }
 
-    /// True when applying would change something (outputs included).
+    /// How many objects are imported and forgotten (left in AWS, dropped from state).
+    pub fn import_forget_counts(&self) -> (usize, usize) {
+        (
+            self.changes.iter().filter(|c| c.importing.is_some()).count(),
+            self.changes.iter().filter(|c| c.action == Action::Forget).count(),
+        )
+    }
+
+    /// True when applying would change something (outputs, moves and imports included).
     pub fn has_changes(&self) -> bool {
         self.changes
             .iter()
-            .any(|c| !matches!(c.action, Action::NoOp | Action::Read))
+            .any(|c| !matches!(c.action, Action::NoOp | Action::Read) || c.importing.is_some())
+            || !self.moves.is_empty()
             || self.outputs_changed()
     }
 
@@ -269,10 +289,14 @@ pub struct Planner<'a> {
 
 impl Planner<'_> {
     /// Makes the plan from a refreshed state.
-    pub async fn plan(&self, prior: State, options: PlanOptions) -> DResult<Plan> {
+    pub async fn plan(&self, mut prior: State, options: PlanOptions) -> DResult<Plan> {
+        let moved = moves::apply(self.root, &mut prior);
         if options.destroy {
-            return Ok(self.plan_destroy(prior, options));
+            let mut plan = self.plan_destroy(prior, options);
+            plan.moves = moved;
+            return Ok(plan);
         }
+        let imported = self.import(&mut prior).await?;
         let values = InstanceValues::default();
         let mut changes: Vec<Change> = Vec::new();
         // The block addresses each static block was planned under (one per module instance).
@@ -336,10 +360,29 @@ impl Planner<'_> {
                     create_before_destroy: r.create_before_destroy,
                     reason: Some("its resource block is no longer in the blueprint".into()),
                     provider: r.provider.clone(),
+                    moved_from: None,
+                    importing: None,
                 });
             }
         }
         changes.extend(deposed_deletes(&prior));
+        for c in &mut changes {
+            c.moved_from = moved
+                .iter()
+                .find(|(_, to)| *to == c.address)
+                .map(|(from, _)| from.clone());
+            c.importing = imported.iter().find(|(a, _)| *a == c.address).map(|(_, id)| id.clone());
+            let forgotten = c.action == Action::Delete
+                && self.root.walk().iter().any(|(path, m)| {
+                    m.removed
+                        .iter()
+                        .any(|r| !r.destroy && moves::removed_covers(path, &r.from, &c.address))
+                });
+            if forgotten {
+                c.action = Action::Forget;
+                c.reason = Some("a removed block with destroy = false: it stays in AWS".into());
+            }
+        }
         let ctx = Context::new(self.root, self.inputs, &values);
         let mut outputs = IndexMap::new();
         for (name, out) in &self.root.outputs {
@@ -351,6 +394,7 @@ impl Planner<'_> {
             outputs,
             prior,
             options,
+            moves: moved,
         };
         apply_targets(&mut plan)?;
         Ok(plan)
@@ -432,6 +476,8 @@ impl Planner<'_> {
                             create_before_destroy: false,
                             reason: None,
                             provider: None,
+                            moved_from: None,
+                            importing: None,
                         }
                     } else {
                         Change {
@@ -444,12 +490,16 @@ impl Planner<'_> {
                             create_before_destroy: false,
                             reason: Some("its configuration depends on values not known until apply".into()),
                             provider: None,
+                            moved_from: None,
+                            importing: None,
                         }
                     }
                 }
             };
             let change = Change {
                 provider: provider.clone(),
+                moved_from: None,
+                importing: None,
                 ..change
             };
             // Later instances of the block may refer to earlier ones.
@@ -488,6 +538,8 @@ impl Planner<'_> {
                 create_before_destroy: false,
                 reason: None,
                 provider: r.provider.clone(),
+                moved_from: None,
+                importing: None,
             })
             .collect();
         changes.extend(deposed_deletes(&prior));
@@ -520,6 +572,7 @@ impl Planner<'_> {
             outputs: IndexMap::new(),
             prior,
             options,
+            moves: Vec::new(),
         }
     }
 }
@@ -561,6 +614,8 @@ fn deposed_deletes(prior: &State) -> Vec<Change> {
                     create_before_destroy: true,
                     reason: Some(format!("deposed object {} left by an interrupted replacement", d.id)),
                     provider: r.provider.clone(),
+                    moved_from: None,
+                    importing: None,
                 }
             })
         })
@@ -587,6 +642,8 @@ fn plan_managed(
             create_before_destroy: cbd,
             reason: None,
             provider: None,
+            moved_from: None,
+            importing: None,
         });
     };
     let (planned, attr_changes) = diff::plan_update(schema, &config, &prior, &res.lifecycle);
@@ -617,6 +674,8 @@ fn plan_managed(
         create_before_destroy: cbd,
         reason: forced.then(|| "requested with -replace".to_string()),
         provider: None,
+        moved_from: None,
+        importing: None,
     })
 }
 
@@ -664,6 +723,7 @@ fn apply_targets(plan: &mut Plan) -> DResult<()> {
 /// Returns warnings: configurations that are valid but risky, as the resource types judge them
 /// (a policy allowing `*`), with their address and location.
 pub fn validate(root: &Module, registry: &Registry, inputs: &IndexMap<String, Value>) -> DResult<Vec<Diag>> {
+    moves::check(root)?;
     let unknown = crate::blueprint::scope::AllUnknown;
     let mut ctx = Context::new(root, inputs, &unknown);
     ctx.validating = true;
