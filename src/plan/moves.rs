@@ -116,6 +116,9 @@ fn declared(module: &Module, e: &Endpoint) -> bool {
     }
 }
 
+/// A relocated address: module steps, the block (mode, type, name) and the instance key.
+type Relocated = (Vec<ModuleStep>, (Mode, String, String), InstanceKey);
+
 /// Where a move statement takes an address written relative to the statement's module, or
 /// `None` when it does not apply. Both sides without instance keys move every instance of the
 /// call or block; otherwise exactly the instance named (no key meaning the keyless instance).
@@ -126,7 +129,7 @@ fn relocate(
     type_name: &str,
     name: &str,
     key: &InstanceKey,
-) -> Option<(Vec<ModuleStep>, (Mode, String, String), InstanceKey)> {
+) -> Option<Relocated> {
     let (from, to) = (&m.from, &m.to);
     let n = from.module.len();
     let exact = |want: &Option<InstanceKey>, got: &InstanceKey| want.clone().unwrap_or(InstanceKey::None) == *got;
