@@ -19,13 +19,14 @@
 //!   block of that type (a `dynamic "x"` block counts as type `x`); nested block contents are
 //!   not merged.
 //! - `resource`/`data`: `lifecycle` is merged argument by argument (an empty `ignore_changes`
-//!   keeps the original, as in Terraform); `depends_on` in an override is an error.
+//!   keeps the original, as in Terraform); `depends_on` in an override is an error. When the
+//!   merged block has both `count` and `for_each`, `count` wins, as Terraform 1.11 plans it.
 //! - `variable`: arguments replace; `type` and `default` are checked against each other when the
-//!   variable is read, as they would be if written together. Override `validation` blocks are
-//!   ignored, as Terraform ignores them.
+//!   variable is read, as they would be if written together.
 //! - `output`: arguments replace; `depends_on` is an error.
-//! - `module`: arguments replace; Terraform refuses any override of a module call that has
-//!   `depends_on`, and so does this.
+//! - `validation`, `precondition` and `postcondition` blocks cannot be overridden (an error, as
+//!   in Terraform 1.11).
+//! - `module`: arguments replace, `depends_on` included (Terraform 1.11 accepts it).
 //! - `locals`: value by value, wherever the original is defined.
 //! - `terraform`: each setting replaces the original one, `required_providers` entry by entry,
 //!   and a `backend` or `cloud` block replaces the original backend or cloud block.
@@ -293,6 +294,19 @@ fn identity(b: &Block) -> (String, Vec<String>) {
     (b.ident.as_str().to_string(), id)
 }
 
+/// The condition blocks Terraform refuses in override files.
+fn no_conditions(file: &Arc<SourceFile>, body: &Body) -> DResult<()> {
+    match body
+        .blocks()
+        .find(|b| matches!(b.ident.as_str(), "validation" | "precondition" | "postcondition"))
+    {
+        Some(b) => Err(Diag::new(format!("Can't override {} blocks", b.ident.as_str()))
+            .detail(format!("Override files cannot override \"{}\" blocks.", b.ident.as_str()))
+            .at(Slice::of(file, b).loc())),
+        None => Ok(()),
+    }
+}
+
 fn unsupported_depends_on(file: &Arc<SourceFile>, a: &Attribute) -> Diag {
     Diag::new("Unsupported override")
         .detail("The depends_on argument may not be overridden.")
@@ -389,7 +403,11 @@ fn apply(entries: &mut Vec<Entry>, file: &Arc<SourceFile>, over: Block) -> DResu
             }
             let draft = target.draft();
             draft.merge_body(file, &over, &["lifecycle"]);
+            if draft.attrs.iter().any(|(n, _)| n == "count") {
+                draft.attrs.retain(|(n, _)| n != "for_each");
+            }
             for lc in over.body.blocks().filter(|b| b.ident.as_str() == "lifecycle") {
+                no_conditions(file, &lc.body)?;
                 let base = draft.nested("lifecycle", (file, lc));
                 for a in lc.body.attributes() {
                     let empty_list = matches!(&a.value, Expression::Array(items) if items.is_empty());
@@ -398,25 +416,17 @@ fn apply(entries: &mut Vec<Entry>, file: &Arc<SourceFile>, over: Block) -> DResu
                     }
                     base.set(a.key.as_str(), Slice::of(file, a));
                 }
-                // Pre- and postconditions of an override lifecycle are not merged, as in
-                // Terraform.
             }
         }
-        "variable" => target.draft().merge_body(file, &over, &["validation"]),
+        "variable" => {
+            no_conditions(file, &over.body)?;
+            target.draft().merge_body(file, &over, &[]);
+        }
         "output" => {
             if let Some(a) = over.body.get_attribute("depends_on") {
                 return Err(unsupported_depends_on(file, a));
             }
-            target.draft().merge_body(file, &over, &["precondition"]);
-        }
-        "module" => {
-            let base_file = target.file.clone();
-            if let Some(a) = target.block().and_then(|b| b.body.get_attribute("depends_on")) {
-                return Err(unsupported_depends_on(&base_file, a));
-            }
-            if let Some(a) = over.body.get_attribute("depends_on") {
-                return Err(unsupported_depends_on(file, a));
-            }
+            no_conditions(file, &over.body)?;
             target.draft().merge_body(file, &over, &[]);
         }
         _ => target.draft().merge_body(file, &over, &[]),
