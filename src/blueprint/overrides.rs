@@ -301,7 +301,10 @@ fn no_conditions(file: &Arc<SourceFile>, body: &Body) -> DResult<()> {
         .find(|b| matches!(b.ident.as_str(), "validation" | "precondition" | "postcondition"))
     {
         Some(b) => Err(Diag::new(format!("Can't override {} blocks", b.ident.as_str()))
-            .detail(format!("Override files cannot override \"{}\" blocks.", b.ident.as_str()))
+            .detail(format!(
+                "Override files cannot override \"{}\" blocks.",
+                b.ident.as_str()
+            ))
             .at(Slice::of(file, b).loc())),
         None => Ok(()),
     }

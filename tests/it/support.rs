@@ -55,7 +55,9 @@ impl Stack {
         let path = dir.path().join(&name);
         std::fs::create_dir_all(&path).unwrap();
         for (f, text) in files {
-            std::fs::write(path.join(f), text).unwrap();
+            let file = path.join(f);
+            std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+            std::fs::write(file, text).unwrap();
         }
         let state_dir = dir.path().join("state");
         Stack {

@@ -201,15 +201,24 @@ fn meta_arguments_and_data_blocks_merge() {
 #[test]
 fn count_wins_over_for_each_as_in_terraform() {
     let m = load_files(&[
-        ("main.tf", "resource \"aws_vpc\" \"v\" {\n  for_each = toset([\"a\"])\n  cidr_block = \"10.0.0.0/16\"\n}\n"),
+        (
+            "main.tf",
+            "resource \"aws_vpc\" \"v\" {\n  for_each = toset([\"a\"])\n  cidr_block = \"10.0.0.0/16\"\n}\n",
+        ),
         ("override.tf", "resource \"aws_vpc\" \"v\" {\n  count = 2\n}\n"),
     ])
     .unwrap();
     let r = &m.resources["aws_vpc.v"];
     assert!(r.count.is_some() && r.for_each.is_none());
     let m = load_files(&[
-        ("main.tf", "resource \"aws_vpc\" \"v\" {\n  count = 2\n  cidr_block = \"10.0.0.0/16\"\n}\n"),
-        ("override.tf", "resource \"aws_vpc\" \"v\" {\n  for_each = toset([\"a\"])\n}\n"),
+        (
+            "main.tf",
+            "resource \"aws_vpc\" \"v\" {\n  count = 2\n  cidr_block = \"10.0.0.0/16\"\n}\n",
+        ),
+        (
+            "override.tf",
+            "resource \"aws_vpc\" \"v\" {\n  for_each = toset([\"a\"])\n}\n",
+        ),
     ])
     .unwrap();
     let r = &m.resources["aws_vpc.v"];
@@ -231,7 +240,10 @@ fn condition_blocks_cannot_be_overridden() {
         let e = load_files(&[("main.tf", base), ("override.tf", over)]).unwrap_err();
         assert_eq!(e.summary, format!("Can't override {kind} blocks"));
         let line = if kind == "postcondition" { 3 } else { 2 };
-        assert!(e.location.as_deref().unwrap().contains(&format!("override.tf:{line}:")), "{e}");
+        assert!(
+            e.location.as_deref().unwrap().contains(&format!("override.tf:{line}:")),
+            "{e}"
+        );
     }
 }
 
@@ -399,8 +411,14 @@ fn module_calls_merge_their_arguments() {
     // depends_on of a module call is an argument like the others (Terraform 1.11 accepts it).
     let m = load_files(&[
         files[0],
-        ("main.tf", "module \"c\" {\n  source = \"./child\"\n  a = \"1\"\n  b = \"2\"\n  depends_on = []\n}\n"),
-        ("override.tf", "resource \"aws_vpc\" \"v\" {}\nmodule \"c\" {\n  depends_on = [aws_vpc.v]\n}\n"),
+        (
+            "main.tf",
+            "module \"c\" {\n  source = \"./child\"\n  a = \"1\"\n  b = \"2\"\n  depends_on = []\n}\n",
+        ),
+        (
+            "override.tf",
+            "resource \"aws_vpc\" \"v\" {}\nmodule \"c\" {\n  depends_on = [aws_vpc.v]\n}\n",
+        ),
     ]);
     assert!(m.is_err(), "no aws_vpc.v to override");
     let m = load_files(&[
