@@ -108,7 +108,7 @@ impl Entry {
         let item = super::config::parse_file(&file)?
             .into_iter()
             .next()
-            .ok_or_else(|| Diag::new("Internal error: a merged block was lost").at(&draft.loc()))?;
+            .ok_or_else(|| Diag::new("Internal error: a merged block was lost").at(draft.loc()))?;
         Ok((file, item))
     }
 }
@@ -146,7 +146,7 @@ struct Draft {
 /// `required_providers`).
 #[derive(Debug, Clone)]
 enum Nested {
-    Copy(Arc<SourceFile>, Block),
+    Copy(Arc<SourceFile>, Box<Block>),
     Draft(String, Draft),
 }
 
@@ -189,7 +189,7 @@ impl Draft {
             blocks: block
                 .body
                 .blocks()
-                .map(|b| Nested::Copy(file.clone(), b.clone()))
+                .map(|b| Nested::Copy(file.clone(), Box::new(b.clone())))
                 .collect(),
         }
     }
@@ -240,8 +240,11 @@ impl Draft {
             .collect();
         self.blocks
             .retain(|n| !replacing.iter().any(|b| block_type(b) == n.sets()));
-        self.blocks
-            .extend(replacing.into_iter().map(|b| Nested::Copy(file.clone(), b.clone())));
+        self.blocks.extend(
+            replacing
+                .into_iter()
+                .map(|b| Nested::Copy(file.clone(), Box::new(b.clone()))),
+        );
     }
 
     /// The first nested block of a type, made rewritable; created from `like` (whose type

@@ -266,10 +266,7 @@ fn meta_arguments_take_expressions_in_strings() {
     assert!(m.resources["test_thing.each"].for_each.is_some());
     let none = IndexMap::new();
     let ctx = Context::new(&m, &none, &AllUnknown);
-    assert!(matches!(
-        crate::blueprint::types::TypeConstraint::parse(m.variables["l"].type_expr.as_ref().unwrap()),
-        Ok(_)
-    ));
+    assert!(crate::blueprint::types::TypeConstraint::parse(m.variables["l"].type_expr.as_ref().unwrap()).is_ok());
     let default = ctx
         .eval(&[], m.variables["n"].default.as_ref().unwrap(), &Default::default())
         .unwrap();
