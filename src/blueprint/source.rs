@@ -88,13 +88,16 @@ impl SourceFile {
     }
 
     fn own_line_col(&self, offset: usize) -> (usize, usize) {
+        // A source map's clamped offset can fall inside a character: count from its start.
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
         let line = match self.line_starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        let col = self.text[self.line_starts[line]..offset.min(self.text.len())]
-            .chars()
-            .count();
+        let col = self.text[self.line_starts[line]..offset].chars().count();
         (line + 1, col + 1)
     }
 

@@ -11,7 +11,8 @@ use infractl::value::Value;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-const NETWORK_JSON: &str = r#"{
+/// The network half of the stack (also a seed of the loader's mutation fuzzing).
+pub(crate) const NETWORK_JSON: &str = r#"{
   "//": "Generated: the network half of the stack.",
   "provider": {"aws": {"region": "eu-west-1"}},
   "variable": {"cidr": {"type": "string", "default": "10.61.0.0/16"}},
@@ -39,7 +40,7 @@ output "vpc_id" {
 }
 "#;
 
-const OVERRIDE_TF: &str = r#"
+pub(crate) const OVERRIDE_TF: &str = r#"
 resource "aws_vpc" "main" {
   tags = { Name = "overridden", Tier = "base" }
 }

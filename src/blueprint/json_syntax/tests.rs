@@ -465,4 +465,9 @@ fn escapes_in_strings_keep_the_line() {
     let ctx = Context::new(&m, &none, &AllUnknown);
     let e = ctx.local(&[], "a", &m.locals["a"].loc).unwrap_err();
     assert!(e.location.unwrap().contains("main.tf.json:3:"));
+    // Mapped offsets inside multi-byte characters still give a place.
+    let m = load_json("{\"locals\": {\"a\": \"\\u00e9éééééé ${var.nope}\"}}").unwrap();
+    let ctx = Context::new(&m, &none, &AllUnknown);
+    let e = ctx.local(&[], "a", &m.locals["a"].loc).unwrap_err();
+    assert!(e.location.unwrap().contains("main.tf.json:1:"));
 }
