@@ -282,6 +282,8 @@ fn read_tf_files(dir: &Path, schemas: &dyn BlockSchemas) -> DResult<Vec<(bool, A
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.is_file())
         .filter_map(|p| Some((p.file_name()?.to_str()?.to_string(), p)))
+        // Hidden files (editor swap files and the like) are ignored, as Terraform ignores them.
+        .filter(|(name, _)| !name.starts_with('.'))
         .filter(|(name, _)| name.ends_with(".tf") || json_syntax::is_json_config(name))
         .collect();
     paths.sort();
