@@ -1,10 +1,14 @@
-//! The blueprint's static structure: `*.tf` files of a folder parsed into modules, resources,
-//! variables, locals, outputs and module calls, each remembering where it was written.
+//! The blueprint's static structure: `*.tf` and `*.tf.json` files of a folder parsed into
+//! modules, resources, variables, locals, outputs and module calls, each remembering where it
+//! was written. JSON files are translated to native syntax first (`json_syntax`) and override
+//! files merged into the others (`overrides`), so everything below reads one syntax.
 //!
 //! Nothing is evaluated here; this is the "what did the user write" layer that validation, the
 //! graph builder and the evaluator all read.
 
-use super::source::{Expr, Loc, SourceFile};
+use super::json_syntax::{self, BlockSchemas, NoSchemas};
+use super::overrides;
+use super::source::{Expr, Loc, SourceBuilder, SourceFile};
 use crate::address::InstanceKey;
 use crate::diag::{DResult, Diag};
 use crate::value::Value;
@@ -366,23 +370,31 @@ impl Module {
 /// How deep module calls may nest before we assume a module includes itself.
 const MAX_MODULE_DEPTH: usize = 32;
 
-/// Loads the blueprint in `dir` and every local module it calls.
+/// Loads the blueprint in `dir` and every local module it calls, reading every object-valued
+/// property of a JSON resource body as an attribute (see [`load_with`]).
 pub fn load(dir: &Path) -> DResult<Module> {
-    let root = load_module(dir, 0)?;
+    load_with(dir, &NoSchemas)
+}
+
+/// Loads the blueprint in `dir` and every local module it calls, with the schemas that tell
+/// nested blocks from attributes in `*.tf.json` resource and provider bodies.
+pub fn load_with(dir: &Path, schemas: &dyn BlockSchemas) -> DResult<Module> {
+    let root = load_module(dir, 0, schemas)?;
     super::providers::check(&root)?;
     Ok(root)
 }
 
-fn load_module(dir: &Path, depth: usize) -> DResult<Module> {
+fn load_module(dir: &Path, depth: usize, schemas: &dyn BlockSchemas) -> DResult<Module> {
     if depth > MAX_MODULE_DEPTH {
         return Err(Diag::new("Module nesting too deep").detail(format!(
             "{} is nested more than {MAX_MODULE_DEPTH} levels deep; does a module call itself?",
             dir.display()
         )));
     }
-    let files = read_tf_files(dir)?;
+    let files = read_tf_files(dir, schemas)?;
     if files.is_empty() {
-        return Err(Diag::new("No configuration files").detail(format!("{} contains no *.tf files.", dir.display())));
+        return Err(Diag::new("No configuration files")
+            .detail(format!("{} contains no *.tf or *.tf.json files.", dir.display())));
     }
     let mut module = Module {
         dir: dir.to_path_buf(),
@@ -397,37 +409,52 @@ fn load_module(dir: &Path, depth: usize) -> DResult<Module> {
         removed: Vec::new(),
         imports: Vec::new(),
     };
-    for (file, body) in files {
-        for structure in body.iter() {
-            match structure {
-                Structure::Attribute(attr) => {
-                    return Err(
-                        Diag::new(format!("Unsupported argument \"{}\" at top level", attr.key.as_str()))
-                            .at(Loc::new(&file, attr.span())),
-                    );
-                }
-                Structure::Block(block) => add_top_block(&mut module, &file, block, depth)?,
+    let (mut primary, mut overriding) = (Vec::new(), Vec::new());
+    for (is_override, file) in files {
+        let (file, body) = parse_file(&file)?;
+        let list = if is_override { &mut overriding } else { &mut primary };
+        list.push((file, body));
+    }
+    for (file, structure) in overrides::merge(primary, overriding)? {
+        match &structure {
+            Structure::Attribute(attr) => {
+                return Err(
+                    Diag::new(format!("Unsupported argument \"{}\" at top level", attr.key.as_str()))
+                        .at(Loc::new(&file, attr.span())),
+                );
             }
+            Structure::Block(block) => add_top_block(&mut module, &file, block, depth, schemas)?,
         }
     }
     Ok(module)
 }
 
-/// The `*.tf` files of a folder, sorted by name as Terraform reads them, parsed.
-fn read_tf_files(dir: &Path) -> DResult<Vec<(Arc<SourceFile>, HclBody)>> {
+/// The `*.tf` and `*.tf.json` files of a folder, sorted by name as Terraform reads them, each
+/// with whether it is an override file; JSON files come back translated to native syntax.
+fn read_tf_files(dir: &Path, schemas: &dyn BlockSchemas) -> DResult<Vec<(bool, Arc<SourceFile>)>> {
     let entries = std::fs::read_dir(dir)
         .map_err(|e| Diag::new(format!("Cannot read blueprint folder {}", dir.display())).detail(e.to_string()))?;
-    let mut paths: Vec<PathBuf> = entries
+    let mut paths: Vec<(String, PathBuf)> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "tf"))
+        .filter(|p| p.is_file())
+        .filter_map(|p| Some((p.file_name()?.to_str()?.to_string(), p)))
+        // Hidden files (editor swap files and the like) are ignored, as Terraform ignores them.
+        .filter(|(name, _)| !name.starts_with('.'))
+        .filter(|(name, _)| name.ends_with(".tf") || json_syntax::is_json_config(name))
         .collect();
     paths.sort();
     paths
         .into_iter()
-        .map(|p| {
+        .map(|(name, p)| {
             let text = std::fs::read_to_string(&p)
                 .map_err(|e| Diag::new(format!("Cannot read {}", p.display())).detail(e.to_string()))?;
-            parse_file(display_path(&p), text)
+            let file = SourceFile::new(display_path(&p), text);
+            let file = if json_syntax::is_json_config(&name) {
+                json_syntax::translate(&file, schemas)?
+            } else {
+                file
+            };
+            Ok((overrides::is_override_file(&name), file))
         })
         .collect()
 }
@@ -442,21 +469,31 @@ pub fn display_path(p: &Path) -> PathBuf {
 
 /// Parses one file, turning a syntax error into a diagnostic with its line and column.
 ///
-/// Returns the source file the body's spans index into: its text is the file's, except that
-/// repeated object keys (valid HCL that hcl-edit refuses) were rewritten, see
-/// [`super::repeated_keys`].
-pub fn parse_file(path: impl Into<PathBuf>, text: String) -> DResult<(Arc<SourceFile>, HclBody)> {
-    let path = path.into();
-    let (text, parsed) = super::repeated_keys::parse_body(&text);
-    match parsed {
-        Ok(body) => Ok((SourceFile::new(path, text), body)),
-        Err(e) => {
-            let loc = e.location();
-            Err(Diag::new(format!("Syntax error: {}", e.message()))
-                .at(format!("{}:{}:{}", path.display(), loc.line(), loc.column()))
-                .detail(format!("    {}", excerpt(e.line(), loc.column()))))
+/// Repeated object keys (valid HCL that hcl-edit refuses) are rewritten into equivalent keys
+/// first, see [`super::repeated_keys`]; the returned file is the text that was parsed, mapped
+/// back to where each piece was written.
+pub fn parse_file(file: &Arc<SourceFile>) -> DResult<(Arc<SourceFile>, HclBody)> {
+    let mut file = file.clone();
+    for round in 1..=super::repeated_keys::MAX_REWRITES {
+        let e = match hcl_edit::parser::parse_body(&file.text) {
+            Ok(body) => return Ok((file, body)),
+            Err(e) => e,
+        };
+        let loc = e.location();
+        let at = file.offset_of(loc.line(), loc.column());
+        if let Some((range, replacement)) = super::repeated_keys::rewrite(&e, &file.text, at, round) {
+            let mut b = SourceBuilder::new();
+            b.copy(&file, 0..range.start);
+            b.push(&replacement, &file, range.clone());
+            b.copy(&file, range.end..file.text.len());
+            file = b.finish(file.path.clone());
+            continue;
         }
+        return Err(Diag::new(format!("Syntax error: {}", e.message()))
+            .at(Loc::new(&file, Some(at..at)))
+            .detail(format!("    {}", excerpt(e.line(), loc.column()))));
     }
+    Err(Diag::new("Syntax error: too many repeated object keys").at(Loc::new(&file, Some(0..0))))
 }
 
 /// At most 120 characters of a source line around `column` (1-based): a minified or generated
@@ -496,7 +533,13 @@ fn expect_labels(file: &Arc<SourceFile>, block: &Block, n: usize, what: &str) ->
     Ok(l)
 }
 
-fn add_top_block(module: &mut Module, file: &Arc<SourceFile>, block: &Block, depth: usize) -> DResult<()> {
+fn add_top_block(
+    module: &mut Module,
+    file: &Arc<SourceFile>,
+    block: &Block,
+    depth: usize,
+    schemas: &dyn BlockSchemas,
+) -> DResult<()> {
     let loc = Loc::new(file, block.span());
     match block.ident.as_str() {
         "resource" | "data" => {
@@ -582,7 +625,7 @@ fn add_top_block(module: &mut Module, file: &Arc<SourceFile>, block: &Block, dep
                     Diag::new(format!("Module folder {} does not exist", child_dir.display())).at(&source_attr.loc),
                 );
             }
-            let child = load_module(&child_dir, depth + 1)?;
+            let child = load_module(&child_dir, depth + 1, schemas)?;
             if let Some(b) = body.blocks.first() {
                 return Err(Diag::new(format!("Unsupported block \"{}\" in module call", b.kind)).at(&b.body.loc));
             }

@@ -383,6 +383,9 @@ impl Evaluator<'_> {
                     Directive::For(ford) => {
                         let fe = &ford.for_expr;
                         let coll = self.eval(&fe.collection_expr, b)?;
+                        if coll == Value::Unknown {
+                            return Ok(Value::Unknown);
+                        }
                         for (k, v) in iterate(&coll).map_err(|m| self.err(fe.collection_expr.span(), m))? {
                             let mut inner = b.with(fe.value_var.as_str(), v);
                             if let Some(kv) = &fe.key_var {

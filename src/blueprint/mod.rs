@@ -1,8 +1,11 @@
-//! Blueprints: folders of Terraform-syntax `*.tf` files, loaded, checked and evaluated.
+//! Blueprints: folders of Terraform-syntax `*.tf` and `*.tf.json` files, loaded, checked and
+//! evaluated.
 
 pub mod config;
 pub mod eval;
 pub mod functions;
+pub mod json_syntax;
+pub mod overrides;
 pub mod providers;
 pub mod refs;
 pub mod repeated_keys;

@@ -10,53 +10,30 @@
 //! same line move; line numbers never change (nothing is inserted across lines).
 
 /// The most repeated keys rewritten in one file before the parser's error is reported as is.
-const MAX_REWRITES: usize = 1000;
+pub const MAX_REWRITES: usize = 1000;
 
 /// The parser's message for a repeated key.
 const REPEATED_KEY: &str = "redefined object key";
 
-/// Parses `text` as a body, rewriting repeated object keys until it parses or fails for another
-/// reason. Returns the text that was parsed (the original when nothing was rewritten), so that
-/// spans of the returned body index into it.
-pub fn parse_body(text: &str) -> (String, Result<hcl_edit::structure::Body, hcl_edit::parser::Error>) {
-    let mut text = text.to_string();
-    for round in 1..=MAX_REWRITES {
-        match hcl_edit::parser::parse_body(&text) {
-            Err(e) if e.message().contains(REPEATED_KEY) => {
-                let Some(offset) = byte_offset(&text, e.location().line(), e.location().column()) else {
-                    return (text, Err(e));
-                };
-                match rewrite_key_at(&text, offset, round) {
-                    Some(rewritten) => text = rewritten,
-                    None => return (text, Err(e)),
-                }
-            }
-            other => return (text, other),
-        }
+/// For a parse error that is a repeated object key at byte `offset` of `text`: the byte range
+/// of the key and the equivalent expression to put there (`round` makes each rewrite differ
+/// from every earlier one). `None` for any other error.
+pub fn rewrite(
+    error: &hcl_edit::parser::Error,
+    text: &str,
+    offset: usize,
+    round: usize,
+) -> Option<(std::ops::Range<usize>, String)> {
+    if !error.message().contains(REPEATED_KEY) {
+        return None;
     }
-    let result = hcl_edit::parser::parse_body(&text);
-    (text, result)
+    let (len, replacement) = rewrite_key_at(text, offset, round)?;
+    Some((offset..offset + len, replacement))
 }
 
-/// The byte offset of a 1-based line and (character) column.
-fn byte_offset(text: &str, line: usize, column: usize) -> Option<usize> {
-    let start = if line <= 1 {
-        0
-    } else {
-        text.match_indices('\n').nth(line - 2).map(|(i, _)| i + 1)?
-    };
-    let line_text = &text[start..];
-    let within = line_text
-        .char_indices()
-        .nth(column.saturating_sub(1))
-        .map(|(i, _)| i)
-        .unwrap_or(line_text.len());
-    Some(start + within)
-}
-
-/// Replaces the object key starting at `offset` with an equivalent expression that differs from
-/// every earlier rewrite (`round` levels of parentheses).
-fn rewrite_key_at(text: &str, offset: usize, round: usize) -> Option<String> {
+/// The length of the object key starting at `offset` and an equivalent expression that differs
+/// from every earlier rewrite (`round` levels of parentheses).
+fn rewrite_key_at(text: &str, offset: usize, round: usize) -> Option<(usize, String)> {
     let rest = &text[offset..];
     let ident_len = identifier_len(rest);
     let (replacement, len) = if ident_len > 0 && !matches!(rest[ident_len..].chars().next(), Some('.' | '[' | '(')) {
@@ -67,11 +44,7 @@ fn rewrite_key_at(text: &str, offset: usize, round: usize) -> Option<String> {
         let len = key_expression_len(rest)?;
         (wrap(rest[..len].trim_end(), round), rest[..len].trim_end().len())
     };
-    let mut out = String::with_capacity(text.len() + replacement.len());
-    out.push_str(&text[..offset]);
-    out.push_str(&replacement);
-    out.push_str(&text[offset + len..]);
-    Some(out)
+    Some((len, replacement))
 }
 
 fn wrap(inner: &str, levels: usize) -> String {
@@ -131,12 +104,13 @@ fn key_expression_len(s: &str) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::blueprint::config::parse_file;
+    use crate::blueprint::source::{Expr, SourceFile};
+    use crate::value::Value;
 
     fn rewritten(text: &str) -> String {
-        let (t, r) = parse_body(text);
-        assert!(r.is_ok(), "{t}: {:?}", r.err().map(|e| e.message().to_string()));
-        t
+        let (file, _) = parse_file(&SourceFile::new("t.tf", text.to_string())).unwrap();
+        file.text.clone()
     }
 
     #[test]
@@ -172,12 +146,14 @@ mod tests {
     }
 
     #[test]
-    fn the_last_value_wins_when_evaluated() {
-        use crate::blueprint::source::{Expr, SourceFile};
-        use crate::value::Value;
-        let (text, body) = parse_body("a = { port = 80, protocol = \"HTTP\", port = 81, \"port\" = 82 }\n");
-        let file = SourceFile::new("t.tf", text);
-        let attr = body.unwrap().into_attributes().next().unwrap();
+    fn the_last_value_wins_and_locations_stay_in_the_original_text() {
+        let text = "a = { port = 80, protocol = \"HTTP\", port = 81, \"port\" = 82 }\nb = }\n";
+        let err = parse_file(&SourceFile::new("t.tf", text.to_string())).unwrap_err();
+        let at = err.location.unwrap();
+        assert!(at.starts_with("t.tf:2:"), "a later error keeps its line: {at}");
+        let text = "a = { port = 80, protocol = \"HTTP\", port = 81, \"port\" = 82 }\n";
+        let (file, body) = parse_file(&SourceFile::new("t.tf", text.to_string())).unwrap();
+        let attr = body.into_attributes().next().unwrap();
         let v = crate::blueprint::eval::eval_constant(&Expr::new(attr.value, &file)).unwrap();
         assert_eq!(v.get("port"), &Value::Number(82.0));
         assert_eq!(v.get("protocol"), &Value::str("HTTP"));
@@ -185,8 +161,7 @@ mod tests {
 
     #[test]
     fn other_syntax_errors_are_left_alone() {
-        let (t, r) = parse_body("a = {\n");
-        assert!(r.is_err());
-        assert_eq!(t, "a = {\n");
+        let err = parse_file(&SourceFile::new("t.tf", "a = {\n".to_string())).unwrap_err();
+        assert!(err.summary.starts_with("Syntax error"));
     }
 }

@@ -167,7 +167,7 @@ fn parse_value_text(text: &str, origin: &str) -> DResult<Value> {
 fn read_tfvars(path: &Path, root: &Module, raw: &mut IndexMap<String, Raw>, warnings: &mut Vec<String>) -> DResult<()> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| Diag::new(format!("Failed to read variables file {}", path.display())).detail(e.to_string()))?;
-    let (file, body) = parse_file(path, text)?;
+    let (file, body) = parse_file(&SourceFile::new(path, text))?;
     for s in body.iter() {
         let Structure::Attribute(attr) = s else {
             return Err(

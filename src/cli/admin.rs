@@ -4,7 +4,6 @@
 use super::backends::{self, BackendSpec, InitRecord};
 use super::{Env, InitArgs, LockArgs, WorkspaceCommand};
 use crate::address::Address;
-use crate::blueprint::config;
 use crate::diag::{DResult, Diag};
 use crate::state::s3::{S3Backend, S3Config};
 use crate::state::{Backend, State};
@@ -13,7 +12,7 @@ use std::sync::Arc;
 
 /// `init`.
 pub(super) async fn init(env: &Env, args: &InitArgs) -> DResult<i32> {
-    let root = config::load(&env.blueprint_dir)?;
+    let root = super::load_blueprint(&env.blueprint_dir)?;
     let settings = backends::block_settings(&root)?;
     let hash = backends::block_hash(&settings);
     let new_spec = match &settings {
@@ -111,7 +110,7 @@ async fn migrate(state: &State, to: &Arc<dyn Backend>, args: &InitArgs) -> DResu
 
 /// Opens the current workspace's backend and takes its lock for a state edit.
 async fn locked(env: &Env, lock: &LockArgs) -> DResult<(Arc<dyn Backend>, backends::HeldLock)> {
-    let root = config::load(&env.blueprint_dir)?;
+    let root = super::load_blueprint(&env.blueprint_dir)?;
     let workspace = backends::current_workspace(&env.blueprint_dir);
     let backend = super::run::open_backend(env, &root, &workspace, None).await?;
     let held = backends::lock(
@@ -284,7 +283,7 @@ fn plan_moves(state: &State, source: &str, destination: &str) -> DResult<Vec<(Ad
 
 /// `workspace ...`.
 pub(super) async fn workspace(env: &Env, cmd: WorkspaceCommand) -> DResult<i32> {
-    let root = config::load(&env.blueprint_dir)?;
+    let root = super::load_blueprint(&env.blueprint_dir)?;
     let spec = backends::resolve(&root)?;
     let folder = super::folder_name(&env.blueprint_dir);
     let current = backends::current_workspace(&env.blueprint_dir);
@@ -382,7 +381,7 @@ pub(super) async fn workspace(env: &Env, cmd: WorkspaceCommand) -> DResult<i32> 
 
 /// `force-unlock`.
 pub(super) async fn force_unlock(env: &Env, id: &str, force: bool) -> DResult<i32> {
-    let root = config::load(&env.blueprint_dir)?;
+    let root = super::load_blueprint(&env.blueprint_dir)?;
     let workspace = backends::current_workspace(&env.blueprint_dir);
     let backend = super::run::open_backend(env, &root, &workspace, None).await?;
     let holder = backend

@@ -216,7 +216,7 @@ pub fn backend_config_overrides(args: &[String]) -> DResult<IndexMap<String, Val
         }
         let text = std::fs::read_to_string(a)
             .map_err(|e| Diag::new(format!("Cannot read -backend-config file {a}")).detail(e.to_string()))?;
-        let (file, body) = crate::blueprint::config::parse_file(a, text)?;
+        let (file, body) = crate::blueprint::config::parse_file(&crate::blueprint::source::SourceFile::new(a, text))?;
         let converted = crate::blueprint::config::convert_body(&file, &body, Loc::new(&file, Some(0..0)))?;
         out.extend(eval_constant_body(&converted)?);
     }

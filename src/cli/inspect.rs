@@ -1,7 +1,6 @@
 //! Read-only commands: `show`, `output`, `graph`, `state list|show|pull`.
 
 use super::{backends, savedplan, Env};
-use crate::blueprint::config;
 use crate::diag::{DResult, Diag};
 use crate::graph::{ConfigGraph, Node};
 use crate::state::{ResourceState, State, StateMode};
@@ -11,7 +10,7 @@ use std::path::{Path, PathBuf};
 /// Reads the current workspace's state from whatever backend the blueprint uses.
 pub(super) async fn read_state(env: &Env, explicit: Option<&PathBuf>) -> DResult<State> {
     let workspace = backends::current_workspace(&env.blueprint_dir);
-    let backend = match config::load(&env.blueprint_dir) {
+    let backend = match super::load_blueprint(&env.blueprint_dir) {
         Ok(root) => super::run::open_backend(env, &root, &workspace, explicit).await?,
         // Without a readable blueprint, the local state file is still inspectable.
         Err(_) => std::sync::Arc::new(crate::state::LocalBackend::new(backends::local_path(
@@ -64,7 +63,7 @@ pub(super) async fn output(
 /// `graph`.
 pub(super) fn graph() -> DResult<i32> {
     let dir = std::env::current_dir().map_err(|e| Diag::new(e.to_string()))?;
-    let root = config::load(&dir)?;
+    let root = super::load_blueprint(&dir)?;
     let graph = ConfigGraph::build(&root)?;
     let mut nodes = Vec::new();
     let mut edges = Vec::new();

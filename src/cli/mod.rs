@@ -438,6 +438,12 @@ async fn dispatch(command: Command, env: &Env) -> DResult<i32> {
     }
 }
 
+/// Loads the blueprint in `dir` (and the modules it calls) with the schemas of every supported
+/// type, which `*.tf.json` files need to tell nested blocks from attributes.
+pub(crate) fn load_blueprint(dir: &Path) -> DResult<crate::blueprint::config::Module> {
+    crate::blueprint::config::load_with(dir, &crate::provider::aws::blueprint_schemas())
+}
+
 /// The stack name written into tags: the blueprint folder's name, plus the workspace when it
 /// is not `default`, so two workspaces of one blueprint never adopt each other's objects.
 pub fn stack_name(dir: &Path, workspace: &str) -> String {

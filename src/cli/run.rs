@@ -4,7 +4,7 @@
 use super::backends::{self, BackendSpec};
 use super::{render, savedplan, Env, RunArgs};
 use crate::apply::Applier;
-use crate::blueprint::config::{self, Module};
+use crate::blueprint::config::Module;
 use crate::blueprint::variables::{self, VarArg};
 use crate::diag::{DResult, Diag};
 use crate::graph::ConfigGraph;
@@ -53,7 +53,7 @@ fn collect_inputs(
 
 /// Loads and checks the blueprint, with variable values from `inputs`.
 fn load_with(env: &Env, inputs: impl FnOnce(&Module) -> DResult<IndexMap<String, Value>>) -> DResult<Loaded> {
-    let root = config::load(&env.blueprint_dir)?;
+    let root = super::load_blueprint(&env.blueprint_dir)?;
     let graph = ConfigGraph::build(&root)?;
     let inputs = inputs(&root)?;
     let settings = aws::settings_from_blueprint(&root, &inputs)?;
@@ -76,7 +76,7 @@ fn load_with(env: &Env, inputs: impl FnOnce(&Module) -> DResult<IndexMap<String,
 /// evaluates with the root variables unknown (as Terraform validates), or given with `-var`.
 /// Prints and returns the warnings.
 fn check_blueprint(dir: &Path, vars: &[VarArg]) -> DResult<Vec<Diag>> {
-    let root = config::load(dir)?;
+    let root = super::load_blueprint(dir)?;
     ConfigGraph::build(&root)?;
     let mut notes = Vec::new();
     let inputs = variables::validation_inputs(&root, vars, &mut notes)?;

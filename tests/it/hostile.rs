@@ -420,13 +420,26 @@ fn mutation_fuzzing_finds_no_panic_in_the_loader_or_the_state_reader() {
 
     let dir = tempfile::tempdir().unwrap();
     let registry = infractl::provider::aws::schemas_registry();
+    let schemas = infractl::provider::aws::blueprint_schemas();
     let (mut loaded, mut rejected) = (0, 0);
     for i in 0..cases {
-        let source = &blueprints[i % blueprints.len()];
+        // Every fourth case is a JSON-syntax file (with an override file beside it).
+        let json = i % 4 == 3;
+        let (name, source) = if json {
+            ("main.tf.json", crate::json_syntax::NETWORK_JSON.as_bytes())
+        } else {
+            ("main.tf", blueprints[i % blueprints.len()].as_slice())
+        };
         let mangled = mutate(source, &mut rng);
-        std::fs::write(dir.path().join("main.tf"), &mangled).unwrap();
+        for old in ["main.tf", "main.tf.json", "override.tf"] {
+            let _ = std::fs::remove_file(dir.path().join(old));
+        }
+        std::fs::write(dir.path().join(name), &mangled).unwrap();
+        if json {
+            std::fs::write(dir.path().join("override.tf"), crate::json_syntax::OVERRIDE_TF).unwrap();
+        }
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            let root = infractl::blueprint::config::load(dir.path())?;
+            let root = infractl::blueprint::config::load_with(dir.path(), &schemas)?;
             infractl::graph::ConfigGraph::build(&root)?;
             let inputs = infractl::blueprint::variables::collect(&root, &[], &mut vec![])?;
             infractl::plan::validate(&root, &registry, &inputs)

@@ -16,6 +16,7 @@ mod foundation;
 mod hostile;
 mod identity;
 mod interrupt;
+mod json_syntax;
 mod load_balancing;
 mod network;
 mod network_extras;

@@ -23,7 +23,8 @@ pub mod sns;
 pub mod ssm;
 
 use crate::address::ModuleStep;
-use crate::blueprint::config::{Module, ProviderConfig};
+use crate::blueprint::config::{Mode, Module, ProviderConfig};
+use crate::blueprint::json_syntax::BlockSchemas;
 use crate::blueprint::providers::ConfigAddr;
 use crate::blueprint::scope::{AllUnknown, Context};
 use crate::diag::{DResult, Diag};
@@ -540,6 +541,34 @@ pub fn schemas_registry() -> Registry {
         account: Default::default(),
         region: "us-east-1".into(),
     }))
+}
+
+/// The schemas the blueprint loader reads `*.tf.json` bodies with (every resource type, data
+/// source and the provider block), so it can tell nested blocks from object-valued attributes.
+pub struct BlueprintSchemas {
+    registry: Registry,
+    provider: Schema,
+}
+
+/// [`BlueprintSchemas`] for everything infractl supports; builds the schema registry (no calls).
+pub fn blueprint_schemas() -> BlueprintSchemas {
+    BlueprintSchemas {
+        registry: schemas_registry(),
+        provider: provider_schema(),
+    }
+}
+
+impl BlockSchemas for BlueprintSchemas {
+    fn resource(&self, mode: Mode, type_name: &str) -> Option<&Schema> {
+        match mode {
+            Mode::Managed => self.registry.resource(type_name).map(|r| r.schema()),
+            Mode::Data => self.registry.data_source(type_name).map(|d| d.schema()),
+        }
+    }
+
+    fn provider(&self, name: &str) -> Option<&Schema> {
+        (name == "aws").then_some(&self.provider)
+    }
 }
 
 fn build_registry(c: Arc<Clients>) -> Registry {
