@@ -4,6 +4,7 @@
 //! Nothing is evaluated here; this is the "what did the user write" layer that validation, the
 //! graph builder and the evaluator all read.
 
+use super::modules::{CallSite, Installed};
 use super::source::{Expr, Loc, SourceFile};
 use crate::diag::{DResult, Diag};
 use hcl_edit::expr::Expression;
@@ -137,7 +138,8 @@ pub struct Output {
     pub loc: Loc,
 }
 
-/// A `module` block with a local source, loaded recursively.
+/// A `module` block, its child module loaded recursively (local sources from their folder,
+/// others from where `infractl init` installed them).
 #[derive(Debug, Clone)]
 pub struct ModuleCall {
     /// Name (`vpc` in `module "vpc"`).
@@ -215,13 +217,13 @@ impl Module {
 /// How deep module calls may nest before we assume a module includes itself.
 const MAX_MODULE_DEPTH: usize = 32;
 
-/// Loads the blueprint in `dir` and every local module it calls.
+/// Loads the blueprint in `dir` and every module it calls (never downloading anything).
 pub fn load(dir: &Path) -> DResult<Module> {
-    load_module(dir, 0)
+    load_module(dir, &Installed::new(dir), &[])
 }
 
-fn load_module(dir: &Path, depth: usize) -> DResult<Module> {
-    if depth > MAX_MODULE_DEPTH {
+fn load_module(dir: &Path, installed: &Installed, path: &[String]) -> DResult<Module> {
+    if path.len() > MAX_MODULE_DEPTH {
         return Err(Diag::new("Module nesting too deep").detail(format!(
             "{} is nested more than {MAX_MODULE_DEPTH} levels deep; does a module call itself?",
             dir.display()
@@ -251,7 +253,7 @@ fn load_module(dir: &Path, depth: usize) -> DResult<Module> {
                             .at(Loc::new(&file, attr.span())),
                     );
                 }
-                Structure::Block(block) => add_top_block(&mut module, &file, block, depth)?,
+                Structure::Block(block) => add_top_block(&mut module, &file, block, installed, path)?,
             }
         }
     }
@@ -259,7 +261,7 @@ fn load_module(dir: &Path, depth: usize) -> DResult<Module> {
 }
 
 /// The `*.tf` files of a folder, sorted by name as Terraform reads them.
-fn read_tf_files(dir: &Path) -> DResult<Vec<Arc<SourceFile>>> {
+pub(crate) fn read_tf_files(dir: &Path) -> DResult<Vec<Arc<SourceFile>>> {
     let entries = std::fs::read_dir(dir)
         .map_err(|e| Diag::new(format!("Cannot read blueprint folder {}", dir.display())).detail(e.to_string()))?;
     let mut paths: Vec<PathBuf> = entries
@@ -332,7 +334,13 @@ fn expect_labels(file: &Arc<SourceFile>, block: &Block, n: usize, what: &str) ->
     Ok(l)
 }
 
-fn add_top_block(module: &mut Module, file: &Arc<SourceFile>, block: &Block, depth: usize) -> DResult<()> {
+fn add_top_block(
+    module: &mut Module,
+    file: &Arc<SourceFile>,
+    block: &Block,
+    installed: &Installed,
+    path: &[String],
+) -> DResult<()> {
     let loc = Loc::new(file, block.span());
     match block.ident.as_str() {
         "resource" | "data" => {
@@ -404,21 +412,19 @@ fn add_top_block(module: &mut Module, file: &Arc<SourceFile>, block: &Block, dep
                     return Err(Diag::new(format!("\"{meta}\" on module blocks is not supported yet")).at(&a.loc));
                 }
             }
-            body.attrs.shift_remove("version");
+            let version = take_string(&mut body, "version")?;
             body.attrs.shift_remove("providers");
             let depends_on = take_depends_on(&mut body)?;
-            if !(source.starts_with("./") || source.starts_with("../")) {
-                return Err(Diag::new(format!("Module source \"{source}\" is not a local path"))
-                    .detail("Only local module sources (starting with ./ or ../) are supported.")
-                    .at(&source_attr.loc));
-            }
-            let child_dir = normalize(&file.dir().join(&source));
-            if !child_dir.is_dir() {
-                return Err(
-                    Diag::new(format!("Module folder {} does not exist", child_dir.display())).at(&source_attr.loc),
-                );
-            }
-            let child = load_module(&child_dir, depth + 1)?;
+            let call_path = [path, &[name.clone()]].concat();
+            let child_dir = installed.child_dir(&CallSite {
+                path: &call_path,
+                source: &source,
+                source_loc: &source_attr.loc,
+                version: version.as_deref(),
+                block_loc: &loc,
+                parent_dir: file.dir(),
+            })?;
+            let child = load_module(&child_dir, installed, &call_path)?;
             if let Some(b) = body.blocks.first() {
                 return Err(Diag::new(format!("Unsupported block \"{}\" in module call", b.kind)).at(&b.body.loc));
             }
@@ -467,20 +473,6 @@ fn add_top_block(module: &mut Module, file: &Arc<SourceFile>, block: &Block, dep
         }
     }
     Ok(())
-}
-
-fn normalize(p: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            std::path::Component::ParentDir if out.file_name().is_some() && !out.ends_with("..") => {
-                out.pop();
-            }
-            std::path::Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 /// Converts an hcl-edit body into ours, remembering the file of every expression.

@@ -3,6 +3,7 @@
 pub mod config;
 pub mod eval;
 pub mod functions;
+pub mod modules;
 pub mod refs;
 pub mod scope;
 pub mod source;
