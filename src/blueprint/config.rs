@@ -415,7 +415,7 @@ fn add_top_block(
             let version = take_string(&mut body, "version")?;
             body.attrs.shift_remove("providers");
             let depends_on = take_depends_on(&mut body)?;
-            let call_path = [path, &[name.clone()]].concat();
+            let call_path = [path, std::slice::from_ref(&name)].concat();
             let child_dir = installed.child_dir(&CallSite {
                 path: &call_path,
                 source: &source,

@@ -16,6 +16,7 @@ mod hostile;
 mod identity;
 mod interrupt;
 mod load_balancing;
+mod module_sources;
 mod network;
 mod network_extras;
 mod observability;

@@ -6,7 +6,8 @@
 //! `?archive=FORMAT`, is downloaded and unpacked (`?checksum=[TYPE:]HEX` is verified first);
 //! any other URL is requested with `terraform-get=1` added, and the address in its
 //! `X-Terraform-Get` header (or `<meta name="terraform-get">` tag) is fetched instead, its own
-//! `//subdir` selecting part of what it names.
+//! `//subdir` selecting part of what it names. A local folder is linked, not copied (as
+//! go-getter does).
 
 use super::archive;
 use super::http::{shown, Http};
@@ -181,6 +182,10 @@ fn fetch_file(raw: &str, dst: &Path) -> Result<(), String> {
         .to_file_path()
         .map_err(|_| format!("\"{raw}\" does not name a local path"))?;
     if path.is_dir() {
+        // go-getter links the folder rather than copying it, so edits show without re-init.
+        #[cfg(unix)]
+        return std::os::unix::fs::symlink(&path, dst).map_err(|e| format!("cannot link {}: {e}", dst.display()));
+        #[cfg(not(unix))]
         return copy_dir(&path, dst);
     }
     match archive::by_path(url.path()) {
@@ -307,7 +312,7 @@ mod tests {
     }
 
     #[test]
-    fn file_sources_copy_folders() {
+    fn file_sources_link_folders() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("src/sub")).unwrap();
         std::fs::write(dir.path().join("src/sub/main.tf"), "locals {}\n").unwrap();

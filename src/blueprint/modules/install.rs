@@ -16,7 +16,7 @@ use super::manifest::{self, Manifest, Record};
 use super::registry::{Registry, RegistryError};
 use super::source::{self, clean_path, ModuleSource, RegistrySource, RemoteSource};
 use super::version::Version;
-use super::{check_version_use, lexical_join, modules_dir, parse_source, CallSite};
+use super::{check_version_use, modules_dir, parse_source, CallSite};
 use crate::blueprint::config::{parse_file, read_tf_files};
 use crate::blueprint::source::Loc;
 use crate::diag::{DResult, Diag};
@@ -68,7 +68,7 @@ pub fn install(root: &Path, upgrade: bool, say: &mut dyn FnMut(&str)) -> DResult
         say,
         calls: 0,
     };
-    run.walk(".", &[])?;
+    let walked = run.walk(".", &[]);
     let Run {
         mut manifest,
         visited,
@@ -76,11 +76,17 @@ pub fn install(root: &Path, upgrade: bool, say: &mut dyn FnMut(&str)) -> DResult
         ..
     } = run;
     if calls == 0 && !manifest_path.exists() {
-        return Ok(0);
+        return walked.map(|_| 0);
     }
-    manifest.retain(|k, _| visited.contains(k));
-    manifest::write(&manifest_path, &manifest)
-        .map_err(|e| Diag::new("Failed to update the module manifest").detail(e))?;
+    // Written even when a call failed, as Terraform does, so what was installed stays
+    // installed; records of calls that are gone are dropped only after a complete walk.
+    if walked.is_ok() {
+        manifest.retain(|k, _| visited.contains(k));
+    }
+    let written = manifest::write(&manifest_path, &manifest)
+        .map_err(|e| Diag::new("Failed to update the module manifest").detail(e));
+    walked?;
+    written?;
     Ok(calls)
 }
 
@@ -159,16 +165,21 @@ impl Run<'_> {
 
         let record = match &source {
             ModuleSource::Local(rel) => {
-                let dir = join_recorded(parent_dir, rel);
-                if !self.root.join(&dir).is_dir() {
-                    return Err(Diag::new("Unreadable module directory")
+                let joined = clean_path(&format!("{parent_dir}/{rel}"));
+                let unreadable = |why: String| {
+                    Diag::new("Unreadable module directory")
                         .detail(format!(
-                            "The directory {dir} could not be read for module \"{}\" at {}.",
+                            "The directory {joined} could not be read for module \"{}\" at {}{why}.",
                             call.name,
                             site.at()
                         ))
-                        .at(&call.source_loc));
+                        .at(&call.source_loc)
+                };
+                if !self.root.join(&joined).is_dir() {
+                    return Err(unreadable(String::new()));
                 }
+                // Terraform records the folder with symbolic links resolved.
+                let dir = eval_symlinks(self.root, &joined).map_err(|e| unreadable(format!(": {e}")))?;
                 (self.say)(&format!("- {key} in {dir}"));
                 Record {
                     key: key.clone(),
@@ -392,13 +403,64 @@ impl Run<'_> {
     }
 }
 
-/// A local source's folder as Terraform records it: the caller's recorded folder joined with
-/// the path and cleaned (`.` + `./modules/a` is `modules/a`).
-fn join_recorded(parent: &str, rel: &str) -> String {
-    if Path::new(parent).is_absolute() {
-        return lexical_join(Path::new(parent), rel).to_string_lossy().into_owned();
+/// Go's `filepath.EvalSymlinks` for a recorded path (relative to `root`, or absolute): each
+/// symbolic link met is replaced by its target, so the result stays relative unless a link
+/// points somewhere absolute (a `file://` package is a link to its folder, as in Terraform).
+fn eval_symlinks(root: &Path, path: &str) -> Result<String, String> {
+    let mut done = if path.starts_with('/') {
+        "/".to_string()
+    } else {
+        String::new()
+    };
+    let mut todo: std::collections::VecDeque<String> =
+        path.split('/').filter(|s| !s.is_empty()).map(str::to_string).collect();
+    let mut links = 0;
+    while let Some(seg) = todo.pop_front() {
+        match seg.as_str() {
+            "." => continue,
+            ".." => {
+                if done.is_empty() || done == ".." || done.ends_with("/..") {
+                    done = if done.is_empty() {
+                        "..".into()
+                    } else {
+                        format!("{done}/..")
+                    };
+                } else if done != "/" {
+                    done = match done.rfind('/') {
+                        Some(0) => "/".into(),
+                        Some(i) => done[..i].to_string(),
+                        None => String::new(),
+                    };
+                }
+                continue;
+            }
+            _ => {}
+        }
+        let candidate = match done.as_str() {
+            "" => seg.clone(),
+            "/" => format!("/{seg}"),
+            d => format!("{d}/{seg}"),
+        };
+        let full = root.join(&candidate);
+        let meta = std::fs::symlink_metadata(&full).map_err(|e| format!("{}: {e}", full.display()))?;
+        if !meta.file_type().is_symlink() {
+            done = candidate;
+            continue;
+        }
+        links += 1;
+        if links > 255 {
+            return Err(format!("{path}: too many links"));
+        }
+        let target = std::fs::read_link(&full).map_err(|e| format!("{}: {e}", full.display()))?;
+        let target = target.to_string_lossy().into_owned();
+        if target.starts_with('/') {
+            done = "/".into();
+        }
+        for part in target.split('/').rev().filter(|s| !s.is_empty()) {
+            todo.push_front(part.to_string());
+        }
     }
-    clean_path(&format!("{parent}/{rel}"))
+    Ok(if done.is_empty() { ".".into() } else { done })
 }
 
 /// The `module` blocks of one folder, sorted by name (Terraform's install order).
@@ -494,20 +556,40 @@ mod tests {
         assert_eq!(
             text,
             format!(
-                r#"{{"Modules":[{{"Key":"","Source":"","Dir":"."}},{{"Key":"a","Source":"file://{p}//net","Dir":".terraform/modules/a/net"}},{{"Key":"a.inner","Source":"../shared","Dir":".terraform/modules/a/shared"}},{{"Key":"b","Source":"./modules/b","Dir":"modules/b"}}]}}"#,
+                r#"{{"Modules":[{{"Key":"","Source":"","Dir":"."}},{{"Key":"a","Source":"file://{p}//net","Dir":".terraform/modules/a/net"}},{{"Key":"a.inner","Source":"../shared","Dir":"{p}/shared"}},{{"Key":"b","Source":"./modules/b","Dir":"modules/b"}}]}}"#,
                 p = pkg.display()
             )
         );
-        assert!(root.join(".terraform/modules/a/shared/main.tf").is_file());
+        // As Terraform does, a file:// package is a link to its folder.
+        assert!(std::fs::symlink_metadata(root.join(".terraform/modules/a"))
+            .unwrap()
+            .file_type()
+            .is_symlink());
         // A second run finds everything installed and downloads nothing.
-        std::fs::remove_dir_all(&pkg).unwrap();
         let mut again = Vec::new();
         install(&root, false, &mut |l| again.push(l.to_string())).unwrap();
         assert!(!again.iter().any(|l| l.starts_with("Downloading")), "{again:?}");
         // -upgrade fetches again (and fails, the package being gone), naming the call.
+        std::fs::remove_dir_all(&pkg).unwrap();
         let err = install(&root, true, &mut |_| {}).unwrap_err();
         assert_eq!(err.summary, "Failed to download module");
         assert!(err.location.unwrap().contains("main.tf:4"));
+    }
+
+    #[test]
+    fn a_failed_call_keeps_what_was_installed_before_it() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "main.tf",
+            "module \"a\" {\n  source = \"./a\"\n}\nmodule \"b\" {\n  source = \"/no/such/package\"\n}\n",
+        );
+        write(dir.path(), "a/main.tf", "locals {}\n");
+        let err = install(dir.path(), false, &mut |_| {}).unwrap_err();
+        assert_eq!(err.summary, "Failed to download module");
+        let written = std::fs::read_to_string(dir.path().join(".terraform/modules/modules.json")).unwrap();
+        assert!(written.contains(r#"{"Key":"a","Source":"./a","Dir":"a"}"#), "{written}");
+        assert!(!written.contains("\"b\""), "{written}");
     }
 
     #[test]

@@ -178,7 +178,7 @@ fn check_version_use(call: &CallSite, source: &ModuleSource) -> DResult<Option<C
 }
 
 /// `base/rel` with `.` and `..` resolved lexically (as Terraform joins module paths).
-pub fn lexical_join(base: &Path, rel: &str) -> PathBuf {
+fn lexical_join(base: &Path, rel: &str) -> PathBuf {
     let mut out = base.to_path_buf();
     for seg in rel.split('/') {
         match seg {
