@@ -353,7 +353,10 @@ fn registry_modules_install_by_constraint_and_load_with_the_registry_gone() {
     let err = expect_code(&run(&stack, &["init"], &config), 1);
     assert!(err.contains("Error accessing remote module registry"), "{err}");
     assert!(
-        err.contains("module \"net\"") && err.contains("main.tf:1") && err.contains(HOST),
+        err.contains("module \"net\"")
+            && err.contains("main.tf:1")
+            && err.contains("source \"registry.test.local/acme/net/aws\"")
+            && err.contains(HOST),
         "{err}"
     );
     assert!(err.to_lowercase().contains("refused"), "{err}");
@@ -416,7 +419,7 @@ fn registry_errors_name_the_module_call_and_exit_1() {
             err.contains(summary) && err.contains(detail),
             "{source} {version}:\n{err}"
         );
-        assert!(err.contains("main.tf:3"), "{err}");
+        assert!(err.contains("main.tf:3") && err.contains(source), "{err}");
     }
 }
 

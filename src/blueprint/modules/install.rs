@@ -228,7 +228,7 @@ impl Run<'_> {
             let listed = listed.map_err(|e| match e {
                 RegistryError::NotFound => Diag::new("Module not found")
                     .detail(format!(
-                        "Module \"{}\" (from {}) cannot be found in the module registry at {}.",
+                        "Module \"{}\" (from {}) cannot be found in the module registry at {}: no module \"{package}\" there.",
                         site.name(),
                         site.at(),
                         addr.host
@@ -236,9 +236,10 @@ impl Run<'_> {
                     .at(site.block_loc),
                 RegistryError::Failed(e) => Diag::new("Error accessing remote module registry")
                     .detail(format!(
-                        "Failed to retrieve available versions for module \"{}\" ({}) from {}: {e}.",
+                        "Failed to retrieve available versions for module \"{}\" ({}, source \"{}\") from {}: {e}.",
                         site.name(),
                         site.at(),
+                        site.source,
                         addr.host
                     ))
                     .at(site.block_loc),
