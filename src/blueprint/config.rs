@@ -7,6 +7,7 @@
 //! graph builder and the evaluator all read.
 
 use super::json_syntax::{self, BlockSchemas, NoSchemas};
+use super::modules::{CallSite, Installed};
 use super::overrides;
 use super::source::{Expr, Loc, SourceBuilder, SourceFile};
 use crate::address::InstanceKey;
@@ -146,7 +147,8 @@ pub struct Output {
     pub loc: Loc,
 }
 
-/// A `module` block with a local source, loaded recursively.
+/// A `module` block, its child module loaded recursively (local sources from their folder,
+/// others from where `infractl init` installed them).
 #[derive(Debug, Clone)]
 pub struct ModuleCall {
     /// Name (`vpc` in `module "vpc"`).
@@ -370,22 +372,23 @@ impl Module {
 /// How deep module calls may nest before we assume a module includes itself.
 const MAX_MODULE_DEPTH: usize = 32;
 
-/// Loads the blueprint in `dir` and every local module it calls, reading every object-valued
-/// property of a JSON resource body as an attribute (see [`load_with`]).
+/// Loads the blueprint in `dir` and every module it calls (never downloading anything),
+/// reading every object-valued property of a JSON resource body as an attribute (see
+/// [`load_with`]).
 pub fn load(dir: &Path) -> DResult<Module> {
     load_with(dir, &NoSchemas)
 }
 
-/// Loads the blueprint in `dir` and every local module it calls, with the schemas that tell
-/// nested blocks from attributes in `*.tf.json` resource and provider bodies.
+/// Loads the blueprint in `dir` and every module it calls, with the schemas that tell nested
+/// blocks from attributes in `*.tf.json` resource and provider bodies.
 pub fn load_with(dir: &Path, schemas: &dyn BlockSchemas) -> DResult<Module> {
-    let root = load_module(dir, 0, schemas)?;
+    let root = load_module(dir, &Installed::new(dir), &[], schemas)?;
     super::providers::check(&root)?;
     Ok(root)
 }
 
-fn load_module(dir: &Path, depth: usize, schemas: &dyn BlockSchemas) -> DResult<Module> {
-    if depth > MAX_MODULE_DEPTH {
+fn load_module(dir: &Path, installed: &Installed, path: &[String], schemas: &dyn BlockSchemas) -> DResult<Module> {
+    if path.len() > MAX_MODULE_DEPTH {
         return Err(Diag::new("Module nesting too deep").detail(format!(
             "{} is nested more than {MAX_MODULE_DEPTH} levels deep; does a module call itself?",
             dir.display()
@@ -423,7 +426,7 @@ fn load_module(dir: &Path, depth: usize, schemas: &dyn BlockSchemas) -> DResult<
                         .at(Loc::new(&file, attr.span())),
                 );
             }
-            Structure::Block(block) => add_top_block(&mut module, &file, block, depth, schemas)?,
+            Structure::Block(block) => add_top_block(&mut module, &file, block, installed, path, schemas)?,
         }
     }
     Ok(module)
@@ -431,7 +434,7 @@ fn load_module(dir: &Path, depth: usize, schemas: &dyn BlockSchemas) -> DResult<
 
 /// The `*.tf` and `*.tf.json` files of a folder, sorted by name as Terraform reads them, each
 /// with whether it is an override file; JSON files come back translated to native syntax.
-fn read_tf_files(dir: &Path, schemas: &dyn BlockSchemas) -> DResult<Vec<(bool, Arc<SourceFile>)>> {
+pub(crate) fn read_tf_files(dir: &Path, schemas: &dyn BlockSchemas) -> DResult<Vec<(bool, Arc<SourceFile>)>> {
     let entries = std::fs::read_dir(dir)
         .map_err(|e| Diag::new(format!("Cannot read blueprint folder {}", dir.display())).detail(e.to_string()))?;
     let mut paths: Vec<(String, PathBuf)> = entries
@@ -537,7 +540,8 @@ fn add_top_block(
     module: &mut Module,
     file: &Arc<SourceFile>,
     block: &Block,
-    depth: usize,
+    installed: &Installed,
+    path: &[String],
     schemas: &dyn BlockSchemas,
 ) -> DResult<()> {
     let loc = Loc::new(file, block.span());
@@ -611,21 +615,19 @@ fn add_top_block(
             if let (Some(_), Some(fe)) = (&count, &for_each) {
                 return Err(Diag::new("\"count\" and \"for_each\" cannot both be set").at(fe.loc()));
             }
-            body.attrs.shift_remove("version");
+            let version = take_string(&mut body, "version")?;
             let providers = take_provider_map(&mut body)?;
             let depends_on = take_depends_on(&mut body)?;
-            if !(source.starts_with("./") || source.starts_with("../")) {
-                return Err(Diag::new(format!("Module source \"{source}\" is not a local path"))
-                    .detail("Only local module sources (starting with ./ or ../) are supported.")
-                    .at(&source_attr.loc));
-            }
-            let child_dir = normalize(&file.dir().join(&source));
-            if !child_dir.is_dir() {
-                return Err(
-                    Diag::new(format!("Module folder {} does not exist", child_dir.display())).at(&source_attr.loc),
-                );
-            }
-            let child = load_module(&child_dir, depth + 1, schemas)?;
+            let call_path = [path, std::slice::from_ref(&name)].concat();
+            let child_dir = installed.child_dir(&CallSite {
+                path: &call_path,
+                source: &source,
+                source_loc: &source_attr.loc,
+                version: version.as_deref(),
+                block_loc: &loc,
+                parent_dir: file.dir(),
+            })?;
+            let child = load_module(&child_dir, installed, &call_path, schemas)?;
             if let Some(b) = body.blocks.first() {
                 return Err(Diag::new(format!("Unsupported block \"{}\" in module call", b.kind)).at(&b.body.loc));
             }
@@ -698,7 +700,7 @@ fn add_top_block(
             module.removed.push(Removed { from, destroy, loc });
         }
         "import" => {
-            if depth > 0 {
+            if !path.is_empty() {
                 return Err(Diag::new("Import blocks are only allowed in the root module")
                     .detail("Move the import block to the root module and address the resource inside the module (module.NAME.TYPE.NAME).")
                     .at(loc));
@@ -742,20 +744,6 @@ fn add_top_block(
         }
     }
     Ok(())
-}
-
-fn normalize(p: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            std::path::Component::ParentDir if out.file_name().is_some() && !out.ends_with("..") => {
-                out.pop();
-            }
-            std::path::Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 /// Converts an hcl-edit body into ours, remembering the file of every expression.

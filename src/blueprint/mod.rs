@@ -5,6 +5,7 @@ pub mod config;
 pub mod eval;
 pub mod functions;
 pub mod json_syntax;
+pub mod modules;
 pub mod overrides;
 pub mod providers;
 pub mod refs;

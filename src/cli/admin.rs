@@ -4,6 +4,7 @@
 use super::backends::{self, BackendSpec, InitRecord};
 use super::{Env, InitArgs, LockArgs, WorkspaceCommand};
 use crate::address::Address;
+use crate::blueprint::modules;
 use crate::diag::{DResult, Diag};
 use crate::state::s3::{S3Backend, S3Config};
 use crate::state::{Backend, State};
@@ -12,6 +13,12 @@ use std::sync::Arc;
 
 /// `init`.
 pub(super) async fn init(env: &Env, args: &InitArgs) -> DResult<i32> {
+    // Modules first: loading the configuration needs every module call installed. Installation
+    // blocks (git, archives), so it runs off the async workers.
+    let (dir, upgrade) = (env.blueprint_dir.clone(), args.upgrade);
+    tokio::task::spawn_blocking(move || modules::install::install_printing(&dir, upgrade))
+        .await
+        .map_err(|e| Diag::new("Module installation stopped unexpectedly").detail(e.to_string()))??;
     let root = super::load_blueprint(&env.blueprint_dir)?;
     let settings = backends::block_settings(&root)?;
     let hash = backends::block_hash(&settings);

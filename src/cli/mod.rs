@@ -30,7 +30,7 @@ pub struct Cli {
 /// The commands.
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Prepare the folder: connect the backend, move state into it.
+    /// Prepare the folder: install modules, connect the backend, move state into it.
     Init(InitArgs),
     /// Show what apply would change.
     Plan(RunArgs),
@@ -230,8 +230,9 @@ pub struct InitArgs {
     /// Accepted for compatibility (infractl never prompts here).
     #[arg(long, num_args = 0..=1, default_missing_value = "true", default_value_t = true, action = ArgAction::Set)]
     pub input: bool,
-    /// Accepted for compatibility.
-    #[arg(long, num_args = 0..=1, default_missing_value = "true", default_value_t = true, action = ArgAction::Set)]
+    /// Re-resolve module versions (the newest allowed by each `version`) and fetch every
+    /// remote module again.
+    #[arg(long, num_args = 0..=1, default_missing_value = "true", default_value_t = false, action = ArgAction::Set)]
     pub upgrade: bool,
     /// Accepted for compatibility.
     #[arg(long = "no-color")]

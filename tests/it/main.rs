@@ -18,6 +18,7 @@ mod identity;
 mod interrupt;
 mod json_syntax;
 mod load_balancing;
+mod module_sources;
 mod network;
 mod network_extras;
 mod observability;
