@@ -4,6 +4,7 @@
 
 use crate::address::Address;
 use crate::blueprint::config::{Mode, Module};
+use crate::blueprint::functions::Clock;
 use crate::blueprint::scope::{Context, OneInstance};
 use crate::diag::{DResult, Diag};
 use crate::engine::{self, Outcome, Step, StepRunner};
@@ -387,7 +388,7 @@ impl Applier {
         if failures.is_empty() && !cancelled {
             final_state.outputs.clear();
             if !plan.options.destroy {
-                let ctx = Context::new(&self.root, &self.inputs, &runner.values);
+                let ctx = Context::new(&self.root, &self.inputs, &runner.values).with_clock(applying(&plan));
                 for (name, out) in &self.root.outputs {
                     let v = ctx.eval(&[], &out.value, &Default::default())?;
                     final_state.outputs.insert(
@@ -415,6 +416,11 @@ impl Applier {
 
 /// Writes when each step ran and what it waited for (JSON), for the benchmark harness to work
 /// out the critical path of an apply: `INFRACTL_STEP_TIMES=<file>`.
+/// The clock of applying `plan`: `timestamp()` is now, `plantimestamp()` the plan's time.
+fn applying(plan: &Plan) -> Clock {
+    Clock::applying(plan.options.plan_time.unwrap_or_else(Clock::now))
+}
+
 fn write_step_times(path: &str, steps: &[Step], timings: &[Option<(Duration, Duration)>]) -> DResult<()> {
     let doc: Vec<serde_json::Value> = steps
         .iter()
@@ -699,7 +705,7 @@ impl Runner {
             .resources
             .get(&block_key(address))
             .ok_or_else(|| Diag::new(format!("{address} is not in the blueprint")))?;
-        let ctx = Context::new(&self.applier.root, &self.applier.inputs, &self.values);
+        let ctx = Context::new(&self.applier.root, &self.applier.inputs, &self.values).with_clock(applying(&self.plan));
         let bindings = match ctx.expand_one(&address.module, res, &address.key)? {
             OneInstance::Bound(b) => *b,
             OneInstance::Gone => {

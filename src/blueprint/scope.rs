@@ -7,6 +7,7 @@
 
 use super::config::{Body, Module, Resource};
 use super::eval::{self, iterate, Bindings, Resolver};
+use super::functions::{Clock, Environment};
 use super::source::{Expr, Loc};
 use super::types::TypeConstraint;
 use crate::address::InstanceKey;
@@ -75,6 +76,8 @@ pub struct Context<'a> {
     pub resources: &'a dyn ResourceValues,
     /// `terraform.workspace`.
     pub workspace: String,
+    /// What function calls see: the phase's clock for `timestamp()` and `plantimestamp()`.
+    pub functions: Environment,
     memo: Mutex<HashMap<String, Value>>,
 }
 
@@ -90,8 +93,16 @@ impl<'a> Context<'a> {
             inputs,
             resources,
             workspace: "default".into(),
+            functions: Environment::default(),
             memo: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// The same context in a phase: validating (the default, `timestamp()` and `plantimestamp()`
+    /// unknown), planning, or applying.
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.functions.clock = clock;
+        self
     }
 
     fn module(&self, path: &[String]) -> &'a Module {
@@ -451,6 +462,10 @@ struct ModuleResolver<'c, 'a> {
 }
 
 impl Resolver for ModuleResolver<'_, '_> {
+    fn function_env(&self) -> Environment {
+        self.ctx.functions.clone()
+    }
+
     fn resolve_instance(&self, root: &str, names: &[&str], index: &Value) -> Option<(Value, usize)> {
         let (key, used) = Self::resource_key(root, names)?;
         if used != names.len() || !self.ctx.module(self.path).resources.contains_key(&key) {

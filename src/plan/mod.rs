@@ -9,6 +9,7 @@ pub mod refresh;
 
 use crate::address::{Address, InstanceKey};
 use crate::blueprint::config::{Mode, Module};
+use crate::blueprint::functions::Clock;
 use crate::blueprint::scope::{Context, Expansion, ResourceValues};
 use crate::diag::{DResult, Diag};
 use crate::graph::{ConfigGraph, Node};
@@ -72,6 +73,10 @@ pub struct PlanOptions {
     pub targets: Vec<String>,
     /// `-replace` addresses.
     pub replace: Vec<String>,
+    /// When the plan was made (Unix seconds): `plantimestamp()`, the same when a saved plan is
+    /// applied. Set by [`Planner::plan`] when absent.
+    #[serde(default)]
+    pub plan_time: Option<i64>,
 }
 
 /// A complete plan.
@@ -267,7 +272,8 @@ pub struct Planner<'a> {
 
 impl Planner<'_> {
     /// Makes the plan from a refreshed state.
-    pub async fn plan(&self, prior: State, options: PlanOptions) -> DResult<Plan> {
+    pub async fn plan(&self, prior: State, mut options: PlanOptions) -> DResult<Plan> {
+        let clock = Clock::planning(*options.plan_time.get_or_insert_with(Clock::now));
         if options.destroy {
             return Ok(self.plan_destroy(prior, options));
         }
@@ -280,7 +286,7 @@ impl Planner<'_> {
         for (path, key) in self.graph.resource_order() {
             let module = self.root.descend(&path).expect("graph paths exist");
             let res = &module.resources[&key];
-            let ctx = Context::new(self.root, self.inputs, &values);
+            let ctx = Context::new(self.root, self.inputs, &values).with_clock(clock);
             let instances = match ctx.expand(&path, res)? {
                 Expansion::Known(i) => i,
                 Expansion::Unknown => {
@@ -388,7 +394,7 @@ impl Planner<'_> {
             }
         }
         changes.extend(deposed_deletes(&prior));
-        let ctx = Context::new(self.root, self.inputs, &values);
+        let ctx = Context::new(self.root, self.inputs, &values).with_clock(clock);
         let mut outputs = IndexMap::new();
         for (name, out) in &self.root.outputs {
             let v = ctx.eval(&[], &out.value, &Default::default())?;
