@@ -845,6 +845,34 @@ mod tests {
         std::fs::write(dir.join("main.tf"), text).unwrap();
     }
 
+    #[tokio::test]
+    async fn timestamp_is_known_only_when_applying_and_plantimestamp_is_the_plans_time() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "output \"now\" { value = timestamp() }\noutput \"planned\" { value = plantimestamp() }\n",
+        );
+        let options = PlanOptions {
+            plan_time: Some(1_700_000_000),
+            ..Default::default()
+        };
+        let r = run_with(dir.path(), &FakeCloud::new(), options).await;
+        assert_eq!(
+            r.plan.outputs["now"].0,
+            Value::Unknown,
+            "timestamp() is unknown while planning"
+        );
+        assert_eq!(r.plan.outputs["planned"].0, Value::str("2023-11-14T22:13:20Z"));
+        let outputs = &r.report.state.outputs;
+        assert_eq!(outputs["planned"].value, serde_json::json!("2023-11-14T22:13:20Z"));
+        let now = outputs["now"]
+            .value
+            .as_str()
+            .expect("timestamp() is known when applying");
+        assert_eq!(now.len(), 20, "{now}");
+        assert!(now > "2023-11-14T22:13:20Z" && now.ends_with('Z'), "{now}");
+    }
+
     fn pos(calls: &[String], what: &str) -> usize {
         calls
             .iter()

@@ -138,8 +138,8 @@ impl Evaluator<'_> {
                 }
                 Ok(Value::Object(map))
             }
-            Expression::StringTemplate(t) => self.template(t, b, false),
-            Expression::HeredocTemplate(h) => self.template(&h.template, b, false),
+            Expression::StringTemplate(t) => self.template(t, b, false, true),
+            Expression::HeredocTemplate(h) => self.template(&h.template, b, false, false),
             Expression::Parenthesis(p) => self.eval(p.inner(), b),
             Expression::Variable(v) => self.traversal(e, &[], b, v.span()),
             Expression::Traversal(t) => self.traversal(&t.expr, &t.operators, b, t.span()),
@@ -334,23 +334,34 @@ impl Evaluator<'_> {
         }
     }
 
-    fn template(&self, t: &Template, b: &Bindings, force_string: bool) -> DResult<Value> {
+    /// Evaluates a template; `quoted` for a quoted string (whose literals have backslash escapes)
+    /// rather than a heredoc or template file.
+    fn template(&self, t: &Template, b: &Bindings, force_string: bool, quoted: bool) -> DResult<Value> {
         if !force_string {
             if let [Element::Interpolation(i)] = t.iter().collect::<Vec<_>>().as_slice() {
                 return self.eval(&i.expr, b);
             }
         }
         let mut out = String::new();
-        Ok(match self.render_into(t, b, (false, false), &mut out)? {
+        let how = Render {
+            trim: (false, false),
+            quoted,
+            nested: false,
+        };
+        Ok(match self.render_into(t, b, how, &mut out)? {
             true => Value::String(out),
             false => Value::Unknown,
         })
     }
 
-    /// Renders a template's elements onto `out`; false when the result is unknown. `trim` asks
-    /// to strip the whitespace at the start and end of the template (from `~` markers of the
-    /// directive around it); each element's own markers strip its neighbouring literals.
-    fn render_into(&self, t: &Template, b: &Bindings, trim: (bool, bool), out: &mut String) -> DResult<bool> {
+    /// Renders a template's elements onto `out`; false when the result is unknown.
+    fn render_into(&self, t: &Template, b: &Bindings, how: Render, out: &mut String) -> DResult<bool> {
+        let trim = how.trim;
+        let inner = |trim: (bool, bool)| Render {
+            trim,
+            nested: true,
+            ..how
+        };
         let elements: Vec<&Element> = t.iter().collect();
         // Whether an element strips the literal before it, and the literal after it.
         let strips = |el: &Element| -> (bool, bool) {
@@ -366,7 +377,13 @@ impl Evaluator<'_> {
         for (idx, el) in elements.iter().enumerate() {
             match el {
                 Element::Literal(s) => {
-                    let mut text: &str = s.value();
+                    // The parser decodes the escapes of a quoted string's own literals but not
+                    // those inside its directives' templates.
+                    let decoded = match how.quoted && how.nested {
+                        true => unescape(s.value()),
+                        false => std::borrow::Cow::Borrowed(s.value().as_str()),
+                    };
+                    let mut text: &str = &decoded;
                     let after_strip = if idx == 0 { trim.0 } else { strips(elements[idx - 1]).1 };
                     let before_strip = match elements.get(idx + 1) {
                         Some(next) => strips(next).0,
@@ -408,13 +425,19 @@ impl Evaluator<'_> {
                         })?;
                         let end_strip = ifd.endif_expr.strip.strip_start();
                         let branch = if cond {
-                            let trail = ifd.else_expr.as_ref().map(|e| e.strip.strip_start()).unwrap_or(end_strip);
+                            let trail = ifd
+                                .else_expr
+                                .as_ref()
+                                .map(|e| e.strip.strip_start())
+                                .unwrap_or(end_strip);
                             Some((&ifd.if_expr.template, (ifd.if_expr.strip.strip_end(), trail)))
                         } else {
-                            ifd.else_expr.as_ref().map(|e| (&e.template, (e.strip.strip_end(), end_strip)))
+                            ifd.else_expr
+                                .as_ref()
+                                .map(|e| (&e.template, (e.strip.strip_end(), end_strip)))
                         };
                         if let Some((t, trim)) = branch {
-                            if !self.render_into(t, b, trim, out)? {
+                            if !self.render_into(t, b, inner(trim), out)? {
                                 return Ok(false);
                             }
                         }
@@ -427,11 +450,11 @@ impl Evaluator<'_> {
                         }
                         let trim = (fe.strip.strip_end(), ford.endfor_expr.strip.strip_start());
                         for (k, v) in iterate(&coll).map_err(|m| self.err(fe.collection_expr.span(), m))? {
-                            let mut inner = b.with(fe.value_var.as_str(), v);
+                            let mut bound = b.with(fe.value_var.as_str(), v);
                             if let Some(kv) = &fe.key_var {
-                                inner = inner.with(kv.as_str(), k);
+                                bound = bound.with(kv.as_str(), k);
                             }
-                            if !self.render_into(&fe.template, &inner, trim, out)? {
+                            if !self.render_into(&fe.template, &bound, inner(trim), out)? {
                                 return Ok(false);
                             }
                         }
@@ -456,8 +479,10 @@ impl Evaluator<'_> {
                     .at(loc));
             }
             _ => {
-                return Err(functions::unknown_function(&format!("{}::{name}", namespace.join("::")), &loc)
-                    .detail("Function namespaces other than core:: and provider:: do not exist."))
+                return Err(
+                    functions::unknown_function(&format!("{}::{name}", namespace.join("::")), &loc)
+                        .detail("Function namespaces other than core:: and provider:: do not exist."),
+                )
             }
         }
         let args: Vec<&Expression> = call.args.iter().collect();
@@ -466,7 +491,8 @@ impl Evaluator<'_> {
             "try" => return self.try_(&args, call.args.expand_final(), &loc, b),
             "can" => return self.can(&args, call.args.expand_final(), &loc, b),
             "templatestring" if !args.is_empty() => {
-                if let Expression::String(_) | Expression::StringTemplate(_) | Expression::HeredocTemplate(_) = args[0] {
+                if let Expression::String(_) | Expression::StringTemplate(_) | Expression::HeredocTemplate(_) = args[0]
+                {
                     return Err(Diag::new("Invalid function argument").detail(
                         "Invalid value for \"template\" parameter: invalid template expression: templatestring is only for rendering templates retrieved dynamically from elsewhere, and so does not support providing a literal template; consider using a template string expression instead.",
                     ).at(loc));
@@ -545,9 +571,15 @@ impl Evaluator<'_> {
         let [source, vars] = <[Value; 2]>::try_from(args).map_err(|args| {
             let (summary, detail) = if args.len() < 2 {
                 let missing = if args.is_empty() { first } else { "vars" };
-                ("Not enough function arguments", format!("Function \"{name}\" expects 2 argument(s). Missing value for \"{missing}\"."))
+                (
+                    "Not enough function arguments",
+                    format!("Function \"{name}\" expects 2 argument(s). Missing value for \"{missing}\"."),
+                )
             } else {
-                ("Too many function arguments", format!("Function \"{name}\" expects only 2 argument(s)."))
+                (
+                    "Too many function arguments",
+                    format!("Function \"{name}\" expects only 2 argument(s)."),
+                )
             };
             Diag::new(summary).detail(detail).at(loc)
         })?;
@@ -574,7 +606,10 @@ impl Evaluator<'_> {
             (SourceFile::new(path, text.clone()), text)
         } else {
             let Value::String(text) = source else {
-                return Err(invalid("template", "invalid template value: a string is required".into()));
+                return Err(invalid(
+                    "template",
+                    "invalid template value: a string is required".into(),
+                ));
             };
             (SourceFile::new("<templatestring argument>", text.clone()), text)
         };
@@ -603,7 +638,7 @@ impl Evaluator<'_> {
             env: self.env,
             in_template: true,
         }
-        .template(&template, &bindings, true)
+        .template(&template, &bindings, true, false)
     }
 
     fn binary(&self, op: &hcl_edit::expr::BinaryOp, b: &Bindings) -> DResult<Value> {
@@ -720,6 +755,58 @@ impl Evaluator<'_> {
             Value::List(list)
         })
     }
+}
+
+/// How a template is rendered.
+#[derive(Clone, Copy)]
+struct Render {
+    /// Strip the whitespace at the start and end of the template (`~` markers of the directive
+    /// around it); each element's own markers strip its neighbouring literals.
+    trim: (bool, bool),
+    /// Part of a quoted string, where `\n`, `\"`, `\uNNNN`... are escapes.
+    quoted: bool,
+    /// A directive's template rather than the string itself.
+    nested: bool,
+}
+
+/// Decodes the backslash escapes of a quoted HCL string.
+fn unescape(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains('\\') {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('r') => out.push('\r'),
+            Some('t') => out.push('\t'),
+            Some('"') => out.push('"'),
+            Some('\\') => out.push('\\'),
+            Some(u @ ('u' | 'U')) => {
+                let len = if u == 'u' { 4 } else { 8 };
+                let hex: String = (0..len).filter_map(|_| chars.next()).collect();
+                match u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                    Some(ch) => out.push(ch),
+                    None => {
+                        out.push('\\');
+                        out.push(u);
+                        out.push_str(&hex);
+                    }
+                }
+            }
+            Some(other) => {
+                out.push('\\');
+                out.push(other);
+            }
+            None => out.push('\\'),
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Key/value pairs of a collection: index/item for lists, key/value for objects (by key).
@@ -839,5 +926,51 @@ mod tests {
     fn try_and_can() {
         assert_eq!(ev("try(var.list[9], \"fallback\")").unwrap(), Value::str("fallback"));
         assert_eq!(ev("can(var.list[9])").unwrap(), Value::Bool(false));
+        // A result that is not wholly known could still fail once known: unknown, as Terraform.
+        assert_eq!(ev("try([var.unk], \"fallback\")").unwrap(), Value::Unknown);
+        assert_eq!(ev("can({ a = var.unk })").unwrap(), Value::Unknown);
+        assert!(ev("try(var.list[8], var.list[9])").is_err());
+    }
+
+    #[test]
+    fn function_namespaces() {
+        assert_eq!(ev("core::upper(\"a\")").unwrap(), Value::str("A"));
+        let e = ev("provider::aws::arn_parse(\"arn:aws:iam::1:role/x\")").unwrap_err();
+        assert_eq!(
+            e.summary,
+            "provider functions are not supported: provider::aws::arn_parse"
+        );
+        assert!(e.location.unwrap().starts_with("t.tf:1:"));
+        assert!(ev("other::upper(\"a\")").is_err());
+    }
+
+    #[test]
+    fn templatestring_refuses_a_literal_template() {
+        let e = ev("templatestring(\"x\", {})").unwrap_err();
+        assert!(e
+            .detail
+            .unwrap()
+            .contains("templatestring is only for rendering templates"));
+    }
+
+    #[test]
+    fn template_strip_markers_remove_adjacent_whitespace() {
+        assert_eq!(
+            ev("\"%{ for s in var.list ~}\n  ${s}\n%{~ endfor ~}\n!\"").unwrap(),
+            Value::str("ab!")
+        );
+        assert_eq!(ev("\"a \n ${~ \"b\" ~} \n c\"").unwrap(), Value::str("abc"));
+        assert_eq!(
+            ev("\"%{ if true ~}  yes  %{~ else ~} no %{~ endif }\"").unwrap(),
+            Value::str("yes")
+        );
+    }
+
+    #[test]
+    fn maps_are_iterated_in_key_order() {
+        assert_eq!(
+            ev("[for k, v in { b = 1, a = 2 } : k]").unwrap(),
+            Value::List(vec![Value::str("a"), Value::str("b")])
+        );
     }
 }

@@ -11,14 +11,47 @@ use indexmap::IndexMap;
 use unicode_segmentation::UnicodeSegmentation;
 
 /// The functions of this family.
-pub(super) const NAMES: &[&str] = &["alltrue", "anytrue", "chunklist", "coalesce", "coalescelist", "compact", "concat", "contains", "distinct", "element", "flatten", "index", "keys", "length", "lookup", "matchkeys", "merge", "one", "range", "reverse", "setintersection", "setproduct", "setsubtract", "setunion", "slice", "sort", "sum", "transpose", "values", "zipmap"];
+pub(super) const NAMES: &[&str] = &[
+    "alltrue",
+    "anytrue",
+    "chunklist",
+    "coalesce",
+    "coalescelist",
+    "compact",
+    "concat",
+    "contains",
+    "distinct",
+    "element",
+    "flatten",
+    "index",
+    "keys",
+    "length",
+    "lookup",
+    "matchkeys",
+    "merge",
+    "one",
+    "range",
+    "reverse",
+    "setintersection",
+    "setproduct",
+    "setsubtract",
+    "setunion",
+    "slice",
+    "sort",
+    "sum",
+    "transpose",
+    "values",
+    "zipmap",
+];
 
 pub(super) fn call(name: &str, a: &mut Args) -> Option<FResult> {
     if !NAMES.contains(&name) {
         return None;
     }
     Some(match name {
-        "alltrue" => a.list(0).map(|l| Value::Bool(l.iter().all(|v| *v == Value::Bool(true)))),
+        "alltrue" => a
+            .list(0)
+            .map(|l| Value::Bool(l.iter().all(|v| *v == Value::Bool(true)))),
         "anytrue" => a.list(0).map(|l| Value::Bool(l.contains(&Value::Bool(true)))),
         "chunklist" => chunklist(a),
         "coalesce" => coalesce(a),
@@ -49,8 +82,10 @@ pub(super) fn call(name: &str, a: &mut Args) -> Option<FResult> {
             Value::List(out)
         }),
         "index" => index(a),
-        "keys" => object(a, 0, "must have map or object type").map(|m| Value::List(sorted(m).map(|(k, _)| Value::str(k)).collect())),
-        "values" => object(a, 0, "values() requires a map as the first argument").map(|m| Value::List(sorted(m).map(|(_, v)| v.clone()).collect())),
+        "keys" => object(a, 0, "must have map or object type")
+            .map(|m| Value::List(sorted(m).map(|(k, _)| Value::str(k)).collect())),
+        "values" => object(a, 0, "values() requires a map as the first argument")
+            .map(|m| Value::List(sorted(m).map(|(_, v)| v.clone()).collect())),
         "length" => length(a),
         "lookup" => lookup(a),
         "matchkeys" => matchkeys(a),
@@ -276,7 +311,11 @@ fn merge(a: &Args) -> FResult {
             Value::Null => {}
             Value::Object(m) => out.extend(m.iter().map(|(k, v)| (k.clone(), v.clone()))),
             other => {
-                let ty = if matches!(other, Value::List(_)) { "tuple" } else { other.type_name() };
+                let ty = if matches!(other, Value::List(_)) {
+                    "tuple"
+                } else {
+                    other.type_name()
+                };
                 return Err(format!("arguments must be maps or objects, got \"{ty}\"").into());
             }
         }
@@ -303,10 +342,16 @@ fn range(a: &Args) -> FResult {
     };
     let step = step.unwrap_or(if end < start { -1.0 } else { 1.0 });
     if step < 0.0 && end > start {
-        return Err(FnError::Arg(0, "end must be less than start when step is negative".into()));
+        return Err(FnError::Arg(
+            0,
+            "end must be less than start when step is negative".into(),
+        ));
     }
     if step > 0.0 && end < start {
-        return Err(FnError::Arg(0, "end must be greater than start when step is positive".into()));
+        return Err(FnError::Arg(
+            0,
+            "end must be greater than start when step is positive".into(),
+        ));
     }
     let mut out = Vec::new();
     let mut v = start;
@@ -378,7 +423,10 @@ fn slice(a: &Args) -> FResult {
         return Err(FnError::Arg(1, "start index must not be less than zero".into()));
     }
     if end > items.len() as i64 {
-        return Err(FnError::Arg(2, "end index must not be greater than the length of the list".into()));
+        return Err(FnError::Arg(
+            2,
+            "end index must not be greater than the length of the list".into(),
+        ));
     }
     if start > end {
         return Err(FnError::Arg(1, "start index must not be greater than end index".into()));
@@ -449,7 +497,7 @@ fn zipmap(a: &Args) -> FResult {
         Value::List(l) => l,
         _ => return Err(FnError::Arg(1, "values must be a list or tuple".into())),
     };
-    if keys.iter().any(|k| *k == Value::Unknown) {
+    if keys.contains(&Value::Unknown) {
         return Ok(Value::Unknown);
     }
     if keys.len() != values.len() {

@@ -24,7 +24,10 @@ pub(super) fn call(name: &str, a: &mut Args) -> Option<FResult> {
         "tostring" => one(a, |v| to_string(v).map(Value::String)),
         "tolist" => one(a, |v| match v {
             Value::List(items) => unify(items.clone()).map(Value::List),
-            other => Err(format!("cannot convert {} to list of any single type", kind_name(other))),
+            other => Err(format!(
+                "cannot convert {} to list of any single type",
+                kind_name(other)
+            )),
         }),
         "toset" => one(a, |v| match v {
             Value::List(items) => {
@@ -40,7 +43,8 @@ pub(super) fn call(name: &str, a: &mut Args) -> Option<FResult> {
         "tomap" => one(a, |v| match v {
             Value::Object(map) => {
                 let (keys, values): (Vec<String>, Vec<Value>) = map.clone().into_iter().unzip();
-                let values = unify(values).map_err(|_| "cannot convert object to map of any single type".to_string())?;
+                let values =
+                    unify(values).map_err(|_| "cannot convert object to map of any single type".to_string())?;
                 Ok(Value::Object(keys.into_iter().zip(values).collect()))
             }
             other => Err(format!("cannot convert {} to map of any single type", kind_name(other))),

@@ -12,7 +12,18 @@ use base64::Engine as _;
 use sha2::Digest;
 
 /// The functions of this family.
-pub(super) const NAMES: &[&str] = &["base64sha256", "base64sha512", "bcrypt", "md5", "rsadecrypt", "sha1", "sha256", "sha512", "uuid", "uuidv5"];
+pub(super) const NAMES: &[&str] = &[
+    "base64sha256",
+    "base64sha512",
+    "bcrypt",
+    "md5",
+    "rsadecrypt",
+    "sha1",
+    "sha256",
+    "sha512",
+    "uuid",
+    "uuidv5",
+];
 
 pub(super) fn call(name: &str, a: &mut Args) -> Option<FResult> {
     if !NAMES.contains(&name) {
@@ -45,7 +56,10 @@ fn bcrypt(a: &Args) -> FResult {
     let cost = if a.len() == 2 { a.int(1)? } else { 10 };
     let cost = if cost < 4 { 10 } else { cost };
     if cost > 31 {
-        return Err(format!("error occured generating password crypto/bcrypt: cost {cost} is outside allowed range (4,31)").into());
+        return Err(format!(
+            "error occured generating password crypto/bcrypt: cost {cost} is outside allowed range (4,31)"
+        )
+        .into());
     }
     if password.len() > 72 {
         return Err("error occured generating password bcrypt: password length exceeds 72 bytes".into());
@@ -68,8 +82,9 @@ fn uuidv5(a: &Args) -> FResult {
         "url" => uuid::Uuid::NAMESPACE_URL,
         "oid" => uuid::Uuid::NAMESPACE_OID,
         "x500" => uuid::Uuid::NAMESPACE_X500,
-        other => uuid::Uuid::parse_str(other)
-            .map_err(|e| format!("uuidv5() doesn't support namespace {other} ({e})"))?,
+        other => {
+            uuid::Uuid::parse_str(other).map_err(|e| format!("uuidv5() doesn't support namespace {other} ({e})"))?
+        }
     };
     let mut h = sha1::Sha1::new();
     h.update(namespace.as_bytes());
@@ -77,13 +92,18 @@ fn uuidv5(a: &Args) -> FResult {
     let digest = h.finalize();
     let mut bytes = [0u8; 16];
     bytes.copy_from_slice(&digest[..16]);
-    Ok(Value::String(uuid::Builder::from_sha1_bytes(bytes).into_uuid().to_string()))
+    Ok(Value::String(
+        uuid::Builder::from_sha1_bytes(bytes).into_uuid().to_string(),
+    ))
 }
 
 fn rsadecrypt(a: &Args) -> FResult {
     let text = a.str(0)?;
     let ciphertext = decode_base64(text).ok_or_else(|| {
-        FnError::Arg(0, format!("failed to decode input {text:?}: cipher text must be base64-encoded"))
+        FnError::Arg(
+            0,
+            format!("failed to decode input {text:?}: cipher text must be base64-encoded"),
+        )
     })?;
     let pkcs8 = private_key_pkcs8(a.str(1)?).map_err(|m| FnError::Arg(1, format!("invalid private key: {m}")))?;
     let key = aws_lc_rs::rsa::PrivateDecryptingKey::from_pkcs8(&pkcs8)
@@ -124,7 +144,10 @@ fn pem(text: &str) -> Option<(String, Vec<u8>)> {
         return None;
     }
     let b64: String = body.chars().filter(|c| !c.is_whitespace()).collect();
-    base64::engine::general_purpose::STANDARD.decode(b64).ok().map(|b| (label, b))
+    base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .ok()
+        .map(|b| (label, b))
 }
 
 /// A DER element: tag, length, contents.
@@ -190,7 +213,10 @@ fn openssh_rsa(blob: &[u8]) -> Result<Vec<u8>, String> {
         }
     }
     let magic = b"openssh-key-v1\0";
-    let mut r = Reader(blob.strip_prefix(&magic[..]).ok_or("ssh: invalid openssh private key format")?);
+    let mut r = Reader(
+        blob.strip_prefix(&magic[..])
+            .ok_or("ssh: invalid openssh private key format")?,
+    );
     let cipher = r.string()?;
     let _kdf = r.string()?;
     let _kdf_options = r.string()?;

@@ -15,7 +15,17 @@ use indexmap::IndexMap;
 use std::io::Write as _;
 
 /// The functions of this family.
-pub(super) const NAMES: &[&str] = &["base64decode", "base64encode", "base64gzip", "csvdecode", "jsondecode", "jsonencode", "textdecodebase64", "textencodebase64", "urlencode"];
+pub(super) const NAMES: &[&str] = &[
+    "base64decode",
+    "base64encode",
+    "base64gzip",
+    "csvdecode",
+    "jsondecode",
+    "jsonencode",
+    "textdecodebase64",
+    "textencodebase64",
+    "urlencode",
+];
 
 pub(super) fn call(name: &str, a: &mut Args) -> Option<FResult> {
     if !NAMES.contains(&name) {
@@ -26,12 +36,15 @@ pub(super) fn call(name: &str, a: &mut Args) -> Option<FResult> {
         "base64decode" => (|| {
             let text = a.str(0)?;
             let bytes = decode_base64(text).ok_or_else(|| format!("failed to decode base64 data \"{text}\""))?;
-            let s = String::from_utf8(bytes).map_err(|_| "the result of decoding the provided string is not valid UTF-8")?;
+            let s = String::from_utf8(bytes)
+                .map_err(|_| "the result of decoding the provided string is not valid UTF-8")?;
             Ok(Value::String(s))
         })(),
         "base64gzip" => a.str(0).and_then(|s| gzip(s.as_bytes()).map(Value::String)),
         "csvdecode" => a.str(0).and_then(csvdecode),
-        "jsonencode" => a.get(0).and_then(|v| json_text(v).map(Value::String).map_err(FnError::Call)),
+        "jsonencode" => a
+            .get(0)
+            .and_then(|v| json_text(v).map(Value::String).map_err(FnError::Call)),
         "jsondecode" => (|| {
             let json: serde_json::Value = serde_json::from_str(a.str(0)?).map_err(|e| e.to_string())?;
             Ok(Value::from_json(&json))
@@ -44,10 +57,12 @@ pub(super) fn call(name: &str, a: &mut Args) -> Option<FResult> {
         "textdecodebase64" => (|| {
             let encoding = Encoding::named(a.str(1)?).map_err(|m| FnError::Arg(1, m))?;
             let text = a.str(0)?;
-            let bytes = decode_base64(text).ok_or_else(|| {
-                FnError::Arg(0, "the given value is has an invalid base64 symbol".into())
-            })?;
-            encoding.decode(&bytes).map(Value::String).map_err(|m| FnError::Arg(0, m))
+            let bytes = decode_base64(text)
+                .ok_or_else(|| FnError::Arg(0, "the given value is has an invalid base64 symbol".into()))?;
+            encoding
+                .decode(&bytes)
+                .map(Value::String)
+                .map_err(|m| FnError::Arg(0, m))
         })(),
         "urlencode" => a.str(0).map(|s| Value::String(urlencode(s))),
         _ => return None,
@@ -161,7 +176,8 @@ fn csvdecode(text: &str) -> FResult {
     Ok(Value::List(
         records
             .map(|r| {
-                let row: IndexMap<String, Value> = header.iter().cloned().zip(r.into_iter().map(Value::String)).collect();
+                let row: IndexMap<String, Value> =
+                    header.iter().cloned().zip(r.into_iter().map(Value::String)).collect();
                 Value::Object(sorted_map(row))
             })
             .collect(),
@@ -271,10 +287,38 @@ enum Encoding {
 
 /// Windows-1252's characters for bytes 0x80 to 0x9F (None where the code page has none).
 const CP1252_HIGH: [Option<char>; 32] = [
-    Some('€'), None, Some('‚'), Some('ƒ'), Some('„'), Some('…'), Some('†'), Some('‡'),
-    Some('ˆ'), Some('‰'), Some('Š'), Some('‹'), Some('Œ'), None, Some('Ž'), None,
-    None, Some('‘'), Some('’'), Some('“'), Some('”'), Some('•'), Some('–'), Some('—'),
-    Some('˜'), Some('™'), Some('š'), Some('›'), Some('œ'), None, Some('ž'), Some('Ÿ'),
+    Some('€'),
+    None,
+    Some('‚'),
+    Some('ƒ'),
+    Some('„'),
+    Some('…'),
+    Some('†'),
+    Some('‡'),
+    Some('ˆ'),
+    Some('‰'),
+    Some('Š'),
+    Some('‹'),
+    Some('Œ'),
+    None,
+    Some('Ž'),
+    None,
+    None,
+    Some('‘'),
+    Some('’'),
+    Some('“'),
+    Some('”'),
+    Some('•'),
+    Some('–'),
+    Some('—'),
+    Some('˜'),
+    Some('™'),
+    Some('š'),
+    Some('›'),
+    Some('œ'),
+    None,
+    Some('ž'),
+    Some('Ÿ'),
 ];
 
 impl Encoding {
@@ -352,14 +396,25 @@ impl Encoding {
     }
 
     fn decode(self, bytes: &[u8]) -> Result<String, String> {
-        let undefined = || format!("the given string contains symbols that are not defined for {}", self.canonical());
+        let undefined = || {
+            format!(
+                "the given string contains symbols that are not defined for {}",
+                self.canonical()
+            )
+        };
         let utf16 = |bytes: &[u8], big: bool| -> Result<String, String> {
-            if bytes.len() % 2 != 0 {
+            if !bytes.len().is_multiple_of(2) {
                 return Err(undefined());
             }
             let units: Vec<u16> = bytes
                 .chunks(2)
-                .map(|c| if big { u16::from_be_bytes([c[0], c[1]]) } else { u16::from_le_bytes([c[0], c[1]]) })
+                .map(|c| {
+                    if big {
+                        u16::from_be_bytes([c[0], c[1]])
+                    } else {
+                        u16::from_le_bytes([c[0], c[1]])
+                    }
+                })
                 .collect();
             String::from_utf16(&units).map_err(|_| undefined())
         };
@@ -398,7 +453,10 @@ mod tests {
     fn json_is_written_as_terraform_writes_it() {
         let v = Value::object([
             ("b", Value::Number(1e20)),
-            ("a", Value::List(vec![Value::str("<&>"), Value::Number(1.5), Value::Null])),
+            (
+                "a",
+                Value::List(vec![Value::str("<&>"), Value::Number(1.5), Value::Null]),
+            ),
         ]);
         assert_eq!(
             json_text(&v).unwrap(),

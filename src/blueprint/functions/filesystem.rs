@@ -14,7 +14,22 @@ use sha2::Digest;
 use std::path::Path;
 
 /// The functions of this family.
-pub(super) const NAMES: &[&str] = &["abspath", "basename", "dirname", "file", "filebase64", "filebase64sha256", "filebase64sha512", "fileexists", "filemd5", "fileset", "filesha1", "filesha256", "filesha512", "pathexpand"];
+pub(super) const NAMES: &[&str] = &[
+    "abspath",
+    "basename",
+    "dirname",
+    "file",
+    "filebase64",
+    "filebase64sha256",
+    "filebase64sha512",
+    "fileexists",
+    "filemd5",
+    "fileset",
+    "filesha1",
+    "filesha256",
+    "filesha512",
+    "pathexpand",
+];
 
 pub(super) fn call(name: &str, a: &mut Args) -> Option<FResult> {
     if !NAMES.contains(&name) {
@@ -207,7 +222,11 @@ fn walk(dir: &Path, shown: &str, depth: usize, out: &mut Vec<String>) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().to_string();
-        let shown = if shown == "/" { format!("/{name}") } else { format!("{shown}/{name}") };
+        let shown = if shown == "/" {
+            format!("/{name}")
+        } else {
+            format!("{shown}/{name}")
+        };
         let path = entry.path();
         match std::fs::metadata(&path) {
             Ok(m) if m.is_dir() => walk(&path, &shown, depth + 1, out),
@@ -280,9 +299,7 @@ fn check_glob(seg: &str) -> Result<(), String> {
 fn match_segments(pattern: &[&str], path: &[&str]) -> bool {
     match pattern.split_first() {
         None => path.is_empty(),
-        Some((&"**", rest)) => {
-            match_segments(rest, path) || (!path.is_empty() && match_segments(pattern, &path[1..]))
-        }
+        Some((&"**", rest)) => match_segments(rest, path) || (!path.is_empty() && match_segments(pattern, &path[1..])),
         Some((p, rest)) => !path.is_empty() && glob_match(p, path[0]) && match_segments(rest, &path[1..]),
     }
 }

@@ -109,7 +109,13 @@ fn check(kind: &str, ours: &str, theirs: &str) -> Result<(), String> {
     let as_str = |v: &serde_json::Value| v.as_str().map(str::to_string).ok_or("not a string".to_string());
     let (o, t) = (as_str(&ours_v)?, as_str(&theirs_v)?);
     let (kind, param) = kind.split_once(':').unwrap_or((kind, ""));
-    let shape = |s: &str, ok: bool| if ok { Ok(()) } else { Err(format!("{s:?} fails check {kind}")) };
+    let shape = |s: &str, ok: bool| {
+        if ok {
+            Ok(())
+        } else {
+            Err(format!("{s:?} fails check {kind}"))
+        }
+    };
     match kind {
         "rfc3339" => {
             let ok = |s: &str| {
@@ -136,7 +142,11 @@ fn check(kind: &str, ours: &str, theirs: &str) -> Result<(), String> {
             shape(&o, ok && o != t)
         }
         "bcrypt" => {
-            let password = if param.is_empty() { "x".repeat(72) } else { param.to_string() };
+            let password = if param.is_empty() {
+                "x".repeat(72)
+            } else {
+                param.to_string()
+            };
             if !bcrypt_verify(&password, &t) {
                 return Err(format!("infractl's bcrypt does not verify Terraform's hash {t}"));
             }
@@ -148,9 +158,13 @@ fn check(kind: &str, ours: &str, theirs: &str) -> Result<(), String> {
         }
         "gzip" => {
             let gunzip = |s: &str| -> Result<Vec<u8>, String> {
-                let bytes = base64::engine::general_purpose::STANDARD.decode(s).map_err(|e| e.to_string())?;
+                let bytes = base64::engine::general_purpose::STANDARD
+                    .decode(s)
+                    .map_err(|e| e.to_string())?;
                 let mut out = Vec::new();
-                flate2::read::GzDecoder::new(&bytes[..]).read_to_end(&mut out).map_err(|e| e.to_string())?;
+                flate2::read::GzDecoder::new(&bytes[..])
+                    .read_to_end(&mut out)
+                    .map_err(|e| e.to_string())?;
                 Ok(out)
             };
             let (ob, tb) = (gunzip(&o)?, gunzip(&t)?);
@@ -174,7 +188,10 @@ fn every_function_matches_terraform() {
         let verdict: Result<(), String> = if let Some(err) = row.get("error") {
             match &ours {
                 Answer::Error(_) => Ok(()),
-                other => Err(format!("Terraform errs ({}), infractl gives {other:?}", err.as_str().unwrap_or(""))),
+                other => Err(format!(
+                    "Terraform errs ({}), infractl gives {other:?}",
+                    err.as_str().unwrap_or("")
+                )),
             }
         } else if row.get("unknown").is_some() {
             match &ours {
@@ -204,7 +221,12 @@ fn every_function_matches_terraform() {
         rows.len(),
         failures.len()
     );
-    assert!(failures.is_empty(), "{} rows differ from Terraform:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} rows differ from Terraform:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -221,14 +243,20 @@ fn every_function_of_terraforms_library_is_known() {
         .iter()
         .filter(|n| !NEEDS_VALUE_MARKS.contains(n) && !eval::is_function(n))
         .collect();
-    assert!(missing.is_empty(), "functions of Terraform's library infractl lacks: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "functions of Terraform's library infractl lacks: {missing:?}"
+    );
     // The signatures infractl checks arguments with are the recorded ones.
     let mut recorded: Vec<&str> = names.clone();
     recorded.sort();
     recorded.dedup();
     let mut ours = super::signature::names();
     ours.sort();
-    assert_eq!(ours, recorded, "signatures.json is out of step with metadata.json: run generate.py");
+    assert_eq!(
+        ours, recorded,
+        "signatures.json is out of step with metadata.json: run generate.py"
+    );
 }
 
 #[test]
@@ -253,5 +281,8 @@ fn the_table_covers_every_function() {
             })
         })
         .collect();
-    assert!(uncovered.is_empty(), "functions without a row in cases.txt: {uncovered:?}");
+    assert!(
+        uncovered.is_empty(),
+        "functions without a row in cases.txt: {uncovered:?}"
+    );
 }

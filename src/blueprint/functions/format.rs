@@ -151,7 +151,9 @@ fn format(spec: &str, args: &[Value]) -> Result<String, FnError> {
             next_arg = n - 1;
         }
         let Some(&mode) = chars.get(i) else {
-            return Err(FnError::Call(format!("invalid format string starting at offset {start}")));
+            return Err(FnError::Call(format!(
+                "invalid format string starting at offset {start}"
+            )));
         };
         i += 1;
         if !mode.is_ascii_alphabetic() {
@@ -333,7 +335,13 @@ fn integer_digits(n: f64, base: u32) -> String {
 /// Go's float formatting (`%e %E %f %g %G`) of big.Float, with sign flags and width.
 fn number(verb: &Verb, n: f64) -> String {
     if n.is_infinite() {
-        let sign = if n < 0.0 { "-" } else if verb.space { " " } else { "+" };
+        let sign = if n < 0.0 {
+            "-"
+        } else if verb.space {
+            " "
+        } else {
+            "+"
+        };
         return pad_number(verb, sign, "Inf".into(), false);
     }
     let body = float(n.abs(), verb.mode, verb.prec);

@@ -71,7 +71,11 @@ impl Net {
 
     fn mask_of(&self, prefix: u32) -> u128 {
         let host_bits = self.bits.saturating_sub(prefix);
-        let host_mask = if host_bits >= 128 { u128::MAX } else { (1u128 << host_bits) - 1 };
+        let host_mask = if host_bits >= 128 {
+            u128::MAX
+        } else {
+            (1u128 << host_bits) - 1
+        };
         self.all_ones() & !host_mask
     }
 
@@ -165,7 +169,11 @@ fn cidrhost(a: &Args) -> FResult {
     let net = Net::parse(a.str(0)?)?;
     let num = whole(a.num(1)?)?;
     let size: i128 = 1i128 << (net.bits - net.prefix).min(126);
-    let host = if num < 0 { size + i128::from(num) } else { i128::from(num) };
+    let host = if num < 0 {
+        size + i128::from(num)
+    } else {
+        i128::from(num)
+    };
     if host < 0 || host >= size {
         return Err(format!(
             "prefix of {} does not accommodate a host numbered {}",
@@ -191,7 +199,11 @@ fn cidrsubnet(a: &Args) -> FResult {
     }
     // go-cidr compares the low 64 bits of |netnum| with 2^newbits - 1 computed in uint64, where
     // shifts of 64 or more (and negative newbits) give no limit.
-    let limit = if (0..64).contains(&newbits) { (1u64 << newbits) - 1 } else { u64::MAX };
+    let limit = if (0..64).contains(&newbits) {
+        (1u64 << newbits) - 1
+    } else {
+        u64::MAX
+    };
     if netnum.unsigned_abs() > limit {
         return Err(format!("prefix extension of {newbits} does not accommodate a subnet numbered {netnum}").into());
     }
@@ -288,7 +300,12 @@ mod tests {
     fn addresses_parse_and_print_as_in_terraform() {
         let n = Net::parse("010.0.0.1/8").ok().unwrap();
         assert_eq!(n.text(), "10.0.0.0/8");
-        assert_eq!(ipv6_text(u128::from("fd00:fd12:3456:7890::22".parse::<std::net::Ipv6Addr>().unwrap())), "fd00:fd12:3456:7890::22");
+        assert_eq!(
+            ipv6_text(u128::from(
+                "fd00:fd12:3456:7890::22".parse::<std::net::Ipv6Addr>().unwrap()
+            )),
+            "fd00:fd12:3456:7890::22"
+        );
         assert_eq!(ipv6_text(1u128 << 64), "0:0:0:1::");
         assert!(Net::parse("10.0.0.0/33").is_err());
         assert!(Net::parse("10.0.0.256/8").is_err());

@@ -20,9 +20,9 @@ mod collection;
 mod convert;
 mod crypto;
 mod encoding;
+mod filesystem;
 #[cfg(test)]
 mod fixture;
-mod filesystem;
 mod format;
 mod ipnet;
 mod numeric;
@@ -266,7 +266,7 @@ impl Args<'_> {
 
 /// A number as a whole 64-bit integer, with Terraform's message when it is not one.
 fn whole(n: f64) -> Result<i64, String> {
-    if n.fract() == 0.0 && n >= -9.223_372_036_854_776e18 && n < 9.223_372_036_854_776e18 {
+    if n.fract() == 0.0 && (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&n) {
         Ok(n as i64)
     } else {
         Err("value must be a whole number, between -9223372036854775808 and 9223372036854775807".into())
@@ -333,7 +333,10 @@ mod tests {
         assert_eq!(c("upper", vec![Value::from(1)]).unwrap(), Value::str("1"));
         let e = c("upper", vec![Value::Null]).unwrap_err();
         assert_eq!(e.summary, "Invalid function argument");
-        assert!(e.detail.unwrap().contains("\"str\" parameter: argument must not be null"));
+        assert!(e
+            .detail
+            .unwrap()
+            .contains("\"str\" parameter: argument must not be null"));
         let e = c("timestamp", vec![Value::from(1)]).unwrap_err();
         assert_eq!(e.summary, "Too many function arguments");
         let e = c("upper", vec![]).unwrap_err();

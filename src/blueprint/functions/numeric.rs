@@ -44,7 +44,8 @@ fn extreme(a: &Args, max: bool) -> FResult {
             _ => n,
         });
     }
-    best.map(Value::Number).ok_or_else(|| "must pass at least one number".into())
+    best.map(Value::Number)
+        .ok_or_else(|| "must pass at least one number".into())
 }
 
 /// `parseint(string, base)`: bases 2 to 62, digits 0-9, then a-z, then A-Z (case-insensitive
@@ -61,7 +62,10 @@ fn parseint(a: &Args) -> FResult {
     };
     let base = a.num(1)?;
     if base.fract() != 0.0 || !(2.0..=62.0).contains(&base) {
-        return Err(FnError::Arg(1, "base must be a whole number between 2 and 62 inclusive".into()));
+        return Err(FnError::Arg(
+            1,
+            "base must be a whole number between 2 and 62 inclusive".into(),
+        ));
     }
     let base = base as u32;
     let bad = || FnError::Arg(0, format!("cannot parse \"{text}\" as a base {base} integer"));

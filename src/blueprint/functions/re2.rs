@@ -11,13 +11,10 @@ use regex::{Regex, RegexBuilder};
 /// Compiles a Go regular expression; the error is the compiler's message.
 pub fn compile(pattern: &str) -> Result<Regex, String> {
     let translated = translate(pattern)?;
-    RegexBuilder::new(&translated)
-        .octal(true)
-        .build()
-        .map_err(|e| match e {
-            regex::Error::Syntax(s) => s.lines().last().unwrap_or("invalid pattern").trim().to_string(),
-            other => other.to_string(),
-        })
+    RegexBuilder::new(&translated).octal(true).build().map_err(|e| match e {
+        regex::Error::Syntax(s) => s.lines().last().unwrap_or("invalid pattern").trim().to_string(),
+        other => other.to_string(),
+    })
 }
 
 /// Rewrites Go-only or Go-meaning syntax into the crate's equivalent.
@@ -122,7 +119,10 @@ mod tests {
         assert_eq!(re.find("٣٤ 12").map(|m| m.as_str()), Some("12"));
         assert_eq!(compile(r"\w+").unwrap().find("héllo").map(|m| m.as_str()), Some("h"));
         assert!(compile(r"[\d\s]+").unwrap().is_match("1 2"));
-        assert_eq!(compile(r"\Qa.b\E").unwrap().find("xa.b").map(|m| m.as_str()), Some("a.b"));
+        assert_eq!(
+            compile(r"\Qa.b\E").unwrap().find("xa.b").map(|m| m.as_str()),
+            Some("a.b")
+        );
         assert!(!compile(r"\Qa.b\E").unwrap().is_match("axb"));
         assert!(compile(r"[]a]").unwrap().is_match("]"));
         assert!(compile(r"[[:alpha:]]").unwrap().is_match("x"));

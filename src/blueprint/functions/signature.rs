@@ -80,7 +80,8 @@ impl Signature {
 
     /// Checks the number of arguments and converts each to its parameter's type.
     pub(super) fn check(&self, name: &str, args: Vec<Value>) -> Result<Vec<Value>, FnError> {
-        if args.len() < self.parameters.len() || (self.variadic_parameter.is_none() && args.len() > self.parameters.len())
+        if args.len() < self.parameters.len()
+            || (self.variadic_parameter.is_none() && args.len() > self.parameters.len())
         {
             return Err(arity_error(name, self, args.len()));
         }
@@ -130,7 +131,11 @@ pub fn convert(v: Value, ty: &ParamType) -> Result<Value, String> {
                         })
                         .collect::<Result<Vec<_>, _>>()?,
                 };
-                Ok(Value::List(if kind == "set" { super::convert::set_of(items) } else { items }))
+                Ok(Value::List(if kind == "set" {
+                    super::convert::set_of(items)
+                } else {
+                    items
+                }))
             }
             ("map", Value::Object(map)) => {
                 let converted: IndexMap<String, Value> = map
@@ -139,13 +144,19 @@ pub fn convert(v: Value, ty: &ParamType) -> Result<Value, String> {
                         if x.is_null() {
                             Ok((k, x))
                         } else {
-                            convert(x, elem).map(|x| (k.clone(), x)).map_err(|m| format!("element \"{k}\": {m}"))
+                            convert(x, elem)
+                                .map(|x| (k.clone(), x))
+                                .map_err(|m| format!("element \"{k}\": {m}"))
                         }
                     })
                     .collect::<Result<_, String>>()?;
                 Ok(Value::Object(converted))
             }
-            ("list", other) => Err(format!("list of {} required, not {}", describe(elem), other.type_name())),
+            ("list", other) => Err(format!(
+                "list of {} required, not {}",
+                describe(elem),
+                other.type_name()
+            )),
             ("set", other) => Err(format!("set of {} required, not {}", describe(elem), other.type_name())),
             (_, other) => Err(format!("map of {} required, not {}", describe(elem), other.type_name())),
         },

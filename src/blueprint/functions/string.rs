@@ -11,7 +11,27 @@ use indexmap::IndexMap;
 use unicode_segmentation::UnicodeSegmentation;
 
 /// The functions of this family.
-pub(super) const NAMES: &[&str] = &["chomp", "endswith", "indent", "join", "lower", "regex", "regexall", "replace", "split", "startswith", "strcontains", "strrev", "substr", "title", "trim", "trimprefix", "trimspace", "trimsuffix", "upper"];
+pub(super) const NAMES: &[&str] = &[
+    "chomp",
+    "endswith",
+    "indent",
+    "join",
+    "lower",
+    "regex",
+    "regexall",
+    "replace",
+    "split",
+    "startswith",
+    "strcontains",
+    "strrev",
+    "substr",
+    "title",
+    "trim",
+    "trimprefix",
+    "trimspace",
+    "trimsuffix",
+    "upper",
+];
 
 pub(super) fn call(name: &str, a: &mut Args) -> Option<FResult> {
     if !NAMES.contains(&name) {
@@ -109,7 +129,11 @@ fn substr(a: &Args) -> FResult {
         0
     };
     let rest = &clusters[start..];
-    let end = if length <= 0 { rest.len() } else { (length as usize).min(rest.len()) };
+    let end = if length <= 0 {
+        rest.len()
+    } else {
+        (length as usize).min(rest.len())
+    };
     Ok(Value::str(rest[..end].concat()))
 }
 
@@ -205,7 +229,9 @@ fn regex(a: &Args, all: bool) -> FResult {
         }
     };
     if all {
-        return Ok(Value::List(go_captures_iter(&re, text).into_iter().map(shape).collect()));
+        return Ok(Value::List(
+            go_captures_iter(&re, text).into_iter().map(shape).collect(),
+        ));
     }
     re.captures(text)
         .map(shape)

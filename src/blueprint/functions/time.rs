@@ -68,7 +68,9 @@ pub(super) fn call(name: &str, a: &mut Args) -> Option<FResult> {
         }),
         "formatdate" => (|| {
             let t = Instant::parse_rfc3339(a.str(1)?).map_err(|m| FnError::Arg(1, m))?;
-            formatdate(a.str(0)?, &t).map(Value::String).map_err(|m| FnError::Arg(0, m))
+            formatdate(a.str(0)?, &t)
+                .map(Value::String)
+                .map_err(|m| FnError::Arg(0, m))
         })(),
         "timeadd" => (|| {
             let t = Instant::parse_rfc3339(a.str(0)?)?;
@@ -122,15 +124,10 @@ impl Instant {
     }
 
     /// Builds an instant from civil fields (validated by the caller) and an offset.
-    pub(super) fn from_fields(
-        date: (i64, u32, u32),
-        time: (u32, u32, u32),
-        frac_nanos: u32,
-        offset: i32,
-    ) -> Instant {
+    pub(super) fn from_fields(date: (i64, u32, u32), time: (u32, u32, u32), frac_nanos: u32, offset: i32) -> Instant {
         let days = days_from_civil(date.0, date.1, date.2);
-        let secs = days * 86_400 + i64::from(time.0) * 3600 + i64::from(time.1) * 60 + i64::from(time.2)
-            - i64::from(offset);
+        let secs =
+            days * 86_400 + i64::from(time.0) * 3600 + i64::from(time.1) * 60 + i64::from(time.2) - i64::from(offset);
         Instant {
             nanos: secs as i128 * NANOS + i128::from(frac_nanos),
             offset,
@@ -207,7 +204,11 @@ impl Instant {
                 }
                 None => Err(invalid(&format!("end of string where \"{}\" is expected", c as char))),
                 Some(_) if what == "T" => Err(invalid("missing required time introducer 'T'")),
-                Some(_) => Err(invalid(&format!("found {:?} where \"{}\" is expected", &s[*i..], c as char))),
+                Some(_) => Err(invalid(&format!(
+                    "found {:?} where \"{}\" is expected",
+                    &s[*i..],
+                    c as char
+                ))),
             }
         };
         let year = num(&mut i, 4, "year")?;
@@ -327,7 +328,15 @@ const MONTHS: [&str; 12] = [
     "November",
     "December",
 ];
-const WEEKDAYS: [&str; 7] = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+const WEEKDAYS: [&str; 7] = [
+    "Sunday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+];
 
 /// `formatdate`: runs of one letter are verbs (`YYYY`, `MMM`, `hh`, ...), text in single quotes
 /// is literal (`''` is a quote), anything else is copied.
@@ -387,7 +396,7 @@ fn formatdate(spec: &str, t: &Instant) -> Result<String, String> {
             2 => Ok(format!("{v:02}")),
             _ => Err(bad(rule)),
         };
-        let hour12 = if f.hour % 12 == 0 { 12 } else { f.hour % 12 };
+        let hour12 = if f.hour.is_multiple_of(12) { 12 } else { f.hour % 12 };
         out.push_str(&match c {
             'Y' => match n {
                 2 => format!("{:02}", f.year.rem_euclid(100)),
@@ -575,12 +584,18 @@ mod tests {
             clock,
             ..Default::default()
         };
-        assert_eq!(call("timestamp", vec![], &at(Clock::planning(0)), &loc).unwrap(), Value::Unknown);
+        assert_eq!(
+            call("timestamp", vec![], &at(Clock::planning(0)), &loc).unwrap(),
+            Value::Unknown
+        );
         assert_eq!(
             call("plantimestamp", vec![], &at(Clock::planning(0)), &loc).unwrap(),
             Value::str("1970-01-01T00:00:00Z")
         );
-        assert_eq!(call("plantimestamp", vec![], &at(Clock::validating()), &loc).unwrap(), Value::Unknown);
+        assert_eq!(
+            call("plantimestamp", vec![], &at(Clock::validating()), &loc).unwrap(),
+            Value::Unknown
+        );
         let now = call("timestamp", vec![], &at(Clock::applying(0)), &loc).unwrap();
         assert!(Instant::parse_rfc3339(now.as_str().unwrap()).is_ok());
     }

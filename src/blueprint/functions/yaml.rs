@@ -424,7 +424,12 @@ impl<'a> Decoder<'a> {
     fn next(&mut self) -> Result<Event<'a>, String> {
         match self.events.next_event() {
             Some(Ok((event, _))) => Ok(event),
-            Some(Err(e)) => Err(format!("on line {}, column {}: {}", e.marker().line(), e.marker().col() + 1, e.info())),
+            Some(Err(e)) => Err(format!(
+                "on line {}, column {}: {}",
+                e.marker().line(),
+                e.marker().col() + 1,
+                e.info()
+            )),
             None => Err("unexpected end of stream".into()),
         }
     }
@@ -539,7 +544,12 @@ fn resolve(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Result<Value, S
     let tag = tag.map(tag_name);
     let short = tag.as_deref().and_then(|t| t.strip_prefix(CORE));
     if let Some(t) = &tag {
-        if short.is_none() || !matches!(short, Some("str" | "bool" | "int" | "float" | "null" | "timestamp" | "binary")) {
+        if short.is_none()
+            || !matches!(
+                short,
+                Some("str" | "bool" | "int" | "float" | "null" | "timestamp" | "binary")
+            )
+        {
             return Err(format!("unsupported tag {:?}", t.replace(CORE, "!!")));
         }
     }
@@ -549,14 +559,18 @@ fn resolve(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Result<Value, S
         return match short {
             None | Some("str") => Ok(Value::str(text)),
             Some("null") => Ok(Value::Null),
-            Some("binary") => decode_base64(text).map(|_| Value::str(text)).ok_or_else(|| format!("{}: not valid base64", cannot())),
+            Some("binary") => decode_base64(text)
+                .map(|_| Value::str(text))
+                .ok_or_else(|| format!("{}: not valid base64", cannot())),
             Some(t) => typed(text, t).map(|_| Value::str(text)).ok_or_else(cannot),
         };
     }
     match short {
         Some("str") => Ok(Value::str(text)),
         Some(_) if text.is_empty() => Ok(Value::Null),
-        Some("binary") => decode_base64(text).map(|_| Value::str(text)).ok_or_else(|| format!("{}: not valid base64", cannot())),
+        Some("binary") => decode_base64(text)
+            .map(|_| Value::str(text))
+            .ok_or_else(|| format!("{}: not valid base64", cannot())),
         Some(t) => typed(text, t).ok_or_else(cannot),
         None => untagged(text),
     }
@@ -659,9 +673,7 @@ fn timestamp(s: &str) -> Option<String> {
     };
     let mut i = 0;
     let year = digits(&mut i, 4, 4)?;
-    let expect = |i: &mut usize, c: u8| -> Option<()> {
-        (b.get(*i) == Some(&c)).then(|| *i += 1)
-    };
+    let expect = |i: &mut usize, c: u8| -> Option<()> { (b.get(*i) == Some(&c)).then(|| *i += 1) };
     expect(&mut i, b'-')?;
     let month = digits(&mut i, 1, 2)?;
     expect(&mut i, b'-')?;
