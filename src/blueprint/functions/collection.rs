@@ -388,10 +388,21 @@ fn set_operation(name: &str, a: &Args) -> FResult {
     Ok(Value::List(set_of(result)))
 }
 
+/// The most combinations `setproduct` builds: far beyond any real use (each is a resource
+/// instance or a rule), and low enough that a mistake is an error instead of exhausting memory.
+const MAX_PRODUCT: usize = 1_000_000;
+
 /// `setproduct`: every combination, one element from each argument, in the arguments' order.
 fn setproduct(a: &Args) -> FResult {
     if a.len() < 2 {
         return Err("at least two arguments are required".into());
+    }
+    let mut total: usize = 1;
+    for i in 0..a.len() {
+        total = total.saturating_mul(a.get(i)?.as_list().map_or(1, <[Value]>::len));
+    }
+    if total > MAX_PRODUCT {
+        return Err(format!("the product has {total} elements; at most {MAX_PRODUCT} are supported").into());
     }
     let mut acc: Vec<Vec<Value>> = vec![vec![]];
     for i in 0..a.len() {

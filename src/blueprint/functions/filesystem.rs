@@ -356,46 +356,74 @@ fn find_unescaped(s: &str, target: char) -> Option<usize> {
     None
 }
 
+/// Matches a name against one glob segment without braces. `*` backtracks to the last star
+/// only, so matching takes time proportional to the lengths, whatever the pattern.
 fn wildcard(p: &[char], n: &[char]) -> bool {
-    match p.first() {
-        None => n.is_empty(),
-        Some('*') => (0..=n.len()).any(|k| wildcard(&p[1..], &n[k..])),
-        Some('?') => !n.is_empty() && wildcard(&p[1..], &n[1..]),
-        Some('[') => {
-            let Some(&c) = n.first() else { return false };
-            let mut i = 1;
-            let negate = p.get(i) == Some(&'^');
-            if negate {
-                i += 1;
+    let (mut pi, mut ni) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while ni < n.len() {
+        let step = match p.get(pi) {
+            Some('*') => {
+                star = Some((pi, ni));
+                pi += 1;
+                continue;
             }
-            let mut matched = false;
-            let mut first = true;
-            while i < p.len() && (p[i] != ']' || first) {
-                first = false;
-                let mut lo = p[i];
-                if lo == '\\' {
-                    i += 1;
-                    lo = p.get(i).copied().unwrap_or('\\');
-                }
-                let mut hi = lo;
-                if p.get(i + 1) == Some(&'-') && p.get(i + 2).is_some_and(|x| *x != ']') {
-                    hi = p[i + 2];
-                    if hi == '\\' {
-                        hi = p.get(i + 3).copied().unwrap_or('\\');
-                        i += 1;
-                    }
-                    i += 2;
-                }
-                if lo <= c && c <= hi {
-                    matched = true;
-                }
-                i += 1;
+            Some('?') => Some(1),
+            Some('[') => class(&p[pi..], n[ni]),
+            Some('\\') if pi + 1 < p.len() => (p[pi + 1] == n[ni]).then_some(2),
+            Some(&c) => (c == n[ni]).then_some(1),
+            None => None,
+        };
+        match step {
+            Some(len) => {
+                pi += len;
+                ni += 1;
             }
-            matched != negate && wildcard(p.get(i + 1..).unwrap_or(&[]), &n[1..])
+            None => match star {
+                Some((sp, sn)) => {
+                    pi = sp + 1;
+                    ni = sn + 1;
+                    star = Some((sp, sn + 1));
+                }
+                None => return false,
+            },
         }
-        Some('\\') if p.len() > 1 => n.first() == Some(&p[1]) && wildcard(&p[2..], &n[1..]),
-        Some(&c) => n.first() == Some(&c) && wildcard(&p[1..], &n[1..]),
     }
+    p[pi..].iter().all(|c| *c == '*')
+}
+
+/// Matches one character against the class at the start of `p` (`[...]`, ranges, `^`
+/// negation, `\` escapes); the length of the class when it matches.
+fn class(p: &[char], c: char) -> Option<usize> {
+    let mut i = 1;
+    let negate = p.get(i) == Some(&'^');
+    if negate {
+        i += 1;
+    }
+    let mut matched = false;
+    let mut first = true;
+    while i < p.len() && (p[i] != ']' || first) {
+        first = false;
+        let mut lo = p[i];
+        if lo == '\\' {
+            i += 1;
+            lo = p.get(i).copied().unwrap_or('\\');
+        }
+        let mut hi = lo;
+        if p.get(i + 1) == Some(&'-') && p.get(i + 2).is_some_and(|x| *x != ']') {
+            hi = p[i + 2];
+            if hi == '\\' {
+                hi = p.get(i + 3).copied().unwrap_or('\\');
+                i += 1;
+            }
+            i += 2;
+        }
+        if lo <= c && c <= hi {
+            matched = true;
+        }
+        i += 1;
+    }
+    (i < p.len() && matched != negate).then_some(i + 1)
 }
 
 #[cfg(test)]
@@ -422,5 +450,10 @@ mod tests {
         assert!(match_segments(&["**", "*.txt"], &["sub", "deeper", "d.txt"]));
         assert!(!match_segments(&["*"], &["sub", "c.txt"]));
         assert!(check_glob("[").is_err());
+        // Many stars: matched by backtracking to the last star only (no exponential search).
+        let stars = format!("{}b", "*a".repeat(40));
+        assert!(!glob_match(&stars, &"a".repeat(200)));
+        assert!(glob_match(&stars, &format!("{}b", "a".repeat(200))));
+        assert!(glob_match("a\\*[0-9]?", "a*5x"));
     }
 }

@@ -79,6 +79,9 @@ fn formatlist(a: &Args) -> FResult {
     Ok(Value::List(out))
 }
 
+/// The largest width or precision accepted.
+const MAX_WIDTH: usize = 1_000_000;
+
 /// One `%...` directive.
 #[derive(Default)]
 struct Verb {
@@ -164,6 +167,10 @@ fn format(spec: &str, args: &[Value]) -> Result<String, FnError> {
         }
         verb.mode = mode;
         let raw: String = chars[start..i].iter().collect();
+        // Go's fmt refuses widths and precisions above a million, as this does.
+        if verb.width.is_some_and(|w| w > MAX_WIDTH) || verb.prec.is_some_and(|p| p > MAX_WIDTH) {
+            return Err(FnError::Call(format!("width or precision of \"{raw}\" at {start} is too large")));
+        }
         let Some(arg) = args.get(next_arg) else {
             return Err(FnError::Call(format!(
                 "not enough arguments for \"{raw}\" at {start}: need index {} but have {} total",

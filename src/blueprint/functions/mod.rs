@@ -353,6 +353,16 @@ mod tests {
     }
 
     #[test]
+    fn sizes_that_would_exhaust_memory_are_errors() {
+        assert!(c("format", vec![Value::str("%999999999d"), Value::from(1)]).is_err());
+        assert!(c("indent", vec![Value::from(1_000_000_000), Value::str("a\nb\nc")]).is_err());
+        let big = Value::List((0..1000).map(Value::from).collect());
+        assert!(c("setproduct", vec![big.clone(), big.clone(), big]).is_err());
+        let deep = format!("{}{}", "[".repeat(5000), "]".repeat(5000));
+        assert!(c("yamldecode", vec![Value::str(deep)]).is_err());
+    }
+
+    #[test]
     fn names_outside_the_library_are_unknown_functions() {
         let e = c("frobnicate", vec![]).unwrap_err();
         assert_eq!(e.summary, "Call to unknown function");

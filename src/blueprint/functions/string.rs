@@ -33,6 +33,10 @@ pub(super) const NAMES: &[&str] = &[
     "upper",
 ];
 
+/// The longest string `indent` makes: far beyond any real document, and low enough that a
+/// mistyped count is an error instead of an attempt to allocate it.
+const MAX_RESULT: i64 = 100_000_000;
+
 pub(super) fn call(name: &str, a: &mut Args) -> Option<FResult> {
     if !NAMES.contains(&name) {
         return None;
@@ -46,6 +50,10 @@ pub(super) fn call(name: &str, a: &mut Args) -> Option<FResult> {
             let n = a.int(0)?;
             if n < 0 {
                 return Err("the number of spaces must not be negative".into());
+            }
+            let lines = a.str(1)?.matches('\n').count() as i64;
+            if n.saturating_mul(lines) > MAX_RESULT {
+                return Err(format!("indenting by {n} spaces makes a string of more than {MAX_RESULT} characters").into());
             }
             let pad = format!("\n{}", " ".repeat(n as usize));
             Ok(Value::str(a.str(1)?.replace('\n', &pad)))

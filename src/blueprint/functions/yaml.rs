@@ -389,6 +389,7 @@ fn decode(src: &str) -> Result<Value, String> {
     let src = if src.is_empty() { "\n" } else { src };
     let mut d = Decoder {
         events: Parser::new_from_str(src),
+        depth: 0,
         anchors: HashMap::new(),
         pending: Vec::new(),
     };
@@ -413,14 +414,28 @@ fn decode(src: &str) -> Result<Value, String> {
     }
 }
 
+/// The deepest nesting `yamldecode` reads (Terraform's decoder has no limit, but Go's stack
+/// grows where infractl's would overflow).
+const MAX_DEPTH: usize = 1000;
+
 struct Decoder<'a> {
     events: Parser<'a, saphyr_parser::StrInput<'a>>,
+    /// Collections being read.
+    depth: usize,
     anchors: HashMap<usize, Value>,
     /// Anchors whose node is still being read (an alias to them would be infinite).
     pending: Vec<usize>,
 }
 
 impl<'a> Decoder<'a> {
+    fn enter(&mut self) -> Result<(), String> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(format!("the document nests deeper than {MAX_DEPTH} levels"));
+        }
+        Ok(())
+    }
+
     fn next(&mut self) -> Result<Event<'a>, String> {
         match self.events.next_event() {
             Some(Ok((event, _))) => Ok(event),
@@ -454,6 +469,7 @@ impl<'a> Decoder<'a> {
             }
             Event::SequenceStart(anchor, tag) => {
                 check_collection_tag(tag.as_deref(), "seq", "sequence")?;
+                self.enter()?;
                 self.pending.push(anchor);
                 let mut items = Vec::new();
                 loop {
@@ -463,6 +479,7 @@ impl<'a> Decoder<'a> {
                     }
                 }
                 self.pending.retain(|a| *a != anchor);
+                self.depth -= 1;
                 let v = Value::List(items);
                 if anchor > 0 {
                     self.anchors.insert(anchor, v.clone());
@@ -471,6 +488,7 @@ impl<'a> Decoder<'a> {
             }
             Event::MappingStart(anchor, tag) => {
                 check_collection_tag(tag.as_deref(), "map", "mapping")?;
+                self.enter()?;
                 self.pending.push(anchor);
                 let mut map: IndexMap<String, Value> = IndexMap::new();
                 let mut merged: IndexMap<String, Value> = IndexMap::new();
@@ -509,6 +527,7 @@ impl<'a> Decoder<'a> {
                     map.entry(k).or_insert(v);
                 }
                 self.pending.retain(|a| *a != anchor);
+                self.depth -= 1;
                 let v = Value::Object(sorted_map(map));
                 if anchor > 0 {
                     self.anchors.insert(anchor, v.clone());
