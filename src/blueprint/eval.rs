@@ -619,9 +619,6 @@ impl Evaluator<'_> {
                 .detail(format!("Call to function \"{name}\" failed: {at}: {}.", d.summary))
                 .at(loc)
         })?;
-        if vars.iter().any(|(_, v)| v.has_unknown()) {
-            return Ok(Value::Unknown);
-        }
         let mut bindings = Bindings::default();
         bindings.names.extend(vars);
         struct TemplateVars;

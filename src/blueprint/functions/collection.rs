@@ -49,10 +49,25 @@ pub(super) fn call(name: &str, a: &mut Args) -> Option<FResult> {
         return None;
     }
     Some(match name {
-        "alltrue" => a
-            .list(0)
-            .map(|l| Value::Bool(l.iter().all(|v| *v == Value::Bool(true)))),
-        "anytrue" => a.list(0).map(|l| Value::Bool(l.contains(&Value::Bool(true)))),
+        // A known false (or null) decides alltrue, a known true anytrue, whatever else is unknown.
+        "alltrue" => a.list(0).map(|l| {
+            if l.iter().any(|v| matches!(v, Value::Bool(false) | Value::Null)) {
+                Value::Bool(false)
+            } else if l.contains(&Value::Unknown) {
+                Value::Unknown
+            } else {
+                Value::Bool(true)
+            }
+        }),
+        "anytrue" => a.list(0).map(|l| {
+            if l.contains(&Value::Bool(true)) {
+                Value::Bool(true)
+            } else if l.contains(&Value::Unknown) {
+                Value::Unknown
+            } else {
+                Value::Bool(false)
+            }
+        }),
         "chunklist" => chunklist(a),
         "coalesce" => coalesce(a),
         "coalescelist" => coalescelist(a),

@@ -66,6 +66,9 @@ impl Environment {
 /// Functions whose implementation looks inside partly unknown arguments, so that a list with an
 /// unknown element still has a known length, keys, or first element.
 const HANDLES_PARTLY_UNKNOWN: &[&str] = &[
+    "alltrue",
+    "anytrue",
+    "formatlist",
     "coalesce",
     "coalescelist",
     "concat",
