@@ -530,6 +530,7 @@ impl Evaluator<'_> {
             match self.eval(arg, b) {
                 Ok(v) if v.has_unknown() => return Ok(Value::Unknown),
                 Ok(v) => return Ok(v),
+                Err(e) if is_static_error(&e) => return Err(e),
                 Err(e) => errors.push(e.summary),
             }
         }
@@ -548,6 +549,7 @@ impl Evaluator<'_> {
             [arg] if !expand => Ok(match self.eval(arg, b) {
                 Ok(v) if v.has_unknown() => Value::Unknown,
                 Ok(_) => Value::Bool(true),
+                Err(e) if is_static_error(&e) => return Err(e),
                 Err(_) => Value::Bool(false),
             }),
             [] => Err(Diag::new("Not enough function arguments")
@@ -752,6 +754,12 @@ impl Evaluator<'_> {
             Value::List(list)
         })
     }
+}
+
+/// Errors Terraform finds before evaluating (a reference to a variable, local, resource or
+/// module that is not declared), which `try` and `can` therefore do not catch.
+fn is_static_error(e: &Diag) -> bool {
+    e.summary.starts_with("Reference to undeclared")
 }
 
 /// How a template is rendered.

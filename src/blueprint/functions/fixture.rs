@@ -67,9 +67,10 @@ impl Resolver for Console {
                 let expr = self
                     .locals
                     .get(*name)
-                    .ok_or_else(|| Diag::new(format!("no local {name}")).at(loc))?;
+                    .ok_or_else(|| Diag::new("Reference to undeclared local value").at(loc))?;
                 Ok((eval::eval(expr, self, &Bindings::default())?, 1))
             }
+            ("terraform_data", _) => Err(Diag::new("Reference to undeclared resource").at(loc)),
             _ => Err(Diag::new(format!("Reference to undeclared {root}")).at(loc)),
         }
     }

@@ -169,7 +169,9 @@ fn format(spec: &str, args: &[Value]) -> Result<String, FnError> {
         let raw: String = chars[start..i].iter().collect();
         // Go's fmt refuses widths and precisions above a million, as this does.
         if verb.width.is_some_and(|w| w > MAX_WIDTH) || verb.prec.is_some_and(|p| p > MAX_WIDTH) {
-            return Err(FnError::Call(format!("width or precision of \"{raw}\" at {start} is too large")));
+            return Err(FnError::Call(format!(
+                "width or precision of \"{raw}\" at {start} is too large"
+            )));
         }
         let Some(arg) = args.get(next_arg) else {
             return Err(FnError::Call(format!(

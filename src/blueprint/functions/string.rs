@@ -53,7 +53,9 @@ pub(super) fn call(name: &str, a: &mut Args) -> Option<FResult> {
             }
             let lines = a.str(1)?.matches('\n').count() as i64;
             if n.saturating_mul(lines) > MAX_RESULT {
-                return Err(format!("indenting by {n} spaces makes a string of more than {MAX_RESULT} characters").into());
+                return Err(
+                    format!("indenting by {n} spaces makes a string of more than {MAX_RESULT} characters").into(),
+                );
             }
             let pad = format!("\n{}", " ".repeat(n as usize));
             Ok(Value::str(a.str(1)?.replace('\n', &pad)))
