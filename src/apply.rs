@@ -4,6 +4,7 @@
 
 use crate::address::Address;
 use crate::blueprint::config::{Mode, Module};
+use crate::blueprint::functions::Clock;
 use crate::blueprint::scope::{Context, OneInstance};
 use crate::diag::{DResult, Diag};
 use crate::engine::{self, Outcome, Step, StepRunner};
@@ -392,7 +393,7 @@ impl Applier {
         if failures.is_empty() && !cancelled {
             final_state.outputs.clear();
             if !plan.options.destroy {
-                let ctx = Context::new(&self.root, &self.inputs, &runner.values);
+                let ctx = Context::new(&self.root, &self.inputs, &runner.values).with_clock(applying(&plan));
                 for (name, out) in &self.root.outputs {
                     let v = ctx.eval(&[], &out.value, &Default::default())?;
                     final_state.outputs.insert(
@@ -420,6 +421,11 @@ impl Applier {
 
 /// Writes when each step ran and what it waited for (JSON), for the benchmark harness to work
 /// out the critical path of an apply: `INFRACTL_STEP_TIMES=<file>`.
+/// The clock of applying `plan`: `timestamp()` is now, `plantimestamp()` the plan's time.
+fn applying(plan: &Plan) -> Clock {
+    Clock::applying(plan.options.plan_time.unwrap_or_else(Clock::now))
+}
+
 fn write_step_times(path: &str, steps: &[Step], timings: &[Option<(Duration, Duration)>]) -> DResult<()> {
     let doc: Vec<serde_json::Value> = steps
         .iter()
@@ -704,7 +710,7 @@ impl Runner {
             .resources
             .get(&block_key(address))
             .ok_or_else(|| Diag::new(format!("{address} is not in the blueprint")))?;
-        let ctx = Context::new(&self.applier.root, &self.applier.inputs, &self.values);
+        let ctx = Context::new(&self.applier.root, &self.applier.inputs, &self.values).with_clock(applying(&self.plan));
         let bindings = match ctx.expand_one(&address.module, res, &address.key)? {
             OneInstance::Bound(b) => *b,
             OneInstance::Gone => {
@@ -790,6 +796,34 @@ mod tests {
     use crate::provider::fake::FakeCloud;
 
     use crate::testkit::{run, run_with, write};
+
+    #[tokio::test]
+    async fn timestamp_is_known_only_when_applying_and_plantimestamp_is_the_plans_time() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "output \"now\" { value = timestamp() }\noutput \"planned\" { value = plantimestamp() }\n",
+        );
+        let options = PlanOptions {
+            plan_time: Some(1_700_000_000),
+            ..Default::default()
+        };
+        let r = run_with(dir.path(), &FakeCloud::new(), options).await;
+        assert_eq!(
+            r.plan.outputs["now"].0,
+            Value::Unknown,
+            "timestamp() is unknown while planning"
+        );
+        assert_eq!(r.plan.outputs["planned"].0, Value::str("2023-11-14T22:13:20Z"));
+        let outputs = &r.report.state.outputs;
+        assert_eq!(outputs["planned"].value, serde_json::json!("2023-11-14T22:13:20Z"));
+        let now = outputs["now"]
+            .value
+            .as_str()
+            .expect("timestamp() is known when applying");
+        assert_eq!(now.len(), 20, "{now}");
+        assert!(now > "2023-11-14T22:13:20Z" && now.ends_with('Z'), "{now}");
+    }
 
     fn pos(calls: &[String], what: &str) -> usize {
         calls

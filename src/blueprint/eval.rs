@@ -4,7 +4,7 @@
 //! that evaluator has no notion of Terraform's unknown values (needed to plan "(known after
 //! apply)") and drops source spans (needed for file:line in every error).
 
-use super::functions;
+use super::functions::{self, Environment};
 use super::source::{Expr, Loc, SourceFile};
 use crate::diag::{DResult, Diag};
 use crate::value::Value;
@@ -26,6 +26,21 @@ pub trait Resolver {
     fn resolve_instance(&self, _root: &str, _names: &[&str], _index: &Value) -> Option<(Value, usize)> {
         None
     }
+
+    /// What function calls may depend on besides their arguments (the phase's clock, where
+    /// relative file paths lead). The default is validation: `timestamp()` unknown.
+    fn function_env(&self) -> Environment {
+        Environment::default()
+    }
+}
+
+/// Functions the evaluator implements itself because they evaluate expressions or templates;
+/// the rest of the library is in [`functions`].
+pub const EVALUATOR_FUNCTIONS: &[&str] = &["can", "try", "templatefile", "templatestring"];
+
+/// True when `name` is a function of Terraform's library that infractl implements.
+pub fn is_function(name: &str) -> bool {
+    EVALUATOR_FUNCTIONS.contains(&name) || functions::exists(name)
 }
 
 /// Values bound for one resource instance or one iteration: `count.index`, `each.*`, `self`,
@@ -54,6 +69,8 @@ pub fn eval(expr: &Expr, resolver: &dyn Resolver, bindings: &Bindings) -> DResul
     Evaluator {
         file: &expr.file,
         resolver,
+        env: &resolver.function_env(),
+        in_template: false,
     }
     .eval(&expr.ast, bindings)
 }
@@ -75,27 +92,24 @@ impl Resolver for Constant {
     }
 }
 
-/// Evaluates a template string (for `templatefile`) with only the given names in scope.
-pub fn eval_template_text(
-    text: &str,
-    file: &Arc<SourceFile>,
-    resolver: &dyn Resolver,
-    bindings: &Bindings,
-) -> DResult<Value> {
-    let template = hcl_edit::parser::parse_template(text).map_err(|e| {
+fn parse_template(text: &str, file: &Arc<SourceFile>) -> DResult<Template> {
+    hcl_edit::parser::parse_template(text).map_err(|e| {
         Diag::new(format!("Syntax error in template: {}", e.message())).at(format!(
             "{}:{}:{}",
             file.path.display(),
             e.location().line(),
             e.location().column()
         ))
-    })?;
-    Evaluator { file, resolver }.template(&template, bindings, true)
+    })
 }
 
 struct Evaluator<'a> {
     file: &'a Arc<SourceFile>,
     resolver: &'a dyn Resolver,
+    /// Environment of function calls, taken from the resolver once per evaluation.
+    env: &'a Environment,
+    /// Inside a template rendered by `templatefile`/`templatestring`, which may not nest.
+    in_template: bool,
 }
 
 impl Evaluator<'_> {
@@ -141,8 +155,8 @@ impl Evaluator<'_> {
                 }
                 Ok(Value::Object(map))
             }
-            Expression::StringTemplate(t) => self.template(t, b, false),
-            Expression::HeredocTemplate(h) => self.template(&h.template, b, false),
+            Expression::StringTemplate(t) => self.template(t, b, false, true),
+            Expression::HeredocTemplate(h) => self.template(&h.template, b, false, false),
             Expression::Parenthesis(p) => self.eval(p.inner(), b),
             Expression::Variable(v) => self.traversal(e, &[], b, v.span()),
             Expression::Traversal(t) => self.traversal(&t.expr, &t.operators, b, t.span()),
@@ -337,19 +351,71 @@ impl Evaluator<'_> {
         }
     }
 
-    fn template(&self, t: &Template, b: &Bindings, force_string: bool) -> DResult<Value> {
-        let elements: Vec<&Element> = t.iter().collect();
+    /// Evaluates a template; `quoted` for a quoted string (whose literals have backslash escapes)
+    /// rather than a heredoc or template file.
+    fn template(&self, t: &Template, b: &Bindings, force_string: bool, quoted: bool) -> DResult<Value> {
         if !force_string {
-            if let [Element::Interpolation(i)] = elements.as_slice() {
+            if let [Element::Interpolation(i)] = t.iter().collect::<Vec<_>>().as_slice() {
                 return self.eval(&i.expr, b);
             }
         }
         let mut out = String::new();
-        for el in elements {
+        let how = Render {
+            trim: (false, false),
+            quoted,
+            nested: false,
+        };
+        Ok(match self.render_into(t, b, how, &mut out)? {
+            true => Value::String(out),
+            false => Value::Unknown,
+        })
+    }
+
+    /// Renders a template's elements onto `out`; false when the result is unknown.
+    fn render_into(&self, t: &Template, b: &Bindings, how: Render, out: &mut String) -> DResult<bool> {
+        let trim = how.trim;
+        let inner = |trim: (bool, bool)| Render {
+            trim,
+            nested: true,
+            ..how
+        };
+        let elements: Vec<&Element> = t.iter().collect();
+        // Whether an element strips the literal before it, and the literal after it.
+        let strips = |el: &Element| -> (bool, bool) {
             match el {
-                Element::Literal(s) => out.push_str(s.value()),
+                Element::Literal(_) => (false, false),
+                Element::Interpolation(i) => (i.strip.strip_start(), i.strip.strip_end()),
+                Element::Directive(d) => match d.as_ref() {
+                    Directive::If(ifd) => (ifd.if_expr.strip.strip_start(), ifd.endif_expr.strip.strip_end()),
+                    Directive::For(fd) => (fd.for_expr.strip.strip_start(), fd.endfor_expr.strip.strip_end()),
+                },
+            }
+        };
+        for (idx, el) in elements.iter().enumerate() {
+            match el {
+                Element::Literal(s) => {
+                    // The parser decodes the escapes of a quoted string's own literals but not
+                    // those inside its directives' templates.
+                    let decoded = match how.quoted && how.nested {
+                        true => unescape(s.value()),
+                        false => std::borrow::Cow::Borrowed(s.value().as_str()),
+                    };
+                    let mut text: &str = &decoded;
+                    let after_strip = if idx == 0 { trim.0 } else { strips(elements[idx - 1]).1 };
+                    let before_strip = match elements.get(idx + 1) {
+                        Some(next) => strips(next).0,
+                        None => trim.1,
+                    };
+                    if after_strip {
+                        text = text.trim_start();
+                    }
+                    if before_strip {
+                        text = text.trim_end();
+                    }
+                    out.push_str(text);
+                }
                 Element::Interpolation(i) => match self.eval(&i.expr, b)? {
-                    Value::Unknown => return Ok(Value::Unknown),
+                    Value::Unknown => return Ok(false),
                     Value::Null => {
                         return Err(self
                             .err(i.expr.span(), "Invalid template interpolation value")
@@ -365,114 +431,230 @@ impl Evaluator<'_> {
                 Element::Directive(d) => match d.as_ref() {
                     Directive::If(ifd) => {
                         let c = self.eval(&ifd.if_expr.cond_expr, b)?;
-                        if c == Value::Unknown {
-                            return Ok(Value::Unknown);
+                        if c.has_unknown() {
+                            return Ok(false);
                         }
-                        let branch = if c.as_bool().unwrap_or(false) {
-                            Some(&ifd.if_expr.template)
+                        let cond = c.as_bool().ok_or_else(|| {
+                            self.err(
+                                ifd.if_expr.cond_expr.span(),
+                                format!("The condition must be a bool, not {}", c.type_name()),
+                            )
+                        })?;
+                        let end_strip = ifd.endif_expr.strip.strip_start();
+                        let branch = if cond {
+                            let trail = ifd
+                                .else_expr
+                                .as_ref()
+                                .map(|e| e.strip.strip_start())
+                                .unwrap_or(end_strip);
+                            Some((&ifd.if_expr.template, (ifd.if_expr.strip.strip_end(), trail)))
                         } else {
-                            ifd.else_expr.as_ref().map(|e| &e.template)
+                            ifd.else_expr
+                                .as_ref()
+                                .map(|e| (&e.template, (e.strip.strip_end(), end_strip)))
                         };
-                        if let Some(t) = branch {
-                            match self.template(t, b, true)? {
-                                Value::String(s) => out.push_str(&s),
-                                _ => return Ok(Value::Unknown),
+                        if let Some((t, trim)) = branch {
+                            if !self.render_into(t, b, inner(trim), out)? {
+                                return Ok(false);
                             }
                         }
                     }
                     Directive::For(ford) => {
                         let fe = &ford.for_expr;
                         let coll = self.eval(&fe.collection_expr, b)?;
-                        if coll == Value::Unknown {
-                            return Ok(Value::Unknown);
+                        if coll.has_unknown() {
+                            return Ok(false);
                         }
+                        let trim = (fe.strip.strip_end(), ford.endfor_expr.strip.strip_start());
                         for (k, v) in iterate(&coll).map_err(|m| self.err(fe.collection_expr.span(), m))? {
-                            let mut inner = b.with(fe.value_var.as_str(), v);
+                            let mut bound = b.with(fe.value_var.as_str(), v);
                             if let Some(kv) = &fe.key_var {
-                                inner = inner.with(kv.as_str(), k);
+                                bound = bound.with(kv.as_str(), k);
                             }
-                            match self.template(&fe.template, &inner, true)? {
-                                Value::String(s) => out.push_str(&s),
-                                _ => return Ok(Value::Unknown),
+                            if !self.render_into(&fe.template, &bound, inner(trim), out)? {
+                                return Ok(false);
                             }
                         }
                     }
                 },
             }
         }
-        Ok(Value::String(out))
+        Ok(true)
     }
 
     fn call(&self, call: &hcl_edit::expr::FuncCall, b: &Bindings) -> DResult<Value> {
-        let name = call.name.name.as_str();
         let span = call.span();
         let loc = self.loc(span.clone());
+        let namespace: Vec<&str> = call.name.namespace.iter().map(|n| n.as_str()).collect();
+        let name = call.name.name.as_str();
+        match namespace.as_slice() {
+            [] | ["core"] => {}
+            ["provider", ..] => {
+                let full = format!("{}::{name}", namespace.join("::"));
+                return Err(Diag::new(format!("provider functions are not supported: {full}"))
+                    .detail("infractl runs Terraform's built-in functions only; provider-defined functions need the provider's plugin.")
+                    .at(loc));
+            }
+            _ => {
+                return Err(
+                    functions::unknown_function(&format!("{}::{name}", namespace.join("::")), &loc)
+                        .detail("Function namespaces other than core:: and provider:: do not exist."),
+                )
+            }
+        }
+        let args: Vec<&Expression> = call.args.iter().collect();
         // try and can look at failures, so their arguments are evaluated here, lazily.
-        if name == "try" {
-            let mut last = None;
-            for arg in call.args.iter() {
-                match self.eval(arg, b) {
-                    Ok(Value::Unknown) => return Ok(Value::Unknown),
-                    Ok(v) => return Ok(v),
-                    Err(e) => last = Some(e),
+        match name {
+            "try" => return self.try_(&args, call.args.expand_final(), &loc, b),
+            "can" => return self.can(&args, call.args.expand_final(), &loc, b),
+            "templatestring" if !args.is_empty() => {
+                if let Expression::String(_) | Expression::StringTemplate(_) | Expression::HeredocTemplate(_) = args[0]
+                {
+                    return Err(Diag::new("Invalid function argument").detail(
+                        "Invalid value for \"template\" parameter: invalid template expression: templatestring is only for rendering templates retrieved dynamically from elsewhere, and so does not support providing a literal template; consider using a template string expression instead.",
+                    ).at(loc));
                 }
             }
-            return Err(last
-                .unwrap_or_else(|| self.err(span, "try needs at least one argument"))
-                .detail("No expression given to try could be evaluated without an error."));
+            _ => {}
         }
-        if name == "can" {
-            let arg = call
-                .args
-                .iter()
-                .next()
-                .ok_or_else(|| self.err(span, "can needs one argument"))?;
-            return Ok(match self.eval(arg, b) {
-                Ok(Value::Unknown) => Value::Unknown,
-                Ok(_) => Value::Bool(true),
-                Err(_) => Value::Bool(false),
-            });
-        }
-        let mut args = call.args.iter().map(|a| self.eval(a, b)).collect::<DResult<Vec<_>>>()?;
+        let mut values = args.iter().map(|a| self.eval(a, b)).collect::<DResult<Vec<_>>>()?;
         if call.args.expand_final() {
-            match args.pop() {
-                Some(Value::List(items)) => args.extend(items),
+            match values.pop() {
+                Some(Value::List(items)) => values.extend(items),
                 Some(Value::Unknown) => return Ok(Value::Unknown),
                 _ => return Err(self.err(span, "The final argument before ... must be a list")),
             }
         }
-        if name == "templatefile" {
-            return self.templatefile(&args, &loc);
+        match name {
+            "templatefile" | "templatestring" => self.render(name, values, &loc),
+            _ => functions::call(name, values, self.env, &loc),
         }
-        functions::call(name, args, &loc)
     }
 
-    fn templatefile(&self, args: &[Value], loc: &Loc) -> DResult<Value> {
-        let (Some(path), vars) = (args.first().and_then(Value::as_str), args.get(1)) else {
-            return Err(Diag::new("templatefile needs a path and a map of variables").at(loc));
+    /// `try(...)`: the first argument that evaluates without an error; unknown if that value is
+    /// not wholly known (a later refinement could still make it fail).
+    fn try_(&self, args: &[&Expression], expand: bool, loc: &Loc, b: &Bindings) -> DResult<Value> {
+        if expand {
+            return Err(Diag::new("Invalid use of ... with try").at(loc));
+        }
+        if args.is_empty() {
+            return Err(Diag::new("Error in function call")
+                .detail("Call to function \"try\" failed: at least one argument is required.")
+                .at(loc));
+        }
+        let mut errors = Vec::new();
+        for arg in args {
+            match self.eval(arg, b) {
+                Ok(v) if v.has_unknown() => return Ok(Value::Unknown),
+                Ok(v) => return Ok(v),
+                Err(e) if is_static_error(&e) => return Err(e),
+                Err(e) => errors.push(e.summary),
+            }
+        }
+        Err(Diag::new("Error in function call")
+            .detail(format!(
+                "Call to function \"try\" failed: no expression succeeded: {}.",
+                errors.join("; ")
+            ))
+            .at(loc))
+    }
+
+    /// `can(expr)`: whether the expression evaluates without an error; unknown while its value
+    /// is not wholly known.
+    fn can(&self, args: &[&Expression], expand: bool, loc: &Loc, b: &Bindings) -> DResult<Value> {
+        match args {
+            [arg] if !expand => Ok(match self.eval(arg, b) {
+                Ok(v) if v.has_unknown() => Value::Unknown,
+                Ok(_) => Value::Bool(true),
+                Err(e) if is_static_error(&e) => return Err(e),
+                Err(_) => Value::Bool(false),
+            }),
+            [] => Err(Diag::new("Not enough function arguments")
+                .detail("Function \"can\" expects 1 argument(s). Missing value for \"expression\".")
+                .at(loc)),
+            _ => Err(Diag::new("Too many function arguments")
+                .detail("Function \"can\" expects only 1 argument(s).")
+                .at(loc)),
+        }
+    }
+
+    /// `templatefile(path, vars)` and `templatestring(template, vars)`: renders a template with
+    /// only the given variables (and the functions) in scope.
+    fn render(&self, name: &str, args: Vec<Value>, loc: &Loc) -> DResult<Value> {
+        let invalid = |param: &str, msg: String| {
+            Diag::new("Invalid function argument")
+                .detail(format!("Invalid value for \"{param}\" parameter: {msg}."))
+                .at(loc)
         };
-        if vars.is_some_and(Value::has_unknown) {
+        let first = if name == "templatefile" { "path" } else { "template" };
+        let [source, vars] = <[Value; 2]>::try_from(args).map_err(|args| {
+            let (summary, detail) = if args.len() < 2 {
+                let missing = if args.is_empty() { first } else { "vars" };
+                (
+                    "Not enough function arguments",
+                    format!("Function \"{name}\" expects 2 argument(s). Missing value for \"{missing}\"."),
+                )
+            } else {
+                (
+                    "Too many function arguments",
+                    format!("Function \"{name}\" expects only 2 argument(s)."),
+                )
+            };
+            Diag::new(summary).detail(detail).at(loc)
+        })?;
+        if self.in_template {
+            return Err(Diag::new("Error in function call")
+                .detail(format!("Call to function \"{name}\" failed: cannot recursively call {name} from inside another template function."))
+                .at(loc));
+        }
+        if source.is_null() {
+            return Err(invalid(first, "argument must not be null".into()));
+        }
+        if vars.is_null() {
+            return Err(invalid("vars", "argument must not be null".into()));
+        }
+        if source == Value::Unknown {
             return Ok(Value::Unknown);
         }
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            Diag::new(format!("Cannot read template file {path}"))
-                .detail(e.to_string())
+        let vars = functions::template_vars(&vars).map_err(|m| invalid("vars", m))?;
+        let (file, text) = if name == "templatefile" {
+            let path = source
+                .to_plain_string()
+                .ok_or_else(|| invalid("path", "string required".into()))?;
+            let text = functions::read_file(&path, self.env).map_err(|m| invalid("path", m))?;
+            (SourceFile::new(path, text.clone()), text)
+        } else {
+            let Value::String(text) = source else {
+                return Err(invalid(
+                    "template",
+                    "invalid template value: a string is required".into(),
+                ));
+            };
+            (SourceFile::new("<templatestring argument>", text.clone()), text)
+        };
+        let template = parse_template(&text, &file).map_err(|d| {
+            let at = d.location.clone().unwrap_or_default();
+            Diag::new("Error in function call")
+                .detail(format!("Call to function \"{name}\" failed: {at}: {}.", d.summary))
                 .at(loc)
         })?;
-        let file = SourceFile::new(path, text);
         let mut bindings = Bindings::default();
-        if let Some(Value::Object(map)) = vars {
-            for (k, v) in map {
-                bindings.names.push((k.clone(), v.clone()));
-            }
-        }
-        struct NoRefs;
-        impl Resolver for NoRefs {
+        bindings.names.extend(vars);
+        struct TemplateVars;
+        impl Resolver for TemplateVars {
             fn resolve(&self, root: &str, _: &[&str], loc: &Loc) -> DResult<(Value, usize)> {
-                Err(Diag::new(format!("Unknown variable \"{root}\" in template")).at(loc))
+                Err(Diag::new("Invalid function argument")
+                    .detail(format!("Invalid value for \"vars\" parameter: vars map does not contain key \"{root}\", referenced at {loc}."))
+                    .at(loc))
             }
         }
-        eval_template_text(&file.text, &file, &NoRefs, &bindings)
+        Evaluator {
+            file: &file,
+            resolver: &TemplateVars,
+            env: self.env,
+            in_template: true,
+        }
+        .template(&template, &bindings, true, false)
     }
 
     fn binary(&self, op: &hcl_edit::expr::BinaryOp, b: &Bindings) -> DResult<Value> {
@@ -591,7 +773,65 @@ impl Evaluator<'_> {
     }
 }
 
-/// Key/value pairs of a collection: index/item for lists, key/value for objects.
+/// Errors Terraform finds before evaluating (a reference to a variable, local, resource or
+/// module that is not declared), which `try` and `can` therefore do not catch.
+fn is_static_error(e: &Diag) -> bool {
+    e.summary.starts_with("Reference to undeclared")
+}
+
+/// How a template is rendered.
+#[derive(Clone, Copy)]
+struct Render {
+    /// Strip the whitespace at the start and end of the template (`~` markers of the directive
+    /// around it); each element's own markers strip its neighbouring literals.
+    trim: (bool, bool),
+    /// Part of a quoted string, where `\n`, `\"`, `\uNNNN`... are escapes.
+    quoted: bool,
+    /// A directive's template rather than the string itself.
+    nested: bool,
+}
+
+/// Decodes the backslash escapes of a quoted HCL string.
+fn unescape(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains('\\') {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('r') => out.push('\r'),
+            Some('t') => out.push('\t'),
+            Some('"') => out.push('"'),
+            Some('\\') => out.push('\\'),
+            Some(u @ ('u' | 'U')) => {
+                let len = if u == 'u' { 4 } else { 8 };
+                let hex: String = (0..len).filter_map(|_| chars.next()).collect();
+                match u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                    Some(ch) => out.push(ch),
+                    None => {
+                        out.push('\\');
+                        out.push(u);
+                        out.push_str(&hex);
+                    }
+                }
+            }
+            Some(other) => {
+                out.push('\\');
+                out.push(other);
+            }
+            None => out.push('\\'),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Key/value pairs of a collection: index/item for lists, key/value for objects (by key).
 pub fn iterate(v: &Value) -> Result<Vec<(Value, Value)>, String> {
     match v {
         Value::List(items) => Ok(items
@@ -599,7 +839,12 @@ pub fn iterate(v: &Value) -> Result<Vec<(Value, Value)>, String> {
             .enumerate()
             .map(|(i, x)| (Value::Number(i as f64), x.clone()))
             .collect()),
-        Value::Object(map) => Ok(map.iter().map(|(k, x)| (Value::str(k), x.clone())).collect()),
+        Value::Object(map) => {
+            // Terraform iterates maps and objects in lexical order of their keys.
+            let mut pairs: Vec<(&String, &Value)> = map.iter().collect();
+            pairs.sort_by(|a, b| a.0.cmp(b.0));
+            Ok(pairs.into_iter().map(|(k, x)| (Value::str(k), x.clone())).collect())
+        }
         Value::Null => Err("Cannot iterate over a null value".into()),
         other => Err(format!("Cannot iterate over a {}", other.type_name())),
     }
@@ -703,5 +948,51 @@ mod tests {
     fn try_and_can() {
         assert_eq!(ev("try(var.list[9], \"fallback\")").unwrap(), Value::str("fallback"));
         assert_eq!(ev("can(var.list[9])").unwrap(), Value::Bool(false));
+        // A result that is not wholly known could still fail once known: unknown, as Terraform.
+        assert_eq!(ev("try([var.unk], \"fallback\")").unwrap(), Value::Unknown);
+        assert_eq!(ev("can({ a = var.unk })").unwrap(), Value::Unknown);
+        assert!(ev("try(var.list[8], var.list[9])").is_err());
+    }
+
+    #[test]
+    fn function_namespaces() {
+        assert_eq!(ev("core::upper(\"a\")").unwrap(), Value::str("A"));
+        let e = ev("provider::aws::arn_parse(\"arn:aws:iam::1:role/x\")").unwrap_err();
+        assert_eq!(
+            e.summary,
+            "provider functions are not supported: provider::aws::arn_parse"
+        );
+        assert!(e.location.unwrap().starts_with("t.tf:1:"));
+        assert!(ev("other::upper(\"a\")").is_err());
+    }
+
+    #[test]
+    fn templatestring_refuses_a_literal_template() {
+        let e = ev("templatestring(\"x\", {})").unwrap_err();
+        assert!(e
+            .detail
+            .unwrap()
+            .contains("templatestring is only for rendering templates"));
+    }
+
+    #[test]
+    fn template_strip_markers_remove_adjacent_whitespace() {
+        assert_eq!(
+            ev("\"%{ for s in var.list ~}\n  ${s}\n%{~ endfor ~}\n!\"").unwrap(),
+            Value::str("ab!")
+        );
+        assert_eq!(ev("\"a \n ${~ \"b\" ~} \n c\"").unwrap(), Value::str("abc"));
+        assert_eq!(
+            ev("\"%{ if true ~}  yes  %{~ else ~} no %{~ endif }\"").unwrap(),
+            Value::str("yes")
+        );
+    }
+
+    #[test]
+    fn maps_are_iterated_in_key_order() {
+        assert_eq!(
+            ev("[for k, v in { b = 1, a = 2 } : k]").unwrap(),
+            Value::List(vec![Value::str("a"), Value::str("b")])
+        );
     }
 }

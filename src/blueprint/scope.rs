@@ -7,6 +7,7 @@
 
 use super::config::{Body, Module, ModuleCall, Resource};
 use super::eval::{self, iterate, Bindings, Resolver};
+use super::functions::{Clock, Environment};
 use super::source::{Expr, Loc};
 use super::types::TypeConstraint;
 use crate::address::{module_prefix, InstanceKey, ModuleStep};
@@ -79,6 +80,8 @@ pub struct Context<'a> {
     /// module call whose `count`/`for_each` is not known yet stands for all its instances with
     /// one keyless instance whose `count.index`/`each` are unknown, instead of being an error.
     pub validating: bool,
+    /// What function calls see: the phase's clock for `timestamp()` and `plantimestamp()`.
+    pub functions: Environment,
     memo: Mutex<HashMap<String, Value>>,
 }
 
@@ -95,8 +98,16 @@ impl<'a> Context<'a> {
             resources,
             workspace: "default".into(),
             validating: false,
+            functions: Environment::default(),
             memo: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// The same context in a phase: validating (the default, `timestamp()` and `plantimestamp()`
+    /// unknown), planning, or applying.
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.functions.clock = clock;
+        self
     }
 
     fn module<S: AsRef<str>>(&self, path: &[S]) -> &'a Module {
@@ -587,6 +598,10 @@ struct ModuleResolver<'c, 'a> {
 }
 
 impl Resolver for ModuleResolver<'_, '_> {
+    fn function_env(&self) -> Environment {
+        self.ctx.functions.clone()
+    }
+
     fn resolve_instance(&self, root: &str, names: &[&str], index: &Value) -> Option<(Value, usize)> {
         let (key, used) = Self::resource_key(root, names)?;
         if used != names.len() || !self.ctx.module(self.path).resources.contains_key(&key) {

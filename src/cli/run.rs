@@ -402,6 +402,7 @@ async fn make_plan(
                 destroy,
                 targets: args.targets.clone(),
                 replace: args.replace.clone(),
+                ..Default::default()
             },
         )
         .await

@@ -11,6 +11,7 @@ pub mod refresh;
 
 use crate::address::{static_path, Address, InstanceKey, ModuleStep};
 use crate::blueprint::config::{Mode, Module, Resource};
+use crate::blueprint::functions::Clock;
 use crate::blueprint::scope::{Context, Expansion, ResourceValues};
 use crate::diag::{DResult, Diag};
 use crate::graph::{ConfigGraph, Node};
@@ -84,6 +85,10 @@ pub struct PlanOptions {
     pub targets: Vec<String>,
     /// `-replace` addresses.
     pub replace: Vec<String>,
+    /// When the plan was made (Unix seconds): `plantimestamp()`, the same when a saved plan is
+    /// applied. Set by [`Planner::plan`] when absent.
+    #[serde(default)]
+    pub plan_time: Option<i64>,
 }
 
 /// A complete plan.
@@ -289,7 +294,8 @@ pub struct Planner<'a> {
 
 impl Planner<'_> {
     /// Makes the plan from a refreshed state.
-    pub async fn plan(&self, mut prior: State, options: PlanOptions) -> DResult<Plan> {
+    pub async fn plan(&self, mut prior: State, mut options: PlanOptions) -> DResult<Plan> {
+        let clock = Clock::planning(*options.plan_time.get_or_insert_with(Clock::now));
         let moved = moves::apply(self.root, &mut prior);
         if options.destroy {
             let mut plan = self.plan_destroy(prior, options);
@@ -307,7 +313,7 @@ impl Planner<'_> {
         for (path, key) in self.graph.resource_order() {
             let module = self.root.descend(&path).expect("graph paths exist");
             let res = &module.resources[&key];
-            let ctx = Context::new(self.root, self.inputs, &values);
+            let ctx = Context::new(self.root, self.inputs, &values).with_clock(clock);
             let deps: Vec<Address> = self
                 .graph
                 .resource_deps(&Node::Resource(path.clone(), key.clone()))
@@ -383,7 +389,7 @@ impl Planner<'_> {
                 c.reason = Some("a removed block with destroy = false: it stays in AWS".into());
             }
         }
-        let ctx = Context::new(self.root, self.inputs, &values);
+        let ctx = Context::new(self.root, self.inputs, &values).with_clock(clock);
         let mut outputs = IndexMap::new();
         for (name, out) in &self.root.outputs {
             let v = ctx.eval(&[], &out.value, &Default::default())?;
