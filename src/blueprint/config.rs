@@ -184,6 +184,9 @@ pub struct Module {
     pub providers: Vec<ProviderConfig>,
     /// `terraform { backend "..." }` type and body, if any.
     pub backend: Option<(String, Body)>,
+    /// Entries of `terraform { required_providers { ... } }` (`random = { source = ... }`),
+    /// as written: the providers check that each names a provider infractl runs.
+    pub required_providers: Vec<Attr>,
 }
 
 impl Module {
@@ -240,6 +243,7 @@ fn load_module(dir: &Path, depth: usize) -> DResult<Module> {
         calls: IndexMap::new(),
         providers: Vec::new(),
         backend: None,
+        required_providers: Vec::new(),
     };
     for file in files {
         let body = parse_file(&file)?;
@@ -448,7 +452,10 @@ fn add_top_block(module: &mut Module, file: &Arc<SourceFile>, block: &Block, dep
                         let kind = b.labels.first().cloned().unwrap_or_default();
                         module.backend = Some((kind, b.body.clone()));
                     }
-                    "required_providers" | "cloud" | "provider_meta" => {}
+                    "required_providers" => {
+                        module.required_providers.extend(b.body.attrs.values().cloned());
+                    }
+                    "cloud" | "provider_meta" => {}
                     other => {
                         return Err(
                             Diag::new(format!("Unsupported block \"{other}\" in terraform block")).at(&b.body.loc)
@@ -531,7 +538,7 @@ fn parse_resource(file: &Arc<SourceFile>, block: &Block, mode: Mode, type_name: 
     let depends_on = take_depends_on(&mut body)?;
     if let Some(p) = body.attrs.shift_remove("provider") {
         let text = p.expr.text().to_string();
-        if text != "aws" {
+        if text != "aws" && !crate::provider::builtin::PROVIDERS.contains(&text.as_str()) {
             return Err(Diag::new(format!(
                 "Provider \"{text}\" is not supported; only the default aws provider is"
             ))
