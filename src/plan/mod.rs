@@ -683,7 +683,10 @@ pub fn validate(root: &Module, registry: &Registry, inputs: &IndexMap<String, Va
                     )
                 };
                 return Err(Diag::new(format!("Unsupported {kind} type \"{}\"", res.type_name))
-                    .detail(format!("{why}infractl supports these {kind} types: {}.", names.join(", ")))
+                    .detail(format!(
+                        "{why}infractl supports these {kind} types: {}.",
+                        names.join(", ")
+                    ))
                     .at(&res.loc));
             };
             let address = format!(

@@ -339,24 +339,13 @@ pub fn runs_provider(name: &str) -> bool {
 pub fn check_required_providers(root: &Module) -> DResult<()> {
     struct NoRefs;
     impl crate::blueprint::eval::Resolver for NoRefs {
-        fn resolve(
-            &self,
-            root: &str,
-            _: &[&str],
-            loc: &crate::blueprint::source::Loc,
-        ) -> DResult<(Value, usize)> {
+        fn resolve(&self, root: &str, _: &[&str], loc: &crate::blueprint::source::Loc) -> DResult<(Value, usize)> {
             Err(Diag::new("Variables not allowed")
                 .detail(format!("required_providers cannot refer to \"{root}\"."))
                 .at(loc))
         }
     }
-    let supported = || {
-        SOURCES
-            .iter()
-            .map(|(_, s)| *s)
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let supported = || SOURCES.iter().map(|(_, s)| *s).collect::<Vec<_>>().join(", ");
     for (_, module) in root.walk() {
         for attr in &module.required_providers {
             let v = crate::blueprint::eval::eval(&attr.expr, &NoRefs, &Default::default())?;
@@ -366,12 +355,9 @@ pub fn check_required_providers(root: &Module) -> DResult<()> {
                 Value::Object(m) => m.get("source").and_then(Value::as_str).map(str::to_string),
                 Value::String(_) => None,
                 _ => {
-                    return Err(Diag::new(format!(
-                        "Invalid required_providers entry \"{}\"",
-                        attr.name
-                    ))
-                    .detail("Write it as { source = \"hashicorp/NAME\", version = \"...\" }.")
-                    .at(&attr.loc))
+                    return Err(Diag::new(format!("Invalid required_providers entry \"{}\"", attr.name))
+                        .detail("Write it as { source = \"hashicorp/NAME\", version = \"...\" }.")
+                        .at(&attr.loc))
                 }
             };
             let source = source.unwrap_or_else(|| format!("hashicorp/{}", attr.name));

@@ -156,9 +156,9 @@ impl Secrets {
 
     /// Opens a sealed value with the stack key and remembers it for the rest of the run.
     pub async fn reveal(&self, sealed: &str) -> PResult<String> {
-        let rest = sealed
-            .strip_prefix(SEALED_PREFIX)
-            .ok_or_else(|| ProviderError::msg("state holds a generated secret in a form this infractl does not know"))?;
+        let rest = sealed.strip_prefix(SEALED_PREFIX).ok_or_else(|| {
+            ProviderError::msg("state holds a generated secret in a form this infractl does not know")
+        })?;
         let (id, blob) = rest
             .split_once(':')
             .ok_or_else(|| ProviderError::msg("state holds a damaged sealed secret"))?;
@@ -180,10 +180,9 @@ impl Secrets {
         let nonce = Nonce::try_assume_unique_for_key(&data)
             .map_err(|_| ProviderError::msg("state holds a damaged sealed secret"))?;
         let mut body = body;
-        let plain = key
-            .key
-            .open_in_place(nonce, Aad::from(AAD), &mut body)
-            .map_err(|_| ProviderError::msg("a sealed secret in state does not open with the stack's key: it was altered"))?;
+        let plain = key.key.open_in_place(nonce, Aad::from(AAD), &mut body).map_err(|_| {
+            ProviderError::msg("a sealed secret in state does not open with the stack's key: it was altered")
+        })?;
         let plain = String::from_utf8(plain.to_vec())
             .map_err(|_| ProviderError::msg("a sealed secret in state is not text"))?;
         self.remember(&plain);

@@ -220,10 +220,9 @@ impl S3Backend {
                     .map_err(|_| Diag::new(format!("State {} is not UTF-8 text", self.describe())))
             }
             Err(e) if status_of(&e) == Some(404) && is_no_such_key(&e) => Ok(None),
-            Err(e) if status_of(&e) == Some(404) => Err(Diag::new(format!(
-                "Bucket \"{}\" does not exist",
-                self.config.bucket
-            ))),
+            Err(e) if status_of(&e) == Some(404) => {
+                Err(Diag::new(format!("Bucket \"{}\" does not exist", self.config.bucket)))
+            }
             Err(e) => Err(s3_diag(
                 &format!("Reading {} failed", self.describe()),
                 &e.into_service_error(),

@@ -58,11 +58,7 @@ fn planned(plan: &str, what: &str) -> Vec<String> {
 /// installed offline; otherwise prints why the cross-check is skipped.
 fn terraform_cross_check(dir: &Path, providers: &[&str]) {
     let mirror = Path::new("/opt/tf-plugins/registry.terraform.io/hashicorp");
-    let missing: Vec<&str> = providers
-        .iter()
-        .copied()
-        .filter(|p| !mirror.join(p).is_dir())
-        .collect();
+    let missing: Vec<&str> = providers.iter().copied().filter(|p| !mirror.join(p).is_dir()).collect();
     let has_terraform = Command::new("terraform").arg("version").output().is_ok();
     if !has_terraform || !missing.is_empty() {
         eprintln!(
@@ -222,7 +218,10 @@ async fn every_builtin_type_applies_plans_clean_replaces_by_keepers_and_destroys
     let b64 = attrs(&stack, "random_id.suffix")["id"].as_str().unwrap().to_string();
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(&b64).unwrap();
     assert_eq!(format!("app-{}", hex::encode(&bytes)), hex);
-    let name = attrs(&stack, "random_string.name")["result"].as_str().unwrap().to_string();
+    let name = attrs(&stack, "random_string.name")["result"]
+        .as_str()
+        .unwrap()
+        .to_string();
     assert!(
         name.len() == 10 && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()),
         "{name}"
@@ -231,11 +230,21 @@ async fn every_builtin_type_applies_plans_clean_replaces_by_keepers_and_destroys
     assert_eq!(pet.split('_').count(), 3, "{pet}");
     let priority = attrs(&stack, "random_integer.priority")["result"].as_i64().unwrap();
     assert!((10..=20).contains(&priority));
-    let uuid = attrs(&stack, "random_uuid.request")["result"].as_str().unwrap().to_string();
+    let uuid = attrs(&stack, "random_uuid.request")["result"]
+        .as_str()
+        .unwrap()
+        .to_string();
     assert_eq!(uuid::Uuid::parse_str(&uuid).unwrap().get_version_num(), 4);
     let shuffled = attrs(&stack, "random_shuffle.az")["result"].clone();
-    let shuffled: Vec<&str> = shuffled.as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
-    assert!(shuffled.len() == 2 && shuffled.iter().all(|x| ["a", "b", "c", "d"].contains(x)) && shuffled[0] != shuffled[1]);
+    let shuffled: Vec<&str> = shuffled
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(
+        shuffled.len() == 2 && shuffled.iter().all(|x| ["a", "b", "c", "d"].contains(x)) && shuffled[0] != shuffled[1]
+    );
     let rotating = attrs(&stack, "time_rotating.key");
     let base = rotating["unix"].as_i64().unwrap();
     let rotation = rotating["rotation_rfc3339"].as_str().unwrap();
@@ -289,7 +298,11 @@ async fn every_builtin_type_applies_plans_clean_replaces_by_keepers_and_destroys
     // terraform_data's input changes in place, its output following at apply.
     let vars = ["-var", "generation=two", "-var", "data=second"];
     let plan = expect_code(&stack.run(&[&["plan"][..], &vars].concat()), 0);
-    assert_eq!(planned(&plan, "will be updated in-place"), ["terraform_data.config"], "{plan}");
+    assert_eq!(
+        planned(&plan, "will be updated in-place"),
+        ["terraform_data.config"],
+        "{plan}"
+    );
     expect_code(&stack.run(&[&["apply", "-auto-approve"][..], &vars].concat()), 0);
     assert_eq!(attrs(&stack, "terraform_data.config")["output"]["data"], "second");
     expect_code(&stack.run(&[&["plan", "-detailed-exitcode"][..], &vars].concat()), 0);
@@ -395,7 +408,10 @@ async fn a_generated_password_reaches_secrets_manager_but_never_state_plans_or_o
     let leaks = |what: &str, t: &str| assert!(!t.contains(&password), "{what} holds the password:\n{t}");
     let state_text = std::fs::read_to_string(stack.state_file()).unwrap();
     leaks("state file", &state_text);
-    assert!(state_text.contains("infractl-sealed:v1:"), "state keeps the password sealed");
+    assert!(
+        state_text.contains("infractl-sealed:v1:"),
+        "state keeps the password sealed"
+    );
     leaks("plan file", &std::fs::read_to_string(&plan_file).unwrap());
     leaks("plan output", &plan_out);
     leaks("apply output", &apply_out);
@@ -405,7 +421,9 @@ async fn a_generated_password_reaches_secrets_manager_but_never_state_plans_or_o
     leaks("show", &text(&stack.run(&["show", "-json"])));
     leaks("output -json", &text(&stack.run(&["output", "-json"])));
     leaks("state pull", &text(&stack.run(&["state", "pull"])));
-    let key = stack.state_file().with_file_name(format!("{}.tfstate.json.secret-key", stack.name));
+    let key = stack
+        .state_file()
+        .with_file_name(format!("{}.tfstate.json.secret-key", stack.name));
     assert!(key.exists(), "the stack's secret key is kept beside the state");
     #[cfg(unix)]
     {
@@ -439,7 +457,10 @@ async fn a_generated_password_reaches_secrets_manager_but_never_state_plans_or_o
     let hidden = key.with_extension("moved");
     std::fs::rename(&key, &hidden).unwrap();
     let t = expect_code(&run(&["plan"]), 1);
-    assert!(t.contains("secret-key is missing") && t.contains("random_password.db"), "{t}");
+    assert!(
+        t.contains("secret-key is missing") && t.contains("random_password.db"),
+        "{t}"
+    );
     std::fs::rename(&hidden, &key).unwrap();
 
     expect_code(&run(&["destroy", "-auto-approve"]), 0);
@@ -555,7 +576,14 @@ async fn remote_state_reads_another_stacks_outputs_from_s3_workspaces_and_a_loca
     expect_code(&net.run(&["workspace", "new", "dev"]), 0);
     expect_code(&net.run(&["apply", "-auto-approve", "-var", "env=dev"]), 0);
     let out = |ws: &str| -> serde_json::Value {
-        let t = expect_code(&net.run_with_env(&["output", "-json"], &crate::support::endpoint(), &[("TF_WORKSPACE", ws)]), 0);
+        let t = expect_code(
+            &net.run_with_env(
+                &["output", "-json"],
+                &crate::support::endpoint(),
+                &[("TF_WORKSPACE", ws)],
+            ),
+            0,
+        );
         serde_json::from_str(&t).unwrap()
     };
     let (prod, dev) = (out("default"), out("dev"));
@@ -564,7 +592,10 @@ async fn remote_state_reads_another_stacks_outputs_from_s3_workspaces_and_a_loca
     // The S3 backend keeps each workspace's secret key beside its state, encrypted at rest.
     let conf = sdk_config(REGION).await;
     let s3 = aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&conf).force_path_style(true).build());
-    for key in ["network/terraform.tfstate.secret-key", "envs/dev/network/terraform.tfstate.secret-key"] {
+    for key in [
+        "network/terraform.tfstate.secret-key",
+        "envs/dev/network/terraform.tfstate.secret-key",
+    ] {
         let head = s3.head_object().bucket(&bucket).key(key).send().await.unwrap();
         assert_eq!(
             head.server_side_encryption(),
@@ -594,7 +625,11 @@ async fn remote_state_reads_another_stacks_outputs_from_s3_workspaces_and_a_loca
     // A change in the producer flows to the consumer's next plan.
     expect_code(&net.run(&["apply", "-auto-approve", "-var", "env=dev2"]), 0);
     let plan = expect_code(&app.run(&["plan"]), 0);
-    assert_eq!(planned(&plan, "will be updated in-place"), ["terraform_data.wiring"], "{plan}");
+    assert_eq!(
+        planned(&plan, "will be updated in-place"),
+        ["terraform_data.wiring"],
+        "{plan}"
+    );
 
     // A workspace with no state is an error that says so.
     let missing = Stack::from_files(&[(
@@ -604,7 +639,10 @@ async fn remote_state_reads_another_stacks_outputs_from_s3_workspaces_and_a_loca
         ),
     )]);
     let t = expect_code(&missing.run(&["plan"]), 1);
-    assert!(t.contains("Unable to find remote state") && t.contains("env:/nope/network/terraform.tfstate"), "{t}");
+    assert!(
+        t.contains("Unable to find remote state") && t.contains("env:/nope/network/terraform.tfstate"),
+        "{t}"
+    );
 }
 
 const ARCHIVE: &str = r#"
@@ -662,14 +700,16 @@ async fn archive_hashes_are_stable_across_applies_and_match_the_written_zip() {
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(p, body).unwrap();
     }
-    let outputs = || -> serde_json::Value {
-        serde_json::from_str(&expect_code(&stack.run(&["output", "-json"]), 0)).unwrap()
-    };
+    let outputs =
+        || -> serde_json::Value { serde_json::from_str(&expect_code(&stack.run(&["output", "-json"]), 0)).unwrap() };
     expect_code(&stack.run(&["apply", "-auto-approve"]), 0);
     let first = outputs();
     let zip = std::fs::read(stack.path.join("build/lambda.zip")).unwrap();
     let sha = sha2::Sha256::digest(&zip);
-    assert_eq!(first["lambda_hash"]["value"], base64::engine::general_purpose::STANDARD.encode(sha));
+    assert_eq!(
+        first["lambda_hash"]["value"],
+        base64::engine::general_purpose::STANDARD.encode(sha)
+    );
     assert_eq!(first["lambda_sha256"]["value"], hex::encode(sha));
     assert_eq!(first["lambda_size"]["value"], zip.len());
     let config = std::fs::read(stack.path.join("build/config.zip")).unwrap();
@@ -697,9 +737,17 @@ async fn archive_hashes_are_stable_across_applies_and_match_the_written_zip() {
     expect_code(&stack.run(&["plan", "-detailed-exitcode"]), 0);
 
     // A changed source changes the hash, and what follows it.
-    std::fs::write(stack.path.join("src/handler.py"), "def handler(event, ctx):\n    return 2\n").unwrap();
+    std::fs::write(
+        stack.path.join("src/handler.py"),
+        "def handler(event, ctx):\n    return 2\n",
+    )
+    .unwrap();
     let plan = expect_code(&stack.run(&["plan"]), 0);
-    assert_eq!(planned(&plan, "will be updated in-place"), ["terraform_data.deploy"], "{plan}");
+    assert_eq!(
+        planned(&plan, "will be updated in-place"),
+        ["terraform_data.deploy"],
+        "{plan}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -762,7 +810,11 @@ resource "null_resource" "after" {
     // A duration change updates without waiting again (nothing else to assert: no upper bounds).
     stack.edit("main.tf", "\"2s\"", "\"3s\"");
     let plan = expect_code(&stack.run(&["plan"]), 0);
-    assert_eq!(planned(&plan, "will be updated in-place"), ["time_sleep.settle"], "{plan}");
+    assert_eq!(
+        planned(&plan, "will be updated in-place"),
+        ["time_sleep.settle"],
+        "{plan}"
+    );
     expect_code(&stack.run(&["apply", "-auto-approve"]), 0);
     let start = Instant::now();
     expect_code(&stack.run(&["destroy", "-auto-approve"]), 0);
@@ -785,11 +837,20 @@ terraform {
     let stack = Stack::from_files(&[("main.tf", other)]);
     let t = expect_code(&stack.run(&["validate"]), 1);
     assert!(t.contains("\"integrations/github\"") && t.contains("main.tf:6"), "{t}");
-    let stack = Stack::from_files(&[("main.tf", "resource \"google_storage_bucket\" \"b\" {\n  name = \"x\"\n}\n")]);
+    let stack = Stack::from_files(&[(
+        "main.tf",
+        "resource \"google_storage_bucket\" \"b\" {\n  name = \"x\"\n}\n",
+    )]);
     let t = expect_code(&stack.run(&["validate"]), 1);
-    assert!(t.contains("google_storage_bucket") && t.contains("provider \"google\"") && t.contains("main.tf:1"), "{t}");
+    assert!(
+        t.contains("google_storage_bucket") && t.contains("provider \"google\"") && t.contains("main.tf:1"),
+        "{t}"
+    );
     assert!(t.contains("random_password"), "the supported types are listed: {t}");
-    let stack = Stack::from_files(&[("main.tf", "provider \"random\" {}\nprovider \"null\" {}\nresource \"random_pet\" \"p\" {}\n")]);
+    let stack = Stack::from_files(&[(
+        "main.tf",
+        "provider \"random\" {}\nprovider \"null\" {}\nresource \"random_pet\" \"p\" {}\n",
+    )]);
     expect_code(&stack.run(&["validate"]), 0);
 }
 
@@ -845,4 +906,58 @@ async fn the_secret_key_moves_with_a_migrated_state_and_goes_with_a_deleted_work
         .send()
         .await
         .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn time_rotating_is_replaced_by_the_first_plan_after_its_rotation_time() {
+    let blueprint = r#"
+resource "time_rotating" "key" {
+  rotation_days = 30
+}
+
+resource "random_id" "key" {
+  byte_length = 8
+  keepers     = { rotated = time_rotating.key.id }
+}
+"#;
+    let stack = Stack::from_files(&[("main.tf", blueprint)]);
+    expect_code(&stack.run(&["apply", "-auto-approve"]), 0);
+    expect_code(&stack.run(&["plan", "-detailed-exitcode"]), 0);
+    let base = attrs(&stack, "time_rotating.key")["rfc3339"].clone();
+    let first = attrs(&stack, "random_id.key")["hex"].clone();
+    // A rotation time in the past (rather than waiting for one): moved in place first...
+    stack.edit(
+        "main.tf",
+        "rotation_days = 30",
+        "rotation_rfc3339 = \"2001-01-01T00:00:00Z\"",
+    );
+    let plan = expect_code(&stack.run(&["plan"]), 0);
+    assert_eq!(
+        planned(&plan, "will be updated in-place"),
+        ["time_rotating.key"],
+        "{plan}"
+    );
+    expect_code(&stack.run(&["apply", "-auto-approve"]), 0);
+    assert_eq!(attrs(&stack, "time_rotating.key")["rfc3339"], base, "same base");
+    // ...then the next plan finds it passed and replaces it, and what follows it.
+    stack.edit(
+        "main.tf",
+        "rotation_rfc3339 = \"2001-01-01T00:00:00Z\"",
+        "rotation_days = 30",
+    );
+    let plan = expect_code(&stack.run(&["plan"]), 0);
+    assert_eq!(
+        planned(&plan, "must be replaced"),
+        ["random_id.key", "time_rotating.key"],
+        "{plan}"
+    );
+    assert!(plan.contains("rotation time 2001-01-01T00:00:00Z has passed"), "{plan}");
+    expect_code(&stack.run(&["apply", "-auto-approve"]), 0);
+    assert_ne!(attrs(&stack, "random_id.key")["hex"], first);
+    let rotation = attrs(&stack, "time_rotating.key")["rotation_rfc3339"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(rotation.as_str() > "2001", "{rotation}");
+    expect_code(&stack.run(&["plan", "-detailed-exitcode"]), 0);
 }

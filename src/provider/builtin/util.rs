@@ -86,7 +86,10 @@ mod tests {
     #[test]
     fn checksums_match_known_digests() {
         let c = checksums("content_", b"foo!");
-        assert_eq!(c["content_sha1"], Value::str("4bf3e335199107182c6f7638efaad377acc7f452"));
+        assert_eq!(
+            c["content_sha1"],
+            Value::str("4bf3e335199107182c6f7638efaad377acc7f452")
+        );
         assert_eq!(c["content_md5"], Value::str("35af8b7a9490467f75f19c1e5459f7e7"));
         assert_eq!(
             c["content_base64sha256"],

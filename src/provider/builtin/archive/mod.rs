@@ -25,7 +25,13 @@ use std::path::{Path, PathBuf};
 pub fn schema(force_new: bool) -> Schema {
     let arg = |s: Schema| if force_new { s.force_new() } else { s };
     let mut s = arg(Schema::new().required("type", Type::String));
-    for name in ["source_content", "source_content_filename", "source_file", "source_dir", "output_file_mode"] {
+    for name in [
+        "source_content",
+        "source_content_filename",
+        "source_file",
+        "source_dir",
+        "output_file_mode",
+    ] {
         s = arg(s.optional(name, Type::String));
     }
     s = arg(s.optional("excludes", Type::set_of_strings()));
@@ -54,11 +60,17 @@ pub fn schema(force_new: bool) -> Schema {
 pub fn check(config: &Value) -> Result<(), String> {
     match config.get("type").as_str() {
         None | Some("zip") => {}
-        Some(other) => return Err(format!("type \"{other}\" is not supported: infractl writes \"zip\" archives")),
+        Some(other) => {
+            return Err(format!(
+                "type \"{other}\" is not supported: infractl writes \"zip\" archives"
+            ))
+        }
     }
     if let Some(m) = config.get("output_file_mode").as_str() {
         if parse_mode(m).is_none() {
-            return Err(format!("output_file_mode \"{m}\" is not an octal file mode such as \"0644\""));
+            return Err(format!(
+                "output_file_mode \"{m}\" is not an octal file mode such as \"0644\""
+            ));
         }
     }
     let set = |k: &str| !config.get(k).is_null();
@@ -67,20 +79,24 @@ pub fn check(config: &Value) -> Result<(), String> {
         Value::Null => false,
         _ => true,
     };
-    let kinds = [blocks, set("source_content") || set("source_content_filename"), set("source_file"), set("source_dir")];
+    let kinds = [
+        blocks,
+        set("source_content") || set("source_content_filename"),
+        set("source_file"),
+        set("source_dir"),
+    ];
     match kinds.iter().filter(|k| **k).count() {
         1 => {}
         0 => {
             return Err(
-                "one of source, source_content (with source_content_filename), source_file or source_dir must be set".into(),
-            )
-        }
-        _ => {
-            return Err(
-                "only one of source, source_content (with source_content_filename), source_file and source_dir may be set"
+                "one of source, source_content (with source_content_filename), source_file or source_dir must be set"
                     .into(),
             )
         }
+        _ => return Err(
+            "only one of source, source_content (with source_content_filename), source_file and source_dir may be set"
+                .into(),
+        ),
     }
     if set("source_content") != set("source_content_filename") {
         return Err("source_content and source_content_filename must be set together".into());
@@ -199,7 +215,10 @@ fn entries(config: &Value) -> Result<Vec<Entry>, String> {
             return Err(format!("source_file {file} is not a file"));
         }
         out.push(Entry {
-            name: path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or(file.clone()),
+            name: path
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or(file.clone()),
             data: std::fs::read(&path).map_err(|e| format!("cannot read source_file {file}: {e}"))?,
             mode: file_mode(&meta),
         });
@@ -249,7 +268,9 @@ pub fn write(config: &Value) -> Result<IndexMap<String, Value>, String> {
     // Written beside and renamed, so a reader never sees half an archive.
     let tmp = path.with_file_name(format!(
         ".{}.tmp.{}",
-        path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default(),
+        path.file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default(),
         std::process::id()
     ));
     std::fs::write(&tmp, &bytes).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
@@ -259,7 +280,11 @@ pub fn write(config: &Value) -> Result<IndexMap<String, Value>, String> {
     attrs.insert("id".to_string(), sums["output_sha1"].clone());
     attrs.insert("output_size".to_string(), Value::from(bytes.len() as i64));
     for (k, v) in sums {
-        let name = if k == "output_sha1" { "output_sha".to_string() } else { k };
+        let name = if k == "output_sha1" {
+            "output_sha".to_string()
+        } else {
+            k
+        };
         attrs.insert(name, v);
     }
     Ok(attrs)
@@ -297,11 +322,16 @@ mod tests {
         }
         assert_eq!(build(&cfg).unwrap(), first);
         let mut z = zip::ZipArchive::new(std::io::Cursor::new(first)).unwrap();
-        let names: Vec<String> = (0..z.len()).map(|i| z.by_index(i).unwrap().name().unwrap().to_string()).collect();
+        let names: Vec<String> = (0..z.len())
+            .map(|i| z.by_index(i).unwrap().name().unwrap().to_string())
+            .collect();
         assert_eq!(names, ["a.txt", "b.txt", "lib/c.py"]);
         let mut f = z.by_name("lib/c.py").unwrap();
         assert_eq!(f.unix_mode().map(|m| m & 0o777), Some(0o644));
-        assert_eq!(f.last_modified().map(|d| (d.year(), d.month(), d.day())), Some((1980, 1, 1)));
+        assert_eq!(
+            f.last_modified().map(|d| (d.year(), d.month(), d.day())),
+            Some((1980, 1, 1))
+        );
         let mut text = String::new();
         f.read_to_string(&mut text).unwrap();
         assert_eq!(text, "print(1)");
@@ -338,6 +368,10 @@ mod tests {
         assert!(check(&both).unwrap_err().contains("only one"));
         let half = config(&[("source_content", Value::str("a"))]);
         assert!(check(&half).is_err());
-        assert!(check(&config(&[("source_file", Value::str("a")), ("type", Value::str("tar"))])).is_err());
+        assert!(check(&config(&[
+            ("source_file", Value::str("a")),
+            ("type", Value::str("tar"))
+        ]))
+        .is_err());
     }
 }

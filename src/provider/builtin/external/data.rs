@@ -47,9 +47,7 @@ fn run(program: &[String], dir: Option<&str>, input: &str) -> Result<String, Str
     if let Some(d) = dir.filter(|d| !d.is_empty()) {
         cmd.current_dir(d);
     }
-    let mut child = cmd
-        .spawn()
-        .map_err(|e| format!("failed to execute \"{shown}\": {e}"))?;
+    let mut child = cmd.spawn().map_err(|e| format!("failed to execute \"{shown}\": {e}"))?;
     // Written from a thread, so a program that answers before reading all its input (or
     // writes a lot) cannot deadlock against us.
     let mut stdin = child.stdin.take().ok_or("no standard input for the program")?;
@@ -84,12 +82,12 @@ fn parse_result(text: &str, program: &str) -> Result<Value, String> {
         )
     };
     let doc: serde_json::Value = serde_json::from_str(text).map_err(|e| bad(format!("got {e}")))?;
-    let map = doc.as_object().ok_or_else(|| bad("got something other than an object".into()))?;
+    let map = doc
+        .as_object()
+        .ok_or_else(|| bad("got something other than an object".into()))?;
     let mut out = indexmap::IndexMap::new();
     for (k, v) in map {
-        let s = v
-            .as_str()
-            .ok_or_else(|| bad(format!("\"{k}\" is not a string")))?;
+        let s = v.as_str().ok_or_else(|| bad(format!("\"{k}\" is not a string")))?;
         out.insert(k.clone(), Value::str(s));
     }
     Ok(Value::Object(out))
@@ -150,7 +148,8 @@ mod tests {
 
     #[tokio::test]
     async fn the_query_goes_in_and_the_result_comes_out() {
-        let mut cfg = sh(r#"read q; printf '{"got": %s}' "$(printf '%s' "$q" | sed 's/.*"name":"\([^"]*\)".*/"\1"/')""#);
+        let mut cfg =
+            sh(r#"read q; printf '{"got": %s}' "$(printf '%s' "$q" | sed 's/.*"name":"\([^"]*\)".*/"\1"/')""#);
         crate::provider::builtin::util::set(&mut cfg, "query", Value::object([("name", Value::str("web"))]));
         let v = External::new().read(&cfg).await.unwrap();
         assert_eq!(v.get("result").get("got"), &Value::str("web"));
@@ -163,8 +162,15 @@ mod tests {
             .await
             .unwrap_err()
             .to_string();
-        assert!(err.contains("no credentials for the vault") && err.contains("exit status 3"), "{err}");
-        let err = External::new().read(&sh("echo '{\"n\": 1}'")).await.unwrap_err().to_string();
+        assert!(
+            err.contains("no credentials for the vault") && err.contains("exit status 3"),
+            "{err}"
+        );
+        let err = External::new()
+            .read(&sh("echo '{\"n\": 1}'"))
+            .await
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("\"n\" is not a string"), "{err}");
     }
 }

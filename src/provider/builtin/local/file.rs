@@ -51,7 +51,9 @@ impl ResourceType for LocalFile {
 
     async fn read(&self, _ctx: &CallCtx, _id: &str, prior: &Value) -> PResult<Option<Value>> {
         if prior.is_null() {
-            return Err(ProviderError::msg("local_file cannot be imported (as with Terraform's provider)"));
+            return Err(ProviderError::msg(
+                "local_file cannot be imported (as with Terraform's provider)",
+            ));
         }
         Ok(refresh(prior))
     }

@@ -67,7 +67,9 @@ pub fn check(config: &Value, content_args: &[&str]) -> Result<(), String> {
     for k in ["file_permission", "directory_permission"] {
         if let Some(m) = config.get(k).as_str() {
             if parse_mode(m).is_none() {
-                return Err(format!("{k} \"{m}\" is not a permission in numeric notation such as \"0644\""));
+                return Err(format!(
+                    "{k} \"{m}\" is not a permission in numeric notation such as \"0644\""
+                ));
             }
         }
     }

@@ -168,7 +168,12 @@ pub fn generate(p: &Params, rng: &mut dyn Rng) -> PResult<Result<String, String>
     let class = |s: &str| s.chars().collect::<Vec<char>>();
     let (numeric, lower, upper) = (class(NUMERIC), class(LOWER), class(UPPER));
     let mut all: Vec<char> = Vec::new();
-    for (on, chars) in [(p.upper, &upper), (p.lower, &lower), (p.numeric, &numeric), (p.special, &special)] {
+    for (on, chars) in [
+        (p.upper, &upper),
+        (p.lower, &lower),
+        (p.numeric, &numeric),
+        (p.special, &special),
+    ] {
         if on {
             all.extend(chars.iter().copied());
         }
@@ -194,8 +199,7 @@ pub fn generate(p: &Params, rng: &mut dyn Rng) -> PResult<Result<String, String>
     let rest = p.length - out.len();
     if rest > 0 && all.is_empty() {
         return Ok(Err(
-            "no characters to choose from: at least one of upper, lower, numeric and special must be true"
-                .into(),
+            "no characters to choose from: at least one of upper, lower, numeric and special must be true".into(),
         ));
     }
     for _ in 0..rest {

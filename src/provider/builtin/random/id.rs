@@ -95,9 +95,9 @@ impl ResourceType for RandomId {
 
     fn check_config(&self, config: &Value) -> Result<(), String> {
         match config.get("byte_length").as_number() {
-            Some(n) if n < 1.0 || n.fract() != 0.0 => Err(format!(
-                "byte_length must be a whole number of at least 1, not {n}"
-            )),
+            Some(n) if n < 1.0 || n.fract() != 0.0 => {
+                Err(format!("byte_length must be a whole number of at least 1, not {n}"))
+            }
             _ => Ok(()),
         }
     }
@@ -128,7 +128,14 @@ impl ResourceType for RandomId {
         let v = Value::object([
             ("byte_length", Value::from(bytes.len() as i64)),
             ("keepers", Value::Null),
-            ("prefix", if prefix.is_empty() { Value::Null } else { Value::str(prefix) }),
+            (
+                "prefix",
+                if prefix.is_empty() {
+                    Value::Null
+                } else {
+                    Value::str(prefix)
+                },
+            ),
         ]);
         Ok(Some(with_forms(v, &bytes, prefix)))
     }

@@ -45,7 +45,9 @@ fn bounds(v: &Value) -> Result<Option<(i64, i64)>, String> {
         return Err(format!("min and max must be whole numbers, not {min} and {max}"));
     }
     if max < min {
-        return Err(format!("minimum value ({min}) needs to be smaller than or equal to maximum value ({max})"));
+        return Err(format!(
+            "minimum value ({min}) needs to be smaller than or equal to maximum value ({max})"
+        ));
     }
     Ok(Some((min as i64, max as i64)))
 }
@@ -88,7 +90,11 @@ impl ResourceType for RandomInteger {
             return Ok(Some(prior.clone()));
         }
         let parts: Vec<&str> = id.split(',').collect();
-        let bad = || ProviderError::msg(format!("import id {id:?} must be RESULT,MIN,MAX or RESULT,MIN,MAX,SEED"));
+        let bad = || {
+            ProviderError::msg(format!(
+                "import id {id:?} must be RESULT,MIN,MAX or RESULT,MIN,MAX,SEED"
+            ))
+        };
         if parts.len() != 3 && parts.len() != 4 {
             return Err(bad());
         }
@@ -133,13 +139,7 @@ mod tests {
     #[tokio::test]
     async fn results_stay_in_range_and_seeds_repeat() {
         let t = RandomInteger::new();
-        let cfg = |seed: Value| {
-            Value::object([
-                ("min", Value::from(5)),
-                ("max", Value::from(9)),
-                ("seed", seed),
-            ])
-        };
+        let cfg = |seed: Value| Value::object([("min", Value::from(5)), ("max", Value::from(9)), ("seed", seed)]);
         for _ in 0..30 {
             let v = t.create(&ctx(), &cfg(Value::Null)).await.unwrap();
             let n = v.get("result").as_number().unwrap();
@@ -149,7 +149,9 @@ mod tests {
         let a = t.create(&ctx(), &cfg(Value::str("s"))).await.unwrap();
         let b = t.create(&ctx(), &cfg(Value::str("s"))).await.unwrap();
         assert_eq!(a.get("result"), b.get("result"));
-        assert!(t.check_config(&Value::object([("min", Value::from(3)), ("max", Value::from(1))])).is_err());
+        assert!(t
+            .check_config(&Value::object([("min", Value::from(3)), ("max", Value::from(1))]))
+            .is_err());
     }
 
     #[tokio::test]

@@ -41,7 +41,8 @@ impl Default for RandomPet {
 
 /// A name of `words` words: the animal last, an adjective before it, adverbs before that.
 pub fn name(rng: &mut dyn Rng, words: usize, separator: &str, prefix: Option<&str>) -> PResult<String> {
-    let mut pick = |list: &[&'static str]| -> PResult<&'static str> { Ok(list[rng.below(list.len() as u64)? as usize]) };
+    let mut pick =
+        |list: &[&'static str]| -> PResult<&'static str> { Ok(list[rng.below(list.len() as u64)? as usize]) };
     let mut parts: Vec<&str> = Vec::with_capacity(words + 1);
     if let Some(p) = prefix.filter(|p| !p.is_empty()) {
         parts.push(p);
@@ -70,7 +71,9 @@ impl ResourceType for RandomPet {
 
     fn check_config(&self, config: &Value) -> Result<(), String> {
         match config.get("length").as_number() {
-            Some(n) if n < 1.0 || n.fract() != 0.0 => Err(format!("length must be a whole number of at least 1, not {n}")),
+            Some(n) if n < 1.0 || n.fract() != 0.0 => {
+                Err(format!("length must be a whole number of at least 1, not {n}"))
+            }
             _ => Ok(()),
         }
     }
@@ -85,7 +88,9 @@ impl ResourceType for RandomPet {
 
     async fn read(&self, _ctx: &CallCtx, _id: &str, prior: &Value) -> PResult<Option<Value>> {
         if prior.is_null() {
-            return Err(ProviderError::msg("random_pet cannot be imported (as with Terraform's provider)"));
+            return Err(ProviderError::msg(
+                "random_pet cannot be imported (as with Terraform's provider)",
+            ));
         }
         Ok(Some(prior.clone()))
     }

@@ -95,7 +95,9 @@ impl ResourceType for RandomShuffle {
 
     async fn read(&self, _ctx: &CallCtx, _id: &str, prior: &Value) -> PResult<Option<Value>> {
         if prior.is_null() {
-            return Err(ProviderError::msg("random_shuffle cannot be imported (as with Terraform's provider)"));
+            return Err(ProviderError::msg(
+                "random_shuffle cannot be imported (as with Terraform's provider)",
+            ));
         }
         Ok(Some(prior.clone()))
     }

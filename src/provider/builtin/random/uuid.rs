@@ -55,8 +55,8 @@ impl ResourceType for RandomUuid {
         if !prior.is_null() {
             return Ok(Some(prior.clone()));
         }
-        let parsed = uuid::Uuid::parse_str(id)
-            .map_err(|_| ProviderError::msg(format!("import id {id:?} is not a UUID")))?;
+        let parsed =
+            uuid::Uuid::parse_str(id).map_err(|_| ProviderError::msg(format!("import id {id:?} is not a UUID")))?;
         Ok(Some(state(
             &Value::object([("keepers", Value::Null)]),
             &parsed.hyphenated().to_string(),

@@ -77,7 +77,11 @@ impl ResourceType for TerraformData {
 
     async fn update(&self, _ctx: &CallCtx, _id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
         let output = planned.get("input").clone();
-        Ok(with(with(planned.clone(), "output", output), "id", prior.get("id").clone()))
+        Ok(with(
+            with(planned.clone(), "output", output),
+            "id",
+            prior.get("id").clone(),
+        ))
     }
 
     async fn delete(&self, _ctx: &CallCtx, _id: &str, _prior: &Value) -> PResult<()> {

@@ -53,7 +53,10 @@ pub fn outputs_of(text: &str, place: &str) -> PResult<IndexMap<String, Value>> {
     let mut out = IndexMap::new();
     if let Some(outputs) = doc.get("outputs").and_then(serde_json::Value::as_object) {
         for (name, o) in outputs {
-            out.insert(name.clone(), Value::from_json(o.get("value").unwrap_or(&serde_json::Value::Null)));
+            out.insert(
+                name.clone(),
+                Value::from_json(o.get("value").unwrap_or(&serde_json::Value::Null)),
+            );
         }
     }
     Ok(out)
@@ -79,8 +82,11 @@ fn local_path(settings: &IndexMap<String, Value>, workspace: &str) -> PathBuf {
         return path;
     }
     let dir = PathBuf::from(s("workspace_dir").unwrap_or_else(|| "terraform.tfstate.d".into()));
-    dir.join(workspace)
-        .join(path.file_name().map(PathBuf::from).unwrap_or_else(|| "terraform.tfstate".into()))
+    dir.join(workspace).join(
+        path.file_name()
+            .map(PathBuf::from)
+            .unwrap_or_else(|| "terraform.tfstate".into()),
+    )
 }
 
 fn not_found(place: &str) -> ProviderError {

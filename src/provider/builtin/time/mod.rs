@@ -90,7 +90,14 @@ pub fn parse_rfc3339(text: &str) -> Result<i64, String> {
         }
         s.parse().map_err(|_| bad())
     };
-    let (y, mo, d, h, mi, s) = (num(0..4)?, num(5..7)?, num(8..10)?, num(11..13)?, num(14..16)?, num(17..19)?);
+    let (y, mo, d, h, mi, s) = (
+        num(0..4)?,
+        num(5..7)?,
+        num(8..10)?,
+        num(11..13)?,
+        num(14..16)?,
+        num(17..19)?,
+    );
     let days_in_month = days_from_civil(y + i64::from(mo == 12), mo % 12 + 1, 1) - days_from_civil(y, mo, 1);
     if !(1..=12).contains(&mo) || d < 1 || d > days_in_month || h > 23 || mi > 59 || s > 60 {
         return Err(bad());
@@ -155,13 +162,17 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let mut total = 0f64;
     let mut rest = t;
     while !rest.is_empty() {
-        let n = rest.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(rest.len());
+        let n = rest
+            .find(|c: char| !c.is_ascii_digit() && c != '.')
+            .unwrap_or(rest.len());
         if n == 0 {
             return Err(bad());
         }
         let value: f64 = rest[..n].parse().map_err(|_| bad())?;
         rest = &rest[n..];
-        let u = rest.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(rest.len());
+        let u = rest
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len());
         let scale = match &rest[..u] {
             "ns" => 1e-9,
             "us" | "µs" | "μs" => 1e-6,
@@ -187,7 +198,10 @@ fn at_least_one(config: &Value, names: &[&str], what: &str) -> Result<(), String
     if names.iter().any(|n| !config.get(n).is_null()) {
         return Ok(());
     }
-    Err(format!("At least one of the {what} arguments must be configured: {}", names.join(", ")))
+    Err(format!(
+        "At least one of the {what} arguments must be configured: {}",
+        names.join(", ")
+    ))
 }
 
 #[cfg(test)]
@@ -200,7 +214,12 @@ mod tests {
         assert_eq!(t, 1_581_489_373);
         assert_eq!(format_rfc3339(t), "2020-02-12T06:36:13Z");
         assert_eq!(parse_rfc3339("2020-02-12T07:36:13.25+01:00").unwrap(), t);
-        for bad in ["2020-02-30T00:00:00Z", "2020-2-12T06:36:13Z", "yesterday", "2020-02-12T06:36:13"] {
+        for bad in [
+            "2020-02-30T00:00:00Z",
+            "2020-2-12T06:36:13Z",
+            "yesterday",
+            "2020-02-12T06:36:13",
+        ] {
             assert!(parse_rfc3339(bad).is_err(), "{bad}");
         }
     }

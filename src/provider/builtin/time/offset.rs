@@ -125,7 +125,11 @@ impl ResourceType for TimeOffset {
             return Ok(Some(prior.clone()));
         }
         let parts: Vec<&str> = id.split(',').collect();
-        let bad = || ProviderError::msg(format!("import id {id:?} must be BASE,YEARS,MONTHS,DAYS,HOURS,MINUTES,SECONDS"));
+        let bad = || {
+            ProviderError::msg(format!(
+                "import id {id:?} must be BASE,YEARS,MONTHS,DAYS,HOURS,MINUTES,SECONDS"
+            ))
+        };
         if parts.len() != 7 {
             return Err(bad());
         }

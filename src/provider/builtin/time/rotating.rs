@@ -128,11 +128,7 @@ impl ResourceType for TimeRotating {
                     .chain(&["rotation_rfc3339"])
                     .any(|k| !config.get(k).is_null() && config.get(k) != p.get(k))
                     || ROTATIONS.iter().any(|k| config.get(k).is_null() && !p.get(k).is_null());
-                if let Some(base_text) = p
-                    .get("rfc3339")
-                    .as_str()
-                    .filter(|_| changed && all_known(config))
-                {
+                if let Some(base_text) = p.get("rfc3339").as_str().filter(|_| changed && all_known(config)) {
                     let base = parse_rfc3339(base_text).map_err(ProviderError::msg)?;
                     let rotation = rotation_of(base, config).map_err(ProviderError::msg)?;
                     set(planned, "rotation_rfc3339", Value::str(rotation));
