@@ -326,7 +326,16 @@ impl Applier {
         }
         for c in &plan.changes {
             if let Some(after) = &c.after {
-                values.set(&c.address, after.clone());
+                // References see generated secrets revealed (state holds them sealed).
+                let seen = match c.address.mode {
+                    Mode::Managed => self
+                        .registry
+                        .reveal(&c.address.type_name, after.clone())
+                        .await
+                        .map_err(|e| e.into_diag("Reading the secrets of", &c.address.to_string()))?,
+                    Mode::Data => after.clone(),
+                };
+                values.set(&c.address, seen);
             }
         }
         let mut state = plan.prior.clone();
@@ -334,7 +343,7 @@ impl Applier {
         for c in &plan.changes {
             if c.address.mode == Mode::Data && c.action == Action::NoOp {
                 if let Some(v) = &c.after {
-                    state.upsert(data_state(&c.address, v, c.provider.clone()));
+                    state.upsert(self.data_state(&c.address, v, c.provider.clone()));
                 }
             }
         }
@@ -399,7 +408,7 @@ impl Applier {
                     final_state.outputs.insert(
                         name.clone(),
                         OutputState {
-                            value: v.to_json(),
+                            value: self.registry.secrets().conceal(&v).to_json(),
                             sensitive: out.sensitive,
                         },
                     );
@@ -443,17 +452,25 @@ fn write_step_times(path: &str, steps: &[Step], timings: &[Option<(Duration, Dur
         .map_err(|e| Diag::new(format!("Cannot write step times to {path}")).detail(e.to_string()))
 }
 
-fn data_state(address: &Address, v: &Value, provider: Option<String>) -> ResourceState {
-    ResourceState {
-        provider,
-        address: address.clone(),
-        mode: StateMode::Data,
-        type_name: address.type_name.clone(),
-        id: v.get("id").to_plain_string().unwrap_or_default(),
-        attributes: v.to_json(),
-        dependencies: vec![],
-        create_before_destroy: false,
-        deposed: vec![],
+impl Applier {
+    /// What state records of a data source's read: its sensitive attributes as digests, and
+    /// the run's generated secrets concealed.
+    fn data_state(&self, address: &Address, v: &Value, provider: Option<String>) -> ResourceState {
+        let recorded = match self.registry.data_source(&address.type_name) {
+            Some(ds) => ds.state_value(v),
+            None => v.clone(),
+        };
+        ResourceState {
+            provider,
+            address: address.clone(),
+            mode: StateMode::Data,
+            type_name: address.type_name.clone(),
+            id: v.get("id").to_plain_string().unwrap_or_default(),
+            attributes: self.registry.secrets().conceal(&recorded).to_json(),
+            dependencies: vec![],
+            create_before_destroy: false,
+            deposed: vec![],
+        }
     }
 }
 
@@ -561,10 +578,15 @@ impl Runner {
                     .data_source(&address.type_name)
                     .ok_or_else(|| Diag::new(format!("Unsupported data source {}", address.type_name)))?;
                 let config = self.evaluate(address, ds.schema())?;
+                ds.check_config(&config)
+                    .map_err(|m| Diag::new(format!("Invalid configuration for {}", address.type_name)).detail(m))?;
                 let v = ds.read(&config).await.map_err(|e| e.into_diag("Reading", &addr))?;
+                for secret in ds.secrets_in(&v) {
+                    self.applier.registry.secrets().remember(&secret);
+                }
                 self.values.set(address, v.clone());
-                self.save(address, |s| s.upsert(data_state(address, &v, change.provider.clone())))
-                    .await?;
+                let recorded = self.applier.data_state(address, &v, change.provider.clone());
+                self.save(address, |s| s.upsert(recorded)).await?;
                 Ok(None)
             }
             StepKind::Create | StepKind::Update => {
@@ -642,7 +664,17 @@ impl Runner {
                 if id.is_empty() {
                     return Err(Diag::new(format!("Provider returned no id for {addr}")));
                 }
-                self.values.set(address, result.clone());
+                // References see generated secrets revealed; state keeps them sealed, and
+                // this run's secrets concealed wherever else they turn up.
+                let secrets = self.applier.registry.secrets();
+                let seen = self
+                    .applier
+                    .registry
+                    .reveal(&address.type_name, result.clone())
+                    .await
+                    .map_err(|e| e.into_diag("Reading the secrets of", &addr))?;
+                self.values.set(address, seen);
+                let result = secrets.conceal(&result);
                 let deps: Vec<String> = change.deps.iter().map(|d| d.to_string()).collect();
                 self.save(address, |s| {
                     // A replaced object still in state (create_before_destroy) is deposed, not

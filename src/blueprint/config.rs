@@ -340,6 +340,9 @@ pub struct Module {
     pub removed: Vec<Removed>,
     /// `import` blocks (root module only, as in Terraform).
     pub imports: Vec<Import>,
+    /// Entries of `terraform { required_providers { ... } }` (`random = { source = ... }`),
+    /// as written: the providers check that each names a provider infractl runs.
+    pub required_providers: Vec<Attr>,
 }
 
 impl Module {
@@ -411,6 +414,7 @@ fn load_module(dir: &Path, installed: &Installed, path: &[String], schemas: &dyn
         moved: Vec::new(),
         removed: Vec::new(),
         imports: Vec::new(),
+        required_providers: Vec::new(),
     };
     let (mut primary, mut overriding) = (Vec::new(), Vec::new());
     for (is_override, file) in files {
@@ -660,7 +664,10 @@ fn add_top_block(
                         let kind = b.labels.first().cloned().unwrap_or_default();
                         module.backend = Some((kind, b.body.clone()));
                     }
-                    "required_providers" | "cloud" | "provider_meta" => {}
+                    "required_providers" => {
+                        module.required_providers.extend(b.body.attrs.values().cloned());
+                    }
+                    "cloud" | "provider_meta" => {}
                     other => {
                         return Err(
                             Diag::new(format!("Unsupported block \"{other}\" in terraform block")).at(&b.body.loc)

@@ -58,6 +58,7 @@ pub(super) async fn init(env: &Env, args: &InitArgs) -> DResult<i32> {
                 )));
             }
             migrate(&old_state, &new_backend, args).await?;
+            copy_secret_key(&old_backend, &new_backend).await?;
             println!(
                 "Copied the state ({} resource(s), serial {}) from {} to {}.",
                 old_state.resources.len(),
@@ -113,6 +114,30 @@ async fn migrate(state: &State, to: &Arc<dyn Backend>, args: &InitArgs) -> DResu
     .await;
     backends::release(lock).await;
     result
+}
+
+/// Copies the stack's secret key along with its state: the state's generated secrets are
+/// sealed with it and cannot be opened without it.
+async fn copy_secret_key(from: &Arc<dyn Backend>, to: &Arc<dyn Backend>) -> DResult<()> {
+    let Some(key) = from.read_secret_key().await? else {
+        return Ok(());
+    };
+    match to.read_secret_key().await? {
+        None => to.create_secret_key(&key).await?,
+        Some(existing) if existing == key => {}
+        Some(_) => {
+            return Err(Diag::new(format!(
+                "{} already holds another secret key",
+                to.secret_key_location()
+            ))
+            .detail(format!(
+                "The migrated state's generated secrets are sealed with the key at {}. Remove the other key (if nothing needs it) and run init again.",
+                from.secret_key_location()
+            )))
+        }
+    }
+    println!("Copied the stack's secret key to {}.", to.secret_key_location());
+    Ok(())
 }
 
 /// Opens the current workspace's backend and takes its lock for a state edit.
@@ -372,10 +397,12 @@ pub(super) async fn workspace(env: &Env, cmd: WorkspaceCommand) -> DResult<i32> 
                     BackendSpec::Local => {
                         let path = backends::local_path(None, &env.start_dir, &folder, &name);
                         std::fs::remove_file(&path)
-                            .map_err(|e| Diag::new(format!("Cannot delete {}", path.display())).detail(e.to_string()))
+                            .map_err(|e| Diag::new(format!("Cannot delete {}", path.display())).detail(e.to_string()))?
                     }
-                    BackendSpec::S3(c) => S3Backend::open(c, &name).await?.delete_state().await,
+                    BackendSpec::S3(c) => S3Backend::open(c, &name).await?.delete_state().await?,
                 }
+                // Its generated secrets went with its state.
+                backend.delete_secret_key().await
             }
             .await;
             backends::release(held).await;

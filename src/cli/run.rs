@@ -57,7 +57,7 @@ fn load_with(env: &Env, inputs: impl FnOnce(&Module) -> DResult<IndexMap<String,
     let graph = ConfigGraph::build(&root)?;
     let inputs = inputs(&root)?;
     let settings = aws::settings_from_blueprint(&root, &inputs)?;
-    let warnings = plan::validate(&root, &aws::schemas_registry(), &inputs)?;
+    let warnings = plan::validate(&root, &crate::provider::schemas_registry(), &inputs)?;
     for w in &warnings {
         eprintln!("Warning: {w}");
     }
@@ -83,7 +83,7 @@ fn check_blueprint(dir: &Path, vars: &[VarArg]) -> DResult<Vec<Diag>> {
     for n in notes {
         eprintln!("Warning: {n}");
     }
-    let warnings = plan::validate(&root, &aws::schemas_registry(), &inputs)?;
+    let warnings = plan::validate(&root, &crate::provider::schemas_registry(), &inputs)?;
     for w in &warnings {
         eprintln!("Warning: {w}");
     }
@@ -182,7 +182,7 @@ pub(super) async fn plan(env: &Env, args: &RunArgs) -> DResult<i32> {
     )
     .await?;
     let result = async {
-        let registry = aws::registry(&loaded.settings).await;
+        let registry = crate::provider::registry(&loaded.settings, Some(backend.clone())).await;
         let plan = make_plan(&loaded, &registry, backend.as_ref(), args, args.destroy).await?;
         print_plan(&plan, &registry, args.json, &loaded);
         if let Some(out) = &args.out {
@@ -226,7 +226,7 @@ pub(super) async fn apply(env: &Env, args: &RunArgs, plan_file: Option<&Path>) -
     )
     .await?;
     let result = async {
-        let registry = aws::registry(&loaded.settings).await;
+        let registry = crate::provider::registry(&loaded.settings, Some(backend.clone())).await;
         let plan = match saved {
             Some(s) => {
                 let planner = Planner {
@@ -268,7 +268,7 @@ pub(super) async fn destroy(env: &Env, args: &RunArgs) -> DResult<i32> {
     )
     .await?;
     let result = async {
-        let registry = aws::registry(&loaded.settings).await;
+        let registry = crate::provider::registry(&loaded.settings, Some(backend.clone())).await;
         let plan = make_plan(&loaded, &registry, backend.as_ref(), args, true).await?;
         execute(env, &loaded, plan, backend.clone(), registry, args, false, "destroy").await
     }
@@ -320,7 +320,7 @@ pub(super) async fn import(
             block,
         )?;
         let provider = (!config.is_root_default()).then(|| config.to_string());
-        let registry = aws::registry(&loaded.settings).await;
+        let registry = crate::provider::registry(&loaded.settings, Some(backend.clone())).await;
         let rt = registry
             .for_provider(provider.as_deref())
             .resource(&addr.type_name)
@@ -415,7 +415,11 @@ fn print_plan(plan: &Plan, registry: &Registry, json: bool, loaded: &Loaded) {
         let lookup = |t: &str| registry.resource(t).map(|r| r.schema());
         render::plan_text(plan, &lookup)
     };
-    print!("{}", redact(&text, &sensitive_strings(loaded)));
+    let mut secrets = sensitive_strings(loaded);
+    // Generated secrets revealed for this plan are kept out of it too.
+    secrets.extend(registry.secrets().known().into_iter().filter(|s| s.len() >= 4));
+    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    print!("{}", redact(&text, &secrets));
 }
 
 /// The string forms of every `sensitive = true` root variable, to be kept out of plan output.

@@ -98,6 +98,11 @@ pub fn plan_update(schema: &Schema, config: &Value, prior: &Value, lifecycle: &L
                 after: desired.clone(),
                 forces_replacement: a.force_new,
             });
+        } else if a.normalize.is_some() {
+            // Equal in meaning but not in spelling (a secret and its digest, a name and its
+            // ARN): the recorded value stays, as Terraform keeps state when a diff is
+            // suppressed, so what references see at plan is what they see after apply.
+            desired = old;
         }
         planned.insert(name.to_string(), desired);
     }
@@ -324,6 +329,19 @@ mod tests {
             &Value::str("other")
         ));
         assert!(!same_attr(attr, &Value::Unknown, &Value::str("app")));
+    }
+
+    #[test]
+    fn equal_normalized_values_keep_the_recorded_spelling() {
+        let schema = Schema::new()
+            .required("value", Type::String)
+            .normalized(crate::provider::secrets::digest);
+        let digest = crate::provider::secrets::digest("s3cret");
+        let prior = Value::object([("id", Value::str("p")), ("value", Value::str(&digest))]);
+        let config = Value::object([("value", Value::str("s3cret"))]);
+        let (planned, changes) = plan_update(&schema, &config, &prior, &Lifecycle::default());
+        assert!(changes.is_empty());
+        assert_eq!(planned.get("value"), &Value::str(digest));
     }
 
     #[test]

@@ -294,7 +294,19 @@ pub struct Planner<'a> {
 
 impl Planner<'_> {
     /// Makes the plan from a refreshed state.
-    pub async fn plan(&self, mut prior: State, mut options: PlanOptions) -> DResult<Plan> {
+    pub async fn plan(&self, prior: State, options: PlanOptions) -> DResult<Plan> {
+        let secrets = self.registry.secrets().clone();
+        let mut plan = self.plan_changes(prior, options).await?;
+        // What a plan keeps (its prior state goes into plan files, and is the base of the
+        // state an apply writes) and its outputs hold this run's secrets only concealed.
+        secrets.conceal_state(&mut plan.prior);
+        for (v, _) in plan.outputs.values_mut() {
+            *v = secrets.conceal(v);
+        }
+        Ok(plan)
+    }
+
+    async fn plan_changes(&self, mut prior: State, mut options: PlanOptions) -> DResult<Plan> {
         let clock = Clock::planning(*options.plan_time.get_or_insert_with(Clock::now));
         let moved = moves::apply(self.root, &mut prior);
         if options.destroy {
@@ -337,7 +349,6 @@ impl Planner<'_> {
                     )
                     .await?
                 {
-                    values.set(&change.address, change.after.clone().unwrap_or_default());
                     block_unchanged &= change.action == Action::NoOp;
                     any = true;
                     changes.push(change);
@@ -455,9 +466,15 @@ impl Planner<'_> {
                     let mut config = ctx
                         .eval_body(path, &res.body, rt.schema(), &bindings)
                         .map_err(|d| d.address(&address))?;
+                    rt.check_config(&config)
+                        .map_err(|m| invalid_config(m, &res.loc, &address))?;
                     add_tags_all(&registry.default_tags, rt.schema(), &mut config);
-                    let prior_value = prior.get(&address).map(|r| Value::from_json(&r.attributes));
-                    let mut change = plan_managed(rt.schema(), &address, config, prior_value, res, options)?;
+                    // State holds this run's generated secrets concealed; the blueprint has
+                    // them in the clear. Compared in the clear, they plan no change.
+                    let prior_value = prior
+                        .get(&address)
+                        .map(|r| self.registry.secrets().unconceal(&Value::from_json(&r.attributes)));
+                    let mut change = plan_managed(rt.as_ref(), &address, config, prior_value, res, options)?;
                     change.deps = deps.to_vec();
                     change
                 }
@@ -466,12 +483,17 @@ impl Planner<'_> {
                     let config = ctx
                         .eval_body(path, &res.body, ds.schema(), &bindings)
                         .map_err(|d| d.address(&address))?;
+                    ds.check_config(&config)
+                        .map_err(|m| invalid_config(m, &res.loc, &address))?;
                     let known_deps_unchanged = deps.iter().all(|d| unchanged_blocks.contains(d));
                     if !config.has_unknown() && (known_deps_unchanged || deps.is_empty()) {
                         let v = ds
                             .read(&config)
                             .await
                             .map_err(|e| e.into_diag("Reading", &address.to_string()))?;
+                        for secret in ds.secrets_in(&v) {
+                            self.registry.secrets().remember(&secret);
+                        }
                         Change {
                             address: address.clone(),
                             action: Action::NoOp,
@@ -508,8 +530,16 @@ impl Planner<'_> {
                 importing: None,
                 ..change
             };
-            // Later instances of the block may refer to earlier ones.
-            values.set(&change.address, change.after.clone().unwrap_or_default());
+            // References (later instances of the block too) see generated secrets revealed:
+            // state holds them sealed.
+            let seen = match (&change.after, res.mode) {
+                (Some(after), Mode::Managed) => registry
+                    .reveal(&res.type_name, after.clone())
+                    .await
+                    .map_err(|e| e.into_diag("Reading the secrets of", &change.address.to_string()))?,
+                (after, _) => after.clone().unwrap_or_default(),
+            };
+            values.set(&change.address, seen);
             changes.push(change);
         }
         Ok(changes)
@@ -628,21 +658,36 @@ fn deposed_deletes(prior: &State) -> Vec<Change> {
         .collect()
 }
 
+/// A configuration the resource type refuses, with the block's location and address.
+fn invalid_config(message: String, loc: &crate::blueprint::source::Loc, address: &Address) -> Diag {
+    Diag::new(format!("Invalid configuration for {}", address.type_name))
+        .detail(message)
+        .at(loc)
+        .address(address)
+}
+
 fn plan_managed(
-    schema: &crate::schema::Schema,
+    rt: &dyn crate::provider::ResourceType,
     address: &Address,
     config: Value,
     prior: Option<Value>,
     res: &crate::blueprint::config::Resource,
     options: &PlanOptions,
 ) -> DResult<Change> {
+    let schema = rt.schema();
     let cbd = res.lifecycle.create_before_destroy;
+    let refine = |prior: Option<&Value>, planned: &mut Value| {
+        rt.refine_plan(prior, &config, planned)
+            .map_err(|e| e.into_diag("Planning", &address.to_string()).at(&res.loc))
+    };
     let Some(prior) = prior else {
+        let mut after = diff::plan_create(schema, &config);
+        refine(None, &mut after)?;
         return Ok(Change {
             address: address.clone(),
             action: Action::Create,
             before: None,
-            after: Some(diff::plan_create(schema, &config)),
+            after: Some(after),
             attr_changes: vec![],
             deps: vec![],
             create_before_destroy: cbd,
@@ -652,11 +697,20 @@ fn plan_managed(
             importing: None,
         });
     };
-    let (planned, attr_changes) = diff::plan_update(schema, &config, &prior, &res.lifecycle);
+    let (mut planned, attr_changes) = diff::plan_update(schema, &config, &prior, &res.lifecycle);
     let forced = options.replace.iter().any(|r| r == &address.to_string());
-    let replace = forced || attr_changes.iter().any(|c| c.forces_replacement);
+    // The type's own reason to replace (a rotation time that has passed), unless the
+    // lifecycle ignores every change.
+    let own_reason = if res.lifecycle.ignore_all {
+        None
+    } else {
+        refine(Some(&prior), &mut planned)?
+    };
+    let replace = forced || own_reason.is_some() || attr_changes.iter().any(|c| c.forces_replacement);
     let (action, after) = if replace {
-        (Action::Replace, diff::plan_replace(schema, &config))
+        let mut after = diff::plan_replace(schema, &config);
+        refine(None, &mut after)?;
+        (Action::Replace, after)
     } else if attr_changes.is_empty() {
         (Action::NoOp, planned)
     } else {
@@ -678,7 +732,11 @@ fn plan_managed(
         attr_changes,
         deps: vec![],
         create_before_destroy: cbd,
-        reason: forced.then(|| "requested with -replace".to_string()),
+        reason: if forced {
+            Some("requested with -replace".to_string())
+        } else {
+            own_reason
+        },
         provider: None,
         moved_from: None,
         importing: None,
@@ -730,6 +788,7 @@ fn apply_targets(plan: &mut Plan) -> DResult<()> {
 /// (a policy allowing `*`), with their address and location.
 pub fn validate(root: &Module, registry: &Registry, inputs: &IndexMap<String, Value>) -> DResult<Vec<Diag>> {
     moves::check(root)?;
+    crate::provider::check_required_providers(root)?;
     let unknown = crate::blueprint::scope::AllUnknown;
     let mut ctx = Context::new(root, inputs, &unknown);
     ctx.validating = true;
@@ -746,8 +805,20 @@ pub fn validate(root: &Module, registry: &Registry, inputs: &IndexMap<String, Va
                     Mode::Managed => ("resource", registry.resource_names()),
                     Mode::Data => ("data source", registry.data_source_names()),
                 };
+                let provider = crate::provider::provider_of(&res.type_name);
+                let why = if crate::provider::runs_provider(provider) {
+                    String::new()
+                } else {
+                    format!(
+                        "It belongs to provider \"{provider}\", which infractl does not run (it runs aws, {}). ",
+                        crate::provider::builtin::PROVIDERS.join(", ")
+                    )
+                };
                 return Err(Diag::new(format!("Unsupported {kind} type \"{}\"", res.type_name))
-                    .detail(format!("infractl supports these {kind} types: {}.", names.join(", ")))
+                    .detail(format!(
+                        "{why}infractl supports these {kind} types: {}.",
+                        names.join(", ")
+                    ))
                     .at(&res.loc));
             };
             if instances.is_empty() {
@@ -770,6 +841,16 @@ pub fn validate(root: &Module, registry: &Registry, inputs: &IndexMap<String, Va
                 let config = ctx
                     .eval_body(module_path, &res.body, schema, &bindings)
                     .map_err(|d| d.address(&address))?;
+                let checked = match res.mode {
+                    Mode::Managed => registry.resource(&res.type_name).map(|r| r.check_config(&config)),
+                    Mode::Data => registry.data_source(&res.type_name).map(|d| d.check_config(&config)),
+                };
+                if let Some(Err(m)) = checked {
+                    return Err(Diag::new(format!("Invalid configuration for {}", res.type_name))
+                        .detail(m)
+                        .at(&res.loc)
+                        .address(&address));
+                }
                 let findings = match res.mode {
                     Mode::Managed => registry.resource(&res.type_name).map(|r| r.lint(&config)),
                     Mode::Data => registry.data_source(&res.type_name).map(|d| d.lint(&config)),

@@ -5,13 +5,18 @@
 //! tested with the in-memory fake provider and knows nothing of AWS.
 
 pub mod aws;
+pub mod builtin;
 pub mod fake;
+pub mod secrets;
 
-use crate::diag::Diag;
+use crate::blueprint::config::Module;
+use crate::diag::{DResult, Diag};
 use crate::schema::Schema;
+use crate::state::Backend;
 use crate::value::Value;
 use async_trait::async_trait;
 use indexmap::IndexMap;
+use secrets::Secrets;
 use std::fmt;
 use std::sync::Arc;
 
@@ -147,6 +152,28 @@ pub trait ResourceType: Send + Sync {
     async fn find_adoptable(&self, _ctx: &CallCtx, _planned: &Value) -> PResult<Option<String>> {
         Ok(None)
     }
+
+    /// Checks a configuration beyond what the schema can say (exactly one of several
+    /// arguments, a value in range), before any call; `validate` and `plan` report the message
+    /// with the block's location. Values may be unknown: check only what is known.
+    fn check_config(&self, _config: &Value) -> Result<(), String> {
+        Ok(())
+    }
+
+    /// Adjusts a planned value after the schema's diff, as Terraform providers' plan
+    /// modifiers do: computed attributes that follow arguments become known, or unknown
+    /// again. Returns a reason when the object must be replaced for a reason of the type's
+    /// own (a rotation time that has passed). `prior` is `None` for a create.
+    fn refine_plan(&self, _prior: Option<&Value>, _config: &Value, _planned: &mut Value) -> PResult<Option<String>> {
+        Ok(None)
+    }
+
+    /// The value references to this object see, when it differs from what state holds:
+    /// types that keep a generated secret sealed in state ([`secrets`]) open it here.
+    /// `None` means the state value itself.
+    async fn reveal(&self, _state: &Value) -> PResult<Option<Value>> {
+        Ok(None)
+    }
 }
 
 /// One data source type (`aws_availability_zones`, ...).
@@ -158,13 +185,45 @@ pub trait DataSourceType: Send + Sync {
     /// Arguments and attributes.
     fn schema(&self) -> &Schema;
 
-    /// Reads the data for a fully known configuration.
     /// Warnings about a valid but risky configuration, as [`ResourceType::lint`].
     fn lint(&self, _config: &Value) -> Vec<String> {
         vec![]
     }
 
+    /// Checks a configuration beyond the schema, as [`ResourceType::check_config`].
+    fn check_config(&self, _config: &Value) -> Result<(), String> {
+        Ok(())
+    }
+
+    /// Reads the data for a fully known configuration.
     async fn read(&self, config: &Value) -> PResult<Value>;
+
+    /// What state records of a read: sensitive attributes only as digests. A data source is
+    /// read again at every plan, so state needs no more than their fingerprint.
+    fn state_value(&self, read: &Value) -> Value {
+        let mut v = read.clone();
+        if let Value::Object(m) = &mut v {
+            for (name, a) in &self.schema().attrs {
+                if a.sensitive {
+                    if let Some(Value::String(x)) = m.get_mut(*name) {
+                        *x = secrets::digest(x);
+                    }
+                }
+            }
+        }
+        v
+    }
+
+    /// Values of a read that are secrets (its sensitive attributes), to be kept out of state
+    /// and output wherever else they turn up.
+    fn secrets_in(&self, read: &Value) -> Vec<String> {
+        self.schema()
+            .attrs
+            .iter()
+            .filter(|(_, a)| a.sensitive)
+            .filter_map(|(name, _)| read.get(name).as_str().map(str::to_string))
+            .collect()
+    }
 }
 
 /// The resource and data source types a run can use, bound to the default provider
@@ -176,6 +235,7 @@ pub struct Registry {
     /// Tags the configuration adds to every taggable object (`default_tags`).
     pub default_tags: IndexMap<String, Value>,
     configurations: IndexMap<String, Arc<Registry>>,
+    secrets: Arc<Secrets>,
 }
 
 impl Registry {
@@ -191,6 +251,30 @@ impl Registry {
         key.and_then(|k| self.configurations.get(k))
             .map(|r| r.as_ref())
             .unwrap_or(self)
+    }
+
+    /// The run's generated secrets: the types that seal them, the planner and the applier
+    /// (which conceal them wherever else they appear) and rendering share this one.
+    pub fn secrets(&self) -> &Arc<Secrets> {
+        &self.secrets
+    }
+
+    /// Puts the run's secrets in place, for every provider configuration; done before the
+    /// types that seal are registered.
+    pub fn set_secrets(&mut self, secrets: Arc<Secrets>) {
+        for other in self.configurations.values_mut() {
+            Arc::make_mut(other).set_secrets(secrets.clone());
+        }
+        self.secrets = secrets;
+    }
+
+    /// The value references see for an object of type `type_name` whose state value is
+    /// `value` ([`ResourceType::reveal`]).
+    pub async fn reveal(&self, type_name: &str, value: Value) -> PResult<Value> {
+        match self.resource(type_name) {
+            Some(rt) => Ok(rt.reveal(&value).await?.unwrap_or(value)),
+            None => Ok(value),
+        }
     }
 
     /// Adds a resource type.
@@ -222,4 +306,95 @@ impl Registry {
     pub fn data_source_names(&self) -> Vec<&'static str> {
         self.data_sources.keys().copied().collect()
     }
+}
+
+/// Every type a command that has a state can use: AWS's, with live clients, and the built-in
+/// providers', whose generated secrets are sealed with the key `backend` keeps beside the state.
+pub async fn registry(settings: &aws::AwsSettings, backend: Option<Arc<dyn Backend>>) -> Registry {
+    let mut r = aws::registry(settings).await;
+    r.set_secrets(Arc::new(Secrets::new(backend)));
+    builtin::register(&mut r);
+    r
+}
+
+/// The same types without network access or state, for validation (schemas only).
+pub fn schemas_registry() -> Registry {
+    let mut r = aws::schemas_registry();
+    builtin::register(&mut r);
+    r
+}
+
+/// Provider sources infractl runs, by local name, as `required_providers` may spell them.
+const SOURCES: &[(&str, &str)] = &[
+    ("aws", "hashicorp/aws"),
+    ("random", "hashicorp/random"),
+    ("null", "hashicorp/null"),
+    ("time", "hashicorp/time"),
+    ("archive", "hashicorp/archive"),
+    ("local", "hashicorp/local"),
+    ("external", "hashicorp/external"),
+    ("terraform", "terraform.io/builtin/terraform"),
+];
+
+/// The provider a `required_providers` source names, when infractl runs it: `hashicorp/random`,
+/// with or without the `registry.terraform.io/` host, in any case.
+pub fn known_source(source: &str) -> Option<&'static str> {
+    let s = source.trim().to_ascii_lowercase();
+    let s = s.strip_prefix("registry.terraform.io/").unwrap_or(&s);
+    SOURCES.iter().find(|(_, src)| *src == s).map(|(name, _)| *name)
+}
+
+/// The provider a resource type belongs to, as Terraform infers it: the type name up to its
+/// first underscore (`terraform_data` and `terraform_remote_state` belong to `terraform`).
+pub fn provider_of(type_name: &str) -> &str {
+    type_name.split('_').next().unwrap_or(type_name)
+}
+
+/// True when infractl runs the provider of this local name.
+pub fn runs_provider(name: &str) -> bool {
+    SOURCES.iter().any(|(n, _)| *n == name)
+}
+
+/// Checks every `required_providers` entry of the blueprint and its modules: each must name
+/// a provider infractl runs (any version constraint is accepted: these providers are built
+/// in). Anything else is refused by name, with its location.
+pub fn check_required_providers(root: &Module) -> DResult<()> {
+    struct NoRefs;
+    impl crate::blueprint::eval::Resolver for NoRefs {
+        fn resolve(&self, root: &str, _: &[&str], loc: &crate::blueprint::source::Loc) -> DResult<(Value, usize)> {
+            Err(Diag::new("Variables not allowed")
+                .detail(format!("required_providers cannot refer to \"{root}\"."))
+                .at(loc))
+        }
+    }
+    let supported = || SOURCES.iter().map(|(_, s)| *s).collect::<Vec<_>>().join(", ");
+    for (_, module) in root.walk() {
+        for attr in &module.required_providers {
+            let v = crate::blueprint::eval::eval(&attr.expr, &NoRefs, &Default::default())?;
+            // `random = "~> 3.0"` (the old form) and an object without `source` both mean
+            // hashicorp/<name>.
+            let source = match &v {
+                Value::Object(m) => m.get("source").and_then(Value::as_str).map(str::to_string),
+                Value::String(_) => None,
+                _ => {
+                    return Err(Diag::new(format!("Invalid required_providers entry \"{}\"", attr.name))
+                        .detail("Write it as { source = \"hashicorp/NAME\", version = \"...\" }.")
+                        .at(&attr.loc))
+                }
+            };
+            let source = source.unwrap_or_else(|| format!("hashicorp/{}", attr.name));
+            if known_source(&source).is_none() {
+                return Err(Diag::new(format!(
+                    "Provider \"{source}\" (required as \"{}\") is not supported",
+                    attr.name
+                ))
+                .detail(format!(
+                    "infractl runs these providers itself and no others: {}.",
+                    supported()
+                ))
+                .at(&attr.loc));
+            }
+        }
+    }
+    Ok(())
 }

@@ -136,6 +136,67 @@ pub trait Backend: Send + Sync {
 
     /// The current holder, if any.
     async fn lock_holder(&self) -> DResult<Option<LockInfo>>;
+
+    /// Where the stack's secret key is kept, for messages. The key seals the secrets infractl
+    /// generates (`random_password`), so state holds them only sealed; it lives beside the
+    /// state, never inside it (see [`crate::provider::secrets`]).
+    fn secret_key_location(&self) -> String {
+        format!("{} (this backend keeps no secret key)", self.describe())
+    }
+
+    /// Reads the stack's secret key; `None` when none was made yet.
+    async fn read_secret_key(&self) -> DResult<Option<Vec<u8>>> {
+        Ok(None)
+    }
+
+    /// Stores a new secret key, refusing to replace one that exists: secrets sealed with the
+    /// old key could never be opened again.
+    async fn create_secret_key(&self, _key: &[u8]) -> DResult<()> {
+        Err(Diag::new(format!(
+            "{} cannot keep a secret key, so generated secrets cannot be kept",
+            self.describe()
+        )))
+    }
+
+    /// Removes the secret key (with its workspace); succeeds when there is none.
+    async fn delete_secret_key(&self) -> DResult<()> {
+        Ok(())
+    }
+}
+
+/// The text of a secret key object or file: a small JSON document, so that a file of another
+/// kind put in its place is recognised rather than taken for a key.
+pub fn encode_secret_key(key: &[u8]) -> String {
+    use base64::Engine;
+    serde_json::json!({
+        "infractl_secret_key": 1,
+        "key": base64::engine::general_purpose::STANDARD.encode(key),
+    })
+    .to_string()
+        + "\n"
+}
+
+/// Reads the text written by [`encode_secret_key`]; `place` names it in errors.
+pub fn decode_secret_key(text: &str, place: &str) -> DResult<Vec<u8>> {
+    use base64::Engine;
+    let damaged = || {
+        Diag::new(format!("The secret key {place} is damaged")).detail(
+            "It is not a key infractl wrote. Restore it from a backup: secrets sealed with the key cannot be opened without it.",
+        )
+    };
+    let doc: serde_json::Value = serde_json::from_str(text).map_err(|_| damaged())?;
+    if doc.get("infractl_secret_key").and_then(serde_json::Value::as_u64) != Some(1) {
+        return Err(damaged());
+    }
+    let key = doc
+        .get("key")
+        .and_then(serde_json::Value::as_str)
+        .and_then(|k| base64::engine::general_purpose::STANDARD.decode(k).ok())
+        .ok_or_else(damaged)?;
+    if key.len() != 32 {
+        return Err(damaged());
+    }
+    Ok(key)
 }
 
 /// Parses Terraform-style durations: `30s`, `5m`, `1h`, `500ms`, `1m30s`.

@@ -61,6 +61,13 @@ impl LocalBackend {
         Ok(Some(state))
     }
 
+    /// The stack's secret key beside the state file (see [`Backend::read_secret_key`]).
+    pub fn secret_key_path(&self) -> PathBuf {
+        let mut name = self.path.file_name().unwrap_or_default().to_os_string();
+        name.push(".secret-key");
+        self.path.with_file_name(name)
+    }
+
     /// The journal beside the state file.
     pub fn journal_path(&self) -> PathBuf {
         let mut name = self.path.file_name().unwrap_or_default().to_os_string();
@@ -150,6 +157,48 @@ pub fn check_overwrite(current: &State, next: &State, place: &str) -> DResult<()
 impl Backend for LocalBackend {
     fn describe(&self) -> String {
         self.path.display().to_string()
+    }
+
+    fn secret_key_location(&self) -> String {
+        self.secret_key_path().display().to_string()
+    }
+
+    async fn read_secret_key(&self) -> DResult<Option<Vec<u8>>> {
+        let path = self.secret_key_path();
+        match std::fs::read_to_string(&path) {
+            Ok(text) => super::backend::decode_secret_key(&text, &path.display().to_string()).map(Some),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(io_diag("read the secret key", &path, e)),
+        }
+    }
+
+    async fn create_secret_key(&self, key: &[u8]) -> DResult<()> {
+        let path = self.secret_key_path();
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| io_diag("create state folder", dir, e))?;
+        }
+        // Readable by its owner only, and never over an existing key.
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let text = super::backend::encode_secret_key(key);
+        options
+            .open(&path)
+            .and_then(|mut f| f.write_all(text.as_bytes()).and_then(|_| f.sync_all()))
+            .map_err(|e| io_diag("write the secret key", &path, e))
+    }
+
+    async fn delete_secret_key(&self) -> DResult<()> {
+        let path = self.secret_key_path();
+        match std::fs::remove_file(&path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(io_diag("delete the secret key", &path, e)),
+        }
     }
 
     async fn read(&self) -> DResult<Option<State>> {

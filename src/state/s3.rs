@@ -161,6 +161,15 @@ impl S3Backend {
     /// Connects to the bucket (and table) for a workspace, checking both exist, so that a wrong
     /// name or region is reported before anything is read or written.
     pub async fn open(config: &S3Config, workspace: &str) -> DResult<S3Backend> {
+        let backend = S3Backend::connect(config, workspace).await;
+        backend.check_reachable(&config.region_name()).await?;
+        Ok(backend)
+    }
+
+    /// Clients for the bucket (and table) of a workspace, without checking that they exist:
+    /// for reading another stack's state (`terraform_remote_state`), where a missing object
+    /// is reported as such.
+    pub async fn connect(config: &S3Config, workspace: &str) -> S3Backend {
         let region = config.region_name();
         let mut loader = aws_config::defaults(BehaviorVersion::latest()).region(Region::new(region.clone()));
         if let Some(p) = &config.profile {
@@ -178,16 +187,47 @@ impl S3Backend {
         if let Some(url) = &config.dynamodb_endpoint {
             ddb = ddb.endpoint_url(url);
         }
-        let backend = S3Backend {
+        S3Backend {
             key: config.key_for(workspace),
             config: config.clone(),
             s3: aws_sdk_s3::Client::from_conf(s3.build()),
             ddb: aws_sdk_dynamodb::Client::from_conf(ddb.build()),
             etag: Mutex::new(None),
             last: Mutex::new(None),
-        };
-        backend.check_reachable(&region).await?;
-        Ok(backend)
+        }
+    }
+
+    /// The state object's text as stored (infractl's or Terraform's format), `None` when the
+    /// object does not exist. Nothing is remembered for later writes.
+    pub async fn read_text(&self) -> DResult<Option<String>> {
+        match self
+            .s3
+            .get_object()
+            .bucket(&self.config.bucket)
+            .key(&self.key)
+            .send()
+            .await
+        {
+            Ok(out) => {
+                let bytes = out
+                    .body
+                    .collect()
+                    .await
+                    .map_err(|e| Diag::new(format!("Reading {} failed: {e}", self.describe())))?
+                    .into_bytes();
+                String::from_utf8(bytes.to_vec())
+                    .map(Some)
+                    .map_err(|_| Diag::new(format!("State {} is not UTF-8 text", self.describe())))
+            }
+            Err(e) if status_of(&e) == Some(404) && is_no_such_key(&e) => Ok(None),
+            Err(e) if status_of(&e) == Some(404) => {
+                Err(Diag::new(format!("Bucket \"{}\" does not exist", self.config.bucket)))
+            }
+            Err(e) => Err(s3_diag(
+                &format!("Reading {} failed", self.describe()),
+                &e.into_service_error(),
+            )),
+        }
     }
 
     async fn check_reachable(&self, region: &str) -> DResult<()> {
@@ -237,6 +277,11 @@ impl S3Backend {
 
     fn lockfile_key(&self) -> String {
         format!("{}.tflock", self.key)
+    }
+
+    /// The object beside the state that holds the stack's secret key.
+    fn secret_key_key(&self) -> String {
+        format!("{}.secret-key", self.key)
     }
 
     /// Names of the workspaces that have a state in this bucket.
@@ -401,6 +446,17 @@ impl S3Backend {
     }
 }
 
+/// True when a GetObject failed because the key does not exist (not the bucket).
+fn is_no_such_key(
+    e: &aws_smithy_runtime_api::client::result::SdkError<
+        aws_sdk_s3::operation::get_object::GetObjectError,
+        aws_smithy_runtime_api::http::Response,
+    >,
+) -> bool {
+    e.as_service_error()
+        .is_some_and(|s| s.is_no_such_key() || s.code() == Some("NoSuchKey"))
+}
+
 fn unknown_holder(path: &str) -> LockInfo {
     LockInfo {
         id: "(unreadable)".into(),
@@ -417,6 +473,74 @@ fn unknown_holder(path: &str) -> LockInfo {
 impl Backend for S3Backend {
     fn describe(&self) -> String {
         format!("s3://{}/{}", self.config.bucket, self.key)
+    }
+
+    fn secret_key_location(&self) -> String {
+        format!("s3://{}/{}", self.config.bucket, self.secret_key_key())
+    }
+
+    async fn read_secret_key(&self) -> DResult<Option<Vec<u8>>> {
+        let place = self.secret_key_location();
+        match self
+            .s3
+            .get_object()
+            .bucket(&self.config.bucket)
+            .key(self.secret_key_key())
+            .send()
+            .await
+        {
+            Ok(out) => {
+                let bytes = out
+                    .body
+                    .collect()
+                    .await
+                    .map_err(|e| Diag::new(format!("Reading {place} failed: {e}")))?
+                    .into_bytes();
+                let text = String::from_utf8_lossy(&bytes);
+                super::backend::decode_secret_key(&text, &place).map(Some)
+            }
+            Err(e) if status_of(&e) == Some(404) => Ok(None),
+            Err(e) => Err(s3_diag(&format!("Reading {place} failed"), &e.into_service_error())),
+        }
+    }
+
+    async fn create_secret_key(&self, key: &[u8]) -> DResult<()> {
+        let place = self.secret_key_location();
+        // Encrypted at rest whatever the backend's `encrypt` says (with its KMS key when it
+        // names one), and never over an existing key.
+        let mut req = self
+            .s3
+            .put_object()
+            .bucket(&self.config.bucket)
+            .key(self.secret_key_key())
+            .if_none_match("*")
+            .content_type("application/json")
+            .body(ByteStream::from(super::backend::encode_secret_key(key).into_bytes()));
+        req = match &self.config.kms_key_id {
+            Some(k) => req
+                .server_side_encryption(ServerSideEncryption::AwsKms)
+                .ssekms_key_id(k),
+            None => req.server_side_encryption(ServerSideEncryption::Aes256),
+        };
+        match req.send().await {
+            Ok(_) => Ok(()),
+            Err(e) if matches!(status_of(&e), Some(412) | Some(409)) => Err(Diag::new(format!(
+                "Another run created the secret key {place} at the same time"
+            ))
+            .detail("Run the command again: it will use that key.")),
+            Err(e) => Err(s3_diag(&format!("Writing {place} failed"), &e.into_service_error())),
+        }
+    }
+
+    async fn delete_secret_key(&self) -> DResult<()> {
+        self.s3
+            .delete_object()
+            .bucket(&self.config.bucket)
+            .key(self.secret_key_key())
+            .send()
+            .await
+            .map_err(|e| s3_diag("Deleting the secret key failed", &e.into_service_error()))?;
+        Ok(())
     }
 
     async fn read(&self) -> DResult<Option<State>> {

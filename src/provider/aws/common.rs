@@ -244,18 +244,12 @@ pub fn owns<'a>(tags: impl IntoIterator<Item = (&'a str, &'a str)>, ctx: &CallCt
     has(STACK_TAG, &ctx.stack) && has(ADDRESS_TAG, &ctx.address)
 }
 
-/// Prefix of a secret's digest as state keeps it.
-const DIGEST_PREFIX: &str = "sha256:";
-
 /// What state keeps of a secret value: its SHA-256 digest, never the value. Used as the
 /// attribute's canonical form too, so a configured value plans no change when its digest is the
-/// one recorded (and a digest passes through unchanged).
+/// one recorded (and a digest passes through unchanged). The same form the run's generated
+/// secrets are concealed with ([`crate::provider::secrets::digest`]).
 pub fn secret_digest(value: &str) -> String {
-    if value.starts_with(DIGEST_PREFIX) && value.len() == DIGEST_PREFIX.len() + 64 {
-        return value.to_string();
-    }
-    use sha2::Digest;
-    format!("{DIGEST_PREFIX}{}", hex::encode(sha2::Sha256::digest(value.as_bytes())))
+    crate::provider::secrets::digest(value)
 }
 
 /// A JSON document as state should record it: the configured text when AWS's copy means the

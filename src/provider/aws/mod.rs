@@ -188,6 +188,18 @@ pub fn settings_from_blueprint(root: &Module, inputs: &IndexMap<String, Value>) 
     };
     for (path, module) in root.walk() {
         for p in &module.providers {
+            if crate::provider::builtin::PROVIDERS.contains(&p.name.as_str()) {
+                // The built-in providers take no settings (Terraform's take none either).
+                if let Some(a) = p.body.attrs.values().next() {
+                    return Err(Diag::new(format!(
+                        "Unsupported argument \"{}\" in provider \"{}\"",
+                        a.name, p.name
+                    ))
+                    .detail(format!("The {} provider takes no settings.", p.name))
+                    .at(&a.loc));
+                }
+                continue;
+            }
             if p.name != "aws" {
                 return Err(Diag::new(format!("Provider \"{}\" is not supported", p.name))
                     .detail("infractl manages AWS only.")
@@ -553,7 +565,7 @@ pub struct BlueprintSchemas {
 /// [`BlueprintSchemas`] for everything infractl supports; builds the schema registry (no calls).
 pub fn blueprint_schemas() -> BlueprintSchemas {
     BlueprintSchemas {
-        registry: schemas_registry(),
+        registry: crate::provider::schemas_registry(),
         provider: provider_schema(),
     }
 }

@@ -1,0 +1,76 @@
+//! `local_file`: writes `filename` with `content`, `content_base64`, `source` (a file to copy)
+//! or the deprecated `sensitive_content`; any change writes a new file. Destroy deletes it.
+
+use super::{check, conceal_content, refresh, remove, resource_schema, write};
+use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::schema::Schema;
+use crate::value::Value;
+use async_trait::async_trait;
+
+/// The ways to give the content.
+const CONTENT: [&str; 4] = ["content", "sensitive_content", "content_base64", "source"];
+
+/// The `local_file` resource type.
+pub struct LocalFile {
+    schema: Schema,
+}
+
+impl LocalFile {
+    /// The type with its schema.
+    pub fn new() -> LocalFile {
+        LocalFile {
+            schema: resource_schema(false, "0777"),
+        }
+    }
+}
+
+impl Default for LocalFile {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[async_trait]
+impl ResourceType for LocalFile {
+    fn type_name(&self) -> &'static str {
+        "local_file"
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    fn check_config(&self, config: &Value) -> Result<(), String> {
+        check(config, &CONTENT)
+    }
+
+    async fn create(&self, _ctx: &CallCtx, planned: &Value) -> PResult<Value> {
+        self.check_config(planned).map_err(ProviderError::msg)?;
+        Ok(conceal_content(write(planned)?, &["sensitive_content"]))
+    }
+
+    async fn read(&self, _ctx: &CallCtx, _id: &str, prior: &Value) -> PResult<Option<Value>> {
+        if prior.is_null() {
+            return Err(ProviderError::msg(
+                "local_file cannot be imported (as with Terraform's provider)",
+            ));
+        }
+        Ok(refresh(prior))
+    }
+
+    async fn update(&self, _ctx: &CallCtx, _id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
+        let mut v = prior.clone();
+        if let (Value::Object(m), Value::Object(p)) = (&mut v, planned) {
+            for (k, x) in p {
+                if !x.is_null() || !m.contains_key(k) {
+                    m.insert(k.clone(), x.clone());
+                }
+            }
+        }
+        Ok(conceal_content(v, &["sensitive_content"]))
+    }
+
+    async fn delete(&self, _ctx: &CallCtx, _id: &str, prior: &Value) -> PResult<()> {
+        remove(prior)
+    }
+}
