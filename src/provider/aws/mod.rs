@@ -18,6 +18,7 @@ pub mod logs;
 pub mod meta;
 pub mod opensearchserverless;
 pub mod s3;
+pub mod schema;
 pub mod secretsmanager;
 pub mod sns;
 pub mod ssm;
