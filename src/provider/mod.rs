@@ -8,6 +8,7 @@ pub mod aws;
 pub mod fake;
 
 use crate::diag::Diag;
+pub use crate::schema::provider_schema::Kind;
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
@@ -167,11 +168,16 @@ pub trait DataSourceType: Send + Sync {
     async fn read(&self, config: &Value) -> PResult<Value>;
 }
 
+/// The published schema of a type the provider has but infractl does not implement yet, so
+/// that `validate` accepts blocks of it (modules declare many with `count = 0`).
+pub type UnimplementedSchema = fn(Kind, &str) -> Option<Arc<Schema>>;
+
 /// The resource and data source types a run can use.
 #[derive(Clone, Default)]
 pub struct Registry {
     resources: IndexMap<&'static str, Arc<dyn ResourceType>>,
     data_sources: IndexMap<&'static str, Arc<dyn DataSourceType>>,
+    unimplemented: Option<UnimplementedSchema>,
 }
 
 impl Registry {
@@ -203,5 +209,23 @@ impl Registry {
     /// Names of all data source types.
     pub fn data_source_names(&self) -> Vec<&'static str> {
         self.data_sources.keys().copied().collect()
+    }
+
+    /// Sets where the schemas of the provider's other types come from.
+    pub fn set_unimplemented(&mut self, lookup: UnimplementedSchema) {
+        self.unimplemented = Some(lookup);
+    }
+
+    /// The provider's schema of a type infractl has no implementation of (`None` when the type
+    /// is implemented, or the provider has no such type).
+    pub fn unimplemented(&self, kind: Kind, name: &str) -> Option<Arc<Schema>> {
+        let implemented = match kind {
+            Kind::Resource => self.resources.contains_key(name),
+            Kind::Data => self.data_sources.contains_key(name),
+        };
+        if implemented {
+            return None;
+        }
+        self.unimplemented.and_then(|f| f(kind, name))
     }
 }

@@ -29,9 +29,9 @@ pub fn attr(schema: &Schema, name: &str, a: &AttrSchema, v: &Value) -> Result<()
         return Err(not_yet(schema, name));
     }
     for validator in &a.validators {
-        validator
-            .check(v)
-            .map_err(|m| Diag::new(format!("Invalid value for \"{name}\"")).detail(format!("{}: {m}.", dotted(schema, name))))?;
+        validator.check(v).map_err(|m| {
+            Diag::new(format!("Invalid value for \"{name}\"")).detail(format!("{}: {m}.", dotted(schema, name)))
+        })?;
     }
     Ok(())
 }
@@ -44,12 +44,42 @@ pub fn block(schema: &Schema, name: &str, b: &BlockSchema, count: usize) -> Resu
     Ok(())
 }
 
+/// Turns the value of an "attributes as blocks" argument written as an attribute
+/// (`ingress = [...]`) into the blocks it stands for, checked as blocks would be.
+pub fn attribute_as_blocks(schema: &Schema, name: &str, b: &BlockSchema, v: Value) -> Result<Value, Diag> {
+    let ty = b.as_attribute.as_ref().unwrap_or(&super::Type::Any);
+    let v = ty
+        .convert(v)
+        .map_err(|m| Diag::new(format!("Incorrect attribute value type for \"{name}\"")).detail(m))?;
+    let items = match &v {
+        Value::List(items) => items,
+        // Null is no blocks; unknown stays unknown until apply.
+        _ => return Ok(v),
+    };
+    block(schema, name, b, items.len())?;
+    for item in items {
+        for (field, a) in &b.schema.attrs {
+            let fv = item.get(field);
+            if a.required && fv.is_null() {
+                return Err(Diag::new(format!("Missing required argument \"{field}\""))
+                    .detail(format!("Each element of \"{name}\" needs \"{field}\".")));
+            }
+            attr(&b.schema, field, a, fv)?;
+        }
+    }
+    Ok(v)
+}
+
 /// Checks an evaluated block as a whole: rules between its arguments and the fewest nested
 /// blocks each type needs.
 pub fn object(schema: &Schema, obj: &IndexMap<String, Value>) -> Result<(), Diag> {
     for rule in &schema.rules {
         rule.check(obj).map_err(|m| {
-            let place = if schema.path.is_empty() { "this block".to_string() } else { format!("`{}`", schema.path) };
+            let place = if schema.path.is_empty() {
+                "this block".to_string()
+            } else {
+                format!("`{}`", schema.path)
+            };
             Diag::new("Invalid combination of arguments").detail(format!("In {place}, {m}."))
         })?;
     }
@@ -85,7 +115,11 @@ mod tests {
             .optional("ipam", Type::String)
             .block("logs", Nesting::List, Schema::new());
         s.path = "aws_thing".into();
-        s.attrs.get_mut("tenancy").unwrap().validators.push(one_of(&["default"]));
+        s.attrs
+            .get_mut("tenancy")
+            .unwrap()
+            .validators
+            .push(one_of(&["default"]));
         s.attrs.get_mut("ipam").unwrap().support = Support::NotYet;
         s.blocks.get_mut("logs").unwrap().support = Support::NotYet;
         s.rules.push(Rule::Conflicts(&["tenancy", "ipam"]));
@@ -109,9 +143,15 @@ mod tests {
         let s = schema();
         let e = attr(&s, "tenancy", &s.attrs["tenancy"], &Value::str("x")).unwrap_err();
         assert_eq!(e.summary, "Invalid value for \"tenancy\"");
-        assert!(e.detail.unwrap().contains("aws_thing.tenancy: expected one of \"default\""));
-        let obj: IndexMap<String, Value> =
-            [("tenancy".to_string(), Value::str("default")), ("ipam".to_string(), Value::str("p"))].into();
+        assert!(e
+            .detail
+            .unwrap()
+            .contains("aws_thing.tenancy: expected one of \"default\""));
+        let obj: IndexMap<String, Value> = [
+            ("tenancy".to_string(), Value::str("default")),
+            ("ipam".to_string(), Value::str("p")),
+        ]
+        .into();
         assert!(object(&s, &obj).is_err());
     }
 }

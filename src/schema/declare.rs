@@ -106,8 +106,18 @@ impl Decl {
         // The blocks around a path are accepted when anything inside them is.
         if support == Support::Yes {
             let mut prefix = String::new();
-            for part in path.split('.').collect::<Vec<_>>().split_last().map(|(_, p)| p.to_vec()).unwrap_or_default() {
-                prefix = if prefix.is_empty() { part.to_string() } else { format!("{prefix}.{part}") };
+            for part in path
+                .split('.')
+                .collect::<Vec<_>>()
+                .split_last()
+                .map(|(_, p)| p.to_vec())
+                .unwrap_or_default()
+            {
+                prefix = if prefix.is_empty() {
+                    part.to_string()
+                } else {
+                    format!("{prefix}.{part}")
+                };
                 if let Some(Target::Block(b)) = find(&mut self.schema, &prefix) {
                     b.support = Support::Yes;
                 }
@@ -238,6 +248,16 @@ impl Decl {
         })
     }
 
+    /// The selected list field of an "attributes as blocks" block compares without order (its
+    /// published object type says list; AWS returns the elements in an order of its own).
+    pub fn unordered(self) -> Decl {
+        self.with_attr("unordered", |a| {
+            if let Type::List(e) = &a.ty {
+                a.ty = Type::Set(e.clone());
+            }
+        })
+    }
+
     /// The selected block's most items, where the provider's code (not its schema) limits them.
     pub fn max_items(self, n: usize) -> Decl {
         self.with_block("max_items", |b| b.max_items = n)
@@ -260,7 +280,11 @@ impl Decl {
         let (nesting, fields) = match &attr.ty {
             Type::List(e) | Type::Set(e) => match &**e {
                 Type::Object(fields) => (
-                    if matches!(attr.ty, Type::Set(_)) { Nesting::Set } else { Nesting::List },
+                    if matches!(attr.ty, Type::Set(_)) {
+                        Nesting::Set
+                    } else {
+                        Nesting::List
+                    },
                     fields.clone(),
                 ),
                 _ => return self.problem(format!("{path} is not a collection of objects")),
@@ -380,7 +404,11 @@ mod tests {
                     .block("filter", Nesting::List, Schema::new().optional("prefix", Type::String))
                     .block("and", Nesting::List, Schema::new().optional("x", Type::String)),
             )
-            .block("timeouts", Nesting::Single, Schema::new().optional("create", Type::String))
+            .block(
+                "timeouts",
+                Nesting::Single,
+                Schema::new().optional("create", Type::String),
+            )
     }
 
     #[test]
@@ -395,11 +423,18 @@ mod tests {
         assert_eq!(s.attrs["name"].support, Support::Yes);
         assert!(s.attrs["name"].force_new);
         assert_eq!(s.attrs["ipam"].support, Support::NotYet);
-        assert_eq!(s.attrs["arn"].support, Support::Yes, "computed-only attributes need no declaration");
+        assert_eq!(
+            s.attrs["arn"].support,
+            Support::Yes,
+            "computed-only attributes need no declaration"
+        );
         assert_eq!(s.blocks["rule"].schema.blocks["filter"].support, Support::Yes);
         assert_eq!(s.blocks["rule"].schema.blocks["and"].support, Support::NotYet);
         assert_eq!(s.blocks["timeouts"].support, Support::Yes);
-        assert_eq!(s.blocks["rule"].schema.blocks["filter"].schema.path, "aws_thing.rule.filter");
+        assert_eq!(
+            s.blocks["rule"].schema.blocks["filter"].schema.path,
+            "aws_thing.rule.filter"
+        );
     }
 
     #[test]
@@ -414,7 +449,10 @@ mod tests {
             .build();
         assert_eq!(s.blocks["rule"].support, Support::Yes);
         assert_eq!(s.blocks["rule"].schema.attrs["id"].support, Support::NotYet);
-        assert_eq!(s.blocks["rule"].schema.blocks["filter"].schema.attrs["prefix"].default, Some(Value::str("")));
+        assert_eq!(
+            s.blocks["rule"].schema.blocks["filter"].schema.attrs["prefix"].default,
+            Some(Value::str(""))
+        );
         let route = &s.blocks["route"];
         assert!(route.computed && route.as_attribute.is_some() && route.nesting == Nesting::Set);
         assert!(route.schema.attrs["cidr"].required);

@@ -272,7 +272,8 @@ fn compare(ours: &Schema, theirs: &Schema, prefix: &str, out: &mut Vec<String>) 
         }
     }
     for (name, b) in &ours.blocks {
-        let published = theirs.blocks.contains_key(name) || (b.as_attribute.is_some() && theirs.attrs.contains_key(name));
+        let published =
+            theirs.blocks.contains_key(name) || (b.as_attribute.is_some() && theirs.attrs.contains_key(name));
         if !published {
             out.push(format!("{prefix}{name}: block not in the provider's schema"));
         }

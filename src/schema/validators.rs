@@ -148,10 +148,7 @@ impl Validator {
     fn check_one(&self, v: &Value) -> Result<(), String> {
         let text = v.to_plain_string().unwrap_or_default();
         let got = || format!("got {}", show(v));
-        let number = || {
-            v.as_number()
-                .ok_or_else(|| format!("expected a number, {}", got()))
-        };
+        let number = || v.as_number().ok_or_else(|| format!("expected a number, {}", got()));
         let int = || {
             number().and_then(|n| {
                 if n.fract() == 0.0 {
@@ -406,7 +403,11 @@ impl Rule {
             Rule::Conflicts(names) => {
                 let given: Vec<&str> = names.iter().copied().filter(|n| set(n)).collect();
                 if given.len() > 1 {
-                    return Err(format!("\"{}\" conflicts with \"{}\"", given[0], given[1..].join("\", \"")));
+                    return Err(format!(
+                        "\"{}\" conflicts with \"{}\"",
+                        given[0],
+                        given[1..].join("\", \"")
+                    ));
                 }
                 Ok(())
             }
@@ -460,11 +461,18 @@ mod tests {
         assert!(cidr().check(&s("10.0.0.0/33")).is_err());
         assert!(cidr().check(&s("10.0.0.300/24")).is_err());
         assert!(cidr().check(&s("10.0.0.0")).is_err());
-        assert!(ipv4_cidr_network().check(&s("10.0.0.1/16")).unwrap_err().contains("10.0.0.0/16"));
+        assert!(ipv4_cidr_network()
+            .check(&s("10.0.0.1/16"))
+            .unwrap_err()
+            .contains("10.0.0.0/16"));
         assert!(ipv4_cidr_network().check(&s("2001:db8::/32")).is_err());
         assert!(ipv6_cidr_network().check(&s("2001:db8::/32")).is_ok());
-        assert!(cidr_network().check(&Value::List(vec![s("0.0.0.0/0"), s("::/0")])).is_ok());
-        assert!(cidr_network().check(&Value::List(vec![s("0.0.0.0/0"), s("1.2.3.4/8")])).is_err());
+        assert!(cidr_network()
+            .check(&Value::List(vec![s("0.0.0.0/0"), s("::/0")]))
+            .is_ok());
+        assert!(cidr_network()
+            .check(&Value::List(vec![s("0.0.0.0/0"), s("1.2.3.4/8")]))
+            .is_err());
         assert!(cidr().check(&Value::Unknown).is_ok());
     }
 
@@ -472,7 +480,10 @@ mod tests {
     fn enums_numbers_and_lengths_say_what_they_allow() {
         let e = one_of(&["default", "dedicated"]).check(&s("shared")).unwrap_err();
         assert_eq!(e, r#"expected one of "default", "dedicated"; got "shared""#);
-        assert!(int_in(&[1, 3, 5]).check(&Value::Number(8.0)).unwrap_err().contains("1, 3, 5"));
+        assert!(int_in(&[1, 3, 5])
+            .check(&Value::Number(8.0))
+            .unwrap_err()
+            .contains("1, 3, 5"));
         assert!(int_in(&[1, 3, 5]).check(&Value::Number(3.0)).is_ok());
         assert!(int_between(1, 10).check(&Value::Number(11.0)).is_err());
         assert!(int_between(1, 10).check(&Value::Number(1.5)).is_err());
@@ -480,7 +491,9 @@ mod tests {
         assert!(float_between(0.0, 1.0).check(&Value::Number(0.5)).is_ok());
         assert!(len_between(1, 32).check(&s(&"a".repeat(33))).is_err());
         assert!(items_between(1, 2).check(&Value::List(vec![])).is_err());
-        assert!(matches(r"^[a-z-]+$", "lowercase letters and hyphens").check(&s("Abc")).is_err());
+        assert!(matches(r"^[a-z-]+$", "lowercase letters and hyphens")
+            .check(&s("Abc"))
+            .is_err());
         assert!(not_matches(r"^-", "a leading hyphen").check(&s("-abc")).is_err());
     }
 

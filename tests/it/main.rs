@@ -19,6 +19,7 @@ mod load_balancing;
 mod network;
 mod network_extras;
 mod observability;
+mod provider_schema;
 mod remote_state;
 mod search;
 mod secrets;

@@ -403,6 +403,7 @@ pub fn schemas_registry() -> Registry {
 
 fn build_registry(c: Arc<Clients>) -> Registry {
     let mut r = Registry::default();
+    r.set_unimplemented(schema::unimplemented);
     r.add_resource(Arc::new(ec2::vpc::Vpc::new(c.clone())));
     r.add_resource(Arc::new(ec2::subnet::Subnet::new(c.clone())));
     r.add_resource(Arc::new(ec2::internet_gateway::InternetGateway::new(c.clone())));

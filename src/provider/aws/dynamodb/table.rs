@@ -6,9 +6,11 @@
 use crate::provider::aws::common::{
     aws_err, configured_tags, must_exist, opt_bool, opt_str, tag_changes, tags_to_write, user_tags, wait_for,
 };
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType, ADDRESS_TAG, STACK_TAG};
-use crate::schema::{Nesting, Schema, Type};
+use crate::schema::validators::Rule;
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{
@@ -29,73 +31,45 @@ pub struct Table {
 impl Table {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> Table {
-        let schema = Schema::new()
-            .required("name", Type::String)
+        let schema = resource("aws_dynamodb_table")
+            .arg("name")
             .force_new()
-            .optional("billing_mode", Type::String)
+            .arg("billing_mode")
             .default("PROVISIONED")
-            .required("hash_key", Type::String)
+            .arg("hash_key")
             .force_new()
-            .optional("range_key", Type::String)
+            .arg("range_key")
             .force_new()
-            .optional_computed("read_capacity", Type::Number)
-            .optional_computed("write_capacity", Type::Number)
-            .block(
-                "attribute",
-                Nesting::Set,
-                Schema::new()
-                    .required("name", Type::String)
-                    .required("type", Type::String),
-            )
-            .block(
-                "global_secondary_index",
-                Nesting::Set,
-                Schema::new()
-                    .required("name", Type::String)
-                    .required("hash_key", Type::String)
-                    .optional("range_key", Type::String)
-                    .required("projection_type", Type::String)
-                    .optional("non_key_attributes", Type::set_of_strings())
-                    .optional_computed("read_capacity", Type::Number)
-                    .optional_computed("write_capacity", Type::Number),
-            )
-            .block(
-                "local_secondary_index",
-                Nesting::Set,
-                Schema::new()
-                    .required("name", Type::String)
-                    .required("range_key", Type::String)
-                    .required("projection_type", Type::String)
-                    .optional("non_key_attributes", Type::set_of_strings()),
-            )
-            .block_force_new()
-            .block(
-                "point_in_time_recovery",
-                Nesting::Single,
-                Schema::new().required("enabled", Type::Bool),
-            )
-            .block_computed()
-            .block(
-                "server_side_encryption",
-                Nesting::Single,
-                Schema::new()
-                    .required("enabled", Type::Bool)
-                    .optional_computed("kms_key_arn", Type::String),
-            )
-            .block_computed()
-            .block(
-                "ttl",
-                Nesting::Single,
-                Schema::new()
-                    .optional("attribute_name", Type::String)
-                    .optional("enabled", Type::Bool),
-            )
-            .block_computed()
-            .optional("deletion_protection_enabled", Type::Bool)
+            .arg("deletion_protection_enabled")
             .default(false)
-            .optional_computed("table_class", Type::String)
-            .tags()
-            .computed("arn", Type::String);
+            .arg("table_class")
+            .live_if_unset()
+            .arg("local_secondary_index")
+            .force_new()
+            .arg("point_in_time_recovery")
+            .live_if_unset()
+            .arg("server_side_encryption")
+            .live_if_unset()
+            .arg("ttl")
+            .live_if_unset()
+            .args(&[
+                "read_capacity",
+                "write_capacity",
+                "tags",
+                "attribute",
+                "global_secondary_index",
+            ])
+            .not_yet(&[
+                "global_secondary_index.on_demand_throughput",
+                "point_in_time_recovery.recovery_period_in_days",
+            ])
+            // The provider computes the key of a restored table; infractl does not restore.
+            .rule(Rule::AtLeastOne(&[
+                "hash_key",
+                "restore_source_name",
+                "restore_source_table_arn",
+            ]))
+            .build();
         Table { c, schema }
     }
 

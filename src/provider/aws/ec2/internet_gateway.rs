@@ -4,9 +4,10 @@ use super::{owned, owner_filters, read_tags, tag_spec, update_tags};
 use crate::provider::aws::common::{
     absent_on, aws_err, configured_tags, ec2_arn, must_exist, ok_on, opt_str, retry_while,
 };
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::{Schema, Type};
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_ec2::types::ResourceType as Kind;
@@ -22,11 +23,7 @@ pub struct InternetGateway {
 impl InternetGateway {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> InternetGateway {
-        let schema = Schema::new()
-            .optional_computed("vpc_id", Type::String)
-            .tags()
-            .computed("arn", Type::String)
-            .computed("owner_id", Type::String);
+        let schema = resource("aws_internet_gateway").args(&["vpc_id", "tags"]).build();
         InternetGateway { c, schema }
     }
 

@@ -3,9 +3,10 @@
 
 use super::{owned, owner_filters, read_tags, tag_spec, update_tags};
 use crate::provider::aws::common::{absent_on, aws_err, configured_tags, must_exist, opt_str, wait_for};
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::{Schema, Type};
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_ec2::types::{ConnectivityType, NatGatewayState, ResourceType as Kind};
@@ -21,20 +22,18 @@ pub struct NatGateway {
 impl NatGateway {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> NatGateway {
-        let schema = Schema::new()
-            .required("subnet_id", Type::String)
+        let schema = resource("aws_nat_gateway")
+            .arg("subnet_id")
             .force_new()
-            .optional("allocation_id", Type::String)
+            .arg("allocation_id")
             .force_new()
-            .optional("connectivity_type", Type::String)
+            .arg("connectivity_type")
+            .force_new()
             .default("public")
+            .arg("private_ip")
             .force_new()
-            .optional_computed("private_ip", Type::String)
-            .force_new()
-            .tags()
-            .computed("network_interface_id", Type::String)
-            .computed("public_ip", Type::String)
-            .computed("association_id", Type::String);
+            .args(&["tags"])
+            .build();
         NatGateway { c, schema }
     }
 

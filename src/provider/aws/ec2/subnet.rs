@@ -4,9 +4,11 @@ use super::{describe_all, owned, owner_filters, read_many_by_id, read_tags, tag_
 use crate::provider::aws::common::{
     absent_on, aws_err, configured_tags, must_exist, ok_on, opt_bool, opt_str, retry_while, wait_for,
 };
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::{Schema, Type};
+use crate::schema::validators::Rule;
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_ec2::types::{AttributeBooleanValue, ResourceType as Kind, Subnet as Ec2Subnet, SubnetState};
@@ -22,20 +24,21 @@ pub struct Subnet {
 impl Subnet {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> Subnet {
-        let schema = Schema::new()
-            .required("vpc_id", Type::String)
+        let schema = resource("aws_subnet")
+            .arg("vpc_id")
             .force_new()
-            .required("cidr_block", Type::String)
+            .arg("cidr_block")
             .force_new()
-            .optional_computed("availability_zone", Type::String)
+            .arg("availability_zone")
             .force_new()
-            .optional_computed("availability_zone_id", Type::String)
+            .arg("availability_zone_id")
             .force_new()
-            .optional("map_public_ip_on_launch", Type::Bool)
+            .arg("map_public_ip_on_launch")
             .default(false)
-            .tags()
-            .computed("arn", Type::String)
-            .computed("owner_id", Type::String);
+            .args(&["tags"])
+            // The provider leaves this to AWS; without IPv6-only subnets infractl needs it.
+            .rule(Rule::AtLeastOne(&["cidr_block", "ipv6_cidr_block"]))
+            .build();
         Subnet { c, schema }
     }
 }

@@ -4,9 +4,11 @@ use super::{owned, owner_filters, read_tags, tag_spec, update_tags};
 use crate::provider::aws::common::{
     absent_on, aws_err, configured_tags, ec2_arn, must_exist, opt_bool, opt_str, wait_for,
 };
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::{Schema, Type};
+use crate::schema::validators::Rule;
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_ec2::types::{AttributeBooleanValue, ResourceType as Kind, VpcAttributeName, VpcState};
@@ -22,25 +24,21 @@ pub struct Vpc {
 impl Vpc {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> Vpc {
-        let schema = Schema::new()
-            .required("cidr_block", Type::String)
+        let schema = resource("aws_vpc")
+            .arg("cidr_block")
             .force_new()
-            .optional_computed("instance_tenancy", Type::String)
+            .arg("instance_tenancy")
             .force_new()
-            .optional("enable_dns_support", Type::Bool)
+            .default("default")
+            .arg("enable_dns_support")
             .default(true)
-            .optional_computed("enable_dns_hostnames", Type::Bool)
-            .optional("assign_generated_ipv6_cidr_block", Type::Bool)
-            .default(false)
+            .arg("assign_generated_ipv6_cidr_block")
             .force_new()
-            .tags()
-            .computed("arn", Type::String)
-            .computed("owner_id", Type::String)
-            .computed("main_route_table_id", Type::String)
-            .computed("default_route_table_id", Type::String)
-            .computed("default_security_group_id", Type::String)
-            .computed("default_network_acl_id", Type::String)
-            .computed("dhcp_options_id", Type::String);
+            .default(false)
+            .args(&["enable_dns_hostnames", "tags"])
+            // The provider leaves this to AWS; without IPAM pools infractl needs the block.
+            .rule(Rule::AtLeastOne(&["cidr_block", "ipv4_ipam_pool_id"]))
+            .build();
         Vpc { c, schema }
     }
 

@@ -5,9 +5,11 @@ use super::{owned, owner_filters, read_tags, tag_spec, update_tags};
 use crate::provider::aws::common::{
     absent_on, aws_err, configured_tags, list_value, must_exist, opt_bool, opt_str, str_list, wait_for,
 };
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::{Schema, Type};
+use crate::schema::validators::{iam_policy, Rule};
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_ec2::types::{ResourceType as Kind, VpcEndpointType};
@@ -23,26 +25,31 @@ pub struct VpcEndpoint {
 impl VpcEndpoint {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> VpcEndpoint {
-        let schema = Schema::new()
-            .required("vpc_id", Type::String)
+        let schema = resource("aws_vpc_endpoint")
+            .arg("vpc_id")
             .force_new()
-            .required("service_name", Type::String)
+            .arg("service_name")
             .force_new()
-            .optional("vpc_endpoint_type", Type::String)
+            .arg("vpc_endpoint_type")
+            .force_new()
             .default("Gateway")
-            .force_new()
-            .optional_computed("route_table_ids", Type::set_of_strings())
-            .optional_computed("subnet_ids", Type::set_of_strings())
-            .optional_computed("security_group_ids", Type::set_of_strings())
-            .optional_computed("private_dns_enabled", Type::Bool)
-            .optional_computed("policy", Type::Any)
-            .optional("auto_accept", Type::Bool)
-            .tags()
-            .computed("arn", Type::String)
-            .computed("state", Type::String)
-            .computed("prefix_list_id", Type::String)
-            .computed("network_interface_ids", Type::set_of_strings())
-            .computed("owner_id", Type::String);
+            .arg("policy")
+            .check(iam_policy())
+            .args(&[
+                "route_table_ids",
+                "subnet_ids",
+                "security_group_ids",
+                "private_dns_enabled",
+                "auto_accept",
+                "tags",
+            ])
+            // The provider also takes resource configurations and service networks instead.
+            .rule(Rule::AtLeastOne(&[
+                "service_name",
+                "resource_configuration_arn",
+                "service_network_arn",
+            ]))
+            .build();
         VpcEndpoint { c, schema }
     }
 

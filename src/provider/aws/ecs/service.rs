@@ -7,9 +7,10 @@ use crate::provider::aws::common::{
     absent_on, aws_err, configured_tags, must_exist, opt_bool, opt_str, owns, str_list, tags_to_write, user_tags,
     wait_for,
 };
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::{Nesting, Schema, Type};
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_ecs::types::{
@@ -32,73 +33,56 @@ pub struct Service {
 impl Service {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> Service {
-        let schema = Schema::new()
-            .required("name", Type::String)
+        let schema = resource("aws_ecs_service")
+            .arg("name")
             .force_new()
-            .optional_computed("cluster", Type::String)
+            .arg("cluster")
             .force_new()
             .normalized(last_segment)
-            .optional("task_definition", Type::String)
+            .arg("task_definition")
             .normalized(last_segment)
-            .optional("desired_count", Type::Number)
+            .arg("desired_count")
             .default(0)
-            .optional_computed("launch_type", Type::String)
+            .arg("launch_type")
             .force_new()
-            .optional_computed("platform_version", Type::String)
-            .optional("scheduling_strategy", Type::String)
+            .arg("scheduling_strategy")
+            .force_new()
             .default("REPLICA")
-            .force_new()
-            .optional_computed("iam_role", Type::String)
+            .arg("iam_role")
             .force_new()
             .normalized(last_segment)
-            .optional("deployment_maximum_percent", Type::Number)
+            .arg("deployment_maximum_percent")
             .default(200)
-            .optional("deployment_minimum_healthy_percent", Type::Number)
+            .arg("deployment_minimum_healthy_percent")
             .default(100)
-            .optional_computed("health_check_grace_period_seconds", Type::Number)
-            .optional("enable_ecs_managed_tags", Type::Bool)
+            .arg("health_check_grace_period_seconds")
+            .live_if_unset()
+            .arg("enable_ecs_managed_tags")
             .default(false)
-            .optional("enable_execute_command", Type::Bool)
+            .arg("enable_execute_command")
             .default(false)
-            .optional_computed("propagate_tags", Type::String)
-            .optional("force_new_deployment", Type::Bool)
-            .optional("wait_for_steady_state", Type::Bool)
+            .arg("propagate_tags")
+            .live_if_unset()
+            .arg("wait_for_steady_state")
             .default(false)
-            .optional("triggers", Type::map_of_strings())
-            .block(
+            .arg("network_configuration.assign_public_ip")
+            .default(false)
+            .arg("deployment_circuit_breaker")
+            .live_if_unset()
+            .arg("deployment_controller")
+            .force_new()
+            .live_if_unset()
+            .arg("deployment_controller.type")
+            .default("ECS")
+            .args(&[
+                "platform_version",
+                "force_new_deployment",
+                "triggers",
+                "tags",
                 "network_configuration",
-                Nesting::Single,
-                Schema::new()
-                    .required("subnets", Type::set_of_strings())
-                    .optional("security_groups", Type::set_of_strings())
-                    .optional("assign_public_ip", Type::Bool)
-                    .default(false),
-            )
-            .block(
                 "load_balancer",
-                Nesting::Set,
-                Schema::new()
-                    .optional("target_group_arn", Type::String)
-                    .optional("elb_name", Type::String)
-                    .required("container_name", Type::String)
-                    .required("container_port", Type::Number),
-            )
-            .block(
-                "deployment_circuit_breaker",
-                Nesting::Single,
-                Schema::new()
-                    .required("enable", Type::Bool)
-                    .required("rollback", Type::Bool),
-            )
-            .block_computed()
-            .block(
-                "deployment_controller",
-                Nesting::Single,
-                Schema::new().optional("type", Type::String).default("ECS"),
-            )
-            .block_computed()
-            .block_force_new()
-            .tags();
+            ])
+            .build();
         Service { c, schema }
     }
 

@@ -6,9 +6,11 @@ use crate::provider::aws::common::{
     absent_on, aws_err, configured_tags, list_value, must_exist, name_or_generated, opt_bool, opt_str, owns, str_list,
     wait_for,
 };
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::{Schema, Type};
+use crate::schema::validators::Rule;
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_elasticloadbalancingv2::types::{
@@ -43,35 +45,30 @@ pub struct Lb {
 impl Lb {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> Lb {
-        let schema = Schema::new()
-            .optional_computed("name", Type::String)
+        let schema = resource("aws_lb")
+            .arg("name")
             .force_new()
-            .optional("name_prefix", Type::String)
+            .arg("name_prefix")
             .force_new()
-            .optional("internal", Type::Bool)
+            .arg("internal")
+            .force_new()
             .default(false)
+            .arg("load_balancer_type")
             .force_new()
-            .optional("load_balancer_type", Type::String)
             .default("application")
-            .force_new()
-            .optional_computed("security_groups", Type::set_of_strings())
-            .optional_computed("subnets", Type::set_of_strings())
-            .optional_computed("ip_address_type", Type::String)
-            .optional("enable_deletion_protection", Type::Bool)
+            .arg("enable_deletion_protection")
             .default(false)
-            .optional("idle_timeout", Type::Number)
+            .arg("idle_timeout")
             .default(60)
-            .optional("enable_http2", Type::Bool)
+            .arg("enable_http2")
             .default(true)
-            .optional("drop_invalid_header_fields", Type::Bool)
+            .arg("drop_invalid_header_fields")
             .default(false)
-            .optional_computed("enable_cross_zone_load_balancing", Type::Bool)
-            .tags()
-            .computed("arn", Type::String)
-            .computed("arn_suffix", Type::String)
-            .computed("dns_name", Type::String)
-            .computed("zone_id", Type::String)
-            .computed("vpc_id", Type::String);
+            .arg("enable_cross_zone_load_balancing")
+            .live_if_unset()
+            .args(&["security_groups", "subnets", "ip_address_type", "tags"])
+            .rule(Rule::Conflicts(&["name", "name_prefix"]))
+            .build();
         Lb { c, schema }
     }
 

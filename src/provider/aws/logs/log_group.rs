@@ -4,9 +4,11 @@ use crate::provider::aws::common::{
     absent_on, aws_err, configured_tags, must_exist, name_or_generated, opt_bool, opt_str, tag_changes, tags_to_write,
     user_tags,
 };
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ResourceType};
-use crate::schema::{Schema, Type};
+use crate::schema::validators::Rule;
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -20,20 +22,20 @@ pub struct LogGroup {
 impl LogGroup {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> LogGroup {
-        let schema = Schema::new()
-            .optional_computed("name", Type::String)
+        let schema = resource("aws_cloudwatch_log_group")
+            .arg("name")
             .force_new()
-            .optional("name_prefix", Type::String)
+            .arg("name_prefix")
             .force_new()
-            .optional("retention_in_days", Type::Number)
+            .arg("retention_in_days")
             .default(0)
-            .optional("kms_key_id", Type::String)
-            .optional_computed("log_group_class", Type::String)
+            .arg("log_group_class")
             .force_new()
-            .optional("skip_destroy", Type::Bool)
+            .arg("skip_destroy")
             .default(false)
-            .tags()
-            .computed("arn", Type::String);
+            .args(&["kms_key_id", "tags"])
+            .rule(Rule::Conflicts(&["name", "name_prefix"]))
+            .build();
         LogGroup { c, schema }
     }
 

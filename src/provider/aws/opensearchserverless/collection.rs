@@ -6,9 +6,10 @@
 use crate::provider::aws::common::{
     absent_on, aws_err, configured_tags, must_exist, opt_str, owns, sync_tags, tags_to_write, user_tags, wait_for,
 };
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::{Schema, Type};
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_opensearchserverless::types::{CollectionDetail, CollectionStatus, CollectionType, StandbyReplicas, Tag};
@@ -27,20 +28,16 @@ pub struct Collection {
 impl Collection {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> Collection {
-        let schema = Schema::new()
-            .required("name", Type::String)
+        let schema = resource("aws_opensearchserverless_collection")
+            .arg("name")
             .force_new()
-            .optional("type", Type::String)
+            .arg("type")
+            .force_new()
             .default("SEARCH")
+            .arg("standby_replicas")
             .force_new()
-            .optional("description", Type::String)
-            .optional_computed("standby_replicas", Type::String)
-            .force_new()
-            .tags()
-            .computed("arn", Type::String)
-            .computed("collection_endpoint", Type::String)
-            .computed("dashboard_endpoint", Type::String)
-            .computed("kms_key_arn", Type::String);
+            .args(&["description", "tags"])
+            .build();
         Collection { c, schema }
     }
 

@@ -15,14 +15,15 @@ macro_rules! policy_resource {
         impl $ty {
             /// Creates the type with its clients.
             pub fn new(c: Arc<Clients>) -> $ty {
-                let schema = Schema::new()
-                    .required("name", Type::String)
+                let schema = resource($tf)
+                    .arg("name")
                     .force_new()
-                    .required("type", Type::String)
+                    .arg("type")
                     .force_new()
-                    .required("policy", Type::Any)
-                    .optional("description", Type::String)
-                    .computed("policy_version", Type::String);
+                    .arg("policy")
+                    .check(json())
+                    .args(&["description"])
+                    .build();
                 $ty { c, schema }
             }
         }
