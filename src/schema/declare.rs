@@ -88,6 +88,10 @@ impl Decl {
         if let Some(t) = schema.blocks.get_mut("timeouts") {
             t.support = Support::Yes;
             mark(&mut t.schema, Support::Yes);
+            // Terraform refuses a timeout it cannot parse before any call (at plan).
+            for a in t.schema.attrs.values_mut() {
+                a.validators.push(super::validators::duration());
+            }
         }
         set_paths(&mut schema, type_name);
         Decl {
@@ -217,6 +221,12 @@ impl Decl {
             a.json |= v.is_json();
             a.validators.push(v);
         })
+    }
+
+    /// The selected argument is a JSON document, compared by meaning, which the provider does not
+    /// validate before calling AWS.
+    pub fn compare_json(self) -> Decl {
+        self.with_attr("compare_json", |a| a.json = true)
     }
 
     /// A canonical form for comparing the selected argument (see [`AttrSchema::normalize`]).

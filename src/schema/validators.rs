@@ -13,17 +13,19 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 /// One check of a configured value. On a list, set or map it checks each element, as the
-/// provider's element validators do, except [`Validator::ItemsBetween`] which counts them.
+/// provider's element validators do.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Validator {
     /// An IPv4 or IPv6 CIDR block (`10.0.0.0/16`, `2001:db8::/32`).
     Cidr,
-    /// A CIDR block whose address is its network address (no host bits set), either family.
-    CidrNetwork,
     /// An IPv4 CIDR block whose address is its network address.
     Ipv4CidrNetwork,
     /// An IPv6 CIDR block whose address is its network address.
     Ipv6CidrNetwork,
+    /// A CIDR block with no host bits set and a prefix length in this range.
+    CidrPrefixBetween(u8, u8),
+    /// An IPv4 address.
+    Ipv4Address,
     /// One of these strings, exactly.
     OneOf(&'static [&'static str]),
     /// A whole number in this range, inclusive.
@@ -32,8 +34,6 @@ pub enum Validator {
     IntAtLeast(i64),
     /// One of these whole numbers.
     IntIn(&'static [i64]),
-    /// A number (fractions allowed) in this range, inclusive.
-    FloatBetween(f64, f64),
     /// A string whose length (in characters) is in this range, inclusive.
     LenBetween(usize, usize),
     /// A string matching this regular expression (anchor it), described in words for messages.
@@ -50,17 +50,13 @@ pub enum Validator {
     Arn,
     /// A duration as Go writes them (`30s`, `10m`, `1h30m`).
     Duration,
-    /// A collection with this many elements, inclusive.
-    ItemsBetween(usize, usize),
+    /// Any one of these checks passes.
+    AnyOf(Vec<Validator>),
 }
 
 /// An IPv4 or IPv6 CIDR block.
 pub fn cidr() -> Validator {
     Validator::Cidr
-}
-/// A CIDR block with no host bits set, either family.
-pub fn cidr_network() -> Validator {
-    Validator::CidrNetwork
 }
 /// An IPv4 CIDR block with no host bits set.
 pub fn ipv4_cidr_network() -> Validator {
@@ -69,6 +65,18 @@ pub fn ipv4_cidr_network() -> Validator {
 /// An IPv6 CIDR block with no host bits set.
 pub fn ipv6_cidr_network() -> Validator {
     Validator::Ipv6CidrNetwork
+}
+/// A CIDR block with no host bits set and a prefix length from `a` to `b`.
+pub fn cidr_prefix_between(a: u8, b: u8) -> Validator {
+    Validator::CidrPrefixBetween(a, b)
+}
+/// An IPv4 address.
+pub fn ipv4_address() -> Validator {
+    Validator::Ipv4Address
+}
+/// Any one of these checks passes (the provider's `validation.Any`).
+pub fn any_of(checks: Vec<Validator>) -> Validator {
+    Validator::AnyOf(checks)
 }
 /// One of these strings.
 pub fn one_of(allowed: &'static [&'static str]) -> Validator {
@@ -85,10 +93,6 @@ pub fn int_at_least(a: i64) -> Validator {
 /// One of these whole numbers.
 pub fn int_in(allowed: &'static [i64]) -> Validator {
     Validator::IntIn(allowed)
-}
-/// A number between `a` and `b`, inclusive.
-pub fn float_between(a: f64, b: f64) -> Validator {
-    Validator::FloatBetween(a, b)
 }
 /// A string of `a` to `b` characters.
 pub fn len_between(a: usize, b: usize) -> Validator {
@@ -122,10 +126,6 @@ pub fn arn() -> Validator {
 pub fn duration() -> Validator {
     Validator::Duration
 }
-/// `a` to `b` elements.
-pub fn items_between(a: usize, b: usize) -> Validator {
-    Validator::ItemsBetween(a, b)
-}
 
 impl Validator {
     /// True for the checks that make a string a JSON document (compared by meaning in plans).
@@ -137,8 +137,6 @@ impl Validator {
     pub fn check(&self, v: &Value) -> Result<(), String> {
         match (self, v) {
             (_, Value::Null | Value::Unknown) => Ok(()),
-            (Validator::ItemsBetween(a, b), Value::List(items)) => count(items.len(), *a, *b),
-            (Validator::ItemsBetween(a, b), Value::Object(map)) => count(map.len(), *a, *b),
             (_, Value::List(items)) => items.iter().try_for_each(|i| self.check(i)),
             (_, Value::Object(map)) => map.values().try_for_each(|i| self.check(i)),
             _ => self.check_one(v),
@@ -162,9 +160,31 @@ impl Validator {
             Validator::Cidr => parse_cidr(&text)
                 .map(|_| ())
                 .ok_or_else(|| format!("expected a CIDR block such as 10.0.0.0/16, {}", got())),
-            Validator::CidrNetwork => network(&text, None, got),
             Validator::Ipv4CidrNetwork => network(&text, Some(true), got),
             Validator::Ipv6CidrNetwork => network(&text, Some(false), got),
+            Validator::CidrPrefixBetween(a, b) => {
+                network(&text, None, got)?;
+                let bits = parse_cidr(&text).map(|n| n.prefix_len()).unwrap_or_default();
+                if (*a..=*b).contains(&bits) {
+                    Ok(())
+                } else {
+                    Err(format!("expected a prefix length from /{a} to /{b}, got /{bits}"))
+                }
+            }
+            Validator::Ipv4Address => text
+                .parse::<std::net::Ipv4Addr>()
+                .map(|_| ())
+                .map_err(|_| format!("expected an IPv4 address, {}", got())),
+            Validator::AnyOf(checks) => {
+                let mut why = Vec::new();
+                for c in checks {
+                    match c.check_one(v) {
+                        Ok(()) => return Ok(()),
+                        Err(m) => why.push(m),
+                    }
+                }
+                Err(why.join("; or "))
+            }
             Validator::OneOf(allowed) => {
                 if allowed.contains(&text.as_str()) {
                     Ok(())
@@ -195,14 +215,6 @@ impl Validator {
                 } else {
                     let shown: Vec<String> = allowed.iter().map(|x| x.to_string()).collect();
                     Err(format!("expected one of {}; {}", shown.join(", "), got()))
-                }
-            }
-            Validator::FloatBetween(a, b) => {
-                let n = number()?;
-                if n >= *a && n <= *b {
-                    Ok(())
-                } else {
-                    Err(format!("expected a number from {a} to {b}, {}", got()))
                 }
             }
             Validator::LenBetween(a, b) => {
@@ -247,16 +259,7 @@ impl Validator {
             Validator::Duration => parse_duration(&text)
                 .map(|_| ())
                 .ok_or_else(|| format!("expected a duration such as 30s, 10m or 1h30m, {}", got())),
-            Validator::ItemsBetween(..) => Ok(()),
         }
-    }
-}
-
-fn count(n: usize, a: usize, b: usize) -> Result<(), String> {
-    if (a..=b).contains(&n) {
-        Ok(())
-    } else {
-        Err(format!("expected {a} to {b} elements, got {n}"))
     }
 }
 
@@ -467,13 +470,19 @@ mod tests {
             .contains("10.0.0.0/16"));
         assert!(ipv4_cidr_network().check(&s("2001:db8::/32")).is_err());
         assert!(ipv6_cidr_network().check(&s("2001:db8::/32")).is_ok());
-        assert!(cidr_network()
-            .check(&Value::List(vec![s("0.0.0.0/0"), s("::/0")]))
+        assert!(ipv4_cidr_network()
+            .check(&Value::List(vec![s("0.0.0.0/0"), s("10.0.0.0/8")]))
             .is_ok());
-        assert!(cidr_network()
+        assert!(ipv4_cidr_network()
             .check(&Value::List(vec![s("0.0.0.0/0"), s("1.2.3.4/8")]))
             .is_err());
         assert!(cidr().check(&Value::Unknown).is_ok());
+        assert!(cidr_prefix_between(16, 28)
+            .check(&s("10.0.0.0/8"))
+            .unwrap_err()
+            .contains("/16 to /28"));
+        assert!(cidr_prefix_between(16, 28).check(&s("10.0.0.0/16")).is_ok());
+        assert!(ipv4_address().check(&s("10.0.0.300")).is_err());
     }
 
     #[test]
@@ -488,13 +497,14 @@ mod tests {
         assert!(int_between(1, 10).check(&Value::Number(11.0)).is_err());
         assert!(int_between(1, 10).check(&Value::Number(1.5)).is_err());
         assert!(int_at_least(1).check(&Value::Number(0.0)).is_err());
-        assert!(float_between(0.0, 1.0).check(&Value::Number(0.5)).is_ok());
         assert!(len_between(1, 32).check(&s(&"a".repeat(33))).is_err());
-        assert!(items_between(1, 2).check(&Value::List(vec![])).is_err());
         assert!(matches(r"^[a-z-]+$", "lowercase letters and hyphens")
             .check(&s("Abc"))
             .is_err());
         assert!(not_matches(r"^-", "a leading hyphen").check(&s("-abc")).is_err());
+        let window = any_of(vec![int_between(7, 30), int_in(&[0])]);
+        assert!(window.check(&Value::Number(0.0)).is_ok());
+        assert!(window.check(&Value::Number(3.0)).unwrap_err().contains("or"));
     }
 
     #[test]

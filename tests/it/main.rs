@@ -26,3 +26,4 @@ mod secrets;
 mod service_limits;
 mod storage;
 mod support;
+mod validation;

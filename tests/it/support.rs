@@ -356,3 +356,67 @@ impl Drop for CountingProxy {
         let _ = self.child.wait();
     }
 }
+
+/// The installed Terraform with the AWS provider from the machine's offline mirror, used as the
+/// oracle: a working folder with its own CLI configuration (never the user's), initialised
+/// once. `None` (with a message saying why, so the skip is visible) when `terraform` is not on
+/// PATH or the mirror is absent.
+pub struct Terraform {
+    dir: tempfile::TempDir,
+    cli_config: PathBuf,
+}
+
+/// Where the AWS provider is mirrored on machines that have it.
+const TF_MIRROR: &str = "/opt/tf-plugins";
+
+impl Terraform {
+    /// Finds terraform and the mirror and runs `terraform init` in a fresh folder.
+    pub fn init(what: &str) -> Option<Terraform> {
+        let found = Command::new("terraform")
+            .arg("version")
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if !found || !Path::new(TF_MIRROR).is_dir() {
+            eprintln!("skipping the Terraform side of {what}: terraform or the provider mirror {TF_MIRROR} is absent");
+            return None;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let cli_config = dir.path().join("cli.tfrc");
+        std::fs::write(
+            &cli_config,
+            format!("provider_installation {{\n  filesystem_mirror {{\n    path = \"{TF_MIRROR}\"\n  }}\n}}\n"),
+        )
+        .unwrap();
+        let tf = Terraform { dir, cli_config };
+        std::fs::create_dir_all(tf.work()).unwrap();
+        std::fs::write(
+            tf.work().join("versions.tf"),
+            "terraform {\n  required_providers {\n    aws = { source = \"hashicorp/aws\", version = \"5.100.0\" }\n  }\n}\n",
+        )
+        .unwrap();
+        let out = tf.run(&["init", "-input=false", "-no-color"]);
+        assert!(out.status.success(), "terraform init failed:\n{}", text(&out));
+        Some(tf)
+    }
+
+    /// The folder terraform runs in; tests write their `.tf` files here.
+    pub fn work(&self) -> PathBuf {
+        self.dir.path().join("work")
+    }
+
+    /// Runs terraform in the working folder.
+    pub fn run(&self, args: &[&str]) -> Output {
+        Command::new("terraform")
+            .args(args)
+            .current_dir(self.work())
+            .env("TF_CLI_CONFIG_FILE", &self.cli_config)
+            .env("CHECKPOINT_DISABLE", "1")
+            .env("TF_IN_AUTOMATION", "1")
+            .env("AWS_ACCESS_KEY_ID", "test")
+            .env("AWS_SECRET_ACCESS_KEY", "test")
+            .env_remove("AWS_PROFILE")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("terraform runs")
+    }
+}

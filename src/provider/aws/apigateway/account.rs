@@ -8,6 +8,7 @@ use crate::provider::aws::common::{aws_err, opt_str, retry_while_matching};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ResourceType};
+use crate::schema::validators::arn;
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
@@ -27,7 +28,8 @@ impl Account {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> Account {
         let schema = resource("aws_api_gateway_account")
-            .args(&["cloudwatch_role_arn"])
+            .arg("cloudwatch_role_arn")
+            .check(arn())
             .build();
         Account { c, schema }
     }

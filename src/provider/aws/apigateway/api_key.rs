@@ -10,6 +10,7 @@ use crate::provider::aws::common::{
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::schema::validators::len_between;
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
@@ -32,6 +33,8 @@ impl ApiKey {
             .force_new()
             .normalized(secret_digest)
             .args(&["name", "description", "customer_id", "tags"])
+            .arg("value")
+            .check(len_between(20, 128))
             .build();
         ApiKey { c, schema }
     }

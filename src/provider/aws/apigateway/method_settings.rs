@@ -7,6 +7,7 @@ use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::schema::validators::one_of;
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
@@ -51,6 +52,8 @@ impl MethodSettings {
             .arg("settings.throttling_rate_limit")
             .default(-1)
             .not_yet(&["settings.unauthorized_cache_control_header_strategy"])
+            .arg("settings.logging_level")
+            .check(one_of(&["OFF", "ERROR", "INFO"]))
             .build();
         MethodSettings { c, schema }
     }

@@ -10,7 +10,7 @@ use crate::provider::aws::common::{
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::validators::iam_policy;
+use crate::schema::validators::{int_between, json, one_of};
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
@@ -33,7 +33,13 @@ impl RestApi {
             .arg("put_rest_api_mode")
             .default("overwrite")
             .arg("policy")
-            .check(iam_policy())
+            .check(json())
+            .arg("endpoint_configuration.types")
+            .check(one_of(&["REGIONAL", "EDGE", "PRIVATE"]))
+            .arg("api_key_source")
+            .check(one_of(&["HEADER", "AUTHORIZER"]))
+            .arg("minimum_compression_size")
+            .check(int_between(-1, 10485760))
             .arg("endpoint_configuration")
             .live_if_unset()
             .args(&[

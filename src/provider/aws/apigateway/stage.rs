@@ -9,6 +9,7 @@ use crate::provider::aws::common::{
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::schema::validators::{self, one_of};
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
@@ -42,6 +43,10 @@ impl Stage {
                 "tags",
                 "access_log_settings",
             ])
+            .arg("cache_cluster_size")
+            .check(one_of(&["0.5", "1.6", "6.1", "13.5", "28.4", "58.2", "118", "237"]))
+            .arg("access_log_settings.destination_arn")
+            .check(validators::arn())
             .build();
         Stage { c, schema }
     }

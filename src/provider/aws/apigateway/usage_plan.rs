@@ -9,6 +9,7 @@ use crate::provider::aws::common::{
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::schema::validators::one_of;
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
@@ -37,6 +38,8 @@ impl UsagePlan {
                 "throttle_settings",
             ])
             .not_yet(&["api_stages.throttle"])
+            .arg("quota_settings.period")
+            .check(one_of(&["DAY", "WEEK", "MONTH"]))
             .build();
         UsagePlan { c, schema }
     }

@@ -9,6 +9,7 @@ use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_bool, opt
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::schema::validators::len_between;
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
@@ -53,6 +54,8 @@ impl Policy {
             .arg("step_scaling_policy_configuration.cooldown")
             .live_if_unset()
             .not_yet(&["target_tracking_scaling_policy_configuration.customized_metric_specification.metrics"])
+            .arg("name")
+            .check(len_between(0, 255))
             .build();
         Policy { c, schema }
     }

@@ -9,6 +9,7 @@ use crate::provider::aws::common::{
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::schema::validators::{arn, int_at_least, len_between, matches, one_of};
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
@@ -23,6 +24,42 @@ pub struct MetricAlarm {
     c: Arc<Clients>,
     schema: Schema,
 }
+
+/// CloudWatch metric units.
+const UNITS: &[&str] = &[
+    "Seconds",
+    "Microseconds",
+    "Milliseconds",
+    "Bytes",
+    "Kilobytes",
+    "Megabytes",
+    "Gigabytes",
+    "Terabytes",
+    "Bits",
+    "Kilobits",
+    "Megabits",
+    "Gigabits",
+    "Terabits",
+    "Percent",
+    "Count",
+    "Bytes/Second",
+    "Kilobytes/Second",
+    "Megabytes/Second",
+    "Gigabytes/Second",
+    "Terabytes/Second",
+    "Bits/Second",
+    "Kilobits/Second",
+    "Megabits/Second",
+    "Gigabits/Second",
+    "Terabits/Second",
+    "Count/Second",
+    "None",
+];
+
+/// Percentiles (`p99`, `p99.9`) and the trimmed/winsorized statistics and their ranges
+/// (`tm99`, `TM(10%:90%)`), as CloudWatch names extended statistics.
+const EXTENDED_STATISTIC: &str =
+    r"^((p|tm|tc|ts|wm)(100|\d{1,2}(\.\d{0,10})?)|(TM|TC|TS|WM|PR)\((\d+(\.\d+)?%?)?:(\d+(\.\d+)?%?)?\)|IQM)$";
 
 impl MetricAlarm {
     /// Creates the type with its clients.
@@ -55,6 +92,43 @@ impl MetricAlarm {
                 "tags",
                 "metric_query",
             ])
+            .arg("alarm_name")
+            .check(len_between(1, 255))
+            .arg("alarm_description")
+            .check(len_between(0, 1024))
+            .arg("comparison_operator")
+            .check(one_of(&[
+                "GreaterThanOrEqualToThreshold",
+                "GreaterThanThreshold",
+                "LessThanThreshold",
+                "LessThanOrEqualToThreshold",
+                "LessThanLowerOrGreaterThanUpperThreshold",
+                "LessThanLowerThreshold",
+                "GreaterThanUpperThreshold",
+            ]))
+            .arg("evaluation_periods")
+            .check(int_at_least(1))
+            .arg("metric_name")
+            .check(len_between(1, 255))
+            .arg("statistic")
+            .check(one_of(&["SampleCount", "Average", "Sum", "Minimum", "Maximum"]))
+            .arg("extended_statistic")
+            .check(matches(
+                EXTENDED_STATISTIC,
+                "a percentile or trimmed statistic such as p99 or tm99",
+            ))
+            .arg("treat_missing_data")
+            .check(one_of(&["breaching", "ignore", "missing", "notBreaching"]))
+            .arg("evaluate_low_sample_count_percentiles")
+            .check(one_of(&["evaluate", "ignore"]))
+            .arg("unit")
+            .check(one_of(UNITS))
+            .arg("alarm_actions")
+            .check(arn())
+            .arg("ok_actions")
+            .check(arn())
+            .arg("insufficient_data_actions")
+            .check(arn())
             .build();
         MetricAlarm { c, schema }
     }

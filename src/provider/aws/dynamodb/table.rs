@@ -9,7 +9,7 @@ use crate::provider::aws::common::{
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType, ADDRESS_TAG, STACK_TAG};
-use crate::schema::validators::Rule;
+use crate::schema::validators::{arn, one_of, Rule};
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
@@ -27,6 +27,9 @@ pub struct Table {
     c: Arc<Clients>,
     schema: Schema,
 }
+
+/// Index projections.
+const PROJECTIONS: &[&str] = &["ALL", "KEYS_ONLY", "INCLUDE"];
 
 impl Table {
     /// Creates the type with its clients.
@@ -69,6 +72,18 @@ impl Table {
                 "restore_source_name",
                 "restore_source_table_arn",
             ]))
+            .arg("billing_mode")
+            .check(one_of(&["PROVISIONED", "PAY_PER_REQUEST"]))
+            .arg("table_class")
+            .check(one_of(&["STANDARD", "STANDARD_INFREQUENT_ACCESS"]))
+            .arg("attribute.type")
+            .check(one_of(&["S", "N", "B"]))
+            .arg("global_secondary_index.projection_type")
+            .check(one_of(PROJECTIONS))
+            .arg("local_secondary_index.projection_type")
+            .check(one_of(PROJECTIONS))
+            .arg("server_side_encryption.kms_key_arn")
+            .check(arn())
             .build();
         Table { c, schema }
     }

@@ -4,6 +4,7 @@ use crate::provider::aws::common::{aws_err, list_value, opt_str};
 use crate::provider::aws::schema::data_source;
 use crate::provider::aws::Clients;
 use crate::provider::{DataSourceType, PResult};
+use crate::schema::validators::one_of;
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
@@ -21,6 +22,14 @@ impl AvailabilityZones {
     pub fn new(c: Arc<Clients>) -> AvailabilityZones {
         let schema = data_source("aws_availability_zones")
             .args(&["state", "all_availability_zones", "exclude_names", "exclude_zone_ids"])
+            .arg("state")
+            .check(one_of(&[
+                "available",
+                "information",
+                "impaired",
+                "unavailable",
+                "constrained",
+            ]))
             .build();
         AvailabilityZones { c, schema }
     }

@@ -5,6 +5,7 @@ use crate::provider::aws::common::{absent_on, aws_err, configured_tags, must_exi
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::schema::validators::one_of;
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
@@ -31,6 +32,8 @@ impl Eip {
             .arg("network_border_group")
             .force_new()
             .args(&["tags"])
+            .arg("domain")
+            .check(one_of(&["vpc", "standard"]))
             .build();
         Eip { c, schema }
     }

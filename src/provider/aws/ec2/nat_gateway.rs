@@ -6,6 +6,7 @@ use crate::provider::aws::common::{absent_on, aws_err, configured_tags, must_exi
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::schema::validators::{ipv4_address, one_of};
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
@@ -33,6 +34,10 @@ impl NatGateway {
             .arg("private_ip")
             .force_new()
             .args(&["tags"])
+            .arg("connectivity_type")
+            .check(one_of(&["private", "public"]))
+            .arg("private_ip")
+            .check(ipv4_address())
             .build();
         NatGateway { c, schema }
     }

@@ -8,7 +8,7 @@ use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::validators::Rule;
+use crate::schema::validators::{ipv4_cidr_network, ipv6_cidr_network, Rule};
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
@@ -46,8 +46,10 @@ impl Route {
             .force_new()
             .arg("destination_cidr_block")
             .force_new()
+            .check(ipv4_cidr_network())
             .arg("destination_ipv6_cidr_block")
             .force_new()
+            .check(ipv6_cidr_network())
             .arg("destination_prefix_list_id")
             .force_new()
             .args(TARGETS)

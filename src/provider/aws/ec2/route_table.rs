@@ -9,6 +9,7 @@ use crate::provider::aws::common::{absent_on, aws_err, configured_tags, ec2_arn,
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::schema::validators::{ipv4_cidr_network, ipv6_cidr_network};
 use crate::schema::{Nesting, Schema};
 use crate::value::Value;
 use async_trait::async_trait;
@@ -53,6 +54,10 @@ impl RouteTable {
                 "route.core_network_arn",
                 "route.local_gateway_id",
             ])
+            .arg("route.cidr_block")
+            .check(ipv4_cidr_network())
+            .arg("route.ipv6_cidr_block")
+            .check(ipv6_cidr_network())
             .build();
         RouteTable { c, schema }
     }

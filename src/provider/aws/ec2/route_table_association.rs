@@ -7,6 +7,7 @@ use crate::provider::aws::common::{absent_on, aws_err, must_exist, ok_on, opt_st
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{read_each, CallCtx, PResult, ProviderError, ResourceType};
+use crate::schema::validators::Rule;
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
@@ -28,6 +29,7 @@ impl RouteTableAssociation {
             .arg("gateway_id")
             .force_new()
             .args(&["route_table_id"])
+            .rule(Rule::ExactlyOne(&["gateway_id", "subnet_id"]))
             .build();
         RouteTableAssociation { c, schema }
     }

@@ -12,7 +12,7 @@ use crate::provider::aws::common::{
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::validators::Rule;
+use crate::schema::validators::{ipv4_cidr_network, ipv6_cidr_network, len_between, Rule};
 use crate::schema::{Nesting, Schema};
 use crate::value::Value;
 use async_trait::async_trait;
@@ -64,8 +64,20 @@ impl SecurityGroup {
             for list in ["cidr_blocks", "ipv6_cidr_blocks", "prefix_list_ids"] {
                 schema = schema.arg(&field(list)).unordered();
             }
+            schema = schema
+                .arg(&field("cidr_blocks"))
+                .check(ipv4_cidr_network())
+                .arg(&field("ipv6_cidr_blocks"))
+                .check(ipv6_cidr_network())
+                .arg(&field("description"))
+                .check(len_between(0, 255));
         }
-        let schema = schema.build();
+        let schema = schema
+            .arg("name")
+            .check(len_between(0, 255))
+            .arg("description")
+            .check(len_between(0, 255))
+            .build();
         SecurityGroup { c, schema }
     }
 

@@ -10,6 +10,7 @@ use crate::provider::aws::common::{absent_on, aws_err, list_value, must_exist, o
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::schema::validators::{ipv4_cidr_network, ipv6_cidr_network, len_between, one_of};
 use crate::schema::{Schema, Type};
 use crate::value::Value;
 use async_trait::async_trait;
@@ -48,6 +49,14 @@ impl SecurityGroupRule {
             .force_new()
             .default(false)
             .args(&["description"])
+            .arg("type")
+            .check(one_of(&["egress", "ingress"]))
+            .arg("cidr_blocks")
+            .check(ipv4_cidr_network())
+            .arg("ipv6_cidr_blocks")
+            .check(ipv6_cidr_network())
+            .arg("description")
+            .check(len_between(0, 255))
             .build();
         SecurityGroupRule { c, schema }
     }

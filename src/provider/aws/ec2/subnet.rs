@@ -7,7 +7,7 @@ use crate::provider::aws::common::{
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::validators::Rule;
+use crate::schema::validators::{ipv4_cidr_network, Rule};
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
@@ -29,6 +29,7 @@ impl Subnet {
             .force_new()
             .arg("cidr_block")
             .force_new()
+            .check(ipv4_cidr_network())
             .arg("availability_zone")
             .force_new()
             .arg("availability_zone_id")

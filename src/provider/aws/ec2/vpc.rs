@@ -7,7 +7,7 @@ use crate::provider::aws::common::{
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::validators::Rule;
+use crate::schema::validators::{cidr_prefix_between, one_of, Rule};
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
@@ -27,9 +27,11 @@ impl Vpc {
         let schema = resource("aws_vpc")
             .arg("cidr_block")
             .force_new()
+            .check(cidr_prefix_between(16, 28))
             .arg("instance_tenancy")
             .force_new()
             .default("default")
+            .check(one_of(&["default", "dedicated"]))
             .arg("enable_dns_support")
             .default(true)
             .arg("assign_generated_ipv6_cidr_block")

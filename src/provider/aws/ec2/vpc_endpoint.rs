@@ -8,7 +8,7 @@ use crate::provider::aws::common::{
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::validators::{iam_policy, Rule};
+use crate::schema::validators::{json, one_of, Rule};
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
@@ -34,7 +34,15 @@ impl VpcEndpoint {
             .force_new()
             .default("Gateway")
             .arg("policy")
-            .check(iam_policy())
+            .check(json())
+            .arg("vpc_endpoint_type")
+            .check(one_of(&[
+                "Interface",
+                "Gateway",
+                "GatewayLoadBalancer",
+                "Resource",
+                "ServiceNetwork",
+            ]))
             .args(&[
                 "route_table_ids",
                 "subnet_ids",

@@ -7,6 +7,7 @@ use crate::provider::aws::common::{absent_on, aws_err, configured_tags, must_exi
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::schema::validators::{int_between, ipv4_cidr_network, ipv6_cidr_network};
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
@@ -53,6 +54,14 @@ impl VpcSecurityGroupRule {
                 "description",
                 "tags",
             ])
+            .arg("cidr_ipv4")
+            .check(ipv4_cidr_network())
+            .arg("cidr_ipv6")
+            .check(ipv6_cidr_network())
+            .arg("from_port")
+            .check(int_between(-1, 65535))
+            .arg("to_port")
+            .check(int_between(-1, 65535))
             .build();
         VpcSecurityGroupRule { c, direction, schema }
     }

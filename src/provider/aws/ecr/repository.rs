@@ -7,6 +7,7 @@ use crate::provider::aws::common::{
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::schema::validators::one_of;
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
@@ -41,6 +42,10 @@ impl Repository {
             .arg("encryption_configuration.encryption_type")
             .default("AES256")
             .args(&["tags"])
+            .arg("image_tag_mutability")
+            .check(one_of(&["MUTABLE", "IMMUTABLE"]))
+            .arg("encryption_configuration.encryption_type")
+            .check(one_of(&["AES256", "KMS", "KMS_DSSE"]))
             .build();
         Repository { c, schema }
     }

@@ -4,6 +4,7 @@ use crate::provider::aws::common::{aws_err, configured_tags, must_exist, opt_str
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType, ADDRESS_TAG, STACK_TAG};
+use crate::schema::validators::{matches, one_of};
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
@@ -26,6 +27,13 @@ impl Cluster {
             .arg("setting")
             .live_if_unset()
             .args(&["tags"])
+            .arg("name")
+            .check(matches(
+                r"^[0-9A-Za-z_-]{1,255}$",
+                "1 to 255 letters, digits, hyphens and underscores",
+            ))
+            .arg("setting.name")
+            .check(one_of(&["containerInsights"]))
             .build();
         Cluster { c, schema }
     }

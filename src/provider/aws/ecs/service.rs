@@ -10,6 +10,7 @@ use crate::provider::aws::common::{
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::schema::validators::{int_between, one_of};
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
@@ -82,6 +83,18 @@ impl Service {
                 "network_configuration",
                 "load_balancer",
             ])
+            .arg("launch_type")
+            .check(one_of(&["EC2", "FARGATE", "EXTERNAL"]))
+            .arg("scheduling_strategy")
+            .check(one_of(&["REPLICA", "DAEMON"]))
+            .arg("propagate_tags")
+            .check(one_of(&["TASK_DEFINITION", "SERVICE", "NONE"]))
+            .arg("deployment_controller.type")
+            .check(one_of(&["ECS", "CODE_DEPLOY", "EXTERNAL"]))
+            .arg("health_check_grace_period_seconds")
+            .check(int_between(0, 2147483647))
+            .arg("load_balancer.container_port")
+            .check(int_between(0, 65536))
             .build();
         Service { c, schema }
     }

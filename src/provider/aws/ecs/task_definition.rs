@@ -8,7 +8,7 @@ use crate::provider::aws::common::{absent_on, aws_err, configured_tags, must_exi
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::validators::json_array;
+use crate::schema::validators::{int_between, json_array, matches, one_of};
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
@@ -52,6 +52,36 @@ impl TaskDefinition {
             schema = schema.arg(replaces).force_new();
         }
         let schema = schema
+            .arg("family")
+            .check(matches(
+                r"^[0-9A-Za-z_-]{1,255}$",
+                "1 to 255 letters, digits, hyphens and underscores",
+            ))
+            .arg("network_mode")
+            .check(one_of(&["bridge", "host", "awsvpc", "none"]))
+            .arg("requires_compatibilities")
+            .check(one_of(&["EC2", "FARGATE", "EXTERNAL"]))
+            .arg("pid_mode")
+            .check(one_of(&["host", "task"]))
+            .arg("ipc_mode")
+            .check(one_of(&["host", "task", "none"]))
+            .arg("runtime_platform.cpu_architecture")
+            .check(one_of(&["X86_64", "ARM64"]))
+            .arg("runtime_platform.operating_system_family")
+            .check(one_of(&[
+                "WINDOWS_SERVER_2019_FULL",
+                "WINDOWS_SERVER_2019_CORE",
+                "WINDOWS_SERVER_2016_FULL",
+                "WINDOWS_SERVER_2004_CORE",
+                "WINDOWS_SERVER_2022_CORE",
+                "WINDOWS_SERVER_2022_FULL",
+                "WINDOWS_SERVER_20H2_CORE",
+                "LINUX",
+            ]))
+            .arg("ephemeral_storage.size_in_gib")
+            .check(int_between(21, 200))
+            .arg("placement_constraints.type")
+            .check(one_of(&["memberOf"]))
             .not_yet(&[
                 "volume.docker_volume_configuration",
                 "volume.efs_volume_configuration",

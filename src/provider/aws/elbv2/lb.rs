@@ -9,7 +9,7 @@ use crate::provider::aws::common::{
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::validators::Rule;
+use crate::schema::validators::{len_between, matches, not_matches, one_of, Rule};
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
@@ -68,6 +68,21 @@ impl Lb {
             .live_if_unset()
             .args(&["security_groups", "subnets", "ip_address_type", "tags"])
             .rule(Rule::Conflicts(&["name", "name_prefix"]))
+            .arg("name")
+            .check(len_between(0, 32))
+            .check(matches(r"^[0-9A-Za-z-]*$", "only alphanumeric characters and hyphens"))
+            .check(not_matches(r"^-", "a leading hyphen"))
+            .check(not_matches(r"-$", "a trailing hyphen"))
+            .check(not_matches(r"^internal-", "the prefix internal-"))
+            .arg("name_prefix")
+            .check(len_between(0, 6))
+            .check(matches(r"^[0-9A-Za-z-]*$", "only alphanumeric characters and hyphens"))
+            .check(not_matches(r"^-", "a leading hyphen"))
+            .arg("load_balancer_type")
+            .check(one_of(&["application", "network", "gateway"]))
+            .arg("ip_address_type")
+            .check(one_of(&["ipv4", "dualstack", "dualstack-without-public-ipv4"]))
+            .rule(Rule::ExactlyOne(&["subnets", "subnet_mapping"]))
             .build();
         Lb { c, schema }
     }

@@ -5,6 +5,7 @@ use crate::provider::aws::common::{absent_on, aws_err, configured_tags, must_exi
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::schema::validators::{arn, int_between, one_of};
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
@@ -20,13 +21,17 @@ pub struct Listener {
 impl Listener {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> Listener {
-        let d = resource("aws_lb_listener").arg("load_balancer_arn").force_new().args(&[
-            "port",
-            "protocol",
-            "ssl_policy",
-            "certificate_arn",
-            "tags",
-        ]);
+        let d = resource("aws_lb_listener")
+            .arg("load_balancer_arn")
+            .force_new()
+            .check(arn())
+            .arg("protocol")
+            .check(one_of(super::target_group::PROTOCOLS))
+            .arg("port")
+            .check(int_between(1, 65535))
+            .arg("certificate_arn")
+            .check(arn())
+            .args(&["ssl_policy", "tags"]);
         let schema = declare_actions(d, "default_action").build();
         Listener { c, schema }
     }

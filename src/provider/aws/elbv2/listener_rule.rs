@@ -5,6 +5,7 @@ use crate::provider::aws::common::{absent_on, aws_err, configured_tags, list_val
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::schema::validators::{any_of, arn, cidr, int_between, int_in, matches};
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
@@ -26,7 +27,17 @@ impl ListenerRule {
         let d = resource("aws_lb_listener_rule")
             .arg("listener_arn")
             .force_new()
-            .args(&["priority", "tags", "condition"])
+            .check(arn())
+            .args(&["tags", "condition"])
+            .arg("priority")
+            .check(any_of(vec![int_between(1, 50000), int_in(&[99999])]))
+            .arg("condition.http_request_method.values")
+            .check(matches(
+                r"^[A-Za-z_-]{1,40}$",
+                "1 to 40 letters, hyphens or underscores",
+            ))
+            .arg("condition.source_ip.values")
+            .check(cidr())
             .not_yet(&["condition.query_string"]);
         let schema = declare_actions(d, "action").build();
         ListenerRule { c, schema }

@@ -82,7 +82,31 @@ pub fn arn_suffix(arn: &str) -> String {
 /// Declares `default_action` / `action` blocks (named `block`): forward to one target group,
 /// redirect and fixed response; weighted forwards and authentication are not implemented yet.
 pub fn declare_actions(d: crate::schema::declare::Decl, block: &str) -> crate::schema::declare::Decl {
-    let mut d = d.arg(block);
+    use crate::schema::validators::{arn, int_between, one_of};
+    let mut d = d
+        .arg(&format!("{block}.type"))
+        .check(one_of(&[
+            "forward",
+            "authenticate-oidc",
+            "authenticate-cognito",
+            "redirect",
+            "fixed-response",
+        ]))
+        .arg(&format!("{block}.target_group_arn"))
+        .check(arn())
+        .arg(&format!("{block}.order"))
+        .check(int_between(1, 50000))
+        .arg(&format!("{block}.redirect.status_code"))
+        .check(one_of(&["HTTP_301", "HTTP_302"]))
+        .arg(&format!("{block}.fixed_response.content_type"))
+        .check(one_of(&[
+            "text/plain",
+            "text/css",
+            "text/html",
+            "application/javascript",
+            "application/json",
+        ]))
+        .arg(block);
     for (field, default) in [
         ("host", "#{host}"),
         ("path", "/#{path}"),

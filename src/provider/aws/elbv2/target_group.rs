@@ -9,7 +9,7 @@ use crate::provider::aws::common::{
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::validators::Rule;
+use crate::schema::validators::{int_between, len_between, matches, not_matches, one_of, Rule};
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
@@ -22,6 +22,9 @@ pub struct TargetGroup {
     c: Arc<Clients>,
     schema: Schema,
 }
+
+/// Protocols of target groups and listeners.
+pub const PROTOCOLS: &[&str] = &["HTTP", "HTTPS", "TCP", "TLS", "UDP", "TCP_UDP", "GENEVE"];
 
 impl TargetGroup {
     /// Creates the type with its clients.
@@ -59,6 +62,42 @@ impl TargetGroup {
         ]
         .iter()
         .fold(schema, |d, f| d.arg(&format!("health_check.{f}")).live_if_unset())
+        .arg("name")
+        .check(len_between(0, 32))
+        .check(matches(r"^[0-9A-Za-z-]*$", "only alphanumeric characters and hyphens"))
+        .check(not_matches(r"^-", "a leading hyphen"))
+        .check(not_matches(r"-$", "a trailing hyphen"))
+        .arg("name_prefix")
+        .check(len_between(0, 6))
+        .check(matches(r"^[0-9A-Za-z-]*$", "only alphanumeric characters and hyphens"))
+        .check(not_matches(r"^-", "a leading hyphen"))
+        .arg("protocol")
+        .check(one_of(PROTOCOLS))
+        .arg("port")
+        .check(int_between(1, 65535))
+        .arg("target_type")
+        .check(one_of(&["instance", "ip", "lambda", "alb"]))
+        .arg("protocol_version")
+        .check(one_of(&["GRPC", "HTTP1", "HTTP2"]))
+        .arg("deregistration_delay")
+        .check(int_between(0, 3600))
+        .arg("health_check.interval")
+        .check(int_between(5, 300))
+        .arg("health_check.healthy_threshold")
+        .check(int_between(2, 10))
+        .arg("health_check.unhealthy_threshold")
+        .check(int_between(2, 10))
+        .arg("health_check.timeout")
+        .check(int_between(2, 120))
+        .arg("health_check.protocol")
+        .check(one_of(&["HTTP", "HTTPS", "TCP"]))
+        .arg("health_check.path")
+        .check(matches(r"^/", "a path starting with /"))
+        .arg("health_check.port")
+        .check(matches(
+            r"^(traffic-port|[1-9][0-9]{0,4})$",
+            "a port number or traffic-port",
+        ))
         .build();
         TargetGroup { c, schema }
     }

@@ -8,7 +8,7 @@ use crate::provider::aws::common::{
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::validators::{iam_policy, Rule};
+use crate::schema::validators::{iam_policy, len_between, matches, Rule};
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
@@ -37,6 +37,9 @@ impl Policy {
             .check(iam_policy())
             .args(&["tags"])
             .rule(Rule::Conflicts(&["name", "name_prefix"]))
+            .arg("name")
+            .check(len_between(1, 128))
+            .check(matches(r"^[\w+=,.@-]*$", "letters, digits and + = , . @ _ - only"))
             .build();
         Policy { c, schema }
     }

@@ -8,7 +8,7 @@ use crate::provider::aws::common::{
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::validators::{iam_policy, Rule};
+use crate::schema::validators::{arn, iam_policy, int_between, len_between, matches, Rule};
 use crate::schema::{Nesting, Schema};
 use crate::value::Value;
 use async_trait::async_trait;
@@ -43,6 +43,18 @@ impl Role {
             .check(iam_policy())
             .args(&["description", "permissions_boundary", "tags"])
             .rule(Rule::Conflicts(&["name", "name_prefix"]))
+            .arg("name")
+            .check(len_between(1, 64))
+            .check(matches(r"^[\w+=,.@-]*$", "letters, digits and + = , . @ _ - only"))
+            .arg("name_prefix")
+            .check(len_between(1, 38))
+            .check(matches(r"^[\w+=,.@-]*$", "letters, digits and + = , . @ _ - only"))
+            .arg("description")
+            .check(len_between(0, 1000))
+            .arg("max_session_duration")
+            .check(int_between(3600, 43200))
+            .arg("permissions_boundary")
+            .check(arn())
             .build();
         Role { c, schema }
     }

@@ -5,7 +5,7 @@ use crate::provider::aws::common::{absent_on, aws_err, must_exist, name_or_gener
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::validators::{iam_policy, Rule};
+use crate::schema::validators::{iam_policy, matches, Rule};
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
@@ -30,6 +30,8 @@ impl RolePolicy {
             .arg("policy")
             .check(iam_policy())
             .rule(Rule::Conflicts(&["name", "name_prefix"]))
+            .arg("name")
+            .check(matches(r"^[\w+=,.@-]*$", "letters, digits and + = , . @ _ - only"))
             .build();
         RolePolicy { c, schema }
     }

@@ -4,6 +4,7 @@ use crate::provider::aws::common::{absent_on, aws_err, opt_str};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::schema::validators::arn;
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
@@ -23,6 +24,8 @@ impl RolePolicyAttachment {
             .force_new()
             .arg("policy_arn")
             .force_new()
+            .arg("policy_arn")
+            .check(arn())
             .build();
         RolePolicyAttachment { c, schema }
     }

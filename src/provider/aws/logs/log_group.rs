@@ -7,7 +7,7 @@ use crate::provider::aws::common::{
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ResourceType};
-use crate::schema::validators::Rule;
+use crate::schema::validators::{int_in, len_between, matches, one_of, Rule};
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
@@ -18,6 +18,9 @@ pub struct LogGroup {
     c: Arc<Clients>,
     schema: Schema,
 }
+
+/// What log group names may hold.
+const LOG_GROUP_NAME: &str = r"^[\.\-_/#A-Za-z0-9]+$";
 
 impl LogGroup {
     /// Creates the type with its clients.
@@ -35,6 +38,19 @@ impl LogGroup {
             .default(false)
             .args(&["kms_key_id", "tags"])
             .rule(Rule::Conflicts(&["name", "name_prefix"]))
+            .arg("name")
+            .check(len_between(1, 512))
+            .check(matches(LOG_GROUP_NAME, "letters, digits, and _ - / . # only"))
+            .arg("name_prefix")
+            .check(len_between(1, 483))
+            .check(matches(LOG_GROUP_NAME, "letters, digits, and _ - / . # only"))
+            .arg("retention_in_days")
+            .check(int_in(&[
+                0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+                3653,
+            ]))
+            .arg("log_group_class")
+            .check(one_of(&["STANDARD", "INFREQUENT_ACCESS", "DELIVERY"]))
             .build();
         LogGroup { c, schema }
     }

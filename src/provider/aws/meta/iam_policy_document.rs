@@ -3,6 +3,7 @@
 
 use crate::provider::aws::schema::data_source;
 use crate::provider::{DataSourceType, PResult, ProviderError};
+use crate::schema::validators::one_of;
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
@@ -31,6 +32,10 @@ impl PolicyDocument {
                 "override_policy_documents",
                 "statement",
             ])
+            .arg("version")
+            .check(one_of(&["2008-10-17", "2012-10-17"]))
+            .arg("statement.effect")
+            .check(one_of(&["Allow", "Deny"]))
             .build();
         PolicyDocument { schema }
     }

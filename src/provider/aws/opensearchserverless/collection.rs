@@ -9,6 +9,7 @@ use crate::provider::aws::common::{
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::schema::validators::{len_between, one_of};
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
@@ -37,6 +38,12 @@ impl Collection {
             .arg("standby_replicas")
             .force_new()
             .args(&["description", "tags"])
+            .arg("name")
+            .check(len_between(3, 32))
+            .arg("type")
+            .check(one_of(&["SEARCH", "TIMESERIES", "VECTORSEARCH"]))
+            .arg("standby_replicas")
+            .check(one_of(&["ENABLED", "DISABLED"]))
             .build();
         Collection { c, schema }
     }

@@ -4,7 +4,7 @@
 /// different calls and types of the SDK (create/get/update/delete, policy type and detail), so
 /// one definition serves both; a macro because the SDK shares no trait between them.
 macro_rules! policy_resource {
-    ($(#[$doc:meta])* $ty:ident, $tf:literal, $what:literal, $kind:ident,
+    ($(#[$doc:meta])* $ty:ident, $tf:literal, $what:literal, $kind:ident, $types:expr,
      $create:ident, $get:ident, $detail:ident, $update:ident, $delete:ident) => {
         $(#[$doc])*
         pub struct $ty {
@@ -20,8 +20,13 @@ macro_rules! policy_resource {
                     .force_new()
                     .arg("type")
                     .force_new()
+                    .arg("name")
+                    .check(len_between(3, 32))
+                    .arg("type")
+                    .check(one_of($types))
+                    // The provider leaves the document to AWS; plans compare it as JSON.
                     .arg("policy")
-                    .check(json())
+                    .compare_json()
                     .args(&["description"])
                     .build();
                 $ty { c, schema }

@@ -8,7 +8,7 @@ use crate::provider::aws::common::{absent_on, aws_err, json_as_configured, must_
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ResourceType};
-use crate::schema::validators::json;
+use crate::schema::validators::{len_between, one_of};
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
@@ -21,6 +21,7 @@ policy_resource!(
     "aws_opensearchserverless_security_policy",
     "security policy",
     SecurityPolicyType,
+    &["encryption", "network"],
     create_security_policy,
     get_security_policy,
     security_policy_detail,

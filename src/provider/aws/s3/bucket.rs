@@ -7,7 +7,7 @@ use crate::provider::aws::common::{
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType, STACK_TAG};
-use crate::schema::validators::Rule;
+use crate::schema::validators::{len_between, Rule};
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
@@ -34,6 +34,10 @@ impl Bucket {
             .force_new()
             .args(&["tags"])
             .rule(Rule::Conflicts(&["bucket", "bucket_prefix"]))
+            .arg("bucket")
+            .check(len_between(0, 63))
+            .arg("bucket_prefix")
+            .check(len_between(0, 37))
             .build();
         Bucket { c, schema }
     }

@@ -98,6 +98,11 @@ impl<S: BucketSetting + 'static> ResourceType for Companion<S> {
     }
 }
 
+/// `expected_bucket_owner`: an account id, as the provider checks it.
+pub fn account_id() -> crate::schema::validators::Validator {
+    crate::schema::validators::matches(r"^\d{12}$", "an AWS account id (exactly 12 digits)")
+}
+
 /// The first block of a nested block list, if any.
 pub fn first<'a>(v: &'a Value, name: &str) -> Option<&'a Value> {
     v.get(name).as_list().and_then(|l| l.first())

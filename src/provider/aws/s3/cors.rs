@@ -6,6 +6,7 @@ use crate::provider::aws::common::{absent_on, aws_err, list_value, opt_str, str_
 use crate::provider::aws::Clients;
 use crate::provider::{PResult, ProviderError};
 use crate::schema::declare::Decl;
+use crate::schema::validators::len_between;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_s3::types::{CorsConfiguration, CorsRule};
@@ -28,7 +29,12 @@ impl BucketSetting for Cors {
     }
 
     fn declare(&self, d: Decl) -> Decl {
-        d.arg("expected_bucket_owner").force_new().args(&["cors_rule"])
+        d.arg("expected_bucket_owner")
+            .force_new()
+            .check(super::companion::account_id())
+            .args(&["cors_rule"])
+            .arg("cors_rule.id")
+            .check(len_between(0, 255))
     }
 
     async fn put(&self, c: &Clients, bucket: &str, planned: &Value) -> PResult<()> {

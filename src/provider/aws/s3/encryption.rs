@@ -4,6 +4,7 @@ use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_bool, opt
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::schema::validators::one_of;
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
@@ -29,6 +30,10 @@ impl BucketEncryption {
             .arg("rule")
             .arg("rule.bucket_key_enabled")
             .default(false)
+            .arg("expected_bucket_owner")
+            .check(super::companion::account_id())
+            .arg("rule.apply_server_side_encryption_by_default.sse_algorithm")
+            .check(one_of(&["AES256", "aws:kms", "aws:kms:dsse"]))
             .build();
         BucketEncryption { c, schema }
     }

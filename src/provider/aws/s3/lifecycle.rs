@@ -4,6 +4,7 @@ use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::schema::validators::{len_between, one_of};
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
@@ -228,6 +229,16 @@ fn from_rule(r: &LifecycleRule, configured: Option<&Value>) -> Value {
     ])
 }
 
+/// Where lifecycle transitions may move objects.
+const STORAGE_CLASSES: &[&str] = &[
+    "GLACIER",
+    "STANDARD_IA",
+    "ONEZONE_IA",
+    "INTELLIGENT_TIERING",
+    "DEEP_ARCHIVE",
+    "GLACIER_IR",
+];
+
 impl BucketLifecycle {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> BucketLifecycle {
@@ -238,6 +249,16 @@ impl BucketLifecycle {
             .force_new()
             .args(&["rule"])
             .not_yet(&["rule.filter.and"])
+            .arg("expected_bucket_owner")
+            .check(super::companion::account_id())
+            .arg("rule.id")
+            .check(len_between(1, 255))
+            .arg("rule.status")
+            .check(one_of(&["Disabled", "Enabled"]))
+            .arg("rule.transition.storage_class")
+            .check(one_of(STORAGE_CLASSES))
+            .arg("rule.noncurrent_version_transition.storage_class")
+            .check(one_of(STORAGE_CLASSES))
             .build();
         BucketLifecycle { c, schema }
     }

@@ -6,6 +6,7 @@ use crate::provider::aws::common::{absent_on, aws_err, opt_str};
 use crate::provider::aws::Clients;
 use crate::provider::{PResult, ProviderError};
 use crate::schema::declare::Decl;
+use crate::schema::validators::one_of;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_s3::types::{ObjectOwnership, OwnershipControls as Controls, OwnershipControlsRule};
@@ -28,7 +29,11 @@ impl BucketSetting for OwnershipControls {
     }
 
     fn declare(&self, d: Decl) -> Decl {
-        d.args(&["rule"])
+        d.args(&["rule"]).arg("rule.object_ownership").check(one_of(&[
+            "BucketOwnerPreferred",
+            "ObjectWriter",
+            "BucketOwnerEnforced",
+        ]))
     }
 
     async fn put(&self, c: &Clients, bucket: &str, planned: &Value) -> PResult<()> {

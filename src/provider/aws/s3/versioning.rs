@@ -4,6 +4,7 @@ use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::schema::validators::one_of;
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
@@ -25,6 +26,12 @@ impl BucketVersioning {
             .arg("expected_bucket_owner")
             .force_new()
             .args(&["versioning_configuration"])
+            .arg("expected_bucket_owner")
+            .check(super::companion::account_id())
+            .arg("versioning_configuration.status")
+            .check(one_of(&["Enabled", "Suspended", "Disabled"]))
+            .arg("versioning_configuration.mfa_delete")
+            .check(one_of(&["Enabled", "Disabled"]))
             .build();
         BucketVersioning { c, schema }
     }

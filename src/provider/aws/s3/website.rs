@@ -6,6 +6,7 @@ use crate::provider::aws::common::{absent_on, aws_err, opt_str};
 use crate::provider::aws::Clients;
 use crate::provider::{PResult, ProviderError};
 use crate::schema::declare::Decl;
+use crate::schema::validators::one_of;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_s3::types::{ErrorDocument, IndexDocument, Protocol, RedirectAllRequestsTo, WebsiteConfiguration};
@@ -32,11 +33,12 @@ impl BucketSetting for Website {
     }
 
     fn declare(&self, d: Decl) -> Decl {
-        d.arg("expected_bucket_owner").force_new().args(&[
-            "index_document",
-            "error_document",
-            "redirect_all_requests_to",
-        ])
+        d.arg("expected_bucket_owner")
+            .force_new()
+            .check(super::companion::account_id())
+            .args(&["index_document", "error_document", "redirect_all_requests_to"])
+            .arg("redirect_all_requests_to.protocol")
+            .check(one_of(&["http", "https"]))
     }
 
     async fn put(&self, c: &Clients, bucket: &str, planned: &Value) -> PResult<()> {

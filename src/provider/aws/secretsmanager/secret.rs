@@ -10,7 +10,7 @@ use crate::provider::aws::common::{
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::validators::{iam_policy, Rule};
+use crate::schema::validators::{any_of, int_between, int_in, json, matches, Rule};
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
@@ -36,13 +36,25 @@ impl Secret {
             .arg("name_prefix")
             .force_new()
             .arg("policy")
-            .check(iam_policy())
+            .check(json())
             .arg("recovery_window_in_days")
             .default(30)
             .arg("force_overwrite_replica_secret")
             .default(false)
             .args(&["description", "kms_key_id", "tags"])
             .rule(Rule::Conflicts(&["name", "name_prefix"]))
+            .arg("name")
+            .check(matches(
+                r"^[0-9A-Za-z/_+=.@-]*$",
+                "letters, digits and / _ + = . @ - only",
+            ))
+            .arg("name_prefix")
+            .check(matches(
+                r"^[0-9A-Za-z/_+=.@-]*$",
+                "letters, digits and / _ + = . @ - only",
+            ))
+            .arg("recovery_window_in_days")
+            .check(any_of(vec![int_between(7, 30), int_in(&[0])]))
             .build();
         Secret { c, schema }
     }

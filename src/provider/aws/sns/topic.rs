@@ -10,7 +10,7 @@ use crate::provider::aws::common::{
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::validators::{iam_policy, json, Rule};
+use crate::schema::validators::{int_between, json, one_of, Rule};
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
@@ -47,7 +47,11 @@ impl Topic {
             .force_new()
             .default(false)
             .arg("policy")
-            .check(iam_policy())
+            .check(json())
+            .arg("tracing_config")
+            .check(one_of(&["Active", "PassThrough"]))
+            .arg("signature_version")
+            .check(int_between(1, 2))
             .arg("delivery_policy")
             .check(json())
             .arg("content_based_deduplication")

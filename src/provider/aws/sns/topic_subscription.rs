@@ -7,7 +7,7 @@ use crate::provider::aws::common::{absent_on, aws_err, json_as_configured, must_
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::validators::json;
+use crate::schema::validators::{arn, json, one_of};
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
@@ -56,6 +56,24 @@ impl TopicSubscription {
             .arg("confirmation_timeout_in_minutes")
             .default(1)
             .args(&["filter_policy_scope", "subscription_role_arn"])
+            .arg("topic_arn")
+            .check(arn())
+            .arg("protocol")
+            .check(one_of(&[
+                "application",
+                "email",
+                "email-json",
+                "firehose",
+                "http",
+                "https",
+                "lambda",
+                "sms",
+                "sqs",
+            ]))
+            .arg("filter_policy_scope")
+            .check(one_of(&["MessageAttributes", "MessageBody"]))
+            .arg("subscription_role_arn")
+            .check(arn())
             .build();
         TopicSubscription { c, schema }
     }

@@ -9,6 +9,7 @@ use crate::provider::aws::common::{
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::schema::validators::{len_between, one_of};
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
@@ -41,6 +42,16 @@ impl Parameter {
                 "overwrite",
                 "tags",
             ])
+            .arg("name")
+            .check(len_between(1, 2048))
+            .arg("type")
+            .check(one_of(&["String", "StringList", "SecureString"]))
+            .arg("tier")
+            .check(one_of(&["Standard", "Advanced", "Intelligent-Tiering"]))
+            .arg("data_type")
+            .check(one_of(&["aws:ec2:image", "aws:ssm:integration", "text"]))
+            .arg("description")
+            .check(len_between(0, 1024))
             .build();
         Parameter { c, schema }
     }
