@@ -237,6 +237,18 @@ pub enum Nesting {
     Single,
 }
 
+/// Carries the `timeouts` block into an object read back from AWS, which knows nothing of it:
+/// from the configuration after a create or update, from the prior state after a refresh. State
+/// keeps it as Terraform does, so that a later delete honours the timeouts of the last apply.
+pub fn keep_timeouts(schema: &Schema, mut read: Value, from: &Value) -> Value {
+    if schema.blocks.contains_key("timeouts") {
+        if let Value::Object(m) = &mut read {
+            m.insert("timeouts".into(), from.get("timeouts").clone());
+        }
+    }
+    read
+}
+
 /// A nested block type such as `route` in `aws_route_table`.
 #[derive(Debug, Clone)]
 pub struct BlockSchema {

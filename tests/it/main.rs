@@ -26,4 +26,5 @@ mod secrets;
 mod service_limits;
 mod storage;
 mod support;
+mod timeouts;
 mod validation;

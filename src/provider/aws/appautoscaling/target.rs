@@ -6,7 +6,7 @@
 
 use super::{is_settling, TargetKey};
 use crate::provider::aws::common::{
-    aws_err, configured_tags, must_exist, opt_bool, opt_str, retry_while_matching, tags_to_write, user_tags,
+    aws_err, configured_tags, must_exist, opt_bool, opt_str, retry_while_matching, tags_to_write, user_tags, Poll, Wait,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -166,9 +166,14 @@ impl ResourceType for Target {
         let key = key_of(planned)?;
         self.register(&key, planned, Some(tags_to_write(ctx, planned).into_iter().collect()))
             .await?;
-        // Application Auto Scaling is eventually consistent: the target may take a moment to list.
-        crate::provider::aws::common::wait_for("scalable target to appear", Duration::from_secs(120), || {
-            self.read_key(&key, planned)
+        // Application Auto Scaling is eventually consistent: the target may take a moment to
+        // list (the provider's resource has no timeouts block; it waits up to 2 minutes).
+        let wait = Wait::new(&key.resource_id, "listed", Duration::from_secs(120));
+        crate::provider::aws::common::wait_for(wait, || async {
+            Ok(match self.read_key(&key, planned).await? {
+                Some(v) => Poll::Ready(v),
+                None => Poll::pending("not listed yet"),
+            })
         })
         .await
     }

@@ -4,7 +4,8 @@
 //! waited for); local ones only exist from creation.
 
 use crate::provider::aws::common::{
-    aws_err, configured_tags, must_exist, opt_bool, opt_str, tag_changes, tags_to_write, user_tags, wait_for,
+    aws_err, configured_tags, must_exist, op_timeout, opt_bool, opt_str, tag_changes, tags_to_write, user_tags,
+    wait_for, Op, Poll, Wait,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -84,12 +85,15 @@ impl Table {
             .check(one_of(PROJECTIONS))
             .arg("server_side_encryption.kms_key_arn")
             .check(arn())
+            .timeouts(30, 60, 10)
             .build();
         Table { c, schema }
     }
 
-    async fn wait_active(&self, name: &str) -> PResult<()> {
-        wait_for("table to become ACTIVE", Duration::from_secs(600), || async {
+    /// Waits for the table and its indexes to be ACTIVE, as long as the operation's timeout.
+    async fn wait_active(&self, name: &str, value: &Value, op: Op) -> PResult<()> {
+        let timeout = op_timeout(&self.schema, value, op, Duration::from_secs(1800));
+        wait_for(Wait::new(name, "ACTIVE with its indexes", timeout), || async {
             let d = self
                 .c
                 .ddb
@@ -98,14 +102,25 @@ impl Table {
                 .send()
                 .await
                 .map_err(aws_err)?;
-            Ok(d.table()
-                .filter(|t| t.table_status() == Some(&TableStatus::Active))
-                .filter(|t| {
-                    t.global_secondary_indexes()
-                        .iter()
-                        .all(|i| i.index_status() == Some(&IndexStatus::Active))
-                })
-                .map(|_| ()))
+            let Some(t) = d.table() else {
+                return Ok(Poll::pending("not found yet"));
+            };
+            let status = t.table_status().map(|s| s.as_str()).unwrap_or("unknown");
+            if t.table_status() != Some(&TableStatus::Active) {
+                return Ok(Poll::pending(format!("table {status}")));
+            }
+            match t
+                .global_secondary_indexes()
+                .iter()
+                .find(|i| i.index_status() != Some(&IndexStatus::Active))
+            {
+                Some(i) => Ok(Poll::pending(format!(
+                    "index {} {}",
+                    i.index_name().unwrap_or_default(),
+                    i.index_status().map(|s| s.as_str()).unwrap_or("unknown")
+                ))),
+                None => Ok(Poll::Ready(())),
+            }
         })
         .await
     }
@@ -178,7 +193,7 @@ impl Table {
                 .send()
                 .await
                 .map_err(aws_err)?;
-            self.wait_active(name).await?;
+            self.wait_active(name, planned, Op::Update).await?;
         }
         Ok(())
     }
@@ -407,7 +422,7 @@ impl ResourceType for Table {
             .send()
             .await
             .map_err(aws_err)?;
-        self.wait_active(&name).await?;
+        self.wait_active(&name, planned, Op::Create).await?;
         if let Some(p) = block(planned, "point_in_time_recovery") {
             if opt_bool(&p, "enabled") == Some(true) {
                 self.set_pitr(&name, true).await?;
@@ -646,7 +661,7 @@ impl ResourceType for Table {
                 req = req.set_table_class(opt_str(planned, "table_class").map(|c| c.as_str().into()));
             }
             req.send().await.map_err(aws_err)?;
-            self.wait_active(id).await?;
+            self.wait_active(id, planned, Op::Update).await?;
         }
         if changed("point_in_time_recovery") {
             let on = block(planned, "point_in_time_recovery")
@@ -704,7 +719,7 @@ impl ResourceType for Table {
         must_exist(self.read(ctx, id, planned).await?, "table", id)
     }
 
-    async fn delete(&self, _ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<()> {
+    async fn delete(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<()> {
         match self.c.ddb.delete_table().table_name(id).send().await {
             Ok(_) => {}
             Err(e) => {
@@ -720,14 +735,20 @@ impl ResourceType for Table {
                 });
             }
         }
-        wait_for("table to be deleted", Duration::from_secs(600), || async {
+        let timeout = op_timeout(&self.schema, prior, Op::Delete, Duration::from_secs(600));
+        wait_for(Wait::new(id, "deleted", timeout), || async {
             match self.c.ddb.describe_table().table_name(id).send().await {
-                Ok(_) => Ok(None),
+                Ok(d) => Ok(Poll::pending(
+                    d.table()
+                        .and_then(|t| t.table_status())
+                        .map(|s| s.as_str())
+                        .unwrap_or("unknown"),
+                )),
                 Err(e)
                     if e.as_service_error()
                         .is_some_and(|s| s.is_resource_not_found_exception()) =>
                 {
-                    Ok(Some(()))
+                    Ok(Poll::Ready(()))
                 }
                 Err(e) => Err(aws_err(e)),
             }

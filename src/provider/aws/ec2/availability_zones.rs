@@ -30,6 +30,7 @@ impl AvailabilityZones {
                 "unavailable",
                 "constrained",
             ]))
+            .read_timeout(20)
             .build();
         AvailabilityZones { c, schema }
     }

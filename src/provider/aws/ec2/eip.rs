@@ -1,7 +1,9 @@
 //! `aws_eip`: an Elastic IP address (VPC domain).
 
 use super::{owned, owner_filters, read_tags, tag_spec, update_tags};
-use crate::provider::aws::common::{absent_on, aws_err, configured_tags, must_exist, opt_str, retry_while};
+use crate::provider::aws::common::{
+    absent_on, aws_err, configured_tags, must_exist, op_timeout, opt_str, retry_while, Op,
+};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -34,6 +36,7 @@ impl Eip {
             .args(&["tags"])
             .arg("domain")
             .check(one_of(&["vpc", "standard"]))
+            .timeouts(0, 5, 3)
             .build();
         Eip { c, schema }
     }
@@ -120,11 +123,12 @@ impl ResourceType for Eip {
         must_exist(self.read(ctx, id, planned).await?, "Elastic IP", id)
     }
 
-    async fn delete(&self, _ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<()> {
-        // An address stays associated for a while after its NAT gateway is deleted.
+    async fn delete(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<()> {
+        // An address stays associated for a while after its NAT gateway is deleted (the
+        // provider waits its delete timeout, 3 minutes by default, for that).
         let r = retry_while(
             &["InvalidIPAddress.InUse", "AuthFailure"],
-            Duration::from_secs(600),
+            op_timeout(&self.schema, prior, Op::Delete, Duration::from_secs(180)),
             || async {
                 self.c
                     .ec2

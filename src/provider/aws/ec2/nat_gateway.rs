@@ -2,7 +2,9 @@
 //! `deleted` on delete, and uses a client token so a retried create makes no duplicate.
 
 use super::{owned, owner_filters, read_tags, tag_spec, update_tags};
-use crate::provider::aws::common::{absent_on, aws_err, configured_tags, must_exist, opt_str, wait_for};
+use crate::provider::aws::common::{
+    absent_on, aws_err, configured_tags, must_exist, op_timeout, opt_str, wait_for, Op, Poll, Wait,
+};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -38,6 +40,7 @@ impl NatGateway {
             .check(one_of(&["private", "public"]))
             .arg("private_ip")
             .check(ipv4_address())
+            .timeouts(10, 10, 30)
             .build();
         NatGateway { c, schema }
     }
@@ -93,11 +96,13 @@ impl ResourceType for NatGateway {
             .and_then(|n| n.nat_gateway_id())
             .ok_or_else(|| ProviderError::msg("CreateNatGateway returned no id"))?
             .to_string();
-        wait_for("NAT gateway to become available", Duration::from_secs(900), || async {
+        let timeout = op_timeout(&self.schema, planned, Op::Create, Duration::from_secs(600));
+        wait_for(Wait::new(&id, "available", timeout), || async {
             match self.describe(&id).await?.and_then(|n| n.state().cloned()) {
-                Some(NatGatewayState::Available) => Ok(Some(())),
+                Some(NatGatewayState::Available) => Ok(Poll::Ready(())),
                 Some(NatGatewayState::Failed) => Err(ProviderError::msg(format!("NAT gateway {id} failed to start"))),
-                _ => Ok(None),
+                Some(state) => Ok(Poll::pending(state.as_str())),
+                None => Ok(Poll::pending("not found yet")),
             }
         })
         .await?;
@@ -156,7 +161,7 @@ impl ResourceType for NatGateway {
         must_exist(self.read(ctx, id, planned).await?, "NAT gateway", id)
     }
 
-    async fn delete(&self, _ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<()> {
+    async fn delete(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<()> {
         let r = self
             .c
             .ec2
@@ -168,11 +173,12 @@ impl ResourceType for NatGateway {
         if absent_on(r, &["NatGatewayNotFound", "InvalidNatGatewayID.NotFound"])?.is_none() {
             return Ok(());
         }
-        wait_for("NAT gateway to be deleted", Duration::from_secs(900), || async {
+        let timeout = op_timeout(&self.schema, prior, Op::Delete, Duration::from_secs(1800));
+        wait_for(Wait::new(id, "deleted", timeout), || async {
             Ok(match self.describe(id).await? {
-                None => Some(()),
-                Some(n) if n.state() == Some(&NatGatewayState::Deleted) => Some(()),
-                Some(_) => None,
+                None => Poll::Ready(()),
+                Some(n) if n.state() == Some(&NatGatewayState::Deleted) => Poll::Ready(()),
+                Some(n) => Poll::pending(n.state().map(|s| s.as_str()).unwrap_or("unknown")),
             })
         })
         .await

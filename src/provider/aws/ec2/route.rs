@@ -58,6 +58,7 @@ impl Route {
                 "destination_ipv6_cidr_block",
                 "destination_prefix_list_id",
             ]))
+            .timeouts(5, 2, 5)
             .build();
         Route { c, schema }
     }

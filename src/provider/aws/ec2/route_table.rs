@@ -58,6 +58,7 @@ impl RouteTable {
             .check(ipv4_cidr_network())
             .arg("route.ipv6_cidr_block")
             .check(ipv6_cidr_network())
+            .timeouts(5, 2, 5)
             .build();
         RouteTable { c, schema }
     }

@@ -30,6 +30,7 @@ impl RouteTableAssociation {
             .force_new()
             .args(&["route_table_id"])
             .rule(Rule::ExactlyOne(&["gateway_id", "subnet_id"]))
+            .timeouts(5, 2, 5)
             .build();
         RouteTableAssociation { c, schema }
     }

@@ -6,8 +6,8 @@
 use super::{describe_all, owned, owner_filters, read_many_by_id, read_tags, tag_spec, update_tags, BULK_READ_LIMIT};
 use crate::plan::diff::blocks_match;
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, ec2_arn, list_value, must_exist, name_or_generated, ok_on, opt_bool, opt_str,
-    retry_while, str_list,
+    absent_on, aws_err, configured_tags, ec2_arn, list_value, must_exist, name_or_generated, ok_on, op_timeout,
+    opt_bool, opt_str, retry_while, str_list, Op,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -77,6 +77,7 @@ impl SecurityGroup {
             .check(len_between(0, 255))
             .arg("description")
             .check(len_between(0, 255))
+            .timeouts(10, 0, 15)
             .build();
         SecurityGroup { c, schema }
     }
@@ -406,7 +407,8 @@ impl ResourceType for SecurityGroup {
                 .await?;
         }
         // Network interfaces of deleted load balancers and tasks keep the group in use for a while.
-        let r = retry_while(&["DependencyViolation"], Duration::from_secs(900), || async {
+        let timeout = op_timeout(&self.schema, prior, Op::Delete, Duration::from_secs(900));
+        let r = retry_while(&["DependencyViolation"], timeout, || async {
             self.c
                 .ec2
                 .delete_security_group()

@@ -2,7 +2,7 @@
 
 use super::{owned, owner_filters, read_tags, tag_spec, update_tags};
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, ec2_arn, must_exist, opt_bool, opt_str, wait_for,
+    absent_on, aws_err, configured_tags, ec2_arn, must_exist, opt_bool, opt_str, wait_for, Poll, Wait,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -113,12 +113,15 @@ impl ResourceType for Vpc {
             .and_then(|v| v.vpc_id())
             .ok_or_else(|| ProviderError::msg("CreateVpc returned no VPC id"))?
             .to_string();
-        wait_for("VPC to become available", Duration::from_secs(300), || async {
+        // aws_vpc has no timeouts block; the provider waits up to 5 minutes.
+        let wait = Wait::new(&id, "available", Duration::from_secs(300));
+        wait_for(wait, || async {
             let d = self.c.ec2.describe_vpcs().vpc_ids(&id).send().await.map_err(aws_err)?;
-            Ok(d.vpcs()
-                .first()
-                .filter(|v| v.state() == Some(&VpcState::Available))
-                .map(|_| ()))
+            Ok(match d.vpcs().first().and_then(|v| v.state()) {
+                Some(VpcState::Available) => Poll::Ready(()),
+                Some(state) => Poll::pending(state.as_str()),
+                None => Poll::pending("not found yet"),
+            })
         })
         .await?;
         if opt_bool(planned, "enable_dns_support") == Some(false) {

@@ -3,7 +3,8 @@
 
 use super::{owned, owner_filters, read_tags, tag_spec, update_tags};
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, list_value, must_exist, opt_bool, opt_str, str_list, wait_for,
+    absent_on, aws_err, configured_tags, list_value, must_exist, op_timeout, opt_bool, opt_str, str_list, wait_for, Op,
+    Poll, Wait,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -57,6 +58,7 @@ impl VpcEndpoint {
                 "resource_configuration_arn",
                 "service_network_arn",
             ]))
+            .timeouts(10, 10, 10)
             .build();
         VpcEndpoint { c, schema }
     }
@@ -122,13 +124,15 @@ impl ResourceType for VpcEndpoint {
             .and_then(|e| e.vpc_endpoint_id())
             .ok_or_else(|| ProviderError::msg("CreateVpcEndpoint returned no id"))?
             .to_string();
-        wait_for("VPC endpoint to become available", Duration::from_secs(600), || async {
+        let timeout = op_timeout(&self.schema, planned, Op::Create, Duration::from_secs(600));
+        wait_for(Wait::new(&id, "available", timeout), || async {
             match self.describe(&id).await?.as_ref().map(state_of).as_deref() {
-                Some("available") | Some("pendingacceptance") => Ok(Some(())),
+                Some("available") | Some("pendingacceptance") => Ok(Poll::Ready(())),
                 Some("failed") | Some("rejected") => Err(ProviderError::msg(format!(
                     "VPC endpoint {id} failed to become available"
                 ))),
-                _ => Ok(None),
+                Some(state) => Ok(Poll::pending(state)),
+                None => Ok(Poll::pending("not found yet")),
             }
         })
         .await?;
@@ -232,7 +236,7 @@ impl ResourceType for VpcEndpoint {
         must_exist(self.read(ctx, id, planned).await?, "VPC endpoint", id)
     }
 
-    async fn delete(&self, _ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<()> {
+    async fn delete(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<()> {
         let r = self
             .c
             .ec2
@@ -244,11 +248,12 @@ impl ResourceType for VpcEndpoint {
         if absent_on(r, &["InvalidVpcEndpointId.NotFound", "InvalidVpcEndpoint.NotFound"])?.is_none() {
             return Ok(());
         }
-        wait_for("VPC endpoint to be deleted", Duration::from_secs(600), || async {
+        let timeout = op_timeout(&self.schema, prior, Op::Delete, Duration::from_secs(600));
+        wait_for(Wait::new(id, "deleted", timeout), || async {
             Ok(match self.describe(id).await? {
-                None => Some(()),
-                Some(e) if state_of(&e) == "deleted" => Some(()),
-                Some(_) => None,
+                None => Poll::Ready(()),
+                Some(e) if state_of(&e) == "deleted" => Poll::Ready(()),
+                Some(e) => Poll::pending(state_of(&e)),
             })
         })
         .await

@@ -46,6 +46,7 @@ impl Repository {
             .check(one_of(&["MUTABLE", "IMMUTABLE"]))
             .arg("encryption_configuration.encryption_type")
             .check(one_of(&["AES256", "KMS", "KMS_DSSE"]))
+            .timeouts(0, 0, 20)
             .build();
         Repository { c, schema }
     }

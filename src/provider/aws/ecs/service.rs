@@ -4,8 +4,8 @@
 //! The id is the service ARN, as in Terraform.
 
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, must_exist, opt_bool, opt_str, owns, str_list, tags_to_write, user_tags,
-    wait_for,
+    absent_on, aws_err, configured_tags, must_exist, op_timeout, opt_bool, opt_str, owns, str_list, tags_to_write,
+    user_tags, wait_for, Op, Poll, Wait,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -22,7 +22,8 @@ use aws_sdk_ecs::types::{
 use std::sync::Arc;
 use std::time::Duration;
 
-/// How long create, update and delete wait for ECS, as Terraform's default timeouts.
+/// How long create, update and delete wait for ECS when nothing else says, as Terraform's
+/// default timeouts (the declaration's `timeouts(20, 20, 20)`).
 const TIMEOUT: Duration = Duration::from_secs(20 * 60);
 
 /// The `aws_ecs_service` resource type.
@@ -95,6 +96,7 @@ impl Service {
             .check(int_between(0, 2147483647))
             .arg("load_balancer.container_port")
             .check(int_between(0, 65536))
+            .timeouts(20, 20, 20)
             .build();
         Service { c, schema }
     }
@@ -119,16 +121,17 @@ impl Service {
     /// Waits until the service is ACTIVE, or, with `wait_for_steady_state`, until its one
     /// deployment has all desired tasks running. A deployment the circuit breaker failed is an
     /// error, with ECS's reason.
-    async fn wait(&self, cluster: Option<&str>, arn: &str, steady: bool) -> PResult<()> {
-        wait_for("ECS service to be ready", TIMEOUT, || async {
+    async fn wait(&self, cluster: Option<&str>, arn: &str, steady: bool, timeout: Duration) -> PResult<()> {
+        let goal = if steady { "ACTIVE and steady" } else { "ACTIVE" };
+        wait_for(Wait::new(arn, goal, timeout), || async {
             let Some(s) = self.describe(cluster, arn).await? else {
-                return Ok(None);
+                return Ok(Poll::pending("not found yet"));
             };
             if s.status() != Some("ACTIVE") {
-                return Ok(None);
+                return Ok(Poll::pending(s.status().unwrap_or("unknown")));
             }
             if !steady {
-                return Ok(Some(()));
+                return Ok(Poll::Ready(()));
             }
             if let Some(d) = s.deployments().iter().find(|d| d.status() == Some("PRIMARY")) {
                 if d.rollout_state().map(|r| r.as_str()) == Some("FAILED") {
@@ -138,8 +141,15 @@ impl Service {
                     )));
                 }
             }
-            let stable = s.deployments().len() == 1 && s.running_count() == s.desired_count();
-            Ok(stable.then_some(()))
+            if s.deployments().len() == 1 && s.running_count() == s.desired_count() {
+                return Ok(Poll::Ready(()));
+            }
+            Ok(Poll::pending(format!(
+                "{} deployment(s), {} of {} tasks running",
+                s.deployments().len(),
+                s.running_count(),
+                s.desired_count()
+            )))
         })
         .await
     }
@@ -421,7 +431,8 @@ impl ResourceType for Service {
             .ok_or_else(|| ProviderError::msg("CreateService returned no ARN"))?
             .to_string();
         let steady = opt_bool(planned, "wait_for_steady_state") == Some(true);
-        self.wait(cluster.as_deref(), &arn, steady).await?;
+        let timeout = op_timeout(&self.schema, planned, Op::Create, TIMEOUT);
+        self.wait(cluster.as_deref(), &arn, steady, timeout).await?;
         let read = self
             .describe(cluster.as_deref(), &arn)
             .await?
@@ -512,7 +523,8 @@ impl ResourceType for Service {
             })
             .await?;
             let steady = opt_bool(planned, "wait_for_steady_state") == Some(true);
-            self.wait(cluster.as_deref(), id, steady).await?;
+            let timeout = op_timeout(&self.schema, planned, Op::Update, TIMEOUT);
+            self.wait(cluster.as_deref(), id, steady, timeout).await?;
         }
         super::update_tags(&self.c.ecs, id, prior, planned).await?;
         let read = self
@@ -551,12 +563,13 @@ impl ResourceType for Service {
             .await
             .map_err(aws_err);
         absent_on(r, &["ServiceNotFoundException", "ClusterNotFoundException"])?;
-        wait_for("ECS service to be deleted", TIMEOUT, || async {
-            let gone = self
-                .describe(cluster.as_deref(), id)
-                .await?
-                .is_none_or(|s| s.status() == Some("INACTIVE"));
-            Ok(gone.then_some(()))
+        let timeout = op_timeout(&self.schema, prior, Op::Delete, TIMEOUT);
+        wait_for(Wait::new(id, "INACTIVE", timeout), || async {
+            Ok(match self.describe(cluster.as_deref(), id).await? {
+                None => Poll::Ready(()),
+                Some(s) if s.status() == Some("INACTIVE") => Poll::Ready(()),
+                Some(s) => Poll::pending(s.status().unwrap_or("unknown")),
+            })
         })
         .await
     }

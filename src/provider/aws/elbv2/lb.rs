@@ -3,8 +3,8 @@
 
 use super::{arn_suffix, elb_tags, read_tags, update_tags};
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, list_value, must_exist, name_or_generated, opt_bool, opt_str, owns, str_list,
-    wait_for,
+    absent_on, aws_err, configured_tags, list_value, must_exist, name_or_generated, op_timeout, opt_bool, opt_str,
+    owns, str_list, wait_for, Op, Poll, Wait,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -83,6 +83,7 @@ impl Lb {
             .arg("ip_address_type")
             .check(one_of(&["ipv4", "dualstack", "dualstack-without-public-ipv4"]))
             .rule(Rule::ExactlyOne(&["subnets", "subnet_mapping"]))
+            .timeouts(10, 10, 10)
             .build();
         Lb { c, schema }
     }
@@ -171,17 +172,19 @@ impl ResourceType for Lb {
             .and_then(|l| l.load_balancer_arn())
             .ok_or_else(|| ProviderError::msg("CreateLoadBalancer returned no ARN"))?
             .to_string();
-        wait_for("load balancer to become active", Duration::from_secs(900), || async {
+        let timeout = op_timeout(&self.schema, planned, Op::Create, Duration::from_secs(600));
+        wait_for(Wait::new(&name, "active", timeout), || async {
             match self
                 .describe(&arn)
                 .await?
                 .and_then(|l| l.state().and_then(|s| s.code()).cloned())
             {
-                Some(LoadBalancerStateEnum::Active) => Ok(Some(())),
+                Some(LoadBalancerStateEnum::Active) => Ok(Poll::Ready(())),
                 Some(LoadBalancerStateEnum::Failed) => {
                     Err(ProviderError::msg(format!("load balancer {name} failed to provision")))
                 }
-                _ => Ok(None),
+                Some(state) => Ok(Poll::pending(state.as_str())),
+                None => Ok(Poll::pending("not found yet")),
             }
         })
         .await?;
@@ -287,7 +290,7 @@ impl ResourceType for Lb {
         must_exist(self.read(ctx, id, planned).await?, "load balancer", id)
     }
 
-    async fn delete(&self, _ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<()> {
+    async fn delete(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<()> {
         let r = self
             .c
             .elbv2
@@ -299,8 +302,17 @@ impl ResourceType for Lb {
         if absent_on(r, &["LoadBalancerNotFound"])?.is_none() {
             return Ok(());
         }
-        wait_for("load balancer to be deleted", Duration::from_secs(900), || async {
-            Ok(self.describe(id).await?.is_none().then_some(()))
+        let timeout = op_timeout(&self.schema, prior, Op::Delete, Duration::from_secs(600));
+        wait_for(Wait::new(id, "deleted", timeout), || async {
+            Ok(match self.describe(id).await? {
+                None => Poll::Ready(()),
+                Some(l) => Poll::pending(
+                    l.state()
+                        .and_then(|s| s.code())
+                        .map(|c| c.as_str())
+                        .unwrap_or("present"),
+                ),
+            })
         })
         .await
     }

@@ -32,7 +32,7 @@ impl Listener {
             .arg("certificate_arn")
             .check(arn())
             .args(&["ssl_policy", "tags"]);
-        let schema = declare_actions(d, "default_action").build();
+        let schema = declare_actions(d, "default_action").timeouts(5, 5, 0).build();
         Listener { c, schema }
     }
 }

@@ -38,6 +38,7 @@ impl Bucket {
             .check(len_between(0, 63))
             .arg("bucket_prefix")
             .check(len_between(0, 37))
+            .timeouts(20, 20, 60)
             .build();
         Bucket { c, schema }
     }

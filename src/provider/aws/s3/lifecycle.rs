@@ -259,6 +259,7 @@ impl BucketLifecycle {
             .check(one_of(STORAGE_CLASSES))
             .arg("rule.noncurrent_version_transition.storage_class")
             .check(one_of(STORAGE_CLASSES))
+            .timeouts(3, 3, 0)
             .build();
         BucketLifecycle { c, schema }
     }
