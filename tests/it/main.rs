@@ -21,6 +21,7 @@ mod network_extras;
 mod observability;
 mod provider_schema;
 mod remote_state;
+mod replacement;
 mod search;
 mod secrets;
 mod service_limits;

@@ -11,7 +11,9 @@ use crate::schema::validators::{cidr_prefix_between, one_of, Rule};
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
-use aws_sdk_ec2::types::{AttributeBooleanValue, ResourceType as Kind, VpcAttributeName, VpcState};
+use aws_sdk_ec2::types::{
+    AttributeBooleanValue, ResourceType as Kind, VpcAttributeName, VpcCidrBlockStateCode, VpcState,
+};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -29,13 +31,11 @@ impl Vpc {
             .force_new()
             .check(cidr_prefix_between(16, 28))
             .arg("instance_tenancy")
-            .force_new()
             .default("default")
             .check(one_of(&["default", "dedicated"]))
             .arg("enable_dns_support")
             .default(true)
             .arg("assign_generated_ipv6_cidr_block")
-            .force_new()
             .default(false)
             .args(&["enable_dns_hostnames", "tags"])
             // The provider leaves this to AWS; without IPAM pools infractl needs the block.
@@ -61,6 +61,39 @@ impl Vpc {
                 .modify_vpc_attribute()
                 .vpc_id(id)
                 .enable_dns_hostnames(AttributeBooleanValue::builder().value(v).build())
+                .send()
+                .await
+                .map_err(aws_err)?;
+        }
+        Ok(())
+    }
+
+    /// Associates an Amazon-provided IPv6 block with the VPC, or disassociates the ones it has,
+    /// as the provider does when `assign_generated_ipv6_cidr_block` changes.
+    async fn set_amazon_ipv6(&self, id: &str, on: bool) -> PResult<()> {
+        if on {
+            self.c
+                .ec2
+                .associate_vpc_cidr_block()
+                .vpc_id(id)
+                .amazon_provided_ipv6_cidr_block(true)
+                .send()
+                .await
+                .map_err(aws_err)?;
+            return Ok(());
+        }
+        let out = self.c.ec2.describe_vpcs().vpc_ids(id).send().await.map_err(aws_err)?;
+        let associations: Vec<String> = out
+            .vpcs()
+            .iter()
+            .flat_map(|v| v.ipv6_cidr_block_association_set())
+            .filter_map(|a| a.association_id().map(str::to_string))
+            .collect();
+        for association in associations {
+            self.c
+                .ec2
+                .disassociate_vpc_cidr_block()
+                .association_id(association)
                 .send()
                 .await
                 .map_err(aws_err)?;
@@ -196,7 +229,12 @@ impl ResourceType for Vpc {
             ("enable_dns_hostnames", Value::from(dns_hostnames)),
             (
                 "assign_generated_ipv6_cidr_block",
-                Value::Bool(!vpc.ipv6_cidr_block_association_set().is_empty()),
+                Value::Bool(vpc.ipv6_cidr_block_association_set().iter().any(|a| {
+                    !matches!(
+                        a.ipv6_cidr_block_state().and_then(|s| s.state()),
+                        Some(VpcCidrBlockStateCode::Disassociated | VpcCidrBlockStateCode::Disassociating)
+                    )
+                })),
             ),
             ("tags", configured_tags(prior)),
             ("tags_all", read_tags(vpc.tags())),
@@ -220,6 +258,23 @@ impl ResourceType for Vpc {
         }
         if changed("enable_dns_hostnames") {
             self.set_dns(id, None, opt_bool(planned, "enable_dns_hostnames"))
+                .await?;
+        }
+        if changed("instance_tenancy") {
+            // AWS changes tenancy in place (only to `default`; it refuses the rest, as the
+            // provider lets it).
+            let tenancy = opt_str(planned, "instance_tenancy").unwrap_or_else(|| "default".into());
+            self.c
+                .ec2
+                .modify_vpc_tenancy()
+                .vpc_id(id)
+                .instance_tenancy(tenancy.as_str().into())
+                .send()
+                .await
+                .map_err(aws_err)?;
+        }
+        if changed("assign_generated_ipv6_cidr_block") {
+            self.set_amazon_ipv6(id, opt_bool(planned, "assign_generated_ipv6_cidr_block") == Some(true))
                 .await?;
         }
         update_tags(&self.c.ec2, id, prior, planned).await?;
