@@ -16,8 +16,11 @@ Control endpoints (paths no AWS request uses: S3 bucket names cannot hold unders
   GET  /__proxy__/stats   -> {"total": n, "calls": {"ec2:CreateVpc": n, ...}, "faults": {...},
                                "peak_in_flight": {"ec2": n, ...}}
   POST /__proxy__/reset   -> zeroes the counters
-  POST /__proxy__/faults  -> body {"rate": 0.2, "kinds": [...], "fail_always": [...], "latency_ms": 50}
-                             changes injection
+  POST /__proxy__/faults  -> body {"rate": 0.2, "kinds": [...], "fail_always": [...], "latency_ms": 50,
+                                   "rewrite": [{"call": "ec2:DescribeSubnets", "from": "..", "to": ".."}]}
+                             changes injection; `rewrite` replaces text in the answers of a call, so
+                             a test can hold an object in a state (a subnet "pending") that the
+                             emulator leaves at once
 
 Written on the standard library alone (no third-party HTTP stack to install) with one upstream
 keep-alive connection per client thread.
@@ -40,7 +43,13 @@ CALLS = {}
 FAULTS_DONE = {}
 IN_FLIGHT = {}
 PEAK_IN_FLIGHT = {}
-SETTINGS = {"rate": 0.0, "kinds": ["throttle", "500", "503", "reset", "slow"], "fail_always": [], "latency_ms": 0}
+SETTINGS = {
+    "rate": 0.0,
+    "kinds": ["throttle", "500", "503", "reset", "slow"],
+    "fail_always": [],
+    "latency_ms": 0,
+    "rewrite": [],
+}
 RNG = random.Random()
 HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-connection"}
 
@@ -174,6 +183,7 @@ class Handler(BaseHTTPRequestHandler):
                 SETTINGS["kinds"] = list(doc.get("kinds", SETTINGS["kinds"]))
                 SETTINGS["fail_always"] = list(doc.get("fail_always", SETTINGS["fail_always"]))
                 SETTINGS["latency_ms"] = float(doc.get("latency_ms", SETTINGS["latency_ms"]))
+                SETTINGS["rewrite"] = list(doc.get("rewrite", SETTINGS["rewrite"]))
             return self.reply(200, json.dumps(SETTINGS).encode())
         return self.reply(404, b'{"error": "unknown proxy control path"}')
 
@@ -251,6 +261,10 @@ class Handler(BaseHTTPRequestHandler):
             except (http.client.HTTPException, OSError):
                 if attempt == 1:
                     return self.reply(502, b"emulator unreachable", "text/plain")
+        with LOCK:
+            rewrites = [r for r in SETTINGS["rewrite"] if r.get("call") == name]
+        for r in rewrites:
+            data = data.replace(r["from"].encode(), r["to"].encode())
         self.leave()
         self.send_response(resp.status, resp.reason)
         for k, v in resp.getheaders():

@@ -660,6 +660,7 @@ impl Runner {
                         .await
                         .map_err(|e| e.into_diag("Updating", &addr))?
                 };
+                let result = crate::schema::keep_timeouts(rt.schema(), result, &config);
                 let id = result.get("id").to_plain_string().unwrap_or_default();
                 if id.is_empty() {
                     return Err(Diag::new(format!("Provider returned no id for {addr}")));

@@ -380,8 +380,17 @@ impl<'a> Context<'a> {
     /// Unset attributes are present as null so later stages see every attribute.
     pub fn eval_body(&self, path: &[ModuleStep], body: &Body, schema: &Schema, b: &Bindings) -> DResult<Value> {
         let mut out = IndexMap::new();
+        let mut blocks: IndexMap<String, Value> = IndexMap::new();
         for (name, attr) in &body.attrs {
             let Some(a) = schema.attrs.get(name.as_str()) else {
+                if let Some(bs) = schema.blocks.get(name.as_str()).filter(|bs| bs.as_attribute.is_some()) {
+                    // Terraform's "attributes as blocks": `ingress = [...]` as well as `ingress { }`.
+                    let v = self.eval(path, &attr.expr, b)?;
+                    let items =
+                        crate::schema::check::attribute_as_blocks(schema, name, bs, v).map_err(|d| d.at(&attr.loc))?;
+                    blocks.insert(name.clone(), items);
+                    continue;
+                }
                 let hint = if schema.blocks.contains_key(name.as_str()) {
                     format!("\"{name}\" is a block: write it as {name} {{ ... }}.")
                 } else {
@@ -402,6 +411,7 @@ impl<'a> Context<'a> {
                     .detail(m)
                     .at(&attr.loc)
             })?;
+            crate::schema::check::attr(schema, name, a, &v).map_err(|d| d.at(&attr.loc))?;
             out.insert(name.clone(), v);
         }
         for (name, a) in &schema.attrs {
@@ -416,7 +426,6 @@ impl<'a> Context<'a> {
                 out.insert(name.to_string(), Value::Null);
             }
         }
-        let mut blocks: IndexMap<String, Value> = IndexMap::new();
         for nested in &body.blocks {
             let (kind, items) = if nested.kind == "dynamic" {
                 self.dynamic_block(path, nested, schema, b)?
@@ -426,6 +435,7 @@ impl<'a> Context<'a> {
                         .detail(format!("Blocks of type \"{}\" are not expected here.", nested.kind))
                         .at(&nested.body.loc)
                 })?;
+                crate::schema::check::block(schema, &nested.kind, bs, 1).map_err(|d| d.at(&nested.body.loc))?;
                 (
                     nested.kind.clone(),
                     Value::List(vec![self.eval_body(path, &nested.body, &bs.schema, b)?]),
@@ -449,6 +459,7 @@ impl<'a> Context<'a> {
             // An omitted block is "not configured" (null); the planner treats computed ones as AWS's.
             out.insert(name.to_string(), v.unwrap_or(Value::Null));
         }
+        crate::schema::check::object(schema, &out).map_err(|d| d.at(&body.loc))?;
         Ok(Value::Object(out))
     }
 
@@ -526,6 +537,7 @@ impl<'a> Context<'a> {
             let inner = b.with(&iterator, Value::object([("key", k), ("value", v)]));
             items.push(self.eval_body(path, &content.body, &bs.schema, &inner)?);
         }
+        crate::schema::check::block(schema, &kind, bs, items.len()).map_err(|d| d.at(loc))?;
         Ok((kind, Value::List(items)))
     }
 }

@@ -42,7 +42,7 @@ pub fn plan_create(schema: &Schema, config: &Value) -> Value {
 
 fn planned_new(a: &AttrSchema, v: Value) -> Value {
     match v {
-        Value::Null if a.computed => Value::Unknown,
+        Value::Null if a.fills_when_unset() => Value::Unknown,
         Value::Null => a.default.clone().unwrap_or(Value::Null),
         other => other,
     }
@@ -75,7 +75,7 @@ pub fn plan_update(schema: &Schema, config: &Value, prior: &Value, lifecycle: &L
         let old = prior.get(name).clone();
         let cfg = config.get(name).clone();
         let mut desired = match cfg {
-            Value::Null if a.computed => old.clone(),
+            Value::Null if a.fills_when_unset() => old.clone(),
             Value::Null => a.default.clone().unwrap_or(Value::Null),
             v => v,
         };
@@ -86,8 +86,9 @@ pub fn plan_update(schema: &Schema, config: &Value, prior: &Value, lifecycle: &L
             planned.insert(name.to_string(), desired);
             continue;
         }
-        if !a.optional && !a.required {
-            // Purely computed: keeps its value unless the resource is replaced.
+        if (!a.optional && !a.required) || *name == "tags_all" {
+            // Purely computed: keeps its value unless the resource is replaced. (`tags_all`,
+            // which the provider also lets blueprints set, is planned from `tags` below.)
             planned.insert(name.to_string(), old);
             continue;
         }
@@ -133,6 +134,11 @@ pub fn plan_update(schema: &Schema, config: &Value, prior: &Value, lifecycle: &L
             Value::List(items) => Value::List(items.iter().map(|i| plan_nested(&b.schema, i)).collect()),
             other => other.clone(),
         };
+        if *name == "timeouts" {
+            // How long infractl waits is not a change to the object.
+            planned.insert(name.to_string(), desired);
+            continue;
+        }
         if blocks_match(&b.schema, b.nesting, &desired, &old) {
             planned.insert(name.to_string(), old);
         } else {
@@ -175,6 +181,9 @@ pub fn same(ty: &Type, desired: &Value, actual: &Value) -> bool {
 pub fn same_attr(a: &AttrSchema, desired: &Value, actual: &Value) -> bool {
     if let (Some(f), Value::String(x), Value::String(y)) = (a.normalize, desired, actual) {
         return f(x) == f(y);
+    }
+    if let (true, Value::String(x), Value::String(y)) = (a.json, desired, actual) {
+        return json_equal(x, y);
     }
     same(&a.ty, desired, actual)
 }
@@ -222,7 +231,7 @@ pub fn blocks_match(schema: &Schema, nesting: Nesting, desired: &Value, actual: 
 fn block_matches(schema: &Schema, desired: &Value, actual: &Value) -> bool {
     schema.attrs.iter().all(|(name, a)| {
         let d = desired.get(name);
-        (d.is_null() && a.computed)
+        (d.is_null() && a.fills_when_unset())
             || same_attr(a, d, actual.get(name))
             || (d.is_null() && is_empty_string(actual.get(name)))
     }) && schema

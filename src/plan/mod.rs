@@ -462,7 +462,9 @@ impl Planner<'_> {
             };
             let change = match res.mode {
                 Mode::Managed => {
-                    let rt = registry.resource(&res.type_name).expect("validated");
+                    let rt = registry
+                        .resource(&res.type_name)
+                        .ok_or_else(|| not_implemented(res, &address))?;
                     let mut config = ctx
                         .eval_body(path, &res.body, rt.schema(), &bindings)
                         .map_err(|d| d.address(&address))?;
@@ -479,7 +481,9 @@ impl Planner<'_> {
                     change
                 }
                 Mode::Data => {
-                    let ds = registry.data_source(&res.type_name).expect("validated");
+                    let ds = registry
+                        .data_source(&res.type_name)
+                        .ok_or_else(|| not_implemented(res, &address))?;
                     let config = ctx
                         .eval_body(path, &res.body, ds.schema(), &bindings)
                         .map_err(|d| d.address(&address))?;
@@ -743,6 +747,25 @@ fn plan_managed(
     })
 }
 
+fn kind_of(mode: Mode) -> crate::provider::Kind {
+    match mode {
+        Mode::Managed => crate::provider::Kind::Resource,
+        Mode::Data => crate::provider::Kind::Data,
+    }
+}
+
+/// A block of a type the provider has and infractl does not implement yet has instances.
+fn not_implemented(res: &crate::blueprint::config::Resource, address: &Address) -> Diag {
+    let kind = match res.mode {
+        Mode::Managed => "resource type",
+        Mode::Data => "data source",
+    };
+    Diag::new(format!("The {kind} \"{}\" is not implemented by infractl yet", res.type_name))
+        .detail("The AWS provider has it and validate accepts it, but infractl cannot create or read it yet. A block of it with count = 0 (or for_each = {}) plans nothing and is accepted.")
+        .at(&res.loc)
+        .address(address)
+}
+
 /// Keeps only the targeted changes and what they depend on.
 fn apply_targets(plan: &mut Plan) -> DResult<()> {
     if plan.options.targets.is_empty() {
@@ -800,7 +823,10 @@ pub fn validate(root: &Module, registry: &Registry, inputs: &IndexMap<String, Va
                 Mode::Managed => registry.resource(&res.type_name).map(|r| r.schema()),
                 Mode::Data => registry.data_source(&res.type_name).map(|d| d.schema()),
             };
-            let Some(schema) = schema else {
+            // A type the provider has and infractl does not implement yet is checked against the
+            // provider's schema; only planning instances of it is refused.
+            let published = registry.unimplemented(kind_of(res.mode), &res.type_name);
+            let Some(schema) = schema.or(published.as_deref()) else {
                 let (kind, names) = match res.mode {
                     Mode::Managed => ("resource", registry.resource_names()),
                     Mode::Data => ("data source", registry.data_source_names()),

@@ -94,6 +94,11 @@ pub async fn refresh(state: &State, registry: &Registry, stack: &str, parallelis
             match live {
                 Some(v) => {
                     let mut updated = r.clone();
+                    let prior = Value::from_json(&r.attributes);
+                    let v = match registry.resource(&r.type_name) {
+                        Some(rt) => crate::schema::keep_timeouts(rt.schema(), v, &prior),
+                        None => v,
+                    };
                     updated.attributes = v.to_json();
                     out.upsert(updated);
                 }

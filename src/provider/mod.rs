@@ -11,6 +11,7 @@ pub mod secrets;
 
 use crate::blueprint::config::Module;
 use crate::diag::{DResult, Diag};
+pub use crate::schema::provider_schema::Kind;
 use crate::schema::Schema;
 use crate::state::Backend;
 use crate::value::Value;
@@ -226,6 +227,10 @@ pub trait DataSourceType: Send + Sync {
     }
 }
 
+/// The published schema of a type the provider has but infractl does not implement yet, so
+/// that `validate` accepts blocks of it (modules declare many with `count = 0`).
+pub type UnimplementedSchema = fn(Kind, &str) -> Option<Arc<Schema>>;
+
 /// The resource and data source types a run can use, bound to the default provider
 /// configuration, with the other configurations (aliases) reachable by key.
 #[derive(Clone, Default)]
@@ -236,6 +241,7 @@ pub struct Registry {
     pub default_tags: IndexMap<String, Value>,
     configurations: IndexMap<String, Arc<Registry>>,
     secrets: Arc<Secrets>,
+    unimplemented: Option<UnimplementedSchema>,
 }
 
 impl Registry {
@@ -305,6 +311,24 @@ impl Registry {
     /// Names of all data source types.
     pub fn data_source_names(&self) -> Vec<&'static str> {
         self.data_sources.keys().copied().collect()
+    }
+
+    /// Sets where the schemas of the provider's other types come from.
+    pub fn set_unimplemented(&mut self, lookup: UnimplementedSchema) {
+        self.unimplemented = Some(lookup);
+    }
+
+    /// The provider's schema of a type infractl has no implementation of (`None` when the type
+    /// is implemented, or the provider has no such type).
+    pub fn unimplemented(&self, kind: Kind, name: &str) -> Option<Arc<Schema>> {
+        let implemented = match kind {
+            Kind::Resource => self.resources.contains_key(name),
+            Kind::Data => self.data_sources.contains_key(name),
+        };
+        if implemented {
+            return None;
+        }
+        self.unimplemented.and_then(|f| f(kind, name))
     }
 }
 

@@ -40,7 +40,7 @@ fn every_compat_configuration_validates_in_infractl() {
 
 #[test]
 fn every_compat_configuration_is_valid_terraform() {
-    let Some(tf) = Terraform::find("the Terraform side of the compatibility suite") else {
+    let Some(tf) = Terraform::find("the compatibility suite") else {
         return;
     };
     let mut failures = Vec::new();
@@ -55,12 +55,12 @@ fn every_compat_configuration_is_valid_terraform() {
             continue;
         }
         let stack = Stack::from_dir(&case);
-        let init = tf.run(&stack.path, &["init", "-backend=false", "-input=false", "-no-color"]);
+        let init = tf.run_in(&stack.path, &["init", "-backend=false", "-input=false", "-no-color"]);
         if !init.status.success() {
             failures.push(format!("{name}: terraform init failed:\n{}", text(&init)));
             continue;
         }
-        let out = tf.run(&stack.path, &["validate", "-no-color"]);
+        let out = tf.run_in(&stack.path, &["validate", "-no-color"]);
         checked += 1;
         if !out.status.success() {
             failures.push(format!("{name}: terraform validate failed:\n{}", text(&out)));

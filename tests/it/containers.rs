@@ -299,11 +299,13 @@ resource "aws_ecs_task_definition" "bad" {
 }
 "#,
     )]);
+    // Refused before any AWS call, as the provider's validator refuses it, with the location.
     let out = expect_code(&stack.run(&["apply", "-auto-approve"]), 1);
     assert!(out.contains("aws_ecs_task_definition.bad"), "{out}");
-    assert!(out.contains("container_definitions is not valid JSON"), "{out}");
-    // No object recorded (the address may be listed as an unfinished create, so the next
-    // create looks for it first).
+    assert!(out.contains("Invalid value for \"container_definitions\""), "{out}");
+    assert!(out.contains("expected a JSON array"), "{out}");
+    assert!(out.contains("main.tf:8"), "{out}");
+    // No object recorded.
     let state = std::fs::read_to_string(stack.state_file()).unwrap_or_default();
     let doc: serde_json::Value = serde_json::from_str(&state).unwrap_or_default();
     let recorded = doc["resources"].as_array().cloned().unwrap_or_default();

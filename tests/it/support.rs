@@ -374,48 +374,78 @@ impl Drop for CountingProxy {
     }
 }
 
-/// The installed Terraform, run offline with the AWS provider from the machine's provider
-/// mirror: the oracle for compatibility checks, never something infractl needs. Tests that use
-/// it skip, saying why, where it is absent.
+/// The installed Terraform with the AWS provider from the machine's offline mirror, used as the
+/// oracle for compatibility checks, never something infractl needs: its own CLI configuration
+/// (never the user's) in a scratch folder. `None` (with a message saying why, so the skip is
+/// visible) when `terraform` is not on PATH or the mirror is absent.
 pub struct Terraform {
-    config_dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
+    cli_config: PathBuf,
+}
+
+/// Where the AWS provider is mirrored on machines that have it (`INFRACTL_TF_MIRROR` to change).
+fn tf_mirror() -> String {
+    std::env::var("INFRACTL_TF_MIRROR").unwrap_or_else(|_| "/opt/tf-plugins".into())
 }
 
 impl Terraform {
-    /// Terraform and its provider mirror (`INFRACTL_TF_MIRROR`, default `/opt/tf-plugins`), or
-    /// `None` after printing why the check is skipped.
-    pub fn find(check: &str) -> Option<Terraform> {
-        let mirror = std::env::var("INFRACTL_TF_MIRROR").unwrap_or_else(|_| "/opt/tf-plugins".into());
+    /// Finds terraform and the mirror; `what` names the check that is skipped without them.
+    pub fn find(what: &str) -> Option<Terraform> {
+        let mirror = tf_mirror();
         let found = Command::new("terraform")
             .arg("version")
             .output()
             .is_ok_and(|o| o.status.success());
-        if !found {
-            eprintln!("skipping {check}: terraform is not installed");
+        if !found || !Path::new(&mirror).join("registry.terraform.io/hashicorp/aws").is_dir() {
+            eprintln!("skipping the Terraform side of {what}: terraform or the provider mirror {mirror} is absent");
             return None;
         }
-        if !Path::new(&mirror).join("registry.terraform.io/hashicorp/aws").is_dir() {
-            eprintln!("skipping {check}: no AWS provider in the mirror {mirror}");
-            return None;
-        }
-        let config_dir = tempfile::tempdir().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let cli_config = dir.path().join("cli.tfrc");
         std::fs::write(
-            config_dir.path().join("terraformrc"),
+            &cli_config,
             format!("provider_installation {{\n  filesystem_mirror {{\n    path = \"{mirror}\"\n  }}\n}}\n"),
         )
         .unwrap();
-        Some(Terraform { config_dir })
+        Some(Terraform { dir, cli_config })
+    }
+
+    /// [`Terraform::find`], then `terraform init` of a working folder pinned to the provider.
+    pub fn init(what: &str) -> Option<Terraform> {
+        let tf = Terraform::find(what)?;
+        std::fs::create_dir_all(tf.work()).unwrap();
+        std::fs::write(
+            tf.work().join("versions.tf"),
+            "terraform {\n  required_providers {\n    aws = { source = \"hashicorp/aws\", version = \"5.100.0\" }\n  }\n}\n",
+        )
+        .unwrap();
+        let out = tf.run(&["init", "-input=false", "-no-color"]);
+        assert!(out.status.success(), "terraform init failed:\n{}", text(&out));
+        Some(tf)
+    }
+
+    /// The folder [`Terraform::run`] runs in; tests write their `.tf` files here.
+    pub fn work(&self) -> PathBuf {
+        self.dir.path().join("work")
+    }
+
+    /// Runs terraform in the working folder.
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.run_in(&self.work(), args)
     }
 
     /// Runs terraform in `dir`.
-    pub fn run(&self, dir: &Path, args: &[&str]) -> Output {
+    pub fn run_in(&self, dir: &Path, args: &[&str]) -> Output {
         Command::new("terraform")
-            .current_dir(dir)
             .args(args)
-            .env("TF_CLI_CONFIG_FILE", self.config_dir.path().join("terraformrc"))
-            .env("TF_IN_AUTOMATION", "1")
+            .current_dir(dir)
+            .env("TF_CLI_CONFIG_FILE", &self.cli_config)
             .env("CHECKPOINT_DISABLE", "1")
+            .env("TF_IN_AUTOMATION", "1")
             .env("TF_PLUGIN_CACHE_DIR", "")
+            .env("AWS_ACCESS_KEY_ID", "test")
+            .env("AWS_SECRET_ACCESS_KEY", "test")
+            .env_remove("AWS_PROFILE")
             .stdin(std::process::Stdio::null())
             .output()
             .expect("terraform runs")

@@ -2,6 +2,8 @@
 //! with fast-then-backing-off polls.
 
 use crate::provider::{CallCtx, PResult, ProviderError, ADDRESS_TAG, STACK_TAG};
+use crate::schema::validators::parse_duration;
+use crate::schema::Schema;
 use crate::value::Value;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
@@ -120,27 +122,110 @@ pub fn tag_changes(old: &Value, new: &Value) -> (IndexMap<String, String>, Vec<S
     (add, remove)
 }
 
-/// Polls `check` until it returns `Some`, quickly at first (100 ms) then backing off to 5 s,
-/// giving up after `timeout`. The emulator answers at once; AWS rewards patience.
-pub async fn wait_for<T, F, Fut>(what: &str, timeout: Duration, mut check: F) -> Result<T, ProviderError>
+/// The operation a wait belongs to, whose timeout bounds it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Op {
+    /// Creating the object.
+    Create,
+    /// Changing it in place.
+    Update,
+    /// Deleting it.
+    Delete,
+}
+
+/// How long an operation on an object may wait: the blueprint's `timeouts` block (carried in
+/// the planned value, and in state for deletes, as Terraform keeps it), else the provider's
+/// default for the type (its declaration), else `fallback` (types whose provider resource has
+/// no `timeouts` block wait as long as the provider's code does).
+pub fn op_timeout(schema: &Schema, value: &Value, op: Op, fallback: Duration) -> Duration {
+    let (key, default) = match op {
+        Op::Create => ("create", schema.timeouts.create),
+        Op::Update => ("update", schema.timeouts.update),
+        Op::Delete => ("delete", schema.timeouts.delete),
+    };
+    value
+        .get("timeouts")
+        .as_list()
+        .and_then(|l| l.first())
+        .and_then(|t| t.get(key).as_str())
+        .and_then(parse_duration)
+        .or(default)
+        .unwrap_or(fallback)
+}
+
+/// What one poll of a wait saw.
+pub enum Poll<T> {
+    /// The object reached the state waited for.
+    Ready(T),
+    /// Not yet; the state it is in now (for the message if the wait times out).
+    Pending(String),
+}
+
+impl<T> Poll<T> {
+    /// Not yet, in this state.
+    pub fn pending(state: impl std::fmt::Display) -> Poll<T> {
+        Poll::Pending(state.to_string())
+    }
+}
+
+/// One wait: the object and the state waited for (for messages) and how long it may take.
+pub struct Wait {
+    what: String,
+    goal: String,
+    timeout: Duration,
+}
+
+impl Wait {
+    /// Waiting for `what` (`subnet-0abc`) to reach `goal` (`available`, `deleted`), at most
+    /// `timeout`.
+    pub fn new(what: impl Into<String>, goal: impl Into<String>, timeout: Duration) -> Wait {
+        Wait {
+            what: what.into(),
+            goal: goal.into(),
+            timeout,
+        }
+    }
+}
+
+/// Polls `check` until it is ready, quickly at first (100 ms) then backing off to 5 s, giving
+/// up after the wait's timeout with the state waited for and the last state seen. The emulator
+/// answers at once; AWS rewards patience.
+pub async fn wait_for<T, F, Fut>(wait: Wait, mut check: F) -> Result<T, ProviderError>
 where
     F: FnMut() -> Fut,
-    Fut: Future<Output = Result<Option<T>, ProviderError>>,
+    Fut: Future<Output = Result<Poll<T>, ProviderError>>,
 {
     let start = std::time::Instant::now();
     let mut delay = Duration::from_millis(100);
     loop {
-        if let Some(v) = check().await? {
-            return Ok(v);
-        }
-        if start.elapsed() > timeout {
+        let last = match check().await? {
+            Poll::Ready(v) => return Ok(v),
+            Poll::Pending(state) => state,
+        };
+        let elapsed = start.elapsed();
+        if elapsed >= wait.timeout {
             return Err(ProviderError::msg(format!(
-                "timed out after {}s waiting for {what}",
-                timeout.as_secs()
+                "timed out after {} waiting for {} to be {} (last state seen: {last})",
+                human(wait.timeout),
+                wait.what,
+                wait.goal
             )));
         }
-        tokio::time::sleep(delay).await;
+        tokio::time::sleep(delay.min(wait.timeout - elapsed)).await;
         delay = (delay * 2).min(Duration::from_secs(5));
+    }
+}
+
+/// A duration as Terraform prints timeouts (`10m0s`, `1.5s`).
+fn human(d: Duration) -> String {
+    let secs = d.as_secs();
+    if d.subsec_millis() != 0 || secs == 0 {
+        return format!("{}s", d.as_secs_f64());
+    }
+    match (secs / 3600, secs % 3600 / 60, secs % 60) {
+        (0, 0, s) => format!("{s}s"),
+        (0, m, s) => format!("{m}m{s}s"),
+        (h, m, s) => format!("{h}h{m}m{s}s"),
     }
 }
 

@@ -18,6 +18,7 @@ pub mod logs;
 pub mod meta;
 pub mod opensearchserverless;
 pub mod s3;
+pub mod schema;
 pub mod secretsmanager;
 pub mod sns;
 pub mod ssm;
@@ -585,6 +586,7 @@ impl BlockSchemas for BlueprintSchemas {
 
 fn build_registry(c: Arc<Clients>) -> Registry {
     let mut r = Registry::default();
+    r.set_unimplemented(schema::unimplemented);
     r.add_resource(Arc::new(ec2::vpc::Vpc::new(c.clone())));
     r.add_resource(Arc::new(ec2::subnet::Subnet::new(c.clone())));
     r.add_resource(Arc::new(ec2::internet_gateway::InternetGateway::new(c.clone())));

@@ -5,9 +5,11 @@
 
 use super::patch;
 use crate::provider::aws::common::{aws_err, opt_str, retry_while_matching};
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ResourceType};
-use crate::schema::{Schema, Type};
+use crate::schema::validators::arn;
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_apigateway::types::Op;
@@ -25,11 +27,10 @@ pub struct Account {
 impl Account {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> Account {
-        let schema = Schema::new()
-            .optional("cloudwatch_role_arn", Type::String)
-            .computed("api_key_version", Type::String)
-            .computed("features", Type::set_of_strings())
-            .computed("throttle_settings", Type::Any);
+        let schema = resource("aws_api_gateway_account")
+            .arg("cloudwatch_role_arn")
+            .check(arn())
+            .build();
         Account { c, schema }
     }
 

@@ -7,9 +7,11 @@ use super::{arn, patch, tag_pairs, update_tags};
 use crate::provider::aws::common::{
     absent_on, aws_err, configured_tags, must_exist, opt_bool, opt_str, secret_digest, tags_to_write, user_tags,
 };
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::{Schema, Type};
+use crate::schema::validators::len_between;
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_apigateway::types::{Op, PatchOperation};
@@ -24,20 +26,16 @@ pub struct ApiKey {
 impl ApiKey {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> ApiKey {
-        let schema = Schema::new()
-            .required("name", Type::String)
-            .optional("description", Type::String)
-            .optional("enabled", Type::Bool)
+        let schema = resource("aws_api_gateway_api_key")
+            .arg("enabled")
             .default(true)
-            .optional("customer_id", Type::String)
-            .optional_computed("value", Type::String)
-            .sensitive()
+            .arg("value")
             .force_new()
             .normalized(secret_digest)
-            .tags()
-            .computed("arn", Type::String)
-            .computed("created_date", Type::String)
-            .computed("last_updated_date", Type::String);
+            .args(&["name", "description", "customer_id", "tags"])
+            .arg("value")
+            .check(len_between(20, 128))
+            .build();
         ApiKey { c, schema }
     }
 }

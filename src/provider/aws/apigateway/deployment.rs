@@ -3,9 +3,10 @@
 //! which is how a changed API gets redeployed. The id is the deployment id.
 
 use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str};
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::{Schema, Type};
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_apigateway::types::Op;
@@ -20,17 +21,15 @@ pub struct Deployment {
 impl Deployment {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> Deployment {
-        let schema = Schema::new()
-            .required("rest_api_id", Type::String)
+        let schema = resource("aws_api_gateway_deployment")
+            .arg("rest_api_id")
             .force_new()
-            .optional("description", Type::String)
-            .optional("triggers", Type::map_of_strings())
+            .arg("triggers")
             .force_new()
-            .optional("variables", Type::map_of_strings())
+            .arg("variables")
             .force_new()
-            .computed("created_date", Type::String)
-            .computed("execution_arn", Type::String)
-            .computed("invoke_url", Type::String);
+            .args(&["description"])
+            .build();
         Deployment { c, schema }
     }
 }

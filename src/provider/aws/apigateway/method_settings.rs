@@ -4,9 +4,11 @@
 
 use super::patch;
 use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str};
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::{Nesting, Schema, Type};
+use crate::schema::validators::one_of;
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_apigateway::types::{MethodSetting, Op, PatchOperation};
@@ -37,26 +39,22 @@ pub struct MethodSettings {
 impl MethodSettings {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> MethodSettings {
-        let settings = Schema::new()
-            .optional_computed("metrics_enabled", Type::Bool)
-            .optional_computed("logging_level", Type::String)
-            .optional_computed("data_trace_enabled", Type::Bool)
-            .optional("throttling_burst_limit", Type::Number)
+        let schema = resource("aws_api_gateway_method_settings")
+            .arg("rest_api_id")
+            .force_new()
+            .arg("stage_name")
+            .force_new()
+            .arg("method_path")
+            .force_new()
+            .arg("settings")
+            .arg("settings.throttling_burst_limit")
             .default(-1)
-            .optional("throttling_rate_limit", Type::Number)
+            .arg("settings.throttling_rate_limit")
             .default(-1)
-            .optional_computed("caching_enabled", Type::Bool)
-            .optional_computed("cache_ttl_in_seconds", Type::Number)
-            .optional_computed("cache_data_encrypted", Type::Bool)
-            .optional_computed("require_authorization_for_cache_control", Type::Bool);
-        let schema = Schema::new()
-            .required("rest_api_id", Type::String)
-            .force_new()
-            .required("stage_name", Type::String)
-            .force_new()
-            .required("method_path", Type::String)
-            .force_new()
-            .block("settings", Nesting::Single, settings);
+            .not_yet(&["settings.unauthorized_cache_control_header_strategy"])
+            .arg("settings.logging_level")
+            .check(one_of(&["OFF", "ERROR", "INFO"]))
+            .build();
         MethodSettings { c, schema }
     }
 

@@ -7,9 +7,11 @@ use crate::provider::aws::common::{
     absent_on, aws_err, configured_tags, json_as_configured, must_exist, opt_bool, opt_str, str_list, tags_to_write,
     user_tags,
 };
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::{Nesting, Schema, Type};
+use crate::schema::validators::{int_between, json, one_of};
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_apigateway::primitives::Blob;
@@ -25,31 +27,33 @@ pub struct RestApi {
 impl RestApi {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> RestApi {
-        let schema = Schema::new()
-            .optional_computed("name", Type::String)
-            .optional_computed("description", Type::String)
-            .optional("body", Type::String)
-            .optional_computed("api_key_source", Type::String)
-            .optional_computed("binary_media_types", Type::list_of_strings())
-            .optional("minimum_compression_size", Type::String)
-            .optional_computed("disable_execute_api_endpoint", Type::Bool)
-            .optional("fail_on_warnings", Type::Bool)
-            .optional("put_rest_api_mode", Type::String)
+        let schema = resource("aws_api_gateway_rest_api")
+            .arg("name")
+            .live_if_unset()
+            .arg("put_rest_api_mode")
             .default("overwrite")
-            .optional_computed("policy", Type::Any)
-            .block(
-                "endpoint_configuration",
-                Nesting::Single,
-                Schema::new()
-                    .required("types", Type::list_of_strings())
-                    .optional_computed("vpc_endpoint_ids", Type::set_of_strings()),
-            )
-            .block_computed()
-            .tags()
-            .computed("arn", Type::String)
-            .computed("root_resource_id", Type::String)
-            .computed("execution_arn", Type::String)
-            .computed("created_date", Type::String);
+            .arg("policy")
+            .check(json())
+            .arg("endpoint_configuration.types")
+            .check(one_of(&["REGIONAL", "EDGE", "PRIVATE"]))
+            .arg("api_key_source")
+            .check(one_of(&["HEADER", "AUTHORIZER"]))
+            .arg("minimum_compression_size")
+            .check(int_between(-1, 10485760))
+            .arg("endpoint_configuration")
+            .live_if_unset()
+            .args(&[
+                "description",
+                "body",
+                "api_key_source",
+                "binary_media_types",
+                "minimum_compression_size",
+                "disable_execute_api_endpoint",
+                "fail_on_warnings",
+                "tags",
+            ])
+            .not_yet(&["endpoint_configuration.ip_address_type"])
+            .build();
         RestApi { c, schema }
     }
 

@@ -6,9 +6,11 @@ use super::{arn, patch, tag_pairs, update_tags};
 use crate::provider::aws::common::{
     absent_on, aws_err, configured_tags, must_exist, opt_bool, opt_str, tags_to_write, user_tags,
 };
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::{Nesting, Schema, Type};
+use crate::schema::validators::{self, one_of};
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_apigateway::types::{CacheClusterSize, Op, PatchOperation};
@@ -23,30 +25,29 @@ pub struct Stage {
 impl Stage {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> Stage {
-        let schema = Schema::new()
-            .required("rest_api_id", Type::String)
+        let schema = resource("aws_api_gateway_stage")
+            .arg("rest_api_id")
             .force_new()
-            .required("stage_name", Type::String)
+            .arg("stage_name")
             .force_new()
-            .required("deployment_id", Type::String)
-            .optional("description", Type::String)
-            .optional("variables", Type::map_of_strings())
-            .optional("xray_tracing_enabled", Type::Bool)
+            .arg("xray_tracing_enabled")
             .default(false)
-            .optional("cache_cluster_enabled", Type::Bool)
+            .arg("cache_cluster_enabled")
             .default(false)
-            .optional_computed("cache_cluster_size", Type::String)
-            .block(
+            .arg("cache_cluster_size")
+            .live_if_unset()
+            .args(&[
+                "deployment_id",
+                "description",
+                "variables",
+                "tags",
                 "access_log_settings",
-                Nesting::Single,
-                Schema::new()
-                    .required("destination_arn", Type::String)
-                    .required("format", Type::String),
-            )
-            .tags()
-            .computed("arn", Type::String)
-            .computed("invoke_url", Type::String)
-            .computed("execution_arn", Type::String);
+            ])
+            .arg("cache_cluster_size")
+            .check(one_of(&["0.5", "1.6", "6.1", "13.5", "28.4", "58.2", "118", "237"]))
+            .arg("access_log_settings.destination_arn")
+            .check(validators::arn())
+            .build();
         Stage { c, schema }
     }
 

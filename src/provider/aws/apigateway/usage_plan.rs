@@ -6,9 +6,11 @@ use super::{arn, patch, tag_pairs, update_tags};
 use crate::provider::aws::common::{
     absent_on, aws_err, configured_tags, must_exist, opt_str, tags_to_write, user_tags,
 };
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::{Nesting, Schema, Type};
+use crate::schema::validators::one_of;
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_apigateway::types::{ApiStage, Op, PatchOperation, QuotaPeriodType, QuotaSettings, ThrottleSettings};
@@ -20,38 +22,25 @@ pub struct UsagePlan {
     schema: Schema,
 }
 
-fn throttle_schema() -> Schema {
-    Schema::new()
-        .optional("burst_limit", Type::Number)
-        .optional("rate_limit", Type::Number)
-}
-
 impl UsagePlan {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> UsagePlan {
-        let schema = Schema::new()
-            .required("name", Type::String)
-            .optional("description", Type::String)
-            .optional("product_code", Type::String)
-            .block(
+        let schema = resource("aws_api_gateway_usage_plan")
+            .arg("quota_settings.offset")
+            .default(0)
+            .args(&[
+                "name",
+                "description",
+                "product_code",
+                "tags",
                 "api_stages",
-                Nesting::Set,
-                Schema::new()
-                    .required("api_id", Type::String)
-                    .required("stage", Type::String),
-            )
-            .block(
                 "quota_settings",
-                Nesting::Single,
-                Schema::new()
-                    .required("limit", Type::Number)
-                    .optional("offset", Type::Number)
-                    .default(0)
-                    .required("period", Type::String),
-            )
-            .block("throttle_settings", Nesting::Single, throttle_schema())
-            .tags()
-            .computed("arn", Type::String);
+                "throttle_settings",
+            ])
+            .not_yet(&["api_stages.throttle"])
+            .arg("quota_settings.period")
+            .check(one_of(&["DAY", "WEEK", "MONTH"]))
+            .build();
         UsagePlan { c, schema }
     }
 }

@@ -2,9 +2,10 @@
 //! replaces it). The id is the key id; import takes `USAGE-PLAN-ID/KEY-ID`.
 
 use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str, secret_digest};
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::{Schema, Type};
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -18,17 +19,14 @@ pub struct UsagePlanKey {
 impl UsagePlanKey {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> UsagePlanKey {
-        let schema = Schema::new()
-            .required("key_id", Type::String)
+        let schema = resource("aws_api_gateway_usage_plan_key")
+            .arg("key_id")
             .force_new()
-            .required("key_type", Type::String)
+            .arg("key_type")
             .force_new()
-            .required("usage_plan_id", Type::String)
+            .arg("usage_plan_id")
             .force_new()
-            .computed("name", Type::String)
-            .computed("value", Type::String)
-            .sensitive()
-            .normalized(secret_digest);
+            .build();
         UsagePlanKey { c, schema }
     }
 }

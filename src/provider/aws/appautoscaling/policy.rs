@@ -6,9 +6,11 @@
 
 use super::{is_settling, TargetKey};
 use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_bool, opt_str, retry_while_matching};
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::{Nesting, Schema, Type};
+use crate::schema::validators::len_between;
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_applicationautoscaling::types::{
@@ -25,80 +27,36 @@ pub struct Policy {
     schema: Schema,
 }
 
-fn target_tracking_schema() -> Schema {
-    Schema::new()
-        .required("target_value", Type::Number)
-        .optional("disable_scale_in", Type::Bool)
-        .default(false)
-        .optional_computed("scale_in_cooldown", Type::Number)
-        .optional_computed("scale_out_cooldown", Type::Number)
-        .block(
-            "predefined_metric_specification",
-            Nesting::Single,
-            Schema::new()
-                .required("predefined_metric_type", Type::String)
-                .optional("resource_label", Type::String),
-        )
-        .block(
-            "customized_metric_specification",
-            Nesting::Single,
-            Schema::new()
-                .optional("metric_name", Type::String)
-                .optional("namespace", Type::String)
-                .optional("statistic", Type::String)
-                .optional("unit", Type::String)
-                .block(
-                    "dimensions",
-                    Nesting::Set,
-                    Schema::new()
-                        .required("name", Type::String)
-                        .required("value", Type::String),
-                ),
-        )
-}
-
-fn step_scaling_schema() -> Schema {
-    Schema::new()
-        .optional("adjustment_type", Type::String)
-        .optional_computed("cooldown", Type::Number)
-        .optional("metric_aggregation_type", Type::String)
-        .optional("min_adjustment_magnitude", Type::Number)
-        .block(
-            "step_adjustment",
-            Nesting::Set,
-            Schema::new()
-                .optional("metric_interval_lower_bound", Type::String)
-                .optional("metric_interval_upper_bound", Type::String)
-                .required("scaling_adjustment", Type::Number),
-        )
-}
-
 impl Policy {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> Policy {
-        let schema = Schema::new()
-            .required("name", Type::String)
+        let schema = resource("aws_appautoscaling_policy")
+            .arg("name")
             .force_new()
-            .required("service_namespace", Type::String)
+            .arg("service_namespace")
             .force_new()
-            .required("resource_id", Type::String)
+            .arg("resource_id")
             .force_new()
-            .required("scalable_dimension", Type::String)
+            .arg("scalable_dimension")
             .force_new()
-            .optional("policy_type", Type::String)
+            .arg("policy_type")
             .default("StepScaling")
-            .block(
+            .args(&[
                 "target_tracking_scaling_policy_configuration",
-                Nesting::Single,
-                target_tracking_schema(),
-            )
-            .block(
                 "step_scaling_policy_configuration",
-                Nesting::Single,
-                step_scaling_schema(),
-            )
-            .computed("arn", Type::String)
-            .computed("alarm_arns", Type::list_of_strings());
+            ])
+            .arg("target_tracking_scaling_policy_configuration.disable_scale_in")
+            .default(false)
+            .arg("target_tracking_scaling_policy_configuration.scale_in_cooldown")
+            .live_if_unset()
+            .arg("target_tracking_scaling_policy_configuration.scale_out_cooldown")
+            .live_if_unset()
+            .arg("step_scaling_policy_configuration.cooldown")
+            .live_if_unset()
+            .not_yet(&["target_tracking_scaling_policy_configuration.customized_metric_specification.metrics"])
+            .arg("name")
+            .check(len_between(0, 255))
+            .build();
         Policy { c, schema }
     }
 

@@ -6,11 +6,12 @@
 
 use super::{is_settling, TargetKey};
 use crate::provider::aws::common::{
-    aws_err, configured_tags, must_exist, opt_bool, opt_str, retry_while_matching, tags_to_write, user_tags,
+    aws_err, configured_tags, must_exist, opt_bool, opt_str, retry_while_matching, tags_to_write, user_tags, Poll, Wait,
 };
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::{Nesting, Schema, Type};
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_applicationautoscaling::types::{ScalableTarget, SuspendedState};
@@ -26,30 +27,23 @@ pub struct Target {
 impl Target {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> Target {
-        let schema = Schema::new()
-            .required("service_namespace", Type::String)
+        let schema = resource("aws_appautoscaling_target")
+            .arg("service_namespace")
             .force_new()
-            .required("resource_id", Type::String)
+            .arg("resource_id")
             .force_new()
-            .required("scalable_dimension", Type::String)
+            .arg("scalable_dimension")
             .force_new()
-            .required("min_capacity", Type::Number)
-            .required("max_capacity", Type::Number)
-            .optional_computed("role_arn", Type::String)
-            .block(
-                "suspended_state",
-                Nesting::Single,
-                Schema::new()
-                    .optional("dynamic_scaling_in_suspended", Type::Bool)
-                    .default(false)
-                    .optional("dynamic_scaling_out_suspended", Type::Bool)
-                    .default(false)
-                    .optional("scheduled_scaling_suspended", Type::Bool)
-                    .default(false),
-            )
-            .block_computed()
-            .tags()
-            .computed("arn", Type::String);
+            .arg("suspended_state")
+            .live_if_unset()
+            .arg("suspended_state.dynamic_scaling_in_suspended")
+            .default(false)
+            .arg("suspended_state.dynamic_scaling_out_suspended")
+            .default(false)
+            .arg("suspended_state.scheduled_scaling_suspended")
+            .default(false)
+            .args(&["min_capacity", "max_capacity", "role_arn", "tags"])
+            .build();
         Target { c, schema }
     }
 
@@ -172,9 +166,14 @@ impl ResourceType for Target {
         let key = key_of(planned)?;
         self.register(&key, planned, Some(tags_to_write(ctx, planned).into_iter().collect()))
             .await?;
-        // Application Auto Scaling is eventually consistent: the target may take a moment to list.
-        crate::provider::aws::common::wait_for("scalable target to appear", Duration::from_secs(120), || {
-            self.read_key(&key, planned)
+        // Application Auto Scaling is eventually consistent: the target may take a moment to
+        // list (the provider's resource has no timeouts block; it waits up to 2 minutes).
+        let wait = Wait::new(&key.resource_id, "listed", Duration::from_secs(120));
+        crate::provider::aws::common::wait_for(wait, || async {
+            Ok(match self.read_key(&key, planned).await? {
+                Some(v) => Poll::Ready(v),
+                None => Poll::pending("not listed yet"),
+            })
         })
         .await
     }

@@ -2,9 +2,11 @@
 //! the dashboard name.
 
 use crate::provider::aws::common::{absent_on, aws_err, json_as_configured, must_exist, opt_str};
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::{Schema, Type};
+use crate::schema::validators::json;
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -18,11 +20,12 @@ pub struct Dashboard {
 impl Dashboard {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> Dashboard {
-        let schema = Schema::new()
-            .required("dashboard_name", Type::String)
+        let schema = resource("aws_cloudwatch_dashboard")
+            .arg("dashboard_name")
             .force_new()
-            .required("dashboard_body", Type::Any)
-            .computed("dashboard_arn", Type::String);
+            .arg("dashboard_body")
+            .check(json())
+            .build();
         Dashboard { c, schema }
     }
 

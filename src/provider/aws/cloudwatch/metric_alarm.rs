@@ -6,9 +6,11 @@ use crate::provider::aws::common::{
     absent_on, aws_err, configured_tags, must_exist, opt_bool, opt_str, owns, str_list, sync_tags, tags_to_write,
     user_tags,
 };
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::{Nesting, Schema, Type};
+use crate::schema::validators::{arn, int_at_least, len_between, matches, one_of};
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_cloudwatch::types::{
@@ -23,57 +25,111 @@ pub struct MetricAlarm {
     schema: Schema,
 }
 
-fn metric_query_schema() -> Schema {
-    Schema::new()
-        .required("id", Type::String)
-        .optional("expression", Type::String)
-        .optional("label", Type::String)
-        .optional("return_data", Type::Bool)
-        .optional("period", Type::Number)
-        .optional("account_id", Type::String)
-        .block(
-            "metric",
-            Nesting::Single,
-            Schema::new()
-                .required("metric_name", Type::String)
-                .optional("namespace", Type::String)
-                .required("period", Type::Number)
-                .required("stat", Type::String)
-                .optional("unit", Type::String)
-                .optional("dimensions", Type::map_of_strings()),
-        )
-}
+/// CloudWatch metric units.
+const UNITS: &[&str] = &[
+    "Seconds",
+    "Microseconds",
+    "Milliseconds",
+    "Bytes",
+    "Kilobytes",
+    "Megabytes",
+    "Gigabytes",
+    "Terabytes",
+    "Bits",
+    "Kilobits",
+    "Megabits",
+    "Gigabits",
+    "Terabits",
+    "Percent",
+    "Count",
+    "Bytes/Second",
+    "Kilobytes/Second",
+    "Megabytes/Second",
+    "Gigabytes/Second",
+    "Terabytes/Second",
+    "Bits/Second",
+    "Kilobits/Second",
+    "Megabits/Second",
+    "Gigabits/Second",
+    "Terabits/Second",
+    "Count/Second",
+    "None",
+];
+
+/// Percentiles (`p99`, `p99.9`) and the trimmed/winsorized statistics and their ranges
+/// (`tm99`, `TM(10%:90%)`), as CloudWatch names extended statistics.
+const EXTENDED_STATISTIC: &str =
+    r"^((p|tm|tc|ts|wm)(100|\d{1,2}(\.\d{0,10})?)|(TM|TC|TS|WM|PR)\((\d+(\.\d+)?%?)?:(\d+(\.\d+)?%?)?\)|IQM)$";
 
 impl MetricAlarm {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> MetricAlarm {
-        let schema = Schema::new()
-            .required("alarm_name", Type::String)
+        let schema = resource("aws_cloudwatch_metric_alarm")
+            .arg("alarm_name")
             .force_new()
-            .required("comparison_operator", Type::String)
-            .required("evaluation_periods", Type::Number)
-            .optional("metric_name", Type::String)
-            .optional("namespace", Type::String)
-            .optional("period", Type::Number)
-            .optional("statistic", Type::String)
-            .optional("extended_statistic", Type::String)
-            .optional("threshold", Type::Number)
-            .optional("threshold_metric_id", Type::String)
-            .optional("actions_enabled", Type::Bool)
+            .arg("actions_enabled")
             .default(true)
-            .optional("alarm_actions", Type::set_of_strings())
-            .optional("ok_actions", Type::set_of_strings())
-            .optional("insufficient_data_actions", Type::set_of_strings())
-            .optional("alarm_description", Type::String)
-            .optional("datapoints_to_alarm", Type::Number)
-            .optional("dimensions", Type::map_of_strings())
-            .optional("treat_missing_data", Type::String)
+            .arg("treat_missing_data")
             .default("missing")
-            .optional("unit", Type::String)
-            .optional_computed("evaluate_low_sample_count_percentiles", Type::String)
-            .block("metric_query", Nesting::Set, metric_query_schema())
-            .tags()
-            .computed("arn", Type::String);
+            .args(&[
+                "comparison_operator",
+                "evaluation_periods",
+                "metric_name",
+                "namespace",
+                "period",
+                "statistic",
+                "extended_statistic",
+                "threshold",
+                "threshold_metric_id",
+                "alarm_actions",
+                "ok_actions",
+                "insufficient_data_actions",
+                "alarm_description",
+                "datapoints_to_alarm",
+                "dimensions",
+                "unit",
+                "evaluate_low_sample_count_percentiles",
+                "tags",
+                "metric_query",
+            ])
+            .arg("alarm_name")
+            .check(len_between(1, 255))
+            .arg("alarm_description")
+            .check(len_between(0, 1024))
+            .arg("comparison_operator")
+            .check(one_of(&[
+                "GreaterThanOrEqualToThreshold",
+                "GreaterThanThreshold",
+                "LessThanThreshold",
+                "LessThanOrEqualToThreshold",
+                "LessThanLowerOrGreaterThanUpperThreshold",
+                "LessThanLowerThreshold",
+                "GreaterThanUpperThreshold",
+            ]))
+            .arg("evaluation_periods")
+            .check(int_at_least(1))
+            .arg("metric_name")
+            .check(len_between(1, 255))
+            .arg("statistic")
+            .check(one_of(&["SampleCount", "Average", "Sum", "Minimum", "Maximum"]))
+            .arg("extended_statistic")
+            .check(matches(
+                EXTENDED_STATISTIC,
+                "a percentile or trimmed statistic such as p99 or tm99",
+            ))
+            .arg("treat_missing_data")
+            .check(one_of(&["breaching", "ignore", "missing", "notBreaching"]))
+            .arg("evaluate_low_sample_count_percentiles")
+            .check(one_of(&["evaluate", "ignore"]))
+            .arg("unit")
+            .check(one_of(UNITS))
+            .arg("alarm_actions")
+            .check(arn())
+            .arg("ok_actions")
+            .check(arn())
+            .arg("insufficient_data_actions")
+            .check(arn())
+            .build();
         MetricAlarm { c, schema }
     }
 

@@ -4,11 +4,14 @@
 //! waited for); local ones only exist from creation.
 
 use crate::provider::aws::common::{
-    aws_err, configured_tags, must_exist, opt_bool, opt_str, tag_changes, tags_to_write, user_tags, wait_for,
+    aws_err, configured_tags, must_exist, op_timeout, opt_bool, opt_str, tag_changes, tags_to_write, user_tags,
+    wait_for, Op, Poll, Wait,
 };
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType, ADDRESS_TAG, STACK_TAG};
-use crate::schema::{Nesting, Schema, Type};
+use crate::schema::validators::{arn, one_of, Rule};
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{
@@ -26,81 +29,71 @@ pub struct Table {
     schema: Schema,
 }
 
+/// Index projections.
+const PROJECTIONS: &[&str] = &["ALL", "KEYS_ONLY", "INCLUDE"];
+
 impl Table {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> Table {
-        let schema = Schema::new()
-            .required("name", Type::String)
+        let schema = resource("aws_dynamodb_table")
+            .arg("name")
             .force_new()
-            .optional("billing_mode", Type::String)
+            .arg("billing_mode")
             .default("PROVISIONED")
-            .required("hash_key", Type::String)
+            .arg("hash_key")
             .force_new()
-            .optional("range_key", Type::String)
+            .arg("range_key")
             .force_new()
-            .optional_computed("read_capacity", Type::Number)
-            .optional_computed("write_capacity", Type::Number)
-            .block(
-                "attribute",
-                Nesting::Set,
-                Schema::new()
-                    .required("name", Type::String)
-                    .required("type", Type::String),
-            )
-            .block(
-                "global_secondary_index",
-                Nesting::Set,
-                Schema::new()
-                    .required("name", Type::String)
-                    .required("hash_key", Type::String)
-                    .optional("range_key", Type::String)
-                    .required("projection_type", Type::String)
-                    .optional("non_key_attributes", Type::set_of_strings())
-                    .optional_computed("read_capacity", Type::Number)
-                    .optional_computed("write_capacity", Type::Number),
-            )
-            .block(
-                "local_secondary_index",
-                Nesting::Set,
-                Schema::new()
-                    .required("name", Type::String)
-                    .required("range_key", Type::String)
-                    .required("projection_type", Type::String)
-                    .optional("non_key_attributes", Type::set_of_strings()),
-            )
-            .block_force_new()
-            .block(
-                "point_in_time_recovery",
-                Nesting::Single,
-                Schema::new().required("enabled", Type::Bool),
-            )
-            .block_computed()
-            .block(
-                "server_side_encryption",
-                Nesting::Single,
-                Schema::new()
-                    .required("enabled", Type::Bool)
-                    .optional_computed("kms_key_arn", Type::String),
-            )
-            .block_computed()
-            .block(
-                "ttl",
-                Nesting::Single,
-                Schema::new()
-                    .optional("attribute_name", Type::String)
-                    .optional("enabled", Type::Bool),
-            )
-            .block_computed()
-            .optional("deletion_protection_enabled", Type::Bool)
+            .arg("deletion_protection_enabled")
             .default(false)
-            .optional_computed("table_class", Type::String)
-            .tags()
-            .computed("arn", Type::String);
+            .arg("table_class")
+            .live_if_unset()
+            .arg("local_secondary_index")
+            .force_new()
+            .arg("point_in_time_recovery")
+            .live_if_unset()
+            .arg("server_side_encryption")
+            .live_if_unset()
+            .arg("ttl")
+            .live_if_unset()
+            .args(&[
+                "read_capacity",
+                "write_capacity",
+                "tags",
+                "attribute",
+                "global_secondary_index",
+            ])
+            .not_yet(&[
+                "global_secondary_index.on_demand_throughput",
+                "point_in_time_recovery.recovery_period_in_days",
+            ])
+            // The provider computes the key of a restored table; infractl does not restore.
+            .rule(Rule::AtLeastOne(&[
+                "hash_key",
+                "restore_source_name",
+                "restore_source_table_arn",
+            ]))
+            .arg("billing_mode")
+            .check(one_of(&["PROVISIONED", "PAY_PER_REQUEST"]))
+            .arg("table_class")
+            .check(one_of(&["STANDARD", "STANDARD_INFREQUENT_ACCESS"]))
+            .arg("attribute.type")
+            .check(one_of(&["S", "N", "B"]))
+            .arg("global_secondary_index.projection_type")
+            .check(one_of(PROJECTIONS))
+            .arg("local_secondary_index.projection_type")
+            .check(one_of(PROJECTIONS))
+            .arg("server_side_encryption.kms_key_arn")
+            .check(arn())
+            .timeouts(30, 60, 10)
+            .build();
         Table { c, schema }
     }
 
-    async fn wait_active(&self, name: &str) -> PResult<()> {
-        wait_for("table to become ACTIVE", Duration::from_secs(600), || async {
+    /// Waits for the table and its indexes to be ACTIVE, as long as the operation's timeout.
+    async fn wait_active(&self, name: &str, value: &Value, op: Op) -> PResult<()> {
+        let timeout = op_timeout(&self.schema, value, op, Duration::from_secs(1800));
+        wait_for(Wait::new(name, "ACTIVE with its indexes", timeout), || async {
             let d = self
                 .c
                 .ddb
@@ -109,14 +102,25 @@ impl Table {
                 .send()
                 .await
                 .map_err(aws_err)?;
-            Ok(d.table()
-                .filter(|t| t.table_status() == Some(&TableStatus::Active))
-                .filter(|t| {
-                    t.global_secondary_indexes()
-                        .iter()
-                        .all(|i| i.index_status() == Some(&IndexStatus::Active))
-                })
-                .map(|_| ()))
+            let Some(t) = d.table() else {
+                return Ok(Poll::pending("not found yet"));
+            };
+            let status = t.table_status().map(|s| s.as_str()).unwrap_or("unknown");
+            if t.table_status() != Some(&TableStatus::Active) {
+                return Ok(Poll::pending(format!("table {status}")));
+            }
+            match t
+                .global_secondary_indexes()
+                .iter()
+                .find(|i| i.index_status() != Some(&IndexStatus::Active))
+            {
+                Some(i) => Ok(Poll::pending(format!(
+                    "index {} {}",
+                    i.index_name().unwrap_or_default(),
+                    i.index_status().map(|s| s.as_str()).unwrap_or("unknown")
+                ))),
+                None => Ok(Poll::Ready(())),
+            }
         })
         .await
     }
@@ -189,7 +193,7 @@ impl Table {
                 .send()
                 .await
                 .map_err(aws_err)?;
-            self.wait_active(name).await?;
+            self.wait_active(name, planned, Op::Update).await?;
         }
         Ok(())
     }
@@ -418,7 +422,7 @@ impl ResourceType for Table {
             .send()
             .await
             .map_err(aws_err)?;
-        self.wait_active(&name).await?;
+        self.wait_active(&name, planned, Op::Create).await?;
         if let Some(p) = block(planned, "point_in_time_recovery") {
             if opt_bool(&p, "enabled") == Some(true) {
                 self.set_pitr(&name, true).await?;
@@ -657,7 +661,7 @@ impl ResourceType for Table {
                 req = req.set_table_class(opt_str(planned, "table_class").map(|c| c.as_str().into()));
             }
             req.send().await.map_err(aws_err)?;
-            self.wait_active(id).await?;
+            self.wait_active(id, planned, Op::Update).await?;
         }
         if changed("point_in_time_recovery") {
             let on = block(planned, "point_in_time_recovery")
@@ -715,7 +719,7 @@ impl ResourceType for Table {
         must_exist(self.read(ctx, id, planned).await?, "table", id)
     }
 
-    async fn delete(&self, _ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<()> {
+    async fn delete(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<()> {
         match self.c.ddb.delete_table().table_name(id).send().await {
             Ok(_) => {}
             Err(e) => {
@@ -731,14 +735,20 @@ impl ResourceType for Table {
                 });
             }
         }
-        wait_for("table to be deleted", Duration::from_secs(600), || async {
+        let timeout = op_timeout(&self.schema, prior, Op::Delete, Duration::from_secs(600));
+        wait_for(Wait::new(id, "deleted", timeout), || async {
             match self.c.ddb.describe_table().table_name(id).send().await {
-                Ok(_) => Ok(None),
+                Ok(d) => Ok(Poll::pending(
+                    d.table()
+                        .and_then(|t| t.table_status())
+                        .map(|s| s.as_str())
+                        .unwrap_or("unknown"),
+                )),
                 Err(e)
                     if e.as_service_error()
                         .is_some_and(|s| s.is_resource_not_found_exception()) =>
                 {
-                    Ok(Some(()))
+                    Ok(Poll::Ready(()))
                 }
                 Err(e) => Err(aws_err(e)),
             }

@@ -1,9 +1,11 @@
 //! Data source `aws_availability_zones`: the zones of the region, optionally filtered by state.
 
 use crate::provider::aws::common::{aws_err, list_value, opt_str};
+use crate::provider::aws::schema::data_source;
 use crate::provider::aws::Clients;
 use crate::provider::{DataSourceType, PResult};
-use crate::schema::{Schema, Type};
+use crate::schema::validators::one_of;
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_ec2::types::Filter;
@@ -18,14 +20,18 @@ pub struct AvailabilityZones {
 impl AvailabilityZones {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> AvailabilityZones {
-        let schema = Schema::new()
-            .optional("state", Type::String)
-            .optional("all_availability_zones", Type::Bool)
-            .optional("exclude_names", Type::set_of_strings())
-            .optional("exclude_zone_ids", Type::set_of_strings())
-            .computed("names", Type::list_of_strings())
-            .computed("zone_ids", Type::list_of_strings())
-            .computed("group_names", Type::set_of_strings());
+        let schema = data_source("aws_availability_zones")
+            .args(&["state", "all_availability_zones", "exclude_names", "exclude_zone_ids"])
+            .arg("state")
+            .check(one_of(&[
+                "available",
+                "information",
+                "impaired",
+                "unavailable",
+                "constrained",
+            ]))
+            .read_timeout(20)
+            .build();
         AvailabilityZones { c, schema }
     }
 }

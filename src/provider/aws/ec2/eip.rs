@@ -1,10 +1,14 @@
 //! `aws_eip`: an Elastic IP address (VPC domain).
 
 use super::{owned, owner_filters, read_tags, tag_spec, update_tags};
-use crate::provider::aws::common::{absent_on, aws_err, configured_tags, must_exist, opt_str, retry_while};
+use crate::provider::aws::common::{
+    absent_on, aws_err, configured_tags, must_exist, op_timeout, opt_str, retry_while, Op,
+};
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::{Schema, Type};
+use crate::schema::validators::one_of;
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_ec2::types::{DomainType, ResourceType as Kind};
@@ -20,23 +24,20 @@ pub struct Eip {
 impl Eip {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> Eip {
-        let schema = Schema::new()
-            .optional_computed("domain", Type::String)
+        let schema = resource("aws_eip")
+            .arg("domain")
             .force_new()
-            .optional_computed("vpc", Type::Bool)
+            .arg("vpc")
             .force_new()
-            .optional_computed("public_ipv4_pool", Type::String)
+            .arg("public_ipv4_pool")
             .force_new()
-            .optional("network_border_group", Type::String)
+            .arg("network_border_group")
             .force_new()
-            .tags()
-            .computed("allocation_id", Type::String)
-            .computed("association_id", Type::String)
-            .computed("public_ip", Type::String)
-            .computed("private_ip", Type::String)
-            .computed("public_dns", Type::String)
-            .computed("network_interface", Type::String)
-            .computed("arn", Type::String);
+            .args(&["tags"])
+            .arg("domain")
+            .check(one_of(&["vpc", "standard"]))
+            .timeouts(0, 5, 3)
+            .build();
         Eip { c, schema }
     }
 }
@@ -122,11 +123,12 @@ impl ResourceType for Eip {
         must_exist(self.read(ctx, id, planned).await?, "Elastic IP", id)
     }
 
-    async fn delete(&self, _ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<()> {
-        // An address stays associated for a while after its NAT gateway is deleted.
+    async fn delete(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<()> {
+        // An address stays associated for a while after its NAT gateway is deleted (the
+        // provider waits its delete timeout, 3 minutes by default, for that).
         let r = retry_while(
             &["InvalidIPAddress.InUse", "AuthFailure"],
-            Duration::from_secs(600),
+            op_timeout(&self.schema, prior, Op::Delete, Duration::from_secs(180)),
             || async {
                 self.c
                     .ec2

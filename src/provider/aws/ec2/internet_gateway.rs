@@ -2,11 +2,12 @@
 
 use super::{owned, owner_filters, read_tags, tag_spec, update_tags};
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, ec2_arn, must_exist, ok_on, opt_str, retry_while,
+    absent_on, aws_err, configured_tags, ec2_arn, must_exist, ok_on, op_timeout, opt_str, retry_while, Op,
 };
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::{Schema, Type};
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_ec2::types::ResourceType as Kind;
@@ -22,11 +23,10 @@ pub struct InternetGateway {
 impl InternetGateway {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> InternetGateway {
-        let schema = Schema::new()
-            .optional_computed("vpc_id", Type::String)
-            .tags()
-            .computed("arn", Type::String)
-            .computed("owner_id", Type::String);
+        let schema = resource("aws_internet_gateway")
+            .args(&["vpc_id", "tags"])
+            .timeouts(20, 20, 20)
+            .build();
         InternetGateway { c, schema }
     }
 
@@ -42,9 +42,9 @@ impl InternetGateway {
         Ok(())
     }
 
-    async fn detach(&self, id: &str, vpc: &str) -> PResult<()> {
+    async fn detach(&self, id: &str, vpc: &str, timeout: Duration) -> PResult<()> {
         // Detaching fails while public addresses are still mapped in the VPC (NAT gateways being deleted).
-        let r = retry_while(&["DependencyViolation"], Duration::from_secs(600), || async {
+        let r = retry_while(&["DependencyViolation"], timeout, || async {
             self.c
                 .ec2
                 .detach_internet_gateway()
@@ -122,7 +122,8 @@ impl ResourceType for InternetGateway {
         let (old, new) = (opt_str(prior, "vpc_id"), opt_str(planned, "vpc_id"));
         if old != new {
             if let Some(o) = &old {
-                self.detach(id, o).await?;
+                let timeout = op_timeout(&self.schema, planned, Op::Update, Duration::from_secs(1200));
+                self.detach(id, o, timeout).await?;
             }
             if let Some(n) = &new {
                 self.attach(id, n).await?;
@@ -134,7 +135,8 @@ impl ResourceType for InternetGateway {
 
     async fn delete(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<()> {
         if let Some(vpc) = opt_str(prior, "vpc_id") {
-            self.detach(id, &vpc).await?;
+            let timeout = op_timeout(&self.schema, prior, Op::Delete, Duration::from_secs(1200));
+            self.detach(id, &vpc, timeout).await?;
         }
         ok_on(
             self.c

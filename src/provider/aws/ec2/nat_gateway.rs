@@ -2,10 +2,14 @@
 //! `deleted` on delete, and uses a client token so a retried create makes no duplicate.
 
 use super::{owned, owner_filters, read_tags, tag_spec, update_tags};
-use crate::provider::aws::common::{absent_on, aws_err, configured_tags, must_exist, opt_str, wait_for};
+use crate::provider::aws::common::{
+    absent_on, aws_err, configured_tags, must_exist, op_timeout, opt_str, wait_for, Op, Poll, Wait,
+};
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::{Schema, Type};
+use crate::schema::validators::{ipv4_address, one_of};
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_ec2::types::{ConnectivityType, NatGatewayState, ResourceType as Kind};
@@ -21,20 +25,23 @@ pub struct NatGateway {
 impl NatGateway {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> NatGateway {
-        let schema = Schema::new()
-            .required("subnet_id", Type::String)
+        let schema = resource("aws_nat_gateway")
+            .arg("subnet_id")
             .force_new()
-            .optional("allocation_id", Type::String)
+            .arg("allocation_id")
             .force_new()
-            .optional("connectivity_type", Type::String)
+            .arg("connectivity_type")
+            .force_new()
             .default("public")
+            .arg("private_ip")
             .force_new()
-            .optional_computed("private_ip", Type::String)
-            .force_new()
-            .tags()
-            .computed("network_interface_id", Type::String)
-            .computed("public_ip", Type::String)
-            .computed("association_id", Type::String);
+            .args(&["tags"])
+            .arg("connectivity_type")
+            .check(one_of(&["private", "public"]))
+            .arg("private_ip")
+            .check(ipv4_address())
+            .timeouts(10, 10, 30)
+            .build();
         NatGateway { c, schema }
     }
 
@@ -89,11 +96,13 @@ impl ResourceType for NatGateway {
             .and_then(|n| n.nat_gateway_id())
             .ok_or_else(|| ProviderError::msg("CreateNatGateway returned no id"))?
             .to_string();
-        wait_for("NAT gateway to become available", Duration::from_secs(900), || async {
+        let timeout = op_timeout(&self.schema, planned, Op::Create, Duration::from_secs(600));
+        wait_for(Wait::new(&id, "available", timeout), || async {
             match self.describe(&id).await?.and_then(|n| n.state().cloned()) {
-                Some(NatGatewayState::Available) => Ok(Some(())),
+                Some(NatGatewayState::Available) => Ok(Poll::Ready(())),
                 Some(NatGatewayState::Failed) => Err(ProviderError::msg(format!("NAT gateway {id} failed to start"))),
-                _ => Ok(None),
+                Some(state) => Ok(Poll::pending(state.as_str())),
+                None => Ok(Poll::pending("not found yet")),
             }
         })
         .await?;
@@ -152,7 +161,7 @@ impl ResourceType for NatGateway {
         must_exist(self.read(ctx, id, planned).await?, "NAT gateway", id)
     }
 
-    async fn delete(&self, _ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<()> {
+    async fn delete(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<()> {
         let r = self
             .c
             .ec2
@@ -164,11 +173,12 @@ impl ResourceType for NatGateway {
         if absent_on(r, &["NatGatewayNotFound", "InvalidNatGatewayID.NotFound"])?.is_none() {
             return Ok(());
         }
-        wait_for("NAT gateway to be deleted", Duration::from_secs(900), || async {
+        let timeout = op_timeout(&self.schema, prior, Op::Delete, Duration::from_secs(1800));
+        wait_for(Wait::new(id, "deleted", timeout), || async {
             Ok(match self.describe(id).await? {
-                None => Some(()),
-                Some(n) if n.state() == Some(&NatGatewayState::Deleted) => Some(()),
-                Some(_) => None,
+                None => Poll::Ready(()),
+                Some(n) if n.state() == Some(&NatGatewayState::Deleted) => Poll::Ready(()),
+                Some(n) => Poll::pending(n.state().map(|s| s.as_str()).unwrap_or("unknown")),
             })
         })
         .await

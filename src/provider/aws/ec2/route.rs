@@ -5,9 +5,11 @@
 
 use super::route_table::{is_configurable, route_value};
 use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str};
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::{Schema, Type};
+use crate::schema::validators::{ipv4_cidr_network, ipv6_cidr_network, Rule};
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -39,18 +41,25 @@ pub struct Route {
 impl Route {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> Route {
-        let mut schema = Schema::new().required("route_table_id", Type::String).force_new();
-        for (d, _) in DESTINATIONS {
-            schema = schema.optional(d, Type::String).force_new();
-        }
-        for t in TARGETS {
-            schema = if *t == "network_interface_id" {
-                schema.optional_computed(t, Type::String)
-            } else {
-                schema.optional(t, Type::String)
-            };
-        }
-        let schema = schema.computed("origin", Type::String).computed("state", Type::String);
+        let schema = resource("aws_route")
+            .arg("route_table_id")
+            .force_new()
+            .arg("destination_cidr_block")
+            .force_new()
+            .check(ipv4_cidr_network())
+            .arg("destination_ipv6_cidr_block")
+            .force_new()
+            .check(ipv6_cidr_network())
+            .arg("destination_prefix_list_id")
+            .force_new()
+            .args(TARGETS)
+            .rule(Rule::ExactlyOne(&[
+                "destination_cidr_block",
+                "destination_ipv6_cidr_block",
+                "destination_prefix_list_id",
+            ]))
+            .timeouts(5, 2, 5)
+            .build();
         Route { c, schema }
     }
 }

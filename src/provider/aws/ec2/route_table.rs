@@ -6,9 +6,11 @@
 use super::{describe_all, owned, owner_filters, read_many_by_id, read_tags, tag_spec, update_tags, BULK_READ_LIMIT};
 use crate::plan::diff::blocks_match;
 use crate::provider::aws::common::{absent_on, aws_err, configured_tags, ec2_arn, must_exist, ok_on, opt_str};
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::{Nesting, Schema, Type};
+use crate::schema::validators::{ipv4_cidr_network, ipv6_cidr_network};
+use crate::schema::{Nesting, Schema};
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_ec2::types::{ResourceType as Kind, RouteOrigin, RouteTable as Ec2RouteTable};
@@ -34,24 +36,30 @@ pub struct RouteTable {
     schema: Schema,
 }
 
-fn route_schema() -> Schema {
-    ROUTE_FIELDS
-        .iter()
-        .fold(Schema::new(), |s, f| s.optional(f, Type::String))
+/// The fields of one inline route, as the type's schema declares them.
+fn route_block(schema: &Schema) -> Schema {
+    schema.blocks.get("route").map(|b| b.schema.clone()).unwrap_or_default()
 }
 
 impl RouteTable {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> RouteTable {
-        let schema = Schema::new()
-            .required("vpc_id", Type::String)
+        let schema = resource("aws_route_table")
+            .arg("vpc_id")
             .force_new()
-            .block("route", Nesting::Set, route_schema())
-            .block_computed()
-            .optional("propagating_vgws", Type::set_of_strings())
-            .tags()
-            .computed("arn", Type::String)
-            .computed("owner_id", Type::String);
+            .as_blocks("route")
+            .args(&["route", "propagating_vgws", "tags"])
+            .not_yet(&[
+                "route.carrier_gateway_id",
+                "route.core_network_arn",
+                "route.local_gateway_id",
+            ])
+            .arg("route.cidr_block")
+            .check(ipv4_cidr_network())
+            .arg("route.ipv6_cidr_block")
+            .check(ipv6_cidr_network())
+            .timeouts(5, 2, 5)
+            .build();
         RouteTable { c, schema }
     }
 
@@ -220,7 +228,7 @@ impl ResourceType for RouteTable {
     }
 
     async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
-        let schema = route_schema();
+        let schema = route_block(&self.schema);
         let empty = Vec::new();
         let old = prior.get("route").as_list().unwrap_or(&empty);
         let new = planned.get("route").as_list().unwrap_or(&empty);

@@ -4,9 +4,11 @@
 
 use super::{describe_all, read_many_by_id, BULK_READ_LIMIT};
 use crate::provider::aws::common::{absent_on, aws_err, must_exist, ok_on, opt_str};
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{read_each, CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::{Schema, Type};
+use crate::schema::validators::Rule;
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_ec2::types::{Filter, RouteTableAssociation as Association};
@@ -21,12 +23,15 @@ pub struct RouteTableAssociation {
 impl RouteTableAssociation {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> RouteTableAssociation {
-        let schema = Schema::new()
-            .optional("subnet_id", Type::String)
+        let schema = resource("aws_route_table_association")
+            .arg("subnet_id")
             .force_new()
-            .optional("gateway_id", Type::String)
+            .arg("gateway_id")
             .force_new()
-            .required("route_table_id", Type::String);
+            .args(&["route_table_id"])
+            .rule(Rule::ExactlyOne(&["gateway_id", "subnet_id"]))
+            .timeouts(5, 2, 5)
+            .build();
         RouteTableAssociation { c, schema }
     }
 

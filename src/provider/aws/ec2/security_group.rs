@@ -6,12 +6,14 @@
 use super::{describe_all, owned, owner_filters, read_many_by_id, read_tags, tag_spec, update_tags, BULK_READ_LIMIT};
 use crate::plan::diff::blocks_match;
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, ec2_arn, list_value, must_exist, name_or_generated, ok_on, opt_bool, opt_str,
-    retry_while, str_list,
+    absent_on, aws_err, configured_tags, ec2_arn, list_value, must_exist, name_or_generated, ok_on, op_timeout,
+    opt_bool, opt_str, retry_while, str_list, Op,
 };
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::{Nesting, Schema, Type};
+use crate::schema::validators::{ipv4_cidr_network, ipv6_cidr_network, len_between, Rule};
+use crate::schema::{Nesting, Schema};
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_ec2::types::{
@@ -28,43 +30,55 @@ pub struct SecurityGroup {
     schema: Schema,
 }
 
-/// The schema of one `ingress`/`egress` rule block.
-pub fn rule_schema() -> Schema {
-    Schema::new()
-        .required("from_port", Type::Number)
-        .required("to_port", Type::Number)
-        .required("protocol", Type::String)
-        .optional("cidr_blocks", Type::set_of_strings())
-        .optional("ipv6_cidr_blocks", Type::set_of_strings())
-        .optional("prefix_list_ids", Type::set_of_strings())
-        .optional("security_groups", Type::set_of_strings())
-        .optional("self", Type::Bool)
-        .default(false)
-        .optional("description", Type::String)
-}
-
 impl SecurityGroup {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> SecurityGroup {
-        let schema = Schema::new()
-            .optional_computed("name", Type::String)
+        let mut schema = resource("aws_security_group")
+            .arg("name")
             .force_new()
-            .optional("name_prefix", Type::String)
+            .arg("name_prefix")
             .force_new()
-            .optional("description", Type::String)
+            .arg("description")
+            .force_new()
             .default("Managed by Terraform")
+            .arg("vpc_id")
             .force_new()
-            .optional_computed("vpc_id", Type::String)
-            .force_new()
-            .optional("revoke_rules_on_delete", Type::Bool)
+            .arg("revoke_rules_on_delete")
             .default(false)
-            .block("ingress", Nesting::Set, rule_schema())
-            .block_computed()
-            .block("egress", Nesting::Set, rule_schema())
-            .block_computed()
-            .tags()
-            .computed("arn", Type::String)
-            .computed("owner_id", Type::String);
+            .args(&["tags"])
+            .rule(Rule::Conflicts(&["name", "name_prefix"]));
+        for direction in ["ingress", "egress"] {
+            let field = |f: &str| format!("{direction}.{f}");
+            schema = schema
+                .as_blocks(direction)
+                .arg(direction)
+                .arg(&field("from_port"))
+                .required()
+                .arg(&field("to_port"))
+                .required()
+                .arg(&field("protocol"))
+                .required()
+                .arg(&field("self"))
+                .default(false);
+            // Compared without order, as AWS returns them in its own.
+            for list in ["cidr_blocks", "ipv6_cidr_blocks", "prefix_list_ids"] {
+                schema = schema.arg(&field(list)).unordered();
+            }
+            schema = schema
+                .arg(&field("cidr_blocks"))
+                .check(ipv4_cidr_network())
+                .arg(&field("ipv6_cidr_blocks"))
+                .check(ipv6_cidr_network())
+                .arg(&field("description"))
+                .check(len_between(0, 255));
+        }
+        let schema = schema
+            .arg("name")
+            .check(len_between(0, 255))
+            .arg("description")
+            .check(len_between(0, 255))
+            .timeouts(10, 0, 15)
+            .build();
         SecurityGroup { c, schema }
     }
 
@@ -125,7 +139,12 @@ impl SecurityGroup {
     }
 
     async fn sync_rules(&self, id: &str, egress: bool, old: &[Value], new: &[Value]) -> PResult<()> {
-        let schema = rule_schema();
+        let schema = self
+            .schema
+            .blocks
+            .get("ingress")
+            .map(|b| b.schema.clone())
+            .unwrap_or_default();
         let same = |a: &Value, b: &Value| {
             blocks_match(
                 &schema,
@@ -388,7 +407,8 @@ impl ResourceType for SecurityGroup {
                 .await?;
         }
         // Network interfaces of deleted load balancers and tasks keep the group in use for a while.
-        let r = retry_while(&["DependencyViolation"], Duration::from_secs(900), || async {
+        let timeout = op_timeout(&self.schema, prior, Op::Delete, Duration::from_secs(900));
+        let r = retry_while(&["DependencyViolation"], timeout, || async {
             self.c
                 .ec2
                 .delete_security_group()

@@ -7,8 +7,10 @@
 use super::security_group::{normalize_protocol, permission, rules_from};
 use crate::plan::diff::same;
 use crate::provider::aws::common::{absent_on, aws_err, list_value, must_exist, opt_bool, opt_str, str_list};
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::schema::validators::{ipv4_cidr_network, ipv6_cidr_network, len_between, one_of};
 use crate::schema::{Schema, Type};
 use crate::value::Value;
 use async_trait::async_trait;
@@ -24,30 +26,39 @@ pub struct SecurityGroupRule {
 impl SecurityGroupRule {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> SecurityGroupRule {
-        let schema = Schema::new()
-            .required("type", Type::String)
+        let schema = resource("aws_security_group_rule")
+            .arg("type")
             .force_new()
-            .required("security_group_id", Type::String)
+            .arg("security_group_id")
             .force_new()
-            .required("from_port", Type::Number)
+            .arg("from_port")
             .force_new()
-            .required("to_port", Type::Number)
+            .arg("to_port")
             .force_new()
-            .required("protocol", Type::String)
+            .arg("protocol")
             .force_new()
-            .optional("cidr_blocks", Type::list_of_strings())
+            .arg("cidr_blocks")
             .force_new()
-            .optional("ipv6_cidr_blocks", Type::list_of_strings())
+            .arg("ipv6_cidr_blocks")
             .force_new()
-            .optional("prefix_list_ids", Type::list_of_strings())
+            .arg("prefix_list_ids")
             .force_new()
-            .optional_computed("source_security_group_id", Type::String)
+            .arg("source_security_group_id")
             .force_new()
-            .optional("self", Type::Bool)
+            .arg("self")
+            .force_new()
             .default(false)
-            .force_new()
-            .optional("description", Type::String)
-            .computed("security_group_rule_id", Type::String);
+            .args(&["description"])
+            .arg("type")
+            .check(one_of(&["egress", "ingress"]))
+            .arg("cidr_blocks")
+            .check(ipv4_cidr_network())
+            .arg("ipv6_cidr_blocks")
+            .check(ipv6_cidr_network())
+            .arg("description")
+            .check(len_between(0, 255))
+            .timeouts(5, 0, 0)
+            .build();
         SecurityGroupRule { c, schema }
     }
 

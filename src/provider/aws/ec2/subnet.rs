@@ -2,11 +2,14 @@
 
 use super::{describe_all, owned, owner_filters, read_many_by_id, read_tags, tag_spec, update_tags, BULK_READ_LIMIT};
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, must_exist, ok_on, opt_bool, opt_str, retry_while, wait_for,
+    absent_on, aws_err, configured_tags, must_exist, ok_on, op_timeout, opt_bool, opt_str, retry_while, wait_for, Op,
+    Poll, Wait,
 };
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::{Schema, Type};
+use crate::schema::validators::{ipv4_cidr_network, Rule};
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_ec2::types::{AttributeBooleanValue, ResourceType as Kind, Subnet as Ec2Subnet, SubnetState};
@@ -22,20 +25,23 @@ pub struct Subnet {
 impl Subnet {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> Subnet {
-        let schema = Schema::new()
-            .required("vpc_id", Type::String)
+        let schema = resource("aws_subnet")
+            .arg("vpc_id")
             .force_new()
-            .required("cidr_block", Type::String)
+            .arg("cidr_block")
             .force_new()
-            .optional_computed("availability_zone", Type::String)
+            .check(ipv4_cidr_network())
+            .arg("availability_zone")
             .force_new()
-            .optional_computed("availability_zone_id", Type::String)
+            .arg("availability_zone_id")
             .force_new()
-            .optional("map_public_ip_on_launch", Type::Bool)
+            .arg("map_public_ip_on_launch")
             .default(false)
-            .tags()
-            .computed("arn", Type::String)
-            .computed("owner_id", Type::String);
+            .args(&["tags"])
+            // The provider leaves this to AWS; without IPv6-only subnets infractl needs it.
+            .rule(Rule::AtLeastOne(&["cidr_block", "ipv6_cidr_block"]))
+            .timeouts(10, 0, 20)
+            .build();
         Subnet { c, schema }
     }
 }
@@ -68,7 +74,8 @@ impl ResourceType for Subnet {
             .and_then(|s| s.subnet_id())
             .ok_or_else(|| ProviderError::msg("CreateSubnet returned no subnet id"))?
             .to_string();
-        wait_for("subnet to become available", Duration::from_secs(300), || async {
+        let timeout = op_timeout(&self.schema, planned, Op::Create, Duration::from_secs(600));
+        wait_for(Wait::new(&id, "available", timeout), || async {
             let d = self
                 .c
                 .ec2
@@ -77,10 +84,11 @@ impl ResourceType for Subnet {
                 .send()
                 .await
                 .map_err(aws_err)?;
-            Ok(d.subnets()
-                .first()
-                .filter(|s| s.state() == Some(&SubnetState::Available))
-                .map(|_| ()))
+            Ok(match d.subnets().first().and_then(|s| s.state()) {
+                Some(SubnetState::Available) => Poll::Ready(()),
+                Some(state) => Poll::pending(state.as_str()),
+                None => Poll::pending("not found yet"),
+            })
         })
         .await?;
         if opt_bool(planned, "map_public_ip_on_launch") == Some(true) {
@@ -131,9 +139,10 @@ impl ResourceType for Subnet {
         must_exist(self.read(ctx, id, planned).await?, "subnet", id)
     }
 
-    async fn delete(&self, _ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<()> {
+    async fn delete(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<()> {
         // Network interfaces of deleted load balancers and tasks take a while to be released.
-        let r = retry_while(&["DependencyViolation"], Duration::from_secs(600), || async {
+        let timeout = op_timeout(&self.schema, prior, Op::Delete, Duration::from_secs(1200));
+        let r = retry_while(&["DependencyViolation"], timeout, || async {
             self.c.ec2.delete_subnet().subnet_id(id).send().await.map_err(aws_err)
         })
         .await;

@@ -2,14 +2,18 @@
 
 use super::{owned, owner_filters, read_tags, tag_spec, update_tags};
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, ec2_arn, must_exist, opt_bool, opt_str, wait_for,
+    absent_on, aws_err, configured_tags, ec2_arn, must_exist, opt_bool, opt_str, wait_for, Poll, Wait,
 };
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::{Schema, Type};
+use crate::schema::validators::{cidr_prefix_between, one_of, Rule};
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
-use aws_sdk_ec2::types::{AttributeBooleanValue, ResourceType as Kind, VpcAttributeName, VpcState};
+use aws_sdk_ec2::types::{
+    AttributeBooleanValue, ResourceType as Kind, VpcAttributeName, VpcCidrBlockStateCode, VpcState,
+};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -22,25 +26,21 @@ pub struct Vpc {
 impl Vpc {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> Vpc {
-        let schema = Schema::new()
-            .required("cidr_block", Type::String)
+        let schema = resource("aws_vpc")
+            .arg("cidr_block")
             .force_new()
-            .optional_computed("instance_tenancy", Type::String)
-            .force_new()
-            .optional("enable_dns_support", Type::Bool)
+            .check(cidr_prefix_between(16, 28))
+            .arg("instance_tenancy")
+            .default("default")
+            .check(one_of(&["default", "dedicated"]))
+            .arg("enable_dns_support")
             .default(true)
-            .optional_computed("enable_dns_hostnames", Type::Bool)
-            .optional("assign_generated_ipv6_cidr_block", Type::Bool)
+            .arg("assign_generated_ipv6_cidr_block")
             .default(false)
-            .force_new()
-            .tags()
-            .computed("arn", Type::String)
-            .computed("owner_id", Type::String)
-            .computed("main_route_table_id", Type::String)
-            .computed("default_route_table_id", Type::String)
-            .computed("default_security_group_id", Type::String)
-            .computed("default_network_acl_id", Type::String)
-            .computed("dhcp_options_id", Type::String);
+            .args(&["enable_dns_hostnames", "tags"])
+            // The provider leaves this to AWS; without IPAM pools infractl needs the block.
+            .rule(Rule::AtLeastOne(&["cidr_block", "ipv4_ipam_pool_id"]))
+            .build();
         Vpc { c, schema }
     }
 
@@ -61,6 +61,39 @@ impl Vpc {
                 .modify_vpc_attribute()
                 .vpc_id(id)
                 .enable_dns_hostnames(AttributeBooleanValue::builder().value(v).build())
+                .send()
+                .await
+                .map_err(aws_err)?;
+        }
+        Ok(())
+    }
+
+    /// Associates an Amazon-provided IPv6 block with the VPC, or disassociates the ones it has,
+    /// as the provider does when `assign_generated_ipv6_cidr_block` changes.
+    async fn set_amazon_ipv6(&self, id: &str, on: bool) -> PResult<()> {
+        if on {
+            self.c
+                .ec2
+                .associate_vpc_cidr_block()
+                .vpc_id(id)
+                .amazon_provided_ipv6_cidr_block(true)
+                .send()
+                .await
+                .map_err(aws_err)?;
+            return Ok(());
+        }
+        let out = self.c.ec2.describe_vpcs().vpc_ids(id).send().await.map_err(aws_err)?;
+        let associations: Vec<String> = out
+            .vpcs()
+            .iter()
+            .flat_map(|v| v.ipv6_cidr_block_association_set())
+            .filter_map(|a| a.association_id().map(str::to_string))
+            .collect();
+        for association in associations {
+            self.c
+                .ec2
+                .disassociate_vpc_cidr_block()
+                .association_id(association)
                 .send()
                 .await
                 .map_err(aws_err)?;
@@ -113,12 +146,15 @@ impl ResourceType for Vpc {
             .and_then(|v| v.vpc_id())
             .ok_or_else(|| ProviderError::msg("CreateVpc returned no VPC id"))?
             .to_string();
-        wait_for("VPC to become available", Duration::from_secs(300), || async {
+        // aws_vpc has no timeouts block; the provider waits up to 5 minutes.
+        let wait = Wait::new(&id, "available", Duration::from_secs(300));
+        wait_for(wait, || async {
             let d = self.c.ec2.describe_vpcs().vpc_ids(&id).send().await.map_err(aws_err)?;
-            Ok(d.vpcs()
-                .first()
-                .filter(|v| v.state() == Some(&VpcState::Available))
-                .map(|_| ()))
+            Ok(match d.vpcs().first().and_then(|v| v.state()) {
+                Some(VpcState::Available) => Poll::Ready(()),
+                Some(state) => Poll::pending(state.as_str()),
+                None => Poll::pending("not found yet"),
+            })
         })
         .await?;
         if opt_bool(planned, "enable_dns_support") == Some(false) {
@@ -193,7 +229,12 @@ impl ResourceType for Vpc {
             ("enable_dns_hostnames", Value::from(dns_hostnames)),
             (
                 "assign_generated_ipv6_cidr_block",
-                Value::Bool(!vpc.ipv6_cidr_block_association_set().is_empty()),
+                Value::Bool(vpc.ipv6_cidr_block_association_set().iter().any(|a| {
+                    !matches!(
+                        a.ipv6_cidr_block_state().and_then(|s| s.state()),
+                        Some(VpcCidrBlockStateCode::Disassociated | VpcCidrBlockStateCode::Disassociating)
+                    )
+                })),
             ),
             ("tags", configured_tags(prior)),
             ("tags_all", read_tags(vpc.tags())),
@@ -217,6 +258,23 @@ impl ResourceType for Vpc {
         }
         if changed("enable_dns_hostnames") {
             self.set_dns(id, None, opt_bool(planned, "enable_dns_hostnames"))
+                .await?;
+        }
+        if changed("instance_tenancy") {
+            // AWS changes tenancy in place (only to `default`; it refuses the rest, as the
+            // provider lets it).
+            let tenancy = opt_str(planned, "instance_tenancy").unwrap_or_else(|| "default".into());
+            self.c
+                .ec2
+                .modify_vpc_tenancy()
+                .vpc_id(id)
+                .instance_tenancy(tenancy.as_str().into())
+                .send()
+                .await
+                .map_err(aws_err)?;
+        }
+        if changed("assign_generated_ipv6_cidr_block") {
+            self.set_amazon_ipv6(id, opt_bool(planned, "assign_generated_ipv6_cidr_block") == Some(true))
                 .await?;
         }
         update_tags(&self.c.ec2, id, prior, planned).await?;

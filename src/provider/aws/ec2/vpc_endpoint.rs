@@ -3,11 +3,14 @@
 
 use super::{owned, owner_filters, read_tags, tag_spec, update_tags};
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, list_value, must_exist, opt_bool, opt_str, str_list, wait_for,
+    absent_on, aws_err, configured_tags, list_value, must_exist, op_timeout, opt_bool, opt_str, str_list, wait_for, Op,
+    Poll, Wait,
 };
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::{Schema, Type};
+use crate::schema::validators::{json, one_of, Rule};
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_ec2::types::{ResourceType as Kind, VpcEndpointType};
@@ -23,26 +26,40 @@ pub struct VpcEndpoint {
 impl VpcEndpoint {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> VpcEndpoint {
-        let schema = Schema::new()
-            .required("vpc_id", Type::String)
+        let schema = resource("aws_vpc_endpoint")
+            .arg("vpc_id")
             .force_new()
-            .required("service_name", Type::String)
+            .arg("service_name")
             .force_new()
-            .optional("vpc_endpoint_type", Type::String)
+            .arg("vpc_endpoint_type")
+            .force_new()
             .default("Gateway")
-            .force_new()
-            .optional_computed("route_table_ids", Type::set_of_strings())
-            .optional_computed("subnet_ids", Type::set_of_strings())
-            .optional_computed("security_group_ids", Type::set_of_strings())
-            .optional_computed("private_dns_enabled", Type::Bool)
-            .optional_computed("policy", Type::Any)
-            .optional("auto_accept", Type::Bool)
-            .tags()
-            .computed("arn", Type::String)
-            .computed("state", Type::String)
-            .computed("prefix_list_id", Type::String)
-            .computed("network_interface_ids", Type::set_of_strings())
-            .computed("owner_id", Type::String);
+            .arg("policy")
+            .check(json())
+            .arg("vpc_endpoint_type")
+            .check(one_of(&[
+                "Interface",
+                "Gateway",
+                "GatewayLoadBalancer",
+                "Resource",
+                "ServiceNetwork",
+            ]))
+            .args(&[
+                "route_table_ids",
+                "subnet_ids",
+                "security_group_ids",
+                "private_dns_enabled",
+                "auto_accept",
+                "tags",
+            ])
+            // The provider also takes resource configurations and service networks instead.
+            .rule(Rule::AtLeastOne(&[
+                "service_name",
+                "resource_configuration_arn",
+                "service_network_arn",
+            ]))
+            .timeouts(10, 10, 10)
+            .build();
         VpcEndpoint { c, schema }
     }
 
@@ -107,13 +124,15 @@ impl ResourceType for VpcEndpoint {
             .and_then(|e| e.vpc_endpoint_id())
             .ok_or_else(|| ProviderError::msg("CreateVpcEndpoint returned no id"))?
             .to_string();
-        wait_for("VPC endpoint to become available", Duration::from_secs(600), || async {
+        let timeout = op_timeout(&self.schema, planned, Op::Create, Duration::from_secs(600));
+        wait_for(Wait::new(&id, "available", timeout), || async {
             match self.describe(&id).await?.as_ref().map(state_of).as_deref() {
-                Some("available") | Some("pendingacceptance") => Ok(Some(())),
+                Some("available") | Some("pendingacceptance") => Ok(Poll::Ready(())),
                 Some("failed") | Some("rejected") => Err(ProviderError::msg(format!(
                     "VPC endpoint {id} failed to become available"
                 ))),
-                _ => Ok(None),
+                Some(state) => Ok(Poll::pending(state)),
+                None => Ok(Poll::pending("not found yet")),
             }
         })
         .await?;
@@ -217,7 +236,7 @@ impl ResourceType for VpcEndpoint {
         must_exist(self.read(ctx, id, planned).await?, "VPC endpoint", id)
     }
 
-    async fn delete(&self, _ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<()> {
+    async fn delete(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<()> {
         let r = self
             .c
             .ec2
@@ -229,11 +248,12 @@ impl ResourceType for VpcEndpoint {
         if absent_on(r, &["InvalidVpcEndpointId.NotFound", "InvalidVpcEndpoint.NotFound"])?.is_none() {
             return Ok(());
         }
-        wait_for("VPC endpoint to be deleted", Duration::from_secs(600), || async {
+        let timeout = op_timeout(&self.schema, prior, Op::Delete, Duration::from_secs(600));
+        wait_for(Wait::new(id, "deleted", timeout), || async {
             Ok(match self.describe(id).await? {
-                None => Some(()),
-                Some(e) if state_of(&e) == "deleted" => Some(()),
-                Some(_) => None,
+                None => Poll::Ready(()),
+                Some(e) if state_of(&e) == "deleted" => Poll::Ready(()),
+                Some(e) => Poll::pending(state_of(&e)),
             })
         })
         .await

@@ -4,9 +4,11 @@
 
 use super::{describe_all, read_many_by_id, read_tags, BULK_READ_LIMIT};
 use crate::provider::aws::common::{absent_on, aws_err, configured_tags, must_exist, opt_str, tags_to_write};
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::{Schema, Type};
+use crate::schema::validators::{int_between, ipv4_cidr_network, ipv6_cidr_network};
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_ec2::types::{
@@ -34,20 +36,33 @@ pub struct VpcSecurityGroupRule {
 impl VpcSecurityGroupRule {
     /// Creates the type for one direction.
     pub fn new(c: Arc<Clients>, direction: Direction) -> VpcSecurityGroupRule {
-        let schema = Schema::new()
-            .required("security_group_id", Type::String)
+        let name = match direction {
+            Direction::Ingress => "aws_vpc_security_group_ingress_rule",
+            Direction::Egress => "aws_vpc_security_group_egress_rule",
+        };
+        let schema = resource(name)
+            .arg("security_group_id")
             .force_new()
-            .required("ip_protocol", Type::String)
-            .optional("from_port", Type::Number)
-            .optional("to_port", Type::Number)
-            .optional("cidr_ipv4", Type::String)
-            .optional("cidr_ipv6", Type::String)
-            .optional("prefix_list_id", Type::String)
-            .optional("referenced_security_group_id", Type::String)
-            .optional("description", Type::String)
-            .tags()
-            .computed("arn", Type::String)
-            .computed("security_group_rule_id", Type::String);
+            .args(&[
+                "ip_protocol",
+                "from_port",
+                "to_port",
+                "cidr_ipv4",
+                "cidr_ipv6",
+                "prefix_list_id",
+                "referenced_security_group_id",
+                "description",
+                "tags",
+            ])
+            .arg("cidr_ipv4")
+            .check(ipv4_cidr_network())
+            .arg("cidr_ipv6")
+            .check(ipv6_cidr_network())
+            .arg("from_port")
+            .check(int_between(-1, 65535))
+            .arg("to_port")
+            .check(int_between(-1, 65535))
+            .build();
         VpcSecurityGroupRule { c, direction, schema }
     }
 }

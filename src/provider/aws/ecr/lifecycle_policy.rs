@@ -1,9 +1,11 @@
 //! `aws_ecr_lifecycle_policy`: the image expiry rules of a repository (compared as JSON).
 
 use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str};
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::{Schema, Type};
+use crate::schema::validators::json;
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -17,11 +19,12 @@ pub struct LifecyclePolicy {
 impl LifecyclePolicy {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> LifecyclePolicy {
-        let schema = Schema::new()
-            .required("repository", Type::String)
+        let schema = resource("aws_ecr_lifecycle_policy")
+            .arg("repository")
             .force_new()
-            .required("policy", Type::Any)
-            .computed("registry_id", Type::String);
+            .arg("policy")
+            .check(json())
+            .build();
         LifecyclePolicy { c, schema }
     }
 

@@ -4,9 +4,11 @@
 use crate::provider::aws::common::{
     absent_on, aws_err, configured_tags, must_exist, opt_bool, opt_str, owns, tag_changes, tags_to_write, user_tags,
 };
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::{Nesting, Schema, Type};
+use crate::schema::validators::one_of;
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_ecr::types::{
@@ -23,33 +25,29 @@ pub struct Repository {
 impl Repository {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> Repository {
-        let schema = Schema::new()
-            .required("name", Type::String)
+        let schema = resource("aws_ecr_repository")
+            .arg("name")
             .force_new()
-            .optional("image_tag_mutability", Type::String)
+            .arg("image_tag_mutability")
             .default("MUTABLE")
-            .block(
-                "image_scanning_configuration",
-                Nesting::Single,
-                Schema::new().optional("scan_on_push", Type::Bool).default(false),
-            )
-            .block_computed()
-            .block(
-                "encryption_configuration",
-                Nesting::Single,
-                Schema::new()
-                    .optional("encryption_type", Type::String)
-                    .default("AES256")
-                    .optional_computed("kms_key", Type::String),
-            )
-            .block_computed()
-            .block_force_new()
-            .optional("force_delete", Type::Bool)
+            .arg("force_delete")
             .default(false)
-            .tags()
-            .computed("arn", Type::String)
-            .computed("registry_id", Type::String)
-            .computed("repository_url", Type::String);
+            .arg("image_scanning_configuration")
+            .live_if_unset()
+            .arg("image_scanning_configuration.scan_on_push")
+            .default(false)
+            .arg("encryption_configuration")
+            .force_new()
+            .live_if_unset()
+            .arg("encryption_configuration.encryption_type")
+            .default("AES256")
+            .args(&["tags"])
+            .arg("image_tag_mutability")
+            .check(one_of(&["MUTABLE", "IMMUTABLE"]))
+            .arg("encryption_configuration.encryption_type")
+            .check(one_of(&["AES256", "KMS", "KMS_DSSE"]))
+            .timeouts(0, 0, 20)
+            .build();
         Repository { c, schema }
     }
 

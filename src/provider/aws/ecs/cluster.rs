@@ -1,9 +1,11 @@
 //! `aws_ecs_cluster`: a cluster with its settings (Container Insights) and tags.
 
 use crate::provider::aws::common::{aws_err, configured_tags, must_exist, opt_str, tags_to_write, user_tags};
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType, ADDRESS_TAG, STACK_TAG};
-use crate::schema::{Nesting, Schema, Type};
+use crate::schema::validators::{matches, one_of};
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_ecs::types::{ClusterField, ClusterSetting, ClusterSettingName};
@@ -19,19 +21,20 @@ pub struct Cluster {
 impl Cluster {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> Cluster {
-        let schema = Schema::new()
-            .required("name", Type::String)
+        let schema = resource("aws_ecs_cluster")
+            .arg("name")
             .force_new()
-            .block(
-                "setting",
-                Nesting::Set,
-                Schema::new()
-                    .required("name", Type::String)
-                    .required("value", Type::String),
-            )
-            .block_computed()
-            .tags()
-            .computed("arn", Type::String);
+            .arg("setting")
+            .live_if_unset()
+            .args(&["tags"])
+            .arg("name")
+            .check(matches(
+                r"^[0-9A-Za-z_-]{1,255}$",
+                "1 to 255 letters, digits, hyphens and underscores",
+            ))
+            .arg("setting.name")
+            .check(one_of(&["containerInsights"]))
+            .build();
         Cluster { c, schema }
     }
 

@@ -4,12 +4,14 @@
 //! The id is the service ARN, as in Terraform.
 
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, must_exist, opt_bool, opt_str, owns, str_list, tags_to_write, user_tags,
-    wait_for,
+    absent_on, aws_err, configured_tags, must_exist, op_timeout, opt_bool, opt_str, owns, str_list, tags_to_write,
+    user_tags, wait_for, Op, Poll, Wait,
 };
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::{Nesting, Schema, Type};
+use crate::schema::validators::{int_between, one_of};
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_ecs::types::{
@@ -20,7 +22,8 @@ use aws_sdk_ecs::types::{
 use std::sync::Arc;
 use std::time::Duration;
 
-/// How long create, update and delete wait for ECS, as Terraform's default timeouts.
+/// How long create, update and delete wait for ECS when nothing else says, as Terraform's
+/// default timeouts (the declaration's `timeouts(20, 20, 20)`).
 const TIMEOUT: Duration = Duration::from_secs(20 * 60);
 
 /// The `aws_ecs_service` resource type.
@@ -32,73 +35,69 @@ pub struct Service {
 impl Service {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> Service {
-        let schema = Schema::new()
-            .required("name", Type::String)
+        let schema = resource("aws_ecs_service")
+            .arg("name")
             .force_new()
-            .optional_computed("cluster", Type::String)
+            .arg("cluster")
             .force_new()
             .normalized(last_segment)
-            .optional("task_definition", Type::String)
+            .arg("task_definition")
             .normalized(last_segment)
-            .optional("desired_count", Type::Number)
+            .arg("desired_count")
             .default(0)
-            .optional_computed("launch_type", Type::String)
+            .arg("launch_type")
             .force_new()
-            .optional_computed("platform_version", Type::String)
-            .optional("scheduling_strategy", Type::String)
+            .arg("scheduling_strategy")
+            .force_new()
             .default("REPLICA")
-            .force_new()
-            .optional_computed("iam_role", Type::String)
+            .arg("iam_role")
             .force_new()
             .normalized(last_segment)
-            .optional("deployment_maximum_percent", Type::Number)
+            .arg("deployment_maximum_percent")
             .default(200)
-            .optional("deployment_minimum_healthy_percent", Type::Number)
+            .arg("deployment_minimum_healthy_percent")
             .default(100)
-            .optional_computed("health_check_grace_period_seconds", Type::Number)
-            .optional("enable_ecs_managed_tags", Type::Bool)
+            .arg("health_check_grace_period_seconds")
+            .live_if_unset()
+            .arg("enable_ecs_managed_tags")
             .default(false)
-            .optional("enable_execute_command", Type::Bool)
+            .arg("enable_execute_command")
             .default(false)
-            .optional_computed("propagate_tags", Type::String)
-            .optional("force_new_deployment", Type::Bool)
-            .optional("wait_for_steady_state", Type::Bool)
+            .arg("propagate_tags")
+            .live_if_unset()
+            .arg("wait_for_steady_state")
             .default(false)
-            .optional("triggers", Type::map_of_strings())
-            .block(
+            .arg("network_configuration.assign_public_ip")
+            .default(false)
+            .arg("deployment_circuit_breaker")
+            .live_if_unset()
+            .arg("deployment_controller")
+            .force_new()
+            .live_if_unset()
+            .arg("deployment_controller.type")
+            .default("ECS")
+            .args(&[
+                "platform_version",
+                "force_new_deployment",
+                "triggers",
+                "tags",
                 "network_configuration",
-                Nesting::Single,
-                Schema::new()
-                    .required("subnets", Type::set_of_strings())
-                    .optional("security_groups", Type::set_of_strings())
-                    .optional("assign_public_ip", Type::Bool)
-                    .default(false),
-            )
-            .block(
                 "load_balancer",
-                Nesting::Set,
-                Schema::new()
-                    .optional("target_group_arn", Type::String)
-                    .optional("elb_name", Type::String)
-                    .required("container_name", Type::String)
-                    .required("container_port", Type::Number),
-            )
-            .block(
-                "deployment_circuit_breaker",
-                Nesting::Single,
-                Schema::new()
-                    .required("enable", Type::Bool)
-                    .required("rollback", Type::Bool),
-            )
-            .block_computed()
-            .block(
-                "deployment_controller",
-                Nesting::Single,
-                Schema::new().optional("type", Type::String).default("ECS"),
-            )
-            .block_computed()
-            .block_force_new()
-            .tags();
+            ])
+            .arg("launch_type")
+            .check(one_of(&["EC2", "FARGATE", "EXTERNAL"]))
+            .arg("scheduling_strategy")
+            .check(one_of(&["REPLICA", "DAEMON"]))
+            .arg("propagate_tags")
+            .check(one_of(&["TASK_DEFINITION", "SERVICE", "NONE"]))
+            .arg("deployment_controller.type")
+            .check(one_of(&["ECS", "CODE_DEPLOY", "EXTERNAL"]))
+            .arg("health_check_grace_period_seconds")
+            .check(int_between(0, 2147483647))
+            .arg("load_balancer.container_port")
+            .check(int_between(0, 65536))
+            .timeouts(20, 20, 20)
+            .build();
         Service { c, schema }
     }
 
@@ -122,16 +121,17 @@ impl Service {
     /// Waits until the service is ACTIVE, or, with `wait_for_steady_state`, until its one
     /// deployment has all desired tasks running. A deployment the circuit breaker failed is an
     /// error, with ECS's reason.
-    async fn wait(&self, cluster: Option<&str>, arn: &str, steady: bool) -> PResult<()> {
-        wait_for("ECS service to be ready", TIMEOUT, || async {
+    async fn wait(&self, cluster: Option<&str>, arn: &str, steady: bool, timeout: Duration) -> PResult<()> {
+        let goal = if steady { "ACTIVE and steady" } else { "ACTIVE" };
+        wait_for(Wait::new(arn, goal, timeout), || async {
             let Some(s) = self.describe(cluster, arn).await? else {
-                return Ok(None);
+                return Ok(Poll::pending("not found yet"));
             };
             if s.status() != Some("ACTIVE") {
-                return Ok(None);
+                return Ok(Poll::pending(s.status().unwrap_or("unknown")));
             }
             if !steady {
-                return Ok(Some(()));
+                return Ok(Poll::Ready(()));
             }
             if let Some(d) = s.deployments().iter().find(|d| d.status() == Some("PRIMARY")) {
                 if d.rollout_state().map(|r| r.as_str()) == Some("FAILED") {
@@ -141,8 +141,15 @@ impl Service {
                     )));
                 }
             }
-            let stable = s.deployments().len() == 1 && s.running_count() == s.desired_count();
-            Ok(stable.then_some(()))
+            if s.deployments().len() == 1 && s.running_count() == s.desired_count() {
+                return Ok(Poll::Ready(()));
+            }
+            Ok(Poll::pending(format!(
+                "{} deployment(s), {} of {} tasks running",
+                s.deployments().len(),
+                s.running_count(),
+                s.desired_count()
+            )))
         })
         .await
     }
@@ -424,7 +431,8 @@ impl ResourceType for Service {
             .ok_or_else(|| ProviderError::msg("CreateService returned no ARN"))?
             .to_string();
         let steady = opt_bool(planned, "wait_for_steady_state") == Some(true);
-        self.wait(cluster.as_deref(), &arn, steady).await?;
+        let timeout = op_timeout(&self.schema, planned, Op::Create, TIMEOUT);
+        self.wait(cluster.as_deref(), &arn, steady, timeout).await?;
         let read = self
             .describe(cluster.as_deref(), &arn)
             .await?
@@ -515,7 +523,8 @@ impl ResourceType for Service {
             })
             .await?;
             let steady = opt_bool(planned, "wait_for_steady_state") == Some(true);
-            self.wait(cluster.as_deref(), id, steady).await?;
+            let timeout = op_timeout(&self.schema, planned, Op::Update, TIMEOUT);
+            self.wait(cluster.as_deref(), id, steady, timeout).await?;
         }
         super::update_tags(&self.c.ecs, id, prior, planned).await?;
         let read = self
@@ -554,12 +563,13 @@ impl ResourceType for Service {
             .await
             .map_err(aws_err);
         absent_on(r, &["ServiceNotFoundException", "ClusterNotFoundException"])?;
-        wait_for("ECS service to be deleted", TIMEOUT, || async {
-            let gone = self
-                .describe(cluster.as_deref(), id)
-                .await?
-                .is_none_or(|s| s.status() == Some("INACTIVE"));
-            Ok(gone.then_some(()))
+        let timeout = op_timeout(&self.schema, prior, Op::Delete, TIMEOUT);
+        wait_for(Wait::new(id, "INACTIVE", timeout), || async {
+            Ok(match self.describe(cluster.as_deref(), id).await? {
+                None => Poll::Ready(()),
+                Some(s) if s.status() == Some("INACTIVE") => Poll::Ready(()),
+                Some(s) => Poll::pending(s.status().unwrap_or("unknown")),
+            })
         })
         .await
     }

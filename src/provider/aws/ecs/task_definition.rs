@@ -5,9 +5,11 @@
 use super::container_definitions;
 use super::wire::{replace_body, RawResponse};
 use crate::provider::aws::common::{absent_on, aws_err, configured_tags, must_exist, opt_str, owns, user_tags};
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::{Nesting, Schema, Type};
+use crate::schema::validators::{int_between, json_array, matches, one_of};
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use serde_json::{json, Map, Value as Json};
@@ -22,67 +24,70 @@ pub struct TaskDefinition {
 impl TaskDefinition {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> TaskDefinition {
-        let schema = Schema::new()
-            .required("family", Type::String)
+        let mut schema = resource("aws_ecs_task_definition")
+            .arg("container_definitions")
             .force_new()
-            .required("container_definitions", Type::Any)
-            .force_new()
+            .check(json_array())
             .normalized(container_definitions::canonical)
-            .optional("cpu", Type::String)
-            .force_new()
-            .optional("memory", Type::String)
-            .force_new()
-            .optional("execution_role_arn", Type::String)
-            .force_new()
-            .optional("task_role_arn", Type::String)
-            .force_new()
-            .optional_computed("network_mode", Type::String)
-            .force_new()
-            .optional("requires_compatibilities", Type::set_of_strings())
-            .force_new()
-            .optional("ipc_mode", Type::String)
-            .force_new()
-            .optional("pid_mode", Type::String)
-            .force_new()
-            .optional("skip_destroy", Type::Bool)
+            .arg("skip_destroy")
             .default(false)
-            .optional("track_latest", Type::Bool)
+            .arg("track_latest")
             .default(false)
-            .block(
-                "runtime_platform",
-                Nesting::Single,
-                Schema::new()
-                    .optional("operating_system_family", Type::String)
-                    .optional("cpu_architecture", Type::String),
-            )
-            .block_force_new()
-            .block(
-                "ephemeral_storage",
-                Nesting::Single,
-                Schema::new().required("size_in_gib", Type::Number),
-            )
-            .block_force_new()
-            .block(
-                "volume",
-                Nesting::Set,
-                Schema::new()
-                    .required("name", Type::String)
-                    .optional("host_path", Type::String)
-                    .optional("configure_at_launch", Type::Bool),
-            )
-            .block_force_new()
-            .block(
-                "placement_constraints",
-                Nesting::Set,
-                Schema::new()
-                    .required("type", Type::String)
-                    .optional("expression", Type::String),
-            )
-            .block_force_new()
-            .tags()
-            .computed("arn", Type::String)
-            .computed("arn_without_revision", Type::String)
-            .computed("revision", Type::Number);
+            .args(&["tags"]);
+        for replaces in [
+            "family",
+            "cpu",
+            "memory",
+            "execution_role_arn",
+            "task_role_arn",
+            "network_mode",
+            "requires_compatibilities",
+            "ipc_mode",
+            "pid_mode",
+            "runtime_platform",
+            "ephemeral_storage",
+            "volume",
+            "placement_constraints",
+        ] {
+            schema = schema.arg(replaces).force_new();
+        }
+        let schema = schema
+            .arg("family")
+            .check(matches(
+                r"^[0-9A-Za-z_-]{1,255}$",
+                "1 to 255 letters, digits, hyphens and underscores",
+            ))
+            .arg("network_mode")
+            .check(one_of(&["bridge", "host", "awsvpc", "none"]))
+            .arg("requires_compatibilities")
+            .check(one_of(&["EC2", "FARGATE", "EXTERNAL"]))
+            .arg("pid_mode")
+            .check(one_of(&["host", "task"]))
+            .arg("ipc_mode")
+            .check(one_of(&["host", "task", "none"]))
+            .arg("runtime_platform.cpu_architecture")
+            .check(one_of(&["X86_64", "ARM64"]))
+            .arg("runtime_platform.operating_system_family")
+            .check(one_of(&[
+                "WINDOWS_SERVER_2019_FULL",
+                "WINDOWS_SERVER_2019_CORE",
+                "WINDOWS_SERVER_2016_FULL",
+                "WINDOWS_SERVER_2004_CORE",
+                "WINDOWS_SERVER_2022_CORE",
+                "WINDOWS_SERVER_2022_FULL",
+                "WINDOWS_SERVER_20H2_CORE",
+                "LINUX",
+            ]))
+            .arg("ephemeral_storage.size_in_gib")
+            .check(int_between(21, 200))
+            .arg("placement_constraints.type")
+            .check(one_of(&["memberOf"]))
+            .not_yet(&[
+                "volume.docker_volume_configuration",
+                "volume.efs_volume_configuration",
+                "volume.fsx_windows_file_server_volume_configuration",
+            ])
+            .build();
         TaskDefinition { c, schema }
     }
 

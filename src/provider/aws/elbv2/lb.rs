@@ -3,12 +3,14 @@
 
 use super::{arn_suffix, elb_tags, read_tags, update_tags};
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, list_value, must_exist, name_or_generated, opt_bool, opt_str, owns, str_list,
-    wait_for,
+    absent_on, aws_err, configured_tags, list_value, must_exist, name_or_generated, op_timeout, opt_bool, opt_str,
+    owns, str_list, wait_for, Op, Poll, Wait,
 };
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::{Schema, Type};
+use crate::schema::validators::{len_between, matches, not_matches, one_of, Rule};
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_elasticloadbalancingv2::types::{
@@ -43,35 +45,46 @@ pub struct Lb {
 impl Lb {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> Lb {
-        let schema = Schema::new()
-            .optional_computed("name", Type::String)
+        let schema = resource("aws_lb")
+            .arg("name")
             .force_new()
-            .optional("name_prefix", Type::String)
+            .arg("name_prefix")
             .force_new()
-            .optional("internal", Type::Bool)
+            .arg("internal")
+            .force_new()
             .default(false)
+            .arg("load_balancer_type")
             .force_new()
-            .optional("load_balancer_type", Type::String)
             .default("application")
-            .force_new()
-            .optional_computed("security_groups", Type::set_of_strings())
-            .optional_computed("subnets", Type::set_of_strings())
-            .optional_computed("ip_address_type", Type::String)
-            .optional("enable_deletion_protection", Type::Bool)
+            .arg("enable_deletion_protection")
             .default(false)
-            .optional("idle_timeout", Type::Number)
+            .arg("idle_timeout")
             .default(60)
-            .optional("enable_http2", Type::Bool)
+            .arg("enable_http2")
             .default(true)
-            .optional("drop_invalid_header_fields", Type::Bool)
+            .arg("drop_invalid_header_fields")
             .default(false)
-            .optional_computed("enable_cross_zone_load_balancing", Type::Bool)
-            .tags()
-            .computed("arn", Type::String)
-            .computed("arn_suffix", Type::String)
-            .computed("dns_name", Type::String)
-            .computed("zone_id", Type::String)
-            .computed("vpc_id", Type::String);
+            .arg("enable_cross_zone_load_balancing")
+            .live_if_unset()
+            .args(&["security_groups", "subnets", "ip_address_type", "tags"])
+            .rule(Rule::Conflicts(&["name", "name_prefix"]))
+            .arg("name")
+            .check(len_between(0, 32))
+            .check(matches(r"^[0-9A-Za-z-]*$", "only alphanumeric characters and hyphens"))
+            .check(not_matches(r"^-", "a leading hyphen"))
+            .check(not_matches(r"-$", "a trailing hyphen"))
+            .check(not_matches(r"^internal-", "the prefix internal-"))
+            .arg("name_prefix")
+            .check(len_between(0, 6))
+            .check(matches(r"^[0-9A-Za-z-]*$", "only alphanumeric characters and hyphens"))
+            .check(not_matches(r"^-", "a leading hyphen"))
+            .arg("load_balancer_type")
+            .check(one_of(&["application", "network", "gateway"]))
+            .arg("ip_address_type")
+            .check(one_of(&["ipv4", "dualstack", "dualstack-without-public-ipv4"]))
+            .rule(Rule::ExactlyOne(&["subnets", "subnet_mapping"]))
+            .timeouts(10, 10, 10)
+            .build();
         Lb { c, schema }
     }
 
@@ -159,17 +172,19 @@ impl ResourceType for Lb {
             .and_then(|l| l.load_balancer_arn())
             .ok_or_else(|| ProviderError::msg("CreateLoadBalancer returned no ARN"))?
             .to_string();
-        wait_for("load balancer to become active", Duration::from_secs(900), || async {
+        let timeout = op_timeout(&self.schema, planned, Op::Create, Duration::from_secs(600));
+        wait_for(Wait::new(&name, "active", timeout), || async {
             match self
                 .describe(&arn)
                 .await?
                 .and_then(|l| l.state().and_then(|s| s.code()).cloned())
             {
-                Some(LoadBalancerStateEnum::Active) => Ok(Some(())),
+                Some(LoadBalancerStateEnum::Active) => Ok(Poll::Ready(())),
                 Some(LoadBalancerStateEnum::Failed) => {
                     Err(ProviderError::msg(format!("load balancer {name} failed to provision")))
                 }
-                _ => Ok(None),
+                Some(state) => Ok(Poll::pending(state.as_str())),
+                None => Ok(Poll::pending("not found yet")),
             }
         })
         .await?;
@@ -275,7 +290,7 @@ impl ResourceType for Lb {
         must_exist(self.read(ctx, id, planned).await?, "load balancer", id)
     }
 
-    async fn delete(&self, _ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<()> {
+    async fn delete(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<()> {
         let r = self
             .c
             .elbv2
@@ -287,8 +302,17 @@ impl ResourceType for Lb {
         if absent_on(r, &["LoadBalancerNotFound"])?.is_none() {
             return Ok(());
         }
-        wait_for("load balancer to be deleted", Duration::from_secs(900), || async {
-            Ok(self.describe(id).await?.is_none().then_some(()))
+        let timeout = op_timeout(&self.schema, prior, Op::Delete, Duration::from_secs(600));
+        wait_for(Wait::new(id, "deleted", timeout), || async {
+            Ok(match self.describe(id).await? {
+                None => Poll::Ready(()),
+                Some(l) => Poll::pending(
+                    l.state()
+                        .and_then(|s| s.code())
+                        .map(|c| c.as_str())
+                        .unwrap_or("present"),
+                ),
+            })
         })
         .await
     }

@@ -1,10 +1,12 @@
 //! `aws_lb_listener`: a listener with its default actions (forward, redirect, fixed-response).
 
-use super::{action_schema, elb_tags, from_actions, read_tags, to_actions, update_tags};
+use super::{declare_actions, elb_tags, from_actions, read_tags, to_actions, update_tags};
 use crate::provider::aws::common::{absent_on, aws_err, configured_tags, must_exist, opt_str};
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::{Nesting, Schema, Type};
+use crate::schema::validators::{arn, int_between, one_of};
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_elasticloadbalancingv2::types::{Certificate, ProtocolEnum};
@@ -19,16 +21,18 @@ pub struct Listener {
 impl Listener {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> Listener {
-        let schema = Schema::new()
-            .required("load_balancer_arn", Type::String)
+        let d = resource("aws_lb_listener")
+            .arg("load_balancer_arn")
             .force_new()
-            .optional("port", Type::Number)
-            .optional_computed("protocol", Type::String)
-            .optional_computed("ssl_policy", Type::String)
-            .optional("certificate_arn", Type::String)
-            .block("default_action", Nesting::List, action_schema())
-            .tags()
-            .computed("arn", Type::String);
+            .check(arn())
+            .arg("protocol")
+            .check(one_of(super::target_group::PROTOCOLS))
+            .arg("port")
+            .check(int_between(1, 65535))
+            .arg("certificate_arn")
+            .check(arn())
+            .args(&["ssl_policy", "tags"]);
+        let schema = declare_actions(d, "default_action").timeouts(5, 5, 0).build();
         Listener { c, schema }
     }
 }

@@ -1,10 +1,12 @@
 //! `aws_lb_listener_rule`: a routing rule of a listener (priority, conditions, actions).
 
-use super::{action_schema, elb_tags, from_actions, read_tags, to_actions, update_tags};
+use super::{declare_actions, elb_tags, from_actions, read_tags, to_actions, update_tags};
 use crate::provider::aws::common::{absent_on, aws_err, configured_tags, list_value, must_exist, opt_str, str_list};
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::{Nesting, Schema, Type};
+use crate::schema::validators::{any_of, arn, cidr, int_between, int_in, matches};
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_elasticloadbalancingv2::types::{
@@ -19,33 +21,25 @@ pub struct ListenerRule {
     schema: Schema,
 }
 
-fn values_block() -> Schema {
-    Schema::new().required("values", Type::set_of_strings())
-}
-
 impl ListenerRule {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> ListenerRule {
-        let condition = Schema::new()
-            .block("host_header", Nesting::Single, values_block())
-            .block("path_pattern", Nesting::Single, values_block())
-            .block("http_request_method", Nesting::Single, values_block())
-            .block("source_ip", Nesting::Single, values_block())
-            .block(
-                "http_header",
-                Nesting::Single,
-                Schema::new()
-                    .required("http_header_name", Type::String)
-                    .required("values", Type::set_of_strings()),
-            );
-        let schema = Schema::new()
-            .required("listener_arn", Type::String)
+        let d = resource("aws_lb_listener_rule")
+            .arg("listener_arn")
             .force_new()
-            .optional_computed("priority", Type::Number)
-            .block("action", Nesting::List, action_schema())
-            .block("condition", Nesting::Set, condition)
-            .tags()
-            .computed("arn", Type::String);
+            .check(arn())
+            .args(&["tags", "condition"])
+            .arg("priority")
+            .check(any_of(vec![int_between(1, 50000), int_in(&[99999])]))
+            .arg("condition.http_request_method.values")
+            .check(matches(
+                r"^[A-Za-z_-]{1,40}$",
+                "1 to 40 letters, hyphens or underscores",
+            ))
+            .arg("condition.source_ip.values")
+            .check(cidr())
+            .not_yet(&["condition.query_string"]);
+        let schema = declare_actions(d, "action").build();
         ListenerRule { c, schema }
     }
 

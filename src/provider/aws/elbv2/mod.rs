@@ -79,31 +79,48 @@ pub fn arn_suffix(arn: &str) -> String {
     String::new()
 }
 
-/// The schema of `default_action` / `action` blocks.
-pub fn action_schema() -> crate::schema::Schema {
-    use crate::schema::{Nesting, Schema, Type};
-    let redirect = Schema::new()
-        .optional("host", Type::String)
-        .default("#{host}")
-        .optional("path", Type::String)
-        .default("/#{path}")
-        .optional("port", Type::String)
-        .default("#{port}")
-        .optional("protocol", Type::String)
-        .default("#{protocol}")
-        .optional("query", Type::String)
-        .default("#{query}")
-        .required("status_code", Type::String);
-    let fixed = Schema::new()
-        .required("content_type", Type::String)
-        .optional("message_body", Type::String)
-        .optional_computed("status_code", Type::String);
-    Schema::new()
-        .required("type", Type::String)
-        .optional("target_group_arn", Type::String)
-        .optional_computed("order", Type::Number)
-        .block("redirect", Nesting::Single, redirect)
-        .block("fixed_response", Nesting::Single, fixed)
+/// Declares `default_action` / `action` blocks (named `block`): forward to one target group,
+/// redirect and fixed response; weighted forwards and authentication are not implemented yet.
+pub fn declare_actions(d: crate::schema::declare::Decl, block: &str) -> crate::schema::declare::Decl {
+    use crate::schema::validators::{arn, int_between, one_of};
+    let mut d = d
+        .arg(&format!("{block}.type"))
+        .check(one_of(&[
+            "forward",
+            "authenticate-oidc",
+            "authenticate-cognito",
+            "redirect",
+            "fixed-response",
+        ]))
+        .arg(&format!("{block}.target_group_arn"))
+        .check(arn())
+        .arg(&format!("{block}.order"))
+        .check(int_between(1, 50000))
+        .arg(&format!("{block}.redirect.status_code"))
+        .check(one_of(&["HTTP_301", "HTTP_302"]))
+        .arg(&format!("{block}.fixed_response.content_type"))
+        .check(one_of(&[
+            "text/plain",
+            "text/css",
+            "text/html",
+            "application/javascript",
+            "application/json",
+        ]))
+        .arg(block);
+    for (field, default) in [
+        ("host", "#{host}"),
+        ("path", "/#{path}"),
+        ("port", "#{port}"),
+        ("protocol", "#{protocol}"),
+        ("query", "#{query}"),
+    ] {
+        d = d.arg(&format!("{block}.redirect.{field}")).default(default);
+    }
+    d.not_yet(&[
+        &format!("{block}.authenticate_cognito"),
+        &format!("{block}.authenticate_oidc"),
+        &format!("{block}.forward"),
+    ])
 }
 
 fn first(v: &Value, block: &str) -> Option<Value> {

@@ -6,9 +6,11 @@ use super::{arn_suffix, elb_tags, read_tags, update_tags};
 use crate::provider::aws::common::{
     absent_on, aws_err, configured_tags, must_exist, name_or_generated, opt_bool, opt_str, owns, retry_while,
 };
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::{Nesting, Schema, Type};
+use crate::schema::validators::{int_between, len_between, matches, not_matches, one_of, Rule};
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_elasticloadbalancingv2::types::{Matcher, ProtocolEnum, TargetGroupAttribute, TargetTypeEnum};
@@ -21,46 +23,82 @@ pub struct TargetGroup {
     schema: Schema,
 }
 
-fn health_schema() -> Schema {
-    Schema::new()
-        .optional("enabled", Type::Bool)
-        .default(true)
-        .optional_computed("healthy_threshold", Type::Number)
-        .optional_computed("interval", Type::Number)
-        .optional_computed("matcher", Type::String)
-        .optional_computed("path", Type::String)
-        .optional_computed("port", Type::String)
-        .optional_computed("protocol", Type::String)
-        .optional_computed("timeout", Type::Number)
-        .optional_computed("unhealthy_threshold", Type::Number)
-}
+/// Protocols of target groups and listeners.
+pub const PROTOCOLS: &[&str] = &["HTTP", "HTTPS", "TCP", "TLS", "UDP", "TCP_UDP", "GENEVE"];
 
 impl TargetGroup {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> TargetGroup {
-        let schema = Schema::new()
-            .optional_computed("name", Type::String)
+        let schema = resource("aws_lb_target_group")
+            .arg("name")
             .force_new()
-            .optional("name_prefix", Type::String)
+            .arg("name_prefix")
             .force_new()
-            .optional("port", Type::Number)
+            .arg("port")
             .force_new()
-            .optional("protocol", Type::String)
+            .arg("protocol")
             .force_new()
-            .optional_computed("protocol_version", Type::String)
+            .arg("protocol_version")
             .force_new()
-            .optional("vpc_id", Type::String)
+            .arg("vpc_id")
             .force_new()
-            .optional("target_type", Type::String)
+            .arg("target_type")
+            .force_new()
             .default("instance")
-            .force_new()
-            .optional("deregistration_delay", Type::String)
+            .arg("deregistration_delay")
             .default("300")
-            .block("health_check", Nesting::Single, health_schema())
-            .block_computed()
-            .tags()
-            .computed("arn", Type::String)
-            .computed("arn_suffix", Type::String);
+            .arg("health_check")
+            .live_if_unset()
+            .arg("health_check.enabled")
+            .default(true)
+            .args(&["tags"])
+            .rule(Rule::Conflicts(&["name", "name_prefix"]));
+        let schema = [
+            "healthy_threshold",
+            "interval",
+            "port",
+            "protocol",
+            "unhealthy_threshold",
+        ]
+        .iter()
+        .fold(schema, |d, f| d.arg(&format!("health_check.{f}")).live_if_unset())
+        .arg("name")
+        .check(len_between(0, 32))
+        .check(matches(r"^[0-9A-Za-z-]*$", "only alphanumeric characters and hyphens"))
+        .check(not_matches(r"^-", "a leading hyphen"))
+        .check(not_matches(r"-$", "a trailing hyphen"))
+        .arg("name_prefix")
+        .check(len_between(0, 6))
+        .check(matches(r"^[0-9A-Za-z-]*$", "only alphanumeric characters and hyphens"))
+        .check(not_matches(r"^-", "a leading hyphen"))
+        .arg("protocol")
+        .check(one_of(PROTOCOLS))
+        .arg("port")
+        .check(int_between(1, 65535))
+        .arg("target_type")
+        .check(one_of(&["instance", "ip", "lambda", "alb"]))
+        .arg("protocol_version")
+        .check(one_of(&["GRPC", "HTTP1", "HTTP2"]))
+        .arg("deregistration_delay")
+        .check(int_between(0, 3600))
+        .arg("health_check.interval")
+        .check(int_between(5, 300))
+        .arg("health_check.healthy_threshold")
+        .check(int_between(2, 10))
+        .arg("health_check.unhealthy_threshold")
+        .check(int_between(2, 10))
+        .arg("health_check.timeout")
+        .check(int_between(2, 120))
+        .arg("health_check.protocol")
+        .check(one_of(&["HTTP", "HTTPS", "TCP"]))
+        .arg("health_check.path")
+        .check(matches(r"^/", "a path starting with /"))
+        .arg("health_check.port")
+        .check(matches(
+            r"^(traffic-port|[1-9][0-9]{0,4})$",
+            "a port number or traffic-port",
+        ))
+        .build();
         TargetGroup { c, schema }
     }
 }

@@ -5,9 +5,11 @@ use super::{check_document, decode_document, iam_tags, to_iam_tags};
 use crate::provider::aws::common::{
     absent_on, aws_err, configured_tags, must_exist, name_or_generated, opt_str, tag_changes, user_tags,
 };
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::{Schema, Type};
+use crate::schema::validators::{iam_policy, len_between, matches, Rule};
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -21,21 +23,24 @@ pub struct Policy {
 impl Policy {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> Policy {
-        let schema = Schema::new()
-            .optional_computed("name", Type::String)
+        let schema = resource("aws_iam_policy")
+            .arg("name")
             .force_new()
-            .optional("name_prefix", Type::String)
+            .arg("name_prefix")
             .force_new()
-            .optional("path", Type::String)
+            .arg("path")
+            .force_new()
             .default("/")
+            .arg("description")
             .force_new()
-            .optional("description", Type::String)
-            .force_new()
-            .required("policy", Type::Any)
-            .tags()
-            .computed("arn", Type::String)
-            .computed("policy_id", Type::String)
-            .computed("attachment_count", Type::Number);
+            .arg("policy")
+            .check(iam_policy())
+            .args(&["tags"])
+            .rule(Rule::Conflicts(&["name", "name_prefix"]))
+            .arg("name")
+            .check(len_between(1, 128))
+            .check(matches(r"^[\w+=,.@-]*$", "letters, digits and + = , . @ _ - only"))
+            .build();
         Policy { c, schema }
     }
 

@@ -5,9 +5,11 @@ use crate::plan::diff::blocks_match;
 use crate::provider::aws::common::{
     absent_on, aws_err, configured_tags, must_exist, name_or_generated, opt_bool, opt_str, owns, tag_changes, user_tags,
 };
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::{Nesting, Schema, Type};
+use crate::schema::validators::{arn, iam_policy, int_between, len_between, matches, Rule};
+use crate::schema::{Nesting, Schema};
 use crate::value::Value;
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -18,36 +20,42 @@ pub struct Role {
     schema: Schema,
 }
 
-fn inline_schema() -> Schema {
-    Schema::new()
-        .optional("name", Type::String)
-        .optional("policy", Type::Any)
-}
-
 impl Role {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> Role {
-        let schema = Schema::new()
-            .optional_computed("name", Type::String)
+        let schema = resource("aws_iam_role")
+            .arg("name")
             .force_new()
-            .optional("name_prefix", Type::String)
+            .arg("name_prefix")
             .force_new()
-            .optional("path", Type::String)
+            .arg("path")
+            .force_new()
             .default("/")
-            .force_new()
-            .required("assume_role_policy", Type::Any)
-            .optional("description", Type::String)
-            .optional("max_session_duration", Type::Number)
+            .arg("assume_role_policy")
+            .check(iam_policy())
+            .arg("max_session_duration")
             .default(3600)
-            .optional("permissions_boundary", Type::String)
-            .optional("force_detach_policies", Type::Bool)
+            .arg("force_detach_policies")
             .default(false)
-            .block("inline_policy", Nesting::Set, inline_schema())
-            .block_computed()
-            .tags()
-            .computed("arn", Type::String)
-            .computed("unique_id", Type::String)
-            .computed("create_date", Type::String);
+            .arg("inline_policy")
+            .live_if_unset()
+            .arg("inline_policy.policy")
+            .check(iam_policy())
+            .args(&["description", "permissions_boundary", "tags"])
+            .rule(Rule::Conflicts(&["name", "name_prefix"]))
+            .arg("name")
+            .check(len_between(1, 64))
+            .check(matches(r"^[\w+=,.@-]*$", "letters, digits and + = , . @ _ - only"))
+            .arg("name_prefix")
+            .check(len_between(1, 38))
+            .check(matches(r"^[\w+=,.@-]*$", "letters, digits and + = , . @ _ - only"))
+            .arg("description")
+            .check(len_between(0, 1000))
+            .arg("max_session_duration")
+            .check(int_between(3600, 43200))
+            .arg("permissions_boundary")
+            .check(arn())
+            .build();
         Role { c, schema }
     }
 
@@ -231,7 +239,12 @@ impl ResourceType for Role {
         }
         if let Some(new) = planned.get("inline_policy").as_list() {
             let old = prior.get("inline_policy").as_list().unwrap_or(&[]);
-            let schema = inline_schema();
+            let schema = self
+                .schema
+                .blocks
+                .get("inline_policy")
+                .map(|b| b.schema.clone())
+                .unwrap_or_default();
             let same = |a: &Value, b: &Value| {
                 blocks_match(
                     &schema,

@@ -2,9 +2,11 @@
 
 use super::{check_document, decode_document};
 use crate::provider::aws::common::{absent_on, aws_err, must_exist, name_or_generated, opt_str};
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::{Schema, Type};
+use crate::schema::validators::{iam_policy, matches, Rule};
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -18,14 +20,19 @@ pub struct RolePolicy {
 impl RolePolicy {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> RolePolicy {
-        let schema = Schema::new()
-            .required("role", Type::String)
+        let schema = resource("aws_iam_role_policy")
+            .arg("role")
             .force_new()
-            .optional_computed("name", Type::String)
+            .arg("name")
             .force_new()
-            .optional("name_prefix", Type::String)
+            .arg("name_prefix")
             .force_new()
-            .required("policy", Type::Any);
+            .arg("policy")
+            .check(iam_policy())
+            .rule(Rule::Conflicts(&["name", "name_prefix"]))
+            .arg("name")
+            .check(matches(r"^[\w+=,.@-]*$", "letters, digits and + = , . @ _ - only"))
+            .build();
         RolePolicy { c, schema }
     }
 

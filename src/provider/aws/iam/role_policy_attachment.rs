@@ -1,9 +1,11 @@
 //! `aws_iam_role_policy_attachment`: a managed policy attached to a role (id `role/arn`).
 
 use crate::provider::aws::common::{absent_on, aws_err, opt_str};
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::{Schema, Type};
+use crate::schema::validators::arn;
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -17,11 +19,14 @@ pub struct RolePolicyAttachment {
 impl RolePolicyAttachment {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> RolePolicyAttachment {
-        let schema = Schema::new()
-            .required("role", Type::String)
+        let schema = resource("aws_iam_role_policy_attachment")
+            .arg("role")
             .force_new()
-            .required("policy_arn", Type::String)
-            .force_new();
+            .arg("policy_arn")
+            .force_new()
+            .arg("policy_arn")
+            .check(arn())
+            .build();
         RolePolicyAttachment { c, schema }
     }
 }

@@ -4,9 +4,11 @@ use crate::provider::aws::common::{
     absent_on, aws_err, configured_tags, must_exist, name_or_generated, opt_bool, opt_str, tag_changes, tags_to_write,
     user_tags,
 };
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ResourceType};
-use crate::schema::{Schema, Type};
+use crate::schema::validators::{int_in, len_between, matches, one_of, Rule};
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -17,23 +19,39 @@ pub struct LogGroup {
     schema: Schema,
 }
 
+/// What log group names may hold.
+const LOG_GROUP_NAME: &str = r"^[\.\-_/#A-Za-z0-9]+$";
+
 impl LogGroup {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> LogGroup {
-        let schema = Schema::new()
-            .optional_computed("name", Type::String)
+        let schema = resource("aws_cloudwatch_log_group")
+            .arg("name")
             .force_new()
-            .optional("name_prefix", Type::String)
+            .arg("name_prefix")
             .force_new()
-            .optional("retention_in_days", Type::Number)
+            .arg("retention_in_days")
             .default(0)
-            .optional("kms_key_id", Type::String)
-            .optional_computed("log_group_class", Type::String)
+            .arg("log_group_class")
             .force_new()
-            .optional("skip_destroy", Type::Bool)
+            .arg("skip_destroy")
             .default(false)
-            .tags()
-            .computed("arn", Type::String);
+            .args(&["kms_key_id", "tags"])
+            .rule(Rule::Conflicts(&["name", "name_prefix"]))
+            .arg("name")
+            .check(len_between(1, 512))
+            .check(matches(LOG_GROUP_NAME, "letters, digits, and _ - / . # only"))
+            .arg("name_prefix")
+            .check(len_between(1, 483))
+            .check(matches(LOG_GROUP_NAME, "letters, digits, and _ - / . # only"))
+            .arg("retention_in_days")
+            .check(int_in(&[
+                0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+                3653,
+            ]))
+            .arg("log_group_class")
+            .check(one_of(&["STANDARD", "INFREQUENT_ACCESS", "DELIVERY"]))
+            .build();
         LogGroup { c, schema }
     }
 

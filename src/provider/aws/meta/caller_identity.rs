@@ -1,9 +1,10 @@
 //! Data source `aws_caller_identity`: who the credentials belong to.
 
 use crate::provider::aws::common::aws_err;
+use crate::provider::aws::schema::data_source;
 use crate::provider::aws::Clients;
 use crate::provider::{DataSourceType, PResult};
-use crate::schema::{Schema, Type};
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -17,10 +18,7 @@ pub struct CallerIdentity {
 impl CallerIdentity {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> CallerIdentity {
-        let schema = Schema::new()
-            .computed("account_id", Type::String)
-            .computed("arn", Type::String)
-            .computed("user_id", Type::String);
+        let schema = data_source("aws_caller_identity").args(&[]).build();
         CallerIdentity { c, schema }
     }
 }

@@ -1,8 +1,10 @@
 //! Data source `aws_iam_policy_document`: renders an IAM policy JSON document locally, as the
 //! AWS provider does (single values as strings, lists otherwise), with no AWS call.
 
+use crate::provider::aws::schema::data_source;
 use crate::provider::{DataSourceType, PResult, ProviderError};
-use crate::schema::{Nesting, Schema, Type};
+use crate::schema::validators::one_of;
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use serde_json::{json, Map, Value as Json};
@@ -22,31 +24,19 @@ impl Default for PolicyDocument {
 impl PolicyDocument {
     /// Creates the type (it needs no client).
     pub fn new() -> PolicyDocument {
-        let principals = Schema::new()
-            .required("type", Type::String)
-            .required("identifiers", Type::set_of_strings());
-        let condition = Schema::new()
-            .required("test", Type::String)
-            .required("variable", Type::String)
-            .required("values", Type::list_of_strings());
-        let statement = Schema::new()
-            .optional("sid", Type::String)
-            .optional("effect", Type::String)
-            .optional("actions", Type::set_of_strings())
-            .optional("not_actions", Type::set_of_strings())
-            .optional("resources", Type::set_of_strings())
-            .optional("not_resources", Type::set_of_strings())
-            .block("principals", Nesting::Set, principals.clone())
-            .block("not_principals", Nesting::Set, principals)
-            .block("condition", Nesting::Set, condition);
-        let schema = Schema::new()
-            .optional("version", Type::String)
-            .optional("policy_id", Type::String)
-            .optional("source_policy_documents", Type::list_of_strings())
-            .optional("override_policy_documents", Type::list_of_strings())
-            .block("statement", Nesting::List, statement)
-            .computed("json", Type::String)
-            .computed("minified_json", Type::String);
+        let schema = data_source("aws_iam_policy_document")
+            .args(&[
+                "version",
+                "policy_id",
+                "source_policy_documents",
+                "override_policy_documents",
+                "statement",
+            ])
+            .arg("version")
+            .check(one_of(&["2008-10-17", "2012-10-17"]))
+            .arg("statement.effect")
+            .check(one_of(&["Allow", "Deny"]))
+            .build();
         PolicyDocument { schema }
     }
 }

@@ -1,8 +1,9 @@
 //! Data source `aws_region`: the provider's region (no call is needed).
 
+use crate::provider::aws::schema::data_source;
 use crate::provider::aws::Clients;
 use crate::provider::{DataSourceType, PResult, ProviderError};
-use crate::schema::{Schema, Type};
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -16,10 +17,7 @@ pub struct Region {
 impl Region {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> Region {
-        let schema = Schema::new()
-            .optional_computed("name", Type::String)
-            .optional_computed("endpoint", Type::String)
-            .computed("description", Type::String);
+        let schema = data_source("aws_region").args(&["name", "endpoint"]).build();
         Region { c, schema }
     }
 }

@@ -5,9 +5,11 @@
 use super::policy::{checked_policy, policy_resource};
 use super::{document_json, name_and_type};
 use crate::provider::aws::common::{absent_on, aws_err, json_as_configured, must_exist, opt_str};
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ResourceType};
-use crate::schema::{Schema, Type};
+use crate::schema::validators::{len_between, one_of};
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_opensearchserverless::types::AccessPolicyType;
@@ -19,6 +21,7 @@ policy_resource!(
     "aws_opensearchserverless_access_policy",
     "access policy",
     AccessPolicyType,
+    &["data"],
     create_access_policy,
     get_access_policy,
     access_policy_detail,

@@ -4,11 +4,14 @@
 //! The description changes in place; the id is the collection id.
 
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, must_exist, opt_str, owns, sync_tags, tags_to_write, user_tags, wait_for,
+    absent_on, aws_err, configured_tags, must_exist, op_timeout, opt_str, owns, sync_tags, tags_to_write, user_tags,
+    wait_for, Op, Poll, Wait,
 };
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::{Schema, Type};
+use crate::schema::validators::{len_between, one_of};
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_opensearchserverless::types::{CollectionDetail, CollectionStatus, CollectionType, StandbyReplicas, Tag};
@@ -27,20 +30,23 @@ pub struct Collection {
 impl Collection {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> Collection {
-        let schema = Schema::new()
-            .required("name", Type::String)
+        let schema = resource("aws_opensearchserverless_collection")
+            .arg("name")
             .force_new()
-            .optional("type", Type::String)
+            .arg("type")
+            .force_new()
             .default("SEARCH")
+            .arg("standby_replicas")
             .force_new()
-            .optional("description", Type::String)
-            .optional_computed("standby_replicas", Type::String)
-            .force_new()
-            .tags()
-            .computed("arn", Type::String)
-            .computed("collection_endpoint", Type::String)
-            .computed("dashboard_endpoint", Type::String)
-            .computed("kms_key_arn", Type::String);
+            .args(&["description", "tags"])
+            .arg("name")
+            .check(len_between(3, 32))
+            .arg("type")
+            .check(one_of(&["SEARCH", "TIMESERIES", "VECTORSEARCH"]))
+            .arg("standby_replicas")
+            .check(one_of(&["ENABLED", "DISABLED"]))
+            .timeouts(20, 0, 20)
+            .build();
         Collection { c, schema }
     }
 
@@ -121,11 +127,13 @@ impl ResourceType for Collection {
             .and_then(|d| d.id())
             .ok_or_else(|| ProviderError::msg("CreateCollection returned no id"))?
             .to_string();
-        wait_for("collection to become ACTIVE", TIMEOUT, || async {
+        let timeout = op_timeout(&self.schema, planned, Op::Create, TIMEOUT);
+        wait_for(Wait::new(&id, "ACTIVE", timeout), || async {
             match self.get(Some(&id), None).await?.map(|c| c.status().cloned()) {
-                Some(Some(CollectionStatus::Active)) => Ok(Some(())),
+                Some(Some(CollectionStatus::Active)) => Ok(Poll::Ready(())),
                 Some(Some(CollectionStatus::Failed)) => Err(ProviderError::msg("collection creation FAILED")),
-                _ => Ok(None),
+                Some(Some(status)) => Ok(Poll::pending(status.as_str())),
+                _ => Ok(Poll::pending("not found yet")),
             }
         })
         .await?;
@@ -204,7 +212,7 @@ impl ResourceType for Collection {
         must_exist(self.read(ctx, id, planned).await?, "collection", id)
     }
 
-    async fn delete(&self, _ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<()> {
+    async fn delete(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<()> {
         let r = self
             .c
             .opensearchserverless
@@ -215,8 +223,12 @@ impl ResourceType for Collection {
             .await
             .map_err(aws_err);
         absent_on(r, &["ResourceNotFoundException"])?;
-        wait_for("collection to be deleted", TIMEOUT, || async {
-            Ok(self.get(Some(id), None).await?.is_none().then_some(()))
+        let timeout = op_timeout(&self.schema, prior, Op::Delete, TIMEOUT);
+        wait_for(Wait::new(id, "deleted", timeout), || async {
+            Ok(match self.get(Some(id), None).await? {
+                None => Poll::Ready(()),
+                Some(c) => Poll::pending(c.status().map(|s| s.as_str()).unwrap_or("present")),
+            })
         })
         .await
     }

@@ -4,7 +4,7 @@
 /// different calls and types of the SDK (create/get/update/delete, policy type and detail), so
 /// one definition serves both; a macro because the SDK shares no trait between them.
 macro_rules! policy_resource {
-    ($(#[$doc:meta])* $ty:ident, $tf:literal, $what:literal, $kind:ident,
+    ($(#[$doc:meta])* $ty:ident, $tf:literal, $what:literal, $kind:ident, $types:expr,
      $create:ident, $get:ident, $detail:ident, $update:ident, $delete:ident) => {
         $(#[$doc])*
         pub struct $ty {
@@ -15,14 +15,20 @@ macro_rules! policy_resource {
         impl $ty {
             /// Creates the type with its clients.
             pub fn new(c: Arc<Clients>) -> $ty {
-                let schema = Schema::new()
-                    .required("name", Type::String)
+                let schema = resource($tf)
+                    .arg("name")
                     .force_new()
-                    .required("type", Type::String)
+                    .arg("type")
                     .force_new()
-                    .required("policy", Type::Any)
-                    .optional("description", Type::String)
-                    .computed("policy_version", Type::String);
+                    .arg("name")
+                    .check(len_between(3, 32))
+                    .arg("type")
+                    .check(one_of($types))
+                    // The provider leaves the document to AWS; plans compare it as JSON.
+                    .arg("policy")
+                    .compare_json()
+                    .args(&["description"])
+                    .build();
                 $ty { c, schema }
             }
         }

@@ -4,9 +4,11 @@
 use crate::provider::aws::common::{
     aws_err, configured_tags, must_exist, opt_bool, opt_str, owns, tags_to_write, user_tags,
 };
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType, STACK_TAG};
-use crate::schema::{Schema, Type};
+use crate::schema::validators::{len_between, Rule};
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_s3::types::{BucketLocationConstraint, CreateBucketConfiguration, Delete, ObjectIdentifier, Tag, Tagging};
@@ -21,21 +23,23 @@ pub struct Bucket {
 impl Bucket {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> Bucket {
-        let schema = Schema::new()
-            .optional_computed("bucket", Type::String)
+        let schema = resource("aws_s3_bucket")
+            .arg("bucket")
             .force_new()
-            .optional("bucket_prefix", Type::String)
+            .arg("bucket_prefix")
             .force_new()
-            .optional("force_destroy", Type::Bool)
+            .arg("force_destroy")
             .default(false)
-            .optional_computed("object_lock_enabled", Type::Bool)
+            .arg("object_lock_enabled")
             .force_new()
-            .tags()
-            .computed("arn", Type::String)
-            .computed("bucket_domain_name", Type::String)
-            .computed("bucket_regional_domain_name", Type::String)
-            .computed("region", Type::String)
-            .computed("hosted_zone_id", Type::String);
+            .args(&["tags"])
+            .rule(Rule::Conflicts(&["bucket", "bucket_prefix"]))
+            .arg("bucket")
+            .check(len_between(0, 63))
+            .arg("bucket_prefix")
+            .check(len_between(0, 37))
+            .timeouts(20, 20, 60)
+            .build();
         Bucket { c, schema }
     }
 

@@ -4,8 +4,10 @@
 //! supplies its schema and the three calls; [`Companion`] makes the resource type of it.
 
 use crate::provider::aws::common::{must_exist, opt_str};
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::schema::declare::Decl;
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
@@ -21,8 +23,9 @@ pub trait BucketSetting: Send + Sync {
     /// What the setting is called in messages ("CORS configuration").
     fn what(&self) -> &'static str;
 
-    /// Arguments besides `bucket`, which every companion has.
-    fn schema(&self) -> Schema;
+    /// Declares the arguments besides `bucket`, which every companion has (and which forces
+    /// replacement).
+    fn declare(&self, d: Decl) -> Decl;
 
     /// Writes the setting from the planned value.
     async fn put(&self, c: &Clients, bucket: &str, planned: &Value) -> PResult<()>;
@@ -45,12 +48,9 @@ pub struct Companion<S: BucketSetting> {
 impl<S: BucketSetting> Companion<S> {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>, setting: S) -> Companion<S> {
-        let mut schema = Schema::new()
-            .required("bucket", crate::schema::Type::String)
-            .force_new();
-        let own = setting.schema();
-        schema.attrs.extend(own.attrs);
-        schema.blocks.extend(own.blocks);
+        let schema = setting
+            .declare(resource(setting.type_name()).arg("bucket").force_new())
+            .build();
         Companion { c, setting, schema }
     }
 }
@@ -98,11 +98,9 @@ impl<S: BucketSetting + 'static> ResourceType for Companion<S> {
     }
 }
 
-/// `expected_bucket_owner`, for the settings whose Terraform resource has it.
-pub fn with_expected_owner(schema: Schema) -> Schema {
-    schema
-        .optional("expected_bucket_owner", crate::schema::Type::String)
-        .force_new()
+/// `expected_bucket_owner`: an account id, as the provider checks it.
+pub fn account_id() -> crate::schema::validators::Validator {
+    crate::schema::validators::matches(r"^\d{12}$", "an AWS account id (exactly 12 digits)")
 }
 
 /// The first block of a nested block list, if any.

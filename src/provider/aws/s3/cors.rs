@@ -1,11 +1,12 @@
 //! `aws_s3_bucket_cors_configuration`: which browser origins may call the bucket, with which
 //! methods and headers.
 
-use super::companion::{with_expected_owner, BucketSetting};
+use super::companion::BucketSetting;
 use crate::provider::aws::common::{absent_on, aws_err, list_value, opt_str, str_list};
 use crate::provider::aws::Clients;
 use crate::provider::{PResult, ProviderError};
-use crate::schema::{Nesting, Schema, Type};
+use crate::schema::declare::Decl;
+use crate::schema::validators::len_between;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_s3::types::{CorsConfiguration, CorsRule};
@@ -27,18 +28,13 @@ impl BucketSetting for Cors {
         "CORS configuration of"
     }
 
-    fn schema(&self) -> Schema {
-        with_expected_owner(Schema::new()).block(
-            "cors_rule",
-            Nesting::Set,
-            Schema::new()
-                .optional("id", Type::String)
-                .optional("allowed_headers", Type::set_of_strings())
-                .required("allowed_methods", Type::set_of_strings())
-                .required("allowed_origins", Type::set_of_strings())
-                .optional("expose_headers", Type::set_of_strings())
-                .optional("max_age_seconds", Type::Number),
-        )
+    fn declare(&self, d: Decl) -> Decl {
+        d.arg("expected_bucket_owner")
+            .force_new()
+            .check(super::companion::account_id())
+            .args(&["cors_rule"])
+            .arg("cors_rule.id")
+            .check(len_between(0, 255))
     }
 
     async fn put(&self, c: &Clients, bucket: &str, planned: &Value) -> PResult<()> {

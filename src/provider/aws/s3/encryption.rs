@@ -1,9 +1,11 @@
 //! `aws_s3_bucket_server_side_encryption_configuration`: a bucket's default encryption.
 
 use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_bool, opt_str};
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::{Nesting, Schema, Type};
+use crate::schema::validators::one_of;
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_s3::types::{
@@ -20,19 +22,19 @@ pub struct BucketEncryption {
 impl BucketEncryption {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> BucketEncryption {
-        let by_default = Schema::new()
-            .required("sse_algorithm", Type::String)
-            .optional("kms_master_key_id", Type::String);
-        let rule = Schema::new()
-            .block("apply_server_side_encryption_by_default", Nesting::Single, by_default)
-            .optional("bucket_key_enabled", Type::Bool)
-            .default(false);
-        let schema = Schema::new()
-            .required("bucket", Type::String)
+        let schema = resource("aws_s3_bucket_server_side_encryption_configuration")
+            .arg("bucket")
             .force_new()
-            .optional("expected_bucket_owner", Type::String)
+            .arg("expected_bucket_owner")
             .force_new()
-            .block("rule", Nesting::Set, rule);
+            .arg("rule")
+            .arg("rule.bucket_key_enabled")
+            .default(false)
+            .arg("expected_bucket_owner")
+            .check(super::companion::account_id())
+            .arg("rule.apply_server_side_encryption_by_default.sse_algorithm")
+            .check(one_of(&["AES256", "aws:kms", "aws:kms:dsse"]))
+            .build();
         BucketEncryption { c, schema }
     }
 

@@ -1,9 +1,11 @@
 //! `aws_s3_bucket_lifecycle_configuration`: expiry and transition rules of a bucket.
 
 use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str};
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::{Nesting, Schema, Type};
+use crate::schema::validators::{len_between, one_of};
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_s3::types::{
@@ -17,58 +19,6 @@ use std::sync::Arc;
 pub struct BucketLifecycle {
     c: Arc<Clients>,
     schema: Schema,
-}
-
-fn rule_schema() -> Schema {
-    let tag = Schema::new()
-        .required("key", Type::String)
-        .required("value", Type::String);
-    let filter = Schema::new()
-        .optional("prefix", Type::String)
-        .optional("object_size_greater_than", Type::Number)
-        .optional("object_size_less_than", Type::Number)
-        .block("tag", Nesting::Single, tag);
-    Schema::new()
-        .required("id", Type::String)
-        .required("status", Type::String)
-        .optional("prefix", Type::String)
-        .block("filter", Nesting::Single, filter)
-        .block(
-            "expiration",
-            Nesting::Single,
-            Schema::new()
-                .optional("days", Type::Number)
-                .optional("date", Type::String)
-                .optional("expired_object_delete_marker", Type::Bool),
-        )
-        .block(
-            "noncurrent_version_expiration",
-            Nesting::Single,
-            Schema::new()
-                .optional("noncurrent_days", Type::Number)
-                .optional("newer_noncurrent_versions", Type::Number),
-        )
-        .block(
-            "abort_incomplete_multipart_upload",
-            Nesting::Single,
-            Schema::new().optional("days_after_initiation", Type::Number),
-        )
-        .block(
-            "transition",
-            Nesting::Set,
-            Schema::new()
-                .optional("days", Type::Number)
-                .optional("date", Type::String)
-                .required("storage_class", Type::String),
-        )
-        .block(
-            "noncurrent_version_transition",
-            Nesting::Set,
-            Schema::new()
-                .optional("noncurrent_days", Type::Number)
-                .optional("newer_noncurrent_versions", Type::Number)
-                .required("storage_class", Type::String),
-        )
 }
 
 fn first(v: &Value, block: &str) -> Option<Value> {
@@ -279,15 +229,38 @@ fn from_rule(r: &LifecycleRule, configured: Option<&Value>) -> Value {
     ])
 }
 
+/// Where lifecycle transitions may move objects.
+const STORAGE_CLASSES: &[&str] = &[
+    "GLACIER",
+    "STANDARD_IA",
+    "ONEZONE_IA",
+    "INTELLIGENT_TIERING",
+    "DEEP_ARCHIVE",
+    "GLACIER_IR",
+];
+
 impl BucketLifecycle {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> BucketLifecycle {
-        let schema = Schema::new()
-            .required("bucket", Type::String)
+        let schema = resource("aws_s3_bucket_lifecycle_configuration")
+            .arg("bucket")
             .force_new()
-            .optional("expected_bucket_owner", Type::String)
+            .arg("expected_bucket_owner")
             .force_new()
-            .block("rule", Nesting::List, rule_schema());
+            .args(&["rule"])
+            .not_yet(&["rule.filter.and"])
+            .arg("expected_bucket_owner")
+            .check(super::companion::account_id())
+            .arg("rule.id")
+            .check(len_between(1, 255))
+            .arg("rule.status")
+            .check(one_of(&["Disabled", "Enabled"]))
+            .arg("rule.transition.storage_class")
+            .check(one_of(STORAGE_CLASSES))
+            .arg("rule.noncurrent_version_transition.storage_class")
+            .check(one_of(STORAGE_CLASSES))
+            .timeouts(3, 3, 0)
+            .build();
         BucketLifecycle { c, schema }
     }
 

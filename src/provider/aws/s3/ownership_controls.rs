@@ -5,7 +5,8 @@ use super::companion::{first, BucketSetting};
 use crate::provider::aws::common::{absent_on, aws_err, opt_str};
 use crate::provider::aws::Clients;
 use crate::provider::{PResult, ProviderError};
-use crate::schema::{Nesting, Schema, Type};
+use crate::schema::declare::Decl;
+use crate::schema::validators::one_of;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_s3::types::{ObjectOwnership, OwnershipControls as Controls, OwnershipControlsRule};
@@ -27,12 +28,12 @@ impl BucketSetting for OwnershipControls {
         "ownership controls of"
     }
 
-    fn schema(&self) -> Schema {
-        Schema::new().block(
-            "rule",
-            Nesting::Single,
-            Schema::new().required("object_ownership", Type::String),
-        )
+    fn declare(&self, d: Decl) -> Decl {
+        d.args(&["rule"]).arg("rule.object_ownership").check(one_of(&[
+            "BucketOwnerPreferred",
+            "ObjectWriter",
+            "BucketOwnerEnforced",
+        ]))
     }
 
     async fn put(&self, c: &Clients, bucket: &str, planned: &Value) -> PResult<()> {

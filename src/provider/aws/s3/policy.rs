@@ -4,7 +4,8 @@ use super::companion::BucketSetting;
 use crate::provider::aws::common::{absent_on, aws_err, opt_str, retry_while};
 use crate::provider::aws::Clients;
 use crate::provider::{PResult, ProviderError};
-use crate::schema::{Schema, Type};
+use crate::schema::declare::Decl;
+use crate::schema::validators::json;
 use crate::value::Value;
 use async_trait::async_trait;
 use indexmap::IndexMap;
@@ -25,8 +26,8 @@ impl BucketSetting for BucketPolicy {
         "policy of bucket"
     }
 
-    fn schema(&self) -> Schema {
-        Schema::new().required("policy", Type::Any)
+    fn declare(&self, d: Decl) -> Decl {
+        d.arg("policy").check(json())
     }
 
     async fn put(&self, c: &Clients, bucket: &str, planned: &Value) -> PResult<()> {

@@ -4,7 +4,7 @@ use super::companion::BucketSetting;
 use crate::provider::aws::common::{absent_on, aws_err, opt_bool};
 use crate::provider::aws::Clients;
 use crate::provider::PResult;
-use crate::schema::{Schema, Type};
+use crate::schema::declare::Decl;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_s3::types::PublicAccessBlockConfiguration;
@@ -34,10 +34,8 @@ impl BucketSetting for PublicAccessBlock {
         "public access block of"
     }
 
-    fn schema(&self) -> Schema {
-        SWITCHES
-            .iter()
-            .fold(Schema::new(), |s, n| s.optional(n, Type::Bool).default(false))
+    fn declare(&self, d: Decl) -> Decl {
+        SWITCHES.iter().fold(d, |d, n| d.arg(n).default(false))
     }
 
     async fn put(&self, c: &Clients, bucket: &str, planned: &Value) -> PResult<()> {

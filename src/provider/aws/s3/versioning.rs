@@ -1,9 +1,11 @@
 //! `aws_s3_bucket_versioning`: a bucket's versioning state.
 
 use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str};
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::{Nesting, Schema, Type};
+use crate::schema::validators::one_of;
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_s3::types::{BucketVersioningStatus, VersioningConfiguration};
@@ -18,18 +20,19 @@ pub struct BucketVersioning {
 impl BucketVersioning {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> BucketVersioning {
-        let schema = Schema::new()
-            .required("bucket", Type::String)
+        let schema = resource("aws_s3_bucket_versioning")
+            .arg("bucket")
             .force_new()
-            .optional("expected_bucket_owner", Type::String)
+            .arg("expected_bucket_owner")
             .force_new()
-            .block(
-                "versioning_configuration",
-                Nesting::Single,
-                Schema::new()
-                    .required("status", Type::String)
-                    .optional_computed("mfa_delete", Type::String),
-            );
+            .args(&["versioning_configuration"])
+            .arg("expected_bucket_owner")
+            .check(super::companion::account_id())
+            .arg("versioning_configuration.status")
+            .check(one_of(&["Enabled", "Suspended", "Disabled"]))
+            .arg("versioning_configuration.mfa_delete")
+            .check(one_of(&["Enabled", "Disabled"]))
+            .build();
         BucketVersioning { c, schema }
     }
 

@@ -1,11 +1,12 @@
 //! `aws_s3_bucket_website_configuration`: static website hosting for a bucket (a frontend):
 //! index and error documents, or a redirect of every request to another host.
 
-use super::companion::{first, with_expected_owner, BucketSetting};
+use super::companion::{first, BucketSetting};
 use crate::provider::aws::common::{absent_on, aws_err, opt_str};
 use crate::provider::aws::Clients;
 use crate::provider::{PResult, ProviderError};
-use crate::schema::{Nesting, Schema, Type};
+use crate::schema::declare::Decl;
+use crate::schema::validators::one_of;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_s3::types::{ErrorDocument, IndexDocument, Protocol, RedirectAllRequestsTo, WebsiteConfiguration};
@@ -31,27 +32,13 @@ impl BucketSetting for Website {
         "website configuration of"
     }
 
-    fn schema(&self) -> Schema {
-        with_expected_owner(Schema::new())
-            .block(
-                "index_document",
-                Nesting::Single,
-                Schema::new().required("suffix", Type::String),
-            )
-            .block(
-                "error_document",
-                Nesting::Single,
-                Schema::new().required("key", Type::String),
-            )
-            .block(
-                "redirect_all_requests_to",
-                Nesting::Single,
-                Schema::new()
-                    .required("host_name", Type::String)
-                    .optional("protocol", Type::String),
-            )
-            .computed("website_endpoint", Type::String)
-            .computed("website_domain", Type::String)
+    fn declare(&self, d: Decl) -> Decl {
+        d.arg("expected_bucket_owner")
+            .force_new()
+            .check(super::companion::account_id())
+            .args(&["index_document", "error_document", "redirect_all_requests_to"])
+            .arg("redirect_all_requests_to.protocol")
+            .check(one_of(&["http", "https"]))
     }
 
     async fn put(&self, c: &Clients, bucket: &str, planned: &Value) -> PResult<()> {

@@ -7,9 +7,11 @@ use crate::provider::aws::common::{
     absent_on, aws_err, configured_tags, json_as_configured, must_exist, name_or_generated, opt_str, owns, sync_tags,
     tags_to_write, user_tags,
 };
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::{Schema, Type};
+use crate::schema::validators::{any_of, int_between, int_in, json, matches, Rule};
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_secretsmanager::operation::describe_secret::DescribeSecretOutput;
@@ -28,20 +30,32 @@ pub struct Secret {
 impl Secret {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> Secret {
-        let schema = Schema::new()
-            .optional_computed("name", Type::String)
+        let schema = resource("aws_secretsmanager_secret")
+            .arg("name")
             .force_new()
-            .optional("name_prefix", Type::String)
+            .arg("name_prefix")
             .force_new()
-            .optional("description", Type::String)
-            .optional("kms_key_id", Type::String)
-            .optional_computed("policy", Type::Any)
-            .optional("recovery_window_in_days", Type::Number)
+            .arg("policy")
+            .check(json())
+            .arg("recovery_window_in_days")
             .default(30)
-            .optional("force_overwrite_replica_secret", Type::Bool)
+            .arg("force_overwrite_replica_secret")
             .default(false)
-            .tags()
-            .computed("arn", Type::String);
+            .args(&["description", "kms_key_id", "tags"])
+            .rule(Rule::Conflicts(&["name", "name_prefix"]))
+            .arg("name")
+            .check(matches(
+                r"^[0-9A-Za-z/_+=.@-]*$",
+                "letters, digits and / _ + = . @ - only",
+            ))
+            .arg("name_prefix")
+            .check(matches(
+                r"^[0-9A-Za-z/_+=.@-]*$",
+                "letters, digits and / _ + = . @ - only",
+            ))
+            .arg("recovery_window_in_days")
+            .check(any_of(vec![int_between(7, 30), int_in(&[0])]))
+            .build();
         Secret { c, schema }
     }
 

@@ -5,9 +5,10 @@
 //! Terraform.
 
 use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str, secret_digest, str_list};
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::{Schema, Type};
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use base64::Engine;
@@ -25,20 +26,17 @@ pub struct SecretVersion {
 impl SecretVersion {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> SecretVersion {
-        let schema = Schema::new()
-            .required("secret_id", Type::String)
+        let schema = resource("aws_secretsmanager_secret_version")
+            .arg("secret_id")
             .force_new()
-            .optional("secret_string", Type::String)
-            .sensitive()
-            .force_new()
-            .normalized(secret_digest)
-            .optional("secret_binary", Type::String)
-            .sensitive()
+            .arg("secret_string")
             .force_new()
             .normalized(secret_digest)
-            .optional_computed("version_stages", Type::set_of_strings())
-            .computed("arn", Type::String)
-            .computed("version_id", Type::String);
+            .arg("secret_binary")
+            .force_new()
+            .normalized(secret_digest)
+            .args(&["version_stages"])
+            .build();
         SecretVersion { c, schema }
     }
 

@@ -7,9 +7,11 @@ use crate::provider::aws::common::{
     absent_on, aws_err, configured_tags, json_as_configured, must_exist, name_or_generated, opt_bool, opt_str, owns,
     sync_tags, tags_to_write, user_tags,
 };
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::{Schema, Type};
+use crate::schema::validators::{int_between, json, one_of, Rule};
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_sns::types::Tag;
@@ -36,25 +38,33 @@ const SETTABLE: &[(&str, &str)] = &[
 impl Topic {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> Topic {
-        let schema = Schema::new()
-            .optional_computed("name", Type::String)
+        let schema = resource("aws_sns_topic")
+            .arg("name")
             .force_new()
-            .optional("name_prefix", Type::String)
+            .arg("name_prefix")
             .force_new()
-            .optional("fifo_topic", Type::Bool)
+            .arg("fifo_topic")
+            .force_new()
             .default(false)
-            .force_new()
-            .optional("display_name", Type::String)
-            .optional_computed("policy", Type::Any)
-            .optional("delivery_policy", Type::Any)
-            .optional("kms_master_key_id", Type::String)
-            .optional("content_based_deduplication", Type::Bool)
+            .arg("policy")
+            .check(json())
+            .arg("tracing_config")
+            .check(one_of(&["Active", "PassThrough"]))
+            .arg("signature_version")
+            .check(int_between(1, 2))
+            .arg("delivery_policy")
+            .check(json())
+            .arg("content_based_deduplication")
             .default(false)
-            .optional_computed("signature_version", Type::Number)
-            .optional_computed("tracing_config", Type::String)
-            .tags()
-            .computed("arn", Type::String)
-            .computed("owner", Type::String);
+            .args(&[
+                "display_name",
+                "kms_master_key_id",
+                "signature_version",
+                "tracing_config",
+                "tags",
+            ])
+            .rule(Rule::Conflicts(&["name", "name_prefix"]))
+            .build();
         Topic { c, schema }
     }
 

@@ -4,9 +4,11 @@
 //! subscription ARN (known at once, also for subscriptions still pending confirmation).
 
 use crate::provider::aws::common::{absent_on, aws_err, json_as_configured, must_exist, opt_str};
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::{Schema, Type};
+use crate::schema::validators::{arn, json, one_of};
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use std::collections::HashMap;
@@ -34,28 +36,45 @@ const DOCUMENTS: &[&str] = &["filter_policy", "redrive_policy", "delivery_policy
 impl TopicSubscription {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> TopicSubscription {
-        let schema = Schema::new()
-            .required("topic_arn", Type::String)
+        let schema = resource("aws_sns_topic_subscription")
+            .arg("topic_arn")
             .force_new()
-            .required("protocol", Type::String)
+            .arg("protocol")
             .force_new()
-            .required("endpoint", Type::String)
+            .arg("endpoint")
             .force_new()
-            .optional("raw_message_delivery", Type::Bool)
+            .arg("raw_message_delivery")
             .default(false)
-            .optional("filter_policy", Type::Any)
-            .optional_computed("filter_policy_scope", Type::String)
-            .optional("redrive_policy", Type::Any)
-            .optional("delivery_policy", Type::Any)
-            .optional("subscription_role_arn", Type::String)
-            .optional("endpoint_auto_confirms", Type::Bool)
+            .arg("filter_policy")
+            .check(json())
+            .arg("redrive_policy")
+            .check(json())
+            .arg("delivery_policy")
+            .check(json())
+            .arg("endpoint_auto_confirms")
             .default(false)
-            .optional("confirmation_timeout_in_minutes", Type::Number)
+            .arg("confirmation_timeout_in_minutes")
             .default(1)
-            .computed("arn", Type::String)
-            .computed("owner_id", Type::String)
-            .computed("pending_confirmation", Type::Bool)
-            .computed("confirmation_was_authenticated", Type::Bool);
+            .args(&["filter_policy_scope", "subscription_role_arn"])
+            .arg("topic_arn")
+            .check(arn())
+            .arg("protocol")
+            .check(one_of(&[
+                "application",
+                "email",
+                "email-json",
+                "firehose",
+                "http",
+                "https",
+                "lambda",
+                "sms",
+                "sqs",
+            ]))
+            .arg("filter_policy_scope")
+            .check(one_of(&["MessageAttributes", "MessageBody"]))
+            .arg("subscription_role_arn")
+            .check(arn())
+            .build();
         TopicSubscription { c, schema }
     }
 }

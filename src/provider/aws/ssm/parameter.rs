@@ -6,9 +6,11 @@
 use crate::provider::aws::common::{
     absent_on, aws_err, configured_tags, must_exist, opt_str, owns, secret_digest, sync_tags, tags_to_write, user_tags,
 };
+use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::{Schema, Type};
+use crate::schema::validators::{len_between, one_of};
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_ssm::types::{ParameterTier, ParameterType, ResourceTypeForTagging, Tag};
@@ -23,24 +25,34 @@ pub struct Parameter {
 impl Parameter {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> Parameter {
-        let schema = Schema::new()
-            .required("name", Type::String)
+        let schema = resource("aws_ssm_parameter")
+            .arg("name")
             .force_new()
-            .required("type", Type::String)
-            .optional_computed("value", Type::String)
-            .sensitive()
+            .arg("value")
             .normalized(secret_digest)
-            .optional_computed("insecure_value", Type::String)
-            .optional("description", Type::String)
-            .optional_computed("tier", Type::String)
-            .optional_computed("key_id", Type::String)
-            .optional("data_type", Type::String)
+            .arg("data_type")
             .default("text")
-            .optional("allowed_pattern", Type::String)
-            .optional("overwrite", Type::Bool)
-            .tags()
-            .computed("arn", Type::String)
-            .computed("version", Type::Number);
+            .args(&[
+                "type",
+                "insecure_value",
+                "description",
+                "tier",
+                "key_id",
+                "allowed_pattern",
+                "overwrite",
+                "tags",
+            ])
+            .arg("name")
+            .check(len_between(1, 2048))
+            .arg("type")
+            .check(one_of(&["String", "StringList", "SecureString"]))
+            .arg("tier")
+            .check(one_of(&["Standard", "Advanced", "Intelligent-Tiering"]))
+            .arg("data_type")
+            .check(one_of(&["aws:ec2:image", "aws:ssm:integration", "text"]))
+            .arg("description")
+            .check(len_between(0, 1024))
+            .build();
         Parameter { c, schema }
     }
 

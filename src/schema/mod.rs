@@ -3,9 +3,21 @@
 //!
 //! Shared vocabulary between the blueprint (validation and type conversion), the planner (what to
 //! diff, what forces replacement) and providers (what they declare). It knows nothing of AWS.
+//!
+//! A provider's published schema (Terraform's `providers schema -json`) gives names, types and
+//! flags; [`provider_schema`] turns it into a [`Schema`], and [`declare`] lets each resource type
+//! add what that JSON does not carry (ForceNew, defaults, [`validators`], which arguments it
+//! implements). [`check`] is what blueprint evaluation asks before it accepts a value.
+
+pub mod check;
+pub mod declare;
+pub mod provider_schema;
+pub mod validators;
 
 use crate::value::Value;
 use indexmap::IndexMap;
+use std::time::Duration;
+use validators::{Rule, Validator};
 
 /// The type of an attribute.
 #[derive(Debug, Clone, PartialEq)]
@@ -22,7 +34,9 @@ pub enum Type {
     Set(Box<Type>),
     /// A map of string keys to the element type.
     Map(Box<Type>),
-    /// Anything (JSON documents kept as values).
+    /// An object with these attributes (Terraform's `object({...})`).
+    Object(IndexMap<String, Type>),
+    /// Anything (Terraform's `dynamic`).
     Any,
 }
 
@@ -83,11 +97,58 @@ impl Type {
                     .map(Value::Object),
                 other => Err(format!("map required, got {}", other.type_name())),
             },
+            // As Terraform converts to an object type: the attributes the type names, null when
+            // missing; others are dropped.
+            Type::Object(fields) => match v {
+                Value::Object(mut map) => fields
+                    .iter()
+                    .map(|(k, t)| {
+                        t.convert(map.shift_remove(k).unwrap_or(Value::Null))
+                            .map(|x| (k.clone(), x))
+                            .map_err(|m| format!("attribute \"{k}\": {m}"))
+                    })
+                    .collect::<Result<IndexMap<_, _>, _>>()
+                    .map(Value::Object),
+                other => Err(format!("object required, got {}", other.type_name())),
+            },
+        }
+    }
+
+    /// Terraform's spelling of the type (`list(string)`), for messages and the parity test.
+    pub fn terraform_name(&self) -> String {
+        match self {
+            Type::String => "string".into(),
+            Type::Number => "number".into(),
+            Type::Bool => "bool".into(),
+            Type::Any => "dynamic".into(),
+            Type::List(e) => format!("list({})", e.terraform_name()),
+            Type::Set(e) => format!("set({})", e.terraform_name()),
+            Type::Map(e) => format!("map({})", e.terraform_name()),
+            Type::Object(fields) => format!(
+                "object({{{}}})",
+                fields
+                    .iter()
+                    .map(|(k, t)| format!("{k}={}", t.terraform_name()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         }
     }
 }
 
-/// How an attribute behaves.
+/// Whether infractl carries an argument through end to end (sent to AWS, read back, diffed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Support {
+    /// Implemented.
+    #[default]
+    Yes,
+    /// In the provider's schema but not implemented yet: accepted when null or absent (how
+    /// modules pass optional inputs they do not use), refused when set.
+    NotYet,
+}
+
+/// How an attribute behaves. The first five fields are the provider's published flags; the
+/// rest is what the provider's code knows and its schema JSON does not say.
 #[derive(Debug, Clone)]
 pub struct AttrSchema {
     /// Its type.
@@ -98,16 +159,71 @@ pub struct AttrSchema {
     pub optional: bool,
     /// Filled in by the provider when not set (or always, when not optional).
     pub computed: bool,
-    /// Changing it replaces the resource.
-    pub force_new: bool,
     /// Never shown in plans or logs.
     pub sensitive: bool,
+    /// Changing it replaces the resource.
+    pub force_new: bool,
     /// Value assumed when not set, as the provider's schema default.
     pub default: Option<Value>,
     /// Canonical form of a string value: two values with the same canonical form mean the same
     /// thing (an ARN and the name it ends in, a JSON document and AWS's expansion of it), so
     /// they plan no change. Terraform's providers call this suppressing an equivalent diff.
     pub normalize: Option<fn(&str) -> String>,
+    /// A JSON document kept as a string: compared by meaning, not spelling.
+    pub json: bool,
+    /// AWS picks the value when the blueprint leaves it unset, although the provider's schema
+    /// does not mark it computed (the provider suppresses that diff in code): unset keeps what
+    /// AWS has instead of planning a change back to null.
+    pub live_when_unset: bool,
+    /// What a configured value must satisfy (the provider's ValidateFunc), checked before any
+    /// AWS call.
+    pub validators: Vec<Validator>,
+    /// Implemented end to end, or not yet.
+    pub support: Support,
+}
+
+impl AttrSchema {
+    /// An attribute with the given flags and nothing else declared.
+    pub fn new(ty: Type, required: bool, optional: bool, computed: bool) -> AttrSchema {
+        AttrSchema {
+            ty,
+            required,
+            optional,
+            computed,
+            sensitive: false,
+            force_new: false,
+            default: None,
+            normalize: None,
+            json: false,
+            live_when_unset: false,
+            validators: Vec::new(),
+            support: Support::Yes,
+        }
+    }
+
+    /// True when the blueprint may set it.
+    pub fn is_argument(&self) -> bool {
+        self.required || self.optional
+    }
+
+    /// True when leaving it unset keeps the value AWS chose (computed, or declared so).
+    pub fn fills_when_unset(&self) -> bool {
+        self.computed || self.live_when_unset
+    }
+}
+
+/// Default timeouts of a resource type's operations (Terraform's `timeouts` block), used when
+/// the blueprint's block does not set them.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Timeouts {
+    /// Creating.
+    pub create: Option<Duration>,
+    /// Reading.
+    pub read: Option<Duration>,
+    /// Updating.
+    pub update: Option<Duration>,
+    /// Deleting.
+    pub delete: Option<Duration>,
 }
 
 /// How a nested block repeats.
@@ -121,6 +237,18 @@ pub enum Nesting {
     Single,
 }
 
+/// Carries the `timeouts` block into an object read back from AWS, which knows nothing of it:
+/// from the configuration after a create or update, from the prior state after a refresh. State
+/// keeps it as Terraform does, so that a later delete honours the timeouts of the last apply.
+pub fn keep_timeouts(schema: &Schema, mut read: Value, from: &Value) -> Value {
+    if schema.blocks.contains_key("timeouts") {
+        if let Value::Object(m) = &mut read {
+            m.insert("timeouts".into(), from.get("timeouts").clone());
+        }
+    }
+    read
+}
+
 /// A nested block type such as `route` in `aws_route_table`.
 #[derive(Debug, Clone)]
 pub struct BlockSchema {
@@ -130,11 +258,20 @@ pub struct BlockSchema {
     pub schema: Schema,
     /// Changing it replaces the resource.
     pub force_new: bool,
+    /// Fewest blocks allowed.
+    pub min_items: usize,
     /// Most blocks allowed (0 = unlimited).
     pub max_items: usize,
     /// Inline blocks that the provider also fills from AWS when the blueprint omits them
-    /// (Terraform's "attributes as blocks" mode, used by route tables and security groups).
+    /// (Optional+Computed blocks, and Terraform's "attributes as blocks" mode used by route
+    /// tables and security groups).
     pub computed: bool,
+    /// The provider's schema declares it as an attribute of type list/set of objects, which
+    /// Terraform lets blueprints write as blocks ("attributes as blocks"); infractl keeps it as
+    /// a block.
+    pub as_attribute: Option<Type>,
+    /// Implemented end to end, or not yet (then only zero blocks are accepted).
+    pub support: Support,
 }
 
 /// The arguments and attributes of a resource type or nested block.
@@ -144,6 +281,12 @@ pub struct Schema {
     pub attrs: IndexMap<&'static str, AttrSchema>,
     /// Nested block types by name.
     pub blocks: IndexMap<&'static str, BlockSchema>,
+    /// Where it sits, for messages (`aws_lb`, `aws_lb.access_logs`); empty when not declared.
+    pub path: String,
+    /// Rules between its arguments (ConflictsWith, ExactlyOneOf, ...).
+    pub rules: Vec<Rule>,
+    /// Default operation timeouts, for a resource type that has a `timeouts` block.
+    pub timeouts: Timeouts,
 }
 
 impl Schema {
@@ -153,19 +296,8 @@ impl Schema {
     }
 
     fn add(mut self, name: &'static str, ty: Type, required: bool, optional: bool, computed: bool) -> Schema {
-        self.attrs.insert(
-            name,
-            AttrSchema {
-                ty,
-                required,
-                optional,
-                computed,
-                force_new: false,
-                sensitive: false,
-                default: None,
-                normalize: None,
-            },
-        );
+        self.attrs
+            .insert(name, AttrSchema::new(ty, required, optional, computed));
         self
     }
 
@@ -235,8 +367,11 @@ impl Schema {
                 nesting,
                 schema,
                 force_new: false,
+                min_items: 0,
                 max_items: if nesting == Nesting::Single { 1 } else { 0 },
                 computed: false,
+                as_attribute: None,
+                support: Support::Yes,
             },
         );
         self

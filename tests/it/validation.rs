@@ -1,0 +1,443 @@
+//! Plan-time validation like the AWS provider's: a table of bad values, each refused by
+//! `infractl validate` (with the file and line, the argument and what it allows, before any AWS
+//! call) and by Terraform with the AWS provider 5.100 (`terraform validate`, or `terraform plan`
+//! for what Terraform only checks there), and a table of edge values both accept.
+//!
+//! The Terraform side is skipped, with a message, where terraform or its provider mirror is not
+//! installed; infractl's side always runs.
+
+use crate::support::{expect_code, text, Stack, Terraform};
+
+const NOWHERE: &str = "http://127.0.0.1:9";
+
+/// When Terraform refuses a value: `terraform validate`, or only `terraform plan`.
+#[derive(Clone, Copy, PartialEq)]
+enum Stage {
+    Validate,
+    Plan,
+}
+
+/// A bad value: label, resource type, body, the argument named in infractl's message, the
+/// validator kind it exercises, and when Terraform refuses it.
+struct Bad {
+    label: &'static str,
+    ty: &'static str,
+    body: &'static str,
+    argument: &'static str,
+    kind: &'static str,
+    stage: Stage,
+}
+
+const fn bad(
+    label: &'static str,
+    ty: &'static str,
+    body: &'static str,
+    argument: &'static str,
+    kind: &'static str,
+) -> Bad {
+    Bad {
+        label,
+        ty,
+        body,
+        argument,
+        kind,
+        stage: Stage::Validate,
+    }
+}
+
+const TG_ARN: &str = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/t/1";
+
+/// The issue's eleven, then one per validator kind and rule the vocabulary has.
+fn bad_values() -> Vec<Bad> {
+    vec![
+        bad("a /33 CIDR", "aws_vpc", r#"cidr_block = "10.0.0.0/33""#, "cidr_block", "cidr_prefix_between"),
+        bad("an octet over 255", "aws_vpc", r#"cidr_block = "10.0.0.300/24""#, "cidr_block", "cidr_prefix_between"),
+        bad(
+            "an unknown instance_tenancy",
+            "aws_vpc",
+            "cidr_block       = \"10.0.0.0/16\"\ninstance_tenancy = \"shared\"",
+            "instance_tenancy",
+            "one_of",
+        ),
+        bad(
+            "an unknown billing_mode",
+            "aws_dynamodb_table",
+            "name         = \"t\"\nbilling_mode = \"ONDEMAND\"\nhash_key     = \"id\"\nattribute {\n  name = \"id\"\n  type = \"S\"\n}",
+            "billing_mode",
+            "one_of",
+        ),
+        bad(
+            "an unknown comparison_operator",
+            "aws_cloudwatch_metric_alarm",
+            "alarm_name          = \"a\"\ncomparison_operator = \"Bigger\"\nevaluation_periods  = 1\nmetric_name         = \"m\"\nnamespace           = \"n\"\nperiod              = 60\nstatistic           = \"Average\"\nthreshold           = 1",
+            "comparison_operator",
+            "one_of",
+        ),
+        bad(
+            "a log retention of 8 days",
+            "aws_cloudwatch_log_group",
+            "name              = \"g\"\nretention_in_days = 8",
+            "retention_in_days",
+            "int_in",
+        ),
+        bad(
+            "an ALB name over 32 characters",
+            "aws_lb",
+            "name    = \"abcdefghijklmnopqrstuvwxyz0123456\"\nsubnets = [\"subnet-1\", \"subnet-2\"]",
+            "name",
+            "len_between",
+        ),
+        bad(
+            "policy text that is not JSON",
+            "aws_iam_policy",
+            "name   = \"p\"\npolicy = \"{not json\"",
+            "policy",
+            "iam_policy",
+        ),
+        bad(
+            "container definitions that are not JSON",
+            "aws_ecs_task_definition",
+            "family                = \"f\"\ncontainer_definitions = \"not json\"",
+            "container_definitions",
+            "json_array",
+        ),
+        bad(
+            "a subnet CIDR with host bits set",
+            "aws_subnet",
+            "vpc_id     = \"vpc-1\"\ncidr_block = \"10.0.1.1/24\"",
+            "cidr_block",
+            "ipv4_cidr_network",
+        ),
+        bad(
+            "a security group rule of an unknown type",
+            "aws_security_group_rule",
+            "type              = \"inbound\"\nsecurity_group_id = \"sg-1\"\nfrom_port         = 443\nto_port           = 443\nprotocol          = \"tcp\"\ncidr_blocks       = [\"10.0.0.0/8\"]",
+            "type",
+            "one_of",
+        ),
+        // One per remaining validator kind.
+        bad(
+            "a source IP that is no CIDR",
+            "aws_lb_listener_rule",
+            "listener_arn = \"arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/a/1/2\"\naction {\n  type             = \"forward\"\n  target_group_arn = \"arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/t/1\"\n}\ncondition {\n  source_ip {\n    values = [\"10.0.0.0/33\"]\n  }\n}",
+            "values",
+            "cidr",
+        ),
+        bad(
+            "an IPv4 network as an IPv6 route",
+            "aws_route",
+            "route_table_id              = \"rtb-1\"\ndestination_ipv6_cidr_block = \"10.0.0.0/8\"\ngateway_id                  = \"igw-1\"",
+            "destination_ipv6_cidr_block",
+            "ipv6_cidr_network",
+        ),
+        bad(
+            "a private IP that is no address",
+            "aws_nat_gateway",
+            "subnet_id  = \"subnet-1\"\nprivate_ip = \"10.0.0.300\"",
+            "private_ip",
+            "ipv4_address",
+        ),
+        bad(
+            "a target group port out of range",
+            "aws_lb_target_group",
+            "name     = \"t\"\nprotocol = \"HTTP\"\nport     = 70000\nvpc_id   = \"vpc-1\"",
+            "port",
+            "int_between",
+        ),
+        bad(
+            "zero evaluation periods",
+            "aws_cloudwatch_metric_alarm",
+            "alarm_name          = \"a\"\ncomparison_operator = \"GreaterThanThreshold\"\nevaluation_periods  = 0\nmetric_name         = \"m\"\nnamespace           = \"n\"\nperiod              = 60\nstatistic           = \"Average\"\nthreshold           = 1",
+            "evaluation_periods",
+            "int_at_least",
+        ),
+        bad(
+            "an ALB name with an underscore",
+            "aws_lb",
+            "name    = \"a_b\"\nsubnets = [\"subnet-1\", \"subnet-2\"]",
+            "name",
+            "matches",
+        ),
+        bad(
+            "an ALB name with a leading hyphen",
+            "aws_lb",
+            "name    = \"-ab\"\nsubnets = [\"subnet-1\", \"subnet-2\"]",
+            "name",
+            "not_matches",
+        ),
+        bad(
+            "a bucket policy that is not JSON",
+            "aws_s3_bucket_policy",
+            "bucket = \"b\"\npolicy = \"nope\"",
+            "policy",
+            "json",
+        ),
+        bad(
+            "a role trust policy that is a JSON array",
+            "aws_iam_role",
+            "name               = \"r\"\nassume_role_policy = \"[]\"",
+            "assume_role_policy",
+            "iam_policy",
+        ),
+        bad(
+            "a policy ARN that is a name",
+            "aws_iam_role_policy_attachment",
+            "role       = \"r\"\npolicy_arn = \"AdministratorAccess\"",
+            "policy_arn",
+            "arn",
+        ),
+        bad(
+            "a secret recovery window of 3 days",
+            "aws_secretsmanager_secret",
+            "name                    = \"s\"\nrecovery_window_in_days = 3",
+            "recovery_window_in_days",
+            "any_of",
+        ),
+        bad(
+            "a listener rule priority between the ranges",
+            "aws_lb_listener_rule",
+            "listener_arn = \"arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/a/1/2\"\npriority     = 60000\naction {\n  type             = \"forward\"\n  target_group_arn = \"arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/t/1\"\n}\ncondition {\n  path_pattern {\n    values = [\"/\"]\n  }\n}",
+            "priority",
+            "any_of",
+        ),
+        Bad {
+            stage: Stage::Plan,
+            ..bad(
+                "a timeout Go cannot parse",
+                "aws_subnet",
+                "vpc_id     = \"vpc-1\"\ncidr_block = \"10.0.1.0/24\"\ntimeouts {\n  create = \"10 minutes\"\n}",
+                "create",
+                "duration",
+            )
+        },
+        // Rules between arguments.
+        bad(
+            "name and name_prefix together",
+            "aws_security_group",
+            "name        = \"a\"\nname_prefix = \"b\"",
+            "name_prefix",
+            "rule: conflicts",
+        ),
+        bad(
+            "an association with neither subnet nor gateway",
+            "aws_route_table_association",
+            "route_table_id = \"rtb-1\"",
+            "gateway_id",
+            "rule: exactly one",
+        ),
+        bad(
+            "a load balancer with no subnets",
+            "aws_lb",
+            "name = \"web\"",
+            "subnet_mapping",
+            "rule: exactly one",
+        ),
+    ]
+}
+
+/// Values at the edge of what is allowed, which both tools accept.
+fn good_values() -> Vec<(&'static str, &'static str, String)> {
+    vec![
+        ("a /16 and /28 VPC", "aws_vpc", "cidr_block       = \"10.0.0.0/28\"\ninstance_tenancy = \"dedicated\"".into()),
+        (
+            "an ALB name of 32 characters",
+            "aws_lb",
+            "name    = \"abcdefghijklmnopqrstuvwxyz012345\"\nsubnets = [\"subnet-1\", \"subnet-2\"]".into(),
+        ),
+        ("a retention of 14 days", "aws_cloudwatch_log_group", "name = \"g\"\nretention_in_days = 14".into()),
+        ("a recovery window of 0", "aws_secretsmanager_secret", "name = \"s\"\nrecovery_window_in_days = 0".into()),
+        (
+            "the default rule's priority",
+            "aws_lb_listener_rule",
+            format!("listener_arn = \"arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/a/1/2\"\npriority = 99999\naction {{\n  type = \"forward\"\n  target_group_arn = \"{TG_ARN}\"\n}}\ncondition {{\n  path_pattern {{\n    values = [\"/\"]\n  }}\n}}"),
+        ),
+        (
+            "a trust policy as an object",
+            "aws_iam_role",
+            "name = \"r\"\nassume_role_policy = jsonencode({ Version = \"2012-10-17\", Statement = [] })".into(),
+        ),
+        (
+            "a timeout in Go's spelling",
+            "aws_subnet",
+            "vpc_id = \"vpc-1\"\ncidr_block = \"10.0.1.0/24\"\ntimeouts {\n  create = \"1h30m\"\n}".into(),
+        ),
+        (
+            "IPv4 and IPv6 rule blocks",
+            "aws_security_group_rule",
+            "type = \"ingress\"\nsecurity_group_id = \"sg-1\"\nfrom_port = 0\nto_port = 0\nprotocol = \"-1\"\ncidr_blocks = [\"0.0.0.0/0\"]\nipv6_cidr_blocks = [\"::/0\"]".into(),
+        ),
+    ]
+}
+
+fn block(ty: &str, name: &str, body: &str) -> String {
+    let body: String = body.lines().map(|l| format!("  {l}\n")).collect();
+    format!("resource \"{ty}\" \"{name}\" {{\n{body}}}\n")
+}
+
+const PROVIDER: &str = "provider \"aws\" {\n  region = \"us-east-1\"\n}\n";
+
+#[test]
+fn bad_values_are_refused_by_infractl_and_terraform_before_any_call() {
+    let table = bad_values();
+    let mut report = Vec::new();
+    // infractl: one blueprint per value; validate refuses it at the argument's line.
+    for b in &table {
+        let text_tf = format!("{PROVIDER}{}", block(b.ty, "bad", b.body));
+        let stack = Stack::from_files(&[("main.tf", &text_tf)]);
+        let out = stack.run_with_endpoint(&["validate"], NOWHERE);
+        let t = expect_code(&out, 1);
+        assert!(
+            t.contains(b.argument),
+            "{}: the message names {}:\n{t}",
+            b.label,
+            b.argument
+        );
+        assert!(t.contains("main.tf:"), "{}: the message has a location:\n{t}", b.label);
+        assert!(
+            !t.to_lowercase().contains("dispatch failure"),
+            "{}: an AWS call was made:\n{t}",
+            b.label
+        );
+        // plan refuses it the same way, before any call, and writes no state.
+        let t = expect_code(&stack.run_with_endpoint(&["plan"], NOWHERE), 1);
+        assert!(t.contains(b.argument), "{}: plan:\n{t}", b.label);
+        assert!(!stack.state_file().exists(), "{}: state written", b.label);
+        let first = t
+            .lines()
+            .find(|l| l.starts_with("Error:"))
+            .unwrap_or_default()
+            .to_string();
+        report.push((b.label, b.kind, first));
+    }
+
+    // Terraform: every validate-stage value in one configuration, each diagnostic matched to
+    // its block by line; plan-stage values one at a time.
+    let tf_verdicts: Vec<Option<String>> = match Terraform::init("the bad-value table") {
+        None => vec![None; table.len()],
+        Some(tf) => {
+            let mut text_tf = PROVIDER.to_string();
+            let mut spans = Vec::new();
+            for (i, b) in table.iter().enumerate().filter(|(_, b)| b.stage == Stage::Validate) {
+                let start = text_tf.lines().count() + 1;
+                text_tf.push_str(&block(b.ty, &format!("case_{i}"), b.body));
+                spans.push((i, start, text_tf.lines().count()));
+            }
+            std::fs::write(tf.work().join("main.tf"), &text_tf).unwrap();
+            let out = tf.run(&["validate", "-json", "-no-color"]);
+            let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("validate -json");
+            let mut verdicts = vec![None; table.len()];
+            for d in doc["diagnostics"].as_array().into_iter().flatten() {
+                if d["severity"] != "error" {
+                    continue;
+                }
+                let line = d["range"]["start"]["line"].as_u64().unwrap_or(0) as usize;
+                if let Some((i, ..)) = spans.iter().find(|(_, a, b)| (*a..=*b).contains(&line)) {
+                    verdicts[*i].get_or_insert_with(|| {
+                        format!(
+                            "{}: {}",
+                            d["summary"].as_str().unwrap_or(""),
+                            d["detail"].as_str().unwrap_or("")
+                        )
+                    });
+                }
+            }
+            for (i, b) in table.iter().enumerate().filter(|(_, b)| b.stage == Stage::Plan) {
+                let text_tf = format!(
+                    "provider \"aws\" {{\n  region = \"us-east-1\"\n  skip_credentials_validation = true\n  skip_requesting_account_id = true\n  skip_metadata_api_check = true\n  endpoints {{\n    ec2 = \"{NOWHERE}\"\n    sts = \"{NOWHERE}\"\n  }}\n}}\n{}",
+                    block(b.ty, "bad", b.body)
+                );
+                std::fs::write(tf.work().join("main.tf"), &text_tf).unwrap();
+                let out = tf.run(&["plan", "-input=false", "-no-color", "-refresh=false"]);
+                if !out.status.success() {
+                    let t = text(&out);
+                    verdicts[i] = Some(
+                        t.lines()
+                            .find(|l| l.starts_with("Error:"))
+                            .unwrap_or("refused")
+                            .to_string(),
+                    );
+                }
+            }
+            verdicts
+        }
+    };
+
+    println!("\n| bad value | validator | infractl | Terraform 1.11 + AWS 5.100 |\n|---|---|---|---|");
+    for ((label, kind, ours), theirs) in report.iter().zip(&tf_verdicts) {
+        let theirs = match theirs {
+            Some(t) => format!("refused: {}", t.chars().take(110).collect::<String>()),
+            None => "not run".to_string(),
+        };
+        println!(
+            "| {label} | {kind} | {} | {theirs} |",
+            ours.trim_start_matches("Error: ")
+        );
+    }
+    if tf_verdicts.iter().any(Option::is_some) {
+        let accepted: Vec<&str> = table
+            .iter()
+            .zip(&tf_verdicts)
+            .filter(|(_, v)| v.is_none())
+            .map(|(b, _)| b.label)
+            .collect();
+        assert!(accepted.is_empty(), "Terraform accepted: {accepted:?}");
+    }
+}
+
+#[test]
+fn edge_values_are_accepted_by_both() {
+    let table = good_values();
+    for (label, ty, body) in &table {
+        let stack = Stack::from_files(&[("main.tf", &format!("{PROVIDER}{}", block(ty, "good", body)))]);
+        let out = stack.run_with_endpoint(&["validate"], NOWHERE);
+        assert_eq!(out.status.code(), Some(0), "{label}: infractl refused:\n{}", text(&out));
+    }
+    let Some(tf) = Terraform::init("the edge-value table") else {
+        return;
+    };
+    let mut all = PROVIDER.to_string();
+    for (i, (_, ty, body)) in table.iter().enumerate() {
+        all.push_str(&block(ty, &format!("case_{i}"), body));
+    }
+    std::fs::write(tf.work().join("main.tf"), &all).unwrap();
+    let out = tf.run(&["validate", "-no-color"]);
+    assert!(out.status.success(), "terraform refused an edge value:\n{}", text(&out));
+}
+
+/// A value unknown at plan time is checked once known, at apply, before the call that would
+/// send it: the VPC it comes from is created, the log group is refused and never created.
+#[tokio::test(flavor = "multi_thread")]
+async fn values_unknown_at_plan_are_checked_once_known() {
+    let stack = Stack::from_files(&[(
+        "main.tf",
+        r#"
+provider "aws" {
+  region = "eu-west-2"
+}
+
+resource "aws_vpc" "v" {
+  cidr_block = "10.7.0.0/16"
+}
+
+resource "aws_cloudwatch_log_group" "g" {
+  name              = "validation-${aws_vpc.v.id}"
+  retention_in_days = length(aws_vpc.v.id)
+}
+"#,
+    )]);
+    expect_code(&stack.run(&["validate"]), 0);
+    let t = expect_code(&stack.run(&["plan"]), 0);
+    assert!(t.contains("2 to add"), "{t}");
+    let t = expect_code(&stack.run(&["apply", "-auto-approve"]), 1);
+    assert!(t.contains("Invalid value for \"retention_in_days\""), "{t}");
+    assert!(t.contains("main.tf:12"), "{t}");
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&crate::support::sdk_config("eu-west-2").await);
+    let groups = logs
+        .describe_log_groups()
+        .log_group_name_prefix("validation-")
+        .send()
+        .await
+        .unwrap();
+    assert!(groups.log_groups().is_empty(), "{:?}", groups.log_groups());
+    expect_code(&stack.run(&["destroy", "-auto-approve"]), 0);
+}
