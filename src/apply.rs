@@ -626,6 +626,7 @@ impl Runner {
                                 .ok_or_else(|| Diag::new(format!("{id} vanished while being adopted")))?;
                             let lifecycle = Default::default();
                             let (planned, changes) = diff::plan_update(rt.schema(), &config, &live, &lifecycle);
+                            let planned = diff::to_send(rt.schema(), &planned, &config);
                             if changes.is_empty() {
                                 live
                             } else {
@@ -656,6 +657,7 @@ impl Runner {
                         .map(|r| r.lifecycle.clone())
                         .unwrap_or_default();
                     let (planned, _) = diff::plan_update(rt.schema(), &config, &prior_value, &lifecycle);
+                    let planned = diff::to_send(rt.schema(), &planned, &config);
                     rt.update(ctx, &prior.id, &prior_value, &planned)
                         .await
                         .map_err(|e| e.into_diag("Updating", &addr))?

@@ -66,6 +66,22 @@ fn plan_nested(schema: &Schema, item: &Value) -> Value {
 }
 
 /// The planned value of an existing resource and the attributes that change.
+/// What an update sends to the provider: the planned value with every normalised attribute
+/// (a secret kept as its digest, a name kept as its ARN) in the spelling the blueprint gives,
+/// since the recorded spelling [`plan_update`] keeps for references is not a value to write.
+pub fn to_send(schema: &Schema, planned: &Value, config: &Value) -> Value {
+    let mut out = planned.clone();
+    if let Value::Object(map) = &mut out {
+        for (name, a) in &schema.attrs {
+            let configured = config.get(name);
+            if a.normalize.is_some() && !configured.is_null() {
+                map.insert(name.to_string(), configured.clone());
+            }
+        }
+    }
+    out
+}
+
 pub fn plan_update(schema: &Schema, config: &Value, prior: &Value, lifecycle: &Lifecycle) -> (Value, Vec<AttrChange>) {
     let mut planned = IndexMap::new();
     let mut changes = Vec::new();
