@@ -11,7 +11,7 @@ use crate::engine::{self, Outcome, Step, StepRunner};
 use crate::plan::{block_key, dependency_block, diff, Action, InstanceValues, Plan};
 use crate::provider::{CallCtx, Registry};
 use crate::state::journal::JournalRecord;
-use crate::state::{Backend, DeposedObject, OutputState, ResourceState, State, StateMode};
+use crate::state::{Backend, DeposedObject, OutputState, ResourceState, State};
 use crate::value::Value;
 use async_trait::async_trait;
 use indexmap::IndexMap;
@@ -405,11 +405,21 @@ impl Applier {
                 let ctx = Context::new(&self.root, &self.inputs, &runner.values).with_clock(applying(&plan));
                 for (name, out) in &self.root.outputs {
                     let v = ctx.eval(&[], &out.value, &Default::default())?;
+                    let value = self.registry.secrets().conceal(&v).to_json();
+                    // The type Terraform recorded stays while the value does (it knows the
+                    // expression's type; infractl derives one from the value otherwise).
+                    let value_type = plan
+                        .prior
+                        .outputs
+                        .get(name)
+                        .filter(|o| o.value == value)
+                        .and_then(|o| o.value_type.clone());
                     final_state.outputs.insert(
                         name.clone(),
                         OutputState {
-                            value: self.registry.secrets().conceal(&v).to_json(),
+                            value,
                             sensitive: out.sensitive,
+                            value_type,
                         },
                     );
                 }
@@ -456,21 +466,25 @@ impl Applier {
     /// What state records of a data source's read: its sensitive attributes as digests, and
     /// the run's generated secrets concealed.
     fn data_state(&self, address: &Address, v: &Value, provider: Option<String>) -> ResourceState {
-        let recorded = match self.registry.data_source(&address.type_name) {
+        let ds = self
+            .registry
+            .for_provider(provider.as_deref())
+            .data_source(&address.type_name);
+        let recorded = match ds {
             Some(ds) => ds.state_value(v),
             None => v.clone(),
         };
-        ResourceState {
-            provider,
-            address: address.clone(),
-            mode: StateMode::Data,
-            type_name: address.type_name.clone(),
-            id: v.get("id").to_plain_string().unwrap_or_default(),
-            attributes: self.registry.secrets().conceal(&recorded).to_json(),
-            dependencies: vec![],
-            create_before_destroy: false,
-            deposed: vec![],
+        let mut r = ResourceState::new(
+            address.clone(),
+            v.get("id").to_plain_string().unwrap_or_default(),
+            self.registry.secrets().conceal(&recorded).to_json(),
+        );
+        r.provider = provider;
+        if let Some(ds) = ds {
+            r.schema_version = ds.schema().version;
+            r.sensitive_attributes = ds.schema().sensitive_paths(&[]);
         }
+        r
     }
 }
 
@@ -682,28 +696,26 @@ impl Runner {
                 self.save(address, |s| {
                     // A replaced object still in state (create_before_destroy) is deposed, not
                     // forgotten: its delete step, or the next run, removes it.
-                    let mut deposed = Vec::new();
+                    let mut r = ResourceState::new(address.clone(), id.clone(), result.to_json());
+                    r.schema_version = rt.schema().version;
                     if let Some(old) = s.get(address) {
-                        deposed = old.deposed.clone();
+                        r.deposed = old.deposed.clone();
                         if old.id != id {
-                            deposed.push(DeposedObject {
-                                id: old.id.clone(),
-                                attributes: old.attributes.clone(),
-                            });
+                            r.deposed.push(DeposedObject::of(old));
+                        } else {
+                            // The same object changed in place: what Terraform recorded of it
+                            // beyond its attributes (the provider's private data, the
+                            // sensitivity marks its configuration gave) still holds.
+                            r.private = old.private.clone();
+                            r.sensitive_attributes = old.sensitive_attributes.clone();
                         }
                     }
+                    r.sensitive_attributes = rt.schema().sensitive_paths(&r.sensitive_attributes);
+                    r.dependencies = deps;
+                    r.provider = change.provider.clone();
+                    r.create_before_destroy = change.create_before_destroy;
                     s.finish_create(address);
-                    s.upsert(ResourceState {
-                        address: address.clone(),
-                        mode: StateMode::Managed,
-                        type_name: address.type_name.clone(),
-                        id: id.clone(),
-                        attributes: result.to_json(),
-                        dependencies: deps,
-                        provider: change.provider.clone(),
-                        create_before_destroy: change.create_before_destroy,
-                        deposed,
-                    })
+                    s.upsert(r)
                 })
                 .await?;
                 self.count(if step.kind == StepKind::Create { 0 } else { 1 });

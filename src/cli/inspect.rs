@@ -102,10 +102,10 @@ pub(super) async fn state_show(env: &Env, address: &str, state: Option<&PathBuf>
     Ok(0)
 }
 
-/// `state pull`.
+/// `state pull`: the state document as stored (journal folded in).
 pub(super) async fn state_pull(env: &Env) -> DResult<i32> {
     let st = read_state(env, None).await?;
-    println!("{}", serde_json::to_string_pretty(&st).unwrap_or_default());
+    print!("{}", st.to_json());
     Ok(0)
 }
 

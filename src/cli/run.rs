@@ -345,17 +345,12 @@ pub(super) async fn import(
                     .detail(format!("No {} with id {id} was found.", addr.type_name))
             })?;
         let real_id = live.get("id").to_plain_string().unwrap_or_else(|| id.to_string());
-        state.upsert(crate::state::ResourceState {
-            address: addr.clone(),
-            mode: crate::state::StateMode::Managed,
-            type_name: addr.type_name.clone(),
-            id: real_id,
-            attributes: live.to_json(),
-            dependencies: vec![],
-            provider,
-            create_before_destroy: block.lifecycle.create_before_destroy,
-            deposed: vec![],
-        });
+        let mut imported = crate::state::ResourceState::new(addr.clone(), real_id, live.to_json());
+        imported.provider = provider;
+        imported.create_before_destroy = block.lifecycle.create_before_destroy;
+        imported.schema_version = rt.schema().version;
+        imported.sensitive_attributes = rt.schema().sensitive_paths(&[]);
+        state.upsert(imported);
         state.serial += 1;
         backend.write(&state).await?;
         println!("{addr}: Import prepared!\n\nImport successful! The resource is now managed by infractl; run plan to see how it differs from the blueprint.");

@@ -10,7 +10,7 @@ use crate::blueprint::scope::{AllUnknown, Context, Expansion};
 use crate::blueprint::source::Expr;
 use crate::diag::{DResult, Diag};
 use crate::provider::CallCtx;
-use crate::state::{ResourceState, State, StateMode};
+use crate::state::{ResourceState, State};
 use crate::value::Value;
 use hcl_edit::expr::{Expression, TraversalOperator};
 
@@ -66,17 +66,16 @@ impl Planner<'_> {
                             .detail(format!("No {} with id {id} was found for {to}.", to.type_name))
                             .at(&block.loc)
                     })?;
-                prior.upsert(ResourceState {
-                    address: to.clone(),
-                    mode: StateMode::Managed,
-                    type_name: to.type_name.clone(),
-                    id: live.get("id").to_plain_string().unwrap_or_else(|| id.clone()),
-                    attributes: live.to_json(),
-                    dependencies: vec![],
-                    provider,
-                    create_before_destroy: res.lifecycle.create_before_destroy,
-                    deposed: vec![],
-                });
+                let mut imported = ResourceState::new(
+                    to.clone(),
+                    live.get("id").to_plain_string().unwrap_or_else(|| id.clone()),
+                    live.to_json(),
+                );
+                imported.provider = provider;
+                imported.create_before_destroy = res.lifecycle.create_before_destroy;
+                imported.schema_version = rt.schema().version;
+                imported.sensitive_attributes = rt.schema().sensitive_paths(&[]);
+                prior.upsert(imported);
                 out.push((to, id));
             }
         }

@@ -476,7 +476,8 @@ impl Planner<'_> {
                     let prior_value = prior
                         .get(&address)
                         .map(|r| self.registry.secrets().unconceal(&Value::from_json(&r.attributes)));
-                    let mut change = plan_managed(rt.as_ref(), &address, config, prior_value, res, options)?;
+                    let tainted = prior.get(&address).is_some_and(|r| r.tainted);
+                    let mut change = plan_managed(rt.as_ref(), &address, config, prior_value, tainted, res, options)?;
                     change.deps = deps.to_vec();
                     change
                 }
@@ -675,6 +676,7 @@ fn plan_managed(
     address: &Address,
     config: Value,
     prior: Option<Value>,
+    tainted: bool,
     res: &crate::blueprint::config::Resource,
     options: &PlanOptions,
 ) -> DResult<Change> {
@@ -702,7 +704,9 @@ fn plan_managed(
         });
     };
     let (mut planned, attr_changes) = diff::plan_update(schema, &config, &prior, &res.lifecycle);
-    let forced = options.replace.iter().any(|r| r == &address.to_string());
+    // A tainted object (Terraform recorded a create that failed part way) is replaced, as
+    // Terraform replaces it.
+    let forced = tainted || options.replace.iter().any(|r| r == &address.to_string());
     // The type's own reason to replace (a rotation time that has passed), unless the
     // lifecycle ignores every change.
     let own_reason = if res.lifecycle.ignore_all {
@@ -736,7 +740,9 @@ fn plan_managed(
         attr_changes,
         deps: vec![],
         create_before_destroy: cbd,
-        reason: if forced {
+        reason: if tainted {
+            Some("tainted, so must be replaced".to_string())
+        } else if forced {
             Some("requested with -replace".to_string())
         } else {
             own_reason

@@ -325,20 +325,14 @@ pub fn removed_covers(path: &[String], from: &Endpoint, address: &Address) -> bo
 mod tests {
     use super::*;
     use crate::blueprint::config::load;
-    use crate::state::{ResourceState, StateMode};
+    use crate::state::ResourceState;
 
     fn entry(addr: &str) -> ResourceState {
-        ResourceState {
-            provider: None,
-            address: Address::parse(addr).unwrap(),
-            mode: StateMode::Managed,
-            type_name: Address::parse(addr).unwrap().type_name,
-            id: format!("id-{addr}"),
-            attributes: serde_json::json!({}),
-            dependencies: vec![],
-            create_before_destroy: false,
-            deposed: vec![],
-        }
+        ResourceState::new(
+            Address::parse(addr).unwrap(),
+            format!("id-{addr}"),
+            serde_json::json!({}),
+        )
     }
 
     fn blueprint(files: &[(&str, &str)]) -> tempfile::TempDir {

@@ -95,8 +95,12 @@ pub async fn refresh(state: &State, registry: &Registry, stack: &str, parallelis
                 Some(v) => {
                     let mut updated = r.clone();
                     let prior = Value::from_json(&r.attributes);
-                    let v = match registry.resource(&r.type_name) {
-                        Some(rt) => crate::schema::keep_timeouts(rt.schema(), v, &prior),
+                    let v = match registry.for_provider(r.provider.as_deref()).resource(&r.type_name) {
+                        Some(rt) => {
+                            // Read now in the current schema, whatever version recorded it.
+                            updated.schema_version = rt.schema().version;
+                            crate::schema::keep_timeouts(rt.schema(), v, &prior)
+                        }
                         None => v,
                     };
                     updated.attributes = v.to_json();

@@ -287,6 +287,10 @@ pub struct Schema {
     pub rules: Vec<Rule>,
     /// Default operation timeouts, for a resource type that has a `timeouts` block.
     pub timeouts: Timeouts,
+    /// The provider's schema version of the type (`version` in `terraform providers schema
+    /// -json`): Terraform's state records it beside each object, and the provider upgrades
+    /// objects recorded with an older one, so state written here must carry the current one.
+    pub version: u64,
 }
 
 impl Schema {
@@ -391,6 +395,28 @@ impl Schema {
             b.computed = true;
         }
         self
+    }
+
+    /// Sets the schema version (see [`Schema::version`]); types of the built-in providers
+    /// declare theirs, AWS types take theirs from the provider's schema.
+    pub fn with_version(mut self, version: u64) -> Schema {
+        self.version = version;
+        self
+    }
+
+    /// The sensitive attributes' paths as Terraform's state records them in
+    /// `sensitive_attributes` (`[{"type": "get_attr", "value": "password"}]`), merged with the
+    /// paths already recorded (`kept`: marks Terraform took from sensitive values in the
+    /// configuration, which the schema does not know), without repeats.
+    pub fn sensitive_paths(&self, kept: &[serde_json::Value]) -> Vec<serde_json::Value> {
+        let mut out = kept.to_vec();
+        for (name, a) in &self.attrs {
+            let path = serde_json::json!([{ "type": "get_attr", "value": name }]);
+            if a.sensitive && !out.contains(&path) {
+                out.push(path);
+            }
+        }
+        out
     }
 
     /// Names of the attributes that force replacement, blocks included.

@@ -116,6 +116,8 @@ impl Catalog {
 
 #[derive(Deserialize)]
 struct TfType<'a> {
+    #[serde(default)]
+    version: u64,
     #[serde(borrow)]
     block: TfBlock<'a>,
 }
@@ -155,7 +157,7 @@ struct TfBlockType<'a> {
 
 fn parse_type(json: &'static str) -> Result<Schema, String> {
     let t: TfType<'static> = serde_json::from_str(json).map_err(|e| e.to_string())?;
-    block(t.block)
+    Ok(block(t.block)?.with_version(t.version))
 }
 
 fn block(b: TfBlock<'static>) -> Result<Schema, String> {
@@ -319,6 +321,7 @@ mod tests {
         assert_eq!(s.blocks["logs"].max_items, 1);
         assert_eq!(s.blocks["logs"].nesting, Nesting::List);
         assert_eq!(s.blocks["timeouts"].nesting, Nesting::Single);
+        assert_eq!(s.version, 0);
         assert!(Arc::ptr_eq(&s, &c.get(Kind::Resource, "aws_thing").unwrap()));
         assert_eq!(c.names(Kind::Data).collect::<Vec<_>>(), vec!["aws_thing"]);
     }

@@ -108,20 +108,9 @@ pub fn replay(state: &mut State, text: &str, origin: &str) -> DResult<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::state::StateMode;
 
     fn object(addr: &str, id: &str) -> ResourceState {
-        ResourceState {
-            provider: None,
-            address: Address::parse(addr).unwrap(),
-            mode: StateMode::Managed,
-            type_name: "aws_vpc".into(),
-            id: id.into(),
-            attributes: serde_json::json!({ "id": id }),
-            dependencies: vec![],
-            create_before_destroy: false,
-            deposed: vec![],
-        }
+        ResourceState::new(Address::parse(addr).unwrap(), id, serde_json::json!({ "id": id }))
     }
 
     fn line(state: &State) -> impl Fn(&str) -> String + '_ {

@@ -106,7 +106,7 @@ impl LocalBackend {
                 check_overwrite(&current, state, &self.path.display().to_string())?;
             }
         }
-        let text = serde_json::to_string_pretty(state).expect("state serialises");
+        let text = state.to_json();
         let tmp = self.path.with_extension(format!("tmp.{}", std::process::id()));
         std::fs::write(&tmp, text.as_bytes()).map_err(|e| io_diag("write", &tmp, e))?;
         if self.path.exists() {
@@ -290,21 +290,15 @@ fn io_diag(what: &str, path: &Path, e: std::io::Error) -> Diag {
 mod tests {
     use super::*;
     use crate::address::Address;
-    use crate::state::{ResourceState, StateMode};
+    use crate::state::ResourceState;
 
     fn sample() -> State {
         let mut s = State::new();
-        s.upsert(ResourceState {
-            provider: None,
-            address: Address::parse("aws_vpc.main").unwrap(),
-            mode: StateMode::Managed,
-            type_name: "aws_vpc".into(),
-            id: "vpc-1".into(),
-            attributes: serde_json::json!({"id": "vpc-1"}),
-            dependencies: vec![],
-            create_before_destroy: false,
-            deposed: vec![],
-        });
+        s.upsert(ResourceState::new(
+            Address::parse("aws_vpc.main").unwrap(),
+            "vpc-1",
+            serde_json::json!({"id": "vpc-1"}),
+        ));
         s
     }
 
@@ -358,12 +352,11 @@ mod tests {
         b.write_now(&s).unwrap();
         let subnet = Address::parse("aws_subnet.a").unwrap();
         let mut next = s.clone();
-        next.upsert(ResourceState {
-            provider: None,
-            address: subnet.clone(),
-            id: "subnet-1".into(),
-            ..s.resources[0].clone()
-        });
+        next.upsert(ResourceState::new(
+            subnet.clone(),
+            "subnet-1",
+            serde_json::json!({"id": "subnet-1"}),
+        ));
         b.append_now(&JournalRecord::of(&next, &subnet)).unwrap();
         next.remove(&Address::parse("aws_vpc.main").unwrap());
         b.append_now(&JournalRecord::of(&next, &Address::parse("aws_vpc.main").unwrap()))

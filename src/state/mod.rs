@@ -1,32 +1,42 @@
 //! The state document and where it is kept.
 //!
 //! State is what infractl knows it manages: one versioned JSON document with a lineage (which
-//! stack history it belongs to) and a serial (bumped on every write). Backends keep it: a local
-//! file, or an S3 object with a DynamoDB (or S3) lock; both write after every completed mutation
-//! and refuse to overwrite a newer state or another lineage.
+//! stack history it belongs to) and a serial (bumped on every write). Its file format is
+//! Terraform's own (state format version 4, [`tfstate`]), so the same file serves both tools.
+//! Backends keep it: a local file, or an S3 object with a DynamoDB (or S3) lock; both write
+//! after every completed mutation and refuse to overwrite a newer state or another lineage.
 
 pub mod backend;
 pub mod journal;
 pub mod local;
 pub mod s3;
+pub mod tfstate;
 
 pub use backend::{Backend, LockInfo};
 pub use local::LocalBackend;
 
 use crate::address::Address;
 use crate::blueprint::config::Mode;
-use crate::diag::{DResult, Diag};
+use crate::diag::DResult;
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
-/// The state file format this build writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+/// Who keeps a state: which tool's conventions infractl follows toward the objects it holds.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Keeper {
+    /// infractl's own stack: objects carry its ownership tags (`infractl:stack`,
+    /// `infractl:address`), which crash recovery uses to find objects a killed run made.
+    #[default]
+    Infractl,
+    /// A stack Terraform also runs: infractl behaves toward the objects as Terraform would (no
+    /// ownership tags, which Terraform would plan to remove), and leaves state readable by it.
+    Terraform,
+}
 
 /// The whole state of one stack.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct State {
-    /// Format version of the document.
-    pub format_version: u32,
     /// Bumped on every write, so stale writers and stale plans can be detected.
     pub serial: u64,
     /// Identifies one stack's history; a state of another lineage is never overwritten.
@@ -42,6 +52,17 @@ pub struct State {
     /// With each, the idempotency token its create call used.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub unfinished_creates: IndexMap<String, String>,
+    /// Whose conventions the stack follows; see [`Keeper`] and [`tfstate`] for how it is told.
+    #[serde(default)]
+    pub keeper: Keeper,
+    /// `terraform_version` of the document: as read (kept, so Terraform sees the version it
+    /// wrote), [`tfstate::TERRAFORM_VERSION`] for a state infractl started.
+    #[serde(default = "tfstate::default_terraform_version")]
+    pub terraform_version: String,
+    /// Terraform's `check_results` as read, kept as they are (infractl evaluates no checks
+    /// between runs; Terraform recomputes them on its next plan).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check_results: Option<serde_json::Value>,
 }
 
 /// One resource instance in state.
@@ -70,16 +91,85 @@ pub struct ResourceState {
     /// Objects replaced with create_before_destroy whose deletion has not completed yet.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub deposed: Vec<DeposedObject>,
+    /// The provider's schema version the attributes follow (Terraform upgrades objects
+    /// recorded with an older one when it reads them).
+    #[serde(default)]
+    pub schema_version: u64,
+    /// Paths of attributes Terraform treats as sensitive (its `sensitive_attributes`, kept in
+    /// its own JSON form): marks from the schema and from sensitive values in the configuration.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sensitive_attributes: Vec<serde_json::Value>,
+    /// The provider's private data for the object (Terraform's `private`, base64), kept as read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private: Option<String>,
+    /// Terraform marked the object tainted (its create failed part way, or `terraform taint`):
+    /// the next apply replaces it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub tainted: bool,
+}
+
+impl ResourceState {
+    /// An object at `address` with nothing but its id and attributes recorded; the other fields
+    /// take their defaults (no dependencies, default provider configuration, schema version 0).
+    pub fn new(address: Address, id: impl Into<String>, attributes: serde_json::Value) -> ResourceState {
+        ResourceState {
+            mode: address.mode.into(),
+            type_name: address.type_name.clone(),
+            address,
+            id: id.into(),
+            attributes,
+            dependencies: Vec::new(),
+            provider: None,
+            create_before_destroy: false,
+            deposed: Vec::new(),
+            schema_version: 0,
+            sensitive_attributes: Vec::new(),
+            private: None,
+            tainted: false,
+        }
+    }
 }
 
 /// An old object kept in state between the create of its replacement and its own delete, so a
 /// run killed in between still deletes it next time.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct DeposedObject {
+    /// The key Terraform's state names it by (`deposed`, 8 hex digits), unique per address.
+    #[serde(default)]
+    pub key: String,
     /// Provider id of the old object.
     pub id: String,
     /// Its last known attributes.
     pub attributes: serde_json::Value,
+    /// Schema version of those attributes.
+    #[serde(default)]
+    pub schema_version: u64,
+    /// Its sensitive attribute paths, as Terraform records them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sensitive_attributes: Vec<serde_json::Value>,
+    /// The provider's private data for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private: Option<String>,
+}
+
+impl DeposedObject {
+    /// Deposes the current object of `r`, with a key no other deposed object of it has.
+    pub fn of(r: &ResourceState) -> DeposedObject {
+        let key = loop {
+            let candidate = uuid::Uuid::new_v4().simple().to_string()[..8].to_string();
+            if r.deposed.iter().all(|d| d.key != candidate) {
+                break candidate;
+            }
+        };
+        DeposedObject {
+            key,
+            id: r.id.clone(),
+            attributes: r.attributes.clone(),
+            schema_version: r.schema_version,
+            sensitive_attributes: r.sensitive_attributes.clone(),
+            private: r.private.clone(),
+        }
+    }
 }
 
 /// Mode as written in state files.
@@ -108,18 +198,24 @@ pub struct OutputState {
     pub value: serde_json::Value,
     /// Hidden from normal output.
     pub sensitive: bool,
+    /// Its type in Terraform's JSON spelling (`"string"`, `["tuple", [...]]`), as recorded;
+    /// `None` when not known (the state writer then derives it from the value).
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub value_type: Option<serde_json::Value>,
 }
 
 impl State {
     /// A fresh state with a new lineage.
     pub fn new() -> State {
         State {
-            format_version: FORMAT_VERSION,
             serial: 0,
             lineage: uuid::Uuid::new_v4().to_string(),
             resources: Vec::new(),
             outputs: IndexMap::new(),
             unfinished_creates: IndexMap::new(),
+            keeper: Keeper::Infractl,
+            terraform_version: tfstate::default_terraform_version(),
+            check_results: None,
         }
     }
 
@@ -179,27 +275,15 @@ impl State {
         self.resources.iter().filter(|r| r.mode == StateMode::Managed)
     }
 
-    /// Parses and checks a state document.
+    /// Parses and checks a state document: Terraform's format (version 4, what infractl
+    /// writes), or infractl's earlier format 1 (read once; the next write is version 4).
     pub fn from_json(text: &str, origin: &str) -> DResult<State> {
-        let raw: serde_json::Value = serde_json::from_str(text).map_err(|e| {
-            Diag::new(format!("State file {origin} is not valid JSON")).detail(format!(
-                "{e}. The file was left as it is; restore it from its .backup or from version control."
-            ))
-        })?;
-        let version = raw.get("format_version").and_then(|v| v.as_u64());
-        if version != Some(FORMAT_VERSION as u64) {
-            return Err(
-                Diag::new(format!("State file {origin} has an unsupported format version")).detail(format!(
-                    "Found {:?}; this infractl reads format version {FORMAT_VERSION}.",
-                    version
-                )),
-            );
-        }
-        let mut state: State = serde_json::from_value(raw).map_err(|e| {
-            Diag::new(format!("State file {origin} is damaged")).detail(format!("{e}. The file was left as it is."))
-        })?;
-        state.resources.sort_by(|a, b| a.address.cmp(&b.address));
-        Ok(state)
+        tfstate::decode(text, origin)
+    }
+
+    /// The state document as written to a file or object (Terraform's format version 4).
+    pub fn to_json(&self) -> String {
+        tfstate::encode(self)
     }
 }
 
@@ -217,10 +301,10 @@ mod tests {
     fn damaged_state_is_reported_not_replaced() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("s.tfstate.json");
-        std::fs::write(&p, "{\"format_version\": 1, \"serial\": ").unwrap();
+        std::fs::write(&p, "{\"version\": 4, \"serial\": ").unwrap();
         let err = LocalBackend::new(&p).read_now().unwrap_err();
         assert!(err.summary.contains("not valid JSON"));
-        std::fs::write(&p, "{\"format_version\": 99}").unwrap();
+        std::fs::write(&p, "{\"version\": 99}").unwrap();
         assert!(LocalBackend::new(&p)
             .read_now()
             .unwrap_err()

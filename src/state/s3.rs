@@ -674,7 +674,7 @@ impl S3Backend {
     /// Writes the state object, conditional on the ETag last seen.
     async fn put_state(&self, state: &State) -> DResult<()> {
         let etag = self.etag.lock().expect("etag lock").clone();
-        let text = serde_json::to_string_pretty(state).expect("state serialises");
+        let text = state.to_json();
         let mut req = self
             .s3
             .put_object()

@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 const REGION: &str = "us-east-1";
 
 fn state_json(stack: &Stack) -> serde_json::Value {
-    serde_json::from_str(&std::fs::read_to_string(stack.state_file()).unwrap()).unwrap()
+    stack.flat_state()
 }
 
 /// Attributes of an address in the state file.
@@ -882,7 +882,7 @@ async fn the_secret_key_moves_with_a_migrated_state_and_goes_with_a_deleted_work
         .send()
         .await
         .unwrap();
-    let state: serde_json::Value = serde_json::from_slice(&state.body.collect().await.unwrap().into_bytes()).unwrap();
+    let state = crate::support::flat_state(&String::from_utf8(state.body.collect().await.unwrap().to_vec()).unwrap());
     let uses = state["resources"]
         .as_array()
         .unwrap()

@@ -28,18 +28,24 @@ resource "aws_vpc" "this" {
 /// A state file of the GOOD blueprint, as an apply would leave it.
 fn good_state(lineage: &str) -> String {
     serde_json::json!({
-        "format_version": 1,
+        "version": 4,
+        "terraform_version": "1.11.4",
         "serial": 3,
         "lineage": lineage,
         "resources": [{
-            "address": "aws_vpc.this",
             "mode": "managed",
             "type": "aws_vpc",
-            "id": "vpc-0123",
-            "attributes": {"id": "vpc-0123", "cidr_block": "10.90.0.0/16"},
-            "dependencies": []
+            "name": "this",
+            "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
+            "instances": [{
+                "schema_version": 1,
+                "attributes": {"id": "vpc-0123", "cidr_block": "10.90.0.0/16"},
+                "sensitive_attributes": []
+            }]
         }],
-        "outputs": {}
+        "outputs": {},
+        "check_results": null,
+        "infractl": {"keeper": "infractl"}
     })
     .to_string()
 }
@@ -245,7 +251,7 @@ fn bad_state_files_are_reported_and_left_as_they_are() {
         ("empty", String::new(), None, "is not valid JSON"),
         (
             "another format version",
-            good.replace("\"format_version\":1", "\"format_version\":7"),
+            good.replace("\"version\":4", "\"version\":7"),
             None,
             "unsupported format version",
         ),

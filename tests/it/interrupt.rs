@@ -68,7 +68,7 @@ async fn interrupted_apply_saves_what_completed_and_resumes() {
     assert_eq!(status.code(), Some(1), "an interrupted apply exits 1:\n{text}");
     assert!(text.contains("Interrupt received"), "{text}");
 
-    let state: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(stack.state_file()).unwrap()).unwrap();
+    let state = stack.flat_state();
     let in_state: Vec<String> = state["resources"]
         .as_array()
         .unwrap()

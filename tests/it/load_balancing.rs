@@ -142,7 +142,7 @@ async fn alb_target_group_and_listeners() {
     expect_code(&stack.run(&["apply", "-auto-approve"]), 0);
     let conf = sdk_config("us-east-2").await;
     let elb = aws_sdk_elasticloadbalancingv2::Client::new(&conf);
-    let state: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(stack.state_file()).unwrap()).unwrap();
+    let state = stack.flat_state();
     let id_of = |addr: &str| {
         state["resources"]
             .as_array()

@@ -75,7 +75,7 @@ async fn network_stack_lifecycle() {
         .iter()
         .any(|r| r.destination_cidr_block() == Some("0.0.0.0/0") && r.gateway_id() == Some(igw_id.as_str())));
     assert_eq!(rt.associations().iter().filter(|a| a.subnet_id().is_some()).count(), 2);
-    let state: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(stack.state_file()).unwrap()).unwrap();
+    let state = stack.flat_state();
     let bucket = state["outputs"]["logs_bucket"]["value"].as_str().unwrap().to_string();
     assert!(bucket.starts_with("itnet-logs-"));
     s3.head_bucket().bucket(&bucket).send().await.expect("bucket exists");
@@ -278,7 +278,7 @@ async fn network_stack_lifecycle() {
         s3.head_bucket().bucket(&bucket).send().await.is_err(),
         "bucket still exists"
     );
-    let state: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(stack.state_file()).unwrap()).unwrap();
+    let state = stack.flat_state();
     assert_eq!(
         state["resources"]
             .as_array()

@@ -119,7 +119,7 @@ async fn aliases_regions_modules_and_assumed_roles() {
         vpc_tags("us-east-1", &other).await.is_none(),
         "the other account's VPC is not ours"
     );
-    let state: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(stack.state_file()).unwrap()).unwrap();
+    let state = stack.flat_state();
     let entry = state["resources"]
         .as_array()
         .unwrap()
@@ -128,7 +128,10 @@ async fn aliases_regions_modules_and_assumed_roles() {
         .unwrap()
         .clone();
     assert_eq!(entry["attributes"]["owner_id"], "111111111111");
-    assert_eq!(entry["provider"], "aws.other");
+    assert_eq!(
+        entry["provider"],
+        "provider[\"registry.terraform.io/hashicorp/aws\"].other"
+    );
 
     // Refresh reads each object through its own configuration: nothing changes.
     expect_code(&stack.run(&["plan", "-detailed-exitcode"]), 0);

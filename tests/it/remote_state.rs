@@ -100,7 +100,7 @@ async fn s3_state(bucket: &str, key: &str) -> serde_json::Value {
         .await
         .expect("state object exists");
     let bytes = out.body.collect().await.unwrap().into_bytes();
-    serde_json::from_slice(&bytes).unwrap()
+    crate::support::flat_state(std::str::from_utf8(&bytes).unwrap())
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -209,8 +209,7 @@ async fn bootstrap_then_migrate_then_apply_and_destroy_with_the_s3_backend() {
     )
     .unwrap();
     expect_code(&app.run(&["apply", "-auto-approve", "-var", "subnets=2"]), 0);
-    let local_state: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(app.state_file()).unwrap()).unwrap();
+    let local_state = app.flat_state();
     std::fs::write(app.path.join("main.tf"), &main).unwrap();
     let t = expect_code(&app.run(&["plan", "-var", "subnets=2"]), 1);
     assert!(t.contains("Backend initialization required"), "{t}");

@@ -116,11 +116,14 @@ impl Stack {
         self.state_dir.join(format!("{}.tfstate.json", self.name))
     }
 
+    /// The state file, one entry per instance (see [`flat_state`]).
+    pub fn flat_state(&self) -> serde_json::Value {
+        flat_state(&std::fs::read_to_string(self.state_file()).unwrap())
+    }
+
     /// The id state records for a resource address (panics when it is not in state).
     pub fn state_id(&self, address: &str) -> String {
-        let state: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(self.state_file()).unwrap()).unwrap();
-        state["resources"]
+        self.flat_state()["resources"]
             .as_array()
             .unwrap()
             .iter()
@@ -143,8 +146,7 @@ impl Stack {
     /// arguments AWS never returns, such as a deployment's `triggers`, which an import cannot
     /// know: as in Terraform, they would be replaced).
     pub fn reimport_all_but(&self, skipped: &[&str], extra_args: &[&str]) {
-        let state: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(self.state_file()).unwrap()).unwrap();
+        let state = self.flat_state();
         let managed: Vec<(String, String)> = state["resources"]
             .as_array()
             .unwrap()
@@ -185,6 +187,53 @@ impl Stack {
         assert!(text.contains(from), "{file} does not contain {from:?}");
         std::fs::write(&p, text.replacen(from, to, 1)).unwrap();
     }
+}
+
+/// A state document (Terraform's format version 4, as infractl writes it) with `resources`
+/// flattened to one entry per current instance, as tests look objects up: `address` (the full
+/// instance address), `mode`, `type`, `name`, `provider`, `id` (the `id` attribute),
+/// `attributes`, `dependencies`, `schema_version`, and `deposed` (how many deposed objects the
+/// instance has). Every other top-level key is kept as it is.
+pub fn flat_state(text: &str) -> serde_json::Value {
+    let mut doc: serde_json::Value = serde_json::from_str(text).unwrap();
+    assert_eq!(doc["version"], 4, "not a version 4 state: {text:.200}");
+    let mut flat = Vec::new();
+    for r in doc["resources"].as_array().cloned().unwrap_or_default() {
+        let mut block = r["module"].as_str().map(|m| format!("{m}.")).unwrap_or_default();
+        if r["mode"] == "data" {
+            block.push_str("data.");
+        }
+        block.push_str(&format!(
+            "{}.{}",
+            r["type"].as_str().unwrap(),
+            r["name"].as_str().unwrap()
+        ));
+        let instances = r["instances"].as_array().cloned().unwrap_or_default();
+        for i in instances.iter().filter(|i| i.get("deposed").is_none()) {
+            let key = match &i["index_key"] {
+                serde_json::Value::Null => String::new(),
+                k => format!("[{k}]"),
+            };
+            let deposed = instances
+                .iter()
+                .filter(|d| d.get("deposed").is_some() && d["index_key"] == i["index_key"])
+                .count();
+            flat.push(serde_json::json!({
+                "address": format!("{block}{key}"),
+                "mode": r["mode"],
+                "type": r["type"],
+                "name": r["name"],
+                "provider": r["provider"],
+                "id": i["attributes"]["id"],
+                "attributes": i["attributes"],
+                "dependencies": i.get("dependencies").cloned().unwrap_or(serde_json::json!([])),
+                "schema_version": i["schema_version"],
+                "deposed": deposed,
+            }));
+        }
+    }
+    doc["resources"] = serde_json::Value::Array(flat);
+    doc
 }
 
 /// The id `terraform import` takes for a resource in state: its id, except for the types whose

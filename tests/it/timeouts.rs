@@ -90,7 +90,7 @@ async fn a_delete_wait_honours_the_timeout_recorded_in_state() {
     let proxy = CountingProxy::start();
     let stack = Stack::from_files(&[("main.tf", NAT)]);
     expect_code(&stack.run_with_endpoint(&["apply", "-auto-approve"], &proxy.url), 0);
-    let state: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(stack.state_file()).unwrap()).unwrap();
+    let state = stack.flat_state();
     let nat = state["resources"]
         .as_array()
         .unwrap()

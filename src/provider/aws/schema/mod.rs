@@ -76,6 +76,10 @@ mod tests {
         let param = c.get(Kind::Resource, "aws_ssm_parameter").unwrap();
         assert!(param.attrs["value"].sensitive);
         assert!(c.has(Kind::Data, "aws_vpc") && !c.has(Kind::Resource, "aws_nonsense"));
+        // Schema versions are kept: state records them beside each object.
+        assert_eq!(vpc.version, 1);
+        assert_eq!(c.get(Kind::Resource, "aws_s3_bucket").unwrap().version, 0);
+        assert_eq!(c.get(Kind::Resource, "aws_security_group").unwrap().version, 1);
     }
 }
 

@@ -36,7 +36,9 @@ impl RandomPassword {
                 .computed("result", Type::String)
                 .sensitive()
                 .computed("bcrypt_hash", Type::String)
-                .sensitive(),
+                .sensitive()
+                // The random provider's schema version of random_password (3.x).
+                .with_version(3),
             secrets,
         }
     }

@@ -18,7 +18,8 @@ impl RandomString {
     /// The type with its schema.
     pub fn new() -> RandomString {
         RandomString {
-            schema: charset::schema().computed("result", Type::String),
+            // The random provider's schema version of random_string (3.x).
+            schema: charset::schema().computed("result", Type::String).with_version(2),
         }
     }
 }

@@ -38,8 +38,9 @@ impl Default for RemoteState {
     }
 }
 
-/// The root outputs of a state document in infractl's format or Terraform's (both keep
-/// `outputs` as `{name: {value, ...}}`); `None` when the document is neither.
+/// The root outputs of a state document in Terraform's format (which infractl writes too) or
+/// infractl's earlier format 1 (both keep `outputs` as `{name: {value, ...}}`); an error when
+/// the document is neither.
 pub fn outputs_of(text: &str, place: &str) -> PResult<IndexMap<String, Value>> {
     let doc: serde_json::Value = serde_json::from_str(text)
         .map_err(|e| ProviderError::msg(format!("the state at {place} is not valid JSON: {e}")))?;
@@ -139,10 +140,10 @@ impl DataSourceType for RemoteState {
                     Err(e) => return Err(ProviderError::msg(format!("cannot read {place}: {e}"))),
                 };
                 // infractl's local state may have a journal beside it: read through the backend.
-                let is_infractl = serde_json::from_str::<serde_json::Value>(&text)
-                    .ok()
-                    .and_then(|d| d.get("format_version").and_then(serde_json::Value::as_u64))
-                    == Some(1);
+                let is_infractl = serde_json::from_str::<serde_json::Value>(&text).ok().is_some_and(|d| {
+                    d.get("format_version").and_then(serde_json::Value::as_u64) == Some(1)
+                        || d.get(crate::state::tfstate::EXTRAS_KEY).is_some()
+                });
                 let outputs = if is_infractl {
                     let state = LocalBackend::new(&path)
                         .read_now()
