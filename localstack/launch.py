@@ -117,8 +117,10 @@ def patch_ecs_service_settings():
     """CreateService: keep the deployment settings, and count tasks as running.
 
     moto's CreateService drops deploymentConfiguration (circuit breaker, percents),
-    healthCheckGracePeriodSeconds, enableExecuteCommand and enableECSManagedTags, which
-    UpdateService does keep; AWS keeps them all. The emulator runs no containers, so a new
+    healthCheckGracePeriodSeconds, enableExecuteCommand, enableECSManagedTags and
+    availabilityZoneRebalancing, which UpdateService does keep; AWS keeps them all. (The last
+    kept Terraform's own plan of plans/fargate dirty: the AWS provider sends "DISABLED" and
+    planned it again on every run when DescribeServices left it out.) The emulator runs no containers, so a new
     service's tasks are reported as running at once (moto's own MOTO_ECS_SERVICE_RUNNING
     default is 0, and its UpdateService already does this), which lets steady-state waits end.
     """
@@ -131,6 +133,7 @@ def patch_ecs_service_settings():
         "healthCheckGracePeriodSeconds",
         "enableExecuteCommand",
         "enableECSManagedTags",
+        "availabilityZoneRebalancing",
     )
 
     def create_service(self):

@@ -11,7 +11,7 @@ use crate::engine::{self, Outcome, Step, StepRunner};
 use crate::plan::{block_key, dependency_block, diff, Action, InstanceValues, Plan};
 use crate::provider::{CallCtx, Registry};
 use crate::state::journal::JournalRecord;
-use crate::state::{Backend, DeposedObject, OutputState, ResourceState, State};
+use crate::state::{Backend, DeposedObject, Keeper, OutputState, ResourceState, State};
 use crate::value::Value;
 use async_trait::async_trait;
 use indexmap::IndexMap;
@@ -305,6 +305,9 @@ impl Applier {
         cancel: Arc<AtomicBool>,
     ) -> DResult<ApplyReport> {
         let (planned, steps) = build_steps(&plan)?;
+        self.registry
+            .secrets()
+            .keep_in_the_clear(plan.prior.keeper == Keeper::Terraform);
         let values = InstanceValues::default();
         // Declare every block's instances as planned, with planned values, so references resolve.
         let mut blocks: IndexMap<(Vec<crate::address::ModuleStep>, String), Vec<crate::address::InstanceKey>> =
@@ -343,7 +346,7 @@ impl Applier {
         for c in &plan.changes {
             if c.address.mode == Mode::Data && c.action == Action::NoOp {
                 if let Some(v) = &c.after {
-                    state.upsert(self.data_state(&c.address, v, c.provider.clone()));
+                    state.upsert(self.data_state(&c.address, v, c.provider.clone(), plan.prior.keeper));
                 }
             }
         }
@@ -401,6 +404,13 @@ impl Applier {
         let mut final_state = runner.state.lock().expect("state lock").clone();
         if failures.is_empty() && !cancelled {
             final_state.outputs.clear();
+            if plan.options.destroy && plan.options.targets.is_empty() {
+                // Nothing is left to read from: as Terraform leaves it, a destroyed stack's
+                // state holds no data sources either.
+                final_state
+                    .resources
+                    .retain(|r| r.mode != crate::state::StateMode::Data);
+            }
             if !plan.options.destroy {
                 let ctx = Context::new(&self.root, &self.inputs, &runner.values).with_clock(applying(&plan));
                 for (name, out) in &self.root.outputs {
@@ -464,15 +474,16 @@ fn write_step_times(path: &str, steps: &[Step], timings: &[Option<(Duration, Dur
 
 impl Applier {
     /// What state records of a data source's read: its sensitive attributes as digests, and
-    /// the run's generated secrets concealed.
-    fn data_state(&self, address: &Address, v: &Value, provider: Option<String>) -> ResourceState {
+    /// the run's generated secrets concealed (in the clear, as Terraform keeps them, when the
+    /// state is Terraform's).
+    fn data_state(&self, address: &Address, v: &Value, provider: Option<String>, keeper: Keeper) -> ResourceState {
         let ds = self
             .registry
             .for_provider(provider.as_deref())
             .data_source(&address.type_name);
         let recorded = match ds {
-            Some(ds) => ds.state_value(v),
-            None => v.clone(),
+            Some(ds) if keeper == Keeper::Infractl => ds.state_value(v),
+            _ => v.clone(),
         };
         let mut r = ResourceState::new(
             address.clone(),
@@ -508,6 +519,7 @@ impl StepRunner for Runner {
                 .unfinished_create(&address)
                 .map(str::to_string)
                 .unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
+            keeper: self.plan.prior.keeper,
         };
         let started = Instant::now();
         let verb = match step.kind {
@@ -599,7 +611,9 @@ impl Runner {
                     self.applier.registry.secrets().remember(&secret);
                 }
                 self.values.set(address, v.clone());
-                let recorded = self.applier.data_state(address, &v, change.provider.clone());
+                let recorded = self
+                    .applier
+                    .data_state(address, &v, change.provider.clone(), self.plan.prior.keeper);
                 self.save(address, |s| s.upsert(recorded)).await?;
                 Ok(None)
             }
@@ -676,7 +690,11 @@ impl Runner {
                         .await
                         .map_err(|e| e.into_diag("Updating", &addr))?
                 };
-                let result = crate::schema::keep_timeouts(rt.schema(), result, &config);
+                let mut result = crate::schema::keep_timeouts(rt.schema(), result, &config);
+                if self.plan.prior.keeper == Keeper::Terraform {
+                    // Terraform's state holds secret arguments as configured.
+                    result = crate::provider::secrets::in_the_clear(&result, &config);
+                }
                 let id = result.get("id").to_plain_string().unwrap_or_default();
                 if id.is_empty() {
                     return Err(Diag::new(format!("Provider returned no id for {addr}")));

@@ -39,11 +39,20 @@ pub(super) async fn init(env: &Env, args: &InitArgs) -> DResult<i32> {
     let old_spec = backends::read_record(&env.blueprint_dir)?
         .map(|r| r.backend)
         .unwrap_or(BackendSpec::Local);
-    let folder = super::folder_name(&env.blueprint_dir);
-    let local = backends::local_path(None, &env.start_dir, &folder, "default");
-    let new_backend = backends::open(&new_spec, local.clone(), "default").await?;
+    let local_settings = backends::local_settings(&root)?;
+    let keeper = backends::new_state_keeper(&env.blueprint_dir);
+    let local = || {
+        backends::local_backend(
+            None,
+            &env.start_dir,
+            &env.blueprint_dir,
+            local_settings.as_ref(),
+            "default",
+        )
+    };
+    let new_backend = backends::open(&new_spec, local, "default", keeper).await?;
     if old_spec != new_spec && !args.reconfigure {
-        let old_backend = backends::open(&old_spec, local.clone(), "default").await?;
+        let old_backend = backends::open(&old_spec, local, "default", keeper).await?;
         let old_state = old_backend
             .read()
             .await?
@@ -67,7 +76,10 @@ pub(super) async fn init(env: &Env, args: &InitArgs) -> DResult<i32> {
                 new_backend.describe()
             );
             if old_spec == BackendSpec::Local {
-                let moved = local.with_extension("json.migrated");
+                let local = local()?.path;
+                let mut moved = local.clone().into_os_string();
+                moved.push(".migrated");
+                let moved = std::path::PathBuf::from(moved);
                 std::fs::rename(&local, &moved)
                     .map_err(|e| Diag::new("Cannot set the migrated local state aside").detail(e.to_string()))?;
                 println!("The local state file was kept as {}.", moved.display());
@@ -203,7 +215,7 @@ pub(super) async fn state_rm(env: &Env, addresses: &[String], dry_run: bool, loc
     }
     let (backend, held) = locked(env, lock).await?;
     let result = async {
-        let mut state = backend.read().await?.unwrap_or_default();
+        let mut state = crate::state::backend::read_or_new(backend.as_ref()).await?;
         let mut removed = Vec::new();
         for a in addresses {
             let matching: Vec<Address> = state
@@ -247,7 +259,7 @@ pub(super) async fn state_mv(
 ) -> DResult<i32> {
     let (backend, held) = locked(env, lock).await?;
     let result = async {
-        let mut state = backend.read().await?.unwrap_or_default();
+        let mut state = crate::state::backend::read_or_new(backend.as_ref()).await?;
         let moves = plan_moves(&state, source, destination)?;
         for (from, to) in &moves {
             println!("{} {from} to {to}", if dry_run { "Would move" } else { "Move" });
@@ -319,16 +331,28 @@ pub(super) async fn workspace(env: &Env, cmd: WorkspaceCommand) -> DResult<i32> 
     let spec = backends::resolve(&root)?;
     let folder = super::folder_name(&env.blueprint_dir);
     let current = backends::current_workspace(&env.blueprint_dir);
+    let local_settings = backends::local_settings(&root)?;
+    let keeper = backends::new_state_keeper(&env.blueprint_dir);
     let list = || async {
         match &spec {
-            BackendSpec::Local => Ok(backends::local_workspaces(&env.start_dir, &folder)),
+            BackendSpec::Local => {
+                let mut names = backends::local_workspaces(&env.start_dir, &folder);
+                names.extend(super::tfdir::local_workspaces(
+                    &env.blueprint_dir,
+                    local_settings.as_ref(),
+                ));
+                names.sort();
+                names.dedup();
+                Ok(names)
+            }
             BackendSpec::S3(c) => S3Backend::workspaces(c).await,
         }
     };
+    let local_of =
+        |ws: &str| backends::local_backend(None, &env.start_dir, &env.blueprint_dir, local_settings.as_ref(), ws);
     let open = |ws: String| {
         let spec = spec.clone();
-        let local = backends::local_path(None, &env.start_dir, &folder, &ws);
-        async move { backends::open(&spec, local, &ws).await }
+        async move { backends::open(&spec, || local_of(&ws), &ws, keeper).await }
     };
     match cmd {
         WorkspaceCommand::Show => println!("{current}"),
@@ -343,7 +367,10 @@ pub(super) async fn workspace(env: &Env, cmd: WorkspaceCommand) -> DResult<i32> 
                 return Err(Diag::new(format!("Workspace \"{name}\" already exists")));
             }
             let backend = open(name.clone()).await?;
-            let mut state = State::new();
+            let mut state = State {
+                keeper: backend.new_state_keeper(),
+                ..State::new()
+            };
             state.serial = 1;
             backend.write(&state).await?;
             backends::select_workspace(&env.blueprint_dir, &name)?;
@@ -357,7 +384,10 @@ pub(super) async fn workspace(env: &Env, cmd: WorkspaceCommand) -> DResult<i32> 
                         .detail("Create it with infractl workspace new, or select with -or-create."));
                 }
                 let backend = open(name.clone()).await?;
-                let mut state = State::new();
+                let mut state = State {
+                    keeper: backend.new_state_keeper(),
+                    ..State::new()
+                };
                 state.serial = 1;
                 backend.write(&state).await?;
             }
@@ -385,7 +415,7 @@ pub(super) async fn workspace(env: &Env, cmd: WorkspaceCommand) -> DResult<i32> 
             )
             .await?;
             let result = async {
-                let state = backend.read().await?.unwrap_or_default();
+                let state = crate::state::backend::read_or_new(backend.as_ref()).await?;
                 let managed = state.managed().count();
                 if managed > 0 && !force {
                     return Err(
@@ -395,7 +425,7 @@ pub(super) async fn workspace(env: &Env, cmd: WorkspaceCommand) -> DResult<i32> 
                 }
                 match &spec {
                     BackendSpec::Local => {
-                        let path = backends::local_path(None, &env.start_dir, &folder, &name);
+                        let path = local_of(&name)?.path;
                         std::fs::remove_file(&path)
                             .map_err(|e| Diag::new(format!("Cannot delete {}", path.display())).detail(e.to_string()))?
                     }

@@ -1,15 +1,18 @@
 //! Which backend a blueprint uses, and in which workspace: reads the `backend` block, the
 //! settings recorded by `infractl init` (in `.infractl/` beside the blueprint, as Terraform keeps
-//! them in `.terraform/`), and the selected workspace; opens the backend; takes and releases the
-//! state lock around a command.
+//! them in `.terraform/`, whose record and workspace selection are used too in a folder
+//! Terraform initialised), and the selected workspace; finds the state (infractl's, or
+//! Terraform's where Terraform keeps it); opens the backend; takes and releases the state lock
+//! around a command.
 
+use super::tfdir;
 use crate::blueprint::config::{Body, Module};
 use crate::blueprint::eval::{self, Bindings, Resolver};
 use crate::blueprint::source::Loc;
 use crate::diag::{DResult, Diag};
 use crate::state::backend::{acquire, parse_duration};
 use crate::state::s3::{S3Backend, S3Config};
-use crate::state::{Backend, LocalBackend, LockInfo};
+use crate::state::{Backend, Keeper, LocalBackend, LockInfo};
 use crate::value::Value;
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
@@ -112,16 +115,25 @@ pub fn block_hash(settings: &Option<BlockSettings>) -> String {
     hex::encode(Sha256::digest(text.as_bytes()))
 }
 
-/// The backend a command uses: from init's record when the blueprint has a remote backend.
+/// The backend a command uses: from init's record when the blueprint has a remote backend, or
+/// from the record `terraform init` left in a folder Terraform initialised.
 pub fn resolve(root: &Module) -> DResult<BackendSpec> {
     let settings = block_settings(root)?;
     let record = read_record(&root.dir)?;
     match (&settings, record) {
         (None, None) => Ok(BackendSpec::Local),
         (Some((kind, _, _)), None) if kind == "local" => Ok(BackendSpec::Local),
-        (Some((kind, _, loc)), None) => Err(Diag::new("Backend initialization required")
-            .detail(format!("The blueprint uses the \"{kind}\" backend. Run infractl init (with -migrate-state to move an existing local state into it)."))
-            .at(loc)),
+        (Some((kind, _, loc)), None) => match tfdir::recorded_backend(&root.dir) {
+            Some((recorded, values)) if recorded == *kind && kind == "s3" => Ok(BackendSpec::S3(Box::new(
+                S3Config::from_value(&values).map_err(|d| {
+                    d.detail("In the settings terraform init recorded in .terraform/terraform.tfstate.")
+                        .at(loc)
+                })?,
+            ))),
+            _ => Err(Diag::new("Backend initialization required")
+                .detail(format!("The blueprint uses the \"{kind}\" backend. Run infractl init (with -migrate-state to move an existing local state into it), or terraform init: infractl uses the settings Terraform records."))
+                .at(loc)),
+        },
         (_, Some(record)) => {
             if record.block_hash != block_hash(&settings) {
                 return Err(Diag::new("Backend configuration changed").detail(
@@ -133,10 +145,16 @@ pub fn resolve(root: &Module) -> DResult<BackendSpec> {
     }
 }
 
-/// The workspace in use: `TF_WORKSPACE`, else the one selected with `workspace select`.
+/// The workspace in use: `TF_WORKSPACE`, else the one selected with `workspace select` (in a
+/// folder Terraform initialised, the one Terraform selected: both tools share one selection).
 pub fn current_workspace(blueprint: &Path) -> String {
     if let Ok(ws) = std::env::var("TF_WORKSPACE") {
         if !ws.is_empty() {
+            return ws;
+        }
+    }
+    if tfdir::is_terraform_folder(blueprint) {
+        if let Some(ws) = tfdir::selected_workspace(blueprint) {
             return ws;
         }
     }
@@ -147,11 +165,70 @@ pub fn current_workspace(blueprint: &Path) -> String {
         .unwrap_or_else(|| "default".into())
 }
 
-/// Records the selected workspace.
+/// Records the selected workspace (where Terraform records it, in a folder it initialised).
 pub fn select_workspace(blueprint: &Path, name: &str) -> DResult<()> {
-    std::fs::create_dir_all(work_dir(blueprint))
-        .and_then(|_| std::fs::write(work_dir(blueprint).join("environment"), name))
+    let dir = if tfdir::is_terraform_folder(blueprint) {
+        blueprint.join(".terraform")
+    } else {
+        work_dir(blueprint)
+    };
+    std::fs::create_dir_all(&dir)
+        .and_then(|_| std::fs::write(dir.join("environment"), name))
         .map_err(|e| Diag::new("Cannot record the selected workspace").detail(e.to_string()))
+}
+
+/// Who keeps a state infractl starts for this blueprint: Terraform in a folder Terraform
+/// initialised (so either tool can carry on), infractl otherwise.
+pub fn new_state_keeper(blueprint: &Path) -> Keeper {
+    if tfdir::is_terraform_folder(blueprint) {
+        Keeper::Terraform
+    } else {
+        Keeper::Infractl
+    }
+}
+
+/// The local backend of a workspace: the `-state` file when given; else infractl's state file
+/// (`local_path`) or Terraform's (where its local backend keeps it, [`tfdir::local_state_path`],
+/// `settings` being the blueprint's `backend "local"` block), whichever exists, and an error
+/// naming both when both do; for a stack with no state yet, Terraform's place in a folder
+/// Terraform initialised, infractl's otherwise.
+pub fn local_backend(
+    explicit: Option<&PathBuf>,
+    start_dir: &Path,
+    blueprint: &Path,
+    settings: Option<&IndexMap<String, Value>>,
+    workspace: &str,
+) -> DResult<LocalBackend> {
+    let keeper = new_state_keeper(blueprint);
+    let stack = super::folder_name(blueprint);
+    if explicit.is_some() {
+        return Ok(LocalBackend::new(local_path(explicit, start_dir, &stack, workspace)).keeping_new(keeper));
+    }
+    let ours = local_path(None, start_dir, &stack, workspace);
+    let theirs = tfdir::local_state_path(blueprint, settings, workspace);
+    let terraform = |path: PathBuf| {
+        LocalBackend::new(path)
+            .keeping_new(Keeper::Terraform)
+            .terraform_layout()
+    };
+    match (tfdir::has_state(&ours), tfdir::has_state(&theirs)) {
+        (true, true) => Err(Diag::new("This folder has two states: Terraform's and infractl's").detail(format!(
+            "Terraform's state: {}\ninfractl's state:  {}\n\nChoose one: run with -state=PATH to use either as it is, or move one aside. To bring one into the other's place, move the other aside and run infractl init -migrate-state (see \"Try it on your Terraform stack\" in the README).",
+            theirs.display(),
+            ours.display()
+        ))),
+        (false, true) => Ok(terraform(theirs)),
+        (true, false) => Ok(LocalBackend::new(ours)),
+        (false, false) if keeper == Keeper::Terraform => Ok(terraform(theirs)),
+        (false, false) => Ok(LocalBackend::new(ours)),
+    }
+}
+
+/// The `backend "local"` block's settings, when the blueprint has one.
+pub fn local_settings(root: &Module) -> DResult<Option<IndexMap<String, Value>>> {
+    Ok(block_settings(root)?
+        .filter(|(kind, _, _)| kind == "local")
+        .map(|(_, values, _)| values))
 }
 
 /// Checks a workspace name as Terraform does.
@@ -196,11 +273,17 @@ pub fn local_workspaces(start_dir: &Path, stack: &str) -> Vec<String> {
     names
 }
 
-/// Opens the backend of a spec for a workspace.
-pub async fn open(spec: &BackendSpec, local: PathBuf, workspace: &str) -> DResult<Arc<dyn Backend>> {
+/// Opens the backend of a spec for a workspace: `local` gives the local backend; a new S3
+/// state is kept by `keeper`.
+pub async fn open(
+    spec: &BackendSpec,
+    local: impl FnOnce() -> DResult<LocalBackend>,
+    workspace: &str,
+    keeper: Keeper,
+) -> DResult<Arc<dyn Backend>> {
     Ok(match spec {
-        BackendSpec::Local => Arc::new(LocalBackend::new(local)),
-        BackendSpec::S3(config) => Arc::new(S3Backend::open(config, workspace).await?),
+        BackendSpec::Local => Arc::new(local()?),
+        BackendSpec::S3(config) => Arc::new(S3Backend::open(config, workspace).await?.keeping_new(keeper)),
     })
 }
 

@@ -13,14 +13,15 @@ pub(super) async fn read_state(env: &Env, explicit: Option<&PathBuf>) -> DResult
     let backend = match super::load_blueprint(&env.blueprint_dir) {
         Ok(root) => super::run::open_backend(env, &root, &workspace, explicit).await?,
         // Without a readable blueprint, the local state file is still inspectable.
-        Err(_) => std::sync::Arc::new(crate::state::LocalBackend::new(backends::local_path(
+        Err(_) => std::sync::Arc::new(backends::local_backend(
             explicit,
             &env.start_dir,
-            &super::folder_name(&env.blueprint_dir),
+            &env.blueprint_dir,
+            None,
             &workspace,
-        ))),
+        )?),
     };
-    Ok(backend.read().await?.unwrap_or_default())
+    crate::state::backend::read_or_new(backend.as_ref()).await
 }
 
 /// `show`.

@@ -7,6 +7,7 @@ mod inspect;
 pub mod render;
 mod run;
 mod savedplan;
+mod tfdir;
 
 use crate::diag::{DResult, Diag};
 use clap::{ArgAction, Args, Parser, Subcommand};

@@ -101,13 +101,9 @@ pub(super) async fn open_backend(
     if state.is_some() && spec != BackendSpec::Local {
         return Err(Diag::new("-state applies to the local backend only"));
     }
-    let local = backends::local_path(
-        state,
-        &env.start_dir,
-        &super::folder_name(&env.blueprint_dir),
-        workspace,
-    );
-    backends::open(&spec, local, workspace).await
+    let settings = backends::local_settings(root)?;
+    let local = || backends::local_backend(state, &env.start_dir, &env.blueprint_dir, settings.as_ref(), workspace);
+    backends::open(&spec, local, workspace, backends::new_state_keeper(&env.blueprint_dir)).await
 }
 
 fn var_args(vars: &[String], files: &[PathBuf]) -> Vec<VarArg> {
@@ -325,7 +321,7 @@ pub(super) async fn import(
             .for_provider(provider.as_deref())
             .resource(&addr.type_name)
             .ok_or_else(|| Diag::new(format!("Unsupported resource type {}", addr.type_name)))?;
-        let mut state = backend.read().await?.unwrap_or_default();
+        let mut state = crate::state::backend::read_or_new(backend.as_ref()).await?;
         if state.get(&addr).is_some() {
             return Err(Diag::new(format!("Resource already managed: {addr}"))
                 .detail("The address is already in state; remove it with state rm first to import another object."));
@@ -335,6 +331,7 @@ pub(super) async fn import(
             address: addr.to_string(),
             resumed: false,
             token: String::new(),
+            keeper: state.keeper,
         };
         let live = rt
             .read(&ctx, id, &Value::Null)
@@ -374,7 +371,7 @@ async fn make_plan(
                 .detail("Write it as TYPE.NAME, TYPE.NAME[KEY] or module.NAME."));
         }
     }
-    let state = backend.read().await?.unwrap_or_default();
+    let state = crate::state::backend::read_or_new(backend).await?;
     let prior = if args.refresh && !state.resources.is_empty() {
         let r = refresh::refresh(&state, registry, &loaded.stack, args.parallelism).await?;
         for v in &r.vanished {

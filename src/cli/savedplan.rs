@@ -148,6 +148,7 @@ impl SavedPlan {
         // A plan of a stack with no state yet was made from an empty state of its own lineage.
         let current = backend.read().await?.unwrap_or_else(|| State {
             lineage: self.prior.lineage.clone(),
+            keeper: backend.new_state_keeper(),
             ..State::new()
         });
         if current.lineage != self.prior.lineage || current.serial != self.prior.serial {

@@ -2,6 +2,7 @@
 //! following the schema (what is computed, what forces replacement, what is a set).
 
 use crate::blueprint::config::Lifecycle;
+use crate::schema::validators::Validator;
 use crate::schema::{AttrSchema, Nesting, Schema, Type};
 use crate::value::Value;
 use indexmap::IndexMap;
@@ -199,9 +200,53 @@ pub fn same_attr(a: &AttrSchema, desired: &Value, actual: &Value) -> bool {
         return f(x) == f(y);
     }
     if let (true, Value::String(x), Value::String(y)) = (a.json, desired, actual) {
+        if a.validators.iter().any(|v| matches!(v, Validator::IamPolicy)) {
+            return policy_equal(x, y);
+        }
         return json_equal(x, y);
     }
     same(&a.ty, desired, actual)
+}
+
+/// IAM policy documents compare as the AWS provider compares them: statements, and the values
+/// of actions, resources, principals and conditions, as sets, a single value the same as a list
+/// of it (so a document written by `aws_iam_policy_document` in Terraform's spelling and order
+/// plans no change against the same document in infractl's).
+fn policy_equal(a: &str, b: &str) -> bool {
+    match (
+        serde_json::from_str::<serde_json::Value>(a),
+        serde_json::from_str::<serde_json::Value>(b),
+    ) {
+        (Ok(x), Ok(y)) => canonical_policy(None, x) == canonical_policy(None, y),
+        _ => a == b,
+    }
+}
+
+/// Keys whose string values stay single strings in a policy document.
+const POLICY_SCALARS: &[&str] = &["Version", "Id", "Sid", "Effect"];
+
+/// A policy document's canonical form (see [`policy_equal`]); `key` is the member holding `v`.
+fn canonical_policy(key: Option<&str>, v: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value as J;
+    match v {
+        J::String(s) if key.is_some_and(|k| !POLICY_SCALARS.contains(&k)) => J::Array(vec![J::String(s)]),
+        J::Object(m) if key == Some("Statement") => J::Array(vec![canonical_policy(None, J::Object(m))]),
+        J::Object(m) => J::Object(
+            m.into_iter()
+                .map(|(k, v)| {
+                    let c = canonical_policy(Some(&k), v);
+                    (k, c)
+                })
+                .collect(),
+        ),
+        J::Array(items) => {
+            let mut items: Vec<J> = items.into_iter().map(|i| canonical_policy(None, i)).collect();
+            items.sort_by_key(|i| i.to_string());
+            items.dedup();
+            J::Array(items)
+        }
+        other => other,
+    }
 }
 
 /// JSON documents (policies) compare by meaning, not by spelling.
@@ -263,6 +308,20 @@ fn is_empty_string(v: &Value) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn policies_compare_as_the_aws_provider_compares_them() {
+        let terraform = r#"{"Version":"2012-10-17","Statement":[{"Action":["logs:PutLogEvents","logs:CreateLogStream"],"Effect":"Allow","Resource":"arn:aws:logs:*:*:*","Sid":"W"}]}"#;
+        let ours = "{\n \"Version\": \"2012-10-17\",\n \"Statement\": {\"Sid\": \"W\", \"Effect\": \"Allow\", \"Action\": [\"logs:CreateLogStream\", \"logs:PutLogEvents\"], \"Resource\": [\"arn:aws:logs:*:*:*\"]}\n}";
+        assert!(policy_equal(terraform, ours));
+        let other_action = terraform.replace("PutLogEvents", "DeleteLogGroup");
+        assert!(!policy_equal(terraform, &other_action));
+        let other_effect = terraform.replace("Allow", "Deny");
+        assert!(!policy_equal(terraform, &other_effect));
+        // Effect stays a scalar: a list of it is another document.
+        let listed = terraform.replace(r#""Effect":"Allow""#, r#""Effect":["Allow"]"#);
+        assert!(!policy_equal(terraform, &listed));
+    }
 
     fn schema() -> Schema {
         Schema::new()

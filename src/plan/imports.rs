@@ -56,6 +56,7 @@ impl Planner<'_> {
                     address: to.to_string(),
                     resumed: false,
                     token: String::new(),
+                    keeper: prior.keeper,
                 };
                 let live = rt
                     .read(&call, &id, &Value::Null)

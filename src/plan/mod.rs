@@ -296,6 +296,7 @@ impl Planner<'_> {
     /// Makes the plan from a refreshed state.
     pub async fn plan(&self, prior: State, options: PlanOptions) -> DResult<Plan> {
         let secrets = self.registry.secrets().clone();
+        secrets.keep_in_the_clear(prior.keeper == crate::state::Keeper::Terraform);
         let mut plan = self.plan_changes(prior, options).await?;
         // What a plan keeps (its prior state goes into plan files, and is the base of the
         // state an apply writes) and its outputs hold this run's secrets only concealed.

@@ -58,6 +58,7 @@ pub async fn refresh(state: &State, registry: &Registry, stack: &str, parallelis
                 address: first.address.to_string(),
                 resumed: false,
                 token: String::new(),
+                keeper: state.keeper,
             };
             let live = if let [r] = batch.as_slice() {
                 let prior = Value::from_json(&r.attributes);
@@ -99,7 +100,12 @@ pub async fn refresh(state: &State, registry: &Registry, stack: &str, parallelis
                         Some(rt) => {
                             // Read now in the current schema, whatever version recorded it.
                             updated.schema_version = rt.schema().version;
-                            crate::schema::keep_timeouts(rt.schema(), v, &prior)
+                            let v = crate::schema::keep_timeouts(rt.schema(), v, &prior);
+                            if state.keeper == crate::state::Keeper::Terraform {
+                                crate::provider::secrets::in_the_clear(&v, &prior)
+                            } else {
+                                v
+                            }
                         }
                         None => v,
                     };

@@ -14,6 +14,7 @@ use crate::diag::{DResult, Diag};
 pub use crate::schema::provider_schema::Kind;
 use crate::schema::Schema;
 use crate::state::Backend;
+use crate::state::Keeper;
 use crate::value::Value;
 use async_trait::async_trait;
 use indexmap::IndexMap;
@@ -36,14 +37,21 @@ pub struct CallCtx {
     /// and the same as the killed run's when resuming an unfinished create, so an API that
     /// takes tokens hands back the object the killed run made instead of making another.
     pub token: String,
+    /// Who keeps the stack's state: on a Terraform-kept stack infractl adds no ownership tags
+    /// (Terraform would plan to remove them).
+    pub keeper: Keeper,
 }
 
 impl CallCtx {
-    /// The tags infractl adds to everything it creates, besides the user's own.
+    /// The tags infractl adds to everything it creates, besides the user's own: its stack and
+    /// address tags, which adoption after a killed run looks for; none on a stack Terraform
+    /// keeps, where crash recovery relies on intents, idempotency tokens and unique names.
     pub fn system_tags(&self) -> IndexMap<String, String> {
         let mut tags = IndexMap::new();
-        tags.insert(STACK_TAG.to_string(), self.stack.clone());
-        tags.insert(ADDRESS_TAG.to_string(), self.address.clone());
+        if self.keeper == Keeper::Infractl {
+            tags.insert(STACK_TAG.to_string(), self.stack.clone());
+            tags.insert(ADDRESS_TAG.to_string(), self.address.clone());
+        }
         tags
     }
 }

@@ -14,6 +14,11 @@
 //! persisted: replaced by their SHA-256 digest (`sha256:…`, the form state already uses for
 //! user-supplied secrets), which plans compare against by *unconcealing* it again. Printed
 //! plans blank them out as they do sensitive variables.
+//!
+//! A stack whose state Terraform keeps is the exception: Terraform's state holds generated
+//! secrets and secret arguments in the clear (its providers need them there, and Terraform
+//! would plan every sealed value as a change), so for such a stack the run keeps them *in the
+//! clear* too ([`Secrets::keep_in_the_clear`], [`in_the_clear`]). Printed plans still blank them.
 
 use crate::provider::{PResult, ProviderError};
 use crate::state::{Backend, State};
@@ -21,6 +26,7 @@ use crate::value::Value;
 use aws_lc_rs::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_256_GCM, NONCE_LEN};
 use base64::Engine;
 use sha2::Digest;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// How a sealed value starts: the format's version, then the id of the key that sealed it.
@@ -89,6 +95,8 @@ pub struct Secrets {
     store: Option<Arc<dyn Backend>>,
     key: tokio::sync::Mutex<Option<Arc<StackKey>>>,
     known: Mutex<Vec<Known>>,
+    /// The stack's state is Terraform's: secrets are written in the clear, as Terraform does.
+    clear: AtomicBool,
 }
 
 impl Secrets {
@@ -99,6 +107,17 @@ impl Secrets {
             store,
             ..Secrets::default()
         }
+    }
+
+    /// Keeps generated secrets in the clear instead of sealing and concealing them: for a stack
+    /// whose state Terraform keeps (see the module documentation). Sealed values already in
+    /// state still open with the stack's key.
+    pub fn keep_in_the_clear(&self, clear: bool) {
+        self.clear.store(clear, Ordering::Relaxed);
+    }
+
+    fn in_clear(&self) -> bool {
+        self.clear.load(Ordering::Relaxed)
     }
 
     fn location(&self) -> String {
@@ -136,6 +155,10 @@ impl Secrets {
     /// Seals a generated secret for state, making the stack key on first use, and remembers
     /// the value for the rest of the run.
     pub async fn seal(&self, plain: &str) -> PResult<String> {
+        if self.in_clear() {
+            self.remember(plain);
+            return Ok(plain.to_string());
+        }
         let key = self.key(true).await?;
         let mut nonce = [0u8; NONCE_LEN];
         aws_lc_rs::rand::fill(&mut nonce)
@@ -219,7 +242,7 @@ impl Secrets {
     /// The value with every known secret replaced by its digest: what may be persisted.
     pub fn conceal(&self, v: &Value) -> Value {
         let known = self.known.lock().expect("secrets lock");
-        if known.is_empty() {
+        if known.is_empty() || self.in_clear() {
             return v.clone();
         }
         map_strings(v, &|s| {
@@ -241,7 +264,7 @@ impl Secrets {
     /// planner compares the blueprint with, so a concealed value in state plans no change.
     pub fn unconceal(&self, v: &Value) -> Value {
         let known = self.known.lock().expect("secrets lock");
-        if known.is_empty() {
+        if known.is_empty() || self.in_clear() {
             return v.clone();
         }
         map_strings(v, &|s| {
@@ -261,7 +284,7 @@ impl Secrets {
 
     /// Conceals every known secret in a whole state (attributes, deposed objects, outputs).
     pub fn conceal_state(&self, state: &mut State) {
-        if self.known.lock().expect("secrets lock").is_empty() {
+        if self.known.lock().expect("secrets lock").is_empty() || self.in_clear() {
             return;
         }
         let json = |j: &serde_json::Value| self.conceal(&Value::from_json(j)).to_json();
@@ -274,6 +297,33 @@ impl Secrets {
         for o in state.outputs.values_mut() {
             o.value = json(&o.value);
         }
+    }
+}
+
+/// `read` with every secret digest (what a resource type reads back of a secret argument) put
+/// back in the clear where `known` (the configured value, or what state held) has the value it
+/// stands for, at the same place: the form a Terraform-kept state records. A digest of a value
+/// changed outside stays a digest (the value itself was never read), and the next plan shows it.
+pub fn in_the_clear(read: &Value, known: &Value) -> Value {
+    match (read, known) {
+        (Value::String(d), Value::String(plain)) if is_digest(d) && !is_digest(plain) && digest(plain) == *d => {
+            known.clone()
+        }
+        (Value::List(items), Value::List(k)) if items.len() == k.len() => {
+            Value::List(items.iter().zip(k).map(|(i, k)| in_the_clear(i, k)).collect())
+        }
+        (Value::Object(m), Value::Object(k)) => Value::Object(
+            m.iter()
+                .map(|(name, v)| {
+                    let v = match k.get(name) {
+                        Some(k) => in_the_clear(v, k),
+                        None => v.clone(),
+                    };
+                    (name.clone(), v)
+                })
+                .collect(),
+        ),
+        _ => read.clone(),
     }
 }
 

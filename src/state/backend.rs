@@ -2,7 +2,7 @@
 //! optimistic check, and hold an exclusive lock while a run changes it.
 
 use super::journal::JournalRecord;
-use super::State;
+use super::{Keeper, State};
 use crate::diag::{DResult, Diag};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -95,6 +95,13 @@ pub enum LockError {
 pub trait Backend: Send + Sync {
     /// Where the state lives, for messages (`s3://bucket/key`, a file path).
     fn describe(&self) -> String;
+
+    /// Who keeps a state this backend does not hold yet, once one is written: Terraform for a
+    /// place Terraform keeps state for this folder, infractl otherwise. A state that exists
+    /// says so itself (see [`super::tfstate`]).
+    fn new_state_keeper(&self) -> Keeper {
+        Keeper::Infractl
+    }
 
     /// Reads the state; `None` when none was written yet. Remembers what it read, so that the
     /// next write can be made conditional on nobody else having written in between.
@@ -227,6 +234,15 @@ pub fn parse_duration(text: &str) -> Option<Duration> {
         rest = &rest[unit_len..];
     }
     Some(total)
+}
+
+/// The backend's state, or a new one (with the keeper the backend gives new states) when none
+/// was written yet.
+pub async fn read_or_new(backend: &dyn Backend) -> DResult<State> {
+    Ok(backend.read().await?.unwrap_or_else(|| State {
+        keeper: backend.new_state_keeper(),
+        ..State::new()
+    }))
 }
 
 /// Takes a lock, waiting up to `timeout` with backoff while someone else holds it.

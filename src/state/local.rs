@@ -1,10 +1,19 @@
 //! The local backend: a state file on disk, written atomically (temp file + rename) with the
 //! previous version kept as `.backup`, locked by an exclusive lock file beside it, and extended
 //! between full writes by a journal file (`<name>.journal`, see [`super::journal`]).
+//!
+//! A state where Terraform's local backend keeps it (`terraform.tfstate` in a blueprint folder)
+//! is handled as Terraform handles it instead, so the two tools exclude each other: locked with
+//! Terraform's lock ([`super::fslock`]) and so written in place, an empty file meaning no state.
+//!
+//! Either way a write is refused when the file changed since this process read or wrote it
+//! (another writer, infractl or Terraform, got in between), or would go back in serial or switch
+//! lineage.
 
 use super::backend::{Backend, LockError, LockInfo};
+use super::fslock;
 use super::journal::{self, JournalRecord};
-use super::State;
+use super::{Keeper, State};
 use crate::diag::{DResult, Diag};
 use async_trait::async_trait;
 use std::io::Write;
@@ -15,15 +24,35 @@ use std::path::{Path, PathBuf};
 pub struct LocalBackend {
     /// The state file's path.
     pub path: PathBuf,
-    /// Size and modification time of the file as this process last wrote it, with the state's
-    /// lineage and serial: when the file still matches, it need not be parsed again to check
-    /// that nobody else wrote in between (that parse made every write cost a full read).
-    last_written: std::sync::Mutex<Option<(u64, std::time::SystemTime, String, u64)>>,
+    /// What this process last saw of the file, read or written: its size and modification
+    /// time, and the state's lineage and serial. When the file still matches, nobody else wrote
+    /// in between, and it need not be parsed again (that parse made every write cost a read);
+    /// when it does not, the write is refused unless the file still holds that serial.
+    last_seen: std::sync::Mutex<Option<Seen>>,
+    /// Who keeps a state written here for the first time (see [`Backend::new_state_keeper`]).
+    new_keeper: Keeper,
+    /// Terraform's own local state: Terraform's lock, writes in place, empty means none.
+    terraform: bool,
+    /// Terraform's lock, while this process holds it.
+    held: std::sync::Mutex<Option<fslock::Held>>,
+}
+
+/// A file's size and modification time: it changed when they did.
+type Stamp = (u64, std::time::SystemTime);
+
+/// The file as this process last saw it.
+#[derive(Debug, Clone, PartialEq)]
+struct Seen {
+    stamp: Option<Stamp>,
+    lineage: String,
+    serial: u64,
 }
 
 impl Clone for LocalBackend {
     fn clone(&self) -> Self {
-        LocalBackend::new(self.path.clone())
+        let mut b = LocalBackend::new(self.path.clone()).keeping_new(self.new_keeper);
+        b.terraform = self.terraform;
+        b
     }
 }
 
@@ -32,24 +61,57 @@ impl LocalBackend {
     pub fn new(path: impl Into<PathBuf>) -> LocalBackend {
         LocalBackend {
             path: path.into(),
-            last_written: std::sync::Mutex::new(None),
+            last_seen: std::sync::Mutex::new(None),
+            new_keeper: Keeper::Infractl,
+            terraform: false,
+            held: std::sync::Mutex::new(None),
         }
     }
 
-    fn file_stamp(&self) -> Option<(u64, std::time::SystemTime)> {
+    /// The same backend for a state where Terraform's local backend keeps it: locked as
+    /// Terraform locks it, written in place (see the module documentation).
+    pub fn terraform_layout(mut self) -> LocalBackend {
+        self.terraform = true;
+        self
+    }
+
+    /// The same backend, with `keeper` keeping a state it writes for the first time.
+    pub fn keeping_new(mut self, keeper: Keeper) -> LocalBackend {
+        self.new_keeper = keeper;
+        self
+    }
+
+    fn file_stamp(&self) -> Option<Stamp> {
         let meta = std::fs::metadata(&self.path).ok()?;
         Some((meta.len(), meta.modified().ok()?))
     }
 
+    /// The snapshot in the file (no journal), with the stamp it was read at; `None` when there
+    /// is no state file (or, in Terraform's layout, an empty one).
+    fn read_snapshot(&self) -> DResult<Option<(State, Option<Stamp>)>> {
+        let stamp = self.file_stamp();
+        match std::fs::read_to_string(&self.path) {
+            Ok(text) if self.terraform && text.is_empty() => Ok(None),
+            Ok(text) => Ok(Some((
+                State::from_json(&text, &self.path.display().to_string())?,
+                stamp,
+            ))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Diag::new(format!("Cannot read state file {}", self.path.display())).detail(e.to_string())),
+        }
+    }
+
     /// Reads the state, with its journal replayed; `None` when there is no state file yet.
     pub fn read_now(&self) -> DResult<Option<State>> {
-        let mut state = match std::fs::read_to_string(&self.path) {
-            Ok(text) => State::from_json(&text, &self.path.display().to_string())?,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => {
-                return Err(Diag::new(format!("Cannot read state file {}", self.path.display())).detail(e.to_string()))
-            }
+        let Some((mut state, stamp)) = self.read_snapshot()? else {
+            *self.last_seen.lock().expect("stamp lock") = None;
+            return Ok(None);
         };
+        *self.last_seen.lock().expect("stamp lock") = Some(Seen {
+            stamp,
+            lineage: state.lineage.clone(),
+            serial: state.serial,
+        });
         let journal = self.journal_path();
         match std::fs::read_to_string(&journal) {
             Ok(text) => {
@@ -89,31 +151,57 @@ impl LocalBackend {
     }
 
     /// Writes the state atomically, keeping the previous file as `<name>.backup`. Refuses to
-    /// overwrite a file of another lineage or a newer serial.
+    /// overwrite a file that changed since this process read or wrote it, or one of another
+    /// lineage or a newer serial.
     pub fn write_now(&self, state: &State) -> DResult<()> {
+        self.write_checked(state, true)
+    }
+
+    fn write_checked(&self, state: &State, check: bool) -> DResult<()> {
         if let Some(dir) = self.path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| io_diag("create state folder", dir, e))?;
         }
-        let remembered = self.last_written.lock().expect("stamp lock").clone();
-        let unchanged_since_our_write = match (&remembered, self.file_stamp()) {
-            (Some((len, modified, lineage, serial)), Some((now_len, now_modified))) => {
-                *len == now_len && *modified == now_modified && *lineage == state.lineage && *serial <= state.serial
-            }
-            _ => false,
-        };
-        if !unchanged_since_our_write {
-            if let Ok(Some(current)) = self.read_now() {
-                check_overwrite(&current, state, &self.path.display().to_string())?;
+        let seen = self.last_seen.lock().expect("stamp lock").clone();
+        let stamp = self.file_stamp();
+        let unchanged_since_seen = seen
+            .as_ref()
+            .is_some_and(|s| s.stamp == stamp && s.lineage == state.lineage && s.serial <= state.serial);
+        if check && !unchanged_since_seen {
+            if let Ok(Some((current, _))) = self.read_snapshot() {
+                let place = self.path.display().to_string();
+                if let Some(seen) = seen.as_ref().filter(|s| s.stamp != stamp) {
+                    if (&current.lineage, current.serial) != (&seen.lineage, seen.serial) {
+                        return Err(Diag::new(format!(
+                            "State {place} was changed by another writer; nothing was overwritten"
+                        ))
+                        .detail(format!(
+                            "It now has serial {} (lineage {}); this run read serial {} (lineage {}). Run the command again to work from the current state.",
+                            current.serial, current.lineage, seen.serial, seen.lineage
+                        )));
+                    }
+                }
+                check_overwrite(&current, state, &place)?;
             }
         }
         let text = state.to_json();
-        let tmp = self.path.with_extension(format!("tmp.{}", std::process::id()));
-        std::fs::write(&tmp, text.as_bytes()).map_err(|e| io_diag("write", &tmp, e))?;
-        if self.path.exists() {
+        if tfdir_has_state(&self.path) {
             let backup = backup_path(&self.path);
             std::fs::copy(&self.path, &backup).map_err(|e| io_diag("back up", &backup, e))?;
         }
-        std::fs::rename(&tmp, &self.path).map_err(|e| io_diag("replace", &self.path, e))?;
+        if self.terraform {
+            // In place: Terraform's lock belongs to this file, not to its name.
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .open(&self.path)
+                .and_then(|mut f| f.write_all(text.as_bytes()).and_then(|_| f.sync_all()))
+                .map_err(|e| io_diag("write", &self.path, e))?;
+        } else {
+            let tmp = self.path.with_extension(format!("tmp.{}", std::process::id()));
+            std::fs::write(&tmp, text.as_bytes()).map_err(|e| io_diag("write", &tmp, e))?;
+            std::fs::rename(&tmp, &self.path).map_err(|e| io_diag("replace", &self.path, e))?;
+        }
         // The snapshot holds everything journaled (the writer replayed it), and records of the
         // older serial would be ignored anyway: the journal starts afresh.
         match std::fs::remove_file(self.journal_path()) {
@@ -121,9 +209,11 @@ impl LocalBackend {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => return Err(io_diag("clear", &self.journal_path(), e)),
         }
-        if let Some((len, modified)) = self.file_stamp() {
-            *self.last_written.lock().expect("stamp lock") = Some((len, modified, state.lineage.clone(), state.serial));
-        }
+        *self.last_seen.lock().expect("stamp lock") = Some(Seen {
+            stamp: self.file_stamp(),
+            lineage: state.lineage.clone(),
+            serial: state.serial,
+        });
         Ok(())
     }
 
@@ -157,6 +247,10 @@ pub fn check_overwrite(current: &State, next: &State, place: &str) -> DResult<()
 impl Backend for LocalBackend {
     fn describe(&self) -> String {
         self.path.display().to_string()
+    }
+
+    fn new_state_keeper(&self) -> Keeper {
+        self.new_keeper
     }
 
     fn secret_key_location(&self) -> String {
@@ -214,7 +308,8 @@ impl Backend for LocalBackend {
     }
 
     fn breaks_stale_locks(&self) -> bool {
-        true
+        // Terraform's lock ends with the process that holds it: it is never stale.
+        !self.terraform
     }
 
     async fn append(&self, record: &JournalRecord) -> DResult<()> {
@@ -222,15 +317,15 @@ impl Backend for LocalBackend {
     }
 
     async fn overwrite(&self, state: &State) -> DResult<()> {
-        if self.path.exists() {
-            let backup = backup_path(&self.path);
-            std::fs::copy(&self.path, &backup).map_err(|e| io_diag("back up", &backup, e))?;
-            std::fs::remove_file(&self.path).map_err(|e| io_diag("replace", &self.path, e))?;
-        }
-        self.write_now(state)
+        self.write_checked(state, false)
     }
 
     async fn lock(&self, info: &LockInfo) -> Result<(), LockError> {
+        if self.terraform {
+            let held = fslock::lock(&self.path, info)?;
+            *self.held.lock().expect("lock slot") = Some(held);
+            return Ok(());
+        }
         let path = self.lock_path();
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| LockError::Failed(io_diag("create state folder", dir, e)))?;
@@ -254,6 +349,20 @@ impl Backend for LocalBackend {
     }
 
     async fn unlock(&self, id: &str) -> DResult<()> {
+        if self.terraform {
+            let mut slot = self.held.lock().expect("lock slot");
+            return match slot.take() {
+                Some(held) if held.info.id == id => fslock::unlock(&self.path, held),
+                Some(held) => {
+                    let mine = held.info.id.clone();
+                    *slot = Some(held);
+                    Err(Diag::new("Lock id does not match").detail(format!("This run holds the lock with id {mine}, not {id}.")))
+                }
+                None => Err(Diag::new(format!("The lock on {} is not held by this run", self.path.display())).detail(
+                    "Terraform's lock on a local state is held by a running process and ends with it; wait for that run to finish.",
+                )),
+            };
+        }
         match self.lock_holder().await? {
             Some(holder) if holder.id == id => {
                 std::fs::remove_file(self.lock_path()).map_err(|e| io_diag("remove", &self.lock_path(), e))
@@ -265,6 +374,9 @@ impl Backend for LocalBackend {
     }
 
     async fn lock_holder(&self) -> DResult<Option<LockInfo>> {
+        if self.terraform {
+            return Ok(fslock::holder(&self.path));
+        }
         match std::fs::read_to_string(self.lock_path()) {
             Ok(text) => serde_json::from_str(&text).map(Some).map_err(|e| {
                 Diag::new(format!("Lock file {} is damaged", self.lock_path().display())).detail(e.to_string())
@@ -273,6 +385,11 @@ impl Backend for LocalBackend {
             Err(e) => Err(io_diag("read", &self.lock_path(), e)),
         }
     }
+}
+
+/// True when the file holds a state (an empty one, made by Terraform's lock, holds none).
+fn tfdir_has_state(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() > 0)
 }
 
 /// Where the previous version of a state file is kept.

@@ -7,6 +7,7 @@
 //! after every completed mutation and refuse to overwrite a newer state or another lineage.
 
 pub mod backend;
+pub mod fslock;
 pub mod journal;
 pub mod local;
 pub mod s3;

@@ -4,10 +4,16 @@
 //! Every write is conditional: `If-Match` on the ETag that was read (or `If-None-Match: *` for a
 //! first write), so two writers can never overwrite each other; a stale writer fails loudly and
 //! nothing is lost.
+//!
+//! With a DynamoDB table, Terraform's backend also keeps the MD5 digest of the state object in
+//! an item of its own (`LockID` = `<bucket>/<key>-md5`, `Digest` = hex MD5), written after
+//! every state write and checked on every read, so a reader that sees an object older than the
+//! last write notices. infractl keeps and checks it the same way, so each tool reads what the
+//! other wrote.
 
 use super::backend::{Backend, LockError, LockInfo};
 use super::local::check_overwrite;
-use super::State;
+use super::{Keeper, State};
 use crate::diag::{DResult, Diag};
 use crate::value::Value;
 use async_trait::async_trait;
@@ -140,6 +146,8 @@ pub struct S3Backend {
     /// The state last read or written, to refuse writes that would go back in serial or switch
     /// lineage (the ETag already guarantees nobody wrote in between).
     last: Mutex<Option<State>>,
+    /// Who keeps a state written here for the first time (see [`Backend::new_state_keeper`]).
+    new_keeper: Keeper,
 }
 
 fn s3_diag<E: ProvideErrorMetadata + std::fmt::Debug>(what: &str, e: &E) -> Diag {
@@ -194,7 +202,59 @@ impl S3Backend {
             ddb: aws_sdk_dynamodb::Client::from_conf(ddb.build()),
             etag: Mutex::new(None),
             last: Mutex::new(None),
+            new_keeper: Keeper::Infractl,
         }
+    }
+
+    /// The same backend, with `keeper` keeping a state it writes for the first time.
+    pub fn keeping_new(mut self, keeper: Keeper) -> S3Backend {
+        self.new_keeper = keeper;
+        self
+    }
+
+    /// The item of the lock table holding the state object's digest, as Terraform names it.
+    fn digest_id(&self) -> String {
+        format!("{}-md5", self.lock_id())
+    }
+
+    /// The digest Terraform's backend recorded for the state object; `None` without a lock
+    /// table or when none was recorded.
+    async fn recorded_digest(&self) -> DResult<Option<String>> {
+        let Some(table) = &self.config.dynamodb_table else {
+            return Ok(None);
+        };
+        let out = self
+            .ddb
+            .get_item()
+            .table_name(table)
+            .key("LockID", AttributeValue::S(self.digest_id()))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| s3_diag("Reading the state's digest failed", &e.into_service_error()))?;
+        Ok(out
+            .item()
+            .and_then(|i| i.get("Digest"))
+            .and_then(|v| v.as_s().ok())
+            .filter(|d| !d.is_empty())
+            .cloned())
+    }
+
+    /// Records the digest of the state object just written.
+    async fn record_digest(&self, body: &[u8]) -> DResult<()> {
+        let Some(table) = &self.config.dynamodb_table else {
+            return Ok(());
+        };
+        use md5::Digest;
+        self.ddb
+            .put_item()
+            .table_name(table)
+            .item("LockID", AttributeValue::S(self.digest_id()))
+            .item("Digest", AttributeValue::S(hex::encode(md5::Md5::digest(body))))
+            .send()
+            .await
+            .map_err(|e| s3_diag("Recording the state's digest failed", &e.into_service_error()))?;
+        Ok(())
     }
 
     /// The state object's text as stored (infractl's or Terraform's format), `None` when the
@@ -322,7 +382,7 @@ impl S3Backend {
         Ok(names)
     }
 
-    /// Deletes a workspace's state object.
+    /// Deletes a workspace's state object (and its digest).
     pub async fn delete_state(&self) -> DResult<()> {
         self.s3
             .delete_object()
@@ -331,6 +391,15 @@ impl S3Backend {
             .send()
             .await
             .map_err(|e| s3_diag("Deleting the state failed", &e.into_service_error()))?;
+        if let Some(table) = &self.config.dynamodb_table {
+            self.ddb
+                .delete_item()
+                .table_name(table)
+                .key("LockID", AttributeValue::S(self.digest_id()))
+                .send()
+                .await
+                .map_err(|e| s3_diag("Deleting the state's digest failed", &e.into_service_error()))?;
+        }
         Ok(())
     }
 
@@ -475,6 +544,10 @@ impl Backend for S3Backend {
         format!("s3://{}/{}", self.config.bucket, self.key)
     }
 
+    fn new_state_keeper(&self) -> Keeper {
+        self.new_keeper
+    }
+
     fn secret_key_location(&self) -> String {
         format!("s3://{}/{}", self.config.bucket, self.secret_key_key())
     }
@@ -560,6 +633,20 @@ impl Backend for S3Backend {
                     .await
                     .map_err(|e| Diag::new(format!("Reading {} failed: {e}", self.describe())))?
                     .into_bytes();
+                if let Some(recorded) = self.recorded_digest().await? {
+                    use md5::Digest;
+                    let actual = hex::encode(md5::Md5::digest(&bytes));
+                    if actual != recorded {
+                        return Err(Diag::new(format!(
+                            "State {} does not match the digest recorded for it",
+                            self.describe()
+                        ))
+                        .detail(format!(
+                            "The lock table's item {} says the state's MD5 is {recorded}, the object read has {actual}: it was written without its digest, or S3 answered with an older version. Nothing was changed. Try again in a moment; if it persists, check which version of the object is right, and set the item's Digest to its MD5 (what Terraform's S3 backend asks for too).",
+                            self.digest_id()
+                        )));
+                    }
+                }
                 let text = String::from_utf8(bytes.to_vec())
                     .map_err(|_| Diag::new(format!("State {} is not UTF-8 text", self.describe())))?;
                 let state = State::from_json(&text, &self.describe())?;
@@ -675,6 +762,7 @@ impl S3Backend {
     async fn put_state(&self, state: &State) -> DResult<()> {
         let etag = self.etag.lock().expect("etag lock").clone();
         let text = state.to_json();
+        let body = text.clone().into_bytes();
         let mut req = self
             .s3
             .put_object()
@@ -698,7 +786,7 @@ impl S3Backend {
             Ok(out) => {
                 *self.etag.lock().expect("etag lock") = out.e_tag().map(str::to_string);
                 *self.last.lock().expect("last lock") = Some(state.clone());
-                Ok(())
+                self.record_digest(&body).await
             }
             Err(e) if matches!(status_of(&e), Some(412) | Some(409)) => {
                 // Say what is there now, to make the conflict concrete.

@@ -16,6 +16,7 @@ mod faults;
 mod foundation;
 mod hostile;
 mod identity;
+mod interop;
 mod interrupt;
 mod json_syntax;
 mod load_balancing;

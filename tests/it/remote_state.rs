@@ -9,47 +9,11 @@ use std::process::{Command, Stdio};
 const REGION: &str = "us-west-2";
 
 fn unique(prefix: &str) -> String {
-    format!("{prefix}-{}", &uuid::Uuid::new_v4().simple().to_string()[..10])
+    crate::support::unique(prefix)
 }
 
-/// A bucket and lock table made directly with the SDK, for tests that are not about bootstrap.
 async fn bucket_and_table() -> (String, String) {
-    let conf = sdk_config(REGION).await;
-    let s3 = aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&conf).force_path_style(true).build());
-    let bucket = unique("it-state");
-    s3.create_bucket()
-        .bucket(&bucket)
-        .create_bucket_configuration(
-            aws_sdk_s3::types::CreateBucketConfiguration::builder()
-                .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::from(REGION))
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap();
-    let ddb = aws_sdk_dynamodb::Client::new(&conf);
-    let table = unique("it-locks");
-    ddb.create_table()
-        .table_name(&table)
-        .billing_mode(aws_sdk_dynamodb::types::BillingMode::PayPerRequest)
-        .key_schema(
-            aws_sdk_dynamodb::types::KeySchemaElement::builder()
-                .attribute_name("LockID")
-                .key_type(aws_sdk_dynamodb::types::KeyType::Hash)
-                .build()
-                .unwrap(),
-        )
-        .attribute_definitions(
-            aws_sdk_dynamodb::types::AttributeDefinition::builder()
-                .attribute_name("LockID")
-                .attribute_type(aws_sdk_dynamodb::types::ScalarAttributeType::S)
-                .build()
-                .unwrap(),
-        )
-        .send()
-        .await
-        .unwrap();
-    (bucket, table)
+    crate::support::state_bucket_and_table(REGION).await
 }
 
 /// A small stack whose apply takes a moment (many subnets, one at a time) and uses the S3 backend.

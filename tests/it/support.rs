@@ -330,6 +330,52 @@ pub async fn sdk_config(region: &str) -> aws_config::SdkConfig {
         .await
 }
 
+/// A name no other test uses: `prefix-` and ten hex digits.
+pub fn unique(prefix: &str) -> String {
+    format!("{prefix}-{}", &uuid::Uuid::new_v4().simple().to_string()[..10])
+}
+
+/// A state bucket (in `region`) and a lock table (hash key `LockID`) made directly with the
+/// SDK, for tests that are not about bootstrap.
+pub async fn state_bucket_and_table(region: &str) -> (String, String) {
+    let conf = sdk_config(region).await;
+    let s3 = aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&conf).force_path_style(true).build());
+    let bucket = unique("it-state");
+    s3.create_bucket()
+        .bucket(&bucket)
+        .create_bucket_configuration(
+            aws_sdk_s3::types::CreateBucketConfiguration::builder()
+                .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::from(region))
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let ddb = aws_sdk_dynamodb::Client::new(&conf);
+    let table = unique("it-locks");
+    ddb.create_table()
+        .table_name(&table)
+        .billing_mode(aws_sdk_dynamodb::types::BillingMode::PayPerRequest)
+        .key_schema(
+            aws_sdk_dynamodb::types::KeySchemaElement::builder()
+                .attribute_name("LockID")
+                .key_type(aws_sdk_dynamodb::types::KeyType::Hash)
+                .build()
+                .unwrap(),
+        )
+        .attribute_definitions(
+            aws_sdk_dynamodb::types::AttributeDefinition::builder()
+                .attribute_name("LockID")
+                .attribute_type(aws_sdk_dynamodb::types::ScalarAttributeType::S)
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    (bucket, table)
+}
+
 /// localstack/proxy.py in front of the emulator, on a port of its own: counts the AWS calls a
 /// run makes (and can inject faults). Stopped when dropped.
 pub struct CountingProxy {

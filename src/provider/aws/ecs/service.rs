@@ -15,9 +15,9 @@ use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_ecs::types::{
-    AssignPublicIp, AwsVpcConfiguration, DeploymentCircuitBreaker, DeploymentConfiguration, DeploymentController,
-    DeploymentControllerType, LaunchType, LoadBalancer, NetworkConfiguration, PropagateTags, SchedulingStrategy,
-    Service as EcsService, ServiceField,
+    AssignPublicIp, AvailabilityZoneRebalancing, AwsVpcConfiguration, DeploymentCircuitBreaker,
+    DeploymentConfiguration, DeploymentController, DeploymentControllerType, LaunchType, LoadBalancer,
+    NetworkConfiguration, PropagateTags, SchedulingStrategy, Service as EcsService, ServiceField,
 };
 use std::sync::Arc;
 use std::time::Duration;
@@ -67,6 +67,11 @@ impl Service {
             .live_if_unset()
             .arg("wait_for_steady_state")
             .default(false)
+            // The provider sends DISABLED when unset (AWS's own default for new services is
+            // ENABLED).
+            .arg("availability_zone_rebalancing")
+            .default("DISABLED")
+            .check(one_of(&["ENABLED", "DISABLED"]))
             .arg("network_configuration.assign_public_ip")
             .default(false)
             .arg("deployment_circuit_breaker")
@@ -355,6 +360,10 @@ fn to_state(s: &EcsService, prior: &Value) -> Value {
             "propagate_tags",
             Value::str(s.propagate_tags().map(|p| p.as_str()).unwrap_or("NONE")),
         ),
+        (
+            "availability_zone_rebalancing",
+            Value::from(s.availability_zone_rebalancing().map(|a| a.as_str().to_string())),
+        ),
         ("force_new_deployment", keep("force_new_deployment")),
         (
             "wait_for_steady_state",
@@ -368,6 +377,11 @@ fn to_state(s: &EcsService, prior: &Value) -> Value {
         ("tags", configured_tags(prior)),
         ("tags_all", user_tags(tag_pairs)),
     ])
+}
+
+/// `availability_zone_rebalancing` as ECS takes it.
+fn rebalancing(planned: &Value) -> Option<AvailabilityZoneRebalancing> {
+    opt_str(planned, "availability_zone_rebalancing").map(|v| AvailabilityZoneRebalancing::from(v.as_str()))
 }
 
 #[async_trait]
@@ -415,6 +429,7 @@ impl ResourceType for Service {
             .enable_ecs_managed_tags(opt_bool(planned, "enable_ecs_managed_tags").unwrap_or(false))
             .enable_execute_command(opt_bool(planned, "enable_execute_command").unwrap_or(false))
             .set_propagate_tags(opt_str(planned, "propagate_tags").map(|p| PropagateTags::from(p.as_str())))
+            .set_availability_zone_rebalancing(rebalancing(planned))
             .set_network_configuration(network(planned))
             .set_load_balancers(Some(lbs).filter(|l| !l.is_empty()))
             .set_tags(Some(super::ecs_tags(tags_to_write(ctx, planned))))
@@ -462,6 +477,7 @@ impl ResourceType for Service {
             "enable_ecs_managed_tags",
             "enable_execute_command",
             "propagate_tags",
+            "availability_zone_rebalancing",
             "network_configuration",
             "load_balancer",
             "force_new_deployment",
@@ -511,6 +527,9 @@ impl ResourceType for Service {
             if changed("propagate_tags") {
                 req =
                     req.set_propagate_tags(opt_str(planned, "propagate_tags").map(|p| PropagateTags::from(p.as_str())));
+            }
+            if changed("availability_zone_rebalancing") {
+                req = req.set_availability_zone_rebalancing(rebalancing(planned));
             }
             if changed("network_configuration") {
                 req = req.set_network_configuration(network(planned));

@@ -444,6 +444,7 @@ mod tests {
             address: "aws_ecs_task_definition.api".into(),
             resumed: false,
             token: String::new(),
+            keeper: Default::default(),
         };
         let planned = Value::object([
             ("family", Value::str("api")),

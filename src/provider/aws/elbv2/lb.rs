@@ -19,22 +19,102 @@ use aws_sdk_elasticloadbalancingv2::types::{
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Attributes kept as load balancer attributes: (argument, attribute key, applies to ALB only).
-const ATTRIBUTES: &[(&str, &str, bool)] = &[
-    ("enable_deletion_protection", "deletion_protection.enabled", false),
-    ("idle_timeout", "idle_timeout.timeout_seconds", true),
-    ("enable_http2", "routing.http2.enabled", true),
+/// Which load balancer types an attribute applies to.
+#[derive(Clone, Copy, PartialEq)]
+enum Types {
+    /// Every type.
+    All,
+    /// Application load balancers only.
+    Alb,
+    /// Application and network load balancers (not gateway ones).
+    AlbNlb,
+}
+
+/// How an attribute's text value reads in state.
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Bool,
+    Number,
+    Text,
+}
+
+/// Attributes kept as load balancer attributes: (argument, attribute key, types, kind). Each
+/// is set on create (with its default when unset, as the AWS provider does, so AWS and the
+/// emulator report the same values to both tools) and read back.
+const ATTRIBUTES: &[(&str, &str, Types, Kind)] = &[
+    (
+        "enable_deletion_protection",
+        "deletion_protection.enabled",
+        Types::All,
+        Kind::Bool,
+    ),
+    ("idle_timeout", "idle_timeout.timeout_seconds", Types::Alb, Kind::Number),
+    ("enable_http2", "routing.http2.enabled", Types::Alb, Kind::Bool),
     (
         "drop_invalid_header_fields",
         "routing.http.drop_invalid_header_fields.enabled",
-        true,
+        Types::Alb,
+        Kind::Bool,
     ),
     (
         "enable_cross_zone_load_balancing",
         "load_balancing.cross_zone.enabled",
-        false,
+        Types::All,
+        Kind::Bool,
+    ),
+    (
+        "client_keep_alive",
+        "client_keep_alive.seconds",
+        Types::Alb,
+        Kind::Number,
+    ),
+    (
+        "desync_mitigation_mode",
+        "routing.http.desync_mitigation_mode",
+        Types::Alb,
+        Kind::Text,
+    ),
+    (
+        "enable_tls_version_and_cipher_suite_headers",
+        "routing.http.x_amzn_tls_version_and_cipher_suite.enabled",
+        Types::Alb,
+        Kind::Bool,
+    ),
+    ("enable_waf_fail_open", "waf.fail_open.enabled", Types::Alb, Kind::Bool),
+    (
+        "enable_xff_client_port",
+        "routing.http.xff_client_port.enabled",
+        Types::Alb,
+        Kind::Bool,
+    ),
+    (
+        "preserve_host_header",
+        "routing.http.preserve_host_header.enabled",
+        Types::Alb,
+        Kind::Bool,
+    ),
+    (
+        "xff_header_processing_mode",
+        "routing.http.xff_header_processing.mode",
+        Types::Alb,
+        Kind::Text,
+    ),
+    (
+        "enable_zonal_shift",
+        "zonal_shift.config.enabled",
+        Types::AlbNlb,
+        Kind::Bool,
     ),
 ];
+
+/// True when an attribute of `types` applies to a load balancer of type `kind`.
+fn applies(types: Types, kind: &str) -> bool {
+    match types {
+        Types::All => true,
+        Types::Alb => kind == "application",
+        Types::AlbNlb => kind != "gateway",
+    }
+}
 
 /// The `aws_lb` resource type.
 pub struct Lb {
@@ -66,6 +146,25 @@ impl Lb {
             .default(false)
             .arg("enable_cross_zone_load_balancing")
             .live_if_unset()
+            // The AWS provider's defaults of the newer attributes (each is sent on create).
+            .arg("client_keep_alive")
+            .default(3600)
+            .arg("desync_mitigation_mode")
+            .default("defensive")
+            .check(one_of(&["monitor", "defensive", "strictest"]))
+            .arg("enable_tls_version_and_cipher_suite_headers")
+            .default(false)
+            .arg("enable_waf_fail_open")
+            .default(false)
+            .arg("enable_xff_client_port")
+            .default(false)
+            .arg("preserve_host_header")
+            .default(false)
+            .arg("xff_header_processing_mode")
+            .default("append")
+            .check(one_of(&["append", "preserve", "remove"]))
+            .arg("enable_zonal_shift")
+            .default(false)
             .args(&["security_groups", "subnets", "ip_address_type", "tags"])
             .rule(Rule::Conflicts(&["name", "name_prefix"]))
             .arg("name")
@@ -104,17 +203,26 @@ impl Lb {
     }
 
     async fn set_attributes(&self, arn: &str, v: &Value, prior: Option<&Value>) -> PResult<()> {
-        let alb = opt_str(v, "load_balancer_type").as_deref() != Some("network");
-        let attrs: Vec<LoadBalancerAttribute> = ATTRIBUTES
+        let kind = opt_str(v, "load_balancer_type").unwrap_or_else(|| "application".into());
+        let mut attrs: Vec<LoadBalancerAttribute> = ATTRIBUTES
             .iter()
-            .filter(|(_, _, alb_only)| alb || !alb_only)
-            .filter(|(name, _, _)| !v.get(name).is_null() && prior.is_none_or(|p| p.get(name) != v.get(name)))
-            .filter_map(|(name, key, _)| {
+            .filter(|(_, _, types, _)| applies(*types, &kind))
+            .filter(|(name, _, _, _)| !v.get(name).is_null() && prior.is_none_or(|p| p.get(name) != v.get(name)))
+            .filter_map(|(name, key, _, _)| {
                 v.get(name)
                     .to_plain_string()
                     .map(|value| LoadBalancerAttribute::builder().key(*key).value(value).build())
             })
             .collect();
+        if prior.is_none() && kind == "application" && v.get("connection_logs").is_null() {
+            // As the AWS provider does for an application load balancer without the block.
+            attrs.push(
+                LoadBalancerAttribute::builder()
+                    .key("connection_logs.s3.enabled")
+                    .value("false")
+                    .build(),
+            );
+        }
         if !attrs.is_empty() {
             self.c
                 .elbv2
@@ -212,7 +320,6 @@ impl ResourceType for Lb {
                 .and_then(|a| a.value())
                 .map(str::to_string)
         };
-        let alb = lb.r#type().map(|t| t.as_str()) != Some("network");
         let mut m = indexmap::IndexMap::new();
         m.insert("id".to_string(), Value::str(id));
         m.insert("name".into(), Value::from(lb.load_balancer_name().map(str::to_string)));
@@ -242,12 +349,13 @@ impl ResourceType for Lb {
             "ip_address_type".into(),
             Value::from(lb.ip_address_type().map(|t| t.as_str().to_string())),
         );
-        for (name, key, alb_only) in ATTRIBUTES {
-            let v = match attr(key) {
-                Some(text) if *name == "idle_timeout" => text.parse::<f64>().map(Value::Number).unwrap_or_default(),
-                Some(text) => Value::Bool(text == "true"),
-                None if *alb_only && !alb => prior.get(name).clone(),
-                None => prior.get(name).clone(),
+        for (name, key, _, kind) in ATTRIBUTES {
+            let v = match (attr(key), kind) {
+                (Some(text), Kind::Number) => text.parse::<f64>().map(Value::Number).unwrap_or_default(),
+                (Some(text), Kind::Bool) => Value::Bool(text == "true"),
+                (Some(text), Kind::Text) => Value::str(text),
+                // Not reported (not applicable to the type): as recorded.
+                (None, _) => prior.get(name).clone(),
             };
             m.insert(name.to_string(), v);
         }

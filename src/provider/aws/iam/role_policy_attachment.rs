@@ -1,4 +1,6 @@
-//! `aws_iam_role_policy_attachment`: a managed policy attached to a role (id `role/arn`).
+//! `aws_iam_role_policy_attachment`: a managed policy attached to a role (id `role/arn`; the
+//! AWS provider's ids are unique names made from the role, `<role>-<timestamp>`, and an
+//! attachment with one such id is found by its `role` and `policy_arn` in state).
 
 use crate::provider::aws::common::{absent_on, aws_err, opt_str};
 use crate::provider::aws::schema::resource;
@@ -37,6 +39,18 @@ fn split_id(id: &str) -> PResult<(&str, &str)> {
         .ok_or_else(|| ProviderError::msg(format!("invalid attachment id \"{id}\": expected ROLE/POLICY_ARN")))
 }
 
+/// The role and policy of an attachment: from an id `ROLE/POLICY_ARN`, else (an id the AWS
+/// provider made) from what state records.
+fn parts(id: &str, prior: &Value) -> PResult<(String, String)> {
+    if let Ok((role, arn)) = split_id(id) {
+        return Ok((role.to_string(), arn.to_string()));
+    }
+    match (opt_str(prior, "role"), opt_str(prior, "policy_arn")) {
+        (Some(role), Some(arn)) => Ok((role, arn)),
+        _ => split_id(id).map(|(r, a)| (r.to_string(), a.to_string())),
+    }
+}
+
 #[async_trait]
 impl ResourceType for RolePolicyAttachment {
     fn type_name(&self) -> &'static str {
@@ -64,25 +78,28 @@ impl ResourceType for RolePolicyAttachment {
             .ok_or_else(|| ProviderError::msg(format!("attachment {id} not found right after it was made")))
     }
 
-    async fn read(&self, _ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<Option<Value>> {
-        let (role, arn) = split_id(id)?;
+    async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
+        let (role, arn) = parts(id, prior)?;
         let out = self
             .c
             .iam
             .list_attached_role_policies()
-            .role_name(role)
+            .role_name(&role)
             .send()
             .await
             .map_err(aws_err);
         let Some(out) = absent_on(out, &["NoSuchEntity"])? else {
             return Ok(None);
         };
-        let attached = out.attached_policies().iter().any(|p| p.policy_arn() == Some(arn));
+        let attached = out
+            .attached_policies()
+            .iter()
+            .any(|p| p.policy_arn() == Some(arn.as_str()));
         Ok(attached.then(|| {
             Value::object([
                 ("id", Value::str(id)),
-                ("role", Value::str(role)),
-                ("policy_arn", Value::str(arn)),
+                ("role", Value::str(&role)),
+                ("policy_arn", Value::str(&arn)),
             ])
         }))
     }
@@ -94,14 +111,14 @@ impl ResourceType for RolePolicyAttachment {
             .ok_or_else(|| ProviderError::msg(format!("attachment {id} vanished")))
     }
 
-    async fn delete(&self, _ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<()> {
-        let (role, arn) = split_id(id)?;
+    async fn delete(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<()> {
+        let (role, arn) = parts(id, prior)?;
         let r = self
             .c
             .iam
             .detach_role_policy()
-            .role_name(role)
-            .policy_arn(arn)
+            .role_name(&role)
+            .policy_arn(&arn)
             .send()
             .await
             .map_err(aws_err);

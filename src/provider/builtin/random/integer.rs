@@ -133,6 +133,7 @@ mod tests {
             address: "random_integer.x".into(),
             resumed: false,
             token: String::new(),
+            keeper: Default::default(),
         }
     }
 
