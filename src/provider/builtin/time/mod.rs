@@ -147,45 +147,11 @@ pub fn set_parts(v: &mut Value, secs: i64) {
 /// Parses a Go duration (`30s`, `1m30s`, `1.5h`, `300ms`; units ns, us, µs, ms, s, m, h).
 /// Negative durations are refused: nothing can wait for less than no time.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
-    let bad = || format!("\"{text}\" is not a duration (for example 30s, 5m, 1h30m)");
-    let t = text.trim();
-    let t = t.strip_prefix('+').unwrap_or(t);
-    if t.starts_with('-') {
+    if text.trim().trim_start_matches('+').starts_with('-') {
         return Err(format!("duration \"{text}\" is negative"));
     }
-    if t == "0" {
-        return Ok(Duration::ZERO);
-    }
-    if t.is_empty() {
-        return Err(bad());
-    }
-    let mut total = 0f64;
-    let mut rest = t;
-    while !rest.is_empty() {
-        let n = rest
-            .find(|c: char| !c.is_ascii_digit() && c != '.')
-            .unwrap_or(rest.len());
-        if n == 0 {
-            return Err(bad());
-        }
-        let value: f64 = rest[..n].parse().map_err(|_| bad())?;
-        rest = &rest[n..];
-        let u = rest
-            .find(|c: char| c.is_ascii_digit() || c == '.')
-            .unwrap_or(rest.len());
-        let scale = match &rest[..u] {
-            "ns" => 1e-9,
-            "us" | "µs" | "μs" => 1e-6,
-            "ms" => 1e-3,
-            "s" => 1.0,
-            "m" => 60.0,
-            "h" => 3600.0,
-            _ => return Err(bad()),
-        };
-        total += value * scale;
-        rest = &rest[u..];
-    }
-    Duration::try_from_secs_f64(total).map_err(|_| bad())
+    crate::duration::parse_go_duration(text)
+        .ok_or_else(|| format!("\"{text}\" is not a duration (for example 30s, 5m, 1h30m)"))
 }
 
 /// A whole-number argument that may be null.
