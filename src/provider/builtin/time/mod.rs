@@ -123,6 +123,14 @@ pub fn parse_rfc3339(text: &str) -> Result<i64, String> {
     Ok(from_civil(y, mo, d, h, mi, s) - offset)
 }
 
+/// A schema with the computed timestamp attributes of [`parts`] added, as every time resource
+/// exposes them.
+pub fn with_parts(schema: crate::schema::Schema) -> crate::schema::Schema {
+    ["year", "month", "day", "hour", "minute", "second", "unix"]
+        .into_iter()
+        .fold(schema, |s, name| s.computed(name, crate::schema::Type::Number))
+}
+
 /// The attributes the time resources expose for a timestamp.
 pub fn parts(secs: i64) -> [(&'static str, Value); 7] {
     let (y, m, d, hh, mm, ss) = civil(secs);
