@@ -113,6 +113,158 @@ def patch_ec2_gateway_endpoint_routes():
     VPCBackend.modify_vpc_endpoint = modify_vpc_endpoint
 
 
+def patch_ec2_endpoint_service_filters():
+    """DescribeVpcEndpointServices: honour the `service-name` filter.
+
+    moto reads that filter's values from a "Value" key the wire format never has, and answers
+    500 (KeyError) to every call that filters by service name, which is how the provider's
+    `aws_vpc_endpoint_service` data source looks a service up. AWS filters by the names given.
+    """
+    from moto.ec2.models.vpcs import VPCBackend
+
+    original = VPCBackend._filter_endpoint_services
+
+    def _filter_endpoint_services(service_names_filters, filters, services):
+        spelled = [dict(f, Value=f.get("Values", f.get("Value", []))) for f in filters or []]
+        return original(service_names_filters, spelled, services)
+
+    VPCBackend._filter_endpoint_services = staticmethod(_filter_endpoint_services)
+
+
+def patch_ec2_vpc_settings_moto_drops():
+    """CreateCustomerGateway, CreateDhcpOptions, CreateVpcEndpoint: keep what AWS keeps.
+
+    moto drops a customer gateway's DeviceName and CertificateArn and a DHCP options set's
+    TagSpecifications, which AWS stores and describes back. For interface VPC endpoints it
+    gives each network interface a random address outside its subnet, ignores the addresses
+    SubnetConfigurations asks for, and keeps neither DnsOptions nor IpAddressType; AWS takes
+    each interface's address from its subnet (the configured one when given) and describes the
+    endpoint's DNS options and address type back (`ipv4` unless asked otherwise).
+    """
+    import ipaddress
+    import random
+
+    from moto.ec2.responses.customer_gateways import CustomerGateways
+    from moto.ec2.responses.dhcp_options import DHCPOptions
+    from moto.ec2.responses.vpcs import VPCs
+
+    create_gateway = CustomerGateways.create_customer_gateway
+
+    def create_customer_gateway(self):
+        result = create_gateway(self)
+        gateway = result.result["CustomerGateway"]
+        gateway.device_name = self._get_param("DeviceName")
+        gateway.certificate_arn = self._get_param("CertificateArn")
+        if self._get_param("BgpAsnExtended"):
+            gateway.bgp_asn_extended = self._get_param("BgpAsnExtended")
+            gateway.bgp_asn = self._get_param("BgpAsnExtended")
+        return result
+
+    CustomerGateways.create_customer_gateway = create_customer_gateway
+
+    create_options = DHCPOptions.create_dhcp_options
+
+    def create_dhcp_options(self):
+        result = create_options(self)
+        tags = self._parse_tag_specification().get("dhcp-options", {})
+        result.result["DhcpOptions"].add_tags(tags)
+        return result
+
+    DHCPOptions.create_dhcp_options = create_dhcp_options
+
+    create_endpoint = VPCs.create_vpc_endpoint
+
+    def address_in(subnet, wanted):
+        if wanted:
+            return wanted
+        network = ipaddress.ip_network(subnet.cidr_block, strict=False)
+        # AWS reserves the first four addresses and the last of every subnet.
+        return str(network[random.randint(4, network.num_addresses - 2)])
+
+    def create_vpc_endpoint(self):
+        result = create_endpoint(self)
+        endpoint = result.result["VpcEndpoint"]
+        wanted = {c.get("SubnetId"): c.get("Ipv4") for c in self._get_param("SubnetConfigurations", []) or []}
+        for eni_id in getattr(endpoint, "network_interface_ids", None) or []:
+            eni = self.ec2_backend.get_network_interface(eni_id)
+            ip = address_in(eni.subnet, wanted.get(eni.subnet.id))
+            eni.private_ip_address = ip
+            for item in eni.private_ip_addresses:
+                if item.get("Primary"):
+                    item["PrivateIpAddress"] = ip
+        interface = str(getattr(endpoint, "vpc_endpoint_type", "")).lower() == "interface"
+        asked = self._get_param("DnsOptions") or {}
+        if interface or asked:
+            options = {"DnsRecordIpType": asked.get("DnsRecordIpType") or "ipv4"}
+            only_inbound = asked.get("PrivateDnsOnlyForInboundResolverEndpoint")
+            if only_inbound is not None:
+                options["PrivateDnsOnlyForInboundResolverEndpoint"] = str(only_inbound).lower() == "true"
+            endpoint.dns_options = options
+        address_type = self._get_param("IpAddressType")
+        if address_type or interface:
+            endpoint.ip_address_type = address_type or "ipv4"
+        return result
+
+    VPCs.create_vpc_endpoint = create_vpc_endpoint
+
+
+def patch_subnet_group_changes():
+    """ElastiCache and Redshift subnet groups: the changes and deletes AWS has.
+
+    moto 5.2.5 has no DeleteCacheSubnetGroup or ModifyCacheSubnetGroup (500 Not Implemented)
+    and no ModifyClusterSubnetGroup, so a subnet group could be made but never changed or
+    removed. AWS changes a group's description and subnets in place and deletes it by name
+    (CacheSubnetGroupNotFoundFault / ClusterSubnetGroupNotFoundFault when there is none).
+    """
+    from moto.core.responses import ActionResult, EmptyResult
+    from moto.elasticache.exceptions import CacheSubnetGroupNotFound
+    from moto.elasticache.models import CacheSubnetGroup
+    from moto.elasticache.responses import ElastiCacheResponse
+    from moto.redshift.exceptions import ClusterSubnetGroupNotFoundError
+    from moto.redshift.responses import RedshiftResponse
+
+    def delete_cache_subnet_group(self):
+        name = self._get_param("CacheSubnetGroupName")
+        if self.elasticache_backend.cache_subnet_groups.pop(name, None) is None:
+            raise CacheSubnetGroupNotFound(name)
+        return EmptyResult()
+
+    def modify_cache_subnet_group(self):
+        name = self._get_param("CacheSubnetGroupName")
+        backend = self.elasticache_backend
+        old = backend.cache_subnet_groups.get(name)
+        if old is None:
+            raise CacheSubnetGroupNotFound(name)
+        group = CacheSubnetGroup(
+            account_id=backend.account_id,
+            region_name=backend.region_name,
+            cache_subnet_group_name=name,
+            cache_subnet_group_description=self._get_param("CacheSubnetGroupDescription")
+            or old.cache_subnet_group_description,
+            subnet_ids=self._get_param("SubnetIds", []) or old.subnet_ids,
+            tags=old.tags,
+        )
+        backend.cache_subnet_groups[name] = group
+        return ActionResult({"CacheSubnetGroup": group})
+
+    ElastiCacheResponse.delete_cache_subnet_group = delete_cache_subnet_group
+    ElastiCacheResponse.modify_cache_subnet_group = modify_cache_subnet_group
+
+    def modify_cluster_subnet_group(self):
+        name = self._get_param("ClusterSubnetGroupName")
+        group = self.redshift_backend.subnet_groups.get(name)
+        if group is None:
+            raise ClusterSubnetGroupNotFoundError(name)
+        if self._get_param("Description"):
+            group.description = self._get_param("Description")
+        subnets = self._get_param("SubnetIds", [])
+        if subnets:
+            group.subnet_ids = subnets
+        return ActionResult({"ClusterSubnetGroup": group})
+
+    RedshiftResponse.modify_cluster_subnet_group = modify_cluster_subnet_group
+
+
 def patch_ecs_service_settings():
     """CreateService: keep the deployment settings, and count tasks as running.
 
@@ -569,6 +721,9 @@ if __name__ == "__main__":
     patch_s3_secure_transport()
     patch_s3_versioning_root()
     patch_ec2_gateway_endpoint_routes()
+    patch_ec2_endpoint_service_filters()
+    patch_ec2_vpc_settings_moto_drops()
+    patch_subnet_group_changes()
     patch_ecs_service_settings()
     patch_appautoscaling_tags()
     patch_apigateway_openapi_import()
