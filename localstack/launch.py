@@ -265,6 +265,172 @@ def patch_subnet_group_changes():
     RedshiftResponse.modify_cluster_subnet_group = modify_cluster_subnet_group
 
 
+def patch_ec2_vpc_family_calls():
+    """EC2 calls the VPC family needs that moto lacks or answers unlike AWS.
+
+    - DescribeNetworkAcls: the `network-acl-id` filter (moto: 500 FilterNotImplemented).
+    - EnableVgwRoutePropagation / DisableVgwRoutePropagation: not implemented in moto; AWS
+      turns propagation from an attached VPN gateway on or off (Gateway.NotAttached when the
+      gateway is not attached to the table's VPC) and lists the gateway in the table's
+      PropagatingVgws.
+    - DescribeSubnets: moto nests an IPv6 block's state as a string ("{'State': ...}") inside
+      Ipv6CidrBlockState.State; AWS answers {"State": "associated"}.
+    - AssociateVpcCidrBlock: moto allows one Amazon-provided IPv6 block per VPC; AWS's default
+      quota is five.
+    """
+    from moto.ec2.exceptions import CidrLimitExceeded, EC2ClientError
+    from moto.ec2.models.network_acls import NetworkAcl
+    from moto.ec2.models.subnets import Subnet
+    from moto.ec2.models.vpcs import VPC
+    from moto.ec2.responses.route_tables import RouteTables
+    from moto.core.responses import EmptyResult
+
+    acl_filter = NetworkAcl.get_filter_value
+
+    def get_filter_value(self, filter_name, method_name=None):
+        if filter_name == "network-acl-id":
+            return self.id
+        return acl_filter(self, filter_name, method_name)
+
+    NetworkAcl.get_filter_value = get_filter_value
+
+    def propagation(self, on):
+        table = self.ec2_backend.get_route_table(self._get_param("RouteTableId"))
+        gateway_id = self._get_param("GatewayId")
+        gateway = self.ec2_backend.get_vpn_gateway(gateway_id)
+        current = [g for g in getattr(table, "propagating_vgws", []) if g["GatewayId"] != gateway_id]
+        if on:
+            attached = any(
+                a.vpc_id == table.vpc_id and a.state == "attached" for a in gateway.attachments.values()
+            )
+            if not attached:
+                raise EC2ClientError(
+                    "Gateway.NotAttached",
+                    f"resource {gateway_id} is not attached to the VPC of {table.id}",
+                )
+            current.append({"GatewayId": gateway_id})
+        table.propagating_vgws = current
+        return EmptyResult()
+
+    RouteTables.enable_vgw_route_propagation = lambda self: propagation(self, True)
+    RouteTables.disable_vgw_route_propagation = lambda self: propagation(self, False)
+
+    def ipv6_cidr_block_association_set(self):
+        return [
+            {
+                "ipv6CidrBlock": a["ipv6CidrBlock"],
+                "associationId": a["associationId"],
+                "ipv6CidrBlockState": dict(a["ipv6CidrBlockState"]),
+            }
+            for a in self.ipv6_cidr_block_associations.values()
+            if a["ipv6CidrBlockState"]["State"] == "associated"
+        ]
+
+    Subnet.ipv6_cidr_block_association_set = property(ipv6_cidr_block_association_set)
+
+    associate = VPC.associate_vpc_cidr_block
+
+    def associate_vpc_cidr_block(self, cidr_block, amazon_provided_ipv6_cidr_block=False, *args, **kwargs):
+        if not amazon_provided_ipv6_cidr_block:
+            return associate(self, cidr_block, amazon_provided_ipv6_cidr_block, *args, **kwargs)
+        live = [
+            a for a in self.get_cidr_block_association_set(True)
+            if a.get("cidr_block_state", {}).get("state") != "disassociated"
+        ]
+        if len(live) >= 5:
+            raise CidrLimitExceeded(self.id, 5)
+        # moto checks a limit of one: let it see none while it adds this block.
+        self.get_cidr_block_association_set = lambda ipv6=False: [] if ipv6 else VPC.get_cidr_block_association_set(self, ipv6)
+        try:
+            return associate(self, cidr_block, amazon_provided_ipv6_cidr_block, *args, **kwargs)
+        finally:
+            del self.get_cidr_block_association_set
+
+    VPC.associate_vpc_cidr_block = associate_vpc_cidr_block
+
+
+def patch_ec2_subnet_attributes():
+    """ModifySubnetAttribute / DescribeSubnets: every subnet setting AWS has.
+
+    moto applies only MapPublicIpOnLaunch, AssignIpv6AddressOnCreation and the A-record DNS
+    option, and answers 200 while ignoring EnableDns64, PrivateDnsHostnameTypeOnLaunch, the
+    AAAA-record option, EnableLniAtDeviceIndex and the customer-owned IP settings; it never
+    reports EnableDns64 or MapCustomerOwnedIpOnLaunch. AWS applies each and describes them back
+    (EnableDns64 and MapCustomerOwnedIpOnLaunch are false until set).
+    """
+    from moto.ec2.models.subnets import Subnet
+    from moto.ec2.responses.subnets import Subnets
+
+    Subnet.enable_dns64 = False
+    Subnet.map_customer_owned_ip_on_launch = False
+
+    original = Subnets.modify_subnet_attribute
+
+    def flag(value):
+        return str(value).lower() == "true"
+
+    def modify_subnet_attribute(self):
+        result = original(self)
+        subnet = self.ec2_backend.get_subnet(self._get_param("SubnetId"))
+        options = subnet.private_dns_name_options_on_launch
+        if self._get_param("EnableDns64.Value") is not None:
+            subnet.enable_dns64 = flag(self._get_param("EnableDns64.Value"))
+        if self._get_param("EnableResourceNameDnsAAAARecordOnLaunch.Value") is not None:
+            options["EnableResourceNameDnsAAAARecord"] = flag(
+                self._get_param("EnableResourceNameDnsAAAARecordOnLaunch.Value")
+            )
+        if self._get_param("EnableResourceNameDnsARecordOnLaunch.Value") is not None:
+            options["EnableResourceNameDnsARecord"] = flag(
+                self._get_param("EnableResourceNameDnsARecordOnLaunch.Value")
+            )
+        if self._get_param("PrivateDnsHostnameTypeOnLaunch"):
+            options["HostnameType"] = self._get_param("PrivateDnsHostnameTypeOnLaunch")
+        if self._get_param("EnableLniAtDeviceIndex") is not None:
+            subnet.enable_lni_at_device_index = int(self._get_param("EnableLniAtDeviceIndex"))
+        if self._get_param("MapCustomerOwnedIpOnLaunch.Value") is not None:
+            subnet.map_customer_owned_ip_on_launch = flag(self._get_param("MapCustomerOwnedIpOnLaunch.Value"))
+            subnet.customer_owned_ipv4_pool = self._get_param("CustomerOwnedIpv4Pool")
+        for setting in ("MapPublicIpOnLaunch", "AssignIpv6AddressOnCreation"):
+            # moto stores these as the strings it was sent; AWS answers booleans.
+            name = "map_public_ip_on_launch" if setting == "MapPublicIpOnLaunch" else "assign_ipv6_address_on_creation"
+            if self._get_param(f"{setting}.Value") is not None:
+                setattr(subnet, name, flag(self._get_param(f"{setting}.Value")))
+        return result
+
+    Subnets.modify_subnet_attribute = modify_subnet_attribute
+
+
+def patch_ec2_flow_log_settings():
+    """CreateFlowLogs: keep DestinationOptions and DeliverCrossAccountRole.
+
+    moto drops both; AWS describes an S3 flow log's file format and partitioning back
+    (plain-text, no Hive partitions and daily prefixes unless asked), and the cross-account
+    delivery role when one was given.
+    """
+    from moto.ec2.responses.flow_logs import FlowLogs
+
+    original = FlowLogs.create_flow_logs
+
+    def create_flow_logs(self):
+        result = original(self)
+        options = self._get_param("DestinationOptions")
+        role = self._get_param("DeliverCrossAccountRole")
+        for flow_log_id in result.result["FlowLogIds"]:
+            fl = self.ec2_backend.flow_logs[flow_log_id]
+            if role:
+                fl.deliver_cross_account_role = role
+            if fl.log_destination_type == "s3":
+                options = options or {}
+                fl.destination_options = {
+                    "FileFormat": options.get("FileFormat") or "plain-text",
+                    "HiveCompatiblePartitions": str(options.get("HiveCompatiblePartitions")).lower() == "true",
+                    "PerHourPartition": str(options.get("PerHourPartition")).lower() == "true",
+                }
+        return result
+
+    FlowLogs.create_flow_logs = create_flow_logs
+
+
 def patch_ecs_service_settings():
     """CreateService: keep the deployment settings, and count tasks as running.
 
@@ -724,6 +890,9 @@ if __name__ == "__main__":
     patch_ec2_endpoint_service_filters()
     patch_ec2_vpc_settings_moto_drops()
     patch_subnet_group_changes()
+    patch_ec2_vpc_family_calls()
+    patch_ec2_subnet_attributes()
+    patch_ec2_flow_log_settings()
     patch_ecs_service_settings()
     patch_appautoscaling_tags()
     patch_apigateway_openapi_import()

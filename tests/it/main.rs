@@ -34,3 +34,4 @@ mod storage;
 mod support;
 mod timeouts;
 mod validation;
+mod vpc_family;

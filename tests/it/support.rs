@@ -240,6 +240,15 @@ pub fn terraform_import_id(r: &serde_json::Value) -> String {
                 sources.join("_")
             )
         }
+        "aws_network_acl_rule" => format!(
+            "{}:{}:{}:{}",
+            s("network_acl_id"),
+            a["rule_number"].as_f64().unwrap_or_default() as i64,
+            s("protocol"),
+            a["egress"].as_bool().unwrap_or_default()
+        ),
+        // The provider imports these by their VPC's id.
+        "aws_vpc_dhcp_options_association" | "aws_default_route_table" => s("vpc_id"),
         "aws_route_table_association" => format!(
             "{}/{}",
             if a["subnet_id"].is_string() {
@@ -341,6 +350,13 @@ impl CountingProxy {
     pub fn calls(&self) -> std::collections::BTreeMap<String, u64> {
         let doc = self.control("GET", "stats", "").expect("proxy answers");
         serde_json::from_value(doc["calls"].clone()).unwrap()
+    }
+
+    /// Calls counted since the last reset, by `region/service:Action` (the SigV4 signing
+    /// region: where the call was sent).
+    pub fn calls_by_region(&self) -> std::collections::BTreeMap<String, u64> {
+        let doc = self.control("GET", "stats", "").expect("proxy answers");
+        serde_json::from_value(doc["calls_by_region"].clone()).unwrap()
     }
 
     /// Faults injected since the last reset, by kind.

@@ -26,6 +26,39 @@ use std::sync::Arc;
 /// The argument's name.
 pub const REGION: &str = "region";
 
+/// Services that are global (one endpoint for every region): v6 gives their types no `region`.
+const GLOBAL_PREFIXES: &[&str] = &[
+    "aws_iam_",
+    "aws_cloudfront_",
+    "aws_organizations_",
+    "aws_budgets_",
+    "aws_ce_",
+    "aws_shield_",
+    "aws_waf_",
+    "aws_globalaccelerator_",
+    "aws_networkmanager_",
+    "aws_account_",
+    "aws_route53domains_",
+];
+
+/// Types that call no regional endpoint at all (or only a global one): no `region` in v6.
+const REGIONLESS: &[&str] = &[
+    "aws_caller_identity",
+    "aws_partition",
+    "aws_arn",
+    "aws_default_tags",
+    "aws_billing_service_account",
+    "aws_canonical_user_id",
+    "aws_ip_ranges",
+    "aws_regions",
+];
+
+/// True for types of global services: Route 53's are global, its Resolver's are regional.
+fn is_global(type_name: &str) -> bool {
+    let route53 = type_name.starts_with("aws_route53_") && !type_name.starts_with("aws_route53_resolver");
+    route53 || REGIONLESS.contains(&type_name) || GLOBAL_PREFIXES.iter().any(|p| type_name.starts_with(p))
+}
+
 /// Types whose 5.100 schema has a computed `region` that v6 made the per-resource argument.
 const REGION_BECOMES_ARGUMENT: &[&str] = &["aws_s3_bucket"];
 
@@ -45,6 +78,9 @@ fn region_attr() -> AttrSchema {
 
 /// True when the extension adds (or takes over) `region` in a type's schema.
 fn takes_region(type_name: &str, schema: &Schema) -> bool {
+    if is_global(type_name) {
+        return false;
+    }
     match schema.attrs.get(REGION) {
         None => !schema.blocks.contains_key(REGION),
         Some(a) => !a.is_argument() && REGION_BECOMES_ARGUMENT.contains(&type_name),
@@ -386,5 +422,17 @@ mod tests {
         let computed = Schema::new().computed(REGION, Type::String);
         assert!(with_region("aws_s3_bucket", &computed).attrs[REGION].optional);
         assert!(!with_region("aws_arn", &computed).attrs[REGION].optional);
+        // Global services have none.
+        for global in [
+            "aws_iam_role",
+            "aws_route53_zone",
+            "aws_cloudfront_distribution",
+            "aws_caller_identity",
+        ] {
+            assert!(!with_region(global, &plain).attrs.contains_key(REGION), "{global}");
+        }
+        assert!(with_region("aws_route53_resolver_endpoint", &plain)
+            .attrs
+            .contains_key(REGION));
     }
 }

@@ -65,9 +65,6 @@ fn options_value(region: &str, id: &str, o: &Ec2DhcpOptions, prior: &Value) -> V
     for (name, key, list) in OPTIONS {
         let found = values(key);
         let v = match (list, found.is_empty()) {
-            // An option AWS does not have: "" when the blueprint wrote "" for "not set" (the
-            // provider treats the two alike), else null.
-            (false, true) if prior.get(name).as_str() == Some("") => Value::str(""),
             (_, true) => Value::Null,
             (true, false) => list_value(found),
             (false, false) => Value::str(found.join(" ")),
