@@ -211,6 +211,8 @@ def patch_ec2_vpc_settings_moto_drops():
 def patch_subnet_group_changes():
     """ElastiCache and Redshift subnet groups: the changes and deletes AWS has.
 
+    (A deleted ElastiCache group's tags are dropped with it: moto keeps tags by ARN.)
+
     moto 5.2.5 has no DeleteCacheSubnetGroup or ModifyCacheSubnetGroup (500 Not Implemented)
     and no ModifyClusterSubnetGroup, so a subnet group could be made but never changed or
     removed. AWS changes a group's description and subnets in place and deletes it by name
@@ -225,8 +227,11 @@ def patch_subnet_group_changes():
 
     def delete_cache_subnet_group(self):
         name = self._get_param("CacheSubnetGroupName")
-        if self.elasticache_backend.cache_subnet_groups.pop(name, None) is None:
+        group = self.elasticache_backend.cache_subnet_groups.pop(name, None)
+        if group is None:
             raise CacheSubnetGroupNotFound(name)
+        # Its tags go with it (AWS does not hand them to the next group of that name).
+        self.elasticache_backend.tagging_service.delete_all_tags_for_resource(group.arn)
         return EmptyResult()
 
     def modify_cache_subnet_group(self):

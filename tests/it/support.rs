@@ -19,7 +19,8 @@ pub struct Stack {
     state_dir: PathBuf,
 }
 
-fn copy_dir(from: &Path, to: &Path) {
+/// Copies a folder tree.
+pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for e in std::fs::read_dir(from).unwrap() {
         let e = e.unwrap();
@@ -452,6 +453,12 @@ impl Terraform {
 
     /// Runs terraform in `dir`.
     pub fn run_in(&self, dir: &Path, args: &[&str]) -> Output {
+        self.run_in_with(dir, args, &[])
+    }
+
+    /// Runs terraform in `dir` with extra environment variables (`AWS_ENDPOINT_URL` to point
+    /// the AWS provider at the emulator).
+    pub fn run_in_with(&self, dir: &Path, args: &[&str], vars: &[(&str, &str)]) -> Output {
         Command::new("terraform")
             .args(args)
             .current_dir(dir)
@@ -462,6 +469,7 @@ impl Terraform {
             .env("AWS_ACCESS_KEY_ID", "test")
             .env("AWS_SECRET_ACCESS_KEY", "test")
             .env_remove("AWS_PROFILE")
+            .envs(vars.iter().copied())
             .stdin(std::process::Stdio::null())
             .output()
             .expect("terraform runs")
