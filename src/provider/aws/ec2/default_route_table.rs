@@ -8,14 +8,14 @@
 //! table's. The table is named by id, so a killed run adopts it again without tags.
 
 use super::route_table::{
-    add_route, describe, remove_route, route_block, set_propagation, sync_propagations, sync_routes, table_value,
+    add_route, declare_routes, describe, remove_route, route_block, set_propagation, sync_propagations, sync_routes,
+    table_value,
 };
 use super::update_tags;
 use crate::provider::aws::common::{aws_err, must_exist, op_timeout, opt_str, str_list, Op};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::validators::{ipv4_cidr_network, ipv6_cidr_network};
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
@@ -34,15 +34,8 @@ impl DefaultRouteTable {
     pub fn new(c: Arc<Clients>) -> DefaultRouteTable {
         let schema = resource("aws_default_route_table")
             .arg("default_route_table_id")
-            .force_new()
-            .as_blocks("route")
-            .args(&["route", "propagating_vgws", "tags"])
-            .arg("route.cidr_block")
-            .check(ipv4_cidr_network())
-            .arg("route.ipv6_cidr_block")
-            .check(ipv6_cidr_network())
-            .timeouts(2, 2, 0)
-            .build();
+            .force_new();
+        let schema = declare_routes(schema).timeouts(2, 2, 0).build();
         DefaultRouteTable { c, schema }
     }
 

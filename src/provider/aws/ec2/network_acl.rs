@@ -6,16 +6,15 @@
 //! entries record the number and compare a name (`tcp`) equal to it, as the provider does.
 
 use super::{describe_all, find_owned, read_many_by_id, read_tags, tag_spec, update_tags, BULK_READ_LIMIT};
-use crate::plan::diff::blocks_match;
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, ec2_arn, must_exist, ok_on, opt_str, retry_while, str_list,
+    absent_on, aws_err, changed_blocks, configured_tags, ec2_arn, must_exist, ok_on, opt_str, retry_while, str_list,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
 use crate::schema::declare::Decl;
 use crate::schema::validators::{int_between, ipv4_cidr_network, ipv6_cidr_network, matches};
-use crate::schema::{Nesting, Schema};
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_ec2::types::{Filter, IcmpTypeCode, NetworkAcl as Ec2NetworkAcl, NetworkAclEntry, PortRange, RuleAction};
@@ -356,19 +355,12 @@ pub async fn sync_entries(
     old: &[Value],
     new: &[Value],
 ) -> PResult<()> {
-    let same = |a: &Value, b: &Value| {
-        blocks_match(
-            entry,
-            Nesting::List,
-            &Value::List(vec![a.clone()]),
-            &Value::List(vec![b.clone()]),
-        )
-    };
-    for o in old.iter().filter(|o| !new.iter().any(|n| same(n, o))) {
+    let (gone, added) = changed_blocks(entry, old, new);
+    for o in gone {
         let e = Entry::from_block(o, egress);
         delete_entry(c, acl, e.rule_no, egress).await?;
     }
-    for n in new.iter().filter(|n| !old.iter().any(|o| same(n, o))) {
+    for n in added {
         Entry::from_block(n, egress).create(c, acl).await?;
     }
     Ok(())

@@ -6,15 +6,16 @@
 //! is shared with `aws_default_route_table`.
 
 use super::{describe_all, find_owned, read_many_by_id, read_tags, tag_spec, update_tags, BULK_READ_LIMIT};
-use crate::plan::diff::blocks_match;
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, ec2_arn, must_exist, ok_on, op_timeout, opt_str, retry_while, str_list, Op,
+    absent_on, aws_err, changed_blocks, configured_tags, ec2_arn, must_exist, ok_on, op_timeout, opt_str, retry_while,
+    str_list, Op,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::schema::declare::Decl;
 use crate::schema::validators::{ipv4_cidr_network, ipv6_cidr_network};
-use crate::schema::{Nesting, Schema};
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_ec2::types::{ResourceType as Kind, RouteOrigin, RouteTable as Ec2RouteTable};
@@ -35,19 +36,22 @@ pub fn route_block(schema: &Schema) -> Schema {
 impl RouteTable {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> RouteTable {
-        let schema = resource("aws_route_table")
-            .arg("vpc_id")
-            .force_new()
-            .as_blocks("route")
-            .args(&["route", "propagating_vgws", "tags"])
-            .arg("route.cidr_block")
-            .check(ipv4_cidr_network())
-            .arg("route.ipv6_cidr_block")
-            .check(ipv6_cidr_network())
-            .timeouts(5, 2, 5)
-            .build();
+        let schema = resource("aws_route_table").arg("vpc_id").force_new();
+        let schema = declare_routes(schema).timeouts(5, 2, 5).build();
         RouteTable { c, schema }
     }
+}
+
+/// Declares the inline `route` blocks, `propagating_vgws` and `tags`, alike in
+/// `aws_route_table` and `aws_default_route_table`.
+pub fn declare_routes(schema: Decl) -> Decl {
+    schema
+        .as_blocks("route")
+        .args(&["route", "propagating_vgws", "tags"])
+        .arg("route.cidr_block")
+        .check(ipv4_cidr_network())
+        .arg("route.ipv6_cidr_block")
+        .check(ipv6_cidr_network())
 }
 
 /// Adds one inline route (a `route` block value) to a table.
@@ -93,18 +97,11 @@ pub async fn remove_route(c: &Clients, id: &str, r: &Value) -> PResult<()> {
 
 /// Brings a table's inline routes from `old` to `new` (compared as `route`'s schema says).
 pub async fn sync_routes(c: &Clients, route: &Schema, id: &str, old: &[Value], new: &[Value]) -> PResult<()> {
-    let same = |a: &Value, b: &Value| {
-        blocks_match(
-            route,
-            Nesting::List,
-            &Value::List(vec![a.clone()]),
-            &Value::List(vec![b.clone()]),
-        )
-    };
-    for r in old.iter().filter(|o| !new.iter().any(|n| same(n, o))) {
+    let (gone, added) = changed_blocks(route, old, new);
+    for r in gone {
         remove_route(c, id, r).await?;
     }
-    for r in new.iter().filter(|n| !old.iter().any(|o| same(n, o))) {
+    for r in added {
         add_route(c, id, r).await?;
     }
     Ok(())

@@ -4,17 +4,16 @@
 //! group holds exactly the rules written; rule blocks left out entirely are not managed here.
 
 use super::{describe_all, owned, owner_filters, read_many_by_id, read_tags, tag_spec, update_tags, BULK_READ_LIMIT};
-use crate::plan::diff::blocks_match;
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, ec2_arn, list_value, must_exist, name_or_generated, ok_on, op_timeout,
-    opt_bool, opt_str, retry_while, str_list, Op,
+    absent_on, aws_err, changed_blocks, configured_tags, ec2_arn, list_value, must_exist, name_or_generated, ok_on,
+    op_timeout, opt_bool, opt_str, retry_while, str_list, Op,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
 use crate::schema::declare::Decl;
 use crate::schema::validators::{ipv4_cidr_network, ipv6_cidr_network, len_between, Rule};
-use crate::schema::{Nesting, Schema};
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_ec2::types::{
@@ -163,24 +162,9 @@ pub async fn sync_rules(
     old: &[Value],
     new: &[Value],
 ) -> PResult<()> {
-    let same = |a: &Value, b: &Value| {
-        blocks_match(
-            rule,
-            Nesting::List,
-            &Value::List(vec![a.clone()]),
-            &Value::List(vec![b.clone()]),
-        )
-    };
-    let gone: Vec<Value> = old
-        .iter()
-        .filter(|o| !new.iter().any(|n| same(n, o)))
-        .cloned()
-        .collect();
-    let added: Vec<Value> = new
-        .iter()
-        .filter(|n| !old.iter().any(|o| same(n, o)))
-        .cloned()
-        .collect();
+    let (gone, added) = changed_blocks(rule, old, new);
+    let gone: Vec<Value> = gone.into_iter().cloned().collect();
+    let added: Vec<Value> = added.into_iter().cloned().collect();
     revoke(c, id, egress, &gone).await?;
     authorize(c, id, egress, &added).await
 }
