@@ -692,7 +692,9 @@ impl Resolver for ModuleResolver<'_, '_> {
                 let dir = match names[0] {
                     "module" => ctx.module(path).dir.clone(),
                     "root" => ctx.root.dir.clone(),
-                    // Absolute, and where infractl was started (before -chdir), as in Terraform.
+                    // Absolute, and where infractl was started (before -chdir), as in Terraform
+                    // (modules name things after basename(path.cwd)); path.module and path.root
+                    // are relative.
                     "cwd" => return Ok((Value::str(start_dir().display().to_string()), 1)),
                     other => return Err(Diag::new(format!("Unsupported attribute path.{other}")).at(loc)),
                 };
