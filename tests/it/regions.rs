@@ -87,7 +87,7 @@ async fn objects_live_in_the_region_they_name() {
 
     // Where the objects are, and where the calls went.
     let far = stack.state_id("aws_vpc.far");
-    assert_eq!(vpcs_in("ap-northeast-1", &stack.name).await, [far.clone()]);
+    assert_eq!(vpcs_in("ap-northeast-1", &stack.name).await, std::slice::from_ref(&far));
     assert_eq!(vpcs_in(HOME, &stack.name).await, [stack.state_id("aws_vpc.home")]);
     let far_ec2 = aws_sdk_ec2::Client::new(&sdk_config("ap-northeast-1").await);
     let subnets = far_ec2
