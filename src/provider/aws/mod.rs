@@ -732,9 +732,9 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(logs::log_group::LogGroup::new(c.clone())));
     r.add_data_source(Arc::new(ec2::availability_zones::AvailabilityZones::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::vpc::VpcData::new(c.clone())));
-    r.add_data_source(Arc::new(ec2::data::vpcs::VpcsData::new(c.clone())));
+    r.add_data_source(Arc::new(ec2::data::ids::IdsData::vpcs(c.clone())));
     r.add_data_source(Arc::new(ec2::data::subnet::SubnetData::new(c.clone())));
-    r.add_data_source(Arc::new(ec2::data::subnets::SubnetsData::new(c.clone())));
+    r.add_data_source(Arc::new(ec2::data::ids::IdsData::subnets(c.clone())));
     r.add_data_source(Arc::new(ec2::data::security_group::SecurityGroupData::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::route_table::RouteTableData::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::vpc_endpoint_service::VpcEndpointServiceData::new(

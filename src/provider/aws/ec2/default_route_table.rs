@@ -8,8 +8,7 @@
 //! table's. The table is named by id, so a killed run adopts it again without tags.
 
 use super::route_table::{
-    add_route, declare_routes, describe, remove_route, route_block, set_propagation, sync_propagations, sync_routes,
-    table_value,
+    add_route, declare_routes, describe, remove_route, route_block, set_propagation, table_value, update_table,
 };
 use super::update_tags;
 use crate::provider::aws::common::{aws_err, must_exist, op_timeout, opt_str, str_list, Op};
@@ -113,21 +112,7 @@ impl ResourceType for DefaultRouteTable {
     }
 
     async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
-        let timeout = op_timeout(&self.schema, planned, Op::Update, Duration::from_secs(120));
-        if !planned.get("propagating_vgws").has_unknown() {
-            sync_propagations(
-                &self.c,
-                id,
-                prior.get("propagating_vgws"),
-                planned.get("propagating_vgws"),
-                timeout,
-            )
-            .await?;
-        }
-        if let Some(new) = planned.get("route").as_list() {
-            let old = prior.get("route").as_list().unwrap_or_default();
-            sync_routes(&self.c, &route_block(&self.schema), id, old, new).await?;
-        }
+        update_table(&self.c, &self.schema, id, prior, planned, false).await?;
         update_tags(&self.c.ec2, id, prior, planned).await?;
         must_exist(self.read(ctx, id, planned).await?, "default route table", id)
     }

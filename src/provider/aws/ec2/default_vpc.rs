@@ -9,12 +9,11 @@
 //! infractl's are written onto an object that outlives the stack.
 
 use super::update_tags;
-use super::vpc::{delete_vpc, read_vpc, set_attributes, sync_ipv6, update_vpc, wait_available};
+use super::vpc::{declare_ipv6, delete_vpc, read_vpc, set_attributes, sync_ipv6, update_vpc, wait_available};
 use crate::provider::aws::common::{aws_err, must_exist, opt_bool};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::validators::{cidr_prefix_between, int_in, ipv6_cidr_network, Rule};
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
@@ -39,29 +38,8 @@ impl DefaultVpc {
             .default(false)
             .arg("force_destroy")
             .default(false)
-            .arg("ipv6_cidr_block")
-            .check(ipv6_cidr_network())
-            .check(cidr_prefix_between(56, 56))
-            .arg("ipv6_netmask_length")
-            .check(int_in(&[56]))
-            .args(&[
-                "enable_network_address_usage_metrics",
-                "ipv6_ipam_pool_id",
-                "ipv6_cidr_block_network_border_group",
-                "tags",
-            ])
-            .rule(Rule::Conflicts(&[
-                "assign_generated_ipv6_cidr_block",
-                "ipv6_ipam_pool_id",
-            ]))
-            .rule(Rule::Conflicts(&["ipv6_cidr_block", "ipv6_netmask_length"]))
-            .rule(Rule::RequiredWith("ipv6_cidr_block", &["ipv6_ipam_pool_id"]))
-            .rule(Rule::RequiredWith("ipv6_netmask_length", &["ipv6_ipam_pool_id"]))
-            .rule(Rule::RequiredWith(
-                "ipv6_cidr_block_network_border_group",
-                &["assign_generated_ipv6_cidr_block"],
-            ))
-            .build();
+            .args(&["enable_network_address_usage_metrics", "tags"]);
+        let schema = declare_ipv6(schema).build();
         DefaultVpc { c, schema }
     }
 

@@ -134,6 +134,38 @@ pub async fn set_propagation(c: &Clients, table: &str, gateway: &str, on: bool, 
     ok_on(r, &["InvalidRouteTableID.NotFound", "InvalidVpnGatewayID.NotFound"])
 }
 
+/// Brings a table's propagating VPN gateways (where known) and inline routes from `prior` to
+/// `planned`, the update both route table types make; with `null_is_empty` a null `route`
+/// removes every route, otherwise it leaves them alone.
+pub async fn update_table(
+    c: &Clients,
+    schema: &Schema,
+    id: &str,
+    prior: &Value,
+    planned: &Value,
+    null_is_empty: bool,
+) -> PResult<()> {
+    let timeout = op_timeout(schema, planned, Op::Update, Duration::from_secs(120));
+    if !planned.get("propagating_vgws").has_unknown() {
+        sync_propagations(
+            c,
+            id,
+            prior.get("propagating_vgws"),
+            planned.get("propagating_vgws"),
+            timeout,
+        )
+        .await?;
+    }
+    let empty = Vec::new();
+    let new = match planned.get("route").as_list() {
+        Some(new) => new,
+        None if null_is_empty => &empty,
+        None => return Ok(()),
+    };
+    let old = prior.get("route").as_list().unwrap_or(&empty);
+    sync_routes(c, &route_block(schema), id, old, new).await
+}
+
 /// Brings a table's propagating VPN gateways from `old` to `new` (`propagating_vgws` values).
 pub async fn sync_propagations(c: &Clients, id: &str, old: &Value, new: &Value, timeout: Duration) -> PResult<()> {
     let list = |v: &Value| -> Vec<String> {
@@ -281,21 +313,7 @@ impl ResourceType for RouteTable {
     }
 
     async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
-        let timeout = op_timeout(&self.schema, planned, Op::Update, Duration::from_secs(120));
-        if !planned.get("propagating_vgws").has_unknown() {
-            sync_propagations(
-                &self.c,
-                id,
-                prior.get("propagating_vgws"),
-                planned.get("propagating_vgws"),
-                timeout,
-            )
-            .await?;
-        }
-        let empty = Vec::new();
-        let old = prior.get("route").as_list().unwrap_or(&empty);
-        let new = planned.get("route").as_list().unwrap_or(&empty);
-        sync_routes(&self.c, &route_block(&self.schema), id, old, new).await?;
+        update_table(&self.c, &self.schema, id, prior, planned, true).await?;
         update_tags(&self.c.ec2, id, prior, planned).await?;
         must_exist(self.read(ctx, id, planned).await?, "route table", id)
     }

@@ -11,6 +11,7 @@ use crate::provider::aws::common::{
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::schema::declare::Decl;
 use crate::schema::validators::{cidr_prefix_between, int_between, int_in, ipv6_cidr_network, one_of, Rule};
 use crate::schema::Schema;
 use crate::value::Value;
@@ -48,12 +49,6 @@ impl Vpc {
             .arg("ipv4_netmask_length")
             .force_new()
             .check(int_between(16, 28))
-            .arg("ipv6_cidr_block")
-            .check(ipv6_cidr_network())
-            .check(cidr_prefix_between(56, 56))
-            .arg("ipv6_netmask_length")
-            .check(int_in(&[56]))
-            .args(&["ipv6_ipam_pool_id", "ipv6_cidr_block_network_border_group"])
             .arg("enable_dns_support")
             .default(true)
             .arg("assign_generated_ipv6_cidr_block")
@@ -61,22 +56,35 @@ impl Vpc {
             .args(&["enable_dns_hostnames", "enable_network_address_usage_metrics", "tags"])
             .rule(Rule::Conflicts(&["cidr_block", "ipv4_netmask_length"]))
             .rule(Rule::RequiredWith("ipv4_netmask_length", &["ipv4_ipam_pool_id"]))
-            .rule(Rule::Conflicts(&[
-                "assign_generated_ipv6_cidr_block",
-                "ipv6_ipam_pool_id",
-            ]))
-            .rule(Rule::Conflicts(&["ipv6_cidr_block", "ipv6_netmask_length"]))
-            .rule(Rule::RequiredWith("ipv6_cidr_block", &["ipv6_ipam_pool_id"]))
-            .rule(Rule::RequiredWith("ipv6_netmask_length", &["ipv6_ipam_pool_id"]))
-            .rule(Rule::RequiredWith(
-                "ipv6_cidr_block_network_border_group",
-                &["assign_generated_ipv6_cidr_block"],
-            ))
             // The provider leaves this to AWS, which needs one of the two.
-            .rule(Rule::AtLeastOne(&["cidr_block", "ipv4_ipam_pool_id"]))
-            .build();
+            .rule(Rule::AtLeastOne(&["cidr_block", "ipv4_ipam_pool_id"]));
+        let schema = declare_ipv6(schema).build();
         Vpc { c, schema }
     }
+}
+
+/// Declares the IPv6 block arguments and the rules between them, alike in `aws_vpc` and
+/// `aws_default_vpc`: an Amazon-provided block (with its border group) or one from an IPAM
+/// pool (by CIDR or netmask length).
+pub fn declare_ipv6(schema: Decl) -> Decl {
+    schema
+        .arg("ipv6_cidr_block")
+        .check(ipv6_cidr_network())
+        .check(cidr_prefix_between(56, 56))
+        .arg("ipv6_netmask_length")
+        .check(int_in(&[56]))
+        .args(&["ipv6_ipam_pool_id", "ipv6_cidr_block_network_border_group"])
+        .rule(Rule::Conflicts(&[
+            "assign_generated_ipv6_cidr_block",
+            "ipv6_ipam_pool_id",
+        ]))
+        .rule(Rule::Conflicts(&["ipv6_cidr_block", "ipv6_netmask_length"]))
+        .rule(Rule::RequiredWith("ipv6_cidr_block", &["ipv6_ipam_pool_id"]))
+        .rule(Rule::RequiredWith("ipv6_netmask_length", &["ipv6_ipam_pool_id"]))
+        .rule(Rule::RequiredWith(
+            "ipv6_cidr_block_network_border_group",
+            &["assign_generated_ipv6_cidr_block"],
+        ))
 }
 
 /// Sets one of the VPC's boolean attributes (one per ModifyVpcAttribute call, as AWS wants).

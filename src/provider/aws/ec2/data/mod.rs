@@ -5,13 +5,12 @@
 //! one match for the singular ones (with the provider's messages), and writing results into the
 //! configured value.
 
+pub mod ids;
 pub mod route_table;
 pub mod security_group;
 pub mod subnet;
-pub mod subnets;
 pub mod vpc;
 pub mod vpc_endpoint_service;
-pub mod vpcs;
 
 use crate::provider::{PResult, ProviderError};
 use crate::value::Value;
