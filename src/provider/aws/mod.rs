@@ -25,6 +25,7 @@ pub mod schema;
 pub mod secretsmanager;
 pub mod sns;
 pub mod ssm;
+pub mod subnet_group;
 
 use crate::address::ModuleStep;
 use crate::blueprint::config::{Mode, Module, ProviderConfig};

@@ -4,10 +4,10 @@
 //! the provider's state function does.
 
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, must_exist, opt_str, owns, retry_while, str_list, sync_tags, tags_to_write,
-    user_tags,
+    absent_on, aws_err, must_exist, opt_str, owns, retry_while, str_list, sync_tags, tags_to_write,
 };
 use crate::provider::aws::schema::resource;
+use crate::provider::aws::subnet_group::{needs_modify, Described};
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
 use crate::schema::validators::len_between;
@@ -123,38 +123,22 @@ impl ResourceType for SubnetGroup {
             .ok_or_else(|| ProviderError::msg(format!("ElastiCache subnet group {id} has no ARN")))?
             .to_string();
         let tags = self.tags(&arn).await?;
-        let name = g.cache_subnet_group_name().unwrap_or(id).to_string();
-        Ok(Some(Value::object([
-            ("id", Value::str(&name)),
-            ("name", Value::str(&name)),
-            (
-                "description",
-                Value::from(g.cache_subnet_group_description().map(str::to_string)),
-            ),
-            (
-                "subnet_ids",
-                Value::List(
-                    g.subnets()
-                        .iter()
-                        .filter_map(|s| s.subnet_identifier())
-                        .map(Value::str)
-                        .collect(),
-                ),
-            ),
-            ("vpc_id", Value::from(g.vpc_id().map(str::to_string))),
-            ("tags", configured_tags(prior)),
-            (
-                "tags_all",
-                user_tags(pairs(&tags).map(|(k, v)| (k.to_string(), v.to_string()))),
-            ),
-            ("arn", Value::str(arn)),
-        ])))
+        let read = Described {
+            name: g.cache_subnet_group_name().unwrap_or(id),
+            description: g.cache_subnet_group_description(),
+            subnet_ids: g.subnets().iter().filter_map(|s| s.subnet_identifier()).collect(),
+            tags: pairs(&tags).collect(),
+            arn,
+        };
+        let mut value = read.value(prior);
+        if let Value::Object(m) = &mut value {
+            m.insert("vpc_id".into(), Value::from(g.vpc_id().map(str::to_string)));
+        }
+        Ok(Some(value))
     }
 
     async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
-        if prior.get("subnet_ids") != planned.get("subnet_ids")
-            || prior.get("description") != planned.get("description")
-        {
+        if needs_modify(prior, planned) {
             self.c
                 .elasticache
                 .modify_cache_subnet_group()

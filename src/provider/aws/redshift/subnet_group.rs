@@ -1,10 +1,10 @@
 //! `aws_redshift_subnet_group`: the subnets a Redshift cluster may be placed in.
 
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, must_exist, ok_on, opt_str, owns, str_list, sync_tags, tags_to_write,
-    user_tags,
+    absent_on, aws_err, must_exist, ok_on, opt_str, owns, str_list, sync_tags, tags_to_write,
 };
 use crate::provider::aws::schema::resource;
+use crate::provider::aws::subnet_group::{needs_modify, Described};
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ResourceType};
 use crate::schema::validators::{len_between, matches, not_matches};
@@ -109,33 +109,18 @@ impl ResourceType for SubnetGroup {
         let Some(g) = self.find(id).await? else {
             return Ok(None);
         };
-        Ok(Some(Value::object([
-            ("id", Value::str(id)),
-            ("name", Value::str(id)),
-            ("description", Value::from(g.description().map(str::to_string))),
-            (
-                "subnet_ids",
-                Value::List(
-                    g.subnets()
-                        .iter()
-                        .filter_map(|s| s.subnet_identifier())
-                        .map(Value::str)
-                        .collect(),
-                ),
-            ),
-            ("tags", configured_tags(prior)),
-            (
-                "tags_all",
-                user_tags(pairs(g.tags()).map(|(k, v)| (k.to_string(), v.to_string()))),
-            ),
-            ("arn", Value::str(self.arn(id).await?)),
-        ])))
+        let read = Described {
+            name: id,
+            description: g.description(),
+            subnet_ids: g.subnets().iter().filter_map(|s| s.subnet_identifier()).collect(),
+            tags: pairs(g.tags()).collect(),
+            arn: self.arn(id).await?,
+        };
+        Ok(Some(read.value(prior)))
     }
 
     async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
-        if prior.get("subnet_ids") != planned.get("subnet_ids")
-            || prior.get("description") != planned.get("description")
-        {
+        if needs_modify(prior, planned) {
             self.c
                 .redshift
                 .modify_cluster_subnet_group()
