@@ -318,6 +318,28 @@ impl Applier {
                     .push(c.address.key.clone());
             }
         }
+        // Blocks with no instances (`count = 0`) have no change, yet references to them must see
+        // an empty list or map, not an unknown value: `try(x.this[0].id, y.id)` falls back to
+        // `y.id` at apply as it did at plan.
+        let paths: Vec<Vec<crate::address::ModuleStep>> = std::iter::once(Vec::new())
+            .chain(blocks.keys().map(|(path, _)| path.clone()))
+            .collect();
+        for path in paths {
+            let keys: Vec<String> = self
+                .root
+                .descend(&path)
+                .map(|m| {
+                    m.resources
+                        .iter()
+                        .filter(|(_, r)| r.count.is_some() || r.for_each.is_some())
+                        .map(|(k, _)| k.clone())
+                        .collect()
+                })
+                .unwrap_or_default();
+            for key in keys {
+                blocks.entry((path.clone(), key)).or_default();
+            }
+        }
         for ((path, key), keys) in &blocks {
             let res = self.root.descend(path).and_then(|m| m.resources.get(key));
             let (count, for_each) = res
@@ -402,6 +424,10 @@ impl Applier {
         let mut final_state = runner.state.lock().expect("state lock").clone();
         if failures.is_empty() && !cancelled {
             final_state.outputs.clear();
+            if plan.options.destroy && plan.options.targets.is_empty() {
+                // As in Terraform, a whole destroy leaves no data source behind either.
+                final_state.resources.retain(|r| r.mode != StateMode::Data);
+            }
             if !plan.options.destroy {
                 let ctx = Context::new(&self.root, &self.inputs, &runner.values).with_clock(applying(&plan));
                 for (name, out) in &self.root.outputs {

@@ -692,12 +692,10 @@ impl Resolver for ModuleResolver<'_, '_> {
                 let dir = match names[0] {
                     "module" => ctx.module(path).dir.clone(),
                     "root" => ctx.root.dir.clone(),
-                    // Terraform's path.cwd is absolute (modules name things after
-                    // basename(path.cwd)); path.module and path.root are relative.
-                    "cwd" => {
-                        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-                        return Ok((Value::str(cwd.display().to_string()), 1));
-                    }
+                    // Absolute, and where infractl was started (before -chdir), as in Terraform
+                    // (modules name things after basename(path.cwd)); path.module and path.root
+                    // are relative.
+                    "cwd" => return Ok((Value::str(start_dir().display().to_string()), 1)),
                     other => return Err(Diag::new(format!("Unsupported attribute path.{other}")).at(loc)),
                 };
                 Ok((
@@ -746,6 +744,23 @@ impl ModuleResolver<'_, '_> {
         }
         Ok(self.ctx.resources.block_value(self.path, key).unwrap_or(Value::Unknown))
     }
+}
+
+/// The folder infractl was started in, before `-chdir` (what `path.cwd` is).
+static START_DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+
+/// Records the folder infractl was started in, before `-chdir` moves it; the CLI calls this
+/// first thing. Without it, `path.cwd` is the current folder.
+pub fn set_start_dir(dir: PathBuf) {
+    let _ = START_DIR.set(dir);
+}
+
+fn start_dir() -> PathBuf {
+    START_DIR
+        .get()
+        .cloned()
+        .or_else(|| std::env::current_dir().ok())
+        .unwrap_or_else(|| PathBuf::from("."))
 }
 
 trait OrDot {

@@ -359,6 +359,7 @@ impl Env {
 /// Runs the CLI; returns the process exit code.
 pub async fn run(cli: Cli) -> i32 {
     let start_dir = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    crate::blueprint::scope::set_start_dir(start_dir.clone());
     if let Some(dir) = &cli.chdir {
         if let Err(e) = std::env::set_current_dir(dir) {
             eprintln!("Error: cannot change to folder {}: {e}", dir.display());
