@@ -80,6 +80,10 @@ pub struct Context<'a> {
     /// module call whose `count`/`for_each` is not known yet stands for all its instances with
     /// one keyless instance whose `count.index`/`each` are unknown, instead of being an error.
     pub validating: bool,
+    /// `validate`'s view of child modules: every module input variable is unknown, whatever
+    /// the call passes (the call's expressions are still evaluated and converted, so their
+    /// errors show), as Terraform validates each module for all the values it could be given.
+    pub module_inputs_unknown: bool,
     /// What function calls see: the phase's clock for `timestamp()` and `plantimestamp()`.
     pub functions: Environment,
     memo: Mutex<HashMap<String, Value>>,
@@ -98,6 +102,7 @@ impl<'a> Context<'a> {
             resources,
             workspace: "default".into(),
             validating: false,
+            module_inputs_unknown: false,
             functions: Environment::default(),
             memo: Mutex::new(HashMap::new()),
         }
@@ -171,7 +176,11 @@ impl<'a> Context<'a> {
                 })?,
                 None => raw,
             };
-            Ok(converted)
+            Ok(if self.module_inputs_unknown {
+                Value::Unknown
+            } else {
+                converted
+            })
         })
     }
 

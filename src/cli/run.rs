@@ -84,7 +84,7 @@ fn check_blueprint(dir: &Path, vars: &[VarArg]) -> DResult<Vec<Diag>> {
     for n in notes {
         eprintln!("Warning: {n}");
     }
-    let warnings = plan::validate(&root, &crate::provider::schemas_registry(), &inputs)?;
+    let warnings = plan::validate_as_command(&root, &crate::provider::schemas_registry(), &inputs)?;
     for w in &warnings {
         eprintln!("Warning: {w}");
     }
