@@ -743,6 +743,7 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     )));
     r.add_data_source(Arc::new(meta::caller_identity::CallerIdentity::new(c.clone())));
     r.add_data_source(Arc::new(meta::region::Region::new(c.clone())));
+    r.add_data_source(Arc::new(meta::partition::Partition::new(c.clone())));
     r.add_data_source(Arc::new(meta::iam_policy_document::PolicyDocument::new()));
     r
 }
