@@ -80,6 +80,10 @@ pub struct Context<'a> {
     /// module call whose `count`/`for_each` is not known yet stands for all its instances with
     /// one keyless instance whose `count.index`/`each` are unknown, instead of being an error.
     pub validating: bool,
+    /// `validate`'s view of child modules: every module input variable is unknown, whatever
+    /// the call passes (the call's expressions are still evaluated and converted, so their
+    /// errors show), as Terraform validates each module for all the values it could be given.
+    pub module_inputs_unknown: bool,
     /// What function calls see: the phase's clock for `timestamp()` and `plantimestamp()`.
     pub functions: Environment,
     memo: Mutex<HashMap<String, Value>>,
@@ -98,6 +102,7 @@ impl<'a> Context<'a> {
             resources,
             workspace: "default".into(),
             validating: false,
+            module_inputs_unknown: false,
             functions: Environment::default(),
             memo: Mutex::new(HashMap::new()),
         }
@@ -171,7 +176,11 @@ impl<'a> Context<'a> {
                 })?,
                 None => raw,
             };
-            Ok(converted)
+            Ok(if self.module_inputs_unknown {
+                Value::Unknown
+            } else {
+                converted
+            })
         })
     }
 
@@ -692,7 +701,10 @@ impl Resolver for ModuleResolver<'_, '_> {
                 let dir = match names[0] {
                     "module" => ctx.module(path).dir.clone(),
                     "root" => ctx.root.dir.clone(),
-                    "cwd" => std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+                    // Absolute, and where infractl was started (before -chdir), as in Terraform
+                    // (modules name things after basename(path.cwd)); path.module and path.root
+                    // are relative.
+                    "cwd" => return Ok((Value::str(start_dir().display().to_string()), 1)),
                     other => return Err(Diag::new(format!("Unsupported attribute path.{other}")).at(loc)),
                 };
                 Ok((
@@ -741,6 +753,23 @@ impl ModuleResolver<'_, '_> {
         }
         Ok(self.ctx.resources.block_value(self.path, key).unwrap_or(Value::Unknown))
     }
+}
+
+/// The folder infractl was started in, before `-chdir` (what `path.cwd` is).
+static START_DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+
+/// Records the folder infractl was started in, before `-chdir` moves it; the CLI calls this
+/// first thing. Without it, `path.cwd` is the current folder.
+pub fn set_start_dir(dir: PathBuf) {
+    let _ = START_DIR.set(dir);
+}
+
+fn start_dir() -> PathBuf {
+    START_DIR
+        .get()
+        .cloned()
+        .or_else(|| std::env::current_dir().ok())
+        .unwrap_or_else(|| PathBuf::from("."))
 }
 
 trait OrDot {

@@ -19,7 +19,8 @@ pub struct Stack {
     state_dir: PathBuf,
 }
 
-fn copy_dir(from: &Path, to: &Path) {
+/// Copies a folder tree.
+pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for e in std::fs::read_dir(from).unwrap() {
         let e = e.unwrap();
@@ -289,6 +290,15 @@ pub fn terraform_import_id(r: &serde_json::Value) -> String {
                 sources.join("_")
             )
         }
+        "aws_network_acl_rule" => format!(
+            "{}:{}:{}:{}",
+            s("network_acl_id"),
+            a["rule_number"].as_f64().unwrap_or_default() as i64,
+            s("protocol"),
+            a["egress"].as_bool().unwrap_or_default()
+        ),
+        // The provider imports these by their VPC's id.
+        "aws_vpc_dhcp_options_association" | "aws_default_route_table" => s("vpc_id"),
         "aws_route_table_association" => format!(
             "{}/{}",
             if a["subnet_id"].is_string() {
@@ -438,6 +448,13 @@ impl CountingProxy {
         serde_json::from_value(doc["calls"].clone()).unwrap()
     }
 
+    /// Calls counted since the last reset, by `region/service:Action` (the SigV4 signing
+    /// region: where the call was sent).
+    pub fn calls_by_region(&self) -> std::collections::BTreeMap<String, u64> {
+        let doc = self.control("GET", "stats", "").expect("proxy answers");
+        serde_json::from_value(doc["calls_by_region"].clone()).unwrap()
+    }
+
     /// Faults injected since the last reset, by kind.
     pub fn faults(&self) -> std::collections::BTreeMap<String, u64> {
         let doc = self.control("GET", "stats", "").expect("proxy answers");
@@ -486,20 +503,35 @@ fn tf_mirror() -> String {
 impl Terraform {
     /// Finds terraform and the mirror; `what` names the check that is skipped without them.
     pub fn find(what: &str) -> Option<Terraform> {
+        Terraform::find_with(what, &[], "")
+    }
+
+    /// [`Terraform::find`] for a check that also needs other hashicorp providers in the mirror
+    /// (`providers`, e.g. "random") and extra CLI configuration (`cli_extra`: `host` and
+    /// `credentials` blocks pointing a registry at a test server).
+    pub fn find_with(what: &str, providers: &[&str], cli_extra: &str) -> Option<Terraform> {
         let mirror = tf_mirror();
         let found = Command::new("terraform")
             .arg("version")
             .output()
             .is_ok_and(|o| o.status.success());
-        if !found || !Path::new(&mirror).join("registry.terraform.io/hashicorp/aws").is_dir() {
-            eprintln!("skipping the Terraform side of {what}: terraform or the provider mirror {mirror} is absent");
+        let hashicorp = Path::new(&mirror).join("registry.terraform.io/hashicorp");
+        let missing: Vec<&str> = std::iter::once("aws")
+            .chain(providers.iter().copied())
+            .filter(|p| !hashicorp.join(p).is_dir())
+            .collect();
+        if !found || !missing.is_empty() {
+            eprintln!(
+                "skipping the Terraform side of {what}: terraform on PATH: {found}; not in the provider mirror {mirror}: {}",
+                missing.join(", ")
+            );
             return None;
         }
         let dir = tempfile::tempdir().unwrap();
         let cli_config = dir.path().join("cli.tfrc");
         std::fs::write(
             &cli_config,
-            format!("provider_installation {{\n  filesystem_mirror {{\n    path = \"{mirror}\"\n  }}\n}}\n"),
+            format!("provider_installation {{\n  filesystem_mirror {{\n    path = \"{mirror}\"\n  }}\n}}\n{cli_extra}"),
         )
         .unwrap();
         Some(Terraform { dir, cli_config })
@@ -531,7 +563,20 @@ impl Terraform {
 
     /// Runs terraform in `dir`.
     pub fn run_in(&self, dir: &Path, args: &[&str]) -> Output {
-        Command::new("terraform")
+        self.run_in_with(dir, args, &[])
+    }
+
+    /// Runs terraform in `dir` with extra environment variables (`AWS_ENDPOINT_URL` to point
+    /// the AWS provider at the emulator).
+    pub fn run_in_with(&self, dir: &Path, args: &[&str], vars: &[(&str, &str)]) -> Output {
+        self.run_with_input(dir, args, "", vars)
+    }
+
+    /// Runs terraform in `dir` with `input` on its standard input (`terraform console`) and
+    /// extra environment variables.
+    pub fn run_with_input(&self, dir: &Path, args: &[&str], input: &str, vars: &[(&str, &str)]) -> Output {
+        use std::io::Write;
+        let mut child = Command::new("terraform")
             .args(args)
             .current_dir(dir)
             .env("TF_CLI_CONFIG_FILE", &self.cli_config)
@@ -541,8 +586,14 @@ impl Terraform {
             .env("AWS_ACCESS_KEY_ID", "test")
             .env("AWS_SECRET_ACCESS_KEY", "test")
             .env_remove("AWS_PROFILE")
-            .stdin(std::process::Stdio::null())
-            .output()
-            .expect("terraform runs")
+            .env_remove("TF_DATA_DIR")
+            .envs(vars.iter().copied())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("terraform runs");
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        child.wait_with_output().expect("terraform runs")
     }
 }

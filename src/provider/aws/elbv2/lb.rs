@@ -9,7 +9,7 @@ use crate::provider::aws::common::{
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::validators::{len_between, matches, not_matches, one_of, Rule};
+use crate::schema::validators::{int_between, len_between, matches, not_matches, one_of, Rule};
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
@@ -19,18 +19,15 @@ use aws_sdk_elasticloadbalancingv2::types::{
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Which load balancer types an attribute applies to.
+/// Which load balancers an attribute applies to.
 #[derive(Clone, Copy, PartialEq)]
-enum Types {
-    /// Every type.
+enum For {
     All,
-    /// Application load balancers only.
-    Alb,
-    /// Application and network load balancers (not gateway ones).
-    AlbNlb,
+    Application,
+    Network,
 }
 
-/// How an attribute's text value reads in state.
+/// How an attribute's text reads back into the blueprint's value.
 #[derive(Clone, Copy, PartialEq)]
 enum Kind {
     Bool,
@@ -38,81 +35,90 @@ enum Kind {
     Text,
 }
 
-/// Attributes kept as load balancer attributes: (argument, attribute key, types, kind). Each
-/// is set on create (with its default when unset, as the AWS provider does, so AWS and the
-/// emulator report the same values to both tools) and read back.
-const ATTRIBUTES: &[(&str, &str, Types, Kind)] = &[
+/// Arguments kept as load balancer attributes: (argument, attribute key, kind, which types).
+const ATTRIBUTES: &[(&str, &str, Kind, For)] = &[
     (
         "enable_deletion_protection",
         "deletion_protection.enabled",
-        Types::All,
         Kind::Bool,
+        For::All,
     ),
-    ("idle_timeout", "idle_timeout.timeout_seconds", Types::Alb, Kind::Number),
-    ("enable_http2", "routing.http2.enabled", Types::Alb, Kind::Bool),
+    (
+        "idle_timeout",
+        "idle_timeout.timeout_seconds",
+        Kind::Number,
+        For::Application,
+    ),
+    ("enable_http2", "routing.http2.enabled", Kind::Bool, For::Application),
     (
         "drop_invalid_header_fields",
         "routing.http.drop_invalid_header_fields.enabled",
-        Types::Alb,
         Kind::Bool,
+        For::Application,
     ),
     (
         "enable_cross_zone_load_balancing",
         "load_balancing.cross_zone.enabled",
-        Types::All,
         Kind::Bool,
+        For::All,
     ),
     (
         "client_keep_alive",
         "client_keep_alive.seconds",
-        Types::Alb,
         Kind::Number,
+        For::Application,
     ),
     (
         "desync_mitigation_mode",
         "routing.http.desync_mitigation_mode",
-        Types::Alb,
         Kind::Text,
+        For::Application,
+    ),
+    (
+        "dns_record_client_routing_policy",
+        "dns_record.client_routing_policy",
+        Kind::Text,
+        For::Network,
     ),
     (
         "enable_tls_version_and_cipher_suite_headers",
         "routing.http.x_amzn_tls_version_and_cipher_suite.enabled",
-        Types::Alb,
         Kind::Bool,
+        For::Application,
     ),
-    ("enable_waf_fail_open", "waf.fail_open.enabled", Types::Alb, Kind::Bool),
     (
         "enable_xff_client_port",
         "routing.http.xff_client_port.enabled",
-        Types::Alb,
         Kind::Bool,
+        For::Application,
     ),
+    (
+        "enable_waf_fail_open",
+        "waf.fail_open.enabled",
+        Kind::Bool,
+        For::Application,
+    ),
+    ("enable_zonal_shift", "zonal_shift.config.enabled", Kind::Bool, For::All),
     (
         "preserve_host_header",
         "routing.http.preserve_host_header.enabled",
-        Types::Alb,
         Kind::Bool,
+        For::Application,
     ),
     (
         "xff_header_processing_mode",
         "routing.http.xff_header_processing.mode",
-        Types::Alb,
         Kind::Text,
-    ),
-    (
-        "enable_zonal_shift",
-        "zonal_shift.config.enabled",
-        Types::AlbNlb,
-        Kind::Bool,
+        For::Application,
     ),
 ];
 
-/// True when an attribute of `types` applies to a load balancer of type `kind`.
-fn applies(types: Types, kind: &str) -> bool {
-    match types {
-        Types::All => true,
-        Types::Alb => kind == "application",
-        Types::AlbNlb => kind != "gateway",
+/// True when an attribute applies to a load balancer of this type.
+fn applies(to: For, network: bool) -> bool {
+    match to {
+        For::All => true,
+        For::Application => !network,
+        For::Network => network,
     }
 }
 
@@ -146,25 +152,32 @@ impl Lb {
             .default(false)
             .arg("enable_cross_zone_load_balancing")
             .live_if_unset()
-            // The AWS provider's defaults of the newer attributes (each is sent on create).
             .arg("client_keep_alive")
             .default(3600)
+            .check(int_between(60, 604800))
             .arg("desync_mitigation_mode")
             .default("defensive")
             .check(one_of(&["monitor", "defensive", "strictest"]))
+            .arg("dns_record_client_routing_policy")
+            .live_if_unset()
+            .check(one_of(&[
+                "availability_zone_affinity",
+                "partial_availability_zone_affinity",
+                "any_availability_zone",
+            ]))
             .arg("enable_tls_version_and_cipher_suite_headers")
+            .default(false)
+            .arg("enable_xff_client_port")
             .default(false)
             .arg("enable_waf_fail_open")
             .default(false)
-            .arg("enable_xff_client_port")
+            .arg("enable_zonal_shift")
             .default(false)
             .arg("preserve_host_header")
             .default(false)
             .arg("xff_header_processing_mode")
             .default("append")
             .check(one_of(&["append", "preserve", "remove"]))
-            .arg("enable_zonal_shift")
-            .default(false)
             .args(&["security_groups", "subnets", "ip_address_type", "tags"])
             .rule(Rule::Conflicts(&["name", "name_prefix"]))
             .arg("name")
@@ -203,19 +216,21 @@ impl Lb {
     }
 
     async fn set_attributes(&self, arn: &str, v: &Value, prior: Option<&Value>) -> PResult<()> {
-        let kind = opt_str(v, "load_balancer_type").unwrap_or_else(|| "application".into());
+        let network = opt_str(v, "load_balancer_type").as_deref() == Some("network");
         let mut attrs: Vec<LoadBalancerAttribute> = ATTRIBUTES
             .iter()
-            .filter(|(_, _, types, _)| applies(*types, &kind))
-            .filter(|(name, _, _, _)| !v.get(name).is_null() && prior.is_none_or(|p| p.get(name) != v.get(name)))
-            .filter_map(|(name, key, _, _)| {
+            .filter(|(_, _, _, to)| applies(*to, network))
+            .filter(|(name, ..)| !v.get(name).is_null() && prior.is_none_or(|p| p.get(name) != v.get(name)))
+            .filter_map(|(name, key, ..)| {
                 v.get(name)
                     .to_plain_string()
                     .map(|value| LoadBalancerAttribute::builder().key(*key).value(value).build())
             })
             .collect();
-        if prior.is_none() && kind == "application" && v.get("connection_logs").is_null() {
-            // As the AWS provider does for an application load balancer without the block.
+        let application = matches!(opt_str(v, "load_balancer_type").as_deref(), None | Some("application"));
+        if prior.is_none() && application && v.get("connection_logs").is_null() {
+            // As the AWS provider does for a load balancer without the block (so AWS and the
+            // emulator report it to both tools).
             attrs.push(
                 LoadBalancerAttribute::builder()
                     .key("connection_logs.s3.enabled")
@@ -320,6 +335,7 @@ impl ResourceType for Lb {
                 .and_then(|a| a.value())
                 .map(str::to_string)
         };
+        let network = lb.r#type().map(|t| t.as_str()) == Some("network");
         let mut m = indexmap::IndexMap::new();
         m.insert("id".to_string(), Value::str(id));
         m.insert("name".into(), Value::from(lb.load_balancer_name().map(str::to_string)));
@@ -349,13 +365,16 @@ impl ResourceType for Lb {
             "ip_address_type".into(),
             Value::from(lb.ip_address_type().map(|t| t.as_str().to_string())),
         );
-        for (name, key, _, kind) in ATTRIBUTES {
-            let v = match (attr(key), kind) {
-                (Some(text), Kind::Number) => text.parse::<f64>().map(Value::Number).unwrap_or_default(),
-                (Some(text), Kind::Bool) => Value::Bool(text == "true"),
-                (Some(text), Kind::Text) => Value::str(text),
-                // Not reported (not applicable to the type): as recorded.
-                (None, _) => prior.get(name).clone(),
+        for (name, key, kind, to) in ATTRIBUTES {
+            let v = match attr(key) {
+                // An attribute of the other type of load balancer is not the object's.
+                _ if !applies(*to, network) => prior.get(name).clone(),
+                Some(text) => match kind {
+                    Kind::Number => text.parse::<f64>().map(Value::Number).unwrap_or_default(),
+                    Kind::Bool => Value::Bool(text == "true"),
+                    Kind::Text => Value::str(text),
+                },
+                None => prior.get(name).clone(),
             };
             m.insert(name.to_string(), v);
         }

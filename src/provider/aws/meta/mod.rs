@@ -2,4 +2,5 @@
 
 pub mod caller_identity;
 pub mod iam_policy_document;
+pub mod partition;
 pub mod region;
