@@ -419,6 +419,50 @@ def patch_opensearch_serverless():
     Response.delete_access_policy = delete_access_policy
 
 
+def patch_sqs_attributes():
+    """SQS: keep the queue policy, return RedriveAllowPolicy, write JSON attributes compactly.
+
+    moto 5.2.5 resets the policy on every SetQueueAttributes call that does not name Policy, so
+    changing a queue's visibility timeout erased what aws_sqs_queue_policy set; AWS changes only
+    the attributes a call names. It stores RedriveAllowPolicy but never returns it (AWS returns
+    it with the other attributes). It returns Policy and RedrivePolicy re-serialised with spaces
+    after separators; AWS returns compact JSON ({"deadLetterTargetArn":"...","maxReceiveCount":5}).
+    """
+    from moto.sqs.models import Queue
+
+    original_set = Queue._set_attributes
+
+    def _set_attributes(self, attributes, now=None):
+        kept = getattr(self, "_policy_json", None)
+        original_set(self, attributes, now)
+        if "Policy" not in attributes and kept is not None:
+            self._policy_json = kept
+
+    Queue._set_attributes = _set_attributes
+    Queue.redrive_allow_policy = None
+    if "RedriveAllowPolicy" not in Queue.BASE_ATTRIBUTES:
+        Queue.BASE_ATTRIBUTES = Queue.BASE_ATTRIBUTES + ["RedriveAllowPolicy"]
+
+    original_attributes = Queue.attributes.fget
+
+    def compact(text):
+        try:
+            return json.dumps(json.loads(text), separators=(",", ":"))
+        except (TypeError, ValueError):
+            return text
+
+    def attributes(self):
+        result = original_attributes(self)
+        for key in ("Policy", "RedrivePolicy", "RedriveAllowPolicy"):
+            if result.get(key):
+                result[key] = compact(result[key])
+            else:
+                result.pop(key, None)
+        return result
+
+    Queue.attributes = property(attributes)
+
+
 class CborBridge:
     """Smithy RPC v2 CBOR requests, answered through moto's JSON protocol.
 
@@ -574,5 +618,6 @@ if __name__ == "__main__":
     patch_apigateway_openapi_import()
     patch_apigateway_tags()
     patch_opensearch_serverless()
+    patch_sqs_attributes()
     bridge_cbor()
     sys.exit(main(sys.argv[1:]))

@@ -25,6 +25,7 @@ mod network_extras;
 mod observability;
 mod provider_schema;
 mod providers;
+mod queues;
 mod remote_state;
 mod replacement;
 mod search;

@@ -4,6 +4,7 @@
 //! Adding a resource type is one file under its service folder plus one line in [`registry`].
 
 pub mod apigateway;
+pub mod apigatewayv2;
 pub mod appautoscaling;
 pub mod cloudwatch;
 pub mod common;
@@ -20,7 +21,9 @@ pub mod opensearchserverless;
 pub mod s3;
 pub mod schema;
 pub mod secretsmanager;
+pub mod servicediscovery;
 pub mod sns;
+pub mod sqs;
 pub mod ssm;
 
 use crate::address::ModuleStep;
@@ -94,6 +97,7 @@ fn provider_schema() -> Schema {
     for svc in [
         "acm",
         "apigateway",
+        "apigatewayv2",
         "applicationautoscaling",
         "appautoscaling",
         "cloudfront",
@@ -117,6 +121,7 @@ fn provider_schema() -> Schema {
         "s3",
         "s3api",
         "secretsmanager",
+        "servicediscovery",
         "sns",
         "sqs",
         "ssm",
@@ -360,6 +365,13 @@ pub struct Clients {
     pub apigateway: aws_sdk_apigateway::Client,
     /// OpenSearch Serverless.
     pub opensearchserverless: aws_sdk_opensearchserverless::Client,
+    // Seed 001 (circle of trust).
+    /// SQS.
+    pub sqs: aws_sdk_sqs::Client,
+    /// API Gateway v2 (HTTP and WebSocket APIs).
+    pub apigatewayv2: aws_sdk_apigatewayv2::Client,
+    /// Cloud Map (service discovery).
+    pub servicediscovery: aws_sdk_servicediscovery::Client,
     /// The region in use.
     pub region: String,
     /// The account id, asked of STS once when something needs it to build an ARN.
@@ -493,8 +505,16 @@ pub async fn clients(settings: &AwsSettings) -> Clients {
     let secrets = service_config!(aws_sdk_secretsmanager, "secretsmanager");
     let apigateway = service_config!(aws_sdk_apigateway, "apigateway");
     let aoss = service_config!(aws_sdk_opensearchserverless, "opensearchserverless");
+    // Seed 001 (circle of trust).
+    let sqs = service_config!(aws_sdk_sqs, "sqs");
+    let apigatewayv2 = service_config!(aws_sdk_apigatewayv2, "apigatewayv2");
+    let servicediscovery = service_config!(aws_sdk_servicediscovery, "servicediscovery");
     Clients {
         opensearchserverless: aws_sdk_opensearchserverless::Client::from_conf(aoss.build()),
+        // Seed 001 (circle of trust).
+        sqs: aws_sdk_sqs::Client::from_conf(sqs.build()),
+        apigatewayv2: aws_sdk_apigatewayv2::Client::from_conf(apigatewayv2.build()),
+        servicediscovery: aws_sdk_servicediscovery::Client::from_conf(servicediscovery.build()),
         apigateway: aws_sdk_apigateway::Client::from_conf(apigateway.build()),
         ssm: aws_sdk_ssm::Client::from_conf(ssm.build()),
         secrets: aws_sdk_secretsmanager::Client::from_conf(secrets.build()),
@@ -549,6 +569,10 @@ pub fn schemas_registry() -> Registry {
         ssm: aws_sdk_ssm::Client::new(&shared),
         apigateway: aws_sdk_apigateway::Client::new(&shared),
         opensearchserverless: aws_sdk_opensearchserverless::Client::new(&shared),
+        // Seed 001 (circle of trust).
+        sqs: aws_sdk_sqs::Client::new(&shared),
+        apigatewayv2: aws_sdk_apigatewayv2::Client::new(&shared),
+        servicediscovery: aws_sdk_servicediscovery::Client::new(&shared),
         secrets: aws_sdk_secretsmanager::Client::new(&shared),
         cloudwatch: aws_sdk_cloudwatch::Client::new(&shared),
         account: Default::default(),
@@ -667,6 +691,15 @@ fn build_registry(c: Arc<Clients>) -> Registry {
         c.clone(),
     )));
     r.add_resource(Arc::new(logs::log_group::LogGroup::new(c.clone())));
+    // Seed 001 (circle of trust).
+    r.add_resource(Arc::new(sqs::queue::Queue::new(c.clone())));
+    for owned in [
+        sqs::queue_attribute::Owned::Policy,
+        sqs::queue_attribute::Owned::RedrivePolicy,
+        sqs::queue_attribute::Owned::RedriveAllowPolicy,
+    ] {
+        r.add_resource(Arc::new(sqs::queue_attribute::QueueAttribute::new(c.clone(), owned)));
+    }
     r.add_data_source(Arc::new(ec2::availability_zones::AvailabilityZones::new(c.clone())));
     r.add_data_source(Arc::new(meta::caller_identity::CallerIdentity::new(c.clone())));
     r.add_data_source(Arc::new(meta::region::Region::new(c.clone())));
