@@ -463,6 +463,123 @@ def patch_sqs_attributes():
     Queue.attributes = property(attributes)
 
 
+def patch_servicediscovery():
+    """Cloud Map: namespaces and services as AWS keeps them.
+
+    moto 5.2.5 refuses a second private DNS namespace in a VPC whatever its name (AWS refuses only
+    a name that conflicts with one already in that VPC); ignores CreatorRequestId (AWS answers a
+    create repeated with the same id with the first create's operation, or the service it made,
+    so a retried or resumed create makes nothing new) and lets names repeat (AWS: an HTTP
+    namespace name is unique, a service name unique in its namespace); names the namespace's
+    hosted zone "<name>-hz" and never deletes it (AWS names the zone after the namespace and
+    deletes it with it); and deletes a namespace that still has services (AWS refuses:
+    ResourceInUse).
+    """
+    from moto.core.exceptions import JsonRESTError
+    from moto.route53 import route53_backends
+    from moto.servicediscovery.models import ServiceDiscoveryBackend as Backend
+
+    def error(code, message):
+        return JsonRESTError(code, message)
+
+    def created_by(self, request_id):
+        if not request_id:
+            return None
+        return next((n for n in self.namespaces.values() if n.creator_request_id == request_id), None)
+
+    def operation_of(self, namespace):
+        for op in self.operations.values():
+            if op.operation_type == "CREATE_NAMESPACE" and op.targets.get("NAMESPACE") == namespace.id:
+                return op.id
+        return self._create_operation("CREATE_NAMESPACE", {"NAMESPACE": namespace.id})
+
+    def zones(self):
+        from moto.utilities.utils import get_partition
+
+        return route53_backends[self.account_id][get_partition(self.region_name)]
+
+    def name_zone(self, operation_id):
+        namespace = self.namespaces[self.operations[operation_id].targets["NAMESPACE"]]
+        zone_id = (namespace.dns_properties or {}).get("HostedZoneId")
+        if zone_id:
+            zone = zones(self).get_hosted_zone(zone_id)
+            zone.name = zone.name.replace(f"{namespace.name}-hz", namespace.name, 1)
+        return operation_id
+
+    original_http = Backend.create_http_namespace
+
+    def create_http_namespace(self, name, creator_request_id, description, tags):
+        again = created_by(self, creator_request_id)
+        if again is not None:
+            return operation_of(self, again)
+        if any(n.type == "HTTP" and n.name == name for n in self.namespaces.values()):
+            raise error("NamespaceAlreadyExists", f"Namespace {name} already exists")
+        return original_http(self, name, creator_request_id, description, tags)
+
+    original_private = Backend.create_private_dns_namespace
+
+    def create_private_dns_namespace(self, name, creator_request_id, description, vpc, tags, properties):
+        again = created_by(self, creator_request_id)
+        if again is not None:
+            return operation_of(self, again)
+        same_vpc = [n for n in self.namespaces.values() if n.vpc == vpc]
+        if any(n.name == name for n in same_vpc):
+            raise error("ConflictingDomainExists", f"{name} conflicts with a namespace in {vpc}")
+        # moto's own check refuses any second namespace in the VPC: hide the others from it.
+        for n in same_vpc:
+            n.vpc = None
+        try:
+            op = original_private(self, name, creator_request_id, description, vpc, tags, properties)
+        finally:
+            for n in same_vpc:
+                n.vpc = vpc
+        return name_zone(self, op)
+
+    original_public = Backend.create_public_dns_namespace
+
+    def create_public_dns_namespace(self, name, creator_request_id, description, tags, properties):
+        again = created_by(self, creator_request_id)
+        if again is not None:
+            return operation_of(self, again)
+        return name_zone(self, original_public(self, name, creator_request_id, description, tags, properties))
+
+    original_delete = Backend.delete_namespace
+
+    def delete_namespace(self, namespace_id):
+        if any(s.namespace_id == namespace_id for s in self.services.values()):
+            raise error("ResourceInUse", f"Namespace {namespace_id} has services")
+        namespace = self.namespaces.get(namespace_id)
+        op = original_delete(self, namespace_id)
+        zone_id = ((namespace.dns_properties or {}) if namespace else {}).get("HostedZoneId")
+        if zone_id:
+            try:
+                zones(self).delete_hosted_zone(zone_id)
+            except Exception:  # already gone, or records left: AWS would keep it too
+                pass
+        return op
+
+    original_service = Backend.create_service
+
+    def create_service(self, name, namespace_id, creator_request_id, description, dns_config,
+                       health_check_config, health_check_custom_config, tags, service_type):
+        if creator_request_id:
+            for s in self.services.values():
+                if s.creator_request_id == creator_request_id:
+                    return s
+        namespace_id = namespace_id or (dns_config or {}).get("NamespaceId")
+        for s in self.services.values():
+            if s.name == name and s.namespace_id == namespace_id:
+                raise error("ServiceAlreadyExists", f"Service {name} already exists in {namespace_id}")
+        return original_service(self, name, namespace_id, creator_request_id, description, dns_config,
+                                health_check_config, health_check_custom_config, tags, service_type)
+
+    Backend.create_http_namespace = create_http_namespace
+    Backend.create_private_dns_namespace = create_private_dns_namespace
+    Backend.create_public_dns_namespace = create_public_dns_namespace
+    Backend.delete_namespace = delete_namespace
+    Backend.create_service = create_service
+
+
 class CborBridge:
     """Smithy RPC v2 CBOR requests, answered through moto's JSON protocol.
 
@@ -619,5 +736,6 @@ if __name__ == "__main__":
     patch_apigateway_tags()
     patch_opensearch_serverless()
     patch_sqs_attributes()
+    patch_servicediscovery()
     bridge_cbor()
     sys.exit(main(sys.argv[1:]))

@@ -207,6 +207,7 @@ pub fn terraform_import_id(r: &serde_json::Value) -> String {
             s("name")
         ),
         "aws_ecs_task_definition" => s("arn"),
+        "aws_service_discovery_private_dns_namespace" => format!("{}:{}", s("id"), s("vpc")),
         "aws_api_gateway_deployment" => format!("{}/{}", s("rest_api_id"), s("id")),
         "aws_api_gateway_stage" => format!("{}/{}", s("rest_api_id"), s("stage_name")),
         "aws_api_gateway_method_settings" => {

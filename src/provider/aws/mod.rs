@@ -700,6 +700,14 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     ] {
         r.add_resource(Arc::new(sqs::queue_attribute::QueueAttribute::new(c.clone(), owned)));
     }
+    for kind in [
+        servicediscovery::namespace::Kind::PrivateDns,
+        servicediscovery::namespace::Kind::PublicDns,
+        servicediscovery::namespace::Kind::Http,
+    ] {
+        r.add_resource(Arc::new(servicediscovery::namespace::Namespace::new(c.clone(), kind)));
+    }
+    r.add_resource(Arc::new(servicediscovery::service::Service::new(c.clone())));
     r.add_data_source(Arc::new(ec2::availability_zones::AvailabilityZones::new(c.clone())));
     r.add_data_source(Arc::new(meta::caller_identity::CallerIdentity::new(c.clone())));
     r.add_data_source(Arc::new(meta::region::Region::new(c.clone())));
