@@ -580,6 +580,191 @@ def patch_servicediscovery():
     Backend.create_service = create_service
 
 
+def patch_apigatewayv2():
+    """API Gateway v2: UpdateStage, stage tags by ARN, deployments, GetAuthorizers.
+
+    moto 5.2.5 has no UpdateStage (AWS changes access logs, throttling, auto deploy, variables
+    and the deployment of a stage in place) nor DeleteRouteSettings; tags stages only at
+    CreateStage (AWS tags a stage by its ARN like any API Gateway resource); drops a stage's
+    deploymentId; has no deployment calls at all (AWS: Create/Get/GetDeployments/Update/Delete,
+    a deployment DEPLOYED once made) and no GetAuthorizers.
+    """
+    import datetime as dt
+    from urllib.parse import unquote
+
+    from moto.apigatewayv2 import urls
+    from moto.apigatewayv2.exceptions import APIGatewayV2Error
+    from moto.apigatewayv2.models import ApiGatewayV2Backend as Backend
+    from moto.apigatewayv2.models import Stage
+    from moto.apigatewayv2.responses import ApiGatewayV2Response as Response
+    from moto.core.utils import iso_8601_datetime_without_milliseconds
+    from moto.moto_api._internal import mock_random
+
+    class NotFound(APIGatewayV2Error):
+        code = 404
+
+        def __init__(self, what):
+            super().__init__("NotFoundException", f"Invalid {what} identifier specified")
+
+    from moto.apigateway import urls as v1_urls
+
+    # The server serves v2 through v1's URL map (both sign as "apigateway"), which copies v2's
+    # paths when it is imported: new paths go into both.
+    for paths in (urls.url_paths, v1_urls.url_paths):
+        paths["{0}/v2/tags/(?P<resource_arn>.+)$"] = Response.dispatch
+        paths["{0}/v2/apis/(?P<api_id>[^/]+)/deployments$"] = Response.dispatch
+        paths["{0}/v2/apis/(?P<api_id>[^/]+)/deployments/(?P<deployment_id>[^/]+)$"] = Response.dispatch
+        paths[
+            "{0}/v2/apis/(?P<api_id>[^/]+)/stages/(?P<stage_name>[^/]+)/routesettings/(?P<route_key>.+)$"
+        ] = Response.dispatch
+
+    original_init = Stage.__init__
+
+    def stage_init(self, api, config):
+        original_init(self, api, config)
+        self.deployment_id = config.get("deploymentId")
+
+    original_to_json = Stage.to_json
+
+    def stage_to_json(self):
+        out = original_to_json(self)
+        if getattr(self, "deployment_id", None):
+            out["deploymentId"] = self.deployment_id
+        return out
+
+    Stage.__init__ = stage_init
+    Stage.to_json = stage_to_json
+
+    def stage_by_arn(self, arn):
+        parts = unquote(arn).split("::", 1)[-1].strip("/").split("/")
+        if len(parts) == 4 and parts[0] == "apis" and parts[2] == "stages":
+            return self.get_stage(parts[1], parts[3])
+        return None
+
+    original_get_tags = Backend.get_tags
+    original_tag = Backend.tag_resource
+    original_untag = Backend.untag_resource
+
+    def get_tags(self, resource_arn):
+        stage = stage_by_arn(self, resource_arn)
+        return dict(stage.tags or {}) if stage is not None else original_get_tags(self, resource_arn)
+
+    def tag_resource(self, resource_arn, tags):
+        stage = stage_by_arn(self, resource_arn)
+        if stage is None:
+            return original_tag(self, resource_arn, tags)
+        stage.tags = {**(stage.tags or {}), **(tags or {})}
+
+    def untag_resource(self, resource_arn, tag_keys):
+        stage = stage_by_arn(self, resource_arn)
+        if stage is None:
+            return original_untag(self, resource_arn, tag_keys)
+        stage.tags = {k: v for k, v in (stage.tags or {}).items() if k not in tag_keys}
+
+    Backend.get_tags = get_tags
+    Backend.tag_resource = tag_resource
+    Backend.untag_resource = untag_resource
+
+    def update_stage(self):
+        parts = self.path.split("/")
+        api_id, name = parts[-3], unquote(parts[-1])
+        params = json.loads(self.body or "{}")
+        stage = self.apigatewayv2_backend.get_stage(api_id, name)
+        for key, attr in (
+            ("autoDeploy", "auto_deploy"),
+            ("clientCertificateId", "client_certificate_id"),
+            ("defaultRouteSettings", "default_route_settings"),
+            ("deploymentId", "deployment_id"),
+            ("description", "description"),
+        ):
+            if key in params:
+                setattr(stage, attr, params[key])
+        if "accessLogSettings" in params:
+            logs = params["accessLogSettings"] or {}
+            stage.access_log_settings = logs if logs.get("destinationArn") else None
+        for key, settings in (params.get("routeSettings") or {}).items():
+            stage.route_settings[key] = settings
+        for key, value in (params.get("stageVariables") or {}).items():
+            if value == "":
+                stage.stage_variables.pop(key, None)
+            else:
+                stage.stage_variables[key] = value
+        stage.updated = dt.datetime.now()
+        return 200, {}, json.dumps(stage.to_json())
+
+    def delete_route_settings(self):
+        parts = self.path.split("/routesettings/")
+        route_key = unquote(parts[1])
+        head = parts[0].split("/")
+        stage = self.apigatewayv2_backend.get_stage(head[-3], unquote(head[-1]))
+        if route_key not in stage.route_settings:
+            raise NotFound("route settings")
+        stage.route_settings.pop(route_key)
+        return 204, {}, ""
+
+    deployments = {}
+
+    def api_deployments(self, api_id):
+        self.apigatewayv2_backend.get_api(api_id)
+        return deployments.setdefault((self.current_account, self.region, api_id), {})
+
+    def api_id_of(self):
+        return self.path.split("/v2/apis/")[1].split("/")[0]
+
+    def create_deployment(self):
+        api_id = api_id_of(self)
+        params = json.loads(self.body or "{}")
+        d = {
+            "deploymentId": mock_random.get_random_string(8, lower_case=True),
+            "deploymentStatus": "DEPLOYED",
+            "createdDate": iso_8601_datetime_without_milliseconds(dt.datetime.now()),
+            "autoDeployed": False,
+        }
+        if params.get("description"):
+            d["description"] = params["description"]
+        api_deployments(self, api_id)[d["deploymentId"]] = d
+        if params.get("stageName"):
+            self.apigatewayv2_backend.get_stage(api_id, params["stageName"]).deployment_id = d["deploymentId"]
+        return 201, {}, json.dumps(d)
+
+    def deployment(self):
+        found = api_deployments(self, api_id_of(self)).get(unquote(self.path.split("/")[-1]))
+        if found is None:
+            raise NotFound("Deployment")
+        return found
+
+    def get_deployment(self):
+        return 200, {}, json.dumps(deployment(self))
+
+    def get_deployments(self):
+        return 200, {}, json.dumps({"items": list(api_deployments(self, api_id_of(self)).values())})
+
+    def update_deployment(self):
+        d = deployment(self)
+        params = json.loads(self.body or "{}")
+        if "description" in params:
+            d["description"] = params["description"]
+        return 200, {}, json.dumps(d)
+
+    def delete_deployment(self):
+        d = deployment(self)
+        api_deployments(self, api_id_of(self)).pop(d["deploymentId"])
+        return 204, {}, ""
+
+    def get_authorizers(self):
+        api = self.apigatewayv2_backend.get_api(api_id_of(self))
+        return 200, {}, json.dumps({"items": [a.to_json() for a in api.authorizers.values()]})
+
+    Response.update_stage = update_stage
+    Response.delete_route_settings = delete_route_settings
+    Response.create_deployment = create_deployment
+    Response.get_deployment = get_deployment
+    Response.get_deployments = get_deployments
+    Response.update_deployment = update_deployment
+    Response.delete_deployment = delete_deployment
+    Response.get_authorizers = get_authorizers
+
+
 class CborBridge:
     """Smithy RPC v2 CBOR requests, answered through moto's JSON protocol.
 
@@ -737,5 +922,6 @@ if __name__ == "__main__":
     patch_opensearch_serverless()
     patch_sqs_attributes()
     patch_servicediscovery()
+    patch_apigatewayv2()
     bridge_cbor()
     sys.exit(main(sys.argv[1:]))

@@ -16,6 +16,7 @@ mod discovery;
 mod faults;
 mod foundation;
 mod hostile;
+mod http_api;
 mod identity;
 mod interrupt;
 mod json_syntax;

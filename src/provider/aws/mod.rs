@@ -708,6 +708,13 @@ fn build_registry(c: Arc<Clients>) -> Registry {
         r.add_resource(Arc::new(servicediscovery::namespace::Namespace::new(c.clone(), kind)));
     }
     r.add_resource(Arc::new(servicediscovery::service::Service::new(c.clone())));
+    r.add_resource(Arc::new(apigatewayv2::api::Api::new(c.clone())));
+    r.add_resource(Arc::new(apigatewayv2::vpc_link::VpcLink::new(c.clone())));
+    r.add_resource(Arc::new(apigatewayv2::integration::Integration::new(c.clone())));
+    r.add_resource(Arc::new(apigatewayv2::route::Route::new(c.clone())));
+    r.add_resource(Arc::new(apigatewayv2::stage::Stage::new(c.clone())));
+    r.add_resource(Arc::new(apigatewayv2::deployment::Deployment::new(c.clone())));
+    r.add_resource(Arc::new(apigatewayv2::authorizer::Authorizer::new(c.clone())));
     r.add_data_source(Arc::new(ec2::availability_zones::AvailabilityZones::new(c.clone())));
     r.add_data_source(Arc::new(meta::caller_identity::CallerIdentity::new(c.clone())));
     r.add_data_source(Arc::new(meta::region::Region::new(c.clone())));
