@@ -114,23 +114,33 @@ def patch_ec2_gateway_endpoint_routes():
 
 
 def patch_ecs_service_settings():
-    """CreateService: keep the deployment settings, and count tasks as running.
+    """CreateService: keep the deployment and placement settings, and count tasks as running.
 
-    moto's CreateService drops deploymentConfiguration (circuit breaker, percents),
-    healthCheckGracePeriodSeconds, enableExecuteCommand and enableECSManagedTags, which
-    UpdateService does keep; AWS keeps them all. The emulator runs no containers, so a new
-    service's tasks are reported as running at once (moto's own MOTO_ECS_SERVICE_RUNNING
-    default is 0, and its UpdateService already does this), which lets steady-state waits end.
+    moto's CreateService drops deploymentConfiguration (circuit breaker, percents, alarms),
+    healthCheckGracePeriodSeconds, enableExecuteCommand, enableECSManagedTags,
+    capacityProviderStrategy, placementConstraints and placementStrategy, which UpdateService
+    does keep; AWS keeps them all. It also reports launchType EC2 for a service made with a
+    capacity provider strategy; AWS reports no launch type then (the strategy decides).
+    serviceConnectConfiguration is dropped by both calls; AWS reports it on the service's
+    deployments (not on the service), so it is put on the primary deployment here, on create and
+    on update. The emulator runs no containers, so a new service's tasks are reported as running
+    at once (moto's own MOTO_ECS_SERVICE_RUNNING default is 0, and its UpdateService already does
+    this), which lets steady-state waits end.
     """
     from moto.core.utils import camelcase_to_underscores
+    from moto.ecs.models import EC2ContainerServiceBackend
     from moto.ecs.responses import EC2ContainerServiceResponse
 
     original = EC2ContainerServiceResponse.create_service
+    original_update = EC2ContainerServiceBackend.update_service
     kept = (
         "deploymentConfiguration",
         "healthCheckGracePeriodSeconds",
         "enableExecuteCommand",
         "enableECSManagedTags",
+        "capacityProviderStrategy",
+        "placementConstraints",
+        "placementStrategy",
     )
 
     def create_service(self):
@@ -142,15 +152,51 @@ def patch_ecs_service_settings():
             value = self._get_param(key)
             if value is not None:
                 setattr(service, camelcase_to_underscores(key), value)
+        if self._get_param("capacityProviderStrategy") and not self._get_param("launchType"):
+            service.launch_type = None
         service.running_count = service.desired_count
         service.pending_count = 0
         for deployment in service.deployments:
             deployment["runningCount"] = service.desired_count
             deployment["pendingCount"] = 0
             deployment["rolloutState"] = "COMPLETED"
+            if service.launch_type is None:
+                deployment.pop("launchType", None)
+                deployment["capacityProviderStrategy"] = service.capacity_provider_strategy
+            connect = self._get_param("serviceConnectConfiguration")
+            if connect is not None:
+                deployment["serviceConnectConfiguration"] = connect
         return result
 
+    def update_service(self, service_properties):
+        connect = service_properties.get("service_connect_configuration")
+        service = original_update(self, service_properties)
+        if connect is not None and service.deployments:
+            service.deployments[0]["serviceConnectConfiguration"] = connect
+        return service
+
     EC2ContainerServiceResponse.create_service = create_service
+    EC2ContainerServiceBackend.update_service = update_service
+
+
+def patch_dynamodb_stream_reenable():
+    """UpdateTable: a table whose stream was switched off may have a new one.
+
+    moto refuses any stream specification that enables a stream once the table has ever had one
+    (it checks for a stream label, which stays after the stream is switched off), so a stream
+    switched off can never be switched on again, nor moved to another view type. AWS refuses only
+    while a stream is enabled, and gives the new stream a new label and ARN.
+    """
+    from moto.dynamodb.exceptions import StreamAlreadyEnabledException
+    from moto.dynamodb.models import DynamoDBBackend
+
+    def update_table_streams(self, table, stream_specification):
+        enabling = stream_specification.get("StreamEnabled") or stream_specification.get("StreamViewType")
+        if enabling and (table.stream_specification or {}).get("StreamEnabled"):
+            raise StreamAlreadyEnabledException
+        table.set_stream_specification(stream_specification)
+
+    DynamoDBBackend.update_table_streams = update_table_streams
 
 
 def patch_appautoscaling_tags():
@@ -916,6 +962,7 @@ if __name__ == "__main__":
     patch_s3_versioning_root()
     patch_ec2_gateway_endpoint_routes()
     patch_ecs_service_settings()
+    patch_dynamodb_stream_reenable()
     patch_appautoscaling_tags()
     patch_apigateway_openapi_import()
     patch_apigateway_tags()

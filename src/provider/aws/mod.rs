@@ -715,6 +715,9 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(apigatewayv2::stage::Stage::new(c.clone())));
     r.add_resource(Arc::new(apigatewayv2::deployment::Deployment::new(c.clone())));
     r.add_resource(Arc::new(apigatewayv2::authorizer::Authorizer::new(c.clone())));
+    r.add_resource(Arc::new(
+        ecs::cluster_capacity_providers::ClusterCapacityProviders::new(c.clone()),
+    ));
     r.add_data_source(Arc::new(ec2::availability_zones::AvailabilityZones::new(c.clone())));
     r.add_data_source(Arc::new(meta::caller_identity::CallerIdentity::new(c.clone())));
     r.add_data_source(Arc::new(meta::region::Region::new(c.clone())));
