@@ -35,6 +35,11 @@ mod yaml;
 pub use filesystem::read_file;
 pub use time::Clock;
 
+/// Decodes a YAML document as `yamldecode` does (an OpenAPI body may be YAML as well as JSON).
+pub fn yaml_decode(src: &str) -> Result<Value, String> {
+    yaml::decode(src)
+}
+
 use super::source::Loc;
 use crate::diag::{DResult, Diag};
 use crate::value::Value;

@@ -33,6 +33,7 @@ pub const LIMITS_VAR: &str = "INFRACTL_SERVICE_CONCURRENCY";
 /// The services infractl calls, by the names the provider block's `endpoints` uses for them.
 pub const SERVICES: &[&str] = &[
     "apigateway",
+    "apigatewayv2",
     "applicationautoscaling",
     "cloudwatch",
     "dynamodb",
@@ -47,7 +48,9 @@ pub const SERVICES: &[&str] = &[
     "redshift",
     "s3",
     "secretsmanager",
+    "servicediscovery",
     "sns",
+    "sqs",
     "ssm",
     "sts",
 ];

@@ -4,6 +4,7 @@
 //! Adding a resource type is one file under its service folder plus one line in [`registry`].
 
 pub mod apigateway;
+pub mod apigatewayv2;
 pub mod appautoscaling;
 pub mod cloudwatch;
 pub mod common;
@@ -23,7 +24,9 @@ pub mod region;
 pub mod s3;
 pub mod schema;
 pub mod secretsmanager;
+pub mod servicediscovery;
 pub mod sns;
+pub mod sqs;
 pub mod ssm;
 pub mod subnet_group;
 
@@ -98,6 +101,7 @@ fn provider_schema() -> Schema {
     for svc in [
         "acm",
         "apigateway",
+        "apigatewayv2",
         "applicationautoscaling",
         "appautoscaling",
         "cloudfront",
@@ -121,6 +125,7 @@ fn provider_schema() -> Schema {
         "s3",
         "s3api",
         "secretsmanager",
+        "servicediscovery",
         "sns",
         "sqs",
         "ssm",
@@ -370,6 +375,13 @@ pub struct Clients {
     pub redshift: aws_sdk_redshift::Client,
     /// ElastiCache (subnet groups).
     pub elasticache: aws_sdk_elasticache::Client,
+    // Seed 001 (circle of trust).
+    /// SQS.
+    pub sqs: aws_sdk_sqs::Client,
+    /// API Gateway v2 (HTTP and WebSocket APIs).
+    pub apigatewayv2: aws_sdk_apigatewayv2::Client,
+    /// Cloud Map (service discovery).
+    pub servicediscovery: aws_sdk_servicediscovery::Client,
     /// The region in use.
     pub region: String,
     /// The account id, asked of STS once when something needs it to build an ARN.
@@ -505,10 +517,18 @@ pub async fn clients(settings: &AwsSettings) -> Clients {
     let aoss = service_config!(aws_sdk_opensearchserverless, "opensearchserverless");
     let redshift = service_config!(aws_sdk_redshift, "redshift");
     let elasticache = service_config!(aws_sdk_elasticache, "elasticache");
+    // Seed 001 (circle of trust).
+    let sqs = service_config!(aws_sdk_sqs, "sqs");
+    let apigatewayv2 = service_config!(aws_sdk_apigatewayv2, "apigatewayv2");
+    let servicediscovery = service_config!(aws_sdk_servicediscovery, "servicediscovery");
     Clients {
         redshift: aws_sdk_redshift::Client::from_conf(redshift.build()),
         elasticache: aws_sdk_elasticache::Client::from_conf(elasticache.build()),
         opensearchserverless: aws_sdk_opensearchserverless::Client::from_conf(aoss.build()),
+        // Seed 001 (circle of trust).
+        sqs: aws_sdk_sqs::Client::from_conf(sqs.build()),
+        apigatewayv2: aws_sdk_apigatewayv2::Client::from_conf(apigatewayv2.build()),
+        servicediscovery: aws_sdk_servicediscovery::Client::from_conf(servicediscovery.build()),
         apigateway: aws_sdk_apigateway::Client::from_conf(apigateway.build()),
         ssm: aws_sdk_ssm::Client::from_conf(ssm.build()),
         secrets: aws_sdk_secretsmanager::Client::from_conf(secrets.build()),
@@ -575,6 +595,10 @@ pub fn schemas_registry() -> Registry {
         opensearchserverless: aws_sdk_opensearchserverless::Client::new(&shared),
         redshift: aws_sdk_redshift::Client::new(&shared),
         elasticache: aws_sdk_elasticache::Client::new(&shared),
+        // Seed 001 (circle of trust).
+        sqs: aws_sdk_sqs::Client::new(&shared),
+        apigatewayv2: aws_sdk_apigatewayv2::Client::new(&shared),
+        servicediscovery: aws_sdk_servicediscovery::Client::new(&shared),
         secrets: aws_sdk_secretsmanager::Client::new(&shared),
         cloudwatch: aws_sdk_cloudwatch::Client::new(&shared),
         account: Default::default(),
@@ -731,6 +755,33 @@ fn build_registry(c: Arc<Clients>) -> Registry {
         c.clone(),
     )));
     r.add_resource(Arc::new(logs::log_group::LogGroup::new(c.clone())));
+    // Seed 001 (circle of trust).
+    r.add_resource(Arc::new(sqs::queue::Queue::new(c.clone())));
+    for owned in [
+        sqs::queue_attribute::Owned::Policy,
+        sqs::queue_attribute::Owned::RedrivePolicy,
+        sqs::queue_attribute::Owned::RedriveAllowPolicy,
+    ] {
+        r.add_resource(Arc::new(sqs::queue_attribute::QueueAttribute::new(c.clone(), owned)));
+    }
+    for kind in [
+        servicediscovery::namespace::Kind::PrivateDns,
+        servicediscovery::namespace::Kind::PublicDns,
+        servicediscovery::namespace::Kind::Http,
+    ] {
+        r.add_resource(Arc::new(servicediscovery::namespace::Namespace::new(c.clone(), kind)));
+    }
+    r.add_resource(Arc::new(servicediscovery::service::Service::new(c.clone())));
+    r.add_resource(Arc::new(apigatewayv2::api::Api::new(c.clone())));
+    r.add_resource(Arc::new(apigatewayv2::vpc_link::VpcLink::new(c.clone())));
+    r.add_resource(Arc::new(apigatewayv2::integration::Integration::new(c.clone())));
+    r.add_resource(Arc::new(apigatewayv2::route::Route::new(c.clone())));
+    r.add_resource(Arc::new(apigatewayv2::stage::Stage::new(c.clone())));
+    r.add_resource(Arc::new(apigatewayv2::deployment::Deployment::new(c.clone())));
+    r.add_resource(Arc::new(apigatewayv2::authorizer::Authorizer::new(c.clone())));
+    r.add_resource(Arc::new(
+        ecs::cluster_capacity_providers::ClusterCapacityProviders::new(c.clone()),
+    ));
     r.add_data_source(Arc::new(ec2::availability_zones::AvailabilityZones::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::vpc::VpcData::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::ids::IdsData::vpcs(c.clone())));
