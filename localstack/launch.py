@@ -204,6 +204,30 @@ def patch_appautoscaling_tags():
     ApplicationAutoScalingResponse.list_tags_for_resource = list_tags_for_resource
 
 
+def patch_iam_update_group():
+    """UpdateGroup: a new path on its own, and the group's own name as NewGroupName.
+
+    moto 5.2.5 changes a group's path only together with a new name, and refuses a NewGroupName
+    equal to the current one (EntityAlreadyExists). IAM applies NewPath alone and takes the
+    current name as no rename (the AWS provider sends both on every path change).
+    """
+    from moto.iam.models import IAMBackend
+
+    original = IAMBackend.update_group
+
+    def update_group(self, group_name, new_group_name, new_path):
+        if new_group_name == group_name:
+            new_group_name = None
+        if not new_group_name:
+            group = self.get_group(group_name)
+            if new_path:
+                group.path = new_path
+            return None
+        return original(self, group_name, new_group_name, new_path)
+
+    IAMBackend.update_group = update_group
+
+
 def patch_apigateway_openapi_import():
     """ImportRestApi/PutRestApi: accept what API Gateway accepts.
 
@@ -571,6 +595,7 @@ if __name__ == "__main__":
     patch_ec2_gateway_endpoint_routes()
     patch_ecs_service_settings()
     patch_appautoscaling_tags()
+    patch_iam_update_group()
     patch_apigateway_openapi_import()
     patch_apigateway_tags()
     patch_opensearch_serverless()

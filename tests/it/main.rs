@@ -15,6 +15,7 @@ mod crash;
 mod faults;
 mod foundation;
 mod hostile;
+mod iam_identities;
 mod identity;
 mod interrupt;
 mod json_syntax;

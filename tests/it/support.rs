@@ -207,6 +207,13 @@ pub fn terraform_import_id(r: &serde_json::Value) -> String {
             s("name")
         ),
         "aws_ecs_task_definition" => s("arn"),
+        "aws_iam_user_group_membership" => {
+            let groups: Vec<&str> = a["groups"]
+                .as_array()
+                .map(|l| l.iter().filter_map(|g| g.as_str()).collect())
+                .unwrap_or_default();
+            format!("{}/{}", s("user"), groups.join("/"))
+        }
         "aws_api_gateway_deployment" => format!("{}/{}", s("rest_api_id"), s("id")),
         "aws_api_gateway_stage" => format!("{}/{}", s("rest_api_id"), s("stage_name")),
         "aws_api_gateway_method_settings" => {

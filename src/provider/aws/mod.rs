@@ -661,9 +661,21 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(elbv2::listener::Listener::new(c.clone())));
     r.add_resource(Arc::new(elbv2::listener_rule::ListenerRule::new(c.clone())));
     r.add_resource(Arc::new(iam::role::Role::new(c.clone())));
-    r.add_resource(Arc::new(iam::role_policy::RolePolicy::new(c.clone())));
     r.add_resource(Arc::new(iam::policy::Policy::new(c.clone())));
-    r.add_resource(Arc::new(iam::role_policy_attachment::RolePolicyAttachment::new(
+    r.add_resource(Arc::new(iam::user::User::new(c.clone())));
+    r.add_resource(Arc::new(iam::group::Group::new(c.clone())));
+    r.add_resource(Arc::new(iam::instance_profile::InstanceProfile::new(c.clone())));
+    for kind in [
+        iam::principal::Principal::Role,
+        iam::principal::Principal::User,
+        iam::principal::Principal::Group,
+    ] {
+        r.add_resource(Arc::new(iam::inline_policy::InlinePolicy::new(c.clone(), kind)));
+        r.add_resource(Arc::new(iam::attachment::PolicyAttachment::new(c.clone(), kind)));
+    }
+    r.add_resource(Arc::new(iam::policy_attachment::PolicyAttachment::new(c.clone())));
+    r.add_resource(Arc::new(iam::group_membership::GroupMembership::new(c.clone())));
+    r.add_resource(Arc::new(iam::user_group_membership::UserGroupMembership::new(
         c.clone(),
     )));
     r.add_resource(Arc::new(logs::log_group::LogGroup::new(c.clone())));
