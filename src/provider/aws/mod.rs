@@ -626,6 +626,41 @@ fn build_registry(c: Arc<Clients>) -> Registry {
         c.clone(),
         s3::ownership_controls::OwnershipControls,
     )));
+    r.add_resource(Arc::new(s3::companion::Companion::new(c.clone(), s3::logging::Logging)));
+    r.add_resource(Arc::new(s3::companion::Companion::new(c.clone(), s3::acl::Acl)));
+    r.add_resource(Arc::new(s3::companion::Companion::new(
+        c.clone(),
+        s3::accelerate::Accelerate,
+    )));
+    r.add_resource(Arc::new(s3::companion::Companion::new(
+        c.clone(),
+        s3::request_payment::RequestPayment,
+    )));
+    r.add_resource(Arc::new(s3::companion::Companion::new(
+        c.clone(),
+        s3::object_lock::ObjectLock,
+    )));
+    r.add_resource(Arc::new(s3::companion::Companion::new(
+        c.clone(),
+        s3::replication::Replication,
+    )));
+    r.add_resource(Arc::new(s3::companion::Companion::new(
+        c.clone(),
+        s3::notification::Notification,
+    )));
+    r.add_resource(Arc::new(s3::companion::Companion::new(
+        c.clone(),
+        s3::intelligent_tiering::IntelligentTiering,
+    )));
+    r.add_resource(Arc::new(s3::companion::Companion::new(
+        c.clone(),
+        s3::inventory::Inventory,
+    )));
+    r.add_resource(Arc::new(s3::companion::Companion::new(
+        c.clone(),
+        s3::analytics::Analytics,
+    )));
+    r.add_resource(Arc::new(s3::companion::Companion::new(c.clone(), s3::metric::Metric)));
     r.add_resource(Arc::new(dynamodb::table::Table::new(c.clone())));
     r.add_resource(Arc::new(ecs::cluster::Cluster::new(c.clone())));
     r.add_resource(Arc::new(ecs::task_definition::TaskDefinition::new(c.clone())));
