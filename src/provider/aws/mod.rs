@@ -661,6 +661,7 @@ fn build_registry(c: Arc<Clients>) -> Registry {
         s3::analytics::Analytics,
     )));
     r.add_resource(Arc::new(s3::companion::Companion::new(c.clone(), s3::metric::Metric)));
+    r.add_resource(Arc::new(s3::object::Object::new(c.clone())));
     r.add_resource(Arc::new(dynamodb::table::Table::new(c.clone())));
     r.add_resource(Arc::new(ecs::cluster::Cluster::new(c.clone())));
     r.add_resource(Arc::new(ecs::task_definition::TaskDefinition::new(c.clone())));

@@ -15,6 +15,7 @@ pub mod lifecycle;
 pub mod logging;
 pub mod metric;
 pub mod notification;
+pub mod object;
 pub mod object_lock;
 pub mod ownership_controls;
 pub mod policy;
