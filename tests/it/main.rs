@@ -7,6 +7,7 @@
 mod adoption;
 mod api;
 mod bad_input;
+mod bucket_settings;
 mod builtins;
 mod bulk_refresh;
 mod compat;

@@ -44,6 +44,7 @@ pub const SERVICES: &[&str] = &[
     "logs",
     "opensearchserverless",
     "s3",
+    "s3control",
     "secretsmanager",
     "sns",
     "ssm",

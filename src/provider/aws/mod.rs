@@ -116,6 +116,7 @@ fn provider_schema() -> Schema {
         "route53",
         "s3",
         "s3api",
+        "s3control",
         "secretsmanager",
         "sns",
         "sqs",
@@ -332,6 +333,8 @@ pub struct Clients {
     pub ec2: aws_sdk_ec2::Client,
     /// S3.
     pub s3: aws_sdk_s3::Client,
+    /// S3 Control (account-wide S3 settings).
+    pub s3control: aws_sdk_s3control::Client,
     /// DynamoDB.
     pub ddb: aws_sdk_dynamodb::Client,
     /// IAM.
@@ -469,6 +472,7 @@ pub async fn clients(settings: &AwsSettings) -> Clients {
     // Path-style addressing always: bucket sub-domains of emulator hosts do not resolve, and
     // AWS accepts path style too.
     let s3 = service_config!(aws_sdk_s3, "s3", "s3api").force_path_style(true);
+    let s3control = service_config!(aws_sdk_s3control, "s3control").endpoint_resolver(s3::control::Resolver::default());
     let ddb = service_config!(aws_sdk_dynamodb, "dynamodb");
     let iam = service_config!(aws_sdk_iam, "iam");
     let logs = service_config!(aws_sdk_cloudwatchlogs, "logs", "cloudwatchlogs");
@@ -507,6 +511,7 @@ pub async fn clients(settings: &AwsSettings) -> Clients {
         elbv2: aws_sdk_elasticloadbalancingv2::Client::from_conf(elbv2.build()),
         ec2: aws_sdk_ec2::Client::from_conf(ec2.build()),
         s3: aws_sdk_s3::Client::from_conf(s3.build()),
+        s3control: aws_sdk_s3control::Client::from_conf(s3control.build()),
         ddb: aws_sdk_dynamodb::Client::from_conf(ddb.build()),
         iam: aws_sdk_iam::Client::from_conf(iam.build()),
         logs: aws_sdk_cloudwatchlogs::Client::from_conf(logs.build()),
@@ -537,6 +542,7 @@ pub fn schemas_registry() -> Registry {
     build_registry(Arc::new(Clients {
         ec2: aws_sdk_ec2::Client::new(&shared),
         s3: aws_sdk_s3::Client::new(&shared),
+        s3control: aws_sdk_s3control::Client::new(&shared),
         ddb: aws_sdk_dynamodb::Client::new(&shared),
         iam: aws_sdk_iam::Client::new(&shared),
         logs: aws_sdk_cloudwatchlogs::Client::new(&shared),
@@ -662,6 +668,9 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     )));
     r.add_resource(Arc::new(s3::companion::Companion::new(c.clone(), s3::metric::Metric)));
     r.add_resource(Arc::new(s3::object::Object::new(c.clone())));
+    r.add_resource(Arc::new(
+        s3::account_public_access_block::AccountPublicAccessBlock::new(c.clone()),
+    ));
     r.add_resource(Arc::new(dynamodb::table::Table::new(c.clone())));
     r.add_resource(Arc::new(ecs::cluster::Cluster::new(c.clone())));
     r.add_resource(Arc::new(ecs::task_definition::TaskDefinition::new(c.clone())));

@@ -22,23 +22,7 @@ pub struct Conditions {
 impl Conditions {
     /// The conditions a filter block sets.
     pub fn of(block: &Value) -> PResult<Conditions> {
-        let tags = block
-            .get("tags")
-            .as_object()
-            .map(|m| {
-                m.iter()
-                    .map(|(k, v)| {
-                        built(
-                            Tag::builder()
-                                .key(k)
-                                .value(v.to_plain_string().unwrap_or_default())
-                                .build(),
-                        )
-                    })
-                    .collect::<PResult<Vec<_>>>()
-            })
-            .transpose()?
-            .unwrap_or_default();
+        let tags = tags(block.get("tags"))?;
         Ok(Conditions {
             prefix: opt_str(block, "prefix"),
             tags,
@@ -53,20 +37,41 @@ impl Conditions {
 
     /// The filter block as state records it; `with_access_point` for the schema that has one.
     pub fn value(&self, with_access_point: bool) -> Value {
-        let tags = if self.tags.is_empty() {
-            Value::Null
-        } else {
-            Value::Object(
-                self.tags
-                    .iter()
-                    .map(|t| (t.key().to_string(), Value::str(t.value())))
-                    .collect(),
-            )
-        };
+        let tags = tags_value(&self.tags);
         let mut fields = vec![("prefix", Value::from(self.prefix.clone())), ("tags", tags)];
         if with_access_point {
             fields.push(("access_point", Value::from(self.access_point.clone())));
         }
         Value::object(fields)
     }
+}
+
+/// A `tags` map as S3's tag list (a filter's, or a replication rule's).
+pub fn tags(map: &Value) -> PResult<Vec<Tag>> {
+    map.as_object()
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| {
+                    built(
+                        Tag::builder()
+                            .key(k)
+                            .value(v.to_plain_string().unwrap_or_default())
+                            .build(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or(Ok(vec![]))
+}
+
+/// S3's tag list as the `tags` map state records (null when there are none).
+pub fn tags_value(tags: &[Tag]) -> Value {
+    if tags.is_empty() {
+        return Value::Null;
+    }
+    Value::Object(
+        tags.iter()
+            .map(|t| (t.key().to_string(), Value::str(t.value())))
+            .collect(),
+    )
 }

@@ -2,10 +2,12 @@
 //! account-wide public access block.
 
 pub mod accelerate;
+pub mod account_public_access_block;
 pub mod acl;
 pub mod analytics;
 pub mod bucket;
 pub mod companion;
+pub mod control;
 pub mod cors;
 pub mod encryption;
 pub mod filter;

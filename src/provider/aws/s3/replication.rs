@@ -3,6 +3,7 @@
 //! is the bucket; `token` (sensitive) is sent, never read back.
 
 use super::companion::{built, first, int, At, BucketSetting};
+use super::filter::{tags, tags_value};
 use crate::provider::aws::common::{absent_on, aws_err, opt_str};
 use crate::provider::aws::Clients;
 use crate::provider::{PResult, ProviderError};
@@ -36,34 +37,6 @@ fn status_block(s: Option<&str>) -> Value {
     Value::List(
         s.map(|s| Value::object([("status", Value::str(s))]))
             .into_iter()
-            .collect(),
-    )
-}
-
-fn tags(map: &Value) -> PResult<Vec<Tag>> {
-    map.as_object()
-        .map(|m| {
-            m.iter()
-                .map(|(k, v)| {
-                    built(
-                        Tag::builder()
-                            .key(k)
-                            .value(v.to_plain_string().unwrap_or_default())
-                            .build(),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or(Ok(vec![]))
-}
-
-fn tags_value(tags: &[Tag]) -> Value {
-    if tags.is_empty() {
-        return Value::Null;
-    }
-    Value::Object(
-        tags.iter()
-            .map(|t| (t.key().to_string(), Value::str(t.value())))
             .collect(),
     )
 }
