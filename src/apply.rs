@@ -19,6 +19,7 @@ use std::collections::HashMap;
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use tracing::{info_span, Instrument};
 
 /// What a step does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -366,7 +367,7 @@ impl Applier {
         if self.backend.journals() {
             // The snapshot the journal of this run extends.
             state.serial += 1;
-            self.backend.write(&state).await?;
+            self.backend.write(&state).instrument(info_span!("state_write")).await?;
         }
         let plan = Arc::new(plan);
         let runner = Arc::new(Runner {
@@ -416,7 +417,10 @@ impl Applier {
             }
         }
         final_state.serial += 1;
-        self.backend.write(&final_state).await?;
+        self.backend
+            .write(&final_state)
+            .instrument(info_span!("state_write"))
+            .await?;
         let counts = *runner.counts.lock().expect("counts lock");
         Ok(ApplyReport {
             failures,
@@ -506,7 +510,9 @@ impl StepRunner for Runner {
         eprintln!("{addr_text}: {}...", verb.0);
         let ticker = spawn_ticker(addr_text.clone(), verb.0);
         let begun = self.started.elapsed();
-        let result = self.run_step(step, change, &ctx).await;
+        // Its own track in a trace (`-trace`), with the AWS calls and state writes of the step.
+        let span = tracing::info_span!(parent: None, "step", address = %addr_text, action = %verb.0);
+        let result = self.run_step(step, change, &ctx).instrument(span).await;
         self.timings.lock().expect("timings lock")[index] = Some((begun, self.started.elapsed()));
         ticker.abort();
         match &result {
@@ -779,7 +785,12 @@ impl Runner {
                 f(&mut s);
                 JournalRecord::of(&s, address)
             };
-            return self.applier.backend.append(&record).await;
+            return self
+                .applier
+                .backend
+                .append(&record)
+                .instrument(info_span!("journal_append"))
+                .await;
         }
         let mine = {
             let mut s = self.state.lock().expect("state lock");
@@ -795,7 +806,11 @@ impl Runner {
             s.serial += 1;
             (s.clone(), self.version.load(Ordering::SeqCst))
         };
-        self.applier.backend.write(&snapshot).await?;
+        self.applier
+            .backend
+            .write(&snapshot)
+            .instrument(info_span!("state_write"))
+            .await?;
         *written = version;
         Ok(())
     }
@@ -814,7 +829,11 @@ impl Runner {
             s.begin_create(address, token);
             JournalRecord::intent_to_create(&s, address, token)
         };
-        self.applier.backend.append(&record).await
+        self.applier
+            .backend
+            .append(&record)
+            .instrument(info_span!("journal_append"))
+            .await
     }
 
     fn count(&self, which: usize) {

@@ -19,4 +19,5 @@ pub mod schema;
 pub mod state;
 #[cfg(test)]
 mod testkit;
+pub mod trace;
 pub mod value;

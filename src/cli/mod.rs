@@ -218,6 +218,10 @@ pub struct InitArgs {
     /// Backend settings (KEY=VALUE, or a file of key = value lines), repeatable.
     #[arg(long = "backend-config", value_name = "KEY=VALUE|FILE")]
     pub backend_config: Vec<String>,
+    /// `-backend=false`: install modules only, leaving the backend as it is (Terraform's flag
+    /// for validating or preparing a folder whose backend is not reachable yet).
+    #[arg(long, num_args = 0..=1, default_missing_value = "true", default_value_t = true, action = ArgAction::Set)]
+    pub backend: bool,
     /// Copy the existing state into the newly configured backend.
     #[arg(long = "migrate-state")]
     pub migrate_state: bool,
@@ -303,6 +307,10 @@ pub struct RunArgs {
     /// Plan a destroy (plan only).
     #[arg(long)]
     pub destroy: bool,
+    /// Write a timeline of the run (phases, each resource's step, AWS calls and their
+    /// attempts) to this file in the Chrome trace event format, to see where time goes.
+    #[arg(long, value_name = "FILE")]
+    pub trace: Option<PathBuf>,
     #[command(flatten)]
     pub lock: LockArgs,
     /// Local state file to use instead of the default.
@@ -381,6 +389,18 @@ pub async fn run(cli: Cli) -> i32 {
         start_dir,
         blueprint_dir,
         interrupted,
+    };
+    let trace_file = match &cli.command {
+        Command::Plan(a) | Command::Destroy(a) | Command::Apply { run: a, .. } => a.trace.clone(),
+        _ => None,
+    };
+    // Held until the run is over: dropping it finishes the file.
+    let _trace = match trace_file.as_deref().map(crate::trace::start).transpose() {
+        Ok(t) => t,
+        Err(d) => {
+            eprintln!("{d}");
+            return 1;
+        }
     };
     let code = match dispatch(cli.command, &env).await {
         Ok(code) => code,

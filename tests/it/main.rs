@@ -35,4 +35,5 @@ mod service_limits;
 mod storage;
 mod support;
 mod timeouts;
+mod trace_file;
 mod validation;
