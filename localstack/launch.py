@@ -61,24 +61,149 @@ def patch_s3_secure_transport():
     models.FakeBucket.get_permission = get_permission
 
 
-def patch_s3_versioning_root():
-    """GetBucketVersioning: answer with AWS's root element.
+def patch_s3_xml_roots():
+    """GetBucketVersioning, GetBucketAccelerateConfiguration, ListBucketInventoryConfigurations:
+    answer with AWS's root element.
 
-    moto's serializer names the root <GetBucketVersioningResponse>; S3 (and the AWS SDK for
-    Rust, which checks it) uses <VersioningConfiguration>.
+    moto's serializer names the root after the operation (<GetBucketVersioningResponse>,
+    <GetBucketAccelerateConfigurationResponse>, <ListBucketInventoryConfigurationsResponse>);
+    S3 (and the AWS SDK for Rust, which checks it) uses <VersioningConfiguration>,
+    <AccelerateConfiguration> and <ListInventoryConfigurationsResult>.
     """
     from moto.s3.responses import S3Response
 
-    original = S3Response.get_bucket_versioning
+    roots = {
+        "get_bucket_versioning": ("GetBucketVersioningResponse", "VersioningConfiguration"),
+        "get_bucket_accelerate_configuration": (
+            "GetBucketAccelerateConfigurationResponse",
+            "AccelerateConfiguration",
+        ),
+        "list_bucket_inventory_configurations": (
+            "ListBucketInventoryConfigurationsResponse",
+            "ListInventoryConfigurationsResult",
+        ),
+    }
 
-    def get_bucket_versioning(self):
-        status, headers, body = original(self)
+    def renamed(original, wrong, right):
+        def method(self):
+            status, headers, body = original(self)
+            text = body.decode() if isinstance(body, bytes) else body
+            text = text.replace(f"<{wrong}", f"<{right}").replace(f"</{wrong}>", f"</{right}>")
+            return status, headers, text
+
+        return method
+
+    for name, (wrong, right) in roots.items():
+        setattr(S3Response, name, renamed(getattr(S3Response, name), wrong, right))
+
+
+def patch_s3_bucket_configurations():
+    """S3 bucket settings moto 5.2.5 accepts and forgets, kept and answered as S3 does.
+
+    - Analytics, metrics and Intelligent-Tiering configurations (PUT/GET/DELETE ?analytics&id=,
+      ?metrics&id=, ?intelligent-tiering&id=, and the listings without id): moto answers 200 and
+      stores nothing. S3 keeps each configuration by id, returns it as it was put, lists them
+      (ListBucketAnalyticsConfigurationResult, ListMetricsConfigurationsResult,
+      ListBucketIntelligentTieringConfigurationsOutput), and answers 404 NoSuchConfiguration
+      for an id it does not have.
+    - Request payment (?requestPayment): moto ignores PutBucketRequestPayment and answers
+      GetBucketRequestPayment without a Payer. S3 keeps and returns the payer (BucketOwner by
+      default).
+    - GetBucketNotificationConfiguration leaves out the EventBridgeConfiguration element that
+      S3 returns once EventBridge delivery is on (moto stores the setting).
+    - GetBucketReplication answers every rule with an empty prefix filter and delete marker
+      replication off, whatever was put, and drops source selection criteria, existing object
+      replication and replication time control. S3 returns the rules as they were put.
+    """
+    from moto.s3.responses import S3Response
+
+    kinds = {
+        "analytics": ("AnalyticsConfiguration", "ListBucketAnalyticsConfigurationResult"),
+        "metrics": ("MetricsConfiguration", "ListMetricsConfigurationsResult"),
+        "intelligent-tiering": (
+            "IntelligentTieringConfiguration",
+            "ListBucketIntelligentTieringConfigurationsOutput",
+        ),
+    }
+    ns = 'xmlns="http://s3.amazonaws.com/doc/2006-03-01/"'
+    xml = {"content-type": "application/xml"}
+    declaration = re.compile(r"^\s*<\?xml[^>]*\?>\s*")
+    original = S3Response._bucket_response
+
+    def _bucket_response(self, request, full_url):
+        query = self._get_querystring(request, full_url)
+        name = self.parse_bucket_name_from_url(request, full_url)
+        kind = next((k for k in kinds if k in query), None)
+        method = request.method
+        if name and kind and method in ("GET", "PUT", "DELETE"):
+            bucket = self.backend.get_bucket(name)
+            store = bucket.__dict__.setdefault("_infractl_configs", {}).setdefault(kind, {})
+            ident = query.get("id", [None])[0]
+            root, listing = kinds[kind]
+            if method == "PUT":
+                body = self.body.decode() if isinstance(self.body, bytes) else self.body
+                store[ident] = declaration.sub("", body)
+                return 200, {}, ""
+            if method == "DELETE":
+                store.pop(ident, None)
+                return 204, {}, ""
+            if ident is None:
+                items = "".join(store[k].replace(" " + ns, "") for k in sorted(store))
+                return 200, xml, (
+                    f'<?xml version="1.0" encoding="UTF-8"?><{listing} {ns}>'
+                    f"<IsTruncated>false</IsTruncated>{items}</{listing}>"
+                )
+            if ident not in store:
+                return 404, xml, (
+                    '<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchConfiguration</Code>'
+                    "<Message>The specified configuration does not exist.</Message></Error>"
+                )
+            return 200, xml, '<?xml version="1.0" encoding="UTF-8"?>' + store[ident]
+        if name and "replication" in query and method in ("GET", "PUT", "DELETE"):
+            bucket = self.backend.get_bucket(name)
+            kept = bucket.__dict__.setdefault("_infractl_configs", {})
+            if method == "GET" and bucket.replication and kept.get("replication"):
+                return 200, xml, '<?xml version="1.0" encoding="UTF-8"?>' + kept["replication"]
+            answer = original(self, request, full_url)
+            if method == "PUT":
+                body = self.body.decode() if isinstance(self.body, bytes) else self.body
+                kept["replication"] = declaration.sub("", body)
+            elif method == "DELETE":
+                kept.pop("replication", None)
+            return answer
+        if name and "requestPayment" in query and method in ("GET", "PUT"):
+            bucket = self.backend.get_bucket(name)
+            if method == "PUT":
+                body = self.body.decode() if isinstance(self.body, bytes) else self.body
+                found = re.search(r"<Payer>(\w+)</Payer>", body)
+                if found:
+                    bucket.payer = found.group(1)
+                return 200, {}, ""
+            return 200, xml, (
+                f'<?xml version="1.0" encoding="UTF-8"?><RequestPaymentConfiguration {ns}>'
+                f"<Payer>{bucket.payer}</Payer></RequestPaymentConfiguration>"
+            )
+        return original(self, request, full_url)
+
+    S3Response._bucket_response = _bucket_response
+
+    original_notification = S3Response.get_bucket_notification
+
+    def get_bucket_notification(self):
+        answer = original_notification(self)
+        config = self.backend.get_bucket_notification_configuration(self.bucket_name)
+        if config is None or config.event_bridge is None:
+            return answer
+        status, headers, body = answer
         text = body.decode() if isinstance(body, bytes) else body
-        text = text.replace("<GetBucketVersioningResponse", "<VersioningConfiguration")
-        text = text.replace("</GetBucketVersioningResponse>", "</VersioningConfiguration>")
+        element = "<EventBridgeConfiguration></EventBridgeConfiguration>"
+        if "</NotificationConfiguration>" in text:
+            text = text.replace("</NotificationConfiguration>", element + "</NotificationConfiguration>")
+        else:
+            text = re.sub(r"<NotificationConfiguration([^>]*)/>", r"<NotificationConfiguration\1>" + element + "</NotificationConfiguration>", text)
         return status, headers, text
 
-    S3Response.get_bucket_versioning = get_bucket_versioning
+    S3Response.get_bucket_notification = get_bucket_notification
 
 
 def patch_ec2_gateway_endpoint_routes():
@@ -600,6 +725,30 @@ def patch_appautoscaling_tags():
     ApplicationAutoScalingResponse.tag_resource = tag_resource
     ApplicationAutoScalingResponse.untag_resource = untag_resource
     ApplicationAutoScalingResponse.list_tags_for_resource = list_tags_for_resource
+
+
+def patch_iam_update_group():
+    """UpdateGroup: a new path on its own, and the group's own name as NewGroupName.
+
+    moto 5.2.5 changes a group's path only together with a new name, and refuses a NewGroupName
+    equal to the current one (EntityAlreadyExists). IAM applies NewPath alone and takes the
+    current name as no rename (the AWS provider sends both on every path change).
+    """
+    from moto.iam.models import IAMBackend
+
+    original = IAMBackend.update_group
+
+    def update_group(self, group_name, new_group_name, new_path):
+        if new_group_name == group_name:
+            new_group_name = None
+        if not new_group_name:
+            group = self.get_group(group_name)
+            if new_path:
+                group.path = new_path
+            return None
+        return original(self, group_name, new_group_name, new_path)
+
+    IAMBackend.update_group = update_group
 
 
 def patch_apigateway_openapi_import():
@@ -1311,7 +1460,8 @@ def bridge_cbor():
 
 if __name__ == "__main__":
     patch_s3_secure_transport()
-    patch_s3_versioning_root()
+    patch_s3_xml_roots()
+    patch_s3_bucket_configurations()
     patch_ec2_gateway_endpoint_routes()
     patch_ec2_endpoint_service_filters()
     patch_ec2_vpc_settings_moto_drops()
@@ -1323,6 +1473,7 @@ if __name__ == "__main__":
     patch_dynamodb_stream_reenable()
     patch_sns_topic_attributes()
     patch_appautoscaling_tags()
+    patch_iam_update_group()
     patch_apigateway_openapi_import()
     patch_apigateway_tags()
     patch_opensearch_serverless()

@@ -711,13 +711,16 @@ impl Runner {
                 self.values.set(address, seen);
                 let result = secrets.conceal(&result);
                 let deps: Vec<String> = change.deps.iter().map(|d| d.to_string()).collect();
+                // An update may change the id of the same object (a renamed IAM user, whose id
+                // is its name); only a create makes another object.
+                let created = step.kind == StepKind::Create;
                 self.save(address, |s| {
                     // A replaced object still in state (create_before_destroy) is deposed, not
                     // forgotten: its delete step, or the next run, removes it.
                     let mut deposed = Vec::new();
                     if let Some(old) = s.get(address) {
                         deposed = old.deposed.clone();
-                        if old.id != id {
+                        if created && old.id != id {
                             deposed.push(DeposedObject {
                                 id: old.id.clone(),
                                 attributes: old.attributes.clone(),

@@ -59,8 +59,13 @@ fn plan_nested(schema: &Schema, item: &Value) -> Value {
             },
         );
     }
-    for (name, _) in &schema.blocks {
-        out.insert(name.to_string(), item.get(name).clone());
+    // Blocks inside blocks get their defaults too, at any depth.
+    for (name, b) in &schema.blocks {
+        let inner = match item.get(name) {
+            Value::List(items) => Value::List(items.iter().map(|i| plan_nested(&b.schema, i)).collect()),
+            v => v.clone(),
+        };
+        out.insert(name.to_string(), inner);
     }
     Value::Object(out)
 }

@@ -7,6 +7,7 @@
 mod adoption;
 mod api;
 mod bad_input;
+mod bucket_settings;
 mod builtins;
 mod bulk_refresh;
 mod capacity;
@@ -20,6 +21,7 @@ mod faults;
 mod foundation;
 mod hostile;
 mod http_api;
+mod iam_identities;
 mod identity;
 mod interrupt;
 mod json_syntax;

@@ -47,6 +47,7 @@ pub const SERVICES: &[&str] = &[
     "opensearchserverless",
     "redshift",
     "s3",
+    "s3control",
     "secretsmanager",
     "servicediscovery",
     "sns",

@@ -124,6 +124,7 @@ fn provider_schema() -> Schema {
         "route53",
         "s3",
         "s3api",
+        "s3control",
         "secretsmanager",
         "servicediscovery",
         "sns",
@@ -343,6 +344,8 @@ pub struct Clients {
     pub ec2: aws_sdk_ec2::Client,
     /// S3.
     pub s3: aws_sdk_s3::Client,
+    /// S3 Control (account-wide S3 settings).
+    pub s3control: aws_sdk_s3control::Client,
     /// DynamoDB.
     pub ddb: aws_sdk_dynamodb::Client,
     /// IAM.
@@ -491,6 +494,7 @@ pub async fn clients(settings: &AwsSettings) -> Clients {
     // Path-style addressing always: bucket sub-domains of emulator hosts do not resolve, and
     // AWS accepts path style too.
     let s3 = service_config!(aws_sdk_s3, "s3", "s3api").force_path_style(true);
+    let s3control = service_config!(aws_sdk_s3control, "s3control").endpoint_resolver(s3::control::Resolver::default());
     let ddb = service_config!(aws_sdk_dynamodb, "dynamodb");
     let iam = service_config!(aws_sdk_iam, "iam");
     let logs = service_config!(aws_sdk_cloudwatchlogs, "logs", "cloudwatchlogs");
@@ -541,6 +545,7 @@ pub async fn clients(settings: &AwsSettings) -> Clients {
         elbv2: aws_sdk_elasticloadbalancingv2::Client::from_conf(elbv2.build()),
         ec2: aws_sdk_ec2::Client::from_conf(ec2.build()),
         s3: aws_sdk_s3::Client::from_conf(s3.build()),
+        s3control: aws_sdk_s3control::Client::from_conf(s3control.build()),
         ddb: aws_sdk_dynamodb::Client::from_conf(ddb.build()),
         iam: aws_sdk_iam::Client::from_conf(iam.build()),
         logs: aws_sdk_cloudwatchlogs::Client::from_conf(logs.build()),
@@ -581,6 +586,7 @@ pub fn schemas_registry() -> Registry {
     let mut r = build_registry(Arc::new(Clients {
         ec2: aws_sdk_ec2::Client::new(&shared),
         s3: aws_sdk_s3::Client::new(&shared),
+        s3control: aws_sdk_s3control::Client::new(&shared),
         ddb: aws_sdk_dynamodb::Client::new(&shared),
         iam: aws_sdk_iam::Client::new(&shared),
         logs: aws_sdk_cloudwatchlogs::Client::new(&shared),
@@ -714,6 +720,45 @@ fn build_registry(c: Arc<Clients>) -> Registry {
         c.clone(),
         s3::ownership_controls::OwnershipControls,
     )));
+    r.add_resource(Arc::new(s3::companion::Companion::new(c.clone(), s3::logging::Logging)));
+    r.add_resource(Arc::new(s3::companion::Companion::new(c.clone(), s3::acl::Acl)));
+    r.add_resource(Arc::new(s3::companion::Companion::new(
+        c.clone(),
+        s3::accelerate::Accelerate,
+    )));
+    r.add_resource(Arc::new(s3::companion::Companion::new(
+        c.clone(),
+        s3::request_payment::RequestPayment,
+    )));
+    r.add_resource(Arc::new(s3::companion::Companion::new(
+        c.clone(),
+        s3::object_lock::ObjectLock,
+    )));
+    r.add_resource(Arc::new(s3::companion::Companion::new(
+        c.clone(),
+        s3::replication::Replication,
+    )));
+    r.add_resource(Arc::new(s3::companion::Companion::new(
+        c.clone(),
+        s3::notification::Notification,
+    )));
+    r.add_resource(Arc::new(s3::companion::Companion::new(
+        c.clone(),
+        s3::intelligent_tiering::IntelligentTiering,
+    )));
+    r.add_resource(Arc::new(s3::companion::Companion::new(
+        c.clone(),
+        s3::inventory::Inventory,
+    )));
+    r.add_resource(Arc::new(s3::companion::Companion::new(
+        c.clone(),
+        s3::analytics::Analytics,
+    )));
+    r.add_resource(Arc::new(s3::companion::Companion::new(c.clone(), s3::metric::Metric)));
+    r.add_resource(Arc::new(s3::object::Object::new(c.clone())));
+    r.add_resource(Arc::new(
+        s3::account_public_access_block::AccountPublicAccessBlock::new(c.clone()),
+    ));
     r.add_resource(Arc::new(dynamodb::table::Table::new(c.clone())));
     r.add_resource(Arc::new(ecs::cluster::Cluster::new(c.clone())));
     r.add_resource(Arc::new(ecs::task_definition::TaskDefinition::new(c.clone())));
@@ -749,9 +794,21 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(elbv2::listener::Listener::new(c.clone())));
     r.add_resource(Arc::new(elbv2::listener_rule::ListenerRule::new(c.clone())));
     r.add_resource(Arc::new(iam::role::Role::new(c.clone())));
-    r.add_resource(Arc::new(iam::role_policy::RolePolicy::new(c.clone())));
     r.add_resource(Arc::new(iam::policy::Policy::new(c.clone())));
-    r.add_resource(Arc::new(iam::role_policy_attachment::RolePolicyAttachment::new(
+    r.add_resource(Arc::new(iam::user::User::new(c.clone())));
+    r.add_resource(Arc::new(iam::group::Group::new(c.clone())));
+    r.add_resource(Arc::new(iam::instance_profile::InstanceProfile::new(c.clone())));
+    for kind in [
+        iam::principal::Principal::Role,
+        iam::principal::Principal::User,
+        iam::principal::Principal::Group,
+    ] {
+        r.add_resource(Arc::new(iam::inline_policy::InlinePolicy::new(c.clone(), kind)));
+        r.add_resource(Arc::new(iam::attachment::PolicyAttachment::new(c.clone(), kind)));
+    }
+    r.add_resource(Arc::new(iam::policy_attachment::PolicyAttachment::new(c.clone())));
+    r.add_resource(Arc::new(iam::group_membership::GroupMembership::new(c.clone())));
+    r.add_resource(Arc::new(iam::user_group_membership::UserGroupMembership::new(
         c.clone(),
     )));
     r.add_resource(Arc::new(logs::log_group::LogGroup::new(c.clone())));
