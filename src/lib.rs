@@ -13,6 +13,7 @@ pub mod graph;
 mod module_instance_tests;
 pub mod plan;
 pub mod provider;
+pub mod provision;
 #[cfg(test)]
 mod refactoring_tests;
 pub mod schema;

@@ -46,6 +46,11 @@ pub fn data_source(name: &str) -> Decl {
     Decl::new(name, &published(Kind::Data, name))
 }
 
+/// Starts the declaration of an ephemeral resource type from the provider's schema for it.
+pub fn ephemeral(name: &str) -> Decl {
+    Decl::new(name, &published(Kind::Ephemeral, name))
+}
+
 /// The provider's schema of a type infractl does not implement, for `validate`: names and types
 /// are checked, every argument is accepted.
 pub fn unimplemented(kind: Kind, name: &str) -> Option<Arc<Schema>> {
@@ -65,6 +70,11 @@ mod tests {
         assert!(c.origin.starts_with("hashicorp/aws 5.100.0"));
         assert_eq!(c.names(Kind::Resource).count(), 1526);
         assert_eq!(c.names(Kind::Data).count(), 608);
+        assert_eq!(c.names(Kind::Ephemeral).count(), 7);
+        let wo = c.get(Kind::Resource, "aws_secretsmanager_secret_version").unwrap();
+        assert!(wo.attrs["secret_string_wo"].write_only && !wo.attrs["secret_string"].write_only);
+        let param = c.get(Kind::Ephemeral, "aws_ssm_parameter").unwrap();
+        assert!(param.attrs["arn"].required && param.attrs["value"].sensitive);
         let vpc = c.get(Kind::Resource, "aws_vpc").unwrap();
         let cidr = &vpc.attrs["cidr_block"];
         assert_eq!(cidr.ty, Type::String);
@@ -123,13 +133,18 @@ mod parity {
                 .into_iter()
                 .filter_map(|n| r.data_source(n).map(|t| (Kind::Data, n, t.schema().clone()))),
         );
+        out.extend(
+            r.ephemeral_names()
+                .into_iter()
+                .filter_map(|n| r.ephemeral(n).map(|t| (Kind::Ephemeral, n, t.schema().clone()))),
+        );
         out
     }
 
     #[test]
     fn every_implemented_type_has_the_providers_schema() {
         let types = types();
-        assert_eq!(types.len(), 61, "implemented types");
+        assert_eq!(types.len(), 63, "implemented types");
         let mut wrong = Vec::new();
         for (kind, name, schema) in &types {
             let published = catalog()
@@ -158,6 +173,7 @@ mod parity {
             let label = match kind {
                 Kind::Resource => format!("`{name}`"),
                 Kind::Data => format!("data `{name}`"),
+                Kind::Ephemeral => format!("ephemeral `{name}`"),
             };
             rows.push(format!("| {label} | {}/{} | {}/{} |", top.0, top.1, all.0, all.1));
         }
