@@ -10,6 +10,8 @@ pub mod duration;
 pub mod engine;
 pub mod graph;
 #[cfg(test)]
+mod lifecycle_tests;
+#[cfg(test)]
 mod module_instance_tests;
 pub mod plan;
 pub mod provider;

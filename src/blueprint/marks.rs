@@ -196,12 +196,13 @@ impl Marks {
     }
 }
 
-/// `value` with every part marked `m` replaced by `by` (a whole value marked `m` becomes
-/// `by`): how ephemeral parts become null (`ephemeralasnull`), and how plan output hides
-/// sensitive parts.
+/// `value` with every non-null part marked `m` replaced by `by` (a whole value marked `m`
+/// becomes `by`): how ephemeral parts become null (`ephemeralasnull`), and how plan output
+/// hides sensitive parts.
 pub fn replace_marked(value: &Value, marks: &Marks, m: Mark, by: &Value) -> Value {
     if marks.shallow().has(m) {
-        return by.clone();
+        // Null is null whatever it is marked: there is nothing to hide or drop.
+        return if value.is_null() { Value::Null } else { by.clone() };
     }
     if !marks.all().has(m) {
         return value.clone();

@@ -938,8 +938,17 @@ pub fn object_marks(schema: &crate::schema::Schema, config_marks: &Marks) -> Mar
     for (p, m) in config_marks.entries() {
         let write_only =
             matches!(p.first(), Some(Step::Key(k)) if schema.attrs.get(k.as_str()).is_some_and(|a| a.write_only));
-        if !write_only {
-            marks.add(p.clone(), m.without(Mark::EPHEMERAL));
+        if write_only {
+            continue;
+        }
+        marks.add(p.clone(), m.without(Mark::EPHEMERAL));
+        // `tags_all` holds the configured tags (see `add_tags_all`), marks and all.
+        if let (Some(Step::Key(k)), true) = (p.first(), schema.attrs.contains_key("tags_all")) {
+            if k == "tags" {
+                let mut all = p.clone();
+                all[0] = Step::Key("tags_all".into());
+                marks.add(all, m.without(Mark::EPHEMERAL));
+            }
         }
     }
     marks.with(sensitive_paths(schema))
