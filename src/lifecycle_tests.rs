@@ -504,3 +504,44 @@ resource "fake_thing" "a" {
     let plan = try_plan(dir.path(), &cloud, PlanOptions::default()).await.unwrap();
     assert_eq!(plan.outputs["o"].0, Value::Null);
 }
+
+#[tokio::test]
+async fn validate_sees_module_outputs_without_marks_and_the_plan_sees_them() {
+    // As Terraform: `validate` knows a module's outputs only as values (a root output showing a
+    // sensitive module output passes), while a sensitive variable shown directly is refused by
+    // both; the plan refuses both.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("m")).unwrap();
+    std::fs::write(
+        dir.path().join("m/main.tf"),
+        "variable \"v\" {}\noutput \"o\" {\n  value     = var.v\n  sensitive = true\n}\n",
+    )
+    .unwrap();
+    let blueprint = r#"
+variable "pw" {
+  sensitive = true
+  default   = "hunter22"
+}
+module "m" {
+  source = "./m"
+  v      = var.pw
+}
+output "shown" {
+  value = module.m.o
+}
+"#;
+    let cloud = FakeCloud::new();
+    let validate = |dir: &Path| {
+        let root = crate::blueprint::config::load(dir).unwrap();
+        let inputs = crate::blueprint::variables::collect(&root, &[], &mut vec![]).unwrap();
+        crate::plan::validate(&root, &cloud.registry(), &inputs)
+    };
+    write(dir.path(), blueprint);
+    assert!(validate(dir.path()).is_ok());
+    let e = try_plan(dir.path(), &cloud, PlanOptions::default()).await.unwrap_err();
+    assert_eq!(e.summary, "Output refers to sensitive values");
+    write(dir.path(), &blueprint.replace("module.m.o", "var.pw"));
+    let e = validate(dir.path()).unwrap_err();
+    assert_eq!(e.summary, "Output refers to sensitive values");
+    assert!(e.location.unwrap().contains("main.tf:10:"));
+}

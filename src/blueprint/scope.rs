@@ -794,53 +794,11 @@ impl Resolver for ModuleResolver<'_, '_> {
             }
             "module" => {
                 need(1, "module needs a module name, as in module.vpc.output")?;
-                let module = ctx.module(path);
-                if !module.calls.contains_key(names[0]) {
-                    return Err(Diag::new("Reference to undeclared module")
-                        .detail(format!(
-                            "No module call named \"{}\" is declared in this module.",
-                            names[0]
-                        ))
-                        .at(loc));
-                }
-                let call = &module.calls[names[0]];
-                if call.count.is_none() && call.for_each.is_none() {
-                    let child = child_path(path, names[0], InstanceKey::None);
-                    if let Some(out) = names.get(1) {
-                        let (v, m) = ctx.output_marked(&child, out, loc)?;
-                        return Ok((v, m, 2));
-                    }
-                    let (v, m) = ctx.module_object(&child, loc)?;
-                    return Ok((v, m, 1));
-                }
-                // A call with count or for_each is a list or map of its instances' outputs.
-                let instances = match ctx.expand_call(path, call)? {
-                    Expansion::Known(list) => list,
-                    Expansion::Unknown => return unmarked(Value::Unknown, 1),
-                };
-                let mut items = Vec::new();
-                let mut map = IndexMap::new();
-                let mut marks = Marks::none();
-                for (key, _) in instances {
-                    let child = child_path(path, names[0], key.clone());
-                    let (object, m) = ctx.module_object(&child, loc)?;
-                    match key {
-                        InstanceKey::Key(k) => {
-                            marks.merge(Marks::nest(Step::Key(k.clone()), m));
-                            map.insert(k, object);
-                        }
-                        _ => {
-                            marks.merge(Marks::nest(Step::Index(items.len()), m));
-                            items.push(object)
-                        }
-                    }
-                }
-                let value = if call.for_each.is_some() {
-                    Value::Object(map)
-                } else {
-                    Value::List(items)
-                };
-                Ok((value, marks, 1))
+                let (v, m, used) = self.module_ref(names, loc)?;
+                // Terraform's validate walk sees module outputs without their marks (it only
+                // knows them once planned), so a root output or a resource argument refers to
+                // a sensitive or ephemeral module output without error until the plan.
+                Ok((v, if ctx.validating { Marks::none() } else { m }, used))
             }
             "path" => {
                 need(1, "path needs module, root or cwd")?;
@@ -886,6 +844,60 @@ impl Resolver for ModuleResolver<'_, '_> {
 }
 
 impl ModuleResolver<'_, '_> {
+    /// `module.NAME[.OUTPUT]`: one output, the object of a single instance's outputs, or the
+    /// list or map of the instances' objects; with how many names it used.
+    fn module_ref(&self, names: &[&str], loc: &Loc) -> DResult<(Value, Marks, usize)> {
+        let ctx = self.ctx;
+        let path = self.path;
+        let module = ctx.module(path);
+        if !module.calls.contains_key(names[0]) {
+            return Err(Diag::new("Reference to undeclared module")
+                .detail(format!(
+                    "No module call named \"{}\" is declared in this module.",
+                    names[0]
+                ))
+                .at(loc));
+        }
+        let call = &module.calls[names[0]];
+        if call.count.is_none() && call.for_each.is_none() {
+            let child = child_path(path, names[0], InstanceKey::None);
+            if let Some(out) = names.get(1) {
+                let (v, m) = ctx.output_marked(&child, out, loc)?;
+                return Ok((v, m, 2));
+            }
+            let (v, m) = ctx.module_object(&child, loc)?;
+            return Ok((v, m, 1));
+        }
+        // A call with count or for_each is a list or map of its instances' outputs.
+        let instances = match ctx.expand_call(path, call)? {
+            Expansion::Known(list) => list,
+            Expansion::Unknown => return Ok((Value::Unknown, Marks::none(), 1)),
+        };
+        let mut items = Vec::new();
+        let mut map = IndexMap::new();
+        let mut marks = Marks::none();
+        for (key, _) in instances {
+            let child = child_path(path, names[0], key.clone());
+            let (object, m) = ctx.module_object(&child, loc)?;
+            match key {
+                InstanceKey::Key(k) => {
+                    marks.merge(Marks::nest(Step::Key(k.clone()), m));
+                    map.insert(k, object);
+                }
+                _ => {
+                    marks.merge(Marks::nest(Step::Index(items.len()), m));
+                    items.push(object)
+                }
+            }
+        }
+        let value = if call.for_each.is_some() {
+            Value::Object(map)
+        } else {
+            Value::List(items)
+        };
+        Ok((value, marks, 1))
+    }
+
     /// The block key a resource reference starts with, and how many names it takes.
     fn resource_key(root: &str, names: &[&str]) -> Option<(String, usize)> {
         match root {

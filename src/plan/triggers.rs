@@ -24,11 +24,11 @@ use std::collections::HashMap;
 #[derive(Debug, Clone, PartialEq)]
 enum Index {
     /// Written as a constant (`[0]`, `["a"]`).
-    Key(InstanceKey),
+    Fixed(InstanceKey),
     /// `[count.index]`: the instance with the same index as the triggered one.
-    CountIndex,
+    SameCount,
     /// `[each.key]`: the instance with the same key as the triggered one.
-    EachKey,
+    SameKey,
 }
 
 /// One `replace_triggered_by` entry, parsed.
@@ -135,8 +135,8 @@ impl Trigger {
             path.push(match op.value() {
                 TraversalOperator::GetAttr(id) => Step::Key(id.as_str().to_string()),
                 other => match instance_index(other, &loc)? {
-                    Some(Index::Key(InstanceKey::Index(i))) => Step::Index(i),
-                    Some(Index::Key(InstanceKey::Key(k))) => Step::Key(k),
+                    Some(Index::Fixed(InstanceKey::Index(i))) => Step::Index(i),
+                    Some(Index::Fixed(InstanceKey::Key(k))) => Step::Key(k),
                     _ => return Err(invalid("Unexpected expression found in replace_triggered_by.", loc)),
                 },
             });
@@ -169,8 +169,8 @@ impl Trigger {
         };
         let key = match &self.index {
             None => None,
-            Some(Index::Key(k)) => Some(k.clone()),
-            Some(Index::CountIndex) => match bindings.count_index.as_ref().and_then(Value::as_number) {
+            Some(Index::Fixed(k)) => Some(k.clone()),
+            Some(Index::SameCount) => match bindings.count_index.as_ref().and_then(Value::as_number) {
                 Some(n) if n >= 0.0 && n.fract() == 0.0 => Some(InstanceKey::Index(n as usize)),
                 _ => {
                     return Err(Diag::new("Reference to \"count\" in non-counted context")
@@ -178,7 +178,7 @@ impl Trigger {
                         .at(&self.loc))
                 }
             },
-            Some(Index::EachKey) => match bindings.each.as_ref().and_then(|(k, _)| k.as_str().map(str::to_string)) {
+            Some(Index::SameKey) => match bindings.each.as_ref().and_then(|(k, _)| k.as_str().map(str::to_string)) {
                 Some(k) => Some(InstanceKey::Key(k)),
                 None => {
                     return Err(Diag::new("Reference to \"each\" in context without for_each")
@@ -217,13 +217,13 @@ fn instance_index(op: &TraversalOperator, loc: &Loc) -> DResult<Option<Index>> {
             .at(loc)
     };
     Ok(Some(match op {
-        TraversalOperator::LegacyIndex(n) => Index::Key(InstanceKey::Index(*n.value() as usize)),
+        TraversalOperator::LegacyIndex(n) => Index::Fixed(InstanceKey::Index(*n.value() as usize)),
         TraversalOperator::Index(e) => match e {
             Expression::Number(n) => match n.value().as_u64() {
-                Some(i) => Index::Key(InstanceKey::Index(i as usize)),
+                Some(i) => Index::Fixed(InstanceKey::Index(i as usize)),
                 None => return Err(bad()),
             },
-            Expression::String(s) => Index::Key(InstanceKey::Key(s.value().to_string())),
+            Expression::String(s) => Index::Fixed(InstanceKey::Key(s.value().to_string())),
             Expression::Traversal(t) => {
                 let Expression::Variable(v) = &t.expr else {
                     return Err(bad());
@@ -236,8 +236,8 @@ fn instance_index(op: &TraversalOperator, loc: &Loc) -> DResult<Option<Index>> {
                     _ => return Err(bad()),
                 };
                 match (v.as_str(), attr.as_str()) {
-                    ("count", "index") => Index::CountIndex,
-                    ("each", "key") => Index::EachKey,
+                    ("count", "index") => Index::SameCount,
+                    ("each", "key") => Index::SameKey,
                     ("count", _) => {
                         return Err(Diag::new("Invalid count reference in replace_triggered_by expression")
                             .detail("Only count.index may be used in replace_triggered_by.")
@@ -283,9 +283,9 @@ mod tests {
     #[test]
     fn parses_what_terraform_accepts_and_refuses_the_rest() {
         let t = parse("aws_x.y[each.key].tags[\"k\"]").unwrap();
-        assert_eq!(t.index, Some(Index::EachKey));
+        assert_eq!(t.index, Some(Index::SameKey));
         assert_eq!(t.path, vec![Step::Key("tags".into()), Step::Key("k".into())]);
-        assert_eq!(parse("aws_x.y[count.index]").unwrap().index, Some(Index::CountIndex));
+        assert_eq!(parse("aws_x.y[count.index]").unwrap().index, Some(Index::SameCount));
         assert_eq!(parse("terraform_data.z").unwrap().index, None, "a whole resource");
         assert!(parse("var.x").unwrap_err().summary.contains("Invalid reference"));
         assert!(parse("aws_x.y[var.i]").unwrap_err().summary.contains("Invalid index"));

@@ -91,6 +91,9 @@ pub fn validate(root: &Module, registry: &Registry, inputs: &IndexMap<String, Va
             }
         }
         for module_path in &instances {
+            // Preconditions and ephemeral rules are checked with each value. A root output
+            // must declare what it shows sensitive, as far as validate sees marks (module
+            // outputs carry none until the plan, as in Terraform).
             for (name, out) in &module.outputs {
                 let (_, marks) = ctx.output_marked(module_path, name, &out.loc)?;
                 if module_path.is_empty() {
