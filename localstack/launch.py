@@ -153,6 +153,35 @@ def patch_ecs_service_settings():
     EC2ContainerServiceResponse.create_service = create_service
 
 
+def patch_sns_topic_attributes():
+    """GetTopicAttributes: answer every attribute the topic was given.
+
+    moto stores any attribute CreateTopic or SetTopicAttributes receives, but GetTopicAttributes
+    answers only a fixed few (DisplayName, Policy, DeliveryPolicy, KmsMasterKeyId, FIFO
+    settings). AWS answers all that are set: SignatureVersion, TracingConfig, ArchivePolicy,
+    FifoThroughputScope and the delivery-status logging attributes
+    (<Application|HTTP|Lambda|SQS|Firehose><Success|Failure>Feedback<RoleArn|SampleRate>).
+    """
+    from moto.core.utils import camelcase_to_underscores
+    from moto.sns.responses import SNSResponse
+
+    names = ["SignatureVersion", "TracingConfig", "ArchivePolicy", "FifoThroughputScope"]
+    for proto in ("Application", "HTTP", "Lambda", "SQS", "Firehose"):
+        names += [f"{proto}SuccessFeedbackRoleArn", f"{proto}SuccessFeedbackSampleRate", f"{proto}FailureFeedbackRoleArn"]
+    original = SNSResponse.get_topic_attributes
+
+    def get_topic_attributes(self):
+        result = original(self)
+        topic = self.backend.get_topic(self._get_param("TopicArn"))
+        for name in names:
+            value = getattr(topic, camelcase_to_underscores(name), None)
+            if value not in (None, ""):
+                result.result["Attributes"][name] = str(value)
+        return result
+
+    SNSResponse.get_topic_attributes = get_topic_attributes
+
+
 def patch_appautoscaling_tags():
     """Application Auto Scaling: keep tags.
 
@@ -570,6 +599,7 @@ if __name__ == "__main__":
     patch_s3_versioning_root()
     patch_ec2_gateway_endpoint_routes()
     patch_ecs_service_settings()
+    patch_sns_topic_attributes()
     patch_appautoscaling_tags()
     patch_apigateway_openapi_import()
     patch_apigateway_tags()

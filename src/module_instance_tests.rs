@@ -205,3 +205,17 @@ output "ids" { value = module.maybe[*].id }
     assert!(r.report.state.resources.is_empty());
     assert_eq!(r.report.state.outputs["ids"].value, serde_json::json!([]));
 }
+
+#[tokio::test]
+async fn path_cwd_is_absolute() {
+    let dir = tempfile::tempdir().unwrap();
+    child(dir.path());
+    write(
+        dir.path(),
+        "resource \"fake_thing\" \"where\" {\n  name = path.cwd\n}\n",
+    );
+    let r = run(dir.path(), &FakeCloud::new(), false).await;
+    let attrs = &r.report.state.resources[0].attributes;
+    let cwd = std::env::current_dir().unwrap();
+    assert_eq!(attrs["name"], cwd.display().to_string(), "as Terraform: absolute");
+}

@@ -805,7 +805,12 @@ impl Resolver for ModuleResolver<'_, '_> {
                 let dir = match names[0] {
                     "module" => ctx.module(path).dir.clone(),
                     "root" => ctx.root.dir.clone(),
-                    "cwd" => std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+                    // Terraform's path.cwd is absolute (modules name things after
+                    // basename(path.cwd)); path.module and path.root are relative.
+                    "cwd" => {
+                        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+                        return unmarked(Value::str(cwd.display().to_string()), 1);
+                    }
                     other => return Err(Diag::new(format!("Unsupported attribute path.{other}")).at(loc)),
                 };
                 unmarked(

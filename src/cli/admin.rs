@@ -20,6 +20,10 @@ pub(super) async fn init(env: &Env, args: &InitArgs) -> DResult<i32> {
         .await
         .map_err(|e| Diag::new("Module installation stopped unexpectedly").detail(e.to_string()))??;
     let root = super::load_blueprint(&env.blueprint_dir)?;
+    if !args.backend {
+        println!("Modules installed; the backend was left as it is (-backend=false).");
+        return Ok(0);
+    }
     let settings = backends::block_settings(&root)?;
     let hash = backends::block_hash(&settings);
     let new_spec = match &settings {

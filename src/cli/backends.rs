@@ -7,7 +7,8 @@ use crate::blueprint::config::{Body, Module};
 use crate::blueprint::eval::{self, Bindings, Resolver};
 use crate::blueprint::source::Loc;
 use crate::diag::{DResult, Diag};
-use crate::state::backend::{acquire, parse_duration};
+use crate::duration::parse_go_duration;
+use crate::state::backend::acquire;
 use crate::state::s3::{S3Backend, S3Config};
 use crate::state::{Backend, LocalBackend, LockInfo};
 use crate::value::Value;
@@ -252,7 +253,7 @@ pub async fn lock(
         });
     }
     let wait = match timeout {
-        Some(t) => parse_duration(t)
+        Some(t) => parse_go_duration(t)
             .ok_or_else(|| Diag::new(format!("Invalid -lock-timeout \"{t}\"")).detail("Write it as 30s, 5m or 1h."))?,
         None => Duration::ZERO,
     };

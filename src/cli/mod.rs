@@ -239,6 +239,10 @@ pub struct InitArgs {
     /// Backend settings (KEY=VALUE, or a file of key = value lines), repeatable.
     #[arg(long = "backend-config", value_name = "KEY=VALUE|FILE")]
     pub backend_config: Vec<String>,
+    /// `-backend=false`: install modules only, leaving the backend as it is (Terraform's flag
+    /// for validating or preparing a folder whose backend is not reachable yet).
+    #[arg(long, num_args = 0..=1, default_missing_value = "true", default_value_t = true, action = ArgAction::Set)]
+    pub backend: bool,
     /// Copy the existing state into the newly configured backend.
     #[arg(long = "migrate-state")]
     pub migrate_state: bool,

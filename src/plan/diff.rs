@@ -95,7 +95,6 @@ pub fn without_write_only(schema: &Schema, mut value: Value) -> Value {
     value
 }
 
-/// The planned value of an existing resource and the attributes that change.
 /// What an update sends to the provider: the planned value with every normalised attribute
 /// (a secret kept as its digest, a name kept as its ARN) in the spelling the blueprint gives,
 /// since the recorded spelling [`plan_update`] keeps for references is not a value to write.
@@ -112,6 +111,7 @@ pub fn to_send(schema: &Schema, planned: &Value, config: &Value) -> Value {
     out
 }
 
+/// The planned value of an existing resource and the attributes that change.
 pub fn plan_update(schema: &Schema, config: &Value, prior: &Value, lifecycle: &Lifecycle) -> (Value, Vec<AttrChange>) {
     let mut planned = IndexMap::new();
     let mut changes = Vec::new();
@@ -162,6 +162,18 @@ pub fn plan_update(schema: &Schema, config: &Value, prior: &Value, lifecycle: &L
         let desired = config.get("tags_all").clone();
         let old = prior.get("tags_all").clone();
         if !ignored("tags") && !ignored("tags_all") && !same(&a.ty, &desired, &old) {
+            // Terraform shows the resource's own `tags` changing beside `tags_all`. Shown only
+            // with a `tags_all` change: `tags` in state is what was configured, not read back,
+            // so on its own (after an import) it would plan an update Terraform never shows.
+            let (tags_before, tags_after) = (prior.get("tags"), config.get("tags"));
+            if schema.attrs.contains_key("tags") && !same(&a.ty, tags_after, tags_before) {
+                changes.push(AttrChange {
+                    name: "tags".into(),
+                    before: tags_before.clone(),
+                    after: tags_after.clone(),
+                    forces_replacement: false,
+                });
+            }
             changes.push(AttrChange {
                 name: "tags_all".into(),
                 before: old,
@@ -370,6 +382,37 @@ mod tests {
         };
         let (_, changes) = plan_update(&schema(), &cfg("10.1.0.0/16"), &prior, &lc);
         assert!(changes.is_empty());
+    }
+
+    #[test]
+    fn a_tag_change_shows_tags_beside_tags_all_as_terraform_does() {
+        let tagged = |name: &str| Value::object([("Name", Value::str(name))]);
+        let mut prior = cfg("10.0.0.0/16");
+        if let Value::Object(m) = &mut prior {
+            m.insert("id".into(), Value::str("x"));
+            m.insert("enabled".into(), Value::Bool(true));
+            m.insert("tags".into(), tagged("one"));
+            m.insert("tags_all".into(), tagged("one"));
+        }
+        let mut config = cfg("10.0.0.0/16");
+        if let Value::Object(m) = &mut config {
+            m.insert("tags".into(), tagged("two"));
+            m.insert("tags_all".into(), tagged("two"));
+        }
+        let (planned, changes) = plan_update(&schema(), &config, &prior, &Lifecycle::default());
+        let names: Vec<&str> = changes.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["tags", "tags_all"]);
+        assert_eq!(changes[0].before, tagged("one"));
+        assert_eq!(changes[0].after, tagged("two"));
+        assert_eq!(planned.get("tags"), &tagged("two"));
+        // `tags` alone differing (recorded as configured, e.g. not yet after an import) plans
+        // nothing while what AWS holds (`tags_all`) is unchanged.
+        if let Value::Object(m) = &mut prior {
+            m.insert("tags".into(), Value::Null);
+            m.insert("tags_all".into(), tagged("two"));
+        }
+        let (_, changes) = plan_update(&schema(), &config, &prior, &Lifecycle::default());
+        assert!(changes.is_empty(), "{changes:?}");
     }
 
     #[test]

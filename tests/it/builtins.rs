@@ -9,11 +9,10 @@
 //! the offline provider mirror. [`terraform_cross_check`] runs `terraform validate` on the same
 //! blueprint when the mirror has them, and otherwise says why it is skipped.
 
-use crate::support::{expect_code, sdk_config, text, Stack};
+use crate::support::{expect_code, sdk_config, text, Stack, Terraform};
 use base64::Engine;
 use sha2::Digest;
 use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 const REGION: &str = "us-east-1";
@@ -55,27 +54,13 @@ fn planned(plan: &str, what: &str) -> Vec<String> {
 }
 
 /// Runs `terraform validate` on a blueprint when Terraform and every provider it needs are
-/// installed offline; otherwise prints why the cross-check is skipped.
+/// installed offline; otherwise [`Terraform::find_with`] says why the cross-check is skipped
+/// (their schemas then follow the providers' documentation).
 fn terraform_cross_check(dir: &Path, providers: &[&str]) {
-    let mirror = Path::new("/opt/tf-plugins/registry.terraform.io/hashicorp");
-    let missing: Vec<&str> = providers.iter().copied().filter(|p| !mirror.join(p).is_dir()).collect();
-    let has_terraform = Command::new("terraform").arg("version").output().is_ok();
-    if !has_terraform || !missing.is_empty() {
-        eprintln!(
-            "skipped: Terraform cross-check of the built-in providers (terraform on PATH: {has_terraform}; not in the offline provider mirror {}: {}). Their schemas follow the providers' documentation instead.",
-            mirror.display(),
-            missing.join(", ")
-        );
+    let Some(tf) = Terraform::find_with("the built-in providers' cross-check", providers, "") else {
         return;
-    }
-    let tmp = tempfile::tempdir().unwrap();
-    let cli = tmp.path().join("cli.tfrc");
-    std::fs::write(
-        &cli,
-        "provider_installation {\n  filesystem_mirror {\n    path = \"/opt/tf-plugins\"\n  }\n}\n",
-    )
-    .unwrap();
-    let work = tmp.path().join("bp");
+    };
+    let work = tf.work();
     std::fs::create_dir_all(&work).unwrap();
     for e in std::fs::read_dir(dir).unwrap().flatten() {
         if e.path().extension().is_some_and(|x| x == "tf") {
@@ -83,12 +68,7 @@ fn terraform_cross_check(dir: &Path, providers: &[&str]) {
         }
     }
     for args in [&["init", "-backend=false", "-input=false"][..], &["validate"][..]] {
-        let out = Command::new("terraform")
-            .args(args)
-            .current_dir(&work)
-            .env("TF_CLI_CONFIG_FILE", &cli)
-            .output()
-            .unwrap();
+        let out = tf.run(args);
         assert!(out.status.success(), "terraform {args:?}:\n{}", text(&out));
     }
 }

@@ -2,14 +2,12 @@
 //! applied on the emulator; and small configurations whose values are compared with what
 //! `terraform console` answers for the same files.
 
-use crate::support::{expect_code, sdk_config, text, Stack};
+use crate::support::{expect_code, sdk_config, text, Stack, Terraform};
 use aws_sdk_ec2::types::Filter;
 use infractl::blueprint::config::{load_with, Module};
 use infractl::blueprint::scope::{AllUnknown, Context};
 use infractl::blueprint::variables;
 use infractl::value::Value;
-use std::path::Path;
-use std::process::{Command, Stdio};
 
 /// The network half of the stack (also a seed of the loader's mutation fuzzing).
 pub(crate) const NETWORK_JSON: &str = r#"{
@@ -213,50 +211,6 @@ locals {
     ],
 ];
 
-/// A CLI configuration that installs the AWS provider from the local mirror only.
-fn offline_cli_config(dir: &Path) -> Option<std::path::PathBuf> {
-    let mirror = Path::new("/opt/tf-plugins");
-    if !mirror.is_dir() {
-        return None;
-    }
-    let path = dir.join("terraformrc");
-    std::fs::write(
-        &path,
-        format!(
-            "provider_installation {{\n  filesystem_mirror {{\n    path = \"{}\"\n  }}\n}}\n",
-            mirror.display()
-        ),
-    )
-    .unwrap();
-    Some(path)
-}
-
-fn terraform(dir: &Path, rc: &Path, args: &[&str], stdin: &str) -> (bool, String) {
-    let mut child = Command::new("terraform")
-        .args(args)
-        .current_dir(dir)
-        .env("TF_CLI_CONFIG_FILE", rc)
-        .env("TF_IN_AUTOMATION", "1")
-        .env("CHECKPOINT_DISABLE", "1")
-        .env("AWS_REGION", "eu-west-1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("terraform runs");
-    use std::io::Write;
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.success(),
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ),
-    )
-}
-
 /// A value `terraform console` printed for `jsonencode(...)`: a quoted string holding JSON.
 fn console_json(line: &str) -> Value {
     let hcl_string = line.trim();
@@ -278,18 +232,10 @@ fn infractl_values(root: &Module) -> Vec<(String, Value)> {
 
 #[test]
 fn json_and_override_values_match_terraform_console() {
-    let has_terraform = Command::new("terraform")
-        .arg("version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    let rc_dir = tempfile::tempdir().unwrap();
-    let rc = match (has_terraform, offline_cli_config(rc_dir.path())) {
-        (true, Some(rc)) => rc,
-        _ => {
-            println!("skipped: terraform or its provider mirror (/opt/tf-plugins) is not installed");
-            return;
-        }
+    let Some(tf) = Terraform::find("the JSON and override values' comparison with terraform console") else {
+        return;
     };
+    let region = [("AWS_REGION", "eu-west-1")];
     for (i, files) in ORACLE_CASES.iter().enumerate() {
         let stack = Stack::from_files(files);
         let dir = &stack.path;
@@ -298,14 +244,23 @@ fn json_and_override_values_match_terraform_console() {
         let ours = infractl_values(&root);
         expect_code(&stack.run(&["validate"]), 0);
 
-        let (ok, out) = terraform(dir, &rc, &["init", "-backend=false", "-input=false", "-no-color"], "");
-        assert!(ok, "case {i}: terraform init:\n{out}");
-        let (ok, out) = terraform(dir, &rc, &["validate", "-no-color"], "");
-        assert!(ok, "case {i}: terraform validate:\n{out}");
+        for args in [
+            &["init", "-backend=false", "-input=false", "-no-color"][..],
+            &["validate", "-no-color"],
+        ] {
+            let out = tf.run_with_input(dir, args, "", &region);
+            assert!(out.status.success(), "case {i}: terraform {args:?}:\n{}", text(&out));
+        }
         // The console answers one expression read from standard input: ask for all at once.
         let list: Vec<&str> = ours.iter().map(|(e, _)| e.as_str()).collect();
-        let (ok, out) = terraform(dir, &rc, &["console"], &format!("jsonencode([{}])\n", list.join(", ")));
-        assert!(ok, "case {i}: terraform console:\n{out}");
+        let out = tf.run_with_input(
+            dir,
+            &["console"],
+            &format!("jsonencode([{}])\n", list.join(", ")),
+            &region,
+        );
+        assert!(out.status.success(), "case {i}: terraform console:\n{}", text(&out));
+        let out = String::from_utf8_lossy(&out.stdout);
         let Value::List(theirs) = console_json(&out) else {
             panic!("case {i}: not a list:\n{out}");
         };

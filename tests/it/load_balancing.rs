@@ -36,6 +36,17 @@ resource "aws_lb" "api" {{
   security_groups    = [aws_security_group.alb.id]
   subnets            = aws_subnet.public[*].id
   idle_timeout       = 120
+
+  desync_mitigation_mode     = "strictest"
+  xff_header_processing_mode = "preserve"
+  preserve_host_header       = true
+}}
+
+resource "aws_lb" "nlb" {{
+  name                             = "nlb-${{substr(aws_vpc.this.id, 4, 6)}}"
+  load_balancer_type               = "network"
+  subnets                          = aws_subnet.public[*].id
+  dns_record_client_routing_policy = "partial_availability_zone_affinity"
 }}
 
 resource "aws_lb_target_group" "api" {{
@@ -177,6 +188,40 @@ async fn alb_target_group_and_listeners() {
         .find(|a| a.key() == Some("idle_timeout.timeout_seconds"))
         .and_then(|a| a.value());
     assert_eq!(idle, Some("120"));
+    let attr = |attrs: &[aws_sdk_elasticloadbalancingv2::types::LoadBalancerAttribute], key: &str| {
+        attrs
+            .iter()
+            .find(|a| a.key() == Some(key))
+            .and_then(|a| a.value())
+            .map(str::to_string)
+    };
+    assert_eq!(
+        attr(attrs.attributes(), "routing.http.desync_mitigation_mode").as_deref(),
+        Some("strictest")
+    );
+    assert_eq!(
+        attr(attrs.attributes(), "routing.http.xff_header_processing.mode").as_deref(),
+        Some("preserve")
+    );
+    assert_eq!(
+        attr(attrs.attributes(), "routing.http.preserve_host_header.enabled").as_deref(),
+        Some("true")
+    );
+    let nlb = elb
+        .describe_load_balancer_attributes()
+        .load_balancer_arn(id_of("aws_lb.nlb"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        attr(nlb.attributes(), "dns_record.client_routing_policy").as_deref(),
+        Some("partial_availability_zone_affinity")
+    );
+    assert_eq!(
+        attr(nlb.attributes(), "routing.http.desync_mitigation_mode"),
+        None,
+        "no ALB setting on an NLB"
+    );
     let tg = elb
         .describe_target_groups()
         .target_group_arns(&tg_arn)

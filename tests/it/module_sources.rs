@@ -6,7 +6,7 @@
 //! host name to it (as Terraform's `host` blocks do), and git sources come from a bare repository
 //! the test creates. No AWS call is made (the endpoint given is unreachable).
 
-use super::support::{expect_code, Stack};
+use super::support::{expect_code, text, Stack, Terraform};
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Cursor, Write};
 use std::net::TcpListener;
@@ -274,17 +274,10 @@ fn publish_all(reg: &Registry) {
 
 /// A CLI configuration mapping the registry host to `reg` (with a token), written beside the
 /// stack. The provider mirror line is what a Terraform run needs; infractl ignores it.
-fn cli_config(dir: &Path, port: u16) -> PathBuf {
-    let path = dir.join("test.tfrc");
-    std::fs::write(
-        &path,
-        format!(
-            r#"provider_installation {{
-  filesystem_mirror {{
-    path = "/opt/tf-plugins"
-  }}
-}}
-host "{HOST}" {{
+/// The CLI configuration blocks that point the registry host at the test server.
+fn registry_host(port: u16) -> String {
+    format!(
+        r#"host "{HOST}" {{
   services = {{
     "modules.v1" = "http://127.0.0.1:{port}/v1/modules/"
   }}
@@ -293,9 +286,12 @@ credentials "{HOST}" {{
   token = "test-token"
 }}
 "#
-        ),
     )
-    .unwrap();
+}
+
+fn cli_config(dir: &Path, port: u16) -> PathBuf {
+    let path = dir.join("test.tfrc");
+    std::fs::write(&path, registry_host(port)).unwrap();
     path
 }
 
@@ -594,12 +590,8 @@ fn terraform_initialised_folders_load_without_init() {
 /// sources.
 #[test]
 fn terraform_init_writes_the_same_modules_json() {
-    let have_terraform = Command::new("terraform")
-        .arg("version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !have_terraform || !have_git() {
-        println!("skipped: terraform or git is not on PATH");
+    if !have_git() {
+        println!("skipped: git is not on PATH");
         return;
     }
     let reg = Registry::start();
@@ -630,19 +622,11 @@ fn terraform_init_writes_the_same_modules_json() {
     let tf_dir = stack.path.parent().unwrap().join("tf");
     std::fs::create_dir_all(&tf_dir).unwrap();
     std::fs::write(tf_dir.join("main.tf"), &root).unwrap();
-    let out = Command::new("terraform")
-        .args(["init", "-backend=false", "-input=false", "-no-color"])
-        .current_dir(&tf_dir)
-        .env("TF_CLI_CONFIG_FILE", &config)
-        .env("CHECKPOINT_DISABLE", "1")
-        .env_remove("TF_DATA_DIR")
-        .output()
-        .unwrap();
-    let shown = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let Some(tf) = Terraform::find_with("the modules.json comparison", &[], &registry_host(reg.port)) else {
+        return;
+    };
+    let out = tf.run_in(&tf_dir, &["init", "-backend=false", "-input=false", "-no-color"]);
+    let shown = text(&out);
     if !out.status.success() && shown.contains("https") {
         println!("skipped: terraform refused the plain-http registry on loopback:\n{shown}");
         return;

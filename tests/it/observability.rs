@@ -273,3 +273,63 @@ async fn an_alarm_of_the_same_name_made_elsewhere_is_not_overwritten() {
         .await
         .unwrap();
 }
+
+/// The topic settings public modules set (terraform-aws-modules/sns): delivery-status logging,
+/// archive policy, signature version; kept by SNS, read back, changed in place.
+#[tokio::test(flavor = "multi_thread")]
+async fn topic_delivery_status_logging_and_archive_policy() {
+    let role = "arn:aws:iam::123456789012:role/sns-feedback";
+    let stack = Stack::from_files(&[(
+        "main.tf",
+        &format!(
+            r#"
+resource "aws_sns_topic" "t" {{
+  name                                  = "feedback-${{basename(path.cwd)}}"
+  signature_version                     = 2
+  tracing_config                        = "Active"
+  http_success_feedback_role_arn        = "{role}"
+  http_success_feedback_sample_rate     = 50
+  http_failure_feedback_role_arn        = "{role}"
+  sqs_success_feedback_sample_rate      = 10
+  sqs_success_feedback_role_arn         = "{role}"
+  application_failure_feedback_role_arn = null
+}}
+"#
+        ),
+    )]);
+    expect_code(&stack.run(&["apply", "-auto-approve"]), 0);
+    let sns = aws_sdk_sns::Client::new(&sdk_config("us-east-1").await);
+    let arn = stack.state_id("aws_sns_topic.t");
+    let attrs = sns.get_topic_attributes().topic_arn(&arn).send().await.unwrap();
+    let a = attrs.attributes().unwrap();
+    assert_eq!(a.get("HTTPSuccessFeedbackSampleRate").map(String::as_str), Some("50"));
+    assert_eq!(a.get("HTTPFailureFeedbackRoleArn").map(String::as_str), Some(role));
+    assert_eq!(a.get("SQSSuccessFeedbackSampleRate").map(String::as_str), Some("10"));
+    assert_eq!(a.get("SignatureVersion").map(String::as_str), Some("2"));
+    assert_eq!(a.get("TracingConfig").map(String::as_str), Some("Active"));
+    expect_code(&stack.run(&["plan", "-detailed-exitcode"]), 0);
+
+    stack.edit(
+        "main.tf",
+        "http_success_feedback_sample_rate     = 50",
+        "http_success_feedback_sample_rate     = 75",
+    );
+    let shown = expect_code(&stack.run(&["plan", "-detailed-exitcode"]), 2);
+    assert!(
+        shown.contains("http_success_feedback_sample_rate = 50 -> 75"),
+        "{shown}"
+    );
+    assert!(shown.contains("0 to add, 1 to change, 0 to destroy"), "{shown}");
+    expect_code(&stack.run(&["apply", "-auto-approve"]), 0);
+    let attrs = sns.get_topic_attributes().topic_arn(&arn).send().await.unwrap();
+    assert_eq!(
+        attrs
+            .attributes()
+            .unwrap()
+            .get("HTTPSuccessFeedbackSampleRate")
+            .map(String::as_str),
+        Some("75")
+    );
+    expect_code(&stack.run(&["destroy", "-auto-approve"]), 0);
+    assert!(sns.get_topic_attributes().topic_arn(&arn).send().await.is_err());
+}

@@ -565,3 +565,26 @@ async fn workspaces_and_state_commands_on_the_s3_backend() {
     expect_code(&stack.run(&["plan", "-detailed-exitcode", "-var", "subnets=2"]), 0);
     expect_code(&stack.run(&["destroy", "-auto-approve", "-var", "subnets=2"]), 0);
 }
+
+#[test]
+fn init_without_backend_installs_modules_and_leaves_the_backend_alone() {
+    let stack = Stack::from_files(&[
+        (
+            "main.tf",
+            "terraform {\n  backend \"s3\" {\n    bucket = \"nowhere\"\n    key    = \"x/terraform.tfstate\"\n    region = \"us-east-1\"\n  }\n}\nmodule \"m\" {\n  source = \"./m\"\n}\n",
+        ),
+        ("m/main.tf", "output \"x\" {\n  value = 1\n}\n"),
+    ]);
+    // An unreachable endpoint: nothing may be asked of S3 or DynamoDB.
+    let out = stack.run_with_endpoint(&["init", "-backend=false"], "http://127.0.0.1:9");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(!stack.path.join(".infractl").exists(), "no backend recorded");
+    expect_code(&stack.run_with_endpoint(&["validate"], "http://127.0.0.1:9"), 0);
+    let plan = stack.run_with_endpoint(&["plan"], "http://127.0.0.1:9");
+    assert_eq!(plan.status.code(), Some(1));
+    assert!(
+        text(&plan).contains("Backend initialization required"),
+        "{}",
+        text(&plan)
+    );
+}

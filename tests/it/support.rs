@@ -391,20 +391,35 @@ fn tf_mirror() -> String {
 impl Terraform {
     /// Finds terraform and the mirror; `what` names the check that is skipped without them.
     pub fn find(what: &str) -> Option<Terraform> {
+        Terraform::find_with(what, &[], "")
+    }
+
+    /// [`Terraform::find`] for a check that also needs other hashicorp providers in the mirror
+    /// (`providers`, e.g. "random") and extra CLI configuration (`cli_extra`: `host` and
+    /// `credentials` blocks pointing a registry at a test server).
+    pub fn find_with(what: &str, providers: &[&str], cli_extra: &str) -> Option<Terraform> {
         let mirror = tf_mirror();
         let found = Command::new("terraform")
             .arg("version")
             .output()
             .is_ok_and(|o| o.status.success());
-        if !found || !Path::new(&mirror).join("registry.terraform.io/hashicorp/aws").is_dir() {
-            eprintln!("skipping the Terraform side of {what}: terraform or the provider mirror {mirror} is absent");
+        let hashicorp = Path::new(&mirror).join("registry.terraform.io/hashicorp");
+        let missing: Vec<&str> = std::iter::once("aws")
+            .chain(providers.iter().copied())
+            .filter(|p| !hashicorp.join(p).is_dir())
+            .collect();
+        if !found || !missing.is_empty() {
+            eprintln!(
+                "skipping the Terraform side of {what}: terraform on PATH: {found}; not in the provider mirror {mirror}: {}",
+                missing.join(", ")
+            );
             return None;
         }
         let dir = tempfile::tempdir().unwrap();
         let cli_config = dir.path().join("cli.tfrc");
         std::fs::write(
             &cli_config,
-            format!("provider_installation {{\n  filesystem_mirror {{\n    path = \"{mirror}\"\n  }}\n}}\n"),
+            format!("provider_installation {{\n  filesystem_mirror {{\n    path = \"{mirror}\"\n  }}\n}}\n{cli_extra}"),
         )
         .unwrap();
         Some(Terraform { dir, cli_config })
@@ -436,7 +451,14 @@ impl Terraform {
 
     /// Runs terraform in `dir`.
     pub fn run_in(&self, dir: &Path, args: &[&str]) -> Output {
-        Command::new("terraform")
+        self.run_with_input(dir, args, "", &[])
+    }
+
+    /// Runs terraform in `dir` with `input` on its standard input (`terraform console`) and
+    /// extra environment variables.
+    pub fn run_with_input(&self, dir: &Path, args: &[&str], input: &str, vars: &[(&str, &str)]) -> Output {
+        use std::io::Write;
+        let mut child = Command::new("terraform")
             .args(args)
             .current_dir(dir)
             .env("TF_CLI_CONFIG_FILE", &self.cli_config)
@@ -446,8 +468,14 @@ impl Terraform {
             .env("AWS_ACCESS_KEY_ID", "test")
             .env("AWS_SECRET_ACCESS_KEY", "test")
             .env_remove("AWS_PROFILE")
-            .stdin(std::process::Stdio::null())
-            .output()
-            .expect("terraform runs")
+            .env_remove("TF_DATA_DIR")
+            .envs(vars.iter().copied())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("terraform runs");
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        child.wait_with_output().expect("terraform runs")
     }
 }

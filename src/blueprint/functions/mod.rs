@@ -29,7 +29,7 @@ mod numeric;
 mod re2;
 mod signature;
 mod string;
-mod time;
+pub(crate) mod time;
 mod yaml;
 
 pub use filesystem::read_file;

@@ -1,8 +1,8 @@
 //! Helpers every AWS resource uses: SDK errors to provider errors, tag conversions, and waiting
 //! with fast-then-backing-off polls.
 
+use crate::duration::parse_go_duration as parse_duration;
 use crate::provider::{CallCtx, PResult, ProviderError, ADDRESS_TAG, STACK_TAG};
-use crate::schema::validators::parse_duration;
 use crate::schema::Schema;
 use crate::value::Value;
 use aws_smithy_runtime_api::client::result::SdkError;

@@ -44,8 +44,8 @@ pub fn register(r: &mut Registry) {
     r.add_resource(Arc::new(time::rotating::TimeRotating::new()));
     r.add_resource(Arc::new(archive::file::ArchiveFile::new()));
     r.add_data_source(Arc::new(archive::file_data::ArchiveFileData::new()));
-    r.add_resource(Arc::new(local::file::LocalFile::new()));
-    r.add_resource(Arc::new(local::sensitive_file::LocalSensitiveFile::new()));
+    r.add_resource(Arc::new(local::file::LocalFile::new(false)));
+    r.add_resource(Arc::new(local::file::LocalFile::new(true)));
     r.add_data_source(Arc::new(local::file_data::LocalFileData::new(false)));
     r.add_data_source(Arc::new(local::file_data::LocalFileData::new(true)));
     r.add_data_source(Arc::new(external::data::External::new()));

@@ -9,7 +9,7 @@ use crate::provider::aws::common::{
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::validators::{len_between, matches, not_matches, one_of, Rule};
+use crate::schema::validators::{int_between, len_between, matches, not_matches, one_of, Rule};
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
@@ -19,22 +19,108 @@ use aws_sdk_elasticloadbalancingv2::types::{
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Attributes kept as load balancer attributes: (argument, attribute key, applies to ALB only).
-const ATTRIBUTES: &[(&str, &str, bool)] = &[
-    ("enable_deletion_protection", "deletion_protection.enabled", false),
-    ("idle_timeout", "idle_timeout.timeout_seconds", true),
-    ("enable_http2", "routing.http2.enabled", true),
+/// Which load balancers an attribute applies to.
+#[derive(Clone, Copy, PartialEq)]
+enum For {
+    All,
+    Application,
+    Network,
+}
+
+/// How an attribute's text reads back into the blueprint's value.
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Bool,
+    Number,
+    Text,
+}
+
+/// Arguments kept as load balancer attributes: (argument, attribute key, kind, which types).
+const ATTRIBUTES: &[(&str, &str, Kind, For)] = &[
+    (
+        "enable_deletion_protection",
+        "deletion_protection.enabled",
+        Kind::Bool,
+        For::All,
+    ),
+    (
+        "idle_timeout",
+        "idle_timeout.timeout_seconds",
+        Kind::Number,
+        For::Application,
+    ),
+    ("enable_http2", "routing.http2.enabled", Kind::Bool, For::Application),
     (
         "drop_invalid_header_fields",
         "routing.http.drop_invalid_header_fields.enabled",
-        true,
+        Kind::Bool,
+        For::Application,
     ),
     (
         "enable_cross_zone_load_balancing",
         "load_balancing.cross_zone.enabled",
-        false,
+        Kind::Bool,
+        For::All,
+    ),
+    (
+        "client_keep_alive",
+        "client_keep_alive.seconds",
+        Kind::Number,
+        For::Application,
+    ),
+    (
+        "desync_mitigation_mode",
+        "routing.http.desync_mitigation_mode",
+        Kind::Text,
+        For::Application,
+    ),
+    (
+        "dns_record_client_routing_policy",
+        "dns_record.client_routing_policy",
+        Kind::Text,
+        For::Network,
+    ),
+    (
+        "enable_tls_version_and_cipher_suite_headers",
+        "routing.http.x_amzn_tls_version_and_cipher_suite.enabled",
+        Kind::Bool,
+        For::Application,
+    ),
+    (
+        "enable_xff_client_port",
+        "routing.http.xff_client_port.enabled",
+        Kind::Bool,
+        For::Application,
+    ),
+    (
+        "enable_waf_fail_open",
+        "waf.fail_open.enabled",
+        Kind::Bool,
+        For::Application,
+    ),
+    ("enable_zonal_shift", "zonal_shift.config.enabled", Kind::Bool, For::All),
+    (
+        "preserve_host_header",
+        "routing.http.preserve_host_header.enabled",
+        Kind::Bool,
+        For::Application,
+    ),
+    (
+        "xff_header_processing_mode",
+        "routing.http.xff_header_processing.mode",
+        Kind::Text,
+        For::Application,
     ),
 ];
+
+/// True when an attribute applies to a load balancer of this type.
+fn applies(to: For, network: bool) -> bool {
+    match to {
+        For::All => true,
+        For::Application => !network,
+        For::Network => network,
+    }
+}
 
 /// The `aws_lb` resource type.
 pub struct Lb {
@@ -66,6 +152,32 @@ impl Lb {
             .default(false)
             .arg("enable_cross_zone_load_balancing")
             .live_if_unset()
+            .arg("client_keep_alive")
+            .default(3600)
+            .check(int_between(60, 604800))
+            .arg("desync_mitigation_mode")
+            .default("defensive")
+            .check(one_of(&["monitor", "defensive", "strictest"]))
+            .arg("dns_record_client_routing_policy")
+            .live_if_unset()
+            .check(one_of(&[
+                "availability_zone_affinity",
+                "partial_availability_zone_affinity",
+                "any_availability_zone",
+            ]))
+            .arg("enable_tls_version_and_cipher_suite_headers")
+            .default(false)
+            .arg("enable_xff_client_port")
+            .default(false)
+            .arg("enable_waf_fail_open")
+            .default(false)
+            .arg("enable_zonal_shift")
+            .default(false)
+            .arg("preserve_host_header")
+            .default(false)
+            .arg("xff_header_processing_mode")
+            .default("append")
+            .check(one_of(&["append", "preserve", "remove"]))
             .args(&["security_groups", "subnets", "ip_address_type", "tags"])
             .rule(Rule::Conflicts(&["name", "name_prefix"]))
             .arg("name")
@@ -104,12 +216,12 @@ impl Lb {
     }
 
     async fn set_attributes(&self, arn: &str, v: &Value, prior: Option<&Value>) -> PResult<()> {
-        let alb = opt_str(v, "load_balancer_type").as_deref() != Some("network");
+        let network = opt_str(v, "load_balancer_type").as_deref() == Some("network");
         let attrs: Vec<LoadBalancerAttribute> = ATTRIBUTES
             .iter()
-            .filter(|(_, _, alb_only)| alb || !alb_only)
-            .filter(|(name, _, _)| !v.get(name).is_null() && prior.is_none_or(|p| p.get(name) != v.get(name)))
-            .filter_map(|(name, key, _)| {
+            .filter(|(_, _, _, to)| applies(*to, network))
+            .filter(|(name, ..)| !v.get(name).is_null() && prior.is_none_or(|p| p.get(name) != v.get(name)))
+            .filter_map(|(name, key, ..)| {
                 v.get(name)
                     .to_plain_string()
                     .map(|value| LoadBalancerAttribute::builder().key(*key).value(value).build())
@@ -212,7 +324,7 @@ impl ResourceType for Lb {
                 .and_then(|a| a.value())
                 .map(str::to_string)
         };
-        let alb = lb.r#type().map(|t| t.as_str()) != Some("network");
+        let network = lb.r#type().map(|t| t.as_str()) == Some("network");
         let mut m = indexmap::IndexMap::new();
         m.insert("id".to_string(), Value::str(id));
         m.insert("name".into(), Value::from(lb.load_balancer_name().map(str::to_string)));
@@ -242,11 +354,15 @@ impl ResourceType for Lb {
             "ip_address_type".into(),
             Value::from(lb.ip_address_type().map(|t| t.as_str().to_string())),
         );
-        for (name, key, alb_only) in ATTRIBUTES {
+        for (name, key, kind, to) in ATTRIBUTES {
             let v = match attr(key) {
-                Some(text) if *name == "idle_timeout" => text.parse::<f64>().map(Value::Number).unwrap_or_default(),
-                Some(text) => Value::Bool(text == "true"),
-                None if *alb_only && !alb => prior.get(name).clone(),
+                // An attribute of the other type of load balancer is not the object's.
+                _ if !applies(*to, network) => prior.get(name).clone(),
+                Some(text) => match kind {
+                    Kind::Number => text.parse::<f64>().map(Value::Number).unwrap_or_default(),
+                    Kind::Bool => Value::Bool(text == "true"),
+                    Kind::Text => Value::str(text),
+                },
                 None => prior.get(name).clone(),
             };
             m.insert(name.to_string(), v);

@@ -24,15 +24,94 @@ pub struct Topic {
     schema: Schema,
 }
 
+/// How a topic attribute reads back into the blueprint's value.
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Text,
+    Number,
+    Bool,
+    /// A JSON document, compared by meaning.
+    Json,
+}
+
 /// Blueprint arguments that are topic attributes, with SNS's attribute names.
-const SETTABLE: &[(&str, &str)] = &[
-    ("display_name", "DisplayName"),
-    ("policy", "Policy"),
-    ("delivery_policy", "DeliveryPolicy"),
-    ("kms_master_key_id", "KmsMasterKeyId"),
-    ("content_based_deduplication", "ContentBasedDeduplication"),
-    ("signature_version", "SignatureVersion"),
-    ("tracing_config", "TracingConfig"),
+const SETTABLE: &[(&str, &str, Kind)] = &[
+    ("display_name", "DisplayName", Kind::Text),
+    ("policy", "Policy", Kind::Json),
+    ("delivery_policy", "DeliveryPolicy", Kind::Json),
+    ("kms_master_key_id", "KmsMasterKeyId", Kind::Text),
+    ("content_based_deduplication", "ContentBasedDeduplication", Kind::Bool),
+    ("signature_version", "SignatureVersion", Kind::Number),
+    ("tracing_config", "TracingConfig", Kind::Text),
+    ("archive_policy", "ArchivePolicy", Kind::Json),
+    ("fifo_throughput_scope", "FifoThroughputScope", Kind::Text),
+    (
+        "application_success_feedback_role_arn",
+        "ApplicationSuccessFeedbackRoleArn",
+        Kind::Text,
+    ),
+    (
+        "application_success_feedback_sample_rate",
+        "ApplicationSuccessFeedbackSampleRate",
+        Kind::Number,
+    ),
+    (
+        "application_failure_feedback_role_arn",
+        "ApplicationFailureFeedbackRoleArn",
+        Kind::Text,
+    ),
+    (
+        "http_success_feedback_role_arn",
+        "HTTPSuccessFeedbackRoleArn",
+        Kind::Text,
+    ),
+    (
+        "http_success_feedback_sample_rate",
+        "HTTPSuccessFeedbackSampleRate",
+        Kind::Number,
+    ),
+    (
+        "http_failure_feedback_role_arn",
+        "HTTPFailureFeedbackRoleArn",
+        Kind::Text,
+    ),
+    (
+        "lambda_success_feedback_role_arn",
+        "LambdaSuccessFeedbackRoleArn",
+        Kind::Text,
+    ),
+    (
+        "lambda_success_feedback_sample_rate",
+        "LambdaSuccessFeedbackSampleRate",
+        Kind::Number,
+    ),
+    (
+        "lambda_failure_feedback_role_arn",
+        "LambdaFailureFeedbackRoleArn",
+        Kind::Text,
+    ),
+    ("sqs_success_feedback_role_arn", "SQSSuccessFeedbackRoleArn", Kind::Text),
+    (
+        "sqs_success_feedback_sample_rate",
+        "SQSSuccessFeedbackSampleRate",
+        Kind::Number,
+    ),
+    ("sqs_failure_feedback_role_arn", "SQSFailureFeedbackRoleArn", Kind::Text),
+    (
+        "firehose_success_feedback_role_arn",
+        "FirehoseSuccessFeedbackRoleArn",
+        Kind::Text,
+    ),
+    (
+        "firehose_success_feedback_sample_rate",
+        "FirehoseSuccessFeedbackSampleRate",
+        Kind::Number,
+    ),
+    (
+        "firehose_failure_feedback_role_arn",
+        "FirehoseFailureFeedbackRoleArn",
+        Kind::Text,
+    ),
 ];
 
 impl Topic {
@@ -56,13 +135,18 @@ impl Topic {
             .check(json())
             .arg("content_based_deduplication")
             .default(false)
-            .args(&[
-                "display_name",
-                "kms_master_key_id",
-                "signature_version",
-                "tracing_config",
-                "tags",
-            ])
+            .arg("archive_policy")
+            .check(json())
+            .arg("fifo_throughput_scope")
+            .check(one_of(&["Topic", "MessageGroup"]))
+            .args(&["display_name", "kms_master_key_id", "tags"])
+            .args(
+                &SETTABLE
+                    .iter()
+                    .map(|(ours, _, _)| *ours)
+                    .filter(|a| a.contains("_feedback_"))
+                    .collect::<Vec<_>>(),
+            )
             .rule(Rule::Conflicts(&["name", "name_prefix"]))
             .build();
         Topic { c, schema }
@@ -136,8 +220,8 @@ impl ResourceType for Topic {
         }
         let mut attributes: HashMap<String, String> = SETTABLE
             .iter()
-            .filter(|(ours, _)| *ours != "content_based_deduplication" || fifo)
-            .filter_map(|(ours, theirs)| attr_text(planned, ours).map(|v| (theirs.to_string(), v)))
+            .filter(|(ours, _, _)| *ours != "content_based_deduplication" || fifo)
+            .filter_map(|(ours, theirs, _)| attr_text(planned, ours).map(|v| (theirs.to_string(), v)))
             .collect();
         if fifo {
             attributes.insert("FifoTopic".into(), "true".into());
@@ -164,37 +248,37 @@ impl ResourceType for Topic {
             return Ok(None);
         };
         let get = |k: &str| a.get(k).filter(|v| !v.is_empty()).cloned();
-        // Policies compare by meaning; keep the configured spelling when they mean the same.
-        let doc = |ours: &str, theirs: &str| json_as_configured(prior.get(ours), get(theirs));
         let name = id.rsplit(':').next().unwrap_or(id).to_string();
-        let bool_attr = |k: &str| Value::Bool(get(k).as_deref() == Some("true"));
-        Ok(Some(Value::object([
+        let mut v = Value::object([
             ("id", Value::str(id)),
             ("name", Value::str(&name)),
             ("name_prefix", prior.get("name_prefix").clone()),
-            ("fifo_topic", bool_attr("FifoTopic")),
-            ("display_name", Value::from(get("DisplayName"))),
-            ("policy", doc("policy", "Policy")),
-            ("delivery_policy", doc("delivery_policy", "DeliveryPolicy")),
-            ("kms_master_key_id", Value::from(get("KmsMasterKeyId"))),
-            ("content_based_deduplication", bool_attr("ContentBasedDeduplication")),
-            (
-                "signature_version",
-                get("SignatureVersion")
-                    .and_then(|v| v.parse::<f64>().ok())
-                    .map(Value::Number)
-                    .unwrap_or(Value::Null),
-            ),
-            ("tracing_config", Value::from(get("TracingConfig"))),
+            ("fifo_topic", Value::Bool(get("FifoTopic").as_deref() == Some("true"))),
             ("tags", configured_tags(prior)),
             ("tags_all", user_tags(self.tags(id).await?)),
             ("arn", Value::str(id)),
             ("owner", Value::from(get("Owner"))),
-        ])))
+        ]);
+        if let Value::Object(map) = &mut v {
+            for (ours, theirs, kind) in SETTABLE {
+                let value = match kind {
+                    Kind::Text => Value::from(get(theirs)),
+                    Kind::Number => get(theirs)
+                        .and_then(|x| x.parse::<f64>().ok())
+                        .map(Value::Number)
+                        .unwrap_or(Value::Null),
+                    Kind::Bool => Value::Bool(get(theirs).as_deref() == Some("true")),
+                    // Documents compare by meaning; the configured spelling stays when equal.
+                    Kind::Json => json_as_configured(prior.get(ours), get(theirs)),
+                };
+                map.insert(ours.to_string(), value);
+            }
+        }
+        Ok(Some(v))
     }
 
     async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
-        for (ours, theirs) in SETTABLE {
+        for (ours, theirs, _) in SETTABLE {
             if prior.get(ours) == planned.get(ours) || planned.get(ours).has_unknown() {
                 continue;
             }

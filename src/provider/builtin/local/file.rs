@@ -1,5 +1,8 @@
-//! `local_file`: writes `filename` with `content`, `content_base64`, `source` (a file to copy)
-//! or the deprecated `sensitive_content`; any change writes a new file. Destroy deletes it.
+//! `local_file` and `local_sensitive_file`: write `filename` with `content`, `content_base64`,
+//! `source` (a file to copy) or, for `local_file`, the deprecated `sensitive_content`; any
+//! change writes a new file, destroy deletes it. The sensitive variant's content is a secret:
+//! never shown in plans, kept in state only as a digest (the file holds it, `0700` by default).
+//! One implementation serves both, as the provider's two types differ only in those points.
 
 use super::{check, conceal_content, refresh, remove, resource_schema, write};
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -7,33 +10,49 @@ use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 
-/// The ways to give the content.
-const CONTENT: [&str; 4] = ["content", "sensitive_content", "content_base64", "source"];
-
-/// The `local_file` resource type.
+/// `local_file` or `local_sensitive_file`.
 pub struct LocalFile {
     schema: Schema,
+    sensitive: bool,
 }
 
 impl LocalFile {
-    /// The type with its schema.
-    pub fn new() -> LocalFile {
+    /// `local_sensitive_file` when `sensitive`, else `local_file`.
+    pub fn new(sensitive: bool) -> LocalFile {
+        let mode = if sensitive { "0700" } else { "0777" };
         LocalFile {
-            schema: resource_schema(false, "0777"),
+            schema: resource_schema(sensitive, mode),
+            sensitive,
         }
     }
-}
 
-impl Default for LocalFile {
-    fn default() -> Self {
-        Self::new()
+    /// The ways to give the content.
+    fn content_arguments(&self) -> &'static [&'static str] {
+        if self.sensitive {
+            &["content", "content_base64", "source"]
+        } else {
+            &["content", "sensitive_content", "content_base64", "source"]
+        }
+    }
+
+    /// The arguments whose values state keeps only as digests.
+    fn secret_arguments(&self) -> &'static [&'static str] {
+        if self.sensitive {
+            &["content", "content_base64"]
+        } else {
+            &["sensitive_content"]
+        }
     }
 }
 
 #[async_trait]
 impl ResourceType for LocalFile {
     fn type_name(&self) -> &'static str {
-        "local_file"
+        if self.sensitive {
+            "local_sensitive_file"
+        } else {
+            "local_file"
+        }
     }
 
     fn schema(&self) -> &Schema {
@@ -41,19 +60,20 @@ impl ResourceType for LocalFile {
     }
 
     fn check_config(&self, config: &Value) -> Result<(), String> {
-        check(config, &CONTENT)
+        check(config, self.content_arguments())
     }
 
     async fn create(&self, _ctx: &CallCtx, planned: &Value) -> PResult<Value> {
         self.check_config(planned).map_err(ProviderError::msg)?;
-        Ok(conceal_content(write(planned)?, &["sensitive_content"]))
+        Ok(conceal_content(write(planned)?, self.secret_arguments()))
     }
 
     async fn read(&self, _ctx: &CallCtx, _id: &str, prior: &Value) -> PResult<Option<Value>> {
         if prior.is_null() {
-            return Err(ProviderError::msg(
-                "local_file cannot be imported (as with Terraform's provider)",
-            ));
+            return Err(ProviderError::msg(format!(
+                "{} cannot be imported (as with Terraform's provider)",
+                self.type_name()
+            )));
         }
         Ok(refresh(prior))
     }
@@ -67,7 +87,7 @@ impl ResourceType for LocalFile {
                 }
             }
         }
-        Ok(conceal_content(v, &["sensitive_content"]))
+        Ok(conceal_content(v, self.secret_arguments()))
     }
 
     async fn delete(&self, _ctx: &CallCtx, _id: &str, prior: &Value) -> PResult<()> {

@@ -6,7 +6,6 @@
 
 pub mod file;
 pub mod file_data;
-pub mod sensitive_file;
 
 use super::util::{checksums, parse_mode, sha1_hex, str_arg};
 use crate::provider::{PResult, ProviderError};

@@ -23,28 +23,15 @@ pub fn now() -> i64 {
         .unwrap_or(0)
 }
 
-/// Days since 1970-01-01 of a civil date (proleptic Gregorian; Howard Hinnant's algorithm).
+/// Days since 1970-01-01 of a civil date, months and days already in range.
 fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    crate::blueprint::functions::time::days_from_civil(y, m as u32, d as u32)
 }
 
 /// The civil date of a day number.
 fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
+    let (y, m, d) = crate::blueprint::functions::time::civil_from_days(z);
+    (y, i64::from(m), i64::from(d))
 }
 
 /// Year, month, day, hour, minute, second of a UTC time.
@@ -123,6 +110,14 @@ pub fn parse_rfc3339(text: &str) -> Result<i64, String> {
     Ok(from_civil(y, mo, d, h, mi, s) - offset)
 }
 
+/// A schema with the computed timestamp attributes of [`parts`] added, as every time resource
+/// exposes them.
+pub fn with_parts(schema: crate::schema::Schema) -> crate::schema::Schema {
+    ["year", "month", "day", "hour", "minute", "second", "unix"]
+        .into_iter()
+        .fold(schema, |s, name| s.computed(name, crate::schema::Type::Number))
+}
+
 /// The attributes the time resources expose for a timestamp.
 pub fn parts(secs: i64) -> [(&'static str, Value); 7] {
     let (y, m, d, hh, mm, ss) = civil(secs);
@@ -147,45 +142,11 @@ pub fn set_parts(v: &mut Value, secs: i64) {
 /// Parses a Go duration (`30s`, `1m30s`, `1.5h`, `300ms`; units ns, us, µs, ms, s, m, h).
 /// Negative durations are refused: nothing can wait for less than no time.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
-    let bad = || format!("\"{text}\" is not a duration (for example 30s, 5m, 1h30m)");
-    let t = text.trim();
-    let t = t.strip_prefix('+').unwrap_or(t);
-    if t.starts_with('-') {
+    if text.trim().trim_start_matches('+').starts_with('-') {
         return Err(format!("duration \"{text}\" is negative"));
     }
-    if t == "0" {
-        return Ok(Duration::ZERO);
-    }
-    if t.is_empty() {
-        return Err(bad());
-    }
-    let mut total = 0f64;
-    let mut rest = t;
-    while !rest.is_empty() {
-        let n = rest
-            .find(|c: char| !c.is_ascii_digit() && c != '.')
-            .unwrap_or(rest.len());
-        if n == 0 {
-            return Err(bad());
-        }
-        let value: f64 = rest[..n].parse().map_err(|_| bad())?;
-        rest = &rest[n..];
-        let u = rest
-            .find(|c: char| c.is_ascii_digit() || c == '.')
-            .unwrap_or(rest.len());
-        let scale = match &rest[..u] {
-            "ns" => 1e-9,
-            "us" | "µs" | "μs" => 1e-6,
-            "ms" => 1e-3,
-            "s" => 1.0,
-            "m" => 60.0,
-            "h" => 3600.0,
-            _ => return Err(bad()),
-        };
-        total += value * scale;
-        rest = &rest[u..];
-    }
-    Duration::try_from_secs_f64(total).map_err(|_| bad())
+    crate::duration::parse_go_duration(text)
+        .ok_or_else(|| format!("\"{text}\" is not a duration (for example 30s, 5m, 1h30m)"))
 }
 
 /// A whole-number argument that may be null.

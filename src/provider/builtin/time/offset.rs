@@ -35,15 +35,7 @@ impl TimeOffset {
             schema = schema.optional(o, Type::Number);
         }
         TimeOffset {
-            schema: schema
-                .computed("rfc3339", Type::String)
-                .computed("year", Type::Number)
-                .computed("month", Type::Number)
-                .computed("day", Type::Number)
-                .computed("hour", Type::Number)
-                .computed("minute", Type::Number)
-                .computed("second", Type::Number)
-                .computed("unix", Type::Number),
+            schema: super::with_parts(schema.computed("rfc3339", Type::String)),
         }
     }
 }

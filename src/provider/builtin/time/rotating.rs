@@ -36,15 +36,7 @@ impl TimeRotating {
             schema = schema.optional(r, Type::Number);
         }
         TimeRotating {
-            schema: schema
-                .optional_computed("rotation_rfc3339", Type::String)
-                .computed("year", Type::Number)
-                .computed("month", Type::Number)
-                .computed("day", Type::Number)
-                .computed("hour", Type::Number)
-                .computed("minute", Type::Number)
-                .computed("second", Type::Number)
-                .computed("unix", Type::Number),
+            schema: super::with_parts(schema.optional_computed("rotation_rfc3339", Type::String)),
         }
     }
 }

@@ -17,18 +17,13 @@ impl TimeStatic {
     /// The type with its schema.
     pub fn new() -> TimeStatic {
         TimeStatic {
-            schema: Schema::new()
-                .optional_computed("rfc3339", Type::String)
-                .force_new()
-                .optional("triggers", Type::map_of_strings())
-                .force_new()
-                .computed("year", Type::Number)
-                .computed("month", Type::Number)
-                .computed("day", Type::Number)
-                .computed("hour", Type::Number)
-                .computed("minute", Type::Number)
-                .computed("second", Type::Number)
-                .computed("unix", Type::Number),
+            schema: super::with_parts(
+                Schema::new()
+                    .optional_computed("rfc3339", Type::String)
+                    .force_new()
+                    .optional("triggers", Type::map_of_strings())
+                    .force_new(),
+            ),
         }
     }
 }

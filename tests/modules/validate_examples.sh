@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Runs `infractl validate` (after `infractl init`) on every example folder of a set of public
+# module checkouts, beside `terraform init` + `terraform validate` where terraform can install
+# the providers, and prints a line per example and the totals. Registry modules the examples
+# call are served offline by registry.py from local git repositories.
+#
+#   INFRACTL_TEST_MODULES=/path/to/checkouts   one folder per module (each with examples/*)
+#   INFRACTL_MODULE_MIRRORS=/path/to/mirrors  git repositories registry.py serves (see there)
+#   BIN=target/debug/infractl                 the binary to measure
+set -u
+here="$(cd "$(dirname "$0")" && pwd)"
+BIN=${BIN:-$here/../../target/debug/infractl}
+BIN=$(realpath "$BIN")
+modules=${INFRACTL_TEST_MODULES:?set INFRACTL_TEST_MODULES to a folder of module checkouts}
+port=${REGISTRY_PORT:-18080}
+work=$(mktemp -d)
+trap 'kill $registry 2>/dev/null; rm -rf "$work"' EXIT
+python3 "$here/registry.py" "$port" "${INFRACTL_MODULE_MIRRORS:-}" &
+registry=$!
+cat >"$work/tfrc" <<TFRC
+host "registry.terraform.io" {
+  services = {
+    "modules.v1" = "http://127.0.0.1:$port/v1/modules/"
+  }
+}
+provider_installation {
+  filesystem_mirror {
+    path = "${INFRACTL_TF_MIRROR:-/opt/tf-plugins}"
+  }
+}
+TFRC
+export TF_CLI_CONFIG_FILE="$work/tfrc" TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
+sleep 1
+ok=0; total=0
+for ex in "$modules"/*/examples/*/; do
+  repo=$(basename "$(dirname "$(dirname "$ex")")"); name=$(basename "$ex")
+  ls "$ex"/*.tf >/dev/null 2>&1 || continue
+  scratch=$(mktemp -d -p "$work"); cp -r "$modules/$repo" "$scratch/"; dir="$scratch/$repo/examples/$name"
+  (cd "$dir" && "$BIN" init >init.log 2>&1)
+  out=$(cd "$dir" && timeout 120 "$BIN" validate -no-color 2>&1); code=$?
+  tf=skipped
+  if command -v terraform >/dev/null; then
+    tf=$(cd "$dir" && rm -rf .terraform && { terraform init -backend=false -input=false -no-color >tfinit.log 2>&1 && terraform validate -no-color >/dev/null 2>&1 && echo valid || { grep -q "Failed to query available provider\|Failed to install provider" tfinit.log && echo no-provider || echo invalid; }; })
+  fi
+  total=$((total + 1))
+  if [ $code = 0 ]; then ok=$((ok + 1)); echo "OK  $repo/$name [terraform: $tf]"
+  else echo "ERR $repo/$name [terraform: $tf] :: $(echo "$out" | grep -m1 '^Error') :: $(echo "$out" | grep -m1 '^  on ' | sed 's/^ *//')"; fi
+done
+echo "infractl validate accepts $ok of $total examples"
