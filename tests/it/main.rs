@@ -18,6 +18,7 @@ mod hostile;
 mod identity;
 mod interrupt;
 mod json_syntax;
+mod lifecycle;
 mod load_balancing;
 mod module_sources;
 mod network;
