@@ -113,6 +113,329 @@ def patch_ec2_gateway_endpoint_routes():
     VPCBackend.modify_vpc_endpoint = modify_vpc_endpoint
 
 
+def patch_ec2_endpoint_service_filters():
+    """DescribeVpcEndpointServices: honour the `service-name` filter.
+
+    moto reads that filter's values from a "Value" key the wire format never has, and answers
+    500 (KeyError) to every call that filters by service name, which is how the provider's
+    `aws_vpc_endpoint_service` data source looks a service up. AWS filters by the names given.
+    """
+    from moto.ec2.models.vpcs import VPCBackend
+
+    original = VPCBackend._filter_endpoint_services
+
+    def _filter_endpoint_services(service_names_filters, filters, services):
+        spelled = [dict(f, Value=f.get("Values", f.get("Value", []))) for f in filters or []]
+        return original(service_names_filters, spelled, services)
+
+    VPCBackend._filter_endpoint_services = staticmethod(_filter_endpoint_services)
+
+
+def patch_ec2_vpc_settings_moto_drops():
+    """CreateCustomerGateway, CreateDhcpOptions, CreateVpcEndpoint: keep what AWS keeps.
+
+    moto drops a customer gateway's DeviceName and CertificateArn and a DHCP options set's
+    TagSpecifications, which AWS stores and describes back. For interface VPC endpoints it
+    gives each network interface a random address outside its subnet, ignores the addresses
+    SubnetConfigurations asks for, and keeps neither DnsOptions nor IpAddressType; AWS takes
+    each interface's address from its subnet (the configured one when given) and describes the
+    endpoint's DNS options and address type back (`ipv4` unless asked otherwise).
+    """
+    import ipaddress
+    import random
+
+    from moto.ec2.responses.customer_gateways import CustomerGateways
+    from moto.ec2.responses.dhcp_options import DHCPOptions
+    from moto.ec2.responses.vpcs import VPCs
+
+    create_gateway = CustomerGateways.create_customer_gateway
+
+    def create_customer_gateway(self):
+        result = create_gateway(self)
+        gateway = result.result["CustomerGateway"]
+        gateway.device_name = self._get_param("DeviceName")
+        gateway.certificate_arn = self._get_param("CertificateArn")
+        if self._get_param("BgpAsnExtended"):
+            gateway.bgp_asn_extended = self._get_param("BgpAsnExtended")
+            gateway.bgp_asn = self._get_param("BgpAsnExtended")
+        return result
+
+    CustomerGateways.create_customer_gateway = create_customer_gateway
+
+    create_options = DHCPOptions.create_dhcp_options
+
+    def create_dhcp_options(self):
+        result = create_options(self)
+        tags = self._parse_tag_specification().get("dhcp-options", {})
+        result.result["DhcpOptions"].add_tags(tags)
+        return result
+
+    DHCPOptions.create_dhcp_options = create_dhcp_options
+
+    create_endpoint = VPCs.create_vpc_endpoint
+
+    def address_in(subnet, wanted):
+        if wanted:
+            return wanted
+        network = ipaddress.ip_network(subnet.cidr_block, strict=False)
+        # AWS reserves the first four addresses and the last of every subnet.
+        return str(network[random.randint(4, network.num_addresses - 2)])
+
+    def create_vpc_endpoint(self):
+        result = create_endpoint(self)
+        endpoint = result.result["VpcEndpoint"]
+        wanted = {c.get("SubnetId"): c.get("Ipv4") for c in self._get_param("SubnetConfigurations", []) or []}
+        for eni_id in getattr(endpoint, "network_interface_ids", None) or []:
+            eni = self.ec2_backend.get_network_interface(eni_id)
+            ip = address_in(eni.subnet, wanted.get(eni.subnet.id))
+            eni.private_ip_address = ip
+            for item in eni.private_ip_addresses:
+                if item.get("Primary"):
+                    item["PrivateIpAddress"] = ip
+        interface = str(getattr(endpoint, "vpc_endpoint_type", "")).lower() == "interface"
+        asked = self._get_param("DnsOptions") or {}
+        if interface or asked:
+            options = {"DnsRecordIpType": asked.get("DnsRecordIpType") or "ipv4"}
+            only_inbound = asked.get("PrivateDnsOnlyForInboundResolverEndpoint")
+            if only_inbound is not None:
+                options["PrivateDnsOnlyForInboundResolverEndpoint"] = str(only_inbound).lower() == "true"
+            endpoint.dns_options = options
+        address_type = self._get_param("IpAddressType")
+        if address_type or interface:
+            endpoint.ip_address_type = address_type or "ipv4"
+        return result
+
+    VPCs.create_vpc_endpoint = create_vpc_endpoint
+
+
+def patch_subnet_group_changes():
+    """ElastiCache and Redshift subnet groups: the changes and deletes AWS has.
+
+    (A deleted ElastiCache group's tags are dropped with it: moto keeps tags by ARN.)
+
+    moto 5.2.5 has no DeleteCacheSubnetGroup or ModifyCacheSubnetGroup (500 Not Implemented)
+    and no ModifyClusterSubnetGroup, so a subnet group could be made but never changed or
+    removed. AWS changes a group's description and subnets in place and deletes it by name
+    (CacheSubnetGroupNotFoundFault / ClusterSubnetGroupNotFoundFault when there is none).
+    """
+    from moto.core.responses import ActionResult, EmptyResult
+    from moto.elasticache.exceptions import CacheSubnetGroupNotFound
+    from moto.elasticache.models import CacheSubnetGroup
+    from moto.elasticache.responses import ElastiCacheResponse
+    from moto.redshift.exceptions import ClusterSubnetGroupNotFoundError
+    from moto.redshift.responses import RedshiftResponse
+
+    def delete_cache_subnet_group(self):
+        name = self._get_param("CacheSubnetGroupName")
+        group = self.elasticache_backend.cache_subnet_groups.pop(name, None)
+        if group is None:
+            raise CacheSubnetGroupNotFound(name)
+        # Its tags go with it (AWS does not hand them to the next group of that name).
+        self.elasticache_backend.tagging_service.delete_all_tags_for_resource(group.arn)
+        return EmptyResult()
+
+    def modify_cache_subnet_group(self):
+        name = self._get_param("CacheSubnetGroupName")
+        backend = self.elasticache_backend
+        old = backend.cache_subnet_groups.get(name)
+        if old is None:
+            raise CacheSubnetGroupNotFound(name)
+        group = CacheSubnetGroup(
+            account_id=backend.account_id,
+            region_name=backend.region_name,
+            cache_subnet_group_name=name,
+            cache_subnet_group_description=self._get_param("CacheSubnetGroupDescription")
+            or old.cache_subnet_group_description,
+            subnet_ids=self._get_param("SubnetIds", []) or old.subnet_ids,
+            tags=old.tags,
+        )
+        backend.cache_subnet_groups[name] = group
+        return ActionResult({"CacheSubnetGroup": group})
+
+    ElastiCacheResponse.delete_cache_subnet_group = delete_cache_subnet_group
+    ElastiCacheResponse.modify_cache_subnet_group = modify_cache_subnet_group
+
+    def modify_cluster_subnet_group(self):
+        name = self._get_param("ClusterSubnetGroupName")
+        group = self.redshift_backend.subnet_groups.get(name)
+        if group is None:
+            raise ClusterSubnetGroupNotFoundError(name)
+        if self._get_param("Description"):
+            group.description = self._get_param("Description")
+        subnets = self._get_param("SubnetIds", [])
+        if subnets:
+            group.subnet_ids = subnets
+        return ActionResult({"ClusterSubnetGroup": group})
+
+    RedshiftResponse.modify_cluster_subnet_group = modify_cluster_subnet_group
+
+
+def patch_ec2_vpc_family_calls():
+    """EC2 calls the VPC family needs that moto lacks or answers unlike AWS.
+
+    - DescribeNetworkAcls: the `network-acl-id` filter (moto: 500 FilterNotImplemented).
+    - EnableVgwRoutePropagation / DisableVgwRoutePropagation: not implemented in moto; AWS
+      turns propagation from an attached VPN gateway on or off (Gateway.NotAttached when the
+      gateway is not attached to the table's VPC) and lists the gateway in the table's
+      PropagatingVgws.
+    - DescribeSubnets: moto nests an IPv6 block's state as a string ("{'State': ...}") inside
+      Ipv6CidrBlockState.State; AWS answers {"State": "associated"}.
+    - AssociateVpcCidrBlock: moto allows one Amazon-provided IPv6 block per VPC; AWS's default
+      quota is five.
+    """
+    from moto.ec2.exceptions import CidrLimitExceeded, EC2ClientError
+    from moto.ec2.models.network_acls import NetworkAcl
+    from moto.ec2.models.subnets import Subnet
+    from moto.ec2.models.vpcs import VPC
+    from moto.ec2.responses.route_tables import RouteTables
+    from moto.core.responses import EmptyResult
+
+    acl_filter = NetworkAcl.get_filter_value
+
+    def get_filter_value(self, filter_name, method_name=None):
+        if filter_name == "network-acl-id":
+            return self.id
+        return acl_filter(self, filter_name, method_name)
+
+    NetworkAcl.get_filter_value = get_filter_value
+
+    def propagation(self, on):
+        table = self.ec2_backend.get_route_table(self._get_param("RouteTableId"))
+        gateway_id = self._get_param("GatewayId")
+        gateway = self.ec2_backend.get_vpn_gateway(gateway_id)
+        current = [g for g in getattr(table, "propagating_vgws", []) if g["GatewayId"] != gateway_id]
+        if on:
+            attached = any(
+                a.vpc_id == table.vpc_id and a.state == "attached" for a in gateway.attachments.values()
+            )
+            if not attached:
+                raise EC2ClientError(
+                    "Gateway.NotAttached",
+                    f"resource {gateway_id} is not attached to the VPC of {table.id}",
+                )
+            current.append({"GatewayId": gateway_id})
+        table.propagating_vgws = current
+        return EmptyResult()
+
+    RouteTables.enable_vgw_route_propagation = lambda self: propagation(self, True)
+    RouteTables.disable_vgw_route_propagation = lambda self: propagation(self, False)
+
+    def ipv6_cidr_block_association_set(self):
+        return [
+            {
+                "ipv6CidrBlock": a["ipv6CidrBlock"],
+                "associationId": a["associationId"],
+                "ipv6CidrBlockState": dict(a["ipv6CidrBlockState"]),
+            }
+            for a in self.ipv6_cidr_block_associations.values()
+            if a["ipv6CidrBlockState"]["State"] == "associated"
+        ]
+
+    Subnet.ipv6_cidr_block_association_set = property(ipv6_cidr_block_association_set)
+
+    associate = VPC.associate_vpc_cidr_block
+
+    def associate_vpc_cidr_block(self, cidr_block, amazon_provided_ipv6_cidr_block=False, *args, **kwargs):
+        if not amazon_provided_ipv6_cidr_block:
+            return associate(self, cidr_block, amazon_provided_ipv6_cidr_block, *args, **kwargs)
+        live = [
+            a for a in self.get_cidr_block_association_set(True)
+            if a.get("cidr_block_state", {}).get("state") != "disassociated"
+        ]
+        if len(live) >= 5:
+            raise CidrLimitExceeded(self.id, 5)
+        # moto checks a limit of one: let it see none while it adds this block.
+        self.get_cidr_block_association_set = lambda ipv6=False: [] if ipv6 else VPC.get_cidr_block_association_set(self, ipv6)
+        try:
+            return associate(self, cidr_block, amazon_provided_ipv6_cidr_block, *args, **kwargs)
+        finally:
+            del self.get_cidr_block_association_set
+
+    VPC.associate_vpc_cidr_block = associate_vpc_cidr_block
+
+
+def patch_ec2_subnet_attributes():
+    """ModifySubnetAttribute / DescribeSubnets: every subnet setting AWS has.
+
+    moto applies only MapPublicIpOnLaunch, AssignIpv6AddressOnCreation and the A-record DNS
+    option, and answers 200 while ignoring EnableDns64, PrivateDnsHostnameTypeOnLaunch, the
+    AAAA-record option, EnableLniAtDeviceIndex and the customer-owned IP settings; it never
+    reports EnableDns64 or MapCustomerOwnedIpOnLaunch. AWS applies each and describes them back
+    (EnableDns64 and MapCustomerOwnedIpOnLaunch are false until set).
+    """
+    from moto.ec2.models.subnets import Subnet
+    from moto.ec2.responses.subnets import Subnets
+
+    Subnet.enable_dns64 = False
+    Subnet.map_customer_owned_ip_on_launch = False
+
+    original = Subnets.modify_subnet_attribute
+
+    def flag(value):
+        return str(value).lower() == "true"
+
+    def modify_subnet_attribute(self):
+        result = original(self)
+        subnet = self.ec2_backend.get_subnet(self._get_param("SubnetId"))
+        options = subnet.private_dns_name_options_on_launch
+        if self._get_param("EnableDns64.Value") is not None:
+            subnet.enable_dns64 = flag(self._get_param("EnableDns64.Value"))
+        if self._get_param("EnableResourceNameDnsAAAARecordOnLaunch.Value") is not None:
+            options["EnableResourceNameDnsAAAARecord"] = flag(
+                self._get_param("EnableResourceNameDnsAAAARecordOnLaunch.Value")
+            )
+        if self._get_param("EnableResourceNameDnsARecordOnLaunch.Value") is not None:
+            options["EnableResourceNameDnsARecord"] = flag(
+                self._get_param("EnableResourceNameDnsARecordOnLaunch.Value")
+            )
+        if self._get_param("PrivateDnsHostnameTypeOnLaunch"):
+            options["HostnameType"] = self._get_param("PrivateDnsHostnameTypeOnLaunch")
+        if self._get_param("EnableLniAtDeviceIndex") is not None:
+            subnet.enable_lni_at_device_index = int(self._get_param("EnableLniAtDeviceIndex"))
+        if self._get_param("MapCustomerOwnedIpOnLaunch.Value") is not None:
+            subnet.map_customer_owned_ip_on_launch = flag(self._get_param("MapCustomerOwnedIpOnLaunch.Value"))
+            subnet.customer_owned_ipv4_pool = self._get_param("CustomerOwnedIpv4Pool")
+        for setting in ("MapPublicIpOnLaunch", "AssignIpv6AddressOnCreation"):
+            # moto stores these as the strings it was sent; AWS answers booleans.
+            name = "map_public_ip_on_launch" if setting == "MapPublicIpOnLaunch" else "assign_ipv6_address_on_creation"
+            if self._get_param(f"{setting}.Value") is not None:
+                setattr(subnet, name, flag(self._get_param(f"{setting}.Value")))
+        return result
+
+    Subnets.modify_subnet_attribute = modify_subnet_attribute
+
+
+def patch_ec2_flow_log_settings():
+    """CreateFlowLogs: keep DestinationOptions and DeliverCrossAccountRole.
+
+    moto drops both; AWS describes an S3 flow log's file format and partitioning back
+    (plain-text, no Hive partitions and daily prefixes unless asked), and the cross-account
+    delivery role when one was given.
+    """
+    from moto.ec2.responses.flow_logs import FlowLogs
+
+    original = FlowLogs.create_flow_logs
+
+    def create_flow_logs(self):
+        result = original(self)
+        options = self._get_param("DestinationOptions")
+        role = self._get_param("DeliverCrossAccountRole")
+        for flow_log_id in result.result["FlowLogIds"]:
+            fl = self.ec2_backend.flow_logs[flow_log_id]
+            if role:
+                fl.deliver_cross_account_role = role
+            if fl.log_destination_type == "s3":
+                options = options or {}
+                fl.destination_options = {
+                    "FileFormat": options.get("FileFormat") or "plain-text",
+                    "HiveCompatiblePartitions": str(options.get("HiveCompatiblePartitions")).lower() == "true",
+                    "PerHourPartition": str(options.get("PerHourPartition")).lower() == "true",
+                }
+        return result
+
+    FlowLogs.create_flow_logs = create_flow_logs
+
+
 def patch_ecs_service_settings():
     """CreateService: keep the deployment settings, and count tasks as running.
 
@@ -598,6 +921,12 @@ if __name__ == "__main__":
     patch_s3_secure_transport()
     patch_s3_versioning_root()
     patch_ec2_gateway_endpoint_routes()
+    patch_ec2_endpoint_service_filters()
+    patch_ec2_vpc_settings_moto_drops()
+    patch_subnet_group_changes()
+    patch_ec2_vpc_family_calls()
+    patch_ec2_subnet_attributes()
+    patch_ec2_flow_log_settings()
     patch_ecs_service_settings()
     patch_sns_topic_attributes()
     patch_appautoscaling_tags()

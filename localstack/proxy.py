@@ -14,6 +14,7 @@ long enough for the per-service peak of calls in flight to show a tool's concurr
 
 Control endpoints (paths no AWS request uses: S3 bucket names cannot hold underscores):
   GET  /__proxy__/stats   -> {"total": n, "calls": {"ec2:CreateVpc": n, ...}, "faults": {...},
+                               "calls_by_region": {"eu-west-3/ec2:CreateVpc": n, ...},
                                "peak_in_flight": {"ec2": n, ...}}
   POST /__proxy__/reset   -> zeroes the counters
   POST /__proxy__/faults  -> body {"rate": 0.2, "kinds": [...], "fail_always": [...], "latency_ms": 50,
@@ -40,6 +41,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 LOCK = threading.Lock()
 CALLS = {}
+CALLS_BY_REGION = {}
 FAULTS_DONE = {}
 IN_FLIGHT = {}
 PEAK_IN_FLIGHT = {}
@@ -52,6 +54,13 @@ SETTINGS = {
 }
 RNG = random.Random()
 HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-connection"}
+
+
+def region_of(headers):
+    """The signing region from the SigV4 credential scope (us-east-1, eu-west-3, ...)."""
+    auth = headers.get("Authorization", "")
+    m = re.search(r"Credential=[^/]+/[^/]+/([^/]+)/", auth)
+    return m.group(1) if m else "unsigned"
 
 
 def service_of(headers):
@@ -166,6 +175,7 @@ class Handler(BaseHTTPRequestHandler):
                 doc = {
                     "total": sum(CALLS.values()),
                     "calls": dict(CALLS),
+                    "calls_by_region": dict(CALLS_BY_REGION),
                     "faults": dict(FAULTS_DONE),
                     "peak_in_flight": dict(PEAK_IN_FLIGHT),
                 }
@@ -173,6 +183,7 @@ class Handler(BaseHTTPRequestHandler):
         if self.command == "POST" and self.path == "/__proxy__/reset":
             with LOCK:
                 CALLS.clear()
+                CALLS_BY_REGION.clear()
                 FAULTS_DONE.clear()
                 PEAK_IN_FLIGHT.clear()
             return self.reply(200, b"{}")
@@ -209,6 +220,8 @@ class Handler(BaseHTTPRequestHandler):
         name = f"{service}:{action_of(service, self.command, self.path, self.headers, body)}"
         with LOCK:
             CALLS[name] = CALLS.get(name, 0) + 1
+            by_region = f"{region_of(self.headers)}/{name}"
+            CALLS_BY_REGION[by_region] = CALLS_BY_REGION.get(by_region, 0) + 1
             IN_FLIGHT[service] = IN_FLIGHT.get(service, 0) + 1
             PEAK_IN_FLIGHT[service] = max(PEAK_IN_FLIGHT.get(service, 0), IN_FLIGHT[service])
         self.in_flight = service

@@ -23,6 +23,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use tracing::{info_span, Instrument};
 
 /// What a step does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -361,6 +362,28 @@ impl Applier {
                     .push(c.address.key.clone());
             }
         }
+        // Blocks with no instances (`count = 0`) have no change, yet references to them must see
+        // an empty list or map, not an unknown value: `try(x.this[0].id, y.id)` falls back to
+        // `y.id` at apply as it did at plan.
+        let paths: Vec<Vec<crate::address::ModuleStep>> = std::iter::once(Vec::new())
+            .chain(blocks.keys().map(|(path, _)| path.clone()))
+            .collect();
+        for path in paths {
+            let keys: Vec<String> = self
+                .root
+                .descend(&path)
+                .map(|m| {
+                    m.resources
+                        .iter()
+                        .filter(|(_, r)| r.count.is_some() || r.for_each.is_some())
+                        .map(|(k, _)| k.clone())
+                        .collect()
+                })
+                .unwrap_or_default();
+            for key in keys {
+                blocks.entry((path.clone(), key)).or_default();
+            }
+        }
         for ((path, key), keys) in &blocks {
             let res = self.root.descend(path).and_then(|m| m.resources.get(key));
             let (count, for_each) = res
@@ -410,7 +433,7 @@ impl Applier {
         if self.backend.journals() {
             // The snapshot the journal of this run extends.
             state.serial += 1;
-            self.backend.write(&state).await?;
+            self.backend.write(&state).instrument(info_span!("state_write")).await?;
         }
         let plan = Arc::new(plan);
         let runner = Arc::new(Runner {
@@ -448,6 +471,10 @@ impl Applier {
         let mut warnings = std::mem::take(&mut *runner.warnings.lock().expect("warnings lock"));
         if failures.is_empty() && !cancelled {
             final_state.outputs.clear();
+            if plan.options.destroy && plan.options.targets.is_empty() {
+                // As in Terraform, a whole destroy leaves no data source behind either.
+                final_state.resources.retain(|r| r.mode != StateMode::Data);
+            }
             if !plan.options.destroy {
                 let ctx = Context::new(&self.root, &self.inputs, &runner.values).with_clock(applying(&plan));
                 let failed = runner.failed_checks.lock().expect("checks lock").clone();
@@ -466,7 +493,10 @@ impl Applier {
             }
         }
         final_state.serial += 1;
-        self.backend.write(&final_state).await?;
+        self.backend
+            .write(&final_state)
+            .instrument(info_span!("state_write"))
+            .await?;
         let counts = *runner.counts.lock().expect("counts lock");
         Ok(ApplyReport {
             failures,
@@ -559,7 +589,9 @@ impl StepRunner for Runner {
         eprintln!("{addr_text}: {}...", verb.0);
         let ticker = spawn_ticker(addr_text.clone(), verb.0);
         let begun = self.started.elapsed();
-        let result = self.run_step(step, change, &ctx).await;
+        // Its own track in a trace (`-trace`), with the AWS calls and state writes of the step.
+        let span = tracing::info_span!(parent: None, "step", address = %addr_text, action = %verb.0);
+        let result = self.run_step(step, change, &ctx).instrument(span).await;
         self.timings.lock().expect("timings lock")[index] = Some((begun, self.started.elapsed()));
         ticker.abort();
         match &result {
@@ -1004,7 +1036,12 @@ impl Runner {
                 f(&mut s);
                 JournalRecord::of(&s, address)
             };
-            return self.applier.backend.append(&record).await;
+            return self
+                .applier
+                .backend
+                .append(&record)
+                .instrument(info_span!("journal_append"))
+                .await;
         }
         let mine = {
             let mut s = self.state.lock().expect("state lock");
@@ -1020,7 +1057,11 @@ impl Runner {
             s.serial += 1;
             (s.clone(), self.version.load(Ordering::SeqCst))
         };
-        self.applier.backend.write(&snapshot).await?;
+        self.applier
+            .backend
+            .write(&snapshot)
+            .instrument(info_span!("state_write"))
+            .await?;
         *written = version;
         Ok(())
     }
@@ -1039,7 +1080,11 @@ impl Runner {
             s.begin_create(address, token);
             JournalRecord::intent_to_create(&s, address, token)
         };
-        self.applier.backend.append(&record).await
+        self.applier
+            .backend
+            .append(&record)
+            .instrument(info_span!("journal_append"))
+            .await
     }
 
     fn count(&self, which: usize) {

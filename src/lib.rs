@@ -22,4 +22,5 @@ pub mod schema;
 pub mod state;
 #[cfg(test)]
 mod testkit;
+pub mod trace;
 pub mod value;

@@ -82,6 +82,10 @@ pub struct Context<'a> {
     /// module call whose `count`/`for_each` is not known yet stands for all its instances with
     /// one keyless instance whose `count.index`/`each` are unknown, instead of being an error.
     pub validating: bool,
+    /// `validate`'s view of child modules: every module input variable is unknown, whatever
+    /// the call passes (the call's expressions are still evaluated and converted, so their
+    /// errors show), as Terraform validates each module for all the values it could be given.
+    pub module_inputs_unknown: bool,
     /// What function calls see: the phase's clock for `timestamp()` and `plantimestamp()`.
     pub functions: Environment,
     memo: Mutex<HashMap<String, Marked>>,
@@ -100,6 +104,7 @@ impl<'a> Context<'a> {
             resources,
             workspace: "default".into(),
             validating: false,
+            module_inputs_unknown: false,
             functions: Environment::default(),
             memo: Mutex::new(HashMap::new()),
         }
@@ -196,7 +201,13 @@ impl<'a> Context<'a> {
                 })?,
                 None => raw,
             };
-            Ok((converted, marks.with(declared)))
+            // `validate` sees a child module's variables as unknown values marked only as
+            // they are declared, as Terraform validates each module for any caller.
+            Ok(if self.module_inputs_unknown {
+                (Value::Unknown, declared)
+            } else {
+                (converted, marks.with(declared))
+            })
         })
     }
 
@@ -805,12 +816,10 @@ impl Resolver for ModuleResolver<'_, '_> {
                 let dir = match names[0] {
                     "module" => ctx.module(path).dir.clone(),
                     "root" => ctx.root.dir.clone(),
-                    // Terraform's path.cwd is absolute (modules name things after
-                    // basename(path.cwd)); path.module and path.root are relative.
-                    "cwd" => {
-                        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-                        return unmarked(Value::str(cwd.display().to_string()), 1);
-                    }
+                    // Absolute, and where infractl was started (before -chdir), as in Terraform
+                    // (modules name things after basename(path.cwd)); path.module and path.root
+                    // are relative.
+                    "cwd" => return unmarked(Value::str(start_dir().display().to_string()), 1),
                     other => return Err(Diag::new(format!("Unsupported attribute path.{other}")).at(loc)),
                 };
                 unmarked(
@@ -934,6 +943,23 @@ impl ModuleResolver<'_, '_> {
             .unwrap_or((Value::Unknown, Marks::none()));
         Ok((v, m.with(Self::mode_marks(key))))
     }
+}
+
+/// The folder infractl was started in, before `-chdir` (what `path.cwd` is).
+static START_DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+
+/// Records the folder infractl was started in, before `-chdir` moves it; the CLI calls this
+/// first thing. Without it, `path.cwd` is the current folder.
+pub fn set_start_dir(dir: PathBuf) {
+    let _ = START_DIR.set(dir);
+}
+
+fn start_dir() -> PathBuf {
+    START_DIR
+        .get()
+        .cloned()
+        .or_else(|| std::env::current_dir().ok())
+        .unwrap_or_else(|| PathBuf::from("."))
 }
 
 trait OrDot {

@@ -328,6 +328,10 @@ pub struct RunArgs {
     /// Plan a destroy (plan only).
     #[arg(long)]
     pub destroy: bool,
+    /// Write a timeline of the run (phases, each resource's step, AWS calls and their
+    /// attempts) to this file in the Chrome trace event format, to see where time goes.
+    #[arg(long, value_name = "FILE")]
+    pub trace: Option<PathBuf>,
     #[command(flatten)]
     pub lock: LockArgs,
     /// Local state file to use instead of the default.
@@ -376,6 +380,7 @@ impl Env {
 /// Runs the CLI; returns the process exit code.
 pub async fn run(cli: Cli) -> i32 {
     let start_dir = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    crate::blueprint::scope::set_start_dir(start_dir.clone());
     if let Some(dir) = &cli.chdir {
         if let Err(e) = std::env::set_current_dir(dir) {
             eprintln!("Error: cannot change to folder {}: {e}", dir.display());
@@ -406,6 +411,18 @@ pub async fn run(cli: Cli) -> i32 {
         start_dir,
         blueprint_dir,
         interrupted,
+    };
+    let trace_file = match &cli.command {
+        Command::Plan(a) | Command::Destroy(a) | Command::Apply { run: a, .. } => a.trace.clone(),
+        _ => None,
+    };
+    // Held until the run is over: dropping it finishes the file.
+    let _trace = match trace_file.as_deref().map(crate::trace::start).transpose() {
+        Ok(t) => t,
+        Err(d) => {
+            eprintln!("{d}");
+            return 1;
+        }
     };
     let code = match dispatch(cli.command, &env).await {
         Ok(code) => code,

@@ -16,6 +16,7 @@ use crate::value::Value;
 use indexmap::IndexMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use tracing::{info_span, Instrument};
 
 /// Everything loaded and checked before any AWS call.
 pub(super) struct Loaded {
@@ -83,7 +84,7 @@ fn check_blueprint(dir: &Path, vars: &[VarArg]) -> DResult<Vec<Diag>> {
     for n in notes {
         eprintln!("Warning: {n}");
     }
-    let warnings = plan::validate(&root, &crate::provider::schemas_registry(), &inputs)?;
+    let warnings = plan::validate_as_command(&root, &crate::provider::schemas_registry(), &inputs)?;
     for w in &warnings {
         eprintln!("Warning: {w}");
     }
@@ -172,19 +173,24 @@ pub(super) fn validate(vars: &[String], json: bool, strict: bool) -> DResult<i32
 
 /// `plan`.
 pub(super) async fn plan(env: &Env, args: &RunArgs) -> DResult<i32> {
-    let loaded = load(env, &var_args(&args.vars, &args.var_files), None)?;
-    let backend = open_backend(env, &loaded.root, &loaded.workspace, args.state.as_ref()).await?;
+    let loaded = info_span!("load").in_scope(|| load(env, &var_args(&args.vars, &args.var_files), None))?;
+    let backend = open_backend(env, &loaded.root, &loaded.workspace, args.state.as_ref())
+        .instrument(info_span!("backend"))
+        .await?;
     let lock = backends::lock(
         &backend,
         "OperationTypePlan",
         args.lock.lock,
         args.lock.lock_timeout.as_deref(),
     )
+    .instrument(info_span!("lock"))
     .await?;
     let result = async {
-        let registry = crate::provider::registry(&loaded.settings, Some(backend.clone())).await;
+        let registry = crate::provider::registry(&loaded.settings, Some(backend.clone()))
+            .instrument(info_span!("providers"))
+            .await;
         let plan = make_plan(&loaded, &registry, backend.as_ref(), args, args.destroy).await?;
-        print_plan(&plan, &registry, args.json, &loaded);
+        info_span!("render").in_scope(|| print_plan(&plan, &registry, args.json, &loaded));
         if let Some(out) = &args.out {
             savedplan::save(out, &plan, &loaded.root, &loaded.inputs)?;
             println!(
@@ -200,7 +206,7 @@ pub(super) async fn plan(env: &Env, args: &RunArgs) -> DResult<i32> {
         })
     }
     .await;
-    backends::release(lock).await;
+    backends::release(lock).instrument(info_span!("unlock")).await;
     result
 }
 
@@ -215,18 +221,23 @@ pub(super) async fn apply(env: &Env, args: &RunArgs, plan_file: Option<&Path>) -
             s.check_sensitive(&inputs)?;
             Ok(inputs)
         })?,
-        None => load(env, &var_args(&args.vars, &args.var_files), None)?,
+        None => info_span!("load").in_scope(|| load(env, &var_args(&args.vars, &args.var_files), None))?,
     };
-    let backend = open_backend(env, &loaded.root, &loaded.workspace, args.state.as_ref()).await?;
+    let backend = open_backend(env, &loaded.root, &loaded.workspace, args.state.as_ref())
+        .instrument(info_span!("backend"))
+        .await?;
     let lock = backends::lock(
         &backend,
         "OperationTypeApply",
         args.lock.lock,
         args.lock.lock_timeout.as_deref(),
     )
+    .instrument(info_span!("lock"))
     .await?;
     let result = async {
-        let registry = crate::provider::registry(&loaded.settings, Some(backend.clone())).await;
+        let registry = crate::provider::registry(&loaded.settings, Some(backend.clone()))
+            .instrument(info_span!("providers"))
+            .await;
         let plan = match saved {
             Some(s) => {
                 let planner = Planner {
@@ -252,28 +263,33 @@ pub(super) async fn apply(env: &Env, args: &RunArgs, plan_file: Option<&Path>) -
         .await
     }
     .await;
-    backends::release(lock).await;
+    backends::release(lock).instrument(info_span!("unlock")).await;
     result
 }
 
 /// `destroy`.
 pub(super) async fn destroy(env: &Env, args: &RunArgs) -> DResult<i32> {
-    let loaded = load(env, &var_args(&args.vars, &args.var_files), None)?;
-    let backend = open_backend(env, &loaded.root, &loaded.workspace, args.state.as_ref()).await?;
+    let loaded = info_span!("load").in_scope(|| load(env, &var_args(&args.vars, &args.var_files), None))?;
+    let backend = open_backend(env, &loaded.root, &loaded.workspace, args.state.as_ref())
+        .instrument(info_span!("backend"))
+        .await?;
     let lock = backends::lock(
         &backend,
         "OperationTypeApply",
         args.lock.lock,
         args.lock.lock_timeout.as_deref(),
     )
+    .instrument(info_span!("lock"))
     .await?;
     let result = async {
-        let registry = crate::provider::registry(&loaded.settings, Some(backend.clone())).await;
+        let registry = crate::provider::registry(&loaded.settings, Some(backend.clone()))
+            .instrument(info_span!("providers"))
+            .await;
         let plan = make_plan(&loaded, &registry, backend.as_ref(), args, true).await?;
         execute(env, &loaded, plan, backend.clone(), registry, args, false, "destroy").await
     }
     .await;
-    backends::release(lock).await;
+    backends::release(lock).instrument(info_span!("unlock")).await;
     result
 }
 
@@ -320,7 +336,9 @@ pub(super) async fn import(
             block,
         )?;
         let provider = (!config.is_root_default()).then(|| config.to_string());
-        let registry = crate::provider::registry(&loaded.settings, Some(backend.clone())).await;
+        let registry = crate::provider::registry(&loaded.settings, Some(backend.clone()))
+            .instrument(info_span!("providers"))
+            .await;
         let rt = registry
             .for_provider(provider.as_deref())
             .resource(&addr.type_name)
@@ -380,9 +398,15 @@ async fn make_plan(
                 .detail("Write it as TYPE.NAME, TYPE.NAME[KEY] or module.NAME."));
         }
     }
-    let state = backend.read().await?.unwrap_or_default();
+    let state = backend
+        .read()
+        .instrument(info_span!("read_state"))
+        .await?
+        .unwrap_or_default();
     let prior = if args.refresh && !state.resources.is_empty() {
-        let r = refresh::refresh(&state, registry, &loaded.stack, args.parallelism).await?;
+        let r = refresh::refresh(&state, registry, &loaded.stack, args.parallelism)
+            .instrument(info_span!("refresh"))
+            .await?;
         for v in &r.vanished {
             eprintln!("Note: {v} has been deleted outside infractl; the plan creates it again.");
         }
@@ -406,6 +430,7 @@ async fn make_plan(
                 ..Default::default()
             },
         )
+        .instrument(info_span!("plan"))
         .await
 }
 
@@ -482,7 +507,7 @@ async fn execute(
     verb: &str,
 ) -> DResult<i32> {
     if !saved {
-        print_plan(&plan, &registry, args.json, loaded);
+        info_span!("render").in_scope(|| print_plan(&plan, &registry, args.json, loaded));
     }
     if !plan.has_changes() && !plan.outputs_changed() {
         println!(
@@ -512,7 +537,10 @@ async fn execute(
         stack: loaded.stack.clone(),
         backend,
     });
-    let report = applier.apply(plan, args.parallelism, env.interrupted.clone()).await?;
+    let report = applier
+        .apply(plan, args.parallelism, env.interrupted.clone())
+        .instrument(info_span!("apply"))
+        .await?;
     for (label, by) in &report.skipped {
         eprintln!("Skipped {label}: it depends on {by}, which failed.");
     }

@@ -241,7 +241,12 @@ pub fn same(ty: &Type, desired: &Value, actual: &Value) -> bool {
 }
 
 /// Equality of one attribute: its canonical forms when the schema gives one, else [`same`].
+/// An empty string and null are one value for a string argument, as the AWS provider's SDK
+/// holds them (modules pass `""` for "not set"; AWS reports nothing back).
 pub fn same_attr(a: &AttrSchema, desired: &Value, actual: &Value) -> bool {
+    if a.ty == Type::String && a.is_argument() && (is_empty_string(desired) || is_empty_string(actual)) {
+        return (desired.is_null() || is_empty_string(desired)) && (actual.is_null() || is_empty_string(actual));
+    }
     if let (Some(f), Value::String(x), Value::String(y)) = (a.normalize, desired, actual) {
         return f(x) == f(y);
     }

@@ -12,7 +12,7 @@ pub mod refresh;
 pub mod triggers;
 mod validate;
 
-pub use validate::validate;
+pub use validate::{validate, validate_as_command};
 
 use crate::address::{static_path, Address, InstanceKey, ModuleStep};
 use crate::blueprint::conditions;

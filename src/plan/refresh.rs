@@ -7,6 +7,7 @@ use crate::state::{ResourceState, State};
 use crate::value::Value;
 use futures::stream::{self, StreamExt};
 use indexmap::IndexMap;
+use tracing::Instrument;
 
 /// What a refresh found.
 pub struct Refreshed {
@@ -44,7 +45,12 @@ pub async fn refresh(state: &State, registry: &Registry, stack: &str, parallelis
     }
     let reads = batches.into_iter().map(|batch| {
         let rt = type_of(&batch[0]);
-        async move {
+        // Its own track in a trace (`-trace`), with the AWS calls of this read under it.
+        let span = match batch.as_slice() {
+            [one] => tracing::info_span!(parent: None, "read", address = %one.address),
+            many => tracing::info_span!(parent: None, "read", address = %many[0].address, objects = many.len()),
+        };
+        let read = async move {
             let first = &batch[0];
             let Some(rt) = rt else {
                 return Err(Diag::new(format!(
@@ -84,7 +90,8 @@ pub async fn refresh(state: &State, registry: &Registry, stack: &str, parallelis
                 live
             };
             Ok(batch.into_iter().zip(live).collect::<Vec<_>>())
-        }
+        };
+        read.instrument(span)
     });
     let results: Vec<DResult<_>> = stream::iter(reads).buffer_unordered(parallelism.max(1)).collect().await;
     let mut out = state.clone();

@@ -25,11 +25,28 @@ use indexmap::IndexMap;
 /// Returns warnings: configurations that are valid but risky, as the resource types judge them
 /// (a policy allowing `*`), with their address and location.
 pub fn validate(root: &Module, registry: &Registry, inputs: &IndexMap<String, Value>) -> DResult<Vec<Diag>> {
+    validate_with(root, registry, inputs, false)
+}
+
+/// [`validate`] as the `validate` command runs it: child modules' input variables are unknown
+/// too, as Terraform validates a module for any value a caller could pass (a module whose
+/// variable defaults to null and is checked with `RequiredWith` passes, as it does there).
+pub fn validate_as_command(root: &Module, registry: &Registry, inputs: &IndexMap<String, Value>) -> DResult<Vec<Diag>> {
+    validate_with(root, registry, inputs, true)
+}
+
+fn validate_with(
+    root: &Module,
+    registry: &Registry,
+    inputs: &IndexMap<String, Value>,
+    module_inputs_unknown: bool,
+) -> DResult<Vec<Diag>> {
     moves::check(root)?;
     crate::provider::check_required_providers(root)?;
     let unknown = crate::blueprint::scope::AllUnknown;
     let mut ctx = Context::new(root, inputs, &unknown);
     ctx.validating = true;
+    ctx.module_inputs_unknown = module_inputs_unknown;
     let mut warnings = Vec::new();
     for (path, module) in root.walk() {
         let instances = ctx.module_instances(&path)?;

@@ -370,7 +370,8 @@ impl Rule {
         let unknown = |n: &str| obj.get(n).is_some_and(|v| *v == Value::Unknown);
         match self {
             Rule::Conflicts(names) => {
-                let given: Vec<&str> = names.iter().copied().filter(|n| set(n)).collect();
+                // Only known values conflict: an unknown one may well turn out null.
+                let given: Vec<&str> = names.iter().copied().filter(|n| set(n) && !unknown(n)).collect();
                 if given.len() > 1 {
                     return Err(format!(
                         "\"{}\" conflicts with \"{}\"",
@@ -381,8 +382,10 @@ impl Rule {
                 Ok(())
             }
             Rule::ExactlyOne(names) => {
-                let given = names.iter().filter(|n| set(n)).count();
-                if given == 1 || (given == 0 && names.iter().any(|n| unknown(n))) {
+                // Unknown values may turn out set or null: only known ones can break the rule.
+                let given = names.iter().filter(|n| set(n) && !unknown(n)).count();
+                let open = names.iter().any(|n| unknown(n));
+                if given == 1 || (given == 0 && open) {
                     return Ok(());
                 }
                 Err(format!("exactly one of {} must be set, {given} are", list(names)))
@@ -498,9 +501,16 @@ mod tests {
         let r = Rule::Conflicts(&["name", "name_prefix"]);
         assert!(r.check(&obj(&[("name", s("a")), ("name_prefix", s("b"))])).is_err());
         assert!(r.check(&obj(&[("name", s("a")), ("name_prefix", Value::Null)])).is_ok());
+        // Two conditionals that are each null on the other's branch (`x ? a : null`).
+        assert!(r
+            .check(&obj(&[("name", Value::Unknown), ("name_prefix", Value::Unknown)]))
+            .is_ok());
         let r = Rule::ExactlyOne(&["a", "b"]);
         assert!(r.check(&obj(&[("a", Value::Null), ("b", Value::Null)])).is_err());
         assert!(r.check(&obj(&[("a", Value::Unknown), ("b", Value::Null)])).is_ok());
+        assert!(r.check(&obj(&[("a", Value::Unknown), ("b", Value::Unknown)])).is_ok());
+        assert!(r.check(&obj(&[("a", s("x")), ("b", Value::Unknown)])).is_ok());
+        assert!(r.check(&obj(&[("a", s("x")), ("b", s("y"))])).is_err());
         let r = Rule::AtLeastOne(&["a", "b"]);
         assert!(r.check(&obj(&[("a", Value::List(vec![]))])).is_err());
         let r = Rule::RequiredWith("a", &["b"]);

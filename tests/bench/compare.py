@@ -27,6 +27,8 @@ import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import trace_summary  # noqa: E402  (beside this file)
 # Variables a plan needs so that destroy can finish on the emulator (as localstack/demo passes).
 PLAN_VARS = {
     "foundation": ["-var", "force_destroy_buckets=true", "-var", "secret_recovery_window_days=0"],
@@ -116,23 +118,26 @@ def critical_path(times_file):
     return max(best, default=0.0), window
 
 
-def infractl_round(binary, plan_dir, variables, env, proxy, work):
+def infractl_round(binary, plan_dir, variables, env, proxy, work, trace=False):
     stack = Path(tempfile.mkdtemp(dir=work, prefix="infractl-"))
     shutil.copytree(plan_dir, stack, dirs_exist_ok=True)
     times = stack / "step-times.json"
     env = dict(env, INFRACTL_STEP_TIMES=str(times))
     base = [binary, f"-chdir={stack}"]
-    result = {}
-    proxy.reset()
-    result["apply"] = (run(base + ["apply", "-auto-approve", *variables], stack, env), proxy.calls())
+    result = {"trace": {}}
+
+    def timed(phase, args):
+        traced = [f"-trace={stack / (phase.split()[0] + '.trace.json')}"] if trace else []
+        proxy.reset()
+        wall = run(base + args + traced + variables, stack, env)
+        result[phase] = (wall, proxy.calls())
+        if trace:
+            result["trace"][phase] = (trace_summary.summarise(stack / (phase.split()[0] + ".trace.json")), wall)
+
+    timed("apply", ["apply", "-auto-approve"])
     result["critical"] = critical_path(times)
-    proxy.reset()
-    result["plan (no change)"] = (
-        run(base + ["plan", "-detailed-exitcode", *variables], stack, env),
-        proxy.calls(),
-    )
-    proxy.reset()
-    result["destroy"] = (run(base + ["destroy", "-auto-approve", *variables], stack, env), proxy.calls())
+    timed("plan (no change)", ["plan", "-detailed-exitcode"])
+    timed("destroy", ["destroy", "-auto-approve"])
     return result
 
 
@@ -207,6 +212,11 @@ def main():
         default=0.0,
         help="delay the proxy adds to every call, to model AWS's round trip (the emulator answers in ms)",
     )
+    ap.add_argument(
+        "--trace",
+        action="store_true",
+        help="run infractl with -trace and print where its time went outside AWS calls (last round)",
+    )
     ap.add_argument("--proxy-port", type=int, default=int(os.environ.get("INFRACTL_EMULATOR_PORT", 4566)) + 100)
     a = ap.parse_args()
 
@@ -238,7 +248,7 @@ def main():
             for tool in order:
                 print(f"round {r + 1}/{a.rounds}: {tool} ...", flush=True)
                 if tool == "infractl":
-                    results[tool].append(infractl_round(binary, plan_dir, variables, env, proxy, work))
+                    results[tool].append(infractl_round(binary, plan_dir, variables, env, proxy, work, a.trace))
                 else:
                     results[tool].append(terraform_round(plan_dir, variables, env, proxy, work, tfrc))
     finally:
@@ -278,6 +288,8 @@ def report(plan_dir, rounds, results, why_not, latency_ms):
         f"(steps ran in a {median(windows):.2f} s window)"
     )
     print("ratio = terraform time / infractl time (above 1: infractl is faster). Calls: medians per phase.")
+    for phase, (summary, wall) in results["infractl"][-1]["trace"].items():
+        trace_summary.report(f"infractl {phase} (last round)", summary, wall)
     for note in sorted(set(NOTES)):
         print(f"note: {note}")
     for phase in PHASES:

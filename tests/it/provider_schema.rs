@@ -15,27 +15,27 @@ variable "enabled" {
   default = false
 }
 
-variable "flow_logs" {
+variable "peering" {
   type    = bool
   default = false
 }
 
-resource "aws_flow_log" "this" {
-  count           = var.flow_logs ? 1 : 0
-  log_destination = "arn:aws:s3:::flow-logs"
-  traffic_type    = "ALL"
-  vpc_id          = "vpc-12345678"
+resource "aws_vpc_peering_connection" "this" {
+  count       = var.peering ? 1 : 0
+  peer_vpc_id = "vpc-87654321"
+  auto_accept = true
+  vpc_id      = "vpc-12345678"
 }
 
-resource "aws_vpn_gateway" "this" {
-  for_each = var.enabled ? { main = "x" } : {}
-  vpc_id   = "vpc-12345678"
-  tags     = { Name = each.value }
+resource "aws_ec2_transit_gateway" "this" {
+  for_each    = var.enabled ? { main = "x" } : {}
+  description = "transit"
+  tags        = { Name = each.value }
 }
 
-data "aws_vpc" "selected" {
-  count   = var.enabled ? 1 : 0
-  default = true
+data "aws_nat_gateway" "selected" {
+  count  = var.enabled ? 1 : 0
+  vpc_id = "vpc-12345678"
 }
 "#;
 
@@ -50,14 +50,14 @@ fn unimplemented_types_validate_and_plan_nothing_without_instances() {
     assert!(t.contains("No changes"), "{t}");
 
     // With instances, plan names the type and says it is not implemented yet, at its block.
-    let out = stack.run_with_endpoint(&["plan", "-var", "flow_logs=true"], NOWHERE);
+    let out = stack.run_with_endpoint(&["plan", "-var", "peering=true"], NOWHERE);
     let t = expect_code(&out, 1);
     assert!(
-        t.contains("The resource type \"aws_flow_log\" is not implemented by infractl yet"),
+        t.contains("The resource type \"aws_vpc_peering_connection\" is not implemented by infractl yet"),
         "{t}"
     );
     assert!(t.contains("main.tf:12"), "{t}");
-    assert!(t.contains("aws_flow_log.this[0]"), "{t}");
+    assert!(t.contains("aws_vpc_peering_connection.this[0]"), "{t}");
     assert!(!t.contains("Unsupported resource type"), "{t}");
     // validate still accepts it: only planning instances is refused.
     expect_code(
@@ -68,9 +68,15 @@ fn unimplemented_types_validate_and_plan_nothing_without_instances() {
     assert!(t.contains("is not implemented by infractl yet"), "{t}");
 
     // A misspelt type is still unknown.
-    let typo = Stack::from_files(&[("main.tf", "resource \"aws_flow_logs\" \"x\" {\n  count = 0\n}\n")]);
+    let typo = Stack::from_files(&[(
+        "main.tf",
+        "resource \"aws_vpc_peering_connections\" \"x\" {\n  count = 0\n}\n",
+    )]);
     let t = expect_code(&typo.run_with_endpoint(&["validate"], NOWHERE), 1);
-    assert!(t.contains("Unsupported resource type \"aws_flow_logs\""), "{t}");
+    assert!(
+        t.contains("Unsupported resource type \"aws_vpc_peering_connections\""),
+        "{t}"
+    );
 }
 
 /// A VPC and security group the way modules write them: every optional input passed through,
@@ -88,6 +94,16 @@ variable "ipv4_ipam_pool_id" {
 variable "ipv6_netmask_length" {
   type    = number
   default = null
+}
+
+variable "customer_owned_ipv4_pool" {
+  type    = string
+  default = null
+}
+
+resource "aws_eip" "nat" {
+  domain                   = "vpc"
+  customer_owned_ipv4_pool = var.customer_owned_ipv4_pool
 }
 
 resource "aws_vpc" "this" {
@@ -150,16 +166,21 @@ async fn unimplemented_arguments_pass_when_null_and_are_refused_when_set() {
 
     // Setting an argument infractl does not implement is refused at its line, before any call.
     let out = stack.run_with_endpoint(
-        &["plan", "-var", "ipv4_ipam_pool_id=ipam-pool-0123"],
+        &["plan", "-var", "customer_owned_ipv4_pool=ipv4pool-coip-0123"],
         "http://127.0.0.1:9",
     );
     let t = expect_code(&out, 1);
     assert!(
-        t.contains("`aws_vpc.ipv4_ipam_pool_id` is not supported by infractl yet"),
+        t.contains("`aws_eip.customer_owned_ipv4_pool` is not supported by infractl yet"),
         "{t}"
     );
-    assert!(t.contains("main.tf:18"), "{t}");
-    assert!(t.contains("aws_vpc.this"), "{t}");
+    let line = MODULE_STYLE
+        .lines()
+        .position(|l| l.contains("customer_owned_ipv4_pool = var."))
+        .unwrap()
+        + 1;
+    assert!(t.contains(&format!("main.tf:{line}")), "{t}");
+    assert!(t.contains("aws_eip.nat"), "{t}");
 
     expect_code(&stack.run(&["destroy", "-auto-approve"]), 0);
     let left = ec2.describe_vpcs().vpc_ids(&vpc_id).send().await;

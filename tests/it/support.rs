@@ -19,7 +19,8 @@ pub struct Stack {
     state_dir: PathBuf,
 }
 
-fn copy_dir(from: &Path, to: &Path) {
+/// Copies a folder tree.
+pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for e in std::fs::read_dir(from).unwrap() {
         let e = e.unwrap();
@@ -240,6 +241,15 @@ pub fn terraform_import_id(r: &serde_json::Value) -> String {
                 sources.join("_")
             )
         }
+        "aws_network_acl_rule" => format!(
+            "{}:{}:{}:{}",
+            s("network_acl_id"),
+            a["rule_number"].as_f64().unwrap_or_default() as i64,
+            s("protocol"),
+            a["egress"].as_bool().unwrap_or_default()
+        ),
+        // The provider imports these by their VPC's id.
+        "aws_vpc_dhcp_options_association" | "aws_default_route_table" => s("vpc_id"),
         "aws_route_table_association" => format!(
             "{}/{}",
             if a["subnet_id"].is_string() {
@@ -341,6 +351,13 @@ impl CountingProxy {
     pub fn calls(&self) -> std::collections::BTreeMap<String, u64> {
         let doc = self.control("GET", "stats", "").expect("proxy answers");
         serde_json::from_value(doc["calls"].clone()).unwrap()
+    }
+
+    /// Calls counted since the last reset, by `region/service:Action` (the SigV4 signing
+    /// region: where the call was sent).
+    pub fn calls_by_region(&self) -> std::collections::BTreeMap<String, u64> {
+        let doc = self.control("GET", "stats", "").expect("proxy answers");
+        serde_json::from_value(doc["calls_by_region"].clone()).unwrap()
     }
 
     /// Faults injected since the last reset, by kind.
@@ -451,7 +468,13 @@ impl Terraform {
 
     /// Runs terraform in `dir`.
     pub fn run_in(&self, dir: &Path, args: &[&str]) -> Output {
-        self.run_with_input(dir, args, "", &[])
+        self.run_in_with(dir, args, &[])
+    }
+
+    /// Runs terraform in `dir` with extra environment variables (`AWS_ENDPOINT_URL` to point
+    /// the AWS provider at the emulator).
+    pub fn run_in_with(&self, dir: &Path, args: &[&str], vars: &[(&str, &str)]) -> Output {
+        self.run_with_input(dir, args, "", vars)
     }
 
     /// Runs terraform in `dir` with `input` on its standard input (`terraform console`) and

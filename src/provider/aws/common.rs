@@ -354,6 +354,29 @@ pub fn json_as_configured(configured: &Value, live: Option<String>) -> Value {
     }
 }
 
+/// The inline blocks (routes, rules, ACL entries) that go and that come when a type's blocks
+/// change from `old` to `new`, compared one by one as the block's schema says (a block that
+/// matches one on the other side stays).
+pub fn changed_blocks<'a>(
+    schema: &crate::schema::Schema,
+    old: &'a [Value],
+    new: &'a [Value],
+) -> (Vec<&'a Value>, Vec<&'a Value>) {
+    use crate::plan::diff::blocks_match;
+    use crate::schema::Nesting;
+    let same = |a: &Value, b: &Value| {
+        blocks_match(
+            schema,
+            Nesting::List,
+            &Value::List(vec![a.clone()]),
+            &Value::List(vec![b.clone()]),
+        )
+    };
+    let gone = old.iter().filter(|o| !new.iter().any(|n| same(n, o))).collect();
+    let added = new.iter().filter(|n| !old.iter().any(|o| same(n, o))).collect();
+    (gone, added)
+}
+
 /// Brings tags from `prior`'s `tags_all` to `planned`'s with the service's own untag and tag
 /// calls, sending only the keys that change.
 pub async fn sync_tags<U, UF, T, TF>(prior: &Value, planned: &Value, untag: U, tag: T) -> PResult<()>

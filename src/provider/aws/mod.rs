@@ -11,17 +11,21 @@ pub mod dynamodb;
 pub mod ec2;
 pub mod ecr;
 pub mod ecs;
+pub mod elasticache;
 pub mod elbv2;
 pub mod iam;
 pub mod limits;
 pub mod logs;
 pub mod meta;
 pub mod opensearchserverless;
+pub mod redshift;
+pub mod region;
 pub mod s3;
 pub mod schema;
 pub mod secretsmanager;
 pub mod sns;
 pub mod ssm;
+pub mod subnet_group;
 
 use crate::address::ModuleStep;
 use crate::blueprint::config::{Mode, Module, ProviderConfig};
@@ -124,6 +128,8 @@ fn provider_schema() -> Schema {
         "wafv2",
         "elasticloadbalancing",
         "elasticloadbalancingv2",
+        "elasticache",
+        "redshift",
         "cloudwatchevents",
         "stepfunctions",
         "kinesis",
@@ -360,6 +366,10 @@ pub struct Clients {
     pub apigateway: aws_sdk_apigateway::Client,
     /// OpenSearch Serverless.
     pub opensearchserverless: aws_sdk_opensearchserverless::Client,
+    /// Redshift (subnet groups).
+    pub redshift: aws_sdk_redshift::Client,
+    /// ElastiCache (subnet groups).
+    pub elasticache: aws_sdk_elasticache::Client,
     /// The region in use.
     pub region: String,
     /// The account id, asked of STS once when something needs it to build an ARN.
@@ -493,7 +503,11 @@ pub async fn clients(settings: &AwsSettings) -> Clients {
     let secrets = service_config!(aws_sdk_secretsmanager, "secretsmanager");
     let apigateway = service_config!(aws_sdk_apigateway, "apigateway");
     let aoss = service_config!(aws_sdk_opensearchserverless, "opensearchserverless");
+    let redshift = service_config!(aws_sdk_redshift, "redshift");
+    let elasticache = service_config!(aws_sdk_elasticache, "elasticache");
     Clients {
+        redshift: aws_sdk_redshift::Client::from_conf(redshift.build()),
+        elasticache: aws_sdk_elasticache::Client::from_conf(elasticache.build()),
         opensearchserverless: aws_sdk_opensearchserverless::Client::from_conf(aoss.build()),
         apigateway: aws_sdk_apigateway::Client::from_conf(apigateway.build()),
         ssm: aws_sdk_ssm::Client::from_conf(ssm.build()),
@@ -516,15 +530,25 @@ pub async fn clients(settings: &AwsSettings) -> Clients {
 }
 
 /// Every resource type and data source, with live clients: one registry per provider
-/// configuration, the others reachable from the default one by their configuration key.
+/// configuration, the others reachable from the default one by their configuration key. Each
+/// reaches other regions through the `region` argument ([`region`]).
 pub async fn registry(settings: &AwsSettings) -> Registry {
-    let mut r = build_registry(Arc::new(clients(settings).await));
-    r.default_tags = settings.default_tags.clone();
+    let mut r = configuration_registry(settings).await;
     for (key, other) in &settings.others {
-        let mut alias = build_registry(Arc::new(clients(other).await));
-        alias.default_tags = other.default_tags.clone();
-        r.add_configuration(key, alias);
+        r.add_configuration(key, configuration_registry(other).await);
     }
+    r
+}
+
+/// The types of one provider configuration, bound to its clients and able to reach others.
+async fn configuration_registry(settings: &AwsSettings) -> Registry {
+    let clients = Arc::new(clients(settings).await);
+    let mut own = settings.clone();
+    own.others.clear();
+    let regions = Arc::new(region::Regions::new(&clients.region, Some(own)));
+    let mut r = build_registry(clients);
+    region::wrap(&mut r, regions);
+    r.default_tags = settings.default_tags.clone();
     r
 }
 
@@ -534,7 +558,7 @@ pub fn schemas_registry() -> Registry {
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new("us-east-1"))
         .build();
-    build_registry(Arc::new(Clients {
+    let mut r = build_registry(Arc::new(Clients {
         ec2: aws_sdk_ec2::Client::new(&shared),
         s3: aws_sdk_s3::Client::new(&shared),
         ddb: aws_sdk_dynamodb::Client::new(&shared),
@@ -549,11 +573,15 @@ pub fn schemas_registry() -> Registry {
         ssm: aws_sdk_ssm::Client::new(&shared),
         apigateway: aws_sdk_apigateway::Client::new(&shared),
         opensearchserverless: aws_sdk_opensearchserverless::Client::new(&shared),
+        redshift: aws_sdk_redshift::Client::new(&shared),
+        elasticache: aws_sdk_elasticache::Client::new(&shared),
         secrets: aws_sdk_secretsmanager::Client::new(&shared),
         cloudwatch: aws_sdk_cloudwatch::Client::new(&shared),
         account: Default::default(),
         region: "us-east-1".into(),
-    }))
+    }));
+    region::wrap(&mut r, Arc::new(region::Regions::new("us-east-1", None)));
+    r
 }
 
 /// The schemas the blueprint loader reads `*.tf.json` bodies with (every resource type, data
@@ -609,6 +637,42 @@ fn build_registry(c: Arc<Clients>) -> Registry {
         c.clone(),
         ec2::vpc_security_group_rule::Direction::Egress,
     )));
+    r.add_resource(Arc::new(ec2::default_vpc::DefaultVpc::new(c.clone())));
+    r.add_resource(Arc::new(ec2::default_subnet::DefaultSubnet::new(c.clone())));
+    r.add_resource(Arc::new(ec2::default_security_group::DefaultSecurityGroup::new(
+        c.clone(),
+    )));
+    r.add_resource(Arc::new(ec2::default_route_table::DefaultRouteTable::new(c.clone())));
+    r.add_resource(Arc::new(ec2::default_network_acl::DefaultNetworkAcl::new(c.clone())));
+    r.add_resource(Arc::new(
+        ec2::vpc_ipv4_cidr_block_association::VpcIpv4CidrBlockAssociation::new(c.clone()),
+    ));
+    r.add_resource(Arc::new(
+        ec2::vpc_ipv6_cidr_block_association::VpcIpv6CidrBlockAssociation::new(c.clone()),
+    ));
+    r.add_resource(Arc::new(
+        ec2::egress_only_internet_gateway::EgressOnlyInternetGateway::new(c.clone()),
+    ));
+    r.add_resource(Arc::new(ec2::vpc_dhcp_options::VpcDhcpOptions::new(c.clone())));
+    r.add_resource(Arc::new(
+        ec2::vpc_dhcp_options_association::VpcDhcpOptionsAssociation::new(c.clone()),
+    ));
+    r.add_resource(Arc::new(ec2::flow_log::FlowLog::new(c.clone())));
+    r.add_resource(Arc::new(ec2::network_acl::NetworkAcl::new(c.clone())));
+    r.add_resource(Arc::new(ec2::network_acl_rule::NetworkAclRule::new(c.clone())));
+    r.add_resource(Arc::new(ec2::network_acl_association::NetworkAclAssociation::new(
+        c.clone(),
+    )));
+    r.add_resource(Arc::new(ec2::customer_gateway::CustomerGateway::new(c.clone())));
+    r.add_resource(Arc::new(ec2::vpn_gateway::VpnGateway::new(c.clone())));
+    r.add_resource(Arc::new(ec2::vpn_gateway_attachment::VpnGatewayAttachment::new(
+        c.clone(),
+    )));
+    r.add_resource(Arc::new(
+        ec2::vpn_gateway_route_propagation::VpnGatewayRoutePropagation::new(c.clone()),
+    ));
+    r.add_resource(Arc::new(redshift::subnet_group::SubnetGroup::new(c.clone())));
+    r.add_resource(Arc::new(elasticache::subnet_group::SubnetGroup::new(c.clone())));
     r.add_resource(Arc::new(s3::bucket::Bucket::new(c.clone())));
     r.add_resource(Arc::new(s3::versioning::BucketVersioning::new(c.clone())));
     r.add_resource(Arc::new(s3::encryption::BucketEncryption::new(c.clone())));
@@ -669,6 +733,15 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     )));
     r.add_resource(Arc::new(logs::log_group::LogGroup::new(c.clone())));
     r.add_data_source(Arc::new(ec2::availability_zones::AvailabilityZones::new(c.clone())));
+    r.add_data_source(Arc::new(ec2::data::vpc::VpcData::new(c.clone())));
+    r.add_data_source(Arc::new(ec2::data::ids::IdsData::vpcs(c.clone())));
+    r.add_data_source(Arc::new(ec2::data::subnet::SubnetData::new(c.clone())));
+    r.add_data_source(Arc::new(ec2::data::ids::IdsData::subnets(c.clone())));
+    r.add_data_source(Arc::new(ec2::data::security_group::SecurityGroupData::new(c.clone())));
+    r.add_data_source(Arc::new(ec2::data::route_table::RouteTableData::new(c.clone())));
+    r.add_data_source(Arc::new(ec2::data::vpc_endpoint_service::VpcEndpointServiceData::new(
+        c.clone(),
+    )));
     r.add_data_source(Arc::new(meta::caller_identity::CallerIdentity::new(c.clone())));
     r.add_data_source(Arc::new(meta::region::Region::new(c.clone())));
     r.add_data_source(Arc::new(meta::iam_policy_document::PolicyDocument::new()));

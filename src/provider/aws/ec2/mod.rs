@@ -1,9 +1,22 @@
 //! EC2 networking resources, and the tag helpers they share.
 
 pub mod availability_zones;
+pub mod cidr_association;
+pub mod customer_gateway;
+pub mod data;
+pub mod default_network_acl;
+pub mod default_route_table;
+pub mod default_security_group;
+pub mod default_subnet;
+pub mod default_vpc;
+pub mod egress_only_internet_gateway;
 pub mod eip;
+pub mod flow_log;
 pub mod internet_gateway;
 pub mod nat_gateway;
+pub mod network_acl;
+pub mod network_acl_association;
+pub mod network_acl_rule;
 pub mod route;
 pub mod route_table;
 pub mod route_table_association;
@@ -11,8 +24,15 @@ pub mod security_group;
 pub mod security_group_rule;
 pub mod subnet;
 pub mod vpc;
+pub mod vpc_dhcp_options;
+pub mod vpc_dhcp_options_association;
 pub mod vpc_endpoint;
+pub mod vpc_ipv4_cidr_block_association;
+pub mod vpc_ipv6_cidr_block_association;
 pub mod vpc_security_group_rule;
+pub mod vpn_gateway;
+pub mod vpn_gateway_attachment;
+pub mod vpn_gateway_route_propagation;
 
 use super::common::{aws_err, tag_changes, tags_to_write, user_tags};
 use crate::provider::{CallCtx, PResult, ADDRESS_TAG, STACK_TAG};
@@ -87,6 +107,26 @@ pub fn owner_filters(ctx: &CallCtx) -> Vec<Filter> {
         .values(&ctx.stack)
         .build()]
 }
+
+/// The objects a Describe call finds that this stack created for this address (a run killed
+/// after the create call left them without a state record), filtered by the stack tag and then
+/// checked exactly with [`owned`]: `find_owned!(client.describe_vpcs(), ctx, vpcs)`. A macro
+/// for the same reason as [`describe_all`].
+macro_rules! find_owned {
+    ($call:expr, $ctx:expr, $items:ident) => {{
+        let out = $call
+            .set_filters(Some($crate::provider::aws::ec2::owner_filters($ctx)))
+            .send()
+            .await
+            .map_err($crate::provider::aws::common::aws_err)?;
+        out.$items()
+            .iter()
+            .filter(|o| $crate::provider::aws::ec2::owned(o.tags(), $ctx))
+            .cloned()
+            .collect::<Vec<_>>()
+    }};
+}
+pub(crate) use find_owned;
 
 /// Filter values EC2 accepts in one filter.
 pub const BULK_READ_LIMIT: usize = 200;

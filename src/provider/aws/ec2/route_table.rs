@@ -1,34 +1,26 @@
-//! `aws_route_table`: a route table with optional inline `route` blocks.
+//! `aws_route_table`: a route table with optional inline `route` blocks and VPN gateway route
+//! propagation.
 //!
 //! Routes left out of the blueprint are not managed here (they may come from `aws_route`), as in
-//! Terraform; routes written inline are kept exactly as written.
+//! Terraform; routes written inline are kept exactly as written. The route and propagation code
+//! is shared with `aws_default_route_table`.
 
-use super::{describe_all, owned, owner_filters, read_many_by_id, read_tags, tag_spec, update_tags, BULK_READ_LIMIT};
-use crate::plan::diff::blocks_match;
-use crate::provider::aws::common::{absent_on, aws_err, configured_tags, ec2_arn, must_exist, ok_on, opt_str};
+use super::{describe_all, find_owned, read_many_by_id, read_tags, tag_spec, update_tags, BULK_READ_LIMIT};
+use crate::provider::aws::common::{
+    absent_on, aws_err, changed_blocks, configured_tags, ec2_arn, must_exist, ok_on, op_timeout, opt_str, retry_while,
+    str_list, Op,
+};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::schema::declare::Decl;
 use crate::schema::validators::{ipv4_cidr_network, ipv6_cidr_network};
-use crate::schema::{Nesting, Schema};
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_ec2::types::{ResourceType as Kind, RouteOrigin, RouteTable as Ec2RouteTable};
 use std::sync::Arc;
-
-/// Route targets and destinations, as `route` block attributes.
-pub const ROUTE_FIELDS: &[&str] = &[
-    "cidr_block",
-    "ipv6_cidr_block",
-    "destination_prefix_list_id",
-    "gateway_id",
-    "nat_gateway_id",
-    "network_interface_id",
-    "transit_gateway_id",
-    "vpc_peering_connection_id",
-    "vpc_endpoint_id",
-    "egress_only_gateway_id",
-];
+use std::time::Duration;
 
 /// The `aws_route_table` resource type.
 pub struct RouteTable {
@@ -36,78 +28,181 @@ pub struct RouteTable {
     schema: Schema,
 }
 
-/// The fields of one inline route, as the type's schema declares them.
-fn route_block(schema: &Schema) -> Schema {
+/// The fields of one inline route, as a type's schema declares them.
+pub fn route_block(schema: &Schema) -> Schema {
     schema.blocks.get("route").map(|b| b.schema.clone()).unwrap_or_default()
 }
 
 impl RouteTable {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> RouteTable {
-        let schema = resource("aws_route_table")
-            .arg("vpc_id")
-            .force_new()
-            .as_blocks("route")
-            .args(&["route", "propagating_vgws", "tags"])
-            .not_yet(&[
-                "route.carrier_gateway_id",
-                "route.core_network_arn",
-                "route.local_gateway_id",
-            ])
-            .arg("route.cidr_block")
-            .check(ipv4_cidr_network())
-            .arg("route.ipv6_cidr_block")
-            .check(ipv6_cidr_network())
-            .timeouts(5, 2, 5)
-            .build();
+        let schema = resource("aws_route_table").arg("vpc_id").force_new();
+        let schema = declare_routes(schema).timeouts(5, 2, 5).build();
         RouteTable { c, schema }
-    }
-
-    async fn add_route(&self, id: &str, r: &Value) -> PResult<()> {
-        let s = |k: &str| opt_str(r, k);
-        self.c
-            .ec2
-            .create_route()
-            .route_table_id(id)
-            .set_destination_cidr_block(s("cidr_block"))
-            .set_destination_ipv6_cidr_block(s("ipv6_cidr_block"))
-            .set_destination_prefix_list_id(s("destination_prefix_list_id"))
-            .set_gateway_id(s("gateway_id"))
-            .set_egress_only_internet_gateway_id(s("egress_only_gateway_id"))
-            .set_nat_gateway_id(s("nat_gateway_id"))
-            .set_network_interface_id(s("network_interface_id"))
-            .set_transit_gateway_id(s("transit_gateway_id"))
-            .set_vpc_peering_connection_id(s("vpc_peering_connection_id"))
-            .set_vpc_endpoint_id(s("vpc_endpoint_id"))
-            .send()
-            .await
-            .map_err(aws_err)?;
-        Ok(())
-    }
-
-    async fn remove_route(&self, id: &str, r: &Value) -> PResult<()> {
-        let res = self
-            .c
-            .ec2
-            .delete_route()
-            .route_table_id(id)
-            .set_destination_cidr_block(opt_str(r, "cidr_block"))
-            .set_destination_ipv6_cidr_block(opt_str(r, "ipv6_cidr_block"))
-            .set_destination_prefix_list_id(opt_str(r, "destination_prefix_list_id"))
-            .send()
-            .await
-            .map_err(aws_err);
-        ok_on(res, &["InvalidRoute.NotFound"])
     }
 }
 
-/// Reads the routes of a table as `route` blocks, leaving out the local route and propagated ones.
-pub fn routes_of(t: &aws_sdk_ec2::types::RouteTable) -> Vec<Value> {
+/// Declares the inline `route` blocks, `propagating_vgws` and `tags`, alike in
+/// `aws_route_table` and `aws_default_route_table`.
+pub fn declare_routes(schema: Decl) -> Decl {
+    schema
+        .as_blocks("route")
+        .args(&["route", "propagating_vgws", "tags"])
+        .arg("route.cidr_block")
+        .check(ipv4_cidr_network())
+        .arg("route.ipv6_cidr_block")
+        .check(ipv6_cidr_network())
+}
+
+/// Adds one inline route (a `route` block value) to a table.
+pub async fn add_route(c: &Clients, id: &str, r: &Value) -> PResult<()> {
+    let s = |k: &str| opt_str(r, k);
+    c.ec2
+        .create_route()
+        .route_table_id(id)
+        .set_destination_cidr_block(s("cidr_block"))
+        .set_destination_ipv6_cidr_block(s("ipv6_cidr_block"))
+        .set_destination_prefix_list_id(s("destination_prefix_list_id"))
+        .set_carrier_gateway_id(s("carrier_gateway_id"))
+        .set_core_network_arn(s("core_network_arn"))
+        .set_gateway_id(s("gateway_id"))
+        .set_instance_id(s("instance_id"))
+        .set_local_gateway_id(s("local_gateway_id"))
+        .set_egress_only_internet_gateway_id(s("egress_only_gateway_id"))
+        .set_nat_gateway_id(s("nat_gateway_id"))
+        .set_network_interface_id(s("network_interface_id"))
+        .set_transit_gateway_id(s("transit_gateway_id"))
+        .set_vpc_peering_connection_id(s("vpc_peering_connection_id"))
+        .set_vpc_endpoint_id(s("vpc_endpoint_id"))
+        .send()
+        .await
+        .map_err(aws_err)?;
+    Ok(())
+}
+
+/// Removes one route (by its destination) from a table; a route already gone is fine.
+pub async fn remove_route(c: &Clients, id: &str, r: &Value) -> PResult<()> {
+    let res = c
+        .ec2
+        .delete_route()
+        .route_table_id(id)
+        .set_destination_cidr_block(opt_str(r, "cidr_block"))
+        .set_destination_ipv6_cidr_block(opt_str(r, "ipv6_cidr_block"))
+        .set_destination_prefix_list_id(opt_str(r, "destination_prefix_list_id"))
+        .send()
+        .await
+        .map_err(aws_err);
+    ok_on(res, &["InvalidRoute.NotFound"])
+}
+
+/// Brings a table's inline routes from `old` to `new` (compared as `route`'s schema says).
+pub async fn sync_routes(c: &Clients, route: &Schema, id: &str, old: &[Value], new: &[Value]) -> PResult<()> {
+    let (gone, added) = changed_blocks(route, old, new);
+    for r in gone {
+        remove_route(c, id, r).await?;
+    }
+    for r in added {
+        add_route(c, id, r).await?;
+    }
+    Ok(())
+}
+
+/// Turns route propagation from a VPN gateway on or off for a table. Turning it on is retried
+/// while the gateway's attachment to the VPC is still settling, as the provider does.
+pub async fn set_propagation(c: &Clients, table: &str, gateway: &str, on: bool, timeout: Duration) -> PResult<()> {
+    if on {
+        retry_while(&["Gateway.NotAttached"], timeout, || async {
+            c.ec2
+                .enable_vgw_route_propagation()
+                .route_table_id(table)
+                .gateway_id(gateway)
+                .send()
+                .await
+                .map_err(aws_err)
+        })
+        .await?;
+        return Ok(());
+    }
+    let r = c
+        .ec2
+        .disable_vgw_route_propagation()
+        .route_table_id(table)
+        .gateway_id(gateway)
+        .send()
+        .await
+        .map_err(aws_err);
+    ok_on(r, &["InvalidRouteTableID.NotFound", "InvalidVpnGatewayID.NotFound"])
+}
+
+/// Brings a table's propagating VPN gateways (where known) and inline routes from `prior` to
+/// `planned`, the update both route table types make; with `null_is_empty` a null `route`
+/// removes every route, otherwise it leaves them alone.
+pub async fn update_table(
+    c: &Clients,
+    schema: &Schema,
+    id: &str,
+    prior: &Value,
+    planned: &Value,
+    null_is_empty: bool,
+) -> PResult<()> {
+    let timeout = op_timeout(schema, planned, Op::Update, Duration::from_secs(120));
+    if !planned.get("propagating_vgws").has_unknown() {
+        sync_propagations(
+            c,
+            id,
+            prior.get("propagating_vgws"),
+            planned.get("propagating_vgws"),
+            timeout,
+        )
+        .await?;
+    }
+    let empty = Vec::new();
+    let new = match planned.get("route").as_list() {
+        Some(new) => new,
+        None if null_is_empty => &empty,
+        None => return Ok(()),
+    };
+    let old = prior.get("route").as_list().unwrap_or(&empty);
+    sync_routes(c, &route_block(schema), id, old, new).await
+}
+
+/// Brings a table's propagating VPN gateways from `old` to `new` (`propagating_vgws` values).
+pub async fn sync_propagations(c: &Clients, id: &str, old: &Value, new: &Value, timeout: Duration) -> PResult<()> {
+    let list = |v: &Value| -> Vec<String> {
+        v.as_list()
+            .map(|l| l.iter().filter_map(Value::to_plain_string).collect())
+            .unwrap_or_default()
+    };
+    let (old, new) = (list(old), list(new));
+    for g in old.iter().filter(|g| !new.contains(g)) {
+        set_propagation(c, id, g, false, timeout).await?;
+    }
+    for g in new.iter().filter(|g| !old.contains(g)) {
+        set_propagation(c, id, g, true, timeout).await?;
+    }
+    Ok(())
+}
+
+/// Reads the routes of a table as `route` blocks (the fields `route` declares), leaving out the
+/// local route and propagated ones.
+pub fn routes_of(t: &Ec2RouteTable, route: &Schema) -> Vec<Value> {
     t.routes()
         .iter()
         .filter(|r| is_configurable(r))
-        .map(route_value)
+        .map(|r| only_declared(route_value(r), route))
         .collect()
+}
+
+/// A value with just the attributes `schema` declares.
+fn only_declared(v: Value, schema: &Schema) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(
+            m.into_iter()
+                .filter(|(k, _)| schema.attrs.contains_key(k.as_str()))
+                .collect(),
+        ),
+        other => other,
+    }
 }
 
 /// Routes a blueprint can manage: not the VPC's local route, not ones propagated from a VPN,
@@ -118,41 +213,39 @@ pub fn is_configurable(r: &aws_sdk_ec2::types::Route) -> bool {
     r.gateway_id() != Some("local") && r.origin() != Some(&RouteOrigin::EnableVgwRoutePropagation) && !endpoint_route
 }
 
-/// One route as a `route` block value.
+/// One route as a `route` block value, with every target a route can have.
 pub fn route_value(r: &aws_sdk_ec2::types::Route) -> Value {
+    let s = |v: Option<&str>| Value::from(v.map(str::to_string));
     Value::object([
-        (
-            "cidr_block",
-            Value::from(r.destination_cidr_block().map(str::to_string)),
-        ),
-        (
-            "ipv6_cidr_block",
-            Value::from(r.destination_ipv6_cidr_block().map(str::to_string)),
-        ),
-        (
-            "destination_prefix_list_id",
-            Value::from(r.destination_prefix_list_id().map(str::to_string)),
-        ),
-        ("gateway_id", Value::from(r.gateway_id().map(str::to_string))),
-        ("nat_gateway_id", Value::from(r.nat_gateway_id().map(str::to_string))),
-        (
-            "network_interface_id",
-            Value::from(r.network_interface_id().map(str::to_string)),
-        ),
-        (
-            "transit_gateway_id",
-            Value::from(r.transit_gateway_id().map(str::to_string)),
-        ),
-        (
-            "vpc_peering_connection_id",
-            Value::from(r.vpc_peering_connection_id().map(str::to_string)),
-        ),
+        ("cidr_block", s(r.destination_cidr_block())),
+        ("ipv6_cidr_block", s(r.destination_ipv6_cidr_block())),
+        ("destination_prefix_list_id", s(r.destination_prefix_list_id())),
+        ("carrier_gateway_id", s(r.carrier_gateway_id())),
+        ("core_network_arn", s(r.core_network_arn())),
+        ("gateway_id", s(r.gateway_id())),
+        ("instance_id", s(r.instance_id())),
+        ("local_gateway_id", s(r.local_gateway_id())),
+        ("nat_gateway_id", s(r.nat_gateway_id())),
+        ("network_interface_id", s(r.network_interface_id())),
+        ("transit_gateway_id", s(r.transit_gateway_id())),
+        ("vpc_peering_connection_id", s(r.vpc_peering_connection_id())),
         ("vpc_endpoint_id", Value::Null),
-        (
-            "egress_only_gateway_id",
-            Value::from(r.egress_only_internet_gateway_id().map(str::to_string)),
-        ),
+        ("egress_only_gateway_id", s(r.egress_only_internet_gateway_id())),
     ])
+}
+
+/// Reads one table; `None` when it no longer exists.
+pub async fn describe(c: &Clients, id: &str) -> PResult<Option<Ec2RouteTable>> {
+    let out = absent_on(
+        c.ec2
+            .describe_route_tables()
+            .route_table_ids(id)
+            .send()
+            .await
+            .map_err(aws_err),
+        &["InvalidRouteTableID.NotFound"],
+    )?;
+    Ok(out.and_then(|o| o.route_tables().first().cloned()))
 }
 
 #[async_trait]
@@ -180,32 +273,23 @@ impl ResourceType for RouteTable {
             .and_then(|t| t.route_table_id())
             .ok_or_else(|| ProviderError::msg("CreateRouteTable returned no id"))?
             .to_string();
+        let timeout = op_timeout(&self.schema, planned, Op::Create, Duration::from_secs(300));
+        for g in str_list(planned, "propagating_vgws") {
+            set_propagation(&self.c, &id, &g, true, timeout).await?;
+        }
         if let Some(routes) = planned.get("route").as_list() {
             for r in routes {
-                self.add_route(&id, r).await?;
+                add_route(&self.c, &id, r).await?;
             }
         }
         must_exist(self.read(ctx, &id, planned).await?, "route table", &id)
     }
 
     async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
-        let Some(out) = absent_on(
-            self.c
-                .ec2
-                .describe_route_tables()
-                .route_table_ids(id)
-                .send()
-                .await
-                .map_err(aws_err),
-            &["InvalidRouteTableID.NotFound"],
-        )?
-        else {
-            return Ok(None);
-        };
-        Ok(out
-            .route_tables()
-            .first()
-            .map(|t| table_value(&self.c.region, id, t, prior)))
+        let route = route_block(&self.schema);
+        Ok(describe(&self.c, id)
+            .await?
+            .map(|t| table_value(&self.c.region, &route, id, &t, prior)))
     }
 
     fn bulk_read_limit(&self) -> usize {
@@ -216,7 +300,8 @@ impl ResourceType for RouteTable {
         let describe =
             |filter| async move { Ok(describe_all!(self.c.ec2.describe_route_tables(), filter, route_tables)) };
         let region = self.c.region.clone();
-        let value = move |id: &str, o: &Ec2RouteTable, prior: &Value| table_value(&region, id, o, prior);
+        let route = route_block(&self.schema);
+        let value = move |id: &str, o: &Ec2RouteTable, prior: &Value| table_value(&region, &route, id, o, prior);
         read_many_by_id(
             items,
             "route-table-id",
@@ -228,24 +313,7 @@ impl ResourceType for RouteTable {
     }
 
     async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
-        let schema = route_block(&self.schema);
-        let empty = Vec::new();
-        let old = prior.get("route").as_list().unwrap_or(&empty);
-        let new = planned.get("route").as_list().unwrap_or(&empty);
-        let same = |a: &Value, b: &Value| {
-            blocks_match(
-                &schema,
-                Nesting::List,
-                &Value::List(vec![a.clone()]),
-                &Value::List(vec![b.clone()]),
-            )
-        };
-        for r in old.iter().filter(|o| !new.iter().any(|n| same(n, o))) {
-            self.remove_route(id, r).await?;
-        }
-        for r in new.iter().filter(|n| !old.iter().any(|o| same(n, o))) {
-            self.add_route(id, r).await?;
-        }
+        update_table(&self.c, &self.schema, id, prior, planned, true).await?;
         update_tags(&self.c.ec2, id, prior, planned).await?;
         must_exist(self.read(ctx, id, planned).await?, "route table", id)
     }
@@ -264,30 +332,18 @@ impl ResourceType for RouteTable {
     }
 
     async fn find_adoptable(&self, ctx: &CallCtx, _planned: &Value) -> PResult<Option<String>> {
-        let out = self
-            .c
-            .ec2
-            .describe_route_tables()
-            .set_filters(Some(owner_filters(ctx)))
-            .send()
-            .await
-            .map_err(aws_err)?;
-        Ok(out
-            .route_tables()
-            .iter()
-            .find(|t| owned(t.tags(), ctx))
-            .and_then(|t| t.route_table_id())
-            .map(str::to_string))
+        let tables = find_owned!(self.c.ec2.describe_route_tables(), ctx, route_tables);
+        Ok(tables.first().and_then(|t| t.route_table_id()).map(str::to_string))
     }
 }
 
-/// The object as state keeps it (shared by single and bulk reads).
-fn table_value(region: &str, id: &str, t: &Ec2RouteTable, prior: &Value) -> Value {
+/// The object as state keeps it (shared by single and bulk reads, and by the default table).
+pub fn table_value(region: &str, route: &Schema, id: &str, t: &Ec2RouteTable, prior: &Value) -> Value {
     let owner = t.owner_id().unwrap_or_default().to_string();
     Value::object([
         ("id", Value::str(id)),
         ("vpc_id", Value::from(t.vpc_id().map(str::to_string))),
-        ("route", Value::List(routes_of(t))),
+        ("route", Value::List(routes_of(t, route))),
         (
             "propagating_vgws",
             Value::List(

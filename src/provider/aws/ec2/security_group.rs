@@ -4,16 +4,16 @@
 //! group holds exactly the rules written; rule blocks left out entirely are not managed here.
 
 use super::{describe_all, owned, owner_filters, read_many_by_id, read_tags, tag_spec, update_tags, BULK_READ_LIMIT};
-use crate::plan::diff::blocks_match;
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, ec2_arn, list_value, must_exist, name_or_generated, ok_on, op_timeout,
-    opt_bool, opt_str, retry_while, str_list, Op,
+    absent_on, aws_err, changed_blocks, configured_tags, ec2_arn, list_value, must_exist, name_or_generated, ok_on,
+    op_timeout, opt_bool, opt_str, retry_while, str_list, Op,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::schema::declare::Decl;
 use crate::schema::validators::{ipv4_cidr_network, ipv6_cidr_network, len_between, Rule};
-use crate::schema::{Nesting, Schema};
+use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_ec2::types::{
@@ -33,7 +33,7 @@ pub struct SecurityGroup {
 impl SecurityGroup {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> SecurityGroup {
-        let mut schema = resource("aws_security_group")
+        let schema = resource("aws_security_group")
             .arg("name")
             .force_new()
             .arg("name_prefix")
@@ -47,31 +47,7 @@ impl SecurityGroup {
             .default(false)
             .args(&["tags"])
             .rule(Rule::Conflicts(&["name", "name_prefix"]));
-        for direction in ["ingress", "egress"] {
-            let field = |f: &str| format!("{direction}.{f}");
-            schema = schema
-                .as_blocks(direction)
-                .arg(direction)
-                .arg(&field("from_port"))
-                .required()
-                .arg(&field("to_port"))
-                .required()
-                .arg(&field("protocol"))
-                .required()
-                .arg(&field("self"))
-                .default(false);
-            // Compared without order, as AWS returns them in its own.
-            for list in ["cidr_blocks", "ipv6_cidr_blocks", "prefix_list_ids"] {
-                schema = schema.arg(&field(list)).unordered();
-            }
-            schema = schema
-                .arg(&field("cidr_blocks"))
-                .check(ipv4_cidr_network())
-                .arg(&field("ipv6_cidr_blocks"))
-                .check(ipv6_cidr_network())
-                .arg(&field("description"))
-                .check(len_between(0, 255));
-        }
+        let schema = declare_rules(schema);
         let schema = schema
             .arg("name")
             .check(len_between(0, 255))
@@ -83,89 +59,123 @@ impl SecurityGroup {
     }
 
     async fn authorize(&self, id: &str, egress: bool, rules: &[Value]) -> PResult<()> {
-        if rules.is_empty() {
-            return Ok(());
-        }
-        let perms: Vec<IpPermission> = rules.iter().map(|r| permission(id, r)).collect();
-        if egress {
-            self.c
-                .ec2
-                .authorize_security_group_egress()
-                .group_id(id)
-                .set_ip_permissions(Some(perms))
-                .send()
-                .await
-                .map_err(aws_err)?;
-        } else {
-            self.c
-                .ec2
-                .authorize_security_group_ingress()
-                .group_id(id)
-                .set_ip_permissions(Some(perms))
-                .send()
-                .await
-                .map_err(aws_err)?;
-        }
-        Ok(())
+        authorize(&self.c, id, egress, rules).await
     }
 
     async fn revoke(&self, id: &str, egress: bool, rules: &[Value]) -> PResult<()> {
-        if rules.is_empty() {
-            return Ok(());
-        }
-        let perms: Vec<IpPermission> = rules.iter().map(|r| permission(id, r)).collect();
-        let r = if egress {
-            self.c
-                .ec2
-                .revoke_security_group_egress()
-                .group_id(id)
-                .set_ip_permissions(Some(perms))
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(aws_err)
-        } else {
-            self.c
-                .ec2
-                .revoke_security_group_ingress()
-                .group_id(id)
-                .set_ip_permissions(Some(perms))
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(aws_err)
-        };
-        ok_on(r, &["InvalidPermission.NotFound"])
+        revoke(&self.c, id, egress, rules).await
     }
+}
 
-    async fn sync_rules(&self, id: &str, egress: bool, old: &[Value], new: &[Value]) -> PResult<()> {
-        let schema = self
-            .schema
-            .blocks
-            .get("ingress")
-            .map(|b| b.schema.clone())
-            .unwrap_or_default();
-        let same = |a: &Value, b: &Value| {
-            blocks_match(
-                &schema,
-                Nesting::List,
-                &Value::List(vec![a.clone()]),
-                &Value::List(vec![b.clone()]),
-            )
-        };
-        let gone: Vec<Value> = old
-            .iter()
-            .filter(|o| !new.iter().any(|n| same(n, o)))
-            .cloned()
-            .collect();
-        let added: Vec<Value> = new
-            .iter()
-            .filter(|n| !old.iter().any(|o| same(n, o)))
-            .cloned()
-            .collect();
-        self.revoke(id, egress, &gone).await?;
-        self.authorize(id, egress, &added).await
+/// Declares the `ingress` and `egress` rule blocks, alike in `aws_security_group` and
+/// `aws_default_security_group`.
+pub fn declare_rules(mut schema: Decl) -> Decl {
+    for direction in ["ingress", "egress"] {
+        let field = |f: &str| format!("{direction}.{f}");
+        schema = schema
+            .as_blocks(direction)
+            .arg(direction)
+            .arg(&field("from_port"))
+            .required()
+            .arg(&field("to_port"))
+            .required()
+            .arg(&field("protocol"))
+            .required()
+            .arg(&field("self"))
+            .default(false);
+        // Compared without order, as AWS returns them in its own.
+        for list in ["cidr_blocks", "ipv6_cidr_blocks", "prefix_list_ids"] {
+            schema = schema.arg(&field(list)).unordered();
+        }
+        schema = schema
+            .arg(&field("cidr_blocks"))
+            .check(ipv4_cidr_network())
+            .arg(&field("ipv6_cidr_blocks"))
+            .check(ipv6_cidr_network())
+            .arg(&field("description"))
+            .check(len_between(0, 255));
     }
+    schema
+}
+
+/// Adds rules to a group (`egress` or ingress), as `ingress`/`egress` block values.
+pub async fn authorize(c: &Clients, id: &str, egress: bool, rules: &[Value]) -> PResult<()> {
+    if rules.is_empty() {
+        return Ok(());
+    }
+    let perms: Vec<IpPermission> = rules.iter().map(|r| permission(id, r)).collect();
+    if egress {
+        c.ec2
+            .authorize_security_group_egress()
+            .group_id(id)
+            .set_ip_permissions(Some(perms))
+            .send()
+            .await
+            .map_err(aws_err)?;
+    } else {
+        c.ec2
+            .authorize_security_group_ingress()
+            .group_id(id)
+            .set_ip_permissions(Some(perms))
+            .send()
+            .await
+            .map_err(aws_err)?;
+    }
+    Ok(())
+}
+
+/// Removes rules from a group; rules already gone are fine.
+pub async fn revoke(c: &Clients, id: &str, egress: bool, rules: &[Value]) -> PResult<()> {
+    if rules.is_empty() {
+        return Ok(());
+    }
+    let perms: Vec<IpPermission> = rules.iter().map(|r| permission(id, r)).collect();
+    let r = if egress {
+        c.ec2
+            .revoke_security_group_egress()
+            .group_id(id)
+            .set_ip_permissions(Some(perms))
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(aws_err)
+    } else {
+        c.ec2
+            .revoke_security_group_ingress()
+            .group_id(id)
+            .set_ip_permissions(Some(perms))
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(aws_err)
+    };
+    ok_on(r, &["InvalidPermission.NotFound"])
+}
+
+/// Brings a group's rules of one direction from `old` to `new` (block values compared as the
+/// `rule` schema says), revoking what goes and authorising what comes.
+pub async fn sync_rules(
+    c: &Clients,
+    rule: &Schema,
+    id: &str,
+    egress: bool,
+    old: &[Value],
+    new: &[Value],
+) -> PResult<()> {
+    let (gone, added) = changed_blocks(rule, old, new);
+    let gone: Vec<Value> = gone.into_iter().cloned().collect();
+    let added: Vec<Value> = added.into_iter().cloned().collect();
+    revoke(c, id, egress, &gone).await?;
+    authorize(c, id, egress, &added).await
+}
+
+/// The schema of one rule block of a group type (`ingress` and `egress` are alike).
+pub fn rule_schema(schema: &Schema) -> Schema {
+    schema
+        .blocks
+        .get("ingress")
+        .map(|b| b.schema.clone())
+        .unwrap_or_default()
 }
 
 /// Terraform's protocol spelling: names for the common protocols, "-1" for all.
@@ -180,6 +190,7 @@ pub fn normalize_protocol(p: &str) -> String {
     }
 }
 
+/// One rule block as the permission EC2 takes (`self` names the group itself).
 pub fn permission(own_id: &str, r: &Value) -> IpPermission {
     let desc = opt_str(r, "description");
     let protocol = normalize_protocol(&opt_str(r, "protocol").unwrap_or_else(|| "-1".into()));
@@ -380,8 +391,8 @@ impl ResourceType for SecurityGroup {
         let empty = Vec::new();
         for (block, egress) in [("ingress", false), ("egress", true)] {
             if let Some(new) = planned.get(block).as_list() {
-                self.sync_rules(id, egress, prior.get(block).as_list().unwrap_or(&empty), new)
-                    .await?;
+                let old = prior.get(block).as_list().unwrap_or(&empty);
+                sync_rules(&self.c, &rule_schema(&self.schema), id, egress, old, new).await?;
             }
         }
         update_tags(&self.c.ec2, id, prior, planned).await?;
@@ -439,8 +450,8 @@ impl ResourceType for SecurityGroup {
     }
 }
 
-/// The object as state keeps it (shared by single and bulk reads).
-fn group_value(region: &str, id: &str, g: &Ec2SecurityGroup, prior: &Value) -> Value {
+/// The object as state keeps it (shared by single and bulk reads, and by the default group).
+pub fn group_value(region: &str, id: &str, g: &Ec2SecurityGroup, prior: &Value) -> Value {
     let owner = g.owner_id().unwrap_or_default().to_string();
     Value::object([
         ("id", Value::str(id)),

@@ -9,11 +9,13 @@ use crate::provider::aws::common::{
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::validators::{json, one_of, Rule};
+use crate::schema::validators::{arn, ipv4_address, json, one_of, Rule};
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
-use aws_sdk_ec2::types::{ResourceType as Kind, VpcEndpointType};
+use aws_sdk_ec2::types::{
+    DnsOptionsSpecification, DnsRecordIpType, IpAddressType, ResourceType as Kind, SubnetConfiguration, VpcEndpointType,
+};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -52,6 +54,27 @@ impl VpcEndpoint {
                 "auto_accept",
                 "tags",
             ])
+            .arg("service_region")
+            .force_new()
+            .arg("resource_configuration_arn")
+            .force_new()
+            .check(arn())
+            .arg("service_network_arn")
+            .force_new()
+            .check(arn())
+            .arg("ip_address_type")
+            .check(one_of(&["ipv4", "dualstack", "ipv6"]))
+            // AWS's DNS options for an endpoint the blueprint gave none for are not a change.
+            .arg("dns_options")
+            .live_if_unset()
+            .arg("dns_options.dns_record_ip_type")
+            .check(one_of(&["ipv4", "dualstack", "ipv6", "service-defined"]))
+            .arg("dns_options.private_dns_only_for_inbound_resolver_endpoint")
+            // Set by AWS from the subnets' addresses when the blueprint gives none.
+            .arg("subnet_configuration")
+            .live_if_unset()
+            .arg("subnet_configuration.ipv4")
+            .check(ipv4_address())
             // The provider also takes resource configurations and service networks instead.
             .rule(Rule::AtLeastOne(&[
                 "service_name",
@@ -61,6 +84,66 @@ impl VpcEndpoint {
             .timeouts(10, 10, 10)
             .build();
         VpcEndpoint { c, schema }
+    }
+
+    /// The address each of the endpoint's network interfaces has in its subnet, as
+    /// `subnet_configuration` blocks (what the provider reads back).
+    async fn subnet_configurations_of(&self, interfaces: &[String]) -> PResult<Vec<Value>> {
+        if interfaces.is_empty() {
+            return Ok(Vec::new());
+        }
+        let out = self
+            .c
+            .ec2
+            .describe_network_interfaces()
+            .set_network_interface_ids(Some(interfaces.to_vec()))
+            .send()
+            .await
+            .map_err(aws_err)?;
+        Ok(out
+            .network_interfaces()
+            .iter()
+            .map(|n| {
+                Value::object([
+                    ("ipv4", Value::from(n.private_ip_address().map(str::to_string))),
+                    ("ipv6", Value::from(n.ipv6_address().map(str::to_string))),
+                    ("subnet_id", Value::from(n.subnet_id().map(str::to_string))),
+                ])
+            })
+            .collect())
+    }
+
+    /// The AWS prefix list of a service (gateway endpoints route to it) and its blocks.
+    async fn prefix_list(&self, service: Option<&str>) -> PResult<(Value, Value)> {
+        let Some(service) = service else {
+            return Ok((Value::Null, Value::List(vec![])));
+        };
+        let out = self
+            .c
+            .ec2
+            .describe_prefix_lists()
+            .filters(
+                aws_sdk_ec2::types::Filter::builder()
+                    .name("prefix-list-name")
+                    .values(service)
+                    .build(),
+            )
+            .send()
+            .await
+            .map_err(aws_err)?;
+        Ok(
+            match out
+                .prefix_lists()
+                .iter()
+                .find(|p| p.prefix_list_name() == Some(service))
+            {
+                Some(p) => (
+                    Value::from(p.prefix_list_id().map(str::to_string)),
+                    list_value(p.cidrs().iter().cloned()),
+                ),
+                None => (Value::Null, Value::List(vec![])),
+            },
+        )
     }
 
     async fn describe(&self, id: &str) -> PResult<Option<aws_sdk_ec2::types::VpcEndpoint>> {
@@ -77,6 +160,39 @@ impl VpcEndpoint {
         };
         Ok(out.vpc_endpoints().first().cloned())
     }
+}
+
+/// The `dns_options` block as AWS takes it. Only an S3 interface endpoint takes
+/// `private_dns_only_for_inbound_resolver_endpoint` (AWS refuses it elsewhere), as the provider
+/// sends it.
+fn dns_options(planned: &Value) -> Option<DnsOptionsSpecification> {
+    let o = planned.get("dns_options").as_list()?.first()?;
+    let s3_interface = opt_str(planned, "vpc_endpoint_type").as_deref() == Some("Interface")
+        && opt_str(planned, "service_name").is_some_and(|n| n.starts_with("com.amazonaws.") && n.ends_with(".s3"));
+    Some(
+        DnsOptionsSpecification::builder()
+            .set_dns_record_ip_type(opt_str(o, "dns_record_ip_type").map(|t| DnsRecordIpType::from(t.as_str())))
+            .set_private_dns_only_for_inbound_resolver_endpoint(
+                opt_bool(o, "private_dns_only_for_inbound_resolver_endpoint").filter(|_| s3_interface),
+            )
+            .build(),
+    )
+}
+
+/// The `subnet_configuration` blocks as AWS takes them.
+fn subnet_configurations(planned: &Value) -> Option<Vec<SubnetConfiguration>> {
+    let list = planned.get("subnet_configuration").as_list()?;
+    (!list.is_empty()).then(|| {
+        list.iter()
+            .map(|c| {
+                SubnetConfiguration::builder()
+                    .set_ipv4(opt_str(c, "ipv4"))
+                    .set_ipv6(opt_str(c, "ipv6"))
+                    .set_subnet_id(opt_str(c, "subnet_id"))
+                    .build()
+            })
+            .collect()
+    })
 }
 
 /// The endpoint's state in lower case: AWS answers `available`, while the SDK's enum spells
@@ -115,6 +231,12 @@ impl ResourceType for VpcEndpoint {
             .set_security_group_ids(list("security_group_ids"))
             .set_private_dns_enabled(opt_bool(planned, "private_dns_enabled"))
             .set_policy_document(opt_str(planned, "policy"))
+            .set_ip_address_type(opt_str(planned, "ip_address_type").map(|t| IpAddressType::from(t.as_str())))
+            .set_dns_options(dns_options(planned))
+            .set_subnet_configurations(subnet_configurations(planned))
+            .set_service_region(opt_str(planned, "service_region"))
+            .set_resource_configuration_arn(opt_str(planned, "resource_configuration_arn"))
+            .set_service_network_arn(opt_str(planned, "service_network_arn"))
             .tag_specifications(tag_spec(ctx, planned, Kind::VpcEndpoint))
             .send()
             .await
@@ -148,7 +270,51 @@ impl ResourceType for VpcEndpoint {
         }
         let owner = e.owner_id().unwrap_or_default().to_string();
         let strings = |v: &[String]| list_value(v.iter().cloned());
+        let s = |v: Option<&str>| Value::from(v.map(str::to_string));
+        let configurations = self.subnet_configurations_of(e.network_interface_ids()).await?;
+        let (prefix_list, cidrs) = self.prefix_list(e.service_name()).await?;
         Ok(Some(Value::object([
+            (
+                "ip_address_type",
+                Value::from(e.ip_address_type().map(|t| t.as_str().to_string())),
+            ),
+            (
+                "dns_options",
+                Value::List(
+                    e.dns_options()
+                        .map(|d| {
+                            Value::object([
+                                (
+                                    "dns_record_ip_type",
+                                    Value::from(d.dns_record_ip_type().map(|t| t.as_str().to_string())),
+                                ),
+                                (
+                                    "private_dns_only_for_inbound_resolver_endpoint",
+                                    Value::from(d.private_dns_only_for_inbound_resolver_endpoint()),
+                                ),
+                            ])
+                        })
+                        .into_iter()
+                        .collect(),
+                ),
+            ),
+            (
+                "dns_entry",
+                Value::List(
+                    e.dns_entries()
+                        .iter()
+                        .map(|d| {
+                            Value::object([("dns_name", s(d.dns_name())), ("hosted_zone_id", s(d.hosted_zone_id()))])
+                        })
+                        .collect(),
+                ),
+            ),
+            ("subnet_configuration", Value::List(configurations)),
+            ("requester_managed", Value::from(e.requester_managed())),
+            ("service_region", s(e.service_region())),
+            ("resource_configuration_arn", s(e.resource_configuration_arn())),
+            ("service_network_arn", s(e.service_network_arn())),
+            ("cidr_blocks", cidrs),
             ("id", Value::str(id)),
             ("vpc_id", Value::from(e.vpc_id().map(str::to_string))),
             ("service_name", Value::from(e.service_name().map(str::to_string))),
@@ -179,7 +345,7 @@ impl ResourceType for VpcEndpoint {
                 Value::str(format!("arn:aws:ec2:{}:{owner}:vpc-endpoint/{id}", self.c.region)),
             ),
             ("state", Value::from(e.state().map(|s| s.as_str().to_string()))),
-            ("prefix_list_id", Value::Null),
+            ("prefix_list_id", prefix_list),
             ("network_interface_ids", strings(e.network_interface_ids())),
             ("owner_id", Value::str(owner)),
         ])))
@@ -201,6 +367,11 @@ impl ResourceType for VpcEndpoint {
         let (add_sg, remove_sg) = diff("security_group_ids");
         let policy_changed = prior.get("policy") != planned.get("policy");
         let dns_changed = prior.get("private_dns_enabled") != planned.get("private_dns_enabled");
+        let changed = |k: &str| prior.get(k) != planned.get(k) && !planned.get(k).has_unknown();
+        let options_changed =
+            changed("dns_options") || (dns_changed && opt_bool(planned, "private_dns_enabled") == Some(true));
+        let address_changed = changed("ip_address_type");
+        let configurations_changed = changed("subnet_configuration");
         if add_rt.is_some()
             || remove_rt.is_some()
             || add_sn.is_some()
@@ -209,6 +380,9 @@ impl ResourceType for VpcEndpoint {
             || remove_sg.is_some()
             || policy_changed
             || dns_changed
+            || options_changed
+            || address_changed
+            || configurations_changed
         {
             let mut req = self
                 .c
@@ -229,6 +403,16 @@ impl ResourceType for VpcEndpoint {
             }
             if dns_changed {
                 req = req.set_private_dns_enabled(opt_bool(planned, "private_dns_enabled"));
+            }
+            if options_changed {
+                req = req.set_dns_options(dns_options(planned));
+            }
+            if address_changed {
+                req = req
+                    .set_ip_address_type(opt_str(planned, "ip_address_type").map(|t| IpAddressType::from(t.as_str())));
+            }
+            if configurations_changed {
+                req = req.set_subnet_configurations(subnet_configurations(planned));
             }
             req.send().await.map_err(aws_err)?;
         }

@@ -1,0 +1,3 @@
+//! ElastiCache: the subnet group the VPC module makes for cache clusters.
+
+pub mod subnet_group;

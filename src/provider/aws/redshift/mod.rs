@@ -1,0 +1,3 @@
+//! Redshift: the subnet group the VPC module makes for Redshift clusters.
+
+pub mod subnet_group;
