@@ -76,6 +76,7 @@ impl Planner<'_> {
                     provider,
                     create_before_destroy: res.lifecycle.create_before_destroy,
                     deposed: vec![],
+                    tainted: false,
                 });
                 out.push((to, id));
             }

@@ -103,7 +103,11 @@ pub async fn refresh(state: &State, registry: &Registry, stack: &str, parallelis
                     let mut updated = r.clone();
                     let prior = Value::from_json(&r.attributes);
                     let v = match registry.resource(&r.type_name) {
-                        Some(rt) => crate::schema::keep_timeouts(rt.schema(), v, &prior),
+                        // Write-only arguments never reach state, whatever a read returns.
+                        Some(rt) => super::diff::without_write_only(
+                            rt.schema(),
+                            crate::schema::keep_timeouts(rt.schema(), v, &prior),
+                        ),
                         None => v,
                     };
                     updated.attributes = v.to_json();

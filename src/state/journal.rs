@@ -121,6 +121,7 @@ mod tests {
             dependencies: vec![],
             create_before_destroy: false,
             deposed: vec![],
+            tainted: false,
         }
     }
 

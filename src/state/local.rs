@@ -304,6 +304,7 @@ mod tests {
             dependencies: vec![],
             create_before_destroy: false,
             deposed: vec![],
+            tainted: false,
         });
         s
     }

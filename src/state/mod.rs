@@ -14,7 +14,6 @@ pub use backend::{Backend, LockInfo};
 pub use local::LocalBackend;
 
 use crate::address::Address;
-use crate::blueprint::config::Mode;
 use crate::diag::{DResult, Diag};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
@@ -70,6 +69,10 @@ pub struct ResourceState {
     /// Objects replaced with create_before_destroy whose deletion has not completed yet.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub deposed: Vec<DeposedObject>,
+    /// Tainted: a create-time provisioner failed on it (or `taint` said so), so the next plan
+    /// replaces it. Terraform's state records this as the instance's status.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub tainted: bool,
 }
 
 /// An old object kept in state between the create of its replacement and its own delete, so a
@@ -90,15 +93,6 @@ pub enum StateMode {
     Managed,
     /// A data source.
     Data,
-}
-
-impl From<Mode> for StateMode {
-    fn from(m: Mode) -> Self {
-        match m {
-            Mode::Managed => StateMode::Managed,
-            Mode::Data => StateMode::Data,
-        }
-    }
 }
 
 /// A root output value.

@@ -25,6 +25,7 @@ mod iam_identities;
 mod identity;
 mod interrupt;
 mod json_syntax;
+mod lifecycle;
 mod load_balancing;
 mod module_sources;
 mod network;

@@ -634,6 +634,7 @@ impl BlockSchemas for BlueprintSchemas {
         match mode {
             Mode::Managed => self.registry.resource(type_name).map(|r| r.schema()),
             Mode::Data => self.registry.data_source(type_name).map(|d| d.schema()),
+            Mode::Ephemeral => self.registry.ephemeral(type_name).map(|e| e.schema()),
         }
     }
 
@@ -853,5 +854,9 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_data_source(Arc::new(meta::region::Region::new(c.clone())));
     r.add_data_source(Arc::new(meta::partition::Partition::new(c.clone())));
     r.add_data_source(Arc::new(meta::iam_policy_document::PolicyDocument::new()));
+    r.add_ephemeral(Arc::new(ssm::parameter_ephemeral::ParameterEphemeral::new(c.clone())));
+    r.add_ephemeral(Arc::new(
+        secretsmanager::secret_version_ephemeral::SecretVersionEphemeral::new(c.clone()),
+    ));
     r
 }
