@@ -220,3 +220,98 @@ async fn lost_state_is_adopted_not_duplicated() {
         .security_groups()
         .is_empty());
 }
+
+/// terraform-aws-vpc's `modules/vpc-endpoints` shape: a group of its own made with
+/// `create_before_destroy`, and a standalone rule whose optional sources are all given as null
+/// (`lookup(each.value, "...", null)`) but one CIDR block, with a description.
+const STANDALONE_RULE: &str = r#"
+provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_vpc" "this" {
+  cidr_block = "10.51.0.0/16"
+}
+
+resource "aws_security_group" "endpoints" {
+  name_prefix = "endpoints-"
+  description = "VPC endpoint security group"
+  vpc_id      = aws_vpc.this.id
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_security_group_rule" "this" {
+  for_each = { ingress_https = { description = "HTTPS from VPC", cidr_blocks = [aws_vpc.this.cidr_block] } }
+
+  security_group_id = aws_security_group.endpoints.id
+  protocol          = try(each.value.protocol, "tcp")
+  from_port         = try(each.value.from_port, 443)
+  to_port           = try(each.value.to_port, 443)
+  type              = try(each.value.type, "ingress")
+
+  description              = try(each.value.description, null)
+  cidr_blocks              = lookup(each.value, "cidr_blocks", null)
+  ipv6_cidr_blocks         = lookup(each.value, "ipv6_cidr_blocks", null)
+  prefix_list_ids          = lookup(each.value, "prefix_list_ids", null)
+  self                     = try(each.value.self, null)
+  source_security_group_id = lookup(each.value, "source_security_group_id", null)
+}
+"#;
+
+/// A standalone rule has no id in the API (its `sgrule-` id is a hash of what it is), so after
+/// lost state it is found again in its adopted group by its arguments, as the provider finds a
+/// rule, instead of failing as if the hash were an import id or being authorized twice.
+#[tokio::test(flavor = "multi_thread")]
+async fn lost_state_adopts_a_standalone_security_group_rule() {
+    let stack = Stack::from_files(&[("main.tf", STANDALONE_RULE)]);
+    let ec2 = aws_sdk_ec2::Client::new(&sdk_config("us-east-1").await);
+    let group = || async {
+        ec2.describe_security_groups()
+            .filters(Filter::builder().name("tag:infractl:stack").values(&stack.name).build())
+            .send()
+            .await
+            .unwrap()
+            .security_groups()
+            .to_vec()
+    };
+
+    expect_code(&stack.run(&["apply", "-auto-approve"]), 0);
+    let rule_id = stack.state_id("aws_security_group_rule.this[\"ingress_https\"]");
+    assert!(rule_id.starts_with("sgrule-"), "{rule_id}");
+    let https = |g: &aws_sdk_ec2::types::SecurityGroup| {
+        g.ip_permissions()
+            .iter()
+            .filter(|p| p.ip_protocol() == Some("tcp") && p.from_port() == Some(443) && p.to_port() == Some(443))
+            .flat_map(|p| p.ip_ranges().to_vec())
+            .map(|r| {
+                (
+                    r.cidr_ip().unwrap_or_default().to_string(),
+                    r.description().map(str::to_string),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let groups = group().await;
+    assert_eq!(groups.len(), 1);
+    let expected = vec![("10.51.0.0/16".to_string(), Some("HTTPS from VPC".to_string()))];
+    assert_eq!(https(&groups[0]), expected);
+
+    std::fs::remove_file(stack.state_file()).unwrap();
+    let text = expect_code(&stack.run(&["apply", "-auto-approve"]), 0);
+    assert!(text.contains("adopting"), "{text}");
+    assert_eq!(
+        stack.state_id("aws_security_group_rule.this[\"ingress_https\"]"),
+        rule_id,
+        "the same rule, by the same derived id"
+    );
+    let groups = group().await;
+    assert_eq!(groups.len(), 1, "the group was not duplicated");
+    assert_eq!(https(&groups[0]), expected, "the rule is there once, as configured");
+    expect_code(&stack.run(&["plan", "-detailed-exitcode"]), 0);
+
+    expect_code(&stack.run(&["destroy", "-auto-approve"]), 0);
+    assert!(group().await.is_empty(), "the group is gone");
+}
