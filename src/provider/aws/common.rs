@@ -322,6 +322,18 @@ pub fn name_or_generated(planned: &Value, default_prefix: &str, suffix_len: usiz
     format!("{prefix}{}", &unique[..suffix_len.min(unique.len())])
 }
 
+/// The `name_prefix` an object's name was generated from, for an object read without a prior
+/// value (import, adoption), as the provider derives it: the name less a trailing 26-character
+/// unique suffix (infractl's and Terraform's generated suffixes are both that long, in hex).
+pub fn name_prefix_from_name(name: &str, suffix_len: usize) -> Option<String> {
+    let cut = name.len().checked_sub(suffix_len).filter(|c| *c > 0)?;
+    let suffix = name.get(cut..)?;
+    suffix
+        .bytes()
+        .all(|b| b.is_ascii_hexdigit())
+        .then(|| name[..cut].to_string())
+}
+
 /// True when `(key, value)` tags say this stack created the object for this address.
 pub fn owns<'a>(tags: impl IntoIterator<Item = (&'a str, &'a str)>, ctx: &CallCtx) -> bool {
     let tags: Vec<(&str, &str)> = tags.into_iter().collect();
