@@ -43,7 +43,33 @@ resource "aws_security_group" "db" {
 resource "aws_s3_bucket" "data" {
   bucket_prefix = "adopt-"
 }
+
+resource "aws_iam_policy" "read" {
+  name_prefix = "adopt-read-"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "*" }]
+  })
+}
 "#;
+
+/// The names of the account's own IAM policies this stack tagged as its own.
+async fn policies_of(iam: &aws_sdk_iam::Client, stack: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let listed = iam
+        .list_policies()
+        .scope(aws_sdk_iam::types::PolicyScopeType::Local)
+        .send()
+        .await
+        .unwrap();
+    for p in listed.policies() {
+        let tags = iam.list_policy_tags().policy_arn(p.arn().unwrap()).send().await.unwrap();
+        if tags.tags().iter().any(|t| t.key() == "infractl:stack" && t.value() == stack) {
+            out.push(p.policy_name().unwrap().to_string());
+        }
+    }
+    out
+}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn lost_state_is_adopted_not_duplicated() {
@@ -87,10 +113,20 @@ async fn lost_state_is_adopted_not_duplicated() {
         "the default allow-all egress must be removed"
     );
 
+    let iam = aws_sdk_iam::Client::new(&conf);
+    let policies = policies_of(&iam, &stack.name).await;
+    assert_eq!(policies.len(), 1, "{policies:?}");
+    assert!(policies[0].starts_with("adopt-read-"), "{policies:?}");
+
     // State is lost (as after a run killed before it could save): the next apply adopts.
     std::fs::remove_file(stack.state_file()).unwrap();
     let text = expect_code(&stack.run(&["apply", "-auto-approve"]), 0);
     assert!(text.contains("adopting"), "{text}");
+    assert_eq!(
+        policies_of(&iam, &stack.name).await,
+        policies,
+        "the policy (named from a prefix, found by its tags) was adopted, not made again"
+    );
     assert_eq!(
         ec2.describe_vpcs()
             .filters(by_stack())
@@ -203,6 +239,7 @@ async fn lost_state_is_adopted_not_duplicated() {
     assert_eq!(sg.ip_permissions()[0].from_port(), Some(5432));
 
     expect_code(&stack.run(&["destroy", "-auto-approve"]), 0);
+    assert!(policies_of(&iam, &stack.name).await.is_empty(), "the policy is gone");
     assert!(ec2
         .describe_vpcs()
         .filters(by_stack())
