@@ -63,8 +63,17 @@ async fn policies_of(iam: &aws_sdk_iam::Client, stack: &str) -> Vec<String> {
         .await
         .unwrap();
     for p in listed.policies() {
-        let tags = iam.list_policy_tags().policy_arn(p.arn().unwrap()).send().await.unwrap();
-        if tags.tags().iter().any(|t| t.key() == "infractl:stack" && t.value() == stack) {
+        let tags = iam
+            .list_policy_tags()
+            .policy_arn(p.arn().unwrap())
+            .send()
+            .await
+            .unwrap();
+        if tags
+            .tags()
+            .iter()
+            .any(|t| t.key() == "infractl:stack" && t.value() == stack)
+        {
             out.push(p.policy_name().unwrap().to_string());
         }
     }
@@ -268,6 +277,7 @@ provider "aws" {
 
 resource "aws_vpc" "this" {
   cidr_block = "10.51.0.0/16"
+  tags       = { Name = "endpoints" }
 }
 
 resource "aws_security_group" "endpoints" {
@@ -278,6 +288,10 @@ resource "aws_security_group" "endpoints" {
   lifecycle {
     create_before_destroy = true
   }
+}
+
+output "vpc_tags" {
+  value = aws_vpc.this.tags
 }
 
 resource "aws_security_group_rule" "this" {
@@ -347,7 +361,11 @@ async fn lost_state_adopts_a_standalone_security_group_rule() {
     let groups = group().await;
     assert_eq!(groups.len(), 1, "the group was not duplicated");
     assert_eq!(https(&groups[0]), expected, "the rule is there once, as configured");
+    // Adopted objects record their configured tags, as a create does: no change, not even to
+    // an output that shows them.
     expect_code(&stack.run(&["plan", "-detailed-exitcode"]), 0);
+    let out: serde_json::Value = serde_json::from_str(&expect_code(&stack.run(&["output", "-json"]), 0)).unwrap();
+    assert_eq!(out["vpc_tags"]["value"], serde_json::json!({"Name": "endpoints"}));
 
     expect_code(&stack.run(&["destroy", "-auto-approve"]), 0);
     assert!(group().await.is_empty(), "the group is gone");
