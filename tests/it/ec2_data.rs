@@ -218,23 +218,25 @@ async fn ec2_data_sources_find_what_describe_calls_find() {
     expect_code(&stack.run(&["plan", "-detailed-exitcode"]), 0);
 
     // A service that does not exist is AWS's error, with its code.
-    std::fs::write(
-        stack.path.join("missing.tf"),
+    plan_fails_with(
+        &stack,
         "data \"aws_vpc_endpoint_service\" \"missing\" {\n  service = \"no-such-service\"\n}\n",
-    )
-    .unwrap();
-    let shown = expect_code(&stack.run(&["plan"]), 1);
-    assert!(shown.contains("InvalidServiceName"), "{shown}");
-    std::fs::remove_file(stack.path.join("missing.tf")).unwrap();
-
+        "InvalidServiceName",
+    );
     // A lookup that matches nothing fails with the provider's words, before any change.
-    std::fs::write(
-        stack.path.join("missing.tf"),
+    plan_fails_with(
+        &stack,
         "data \"aws_vpc\" \"missing\" {\n  tags = { Lookup = \"no-such-vpc\" }\n}\n",
-    )
-    .unwrap();
-    let shown = expect_code(&stack.run(&["plan"]), 1);
-    assert!(shown.contains("no matching EC2 VPC found"), "{shown}");
-    std::fs::remove_file(stack.path.join("missing.tf")).unwrap();
+        "no matching EC2 VPC found",
+    );
     expect_code(&stack.run(&["destroy", "-auto-approve"]), 0);
+}
+
+/// Plans the stack with one more file holding `lookup`, which must fail saying `error`; the
+/// file is removed again.
+fn plan_fails_with(stack: &Stack, lookup: &str, error: &str) {
+    std::fs::write(stack.path.join("missing.tf"), lookup).unwrap();
+    let shown = expect_code(&stack.run(&["plan"]), 1);
+    assert!(shown.contains(error), "{shown}");
+    std::fs::remove_file(stack.path.join("missing.tf")).unwrap();
 }
