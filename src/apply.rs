@@ -607,6 +607,18 @@ impl StepRunner for Runner {
     }
 }
 
+/// An adopted object as state records it: `tags` in state is what the blueprint configured
+/// (AWS's tags are read back as `tags_all`), which an object read without a prior value cannot
+/// know, so it is taken from the plan, as a create or an update would record it.
+fn configured_tags_kept(mut live: Value, planned: &Value) -> Value {
+    if let (Value::Object(m), Some(tags)) = (&mut live, planned.as_object().and_then(|p| p.get("tags"))) {
+        if m.contains_key("tags") {
+            m.insert("tags".into(), tags.clone());
+        }
+    }
+    live
+}
+
 /// Prints "Still creating... [10s elapsed]" every ten seconds while a step runs.
 fn spawn_ticker(address: String, verb: &'static str) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
@@ -760,7 +772,7 @@ impl Runner {
                             let (planned, changes) = diff::plan_update(schema, &config, &live, &lifecycle);
                             let planned = diff::to_send(schema, &planned, &config);
                             if changes.is_empty() {
-                                live
+                                configured_tags_kept(live, &planned)
                             } else {
                                 rt.update(ctx, &id, &live, &planned)
                                     .await
