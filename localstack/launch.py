@@ -582,6 +582,55 @@ class CborBridge:
         return value
 
 
+def patch_rds():
+    """RDS: answer as AWS does where infractl's and Terraform's reads depend on it.
+
+    - Every DB instance gets its own DbiResourceId. moto 5.2.5 gives all instances the same
+      fixed id (db-M5ENSHXFPU6XHZ4G4ZEI5QIO2U); AWS makes a unique, immutable one per instance,
+      and the AWS provider (since 5.0) and infractl use it as the instance's id.
+    - DeleteDBSubnetGroup refuses a group a DB instance or cluster still uses
+      (InvalidDBSubnetGroupStateFault), as AWS does; moto deletes it and leaves the instance
+      pointing at nothing.
+    """
+    import random
+    import string
+
+    from moto.rds import models
+    from moto.rds.exceptions import RDSClientError
+
+    original_init = models.DBInstance.__init__
+
+    def init(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        alphabet = string.ascii_uppercase + string.digits
+        self.dbi_resource_id = "db-" + "".join(random.choice(alphabet) for _ in range(26))
+
+    models.DBInstance.__init__ = init
+
+    original_delete = models.RDSBackend.delete_subnet_group
+
+    def delete_subnet_group(self, subnet_name):
+        users = [
+            db.db_instance_identifier
+            for db in self.databases.values()
+            if getattr(getattr(db, "db_subnet_group", None), "name", None) == subnet_name
+        ]
+        users += [
+            c.db_cluster_identifier
+            for c in self.clusters.values()
+            if getattr(c, "db_subnet_group_name", None) == subnet_name
+        ]
+        if users:
+            raise RDSClientError(
+                "InvalidDBSubnetGroupStateFault",
+                f"Cannot delete the subnet group '{subnet_name}' because at least one database "
+                f"instance: {users[0]} is still using it.",
+            )
+        return original_delete(self, subnet_name)
+
+    models.RDSBackend.delete_subnet_group = delete_subnet_group
+
+
 def bridge_cbor():
     """Serves rpcv2Cbor requests through moto's JSON protocol (see CborBridge)."""
     import moto.server
@@ -604,5 +653,6 @@ if __name__ == "__main__":
     patch_apigateway_openapi_import()
     patch_apigateway_tags()
     patch_opensearch_serverless()
+    patch_rds()
     bridge_cbor()
     sys.exit(main(sys.argv[1:]))

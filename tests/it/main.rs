@@ -12,6 +12,7 @@ mod bulk_refresh;
 mod compat;
 mod containers;
 mod crash;
+mod databases;
 mod faults;
 mod foundation;
 mod hostile;

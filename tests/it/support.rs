@@ -207,6 +207,8 @@ pub fn terraform_import_id(r: &serde_json::Value) -> String {
             s("name")
         ),
         "aws_ecs_task_definition" => s("arn"),
+        // The id is the resource id (db-…); import takes the identifier.
+        "aws_db_instance" => s("identifier"),
         "aws_api_gateway_deployment" => format!("{}/{}", s("rest_api_id"), s("id")),
         "aws_api_gateway_stage" => format!("{}/{}", s("rest_api_id"), s("stage_name")),
         "aws_api_gateway_method_settings" => {

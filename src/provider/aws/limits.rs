@@ -43,6 +43,7 @@ pub const SERVICES: &[&str] = &[
     "iam",
     "logs",
     "opensearchserverless",
+    "rds",
     "s3",
     "secretsmanager",
     "sns",

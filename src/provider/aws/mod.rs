@@ -17,6 +17,7 @@ pub mod limits;
 pub mod logs;
 pub mod meta;
 pub mod opensearchserverless;
+pub mod rds;
 pub mod s3;
 pub mod schema;
 pub mod secretsmanager;
@@ -360,6 +361,8 @@ pub struct Clients {
     pub apigateway: aws_sdk_apigateway::Client,
     /// OpenSearch Serverless.
     pub opensearchserverless: aws_sdk_opensearchserverless::Client,
+    /// RDS (DB instances, subnet and parameter groups).
+    pub rds: aws_sdk_rds::Client,
     /// The region in use.
     pub region: String,
     /// The account id, asked of STS once when something needs it to build an ARN.
@@ -493,7 +496,9 @@ pub async fn clients(settings: &AwsSettings) -> Clients {
     let secrets = service_config!(aws_sdk_secretsmanager, "secretsmanager");
     let apigateway = service_config!(aws_sdk_apigateway, "apigateway");
     let aoss = service_config!(aws_sdk_opensearchserverless, "opensearchserverless");
+    let rds = service_config!(aws_sdk_rds, "rds");
     Clients {
+        rds: aws_sdk_rds::Client::from_conf(rds.build()),
         opensearchserverless: aws_sdk_opensearchserverless::Client::from_conf(aoss.build()),
         apigateway: aws_sdk_apigateway::Client::from_conf(apigateway.build()),
         ssm: aws_sdk_ssm::Client::from_conf(ssm.build()),
@@ -549,6 +554,7 @@ pub fn schemas_registry() -> Registry {
         ssm: aws_sdk_ssm::Client::new(&shared),
         apigateway: aws_sdk_apigateway::Client::new(&shared),
         opensearchserverless: aws_sdk_opensearchserverless::Client::new(&shared),
+        rds: aws_sdk_rds::Client::new(&shared),
         secrets: aws_sdk_secretsmanager::Client::new(&shared),
         cloudwatch: aws_sdk_cloudwatch::Client::new(&shared),
         account: Default::default(),
@@ -667,6 +673,9 @@ fn build_registry(c: Arc<Clients>) -> Registry {
         c.clone(),
     )));
     r.add_resource(Arc::new(logs::log_group::LogGroup::new(c.clone())));
+    r.add_resource(Arc::new(rds::subnet_group::SubnetGroup::new(c.clone())));
+    r.add_resource(Arc::new(rds::parameter_group::ParameterGroup::new(c.clone())));
+    r.add_resource(Arc::new(rds::db_instance::DbInstance::new(c.clone())));
     r.add_data_source(Arc::new(ec2::availability_zones::AvailabilityZones::new(c.clone())));
     r.add_data_source(Arc::new(meta::caller_identity::CallerIdentity::new(c.clone())));
     r.add_data_source(Arc::new(meta::region::Region::new(c.clone())));
