@@ -630,6 +630,42 @@ def patch_rds():
 
     models.RDSBackend.delete_subnet_group = delete_subnet_group
 
+    patch_rds_reset_parameters()
+
+
+def patch_rds_reset_parameters():
+    """ResetDBParameterGroup and ResetDBClusterParameterGroup: put parameters back to the
+    engine's defaults.
+
+    moto 5.2.5 has neither call (HTTP 500). AWS documents both: the named parameters (or all,
+    with ResetAllParameters) lose the value the user set, so DescribeDB(Cluster)Parameters with
+    Source=user no longer lists them.
+    """
+    from moto.core.responses import ActionResult
+    from moto.rds.exceptions import RDSClientError
+    from moto.rds.responses import RDSResponse
+
+    def reset(self, groups, name_key):
+        name = self.params.get(name_key)
+        group = groups.get(name)
+        if group is None:
+            raise RDSClientError("DBParameterGroupNotFound", f"DBParameterGroup not found: {name}")
+        if str(self.params.get("ResetAllParameters", "")).lower() == "true":
+            group.parameters.clear()
+        for param in self.params.get("Parameters", []) or []:
+            item = param.original_dict() if hasattr(param, "original_dict") else param
+            group.parameters.pop(item.get("ParameterName"), None)
+        return ActionResult({name_key: name})
+
+    def reset_db_parameter_group(self):
+        return reset(self, self.backend.db_parameter_groups, "DBParameterGroupName")
+
+    def reset_db_cluster_parameter_group(self):
+        return reset(self, self.backend.db_cluster_parameter_groups, "DBClusterParameterGroupName")
+
+    RDSResponse.reset_db_parameter_group = reset_db_parameter_group
+    RDSResponse.reset_db_cluster_parameter_group = reset_db_cluster_parameter_group
+
 
 def bridge_cbor():
     """Serves rpcv2Cbor requests through moto's JSON protocol (see CborBridge)."""

@@ -8,7 +8,9 @@ use crate::support::{expect_code, sdk_config, text, Stack};
 
 const REGION: &str = "eu-west-1";
 
-fn blueprint(retention: u32) -> String {
+/// The stack with `retention` days of backups and one setting in each parameter group.
+fn blueprint(retention: u32, parameter: (&str, &str), cluster_timezone: &str) -> String {
+    let (param_name, param_value) = parameter;
     format!(
         r#"
 provider "aws" {{
@@ -51,8 +53,20 @@ resource "aws_db_parameter_group" "pg16" {{
   family = "postgres16"
 
   parameter {{
-    name  = "log_min_duration_statement"
-    value = "500"
+    name  = "{param_name}"
+    value = "{param_value}"
+  }}
+}}
+
+resource "aws_rds_cluster_parameter_group" "aurora" {{
+  name        = "${{var.name}}-aurora16"
+  family      = "aurora-postgresql16"
+  description = "Aurora settings"
+
+  parameter {{
+    name         = "timezone"
+    value        = "{cluster_timezone}"
+    apply_method = "pending-reboot"
   }}
 }}
 
@@ -102,9 +116,22 @@ output "endpoint" {{
     )
 }
 
+/// Name and value of each parameter.
+fn named_values(params: &[aws_sdk_rds::types::Parameter]) -> Vec<(String, String)> {
+    params
+        .iter()
+        .map(|p| {
+            (
+                p.parameter_name().unwrap_or_default().to_string(),
+                p.parameter_value().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn postgres_with_a_managed_password_backups_and_its_groups() {
-    let stack = Stack::from_files(&[("main.tf", &blueprint(7))]);
+    let stack = Stack::from_files(&[("main.tf", &blueprint(7, ("log_min_duration_statement", "500"), "UTC"))]);
     let name = stack.name.clone();
     let canary = format!("canary-{}", uuid::Uuid::new_v4().simple());
     let vars = [
@@ -199,16 +226,59 @@ async fn postgres_with_a_managed_password_backups_and_its_groups() {
         .parameters()
         .iter()
         .any(|p| p.parameter_name() == Some("log_min_duration_statement") && p.parameter_value() == Some("500")));
+    let user_params = |group: String| {
+        let rds = rds.clone();
+        async move {
+            let out = rds
+                .describe_db_parameters()
+                .db_parameter_group_name(group)
+                .source("user")
+                .send()
+                .await
+                .unwrap();
+            named_values(out.parameters())
+        }
+    };
+    let cluster_params = |group: String| {
+        let rds = rds.clone();
+        async move {
+            let out = rds
+                .describe_db_cluster_parameters()
+                .db_cluster_parameter_group_name(group)
+                .source("user")
+                .send()
+                .await
+                .unwrap();
+            named_values(out.parameters())
+        }
+    };
+    assert_eq!(
+        cluster_params(format!("{name}-aurora16")).await,
+        vec![("timezone".to_string(), "UTC".to_string())]
+    );
     let legacy = describe(format!("{name}-legacy")).await.expect("the second instance");
     assert!(legacy.master_user_secret().is_none());
     assert_ne!(legacy.dbi_resource_id(), db.dbi_resource_id());
 
     expect_code(&run(&["plan", "-detailed-exitcode"]), 0);
 
-    // In place: 7 days of backups become 14, applied now.
-    std::fs::write(stack.path.join("main.tf"), blueprint(14)).unwrap();
+    // In place: 7 days of backups become 14, applied now; one parameter is reset to the
+    // engine's default and another set; the cluster group's value changes.
+    std::fs::write(
+        stack.path.join("main.tf"),
+        blueprint(14, ("log_connections", "1"), "Europe/Dublin"),
+    )
+    .unwrap();
     let out = expect_code(&run(&["apply", "-auto-approve"]), 0);
-    assert!(out.contains("0 added, 1 changed, 0 destroyed"), "{out}");
+    assert!(out.contains("0 added, 3 changed, 0 destroyed"), "{out}");
+    assert_eq!(
+        user_params(format!("{name}-pg16")).await,
+        vec![("log_connections".to_string(), "1".to_string())]
+    );
+    assert_eq!(
+        cluster_params(format!("{name}-aurora16")).await,
+        vec![("timezone".to_string(), "Europe/Dublin".to_string())]
+    );
     no_canary("apply", &out);
     let after = describe(format!("{name}-db")).await.unwrap();
     assert_eq!(after.backup_retention_period(), Some(14));
@@ -273,6 +343,12 @@ async fn postgres_with_a_managed_password_backups_and_its_groups() {
         .send()
         .await
         .is_err());
+    assert!(rds
+        .describe_db_cluster_parameter_groups()
+        .db_cluster_parameter_group_name(format!("{name}-aurora16"))
+        .send()
+        .await
+        .map_or(true, |o| o.db_cluster_parameter_groups().is_empty()));
     // AWS answers DBParameterGroupNotFound; moto an empty list.
     assert!(rds
         .describe_db_parameter_groups()
@@ -286,4 +362,98 @@ async fn postgres_with_a_managed_password_backups_and_its_groups() {
         Ok(s) => s.deleted_date().is_some(),
     };
     assert!(gone, "the managed secret outlived its instance");
+}
+
+const ADOPTED: &str = r#"
+provider "aws" {
+  region = "eu-west-1"
+}
+
+resource "aws_vpc" "main" {
+  cidr_block = "10.41.0.0/16"
+}
+
+resource "aws_subnet" "private" {
+  count             = 2
+  vpc_id            = aws_vpc.main.id
+  cidr_block        = cidrsubnet("10.41.0.0/16", 8, count.index)
+  availability_zone = ["eu-west-1a", "eu-west-1b"][count.index]
+}
+
+resource "aws_db_subnet_group" "main" {
+  name_prefix = "adopt-"
+  subnet_ids  = aws_subnet.private[*].id
+}
+
+resource "aws_db_parameter_group" "main" {
+  name_prefix = "adopt-"
+  family      = "postgres16"
+}
+
+resource "aws_rds_cluster_parameter_group" "main" {
+  name_prefix = "adopt-"
+  family      = "aurora-postgresql16"
+}
+
+resource "aws_db_instance" "main" {
+  identifier_prefix           = "adopt-"
+  engine                      = "postgres"
+  instance_class              = "db.t4g.micro"
+  allocated_storage           = 20
+  username                    = "app"
+  manage_master_user_password = true
+  db_subnet_group_name        = aws_db_subnet_group.main.name
+  parameter_group_name        = aws_db_parameter_group.main.name
+  skip_final_snapshot         = true
+}
+"#;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn generated_names_are_adopted_by_tags_when_state_is_lost() {
+    let stack = Stack::from_files(&[("main.tf", ADOPTED)]);
+    let conf = sdk_config(REGION).await;
+    let rds = aws_sdk_rds::Client::new(&conf);
+    let owned = || {
+        let rds = rds.clone();
+        let stack_name = stack.name.clone();
+        async move {
+            let out = rds.describe_db_instances().send().await.unwrap();
+            out.db_instances()
+                .iter()
+                .filter(|i| {
+                    i.tag_list()
+                        .iter()
+                        .any(|t| t.key() == Some("infractl:stack") && t.value() == Some(stack_name.as_str()))
+                })
+                .filter_map(|i| i.db_instance_identifier().map(str::to_string))
+                .collect::<Vec<_>>()
+        }
+    };
+    expect_code(&stack.run(&["apply", "-auto-approve"]), 0);
+    let made = owned().await;
+    assert_eq!(made.len(), 1, "{made:?}");
+    assert!(made[0].starts_with("adopt-"), "{made:?}");
+    let group = stack.state_id("aws_db_subnet_group.main");
+    let params = stack.state_id("aws_db_parameter_group.main");
+    let cluster_params = stack.state_id("aws_rds_cluster_parameter_group.main");
+
+    // State is lost (as after a run killed before it could save): the next apply adopts the
+    // instance and both groups by their tags instead of making new ones.
+    std::fs::remove_file(stack.state_file()).unwrap();
+    let out = expect_code(&stack.run(&["apply", "-auto-approve"]), 0);
+    assert!(out.contains("adopting"), "{out}");
+    assert_eq!(owned().await, made);
+    assert_eq!(stack.state_id("aws_db_subnet_group.main"), group);
+    assert_eq!(stack.state_id("aws_db_parameter_group.main"), params);
+    assert_eq!(stack.state_id("aws_rds_cluster_parameter_group.main"), cluster_params);
+    expect_code(&stack.run(&["plan", "-detailed-exitcode"]), 0);
+
+    expect_code(&stack.run(&["destroy", "-auto-approve"]), 0);
+    assert!(owned().await.is_empty());
+    assert!(rds
+        .describe_db_subnet_groups()
+        .db_subnet_group_name(&group)
+        .send()
+        .await
+        .is_err());
 }

@@ -674,7 +674,14 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     )));
     r.add_resource(Arc::new(logs::log_group::LogGroup::new(c.clone())));
     r.add_resource(Arc::new(rds::subnet_group::SubnetGroup::new(c.clone())));
-    r.add_resource(Arc::new(rds::parameter_group::ParameterGroup::new(c.clone())));
+    r.add_resource(Arc::new(rds::parameter_group::ParameterGroup::new(
+        c.clone(),
+        rds::parameter_group::Scope::Instance,
+    )));
+    r.add_resource(Arc::new(rds::parameter_group::ParameterGroup::new(
+        c.clone(),
+        rds::parameter_group::Scope::Cluster,
+    )));
     r.add_resource(Arc::new(rds::db_instance::DbInstance::new(c.clone())));
     r.add_data_source(Arc::new(ec2::availability_zones::AvailabilityZones::new(c.clone())));
     r.add_data_source(Arc::new(meta::caller_identity::CallerIdentity::new(c.clone())));

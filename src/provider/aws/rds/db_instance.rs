@@ -69,6 +69,7 @@ const MODIFIABLE: &[&str] = &[
     "ca_cert_identifier",
     "network_type",
     "license_model",
+    "dedicated_log_volume",
 ];
 
 /// A resource id (`db-` and 26 upper-case letters or digits), as opposed to an identifier.
@@ -218,8 +219,11 @@ impl DbInstance {
             .check(int_in(&[0, 1, 5, 10, 15, 30, 60]))
             .arg("network_type")
             .check(one_of(&["IPV4", "DUAL"]))
+            .arg("apply_immediately")
+            .default(false)
+            .arg("dedicated_log_volume")
+            .default(false)
             .args(&[
-                "apply_immediately",
                 "allow_major_version_upgrade",
                 "performance_insights_retention_period",
                 "performance_insights_kms_key_id",
@@ -431,7 +435,10 @@ impl DbInstance {
                 "database_insights_mode",
                 s(i.database_insights_mode().map(|m| m.as_str())),
             ),
-            ("dedicated_log_volume", prior.get("dedicated_log_volume").clone()),
+            (
+                "dedicated_log_volume",
+                Value::Bool(i.dedicated_log_volume().unwrap_or(false)),
+            ),
             (
                 "customer_owned_ip_enabled",
                 prior.get("customer_owned_ip_enabled").clone(),
@@ -448,7 +455,10 @@ impl DbInstance {
             ("domain_ou", none.clone()),
             ("snapshot_identifier", prior.get("snapshot_identifier").clone()),
             ("upgrade_storage_config", prior.get("upgrade_storage_config").clone()),
-            ("apply_immediately", prior.get("apply_immediately").clone()),
+            (
+                "apply_immediately",
+                kept(prior, "apply_immediately", Value::Bool(false)),
+            ),
             (
                 "allow_major_version_upgrade",
                 prior.get("allow_major_version_upgrade").clone(),
@@ -531,7 +541,8 @@ impl DbInstance {
             .set_monitoring_role_arn(set_str("monitoring_role_arn"))
             .set_ca_certificate_identifier(set_str("ca_cert_identifier"))
             .set_network_type(set_str("network_type"))
-            .set_license_model(set_str("license_model"));
+            .set_license_model(set_str("license_model"))
+            .set_dedicated_log_volume(set_bool("dedicated_log_volume"));
         if changed("vpc_security_group_ids") {
             req = req.set_vpc_security_group_ids(Some(str_list(planned, "vpc_security_group_ids")));
         }
@@ -630,6 +641,7 @@ impl ResourceType for DbInstance {
             .set_network_type(opt_str(planned, "network_type"))
             .set_license_model(opt_str(planned, "license_model"))
             .set_character_set_name(opt_str(planned, "character_set_name"))
+            .set_dedicated_log_volume(opt_bool(planned, "dedicated_log_volume").filter(|d| *d))
             .set_tags(Some(tags_for_create(ctx, planned)));
         let groups = str_list(planned, "vpc_security_group_ids");
         if !groups.is_empty() {

@@ -129,7 +129,7 @@ mod parity {
     #[test]
     fn every_implemented_type_has_the_providers_schema() {
         let types = types();
-        assert_eq!(types.len(), 64, "implemented types");
+        assert_eq!(types.len(), 65, "implemented types");
         let mut wrong = Vec::new();
         for (kind, name, schema) in &types {
             let published = catalog()
