@@ -1446,6 +1446,91 @@ class CborBridge:
         return value
 
 
+def patch_rds():
+    """RDS: answer as AWS does where infractl's and Terraform's reads depend on it.
+
+    - Every DB instance gets its own DbiResourceId. moto 5.2.5 gives all instances the same
+      fixed id (db-M5ENSHXFPU6XHZ4G4ZEI5QIO2U); AWS makes a unique, immutable one per instance,
+      and the AWS provider (since 5.0) and infractl use it as the instance's id.
+    - DeleteDBSubnetGroup refuses a group a DB instance or cluster still uses
+      (InvalidDBSubnetGroupStateFault), as AWS does; moto deletes it and leaves the instance
+      pointing at nothing.
+    """
+    import random
+    import string
+
+    from moto.rds import models
+    from moto.rds.exceptions import RDSClientError
+
+    original_init = models.DBInstance.__init__
+
+    def init(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        alphabet = string.ascii_uppercase + string.digits
+        self.dbi_resource_id = "db-" + "".join(random.choice(alphabet) for _ in range(26))
+
+    models.DBInstance.__init__ = init
+
+    original_delete = models.RDSBackend.delete_subnet_group
+
+    def delete_subnet_group(self, subnet_name):
+        users = [
+            db.db_instance_identifier
+            for db in self.databases.values()
+            if getattr(getattr(db, "db_subnet_group", None), "name", None) == subnet_name
+        ]
+        users += [
+            c.db_cluster_identifier
+            for c in self.clusters.values()
+            if getattr(c, "db_subnet_group_name", None) == subnet_name
+        ]
+        if users:
+            raise RDSClientError(
+                "InvalidDBSubnetGroupStateFault",
+                f"Cannot delete the subnet group '{subnet_name}' because at least one database "
+                f"instance: {users[0]} is still using it.",
+            )
+        return original_delete(self, subnet_name)
+
+    models.RDSBackend.delete_subnet_group = delete_subnet_group
+
+    patch_rds_reset_parameters()
+
+
+def patch_rds_reset_parameters():
+    """ResetDBParameterGroup and ResetDBClusterParameterGroup: put parameters back to the
+    engine's defaults.
+
+    moto 5.2.5 has neither call (HTTP 500). AWS documents both: the named parameters (or all,
+    with ResetAllParameters) lose the value the user set, so DescribeDB(Cluster)Parameters with
+    Source=user no longer lists them.
+    """
+    from moto.core.responses import ActionResult
+    from moto.rds.exceptions import RDSClientError
+    from moto.rds.responses import RDSResponse
+
+    def reset(self, groups, name_key):
+        name = self.params.get(name_key)
+        group = groups.get(name)
+        if group is None:
+            raise RDSClientError("DBParameterGroupNotFound", f"DBParameterGroup not found: {name}")
+        if str(self.params.get("ResetAllParameters", "")).lower() == "true":
+            group.parameters.clear()
+        for param in self.params.get("Parameters", []) or []:
+            item = param.original_dict() if hasattr(param, "original_dict") else param
+            group.parameters.pop(item.get("ParameterName"), None)
+        return ActionResult({name_key: name})
+
+    def reset_db_parameter_group(self):
+        return reset(self, self.backend.db_parameter_groups, "DBParameterGroupName")
+
+    def reset_db_cluster_parameter_group(self):
+        return reset(self, self.backend.db_cluster_parameter_groups, "DBClusterParameterGroupName")
+
+    RDSResponse.reset_db_parameter_group = reset_db_parameter_group
+    RDSResponse.reset_db_cluster_parameter_group = reset_db_cluster_parameter_group
+
+
 def bridge_cbor():
     """Serves rpcv2Cbor requests through moto's JSON protocol (see CborBridge)."""
     import moto.server
@@ -1480,5 +1565,6 @@ if __name__ == "__main__":
     patch_sqs_attributes()
     patch_servicediscovery()
     patch_apigatewayv2()
+    patch_rds()
     bridge_cbor()
     sys.exit(main(sys.argv[1:]))

@@ -17,6 +17,7 @@ mod crash;
 mod default_vpc;
 mod ec2_data;
 mod discovery;
+mod databases;
 mod faults;
 mod foundation;
 mod hostile;

@@ -221,6 +221,8 @@ pub fn terraform_import_id(r: &serde_json::Value) -> String {
                 .unwrap_or_default();
             format!("{}/{}", s("user"), groups.join("/"))
         }
+        // The id is the resource id (db-…); import takes the identifier.
+        "aws_db_instance" => s("identifier"),
         "aws_api_gateway_deployment" => format!("{}/{}", s("rest_api_id"), s("id")),
         "aws_api_gateway_stage" => format!("{}/{}", s("rest_api_id"), s("stage_name")),
         "aws_api_gateway_method_settings" => {

@@ -45,6 +45,7 @@ pub const SERVICES: &[&str] = &[
     "iam",
     "logs",
     "opensearchserverless",
+    "rds",
     "redshift",
     "s3",
     "s3control",

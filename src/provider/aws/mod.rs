@@ -19,6 +19,7 @@ pub mod limits;
 pub mod logs;
 pub mod meta;
 pub mod opensearchserverless;
+pub mod rds;
 pub mod redshift;
 pub mod region;
 pub mod s3;
@@ -385,6 +386,8 @@ pub struct Clients {
     pub apigatewayv2: aws_sdk_apigatewayv2::Client,
     /// Cloud Map (service discovery).
     pub servicediscovery: aws_sdk_servicediscovery::Client,
+    /// RDS (DB instances, subnet and parameter groups).
+    pub rds: aws_sdk_rds::Client,
     /// The region in use.
     pub region: String,
     /// The account id, asked of STS once when something needs it to build an ARN.
@@ -525,9 +528,11 @@ pub async fn clients(settings: &AwsSettings) -> Clients {
     let sqs = service_config!(aws_sdk_sqs, "sqs");
     let apigatewayv2 = service_config!(aws_sdk_apigatewayv2, "apigatewayv2");
     let servicediscovery = service_config!(aws_sdk_servicediscovery, "servicediscovery");
+    let rds = service_config!(aws_sdk_rds, "rds");
     Clients {
         redshift: aws_sdk_redshift::Client::from_conf(redshift.build()),
         elasticache: aws_sdk_elasticache::Client::from_conf(elasticache.build()),
+        rds: aws_sdk_rds::Client::from_conf(rds.build()),
         opensearchserverless: aws_sdk_opensearchserverless::Client::from_conf(aoss.build()),
         // Seed 001 (circle of trust).
         sqs: aws_sdk_sqs::Client::from_conf(sqs.build()),
@@ -605,6 +610,7 @@ pub fn schemas_registry() -> Registry {
         sqs: aws_sdk_sqs::Client::new(&shared),
         apigatewayv2: aws_sdk_apigatewayv2::Client::new(&shared),
         servicediscovery: aws_sdk_servicediscovery::Client::new(&shared),
+        rds: aws_sdk_rds::Client::new(&shared),
         secrets: aws_sdk_secretsmanager::Client::new(&shared),
         cloudwatch: aws_sdk_cloudwatch::Client::new(&shared),
         account: Default::default(),
@@ -840,6 +846,16 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(
         ecs::cluster_capacity_providers::ClusterCapacityProviders::new(c.clone()),
     ));
+    r.add_resource(Arc::new(rds::subnet_group::SubnetGroup::new(c.clone())));
+    r.add_resource(Arc::new(rds::parameter_group::ParameterGroup::new(
+        c.clone(),
+        rds::parameter_group::Scope::Instance,
+    )));
+    r.add_resource(Arc::new(rds::parameter_group::ParameterGroup::new(
+        c.clone(),
+        rds::parameter_group::Scope::Cluster,
+    )));
+    r.add_resource(Arc::new(rds::db_instance::DbInstance::new(c.clone())));
     r.add_data_source(Arc::new(ec2::availability_zones::AvailabilityZones::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::vpc::VpcData::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::ids::IdsData::vpcs(c.clone())));
