@@ -162,7 +162,7 @@ def patch_s3_bucket_configurations():
         if name and "replication" in query and method in ("GET", "PUT", "DELETE"):
             bucket = self.backend.get_bucket(name)
             kept = bucket.__dict__.setdefault("_infractl_configs", {})
-            if method == "GET" and bucket.replication and kept.get("replication"):
+            if method == "GET" and getattr(bucket, "replication", None) and kept.get("replication"):
                 return 200, xml, '<?xml version="1.0" encoding="UTF-8"?>' + kept["replication"]
             answer = original(self, request, full_url)
             if method == "PUT":

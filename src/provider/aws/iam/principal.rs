@@ -19,6 +19,21 @@ pub enum Principal {
     Group,
 }
 
+/// The same IAM call for each kind of identity: IAM has one operation per kind (`$role`,
+/// `$user`, `$group`), each naming the identity through its own builder method and answering in
+/// its own output type, so the call is spelled once here and expanded per kind (a function
+/// cannot take the three builder types). `$then` maps each kind's output.
+macro_rules! per_principal {
+    ($kind:expr, $c:expr, $who:expr, [$role:ident, $user:ident, $group:ident]
+        $(.$method:ident($($arg:expr),*))* => $then:expr) => {
+        match $kind {
+            Principal::Role => $c.iam.$role().role_name($who)$(.$method($($arg),*))*.send().await.map($then).map_err(aws_err),
+            Principal::User => $c.iam.$user().user_name($who)$(.$method($($arg),*))*.send().await.map($then).map_err(aws_err),
+            Principal::Group => $c.iam.$group().group_name($who)$(.$method($($arg),*))*.send().await.map($then).map_err(aws_err),
+        }
+    };
+}
+
 /// IAM's code for a missing identity or policy.
 const ABSENT: &[&str] = &["NoSuchEntity"];
 
@@ -34,178 +49,37 @@ impl Principal {
 
     /// Writes (or replaces) an inline policy.
     pub async fn put_inline(self, c: &Clients, who: &str, name: &str, doc: &str) -> PResult<()> {
-        match self {
-            Principal::Role => c
-                .iam
-                .put_role_policy()
-                .role_name(who)
-                .policy_name(name)
-                .policy_document(doc)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(aws_err),
-            Principal::User => c
-                .iam
-                .put_user_policy()
-                .user_name(who)
-                .policy_name(name)
-                .policy_document(doc)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(aws_err),
-            Principal::Group => c
-                .iam
-                .put_group_policy()
-                .group_name(who)
-                .policy_name(name)
-                .policy_document(doc)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(aws_err),
-        }
+        per_principal!(self, c, who, [put_role_policy, put_user_policy, put_group_policy]
+            .policy_name(name).policy_document(doc) => |_| ())
     }
 
     /// An inline policy's document (decoded); `None` when the identity or the policy is gone.
     pub async fn get_inline(self, c: &Clients, who: &str, name: &str) -> PResult<Option<String>> {
-        let doc = match self {
-            Principal::Role => absent_on(
-                c.iam
-                    .get_role_policy()
-                    .role_name(who)
-                    .policy_name(name)
-                    .send()
-                    .await
-                    .map(|o| o.policy_document().to_string())
-                    .map_err(aws_err),
-                ABSENT,
-            )?,
-            Principal::User => absent_on(
-                c.iam
-                    .get_user_policy()
-                    .user_name(who)
-                    .policy_name(name)
-                    .send()
-                    .await
-                    .map(|o| o.policy_document().to_string())
-                    .map_err(aws_err),
-                ABSENT,
-            )?,
-            Principal::Group => absent_on(
-                c.iam
-                    .get_group_policy()
-                    .group_name(who)
-                    .policy_name(name)
-                    .send()
-                    .await
-                    .map(|o| o.policy_document().to_string())
-                    .map_err(aws_err),
-                ABSENT,
-            )?,
-        };
+        let doc = absent_on(
+            per_principal!(self, c, who, [get_role_policy, get_user_policy, get_group_policy]
+                .policy_name(name) => |o| o.policy_document().to_string()),
+            ABSENT,
+        )?;
         Ok(doc.map(|d| decode_document(&d)))
     }
 
     /// Removes an inline policy; succeeds when it is already gone.
     pub async fn delete_inline(self, c: &Clients, who: &str, name: &str) -> PResult<()> {
-        let r = match self {
-            Principal::Role => c
-                .iam
-                .delete_role_policy()
-                .role_name(who)
-                .policy_name(name)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(aws_err),
-            Principal::User => c
-                .iam
-                .delete_user_policy()
-                .user_name(who)
-                .policy_name(name)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(aws_err),
-            Principal::Group => c
-                .iam
-                .delete_group_policy()
-                .group_name(who)
-                .policy_name(name)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(aws_err),
-        };
+        let r = per_principal!(self, c, who, [delete_role_policy, delete_user_policy, delete_group_policy]
+            .policy_name(name) => |_| ());
         absent_on(r, ABSENT).map(|_| ())
     }
 
     /// Attaches a managed policy (attaching one already attached changes nothing).
     pub async fn attach(self, c: &Clients, who: &str, arn: &str) -> PResult<()> {
-        match self {
-            Principal::Role => c
-                .iam
-                .attach_role_policy()
-                .role_name(who)
-                .policy_arn(arn)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(aws_err),
-            Principal::User => c
-                .iam
-                .attach_user_policy()
-                .user_name(who)
-                .policy_arn(arn)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(aws_err),
-            Principal::Group => c
-                .iam
-                .attach_group_policy()
-                .group_name(who)
-                .policy_arn(arn)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(aws_err),
-        }
+        per_principal!(self, c, who, [attach_role_policy, attach_user_policy, attach_group_policy]
+            .policy_arn(arn) => |_| ())
     }
 
     /// Detaches a managed policy; succeeds when it is not attached (or the identity is gone).
     pub async fn detach(self, c: &Clients, who: &str, arn: &str) -> PResult<()> {
-        let r = match self {
-            Principal::Role => c
-                .iam
-                .detach_role_policy()
-                .role_name(who)
-                .policy_arn(arn)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(aws_err),
-            Principal::User => c
-                .iam
-                .detach_user_policy()
-                .user_name(who)
-                .policy_arn(arn)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(aws_err),
-            Principal::Group => c
-                .iam
-                .detach_group_policy()
-                .group_name(who)
-                .policy_arn(arn)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(aws_err),
-        };
+        let r = per_principal!(self, c, who, [detach_role_policy, detach_user_policy, detach_group_policy]
+            .policy_arn(arn) => |_| ());
         absent_on(r, ABSENT).map(|_| ())
     }
 
@@ -215,41 +89,13 @@ impl Principal {
         let mut out = Vec::new();
         let mut marker: Option<String> = None;
         loop {
-            let page = match self {
-                Principal::Role => absent_on(
-                    c.iam
-                        .list_attached_role_policies()
-                        .role_name(who)
-                        .set_marker(marker.clone())
-                        .send()
-                        .await
-                        .map(|o| (arns(o.attached_policies()), next_marker(o.is_truncated(), o.marker())))
-                        .map_err(aws_err),
-                    ABSENT,
-                )?,
-                Principal::User => absent_on(
-                    c.iam
-                        .list_attached_user_policies()
-                        .user_name(who)
-                        .set_marker(marker.clone())
-                        .send()
-                        .await
-                        .map(|o| (arns(o.attached_policies()), next_marker(o.is_truncated(), o.marker())))
-                        .map_err(aws_err),
-                    ABSENT,
-                )?,
-                Principal::Group => absent_on(
-                    c.iam
-                        .list_attached_group_policies()
-                        .group_name(who)
-                        .set_marker(marker.clone())
-                        .send()
-                        .await
-                        .map(|o| (arns(o.attached_policies()), next_marker(o.is_truncated(), o.marker())))
-                        .map_err(aws_err),
-                    ABSENT,
-                )?,
-            };
+            let page = absent_on(
+                per_principal!(self, c, who,
+                    [list_attached_role_policies, list_attached_user_policies, list_attached_group_policies]
+                    .set_marker(marker.clone())
+                    => |o| (arns(o.attached_policies()), next_marker(o.is_truncated(), o.marker()))),
+                ABSENT,
+            )?;
             let Some((arns, next)) = page else { return Ok(None) };
             out.extend(arns);
             match next {
