@@ -43,7 +43,9 @@ impl DataSourceType for VpcEndpointServiceData {
     }
 
     fn check_config(&self, config: &Value) -> Result<(), String> {
-        let given = |k: &str| !config.get(k).is_null();
+        // Only known values conflict: an unknown one (at validate, or from an expression not
+        // known until apply) may well turn out null, as the provider's ConflictsWith sees it.
+        let given = |k: &str| !config.get(k).is_null() && *config.get(k) != Value::Unknown;
         if given("service") && given("service_name") {
             return Err("\"service\" conflicts with \"service_name\"".into());
         }
