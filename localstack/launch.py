@@ -61,24 +61,149 @@ def patch_s3_secure_transport():
     models.FakeBucket.get_permission = get_permission
 
 
-def patch_s3_versioning_root():
-    """GetBucketVersioning: answer with AWS's root element.
+def patch_s3_xml_roots():
+    """GetBucketVersioning, GetBucketAccelerateConfiguration, ListBucketInventoryConfigurations:
+    answer with AWS's root element.
 
-    moto's serializer names the root <GetBucketVersioningResponse>; S3 (and the AWS SDK for
-    Rust, which checks it) uses <VersioningConfiguration>.
+    moto's serializer names the root after the operation (<GetBucketVersioningResponse>,
+    <GetBucketAccelerateConfigurationResponse>, <ListBucketInventoryConfigurationsResponse>);
+    S3 (and the AWS SDK for Rust, which checks it) uses <VersioningConfiguration>,
+    <AccelerateConfiguration> and <ListInventoryConfigurationsResult>.
     """
     from moto.s3.responses import S3Response
 
-    original = S3Response.get_bucket_versioning
+    roots = {
+        "get_bucket_versioning": ("GetBucketVersioningResponse", "VersioningConfiguration"),
+        "get_bucket_accelerate_configuration": (
+            "GetBucketAccelerateConfigurationResponse",
+            "AccelerateConfiguration",
+        ),
+        "list_bucket_inventory_configurations": (
+            "ListBucketInventoryConfigurationsResponse",
+            "ListInventoryConfigurationsResult",
+        ),
+    }
 
-    def get_bucket_versioning(self):
-        status, headers, body = original(self)
+    def renamed(original, wrong, right):
+        def method(self):
+            status, headers, body = original(self)
+            text = body.decode() if isinstance(body, bytes) else body
+            text = text.replace(f"<{wrong}", f"<{right}").replace(f"</{wrong}>", f"</{right}>")
+            return status, headers, text
+
+        return method
+
+    for name, (wrong, right) in roots.items():
+        setattr(S3Response, name, renamed(getattr(S3Response, name), wrong, right))
+
+
+def patch_s3_bucket_configurations():
+    """S3 bucket settings moto 5.2.5 accepts and forgets, kept and answered as S3 does.
+
+    - Analytics, metrics and Intelligent-Tiering configurations (PUT/GET/DELETE ?analytics&id=,
+      ?metrics&id=, ?intelligent-tiering&id=, and the listings without id): moto answers 200 and
+      stores nothing. S3 keeps each configuration by id, returns it as it was put, lists them
+      (ListBucketAnalyticsConfigurationResult, ListMetricsConfigurationsResult,
+      ListBucketIntelligentTieringConfigurationsOutput), and answers 404 NoSuchConfiguration
+      for an id it does not have.
+    - Request payment (?requestPayment): moto ignores PutBucketRequestPayment and answers
+      GetBucketRequestPayment without a Payer. S3 keeps and returns the payer (BucketOwner by
+      default).
+    - GetBucketNotificationConfiguration leaves out the EventBridgeConfiguration element that
+      S3 returns once EventBridge delivery is on (moto stores the setting).
+    - GetBucketReplication answers every rule with an empty prefix filter and delete marker
+      replication off, whatever was put, and drops source selection criteria, existing object
+      replication and replication time control. S3 returns the rules as they were put.
+    """
+    from moto.s3.responses import S3Response
+
+    kinds = {
+        "analytics": ("AnalyticsConfiguration", "ListBucketAnalyticsConfigurationResult"),
+        "metrics": ("MetricsConfiguration", "ListMetricsConfigurationsResult"),
+        "intelligent-tiering": (
+            "IntelligentTieringConfiguration",
+            "ListBucketIntelligentTieringConfigurationsOutput",
+        ),
+    }
+    ns = 'xmlns="http://s3.amazonaws.com/doc/2006-03-01/"'
+    xml = {"content-type": "application/xml"}
+    declaration = re.compile(r"^\s*<\?xml[^>]*\?>\s*")
+    original = S3Response._bucket_response
+
+    def _bucket_response(self, request, full_url):
+        query = self._get_querystring(request, full_url)
+        name = self.parse_bucket_name_from_url(request, full_url)
+        kind = next((k for k in kinds if k in query), None)
+        method = request.method
+        if name and kind and method in ("GET", "PUT", "DELETE"):
+            bucket = self.backend.get_bucket(name)
+            store = bucket.__dict__.setdefault("_infractl_configs", {}).setdefault(kind, {})
+            ident = query.get("id", [None])[0]
+            root, listing = kinds[kind]
+            if method == "PUT":
+                body = self.body.decode() if isinstance(self.body, bytes) else self.body
+                store[ident] = declaration.sub("", body)
+                return 200, {}, ""
+            if method == "DELETE":
+                store.pop(ident, None)
+                return 204, {}, ""
+            if ident is None:
+                items = "".join(store[k].replace(" " + ns, "") for k in sorted(store))
+                return 200, xml, (
+                    f'<?xml version="1.0" encoding="UTF-8"?><{listing} {ns}>'
+                    f"<IsTruncated>false</IsTruncated>{items}</{listing}>"
+                )
+            if ident not in store:
+                return 404, xml, (
+                    '<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchConfiguration</Code>'
+                    "<Message>The specified configuration does not exist.</Message></Error>"
+                )
+            return 200, xml, '<?xml version="1.0" encoding="UTF-8"?>' + store[ident]
+        if name and "replication" in query and method in ("GET", "PUT", "DELETE"):
+            bucket = self.backend.get_bucket(name)
+            kept = bucket.__dict__.setdefault("_infractl_configs", {})
+            if method == "GET" and getattr(bucket, "replication", None) and kept.get("replication"):
+                return 200, xml, '<?xml version="1.0" encoding="UTF-8"?>' + kept["replication"]
+            answer = original(self, request, full_url)
+            if method == "PUT":
+                body = self.body.decode() if isinstance(self.body, bytes) else self.body
+                kept["replication"] = declaration.sub("", body)
+            elif method == "DELETE":
+                kept.pop("replication", None)
+            return answer
+        if name and "requestPayment" in query and method in ("GET", "PUT"):
+            bucket = self.backend.get_bucket(name)
+            if method == "PUT":
+                body = self.body.decode() if isinstance(self.body, bytes) else self.body
+                found = re.search(r"<Payer>(\w+)</Payer>", body)
+                if found:
+                    bucket.payer = found.group(1)
+                return 200, {}, ""
+            return 200, xml, (
+                f'<?xml version="1.0" encoding="UTF-8"?><RequestPaymentConfiguration {ns}>'
+                f"<Payer>{bucket.payer}</Payer></RequestPaymentConfiguration>"
+            )
+        return original(self, request, full_url)
+
+    S3Response._bucket_response = _bucket_response
+
+    original_notification = S3Response.get_bucket_notification
+
+    def get_bucket_notification(self):
+        answer = original_notification(self)
+        config = self.backend.get_bucket_notification_configuration(self.bucket_name)
+        if config is None or config.event_bridge is None:
+            return answer
+        status, headers, body = answer
         text = body.decode() if isinstance(body, bytes) else body
-        text = text.replace("<GetBucketVersioningResponse", "<VersioningConfiguration")
-        text = text.replace("</GetBucketVersioningResponse>", "</VersioningConfiguration>")
+        element = "<EventBridgeConfiguration></EventBridgeConfiguration>"
+        if "</NotificationConfiguration>" in text:
+            text = text.replace("</NotificationConfiguration>", element + "</NotificationConfiguration>")
+        else:
+            text = re.sub(r"<NotificationConfiguration([^>]*)/>", r"<NotificationConfiguration\1>" + element + "</NotificationConfiguration>", text)
         return status, headers, text
 
-    S3Response.get_bucket_versioning = get_bucket_versioning
+    S3Response.get_bucket_notification = get_bucket_notification
 
 
 def patch_ec2_gateway_endpoint_routes():
@@ -437,26 +562,36 @@ def patch_ec2_flow_log_settings():
 
 
 def patch_ecs_service_settings():
-    """CreateService: keep the deployment settings, and count tasks as running.
+    """CreateService: keep the deployment and placement settings, and count tasks as running.
 
-    moto's CreateService drops deploymentConfiguration (circuit breaker, percents),
-    healthCheckGracePeriodSeconds, enableExecuteCommand, enableECSManagedTags and
-    availabilityZoneRebalancing, which UpdateService does keep; AWS keeps them all. (The last
+    moto's CreateService drops deploymentConfiguration (circuit breaker, percents, alarms),
+    healthCheckGracePeriodSeconds, enableExecuteCommand, enableECSManagedTags,
+    availabilityZoneRebalancing, capacityProviderStrategy, placementConstraints and
+    placementStrategy, which UpdateService does keep; AWS keeps them all. (availabilityZoneRebalancing
     kept Terraform's own plan of plans/fargate dirty: the AWS provider sends "DISABLED" and
-    planned it again on every run when DescribeServices left it out.) The emulator runs no containers, so a new
-    service's tasks are reported as running at once (moto's own MOTO_ECS_SERVICE_RUNNING
-    default is 0, and its UpdateService already does this), which lets steady-state waits end.
+    planned it again on every run when DescribeServices left it out.) It also reports launchType
+    EC2 for a service made with a capacity provider strategy; AWS reports no launch type then (the
+    strategy decides). serviceConnectConfiguration is dropped by both calls; AWS reports it on the
+    service's deployments (not on the service), so it is put on the primary deployment here, on
+    create and on update. The emulator runs no containers, so a new service's tasks are reported
+    as running at once (moto's own MOTO_ECS_SERVICE_RUNNING default is 0, and its UpdateService
+    already does this), which lets steady-state waits end.
     """
     from moto.core.utils import camelcase_to_underscores
+    from moto.ecs.models import EC2ContainerServiceBackend
     from moto.ecs.responses import EC2ContainerServiceResponse
 
     original = EC2ContainerServiceResponse.create_service
+    original_update = EC2ContainerServiceBackend.update_service
     kept = (
         "deploymentConfiguration",
         "healthCheckGracePeriodSeconds",
         "enableExecuteCommand",
         "enableECSManagedTags",
         "availabilityZoneRebalancing",
+        "capacityProviderStrategy",
+        "placementConstraints",
+        "placementStrategy",
     )
 
     def create_service(self):
@@ -468,15 +603,51 @@ def patch_ecs_service_settings():
             value = self._get_param(key)
             if value is not None:
                 setattr(service, camelcase_to_underscores(key), value)
+        if self._get_param("capacityProviderStrategy") and not self._get_param("launchType"):
+            service.launch_type = None
         service.running_count = service.desired_count
         service.pending_count = 0
         for deployment in service.deployments:
             deployment["runningCount"] = service.desired_count
             deployment["pendingCount"] = 0
             deployment["rolloutState"] = "COMPLETED"
+            if service.launch_type is None:
+                deployment.pop("launchType", None)
+                deployment["capacityProviderStrategy"] = service.capacity_provider_strategy
+            connect = self._get_param("serviceConnectConfiguration")
+            if connect is not None:
+                deployment["serviceConnectConfiguration"] = connect
         return result
 
+    def update_service(self, service_properties):
+        connect = service_properties.get("service_connect_configuration")
+        service = original_update(self, service_properties)
+        if connect is not None and service.deployments:
+            service.deployments[0]["serviceConnectConfiguration"] = connect
+        return service
+
     EC2ContainerServiceResponse.create_service = create_service
+    EC2ContainerServiceBackend.update_service = update_service
+
+
+def patch_dynamodb_stream_reenable():
+    """UpdateTable: a table whose stream was switched off may have a new one.
+
+    moto refuses any stream specification that enables a stream once the table has ever had one
+    (it checks for a stream label, which stays after the stream is switched off), so a stream
+    switched off can never be switched on again, nor moved to another view type. AWS refuses only
+    while a stream is enabled, and gives the new stream a new label and ARN.
+    """
+    from moto.dynamodb.exceptions import StreamAlreadyEnabledException
+    from moto.dynamodb.models import DynamoDBBackend
+
+    def update_table_streams(self, table, stream_specification):
+        enabling = stream_specification.get("StreamEnabled") or stream_specification.get("StreamViewType")
+        if enabling and (table.stream_specification or {}).get("StreamEnabled"):
+            raise StreamAlreadyEnabledException
+        table.set_stream_specification(stream_specification)
+
+    DynamoDBBackend.update_table_streams = update_table_streams
 
 
 def patch_sns_topic_attributes():
@@ -557,6 +728,30 @@ def patch_appautoscaling_tags():
     ApplicationAutoScalingResponse.tag_resource = tag_resource
     ApplicationAutoScalingResponse.untag_resource = untag_resource
     ApplicationAutoScalingResponse.list_tags_for_resource = list_tags_for_resource
+
+
+def patch_iam_update_group():
+    """UpdateGroup: a new path on its own, and the group's own name as NewGroupName.
+
+    moto 5.2.5 changes a group's path only together with a new name, and refuses a NewGroupName
+    equal to the current one (EntityAlreadyExists). IAM applies NewPath alone and takes the
+    current name as no rename (the AWS provider sends both on every path change).
+    """
+    from moto.iam.models import IAMBackend
+
+    original = IAMBackend.update_group
+
+    def update_group(self, group_name, new_group_name, new_path):
+        if new_group_name == group_name:
+            new_group_name = None
+        if not new_group_name:
+            group = self.get_group(group_name)
+            if new_path:
+                group.path = new_path
+            return None
+        return original(self, group_name, new_group_name, new_path)
+
+    IAMBackend.update_group = update_group
 
 
 def patch_apigateway_openapi_import():
@@ -774,6 +969,352 @@ def patch_opensearch_serverless():
     Response.delete_access_policy = delete_access_policy
 
 
+def patch_sqs_attributes():
+    """SQS: keep the queue policy, return RedriveAllowPolicy, write JSON attributes compactly.
+
+    moto 5.2.5 resets the policy on every SetQueueAttributes call that does not name Policy, so
+    changing a queue's visibility timeout erased what aws_sqs_queue_policy set; AWS changes only
+    the attributes a call names. It stores RedriveAllowPolicy but never returns it (AWS returns
+    it with the other attributes). It returns Policy and RedrivePolicy re-serialised with spaces
+    after separators; AWS returns compact JSON ({"deadLetterTargetArn":"...","maxReceiveCount":5}).
+    """
+    from moto.sqs.models import Queue
+
+    original_set = Queue._set_attributes
+
+    def _set_attributes(self, attributes, now=None):
+        kept = getattr(self, "_policy_json", None)
+        original_set(self, attributes, now)
+        if "Policy" not in attributes and kept is not None:
+            self._policy_json = kept
+
+    Queue._set_attributes = _set_attributes
+    Queue.redrive_allow_policy = None
+    if "RedriveAllowPolicy" not in Queue.BASE_ATTRIBUTES:
+        Queue.BASE_ATTRIBUTES = Queue.BASE_ATTRIBUTES + ["RedriveAllowPolicy"]
+
+    original_attributes = Queue.attributes.fget
+
+    def compact(text):
+        try:
+            return json.dumps(json.loads(text), separators=(",", ":"))
+        except (TypeError, ValueError):
+            return text
+
+    def attributes(self):
+        result = original_attributes(self)
+        for key in ("Policy", "RedrivePolicy", "RedriveAllowPolicy"):
+            if result.get(key):
+                result[key] = compact(result[key])
+            else:
+                result.pop(key, None)
+        return result
+
+    Queue.attributes = property(attributes)
+
+
+def patch_servicediscovery():
+    """Cloud Map: namespaces and services as AWS keeps them.
+
+    moto 5.2.5 refuses a second private DNS namespace in a VPC whatever its name (AWS refuses only
+    a name that conflicts with one already in that VPC); ignores CreatorRequestId (AWS answers a
+    create repeated with the same id with the first create's operation, or the service it made,
+    so a retried or resumed create makes nothing new) and lets names repeat (AWS: an HTTP
+    namespace name is unique, a service name unique in its namespace); names the namespace's
+    hosted zone "<name>-hz" and never deletes it (AWS names the zone after the namespace and
+    deletes it with it); and deletes a namespace that still has services (AWS refuses:
+    ResourceInUse).
+    """
+    from moto.core.exceptions import JsonRESTError
+    from moto.route53 import route53_backends
+    from moto.servicediscovery.models import ServiceDiscoveryBackend as Backend
+
+    def error(code, message):
+        return JsonRESTError(code, message)
+
+    def created_by(self, request_id):
+        if not request_id:
+            return None
+        return next((n for n in self.namespaces.values() if n.creator_request_id == request_id), None)
+
+    def operation_of(self, namespace):
+        for op in self.operations.values():
+            if op.operation_type == "CREATE_NAMESPACE" and op.targets.get("NAMESPACE") == namespace.id:
+                return op.id
+        return self._create_operation("CREATE_NAMESPACE", {"NAMESPACE": namespace.id})
+
+    def zones(self):
+        from moto.utilities.utils import get_partition
+
+        return route53_backends[self.account_id][get_partition(self.region_name)]
+
+    def name_zone(self, operation_id):
+        namespace = self.namespaces[self.operations[operation_id].targets["NAMESPACE"]]
+        zone_id = (namespace.dns_properties or {}).get("HostedZoneId")
+        if zone_id:
+            zone = zones(self).get_hosted_zone(zone_id)
+            zone.name = zone.name.replace(f"{namespace.name}-hz", namespace.name, 1)
+        return operation_id
+
+    original_http = Backend.create_http_namespace
+
+    def create_http_namespace(self, name, creator_request_id, description, tags):
+        again = created_by(self, creator_request_id)
+        if again is not None:
+            return operation_of(self, again)
+        if any(n.type == "HTTP" and n.name == name for n in self.namespaces.values()):
+            raise error("NamespaceAlreadyExists", f"Namespace {name} already exists")
+        return original_http(self, name, creator_request_id, description, tags)
+
+    original_private = Backend.create_private_dns_namespace
+
+    def create_private_dns_namespace(self, name, creator_request_id, description, vpc, tags, properties):
+        again = created_by(self, creator_request_id)
+        if again is not None:
+            return operation_of(self, again)
+        same_vpc = [n for n in self.namespaces.values() if n.vpc == vpc]
+        if any(n.name == name for n in same_vpc):
+            raise error("ConflictingDomainExists", f"{name} conflicts with a namespace in {vpc}")
+        # moto's own check refuses any second namespace in the VPC: hide the others from it.
+        for n in same_vpc:
+            n.vpc = None
+        try:
+            op = original_private(self, name, creator_request_id, description, vpc, tags, properties)
+        finally:
+            for n in same_vpc:
+                n.vpc = vpc
+        return name_zone(self, op)
+
+    original_public = Backend.create_public_dns_namespace
+
+    def create_public_dns_namespace(self, name, creator_request_id, description, tags, properties):
+        again = created_by(self, creator_request_id)
+        if again is not None:
+            return operation_of(self, again)
+        return name_zone(self, original_public(self, name, creator_request_id, description, tags, properties))
+
+    original_delete = Backend.delete_namespace
+
+    def delete_namespace(self, namespace_id):
+        if any(s.namespace_id == namespace_id for s in self.services.values()):
+            raise error("ResourceInUse", f"Namespace {namespace_id} has services")
+        namespace = self.namespaces.get(namespace_id)
+        op = original_delete(self, namespace_id)
+        zone_id = ((namespace.dns_properties or {}) if namespace else {}).get("HostedZoneId")
+        if zone_id:
+            try:
+                zones(self).delete_hosted_zone(zone_id)
+            except Exception:  # already gone, or records left: AWS would keep it too
+                pass
+        return op
+
+    original_service = Backend.create_service
+
+    def create_service(self, name, namespace_id, creator_request_id, description, dns_config,
+                       health_check_config, health_check_custom_config, tags, service_type):
+        if creator_request_id:
+            for s in self.services.values():
+                if s.creator_request_id == creator_request_id:
+                    return s
+        namespace_id = namespace_id or (dns_config or {}).get("NamespaceId")
+        for s in self.services.values():
+            if s.name == name and s.namespace_id == namespace_id:
+                raise error("ServiceAlreadyExists", f"Service {name} already exists in {namespace_id}")
+        return original_service(self, name, namespace_id, creator_request_id, description, dns_config,
+                                health_check_config, health_check_custom_config, tags, service_type)
+
+    Backend.create_http_namespace = create_http_namespace
+    Backend.create_private_dns_namespace = create_private_dns_namespace
+    Backend.create_public_dns_namespace = create_public_dns_namespace
+    Backend.delete_namespace = delete_namespace
+    Backend.create_service = create_service
+
+
+def patch_apigatewayv2():
+    """API Gateway v2: UpdateStage, stage tags by ARN, deployments, GetAuthorizers.
+
+    moto 5.2.5 has no UpdateStage (AWS changes access logs, throttling, auto deploy, variables
+    and the deployment of a stage in place) nor DeleteRouteSettings; tags stages only at
+    CreateStage (AWS tags a stage by its ARN like any API Gateway resource); drops a stage's
+    deploymentId; has no deployment calls at all (AWS: Create/Get/GetDeployments/Update/Delete,
+    a deployment DEPLOYED once made) and no GetAuthorizers.
+    """
+    import datetime as dt
+    from urllib.parse import unquote
+
+    from moto.apigatewayv2 import urls
+    from moto.apigatewayv2.exceptions import APIGatewayV2Error
+    from moto.apigatewayv2.models import ApiGatewayV2Backend as Backend
+    from moto.apigatewayv2.models import Stage
+    from moto.apigatewayv2.responses import ApiGatewayV2Response as Response
+    from moto.core.utils import iso_8601_datetime_without_milliseconds
+    from moto.moto_api._internal import mock_random
+
+    class NotFound(APIGatewayV2Error):
+        code = 404
+
+        def __init__(self, what):
+            super().__init__("NotFoundException", f"Invalid {what} identifier specified")
+
+    from moto.apigateway import urls as v1_urls
+
+    # The server serves v2 through v1's URL map (both sign as "apigateway"), which copies v2's
+    # paths when it is imported: new paths go into both.
+    for paths in (urls.url_paths, v1_urls.url_paths):
+        paths["{0}/v2/tags/(?P<resource_arn>.+)$"] = Response.dispatch
+        paths["{0}/v2/apis/(?P<api_id>[^/]+)/deployments$"] = Response.dispatch
+        paths["{0}/v2/apis/(?P<api_id>[^/]+)/deployments/(?P<deployment_id>[^/]+)$"] = Response.dispatch
+        paths[
+            "{0}/v2/apis/(?P<api_id>[^/]+)/stages/(?P<stage_name>[^/]+)/routesettings/(?P<route_key>.+)$"
+        ] = Response.dispatch
+
+    original_init = Stage.__init__
+
+    def stage_init(self, api, config):
+        original_init(self, api, config)
+        self.deployment_id = config.get("deploymentId")
+
+    original_to_json = Stage.to_json
+
+    def stage_to_json(self):
+        out = original_to_json(self)
+        if getattr(self, "deployment_id", None):
+            out["deploymentId"] = self.deployment_id
+        return out
+
+    Stage.__init__ = stage_init
+    Stage.to_json = stage_to_json
+
+    def stage_by_arn(self, arn):
+        parts = unquote(arn).split("::", 1)[-1].strip("/").split("/")
+        if len(parts) == 4 and parts[0] == "apis" and parts[2] == "stages":
+            return self.get_stage(parts[1], parts[3])
+        return None
+
+    original_get_tags = Backend.get_tags
+    original_tag = Backend.tag_resource
+    original_untag = Backend.untag_resource
+
+    def get_tags(self, resource_arn):
+        stage = stage_by_arn(self, resource_arn)
+        return dict(stage.tags or {}) if stage is not None else original_get_tags(self, resource_arn)
+
+    def tag_resource(self, resource_arn, tags):
+        stage = stage_by_arn(self, resource_arn)
+        if stage is None:
+            return original_tag(self, resource_arn, tags)
+        stage.tags = {**(stage.tags or {}), **(tags or {})}
+
+    def untag_resource(self, resource_arn, tag_keys):
+        stage = stage_by_arn(self, resource_arn)
+        if stage is None:
+            return original_untag(self, resource_arn, tag_keys)
+        stage.tags = {k: v for k, v in (stage.tags or {}).items() if k not in tag_keys}
+
+    Backend.get_tags = get_tags
+    Backend.tag_resource = tag_resource
+    Backend.untag_resource = untag_resource
+
+    def update_stage(self):
+        parts = self.path.split("/")
+        api_id, name = parts[-3], unquote(parts[-1])
+        params = json.loads(self.body or "{}")
+        stage = self.apigatewayv2_backend.get_stage(api_id, name)
+        for key, attr in (
+            ("autoDeploy", "auto_deploy"),
+            ("clientCertificateId", "client_certificate_id"),
+            ("defaultRouteSettings", "default_route_settings"),
+            ("deploymentId", "deployment_id"),
+            ("description", "description"),
+        ):
+            if key in params:
+                setattr(stage, attr, params[key])
+        if "accessLogSettings" in params:
+            logs = params["accessLogSettings"] or {}
+            stage.access_log_settings = logs if logs.get("destinationArn") else None
+        for key, settings in (params.get("routeSettings") or {}).items():
+            stage.route_settings[key] = settings
+        for key, value in (params.get("stageVariables") or {}).items():
+            if value == "":
+                stage.stage_variables.pop(key, None)
+            else:
+                stage.stage_variables[key] = value
+        stage.updated = dt.datetime.now()
+        return 200, {}, json.dumps(stage.to_json())
+
+    def delete_route_settings(self):
+        parts = self.path.split("/routesettings/")
+        route_key = unquote(parts[1])
+        head = parts[0].split("/")
+        stage = self.apigatewayv2_backend.get_stage(head[-3], unquote(head[-1]))
+        if route_key not in stage.route_settings:
+            raise NotFound("route settings")
+        stage.route_settings.pop(route_key)
+        return 204, {}, ""
+
+    deployments = {}
+
+    def api_deployments(self, api_id):
+        self.apigatewayv2_backend.get_api(api_id)
+        return deployments.setdefault((self.current_account, self.region, api_id), {})
+
+    def api_id_of(self):
+        return self.path.split("/v2/apis/")[1].split("/")[0]
+
+    def create_deployment(self):
+        api_id = api_id_of(self)
+        params = json.loads(self.body or "{}")
+        d = {
+            "deploymentId": mock_random.get_random_string(8, lower_case=True),
+            "deploymentStatus": "DEPLOYED",
+            "createdDate": iso_8601_datetime_without_milliseconds(dt.datetime.now()),
+            "autoDeployed": False,
+        }
+        if params.get("description"):
+            d["description"] = params["description"]
+        api_deployments(self, api_id)[d["deploymentId"]] = d
+        if params.get("stageName"):
+            self.apigatewayv2_backend.get_stage(api_id, params["stageName"]).deployment_id = d["deploymentId"]
+        return 201, {}, json.dumps(d)
+
+    def deployment(self):
+        found = api_deployments(self, api_id_of(self)).get(unquote(self.path.split("/")[-1]))
+        if found is None:
+            raise NotFound("Deployment")
+        return found
+
+    def get_deployment(self):
+        return 200, {}, json.dumps(deployment(self))
+
+    def get_deployments(self):
+        return 200, {}, json.dumps({"items": list(api_deployments(self, api_id_of(self)).values())})
+
+    def update_deployment(self):
+        d = deployment(self)
+        params = json.loads(self.body or "{}")
+        if "description" in params:
+            d["description"] = params["description"]
+        return 200, {}, json.dumps(d)
+
+    def delete_deployment(self):
+        d = deployment(self)
+        api_deployments(self, api_id_of(self)).pop(d["deploymentId"])
+        return 204, {}, ""
+
+    def get_authorizers(self):
+        api = self.apigatewayv2_backend.get_api(api_id_of(self))
+        return 200, {}, json.dumps({"items": [a.to_json() for a in api.authorizers.values()]})
+
+    Response.update_stage = update_stage
+    Response.delete_route_settings = delete_route_settings
+    Response.create_deployment = create_deployment
+    Response.get_deployment = get_deployment
+    Response.get_deployments = get_deployments
+    Response.update_deployment = update_deployment
+    Response.delete_deployment = delete_deployment
+    Response.get_authorizers = get_authorizers
+
+
 class CborBridge:
     """Smithy RPC v2 CBOR requests, answered through moto's JSON protocol.
 
@@ -908,6 +1449,91 @@ class CborBridge:
         return value
 
 
+def patch_rds():
+    """RDS: answer as AWS does where infractl's and Terraform's reads depend on it.
+
+    - Every DB instance gets its own DbiResourceId. moto 5.2.5 gives all instances the same
+      fixed id (db-M5ENSHXFPU6XHZ4G4ZEI5QIO2U); AWS makes a unique, immutable one per instance,
+      and the AWS provider (since 5.0) and infractl use it as the instance's id.
+    - DeleteDBSubnetGroup refuses a group a DB instance or cluster still uses
+      (InvalidDBSubnetGroupStateFault), as AWS does; moto deletes it and leaves the instance
+      pointing at nothing.
+    """
+    import random
+    import string
+
+    from moto.rds import models
+    from moto.rds.exceptions import RDSClientError
+
+    original_init = models.DBInstance.__init__
+
+    def init(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        alphabet = string.ascii_uppercase + string.digits
+        self.dbi_resource_id = "db-" + "".join(random.choice(alphabet) for _ in range(26))
+
+    models.DBInstance.__init__ = init
+
+    original_delete = models.RDSBackend.delete_subnet_group
+
+    def delete_subnet_group(self, subnet_name):
+        users = [
+            db.db_instance_identifier
+            for db in self.databases.values()
+            if getattr(getattr(db, "db_subnet_group", None), "name", None) == subnet_name
+        ]
+        users += [
+            c.db_cluster_identifier
+            for c in self.clusters.values()
+            if getattr(c, "db_subnet_group_name", None) == subnet_name
+        ]
+        if users:
+            raise RDSClientError(
+                "InvalidDBSubnetGroupStateFault",
+                f"Cannot delete the subnet group '{subnet_name}' because at least one database "
+                f"instance: {users[0]} is still using it.",
+            )
+        return original_delete(self, subnet_name)
+
+    models.RDSBackend.delete_subnet_group = delete_subnet_group
+
+    patch_rds_reset_parameters()
+
+
+def patch_rds_reset_parameters():
+    """ResetDBParameterGroup and ResetDBClusterParameterGroup: put parameters back to the
+    engine's defaults.
+
+    moto 5.2.5 has neither call (HTTP 500). AWS documents both: the named parameters (or all,
+    with ResetAllParameters) lose the value the user set, so DescribeDB(Cluster)Parameters with
+    Source=user no longer lists them.
+    """
+    from moto.core.responses import ActionResult
+    from moto.rds.exceptions import RDSClientError
+    from moto.rds.responses import RDSResponse
+
+    def reset(self, groups, name_key):
+        name = self.params.get(name_key)
+        group = groups.get(name)
+        if group is None:
+            raise RDSClientError("DBParameterGroupNotFound", f"DBParameterGroup not found: {name}")
+        if str(self.params.get("ResetAllParameters", "")).lower() == "true":
+            group.parameters.clear()
+        for param in self.params.get("Parameters", []) or []:
+            item = param.original_dict() if hasattr(param, "original_dict") else param
+            group.parameters.pop(item.get("ParameterName"), None)
+        return ActionResult({name_key: name})
+
+    def reset_db_parameter_group(self):
+        return reset(self, self.backend.db_parameter_groups, "DBParameterGroupName")
+
+    def reset_db_cluster_parameter_group(self):
+        return reset(self, self.backend.db_cluster_parameter_groups, "DBClusterParameterGroupName")
+
+    RDSResponse.reset_db_parameter_group = reset_db_parameter_group
+    RDSResponse.reset_db_cluster_parameter_group = reset_db_cluster_parameter_group
+
+
 def bridge_cbor():
     """Serves rpcv2Cbor requests through moto's JSON protocol (see CborBridge)."""
     import moto.server
@@ -922,7 +1548,8 @@ def bridge_cbor():
 
 if __name__ == "__main__":
     patch_s3_secure_transport()
-    patch_s3_versioning_root()
+    patch_s3_xml_roots()
+    patch_s3_bucket_configurations()
     patch_ec2_gateway_endpoint_routes()
     patch_ec2_endpoint_service_filters()
     patch_ec2_vpc_settings_moto_drops()
@@ -931,10 +1558,16 @@ if __name__ == "__main__":
     patch_ec2_subnet_attributes()
     patch_ec2_flow_log_settings()
     patch_ecs_service_settings()
+    patch_dynamodb_stream_reenable()
     patch_sns_topic_attributes()
     patch_appautoscaling_tags()
+    patch_iam_update_group()
     patch_apigateway_openapi_import()
     patch_apigateway_tags()
     patch_opensearch_serverless()
+    patch_sqs_attributes()
+    patch_servicediscovery()
+    patch_apigatewayv2()
+    patch_rds()
     bridge_cbor()
     sys.exit(main(sys.argv[1:]))

@@ -3,19 +3,23 @@
 //! completed step.
 
 use crate::address::Address;
+use crate::address::ModuleStep;
+use crate::blueprint::conditions::{self, Kind};
 use crate::blueprint::config::{Mode, Module};
+use crate::blueprint::eval::Bindings;
 use crate::blueprint::functions::Clock;
+use crate::blueprint::marks::{Marked, Marks};
 use crate::blueprint::scope::{Context, OneInstance};
 use crate::diag::{DResult, Diag};
 use crate::engine::{self, Outcome, Step, StepRunner};
 use crate::plan::{block_key, dependency_block, diff, Action, InstanceValues, Plan};
 use crate::provider::{CallCtx, Registry};
 use crate::state::journal::JournalRecord;
-use crate::state::{Backend, DeposedObject, Keeper, OutputState, ResourceState, State};
+use crate::state::{Backend, DeposedObject, Keeper, OutputState, ResourceState, State, StateMode};
 use crate::value::Value;
 use async_trait::async_trait;
 use indexmap::IndexMap;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -32,6 +36,8 @@ pub enum StepKind {
     Delete,
     /// Read a data source.
     Read,
+    /// Open an ephemeral resource for what uses it (nothing is stored).
+    Open,
     /// Does nothing: waits for a group of steps (all instances of a block), so that N steps
     /// waiting for M others cost N + M edges instead of N × M.
     Join,
@@ -101,9 +107,12 @@ impl Joins {
 /// by one step, so the DAG stays linear in size however many instances refer to each other.
 pub fn build_steps(plan: &Plan) -> DResult<(Vec<PlannedStep>, Vec<Step>)> {
     let mut planned = Vec::new();
+    let opened = needed_ephemerals(plan);
     for (i, c) in plan.changes.iter().enumerate() {
         let kinds: &[StepKind] = match c.action {
             Action::NoOp | Action::Forget => &[],
+            Action::Open if opened.contains(&crate::plan::block_of(&c.address)) => &[StepKind::Open],
+            Action::Open => &[],
             Action::Create => &[StepKind::Create],
             Action::Update => &[StepKind::Update],
             Action::Delete => &[StepKind::Delete],
@@ -154,6 +163,7 @@ pub fn build_steps(plan: &Plan) -> DResult<(Vec<PlannedStep>, Vec<Step>)> {
                 StepKind::Create => "create",
                 StepKind::Update => "update",
                 StepKind::Delete => "delete",
+                StepKind::Open => "open",
                 _ => "read",
             };
             Step {
@@ -237,6 +247,33 @@ pub fn build_steps(plan: &Plan) -> DResult<(Vec<PlannedStep>, Vec<Step>)> {
     Ok((planned, steps))
 }
 
+/// The ephemeral resource blocks an apply must open: those that something it changes (or
+/// reads, or another ephemeral resource it opens) depends on. An ephemeral resource nothing
+/// needs is not opened, as Terraform opens them only for their users.
+fn needed_ephemerals(plan: &Plan) -> std::collections::HashSet<Address> {
+    let mut needed = std::collections::HashSet::new();
+    let mut queue: Vec<Address> = plan
+        .changes
+        .iter()
+        .filter(|c| !matches!(c.action, Action::NoOp | Action::Forget | Action::Open))
+        .flat_map(|c| c.deps.iter().cloned())
+        .filter(|d| d.mode == Mode::Ephemeral)
+        .collect();
+    while let Some(block) = queue.pop() {
+        if !needed.insert(block.clone()) {
+            continue;
+        }
+        for c in plan
+            .changes
+            .iter()
+            .filter(|c| crate::plan::block_of(&c.address) == block)
+        {
+            queue.extend(c.deps.iter().filter(|d| d.mode == Mode::Ephemeral).cloned());
+        }
+    }
+    needed
+}
+
 fn check_acyclic(steps: &[Step]) -> DResult<()> {
     let mut g = petgraph::graph::DiGraph::<(), ()>::new();
     let nodes: Vec<_> = steps.iter().map(|_| g.add_node(())).collect();
@@ -279,6 +316,9 @@ pub struct ApplyReport {
     pub counts: (usize, usize, usize),
     /// Final state.
     pub state: State,
+    /// Warnings: check assertions that failed after apply, provisioners allowed to fail,
+    /// check data sources that could not be read.
+    pub warnings: Vec<Diag>,
 }
 
 struct Runner {
@@ -295,6 +335,10 @@ struct Runner {
     /// When each step started and ended, relative to the start of the run.
     timings: Mutex<Vec<Option<(Duration, Duration)>>>,
     started: Instant,
+    /// Warnings of the steps (provisioners allowed to fail, check data sources).
+    warnings: Mutex<Vec<Diag>>,
+    /// Checks whose data source could not be read: their assertions are skipped.
+    failed_checks: Mutex<HashSet<(Vec<ModuleStep>, String)>>,
 }
 
 impl Applier {
@@ -359,9 +403,9 @@ impl Applier {
                         .reveal(&c.address.type_name, after.clone())
                         .await
                         .map_err(|e| e.into_diag("Reading the secrets of", &c.address.to_string()))?,
-                    Mode::Data => after.clone(),
+                    Mode::Data | Mode::Ephemeral => after.clone(),
                 };
-                values.set(&c.address, seen);
+                values.set_marked(&c.address, seen, c.marks.clone());
             }
         }
         let mut state = plan.prior.clone();
@@ -406,6 +450,8 @@ impl Applier {
             written: tokio::sync::Mutex::new(0),
             timings: Mutex::new(vec![None; steps.len()]),
             started: Instant::now(),
+            warnings: Mutex::new(Vec::new()),
+            failed_checks: Mutex::new(HashSet::new()),
         });
         let outcomes = engine::execute(&steps, runner.clone(), parallelism, cancel.clone()).await;
         if let Ok(path) = std::env::var("INFRACTL_STEP_TIMES") {
@@ -423,8 +469,9 @@ impl Applier {
                 Outcome::Cancelled => cancelled = true,
             }
         }
-        // Outputs are evaluated with the values now known.
+        // Outputs are evaluated with the values now known, and checks again with them.
         let mut final_state = runner.state.lock().expect("state lock").clone();
+        let mut warnings = std::mem::take(&mut *runner.warnings.lock().expect("warnings lock"));
         if failures.is_empty() && !cancelled {
             final_state.outputs.clear();
             if plan.options.destroy && plan.options.targets.is_empty() {
@@ -433,8 +480,11 @@ impl Applier {
             }
             if !plan.options.destroy {
                 let ctx = Context::new(&self.root, &self.inputs, &runner.values).with_clock(applying(&plan));
+                let failed = runner.failed_checks.lock().expect("checks lock").clone();
+                warnings.extend(crate::plan::checks::evaluate(&ctx, &failed)?);
                 for (name, out) in &self.root.outputs {
-                    let v = ctx.eval(&[], &out.value, &Default::default())?;
+                    let (v, marks) = ctx.output_marked(&[], name, &out.loc)?;
+                    crate::plan::check_root_output(out, &marks)?;
                     let value = self.registry.secrets().conceal(&v).to_json();
                     // The type Terraform recorded stays while the value does (it knows the
                     // expression's type; infractl derives one from the value otherwise).
@@ -467,6 +517,7 @@ impl Applier {
             cancelled,
             counts,
             state: final_state,
+            warnings,
         })
     }
 }
@@ -551,6 +602,7 @@ impl StepRunner for Runner {
             StepKind::Update => ("Modifying", "Modifications"),
             StepKind::Delete => ("Destroying", "Destruction"),
             StepKind::Read => ("Reading", "Read"),
+            StepKind::Open => ("Opening", "Opening"),
         };
         eprintln!("{addr_text}: {}...", verb.0);
         let ticker = spawn_ticker(addr_text.clone(), verb.0);
@@ -571,6 +623,18 @@ impl StepRunner for Runner {
         }
         result.map(|_| ()).map_err(|d| d.address(&address))
     }
+}
+
+/// An adopted object as state records it: `tags` in state is what the blueprint configured
+/// (AWS's tags are read back as `tags_all`), which an object read without a prior value cannot
+/// know, so it is taken from the plan, as a create or an update would record it.
+fn configured_tags_kept(mut live: Value, planned: &Value) -> Value {
+    if let (Value::Object(m), Some(tags)) = (&mut live, planned.as_object().and_then(|p| p.get("tags"))) {
+        if m.contains_key("tags") {
+            m.insert("tags".into(), tags.clone());
+        }
+    }
+    live
 }
 
 /// Prints "Still creating... [10s elapsed]" every ten seconds while a step runs.
@@ -605,6 +669,18 @@ impl Runner {
                 let Some((old_id, old_attrs)) = self.object_to_delete(change) else {
                     return Ok(None);
                 };
+                let tainted = self
+                    .state
+                    .lock()
+                    .expect("state lock")
+                    .get(address)
+                    .is_some_and(|r| r.tainted && r.id == old_id);
+                // Destroy-time provisioners run first (not for a tainted object, as Terraform);
+                // one that fails keeps the object.
+                if !tainted {
+                    self.provision(address, true, (old_attrs.clone(), Marks::none()))
+                        .await?;
+                }
                 let rt = self.resource_type(change)?;
                 rt.delete(ctx, &old_id, &old_attrs)
                     .await
@@ -621,6 +697,21 @@ impl Runner {
                 self.count(2);
                 Ok(Some(old_id))
             }
+            StepKind::Open => {
+                let registry = self.applier.registry.for_provider(change.provider.as_deref());
+                let et = registry
+                    .ephemeral(&address.type_name)
+                    .ok_or_else(|| Diag::new(format!("Unsupported ephemeral resource type {}", address.type_name)))?;
+                let (config, marks, bindings) = self.evaluate(address, et.schema())?;
+                self.preconditions(address, &bindings)?;
+                let v = et.open(&config).await.map_err(|e| e.into_diag("Opening", &addr))?;
+                let marks = marks
+                    .with(crate::plan::sensitive_paths(et.schema()))
+                    .with(Marks::whole(crate::blueprint::marks::Mark::EPHEMERAL));
+                self.values.set_marked(address, v.clone(), marks.clone());
+                self.postconditions(address, &bindings, (v, marks))?;
+                Ok(None)
+            }
             StepKind::Read => {
                 let ds = self
                     .applier
@@ -628,27 +719,47 @@ impl Runner {
                     .for_provider(change.provider.as_deref())
                     .data_source(&address.type_name)
                     .ok_or_else(|| Diag::new(format!("Unsupported data source {}", address.type_name)))?;
-                let config = self.evaluate(address, ds.schema())?;
+                let (config, config_marks, bindings) = self.evaluate(address, ds.schema())?;
+                self.preconditions(address, &bindings)?;
                 ds.check_config(&config)
                     .map_err(|m| Diag::new(format!("Invalid configuration for {}", address.type_name)).detail(m))?;
-                let v = ds.read(&config).await.map_err(|e| e.into_diag("Reading", &addr))?;
+                let v = match (ds.read(&config).await, self.check_of(address)) {
+                    (Ok(v), _) => v,
+                    (Err(e), None) => return Err(e.into_diag("Reading", &addr)),
+                    (Err(e), Some(check)) => {
+                        // A check's data source that cannot be read fails the check, as a
+                        // warning; the apply goes on.
+                        let d = e.into_diag("Reading", &addr);
+                        self.warn(Diag { warning: true, ..d });
+                        self.failed_checks
+                            .lock()
+                            .expect("checks lock")
+                            .insert((address.module.clone(), check));
+                        return Ok(None);
+                    }
+                };
                 for secret in ds.secrets_in(&v) {
                     self.applier.registry.secrets().remember(&secret);
                 }
-                self.values.set(address, v.clone());
+                let marks = config_marks.with(crate::plan::sensitive_paths(ds.schema()));
+                self.values.set_marked(address, v.clone(), marks.clone());
                 let recorded = self
                     .applier
                     .data_state(address, &v, change.provider.clone(), self.plan.prior.keeper);
                 self.save(address, |s| s.upsert(recorded)).await?;
+                self.postconditions(address, &bindings, (v, marks))?;
                 Ok(None)
             }
             StepKind::Create | StepKind::Update => {
                 let rt = self.resource_type(change)?;
-                let mut config = self.evaluate(address, rt.schema())?;
+                let schema = rt.schema();
+                let (mut config, config_marks, bindings) = self.evaluate(address, schema)?;
+                let marks = crate::plan::object_marks(schema, &config_marks);
+                self.preconditions(address, &bindings)?;
                 let registry = self.applier.registry.for_provider(change.provider.as_deref());
-                crate::plan::add_tags_all(&registry.default_tags, rt.schema(), &mut config);
+                crate::plan::add_tags_all(&registry.default_tags, schema, &mut config);
                 let result = if step.kind == StepKind::Create {
-                    let desired = diff::plan_create(rt.schema(), &config);
+                    let desired = diff::plan_create(schema, &config);
                     let unknown: Vec<&String> = desired
                         .as_object()
                         .map(|m| {
@@ -678,10 +789,10 @@ impl Runner {
                                 .map_err(|e| e.into_diag("Reading", &addr))?
                                 .ok_or_else(|| Diag::new(format!("{id} vanished while being adopted")))?;
                             let lifecycle = Default::default();
-                            let (planned, changes) = diff::plan_update(rt.schema(), &config, &live, &lifecycle);
-                            let planned = diff::to_send(rt.schema(), &planned, &config);
+                            let (planned, changes) = diff::plan_update(schema, &config, &live, &lifecycle);
+                            let planned = diff::to_send(schema, &planned, &config);
                             if changes.is_empty() {
-                                live
+                                configured_tags_kept(live, &planned)
                             } else {
                                 rt.update(ctx, &id, &live, &planned)
                                     .await
@@ -689,7 +800,7 @@ impl Runner {
                             }
                         }
                         None => rt
-                            .create(ctx, &desired.unknown_to_null())
+                            .create(ctx, &diff::with_write_only(schema, &desired.unknown_to_null(), &config))
                             .await
                             .map_err(|e| e.into_diag("Creating", &addr))?,
                     }
@@ -702,20 +813,15 @@ impl Runner {
                         .cloned()
                         .ok_or_else(|| Diag::new(format!("{addr} is not in state any more")))?;
                     let prior_value = Value::from_json(&prior.attributes);
-                    let lifecycle = self
-                        .applier
-                        .root
-                        .descend(&address.module)
-                        .and_then(|m| m.resources.get(&block_key(address)))
-                        .map(|r| r.lifecycle.clone())
-                        .unwrap_or_default();
-                    let (planned, _) = diff::plan_update(rt.schema(), &config, &prior_value, &lifecycle);
-                    let planned = diff::to_send(rt.schema(), &planned, &config);
+                    let lifecycle = self.block(address).map(|r| r.lifecycle.clone()).unwrap_or_default();
+                    let (planned, _) = diff::plan_update(schema, &config, &prior_value, &lifecycle);
+                    let planned = diff::to_send(schema, &planned, &config);
                     rt.update(ctx, &prior.id, &prior_value, &planned)
                         .await
                         .map_err(|e| e.into_diag("Updating", &addr))?
                 };
-                let mut result = crate::schema::keep_timeouts(rt.schema(), result, &config);
+                // Write-only arguments reach AWS and nothing else.
+                let mut result = diff::without_write_only(schema, crate::schema::keep_timeouts(schema, result, &config));
                 if self.plan.prior.keeper == Keeper::Terraform {
                     // Terraform's state holds secret arguments as configured.
                     result = crate::provider::secrets::in_the_clear(&result, &config);
@@ -733,9 +839,12 @@ impl Runner {
                     .reveal(&address.type_name, result.clone())
                     .await
                     .map_err(|e| e.into_diag("Reading the secrets of", &addr))?;
-                self.values.set(address, seen);
+                self.values.set_marked(address, seen.clone(), marks.clone());
                 let result = secrets.conceal(&result);
                 let deps: Vec<String> = change.deps.iter().map(|d| d.to_string()).collect();
+                // An update may change the id of the same object (a renamed IAM user, whose id
+                // is its name); only a create makes another object.
+                let created = step.kind == StepKind::Create;
                 self.save(address, |s| {
                     // A replaced object still in state (create_before_destroy) is deposed, not
                     // forgotten: its delete step, or the next run, removes it.
@@ -743,7 +852,7 @@ impl Runner {
                     r.schema_version = rt.schema().version;
                     if let Some(old) = s.get(address) {
                         r.deposed = old.deposed.clone();
-                        if old.id != id {
+                        if created && old.id != id {
                             r.deposed.push(DeposedObject::of(old));
                         } else {
                             // The same object changed in place: what Terraform recorded of it
@@ -762,9 +871,145 @@ impl Runner {
                 })
                 .await?;
                 self.count(if step.kind == StepKind::Create { 0 } else { 1 });
+                if step.kind == StepKind::Create {
+                    // A create-time provisioner that fails taints the new object: it stays in
+                    // state, and the next plan replaces it.
+                    if let Err(d) = self.provision(address, false, (seen.clone(), marks.clone())).await {
+                        self.save(address, |s| {
+                            if let Some(r) = s.get_mut(address) {
+                                r.tainted = true;
+                            }
+                        })
+                        .await?;
+                        return Err(d);
+                    }
+                }
+                self.postconditions(address, &bindings, (seen, marks))?;
                 Ok(Some(id))
             }
         }
+    }
+
+    /// The resource block of an address in the blueprint, when it is still there.
+    fn block(&self, address: &Address) -> Option<&Arc<crate::blueprint::config::Resource>> {
+        self.applier
+            .root
+            .descend(&address.module)
+            .and_then(|m| m.resources.get(&block_key(address)))
+    }
+
+    /// The check block a data source is written in, if any.
+    fn check_of(&self, address: &Address) -> Option<String> {
+        self.block(address).and_then(|r| r.check.clone())
+    }
+
+    /// Records a warning for the report.
+    fn warn(&self, d: Diag) {
+        eprintln!("{d}\n");
+        self.warnings.lock().expect("warnings lock").push(d);
+    }
+
+    /// Checks an instance's preconditions with what is known now (a failure fails the step
+    /// before any call).
+    fn preconditions(&self, address: &Address, bindings: &Bindings) -> DResult<()> {
+        let Some(res) = self.block(address).filter(|r| !r.lifecycle.preconditions.is_empty()) else {
+            return Ok(());
+        };
+        let ctx = self.context();
+        conditions::all_hold(
+            &ctx,
+            &address.module,
+            &res.lifecycle.preconditions,
+            bindings,
+            Kind::ResourcePrecondition,
+        )
+        .map(|_| ())
+        .map_err(|d| d.address(address))
+    }
+
+    /// Checks an instance's postconditions against the object now applied (`self`): a failure
+    /// fails the step, so what depends on it does not run; state keeps the object.
+    fn postconditions(&self, address: &Address, bindings: &Bindings, object: Marked) -> DResult<()> {
+        let Some(res) = self.block(address).filter(|r| !r.lifecycle.postconditions.is_empty()) else {
+            return Ok(());
+        };
+        let ctx = self.context();
+        let b = bindings.with_self(object);
+        conditions::all_hold(
+            &ctx,
+            &address.module,
+            &res.lifecycle.postconditions,
+            &b,
+            Kind::ResourcePostcondition,
+        )
+        .map(|_| ())
+        .map_err(|d| d.address(address))
+    }
+
+    /// Runs an instance's create-time (or destroy-time) provisioners in order, with `self`
+    /// the object. One allowed to fail (`on_failure = continue`) gives a warning; any other
+    /// failure is the step's error.
+    async fn provision(&self, address: &Address, destroying: bool, object: Marked) -> DResult<()> {
+        let Some(res) = self.block(address).cloned() else {
+            return Ok(());
+        };
+        let mine: Vec<_> = res
+            .provisioners
+            .iter()
+            .filter(|p| p.when_destroy == destroying)
+            .collect();
+        if mine.is_empty() {
+            return Ok(());
+        }
+        let ctx = self.context();
+        let bindings = self.bindings_of(&ctx, &res, address, destroying)?.with_self(object);
+        for p in mine {
+            let schema = crate::blueprint::provisioners::schema(&p.kind).unwrap_or_default();
+            let (config, marks) = ctx.eval_body_marked(&address.module, &p.body, &schema, &bindings)?;
+            let result = crate::provision::run(p, &address.to_string(), &config, &marks).await;
+            match (result, p.on_failure_continue) {
+                (Ok(()), _) => {}
+                (Err(d), true) => self.warn(Diag {
+                    warning: true,
+                    ..d.address(address)
+                }),
+                (Err(d), false) => return Err(d.address(address)),
+            }
+        }
+        Ok(())
+    }
+
+    /// The `count.index`/`each` bindings of an instance. A destroy-time provisioner may run
+    /// after its instance left `count`/`for_each`: it gets them from the address, as the only
+    /// things it may read besides `self` are `count.index` and `each.key`.
+    fn bindings_of(
+        &self,
+        ctx: &Context,
+        res: &crate::blueprint::config::Resource,
+        address: &Address,
+        destroying: bool,
+    ) -> DResult<Bindings> {
+        if !destroying {
+            if let OneInstance::Bound(b) = ctx.expand_one(&address.module, res, &address.key)? {
+                return Ok(*b);
+            }
+        }
+        Ok(match &address.key {
+            crate::address::InstanceKey::Index(i) => Bindings {
+                count_index: Some(Value::Number(*i as f64)),
+                ..Default::default()
+            },
+            crate::address::InstanceKey::Key(k) => Bindings {
+                each: Some((Value::str(k), Value::Unknown)),
+                ..Default::default()
+            },
+            crate::address::InstanceKey::None => Bindings::default(),
+        })
+    }
+
+    /// An evaluation context over everything applied so far.
+    fn context(&self) -> Context<'_> {
+        Context::new(&self.applier.root, &self.applier.inputs, &self.values).with_clock(applying(&self.plan))
     }
 
     /// Id and attributes of the object a delete step removes: the planned prior object, if it
@@ -789,18 +1034,13 @@ impl Runner {
             .ok_or_else(|| Diag::new(format!("Unsupported resource type {name}")))
     }
 
-    /// Evaluates an instance's configuration with everything applied so far.
-    fn evaluate(&self, address: &Address, schema: &crate::schema::Schema) -> DResult<Value> {
-        let module = self
-            .applier
-            .root
-            .descend(&address.module)
-            .ok_or_else(|| Diag::new(format!("module of {address} is not in the blueprint")))?;
-        let res = module
-            .resources
-            .get(&block_key(address))
+    /// Evaluates an instance's configuration with everything applied so far: its value, its
+    /// marks, and the instance's `count.index`/`each` bindings.
+    fn evaluate(&self, address: &Address, schema: &crate::schema::Schema) -> DResult<(Value, Marks, Bindings)> {
+        let res = self
+            .block(address)
             .ok_or_else(|| Diag::new(format!("{address} is not in the blueprint")))?;
-        let ctx = Context::new(&self.applier.root, &self.applier.inputs, &self.values).with_clock(applying(&self.plan));
+        let ctx = self.context();
         let bindings = match ctx.expand_one(&address.module, res, &address.key)? {
             OneInstance::Bound(b) => *b,
             OneInstance::Gone => {
@@ -814,7 +1054,8 @@ impl Runner {
                 )))
             }
         };
-        ctx.eval_body(&address.module, &res.body, schema, &bindings)
+        let (config, marks) = ctx.eval_body_marked(&address.module, &res.body, schema, &bindings)?;
+        Ok((config, marks, bindings))
     }
 
     /// Applies a change to `address` in state and persists it before the step is reported done:

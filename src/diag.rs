@@ -17,6 +17,9 @@ pub struct Diag {
     pub location: Option<String>,
     /// The resource address (`module.vpc.aws_subnet.public[0]`) the problem belongs to.
     pub address: Option<String>,
+    /// A warning rather than an error: reported, and the run goes on (check assertions,
+    /// provisioners allowed to fail).
+    pub warning: bool,
 }
 
 impl Diag {
@@ -27,6 +30,15 @@ impl Diag {
             detail: None,
             location: None,
             address: None,
+            warning: false,
+        }
+    }
+
+    /// Starts a warning with just a summary.
+    pub fn warning(summary: impl Into<String>) -> Diag {
+        Diag {
+            warning: true,
+            ..Diag::new(summary)
         }
     }
 
@@ -55,7 +67,8 @@ impl Diag {
 
 impl fmt::Display for Diag {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Error: {}", self.summary)?;
+        let severity = if self.warning { "Warning" } else { "Error" };
+        write!(f, "{severity}: {}", self.summary)?;
         if let Some(location) = &self.location {
             write!(f, "\n\n  on {location}")?;
         }

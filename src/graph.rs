@@ -30,8 +30,10 @@ pub enum Node {
     Local(Vec<String>, String),
     /// `output "NAME"` of a module.
     Output(Vec<String>, String),
-    /// A resource or data block (`aws_vpc.main`, `data.aws_region.r`).
+    /// A resource, data or ephemeral block (`aws_vpc.main`, `data.aws_region.r`).
     Resource(Vec<String>, String),
+    /// A `check` block: it depends on what its assertions read; nothing depends on it.
+    Check(Vec<String>, String),
 }
 
 fn prefix(path: &[String]) -> String {
@@ -45,6 +47,7 @@ impl fmt::Display for Node {
             Node::Local(p, n) => write!(f, "{}local.{n}", prefix(p)),
             Node::Output(p, n) => write!(f, "{}output.{n}", prefix(p)),
             Node::Resource(p, k) => write!(f, "{}{k}", prefix(p)),
+            Node::Check(p, n) => write!(f, "{}check.{n}", prefix(p)),
         }
     }
 }
@@ -96,6 +99,9 @@ impl ConfigGraph {
             for (key, r) in &module.resources {
                 self.add_located(Node::Resource(path.clone(), key.clone()), &r.loc);
             }
+            for (name, c) in &module.checks {
+                self.add_located(Node::Check(path.clone(), name.clone()), &c.loc);
+            }
         }
     }
 
@@ -115,12 +121,28 @@ impl ConfigGraph {
             for (name, out) in &module.outputs {
                 let to = self.index[&Node::Output(path.clone(), name.clone())];
                 self.connect_expr(root, &path, &out.value, to)?;
+                for c in &out.preconditions {
+                    self.connect_expr(root, &path, &c.condition, to)?;
+                    self.connect_expr(root, &path, &c.error_message, to)?;
+                }
+            }
+            for (name, check) in &module.checks {
+                let to = self.index[&Node::Check(path.clone(), name.clone())];
+                for a in &check.asserts {
+                    for e in [&a.condition, &a.error_message] {
+                        for (r, loc) in references(e) {
+                            for from in self.targets_in(root, &path, &r, &loc, Some(name))? {
+                                self.graph.update_edge(from, to, ());
+                            }
+                        }
+                    }
+                }
             }
             for (key, res) in &module.resources {
                 let to = self.index[&Node::Resource(path.clone(), key.clone())];
                 for (e, bound) in resource_exprs(res) {
                     for (r, loc) in references_with(e, &bound) {
-                        for from in self.targets(root, &path, &r, &loc)? {
+                        for from in self.targets_in(root, &path, &r, &loc, res.check.as_deref())? {
                             self.graph.update_edge(from, to, ());
                         }
                     }
@@ -186,7 +208,8 @@ impl ConfigGraph {
                 .map(|n| Node::Var(full.clone(), n.clone()))
                 .chain(m.locals.keys().map(|n| Node::Local(full.clone(), n.clone())))
                 .chain(m.outputs.keys().map(|n| Node::Output(full.clone(), n.clone())))
-                .chain(m.resources.keys().map(|k| Node::Resource(full.clone(), k.clone())));
+                .chain(m.resources.keys().map(|k| Node::Resource(full.clone(), k.clone())))
+                .chain(m.checks.keys().map(|n| Node::Check(full.clone(), n.clone())));
             out.extend(nodes.filter_map(|n| self.index.get(&n).copied()));
         }
         out
@@ -213,7 +236,32 @@ impl ConfigGraph {
 
     /// The nodes a reference written in module `path` points at; errors when undeclared.
     fn targets(&self, root: &Module, path: &[String], r: &Reference, loc: &Loc) -> DResult<Vec<NodeIndex>> {
+        self.targets_in(root, path, r, loc, None)
+    }
+
+    /// [`ConfigGraph::targets`] for a reference written inside check block `check` (or in
+    /// its data source), the only place a check's data source may be referred to from.
+    fn targets_in(
+        &self,
+        root: &Module,
+        path: &[String],
+        r: &Reference,
+        loc: &Loc,
+        check: Option<&str>,
+    ) -> DResult<Vec<NodeIndex>> {
         let module = root.descend(path).expect("walked path exists");
+        if let Reference::Resource(k) = r {
+            if let Some(scope) = module.resources.get(k).and_then(|res| res.check.as_deref()) {
+                if check != Some(scope) {
+                    return Err(Diag::new("Reference to scoped resource")
+                        .detail(format!(
+                            "The referenced data resource \"{}\" \"{}\" is not available from this context.",
+                            module.resources[k].type_name, module.resources[k].name
+                        ))
+                        .at(loc));
+                }
+            }
+        }
         let missing = |what: &str, name: &str| {
             Err(Diag::new(format!("Reference to undeclared {what}"))
                 .detail(format!("No {what} named \"{name}\" is declared in this module."))
@@ -362,13 +410,32 @@ fn inherited_depends_on(root: &Module, path: &[String]) -> Vec<Expr> {
 /// Every expression of a resource block, with the names the enclosing `dynamic` blocks bind
 /// around it (their iterators).
 fn resource_exprs(res: &Resource) -> Vec<(&Expr, Vec<String>)> {
+    let lc = &res.lifecycle;
     let mut out: Vec<(&Expr, Vec<String>)> = res
         .count
         .iter()
         .chain(res.for_each.iter())
+        .chain(
+            lc.preconditions
+                .iter()
+                .chain(&lc.postconditions)
+                .flat_map(|c| [&c.condition, &c.error_message]),
+        )
+        .chain(lc.replace_triggered_by.iter())
         .map(|e| (e, Vec::new()))
         .collect();
     body_exprs(&res.body, &[], &mut out);
+    // What create-time provisioners and connection blocks read must exist first; destroy-time
+    // ones read only the object itself.
+    if let Some(conn) = &res.connection {
+        body_exprs(conn, &[], &mut out);
+    }
+    for p in res.provisioners.iter().filter(|p| !p.when_destroy) {
+        body_exprs(&p.body, &[], &mut out);
+        if let Some(conn) = &p.connection {
+            body_exprs(conn, &[], &mut out);
+        }
+    }
     out
 }
 

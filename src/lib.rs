@@ -10,9 +10,12 @@ pub mod duration;
 pub mod engine;
 pub mod graph;
 #[cfg(test)]
+mod lifecycle_tests;
+#[cfg(test)]
 mod module_instance_tests;
 pub mod plan;
 pub mod provider;
+pub mod provision;
 #[cfg(test)]
 mod refactoring_tests;
 pub mod schema;

@@ -6,9 +6,11 @@
 //! Nothing is evaluated here; this is the "what did the user write" layer that validation, the
 //! graph builder and the evaluator all read.
 
+pub use super::conditions::Condition;
 use super::json_syntax::{self, BlockSchemas, NoSchemas};
 use super::modules::{CallSite, Installed};
 use super::overrides;
+pub use super::provisioners::Provisioner;
 use super::source::{Expr, Loc, SourceBuilder, SourceFile};
 use crate::address::InstanceKey;
 use crate::diag::{DResult, Diag};
@@ -53,13 +55,27 @@ pub struct NestedBlock {
     pub body: Body,
 }
 
-/// Whether a block manages a resource or reads a data source.
+/// Whether a block manages a resource, reads a data source, or opens an ephemeral resource.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Mode {
     /// `resource` block.
     Managed,
     /// `data` block.
     Data,
+    /// `ephemeral` block: opened at plan and at apply, never stored.
+    Ephemeral,
+}
+
+impl Mode {
+    /// The prefix of the mode's references and addresses (`data.`, `ephemeral.`; none for
+    /// managed resources).
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Mode::Managed => "",
+            Mode::Data => "data.",
+            Mode::Ephemeral => "ephemeral.",
+        }
+    }
 }
 
 /// The `lifecycle` meta-block.
@@ -73,6 +89,15 @@ pub struct Lifecycle {
     pub ignore_changes: Vec<String>,
     /// `ignore_changes = all`.
     pub ignore_all: bool,
+    /// `precondition` blocks: checked before the object's change is planned (and again at
+    /// apply); a failure is an error.
+    pub preconditions: Vec<Condition>,
+    /// `postcondition` blocks: checked against the object (`self`) once it is planned or
+    /// applied; a failure is an error that stops what depends on it.
+    pub postconditions: Vec<Condition>,
+    /// `replace_triggered_by`: references to other resources (or their attributes) whose
+    /// planned change replaces this object.
+    pub replace_triggered_by: Vec<Expr>,
 }
 
 /// A `resource` or `data` block.
@@ -95,6 +120,13 @@ pub struct Resource {
     pub provider: Option<ProviderRef>,
     /// `lifecycle` settings.
     pub lifecycle: Lifecycle,
+    /// `provisioner` blocks, in order.
+    pub provisioners: Vec<Provisioner>,
+    /// The resource's own `connection` block: the base of every provisioner's connection.
+    pub connection: Option<Body>,
+    /// For a `data` block written inside a `check` block: that check's name. Only the check
+    /// may refer to it, and its failures are warnings.
+    pub check: Option<String>,
     /// The rest of the body.
     pub body: Body,
     /// Where the block starts.
@@ -102,13 +134,24 @@ pub struct Resource {
 }
 
 impl Resource {
-    /// `type.name` (or `data.type.name`) inside its module.
+    /// `type.name` (or `data.type.name`, `ephemeral.type.name`) inside its module.
     pub fn key(&self) -> String {
-        match self.mode {
-            Mode::Managed => format!("{}.{}", self.type_name, self.name),
-            Mode::Data => format!("data.{}.{}", self.type_name, self.name),
-        }
+        format!("{}{}.{}", self.mode.prefix(), self.type_name, self.name)
     }
+}
+
+/// A `check` block: assertions about the stack, evaluated at plan and after apply; failures
+/// are warnings.
+#[derive(Debug, Clone)]
+pub struct Check {
+    /// Its name.
+    pub name: String,
+    /// The key (in [`Module::resources`]) of the `data` block written inside it, if any.
+    pub data: Option<String>,
+    /// Its `assert` blocks.
+    pub asserts: Vec<Condition>,
+    /// Where the block starts.
+    pub loc: Loc,
 }
 
 /// A `variable` block.
@@ -126,6 +169,9 @@ pub struct Variable {
     pub sensitive: bool,
     /// `nullable` (default true).
     pub nullable: bool,
+    /// `ephemeral`: its value is never stored (state, plan files), and may be used only where
+    /// ephemeral values are allowed.
+    pub ephemeral: bool,
     /// `validation { condition, error_message }` blocks.
     pub validations: Vec<(Expr, Expr)>,
     /// Where the block starts.
@@ -143,6 +189,10 @@ pub struct Output {
     pub sensitive: bool,
     /// `description`.
     pub description: Option<String>,
+    /// `ephemeral` (child modules only): its value is ephemeral.
+    pub ephemeral: bool,
+    /// `precondition` blocks, checked before its value is.
+    pub preconditions: Vec<Condition>,
     /// Where the block starts.
     pub loc: Loc,
 }
@@ -326,8 +376,12 @@ pub struct Module {
     pub locals: IndexMap<String, Attr>,
     /// `output` blocks.
     pub outputs: IndexMap<String, Output>,
-    /// `resource` and `data` blocks by key (`aws_vpc.main`, `data.aws_region.current`).
+    /// `resource`, `data` and `ephemeral` blocks by key (`aws_vpc.main`,
+    /// `data.aws_region.current`, `ephemeral.aws_ssm_parameter.db`), the `data` blocks of
+    /// `check` blocks included.
     pub resources: IndexMap<String, Arc<Resource>>,
+    /// `check` blocks by name.
+    pub checks: IndexMap<String, Check>,
     /// `module` blocks.
     pub calls: IndexMap<String, ModuleCall>,
     /// `provider` blocks.
@@ -415,6 +469,7 @@ fn load_module(dir: &Path, installed: &Installed, path: &[String], schemas: &dyn
         removed: Vec::new(),
         imports: Vec::new(),
         required_providers: Vec::new(),
+        checks: IndexMap::new(),
     };
     let (mut primary, mut overriding) = (Vec::new(), Vec::new());
     for (is_override, file) in files {
@@ -550,19 +605,31 @@ fn add_top_block(
 ) -> DResult<()> {
     let loc = Loc::new(file, block.span());
     match block.ident.as_str() {
-        "resource" | "data" => {
+        "resource" | "data" | "ephemeral" => {
             let l = expect_labels(file, block, 2, "a type and a name")?;
-            let mode = if block.ident.as_str() == "resource" {
-                Mode::Managed
-            } else {
-                Mode::Data
+            let mode = match block.ident.as_str() {
+                "resource" => Mode::Managed,
+                "data" => Mode::Data,
+                _ => Mode::Ephemeral,
             };
-            let resource = parse_resource(file, block, mode, &l[0], &l[1])?;
-            let key = resource.key();
-            if module.resources.contains_key(&key) {
-                return Err(Diag::new(format!("Duplicate {} block \"{key}\"", block.ident.as_str())).at(loc));
+            let body = convert_body(file, &block.body, loc.clone())?;
+            let resource = parse_resource(body, mode, &l[0], &l[1], None)?;
+            add_resource(module, resource, block.ident.as_str())?;
+        }
+        "check" => {
+            let name = expect_labels(file, block, 1, "the check name")?.remove(0);
+            let body = convert_body(file, &block.body, loc.clone())?;
+            let (check, data) = parse_check(name.clone(), body, loc.clone())?;
+            if let Some(data) = data {
+                add_resource(module, data, "data")?;
             }
-            module.resources.insert(key, Arc::new(resource));
+            if module.checks.insert(name.clone(), check).is_some() {
+                return Err(Diag::new(format!("Duplicate check \"{name}\" configuration"))
+                    .detail(format!(
+                        "A check block named \"{name}\" was already declared in this module."
+                    ))
+                    .at(loc));
+            }
         }
         "variable" => {
             let name = expect_labels(file, block, 1, "the variable name")?.remove(0);
@@ -592,8 +659,22 @@ fn add_top_block(
                 .shift_remove("value")
                 .ok_or_else(|| Diag::new(format!("Output \"{name}\" has no value")).at(&loc))?;
             let sensitive = take_bool(&mut body, "sensitive")?.unwrap_or(false);
+            let ephemeral_attr = body.attrs.get("ephemeral").map(|a| a.loc.clone());
+            let ephemeral = take_bool(&mut body, "ephemeral")?.unwrap_or(false);
+            if let (true, true, Some(at)) = (ephemeral, path.is_empty(), ephemeral_attr) {
+                return Err(Diag::new("Ephemeral output not allowed")
+                    .detail("Ephemeral outputs are not allowed in context of a root module")
+                    .at(at));
+            }
             let description = take_description(&mut body)?;
             body.attrs.shift_remove("depends_on");
+            let mut preconditions = Vec::new();
+            for b in std::mem::take(&mut body.blocks) {
+                if b.kind != "precondition" {
+                    return Err(Diag::new(format!("Unsupported block \"{}\" in output block", b.kind)).at(&b.body.loc));
+                }
+                preconditions.push(super::conditions::parse("precondition", b.body)?);
+            }
             reject_rest(&body, "output")?;
             module.outputs.insert(
                 name.clone(),
@@ -602,6 +683,8 @@ fn add_top_block(
                     value: value.expr,
                     sensitive,
                     description,
+                    ephemeral,
+                    preconditions,
                     loc,
                 },
             );
@@ -741,12 +824,9 @@ fn add_top_block(
                 loc,
             });
         }
-        "check" => {
-            return Err(Diag::new(format!("\"{}\" blocks are not supported yet", block.ident.as_str())).at(loc));
-        }
         other => {
             return Err(Diag::new(format!("Unsupported block type \"{other}\""))
-                .detail("Blocks allowed at top level: resource, data, variable, locals, output, module, provider, terraform.")
+                .detail("Blocks allowed at top level: resource, data, ephemeral, variable, locals, output, module, provider, terraform, check, moved, removed, import.")
                 .at(loc));
         }
     }
@@ -790,9 +870,21 @@ pub fn convert_body(file: &Arc<SourceFile>, body: &HclBody, loc: Loc) -> DResult
     Ok(out)
 }
 
-fn parse_resource(file: &Arc<SourceFile>, block: &Block, mode: Mode, type_name: &str, name: &str) -> DResult<Resource> {
-    let loc = Loc::new(file, block.span());
-    let mut body = convert_body(file, &block.body, loc.clone())?;
+/// Adds a `resource`, `data` or `ephemeral` block (or a check's `data` block) to a module,
+/// refusing a second block of the same key.
+fn add_resource(module: &mut Module, resource: Resource, what: &str) -> DResult<()> {
+    let key = resource.key();
+    if module.resources.contains_key(&key) {
+        return Err(Diag::new(format!("Duplicate {what} block \"{key}\"")).at(&resource.loc));
+    }
+    module.resources.insert(key, Arc::new(resource));
+    Ok(())
+}
+
+/// Reads a `resource`, `data` or `ephemeral` block's body; `check` names the check block a
+/// `data` block is written in.
+fn parse_resource(mut body: Body, mode: Mode, type_name: &str, name: &str, check: Option<&str>) -> DResult<Resource> {
+    let loc = body.loc.clone();
     let count = body.attrs.shift_remove("count").map(|a| a.expr);
     let for_each = body.attrs.shift_remove("for_each").map(|a| a.expr);
     if let (Some(_), Some(fe)) = (&count, &for_each) {
@@ -804,15 +896,46 @@ fn parse_resource(file: &Arc<SourceFile>, block: &Block, mode: Mode, type_name: 
         .shift_remove("provider")
         .map(|p| ProviderRef::from_expr(&p.expr))
         .transpose()?;
+    let key = format!("{}{type_name}.{name}", mode.prefix());
     let mut lifecycle = Lifecycle::default();
+    let mut provisioners = Vec::new();
+    let mut connection: Option<Body> = None;
     let mut rest = Vec::new();
+    let mut seen_lifecycle = false;
     for nested in std::mem::take(&mut body.blocks) {
-        if nested.kind == "lifecycle" {
-            lifecycle = parse_lifecycle(nested.body)?;
-        } else if nested.kind == "provisioner" || nested.kind == "connection" {
-            return Err(Diag::new(format!("\"{}\" blocks are not supported", nested.kind)).at(&nested.body.loc));
-        } else {
-            rest.push(nested);
+        match nested.kind.as_str() {
+            "lifecycle" => {
+                if check.is_some() {
+                    return Err(Diag::new("Invalid lifecycle block")
+                        .detail("Nested data blocks do not support \"lifecycle\" blocks as the lifecycle is managed by the containing block.")
+                        .at(&nested.body.loc));
+                }
+                if std::mem::replace(&mut seen_lifecycle, true) {
+                    return Err(Diag::new("Duplicate lifecycle block")
+                        .detail("This resource already has a lifecycle block.")
+                        .at(&nested.body.loc));
+                }
+                lifecycle = parse_lifecycle(nested.body, mode, &key)?;
+            }
+            "provisioner" | "connection" if mode != Mode::Managed => {
+                return Err(Diag::new(format!("Unsupported block type \"{}\"", nested.kind))
+                    .detail(format!(
+                        "Blocks of type \"{}\" are allowed in resource blocks only.",
+                        nested.kind
+                    ))
+                    .at(&nested.body.loc));
+            }
+            "provisioner" => provisioners.push(super::provisioners::parse(nested)?),
+            "connection" => {
+                if connection.is_some() {
+                    return Err(Diag::new("Duplicate connection block")
+                        .detail("This resource already has a connection block.")
+                        .at(&nested.body.loc));
+                }
+                super::provisioners::check_connection(&nested.body)?;
+                connection = Some(nested.body);
+            }
+            _ => rest.push(nested),
         }
     }
     body.blocks = rest;
@@ -825,17 +948,107 @@ fn parse_resource(file: &Arc<SourceFile>, block: &Block, mode: Mode, type_name: 
         depends_on,
         provider,
         lifecycle,
+        provisioners,
+        connection,
+        check: check.map(str::to_string),
         body,
         loc,
     })
 }
 
-fn parse_lifecycle(mut body: Body) -> DResult<Lifecycle> {
-    let mut lc = Lifecycle {
-        prevent_destroy: take_bool(&mut body, "prevent_destroy")?.unwrap_or(false),
-        create_before_destroy: take_bool(&mut body, "create_before_destroy")?.unwrap_or(false),
-        ..Default::default()
+/// Reads a `check` block: its assertions, and the `data` block written in it (returned apart,
+/// as a block of the module scoped to the check).
+fn parse_check(name: String, body: Body, loc: Loc) -> DResult<(Check, Option<Resource>)> {
+    if !is_identifier(&name) {
+        return Err(Diag::new("Invalid check block name")
+            .detail("A name must start with a letter or underscore and may contain only letters, digits, underscores, and dashes.")
+            .at(&loc));
+    }
+    if let Some(a) = body.attrs.values().next() {
+        return Err(Diag::new("Unsupported argument")
+            .detail(format!("An argument named \"{}\" is not expected here.", a.name))
+            .at(&a.loc));
+    }
+    let mut data: Option<Resource> = None;
+    let mut asserts = Vec::new();
+    for nested in body.blocks {
+        match nested.kind.as_str() {
+            "data" => {
+                let [t, n] = nested.labels.as_slice() else {
+                    return Err(Diag::new("A data block needs 2 label(s): a type and a name").at(&nested.body.loc));
+                };
+                if let Some(first) = &data {
+                    return Err(Diag::new("Multiple data resource blocks")
+                        .detail(format!(
+                            "This check block already has a data resource defined at {}.",
+                            first.loc
+                        ))
+                        .at(&nested.body.loc));
+                }
+                let (t, n) = (t.clone(), n.clone());
+                data = Some(parse_resource(nested.body, Mode::Data, &t, &n, Some(&name))?);
+            }
+            "assert" => asserts.push(super::conditions::parse("assert", nested.body)?),
+            other => {
+                return Err(Diag::new("Unsupported block type")
+                    .detail(format!("Blocks of type \"{other}\" are not expected here."))
+                    .at(&nested.body.loc))
+            }
+        }
+    }
+    if asserts.is_empty() {
+        return Err(Diag::new("Zero assert blocks")
+            .detail("Check blocks must have at least one assert block.")
+            .at(&loc));
+    }
+    let check = Check {
+        name,
+        data: data.as_ref().map(Resource::key),
+        asserts,
+        loc,
     };
+    Ok((check, data))
+}
+
+/// True for a valid HCL identifier.
+fn is_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        && chars.all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+}
+
+fn parse_lifecycle(mut body: Body, mode: Mode, key: &str) -> DResult<Lifecycle> {
+    let mut lc = Lifecycle::default();
+    for nested in std::mem::take(&mut body.blocks) {
+        match nested.kind.as_str() {
+            "precondition" => lc
+                .preconditions
+                .push(super::conditions::parse("precondition", nested.body)?),
+            "postcondition" => lc
+                .postconditions
+                .push(super::conditions::parse("postcondition", nested.body)?),
+            other => {
+                return Err(Diag::new(format!("Unsupported block \"{other}\" in lifecycle block")).at(&nested.body.loc))
+            }
+        }
+    }
+    super::conditions::check_self_references("precondition", &lc.preconditions, key)?;
+    super::conditions::check_self_references("postcondition", &lc.postconditions, key)?;
+    if mode != Mode::Managed {
+        // Only the conditions apply to data sources and ephemeral resources.
+        if let Some(a) = body.attrs.values().next() {
+            let what = if mode == Mode::Data { "data" } else { "ephemeral" };
+            return Err(Diag::new(format!("Invalid {what} resource lifecycle argument"))
+                .detail(format!(
+                    "The lifecycle argument \"{}\" is defined only for managed resources (\"resource\" blocks), and is not valid for {what} resources.",
+                    a.name
+                ))
+                .at(&a.loc));
+        }
+        return Ok(lc);
+    }
+    lc.prevent_destroy = take_bool(&mut body, "prevent_destroy")?.unwrap_or(false);
+    lc.create_before_destroy = take_bool(&mut body, "create_before_destroy")?.unwrap_or(false);
     if let Some(attr) = body.attrs.shift_remove("ignore_changes") {
         match &attr.expr.ast {
             Expression::Variable(v) if v.as_str() == "all" => lc.ignore_all = true,
@@ -848,13 +1061,17 @@ fn parse_lifecycle(mut body: Body) -> DResult<Lifecycle> {
             _ => return Err(Diag::new("ignore_changes must be a list of attribute names or all").at(&attr.loc)),
         }
     }
-    body.attrs.shift_remove("replace_triggered_by");
-    if let Some(b) = body
-        .blocks
-        .iter()
-        .find(|b| b.kind == "precondition" || b.kind == "postcondition")
-    {
-        return Err(Diag::new(format!("\"{}\" blocks are not supported yet", b.kind)).at(&b.body.loc));
+    if let Some(attr) = body.attrs.shift_remove("replace_triggered_by") {
+        let Expression::Array(items) = &attr.expr.ast else {
+            return Err(Diag::new("Invalid replace_triggered_by expression")
+                .detail("replace_triggered_by must be a list of references to resources or their attributes.")
+                .at(&attr.loc));
+        };
+        for item in items.iter() {
+            let e = Expr::new(item.clone(), &attr.expr.file);
+            crate::plan::triggers::Trigger::parse(&e)?;
+            lc.replace_triggered_by.push(e);
+        }
     }
     reject_rest(&body, "lifecycle")?;
     Ok(lc)
@@ -866,7 +1083,7 @@ fn parse_variable(name: String, mut body: Body, loc: Loc) -> DResult<Variable> {
     let description = take_description(&mut body)?;
     let sensitive = take_bool(&mut body, "sensitive")?.unwrap_or(false);
     let nullable = take_bool(&mut body, "nullable")?.unwrap_or(true);
-    body.attrs.shift_remove("ephemeral");
+    let ephemeral = take_bool(&mut body, "ephemeral")?.unwrap_or(false);
     let mut validations = Vec::new();
     for b in std::mem::take(&mut body.blocks) {
         if b.kind != "validation" {
@@ -891,6 +1108,7 @@ fn parse_variable(name: String, mut body: Body, loc: Loc) -> DResult<Variable> {
         description,
         sensitive,
         nullable,
+        ephemeral,
         validations,
         loc,
     })

@@ -1,10 +1,16 @@
-//! Expression evaluation with Terraform's semantics, including unknown values.
+//! Expression evaluation with Terraform's semantics, including unknown values and value marks.
 //!
 //! Written by hand on top of hcl-edit's syntax tree rather than using hcl-rs's evaluator because
 //! that evaluator has no notion of Terraform's unknown values (needed to plan "(known after
 //! apply)") and drops source spans (needed for file:line in every error).
+//!
+//! Every value is evaluated together with its [`Marks`] (sensitive, ephemeral parts): literals
+//! and constructors keep their elements' marks in place, traversals narrow them, and every other
+//! operation marks its whole result with all the marks of its operands, as Terraform's values do.
+//! [`eval`] drops them for callers that do not care; [`eval_marked`] keeps them.
 
 use super::functions::{self, Environment};
+use super::marks::{Mark, Marked, Marks, Step};
 use super::source::{Expr, Loc, SourceFile};
 use crate::diag::{DResult, Diag};
 use crate::value::Value;
@@ -20,10 +26,18 @@ pub trait Resolver {
     /// and how many of `names` it used; the evaluator applies the rest.
     fn resolve(&self, root: &str, names: &[&str], loc: &Loc) -> DResult<(Value, usize)>;
 
+    /// [`Resolver::resolve`] with the value's marks; resolvers of marked values (sensitive
+    /// variables, resources with sensitive attributes) override this one. The default has none.
+    fn resolve_marked(&self, root: &str, names: &[&str], loc: &Loc) -> DResult<(Value, Marks, usize)> {
+        let (v, used) = self.resolve(root, names, loc)?;
+        Ok((v, Marks::none(), used))
+    }
+
     /// One instance of a resource block (`aws_subnet.private[2]`), when the resolver can find it
     /// without building the whole block's value: `None` sends the evaluator down the general
-    /// path (which also reports errors). Returns the value and how many of `names` it used.
-    fn resolve_instance(&self, _root: &str, _names: &[&str], _index: &Value) -> Option<(Value, usize)> {
+    /// path (which also reports errors). Returns the value, its marks and how many of `names`
+    /// it used.
+    fn resolve_instance(&self, _root: &str, _names: &[&str], _index: &Value) -> Option<(Value, Marks, usize)> {
         None
     }
 
@@ -34,9 +48,18 @@ pub trait Resolver {
     }
 }
 
-/// Functions the evaluator implements itself because they evaluate expressions or templates;
-/// the rest of the library is in [`functions`].
-pub const EVALUATOR_FUNCTIONS: &[&str] = &["can", "try", "templatefile", "templatestring"];
+/// Functions the evaluator implements itself because they evaluate expressions or templates,
+/// or read and change value marks; the rest of the library is in [`functions`].
+pub const EVALUATOR_FUNCTIONS: &[&str] = &[
+    "can",
+    "try",
+    "templatefile",
+    "templatestring",
+    "sensitive",
+    "nonsensitive",
+    "issensitive",
+    "ephemeralasnull",
+];
 
 /// True when `name` is a function of Terraform's library that infractl implements.
 pub fn is_function(name: &str) -> bool {
@@ -51,21 +74,42 @@ pub struct Bindings {
     pub count_index: Option<Value>,
     /// `each.key` and `each.value`.
     pub each: Option<(Value, Value)>,
-    /// Plain names in scope (innermost last).
-    pub names: Vec<(String, Value)>,
+    /// Marks of `each.value` (the element's marks in the `for_each` value).
+    pub each_marks: Marks,
+    /// `self`: the object itself, in postconditions, provisioners and connection blocks.
+    pub self_value: Option<Marked>,
+    /// Plain names in scope (innermost last), with their marks.
+    pub names: Vec<(String, Value, Marks)>,
 }
 
 impl Bindings {
     /// A copy with one more name bound.
     pub fn with(&self, name: &str, value: Value) -> Bindings {
+        self.with_marked(name, (value, Marks::none()))
+    }
+
+    /// A copy with one more name bound to a marked value.
+    pub fn with_marked(&self, name: &str, (value, marks): Marked) -> Bindings {
         let mut b = self.clone();
-        b.names.push((name.to_string(), value));
+        b.names.push((name.to_string(), value, marks));
+        b
+    }
+
+    /// A copy with `self` bound.
+    pub fn with_self(&self, value: Marked) -> Bindings {
+        let mut b = self.clone();
+        b.self_value = Some(value);
         b
     }
 }
 
 /// Evaluates an expression.
 pub fn eval(expr: &Expr, resolver: &dyn Resolver, bindings: &Bindings) -> DResult<Value> {
+    eval_marked(expr, resolver, bindings).map(|(v, _)| v)
+}
+
+/// Evaluates an expression, keeping the marks of its value.
+pub fn eval_marked(expr: &Expr, resolver: &dyn Resolver, bindings: &Bindings) -> DResult<Marked> {
     Evaluator {
         file: &expr.file,
         resolver,
@@ -103,6 +147,11 @@ fn parse_template(text: &str, file: &Arc<SourceFile>) -> DResult<Template> {
     })
 }
 
+/// An unmarked value.
+fn plain(v: Value) -> Marked {
+    (v, Marks::none())
+}
+
 struct Evaluator<'a> {
     file: &'a Arc<SourceFile>,
     resolver: &'a dyn Resolver,
@@ -121,19 +170,26 @@ impl Evaluator<'_> {
         Diag::new(summary).at(self.loc(span))
     }
 
-    fn eval(&self, e: &Expression, b: &Bindings) -> DResult<Value> {
+    fn eval(&self, e: &Expression, b: &Bindings) -> DResult<Marked> {
         match e {
-            Expression::Null(_) => Ok(Value::Null),
-            Expression::Bool(v) => Ok(Value::Bool(*v.value())),
-            Expression::Number(n) => Ok(Value::Number(n.value().as_f64().unwrap_or(0.0))),
-            Expression::String(s) => Ok(Value::String(s.value().clone())),
-            Expression::Array(items) => items
-                .iter()
-                .map(|i| self.eval(i, b))
-                .collect::<DResult<Vec<_>>>()
-                .map(Value::List),
+            Expression::Null(_) => Ok(plain(Value::Null)),
+            Expression::Bool(v) => Ok(plain(Value::Bool(*v.value()))),
+            Expression::Number(n) => Ok(plain(Value::Number(n.value().as_f64().unwrap_or(0.0)))),
+            Expression::String(s) => Ok(plain(Value::String(s.value().clone()))),
+            Expression::Array(items) => {
+                let mut values = Vec::with_capacity(items.len());
+                let mut marks = Marks::none();
+                for (i, item) in items.iter().enumerate() {
+                    let (v, m) = self.eval(item, b)?;
+                    values.push(v);
+                    marks.merge(Marks::nest(Step::Index(i), m));
+                }
+                Ok((Value::List(values), marks))
+            }
             Expression::Object(obj) => {
                 let mut map = IndexMap::new();
+                let mut item_marks: IndexMap<String, Marks> = IndexMap::new();
+                let mut whole = Marks::none();
                 for (k, v) in obj.iter() {
                     let key = match k {
                         ObjectKey::Ident(id) => id.as_str().to_string(),
@@ -143,17 +199,24 @@ impl Evaluator<'_> {
                                 id.as_str().to_string()
                             } else {
                                 match self.eval(ke, b)? {
-                                    Value::Unknown => return Ok(Value::Unknown),
-                                    kv => kv
-                                        .to_plain_string()
-                                        .ok_or_else(|| self.err(ke.span(), "Object keys must be strings"))?,
+                                    (Value::Unknown, m) => return Ok((Value::Unknown, m.collapse())),
+                                    (kv, m) => {
+                                        whole.merge(m.collapse());
+                                        kv.to_plain_string()
+                                            .ok_or_else(|| self.err(ke.span(), "Object keys must be strings"))?
+                                    }
                                 }
                             }
                         }
                     };
-                    map.insert(key, self.eval(v.expr(), b)?);
+                    let (value, m) = self.eval(v.expr(), b)?;
+                    map.insert(key.clone(), value);
+                    item_marks.insert(key, m);
                 }
-                Ok(Value::Object(map))
+                for (k, m) in item_marks {
+                    whole.merge(Marks::nest(Step::Key(k), m));
+                }
+                Ok((Value::Object(map), whole))
             }
             Expression::StringTemplate(t) => self.template(t, b, false, true),
             Expression::HeredocTemplate(h) => self.template(&h.template, b, false, false),
@@ -161,23 +224,29 @@ impl Evaluator<'_> {
             Expression::Variable(v) => self.traversal(e, &[], b, v.span()),
             Expression::Traversal(t) => self.traversal(&t.expr, &t.operators, b, t.span()),
             Expression::Conditional(c) => match self.eval(&c.cond_expr, b)? {
-                Value::Unknown => Ok(Value::Unknown),
-                v => match v.as_bool() {
-                    Some(true) => self.eval(&c.true_expr, b),
-                    Some(false) => self.eval(&c.false_expr, b),
-                    None => Err(self.err(
-                        c.cond_expr.span(),
-                        format!("The condition must be a bool, not {}", v.type_name()),
-                    )),
-                },
+                (Value::Unknown, m) => Ok((Value::Unknown, m.collapse())),
+                (v, cm) => {
+                    let (result, rm) = match v.as_bool() {
+                        Some(true) => self.eval(&c.true_expr, b)?,
+                        Some(false) => self.eval(&c.false_expr, b)?,
+                        None => {
+                            return Err(self.err(
+                                c.cond_expr.span(),
+                                format!("The condition must be a bool, not {}", v.type_name()),
+                            ))
+                        }
+                    };
+                    Ok((result, rm.with(cm.collapse())))
+                }
             },
             Expression::FuncCall(call) => self.call(call, b),
             Expression::UnaryOp(op) => {
-                let v = self.eval(&op.expr, b)?;
+                let (v, m) = self.eval(&op.expr, b)?;
+                let m = m.collapse();
                 if v == Value::Unknown {
-                    return Ok(Value::Unknown);
+                    return Ok((Value::Unknown, m));
                 }
-                match op.operator.value() {
+                let result = match op.operator.value() {
                     UnaryOperator::Neg => v
                         .as_number()
                         .map(|n| Value::Number(-n))
@@ -186,7 +255,8 @@ impl Evaluator<'_> {
                         .as_bool()
                         .map(|x| Value::Bool(!x))
                         .ok_or_else(|| self.err(op.expr.span(), "! needs a bool")),
-                }
+                }?;
+                Ok((result, m))
             }
             Expression::BinaryOp(op) => self.binary(op, b),
             Expression::ForExpr(f) => self.for_expr(f, b),
@@ -199,8 +269,8 @@ impl Evaluator<'_> {
         ops: &[hcl_edit::Decorated<TraversalOperator>],
         b: &Bindings,
         span: Option<std::ops::Range<usize>>,
-    ) -> DResult<Value> {
-        let (start, rest) = match root {
+    ) -> DResult<Marked> {
+        let (start, marks, rest) = match root {
             Expression::Variable(v) => {
                 let name = v.as_str();
                 let names: Vec<&str> = ops
@@ -210,8 +280,8 @@ impl Evaluator<'_> {
                         _ => None,
                     })
                     .collect();
-                if let Some((_, val)) = b.names.iter().rev().find(|(n, _)| n == name) {
-                    (val.clone(), ops)
+                if let Some((_, val, m)) = b.names.iter().rev().find(|(n, _, _)| n == name) {
+                    (val.clone(), m.clone(), ops)
                 } else if name == "count" {
                     let idx = b.count_index.clone().ok_or_else(|| {
                         self.err(span.clone(), "count.index is only available in a resource with count")
@@ -219,26 +289,31 @@ impl Evaluator<'_> {
                     if names.first() != Some(&"index") {
                         return Err(self.err(span, "The only attribute of count is index"));
                     }
-                    (idx, &ops[1..])
+                    (idx, Marks::none(), &ops[1..])
                 } else if name == "each" {
                     let (k, v) = b.each.clone().ok_or_else(|| {
                         self.err(span.clone(), "each.key and each.value are only available with for_each")
                     })?;
                     match names.first() {
-                        Some(&"key") => (k, &ops[1..]),
-                        Some(&"value") => (v, &ops[1..]),
+                        Some(&"key") => (k, Marks::none(), &ops[1..]),
+                        Some(&"value") => (v, b.each_marks.clone(), &ops[1..]),
                         _ => return Err(self.err(span, "each has only key and value")),
                     }
-                } else if let Some((val, used)) = self.instance_shortcut(name, &names, ops, b) {
-                    (val, &ops[used + 1..])
+                } else if let (Some((val, m)), "self") = (&b.self_value, name) {
+                    (val.clone(), m.clone(), ops)
+                } else if let Some((val, m, used)) = self.instance_shortcut(name, &names, ops, b) {
+                    (val, m, &ops[used + 1..])
                 } else {
-                    let (val, used) = self.resolver.resolve(name, &names, &self.loc(span.clone()))?;
-                    (val, &ops[used..])
+                    let (val, m, used) = self.resolver.resolve_marked(name, &names, &self.loc(span.clone()))?;
+                    (val, m, &ops[used..])
                 }
             }
-            other => (self.eval(other, b)?, ops),
+            other => {
+                let (v, m) = self.eval(other, b)?;
+                (v, m, ops)
+            }
         };
-        self.apply_ops(start, rest, b, span)
+        self.apply_ops((start, marks), rest, b, span)
     }
 
     /// `block.name[index]` read as one instance, so that each of ten thousand references to a
@@ -249,32 +324,51 @@ impl Evaluator<'_> {
         names: &[&str],
         ops: &[hcl_edit::Decorated<TraversalOperator>],
         b: &Bindings,
-    ) -> Option<(Value, usize)> {
+    ) -> Option<(Value, Marks, usize)> {
         let index_op = ops.get(names.len())?;
         let index = match index_op.value() {
             TraversalOperator::LegacyIndex(n) => Value::Number(*n.value() as f64),
-            TraversalOperator::Index(ie) => self.eval(ie, b).ok()?,
+            TraversalOperator::Index(ie) => match self.eval(ie, b).ok()? {
+                // A marked index makes the whole result marked: the general path does that.
+                (v, m) if m.is_empty() => v,
+                _ => return None,
+            },
             _ => return None,
         };
-        let (value, used) = self.resolver.resolve_instance(root, names, &index)?;
-        (used == names.len()).then_some((value, used))
+        let (value, marks, used) = self.resolver.resolve_instance(root, names, &index)?;
+        (used == names.len()).then_some((value, marks, used))
     }
 
     fn apply_ops(
         &self,
-        mut value: Value,
+        (mut value, mut marks): Marked,
         ops: &[hcl_edit::Decorated<TraversalOperator>],
         b: &Bindings,
         span: Option<std::ops::Range<usize>>,
-    ) -> DResult<Value> {
+    ) -> DResult<Marked> {
         for (i, op) in ops.iter().enumerate() {
             match op.value() {
-                TraversalOperator::GetAttr(id) => value = self.get_attr(value, id.as_str(), span.clone())?,
+                TraversalOperator::GetAttr(id) => {
+                    if marks.is_empty() {
+                        value = self.get_attr(value, id.as_str(), span.clone())?;
+                    } else {
+                        marks = marks.get(&Step::Key(id.as_str().to_string()));
+                        value = self.get_attr(value, id.as_str(), span.clone())?;
+                    }
+                }
                 TraversalOperator::LegacyIndex(n) => {
-                    value = self.index(value, Value::Number(*n.value() as f64), span.clone())?
+                    let key = Value::Number(*n.value() as f64);
+                    if !marks.is_empty() {
+                        marks = marks.get(&step_of(&value, &key));
+                    }
+                    value = self.index(value, key, span.clone())?;
                 }
                 TraversalOperator::Index(ie) => {
-                    let key = self.eval(ie, b)?;
+                    let (key, km) = self.eval(ie, b)?;
+                    if !marks.is_empty() {
+                        marks = marks.get(&step_of(&value, &key));
+                    }
+                    marks.merge(km.collapse());
                     value = self.index(value, key, ie.span())?;
                 }
                 TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
@@ -287,21 +381,27 @@ impl Evaluator<'_> {
                             .take_while(|o| matches!(o.value(), TraversalOperator::GetAttr(_)))
                             .count()
                     };
-                    let items = match value {
-                        Value::Unknown => return Ok(Value::Unknown),
-                        Value::Null => vec![],
-                        Value::List(items) => items,
-                        other => vec![other],
+                    let (items, item_marks): (Vec<Value>, Vec<Marks>) = match value {
+                        Value::Unknown => return Ok((Value::Unknown, marks.collapse())),
+                        Value::Null => (vec![], vec![]),
+                        Value::List(items) => {
+                            let ms = (0..items.len()).map(|i| marks.get(&Step::Index(i))).collect();
+                            (items, ms)
+                        }
+                        other => (vec![other], vec![marks.clone()]),
                     };
-                    let mapped = items
-                        .into_iter()
-                        .map(|item| self.apply_ops(item, &rest[..per_item_len], b, span.clone()))
-                        .collect::<DResult<Vec<_>>>()?;
-                    return self.apply_ops(Value::List(mapped), &rest[per_item_len..], b, span);
+                    let mut mapped = Vec::with_capacity(items.len());
+                    let mut mapped_marks = Marks::whole(marks.shallow());
+                    for (i, (item, m)) in items.into_iter().zip(item_marks).enumerate() {
+                        let (v, m) = self.apply_ops((item, m), &rest[..per_item_len], b, span.clone())?;
+                        mapped.push(v);
+                        mapped_marks.merge(Marks::nest(Step::Index(i), m));
+                    }
+                    return self.apply_ops((Value::List(mapped), mapped_marks), &rest[per_item_len..], b, span);
                 }
             }
         }
-        Ok(value)
+        Ok((value, marks))
     }
 
     fn get_attr(&self, value: Value, name: &str, span: Option<std::ops::Range<usize>>) -> DResult<Value> {
@@ -353,7 +453,7 @@ impl Evaluator<'_> {
 
     /// Evaluates a template; `quoted` for a quoted string (whose literals have backslash escapes)
     /// rather than a heredoc or template file.
-    fn template(&self, t: &Template, b: &Bindings, force_string: bool, quoted: bool) -> DResult<Value> {
+    fn template(&self, t: &Template, b: &Bindings, force_string: bool, quoted: bool) -> DResult<Marked> {
         if !force_string {
             if let [Element::Interpolation(i)] = t.iter().collect::<Vec<_>>().as_slice() {
                 return self.eval(&i.expr, b);
@@ -365,14 +465,25 @@ impl Evaluator<'_> {
             quoted,
             nested: false,
         };
-        Ok(match self.render_into(t, b, how, &mut out)? {
-            true => Value::String(out),
-            false => Value::Unknown,
+        let mut marks = Marks::none();
+        let known = self.render_into(t, b, how, &mut out, &mut marks)?;
+        let marks = marks.collapse();
+        Ok(match known {
+            true => (Value::String(out), marks),
+            false => (Value::Unknown, marks),
         })
     }
 
-    /// Renders a template's elements onto `out`; false when the result is unknown.
-    fn render_into(&self, t: &Template, b: &Bindings, how: Render, out: &mut String) -> DResult<bool> {
+    /// Renders a template's elements onto `out`, collecting the marks of what it interpolates;
+    /// false when the result is unknown.
+    fn render_into(
+        &self,
+        t: &Template,
+        b: &Bindings,
+        how: Render,
+        out: &mut String,
+        marks: &mut Marks,
+    ) -> DResult<bool> {
         let trim = how.trim;
         let inner = |trim: (bool, bool)| Render {
             trim,
@@ -414,23 +525,28 @@ impl Evaluator<'_> {
                     }
                     out.push_str(text);
                 }
-                Element::Interpolation(i) => match self.eval(&i.expr, b)? {
-                    Value::Unknown => return Ok(false),
-                    Value::Null => {
-                        return Err(self
-                            .err(i.expr.span(), "Invalid template interpolation value")
-                            .detail("The expression result is null; a string is needed."))
+                Element::Interpolation(i) => {
+                    let (v, m) = self.eval(&i.expr, b)?;
+                    marks.merge(m);
+                    match v {
+                        Value::Unknown => return Ok(false),
+                        Value::Null => {
+                            return Err(self
+                                .err(i.expr.span(), "Invalid template interpolation value")
+                                .detail("The expression result is null; a string is needed."))
+                        }
+                        v => out.push_str(&v.to_plain_string().ok_or_else(|| {
+                            self.err(
+                                i.expr.span(),
+                                format!("Cannot include a {} in a string template", v.type_name()),
+                            )
+                        })?),
                     }
-                    v => out.push_str(&v.to_plain_string().ok_or_else(|| {
-                        self.err(
-                            i.expr.span(),
-                            format!("Cannot include a {} in a string template", v.type_name()),
-                        )
-                    })?),
-                },
+                }
                 Element::Directive(d) => match d.as_ref() {
                     Directive::If(ifd) => {
-                        let c = self.eval(&ifd.if_expr.cond_expr, b)?;
+                        let (c, cm) = self.eval(&ifd.if_expr.cond_expr, b)?;
+                        marks.merge(cm);
                         if c.has_unknown() {
                             return Ok(false);
                         }
@@ -454,27 +570,31 @@ impl Evaluator<'_> {
                                 .map(|e| (&e.template, (e.strip.strip_end(), end_strip)))
                         };
                         if let Some((t, trim)) = branch {
-                            if !self.render_into(t, b, inner(trim), out)? {
+                            if !self.render_into(t, b, inner(trim), out, marks)? {
                                 return Ok(false);
                             }
                         }
                     }
                     Directive::For(ford) => {
                         let fe = &ford.for_expr;
-                        let coll = self.eval(&fe.collection_expr, b)?;
+                        let (coll, cm) = self.eval(&fe.collection_expr, b)?;
                         if coll.has_unknown() {
+                            marks.merge(cm);
                             return Ok(false);
                         }
                         let trim = (fe.strip.strip_end(), ford.endfor_expr.strip.strip_start());
-                        for (k, v) in iterate(&coll).map_err(|m| self.err(fe.collection_expr.span(), m))? {
-                            let mut bound = b.with(fe.value_var.as_str(), v);
+                        for (k, v, vm) in
+                            iterate_marked(&coll, &cm).map_err(|m| self.err(fe.collection_expr.span(), m))?
+                        {
+                            let mut bound = b.with_marked(fe.value_var.as_str(), (v, vm));
                             if let Some(kv) = &fe.key_var {
-                                bound = bound.with(kv.as_str(), k);
+                                bound = bound.with_marked(kv.as_str(), (k, Marks::whole(cm.shallow())));
                             }
-                            if !self.render_into(&fe.template, &bound, inner(trim), out)? {
+                            if !self.render_into(&fe.template, &bound, inner(trim), out, marks)? {
                                 return Ok(false);
                             }
                         }
+                        marks.merge(Marks::whole(cm.shallow()));
                     }
                 },
             }
@@ -482,7 +602,7 @@ impl Evaluator<'_> {
         Ok(true)
     }
 
-    fn call(&self, call: &hcl_edit::expr::FuncCall, b: &Bindings) -> DResult<Value> {
+    fn call(&self, call: &hcl_edit::expr::FuncCall, b: &Bindings) -> DResult<Marked> {
         let span = call.span();
         let loc = self.loc(span.clone());
         let namespace: Vec<&str> = call.name.namespace.iter().map(|n| n.as_str()).collect();
@@ -517,23 +637,75 @@ impl Evaluator<'_> {
             }
             _ => {}
         }
-        let mut values = args.iter().map(|a| self.eval(a, b)).collect::<DResult<Vec<_>>>()?;
+        let mut values = Vec::with_capacity(args.len());
+        let mut arg_marks = Vec::with_capacity(args.len());
+        for a in &args {
+            let (v, m) = self.eval(a, b)?;
+            values.push(v);
+            arg_marks.push(m);
+        }
         if call.args.expand_final() {
+            let last_marks = arg_marks.pop().unwrap_or_default();
             match values.pop() {
-                Some(Value::List(items)) => values.extend(items),
-                Some(Value::Unknown) => return Ok(Value::Unknown),
+                Some(Value::List(items)) => {
+                    for i in 0..items.len() {
+                        arg_marks.push(last_marks.get(&Step::Index(i)));
+                    }
+                    values.extend(items);
+                }
+                Some(Value::Unknown) => return Ok((Value::Unknown, last_marks.collapse())),
                 _ => return Err(self.err(span, "The final argument before ... must be a list")),
             }
         }
-        match name {
-            "templatefile" | "templatestring" => self.render(name, values, &loc),
-            _ => functions::call(name, values, self.env, &loc),
+        if let Some(result) = self.mark_function(name, &values, &arg_marks, &loc) {
+            return result;
         }
+        // Every other function sees unmarked arguments and marks its whole result with all of
+        // their marks, as Terraform's functions do.
+        let marks = arg_marks
+            .into_iter()
+            .fold(Marks::none(), |acc, m| acc.with(m.collapse()));
+        let result = match name {
+            "templatefile" | "templatestring" => self.render(name, values, &loc)?,
+            _ => functions::call(name, values, self.env, &loc)?,
+        };
+        Ok((result, marks))
+    }
+
+    /// The functions that read or change marks: `sensitive`, `nonsensitive`, `issensitive` and
+    /// `ephemeralasnull`. `None` for any other function.
+    fn mark_function(&self, name: &str, values: &[Value], marks: &[Marks], loc: &Loc) -> Option<DResult<Marked>> {
+        if !matches!(name, "sensitive" | "nonsensitive" | "issensitive" | "ephemeralasnull") {
+            return None;
+        }
+        // The library checks the number of arguments, as for any call.
+        if let Err(d) = functions::call(name, values.to_vec(), self.env, loc) {
+            return Some(Err(d));
+        }
+        let (value, m) = (values[0].clone(), marks[0].clone());
+        Some(Ok(match name {
+            "sensitive" => (value, m.with(Marks::whole(Mark::SENSITIVE))),
+            "nonsensitive" => (value, m.unmark_shallow(Mark::SENSITIVE)),
+            "issensitive" => {
+                let answer = if m.shallow().has(Mark::SENSITIVE) {
+                    Value::Bool(true)
+                } else if value == Value::Unknown {
+                    Value::Unknown
+                } else {
+                    Value::Bool(false)
+                };
+                (answer, Marks::none())
+            }
+            _ => (
+                super::marks::replace_marked(&value, &m, Mark::EPHEMERAL, &Value::Null),
+                m.unmark_deep(Mark::EPHEMERAL),
+            ),
+        }))
     }
 
     /// `try(...)`: the first argument that evaluates without an error; unknown if that value is
     /// not wholly known (a later refinement could still make it fail).
-    fn try_(&self, args: &[&Expression], expand: bool, loc: &Loc, b: &Bindings) -> DResult<Value> {
+    fn try_(&self, args: &[&Expression], expand: bool, loc: &Loc, b: &Bindings) -> DResult<Marked> {
         if expand {
             return Err(Diag::new("Invalid use of ... with try").at(loc));
         }
@@ -545,7 +717,7 @@ impl Evaluator<'_> {
         let mut errors = Vec::new();
         for arg in args {
             match self.eval(arg, b) {
-                Ok(v) if v.has_unknown() => return Ok(Value::Unknown),
+                Ok((v, m)) if v.has_unknown() => return Ok((Value::Unknown, m.collapse())),
                 Ok(v) => return Ok(v),
                 Err(e) if is_static_error(&e) => return Err(e),
                 Err(e) => errors.push(e.summary),
@@ -561,14 +733,14 @@ impl Evaluator<'_> {
 
     /// `can(expr)`: whether the expression evaluates without an error; unknown while its value
     /// is not wholly known.
-    fn can(&self, args: &[&Expression], expand: bool, loc: &Loc, b: &Bindings) -> DResult<Value> {
+    fn can(&self, args: &[&Expression], expand: bool, loc: &Loc, b: &Bindings) -> DResult<Marked> {
         match args {
-            [arg] if !expand => Ok(match self.eval(arg, b) {
-                Ok(v) if v.has_unknown() => Value::Unknown,
+            [arg] if !expand => Ok(plain(match self.eval(arg, b) {
+                Ok((v, _)) if v.has_unknown() => Value::Unknown,
                 Ok(_) => Value::Bool(true),
                 Err(e) if is_static_error(&e) => return Err(e),
                 Err(_) => Value::Bool(false),
-            }),
+            })),
             [] => Err(Diag::new("Not enough function arguments")
                 .detail("Function \"can\" expects 1 argument(s). Missing value for \"expression\".")
                 .at(loc)),
@@ -639,7 +811,9 @@ impl Evaluator<'_> {
                 .at(loc)
         })?;
         let mut bindings = Bindings::default();
-        bindings.names.extend(vars);
+        bindings
+            .names
+            .extend(vars.into_iter().map(|(k, v)| (k, v, Marks::none())));
         struct TemplateVars;
         impl Resolver for TemplateVars {
             fn resolve(&self, root: &str, _: &[&str], loc: &Loc) -> DResult<(Value, usize)> {
@@ -655,42 +829,44 @@ impl Evaluator<'_> {
             in_template: true,
         }
         .template(&template, &bindings, true, false)
+        .map(|(v, _)| v)
     }
 
-    fn binary(&self, op: &hcl_edit::expr::BinaryOp, b: &Bindings) -> DResult<Value> {
+    fn binary(&self, op: &hcl_edit::expr::BinaryOp, b: &Bindings) -> DResult<Marked> {
         use BinaryOperator::*;
         let operator = *op.operator.value();
-        let l = self.eval(&op.lhs_expr, b)?;
+        let (l, lm) = self.eval(&op.lhs_expr, b)?;
         // && and || short-circuit on a known left side, as Terraform does.
         if let (And | Or, Some(lb)) = (operator, l.as_bool()) {
             if (operator == And && !lb) || (operator == Or && lb) {
-                return Ok(Value::Bool(lb));
+                return Ok((Value::Bool(lb), lm.collapse()));
             }
         }
-        let r = self.eval(&op.rhs_expr, b)?;
+        let (r, rm) = self.eval(&op.rhs_expr, b)?;
+        let marks = lm.collapse().with(rm.collapse());
         if matches!(operator, Eq | NotEq) {
             if l.has_unknown() || r.has_unknown() {
-                return Ok(Value::Unknown);
+                return Ok((Value::Unknown, marks));
             }
             let eq = values_equal(&l, &r);
-            return Ok(Value::Bool(if operator == Eq { eq } else { !eq }));
+            return Ok((Value::Bool(if operator == Eq { eq } else { !eq }), marks));
         }
         if l == Value::Unknown || r == Value::Unknown {
-            return Ok(Value::Unknown);
+            return Ok((Value::Unknown, marks));
         }
         let span = op.span();
         if matches!(operator, And | Or) {
             let (Some(a), Some(c)) = (l.as_bool(), r.as_bool()) else {
                 return Err(self.err(span, "&& and || need bool operands"));
             };
-            return Ok(Value::Bool(if operator == And { a && c } else { a || c }));
+            return Ok((Value::Bool(if operator == And { a && c } else { a || c }), marks));
         }
         let (Some(a), Some(c)) = (l.as_number(), r.as_number()) else {
             return Err(self
                 .err(span, "Arithmetic and comparison need number operands")
                 .detail(format!("Got {} and {}.", l.type_name(), r.type_name())));
         };
-        Ok(match operator {
+        let result = match operator {
             Plus => Value::Number(a + c),
             Minus => Value::Number(a - c),
             Mul => Value::Number(a * c),
@@ -711,26 +887,32 @@ impl Evaluator<'_> {
             Greater => Value::Bool(a > c),
             GreaterEq => Value::Bool(a >= c),
             Eq | NotEq | And | Or => unreachable!("handled above"),
-        })
+        };
+        Ok((result, marks))
     }
 
-    fn for_expr(&self, f: &hcl_edit::expr::ForExpr, b: &Bindings) -> DResult<Value> {
-        let coll = self.eval(&f.intro.collection_expr, b)?;
+    fn for_expr(&self, f: &hcl_edit::expr::ForExpr, b: &Bindings) -> DResult<Marked> {
+        let (coll, cm) = self.eval(&f.intro.collection_expr, b)?;
+        // The collection's own marks hold for the whole result; its elements' marks travel
+        // with each element.
+        let mut marks = Marks::whole(cm.shallow());
         if coll == Value::Unknown {
-            return Ok(Value::Unknown);
+            return Ok((Value::Unknown, marks));
         }
-        let pairs = iterate(&coll).map_err(|m| self.err(f.intro.collection_expr.span(), m))?;
+        let pairs = iterate_marked(&coll, &cm).map_err(|m| self.err(f.intro.collection_expr.span(), m))?;
         let mut list = Vec::new();
         let mut map: IndexMap<String, Value> = IndexMap::new();
-        for (k, v) in pairs {
-            let mut inner = b.with(f.intro.value_var.as_str(), v);
+        let mut item_marks: IndexMap<String, Marks> = IndexMap::new();
+        for (k, v, vm) in pairs {
+            let mut inner = b.with_marked(f.intro.value_var.as_str(), (v, vm));
             if let Some(kv) = &f.intro.key_var {
-                inner = inner.with(kv.as_str(), k);
+                inner = inner.with_marked(kv.as_str(), (k, Marks::whole(cm.shallow())));
             }
             if let Some(cond) = &f.cond {
                 match self.eval(&cond.expr, &inner)? {
-                    Value::Unknown => return Ok(Value::Unknown),
-                    c => {
+                    (Value::Unknown, m) => return Ok((Value::Unknown, marks.with(m.collapse()))),
+                    (c, m) => {
+                        marks.merge(m.collapse());
                         if !c
                             .as_bool()
                             .ok_or_else(|| self.err(cond.expr.span(), "for condition must be a bool"))?
@@ -740,36 +922,61 @@ impl Evaluator<'_> {
                     }
                 }
             }
-            let value = self.eval(&f.value_expr, &inner)?;
+            let (value, vm) = self.eval(&f.value_expr, &inner)?;
             match &f.key_expr {
-                None => list.push(value),
+                None => {
+                    marks.merge(Marks::nest(Step::Index(list.len()), vm));
+                    list.push(value);
+                }
                 Some(ke) => {
                     let key = match self.eval(ke, &inner)? {
-                        Value::Unknown => return Ok(Value::Unknown),
-                        k => k
-                            .to_plain_string()
-                            .ok_or_else(|| self.err(ke.span(), "for keys must be strings"))?,
+                        (Value::Unknown, m) => return Ok((Value::Unknown, marks.with(m.collapse()))),
+                        (k, m) => {
+                            marks.merge(m.collapse());
+                            k.to_plain_string()
+                                .ok_or_else(|| self.err(ke.span(), "for keys must be strings"))?
+                        }
                     };
                     if f.grouping {
-                        match map.entry(key).or_insert_with(|| Value::List(vec![])) {
-                            Value::List(items) => items.push(value),
+                        let slot = map.entry(key.clone()).or_insert_with(|| Value::List(vec![]));
+                        let at = match slot {
+                            Value::List(items) => {
+                                items.push(value);
+                                items.len() - 1
+                            }
                             _ => unreachable!("grouped entries are lists"),
-                        }
+                        };
+                        item_marks
+                            .entry(key)
+                            .or_default()
+                            .merge(Marks::nest(Step::Index(at), vm));
                     } else if map.contains_key(&key) {
                         return Err(self
                             .err(ke.span(), format!("Duplicate object key \"{key}\""))
                             .detail("Use ... after the value expression to group values by key."));
                     } else {
-                        map.insert(key, value);
+                        map.insert(key.clone(), value);
+                        item_marks.insert(key, vm);
                     }
                 }
             }
         }
+        for (k, m) in item_marks {
+            marks.merge(Marks::nest(Step::Key(k), m));
+        }
         Ok(if f.key_expr.is_some() {
-            Value::Object(map)
+            (Value::Object(map), marks)
         } else {
-            Value::List(list)
+            (Value::List(list), marks)
         })
+    }
+}
+
+/// The step that indexes `value` with `key`: a list position or a map key.
+fn step_of(value: &Value, key: &Value) -> Step {
+    match (value, key.as_number()) {
+        (Value::List(_), Some(n)) if n >= 0.0 && n.fract() == 0.0 => Step::Index(n as usize),
+        _ => Step::Key(key.to_plain_string().unwrap_or_default()),
     }
 }
 
@@ -829,6 +1036,25 @@ fn unescape(s: &str) -> std::borrow::Cow<'_, str> {
         }
     }
     std::borrow::Cow::Owned(out)
+}
+
+/// Key/value pairs of a collection with each element's marks (see [`iterate`]).
+pub fn iterate_marked(v: &Value, marks: &Marks) -> Result<Vec<(Value, Value, Marks)>, String> {
+    Ok(iterate(v)?
+        .into_iter()
+        .map(|(k, x)| {
+            let step = match &k {
+                Value::Number(n) => Step::Index(*n as usize),
+                other => Step::Key(other.to_plain_string().unwrap_or_default()),
+            };
+            let m = if marks.is_empty() {
+                Marks::none()
+            } else {
+                marks.get(&step)
+            };
+            (k, x, m)
+        })
+        .collect())
 }
 
 /// Key/value pairs of a collection: index/item for lists, key/value for objects (by key).

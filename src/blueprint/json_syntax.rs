@@ -178,7 +178,7 @@ fn top_level(name: &str) -> Option<(Kind<'static>, usize)> {
     Some(match name {
         "resource" => (Kind::Resource(Mode::Managed), 2),
         "data" => (Kind::Resource(Mode::Data), 2),
-        "ephemeral" => (Kind::ResourceBody(None), 2),
+        "ephemeral" => (Kind::Resource(Mode::Ephemeral), 2),
         "variable" => (Kind::Variable, 1),
         "output" => (Kind::Output, 1),
         "module" => (Kind::Module, 1),

@@ -24,8 +24,8 @@
 //! - `variable`: arguments replace; `type` and `default` are checked against each other when the
 //!   variable is read, as they would be if written together.
 //! - `output`: arguments replace; `depends_on` is an error.
-//! - `validation`, `precondition` and `postcondition` blocks cannot be overridden (an error, as
-//!   in Terraform 1.11).
+//! - `validation`, `precondition` and `postcondition` blocks cannot be overridden, nor can
+//!   `check` blocks (errors, as in Terraform 1.11); `ephemeral` blocks merge as resources do.
 //! - `module`: arguments replace, `depends_on` included (Terraform 1.11 accepts it).
 //! - `locals`: value by value, wherever the original is defined.
 //! - `terraform`: each setting replaces the original one, `required_providers` entry by entry,
@@ -344,7 +344,12 @@ fn apply(entries: &mut Vec<Entry>, file: &Arc<SourceFile>, over: Block) -> DResu
                 .detail(what)
                 .at(loc));
         }
-        "resource" | "data" | "variable" | "output" | "module" | "provider" => {}
+        "check" => {
+            return Err(Diag::new("Can't override check blocks")
+                .detail("Override files cannot override check blocks.")
+                .at(loc));
+        }
+        "resource" | "data" | "ephemeral" | "variable" | "output" | "module" | "provider" => {}
         // Other blocks (check, removed, unknown types) are added for the loader to judge.
         _ => {
             entries.push(Entry {
@@ -366,6 +371,10 @@ fn apply(entries: &mut Vec<Entry>, file: &Arc<SourceFile>, over: Block) -> DResu
             "resource" => (
                 "Missing resource to override",
                 format!("There is no {} resource named \"{}\". An override file can only override a resource block defined in a primary configuration file.", label(0), label(1)),
+            ),
+            "ephemeral" => (
+                "Missing ephemeral resource to override",
+                format!("There is no {} ephemeral resource named \"{}\". An override file can only override an ephemeral block defined in a primary configuration file.", label(0), label(1)),
             ),
             "data" => (
                 "Missing data resource to override",
@@ -403,7 +412,7 @@ fn apply(entries: &mut Vec<Entry>, file: &Arc<SourceFile>, over: Block) -> DResu
         return Err(Diag::new(summary).detail(detail).at(loc));
     };
     match kind.as_str() {
-        "resource" | "data" => {
+        "resource" | "data" | "ephemeral" => {
             if let Some(a) = over.body.get_attribute("depends_on") {
                 return Err(unsupported_depends_on(file, a));
             }

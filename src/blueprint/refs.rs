@@ -31,11 +31,57 @@ pub fn references(expr: &Expr) -> Vec<(Reference, Loc)> {
 /// iterator of an enclosing `dynamic` block), which are not references to anything declared.
 pub fn references_with(expr: &Expr, bound: &[String]) -> Vec<(Reference, Loc)> {
     let mut out = Vec::new();
-    walk(expr, &expr.ast, &mut bound.to_vec(), &mut out);
+    walk(expr, &expr.ast, &mut bound.to_vec(), &mut |root: &Root| {
+        if let Some(r) = reference_of(root) {
+            out.push((r, root.loc.clone()));
+        }
+    });
     out
 }
 
-fn walk(file: &Expr, e: &Expression, bound: &mut Vec<String>, out: &mut Vec<(Reference, Loc)>) {
+/// The start of a traversal: a name not bound by a `for` expression, and the attribute names
+/// that follow it (`count.index` is root `count` with `["index"]`).
+#[derive(Debug, Clone)]
+pub struct Root {
+    /// The name (`var`, `self`, `aws_vpc`, ...).
+    pub name: String,
+    /// The attribute names right after it, up to the first index or splat.
+    pub attrs: Vec<String>,
+    /// Where the traversal is written.
+    pub loc: Loc,
+}
+
+/// Every traversal root of an expression, built-in names (`self`, `count`, `each`, `path`,
+/// `terraform`) included: what rules about which names may be used somewhere (destroy-time
+/// provisioners, conditions, replace_triggered_by) look at.
+pub fn roots(expr: &Expr) -> Vec<Root> {
+    let mut out = Vec::new();
+    walk(expr, &expr.ast, &mut Vec::new(), &mut |root: &Root| {
+        out.push(root.clone())
+    });
+    out
+}
+
+fn reference_of(root: &Root) -> Option<Reference> {
+    if BUILTIN_ROOTS.contains(&root.name.as_str()) {
+        return None;
+    }
+    let names: Vec<&str> = root.attrs.iter().map(String::as_str).collect();
+    Some(match (root.name.as_str(), names.as_slice()) {
+        ("var", [name, ..]) => Reference::Var(name.to_string()),
+        ("local", [name, ..]) => Reference::Local(name.to_string()),
+        ("module", [name, rest @ ..]) => Reference::Module(name.to_string(), rest.first().map(|s| s.to_string())),
+        ("data", [t, n, ..]) => Reference::Resource(format!("data.{t}.{n}")),
+        ("ephemeral", [t, n, ..]) => Reference::Resource(format!("ephemeral.{t}.{n}")),
+        (t, [n, ..]) => Reference::Resource(format!("{t}.{n}")),
+        // A bare name (a dynamic-block iterator, or a typo) is checked when evaluated.
+        _ => return None,
+    })
+}
+
+type Sink<'a> = dyn FnMut(&Root) + 'a;
+
+fn walk(file: &Expr, e: &Expression, bound: &mut Vec<String>, out: &mut Sink) {
     match e {
         Expression::Variable(v) => root_ref(file, v.as_str(), &[], e.span(), bound, out),
         Expression::Traversal(t) => {
@@ -117,7 +163,7 @@ fn walk(file: &Expr, e: &Expression, bound: &mut Vec<String>, out: &mut Vec<(Ref
     }
 }
 
-fn template(file: &Expr, t: &Template, bound: &mut Vec<String>, out: &mut Vec<(Reference, Loc)>) {
+fn template(file: &Expr, t: &Template, bound: &mut Vec<String>, out: &mut Sink) {
     for el in t.iter() {
         match el {
             Element::Literal(_) => {}
@@ -152,22 +198,16 @@ fn root_ref(
     names: &[&str],
     span: Option<std::ops::Range<usize>>,
     bound: &[String],
-    out: &mut Vec<(Reference, Loc)>,
+    out: &mut Sink,
 ) {
-    if bound.iter().any(|b| b == root) || BUILTIN_ROOTS.contains(&root) {
+    if bound.iter().any(|b| b == root) {
         return;
     }
-    let loc = file.loc_of(span);
-    let reference = match (root, names) {
-        ("var", [name, ..]) => Reference::Var(name.to_string()),
-        ("local", [name, ..]) => Reference::Local(name.to_string()),
-        ("module", [name, rest @ ..]) => Reference::Module(name.to_string(), rest.first().map(|s| s.to_string())),
-        ("data", [t, n, ..]) => Reference::Resource(format!("data.{t}.{n}")),
-        (t, [n, ..]) => Reference::Resource(format!("{t}.{n}")),
-        // A bare name (a dynamic-block iterator, or a typo) is checked when evaluated.
-        _ => return,
-    };
-    out.push((reference, loc));
+    out(&Root {
+        name: root.to_string(),
+        attrs: names.iter().map(|n| n.to_string()).collect(),
+        loc: file.loc_of(span),
+    });
 }
 
 #[cfg(test)]

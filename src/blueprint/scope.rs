@@ -6,8 +6,9 @@
 //! same context serves planning (resources partly unknown) and applying (resources filling in).
 
 use super::config::{Body, Module, ModuleCall, Resource};
-use super::eval::{self, iterate, Bindings, Resolver};
+use super::eval::{self, Bindings, Resolver};
 use super::functions::{Clock, Environment};
+use super::marks::{Mark, Marked, Marks, Step};
 use super::source::{Expr, Loc};
 use super::types::TypeConstraint;
 use crate::address::{module_prefix, InstanceKey, ModuleStep};
@@ -22,13 +23,14 @@ use std::sync::Mutex;
 /// What the planner or engine currently knows of resource values.
 pub trait ResourceValues: Send + Sync {
     /// The value of a resource block (`aws_vpc.main` or `data.aws_region.r`) in a module
-    /// instance: an object for a single instance, a list for `count`, an object of instances
-    /// for `for_each`. `None` when nothing is known yet (the reference evaluates to unknown).
-    fn block_value(&self, module: &[ModuleStep], key: &str) -> Option<Value>;
+    /// instance, with its marks (sensitive attributes): an object for a single instance, a list
+    /// for `count`, an object of instances for `for_each`. `None` when nothing is known yet (the
+    /// reference evaluates to unknown).
+    fn block_value(&self, module: &[ModuleStep], key: &str) -> Option<Marked>;
 
     /// One instance of a block, by its count index or for_each key; `None` when it is not
     /// (yet) known, and the caller falls back to [`ResourceValues::block_value`].
-    fn instance_value(&self, _module: &[ModuleStep], _key: &str, _index: &Value) -> Option<Value> {
+    fn instance_value(&self, _module: &[ModuleStep], _key: &str, _index: &Value) -> Option<Marked> {
         None
     }
 }
@@ -37,7 +39,7 @@ pub trait ResourceValues: Send + Sync {
 pub struct AllUnknown;
 
 impl ResourceValues for AllUnknown {
-    fn block_value(&self, _: &[ModuleStep], _: &str) -> Option<Value> {
+    fn block_value(&self, _: &[ModuleStep], _: &str) -> Option<Marked> {
         None
     }
 }
@@ -86,7 +88,7 @@ pub struct Context<'a> {
     pub module_inputs_unknown: bool,
     /// What function calls see: the phase's clock for `timestamp()` and `plantimestamp()`.
     pub functions: Environment,
-    memo: Mutex<HashMap<String, Value>>,
+    memo: Mutex<HashMap<String, Marked>>,
 }
 
 impl<'a> Context<'a> {
@@ -121,16 +123,21 @@ impl<'a> Context<'a> {
 
     /// Evaluates an expression written in module instance `path`.
     pub fn eval(&self, path: &[ModuleStep], expr: &Expr, b: &Bindings) -> DResult<Value> {
-        let resolver = ModuleResolver { ctx: self, path };
-        eval::eval(expr, &resolver, b)
+        self.eval_marked(path, expr, b).map(|(v, _)| v)
     }
 
-    fn memoised(&self, key: String, compute: impl FnOnce() -> DResult<Value>) -> DResult<Value> {
+    /// Evaluates an expression written in module instance `path`, with its value's marks.
+    pub fn eval_marked(&self, path: &[ModuleStep], expr: &Expr, b: &Bindings) -> DResult<Marked> {
+        let resolver = ModuleResolver { ctx: self, path };
+        eval::eval_marked(expr, &resolver, b)
+    }
+
+    fn memoised(&self, key: String, compute: impl FnOnce() -> DResult<Marked>) -> DResult<Marked> {
         if let Some(v) = self.memo.lock().expect("memo lock").get(&key) {
             return Ok(v.clone());
         }
         let v = compute()?;
-        if !v.has_unknown() {
+        if !v.0.has_unknown() {
             self.memo.lock().expect("memo lock").insert(key, v.clone());
         }
         Ok(v)
@@ -138,6 +145,12 @@ impl<'a> Context<'a> {
 
     /// The value of `var.NAME` in module instance `path`.
     pub fn var(&self, path: &[ModuleStep], name: &str, loc: &Loc) -> DResult<Value> {
+        self.var_marked(path, name, loc).map(|(v, _)| v)
+    }
+
+    /// The value of `var.NAME` in module instance `path`, marked as its declaration says
+    /// (`sensitive`, `ephemeral`) and as the value given for it is.
+    pub fn var_marked(&self, path: &[ModuleStep], name: &str, loc: &Loc) -> DResult<Marked> {
         let module = self.module(path);
         let decl = module.variables.get(name).ok_or_else(|| {
             Diag::new("Reference to undeclared input variable")
@@ -146,19 +159,31 @@ impl<'a> Context<'a> {
                 ))
                 .at(loc)
         })?;
+        let declared = Marks::whole(
+            [(decl.sensitive, Mark::SENSITIVE), (decl.ephemeral, Mark::EPHEMERAL)]
+                .into_iter()
+                .filter(|(on, _)| *on)
+                .fold(Mark::NONE, |acc, (_, m)| acc.union(m)),
+        );
         let Some((step, parent)) = path.split_last() else {
-            return Ok(self.inputs.get(name).cloned().unwrap_or(Value::Null));
+            return Ok((self.inputs.get(name).cloned().unwrap_or(Value::Null), declared));
         };
         let call_name = &step.name;
         self.memoised(format!("var:{}{name}", module_prefix(path)), || {
             let call = &self.module(parent).calls[call_name];
-            let raw = match call.args.get(name) {
+            let (raw, marks) = match call.args.get(name) {
                 Some(arg) => {
                     let bindings = self.call_bindings(parent, call, &step.key)?;
-                    self.eval(parent, &arg.expr, &bindings)?
+                    let (v, m) = self.eval_marked(parent, &arg.expr, &bindings)?;
+                    if !decl.ephemeral && m.all().has(Mark::EPHEMERAL) {
+                        return Err(Diag::new("Ephemeral value not allowed")
+                            .detail("This input variable is not declared as accepting a ephemeral values, so it cannot be set to a result derived from an ephemeral value.")
+                            .at(&arg.loc));
+                    }
+                    (v, m)
                 }
                 None => match &decl.default {
-                    Some(d) => self.eval(path, d, &Bindings::default())?,
+                    Some(d) => self.eval_marked(path, d, &Bindings::default())?,
                     None => {
                         return Err(Diag::new(format!("Missing required argument \"{name}\""))
                             .detail(format!(
@@ -176,47 +201,81 @@ impl<'a> Context<'a> {
                 })?,
                 None => raw,
             };
+            // `validate` sees a child module's variables as unknown values marked only as
+            // they are declared, as Terraform validates each module for any caller.
             Ok(if self.module_inputs_unknown {
-                Value::Unknown
+                (Value::Unknown, declared)
             } else {
-                converted
+                (converted, marks.with(declared))
             })
         })
     }
 
     /// The value of `local.NAME` in module instance `path`.
     pub fn local(&self, path: &[ModuleStep], name: &str, loc: &Loc) -> DResult<Value> {
+        self.local_marked(path, name, loc).map(|(v, _)| v)
+    }
+
+    /// The value of `local.NAME` in module instance `path`, with its marks.
+    pub fn local_marked(&self, path: &[ModuleStep], name: &str, loc: &Loc) -> DResult<Marked> {
         let attr = self.module(path).locals.get(name).ok_or_else(|| {
             Diag::new("Reference to undeclared local value")
                 .detail(format!("A local value with the name \"{name}\" has not been declared."))
                 .at(loc)
         })?;
         self.memoised(format!("local:{}{name}", module_prefix(path)), || {
-            self.eval(path, &attr.expr, &Bindings::default())
+            self.eval_marked(path, &attr.expr, &Bindings::default())
         })
     }
 
     /// The value of output `name` of the module instance at `path`.
     pub fn output(&self, path: &[ModuleStep], name: &str, loc: &Loc) -> DResult<Value> {
+        self.output_marked(path, name, loc).map(|(v, _)| v)
+    }
+
+    /// The value of output `name` of the module instance at `path`, with its marks: its
+    /// preconditions are checked first (a failure is an error, an unknown result waits), and
+    /// its value must be ephemeral exactly when the output is declared `ephemeral`.
+    pub fn output_marked(&self, path: &[ModuleStep], name: &str, loc: &Loc) -> DResult<Marked> {
         let out = self.module(path).outputs.get(name).ok_or_else(|| {
             Diag::new("Unsupported attribute")
                 .detail(format!("This module has no output value named \"{name}\"."))
                 .at(loc)
         })?;
         self.memoised(format!("output:{}{name}", module_prefix(path)), || {
-            self.eval(path, &out.value, &Bindings::default())
+            let kind = super::conditions::Kind::OutputPrecondition;
+            super::conditions::all_hold(self, path, &out.preconditions, &Bindings::default(), kind)?;
+            let (v, m) = self.eval_marked(path, &out.value, &Bindings::default())?;
+            let ephemeral = m.all().has(Mark::EPHEMERAL);
+            if out.ephemeral && !ephemeral {
+                return Err(Diag::new("Value not allowed in ephemeral output")
+                    .detail("This output value is declared as returning an ephemeral value, so it can only be set to an ephemeral value.")
+                    .at(out.value.loc()));
+            }
+            if !out.ephemeral && ephemeral {
+                return Err(Diag::new("Ephemeral value not allowed")
+                    .detail("This output value is not declared as returning an ephemeral value, so it cannot be set to a result derived from an ephemeral value.")
+                    .at(out.value.loc()));
+            }
+            let declared = [(out.sensitive, Mark::SENSITIVE), (out.ephemeral, Mark::EPHEMERAL)]
+                .into_iter()
+                .filter(|(on, _)| *on)
+                .fold(Mark::NONE, |acc, (_, x)| acc.union(x));
+            Ok((v, m.with(Marks::whole(declared))))
         })
     }
 
     /// The object of every output of one module instance (what `module.NAME` evaluates to).
-    fn module_object(&self, path: &[ModuleStep], loc: &Loc) -> DResult<Value> {
+    fn module_object(&self, path: &[ModuleStep], loc: &Loc) -> DResult<Marked> {
         let names: Vec<String> = self.module(path).outputs.keys().cloned().collect();
         let mut map = IndexMap::new();
+        let mut marks = Marks::none();
         for o in names {
-            let v = self.output(path, &o, loc)?;
+            let (v, m) = self.output_marked(path, &o, loc)?;
+            marks.merge(Marks::nest(Step::Key(o.clone()), m));
             map.insert(o, v);
         }
-        Ok(Value::Object(map))
+        Ok((Value::Object(map), marks))
     }
 
     /// Expands `count`/`for_each` of a resource block into its instances.
@@ -238,7 +297,12 @@ impl<'a> Context<'a> {
         for_each: Option<&Expr>,
     ) -> DResult<Expansion> {
         if let Some(count) = count {
-            let v = self.eval(path, count, &Bindings::default())?;
+            let (v, m) = self.eval_marked(path, count, &Bindings::default())?;
+            if m.all().has(Mark::EPHEMERAL) {
+                return Err(Diag::new("Invalid count argument")
+                    .detail("The given \"count\" is derived from an ephemeral value, which means that Terraform cannot persist it between plan/apply rounds. Use only non-ephemeral values to specify the number of resource instances.")
+                    .at(count.loc()));
+            }
             if v == Value::Unknown {
                 return Ok(Expansion::Unknown);
             }
@@ -272,8 +336,27 @@ impl<'a> Context<'a> {
             ));
         }
         if let Some(fe) = for_each {
-            let v = self.eval(path, fe, &Bindings::default())?;
-            return for_each_instances(&v, fe);
+            let (v, m) = self.eval_marked(path, fe, &Bindings::default())?;
+            let invalid = |detail: &str| {
+                Diag::new("Invalid for_each argument")
+                    .detail(detail.to_string())
+                    .at(fe.loc())
+            };
+            if m.shallow().has(Mark::SENSITIVE) {
+                return Err(invalid("Sensitive values, or values derived from sensitive values, cannot be used as for_each arguments. If used, the sensitive value could be exposed as a resource instance key."));
+            }
+            if m.all().has(Mark::EPHEMERAL) {
+                return Err(invalid("The given \"for_each\" value is derived from an ephemeral value, which means that Terraform cannot persist it between plan/apply rounds. Use only non-ephemeral values to specify a resource's instance keys."));
+            }
+            let mut expansion = for_each_instances(&v, fe)?;
+            if let (Expansion::Known(list), false) = (&mut expansion, m.is_empty()) {
+                for (key, b) in list.iter_mut() {
+                    if let InstanceKey::Key(k) = key {
+                        b.each_marks = m.get(&Step::Key(k.clone()));
+                    }
+                }
+            }
+            return Ok(expansion);
         }
         Ok(Expansion::Known(vec![(InstanceKey::None, Bindings::default())]))
     }
@@ -287,7 +370,7 @@ impl<'a> Context<'a> {
         let unknown = Bindings {
             count_index: call.count.as_ref().map(|_| Value::Unknown),
             each: call.for_each.as_ref().map(|_| (Value::Unknown, Value::Unknown)),
-            names: vec![],
+            ..Default::default()
         };
         if *key == InstanceKey::None {
             // The keyless stand-in of a call whose instances are not known yet.
@@ -363,7 +446,11 @@ impl<'a> Context<'a> {
             }
         }
         if let (Some(fe), InstanceKey::Key(k)) = (&res.for_each, key) {
-            if let Value::Object(map) = self.eval(path, fe, &Bindings::default())? {
+            // Marked values take the general path, which checks and carries their marks.
+            if let (Value::Object(map), true) = self
+                .eval_marked(path, fe, &Bindings::default())
+                .map(|(v, m)| (v, m.is_empty()))?
+            {
                 return Ok(match map.get(k) {
                     Some(x) => OneInstance::Bound(Box::new(Bindings {
                         each: Some((Value::str(k), x.clone())),
@@ -388,15 +475,24 @@ impl<'a> Context<'a> {
     /// Evaluates a resource body into an object, checking names and types against the schema.
     /// Unset attributes are present as null so later stages see every attribute.
     pub fn eval_body(&self, path: &[ModuleStep], body: &Body, schema: &Schema, b: &Bindings) -> DResult<Value> {
+        self.eval_body_marked(path, body, schema, b).map(|(v, _)| v)
+    }
+
+    /// [`Context::eval_body`] with the marks of the body's value: each attribute's and each
+    /// nested block's, at their paths.
+    pub fn eval_body_marked(&self, path: &[ModuleStep], body: &Body, schema: &Schema, b: &Bindings) -> DResult<Marked> {
         let mut out = IndexMap::new();
+        let mut marks = Marks::none();
         let mut blocks: IndexMap<String, Value> = IndexMap::new();
+        let mut block_marks: IndexMap<String, Vec<Marks>> = IndexMap::new();
         for (name, attr) in &body.attrs {
             let Some(a) = schema.attrs.get(name.as_str()) else {
                 if let Some(bs) = schema.blocks.get(name.as_str()).filter(|bs| bs.as_attribute.is_some()) {
                     // Terraform's "attributes as blocks": `ingress = [...]` as well as `ingress { }`.
-                    let v = self.eval(path, &attr.expr, b)?;
+                    let (v, m) = self.eval_marked(path, &attr.expr, b)?;
                     let items =
                         crate::schema::check::attribute_as_blocks(schema, name, bs, v).map_err(|d| d.at(&attr.loc))?;
+                    marks.merge(Marks::nest(Step::Key(name.clone()), m));
                     blocks.insert(name.clone(), items);
                     continue;
                 }
@@ -414,13 +510,14 @@ impl<'a> Context<'a> {
                     .detail(format!("\"{name}\" is computed by AWS and cannot be set."))
                     .at(&attr.loc));
             }
-            let v = self.eval(path, &attr.expr, b)?;
+            let (v, m) = self.eval_marked(path, &attr.expr, b)?;
             let v = a.ty.convert(v).map_err(|m| {
                 Diag::new(format!("Incorrect attribute value type for \"{name}\""))
                     .detail(m)
                     .at(&attr.loc)
             })?;
             crate::schema::check::attr(schema, name, a, &v).map_err(|d| d.at(&attr.loc))?;
+            marks.merge(Marks::nest(Step::Key(name.clone()), m));
             out.insert(name.clone(), v);
         }
         for (name, a) in &schema.attrs {
@@ -436,7 +533,7 @@ impl<'a> Context<'a> {
             }
         }
         for nested in &body.blocks {
-            let (kind, items) = if nested.kind == "dynamic" {
+            let (kind, items, item_marks) = if nested.kind == "dynamic" {
                 self.dynamic_block(path, nested, schema, b)?
             } else {
                 let bs = schema.blocks.get(nested.kind.as_str()).ok_or_else(|| {
@@ -445,15 +542,22 @@ impl<'a> Context<'a> {
                         .at(&nested.body.loc)
                 })?;
                 crate::schema::check::block(schema, &nested.kind, bs, 1).map_err(|d| d.at(&nested.body.loc))?;
-                (
-                    nested.kind.clone(),
-                    Value::List(vec![self.eval_body(path, &nested.body, &bs.schema, b)?]),
-                )
+                let (item, m) = self.eval_body_marked(path, &nested.body, &bs.schema, b)?;
+                (nested.kind.clone(), Value::List(vec![item]), vec![m])
             };
+            let kind_marks = block_marks.entry(kind.clone()).or_default();
             let slot = blocks.entry(kind).or_insert_with(|| Value::List(vec![]));
             match (slot, items) {
-                (Value::List(existing), Value::List(new)) => existing.extend(new),
+                (Value::List(existing), Value::List(new)) => {
+                    existing.extend(new);
+                    kind_marks.extend(item_marks);
+                }
                 (slot, _) => *slot = Value::Unknown,
+            }
+        }
+        for (kind, list) in block_marks {
+            for (i, m) in list.into_iter().enumerate() {
+                marks.merge(Marks::nest(Step::Key(kind.clone()), Marks::nest(Step::Index(i), m)));
             }
         }
         for (name, bs) in &schema.blocks {
@@ -469,7 +573,44 @@ impl<'a> Context<'a> {
             out.insert(name.to_string(), v.unwrap_or(Value::Null));
         }
         crate::schema::check::object(schema, &out).map_err(|d| d.at(&body.loc))?;
-        Ok(Value::Object(out))
+        Ok((Value::Object(out), marks))
+    }
+
+    /// Refuses ephemeral values in a resource or data source body except in write-only
+    /// arguments, as Terraform does: everything else is stored in state.
+    pub fn forbid_ephemeral(body: &Body, schema: &Schema, marks: &Marks) -> DResult<()> {
+        for (p, m) in marks.entries() {
+            if !m.has(Mark::EPHEMERAL) {
+                continue;
+            }
+            let Some(Step::Key(top)) = p.first() else {
+                return Err(Diag::new("Invalid use of ephemeral value")
+                    .detail("Ephemeral values are not valid here, because they would be persisted to state.")
+                    .at(&body.loc));
+            };
+            let write_only = p.len() == 1 && schema.attrs.get(top.as_str()).is_some_and(|a| a.write_only);
+            if write_only {
+                continue;
+            }
+            let why = if schema.attrs.contains_key(top.as_str()) {
+                "because it is not a write-only attribute and must be persisted to state"
+            } else {
+                "because it is not an assignable attribute"
+            };
+            let shown: String = p.iter().map(|s| s.to_string()).collect::<String>();
+            let loc = body
+                .attrs
+                .get(top)
+                .map(|a| a.loc.clone())
+                .unwrap_or_else(|| body.loc.clone());
+            return Err(Diag::new("Invalid use of ephemeral value")
+                .detail(format!(
+                    "Ephemeral values are not valid for \"{}\", {why}.",
+                    shown.trim_start_matches('.')
+                ))
+                .at(loc));
+        }
+        Ok(())
     }
 
     /// Checks the argument and block names of a body against a schema without evaluating
@@ -511,7 +652,7 @@ impl<'a> Context<'a> {
         nested: &super::config::NestedBlock,
         schema: &Schema,
         b: &Bindings,
-    ) -> DResult<(String, Value)> {
+    ) -> DResult<(String, Value, Vec<Marks>)> {
         let loc = &nested.body.loc;
         let kind = nested
             .labels
@@ -537,17 +678,21 @@ impl<'a> Context<'a> {
             .iter()
             .find(|c| c.kind == "content")
             .ok_or_else(|| Diag::new("A dynamic block needs a content block").at(loc))?;
-        let coll = self.eval(path, &for_each.expr, b)?;
+        let (coll, cm) = self.eval_marked(path, &for_each.expr, b)?;
         if coll == Value::Unknown {
-            return Ok((kind, Value::Unknown));
+            return Ok((kind, Value::Unknown, vec![]));
         }
         let mut items = Vec::new();
-        for (k, v) in iterate(&coll).map_err(|m| Diag::new(m).at(&for_each.loc))? {
-            let inner = b.with(&iterator, Value::object([("key", k), ("value", v)]));
-            items.push(self.eval_body(path, &content.body, &bs.schema, &inner)?);
+        let mut item_marks = Vec::new();
+        for (k, v, vm) in eval::iterate_marked(&coll, &cm).map_err(|m| Diag::new(m).at(&for_each.loc))? {
+            let m = Marks::nest(Step::Key("value".into()), vm).with(Marks::whole(cm.shallow()));
+            let inner = b.with_marked(&iterator, (Value::object([("key", k), ("value", v)]), m));
+            let (item, im) = self.eval_body_marked(path, &content.body, &bs.schema, &inner)?;
+            items.push(item);
+            item_marks.push(im);
         }
         crate::schema::check::block(schema, &kind, bs, items.len()).map_err(|d| d.at(loc))?;
-        Ok((kind, Value::List(items)))
+        Ok((kind, Value::List(items), item_marks))
     }
 }
 
@@ -623,16 +768,20 @@ impl Resolver for ModuleResolver<'_, '_> {
         self.ctx.functions.clone()
     }
 
-    fn resolve_instance(&self, root: &str, names: &[&str], index: &Value) -> Option<(Value, usize)> {
+    fn resolve_instance(&self, root: &str, names: &[&str], index: &Value) -> Option<(Value, Marks, usize)> {
         let (key, used) = Self::resource_key(root, names)?;
         if used != names.len() || !self.ctx.module(self.path).resources.contains_key(&key) {
             return None;
         }
-        let value = self.ctx.resources.instance_value(self.path, &key, index)?;
-        Some((value, used))
+        let (value, marks) = self.ctx.resources.instance_value(self.path, &key, index)?;
+        Some((value, marks.with(Self::mode_marks(&key)), used))
     }
 
     fn resolve(&self, root: &str, names: &[&str], loc: &Loc) -> DResult<(Value, usize)> {
+        self.resolve_marked(root, names, loc).map(|(v, _, used)| (v, used))
+    }
+
+    fn resolve_marked(&self, root: &str, names: &[&str], loc: &Loc) -> DResult<(Value, Marks, usize)> {
         let need = |n: usize, what: &str| -> DResult<()> {
             if names.len() < n {
                 Err(Diag::new(format!("Invalid reference: {what}")).at(loc))
@@ -642,59 +791,25 @@ impl Resolver for ModuleResolver<'_, '_> {
         };
         let ctx = self.ctx;
         let path = self.path;
+        let unmarked = |v: Value, used: usize| Ok((v, Marks::none(), used));
         match root {
             "var" => {
                 need(1, "var needs a variable name, as in var.name")?;
-                Ok((ctx.var(path, names[0], loc)?, 1))
+                let (v, m) = ctx.var_marked(path, names[0], loc)?;
+                Ok((v, m, 1))
             }
             "local" => {
                 need(1, "local needs a name, as in local.name")?;
-                Ok((ctx.local(path, names[0], loc)?, 1))
+                let (v, m) = ctx.local_marked(path, names[0], loc)?;
+                Ok((v, m, 1))
             }
             "module" => {
                 need(1, "module needs a module name, as in module.vpc.output")?;
-                let module = ctx.module(path);
-                if !module.calls.contains_key(names[0]) {
-                    return Err(Diag::new("Reference to undeclared module")
-                        .detail(format!(
-                            "No module call named \"{}\" is declared in this module.",
-                            names[0]
-                        ))
-                        .at(loc));
-                }
-                let call = &module.calls[names[0]];
-                if call.count.is_none() && call.for_each.is_none() {
-                    let child = child_path(path, names[0], InstanceKey::None);
-                    if let Some(out) = names.get(1) {
-                        return Ok((ctx.output(&child, out, loc)?, 2));
-                    }
-                    return Ok((ctx.module_object(&child, loc)?, 1));
-                }
-                // A call with count or for_each is a list or map of its instances' outputs.
-                let instances = match ctx.expand_call(path, call)? {
-                    Expansion::Known(list) => list,
-                    Expansion::Unknown => return Ok((Value::Unknown, 1)),
-                };
-                let mut items = Vec::new();
-                let mut map = IndexMap::new();
-                for (key, _) in instances {
-                    let child = child_path(path, names[0], key.clone());
-                    let object = ctx.module_object(&child, loc)?;
-                    match key {
-                        InstanceKey::Key(k) => {
-                            map.insert(k, object);
-                        }
-                        _ => items.push(object),
-                    }
-                }
-                Ok((
-                    if call.for_each.is_some() {
-                        Value::Object(map)
-                    } else {
-                        Value::List(items)
-                    },
-                    1,
-                ))
+                let (v, m, used) = self.module_ref(names, loc)?;
+                // Terraform's validate walk sees module outputs without their marks (it only
+                // knows them once planned), so a root output or a resource argument refers to
+                // a sensitive or ephemeral module output without error until the plan.
+                Ok((v, if ctx.validating { Marks::none() } else { m }, used))
             }
             "path" => {
                 need(1, "path needs module, root or cwd")?;
@@ -704,23 +819,29 @@ impl Resolver for ModuleResolver<'_, '_> {
                     // Absolute, and where infractl was started (before -chdir), as in Terraform
                     // (modules name things after basename(path.cwd)); path.module and path.root
                     // are relative.
-                    "cwd" => return Ok((Value::str(start_dir().display().to_string()), 1)),
+                    "cwd" => return unmarked(Value::str(start_dir().display().to_string()), 1),
                     other => return Err(Diag::new(format!("Unsupported attribute path.{other}")).at(loc)),
                 };
-                Ok((
+                unmarked(
                     Value::str(super::config::display_path(&dir).display().to_string()).or_dot(),
                     1,
-                ))
+                )
             }
             "terraform" => match names.first() {
-                Some(&"workspace") => Ok((Value::str(&ctx.workspace), 1)),
+                Some(&"workspace") => unmarked(Value::str(&ctx.workspace), 1),
                 _ => Err(Diag::new("terraform.workspace is the only terraform attribute").at(loc)),
             },
-            "self" => Err(Diag::new("self is only valid in provisioners").at(loc)),
-            "data" => {
-                need(2, "data needs a type and a name, as in data.aws_region.current")?;
-                let key = format!("data.{}.{}", names[0], names[1]);
-                Ok((self.resource(&key, loc)?, 2))
+            "self" => Err(Diag::new("Invalid \"self\" reference")
+                .detail("The \"self\" object is only available in postconditions, provisioners and connection blocks, where it is the object itself.")
+                .at(loc)),
+            "data" | "ephemeral" => {
+                need(
+                    2,
+                    &format!("{root} needs a type and a name, as in {root}.aws_ssm_parameter.name"),
+                )?;
+                let key = format!("{root}.{}.{}", names[0], names[1]);
+                let (v, m) = self.resource(&key, loc)?;
+                Ok((v, m, 2))
             }
             other => {
                 if names.is_empty() {
@@ -729,29 +850,98 @@ impl Resolver for ModuleResolver<'_, '_> {
                         .at(loc));
                 }
                 let key = format!("{other}.{}", names[0]);
-                Ok((self.resource(&key, loc)?, 1))
+                let (v, m) = self.resource(&key, loc)?;
+                Ok((v, m, 1))
             }
         }
     }
 }
 
 impl ModuleResolver<'_, '_> {
+    /// `module.NAME[.OUTPUT]`: one output, the object of a single instance's outputs, or the
+    /// list or map of the instances' objects; with how many names it used.
+    fn module_ref(&self, names: &[&str], loc: &Loc) -> DResult<(Value, Marks, usize)> {
+        let ctx = self.ctx;
+        let path = self.path;
+        let module = ctx.module(path);
+        if !module.calls.contains_key(names[0]) {
+            return Err(Diag::new("Reference to undeclared module")
+                .detail(format!(
+                    "No module call named \"{}\" is declared in this module.",
+                    names[0]
+                ))
+                .at(loc));
+        }
+        let call = &module.calls[names[0]];
+        if call.count.is_none() && call.for_each.is_none() {
+            let child = child_path(path, names[0], InstanceKey::None);
+            if let Some(out) = names.get(1) {
+                let (v, m) = ctx.output_marked(&child, out, loc)?;
+                return Ok((v, m, 2));
+            }
+            let (v, m) = ctx.module_object(&child, loc)?;
+            return Ok((v, m, 1));
+        }
+        // A call with count or for_each is a list or map of its instances' outputs.
+        let instances = match ctx.expand_call(path, call)? {
+            Expansion::Known(list) => list,
+            Expansion::Unknown => return Ok((Value::Unknown, Marks::none(), 1)),
+        };
+        let mut items = Vec::new();
+        let mut map = IndexMap::new();
+        let mut marks = Marks::none();
+        for (key, _) in instances {
+            let child = child_path(path, names[0], key.clone());
+            let (object, m) = ctx.module_object(&child, loc)?;
+            match key {
+                InstanceKey::Key(k) => {
+                    marks.merge(Marks::nest(Step::Key(k.clone()), m));
+                    map.insert(k, object);
+                }
+                _ => {
+                    marks.merge(Marks::nest(Step::Index(items.len()), m));
+                    items.push(object)
+                }
+            }
+        }
+        let value = if call.for_each.is_some() {
+            Value::Object(map)
+        } else {
+            Value::List(items)
+        };
+        Ok((value, marks, 1))
+    }
+
     /// The block key a resource reference starts with, and how many names it takes.
     fn resource_key(root: &str, names: &[&str]) -> Option<(String, usize)> {
         match root {
             "var" | "local" | "module" | "path" | "terraform" | "self" | "count" | "each" => None,
-            "data" => (names.len() >= 2).then(|| (format!("data.{}.{}", names[0], names[1]), 2)),
+            "data" | "ephemeral" => (names.len() >= 2).then(|| (format!("{root}.{}.{}", names[0], names[1]), 2)),
             other => names.first().map(|n| (format!("{other}.{n}"), 1)),
         }
     }
 
-    fn resource(&self, key: &str, loc: &Loc) -> DResult<Value> {
+    /// Marks every value of a block has by its kind: an ephemeral resource's values are
+    /// ephemeral, known or not.
+    fn mode_marks(key: &str) -> Marks {
+        match key.starts_with("ephemeral.") {
+            true => Marks::whole(Mark::EPHEMERAL),
+            false => Marks::none(),
+        }
+    }
+
+    fn resource(&self, key: &str, loc: &Loc) -> DResult<Marked> {
         if !self.ctx.module(self.path).resources.contains_key(key) {
             return Err(Diag::new("Reference to undeclared resource")
                 .detail(format!("A resource \"{key}\" has not been declared in this module."))
                 .at(loc));
         }
-        Ok(self.ctx.resources.block_value(self.path, key).unwrap_or(Value::Unknown))
+        let (v, m) = self
+            .ctx
+            .resources
+            .block_value(self.path, key)
+            .unwrap_or((Value::Unknown, Marks::none()));
+        Ok((v, m.with(Self::mode_marks(key))))
     }
 }
 

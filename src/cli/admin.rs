@@ -253,6 +253,53 @@ pub(super) async fn state_rm(env: &Env, addresses: &[String], dry_run: bool, loc
     result
 }
 
+/// `taint ADDRESS` and `untaint ADDRESS`: marks an object in state for replacement by the next
+/// apply, or takes the mark back, as Terraform's (deprecated, still present) commands do. With
+/// `allow_missing`, an address state does not hold is a warning instead of an error.
+pub(super) async fn taint(env: &Env, address: &str, taint: bool, allow_missing: bool, lock: &LockArgs) -> DResult<i32> {
+    let verb = if taint { "tainted" } else { "untainted" };
+    let addr = Address::parse(address).ok_or_else(|| {
+        Diag::new(format!("Invalid resource instance address \"{address}\""))
+            .detail("Write it as TYPE.NAME, TYPE.NAME[KEY] or module.NAME.TYPE.NAME.")
+    })?;
+    if addr.mode != crate::blueprint::config::Mode::Managed {
+        return Err(Diag::new("Invalid resource instance address")
+            .detail(format!("Only managed resources can be {verb}; {address} is not one.")));
+    }
+    let (backend, held) = locked(env, lock).await?;
+    let result = async {
+        let mut state = backend.read().await?.unwrap_or_default();
+        let Some(r) = state.get_mut(&addr) else {
+            if allow_missing {
+                eprintln!("Warning: No such resource instance\n\nResource instance {addr} was not found, but this is not an error because -allow-missing was set.");
+                return Ok(0);
+            }
+            return Err(Diag::new("No such resource instance").detail(if taint {
+                format!("There is no resource instance in the state with the address {addr}. If the resource configuration has just been added, you must run \"infractl apply\" once to create the corresponding instance(s) before they can be tainted.")
+            } else {
+                format!("There is no resource instance in the state with the address {addr}.")
+            }));
+        };
+        if !taint && !r.tainted {
+            return Err(Diag::new("Resource instance is not tainted").detail(format!(
+                "Resource instance {addr} is not currently tainted, and so it cannot be untainted."
+            )));
+        }
+        r.tainted = taint;
+        state.serial += 1;
+        backend.write(&state).await?;
+        if taint {
+            println!("Resource instance {addr} has been marked as tainted.");
+        } else {
+            println!("Resource instance {addr} has been successfully untainted.");
+        }
+        Ok(0)
+    }
+    .await;
+    backends::release(held).await;
+    result
+}
+
 /// `state mv`.
 pub(super) async fn state_mv(
     env: &Env,

@@ -116,6 +116,27 @@ pub enum Command {
         #[arg(long, num_args = 0..=1, default_missing_value = "true", default_value_t = true, action = ArgAction::Set)]
         input: bool,
     },
+    /// Mark an object for replacement by the next apply (deprecated in Terraform in favour of
+    /// `-replace`, and kept as it is).
+    Taint {
+        /// The resource instance address.
+        address: String,
+        /// Succeed (with a warning) when state has no such instance.
+        #[arg(long = "allow-missing")]
+        allow_missing: bool,
+        #[command(flatten)]
+        lock: LockArgs,
+    },
+    /// Take the taint mark off an object, so the next apply keeps it.
+    Untaint {
+        /// The resource instance address.
+        address: String,
+        /// Succeed (with a warning) when state has no such instance.
+        #[arg(long = "allow-missing")]
+        allow_missing: bool,
+        #[command(flatten)]
+        lock: LockArgs,
+    },
     /// Remove a lock left behind by a run that was killed.
     ForceUnlock {
         /// The lock's id, as the lock error shows it.
@@ -450,6 +471,16 @@ async fn dispatch(command: Command, env: &Env) -> DResult<i32> {
         }) => admin::state_mv(env, &source, &destination, dry_run, &lock).await,
         Command::Workspace(cmd) => admin::workspace(env, cmd).await,
         Command::ForceUnlock { id, force } => admin::force_unlock(env, &id, force).await,
+        Command::Taint {
+            address,
+            allow_missing,
+            lock,
+        } => admin::taint(env, &address, true, allow_missing, &lock).await,
+        Command::Untaint {
+            address,
+            allow_missing,
+            lock,
+        } => admin::taint(env, &address, false, allow_missing, &lock).await,
         Command::Import {
             address,
             id,

@@ -1,10 +1,27 @@
 //! Renders plans the way Terraform users read them: `+`, `~`, `-/+`, `-`, "(known after apply)",
 //! "# forces replacement", and the summary line; plus the JSON form for machines.
 
-use crate::plan::{Action, Change, Plan};
+use crate::blueprint::marks::{replace_marked, Mark, Marks, Step};
+use crate::plan::{Action, Change, Plan, ReplaceCause};
 use crate::schema::Schema;
 use crate::value::Value;
 use std::fmt::Write;
+
+/// What a sensitive part of a value is rendered as before the text is finished: a string no
+/// value holds, turned into Terraform's "(sensitive value)" once the value is laid out.
+const HIDDEN: &str = "\u{1}(sensitive value)\u{1}";
+
+/// `v` with its sensitive parts (by `marks`) replaced by [`HIDDEN`].
+fn masked(v: &Value, marks: &Marks) -> Value {
+    replace_marked(v, marks, Mark::SENSITIVE, &Value::str(HIDDEN))
+}
+
+/// Rendered text with the hidden parts spelled as Terraform spells them.
+fn unmask(text: String) -> String {
+    let quoted = serde_json::to_string(HIDDEN).unwrap_or_default();
+    text.replace(&quoted, "(sensitive value)")
+        .replace(HIDDEN, "(sensitive value)")
+}
 
 /// Looks up a type's schema (for sensitivity), when known.
 pub type SchemaLookup<'a> = &'a dyn Fn(&str) -> Option<&'a Schema>;
@@ -15,6 +32,7 @@ pub fn plan_text(plan: &Plan, schemas: SchemaLookup) -> String {
     let visible: Vec<&Change> = plan
         .changes
         .iter()
+        .filter(|c| c.action != Action::Open)
         .filter(|c| !matches!(c.action, Action::NoOp) || c.moved_from.is_some() || c.importing.is_some())
         .collect();
     if visible.is_empty() && !plan.outputs_changed() {
@@ -31,10 +49,18 @@ pub fn plan_text(plan: &Plan, schemas: SchemaLookup) -> String {
             Action::Forget => ("  .", "will no longer be managed by infractl (it stays in AWS)"),
             Action::Create => ("  +", "will be created"),
             Action::Update => ("  ~", "will be updated in-place"),
-            Action::Replace if c.create_before_destroy => ("+/-", "must be replaced"),
-            Action::Replace => ("-/+", "must be replaced"),
+            Action::Replace => (
+                if c.create_before_destroy { "+/-" } else { "-/+" },
+                match c.replace_cause {
+                    Some(ReplaceCause::Tainted) => "is tainted, so must be replaced",
+                    Some(ReplaceCause::Requested) => "will be replaced, as requested",
+                    Some(ReplaceCause::Triggered) => "will be replaced due to changes in replace_triggered_by",
+                    None => "must be replaced",
+                },
+            ),
             Action::Delete => ("  -", "will be destroyed"),
             Action::Read => (" <=", "will be read during apply"),
+            Action::Open => continue,
         };
         match (&c.moved_from, c.action) {
             (Some(from), Action::NoOp) if c.importing.is_none() => {
@@ -64,10 +90,15 @@ pub fn plan_text(plan: &Plan, schemas: SchemaLookup) -> String {
             c.address.type_name, c.address.name
         );
         let schema = schemas(&c.address.type_name);
-        let sensitive = |name: &str| schema.and_then(|s| s.attrs.get(name)).is_some_and(|a| a.sensitive);
+        let marks = match schema {
+            Some(s) => c.marks.clone().with(crate::plan::sensitive_paths(s)),
+            None => c.marks.clone(),
+        };
+        let sensitive = |name: &str| marks.get(&Step::Key(name.to_string())).shallow().has(Mark::SENSITIVE);
+        let attr_marks = |name: &str| marks.get(&Step::Key(name.to_string()));
         match c.action {
-            Action::Create | Action::Read => attrs(&mut out, '+', c.after.as_ref(), &sensitive),
-            Action::Delete => attrs(&mut out, '-', c.before.as_ref(), &sensitive),
+            Action::Create | Action::Read => attrs(&mut out, '+', c.after.as_ref().map(|v| masked(v, &marks)).as_ref()),
+            Action::Delete => attrs(&mut out, '-', c.before.as_ref().map(|v| masked(v, &marks)).as_ref()),
             Action::Forget => {
                 if let Some(id) = c.before.as_ref().and_then(|b| b.get("id").as_str()) {
                     let _ = writeln!(out, "        id = {}", Value::str(id).render());
@@ -95,19 +126,23 @@ pub fn plan_text(plan: &Plan, schemas: SchemaLookup) -> String {
                     } else {
                         ""
                     };
+                    let (before, after) = (
+                        masked(&a.before, &attr_marks(&a.name)),
+                        masked(&a.after, &attr_marks(&a.name)),
+                    );
                     if sensitive(&a.name) {
                         let _ = writeln!(out, "      ~ {:width$} = (sensitive value){tail}", a.name);
-                    } else if is_object_list(&a.before) || is_object_list(&a.after) {
+                    } else if is_object_list(&before) || is_object_list(&after) {
                         let _ = writeln!(out, "      ~ {:width$} = [{tail}", a.name);
-                        block_list_diff(&mut out, &a.before, &a.after);
+                        block_list_diff(&mut out, &before, &after);
                         out.push_str("        ]\n");
                     } else {
                         let _ = writeln!(
                             out,
                             "      ~ {:width$} = {} -> {}{tail}",
                             a.name,
-                            a.before.render(),
-                            a.after.render()
+                            before.render(),
+                            after.render()
                         );
                     }
                 }
@@ -115,7 +150,7 @@ pub fn plan_text(plan: &Plan, schemas: SchemaLookup) -> String {
                     let _ = writeln!(out, "      ~ {k:width$} = (known after apply)");
                 }
             }
-            Action::NoOp => {}
+            Action::NoOp | Action::Open => {}
         }
         out.push_str("    }\n");
     }
@@ -166,20 +201,16 @@ pub fn plan_text(plan: &Plan, schemas: SchemaLookup) -> String {
             }
         }
     }
-    out
+    unmask(out)
 }
 
-fn attrs(out: &mut String, sign: char, v: Option<&Value>, sensitive: &dyn Fn(&str) -> bool) {
+/// The attributes of a value whose sensitive parts are already masked.
+fn attrs(out: &mut String, sign: char, v: Option<&Value>) {
     let Some(Value::Object(map)) = v else { return };
     let shown: Vec<(&String, &Value)> = map.iter().filter(|(_, v)| !is_empty(v)).collect();
     let width = shown.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
     for (k, v) in shown {
-        let text = if sensitive(k) {
-            "(sensitive value)".to_string()
-        } else {
-            multiline(v, 6, sign)
-        };
-        let _ = writeln!(out, "      {sign} {k:width$} = {text}");
+        let _ = writeln!(out, "      {sign} {k:width$} = {}", unmask(multiline(v, 6, sign)));
     }
 }
 
@@ -260,18 +291,29 @@ fn normalized(v: &Value) -> Value {
     }
 }
 
-/// Machine-readable plan (`plan -json`).
+/// Machine-readable plan (`plan -json`). Sensitive parts of values are null, and
+/// `before_sensitive`/`after_sensitive` say where they are, as in Terraform's JSON plan.
 pub fn plan_json(plan: &Plan) -> serde_json::Value {
     let changes: Vec<serde_json::Value> = plan
         .changes
         .iter()
+        .filter(|c| c.action != Action::Open)
         .map(|c| {
+            let hide = |v: &Value| replace_marked(v, &c.marks, Mark::SENSITIVE, &Value::Null).to_json();
+            let sensitive = sensitive_paths(&c.marks);
             serde_json::json!({
                 "address": c.address.to_string(),
                 "type": c.address.type_name,
                 "action": c.action,
-                "before": c.before.as_ref().map(Value::to_json),
-                "after": c.after.as_ref().map(Value::to_json),
+                "action_reason": c.replace_cause.map(|r| match r {
+                    ReplaceCause::Tainted => "replace_because_tainted",
+                    ReplaceCause::Requested => "replace_by_request",
+                    ReplaceCause::Triggered => "replace_by_triggers",
+                }),
+                "before": c.before.as_ref().map(hide),
+                "after": c.after.as_ref().map(hide),
+                "before_sensitive": c.before.as_ref().map(|_| sensitive.clone()),
+                "after_sensitive": c.after.as_ref().map(|_| sensitive.clone()),
                 "after_unknown": c.after.as_ref().map(unknown_paths),
                 "changed_attributes": c.attr_changes.iter().map(|a| serde_json::json!({
                     "name": a.name, "forces_replacement": a.forces_replacement
@@ -289,6 +331,44 @@ pub fn plan_json(plan: &Plan) -> serde_json::Value {
         "summary": {"add": add, "change": change, "destroy": destroy},
         "has_changes": plan.has_changes(),
     })
+}
+
+/// Where a value's sensitive parts are, as Terraform's JSON plan says it: `true` for a wholly
+/// sensitive value, an object of the sensitive attributes otherwise.
+fn sensitive_paths(marks: &Marks) -> serde_json::Value {
+    fn put(node: &mut serde_json::Map<String, serde_json::Value>, path: &[Step]) {
+        let Some((first, rest)) = path.split_first() else {
+            return;
+        };
+        if rest.is_empty() {
+            node.insert(step_key(first), serde_json::Value::Bool(true));
+            return;
+        }
+        let entry = node
+            .entry(step_key(first))
+            .or_insert_with(|| serde_json::Value::Object(Default::default()));
+        if let serde_json::Value::Object(inner) = entry {
+            put(inner, rest);
+        }
+    }
+    let mut root = serde_json::Map::new();
+    for (path, m) in marks.entries() {
+        if !m.has(Mark::SENSITIVE) {
+            continue;
+        }
+        if path.is_empty() {
+            return serde_json::Value::Bool(true);
+        }
+        put(&mut root, path);
+    }
+    serde_json::Value::Object(root)
+}
+
+fn step_key(step: &Step) -> String {
+    match step {
+        Step::Key(k) => k.clone(),
+        Step::Index(i) => i.to_string(),
+    }
 }
 
 fn unknown_paths(v: &Value) -> serde_json::Value {

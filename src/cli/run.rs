@@ -435,6 +435,14 @@ fn print_plan(plan: &Plan, registry: &Registry, json: bool, loaded: &Loaded) {
     secrets.extend(registry.secrets().known().into_iter().filter(|s| s.len() >= 4));
     secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
     print!("{}", redact(&text, &secrets));
+    print_warnings(&plan.warnings, &secrets);
+}
+
+/// Prints warnings (check assertions, provisioners allowed to fail) after a plan or an apply.
+fn print_warnings(warnings: &[Diag], secrets: &[String]) {
+    for w in warnings {
+        eprintln!("\n{}", redact(&w.to_string(), secrets));
+    }
 }
 
 /// The string forms of every `sensitive = true` root variable, to be kept out of plan output.
@@ -455,7 +463,7 @@ fn sensitive_strings(loaded: &Loaded) -> Vec<String> {
     }
     let mut out = Vec::new();
     for (name, var) in &loaded.root.variables {
-        if var.sensitive {
+        if var.sensitive || var.ephemeral {
             if let Some(v) = loaded.inputs.get(name) {
                 collect(v, &mut out);
             }
@@ -525,6 +533,7 @@ async fn execute(
     for (label, by) in &report.skipped {
         eprintln!("Skipped {label}: it depends on {by}, which failed.");
     }
+    print_warnings(&report.warnings, &sensitive_strings(loaded));
     for f in &report.failures {
         eprintln!("{f}\n");
     }

@@ -53,6 +53,12 @@ fn is_sensitive(root: &Module, name: &str) -> bool {
     root.variables.get(name).is_some_and(|v| v.sensitive)
 }
 
+/// Ephemeral variables are not in plan files at all (not even as digests): they are given
+/// again when the plan is applied, and may differ, as with Terraform.
+fn is_ephemeral(root: &Module, name: &str) -> bool {
+    root.variables.get(name).is_some_and(|v| v.ephemeral)
+}
+
 fn digest(v: &Value) -> String {
     hex::encode(Sha256::digest(v.to_json().to_string().as_bytes()))
 }
@@ -68,12 +74,12 @@ pub fn save(path: &Path, plan: &Plan, root: &Module, inputs: &IndexMap<String, V
         blueprint_hash: blueprint_hash(root),
         inputs: inputs
             .iter()
-            .filter(|(k, _)| !is_sensitive(root, k))
+            .filter(|(k, _)| !is_sensitive(root, k) && !is_ephemeral(root, k))
             .map(|(k, v)| (k.clone(), v.to_json()))
             .collect(),
         sensitive_inputs: inputs
             .iter()
-            .filter(|(k, _)| is_sensitive(root, k))
+            .filter(|(k, _)| is_sensitive(root, k) && !is_ephemeral(root, k))
             .map(|(k, v)| (k.clone(), digest(v)))
             .collect(),
         prior: plan.prior.clone(),

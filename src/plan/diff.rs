@@ -42,6 +42,10 @@ pub fn plan_create(schema: &Schema, config: &Value) -> Value {
 }
 
 fn planned_new(a: &AttrSchema, v: Value) -> Value {
+    if a.write_only {
+        // Never part of a plan or of state: only the provider call sees it.
+        return Value::Null;
+    }
     match v {
         Value::Null if a.fills_when_unset() => Value::Unknown,
         Value::Null => a.default.clone().unwrap_or(Value::Null),
@@ -60,13 +64,43 @@ fn plan_nested(schema: &Schema, item: &Value) -> Value {
             },
         );
     }
-    for (name, _) in &schema.blocks {
-        out.insert(name.to_string(), item.get(name).clone());
+    // Blocks inside blocks get their defaults too, at any depth.
+    for (name, b) in &schema.blocks {
+        let inner = match item.get(name) {
+            Value::List(items) => Value::List(items.iter().map(|i| plan_nested(&b.schema, i)).collect()),
+            v => v.clone(),
+        };
+        out.insert(name.to_string(), inner);
     }
     Value::Object(out)
 }
 
-/// The planned value of an existing resource and the attributes that change.
+/// The value sent to a provider's create or update: `planned` with the write-only arguments
+/// of the configuration, which plans and state never hold.
+pub fn with_write_only(schema: &Schema, planned: &Value, config: &Value) -> Value {
+    let mut out = planned.clone();
+    if let Value::Object(map) = &mut out {
+        for (name, a) in &schema.attrs {
+            if a.write_only {
+                map.insert(name.to_string(), config.get(name).clone());
+            }
+        }
+    }
+    out
+}
+
+/// What a provider returned, with every write-only argument null: what state records.
+pub fn without_write_only(schema: &Schema, mut value: Value) -> Value {
+    if let Value::Object(map) = &mut value {
+        for (name, a) in &schema.attrs {
+            if a.write_only && map.contains_key(*name) {
+                map.insert(name.to_string(), Value::Null);
+            }
+        }
+    }
+    value
+}
+
 /// What an update sends to the provider: the planned value with every normalised attribute
 /// (a secret kept as its digest, a name kept as its ARN) in the spelling the blueprint gives,
 /// since the recorded spelling [`plan_update`] keeps for references is not a value to write.
@@ -75,7 +109,7 @@ pub fn to_send(schema: &Schema, planned: &Value, config: &Value) -> Value {
     if let Value::Object(map) = &mut out {
         for (name, a) in &schema.attrs {
             let configured = config.get(name);
-            if a.normalize.is_some() && !configured.is_null() {
+            if (a.normalize.is_some() && !configured.is_null()) || a.write_only {
                 map.insert(name.to_string(), configured.clone());
             }
         }
@@ -83,12 +117,18 @@ pub fn to_send(schema: &Schema, planned: &Value, config: &Value) -> Value {
     out
 }
 
+/// The planned value of an existing resource and the attributes that change.
 pub fn plan_update(schema: &Schema, config: &Value, prior: &Value, lifecycle: &Lifecycle) -> (Value, Vec<AttrChange>) {
     let mut planned = IndexMap::new();
     let mut changes = Vec::new();
     planned.insert("id".to_string(), prior.get("id").clone());
     let ignored = |name: &str| lifecycle.ignore_all || lifecycle.ignore_changes.iter().any(|i| i == name);
     for (name, a) in &schema.attrs {
+        if a.write_only {
+            // Never planned, never diffed: a new value reaches AWS when its version changes.
+            planned.insert(name.to_string(), Value::Null);
+            continue;
+        }
         let old = prior.get(name).clone();
         let cfg = config.get(name).clone();
         let mut desired = match cfg {

@@ -4,14 +4,22 @@
 //! Resource blocks are planned in dependency order so that a reference to a resource already
 //! planned sees its planned value (known parts known, the rest "(known after apply)").
 
+pub mod checks;
 pub mod diff;
 mod imports;
 pub mod moves;
 pub mod refresh;
+pub mod triggers;
+mod validate;
+
+pub use validate::{validate, validate_as_command};
 
 use crate::address::{static_path, Address, InstanceKey, ModuleStep};
+use crate::blueprint::conditions;
 use crate::blueprint::config::{Mode, Module, Resource};
+use crate::blueprint::eval::Bindings;
 use crate::blueprint::functions::Clock;
+use crate::blueprint::marks::{Mark, Marked, Marks, Step};
 use crate::blueprint::scope::{Context, Expansion, ResourceValues};
 use crate::diag::{DResult, Diag};
 use crate::graph::{ConfigGraph, Node};
@@ -23,6 +31,7 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
+use triggers::ChangeIndex;
 
 /// What happens to one resource instance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,6 +52,21 @@ pub enum Action {
     /// Drop the object from state and leave it in AWS (a `removed` block with
     /// `destroy = false`).
     Forget,
+    /// Open an ephemeral resource for the objects that use it; nothing is stored or shown.
+    Open,
+}
+
+/// Why an object is replaced although its configuration would not force it, as Terraform's
+/// plans tell them apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReplaceCause {
+    /// A create-time provisioner failed on it (or `taint` marked it).
+    Tainted,
+    /// `-replace ADDRESS`.
+    Requested,
+    /// Something its `replace_triggered_by` names is changing.
+    Triggered,
 }
 
 /// One planned change.
@@ -74,6 +98,32 @@ pub struct Change {
     pub moved_from: Option<Address>,
     /// The id of the object an `import` block brings under management with this change.
     pub importing: Option<String>,
+    /// Why it is replaced, when not for its configuration's sake.
+    pub replace_cause: Option<ReplaceCause>,
+    /// The marks of its value (sensitive attributes, from the type's schema and from the
+    /// configuration): what plan output hides.
+    pub marks: Marks,
+}
+
+impl Change {
+    /// A change of `action` to `address` with nothing else known yet.
+    pub fn new(address: Address, action: Action) -> Change {
+        Change {
+            address,
+            action,
+            before: None,
+            after: None,
+            attr_changes: vec![],
+            deps: vec![],
+            create_before_destroy: false,
+            provider: None,
+            reason: None,
+            moved_from: None,
+            importing: None,
+            replace_cause: None,
+            marks: Marks::none(),
+        }
+    }
 }
 
 /// Options that change what is planned.
@@ -104,6 +154,8 @@ pub struct Plan {
     pub options: PlanOptions,
     /// Objects whose address changed (`moved` blocks, count added or removed): old, new.
     pub moves: Vec<(Address, Address)>,
+    /// Warnings found while planning (failed or unknown check assertions), with locations.
+    pub warnings: Vec<Diag>,
 }
 
 impl Plan {
@@ -121,7 +173,7 @@ impl Plan {
                     destroy += 1
                 }
                 Action::Delete => destroy += 1,
-                Action::NoOp | Action::Read | Action::Forget => {}
+                Action::NoOp | Action::Read | Action::Forget | Action::Open => {}
             }
         }
         (add, change, destroy)
@@ -139,7 +191,7 @@ impl Plan {
     pub fn has_changes(&self) -> bool {
         self.changes
             .iter()
-            .any(|c| !matches!(c.action, Action::NoOp | Action::Read) || c.importing.is_some())
+            .any(|c| !matches!(c.action, Action::NoOp | Action::Read | Action::Open) || c.importing.is_some())
             || !self.moves.is_empty()
             || self.outputs_changed()
     }
@@ -169,6 +221,8 @@ pub struct InstanceValues {
 struct BlockInstances {
     expanded_by: Expander,
     values: IndexMap<InstanceKey, Value>,
+    /// Marks of the instances that have any.
+    marks: HashMap<InstanceKey, Marks>,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -191,15 +245,29 @@ impl InstanceValues {
         let values = keys.iter().map(|k| (k.clone(), Value::Unknown)).collect();
         self.blocks.lock().expect("values lock").insert(
             (module.to_vec(), key.to_string()),
-            BlockInstances { expanded_by, values },
+            BlockInstances {
+                expanded_by,
+                values,
+                marks: HashMap::new(),
+            },
         );
     }
 
     /// Sets the value of one instance.
     pub fn set(&self, address: &Address, value: Value) {
+        self.set_marked(address, value, Marks::none());
+    }
+
+    /// Sets the value of one instance with its marks.
+    pub fn set_marked(&self, address: &Address, value: Value, marks: Marks) {
         let key = (address.module.clone(), block_key(address));
         if let Some(b) = self.blocks.lock().expect("values lock").get_mut(&key) {
             b.values.insert(address.key.clone(), value);
+            if marks.is_empty() {
+                b.marks.remove(&address.key);
+            } else {
+                b.marks.insert(address.key.clone(), marks);
+            }
         }
     }
 }
@@ -214,11 +282,12 @@ pub fn block_of(a: &Address) -> Address {
 }
 
 /// The block address of a module instance path and block key (`aws_vpc.main`,
-/// `data.aws_region.r`).
+/// `data.aws_region.r`, `ephemeral.aws_ssm_parameter.p`).
 fn block_from_key(module: Vec<ModuleStep>, key: &str) -> Address {
-    let (mode, rest) = match key.strip_prefix("data.") {
-        Some(rest) => (Mode::Data, rest),
-        None => (Mode::Managed, key),
+    let (mode, rest) = match (key.strip_prefix("data."), key.strip_prefix("ephemeral.")) {
+        (Some(rest), _) => (Mode::Data, rest),
+        (_, Some(rest)) => (Mode::Ephemeral, rest),
+        _ => (Mode::Managed, key),
     };
     let (type_name, name) = rest.split_once('.').unwrap_or((rest, ""));
     Address {
@@ -240,14 +309,11 @@ pub fn dependency_block(recorded: &str) -> String {
 
 /// The key of an address's block inside its module (`aws_vpc.main`, `data.aws_region.r`).
 pub fn block_key(a: &Address) -> String {
-    match a.mode {
-        Mode::Managed => format!("{}.{}", a.type_name, a.name),
-        Mode::Data => format!("data.{}.{}", a.type_name, a.name),
-    }
+    format!("{}{}.{}", a.mode.prefix(), a.type_name, a.name)
 }
 
 impl ResourceValues for InstanceValues {
-    fn instance_value(&self, module: &[ModuleStep], key: &str, index: &Value) -> Option<Value> {
+    fn instance_value(&self, module: &[ModuleStep], key: &str, index: &Value) -> Option<Marked> {
         let blocks = self.blocks.lock().expect("values lock");
         let b = blocks.get(&(module.to_vec(), key.to_string()))?;
         let instance = match (b.expanded_by, index) {
@@ -255,15 +321,33 @@ impl ResourceValues for InstanceValues {
             (Expander::ForEach, Value::String(s)) => InstanceKey::Key(s.clone()),
             _ => return None,
         };
-        b.values.get(&instance).cloned()
+        let v = b.values.get(&instance).cloned()?;
+        Some((v, b.marks.get(&instance).cloned().unwrap_or_default()))
     }
 
-    fn block_value(&self, module: &[ModuleStep], key: &str) -> Option<Value> {
+    fn block_value(&self, module: &[ModuleStep], key: &str) -> Option<Marked> {
         let blocks = self.blocks.lock().expect("values lock");
         let b = blocks.get(&(module.to_vec(), key.to_string()))?;
-        Some(match b.expanded_by {
-            Expander::Single => b.values.values().next().cloned().unwrap_or(Value::Null),
-            Expander::Count => Value::List(b.values.values().cloned().collect()),
+        let marks_of = |k: &InstanceKey| b.marks.get(k).cloned().unwrap_or_default();
+        let mut marks = Marks::none();
+        let value = match b.expanded_by {
+            Expander::Single => {
+                let first = b.values.iter().next();
+                if let Some((k, _)) = first {
+                    marks = marks_of(k);
+                }
+                first.map(|(_, v)| v.clone()).unwrap_or(Value::Null)
+            }
+            Expander::Count => Value::List(
+                b.values
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (k, v))| {
+                        marks.merge(Marks::nest(Step::Index(i), marks_of(k)));
+                        v.clone()
+                    })
+                    .collect(),
+            ),
             Expander::ForEach => Value::Object(
                 b.values
                     .iter()
@@ -272,12 +356,38 @@ impl ResourceValues for InstanceValues {
                             InstanceKey::Key(s) => s.clone(),
                             other => other.to_string(),
                         };
+                        marks.merge(Marks::nest(Step::Key(name.clone()), marks_of(k)));
                         (name, v.clone())
                     })
                     .collect(),
             ),
-        })
+        };
+        Some((value, marks))
     }
+}
+
+/// The reason given for reading a `check` block's data source again at apply.
+pub const CHECK_RELOAD: &str = "config will be reloaded to verify a check block";
+
+/// What one planning run has found so far.
+struct Run<'r> {
+    /// The refreshed state.
+    prior: &'r State,
+    /// How the plan is made.
+    options: &'r PlanOptions,
+    /// Values (and marks) of the instances planned so far, for references.
+    values: &'r InstanceValues,
+    /// The changes planned so far, in order.
+    changes: Vec<Change>,
+    /// The same changes by block, for `replace_triggered_by`.
+    planned: ChangeIndex,
+    /// Blocks all of whose instances are unchanged: data sources depending only on them can
+    /// be read at plan time.
+    unchanged_blocks: HashSet<Address>,
+    /// Warnings (a check's data source that could not be read).
+    warnings: Vec<Diag>,
+    /// Checks (module instance, name) whose data source failed: their assertions are skipped.
+    failed_checks: HashSet<(Vec<ModuleStep>, String)>,
 }
 
 /// Everything the planner reads.
@@ -317,12 +427,18 @@ impl Planner<'_> {
         }
         let imported = self.import(&mut prior).await?;
         let values = InstanceValues::default();
-        let mut changes: Vec<Change> = Vec::new();
+        let mut run = Run {
+            prior: &prior,
+            options: &options,
+            values: &values,
+            changes: Vec::new(),
+            planned: ChangeIndex::default(),
+            unchanged_blocks: HashSet::new(),
+            warnings: Vec::new(),
+            failed_checks: HashSet::new(),
+        };
         // The block addresses each static block was planned under (one per module instance).
         let mut planned_blocks: HashMap<(Vec<String>, String), Vec<Address>> = HashMap::new();
-        // Blocks all of whose instances are unchanged: data sources depending only on them can
-        // be read at plan time.
-        let mut unchanged_blocks: HashSet<Address> = HashSet::new();
         for (path, key) in self.graph.resource_order() {
             let module = self.root.descend(&path).expect("graph paths exist");
             let res = &module.resources[&key];
@@ -335,51 +451,35 @@ impl Planner<'_> {
                 .collect();
             let mut blocks = Vec::new();
             for module_path in ctx.module_instances(&path)? {
-                let mut block_unchanged = true;
-                let mut any = false;
-                for change in self
-                    .plan_block(
-                        &ctx,
-                        &values,
-                        &module_path,
-                        res,
-                        &deps,
-                        &prior,
-                        &options,
-                        &unchanged_blocks,
-                    )
-                    .await?
-                {
-                    block_unchanged &= change.action == Action::NoOp;
-                    any = true;
-                    changes.push(change);
-                }
+                let first = run.changes.len();
+                self.plan_block(&ctx, &mut run, &module_path, res, &deps).await?;
                 let block = block_from_key(module_path, &key);
-                if block_unchanged && any {
-                    unchanged_blocks.insert(block.clone());
+                let mine = &run.changes[first..];
+                if !mine.is_empty() && mine.iter().all(|c| matches!(c.action, Action::NoOp | Action::Open)) {
+                    run.unchanged_blocks.insert(block.clone());
                 }
-                if any {
+                if !mine.is_empty() {
                     blocks.push(block);
                 }
             }
             planned_blocks.insert((path, key), blocks);
         }
+        let Run {
+            mut changes,
+            mut warnings,
+            failed_checks,
+            ..
+        } = run;
         // Objects in state that the blueprint no longer has are deleted.
         let planned: HashSet<Address> = changes.iter().map(|c| c.address.clone()).collect();
         for r in prior.managed() {
             if !planned.contains(&r.address) {
                 changes.push(Change {
-                    address: r.address.clone(),
-                    action: Action::Delete,
                     before: Some(Value::from_json(&r.attributes)),
-                    after: None,
-                    attr_changes: vec![],
-                    deps: vec![],
                     create_before_destroy: r.create_before_destroy,
                     reason: Some("its resource block is no longer in the blueprint".into()),
                     provider: r.provider.clone(),
-                    moved_from: None,
-                    importing: None,
+                    ..Change::new(r.address.clone(), Action::Delete)
                 });
             }
         }
@@ -402,35 +502,30 @@ impl Planner<'_> {
             }
         }
         let ctx = Context::new(self.root, self.inputs, &values).with_clock(clock);
-        let mut outputs = IndexMap::new();
-        for (name, out) in &self.root.outputs {
-            let v = ctx.eval(&[], &out.value, &Default::default())?;
-            outputs.insert(name.clone(), (v, out.sensitive));
-        }
+        let outputs = root_outputs(&ctx)?;
+        warnings.extend(checks::evaluate(&ctx, &failed_checks)?);
         let mut plan = Plan {
             changes,
             outputs,
             prior,
             options,
             moves: moved,
+            warnings,
         };
         apply_targets(&mut plan)?;
         Ok(plan)
     }
 
-    /// Plans every instance of one resource block inside one module instance.
-    #[allow(clippy::too_many_arguments)]
+    /// Plans every instance of one resource block inside one module instance, adding the
+    /// changes to `run`.
     async fn plan_block(
         &self,
         ctx: &Context<'_>,
-        values: &InstanceValues,
+        run: &mut Run<'_>,
         path: &[ModuleStep],
         res: &Resource,
         deps: &[Address],
-        prior: &State,
-        options: &PlanOptions,
-        unchanged_blocks: &HashSet<Address>,
-    ) -> DResult<Vec<Change>> {
+    ) -> DResult<()> {
         let key = res.key();
         let config_addr = crate::blueprint::providers::resolve_resource(self.root, &static_path(path), res)?;
         let provider = (!config_addr.is_root_default()).then(|| config_addr.to_string());
@@ -451,8 +546,8 @@ impl Planner<'_> {
             }
         };
         let keys: Vec<InstanceKey> = instances.iter().map(|(k, _)| k.clone()).collect();
-        values.declare(path, &key, res.count.is_some(), res.for_each.is_some(), &keys);
-        let mut changes = Vec::new();
+        run.values
+            .declare(path, &key, res.count.is_some(), res.for_each.is_some(), &keys);
         for (ikey, bindings) in instances {
             let address = Address {
                 module: path.to_vec(),
@@ -461,94 +556,209 @@ impl Planner<'_> {
                 name: res.name.clone(),
                 key: ikey,
             };
-            let change = match res.mode {
-                Mode::Managed => {
-                    let rt = registry
-                        .resource(&res.type_name)
-                        .ok_or_else(|| not_implemented(res, &address))?;
-                    let mut config = ctx
-                        .eval_body(path, &res.body, rt.schema(), &bindings)
-                        .map_err(|d| d.address(&address))?;
-                    rt.check_config(&config)
-                        .map_err(|m| invalid_config(m, &res.loc, &address))?;
-                    add_tags_all(&registry.default_tags, rt.schema(), &mut config);
-                    // State holds this run's generated secrets concealed; the blueprint has
-                    // them in the clear. Compared in the clear, they plan no change.
-                    let prior_value = prior
-                        .get(&address)
-                        .map(|r| self.registry.secrets().unconceal(&Value::from_json(&r.attributes)));
-                    let tainted = prior.get(&address).is_some_and(|r| r.tainted);
-                    let mut change = plan_managed(rt.as_ref(), &address, config, prior_value, tainted, res, options)?;
-                    change.deps = deps.to_vec();
-                    change
-                }
+            let kind = conditions::Kind::ResourcePrecondition;
+            conditions::all_hold(ctx, path, &res.lifecycle.preconditions, &bindings, kind)
+                .map_err(|d| d.address(&address))?;
+            let (change, seen) = match res.mode {
+                Mode::Managed => self.plan_instance(ctx, run, registry, res, &address, &bindings).await?,
                 Mode::Data => {
-                    let ds = registry
-                        .data_source(&res.type_name)
-                        .ok_or_else(|| not_implemented(res, &address))?;
-                    let config = ctx
-                        .eval_body(path, &res.body, ds.schema(), &bindings)
-                        .map_err(|d| d.address(&address))?;
-                    ds.check_config(&config)
-                        .map_err(|m| invalid_config(m, &res.loc, &address))?;
-                    let known_deps_unchanged = deps.iter().all(|d| unchanged_blocks.contains(d));
-                    if !config.has_unknown() && (known_deps_unchanged || deps.is_empty()) {
-                        let v = ds
-                            .read(&config)
-                            .await
-                            .map_err(|e| e.into_diag("Reading", &address.to_string()))?;
-                        for secret in ds.secrets_in(&v) {
-                            self.registry.secrets().remember(&secret);
-                        }
-                        Change {
-                            address: address.clone(),
-                            action: Action::NoOp,
-                            before: None,
-                            after: Some(v),
-                            attr_changes: vec![],
-                            deps: deps.to_vec(),
-                            create_before_destroy: false,
-                            reason: None,
-                            provider: None,
-                            moved_from: None,
-                            importing: None,
-                        }
-                    } else {
-                        Change {
-                            address: address.clone(),
-                            action: Action::Read,
-                            before: None,
-                            after: Some(diff::plan_create(ds.schema(), &config)),
-                            attr_changes: vec![],
-                            deps: deps.to_vec(),
-                            create_before_destroy: false,
-                            reason: Some("its configuration depends on values not known until apply".into()),
-                            provider: None,
-                            moved_from: None,
-                            importing: None,
-                        }
-                    }
+                    self.plan_read(ctx, run, registry, res, &address, &bindings, deps)
+                        .await?
                 }
+                Mode::Ephemeral => self.plan_open(ctx, registry, res, &address, &bindings).await?,
             };
             let change = Change {
+                deps: deps.to_vec(),
                 provider: provider.clone(),
-                moved_from: None,
-                importing: None,
                 ..change
             };
-            // References (later instances of the block too) see generated secrets revealed:
-            // state holds them sealed.
-            let seen = match (&change.after, res.mode) {
-                (Some(after), Mode::Managed) => registry
+            // Postconditions see the planned object; what is not known yet waits for apply.
+            if let (Some((after, marks)), false) = (&seen, res.lifecycle.postconditions.is_empty()) {
+                let b = bindings.with_self((after.clone(), marks.clone()));
+                let kind = conditions::Kind::ResourcePostcondition;
+                conditions::all_hold(ctx, path, &res.lifecycle.postconditions, &b, kind)
+                    .map_err(|d| d.address(&address))?;
+            }
+            if let Some((v, m)) = seen {
+                run.values.set_marked(&change.address, v, m);
+            }
+            run.planned.add(run.changes.len(), &change);
+            run.changes.push(change);
+        }
+        Ok(())
+    }
+
+    /// Plans one instance of a managed resource: its change, and the value (with marks) that
+    /// references to it see.
+    async fn plan_instance(
+        &self,
+        ctx: &Context<'_>,
+        run: &Run<'_>,
+        registry: &Registry,
+        res: &Resource,
+        address: &Address,
+        bindings: &Bindings,
+    ) -> DResult<(Change, Option<Marked>)> {
+        let rt = registry
+            .resource(&res.type_name)
+            .ok_or_else(|| not_implemented(res, address))?;
+        let path = &address.module;
+        let (mut config, config_marks) = ctx
+            .eval_body_marked(path, &res.body, rt.schema(), bindings)
+            .map_err(|d| d.address(address))?;
+        Context::forbid_ephemeral(&res.body, rt.schema(), &config_marks).map_err(|d| d.address(address))?;
+        rt.check_config(&config)
+            .map_err(|m| invalid_config(m, &res.loc, address))?;
+        add_tags_all(&registry.default_tags, rt.schema(), &mut config);
+        let prior_state = run.prior.get(address);
+        // State holds this run's generated secrets concealed; the blueprint has them in the
+        // clear. Compared in the clear, they plan no change.
+        let prior_value = prior_state.map(|r| self.registry.secrets().unconceal(&Value::from_json(&r.attributes)));
+        let cause = if prior_state.is_some_and(|r| r.tainted) {
+            Some(ReplaceCause::Tainted)
+        } else if run.options.replace.iter().any(|r| r == &address.to_string()) {
+            Some(ReplaceCause::Requested)
+        } else if prior_state.is_some() && self.triggered(res, address, bindings, run)? {
+            Some(ReplaceCause::Triggered)
+        } else {
+            None
+        };
+        let mut change = plan_managed(rt.as_ref(), address, config, prior_value, res, cause)?;
+        change.marks = object_marks(rt.schema(), &config_marks);
+        // References (later instances of the block too) see generated secrets revealed:
+        // state holds them sealed.
+        let seen = match &change.after {
+            Some(after) => Some(
+                registry
                     .reveal(&res.type_name, after.clone())
                     .await
-                    .map_err(|e| e.into_diag("Reading the secrets of", &change.address.to_string()))?,
-                (after, _) => after.clone().unwrap_or_default(),
-            };
-            values.set(&change.address, seen);
-            changes.push(change);
+                    .map_err(|e| e.into_diag("Reading the secrets of", &address.to_string()))?,
+            ),
+            None => None,
+        };
+        let marks = change.marks.clone();
+        Ok((change, seen.map(|v| (v, marks))))
+    }
+
+    /// Whether anything the instance's `replace_triggered_by` names is planned to change.
+    fn triggered(&self, res: &Resource, address: &Address, bindings: &Bindings, run: &Run<'_>) -> DResult<bool> {
+        for expr in &res.lifecycle.replace_triggered_by {
+            let trigger = triggers::Trigger::parse(expr)?;
+            if trigger
+                .fires(&address.module, bindings, &run.planned, &run.changes)
+                .map_err(|d| d.address(address))?
+            {
+                return Ok(true);
+            }
         }
-        Ok(changes)
+        Ok(false)
+    }
+
+    /// Plans one instance of a data source: read now when its configuration is known and
+    /// nothing it depends on changes, otherwise read during apply. A data source of a `check`
+    /// block is read again at apply whatever happens, and its failures are warnings.
+    #[allow(clippy::too_many_arguments)]
+    async fn plan_read(
+        &self,
+        ctx: &Context<'_>,
+        run: &mut Run<'_>,
+        registry: &Registry,
+        res: &Resource,
+        address: &Address,
+        bindings: &Bindings,
+        deps: &[Address],
+    ) -> DResult<(Change, Option<Marked>)> {
+        let ds = registry
+            .data_source(&res.type_name)
+            .ok_or_else(|| not_implemented(res, address))?;
+        let path = &address.module;
+        let (config, config_marks) = ctx
+            .eval_body_marked(path, &res.body, ds.schema(), bindings)
+            .map_err(|d| d.address(address))?;
+        Context::forbid_ephemeral(&res.body, ds.schema(), &config_marks).map_err(|d| d.address(address))?;
+        ds.check_config(&config)
+            .map_err(|m| invalid_config(m, &res.loc, address))?;
+        let marks = object_marks(ds.schema(), &config_marks);
+        let known_deps_unchanged = deps.iter().all(|d| run.unchanged_blocks.contains(d));
+        let planned = diff::plan_create(ds.schema(), &config);
+        let deferred = Change {
+            after: Some(planned.clone()),
+            reason: Some("its configuration depends on values not known until apply".into()),
+            marks: marks.clone(),
+            ..Change::new(address.clone(), Action::Read)
+        };
+        if config.has_unknown() || !(known_deps_unchanged || deps.is_empty()) {
+            return Ok((deferred, Some((planned, marks))));
+        }
+        let read = ds.read(&config).await;
+        let v = match (read, &res.check) {
+            (Ok(v), _) => v,
+            (Err(e), None) => return Err(e.into_diag("Reading", &address.to_string())),
+            (Err(e), Some(check)) => {
+                // A check's data source that cannot be read fails the check, as a warning.
+                let d = e.into_diag("Reading", &address.to_string());
+                run.warnings.push(Diag {
+                    warning: true,
+                    ..d.at(&res.loc)
+                });
+                run.failed_checks.insert((path.to_vec(), check.clone()));
+                return Ok((
+                    Change {
+                        reason: Some(CHECK_RELOAD.into()),
+                        ..deferred
+                    },
+                    Some((planned, marks)),
+                ));
+            }
+        };
+        for secret in ds.secrets_in(&v) {
+            self.registry.secrets().remember(&secret);
+        }
+        let (action, reason) = match res.check {
+            Some(_) => (Action::Read, Some(CHECK_RELOAD.to_string())),
+            None => (Action::NoOp, None),
+        };
+        let change = Change {
+            after: Some(v.clone()),
+            reason,
+            marks: marks.clone(),
+            ..Change::new(address.clone(), action)
+        };
+        Ok((change, Some((v, marks))))
+    }
+
+    /// Plans one instance of an ephemeral resource: opened now when its configuration is
+    /// known, so that what uses it can be planned; the value is kept for references only and
+    /// never lands in the plan.
+    async fn plan_open(
+        &self,
+        ctx: &Context<'_>,
+        registry: &Registry,
+        res: &Resource,
+        address: &Address,
+        bindings: &Bindings,
+    ) -> DResult<(Change, Option<Marked>)> {
+        let et = registry
+            .ephemeral(&res.type_name)
+            .ok_or_else(|| not_implemented(res, address))?;
+        let (config, config_marks) = ctx
+            .eval_body_marked(&address.module, &res.body, et.schema(), bindings)
+            .map_err(|d| d.address(address))?;
+        et.check_config(&config)
+            .map_err(|m| invalid_config(m, &res.loc, address))?;
+        let marks = object_marks(et.schema(), &config_marks).with(Marks::whole(Mark::EPHEMERAL));
+        let value = if config.has_unknown() {
+            diff::plan_create(et.schema(), &config)
+        } else {
+            eprintln!("{address}: Opening...");
+            let v = et
+                .open(&config)
+                .await
+                .map_err(|e| e.into_diag("Opening", &address.to_string()).at(&res.loc))?;
+            eprintln!("{address}: Opening complete");
+            v
+        };
+        Ok((Change::new(address.clone(), Action::Open), Some((value, marks))))
     }
 
     /// The objects in state that an object's resource block refers to in the blueprint. Destroy
@@ -571,17 +781,10 @@ impl Planner<'_> {
         let mut changes: Vec<Change> = prior
             .managed()
             .map(|r| Change {
-                address: r.address.clone(),
-                action: Action::Delete,
                 before: Some(Value::from_json(&r.attributes)),
-                after: None,
-                attr_changes: vec![],
                 deps: self.config_deps_in_state(&r.address, &in_state),
-                create_before_destroy: false,
-                reason: None,
                 provider: r.provider.clone(),
-                moved_from: None,
-                importing: None,
+                ..Change::new(r.address.clone(), Action::Delete)
             })
             .collect();
         changes.extend(deposed_deletes(&prior));
@@ -615,6 +818,7 @@ impl Planner<'_> {
             prior,
             options,
             moves: Vec::new(),
+            warnings: Vec::new(),
         }
     }
 }
@@ -647,17 +851,11 @@ fn deposed_deletes(prior: &State) -> Vec<Change> {
                     m.insert("id".into(), Value::str(&d.id));
                 }
                 Change {
-                    address: r.address.clone(),
-                    action: Action::Delete,
                     before: Some(before),
-                    after: None,
-                    attr_changes: vec![],
-                    deps: vec![],
                     create_before_destroy: true,
                     reason: Some(format!("deposed object {} left by an interrupted replacement", d.id)),
                     provider: r.provider.clone(),
-                    moved_from: None,
-                    importing: None,
+                    ..Change::new(r.address.clone(), Action::Delete)
                 }
             })
         })
@@ -672,14 +870,15 @@ fn invalid_config(message: String, loc: &crate::blueprint::source::Loc, address:
         .address(address)
 }
 
+/// Plans a managed instance from its configuration and prior state; `cause` forces a
+/// replacement (tainted, `-replace`, `replace_triggered_by`).
 fn plan_managed(
     rt: &dyn crate::provider::ResourceType,
     address: &Address,
     config: Value,
     prior: Option<Value>,
-    tainted: bool,
     res: &crate::blueprint::config::Resource,
-    options: &PlanOptions,
+    cause: Option<ReplaceCause>,
 ) -> DResult<Change> {
     let schema = rt.schema();
     let cbd = res.lifecycle.create_before_destroy;
@@ -691,23 +890,12 @@ fn plan_managed(
         let mut after = diff::plan_create(schema, &config);
         refine(None, &mut after)?;
         return Ok(Change {
-            address: address.clone(),
-            action: Action::Create,
-            before: None,
             after: Some(after),
-            attr_changes: vec![],
-            deps: vec![],
             create_before_destroy: cbd,
-            reason: None,
-            provider: None,
-            moved_from: None,
-            importing: None,
+            ..Change::new(address.clone(), Action::Create)
         });
     };
     let (mut planned, attr_changes) = diff::plan_update(schema, &config, &prior, &res.lifecycle);
-    // A tainted object (Terraform recorded a create that failed part way) is replaced, as
-    // Terraform replaces it.
-    let forced = tainted || options.replace.iter().any(|r| r == &address.to_string());
     // The type's own reason to replace (a rotation time that has passed), unless the
     // lifecycle ignores every change.
     let own_reason = if res.lifecycle.ignore_all {
@@ -715,7 +903,7 @@ fn plan_managed(
     } else {
         refine(Some(&prior), &mut planned)?
     };
-    let replace = forced || own_reason.is_some() || attr_changes.iter().any(|c| c.forces_replacement);
+    let replace = cause.is_some() || own_reason.is_some() || attr_changes.iter().any(|c| c.forces_replacement);
     let (action, after) = if replace {
         let mut after = diff::plan_replace(schema, &config);
         refine(None, &mut after)?;
@@ -734,30 +922,83 @@ fn plan_managed(
             .address(address));
     }
     Ok(Change {
-        address: address.clone(),
-        action,
         before: Some(prior),
         after: Some(after),
         attr_changes,
-        deps: vec![],
         create_before_destroy: cbd,
-        reason: if tainted {
-            Some("tainted, so must be replaced".to_string())
-        } else if forced {
-            Some("requested with -replace".to_string())
-        } else {
-            own_reason
-        },
-        provider: None,
-        moved_from: None,
-        importing: None,
+        reason: if cause.is_some() { None } else { own_reason },
+        replace_cause: cause,
+        ..Change::new(address.clone(), action)
     })
+}
+
+/// The marks of an object: its configuration's (where it is not write-only: those are never
+/// stored) and the type's sensitive attributes.
+pub fn object_marks(schema: &crate::schema::Schema, config_marks: &Marks) -> Marks {
+    let mut marks = Marks::none();
+    for (p, m) in config_marks.entries() {
+        let write_only =
+            matches!(p.first(), Some(Step::Key(k)) if schema.attrs.get(k.as_str()).is_some_and(|a| a.write_only));
+        if write_only {
+            continue;
+        }
+        marks.add(p.clone(), m.without(Mark::EPHEMERAL));
+        // `tags_all` holds the configured tags (see `add_tags_all`), marks and all.
+        if let (Some(Step::Key(k)), true) = (p.first(), schema.attrs.contains_key("tags_all")) {
+            if k == "tags" {
+                let mut all = p.clone();
+                all[0] = Step::Key("tags_all".into());
+                marks.add(all, m.without(Mark::EPHEMERAL));
+            }
+        }
+    }
+    marks.with(sensitive_paths(schema))
+}
+
+/// Where a schema's sensitive attributes are (nested blocks' own attributes are marked on the
+/// whole block, which is how plans show them).
+pub fn sensitive_paths(schema: &crate::schema::Schema) -> Marks {
+    let mut marks = Marks::none();
+    for (name, a) in &schema.attrs {
+        if a.sensitive {
+            marks.add(vec![Step::Key(name.to_string())], Mark::SENSITIVE);
+        }
+    }
+    for (name, b) in &schema.blocks {
+        if b.schema.attrs.values().any(|a| a.sensitive) {
+            marks.add(vec![Step::Key(name.to_string())], Mark::SENSITIVE);
+        }
+    }
+    marks
+}
+
+/// The root module's outputs for a plan: value and sensitivity. A root output whose value is
+/// sensitive must say so, as Terraform requires.
+fn root_outputs(ctx: &Context<'_>) -> DResult<IndexMap<String, (Value, bool)>> {
+    let mut outputs = IndexMap::new();
+    for (name, out) in &ctx.root.outputs {
+        let (v, m) = ctx.output_marked(&[], name, &out.loc)?;
+        check_root_output(out, &m)?;
+        outputs.insert(name.clone(), (v, out.sensitive));
+    }
+    Ok(outputs)
+}
+
+/// Refuses a root output with sensitive parts that is not declared `sensitive`.
+pub fn check_root_output(out: &crate::blueprint::config::Output, marks: &Marks) -> DResult<()> {
+    if !out.sensitive && marks.all().has(Mark::SENSITIVE) {
+        return Err(Diag::new("Output refers to sensitive values")
+            .detail("To reduce the risk of accidentally exporting sensitive data that was intended to be only internal, Terraform requires that any root module output containing sensitive data be explicitly marked as sensitive, to confirm your intent.\n\nIf you do intend to export this data, annotate the output value as sensitive by adding the following argument:\n    sensitive = true")
+            .at(&out.loc));
+    }
+    Ok(())
 }
 
 fn kind_of(mode: Mode) -> crate::provider::Kind {
     match mode {
         Mode::Managed => crate::provider::Kind::Resource,
         Mode::Data => crate::provider::Kind::Data,
+        Mode::Ephemeral => crate::provider::Kind::Ephemeral,
     }
 }
 
@@ -766,6 +1007,7 @@ fn not_implemented(res: &crate::blueprint::config::Resource, address: &Address) 
     let kind = match res.mode {
         Mode::Managed => "resource type",
         Mode::Data => "data source",
+        Mode::Ephemeral => "ephemeral resource type",
     };
     Diag::new(format!("The {kind} \"{}\" is not implemented by infractl yet", res.type_name))
         .detail("The AWS provider has it and validate accepts it, but infractl cannot create or read it yet. A block of it with count = 0 (or for_each = {}) plans nothing and is accepted.")
@@ -805,120 +1047,4 @@ fn apply_targets(plan: &mut Plan) -> DResult<()> {
     }
     plan.changes.retain(|c| keep.contains(&c.address));
     Ok(())
-}
-
-/// Validates a blueprint against the registry without any AWS call: every resource type
-/// exists, and every resource body evaluates with resource values unknown. `inputs` are the root
-/// variables: real values for the check before a plan, unknown ones for `validate` (as
-/// Terraform's validate evaluates). Blocks with no instances (`count = 0`, an empty
-/// `for_each`) are checked for argument names only: Terraform never evaluates their bodies, and
-/// public modules guard values with the same condition as the count.
-///
-/// Returns warnings: configurations that are valid but risky, as the resource types judge them
-/// (a policy allowing `*`), with their address and location.
-pub fn validate(root: &Module, registry: &Registry, inputs: &IndexMap<String, Value>) -> DResult<Vec<Diag>> {
-    validate_with(root, registry, inputs, false)
-}
-
-/// [`validate`] as the `validate` command runs it: child modules' input variables are unknown
-/// too, as Terraform validates a module for any value a caller could pass (a module whose
-/// variable defaults to null and is checked with `RequiredWith` passes, as it does there).
-pub fn validate_as_command(root: &Module, registry: &Registry, inputs: &IndexMap<String, Value>) -> DResult<Vec<Diag>> {
-    validate_with(root, registry, inputs, true)
-}
-
-fn validate_with(
-    root: &Module,
-    registry: &Registry,
-    inputs: &IndexMap<String, Value>,
-    module_inputs_unknown: bool,
-) -> DResult<Vec<Diag>> {
-    moves::check(root)?;
-    crate::provider::check_required_providers(root)?;
-    let unknown = crate::blueprint::scope::AllUnknown;
-    let mut ctx = Context::new(root, inputs, &unknown);
-    ctx.validating = true;
-    ctx.module_inputs_unknown = module_inputs_unknown;
-    let mut warnings = Vec::new();
-    for (path, module) in root.walk() {
-        let instances = ctx.module_instances(&path)?;
-        for res in module.resources.values() {
-            let schema = match res.mode {
-                Mode::Managed => registry.resource(&res.type_name).map(|r| r.schema()),
-                Mode::Data => registry.data_source(&res.type_name).map(|d| d.schema()),
-            };
-            // A type the provider has and infractl does not implement yet is checked against the
-            // provider's schema; only planning instances of it is refused.
-            let published = registry.unimplemented(kind_of(res.mode), &res.type_name);
-            let Some(schema) = schema.or(published.as_deref()) else {
-                let (kind, names) = match res.mode {
-                    Mode::Managed => ("resource", registry.resource_names()),
-                    Mode::Data => ("data source", registry.data_source_names()),
-                };
-                let provider = crate::provider::provider_of(&res.type_name);
-                let why = if crate::provider::runs_provider(provider) {
-                    String::new()
-                } else {
-                    format!(
-                        "It belongs to provider \"{provider}\", which infractl does not run (it runs aws, {}). ",
-                        crate::provider::builtin::PROVIDERS.join(", ")
-                    )
-                };
-                return Err(Diag::new(format!("Unsupported {kind} type \"{}\"", res.type_name))
-                    .detail(format!(
-                        "{why}infractl supports these {kind} types: {}.",
-                        names.join(", ")
-                    ))
-                    .at(&res.loc));
-            };
-            if instances.is_empty() {
-                Context::check_names(&res.body, schema)?;
-            }
-            for module_path in &instances {
-                let address = format!("{}{}", crate::address::module_prefix(module_path), res.key());
-                let bindings = match ctx.expand(module_path, res)? {
-                    Expansion::Known(i) if i.is_empty() => {
-                        Context::check_names(&res.body, schema).map_err(|d| d.address(&address))?;
-                        continue;
-                    }
-                    Expansion::Known(mut i) => i.remove(0).1,
-                    Expansion::Unknown => crate::blueprint::eval::Bindings {
-                        count_index: res.count.as_ref().map(|_| Value::Unknown),
-                        each: res.for_each.as_ref().map(|_| (Value::Unknown, Value::Unknown)),
-                        names: vec![],
-                    },
-                };
-                let config = ctx
-                    .eval_body(module_path, &res.body, schema, &bindings)
-                    .map_err(|d| d.address(&address))?;
-                let checked = match res.mode {
-                    Mode::Managed => registry.resource(&res.type_name).map(|r| r.check_config(&config)),
-                    Mode::Data => registry.data_source(&res.type_name).map(|d| d.check_config(&config)),
-                };
-                if let Some(Err(m)) = checked {
-                    return Err(Diag::new(format!("Invalid configuration for {}", res.type_name))
-                        .detail(m)
-                        .at(&res.loc)
-                        .address(&address));
-                }
-                let findings = match res.mode {
-                    Mode::Managed => registry.resource(&res.type_name).map(|r| r.lint(&config)),
-                    Mode::Data => registry.data_source(&res.type_name).map(|d| d.lint(&config)),
-                };
-                for finding in findings.unwrap_or_default() {
-                    warnings.push(Diag::new(finding).at(&res.loc).address(&address));
-                }
-            }
-        }
-        for module_path in &instances {
-            for out in module.outputs.values() {
-                ctx.eval(module_path, &out.value, &Default::default())?;
-            }
-            // Every local, used or not, as Terraform validates them.
-            for (name, local) in &module.locals {
-                ctx.local(module_path, name, &local.loc)?;
-            }
-        }
-    }
-    Ok(warnings)
 }

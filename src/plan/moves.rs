@@ -107,10 +107,7 @@ fn declared(module: &Module, e: &Endpoint) -> bool {
     match &e.resource {
         None => true,
         Some((mode, t, n, _)) => {
-            let key = match mode {
-                Mode::Managed => format!("{t}.{n}"),
-                Mode::Data => format!("data.{t}.{n}"),
-            };
+            let key = format!("{}{t}.{n}", mode.prefix());
             inner.resources.contains_key(&key)
         }
     }

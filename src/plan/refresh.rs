@@ -107,7 +107,11 @@ pub async fn refresh(state: &State, registry: &Registry, stack: &str, parallelis
                         Some(rt) => {
                             // Read now in the current schema, whatever version recorded it.
                             updated.schema_version = rt.schema().version;
-                            let v = crate::schema::keep_timeouts(rt.schema(), v, &prior);
+                            // Write-only arguments never reach state, whatever a read returns.
+                            let v = super::diff::without_write_only(
+                                rt.schema(),
+                                crate::schema::keep_timeouts(rt.schema(), v, &prior),
+                            );
                             if state.keeper == crate::state::Keeper::Terraform {
                                 crate::provider::secrets::in_the_clear(&v, &prior)
                             } else {

@@ -3,9 +3,11 @@
 //! It exists so the planner, the engine and the apply path can be tested (ordering, parallelism,
 //! partial failure, replacement) and benchmarked at scale without any AWS endpoint. Its one
 //! resource type, `fake_thing`, behaves like a small AWS resource: `name` forces replacement,
-//! `size` and `tags` update in place, `arn` is computed.
+//! `size` and `tags` update in place, `arn` is computed, `secret_wo` is write-only (a new
+//! `secret_wo_version` replaces the object with it). Its one ephemeral type, `fake_secret`,
+//! opens a secret of the cloud's `secrets` by name.
 
-use super::{CallCtx, PResult, ProviderError, Registry, ResourceType};
+use super::{CallCtx, EphemeralType, PResult, ProviderError, Registry, ResourceType};
 use crate::schema::{Schema, Type};
 use crate::value::Value;
 use async_trait::async_trait;
@@ -27,6 +29,8 @@ pub struct FakeCloud {
     pub latency: Mutex<Duration>,
     /// `(address, idempotency token)` of every create call.
     pub create_tokens: Mutex<Vec<(String, String)>>,
+    /// Secrets `fake_secret` opens, by name.
+    pub secrets: Mutex<IndexMap<String, String>>,
     next_id: AtomicU64,
 }
 
@@ -48,7 +52,19 @@ impl FakeCloud {
                 .default(1)
                 .optional("parent_id", Type::String)
                 .tags()
-                .computed("arn", Type::String),
+                .computed("arn", Type::String)
+                .optional("secret_wo", Type::String)
+                .sensitive()
+                .write_only()
+                .optional("secret_wo_version", Type::Number)
+                .force_new(),
+        }));
+        r.add_ephemeral(Arc::new(FakeSecret {
+            cloud: self.clone(),
+            schema: Schema::new()
+                .required("name", Type::String)
+                .computed("value", Type::String)
+                .sensitive(),
         }));
         r
     }
@@ -131,5 +147,38 @@ impl ResourceType for FakeThing {
         self.cloud.call(format!("delete {}", ctx.address)).await;
         self.cloud.objects.lock().expect("objects lock").swap_remove(id);
         Ok(())
+    }
+}
+
+struct FakeSecret {
+    cloud: Arc<FakeCloud>,
+    schema: Schema,
+}
+
+#[async_trait]
+impl EphemeralType for FakeSecret {
+    fn type_name(&self) -> &'static str {
+        "fake_secret"
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    async fn open(&self, config: &Value) -> PResult<Value> {
+        let name = config.get("name").as_str().unwrap_or_default().to_string();
+        self.cloud.call(format!("open {name}")).await;
+        let value = self
+            .cloud
+            .secrets
+            .lock()
+            .expect("secrets lock")
+            .get(&name)
+            .cloned()
+            .ok_or_else(|| ProviderError::msg(format!("no secret named {name}")))?;
+        Ok(Value::object([
+            ("name", Value::str(name)),
+            ("value", Value::str(value)),
+        ]))
     }
 }

@@ -235,6 +235,26 @@ pub trait DataSourceType: Send + Sync {
     }
 }
 
+/// One ephemeral resource type (`ephemeral "aws_ssm_parameter" "x"`): opened when a run needs
+/// its value (at plan, and again at apply), never stored anywhere.
+#[async_trait]
+pub trait EphemeralType: Send + Sync {
+    /// The Terraform type name.
+    fn type_name(&self) -> &'static str;
+
+    /// Arguments and attributes.
+    fn schema(&self) -> &Schema;
+
+    /// Checks a configuration beyond the schema, as [`ResourceType::check_config`].
+    fn check_config(&self, _config: &Value) -> Result<(), String> {
+        Ok(())
+    }
+
+    /// Opens the resource for a fully known configuration. The result (secrets included)
+    /// lives in memory for the run only.
+    async fn open(&self, config: &Value) -> PResult<Value>;
+}
+
 /// The published schema of a type the provider has but infractl does not implement yet, so
 /// that `validate` accepts blocks of it (modules declare many with `count = 0`).
 pub type UnimplementedSchema = fn(Kind, &str) -> Option<Arc<Schema>>;
@@ -245,6 +265,7 @@ pub type UnimplementedSchema = fn(Kind, &str) -> Option<Arc<Schema>>;
 pub struct Registry {
     resources: IndexMap<&'static str, Arc<dyn ResourceType>>,
     data_sources: IndexMap<&'static str, Arc<dyn DataSourceType>>,
+    ephemerals: IndexMap<&'static str, Arc<dyn EphemeralType>>,
     /// Tags the configuration adds to every taggable object (`default_tags`).
     pub default_tags: IndexMap<String, Value>,
     configurations: IndexMap<String, Arc<Registry>>,
@@ -301,6 +322,32 @@ impl Registry {
         self.data_sources.insert(d.type_name(), d);
     }
 
+    /// Adds an ephemeral resource type.
+    pub fn add_ephemeral(&mut self, e: Arc<dyn EphemeralType>) {
+        self.ephemerals.insert(e.type_name(), e);
+    }
+
+    /// Looks up an ephemeral resource type.
+    pub fn ephemeral(&self, name: &str) -> Option<&Arc<dyn EphemeralType>> {
+        self.ephemerals.get(name)
+    }
+
+    /// Names of all ephemeral resource types.
+    pub fn ephemeral_names(&self) -> Vec<&'static str> {
+        self.ephemerals.keys().copied().collect()
+    }
+
+    /// The schema of a type of any kind, implemented or only published (what validation and
+    /// rendering check against).
+    pub fn schema_of(&self, kind: Kind, name: &str) -> Option<Arc<Schema>> {
+        let implemented = match kind {
+            Kind::Resource => self.resource(name).map(|r| Arc::new(r.schema().clone())),
+            Kind::Data => self.data_source(name).map(|d| Arc::new(d.schema().clone())),
+            Kind::Ephemeral => self.ephemeral(name).map(|e| Arc::new(e.schema().clone())),
+        };
+        implemented.or_else(|| self.unimplemented(kind, name))
+    }
+
     /// Looks up a resource type.
     pub fn resource(&self, name: &str) -> Option<&Arc<dyn ResourceType>> {
         self.resources.get(name)
@@ -332,6 +379,7 @@ impl Registry {
         let implemented = match kind {
             Kind::Resource => self.resources.contains_key(name),
             Kind::Data => self.data_sources.contains_key(name),
+            Kind::Ephemeral => self.ephemerals.contains_key(name),
         };
         if implemented {
             return None;

@@ -161,6 +161,9 @@ pub struct AttrSchema {
     pub computed: bool,
     /// Never shown in plans or logs.
     pub sensitive: bool,
+    /// Write-only: sent to the provider, never stored (state and plans hold null); it may take
+    /// ephemeral values.
+    pub write_only: bool,
     /// Changing it replaces the resource.
     pub force_new: bool,
     /// Value assumed when not set, as the provider's schema default.
@@ -191,6 +194,7 @@ impl AttrSchema {
             optional,
             computed,
             sensitive: false,
+            write_only: false,
             force_new: false,
             default: None,
             normalize: None,
@@ -341,6 +345,12 @@ impl Schema {
     /// Marks the attribute added last as sensitive.
     pub fn sensitive(mut self) -> Schema {
         self.last().sensitive = true;
+        self
+    }
+
+    /// Marks the attribute added last as write-only (see [`AttrSchema::write_only`]).
+    pub fn write_only(mut self) -> Schema {
+        self.last().write_only = true;
         self
     }
 

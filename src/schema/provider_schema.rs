@@ -1,7 +1,8 @@
 //! A provider's published schema (`terraform providers schema -json`), read lazily.
 //!
 //! infractl ships the schema of the provider whose resource types it implements as a fixture: one
-//! type per line (`resource <name> <json>` / `data <name> <json>`, the JSON in Terraform's own
+//! type per line (`resource <name> <json>` / `data <name> <json>` / `ephemeral <name> <json>`,
+//! the JSON in Terraform's own
 //! shape without descriptions), gzipped. A [`Catalog`] decompresses it once (tens of
 //! milliseconds) and indexes the lines, but parses a type's JSON only when a run asks for that
 //! type: parsing all two thousand types would cost more than a whole plan.
@@ -24,14 +25,17 @@ pub enum Kind {
     Resource = 0,
     /// A data source type (`data` blocks).
     Data = 1,
+    /// An ephemeral resource type (`ephemeral` blocks).
+    Ephemeral = 2,
 }
 
 /// Every type of one provider, parsed on demand.
 pub struct Catalog {
     /// The first line of the fixture: which provider and version, and how it was made.
     pub origin: &'static str,
-    /// The JSON of each type by name, resources first then data sources (by [`Kind`]).
-    lines: [HashMap<&'static str, &'static str>; 2],
+    /// The JSON of each type by name: resources, data sources, ephemeral resources (by
+    /// [`Kind`]).
+    lines: [HashMap<&'static str, &'static str>; 3],
     names: Vec<(Kind, &'static str)>,
     parsed: Mutex<HashMap<(Kind, &'static str), Arc<Schema>>>,
 }
@@ -56,7 +60,7 @@ impl Catalog {
 
     /// Reads the fixture's text (see the module documentation for its shape).
     pub fn from_text(text: &'static str) -> Result<Catalog, String> {
-        let mut lines: [HashMap<&'static str, &'static str>; 2] = Default::default();
+        let mut lines: [HashMap<&'static str, &'static str>; 3] = Default::default();
         let mut names = Vec::new();
         let mut origin = "";
         for line in text.lines() {
@@ -68,6 +72,7 @@ impl Catalog {
             let kind = match parts.next() {
                 Some("resource") => Kind::Resource,
                 Some("data") => Kind::Data,
+                Some("ephemeral") => Kind::Ephemeral,
                 _ => return Err(format!("unexpected line in the provider schema: {line:.60}")),
             };
             let (Some(name), Some(json)) = (parts.next(), parts.next()) else {
@@ -142,6 +147,8 @@ struct TfAttr {
     computed: bool,
     #[serde(default)]
     sensitive: bool,
+    #[serde(default)]
+    write_only: bool,
 }
 
 #[derive(Deserialize)]
@@ -165,6 +172,7 @@ fn block(b: TfBlock<'static>) -> Result<Schema, String> {
     for (name, a) in b.attributes {
         let mut attr = AttrSchema::new(type_of(&a.ty)?, a.required, a.optional, a.computed);
         attr.sensitive = a.sensitive;
+        attr.write_only = a.write_only;
         s.attrs.insert(name, attr);
     }
     for (name, bt) in b.block_types {
@@ -234,7 +242,7 @@ fn compare(ours: &Schema, theirs: &Schema, prefix: &str, out: &mut Vec<String>) 
     for (name, t) in &theirs.attrs {
         let path = format!("{prefix}{name}");
         if let Some(a) = ours.attrs.get(name) {
-            let flags = |a: &AttrSchema| (a.required, a.optional, a.computed, a.sensitive);
+            let flags = |a: &AttrSchema| (a.required, a.optional, a.computed, a.sensitive, a.write_only);
             if a.ty != t.ty {
                 out.push(format!(
                     "{path}: type {} (provider: {})",
@@ -244,7 +252,7 @@ fn compare(ours: &Schema, theirs: &Schema, prefix: &str, out: &mut Vec<String>) 
             }
             if flags(a) != flags(t) {
                 out.push(format!(
-                    "{path}: required/optional/computed/sensitive {:?} (provider: {:?})",
+                    "{path}: required/optional/computed/sensitive/write_only {:?} (provider: {:?})",
                     flags(a),
                     flags(t)
                 ));
@@ -298,11 +306,14 @@ mod tests {
         r#"resource aws_thing {"version":0,"block":{"attributes":{"name":{"type":"string","required":true},"#,
         r#""ports":{"type":["set","number"],"optional":true,"computed":true},"#,
         r#""rule":{"type":["list",["object",{"cidr":"string"}]],"optional":true},"#,
-        r#""secret":{"type":"string","optional":true,"sensitive":true}},"#,
+        r#""secret":{"type":"string","optional":true,"sensitive":true},"#,
+        r#""secret_wo":{"type":"string","optional":true,"sensitive":true,"write_only":true}},"#,
         r#""block_types":{"logs":{"nesting_mode":"list","block":{"attributes":{"bucket":{"type":"string","required":true}}},"max_items":1},"#,
         r#""timeouts":{"nesting_mode":"single","block":{"attributes":{"create":{"type":"string","optional":true}}}}}}}"#,
         "\n",
         r#"data aws_thing {"version":0,"block":{"attributes":{"id":{"type":"string","computed":true}}}}"#,
+        "\n",
+        r#"ephemeral aws_thing {"version":0,"block":{"attributes":{"arn":{"type":"string","required":true},"value":{"type":"string","computed":true,"sensitive":true}}}}"#,
         "\n"
     );
 
@@ -316,7 +327,10 @@ mod tests {
         assert!(s.attrs["name"].required);
         assert_eq!(s.attrs["ports"].ty, Type::Set(Box::new(Type::Number)));
         assert!(s.attrs["ports"].computed && s.attrs["ports"].optional);
-        assert!(s.attrs["secret"].sensitive);
+        assert!(s.attrs["secret"].sensitive && !s.attrs["secret"].write_only);
+        assert!(s.attrs["secret_wo"].write_only);
+        let e = c.get(Kind::Ephemeral, "aws_thing").unwrap();
+        assert!(e.attrs["arn"].required && e.attrs["value"].sensitive);
         assert!(matches!(&s.attrs["rule"].ty, Type::List(e) if matches!(**e, Type::Object(_))));
         assert_eq!(s.blocks["logs"].max_items, 1);
         assert_eq!(s.blocks["logs"].nesting, Nesting::List);

@@ -187,7 +187,8 @@ impl From<Mode> for StateMode {
     fn from(m: Mode) -> Self {
         match m {
             Mode::Managed => StateMode::Managed,
-            Mode::Data => StateMode::Data,
+            // Ephemeral objects never reach state; like data sources they are read, not owned.
+            Mode::Data | Mode::Ephemeral => StateMode::Data,
         }
     }
 }

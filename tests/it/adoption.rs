@@ -43,7 +43,42 @@ resource "aws_security_group" "db" {
 resource "aws_s3_bucket" "data" {
   bucket_prefix = "adopt-"
 }
+
+resource "aws_iam_policy" "read" {
+  name_prefix = "adopt-read-"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "*" }]
+  })
+}
 "#;
+
+/// The names of the account's own IAM policies this stack tagged as its own.
+async fn policies_of(iam: &aws_sdk_iam::Client, stack: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let listed = iam
+        .list_policies()
+        .scope(aws_sdk_iam::types::PolicyScopeType::Local)
+        .send()
+        .await
+        .unwrap();
+    for p in listed.policies() {
+        let tags = iam
+            .list_policy_tags()
+            .policy_arn(p.arn().unwrap())
+            .send()
+            .await
+            .unwrap();
+        if tags
+            .tags()
+            .iter()
+            .any(|t| t.key() == "infractl:stack" && t.value() == stack)
+        {
+            out.push(p.policy_name().unwrap().to_string());
+        }
+    }
+    out
+}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn lost_state_is_adopted_not_duplicated() {
@@ -87,10 +122,20 @@ async fn lost_state_is_adopted_not_duplicated() {
         "the default allow-all egress must be removed"
     );
 
+    let iam = aws_sdk_iam::Client::new(&conf);
+    let policies = policies_of(&iam, &stack.name).await;
+    assert_eq!(policies.len(), 1, "{policies:?}");
+    assert!(policies[0].starts_with("adopt-read-"), "{policies:?}");
+
     // State is lost (as after a run killed before it could save): the next apply adopts.
     std::fs::remove_file(stack.state_file()).unwrap();
     let text = expect_code(&stack.run(&["apply", "-auto-approve"]), 0);
     assert!(text.contains("adopting"), "{text}");
+    assert_eq!(
+        policies_of(&iam, &stack.name).await,
+        policies,
+        "the policy (named from a prefix, found by its tags) was adopted, not made again"
+    );
     assert_eq!(
         ec2.describe_vpcs()
             .filters(by_stack())
@@ -203,6 +248,7 @@ async fn lost_state_is_adopted_not_duplicated() {
     assert_eq!(sg.ip_permissions()[0].from_port(), Some(5432));
 
     expect_code(&stack.run(&["destroy", "-auto-approve"]), 0);
+    assert!(policies_of(&iam, &stack.name).await.is_empty(), "the policy is gone");
     assert!(ec2
         .describe_vpcs()
         .filters(by_stack())
@@ -219,4 +265,108 @@ async fn lost_state_is_adopted_not_duplicated() {
         .unwrap()
         .security_groups()
         .is_empty());
+}
+
+/// terraform-aws-vpc's `modules/vpc-endpoints` shape: a group of its own made with
+/// `create_before_destroy`, and a standalone rule whose optional sources are all given as null
+/// (`lookup(each.value, "...", null)`) but one CIDR block, with a description.
+const STANDALONE_RULE: &str = r#"
+provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_vpc" "this" {
+  cidr_block = "10.51.0.0/16"
+  tags       = { Name = "endpoints" }
+}
+
+resource "aws_security_group" "endpoints" {
+  name_prefix = "endpoints-"
+  description = "VPC endpoint security group"
+  vpc_id      = aws_vpc.this.id
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+output "vpc_tags" {
+  value = aws_vpc.this.tags
+}
+
+resource "aws_security_group_rule" "this" {
+  for_each = { ingress_https = { description = "HTTPS from VPC", cidr_blocks = [aws_vpc.this.cidr_block] } }
+
+  security_group_id = aws_security_group.endpoints.id
+  protocol          = try(each.value.protocol, "tcp")
+  from_port         = try(each.value.from_port, 443)
+  to_port           = try(each.value.to_port, 443)
+  type              = try(each.value.type, "ingress")
+
+  description              = try(each.value.description, null)
+  cidr_blocks              = lookup(each.value, "cidr_blocks", null)
+  ipv6_cidr_blocks         = lookup(each.value, "ipv6_cidr_blocks", null)
+  prefix_list_ids          = lookup(each.value, "prefix_list_ids", null)
+  self                     = try(each.value.self, null)
+  source_security_group_id = lookup(each.value, "source_security_group_id", null)
+}
+"#;
+
+/// A standalone rule has no id in the API (its `sgrule-` id is a hash of what it is), so after
+/// lost state it is found again in its adopted group by its arguments, as the provider finds a
+/// rule, instead of failing as if the hash were an import id or being authorized twice.
+#[tokio::test(flavor = "multi_thread")]
+async fn lost_state_adopts_a_standalone_security_group_rule() {
+    let stack = Stack::from_files(&[("main.tf", STANDALONE_RULE)]);
+    let ec2 = aws_sdk_ec2::Client::new(&sdk_config("us-east-1").await);
+    let group = || async {
+        ec2.describe_security_groups()
+            .filters(Filter::builder().name("tag:infractl:stack").values(&stack.name).build())
+            .send()
+            .await
+            .unwrap()
+            .security_groups()
+            .to_vec()
+    };
+
+    expect_code(&stack.run(&["apply", "-auto-approve"]), 0);
+    let rule_id = stack.state_id("aws_security_group_rule.this[\"ingress_https\"]");
+    assert!(rule_id.starts_with("sgrule-"), "{rule_id}");
+    let https = |g: &aws_sdk_ec2::types::SecurityGroup| {
+        g.ip_permissions()
+            .iter()
+            .filter(|p| p.ip_protocol() == Some("tcp") && p.from_port() == Some(443) && p.to_port() == Some(443))
+            .flat_map(|p| p.ip_ranges().to_vec())
+            .map(|r| {
+                (
+                    r.cidr_ip().unwrap_or_default().to_string(),
+                    r.description().map(str::to_string),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let groups = group().await;
+    assert_eq!(groups.len(), 1);
+    let expected = vec![("10.51.0.0/16".to_string(), Some("HTTPS from VPC".to_string()))];
+    assert_eq!(https(&groups[0]), expected);
+
+    std::fs::remove_file(stack.state_file()).unwrap();
+    let text = expect_code(&stack.run(&["apply", "-auto-approve"]), 0);
+    assert!(text.contains("adopting"), "{text}");
+    assert_eq!(
+        stack.state_id("aws_security_group_rule.this[\"ingress_https\"]"),
+        rule_id,
+        "the same rule, by the same derived id"
+    );
+    let groups = group().await;
+    assert_eq!(groups.len(), 1, "the group was not duplicated");
+    assert_eq!(https(&groups[0]), expected, "the rule is there once, as configured");
+    // Adopted objects record their configured tags, as a create does: no change, not even to
+    // an output that shows them.
+    expect_code(&stack.run(&["plan", "-detailed-exitcode"]), 0);
+    let out: serde_json::Value = serde_json::from_str(&expect_code(&stack.run(&["output", "-json"]), 0)).unwrap();
+    assert_eq!(out["vpc_tags"]["value"], serde_json::json!({"Name": "endpoints"}));
+
+    expect_code(&stack.run(&["destroy", "-auto-approve"]), 0);
+    assert!(group().await.is_empty(), "the group is gone");
 }

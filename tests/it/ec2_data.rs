@@ -101,6 +101,23 @@ data "aws_vpc_endpoint_service" "s3" {{
   service_type = "Gateway"
 }}
 
+# terraform-aws-vpc's vpc-endpoints module asks this way: a short name and a filter block.
+data "aws_vpc_endpoint_service" "ecr_api" {{
+  service = "ecr.api"
+  filter {{
+    name   = "service-type"
+    values = ["Interface"]
+  }}
+}}
+
+# And by a filter block alone, naming the service in it.
+data "aws_vpc_endpoint_service" "by_filter" {{
+  filter {{
+    name   = "service-name"
+    values = ["com.amazonaws.{REGION}.ecr.dkr"]
+  }}
+}}
+
 output "by_id" {{
   value = [data.aws_vpc.by_id.cidr_block, data.aws_vpc.by_id.enable_dns_hostnames, data.aws_vpc.by_id.main_route_table_id]
 }}
@@ -112,6 +129,8 @@ output "subnets" {{ value = sort(data.aws_subnets.all.ids) }}
 output "web" {{ value = [data.aws_security_group.web.id, data.aws_security_group.web.arn] }}
 output "route_table" {{ value = [data.aws_route_table.of_subnet.id, length(data.aws_route_table.of_subnet.associations)] }}
 output "s3" {{ value = [data.aws_vpc_endpoint_service.s3.service_name, data.aws_vpc_endpoint_service.s3.service_type] }}
+output "ecr_api" {{ value = [data.aws_vpc_endpoint_service.ecr_api.service_name, data.aws_vpc_endpoint_service.ecr_api.service_id, data.aws_vpc_endpoint_service.ecr_api.service_type] }}
+output "by_filter" {{ value = [data.aws_vpc_endpoint_service.by_filter.service_name, data.aws_vpc_endpoint_service.by_filter.service_id] }}
 "#
     )
 }
@@ -182,16 +201,42 @@ async fn ec2_data_sources_find_what_describe_calls_find() {
         v("s3"),
         serde_json::json!([format!("com.amazonaws.{REGION}.s3"), "Gateway"])
     );
+    for (output, name) in [("ecr_api", "ecr.api"), ("by_filter", "ecr.dkr")] {
+        let name = format!("com.amazonaws.{REGION}.{name}");
+        let found = ec2
+            .describe_vpc_endpoint_services()
+            .service_names(&name)
+            .send()
+            .await
+            .unwrap()
+            .service_details()[0]
+            .clone();
+        assert_eq!(v(output)[0], serde_json::json!(name));
+        assert_eq!(v(output)[1], serde_json::json!(found.service_id().unwrap()));
+    }
+    assert_eq!(v("ecr_api")[2], serde_json::json!("Interface"));
     expect_code(&stack.run(&["plan", "-detailed-exitcode"]), 0);
 
+    // A service that does not exist is AWS's error, with its code.
+    plan_fails_with(
+        &stack,
+        "data \"aws_vpc_endpoint_service\" \"missing\" {\n  service = \"no-such-service\"\n}\n",
+        "InvalidServiceName",
+    );
     // A lookup that matches nothing fails with the provider's words, before any change.
-    std::fs::write(
-        stack.path.join("missing.tf"),
+    plan_fails_with(
+        &stack,
         "data \"aws_vpc\" \"missing\" {\n  tags = { Lookup = \"no-such-vpc\" }\n}\n",
-    )
-    .unwrap();
-    let shown = expect_code(&stack.run(&["plan"]), 1);
-    assert!(shown.contains("no matching EC2 VPC found"), "{shown}");
-    std::fs::remove_file(stack.path.join("missing.tf")).unwrap();
+        "no matching EC2 VPC found",
+    );
     expect_code(&stack.run(&["destroy", "-auto-approve"]), 0);
+}
+
+/// Plans the stack with one more file holding `lookup`, which must fail saying `error`; the
+/// file is removed again.
+fn plan_fails_with(stack: &Stack, lookup: &str, error: &str) {
+    std::fs::write(stack.path.join("missing.tf"), lookup).unwrap();
+    let shown = expect_code(&stack.run(&["plan"]), 1);
+    assert!(shown.contains(error), "{shown}");
+    std::fs::remove_file(stack.path.join("missing.tf")).unwrap();
 }

@@ -159,7 +159,7 @@ async fn network_stack_lifecycle() {
         2,
     );
     assert!(
-        text.contains("aws_internet_gateway.main must be replaced") && text.contains("requested with -replace"),
+        text.contains("aws_internet_gateway.main will be replaced, as requested"),
         "{text}"
     );
 

@@ -257,6 +257,21 @@ pub fn terraform_import_id(r: &serde_json::Value) -> String {
             s("name")
         ),
         "aws_ecs_task_definition" => s("arn"),
+        "aws_service_discovery_private_dns_namespace" => format!("{}:{}", s("id"), s("vpc")),
+        "aws_apigatewayv2_integration"
+        | "aws_apigatewayv2_route"
+        | "aws_apigatewayv2_stage"
+        | "aws_apigatewayv2_deployment"
+        | "aws_apigatewayv2_authorizer" => format!("{}/{}", s("api_id"), s("id")),
+        "aws_iam_user_group_membership" => {
+            let groups: Vec<&str> = a["groups"]
+                .as_array()
+                .map(|l| l.iter().filter_map(|g| g.as_str()).collect())
+                .unwrap_or_default();
+            format!("{}/{}", s("user"), groups.join("/"))
+        }
+        // The id is the resource id (db-…); import takes the identifier.
+        "aws_db_instance" => s("identifier"),
         "aws_api_gateway_deployment" => format!("{}/{}", s("rest_api_id"), s("id")),
         "aws_api_gateway_stage" => format!("{}/{}", s("rest_api_id"), s("stage_name")),
         "aws_api_gateway_method_settings" => {

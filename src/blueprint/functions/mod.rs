@@ -35,6 +35,11 @@ mod yaml;
 pub use filesystem::read_file;
 pub use time::Clock;
 
+/// Decodes a YAML document as `yamldecode` does (an OpenAPI body may be YAML as well as JSON).
+pub fn yaml_decode(src: &str) -> Result<Value, String> {
+    yaml::decode(src)
+}
+
 use super::source::Loc;
 use crate::diag::{DResult, Diag};
 use crate::value::Value;
@@ -162,13 +167,15 @@ fn dispatch(name: &str, a: &mut Args) -> Option<FResult> {
         .or_else(|| marks(name, a))
 }
 
-const MARKS: &[&str] = &["sensitive", "nonsensitive"];
+const MARKS: &[&str] = &["sensitive", "nonsensitive", "issensitive", "ephemeralasnull"];
 
-/// `sensitive` and `nonsensitive` pass their value through: values carry no sensitivity marks
-/// yet (nor can `issensitive` and `ephemeralasnull` be answered without them).
+/// The functions of value marks, as seen without marks: the evaluator checks their arguments
+/// here and then reads or changes the marks itself (see `eval`), so these only pass the value
+/// through (`issensitive` answers for an unmarked value).
 fn marks(name: &str, a: &mut Args) -> Option<FResult> {
     match name {
-        "sensitive" | "nonsensitive" => Some(a.get(0).cloned()),
+        "sensitive" | "nonsensitive" | "ephemeralasnull" => Some(a.get(0).cloned()),
+        "issensitive" => Some(Ok(Value::Bool(false))),
         _ => None,
     }
 }

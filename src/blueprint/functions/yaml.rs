@@ -376,7 +376,7 @@ fn analyze(s: &str) -> Analysis {
 
 const CORE: &str = "tag:yaml.org,2002:";
 
-fn decode(src: &str) -> Result<Value, String> {
+pub(super) fn decode(src: &str) -> Result<Value, String> {
     if let Some(v) = src
         .lines()
         .find(|l| l.starts_with("%YAML"))

@@ -322,6 +322,20 @@ pub fn name_or_generated(planned: &Value, default_prefix: &str, suffix_len: usiz
     format!("{prefix}{}", &unique[..suffix_len.min(unique.len())])
 }
 
+/// The `name_prefix` a name was generated from, as the provider recovers it on import: the name
+/// less its 26 hexadecimal unique digits (and `suffix`, such as `.fifo`); `None` for a name that
+/// does not end that way.
+pub fn name_prefix_from_name(name: &str, suffix: &str) -> Option<String> {
+    const UNIQUE: usize = 26;
+    let stem = name.strip_suffix(suffix)?;
+    let cut = stem.len().checked_sub(UNIQUE).filter(|&n| n > 0)?;
+    let (prefix, unique) = (stem.get(..cut)?, stem.get(cut..)?);
+    unique
+        .chars()
+        .all(|c| c.is_ascii_hexdigit())
+        .then(|| prefix.to_string())
+}
+
 /// True when `(key, value)` tags say this stack created the object for this address.
 pub fn owns<'a>(tags: impl IntoIterator<Item = (&'a str, &'a str)>, ctx: &CallCtx) -> bool {
     let tags: Vec<(&str, &str)> = tags.into_iter().collect();

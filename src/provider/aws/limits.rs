@@ -33,6 +33,7 @@ pub const LIMITS_VAR: &str = "INFRACTL_SERVICE_CONCURRENCY";
 /// The services infractl calls, by the names the provider block's `endpoints` uses for them.
 pub const SERVICES: &[&str] = &[
     "apigateway",
+    "apigatewayv2",
     "applicationautoscaling",
     "cloudwatch",
     "dynamodb",
@@ -44,10 +45,14 @@ pub const SERVICES: &[&str] = &[
     "iam",
     "logs",
     "opensearchserverless",
+    "rds",
     "redshift",
     "s3",
+    "s3control",
     "secretsmanager",
+    "servicediscovery",
     "sns",
+    "sqs",
     "ssm",
     "sts",
 ];

@@ -4,6 +4,7 @@
 //! Adding a resource type is one file under its service folder plus one line in [`registry`].
 
 pub mod apigateway;
+pub mod apigatewayv2;
 pub mod appautoscaling;
 pub mod cloudwatch;
 pub mod common;
@@ -18,12 +19,15 @@ pub mod limits;
 pub mod logs;
 pub mod meta;
 pub mod opensearchserverless;
+pub mod rds;
 pub mod redshift;
 pub mod region;
 pub mod s3;
 pub mod schema;
 pub mod secretsmanager;
+pub mod servicediscovery;
 pub mod sns;
+pub mod sqs;
 pub mod ssm;
 pub mod subnet_group;
 
@@ -98,6 +102,7 @@ fn provider_schema() -> Schema {
     for svc in [
         "acm",
         "apigateway",
+        "apigatewayv2",
         "applicationautoscaling",
         "appautoscaling",
         "cloudfront",
@@ -120,7 +125,9 @@ fn provider_schema() -> Schema {
         "route53",
         "s3",
         "s3api",
+        "s3control",
         "secretsmanager",
+        "servicediscovery",
         "sns",
         "sqs",
         "ssm",
@@ -338,6 +345,8 @@ pub struct Clients {
     pub ec2: aws_sdk_ec2::Client,
     /// S3.
     pub s3: aws_sdk_s3::Client,
+    /// S3 Control (account-wide S3 settings).
+    pub s3control: aws_sdk_s3control::Client,
     /// DynamoDB.
     pub ddb: aws_sdk_dynamodb::Client,
     /// IAM.
@@ -370,6 +379,15 @@ pub struct Clients {
     pub redshift: aws_sdk_redshift::Client,
     /// ElastiCache (subnet groups).
     pub elasticache: aws_sdk_elasticache::Client,
+    // Seed 001 (circle of trust).
+    /// SQS.
+    pub sqs: aws_sdk_sqs::Client,
+    /// API Gateway v2 (HTTP and WebSocket APIs).
+    pub apigatewayv2: aws_sdk_apigatewayv2::Client,
+    /// Cloud Map (service discovery).
+    pub servicediscovery: aws_sdk_servicediscovery::Client,
+    /// RDS (DB instances, subnet and parameter groups).
+    pub rds: aws_sdk_rds::Client,
     /// The region in use.
     pub region: String,
     /// The account id, asked of STS once when something needs it to build an ARN.
@@ -479,6 +497,7 @@ pub async fn clients(settings: &AwsSettings) -> Clients {
     // Path-style addressing always: bucket sub-domains of emulator hosts do not resolve, and
     // AWS accepts path style too.
     let s3 = service_config!(aws_sdk_s3, "s3", "s3api").force_path_style(true);
+    let s3control = service_config!(aws_sdk_s3control, "s3control").endpoint_resolver(s3::control::Resolver::default());
     let ddb = service_config!(aws_sdk_dynamodb, "dynamodb");
     let iam = service_config!(aws_sdk_iam, "iam");
     let logs = service_config!(aws_sdk_cloudwatchlogs, "logs", "cloudwatchlogs");
@@ -505,10 +524,20 @@ pub async fn clients(settings: &AwsSettings) -> Clients {
     let aoss = service_config!(aws_sdk_opensearchserverless, "opensearchserverless");
     let redshift = service_config!(aws_sdk_redshift, "redshift");
     let elasticache = service_config!(aws_sdk_elasticache, "elasticache");
+    // Seed 001 (circle of trust).
+    let sqs = service_config!(aws_sdk_sqs, "sqs");
+    let apigatewayv2 = service_config!(aws_sdk_apigatewayv2, "apigatewayv2");
+    let servicediscovery = service_config!(aws_sdk_servicediscovery, "servicediscovery");
+    let rds = service_config!(aws_sdk_rds, "rds");
     Clients {
         redshift: aws_sdk_redshift::Client::from_conf(redshift.build()),
         elasticache: aws_sdk_elasticache::Client::from_conf(elasticache.build()),
+        rds: aws_sdk_rds::Client::from_conf(rds.build()),
         opensearchserverless: aws_sdk_opensearchserverless::Client::from_conf(aoss.build()),
+        // Seed 001 (circle of trust).
+        sqs: aws_sdk_sqs::Client::from_conf(sqs.build()),
+        apigatewayv2: aws_sdk_apigatewayv2::Client::from_conf(apigatewayv2.build()),
+        servicediscovery: aws_sdk_servicediscovery::Client::from_conf(servicediscovery.build()),
         apigateway: aws_sdk_apigateway::Client::from_conf(apigateway.build()),
         ssm: aws_sdk_ssm::Client::from_conf(ssm.build()),
         secrets: aws_sdk_secretsmanager::Client::from_conf(secrets.build()),
@@ -521,6 +550,7 @@ pub async fn clients(settings: &AwsSettings) -> Clients {
         elbv2: aws_sdk_elasticloadbalancingv2::Client::from_conf(elbv2.build()),
         ec2: aws_sdk_ec2::Client::from_conf(ec2.build()),
         s3: aws_sdk_s3::Client::from_conf(s3.build()),
+        s3control: aws_sdk_s3control::Client::from_conf(s3control.build()),
         ddb: aws_sdk_dynamodb::Client::from_conf(ddb.build()),
         iam: aws_sdk_iam::Client::from_conf(iam.build()),
         logs: aws_sdk_cloudwatchlogs::Client::from_conf(logs.build()),
@@ -561,6 +591,7 @@ pub fn schemas_registry() -> Registry {
     let mut r = build_registry(Arc::new(Clients {
         ec2: aws_sdk_ec2::Client::new(&shared),
         s3: aws_sdk_s3::Client::new(&shared),
+        s3control: aws_sdk_s3control::Client::new(&shared),
         ddb: aws_sdk_dynamodb::Client::new(&shared),
         iam: aws_sdk_iam::Client::new(&shared),
         logs: aws_sdk_cloudwatchlogs::Client::new(&shared),
@@ -575,6 +606,11 @@ pub fn schemas_registry() -> Registry {
         opensearchserverless: aws_sdk_opensearchserverless::Client::new(&shared),
         redshift: aws_sdk_redshift::Client::new(&shared),
         elasticache: aws_sdk_elasticache::Client::new(&shared),
+        // Seed 001 (circle of trust).
+        sqs: aws_sdk_sqs::Client::new(&shared),
+        apigatewayv2: aws_sdk_apigatewayv2::Client::new(&shared),
+        servicediscovery: aws_sdk_servicediscovery::Client::new(&shared),
+        rds: aws_sdk_rds::Client::new(&shared),
         secrets: aws_sdk_secretsmanager::Client::new(&shared),
         cloudwatch: aws_sdk_cloudwatch::Client::new(&shared),
         account: Default::default(),
@@ -604,6 +640,7 @@ impl BlockSchemas for BlueprintSchemas {
         match mode {
             Mode::Managed => self.registry.resource(type_name).map(|r| r.schema()),
             Mode::Data => self.registry.data_source(type_name).map(|d| d.schema()),
+            Mode::Ephemeral => self.registry.ephemeral(type_name).map(|e| e.schema()),
         }
     }
 
@@ -690,6 +727,45 @@ fn build_registry(c: Arc<Clients>) -> Registry {
         c.clone(),
         s3::ownership_controls::OwnershipControls,
     )));
+    r.add_resource(Arc::new(s3::companion::Companion::new(c.clone(), s3::logging::Logging)));
+    r.add_resource(Arc::new(s3::companion::Companion::new(c.clone(), s3::acl::Acl)));
+    r.add_resource(Arc::new(s3::companion::Companion::new(
+        c.clone(),
+        s3::accelerate::Accelerate,
+    )));
+    r.add_resource(Arc::new(s3::companion::Companion::new(
+        c.clone(),
+        s3::request_payment::RequestPayment,
+    )));
+    r.add_resource(Arc::new(s3::companion::Companion::new(
+        c.clone(),
+        s3::object_lock::ObjectLock,
+    )));
+    r.add_resource(Arc::new(s3::companion::Companion::new(
+        c.clone(),
+        s3::replication::Replication,
+    )));
+    r.add_resource(Arc::new(s3::companion::Companion::new(
+        c.clone(),
+        s3::notification::Notification,
+    )));
+    r.add_resource(Arc::new(s3::companion::Companion::new(
+        c.clone(),
+        s3::intelligent_tiering::IntelligentTiering,
+    )));
+    r.add_resource(Arc::new(s3::companion::Companion::new(
+        c.clone(),
+        s3::inventory::Inventory,
+    )));
+    r.add_resource(Arc::new(s3::companion::Companion::new(
+        c.clone(),
+        s3::analytics::Analytics,
+    )));
+    r.add_resource(Arc::new(s3::companion::Companion::new(c.clone(), s3::metric::Metric)));
+    r.add_resource(Arc::new(s3::object::Object::new(c.clone())));
+    r.add_resource(Arc::new(
+        s3::account_public_access_block::AccountPublicAccessBlock::new(c.clone()),
+    ));
     r.add_resource(Arc::new(dynamodb::table::Table::new(c.clone())));
     r.add_resource(Arc::new(ecs::cluster::Cluster::new(c.clone())));
     r.add_resource(Arc::new(ecs::task_definition::TaskDefinition::new(c.clone())));
@@ -725,12 +801,61 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(elbv2::listener::Listener::new(c.clone())));
     r.add_resource(Arc::new(elbv2::listener_rule::ListenerRule::new(c.clone())));
     r.add_resource(Arc::new(iam::role::Role::new(c.clone())));
-    r.add_resource(Arc::new(iam::role_policy::RolePolicy::new(c.clone())));
     r.add_resource(Arc::new(iam::policy::Policy::new(c.clone())));
-    r.add_resource(Arc::new(iam::role_policy_attachment::RolePolicyAttachment::new(
+    r.add_resource(Arc::new(iam::user::User::new(c.clone())));
+    r.add_resource(Arc::new(iam::group::Group::new(c.clone())));
+    r.add_resource(Arc::new(iam::instance_profile::InstanceProfile::new(c.clone())));
+    for kind in [
+        iam::principal::Principal::Role,
+        iam::principal::Principal::User,
+        iam::principal::Principal::Group,
+    ] {
+        r.add_resource(Arc::new(iam::inline_policy::InlinePolicy::new(c.clone(), kind)));
+        r.add_resource(Arc::new(iam::attachment::PolicyAttachment::new(c.clone(), kind)));
+    }
+    r.add_resource(Arc::new(iam::policy_attachment::PolicyAttachment::new(c.clone())));
+    r.add_resource(Arc::new(iam::group_membership::GroupMembership::new(c.clone())));
+    r.add_resource(Arc::new(iam::user_group_membership::UserGroupMembership::new(
         c.clone(),
     )));
     r.add_resource(Arc::new(logs::log_group::LogGroup::new(c.clone())));
+    // Seed 001 (circle of trust).
+    r.add_resource(Arc::new(sqs::queue::Queue::new(c.clone())));
+    for owned in [
+        sqs::queue_attribute::Owned::Policy,
+        sqs::queue_attribute::Owned::RedrivePolicy,
+        sqs::queue_attribute::Owned::RedriveAllowPolicy,
+    ] {
+        r.add_resource(Arc::new(sqs::queue_attribute::QueueAttribute::new(c.clone(), owned)));
+    }
+    for kind in [
+        servicediscovery::namespace::Kind::PrivateDns,
+        servicediscovery::namespace::Kind::PublicDns,
+        servicediscovery::namespace::Kind::Http,
+    ] {
+        r.add_resource(Arc::new(servicediscovery::namespace::Namespace::new(c.clone(), kind)));
+    }
+    r.add_resource(Arc::new(servicediscovery::service::Service::new(c.clone())));
+    r.add_resource(Arc::new(apigatewayv2::api::Api::new(c.clone())));
+    r.add_resource(Arc::new(apigatewayv2::vpc_link::VpcLink::new(c.clone())));
+    r.add_resource(Arc::new(apigatewayv2::integration::Integration::new(c.clone())));
+    r.add_resource(Arc::new(apigatewayv2::route::Route::new(c.clone())));
+    r.add_resource(Arc::new(apigatewayv2::stage::Stage::new(c.clone())));
+    r.add_resource(Arc::new(apigatewayv2::deployment::Deployment::new(c.clone())));
+    r.add_resource(Arc::new(apigatewayv2::authorizer::Authorizer::new(c.clone())));
+    r.add_resource(Arc::new(
+        ecs::cluster_capacity_providers::ClusterCapacityProviders::new(c.clone()),
+    ));
+    r.add_resource(Arc::new(rds::subnet_group::SubnetGroup::new(c.clone())));
+    r.add_resource(Arc::new(rds::parameter_group::ParameterGroup::new(
+        c.clone(),
+        rds::parameter_group::Scope::Instance,
+    )));
+    r.add_resource(Arc::new(rds::parameter_group::ParameterGroup::new(
+        c.clone(),
+        rds::parameter_group::Scope::Cluster,
+    )));
+    r.add_resource(Arc::new(rds::db_instance::DbInstance::new(c.clone())));
     r.add_data_source(Arc::new(ec2::availability_zones::AvailabilityZones::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::vpc::VpcData::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::ids::IdsData::vpcs(c.clone())));
@@ -745,5 +870,9 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_data_source(Arc::new(meta::region::Region::new(c.clone())));
     r.add_data_source(Arc::new(meta::partition::Partition::new(c.clone())));
     r.add_data_source(Arc::new(meta::iam_policy_document::PolicyDocument::new()));
+    r.add_ephemeral(Arc::new(ssm::parameter_ephemeral::ParameterEphemeral::new(c.clone())));
+    r.add_ephemeral(Arc::new(
+        secretsmanager::secret_version_ephemeral::SecretVersionEphemeral::new(c.clone()),
+    ));
     r
 }

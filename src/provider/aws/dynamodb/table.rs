@@ -1,7 +1,9 @@
 //! `aws_dynamodb_table`: a table with its keys, billing mode, secondary indexes, encryption,
 //! point-in-time recovery, TTL, deletion protection and tags. Global secondary indexes are
 //! added, removed and resized in place (one per UpdateTable call, as DynamoDB requires, each
-//! waited for); local ones only exist from creation.
+//! waited for); local ones only exist from creation. Streams (`stream_enabled`,
+//! `stream_view_type` → `stream_arn`, `stream_label`) are switched in place; a new view type
+//! turns the stream off and on again, as DynamoDB requires, which makes a new stream ARN.
 
 use crate::provider::aws::common::{
     aws_err, configured_tags, must_exist, op_timeout, opt_bool, opt_str, tag_changes, tags_to_write, user_tags,
@@ -18,7 +20,8 @@ use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, CreateGlobalSecondaryIndexAction, DeleteGlobalSecondaryIndexAction,
     GlobalSecondaryIndex, GlobalSecondaryIndexUpdate, IndexStatus, KeySchemaElement, KeyType, LocalSecondaryIndex,
     PointInTimeRecoverySpecification, Projection, ProjectionType, ProvisionedThroughput, ScalarAttributeType,
-    SseSpecification, SseStatus, SseType, TableStatus, Tag, TimeToLiveSpecification, UpdateGlobalSecondaryIndexAction,
+    SseSpecification, SseStatus, SseType, StreamSpecification, StreamViewType, TableStatus, Tag,
+    TimeToLiveSpecification, UpdateGlobalSecondaryIndexAction,
 };
 use std::sync::Arc;
 use std::time::Duration;
@@ -31,6 +34,23 @@ pub struct Table {
 
 /// Index projections.
 const PROJECTIONS: &[&str] = &["ALL", "KEYS_ONLY", "INCLUDE"];
+
+/// What a stream's records hold (empty: no stream), as the provider accepts it.
+const STREAM_VIEWS: &[&str] = &["KEYS_ONLY", "NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", ""];
+
+/// The stream settings as DynamoDB takes them; `None` when the blueprint has no stream.
+fn stream_spec(v: &Value) -> PResult<Option<StreamSpecification>> {
+    if opt_bool(v, "stream_enabled") != Some(true) {
+        return Ok(None);
+    }
+    built(
+        StreamSpecification::builder()
+            .stream_enabled(true)
+            .set_stream_view_type(opt_str(v, "stream_view_type").map(|t| StreamViewType::from(t.as_str())))
+            .build(),
+    )
+    .map(Some)
+}
 
 impl Table {
     /// Creates the type with its clients.
@@ -56,6 +76,10 @@ impl Table {
             .live_if_unset()
             .arg("ttl")
             .live_if_unset()
+            .arg("stream_enabled")
+            .default(false)
+            .arg("stream_view_type")
+            .check(one_of(STREAM_VIEWS))
             .args(&[
                 "read_capacity",
                 "write_capacity",
@@ -190,6 +214,36 @@ impl Table {
                 .table_name(name)
                 .set_attribute_definitions(Some(attributes.clone()))
                 .global_secondary_index_updates(u)
+                .send()
+                .await
+                .map_err(aws_err)?;
+            self.wait_active(name, planned, Op::Update).await?;
+        }
+        Ok(())
+    }
+
+    /// Switches the stream on or off, or to another view type (off, then on again: DynamoDB
+    /// does not change a live stream's view type).
+    async fn update_stream(&self, name: &str, prior: &Value, planned: &Value) -> PResult<()> {
+        let was_on = opt_bool(prior, "stream_enabled") == Some(true);
+        if was_on {
+            let off = built(StreamSpecification::builder().stream_enabled(false).build())?;
+            self.c
+                .ddb
+                .update_table()
+                .table_name(name)
+                .stream_specification(off)
+                .send()
+                .await
+                .map_err(aws_err)?;
+            self.wait_active(name, planned, Op::Update).await?;
+        }
+        if let Some(on) = stream_spec(planned)? {
+            self.c
+                .ddb
+                .update_table()
+                .table_name(name)
+                .stream_specification(on)
                 .send()
                 .await
                 .map_err(aws_err)?;
@@ -370,6 +424,29 @@ fn index_shape_changed(old: &Value, new: &Value) -> bool {
 
 #[async_trait]
 impl ResourceType for Table {
+    fn check_config(&self, config: &Value) -> Result<(), String> {
+        let view = config.get("stream_view_type");
+        if config.get("stream_enabled").as_bool() == Some(true) && (view.is_null() || view.as_str() == Some("")) {
+            return Err("stream_view_type is required when stream_enabled = true".into());
+        }
+        Ok(())
+    }
+
+    fn refine_plan(&self, prior: Option<&Value>, _config: &Value, planned: &mut Value) -> PResult<Option<String>> {
+        // A stream switched on, off or to another view type gets a new ARN and label.
+        if let (Some(prior), Value::Object(m)) = (prior, &mut *planned) {
+            let moved = ["stream_enabled", "stream_view_type"]
+                .iter()
+                .any(|k| m.get(*k).is_some_and(|v| v != prior.get(k)));
+            if moved {
+                for k in ["stream_arn", "stream_label"] {
+                    m.insert(k.to_string(), Value::Unknown);
+                }
+            }
+        }
+        Ok(None)
+    }
+
     fn type_name(&self) -> &'static str {
         "aws_dynamodb_table"
     }
@@ -418,6 +495,7 @@ impl ResourceType for Table {
             .set_sse_specification(sse_spec(planned))
             .set_deletion_protection_enabled(opt_bool(planned, "deletion_protection_enabled"))
             .set_table_class(opt_str(planned, "table_class").map(|c| c.as_str().into()))
+            .set_stream_specification(stream_spec(planned)?)
             .set_tags(Some(tags))
             .send()
             .await
@@ -623,6 +701,21 @@ impl ResourceType for Table {
                         .unwrap_or_else(|| "STANDARD".into()),
                 ),
             ),
+            (
+                "stream_enabled",
+                Value::Bool(t.stream_specification().is_some_and(|s| s.stream_enabled())),
+            ),
+            (
+                "stream_view_type",
+                Value::from(
+                    t.stream_specification()
+                        .filter(|s| s.stream_enabled())
+                        .and_then(|s| s.stream_view_type())
+                        .map(|v| v.as_str().to_string()),
+                ),
+            ),
+            ("stream_arn", Value::from(t.latest_stream_arn().map(str::to_string))),
+            ("stream_label", Value::from(t.latest_stream_label().map(str::to_string))),
             ("tags", configured_tags(prior)),
             ("tags_all", tags),
             ("arn", Value::str(arn)),
@@ -662,6 +755,9 @@ impl ResourceType for Table {
             }
             req.send().await.map_err(aws_err)?;
             self.wait_active(id, planned, Op::Update).await?;
+        }
+        if changed("stream_enabled") || changed("stream_view_type") {
+            self.update_stream(id, prior, planned).await?;
         }
         if changed("point_in_time_recovery") {
             let on = block(planned, "point_in_time_recovery")

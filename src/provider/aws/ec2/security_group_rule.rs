@@ -154,6 +154,26 @@ fn parse_import_id(id: &str) -> Result<Value, String> {
     ]))
 }
 
+/// Spells a rule out as Terraform's import id (the inverse of [`parse_import_id`]), so a rule
+/// found again without state is read back the way an import reads it: from what it is.
+fn import_id(v: &Value) -> String {
+    let b = as_block(v);
+    let mut parts = vec![
+        opt_str(v, "security_group_id").unwrap_or_default(),
+        opt_str(v, "type").unwrap_or_default(),
+        opt_str(&b, "protocol").unwrap_or_default(),
+        b.get("from_port").to_plain_string().unwrap_or_default(),
+        b.get("to_port").to_plain_string().unwrap_or_default(),
+    ];
+    for k in ["cidr_blocks", "ipv6_cidr_blocks", "prefix_list_ids", "security_groups"] {
+        parts.extend(str_list(&b, k));
+    }
+    if opt_bool(&b, "self") == Some(true) {
+        parts.push("self".into());
+    }
+    parts.join("_")
+}
+
 /// True when `have` (a flattened rule of the group) includes every source of `want`.
 fn covers(have: &Value, want: &Value) -> bool {
     let eq = |k: &str| same(&Type::Any, want.get(k), have.get(k));
@@ -302,8 +322,11 @@ impl ResourceType for SecurityGroupRule {
     }
 
     async fn find_adoptable(&self, ctx: &CallCtx, planned: &Value) -> PResult<Option<String>> {
+        // The `sgrule-` id is only a hash, and the engine reads an adopted object with no prior
+        // value: answer the import id, which says which rule to look for (the read gives the
+        // object its `sgrule-` id back).
         let id = rule_id(planned);
-        Ok(self.read(ctx, &id, planned).await?.map(|_| id))
+        Ok(self.read(ctx, &id, planned).await?.map(|_| import_id(planned)))
     }
 }
 
@@ -326,5 +349,54 @@ mod tests {
         assert!(parse_import_id("sgrule-abc")
             .unwrap_err()
             .contains("SECURITYGROUPID_TYPE"));
+    }
+
+    /// terraform-aws-vpc's vpc-endpoints rule: optional sources given as null, one CIDR block.
+    fn module_rule() -> Value {
+        Value::object([
+            ("security_group_id", Value::str("sg-0abc")),
+            ("type", Value::str("ingress")),
+            ("protocol", Value::str("tcp")),
+            ("from_port", Value::from(443)),
+            ("to_port", Value::from(443)),
+            ("description", Value::str("HTTPS from VPC")),
+            ("cidr_blocks", list_value(["10.0.0.0/16".to_string()])),
+            ("ipv6_cidr_blocks", Value::Null),
+            ("prefix_list_ids", Value::Null),
+            ("self", Value::Null),
+            ("source_security_group_id", Value::Null),
+        ])
+    }
+
+    #[test]
+    fn a_rule_spelled_as_an_import_id_reads_back_as_the_same_rule() {
+        let rule = module_rule();
+        let id = import_id(&rule);
+        assert_eq!(id, "sg-0abc_ingress_tcp_443_443_10.0.0.0/16");
+        let parsed = parse_import_id(&id).unwrap();
+        assert_eq!(rule_id(&parsed), rule_id(&rule), "the same derived sgrule- id");
+
+        let mut many = rule.clone();
+        if let Value::Object(m) = &mut many {
+            m.insert("protocol".into(), Value::str("all"));
+            m.insert("from_port".into(), Value::from(0));
+            m.insert("to_port".into(), Value::from(0));
+            m.insert("type".into(), Value::str("egress"));
+            m.insert("ipv6_cidr_blocks".into(), list_value(["::/0".to_string()]));
+            m.insert("prefix_list_ids".into(), list_value(["pl-1".to_string()]));
+            m.insert("self".into(), Value::Bool(true));
+        }
+        let id = import_id(&many);
+        assert_eq!(id, "sg-0abc_egress_-1_0_0_10.0.0.0/16_::/0_pl-1_self");
+        assert_eq!(rule_id(&parse_import_id(&id).unwrap()), rule_id(&many));
+
+        let mut grouped = rule;
+        if let Value::Object(m) = &mut grouped {
+            m.insert("cidr_blocks".into(), Value::Null);
+            m.insert("source_security_group_id".into(), Value::str("sg-0def"));
+        }
+        let id = import_id(&grouped);
+        assert_eq!(id, "sg-0abc_ingress_tcp_443_443_sg-0def");
+        assert_eq!(rule_id(&parse_import_id(&id).unwrap()), rule_id(&grouped));
     }
 }

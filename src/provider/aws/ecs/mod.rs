@@ -1,15 +1,16 @@
 //! ECS resources, and what they share: tags written and changed through the resource ARN.
 
 pub mod cluster;
+pub mod cluster_capacity_providers;
 pub mod container_definitions;
 pub mod service;
 pub mod task_definition;
 pub mod wire;
 
-use crate::provider::aws::common::{aws_err, sync_tags};
-use crate::provider::PResult;
+use crate::provider::aws::common::{aws_err, opt_str, sync_tags};
+use crate::provider::{PResult, ProviderError};
 use crate::value::Value;
-use aws_sdk_ecs::types::Tag;
+use aws_sdk_ecs::types::{CapacityProviderStrategyItem, Tag};
 
 /// Key/value pairs as ECS tags.
 pub fn ecs_tags(pairs: indexmap::IndexMap<String, String>) -> Vec<Tag> {
@@ -44,4 +45,38 @@ pub async fn update_tags(client: &aws_sdk_ecs::Client, arn: &str, prior: &Value,
         },
     )
     .await
+}
+
+/// A capacity provider strategy (`capacity_provider_strategy`, a cluster's
+/// `default_capacity_provider_strategy`) as ECS takes it.
+pub fn strategy(v: &Value, name: &str) -> PResult<Vec<CapacityProviderStrategyItem>> {
+    v.get(name)
+        .as_list()
+        .unwrap_or(&[])
+        .iter()
+        .map(|item| {
+            CapacityProviderStrategyItem::builder()
+                .capacity_provider(opt_str(item, "capacity_provider").unwrap_or_default())
+                .set_weight(item.get("weight").as_number().map(|n| n as i32))
+                .set_base(item.get("base").as_number().map(|n| n as i32))
+                .build()
+                .map_err(|e| ProviderError::msg(e.to_string()))
+        })
+        .collect()
+}
+
+/// A strategy as state records it; ECS's defaults (weight and base 0) where it leaves them out.
+pub fn strategy_state(items: &[CapacityProviderStrategyItem]) -> Value {
+    Value::List(
+        items
+            .iter()
+            .map(|i| {
+                Value::object([
+                    ("capacity_provider", Value::str(i.capacity_provider())),
+                    ("weight", Value::from(i.weight() as i64)),
+                    ("base", Value::from(i.base() as i64)),
+                ])
+            })
+            .collect(),
+    )
 }

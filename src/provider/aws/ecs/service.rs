@@ -2,6 +2,12 @@
 //! configuration, load balancers and deployment settings. Nearly everything updates in place
 //! (UpdateService); name, cluster, launch type, scheduling strategy and IAM role replace it.
 //! The id is the service ARN, as in Terraform.
+//!
+//! Capacity provider strategies (Fargate and Fargate Spot with weights and bases), Cloud Map
+//! registries, Service Connect, placement strategies and constraints, and deployment alarms are
+//! sent with the service and changed in place; a change of strategy replaces the service unless
+//! `force_new_deployment` is set and neither strategy is empty, as in the provider (ECS cannot
+//! move a running service between a launch type and capacity providers).
 
 use crate::provider::aws::common::{
     absent_on, aws_err, configured_tags, must_exist, op_timeout, opt_bool, opt_str, owns, str_list, tags_to_write,
@@ -10,14 +16,17 @@ use crate::provider::aws::common::{
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::validators::{int_between, one_of};
+use crate::schema::validators::{arn, int_between, one_of};
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_ecs::types::{
-    AssignPublicIp, AvailabilityZoneRebalancing, AwsVpcConfiguration, DeploymentCircuitBreaker,
-    DeploymentConfiguration, DeploymentController, DeploymentControllerType, LaunchType, LoadBalancer,
-    NetworkConfiguration, PropagateTags, SchedulingStrategy, Service as EcsService, ServiceField,
+    AssignPublicIp, AvailabilityZoneRebalancing, AwsVpcConfiguration, DeploymentAlarms, DeploymentCircuitBreaker, DeploymentConfiguration,
+    DeploymentController, DeploymentControllerType, LaunchType, LoadBalancer, LogConfiguration, LogDriver,
+    NetworkConfiguration, PlacementConstraint, PlacementConstraintType, PlacementStrategy, PlacementStrategyType,
+    PropagateTags, SchedulingStrategy, Secret, Service as EcsService, ServiceConnectClientAlias,
+    ServiceConnectConfiguration, ServiceConnectService, ServiceConnectTlsCertificateAuthority,
+    ServiceConnectTlsConfiguration, ServiceField, ServiceRegistry, TimeoutConfiguration,
 };
 use std::sync::Arc;
 use std::time::Duration;
@@ -101,6 +110,56 @@ impl Service {
             .check(int_between(0, 2147483647))
             .arg("load_balancer.container_port")
             .check(int_between(0, 65536))
+            .arg("capacity_provider_strategy.base")
+            .default(0)
+            .check(int_between(0, 100_000))
+            .arg("capacity_provider_strategy.weight")
+            .default(0)
+            .check(int_between(0, 1000))
+            .arg("service_registries.registry_arn")
+            .check(arn())
+            .arg("service_registries.port")
+            .check(int_between(0, 65536))
+            .arg("service_registries.container_port")
+            .check(int_between(0, 65536))
+            .arg("ordered_placement_strategy.type")
+            .check(one_of(&["random", "spread", "binpack"]))
+            .arg("ordered_placement_strategy.field")
+            .normalized(placement_field)
+            .arg("placement_constraints.type")
+            .check(one_of(&["distinctInstance", "memberOf"]))
+            .arg("alarms")
+            .live_if_unset()
+            .arg("service_connect_configuration.log_configuration.log_driver")
+            .check(one_of(&[
+                "json-file",
+                "syslog",
+                "journald",
+                "gelf",
+                "fluentd",
+                "awslogs",
+                "splunk",
+                "awsfirelens",
+            ]))
+            .arg("service_connect_configuration.service.client_alias.port")
+            .check(int_between(0, 65535))
+            .arg("service_connect_configuration.service.ingress_port_override")
+            .check(int_between(0, 65535))
+            .arg("service_connect_configuration.service.timeout.idle_timeout_seconds")
+            .check(int_between(0, 2_147_483_647))
+            .arg("service_connect_configuration.service.timeout.per_request_timeout_seconds")
+            .check(int_between(0, 2_147_483_647))
+            .arg("service_connect_configuration.service.tls.issuer_cert_authority.aws_pca_authority_arn")
+            .check(arn())
+            .arg("service_connect_configuration.service.tls.role_arn")
+            .check(arn())
+            .args(&[
+                "capacity_provider_strategy",
+                "service_registries",
+                "ordered_placement_strategy",
+                "placement_constraints",
+                "service_connect_configuration",
+            ])
             .timeouts(20, 20, 20)
             .build();
         Service { c, schema }
@@ -211,13 +270,184 @@ fn number(v: &Value, name: &str) -> Option<i32> {
     v.get(name).as_number().map(|n| n as i32)
 }
 
-fn deployment_configuration(planned: &Value) -> DeploymentConfiguration {
+fn deployment_configuration(planned: &Value) -> PResult<DeploymentConfiguration> {
     let replica = opt_str(planned, "scheduling_strategy").as_deref() != Some("DAEMON");
-    DeploymentConfiguration::builder()
+    Ok(DeploymentConfiguration::builder()
         .set_maximum_percent(number(planned, "deployment_maximum_percent").filter(|_| replica))
         .set_minimum_healthy_percent(number(planned, "deployment_minimum_healthy_percent"))
         .set_deployment_circuit_breaker(circuit_breaker(planned))
+        .set_alarms(alarms(planned)?)
+        .build())
+}
+
+/// A placement strategy's field as ECS compares it: any case, and `host` is `instanceId`.
+fn placement_field(field: &str) -> String {
+    let lower = field.to_ascii_lowercase();
+    if lower == "host" {
+        "instanceid".into()
+    } else {
+        lower
+    }
+}
+
+fn registries(planned: &Value) -> Vec<ServiceRegistry> {
+    planned
+        .get("service_registries")
+        .as_list()
+        .unwrap_or(&[])
+        .iter()
+        .map(|r| {
+            ServiceRegistry::builder()
+                .set_registry_arn(opt_str(r, "registry_arn"))
+                .set_port(number(r, "port").filter(|p| *p != 0))
+                .set_container_name(opt_str(r, "container_name"))
+                .set_container_port(number(r, "container_port").filter(|p| *p != 0))
+                .build()
+        })
+        .collect()
+}
+
+fn placement_strategy(planned: &Value) -> Vec<PlacementStrategy> {
+    planned
+        .get("ordered_placement_strategy")
+        .as_list()
+        .unwrap_or(&[])
+        .iter()
+        .map(|p| {
+            let field = opt_str(p, "field").map(|f| if f == "host" { "instanceId".to_string() } else { f });
+            PlacementStrategy::builder()
+                .set_type(opt_str(p, "type").map(|t| PlacementStrategyType::from(t.as_str())))
+                .set_field(field)
+                .build()
+        })
+        .collect()
+}
+
+fn placement_constraints(planned: &Value) -> Vec<PlacementConstraint> {
+    planned
+        .get("placement_constraints")
+        .as_list()
+        .unwrap_or(&[])
+        .iter()
+        .map(|p| {
+            PlacementConstraint::builder()
+                .set_type(opt_str(p, "type").map(|t| PlacementConstraintType::from(t.as_str())))
+                .set_expression(opt_str(p, "expression"))
+                .build()
+        })
+        .collect()
+}
+
+fn alarms(planned: &Value) -> PResult<Option<DeploymentAlarms>> {
+    let Some(a) = first(planned, "alarms") else {
+        return Ok(None);
+    };
+    DeploymentAlarms::builder()
+        .set_alarm_names(Some(str_list(a, "alarm_names")))
+        .enable(opt_bool(a, "enable") == Some(true))
+        .rollback(opt_bool(a, "rollback") == Some(true))
         .build()
+        .map(Some)
+        .map_err(|e| ProviderError::msg(e.to_string()))
+}
+
+fn built<T>(r: Result<T, aws_sdk_ecs::error::BuildError>) -> PResult<T> {
+    r.map_err(|e| ProviderError::msg(e.to_string()))
+}
+
+/// Service Connect as ECS takes it.
+fn service_connect(planned: &Value) -> PResult<Option<ServiceConnectConfiguration>> {
+    let Some(sc) = first(planned, "service_connect_configuration") else {
+        return Ok(None);
+    };
+    let log = match first(sc, "log_configuration") {
+        None => None,
+        Some(l) => {
+            let secrets = l
+                .get("secret_option")
+                .as_list()
+                .unwrap_or(&[])
+                .iter()
+                .map(|s| {
+                    built(
+                        Secret::builder()
+                            .set_name(opt_str(s, "name"))
+                            .set_value_from(opt_str(s, "value_from"))
+                            .build(),
+                    )
+                })
+                .collect::<PResult<Vec<_>>>()?;
+            let options = l.get("options").as_object().map(|m| {
+                m.iter()
+                    .filter_map(|(k, v)| v.to_plain_string().map(|v| (k.clone(), v)))
+                    .collect()
+            });
+            Some(built(
+                LogConfiguration::builder()
+                    .log_driver(LogDriver::from(opt_str(l, "log_driver").unwrap_or_default().as_str()))
+                    .set_options(options)
+                    .set_secret_options(Some(secrets).filter(|s| !s.is_empty()))
+                    .build(),
+            )?)
+        }
+    };
+    let services = sc
+        .get("service")
+        .as_list()
+        .unwrap_or(&[])
+        .iter()
+        .map(|s| {
+            let aliases = s
+                .get("client_alias")
+                .as_list()
+                .unwrap_or(&[])
+                .iter()
+                .map(|a| {
+                    built(
+                        ServiceConnectClientAlias::builder()
+                            .set_port(number(a, "port"))
+                            .set_dns_name(opt_str(a, "dns_name"))
+                            .build(),
+                    )
+                })
+                .collect::<PResult<Vec<_>>>()?;
+            let timeout = first(s, "timeout").map(|t| {
+                TimeoutConfiguration::builder()
+                    .set_idle_timeout_seconds(number(t, "idle_timeout_seconds"))
+                    .set_per_request_timeout_seconds(number(t, "per_request_timeout_seconds"))
+                    .build()
+            });
+            let tls = first(s, "tls").map(|t| {
+                ServiceConnectTlsConfiguration::builder()
+                    .set_issuer_certificate_authority(first(t, "issuer_cert_authority").map(|i| {
+                        ServiceConnectTlsCertificateAuthority::builder()
+                            .set_aws_pca_authority_arn(opt_str(i, "aws_pca_authority_arn"))
+                            .build()
+                    }))
+                    .set_kms_key(opt_str(t, "kms_key"))
+                    .set_role_arn(opt_str(t, "role_arn"))
+                    .build()
+            });
+            built(
+                ServiceConnectService::builder()
+                    .set_port_name(opt_str(s, "port_name"))
+                    .set_discovery_name(opt_str(s, "discovery_name"))
+                    .set_ingress_port_override(number(s, "ingress_port_override"))
+                    .set_client_aliases(Some(aliases).filter(|a| !a.is_empty()))
+                    .set_timeout(timeout)
+                    .set_tls(tls)
+                    .build(),
+            )
+        })
+        .collect::<PResult<Vec<_>>>()?;
+    Ok(Some(
+        ServiceConnectConfiguration::builder()
+            .enabled(opt_bool(sc, "enabled") == Some(true))
+            .set_namespace(opt_str(sc, "namespace"))
+            .set_log_configuration(log)
+            .set_services(Some(services).filter(|s| !s.is_empty()))
+            .build(),
+    ))
 }
 
 /// The cluster as the service calls use it: configured value, or the one in the id's ARN
@@ -241,6 +471,24 @@ fn same_format(configured: Option<String>, arn: Option<&str>, short: impl Fn(&st
         Some(c) if !c.contains(':') && short(arn).split(':').next() == Some(c.as_str()) => Value::str(c),
         _ => Value::str(short(arn)),
     }
+}
+
+/// True when a change of capacity provider strategy needs a new service: ECS changes it in
+/// place only with a new deployment, and never between a launch type and a strategy.
+fn strategy_forces_new(schema: &Schema, prior: &Value, config: &Value, planned: &Value) -> bool {
+    let (old, new) = (
+        prior.get("capacity_provider_strategy"),
+        planned.get("capacity_provider_strategy"),
+    );
+    let Some(block) = schema.blocks.get("capacity_provider_strategy") else {
+        return false;
+    };
+    if new.has_unknown() || crate::plan::diff::blocks_match(&block.schema, block.nesting, new, old) {
+        return false;
+    }
+    let len = |v: &Value| v.as_list().map_or(0, <[Value]>::len);
+    let forced = config.get("force_new_deployment").as_bool() == Some(true);
+    !forced || len(old) == 0 || len(new) == 0
 }
 
 /// The name an ARN ends in (`...:cluster/NAME`, `...:task-definition/FAMILY:REV`).
@@ -289,6 +537,49 @@ fn to_state(s: &EcsService, prior: &Value) -> Value {
                         .map(|p| Value::from(p as i64))
                         .unwrap_or(Value::Null),
                 ),
+            ])
+        })
+        .collect();
+    let alarms = dc.and_then(|d| d.alarms()).map(|a| {
+        Value::object([
+            (
+                "alarm_names",
+                Value::List(a.alarm_names().iter().map(Value::str).collect()),
+            ),
+            ("enable", Value::Bool(a.enable())),
+            ("rollback", Value::Bool(a.rollback())),
+        ])
+    });
+    let registries: Vec<Value> = s
+        .service_registries()
+        .iter()
+        .map(|r| {
+            let n = |v: Option<i32>| v.map(|n| Value::from(n as i64)).unwrap_or(Value::Null);
+            Value::object([
+                ("registry_arn", Value::from(r.registry_arn().map(str::to_string))),
+                ("port", n(r.port())),
+                ("container_name", Value::from(r.container_name().map(str::to_string))),
+                ("container_port", n(r.container_port())),
+            ])
+        })
+        .collect();
+    let strategies: Vec<Value> = s
+        .placement_strategy()
+        .iter()
+        .map(|p| {
+            Value::object([
+                ("type", Value::from(p.r#type().map(|t| t.as_str().to_string()))),
+                ("field", Value::from(p.field().map(str::to_string))),
+            ])
+        })
+        .collect();
+    let constraints: Vec<Value> = s
+        .placement_constraints()
+        .iter()
+        .map(|p| {
+            Value::object([
+                ("type", Value::from(p.r#type().map(|t| t.as_str().to_string()))),
+                ("expression", Value::from(p.expression().map(str::to_string))),
             ])
         })
         .collect();
@@ -374,6 +665,17 @@ fn to_state(s: &EcsService, prior: &Value) -> Value {
         ("load_balancer", Value::List(lbs)),
         ("deployment_circuit_breaker", one(breaker)),
         ("deployment_controller", one(controller)),
+        (
+            "capacity_provider_strategy",
+            super::strategy_state(s.capacity_provider_strategy()),
+        ),
+        ("service_registries", Value::List(registries)),
+        ("ordered_placement_strategy", Value::List(strategies)),
+        ("placement_constraints", Value::List(constraints)),
+        ("alarms", one(alarms)),
+        // ECS describes Service Connect per deployment, not per service; the provider keeps
+        // what was configured, and so does this.
+        ("service_connect_configuration", keep("service_connect_configuration")),
         ("tags", configured_tags(prior)),
         ("tags_all", user_tags(tag_pairs)),
     ])
@@ -392,6 +694,16 @@ impl ResourceType for Service {
 
     fn schema(&self) -> &Schema {
         &self.schema
+    }
+
+    fn refine_plan(&self, prior: Option<&Value>, config: &Value, planned: &mut Value) -> PResult<Option<String>> {
+        let Some(prior) = prior else {
+            return Ok(None);
+        };
+        Ok(strategy_forces_new(&self.schema, prior, config, planned).then(|| {
+            "capacity_provider_strategy changes (in place only with force_new_deployment, between two non-empty strategies)"
+                .to_string()
+        }))
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
@@ -423,8 +735,15 @@ impl ResourceType for Service {
             .set_platform_version(opt_str(planned, "platform_version"))
             .scheduling_strategy(SchedulingStrategy::from(strategy.as_str()))
             .set_role(opt_str(planned, "iam_role"))
-            .deployment_configuration(deployment_configuration(planned))
+            .deployment_configuration(deployment_configuration(planned)?)
             .set_deployment_controller(controller)
+            .set_capacity_provider_strategy(
+                Some(super::strategy(planned, "capacity_provider_strategy")?).filter(|s| !s.is_empty()),
+            )
+            .set_service_registries(Some(registries(planned)).filter(|r| !r.is_empty()))
+            .set_placement_strategy(Some(placement_strategy(planned)).filter(|p| !p.is_empty()))
+            .set_placement_constraints(Some(placement_constraints(planned)).filter(|p| !p.is_empty()))
+            .set_service_connect_configuration(service_connect(planned)?)
             .set_health_check_grace_period_seconds(number(planned, "health_check_grace_period_seconds"))
             .enable_ecs_managed_tags(opt_bool(planned, "enable_ecs_managed_tags").unwrap_or(false))
             .enable_execute_command(opt_bool(planned, "enable_execute_command").unwrap_or(false))
@@ -482,6 +801,12 @@ impl ResourceType for Service {
             "load_balancer",
             "force_new_deployment",
             "triggers",
+            "capacity_provider_strategy",
+            "service_registries",
+            "ordered_placement_strategy",
+            "placement_constraints",
+            "alarms",
+            "service_connect_configuration",
         ];
         if settings.iter().any(|s| changed(s)) {
             let mut req = self
@@ -504,11 +829,12 @@ impl ResourceType for Service {
                 "deployment_maximum_percent",
                 "deployment_minimum_healthy_percent",
                 "deployment_circuit_breaker",
+                "alarms",
             ]
             .iter()
             .any(|s| changed(s))
             {
-                let mut dc = deployment_configuration(planned);
+                let mut dc = deployment_configuration(planned)?;
                 if dc.deployment_circuit_breaker.is_none() {
                     // An empty breaker removes the one set before.
                     dc.deployment_circuit_breaker = Some(DeploymentCircuitBreaker::builder().build());
@@ -536,6 +862,21 @@ impl ResourceType for Service {
             }
             if changed("load_balancer") {
                 req = req.set_load_balancers(Some(load_balancers(planned)));
+            }
+            if changed("capacity_provider_strategy") {
+                req = req.set_capacity_provider_strategy(Some(super::strategy(planned, "capacity_provider_strategy")?));
+            }
+            if changed("service_registries") {
+                req = req.set_service_registries(Some(registries(planned)));
+            }
+            if changed("ordered_placement_strategy") {
+                req = req.set_placement_strategy(Some(placement_strategy(planned)));
+            }
+            if changed("placement_constraints") {
+                req = req.set_placement_constraints(Some(placement_constraints(planned)));
+            }
+            if changed("service_connect_configuration") {
+                req = req.set_service_connect_configuration(service_connect(planned)?);
             }
             super::super::iam::retry_propagation(Duration::from_secs(120), || async {
                 req.clone().send().await.map_err(aws_err)

@@ -1,11 +1,18 @@
 //! IAM resources, and what they share: IAM returns policy documents URL-encoded, and its
 //! changes take a moment to reach the services that use them.
 
+pub mod attachment;
+pub mod group;
+pub mod group_membership;
+pub mod inline_policy;
+pub mod instance_profile;
 pub mod lint;
 pub mod policy;
+pub mod policy_attachment;
+pub mod principal;
 pub mod role;
-pub mod role_policy;
-pub mod role_policy_attachment;
+pub mod user;
+pub mod user_group_membership;
 
 use crate::provider::aws::common::tags_to_write;
 use crate::provider::{CallCtx, PResult, ProviderError};

@@ -3,7 +3,8 @@
 
 use super::{check_document, decode_document, iam_tags, to_iam_tags};
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, must_exist, name_or_generated, opt_str, tag_changes, user_tags,
+    absent_on, aws_err, configured_tags, must_exist, name_or_generated, name_prefix_from_name, opt_str, owns,
+    tag_changes, user_tags,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -13,6 +14,9 @@ use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use std::sync::Arc;
+
+/// Length of the unique suffix of a generated policy name.
+const UNIQUE_SUFFIX: usize = 26;
 
 /// The `aws_iam_policy` resource type.
 pub struct Policy {
@@ -72,7 +76,7 @@ impl ResourceType for Policy {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let name = name_or_generated(planned, "terraform-", 26);
+        let name = name_or_generated(planned, "terraform-", UNIQUE_SUFFIX);
         let out = self
             .c
             .iam
@@ -123,7 +127,14 @@ impl ResourceType for Policy {
         Ok(Some(Value::object([
             ("id", Value::str(id)),
             ("name", Value::from(p.policy_name().map(str::to_string))),
-            ("name_prefix", prior.get("name_prefix").clone()),
+            (
+                "name_prefix",
+                if prior.is_null() {
+                    Value::from(p.policy_name().and_then(|n| name_prefix_from_name(n, "")))
+                } else {
+                    prior.get("name_prefix").clone()
+                },
+            ),
             ("path", Value::from(p.path().map(str::to_string))),
             ("description", Value::from(p.description().map(str::to_string))),
             ("policy", Value::from(document)),
@@ -197,6 +208,47 @@ impl ResourceType for Policy {
         must_exist(self.read(ctx, id, planned).await?, "policy", id)
     }
 
+    /// Policies have no tag filter in IAM: the account's own policies on the configured path
+    /// are listed, and the one whose name fits (the name, or its prefix: the configured one,
+    /// else `terraform-`) and whose tags say this stack made it for this address is adopted.
+    async fn find_adoptable(&self, ctx: &CallCtx, planned: &Value) -> PResult<Option<String>> {
+        let path = opt_str(planned, "path").unwrap_or_else(|| "/".into());
+        let exact = opt_str(planned, "name");
+        let prefix = opt_str(planned, "name_prefix").unwrap_or_else(|| "terraform-".into());
+        let mut pages = self
+            .c
+            .iam
+            .list_policies()
+            .scope(aws_sdk_iam::types::PolicyScopeType::Local)
+            .path_prefix(&path)
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            for p in page.map_err(aws_err)?.policies() {
+                let name = p.policy_name().unwrap_or_default();
+                let fits = match &exact {
+                    Some(n) => name == n,
+                    None => name.starts_with(&prefix),
+                };
+                let Some(arn) = p.arn().filter(|_| fits && p.path() == Some(path.as_str())) else {
+                    continue;
+                };
+                let tags = self
+                    .c
+                    .iam
+                    .list_policy_tags()
+                    .policy_arn(arn)
+                    .send()
+                    .await
+                    .map_err(aws_err)?;
+                if owns(tags.tags().iter().map(|t| (t.key(), t.value())), ctx) {
+                    return Ok(Some(arn.to_string()));
+                }
+            }
+        }
+        Ok(None)
+    }
+
     async fn delete(&self, _ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<()> {
         let versions = match absent_on(self.versions(id).await, &["NoSuchEntity"])? {
             Some(v) => v,
@@ -219,5 +271,37 @@ impl ResourceType for Policy {
             &["NoSuchEntity"],
         )
         .map(|_| ())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::provider::aws::common::name_prefix_from_name;
+
+    #[test]
+    fn a_generated_name_gives_its_prefix_back() {
+        let made = "vpc-flow-log-to-cloudwatch-0123456789abcdef0123456789";
+        assert_eq!(
+            name_prefix_from_name(made, "").as_deref(),
+            Some("vpc-flow-log-to-cloudwatch-")
+        );
+        assert_eq!(
+            name_prefix_from_name("terraform-20261130110000000000000001", "").as_deref(),
+            Some("terraform-")
+        );
+        assert_eq!(
+            name_prefix_from_name("my-policy", ""),
+            None,
+            "too short to hold a suffix"
+        );
+        assert_eq!(
+            name_prefix_from_name("a-policy-named-by-hand-not-generated-at-all", ""),
+            None
+        );
+        assert_eq!(
+            name_prefix_from_name("0123456789abcdef0123456789", ""),
+            None,
+            "no prefix at all"
+        );
     }
 }

@@ -2,7 +2,7 @@
 //! separate companion resources, as in the AWS provider v4+.
 
 use crate::provider::aws::common::{
-    aws_err, configured_tags, must_exist, opt_bool, opt_str, owns, tags_to_write, user_tags,
+    absent_on, aws_err, configured_tags, must_exist, opt_bool, opt_str, owns, tags_to_write, user_tags,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -190,6 +190,18 @@ impl ResourceType for Bucket {
             }
         }
         let tags = self.read_tags(id).await?;
+        // Object Lock is fixed at creation; S3 says whether the bucket has it.
+        let lock = self
+            .c
+            .s3
+            .get_object_lock_configuration()
+            .bucket(id)
+            .send()
+            .await
+            .map_err(aws_err);
+        let locked = absent_on(lock, &["ObjectLockConfigurationNotFoundError"])?
+            .and_then(|o| o.object_lock_configuration().cloned())
+            .is_some_and(|c| c.object_lock_enabled().is_some_and(|e| e.as_str() == "Enabled"));
         let region = self.c.region.clone();
         Ok(Some(Value::object([
             ("id", Value::str(id)),
@@ -199,10 +211,7 @@ impl ResourceType for Bucket {
                 "force_destroy",
                 Value::Bool(opt_bool(prior, "force_destroy").unwrap_or(false)),
             ),
-            (
-                "object_lock_enabled",
-                Value::Bool(opt_bool(prior, "object_lock_enabled").unwrap_or(false)),
-            ),
+            ("object_lock_enabled", Value::Bool(locked)),
             ("tags", configured_tags(prior)),
             ("tags_all", user_tags(tags)),
             ("arn", Value::str(format!("arn:aws:s3:::{id}"))),

@@ -1,7 +1,7 @@
 //! `aws_s3_bucket_cors_configuration`: which browser origins may call the bucket, with which
 //! methods and headers.
 
-use super::companion::BucketSetting;
+use super::companion::{At, BucketSetting};
 use crate::provider::aws::common::{absent_on, aws_err, list_value, opt_str, str_list};
 use crate::provider::aws::Clients;
 use crate::provider::{PResult, ProviderError};
@@ -37,7 +37,8 @@ impl BucketSetting for Cors {
             .check(len_between(0, 255))
     }
 
-    async fn put(&self, c: &Clients, bucket: &str, planned: &Value) -> PResult<()> {
+    async fn put(&self, c: &Clients, at: &At, planned: &Value) -> PResult<()> {
+        let bucket = at.bucket.as_str();
         let rules = planned
             .get("cors_rule")
             .as_list()
@@ -68,7 +69,8 @@ impl BucketSetting for Cors {
         Ok(())
     }
 
-    async fn get(&self, c: &Clients, bucket: &str, _prior: &Value) -> PResult<Option<IndexMap<String, Value>>> {
+    async fn get(&self, c: &Clients, at: &At, _prior: &Value) -> PResult<Option<IndexMap<String, Value>>> {
+        let bucket = at.bucket.as_str();
         let r = c.s3.get_bucket_cors().bucket(bucket).send().await.map_err(aws_err);
         let Some(out) = absent_on(r, ABSENT)? else {
             return Ok(None);
@@ -96,7 +98,8 @@ impl BucketSetting for Cors {
         Ok(Some(IndexMap::from([("cors_rule".to_string(), Value::List(rules))])))
     }
 
-    async fn delete(&self, c: &Clients, bucket: &str) -> PResult<()> {
+    async fn delete(&self, c: &Clients, at: &At) -> PResult<()> {
+        let bucket = at.bucket.as_str();
         let r = c.s3.delete_bucket_cors().bucket(bucket).send().await.map_err(aws_err);
         absent_on(r, ABSENT).map(|_| ())
     }

@@ -1,7 +1,7 @@
 //! `aws_s3_bucket_ownership_controls`: who owns objects written to the bucket
 //! (`BucketOwnerEnforced` turns ACLs off).
 
-use super::companion::{first, BucketSetting};
+use super::companion::{first, At, BucketSetting};
 use crate::provider::aws::common::{absent_on, aws_err, opt_str};
 use crate::provider::aws::Clients;
 use crate::provider::{PResult, ProviderError};
@@ -36,7 +36,8 @@ impl BucketSetting for OwnershipControls {
         ]))
     }
 
-    async fn put(&self, c: &Clients, bucket: &str, planned: &Value) -> PResult<()> {
+    async fn put(&self, c: &Clients, at: &At, planned: &Value) -> PResult<()> {
+        let bucket = at.bucket.as_str();
         let ownership = first(planned, "rule")
             .and_then(|r| opt_str(r, "object_ownership"))
             .ok_or_else(|| ProviderError::msg("rule { object_ownership } is required"))?;
@@ -57,7 +58,8 @@ impl BucketSetting for OwnershipControls {
         Ok(())
     }
 
-    async fn get(&self, c: &Clients, bucket: &str, _prior: &Value) -> PResult<Option<IndexMap<String, Value>>> {
+    async fn get(&self, c: &Clients, at: &At, _prior: &Value) -> PResult<Option<IndexMap<String, Value>>> {
+        let bucket = at.bucket.as_str();
         let r =
             c.s3.get_bucket_ownership_controls()
                 .bucket(bucket)
@@ -77,7 +79,8 @@ impl BucketSetting for OwnershipControls {
         Ok(Some(IndexMap::from([("rule".to_string(), Value::List(rules))])))
     }
 
-    async fn delete(&self, c: &Clients, bucket: &str) -> PResult<()> {
+    async fn delete(&self, c: &Clients, at: &At) -> PResult<()> {
+        let bucket = at.bucket.as_str();
         let r =
             c.s3.delete_bucket_ownership_controls()
                 .bucket(bucket)

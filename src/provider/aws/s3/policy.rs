@@ -1,6 +1,6 @@
 //! `aws_s3_bucket_policy`: a bucket's policy document (compared as JSON, not as text).
 
-use super::companion::BucketSetting;
+use super::companion::{At, BucketSetting};
 use crate::provider::aws::common::{absent_on, aws_err, opt_str, retry_while};
 use crate::provider::aws::Clients;
 use crate::provider::{PResult, ProviderError};
@@ -30,7 +30,8 @@ impl BucketSetting for BucketPolicy {
         d.arg("policy").check(json())
     }
 
-    async fn put(&self, c: &Clients, bucket: &str, planned: &Value) -> PResult<()> {
+    async fn put(&self, c: &Clients, at: &At, planned: &Value) -> PResult<()> {
+        let bucket = at.bucket.as_str();
         let policy = opt_str(planned, "policy").ok_or_else(|| ProviderError::msg("policy is required"))?;
         serde_json::from_str::<serde_json::Value>(&policy)
             .map_err(|e| ProviderError::msg(format!("policy is not valid JSON: {e}")))?;
@@ -47,13 +48,15 @@ impl BucketSetting for BucketPolicy {
         Ok(())
     }
 
-    async fn get(&self, c: &Clients, bucket: &str, _prior: &Value) -> PResult<Option<IndexMap<String, Value>>> {
+    async fn get(&self, c: &Clients, at: &At, _prior: &Value) -> PResult<Option<IndexMap<String, Value>>> {
+        let bucket = at.bucket.as_str();
         let r = c.s3.get_bucket_policy().bucket(bucket).send().await.map_err(aws_err);
         Ok(absent_on(r, ABSENT)?
             .map(|out| IndexMap::from([("policy".to_string(), Value::from(out.policy().map(str::to_string)))])))
     }
 
-    async fn delete(&self, c: &Clients, bucket: &str) -> PResult<()> {
+    async fn delete(&self, c: &Clients, at: &At) -> PResult<()> {
+        let bucket = at.bucket.as_str();
         let r = c.s3.delete_bucket_policy().bucket(bucket).send().await.map_err(aws_err);
         absent_on(r, ABSENT).map(|_| ())
     }

@@ -1,6 +1,6 @@
 //! `aws_s3_bucket_public_access_block`: the four public-access switches of a bucket.
 
-use super::companion::BucketSetting;
+use super::companion::{At, BucketSetting};
 use crate::provider::aws::common::{absent_on, aws_err, opt_bool};
 use crate::provider::aws::Clients;
 use crate::provider::PResult;
@@ -38,7 +38,8 @@ impl BucketSetting for PublicAccessBlock {
         SWITCHES.iter().fold(d, |d, n| d.arg(n).default(false))
     }
 
-    async fn put(&self, c: &Clients, bucket: &str, planned: &Value) -> PResult<()> {
+    async fn put(&self, c: &Clients, at: &At, planned: &Value) -> PResult<()> {
+        let bucket = at.bucket.as_str();
         let on = |k: &str| opt_bool(planned, k).unwrap_or(false);
         let config = PublicAccessBlockConfiguration::builder()
             .block_public_acls(on("block_public_acls"))
@@ -55,7 +56,8 @@ impl BucketSetting for PublicAccessBlock {
         Ok(())
     }
 
-    async fn get(&self, c: &Clients, bucket: &str, _prior: &Value) -> PResult<Option<IndexMap<String, Value>>> {
+    async fn get(&self, c: &Clients, at: &At, _prior: &Value) -> PResult<Option<IndexMap<String, Value>>> {
+        let bucket = at.bucket.as_str();
         let r =
             c.s3.get_public_access_block()
                 .bucket(bucket)
@@ -87,7 +89,8 @@ impl BucketSetting for PublicAccessBlock {
         ])))
     }
 
-    async fn delete(&self, c: &Clients, bucket: &str) -> PResult<()> {
+    async fn delete(&self, c: &Clients, at: &At) -> PResult<()> {
+        let bucket = at.bucket.as_str();
         let r =
             c.s3.delete_public_access_block()
                 .bucket(bucket)

@@ -1,7 +1,7 @@
 //! `aws_s3_bucket_website_configuration`: static website hosting for a bucket (a frontend):
 //! index and error documents, or a redirect of every request to another host.
 
-use super::companion::{first, BucketSetting};
+use super::companion::{first, At, BucketSetting};
 use crate::provider::aws::common::{absent_on, aws_err, opt_str};
 use crate::provider::aws::Clients;
 use crate::provider::{PResult, ProviderError};
@@ -41,7 +41,8 @@ impl BucketSetting for Website {
             .check(one_of(&["http", "https"]))
     }
 
-    async fn put(&self, c: &Clients, bucket: &str, planned: &Value) -> PResult<()> {
+    async fn put(&self, c: &Clients, at: &At, planned: &Value) -> PResult<()> {
+        let bucket = at.bucket.as_str();
         let index = first(planned, "index_document")
             .map(|d| built(IndexDocument::builder().set_suffix(opt_str(d, "suffix")).build()))
             .transpose()?;
@@ -77,7 +78,8 @@ impl BucketSetting for Website {
         Ok(())
     }
 
-    async fn get(&self, c: &Clients, bucket: &str, _prior: &Value) -> PResult<Option<IndexMap<String, Value>>> {
+    async fn get(&self, c: &Clients, at: &At, _prior: &Value) -> PResult<Option<IndexMap<String, Value>>> {
+        let bucket = at.bucket.as_str();
         let r = c.s3.get_bucket_website().bucket(bucket).send().await.map_err(aws_err);
         let Some(out) = absent_on(r, ABSENT)? else {
             return Ok(None);
@@ -111,7 +113,8 @@ impl BucketSetting for Website {
         ])))
     }
 
-    async fn delete(&self, c: &Clients, bucket: &str) -> PResult<()> {
+    async fn delete(&self, c: &Clients, at: &At) -> PResult<()> {
+        let bucket = at.bucket.as_str();
         let r =
             c.s3.delete_bucket_website()
                 .bucket(bucket)

@@ -13,11 +13,13 @@ filesystem mirror, offline:
     terraform init -input=false -no-color
     terraform providers schema -json
 
-What it keeps of that JSON (13.6 MB for 5.100.0): every resource and data source type, its schema
+What it keeps of that JSON (13.6 MB for 5.100.0): every resource, data source and ephemeral
+resource type, its schema
 version, every attribute's name, type and required/optional/computed/sensitive/write_only/
 deprecated flags, every nested block with its nesting mode and min/max items, in Terraform's own
 key names. What it drops: descriptions, description kinds and deprecation messages. One type per
-line (`resource <name> <json>` / `data <name> <json>`, sorted), so infractl parses only the types
+line (`resource <name> <json>` / `data <name> <json>` / `ephemeral <name> <json>`, sorted), so
+infractl parses only the types
 a run uses; gzip without a timestamp, so a re-run on the same provider is byte-identical.
 The output is aws-<version>.schema.gz next to this script.
 """
@@ -89,15 +91,18 @@ def main():
     args = p.parse_args()
     schema = provider_schema(args.version, args.mirror)
     lines = [f"# hashicorp/aws {args.version}: terraform providers schema -json, compacted by extract.py"]
-    for kind, key in (("resource", "resource_schemas"), ("data", "data_source_schemas")):
-        for name, s in sorted(schema[key].items()):
+    kinds = (("resource", "resource_schemas"), ("data", "data_source_schemas"),
+             ("ephemeral", "ephemeral_resource_schemas"))
+    for kind, key in kinds:
+        for name, s in sorted(schema.get(key, {}).items()):
             body = {"version": s.get("version", 0), "block": compact_block(s["block"])}
             lines.append(f"{kind} {name} {json.dumps(body, separators=(',', ':'))}")
     text = ("\n".join(lines) + "\n").encode()
     target = HERE / f"aws-{args.version}.schema.gz"
     target.write_bytes(gzip.compress(text, compresslevel=9, mtime=0))
     print(f"{target}: {len(schema['resource_schemas'])} resources, "
-          f"{len(schema['data_source_schemas'])} data sources, {len(text)} bytes, "
+          f"{len(schema['data_source_schemas'])} data sources, "
+          f"{len(schema.get('ephemeral_resource_schemas', {}))} ephemeral resources, {len(text)} bytes, "
           f"{target.stat().st_size} compressed")
 
 

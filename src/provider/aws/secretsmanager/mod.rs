@@ -1,5 +1,7 @@
 //! Secrets Manager resources: the secret (its name, key, policy and tags) and its versions
-//! (the values, which state keeps only as digests).
+//! (the values, which state keeps only as digests), and the ephemeral form that reads a
+//! version without storing it.
 
 pub mod secret;
 pub mod secret_version;
+pub mod secret_version_ephemeral;

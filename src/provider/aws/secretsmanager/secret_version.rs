@@ -2,12 +2,14 @@
 //! `secret_binary` are sensitive: plans never show them and state keeps only their SHA-256
 //! digests (the live value is read and hashed to detect drift). A new value is a new version
 //! (replacement); staging labels move in place. The id is `SECRET-ARN|VERSION-ID`, as in
-//! Terraform.
+//! Terraform. `secret_string_wo` is the write-only form (Terraform 1.11): sent to AWS, never
+//! stored, not even as a digest; a new `secret_string_wo_version` makes a new version with it.
 
 use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str, secret_digest, str_list};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::schema::validators::Rule;
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
@@ -35,7 +37,13 @@ impl SecretVersion {
             .arg("secret_binary")
             .force_new()
             .normalized(secret_digest)
+            .arg("secret_string_wo")
+            .arg("secret_string_wo_version")
+            .force_new()
             .args(&["version_stages"])
+            .rule(Rule::Conflicts(&["secret_string", "secret_binary", "secret_string_wo"]))
+            .rule(Rule::RequiredWith("secret_string_wo", &["secret_string_wo_version"]))
+            .rule(Rule::RequiredWith("secret_string_wo_version", &["secret_string_wo"]))
             .build();
         SecretVersion { c, schema }
     }
@@ -102,7 +110,7 @@ impl ResourceType for SecretVersion {
             .secrets
             .put_secret_value()
             .secret_id(&secret)
-            .set_secret_string(opt_str(planned, "secret_string"))
+            .set_secret_string(opt_str(planned, "secret_string").or_else(|| opt_str(planned, "secret_string_wo")))
             .set_secret_binary(binary.map(aws_sdk_secretsmanager::primitives::Blob::new))
             .set_version_stages(Some(stages).filter(|s| !s.is_empty()))
             .client_request_token(&ctx.token)
@@ -131,7 +139,10 @@ impl ResourceType for SecretVersion {
         let Some(out) = absent_on(r, &["ResourceNotFoundException"])? else {
             return Ok(None);
         };
-        let string = out.secret_string().map(secret_digest);
+        // A value written through secret_string_wo is kept nowhere, not even as a digest.
+        let write_only = !prior.get("secret_string_wo_version").is_null()
+            || prior.get("has_secret_string_wo").as_bool() == Some(true);
+        let string = out.secret_string().filter(|_| !write_only).map(secret_digest);
         let binary = out
             .secret_binary()
             .map(|b| secret_digest(&base64::engine::general_purpose::STANDARD.encode(b.as_ref())));
@@ -148,6 +159,11 @@ impl ResourceType for SecretVersion {
             ("secret_string", Value::from(string)),
             ("secret_binary", Value::from(binary)),
             ("version_stages", Value::List(stages)),
+            (
+                "secret_string_wo_version",
+                prior.get("secret_string_wo_version").clone(),
+            ),
+            ("has_secret_string_wo", Value::Bool(write_only)),
             ("arn", Value::from(out.arn().map(str::to_string))),
             ("version_id", Value::str(version)),
         ])))

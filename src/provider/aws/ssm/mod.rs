@@ -1,3 +1,5 @@
-//! SSM resources: parameters (plain, list, or encrypted secrets).
+//! SSM resources: parameters (plain, list, or encrypted secrets), and the ephemeral form that
+//! reads one without storing it.
 
 pub mod parameter;
+pub mod parameter_ephemeral;

@@ -1,7 +1,9 @@
 //! `aws_ssm_parameter`: a Parameter Store parameter. The `value` is sensitive: plans never
 //! show it and state keeps only its SHA-256 digest (the live value is read, decrypted, and
 //! hashed to detect drift). `insecure_value` is the non-secret alternative Terraform offers and
-//! is kept as written. PutParameter with Overwrite updates in place; the id is the name.
+//! is kept as written; `value_wo` the write-only one (Terraform 1.11): sent to AWS, never stored,
+//! and sent again only when `value_wo_version` changes. PutParameter with Overwrite updates in
+//! place; the id is the name.
 
 use crate::provider::aws::common::{
     absent_on, aws_err, configured_tags, must_exist, opt_str, owns, secret_digest, sync_tags, tags_to_write, user_tags,
@@ -9,7 +11,7 @@ use crate::provider::aws::common::{
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::validators::{len_between, one_of};
+use crate::schema::validators::{len_between, one_of, Rule};
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
@@ -33,6 +35,8 @@ impl Parameter {
             .arg("data_type")
             .default("text")
             .args(&[
+                "value_wo",
+                "value_wo_version",
                 "type",
                 "insecure_value",
                 "description",
@@ -52,6 +56,9 @@ impl Parameter {
             .check(one_of(&["aws:ec2:image", "aws:ssm:integration", "text"]))
             .arg("description")
             .check(len_between(0, 1024))
+            .rule(Rule::Conflicts(&["value", "insecure_value", "value_wo"]))
+            .rule(Rule::RequiredWith("value_wo", &["value_wo_version"]))
+            .rule(Rule::RequiredWith("value_wo_version", &["value_wo"]))
             .build();
         Parameter { c, schema }
     }
@@ -77,10 +84,19 @@ impl Parameter {
             Value::String(v) if secret_digest(v) != *v => Some(v.clone()),
             _ => None,
         };
-        let value = match (secret, opt_str(planned, "insecure_value")) {
-            (Some(v), None) | (None, Some(v)) => v,
-            (Some(_), Some(_)) => return Err(ProviderError::msg("only one of value and insecure_value may be set")),
-            (None, None) => return Err(ProviderError::msg("one of value and insecure_value is required")),
+        let given = [secret, opt_str(planned, "insecure_value"), opt_str(planned, "value_wo")];
+        let value = match given.into_iter().flatten().collect::<Vec<_>>().as_slice() {
+            [v] => v.clone(),
+            [] => {
+                return Err(ProviderError::msg(
+                    "one of value, insecure_value and value_wo is required",
+                ))
+            }
+            _ => {
+                return Err(ProviderError::msg(
+                    "only one of value, insecure_value and value_wo may be set",
+                ))
+            }
         };
         // Tags cannot be sent together with Overwrite; they are changed separately then.
         self.c
@@ -172,20 +188,24 @@ impl ResourceType for Parameter {
             .map_err(aws_err)?;
         let meta = described.parameters().first();
         let live = p.value().unwrap_or_default();
-        // The value written as insecure_value stays readable; a secret value only as a digest.
+        // The value written as insecure_value stays readable; a secret value only as a digest,
+        // and one written through value_wo not at all.
         let insecure = opt_str(prior, "insecure_value").is_some();
+        let write_only = !prior.get("value_wo_version").is_null() || prior.get("has_value_wo").as_bool() == Some(true);
         Ok(Some(Value::object([
             ("id", Value::str(id)),
             ("name", Value::str(id)),
             ("type", Value::from(p.r#type().map(|t| t.as_str().to_string()))),
             (
                 "value",
-                if insecure {
+                if insecure || write_only {
                     Value::Null
                 } else {
                     Value::str(secret_digest(live))
                 },
             ),
+            ("value_wo_version", prior.get("value_wo_version").clone()),
+            ("has_value_wo", Value::Bool(write_only)),
             ("insecure_value", if insecure { Value::str(live) } else { Value::Null }),
             (
                 "description",
@@ -213,6 +233,7 @@ impl ResourceType for Parameter {
         let settings = [
             "type",
             "value",
+            "value_wo_version",
             "insecure_value",
             "description",
             "tier",
@@ -225,7 +246,25 @@ impl ResourceType for Parameter {
             (a, b) => a != b,
         };
         if settings.iter().any(|k| changed(k)) {
-            self.put(planned, true, None).await?;
+            // A write-only value is sent again only with a new value_wo_version; other changes
+            // write back the value the parameter has.
+            let mut planned = planned.clone();
+            if opt_str(&planned, "value_wo").is_some() && !changed("value_wo_version") {
+                let live = self
+                    .c
+                    .ssm
+                    .get_parameter()
+                    .name(id)
+                    .with_decryption(true)
+                    .send()
+                    .await
+                    .map_err(aws_err)?;
+                let current = live.parameter().and_then(|p| p.value()).unwrap_or_default();
+                if let Value::Object(m) = &mut planned {
+                    m.insert("value_wo".into(), Value::str(current));
+                }
+            }
+            self.put(&planned, true, None).await?;
         }
         let ssm = &self.c.ssm;
         sync_tags(

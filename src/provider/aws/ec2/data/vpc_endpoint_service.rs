@@ -6,12 +6,11 @@ use crate::provider::aws::common::{aws_err, list_value, opt_str, str_list};
 use crate::provider::aws::ec2::read_tags;
 use crate::provider::aws::schema::data_source;
 use crate::provider::aws::Clients;
-use crate::provider::{DataSourceType, PResult};
+use crate::provider::{DataSourceType, PResult, ProviderError};
 use crate::schema::validators::one_of;
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
-use aws_sdk_ec2::types::Filter;
 use std::sync::Arc;
 
 /// The `aws_vpc_endpoint_service` data source.
@@ -44,7 +43,9 @@ impl DataSourceType for VpcEndpointServiceData {
     }
 
     fn check_config(&self, config: &Value) -> Result<(), String> {
-        let given = |k: &str| !config.get(k).is_null();
+        // Only known values conflict: an unknown one (at validate, or from an expression not
+        // known until apply) may well turn out null, as the provider's ConflictsWith sees it.
+        let given = |k: &str| !config.get(k).is_null() && *config.get(k) != Value::Unknown;
         if given("service") && given("service_name") {
             return Err("\"service\" conflicts with \"service_name\"".into());
         }
@@ -52,27 +53,48 @@ impl DataSourceType for VpcEndpointServiceData {
     }
 
     async fn read(&self, config: &Value) -> PResult<Value> {
-        let service_name = opt_str(config, "service_name")
+        // As the provider asks: the name (given, or built from the short `service` name) in
+        // ServiceNames, everything else as filters, and every page of the answer.
+        let wanted = opt_str(config, "service_name")
             .or_else(|| opt_str(config, "service").map(|s| format!("com.amazonaws.{}.{s}", self.c.region)));
-        let mut all = filters(config, &[("service_type", "service-type")]);
-        if let Some(name) = &service_name {
-            all.push(Filter::builder().name("service-name").values(name).build());
-        }
+        let all = filters(config, &[("service_type", "service-type")]);
         let regions = str_list(config, "service_regions");
-        let out = self
-            .c
-            .ec2
-            .describe_vpc_endpoint_services()
-            .set_filters(Some(all))
-            .set_service_regions((!regions.is_empty()).then_some(regions))
-            .send()
-            .await
-            .map_err(aws_err)?;
-        let sd = exactly_one(
-            out.service_details().to_vec(),
-            "EC2 VPC Endpoint Service",
-            "EC2 VPC Endpoint Services",
-        )?;
+        let (mut details, mut names, mut token) = (Vec::new(), Vec::new(), None);
+        loop {
+            let out = self
+                .c
+                .ec2
+                .describe_vpc_endpoint_services()
+                .set_service_names(wanted.clone().map(|n| vec![n]))
+                .set_filters((!all.is_empty()).then(|| all.clone()))
+                .set_service_regions((!regions.is_empty()).then(|| regions.clone()))
+                .set_next_token(token)
+                .send()
+                .await
+                .map_err(aws_err)?;
+            details.extend(out.service_details().iter().cloned());
+            names.extend(out.service_names().iter().cloned());
+            token = out.next_token().filter(|t| !t.is_empty()).map(str::to_string);
+            if token.is_none() {
+                break;
+            }
+        }
+        if details.is_empty() {
+            // Some partitions (GovCloud) answer with names only: the name asked for is all
+            // there is to know, as the provider keeps it.
+            return match wanted.filter(|w| names.contains(w)) {
+                Some(name) => Ok(with_results(
+                    config,
+                    Value::object([
+                        ("id", Value::str(crc32fast::hash(name.as_bytes()).to_string())),
+                        ("service_name", Value::str(name)),
+                    ]),
+                )),
+                None => Err(ProviderError::msg("no matching EC2 VPC Endpoint Service found")),
+            };
+        }
+        let sd = exactly_one(details, "EC2 VPC Endpoint Service", "EC2 VPC Endpoint Services")?;
+        let service_name = sd.service_name().unwrap_or_default().to_string();
         let account = self.c.account_id().await?;
         let s = |v: Option<&str>| Value::from(v.map(str::to_string));
         let strings = |v: &[String]| list_value(v.iter().cloned());
@@ -80,10 +102,7 @@ impl DataSourceType for VpcEndpointServiceData {
         Ok(with_results(
             config,
             Value::object([
-                (
-                    "id",
-                    Value::str(crc32fast::hash(service_name.unwrap_or_default().as_bytes()).to_string()),
-                ),
+                ("id", Value::str(crc32fast::hash(service_name.as_bytes()).to_string())),
                 ("acceptance_required", Value::from(sd.acceptance_required())),
                 (
                     "arn",

@@ -1,0 +1,742 @@
+//! `aws_db_instance`: one RDS database instance.
+//!
+//! The id is the instance's resource id (`db-…`), as the provider's since 5.0, so renaming the
+//! `identifier` is a change in place; import takes the identifier, as Terraform's does. The
+//! master `password` is sensitive and write-only on AWS's side: state keeps its SHA-256 digest
+//! (a new value is sent when the digest changes), and with `manage_master_user_password` RDS
+//! makes and rotates the password itself in a Secrets Manager secret (`master_user_secret`
+//! holds its ARN, never the value). Changes go through ModifyDBInstance, now or at the next
+//! maintenance window as `apply_immediately` says, and wait until the instance is available
+//! again (and, applied now, has nothing pending), within the `timeouts`. Destroy takes a final
+//! snapshot unless `skip_final_snapshot`, and waits until the instance is gone.
+
+use super::{kept, owned, read_tags, tags_for_create, update_tags, LOWER_NAME};
+use crate::provider::aws::common::{
+    absent_on, aws_err, configured_tags, list_value, must_exist, op_timeout, opt_bool, opt_str, secret_digest,
+    str_list, wait_for, Op, Poll, Wait,
+};
+use crate::provider::aws::schema::resource;
+use crate::provider::aws::Clients;
+use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::schema::validators::{int_between, int_in, len_between, matches, not_matches, one_of, Rule};
+use crate::schema::Schema;
+use crate::value::Value;
+use async_trait::async_trait;
+use aws_sdk_rds::types::{CloudwatchLogsExportConfiguration, DbInstance as Instance, Filter};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The `aws_db_instance` resource type.
+pub struct DbInstance {
+    c: Arc<Clients>,
+    schema: Schema,
+}
+
+/// Arguments ModifyDBInstance changes in place (the others replace the instance or are
+/// infractl's own settings).
+const MODIFIABLE: &[&str] = &[
+    "identifier",
+    "instance_class",
+    "allocated_storage",
+    "max_allocated_storage",
+    "storage_type",
+    "iops",
+    "storage_throughput",
+    "engine_version",
+    "password",
+    "manage_master_user_password",
+    "master_user_secret_kms_key_id",
+    "port",
+    "db_subnet_group_name",
+    "parameter_group_name",
+    "option_group_name",
+    "vpc_security_group_ids",
+    "publicly_accessible",
+    "multi_az",
+    "backup_retention_period",
+    "backup_window",
+    "maintenance_window",
+    "copy_tags_to_snapshot",
+    "deletion_protection",
+    "auto_minor_version_upgrade",
+    "iam_database_authentication_enabled",
+    "enabled_cloudwatch_logs_exports",
+    "performance_insights_enabled",
+    "performance_insights_retention_period",
+    "performance_insights_kms_key_id",
+    "monitoring_interval",
+    "monitoring_role_arn",
+    "ca_cert_identifier",
+    "network_type",
+    "license_model",
+    "dedicated_log_volume",
+];
+
+/// A resource id (`db-` and 26 upper-case letters or digits), as opposed to an identifier.
+const RESOURCE_ID: &str = r"^db-[A-Z0-9]{26}$";
+
+fn opt_i32(v: &Value, name: &str) -> Option<i32> {
+    v.get(name).as_number().map(|n| n as i32)
+}
+
+fn lower(s: &str) -> String {
+    s.to_ascii_lowercase()
+}
+
+/// The engine version state records: the configured one when it names the running one (`16`
+/// for `16.3`, as the provider lets a major or minor version stand for its latest), else AWS's.
+fn engine_version(configured: &Value, actual: Option<&str>) -> Value {
+    match (configured.as_str(), actual) {
+        (Some(c), Some(a)) if a == c || a.starts_with(&format!("{c}.")) => Value::str(c),
+        (_, a) => Value::from(a.map(str::to_string)),
+    }
+}
+
+/// The state RDS reports while it works on an instance, or an error for one it will not
+/// leave by itself.
+fn settled(i: &Instance, no_pending: bool) -> PResult<Poll<()>> {
+    let status = i.db_instance_status().unwrap_or("unknown");
+    match status {
+        "available" | "storage-optimization" => {
+            let pending = i.pending_modified_values().is_some_and(|p| {
+                p.db_instance_class().is_some()
+                    || p.allocated_storage().is_some()
+                    || p.master_user_password().is_some()
+                    || p.port().is_some()
+                    || p.backup_retention_period().is_some()
+                    || p.multi_az().is_some()
+                    || p.engine_version().is_some()
+                    || p.iops().is_some()
+                    || p.storage_type().is_some()
+                    || p.storage_throughput().is_some()
+                    || p.db_instance_identifier().is_some()
+                    || p.ca_certificate_identifier().is_some()
+                    || p.db_subnet_group_name().is_some()
+                    || p.license_model().is_some()
+            });
+            Ok(if no_pending && pending {
+                Poll::pending(format!("{status}, with modifications pending"))
+            } else {
+                Poll::Ready(())
+            })
+        }
+        "failed"
+        | "incompatible-credentials"
+        | "incompatible-network"
+        | "incompatible-option-group"
+        | "incompatible-parameters"
+        | "incompatible-restore"
+        | "inaccessible-encryption-credentials"
+        | "restore-error"
+        | "storage-full" => Err(ProviderError::msg(format!(
+            "DB instance {} is {status}",
+            i.db_instance_identifier().unwrap_or_default()
+        ))),
+        other => Ok(Poll::pending(other)),
+    }
+}
+
+impl DbInstance {
+    /// Creates the type with its clients.
+    pub fn new(c: Arc<Clients>) -> DbInstance {
+        let schema = resource("aws_db_instance")
+            .arg("identifier")
+            .check(len_between(1, 63))
+            .check(matches(LOWER_NAME, "lowercase letters, digits and hyphens, starting with a letter"))
+            .check(not_matches(r"--|-$", "no two consecutive hyphens nor a final hyphen"))
+            .arg("identifier_prefix")
+            .force_new()
+            .check(len_between(1, 37))
+            .check(matches(LOWER_NAME, "lowercase letters, digits and hyphens, starting with a letter"))
+            .arg("engine")
+            .force_new()
+            .normalized(lower)
+            .arg("engine_version")
+            .arg("instance_class")
+            .arg("allocated_storage")
+            .arg("max_allocated_storage")
+            .arg("storage_type")
+            .check(one_of(&["standard", "gp2", "gp3", "io1", "io2"]))
+            .arg("iops")
+            .arg("storage_throughput")
+            .arg("storage_encrypted")
+            .force_new()
+            .default(false)
+            .arg("kms_key_id")
+            .force_new()
+            .arg("db_name")
+            .force_new()
+            .arg("username")
+            .force_new()
+            .arg("password")
+            .normalized(secret_digest)
+            .check(len_between(8, 128))
+            .arg("manage_master_user_password")
+            .arg("master_user_secret_kms_key_id")
+            .arg("port")
+            .arg("db_subnet_group_name")
+            .arg("parameter_group_name")
+            .arg("option_group_name")
+            .arg("vpc_security_group_ids")
+            .arg("publicly_accessible")
+            .default(false)
+            .arg("multi_az")
+            .arg("availability_zone")
+            .force_new()
+            .arg("backup_retention_period")
+            .check(int_between(0, 35))
+            .arg("backup_window")
+            .check(matches(
+                r"^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]$",
+                "hh24:mi-hh24:mi",
+            ))
+            .arg("maintenance_window")
+            .normalized(lower)
+            .check(matches(
+                r"^(?i)(mon|tue|wed|thu|fri|sat|sun):([01][0-9]|2[0-3]):[0-5][0-9]-(mon|tue|wed|thu|fri|sat|sun):([01][0-9]|2[0-3]):[0-5][0-9]$",
+                "ddd:hh24:mi-ddd:hh24:mi",
+            ))
+            .arg("copy_tags_to_snapshot")
+            .default(false)
+            .arg("delete_automated_backups")
+            .default(true)
+            .arg("deletion_protection")
+            .default(false)
+            .arg("skip_final_snapshot")
+            .default(false)
+            .arg("final_snapshot_identifier")
+            .check(matches(LOWER_NAME, "letters, digits and hyphens, starting with a letter"))
+            .check(not_matches(r"--|-$", "no two consecutive hyphens nor a final hyphen"))
+            .arg("auto_minor_version_upgrade")
+            .default(true)
+            .arg("iam_database_authentication_enabled")
+            .default(false)
+            .arg("enabled_cloudwatch_logs_exports")
+            .arg("performance_insights_enabled")
+            .default(false)
+            .arg("monitoring_interval")
+            .default(0)
+            .check(int_in(&[0, 1, 5, 10, 15, 30, 60]))
+            .arg("network_type")
+            .check(one_of(&["IPV4", "DUAL"]))
+            .arg("apply_immediately")
+            .default(false)
+            .arg("dedicated_log_volume")
+            .default(false)
+            .args(&[
+                "allow_major_version_upgrade",
+                "performance_insights_retention_period",
+                "performance_insights_kms_key_id",
+                "monitoring_role_arn",
+                "ca_cert_identifier",
+                "license_model",
+                "character_set_name",
+                "tags",
+            ])
+            .arg("character_set_name")
+            .force_new()
+            .rule(Rule::Conflicts(&["identifier", "identifier_prefix"]))
+            .rule(Rule::Conflicts(&["password", "manage_master_user_password"]))
+            .timeouts(40, 80, 60)
+            .build();
+        DbInstance { c, schema }
+    }
+
+    /// The instance with this id (a resource id, or an identifier as import gives).
+    async fn describe(&self, id: &str) -> PResult<Option<Instance>> {
+        let mut req = self.c.rds.describe_db_instances();
+        req = if regex_lite::Regex::new(RESOURCE_ID).is_ok_and(|r| r.is_match(id)) {
+            req.filters(Filter::builder().name("dbi-resource-id").values(id).build())
+        } else {
+            req.db_instance_identifier(id)
+        };
+        let r = req.send().await.map_err(aws_err);
+        Ok(absent_on(r, &["DBInstanceNotFound"])?.and_then(|o| o.db_instances().first().cloned()))
+    }
+
+    /// Waits until the instance is available (and, with `no_pending`, has no modification left
+    /// pending), within `timeout`.
+    async fn wait_available(&self, id: &str, no_pending: bool, timeout: Duration) -> PResult<()> {
+        let goal = if no_pending {
+            "available with no pending modifications"
+        } else {
+            "available"
+        };
+        wait_for(Wait::new(id, goal, timeout), || async {
+            match self.describe(id).await? {
+                Some(i) => settled(&i, no_pending),
+                None => Ok(Poll::pending("not found yet")),
+            }
+        })
+        .await
+    }
+
+    fn value(&self, i: &Instance, prior: &Value) -> Value {
+        let s = |x: Option<&str>| Value::from(x.map(str::to_string));
+        let n = |x: Option<i32>| Value::from(x.map(i64::from));
+        let endpoint = i.endpoint();
+        let address = endpoint.and_then(|e| e.address());
+        let port = endpoint.and_then(|e| e.port()).or(i.db_instance_port());
+        let secret = i.master_user_secret().map(|m| {
+            Value::List(vec![Value::object([
+                ("kms_key_id", s(m.kms_key_id())),
+                ("secret_arn", s(m.secret_arn())),
+                ("secret_status", s(m.secret_status())),
+            ])])
+        });
+        let managed = match (&secret, prior.get("manage_master_user_password")) {
+            (Some(_), _) => Value::Bool(true),
+            (None, Value::Bool(b)) => Value::Bool(*b),
+            (None, _) => Value::Null,
+        };
+        let password = match prior.get("password") {
+            Value::String(p) => Value::str(secret_digest(p)),
+            _ => Value::Null,
+        };
+        let max_storage = match (i.max_allocated_storage(), prior.get("max_allocated_storage")) {
+            (Some(m), _) => Value::from(i64::from(m)),
+            (None, Value::Number(z)) if *z == 0.0 => Value::from(0i64),
+            (None, _) => Value::Null,
+        };
+        let logs = list_value(i.enabled_cloudwatch_logs_exports().iter().cloned());
+        let none = Value::Null;
+        Value::object([
+            ("id", s(i.dbi_resource_id())),
+            ("resource_id", s(i.dbi_resource_id())),
+            ("identifier", s(i.db_instance_identifier())),
+            ("identifier_prefix", prior.get("identifier_prefix").clone()),
+            ("arn", s(i.db_instance_arn())),
+            ("status", s(i.db_instance_status())),
+            ("engine", s(i.engine())),
+            (
+                "engine_version",
+                engine_version(prior.get("engine_version"), i.engine_version()),
+            ),
+            ("engine_version_actual", s(i.engine_version())),
+            ("instance_class", s(i.db_instance_class())),
+            ("allocated_storage", n(i.allocated_storage())),
+            ("max_allocated_storage", max_storage),
+            ("storage_type", s(i.storage_type())),
+            ("iops", n(i.iops())),
+            ("storage_throughput", n(i.storage_throughput())),
+            ("storage_encrypted", Value::from(i.storage_encrypted())),
+            ("kms_key_id", s(i.kms_key_id())),
+            ("db_name", s(i.db_name())),
+            ("username", s(i.master_username())),
+            ("password", password),
+            ("password_wo", none.clone()),
+            ("password_wo_version", prior.get("password_wo_version").clone()),
+            ("manage_master_user_password", managed),
+            ("master_user_secret", secret.unwrap_or_else(|| Value::List(vec![]))),
+            (
+                "master_user_secret_kms_key_id",
+                s(i.master_user_secret().and_then(|m| m.kms_key_id())),
+            ),
+            ("address", s(address)),
+            ("port", n(port)),
+            (
+                "endpoint",
+                Value::from(address.map(|a| match port {
+                    Some(p) => format!("{a}:{p}"),
+                    None => a.to_string(),
+                })),
+            ),
+            ("hosted_zone_id", s(endpoint.and_then(|e| e.hosted_zone_id()))),
+            (
+                "listener_endpoint",
+                Value::List(
+                    i.listener_endpoint()
+                        .map(|e| {
+                            Value::object([
+                                ("address", s(e.address())),
+                                ("hosted_zone_id", s(e.hosted_zone_id())),
+                                ("port", n(e.port())),
+                            ])
+                        })
+                        .into_iter()
+                        .collect(),
+                ),
+            ),
+            (
+                "db_subnet_group_name",
+                s(i.db_subnet_group().and_then(|g| g.db_subnet_group_name())),
+            ),
+            (
+                "parameter_group_name",
+                s(i.db_parameter_groups()
+                    .first()
+                    .and_then(|g| g.db_parameter_group_name())),
+            ),
+            (
+                "option_group_name",
+                s(i.option_group_memberships().first().and_then(|g| g.option_group_name())),
+            ),
+            (
+                "vpc_security_group_ids",
+                list_value(
+                    i.vpc_security_groups()
+                        .iter()
+                        .filter_map(|g| g.vpc_security_group_id().map(str::to_string)),
+                ),
+            ),
+            ("publicly_accessible", Value::from(i.publicly_accessible())),
+            ("multi_az", Value::from(i.multi_az())),
+            ("availability_zone", s(i.availability_zone())),
+            ("backup_retention_period", n(i.backup_retention_period())),
+            ("backup_window", s(i.preferred_backup_window())),
+            ("backup_target", s(i.backup_target())),
+            ("maintenance_window", s(i.preferred_maintenance_window())),
+            (
+                "latest_restorable_time",
+                Value::from(i.latest_restorable_time().map(|t| t.to_string())),
+            ),
+            ("copy_tags_to_snapshot", Value::from(i.copy_tags_to_snapshot())),
+            ("deletion_protection", Value::from(i.deletion_protection())),
+            (
+                "auto_minor_version_upgrade",
+                Value::from(i.auto_minor_version_upgrade()),
+            ),
+            (
+                "iam_database_authentication_enabled",
+                Value::from(i.iam_database_authentication_enabled()),
+            ),
+            ("enabled_cloudwatch_logs_exports", logs),
+            (
+                "performance_insights_enabled",
+                Value::from(i.performance_insights_enabled().unwrap_or(false)),
+            ),
+            (
+                "performance_insights_retention_period",
+                n(i.performance_insights_retention_period()),
+            ),
+            (
+                "performance_insights_kms_key_id",
+                s(i.performance_insights_kms_key_id()),
+            ),
+            (
+                "monitoring_interval",
+                Value::from(i64::from(i.monitoring_interval().unwrap_or(0))),
+            ),
+            ("monitoring_role_arn", s(i.monitoring_role_arn())),
+            ("ca_cert_identifier", s(i.ca_certificate_identifier())),
+            ("network_type", s(i.network_type())),
+            ("license_model", s(i.license_model())),
+            ("character_set_name", s(i.character_set_name())),
+            ("nchar_character_set_name", s(i.nchar_character_set_name())),
+            ("timezone", s(i.timezone())),
+            (
+                "replicas",
+                list_value(i.read_replica_db_instance_identifiers().iter().cloned()),
+            ),
+            ("replicate_source_db", s(i.read_replica_source_db_instance_identifier())),
+            ("replica_mode", s(i.replica_mode().map(|m| m.as_str()))),
+            ("engine_lifecycle_support", s(i.engine_lifecycle_support())),
+            (
+                "database_insights_mode",
+                s(i.database_insights_mode().map(|m| m.as_str())),
+            ),
+            (
+                "dedicated_log_volume",
+                Value::Bool(i.dedicated_log_volume().unwrap_or(false)),
+            ),
+            (
+                "customer_owned_ip_enabled",
+                prior.get("customer_owned_ip_enabled").clone(),
+            ),
+            (
+                "custom_iam_instance_profile",
+                prior.get("custom_iam_instance_profile").clone(),
+            ),
+            ("domain", none.clone()),
+            ("domain_auth_secret_arn", none.clone()),
+            ("domain_dns_ips", none.clone()),
+            ("domain_fqdn", none.clone()),
+            ("domain_iam_role_name", none.clone()),
+            ("domain_ou", none.clone()),
+            ("snapshot_identifier", prior.get("snapshot_identifier").clone()),
+            ("upgrade_storage_config", prior.get("upgrade_storage_config").clone()),
+            (
+                "apply_immediately",
+                kept(prior, "apply_immediately", Value::Bool(false)),
+            ),
+            (
+                "allow_major_version_upgrade",
+                prior.get("allow_major_version_upgrade").clone(),
+            ),
+            (
+                "skip_final_snapshot",
+                kept(prior, "skip_final_snapshot", Value::Bool(false)),
+            ),
+            (
+                "final_snapshot_identifier",
+                prior.get("final_snapshot_identifier").clone(),
+            ),
+            (
+                "delete_automated_backups",
+                kept(prior, "delete_automated_backups", Value::Bool(true)),
+            ),
+            ("blue_green_update", Value::List(vec![])),
+            ("restore_to_point_in_time", Value::List(vec![])),
+            ("s3_import", Value::List(vec![])),
+            ("timeouts", prior.get("timeouts").clone()),
+            ("tags", configured_tags(prior)),
+            ("tags_all", read_tags(i.tag_list())),
+        ])
+    }
+
+    /// ModifyDBInstance with the arguments that differ between `prior` and `planned`; false
+    /// when nothing needed it.
+    async fn modify(&self, identifier: &str, prior: &Value, planned: &Value) -> PResult<bool> {
+        let changed = |k: &str| match (prior.get(k), planned.get(k)) {
+            (Value::String(a), Value::String(b)) if k == "password" => secret_digest(a) != secret_digest(b),
+            (Value::String(a), Value::String(b)) if k == "maintenance_window" || k == "engine_version" => {
+                !a.eq_ignore_ascii_case(b)
+            }
+            (Value::List(a), Value::List(b)) if k == "vpc_security_group_ids" => {
+                a.len() != b.len() || a.iter().any(|x| !b.contains(x))
+            }
+            (Value::List(a), Value::List(b)) if k == "enabled_cloudwatch_logs_exports" => {
+                a.len() != b.len() || a.iter().any(|x| !b.contains(x))
+            }
+            (a, b) => a != b,
+        };
+        if !MODIFIABLE.iter().any(|k| changed(k)) {
+            return Ok(false);
+        }
+        let set_i32 = |k: &str| changed(k).then(|| opt_i32(planned, k)).flatten();
+        let set_str = |k: &str| changed(k).then(|| opt_str(planned, k)).flatten();
+        let set_bool = |k: &str| changed(k).then(|| opt_bool(planned, k)).flatten();
+        let mut req = self
+            .c
+            .rds
+            .modify_db_instance()
+            .db_instance_identifier(identifier)
+            .apply_immediately(opt_bool(planned, "apply_immediately").unwrap_or(false))
+            .set_new_db_instance_identifier(set_str("identifier"))
+            .set_db_instance_class(set_str("instance_class"))
+            .set_allocated_storage(set_i32("allocated_storage"))
+            .set_max_allocated_storage(set_i32("max_allocated_storage"))
+            .set_storage_type(set_str("storage_type"))
+            .set_iops(set_i32("iops"))
+            .set_storage_throughput(set_i32("storage_throughput"))
+            .set_engine_version(set_str("engine_version"))
+            .set_allow_major_version_upgrade(opt_bool(planned, "allow_major_version_upgrade"))
+            .set_db_port_number(set_i32("port"))
+            .set_db_subnet_group_name(set_str("db_subnet_group_name"))
+            .set_db_parameter_group_name(set_str("parameter_group_name"))
+            .set_option_group_name(set_str("option_group_name"))
+            .set_publicly_accessible(set_bool("publicly_accessible"))
+            .set_multi_az(set_bool("multi_az"))
+            .set_backup_retention_period(set_i32("backup_retention_period"))
+            .set_preferred_backup_window(set_str("backup_window"))
+            .set_preferred_maintenance_window(set_str("maintenance_window"))
+            .set_copy_tags_to_snapshot(set_bool("copy_tags_to_snapshot"))
+            .set_deletion_protection(set_bool("deletion_protection"))
+            .set_auto_minor_version_upgrade(set_bool("auto_minor_version_upgrade"))
+            .set_enable_iam_database_authentication(set_bool("iam_database_authentication_enabled"))
+            .set_enable_performance_insights(set_bool("performance_insights_enabled"))
+            .set_performance_insights_retention_period(set_i32("performance_insights_retention_period"))
+            .set_performance_insights_kms_key_id(set_str("performance_insights_kms_key_id"))
+            .set_monitoring_interval(set_i32("monitoring_interval"))
+            .set_monitoring_role_arn(set_str("monitoring_role_arn"))
+            .set_ca_certificate_identifier(set_str("ca_cert_identifier"))
+            .set_network_type(set_str("network_type"))
+            .set_license_model(set_str("license_model"))
+            .set_dedicated_log_volume(set_bool("dedicated_log_volume"));
+        if changed("vpc_security_group_ids") {
+            req = req.set_vpc_security_group_ids(Some(str_list(planned, "vpc_security_group_ids")));
+        }
+        if changed("manage_master_user_password") || changed("master_user_secret_kms_key_id") {
+            let managed = opt_bool(planned, "manage_master_user_password").unwrap_or(false);
+            req = req.manage_master_user_password(managed);
+            if managed {
+                req = req.set_master_user_secret_kms_key_id(opt_str(planned, "master_user_secret_kms_key_id"));
+            }
+        }
+        if changed("password") {
+            // A digest is what state carried over, not a password to send.
+            if let Some(p) = opt_str(planned, "password").filter(|p| secret_digest(p) != *p) {
+                req = req.master_user_password(p);
+            }
+        }
+        if changed("enabled_cloudwatch_logs_exports") {
+            let old = str_list(prior, "enabled_cloudwatch_logs_exports");
+            let new = str_list(planned, "enabled_cloudwatch_logs_exports");
+            req = req.cloudwatch_logs_export_configuration(
+                CloudwatchLogsExportConfiguration::builder()
+                    .set_enable_log_types(Some(new.iter().filter(|x| !old.contains(x)).cloned().collect()))
+                    .set_disable_log_types(Some(old.iter().filter(|x| !new.contains(x)).cloned().collect()))
+                    .build(),
+            );
+        }
+        req.send().await.map_err(aws_err)?;
+        Ok(true)
+    }
+}
+
+#[async_trait]
+impl ResourceType for DbInstance {
+    fn type_name(&self) -> &'static str {
+        "aws_db_instance"
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
+        let identifier = match opt_str(planned, "identifier") {
+            Some(i) => i,
+            None => {
+                let unique = uuid::Uuid::new_v4().simple().to_string();
+                let prefix = opt_str(planned, "identifier_prefix").unwrap_or_else(|| "terraform-".into());
+                format!("{prefix}{}", &unique[..26])
+            }
+        };
+        let managed = opt_bool(planned, "manage_master_user_password") == Some(true);
+        let password = opt_str(planned, "password");
+        if !managed && password.is_none() {
+            return Err(ProviderError::msg(
+                "a DB instance needs password or manage_master_user_password = true",
+            ));
+        }
+        let mut req = self
+            .c
+            .rds
+            .create_db_instance()
+            .db_instance_identifier(&identifier)
+            .set_engine(opt_str(planned, "engine"))
+            .set_engine_version(opt_str(planned, "engine_version"))
+            .set_db_instance_class(opt_str(planned, "instance_class"))
+            .set_allocated_storage(opt_i32(planned, "allocated_storage"))
+            .set_max_allocated_storage(opt_i32(planned, "max_allocated_storage").filter(|m| *m > 0))
+            .set_storage_type(opt_str(planned, "storage_type"))
+            .set_iops(opt_i32(planned, "iops"))
+            .set_storage_throughput(opt_i32(planned, "storage_throughput"))
+            .set_storage_encrypted(opt_bool(planned, "storage_encrypted"))
+            .set_kms_key_id(opt_str(planned, "kms_key_id"))
+            .set_db_name(opt_str(planned, "db_name"))
+            .set_master_username(opt_str(planned, "username"))
+            .set_master_user_password(password)
+            .set_port(opt_i32(planned, "port"))
+            .set_db_subnet_group_name(opt_str(planned, "db_subnet_group_name"))
+            .set_db_parameter_group_name(opt_str(planned, "parameter_group_name"))
+            .set_option_group_name(opt_str(planned, "option_group_name"))
+            .set_publicly_accessible(opt_bool(planned, "publicly_accessible"))
+            .set_multi_az(opt_bool(planned, "multi_az"))
+            .set_availability_zone(opt_str(planned, "availability_zone"))
+            .set_backup_retention_period(opt_i32(planned, "backup_retention_period"))
+            .set_preferred_backup_window(opt_str(planned, "backup_window"))
+            .set_preferred_maintenance_window(opt_str(planned, "maintenance_window"))
+            .set_copy_tags_to_snapshot(opt_bool(planned, "copy_tags_to_snapshot"))
+            .set_deletion_protection(opt_bool(planned, "deletion_protection"))
+            .set_auto_minor_version_upgrade(opt_bool(planned, "auto_minor_version_upgrade"))
+            .set_enable_iam_database_authentication(opt_bool(planned, "iam_database_authentication_enabled"))
+            .set_enable_performance_insights(opt_bool(planned, "performance_insights_enabled"))
+            .set_performance_insights_retention_period(opt_i32(planned, "performance_insights_retention_period"))
+            .set_performance_insights_kms_key_id(opt_str(planned, "performance_insights_kms_key_id"))
+            .set_monitoring_interval(opt_i32(planned, "monitoring_interval"))
+            .set_monitoring_role_arn(opt_str(planned, "monitoring_role_arn"))
+            .set_ca_certificate_identifier(opt_str(planned, "ca_cert_identifier"))
+            .set_network_type(opt_str(planned, "network_type"))
+            .set_license_model(opt_str(planned, "license_model"))
+            .set_character_set_name(opt_str(planned, "character_set_name"))
+            .set_dedicated_log_volume(opt_bool(planned, "dedicated_log_volume").filter(|d| *d))
+            .set_tags(Some(tags_for_create(ctx, planned)));
+        let groups = str_list(planned, "vpc_security_group_ids");
+        if !groups.is_empty() {
+            req = req.set_vpc_security_group_ids(Some(groups));
+        }
+        let logs = str_list(planned, "enabled_cloudwatch_logs_exports");
+        if !logs.is_empty() {
+            req = req.set_enable_cloudwatch_logs_exports(Some(logs));
+        }
+        if managed {
+            req = req
+                .manage_master_user_password(true)
+                .set_master_user_secret_kms_key_id(opt_str(planned, "master_user_secret_kms_key_id"));
+        }
+        let out = req.send().await.map_err(aws_err)?;
+        let id = out
+            .db_instance()
+            .and_then(|i| i.dbi_resource_id())
+            .map(str::to_string)
+            .unwrap_or_else(|| identifier.clone());
+        let timeout = op_timeout(&self.schema, planned, Op::Create, Duration::from_secs(2400));
+        self.wait_available(&id, false, timeout).await?;
+        must_exist(self.read(ctx, &id, planned).await?, "DB instance", &id)
+    }
+
+    async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
+        Ok(self.describe(id).await?.map(|i| self.value(&i, prior)))
+    }
+
+    async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
+        let identifier = opt_str(prior, "identifier").unwrap_or_else(|| id.to_string());
+        if self.modify(&identifier, prior, planned).await? {
+            let now = opt_bool(planned, "apply_immediately") == Some(true);
+            let timeout = op_timeout(&self.schema, planned, Op::Update, Duration::from_secs(4800));
+            self.wait_available(id, now, timeout).await?;
+        }
+        let arn = prior.get("arn").as_str().unwrap_or_default().to_string();
+        update_tags(&self.c.rds, &arn, prior, planned).await?;
+        must_exist(self.read(ctx, id, planned).await?, "DB instance", id)
+    }
+
+    async fn delete(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<()> {
+        let Some(current) = self.describe(id).await? else {
+            return Ok(());
+        };
+        let identifier = current.db_instance_identifier().unwrap_or(id).to_string();
+        let skip = opt_bool(prior, "skip_final_snapshot").unwrap_or(false);
+        let snapshot = opt_str(prior, "final_snapshot_identifier");
+        if !skip && snapshot.is_none() {
+            return Err(ProviderError::msg(
+                "final_snapshot_identifier is required when skip_final_snapshot is false",
+            ));
+        }
+        if current.db_instance_status() != Some("deleting") {
+            let r = self
+                .c
+                .rds
+                .delete_db_instance()
+                .db_instance_identifier(&identifier)
+                .skip_final_snapshot(skip)
+                .set_final_db_snapshot_identifier(if skip { None } else { snapshot })
+                .delete_automated_backups(opt_bool(prior, "delete_automated_backups").unwrap_or(true))
+                .send()
+                .await
+                .map_err(aws_err);
+            if absent_on(r, &["DBInstanceNotFound"])?.is_none() {
+                return Ok(());
+            }
+        }
+        let timeout = op_timeout(&self.schema, prior, Op::Delete, Duration::from_secs(3600));
+        wait_for(Wait::new(&identifier, "deleted", timeout), || async {
+            Ok(match self.describe(id).await? {
+                None => Poll::Ready(()),
+                Some(i) => Poll::pending(i.db_instance_status().unwrap_or("unknown")),
+            })
+        })
+        .await
+    }
+
+    async fn find_adoptable(&self, ctx: &CallCtx, planned: &Value) -> PResult<Option<String>> {
+        // DescribeDBInstances lists each instance's tags: one scan finds this address's.
+        if let Some(identifier) = opt_str(planned, "identifier") {
+            return Ok(self
+                .describe(&identifier)
+                .await?
+                .filter(|i| owned(i.tag_list(), ctx))
+                .and_then(|i| i.dbi_resource_id().map(str::to_string)));
+        }
+        let mut pages = self.c.rds.describe_db_instances().into_paginator().send();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(aws_err)?;
+            if let Some(i) = page.db_instances().iter().find(|i| owned(i.tag_list(), ctx)) {
+                return Ok(i.dbi_resource_id().map(str::to_string));
+            }
+        }
+        Ok(None)
+    }
+}

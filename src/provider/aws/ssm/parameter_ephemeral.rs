@@ -1,0 +1,63 @@
+//! `ephemeral "aws_ssm_parameter"`: a Parameter Store parameter's value, read (decrypted unless
+//! `with_decryption = false`) when a run needs it and never stored. Addressed by ARN, as the
+//! provider's ephemeral resource is.
+
+use crate::provider::aws::common::{aws_err, opt_str};
+use crate::provider::aws::schema::ephemeral;
+use crate::provider::aws::Clients;
+use crate::provider::{EphemeralType, PResult, ProviderError};
+use crate::schema::Schema;
+use crate::value::Value;
+use async_trait::async_trait;
+use std::sync::Arc;
+
+/// The `aws_ssm_parameter` ephemeral resource type.
+pub struct ParameterEphemeral {
+    c: Arc<Clients>,
+    schema: Schema,
+}
+
+impl ParameterEphemeral {
+    /// Creates the type with its clients.
+    pub fn new(c: Arc<Clients>) -> ParameterEphemeral {
+        let schema = ephemeral("aws_ssm_parameter").args(&["arn", "with_decryption"]).build();
+        ParameterEphemeral { c, schema }
+    }
+}
+
+#[async_trait]
+impl EphemeralType for ParameterEphemeral {
+    fn type_name(&self) -> &'static str {
+        "aws_ssm_parameter"
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    async fn open(&self, config: &Value) -> PResult<Value> {
+        let arn = opt_str(config, "arn").ok_or_else(|| ProviderError::msg("arn is required"))?;
+        let decrypt = config.get("with_decryption").as_bool().unwrap_or(true);
+        // GetParameter takes the ARN as the name.
+        let out = self
+            .c
+            .ssm
+            .get_parameter()
+            .name(&arn)
+            .with_decryption(decrypt)
+            .send()
+            .await
+            .map_err(aws_err)?;
+        let p = out
+            .parameter()
+            .ok_or_else(|| ProviderError::msg(format!("SSM parameter {arn} not found")))?;
+        Ok(Value::object([
+            ("arn", Value::from(p.arn().map(str::to_string).unwrap_or(arn))),
+            ("name", Value::from(p.name().map(str::to_string))),
+            ("type", Value::from(p.r#type().map(|t| t.as_str().to_string()))),
+            ("value", Value::from(p.value().map(str::to_string))),
+            ("version", Value::from(p.version())),
+            ("with_decryption", Value::Bool(decrypt)),
+        ]))
+    }
+}

@@ -1,0 +1,459 @@
+//! RDS against the emulator: a PostgreSQL instance with an RDS-managed master password (its
+//! secret in Secrets Manager), encrypted storage and 7-day backups in a private subnet group with
+//! its own parameter group, beside one whose password the blueprint gives. Checks what the
+//! emulator holds, a clean second plan, a change in place and drift read back, import by
+//! Terraform's ids, that no password reaches state or output, and destroy to nothing.
+
+use crate::support::{expect_code, sdk_config, text, Stack};
+
+const REGION: &str = "eu-west-1";
+
+/// The stack with `retention` days of backups and one setting in each parameter group.
+fn blueprint(retention: u32, parameter: (&str, &str), cluster_timezone: &str) -> String {
+    let (param_name, param_value) = parameter;
+    format!(
+        r#"
+provider "aws" {{
+  region = "{REGION}"
+}}
+
+variable "name" {{
+  type = string
+}}
+
+variable "legacy_password" {{
+  type      = string
+  sensitive = true
+}}
+
+resource "aws_vpc" "main" {{
+  cidr_block = "10.40.0.0/16"
+}}
+
+resource "aws_subnet" "private" {{
+  count             = 2
+  vpc_id            = aws_vpc.main.id
+  cidr_block        = cidrsubnet("10.40.0.0/16", 8, 10 + count.index)
+  availability_zone = "{REGION}${{["a", "b"][count.index]}}"
+}}
+
+resource "aws_security_group" "db" {{
+  name   = "${{var.name}}-rds"
+  vpc_id = aws_vpc.main.id
+}}
+
+resource "aws_db_subnet_group" "main" {{
+  name       = "${{var.name}}-db"
+  subnet_ids = aws_subnet.private[*].id
+  tags       = {{ Tier = "private" }}
+}}
+
+resource "aws_db_parameter_group" "pg16" {{
+  name   = "${{var.name}}-pg16"
+  family = "postgres16"
+
+  parameter {{
+    name  = "{param_name}"
+    value = "{param_value}"
+  }}
+}}
+
+resource "aws_rds_cluster_parameter_group" "aurora" {{
+  name        = "${{var.name}}-aurora16"
+  family      = "aurora-postgresql16"
+  description = "Aurora settings"
+
+  parameter {{
+    name         = "timezone"
+    value        = "{cluster_timezone}"
+    apply_method = "pending-reboot"
+  }}
+}}
+
+resource "aws_db_instance" "main" {{
+  identifier                  = "${{var.name}}-db"
+  engine                      = "postgres"
+  engine_version              = "16.3"
+  instance_class              = "db.t4g.micro"
+  allocated_storage           = 20
+  storage_type                = "gp3"
+  storage_encrypted           = true
+  db_name                     = "tap"
+  username                    = "tap_admin"
+  manage_master_user_password = true
+  db_subnet_group_name        = aws_db_subnet_group.main.name
+  parameter_group_name        = aws_db_parameter_group.pg16.name
+  vpc_security_group_ids      = [aws_security_group.db.id]
+  publicly_accessible         = false
+  backup_retention_period     = {retention}
+  backup_window               = "03:00-04:00"
+  maintenance_window          = "Mon:04:30-Mon:05:30"
+  apply_immediately           = true
+  skip_final_snapshot         = true
+  deletion_protection         = false
+  tags                        = {{ App = "tap" }}
+}}
+
+resource "aws_db_instance" "legacy" {{
+  identifier           = "${{var.name}}-legacy"
+  engine               = "postgres"
+  instance_class       = "db.t4g.micro"
+  allocated_storage    = 20
+  username             = "legacy"
+  password             = var.legacy_password
+  db_subnet_group_name = aws_db_subnet_group.main.name
+  skip_final_snapshot  = true
+}}
+
+output "secret_arn" {{
+  value = aws_db_instance.main.master_user_secret[0].secret_arn
+}}
+
+output "endpoint" {{
+  value = aws_db_instance.main.endpoint
+}}
+"#
+    )
+}
+
+/// Name and value of each parameter.
+fn named_values(params: &[aws_sdk_rds::types::Parameter]) -> Vec<(String, String)> {
+    params
+        .iter()
+        .map(|p| {
+            (
+                p.parameter_name().unwrap_or_default().to_string(),
+                p.parameter_value().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn postgres_with_a_managed_password_backups_and_its_groups() {
+    let stack = Stack::from_files(&[("main.tf", &blueprint(7, ("log_min_duration_statement", "500"), "UTC"))]);
+    let name = stack.name.clone();
+    let canary = format!("canary-{}", uuid::Uuid::new_v4().simple());
+    let vars = [
+        "-var".to_string(),
+        format!("name={name}"),
+        "-var".to_string(),
+        format!("legacy_password={canary}"),
+    ];
+    let vars: Vec<&str> = vars.iter().map(String::as_str).collect();
+    let run = |cmd: &[&str]| stack.run(&[cmd, &vars[..]].concat());
+    let no_canary = |what: &str, t: &str| assert!(!t.contains(&canary), "{what} shows the password:\n{t}");
+
+    no_canary("plan", &expect_code(&run(&["plan"]), 0));
+    let out = expect_code(&run(&["apply", "-auto-approve"]), 0);
+    no_canary("apply", &out);
+    no_canary("state", &std::fs::read_to_string(stack.state_file()).unwrap());
+
+    let conf = sdk_config(REGION).await;
+    let rds = aws_sdk_rds::Client::new(&conf);
+    let sm = aws_sdk_secretsmanager::Client::new(&conf);
+    let describe = |identifier: String| {
+        let rds = rds.clone();
+        async move {
+            rds.describe_db_instances()
+                .db_instance_identifier(identifier)
+                .send()
+                .await
+                .ok()
+                .and_then(|o| o.db_instances().first().cloned())
+        }
+    };
+    let db = describe(format!("{name}-db")).await.expect("the instance exists");
+    assert_eq!(db.engine(), Some("postgres"));
+    assert_eq!(db.engine_version(), Some("16.3"));
+    assert_eq!(db.db_instance_class(), Some("db.t4g.micro"));
+    assert_eq!(db.storage_type(), Some("gp3"));
+    assert_eq!(db.allocated_storage(), Some(20));
+    assert_eq!(db.storage_encrypted(), Some(true));
+    assert_eq!(db.publicly_accessible(), Some(false));
+    assert_eq!(db.backup_retention_period(), Some(7));
+    assert_eq!(db.preferred_backup_window(), Some("03:00-04:00"));
+    assert_eq!(db.db_name(), Some("tap"));
+    assert_eq!(db.master_username(), Some("tap_admin"));
+    assert_eq!(
+        db.db_subnet_group().and_then(|g| g.db_subnet_group_name()),
+        Some(format!("{name}-db").as_str())
+    );
+    assert_eq!(db.db_subnet_group().map(|g| g.subnets().len()), Some(2));
+    assert_eq!(
+        db.db_parameter_groups()
+            .first()
+            .and_then(|g| g.db_parameter_group_name()),
+        Some(format!("{name}-pg16").as_str())
+    );
+    let sg = stack.state_id("aws_security_group.db");
+    assert_eq!(
+        db.vpc_security_groups()
+            .iter()
+            .filter_map(|g| g.vpc_security_group_id())
+            .collect::<Vec<_>>(),
+        vec![sg.as_str()]
+    );
+    assert!(db
+        .tag_list()
+        .iter()
+        .any(|t| t.key() == Some("App") && t.value() == Some("tap")));
+    // The id is the resource id, as the provider's since 5.0.
+    assert_eq!(
+        stack.state_id("aws_db_instance.main"),
+        db.dbi_resource_id().unwrap().to_string()
+    );
+    // RDS keeps the master password in a Secrets Manager secret of its own.
+    let secret_arn = db
+        .master_user_secret()
+        .and_then(|s| s.secret_arn())
+        .expect("a managed master secret")
+        .to_string();
+    sm.describe_secret()
+        .secret_id(&secret_arn)
+        .send()
+        .await
+        .expect("the managed secret exists");
+    assert!(out.contains(&secret_arn), "the secret's ARN is an output:\n{out}");
+    let params = rds
+        .describe_db_parameters()
+        .db_parameter_group_name(format!("{name}-pg16"))
+        .source("user")
+        .send()
+        .await
+        .unwrap();
+    assert!(params
+        .parameters()
+        .iter()
+        .any(|p| p.parameter_name() == Some("log_min_duration_statement") && p.parameter_value() == Some("500")));
+    let user_params = |group: String| {
+        let rds = rds.clone();
+        async move {
+            let out = rds
+                .describe_db_parameters()
+                .db_parameter_group_name(group)
+                .source("user")
+                .send()
+                .await
+                .unwrap();
+            named_values(out.parameters())
+        }
+    };
+    let cluster_params = |group: String| {
+        let rds = rds.clone();
+        async move {
+            let out = rds
+                .describe_db_cluster_parameters()
+                .db_cluster_parameter_group_name(group)
+                .source("user")
+                .send()
+                .await
+                .unwrap();
+            named_values(out.parameters())
+        }
+    };
+    assert_eq!(
+        cluster_params(format!("{name}-aurora16")).await,
+        vec![("timezone".to_string(), "UTC".to_string())]
+    );
+    let legacy = describe(format!("{name}-legacy")).await.expect("the second instance");
+    assert!(legacy.master_user_secret().is_none());
+    assert_ne!(legacy.dbi_resource_id(), db.dbi_resource_id());
+
+    expect_code(&run(&["plan", "-detailed-exitcode"]), 0);
+
+    // In place: 7 days of backups become 14, applied now; one parameter is reset to the
+    // engine's default and another set; the cluster group's value changes.
+    std::fs::write(
+        stack.path.join("main.tf"),
+        blueprint(14, ("log_connections", "1"), "Europe/Dublin"),
+    )
+    .unwrap();
+    let out = expect_code(&run(&["apply", "-auto-approve"]), 0);
+    assert!(out.contains("0 added, 3 changed, 0 destroyed"), "{out}");
+    assert_eq!(
+        user_params(format!("{name}-pg16")).await,
+        vec![("log_connections".to_string(), "1".to_string())]
+    );
+    assert_eq!(
+        cluster_params(format!("{name}-aurora16")).await,
+        vec![("timezone".to_string(), "Europe/Dublin".to_string())]
+    );
+    no_canary("apply", &out);
+    let after = describe(format!("{name}-db")).await.unwrap();
+    assert_eq!(after.backup_retention_period(), Some(14));
+    assert_eq!(after.dbi_resource_id(), db.dbi_resource_id(), "changed in place");
+    expect_code(&run(&["plan", "-detailed-exitcode"]), 0);
+
+    // Drift: retention changed outside is seen and put back.
+    rds.modify_db_instance()
+        .db_instance_identifier(format!("{name}-db"))
+        .backup_retention_period(3)
+        .apply_immediately(true)
+        .send()
+        .await
+        .unwrap();
+    let out = expect_code(&run(&["plan", "-detailed-exitcode"]), 2);
+    assert!(
+        out.contains("backup_retention_period") && out.contains("3 -> 14"),
+        "{out}"
+    );
+    expect_code(&run(&["apply", "-auto-approve"]), 0);
+    assert_eq!(
+        describe(format!("{name}-db")).await.unwrap().backup_retention_period(),
+        Some(14)
+    );
+
+    // A new password is sent, and still kept out of state and output.
+    let rotated = format!("rotated-{}", uuid::Uuid::new_v4().simple());
+    let vars2 = [format!("-var=name={name}"), format!("-var=legacy_password={rotated}")];
+    let out = expect_code(&stack.run(&["plan", "-detailed-exitcode", &vars2[0], &vars2[1]]), 2);
+    assert!(out.contains("password") && !out.contains(&rotated), "{out}");
+    let out = expect_code(&stack.run(&["apply", "-auto-approve", &vars2[0], &vars2[1]]), 0);
+    assert!(!out.contains(&rotated), "{out}");
+    let state = std::fs::read_to_string(stack.state_file()).unwrap();
+    assert!(
+        !state.contains(&rotated) && !state.contains(&canary),
+        "state holds a password"
+    );
+    assert!(state.contains("sha256:"), "state keeps the password's digest");
+    expect_code(&stack.run(&["plan", "-detailed-exitcode", &vars2[0], &vars2[1]]), 0);
+
+    // AWS refuses to delete a subnet group in use (the emulator is patched to, as AWS does).
+    let refused = rds
+        .delete_db_subnet_group()
+        .db_subnet_group_name(format!("{name}-db"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        aws_smithy_types::error::metadata::ProvideErrorMetadata::code(&refused),
+        Some("InvalidDBSubnetGroupStateFault")
+    );
+
+    stack.reimport_all(&[&vars2[0][..], &vars2[1][..]]);
+
+    let out = expect_code(&stack.run(&["destroy", "-auto-approve", &vars2[0], &vars2[1]]), 0);
+    assert!(!out.contains(&rotated), "{}", text(&stack.run(&["show"])));
+    assert!(describe(format!("{name}-db")).await.is_none());
+    assert!(describe(format!("{name}-legacy")).await.is_none());
+    assert!(rds
+        .describe_db_subnet_groups()
+        .db_subnet_group_name(format!("{name}-db"))
+        .send()
+        .await
+        .is_err());
+    assert!(rds
+        .describe_db_cluster_parameter_groups()
+        .db_cluster_parameter_group_name(format!("{name}-aurora16"))
+        .send()
+        .await
+        .map_or(true, |o| o.db_cluster_parameter_groups().is_empty()));
+    // AWS answers DBParameterGroupNotFound; moto an empty list.
+    assert!(rds
+        .describe_db_parameter_groups()
+        .db_parameter_group_name(format!("{name}-pg16"))
+        .send()
+        .await
+        .map_or(true, |o| o.db_parameter_groups().is_empty()));
+    // The managed secret goes with its instance.
+    let gone = match sm.describe_secret().secret_id(&secret_arn).send().await {
+        Err(_) => true,
+        Ok(s) => s.deleted_date().is_some(),
+    };
+    assert!(gone, "the managed secret outlived its instance");
+}
+
+const ADOPTED: &str = r#"
+provider "aws" {
+  region = "eu-west-1"
+}
+
+resource "aws_vpc" "main" {
+  cidr_block = "10.41.0.0/16"
+}
+
+resource "aws_subnet" "private" {
+  count             = 2
+  vpc_id            = aws_vpc.main.id
+  cidr_block        = cidrsubnet("10.41.0.0/16", 8, count.index)
+  availability_zone = ["eu-west-1a", "eu-west-1b"][count.index]
+}
+
+resource "aws_db_subnet_group" "main" {
+  name_prefix = "adopt-"
+  subnet_ids  = aws_subnet.private[*].id
+}
+
+resource "aws_db_parameter_group" "main" {
+  name_prefix = "adopt-"
+  family      = "postgres16"
+}
+
+resource "aws_rds_cluster_parameter_group" "main" {
+  name_prefix = "adopt-"
+  family      = "aurora-postgresql16"
+}
+
+resource "aws_db_instance" "main" {
+  identifier_prefix           = "adopt-"
+  engine                      = "postgres"
+  instance_class              = "db.t4g.micro"
+  allocated_storage           = 20
+  username                    = "app"
+  manage_master_user_password = true
+  db_subnet_group_name        = aws_db_subnet_group.main.name
+  parameter_group_name        = aws_db_parameter_group.main.name
+  skip_final_snapshot         = true
+}
+"#;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn generated_names_are_adopted_by_tags_when_state_is_lost() {
+    let stack = Stack::from_files(&[("main.tf", ADOPTED)]);
+    let conf = sdk_config(REGION).await;
+    let rds = aws_sdk_rds::Client::new(&conf);
+    let owned = || {
+        let rds = rds.clone();
+        let stack_name = stack.name.clone();
+        async move {
+            let out = rds.describe_db_instances().send().await.unwrap();
+            out.db_instances()
+                .iter()
+                .filter(|i| {
+                    i.tag_list()
+                        .iter()
+                        .any(|t| t.key() == Some("infractl:stack") && t.value() == Some(stack_name.as_str()))
+                })
+                .filter_map(|i| i.db_instance_identifier().map(str::to_string))
+                .collect::<Vec<_>>()
+        }
+    };
+    expect_code(&stack.run(&["apply", "-auto-approve"]), 0);
+    let made = owned().await;
+    assert_eq!(made.len(), 1, "{made:?}");
+    assert!(made[0].starts_with("adopt-"), "{made:?}");
+    let group = stack.state_id("aws_db_subnet_group.main");
+    let params = stack.state_id("aws_db_parameter_group.main");
+    let cluster_params = stack.state_id("aws_rds_cluster_parameter_group.main");
+
+    // State is lost (as after a run killed before it could save): the next apply adopts the
+    // instance and both groups by their tags instead of making new ones.
+    std::fs::remove_file(stack.state_file()).unwrap();
+    let out = expect_code(&stack.run(&["apply", "-auto-approve"]), 0);
+    assert!(out.contains("adopting"), "{out}");
+    assert_eq!(owned().await, made);
+    assert_eq!(stack.state_id("aws_db_subnet_group.main"), group);
+    assert_eq!(stack.state_id("aws_db_parameter_group.main"), params);
+    assert_eq!(stack.state_id("aws_rds_cluster_parameter_group.main"), cluster_params);
+    expect_code(&stack.run(&["plan", "-detailed-exitcode"]), 0);
+
+    expect_code(&stack.run(&["destroy", "-auto-approve"]), 0);
+    assert!(owned().await.is_empty());
+    assert!(rds
+        .describe_db_subnet_groups()
+        .db_subnet_group_name(&group)
+        .send()
+        .await
+        .is_err());
+}
