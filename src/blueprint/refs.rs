@@ -31,9 +31,11 @@ pub fn references(expr: &Expr) -> Vec<(Reference, Loc)> {
 /// iterator of an enclosing `dynamic` block), which are not references to anything declared.
 pub fn references_with(expr: &Expr, bound: &[String]) -> Vec<(Reference, Loc)> {
     let mut out = Vec::new();
-    walk(expr, &expr.ast, &mut bound.to_vec(), &mut |root: &Root| {
-        if let Some(r) = reference_of(root) {
-            out.push((r, root.loc.clone()));
+    walk(expr, &expr.ast, &mut bound.to_vec(), &mut |seen: Seen| {
+        if let Seen::Root(root) = seen {
+            if let Some(r) = reference_of(root) {
+                out.push((r, root.loc.clone()));
+            }
         }
     });
     out
@@ -47,6 +49,9 @@ pub struct Root {
     pub name: String,
     /// The attribute names right after it, up to the first index or splat.
     pub attrs: Vec<String>,
+    /// The traversal after the name as written, up to the first splat or index that is not a
+    /// literal (`.this`, `["a"]`, `.id`): what Terraform's reference strings are made of.
+    pub path: Vec<String>,
     /// Where the traversal is written.
     pub loc: Loc,
 }
@@ -56,10 +61,28 @@ pub struct Root {
 /// provisioners, conditions, replace_triggered_by) look at.
 pub fn roots(expr: &Expr) -> Vec<Root> {
     let mut out = Vec::new();
-    walk(expr, &expr.ast, &mut Vec::new(), &mut |root: &Root| {
-        out.push(root.clone())
+    walk(expr, &expr.ast, &mut Vec::new(), &mut |seen: Seen| {
+        if let Seen::Root(root) = seen {
+            out.push(root.clone())
+        }
     });
     out
+}
+
+/// Whether an expression calls a function anywhere: Terraform's JSON configuration gives a
+/// constant value only for expressions that evaluate with no references and no functions.
+pub fn calls_functions(expr: &Expr) -> bool {
+    let mut calls = false;
+    walk(expr, &expr.ast, &mut Vec::new(), &mut |seen: Seen| {
+        calls |= matches!(seen, Seen::Call);
+    });
+    calls
+}
+
+/// What the walk reports: a traversal root, or a function call.
+enum Seen<'a> {
+    Root(&'a Root),
+    Call,
 }
 
 fn reference_of(root: &Root) -> Option<Reference> {
@@ -79,11 +102,11 @@ fn reference_of(root: &Root) -> Option<Reference> {
     })
 }
 
-type Sink<'a> = dyn FnMut(&Root) + 'a;
+type Sink<'a> = dyn FnMut(Seen) + 'a;
 
 fn walk(file: &Expr, e: &Expression, bound: &mut Vec<String>, out: &mut Sink) {
     match e {
-        Expression::Variable(v) => root_ref(file, v.as_str(), &[], e.span(), bound, out),
+        Expression::Variable(v) => root_ref(file, v.as_str(), (&[], Vec::new()), e.span(), bound, out),
         Expression::Traversal(t) => {
             if let Expression::Variable(v) = &t.expr {
                 let mut names: Vec<&str> = t
@@ -108,7 +131,8 @@ fn walk(file: &Expr, e: &Expression, bound: &mut Vec<String>, out: &mut Sink) {
                         }
                     }
                 }
-                root_ref(file, v.as_str(), &names, t.span(), bound, out);
+                let path = literal_path(&t.operators);
+                root_ref(file, v.as_str(), (&names, path), t.span(), bound, out);
             } else {
                 walk(file, &t.expr, bound, out);
             }
@@ -137,7 +161,10 @@ fn walk(file: &Expr, e: &Expression, bound: &mut Vec<String>, out: &mut Sink) {
             walk(file, &c.true_expr, bound, out);
             walk(file, &c.false_expr, bound, out);
         }
-        Expression::FuncCall(call) => call.args.iter().for_each(|a| walk(file, a, bound, out)),
+        Expression::FuncCall(call) => {
+            out(Seen::Call);
+            call.args.iter().for_each(|a| walk(file, a, bound, out))
+        }
         Expression::UnaryOp(op) => walk(file, &op.expr, bound, out),
         Expression::BinaryOp(op) => {
             walk(file, &op.lhs_expr, bound, out);
@@ -192,10 +219,29 @@ fn template(file: &Expr, t: &Template, bound: &mut Vec<String>, out: &mut Sink) 
     }
 }
 
+/// The operators of a traversal as written, up to the first that is neither an attribute nor a
+/// literal index.
+fn literal_path(ops: &[hcl_edit::Decorated<TraversalOperator>]) -> Vec<String> {
+    let mut out = Vec::new();
+    for op in ops {
+        match op.value() {
+            TraversalOperator::GetAttr(id) => out.push(format!(".{}", id.as_str())),
+            TraversalOperator::LegacyIndex(i) => out.push(format!("[{}]", i.value())),
+            TraversalOperator::Index(Expression::Number(n)) => out.push(format!("[{}]", n.value())),
+            TraversalOperator::Index(Expression::String(s)) => out.push(format!(
+                "[{}]",
+                serde_json::to_string(s.value().as_str()).unwrap_or_default()
+            )),
+            _ => break,
+        }
+    }
+    out
+}
+
 fn root_ref(
     file: &Expr,
     root: &str,
-    names: &[&str],
+    (names, path): (&[&str], Vec<String>),
     span: Option<std::ops::Range<usize>>,
     bound: &[String],
     out: &mut Sink,
@@ -203,11 +249,12 @@ fn root_ref(
     if bound.iter().any(|b| b == root) {
         return;
     }
-    out(&Root {
+    out(Seen::Root(&Root {
         name: root.to_string(),
         attrs: names.iter().map(|n| n.to_string()).collect(),
+        path,
         loc: file.loc_of(span),
-    });
+    }));
 }
 
 #[cfg(test)]

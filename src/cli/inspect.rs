@@ -28,15 +28,23 @@ pub(super) async fn read_state(env: &Env, explicit: Option<&PathBuf>) -> DResult
 pub(super) async fn show(env: &Env, plan_file: Option<&Path>, json: bool, state: Option<&PathBuf>) -> DResult<i32> {
     if let Some(file) = plan_file {
         let saved = savedplan::load(file)?;
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&saved.summary_json()).unwrap_or_default()
-        );
+        let doc = match (json, saved.terraform_json()) {
+            (true, Some(doc)) => doc.clone(),
+            (true, None) => {
+                return Err(
+                    Diag::new(format!("Plan file {} has no JSON plan recorded", file.display()))
+                        .detail("It was written by an older infractl; make the plan again with this one."),
+                )
+            }
+            (false, _) => saved.summary_json(),
+        };
+        println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
         return Ok(0);
     }
     let st = read_state(env, state).await?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&st).unwrap_or_default());
+        let doc = super::tfjson::state_document(&st);
+        println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
     } else if st.resources.is_empty() {
         println!("The state file is empty. No resources are represented.");
     } else {

@@ -8,6 +8,7 @@ pub mod render;
 mod run;
 mod savedplan;
 mod tfdir;
+pub mod tfjson;
 
 use crate::diag::{DResult, Diag};
 use clap::{ArgAction, Args, Parser, Subcommand};

@@ -188,7 +188,8 @@ pub(super) async fn plan(env: &Env, args: &RunArgs) -> DResult<i32> {
         let plan = make_plan(&loaded, &registry, backend.as_ref(), args, args.destroy).await?;
         info_span!("render").in_scope(|| print_plan(&plan, &registry, args.json, &loaded));
         if let Some(out) = &args.out {
-            savedplan::save(out, &plan, &loaded.root, &loaded.inputs)?;
+            let document = super::tfjson::plan_document(&plan, &loaded.root, &loaded.inputs, &registry);
+            savedplan::save(out, &plan, &loaded.root, &loaded.inputs, document)?;
             println!(
                 "\nSaved the plan to: {}\n\nTo perform exactly these actions, run:\n    infractl apply \"{}\"",
                 out.display(),

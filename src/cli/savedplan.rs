@@ -29,6 +29,10 @@ pub struct SavedPlan {
     prior: State,
     options: PlanOptions,
     actions: Vec<(String, Action)>,
+    /// The plan in Terraform's JSON plan format, made when the plan was (it needs the values
+    /// and configuration of that moment): what `show -json FILE` prints for policy tools.
+    #[serde(default)]
+    terraform_json: Option<serde_json::Value>,
 }
 
 /// Hash of every `*.tf` file of the blueprint and its modules.
@@ -68,7 +72,13 @@ fn actions(plan: &Plan) -> Vec<(String, Action)> {
 }
 
 /// Writes a plan file.
-pub fn save(path: &Path, plan: &Plan, root: &Module, inputs: &IndexMap<String, Value>) -> DResult<()> {
+pub fn save(
+    path: &Path,
+    plan: &Plan,
+    root: &Module,
+    inputs: &IndexMap<String, Value>,
+    terraform_json: serde_json::Value,
+) -> DResult<()> {
     let saved = SavedPlan {
         format_version: FORMAT,
         blueprint_hash: blueprint_hash(root),
@@ -85,6 +95,7 @@ pub fn save(path: &Path, plan: &Plan, root: &Module, inputs: &IndexMap<String, V
         prior: plan.prior.clone(),
         options: plan.options.clone(),
         actions: actions(plan),
+        terraform_json: Some(terraform_json),
     };
     let text = serde_json::to_string(&saved).expect("plan serialises");
     std::fs::write(path, text)
@@ -136,6 +147,12 @@ impl SavedPlan {
             }
         }
         Ok(())
+    }
+
+    /// The plan in Terraform's JSON plan format (`show -json FILE`); `None` for a plan file
+    /// written before infractl recorded it.
+    pub fn terraform_json(&self) -> Option<&serde_json::Value> {
+        self.terraform_json.as_ref()
     }
 
     /// A short JSON description for `show FILE`.

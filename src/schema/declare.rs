@@ -268,6 +268,18 @@ impl Decl {
         })
     }
 
+    /// Blocks the provider declares Optional+Computed (its published schema cannot say so for
+    /// blocks): unknown at create when the blueprint omits them, and filled from AWS.
+    pub fn computed_blocks(mut self, paths: &[&str]) -> Decl {
+        for path in paths {
+            match find(&mut self.schema, path) {
+                Some(Target::Block(b)) => b.computed = true,
+                _ => return self.problem(format!("{path}: no such block")),
+            }
+        }
+        self
+    }
+
     /// The selected block's most items, where the provider's code (not its schema) limits them.
     pub fn max_items(self, n: usize) -> Decl {
         self.with_block("max_items", |b| b.max_items = n)

@@ -110,6 +110,19 @@ struct Extras {
     unfinished_creates: IndexMap<String, String>,
 }
 
+/// The source address of the provider that manages a resource of `type_name` through
+/// configuration `key` (infractl's: `aws.east`, `module.net.aws`; `None` for the default):
+/// the `provider_name` of Terraform's JSON plan and state representations.
+pub fn provider_name(key: Option<&str>, type_name: &str) -> String {
+    let Some(mut rest) = key else {
+        return provider_source(implied_provider(type_name));
+    };
+    while let Some((_, after)) = rest.strip_prefix("module.").and_then(|r| r.split_once('.')) {
+        rest = after;
+    }
+    provider_source(rest.split('.').next().unwrap_or(rest))
+}
+
 /// Where a provider comes from, by its local name: the built-in `terraform` provider, else the
 /// HashiCorp namespace of the public registry (the only providers infractl accepts).
 fn provider_source(name: &str) -> String {

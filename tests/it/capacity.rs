@@ -243,8 +243,7 @@ async fn spot_capacity_providers_and_service_placement() {
     assert_eq!(workers.launch_type(), None, "the strategy decides, not a launch type");
     let registry = &workers.service_registries()[0];
     let sd_arn = {
-        let state: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(stack.state_file()).unwrap()).unwrap();
+        let state: serde_json::Value = stack.flat_state();
         state["resources"]
             .as_array()
             .unwrap()

@@ -97,7 +97,7 @@ resource "aws_default_network_acl" "app" {{
 }
 
 fn state_attr(stack: &Stack, address: &str, attr: &str) -> serde_json::Value {
-    let state: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(stack.state_file()).unwrap()).unwrap();
+    let state: serde_json::Value = stack.flat_state();
     state["resources"]
         .as_array()
         .unwrap()

@@ -45,7 +45,7 @@ async fn vpc_exists(id: &str) -> bool {
 
 /// A resource's record in the state file (panics when it is not there).
 fn state_record(stack: &Stack, address: &str) -> serde_json::Value {
-    let state: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(stack.state_file()).unwrap()).unwrap();
+    let state: serde_json::Value = stack.flat_state();
     state["resources"]
         .as_array()
         .unwrap()
@@ -59,8 +59,7 @@ fn in_state(stack: &Stack, address: &str) -> bool {
     let Ok(text) = std::fs::read_to_string(stack.state_file()) else {
         return false;
     };
-    let state: serde_json::Value = serde_json::from_str(&text).unwrap();
-    state["resources"]
+    crate::support::flat_state(&text)["resources"]
         .as_array()
         .is_some_and(|l| l.iter().any(|r| r["address"] == address))
 }

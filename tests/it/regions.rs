@@ -53,7 +53,7 @@ output "regions" {{
 }
 
 fn state_region(stack: &Stack, address: &str) -> String {
-    let state: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(stack.state_file()).unwrap()).unwrap();
+    let state: serde_json::Value = stack.flat_state();
     state["resources"]
         .as_array()
         .unwrap()

@@ -193,8 +193,8 @@ impl Stack {
 /// A state document (Terraform's format version 4, as infractl writes it) with `resources`
 /// flattened to one entry per current instance, as tests look objects up: `address` (the full
 /// instance address), `mode`, `type`, `name`, `provider`, `id` (the `id` attribute),
-/// `attributes`, `dependencies`, `schema_version`, and `deposed` (how many deposed objects the
-/// instance has). Every other top-level key is kept as it is.
+/// `attributes`, `dependencies`, `schema_version`, `tainted`, and `deposed` (how many deposed
+/// objects the instance has). Every other top-level key is kept as it is.
 pub fn flat_state(text: &str) -> serde_json::Value {
     let mut doc: serde_json::Value = serde_json::from_str(text).unwrap();
     assert_eq!(doc["version"], 4, "not a version 4 state: {text:.200}");
@@ -230,6 +230,7 @@ pub fn flat_state(text: &str) -> serde_json::Value {
                 "dependencies": i.get("dependencies").cloned().unwrap_or(serde_json::json!([])),
                 "schema_version": i["schema_version"],
                 "deposed": deposed,
+                "tainted": i["status"] == "tainted",
             }));
         }
     }

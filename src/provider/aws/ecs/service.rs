@@ -21,10 +21,10 @@ use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_ecs::types::{
-    AssignPublicIp, AvailabilityZoneRebalancing, AwsVpcConfiguration, DeploymentAlarms, DeploymentCircuitBreaker, DeploymentConfiguration,
-    DeploymentController, DeploymentControllerType, LaunchType, LoadBalancer, LogConfiguration, LogDriver,
-    NetworkConfiguration, PlacementConstraint, PlacementConstraintType, PlacementStrategy, PlacementStrategyType,
-    PropagateTags, SchedulingStrategy, Secret, Service as EcsService, ServiceConnectClientAlias,
+    AssignPublicIp, AvailabilityZoneRebalancing, AwsVpcConfiguration, DeploymentAlarms, DeploymentCircuitBreaker,
+    DeploymentConfiguration, DeploymentController, DeploymentControllerType, LaunchType, LoadBalancer,
+    LogConfiguration, LogDriver, NetworkConfiguration, PlacementConstraint, PlacementConstraintType, PlacementStrategy,
+    PlacementStrategyType, PropagateTags, SchedulingStrategy, Secret, Service as EcsService, ServiceConnectClientAlias,
     ServiceConnectConfiguration, ServiceConnectService, ServiceConnectTlsCertificateAuthority,
     ServiceConnectTlsConfiguration, ServiceField, ServiceRegistry, TimeoutConfiguration,
 };

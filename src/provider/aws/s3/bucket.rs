@@ -38,6 +38,19 @@ impl Bucket {
             .check(len_between(0, 63))
             .arg("bucket_prefix")
             .check(len_between(0, 37))
+            // The inline settings the provider deprecates for the bucket companions
+            // (aws_s3_bucket_versioning, ...) are Optional+Computed blocks in its code.
+            .computed_blocks(&[
+                "cors_rule",
+                "grant",
+                "lifecycle_rule",
+                "logging",
+                "object_lock_configuration",
+                "replication_configuration",
+                "server_side_encryption_configuration",
+                "versioning",
+                "website",
+            ])
             .timeouts(20, 20, 60)
             .build();
         Bucket { c, schema }
