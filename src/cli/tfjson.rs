@@ -889,13 +889,6 @@ fn relevant_attributes(root: &Module) -> Json {
                     .take(1)
                     .map(|s| s[1..].to_string())
                     .collect();
-                let after = if r.path.len() > names && r.path.get(names).is_some_and(|s| s.starts_with('['))
-                    || r.path.len() == names
-                {
-                    after
-                } else {
-                    after
-                };
                 let entry = (resource, after);
                 if !seen.contains(&entry) {
                     seen.push(entry);

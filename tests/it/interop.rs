@@ -12,7 +12,7 @@ use std::process::Output;
 const REGION: &str = "us-west-2";
 
 /// The AWS provider's endpoint names of every service the blueprints use.
-const TF_ENDPOINTS: &[&str] = &[
+pub const TF_ENDPOINTS: &[&str] = &[
     "applicationautoscaling",
     "cloudwatch",
     "logs",
@@ -72,7 +72,12 @@ const FARGATE: Blueprint = Blueprint {
 
 /// The provider block both tools read: the emulator's endpoint for every service.
 fn provider_override() -> String {
-    let endpoints: String = TF_ENDPOINTS
+    provider_override_for(TF_ENDPOINTS)
+}
+
+/// [`provider_override`] for the AWS provider's endpoint names `services`.
+pub fn provider_override_for(services: &[&str]) -> String {
+    let endpoints: String = services
         .iter()
         .map(|e| format!("    {e} = \"{}\"\n", endpoint()))
         .collect();

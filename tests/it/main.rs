@@ -34,6 +34,7 @@ mod module_sources;
 mod network;
 mod network_extras;
 mod observability;
+mod policy_tools;
 mod provider_schema;
 mod providers;
 mod queues;

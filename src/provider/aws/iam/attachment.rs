@@ -105,7 +105,7 @@ impl ResourceType for PolicyAttachment {
     async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
         let (owner, arn) = self.parts(id, prior)?;
         let attached = self.kind.attached(&self.c, &owner).await?.unwrap_or_default();
-        Ok(attached.iter().any(|a| *a == arn).then(|| self.value(id, &owner, &arn)))
+        Ok(attached.contains(&arn).then(|| self.value(id, &owner, &arn)))
     }
 
     fn bulk_read_limit(&self) -> usize {
@@ -122,7 +122,7 @@ impl ResourceType for PolicyAttachment {
                 let attached = self.kind.attached(&self.c, &owner).await?.unwrap_or_default();
                 listed.insert(owner.clone(), attached);
             }
-            let found = listed.get(&owner).is_some_and(|l| l.iter().any(|a| *a == arn));
+            let found = listed.get(&owner).is_some_and(|l| l.contains(&arn));
             out.push(found.then(|| self.value(id, &owner, &arn)));
         }
         Ok(out)
