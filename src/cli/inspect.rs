@@ -9,6 +9,12 @@ use std::path::{Path, PathBuf};
 
 /// Reads the current workspace's state from whatever backend the blueprint uses.
 pub(super) async fn read_state(env: &Env, explicit: Option<&PathBuf>) -> DResult<State> {
+    let backend = open_state(env, explicit).await?;
+    crate::state::backend::read_or_new(backend.as_ref()).await
+}
+
+/// The backend of the current workspace's state, whatever the blueprint uses.
+async fn open_state(env: &Env, explicit: Option<&PathBuf>) -> DResult<std::sync::Arc<dyn crate::state::Backend>> {
     let workspace = backends::current_workspace(&env.blueprint_dir);
     let backend = match super::load_blueprint(&env.blueprint_dir) {
         Ok(root) => super::run::open_backend(env, &root, &workspace, explicit).await?,
@@ -21,7 +27,7 @@ pub(super) async fn read_state(env: &Env, explicit: Option<&PathBuf>) -> DResult
             &workspace,
         )?),
     };
-    crate::state::backend::read_or_new(backend.as_ref()).await
+    Ok(backend)
 }
 
 /// `show`.
@@ -112,10 +118,50 @@ pub(super) async fn state_show(env: &Env, address: &str, state: Option<&PathBuf>
 }
 
 /// `state pull`: the state document as stored (journal folded in).
-pub(super) async fn state_pull(env: &Env) -> DResult<i32> {
-    let st = read_state(env, None).await?;
-    print!("{}", st.to_json());
+/// With `terraform`, the document Terraform takes over: generated secrets sealed with the
+/// stack's key are opened (Terraform keeps them in the clear) and infractl's extras are left
+/// out. Arguments infractl keeps only as digests (passwords written in the blueprint) stay
+/// digests: Terraform plans to set them again from the blueprint.
+pub(super) async fn state_pull(env: &Env, terraform: bool) -> DResult<i32> {
+    let backend = open_state(env, None).await?;
+    let mut st = crate::state::backend::read_or_new(backend.as_ref()).await?;
+    if !terraform {
+        print!("{}", st.to_json());
+        return Ok(0);
+    }
+    let secrets = crate::provider::secrets::Secrets::new(Some(backend));
+    for r in &mut st.resources {
+        let opened = open_sealed(&secrets, &Value::from_json(&r.attributes))
+            .await
+            .map_err(|e| {
+                Diag::new(format!("Cannot open the generated secrets of {}", r.address)).detail(e.to_string())
+            })?;
+        r.attributes = opened.to_json();
+    }
+    print!("{}", crate::state::tfstate::encode_for_terraform(&st));
     Ok(0)
+}
+
+/// A value with every sealed string opened with the stack's key.
+async fn open_sealed(secrets: &crate::provider::secrets::Secrets, v: &Value) -> crate::provider::PResult<Value> {
+    Ok(match v {
+        Value::String(s) if crate::provider::secrets::is_sealed(s) => Value::String(secrets.reveal(s).await?),
+        Value::List(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for i in items {
+                out.push(Box::pin(open_sealed(secrets, i)).await?);
+            }
+            Value::List(out)
+        }
+        Value::Object(m) => {
+            let mut out = indexmap::IndexMap::new();
+            for (k, x) in m {
+                out.insert(k.clone(), Box::pin(open_sealed(secrets, x)).await?);
+            }
+            Value::Object(out)
+        }
+        other => other.clone(),
+    })
 }
 
 fn print_resource(r: &ResourceState) {

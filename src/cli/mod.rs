@@ -168,7 +168,12 @@ pub enum StateCommand {
         state: Option<PathBuf>,
     },
     /// Print the raw state document.
-    Pull,
+    Pull {
+        /// `terraform`: the document Terraform takes as its own (no infractl extras, generated
+        /// secrets opened), for a one-shot move to Terraform.
+        #[arg(long = "format", value_parser = ["infractl", "terraform"], default_value = "infractl")]
+        format: String,
+    },
     /// Replace the state with a local file (refusing an older serial or another lineage).
     Push {
         /// The state file to upload (`-` for standard input).
@@ -457,7 +462,7 @@ async fn dispatch(command: Command, env: &Env) -> DResult<i32> {
         Command::State(StateCommand::Show { address, state }) => {
             inspect::state_show(env, &address, state.as_ref()).await
         }
-        Command::State(StateCommand::Pull) => inspect::state_pull(env).await,
+        Command::State(StateCommand::Pull { format }) => inspect::state_pull(env, format == "terraform").await,
         Command::State(StateCommand::Push { path, force, lock }) => admin::state_push(env, &path, force, &lock).await,
         Command::State(StateCommand::Rm {
             addresses,

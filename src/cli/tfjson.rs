@@ -58,7 +58,12 @@ pub fn plan_document(plan: &Plan, root: &Module, inputs: &IndexMap<String, Value
     doc.insert("applyable".into(), json!(plan.has_changes()));
     doc.insert("complete".into(), json!(true));
     doc.insert("errored".into(), json!(false));
-    Json::Object(doc)
+    // References saw this run's generated secrets revealed; the document (kept in the plan
+    // file) holds them concealed, wherever they turn up.
+    registry
+        .secrets()
+        .conceal(&Value::from_json(&Json::Object(doc)))
+        .to_json()
 }
 
 /// The JSON state document (`show -json` with no plan file): `values` holds every object.

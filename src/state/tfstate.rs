@@ -232,6 +232,66 @@ fn derived_deposed_key(id: &str) -> String {
     hex::encode(Sha256::digest(id.as_bytes()))[..8].to_string()
 }
 
+/// The dynamically typed attributes (`dynamic` in the provider schema) of the types infractl
+/// implements, by type: Terraform's state holds each such value with its type, as
+/// `{"value": …, "type": …}`, where every other attribute is the bare value. A unit test checks
+/// the table against every implemented schema.
+pub const DYNAMIC_ATTRIBUTES: &[(&str, &[&str])] = &[("terraform_data", &["input", "output", "triggers_replace"])];
+
+fn dynamic_attributes(type_name: &str) -> &'static [&'static str] {
+    DYNAMIC_ATTRIBUTES
+        .iter()
+        .find(|(t, _)| *t == type_name)
+        .map_or(&[], |(_, names)| names)
+}
+
+/// Attributes as Terraform's state writes them: dynamic ones wrapped with their type.
+fn wrap_dynamic(type_name: &str, mut attributes: Json) -> Json {
+    if let Json::Object(m) = &mut attributes {
+        for name in dynamic_attributes(type_name) {
+            if let Some(v) = m.get_mut(*name) {
+                if !v.is_null() {
+                    let ty = value_type(v);
+                    *v = serde_json::json!({ "value": v.take(), "type": ty });
+                }
+            }
+        }
+    }
+    attributes
+}
+
+/// Attributes as infractl keeps them: dynamic ones without the type Terraform's state adds.
+fn unwrap_dynamic(type_name: &str, mut attributes: Json) -> Json {
+    if let Json::Object(m) = &mut attributes {
+        for name in dynamic_attributes(type_name) {
+            if let Some(v) = m.get_mut(*name) {
+                let wrapped = v
+                    .as_object()
+                    .is_some_and(|o| o.len() == 2 && o.contains_key("value") && o.contains_key("type"));
+                if wrapped {
+                    *v = v["value"].take();
+                }
+            }
+        }
+    }
+    attributes
+}
+
+/// [`encode`] without infractl's extras: the document as Terraform alone would have written it
+/// (`state pull -format=terraform`).
+pub fn encode_for_terraform(state: &State) -> String {
+    let text = encode(state);
+    let Ok(mut doc) = serde_json::from_str::<Json>(&text) else {
+        return text;
+    };
+    if let Some(m) = doc.as_object_mut() {
+        m.remove(EXTRAS_KEY);
+    }
+    let mut out = serde_json::to_string_pretty(&doc).unwrap_or(text);
+    out.push('\n');
+    out
+}
+
 /// The document for a state.
 pub fn encode(state: &State) -> String {
     let mut resources: Vec<DocResource> = Vec::new();
@@ -270,7 +330,7 @@ pub fn encode(state: &State) -> String {
             status: r.tainted.then(|| "tainted".to_string()),
             deposed: None,
             schema_version: r.schema_version,
-            attributes: Some(attributes),
+            attributes: Some(wrap_dynamic(&r.type_name, attributes)),
             attributes_flat: None,
             sensitive_attributes: r.sensitive_attributes.clone(),
             private: r.private.clone(),
@@ -287,7 +347,7 @@ pub fn encode(state: &State) -> String {
                     d.key.clone()
                 }),
                 schema_version: d.schema_version,
-                attributes: Some(d.attributes.clone()),
+                attributes: Some(wrap_dynamic(&r.type_name, d.attributes.clone())),
                 attributes_flat: None,
                 sensitive_attributes: d.sensitive_attributes.clone(),
                 private: d.private.clone(),
@@ -398,7 +458,7 @@ fn from_doc(doc: Doc) -> Result<State, String> {
             let text = format!("{block}{key}");
             let address = Address::parse(&text).ok_or_else(|| format!("\"{text}\" is not a resource address"))?;
             let attributes = match (i.attributes, i.attributes_flat) {
-                (Some(a), _) => a,
+                (Some(a), _) => unwrap_dynamic(&r.type_name, a),
                 (None, Some(_)) => {
                     return Err(format!(
                         "{text} is recorded in the flat attribute form of Terraform 0.11's providers; run terraform plan with a current provider once to upgrade it"
@@ -490,6 +550,48 @@ mod tests {
     /// A state written by Terraform 1.11.4 + AWS provider 5.100 for a cut-down plans/network
     /// (module instances with for_each keys, count, a data source, outputs of several types).
     const TERRAFORM_WRITTEN: &str = include_str!("testdata/terraform-network.tfstate");
+
+    #[test]
+    fn the_dynamic_attribute_table_names_every_dynamic_attribute_of_the_implemented_types() {
+        let r = crate::provider::schemas_registry();
+        for name in r.resource_names() {
+            let Some(t) = r.resource(name) else { continue };
+            let mut dynamic: Vec<&str> = t
+                .schema()
+                .attrs
+                .iter()
+                .filter(|(_, a)| a.ty == crate::schema::Type::Any)
+                .map(|(n, _)| *n)
+                .collect();
+            dynamic.sort();
+            let mut listed = dynamic_attributes(name).to_vec();
+            listed.sort();
+            assert_eq!(dynamic, listed, "{name}'s dynamic attributes");
+        }
+    }
+
+    #[test]
+    fn dynamic_attributes_carry_their_type_in_terraforms_document() {
+        let mut s = State::new();
+        s.upsert(ResourceState::new(
+            Address::parse("terraform_data.a").unwrap(),
+            "x",
+            serde_json::json!({"id": "x", "input": {"name": "one"}, "output": null}),
+        ));
+        let doc: Json = serde_json::from_str(&encode(&s)).unwrap();
+        let attrs = &doc["resources"][0]["instances"][0]["attributes"];
+        assert_eq!(attrs["input"]["value"]["name"], "one");
+        assert_eq!(
+            attrs["input"]["type"],
+            serde_json::json!(["object", {"name": "string"}])
+        );
+        assert!(attrs["output"].is_null());
+        let back = decode(&encode(&s), "test").unwrap();
+        assert_eq!(
+            back.resources[0].attributes["input"],
+            serde_json::json!({"name": "one"})
+        );
+    }
 
     #[test]
     fn reads_a_state_terraform_wrote() {

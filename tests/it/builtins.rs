@@ -235,7 +235,8 @@ async fn every_builtin_type_applies_plans_clean_replaces_by_keepers_and_destroys
     assert!((base - created).abs() <= 5);
     let data = attrs(&stack, "terraform_data.config");
     assert_eq!(data["output"], data["input"]);
-    assert_eq!(data["output"]["pet"], pet.as_str());
+    // Terraform's state keeps a dynamic value with its type: {"value": ..., "type": ...}.
+    assert_eq!(data["output"]["value"]["pet"], pet.as_str());
 
     // Files: written with their content; the sensitive one private to its owner.
     let note = std::fs::read_to_string(stack.path.join("out/note.txt")).unwrap();
@@ -284,7 +285,10 @@ async fn every_builtin_type_applies_plans_clean_replaces_by_keepers_and_destroys
         "{plan}"
     );
     expect_code(&stack.run(&[&["apply", "-auto-approve"][..], &vars].concat()), 0);
-    assert_eq!(attrs(&stack, "terraform_data.config")["output"]["data"], "second");
+    assert_eq!(
+        attrs(&stack, "terraform_data.config")["output"]["value"]["data"],
+        "second"
+    );
     expect_code(&stack.run(&[&["plan", "-detailed-exitcode"][..], &vars].concat()), 0);
 
     // A file deleted outside infractl is written again.
@@ -593,7 +597,7 @@ async fn remote_state_reads_another_stacks_outputs_from_s3_workspaces_and_a_loca
 
     let app = Stack::from_files(&[("main.tf", &consumer(&bucket, &greeter.state_file()))]);
     expect_code(&app.run(&["apply", "-auto-approve"]), 0);
-    let wiring = attrs(&app, "terraform_data.wiring")["output"].clone();
+    let wiring = attrs(&app, "terraform_data.wiring")["output"]["value"].clone();
     assert_eq!(wiring["prod"], prod["vpc_name"]["value"]);
     assert_eq!(wiring["dev"], dev["vpc_name"]["value"]);
     assert_eq!(wiring["owner"], "platform", "defaults fill outputs the state lacks");
@@ -759,7 +763,7 @@ resource "terraform_data" "name" {
 "#;
     let stack = Stack::from_files(&[("main.tf", blueprint), ("lookup.py", script)]);
     expect_code(&stack.run(&["apply", "-auto-approve"]), 0);
-    assert_eq!(attrs(&stack, "terraform_data.name")["output"], "ORDERS/6");
+    assert_eq!(attrs(&stack, "terraform_data.name")["output"]["value"], "ORDERS/6");
     expect_code(&stack.run(&["plan", "-detailed-exitcode"]), 0);
     let t = expect_code(&stack.run(&["plan", "-var", "fail=yes"]), 1);
     assert!(t.contains("vault says: permission denied for orders"), "{t}");
@@ -840,7 +844,7 @@ async fn the_secret_key_moves_with_a_migrated_state_and_goes_with_a_deleted_work
     let blueprint = "resource \"random_password\" \"p\" {\n  length = 20\n}\n\nresource \"terraform_data\" \"uses\" {\n  input = sha256(random_password.p.result)\n}\n";
     let stack = Stack::from_files(&[("main.tf", blueprint)]);
     expect_code(&stack.run(&["apply", "-auto-approve"]), 0);
-    let fingerprint = attrs(&stack, "terraform_data.uses")["output"].clone();
+    let fingerprint = attrs(&stack, "terraform_data.uses")["output"]["value"].clone();
     std::fs::write(
         stack.path.join("backend.tf"),
         format!("terraform {{\n  backend \"s3\" {{\n    key    = \"app/terraform.tfstate\"\n    region = \"{REGION}\"\n  }}\n}}\n"),
@@ -868,7 +872,7 @@ async fn the_secret_key_moves_with_a_migrated_state_and_goes_with_a_deleted_work
         .unwrap()
         .iter()
         .find(|r| r["address"] == "terraform_data.uses")
-        .unwrap()["attributes"]["output"]
+        .unwrap()["attributes"]["output"]["value"]
         .clone();
     assert_eq!(uses, fingerprint);
 

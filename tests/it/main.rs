@@ -44,6 +44,7 @@ mod replacement;
 mod search;
 mod secrets;
 mod service_limits;
+mod state_pull;
 mod storage;
 mod subnet_groups;
 mod support;

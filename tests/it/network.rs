@@ -133,16 +133,25 @@ async fn network_stack_lifecycle() {
     assert_eq!(outputs["vpc_id"]["value"], serde_json::json!(vpc_id));
     let raw = expect_code(&stack.run(&["output", "-raw", "logs_bucket"]), 0);
     assert_eq!(raw.trim(), bucket);
+    // Terraform's values representation: root resources, and the subnets in child modules.
     let show: serde_json::Value = serde_json::from_slice(&stack.run(&["show", "-json"]).stdout).unwrap();
-    assert_eq!(
-        show["resources"]
+    assert_eq!(show["format_version"], "1.0");
+    let root = &show["values"]["root_module"];
+    let managed = |m: &serde_json::Value| {
+        m["resources"]
             .as_array()
-            .unwrap()
+            .map_or(0, |l| l.iter().filter(|r| r["mode"] == "managed").count())
+    };
+    let children = root["child_modules"].as_array().unwrap();
+    assert_eq!(
+        children
             .iter()
-            .filter(|r| r["mode"] == "managed")
-            .count(),
-        12
+            .map(|c| c["address"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        ["module.private", "module.public"]
     );
+    assert_eq!(managed(root) + children.iter().map(managed).sum::<usize>(), 12);
+    assert_eq!(show["values"]["outputs"]["vpc_id"]["value"], serde_json::json!(vpc_id));
     let dot = expect_code(&stack.run(&["graph"]), 0);
     assert!(
         dot.contains("\"aws_internet_gateway.main\" -> \"aws_vpc.main\""),
