@@ -33,6 +33,7 @@ mod module_sources;
 mod network;
 mod network_extras;
 mod observability;
+mod oidc;
 mod provider_schema;
 mod providers;
 mod queues;
