@@ -11,6 +11,7 @@ mod bucket_settings;
 mod builtins;
 mod bulk_refresh;
 mod capacity;
+mod circle_of_trust;
 mod compat;
 mod containers;
 mod crash;
