@@ -342,6 +342,12 @@ async fn circle_of_trust_applies_keeps_its_promises_updates_and_destroys() {
 
     expect_code(&run(&["plan", "-detailed-exitcode"], &[]), 0);
 
+    // Every object imported back by Terraform's import id (table and index scaling targets and
+    // policies, the OIDC provider by ARN...) plans clean.
+    let var_args: Vec<String> = base.iter().flat_map(|v| ["-var".to_string(), v.clone()]).collect();
+    let var_args: Vec<&str> = var_args.iter().map(String::as_str).collect();
+    stack.reimport_all(&var_args);
+
     // In place: the redrive's max receive count and both desired counts.
     let changed = ["max_receive_count=5", "api_desired_count=3", "worker_desired_count=2"];
     let out = expect_code(&run(&["plan", "-detailed-exitcode"], &changed), 2);
