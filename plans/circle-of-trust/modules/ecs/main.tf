@@ -217,7 +217,7 @@ resource "aws_security_group" "api" {
   vpc_id      = var.vpc_id
 
   ingress {
-    description     = "From API Gateway's VPC link"
+    description     = "From the API Gateway VPC link"
     from_port       = var.api_port
     to_port         = var.api_port
     protocol        = "tcp"
