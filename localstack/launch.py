@@ -754,6 +754,37 @@ def patch_iam_update_group():
     IAMBackend.update_group = update_group
 
 
+def patch_iam_oidc_client_ids():
+    """AddClientIDToOpenIDConnectProvider and RemoveClientIDFromOpenIDConnectProvider.
+
+    moto 5.2.5 lacks both (an unknown action). IAM documents both as idempotent: adding a client
+    ID the provider already has, or removing one it does not have, succeeds and changes nothing;
+    an unknown provider ARN is NoSuchEntity, and a provider holds at most 100 client IDs
+    (LimitExceeded). The AWS provider changes `client_id_list` in place through them.
+    """
+    from moto.iam.exceptions import LimitExceededException
+    from moto.iam.responses import IamResponse
+    from moto.core.responses import EmptyResult
+
+    def add_client_id_to_open_id_connect_provider(self):
+        provider = self.backend.get_open_id_connect_provider(self._get_param("OpenIDConnectProviderArn"))
+        client_id = self._get_param("ClientID")
+        if client_id not in provider.client_id_list:
+            if len(provider.client_id_list) >= 100:
+                raise LimitExceededException("Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: 100")
+            provider.client_id_list.append(client_id)
+        return EmptyResult()
+
+    def remove_client_id_from_open_id_connect_provider(self):
+        provider = self.backend.get_open_id_connect_provider(self._get_param("OpenIDConnectProviderArn"))
+        client_id = self._get_param("ClientID")
+        provider.client_id_list = [c for c in provider.client_id_list if c != client_id]
+        return EmptyResult()
+
+    IamResponse.add_client_id_to_open_id_connect_provider = add_client_id_to_open_id_connect_provider
+    IamResponse.remove_client_id_from_open_id_connect_provider = remove_client_id_from_open_id_connect_provider
+
+
 def patch_apigateway_openapi_import():
     """ImportRestApi/PutRestApi: accept what API Gateway accepts.
 
@@ -1562,6 +1593,7 @@ if __name__ == "__main__":
     patch_sns_topic_attributes()
     patch_appautoscaling_tags()
     patch_iam_update_group()
+    patch_iam_oidc_client_ids()
     patch_apigateway_openapi_import()
     patch_apigateway_tags()
     patch_opensearch_serverless()

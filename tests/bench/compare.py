@@ -32,12 +32,16 @@ import trace_summary  # noqa: E402  (beside this file)
 # Variables a plan needs so that destroy can finish on the emulator (as localstack/demo passes).
 PLAN_VARS = {
     "foundation": ["-var", "force_destroy_buckets=true", "-var", "secret_recovery_window_days=0"],
+    "circle-of-trust": [
+        "-var", "s3_frontend_bucket=circle-of-trust-frontend-bench", "-var", "domain_name=circleoftrust.example.com",
+        "-var", "force_destroy_buckets=true",
+    ],
 }
 # Services our blueprints use, by the AWS provider's endpoint names.
 TF_ENDPOINTS = [
     "apigateway", "applicationautoscaling", "cloudwatch", "logs", "dynamodb", "ec2", "ecr", "ecs",
     "elbv2", "iam", "opensearchserverless", "s3", "secretsmanager", "sns", "ssm", "sts", "sqs",
-    "lambda", "kms",
+    "lambda", "kms", "apigatewayv2", "servicediscovery",
 ]
 PHASES = ["apply", "plan (no change)", "destroy"]
 

@@ -843,6 +843,9 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(apigatewayv2::stage::Stage::new(c.clone())));
     r.add_resource(Arc::new(apigatewayv2::deployment::Deployment::new(c.clone())));
     r.add_resource(Arc::new(apigatewayv2::authorizer::Authorizer::new(c.clone())));
+    r.add_resource(Arc::new(iam::openid_connect_provider::OpenIdConnectProvider::new(
+        c.clone(),
+    )));
     r.add_resource(Arc::new(
         ecs::cluster_capacity_providers::ClusterCapacityProviders::new(c.clone()),
     ));
@@ -870,6 +873,9 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_data_source(Arc::new(meta::region::Region::new(c.clone())));
     r.add_data_source(Arc::new(meta::partition::Partition::new(c.clone())));
     r.add_data_source(Arc::new(meta::iam_policy_document::PolicyDocument::new()));
+    r.add_data_source(Arc::new(iam::openid_connect_provider::OpenIdConnectProviderData::new(
+        c.clone(),
+    )));
     r.add_ephemeral(Arc::new(ssm::parameter_ephemeral::ParameterEphemeral::new(c.clone())));
     r.add_ephemeral(Arc::new(
         secretsmanager::secret_version_ephemeral::SecretVersionEphemeral::new(c.clone()),

@@ -93,9 +93,19 @@ pub fn declare_rules(mut schema: Decl) -> Decl {
             .arg(&field("ipv6_cidr_blocks"))
             .check(ipv6_cidr_network())
             .arg(&field("description"))
-            .check(len_between(0, 255));
+            .check(len_between(0, 255))
+            .check(rule_description());
     }
     schema
+}
+
+/// The characters EC2 takes in a security group rule's description (the provider checks them
+/// too, so `validate` says it rather than an apply half done).
+pub fn rule_description() -> crate::schema::validators::Validator {
+    crate::schema::validators::matches(
+        r"^[0-9A-Za-z_ .:/()#,@\[\]+=&;{}!$*-]*$",
+        "letters, digits, spaces and _ . : / ( ) # , @ [ ] + = & ; { } ! $ * - only",
+    )
 }
 
 /// Adds rules to a group (`egress` or ingress), as `ingress`/`egress` block values.
@@ -470,4 +480,21 @@ pub fn group_value(region: &str, id: &str, g: &Ec2SecurityGroup, prior: &Value) 
         ("arn", ec2_arn(region, &owner, "security-group", id)),
         ("owner_id", Value::str(owner)),
     ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rule_description;
+    use crate::value::Value;
+
+    #[test]
+    fn rule_descriptions_take_the_characters_ec2_takes() {
+        let v = rule_description();
+        assert!(v
+            .check(&Value::str("HTTPS from the VPC (10.0.0.0/16) #1 [a]+b=c&d;{e}!$*-_@,:"))
+            .is_ok());
+        assert!(v.check(&Value::str("")).is_ok());
+        assert!(v.check(&Value::str("From API Gateway's VPC link")).is_err());
+        assert!(v.check(&Value::str("quoted \"text\"")).is_err());
+    }
 }

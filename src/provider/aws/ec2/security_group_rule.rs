@@ -57,6 +57,7 @@ impl SecurityGroupRule {
             .check(ipv6_cidr_network())
             .arg("description")
             .check(len_between(0, 255))
+            .check(super::security_group::rule_description())
             .timeouts(5, 0, 0)
             .build();
         SecurityGroupRule { c, schema }

@@ -65,9 +65,27 @@ pub fn statement_blocks(config: &Value) -> Vec<String> {
         .collect()
 }
 
+/// Actions IAM authorizes on no resource but `*` (the Service Authorization Reference lists no
+/// resource type for them): `*` is the least privilege they can be given.
+const RESOURCELESS: &[&str] = &[
+    "ecr:GetAuthorizationToken",
+    "sts:GetCallerIdentity",
+    "cloudwatch:PutMetricData",
+    "ecs:RegisterTaskDefinition",
+    "ecs:DeregisterTaskDefinition",
+    "ecs:DescribeTaskDefinition",
+    "s3:ListAllMyBuckets",
+    "xray:PutTraceSegments",
+    "xray:PutTelemetryRecords",
+];
+
 fn finding(statement: &str, actions: &[String], resources: &[String]) -> Option<String> {
     let all_actions = actions.iter().any(|a| a == "*");
-    let all_resources = resources.iter().any(|r| r == "*");
+    let resourceless = !actions.is_empty()
+        && actions
+            .iter()
+            .all(|a| RESOURCELESS.iter().any(|r| r.eq_ignore_ascii_case(a)));
+    let all_resources = resources.iter().any(|r| r == "*") && !resourceless;
     let what = match (all_actions, all_resources) {
         (true, true) => "allows every action (\"*\") on every resource (\"*\")",
         (true, false) => "allows every action (\"*\")",
@@ -95,12 +113,16 @@ mod tests {
                 {"Sid":"Tables","Effect":"Allow","Action":["dynamodb:GetItem"],"Resource":"arn:aws:dynamodb:us-east-1:1:table/t"},
                 {"Effect":"Allow","Action":"*","Resource":"*"},
                 {"Sid":"Logs","Effect":"Allow","Action":"logs:PutLogEvents","Resource":["*"]},
-                {"Sid":"Deny","Effect":"Deny","Action":"*","Resource":"*"}]}"#,
+                {"Sid":"Deny","Effect":"Deny","Action":"*","Resource":"*"},
+                {"Sid":"EcrLogin","Effect":"Allow","Action":"ecr:GetAuthorizationToken","Resource":"*"},
+                {"Sid":"Mixed","Effect":"Allow","Action":["ecr:GetAuthorizationToken","ecr:PutImage"],"Resource":"*"}]}"#,
         );
         let found = json_policy(&doc);
-        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found.len(), 3, "{found:?}");
         assert!(found[0].starts_with("IAM policy statement #2 allows every action (\"*\") on every resource"));
         assert!(found[1].starts_with("IAM policy statement \"Logs\" allows its actions on every resource"));
+        // An action that takes no resource but "*" is least privilege; beside another, it is not.
+        assert!(found[2].starts_with("IAM policy statement \"Mixed\" allows its actions on every resource"));
         assert!(json_policy(&Value::Unknown).is_empty());
         assert!(json_policy(&Value::str("not json")).is_empty());
     }

@@ -7,6 +7,7 @@ pub mod group_membership;
 pub mod inline_policy;
 pub mod instance_profile;
 pub mod lint;
+pub mod openid_connect_provider;
 pub mod policy;
 pub mod policy_attachment;
 pub mod principal;
