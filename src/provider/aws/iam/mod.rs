@@ -9,8 +9,10 @@ pub mod instance_profile;
 pub mod lint;
 pub mod policy;
 pub mod policy_attachment;
+pub mod policy_data;
 pub mod principal;
 pub mod role;
+pub mod role_data;
 pub mod user;
 pub mod user_group_membership;
 
