@@ -29,6 +29,7 @@ mod json_syntax;
 mod language_e2e;
 mod lifecycle;
 mod load_balancing;
+mod log_extras;
 mod lookups;
 mod module_sources;
 mod network;

@@ -824,6 +824,11 @@ fn build_registry(c: Arc<Clients>) -> Registry {
         c.clone(),
     )));
     r.add_resource(Arc::new(logs::log_group::LogGroup::new(c.clone())));
+    r.add_resource(Arc::new(logs::log_stream::LogStream::new(c.clone())));
+    r.add_resource(Arc::new(logs::metric_filter::MetricFilter::new(c.clone())));
+    r.add_resource(Arc::new(logs::resource_policy::ResourcePolicy::new(c.clone())));
+    r.add_resource(Arc::new(logs::query_definition::QueryDefinition::new(c.clone())));
+    r.add_resource(Arc::new(sns::topic_policy::TopicPolicy::new(c.clone())));
     // Seed 001 (circle of trust).
     r.add_resource(Arc::new(sqs::queue::Queue::new(c.clone())));
     for owned in [
