@@ -40,6 +40,10 @@ variable "name" {{
   type = string
 }}
 
+variable "stream_arn" {{
+  type = string
+}}
+
 resource "aws_cloudwatch_log_group" "app" {{
   name = "/${{var.name}}/app"
 }}
@@ -60,6 +64,13 @@ resource "aws_cloudwatch_log_metric_filter" "errors" {{
     default_value = "0"
     unit          = "{unit}"
   }}
+}}
+
+resource "aws_cloudwatch_log_subscription_filter" "ship" {{
+  name            = "${{var.name}}-ship"
+  log_group_name  = aws_cloudwatch_log_group.app.name
+  destination_arn = var.stream_arn
+  filter_pattern  = "{pattern}"
 }}
 
 resource "aws_cloudwatch_log_resource_policy" "delivery" {{
@@ -94,7 +105,10 @@ output "query_id" {{ value = aws_cloudwatch_query_definition.recent.query_defini
 #[tokio::test(flavor = "multi_thread")]
 async fn log_companions_and_topic_policies_reach_the_emulator() {
     let name = format!("lx{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
+    let conf = sdk_config(REGION).await;
+    let stream_arn = kinesis_stream(&name, &conf).await;
     let var = format!("name={name}");
+    let stream_var = format!("stream_arn={stream_arn}");
     let first = blueprint(
         "ERROR",
         "Count",
@@ -103,9 +117,11 @@ async fn log_companions_and_topic_policies_reach_the_emulator() {
         true,
     );
     let stack = Stack::from_files(&[("main.tf", &first)]);
-    expect_code(&stack.run(&["apply", "-auto-approve", "-var", &var]), 0);
+    expect_code(
+        &stack.run(&["apply", "-auto-approve", "-var", &var, "-var", &stream_var]),
+        0,
+    );
     let out: Json = serde_json::from_str(&expect_code(&stack.run(&["output", "-json"]), 0)).unwrap();
-    let conf = sdk_config(REGION).await;
     let logs = aws_sdk_cloudwatchlogs::Client::new(&conf);
     let sns = aws_sdk_sns::Client::new(&conf);
     let group = format!("/{name}/app");
@@ -138,6 +154,34 @@ async fn log_companions_and_topic_policies_reach_the_emulator() {
         ("Errors", name.as_str(), "1", Some(0.0))
     );
     assert_eq!(t.unit().map(|u| u.as_str()), Some("Count"));
+
+    let subscription = |logs: aws_sdk_cloudwatchlogs::Client, group: String| async move {
+        let f = logs
+            .describe_subscription_filters()
+            .log_group_name(group)
+            .send()
+            .await
+            .unwrap();
+        f.subscription_filters().to_vec()
+    };
+    let subs = subscription(logs.clone(), group.clone()).await;
+    assert_eq!(subs.len(), 1);
+    assert_eq!(
+        (
+            subs[0].filter_name(),
+            subs[0].destination_arn(),
+            subs[0].filter_pattern()
+        ),
+        (
+            Some(format!("{name}-ship").as_str()),
+            Some(stream_arn.as_str()),
+            Some("ERROR")
+        )
+    );
+    assert_eq!(
+        stack.state_id("aws_cloudwatch_log_subscription_filter.ship"),
+        format!("cwlsf-{}", crc32fast::hash(format!("{group}-").as_bytes()))
+    );
 
     let policy = |logs: aws_sdk_cloudwatchlogs::Client, policy: String| async move {
         let all = logs.describe_resource_policies().send().await.unwrap();
@@ -178,7 +222,10 @@ async fn log_companions_and_topic_policies_reach_the_emulator() {
     let (live, owner) = topic_policy(sns.clone(), topic_arn.clone()).await;
     assert_eq!(live["Statement"][0]["Sid"], json!("events"));
     assert_eq!(out["topic_owner"]["value"], json!(owner));
-    expect_code(&stack.run(&["plan", "-detailed-exitcode", "-var", &var]), 0);
+    expect_code(
+        &stack.run(&["plan", "-detailed-exitcode", "-var", &var, "-var", &stream_var]),
+        0,
+    );
 
     // In place: a new pattern and unit, a new query and a new policy principal, same ids.
     let second = blueprint(
@@ -189,7 +236,10 @@ async fn log_companions_and_topic_policies_reach_the_emulator() {
         true,
     );
     std::fs::write(stack.path.join("main.tf"), &second).unwrap();
-    let shown = expect_code(&stack.run(&["apply", "-auto-approve", "-var", &var]), 0);
+    let shown = expect_code(
+        &stack.run(&["apply", "-auto-approve", "-var", &var, "-var", &stream_var]),
+        0,
+    );
     assert!(!shown.contains("must be replaced"), "{shown}");
     let filters = filter(logs.clone(), group.clone()).await;
     assert_eq!(filters[0].filter_pattern(), Some("ERROR FATAL"));
@@ -199,12 +249,18 @@ async fn log_companions_and_topic_policies_reach_the_emulator() {
     );
     let q = query(logs.clone(), query_id.clone()).await.unwrap();
     assert_eq!(q.query_string(), Some("fields @message | limit 5"));
+    let subs = subscription(logs.clone(), group.clone()).await;
+    assert_eq!(subs.len(), 1);
+    assert_eq!(subs[0].filter_pattern(), Some("ERROR FATAL"));
     let doc = policy(logs.clone(), format!("{name}-delivery")).await.unwrap();
     assert_eq!(
         doc["Statement"][0]["Principal"]["Service"],
         json!("events.amazonaws.com")
     );
-    expect_code(&stack.run(&["plan", "-detailed-exitcode", "-var", &var]), 0);
+    expect_code(
+        &stack.run(&["plan", "-detailed-exitcode", "-var", &var, "-var", &stream_var]),
+        0,
+    );
 
     // Without its policy resource, the topic has SNS's default policy again.
     let third = blueprint(
@@ -215,12 +271,18 @@ async fn log_companions_and_topic_policies_reach_the_emulator() {
         false,
     );
     std::fs::write(stack.path.join("main.tf"), &third).unwrap();
-    expect_code(&stack.run(&["apply", "-auto-approve", "-var", &var]), 0);
+    expect_code(
+        &stack.run(&["apply", "-auto-approve", "-var", &var, "-var", &stream_var]),
+        0,
+    );
     let (live, _) = topic_policy(sns.clone(), topic_arn.clone()).await;
     assert_eq!(live["Id"], json!("__default_policy_ID"));
     assert_eq!(live["Statement"][0]["Resource"], json!(topic_arn));
 
-    expect_code(&stack.run(&["destroy", "-auto-approve", "-var", &var]), 0);
+    expect_code(
+        &stack.run(&["destroy", "-auto-approve", "-var", &var, "-var", &stream_var]),
+        0,
+    );
     // The group is gone, and its streams and filters with it.
     let groups = logs
         .describe_log_groups()
@@ -231,4 +293,34 @@ async fn log_companions_and_topic_policies_reach_the_emulator() {
     assert!(groups.log_groups().is_empty());
     assert!(policy(logs.clone(), format!("{name}-delivery")).await.is_none());
     assert!(query(logs.clone(), query_id).await.is_none());
+}
+
+/// A Kinesis stream for the subscription filter to send to, made with one raw JSON call (the
+/// SDK crate for Kinesis is not a dependency); returns its ARN.
+async fn kinesis_stream(name: &str, conf: &aws_config::SdkConfig) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let endpoint = crate::support::endpoint();
+    let host = endpoint.trim_start_matches("http://").trim_end_matches('/').to_string();
+    let body = format!("{{\"StreamName\":\"{name}\",\"ShardCount\":1}}");
+    let request = format!(
+        "POST / HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/x-amz-json-1.1\r\n\
+         X-Amz-Target: Kinesis_20131202.CreateStream\r\n\
+         Authorization: AWS4-HMAC-SHA256 Credential=test/20260101/{REGION}/kinesis/aws4_request, SignedHeaders=host, Signature=0\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let mut socket = tokio::net::TcpStream::connect(&host).await.unwrap();
+    socket.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = String::new();
+    socket.read_to_string(&mut answer).await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    let account = aws_sdk_sts::Client::new(conf)
+        .get_caller_identity()
+        .send()
+        .await
+        .unwrap()
+        .account()
+        .unwrap()
+        .to_string();
+    format!("arn:aws:kinesis:{REGION}:{account}:stream/{name}")
 }

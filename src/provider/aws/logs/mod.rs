@@ -7,6 +7,7 @@ pub mod log_stream;
 pub mod metric_filter;
 pub mod query_definition;
 pub mod resource_policy;
+pub mod subscription_filter;
 
 use crate::provider::aws::common::opt_str;
 use crate::value::Value;
