@@ -1,7 +1,7 @@
 //! `aws_cloudwatch_log_stream`: a stream in a log group. Its id is its name; import as
 //! `GROUP:NAME`. Nothing about it changes in place.
 
-use super::group_and_name;
+use super::{group_and_name, require_group_and_name};
 use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -66,11 +66,7 @@ impl ResourceType for LogStream {
     }
 
     async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
-        let Some((group, name)) = group_and_name(id, prior) else {
-            return Err(ProviderError::msg(format!(
-                "unexpected format of ID ({id}), expected LOG_GROUP_NAME:NAME"
-            )));
-        };
+        let (group, name) = require_group_and_name(id, prior, ':')?;
         let out = self
             .c
             .logs
@@ -104,7 +100,7 @@ impl ResourceType for LogStream {
     }
 
     async fn delete(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<()> {
-        let Some((group, name)) = group_and_name(id, prior) else {
+        let Some((group, name)) = group_and_name(id, prior, ':') else {
             return Ok(());
         };
         let r = self

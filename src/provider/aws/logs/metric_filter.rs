@@ -2,7 +2,7 @@
 //! CloudWatch metric. PutMetricFilter creates and replaces it whole; its id is its name,
 //! import as `GROUP:NAME`.
 
-use super::group_and_name;
+use super::{group_and_name, require_group_and_name};
 use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -124,11 +124,7 @@ impl ResourceType for MetricFilter {
     }
 
     async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
-        let Some((group, name)) = group_and_name(id, prior) else {
-            return Err(ProviderError::msg(format!(
-                "unexpected format of ID ({id}), expected LOG_GROUP_NAME:NAME"
-            )));
-        };
+        let (group, name) = require_group_and_name(id, prior, ':')?;
         let out = self
             .c
             .logs
@@ -182,7 +178,7 @@ impl ResourceType for MetricFilter {
     }
 
     async fn delete(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<()> {
-        let Some((group, name)) = group_and_name(id, prior) else {
+        let Some((group, name)) = group_and_name(id, prior, ':') else {
             return Ok(());
         };
         let r = self

@@ -2,6 +2,7 @@
 //! or Lambda. Its id is the provider's (`cwlsf-` and a CRC-32 of the group name); import as
 //! `GROUP|NAME`, as the provider does.
 
+use super::{group_and_name, require_group_and_name};
 use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -22,17 +23,6 @@ pub struct SubscriptionFilter {
 /// The provider's id for a filter on `group`.
 fn filter_id(group: &str) -> String {
     format!("cwlsf-{}", crc32fast::hash(format!("{group}-").as_bytes()))
-}
-
-/// The group and filter name: from the prior value, else from an import id `GROUP|NAME`.
-fn group_and_name(id: &str, prior: &Value) -> Option<(String, String)> {
-    match (opt_str(prior, "log_group_name"), opt_str(prior, "name")) {
-        (Some(g), Some(n)) => Some((g, n)),
-        _ => id
-            .split_once('|')
-            .filter(|(g, n)| !g.is_empty() && !n.is_empty())
-            .map(|(g, n)| (g.to_string(), n.to_string())),
-    }
 }
 
 impl SubscriptionFilter {
@@ -95,11 +85,7 @@ impl ResourceType for SubscriptionFilter {
     }
 
     async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
-        let Some((group, name)) = group_and_name(id, prior) else {
-            return Err(ProviderError::msg(format!(
-                "unexpected format of ID ({id}), expected LOG_GROUP_NAME|NAME"
-            )));
-        };
+        let (group, name) = require_group_and_name(id, prior, '|')?;
         let out = self
             .c
             .logs
@@ -140,7 +126,7 @@ impl ResourceType for SubscriptionFilter {
     }
 
     async fn delete(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<()> {
-        let Some((group, name)) = group_and_name(id, prior) else {
+        let Some((group, name)) = group_and_name(id, prior, '|') else {
             return Ok(());
         };
         let r = self
@@ -163,10 +149,10 @@ mod tests {
     #[test]
     fn ids_are_the_providers_and_imports_name_group_and_filter() {
         assert_eq!(filter_id("/app"), format!("cwlsf-{}", crc32fast::hash(b"/app-")));
+        let prior = Value::object([("log_group_name", Value::str("/app")), ("name", Value::str("ship"))]);
         assert_eq!(
-            group_and_name("/app|ship", &Value::Null),
+            group_and_name("cwlsf-1", &prior, '|'),
             Some(("/app".into(), "ship".into()))
         );
-        assert_eq!(group_and_name("cwlsf-1", &Value::Null), None);
     }
 }
