@@ -679,6 +679,78 @@ def patch_sns_topic_attributes():
     SNSResponse.get_topic_attributes = get_topic_attributes
 
 
+def patch_logs_query_definitions():
+    """CloudWatch Logs: saved Logs Insights queries (PutQueryDefinition,
+    DescribeQueryDefinitions, DeleteQueryDefinition), which moto 5.2.5 does not implement.
+
+    As AWS documents them: PutQueryDefinition creates a definition (a new UUID id) or, given a
+    queryDefinitionId, replaces that one's name, query and log groups (ResourceNotFoundException
+    for an unknown id); DescribeQueryDefinitions lists a region's definitions, narrowed by
+    queryDefinitionNamePrefix; DeleteQueryDefinition answers {"success": true}, and
+    ResourceNotFoundException for an unknown id.
+    """
+    import time
+    import uuid
+
+    from moto.logs.exceptions import ResourceNotFoundException
+    from moto.logs.responses import LogsResponse
+
+    store = {}
+
+    def definitions(self):
+        return store.setdefault((self.current_account, self.region), {})
+
+    def put_query_definition(self):
+        found = definitions(self)
+        wanted = self._get_param("queryDefinitionId")
+        if wanted and wanted not in found:
+            raise ResourceNotFoundException("Query definition not found")
+        ident = wanted or str(uuid.uuid4())
+        found[ident] = {
+            "queryDefinitionId": ident,
+            "name": self._get_param("name"),
+            "queryString": self._get_param("queryString"),
+            "logGroupNames": self._get_param("logGroupNames") or [],
+            "lastModified": int(time.time() * 1000),
+        }
+        return json.dumps({"queryDefinitionId": ident})
+
+    def describe_query_definitions(self):
+        prefix = self._get_param("queryDefinitionNamePrefix") or ""
+        matching = [d for d in definitions(self).values() if d["name"].startswith(prefix)]
+        return json.dumps({"queryDefinitions": matching})
+
+    def delete_query_definition(self):
+        if definitions(self).pop(self._get_param("queryDefinitionId"), None) is None:
+            raise ResourceNotFoundException("Query definition not found")
+        return json.dumps({"success": True})
+
+    LogsResponse.put_query_definition = put_query_definition
+    LogsResponse.describe_query_definitions = describe_query_definitions
+    LogsResponse.delete_query_definition = delete_query_definition
+
+
+def patch_logs_metric_filter_replace():
+    """PutMetricFilter on a filter name a log group already has replaces that filter.
+
+    AWS documents PutMetricFilter as "creates or updates"; moto 5.2.5 appends another filter of
+    the same name, so DescribeMetricFilters answers the old one first.
+    """
+    from moto.logs.metric_filters import MetricFilters
+
+    original = MetricFilters.add_filter
+
+    def add_filter(self, filter_name, filter_pattern, log_group_name, metric_transformations):
+        self.metric_filters = [
+            f
+            for f in self.metric_filters
+            if not (f["filterName"] == filter_name and f["logGroupName"] == log_group_name)
+        ]
+        original(self, filter_name, filter_pattern, log_group_name, metric_transformations)
+
+    MetricFilters.add_filter = add_filter
+
+
 def patch_appautoscaling_tags():
     """Application Auto Scaling: keep tags.
 
@@ -1591,6 +1663,8 @@ if __name__ == "__main__":
     patch_ecs_service_settings()
     patch_dynamodb_stream_reenable()
     patch_sns_topic_attributes()
+    patch_logs_query_definitions()
+    patch_logs_metric_filter_replace()
     patch_appautoscaling_tags()
     patch_iam_update_group()
     patch_iam_oidc_client_ids()

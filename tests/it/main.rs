@@ -31,6 +31,8 @@ mod json_syntax;
 mod language_e2e;
 mod lifecycle;
 mod load_balancing;
+mod log_extras;
+mod lookups;
 mod module_sources;
 mod network;
 mod network_extras;

@@ -17,6 +17,7 @@ pub mod elbv2;
 pub mod iam;
 pub mod limits;
 pub mod logs;
+pub mod lookup;
 pub mod meta;
 pub mod opensearchserverless;
 pub mod rds;
@@ -390,6 +391,8 @@ pub struct Clients {
     pub rds: aws_sdk_rds::Client,
     /// The region in use.
     pub region: String,
+    /// The configuration's `default_tags` (for the `aws_default_tags` data source).
+    pub default_tags: IndexMap<String, Value>,
     /// The account id, asked of STS once when something needs it to build an ARN.
     pub account: tokio::sync::OnceCell<String>,
 }
@@ -556,6 +559,7 @@ pub async fn clients(settings: &AwsSettings) -> Clients {
         logs: aws_sdk_cloudwatchlogs::Client::from_conf(logs.build()),
         sts: aws_sdk_sts::Client::from_conf(sts.build()),
         region,
+        default_tags: settings.default_tags.clone(),
     }
 }
 
@@ -615,6 +619,7 @@ pub fn schemas_registry() -> Registry {
         cloudwatch: aws_sdk_cloudwatch::Client::new(&shared),
         account: Default::default(),
         region: "us-east-1".into(),
+        default_tags: IndexMap::new(),
     }));
     region::wrap(&mut r, Arc::new(region::Regions::new("us-east-1", None)));
     r
@@ -819,6 +824,12 @@ fn build_registry(c: Arc<Clients>) -> Registry {
         c.clone(),
     )));
     r.add_resource(Arc::new(logs::log_group::LogGroup::new(c.clone())));
+    r.add_resource(Arc::new(logs::log_stream::LogStream::new(c.clone())));
+    r.add_resource(Arc::new(logs::metric_filter::MetricFilter::new(c.clone())));
+    r.add_resource(Arc::new(logs::resource_policy::ResourcePolicy::new(c.clone())));
+    r.add_resource(Arc::new(logs::query_definition::QueryDefinition::new(c.clone())));
+    r.add_resource(Arc::new(logs::subscription_filter::SubscriptionFilter::new(c.clone())));
+    r.add_resource(Arc::new(sns::topic_policy::TopicPolicy::new(c.clone())));
     // Seed 001 (circle of trust).
     r.add_resource(Arc::new(sqs::queue::Queue::new(c.clone())));
     for owned in [
@@ -876,6 +887,21 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_data_source(Arc::new(iam::openid_connect_provider::OpenIdConnectProviderData::new(
         c.clone(),
     )));
+    r.add_data_source(Arc::new(iam::policy_data::PolicyData::new(c.clone())));
+    r.add_data_source(Arc::new(iam::role_data::RoleData::new(c.clone())));
+    r.add_data_source(Arc::new(ssm::parameter_data::ParameterData::new(c.clone())));
+    r.add_data_source(Arc::new(secretsmanager::secret_data::SecretData::new(c.clone())));
+    r.add_data_source(Arc::new(secretsmanager::secret_version_data::SecretVersionData::new(
+        c.clone(),
+    )));
+    r.add_data_source(Arc::new(meta::arn::Arn::new()));
+    r.add_data_source(Arc::new(meta::elb_service_account::ElbServiceAccount::new(c.clone())));
+    r.add_data_source(Arc::new(meta::default_tags::DefaultTags::new(c.clone())));
+    r.add_data_source(Arc::new(s3::canonical_user_id::CanonicalUserId::new(c.clone())));
+    r.add_data_source(Arc::new(logs::log_group_data::LogGroupData::new(c.clone())));
+    r.add_data_source(Arc::new(ecr::repository_data::RepositoryData::new(c.clone())));
+    r.add_data_source(Arc::new(ecs::cluster_data::ClusterData::new(c.clone())));
+    r.add_data_source(Arc::new(elbv2::lb_data::LbData::new(c.clone())));
     r.add_ephemeral(Arc::new(ssm::parameter_ephemeral::ParameterEphemeral::new(c.clone())));
     r.add_ephemeral(Arc::new(
         secretsmanager::secret_version_ephemeral::SecretVersionEphemeral::new(c.clone()),

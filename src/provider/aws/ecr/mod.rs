@@ -2,3 +2,4 @@
 
 pub mod lifecycle_policy;
 pub mod repository;
+pub mod repository_data;

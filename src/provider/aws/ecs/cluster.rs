@@ -38,7 +38,8 @@ impl Cluster {
         Cluster { c, schema }
     }
 
-    async fn describe(&self, id: &str) -> PResult<Option<aws_sdk_ecs::types::Cluster>> {
+    /// The cluster by name or ARN, with its settings and tags; `None` when absent or inactive.
+    pub async fn describe(&self, id: &str) -> PResult<Option<aws_sdk_ecs::types::Cluster>> {
         let out = self
             .c
             .ecs

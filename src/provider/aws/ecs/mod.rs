@@ -2,6 +2,7 @@
 
 pub mod cluster;
 pub mod cluster_capacity_providers;
+pub mod cluster_data;
 pub mod container_definitions;
 pub mod service;
 pub mod task_definition;

@@ -2,6 +2,7 @@
 //! share (tags and attributes live in separate calls keyed by ARN).
 
 pub mod lb;
+pub mod lb_data;
 pub mod listener;
 pub mod listener_rule;
 pub mod target_group;

@@ -10,8 +10,10 @@ pub mod lint;
 pub mod openid_connect_provider;
 pub mod policy;
 pub mod policy_attachment;
+pub mod policy_data;
 pub mod principal;
 pub mod role;
+pub mod role_data;
 pub mod user;
 pub mod user_group_membership;
 

@@ -6,6 +6,7 @@ pub mod account_public_access_block;
 pub mod acl;
 pub mod analytics;
 pub mod bucket;
+pub mod canonical_user_id;
 pub mod companion;
 pub mod control;
 pub mod cors;

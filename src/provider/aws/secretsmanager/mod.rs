@@ -3,5 +3,7 @@
 //! version without storing it.
 
 pub mod secret;
+pub mod secret_data;
 pub mod secret_version;
+pub mod secret_version_data;
 pub mod secret_version_ephemeral;

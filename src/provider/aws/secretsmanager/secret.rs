@@ -59,7 +59,8 @@ impl Secret {
         Secret { c, schema }
     }
 
-    async fn describe(&self, id: &str) -> PResult<Option<DescribeSecretOutput>> {
+    /// The secret by name or ARN; `None` when absent or scheduled for deletion.
+    pub async fn describe(&self, id: &str) -> PResult<Option<DescribeSecretOutput>> {
         let r = self
             .c
             .secrets

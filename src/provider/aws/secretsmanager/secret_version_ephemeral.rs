@@ -8,6 +8,7 @@ use crate::provider::{EphemeralType, PResult, ProviderError};
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
+use aws_sdk_secretsmanager::operation::get_secret_value::GetSecretValueOutput;
 use base64::Engine;
 use std::sync::Arc;
 
@@ -38,19 +39,7 @@ impl EphemeralType for SecretVersionEphemeral {
     }
 
     async fn open(&self, config: &Value) -> PResult<Value> {
-        let secret = opt_str(config, "secret_id").ok_or_else(|| ProviderError::msg("secret_id is required"))?;
-        let version_id = opt_str(config, "version_id");
-        let stage = opt_str(config, "version_stage").or_else(|| version_id.is_none().then(|| "AWSCURRENT".into()));
-        let out = self
-            .c
-            .secrets
-            .get_secret_value()
-            .secret_id(&secret)
-            .set_version_id(version_id)
-            .set_version_stage(stage.clone())
-            .send()
-            .await
-            .map_err(aws_err)?;
+        let (secret, stage, out) = get_secret_value(&self.c, config).await?;
         let binary = out
             .secret_binary()
             .map(|b| base64::engine::general_purpose::STANDARD.encode(b.as_ref()));
@@ -71,4 +60,23 @@ impl EphemeralType for SecretVersionEphemeral {
             ),
         ]))
     }
+}
+
+/// The version of the secret a configuration names (`secret_id`, and `version_id` or
+/// `version_stage`, `AWSCURRENT` when neither is set): the secret id, the stage asked for and
+/// AWS's answer. What the ephemeral resource and the data source read.
+pub async fn get_secret_value(c: &Clients, config: &Value) -> PResult<(String, Option<String>, GetSecretValueOutput)> {
+    let secret = opt_str(config, "secret_id").ok_or_else(|| ProviderError::msg("secret_id is required"))?;
+    let version_id = opt_str(config, "version_id");
+    let stage = opt_str(config, "version_stage").or_else(|| version_id.is_none().then(|| "AWSCURRENT".into()));
+    let out = c
+        .secrets
+        .get_secret_value()
+        .secret_id(&secret)
+        .set_version_id(version_id)
+        .set_version_stage(stage.clone())
+        .send()
+        .await
+        .map_err(aws_err)?;
+    Ok((secret, stage, out))
 }

@@ -1,4 +1,5 @@
 //! SNS resources: topics for alarm actions and their subscriptions.
 
 pub mod topic;
+pub mod topic_policy;
 pub mod topic_subscription;

@@ -2,4 +2,5 @@
 //! reads one without storing it.
 
 pub mod parameter;
+pub mod parameter_data;
 pub mod parameter_ephemeral;

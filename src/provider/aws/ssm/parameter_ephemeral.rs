@@ -39,18 +39,7 @@ impl EphemeralType for ParameterEphemeral {
         let arn = opt_str(config, "arn").ok_or_else(|| ProviderError::msg("arn is required"))?;
         let decrypt = config.get("with_decryption").as_bool().unwrap_or(true);
         // GetParameter takes the ARN as the name.
-        let out = self
-            .c
-            .ssm
-            .get_parameter()
-            .name(&arn)
-            .with_decryption(decrypt)
-            .send()
-            .await
-            .map_err(aws_err)?;
-        let p = out
-            .parameter()
-            .ok_or_else(|| ProviderError::msg(format!("SSM parameter {arn} not found")))?;
+        let p = get_parameter(&self.c, &arn, decrypt).await?;
         Ok(Value::object([
             ("arn", Value::from(p.arn().map(str::to_string).unwrap_or(arn))),
             ("name", Value::from(p.name().map(str::to_string))),
@@ -60,4 +49,20 @@ impl EphemeralType for ParameterEphemeral {
             ("with_decryption", Value::Bool(decrypt)),
         ]))
     }
+}
+
+/// One parameter by name or ARN (a `:version` or `:label` selector included), decrypted when
+/// asked: what the ephemeral resource and the data source read.
+pub async fn get_parameter(c: &Clients, name: &str, decrypt: bool) -> PResult<aws_sdk_ssm::types::Parameter> {
+    let out = c
+        .ssm
+        .get_parameter()
+        .name(name)
+        .with_decryption(decrypt)
+        .send()
+        .await
+        .map_err(aws_err)?;
+    out.parameter()
+        .cloned()
+        .ok_or_else(|| ProviderError::msg(format!("SSM parameter {name} not found")))
 }
