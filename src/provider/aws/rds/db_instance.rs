@@ -585,7 +585,7 @@ impl ResourceType for DbInstance {
         let how = Deletion {
             skip_final_snapshot: skip,
             final_snapshot_identifier: snapshot,
-            delete_automated_backups: opt_bool(prior, "delete_automated_backups").unwrap_or(true),
+            delete_automated_backups: Some(opt_bool(prior, "delete_automated_backups").unwrap_or(true)),
             timeout: op_timeout(&self.schema, prior, Op::Delete, Duration::from_secs(3600)),
         };
         delete(&self.c.rds, &current, id, how).await

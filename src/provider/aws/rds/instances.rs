@@ -89,8 +89,9 @@ pub struct Deletion {
     pub skip_final_snapshot: bool,
     /// The final snapshot's name, when one is taken.
     pub final_snapshot_identifier: Option<String>,
-    /// Delete the automated backups with the instance.
-    pub delete_automated_backups: bool,
+    /// Delete the automated backups with the instance (not asked of a cluster's members,
+    /// whose backups are the cluster's).
+    pub delete_automated_backups: Option<bool>,
     /// How long the deletion may take.
     pub timeout: Duration,
 }
@@ -106,7 +107,7 @@ pub async fn delete(rds: &aws_sdk_rds::Client, current: &Instance, id: &str, how
             .db_instance_identifier(&identifier)
             .skip_final_snapshot(skip)
             .set_final_db_snapshot_identifier(if skip { None } else { how.final_snapshot_identifier })
-            .delete_automated_backups(how.delete_automated_backups)
+            .set_delete_automated_backups(how.delete_automated_backups)
             .send()
             .await
             .map_err(aws_err);

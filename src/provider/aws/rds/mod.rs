@@ -4,6 +4,7 @@
 //! versions and windows alike.
 
 pub mod cluster;
+pub mod cluster_instance;
 pub mod db_instance;
 pub mod instances;
 pub mod parameter_group;
