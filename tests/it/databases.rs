@@ -821,3 +821,172 @@ async fn aurora_cluster_and_instance_are_adopted_when_state_is_lost() {
     expect_code(&stack.run(&["destroy", "-auto-approve", &var]), 0);
     assert!(owned().await.is_empty());
 }
+
+/// A MySQL option group with the audit plugin logging `events`, used by an instance.
+fn options(events: &str, with_timezone: bool) -> String {
+    let timezone = if with_timezone {
+        r#"
+  option {
+    option_name = "TIME_ZONE"
+
+    option_settings {
+      name  = "TIME_ZONE"
+      value = "Europe/Dublin"
+    }
+  }
+"#
+    } else {
+        ""
+    };
+    format!(
+        r#"
+provider "aws" {{
+  region = "{REGION}"
+}}
+
+variable "name" {{
+  type = string
+}}
+
+resource "aws_db_option_group" "audit" {{
+  name                     = "${{var.name}}-audit"
+  option_group_description = "Audit for MySQL 8.0"
+  engine_name              = "mysql"
+  major_engine_version     = "8.0"
+
+  option {{
+    option_name = "MARIADB_AUDIT_PLUGIN"
+
+    option_settings {{
+      name  = "SERVER_AUDIT_EVENTS"
+      value = "{events}"
+    }}
+  }}
+{timezone}
+  tags = {{ App = "tap" }}
+}}
+
+resource "aws_db_option_group" "generated" {{
+  name_prefix          = "og-"
+  engine_name          = "mysql"
+  major_engine_version = "8.0"
+}}
+
+resource "aws_db_instance" "mysql" {{
+  identifier          = "${{var.name}}-mysql"
+  engine              = "mysql"
+  engine_version      = "8.0.35"
+  instance_class      = "db.t4g.micro"
+  allocated_storage   = 20
+  username            = "admin"
+  manage_master_user_password = true
+  option_group_name   = aws_db_option_group.audit.name
+  skip_final_snapshot = true
+}}
+"#
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn option_groups_are_created_changed_in_place_and_refused_while_in_use() {
+    let stack = Stack::from_files(&[("main.tf", &options("CONNECT", true))]);
+    let name = stack.name.clone();
+    let var = format!("-var=name={name}");
+    let conf = sdk_config(REGION).await;
+    let rds = aws_sdk_rds::Client::new(&conf);
+    let group = |n: String| {
+        let rds = rds.clone();
+        async move {
+            rds.describe_option_groups()
+                .option_group_name(n)
+                .send()
+                .await
+                .ok()
+                .and_then(|o| o.option_groups_list().first().cloned())
+        }
+    };
+    let settings = |g: &aws_sdk_rds::types::OptionGroup| {
+        let mut out: Vec<(String, String, String)> = g
+            .options()
+            .iter()
+            .flat_map(|o| {
+                o.option_settings().iter().map(|s| {
+                    (
+                        o.option_name().unwrap_or_default().to_string(),
+                        s.name().unwrap_or_default().to_string(),
+                        s.value().unwrap_or_default().to_string(),
+                    )
+                })
+            })
+            .collect();
+        out.sort();
+        out
+    };
+    let t = |a: &str, b: &str, c: &str| (a.to_string(), b.to_string(), c.to_string());
+
+    expect_code(&stack.run(&["apply", "-auto-approve", &var]), 0);
+    let audit = group(format!("{name}-audit")).await.expect("the option group exists");
+    assert_eq!(audit.engine_name(), Some("mysql"));
+    assert_eq!(audit.major_engine_version(), Some("8.0"));
+    assert_eq!(audit.option_group_description(), Some("Audit for MySQL 8.0"));
+    assert_eq!(
+        settings(&audit),
+        vec![
+            t("MARIADB_AUDIT_PLUGIN", "SERVER_AUDIT_EVENTS", "CONNECT"),
+            t("TIME_ZONE", "TIME_ZONE", "Europe/Dublin"),
+        ]
+    );
+    let generated = stack.state_id("aws_db_option_group.generated");
+    assert!(generated.starts_with("og-"), "{generated}");
+    let made = group(generated.clone()).await.expect("the generated group exists");
+    assert_eq!(made.option_group_description(), Some("Managed by Terraform"));
+    let db = rds
+        .describe_db_instances()
+        .db_instance_identifier(format!("{name}-mysql"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        db.db_instances()[0]
+            .option_group_memberships()
+            .first()
+            .and_then(|m| m.option_group_name()),
+        Some(format!("{name}-audit").as_str())
+    );
+    expect_code(&stack.run(&["plan", "-detailed-exitcode", &var]), 0);
+
+    // In place: a setting changes and an option goes.
+    std::fs::write(stack.path.join("main.tf"), options("CONNECT,QUERY", false)).unwrap();
+    let out = expect_code(&stack.run(&["apply", "-auto-approve", &var]), 0);
+    assert!(out.contains("0 added, 1 changed, 0 destroyed"), "{out}");
+    let after = group(format!("{name}-audit")).await.unwrap();
+    assert_eq!(
+        settings(&after),
+        vec![t("MARIADB_AUDIT_PLUGIN", "SERVER_AUDIT_EVENTS", "CONNECT,QUERY")]
+    );
+    expect_code(&stack.run(&["plan", "-detailed-exitcode", &var]), 0);
+
+    // AWS refuses to delete a group an instance uses (the emulator is patched to, as AWS does).
+    let refused = rds
+        .delete_option_group()
+        .option_group_name(format!("{name}-audit"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        aws_smithy_types::error::metadata::ProvideErrorMetadata::code(&refused),
+        Some("InvalidOptionGroupStateFault")
+    );
+
+    stack.reimport_all(&[&var]);
+
+    // State is lost: the groups are adopted, by name and by tags under the prefix.
+    std::fs::remove_file(stack.state_file()).unwrap();
+    let out = expect_code(&stack.run(&["apply", "-auto-approve", &var]), 0);
+    assert!(out.contains("adopting"), "{out}");
+    assert_eq!(stack.state_id("aws_db_option_group.generated"), generated);
+
+    expect_code(&stack.run(&["destroy", "-auto-approve", &var]), 0);
+    assert!(group(format!("{name}-audit")).await.is_none());
+    assert!(group(generated).await.is_none());
+}

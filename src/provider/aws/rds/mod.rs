@@ -7,6 +7,7 @@ pub mod cluster;
 pub mod cluster_instance;
 pub mod db_instance;
 pub mod instances;
+pub mod option_group;
 pub mod parameter_group;
 pub mod subnet_group;
 
