@@ -12,8 +12,9 @@
 //! refuses to delete a cluster with members), and waits until the cluster is gone.
 
 use super::{
-    changed, engine_version, kept, lower, managed_password, master_secret, opt_i32, owned, password_digest,
-    password_to_send, read_tags, tags_for_create, update_tags, BACKUP_WINDOW, LOWER_NAME, MAINTENANCE_WINDOW,
+    changed, engine_version, identifier_or_generated, kept, logs_exports_change, lower, managed_password,
+    master_secret, opt_i32, owned, password_digest, password_to_send, read_tags, tags_for_create, update_tags,
+    BACKUP_WINDOW, LOWER_NAME, MAINTENANCE_WINDOW,
 };
 use crate::provider::aws::common::{
     absent_on, aws_err, configured_tags, list_value, must_exist, op_timeout, opt_bool, opt_str, retry_while,
@@ -26,7 +27,7 @@ use crate::schema::validators::{int_between, len_between, matches, not_matches, 
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
-use aws_sdk_rds::types::{CloudwatchLogsExportConfiguration, DbCluster, ServerlessV2ScalingConfiguration};
+use aws_sdk_rds::types::{DbCluster, ServerlessV2ScalingConfiguration};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -496,14 +497,7 @@ impl Cluster {
             }
         }
         if changed("enabled_cloudwatch_logs_exports") {
-            let old = str_list(prior, "enabled_cloudwatch_logs_exports");
-            let new = str_list(planned, "enabled_cloudwatch_logs_exports");
-            req = req.cloudwatch_logs_export_configuration(
-                CloudwatchLogsExportConfiguration::builder()
-                    .set_enable_log_types(Some(new.iter().filter(|x| !old.contains(x)).cloned().collect()))
-                    .set_disable_log_types(Some(old.iter().filter(|x| !new.contains(x)).cloned().collect()))
-                    .build(),
-            );
+            req = req.cloudwatch_logs_export_configuration(logs_exports_change(prior, planned));
         }
         // A cluster still settling a previous change refuses another for a while.
         let timeout = op_timeout(&self.schema, planned, Op::Update, Duration::from_secs(7200));
@@ -551,14 +545,7 @@ impl ResourceType for Cluster {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let identifier = match opt_str(planned, "cluster_identifier") {
-            Some(i) => i,
-            None => {
-                let unique = uuid::Uuid::new_v4().simple().to_string();
-                let prefix = opt_str(planned, "cluster_identifier_prefix").unwrap_or_else(|| "tf-".into());
-                format!("{prefix}{}", &unique[..26])
-            }
-        };
+        let identifier = identifier_or_generated(planned, "cluster_identifier", "tf-");
         let managed = opt_bool(planned, "manage_master_user_password") == Some(true);
         let mut req = self
             .c

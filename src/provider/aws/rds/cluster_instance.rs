@@ -6,10 +6,10 @@
 //! graph deletes instances before their cluster (they reference it), and the cluster's delete
 //! retries until RDS no longer counts them as members.
 
-use super::instances::{delete, describe, wait_available, Deletion};
+use super::instances::{delete, describe, find_owned, wait_available, Deletion};
 use super::{
-    changed, engine_version, kept, lower, opt_i32, owned, read_tags, tags_for_create, update_tags, BACKUP_WINDOW,
-    LOWER_NAME, MAINTENANCE_WINDOW,
+    changed, engine_version, identifier_or_generated, kept, lower, opt_i32, read_tags, tags_for_create, update_tags,
+    BACKUP_WINDOW, LOWER_NAME, MAINTENANCE_WINDOW,
 };
 use crate::provider::aws::common::{
     aws_err, configured_tags, must_exist, name_prefix_from_name, op_timeout, opt_bool, opt_str, Op,
@@ -238,14 +238,7 @@ impl ResourceType for ClusterInstance {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let identifier = match opt_str(planned, "identifier") {
-            Some(i) => i,
-            None => {
-                let unique = uuid::Uuid::new_v4().simple().to_string();
-                let prefix = opt_str(planned, "identifier_prefix").unwrap_or_else(|| "tf-".into());
-                format!("{prefix}{}", &unique[..26])
-            }
-        };
+        let identifier = identifier_or_generated(planned, "identifier", "tf-");
         self.c
             .rds
             .create_db_instance()
@@ -337,20 +330,7 @@ impl ResourceType for ClusterInstance {
     }
 
     async fn find_adoptable(&self, ctx: &CallCtx, planned: &Value) -> PResult<Option<String>> {
-        // DescribeDBInstances lists each instance's tags: one scan finds this address's.
-        if let Some(identifier) = opt_str(planned, "identifier") {
-            return Ok(describe(&self.c.rds, &identifier)
-                .await?
-                .filter(|i| owned(i.tag_list(), ctx))
-                .and_then(|i| i.db_instance_identifier().map(str::to_string)));
-        }
-        let mut pages = self.c.rds.describe_db_instances().into_paginator().send();
-        while let Some(page) = pages.next().await {
-            let page = page.map_err(aws_err)?;
-            if let Some(i) = page.db_instances().iter().find(|i| owned(i.tag_list(), ctx)) {
-                return Ok(i.db_instance_identifier().map(str::to_string));
-            }
-        }
-        Ok(None)
+        let found = find_owned(&self.c.rds, opt_str(planned, "identifier"), ctx).await?;
+        Ok(found.and_then(|i| i.db_instance_identifier().map(str::to_string)))
     }
 }

@@ -10,10 +10,11 @@
 //! again (and, applied now, has nothing pending), within the `timeouts`. Destroy takes a final
 //! snapshot unless `skip_final_snapshot`, and waits until the instance is gone.
 
-use super::instances::{delete, describe, wait_available, Deletion};
+use super::instances::{delete, describe, find_owned, wait_available, Deletion};
 use super::{
-    changed, engine_version, kept, lower, managed_password, master_secret, opt_i32, owned, password_digest,
-    password_to_send, read_tags, tags_for_create, update_tags, BACKUP_WINDOW, LOWER_NAME, MAINTENANCE_WINDOW,
+    changed, engine_version, identifier_or_generated, kept, logs_exports_change, lower, managed_password,
+    master_secret, opt_i32, password_digest, password_to_send, read_tags, tags_for_create, update_tags, BACKUP_WINDOW,
+    LOWER_NAME, MAINTENANCE_WINDOW,
 };
 use crate::provider::aws::common::{
     aws_err, configured_tags, list_value, must_exist, op_timeout, opt_bool, opt_str, secret_digest, str_list, Op,
@@ -25,7 +26,7 @@ use crate::schema::validators::{int_between, int_in, len_between, matches, not_m
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
-use aws_sdk_rds::types::{CloudwatchLogsExportConfiguration, DbInstance as Instance};
+use aws_sdk_rds::types::DbInstance as Instance;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -448,14 +449,7 @@ impl DbInstance {
             }
         }
         if changed("enabled_cloudwatch_logs_exports") {
-            let old = str_list(prior, "enabled_cloudwatch_logs_exports");
-            let new = str_list(planned, "enabled_cloudwatch_logs_exports");
-            req = req.cloudwatch_logs_export_configuration(
-                CloudwatchLogsExportConfiguration::builder()
-                    .set_enable_log_types(Some(new.iter().filter(|x| !old.contains(x)).cloned().collect()))
-                    .set_disable_log_types(Some(old.iter().filter(|x| !new.contains(x)).cloned().collect()))
-                    .build(),
-            );
+            req = req.cloudwatch_logs_export_configuration(logs_exports_change(prior, planned));
         }
         req.send().await.map_err(aws_err)?;
         Ok(true)
@@ -473,14 +467,7 @@ impl ResourceType for DbInstance {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let identifier = match opt_str(planned, "identifier") {
-            Some(i) => i,
-            None => {
-                let unique = uuid::Uuid::new_v4().simple().to_string();
-                let prefix = opt_str(planned, "identifier_prefix").unwrap_or_else(|| "terraform-".into());
-                format!("{prefix}{}", &unique[..26])
-            }
-        };
+        let identifier = identifier_or_generated(planned, "identifier", "terraform-");
         let managed = opt_bool(planned, "manage_master_user_password") == Some(true);
         let password = opt_str(planned, "password");
         if !managed && password.is_none() {
@@ -592,20 +579,7 @@ impl ResourceType for DbInstance {
     }
 
     async fn find_adoptable(&self, ctx: &CallCtx, planned: &Value) -> PResult<Option<String>> {
-        // DescribeDBInstances lists each instance's tags: one scan finds this address's.
-        if let Some(identifier) = opt_str(planned, "identifier") {
-            return Ok(describe(&self.c.rds, &identifier)
-                .await?
-                .filter(|i| owned(i.tag_list(), ctx))
-                .and_then(|i| i.dbi_resource_id().map(str::to_string)));
-        }
-        let mut pages = self.c.rds.describe_db_instances().into_paginator().send();
-        while let Some(page) = pages.next().await {
-            let page = page.map_err(aws_err)?;
-            if let Some(i) = page.db_instances().iter().find(|i| owned(i.tag_list(), ctx)) {
-                return Ok(i.dbi_resource_id().map(str::to_string));
-            }
-        }
-        Ok(None)
+        let found = find_owned(&self.c.rds, opt_str(planned, "identifier"), ctx).await?;
+        Ok(found.and_then(|i| i.dbi_resource_id().map(str::to_string)))
     }
 }

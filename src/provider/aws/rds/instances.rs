@@ -3,7 +3,7 @@
 //! deleting it and waiting until it is gone.
 
 use crate::provider::aws::common::{absent_on, aws_err, wait_for, Poll, Wait};
-use crate::provider::{PResult, ProviderError};
+use crate::provider::{CallCtx, PResult, ProviderError};
 use aws_sdk_rds::types::{DbInstance as Instance, Filter};
 use std::time::Duration;
 
@@ -122,4 +122,27 @@ pub async fn delete(rds: &aws_sdk_rds::Client, current: &Instance, id: &str, how
         })
     })
     .await
+}
+
+/// The instance this stack created for this address, for adoption: the one with the
+/// configured identifier when it carries the address's tags, else the first whose tags say so
+/// (DescribeDBInstances lists tags, so one scan finds it).
+pub async fn find_owned(
+    rds: &aws_sdk_rds::Client,
+    identifier: Option<String>,
+    ctx: &CallCtx,
+) -> PResult<Option<Instance>> {
+    if let Some(identifier) = identifier {
+        return Ok(describe(rds, &identifier)
+            .await?
+            .filter(|i| super::owned(i.tag_list(), ctx)));
+    }
+    let mut pages = rds.describe_db_instances().into_paginator().send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(aws_err)?;
+        if let Some(i) = page.db_instances().iter().find(|i| super::owned(i.tag_list(), ctx)) {
+            return Ok(Some(i.clone()));
+        }
+    }
+    Ok(None)
 }

@@ -14,7 +14,7 @@ pub mod subnet_group;
 use super::common::{aws_err, owns, secret_digest, sync_tags, tags_to_write, user_tags};
 use crate::provider::{CallCtx, PResult};
 use crate::value::Value;
-use aws_sdk_rds::types::{MasterUserSecret, Tag};
+use aws_sdk_rds::types::{CloudwatchLogsExportConfiguration, MasterUserSecret, Tag};
 
 /// Tags to attach at creation: the user's `tags_all` plus infractl's stack and address tags,
 /// so that a create whose outcome was lost can be found again.
@@ -181,4 +181,26 @@ pub fn changed(prior: &Value, planned: &Value, name: &str) -> bool {
         (Value::List(a), Value::List(b)) => a.len() != b.len() || a.iter().any(|x| !b.contains(x)),
         (a, b) => a != b,
     }
+}
+
+/// The identifier to create an instance or cluster with: the configured one (`key`), else
+/// `<key>_prefix` (or the provider's `default_prefix`) and 26 unique characters, as the provider
+/// generates it.
+pub fn identifier_or_generated(planned: &Value, key: &str, default_prefix: &str) -> String {
+    if let Some(i) = super::common::opt_str(planned, key) {
+        return i;
+    }
+    let unique = uuid::Uuid::new_v4().simple().to_string();
+    let prefix = super::common::opt_str(planned, &format!("{key}_prefix")).unwrap_or_else(|| default_prefix.into());
+    format!("{prefix}{}", &unique[..26])
+}
+
+/// The CloudWatch Logs exports to switch on and off between `prior` and `planned`.
+pub fn logs_exports_change(prior: &Value, planned: &Value) -> CloudwatchLogsExportConfiguration {
+    let old = super::common::str_list(prior, "enabled_cloudwatch_logs_exports");
+    let new = super::common::str_list(planned, "enabled_cloudwatch_logs_exports");
+    CloudwatchLogsExportConfiguration::builder()
+        .set_enable_log_types(Some(new.iter().filter(|x| !old.contains(x)).cloned().collect()))
+        .set_disable_log_types(Some(old.iter().filter(|x| !new.contains(x)).cloned().collect()))
+        .build()
 }
