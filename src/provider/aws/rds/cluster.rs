@@ -12,9 +12,9 @@
 //! refuses to delete a cluster with members), and waits until the cluster is gone.
 
 use super::{
-    changed, engine_version, identifier_or_generated, kept, logs_exports_change, lower, managed_password,
-    master_secret, opt_i32, owned, password_digest, password_to_send, read_tags, tags_for_create, update_tags,
-    BACKUP_WINDOW, LOWER_NAME, MAINTENANCE_WINDOW,
+    changed, cluster_engine, engine_version, identifier_or_generated, kept, logs_exports_change, lower,
+    managed_password, master_secret, opt_i32, owned, password_digest, password_to_send, read_tags, tags_for_create,
+    update_tags, BACKUP_WINDOW, LOWER_NAME, MAINTENANCE_WINDOW,
 };
 use crate::provider::aws::common::{
     absent_on, aws_err, configured_tags, list_value, must_exist, op_timeout, opt_bool, opt_str, retry_while,
@@ -132,13 +132,7 @@ impl Cluster {
             .check(not_matches(r"--", "no two consecutive hyphens"))
             .arg("engine")
             .force_new()
-            .check(one_of(&[
-                "aurora-mysql",
-                "aurora-postgresql",
-                "mysql",
-                "postgres",
-                "neptune",
-            ]))
+            .check(cluster_engine())
             .arg("engine_mode")
             .force_new()
             .default("provisioned")

@@ -8,8 +8,8 @@
 
 use super::instances::{delete, describe, find_owned, wait_available, Deletion};
 use super::{
-    changed, engine_version, identifier_or_generated, kept, lower, opt_i32, read_tags, tags_for_create, update_tags,
-    BACKUP_WINDOW, LOWER_NAME, MAINTENANCE_WINDOW,
+    changed, cluster_engine, engine_version, identifier_or_generated, kept, lower, opt_i32, read_tags, tags_for_create,
+    update_tags, BACKUP_WINDOW, LOWER_NAME, MAINTENANCE_WINDOW,
 };
 use crate::provider::aws::common::{
     aws_err, configured_tags, must_exist, name_prefix_from_name, op_timeout, opt_bool, opt_str, Op,
@@ -17,7 +17,7 @@ use crate::provider::aws::common::{
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ResourceType};
-use crate::schema::validators::{int_between, int_in, len_between, matches, not_matches, one_of, Rule};
+use crate::schema::validators::{int_between, int_in, len_between, matches, not_matches, Rule};
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
@@ -71,13 +71,7 @@ impl ClusterInstance {
             .force_new()
             .arg("engine")
             .force_new()
-            .check(one_of(&[
-                "aurora-mysql",
-                "aurora-postgresql",
-                "mysql",
-                "postgres",
-                "neptune",
-            ]))
+            .check(cluster_engine())
             .arg("engine_version")
             .arg("instance_class")
             .arg("db_subnet_group_name")

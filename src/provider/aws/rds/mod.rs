@@ -204,3 +204,13 @@ pub fn logs_exports_change(prior: &Value, planned: &Value) -> CloudwatchLogsExpo
         .set_disable_log_types(Some(old.iter().filter(|x| !new.contains(x)).cloned().collect()))
         .build()
 }
+
+/// The engines an Aurora or Multi-AZ cluster and its instances take (the provider's list), and
+/// RDS Custom's `custom-…` engines.
+pub fn cluster_engine() -> crate::schema::validators::Validator {
+    use crate::schema::validators::{any_of, matches, one_of};
+    any_of(vec![
+        one_of(&["aurora-mysql", "aurora-postgresql", "mysql", "postgres"]),
+        matches(r"^custom-", "an engine starting with custom-"),
+    ])
+}
