@@ -1601,6 +1601,52 @@ def patch_rds():
     models.RDSBackend.delete_subnet_group = delete_subnet_group
 
     patch_rds_reset_parameters()
+    patch_rds_option_groups()
+
+
+def patch_rds_option_groups():
+    """Option groups: answer as AWS documents.
+
+    - DescribeOptionGroups without an OptionGroupName lists every group, an empty list when
+      there is none; moto 5.2.5 answers HTTP 500 without the name (KeyError), and
+      OptionGroupNotFoundFault whenever its filters match nothing.
+    - DeleteOptionGroup refuses a group a DB instance still uses (InvalidOptionGroupStateFault),
+      as AWS does; moto deletes it and leaves the instance naming a group that is gone.
+    """
+    from moto.rds import models
+    from moto.rds.exceptions import OptionGroupNotFoundFaultError, RDSClientError
+
+    original_describe = models.RDSBackend.describe_option_groups
+
+    def describe_option_groups(self, option_group_kwargs):
+        kwargs = dict(option_group_kwargs)
+        kwargs.setdefault("option_group_name", None)
+        try:
+            return original_describe(self, kwargs)
+        except OptionGroupNotFoundFaultError:
+            if kwargs["option_group_name"]:
+                raise
+            return []
+
+    models.RDSBackend.describe_option_groups = describe_option_groups
+
+    original_delete = models.RDSBackend.delete_option_group
+
+    def delete_option_group(self, option_group_name):
+        users = [
+            db.db_instance_identifier
+            for db in self.databases.values()
+            if getattr(db, "option_group_name", None) == option_group_name
+        ]
+        if users:
+            raise RDSClientError(
+                "InvalidOptionGroupStateFault",
+                f"The option group '{option_group_name}' cannot be deleted because it is in use "
+                f"by DB instance {users[0]}.",
+            )
+        return original_delete(self, option_group_name)
+
+    models.RDSBackend.delete_option_group = delete_option_group
 
 
 def patch_rds_reset_parameters():

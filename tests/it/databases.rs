@@ -2,7 +2,9 @@
 //! secret in Secrets Manager), encrypted storage and 7-day backups in a private subnet group with
 //! its own parameter group, beside one whose password the blueprint gives. Checks what the
 //! emulator holds, a clean second plan, a change in place and drift read back, import by
-//! Terraform's ids, that no password reaches state or output, and destroy to nothing.
+//! Terraform's ids, that no password reaches state or output, and destroy to nothing. The same
+//! for Aurora: a Serverless v2 PostgreSQL cluster with a managed password and its writer, and a
+//! MySQL cluster with a given one; and adoption of RDS objects after state is lost.
 
 use crate::support::{expect_code, sdk_config, text, Stack};
 
@@ -456,4 +458,535 @@ async fn generated_names_are_adopted_by_tags_when_state_is_lost() {
         .send()
         .await
         .is_err());
+}
+
+/// An Aurora PostgreSQL Serverless v2 cluster with an RDS-managed password, its writer and its
+/// groups, beside an Aurora MySQL cluster whose password the blueprint gives: `retention` days
+/// of backups, `max_acu` capacity units at most and the writer's promotion `tier`.
+fn aurora(retention: u32, max_acu: f64, tier: u32) -> String {
+    format!(
+        r#"
+provider "aws" {{
+  region = "{REGION}"
+}}
+
+variable "name" {{
+  type = string
+}}
+
+variable "mysql_password" {{
+  type      = string
+  sensitive = true
+}}
+
+resource "aws_vpc" "main" {{
+  cidr_block = "10.42.0.0/16"
+}}
+
+resource "aws_subnet" "private" {{
+  count             = 2
+  vpc_id            = aws_vpc.main.id
+  cidr_block        = cidrsubnet("10.42.0.0/16", 8, count.index)
+  availability_zone = "{REGION}${{["a", "b"][count.index]}}"
+}}
+
+resource "aws_security_group" "db" {{
+  name   = "${{var.name}}-aurora"
+  vpc_id = aws_vpc.main.id
+}}
+
+resource "aws_db_subnet_group" "main" {{
+  name       = "${{var.name}}-aurora"
+  subnet_ids = aws_subnet.private[*].id
+}}
+
+resource "aws_rds_cluster_parameter_group" "main" {{
+  name   = "${{var.name}}-aurora-pg16"
+  family = "aurora-postgresql16"
+}}
+
+resource "aws_rds_cluster" "main" {{
+  cluster_identifier              = "${{var.name}}-pg"
+  engine                          = "aurora-postgresql"
+  engine_version                  = "16.4"
+  database_name                   = "tap"
+  master_username                 = "tap_admin"
+  manage_master_user_password     = true
+  db_subnet_group_name            = aws_db_subnet_group.main.name
+  db_cluster_parameter_group_name = aws_rds_cluster_parameter_group.main.name
+  vpc_security_group_ids          = [aws_security_group.db.id]
+  storage_encrypted               = true
+  backup_retention_period         = {retention}
+  preferred_backup_window         = "03:00-04:00"
+  preferred_maintenance_window    = "Sun:05:00-Sun:06:00"
+  apply_immediately               = true
+  skip_final_snapshot             = true
+  deletion_protection             = false
+  tags                            = {{ App = "tap" }}
+
+  serverlessv2_scaling_configuration {{
+    min_capacity = 0.5
+    max_capacity = {max_acu}
+  }}
+}}
+
+resource "aws_rds_cluster_instance" "writer" {{
+  identifier          = "${{var.name}}-pg-1"
+  cluster_identifier  = aws_rds_cluster.main.id
+  engine              = aws_rds_cluster.main.engine
+  engine_version      = aws_rds_cluster.main.engine_version
+  instance_class      = "db.serverless"
+  promotion_tier      = {tier}
+  publicly_accessible = false
+  apply_immediately   = true
+}}
+
+resource "aws_rds_cluster" "mysql" {{
+  cluster_identifier  = "${{var.name}}-my"
+  engine              = "aurora-mysql"
+  master_username     = "admin"
+  master_password     = var.mysql_password
+  skip_final_snapshot = true
+}}
+
+output "cluster_secret_arn" {{
+  value = aws_rds_cluster.main.master_user_secret[0].secret_arn
+}}
+
+output "writer_is_writer" {{
+  value = aws_rds_cluster_instance.writer.writer
+}}
+"#
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn aurora_serverless_cluster_with_its_writer_changed_in_place_and_destroyed() {
+    let stack = Stack::from_files(&[("main.tf", &aurora(7, 2.0, 0))]);
+    let name = stack.name.clone();
+    let canary = format!("canary-{}", uuid::Uuid::new_v4().simple());
+    let vars = [format!("-var=name={name}"), format!("-var=mysql_password={canary}")];
+    let vars: Vec<&str> = vars.iter().map(String::as_str).collect();
+    let run = |cmd: &[&str]| stack.run(&[cmd, &vars[..]].concat());
+    let no_canary = |what: &str, t: &str| assert!(!t.contains(&canary), "{what} shows the password:\n{t}");
+
+    let out = expect_code(&run(&["apply", "-auto-approve"]), 0);
+    no_canary("apply", &out);
+    no_canary("state", &std::fs::read_to_string(stack.state_file()).unwrap());
+    assert!(out.contains("writer_is_writer = true"), "{out}");
+
+    let conf = sdk_config(REGION).await;
+    let rds = aws_sdk_rds::Client::new(&conf);
+    let sm = aws_sdk_secretsmanager::Client::new(&conf);
+    let cluster = |identifier: String| {
+        let rds = rds.clone();
+        async move {
+            rds.describe_db_clusters()
+                .db_cluster_identifier(identifier)
+                .send()
+                .await
+                .ok()
+                .and_then(|o| o.db_clusters().first().cloned())
+        }
+    };
+    let instance = |identifier: String| {
+        let rds = rds.clone();
+        async move {
+            rds.describe_db_instances()
+                .db_instance_identifier(identifier)
+                .send()
+                .await
+                .ok()
+                .and_then(|o| o.db_instances().first().cloned())
+        }
+    };
+    let pg = cluster(format!("{name}-pg")).await.expect("the cluster exists");
+    assert_eq!(pg.engine(), Some("aurora-postgresql"));
+    assert_eq!(pg.engine_version(), Some("16.4"));
+    assert_eq!(pg.engine_mode(), Some("provisioned"));
+    assert_eq!(pg.database_name(), Some("tap"));
+    assert_eq!(pg.master_username(), Some("tap_admin"));
+    assert_eq!(pg.storage_encrypted(), Some(true));
+    assert_eq!(pg.backup_retention_period(), Some(7));
+    assert_eq!(pg.preferred_backup_window(), Some("03:00-04:00"));
+    assert_eq!(
+        pg.preferred_maintenance_window().map(str::to_lowercase).as_deref(),
+        Some("sun:05:00-sun:06:00")
+    );
+    assert_eq!(pg.db_subnet_group(), Some(format!("{name}-aurora").as_str()));
+    assert_eq!(
+        pg.db_cluster_parameter_group(),
+        Some(format!("{name}-aurora-pg16").as_str())
+    );
+    let sg = stack.state_id("aws_security_group.db");
+    assert_eq!(
+        pg.vpc_security_groups()
+            .iter()
+            .filter_map(|g| g.vpc_security_group_id())
+            .collect::<Vec<_>>(),
+        vec![sg.as_str()]
+    );
+    let scaling = pg.serverless_v2_scaling_configuration().expect("Serverless v2 scaling");
+    assert_eq!((scaling.min_capacity(), scaling.max_capacity()), (Some(0.5), Some(2.0)));
+    assert!(pg
+        .tag_list()
+        .iter()
+        .any(|t| t.key() == Some("App") && t.value() == Some("tap")));
+    assert_eq!(stack.state_id("aws_rds_cluster.main"), format!("{name}-pg"));
+    let secret_arn = pg
+        .master_user_secret()
+        .and_then(|s| s.secret_arn())
+        .expect("a managed master secret")
+        .to_string();
+    sm.describe_secret()
+        .secret_id(&secret_arn)
+        .send()
+        .await
+        .expect("the managed secret exists");
+    assert!(out.contains(&secret_arn), "the secret's ARN is an output:\n{out}");
+    let members: Vec<_> = pg
+        .db_cluster_members()
+        .iter()
+        .map(|m| {
+            (
+                m.db_instance_identifier().unwrap_or_default().to_string(),
+                m.is_cluster_writer(),
+            )
+        })
+        .collect();
+    assert_eq!(members, vec![(format!("{name}-pg-1"), Some(true))]);
+    let writer = instance(format!("{name}-pg-1")).await.expect("the writer exists");
+    assert_eq!(writer.db_cluster_identifier(), Some(format!("{name}-pg").as_str()));
+    assert_eq!(writer.db_instance_class(), Some("db.serverless"));
+    assert_eq!(writer.publicly_accessible(), Some(false));
+    assert_eq!(writer.promotion_tier(), Some(0));
+    let my = cluster(format!("{name}-my")).await.expect("the MySQL cluster exists");
+    assert!(my.master_user_secret().is_none());
+    assert_eq!(my.engine(), Some("aurora-mysql"));
+
+    expect_code(&run(&["plan", "-detailed-exitcode"]), 0);
+
+    // In place: 14 days of backups, up to 4 ACUs, the writer's tier; both applied now.
+    std::fs::write(stack.path.join("main.tf"), aurora(14, 4.0, 1)).unwrap();
+    let out = expect_code(&run(&["apply", "-auto-approve"]), 0);
+    assert!(out.contains("0 added, 2 changed, 0 destroyed"), "{out}");
+    let after = cluster(format!("{name}-pg")).await.unwrap();
+    assert_eq!(after.backup_retention_period(), Some(14));
+    assert_eq!(
+        after
+            .serverless_v2_scaling_configuration()
+            .and_then(|s| s.max_capacity()),
+        Some(4.0)
+    );
+    assert_eq!(
+        after.db_cluster_resource_id(),
+        pg.db_cluster_resource_id(),
+        "changed in place"
+    );
+    let writer_after = instance(format!("{name}-pg-1")).await.unwrap();
+    assert_eq!(writer_after.promotion_tier(), Some(1));
+    assert_eq!(
+        writer_after.dbi_resource_id(),
+        writer.dbi_resource_id(),
+        "changed in place"
+    );
+    expect_code(&run(&["plan", "-detailed-exitcode"]), 0);
+
+    // Drift: retention changed outside is seen and put back.
+    rds.modify_db_cluster()
+        .db_cluster_identifier(format!("{name}-pg"))
+        .backup_retention_period(3)
+        .apply_immediately(true)
+        .send()
+        .await
+        .unwrap();
+    let out = expect_code(&run(&["plan", "-detailed-exitcode"]), 2);
+    assert!(
+        out.contains("backup_retention_period") && out.contains("3 -> 14"),
+        "{out}"
+    );
+    expect_code(&run(&["apply", "-auto-approve"]), 0);
+    assert_eq!(
+        cluster(format!("{name}-pg")).await.unwrap().backup_retention_period(),
+        Some(14)
+    );
+
+    // A new MySQL password is sent in place, and still kept out of state and output.
+    let rotated = format!("rotated-{}", uuid::Uuid::new_v4().simple());
+    let vars2 = [format!("-var=name={name}"), format!("-var=mysql_password={rotated}")];
+    let out = expect_code(&stack.run(&["apply", "-auto-approve", &vars2[0], &vars2[1]]), 0);
+    assert!(
+        out.contains("0 added, 1 changed, 0 destroyed") && !out.contains(&rotated),
+        "{out}"
+    );
+    let state = std::fs::read_to_string(stack.state_file()).unwrap();
+    assert!(
+        !state.contains(&rotated) && !state.contains(&canary),
+        "state holds a password"
+    );
+    assert!(state.contains("sha256:"), "state keeps the password's digest");
+    expect_code(&stack.run(&["plan", "-detailed-exitcode", &vars2[0], &vars2[1]]), 0);
+
+    stack.reimport_all(&[&vars2[0][..], &vars2[1][..]]);
+
+    // The writer goes before its cluster, which RDS refuses to delete with members.
+    expect_code(&stack.run(&["destroy", "-auto-approve", &vars2[0], &vars2[1]]), 0);
+    assert!(instance(format!("{name}-pg-1")).await.is_none());
+    assert!(cluster(format!("{name}-pg")).await.is_none());
+    assert!(cluster(format!("{name}-my")).await.is_none());
+    let gone = match sm.describe_secret().secret_id(&secret_arn).send().await {
+        Err(_) => true,
+        Ok(s) => s.deleted_date().is_some(),
+    };
+    assert!(gone, "the managed secret outlived its cluster");
+}
+
+const AURORA_ADOPTED: &str = r#"
+provider "aws" {
+  region = "eu-west-1"
+}
+
+variable "name" {
+  type = string
+}
+
+resource "aws_rds_cluster" "main" {
+  cluster_identifier          = "${var.name}-adopt"
+  engine                      = "aurora-postgresql"
+  master_username             = "app"
+  manage_master_user_password = true
+  skip_final_snapshot         = true
+
+  serverlessv2_scaling_configuration {
+    min_capacity = 0.5
+    max_capacity = 1
+  }
+}
+
+resource "aws_rds_cluster_instance" "main" {
+  identifier_prefix  = "adopt-"
+  cluster_identifier = aws_rds_cluster.main.id
+  engine             = aws_rds_cluster.main.engine
+  instance_class     = "db.serverless"
+}
+"#;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn aurora_cluster_and_instance_are_adopted_when_state_is_lost() {
+    let stack = Stack::from_files(&[("main.tf", AURORA_ADOPTED)]);
+    let var = format!("-var=name={}", stack.name);
+    let conf = sdk_config(REGION).await;
+    let rds = aws_sdk_rds::Client::new(&conf);
+    let owned = || {
+        let rds = rds.clone();
+        let stack_name = stack.name.clone();
+        async move {
+            let mine = |tags: &[aws_sdk_rds::types::Tag]| {
+                tags.iter()
+                    .any(|t| t.key() == Some("infractl:stack") && t.value() == Some(stack_name.as_str()))
+            };
+            let clusters = rds.describe_db_clusters().send().await.unwrap();
+            let instances = rds.describe_db_instances().send().await.unwrap();
+            let mut names: Vec<String> = clusters
+                .db_clusters()
+                .iter()
+                .filter(|c| mine(c.tag_list()))
+                .filter_map(|c| c.db_cluster_identifier().map(str::to_string))
+                .collect();
+            names.extend(
+                instances
+                    .db_instances()
+                    .iter()
+                    .filter(|i| mine(i.tag_list()))
+                    .filter_map(|i| i.db_instance_identifier().map(str::to_string)),
+            );
+            names
+        }
+    };
+    expect_code(&stack.run(&["apply", "-auto-approve", &var]), 0);
+    let made = owned().await;
+    assert_eq!(made.len(), 2, "{made:?}");
+    assert_eq!(made[0], format!("{}-adopt", stack.name));
+    assert!(made[1].starts_with("adopt-"), "{made:?}");
+
+    // State is lost (as after a run killed before it could save): the next apply adopts the
+    // cluster by its identifier and the instance by its tags instead of making new ones.
+    std::fs::remove_file(stack.state_file()).unwrap();
+    let out = expect_code(&stack.run(&["apply", "-auto-approve", &var]), 0);
+    assert!(out.contains("adopting"), "{out}");
+    assert_eq!(owned().await, made);
+    assert_eq!(stack.state_id("aws_rds_cluster_instance.main"), made[1]);
+    expect_code(&stack.run(&["plan", "-detailed-exitcode", &var]), 0);
+
+    expect_code(&stack.run(&["destroy", "-auto-approve", &var]), 0);
+    assert!(owned().await.is_empty());
+}
+
+/// A MySQL option group with the audit plugin logging `events`, used by an instance.
+fn options(events: &str, with_timezone: bool) -> String {
+    let timezone = if with_timezone {
+        r#"
+  option {
+    option_name = "TIME_ZONE"
+
+    option_settings {
+      name  = "TIME_ZONE"
+      value = "Europe/Dublin"
+    }
+  }
+"#
+    } else {
+        ""
+    };
+    format!(
+        r#"
+provider "aws" {{
+  region = "{REGION}"
+}}
+
+variable "name" {{
+  type = string
+}}
+
+resource "aws_db_option_group" "audit" {{
+  name                     = "${{var.name}}-audit"
+  option_group_description = "Audit for MySQL 8.0"
+  engine_name              = "mysql"
+  major_engine_version     = "8.0"
+
+  option {{
+    option_name = "MARIADB_AUDIT_PLUGIN"
+
+    option_settings {{
+      name  = "SERVER_AUDIT_EVENTS"
+      value = "{events}"
+    }}
+  }}
+{timezone}
+  tags = {{ App = "tap" }}
+}}
+
+resource "aws_db_option_group" "generated" {{
+  name_prefix          = "og-"
+  engine_name          = "mysql"
+  major_engine_version = "8.0"
+}}
+
+resource "aws_db_instance" "mysql" {{
+  identifier          = "${{var.name}}-mysql"
+  engine              = "mysql"
+  engine_version      = "8.0.35"
+  instance_class      = "db.t4g.micro"
+  allocated_storage   = 20
+  username            = "admin"
+  manage_master_user_password = true
+  option_group_name   = aws_db_option_group.audit.name
+  skip_final_snapshot = true
+}}
+"#
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn option_groups_are_created_changed_in_place_and_refused_while_in_use() {
+    let stack = Stack::from_files(&[("main.tf", &options("CONNECT", true))]);
+    let name = stack.name.clone();
+    let var = format!("-var=name={name}");
+    let conf = sdk_config(REGION).await;
+    let rds = aws_sdk_rds::Client::new(&conf);
+    let group = |n: String| {
+        let rds = rds.clone();
+        async move {
+            rds.describe_option_groups()
+                .option_group_name(n)
+                .send()
+                .await
+                .ok()
+                .and_then(|o| o.option_groups_list().first().cloned())
+        }
+    };
+    let settings = |g: &aws_sdk_rds::types::OptionGroup| {
+        let mut out: Vec<(String, String, String)> = g
+            .options()
+            .iter()
+            .flat_map(|o| {
+                o.option_settings().iter().map(|s| {
+                    (
+                        o.option_name().unwrap_or_default().to_string(),
+                        s.name().unwrap_or_default().to_string(),
+                        s.value().unwrap_or_default().to_string(),
+                    )
+                })
+            })
+            .collect();
+        out.sort();
+        out
+    };
+    let t = |a: &str, b: &str, c: &str| (a.to_string(), b.to_string(), c.to_string());
+
+    expect_code(&stack.run(&["apply", "-auto-approve", &var]), 0);
+    let audit = group(format!("{name}-audit")).await.expect("the option group exists");
+    assert_eq!(audit.engine_name(), Some("mysql"));
+    assert_eq!(audit.major_engine_version(), Some("8.0"));
+    assert_eq!(audit.option_group_description(), Some("Audit for MySQL 8.0"));
+    assert_eq!(
+        settings(&audit),
+        vec![
+            t("MARIADB_AUDIT_PLUGIN", "SERVER_AUDIT_EVENTS", "CONNECT"),
+            t("TIME_ZONE", "TIME_ZONE", "Europe/Dublin"),
+        ]
+    );
+    let generated = stack.state_id("aws_db_option_group.generated");
+    assert!(generated.starts_with("og-"), "{generated}");
+    let made = group(generated.clone()).await.expect("the generated group exists");
+    assert_eq!(made.option_group_description(), Some("Managed by Terraform"));
+    let db = rds
+        .describe_db_instances()
+        .db_instance_identifier(format!("{name}-mysql"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        db.db_instances()[0]
+            .option_group_memberships()
+            .first()
+            .and_then(|m| m.option_group_name()),
+        Some(format!("{name}-audit").as_str())
+    );
+    expect_code(&stack.run(&["plan", "-detailed-exitcode", &var]), 0);
+
+    // In place: a setting changes and an option goes.
+    std::fs::write(stack.path.join("main.tf"), options("CONNECT,QUERY", false)).unwrap();
+    let out = expect_code(&stack.run(&["apply", "-auto-approve", &var]), 0);
+    assert!(out.contains("0 added, 1 changed, 0 destroyed"), "{out}");
+    let after = group(format!("{name}-audit")).await.unwrap();
+    assert_eq!(
+        settings(&after),
+        vec![t("MARIADB_AUDIT_PLUGIN", "SERVER_AUDIT_EVENTS", "CONNECT,QUERY")]
+    );
+    expect_code(&stack.run(&["plan", "-detailed-exitcode", &var]), 0);
+
+    // AWS refuses to delete a group an instance uses (the emulator is patched to, as AWS does).
+    let refused = rds
+        .delete_option_group()
+        .option_group_name(format!("{name}-audit"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        aws_smithy_types::error::metadata::ProvideErrorMetadata::code(&refused),
+        Some("InvalidOptionGroupStateFault")
+    );
+
+    stack.reimport_all(&[&var]);
+
+    // State is lost: the groups are adopted, by name and by tags under the prefix.
+    std::fs::remove_file(stack.state_file()).unwrap();
+    let out = expect_code(&stack.run(&["apply", "-auto-approve", &var]), 0);
+    assert!(out.contains("adopting"), "{out}");
+    assert_eq!(stack.state_id("aws_db_option_group.generated"), generated);
+
+    expect_code(&stack.run(&["destroy", "-auto-approve", &var]), 0);
+    assert!(group(format!("{name}-audit")).await.is_none());
+    assert!(group(generated).await.is_none());
 }

@@ -870,6 +870,9 @@ fn build_registry(c: Arc<Clients>) -> Registry {
         rds::parameter_group::Scope::Cluster,
     )));
     r.add_resource(Arc::new(rds::db_instance::DbInstance::new(c.clone())));
+    r.add_resource(Arc::new(rds::cluster::Cluster::new(c.clone())));
+    r.add_resource(Arc::new(rds::cluster_instance::ClusterInstance::new(c.clone())));
+    r.add_resource(Arc::new(rds::option_group::OptionGroup::new(c.clone())));
     r.add_data_source(Arc::new(ec2::availability_zones::AvailabilityZones::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::vpc::VpcData::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::ids::IdsData::vpcs(c.clone())));

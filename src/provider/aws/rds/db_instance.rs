@@ -10,10 +10,14 @@
 //! again (and, applied now, has nothing pending), within the `timeouts`. Destroy takes a final
 //! snapshot unless `skip_final_snapshot`, and waits until the instance is gone.
 
-use super::{kept, owned, read_tags, tags_for_create, update_tags, LOWER_NAME};
+use super::instances::{delete, describe, find_owned, wait_available, Deletion};
+use super::{
+    changed, engine_version, identifier_or_generated, kept, logs_exports_change, lower, managed_password,
+    master_secret, opt_i32, password_digest, password_to_send, read_tags, tags_for_create, update_tags, BACKUP_WINDOW,
+    LOWER_NAME, MAINTENANCE_WINDOW,
+};
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, list_value, must_exist, op_timeout, opt_bool, opt_str, secret_digest,
-    str_list, wait_for, Op, Poll, Wait,
+    aws_err, configured_tags, list_value, must_exist, op_timeout, opt_bool, opt_str, secret_digest, str_list, Op,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -22,7 +26,7 @@ use crate::schema::validators::{int_between, int_in, len_between, matches, not_m
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
-use aws_sdk_rds::types::{CloudwatchLogsExportConfiguration, DbInstance as Instance, Filter};
+use aws_sdk_rds::types::DbInstance as Instance;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -72,82 +76,24 @@ const MODIFIABLE: &[&str] = &[
     "dedicated_log_volume",
 ];
 
-/// A resource id (`db-` and 26 upper-case letters or digits), as opposed to an identifier.
-const RESOURCE_ID: &str = r"^db-[A-Z0-9]{26}$";
-
-fn opt_i32(v: &Value, name: &str) -> Option<i32> {
-    v.get(name).as_number().map(|n| n as i32)
-}
-
-fn lower(s: &str) -> String {
-    s.to_ascii_lowercase()
-}
-
-/// The engine version state records: the configured one when it names the running one (`16`
-/// for `16.3`, as the provider lets a major or minor version stand for its latest), else AWS's.
-fn engine_version(configured: &Value, actual: Option<&str>) -> Value {
-    match (configured.as_str(), actual) {
-        (Some(c), Some(a)) if a == c || a.starts_with(&format!("{c}.")) => Value::str(c),
-        (_, a) => Value::from(a.map(str::to_string)),
-    }
-}
-
-/// The state RDS reports while it works on an instance, or an error for one it will not
-/// leave by itself.
-fn settled(i: &Instance, no_pending: bool) -> PResult<Poll<()>> {
-    let status = i.db_instance_status().unwrap_or("unknown");
-    match status {
-        "available" | "storage-optimization" => {
-            let pending = i.pending_modified_values().is_some_and(|p| {
-                p.db_instance_class().is_some()
-                    || p.allocated_storage().is_some()
-                    || p.master_user_password().is_some()
-                    || p.port().is_some()
-                    || p.backup_retention_period().is_some()
-                    || p.multi_az().is_some()
-                    || p.engine_version().is_some()
-                    || p.iops().is_some()
-                    || p.storage_type().is_some()
-                    || p.storage_throughput().is_some()
-                    || p.db_instance_identifier().is_some()
-                    || p.ca_certificate_identifier().is_some()
-                    || p.db_subnet_group_name().is_some()
-                    || p.license_model().is_some()
-            });
-            Ok(if no_pending && pending {
-                Poll::pending(format!("{status}, with modifications pending"))
-            } else {
-                Poll::Ready(())
-            })
-        }
-        "failed"
-        | "incompatible-credentials"
-        | "incompatible-network"
-        | "incompatible-option-group"
-        | "incompatible-parameters"
-        | "incompatible-restore"
-        | "inaccessible-encryption-credentials"
-        | "restore-error"
-        | "storage-full" => Err(ProviderError::msg(format!(
-            "DB instance {} is {status}",
-            i.db_instance_identifier().unwrap_or_default()
-        ))),
-        other => Ok(Poll::pending(other)),
-    }
-}
-
 impl DbInstance {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> DbInstance {
         let schema = resource("aws_db_instance")
             .arg("identifier")
             .check(len_between(1, 63))
-            .check(matches(LOWER_NAME, "lowercase letters, digits and hyphens, starting with a letter"))
+            .check(matches(
+                LOWER_NAME,
+                "lowercase letters, digits and hyphens, starting with a letter",
+            ))
             .check(not_matches(r"--|-$", "no two consecutive hyphens nor a final hyphen"))
             .arg("identifier_prefix")
             .force_new()
             .check(len_between(1, 37))
-            .check(matches(LOWER_NAME, "lowercase letters, digits and hyphens, starting with a letter"))
+            .check(matches(
+                LOWER_NAME,
+                "lowercase letters, digits and hyphens, starting with a letter",
+            ))
             .arg("engine")
             .force_new()
             .normalized(lower)
@@ -186,16 +132,10 @@ impl DbInstance {
             .arg("backup_retention_period")
             .check(int_between(0, 35))
             .arg("backup_window")
-            .check(matches(
-                r"^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]$",
-                "hh24:mi-hh24:mi",
-            ))
+            .check(matches(BACKUP_WINDOW, "hh24:mi-hh24:mi"))
             .arg("maintenance_window")
             .normalized(lower)
-            .check(matches(
-                r"^(?i)(mon|tue|wed|thu|fri|sat|sun):([01][0-9]|2[0-3]):[0-5][0-9]-(mon|tue|wed|thu|fri|sat|sun):([01][0-9]|2[0-3]):[0-5][0-9]$",
-                "ddd:hh24:mi-ddd:hh24:mi",
-            ))
+            .check(matches(MAINTENANCE_WINDOW, "ddd:hh24:mi-ddd:hh24:mi"))
             .arg("copy_tags_to_snapshot")
             .default(false)
             .arg("delete_automated_backups")
@@ -205,7 +145,10 @@ impl DbInstance {
             .arg("skip_final_snapshot")
             .default(false)
             .arg("final_snapshot_identifier")
-            .check(matches(LOWER_NAME, "letters, digits and hyphens, starting with a letter"))
+            .check(matches(
+                LOWER_NAME,
+                "letters, digits and hyphens, starting with a letter",
+            ))
             .check(not_matches(r"--|-$", "no two consecutive hyphens nor a final hyphen"))
             .arg("auto_minor_version_upgrade")
             .default(true)
@@ -242,57 +185,12 @@ impl DbInstance {
         DbInstance { c, schema }
     }
 
-    /// The instance with this id (a resource id, or an identifier as import gives).
-    async fn describe(&self, id: &str) -> PResult<Option<Instance>> {
-        let mut req = self.c.rds.describe_db_instances();
-        req = if regex_lite::Regex::new(RESOURCE_ID).is_ok_and(|r| r.is_match(id)) {
-            req.filters(Filter::builder().name("dbi-resource-id").values(id).build())
-        } else {
-            req.db_instance_identifier(id)
-        };
-        let r = req.send().await.map_err(aws_err);
-        Ok(absent_on(r, &["DBInstanceNotFound"])?.and_then(|o| o.db_instances().first().cloned()))
-    }
-
-    /// Waits until the instance is available (and, with `no_pending`, has no modification left
-    /// pending), within `timeout`.
-    async fn wait_available(&self, id: &str, no_pending: bool, timeout: Duration) -> PResult<()> {
-        let goal = if no_pending {
-            "available with no pending modifications"
-        } else {
-            "available"
-        };
-        wait_for(Wait::new(id, goal, timeout), || async {
-            match self.describe(id).await? {
-                Some(i) => settled(&i, no_pending),
-                None => Ok(Poll::pending("not found yet")),
-            }
-        })
-        .await
-    }
-
     fn value(&self, i: &Instance, prior: &Value) -> Value {
         let s = |x: Option<&str>| Value::from(x.map(str::to_string));
         let n = |x: Option<i32>| Value::from(x.map(i64::from));
         let endpoint = i.endpoint();
         let address = endpoint.and_then(|e| e.address());
         let port = endpoint.and_then(|e| e.port()).or(i.db_instance_port());
-        let secret = i.master_user_secret().map(|m| {
-            Value::List(vec![Value::object([
-                ("kms_key_id", s(m.kms_key_id())),
-                ("secret_arn", s(m.secret_arn())),
-                ("secret_status", s(m.secret_status())),
-            ])])
-        });
-        let managed = match (&secret, prior.get("manage_master_user_password")) {
-            (Some(_), _) => Value::Bool(true),
-            (None, Value::Bool(b)) => Value::Bool(*b),
-            (None, _) => Value::Null,
-        };
-        let password = match prior.get("password") {
-            Value::String(p) => Value::str(secret_digest(p)),
-            _ => Value::Null,
-        };
         let max_storage = match (i.max_allocated_storage(), prior.get("max_allocated_storage")) {
             (Some(m), _) => Value::from(i64::from(m)),
             (None, Value::Number(z)) if *z == 0.0 => Value::from(0i64),
@@ -323,11 +221,14 @@ impl DbInstance {
             ("kms_key_id", s(i.kms_key_id())),
             ("db_name", s(i.db_name())),
             ("username", s(i.master_username())),
-            ("password", password),
+            ("password", password_digest(prior, "password")),
             ("password_wo", none.clone()),
             ("password_wo_version", prior.get("password_wo_version").clone()),
-            ("manage_master_user_password", managed),
-            ("master_user_secret", secret.unwrap_or_else(|| Value::List(vec![]))),
+            (
+                "manage_master_user_password",
+                managed_password(i.master_user_secret(), prior),
+            ),
+            ("master_user_secret", master_secret(i.master_user_secret())),
             (
                 "master_user_secret_kms_key_id",
                 s(i.master_user_secret().and_then(|m| m.kms_key_id())),
@@ -487,19 +388,7 @@ impl DbInstance {
     /// ModifyDBInstance with the arguments that differ between `prior` and `planned`; false
     /// when nothing needed it.
     async fn modify(&self, identifier: &str, prior: &Value, planned: &Value) -> PResult<bool> {
-        let changed = |k: &str| match (prior.get(k), planned.get(k)) {
-            (Value::String(a), Value::String(b)) if k == "password" => secret_digest(a) != secret_digest(b),
-            (Value::String(a), Value::String(b)) if k == "maintenance_window" || k == "engine_version" => {
-                !a.eq_ignore_ascii_case(b)
-            }
-            (Value::List(a), Value::List(b)) if k == "vpc_security_group_ids" => {
-                a.len() != b.len() || a.iter().any(|x| !b.contains(x))
-            }
-            (Value::List(a), Value::List(b)) if k == "enabled_cloudwatch_logs_exports" => {
-                a.len() != b.len() || a.iter().any(|x| !b.contains(x))
-            }
-            (a, b) => a != b,
-        };
+        let changed = |k: &str| changed(prior, planned, k);
         if !MODIFIABLE.iter().any(|k| changed(k)) {
             return Ok(false);
         }
@@ -555,19 +444,12 @@ impl DbInstance {
         }
         if changed("password") {
             // A digest is what state carried over, not a password to send.
-            if let Some(p) = opt_str(planned, "password").filter(|p| secret_digest(p) != *p) {
+            if let Some(p) = password_to_send(planned, "password") {
                 req = req.master_user_password(p);
             }
         }
         if changed("enabled_cloudwatch_logs_exports") {
-            let old = str_list(prior, "enabled_cloudwatch_logs_exports");
-            let new = str_list(planned, "enabled_cloudwatch_logs_exports");
-            req = req.cloudwatch_logs_export_configuration(
-                CloudwatchLogsExportConfiguration::builder()
-                    .set_enable_log_types(Some(new.iter().filter(|x| !old.contains(x)).cloned().collect()))
-                    .set_disable_log_types(Some(old.iter().filter(|x| !new.contains(x)).cloned().collect()))
-                    .build(),
-            );
+            req = req.cloudwatch_logs_export_configuration(logs_exports_change(prior, planned));
         }
         req.send().await.map_err(aws_err)?;
         Ok(true)
@@ -585,14 +467,7 @@ impl ResourceType for DbInstance {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let identifier = match opt_str(planned, "identifier") {
-            Some(i) => i,
-            None => {
-                let unique = uuid::Uuid::new_v4().simple().to_string();
-                let prefix = opt_str(planned, "identifier_prefix").unwrap_or_else(|| "terraform-".into());
-                format!("{prefix}{}", &unique[..26])
-            }
-        };
+        let identifier = identifier_or_generated(planned, "identifier", "terraform-");
         let managed = opt_bool(planned, "manage_master_user_password") == Some(true);
         let password = opt_str(planned, "password");
         if !managed && password.is_none() {
@@ -663,12 +538,12 @@ impl ResourceType for DbInstance {
             .map(str::to_string)
             .unwrap_or_else(|| identifier.clone());
         let timeout = op_timeout(&self.schema, planned, Op::Create, Duration::from_secs(2400));
-        self.wait_available(&id, false, timeout).await?;
+        wait_available(&self.c.rds, &id, false, timeout).await?;
         must_exist(self.read(ctx, &id, planned).await?, "DB instance", &id)
     }
 
     async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
-        Ok(self.describe(id).await?.map(|i| self.value(&i, prior)))
+        Ok(describe(&self.c.rds, id).await?.map(|i| self.value(&i, prior)))
     }
 
     async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
@@ -676,7 +551,7 @@ impl ResourceType for DbInstance {
         if self.modify(&identifier, prior, planned).await? {
             let now = opt_bool(planned, "apply_immediately") == Some(true);
             let timeout = op_timeout(&self.schema, planned, Op::Update, Duration::from_secs(4800));
-            self.wait_available(id, now, timeout).await?;
+            wait_available(&self.c.rds, id, now, timeout).await?;
         }
         let arn = prior.get("arn").as_str().unwrap_or_default().to_string();
         update_tags(&self.c.rds, &arn, prior, planned).await?;
@@ -684,10 +559,9 @@ impl ResourceType for DbInstance {
     }
 
     async fn delete(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<()> {
-        let Some(current) = self.describe(id).await? else {
+        let Some(current) = describe(&self.c.rds, id).await? else {
             return Ok(());
         };
-        let identifier = current.db_instance_identifier().unwrap_or(id).to_string();
         let skip = opt_bool(prior, "skip_final_snapshot").unwrap_or(false);
         let snapshot = opt_str(prior, "final_snapshot_identifier");
         if !skip && snapshot.is_none() {
@@ -695,48 +569,17 @@ impl ResourceType for DbInstance {
                 "final_snapshot_identifier is required when skip_final_snapshot is false",
             ));
         }
-        if current.db_instance_status() != Some("deleting") {
-            let r = self
-                .c
-                .rds
-                .delete_db_instance()
-                .db_instance_identifier(&identifier)
-                .skip_final_snapshot(skip)
-                .set_final_db_snapshot_identifier(if skip { None } else { snapshot })
-                .delete_automated_backups(opt_bool(prior, "delete_automated_backups").unwrap_or(true))
-                .send()
-                .await
-                .map_err(aws_err);
-            if absent_on(r, &["DBInstanceNotFound"])?.is_none() {
-                return Ok(());
-            }
-        }
-        let timeout = op_timeout(&self.schema, prior, Op::Delete, Duration::from_secs(3600));
-        wait_for(Wait::new(&identifier, "deleted", timeout), || async {
-            Ok(match self.describe(id).await? {
-                None => Poll::Ready(()),
-                Some(i) => Poll::pending(i.db_instance_status().unwrap_or("unknown")),
-            })
-        })
-        .await
+        let how = Deletion {
+            skip_final_snapshot: skip,
+            final_snapshot_identifier: snapshot,
+            delete_automated_backups: Some(opt_bool(prior, "delete_automated_backups").unwrap_or(true)),
+            timeout: op_timeout(&self.schema, prior, Op::Delete, Duration::from_secs(3600)),
+        };
+        delete(&self.c.rds, &current, id, how).await
     }
 
     async fn find_adoptable(&self, ctx: &CallCtx, planned: &Value) -> PResult<Option<String>> {
-        // DescribeDBInstances lists each instance's tags: one scan finds this address's.
-        if let Some(identifier) = opt_str(planned, "identifier") {
-            return Ok(self
-                .describe(&identifier)
-                .await?
-                .filter(|i| owned(i.tag_list(), ctx))
-                .and_then(|i| i.dbi_resource_id().map(str::to_string)));
-        }
-        let mut pages = self.c.rds.describe_db_instances().into_paginator().send();
-        while let Some(page) = pages.next().await {
-            let page = page.map_err(aws_err)?;
-            if let Some(i) = page.db_instances().iter().find(|i| owned(i.tag_list(), ctx)) {
-                return Ok(i.dbi_resource_id().map(str::to_string));
-            }
-        }
-        Ok(None)
+        let found = find_owned(&self.c.rds, opt_str(planned, "identifier"), ctx).await?;
+        Ok(found.and_then(|i| i.dbi_resource_id().map(str::to_string)))
     }
 }
