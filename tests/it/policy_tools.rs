@@ -1,10 +1,12 @@
 //! The policy tools teams run in CI on plans read infractl's JSON plan as they read
 //! Terraform's: checkov (from PyPI, in a virtual environment of the test's own) finds the same
 //! failed and passed checks on `infractl show -json PLANFILE` as on `terraform show -json
-//! PLANFILE` for the same blueprint, planned against the emulator. Where terraform is installed
+//! PLANFILE` for the same blueprint, planned against the emulator, and a Rego policy
+//! (`tests/fixtures/rego/plan_policy.rego`, evaluated with the regorus interpreter) gives the
+//! same verdicts. Where terraform is installed
 //! the comparison is live (and the recorded findings must still be Terraform's); elsewhere it is
-//! against the findings recorded from Terraform's plans in `tests/fixtures/checkov/`. Skipped
-//! with a message where Python cannot install checkov (no network to PyPI).
+//! against the findings and verdicts recorded from Terraform's plans in `tests/fixtures/`. The
+//! checkov half is skipped with a message where Python cannot install it (no network to PyPI).
 
 use crate::interop::provider_override_for;
 use crate::support::{text, Stack, Terraform};
@@ -143,13 +145,10 @@ fn terraform_plan_json(tf: &Terraform, plan: &str, services: &[&str], dir: &Path
     file
 }
 
-async fn same_findings(plan: &str, services: &[&str]) {
-    let Some(checkov) = checkov() else {
-        return;
-    };
-    let scratch = tempfile::tempdir().unwrap();
+/// infractl's JSON plan of `plans/<plan>` against the emulator, in `dir`.
+fn infractl_plan_json(plan: &str, dir: &Path) -> PathBuf {
     let stack = Stack::from_plan(plan, "ck");
-    let plan_file = scratch.path().join("infractl.plan");
+    let plan_file = dir.join("infractl.plan");
     let plan_arg = plan_file.to_str().unwrap();
     let out = stack.run(&["plan", "-var", "name=policy", "-out", plan_arg]);
     assert!(out.status.success(), "infractl plan failed:\n{}", text(&out));
@@ -157,16 +156,79 @@ async fn same_findings(plan: &str, services: &[&str]) {
     assert!(out.status.success(), "infractl show -json failed:\n{}", text(&out));
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("show -json prints JSON");
     assert_eq!(doc["format_version"], "1.2");
-    let ours_file = scratch.path().join("infractl.plan.json");
-    std::fs::write(&ours_file, &out.stdout).unwrap();
+    let file = dir.join("infractl.plan.json");
+    std::fs::write(&file, &out.stdout).unwrap();
+    file
+}
+
+/// The verdicts of `tests/fixtures/rego/plan_policy.rego` (package `infractl.plan`) on a JSON
+/// plan, evaluated by the Rego interpreter OPA's language defines.
+fn rego_verdicts(plan_json: &Path) -> serde_json::Value {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rego");
+    let policy = std::fs::read_to_string(fixtures.join("plan_policy.rego")).unwrap();
+    let mut engine = regorus::Engine::new();
+    engine
+        .add_policy("plan_policy.rego".into(), policy)
+        .expect("the policy parses");
+    let input = regorus::Value::from_json_str(&std::fs::read_to_string(plan_json).unwrap()).expect("the plan is JSON");
+    engine.set_input(input);
+    let results = engine
+        .eval_query("data.infractl.plan".into(), false)
+        .expect("the policy evaluates");
+    let verdicts = &results.result[0].expressions[0].value;
+    serde_json::from_str(&verdicts.to_json_str().unwrap()).unwrap()
+}
+
+fn recorded_verdicts(plan: &str) -> serde_json::Value {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/rego/{plan}.json"));
+    serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap()
+}
+
+async fn same_findings(plan: &str, services: &[&str]) {
+    let scratch = tempfile::tempdir().unwrap();
+    let ours_file = infractl_plan_json(plan, scratch.path());
+    let theirs_file = Terraform::find(&format!("the policy comparisons of plans/{plan}"))
+        .map(|tf| terraform_plan_json(&tf, plan, services, scratch.path()));
+
+    // A Rego policy gives the same verdicts on both plans.
+    let ours = rego_verdicts(&ours_file);
+    assert!(
+        ours["deny"].as_array().is_some_and(|d| !d.is_empty()),
+        "the policy denies nothing in infractl's plan of {plan}: {ours:#}"
+    );
+    let expected = match &theirs_file {
+        Some(f) => {
+            let live = rego_verdicts(f);
+            if std::env::var("INFRACTL_RECORD_FIXTURES").is_ok() {
+                let file = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/rego/{plan}.json"));
+                std::fs::write(file, serde_json::to_string_pretty(&live).unwrap() + "\n").unwrap();
+            }
+            assert_eq!(
+                live,
+                recorded_verdicts(plan),
+                "tests/fixtures/rego/{plan}.json no longer holds the policy's verdicts on Terraform's plan"
+            );
+            live
+        }
+        None => recorded_verdicts(plan),
+    };
+    assert_eq!(
+        ours, expected,
+        "the Rego policy's verdicts on infractl's JSON plan of {plan} differ from those on Terraform's"
+    );
+
+    // checkov finds the same failed and passed checks.
+    let Some(checkov) = checkov() else {
+        return;
+    };
     let ours = findings(&checkov, &ours_file);
     assert!(
         ours.iter().any(|f| f.starts_with("F ")),
         "checkov found no failed check at all in infractl's plan of {plan}"
     );
-    let expected = match Terraform::find(&format!("the checkov comparison of plans/{plan}")) {
-        Some(tf) => {
-            let live = findings(&checkov, &terraform_plan_json(&tf, plan, services, scratch.path()));
+    let expected = match &theirs_file {
+        Some(f) => {
+            let live = findings(&checkov, f);
             assert_eq!(
                 live,
                 recorded(plan),
@@ -185,11 +247,11 @@ async fn same_findings(plan: &str, services: &[&str]) {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn checkov_finds_on_infractl_plans_what_it_finds_on_terraform_plans_network() {
+async fn policy_tools_judge_infractl_plans_as_they_judge_terraform_plans_network() {
     same_findings("network", crate::interop::TF_ENDPOINTS).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn checkov_finds_on_infractl_plans_what_it_finds_on_terraform_plans_foundation() {
+async fn policy_tools_judge_infractl_plans_as_they_judge_terraform_plans_foundation() {
     same_findings("foundation", FOUNDATION_ENDPOINTS).await;
 }
