@@ -132,12 +132,7 @@ fn mode_name(mode: Mode) -> &'static str {
 }
 
 fn schema_version(registry: &Registry, c: &Change) -> u64 {
-    let r = registry.for_provider(c.provider.as_deref());
-    match c.address.mode {
-        Mode::Managed => r.resource(&c.address.type_name).map(|t| t.schema().version),
-        _ => r.data_source(&c.address.type_name).map(|t| t.schema().version),
-    }
-    .unwrap_or(0)
+    schema_of(registry, c).map_or(0, |s| s.version)
 }
 
 /// The schema of a change's type, when infractl implements it.
@@ -485,16 +480,8 @@ fn output_changes(plan: &Plan, root: &Module) -> Json {
 
 /// The state the plan was made from, with the data sources it read while planning.
 fn prior_state(prior: &State, reads: &[&Change], registry: &Registry) -> Json {
-    let extra: Vec<(Vec<ModuleStep>, Json)> = reads
-        .iter()
-        .map(|c| {
-            let (path, mut r) = planned_resource(c, registry);
-            if let Json::Object(m) = &mut r {
-                m.insert("schema_version".into(), json!(schema_version(registry, c)));
-            }
-            (path, r)
-        })
-        .collect();
+    // planned_resource already records each one's schema version.
+    let extra: Vec<(Vec<ModuleStep>, Json)> = reads.iter().map(|c| planned_resource(c, registry)).collect();
     json!({
         "format_version": "1.0",
         "terraform_version": prior.terraform_version,
