@@ -90,6 +90,14 @@ pub(super) async fn init(env: &Env, args: &InitArgs) -> DResult<i32> {
             }
         }
     }
+    match (args.to, args.migrate_state) {
+        (Some(to), true) => super::handover::hand_over(env, &new_spec, local_settings.as_ref(), to, args).await?,
+        (Some(_), false) => {
+            return Err(Diag::new("-to needs -migrate-state")
+                .detail("infractl init -migrate-state -to=terraform (or -to=infractl) hands the state over."))
+        }
+        (None, _) => {}
+    }
     backends::write_record(
         &env.blueprint_dir,
         &InitRecord {

@@ -131,7 +131,8 @@ pub(super) async fn state_pull(env: &Env, terraform: bool) -> DResult<i32> {
     }
     let secrets = crate::provider::secrets::Secrets::new(Some(backend));
     for r in &mut st.resources {
-        let opened = open_sealed(&secrets, &Value::from_json(&r.attributes))
+        let opened = secrets
+            .open_sealed(&Value::from_json(&r.attributes))
             .await
             .map_err(|e| {
                 Diag::new(format!("Cannot open the generated secrets of {}", r.address)).detail(e.to_string())
@@ -140,28 +141,6 @@ pub(super) async fn state_pull(env: &Env, terraform: bool) -> DResult<i32> {
     }
     print!("{}", crate::state::tfstate::encode_for_terraform(&st));
     Ok(0)
-}
-
-/// A value with every sealed string opened with the stack's key.
-async fn open_sealed(secrets: &crate::provider::secrets::Secrets, v: &Value) -> crate::provider::PResult<Value> {
-    Ok(match v {
-        Value::String(s) if crate::provider::secrets::is_sealed(s) => Value::String(secrets.reveal(s).await?),
-        Value::List(items) => {
-            let mut out = Vec::with_capacity(items.len());
-            for i in items {
-                out.push(Box::pin(open_sealed(secrets, i)).await?);
-            }
-            Value::List(out)
-        }
-        Value::Object(m) => {
-            let mut out = indexmap::IndexMap::new();
-            for (k, x) in m {
-                out.insert(k.clone(), Box::pin(open_sealed(secrets, x)).await?);
-            }
-            Value::Object(out)
-        }
-        other => other.clone(),
-    })
 }
 
 fn print_resource(r: &ResourceState) {

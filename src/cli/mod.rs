@@ -3,6 +3,7 @@
 
 mod admin;
 pub mod backends;
+mod handover;
 mod inspect;
 pub mod render;
 mod run;
@@ -253,6 +254,11 @@ pub struct InitArgs {
     /// Copy the existing state into the newly configured backend.
     #[arg(long = "migrate-state")]
     pub migrate_state: bool,
+    /// With -migrate-state: hand the state to `terraform` (Terraform's local state file, its
+    /// conventions, generated secrets in the clear) or to `infractl` (infractl's own file,
+    /// secrets sealed), to switch a stack from one tool to the other once.
+    #[arg(long = "to", value_name = "terraform|infractl", value_parser = parse_keeper)]
+    pub to: Option<crate::state::Keeper>,
     /// Use the new backend settings without moving any state.
     #[arg(long)]
     pub reconfigure: bool,
@@ -271,6 +277,15 @@ pub struct InitArgs {
     pub no_color: bool,
     #[command(flatten)]
     pub lock: LockArgs,
+}
+
+/// `-to`'s value.
+fn parse_keeper(s: &str) -> Result<crate::state::Keeper, String> {
+    match s {
+        "terraform" => Ok(crate::state::Keeper::Terraform),
+        "infractl" => Ok(crate::state::Keeper::Infractl),
+        other => Err(format!("\"{other}\" is neither terraform nor infractl")),
+    }
 }
 
 /// State locking flags.

@@ -183,6 +183,13 @@ pub trait ResourceType: Send + Sync {
     async fn reveal(&self, _state: &Value) -> PResult<Option<Value>> {
         Ok(None)
     }
+
+    /// The inverse of [`ResourceType::reveal`], for a state value that holds its generated
+    /// secrets in the clear (a state Terraform kept, handed over to infractl): the value with
+    /// them sealed. `None` when the type generates none, or they are sealed already.
+    async fn seal(&self, _state: &Value) -> PResult<Option<Value>> {
+        Ok(None)
+    }
 }
 
 /// One data source type (`aws_availability_zones`, ...).
@@ -399,7 +406,14 @@ pub async fn registry(settings: &aws::AwsSettings, backend: Option<Arc<dyn Backe
 
 /// The same types without network access or state, for validation (schemas only).
 pub fn schemas_registry() -> Registry {
+    offline_registry(None)
+}
+
+/// The types without network access, sealing and revealing generated secrets with the key
+/// `backend` keeps: for work on a state that makes no calls (handing it to another keeper).
+pub fn offline_registry(backend: Option<Arc<dyn Backend>>) -> Registry {
     let mut r = aws::schemas_registry();
+    r.set_secrets(Arc::new(Secrets::new(backend)));
     builtin::register(&mut r);
     r
 }

@@ -282,6 +282,29 @@ impl Secrets {
         })
     }
 
+    /// `v` with every sealed string in it opened with the stack key: for a state handed to
+    /// Terraform, which keeps generated secrets in the clear.
+    pub async fn open_sealed(&self, v: &Value) -> PResult<Value> {
+        Ok(match v {
+            Value::String(s) if is_sealed(s) => Value::String(self.reveal(s).await?),
+            Value::List(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for i in items {
+                    out.push(Box::pin(self.open_sealed(i)).await?);
+                }
+                Value::List(out)
+            }
+            Value::Object(m) => {
+                let mut out = indexmap::IndexMap::new();
+                for (k, x) in m {
+                    out.insert(k.clone(), Box::pin(self.open_sealed(x)).await?);
+                }
+                Value::Object(out)
+            }
+            other => other.clone(),
+        })
+    }
+
     /// Conceals every known secret in a whole state (attributes, deposed objects, outputs).
     pub fn conceal_state(&self, state: &mut State) {
         if self.known.lock().expect("secrets lock").is_empty() || self.in_clear() {

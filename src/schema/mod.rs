@@ -429,6 +429,34 @@ impl Schema {
         out
     }
 
+    /// `v` with each sensitive string that has a canonical form (a secret argument, whose
+    /// canonical form is its digest) replaced by that form, in nested blocks too: what a state
+    /// infractl keeps records of values a Terraform-kept state held in the clear.
+    pub fn canonical_secrets(&self, v: &Value) -> Value {
+        let Value::Object(m) = v else {
+            return v.clone();
+        };
+        let mut out = m.clone();
+        for (name, a) in &self.attrs {
+            if let (true, Some(f), Some(Value::String(s))) = (a.sensitive, a.normalize, m.get(*name)) {
+                out.insert(name.to_string(), Value::str(f(s)));
+            }
+        }
+        for (name, b) in &self.blocks {
+            match m.get(*name) {
+                Some(Value::List(items)) => {
+                    let items = items.iter().map(|i| b.schema.canonical_secrets(i)).collect();
+                    out.insert(name.to_string(), Value::List(items));
+                }
+                Some(one @ Value::Object(_)) => {
+                    out.insert(name.to_string(), b.schema.canonical_secrets(one));
+                }
+                _ => {}
+            }
+        }
+        Value::Object(out)
+    }
+
     /// Names of the attributes that force replacement, blocks included.
     pub fn force_new_names(&self) -> Vec<&'static str> {
         self.attrs

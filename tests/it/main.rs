@@ -21,6 +21,7 @@ mod discovery;
 mod ec2_data;
 mod faults;
 mod foundation;
+mod handover;
 mod hostile;
 mod http_api;
 mod iam_identities;

@@ -89,15 +89,10 @@ pub fn tags_to_write(ctx: &CallCtx, planned: &Value) -> IndexMap<String, String>
     tags
 }
 
-/// Turns tags read from AWS into `tags`/`tags_all` values, leaving out infractl's own.
+/// Turns tags read from AWS into `tags`/`tags_all` values: all of them, infractl's ownership
+/// tags included; whether state sees those depends on who keeps it ([`super::own_tags`]).
 pub fn user_tags(pairs: impl IntoIterator<Item = (String, String)>) -> Value {
-    Value::Object(
-        pairs
-            .into_iter()
-            .filter(|(k, _)| k != STACK_TAG && k != ADDRESS_TAG)
-            .map(|(k, v)| (k, Value::String(v)))
-            .collect(),
-    )
+    Value::Object(pairs.into_iter().map(|(k, v)| (k, Value::String(v))).collect())
 }
 
 /// `tags` as the blueprint set them, kept from the planned value (AWS only knows `tags_all`).

@@ -20,6 +20,7 @@ pub mod logs;
 pub mod lookup;
 pub mod meta;
 pub mod opensearchserverless;
+pub mod own_tags;
 pub mod rds;
 pub mod redshift;
 pub mod region;
@@ -582,6 +583,7 @@ async fn configuration_registry(settings: &AwsSettings) -> Registry {
     let regions = Arc::new(region::Regions::new(&clients.region, Some(own)));
     let mut r = build_registry(clients);
     region::wrap(&mut r, regions);
+    own_tags::wrap(&mut r);
     r.default_tags = settings.default_tags.clone();
     r
 }

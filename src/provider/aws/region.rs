@@ -338,6 +338,10 @@ impl ResourceType for Regional {
     async fn reveal(&self, state: &Value) -> PResult<Option<Value>> {
         self.inner.reveal(state).await
     }
+
+    async fn seal(&self, state: &Value) -> PResult<Option<Value>> {
+        self.inner.seal(state).await
+    }
 }
 
 /// A data source that reads in the region its `region` names.

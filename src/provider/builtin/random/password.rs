@@ -124,4 +124,19 @@ impl ResourceType for RandomPassword {
         }
         Ok(opened.then_some(v))
     }
+
+    async fn seal(&self, state: &Value) -> PResult<Option<Value>> {
+        let mut v = state.clone();
+        let mut sealed = false;
+        for k in SECRET_ATTRS {
+            if let Value::String(s) = state.get(k) {
+                if !is_sealed(s) {
+                    let s = self.secrets.seal(s).await?;
+                    crate::provider::builtin::util::set(&mut v, k, Value::str(s));
+                    sealed = true;
+                }
+            }
+        }
+        Ok(sealed.then_some(v))
+    }
 }

@@ -1,0 +1,111 @@
+//! infractl's ownership tags (`infractl:stack`, `infractl:address`) as each stack's keeper
+//! sees them. On a stack infractl keeps they are its own bookkeeping: every read leaves them
+//! out, so they never show in state or plans. On a stack Terraform keeps they are tags like any
+//! other (Terraform would plan to remove them from an object that carries them, as after an
+//! infractl stack is handed to Terraform), so they are read as they are and infractl plans what
+//! Terraform plans. Doing it here, around every type, keeps the types' own reads simple: they
+//! return every tag AWS holds.
+
+use crate::provider::{CallCtx, PResult, Registry, ResourceType, ADDRESS_TAG, STACK_TAG};
+use crate::schema::Schema;
+use crate::state::Keeper;
+use crate::value::Value;
+use async_trait::async_trait;
+use std::sync::Arc;
+
+/// The attributes that hold an object's tags as a map.
+const TAG_ATTRIBUTES: [&str; 2] = ["tags", "tags_all"];
+
+/// `v` as the stack's state records it: without infractl's ownership tags on a stack
+/// infractl keeps.
+pub fn recorded(ctx: &CallCtx, mut v: Value) -> Value {
+    if ctx.keeper != Keeper::Infractl {
+        return v;
+    }
+    if let Value::Object(m) = &mut v {
+        for name in TAG_ATTRIBUTES {
+            if let Some(Value::Object(tags)) = m.get_mut(name) {
+                tags.shift_remove(STACK_TAG);
+                tags.shift_remove(ADDRESS_TAG);
+            }
+        }
+    }
+    v
+}
+
+/// Wraps every resource type of `r` in [`KeeperView`].
+pub fn wrap(r: &mut Registry) {
+    for name in r.resource_names() {
+        if let Some(inner) = r.resource(name).cloned() {
+            r.add_resource(Arc::new(KeeperView(inner)));
+        }
+    }
+}
+
+/// A resource type whose reads, creates and updates answer as [`recorded`] says.
+struct KeeperView(Arc<dyn ResourceType>);
+
+#[async_trait]
+impl ResourceType for KeeperView {
+    fn type_name(&self) -> &'static str {
+        self.0.type_name()
+    }
+
+    fn schema(&self) -> &Schema {
+        self.0.schema()
+    }
+
+    async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
+        Ok(recorded(ctx, self.0.create(ctx, planned).await?))
+    }
+
+    async fn read(&self, ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
+        Ok(self.0.read(ctx, id, prior).await?.map(|v| recorded(ctx, v)))
+    }
+
+    async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
+        Ok(recorded(ctx, self.0.update(ctx, id, prior, planned).await?))
+    }
+
+    async fn delete(&self, ctx: &CallCtx, id: &str, prior: &Value) -> PResult<()> {
+        self.0.delete(ctx, id, prior).await
+    }
+
+    fn lint(&self, config: &Value) -> Vec<String> {
+        self.0.lint(config)
+    }
+
+    fn bulk_read_limit(&self) -> usize {
+        self.0.bulk_read_limit()
+    }
+
+    async fn read_many(&self, ctx: &CallCtx, items: &[(String, Value)]) -> PResult<Vec<Option<Value>>> {
+        Ok(self
+            .0
+            .read_many(ctx, items)
+            .await?
+            .into_iter()
+            .map(|v| v.map(|v| recorded(ctx, v)))
+            .collect())
+    }
+
+    async fn find_adoptable(&self, ctx: &CallCtx, planned: &Value) -> PResult<Option<String>> {
+        self.0.find_adoptable(ctx, planned).await
+    }
+
+    fn check_config(&self, config: &Value) -> Result<(), String> {
+        self.0.check_config(config)
+    }
+
+    fn refine_plan(&self, prior: Option<&Value>, config: &Value, planned: &mut Value) -> PResult<Option<String>> {
+        self.0.refine_plan(prior, config, planned)
+    }
+
+    async fn reveal(&self, state: &Value) -> PResult<Option<Value>> {
+        self.0.reveal(state).await
+    }
+
+    async fn seal(&self, state: &Value) -> PResult<Option<Value>> {
+        self.0.seal(state).await
+    }
+}
