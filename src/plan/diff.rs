@@ -2,7 +2,6 @@
 //! following the schema (what is computed, what forces replacement, what is a set).
 
 use crate::blueprint::config::Lifecycle;
-use crate::schema::validators::Validator;
 use crate::schema::{AttrSchema, Nesting, Schema, Type};
 use crate::value::Value;
 use indexmap::IndexMap;
@@ -253,11 +252,19 @@ pub fn same_attr(a: &AttrSchema, desired: &Value, actual: &Value) -> bool {
     if a.ty == Type::String && a.is_argument() && (is_empty_string(desired) || is_empty_string(actual)) {
         return (desired.is_null() || is_empty_string(desired)) && (actual.is_null() || is_empty_string(actual));
     }
+    // The provider's SDK reads an unset number or bool argument as its zero value (state holds
+    // 0 or false where the blueprint says nothing), and plans no change between the two.
+    if matches!(a.ty, Type::Number | Type::Bool) && a.is_argument() && !a.computed {
+        let zero = |v: &Value| matches!(v, Value::Bool(false)) || matches!(v, Value::Number(n) if *n == 0.0);
+        if (desired.is_null() && zero(actual)) || (actual.is_null() && zero(desired)) {
+            return true;
+        }
+    }
     if let (Some(f), Value::String(x), Value::String(y)) = (a.normalize, desired, actual) {
         return f(x) == f(y);
     }
     if let (true, Value::String(x), Value::String(y)) = (a.json, desired, actual) {
-        if a.validators.iter().any(|v| matches!(v, Validator::IamPolicy)) {
+        if a.policy {
             return policy_equal(x, y);
         }
         return json_equal(x, y);

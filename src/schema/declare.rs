@@ -219,6 +219,7 @@ impl Decl {
     pub fn check(self, v: Validator) -> Decl {
         self.with_attr("check", |a| {
             a.json |= v.is_json();
+            a.policy |= v == Validator::IamPolicy;
             a.validators.push(v);
         })
     }
@@ -227,6 +228,15 @@ impl Decl {
     /// validate before calling AWS.
     pub fn compare_json(self) -> Decl {
         self.with_attr("compare_json", |a| a.json = true)
+    }
+
+    /// The selected argument is an IAM policy document that the provider validates only as
+    /// JSON but compares as a policy (its `SuppressEquivalentPolicyDiffs`).
+    pub fn compare_policy(self) -> Decl {
+        self.with_attr("compare_policy", |a| {
+            a.json = true;
+            a.policy = true;
+        })
     }
 
     /// A canonical form for comparing the selected argument (see [`AttrSchema::normalize`]).

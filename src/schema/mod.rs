@@ -174,6 +174,9 @@ pub struct AttrSchema {
     pub normalize: Option<fn(&str) -> String>,
     /// A JSON document kept as a string: compared by meaning, not spelling.
     pub json: bool,
+    /// An IAM policy document: compared as the provider compares policies (statements and
+    /// their values as sets, a single value the same as a list of it).
+    pub policy: bool,
     /// AWS picks the value when the blueprint leaves it unset, although the provider's schema
     /// does not mark it computed (the provider suppresses that diff in code): unset keeps what
     /// AWS has instead of planning a change back to null.
@@ -198,6 +201,7 @@ impl AttrSchema {
             force_new: false,
             default: None,
             normalize: None,
+            policy: false,
             json: false,
             live_when_unset: false,
             validators: Vec::new(),

@@ -13,6 +13,7 @@ const REGION: &str = "us-west-2";
 
 /// The AWS provider's endpoint names of every service the blueprints use.
 pub const TF_ENDPOINTS: &[&str] = &[
+    "apigateway",
     "applicationautoscaling",
     "cloudwatch",
     "logs",
@@ -21,7 +22,10 @@ pub const TF_ENDPOINTS: &[&str] = &[
     "ecs",
     "elbv2",
     "iam",
+    "opensearchserverless",
     "s3",
+    "secretsmanager",
+    "sns",
     "sts",
 ];
 
@@ -44,6 +48,10 @@ enum Keep {
 /// A blueprint of plans/ and the change each round trip makes to it.
 struct Blueprint {
     plan: &'static str,
+    /// Variables of every run (besides `name`).
+    base_vars: &'static [&'static str],
+    /// The tag key the blueprint's `default_tags` give the stack's name.
+    name_tag: &'static str,
     /// Replaced in a blueprint file for the change: (file, from, to).
     edit: Option<(&'static str, &'static str, &'static str)>,
     /// Variables of the change.
@@ -56,6 +64,8 @@ struct Blueprint {
 
 const NETWORK: Blueprint = Blueprint {
     plan: "network",
+    base_vars: &[],
+    name_tag: "Stack",
     edit: Some(("main.tf", "-logs-\"", "-logz-\"")),
     vars: &["-var", "app_port=9090"],
     replaced: "aws_s3_bucket.logs",
@@ -64,10 +74,28 @@ const NETWORK: Blueprint = Blueprint {
 
 const FARGATE: Blueprint = Blueprint {
     plan: "fargate",
+    base_vars: &[],
+    name_tag: "Stack",
     edit: None,
     vars: &["-var", "log_level=debug", "-var", "log_retention_days=30"],
     replaced: "aws_ecs_task_definition.api",
     updated: "aws_cloudwatch_log_group.api",
+};
+
+/// plans/foundation: the task size replaces the task definition, log retention updates in place.
+const FOUNDATION: Blueprint = Blueprint {
+    plan: "foundation",
+    base_vars: &[
+        "-var",
+        "force_destroy_buckets=true",
+        "-var",
+        "secret_recovery_window_days=0",
+    ],
+    name_tag: "Project",
+    edit: None,
+    vars: &["-var", "task_cpu=1024", "-var", "log_retention_days=30"],
+    replaced: "module.ecs_service.aws_ecs_task_definition.this",
+    updated: "module.ecs_service.aws_cloudwatch_log_group.this",
 };
 
 /// The provider block both tools read: the emulator's endpoint for every service.
@@ -117,6 +145,7 @@ fn terraform_plans_no_changes(tf: &Terraform, dir: &Path, vars: &[&str]) {
 /// The variables of a run: the stack's name, and the change's when `changed`.
 fn vars(b: &Blueprint, name: &str, changed: bool) -> Vec<String> {
     let mut v = vec!["-var".to_string(), format!("name={name}")];
+    v.extend(b.base_vars.iter().map(|s| s.to_string()));
     if changed {
         v.extend(b.vars.iter().map(|s| s.to_string()));
     }
@@ -231,7 +260,7 @@ async fn round_trip(b: &Blueprint, keep: Keep, first: First) {
             tf_ok(&tf, &stack.path, &refs(&tf_args(&["destroy", "-auto-approve"], &after)));
         }
     }
-    let left = leftovers(&name).await;
+    let left = leftovers(&name, b.name_tag).await;
     assert!(left.is_empty(), "{what}: left in the emulator: {left:?}");
     if let Some((bucket, table)) = &s3 {
         // The workspace's state is Terraform's key layout, empty now, its digest current and
@@ -299,20 +328,15 @@ async fn infractl_tagged(name: &str) -> Vec<String> {
         .collect()
 }
 
-/// What the emulator still holds of a stack (both blueprints tag everything with `Stack` =
-/// the name through the provider's default_tags, and name what cannot be tagged after it).
-async fn leftovers(name: &str) -> Vec<String> {
+/// What the emulator still holds of a stack (the blueprints tag everything with `tag` = the
+/// name through the provider's default_tags, and name what cannot be tagged after it).
+async fn leftovers(name: &str, tag: &str) -> Vec<String> {
     let conf = sdk_config(REGION).await;
     let mut left = Vec::new();
     let ec2 = aws_sdk_ec2::Client::new(&conf);
     let tagged = ec2
         .describe_tags()
-        .filters(
-            aws_sdk_ec2::types::Filter::builder()
-                .name("key")
-                .values("Stack")
-                .build(),
-        )
+        .filters(aws_sdk_ec2::types::Filter::builder().name("key").values(tag).build())
         .filters(aws_sdk_ec2::types::Filter::builder().name("value").values(name).build())
         .send()
         .await
@@ -431,6 +455,52 @@ async fn leftovers(name: &str) -> Vec<String> {
             .iter()
             .map(|g| format!("log group {}", g.log_group_name().unwrap_or_default())),
     );
+    left.extend(named_leftovers(&conf, name).await);
+    left
+}
+
+/// Tables, REST APIs, topics and secrets named after the stack that still exist.
+async fn named_leftovers(conf: &aws_config::SdkConfig, name: &str) -> Vec<String> {
+    let ours = |n: &str| n.starts_with(name);
+    let mut left = Vec::new();
+    let ddb = aws_sdk_dynamodb::Client::new(conf);
+    let tables = ddb.list_tables().send().await.unwrap();
+    left.extend(
+        tables
+            .table_names()
+            .iter()
+            .filter(|t| ours(t))
+            .map(|t| format!("table {t}")),
+    );
+    let apigw = aws_sdk_apigateway::Client::new(conf);
+    let apis = apigw.get_rest_apis().send().await.unwrap();
+    left.extend(
+        apis.items()
+            .iter()
+            .filter_map(|a| a.name())
+            .filter(|n| ours(n))
+            .map(|n| format!("REST API {n}")),
+    );
+    let sns = aws_sdk_sns::Client::new(conf);
+    let topics = sns.list_topics().send().await.unwrap();
+    left.extend(
+        topics
+            .topics()
+            .iter()
+            .filter_map(|t| t.topic_arn())
+            .filter(|a| ours(a.rsplit(':').next().unwrap_or_default()))
+            .map(|a| format!("topic {a}")),
+    );
+    let secrets = aws_sdk_secretsmanager::Client::new(conf);
+    let listed = secrets.list_secrets().send().await.unwrap();
+    left.extend(
+        listed
+            .secret_list()
+            .iter()
+            .filter_map(|s| s.name())
+            .filter(|n| ours(n))
+            .map(|n| format!("secret {n}")),
+    );
     left
 }
 
@@ -472,4 +542,14 @@ async fn fargate_to_terraform_local_state() {
 #[tokio::test(flavor = "multi_thread")]
 async fn fargate_to_terraform_s3_workspace() {
     round_trip(&FARGATE, Keep::S3Workspace, First::Infractl).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn foundation_from_terraform_local_state() {
+    round_trip(&FOUNDATION, Keep::Local, First::Terraform).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn foundation_to_terraform_local_state() {
+    round_trip(&FOUNDATION, Keep::Local, First::Infractl).await;
 }

@@ -32,7 +32,9 @@ impl ApiKey {
             .arg("value")
             .force_new()
             .normalized(secret_digest)
-            .args(&["name", "description", "customer_id", "tags"])
+            .args(&["name", "customer_id", "tags"])
+            .arg("description")
+            .default("Managed by Terraform")
             .arg("value")
             .check(len_between(20, 128))
             .build();

@@ -34,6 +34,7 @@ impl RestApi {
             .default("overwrite")
             .arg("policy")
             .check(json())
+            .compare_policy()
             .arg("endpoint_configuration.types")
             .check(one_of(&["REGIONAL", "EDGE", "PRIVATE"]))
             .arg("api_key_source")

@@ -38,6 +38,7 @@ impl VpcEndpoint {
             .default("Gateway")
             .arg("policy")
             .check(json())
+            .compare_policy()
             .arg("vpc_endpoint_type")
             .check(one_of(&[
                 "Interface",

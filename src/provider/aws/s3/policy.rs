@@ -5,7 +5,7 @@ use crate::provider::aws::common::{absent_on, aws_err, opt_str, retry_while};
 use crate::provider::aws::Clients;
 use crate::provider::{PResult, ProviderError};
 use crate::schema::declare::Decl;
-use crate::schema::validators::json;
+use crate::schema::validators::iam_policy;
 use crate::value::Value;
 use async_trait::async_trait;
 use indexmap::IndexMap;
@@ -27,7 +27,7 @@ impl BucketSetting for BucketPolicy {
     }
 
     fn declare(&self, d: Decl) -> Decl {
-        d.arg("policy").check(json())
+        d.arg("policy").check(iam_policy())
     }
 
     async fn put(&self, c: &Clients, at: &At, planned: &Value) -> PResult<()> {

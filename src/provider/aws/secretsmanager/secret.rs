@@ -37,6 +37,7 @@ impl Secret {
             .force_new()
             .arg("policy")
             .check(json())
+            .compare_policy()
             .arg("recovery_window_in_days")
             .default(30)
             .arg("force_overwrite_replica_secret")

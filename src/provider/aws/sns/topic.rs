@@ -127,6 +127,7 @@ impl Topic {
             .default(false)
             .arg("policy")
             .check(json())
+            .compare_policy()
             .arg("tracing_config")
             .check(one_of(&["Active", "PassThrough"]))
             .arg("signature_version")

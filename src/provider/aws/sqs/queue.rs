@@ -115,6 +115,7 @@ impl Queue {
             .check(one_of(&["perQueue", "perMessageGroupId"]))
             .arg("policy")
             .check(json())
+            .compare_policy()
             .arg("redrive_policy")
             .check(json())
             .arg("redrive_allow_policy")

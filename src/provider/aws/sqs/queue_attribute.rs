@@ -56,12 +56,13 @@ impl QueueAttribute {
     /// Creates the type owning `owned`, with its clients.
     pub fn new(c: Arc<Clients>, owned: Owned) -> QueueAttribute {
         let (type_name, arg, _) = owned.names();
-        let schema = resource(type_name)
-            .arg("queue_url")
-            .force_new()
-            .arg(arg)
-            .check(json())
-            .build();
+        let decl = resource(type_name).arg("queue_url").force_new().arg(arg).check(json());
+        // The queue policy compares as a policy, as the provider's does.
+        let schema = match owned {
+            Owned::Policy => decl.compare_policy(),
+            _ => decl,
+        }
+        .build();
         QueueAttribute { c, owned, schema }
     }
 
