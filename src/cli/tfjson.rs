@@ -154,7 +154,7 @@ fn provider_shape(v: &Value, schema: Option<&Schema>, mode: Mode) -> Value {
     };
     // A data source's planned value is Terraform's own (the configuration, the rest unknown),
     // not its provider's.
-    let legacy = mode == Mode::Managed && schema.attrs.get("id").is_some_and(|a| a.optional && a.computed);
+    let legacy = mode == Mode::Managed && schema.is_legacy_sdk();
     shape_blocks(v, schema, legacy)
 }
 

@@ -461,6 +461,13 @@ impl Schema {
         Value::Object(out)
     }
 
+    /// Whether the type is one of the AWS provider's older SDK (SDKv2), which Terraform tells
+    /// by an `id` that is optional and computed: such types hold unset values as zero values
+    /// (`""`, `0`, `{}`), where the newer framework's types hold null.
+    pub fn is_legacy_sdk(&self) -> bool {
+        self.attrs.get("id").is_some_and(|a| a.optional && a.computed)
+    }
+
     /// Names of the attributes that force replacement, blocks included.
     pub fn force_new_names(&self) -> Vec<&'static str> {
         self.attrs

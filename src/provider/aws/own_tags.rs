@@ -4,7 +4,9 @@
 //! other (Terraform would plan to remove them from an object that carries them, as after an
 //! infractl stack is handed to Terraform), so they are read as they are and infractl plans what
 //! Terraform plans. Doing it here, around every type, keeps the types' own reads simple: they
-//! return every tag AWS holds.
+//! return every tag AWS holds, and `tags` as `{}` when the blueprint sets none, which is how the
+//! provider's older SDK records it; a type of its newer framework records null there, so that
+//! is done here too.
 
 use crate::provider::{CallCtx, PResult, Registry, ResourceType, ADDRESS_TAG, STACK_TAG};
 use crate::schema::Schema;
@@ -17,8 +19,19 @@ use std::sync::Arc;
 const TAG_ATTRIBUTES: [&str; 2] = ["tags", "tags_all"];
 
 /// `v` as the stack's state records it: without infractl's ownership tags on a stack
-/// infractl keeps.
-pub fn recorded(ctx: &CallCtx, mut v: Value) -> Value {
+/// infractl keeps, and with `tags` null where the blueprint (`configured`) leaves it null on a
+/// type of the provider's framework.
+pub fn recorded(ctx: &CallCtx, schema: &Schema, configured: &Value, mut v: Value) -> Value {
+    if let Value::Object(m) = &mut v {
+        let unset = configured.get("tags").is_null();
+        if unset
+            && !schema.is_legacy_sdk()
+            && m.get("tags")
+                .is_some_and(|t| t.as_object().is_some_and(|t| t.is_empty()))
+        {
+            m.insert("tags".to_string(), Value::Null);
+        }
+    }
     if ctx.keeper != Keeper::Infractl {
         return v;
     }
@@ -56,15 +69,29 @@ impl ResourceType for KeeperView {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        Ok(recorded(ctx, self.0.create(ctx, planned).await?))
+        Ok(recorded(
+            ctx,
+            self.schema(),
+            planned,
+            self.0.create(ctx, planned).await?,
+        ))
     }
 
     async fn read(&self, ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
-        Ok(self.0.read(ctx, id, prior).await?.map(|v| recorded(ctx, v)))
+        Ok(self
+            .0
+            .read(ctx, id, prior)
+            .await?
+            .map(|v| recorded(ctx, self.schema(), prior, v)))
     }
 
     async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
-        Ok(recorded(ctx, self.0.update(ctx, id, prior, planned).await?))
+        Ok(recorded(
+            ctx,
+            self.schema(),
+            planned,
+            self.0.update(ctx, id, prior, planned).await?,
+        ))
     }
 
     async fn delete(&self, ctx: &CallCtx, id: &str, prior: &Value) -> PResult<()> {
@@ -85,7 +112,8 @@ impl ResourceType for KeeperView {
             .read_many(ctx, items)
             .await?
             .into_iter()
-            .map(|v| v.map(|v| recorded(ctx, v)))
+            .zip(items)
+            .map(|(v, (_, prior))| v.map(|v| recorded(ctx, self.schema(), prior, v)))
             .collect())
     }
 

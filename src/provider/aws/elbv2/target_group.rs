@@ -47,58 +47,67 @@ impl TargetGroup {
             .default("instance")
             .arg("deregistration_delay")
             .default("300")
+            .arg("slow_start")
+            .default(0)
+            .arg("proxy_protocol_v2")
+            .default(false)
+            .arg("lambda_multi_value_headers_enabled")
+            .default(false)
             .arg("health_check")
             .live_if_unset()
+            // The provider's defaults inside a configured health_check block (not AWS's own,
+            // which differ for the thresholds).
             .arg("health_check.enabled")
             .default(true)
+            .arg("health_check.healthy_threshold")
+            .default(3)
+            .arg("health_check.unhealthy_threshold")
+            .default(3)
+            .arg("health_check.interval")
+            .default(30)
+            .arg("health_check.port")
+            .default("traffic-port")
+            .arg("health_check.protocol")
+            .default("HTTP")
             .args(&["tags"])
-            .rule(Rule::Conflicts(&["name", "name_prefix"]));
-        let schema = [
-            "healthy_threshold",
-            "interval",
-            "port",
-            "protocol",
-            "unhealthy_threshold",
-        ]
-        .iter()
-        .fold(schema, |d, f| d.arg(&format!("health_check.{f}")).live_if_unset())
-        .arg("name")
-        .check(len_between(0, 32))
-        .check(matches(r"^[0-9A-Za-z-]*$", "only alphanumeric characters and hyphens"))
-        .check(not_matches(r"^-", "a leading hyphen"))
-        .check(not_matches(r"-$", "a trailing hyphen"))
-        .arg("name_prefix")
-        .check(len_between(0, 6))
-        .check(matches(r"^[0-9A-Za-z-]*$", "only alphanumeric characters and hyphens"))
-        .check(not_matches(r"^-", "a leading hyphen"))
-        .arg("protocol")
-        .check(one_of(PROTOCOLS))
-        .arg("port")
-        .check(int_between(1, 65535))
-        .arg("target_type")
-        .check(one_of(&["instance", "ip", "lambda", "alb"]))
-        .arg("protocol_version")
-        .check(one_of(&["GRPC", "HTTP1", "HTTP2"]))
-        .arg("deregistration_delay")
-        .check(int_between(0, 3600))
-        .arg("health_check.interval")
-        .check(int_between(5, 300))
-        .arg("health_check.healthy_threshold")
-        .check(int_between(2, 10))
-        .arg("health_check.unhealthy_threshold")
-        .check(int_between(2, 10))
-        .arg("health_check.timeout")
-        .check(int_between(2, 120))
-        .arg("health_check.protocol")
-        .check(one_of(&["HTTP", "HTTPS", "TCP"]))
-        .arg("health_check.path")
-        .check(matches(r"^/", "a path starting with /"))
-        .arg("health_check.port")
-        .check(matches(
-            r"^(traffic-port|[1-9][0-9]{0,4})$",
-            "a port number or traffic-port",
-        ))
-        .build();
+            .rule(Rule::Conflicts(&["name", "name_prefix"]))
+            .arg("name")
+            .check(len_between(0, 32))
+            .check(matches(r"^[0-9A-Za-z-]*$", "only alphanumeric characters and hyphens"))
+            .check(not_matches(r"^-", "a leading hyphen"))
+            .check(not_matches(r"-$", "a trailing hyphen"))
+            .arg("name_prefix")
+            .check(len_between(0, 6))
+            .check(matches(r"^[0-9A-Za-z-]*$", "only alphanumeric characters and hyphens"))
+            .check(not_matches(r"^-", "a leading hyphen"))
+            .arg("protocol")
+            .check(one_of(PROTOCOLS))
+            .arg("port")
+            .check(int_between(1, 65535))
+            .arg("target_type")
+            .check(one_of(&["instance", "ip", "lambda", "alb"]))
+            .arg("protocol_version")
+            .check(one_of(&["GRPC", "HTTP1", "HTTP2"]))
+            .arg("deregistration_delay")
+            .check(int_between(0, 3600))
+            .arg("health_check.interval")
+            .check(int_between(5, 300))
+            .arg("health_check.healthy_threshold")
+            .check(int_between(2, 10))
+            .arg("health_check.unhealthy_threshold")
+            .check(int_between(2, 10))
+            .arg("health_check.timeout")
+            .check(int_between(2, 120))
+            .arg("health_check.protocol")
+            .check(one_of(&["HTTP", "HTTPS", "TCP"]))
+            .arg("health_check.path")
+            .check(matches(r"^/", "a path starting with /"))
+            .arg("health_check.port")
+            .check(matches(
+                r"^(traffic-port|[1-9][0-9]{0,4})$",
+                "a port number or traffic-port",
+            ))
+            .build();
         TargetGroup { c, schema }
     }
 }
@@ -161,9 +170,14 @@ impl ResourceType for TargetGroup {
             .and_then(|t| t.target_group_arn())
             .ok_or_else(|| ProviderError::msg("CreateTargetGroup returned no ARN"))?
             .to_string();
-        if let Some(delay) = opt_str(planned, "deregistration_delay").filter(|d| d != "300") {
-            self.set_delay(&arn, &delay).await?;
-        }
+        // Attributes AWS takes only after the create, those away from their defaults (some
+        // apply to certain protocols only, and AWS refuses them on the others).
+        let changed: Vec<&str> = ATTRIBUTES
+            .iter()
+            .filter(|(arg, _, default)| attribute_text(planned, arg).is_some_and(|v| v != *default))
+            .map(|(arg, _, _)| *arg)
+            .collect();
+        self.set_attributes(&arn, planned, &changed).await?;
         must_exist(self.read(ctx, &arn, planned).await?, "target group", &arn)
     }
 
@@ -190,13 +204,18 @@ impl ResourceType for TargetGroup {
             .send()
             .await
             .map_err(aws_err)?;
-        let delay = attrs
-            .attributes()
-            .iter()
-            .find(|a| a.key() == Some("deregistration_delay.timeout_seconds"))
-            .and_then(|a| a.value())
-            .unwrap_or("300")
-            .to_string();
+        let attribute = |arg: &str, key: &str| -> Value {
+            let live = attrs
+                .attributes()
+                .iter()
+                .find(|a| a.key() == Some(key))
+                .and_then(|a| a.value());
+            match (live, self.schema.attrs.get(arg)) {
+                (Some(text), Some(a)) => a.ty.convert(Value::str(text)).unwrap_or(Value::Null),
+                // AWS reports some only for the protocols they apply to: the planned value.
+                _ => prior.get(arg).clone(),
+            }
+        };
         let num = |n: Option<i32>| n.map(|x| Value::Number(x as f64)).unwrap_or_default();
         let health = Value::object([
             ("enabled", Value::Bool(t.health_check_enabled().unwrap_or(true))),
@@ -215,7 +234,7 @@ impl ResourceType for TargetGroup {
             ("timeout", num(t.health_check_timeout_seconds())),
             ("unhealthy_threshold", num(t.unhealthy_threshold_count())),
         ]);
-        Ok(Some(Value::object([
+        let mut v = Value::object([
             ("id", Value::str(id)),
             ("name", Value::from(t.target_group_name().map(str::to_string))),
             ("name_prefix", prior.get("name_prefix").clone()),
@@ -230,13 +249,18 @@ impl ResourceType for TargetGroup {
                 "target_type",
                 Value::from(t.target_type().map(|p| p.as_str().to_string())),
             ),
-            ("deregistration_delay", Value::str(delay)),
             ("health_check", Value::List(vec![health])),
             ("tags", configured_tags(prior)),
             ("tags_all", read_tags(&self.c, id).await?),
             ("arn", Value::str(id)),
             ("arn_suffix", Value::str(arn_suffix(id))),
-        ])))
+        ]);
+        if let Value::Object(m) = &mut v {
+            for (arg, key, _) in ATTRIBUTES {
+                m.insert(arg.to_string(), attribute(arg, key));
+            }
+        }
+        Ok(Some(v))
     }
 
     async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
@@ -259,13 +283,12 @@ impl ResourceType for TargetGroup {
                 .await
                 .map_err(aws_err)?;
         }
-        if prior.get("deregistration_delay") != planned.get("deregistration_delay") {
-            self.set_delay(
-                id,
-                &opt_str(planned, "deregistration_delay").unwrap_or_else(|| "300".into()),
-            )
-            .await?;
-        }
+        let changed: Vec<&str> = ATTRIBUTES
+            .iter()
+            .filter(|(arg, _, _)| prior.get(arg) != planned.get(arg))
+            .map(|(arg, _, _)| *arg)
+            .collect();
+        self.set_attributes(id, planned, &changed).await?;
         update_tags(&self.c, id, prior, planned).await?;
         must_exist(self.read(ctx, id, planned).await?, "target group", id)
     }
@@ -309,18 +332,44 @@ impl ResourceType for TargetGroup {
     }
 }
 
+/// Target group attributes the blueprint sets as arguments: (argument, AWS key, AWS default).
+const ATTRIBUTES: &[(&str, &str, &str)] = &[
+    ("deregistration_delay", "deregistration_delay.timeout_seconds", "300"),
+    ("slow_start", "slow_start.duration_seconds", "0"),
+    ("proxy_protocol_v2", "proxy_protocol_v2.enabled", "false"),
+    (
+        "lambda_multi_value_headers_enabled",
+        "lambda.multi_value_headers.enabled",
+        "false",
+    ),
+];
+
+/// An attribute argument's planned value as AWS writes it.
+fn attribute_text(planned: &Value, arg: &str) -> Option<String> {
+    planned.get(arg).to_plain_string()
+}
+
 impl TargetGroup {
-    async fn set_delay(&self, arn: &str, seconds: &str) -> PResult<()> {
+    /// Writes the attributes of the arguments `args`, each as planned (its default when unset).
+    async fn set_attributes(&self, arn: &str, planned: &Value, args: &[&str]) -> PResult<()> {
+        let attributes: Vec<TargetGroupAttribute> = ATTRIBUTES
+            .iter()
+            .filter(|(arg, _, _)| args.contains(arg))
+            .map(|(arg, key, default)| {
+                TargetGroupAttribute::builder()
+                    .key(*key)
+                    .value(attribute_text(planned, arg).unwrap_or_else(|| default.to_string()))
+                    .build()
+            })
+            .collect();
+        if attributes.is_empty() {
+            return Ok(());
+        }
         self.c
             .elbv2
             .modify_target_group_attributes()
             .target_group_arn(arn)
-            .attributes(
-                TargetGroupAttribute::builder()
-                    .key("deregistration_delay.timeout_seconds")
-                    .value(seconds)
-                    .build(),
-            )
+            .set_attributes(Some(attributes))
             .send()
             .await
             .map_err(aws_err)?;
