@@ -18,10 +18,14 @@ Control endpoints (paths no AWS request uses: S3 bucket names cannot hold unders
                                "peak_in_flight": {"ec2": n, ...}}
   POST /__proxy__/reset   -> zeroes the counters
   POST /__proxy__/faults  -> body {"rate": 0.2, "kinds": [...], "fail_always": [...], "latency_ms": 50,
-                                   "rewrite": [{"call": "ec2:DescribeSubnets", "from": "..", "to": ".."}]}
+                                   "rewrite": [{"call": "ec2:DescribeSubnets", "from": "..", "to": ".."}],
+                                   "hold": ["sqs:CreateQueue", ...]}
                              changes injection; `rewrite` replaces text in the answers of a call, so
                              a test can hold an object in a state (a subnet "pending") that the
-                             emulator leaves at once
+                             emulator leaves at once; `hold` lets the emulator carry out a call but
+                             keeps its answer back (up to 120 s, or until the call leaves the list),
+                             so a test can kill a client whose create reached AWS unanswered
+                             (`held` in the stats counts them)
 
 Written on the standard library alone (no third-party HTTP stack to install) with one upstream
 keep-alive connection per client thread.
@@ -45,12 +49,14 @@ CALLS_BY_REGION = {}
 FAULTS_DONE = {}
 IN_FLIGHT = {}
 PEAK_IN_FLIGHT = {}
+HELD = {}
 SETTINGS = {
     "rate": 0.0,
     "kinds": ["throttle", "500", "503", "reset", "slow"],
     "fail_always": [],
     "latency_ms": 0,
     "rewrite": [],
+    "hold": [],
 }
 RNG = random.Random()
 HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-connection"}
@@ -178,6 +184,7 @@ class Handler(BaseHTTPRequestHandler):
                     "calls_by_region": dict(CALLS_BY_REGION),
                     "faults": dict(FAULTS_DONE),
                     "peak_in_flight": dict(PEAK_IN_FLIGHT),
+                    "held": dict(HELD),
                 }
             return self.reply(200, json.dumps(doc).encode())
         if self.command == "POST" and self.path == "/__proxy__/reset":
@@ -186,6 +193,7 @@ class Handler(BaseHTTPRequestHandler):
                 CALLS_BY_REGION.clear()
                 FAULTS_DONE.clear()
                 PEAK_IN_FLIGHT.clear()
+                HELD.clear()
             return self.reply(200, b"{}")
         if self.command == "POST" and self.path == "/__proxy__/faults":
             doc = json.loads(body or b"{}")
@@ -195,6 +203,7 @@ class Handler(BaseHTTPRequestHandler):
                 SETTINGS["fail_always"] = list(doc.get("fail_always", SETTINGS["fail_always"]))
                 SETTINGS["latency_ms"] = float(doc.get("latency_ms", SETTINGS["latency_ms"]))
                 SETTINGS["rewrite"] = list(doc.get("rewrite", SETTINGS["rewrite"]))
+                SETTINGS["hold"] = list(doc.get("hold", SETTINGS["hold"]))
             return self.reply(200, json.dumps(SETTINGS).encode())
         return self.reply(404, b'{"error": "unknown proxy control path"}')
 
@@ -227,6 +236,9 @@ class Handler(BaseHTTPRequestHandler):
         self.in_flight = service
         try:
             self.forward(service, name, body)
+        except (BrokenPipeError, ConnectionResetError):
+            # The client went away (a test killed it while its answer was held back).
+            self.close_connection = True
         finally:
             self.leave()
 
@@ -278,6 +290,7 @@ class Handler(BaseHTTPRequestHandler):
             rewrites = [r for r in SETTINGS["rewrite"] if r.get("call") == name]
         for r in rewrites:
             data = data.replace(r["from"].encode(), r["to"].encode())
+        self.hold(name)
         self.leave()
         self.send_response(resp.status, resp.reason)
         for k, v in resp.getheaders():
@@ -287,6 +300,19 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(data)
+
+    def hold(self, name):
+        """Keeps the answer of a call named in `hold` back: the emulator has carried it out."""
+        with LOCK:
+            if name not in SETTINGS["hold"]:
+                return
+            HELD[name] = HELD.get(name, 0) + 1
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            with LOCK:
+                if name not in SETTINGS["hold"]:
+                    return
+            time.sleep(0.05)
 
     do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = do_PATCH = handle_one
 

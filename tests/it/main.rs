@@ -29,6 +29,7 @@ mod identity;
 mod interop;
 mod interrupt;
 mod json_syntax;
+mod killed_creates;
 mod language_e2e;
 mod lifecycle;
 mod load_balancing;

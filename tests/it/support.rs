@@ -483,6 +483,12 @@ impl CountingProxy {
         serde_json::from_value(doc["peak_in_flight"].clone()).unwrap()
     }
 
+    /// Calls whose answer the proxy is holding back (or held), by `service:Action`.
+    pub fn held(&self) -> std::collections::BTreeMap<String, u64> {
+        let doc = self.control("GET", "stats", "").expect("proxy answers");
+        serde_json::from_value(doc["held"].clone()).unwrap_or_default()
+    }
+
     /// Changes fault injection: `{"rate": 0.2, "kinds": [...], "fail_always": [...]}`.
     pub fn set_faults(&self, settings: serde_json::Value) {
         self.control("POST", "faults", &settings.to_string())
