@@ -79,6 +79,33 @@ resource "aws_ssm_parameter" "mode" {
   type  = "String"
   value = "faults"
 }
+
+resource "aws_sqs_queue" "dlq" {
+  name = "${var.prefix}-dlq"
+}
+
+resource "aws_sqs_queue" "jobs" {
+  name = "${var.prefix}-jobs"
+  redrive_policy = jsonencode({
+    deadLetterTargetArn = aws_sqs_queue.dlq.arn
+    maxReceiveCount     = 5
+  })
+}
+
+resource "aws_apigatewayv2_api" "http" {
+  name          = "${var.prefix}-api"
+  protocol_type = "HTTP"
+}
+
+resource "aws_apigatewayv2_stage" "default" {
+  api_id      = aws_apigatewayv2_api.http.id
+  name        = "$default"
+  auto_deploy = true
+}
+
+resource "aws_service_discovery_http_namespace" "apps" {
+  name = "${var.prefix}-apps"
+}
 "#;
 
 fn rates() -> Vec<f64> {
@@ -95,6 +122,30 @@ async fn vpcs_of(stack: &Stack) -> usize {
     ec2.describe_vpcs().filters(filter).send().await.unwrap().vpcs().len()
 }
 
+/// How many queues, HTTP APIs and Cloud Map namespaces of the stack the emulator holds.
+async fn others_of(stack: &Stack) -> (usize, usize, usize) {
+    let conf = sdk_config("us-east-1").await;
+    let sqs = aws_sdk_sqs::Client::new(&conf);
+    let queues = sqs.list_queues().queue_name_prefix(&stack.name).send().await.unwrap();
+    let apigw = aws_sdk_apigatewayv2::Client::new(&conf);
+    let apis = apigw.get_apis().send().await.unwrap();
+    let api_name = format!("{}-api", stack.name);
+    let sd = aws_sdk_servicediscovery::Client::new(&conf);
+    let namespaces = sd.list_namespaces().send().await.unwrap();
+    (
+        queues.queue_urls().len(),
+        apis.items()
+            .iter()
+            .filter(|a| a.name() == Some(api_name.as_str()))
+            .count(),
+        namespaces
+            .namespaces()
+            .iter()
+            .filter(|n| n.name().is_some_and(|n| n.starts_with(&stack.name)))
+            .count(),
+    )
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn apply_plan_and_destroy_converge_under_injected_faults() {
     for rate in rates() {
@@ -107,9 +158,11 @@ async fn apply_plan_and_destroy_converge_under_injected_faults() {
         let plan = stack.run_with_endpoint(&["plan", "-detailed-exitcode", &prefix], &proxy.url);
         expect_code(&plan, 0);
         assert_eq!(vpcs_of(&stack).await, 1);
+        assert_eq!(others_of(&stack).await, (2, 1, 1), "queues, HTTP APIs, namespaces");
         let destroy = stack.run_with_endpoint(&["destroy", "-auto-approve", &prefix], &proxy.url);
         expect_code(&destroy, 0);
         assert_eq!(vpcs_of(&stack).await, 0);
+        assert_eq!(others_of(&stack).await, (0, 0, 0), "queues, HTTP APIs, namespaces");
         let calls: u64 = proxy.calls().values().sum();
         let faults = proxy.faults();
         println!(
@@ -149,6 +202,9 @@ async fn a_persistent_fault_fails_its_node_and_the_rest_is_saved() {
         "aws_cloudwatch_log_group.app",
         "aws_dynamodb_table.sessions",
         "aws_ssm_parameter.mode",
+        "aws_sqs_queue.jobs",
+        "aws_apigatewayv2_stage.default",
+        "aws_service_discovery_http_namespace.apps",
     ] {
         assert!(!stack.state_id(saved).is_empty(), "{saved} saved");
     }
@@ -161,4 +217,5 @@ async fn a_persistent_fault_fails_its_node_and_the_rest_is_saved() {
     expect_code(&stack.run(&["plan", "-detailed-exitcode", &prefix]), 0);
     expect_code(&stack.run(&["destroy", "-auto-approve", &prefix]), 0);
     assert_eq!(vpcs_of(&stack).await, 0);
+    assert_eq!(others_of(&stack).await, (0, 0, 0), "queues, HTTP APIs, namespaces");
 }
