@@ -339,7 +339,7 @@ async fn zones_records_and_a_dns_validated_certificate() {
         let made = find(&sets, rr.name().trim_end_matches('.'), rr.r#type().as_str(), None);
         assert_eq!(values(made), vec![rr.value().to_string()]);
     }
-    let out = expect_code(&run(&["output", "-raw", "private_zone_found"]), 0);
+    let out = expect_code(&stack.run(&["output", "-raw", "private_zone_found"]), 0);
     assert_eq!(out.trim(), private);
 
     let clean = expect_code(&run(&["plan", "-detailed-exitcode", "-no-color"]), 0);
