@@ -3,7 +3,9 @@
 //! with Terraform's canonical `for_each` over `domain_validation_options`, waited for by
 //! `aws_acm_certificate_validation`. Checks what the emulator holds, a clean second plan, a TTL
 //! and a weight changed in place, import by Terraform's ids, adoption after state is lost (no
-//! second zone or certificate), and destroy to nothing. The blueprint is valid Terraform.
+//! second zone or certificate), and destroy to nothing. The blueprint is valid Terraform. Beside
+//! it: an imported certificate whose private key never reaches state or output, and an
+//! email-validated one that waits for approval.
 
 use crate::support::{expect_code, sdk_config, text, Stack, Terraform};
 use aws_sdk_route53::types::ResourceRecordSet;
@@ -388,6 +390,97 @@ async fn zones_records_and_a_dns_validated_certificate() {
     assert!(zones_named(&r53, &domain).await.is_empty());
     assert!(zones_named(&r53, &format!("internal.{domain}")).await.is_empty());
     assert!(certificates_for(&acm, &domain).await.is_empty());
+    assert!(acm.describe_certificate().certificate_arn(&arn).send().await.is_err());
+}
+
+/// A self-signed certificate for `imported.example.net` (valid for a century) and its key, made
+/// with openssl for this test only (a throwaway key that guards nothing).
+const IMPORTED_CERT: &str = "-----BEGIN CERTIFICATE-----\nMIIDQjCCAiqgAwIBAgIUXdnNzy53b4V+N26KlqDbdL5VlmUwDQYJKoZIhvcNAQEL\nBQAwHzEdMBsGA1UEAwwUaW1wb3J0ZWQuZXhhbXBsZS5uZXQwIBcNMjYxMTMwMTY0\nNjI2WhgPMjEyNjExMDYxNjQ2MjZaMB8xHTAbBgNVBAMMFGltcG9ydGVkLmV4YW1w\nbGUubmV0MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA1pogItfgAO1r\nPUf62ZAVqs9kxyV9Wt9EhNu8xXtEn4eOQa8H/dEqqSZLJpfVhIMdphkcq+moHgGv\noMEibl7Vs3HbfG8P7Ke8p+zN1JI/+cPzQ8TLp6Rjk3GE/ffaQW8aMiVzQMVZdCaS\n/jwkLZLew7sI1gBsgwvPX/Kzlvj/uHMfhwMMMMnjNwpYteTqbi1yL7hJkyJ6R3kC\nm1WwV/PLm8a+Sx3lumjj30SF3a+qvex9Y3YuDBQVjg8RxM/R3KB47WfpkWqwOHxy\nVraAA2e3K32CSZILIxU0ZQQ83W0Iu9dYpXlFdknGFbSd41+2btG/Mro4rCXbc9TG\ncgEtqkXZFQIDAQABo3QwcjAdBgNVHQ4EFgQUgr5CD3dpobgIXYSJanbRWgBNgMAw\nHwYDVR0jBBgwFoAUgr5CD3dpobgIXYSJanbRWgBNgMAwDwYDVR0TAQH/BAUwAwEB\n/zAfBgNVHREEGDAWghRpbXBvcnRlZC5leGFtcGxlLm5ldDANBgkqhkiG9w0BAQsF\nAAOCAQEAjS9U4c0IyU35248ITN+NOU7D/h711e+Yty3WTSubfUgqFnqCE5ZX6V5j\nZxCdlwwVogWkCOkFVRoJ2vK6wPAVwl9UTdSty/kiQFClTwpaH0TmyREHG+zw8dHl\nfPvqUiCmtEKseeXMwKTSANT6o2pgQQMETIj/SJGL4LPhTcGwCF51EFSMpHL4T4DR\nBPf2Ril9wWcKnWc5mCGdMTv9BU/IeaJHL0GxFwSXiVfeNHserN6+VdI+ZOkx7mSM\nDFvfDUN/2aq3ZXcwXD59gxxWNMXGNgGVKsThQXVbG5mDaHQTFhSkLpP5wINZe1j5\nnmFUUE+7ZufBtwCrXg/ZhYaKauA4pw==\n-----END CERTIFICATE-----";
+const IMPORTED_KEY: &str = "-----BEGIN PRIVATE KEY-----\nMIIEvgIBADANBgkqhkiG9w0BAQEFAASCBKgwggSkAgEAAoIBAQDWmiAi1+AA7Ws9\nR/rZkBWqz2THJX1a30SE27zFe0Sfh45Brwf90SqpJksml9WEgx2mGRyr6ageAa+g\nwSJuXtWzcdt8bw/sp7yn7M3Ukj/5w/NDxMunpGOTcYT999pBbxoyJXNAxVl0JpL+\nPCQtkt7DuwjWAGyDC89f8rOW+P+4cx+HAwwwyeM3Cli15OpuLXIvuEmTInpHeQKb\nVbBX88ubxr5LHeW6aOPfRIXdr6q97H1jdi4MFBWODxHEz9HcoHjtZ+mRarA4fHJW\ntoADZ7crfYJJkgsjFTRlBDzdbQi711ileUV2ScYVtJ3jX7Zu0b8yujisJdtz1MZy\nAS2qRdkVAgMBAAECggEALJn0T2GP+gleFiqxWUnPowQ/FP+27a3FAxrbQSz1LnXB\nLGgZEFjKVcTybgc09nk8roJ+GcGycegWTSIOyqMVpZmmjRZVGDGlbT4zajhqKPof\ng0hxrjolguWfRxxd5WcWqfDsIvxRMul4d/PebgVeHI5xD+8fHl5UP4QE7L38AeSz\nkq0pp1KunRhfcD3/kA6OmzzNI86hUg88Jd0+6xs6bFh9gn1D56ZsRobiGtkDDqv2\nyw/JkWZ60/4ct/M/jWrOgduJQyiHTQ1dHynOtdt2vTVrMQkeXfvXjD/lzq+5icjU\nFDO79pASYij9aXy5qxLmYBrDzZ/KReozCC9Q80QGoQKBgQD/Ob7r37OtOnrQsEJk\nDIDfz+quQI7ph3NeR0KmsKbGR6T21dfJBca3oBbzvhG0bHi2Mdl2HzvsE6aGkhJ0\n9Eo7wezypmOH+h8GeGIm4q9XnK7n1GF775miPA0WgdBjvXISUM76uww5vEE6aGEQ\n/ch0pZ+bc+WhnWKnCk3BmcXGYQKBgQDXQNL+anGw+sVNgu/Ht1MfvltqjEHopmm6\n4WBGSKbkfh3YJffxDl9sn/MhYzvpRWZP723l5gfFETIm9GXV0jaZZwpX8CrmrR6x\n6WQ/C/7gKvOj9tEQhs0RzIFS5muxnA8JgCfCMMwACWpMyAl0f7MfWePaNNeyEbdD\n5vRLcvsnNQKBgQCuwJI6HPSAst7uzxDWQj1ngYw1fZycx5K1xeMcES5P6zRHkknq\nqVrT1fiBMe4bdH3+eglkuKQl05qc351lmPLPEcw0pLrXmuntWzYRW/sk6PJVZ/TL\nkFXIYIexlnbiJA/b/JqL0NDhI0YiQN/da3b6b4DmRqe/Te0DZKmy2qAxYQKBgEwe\n2H6wFdSIWg23KCRwaCzpnFppj0U+1FUKLomsV5imINe3VZ8hfg1j4w8DkMRFjpDm\nEu8iEc1W721nMDwVQsms7rN6czFwN1KjPpgtHc0YY2Cwf+5gPVT2BSXT5nHAxnCN\nqYG6z+mTaswMUYupPSbxGuqnlT+blDunCO1FlBuhAoGBAINZSPkXw91HdsZZBc2A\ndRyKBBW3xxeEvh+IC3+VyoZ7w5lf2gBf0iDo2oFye7elPbTbAMInBanpkYXh1Dk3\nrntG/rBhgBpLZ14TRkfoYskcB9SpKqGXn2GIXjKYRQCPGa38Y7rNivXAx55j8doj\nO+N6StKUYFEMXF72KGPzhr5O\n-----END PRIVATE KEY-----";
+
+const IMPORTED: &str = r#"
+provider "aws" {
+  region = "eu-west-1"
+}
+
+variable "key" {
+  type      = string
+  sensitive = true
+}
+
+variable "body" {
+  type = string
+}
+
+variable "name" {
+  type = string
+}
+
+resource "aws_acm_certificate" "imported" {
+  private_key      = var.key
+  certificate_body = var.body
+  tags             = { Kind = "imported" }
+}
+
+resource "aws_acm_certificate" "by_email" {
+  domain_name       = "${var.name}.example.org"
+  validation_method = "EMAIL"
+}
+"#;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_imported_certificate_keeps_only_a_digest_of_its_key_and_email_validation_waits() {
+    let stack = Stack::from_files(&[("main.tf", IMPORTED)]);
+    let vars = [
+        ("TF_VAR_key", IMPORTED_KEY),
+        ("TF_VAR_body", IMPORTED_CERT),
+        ("TF_VAR_name", stack.name.as_str()),
+    ];
+    let run = |args: &[&str]| stack.run_with_env(args, &crate::support::endpoint(), &vars);
+    let secret_line = IMPORTED_KEY.lines().nth(1).unwrap();
+    let out = expect_code(&run(&["apply", "-auto-approve", "-no-color"]), 0);
+    assert!(!out.contains(secret_line), "{out}");
+    let state = std::fs::read_to_string(stack.state_file()).unwrap();
+    assert!(!state.contains(secret_line), "the key reached state");
+
+    let conf = sdk_config(REGION).await;
+    let acm = aws_sdk_acm::Client::new(&conf);
+    let arn = stack.state_id("aws_acm_certificate.imported");
+    let cert = acm.describe_certificate().certificate_arn(&arn).send().await.unwrap();
+    let cert = cert.certificate().unwrap();
+    assert_eq!(cert.r#type().map(|t| t.as_str()), Some("IMPORTED"));
+    assert_eq!(cert.domain_name(), Some("imported.example.net"));
+    let flat = stack.flat_state();
+    let attrs = |address: &str| {
+        flat["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["address"] == address)
+            .unwrap()["attributes"]
+            .clone()
+    };
+    let imported = attrs("aws_acm_certificate.imported");
+    assert_eq!(imported["domain_name"], "imported.example.net");
+    assert_eq!(imported["validation_method"], "NONE");
+    assert_eq!(imported["status"], "ISSUED");
+    assert_eq!(imported["tags_all"]["Kind"], "imported");
+
+    // Email validation: ACM names the approval addresses, publishes no records, and the
+    // certificate waits for someone to approve it.
+    let by_email = attrs("aws_acm_certificate.by_email");
+    assert_eq!(by_email["validation_method"], "EMAIL");
+    assert_eq!(by_email["status"], "PENDING_VALIDATION");
+    assert_eq!(by_email["domain_validation_options"], serde_json::json!([]));
+    assert!(by_email["validation_emails"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e == format!("admin@{}.example.org", stack.name).as_str()));
+
+    let clean = expect_code(&run(&["plan", "-detailed-exitcode", "-no-color"]), 0);
+    assert!(clean.contains("No changes"), "{clean}");
+    expect_code(&run(&["destroy", "-auto-approve"]), 0);
     assert!(acm.describe_certificate().certificate_arn(&arn).send().await.is_err());
 }
 

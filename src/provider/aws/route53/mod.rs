@@ -11,7 +11,7 @@ use super::common::{aws_err, owns, sync_tags, wait_for, Poll, Wait};
 use super::Clients;
 use crate::provider::{CallCtx, PResult};
 use crate::value::Value;
-use aws_sdk_route53::types::{ChangeStatus, Tag, TagResourceType};
+use aws_sdk_route53::types::{ChangeStatus, HostedZone, RrType, Tag, TagResourceType};
 use std::time::Duration;
 
 /// An id as the provider keeps it: Route 53 answers `/hostedzone/Z123` and `/change/C123`,
@@ -68,6 +68,37 @@ pub fn expand_record_name(name: &str, zone: &str) -> String {
     } else {
         format!("{name}.{zone}")
     }
+}
+
+/// Plans `name` in the spelling state will hold (the provider's StateFunc on zone and record
+/// names), so that references see at plan what they see after apply.
+pub fn normalize_planned_name(planned: &mut Value) {
+    let name = planned.get("name").as_str().map(normalize_zone_name);
+    if let (Value::Object(m), Some(name)) = (planned, name) {
+        m.insert("name".into(), Value::String(name));
+    }
+}
+
+/// The name servers of a zone that has no delegation set (a private zone): the values of its
+/// own NS record, at its apex.
+pub async fn apex_name_servers(c: &Clients, zone: &HostedZone) -> PResult<Vec<String>> {
+    let out = c
+        .route53
+        .list_resource_record_sets()
+        .hosted_zone_id(clean_id(zone.id()))
+        .start_record_name(zone.name())
+        .start_record_type(RrType::Ns)
+        .max_items(1)
+        .send()
+        .await
+        .map_err(aws_err)?;
+    let apex = normalize_zone_name(zone.name());
+    Ok(out
+        .resource_record_sets()
+        .iter()
+        .find(|r| r.r#type() == &RrType::Ns && normalize_zone_name(r.name()) == apex)
+        .map(|r| r.resource_records().iter().map(|v| v.value().to_string()).collect())
+        .unwrap_or_default())
 }
 
 /// Waits until Route 53 says the change `change` reached all its name servers (INSYNC),

@@ -13,7 +13,10 @@
 //! type and set identifier) in a zone this stack made, or after a killed create. A no-change
 //! plan reads all records of a zone with one ListResourceRecordSets walk, not a call per record.
 
-use super::{clean_id, clean_record_name, expand_record_name, normalize_zone_name, wait_change, zone_in_stack};
+use super::{
+    clean_id, clean_record_name, expand_record_name, normalize_planned_name, normalize_zone_name, wait_change,
+    zone_in_stack,
+};
 use crate::provider::aws::common::{absent_on, aws_err, op_timeout, opt_bool, opt_str, str_list, Op};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -283,6 +286,18 @@ impl Record {
         }
     }
 
+    /// The state of the record set just written; its absence is an error.
+    async fn read_back(&self, zone_id: &str, key: &Key, planned: &Value) -> PResult<Value> {
+        let name = opt_str(planned, "name").unwrap_or_default();
+        let live = self.find(zone_id, key).await?.ok_or_else(|| {
+            ProviderError::msg(format!(
+                "record {} {} is missing right after it was written",
+                key.name, key.rtype
+            ))
+        })?;
+        Ok(Self::to_state(&live, zone_id, &name, planned))
+    }
+
     /// The record set a planned value describes, named in full in the zone `zone`.
     fn record_set(planned: &Value, zone: &str) -> PResult<ResourceRecordSet> {
         let rtype = opt_str(planned, "type").unwrap_or_default();
@@ -475,11 +490,8 @@ impl ResourceType for Record {
     /// Names are planned in the spelling state will hold (the provider's StateFunc), and
     /// `allow_overwrite` is false unless set.
     fn refine_plan(&self, _prior: Option<&Value>, _config: &Value, planned: &mut Value) -> PResult<Option<String>> {
-        let name = planned.get("name").as_str().map(normalize_zone_name);
+        normalize_planned_name(planned);
         if let Value::Object(m) = planned {
-            if let Some(name) = name {
-                m.insert("name".into(), Value::String(name));
-            }
             if m.get("allow_overwrite")
                 .is_none_or(|v| *v == Value::Unknown || v.is_null())
             {
@@ -504,14 +516,7 @@ impl ResourceType for Record {
         let timeout = op_timeout(&self.schema, planned, Op::Create, DEFAULT_TIMEOUT);
         let key = Key::of(&set);
         self.change(&zone_id, vec![(action, set)], timeout).await?;
-        let name = opt_str(planned, "name").unwrap_or_default();
-        let live = self.find(&zone_id, &key).await?.ok_or_else(|| {
-            ProviderError::msg(format!(
-                "record {} {} is missing right after it was written",
-                key.name, key.rtype
-            ))
-        })?;
-        Ok(Self::to_state(&live, &zone_id, &name, planned))
+        self.read_back(&zone_id, &key, planned).await
     }
 
     async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
@@ -582,14 +587,7 @@ impl ResourceType for Record {
             changes.push((ChangeAction::Create, set));
             self.change(&zone_id, changes, timeout).await?;
         }
-        let name = opt_str(planned, "name").unwrap_or_default();
-        let live = self.find(&zone_id, &key).await?.ok_or_else(|| {
-            ProviderError::msg(format!(
-                "record {} {} is missing right after it was written",
-                key.name, key.rtype
-            ))
-        })?;
-        Ok(Self::to_state(&live, &zone_id, &name, planned))
+        self.read_back(&zone_id, &key, planned).await
     }
 
     async fn delete(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<()> {

@@ -10,7 +10,10 @@
 //! tags on create), so adoption also finds a zone by its reference when the run was killed
 //! before it could tag.
 
-use super::{add_zone_tags, clean_id, normalize_zone_name, update_zone_tags, wait_change, zone_is_ours, zone_tags};
+use super::{
+    add_zone_tags, apex_name_servers, clean_id, normalize_planned_name, normalize_zone_name, update_zone_tags,
+    wait_change, zone_is_ours, zone_tags,
+};
 use crate::provider::aws::common::{
     absent_on, aws_err, configured_tags, must_exist, op_timeout, opt_bool, opt_str, tags_to_write, user_tags, Op,
 };
@@ -96,7 +99,7 @@ impl Zone {
         let private = zone.config().is_some_and(|c| c.private_zone());
         let mut name_servers: Vec<String> = if private {
             // A private zone has no delegation set: its name servers are its apex NS record.
-            self.apex_name_servers(zone).await?
+            apex_name_servers(&self.c, zone).await?
         } else {
             out.delegation_set()
                 .map(|d| d.name_servers().to_vec())
@@ -151,27 +154,6 @@ impl Zone {
         ])))
     }
 
-    /// The values of the zone's own NS record (at its apex).
-    async fn apex_name_servers(&self, zone: &HostedZone) -> PResult<Vec<String>> {
-        let out = self
-            .c
-            .route53
-            .list_resource_record_sets()
-            .hosted_zone_id(clean_id(zone.id()))
-            .start_record_name(zone.name())
-            .start_record_type(RrType::Ns)
-            .max_items(1)
-            .send()
-            .await
-            .map_err(aws_err)?;
-        Ok(out
-            .resource_record_sets()
-            .iter()
-            .find(|r| r.r#type() == &RrType::Ns && normalize_zone_name(r.name()) == normalize_zone_name(zone.name()))
-            .map(|r| r.resource_records().iter().map(|v| v.value().to_string()).collect())
-            .unwrap_or_default())
-    }
-
     /// Zones named `name` (ListHostedZonesByName starts at the name; the first other name ends
     /// the search).
     async fn zones_named(&self, name: &str) -> PResult<Vec<HostedZone>> {
@@ -214,6 +196,48 @@ impl Zone {
             .into_iter()
             .find(|z| z.caller_reference() == reference)
             .map(|z| clean_id(z.id())))
+    }
+
+    /// Associates the VPCs `new` has and `old` lacks, then takes away those `old` has and `new`
+    /// lacks (in that order: Route 53 refuses to take a private zone's last VPC away), waiting
+    /// for each change.
+    async fn sync_vpcs(
+        &self,
+        id: &str,
+        old: &[(String, String)],
+        new: &[(String, String)],
+        timeout: Duration,
+    ) -> PResult<()> {
+        let has = |list: &[(String, String)], id: &str| list.iter().any(|(v, _)| v == id);
+        for (vpc_id, region) in new.iter().filter(|(v, _)| !has(old, v)) {
+            let out = self
+                .c
+                .route53
+                .associate_vpc_with_hosted_zone()
+                .hosted_zone_id(id)
+                .vpc(vpc(vpc_id, region))
+                .send()
+                .await
+                .map_err(aws_err)?;
+            if let Some(info) = out.change_info() {
+                wait_change(&self.c, info.id(), timeout).await?;
+            }
+        }
+        for (vpc_id, region) in old.iter().filter(|(v, _)| !has(new, v)) {
+            let out = self
+                .c
+                .route53
+                .disassociate_vpc_from_hosted_zone()
+                .hosted_zone_id(id)
+                .vpc(vpc(vpc_id, region))
+                .send()
+                .await
+                .map_err(aws_err)?;
+            if let Some(info) = out.change_info() {
+                wait_change(&self.c, info.id(), timeout).await?;
+            }
+        }
+        Ok(())
     }
 
     /// Deletes every record of the zone but its own SOA and apex NS (`force_destroy`).
@@ -282,10 +306,7 @@ impl ResourceType for Zone {
 
     /// The name is planned in the spelling state will hold (the provider's StateFunc).
     fn refine_plan(&self, _prior: Option<&Value>, _config: &Value, planned: &mut Value) -> PResult<Option<String>> {
-        let name = planned.get("name").as_str().map(normalize_zone_name);
-        if let (Value::Object(m), Some(name)) = (planned, name) {
-            m.insert("name".into(), Value::String(name));
-        }
+        normalize_planned_name(planned);
         Ok(None)
     }
 
@@ -332,25 +353,10 @@ impl ResourceType for Zone {
             Err(e) => return Err(e),
         };
         add_zone_tags(&self.c, &id, tags_to_write(ctx, planned)).await?;
+        // The first VPC came with the create; the others are associated now.
         let current = self.read_zone(&id, planned).await?;
-        let have: Vec<String> = current
-            .as_ref()
-            .map(|v| vpcs_of(v, &self.c.region).into_iter().map(|(id, _)| id).collect())
-            .unwrap_or_default();
-        for (vpc_id, region) in vpcs.iter().filter(|(v, _)| !have.contains(v)) {
-            let out = self
-                .c
-                .route53
-                .associate_vpc_with_hosted_zone()
-                .hosted_zone_id(&id)
-                .vpc(vpc(vpc_id, region))
-                .send()
-                .await
-                .map_err(aws_err)?;
-            if let Some(info) = out.change_info() {
-                wait_change(&self.c, info.id(), timeout).await?;
-            }
-        }
+        let have = current.map(|v| vpcs_of(&v, &self.c.region)).unwrap_or_default();
+        self.sync_vpcs(&id, &have, &vpcs, timeout).await?;
         must_exist(self.read_zone(&id, planned).await?, "Route 53 zone", &id)
     }
 
@@ -370,38 +376,8 @@ impl ResourceType for Zone {
                 .await
                 .map_err(aws_err)?;
         }
-        let old = vpcs_of(prior, &self.c.region);
-        let new = vpcs_of(planned, &self.c.region);
-        let has = |list: &[(String, String)], id: &str| list.iter().any(|(v, _)| v == id);
-        // Associate first: Route 53 refuses to take a private zone's last VPC away.
-        for (vpc_id, region) in new.iter().filter(|(v, _)| !has(&old, v)) {
-            let out = self
-                .c
-                .route53
-                .associate_vpc_with_hosted_zone()
-                .hosted_zone_id(id)
-                .vpc(vpc(vpc_id, region))
-                .send()
-                .await
-                .map_err(aws_err)?;
-            if let Some(info) = out.change_info() {
-                wait_change(&self.c, info.id(), timeout).await?;
-            }
-        }
-        for (vpc_id, region) in old.iter().filter(|(v, _)| !has(&new, v)) {
-            let out = self
-                .c
-                .route53
-                .disassociate_vpc_from_hosted_zone()
-                .hosted_zone_id(id)
-                .vpc(vpc(vpc_id, region))
-                .send()
-                .await
-                .map_err(aws_err)?;
-            if let Some(info) = out.change_info() {
-                wait_change(&self.c, info.id(), timeout).await?;
-            }
-        }
+        let (old, new) = (vpcs_of(prior, &self.c.region), vpcs_of(planned, &self.c.region));
+        self.sync_vpcs(id, &old, &new, timeout).await?;
         update_zone_tags(&self.c, id, prior, planned).await?;
         must_exist(self.read_zone(id, planned).await?, "Route 53 zone", id)
     }

@@ -3,7 +3,7 @@
 //! `tags` (every one given must match), as the provider finds it. No match, or more than one, is
 //! an error.
 
-use super::{clean_id, normalize_zone_name, zone_tags};
+use super::{apex_name_servers, clean_id, normalize_zone_name, zone_tags};
 use crate::provider::aws::common::{aws_err, opt_bool, opt_str};
 use crate::provider::aws::schema::data_source;
 use crate::provider::aws::Clients;
