@@ -126,14 +126,7 @@ impl DataSourceType for ZoneData {
             .map(|d| d.name_servers().to_vec())
             .unwrap_or_default();
         if private {
-            let sets = super::record::list_all(&self.c, &zone_id).await?;
-            name_servers = sets
-                .iter()
-                .find(|r| {
-                    r.r#type().as_str() == "NS" && normalize_zone_name(r.name()) == normalize_zone_name(zone.name())
-                })
-                .map(|r| r.resource_records().iter().map(|v| v.value().to_string()).collect())
-                .unwrap_or_default();
+            name_servers = apex_name_servers(&self.c, zone).await?;
         }
         let tags = zone_tags(&self.c, &zone_id).await?;
         Ok(Value::object([
