@@ -5,9 +5,10 @@
 //! and a weight changed in place, import by Terraform's ids, adoption after state is lost (no
 //! second zone or certificate), and destroy to nothing. The blueprint is valid Terraform. Beside
 //! it: an imported certificate whose private key never reaches state or output, and an
-//! email-validated one that waits for approval.
+//! email-validated one that waits for approval; and a zone's records refreshed by one walk of
+//! the zone (counted by the proxy), which still sees a record deleted behind infractl's back.
 
-use crate::support::{expect_code, sdk_config, text, Stack, Terraform};
+use crate::support::{expect_code, sdk_config, text, CountingProxy, Stack, Terraform};
 use aws_sdk_route53::types::ResourceRecordSet;
 
 const REGION: &str = "eu-west-1";
@@ -482,6 +483,85 @@ async fn an_imported_certificate_keeps_only_a_digest_of_its_key_and_email_valida
     assert!(clean.contains("No changes"), "{clean}");
     expect_code(&run(&["destroy", "-auto-approve"]), 0);
     assert!(acm.describe_certificate().certificate_arn(&arn).send().await.is_err());
+}
+
+const MANY_RECORDS: &str = r#"
+provider "aws" {
+  region = "eu-west-1"
+}
+
+variable "name" {
+  type = string
+}
+
+resource "aws_route53_zone" "zone" {
+  name          = "${var.name}.example.com"
+  force_destroy = true
+}
+
+resource "aws_route53_record" "many" {
+  count   = 8
+  zone_id = aws_route53_zone.zone.zone_id
+  name    = "host${count.index}"
+  type    = "A"
+  ttl     = 60
+  records = ["192.0.2.${count.index + 1}"]
+}
+"#;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_zones_records_refresh_in_one_walk_and_a_vanished_one_is_seen() {
+    let stack = Stack::from_files(&[("main.tf", MANY_RECORDS)]);
+    let var = format!("name={}", stack.name);
+    let proxy = CountingProxy::start();
+    let run = |args: &[&str]| stack.run_with_endpoint(&[args, &["-var", &var]].concat(), &proxy.url);
+    expect_code(&run(&["apply", "-auto-approve"]), 0);
+
+    proxy.reset();
+    expect_code(&run(&["plan", "-detailed-exitcode"]), 0);
+    let calls = proxy.calls();
+    // Eight records: one ListResourceRecordSets walk of their zone, no lookup per record.
+    let walks = calls.get("route53:GET /2013-04-01/hostedzone/{}/rrset").copied();
+    let lookups = calls
+        .iter()
+        .filter(|(k, _)| k.starts_with("route53:GET /2013-04-01/hostedzone/{}/rrset?"))
+        .map(|(_, n)| *n)
+        .sum::<u64>();
+    assert_eq!((walks, lookups), (Some(1), 0), "{calls:?}");
+
+    // A record deleted behind infractl's back is seen by the walk.
+    let r53 = aws_sdk_route53::Client::new(&sdk_config(REGION).await);
+    let zone = stack.state_id("aws_route53_zone.zone");
+    let sets = records(&r53, &zone).await;
+    let gone = find(&sets, &format!("host3.{}.example.com", stack.name), "A", None).clone();
+    let change = aws_sdk_route53::types::Change::builder()
+        .action(aws_sdk_route53::types::ChangeAction::Delete)
+        .resource_record_set(gone)
+        .build()
+        .unwrap();
+    r53.change_resource_record_sets()
+        .hosted_zone_id(&zone)
+        .change_batch(
+            aws_sdk_route53::types::ChangeBatch::builder()
+                .changes(change)
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let out = run(&["plan", "-detailed-exitcode", "-no-color"]);
+    expect_code(&out, 2);
+    let shown = text(&out);
+    assert!(
+        shown.contains("Note: aws_route53_record.many[3] has been deleted outside infractl"),
+        "{shown}"
+    );
+    assert_eq!(shown.matches("has been deleted outside infractl").count(), 1, "{shown}");
+    expect_code(&run(&["destroy", "-auto-approve"]), 0);
+    assert!(zones_named(&r53, &format!("{}.example.com", stack.name))
+        .await
+        .is_empty());
 }
 
 #[test]
