@@ -564,6 +564,98 @@ async fn a_zones_records_refresh_in_one_walk_and_a_vanished_one_is_seen() {
         .is_empty());
 }
 
+/// A certificate for `name`.example.com and the alternative names `sans`, replaced before it is
+/// destroyed, with its validation records in a zone and its validation.
+fn replaced(sans: &str) -> String {
+    format!(
+        r#"
+provider "aws" {{
+  region = "eu-west-1"
+}}
+
+variable "name" {{
+  type = string
+}}
+
+resource "aws_route53_zone" "zone" {{
+  name          = "${{var.name}}.example.com"
+  force_destroy = true
+}}
+
+resource "aws_acm_certificate" "site" {{
+  domain_name               = aws_route53_zone.zone.name
+  subject_alternative_names = [{sans}]
+  validation_method         = "DNS"
+
+  lifecycle {{
+    create_before_destroy = true
+  }}
+}}
+
+resource "aws_route53_record" "validation" {{
+  for_each = {{
+    for dvo in aws_acm_certificate.site.domain_validation_options : dvo.domain_name => {{
+      name   = dvo.resource_record_name
+      record = dvo.resource_record_value
+      type   = dvo.resource_record_type
+    }}
+  }}
+
+  allow_overwrite = true
+  name            = each.value.name
+  records         = [each.value.record]
+  ttl             = 60
+  type            = each.value.type
+  zone_id         = aws_route53_zone.zone.zone_id
+}}
+
+resource "aws_acm_certificate_validation" "site" {{
+  certificate_arn         = aws_acm_certificate.site.arn
+  validation_record_fqdns = [for record in aws_route53_record.validation : record.fqdn]
+}}
+"#
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_certificate_is_replaced_before_it_is_destroyed() {
+    let stack = Stack::from_files(&[("main.tf", &replaced("\"www.${var.name}.example.com\""))]);
+    let domain = format!("{}.example.com", stack.name);
+    let var = format!("name={}", stack.name);
+    let run = |args: &[&str]| stack.run(&[args, &["-var", &var]].concat());
+    expect_code(&run(&["apply", "-auto-approve"]), 0);
+    let old = stack.state_id("aws_acm_certificate.site");
+
+    // A new alternative name replaces the certificate: the new one first, validated, then the
+    // old one goes.
+    std::fs::write(
+        stack.path.join("main.tf"),
+        replaced("\"www.${var.name}.example.com\", \"api.${var.name}.example.com\""),
+    )
+    .unwrap();
+    let plan = expect_code(&run(&["plan", "-no-color"]), 0);
+    assert!(plan.contains("+/- resource \"aws_acm_certificate\" \"site\""), "{plan}");
+    expect_code(&run(&["apply", "-auto-approve"]), 0);
+    let new = stack.state_id("aws_acm_certificate.site");
+    assert_ne!(new, old);
+    let acm = aws_sdk_acm::Client::new(&sdk_config(REGION).await);
+    assert!(acm.describe_certificate().certificate_arn(&old).send().await.is_err());
+    let cert = acm.describe_certificate().certificate_arn(&new).send().await.unwrap();
+    let cert = cert.certificate().unwrap();
+    assert_eq!(cert.status().map(|s| s.as_str()), Some("ISSUED"));
+    assert_eq!(cert.subject_alternative_names().len(), 3);
+    assert_eq!(
+        stack.state_id(&format!("aws_route53_record.validation[\"api.{domain}\"]")),
+        format!(
+            "{}__d930b28be6c5927595552b219965053e.api.{domain}_CNAME",
+            stack.state_id("aws_route53_zone.zone")
+        )
+    );
+    expect_code(&run(&["plan", "-detailed-exitcode"]), 0);
+    expect_code(&run(&["destroy", "-auto-approve"]), 0);
+    assert!(certificates_for(&acm, &domain).await.is_empty());
+}
+
 #[test]
 fn the_blueprint_is_valid_terraform() {
     let Some(tf) = Terraform::init("the dns blueprint") else {
