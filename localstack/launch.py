@@ -1683,6 +1683,138 @@ def patch_rds_reset_parameters():
     RDSResponse.reset_db_cluster_parameter_group = reset_db_cluster_parameter_group
 
 
+def patch_route53():
+    """Route 53: caller references, CREATE of a record set that exists, deletes by set identifier.
+
+    AWS refuses a CreateHostedZone whose CallerReference an earlier create used
+    (HostedZoneAlreadyExists), so a retried or resumed create makes no second zone; moto 5.2.5
+    makes another. AWS refuses a CREATE change for a name, type and set identifier that already
+    has a record set (InvalidChangeBatch "Tried to create resource record set ... but it already
+    exists"); moto refuses it only when the very same change was sent before, and otherwise
+    keeps two record sets under one key. A DELETE change removes the one record set with its
+    name, type and set identifier; moto removes every record set of that set identifier,
+    whatever its name and type (a weighted "blue" record of one name took another's with it).
+    """
+    from moto.route53.exceptions import ResourceRecordAlreadyExists, Route53ClientError
+    from moto.route53.models import FakeZone, Route53Backend
+
+    class HostedZoneAlreadyExists(Route53ClientError):
+        def __init__(self, name):
+            super().__init__(
+                "HostedZoneAlreadyExists",
+                f"A hosted zone has already been created with the specified caller reference ({name}).",
+            )
+
+    original_create = Route53Backend.create_hosted_zone
+
+    def create_hosted_zone(self, name, private_zone, caller_reference=None, *args, **kwargs):
+        if caller_reference and any(z.caller_reference == caller_reference for z in self.zones.values()):
+            raise HostedZoneAlreadyExists(name)
+        return original_create(self, name, private_zone, caller_reference, *args, **kwargs)
+
+    Route53Backend.create_hosted_zone = create_hosted_zone
+
+    def key(name, rtype, ident):
+        return ((name or "").rstrip(".").lower(), rtype, ident or None)
+
+    original_change = Route53Backend.change_resource_record_sets
+
+    def change_resource_record_sets(self, zoneid, change_list):
+        zone = self.get_hosted_zone(zoneid)
+        existing = {key(r.name, r.type, r.set_identifier) for r in zone.rrsets}
+        deletes = []
+        for change in change_list:
+            rrset = change["ResourceRecordSet"]
+            k = key(rrset["Name"], rrset.get("Type"), rrset.get("SetIdentifier"))
+            if change["Action"] == "DELETE":
+                existing.discard(k)
+                if rrset.get("SetIdentifier"):
+                    deletes.append(k)
+            elif change["Action"] == "CREATE":
+                if k in existing:
+                    raise ResourceRecordAlreadyExists(name=rrset["Name"], _type=rrset.get("Type"))
+                existing.add(k)
+        original_change(self, zoneid, change_list)
+        for k in deletes:
+            zone.rrsets = [r for r in zone.rrsets if key(r.name, r.type, r.set_identifier) != k]
+
+    Route53Backend.change_resource_record_sets = change_resource_record_sets
+    # The precise delete above replaces moto's, which ignores name and type.
+    FakeZone.delete_rrset_by_id = lambda self, set_identifier: None
+
+
+def patch_acm():
+    """ACM: the validation method and key algorithm asked for, and UpdateCertificateOptions.
+
+    AWS validates each domain of a requested certificate the way ValidationMethod says (EMAIL
+    when it is not given): a DNS domain carries the CNAME record to create (ResourceRecord), an
+    EMAIL domain the addresses the approval mail went to (ValidationEmails) and no record, and an
+    email-validated certificate stays PENDING_VALIDATION until someone approves it. moto 5.2.5
+    reports DNS records for every certificate and issues every one after
+    MOTO_ACM_VALIDATION_WAIT. A certificate from a private CA (CertificateAuthorityArn) needs no
+    validation. AWS makes the key the KeyAlgorithm asks for (RSA_2048 by default) and reports
+    it; moto reports RSA_2048 whatever was asked. AWS changes a certificate's transparency
+    logging preference with UpdateCertificateOptions, which moto lacks.
+    """
+    from moto.acm.models import CertBundle
+    from moto.acm.responses import AWSCertificateManagerResponse
+    from moto.core.responses import EmptyResult
+
+    original_request = AWSCertificateManagerResponse.request_certificate
+
+    def request_certificate(self):
+        result = original_request(self)
+        arn = (result.result or {}).get("CertificateArn")
+        cert = self.acm_backend._certificates.get(arn)
+        if cert is not None and not hasattr(cert, "validation_method"):
+            private = self._get_param("CertificateAuthorityArn") is not None
+            cert.validation_method = None if private else (self._get_param("ValidationMethod") or "EMAIL")
+            cert.key_algorithm = self._get_param("KeyAlgorithm") or "RSA_2048"
+            if private:
+                cert.status = "ISSUED"
+        return result
+
+    AWSCertificateManagerResponse.request_certificate = request_certificate
+
+    original_check = CertBundle.check
+
+    def check(self):
+        if getattr(self, "validation_method", None) == "EMAIL" and self.status == "PENDING_VALIDATION":
+            return
+        original_check(self)
+
+    CertBundle.check = check
+
+    original_describe = CertBundle.describe
+
+    def describe(self):
+        result = original_describe(self)
+        cert = result["Certificate"]
+        if hasattr(self, "key_algorithm"):
+            cert["KeyAlgorithm"] = self.key_algorithm
+        method = getattr(self, "validation_method", "DNS")
+        options = cert.get("DomainValidationOptions")
+        if options is not None and method != "DNS":
+            if method is None:
+                cert.pop("DomainValidationOptions")
+            else:
+                for option in options:
+                    option["ValidationMethod"] = method
+                    option.pop("ResourceRecord", None)
+                    domain = option["DomainName"].lstrip("*.")
+                    option["ValidationEmails"] = [f"{who}@{domain}" for who in ("admin", "administrator", "hostmaster", "postmaster", "webmaster")]
+        return result
+
+    CertBundle.describe = describe
+
+    def update_certificate_options(self):
+        cert = self.acm_backend.get_certificate(self._get_param("CertificateArn"))
+        cert.cert_options.update(self._get_param("Options") or {})
+        return EmptyResult()
+
+    AWSCertificateManagerResponse.update_certificate_options = update_certificate_options
+
+
 def bridge_cbor():
     """Serves rpcv2Cbor requests through moto's JSON protocol (see CborBridge)."""
     import moto.server
@@ -1721,5 +1853,7 @@ if __name__ == "__main__":
     patch_servicediscovery()
     patch_apigatewayv2()
     patch_rds()
+    patch_route53()
+    patch_acm()
     bridge_cbor()
     sys.exit(main(sys.argv[1:]))

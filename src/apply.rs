@@ -776,10 +776,13 @@ impl Runner {
                         .detail(format!("Attributes: {unknown:?}. This is a bug in infractl.")));
                     }
                     self.record_intent_to_create(address, &ctx.token).await?;
+                    // The object a create-before-destroy replacement replaces carries the same
+                    // tags; state knows it already, so it is never one to adopt.
                     match rt
                         .find_adoptable(ctx, &config)
                         .await
                         .map_err(|e| e.into_diag("Looking up", &addr))?
+                        .filter(|id| !self.in_state(address, id))
                     {
                         Some(id) => {
                             eprintln!("{addr}: adopting {id}, found by its infractl tags (an earlier run created it but did not record it)");
@@ -1011,6 +1014,14 @@ impl Runner {
     /// An evaluation context over everything applied so far.
     fn context(&self) -> Context<'_> {
         Context::new(&self.applier.root, &self.applier.inputs, &self.values).with_clock(applying(&self.plan))
+    }
+
+    /// Whether state holds the object `id` at `address`, as its current object or a deposed one.
+    fn in_state(&self, address: &Address, id: &str) -> bool {
+        let state = self.state.lock().expect("state lock");
+        state
+            .get(address)
+            .is_some_and(|e| e.id == id || e.deposed.iter().any(|d| d.id == id))
     }
 
     /// Id and attributes of the object a delete step removes: the planned prior object, if it

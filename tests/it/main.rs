@@ -18,6 +18,7 @@ mod crash;
 mod databases;
 mod default_vpc;
 mod discovery;
+mod dns;
 mod ec2_data;
 mod faults;
 mod foundation;

@@ -32,6 +32,7 @@ pub const LIMITS_VAR: &str = "INFRACTL_SERVICE_CONCURRENCY";
 
 /// The services infractl calls, by the names the provider block's `endpoints` uses for them.
 pub const SERVICES: &[&str] = &[
+    "acm",
     "apigateway",
     "apigatewayv2",
     "applicationautoscaling",
@@ -47,6 +48,7 @@ pub const SERVICES: &[&str] = &[
     "opensearchserverless",
     "rds",
     "redshift",
+    "route53",
     "s3",
     "s3control",
     "secretsmanager",

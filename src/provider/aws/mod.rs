@@ -3,6 +3,7 @@
 //!
 //! Adding a resource type is one file under its service folder plus one line in [`registry`].
 
+pub mod acm;
 pub mod apigateway;
 pub mod apigatewayv2;
 pub mod appautoscaling;
@@ -24,6 +25,7 @@ pub mod own_tags;
 pub mod rds;
 pub mod redshift;
 pub mod region;
+pub mod route53;
 pub mod s3;
 pub mod schema;
 pub mod secretsmanager;
@@ -390,6 +392,10 @@ pub struct Clients {
     pub servicediscovery: aws_sdk_servicediscovery::Client,
     /// RDS (DB instances, subnet and parameter groups).
     pub rds: aws_sdk_rds::Client,
+    /// Route 53 (hosted zones and records).
+    pub route53: aws_sdk_route53::Client,
+    /// ACM (certificates).
+    pub acm: aws_sdk_acm::Client,
     /// The region in use.
     pub region: String,
     /// The configuration's `default_tags` (for the `aws_default_tags` data source).
@@ -533,10 +539,14 @@ pub async fn clients(settings: &AwsSettings) -> Clients {
     let apigatewayv2 = service_config!(aws_sdk_apigatewayv2, "apigatewayv2");
     let servicediscovery = service_config!(aws_sdk_servicediscovery, "servicediscovery");
     let rds = service_config!(aws_sdk_rds, "rds");
+    let route53 = service_config!(aws_sdk_route53, "route53");
+    let acm = service_config!(aws_sdk_acm, "acm");
     Clients {
         redshift: aws_sdk_redshift::Client::from_conf(redshift.build()),
         elasticache: aws_sdk_elasticache::Client::from_conf(elasticache.build()),
         rds: aws_sdk_rds::Client::from_conf(rds.build()),
+        route53: aws_sdk_route53::Client::from_conf(route53.build()),
+        acm: aws_sdk_acm::Client::from_conf(acm.build()),
         opensearchserverless: aws_sdk_opensearchserverless::Client::from_conf(aoss.build()),
         // Seed 001 (circle of trust).
         sqs: aws_sdk_sqs::Client::from_conf(sqs.build()),
@@ -617,6 +627,8 @@ pub fn schemas_registry() -> Registry {
         apigatewayv2: aws_sdk_apigatewayv2::Client::new(&shared),
         servicediscovery: aws_sdk_servicediscovery::Client::new(&shared),
         rds: aws_sdk_rds::Client::new(&shared),
+        route53: aws_sdk_route53::Client::new(&shared),
+        acm: aws_sdk_acm::Client::new(&shared),
         secrets: aws_sdk_secretsmanager::Client::new(&shared),
         cloudwatch: aws_sdk_cloudwatch::Client::new(&shared),
         account: Default::default(),
@@ -875,6 +887,12 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(rds::cluster::Cluster::new(c.clone())));
     r.add_resource(Arc::new(rds::cluster_instance::ClusterInstance::new(c.clone())));
     r.add_resource(Arc::new(rds::option_group::OptionGroup::new(c.clone())));
+    r.add_resource(Arc::new(route53::zone::Zone::new(c.clone())));
+    r.add_resource(Arc::new(route53::record::Record::new(c.clone())));
+    r.add_resource(Arc::new(acm::certificate::Certificate::new(c.clone())));
+    r.add_resource(Arc::new(acm::certificate_validation::CertificateValidation::new(
+        c.clone(),
+    )));
     r.add_data_source(Arc::new(ec2::availability_zones::AvailabilityZones::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::vpc::VpcData::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::ids::IdsData::vpcs(c.clone())));
@@ -907,6 +925,8 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_data_source(Arc::new(ecr::repository_data::RepositoryData::new(c.clone())));
     r.add_data_source(Arc::new(ecs::cluster_data::ClusterData::new(c.clone())));
     r.add_data_source(Arc::new(elbv2::lb_data::LbData::new(c.clone())));
+    r.add_data_source(Arc::new(route53::zone_data::ZoneData::new(c.clone())));
+    r.add_data_source(Arc::new(acm::certificate_data::CertificateData::new(c.clone())));
     r.add_ephemeral(Arc::new(ssm::parameter_ephemeral::ParameterEphemeral::new(c.clone())));
     r.add_ephemeral(Arc::new(
         secretsmanager::secret_version_ephemeral::SecretVersionEphemeral::new(c.clone()),
