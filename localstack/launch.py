@@ -1698,6 +1698,9 @@ def patch_cognitoidp():
     - DeleteUserPool refuses a pool that still has a domain (InvalidParameterException: "User
       pool cannot be deleted. It has a domain configured that should be deleted first.") or
       whose deletion protection is ACTIVE, as AWS does; moto deletes both.
+    - UpdateResourceServer and DeleteResourceServer (moto lacks both and answers 500). AWS's
+      update replaces the server's name and its whole list of scopes (scopes left out are
+      removed); both answer ResourceNotFoundException for an unknown pool or identifier.
     """
     from moto.cognitoidp.exceptions import InvalidParameterException, ResourceNotFoundError
     from moto.cognitoidp.models import CognitoIdpBackend
@@ -1756,6 +1759,20 @@ def patch_cognitoidp():
         pool = pool_by_arn(self.backend, self._get_param("ResourceArn"))
         return json.dumps({"Tags": pool.extended_config.get("UserPoolTags") or {}})
 
+    def update_resource_server(self):
+        server = self.backend.describe_resource_server(self._get_param("UserPoolId"), self._get_param("Identifier"))
+        server.name = self._get_param("Name")
+        server.scopes = self._get_param("Scopes") or []
+        return json.dumps({"ResourceServer": server.to_json()})
+
+    def delete_resource_server(self):
+        pool_id, identifier = self._get_param("UserPoolId"), self._get_param("Identifier")
+        self.backend.describe_resource_server(pool_id, identifier)
+        del self.backend.user_pools[pool_id].resource_servers[identifier]
+        return json.dumps({})
+
+    CognitoIdpResponse.update_resource_server = update_resource_server
+    CognitoIdpResponse.delete_resource_server = delete_resource_server
     CognitoIdpBackend.update_user_pool = update_user_pool
     CognitoIdpBackend.delete_user_pool = delete_user_pool
     CognitoIdpResponse.tag_resource = tag_resource

@@ -8,7 +8,7 @@
 use crate::support::{expect_code, sdk_config, text, unique, Stack, Terraform};
 use aws_sdk_cognitoidentityprovider::Client;
 
-fn blueprint(name: &str, min_length: u32, callback: &str) -> String {
+fn blueprint(name: &str, min_length: u32, callback: &str, api_name: &str) -> String {
     format!(
         r#"
 provider "aws" {{
@@ -106,7 +106,7 @@ resource "aws_cognito_user_pool_domain" "hosted_ui" {{
 resource "aws_cognito_resource_server" "api" {{
   user_pool_id = aws_cognito_user_pool.main.id
   identifier   = "https://api.example.com"
-  name         = "tap-api"
+  name         = "{api_name}"
 
   scope {{
     scope_name        = "read"
@@ -171,15 +171,41 @@ async fn pools_named(c: &Client, name: &str) -> Vec<String> {
         .collect()
 }
 
+/// The pool as Cognito holds it.
+async fn pool(c: &Client, id: &str) -> aws_sdk_cognitoidentityprovider::types::UserPoolType {
+    c.describe_user_pool()
+        .user_pool_id(id)
+        .send()
+        .await
+        .unwrap()
+        .user_pool
+        .expect("the pool")
+}
+
+/// The client as Cognito holds it.
+async fn client(c: &Client, pool: &str, id: &str) -> aws_sdk_cognitoidentityprovider::types::UserPoolClientType {
+    c.describe_user_pool_client()
+        .user_pool_id(pool)
+        .client_id(id)
+        .send()
+        .await
+        .unwrap()
+        .user_pool_client
+        .expect("the client")
+}
+
 /// Fails when `secret` appears in `what` (output, a state file, a plan file).
 fn absent(secret: &str, what: &str, text: &str) {
-    assert!(!text.contains(secret), "the client secret appears in {what}:\n{text:.3000}");
+    assert!(
+        !text.contains(secret),
+        "the client secret appears in {what}:\n{text:.3000}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn seed_003_user_pool_with_google_domain_and_secret_client() {
     let name = unique("tap-auth");
-    let main_tf = blueprint(&name, 12, "https://app.example.com/callback");
+    let main_tf = blueprint(&name, 12, "https://app.example.com/callback", "tap-api");
     if let Some(tf) = Terraform::init("the Cognito blueprint's validity") {
         std::fs::write(tf.work().join("main.tf"), &main_tf).unwrap();
         let out = tf.run(&["validate", "-no-color"]);
@@ -196,14 +222,7 @@ async fn seed_003_user_pool_with_google_domain_and_secret_client() {
 
     // The pool: e-mail usernames, admin-only sign-up, the password policy, tags by
     // DescribeUserPool's UserPoolTags (infractl's own among them).
-    let pool = c
-        .describe_user_pool()
-        .user_pool_id(&pool_id)
-        .send()
-        .await
-        .unwrap()
-        .user_pool
-        .expect("the pool");
+    let pool = pool(&c, &pool_id).await;
     assert_eq!(pool.name(), Some(name.as_str()));
     let usernames: Vec<&str> = pool.username_attributes().iter().map(|a| a.as_str()).collect();
     assert_eq!(usernames, vec!["email"]);
@@ -215,24 +234,20 @@ async fn seed_003_user_pool_with_google_domain_and_secret_client() {
     assert_eq!(tags.get("Project").map(String::as_str), Some("tap"), "{tags:?}");
     assert_eq!(tags.get("infractl:stack"), Some(&stack.name), "{tags:?}");
     assert!(
-        pool.schema_attributes().iter().any(|a| a.name() == Some("custom:tenant")),
+        pool.schema_attributes()
+            .iter()
+            .any(|a| a.name() == Some("custom:tenant")),
         "the custom attribute"
     );
     assert_eq!(pool.domain(), Some(name.as_str()), "the pool reports its domain");
 
     // The client: code flow, scopes, URLs, Google among the providers, a secret.
-    let client = c
-        .describe_user_pool_client()
-        .user_pool_id(&pool_id)
-        .client_id(&client_id)
-        .send()
-        .await
-        .unwrap()
-        .user_pool_client
-        .expect("the client");
+    let client = client(&c, &pool_id, &client_id).await;
     let flows: Vec<&str> = client.allowed_o_auth_flows().iter().map(|f| f.as_str()).collect();
     assert_eq!(flows, vec!["code"]);
-    assert!(client.allowed_o_auth_scopes().contains(&"https://api.example.com/read".to_string()));
+    assert!(client
+        .allowed_o_auth_scopes()
+        .contains(&"https://api.example.com/read".to_string()));
     assert_eq!(client.callback_urls(), ["https://app.example.com/callback"]);
     assert!(client.supported_identity_providers().contains(&"Google".to_string()));
     let secret = client.client_secret().expect("a generated secret").to_string();
@@ -259,7 +274,10 @@ async fn seed_003_user_pool_with_google_domain_and_secret_client() {
         .expect("Google");
     assert_eq!(google.provider_type().map(|t| t.as_str()), Some("Google"));
     assert_eq!(
-        google.provider_details().and_then(|d| d.get("client_id")).map(String::as_str),
+        google
+            .provider_details()
+            .and_then(|d| d.get("client_id"))
+            .map(String::as_str),
         Some("1234-tap.apps.googleusercontent.com")
     );
     let group = c
@@ -280,7 +298,11 @@ async fn seed_003_user_pool_with_google_domain_and_secret_client() {
         .send()
         .await
         .unwrap();
-    assert_eq!(stored.secret_string(), Some(secret.as_str()), "the secret version holds the client secret");
+    assert_eq!(
+        stored.secret_string(),
+        Some(secret.as_str()),
+        "the secret version holds the client secret"
+    );
     absent(&secret, "the apply output", &applied);
     let state_text = std::fs::read_to_string(stack.state_file()).unwrap();
     absent(&secret, "the state file", &state_text);
@@ -288,48 +310,58 @@ async fn seed_003_user_pool_with_google_domain_and_secret_client() {
     assert!(planned.contains("No changes"), "{planned}");
     absent(&secret, "the plan output", &planned);
 
-    // In place: a longer minimum password length and another callback URL, in a saved plan.
+    // In place: a longer minimum password length, another callback URL and the API's new
+    // name, in a saved plan.
     std::fs::write(
         stack.path.join("main.tf"),
-        blueprint(&name, 14, "https://app.example.com/auth/callback"),
+        blueprint(&name, 14, "https://app.example.com/auth/callback", "TAP API"),
     )
     .unwrap();
-    let shown = expect_code(&stack.run(&["plan", "-out", "change.tfplan", "-detailed-exitcode"]), 2);
-    assert!(shown.contains("0 to add, 2 to change, 0 to destroy"), "{shown}");
+    let plan_path = stack.path.join("change.tfplan");
+    let plan_file = plan_path.to_str().unwrap();
+    let shown = expect_code(&stack.run(&["plan", "-out", plan_file, "-detailed-exitcode"]), 2);
+    assert!(shown.contains("0 to add, 3 to change, 0 to destroy"), "{shown}");
     absent(&secret, "the plan output", &shown);
-    let plan_file = std::fs::read(stack.path.join("change.tfplan")).unwrap();
-    absent(&secret, "the saved plan file", &String::from_utf8_lossy(&plan_file));
-    let shown = expect_code(&stack.run(&["apply", "change.tfplan"]), 0);
+    let saved = std::fs::read(&plan_path).unwrap();
+    absent(&secret, "the saved plan file", &String::from_utf8_lossy(&saved));
+    let shown = expect_code(&stack.run(&["apply", plan_file]), 0);
     absent(&secret, "the apply output", &shown);
-    assert_eq!(stack.state_id("aws_cognito_user_pool.main"), pool_id, "the pool changed in place");
+    assert_eq!(
+        stack.state_id("aws_cognito_user_pool.main"),
+        pool_id,
+        "the pool changed in place"
+    );
     assert_eq!(stack.state_id("aws_cognito_user_pool_client.web"), client_id);
-    let pool = c
-        .describe_user_pool()
-        .user_pool_id(&pool_id)
-        .send()
-        .await
-        .unwrap()
-        .user_pool
-        .unwrap();
-    assert_eq!(pool.policies().unwrap().password_policy().unwrap().minimum_length(), Some(14));
+    let pool = self::pool(&c, &pool_id).await;
+    assert_eq!(
+        pool.policies().unwrap().password_policy().unwrap().minimum_length(),
+        Some(14)
+    );
     // UpdateUserPool resets what it is not sent: the rest of the configuration is still there.
     assert!(pool.admin_create_user_config().unwrap().allow_admin_create_user_only());
     assert_eq!(
         pool.user_pool_tags().and_then(|t| t.get("Project")).map(String::as_str),
         Some("tap")
     );
-    let client = c
-        .describe_user_pool_client()
+    let client = self::client(&c, &pool_id, &client_id).await;
+    assert_eq!(client.callback_urls(), ["https://app.example.com/auth/callback"]);
+    assert_eq!(client.client_secret(), Some(secret.as_str()), "the secret stays");
+    assert_eq!(
+        client.allowed_o_auth_scopes().len(),
+        4,
+        "the other settings were sent again"
+    );
+    let api = c
+        .describe_resource_server()
         .user_pool_id(&pool_id)
-        .client_id(&client_id)
+        .identifier("https://api.example.com")
         .send()
         .await
         .unwrap()
-        .user_pool_client
-        .unwrap();
-    assert_eq!(client.callback_urls(), ["https://app.example.com/auth/callback"]);
-    assert_eq!(client.client_secret(), Some(secret.as_str()), "the secret stays");
-    assert_eq!(client.allowed_o_auth_scopes().len(), 4, "the other settings were sent again");
+        .resource_server
+        .expect("the resource server");
+    assert_eq!(api.name(), Some("TAP API"));
+    assert_eq!(api.scopes().len(), 1, "its scope was sent again");
     let planned = expect_code(&stack.run(&["plan", "-detailed-exitcode"]), 0);
     absent(&secret, "the plan output", &planned);
 
@@ -344,12 +376,7 @@ async fn seed_003_user_pool_with_google_domain_and_secret_client() {
     assert_eq!(pools_named(&c, &name).await, vec![pool_id.clone()], "no second pool");
     assert_eq!(stack.state_id("aws_cognito_user_pool.main"), pool_id);
     assert_eq!(stack.state_id("aws_cognito_user_pool_client.web"), client_id);
-    let clients = c
-        .list_user_pool_clients()
-        .user_pool_id(&pool_id)
-        .send()
-        .await
-        .unwrap();
+    let clients = c.list_user_pool_clients().user_pool_id(&pool_id).send().await.unwrap();
     assert_eq!(clients.user_pool_clients().len(), 1, "no second client");
     absent(
         &secret,

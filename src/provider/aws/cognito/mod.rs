@@ -57,16 +57,37 @@ pub async fn stack_owns_pool(c: &Clients, ctx: &CallCtx, pool_id: &str) -> PResu
 /// Terraform's import ids do.
 pub fn pool_and_key(id: &str, prior: &Value, sep: char, form: &str) -> PResult<(String, String)> {
     if let Some(pool) = opt_str(prior, "user_pool_id") {
-        let key = id
-            .strip_prefix(&format!("{pool}{sep}"))
-            .unwrap_or(id)
-            .to_string();
+        let key = id.strip_prefix(&format!("{pool}{sep}")).unwrap_or(id).to_string();
         return Ok((pool, key));
     }
     match id.split_once(sep) {
         Some((pool, key)) if !pool.is_empty() && !key.is_empty() => Ok((pool.to_string(), key.to_string())),
         _ => Err(ProviderError::msg(format!("invalid import id {id:?}: expected {form}"))),
     }
+}
+
+/// The import id (`POOL<sep>KEY`) of an object a pool of this stack already holds under the
+/// planned natural key (the `key` argument), when `exists` finds it there: what a child type
+/// adopts after a create whose outcome was lost.
+pub async fn adoptable<F, Fut>(
+    c: &Clients,
+    ctx: &CallCtx,
+    planned: &Value,
+    key: &str,
+    sep: char,
+    exists: F,
+) -> PResult<Option<String>>
+where
+    F: FnOnce(String, String) -> Fut,
+    Fut: std::future::Future<Output = PResult<bool>>,
+{
+    let (Some(pool), Some(k)) = (opt_str(planned, "user_pool_id"), opt_str(planned, key)) else {
+        return Ok(None);
+    };
+    if !exists(pool.clone(), k.clone()).await? || !stack_owns_pool(c, ctx, &pool).await? {
+        return Ok(None);
+    }
+    Ok(Some(format!("{pool}{sep}{k}")))
 }
 
 /// A date as the provider records it (RFC 3339, whole seconds, UTC).

@@ -7,7 +7,7 @@
 //! An identifier is unique within a pool, so a resource server an earlier run created but did
 //! not record is taken back by its identifier in a pool of this stack.
 
-use super::{pool_and_key, stack_owns_pool, NOT_FOUND};
+use super::{adoptable, pool_and_key, NOT_FOUND};
 use crate::provider::aws::common::{absent_on, aws_err, list_value, must_exist, ok_on, opt_str};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -171,12 +171,9 @@ impl ResourceType for ResourceServer {
     }
 
     async fn find_adoptable(&self, ctx: &CallCtx, planned: &Value) -> PResult<Option<String>> {
-        let (Some(pool), Some(identifier)) = (opt_str(planned, "user_pool_id"), opt_str(planned, "identifier")) else {
-            return Ok(None);
-        };
-        if self.describe(&pool, &identifier).await?.is_none() || !stack_owns_pool(&self.c, ctx, &pool).await? {
-            return Ok(None);
-        }
-        Ok(Some(format!("{pool}|{identifier}")))
+        adoptable(&self.c, ctx, planned, "identifier", '|', |pool, key| async move {
+            Ok(self.describe(&pool, &key).await?.is_some())
+        })
+        .await
     }
 }

@@ -5,7 +5,7 @@
 //! A group name is unique within a pool, so a group an earlier run created but did not record
 //! is taken back by its name in a pool of this stack.
 
-use super::{pool_and_key, stack_owns_pool, NOT_FOUND};
+use super::{adoptable, pool_and_key, NOT_FOUND};
 use crate::provider::aws::common::{absent_on, aws_err, must_exist, ok_on, opt_str};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -140,12 +140,9 @@ impl ResourceType for UserGroup {
     }
 
     async fn find_adoptable(&self, ctx: &CallCtx, planned: &Value) -> PResult<Option<String>> {
-        let (Some(pool), Some(name)) = (opt_str(planned, "user_pool_id"), opt_str(planned, "name")) else {
-            return Ok(None);
-        };
-        if self.describe(&pool, &name).await?.is_none() || !stack_owns_pool(&self.c, ctx, &pool).await? {
-            return Ok(None);
-        }
-        Ok(Some(format!("{pool}/{name}")))
+        adoptable(&self.c, ctx, planned, "name", '/', |pool, key| async move {
+            Ok(self.describe(&pool, &key).await?.is_some())
+        })
+        .await
     }
 }

@@ -13,8 +13,8 @@
 
 use super::{date, describe_pool, NOT_FOUND};
 use crate::provider::aws::common::{
-    aws_err, configured_tags, first, list_value, must_exist, ok_on, opt_bool, opt_str, owns, str_list,
-    tags_to_write, user_tags,
+    aws_err, configured_tags, first, list_value, must_exist, ok_on, opt_bool, opt_str, owns, str_list, tags_to_write,
+    user_tags,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -235,7 +235,9 @@ fn settings(v: &Value) -> PResult<Settings> {
     Ok(Settings {
         policies,
         deletion_protection: t::DeletionProtectionType::from(
-            opt_str(v, "deletion_protection").unwrap_or_else(|| "INACTIVE".into()).as_str(),
+            opt_str(v, "deletion_protection")
+                .unwrap_or_else(|| "INACTIVE".into())
+                .as_str(),
         ),
         lambda_config: lambda_config(first(v, "lambda_config"))?,
         auto_verified: str_list(v, "auto_verified_attributes")
@@ -266,7 +268,9 @@ fn settings(v: &Value) -> PResult<Settings> {
         email_configuration: first(v, "email_configuration").map(|e| {
             t::EmailConfigurationType::builder()
                 .set_configuration_set(s(e, "configuration_set"))
-                .set_email_sending_account(s(e, "email_sending_account").map(|x| t::EmailSendingAccountType::from(x.as_str())))
+                .set_email_sending_account(
+                    s(e, "email_sending_account").map(|x| t::EmailSendingAccountType::from(x.as_str())),
+                )
                 .set_from(s(e, "from_email_address"))
                 .set_reply_to_email_address(s(e, "reply_to_email_address"))
                 .set_source_arn(s(e, "source_arn"))
@@ -438,9 +442,10 @@ fn lambda_value(l: Option<&t::LambdaConfigType>, prior: &Value) -> Value {
         ),
     ]);
     // No trigger at all reads as no block, as the provider records it.
-    let empty = v
-        .as_object()
-        .is_some_and(|m| m.values().all(|x| x.is_null() || x.as_list().is_some_and(|l| l.is_empty())));
+    let empty = v.as_object().is_some_and(|m| {
+        m.values()
+            .all(|x| x.is_null() || x.as_list().is_some_and(|l| l.is_empty()))
+    });
     if empty && first(prior, "lambda_config").is_none() {
         one(None)
     } else {
@@ -458,7 +463,9 @@ fn schema_value(live: &[t::SchemaAttributeType], prior: &Value) -> Value {
     let mut out = Vec::new();
     for a in live {
         let name = bare(a.name().unwrap_or_default());
-        let cfg = configured.iter().find(|c| c.get("name").as_str() == Some(name.as_str()));
+        let cfg = configured
+            .iter()
+            .find(|c| c.get("name").as_str() == Some(name.as_str()));
         let custom = a.name().is_some_and(|n| n.starts_with("custom:"));
         if cfg.is_none() && !custom {
             continue;
@@ -467,24 +474,17 @@ fn schema_value(live: &[t::SchemaAttributeType], prior: &Value) -> Value {
         let strings = a
             .string_attribute_constraints()
             .filter(|_| wanted("string_attribute_constraints"))
-            .map(|c| {
-                Value::object([
-                    ("max_length", st(c.max_length())),
-                    ("min_length", st(c.min_length())),
-                ])
-            });
+            .map(|c| Value::object([("max_length", st(c.max_length())), ("min_length", st(c.min_length()))]));
         let numbers = a
             .number_attribute_constraints()
             .filter(|_| wanted("number_attribute_constraints"))
-            .map(|c| {
-                Value::object([
-                    ("max_value", st(c.max_value())),
-                    ("min_value", st(c.min_value())),
-                ])
-            });
+            .map(|c| Value::object([("max_value", st(c.max_value())), ("min_value", st(c.min_value()))]));
         out.push(Value::object([
             ("attribute_data_type", st(a.attribute_data_type().map(|x| x.as_str()))),
-            ("developer_only_attribute", Value::Bool(a.developer_only_attribute().unwrap_or(false))),
+            (
+                "developer_only_attribute",
+                Value::Bool(a.developer_only_attribute().unwrap_or(false)),
+            ),
             ("mutable", Value::Bool(a.mutable().unwrap_or(false))),
             ("name", Value::str(name)),
             ("required", Value::Bool(a.required().unwrap_or(false))),
@@ -496,7 +496,12 @@ fn schema_value(live: &[t::SchemaAttributeType], prior: &Value) -> Value {
 }
 
 /// What a pool's state value holds, from DescribeUserPool and GetUserPoolMfaConfig.
-fn to_state(c: &Clients, p: &t::UserPoolType, mfa: &aws_sdk_cognitoidentityprovider::operation::get_user_pool_mfa_config::GetUserPoolMfaConfigOutput, prior: &Value) -> Value {
+fn to_state(
+    c: &Clients,
+    p: &t::UserPoolType,
+    mfa: &aws_sdk_cognitoidentityprovider::operation::get_user_pool_mfa_config::GetUserPoolMfaConfigOutput,
+    prior: &Value,
+) -> Value {
     let id = p.id().unwrap_or_default();
     let enums = |items: Vec<&str>| list_value(items.into_iter().map(str::to_string));
     let policy = p.policies().and_then(|x| x.password_policy()).map(|pp| {
@@ -515,7 +520,10 @@ fn to_state(c: &Clients, p: &t::UserPoolType, mfa: &aws_sdk_cognitoidentityprovi
     });
     let admin = p.admin_create_user_config().map(|a| {
         Value::object([
-            ("allow_admin_create_user_only", Value::Bool(a.allow_admin_create_user_only())),
+            (
+                "allow_admin_create_user_only",
+                Value::Bool(a.allow_admin_create_user_only()),
+            ),
             (
                 "invite_message_template",
                 one(a.invite_message_template().map(template_value)),
@@ -541,7 +549,10 @@ fn to_state(c: &Clients, p: &t::UserPoolType, mfa: &aws_sdk_cognitoidentityprovi
     let email = p.email_configuration().map(|e| {
         Value::object([
             ("configuration_set", st(e.configuration_set())),
-            ("email_sending_account", st(e.email_sending_account().map(|x| x.as_str()))),
+            (
+                "email_sending_account",
+                st(e.email_sending_account().map(|x| x.as_str())),
+            ),
             ("from_email_address", st(e.from())),
             ("reply_to_email_address", st(e.reply_to_email_address())),
             ("source_arn", st(e.source_arn())),
@@ -559,7 +570,10 @@ fn to_state(c: &Clients, p: &t::UserPoolType, mfa: &aws_sdk_cognitoidentityprovi
     });
     let device = p.device_configuration().map(|d| {
         Value::object([
-            ("challenge_required_on_new_device", Value::Bool(d.challenge_required_on_new_device())),
+            (
+                "challenge_required_on_new_device",
+                Value::Bool(d.challenge_required_on_new_device()),
+            ),
             (
                 "device_only_remembered_on_user_prompt",
                 Value::Bool(d.device_only_remembered_on_user_prompt()),
@@ -591,12 +605,18 @@ fn to_state(c: &Clients, p: &t::UserPoolType, mfa: &aws_sdk_cognitoidentityprovi
         ("id", Value::str(id)),
         ("arn", st(p.arn())),
         ("name", st(p.name())),
-        ("endpoint", Value::str(format!("cognito-idp.{}.amazonaws.com/{id}", c.region))),
+        (
+            "endpoint",
+            Value::str(format!("cognito-idp.{}.amazonaws.com/{id}", c.region)),
+        ),
         ("domain", st(p.domain())),
         ("custom_domain", st(p.custom_domain())),
         ("creation_date", date(p.creation_date())),
         ("last_modified_date", date(p.last_modified_date())),
-        ("estimated_number_of_users", Value::Number(p.estimated_number_of_users() as f64)),
+        (
+            "estimated_number_of_users",
+            Value::Number(p.estimated_number_of_users() as f64),
+        ),
         (
             "alias_attributes",
             enums(p.alias_attributes().iter().map(|x| x.as_str()).collect()),
@@ -762,10 +782,7 @@ impl ResourceType for UserPool {
                     .collect(),
             ))
             .set_user_pool_tags(Some(tags_to_write(ctx, planned).into_iter().collect()));
-        let out = with_settings!(req, settings(planned)?)
-            .send()
-            .await
-            .map_err(aws_err)?;
+        let out = with_settings!(req, settings(planned)?).send().await.map_err(aws_err)?;
         let id = out
             .user_pool()
             .and_then(|p| p.id())
@@ -813,13 +830,12 @@ impl ResourceType for UserPool {
             .update_user_pool()
             .user_pool_id(id)
             .mfa_configuration(t::UserPoolMfaType::from(
-                opt_str(planned, "mfa_configuration").unwrap_or_else(|| "OFF".into()).as_str(),
+                opt_str(planned, "mfa_configuration")
+                    .unwrap_or_else(|| "OFF".into())
+                    .as_str(),
             ))
             .set_user_pool_tags(Some(tags_to_write(ctx, planned).into_iter().collect()));
-        with_settings!(req, settings(planned)?)
-            .send()
-            .await
-            .map_err(aws_err)?;
+        with_settings!(req, settings(planned)?).send().await.map_err(aws_err)?;
         let (_, removed) = crate::provider::aws::common::tag_changes(prior.get("tags_all"), planned.get("tags_all"));
         if let (false, Some(arn)) = (removed.is_empty(), opt_str(prior, "arn")) {
             self.c
@@ -886,4 +902,3 @@ impl ResourceType for UserPool {
         }
     }
 }
-

@@ -17,7 +17,9 @@
 //! stack ([`super::stack_owns_pool`]).
 
 use super::{pool_and_key, stack_owns_pool, NOT_FOUND};
-use crate::provider::aws::common::{absent_on, aws_err, first, list_value, must_exist, ok_on, opt_bool, opt_str, str_list};
+use crate::provider::aws::common::{
+    absent_on, aws_err, first, list_value, must_exist, ok_on, opt_bool, opt_str, str_list,
+};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::secrets::digest;
@@ -87,7 +89,6 @@ impl UserPoolClient {
                 "token_validity_units",
             ])
             .arg("token_validity_units")
-            .max_items(1)
             .live_if_unset()
             .arg("token_validity_units.access_token")
             .check(one_of(UNITS))
@@ -167,7 +168,8 @@ macro_rules! with_settings {
             .set_write_attributes(Some(str_list(v, "write_attributes")))
             .set_explicit_auth_flows(Some(auth_flows(v)))
             .set_prevent_user_existence_errors(
-                opt_str(v, "prevent_user_existence_errors").map(|x| t::PreventUserExistenceErrorTypes::from(x.as_str())),
+                opt_str(v, "prevent_user_existence_errors")
+                    .map(|x| t::PreventUserExistenceErrorTypes::from(x.as_str())),
             )
             .set_enable_token_revocation(opt_bool(v, "enable_token_revocation"))
             .set_enable_propagate_additional_user_context_data(opt_bool(
@@ -192,9 +194,15 @@ fn to_state(ctx: &CallCtx, c: &t::UserPoolClientType, prior: &Value) -> Value {
     let n = |x: Option<i32>| Value::from(x.map(i64::from));
     let units = c.token_validity_units().map(|u| {
         Value::object([
-            ("access_token", Value::from(u.access_token().map(|x| x.as_str().to_string()))),
+            (
+                "access_token",
+                Value::from(u.access_token().map(|x| x.as_str().to_string())),
+            ),
             ("id_token", Value::from(u.id_token().map(|x| x.as_str().to_string()))),
-            ("refresh_token", Value::from(u.refresh_token().map(|x| x.as_str().to_string()))),
+            (
+                "refresh_token",
+                Value::from(u.refresh_token().map(|x| x.as_str().to_string())),
+            ),
         ])
     });
     Value::object([
@@ -214,7 +222,10 @@ fn to_state(ctx: &CallCtx, c: &t::UserPoolClientType, prior: &Value) -> Value {
         ("client_secret", kept_secret(ctx, c.client_secret())),
         ("access_token_validity", n(c.access_token_validity())),
         ("id_token_validity", n(c.id_token_validity())),
-        ("refresh_token_validity", Value::from(i64::from(c.refresh_token_validity()))),
+        (
+            "refresh_token_validity",
+            Value::from(i64::from(c.refresh_token_validity())),
+        ),
         ("auth_session_validity", n(c.auth_session_validity())),
         ("token_validity_units", Value::List(units.into_iter().collect())),
         (
@@ -228,7 +239,10 @@ fn to_state(ctx: &CallCtx, c: &t::UserPoolClientType, prior: &Value) -> Value {
         ("allowed_oauth_scopes", strs(c.allowed_o_auth_scopes())),
         ("callback_urls", strs(c.callback_urls())),
         ("logout_urls", strs(c.logout_urls())),
-        ("default_redirect_uri", Value::from(c.default_redirect_uri().map(str::to_string))),
+        (
+            "default_redirect_uri",
+            Value::from(c.default_redirect_uri().map(str::to_string)),
+        ),
         ("supported_identity_providers", strs(c.supported_identity_providers())),
         ("read_attributes", strs(c.read_attributes())),
         ("write_attributes", strs(c.write_attributes())),

@@ -67,14 +67,17 @@ impl UserPoolDomain {
 
     async fn wait_active(&self, domain: &str, planned: &Value, op: Op) -> PResult<()> {
         let timeout = op_timeout(&self.schema, planned, op, Duration::from_secs(20 * 60));
-        wait_for(Wait::new(format!("user pool domain {domain}"), "ACTIVE", timeout), || async {
-            let d = self.describe(domain).await?;
-            Ok(match d.as_ref().and_then(|d| d.status()) {
-                Some(t::DomainStatusType::Active) => Poll::Ready(()),
-                Some(s) => Poll::pending(s.as_str()),
-                None => Poll::pending("not found yet"),
-            })
-        })
+        wait_for(
+            Wait::new(format!("user pool domain {domain}"), "ACTIVE", timeout),
+            || async {
+                let d = self.describe(domain).await?;
+                Ok(match d.as_ref().and_then(|d| d.status()) {
+                    Some(t::DomainStatusType::Active) => Poll::Ready(()),
+                    Some(s) => Poll::pending(s.as_str()),
+                    None => Poll::pending("not found yet"),
+                })
+            },
+        )
         .await
     }
 }
@@ -94,14 +97,17 @@ fn to_state(d: &t::DomainDescriptionType) -> Value {
         ("domain", s(d.domain())),
         ("user_pool_id", s(d.user_pool_id())),
         ("aws_account_id", s(d.aws_account_id())),
-        ("certificate_arn", s(d.custom_domain_config().map(|c| c.certificate_arn()))),
+        (
+            "certificate_arn",
+            s(d.custom_domain_config().map(|c| c.certificate_arn())),
+        ),
         ("cloudfront_distribution", s(distribution)),
         ("cloudfront_distribution_arn", s(distribution)),
+        ("cloudfront_distribution_zone_id", Value::str(CLOUDFRONT_ZONE)),
         (
-            "cloudfront_distribution_zone_id",
-            Value::str(CLOUDFRONT_ZONE),
+            "managed_login_version",
+            Value::from(d.managed_login_version().map(i64::from)),
         ),
-        ("managed_login_version", Value::from(d.managed_login_version().map(i64::from))),
         // The API no longer reports the bucket behind a domain.
         ("s3_bucket", Value::Null),
         ("version", s(d.version())),
