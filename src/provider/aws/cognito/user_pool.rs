@@ -687,15 +687,13 @@ async fn set_mfa(c: &Clients, id: &str, v: &Value) -> PResult<()> {
     Ok(())
 }
 
-/// Custom attributes the blueprint adds, or an error naming one it changes or removes.
-fn added_attributes(prior: &Value, planned: &Value) -> PResult<Vec<t::SchemaAttributeType>> {
+/// Custom attributes the blueprint adds, or an error naming one it changes or removes
+/// (`blocks_schema`: the `schema` block's own schema, which says how two of them compare).
+fn added_attributes(blocks_schema: &Schema, prior: &Value, planned: &Value) -> PResult<Vec<t::SchemaAttributeType>> {
     let blocks = |v: &Value| -> Vec<Value> { v.get("schema").as_list().map(<[Value]>::to_vec).unwrap_or_default() };
     let (before, after) = (blocks(prior), blocks(planned));
     let name = |b: &Value| b.get("name").as_str().unwrap_or_default().to_string();
-    let schema = crate::provider::aws::schema::resource("aws_cognito_user_pool")
-        .arg("schema")
-        .build();
-    let (gone, added) = crate::provider::aws::common::changed_blocks(&schema.blocks["schema"].schema, &before, &after);
+    let (gone, added) = crate::provider::aws::common::changed_blocks(blocks_schema, &before, &after);
     if let Some(g) = gone.first() {
         return Err(ProviderError::msg(format!(
             "the user pool's schema attribute {:?} cannot be changed or removed: Cognito only adds attributes to a pool (replace the pool to change its schema)",
@@ -812,7 +810,12 @@ impl ResourceType for UserPool {
     }
 
     async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
-        let added = added_attributes(prior, planned)?;
+        let blocks = self
+            .schema
+            .blocks
+            .get("schema")
+            .ok_or_else(|| ProviderError::msg("the user pool's schema has no schema block"))?;
+        let added = added_attributes(&blocks.schema, prior, planned)?;
         if !added.is_empty() {
             self.c
                 .cognitoidp
@@ -900,5 +903,54 @@ impl ResourceType for UserPool {
                 return Ok(None);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn attribute(name: &str, max_length: &str) -> Value {
+        Value::object([
+            ("name", Value::str(name)),
+            ("attribute_data_type", Value::str("String")),
+            ("mutable", Value::Bool(true)),
+            (
+                "string_attribute_constraints",
+                Value::List(vec![Value::object([("max_length", Value::str(max_length))])]),
+            ),
+        ])
+    }
+
+    fn pool(attributes: Vec<Value>) -> Value {
+        Value::object([("schema", Value::List(attributes))])
+    }
+
+    #[test]
+    fn schema_attributes_are_only_ever_added() {
+        let registry = crate::provider::aws::schemas_registry();
+        let rt = registry.resource("aws_cognito_user_pool").expect("registered");
+        let blocks = &rt.schema().blocks["schema"].schema;
+        let before = pool(vec![attribute("tenant", "64")]);
+        // A new custom attribute is added; a standard one every pool has is not.
+        let after = pool(vec![
+            attribute("tenant", "64"),
+            attribute("email", "2048"),
+            attribute("team", "32"),
+        ]);
+        let added = added_attributes(blocks, &before, &after).unwrap();
+        let names: Vec<&str> = added.iter().filter_map(|a| a.name()).collect();
+        assert_eq!(names, vec!["team"]);
+        // Changing or removing one is refused, naming it, before any call.
+        let changed = pool(vec![attribute("tenant", "128")]);
+        let err = added_attributes(blocks, &before, &changed).unwrap_err().to_string();
+        assert!(
+            err.contains("\"tenant\"") && err.contains("cannot be changed or removed"),
+            "{err}"
+        );
+        let err = added_attributes(blocks, &before, &pool(vec![]))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("\"tenant\""), "{err}");
     }
 }
