@@ -1813,6 +1813,101 @@ def patch_acm():
         return EmptyResult()
 
     AWSCertificateManagerResponse.update_certificate_options = update_certificate_options
+def patch_cognitoidp():
+    """Cognito user pools: answer as AWS documents where moto 5.2.5 does not.
+
+    - TagResource, UntagResource and ListTagsForResource by pool ARN (moto lacks all three and
+      answers 500). AWS tags user pools by ARN; the tags are the pool's `UserPoolTags`, which
+      DescribeUserPool reports.
+    - UpdateUserPool changes what it is sent and resets the other updatable settings to their
+      defaults (AWS documents that), but it cannot change what only CreateUserPool takes:
+      UsernameAttributes, AliasAttributes, UsernameConfiguration and the schema stay. moto
+      replaces the whole configuration, dropping them. A request without UserPoolTags leaves the
+      tags alone (tags are managed by the tagging calls), and MfaConfiguration is applied as
+      GetUserPoolMfaConfig reports it (moto ignores it).
+    - DeleteUserPool refuses a pool that still has a domain (InvalidParameterException: "User
+      pool cannot be deleted. It has a domain configured that should be deleted first.") or
+      whose deletion protection is ACTIVE, as AWS does; moto deletes both.
+    - UpdateResourceServer and DeleteResourceServer (moto lacks both and answers 500). AWS's
+      update replaces the server's name and its whole list of scopes (scopes left out are
+      removed); both answer ResourceNotFoundException for an unknown pool or identifier.
+    """
+    from moto.cognitoidp.exceptions import InvalidParameterException, ResourceNotFoundError
+    from moto.cognitoidp.models import CognitoIdpBackend
+    from moto.cognitoidp.responses import CognitoIdpResponse
+
+    create_only = ("UsernameAttributes", "AliasAttributes", "UsernameConfiguration")
+
+    def update_user_pool(self, user_pool_id, extended_config):
+        pool = self.describe_user_pool(user_pool_id)
+        kept = {k: pool.extended_config[k] for k in create_only if k in pool.extended_config}
+        if "UserPoolTags" not in extended_config and "UserPoolTags" in pool.extended_config:
+            kept["UserPoolTags"] = pool.extended_config["UserPoolTags"]
+        config = {k: v for k, v in extended_config.items() if k not in create_only and k != "UserPoolId"}
+        config.update(kept)
+        pool.update_extended_config(config)
+        if extended_config.get("MfaConfiguration"):
+            pool.mfa_config = extended_config["MfaConfiguration"]
+
+    original_delete = CognitoIdpBackend.delete_user_pool
+
+    def delete_user_pool(self, user_pool_id):
+        pool = self.describe_user_pool(user_pool_id)
+        if pool.domain:
+            raise InvalidParameterException(
+                "User pool cannot be deleted. It has a domain configured that should be deleted first."
+            )
+        if pool.extended_config.get("DeletionProtection") == "ACTIVE":
+            raise InvalidParameterException(
+                "The user pool cannot be deleted because deletion protection is activated. "
+                "Deletion protection must be inactivated first."
+            )
+        return original_delete(self, user_pool_id)
+
+    def pool_by_arn(backend, arn):
+        for pool in backend.user_pools.values():
+            if pool.arn == arn:
+                return pool
+        raise ResourceNotFoundError(f"Resource {arn} not found.")
+
+    def tag_resource(self):
+        pool = pool_by_arn(self.backend, self._get_param("ResourceArn"))
+        tags = dict(pool.extended_config.get("UserPoolTags") or {})
+        tags.update(self._get_param("Tags") or {})
+        pool.extended_config["UserPoolTags"] = tags
+        return json.dumps({})
+
+    def untag_resource(self):
+        pool = pool_by_arn(self.backend, self._get_param("ResourceArn"))
+        tags = dict(pool.extended_config.get("UserPoolTags") or {})
+        for key in self._get_param("TagKeys") or []:
+            tags.pop(key, None)
+        pool.extended_config["UserPoolTags"] = tags
+        return json.dumps({})
+
+    def list_tags_for_resource(self):
+        pool = pool_by_arn(self.backend, self._get_param("ResourceArn"))
+        return json.dumps({"Tags": pool.extended_config.get("UserPoolTags") or {}})
+
+    def update_resource_server(self):
+        server = self.backend.describe_resource_server(self._get_param("UserPoolId"), self._get_param("Identifier"))
+        server.name = self._get_param("Name")
+        server.scopes = self._get_param("Scopes") or []
+        return json.dumps({"ResourceServer": server.to_json()})
+
+    def delete_resource_server(self):
+        pool_id, identifier = self._get_param("UserPoolId"), self._get_param("Identifier")
+        self.backend.describe_resource_server(pool_id, identifier)
+        del self.backend.user_pools[pool_id].resource_servers[identifier]
+        return json.dumps({})
+
+    CognitoIdpResponse.update_resource_server = update_resource_server
+    CognitoIdpResponse.delete_resource_server = delete_resource_server
+    CognitoIdpBackend.update_user_pool = update_user_pool
+    CognitoIdpBackend.delete_user_pool = delete_user_pool
+    CognitoIdpResponse.tag_resource = tag_resource
+    CognitoIdpResponse.untag_resource = untag_resource
+    CognitoIdpResponse.list_tags_for_resource = list_tags_for_resource
 
 
 def bridge_cbor():
@@ -1855,5 +1950,6 @@ if __name__ == "__main__":
     patch_rds()
     patch_route53()
     patch_acm()
+    patch_cognitoidp()
     bridge_cbor()
     sys.exit(main(sys.argv[1:]))

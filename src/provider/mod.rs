@@ -311,12 +311,25 @@ impl Registry {
     }
 
     /// The value references see for an object of type `type_name` whose state value is
-    /// `value` ([`ResourceType::reveal`]).
+    /// `value` ([`ResourceType::reveal`]). The secrets a type reveals (its sensitive
+    /// attributes that differ from what state holds: a sealed value opened, a digest replaced
+    /// by the secret the service hands back) are remembered for the run, so they are concealed
+    /// wherever else they turn up and kept out of printed output.
     pub async fn reveal(&self, type_name: &str, value: Value) -> PResult<Value> {
-        match self.resource(type_name) {
-            Some(rt) => Ok(rt.reveal(&value).await?.unwrap_or(value)),
-            None => Ok(value),
+        let Some(rt) = self.resource(type_name) else {
+            return Ok(value);
+        };
+        let Some(open) = rt.reveal(&value).await? else {
+            return Ok(value);
+        };
+        for (name, a) in &rt.schema().attrs {
+            if let (true, Value::String(plain)) = (a.sensitive, open.get(name)) {
+                if open.get(name) != value.get(name) {
+                    self.secrets.remember(plain);
+                }
+            }
         }
+        Ok(open)
     }
 
     /// Adds a resource type.

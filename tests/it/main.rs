@@ -12,6 +12,7 @@ mod builtins;
 mod bulk_refresh;
 mod capacity;
 mod circle_of_trust;
+mod cognito;
 mod compat;
 mod containers;
 mod crash;

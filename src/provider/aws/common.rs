@@ -277,6 +277,18 @@ pub fn str_list(v: &Value, name: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// A string map as a value (an absent map reads as empty, as the provider records it).
+pub fn map_value(m: Option<&std::collections::HashMap<String, String>>) -> Value {
+    let mut pairs: Vec<(&String, &String)> = m.into_iter().flatten().collect();
+    pairs.sort();
+    Value::Object(pairs.into_iter().map(|(k, v)| (k.clone(), Value::str(v))).collect())
+}
+
+/// The first block of a nested block list, if any.
+pub fn first<'a>(v: &'a Value, name: &str) -> Option<&'a Value> {
+    v.get(name).as_list().and_then(|l| l.first())
+}
+
 /// A list of strings as a value.
 pub fn list_value(items: impl IntoIterator<Item = String>) -> Value {
     Value::List(items.into_iter().map(Value::String).collect())

@@ -37,6 +37,7 @@ pub const SERVICES: &[&str] = &[
     "apigatewayv2",
     "applicationautoscaling",
     "cloudwatch",
+    "cognitoidp",
     "dynamodb",
     "ec2",
     "ecr",

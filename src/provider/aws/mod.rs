@@ -8,6 +8,7 @@ pub mod apigateway;
 pub mod apigatewayv2;
 pub mod appautoscaling;
 pub mod cloudwatch;
+pub mod cognito;
 pub mod common;
 pub mod dynamodb;
 pub mod ec2;
@@ -396,6 +397,9 @@ pub struct Clients {
     pub route53: aws_sdk_route53::Client,
     /// ACM (certificates).
     pub acm: aws_sdk_acm::Client,
+    /// Cognito user pools (pools, clients, domains, identity providers, resource servers,
+    /// groups).
+    pub cognitoidp: aws_sdk_cognitoidentityprovider::Client,
     /// The region in use.
     pub region: String,
     /// The configuration's `default_tags` (for the `aws_default_tags` data source).
@@ -541,12 +545,14 @@ pub async fn clients(settings: &AwsSettings) -> Clients {
     let rds = service_config!(aws_sdk_rds, "rds");
     let route53 = service_config!(aws_sdk_route53, "route53");
     let acm = service_config!(aws_sdk_acm, "acm");
+    let cognitoidp = service_config!(aws_sdk_cognitoidentityprovider, "cognitoidp");
     Clients {
         redshift: aws_sdk_redshift::Client::from_conf(redshift.build()),
         elasticache: aws_sdk_elasticache::Client::from_conf(elasticache.build()),
         rds: aws_sdk_rds::Client::from_conf(rds.build()),
         route53: aws_sdk_route53::Client::from_conf(route53.build()),
         acm: aws_sdk_acm::Client::from_conf(acm.build()),
+        cognitoidp: aws_sdk_cognitoidentityprovider::Client::from_conf(cognitoidp.build()),
         opensearchserverless: aws_sdk_opensearchserverless::Client::from_conf(aoss.build()),
         // Seed 001 (circle of trust).
         sqs: aws_sdk_sqs::Client::from_conf(sqs.build()),
@@ -629,6 +635,7 @@ pub fn schemas_registry() -> Registry {
         rds: aws_sdk_rds::Client::new(&shared),
         route53: aws_sdk_route53::Client::new(&shared),
         acm: aws_sdk_acm::Client::new(&shared),
+        cognitoidp: aws_sdk_cognitoidentityprovider::Client::new(&shared),
         secrets: aws_sdk_secretsmanager::Client::new(&shared),
         cloudwatch: aws_sdk_cloudwatch::Client::new(&shared),
         account: Default::default(),
@@ -893,6 +900,12 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(acm::certificate_validation::CertificateValidation::new(
         c.clone(),
     )));
+    r.add_resource(Arc::new(cognito::user_pool::UserPool::new(c.clone())));
+    r.add_resource(Arc::new(cognito::user_pool_client::UserPoolClient::new(c.clone())));
+    r.add_resource(Arc::new(cognito::user_pool_domain::UserPoolDomain::new(c.clone())));
+    r.add_resource(Arc::new(cognito::identity_provider::IdentityProvider::new(c.clone())));
+    r.add_resource(Arc::new(cognito::resource_server::ResourceServer::new(c.clone())));
+    r.add_resource(Arc::new(cognito::user_group::UserGroup::new(c.clone())));
     r.add_data_source(Arc::new(ec2::availability_zones::AvailabilityZones::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::vpc::VpcData::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::ids::IdsData::vpcs(c.clone())));

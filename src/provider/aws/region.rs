@@ -335,8 +335,11 @@ impl ResourceType for Regional {
         })
     }
 
+    /// Revealed where the object lives: a type that reads its secret back from the service
+    /// reads it in the object's region.
     async fn reveal(&self, state: &Value) -> PResult<Option<Value>> {
-        self.inner.reveal(state).await
+        let region = self.regions.of(state);
+        self.in_region(&region).await?.reveal(state).await
     }
 
     async fn seal(&self, state: &Value) -> PResult<Option<Value>> {

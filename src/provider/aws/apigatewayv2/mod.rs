@@ -208,17 +208,7 @@ pub fn str_map(v: &Value, name: &str) -> Option<HashMap<String, String>> {
     (!m.is_empty()).then_some(m)
 }
 
-/// A string map as a value (an absent map reads as empty, as the provider records it).
-pub fn map_value(m: Option<&HashMap<String, String>>) -> Value {
-    let mut pairs: Vec<(&String, &String)> = m.into_iter().flatten().collect();
-    pairs.sort();
-    Value::Object(pairs.into_iter().map(|(k, v)| (k.clone(), Value::str(v))).collect())
-}
-
-/// The first block of a nested block list, if any.
-pub fn first<'a>(v: &'a Value, name: &str) -> Option<&'a Value> {
-    v.get(name).as_list().and_then(|l| l.first())
-}
+pub use crate::provider::aws::common::{first, map_value};
 
 /// A number argument as an i32 for the SDK.
 pub fn int(v: &Value, name: &str) -> Option<i32> {
