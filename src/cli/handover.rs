@@ -157,16 +157,7 @@ async fn for_terraform(mut state: State, source: Arc<dyn Backend>) -> DResult<St
     }
     // Opening remembered each secret: where infractl concealed one (a file's content built
     // from it, an output), Terraform's state holds it in the clear too.
-    let json = |j: &serde_json::Value| secrets.unconceal(&Value::from_json(j)).to_json();
-    for r in &mut state.resources {
-        r.attributes = json(&r.attributes);
-        for d in &mut r.deposed {
-            d.attributes = json(&d.attributes);
-        }
-    }
-    for o in state.outputs.values_mut() {
-        o.value = json(&o.value);
-    }
+    secrets.unconceal_state(&mut state);
     state.keeper = Keeper::Terraform;
     Ok(state)
 }

@@ -310,16 +310,27 @@ impl Secrets {
         if self.known.lock().expect("secrets lock").is_empty() || self.in_clear() {
             return;
         }
-        let json = |j: &serde_json::Value| self.conceal(&Value::from_json(j)).to_json();
-        for r in &mut state.resources {
-            r.attributes = json(&r.attributes);
-            for d in &mut r.deposed {
-                d.attributes = json(&d.attributes);
-            }
+        map_state(state, |v| self.conceal(v));
+    }
+
+    /// The inverse of [`Secrets::conceal_state`] for the secrets known in this run: for a state
+    /// handed to Terraform, which holds them in the clear wherever they appear.
+    pub fn unconceal_state(&self, state: &mut State) {
+        map_state(state, |v| self.unconceal(v));
+    }
+}
+
+/// Applies `f` to every value a state holds: attributes, deposed objects' attributes, outputs.
+fn map_state(state: &mut State, f: impl Fn(&Value) -> Value) {
+    let json = |j: &serde_json::Value| f(&Value::from_json(j)).to_json();
+    for r in &mut state.resources {
+        r.attributes = json(&r.attributes);
+        for d in &mut r.deposed {
+            d.attributes = json(&d.attributes);
         }
-        for o in state.outputs.values_mut() {
-            o.value = json(&o.value);
-        }
+    }
+    for o in state.outputs.values_mut() {
+        o.value = json(&o.value);
     }
 }
 

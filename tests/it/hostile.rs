@@ -158,6 +158,42 @@ fn every_bad_input_gets_a_clear_error_and_leaves_state_untouched() {
             ),
             "bad.tfvars:1",
         ),
+        at(
+            case(
+                "a queue's redrive policy that is not JSON",
+                vec![(
+                    "main.tf",
+                    g("resource \"aws_sqs_queue\" \"q\" {\n  name           = \"jobs\"\n  redrive_policy = \"{not json\"\n}\n"),
+                )],
+                &["plan"],
+                "expected a JSON document",
+            ),
+            "main.tf:3",
+        ),
+        at(
+            case(
+                "an HTTP API of a protocol API Gateway v2 does not have",
+                vec![(
+                    "main.tf",
+                    g("resource \"aws_apigatewayv2_api\" \"a\" {\n  name          = \"api\"\n  protocol_type = \"SOAP\"\n}\n"),
+                )],
+                &["plan"],
+                "expected one of \"HTTP\", \"WEBSOCKET\"",
+            ),
+            "main.tf:3",
+        ),
+        at(
+            case(
+                "a private DNS namespace without its VPC",
+                vec![(
+                    "main.tf",
+                    g("resource \"aws_service_discovery_private_dns_namespace\" \"n\" {\n  name = \"internal.example\"\n}\n"),
+                )],
+                &["apply", "-auto-approve"],
+                "Missing required argument \"vpc\"",
+            ),
+            "main.tf:1",
+        ),
         case(
             "a variable file that does not exist",
             vec![("main.tf", g(GOOD))],

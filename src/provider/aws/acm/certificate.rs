@@ -344,7 +344,10 @@ impl ResourceType for Certificate {
         if planned.get("validation_method").as_str() != Some("DNS") {
             return Ok(None);
         }
-        let changed = |name: &str| prior.is_none_or(|p| p.get(name) != planned.get(name));
+        // The names are a set: ACM lists them in an order of its own.
+        let names = crate::schema::Type::Set(Box::new(crate::schema::Type::String));
+        let changed =
+            |name: &str| prior.is_none_or(|p| !crate::plan::diff::same(&names, planned.get(name), p.get(name)));
         if !changed("domain_name") && !changed("subject_alternative_names") {
             return Ok(None);
         }
@@ -472,6 +475,36 @@ mod tests {
             Some("0f8e2a4c1b3d4e5f8a9b0c1d2e3f4a5b")
         );
         assert_eq!(idempotency_token(""), None);
+    }
+
+    #[test]
+    fn names_listed_in_another_order_keep_the_validation_records() {
+        let registry = crate::provider::schemas_registry();
+        let rt = registry.resource("aws_acm_certificate").unwrap();
+        let dvo = Value::List(vec![Value::object([
+            ("domain_name", Value::str("example.com")),
+            ("resource_record_name", Value::str("_x.example.com")),
+            ("resource_record_type", Value::str("CNAME")),
+            ("resource_record_value", Value::str("_y.acm-validations.aws")),
+        ])]);
+        let cert = |sans: &[&str]| {
+            Value::object([
+                ("domain_name", Value::str("example.com")),
+                ("validation_method", Value::str("DNS")),
+                (
+                    "subject_alternative_names",
+                    Value::List(sans.iter().map(|s| Value::str(*s)).collect()),
+                ),
+                ("domain_validation_options", dvo.clone()),
+            ])
+        };
+        let prior = cert(&["www.example.com", "api.example.com"]);
+        let mut planned = cert(&["api.example.com", "www.example.com"]);
+        rt.refine_plan(Some(&prior), &Value::Null, &mut planned).unwrap();
+        assert_eq!(planned.get("domain_validation_options"), &dvo);
+        let mut renamed = cert(&["api.example.com", "docs.example.com"]);
+        rt.refine_plan(Some(&prior), &Value::Null, &mut renamed).unwrap();
+        assert!(renamed.get("domain_validation_options").has_unknown());
     }
 
     #[test]
