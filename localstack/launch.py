@@ -1233,6 +1233,79 @@ def patch_servicediscovery():
     Backend.create_service = create_service
 
 
+def patch_apigatewayv2_domain_names():
+    """API Gateway v2 custom domain names: what AWS computes, UpdateDomainName, UpdateApiMapping.
+
+    AWS answers a regional custom domain name with the target it made for it
+    (ApiGatewayDomainName, `d-<id>.execute-api.<region>.amazonaws.com`), the hosted zone of that
+    target and a DomainNameStatus (AVAILABLE); moto 5.2.5 echoes the configurations it was sent.
+    AWS changes a domain name's configurations and mutual TLS settings in place
+    (UpdateDomainName) and an API mapping's API, stage and key (UpdateApiMapping); moto 5.2.5 has
+    neither (HTTP 500).
+    """
+    from urllib.parse import unquote
+
+    from moto.apigatewayv2.models import DomainName
+    from moto.apigatewayv2.responses import ApiGatewayV2Response as Response
+    from moto.moto_api._internal import mock_random
+
+    # The hosted zones of API Gateway's regional endpoints, as AWS documents them.
+    zones = {
+        "us-east-1": "Z1UJRXOUMOOFQ8",
+        "us-east-2": "ZOJJZC49E0EPZ",
+        "us-west-1": "Z2MUQ32089INYE",
+        "us-west-2": "Z2OJLYMUO9EFXC",
+        "eu-west-1": "ZLY8HYME6SFDD",
+        "eu-central-1": "Z1U9ULNL0V5AJ3",
+    }
+
+    def completed(domain, region):
+        for config in domain.domain_name_configurations or []:
+            config.setdefault(
+                "apiGatewayDomainName",
+                f"d-{mock_random.get_random_string(10, lower_case=True)}.execute-api.{region}.amazonaws.com",
+            )
+            config.setdefault("hostedZoneId", zones.get(region, "Z1UJRXOUMOOFQ8"))
+            config.setdefault("domainNameStatus", "AVAILABLE")
+            config.setdefault("securityPolicy", "TLS_1_2")
+
+    original_init = DomainName.__init__
+
+    def init(self, domain_name, domain_name_configurations, mutual_tls_authentication, tags, backend):
+        original_init(self, domain_name, domain_name_configurations, mutual_tls_authentication, tags, backend)
+        self.region = backend.region_name
+        completed(self, self.region)
+
+    DomainName.__init__ = init
+
+    def update_domain_name(self):
+        domain = self.apigatewayv2_backend.get_domain_name(unquote(self.path.rstrip("/").split("/")[-1]))
+        params = json.loads(self.body or "{}")
+        if "domainNameConfigurations" in params:
+            targets = [c.get("apiGatewayDomainName") for c in domain.domain_name_configurations or []]
+            domain.domain_name_configurations = params["domainNameConfigurations"]
+            for config, target in zip(domain.domain_name_configurations, targets):
+                if target:
+                    config["apiGatewayDomainName"] = target
+            completed(domain, domain.region)
+        if "mutualTlsAuthentication" in params:
+            domain.mutual_tls_authentication = params["mutualTlsAuthentication"]
+        return 200, {}, json.dumps(domain.to_json())
+
+    def update_api_mapping(self):
+        parts = self.path.rstrip("/").split("/")
+        domain_name, mapping_id = unquote(parts[-3]), unquote(parts[-1])
+        mapping = self.apigatewayv2_backend.get_api_mapping(mapping_id, domain_name)
+        params = json.loads(self.body or "{}")
+        for key, attr in (("apiId", "api_id"), ("apiMappingKey", "api_mapping_key"), ("stage", "stage")):
+            if key in params:
+                setattr(mapping, attr, params[key])
+        return 200, {}, json.dumps(mapping.to_json())
+
+    Response.update_domain_name = update_domain_name
+    Response.update_api_mapping = update_api_mapping
+
+
 def patch_apigatewayv2():
     """API Gateway v2: UpdateStage, stage tags by ARN, deployments, GetAuthorizers.
 
@@ -1947,6 +2020,7 @@ if __name__ == "__main__":
     patch_sqs_attributes()
     patch_servicediscovery()
     patch_apigatewayv2()
+    patch_apigatewayv2_domain_names()
     patch_rds()
     patch_route53()
     patch_acm()

@@ -6,6 +6,7 @@
 
 mod adoption;
 mod api;
+mod api_domains;
 mod bad_input;
 mod bucket_settings;
 mod builtins;

@@ -264,6 +264,7 @@ pub fn terraform_import_id(r: &serde_json::Value) -> String {
         | "aws_apigatewayv2_stage"
         | "aws_apigatewayv2_deployment"
         | "aws_apigatewayv2_authorizer" => format!("{}/{}", s("api_id"), s("id")),
+        "aws_apigatewayv2_api_mapping" => format!("{}/{}", s("id"), s("domain_name")),
         "aws_iam_user_group_membership" => {
             let groups: Vec<&str> = a["groups"]
                 .as_array()

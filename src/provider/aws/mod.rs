@@ -870,6 +870,8 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(servicediscovery::service::Service::new(c.clone())));
     r.add_resource(Arc::new(apigatewayv2::api::Api::new(c.clone())));
     r.add_resource(Arc::new(apigatewayv2::vpc_link::VpcLink::new(c.clone())));
+    r.add_resource(Arc::new(apigatewayv2::domain_name::DomainName::new(c.clone())));
+    r.add_resource(Arc::new(apigatewayv2::api_mapping::ApiMapping::new(c.clone())));
     r.add_resource(Arc::new(apigatewayv2::integration::Integration::new(c.clone())));
     r.add_resource(Arc::new(apigatewayv2::route::Route::new(c.clone())));
     r.add_resource(Arc::new(apigatewayv2::stage::Stage::new(c.clone())));

@@ -340,7 +340,7 @@ impl ResourceType for Certificate {
     /// As the provider's CustomizeDiff: a DNS-validated certificate whose names change (or
     /// that is created) plans one `domain_validation_options` entry per name, its domain name
     /// known and its record unknown until ACM makes it.
-    fn refine_plan(&self, prior: Option<&Value>, _config: &Value, planned: &mut Value) -> PResult<Option<String>> {
+    fn refine_plan(&self, prior: Option<&Value>, config: &Value, planned: &mut Value) -> PResult<Option<String>> {
         if planned.get("validation_method").as_str() != Some("DNS") {
             return Ok(None);
         }
@@ -351,7 +351,12 @@ impl ResourceType for Certificate {
         if !changed("domain_name") && !changed("subject_alternative_names") {
             return Ok(None);
         }
-        let Some(names) = covered_names(planned) else {
+        // Names the blueprint leaves out are none (they are planned unknown, as computed).
+        let mut basis = planned.clone();
+        if let (Value::Null, Value::Object(m)) = (config.get("subject_alternative_names"), &mut basis) {
+            m.insert("subject_alternative_names".into(), Value::Null);
+        }
+        let Some(names) = covered_names(&basis) else {
             return Ok(None);
         };
         let dvos = names

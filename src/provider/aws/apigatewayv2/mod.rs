@@ -4,8 +4,10 @@
 //! (so a refresh reads all routes of an API with one call, not one per route).
 
 pub mod api;
+pub mod api_mapping;
 pub mod authorizer;
 pub mod deployment;
+pub mod domain_name;
 pub mod integration;
 pub mod route;
 pub mod stage;
