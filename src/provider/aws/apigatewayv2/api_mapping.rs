@@ -163,7 +163,10 @@ mod tests {
     #[test]
     fn ids_come_from_state_or_from_terraforms_import_id() {
         let prior = Value::object([("domain_name", Value::str("api.example.com"))]);
-        assert_eq!(parts("abc12", &prior).unwrap(), ("abc12", "api.example.com".to_string()));
+        assert_eq!(
+            parts("abc12", &prior).unwrap(),
+            ("abc12", "api.example.com".to_string())
+        );
         assert_eq!(
             parts("abc12/api.example.com", &Value::Null).unwrap(),
             ("abc12", "api.example.com".to_string())
