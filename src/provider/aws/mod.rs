@@ -400,6 +400,11 @@ pub struct Clients {
     /// Cognito user pools (pools, clients, domains, identity providers, resource servers,
     /// groups).
     pub cognitoidp: aws_sdk_cognitoidentityprovider::Client,
+    /// CloudFront (distributions, origin access controls, cache/origin-request/response-headers
+    /// policies, functions). A global service: AWS serves it from us-east-1 whatever the region.
+    pub cloudfront: aws_sdk_cloudfront::Client,
+    /// KMS (customer-managed keys and their aliases).
+    pub kms: aws_sdk_kms::Client,
     /// The region in use.
     pub region: String,
     /// The configuration's `default_tags` (for the `aws_default_tags` data source).
@@ -546,6 +551,8 @@ pub async fn clients(settings: &AwsSettings) -> Clients {
     let route53 = service_config!(aws_sdk_route53, "route53");
     let acm = service_config!(aws_sdk_acm, "acm");
     let cognitoidp = service_config!(aws_sdk_cognitoidentityprovider, "cognitoidp");
+    let cloudfront = service_config!(aws_sdk_cloudfront, "cloudfront");
+    let kms = service_config!(aws_sdk_kms, "kms");
     Clients {
         redshift: aws_sdk_redshift::Client::from_conf(redshift.build()),
         elasticache: aws_sdk_elasticache::Client::from_conf(elasticache.build()),
@@ -553,6 +560,8 @@ pub async fn clients(settings: &AwsSettings) -> Clients {
         route53: aws_sdk_route53::Client::from_conf(route53.build()),
         acm: aws_sdk_acm::Client::from_conf(acm.build()),
         cognitoidp: aws_sdk_cognitoidentityprovider::Client::from_conf(cognitoidp.build()),
+        cloudfront: aws_sdk_cloudfront::Client::from_conf(cloudfront.build()),
+        kms: aws_sdk_kms::Client::from_conf(kms.build()),
         opensearchserverless: aws_sdk_opensearchserverless::Client::from_conf(aoss.build()),
         // Seed 001 (circle of trust).
         sqs: aws_sdk_sqs::Client::from_conf(sqs.build()),
@@ -636,6 +645,8 @@ pub fn schemas_registry() -> Registry {
         route53: aws_sdk_route53::Client::new(&shared),
         acm: aws_sdk_acm::Client::new(&shared),
         cognitoidp: aws_sdk_cognitoidentityprovider::Client::new(&shared),
+        cloudfront: aws_sdk_cloudfront::Client::new(&shared),
+        kms: aws_sdk_kms::Client::new(&shared),
         secrets: aws_sdk_secretsmanager::Client::new(&shared),
         cloudwatch: aws_sdk_cloudwatch::Client::new(&shared),
         account: Default::default(),
