@@ -561,6 +561,34 @@ def patch_ec2_flow_log_settings():
     FlowLogs.create_flow_logs = create_flow_logs
 
 
+def patch_ec2_group_rule_descriptions():
+    """DescribeSecurityGroupRules: the description of a rule that references a group.
+
+    moto keeps such a rule's description in its group pair (which DescribeSecurityGroups shows)
+    but describes the rule with its CIDR description only, so a referencing rule's description
+    reads back empty. AWS describes every rule's description, whatever its source; and
+    ModifySecurityGroupRules changes it for every kind of rule.
+    """
+    from moto.ec2.models.security_groups import SecurityGroupBackend, SecurityGroupRule
+
+    def description(self):
+        return self.ip_range.get("Description") or (self.source_group or {}).get("Description")
+
+    SecurityGroupRule.description = property(description)
+
+    original = SecurityGroupBackend.modify_security_group_rules
+
+    def modify_security_group_rules(self, group_id, rules):
+        original(self, group_id, rules)
+        group = self.get_security_group_by_name_or_id(group_id)
+        for rule_id, new_rule in rules.items():
+            rule = group.get_rule(rule_id)
+            if rule is not None and rule.source_group and new_rule.get("Description") is not None:
+                rule.source_group["Description"] = new_rule["Description"]
+
+    SecurityGroupBackend.modify_security_group_rules = modify_security_group_rules
+
+
 def patch_ecs_service_settings():
     """CreateService: keep the deployment and placement settings, and count tasks as running.
 
@@ -2006,6 +2034,7 @@ if __name__ == "__main__":
     patch_ec2_vpc_family_calls()
     patch_ec2_subnet_attributes()
     patch_ec2_flow_log_settings()
+    patch_ec2_group_rule_descriptions()
     patch_ecs_service_settings()
     patch_dynamodb_stream_reenable()
     patch_sns_topic_attributes()
