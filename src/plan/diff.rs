@@ -263,6 +263,16 @@ pub fn same_attr(a: &AttrSchema, desired: &Value, actual: &Value) -> bool {
     if let (Some(f), Value::String(x), Value::String(y)) = (a.normalize, desired, actual) {
         return f(x) == f(y);
     }
+    // A map of strings with a canonical form compares value by value in that form (a map of
+    // settings where some values are secrets kept as digests).
+    if let (Some(f), Value::Object(x), Value::Object(y)) = (a.normalize, desired, actual) {
+        return x.len() == y.len()
+            && x.iter().all(|(k, v)| match (v, y.get(k)) {
+                (Value::String(p), Some(Value::String(q))) => f(p) == f(q),
+                (p, Some(q)) => p == q,
+                (_, None) => false,
+            });
+    }
     if let (true, Value::String(x), Value::String(y)) = (a.json, desired, actual) {
         if a.policy {
             return policy_equal(x, y);
@@ -521,6 +531,22 @@ mod tests {
         let (planned, changes) = plan_update(&schema, &config, &prior, &Lifecycle::default());
         assert!(changes.is_empty());
         assert_eq!(planned.get("value"), &Value::str(digest));
+    }
+
+    #[test]
+    fn a_map_with_a_canonical_form_compares_value_by_value() {
+        let a = Schema::new()
+            .optional("details", Type::Map(Box::new(Type::String)))
+            .normalized(crate::provider::secrets::digest);
+        let attr = &a.attrs["details"];
+        let map =
+            |secret: &str| Value::object([("client_id", Value::str("id-1")), ("client_secret", Value::str(secret))]);
+        let kept = map(&crate::provider::secrets::digest("s3cret"));
+        assert!(same_attr(attr, &map("s3cret"), &kept));
+        assert!(!same_attr(attr, &map("other"), &kept));
+        let fewer = Value::object([("client_id", Value::str("id-1"))]);
+        assert!(!same_attr(attr, &fewer, &kept));
+        assert!(!same_attr(attr, &kept, &fewer));
     }
 
     #[test]

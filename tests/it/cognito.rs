@@ -365,6 +365,52 @@ async fn seed_003_user_pool_with_google_domain_and_secret_client() {
     let planned = expect_code(&stack.run(&["plan", "-detailed-exitcode"]), 0);
     absent(&secret, "the plan output", &planned);
 
+    // Google's client secret: only its digest in state; an update that leaves it alone keeps
+    // the real one in Cognito (never the digest).
+    const GOOGLE_SECRET: &str = "google-oauth-secret-for-tests";
+    absent(
+        GOOGLE_SECRET,
+        "the state file",
+        &std::fs::read_to_string(stack.state_file()).unwrap(),
+    );
+    stack.edit(
+        "main.tf",
+        "    username = \"sub\"\n",
+        "    username = \"sub\"\n    name     = \"name\"\n",
+    );
+    let shown = expect_code(&stack.run(&["apply", "-auto-approve"]), 0);
+    assert!(shown.contains("0 added, 1 changed, 0 destroyed"), "{shown}");
+    absent(GOOGLE_SECRET, "the apply output", &shown);
+    let google = c
+        .describe_identity_provider()
+        .user_pool_id(&pool_id)
+        .provider_name("Google")
+        .send()
+        .await
+        .unwrap()
+        .identity_provider
+        .expect("Google");
+    assert_eq!(
+        google
+            .attribute_mapping()
+            .and_then(|m| m.get("name"))
+            .map(String::as_str),
+        Some("name")
+    );
+    assert_eq!(
+        google
+            .provider_details()
+            .and_then(|d| d.get("client_secret"))
+            .map(String::as_str),
+        Some(GOOGLE_SECRET)
+    );
+    absent(
+        GOOGLE_SECRET,
+        "the state file",
+        &std::fs::read_to_string(stack.state_file()).unwrap(),
+    );
+    expect_code(&stack.run(&["plan", "-detailed-exitcode"]), 0);
+
     // Import by Terraform's ids plans clean.
     stack.reimport_all(&[]);
 

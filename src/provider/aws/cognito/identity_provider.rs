@@ -12,7 +12,9 @@
 //! taken back by its name in a pool of this stack.
 
 use super::{adoptable, pool_and_key, NOT_FOUND};
-use crate::provider::aws::common::{absent_on, aws_err, list_value, map_value, must_exist, ok_on, opt_str, str_list};
+use crate::provider::aws::common::{
+    absent_on, aws_err, list_value, map_value, must_exist, ok_on, opt_str, secret_digest, str_list,
+};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -58,7 +60,9 @@ impl IdentityProvider {
                 "SignInWithApple",
                 "OIDC",
             ]))
-            .args(&["provider_details", "attribute_mapping", "idp_identifiers"])
+            .arg("provider_details")
+            .normalized(secret_digest)
+            .args(&["attribute_mapping", "idp_identifiers"])
             .build();
         IdentityProvider { c, schema }
     }
@@ -88,6 +92,12 @@ fn string_map(v: &Value, name: &str) -> HashMap<String, String> {
         .unwrap_or_default()
 }
 
+/// The `provider_details` keys that hold the federated provider's credentials (the OAuth client
+/// secret; Sign in with Apple's private key): state keeps their digests, never the values,
+/// as it does for every secret argument. The provider schema marks none of the map sensitive,
+/// so Terraform keeps them in the clear; a configured value plans no change against its digest.
+const SECRET_DETAILS: &[&str] = &["client_secret", "private_key"];
+
 fn to_state(p: &t::IdentityProviderType, prior: &Value) -> Value {
     let pool = p.user_pool_id().unwrap_or_default();
     let name = p.provider_name().unwrap_or_default();
@@ -97,7 +107,10 @@ fn to_state(p: &t::IdentityProviderType, prior: &Value) -> Value {
         .into_iter()
         .flatten()
         .filter(|(k, _)| !(ADDED_BY_COGNITO.contains(&k.as_str()) && configured.get(k).is_null()))
-        .map(|(k, v)| (k.clone(), v.clone()))
+        .map(|(k, v)| match SECRET_DETAILS.contains(&k.as_str()) {
+            true => (k.clone(), secret_digest(v)),
+            false => (k.clone(), v.clone()),
+        })
         .collect();
     Value::object([
         ("id", Value::str(format!("{pool}:{name}"))),
@@ -154,12 +167,29 @@ impl ResourceType for IdentityProvider {
     async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
         let (pool, name) = pool_and_key(id, prior, ':', "USER-POOL-ID:PROVIDER-NAME")?;
         let mapping = string_map(planned, "attribute_mapping");
+        let mut details = string_map(planned, "provider_details");
+        // A credential that did not change is planned as the digest state keeps: send AWS's
+        // own copy (the one that digest was taken of), never the digest.
+        if details
+            .iter()
+            .any(|(k, v)| SECRET_DETAILS.contains(&k.as_str()) && secret_digest(v) == *v)
+        {
+            let live = self.describe(&pool, &name).await?;
+            let live = live.as_ref().and_then(|p| p.provider_details());
+            for key in SECRET_DETAILS {
+                if let (Some(v), Some(l)) = (details.get(*key), live.and_then(|m| m.get(*key))) {
+                    if secret_digest(v) == *v && secret_digest(l) == *v {
+                        details.insert(key.to_string(), l.clone());
+                    }
+                }
+            }
+        }
         self.c
             .cognitoidp
             .update_identity_provider()
             .user_pool_id(&pool)
             .provider_name(&name)
-            .set_provider_details(Some(string_map(planned, "provider_details")))
+            .set_provider_details(Some(details))
             .set_attribute_mapping((!mapping.is_empty()).then_some(mapping))
             .set_idp_identifiers(Some(str_list(planned, "idp_identifiers")))
             .send()
