@@ -957,5 +957,8 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_ephemeral(Arc::new(
         secretsmanager::secret_version_ephemeral::SecretVersionEphemeral::new(c.clone()),
     ));
+    r.add_ephemeral(Arc::new(
+        secretsmanager::random_password_ephemeral::RandomPasswordEphemeral::new(c.clone()),
+    ));
     r
 }

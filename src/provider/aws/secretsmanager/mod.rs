@@ -2,6 +2,7 @@
 //! (the values, which state keeps only as digests), and the ephemeral form that reads a
 //! version without storing it.
 
+pub mod random_password_ephemeral;
 pub mod secret;
 pub mod secret_data;
 pub mod secret_version;
