@@ -36,10 +36,15 @@ PLAN_VARS = {
         "-var", "s3_frontend_bucket=circle-of-trust-frontend-bench", "-var", "domain_name=circleoftrust.example.com",
         "-var", "force_destroy_buckets=true",
     ],
+    "tap": [
+        "-var", "domain_name=tap.example.com", "-var", "github_repository=example-org/tap",
+        "-var", "force_destroy_buckets=true", "-var", "secret_recovery_window_days=0",
+    ],
 }
 # Services our blueprints use, by the AWS provider's endpoint names.
 TF_ENDPOINTS = [
-    "apigateway", "applicationautoscaling", "cloudwatch", "logs", "dynamodb", "ec2", "ecr", "ecs",
+    "acm", "apigateway", "applicationautoscaling", "cloudfront", "cloudwatch", "cognitoidp", "rds",
+    "route53", "logs", "dynamodb", "ec2", "ecr", "ecs",
     "elbv2", "iam", "opensearchserverless", "s3", "secretsmanager", "sns", "ssm", "sts", "sqs",
     "lambda", "kms", "apigatewayv2", "servicediscovery",
 ]

@@ -58,6 +58,7 @@ mod storage;
 mod subnet_groups;
 mod support;
 mod table_streams;
+mod tap;
 mod timeouts;
 mod trace_file;
 mod validation;
