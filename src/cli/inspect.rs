@@ -194,7 +194,10 @@ pub(super) fn print_outputs(st: &State, name: Option<&str>, json: bool, raw: boo
         println!("{}", serde_json::Value::Object(map));
         return Ok(());
     }
-    for (k, o) in &st.outputs {
+    // Terraform lists outputs by name, whatever order the blueprint declares them in.
+    let mut outputs: Vec<_> = st.outputs.iter().collect();
+    outputs.sort_by(|a, b| a.0.cmp(b.0));
+    for (k, o) in outputs {
         let shown = if o.sensitive {
             "<sensitive>".to_string()
         } else {

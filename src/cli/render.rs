@@ -179,25 +179,27 @@ pub fn plan_text(plan: &Plan, schemas: SchemaLookup) -> String {
                 v.render()
             }
         };
-        for (name, (v, sensitive)) in &plan.outputs {
-            match plan.prior.outputs.get(name) {
-                None => {
+        // By name, removed ones among the rest, as Terraform lists them.
+        let mut names: Vec<&String> = plan.outputs.keys().chain(plan.prior.outputs.keys()).collect();
+        names.sort();
+        names.dedup();
+        for name in names {
+            match (plan.outputs.get(name), plan.prior.outputs.get(name)) {
+                (Some((v, sensitive)), None) => {
                     let _ = writeln!(out, "  + {name} = {}", shown(v, *sensitive));
                 }
-                Some(old) if v.has_unknown() || old.value != v.to_json() => {
+                (Some((v, sensitive)), Some(old)) if v.has_unknown() || old.value != v.to_json() => {
                     let before = shown(&Value::from_json(&old.value), old.sensitive || *sensitive);
                     let _ = writeln!(out, "  ~ {name} = {before} -> {}", shown(v, *sensitive));
                 }
-                Some(_) => {}
-            }
-        }
-        for (name, old) in &plan.prior.outputs {
-            if !plan.outputs.contains_key(name) {
-                let _ = writeln!(
-                    out,
-                    "  - {name} = {}",
-                    shown(&Value::from_json(&old.value), old.sensitive)
-                );
+                (None, Some(old)) => {
+                    let _ = writeln!(
+                        out,
+                        "  - {name} = {}",
+                        shown(&Value::from_json(&old.value), old.sensitive)
+                    );
+                }
+                _ => {}
             }
         }
     }
