@@ -305,14 +305,19 @@ fn canonical_policy(key: Option<&str>, v: serde_json::Value) -> serde_json::Valu
     match v {
         J::String(s) if key.is_some_and(|k| !POLICY_SCALARS.contains(&k)) => J::Array(vec![J::String(s)]),
         J::Object(m) if key == Some("Statement") => J::Array(vec![canonical_policy(None, J::Object(m))]),
-        J::Object(m) => J::Object(
-            m.into_iter()
+        J::Object(m) => {
+            // Keys in one order, so that statements sort the same whatever order each
+            // document wrote its keys in (serde_json keeps insertion order here).
+            let mut entries: Vec<(String, J)> = m
+                .into_iter()
                 .map(|(k, v)| {
                     let c = canonical_policy(Some(&k), v);
                     (k, c)
                 })
-                .collect(),
-        ),
+                .collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            J::Object(entries.into_iter().collect())
+        }
         J::Array(items) => {
             let mut items: Vec<J> = items.into_iter().map(|i| canonical_policy(None, i)).collect();
             items.sort_by_key(|i| i.to_string());
@@ -395,6 +400,17 @@ mod tests {
         // Effect stays a scalar: a list of it is another document.
         let listed = terraform.replace(r#""Effect":"Allow""#, r#""Effect":["Allow"]"#);
         assert!(!policy_equal(terraform, &listed));
+    }
+
+    #[test]
+    fn statements_in_another_order_with_keys_in_another_order_are_the_same_policy() {
+        // Terraform's aws_iam_policy_document writes Action, Effect, Resource, Sid; a
+        // hand-written document Sid, Effect, Action, Resource; and the statements come in
+        // different orders.
+        let terraform = r#"{"Version":"2012-10-17","Statement":[{"Action":"ecr:GetAuthorizationToken","Effect":"Allow","Resource":"*","Sid":"Login"},{"Action":["ecs:UpdateService","ecs:DescribeServices"],"Effect":"Allow","Resource":"arn:aws:ecs:r:1:service/c/*","Sid":"Roll"}]}"#;
+        let ours = r#"{"Version":"2012-10-17","Statement":[{"Sid":"Roll","Effect":"Allow","Action":["ecs:DescribeServices","ecs:UpdateService"],"Resource":"arn:aws:ecs:r:1:service/c/*"},{"Sid":"Login","Effect":"Allow","Action":"ecr:GetAuthorizationToken","Resource":"*"}]}"#;
+        assert!(policy_equal(terraform, ours));
+        assert!(!policy_equal(terraform, &ours.replace("Roll", "Other")));
     }
 
     fn schema() -> Schema {
