@@ -484,7 +484,13 @@ impl ResourceType for Lb {
     }
 
     fn refine_plan(&self, prior: Option<&Value>, config: &Value, planned: &mut Value) -> PResult<Option<String>> {
-        Ok(prior.and_then(|p| subnet_changes(p, config, planned)))
+        let Some(prior) = prior else {
+            return Ok(None);
+        };
+        for logs in [Logs::Access, Logs::Connection] {
+            lb_logs::keep_while_disabled(prior, planned, logs);
+        }
+        Ok(subnet_changes(prior, config, planned))
     }
 
     async fn find_adoptable(&self, ctx: &CallCtx, planned: &Value) -> PResult<Option<String>> {

@@ -83,6 +83,27 @@ pub fn read_block(attrs: &[LoadBalancerAttribute], logs: Logs, prior: &Value) ->
     ])])
 }
 
+/// The provider ignores a new bucket or prefix while the planned block keeps logging off: the
+/// recorded ones stay planned, so the plan shows no change for them.
+pub fn keep_while_disabled(prior: &Value, planned: &mut Value, logs: Logs) {
+    let Some(recorded) = first(prior, logs.block()).cloned() else {
+        return;
+    };
+    let Value::Object(top) = planned else {
+        return;
+    };
+    let Some(Value::List(items)) = top.get_mut(logs.block()) else {
+        return;
+    };
+    if let Some(Value::Object(b)) = items.first_mut() {
+        if b.get("enabled").and_then(Value::as_bool) == Some(false) {
+            for field in ["bucket", "prefix"] {
+                b.insert(field.to_string(), recorded.get(field).clone());
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,6 +120,26 @@ mod tests {
 
     fn lb(block: Value) -> Value {
         Value::object([("access_logs", Value::List(vec![block]))])
+    }
+
+    #[test]
+    fn a_disabled_block_plans_the_recorded_bucket_and_prefix() {
+        let prior = lb(Value::object([
+            ("bucket", Value::str("old")),
+            ("enabled", Value::Bool(true)),
+            ("prefix", Value::str("a")),
+        ]));
+        let mut planned = lb(Value::object([
+            ("bucket", Value::str("new")),
+            ("enabled", Value::Bool(false)),
+            ("prefix", Value::str("b")),
+        ]));
+        keep_while_disabled(&prior, &mut planned, Logs::Access);
+        let b = &planned.get("access_logs").as_list().unwrap()[0];
+        assert_eq!((b.get("bucket"), b.get("prefix")), (&Value::str("old"), &Value::str("a")));
+        let mut on = lb(Value::object([("bucket", Value::str("new")), ("enabled", Value::Bool(true))]));
+        keep_while_disabled(&prior, &mut on, Logs::Access);
+        assert_eq!(on.get("access_logs").as_list().unwrap()[0].get("bucket"), &Value::str("new"));
     }
 
     #[test]
