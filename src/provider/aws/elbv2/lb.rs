@@ -607,7 +607,8 @@ fn within<T: PartialEq>(small: &[T], big: &[T]) -> bool {
 fn subnet_changes(prior: &Value, config: &Value, planned: &mut Value) -> Option<String> {
     let kind = opt_str(planned, "load_balancer_type").unwrap_or_else(|| "application".into());
     let mut reason = None;
-    let mappings_changed = !config.get("subnet_mapping").is_null() && prior.get("subnet_mapping") != planned.get("subnet_mapping");
+    let mappings_changed =
+        !config.get("subnet_mapping").is_null() && prior.get("subnet_mapping") != planned.get("subnet_mapping");
     if mappings_changed {
         if let (Some(old), Some(new)) = (mapping_keys(prior), mapping_keys(planned)) {
             let replace = match kind.as_str() {
@@ -639,7 +640,10 @@ fn subnet_changes(prior: &Value, config: &Value, planned: &mut Value) -> Option<
         }
     }
     if kind == "network" {
-        if let (Some(old), Some(new)) = (string_set(prior, "security_groups"), string_set(planned, "security_groups")) {
+        if let (Some(old), Some(new)) = (
+            string_set(prior, "security_groups"),
+            string_set(planned, "security_groups"),
+        ) {
             if old.is_empty() != new.is_empty() {
                 reason = Some(
                     "security_groups: a network load balancer cannot gain its first or lose its last security group"

@@ -136,10 +136,19 @@ mod tests {
         ]));
         keep_while_disabled(&prior, &mut planned, Logs::Access);
         let b = &planned.get("access_logs").as_list().unwrap()[0];
-        assert_eq!((b.get("bucket"), b.get("prefix")), (&Value::str("old"), &Value::str("a")));
-        let mut on = lb(Value::object([("bucket", Value::str("new")), ("enabled", Value::Bool(true))]));
+        assert_eq!(
+            (b.get("bucket"), b.get("prefix")),
+            (&Value::str("old"), &Value::str("a"))
+        );
+        let mut on = lb(Value::object([
+            ("bucket", Value::str("new")),
+            ("enabled", Value::Bool(true)),
+        ]));
         keep_while_disabled(&prior, &mut on, Logs::Access);
-        assert_eq!(on.get("access_logs").as_list().unwrap()[0].get("bucket"), &Value::str("new"));
+        assert_eq!(
+            on.get("access_logs").as_list().unwrap()[0].get("bucket"),
+            &Value::str("new")
+        );
     }
 
     #[test]
@@ -150,7 +159,10 @@ mod tests {
 
     #[test]
     fn enabled_block_writes_bucket_and_prefix_but_an_empty_prefix_only_on_update() {
-        let v = lb(Value::object([("bucket", Value::str("logs")), ("enabled", Value::Bool(true))]));
+        let v = lb(Value::object([
+            ("bucket", Value::str("logs")),
+            ("enabled", Value::Bool(true)),
+        ]));
         let create = keys(&to_attributes(&v, Logs::Access, false));
         assert_eq!(
             create,
@@ -166,7 +178,10 @@ mod tests {
 
     #[test]
     fn disabled_block_sends_no_bucket() {
-        let v = lb(Value::object([("bucket", Value::str("nowhere")), ("enabled", Value::Bool(false))]));
+        let v = lb(Value::object([
+            ("bucket", Value::str("nowhere")),
+            ("enabled", Value::Bool(false)),
+        ]));
         assert_eq!(keys(&to_attributes(&v, Logs::Access, true)).len(), 1);
     }
 

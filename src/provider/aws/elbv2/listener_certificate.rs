@@ -140,7 +140,8 @@ mod tests {
 
     #[test]
     fn id_round_trips_as_the_provider_writes_it() {
-        let l = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2";
+        let l =
+            "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2";
         let c = "arn:aws:acm:us-east-1:123456789012:certificate/3a1b2c";
         let id = listener_certificate_id(l, c);
         assert_eq!(id, format!("{l}_{c}"));
