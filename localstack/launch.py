@@ -2011,6 +2011,100 @@ def patch_cognitoidp():
     CognitoIdpResponse.list_tags_for_resource = list_tags_for_resource
 
 
+def patch_elbv2_logs_and_listeners():
+    """ELBv2: log buckets, listener security policies and default certificates as AWS has them.
+
+    - Turning on access or connection logs: AWS checks, at ModifyLoadBalancerAttributes, that
+      the bucket exists and that its policy lets Elastic Load Balancing write (the regional ELB
+      account, or the logdelivery.elasticloadbalancing.amazonaws.com service principal), by
+      writing `<prefix>/AWSLogs/<account>/ELBAccessLogTestFile` into it; otherwise it answers
+      InvalidConfigurationRequest "Access Denied for bucket: <name>. Please check S3bucket
+      permission". moto accepts any bucket name. Here the bucket must exist and hold a policy
+      allowing s3:PutObject to an AWS account or that service principal, and the test file is
+      written as AWS writes it (so the bucket is not empty afterwards).
+    - A listener created without SslPolicy: AWS gives HTTPS and TLS listeners
+      ELBSecurityPolicy-2016-08 and other protocols none; moto gives every listener that policy.
+    - ModifyListener with Certificates replaces only the default certificate in AWS (the SNI
+      certificates of AddListenerCertificates stay); moto replaced the whole list.
+    """
+    from moto.elbv2.exceptions import ELBClientError as RESTError
+    from moto.elbv2.models import ELBv2Backend
+    from moto.s3.models import s3_backends
+
+    def grants_elb(policy):
+        try:
+            doc = json.loads(policy)
+        except (TypeError, ValueError):
+            return False
+        statements = doc.get("Statement", [])
+        if isinstance(statements, dict):
+            statements = [statements]
+        for st in statements:
+            if st.get("Effect") != "Allow":
+                continue
+            actions = st.get("Action", [])
+            actions = [actions] if isinstance(actions, str) else actions
+            if not any(a in ("s3:PutObject", "s3:*", "*") for a in actions):
+                continue
+            principal = st.get("Principal", {})
+            if principal == "*":
+                return True
+            values = []
+            for key in ("AWS", "Service"):
+                v = principal.get(key, []) if isinstance(principal, dict) else []
+                values += [v] if isinstance(v, str) else v
+            if any(v == "*" or v.startswith("arn:aws:iam::") or re.fullmatch(r"\d{12}", v)
+                   or v == "logdelivery.elasticloadbalancing.amazonaws.com" for v in values):
+                return True
+        return False
+
+    original_modify_attributes = ELBv2Backend.modify_load_balancer_attributes
+
+    def modify_load_balancer_attributes(self, arn, attrs):
+        balancer = self.load_balancers.get(arn)
+        if balancer is not None:
+            for kind in ("access_logs", "connection_logs"):
+                if str(attrs.get(f"{kind}.s3.enabled", "")).lower() != "true":
+                    continue
+                bucket = attrs.get(f"{kind}.s3.bucket", balancer.attrs.get(f"{kind}.s3.bucket", ""))
+                prefix = attrs.get(f"{kind}.s3.prefix", balancer.attrs.get(f"{kind}.s3.prefix", ""))
+                denied = RESTError(
+                    "InvalidConfigurationRequest",
+                    f"Access Denied for bucket: {bucket}. Please check S3bucket permission",
+                )
+                s3 = s3_backends[self.account_id][self.partition]
+                found = s3.buckets.get(bucket)
+                if found is None or not grants_elb(found.policy):
+                    raise denied
+                key = "/".join(p for p in (prefix, "AWSLogs", self.account_id, "ELBAccessLogTestFile") if p)
+                s3.put_object(bucket, key, b"Enable AccessLog for ELB: " + balancer.name.encode())
+        return original_modify_attributes(self, arn, attrs)
+
+    original_create_listener = ELBv2Backend.create_listener
+
+    def create_listener(self, load_balancer_arn, protocol, port, ssl_policy, certificate, actions, *args, **kwargs):
+        if (protocol or "").upper() not in ("HTTPS", "TLS"):
+            ssl_policy = None
+        return original_create_listener(
+            self, load_balancer_arn, protocol, port, ssl_policy, certificate, actions, *args, **kwargs
+        )
+
+    original_modify_listener = ELBv2Backend.modify_listener
+
+    def modify_listener(self, arn, port=None, protocol=None, ssl_policy=None, certificates=None, actions=None):
+        listener = self.describe_listeners(load_balancer_arn=None, listener_arns=[arn])[0]
+        before = list(listener.certificates)
+        out = original_modify_listener(self, arn, port, protocol, ssl_policy, certificates, actions)
+        if certificates and before:
+            default = certificates[0]["CertificateArn"]
+            out.certificates = [default] + [c for c in before[1:] if c != default]
+        return out
+
+    ELBv2Backend.modify_load_balancer_attributes = modify_load_balancer_attributes
+    ELBv2Backend.create_listener = create_listener
+    ELBv2Backend.modify_listener = modify_listener
+
+
 def bridge_cbor():
     """Serves rpcv2Cbor requests through moto's JSON protocol (see CborBridge)."""
     import moto.server
@@ -2054,5 +2148,6 @@ if __name__ == "__main__":
     patch_route53()
     patch_acm()
     patch_cognitoidp()
+    patch_elbv2_logs_and_listeners()
     bridge_cbor()
     sys.exit(main(sys.argv[1:]))

@@ -903,6 +903,10 @@ fn plan_managed(
     } else {
         refine(Some(&prior), &mut planned)?
     };
+    // A type's refine_plan suppresses a difference (the provider's DiffSuppressFunc) by planning
+    // the recorded value again: that is no change.
+    let mut attr_changes = attr_changes;
+    attr_changes.retain(|c| planned.get(&c.name) != prior.get(&c.name));
     let replace = cause.is_some() || own_reason.is_some() || attr_changes.iter().any(|c| c.forces_replacement);
     let (action, after) = if replace {
         let mut after = diff::plan_replace(schema, &config);

@@ -25,6 +25,8 @@ pub enum Validator {
     CidrPrefixBetween(u8, u8),
     /// An IPv4 address.
     Ipv4Address,
+    /// An IPv6 address (the provider's `validation.IsIPv6Address`).
+    Ipv6Address,
     /// One of these strings, exactly.
     OneOf(&'static [&'static str]),
     /// A whole number in this range, inclusive.
@@ -72,6 +74,10 @@ pub fn cidr_prefix_between(a: u8, b: u8) -> Validator {
 /// An IPv4 address.
 pub fn ipv4_address() -> Validator {
     Validator::Ipv4Address
+}
+/// An IPv6 address.
+pub fn ipv6_address() -> Validator {
+    Validator::Ipv6Address
 }
 /// Any one of these checks passes (the provider's `validation.Any`).
 pub fn any_of(checks: Vec<Validator>) -> Validator {
@@ -174,6 +180,10 @@ impl Validator {
                 .parse::<std::net::Ipv4Addr>()
                 .map(|_| ())
                 .map_err(|_| format!("expected an IPv4 address, {}", got())),
+            Validator::Ipv6Address => text
+                .parse::<std::net::Ipv6Addr>()
+                .map(|_| ())
+                .map_err(|_| format!("expected an IPv6 address, {}", got())),
             Validator::AnyOf(checks) => {
                 let mut why = Vec::new();
                 for c in checks {
@@ -452,6 +462,8 @@ mod tests {
             .contains("/16 to /28"));
         assert!(cidr_prefix_between(16, 28).check(&s("10.0.0.0/16")).is_ok());
         assert!(ipv4_address().check(&s("10.0.0.300")).is_err());
+        assert!(ipv6_address().check(&s("2001:db8::1")).is_ok());
+        assert!(ipv6_address().check(&s("10.0.0.1")).is_err());
     }
 
     #[test]

@@ -34,6 +34,7 @@ mod interrupt;
 mod json_syntax;
 mod killed_creates;
 mod language_e2e;
+mod lb_https;
 mod lifecycle;
 mod load_balancing;
 mod log_extras;

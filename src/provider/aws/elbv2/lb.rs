@@ -1,6 +1,7 @@
 //! `aws_lb`: an application or network load balancer; waits until active, and until gone on
 //! delete (its network interfaces keep subnets and security groups busy until then).
 
+use super::lb_logs::{self, Logs};
 use super::{arn_suffix, elb_tags, read_tags, update_tags};
 use crate::provider::aws::common::{
     absent_on, aws_err, configured_tags, list_value, must_exist, name_or_generated, op_timeout, opt_bool, opt_str,
@@ -9,12 +10,15 @@ use crate::provider::aws::common::{
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::validators::{int_between, len_between, matches, not_matches, one_of, Rule};
+use crate::schema::validators::{
+    int_between, ipv4_address, ipv6_address, len_between, matches, not_matches, one_of, Rule,
+};
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_elasticloadbalancingv2::types::{
-    LoadBalancerAttribute, LoadBalancerSchemeEnum, LoadBalancerStateEnum, LoadBalancerTypeEnum,
+    AvailabilityZone, LoadBalancerAttribute, LoadBalancerSchemeEnum, LoadBalancerStateEnum, LoadBalancerTypeEnum,
+    SubnetMapping,
 };
 use std::sync::Arc;
 use std::time::Duration;
@@ -194,6 +198,26 @@ impl Lb {
             .check(one_of(&["application", "network", "gateway"]))
             .arg("ip_address_type")
             .check(one_of(&["ipv4", "dualstack", "dualstack-without-public-ipv4"]))
+            // Always read back as one block; unset keeps it (SuppressMissingOptionalConfigurationBlock).
+            .arg("access_logs")
+            .live_if_unset()
+            .arg("access_logs.enabled")
+            .default(false)
+            .args(&["access_logs.bucket", "access_logs.prefix"])
+            .arg("connection_logs")
+            .live_if_unset()
+            .arg("connection_logs.enabled")
+            .default(false)
+            .args(&["connection_logs.bucket", "connection_logs.prefix"])
+            // Optional+Computed set; replacement is decided in refine_plan (the provider's
+            // CustomizeDiff), not by ForceNew.
+            .arg("subnet_mapping")
+            .live_if_unset()
+            .args(&["subnet_mapping.subnet_id", "subnet_mapping.allocation_id"])
+            .arg("subnet_mapping.private_ipv4_address")
+            .check(ipv4_address())
+            .arg("subnet_mapping.ipv6_address")
+            .check(ipv6_address())
             .rule(Rule::ExactlyOne(&["subnets", "subnet_mapping"]))
             .timeouts(10, 10, 10)
             .build();
@@ -228,15 +252,14 @@ impl Lb {
             })
             .collect();
         let application = matches!(opt_str(v, "load_balancer_type").as_deref(), None | Some("application"));
-        if prior.is_none() && application && v.get("connection_logs").is_null() {
-            // As the AWS provider does for a load balancer without the block (so AWS and the
-            // emulator report it to both tools).
-            attrs.push(
-                LoadBalancerAttribute::builder()
-                    .key("connection_logs.s3.enabled")
-                    .value("false")
-                    .build(),
-            );
+        let gateway = opt_str(v, "load_balancer_type").as_deref() == Some("gateway");
+        // As the provider: both blocks are written at create (logging off without one), and
+        // again when they change; connection logs exist only on application load balancers.
+        for (logs, applies) in [(Logs::Access, !gateway), (Logs::Connection, application)] {
+            let block = logs.block();
+            if applies && prior.is_none_or(|p| p.get(block) != v.get(block)) {
+                attrs.extend(lb_logs::to_attributes(v, logs, prior.is_some()));
+            }
         }
         if !attrs.is_empty() {
             self.c
@@ -282,7 +305,8 @@ impl ResourceType for Lb {
             .name(&name)
             .scheme(scheme)
             .r#type(kind)
-            .set_subnets(Some(str_list(planned, "subnets")))
+            .set_subnets(Some(str_list(planned, "subnets")).filter(|s| !s.is_empty()))
+            .set_subnet_mappings(Some(subnet_mappings(planned)).filter(|m| !m.is_empty()))
             .set_security_groups(groups)
             .set_ip_address_type(opt_str(planned, "ip_address_type").map(|t| t.as_str().into()))
             .set_tags(Some(elb_tags(ctx, planned)))
@@ -361,6 +385,18 @@ impl ResourceType for Lb {
                     .map(str::to_string),
             ),
         );
+        m.insert("subnet_mapping".into(), subnet_mapping_value(lb.availability_zones()));
+        m.insert(
+            "access_logs".into(),
+            lb_logs::read_block(attrs.attributes(), Logs::Access, prior),
+        );
+        let application = lb.r#type().map(|t| t.as_str()) == Some("application");
+        let connection_logs = if application {
+            lb_logs::read_block(attrs.attributes(), Logs::Connection, prior)
+        } else {
+            known_or_empty(prior.get("connection_logs"))
+        };
+        m.insert("connection_logs".into(), connection_logs);
         m.insert(
             "ip_address_type".into(),
             Value::from(lb.ip_address_type().map(|t| t.as_str().to_string())),
@@ -402,15 +438,18 @@ impl ResourceType for Lb {
                 .await
                 .map_err(aws_err)?;
         }
-        if prior.get("subnets") != planned.get("subnets") {
-            self.c
-                .elbv2
-                .set_subnets()
-                .load_balancer_arn(id)
-                .set_subnets(Some(str_list(planned, "subnets")))
-                .send()
-                .await
-                .map_err(aws_err)?;
+        let mappings_changed = prior.get("subnet_mapping") != planned.get("subnet_mapping")
+            && !matches!(planned.get("subnet_mapping"), Value::Unknown);
+        let subnets_changed =
+            prior.get("subnets") != planned.get("subnets") && !matches!(planned.get("subnets"), Value::Unknown);
+        if mappings_changed || subnets_changed {
+            let mut call = self.c.elbv2.set_subnets().load_balancer_arn(id);
+            call = if mappings_changed {
+                call.set_subnet_mappings(Some(subnet_mappings(planned)))
+            } else {
+                call.set_subnets(Some(str_list(planned, "subnets")))
+            };
+            call.send().await.map_err(aws_err)?;
         }
         self.set_attributes(id, planned, Some(prior)).await?;
         update_tags(&self.c, id, prior, planned).await?;
@@ -444,6 +483,16 @@ impl ResourceType for Lb {
         .await
     }
 
+    fn refine_plan(&self, prior: Option<&Value>, config: &Value, planned: &mut Value) -> PResult<Option<String>> {
+        let Some(prior) = prior else {
+            return Ok(None);
+        };
+        for logs in [Logs::Access, Logs::Connection] {
+            lb_logs::keep_while_disabled(prior, planned, logs);
+        }
+        Ok(subnet_changes(prior, config, planned))
+    }
+
     async fn find_adoptable(&self, ctx: &CallCtx, planned: &Value) -> PResult<Option<String>> {
         let Some(name) = opt_str(planned, "name") else {
             return Ok(None);
@@ -466,6 +515,144 @@ impl ResourceType for Lb {
         let ours = owns(tags.iter().map(|(k, v)| (k.as_str(), v.as_str())), ctx);
         Ok(ours.then(|| arn.to_string()))
     }
+}
+
+/// A value recorded for an argument, or no blocks where it is not known (a block AWS fills that
+/// a plan left unknown).
+fn known_or_empty(v: &Value) -> Value {
+    match v {
+        Value::Unknown | Value::Null => Value::List(vec![]),
+        v => v.clone(),
+    }
+}
+
+/// The `subnet_mapping` blocks as the SDK's mappings (empty strings left out).
+fn subnet_mappings(v: &Value) -> Vec<SubnetMapping> {
+    let items = v.get("subnet_mapping").as_list().unwrap_or(&[]);
+    items
+        .iter()
+        .map(|m| {
+            let s = |k: &str| opt_str(m, k);
+            SubnetMapping::builder()
+                .set_subnet_id(s("subnet_id"))
+                .set_allocation_id(s("allocation_id"))
+                .set_private_ipv4_address(s("private_ipv4_address"))
+                .set_ipv6_address(s("ipv6_address"))
+                .build()
+        })
+        .collect()
+}
+
+/// `subnet_mapping` read from the load balancer's zones, as the provider flattens them (the
+/// addresses of a zone's first load balancer address, when it has any).
+fn subnet_mapping_value(zones: &[AvailabilityZone]) -> Value {
+    Value::List(
+        zones
+            .iter()
+            .map(|z| {
+                let address = z.load_balancer_addresses().first();
+                let text = |f: Option<&str>| Value::str(f.unwrap_or_default());
+                Value::object([
+                    ("allocation_id", text(address.and_then(|a| a.allocation_id()))),
+                    ("ipv6_address", text(address.and_then(|a| a.ipv6_address()))),
+                    ("outpost_id", text(z.outpost_id())),
+                    (
+                        "private_ipv4_address",
+                        text(address.and_then(|a| a.private_ipv4_address())),
+                    ),
+                    ("subnet_id", text(z.subnet_id())),
+                ])
+            })
+            .collect(),
+    )
+}
+
+/// A subnet mapping's identity for comparing plans: what the blueprint can set, an empty
+/// string and null alike (`outpost_id` is AWS's).
+fn mapping_key(m: &Value) -> [String; 4] {
+    ["subnet_id", "allocation_id", "private_ipv4_address", "ipv6_address"]
+        .map(|k| m.get(k).to_plain_string().unwrap_or_default())
+}
+
+fn mapping_keys(v: &Value) -> Option<Vec<[String; 4]>> {
+    let items = v.get("subnet_mapping").as_list()?;
+    if v.get("subnet_mapping").has_unknown() {
+        return None;
+    }
+    let mut keys: Vec<[String; 4]> = items.iter().map(mapping_key).collect();
+    keys.sort();
+    keys.dedup();
+    Some(keys)
+}
+
+fn string_set(v: &Value, name: &str) -> Option<Vec<String>> {
+    if v.get(name).has_unknown() || v.get(name).as_list().is_none() {
+        return None;
+    }
+    let mut s = str_list(v, name);
+    s.sort();
+    s.dedup();
+    Some(s)
+}
+
+/// True when every element of `small` is in `big`.
+fn within<T: PartialEq>(small: &[T], big: &[T]) -> bool {
+    small.iter().all(|x| big.contains(x))
+}
+
+/// The provider's CustomizeDiff for subnets and security groups: which changes AWS can make in
+/// place (SetSubnets, SetSecurityGroups) and which need a new load balancer. Returns the reason
+/// to replace, if any, and marks the other of `subnets` / `subnet_mapping` unknown when one
+/// changes (AWS reports both from the same zones).
+fn subnet_changes(prior: &Value, config: &Value, planned: &mut Value) -> Option<String> {
+    let kind = opt_str(planned, "load_balancer_type").unwrap_or_else(|| "application".into());
+    let mut reason = None;
+    let mappings_changed =
+        !config.get("subnet_mapping").is_null() && prior.get("subnet_mapping") != planned.get("subnet_mapping");
+    if mappings_changed {
+        if let (Some(old), Some(new)) = (mapping_keys(prior), mapping_keys(planned)) {
+            let replace = match kind.as_str() {
+                "application" => match new.len().cmp(&old.len()) {
+                    std::cmp::Ordering::Equal => old != new,
+                    std::cmp::Ordering::Less => !within(&new, &old),
+                    std::cmp::Ordering::Greater => !within(&old, &new),
+                },
+                "network" => new.len() <= old.len() || !within(&old, &new),
+                _ => false,
+            };
+            if replace {
+                reason = Some("subnet_mapping: AWS cannot change or remove these mappings in place".into());
+            }
+        }
+        if let Value::Object(m) = planned {
+            m.insert("subnets".into(), Value::Unknown);
+        }
+    }
+    let subnets_changed = !config.get("subnets").is_null() && prior.get("subnets") != planned.get("subnets");
+    if subnets_changed && !mappings_changed {
+        if let (Some(old), Some(new)) = (string_set(prior, "subnets"), string_set(planned, "subnets")) {
+            if kind == "network" && old != new && new.len() <= old.len() {
+                reason = Some("subnets: a network load balancer's subnets can only be added to".into());
+            }
+        }
+        if let Value::Object(m) = planned {
+            m.insert("subnet_mapping".into(), Value::Unknown);
+        }
+    }
+    if kind == "network" {
+        if let (Some(old), Some(new)) = (
+            string_set(prior, "security_groups"),
+            string_set(planned, "security_groups"),
+        ) {
+            if old.is_empty() != new.is_empty() {
+                reason = Some(
+                    "security_groups: a network load balancer cannot gain its first or lose its last security group"
+                        .into(),
+                );
+            }
+        }
+    }
+    reason
 }
 
 /// All tags of an object, infractl's included.

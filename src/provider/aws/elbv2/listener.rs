@@ -122,25 +122,32 @@ impl ResourceType for Listener {
     }
 
     async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
-        let changed = |k: &str| prior.get(k) != planned.get(k);
-        if changed("port")
-            || changed("protocol")
-            || changed("ssl_policy")
-            || changed("certificate_arn")
-            || changed("default_action")
-        {
+        let changed = |k: &str| prior.get(k) != planned.get(k) && !matches!(planned.get(k), Value::Unknown);
+        // As the provider: only what changed goes to ModifyListener. Certificates above all:
+        // sending the default certificate again would be harmless in AWS, where it replaces
+        // only the default, but the listener's SNI certificates
+        // (`aws_lb_listener_certificate`) are no business of this object.
+        let fields = ["port", "protocol", "ssl_policy", "certificate_arn", "default_action"];
+        if fields.iter().any(|k| changed(k)) {
+            let when = |k: &str, v: Option<String>| v.filter(|_| changed(k));
             self.c
                 .elbv2
                 .modify_listener()
                 .listener_arn(id)
-                .set_port(planned.get("port").as_number().map(|n| n as i32))
-                .set_protocol(opt_str(planned, "protocol").map(|p| ProtocolEnum::from(p.as_str())))
-                .set_ssl_policy(opt_str(planned, "ssl_policy"))
+                .set_port(
+                    planned
+                        .get("port")
+                        .as_number()
+                        .map(|n| n as i32)
+                        .filter(|_| changed("port")),
+                )
+                .set_protocol(when("protocol", opt_str(planned, "protocol")).map(|p| ProtocolEnum::from(p.as_str())))
+                .set_ssl_policy(when("ssl_policy", opt_str(planned, "ssl_policy")))
                 .set_certificates(
-                    opt_str(planned, "certificate_arn")
+                    when("certificate_arn", opt_str(planned, "certificate_arn"))
                         .map(|c| vec![Certificate::builder().certificate_arn(c).build()]),
                 )
-                .set_default_actions(Some(actions_of(planned)?))
+                .set_default_actions(Some(actions_of(planned)?).filter(|_| changed("default_action")))
                 .send()
                 .await
                 .map_err(aws_err)?;

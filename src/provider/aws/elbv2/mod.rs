@@ -3,17 +3,46 @@
 
 pub mod lb;
 pub mod lb_data;
+pub mod lb_logs;
 pub mod listener;
+pub mod listener_certificate;
 pub mod listener_rule;
 pub mod target_group;
 
 use crate::provider::aws::common::{aws_err, tag_changes, tags_to_write, user_tags};
+use crate::provider::aws::renamed::Renamed;
 use crate::provider::aws::Clients;
-use crate::provider::{CallCtx, PResult};
+use crate::provider::{CallCtx, PResult, Registry, ResourceType};
 use crate::value::Value;
 use aws_sdk_elasticloadbalancingv2::types::{
     Action, ActionTypeEnum, FixedResponseActionConfig, RedirectActionConfig, Tag,
 };
+use std::sync::Arc;
+
+/// Registers the load balancing resource types, each also under the provider's older `aws_alb*`
+/// name (same schema and code; state records the name the blueprint used).
+pub fn register(r: &mut Registry, c: &Arc<Clients>) {
+    let types: [(Arc<dyn ResourceType>, &'static str); 5] = [
+        (Arc::new(lb::Lb::new(c.clone())), "aws_alb"),
+        (
+            Arc::new(target_group::TargetGroup::new(c.clone())),
+            "aws_alb_target_group",
+        ),
+        (Arc::new(listener::Listener::new(c.clone())), "aws_alb_listener"),
+        (
+            Arc::new(listener_rule::ListenerRule::new(c.clone())),
+            "aws_alb_listener_rule",
+        ),
+        (
+            Arc::new(listener_certificate::ListenerCertificate::new(c.clone())),
+            "aws_alb_listener_certificate",
+        ),
+    ];
+    for (t, alias) in types {
+        r.add_resource(Arc::new(Renamed::new(alias, t.clone())));
+        r.add_resource(t);
+    }
+}
 
 /// Tags to write at creation.
 pub fn elb_tags(ctx: &CallCtx, planned: &Value) -> Vec<Tag> {
