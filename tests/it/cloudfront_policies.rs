@@ -16,6 +16,10 @@ const CORS_S3_ORIGIN: &str = "88a5eaf4-2fd4-4709-b370-b4c650ea3fcf";
 fn blueprint(name: &str, comment: &str, headers: &str, max_ttl: u32) -> String {
     format!(
         r#"
+provider "aws" {{
+  region = "us-east-1"
+}}
+
 data "aws_cloudfront_cache_policy" "optimized" {{
   name = "Managed-CachingOptimized"
 }}
@@ -124,7 +128,11 @@ output "cors_s3_headers" {{
 
 async fn cache_policy(c: &Client, id: &str) -> (aws_sdk_cloudfront::types::CachePolicyConfig, String) {
     let out = c.get_cache_policy().id(id).send().await.unwrap();
-    let config = out.cache_policy().and_then(|p| p.cache_policy_config()).cloned().unwrap();
+    let config = out
+        .cache_policy()
+        .and_then(|p| p.cache_policy_config())
+        .cloned()
+        .unwrap();
     (config, out.e_tag().unwrap_or_default().to_string())
 }
 
@@ -159,12 +167,18 @@ async fn seed_003_cache_and_origin_request_policies() {
     let (api, etag) = cache_policy(&c, &api_id).await;
     assert_eq!(api.name(), format!("{name}-api"));
     assert_eq!(api.comment(), Some("API responses"));
-    assert_eq!((api.min_ttl(), api.default_ttl(), api.max_ttl()), (1, Some(60), Some(3600)));
+    assert_eq!(
+        (api.min_ttl(), api.default_ttl(), api.max_ttl()),
+        (1, Some(60), Some(3600))
+    );
     let key = api.parameters_in_cache_key_and_forwarded_to_origin().unwrap();
     assert!(key.enable_accept_encoding_gzip() && key.enable_accept_encoding_brotli() == Some(true));
     let h = key.headers_config().unwrap();
     assert_eq!(h.header_behavior().as_str(), "whitelist");
-    assert_eq!(sorted(h.headers().unwrap().items()), ["Accept-Language", "Authorization"]);
+    assert_eq!(
+        sorted(h.headers().unwrap().items()),
+        ["Accept-Language", "Authorization"]
+    );
     assert_eq!(h.headers().unwrap().quantity(), 2);
     let ck = key.cookies_config().unwrap();
     assert_eq!(sorted(ck.cookies().unwrap().items()), ["locale", "session"]);
@@ -174,16 +188,36 @@ async fn seed_003_cache_and_origin_request_policies() {
 
     // The provider's defaults where the blueprint says nothing.
     let (st, _) = cache_policy(&c, &stack.state_id("aws_cloudfront_cache_policy.static")).await;
-    assert_eq!((st.min_ttl(), st.default_ttl(), st.max_ttl()), (0, Some(86400), Some(31_536_000)));
-    assert!(!st.parameters_in_cache_key_and_forwarded_to_origin().unwrap().enable_accept_encoding_gzip());
+    assert_eq!(
+        (st.min_ttl(), st.default_ttl(), st.max_ttl()),
+        (0, Some(86400), Some(31_536_000))
+    );
+    assert!(!st
+        .parameters_in_cache_key_and_forwarded_to_origin()
+        .unwrap()
+        .enable_accept_encoding_gzip());
 
     let orp_id = stack.state_id("aws_cloudfront_origin_request_policy.api");
     let orp = c.get_origin_request_policy().id(&orp_id).send().await.unwrap();
-    let orp_config = orp.origin_request_policy().unwrap().origin_request_policy_config().unwrap();
-    assert_eq!(orp_config.headers_config().unwrap().header_behavior().as_str(), "allExcept");
+    let orp_config = orp
+        .origin_request_policy()
+        .unwrap()
+        .origin_request_policy_config()
+        .unwrap();
+    assert_eq!(
+        orp_config.headers_config().unwrap().header_behavior().as_str(),
+        "allExcept"
+    );
     assert_eq!(orp_config.cookies_config().unwrap().cookie_behavior().as_str(), "all");
     assert_eq!(
-        sorted(orp_config.query_strings_config().unwrap().query_strings().unwrap().items()),
+        sorted(
+            orp_config
+                .query_strings_config()
+                .unwrap()
+                .query_strings()
+                .unwrap()
+                .items()
+        ),
         ["page", "q"]
     );
 
@@ -197,11 +231,18 @@ async fn seed_003_cache_and_origin_request_policies() {
         .unwrap()["attributes"]
         .clone();
     assert_eq!(api_state["etag"], etag.as_str());
-    assert!(api_state["arn"].as_str().unwrap().ends_with(&format!(":cache-policy/{api_id}")));
+    assert!(api_state["arn"]
+        .as_str()
+        .unwrap()
+        .ends_with(&format!(":cache-policy/{api_id}")));
     expect_code(&stack.run(&["plan", "-detailed-exitcode"]), 0);
 
     // Header names in another order are the same set: no change.
-    stack.edit("main.tf", r#""Authorization", "Accept-Language""#, r#""Accept-Language", "Authorization""#);
+    stack.edit(
+        "main.tf",
+        r#""Authorization", "Accept-Language""#,
+        r#""Accept-Language", "Authorization""#,
+    );
     let shown = expect_code(&stack.run(&["plan", "-detailed-exitcode"]), 0);
     assert!(shown.contains("No changes"), "{shown}");
 
@@ -218,11 +259,19 @@ async fn seed_003_cache_and_origin_request_policies() {
     assert_ne!(new_etag, etag, "an update gives a new ETag");
     assert_eq!(api.max_ttl(), Some(7200));
     assert_eq!(api.comment(), Some("API responses v2"));
-    let h = api.parameters_in_cache_key_and_forwarded_to_origin().unwrap().headers_config().unwrap();
+    let h = api
+        .parameters_in_cache_key_and_forwarded_to_origin()
+        .unwrap()
+        .headers_config()
+        .unwrap();
     assert_eq!(sorted(h.headers().unwrap().items()), ["Authorization", "X-Tenant"]);
     let orp = c.get_origin_request_policy().id(&orp_id).send().await.unwrap();
     assert_eq!(
-        orp.origin_request_policy().unwrap().origin_request_policy_config().unwrap().comment(),
+        orp.origin_request_policy()
+            .unwrap()
+            .origin_request_policy_config()
+            .unwrap()
+            .comment(),
         Some("API responses v2")
     );
     expect_code(&stack.run(&["plan", "-detailed-exitcode"]), 0);
@@ -263,8 +312,14 @@ async fn terraform_applies_the_policies_and_infractl_plans_clean() {
     };
     let name = unique("cfpoltf");
     let stack = Stack::from_files(&[
-        ("main.tf", &blueprint(&name, "API responses", r#""Authorization""#, 3600)),
-        ("zz_emulator_override.tf", &provider_override_for(&["cloudfront", "sts"])),
+        (
+            "main.tf",
+            &blueprint(&name, "API responses", r#""Authorization""#, 3600),
+        ),
+        (
+            "zz_emulator_override.tf",
+            &provider_override_for(&["cloudfront", "sts"]),
+        ),
     ]);
     let run = |args: &[&str]| {
         let out = tf.run_in(&stack.path, args);

@@ -92,7 +92,10 @@ pub async fn list(c: &Clients, kind: Option<t::CachePolicyType>) -> PResult<Vec<
         let Some(l) = page.cache_policy_list else { break };
         for s in l.items() {
             if let Some(p) = s.cache_policy() {
-                let name = p.cache_policy_config().map(|c| c.name().to_string()).unwrap_or_default();
+                let name = p
+                    .cache_policy_config()
+                    .map(|c| c.name().to_string())
+                    .unwrap_or_default();
                 out.push((p.id().to_string(), name));
             }
         }
@@ -152,45 +155,50 @@ fn config(v: &Value) -> PResult<t::CachePolicyConfig> {
 /// A cache policy as the provider records it (resource and data source alike).
 pub fn to_state(p: &t::CachePolicy, etag_value: Option<&str>, arn: &str) -> Value {
     let c = p.cache_policy_config();
-    let params = c.and_then(|c| c.parameters_in_cache_key_and_forwarded_to_origin()).map(|k| {
-        let h = k.headers_config();
-        let ck = k.cookies_config();
-        let q = k.query_strings_config();
-        Value::List(vec![Value::object([
-            ("enable_accept_encoding_gzip", Value::Bool(k.enable_accept_encoding_gzip())),
-            (
-                "enable_accept_encoding_brotli",
-                Value::Bool(k.enable_accept_encoding_brotli().unwrap_or(false)),
-            ),
-            (
-                "headers_config",
-                NamesConfig::to_value(
-                    "header_behavior",
-                    h.map(|h| h.header_behavior().as_str()),
-                    "headers",
-                    h.and_then(|h| h.headers()).map(|n| n.items()).unwrap_or_default(),
+    let params = c
+        .and_then(|c| c.parameters_in_cache_key_and_forwarded_to_origin())
+        .map(|k| {
+            let h = k.headers_config();
+            let ck = k.cookies_config();
+            let q = k.query_strings_config();
+            Value::List(vec![Value::object([
+                (
+                    "enable_accept_encoding_gzip",
+                    Value::Bool(k.enable_accept_encoding_gzip()),
                 ),
-            ),
-            (
-                "cookies_config",
-                NamesConfig::to_value(
-                    "cookie_behavior",
-                    ck.map(|c| c.cookie_behavior().as_str()),
-                    "cookies",
-                    ck.and_then(|c| c.cookies()).map(|n| n.items()).unwrap_or_default(),
+                (
+                    "enable_accept_encoding_brotli",
+                    Value::Bool(k.enable_accept_encoding_brotli().unwrap_or(false)),
                 ),
-            ),
-            (
-                "query_strings_config",
-                NamesConfig::to_value(
-                    "query_string_behavior",
-                    q.map(|q| q.query_string_behavior().as_str()),
-                    "query_strings",
-                    q.and_then(|q| q.query_strings()).map(|n| n.items()).unwrap_or_default(),
+                (
+                    "headers_config",
+                    NamesConfig::to_value(
+                        "header_behavior",
+                        h.map(|h| h.header_behavior().as_str()),
+                        "headers",
+                        h.and_then(|h| h.headers()).map(|n| n.items()).unwrap_or_default(),
+                    ),
                 ),
-            ),
-        ])])
-    });
+                (
+                    "cookies_config",
+                    NamesConfig::to_value(
+                        "cookie_behavior",
+                        ck.map(|c| c.cookie_behavior().as_str()),
+                        "cookies",
+                        ck.and_then(|c| c.cookies()).map(|n| n.items()).unwrap_or_default(),
+                    ),
+                ),
+                (
+                    "query_strings_config",
+                    NamesConfig::to_value(
+                        "query_string_behavior",
+                        q.map(|q| q.query_string_behavior().as_str()),
+                        "query_strings",
+                        q.and_then(|q| q.query_strings()).map(|n| n.items()).unwrap_or_default(),
+                    ),
+                ),
+            ])])
+        });
     Value::object([
         ("id", Value::str(p.id())),
         ("arn", Value::str(arn)),
@@ -289,13 +297,19 @@ mod tests {
                 PARAMS,
                 block(vec![
                     ("enable_accept_encoding_gzip", Value::Bool(true)),
-                    ("headers_config", block(vec![("header_behavior", Value::str(header_behavior))])),
+                    (
+                        "headers_config",
+                        block(vec![("header_behavior", Value::str(header_behavior))]),
+                    ),
                     ("cookies_config", block(vec![("cookie_behavior", Value::str("none"))])),
                     (
                         "query_strings_config",
                         block(vec![
                             ("query_string_behavior", Value::str("whitelist")),
-                            ("query_strings", block(vec![("items", Value::List(vec![Value::str("q")]))])),
+                            (
+                                "query_strings",
+                                block(vec![("items", Value::List(vec![Value::str("q")]))]),
+                            ),
                         ]),
                     ),
                 ]),
@@ -311,14 +325,19 @@ mod tests {
         assert_eq!(s.attrs["max_ttl"].default, Some(Value::from(31_536_000i64)));
         assert!(!s.attrs["name"].force_new);
         let p = &s.blocks[PARAMS].schema;
-        let names = &p.blocks["query_strings_config"].schema.blocks["query_strings"].schema.attrs["items"];
+        let names = &p.blocks["query_strings_config"].schema.blocks["query_strings"]
+            .schema
+            .attrs["items"];
         assert!(matches!(names.ty, Type::Set(_)), "names compare as sets");
     }
 
     #[test]
     fn configuration_sent_to_cloudfront() {
         let c = config(&params("whitelist")).unwrap();
-        assert_eq!((c.default_ttl(), c.max_ttl(), c.min_ttl()), (Some(86400), Some(31_536_000), 0));
+        assert_eq!(
+            (c.default_ttl(), c.max_ttl(), c.min_ttl()),
+            (Some(86400), Some(31_536_000), 0)
+        );
         let k = c.parameters_in_cache_key_and_forwarded_to_origin().unwrap();
         assert!(k.enable_accept_encoding_gzip());
         assert_eq!(k.enable_accept_encoding_brotli(), Some(false));

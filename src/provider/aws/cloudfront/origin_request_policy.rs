@@ -74,7 +74,9 @@ pub async fn list(c: &Clients, kind: Option<t::OriginRequestPolicyType>) -> PRes
             .send()
             .await
             .map_err(aws_err)?;
-        let Some(l) = page.origin_request_policy_list else { break };
+        let Some(l) = page.origin_request_policy_list else {
+            break;
+        };
         for s in l.items() {
             if let Some(p) = s.origin_request_policy() {
                 let name = p
@@ -187,7 +189,10 @@ impl ResourceType for OriginRequestPolicy {
             .send()
             .await
             .map_err(aws_err)?;
-        let id = out.origin_request_policy().map(|p| p.id().to_string()).unwrap_or_default();
+        let id = out
+            .origin_request_policy()
+            .map(|p| p.id().to_string())
+            .unwrap_or_default();
         must_exist(self.read(ctx, &id, planned).await?, "origin request policy", &id)
     }
 
@@ -261,7 +266,10 @@ mod tests {
                 ]),
             ),
             ("cookies_config", block(vec![("cookie_behavior", Value::str("all"))])),
-            ("query_strings_config", block(vec![("query_string_behavior", Value::str("none"))])),
+            (
+                "query_strings_config",
+                block(vec![("query_string_behavior", Value::str("none"))]),
+            ),
         ]);
         let c = config(&v).unwrap();
         let h = c.headers_config().unwrap();
@@ -274,7 +282,11 @@ mod tests {
     #[test]
     fn behaviors_are_checked_at_plan() {
         let r = crate::provider::aws::schemas_registry();
-        let s = r.resource("aws_cloudfront_origin_request_policy").unwrap().schema().clone();
+        let s = r
+            .resource("aws_cloudfront_origin_request_policy")
+            .unwrap()
+            .schema()
+            .clone();
         let hb = &s.blocks["headers_config"].schema.attrs["header_behavior"];
         assert!(!hb.validators.is_empty());
     }

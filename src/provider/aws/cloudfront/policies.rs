@@ -18,8 +18,13 @@ pub const QUERY_STRING_BEHAVIORS: &[&str] = &["none", "whitelist", "allExcept", 
 /// Header behaviors of a cache policy (only named headers can be part of a cache key).
 pub const CACHE_HEADER_BEHAVIORS: &[&str] = &["none", "whitelist"];
 /// Header behaviors of an origin request policy.
-pub const ORIGIN_REQUEST_HEADER_BEHAVIORS: &[&str] =
-    &["none", "whitelist", "allViewer", "allViewerAndWhitelistCloudFront", "allExcept"];
+pub const ORIGIN_REQUEST_HEADER_BEHAVIORS: &[&str] = &[
+    "none",
+    "whitelist",
+    "allViewer",
+    "allViewerAndWhitelistCloudFront",
+    "allExcept",
+];
 
 /// One `*_config` block as written: its behavior and the names of its names block, if any.
 #[derive(Debug, Default, PartialEq)]
@@ -136,7 +141,9 @@ pub fn pick_id(config: &Value, kind: &str, listed: &[(String, String)]) -> PResu
         return Ok(id);
     }
     let Some(name) = config.get("name").to_plain_string().filter(|s| !s.is_empty()) else {
-        return Err(ProviderError::msg(format!("one of `id` or `name` is required to find a {kind}")));
+        return Err(ProviderError::msg(format!(
+            "one of `id` or `name` is required to find a {kind}"
+        )));
     };
     listed
         .iter()
@@ -171,14 +178,22 @@ mod tests {
         assert_eq!(h.quantity(), 2);
         let back = NamesConfig::to_value("header_behavior", Some("whitelist"), "headers", h.items());
         // State holds the set sorted, whatever order the blueprint or CloudFront used.
-        let sorted = NamesConfig::read(&Value::object([("headers_config", back)]), "headers_config", "header_behavior", "headers");
+        let sorted = NamesConfig::read(
+            &Value::object([("headers_config", back)]),
+            "headers_config",
+            "header_behavior",
+            "headers",
+        );
         assert_eq!(sorted, c);
         // No names block (or an empty one): nothing sent, `[]` recorded.
         let none = NamesConfig::read(&Value::Null, "headers_config", "header_behavior", "headers");
         assert_eq!(none, NamesConfig::default());
         assert!(none.headers().unwrap().is_none());
         assert_eq!(
-            NamesConfig::to_value("cookie_behavior", Some("none"), "cookies", &[]).as_list().unwrap()[0].get("cookies"),
+            NamesConfig::to_value("cookie_behavior", Some("none"), "cookies", &[])
+                .as_list()
+                .unwrap()[0]
+                .get("cookies"),
             &Value::List(vec![])
         );
     }
@@ -191,7 +206,10 @@ mod tests {
         let by_id = Value::object([("id", Value::str("x"))]);
         assert_eq!(pick_id(&by_id, "cache policy", &[]).unwrap(), "x");
         let missing = Value::object([("name", Value::str("nope"))]);
-        assert!(pick_id(&missing, "cache policy", &listed).unwrap_err().message.contains("nope"));
+        assert!(pick_id(&missing, "cache policy", &listed)
+            .unwrap_err()
+            .message
+            .contains("nope"));
         assert!(pick_id(&Value::Null, "cache policy", &listed).is_err());
     }
 }
