@@ -7,7 +7,7 @@
 //! taken back by its name.
 
 use super::policies::{
-    arn, build_err, etag, NamesConfig, CACHE_HEADER_BEHAVIORS, COOKIE_BEHAVIORS, QUERY_STRING_BEHAVIORS,
+    arn, build_err, configs_state, etag, NamesConfig, CACHE_HEADER_BEHAVIORS, COOKIE_BEHAVIORS, QUERY_STRING_BEHAVIORS,
 };
 use crate::provider::aws::common::{absent_on, aws_err, first, must_exist, ok_on, opt_bool, opt_str};
 use crate::provider::aws::schema::resource;
@@ -161,7 +161,7 @@ pub fn to_state(p: &t::CachePolicy, etag_value: Option<&str>, arn: &str) -> Valu
             let h = k.headers_config();
             let ck = k.cookies_config();
             let q = k.query_strings_config();
-            Value::List(vec![Value::object([
+            let mut pairs: Vec<(&str, Value)> = vec![
                 (
                     "enable_accept_encoding_gzip",
                     Value::Bool(k.enable_accept_encoding_gzip()),
@@ -170,34 +170,22 @@ pub fn to_state(p: &t::CachePolicy, etag_value: Option<&str>, arn: &str) -> Valu
                     "enable_accept_encoding_brotli",
                     Value::Bool(k.enable_accept_encoding_brotli().unwrap_or(false)),
                 ),
+            ];
+            pairs.extend(configs_state(
                 (
-                    "headers_config",
-                    NamesConfig::to_value(
-                        "header_behavior",
-                        h.map(|h| h.header_behavior().as_str()),
-                        "headers",
-                        h.and_then(|h| h.headers()).map(|n| n.items()).unwrap_or_default(),
-                    ),
+                    h.map(|h| h.header_behavior().as_str()),
+                    h.and_then(|h| h.headers()).map(|n| n.items()).unwrap_or_default(),
                 ),
                 (
-                    "cookies_config",
-                    NamesConfig::to_value(
-                        "cookie_behavior",
-                        ck.map(|c| c.cookie_behavior().as_str()),
-                        "cookies",
-                        ck.and_then(|c| c.cookies()).map(|n| n.items()).unwrap_or_default(),
-                    ),
+                    ck.map(|c| c.cookie_behavior().as_str()),
+                    ck.and_then(|c| c.cookies()).map(|n| n.items()).unwrap_or_default(),
                 ),
                 (
-                    "query_strings_config",
-                    NamesConfig::to_value(
-                        "query_string_behavior",
-                        q.map(|q| q.query_string_behavior().as_str()),
-                        "query_strings",
-                        q.and_then(|q| q.query_strings()).map(|n| n.items()).unwrap_or_default(),
-                    ),
+                    q.map(|q| q.query_string_behavior().as_str()),
+                    q.and_then(|q| q.query_strings()).map(|n| n.items()).unwrap_or_default(),
                 ),
-            ])])
+            ));
+            Value::List(vec![Value::object(pairs)])
         });
     Value::object([
         ("id", Value::str(p.id())),

@@ -4,7 +4,8 @@
 //! id is CloudFront's, as Terraform imports it.
 
 use super::policies::{
-    arn, build_err, etag, NamesConfig, COOKIE_BEHAVIORS, ORIGIN_REQUEST_HEADER_BEHAVIORS, QUERY_STRING_BEHAVIORS,
+    arn, build_err, configs_state, etag, NamesConfig, COOKIE_BEHAVIORS, ORIGIN_REQUEST_HEADER_BEHAVIORS,
+    QUERY_STRING_BEHAVIORS,
 };
 use crate::provider::aws::common::{absent_on, aws_err, must_exist, ok_on, opt_str};
 use crate::provider::aws::schema::resource;
@@ -134,40 +135,28 @@ pub fn to_state(p: &t::OriginRequestPolicy, etag_value: Option<&str>, arn: &str)
     let h = c.and_then(|c| c.headers_config());
     let ck = c.and_then(|c| c.cookies_config());
     let q = c.and_then(|c| c.query_strings_config());
-    Value::object([
+    let mut pairs: Vec<(&str, Value)> = vec![
         ("id", Value::str(p.id())),
         ("arn", Value::str(arn)),
         ("etag", etag(etag_value)),
         ("name", Value::from(c.map(|c| c.name().to_string()))),
         ("comment", Value::from(c.and_then(|c| c.comment()).map(str::to_string))),
+    ];
+    pairs.extend(configs_state(
         (
-            "headers_config",
-            NamesConfig::to_value(
-                "header_behavior",
-                h.map(|h| h.header_behavior().as_str()),
-                "headers",
-                h.and_then(|h| h.headers()).map(|n| n.items()).unwrap_or_default(),
-            ),
+            h.map(|h| h.header_behavior().as_str()),
+            h.and_then(|h| h.headers()).map(|n| n.items()).unwrap_or_default(),
         ),
         (
-            "cookies_config",
-            NamesConfig::to_value(
-                "cookie_behavior",
-                ck.map(|c| c.cookie_behavior().as_str()),
-                "cookies",
-                ck.and_then(|c| c.cookies()).map(|n| n.items()).unwrap_or_default(),
-            ),
+            ck.map(|c| c.cookie_behavior().as_str()),
+            ck.and_then(|c| c.cookies()).map(|n| n.items()).unwrap_or_default(),
         ),
         (
-            "query_strings_config",
-            NamesConfig::to_value(
-                "query_string_behavior",
-                q.map(|q| q.query_string_behavior().as_str()),
-                "query_strings",
-                q.and_then(|q| q.query_strings()).map(|n| n.items()).unwrap_or_default(),
-            ),
+            q.map(|q| q.query_string_behavior().as_str()),
+            q.and_then(|q| q.query_strings()).map(|n| n.items()).unwrap_or_default(),
         ),
-    ])
+    ));
+    Value::object(pairs)
 }
 
 #[async_trait]

@@ -117,6 +117,29 @@ impl NamesConfig {
     }
 }
 
+/// The three `*_config` blocks of a policy as state records them, from CloudFront's behaviors
+/// and names (both policy kinds spell them alike).
+pub fn configs_state(
+    headers: (Option<&str>, &[String]),
+    cookies: (Option<&str>, &[String]),
+    queries: (Option<&str>, &[String]),
+) -> [(&'static str, Value); 3] {
+    [
+        (
+            "headers_config",
+            NamesConfig::to_value("header_behavior", headers.0, "headers", headers.1),
+        ),
+        (
+            "cookies_config",
+            NamesConfig::to_value("cookie_behavior", cookies.0, "cookies", cookies.1),
+        ),
+        (
+            "query_strings_config",
+            NamesConfig::to_value("query_string_behavior", queries.0, "query_strings", queries.1),
+        ),
+    ]
+}
+
 /// A request CloudFront's model refuses before sending (a required field left out).
 pub fn build_err(e: aws_smithy_types::error::operation::BuildError) -> ProviderError {
     ProviderError::msg(format!("invalid CloudFront policy: {e}"))
