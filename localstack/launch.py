@@ -718,7 +718,6 @@ def patch_logs_query_definitions():
     ResourceNotFoundException for an unknown id.
     """
     import time
-    import uuid
 
     from moto.logs.exceptions import ResourceNotFoundException
     from moto.logs.responses import LogsResponse
@@ -2103,6 +2102,308 @@ def patch_elbv2_logs_and_listeners():
     ELBv2Backend.modify_load_balancer_attributes = modify_load_balancer_attributes
     ELBv2Backend.create_listener = create_listener
     ELBv2Backend.modify_listener = modify_listener
+def patch_cloudfront_policies():
+    """CloudFront cache, origin request and response headers policies (moto 5.2.5 has none).
+
+    AWS keeps three families of policies, each with Create/Get/GetConfig/Update/Delete/List:
+    - every policy has an Id (a UUID), a LastModifiedTime and an ETag that changes on each
+      update; Update and Delete need the current ETag in If-Match: missing answers
+      InvalidIfMatchVersion, a stale one PreconditionFailed. Update replaces the whole config.
+    - a name is unique within a family and account (…AlreadyExists on create or rename).
+    - AWS owns the managed policies (Type=managed, names "Managed-…", fixed ids documented in
+      the CloudFront developer guide); List takes Type=managed|custom, without it lists both.
+      Managed policies cannot be changed or deleted (IllegalUpdate / IllegalDelete).
+    - a policy a distribution's cache behavior uses cannot be deleted (…InUse).
+    Unknown ids answer NoSuch…Policy (404).
+    """
+    import datetime as dt
+
+    from moto.cloudfront import urls
+    from moto.cloudfront.exceptions import CloudFrontException
+    from moto.cloudfront.responses import CloudFrontResponse
+    from moto.core.responses import ActionResult, EmptyResult
+    from moto.moto_api._internal import mock_random
+
+    def names(*items):
+        return {"Quantity": len(items), "Items": list(items)} if items else {"Quantity": 0}
+
+    def cache(min_ttl, default_ttl, max_ttl, compress, headers, cookies, queries, comment):
+        return {
+            "Comment": comment,
+            "MinTTL": min_ttl,
+            "DefaultTTL": default_ttl,
+            "MaxTTL": max_ttl,
+            "ParametersInCacheKeyAndForwardedToOrigin": {
+                "EnableAcceptEncodingGzip": compress,
+                "EnableAcceptEncodingBrotli": compress,
+                "HeadersConfig": headers,
+                "CookiesConfig": cookies,
+                "QueryStringsConfig": queries,
+            },
+        }
+
+    def hdr(behavior, *items):
+        c = {"HeaderBehavior": behavior}
+        if items:
+            c["Headers"] = names(*items)
+        return c
+
+    def ck(behavior, *items):
+        c = {"CookieBehavior": behavior}
+        if items:
+            c["Cookies"] = names(*items)
+        return c
+
+    def qs(behavior, *items):
+        c = {"QueryStringBehavior": behavior}
+        if items:
+            c["QueryStrings"] = names(*items)
+        return c
+
+    ttl_year = 31536000
+    origin_headers = ("host", "origin", "x-http-method-override", "x-http-method", "x-method-override")
+    managed_cache = {
+        "2e54312d-136d-493c-8eb9-b001f22f67d2": ("Amplify", cache(
+            2, 2, 600, True, hdr("whitelist", "Authorization", "CloudFront-Viewer-Country", "Host"),
+            ck("all"), qs("all"), "Policy for Amplify Origin")),
+        "4135ea2d-6df8-44a3-9df3-4b5a84be39ad": ("CachingDisabled", cache(
+            0, 0, 0, False, hdr("none"), ck("none"), qs("none"), "Policy with caching disabled")),
+        "658327ea-f89d-4fab-a63d-7e88639e58f6": ("CachingOptimized", cache(
+            1, 86400, ttl_year, True, hdr("none"), ck("none"), qs("none"),
+            "Policy with caching enabled. Supports Gzip and Brotli compression.")),
+        "b2884449-e4de-46a7-ac36-70bc7f1ddd6d": ("CachingOptimizedForUncompressedObjects", cache(
+            1, 86400, ttl_year, False, hdr("none"), ck("none"), qs("none"),
+            "Default policy when compression is disabled")),
+        "08627262-05a9-4f76-9ded-b50ca2e3a84f": ("Elemental-MediaPackage", cache(
+            0, 86400, ttl_year, True, hdr("whitelist", "origin"), ck("none"),
+            qs("whitelist", "aws.manifestfilter", "start", "end", "m"), "Policy for Elemental MediaPackage Origin")),
+        "83da9c7e-98b4-4e11-a168-04f0df8e2c65": ("UseOriginCacheControlHeaders", cache(
+            0, 0, ttl_year, True, hdr("whitelist", *origin_headers), ck("all"), qs("none"),
+            "Policy for origins that return Cache-Control headers. Query strings are not included in the cache key.")),
+        "4cc15a8a-d715-48a4-82b8-cc0b614638fe": ("UseOriginCacheControlHeaders-QueryStrings", cache(
+            0, 0, ttl_year, True, hdr("whitelist", *origin_headers), ck("all"), qs("all"),
+            "Policy for origins that return Cache-Control headers and serve different content based on query strings.")),
+    }
+
+    def orp(headers, cookies, queries, comment):
+        return {"Comment": comment, "HeadersConfig": headers, "CookiesConfig": cookies, "QueryStringsConfig": queries}
+
+    cloudfront_headers = (
+        "CloudFront-Viewer-Address", "CloudFront-Viewer-Country", "CloudFront-Viewer-City",
+        "CloudFront-Is-Mobile-Viewer", "CloudFront-Is-Desktop-Viewer", "CloudFront-Forwarded-Proto",
+    )
+    managed_origin_request = {
+        "216adef6-5c7f-47e4-b989-5492eafa07d3": ("AllViewer", orp(
+            hdr("allViewer"), ck("all"), qs("all"), "Policy to forward all parameters in viewer requests")),
+        "33f36d7e-f396-46d9-90e0-52428a34d9dc": ("AllViewerAndCloudFrontHeaders-2022-06", orp(
+            hdr("allViewerAndWhitelistCloudFront", *cloudfront_headers), ck("all"), qs("all"),
+            "Policy to forward all parameters in viewer requests and all CloudFront headers")),
+        "b689b0a8-53d0-40ab-baf2-68738e2966ac": ("AllViewerExceptHostHeader", orp(
+            hdr("allExcept", "host"), ck("all"), qs("all"),
+            "Policy to forward all parameters in viewer requests except for the Host header")),
+        "59781a5b-3903-41f3-afcb-af62929ccde1": ("CORS-CustomOrigin", orp(
+            hdr("whitelist", "origin"), ck("none"), qs("none"), "Policy for allowing CORS requests")),
+        "88a5eaf4-2fd4-4709-b370-b4c650ea3fcf": ("CORS-S3Origin", orp(
+            hdr("whitelist", "origin", "access-control-request-headers", "access-control-request-method"),
+            ck("none"), qs("none"), "Policy for S3 origin with CORS")),
+        "775133bc-15f2-49f9-abea-afb2e0bf67d2": ("Elemental-MediaTailor-PersonalizedManifests", orp(
+            hdr("whitelist", "origin", "access-control-request-headers", "x-forwarded-for",
+                "access-control-request-method", "user-agent"),
+            ck("none"), qs("all"), "Policy for Elemental MediaTailor Personalized Manifests")),
+        "acba4595-bd28-49b8-b9fe-13317c0390fa": ("UserAgentRefererHeaders", orp(
+            hdr("whitelist", "user-agent", "referer"), ck("none"), qs("all"),
+            "Policy to forward user-agent and referer headers to origin")),
+    }
+
+    security = {
+        "XSSProtection": {"Override": False, "Protection": True, "ModeBlock": True},
+        "FrameOptions": {"Override": False, "FrameOption": "SAMEORIGIN"},
+        "ReferrerPolicy": {"Override": False, "ReferrerPolicy": "strict-origin-when-cross-origin"},
+        "ContentTypeOptions": {"Override": False},
+        "StrictTransportSecurity": {
+            "Override": False, "IncludeSubdomains": False, "Preload": False, "AccessControlMaxAgeSec": ttl_year,
+        },
+    }
+
+    def cors(preflight):
+        c = {
+            "AccessControlAllowOrigins": names("*"),
+            "AccessControlAllowHeaders": names("*"),
+            "AccessControlAllowMethods": names("ALL"),
+            "AccessControlAllowCredentials": False,
+            "OriginOverride": False,
+        }
+        if preflight:
+            c["AccessControlExposeHeaders"] = names("*")
+            c["AccessControlMaxAgeSec"] = 600
+        return c
+
+    managed_response_headers = {
+        "67f7725c-6f97-4210-82d7-5512b31e9d03": ("SecurityHeadersPolicy", {
+            "Comment": "Adds a set of security headers to every response", "SecurityHeadersConfig": security}),
+        "60669652-455b-4ae9-85a4-c4c02393f86c": ("SimpleCORS", {
+            "Comment": "Allows all origins for simple CORS requests", "CorsConfig": cors(False)}),
+        "5cc3b908-e619-4b99-88e5-2cf7f45965bd": ("CORS-With-Preflight", {
+            "Comment": "Allows all origins for CORS requests, including preflight requests",
+            "CorsConfig": cors(True)}),
+        "e61eb60c-9c35-4d20-a928-2b84e02af89c": ("CORS-and-SecurityHeadersPolicy", {
+            "Comment": "Allows all origins for simple CORS requests and adds security headers",
+            "CorsConfig": cors(False), "SecurityHeadersConfig": security}),
+        "eaab4381-ed33-4a86-88ca-d9558dc6cd63": ("CORS-with-preflight-and-SecurityHeadersPolicy", {
+            "Comment": "Allows all origins for CORS requests, including preflight requests, and adds security headers",
+            "CorsConfig": cors(True), "SecurityHeadersConfig": security}),
+    }
+
+    class Family:
+        """One kind of policy: its API words, the distribution field naming it, its managed set."""
+
+        def __init__(self, noun, path, behavior_attr, managed):
+            self.noun = noun  # e.g. CachePolicy
+            self.config = f"{noun}Config"
+            self.path = path
+            self.behavior_attr = behavior_attr
+            self.managed = managed
+
+    families = {
+        "cache": Family("CachePolicy", "cache-policy", "cache_policy_id", managed_cache),
+        "origin_request": Family("OriginRequestPolicy", "origin-request-policy", "origin_request_policy_id",
+                                 managed_origin_request),
+        "response_headers": Family("ResponseHeadersPolicy", "response-headers-policy",
+                                   "response_headers_policy_id", managed_response_headers),
+    }
+
+    def error(code, message):
+        return CloudFrontException(code, message)
+
+    def now():
+        return dt.datetime.now(dt.timezone.utc)
+
+    def store(backend, fam):
+        """The family's policies in this backend: id -> {Id, Type, Config, ETag, LastModifiedTime}."""
+        key = f"_infractl_{fam.path}"
+        if not hasattr(backend, key):
+            policies = {}
+            for pid, (name, config) in fam.managed.items():
+                config = dict(config, Name=f"Managed-{name}")
+                policies[pid] = {"Id": pid, "Type": "managed", "Config": config, "ETag": "E23ZP02F085DFQ",
+                                 "LastModifiedTime": dt.datetime(2020, 6, 1, tzinfo=dt.timezone.utc)}
+            setattr(backend, key, policies)
+        return getattr(backend, key)
+
+    def find(self, fam):
+        policies = store(self.backend, fam)
+        pid = self._get_param("Id")
+        if pid not in policies:
+            raise error(f"NoSuch{fam.noun}", f"The {fam.noun} does not exist.")
+        return policies, pid, policies[pid]
+
+    def in_use(backend, fam, pid, depth=0, obj=None):
+        """Whether a distribution's default or ordered cache behavior names the policy."""
+        if obj is None:
+            return any(in_use(backend, fam, pid, 1, d) for d in backend.distributions.values())
+        if depth > 6:
+            return False
+        if isinstance(obj, dict):
+            return any(in_use(backend, fam, pid, depth + 1, v) for v in obj.values())
+        if isinstance(obj, (list, tuple)):
+            return any(in_use(backend, fam, pid, depth + 1, v) for v in obj)
+        if hasattr(obj, "__dict__"):
+            if getattr(obj, fam.behavior_attr, None) == pid:
+                return True
+            return any(in_use(backend, fam, pid, depth + 1, v) for v in vars(obj).values())
+        return False
+
+    def unique_name(policies, fam, name, own_id=None):
+        for p in policies.values():
+            if p["Config"].get("Name") == name and p["Id"] != own_id:
+                raise error(f"{fam.noun}AlreadyExists", f"A {fam.noun} with this name already exists.")
+
+    def check_if_match(self, policy):
+        if_match = self._get_param("IfMatch")
+        if not if_match:
+            raise error("InvalidIfMatchVersion", "The If-Match version is missing or not valid for the resource.")
+        if if_match != policy["ETag"]:
+            raise error("PreconditionFailed", "The If-Match version does not match the current ETag.")
+
+    def view(fam, policy):
+        return {"Id": policy["Id"], "LastModifiedTime": policy["LastModifiedTime"], fam.config: policy["Config"]}
+
+    def create(fam):
+        def handler(self):
+            policies = store(self.backend, fam)
+            config = self._get_param(fam.config) or {}
+            unique_name(policies, fam, config.get("Name"))
+            pid = str(mock_random.uuid4())
+            policy = {"Id": pid, "Type": "custom", "Config": config, "ETag": mock_random.get_random_hex(14).upper(),
+                      "LastModifiedTime": now()}
+            policies[pid] = policy
+            return ActionResult({
+                fam.noun: view(fam, policy),
+                "Location": f"https://cloudfront.amazonaws.com/2020-05-31/{fam.path}/{pid}",
+                "ETag": policy["ETag"],
+            })
+        return handler
+
+    def get(fam):
+        def handler(self):
+            _, _, policy = find(self, fam)
+            return ActionResult({fam.noun: view(fam, policy), "ETag": policy["ETag"]})
+        return handler
+
+    def get_config(fam):
+        def handler(self):
+            _, _, policy = find(self, fam)
+            return ActionResult({fam.config: policy["Config"], "ETag": policy["ETag"]})
+        return handler
+
+    def update(fam):
+        def handler(self):
+            policies, pid, policy = find(self, fam)
+            if policy["Type"] == "managed":
+                raise error("IllegalUpdate", "A managed policy cannot be updated.")
+            check_if_match(self, policy)
+            config = self._get_param(fam.config) or {}
+            unique_name(policies, fam, config.get("Name"), pid)
+            policy.update(Config=config, ETag=mock_random.get_random_hex(14).upper(), LastModifiedTime=now())
+            return ActionResult({fam.noun: view(fam, policy), "ETag": policy["ETag"]})
+        return handler
+
+    def delete(fam):
+        def handler(self):
+            policies, pid, policy = find(self, fam)
+            if policy["Type"] == "managed":
+                raise error("IllegalDelete", "A managed policy cannot be deleted.")
+            check_if_match(self, policy)
+            if in_use(self.backend, fam, pid):
+                raise error(f"{fam.noun}InUse", f"Cannot delete the {fam.noun}: a distribution uses it.")
+            del policies[pid]
+            return EmptyResult()
+        return handler
+
+    def listing(fam):
+        def handler(self):
+            wanted = self._get_param("Type")
+            items = [
+                {"Type": p["Type"], fam.noun: view(fam, p)}
+                for p in store(self.backend, fam).values()
+                if not wanted or p["Type"] == wanted
+            ]
+            body = {"MaxItems": self._get_int_param("MaxItems") or 100, "Quantity": len(items)}
+            if items:
+                body["Items"] = items
+            return ActionResult({f"{fam.noun}List": body})
+        return handler
+
+    for key, fam in families.items():
+        urls.url_paths[f"{{0}}/2020-05-31/{fam.path}$"] = CloudFrontResponse.dispatch
+        urls.url_paths[f"{{0}}/2020-05-31/{fam.path}/(?P<Id>[^/]+)$"] = CloudFrontResponse.dispatch
+        urls.url_paths[f"{{0}}/2020-05-31/{fam.path}/(?P<Id>[^/]+)/config$"] = CloudFrontResponse.dispatch
+        setattr(CloudFrontResponse, f"create_{key}_policy", create(fam))
+        setattr(CloudFrontResponse, f"get_{key}_policy", get(fam))
+        setattr(CloudFrontResponse, f"get_{key}_policy_config", get_config(fam))
+        setattr(CloudFrontResponse, f"update_{key}_policy", update(fam))
+        setattr(CloudFrontResponse, f"delete_{key}_policy", delete(fam))
+        setattr(CloudFrontResponse, f"list_{key}_policies", listing(fam))
 
 
 def bridge_cbor():
@@ -2149,5 +2450,6 @@ if __name__ == "__main__":
     patch_acm()
     patch_cognitoidp()
     patch_elbv2_logs_and_listeners()
+    patch_cloudfront_policies()
     bridge_cbor()
     sys.exit(main(sys.argv[1:]))

@@ -7,6 +7,7 @@ pub mod acm;
 pub mod apigateway;
 pub mod apigatewayv2;
 pub mod appautoscaling;
+pub mod cloudfront;
 pub mod cloudwatch;
 pub mod cognito;
 pub mod common;
@@ -917,6 +918,10 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(cognito::identity_provider::IdentityProvider::new(c.clone())));
     r.add_resource(Arc::new(cognito::resource_server::ResourceServer::new(c.clone())));
     r.add_resource(Arc::new(cognito::user_group::UserGroup::new(c.clone())));
+    r.add_resource(Arc::new(cloudfront::cache_policy::CachePolicy::new(c.clone())));
+    r.add_resource(Arc::new(cloudfront::origin_request_policy::OriginRequestPolicy::new(
+        c.clone(),
+    )));
     r.add_data_source(Arc::new(ec2::availability_zones::AvailabilityZones::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::vpc::VpcData::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::ids::IdsData::vpcs(c.clone())));
@@ -951,6 +956,10 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_data_source(Arc::new(elbv2::lb_data::LbData::new(c.clone())));
     r.add_data_source(Arc::new(route53::zone_data::ZoneData::new(c.clone())));
     r.add_data_source(Arc::new(acm::certificate_data::CertificateData::new(c.clone())));
+    r.add_data_source(Arc::new(cloudfront::cache_policy_data::CachePolicyData::new(c.clone())));
+    r.add_data_source(Arc::new(
+        cloudfront::origin_request_policy_data::OriginRequestPolicyData::new(c.clone()),
+    ));
     r.add_ephemeral(Arc::new(ssm::parameter_ephemeral::ParameterEphemeral::new(c.clone())));
     r.add_ephemeral(Arc::new(
         secretsmanager::secret_version_ephemeral::SecretVersionEphemeral::new(c.clone()),
