@@ -7,6 +7,7 @@ pub mod acm;
 pub mod apigateway;
 pub mod apigatewayv2;
 pub mod appautoscaling;
+pub mod cloudfront;
 pub mod cloudwatch;
 pub mod cognito;
 pub mod common;
@@ -919,6 +920,8 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(cognito::identity_provider::IdentityProvider::new(c.clone())));
     r.add_resource(Arc::new(cognito::resource_server::ResourceServer::new(c.clone())));
     r.add_resource(Arc::new(cognito::user_group::UserGroup::new(c.clone())));
+    r.add_resource(Arc::new(cloudfront::origin_access_control::OriginAccessControl::new(c.clone())));
+    r.add_resource(Arc::new(cloudfront::distribution::Distribution::new(c.clone())));
     r.add_data_source(Arc::new(ec2::availability_zones::AvailabilityZones::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::vpc::VpcData::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::ids::IdsData::vpcs(c.clone())));
