@@ -1990,7 +1990,7 @@ def patch_cloudfront_distributions():
     S3OriginConfig, a cache behavior's FunctionAssociations and LambdaFunctionAssociations. It
     invents what AWS does not return: ForwardedValues on a behavior that uses a cache policy
     (AWS returns none), SSLSupportMethod "sni-only" with the default certificate (AWS returns
-    none). It ignores IfMatch and never changes an ETag: AWS gives every version of a
+    none), CloudFrontDefaultCertificate true beside an ACM certificate (AWS says false). It ignores IfMatch and never changes an ETag: AWS gives every version of a
     distribution or control a new ETag and refuses an update or delete whose IfMatch is not the
     current one (PreconditionFailed). It deletes an enabled distribution, which AWS refuses
     (DistributionNotDisabled: disable, wait for Deployed, then delete), and an origin access
@@ -2046,6 +2046,11 @@ def patch_cloudfront_distributions():
         original_certificate(self, config)
         if not config.get("SSLSupportMethod"):
             self.ssl_support_method = None
+        # AWS answers CloudFrontDefaultCertificate false for an ACM or IAM certificate.
+        if "CloudFrontDefaultCertificate" not in config and (
+            config.get("ACMCertificateArn") or config.get("IAMCertificateId")
+        ):
+            self.cloud_front_default_certificate = False
 
     def current(backend, distribution_id, if_match):
         if distribution_id not in backend.distributions:

@@ -13,6 +13,7 @@ mod builtins;
 mod bulk_refresh;
 mod capacity;
 mod circle_of_trust;
+mod cloudfront;
 mod cognito;
 mod compat;
 mod containers;

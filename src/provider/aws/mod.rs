@@ -920,7 +920,9 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(cognito::identity_provider::IdentityProvider::new(c.clone())));
     r.add_resource(Arc::new(cognito::resource_server::ResourceServer::new(c.clone())));
     r.add_resource(Arc::new(cognito::user_group::UserGroup::new(c.clone())));
-    r.add_resource(Arc::new(cloudfront::origin_access_control::OriginAccessControl::new(c.clone())));
+    r.add_resource(Arc::new(cloudfront::origin_access_control::OriginAccessControl::new(
+        c.clone(),
+    )));
     r.add_resource(Arc::new(cloudfront::distribution::Distribution::new(c.clone())));
     r.add_data_source(Arc::new(ec2::availability_zones::AvailabilityZones::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::vpc::VpcData::new(c.clone())));

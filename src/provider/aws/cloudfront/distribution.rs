@@ -14,8 +14,8 @@
 use super::distribution_config::{disabled, expand, flatten};
 use super::{etag_of, tag_list, tags_of, update_tags, NOT_FOUND, STALE_ETAG};
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, must_exist, op_timeout, opt_bool, opt_str, owns, retry_while,
-    tags_to_write, user_tags, wait_for, Op, Poll, Wait,
+    absent_on, aws_err, configured_tags, must_exist, op_timeout, opt_bool, opt_str, owns, retry_while, tags_to_write,
+    user_tags, wait_for, Op, Poll, Wait,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -130,7 +130,14 @@ impl Distribution {
     }
 
     async fn get(&self, id: &str) -> PResult<Option<GetDistributionOutput>> {
-        let r = self.c.cloudfront.get_distribution().id(id).send().await.map_err(aws_err);
+        let r = self
+            .c
+            .cloudfront
+            .get_distribution()
+            .id(id)
+            .send()
+            .await
+            .map_err(aws_err);
         absent_on(r, NOT_FOUND)
     }
 
@@ -197,7 +204,11 @@ impl Distribution {
     /// The distribution a create made with this caller reference: CloudFront names it in its
     /// `DistributionAlreadyExists` message; otherwise it is looked for among the account's.
     async fn by_reference(&self, reference: &str, message: &str) -> PResult<Option<String>> {
-        if let Some(id) = message.rsplit("Already exists: ").next().filter(|_| message.contains("Already exists: ")) {
+        if let Some(id) = message
+            .rsplit("Already exists: ")
+            .next()
+            .filter(|_| message.contains("Already exists: "))
+        {
             let id = id.trim().trim_end_matches('.');
             if !id.is_empty() {
                 return Ok(Some(id.to_string()));
@@ -336,9 +347,7 @@ impl Distribution {
 /// A time as the provider records `last_modified_time` (Go's `time.Time.String()`:
 /// `2021-11-27 10:34:26.802 +0000 UTC`).
 fn go_time(t: &aws_smithy_types::DateTime) -> String {
-    let iso = t
-        .fmt(aws_smithy_types::date_time::Format::DateTime)
-        .unwrap_or_default();
+    let iso = t.fmt(aws_smithy_types::date_time::Format::DateTime).unwrap_or_default();
     let body = iso.trim_end_matches('Z').replacen('T', " ", 1);
     format!("{body} +0000 UTC")
 }

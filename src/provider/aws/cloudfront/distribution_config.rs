@@ -437,7 +437,10 @@ macro_rules! flatten_behavior {
             "field_level_encryption_id",
             Value::str(cb.field_level_encryption_id().unwrap_or_default()),
         );
-        put("viewer_protocol_policy", Value::str(cb.viewer_protocol_policy().as_str()));
+        put(
+            "viewer_protocol_policy",
+            Value::str(cb.viewer_protocol_policy().as_str()),
+        );
         put("target_origin_id", Value::str(cb.target_origin_id()));
         put("min_ttl", int(cb.min_ttl().unwrap_or_default()));
         put(
@@ -567,7 +570,10 @@ fn flatten_origin(o: &Origin) -> Value {
             Value::object([
                 ("http_port", int(c.http_port())),
                 ("https_port", int(c.https_port())),
-                ("origin_protocol_policy", Value::str(c.origin_protocol_policy().as_str())),
+                (
+                    "origin_protocol_policy",
+                    Value::str(c.origin_protocol_policy().as_str()),
+                ),
                 (
                     "origin_ssl_protocols",
                     Value::List(
@@ -623,7 +629,10 @@ fn flatten_origin(o: &Origin) -> Value {
     Value::object([
         ("origin_id", Value::str(o.id())),
         ("domain_name", Value::str(o.domain_name())),
-        ("connection_attempts", Value::from(o.connection_attempts().map(i64::from))),
+        (
+            "connection_attempts",
+            Value::from(o.connection_attempts().map(i64::from)),
+        ),
         ("connection_timeout", Value::from(o.connection_timeout().map(i64::from))),
         ("custom_header", Value::List(headers)),
         ("custom_origin_config", Value::List(custom)),

@@ -52,8 +52,12 @@ fn config(planned: &Value) -> PResult<OriginAccessControlConfig> {
         OriginAccessControlConfig::builder()
             .name(s("name"))
             .description(s("description"))
-            .signing_protocol(OriginAccessControlSigningProtocols::from(s("signing_protocol").as_str()))
-            .signing_behavior(OriginAccessControlSigningBehaviors::from(s("signing_behavior").as_str()))
+            .signing_protocol(OriginAccessControlSigningProtocols::from(
+                s("signing_protocol").as_str(),
+            ))
+            .signing_behavior(OriginAccessControlSigningBehaviors::from(
+                s("signing_behavior").as_str(),
+            ))
             .origin_access_control_origin_type(OriginAccessControlOriginTypes::from(
                 s("origin_access_control_origin_type").as_str(),
             ))
@@ -99,7 +103,10 @@ impl ResourceType for OriginAccessControl {
         let Some(out) = absent_on(r, NOT_FOUND)? else {
             return Ok(None);
         };
-        let Some(cfg) = out.origin_access_control().and_then(|o| o.origin_access_control_config()) else {
+        let Some(cfg) = out
+            .origin_access_control()
+            .and_then(|o| o.origin_access_control_config())
+        else {
             return Ok(None);
         };
         let account = self.c.account_id().await?;
