@@ -2404,6 +2404,144 @@ def patch_cloudfront_policies():
         setattr(CloudFrontResponse, f"update_{key}_policy", update(fam))
         setattr(CloudFrontResponse, f"delete_{key}_policy", delete(fam))
         setattr(CloudFrontResponse, f"list_{key}_policies", listing(fam))
+def patch_cloudfront_distributions():
+    """CloudFront distributions and origin access controls as AWS keeps them.
+
+    moto drops what AWS stores and returns: an origin's OriginAccessControlId and
+    S3OriginConfig, a cache behavior's FunctionAssociations and LambdaFunctionAssociations. It
+    invents what AWS does not return: ForwardedValues on a behavior that uses a cache policy
+    (AWS returns none), SSLSupportMethod "sni-only" with the default certificate (AWS returns
+    none), CloudFrontDefaultCertificate true beside an ACM certificate (AWS says false). It ignores IfMatch and never changes an ETag: AWS gives every version of a
+    distribution or control a new ETag and refuses an update or delete whose IfMatch is not the
+    current one (PreconditionFailed). It deletes an enabled distribution, which AWS refuses
+    (DistributionNotDisabled: disable, wait for Deployed, then delete), and an origin access
+    control that a distribution still uses (OriginAccessControlInUse).
+    """
+    from moto.cloudfront import models as cf
+    from moto.cloudfront.exceptions import CloudFrontException
+    from moto.cloudfront.responses import CloudFrontResponse
+    from moto.core.responses import ActionResult, EmptyResult
+
+    class PreconditionFailed(CloudFrontException):
+        def __init__(self):
+            super().__init__(
+                "PreconditionFailed",
+                "The precondition in one or more of the request fields evaluated to false.",
+            )
+
+    class DistributionNotDisabled(CloudFrontException):
+        def __init__(self):
+            super().__init__(
+                "DistributionNotDisabled",
+                "The distribution you are trying to delete has not been disabled.",
+            )
+
+    class OriginAccessControlInUse(CloudFrontException):
+        def __init__(self):
+            super().__init__(
+                "OriginAccessControlInUse",
+                "Cannot delete this origin access control because it's in use by one or more origins.",
+            )
+
+    original_origin = cf.Origin.__init__
+
+    def origin_init(self, origin):
+        original_origin(self, origin)
+        self.origin_access_control_id = origin.get("OriginAccessControlId") or ""
+        self.s3_origin_config = origin.get("S3OriginConfig")
+        self.vpc_origin_config = origin.get("VpcOriginConfig")
+
+    original_behavior = cf.DefaultCacheBehaviour.__init__
+
+    def behavior_init(self, config):
+        original_behavior(self, config)
+        self.lambda_function_associations = config.get("LambdaFunctionAssociations") or {"Quantity": 0}
+        self.function_associations = config.get("FunctionAssociations") or {"Quantity": 0}
+        self.response_headers_policy_id = config.get("ResponseHeadersPolicyId") or ""
+        if "ForwardedValues" not in config:
+            self.forwarded_values = None
+
+    original_certificate = cf.ViewerCertificate.__init__
+
+    def certificate_init(self, config):
+        original_certificate(self, config)
+        if not config.get("SSLSupportMethod"):
+            self.ssl_support_method = None
+        # AWS answers CloudFrontDefaultCertificate false for an ACM or IAM certificate.
+        if "CloudFrontDefaultCertificate" not in config and (
+            config.get("ACMCertificateArn") or config.get("IAMCertificateId")
+        ):
+            self.cloud_front_default_certificate = False
+
+    def current(backend, distribution_id, if_match):
+        if distribution_id not in backend.distributions:
+            raise cf.NoSuchDistribution
+        dist = backend.distributions[distribution_id]
+        if not if_match:
+            raise cf.InvalidIfMatchVersion
+        if if_match != dist.etag:
+            raise PreconditionFailed()
+        return dist
+
+    original_update = cf.CloudFrontBackend.update_distribution
+
+    def update_distribution(self, dist_config, _id, if_match):
+        current(self, _id, if_match)
+        dist, location, _ = original_update(self, dist_config, _id, if_match)
+        dist.etag = cf.random_id()
+        # AWS deploys the new configuration: InProgress, then Deployed.
+        dist.status = "InProgress"
+        return dist, location, dist.etag
+
+    def delete_distribution(self, distribution_id, if_match):
+        dist = current(self, distribution_id, if_match)
+        if dist.distribution_config.Enabled:
+            raise DistributionNotDisabled()
+        del self.distributions[distribution_id]
+
+    def control_in_use(backend, control_id):
+        for dist in backend.distributions.values():
+            for o in dist.distribution_config.Origins["Items"]:
+                if getattr(o, "origin_access_control_id", "") == control_id:
+                    return True
+        return False
+
+    def checked_control(backend, control_id, if_match):
+        control = backend.get_origin_access_control(control_id)
+        if not if_match:
+            raise cf.InvalidIfMatchVersion
+        if if_match != control.etag:
+            raise PreconditionFailed()
+        return control
+
+    def update_origin_access_control(self):
+        control_id = self._get_param("Id")
+        checked_control(self.backend, control_id, self._get_param("IfMatch"))
+        config = self._get_param("OriginAccessControlConfig", {})
+        control = self.backend.update_origin_access_control(control_id, config)
+        control.etag = cf.random_id()
+        return ActionResult(
+            {
+                "OriginAccessControl": {"Id": control.id, "OriginAccessControlConfig": control},
+                "ETag": control.etag,
+            }
+        )
+
+    def delete_origin_access_control(self):
+        control_id = self._get_param("Id")
+        checked_control(self.backend, control_id, self._get_param("IfMatch"))
+        if control_in_use(self.backend, control_id):
+            raise OriginAccessControlInUse()
+        self.backend.delete_origin_access_control(control_id)
+        return EmptyResult()
+
+    cf.Origin.__init__ = origin_init
+    cf.DefaultCacheBehaviour.__init__ = behavior_init
+    cf.ViewerCertificate.__init__ = certificate_init
+    cf.CloudFrontBackend.update_distribution = update_distribution
+    cf.CloudFrontBackend.delete_distribution = delete_distribution
+    CloudFrontResponse.update_origin_access_control = update_origin_access_control
+    CloudFrontResponse.delete_origin_access_control = delete_origin_access_control
 
 
 def bridge_cbor():
@@ -2451,5 +2589,6 @@ if __name__ == "__main__":
     patch_cognitoidp()
     patch_elbv2_logs_and_listeners()
     patch_cloudfront_policies()
+    patch_cloudfront_distributions()
     bridge_cbor()
     sys.exit(main(sys.argv[1:]))

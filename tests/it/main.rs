@@ -13,6 +13,7 @@ mod builtins;
 mod bulk_refresh;
 mod capacity;
 mod circle_of_trust;
+mod cloudfront;
 mod cloudfront_policies;
 mod cognito;
 mod compat;

@@ -922,6 +922,10 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(cloudfront::origin_request_policy::OriginRequestPolicy::new(
         c.clone(),
     )));
+    r.add_resource(Arc::new(cloudfront::origin_access_control::OriginAccessControl::new(
+        c.clone(),
+    )));
+    r.add_resource(Arc::new(cloudfront::distribution::Distribution::new(c.clone())));
     r.add_data_source(Arc::new(ec2::availability_zones::AvailabilityZones::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::vpc::VpcData::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::ids::IdsData::vpcs(c.clone())));
