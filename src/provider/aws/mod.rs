@@ -17,6 +17,7 @@ pub mod ecs;
 pub mod elasticache;
 pub mod elbv2;
 pub mod iam;
+pub mod kms;
 pub mod limits;
 pub mod logs;
 pub mod lookup;
@@ -919,6 +920,8 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(cognito::identity_provider::IdentityProvider::new(c.clone())));
     r.add_resource(Arc::new(cognito::resource_server::ResourceServer::new(c.clone())));
     r.add_resource(Arc::new(cognito::user_group::UserGroup::new(c.clone())));
+    r.add_resource(Arc::new(kms::key::Key::new(c.clone())));
+    r.add_resource(Arc::new(kms::alias::Alias::new(c.clone())));
     r.add_data_source(Arc::new(ec2::availability_zones::AvailabilityZones::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::vpc::VpcData::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::ids::IdsData::vpcs(c.clone())));
@@ -953,6 +956,8 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_data_source(Arc::new(elbv2::lb_data::LbData::new(c.clone())));
     r.add_data_source(Arc::new(route53::zone_data::ZoneData::new(c.clone())));
     r.add_data_source(Arc::new(acm::certificate_data::CertificateData::new(c.clone())));
+    r.add_data_source(Arc::new(kms::key_data::KeyData::new(c.clone())));
+    r.add_data_source(Arc::new(kms::alias_data::AliasData::new(c.clone())));
     r.add_ephemeral(Arc::new(ssm::parameter_ephemeral::ParameterEphemeral::new(c.clone())));
     r.add_ephemeral(Arc::new(
         secretsmanager::secret_version_ephemeral::SecretVersionEphemeral::new(c.clone()),
