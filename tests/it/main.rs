@@ -33,6 +33,7 @@ mod interop;
 mod interrupt;
 mod json_syntax;
 mod killed_creates;
+mod kms;
 mod language_e2e;
 mod lifecycle;
 mod load_balancing;

@@ -31,13 +31,7 @@ pub struct Alias {
 pub async fn find_alias(c: &Clients, name: &str) -> PResult<Option<AliasListEntry>> {
     let mut marker = None;
     loop {
-        let page = c
-            .kms
-            .list_aliases()
-            .set_marker(marker)
-            .send()
-            .await
-            .map_err(aws_err)?;
+        let page = c.kms.list_aliases().set_marker(marker).send().await.map_err(aws_err)?;
         if let Some(a) = page.aliases().iter().find(|a| a.alias_name() == Some(name)) {
             return Ok(Some(a.clone()));
         }

@@ -181,9 +181,23 @@ impl Key {
     async fn set_enabled(&self, id: &str, enabled: bool) -> PResult<()> {
         retry_while(&["NotFoundException"], PROPAGATION, || async {
             if enabled {
-                self.c.kms.enable_key().key_id(id).send().await.map(|_| ()).map_err(aws_err)
+                self.c
+                    .kms
+                    .enable_key()
+                    .key_id(id)
+                    .send()
+                    .await
+                    .map(|_| ())
+                    .map_err(aws_err)
             } else {
-                self.c.kms.disable_key().key_id(id).send().await.map(|_| ()).map_err(aws_err)
+                self.c
+                    .kms
+                    .disable_key()
+                    .key_id(id)
+                    .send()
+                    .await
+                    .map(|_| ())
+                    .map_err(aws_err)
             }
         })
         .await?;
@@ -318,7 +332,9 @@ impl ResourceType for Key {
             .c
             .kms
             .create_key()
-            .bypass_policy_lockout_safety_check(opt_bool(planned, "bypass_policy_lockout_safety_check").unwrap_or(false))
+            .bypass_policy_lockout_safety_check(
+                opt_bool(planned, "bypass_policy_lockout_safety_check").unwrap_or(false),
+            )
             .key_spec(KeySpec::from(
                 opt_str(planned, "customer_master_key_spec")
                     .as_deref()
@@ -405,7 +421,12 @@ impl ResourceType for Key {
                 r.map(|_| ()).map_err(aws_err)
             },
             |add| async move {
-                let r = kms.tag_resource().key_id(id).set_tags(Some(kms_tags(add)?)).send().await;
+                let r = kms
+                    .tag_resource()
+                    .key_id(id)
+                    .set_tags(Some(kms_tags(add)?))
+                    .send()
+                    .await;
                 r.map(|_| ()).map_err(aws_err)
             },
         )
@@ -439,7 +460,11 @@ impl ResourceType for Key {
             Err(e) => return Err(e),
         }
         wait_for(
-            Wait::new(format!("KMS key {id}"), "pending deletion", Duration::from_secs(20 * 60)),
+            Wait::new(
+                format!("KMS key {id}"),
+                "pending deletion",
+                Duration::from_secs(20 * 60),
+            ),
             || async {
                 Ok(match describe_key(&self.c, id).await? {
                     None => Poll::Ready(()),
@@ -511,7 +536,13 @@ mod tests {
         let r = registry();
         let key = r.resource("aws_kms_key").unwrap();
         let force_new = key.schema().force_new_names();
-        for name in ["key_usage", "customer_master_key_spec", "multi_region", "custom_key_store_id", "xks_key_id"] {
+        for name in [
+            "key_usage",
+            "customer_master_key_spec",
+            "multi_region",
+            "custom_key_store_id",
+            "xks_key_id",
+        ] {
             assert!(force_new.contains(&name), "{name} replaces the key");
         }
         for name in ["description", "policy", "is_enabled", "enable_key_rotation", "tags"] {
@@ -558,6 +589,10 @@ mod tests {
   } ],
   "Version" : "2012-10-17"
 }"#;
-        assert!(crate::plan::diff::same_attr(a, &Value::str(configured), &Value::str(live)));
+        assert!(crate::plan::diff::same_attr(
+            a,
+            &Value::str(configured),
+            &Value::str(live)
+        ));
     }
 }

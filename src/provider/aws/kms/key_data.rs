@@ -18,8 +18,7 @@ use std::sync::Arc;
 
 /// What `key_id` may be, as the provider's `validKey` says: a key id, a key ARN, an alias name
 /// or an alias ARN.
-pub const KEY_REFERENCE: &str =
-    r"^([A-Za-z0-9-]+|arn:[^:]+:kms:[^:]+:[^:]+:key/[A-Za-z0-9-]+|alias/[a-zA-Z0-9:/_-]+|arn:[^:]+:kms:[^:]+:[^:]+:alias/[a-zA-Z0-9:/_-]+)$";
+pub const KEY_REFERENCE: &str = r"^([A-Za-z0-9-]+|arn:[^:]+:kms:[^:]+:[^:]+:key/[A-Za-z0-9-]+|alias/[a-zA-Z0-9:/_-]+|arn:[^:]+:kms:[^:]+:[^:]+:alias/[a-zA-Z0-9:/_-]+)$";
 
 /// The `aws_kms_key` data source.
 pub struct KeyData {
@@ -58,8 +57,14 @@ pub fn metadata_attrs(m: &KeyMetadata) -> Value {
                 "multi_region_key_type",
                 s(c.multi_region_key_type().map(|t| t.as_str())),
             ),
-            ("primary_key", Value::List(c.primary_key().map(region_key).into_iter().collect())),
-            ("replica_keys", Value::List(c.replica_keys().iter().map(region_key).collect())),
+            (
+                "primary_key",
+                Value::List(c.primary_key().map(region_key).into_iter().collect()),
+            ),
+            (
+                "replica_keys",
+                Value::List(c.replica_keys().iter().map(region_key).collect()),
+            ),
         ])]),
         None => Value::List(vec![]),
     };
@@ -74,10 +79,7 @@ pub fn metadata_attrs(m: &KeyMetadata) -> Value {
         ("cloud_hsm_cluster_id", s(m.cloud_hsm_cluster_id())),
         ("creation_date", date(m.creation_date())),
         ("custom_key_store_id", s(m.custom_key_store_id())),
-        (
-            "customer_master_key_spec",
-            s(m.key_spec().map(|x| x.as_str())),
-        ),
+        ("customer_master_key_spec", s(m.key_spec().map(|x| x.as_str()))),
         ("deletion_date", date(m.deletion_date())),
         ("description", s(m.description())),
         ("enabled", Value::Bool(m.enabled())),
