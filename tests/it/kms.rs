@@ -311,3 +311,96 @@ async fn a_stack_terraform_applied_plans_clean_in_infractl() {
     assert!(!stack.state_file().exists(), "infractl wrote a state of its own");
     tf_ok(&["destroy", "-auto-approve", "-var", &var]);
 }
+
+const KILLED: &str = r#"
+provider "aws" {
+  region = "us-east-1"
+}
+
+variable "name" {
+  type = string
+}
+
+resource "aws_kms_key" "data" {
+  description             = "${var.name} data"
+  deletion_window_in_days = 7
+}
+"#;
+
+/// Keys of this description that are not pending deletion.
+async fn live_keys(kms: &aws_sdk_kms::Client, description: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for k in kms.list_keys().send().await.unwrap().keys() {
+        let id = k.key_id().unwrap();
+        let m = kms
+            .describe_key()
+            .key_id(id)
+            .send()
+            .await
+            .unwrap()
+            .key_metadata
+            .unwrap();
+        if m.description() == Some(description) && m.key_state() != Some(&KeyState::PendingDeletion) {
+            found.push(id.to_string());
+        }
+    }
+    found
+}
+
+/// Keys have no unique name: a key whose CreateKey answer never came back (the run was killed)
+/// is found by the stack and address tags CreateKey carried, and adopted, not made twice.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_key_created_by_a_killed_run_is_adopted_by_its_tags() {
+    use crate::support::CountingProxy;
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    let stack = Stack::from_files(&[("main.tf", KILLED)]);
+    let var = format!("-var=name={}", stack.name);
+    let proxy = CountingProxy::start();
+    proxy.set_faults(serde_json::json!({ "hold": ["kms:CreateKey"] }));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_infractl"))
+        .args(["-chdir", stack.path.to_str().unwrap(), "apply", "-auto-approve", &var])
+        .env("AWS_ENDPOINT_URL", &proxy.url)
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("INFRACTL_STATE_DIR", stack.state_file().parent().unwrap())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while !proxy.held().contains_key("kms:CreateKey") {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the apply ended before its create was held"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "CreateKey never reached the emulator"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    proxy.set_faults(serde_json::json!({ "hold": [] }));
+
+    let kms = aws_sdk_kms::Client::new(&sdk_config("us-east-1").await);
+    let description = format!("{} data", stack.name);
+    let made = live_keys(&kms, &description).await;
+    assert_eq!(made.len(), 1, "the killed create made the key");
+
+    let shown = expect_code(&stack.run(&["apply", "-auto-approve", &var]), 0);
+    assert!(shown.contains("aws_kms_key.data: adopting"), "{shown}");
+    assert_eq!(
+        live_keys(&kms, &description).await,
+        made,
+        "a second key was made:\n{shown}"
+    );
+    assert_eq!(stack.state_id("aws_kms_key.data"), made[0]);
+    expect_code(&stack.run(&["plan", "-detailed-exitcode", &var]), 0);
+
+    expect_code(&stack.run(&["destroy", "-auto-approve", &var]), 0);
+    assert!(live_keys(&kms, &description).await.is_empty());
+}
