@@ -106,6 +106,17 @@ output "key_state" {
 }
 "#;
 
+/// A key's metadata as the emulator describes it.
+async fn metadata(kms: &aws_sdk_kms::Client, id: &str) -> aws_sdk_kms::types::KeyMetadata {
+    kms.describe_key()
+        .key_id(id)
+        .send()
+        .await
+        .unwrap()
+        .key_metadata
+        .unwrap()
+}
+
 /// The alias named `name` and the key it points at, as the emulator lists them.
 async fn alias_target(kms: &aws_sdk_kms::Client, name: &str) -> Option<String> {
     let out = kms.list_aliases().send().await.unwrap();
@@ -142,14 +153,7 @@ async fn a_key_with_rotation_an_alias_and_a_consumer_lives_and_dies_as_on_aws() 
     let logs = aws_sdk_cloudwatchlogs::Client::new(&conf);
     let key = stack.state_id("aws_kms_key.logs");
     let spare = stack.state_id("aws_kms_key.spare");
-    let m = kms
-        .describe_key()
-        .key_id(&key)
-        .send()
-        .await
-        .unwrap()
-        .key_metadata
-        .unwrap();
+    let m = metadata(&kms, &key).await;
     assert_eq!(m.description(), Some("logs key"));
     assert_eq!(m.key_state(), Some(&KeyState::Enabled));
     assert_eq!(m.key_usage().map(|u| u.as_str()), Some("ENCRYPT_DECRYPT"));
@@ -199,29 +203,12 @@ async fn a_key_with_rotation_an_alias_and_a_consumer_lives_and_dies_as_on_aws() 
         shown.contains(" 0 added, ") && shown.contains(", 0 destroyed"),
         "{shown}"
     );
-    let m = kms
-        .describe_key()
-        .key_id(&key)
-        .send()
-        .await
-        .unwrap()
-        .key_metadata
-        .unwrap();
+    let m = metadata(&kms, &key).await;
     assert_eq!(m.description(), Some("logs key v2"));
     let rotation = kms.get_key_rotation_status().key_id(&key).send().await.unwrap();
     assert_eq!(rotation.rotation_period_in_days(), Some(365));
     assert_eq!(alias_target(&kms, &alias).await.as_deref(), Some(spare.as_str()));
-    let spare_arn = kms
-        .describe_key()
-        .key_id(&spare)
-        .send()
-        .await
-        .unwrap()
-        .key_metadata
-        .unwrap()
-        .arn()
-        .unwrap()
-        .to_string();
+    let spare_arn = metadata(&kms, &spare).await.arn().unwrap().to_string();
     assert_eq!(log_group_key(&logs, &group).await.as_deref(), Some(spare_arn.as_str()));
     assert_eq!(
         stack.state_id("aws_kms_key.logs"),
@@ -244,14 +231,7 @@ async fn a_key_with_rotation_an_alias_and_a_consumer_lives_and_dies_as_on_aws() 
     let rotation = kms.get_key_rotation_status().key_id(&key).send().await.unwrap();
     assert!(rotation.key_rotation_enabled());
     assert_eq!(rotation.rotation_period_in_days(), Some(365));
-    let m = kms
-        .describe_key()
-        .key_id(&key)
-        .send()
-        .await
-        .unwrap()
-        .key_metadata
-        .unwrap();
+    let m = metadata(&kms, &key).await;
     assert_eq!(m.description(), Some("logs key v2"));
 
     // Imported by Terraform's ids (key id, alias name): deletion_window_in_days lives only in
@@ -263,14 +243,7 @@ async fn a_key_with_rotation_an_alias_and_a_consumer_lives_and_dies_as_on_aws() 
     // Destroy leaves the keys pending deletion, as AWS does, and no alias.
     expect_code(&run(&[&["destroy", "-auto-approve"][..], &changed].concat()), 0);
     for id in [&key, &spare] {
-        let m = kms
-            .describe_key()
-            .key_id(id)
-            .send()
-            .await
-            .unwrap()
-            .key_metadata
-            .unwrap();
+        let m = metadata(&kms, id).await;
         assert_eq!(m.key_state(), Some(&KeyState::PendingDeletion), "{id}");
         assert!(m.deletion_date().is_some());
     }
@@ -332,14 +305,7 @@ async fn live_keys(kms: &aws_sdk_kms::Client, description: &str) -> Vec<String> 
     let mut found = Vec::new();
     for k in kms.list_keys().send().await.unwrap().keys() {
         let id = k.key_id().unwrap();
-        let m = kms
-            .describe_key()
-            .key_id(id)
-            .send()
-            .await
-            .unwrap()
-            .key_metadata
-            .unwrap();
+        let m = metadata(&kms, id).await;
         if m.description() == Some(description) && m.key_state() != Some(&KeyState::PendingDeletion) {
             found.push(id.to_string());
         }
