@@ -370,3 +370,88 @@ async fn a_key_created_by_a_killed_run_is_adopted_by_its_tags() {
     expect_code(&stack.run(&["destroy", "-auto-approve", &var]), 0);
     assert!(live_keys(&kms, &description).await.is_empty());
 }
+
+const SEPARATE_POLICY: &str = r#"
+provider "aws" {
+  region = "us-east-1"
+}
+
+variable "name" {
+  type = string
+}
+
+data "aws_caller_identity" "me" {}
+
+resource "aws_kms_key" "data" {
+  description             = "${var.name} data"
+  deletion_window_in_days = 7
+}
+
+resource "aws_kms_key_policy" "data" {
+  key_id = aws_kms_key.data.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "Account"
+        Effect    = "Allow"
+        Principal = { AWS = "arn:aws:iam::${data.aws_caller_identity.me.account_id}:root" }
+        Action    = "kms:*"
+        Resource  = "*"
+      },
+      {
+        Sid       = "Logs"
+        Effect    = "Allow"
+        Principal = { Service = "logs.us-east-1.amazonaws.com" }
+        Action    = ["kms:Encrypt*", "kms:Decrypt*", "kms:GenerateDataKey*"]
+        Resource  = "*"
+      },
+    ]
+  })
+}
+"#;
+
+/// The Sids of a key's policy statements.
+async fn policy_sids(kms: &aws_sdk_kms::Client, id: &str) -> Vec<String> {
+    let out = kms
+        .get_key_policy()
+        .key_id(id)
+        .policy_name("default")
+        .send()
+        .await
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_str(out.policy().unwrap()).unwrap();
+    doc["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["Sid"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+/// A key policy managed apart from its key: the key plans clean beside it (its policy is
+/// computed when unset), and removing the policy resource puts back AWS's default policy.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_separate_key_policy_replaces_and_restores_the_default() {
+    let stack = Stack::from_files(&[("main.tf", SEPARATE_POLICY)]);
+    let var = format!("name={}", stack.name);
+    let run = |args: &[&str]| stack.run(&[args, &["-var", &var]].concat());
+    expect_code(&run(&["apply", "-auto-approve"]), 0);
+    let kms = aws_sdk_kms::Client::new(&sdk_config("us-east-1").await);
+    let key = stack.state_id("aws_kms_key.data");
+    assert_eq!(stack.state_id("aws_kms_key_policy.data"), key);
+    assert_eq!(policy_sids(&kms, &key).await, ["Account", "Logs"]);
+    expect_code(&run(&["plan", "-detailed-exitcode"]), 0);
+
+    // Imported by the key id, it plans clean.
+    stack.reimport_all(&["-var", &var]);
+
+    let text = std::fs::read_to_string(stack.path.join("main.tf")).unwrap();
+    let cut = text.find("resource \"aws_kms_key_policy\"").unwrap();
+    std::fs::write(stack.path.join("main.tf"), &text[..cut]).unwrap();
+    let shown = expect_code(&run(&["apply", "-auto-approve"]), 0);
+    assert!(shown.contains("0 added, 0 changed, 1 destroyed"), "{shown}");
+    assert_eq!(policy_sids(&kms, &key).await, ["Enable IAM User Permissions"]);
+    expect_code(&run(&["destroy", "-auto-approve"]), 0);
+    assert_eq!(metadata(&kms, &key).await.key_state(), Some(&KeyState::PendingDeletion));
+}

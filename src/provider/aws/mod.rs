@@ -922,6 +922,7 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(cognito::user_group::UserGroup::new(c.clone())));
     r.add_resource(Arc::new(kms::key::Key::new(c.clone())));
     r.add_resource(Arc::new(kms::alias::Alias::new(c.clone())));
+    r.add_resource(Arc::new(kms::key_policy::KeyPolicy::new(c.clone())));
     r.add_data_source(Arc::new(ec2::availability_zones::AvailabilityZones::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::vpc::VpcData::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::ids::IdsData::vpcs(c.clone())));

@@ -6,7 +6,10 @@
 //! KMS is eventually consistent: as the provider does, creates retry while the policy's
 //! principals are not yet known to KMS, and each change is waited for until KMS reports it.
 
-use super::{describe_key, key_tags, kms_tags, ABSENT};
+use super::{
+    describe_key, get_key_policy, key_tags, kms_tags, policy_as_configured, put_key_policy, wait_policy, ABSENT,
+    PROPAGATION,
+};
 use crate::provider::aws::common::{
     absent_on, aws_err, configured_tags, must_exist, op_timeout, opt_bool, opt_str, owns, retry_while, sync_tags,
     tags_to_write, user_tags, wait_for, Op, Poll, Wait,
@@ -42,13 +45,6 @@ pub const KEY_SPECS: &[&str] = &[
 
 /// The key usages the provider (5.100) accepts for `key_usage`.
 pub const KEY_USAGES: &[&str] = &["SIGN_VERIFY", "ENCRYPT_DECRYPT", "GENERATE_VERIFY_MAC", "KEY_AGREEMENT"];
-
-/// The only key policy name KMS has.
-const POLICY_NAME: &str = "default";
-
-/// How long the provider waits for KMS to report a change it accepted (its propagation
-/// timeouts): the emulator reports it at once.
-const PROPAGATION: Duration = Duration::from_secs(10 * 60);
 
 /// The `aws_kms_key` resource type.
 pub struct Key {
@@ -97,32 +93,6 @@ impl Key {
             .timeouts(2, 0, 0)
             .build();
         Key { c, schema }
-    }
-
-    /// The policy as state should record it: the configured text when KMS's copy means the
-    /// same policy (KMS keeps its own spelling), else KMS's copy.
-    fn policy_as_configured(&self, configured: &Value, live: Option<String>) -> Value {
-        match (live, configured) {
-            (Some(l), Value::String(_))
-                if crate::plan::diff::same_attr(&self.schema.attrs["policy"], configured, &Value::str(l.clone())) =>
-            {
-                configured.clone()
-            }
-            (l, _) => Value::from(l),
-        }
-    }
-
-    async fn policy(&self, id: &str) -> PResult<Option<String>> {
-        let out = self
-            .c
-            .kms
-            .get_key_policy()
-            .key_id(id)
-            .policy_name(POLICY_NAME)
-            .send()
-            .await
-            .map_err(aws_err)?;
-        Ok(out.policy().map(str::to_string))
     }
 
     /// Waits until a read of the key shows what `seen` looks for (KMS reports a change it
@@ -210,33 +180,7 @@ impl Key {
             return Ok(());
         };
         let bypass = opt_bool(planned, "bypass_policy_lockout_safety_check").unwrap_or(false);
-        retry_while(
-            &["NotFoundException", "MalformedPolicyDocumentException"],
-            PROPAGATION,
-            || async {
-                self.c
-                    .kms
-                    .put_key_policy()
-                    .key_id(id)
-                    .policy_name(POLICY_NAME)
-                    .policy(&policy)
-                    .bypass_policy_lockout_safety_check(bypass)
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(aws_err)
-            },
-        )
-        .await?;
-        self.wait_policy(id, planned).await
-    }
-
-    async fn wait_policy(&self, id: &str, planned: &Value) -> PResult<()> {
-        let want = planned.get("policy").clone();
-        self.wait_until(id, "policy updated", |v| {
-            crate::plan::diff::same_attr(&self.schema.attrs["policy"], &want, v.get("policy"))
-        })
-        .await
+        put_key_policy(&self.c, &self.schema.attrs["policy"], id, &policy, bypass).await
     }
 
     /// What the key is now, with `prior` supplying what AWS does not report.
@@ -254,7 +198,7 @@ impl Key {
                 "KMS Key ({key_id}) is not a multi-Region primary key"
             )));
         }
-        let policy = absent_on(self.policy(&key_id).await, ABSENT)?.flatten();
+        let policy = absent_on(get_key_policy(&self.c, &key_id).await, ABSENT)?.flatten();
         let (rotation, period) = if m.origin() == Some(&OriginType::AwsKms) {
             let r = self
                 .c
@@ -289,7 +233,10 @@ impl Key {
                 "customer_master_key_spec",
                 Value::from(m.key_spec().map(|s| s.as_str().to_string())),
             ),
-            ("policy", self.policy_as_configured(prior.get("policy"), policy)),
+            (
+                "policy",
+                policy_as_configured(&self.schema.attrs["policy"], prior.get("policy"), policy),
+            ),
             (
                 "bypass_policy_lockout_safety_check",
                 keep("bypass_policy_lockout_safety_check", Value::Bool(false)),
@@ -373,8 +320,8 @@ impl ResourceType for Key {
         if opt_bool(planned, "is_enabled") == Some(false) {
             self.set_enabled(&id, false).await?;
         }
-        if policy.is_some() {
-            self.wait_policy(&id, planned).await?;
+        if let Some(policy) = &policy {
+            wait_policy(&self.c, &self.schema.attrs["policy"], &id, policy).await?;
         }
         must_exist(self.read(ctx, &id, planned).await?, "KMS key", &id)
     }

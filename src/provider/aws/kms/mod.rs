@@ -7,12 +7,88 @@ pub mod alias;
 pub mod alias_data;
 pub mod key;
 pub mod key_data;
+pub mod key_policy;
 
-use crate::provider::aws::common::{absent_on, aws_err};
+use crate::provider::aws::common::{absent_on, aws_err, retry_while, wait_for, Poll, Wait};
 use crate::provider::aws::Clients;
 use crate::provider::PResult;
+use crate::schema::AttrSchema;
+use crate::value::Value;
 use aws_sdk_kms::types::{KeyMetadata, KeyState, Tag};
 use indexmap::IndexMap;
+use std::time::Duration;
+
+/// The only key policy name KMS has.
+const POLICY_NAME: &str = "default";
+
+/// How long the provider waits for KMS to report a change it accepted (its propagation
+/// timeouts): the emulator reports it at once.
+pub const PROPAGATION: Duration = Duration::from_secs(10 * 60);
+
+/// A key's policy document.
+pub async fn get_key_policy(c: &Clients, id: &str) -> PResult<Option<String>> {
+    let out = c
+        .kms
+        .get_key_policy()
+        .key_id(id)
+        .policy_name(POLICY_NAME)
+        .send()
+        .await
+        .map_err(aws_err)?;
+    Ok(out.policy().map(str::to_string))
+}
+
+/// Puts a key's policy, retrying while KMS does not know the key or the policy's principals
+/// yet, then waits until GetKeyPolicy reports a policy equal to it (`attr` compares them), as
+/// the provider's `updateKeyPolicy` does.
+pub async fn put_key_policy(c: &Clients, attr: &AttrSchema, id: &str, policy: &str, bypass: bool) -> PResult<()> {
+    retry_while(
+        &["NotFoundException", "MalformedPolicyDocumentException"],
+        PROPAGATION,
+        || async {
+            c.kms
+                .put_key_policy()
+                .key_id(id)
+                .policy_name(POLICY_NAME)
+                .policy(policy)
+                .bypass_policy_lockout_safety_check(bypass)
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(aws_err)
+        },
+    )
+    .await?;
+    wait_policy(c, attr, id, policy).await
+}
+
+/// Waits until GetKeyPolicy reports a policy equal to `policy`.
+pub async fn wait_policy(c: &Clients, attr: &AttrSchema, id: &str, policy: &str) -> PResult<()> {
+    let want = Value::str(policy);
+    wait_for(
+        Wait::new(format!("KMS key {id}"), "policy updated", PROPAGATION),
+        || async {
+            let live = absent_on(get_key_policy(c, id).await, ABSENT)?.flatten();
+            Ok(match live {
+                Some(l) if crate::plan::diff::same_attr(attr, &want, &Value::str(l.clone())) => Poll::Ready(()),
+                Some(_) => Poll::pending("another policy"),
+                None => Poll::pending("not found"),
+            })
+        },
+    )
+    .await
+}
+
+/// The policy as state should record it: the configured text when KMS's copy means the same
+/// policy (KMS keeps its own spelling; `attr` compares them), else KMS's copy.
+pub fn policy_as_configured(attr: &AttrSchema, configured: &Value, live: Option<String>) -> Value {
+    match (live, configured) {
+        (Some(l), Value::String(_)) if crate::plan::diff::same_attr(attr, configured, &Value::str(l.clone())) => {
+            configured.clone()
+        }
+        (l, _) => Value::from(l),
+    }
+}
 
 /// KMS's not-found code.
 pub const ABSENT: &[&str] = &["NotFoundException"];
