@@ -305,7 +305,7 @@ async fn live_keys(kms: &aws_sdk_kms::Client, description: &str) -> Vec<String> 
     let mut found = Vec::new();
     for k in kms.list_keys().send().await.unwrap().keys() {
         let id = k.key_id().unwrap();
-        let m = metadata(&kms, id).await;
+        let m = metadata(kms, id).await;
         if m.description() == Some(description) && m.key_state() != Some(&KeyState::PendingDeletion) {
             found.push(id.to_string());
         }
