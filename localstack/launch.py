@@ -2542,6 +2542,138 @@ def patch_cloudfront_distributions():
     cf.CloudFrontBackend.delete_distribution = delete_distribution
     CloudFrontResponse.update_origin_access_control = update_origin_access_control
     CloudFrontResponse.delete_origin_access_control = delete_origin_access_control
+def patch_logs_kms_keys():
+    """CloudWatch Logs: AssociateKmsKey and DisassociateKmsKey by log group name.
+
+    AWS encrypts a log group's new data with the KMS key AssociateKmsKey names (DescribeLogGroups
+    then reports it as kmsKeyId) and stops with DisassociateKmsKey; both answer
+    ResourceNotFoundException for an unknown group. moto 5.2.5 lacks both (500), so a log group
+    could take its key only when created.
+    """
+    from moto.logs.exceptions import ResourceNotFoundException
+    from moto.logs.responses import LogsResponse
+
+    def group(self):
+        name = self._get_param("logGroupName")
+        found = self.logs_backend.groups.get(name)
+        if found is None:
+            raise ResourceNotFoundException()
+        return found
+
+    def associate_kms_key(self):
+        group(self).kms_key_id = self._get_param("kmsKeyId")
+        return ""
+
+    def disassociate_kms_key(self):
+        group(self).kms_key_id = None
+        return ""
+
+    LogsResponse.associate_kms_key = associate_kms_key
+    LogsResponse.disassociate_kms_key = disassociate_kms_key
+
+
+def patch_kms():
+    """KMS: rotation periods, the ScheduleKeyDeletion answer and key states, as AWS has them.
+
+    - EnableKeyRotation takes RotationPeriodInDays (90 to 2560, ValidationException outside;
+      365 when not given) and GetKeyRotationStatus reports it with NextRotationDate while
+      rotation is on, and the key ARN as KeyId. moto ignores the period and reports neither.
+      AWS refuses to rotate a disabled key (DisabledException) and keys other than symmetric
+      encryption ones (UnsupportedOperationException); moto accepts both.
+    - ScheduleKeyDeletion answers the key ARN as KeyId, DeletionDate, KeyState
+      (PendingDeletion) and PendingWindowInDays, refuses a window outside 7..30 days
+      (ValidationException) and a key already pending deletion (KMSInvalidStateException
+      "... is pending deletion."). moto answers the id it was given and DeletionDate only,
+      ignores a bad window and schedules again.
+    - A key pending deletion takes no changes and no new aliases: AWS answers
+      KMSInvalidStateException to UpdateKeyDescription, PutKeyPolicy, Enable/DisableKey,
+      Enable/DisableKeyRotation, TagResource and Create/UpdateAlias aimed at it; moto applies them.
+    """
+    from moto.core.exceptions import JsonRESTError
+    from moto.core.utils import unix_time, utcnow
+    from moto.kms.exceptions import ValidationException
+    from moto.kms.responses import KmsResponse
+
+    def key_of(response, key_id):
+        backend = response.kms_backend
+        try:
+            raw = backend.any_id_to_key_id(key_id or "")
+        except Exception:
+            return None
+        return backend.keys.get(raw)
+
+    def refuse_pending(response, key_id):
+        key = key_of(response, key_id)
+        if key is not None and key.key_state == "PendingDeletion":
+            raise JsonRESTError("KMSInvalidStateException", f"{key.arn} is pending deletion.")
+        return key
+
+    def guarded(name, param="KeyId"):
+        original = getattr(KmsResponse, name)
+
+        def call(self):
+            refuse_pending(self, self._get_param(param))
+            return original(self)
+
+        setattr(KmsResponse, name, call)
+
+    for name in ("update_key_description", "put_key_policy", "enable_key", "disable_key",
+                 "disable_key_rotation", "tag_resource"):
+        guarded(name)
+    guarded("create_alias", "TargetKeyId")
+    guarded("update_alias", "TargetKeyId")
+
+    original_enable_rotation = KmsResponse.enable_key_rotation
+
+    def enable_key_rotation(self):
+        key = refuse_pending(self, self._get_param("KeyId"))
+        period = self._get_param("RotationPeriodInDays")
+        if period is not None and not 90 <= int(period) <= 2560:
+            raise ValidationException(
+                f"1 validation error detected: Value '{period}' at 'rotationPeriodInDays' failed to "
+                "satisfy constraint: Member must have value between 90 and 2560"
+            )
+        if key is not None and not key.enabled:
+            raise JsonRESTError("DisabledException", f"{key.arn} is disabled.")
+        if key is not None and (key.key_spec != "SYMMETRIC_DEFAULT" or key.origin != "AWS_KMS"):
+            raise JsonRESTError("UnsupportedOperationException", f"{key.arn} key type is not supported for this operation.")
+        result = original_enable_rotation(self)
+        if key is not None:
+            key.rotation_period_in_days = int(period) if period is not None else 365
+        return result
+
+    original_rotation_status = KmsResponse.get_key_rotation_status
+
+    def get_key_rotation_status(self):
+        answer = json.loads(original_rotation_status(self))
+        key = key_of(self, self._get_param("KeyId"))
+        if key is not None:
+            answer["KeyId"] = key.arn
+            if answer.get("KeyRotationEnabled"):
+                period = getattr(key, "rotation_period_in_days", 365)
+                answer["RotationPeriodInDays"] = period
+                answer["NextRotationDate"] = unix_time(utcnow() + datetime.timedelta(days=period))
+        return json.dumps(answer)
+
+    original_schedule = KmsResponse.schedule_key_deletion
+
+    def schedule_key_deletion(self):
+        key = refuse_pending(self, self._get_param("KeyId"))
+        window = self._get_param("PendingWindowInDays")
+        window = 30 if window is None else int(window)
+        if not 7 <= window <= 30:
+            raise ValidationException(
+                f"1 validation error detected: Value '{window}' at 'pendingWindowInDays' failed to "
+                "satisfy constraint: Member must have value between 7 and 30"
+            )
+        answer = json.loads(original_schedule(self))
+        if key is not None:
+            answer.update({"KeyId": key.arn, "KeyState": key.key_state, "PendingWindowInDays": window})
+        return json.dumps(answer)
+
+    KmsResponse.enable_key_rotation = enable_key_rotation
+    KmsResponse.get_key_rotation_status = get_key_rotation_status
+    KmsResponse.schedule_key_deletion = schedule_key_deletion
 
 
 def bridge_cbor():
@@ -2590,5 +2722,7 @@ if __name__ == "__main__":
     patch_elbv2_logs_and_listeners()
     patch_cloudfront_policies()
     patch_cloudfront_distributions()
+    patch_kms()
+    patch_logs_kms_keys()
     bridge_cbor()
     sys.exit(main(sys.argv[1:]))

@@ -35,6 +35,7 @@ mod interop;
 mod interrupt;
 mod json_syntax;
 mod killed_creates;
+mod kms;
 mod language_e2e;
 mod lb_https;
 mod lifecycle;

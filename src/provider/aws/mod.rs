@@ -18,6 +18,7 @@ pub mod ecs;
 pub mod elasticache;
 pub mod elbv2;
 pub mod iam;
+pub mod kms;
 pub mod limits;
 pub mod logs;
 pub mod lookup;
@@ -926,6 +927,9 @@ fn build_registry(c: Arc<Clients>) -> Registry {
         c.clone(),
     )));
     r.add_resource(Arc::new(cloudfront::distribution::Distribution::new(c.clone())));
+    r.add_resource(Arc::new(kms::key::Key::new(c.clone())));
+    r.add_resource(Arc::new(kms::alias::Alias::new(c.clone())));
+    r.add_resource(Arc::new(kms::key_policy::KeyPolicy::new(c.clone())));
     r.add_data_source(Arc::new(ec2::availability_zones::AvailabilityZones::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::vpc::VpcData::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::ids::IdsData::vpcs(c.clone())));
@@ -964,6 +968,8 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_data_source(Arc::new(
         cloudfront::origin_request_policy_data::OriginRequestPolicyData::new(c.clone()),
     ));
+    r.add_data_source(Arc::new(kms::key_data::KeyData::new(c.clone())));
+    r.add_data_source(Arc::new(kms::alias_data::AliasData::new(c.clone())));
     r.add_ephemeral(Arc::new(ssm::parameter_ephemeral::ParameterEphemeral::new(c.clone())));
     r.add_ephemeral(Arc::new(
         secretsmanager::secret_version_ephemeral::SecretVersionEphemeral::new(c.clone()),
