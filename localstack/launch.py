@@ -718,6 +718,7 @@ def patch_logs_query_definitions():
     ResourceNotFoundException for an unknown id.
     """
     import time
+    import uuid
 
     from moto.logs.exceptions import ResourceNotFoundException
     from moto.logs.responses import LogsResponse

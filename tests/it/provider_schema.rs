@@ -202,18 +202,18 @@ resource "aws_lb" "web" {{
     };
     let written = Stack::from_files(&[(
         "main.tf",
-        &lb("  access_logs {\n    bucket  = \"logs\"\n    enabled = true\n  }"),
+        &lb("  minimum_load_balancer_capacity {\n    capacity_units = 100\n  }"),
     )]);
     let t = expect_code(&written.run_with_endpoint(&["validate"], NOWHERE), 1);
     assert!(
-        t.contains("`aws_lb.access_logs` is not supported by infractl yet"),
+        t.contains("`aws_lb.minimum_load_balancer_capacity` is not supported by infractl yet"),
         "{t}"
     );
     assert!(t.contains("main.tf:5"), "{t}");
 
     let empty = Stack::from_files(&[(
         "main.tf",
-        &lb("  dynamic \"access_logs\" {\n    for_each = []\n    content {\n      bucket = access_logs.value\n    }\n  }"),
+        &lb("  dynamic \"minimum_load_balancer_capacity\" {\n    for_each = []\n    content {\n      capacity_units = minimum_load_balancer_capacity.value\n    }\n  }"),
     )]);
     let out = empty.run_with_endpoint(&["validate"], NOWHERE);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
