@@ -20,6 +20,10 @@ pub struct Diag {
     /// A warning rather than an error: reported, and the run goes on (check assertions,
     /// provisioners allowed to fail).
     pub warning: bool,
+    /// Further errors found in the same pass, so one run reports every problem it can (as
+    /// `terraform validate` lists every bad value of a file, not just the first).
+    /// (A boxed slice: it keeps every `Result<_, Diag>` small.)
+    pub more: Box<[Diag]>,
 }
 
 impl Diag {
@@ -31,6 +35,7 @@ impl Diag {
             location: None,
             address: None,
             warning: false,
+            more: Box::default(),
         }
     }
 
@@ -56,11 +61,47 @@ impl Diag {
         self
     }
 
-    /// Adds the resource address, keeping one that is already set.
-    pub fn address(mut self, address: impl fmt::Display) -> Diag {
-        if self.address.is_none() {
-            self.address = Some(address.to_string());
+    /// One error standing for all of `found` (the first, with the rest in [`Diag::more`]), or
+    /// `None` when nothing was found.
+    pub fn all(found: Vec<Diag>) -> Option<Diag> {
+        let mut unique: Vec<Diag> = Vec::new();
+        for d in found.into_iter().flat_map(Diag::into_each) {
+            if !unique.contains(&d) {
+                unique.push(d);
+            }
         }
+        let mut iter = unique.into_iter();
+        let mut first = iter.next()?;
+        first.more = iter.collect();
+        Some(first)
+    }
+
+    /// Every error this one stands for, itself first.
+    pub fn each(&self) -> impl Iterator<Item = &Diag> {
+        std::iter::once(self).chain(self.more.iter())
+    }
+
+    /// Every error this one stands for, each on its own (for outputs that count and list
+    /// them, such as `validate -json`).
+    pub fn into_each(mut self) -> Vec<Diag> {
+        let more = std::mem::take(&mut self.more);
+        std::iter::once(self)
+            .chain(more.into_vec().into_iter().flat_map(Diag::into_each))
+            .collect()
+    }
+
+    /// Adds the resource address, keeping one that is already set, to this error and to
+    /// every further one it carries (found in the same resource).
+    pub fn address(mut self, address: impl fmt::Display) -> Diag {
+        let address = address.to_string();
+        if self.address.is_none() {
+            self.address = Some(address.clone());
+        }
+        self.more = std::mem::take(&mut self.more)
+            .into_vec()
+            .into_iter()
+            .map(|d| d.address(&address))
+            .collect();
         self
     }
 }
@@ -77,6 +118,9 @@ impl fmt::Display for Diag {
         }
         if let Some(detail) = &self.detail {
             write!(f, "\n\n{detail}")?;
+        }
+        for d in &self.more {
+            write!(f, "\n\n{d}")?;
         }
         Ok(())
     }

@@ -5,7 +5,7 @@
 //! Locals, module inputs and outputs are evaluated lazily and memoised once fully known, so the
 //! same context serves planning (resources partly unknown) and applying (resources filling in).
 
-use super::config::{Body, Module, ModuleCall, Resource};
+use super::config::{Attr, Body, Module, ModuleCall, NestedBlock, Resource};
 use super::eval::{self, Bindings, Resolver};
 use super::functions::{Clock, Environment};
 use super::marks::{Mark, Marked, Marks, Step};
@@ -66,6 +66,13 @@ pub enum OneInstance {
     Gone,
     /// count/for_each are not known yet.
     Unknown,
+}
+
+/// What one argument of a body evaluates to: a value, or the blocks an "attributes as
+/// blocks" argument (`ingress = [...]`) stands for.
+enum Argument {
+    Value(Value, Marks),
+    Blocks(Value, Marks),
 }
 
 /// Everything needed to evaluate any expression of the blueprint.
@@ -485,65 +492,46 @@ impl<'a> Context<'a> {
         let mut marks = Marks::none();
         let mut blocks: IndexMap<String, Value> = IndexMap::new();
         let mut block_marks: IndexMap<String, Vec<Marks>> = IndexMap::new();
+        // Every bad argument of the body is reported, not just the first, as Terraform does.
+        let mut errors = Vec::new();
         for (name, attr) in &body.attrs {
-            let Some(a) = schema.attrs.get(name.as_str()) else {
-                if let Some(bs) = schema.blocks.get(name.as_str()).filter(|bs| bs.as_attribute.is_some()) {
-                    // Terraform's "attributes as blocks": `ingress = [...]` as well as `ingress { }`.
-                    let (v, m) = self.eval_marked(path, &attr.expr, b)?;
-                    let items =
-                        crate::schema::check::attribute_as_blocks(schema, name, bs, v).map_err(|d| d.at(&attr.loc))?;
+            match self.eval_argument(path, schema, name, attr, b) {
+                Ok(Argument::Value(v, m)) => {
+                    marks.merge(Marks::nest(Step::Key(name.clone()), m));
+                    out.insert(name.clone(), v);
+                }
+                Ok(Argument::Blocks(items, m)) => {
                     marks.merge(Marks::nest(Step::Key(name.clone()), m));
                     blocks.insert(name.clone(), items);
-                    continue;
                 }
-                let hint = if schema.blocks.contains_key(name.as_str()) {
-                    format!("\"{name}\" is a block: write it as {name} {{ ... }}.")
-                } else {
-                    format!("An argument named \"{name}\" is not expected here.")
-                };
-                return Err(Diag::new(format!("Unsupported argument \"{name}\""))
-                    .detail(hint)
-                    .at(&attr.loc));
-            };
-            if !a.optional && !a.required {
-                return Err(Diag::new(format!("Invalid argument \"{name}\""))
-                    .detail(format!("\"{name}\" is computed by AWS and cannot be set."))
-                    .at(&attr.loc));
+                Err(d) => {
+                    errors.push(d);
+                    // Written, so never "missing"; its value is not known.
+                    out.insert(name.clone(), Value::Unknown);
+                }
             }
-            let (v, m) = self.eval_marked(path, &attr.expr, b)?;
-            let v = a.ty.convert(v).map_err(|m| {
-                Diag::new(format!("Incorrect attribute value type for \"{name}\""))
-                    .detail(m)
-                    .at(&attr.loc)
-            })?;
-            crate::schema::check::attr(schema, name, a, &v).map_err(|d| d.at(&attr.loc))?;
-            marks.merge(Marks::nest(Step::Key(name.clone()), m));
-            out.insert(name.clone(), v);
         }
         for (name, a) in &schema.attrs {
             if !out.contains_key(*name) {
                 if a.required {
-                    return Err(Diag::new(format!("Missing required argument \"{name}\""))
-                        .detail(format!(
-                            "The argument \"{name}\" is required, but no definition was found."
-                        ))
-                        .at(&body.loc));
+                    errors.push(
+                        Diag::new(format!("Missing required argument \"{name}\""))
+                            .detail(format!(
+                                "The argument \"{name}\" is required, but no definition was found."
+                            ))
+                            .at(&body.loc),
+                    );
                 }
                 out.insert(name.to_string(), Value::Null);
             }
         }
         for nested in &body.blocks {
-            let (kind, items, item_marks) = if nested.kind == "dynamic" {
-                self.dynamic_block(path, nested, schema, b)?
-            } else {
-                let bs = schema.blocks.get(nested.kind.as_str()).ok_or_else(|| {
-                    Diag::new(format!("Unsupported block type \"{}\"", nested.kind))
-                        .detail(format!("Blocks of type \"{}\" are not expected here.", nested.kind))
-                        .at(&nested.body.loc)
-                })?;
-                crate::schema::check::block(schema, &nested.kind, bs, 1).map_err(|d| d.at(&nested.body.loc))?;
-                let (item, m) = self.eval_body_marked(path, &nested.body, &bs.schema, b)?;
-                (nested.kind.clone(), Value::List(vec![item]), vec![m])
+            let (kind, items, item_marks) = match self.eval_nested(path, nested, schema, b) {
+                Ok(found) => found,
+                Err(d) => {
+                    errors.push(d);
+                    continue;
+                }
             };
             let kind_marks = block_marks.entry(kind.clone()).or_default();
             let slot = blocks.entry(kind).or_insert_with(|| Value::List(vec![]));
@@ -564,16 +552,86 @@ impl<'a> Context<'a> {
             let v = blocks.shift_remove(*name);
             if let Some(Value::List(items)) = &v {
                 if bs.max_items > 0 && items.len() > bs.max_items {
-                    return Err(Diag::new(format!("Too many \"{name}\" blocks"))
-                        .detail(format!("No more than {} \"{name}\" blocks are allowed.", bs.max_items))
-                        .at(&body.loc));
+                    errors.push(
+                        Diag::new(format!("Too many \"{name}\" blocks"))
+                            .detail(format!("No more than {} \"{name}\" blocks are allowed.", bs.max_items))
+                            .at(&body.loc),
+                    );
                 }
             }
             // An omitted block is "not configured" (null); the planner treats computed ones as AWS's.
             out.insert(name.to_string(), v.unwrap_or(Value::Null));
         }
-        crate::schema::check::object(schema, &out).map_err(|d| d.at(&body.loc))?;
-        Ok((Value::Object(out), marks))
+        if let Err(d) = crate::schema::check::object(schema, &out) {
+            errors.push(d.at(&body.loc));
+        }
+        match Diag::all(errors) {
+            Some(d) => Err(d),
+            None => Ok((Value::Object(out), marks)),
+        }
+    }
+
+    /// One argument of a body, evaluated and checked against its schema.
+    fn eval_argument(
+        &self,
+        path: &[ModuleStep],
+        schema: &Schema,
+        name: &str,
+        attr: &Attr,
+        b: &Bindings,
+    ) -> DResult<Argument> {
+        let Some(a) = schema.attrs.get(name) else {
+            if let Some(bs) = schema.blocks.get(name).filter(|bs| bs.as_attribute.is_some()) {
+                // Terraform's "attributes as blocks": `ingress = [...]` as well as `ingress { }`.
+                let (v, m) = self.eval_marked(path, &attr.expr, b)?;
+                let items =
+                    crate::schema::check::attribute_as_blocks(schema, name, bs, v).map_err(|d| d.at(&attr.loc))?;
+                return Ok(Argument::Blocks(items, m));
+            }
+            let hint = if schema.blocks.contains_key(name) {
+                format!("\"{name}\" is a block: write it as {name} {{ ... }}.")
+            } else {
+                format!("An argument named \"{name}\" is not expected here.")
+            };
+            return Err(Diag::new(format!("Unsupported argument \"{name}\""))
+                .detail(hint)
+                .at(&attr.loc));
+        };
+        if !a.optional && !a.required {
+            return Err(Diag::new(format!("Invalid argument \"{name}\""))
+                .detail(format!("\"{name}\" is computed by AWS and cannot be set."))
+                .at(&attr.loc));
+        }
+        let (v, m) = self.eval_marked(path, &attr.expr, b)?;
+        let v = a.ty.convert(v).map_err(|m| {
+            Diag::new(format!("Incorrect attribute value type for \"{name}\""))
+                .detail(m)
+                .at(&attr.loc)
+        })?;
+        crate::schema::check::attr(schema, name, a, &v).map_err(|d| d.at(&attr.loc))?;
+        Ok(Argument::Value(v, m))
+    }
+
+    /// One nested block of a body (or the blocks a `dynamic` block makes): its type name, the
+    /// items, and their marks.
+    fn eval_nested(
+        &self,
+        path: &[ModuleStep],
+        nested: &NestedBlock,
+        schema: &Schema,
+        b: &Bindings,
+    ) -> DResult<(String, Value, Vec<Marks>)> {
+        if nested.kind == "dynamic" {
+            return self.dynamic_block(path, nested, schema, b);
+        }
+        let bs = schema.blocks.get(nested.kind.as_str()).ok_or_else(|| {
+            Diag::new(format!("Unsupported block type \"{}\"", nested.kind))
+                .detail(format!("Blocks of type \"{}\" are not expected here.", nested.kind))
+                .at(&nested.body.loc)
+        })?;
+        crate::schema::check::block(schema, &nested.kind, bs, 1).map_err(|d| d.at(&nested.body.loc))?;
+        let (item, m) = self.eval_body_marked(path, &nested.body, &bs.schema, b)?;
+        Ok((nested.kind.clone(), Value::List(vec![item]), vec![m]))
     }
 
     /// Refuses ephemeral values in a resource or data source body except in write-only
@@ -649,7 +707,7 @@ impl<'a> Context<'a> {
     fn dynamic_block(
         &self,
         path: &[ModuleStep],
-        nested: &super::config::NestedBlock,
+        nested: &NestedBlock,
         schema: &Schema,
         b: &Bindings,
     ) -> DResult<(String, Value, Vec<Marks>)> {

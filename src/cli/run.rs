@@ -138,7 +138,7 @@ pub(super) fn validate(vars: &[String], json: bool, strict: bool) -> DResult<i32
     if json {
         let (valid, errors) = match &result {
             Ok(_) => (true, vec![]),
-            Err(d) => (false, vec![d.to_string()]),
+            Err(d) => (false, d.clone().into_each().iter().map(Diag::to_string).collect()),
         };
         let warnings: Vec<String> = result
             .as_ref()

@@ -48,63 +48,14 @@ fn validate_with(
     ctx.validating = true;
     ctx.module_inputs_unknown = module_inputs_unknown;
     let mut warnings = Vec::new();
+    // Every resource, output, local and check is checked; each failure is collected so one run
+    // reports every problem, as `terraform validate` does.
+    let mut errors = Vec::new();
     for (path, module) in root.walk() {
         let instances = ctx.module_instances(&path)?;
         for res in module.resources.values() {
-            let implemented = match res.mode {
-                Mode::Managed => registry.resource(&res.type_name).map(|r| r.schema()),
-                Mode::Data => registry.data_source(&res.type_name).map(|d| d.schema()),
-                Mode::Ephemeral => registry.ephemeral(&res.type_name).map(|e| e.schema()),
-            };
-            // A type the provider has and infractl does not implement yet is checked against the
-            // provider's schema; only planning instances of it is refused.
-            let published = registry.unimplemented(kind_of(res.mode), &res.type_name);
-            let Some(schema) = implemented.or(published.as_deref()) else {
-                return Err(unsupported_type(registry, res));
-            };
-            if instances.is_empty() {
-                Context::check_names(&res.body, schema)?;
-            }
-            for module_path in &instances {
-                let address = format!("{}{}", crate::address::module_prefix(module_path), res.key());
-                let bindings = match ctx.expand(module_path, res)? {
-                    Expansion::Known(i) if i.is_empty() => {
-                        Context::check_names(&res.body, schema).map_err(|d| d.address(&address))?;
-                        continue;
-                    }
-                    Expansion::Known(mut i) => i.remove(0).1,
-                    Expansion::Unknown => Bindings {
-                        count_index: res.count.as_ref().map(|_| Value::Unknown),
-                        each: res.for_each.as_ref().map(|_| (Value::Unknown, Value::Unknown)),
-                        ..Default::default()
-                    },
-                };
-                let (config, marks) = ctx
-                    .eval_body_marked(module_path, &res.body, schema, &bindings)
-                    .map_err(|d| d.address(&address))?;
-                if res.mode != Mode::Ephemeral {
-                    Context::forbid_ephemeral(&res.body, schema, &marks).map_err(|d| d.address(&address))?;
-                }
-                let checked = match res.mode {
-                    Mode::Managed => registry.resource(&res.type_name).map(|r| r.check_config(&config)),
-                    Mode::Data => registry.data_source(&res.type_name).map(|d| d.check_config(&config)),
-                    Mode::Ephemeral => registry.ephemeral(&res.type_name).map(|e| e.check_config(&config)),
-                };
-                if let Some(Err(m)) = checked {
-                    return Err(Diag::new(format!("Invalid configuration for {}", res.type_name))
-                        .detail(m)
-                        .at(&res.loc)
-                        .address(&address));
-                }
-                let findings = match res.mode {
-                    Mode::Managed => registry.resource(&res.type_name).map(|r| r.lint(&config)),
-                    Mode::Data => registry.data_source(&res.type_name).map(|d| d.lint(&config)),
-                    Mode::Ephemeral => None,
-                };
-                for finding in findings.unwrap_or_default() {
-                    warnings.push(Diag::new(finding).at(&res.loc).address(&address));
-                }
-                lifecycle(&ctx, module_path, res, &bindings).map_err(|d| d.address(&address))?;
+            if let Err(d) = check_resource(&ctx, registry, res, &instances, &mut warnings) {
+                errors.push(d);
             }
         }
         for module_path in &instances {
@@ -112,24 +63,97 @@ fn validate_with(
             // must declare what it shows sensitive, as far as validate sees marks (module
             // outputs carry none until the plan, as in Terraform).
             for (name, out) in &module.outputs {
-                let (_, marks) = ctx.output_marked(module_path, name, &out.loc)?;
-                if module_path.is_empty() {
-                    super::check_root_output(out, &marks)?;
-                }
+                let checked = ctx.output_marked(module_path, name, &out.loc).and_then(|(_, marks)| {
+                    if module_path.is_empty() {
+                        super::check_root_output(out, &marks)?;
+                    }
+                    Ok(())
+                });
+                errors.extend(checked.err());
             }
             // Every local, used or not, as Terraform validates them.
             for (name, local) in &module.locals {
-                ctx.local(module_path, name, &local.loc)?;
+                errors.extend(ctx.local(module_path, name, &local.loc).err());
             }
             for check in module.checks.values() {
                 for a in &check.asserts {
-                    ctx.eval(module_path, &a.condition, &Bindings::default())?;
-                    ctx.eval(module_path, &a.error_message, &Bindings::default())?;
+                    errors.extend(ctx.eval(module_path, &a.condition, &Bindings::default()).err());
+                    errors.extend(ctx.eval(module_path, &a.error_message, &Bindings::default()).err());
                 }
             }
         }
     }
-    Ok(warnings)
+    match Diag::all(errors) {
+        Some(d) => Err(d),
+        None => Ok(warnings),
+    }
+}
+
+/// Checks one resource, data source or ephemeral block in every instance of its module,
+/// collecting the warnings its type finds.
+fn check_resource(
+    ctx: &Context,
+    registry: &Registry,
+    res: &Resource,
+    instances: &[Vec<crate::address::ModuleStep>],
+    warnings: &mut Vec<Diag>,
+) -> DResult<()> {
+    let implemented = match res.mode {
+        Mode::Managed => registry.resource(&res.type_name).map(|r| r.schema()),
+        Mode::Data => registry.data_source(&res.type_name).map(|d| d.schema()),
+        Mode::Ephemeral => registry.ephemeral(&res.type_name).map(|e| e.schema()),
+    };
+    // A type the provider has and infractl does not implement yet is checked against the
+    // provider's schema; only planning instances of it is refused.
+    let published = registry.unimplemented(kind_of(res.mode), &res.type_name);
+    let Some(schema) = implemented.or(published.as_deref()) else {
+        return Err(unsupported_type(registry, res));
+    };
+    if instances.is_empty() {
+        Context::check_names(&res.body, schema)?;
+    }
+    for module_path in instances {
+        let address = format!("{}{}", crate::address::module_prefix(module_path), res.key());
+        let bindings = match ctx.expand(module_path, res)? {
+            Expansion::Known(i) if i.is_empty() => {
+                Context::check_names(&res.body, schema).map_err(|d| d.address(&address))?;
+                continue;
+            }
+            Expansion::Known(mut i) => i.remove(0).1,
+            Expansion::Unknown => Bindings {
+                count_index: res.count.as_ref().map(|_| Value::Unknown),
+                each: res.for_each.as_ref().map(|_| (Value::Unknown, Value::Unknown)),
+                ..Default::default()
+            },
+        };
+        let (config, marks) = ctx
+            .eval_body_marked(module_path, &res.body, schema, &bindings)
+            .map_err(|d| d.address(&address))?;
+        if res.mode != Mode::Ephemeral {
+            Context::forbid_ephemeral(&res.body, schema, &marks).map_err(|d| d.address(&address))?;
+        }
+        let checked = match res.mode {
+            Mode::Managed => registry.resource(&res.type_name).map(|r| r.check_config(&config)),
+            Mode::Data => registry.data_source(&res.type_name).map(|d| d.check_config(&config)),
+            Mode::Ephemeral => registry.ephemeral(&res.type_name).map(|e| e.check_config(&config)),
+        };
+        if let Some(Err(m)) = checked {
+            return Err(Diag::new(format!("Invalid configuration for {}", res.type_name))
+                .detail(m)
+                .at(&res.loc)
+                .address(&address));
+        }
+        let findings = match res.mode {
+            Mode::Managed => registry.resource(&res.type_name).map(|r| r.lint(&config)),
+            Mode::Data => registry.data_source(&res.type_name).map(|d| d.lint(&config)),
+            Mode::Ephemeral => None,
+        };
+        for finding in findings.unwrap_or_default() {
+            warnings.push(Diag::new(finding).at(&res.loc).address(&address));
+        }
+        lifecycle(ctx, module_path, res, &bindings).map_err(|d| d.address(&address))?;
+    }
+    Ok(())
 }
 
 /// The error for a block of a type infractl does not know at all.

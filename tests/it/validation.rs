@@ -384,6 +384,55 @@ fn bad_values_are_refused_by_infractl_and_terraform_before_any_call() {
     }
 }
 
+/// One file holding every bad value Terraform refuses at validate: infractl reports each of
+/// them, at a line of its own block, in one run (as `terraform validate` lists them all), not
+/// only the first.
+#[test]
+fn every_bad_value_of_one_file_is_reported_in_one_run() {
+    let table = bad_values();
+    let mut text_tf = PROVIDER.to_string();
+    let mut spans = Vec::new();
+    for (i, b) in table.iter().enumerate().filter(|(_, b)| b.stage == Stage::Validate) {
+        let start = text_tf.lines().count() + 1;
+        text_tf.push_str(&block(b.ty, &format!("case_{i}"), b.body));
+        spans.push((b.label, b.argument, start, text_tf.lines().count()));
+    }
+    let stack = Stack::from_files(&[("main.tf", &text_tf)]);
+    let out = stack.run_with_endpoint(&["validate", "-json"], NOWHERE);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("validate -json");
+    let errors: Vec<&str> = doc["diagnostics"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|d| d.as_str())
+        .collect();
+    assert_eq!(doc["error_count"].as_u64(), Some(errors.len() as u64));
+    let line_of = |e: &str| -> Option<usize> {
+        let at = e.split("on main.tf:").nth(1)?;
+        at.split(':').next()?.parse().ok()
+    };
+    for (label, argument, start, end) in &spans {
+        let found = errors
+            .iter()
+            .any(|e| line_of(e).is_some_and(|l| (*start..=*end).contains(&l)) && e.contains(argument));
+        assert!(
+            found,
+            "{label}: no error naming {argument} in lines {start}-{end}:\n{}",
+            errors.join("\n")
+        );
+    }
+    // Nothing but the table's values is refused.
+    assert!(
+        errors.len() >= spans.len() && errors.iter().all(|e| line_of(e).is_some()),
+        "{}",
+        errors.join("\n")
+    );
+    // The text form lists them too.
+    let t = expect_code(&stack.run_with_endpoint(&["validate"], NOWHERE), 1);
+    assert_eq!(t.matches("Error: ").count(), errors.len(), "{t}");
+}
+
 #[test]
 fn edge_values_are_accepted_by_both() {
     let table = good_values();
