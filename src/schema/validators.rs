@@ -31,6 +31,8 @@ pub enum Validator {
     OneOf(&'static [&'static str]),
     /// A whole number in this range, inclusive.
     IntBetween(i64, i64),
+    /// A number (fractions allowed) in this range, inclusive (the SDK's `FloatBetween`).
+    FloatBetween(f64, f64),
     /// A whole number at least this.
     IntAtLeast(i64),
     /// One of these whole numbers.
@@ -90,6 +92,10 @@ pub fn one_of(allowed: &'static [&'static str]) -> Validator {
 /// A whole number between `a` and `b`, inclusive.
 pub fn int_between(a: i64, b: i64) -> Validator {
     Validator::IntBetween(a, b)
+}
+/// A number between `a` and `b`, inclusive, fractions allowed.
+pub fn float_between(a: f64, b: f64) -> Validator {
+    Validator::FloatBetween(a, b)
 }
 /// A whole number at least `a`.
 pub fn int_at_least(a: i64) -> Validator {
@@ -207,6 +213,14 @@ impl Validator {
                     Ok(())
                 } else {
                     Err(format!("expected a whole number from {a} to {b}, {}", got()))
+                }
+            }
+            Validator::FloatBetween(a, b) => {
+                let n = number()?;
+                if (*a..=*b).contains(&n) {
+                    Ok(())
+                } else {
+                    Err(format!("expected a number from {a} to {b}, {}", got()))
                 }
             }
             Validator::IntAtLeast(a) => {
