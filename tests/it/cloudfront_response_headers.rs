@@ -398,3 +398,51 @@ fn bad_enum_values_are_refused_before_any_call() {
         assert!(shown.contains(said), "{to}:\n{shown}");
     }
 }
+
+/// The provider leaves CORS method names to CloudFront (`terraform validate` accepts any):
+/// plan accepts them, CloudFront's refusal fails the apply with its code and the address, and
+/// state records nothing.
+#[test]
+fn a_method_cloudfront_refuses_fails_the_apply() {
+    let name = unique("cfrhpbad");
+    let main_tf = format!(
+        r#"
+provider "aws" {{
+  region = "us-east-1"
+}}
+
+resource "aws_cloudfront_response_headers_policy" "cors" {{
+  name = "{name}"
+
+  cors_config {{
+    access_control_allow_credentials = false
+    origin_override                  = false
+
+    access_control_allow_headers {{
+      items = ["*"]
+    }}
+    access_control_allow_methods {{
+      items = ["GET", "FETCH"]
+    }}
+    access_control_allow_origins {{
+      items = ["*"]
+    }}
+  }}
+}}
+"#
+    );
+    if let Some(tf) = Terraform::init("the provider's acceptance of any CORS method name") {
+        std::fs::write(tf.work().join("main.tf"), &main_tf).unwrap();
+        let out = tf.run(&["validate", "-no-color"]);
+        assert!(out.status.success(), "terraform validate:\n{}", text(&out));
+    }
+    let stack = Stack::from_files(&[("main.tf", &main_tf)]);
+    expect_code(&stack.run(&["validate"]), 0);
+    let shown = expect_code(&stack.run(&["apply", "-auto-approve"]), 1);
+    assert!(shown.contains("InvalidArgument"), "{shown}");
+    assert!(shown.contains("FETCH"), "{shown}");
+    assert!(shown.contains("aws_cloudfront_response_headers_policy.cors"), "{shown}");
+    let state = stack.flat_state();
+    let resources = state["resources"].as_array().cloned().unwrap_or_default();
+    assert!(resources.is_empty(), "nothing recorded: {resources:?}");
+}
