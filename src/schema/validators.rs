@@ -492,6 +492,10 @@ mod tests {
         assert!(int_between(1, 10).check(&Value::Number(11.0)).is_err());
         assert!(int_between(1, 10).check(&Value::Number(1.5)).is_err());
         assert!(int_at_least(1).check(&Value::Number(0.0)).is_err());
+        assert!(float_between(0.0, 100.0).check(&Value::Number(12.5)).is_ok());
+        let e = float_between(0.0, 100.0).check(&Value::Number(100.5)).unwrap_err();
+        assert!(e.contains("from 0 to 100"), "{e}");
+        assert!(float_between(0.0, 100.0).check(&s("many")).is_err());
         assert!(len_between(1, 32).check(&s(&"a".repeat(33))).is_err());
         assert!(matches(r"^[a-z-]+$", "lowercase letters and hyphens")
             .check(&s("Abc"))
