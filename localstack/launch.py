@@ -2255,22 +2255,86 @@ def patch_cloudfront_policies():
             "CorsConfig": cors(True), "SecurityHeadersConfig": security}),
     }
 
-    class Family:
-        """One kind of policy: its API words, the distribution field naming it, its managed set."""
+    def listed(block):
+        """A Quantity + Items block's items, as a list whatever the parser made of one item."""
+        items = (block or {}).get("Items") or []
+        if isinstance(items, dict):
+            # <Items><Method>GET</Method></Items>: the member element's value(s).
+            inner = list(items.values())
+            items = inner[0] if len(inner) == 1 and isinstance(inner[0], list) else inner
+        return items if isinstance(items, list) else [items]
 
-        def __init__(self, noun, path, behavior_attr, managed):
+    def check_response_headers(config):
+        """What CloudFront refuses in a response headers policy (the API reference's
+        ResponseHeadersPolicy* types and the CloudFront quotas page):
+        - each Quantity must count its Items (InvalidArgument);
+        - FrameOption is DENY|SAMEORIGIN, ReferrerPolicy one of the eight Referrer-Policy
+          values, CORS methods GET|POST|OPTIONS|PUT|DELETE|PATCH|HEAD|ALL (InvalidArgument);
+        - X-XSS-Protection: "You cannot specify a ReportUri when ModeBlock is true";
+        - Server-Timing SamplingRate is 0–100 (InvalidArgument);
+        - at most 10 custom headers and 10 headers to remove
+          (TooManyCustomHeadersInResponseHeadersPolicy, TooManyRemoveHeadersInResponseHeadersPolicy);
+        - a Content-Security-Policy value of at most 1783 characters (TooLongCSPInResponseHeadersPolicy).
+        """
+        invalid = lambda m: error("InvalidArgument", m)  # noqa: E731
+        def counted(block, what):
+            if block is None:
+                return []
+            items = listed(block)
+            if int(block.get("Quantity") or 0) != len(items):
+                raise invalid(f"The Quantity of {what} does not match the number of Items.")
+            return items
+        cors = config.get("CorsConfig")
+        if cors:
+            counted(cors.get("AccessControlAllowOrigins"), "AccessControlAllowOrigins")
+            counted(cors.get("AccessControlAllowHeaders"), "AccessControlAllowHeaders")
+            counted(cors.get("AccessControlExposeHeaders"), "AccessControlExposeHeaders")
+            allowed = {"GET", "POST", "OPTIONS", "PUT", "DELETE", "PATCH", "HEAD", "ALL"}
+            for m in counted(cors.get("AccessControlAllowMethods"), "AccessControlAllowMethods"):
+                if m not in allowed:
+                    raise invalid(f"{m} is not a valid AccessControlAllowMethods value.")
+        sec = config.get("SecurityHeadersConfig") or {}
+        frame = (sec.get("FrameOptions") or {}).get("FrameOption")
+        if frame is not None and frame not in ("DENY", "SAMEORIGIN"):
+            raise invalid(f"{frame} is not a valid FrameOption.")
+        referrer = (sec.get("ReferrerPolicy") or {}).get("ReferrerPolicy")
+        referrers = ("no-referrer", "no-referrer-when-downgrade", "origin", "origin-when-cross-origin",
+                     "same-origin", "strict-origin", "strict-origin-when-cross-origin", "unsafe-url")
+        if referrer is not None and referrer not in referrers:
+            raise invalid(f"{referrer} is not a valid ReferrerPolicy.")
+        xss = sec.get("XSSProtection") or {}
+        if str(xss.get("ModeBlock")).lower() == "true" and xss.get("ReportUri"):
+            raise invalid("You cannot specify a ReportUri when ModeBlock is true.")
+        csp = (sec.get("ContentSecurityPolicy") or {}).get("ContentSecurityPolicy") or ""
+        if len(csp) > 1783:
+            raise error("TooLongCSPInResponseHeadersPolicy", "The Content-Security-Policy is too long.")
+        timing = config.get("ServerTimingHeadersConfig") or {}
+        if timing.get("SamplingRate") is not None and not 0 <= float(timing["SamplingRate"]) <= 100:
+            raise invalid("SamplingRate must be from 0 to 100.")
+        if len(counted(config.get("CustomHeadersConfig"), "CustomHeadersConfig")) > 10:
+            raise error("TooManyCustomHeadersInResponseHeadersPolicy", "More than 10 custom headers.")
+        if len(counted(config.get("RemoveHeadersConfig"), "RemoveHeadersConfig")) > 10:
+            raise error("TooManyRemoveHeadersInResponseHeadersPolicy", "More than 10 headers to remove.")
+
+    class Family:
+        """One kind of policy: its API words, the distribution field naming it, its managed set,
+        and what CloudFront refuses in its configuration beyond unique names."""
+
+        def __init__(self, noun, path, behavior_attr, managed, check=None):
             self.noun = noun  # e.g. CachePolicy
             self.config = f"{noun}Config"
             self.path = path
             self.behavior_attr = behavior_attr
             self.managed = managed
+            self.check = check or (lambda config: None)
 
     families = {
         "cache": Family("CachePolicy", "cache-policy", "cache_policy_id", managed_cache),
         "origin_request": Family("OriginRequestPolicy", "origin-request-policy", "origin_request_policy_id",
                                  managed_origin_request),
         "response_headers": Family("ResponseHeadersPolicy", "response-headers-policy",
-                                   "response_headers_policy_id", managed_response_headers),
+                                   "response_headers_policy_id", managed_response_headers,
+                                   check_response_headers),
     }
 
     def error(code, message):
@@ -2333,6 +2397,7 @@ def patch_cloudfront_policies():
         def handler(self):
             policies = store(self.backend, fam)
             config = self._get_param(fam.config) or {}
+            fam.check(config)
             unique_name(policies, fam, config.get("Name"))
             pid = str(mock_random.uuid4())
             policy = {"Id": pid, "Type": "custom", "Config": config, "ETag": mock_random.get_random_hex(14).upper(),
@@ -2364,6 +2429,7 @@ def patch_cloudfront_policies():
                 raise error("IllegalUpdate", "A managed policy cannot be updated.")
             check_if_match(self, policy)
             config = self._get_param(fam.config) or {}
+            fam.check(config)
             unique_name(policies, fam, config.get("Name"), pid)
             policy.update(Config=config, ETag=mock_random.get_random_hex(14).upper(), LastModifiedTime=now())
             return ActionResult({fam.noun: view(fam, policy), "ETag": policy["ETag"]})

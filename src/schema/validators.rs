@@ -31,6 +31,8 @@ pub enum Validator {
     OneOf(&'static [&'static str]),
     /// A whole number in this range, inclusive.
     IntBetween(i64, i64),
+    /// A number (fractions allowed) in this range, inclusive (the SDK's `FloatBetween`).
+    FloatBetween(f64, f64),
     /// A whole number at least this.
     IntAtLeast(i64),
     /// One of these whole numbers.
@@ -90,6 +92,10 @@ pub fn one_of(allowed: &'static [&'static str]) -> Validator {
 /// A whole number between `a` and `b`, inclusive.
 pub fn int_between(a: i64, b: i64) -> Validator {
     Validator::IntBetween(a, b)
+}
+/// A number between `a` and `b`, inclusive, fractions allowed.
+pub fn float_between(a: f64, b: f64) -> Validator {
+    Validator::FloatBetween(a, b)
 }
 /// A whole number at least `a`.
 pub fn int_at_least(a: i64) -> Validator {
@@ -207,6 +213,14 @@ impl Validator {
                     Ok(())
                 } else {
                     Err(format!("expected a whole number from {a} to {b}, {}", got()))
+                }
+            }
+            Validator::FloatBetween(a, b) => {
+                let n = number()?;
+                if (*a..=*b).contains(&n) {
+                    Ok(())
+                } else {
+                    Err(format!("expected a number from {a} to {b}, {}", got()))
                 }
             }
             Validator::IntAtLeast(a) => {
@@ -478,6 +492,10 @@ mod tests {
         assert!(int_between(1, 10).check(&Value::Number(11.0)).is_err());
         assert!(int_between(1, 10).check(&Value::Number(1.5)).is_err());
         assert!(int_at_least(1).check(&Value::Number(0.0)).is_err());
+        assert!(float_between(0.0, 100.0).check(&Value::Number(12.5)).is_ok());
+        let e = float_between(0.0, 100.0).check(&Value::Number(100.5)).unwrap_err();
+        assert!(e.contains("from 0 to 100"), "{e}");
+        assert!(float_between(0.0, 100.0).check(&s("many")).is_err());
         assert!(len_between(1, 32).check(&s(&"a".repeat(33))).is_err());
         assert!(matches(r"^[a-z-]+$", "lowercase letters and hyphens")
             .check(&s("Abc"))

@@ -15,6 +15,7 @@ mod capacity;
 mod circle_of_trust;
 mod cloudfront;
 mod cloudfront_policies;
+mod cloudfront_response_headers;
 mod cognito;
 mod compat;
 mod containers;

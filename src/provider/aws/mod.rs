@@ -923,6 +923,9 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(cloudfront::origin_request_policy::OriginRequestPolicy::new(
         c.clone(),
     )));
+    r.add_resource(Arc::new(
+        cloudfront::response_headers_policy::ResponseHeadersPolicy::new(c.clone()),
+    ));
     r.add_resource(Arc::new(cloudfront::origin_access_control::OriginAccessControl::new(
         c.clone(),
     )));
@@ -964,9 +967,12 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_data_source(Arc::new(elbv2::lb_data::LbData::new(c.clone())));
     r.add_data_source(Arc::new(route53::zone_data::ZoneData::new(c.clone())));
     r.add_data_source(Arc::new(acm::certificate_data::CertificateData::new(c.clone())));
-    r.add_data_source(Arc::new(cloudfront::cache_policy_data::CachePolicyData::new(c.clone())));
+    r.add_data_source(Arc::new(cloudfront::cache_policy::CachePolicyData::new(c.clone())));
     r.add_data_source(Arc::new(
-        cloudfront::origin_request_policy_data::OriginRequestPolicyData::new(c.clone()),
+        cloudfront::origin_request_policy::OriginRequestPolicyData::new(c.clone()),
+    ));
+    r.add_data_source(Arc::new(
+        cloudfront::response_headers_policy::ResponseHeadersPolicyData::new(c.clone()),
     ));
     r.add_data_source(Arc::new(kms::key_data::KeyData::new(c.clone())));
     r.add_data_source(Arc::new(kms::alias_data::AliasData::new(c.clone())));

@@ -2,39 +2,44 @@
 //! query strings, compressed encodings) and the TTLs it caches for. Everything changes in place
 //! (UpdateCachePolicy replaces the whole configuration and needs the current ETag); the id is
 //! CloudFront's, as Terraform imports it.
-//!
-//! Policy names are unique within an account, so a create whose outcome a killed run lost is
-//! taken back by its name.
+//! The CRUD shape, adoption by name and the data source are [`super::policy`]'s.
 
 use super::policies::{
-    arn, build_err, configs_state, etag, NamesConfig, CACHE_HEADER_BEHAVIORS, COOKIE_BEHAVIORS, QUERY_STRING_BEHAVIORS,
+    build_err, configs_state, etag, NamesConfig, CACHE_HEADER_BEHAVIORS, COOKIE_BEHAVIORS, QUERY_STRING_BEHAVIORS,
 };
-use crate::provider::aws::common::{absent_on, aws_err, first, must_exist, ok_on, opt_bool, opt_str};
+use super::policy::{Policy, PolicyData, PolicyKind};
+use crate::provider::aws::common::{aws_err, first, opt_bool, opt_str};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
-use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::provider::{PResult, ProviderError};
 use crate::schema::validators::one_of;
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_cloudfront::types as t;
-use std::sync::Arc;
-
-/// CloudFront's code for a cache policy id it does not know.
-pub const NOT_FOUND: &[&str] = &["NoSuchCachePolicy"];
 
 const PARAMS: &str = "parameters_in_cache_key_and_forwarded_to_origin";
 
-/// The `aws_cloudfront_cache_policy` resource type.
-pub struct CachePolicy {
-    c: Arc<Clients>,
-    schema: Schema,
-}
+/// The cache policy family.
+pub struct CacheKind;
 
-impl CachePolicy {
-    /// Creates the type with its clients.
-    pub fn new(c: Arc<Clients>) -> CachePolicy {
-        let schema = resource("aws_cloudfront_cache_policy")
+/// The `aws_cloudfront_cache_policy` resource type.
+pub type CachePolicy = Policy<CacheKind>;
+
+/// The `aws_cloudfront_cache_policy` data source.
+pub type CachePolicyData = PolicyData<CacheKind>;
+
+#[async_trait]
+impl PolicyKind for CacheKind {
+    type Policy = t::CachePolicy;
+    type Config = t::CachePolicyConfig;
+    const TYPE: &'static str = "aws_cloudfront_cache_policy";
+    const NOUN: &'static str = "cache policy";
+    const ARN_KIND: &'static str = "cache-policy";
+    const NOT_FOUND: &'static [&'static str] = &["NoSuchCachePolicy"];
+
+    fn schema() -> Schema {
+        resource(Self::TYPE)
             .arg("name")
             .arg("comment")
             .arg("default_ttl")
@@ -49,62 +54,83 @@ impl CachePolicy {
             .check(one_of(CACHE_HEADER_BEHAVIORS))
             .arg(&format!("{PARAMS}.query_strings_config.query_string_behavior"))
             .check(one_of(QUERY_STRING_BEHAVIORS))
-            .build();
-        CachePolicy { c, schema }
+            .build()
     }
 
-    /// The policy and its ETag; `None` when CloudFront has no policy with this id.
-    async fn get(&self, id: &str) -> PResult<Option<(t::CachePolicy, Option<String>)>> {
-        let r = self
-            .c
+    fn config(planned: &Value) -> PResult<t::CachePolicyConfig> {
+        config(planned)
+    }
+
+    fn to_state(p: &t::CachePolicy, etag: Option<&str>, arn: &str) -> Value {
+        to_state(p, etag, arn)
+    }
+
+    async fn get(c: &Clients, id: &str) -> PResult<(Option<t::CachePolicy>, Option<String>)> {
+        let o = c.cloudfront.get_cache_policy().id(id).send().await.map_err(aws_err)?;
+        Ok((o.cache_policy, o.e_tag))
+    }
+
+    async fn create(c: &Clients, config: t::CachePolicyConfig) -> PResult<String> {
+        let out = c
             .cloudfront
-            .get_cache_policy()
-            .id(id)
+            .create_cache_policy()
+            .cache_policy_config(config)
             .send()
             .await
-            .map_err(aws_err);
-        Ok(absent_on(r, NOT_FOUND)?.and_then(|o| o.cache_policy.map(|p| (p, o.e_tag))))
+            .map_err(aws_err)?;
+        Ok(out.cache_policy().map(|p| p.id().to_string()).unwrap_or_default())
     }
 
-    /// The id of the custom policy named `name`, if there is one.
-    async fn custom_named(&self, name: &str) -> PResult<Option<String>> {
-        Ok(list(&self.c, Some(t::CachePolicyType::Custom))
-            .await?
-            .into_iter()
-            .find(|(_, n)| n == name)
-            .map(|(id, _)| id))
+    async fn update(c: &Clients, id: &str, if_match: Option<String>, config: t::CachePolicyConfig) -> PResult<()> {
+        c.cloudfront
+            .update_cache_policy()
+            .id(id)
+            .set_if_match(if_match)
+            .cache_policy_config(config)
+            .send()
+            .await
+            .map_err(aws_err)
+            .map(|_| ())
     }
-}
 
-/// `(id, name)` of every cache policy CloudFront lists, of one type or all.
-pub async fn list(c: &Clients, kind: Option<t::CachePolicyType>) -> PResult<Vec<(String, String)>> {
-    let mut out = Vec::new();
-    let mut marker = None;
-    loop {
+    async fn delete(c: &Clients, id: &str, if_match: Option<String>) -> PResult<()> {
+        c.cloudfront
+            .delete_cache_policy()
+            .id(id)
+            .set_if_match(if_match)
+            .send()
+            .await
+            .map_err(aws_err)
+            .map(|_| ())
+    }
+
+    async fn list_page(
+        c: &Clients,
+        custom_only: bool,
+        marker: Option<String>,
+    ) -> PResult<(Vec<(String, String)>, Option<String>)> {
         let page = c
             .cloudfront
             .list_cache_policies()
-            .set_type(kind.clone())
+            .set_type(custom_only.then_some(t::CachePolicyType::Custom))
             .set_marker(marker)
             .send()
             .await
             .map_err(aws_err)?;
-        let Some(l) = page.cache_policy_list else { break };
-        for s in l.items() {
-            if let Some(p) = s.cache_policy() {
-                let name = p
-                    .cache_policy_config()
-                    .map(|c| c.name().to_string())
-                    .unwrap_or_default();
-                out.push((p.id().to_string(), name));
-            }
-        }
-        marker = l.next_marker.filter(|m| !m.is_empty());
-        if marker.is_none() {
-            break;
-        }
+        let Some(l) = page.cache_policy_list else {
+            return Ok((Vec::new(), None));
+        };
+        let items = l
+            .items()
+            .iter()
+            .filter_map(|s| s.cache_policy())
+            .map(|p| {
+                let name = p.cache_policy_config().map(|c| c.name().to_string());
+                (p.id().to_string(), name.unwrap_or_default())
+            })
+            .collect();
+        Ok((items, l.next_marker))
     }
-    Ok(out)
 }
 
 /// The configuration CreateCachePolicy and UpdateCachePolicy send, from a planned value.
@@ -198,78 +224,6 @@ pub fn to_state(p: &t::CachePolicy, etag_value: Option<&str>, arn: &str) -> Valu
         ("min_ttl", Value::from(c.map(|c| c.min_ttl()))),
         (PARAMS, params.unwrap_or(Value::List(vec![]))),
     ])
-}
-
-#[async_trait]
-impl ResourceType for CachePolicy {
-    fn type_name(&self) -> &'static str {
-        "aws_cloudfront_cache_policy"
-    }
-
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let out = self
-            .c
-            .cloudfront
-            .create_cache_policy()
-            .cache_policy_config(config(planned)?)
-            .send()
-            .await
-            .map_err(aws_err)?;
-        let id = out.cache_policy().map(|p| p.id().to_string()).unwrap_or_default();
-        must_exist(self.read(ctx, &id, planned).await?, "cache policy", &id)
-    }
-
-    async fn read(&self, _ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<Option<Value>> {
-        let Some((p, e)) = self.get(id).await? else {
-            return Ok(None);
-        };
-        let arn = arn(&self.c, "cache-policy", id).await?;
-        Ok(Some(to_state(&p, e.as_deref(), &arn)))
-    }
-
-    async fn update(&self, ctx: &CallCtx, id: &str, _prior: &Value, planned: &Value) -> PResult<Value> {
-        // The ETag of the policy as it is now: state's may be stale after a drift.
-        let current = self.get(id).await?.and_then(|(_, e)| e);
-        self.c
-            .cloudfront
-            .update_cache_policy()
-            .id(id)
-            .set_if_match(current)
-            .cache_policy_config(config(planned)?)
-            .send()
-            .await
-            .map_err(aws_err)?;
-        must_exist(self.read(ctx, id, planned).await?, "cache policy", id)
-    }
-
-    async fn delete(&self, _ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<()> {
-        let Some((_, e)) = self.get(id).await? else {
-            return Ok(());
-        };
-        let r = self
-            .c
-            .cloudfront
-            .delete_cache_policy()
-            .id(id)
-            .set_if_match(e)
-            .send()
-            .await
-            .map_err(aws_err);
-        ok_on(r, NOT_FOUND)
-    }
-
-    async fn find_adoptable(&self, ctx: &CallCtx, planned: &Value) -> PResult<Option<String>> {
-        // Policies carry no tags: only a create this address began and never recorded is
-        // taken back, by its unique name.
-        match (ctx.resumed, opt_str(planned, "name")) {
-            (true, Some(name)) => self.custom_named(&name).await,
-            _ => Ok(None),
-        }
-    }
 }
 
 #[cfg(test)]

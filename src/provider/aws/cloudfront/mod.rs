@@ -1,18 +1,18 @@
 //! CloudFront (a global service, called in us-east-1): distributions, origin access controls,
-//! cache and origin request policies, and what they share. Every CloudFront
+//! cache, origin request and response headers policies, and what they share. Every CloudFront
 //! object carries an ETag that changes with each version, and updates and deletes must name the
 //! current one (`IfMatch`), so a change made elsewhere is refused rather than overwritten; tags
 //! are set by ARN; builders of its nested structures refuse missing required members, which
 //! here become provider errors rather than panics.
 
 pub mod cache_policy;
-pub mod cache_policy_data;
 pub mod distribution;
 pub mod distribution_config;
 pub mod origin_access_control;
 pub mod origin_request_policy;
-pub mod origin_request_policy_data;
 pub mod policies;
+pub mod policy;
+pub mod response_headers_policy;
 
 use crate::provider::aws::common::{aws_err, sync_tags};
 use crate::provider::aws::Clients;

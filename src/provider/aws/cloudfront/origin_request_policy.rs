@@ -1,36 +1,44 @@
 //! `aws_cloudfront_origin_request_policy`: the headers, cookies and query strings CloudFront
 //! forwards to the origin beyond the cache key. Everything changes in place
 //! (UpdateOriginRequestPolicy replaces the whole configuration and needs the current ETag); the
-//! id is CloudFront's, as Terraform imports it.
+//! id is CloudFront's, as Terraform imports it. The CRUD shape, adoption by name and the data
+//! source are [`super::policy`]'s.
 
 use super::policies::{
-    arn, build_err, configs_state, etag, NamesConfig, COOKIE_BEHAVIORS, ORIGIN_REQUEST_HEADER_BEHAVIORS,
+    build_err, configs_state, etag, NamesConfig, COOKIE_BEHAVIORS, ORIGIN_REQUEST_HEADER_BEHAVIORS,
     QUERY_STRING_BEHAVIORS,
 };
-use crate::provider::aws::common::{absent_on, aws_err, must_exist, ok_on, opt_str};
+use super::policy::{Policy, PolicyData, PolicyKind};
+use crate::provider::aws::common::{aws_err, opt_str};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
-use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::provider::{PResult, ProviderError};
 use crate::schema::validators::one_of;
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_cloudfront::types as t;
-use std::sync::Arc;
 
-/// CloudFront's code for an origin request policy id it does not know.
-pub const NOT_FOUND: &[&str] = &["NoSuchOriginRequestPolicy"];
+/// The origin request policy family.
+pub struct OriginRequestKind;
 
 /// The `aws_cloudfront_origin_request_policy` resource type.
-pub struct OriginRequestPolicy {
-    c: Arc<Clients>,
-    schema: Schema,
-}
+pub type OriginRequestPolicy = Policy<OriginRequestKind>;
 
-impl OriginRequestPolicy {
-    /// Creates the type with its clients.
-    pub fn new(c: Arc<Clients>) -> OriginRequestPolicy {
-        let schema = resource("aws_cloudfront_origin_request_policy")
+/// The `aws_cloudfront_origin_request_policy` data source.
+pub type OriginRequestPolicyData = PolicyData<OriginRequestKind>;
+
+#[async_trait]
+impl PolicyKind for OriginRequestKind {
+    type Policy = t::OriginRequestPolicy;
+    type Config = t::OriginRequestPolicyConfig;
+    const TYPE: &'static str = "aws_cloudfront_origin_request_policy";
+    const NOUN: &'static str = "origin request policy";
+    const ARN_KIND: &'static str = "origin-request-policy";
+    const NOT_FOUND: &'static [&'static str] = &["NoSuchOriginRequestPolicy"];
+
+    fn schema() -> Schema {
+        resource(Self::TYPE)
             .arg("name")
             .arg("comment")
             .arg("cookies_config.cookie_behavior")
@@ -40,59 +48,97 @@ impl OriginRequestPolicy {
             .arg("query_strings_config.query_string_behavior")
             .check(one_of(QUERY_STRING_BEHAVIORS))
             .args(&["cookies_config", "headers_config", "query_strings_config"])
-            .build();
-        OriginRequestPolicy { c, schema }
+            .build()
     }
 
-    /// The policy and its ETag; `None` when CloudFront has no policy with this id.
-    async fn get(&self, id: &str) -> PResult<Option<(t::OriginRequestPolicy, Option<String>)>> {
-        get(&self.c, id).await
+    fn config(planned: &Value) -> PResult<t::OriginRequestPolicyConfig> {
+        config(planned)
     }
-}
 
-/// An origin request policy and its ETag; `None` when CloudFront has no policy with this id.
-pub async fn get(c: &Clients, id: &str) -> PResult<Option<(t::OriginRequestPolicy, Option<String>)>> {
-    let r = c
-        .cloudfront
-        .get_origin_request_policy()
-        .id(id)
-        .send()
-        .await
-        .map_err(aws_err);
-    Ok(absent_on(r, NOT_FOUND)?.and_then(|o| o.origin_request_policy.map(|p| (p, o.e_tag))))
-}
+    fn to_state(p: &t::OriginRequestPolicy, etag: Option<&str>, arn: &str) -> Value {
+        to_state(p, etag, arn)
+    }
 
-/// `(id, name)` of every origin request policy CloudFront lists, of one type or all.
-pub async fn list(c: &Clients, kind: Option<t::OriginRequestPolicyType>) -> PResult<Vec<(String, String)>> {
-    let mut out = Vec::new();
-    let mut marker = None;
-    loop {
+    async fn get(c: &Clients, id: &str) -> PResult<(Option<t::OriginRequestPolicy>, Option<String>)> {
+        let o = c
+            .cloudfront
+            .get_origin_request_policy()
+            .id(id)
+            .send()
+            .await
+            .map_err(aws_err)?;
+        Ok((o.origin_request_policy, o.e_tag))
+    }
+
+    async fn create(c: &Clients, config: t::OriginRequestPolicyConfig) -> PResult<String> {
+        let out = c
+            .cloudfront
+            .create_origin_request_policy()
+            .origin_request_policy_config(config)
+            .send()
+            .await
+            .map_err(aws_err)?;
+        Ok(out
+            .origin_request_policy()
+            .map(|p| p.id().to_string())
+            .unwrap_or_default())
+    }
+
+    async fn update(
+        c: &Clients,
+        id: &str,
+        if_match: Option<String>,
+        config: t::OriginRequestPolicyConfig,
+    ) -> PResult<()> {
+        c.cloudfront
+            .update_origin_request_policy()
+            .id(id)
+            .set_if_match(if_match)
+            .origin_request_policy_config(config)
+            .send()
+            .await
+            .map_err(aws_err)
+            .map(|_| ())
+    }
+
+    async fn delete(c: &Clients, id: &str, if_match: Option<String>) -> PResult<()> {
+        c.cloudfront
+            .delete_origin_request_policy()
+            .id(id)
+            .set_if_match(if_match)
+            .send()
+            .await
+            .map_err(aws_err)
+            .map(|_| ())
+    }
+
+    async fn list_page(
+        c: &Clients,
+        custom_only: bool,
+        marker: Option<String>,
+    ) -> PResult<(Vec<(String, String)>, Option<String>)> {
         let page = c
             .cloudfront
             .list_origin_request_policies()
-            .set_type(kind.clone())
+            .set_type(custom_only.then_some(t::OriginRequestPolicyType::Custom))
             .set_marker(marker)
             .send()
             .await
             .map_err(aws_err)?;
         let Some(l) = page.origin_request_policy_list else {
-            break;
+            return Ok((Vec::new(), None));
         };
-        for s in l.items() {
-            if let Some(p) = s.origin_request_policy() {
-                let name = p
-                    .origin_request_policy_config()
-                    .map(|c| c.name().to_string())
-                    .unwrap_or_default();
-                out.push((p.id().to_string(), name));
-            }
-        }
-        marker = l.next_marker.filter(|m| !m.is_empty());
-        if marker.is_none() {
-            break;
-        }
+        let items = l
+            .items()
+            .iter()
+            .filter_map(|s| s.origin_request_policy())
+            .map(|p| {
+                let name = p.origin_request_policy_config().map(|c| c.name().to_string());
+                (p.id().to_string(), name.unwrap_or_default())
+            })
+            .collect();
+        Ok((items, l.next_marker))
     }
-    Ok(out)
 }
 
 /// The configuration Create/UpdateOriginRequestPolicy send, from a planned value.
@@ -157,85 +203,6 @@ pub fn to_state(p: &t::OriginRequestPolicy, etag_value: Option<&str>, arn: &str)
         ),
     ));
     Value::object(pairs)
-}
-
-#[async_trait]
-impl ResourceType for OriginRequestPolicy {
-    fn type_name(&self) -> &'static str {
-        "aws_cloudfront_origin_request_policy"
-    }
-
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let out = self
-            .c
-            .cloudfront
-            .create_origin_request_policy()
-            .origin_request_policy_config(config(planned)?)
-            .send()
-            .await
-            .map_err(aws_err)?;
-        let id = out
-            .origin_request_policy()
-            .map(|p| p.id().to_string())
-            .unwrap_or_default();
-        must_exist(self.read(ctx, &id, planned).await?, "origin request policy", &id)
-    }
-
-    async fn read(&self, _ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<Option<Value>> {
-        let Some((p, e)) = self.get(id).await? else {
-            return Ok(None);
-        };
-        let arn = arn(&self.c, "origin-request-policy", id).await?;
-        Ok(Some(to_state(&p, e.as_deref(), &arn)))
-    }
-
-    async fn update(&self, ctx: &CallCtx, id: &str, _prior: &Value, planned: &Value) -> PResult<Value> {
-        // The ETag of the policy as it is now: state's may be stale after a drift.
-        let current = self.get(id).await?.and_then(|(_, e)| e);
-        self.c
-            .cloudfront
-            .update_origin_request_policy()
-            .id(id)
-            .set_if_match(current)
-            .origin_request_policy_config(config(planned)?)
-            .send()
-            .await
-            .map_err(aws_err)?;
-        must_exist(self.read(ctx, id, planned).await?, "origin request policy", id)
-    }
-
-    async fn delete(&self, _ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<()> {
-        let Some((_, e)) = self.get(id).await? else {
-            return Ok(());
-        };
-        let r = self
-            .c
-            .cloudfront
-            .delete_origin_request_policy()
-            .id(id)
-            .set_if_match(e)
-            .send()
-            .await
-            .map_err(aws_err);
-        ok_on(r, NOT_FOUND)
-    }
-
-    async fn find_adoptable(&self, ctx: &CallCtx, planned: &Value) -> PResult<Option<String>> {
-        // Policies carry no tags: only a create this address began and never recorded is
-        // taken back, by its unique name.
-        let (true, Some(name)) = (ctx.resumed, opt_str(planned, "name")) else {
-            return Ok(None);
-        };
-        Ok(list(&self.c, Some(t::OriginRequestPolicyType::Custom))
-            .await?
-            .into_iter()
-            .find(|(_, n)| *n == name)
-            .map(|(id, _)| id))
-    }
 }
 
 #[cfg(test)]
