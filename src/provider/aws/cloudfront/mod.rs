@@ -9,6 +9,7 @@ pub mod cache_policy;
 pub mod cache_policy_data;
 pub mod distribution;
 pub mod distribution_config;
+pub mod function;
 pub mod origin_access_control;
 pub mod origin_request_policy;
 pub mod origin_request_policy_data;
