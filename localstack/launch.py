@@ -2555,7 +2555,8 @@ def patch_cloudfront_functions():
     bytes with its ETag (a header); asking for LIVE before any publish answers
     NoSuchFunctionExists. UpdateFunction, PublishFunction and DeleteFunction name DEVELOPMENT's
     current ETag in If-Match: missing answers InvalidIfMatchVersion, stale PreconditionFailed.
-    Status is UNPUBLISHED while DEVELOPMENT differs from LIVE (or nothing is live), else
+    Status is UNPUBLISHED until a publish and again after each update (even one that leaves
+    the code as LIVE runs it), else
     UNASSOCIATED, or ASSOCIATED when a distribution's cache behavior names the function's ARN;
     such a function cannot be deleted (FunctionInUse). moto answers no UpdateFunction or
     PublishFunction, ignores Stage and If-Match, and keeps one ETag for ever.
@@ -2591,18 +2592,26 @@ def patch_cloudfront_functions():
             items = [items]
         return [i.get("FunctionARN") for i in items if isinstance(i, dict)]
 
+    def behaviors(config):
+        """A distribution's default and ordered cache behaviors (moto keeps the config's keys)."""
+        found = [getattr(config, "DefaultCacheBehavior", None)]
+        ordered = getattr(config, "CacheBehaviors", None) or {}
+        items = ordered.get("Items") or [] if isinstance(ordered, dict) else []
+        if isinstance(items, dict):
+            items = items.get("CacheBehavior") or []
+        found.extend(items if isinstance(items, list) else [items])
+        return [b for b in found if b is not None]
+
     def in_use(backend, arn):
-        for dist in backend.distributions.values():
-            config = dist.distribution_config
-            behaviors = [config.default_cache_behavior] + list(getattr(config, "cache_behaviors", None) or [])
-            if any(arn in associated_arns(b) for b in behaviors):
-                return True
-        return False
+        return any(
+            arn in associated_arns(b)
+            for dist in backend.distributions.values()
+            for b in behaviors(dist.distribution_config)
+        )
 
     def status(backend, fn, stage):
         st = stages(fn)
-        live, dev = st.get("LIVE"), st["DEVELOPMENT"]
-        if live is None or (stage == "DEVELOPMENT" and (live["Code"], live["Config"]) != (dev["Code"], dev["Config"])):
+        if "LIVE" not in st or (stage == "DEVELOPMENT" and not st["DEVELOPMENT"].get("Published")):
             return "UNPUBLISHED"
         return "ASSOCIATED" if in_use(backend, fn.arn) else "UNASSOCIATED"
 
@@ -2669,6 +2678,7 @@ def patch_cloudfront_functions():
             Code=self._get_param("FunctionCode") or b"",
             ETag=cf.random_id(),
             LastModifiedTime=utcnow(),
+            Published=False,
         )
         fn.config, fn.code, fn.etag = dev["Config"], dev["Code"], dev["ETag"]
         return ActionResult({"FunctionSummary": summary(self.backend, fn, "DEVELOPMENT"), "ETag": dev["ETag"]})
@@ -2676,6 +2686,7 @@ def patch_cloudfront_functions():
     def publish_function(self):
         fn, dev = find(self)
         check_if_match(self, dev)
+        dev["Published"] = True
         stages(fn)["LIVE"] = dict(dev, ETag=cf.random_id(), LastModifiedTime=utcnow())
         return ActionResult({"FunctionSummary": summary(self.backend, fn, "LIVE")})
 

@@ -36,7 +36,6 @@ use std::sync::Arc;
 /// The runtimes CloudFront Functions run on (the SDK's `FunctionRuntime`).
 pub const RUNTIMES: &[&str] = &["cloudfront-js-1.0", "cloudfront-js-2.0"];
 
-
 /// The `aws_cloudfront_function` resource type.
 pub struct Function {
     c: Arc<Clients>,
@@ -113,7 +112,9 @@ fn config(planned: &Value) -> PResult<FunctionConfig> {
     built(
         FunctionConfig::builder()
             .comment(opt_str(planned, "comment").unwrap_or_default())
-            .runtime(FunctionRuntime::from(opt_str(planned, "runtime").unwrap_or_default().as_str()))
+            .runtime(FunctionRuntime::from(
+                opt_str(planned, "runtime").unwrap_or_default().as_str(),
+            ))
             .set_key_value_store_associations(associations)
             .build(),
     )
@@ -197,12 +198,17 @@ impl ResourceType for Function {
             .unwrap_or_default();
         let live = self.describe(id, FunctionStage::Live).await?.map(|(_, e)| e);
         let publish = published(prior, &dev, live.as_deref());
-        let cfg = dev
-            .function_config()
-            .ok_or_else(|| ProviderError::msg(format!("CloudFront described function {id} without its configuration")))?;
+        let cfg = dev.function_config().ok_or_else(|| {
+            ProviderError::msg(format!("CloudFront described function {id} without its configuration"))
+        })?;
         let stores = cfg
             .key_value_store_associations()
-            .map(|a| a.items().iter().map(|i| i.key_value_store_arn().to_string()).collect::<Vec<_>>())
+            .map(|a| {
+                a.items()
+                    .iter()
+                    .map(|i| i.key_value_store_arn().to_string())
+                    .collect::<Vec<_>>()
+            })
             .unwrap_or_default();
         Ok(Some(Value::object([
             ("id", Value::str(id)),
@@ -293,7 +299,9 @@ mod tests {
             assert!(s.attrs[computed].computed, "{computed}");
         }
         let runtime = &s.attrs["runtime"].validators;
-        assert!(runtime.iter().all(|v| v.check(&Value::str("cloudfront-js-2.0")).is_ok()));
+        assert!(runtime
+            .iter()
+            .all(|v| v.check(&Value::str("cloudfront-js-2.0")).is_ok()));
         assert!(runtime.iter().any(|v| v.check(&Value::str("nodejs18.x")).is_err()));
     }
 }
