@@ -5,6 +5,7 @@
 //! name; destroy in dependency order (CloudFront refuses to delete a function a distribution
 //! uses). And a runtime CloudFront does not have, refused before any AWS call.
 
+use crate::cloudfront::attrs;
 use crate::support::{expect_code, sdk_config, text, Stack, Terraform};
 use aws_sdk_cloudfront::primitives::Blob;
 use aws_sdk_cloudfront::types::{FunctionConfig, FunctionRuntime, FunctionStage};
@@ -80,15 +81,6 @@ resource "aws_cloudfront_distribution" "site" {
         );
     }
     text
-}
-
-/// The attributes state holds for an address.
-fn attrs(stack: &Stack, address: &str) -> serde_json::Value {
-    stack.flat_state()["resources"]
-        .as_array()
-        .and_then(|l| l.iter().find(|r| r["address"] == address))
-        .map(|r| r["attributes"].clone())
-        .unwrap_or_else(|| panic!("{address} is not in state"))
 }
 
 /// One stage's code and ETag as CloudFront answers GetFunction.
