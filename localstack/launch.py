@@ -2609,6 +2609,179 @@ def patch_cloudfront_distributions():
     cf.CloudFrontBackend.delete_distribution = delete_distribution
     CloudFrontResponse.update_origin_access_control = update_origin_access_control
     CloudFrontResponse.delete_origin_access_control = delete_origin_access_control
+
+def patch_cloudfront_functions():
+    """CloudFront Functions with their two stages, as AWS keeps them (moto 5.2.5 keeps one copy).
+
+    AWS holds a function in a DEVELOPMENT stage (what CreateFunction and UpdateFunction write)
+    and, once published, a LIVE stage (what distributions run): PublishFunction copies
+    DEVELOPMENT to LIVE. Each stage has its own ETag; every UpdateFunction gives DEVELOPMENT a
+    new one, every PublishFunction gives LIVE a new one. DescribeFunction and GetFunction take
+    ?Stage=DEVELOPMENT|LIVE (DEVELOPMENT by default) and answer that stage's summary or code
+    bytes with its ETag (a header); asking for LIVE before any publish answers
+    NoSuchFunctionExists. UpdateFunction, PublishFunction and DeleteFunction name DEVELOPMENT's
+    current ETag in If-Match: missing answers InvalidIfMatchVersion, stale PreconditionFailed.
+    Status is UNPUBLISHED until a publish and again after each update (even one that leaves
+    the code as LIVE runs it), else
+    UNASSOCIATED, or ASSOCIATED when a distribution's cache behavior names the function's ARN;
+    such a function cannot be deleted (FunctionInUse). moto answers no UpdateFunction or
+    PublishFunction, ignores Stage and If-Match, and keeps one ETag for ever.
+    """
+    from moto.cloudfront import models as cf
+    from moto.cloudfront import urls
+    from moto.cloudfront.exceptions import CloudFrontException, NoSuchFunctionExists
+    from moto.cloudfront.responses import CloudFrontResponse
+    from moto.core.responses import ActionResult, EmptyResult
+    from moto.core.utils import utcnow
+
+    def stage_of(self):
+        stage = (self._get_param("Stage") or "DEVELOPMENT").upper()
+        if stage not in ("DEVELOPMENT", "LIVE"):
+            raise CloudFrontException("InvalidArgument", f"Stage {stage} is not valid.")
+        return stage
+
+    def stages(fn):
+        """The function's stages: {"DEVELOPMENT": {...}, "LIVE": {...} once published}."""
+        if not hasattr(fn, "_infractl_stages"):
+            fn._infractl_stages = {
+                "DEVELOPMENT": {"Config": fn.config, "Code": fn.code or b"", "ETag": fn.etag,
+                                "LastModifiedTime": fn.last_modified_time},
+            }
+        return fn._infractl_stages
+
+    def associated_arns(behavior):
+        assoc = getattr(behavior, "function_associations", None) or {}
+        items = assoc.get("Items") or [] if isinstance(assoc, dict) else []
+        if isinstance(items, dict):
+            items = items.get("FunctionAssociation") or []
+        if isinstance(items, dict):
+            items = [items]
+        return [i.get("FunctionARN") for i in items if isinstance(i, dict)]
+
+    def behaviors(config):
+        """A distribution's default and ordered cache behaviors (moto keeps the config's keys)."""
+        found = [getattr(config, "DefaultCacheBehavior", None)]
+        ordered = getattr(config, "CacheBehaviors", None) or {}
+        items = ordered.get("Items") or [] if isinstance(ordered, dict) else []
+        if isinstance(items, dict):
+            items = items.get("CacheBehavior") or []
+        found.extend(items if isinstance(items, list) else [items])
+        return [b for b in found if b is not None]
+
+    def in_use(backend, arn):
+        return any(
+            arn in associated_arns(b)
+            for dist in backend.distributions.values()
+            for b in behaviors(dist.distribution_config)
+        )
+
+    def status(backend, fn, stage):
+        st = stages(fn)
+        if "LIVE" not in st or (stage == "DEVELOPMENT" and not st["DEVELOPMENT"].get("Published")):
+            return "UNPUBLISHED"
+        return "ASSOCIATED" if in_use(backend, fn.arn) else "UNASSOCIATED"
+
+    def summary(backend, fn, stage):
+        s = stages(fn)[stage]
+        return {
+            "Name": fn.name,
+            "Status": status(backend, fn, stage),
+            "FunctionConfig": s["Config"],
+            "FunctionMetadata": {
+                "FunctionARN": fn.arn,
+                "Stage": stage,
+                "CreatedTime": fn.created_time,
+                "LastModifiedTime": s["LastModifiedTime"],
+            },
+        }
+
+    def find(self, stage="DEVELOPMENT"):
+        name = self._get_param("Name")
+        fn = self.backend.describe_function(name)
+        s = stages(fn).get(stage)
+        if s is None:
+            raise NoSuchFunctionExists(name)
+        return fn, s
+
+    def check_if_match(self, s):
+        if_match = self._get_param("IfMatch")
+        if not if_match:
+            raise cf.InvalidIfMatchVersion
+        if if_match != s["ETag"]:
+            raise CloudFrontException(
+                "PreconditionFailed",
+                "The precondition in one or more of the request fields evaluated to false.",
+            )
+
+    def create_function(self):
+        name = self._get_param("Name")
+        fn = self.backend.create_function(
+            name=name,
+            function_config=self._get_param("FunctionConfig", {}) or {},
+            function_code=self._get_param("FunctionCode") or b"",
+            tags=self._get_param("Tags.Items", []) or [],
+        )
+        return ActionResult({
+            "FunctionSummary": summary(self.backend, fn, "DEVELOPMENT"),
+            "Location": f"https://cloudfront.amazonaws.com/2020-05-31/function/{name}",
+            "ETag": stages(fn)["DEVELOPMENT"]["ETag"],
+        })
+
+    def describe_function(self):
+        stage = stage_of(self)
+        fn, s = find(self, stage)
+        return ActionResult({"FunctionSummary": summary(self.backend, fn, stage), "ETag": s["ETag"]})
+
+    def get_function(self):
+        _, s = find(self, stage_of(self))
+        return ActionResult({"FunctionCode": s["Code"], "ETag": s["ETag"], "ContentType": "application/octet-stream"})
+
+    def update_function(self):
+        fn, dev = find(self)
+        check_if_match(self, dev)
+        dev.update(
+            Config=self._get_param("FunctionConfig", {}) or {},
+            Code=self._get_param("FunctionCode") or b"",
+            ETag=cf.random_id(),
+            LastModifiedTime=utcnow(),
+            Published=False,
+        )
+        fn.config, fn.code, fn.etag = dev["Config"], dev["Code"], dev["ETag"]
+        return ActionResult({"FunctionSummary": summary(self.backend, fn, "DEVELOPMENT"), "ETag": dev["ETag"]})
+
+    def publish_function(self):
+        fn, dev = find(self)
+        check_if_match(self, dev)
+        dev["Published"] = True
+        stages(fn)["LIVE"] = dict(dev, ETag=cf.random_id(), LastModifiedTime=utcnow())
+        return ActionResult({"FunctionSummary": summary(self.backend, fn, "LIVE")})
+
+    def delete_function(self):
+        fn, dev = find(self)
+        check_if_match(self, dev)
+        if in_use(self.backend, fn.arn):
+            raise CloudFrontException("FunctionInUse", "Cannot delete function, it's in use by a distribution.")
+        del self.backend.functions[fn.name]
+        return EmptyResult()
+
+    def list_functions(self):
+        wanted = (self._get_param("Stage") or "DEVELOPMENT").upper()
+        items = [summary(self.backend, fn, wanted) for fn in self.backend.functions.values() if wanted in stages(fn)]
+        body = {"MaxItems": self._get_int_param("MaxItems") or 100, "Quantity": len(items)}
+        if items:
+            body["Items"] = items
+        return ActionResult({"FunctionList": body})
+
+    urls.url_paths["{0}/2020-05-31/function/(?P<function_name>[^/]+)/publish$"] = CloudFrontResponse.dispatch
+    CloudFrontResponse.create_function = create_function
+    CloudFrontResponse.describe_function = describe_function
+    CloudFrontResponse.get_function = get_function
+    CloudFrontResponse.update_function = update_function
+    CloudFrontResponse.publish_function = publish_function
+    CloudFrontResponse.delete_function = delete_function
+    CloudFrontResponse.list_functions = list_functions
+
+
 def patch_logs_kms_keys():
     """CloudWatch Logs: AssociateKmsKey and DisassociateKmsKey by log group name.
 
@@ -2789,6 +2962,7 @@ if __name__ == "__main__":
     patch_elbv2_logs_and_listeners()
     patch_cloudfront_policies()
     patch_cloudfront_distributions()
+    patch_cloudfront_functions()
     patch_kms()
     patch_logs_kms_keys()
     bridge_cbor()

@@ -176,7 +176,7 @@ resource "aws_s3_bucket_policy" "spa" {
 "#;
 
 /// The attributes state holds for an address.
-fn attrs(stack: &Stack, address: &str) -> serde_json::Value {
+pub(crate) fn attrs(stack: &Stack, address: &str) -> serde_json::Value {
     let state = stack.flat_state();
     state["resources"]
         .as_array()

@@ -14,6 +14,7 @@ mod bulk_refresh;
 mod capacity;
 mod circle_of_trust;
 mod cloudfront;
+mod cloudfront_function;
 mod cloudfront_policies;
 mod cloudfront_response_headers;
 mod cognito;

@@ -930,6 +930,7 @@ fn build_registry(c: Arc<Clients>) -> Registry {
         c.clone(),
     )));
     r.add_resource(Arc::new(cloudfront::distribution::Distribution::new(c.clone())));
+    r.add_resource(Arc::new(cloudfront::function::Function::new(c.clone())));
     r.add_resource(Arc::new(kms::key::Key::new(c.clone())));
     r.add_resource(Arc::new(kms::alias::Alias::new(c.clone())));
     r.add_resource(Arc::new(kms::key_policy::KeyPolicy::new(c.clone())));
