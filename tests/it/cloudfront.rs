@@ -480,11 +480,11 @@ resource "aws_cloudfront_distribution" "site" {
 
 /// The same configuration with another default root object, as a client other than infractl
 /// writes it: every member read back and sent again.
-fn with_root_object(c: &DistributionConfig, root: &str) -> DistributionConfig {
+fn with_root_object(c: &DistributionConfig, root: Option<&str>) -> DistributionConfig {
     DistributionConfig::builder()
         .caller_reference(c.caller_reference())
         .set_aliases(c.aliases().cloned())
-        .default_root_object(root)
+        .set_default_root_object(root.map(str::to_string))
         .set_origins(c.origins().cloned())
         .set_origin_groups(c.origin_groups().cloned())
         .set_default_cache_behavior(c.default_cache_behavior().cloned())
@@ -525,26 +525,31 @@ async fn drift_root_object(blueprint: &str, address: &str) {
 
     let conf = sdk_config("us-east-1").await;
     let cf = aws_sdk_cloudfront::Client::new(&conf);
-    let out = cf.get_distribution_config().id(&id).send().await.unwrap();
-    let drifted = with_root_object(out.distribution_config().unwrap(), "drifted.html");
-    cf.update_distribution()
-        .id(&id)
-        .if_match(out.e_tag().unwrap())
-        .distribution_config(drifted)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        config_of(&cf, &id).await.default_root_object(),
-        Some("drifted.html"),
-        "the emulator holds the drift"
-    );
+    // Another object, an empty element, no element (the SDK leaves out what is None).
+    for drift in [Some("drifted.html"), Some(""), None] {
+        let out = cf.get_distribution_config().id(&id).send().await.unwrap();
+        let drifted = with_root_object(out.distribution_config().unwrap(), drift);
+        cf.update_distribution()
+            .id(&id)
+            .if_match(out.e_tag().unwrap())
+            .distribution_config(drifted)
+            .send()
+            .await
+            .unwrap();
+        let held = config_of(&cf, &id).await;
+        assert_eq!(
+            held.default_root_object().unwrap_or_default(),
+            drift.unwrap_or_default(),
+            "the emulator holds the drift"
+        );
 
-    let shown = expect_code(&run(&["plan", "-detailed-exitcode"]), 2);
-    assert!(shown.contains("drifted.html"), "{shown}");
-    expect_code(&run(&["apply", "-auto-approve"]), 0);
-    assert_eq!(config_of(&cf, &id).await.default_root_object(), Some("index.html"));
-    expect_code(&run(&["plan", "-detailed-exitcode"]), 0);
+        let shown = expect_code(&run(&["plan", "-detailed-exitcode"]), 2);
+        assert!(shown.contains("default_root_object"), "{drift:?} not planned:\n{shown}");
+        assert!(shown.contains("Plan: 0 to add,") && shown.contains(" 0 to destroy"), "{shown}");
+        expect_code(&run(&["apply", "-auto-approve"]), 0);
+        assert_eq!(config_of(&cf, &id).await.default_root_object(), Some("index.html"));
+        expect_code(&run(&["plan", "-detailed-exitcode"]), 0);
+    }
     expect_code(&run(&["destroy", "-auto-approve"]), 0);
 }
 

@@ -235,6 +235,16 @@ async fn a_distribution_whose_create_was_killed_is_adopted_by_its_caller_referen
     assert_eq!(made.len(), 1, "the killed create made the distribution: {made:?}");
     let state = std::fs::read_to_string(stack.state_file()).unwrap_or_default();
     assert!(!state.contains(&made[0].0), "state already knows {}", made[0].0);
+    // Found by what the create itself carried, not by infractl's tags (a stack Terraform keeps
+    // has none): they are taken off here.
+    let arn = cf.get_distribution().id(&made[0].0).send().await.unwrap().distribution().unwrap().arn().to_string();
+    let keys = aws_sdk_cloudfront::types::TagKeys::builder()
+        .items("infractl:stack")
+        .items("infractl:address")
+        .build();
+    cf.untag_resource().resource(&arn).tag_keys(keys).send().await.unwrap();
+    let tags = cf.list_tags_for_resource().resource(&arn).send().await.unwrap();
+    assert!(tags.tags().map(|t| t.items().is_empty()).unwrap_or(true), "{tags:?}");
 
     let shown = expect_code(&stack.run(&["apply", "-auto-approve", &var]), 0);
     assert!(
