@@ -545,7 +545,10 @@ async fn drift_root_object(blueprint: &str, address: &str) {
 
         let shown = expect_code(&run(&["plan", "-detailed-exitcode"]), 2);
         assert!(shown.contains("default_root_object"), "{drift:?} not planned:\n{shown}");
-        assert!(shown.contains("Plan: 0 to add,") && shown.contains(" 0 to destroy"), "{shown}");
+        assert!(
+            shown.contains("Plan: 0 to add,") && shown.contains(" 0 to destroy"),
+            "{shown}"
+        );
         expect_code(&run(&["apply", "-auto-approve"]), 0);
         assert_eq!(config_of(&cf, &id).await.default_root_object(), Some("index.html"));
         expect_code(&run(&["plan", "-detailed-exitcode"]), 0);

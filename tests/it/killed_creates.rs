@@ -237,7 +237,16 @@ async fn a_distribution_whose_create_was_killed_is_adopted_by_its_caller_referen
     assert!(!state.contains(&made[0].0), "state already knows {}", made[0].0);
     // Found by what the create itself carried, not by infractl's tags (a stack Terraform keeps
     // has none): they are taken off here.
-    let arn = cf.get_distribution().id(&made[0].0).send().await.unwrap().distribution().unwrap().arn().to_string();
+    let arn = cf
+        .get_distribution()
+        .id(&made[0].0)
+        .send()
+        .await
+        .unwrap()
+        .distribution()
+        .unwrap()
+        .arn()
+        .to_string();
     let keys = aws_sdk_cloudfront::types::TagKeys::builder()
         .items("infractl:stack")
         .items("infractl:address")
