@@ -14,6 +14,7 @@ use super::built;
 use crate::provider::aws::common::{first, opt_str, str_list};
 use crate::provider::PResult;
 use crate::value::Value;
+use aws_sdk_cloudfront::types::builders::DistributionConfigBuilder;
 use aws_sdk_cloudfront::types::{
     Aliases, AllowedMethods, CacheBehavior, CacheBehaviors, CachedMethods, CookieNames, CookiePreference,
     CustomErrorResponse, CustomErrorResponses, CustomHeaders, CustomOriginConfig, DefaultCacheBehavior,
@@ -906,38 +907,45 @@ pub fn flatten(c: &DistributionConfig) -> IndexMap<String, Value> {
 }
 
 /// A configuration that is the same but disabled: the first step of deleting a distribution
-/// (CloudFront refuses to delete an enabled one). Every member is carried over, those infractl
-/// does not manage too, so disabling changes nothing else.
+/// (CloudFront refuses to delete an enabled one).
 pub fn disabled(c: &DistributionConfig) -> PResult<DistributionConfig> {
-    built(
-        DistributionConfig::builder()
-            .caller_reference(c.caller_reference())
-            .set_aliases(c.aliases().cloned())
-            .set_default_root_object(c.default_root_object().map(str::to_string))
-            .set_origins(c.origins().cloned())
-            .set_origin_groups(c.origin_groups().cloned())
-            .set_default_cache_behavior(c.default_cache_behavior().cloned())
-            .set_cache_behaviors(c.cache_behaviors().cloned())
-            .set_custom_error_responses(c.custom_error_responses().cloned())
-            .comment(c.comment())
-            .set_logging(c.logging().cloned())
-            .set_price_class(c.price_class().cloned())
-            .enabled(false)
-            .set_viewer_certificate(c.viewer_certificate().cloned())
-            .set_restrictions(c.restrictions().cloned())
-            .set_web_acl_id(c.web_acl_id().map(str::to_string))
-            .set_http_version(c.http_version().cloned())
-            .set_is_ipv6_enabled(c.is_ipv6_enabled())
-            .set_continuous_deployment_policy_id(c.continuous_deployment_policy_id().map(str::to_string))
-            .set_staging(c.staging())
-            .set_anycast_ip_list_id(c.anycast_ip_list_id().map(str::to_string))
-            .set_tenant_config(c.tenant_config().cloned())
-            .set_connection_mode(c.connection_mode().cloned())
-            .set_viewer_mtls_config(c.viewer_mtls_config().cloned())
-            .set_connection_function_association(c.connection_function_association().cloned())
-            .set_cache_tag_config(c.cache_tag_config().cloned())
-            .build(),
-    )
+    rebuilt(c, |b| b.enabled(false))
+}
+
+/// The same configuration with some members changed by `change`: every member is carried over,
+/// those infractl does not manage too, so nothing else changes (CloudFront takes the whole
+/// configuration on every update).
+pub fn rebuilt(
+    c: &DistributionConfig,
+    change: impl FnOnce(DistributionConfigBuilder) -> DistributionConfigBuilder,
+) -> PResult<DistributionConfig> {
+    let copy = DistributionConfig::builder()
+        .caller_reference(c.caller_reference())
+        .set_aliases(c.aliases().cloned())
+        .set_default_root_object(c.default_root_object().map(str::to_string))
+        .set_origins(c.origins().cloned())
+        .set_origin_groups(c.origin_groups().cloned())
+        .set_default_cache_behavior(c.default_cache_behavior().cloned())
+        .set_cache_behaviors(c.cache_behaviors().cloned())
+        .set_custom_error_responses(c.custom_error_responses().cloned())
+        .comment(c.comment())
+        .set_logging(c.logging().cloned())
+        .set_price_class(c.price_class().cloned())
+        .enabled(c.enabled())
+        .set_viewer_certificate(c.viewer_certificate().cloned())
+        .set_restrictions(c.restrictions().cloned())
+        .set_web_acl_id(c.web_acl_id().map(str::to_string))
+        .set_http_version(c.http_version().cloned())
+        .set_is_ipv6_enabled(c.is_ipv6_enabled())
+        .set_continuous_deployment_policy_id(c.continuous_deployment_policy_id().map(str::to_string))
+        .set_staging(c.staging())
+        .set_anycast_ip_list_id(c.anycast_ip_list_id().map(str::to_string))
+        .set_tenant_config(c.tenant_config().cloned())
+        .set_connection_mode(c.connection_mode().cloned())
+        .set_viewer_mtls_config(c.viewer_mtls_config().cloned())
+        .set_connection_function_association(c.connection_function_association().cloned())
+        .set_cache_tag_config(c.cache_tag_config().cloned());
+    built(change(copy).build())
 }
 
 #[cfg(test)]
