@@ -2475,10 +2475,13 @@ def patch_cloudfront_distributions():
     """CloudFront distributions and origin access controls as AWS keeps them.
 
     moto drops what AWS stores and returns: an origin's OriginAccessControlId and
-    S3OriginConfig, a cache behavior's FunctionAssociations and LambdaFunctionAssociations. It
-    invents what AWS does not return: ForwardedValues on a behavior that uses a cache policy
-    (AWS returns none), SSLSupportMethod "sni-only" with the default certificate (AWS returns
-    none), CloudFrontDefaultCertificate true beside an ACM certificate (AWS says false). It ignores IfMatch and never changes an ETag: AWS gives every version of a
+    S3OriginConfig, a cache behavior's FunctionAssociations, LambdaFunctionAssociations and
+    GrpcConfig. It refuses a default behavior that targets an origin group (AWS takes an
+    origin's or an origin group's id: failover). It invents what AWS does not return:
+    ForwardedValues on a behavior that uses a cache policy (AWS returns none), SSLSupportMethod
+    "sni-only" with the default certificate (AWS returns none), CloudFrontDefaultCertificate
+    true beside an ACM certificate (AWS says false). It ignores IfMatch and never changes an
+    ETag: AWS gives every version of a
     distribution or control a new ETag and refuses an update or delete whose IfMatch is not the
     current one (PreconditionFailed). It deletes an enabled distribution, which AWS refuses
     (DistributionNotDisabled: disable, wait for Deployed, then delete), and an origin access
@@ -2525,8 +2528,27 @@ def patch_cloudfront_distributions():
         self.lambda_function_associations = config.get("LambdaFunctionAssociations") or {"Quantity": 0}
         self.function_associations = config.get("FunctionAssociations") or {"Quantity": 0}
         self.response_headers_policy_id = config.get("ResponseHeadersPolicyId") or ""
+        # AWS keeps a behavior's gRPC setting and answers it (disabled when never set).
+        self.grpc_config = config.get("GrpcConfig") or {"Enabled": False}
         if "ForwardedValues" not in config:
             self.forwarded_values = None
+
+    original_config = cf.DistributionConfig.__init__
+
+    def config_init(self, config):
+        # AWS lets a behavior target an origin group as well as an origin; moto checks the
+        # default behavior's target against the origins only, so an origin group's id is
+        # checked here and put back after moto's check.
+        groups = {g.get("Id") for g in (config.get("OriginGroups") or {}).get("Items") or []}
+        behavior = config.get("DefaultCacheBehavior") or {}
+        target = behavior.get("TargetOriginId")
+        origins = (config.get("Origins") or {}).get("Items") or []
+        if target in groups and origins:
+            config["DefaultCacheBehavior"] = dict(behavior, TargetOriginId=origins[0]["Id"])
+            original_config(self, config)
+            self.DefaultCacheBehavior.target_origin_id = target
+        else:
+            original_config(self, config)
 
     original_certificate = cf.ViewerCertificate.__init__
 
@@ -2604,6 +2626,7 @@ def patch_cloudfront_distributions():
 
     cf.Origin.__init__ = origin_init
     cf.DefaultCacheBehaviour.__init__ = behavior_init
+    cf.DistributionConfig.__init__ = config_init
     cf.ViewerCertificate.__init__ = certificate_init
     cf.CloudFrontBackend.update_distribution = update_distribution
     cf.CloudFrontBackend.delete_distribution = delete_distribution

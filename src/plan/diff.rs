@@ -374,10 +374,13 @@ fn block_matches(schema: &Schema, desired: &Value, actual: &Value) -> bool {
         (d.is_null() && a.fills_when_unset())
             || same_attr(a, d, actual.get(name))
             || (d.is_null() && is_empty_string(actual.get(name)))
-    }) && schema
-        .blocks
-        .iter()
-        .all(|(name, b)| blocks_match(&b.schema, b.nesting, desired.get(name), actual.get(name)))
+    }) && schema.blocks.iter().all(|(name, b)| {
+        let d = desired.get(name);
+        // A nested block AWS fills when the blueprint leaves it out (Optional+Computed) matches
+        // whatever AWS holds, as a top-level one does in `plan_update`.
+        let absent = d.is_null() || d.as_list().is_some_and(|l| l.is_empty());
+        (absent && b.computed) || blocks_match(&b.schema, b.nesting, d, actual.get(name))
+    })
 }
 
 fn is_empty_string(v: &Value) -> bool {

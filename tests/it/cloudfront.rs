@@ -6,6 +6,7 @@
 
 use crate::support::{expect_code, sdk_config, Stack, Terraform};
 use aws_sdk_cloudfront::types::DistributionConfig;
+use infractl::provider::aws::cloudfront::distribution_config::rebuilt;
 
 const BLUEPRINT: &str = r#"
 provider "aws" {
@@ -417,13 +418,352 @@ fn terraform_validates_the_blueprint() {
         return;
     };
     std::fs::write(tf.work().join("main.tf"), BLUEPRINT).unwrap();
-    std::fs::write(
-        tf.work().join("retained.tf"),
-        RETAINED.replace(
-            "provider \"aws\" {\n  region = \"us-east-1\"\n}\n\nvariable \"name\" {\n  type = string\n}\n",
-            "",
-        ),
-    )
-    .unwrap();
+    std::fs::write(tf.work().join("retained.tf"), RETAINED.replace(HEADER, "")).unwrap();
+    // The origin group and gRPC blueprint as well: Terraform's provider takes those blocks so.
+    std::fs::write(tf.work().join("failover.tf"), FAILOVER.replace(HEADER, "")).unwrap();
     expect_code(&tf.run(&["validate", "-no-color"]), 0);
+}
+
+/// The provider block and `name` variable every blueprint here starts with (written once when
+/// several are validated together).
+const HEADER: &str = "provider \"aws\" {\n  region = \"us-east-1\"\n}\n\nvariable \"name\" {\n  type = string\n}\n";
+
+const SITE: &str = r#"
+provider "aws" {
+  region = "us-east-1"
+}
+
+variable "name" {
+  type = string
+}
+
+resource "aws_cloudfront_distribution" "site" {
+  enabled             = true
+  default_root_object = "index.html"
+
+  origin {
+    domain_name = "${var.name}-a.s3.us-east-1.amazonaws.com"
+    origin_id   = "primary"
+  }
+
+  origin {
+    domain_name = "${var.name}-b.s3.us-east-1.amazonaws.com"
+    origin_id   = "secondary"
+  }
+
+  default_cache_behavior {
+    target_origin_id       = "primary"
+    viewer_protocol_policy = "allow-all"
+    allowed_methods        = ["GET", "HEAD"]
+    cached_methods         = ["GET", "HEAD"]
+
+    forwarded_values {
+      query_string = false
+
+      cookies {
+        forward = "none"
+      }
+    }
+  }
+
+  restrictions {
+    geo_restriction {
+      restriction_type = "none"
+    }
+  }
+
+  viewer_certificate {
+    cloudfront_default_certificate = true
+  }
+}
+"#;
+
+/// The same configuration with another default root object (None: the element left out), as a
+/// client other than infractl writes it: every member read back and sent again.
+fn with_root_object(c: &DistributionConfig, root: Option<&str>) -> DistributionConfig {
+    rebuilt(c, |b| b.set_default_root_object(root.map(str::to_string))).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn drift_made_through_the_rust_sdk_is_planned_away() {
+    for (blueprint, address) in [
+        (SITE, "aws_cloudfront_distribution.site"),
+        (BLUEPRINT, "aws_cloudfront_distribution.spa"),
+    ] {
+        drift_root_object(blueprint, address).await;
+    }
+}
+
+async fn drift_root_object(blueprint: &str, address: &str) {
+    let stack = Stack::from_files(&[("main.tf", blueprint)]);
+    let var = format!("name={}", stack.name);
+    let run = |args: &[&str]| stack.run(&[args, &["-var", &var]].concat());
+    expect_code(&run(&["apply", "-auto-approve"]), 0);
+    expect_code(&run(&["plan", "-detailed-exitcode"]), 0);
+    let id = stack.state_id(address);
+
+    let conf = sdk_config("us-east-1").await;
+    let cf = aws_sdk_cloudfront::Client::new(&conf);
+    // Another object, an empty element, no element (the SDK leaves out what is None).
+    for drift in [Some("drifted.html"), Some(""), None] {
+        let out = cf.get_distribution_config().id(&id).send().await.unwrap();
+        let drifted = with_root_object(out.distribution_config().unwrap(), drift);
+        cf.update_distribution()
+            .id(&id)
+            .if_match(out.e_tag().unwrap())
+            .distribution_config(drifted)
+            .send()
+            .await
+            .unwrap();
+        let held = config_of(&cf, &id).await;
+        assert_eq!(
+            held.default_root_object().unwrap_or_default(),
+            drift.unwrap_or_default(),
+            "the emulator holds the drift"
+        );
+
+        let shown = expect_code(&run(&["plan", "-detailed-exitcode"]), 2);
+        assert!(shown.contains("default_root_object"), "{drift:?} not planned:\n{shown}");
+        assert!(
+            shown.contains("Plan: 0 to add,") && shown.contains(" 0 to destroy"),
+            "{shown}"
+        );
+        expect_code(&run(&["apply", "-auto-approve"]), 0);
+        assert_eq!(config_of(&cf, &id).await.default_root_object(), Some("index.html"));
+        expect_code(&run(&["plan", "-detailed-exitcode"]), 0);
+    }
+    expect_code(&run(&["destroy", "-auto-approve"]), 0);
+}
+
+const FAILOVER: &str = r#"
+provider "aws" {
+  region = "us-east-1"
+}
+
+variable "name" {
+  type = string
+}
+
+variable "failover_codes" {
+  type    = list(number)
+  default = [500, 502]
+}
+
+variable "grpc" {
+  type    = bool
+  default = true
+}
+
+resource "aws_cloudfront_distribution" "api" {
+  enabled = true
+  comment = var.name
+
+  origin {
+    domain_name = "primary.${var.name}.example.com"
+    origin_id   = "primary"
+
+    custom_origin_config {
+      http_port              = 80
+      https_port             = 443
+      origin_protocol_policy = "https-only"
+      origin_ssl_protocols   = ["TLSv1.2"]
+    }
+  }
+
+  origin {
+    domain_name = "standby.${var.name}.example.com"
+    origin_id   = "standby"
+
+    custom_origin_config {
+      http_port              = 80
+      https_port             = 443
+      origin_protocol_policy = "https-only"
+      origin_ssl_protocols   = ["TLSv1.2"]
+    }
+  }
+
+  origin_group {
+    origin_id = "failover"
+
+    failover_criteria {
+      status_codes = var.failover_codes
+    }
+
+    member {
+      origin_id = "primary"
+    }
+
+    member {
+      origin_id = "standby"
+    }
+  }
+
+  default_cache_behavior {
+    target_origin_id       = "failover"
+    viewer_protocol_policy = "https-only"
+    allowed_methods        = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]
+    cached_methods         = ["GET", "HEAD"]
+    cache_policy_id        = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+
+    grpc_config {
+      enabled = var.grpc
+    }
+  }
+
+  ordered_cache_behavior {
+    path_pattern           = "/static/*"
+    target_origin_id       = "primary"
+    viewer_protocol_policy = "https-only"
+    allowed_methods        = ["GET", "HEAD"]
+    cached_methods         = ["GET", "HEAD"]
+    cache_policy_id        = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+  }
+
+  restrictions {
+    geo_restriction {
+      restriction_type = "none"
+    }
+  }
+
+  viewer_certificate {
+    cloudfront_default_certificate = true
+  }
+}
+"#;
+
+/// The emulator's origin groups of a configuration: id, status codes, members in order.
+fn groups_of(c: &DistributionConfig) -> Vec<(String, Vec<i32>, Vec<String>)> {
+    c.origin_groups()
+        .map(|g| g.items())
+        .unwrap_or_default()
+        .iter()
+        .map(|g| {
+            let mut codes = g
+                .failover_criteria()
+                .and_then(|f| f.status_codes())
+                .map(|s| s.items().to_vec())
+                .unwrap_or_default();
+            codes.sort_unstable();
+            let members = g
+                .members()
+                .map(|m| m.items().iter().map(|m| m.origin_id().to_string()).collect())
+                .unwrap_or_default();
+            (g.id().to_string(), codes, members)
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_origin_group_fails_over_and_a_behavior_carries_grpc() {
+    let stack = Stack::from_files(&[("main.tf", FAILOVER)]);
+    let var = format!("name={}", stack.name);
+    let run = |args: &[&str]| stack.run(&[args, &["-var", &var]].concat());
+    expect_code(&run(&["apply", "-auto-approve"]), 0);
+    expect_code(&run(&["plan", "-detailed-exitcode"]), 0);
+
+    let conf = sdk_config("us-east-1").await;
+    let cf = aws_sdk_cloudfront::Client::new(&conf);
+    let id = stack.state_id("aws_cloudfront_distribution.api");
+    let c = config_of(&cf, &id).await;
+    let primary_then_standby = vec!["primary".to_string(), "standby".to_string()];
+    assert_eq!(
+        groups_of(&c),
+        vec![("failover".to_string(), vec![500, 502], primary_then_standby.clone())]
+    );
+    let d = c.default_cache_behavior().unwrap();
+    assert_eq!(d.target_origin_id(), "failover");
+    assert_eq!(d.grpc_config().map(|g| g.enabled()), Some(true));
+    // The ordered behavior wrote no grpc_config: CloudFront keeps it off, and state says so.
+    let ordered = &c.cache_behaviors().unwrap().items()[0];
+    assert_ne!(ordered.grpc_config().map(|g| g.enabled()), Some(true));
+    let state = attrs(&stack, "aws_cloudfront_distribution.api");
+    assert_eq!(state["origin_group"][0]["member"][1]["origin_id"], "standby");
+    assert_eq!(state["default_cache_behavior"][0]["grpc_config"][0]["enabled"], true);
+
+    // The failover codes and gRPC change in place.
+    let changed = ["-var", "failover_codes=[503, 504, 500]", "-var", "grpc=false"];
+    let plan = [&["plan", "-detailed-exitcode", "-var", &var][..], &changed].concat();
+    let shown = expect_code(&stack.run(&plan), 2);
+    assert!(shown.contains("0 to add, 1 to change, 0 to destroy"), "{shown}");
+    expect_code(
+        &stack.run(&[&["apply", "-auto-approve", "-var", &var][..], &changed].concat()),
+        0,
+    );
+    let c = config_of(&cf, &id).await;
+    assert_eq!(
+        groups_of(&c),
+        vec![("failover".to_string(), vec![500, 503, 504], primary_then_standby)]
+    );
+    assert_eq!(
+        c.default_cache_behavior().unwrap().grpc_config().map(|g| g.enabled()),
+        Some(false)
+    );
+    expect_code(&stack.run(&plan), 0);
+
+    // Imported by id, it plans no change.
+    stack.reimport_all(&[&["-var", &var][..], &changed].concat());
+    expect_code(&stack.run(&plan), 0);
+    expect_code(
+        &stack.run(&[&["destroy", "-auto-approve", "-var", &var][..], &changed].concat()),
+        0,
+    );
+}
+
+const MEMBERS: &str = r#"
+resource "aws_cloudfront_distribution" "api" {
+  enabled = true
+
+  origin {
+    domain_name = "primary.example.com"
+    origin_id   = "primary"
+  }
+
+  origin_group {
+    origin_id = "failover"
+
+    failover_criteria {
+      status_codes = [500]
+    }
+
+    dynamic "member" {
+      for_each = MEMBERS
+      content {
+        origin_id = member.value
+      }
+    }
+  }
+
+  default_cache_behavior {
+    target_origin_id       = "failover"
+    viewer_protocol_policy = "https-only"
+    allowed_methods        = ["GET", "HEAD"]
+    cached_methods         = ["GET", "HEAD"]
+    cache_policy_id        = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+  }
+
+  restrictions {
+    geo_restriction {
+      restriction_type = "none"
+    }
+  }
+
+  viewer_certificate {
+    cloudfront_default_certificate = true
+  }
+}
+"#;
+
+#[test]
+fn an_origin_group_needs_exactly_two_members() {
+    // One member and three (dynamic blocks, counted once expanded): refused before any call.
+    for (members, said) in [
+        ("[\"primary\"]", "At least 2"),
+        ("[\"a\", \"b\", \"c\"]", "No more than 2"),
+    ] {
+        let blueprint = MEMBERS.replace("MEMBERS", members);
+        let stack = Stack::from_files(&[("main.tf", &blueprint)]);
+        let shown = expect_code(&stack.run_with_endpoint(&["plan"], "http://127.0.0.1:9"), 1);
+        assert!(shown.contains(said) && shown.contains("\"member\" blocks"), "{shown}");
+        assert!(shown.contains("main.tf:"), "{shown}");
+    }
 }

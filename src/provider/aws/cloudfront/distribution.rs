@@ -7,14 +7,15 @@
 //! `wait_for_deployment = false`. Deleting is disable, wait for Deployed, delete, as CloudFront
 //! refuses to delete an enabled distribution; `retain_on_delete` only disables it.
 //!
-//! The create's CallerReference is the run's idempotency token, so a create repeated after a
-//! killed run gets `DistributionAlreadyExists` naming the one the first call made, which is then
-//! adopted. The id is CloudFront's, also the import id.
+//! The create's CallerReference is the run's idempotency token, which the intent of a create
+//! keeps: after a killed run the distribution with that reference is found and adopted (and a
+//! create repeated anyway gets `DistributionAlreadyExists` naming it). The id is CloudFront's,
+//! also the import id.
 
 use super::distribution_config::{disabled, expand, flatten};
 use super::{etag_of, tag_list, tags_of, update_tags, NOT_FOUND, STALE_ETAG};
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, must_exist, op_timeout, opt_bool, opt_str, owns, retry_while, tags_to_write,
+    absent_on, aws_err, configured_tags, must_exist, op_timeout, opt_bool, opt_str, retry_while, tags_to_write,
     user_tags, wait_for, Op, Poll, Wait,
 };
 use crate::provider::aws::schema::resource;
@@ -58,6 +59,7 @@ impl Distribution {
                 "custom_error_response",
                 "logging_config",
                 "origin",
+                "origin_group",
                 "restrictions",
                 "viewer_certificate",
             ])
@@ -124,7 +126,8 @@ impl Distribution {
                 .check(one_of(EVENT_TYPES))
                 .arg(&at("function_association.function_arn"))
                 .check(arn_check())
-                .not_yet(&[&at("grpc_config")]);
+                .arg(&at("grpc_config"))
+                .computed_blocks(&[&at("grpc_config")]);
         }
         Distribution { c, schema: d.build() }
     }
@@ -201,19 +204,9 @@ impl Distribution {
         absent_on(r, NOT_FOUND).map(|_| ())
     }
 
-    /// The distribution a create made with this caller reference: CloudFront names it in its
-    /// `DistributionAlreadyExists` message; otherwise it is looked for among the account's.
-    async fn by_reference(&self, reference: &str, message: &str) -> PResult<Option<String>> {
-        if let Some(id) = message
-            .rsplit("Already exists: ")
-            .next()
-            .filter(|_| message.contains("Already exists: "))
-        {
-            let id = id.trim().trim_end_matches('.');
-            if !id.is_empty() {
-                return Ok(Some(id.to_string()));
-            }
-        }
+    /// The distribution a create made with this caller reference, looked for among the
+    /// account's (CloudFront's list does not carry it: each configuration is read).
+    async fn by_reference(&self, reference: &str) -> PResult<Option<String>> {
         let mut marker: Option<String> = None;
         loop {
             let out = self
@@ -235,7 +228,11 @@ impl Distribution {
                     .id(d.id())
                     .send()
                     .await
-                    .map_err(aws_err)?;
+                    .map_err(aws_err);
+                // Deleted between the list and the read: not the one.
+                let Some(cfg) = absent_on(cfg, NOT_FOUND)? else {
+                    continue;
+                };
                 if cfg.distribution_config().map(|c| c.caller_reference()) == Some(reference) {
                     return Ok(Some(d.id().to_string()));
                 }
@@ -365,6 +362,18 @@ impl ResourceType for Distribution {
     fn check_config(&self, config: &Value) -> Result<(), String> {
         // What CloudFront refuses at the first call, said before any: an alias needs a
         // certificate that covers it, and a custom certificate needs its support method.
+        // An origin group fails over from its first member to its second: exactly two.
+        for g in config.get("origin_group").as_list().unwrap_or(&[]) {
+            if let Value::List(members) = g.get("member") {
+                if members.len() != 2 {
+                    return Err(format!(
+                        "origin_group {:?}: exactly two member blocks are required (the primary origin and the one to fail over to), found {}",
+                        opt_str(g, "origin_id").unwrap_or_default(),
+                        members.len()
+                    ));
+                }
+            }
+        }
         let cert = config.get("viewer_certificate").as_list().and_then(|l| l.first());
         if let Some(c) = cert {
             let custom = ["acm_certificate_arn", "iam_certificate_id"]
@@ -381,11 +390,7 @@ impl ResourceType for Distribution {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let reference: String = if ctx.token.is_empty() {
-            uuid::Uuid::new_v4().to_string()
-        } else {
-            ctx.token.chars().take(128).collect()
-        };
+        let reference = caller_reference(&ctx.token);
         let config = expand(planned, &reference)?;
         let with_tags = DistributionConfigWithTags::builder()
             .distribution_config(config)
@@ -405,9 +410,10 @@ impl ResourceType for Distribution {
                 .map(|d| d.id().to_string())
                 .ok_or_else(|| ProviderError::msg("CloudFront answered the create with no distribution"))?,
             // The same reference again: a resumed create whose first call went through.
-            Err(e) if e.code.as_deref() == Some("DistributionAlreadyExists") => {
-                self.by_reference(&reference, &e.message).await?.ok_or(e)?
-            }
+            Err(e) if e.code.as_deref() == Some("DistributionAlreadyExists") => match named_in(&e.message) {
+                Some(id) => id,
+                None => self.by_reference(&reference).await?.ok_or(e)?,
+            },
             Err(e) => return Err(e),
         };
         if opt_bool(planned, "wait_for_deployment").unwrap_or(true) {
@@ -497,41 +503,49 @@ impl ResourceType for Distribution {
     }
 
     async fn find_adoptable(&self, ctx: &CallCtx, _planned: &Value) -> PResult<Option<String>> {
-        // A killed create is retried with the same caller reference and adopted then (see
-        // `create`); here only a distribution tagged for this address is looked for.
-        if !ctx.resumed {
+        // A create this address began in a killed run used the run's token as its caller
+        // reference (the intent state kept holds it, and `ctx.token` is that token again): the
+        // distribution with that reference is the one it made. This works on a stack Terraform
+        // keeps too, where no infractl tags are written, and whatever the blueprint says now
+        // (the engine then updates the adopted distribution to it).
+        if !ctx.resumed || ctx.token.is_empty() {
             return Ok(None);
         }
-        let mut marker: Option<String> = None;
-        loop {
-            let out = self
-                .c
-                .cloudfront
-                .list_distributions()
-                .set_marker(marker.take())
-                .send()
-                .await
-                .map_err(aws_err)?;
-            let Some(list) = out.distribution_list() else {
-                return Ok(None);
-            };
-            for d in list.items() {
-                let tags = tags_of(&self.c, d.arn()).await?;
-                if owns(tags.iter().map(|(k, v)| (k.as_str(), v.as_str())), ctx) {
-                    return Ok(Some(d.id().to_string()));
-                }
-            }
-            match list.next_marker() {
-                Some(m) if list.is_truncated() && !m.is_empty() => marker = Some(m.to_string()),
-                _ => return Ok(None),
-            }
-        }
+        self.by_reference(&caller_reference(&ctx.token)).await
     }
+}
+
+/// The caller reference a create sends: the run's idempotency token (a fresh one without it),
+/// within CloudFront's 128 characters.
+fn caller_reference(token: &str) -> String {
+    if token.is_empty() {
+        uuid::Uuid::new_v4().to_string()
+    } else {
+        token.chars().take(128).collect()
+    }
+}
+
+/// The distribution CloudFront names in a `DistributionAlreadyExists` message ("... Already
+/// exists: E2ABC").
+fn named_in(message: &str) -> Option<String> {
+    let (_, id) = message.rsplit_once("Already exists: ")?;
+    let id = id.trim().trim_end_matches('.');
+    (!id.is_empty() && !id.contains(char::is_whitespace)).then(|| id.to_string())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_distribution_a_repeated_create_made_is_read_from_the_refusal() {
+        let m = "The caller reference that you are using to create a distribution is associated with another distribution. Already exists: E2QWRUHAPOMQZL";
+        assert_eq!(named_in(m).as_deref(), Some("E2QWRUHAPOMQZL"));
+        assert_eq!(named_in("Already exists: E1."), Some("E1".to_string()));
+        assert_eq!(named_in("The caller reference is in use."), None);
+        assert_eq!(caller_reference(&"x".repeat(200)).len(), 128);
+        assert_eq!(caller_reference("tok"), "tok");
+    }
 
     #[test]
     fn times_read_as_the_provider_records_them() {

@@ -14,14 +14,17 @@ use super::built;
 use crate::provider::aws::common::{first, opt_str, str_list};
 use crate::provider::PResult;
 use crate::value::Value;
+use aws_sdk_cloudfront::types::builders::DistributionConfigBuilder;
 use aws_sdk_cloudfront::types::{
     Aliases, AllowedMethods, CacheBehavior, CacheBehaviors, CachedMethods, CookieNames, CookiePreference,
     CustomErrorResponse, CustomErrorResponses, CustomHeaders, CustomOriginConfig, DefaultCacheBehavior,
     DistributionConfig, EventType, ForwardedValues, FunctionAssociation, FunctionAssociations, GeoRestriction,
-    GeoRestrictionType, Headers, HttpVersion, ItemSelection, LambdaFunctionAssociation, LambdaFunctionAssociations,
-    LoggingConfig, Method, MinimumProtocolVersion, Origin, OriginCustomHeader, OriginGroups, OriginProtocolPolicy,
+    GeoRestrictionType, GrpcConfig, Headers, HttpVersion, ItemSelection, LambdaFunctionAssociation,
+    LambdaFunctionAssociations, LoggingConfig, Method, MinimumProtocolVersion, Origin, OriginCustomHeader, OriginGroup,
+    OriginGroupFailoverCriteria, OriginGroupMember, OriginGroupMembers, OriginGroups, OriginProtocolPolicy,
     OriginShield, OriginSslProtocols, Origins, PriceClass, QueryStringCacheKeys, Restrictions, S3OriginConfig,
-    SslProtocol, SslSupportMethod, TrustedKeyGroups, TrustedSigners, ViewerCertificate, ViewerProtocolPolicy,
+    SslProtocol, SslSupportMethod, StatusCodes, TrustedKeyGroups, TrustedSigners, ViewerCertificate,
+    ViewerProtocolPolicy,
 };
 use indexmap::IndexMap;
 
@@ -86,6 +89,10 @@ pub fn expand(planned: &Value, caller_reference: &str) -> PResult<DistributionCo
         .iter()
         .map(expand_origin)
         .collect::<PResult<Vec<_>>>()?;
+    let groups = blocks(planned, "origin_group")
+        .iter()
+        .map(expand_origin_group)
+        .collect::<PResult<Vec<_>>>()?;
     let mut config = DistributionConfig::builder()
         .caller_reference(caller_reference)
         .comment(s(planned, "comment"))
@@ -123,7 +130,12 @@ pub fn expand(planned: &Value, caller_reference: &str) -> PResult<DistributionCo
                 .set_items(Some(origins))
                 .build(),
         )?)
-        .origin_groups(built(OriginGroups::builder().quantity(0).build())?);
+        .origin_groups(built(
+            OriginGroups::builder()
+                .quantity(quantity(groups.len()))
+                .set_items((!groups.is_empty()).then_some(groups))
+                .build(),
+        )?);
     if let Some(r) = first(planned, "restrictions").and_then(|r| first(r, "geo_restriction")) {
         let locations = str_list(r, "locations");
         config = config.restrictions(
@@ -170,6 +182,79 @@ fn expand_error_response(e: &Value) -> PResult<CustomErrorResponse> {
             .response_page_path(s(e, "response_page_path"))
             .build(),
     )
+}
+
+/// The status codes of a failover criteria, in ascending order (a set in the schema).
+fn status_codes(f: &Value) -> Vec<i32> {
+    let mut codes: Vec<i32> = f
+        .get("status_codes")
+        .as_list()
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|c| c.as_number())
+        .filter_map(|c| i32::try_from(c as i64).ok())
+        .collect();
+    codes.sort_unstable();
+    codes.dedup();
+    codes
+}
+
+/// An origin group: the origin CloudFront fails over from (the first member) to the second
+/// when the first answers one of the status codes.
+fn expand_origin_group(g: &Value) -> PResult<OriginGroup> {
+    let codes = first(g, "failover_criteria").map(status_codes).unwrap_or_default();
+    let members = blocks(g, "member")
+        .iter()
+        .map(|m| built(OriginGroupMember::builder().origin_id(s(m, "origin_id")).build()))
+        .collect::<PResult<Vec<_>>>()?;
+    built(
+        OriginGroup::builder()
+            .id(s(g, "origin_id"))
+            .failover_criteria(
+                OriginGroupFailoverCriteria::builder()
+                    .status_codes(built(
+                        StatusCodes::builder()
+                            .quantity(quantity(codes.len()))
+                            .set_items(Some(codes))
+                            .build(),
+                    )?)
+                    .build(),
+            )
+            .members(built(
+                OriginGroupMembers::builder()
+                    .quantity(quantity(members.len()))
+                    .set_items(Some(members))
+                    .build(),
+            )?)
+            .build(),
+    )
+}
+
+fn flatten_origin_group(g: &OriginGroup) -> Value {
+    let mut codes: Vec<i32> = g
+        .failover_criteria()
+        .and_then(|f| f.status_codes())
+        .map(|c| c.items().to_vec())
+        .unwrap_or_default();
+    codes.sort_unstable();
+    let members: Vec<Value> = g
+        .members()
+        .map(|m| m.items())
+        .unwrap_or_default()
+        .iter()
+        .map(|m| Value::object([("origin_id", Value::str(m.origin_id()))]))
+        .collect();
+    Value::object([
+        ("origin_id", Value::str(g.id())),
+        (
+            "failover_criteria",
+            Value::List(vec![Value::object([(
+                "status_codes",
+                Value::List(codes.into_iter().map(int).collect()),
+            )])]),
+        ),
+        ("member", Value::List(members)),
+    ])
 }
 
 fn expand_origin(o: &Value) -> PResult<Origin> {
@@ -252,6 +337,7 @@ struct Behavior {
     trusted_key_groups: TrustedKeyGroups,
     lambdas: LambdaFunctionAssociations,
     functions: FunctionAssociations,
+    grpc: Option<GrpcConfig>,
     forwarded: Option<ForwardedValues>,
     ttls: Option<(i64, i64, i64)>,
 }
@@ -286,6 +372,10 @@ fn behavior_parts(v: &Value) -> PResult<Behavior> {
         })
         .collect::<PResult<Vec<_>>>()?;
     let forwarded = first(v, "forwarded_values").map(expand_forwarded).transpose()?;
+    // Sent only when written: AWS keeps gRPC off otherwise (and answers it so).
+    let grpc = first(v, "grpc_config")
+        .map(|g| built(GrpcConfig::builder().enabled(b(g, "enabled")).build()))
+        .transpose()?;
     // TTLs belong to the cache policy when there is one; AWS refuses both.
     let ttls = opt_str(v, "cache_policy_id").is_none().then(|| {
         (
@@ -333,6 +423,7 @@ fn behavior_parts(v: &Value) -> PResult<Behavior> {
                 .set_items((!functions.is_empty()).then_some(functions))
                 .build(),
         )?,
+        grpc,
         forwarded,
         ttls,
     })
@@ -394,6 +485,7 @@ macro_rules! fill_behavior {
             .trusted_key_groups(p.trusted_key_groups)
             .lambda_function_associations(p.lambdas)
             .function_associations(p.functions)
+            .set_grpc_config(p.grpc)
             .set_forwarded_values(p.forwarded);
         if let Some((min, default, max)) = p.ttls {
             bld = bld.min_ttl(min).default_ttl(default).max_ttl(max);
@@ -796,7 +888,17 @@ pub fn flatten(c: &DistributionConfig) -> IndexMap<String, Value> {
                 .collect(),
         ),
     );
-    put("origin_group", Value::List(vec![]));
+    put(
+        "origin_group",
+        Value::List(
+            c.origin_groups()
+                .map(|g| g.items())
+                .unwrap_or_default()
+                .iter()
+                .map(flatten_origin_group)
+                .collect(),
+        ),
+    );
     put(
         "viewer_certificate",
         Value::List(c.viewer_certificate().map(flatten_certificate).into_iter().collect()),
@@ -805,36 +907,122 @@ pub fn flatten(c: &DistributionConfig) -> IndexMap<String, Value> {
 }
 
 /// A configuration that is the same but disabled: the first step of deleting a distribution
-/// (CloudFront refuses to delete an enabled one). Every member is carried over, those infractl
-/// does not manage too, so disabling changes nothing else.
+/// (CloudFront refuses to delete an enabled one).
 pub fn disabled(c: &DistributionConfig) -> PResult<DistributionConfig> {
-    built(
-        DistributionConfig::builder()
-            .caller_reference(c.caller_reference())
-            .set_aliases(c.aliases().cloned())
-            .set_default_root_object(c.default_root_object().map(str::to_string))
-            .set_origins(c.origins().cloned())
-            .set_origin_groups(c.origin_groups().cloned())
-            .set_default_cache_behavior(c.default_cache_behavior().cloned())
-            .set_cache_behaviors(c.cache_behaviors().cloned())
-            .set_custom_error_responses(c.custom_error_responses().cloned())
-            .comment(c.comment())
-            .set_logging(c.logging().cloned())
-            .set_price_class(c.price_class().cloned())
-            .enabled(false)
-            .set_viewer_certificate(c.viewer_certificate().cloned())
-            .set_restrictions(c.restrictions().cloned())
-            .set_web_acl_id(c.web_acl_id().map(str::to_string))
-            .set_http_version(c.http_version().cloned())
-            .set_is_ipv6_enabled(c.is_ipv6_enabled())
-            .set_continuous_deployment_policy_id(c.continuous_deployment_policy_id().map(str::to_string))
-            .set_staging(c.staging())
-            .set_anycast_ip_list_id(c.anycast_ip_list_id().map(str::to_string))
-            .set_tenant_config(c.tenant_config().cloned())
-            .set_connection_mode(c.connection_mode().cloned())
-            .set_viewer_mtls_config(c.viewer_mtls_config().cloned())
-            .set_connection_function_association(c.connection_function_association().cloned())
-            .set_cache_tag_config(c.cache_tag_config().cloned())
-            .build(),
-    )
+    rebuilt(c, |b| b.enabled(false))
+}
+
+/// The same configuration with some members changed by `change`: every member is carried over,
+/// those infractl does not manage too, so nothing else changes (CloudFront takes the whole
+/// configuration on every update).
+pub fn rebuilt(
+    c: &DistributionConfig,
+    change: impl FnOnce(DistributionConfigBuilder) -> DistributionConfigBuilder,
+) -> PResult<DistributionConfig> {
+    let copy = DistributionConfig::builder()
+        .caller_reference(c.caller_reference())
+        .set_aliases(c.aliases().cloned())
+        .set_default_root_object(c.default_root_object().map(str::to_string))
+        .set_origins(c.origins().cloned())
+        .set_origin_groups(c.origin_groups().cloned())
+        .set_default_cache_behavior(c.default_cache_behavior().cloned())
+        .set_cache_behaviors(c.cache_behaviors().cloned())
+        .set_custom_error_responses(c.custom_error_responses().cloned())
+        .comment(c.comment())
+        .set_logging(c.logging().cloned())
+        .set_price_class(c.price_class().cloned())
+        .enabled(c.enabled())
+        .set_viewer_certificate(c.viewer_certificate().cloned())
+        .set_restrictions(c.restrictions().cloned())
+        .set_web_acl_id(c.web_acl_id().map(str::to_string))
+        .set_http_version(c.http_version().cloned())
+        .set_is_ipv6_enabled(c.is_ipv6_enabled())
+        .set_continuous_deployment_policy_id(c.continuous_deployment_policy_id().map(str::to_string))
+        .set_staging(c.staging())
+        .set_anycast_ip_list_id(c.anycast_ip_list_id().map(str::to_string))
+        .set_tenant_config(c.tenant_config().cloned())
+        .set_connection_mode(c.connection_mode().cloned())
+        .set_viewer_mtls_config(c.viewer_mtls_config().cloned())
+        .set_connection_function_association(c.connection_function_association().cloned())
+        .set_cache_tag_config(c.cache_tag_config().cloned());
+    built(change(copy).build())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn planned() -> Value {
+        Value::from_json(&serde_json::json!({
+            "enabled": true,
+            "http_version": "http2",
+            "price_class": "PriceClass_All",
+            "origin": [
+                {"origin_id": "a", "domain_name": "a.example.com"},
+                {"origin_id": "b", "domain_name": "b.example.com"}
+            ],
+            "origin_group": [{
+                "origin_id": "failover",
+                "failover_criteria": [{"status_codes": [503, 500, 502]}],
+                "member": [{"origin_id": "a"}, {"origin_id": "b"}]
+            }],
+            "default_cache_behavior": [{
+                "target_origin_id": "failover",
+                "viewer_protocol_policy": "https-only",
+                "allowed_methods": ["GET", "HEAD"],
+                "cached_methods": ["GET", "HEAD"],
+                "grpc_config": [{"enabled": true}]
+            }],
+            "ordered_cache_behavior": [{
+                "path_pattern": "/plain/*",
+                "target_origin_id": "a",
+                "viewer_protocol_policy": "allow-all",
+                "allowed_methods": ["GET", "HEAD"],
+                "cached_methods": ["GET", "HEAD"]
+            }]
+        }))
+    }
+
+    #[test]
+    fn origin_groups_and_grpc_go_to_cloudfront_and_read_back_the_same() {
+        let c = expand(&planned(), "ref").unwrap();
+        let groups = c.origin_groups().unwrap();
+        assert_eq!(groups.quantity(), 1);
+        let g = &groups.items()[0];
+        assert_eq!(g.id(), "failover");
+        let codes = g.failover_criteria().unwrap().status_codes().unwrap();
+        assert_eq!((codes.quantity(), codes.items()), (3, &[500, 502, 503][..]));
+        let members: Vec<&str> = g.members().unwrap().items().iter().map(|m| m.origin_id()).collect();
+        assert_eq!(members, ["a", "b"], "the order is the failover order");
+        let grpc = c.default_cache_behavior().unwrap().grpc_config().unwrap();
+        assert!(grpc.enabled());
+        // Not written: not sent (AWS keeps gRPC off).
+        assert!(c.cache_behaviors().unwrap().items()[0].grpc_config().is_none());
+
+        let back = flatten(&c);
+        assert_eq!(
+            back["origin_group"],
+            Value::from_json(&serde_json::json!([{
+                "origin_id": "failover",
+                "failover_criteria": [{"status_codes": [500.0, 502.0, 503.0]}],
+                "member": [{"origin_id": "a"}, {"origin_id": "b"}]
+            }]))
+        );
+        assert_eq!(
+            back["default_cache_behavior"].as_list().unwrap()[0].get("grpc_config"),
+            &Value::from_json(&serde_json::json!([{"enabled": true}]))
+        );
+    }
+
+    #[test]
+    fn no_origin_group_is_an_empty_list_with_its_quantity() {
+        let mut v = planned();
+        if let Value::Object(m) = &mut v {
+            m.shift_remove("origin_group");
+        }
+        let c = expand(&v, "ref").unwrap();
+        assert_eq!(c.origin_groups().unwrap().quantity(), 0);
+        assert!(c.origin_groups().unwrap().items().is_empty());
+        assert_eq!(flatten(&c)["origin_group"], Value::List(vec![]));
+    }
 }
