@@ -433,3 +433,37 @@ where
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gone<T>() -> PResult<T> {
+        Err(ProviderError {
+            code: Some("NotFound".into()),
+            message: "no such object".into(),
+        })
+    }
+
+    #[tokio::test]
+    async fn reads_beside_an_object_count_only_while_it_exists() {
+        // Present: both answers come back together.
+        let both = read_beside(async { Ok(Some(1)) }, async { Ok("tags") }).await.unwrap();
+        assert_eq!(both, Some((1, "tags")));
+        // Gone: the other reads' "not found" is no error of the read.
+        let none = read_beside(async { Ok(None::<u8>) }, async { gone::<&str>() })
+            .await
+            .unwrap();
+        assert_eq!(none, None);
+        // Present but a side read failed: the failure is the read's.
+        let err = read_beside(async { Ok(Some(1)) }, async { gone::<&str>() })
+            .await
+            .unwrap_err();
+        assert_eq!(err.code.as_deref(), Some("NotFound"));
+        // The existence read's own failure wins.
+        let err = read_beside(async { gone::<Option<u8>>() }, async { Ok("tags") })
+            .await
+            .unwrap_err();
+        assert_eq!(err.code.as_deref(), Some("NotFound"));
+    }
+}

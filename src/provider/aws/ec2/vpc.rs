@@ -17,11 +17,11 @@ use crate::schema::validators::{cidr_prefix_between, int_between, int_in, ipv6_c
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
-use futures::future::try_join_all;
 use aws_sdk_ec2::types::{
     AttributeBooleanValue, Filter, ResourceType as Kind, Vpc as Ec2Vpc, VpcAttributeName, VpcCidrBlockStateCode,
     VpcIpv6CidrBlockAssociation, VpcState,
 };
+use futures::future::try_join_all;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -271,9 +271,10 @@ pub async fn read_vpc(c: &Clients, id: &str, prior: &Value) -> PResult<Option<Va
     // The attributes and the VPC's default objects are read beside the VPC itself: none of
     // these calls needs another's answer.
     let by_vpc = || Filter::builder().name("vpc-id").values(id).build();
-    let bools = try_join_all(BOOL_ATTRIBUTES.map(|(key, name)| async move {
-        Ok::<_, ProviderError>((key, Value::from(attribute(c, id, name).await?)))
-    }));
+    let bools =
+        try_join_all(BOOL_ATTRIBUTES.map(|(key, name)| async move {
+            Ok::<_, ProviderError>((key, Value::from(attribute(c, id, name).await?)))
+        }));
     let tables = async {
         c.ec2
             .describe_route_tables()

@@ -3,8 +3,8 @@
 use super::{check_document, decode_document, iam_tags, to_iam_tags};
 use crate::plan::diff::blocks_match;
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, must_exist, name_or_generated, opt_bool, opt_str, owns, read_beside, tag_changes,
-    user_tags,
+    absent_on, aws_err, configured_tags, must_exist, name_or_generated, opt_bool, opt_str, owns, read_beside,
+    tag_changes, user_tags,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -148,7 +148,12 @@ impl ResourceType for Role {
     }
 
     async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
-        let role = async { absent_on(self.c.iam.get_role().role_name(id).send().await.map_err(aws_err), &["NoSuchEntity"]) };
+        let role = async {
+            absent_on(
+                self.c.iam.get_role().role_name(id).send().await.map_err(aws_err),
+                &["NoSuchEntity"],
+            )
+        };
         // The inline policies are listed beside the role: the list needs only its name.
         let Some((out, inline)) = read_beside(role, self.inline_policies(id)).await? else {
             return Ok(None);

@@ -119,7 +119,12 @@ impl ResourceType for LogGroup {
                 .send()
                 .await
                 .map_err(aws_err)?;
-            PResult::Ok(out.log_groups().iter().find(|g| g.log_group_name() == Some(id)).cloned())
+            PResult::Ok(
+                out.log_groups()
+                    .iter()
+                    .find(|g| g.log_group_name() == Some(id))
+                    .cloned(),
+            )
         };
         let tags_of = |arn: String| async move {
             self.c

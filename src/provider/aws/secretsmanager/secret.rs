@@ -5,8 +5,7 @@
 
 use crate::provider::aws::common::{
     absent_on, aws_err, configured_tags, json_as_configured, must_exist, name_or_generated, opt_str, owns, read_beside,
-    sync_tags,
-    tags_to_write, user_tags,
+    sync_tags, tags_to_write, user_tags,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
