@@ -18,6 +18,18 @@ async fn subnets(ec2: &aws_sdk_ec2::Client, stack: &Stack) -> Vec<aws_sdk_ec2::t
         .to_vec()
 }
 
+/// The VPC's `enableDnsHostnames` attribute as the emulator holds it.
+async fn dns_hostnames(ec2: &aws_sdk_ec2::Client, vpc_id: &str) -> Option<bool> {
+    let attr = ec2
+        .describe_vpc_attribute()
+        .vpc_id(vpc_id)
+        .attribute(VpcAttributeName::EnableDnsHostnames)
+        .send()
+        .await
+        .unwrap();
+    attr.enable_dns_hostnames().and_then(|a| a.value())
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn network_stack_lifecycle() {
     let stack = Stack::from_plan("network", "it-net");
@@ -182,14 +194,7 @@ async fn network_stack_lifecycle() {
     assert!(text.contains("aws_vpc.main will be updated in-place"), "{text}");
     assert!(text.contains("Plan: 0 to add, 1 to change, 0 to destroy."), "{text}");
     expect_code(&stack.run(&[&["apply", "-auto-approve"][..], &vars].concat()), 0);
-    let attr = ec2
-        .describe_vpc_attribute()
-        .vpc_id(&vpc_id)
-        .attribute(VpcAttributeName::EnableDnsHostnames)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(attr.enable_dns_hostnames().and_then(|a| a.value()), Some(false));
+    assert_eq!(dns_hostnames(&ec2, &vpc_id).await, Some(false));
 
     // Replacement: private subnets move to other CIDRs.
     stack.edit("main.tf", "netnum_offset = 10", "netnum_offset = 20");
@@ -236,14 +241,7 @@ async fn network_stack_lifecycle() {
     assert!(text.contains("aws_s3_bucket.logs will be updated in-place"), "{text}");
     assert!(text.contains("Plan: 0 to add, 3 to change, 0 to destroy."), "{text}");
     expect_code(&stack.run(&[&["apply", "-auto-approve"][..], &vars].concat()), 0);
-    let attr = ec2
-        .describe_vpc_attribute()
-        .vpc_id(&vpc_id)
-        .attribute(VpcAttributeName::EnableDnsHostnames)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(attr.enable_dns_hostnames().and_then(|a| a.value()), Some(false));
+    assert_eq!(dns_hostnames(&ec2, &vpc_id).await, Some(false));
     let tagging = s3.get_bucket_tagging().bucket(&bucket).send().await.unwrap();
     assert!(tagging
         .tag_set()
