@@ -101,18 +101,16 @@ impl fmt::Display for ProviderError {
 /// Result of a provider call.
 pub type PResult<T> = Result<T, ProviderError>;
 
-/// Reads objects one call each: what [`ResourceType::read_many`] does for types without a
+/// Reads objects one read each: what [`ResourceType::read_many`] does for types without a
 /// bulk read, and what a bulk-capable type falls back to for ids its bulk call cannot take.
+/// The reads go out together (each service's limit still bounds the calls in flight), so a
+/// batch costs one object's round trips rather than the sum of them.
 pub async fn read_each<T: ResourceType + ?Sized>(
     rt: &T,
     ctx: &CallCtx,
     items: &[(String, Value)],
 ) -> PResult<Vec<Option<Value>>> {
-    let mut out = Vec::with_capacity(items.len());
-    for (id, prior) in items {
-        out.push(rt.read(ctx, id, prior).await?);
-    }
-    Ok(out)
+    futures::future::try_join_all(items.iter().map(|(id, prior)| rt.read(ctx, id, prior))).await
 }
 
 /// One managed resource type (`aws_vpc`, ...).

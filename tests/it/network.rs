@@ -18,6 +18,18 @@ async fn subnets(ec2: &aws_sdk_ec2::Client, stack: &Stack) -> Vec<aws_sdk_ec2::t
         .to_vec()
 }
 
+/// The VPC's `enableDnsHostnames` attribute as the emulator holds it.
+async fn dns_hostnames(ec2: &aws_sdk_ec2::Client, vpc_id: &str) -> Option<bool> {
+    let attr = ec2
+        .describe_vpc_attribute()
+        .vpc_id(vpc_id)
+        .attribute(VpcAttributeName::EnableDnsHostnames)
+        .send()
+        .await
+        .unwrap();
+    attr.enable_dns_hostnames().and_then(|a| a.value())
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn network_stack_lifecycle() {
     let stack = Stack::from_plan("network", "it-net");
@@ -182,14 +194,7 @@ async fn network_stack_lifecycle() {
     assert!(text.contains("aws_vpc.main will be updated in-place"), "{text}");
     assert!(text.contains("Plan: 0 to add, 1 to change, 0 to destroy."), "{text}");
     expect_code(&stack.run(&[&["apply", "-auto-approve"][..], &vars].concat()), 0);
-    let attr = ec2
-        .describe_vpc_attribute()
-        .vpc_id(&vpc_id)
-        .attribute(VpcAttributeName::EnableDnsHostnames)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(attr.enable_dns_hostnames().and_then(|a| a.value()), Some(false));
+    assert_eq!(dns_hostnames(&ec2, &vpc_id).await, Some(false));
 
     // Replacement: private subnets move to other CIDRs.
     stack.edit("main.tf", "netnum_offset = 10", "netnum_offset = 20");
@@ -221,9 +226,27 @@ async fn network_stack_lifecycle() {
         .send()
         .await
         .unwrap();
+    // Drift in what a VPC's and a bucket's reads fetch beside the object itself (an attribute,
+    // the tags) is seen as well.
+    ec2.modify_vpc_attribute()
+        .vpc_id(&vpc_id)
+        .enable_dns_hostnames(AttributeBooleanValue::builder().value(true).build())
+        .send()
+        .await
+        .unwrap();
+    s3.delete_bucket_tagging().bucket(&bucket).send().await.unwrap();
     let text = expect_code(&stack.run(&[&["plan", "-detailed-exitcode"][..], &vars].concat()), 2);
     assert!(text.contains("map_public_ip_on_launch = false -> true"), "{text}");
+    assert!(text.contains("enable_dns_hostnames = true -> false"), "{text}");
+    assert!(text.contains("aws_s3_bucket.logs will be updated in-place"), "{text}");
+    assert!(text.contains("Plan: 0 to add, 3 to change, 0 to destroy."), "{text}");
     expect_code(&stack.run(&[&["apply", "-auto-approve"][..], &vars].concat()), 0);
+    assert_eq!(dns_hostnames(&ec2, &vpc_id).await, Some(false));
+    let tagging = s3.get_bucket_tagging().bucket(&bucket).send().await.unwrap();
+    assert!(tagging
+        .tag_set()
+        .iter()
+        .any(|t| t.key() == "ManagedBy" && t.value() == "infractl"));
     let fixed = ec2
         .describe_subnets()
         .subnet_ids(public.subnet_id().unwrap())

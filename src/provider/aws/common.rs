@@ -303,6 +303,23 @@ pub fn absent_on<T>(r: PResult<T>, codes: &[&str]) -> PResult<Option<T>> {
     }
 }
 
+/// Runs an object's existence read (`head`) and the reads that only matter when it exists
+/// (`rest`: its settings, attributes, tags) at the same time, so that refreshing it costs one
+/// round trip rather than one per call (the per-service limits still bound what is in flight).
+/// When `head` finds the object gone, whatever `rest` answered is dropped: its calls fail with
+/// "not found" then, which is no error of the read. Only for reads that do not need `head`'s
+/// answer to be made.
+pub async fn read_beside<A, B>(
+    head: impl Future<Output = PResult<Option<A>>>,
+    rest: impl Future<Output = PResult<B>>,
+) -> PResult<Option<(A, B)>> {
+    let (head, rest) = futures::join!(head, rest);
+    match head? {
+        None => Ok(None),
+        Some(a) => Ok(Some((a, rest?))),
+    }
+}
+
 /// Treats the listed error codes as success, for deletes of objects that may already be gone.
 pub fn ok_on<T>(r: PResult<T>, codes: &[&str]) -> PResult<()> {
     absent_on(r, codes).map(|_| ())
@@ -415,4 +432,38 @@ where
         tag(add).await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gone<T>() -> PResult<T> {
+        Err(ProviderError {
+            code: Some("NotFound".into()),
+            message: "no such object".into(),
+        })
+    }
+
+    #[tokio::test]
+    async fn reads_beside_an_object_count_only_while_it_exists() {
+        // Present: both answers come back together.
+        let both = read_beside(async { Ok(Some(1)) }, async { Ok("tags") }).await.unwrap();
+        assert_eq!(both, Some((1, "tags")));
+        // Gone: the other reads' "not found" is no error of the read.
+        let none = read_beside(async { Ok(None::<u8>) }, async { gone::<&str>() })
+            .await
+            .unwrap();
+        assert_eq!(none, None);
+        // Present but a side read failed: the failure is the read's.
+        let err = read_beside(async { Ok(Some(1)) }, async { gone::<&str>() })
+            .await
+            .unwrap_err();
+        assert_eq!(err.code.as_deref(), Some("NotFound"));
+        // The existence read's own failure wins.
+        let err = read_beside(async { gone::<Option<u8>>() }, async { Ok("tags") })
+            .await
+            .unwrap_err();
+        assert_eq!(err.code.as_deref(), Some("NotFound"));
+    }
 }

@@ -515,7 +515,28 @@ impl ResourceType for Table {
     }
 
     async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
-        let out = match self.c.ddb.describe_table().table_name(id).send().await {
+        // Backups and time to live need only the table's name: they are read beside it.
+        let backups = async {
+            self.c
+                .ddb
+                .describe_continuous_backups()
+                .table_name(id)
+                .send()
+                .await
+                .map_err(aws_err)
+        };
+        let ttl = async {
+            self.c
+                .ddb
+                .describe_time_to_live()
+                .table_name(id)
+                .send()
+                .await
+                .map_err(aws_err)
+        };
+        let (described, backups, ttl_out) =
+            futures::join!(self.c.ddb.describe_table().table_name(id).send(), backups, ttl);
+        let out = match described {
             Ok(o) => o,
             Err(e) => {
                 let e = e.into_service_error();
@@ -625,27 +646,13 @@ impl ResourceType for Table {
             ])
         });
         let sse = sse.unwrap_or_else(|| Value::object([("enabled", Value::Bool(false)), ("kms_key_arn", Value::Null)]));
-        let backups = self
-            .c
-            .ddb
-            .describe_continuous_backups()
-            .table_name(id)
-            .send()
-            .await
-            .map_err(aws_err)?;
+        let backups = backups?;
         let pitr = backups
             .continuous_backups_description()
             .and_then(|d| d.point_in_time_recovery_description())
             .and_then(|p| p.point_in_time_recovery_status())
             .is_some_and(|s| s.as_str() == "ENABLED");
-        let ttl_out = self
-            .c
-            .ddb
-            .describe_time_to_live()
-            .table_name(id)
-            .send()
-            .await
-            .map_err(aws_err)?;
+        let ttl_out = ttl_out?;
         let ttl = ttl_out.time_to_live_description();
         let ttl_on = ttl
             .and_then(|d| d.time_to_live_status())

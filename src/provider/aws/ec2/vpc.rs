@@ -6,7 +6,8 @@
 use super::cidr_association::{wait_state, Family};
 use super::{find_owned, read_tags, tag_spec, update_tags};
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, ec2_arn, must_exist, opt_bool, opt_str, retry_while, wait_for, Poll, Wait,
+    absent_on, aws_err, configured_tags, ec2_arn, must_exist, opt_bool, opt_str, read_beside, retry_while, wait_for,
+    Poll, Wait,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -20,6 +21,7 @@ use aws_sdk_ec2::types::{
     AttributeBooleanValue, Filter, ResourceType as Kind, Vpc as Ec2Vpc, VpcAttributeName, VpcCidrBlockStateCode,
     VpcIpv6CidrBlockAssociation, VpcState,
 };
+use futures::future::try_join_all;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -260,56 +262,64 @@ pub async fn sync_ipv6(c: &Clients, id: &str, current: &Value, planned: &Value) 
 /// Reads a VPC as `aws_vpc` state keeps it; `None` when it no longer exists. Arguments AWS
 /// does not report (IPAM pool and netmask lengths) are kept from `prior`.
 pub async fn read_vpc(c: &Clients, id: &str, prior: &Value) -> PResult<Option<Value>> {
-    let Some(out) = absent_on(
-        c.ec2.describe_vpcs().vpc_ids(id).send().await.map_err(aws_err),
-        &["InvalidVpcID.NotFound"],
-    )?
-    else {
+    let describe = async {
+        absent_on(
+            c.ec2.describe_vpcs().vpc_ids(id).send().await.map_err(aws_err),
+            &["InvalidVpcID.NotFound"],
+        )
+    };
+    // The attributes and the VPC's default objects are read beside the VPC itself: none of
+    // these calls needs another's answer.
+    let by_vpc = || Filter::builder().name("vpc-id").values(id).build();
+    let bools =
+        try_join_all(BOOL_ATTRIBUTES.map(|(key, name)| async move {
+            Ok::<_, ProviderError>((key, Value::from(attribute(c, id, name).await?)))
+        }));
+    let tables = async {
+        c.ec2
+            .describe_route_tables()
+            .filters(by_vpc())
+            .filters(Filter::builder().name("association.main").values("true").build())
+            .send()
+            .await
+            .map_err(aws_err)
+    };
+    let sgs = async {
+        c.ec2
+            .describe_security_groups()
+            .filters(by_vpc())
+            .filters(Filter::builder().name("group-name").values("default").build())
+            .send()
+            .await
+            .map_err(aws_err)
+    };
+    let acls = async {
+        c.ec2
+            .describe_network_acls()
+            .filters(by_vpc())
+            .filters(Filter::builder().name("default").values("true").build())
+            .send()
+            .await
+            .map_err(aws_err)
+    };
+    let rest = async { futures::try_join!(bools, tables, sgs, acls) };
+    let Some((out, (bools, tables, sgs, acls))) = read_beside(describe, rest).await? else {
         return Ok(None);
     };
     let Some(vpc) = out.vpcs().first() else {
         return Ok(None);
     };
-    let mut bools = Vec::new();
-    for (key, name) in BOOL_ATTRIBUTES {
-        bools.push((key, Value::from(attribute(c, id, name).await?)));
-    }
-    let by_vpc = || Filter::builder().name("vpc-id").values(id).build();
-    let tables = c
-        .ec2
-        .describe_route_tables()
-        .filters(by_vpc())
-        .filters(Filter::builder().name("association.main").values("true").build())
-        .send()
-        .await
-        .map_err(aws_err)?;
     let main_rt = tables
         .route_tables()
         .first()
         .and_then(|t| t.route_table_id())
         .map(str::to_string);
-    let sgs = c
-        .ec2
-        .describe_security_groups()
-        .filters(by_vpc())
-        .filters(Filter::builder().name("group-name").values("default").build())
-        .send()
-        .await
-        .map_err(aws_err)?;
     let default_sg = sgs
         .security_groups()
         .iter()
         .find(|g| g.group_name() == Some("default"))
         .and_then(|g| g.group_id())
         .map(str::to_string);
-    let acls = c
-        .ec2
-        .describe_network_acls()
-        .filters(by_vpc())
-        .filters(Filter::builder().name("default").values("true").build())
-        .send()
-        .await
-        .map_err(aws_err)?;
     let default_acl = acls
         .network_acls()
         .iter()

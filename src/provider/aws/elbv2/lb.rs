@@ -5,7 +5,7 @@ use super::lb_logs::{self, Logs};
 use super::{arn_suffix, elb_tags, read_tags, update_tags};
 use crate::provider::aws::common::{
     absent_on, aws_err, configured_tags, list_value, must_exist, name_or_generated, op_timeout, opt_bool, opt_str,
-    owns, str_list, wait_for, Op, Poll, Wait,
+    owns, read_beside, str_list, wait_for, Op, Poll, Wait,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -340,17 +340,20 @@ impl ResourceType for Lb {
     }
 
     async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
-        let Some(lb) = self.describe(id).await? else {
+        // Attributes and tags are read beside the load balancer: each needs only its ARN.
+        let attrs = async {
+            self.c
+                .elbv2
+                .describe_load_balancer_attributes()
+                .load_balancer_arn(id)
+                .send()
+                .await
+                .map_err(aws_err)
+        };
+        let rest = async { futures::try_join!(attrs, read_tags(&self.c, id)) };
+        let Some((lb, (attrs, tags_all))) = read_beside(self.describe(id), rest).await? else {
             return Ok(None);
         };
-        let attrs = self
-            .c
-            .elbv2
-            .describe_load_balancer_attributes()
-            .load_balancer_arn(id)
-            .send()
-            .await
-            .map_err(aws_err)?;
         let attr = |key: &str| {
             attrs
                 .attributes()
@@ -415,7 +418,7 @@ impl ResourceType for Lb {
             m.insert(name.to_string(), v);
         }
         m.insert("tags".into(), configured_tags(prior));
-        m.insert("tags_all".into(), read_tags(&self.c, id).await?);
+        m.insert("tags_all".into(), tags_all);
         m.insert("arn".into(), Value::str(id));
         m.insert("arn_suffix".into(), Value::str(arn_suffix(id)));
         m.insert("dns_name".into(), Value::from(lb.dns_name().map(str::to_string)));

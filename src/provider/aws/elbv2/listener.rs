@@ -1,7 +1,7 @@
 //! `aws_lb_listener`: a listener with its default actions (forward, redirect, fixed-response).
 
 use super::{declare_actions, elb_tags, from_actions, read_tags, to_actions, update_tags};
-use crate::provider::aws::common::{absent_on, aws_err, configured_tags, must_exist, opt_str};
+use crate::provider::aws::common::{absent_on, aws_err, configured_tags, must_exist, opt_str, read_beside};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -82,15 +82,19 @@ impl ResourceType for Listener {
     }
 
     async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
-        let out = self
-            .c
-            .elbv2
-            .describe_listeners()
-            .listener_arns(id)
-            .send()
-            .await
-            .map_err(aws_err);
-        let Some(out) = absent_on(out, &["ListenerNotFound", "LoadBalancerNotFound"])? else {
+        let describe = async {
+            let out = self
+                .c
+                .elbv2
+                .describe_listeners()
+                .listener_arns(id)
+                .send()
+                .await
+                .map_err(aws_err);
+            absent_on(out, &["ListenerNotFound", "LoadBalancerNotFound"])
+        };
+        // The tags are read beside the listener: they need only its ARN.
+        let Some((out, tags_all)) = read_beside(describe, read_tags(&self.c, id)).await? else {
             return Ok(None);
         };
         let Some(l) = out.listeners().first() else {
@@ -116,7 +120,7 @@ impl ResourceType for Listener {
             ),
             ("default_action", from_actions(l.default_actions())),
             ("tags", configured_tags(prior)),
-            ("tags_all", read_tags(&self.c, id).await?),
+            ("tags_all", tags_all),
             ("arn", Value::str(id)),
         ])))
     }

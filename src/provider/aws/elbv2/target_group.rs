@@ -4,7 +4,8 @@
 use super::lb::read_tags_raw;
 use super::{arn_suffix, elb_tags, read_tags, update_tags};
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, must_exist, name_or_generated, opt_bool, opt_str, owns, retry_while,
+    absent_on, aws_err, configured_tags, must_exist, name_or_generated, opt_bool, opt_str, owns, read_beside,
+    retry_while,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -182,28 +183,34 @@ impl ResourceType for TargetGroup {
     }
 
     async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
-        let out = self
-            .c
-            .elbv2
-            .describe_target_groups()
-            .target_group_arns(id)
-            .send()
-            .await
-            .map_err(aws_err);
-        let Some(out) = absent_on(out, &["TargetGroupNotFound"])? else {
+        let describe = async {
+            let out = self
+                .c
+                .elbv2
+                .describe_target_groups()
+                .target_group_arns(id)
+                .send()
+                .await
+                .map_err(aws_err);
+            absent_on(out, &["TargetGroupNotFound"])
+        };
+        // Attributes and tags are read beside the target group: each needs only its ARN.
+        let attrs = async {
+            self.c
+                .elbv2
+                .describe_target_group_attributes()
+                .target_group_arn(id)
+                .send()
+                .await
+                .map_err(aws_err)
+        };
+        let rest = async { futures::try_join!(attrs, read_tags(&self.c, id)) };
+        let Some((out, (attrs, tags_all))) = read_beside(describe, rest).await? else {
             return Ok(None);
         };
         let Some(t) = out.target_groups().first() else {
             return Ok(None);
         };
-        let attrs = self
-            .c
-            .elbv2
-            .describe_target_group_attributes()
-            .target_group_arn(id)
-            .send()
-            .await
-            .map_err(aws_err)?;
         let attribute = |arg: &str, key: &str| -> Value {
             let live = attrs
                 .attributes()
@@ -251,7 +258,7 @@ impl ResourceType for TargetGroup {
             ),
             ("health_check", Value::List(vec![health])),
             ("tags", configured_tags(prior)),
-            ("tags_all", read_tags(&self.c, id).await?),
+            ("tags_all", tags_all),
             ("arn", Value::str(id)),
             ("arn_suffix", Value::str(arn_suffix(id))),
         ]);

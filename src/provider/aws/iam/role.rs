@@ -3,7 +3,8 @@
 use super::{check_document, decode_document, iam_tags, to_iam_tags};
 use crate::plan::diff::blocks_match;
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, must_exist, name_or_generated, opt_bool, opt_str, owns, tag_changes, user_tags,
+    absent_on, aws_err, configured_tags, must_exist, name_or_generated, opt_bool, opt_str, owns, read_beside,
+    tag_changes, user_tags,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -12,6 +13,7 @@ use crate::schema::validators::{arn, iam_policy, int_between, len_between, match
 use crate::schema::{Nesting, Schema};
 use crate::value::Value;
 use async_trait::async_trait;
+use futures::future::try_join_all;
 use std::sync::Arc;
 
 /// The `aws_iam_role` resource type.
@@ -68,8 +70,8 @@ impl Role {
             .send()
             .await
             .map_err(aws_err)?;
-        let mut out = Vec::new();
-        for policy_name in names.policy_names() {
+        // Each policy's document is its own call; they go out together.
+        try_join_all(names.policy_names().iter().map(|policy_name| async move {
             let p = self
                 .c
                 .iam
@@ -79,12 +81,12 @@ impl Role {
                 .send()
                 .await
                 .map_err(aws_err)?;
-            out.push(Value::object([
+            Ok::<_, ProviderError>(Value::object([
                 ("name", Value::str(policy_name)),
                 ("policy", Value::str(decode_document(p.policy_document()))),
-            ]));
-        }
-        Ok(out)
+            ]))
+        }))
+        .await
     }
 
     async fn put_inline(&self, role: &str, p: &Value) -> PResult<()> {
@@ -146,12 +148,17 @@ impl ResourceType for Role {
     }
 
     async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
-        let out = self.c.iam.get_role().role_name(id).send().await.map_err(aws_err);
-        let Some(out) = absent_on(out, &["NoSuchEntity"])? else {
+        let role = async {
+            absent_on(
+                self.c.iam.get_role().role_name(id).send().await.map_err(aws_err),
+                &["NoSuchEntity"],
+            )
+        };
+        // The inline policies are listed beside the role: the list needs only its name.
+        let Some((out, inline)) = read_beside(role, self.inline_policies(id)).await? else {
             return Ok(None);
         };
         let Some(r) = out.role() else { return Ok(None) };
-        let inline = self.inline_policies(id).await?;
         Ok(Some(Value::object([
             ("id", Value::str(id)),
             ("name", Value::str(r.role_name())),

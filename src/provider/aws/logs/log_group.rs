@@ -1,8 +1,8 @@
 //! `aws_cloudwatch_log_group`: a log group with retention, KMS key and tags.
 
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, must_exist, name_or_generated, opt_bool, opt_str, tag_changes, tags_to_write,
-    user_tags,
+    absent_on, aws_err, configured_tags, must_exist, name_or_generated, opt_bool, opt_str, read_beside, tag_changes,
+    tags_to_write, user_tags,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -110,26 +110,50 @@ impl ResourceType for LogGroup {
     }
 
     async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
-        let out = self
-            .c
-            .logs
-            .describe_log_groups()
-            .log_group_name_prefix(id)
-            .send()
-            .await
-            .map_err(aws_err)?;
-        let Some(g) = out.log_groups().iter().find(|g| g.log_group_name() == Some(id)) else {
-            return Ok(None);
+        let describe = async {
+            let out = self
+                .c
+                .logs
+                .describe_log_groups()
+                .log_group_name_prefix(id)
+                .send()
+                .await
+                .map_err(aws_err)?;
+            PResult::Ok(
+                out.log_groups()
+                    .iter()
+                    .find(|g| g.log_group_name() == Some(id))
+                    .cloned(),
+            )
+        };
+        let tags_of = |arn: String| async move {
+            self.c
+                .logs
+                .list_tags_for_resource()
+                .resource_arn(arn)
+                .send()
+                .await
+                .map_err(aws_err)
+        };
+        // A log group's ARN follows from its name, region and account, so with the one state
+        // holds (a refresh) the tags are read beside the group; right after a create they wait
+        // for the ARN the group's description gives.
+        let known_arn = opt_str(prior, "arn").filter(|a| a.ends_with(&format!(":log-group:{id}")));
+        let (g, tags) = match known_arn {
+            Some(arn) => match read_beside(describe, tags_of(arn)).await? {
+                Some(both) => both,
+                None => return Ok(None),
+            },
+            None => {
+                let Some(g) = describe.await? else {
+                    return Ok(None);
+                };
+                let arn = g.arn().unwrap_or_default().trim_end_matches(":*").to_string();
+                let tags = tags_of(arn).await?;
+                (g, tags)
+            }
         };
         let arn = g.arn().unwrap_or_default().trim_end_matches(":*").to_string();
-        let tags = self
-            .c
-            .logs
-            .list_tags_for_resource()
-            .resource_arn(&arn)
-            .send()
-            .await
-            .map_err(aws_err)?;
         Ok(Some(Value::object([
             ("id", Value::str(id)),
             ("name", Value::str(id)),

@@ -2,7 +2,7 @@
 //! separate companion resources, as in the AWS provider v4+.
 
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, must_exist, opt_bool, opt_str, owns, tags_to_write, user_tags,
+    absent_on, aws_err, configured_tags, must_exist, opt_bool, opt_str, owns, read_beside, tags_to_write, user_tags,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -192,27 +192,31 @@ impl ResourceType for Bucket {
     }
 
     async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
-        match self.c.s3.head_bucket().bucket(id).send().await {
-            Ok(_) => {}
-            Err(e) => {
-                let status = e.raw_response().map(|r| r.status().as_u16());
-                if status == Some(404) {
-                    return Ok(None);
-                }
-                return Err(aws_err(e));
+        let head = async {
+            match self.c.s3.head_bucket().bucket(id).send().await {
+                Ok(_) => Ok(Some(())),
+                Err(e) if e.raw_response().map(|r| r.status().as_u16()) == Some(404) => Ok(None),
+                Err(e) => Err(aws_err(e)),
             }
-        }
-        let tags = self.read_tags(id).await?;
-        // Object Lock is fixed at creation; S3 says whether the bucket has it.
-        let lock = self
-            .c
-            .s3
-            .get_object_lock_configuration()
-            .bucket(id)
-            .send()
-            .await
-            .map_err(aws_err);
-        let locked = absent_on(lock, &["ObjectLockConfigurationNotFoundError"])?
+        };
+        // Object Lock is fixed at creation; S3 says whether the bucket has it. Tags and lock
+        // are read beside the bucket's head: none needs another's answer.
+        let lock = async {
+            let lock = self
+                .c
+                .s3
+                .get_object_lock_configuration()
+                .bucket(id)
+                .send()
+                .await
+                .map_err(aws_err);
+            absent_on(lock, &["ObjectLockConfigurationNotFoundError"])
+        };
+        let rest = async { futures::try_join!(self.read_tags(id), lock) };
+        let Some(((), (tags, lock))) = read_beside(head, rest).await? else {
+            return Ok(None);
+        };
+        let locked = lock
             .and_then(|o| o.object_lock_configuration().cloned())
             .is_some_and(|c| c.object_lock_enabled().is_some_and(|e| e.as_str() == "Enabled"));
         let region = self.c.region.clone();

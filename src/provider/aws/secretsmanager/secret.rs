@@ -4,8 +4,8 @@
 //! The id is the secret ARN.
 
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, json_as_configured, must_exist, name_or_generated, opt_str, owns, sync_tags,
-    tags_to_write, user_tags,
+    absent_on, aws_err, configured_tags, json_as_configured, must_exist, name_or_generated, opt_str, owns, read_beside,
+    sync_tags, tags_to_write, user_tags,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -141,19 +141,20 @@ impl ResourceType for Secret {
     }
 
     async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
-        let Some(d) = self.describe(id).await? else {
+        // The resource policy is read beside the secret: it needs only the secret's id.
+        let policy = async {
+            self.c
+                .secrets
+                .get_resource_policy()
+                .secret_id(id)
+                .send()
+                .await
+                .map_err(aws_err)
+        };
+        let Some((d, policy)) = read_beside(self.describe(id), policy).await? else {
             return Ok(None);
         };
-        let policy = self
-            .c
-            .secrets
-            .get_resource_policy()
-            .secret_id(id)
-            .send()
-            .await
-            .map_err(aws_err)?
-            .resource_policy()
-            .map(str::to_string);
+        let policy = policy.resource_policy().map(str::to_string);
         let policy = json_as_configured(prior.get("policy"), policy);
         let keep = |k: &str, default: Value| match prior.get(k) {
             Value::Null | Value::Unknown => default,

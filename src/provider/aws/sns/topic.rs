@@ -5,7 +5,7 @@
 
 use crate::provider::aws::common::{
     absent_on, aws_err, configured_tags, json_as_configured, must_exist, name_or_generated, opt_bool, opt_str, owns,
-    sync_tags, tags_to_write, user_tags,
+    read_beside, sync_tags, tags_to_write, user_tags,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -245,7 +245,8 @@ impl ResourceType for Topic {
     }
 
     async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
-        let Some(a) = self.attributes(id).await? else {
+        // The tags are read beside the attributes: both need only the topic's ARN.
+        let Some((a, tags)) = read_beside(self.attributes(id), self.tags(id)).await? else {
             return Ok(None);
         };
         let get = |k: &str| a.get(k).filter(|v| !v.is_empty()).cloned();
@@ -256,7 +257,7 @@ impl ResourceType for Topic {
             ("name_prefix", prior.get("name_prefix").clone()),
             ("fifo_topic", Value::Bool(get("FifoTopic").as_deref() == Some("true"))),
             ("tags", configured_tags(prior)),
-            ("tags_all", user_tags(self.tags(id).await?)),
+            ("tags_all", user_tags(tags)),
             ("arn", Value::str(id)),
             ("owner", Value::from(get("Owner"))),
         ]);
