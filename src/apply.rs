@@ -785,7 +785,7 @@ impl Runner {
                         .filter(|id| !self.in_state(address, id))
                     {
                         Some(id) => {
-                            eprintln!("{addr}: adopting {id}, found by its infractl tags (an earlier run created it but did not record it)");
+                            eprintln!("{addr}: adopting {id}, found by its tags or its unique name (an earlier run created it but did not record it)");
                             let live = rt
                                 .read(ctx, &id, &Value::Null)
                                 .await

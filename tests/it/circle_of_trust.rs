@@ -34,7 +34,7 @@ fn terraform_validates() {
 #[tokio::test(flavor = "multi_thread")]
 async fn circle_of_trust_applies_keeps_its_promises_updates_and_destroys() {
     terraform_validates();
-    let _oidc = crate::tap::GITHUB_OIDC.lock().await;
+    let _oidc = crate::tap::github_oidc_turn().await;
     let stack = Stack::from_plan("circle-of-trust", "cot");
     // Least privilege as infractl's lint sees it (ECR's login takes no resource but "*").
     expect_code(&stack.run(&["validate", "-strict"]), 0);

@@ -19,7 +19,32 @@ fn json(text: &str) -> serde_json::Value {
 
 /// GitHub's OIDC provider is one per account (its URL is its name): the stacks that create it
 /// take turns.
-pub static GITHUB_OIDC: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+static GITHUB_OIDC: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// Takes the turn for GitHub's OIDC provider, first deleting one that an earlier failed run of
+/// this test or circle_of_trust left behind (the provider exists once per account, so a leftover
+/// would make the next create fail for reasons unrelated to the code under test).
+pub async fn github_oidc_turn() -> tokio::sync::MutexGuard<'static, ()> {
+    let turn = GITHUB_OIDC.lock().await;
+    let iam = aws_sdk_iam::Client::new(&crate::support::sdk_config("us-east-1").await);
+    let listed = iam
+        .list_open_id_connect_providers()
+        .send()
+        .await
+        .expect("ListOpenIDConnectProviders");
+    for p in listed.open_id_connect_provider_list() {
+        let arn = p.arn().unwrap_or_default();
+        if arn.ends_with("/token.actions.githubusercontent.com") {
+            eprintln!("deleting {arn}, left by an earlier failed run");
+            iam.delete_open_id_connect_provider()
+                .open_id_connect_provider_arn(arn)
+                .send()
+                .await
+                .expect("DeleteOpenIDConnectProvider");
+        }
+    }
+    turn
+}
 
 /// `terraform validate` on the plan, as Terraform itself sees it (skipped without Terraform).
 fn terraform_validates() {
@@ -37,7 +62,7 @@ fn terraform_validates() {
 #[tokio::test(flavor = "multi_thread")]
 async fn tap_applies_keeps_its_promises_and_its_secrets_updates_and_destroys() {
     terraform_validates();
-    let _oidc = GITHUB_OIDC.lock().await;
+    let _oidc = github_oidc_turn().await;
     let stack = Stack::from_plan("tap", "tap");
     let name = format!("t{}", &stack.name[4..12]);
     let domain = format!("{name}.example.com");
