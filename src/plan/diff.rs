@@ -45,9 +45,20 @@ fn planned_new(a: &AttrSchema, v: Value) -> Value {
         // Never part of a plan or of state: only the provider call sees it.
         return Value::Null;
     }
-    match v {
+    match as_configured(a, v) {
         Value::Null if a.fills_when_unset() => Value::Unknown,
         Value::Null => a.default.clone().unwrap_or(Value::Null),
+        other => other,
+    }
+}
+
+/// A configured value as the provider's SDK sees it: an empty string in an argument AWS fills
+/// when unset (Optional+Computed) is no value at all, since the SDK cannot tell "" from unset
+/// there. Terraform then plans the attribute as AWS's (an SNS topic's default policy), where
+/// taking "" literally would plan a change on every run.
+fn as_configured(a: &AttrSchema, v: Value) -> Value {
+    match v {
+        Value::String(s) if s.is_empty() && a.fills_when_unset() && a.ty == Type::String => Value::Null,
         other => other,
     }
 }
@@ -129,7 +140,7 @@ pub fn plan_update(schema: &Schema, config: &Value, prior: &Value, lifecycle: &L
             continue;
         }
         let old = prior.get(name).clone();
-        let cfg = config.get(name).clone();
+        let cfg = as_configured(a, config.get(name).clone());
         let mut desired = match cfg {
             Value::Null if a.fills_when_unset() => old.clone(),
             Value::Null => a.default.clone().unwrap_or(Value::Null),
@@ -456,6 +467,24 @@ mod tests {
         assert_eq!(p.get("arn"), &Value::Unknown);
         assert_eq!(p.get("name"), &Value::Unknown);
         assert_eq!(p.get("enabled"), &Value::Bool(true));
+    }
+
+    #[test]
+    fn an_empty_string_where_aws_fills_the_value_is_no_value() {
+        let mut config = cfg("10.0.0.0/16");
+        if let Value::Object(m) = &mut config {
+            m.insert("name".into(), Value::str(""));
+        }
+        assert_eq!(plan_create(&schema(), &config).get("name"), &Value::Unknown);
+        let prior = plan_create(&schema(), &cfg("10.0.0.0/16"));
+        let mut prior = prior.clone();
+        if let Value::Object(m) = &mut prior {
+            m.insert("name".into(), Value::str("aws-chosen"));
+            m.insert("rule".into(), config.get("rule").clone());
+        }
+        let (planned, changes) = plan_update(&schema(), &config, &prior, &Lifecycle::default());
+        assert!(changes.iter().all(|c| c.name != "name"), "{changes:?}");
+        assert_eq!(planned.get("name"), &Value::str("aws-chosen"));
     }
 
     #[test]

@@ -262,6 +262,12 @@ fn good_values() -> Vec<(&'static str, &'static str, String)> {
             "vpc_id = \"vpc-1\"\ncidr_block = \"10.0.1.0/24\"\ntimeouts {\n  create = \"1h30m\"\n}".into(),
         ),
         (
+            "empty JSON documents, as modules pass for none",
+            "aws_sqs_queue",
+            "name = \"q\"\npolicy = \"\"\nredrive_policy = \"\"\nredrive_allow_policy = \"\"".into(),
+        ),
+        ("an empty topic policy", "aws_sns_topic", "name = \"t\"\npolicy = \"\"\ndelivery_policy = \"\"".into()),
+        (
             "IPv4 and IPv6 rule blocks",
             "aws_security_group_rule",
             "type = \"ingress\"\nsecurity_group_id = \"sg-1\"\nfrom_port = 0\nto_port = 0\nprotocol = \"-1\"\ncidr_blocks = [\"0.0.0.0/0\"]\nipv6_cidr_blocks = [\"::/0\"]".into(),

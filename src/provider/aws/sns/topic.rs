@@ -222,7 +222,9 @@ impl ResourceType for Topic {
         let mut attributes: HashMap<String, String> = SETTABLE
             .iter()
             .filter(|(ours, _, _)| *ours != "content_based_deduplication" || fifo)
+            // An empty value is no attribute, as the provider's create leaves it out.
             .filter_map(|(ours, theirs, _)| attr_text(planned, ours).map(|v| (theirs.to_string(), v)))
+            .filter(|(_, v)| !v.is_empty())
             .collect();
         if fifo {
             attributes.insert("FifoTopic".into(), "true".into());
