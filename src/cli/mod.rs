@@ -323,9 +323,10 @@ pub struct RunArgs {
     /// Force replacement of these resources.
     #[arg(long = "replace", value_name = "ADDRESS")]
     pub replace: Vec<String>,
-    /// How many operations run at once.
-    #[arg(long, default_value_t = 10)]
-    pub parallelism: usize,
+    /// How many operations run at once (10 unless given). Given, it also bounds refresh, which
+    /// otherwise reads every object at once within each AWS service's own limit.
+    #[arg(long)]
+    pub parallelism: Option<usize>,
     /// Read live resources before planning (`-refresh=false` skips it).
     #[arg(long, num_args = 0..=1, default_missing_value = "true", default_value_t = true, action = ArgAction::Set)]
     pub refresh: bool,
@@ -359,6 +360,28 @@ pub struct RunArgs {
     /// Local state file to use instead of the default.
     #[arg(long)]
     pub state: Option<PathBuf>,
+}
+
+/// Graph steps in flight when `-parallelism` is not given: Terraform's default.
+pub const DEFAULT_PARALLELISM: usize = 10;
+
+/// Reads in flight during a refresh when `-parallelism` is not given. Refresh has no order to
+/// keep, so it reads every object at once; what really bounds the calls in flight is each AWS
+/// service's gate at the connector (`INFRACTL_SERVICE_CONCURRENCY`). This only caps how many
+/// pending reads exist at a time in a very large state.
+pub const REFRESH_IN_FLIGHT: usize = 512;
+
+impl RunArgs {
+    /// How many graph steps run at once.
+    pub fn step_parallelism(&self) -> usize {
+        self.parallelism.unwrap_or(DEFAULT_PARALLELISM).max(1)
+    }
+
+    /// How many objects refresh reads at once: `-parallelism` when given (as Terraform's bounds
+    /// its refresh too), else all of them.
+    pub fn refresh_parallelism(&self) -> usize {
+        self.parallelism.unwrap_or(REFRESH_IN_FLIGHT).max(1)
+    }
 }
 
 /// Rewrites Terraform's single-dash long flags (`-auto-approve`) to clap's (`--auto-approve`).

@@ -393,32 +393,51 @@ async fn make_plan(
     let state = crate::state::backend::read_or_new(backend)
         .instrument(info_span!("read_state"))
         .await?;
-    let prior = if args.refresh && !state.resources.is_empty() {
-        let r = refresh::refresh(&state, registry, &loaded.stack, args.parallelism)
-            .instrument(info_span!("refresh"))
-            .await?;
-        for v in &r.vanished {
-            eprintln!("Note: {v} has been deleted outside infractl; the plan creates it again.");
-        }
-        r.state
-    } else {
-        state
-    };
     let planner = Planner {
         root: &loaded.root,
         graph: &loaded.graph,
         registry,
         inputs: &loaded.inputs,
     };
+    let plan_time = crate::blueprint::functions::Clock::now();
+    // Data sources that reach no resource are read beside the refresh, not after it.
+    let prefetch = async {
+        if destroy {
+            Default::default()
+        } else {
+            planner.prefetch(plan_time).instrument(info_span!("read ahead")).await
+        }
+    };
+    let refresh = async {
+        if args.refresh && !state.resources.is_empty() {
+            refresh::refresh(&state, registry, &loaded.stack, args.refresh_parallelism())
+                .instrument(info_span!("refresh"))
+                .await
+                .map(Some)
+        } else {
+            Ok(None)
+        }
+    };
+    let (refreshed, prefetched) = tokio::join!(refresh, prefetch);
+    let prior = match refreshed? {
+        Some(r) => {
+            for v in &r.vanished {
+                eprintln!("Note: {v} has been deleted outside infractl; the plan creates it again.");
+            }
+            r.state
+        }
+        None => state,
+    };
     planner
-        .plan(
+        .plan_with(
             prior,
             PlanOptions {
                 destroy,
                 targets: args.targets.clone(),
                 replace: args.replace.clone(),
-                ..Default::default()
+                plan_time: Some(plan_time),
             },
+            &prefetched,
         )
         .instrument(info_span!("plan"))
         .await
@@ -528,7 +547,7 @@ async fn execute(
         backend,
     });
     let report = applier
-        .apply(plan, args.parallelism, env.interrupted.clone())
+        .apply(plan, args.step_parallelism(), env.interrupted.clone())
         .instrument(info_span!("apply"))
         .await?;
     for (label, by) in &report.skipped {

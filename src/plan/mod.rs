@@ -8,6 +8,7 @@ pub mod checks;
 pub mod diff;
 mod imports;
 pub mod moves;
+pub mod prefetch;
 pub mod refresh;
 pub mod triggers;
 mod validate;
@@ -388,6 +389,8 @@ struct Run<'r> {
     warnings: Vec<Diag>,
     /// Checks (module instance, name) whose data source failed: their assertions are skipped.
     failed_checks: HashSet<(Vec<ModuleStep>, String)>,
+    /// Data sources read ahead of the walk.
+    prefetched: &'r prefetch::Prefetched,
 }
 
 /// Everything the planner reads.
@@ -405,9 +408,20 @@ pub struct Planner<'a> {
 impl Planner<'_> {
     /// Makes the plan from a refreshed state.
     pub async fn plan(&self, prior: State, options: PlanOptions) -> DResult<Plan> {
+        self.plan_with(prior, options, &prefetch::Prefetched::default()).await
+    }
+
+    /// Makes the plan from a refreshed state, taking the data sources read ahead (see
+    /// [`Planner::prefetch`]) instead of reading them again.
+    pub async fn plan_with(
+        &self,
+        prior: State,
+        options: PlanOptions,
+        prefetched: &prefetch::Prefetched,
+    ) -> DResult<Plan> {
         let secrets = self.registry.secrets().clone();
         secrets.keep_in_the_clear(prior.keeper == crate::state::Keeper::Terraform);
-        let mut plan = self.plan_changes(prior, options).await?;
+        let mut plan = self.plan_changes(prior, options, prefetched).await?;
         // What a plan keeps (its prior state goes into plan files, and is the base of the
         // state an apply writes) and its outputs hold this run's secrets only concealed.
         secrets.conceal_state(&mut plan.prior);
@@ -417,7 +431,12 @@ impl Planner<'_> {
         Ok(plan)
     }
 
-    async fn plan_changes(&self, mut prior: State, mut options: PlanOptions) -> DResult<Plan> {
+    async fn plan_changes(
+        &self,
+        mut prior: State,
+        mut options: PlanOptions,
+        prefetched: &prefetch::Prefetched,
+    ) -> DResult<Plan> {
         let clock = Clock::planning(*options.plan_time.get_or_insert_with(Clock::now));
         let moved = moves::apply(self.root, &mut prior);
         if options.destroy {
@@ -436,6 +455,7 @@ impl Planner<'_> {
             unchanged_blocks: HashSet::new(),
             warnings: Vec::new(),
             failed_checks: HashSet::new(),
+            prefetched,
         };
         // The block addresses each static block was planned under (one per module instance).
         let mut planned_blocks: HashMap<(Vec<String>, String), Vec<Address>> = HashMap::new();
@@ -690,7 +710,10 @@ impl Planner<'_> {
         if config.has_unknown() || !(known_deps_unchanged || deps.is_empty()) {
             return Ok((deferred, Some((planned, marks))));
         }
-        let read = ds.read(&config).await;
+        let read = match run.prefetched.take(address, &config) {
+            Some(read) => read,
+            None => ds.read(&config).await,
+        };
         let v = match (read, &res.check) {
             (Ok(v), _) => v,
             (Err(e), None) => return Err(e.into_diag("Reading", &address.to_string())),

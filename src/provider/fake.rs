@@ -5,9 +5,10 @@
 //! resource type, `fake_thing`, behaves like a small AWS resource: `name` forces replacement,
 //! `size` and `tags` update in place, `arn` is computed, `secret_wo` is write-only (a new
 //! `secret_wo_version` replaces the object with it). Its one ephemeral type, `fake_secret`,
-//! opens a secret of the cloud's `secrets` by name.
+//! opens a secret of the cloud's `secrets` by name. Its one data source, `fake_lookup`, answers
+//! `value = "found NAME"` for a `name`, logging `lookup NAME`.
 
-use super::{CallCtx, EphemeralType, PResult, ProviderError, Registry, ResourceType};
+use super::{CallCtx, DataSourceType, EphemeralType, PResult, ProviderError, Registry, ResourceType};
 use crate::schema::{Schema, Type};
 use crate::value::Value;
 use async_trait::async_trait;
@@ -58,6 +59,12 @@ impl FakeCloud {
                 .write_only()
                 .optional("secret_wo_version", Type::Number)
                 .force_new(),
+        }));
+        r.add_data_source(Arc::new(FakeLookup {
+            cloud: self.clone(),
+            schema: Schema::new()
+                .required("name", Type::String)
+                .computed("value", Type::String),
         }));
         r.add_ephemeral(Arc::new(FakeSecret {
             cloud: self.clone(),
@@ -179,6 +186,32 @@ impl EphemeralType for FakeSecret {
         Ok(Value::object([
             ("name", Value::str(name)),
             ("value", Value::str(value)),
+        ]))
+    }
+}
+
+struct FakeLookup {
+    cloud: Arc<FakeCloud>,
+    schema: Schema,
+}
+
+#[async_trait]
+impl DataSourceType for FakeLookup {
+    fn type_name(&self) -> &'static str {
+        "fake_lookup"
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    async fn read(&self, config: &Value) -> PResult<Value> {
+        let name = config.get("name").as_str().unwrap_or_default().to_string();
+        self.cloud.call(format!("lookup {name}")).await;
+        Ok(Value::object([
+            ("id", Value::str(&name)),
+            ("value", Value::str(format!("found {name}"))),
+            ("name", Value::str(name)),
         ]))
     }
 }

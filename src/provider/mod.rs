@@ -212,6 +212,12 @@ pub trait DataSourceType: Send + Sync {
     /// Reads the data for a fully known configuration.
     async fn read(&self, config: &Value) -> PResult<Value>;
 
+    /// True when a read does more than read (runs a program): such a data source is read
+    /// only where the plan walk reaches it, never ahead of it (see `plan::prefetch`).
+    fn reads_have_effects(&self) -> bool {
+        false
+    }
+
     /// What state records of a read: sensitive attributes only as digests. A data source is
     /// read again at every plan, so state needs no more than their fingerprint.
     fn state_value(&self, read: &Value) -> Value {

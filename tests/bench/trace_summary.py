@@ -13,7 +13,7 @@ import sys
 from collections import Counter, defaultdict
 
 # Phases a command goes through, in order (spans named by src/cli/run.rs).
-PHASES = ["load", "backend", "lock", "providers", "read_state", "refresh", "plan", "render", "apply", "unlock"]
+PHASES = ["load", "backend", "lock", "providers", "read_state", "refresh", "read ahead", "plan", "render", "apply", "unlock"]
 STATE_WRITES = {"state_write", "journal_append"}
 
 
@@ -69,7 +69,7 @@ def summarise(path):
 def report(label, summary, wall=None):
     """Prints one run's summary; `wall` (seconds, measured outside) adds process start and exit."""
     p = summary["phases"]
-    off_path = {k: v for k, v in p.items() if k not in ("refresh", "apply")}
+    off_path = {k: v for k, v in p.items() if k not in ("refresh", "read ahead", "apply")}
     print(f"-- {label}: where the time went (s)")
     if wall is not None:
         print(f"   {'process start/exit':<22} {max(wall - summary['traced'], 0.0):>8.3f}")

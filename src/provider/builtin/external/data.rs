@@ -99,6 +99,11 @@ impl DataSourceType for External {
         "external"
     }
 
+    fn reads_have_effects(&self) -> bool {
+        // Its program may do anything: it runs where the plan walk reaches it, once.
+        true
+    }
+
     fn schema(&self) -> &Schema {
         &self.schema
     }
