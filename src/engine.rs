@@ -1,6 +1,11 @@
 //! The step executor: runs a DAG of steps concurrently, each the moment its own dependencies
 //! are done (no level-by-level barriers), bounded by `-parallelism`.
 //!
+//! When more steps are ready than `-parallelism` lets run, the one heading the longest chain of
+//! steps still to come goes first (list scheduling by height): a VPC whose subnets, NAT
+//! gateways and routes wait on it starts before a log group nothing waits on, so the chain
+//! that decides the run's wall time never queues behind work that could run beside it later.
+//!
 //! It knows nothing of clouds, blueprints or state: a step is an index and a list of the steps it
 //! waits for, and a [`StepRunner`] does the work. When a step fails, only the steps that depend on
 //! it (directly or not) are skipped; everything else still runs. When cancelled (Ctrl-C), no new
@@ -8,6 +13,8 @@
 
 use crate::diag::Diag;
 use async_trait::async_trait;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use tokio::task::JoinSet;
@@ -58,12 +65,17 @@ pub async fn execute(
         }
     }
     let mut outcomes: Vec<Option<Outcome>> = vec![None; n];
-    let mut ready: Vec<usize> = (0..n).filter(|&i| waiting[i] == 0).rev().collect();
+    let height = heights(&dependents, &waiting);
+    // Highest first; among equals, the earlier step (plan order).
+    let mut ready: BinaryHeap<(usize, Reverse<usize>)> = (0..n)
+        .filter(|&i| waiting[i] == 0)
+        .map(|i| (height[i], Reverse(i)))
+        .collect();
     let mut running = JoinSet::new();
     let limit = parallelism.max(1);
     loop {
         while running.len() < limit && !cancel.load(Ordering::SeqCst) {
-            let Some(i) = ready.pop() else { break };
+            let Some((_, Reverse(i))) = ready.pop() else { break };
             let r = runner.clone();
             running.spawn(async move { (i, r.run(i).await) });
         }
@@ -85,7 +97,7 @@ pub async fn execute(
                 for &d in &dependents[i] {
                     waiting[d] -= 1;
                     if waiting[d] == 0 && outcomes[d].is_none() {
-                        ready.push(d);
+                        ready.push((height[d], Reverse(d)));
                     }
                 }
             }
@@ -96,6 +108,33 @@ pub async fn execute(
         }
     }
     outcomes.into_iter().map(|o| o.unwrap_or(Outcome::Cancelled)).collect()
+}
+
+/// How many steps the longest chain starting at each step holds (itself included), from the
+/// steps nothing waits on back to the roots (Kahn's order over the reversed edges). Steps on a
+/// cycle (none are planned) keep height 1.
+fn heights(dependents: &[Vec<usize>], waiting: &[usize]) -> Vec<usize> {
+    let n = dependents.len();
+    let mut height = vec![1; n];
+    let mut pending: Vec<usize> = dependents.iter().map(Vec::len).collect();
+    let mut deps_of: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (i, ds) in dependents.iter().enumerate() {
+        for &d in ds {
+            deps_of[d].push(i);
+        }
+    }
+    debug_assert!(deps_of.iter().zip(waiting).all(|(d, w)| d.len() == *w));
+    let mut done: Vec<usize> = (0..n).filter(|&i| pending[i] == 0).collect();
+    while let Some(i) = done.pop() {
+        for &before in &deps_of[i] {
+            height[before] = height[before].max(height[i] + 1);
+            pending[before] -= 1;
+            if pending[before] == 0 {
+                done.push(before);
+            }
+        }
+    }
+    height
 }
 
 fn skip_dependents(failed: usize, dependents: &[Vec<usize>], outcomes: &mut [Option<Outcome>], label: &str) {
@@ -184,6 +223,26 @@ mod tests {
         let r = FakeRunner::new(vec![], 20);
         execute(&steps, r.clone(), 3, Arc::new(AtomicBool::new(false))).await;
         assert_eq!(r.peak.load(Ordering::SeqCst), 3);
+    }
+
+    #[tokio::test]
+    async fn the_step_heading_the_longest_chain_starts_first_when_slots_are_short() {
+        // 0 and 1 stand alone; 2 heads the chain 2 -> 3 -> 4. With one slot, 2 goes first.
+        let steps = vec![step(&[]), step(&[]), step(&[]), step(&[2]), step(&[3])];
+        let r = FakeRunner::new(vec![], 1);
+        execute(&steps, r.clone(), 1, Arc::new(AtomicBool::new(false))).await;
+        let log = r.log.lock().unwrap().clone();
+        assert_eq!(log[0], "start 2", "{log:?}");
+        // Equal heights keep plan order.
+        assert!(pos(&log, "start 0") < pos(&log, "start 1"), "{log:?}");
+    }
+
+    #[test]
+    fn heights_count_the_longest_chain_below_each_step() {
+        // 0 -> 1 -> 3, 0 -> 2 -> 3, 4 alone.
+        let dependents = vec![vec![1, 2], vec![3], vec![3], vec![], vec![]];
+        let waiting = vec![0, 1, 1, 2, 0];
+        assert_eq!(heights(&dependents, &waiting), vec![3, 2, 2, 1, 1]);
     }
 
     #[tokio::test]
