@@ -109,7 +109,7 @@ impl Planner<'_> {
                         name: res.name.clone(),
                         key: ikey,
                     };
-                    let span = tracing::info_span!(parent: None, "read ahead", address = %address);
+                    let span = tracing::info_span!(parent: None, "read", address = %address, ahead = true);
                     let ds = ds.clone();
                     reads.push(
                         async move {
