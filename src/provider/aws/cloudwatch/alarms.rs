@@ -2,8 +2,9 @@
 //! same calls whatever their kind (ListTagsForResource and TagResource by alarm ARN, DeleteAlarms
 //! by name), and a name is unique across metric and composite alarms alike.
 
-use crate::provider::aws::common::{absent_on, aws_err, sync_tags};
-use crate::provider::{PResult, ProviderError};
+use crate::provider::aws::common::{absent_on, aws_err, owns, sync_tags};
+use crate::provider::{CallCtx, PResult, ProviderError};
+use crate::schema::Schema;
 use crate::value::Value;
 use aws_sdk_cloudwatch::types::{AlarmType, Tag};
 use aws_sdk_cloudwatch::Client;
@@ -11,8 +12,11 @@ use aws_sdk_cloudwatch::Client;
 /// The codes CloudWatch answers for an alarm (or its ARN) that is not there.
 const GONE: &[&str] = &["ResourceNotFound", "ResourceNotFoundException"];
 
-/// The tags on an alarm, by ARN; none when the alarm is gone.
-pub async fn alarm_tags(cw: &Client, arn: &str) -> PResult<Vec<(String, String)>> {
+/// The tags on an alarm, by ARN; none when the alarm is gone or has no ARN.
+pub async fn alarm_tags(cw: &Client, arn: Option<&str>) -> PResult<Vec<(String, String)>> {
+    let Some(arn) = arn else {
+        return Ok(vec![]);
+    };
     let r = cw
         .list_tags_for_resource()
         .resource_arn(arn)
@@ -103,4 +107,23 @@ pub async fn refuse_taken_name(cw: &Client, name: &str) -> PResult<()> {
         });
     }
     Ok(())
+}
+
+/// Whether anything the Put call sends changed between `prior` and `planned`: the Put call
+/// replaces the whole alarm, tags aside (they go through TagResource and UntagResource).
+pub fn settings_changed(schema: &Schema, prior: &Value, planned: &Value) -> bool {
+    schema
+        .attrs
+        .keys()
+        .chain(schema.blocks.keys())
+        .filter(|k| !matches!(**k, "tags" | "tags_all" | "arn" | "id"))
+        .any(|k| prior.get(k) != planned.get(k))
+}
+
+/// `name` when the alarm of that name (found, with this ARN) carries this stack's and this
+/// address's tags: the Put calls would overwrite an alarm of the same name, so only one this
+/// stack made for this address is taken over silently.
+pub async fn adoptable(cw: &Client, ctx: &CallCtx, name: String, arn: Option<&str>) -> PResult<Option<String>> {
+    let tags = alarm_tags(cw, arn).await?;
+    Ok(owns(tags.iter().map(|(k, v)| (k.as_str(), v.as_str())), ctx).then_some(name))
 }

@@ -2,9 +2,11 @@
 //! or on metric math (`metric_query` blocks), with its actions. PutMetricAlarm creates or
 //! replaces the alarm by name, so every change but the name is in place. The id is the name.
 
-use super::alarms::{alarm_tags, cw_tags, delete_alarm, refuse_taken_name, sync_alarm_tags};
+use super::alarms::{
+    adoptable, alarm_tags, cw_tags, delete_alarm, refuse_taken_name, settings_changed, sync_alarm_tags,
+};
 use crate::provider::aws::common::{
-    aws_err, configured_tags, must_exist, opt_bool, opt_str, owns, str_list, tags_to_write, user_tags,
+    aws_err, configured_tags, must_exist, opt_bool, opt_str, str_list, tags_to_write, user_tags,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -367,22 +369,12 @@ impl ResourceType for MetricAlarm {
         let Some(a) = self.describe(id).await? else {
             return Ok(None);
         };
-        let tags = match a.alarm_arn() {
-            Some(arn) => alarm_tags(&self.c.cloudwatch, arn).await?,
-            None => vec![],
-        };
+        let tags = alarm_tags(&self.c.cloudwatch, a.alarm_arn()).await?;
         Ok(Some(to_state(&a, tags, prior)))
     }
 
     async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
-        let settings_changed = self
-            .schema
-            .attrs
-            .keys()
-            .chain(self.schema.blocks.keys())
-            .filter(|k| !matches!(**k, "tags" | "tags_all" | "arn"))
-            .any(|k| prior.get(k) != planned.get(k));
-        if settings_changed {
+        if settings_changed(&self.schema, prior, planned) {
             self.put(planned, None).await?;
         }
         sync_alarm_tags(&self.c.cloudwatch, prior, planned).await?;
@@ -394,15 +386,12 @@ impl ResourceType for MetricAlarm {
     }
 
     async fn find_adoptable(&self, ctx: &CallCtx, planned: &Value) -> PResult<Option<String>> {
-        // PutMetricAlarm would overwrite an alarm of the same name; only one this stack made for
-        // this address is taken over silently.
         let Some(name) = opt_str(planned, "alarm_name") else {
             return Ok(None);
         };
         let Some(a) = self.describe(&name).await? else {
             return Ok(None);
         };
-        let tags = alarm_tags(&self.c.cloudwatch, a.alarm_arn().unwrap_or_default()).await?;
-        Ok(owns(tags.iter().map(|(k, v)| (k.as_str(), v.as_str())), ctx).then_some(name))
+        adoptable(&self.c.cloudwatch, ctx, name, a.alarm_arn()).await
     }
 }
