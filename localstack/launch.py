@@ -2939,6 +2939,114 @@ def patch_kms():
     KmsResponse.schedule_key_deletion = schedule_key_deletion
 
 
+def patch_cloudwatch_composite_alarms():
+    """CloudWatch composite alarms (PutCompositeAlarm) and DescribeAlarms' AlarmTypes.
+
+    moto 5.2.5 routes no PutCompositeAlarm (a 500), and DescribeAlarms ignores AlarmTypes,
+    answering metric and composite alarms alike. As AWS documents them: PutCompositeAlarm creates
+    or replaces the composite alarm of that name (AlarmRule 1..10240 characters; Tags are applied
+    on create and ignored on update) and keeps ActionsSuppressor with its WaitPeriod and
+    ExtensionPeriod; DescribeAlarms answers only the kinds AlarmTypes lists, and only metric
+    alarms when AlarmTypes is omitted. Composite alarms live in moto's alarm table (an Alarm
+    with its rule), so DeleteAlarms and the tagging calls reach them unchanged.
+    """
+    from moto.cloudwatch.exceptions import ValidationError
+    from moto.cloudwatch.responses import CloudWatchResponse
+    from moto.core.responses import ActionResult, EmptyResult
+
+    def put_composite_alarm(self):
+        name = self._get_param("AlarmName")
+        rule = self._get_param("AlarmRule") or ""
+        if not 1 <= len(rule) <= 10240:
+            raise ValidationError(
+                f"1 validation error detected: Value at 'alarmRule' failed to satisfy constraint: "
+                f"Member must have length between 1 and 10240 (was {len(rule)})"
+            )
+        backend = self.cloudwatch_backend
+        existing = backend.alarms.get(name)
+        if existing is not None and existing.rule is None:
+            raise ValidationError(f"The alarm {name} is a metric alarm, not a composite alarm.")
+        enabled = self._get_bool_param("ActionsEnabled")
+        alarm = backend.put_metric_alarm(
+            name=name,
+            namespace=None,
+            metric_name=None,
+            comparison_operator=None,
+            evaluation_periods=None,
+            period=None,
+            threshold=None,
+            statistic=None,
+            description=self._get_param("AlarmDescription"),
+            dimensions=[],
+            alarm_actions=self._get_param("AlarmActions", []),
+            ok_actions=self._get_param("OKActions", []),
+            insufficient_data_actions=self._get_param("InsufficientDataActions", []),
+            actions_enabled=True if enabled is None else enabled,
+            rule=rule,
+            tags=None if existing is not None else self._get_param("Tags", []),
+        )
+        if existing is not None:
+            alarm.state_value = existing.state_value
+            alarm.state_reason = existing.state_reason
+            alarm.state_updated_timestamp = existing.state_updated_timestamp
+        suppressor = self._get_param("ActionsSuppressor")
+        alarm.actions_suppressor = suppressor
+        alarm.actions_suppressor_wait_period = self._get_int_param("ActionsSuppressorWaitPeriod") if suppressor else None
+        alarm.actions_suppressor_extension_period = (
+            self._get_int_param("ActionsSuppressorExtensionPeriod") if suppressor else None
+        )
+        return EmptyResult()
+
+    def composite(alarm):
+        shown = {
+            "AlarmName": alarm.name,
+            "AlarmArn": alarm.alarm_arn,
+            "AlarmRule": alarm.rule,
+            "ActionsEnabled": alarm.actions_enabled,
+            "AlarmActions": alarm.alarm_actions,
+            "OKActions": alarm.ok_actions,
+            "InsufficientDataActions": alarm.insufficient_data_actions,
+            "AlarmConfigurationUpdatedTimestamp": alarm.configuration_updated_timestamp,
+            "StateValue": alarm.state_value,
+            "StateReason": alarm.state_reason,
+            "StateUpdatedTimestamp": alarm.state_updated_timestamp,
+        }
+        if alarm.description is not None:
+            shown["AlarmDescription"] = alarm.description
+        if getattr(alarm, "actions_suppressor", None):
+            shown["ActionsSuppressor"] = alarm.actions_suppressor
+            shown["ActionsSuppressorWaitPeriod"] = alarm.actions_suppressor_wait_period
+            shown["ActionsSuppressorExtensionPeriod"] = alarm.actions_suppressor_extension_period
+        return shown
+
+    def describe_alarms(self):
+        backend = self.cloudwatch_backend
+        action_prefix = self._get_param("ActionPrefix")
+        name_prefix = self._get_param("AlarmNamePrefix")
+        names = self._get_param("AlarmNames", [])
+        state = self._get_param("StateValue")
+        if action_prefix:
+            alarms = backend.get_alarms_by_action_prefix(action_prefix)
+        elif name_prefix:
+            alarms = backend.get_alarms_by_alarm_name_prefix(name_prefix)
+        elif names:
+            alarms = backend.get_alarms_by_alarm_names(names)
+        elif state:
+            alarms = backend.get_alarms_by_state_value(state)
+        else:
+            alarms = backend.describe_alarms()
+        kinds = self._get_param("AlarmTypes") or ["MetricAlarm"]
+        alarms = list(alarms)
+        result = {
+            "MetricAlarms": [a for a in alarms if a.rule is None] if "MetricAlarm" in kinds else [],
+            "CompositeAlarms": [composite(a) for a in alarms if a.rule is not None] if "CompositeAlarm" in kinds else [],
+        }
+        return ActionResult(result)
+
+    CloudWatchResponse.put_composite_alarm = put_composite_alarm
+    CloudWatchResponse.describe_alarms = describe_alarms
+
+
 def bridge_cbor():
     """Serves rpcv2Cbor requests through moto's JSON protocol (see CborBridge)."""
     import moto.server
@@ -2988,5 +3096,6 @@ if __name__ == "__main__":
     patch_cloudfront_functions()
     patch_kms()
     patch_logs_kms_keys()
+    patch_cloudwatch_composite_alarms()
     bridge_cbor()
     sys.exit(main(sys.argv[1:]))

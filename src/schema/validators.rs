@@ -55,6 +55,9 @@ pub enum Validator {
     Duration,
     /// Any one of these checks passes.
     AnyOf(Vec<Validator>),
+    /// A list or set of at most this many elements (the provider's `MaxItems` on an attribute,
+    /// as on `alarm_actions`); checked on the collection, not on each element.
+    ItemsAtMost(usize),
 }
 
 /// An IPv4 or IPv6 CIDR block.
@@ -137,6 +140,10 @@ pub fn arn() -> Validator {
 pub fn duration() -> Validator {
     Validator::Duration
 }
+/// A list or set of at most `n` elements.
+pub fn items_at_most(n: usize) -> Validator {
+    Validator::ItemsAtMost(n)
+}
 
 impl Validator {
     /// True for the checks that make a string a JSON document (compared by meaning in plans).
@@ -148,6 +155,10 @@ impl Validator {
     pub fn check(&self, v: &Value) -> Result<(), String> {
         match (self, v) {
             (_, Value::Null | Value::Unknown) => Ok(()),
+            (Validator::ItemsAtMost(n), Value::List(items)) if items.len() > *n => {
+                Err(format!("expected at most {n} items, got {}", items.len()))
+            }
+            (Validator::ItemsAtMost(_), _) => Ok(()),
             (_, Value::List(items)) => items.iter().try_for_each(|i| self.check(i)),
             (_, Value::Object(map)) => map.values().try_for_each(|i| self.check(i)),
             _ => self.check_one(v),
@@ -200,6 +211,8 @@ impl Validator {
                 }
                 Err(why.join("; or "))
             }
+            // A count of a collection's items: one element alone has nothing to count.
+            Validator::ItemsAtMost(_) => Ok(()),
             Validator::OneOf(allowed) => {
                 if allowed.contains(&text.as_str()) {
                     Ok(())
@@ -481,6 +494,19 @@ mod tests {
         assert!(ipv4_address().check(&s("10.0.0.300")).is_err());
         assert!(ipv6_address().check(&s("2001:db8::1")).is_ok());
         assert!(ipv6_address().check(&s("10.0.0.1")).is_err());
+    }
+
+    #[test]
+    fn item_limits_count_the_collection_not_its_elements() {
+        let five = Value::List((0..5).map(|i| s(&format!("a{i}"))).collect());
+        let six = Value::List((0..6).map(|i| s(&format!("a{i}"))).collect());
+        assert!(items_at_most(5).check(&five).is_ok());
+        assert_eq!(
+            items_at_most(5).check(&six).unwrap_err(),
+            "expected at most 5 items, got 6"
+        );
+        assert!(items_at_most(5).check(&Value::Unknown).is_ok());
+        assert!(items_at_most(5).check(&Value::List(vec![])).is_ok());
     }
 
     #[test]

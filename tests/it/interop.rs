@@ -122,7 +122,8 @@ fn s3_backend(bucket: &str, table: &str) -> String {
     )
 }
 
-fn tf_ok(tf: &Terraform, dir: &Path, args: &[&str]) -> String {
+/// Runs terraform in `dir` and asserts it succeeded; its output.
+pub(crate) fn tf_ok(tf: &Terraform, dir: &Path, args: &[&str]) -> String {
     let out = tf.run_in(dir, args);
     let shown = text(&out);
     assert!(out.status.success(), "terraform {args:?} failed:\n{shown}");

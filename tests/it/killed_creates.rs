@@ -52,7 +52,7 @@ const HELD: &[&str] = &[
 
 /// Runs an apply through the proxy, which holds the answers of the `held` creates back, and
 /// kills it once every one of them has reached the emulator; the holds are lifted after.
-fn apply_killed_when_held(stack: &Stack, var: &str, proxy: &CountingProxy, held: &[&str]) {
+pub(crate) fn apply_killed_when_held(stack: &Stack, var: &str, proxy: &CountingProxy, held: &[&str]) {
     proxy.set_faults(serde_json::json!({ "hold": held }));
     let log = stack.path.join("killed-apply.log");
     let mut child = Command::new(env!("CARGO_BIN_EXE_infractl"))

@@ -19,6 +19,7 @@ mod cloudfront_policies;
 mod cloudfront_response_headers;
 mod cognito;
 mod compat;
+mod composite_alarm;
 mod containers;
 mod crash;
 mod databases;

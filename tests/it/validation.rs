@@ -232,6 +232,20 @@ fn bad_values() -> Vec<Bad> {
             "subnet_mapping",
             "rule: exactly one",
         ),
+        bad(
+            "an empty composite alarm rule",
+            "aws_cloudwatch_composite_alarm",
+            "alarm_name = \"c\"\nalarm_rule = \"\"",
+            "alarm_rule",
+            "len_between",
+        ),
+        bad(
+            "six alarm actions",
+            "aws_cloudwatch_composite_alarm",
+            "alarm_name    = \"c\"\nalarm_rule    = \"ALARM(\\\"a\\\")\"\nalarm_actions = [\"arn:aws:sns:us-east-1:123456789012:t0\", \"arn:aws:sns:us-east-1:123456789012:t1\", \"arn:aws:sns:us-east-1:123456789012:t2\", \"arn:aws:sns:us-east-1:123456789012:t3\", \"arn:aws:sns:us-east-1:123456789012:t4\", \"arn:aws:sns:us-east-1:123456789012:t5\"]",
+            "alarm_actions",
+            "items_at_most",
+        ),
     ]
 }
 

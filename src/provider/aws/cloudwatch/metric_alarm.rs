@@ -2,9 +2,11 @@
 //! or on metric math (`metric_query` blocks), with its actions. PutMetricAlarm creates or
 //! replaces the alarm by name, so every change but the name is in place. The id is the name.
 
+use super::alarms::{
+    adoptable, alarm_tags, cw_tags, delete_alarm, refuse_taken_name, settings_changed, sync_alarm_tags,
+};
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, must_exist, opt_bool, opt_str, owns, str_list, sync_tags, tags_to_write,
-    user_tags,
+    aws_err, configured_tags, must_exist, opt_bool, opt_str, str_list, tags_to_write, user_tags,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -148,30 +150,6 @@ impl MetricAlarm {
             .iter()
             .find(|a| a.alarm_name() == Some(name))
             .cloned())
-    }
-
-    async fn tags(&self, arn: &str) -> PResult<Vec<(String, String)>> {
-        let r = self
-            .c
-            .cloudwatch
-            .list_tags_for_resource()
-            .resource_arn(arn)
-            .send()
-            .await
-            .map_err(aws_err);
-        Ok(absent_on(r, &["ResourceNotFound", "ResourceNotFoundException"])?
-            .map(|o| {
-                o.tags()
-                    .iter()
-                    .map(|t| {
-                        (
-                            t.key().unwrap_or_default().to_string(),
-                            t.value().unwrap_or_default().to_string(),
-                        )
-                    })
-                    .collect()
-            })
-            .unwrap_or_default())
     }
 
     async fn put(&self, planned: &Value, tags: Option<Vec<Tag>>) -> PResult<String> {
@@ -367,13 +345,6 @@ fn to_state(a: &Alarm, tags: Vec<(String, String)>, prior: &Value) -> Value {
     ])
 }
 
-fn cw_tags(pairs: indexmap::IndexMap<String, String>) -> Vec<Tag> {
-    pairs
-        .into_iter()
-        .map(|(k, v)| Tag::builder().key(k).value(v).build())
-        .collect()
-}
-
 #[async_trait]
 impl ResourceType for MetricAlarm {
     fn type_name(&self) -> &'static str {
@@ -388,14 +359,7 @@ impl ResourceType for MetricAlarm {
         // PutMetricAlarm replaces an alarm of the same name without a word; one this stack did
         // not make (adoption already looked for ours) is refused instead.
         if let Some(name) = opt_str(planned, "alarm_name") {
-            if self.describe(&name).await?.is_some() {
-                return Err(ProviderError {
-                    code: Some("AlarmAlreadyExists".into()),
-                    message: format!(
-                        "an alarm named {name:?} already exists and was not created by this stack; import it or choose another name"
-                    ),
-                });
-            }
+            refuse_taken_name(&self.c.cloudwatch, &name).await?;
         }
         let name = self.put(planned, Some(cw_tags(tags_to_write(ctx, planned)))).await?;
         must_exist(self.read(ctx, &name, planned).await?, "metric alarm", &name)
@@ -405,75 +369,29 @@ impl ResourceType for MetricAlarm {
         let Some(a) = self.describe(id).await? else {
             return Ok(None);
         };
-        let tags = match a.alarm_arn() {
-            Some(arn) => self.tags(arn).await?,
-            None => vec![],
-        };
+        let tags = alarm_tags(&self.c.cloudwatch, a.alarm_arn()).await?;
         Ok(Some(to_state(&a, tags, prior)))
     }
 
     async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
-        let settings_changed = self
-            .schema
-            .attrs
-            .keys()
-            .chain(self.schema.blocks.keys())
-            .filter(|k| !matches!(**k, "tags" | "tags_all" | "arn"))
-            .any(|k| prior.get(k) != planned.get(k));
-        if settings_changed {
+        if settings_changed(&self.schema, prior, planned) {
             self.put(planned, None).await?;
         }
-        if let Some(arn) = opt_str(prior, "arn") {
-            let (cw, arn) = (&self.c.cloudwatch, arn.as_str());
-            sync_tags(
-                prior,
-                planned,
-                |keys| async move {
-                    let r = cw
-                        .untag_resource()
-                        .resource_arn(arn)
-                        .set_tag_keys(Some(keys))
-                        .send()
-                        .await;
-                    r.map(|_| ()).map_err(aws_err)
-                },
-                |add| async move {
-                    let r = cw
-                        .tag_resource()
-                        .resource_arn(arn)
-                        .set_tags(Some(cw_tags(add)))
-                        .send()
-                        .await;
-                    r.map(|_| ()).map_err(aws_err)
-                },
-            )
-            .await?;
-        }
+        sync_alarm_tags(&self.c.cloudwatch, prior, planned).await?;
         must_exist(self.read(ctx, id, planned).await?, "metric alarm", id)
     }
 
     async fn delete(&self, _ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<()> {
-        let r = self
-            .c
-            .cloudwatch
-            .delete_alarms()
-            .alarm_names(id)
-            .send()
-            .await
-            .map_err(aws_err);
-        absent_on(r, &["ResourceNotFound", "ResourceNotFoundException"]).map(|_| ())
+        delete_alarm(&self.c.cloudwatch, id).await
     }
 
     async fn find_adoptable(&self, ctx: &CallCtx, planned: &Value) -> PResult<Option<String>> {
-        // PutMetricAlarm would overwrite an alarm of the same name; only one this stack made for
-        // this address is taken over silently.
         let Some(name) = opt_str(planned, "alarm_name") else {
             return Ok(None);
         };
         let Some(a) = self.describe(&name).await? else {
             return Ok(None);
         };
-        let tags = self.tags(a.alarm_arn().unwrap_or_default()).await?;
-        Ok(owns(tags.iter().map(|(k, v)| (k.as_str(), v.as_str())), ctx).then_some(name))
+        adoptable(&self.c.cloudwatch, ctx, name, a.alarm_arn()).await
     }
 }
