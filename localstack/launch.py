@@ -114,6 +114,11 @@ def patch_s3_bucket_configurations():
     - GetBucketReplication answers every rule with an empty prefix filter and delete marker
       replication off, whatever was put, and drops source selection criteria, existing object
       replication and replication time control. S3 returns the rules as they were put.
+    - GetBucketLifecycleConfiguration drops a rule filter's object size conditions (alone and
+      inside And) and always answers TransitionDefaultMinimumObjectSize
+      all_storage_classes_128K. S3 returns the rules as they were put, and the
+      x-amz-transition-default-minimum-object-size the PUT gave (all_storage_classes_128K when
+      it gave none).
     """
     from moto.s3.responses import S3Response
 
@@ -170,6 +175,24 @@ def patch_s3_bucket_configurations():
                 kept["replication"] = declaration.sub("", body)
             elif method == "DELETE":
                 kept.pop("replication", None)
+            return answer
+        if name and "lifecycle" in query and method in ("GET", "PUT", "DELETE"):
+            bucket = self.backend.get_bucket(name)
+            kept = bucket.__dict__.setdefault("_infractl_configs", {})
+            if method == "GET" and getattr(bucket, "rules", None) and kept.get("lifecycle"):
+                body, size = kept["lifecycle"]
+                headers = dict(xml, **{"x-amz-transition-default-minimum-object-size": size})
+                return 200, headers, '<?xml version="1.0" encoding="UTF-8"?>' + body
+            answer = original(self, request, full_url)
+            if not isinstance(answer, tuple):
+                answer = (200, {}, answer)
+            if method == "PUT" and answer[0] < 300:
+                body = self.body.decode() if isinstance(self.body, bytes) else self.body
+                size = request.headers.get("x-amz-transition-default-minimum-object-size") or "all_storage_classes_128K"
+                kept["lifecycle"] = (declaration.sub("", body), size)
+                answer = (answer[0], dict(answer[1], **{"x-amz-transition-default-minimum-object-size": size}), answer[2])
+            elif method == "DELETE":
+                kept.pop("lifecycle", None)
             return answer
         if name and "requestPayment" in query and method in ("GET", "PUT"):
             bucket = self.backend.get_bucket(name)

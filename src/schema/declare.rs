@@ -215,6 +215,17 @@ impl Decl {
         self.with_attr("default", |a| a.default = Some(v))
     }
 
+    /// The provider plans `v` for the selected Optional+Computed argument whenever the
+    /// blueprint leaves it unset (a plan modifier, not a schema default): unset means `v`, not
+    /// what AWS has.
+    pub fn default_when_unset(self, v: impl Into<Value>) -> Decl {
+        let v = v.into();
+        self.with_attr("default_when_unset", |a| {
+            a.default = Some(v);
+            a.default_when_unset = true;
+        })
+    }
+
     /// A validator of the selected argument; a JSON one also makes plans compare it as JSON.
     pub fn check(self, v: Validator) -> Decl {
         self.with_attr("check", |a| {

@@ -181,6 +181,10 @@ pub struct AttrSchema {
     /// does not mark it computed (the provider suppresses that diff in code): unset keeps what
     /// AWS has instead of planning a change back to null.
     pub live_when_unset: bool,
+    /// Computed, yet the provider plans `default` whenever the blueprint leaves it unset (a plan
+    /// modifier, as for a lifecycle configuration's `transition_default_minimum_object_size`):
+    /// removing the argument puts the default back instead of keeping what AWS has.
+    pub default_when_unset: bool,
     /// What a configured value must satisfy (the provider's ValidateFunc), checked before any
     /// AWS call.
     pub validators: Vec<Validator>,
@@ -204,6 +208,7 @@ impl AttrSchema {
             policy: false,
             json: false,
             live_when_unset: false,
+            default_when_unset: false,
             validators: Vec::new(),
             support: Support::Yes,
         }
@@ -214,9 +219,10 @@ impl AttrSchema {
         self.required || self.optional
     }
 
-    /// True when leaving it unset keeps the value AWS chose (computed, or declared so).
+    /// True when leaving it unset keeps the value AWS chose (computed, or declared so), unless
+    /// the provider plans its default whenever it is unset.
     pub fn fills_when_unset(&self) -> bool {
-        self.computed || self.live_when_unset
+        (self.computed || self.live_when_unset) && !self.default_when_unset
     }
 }
 

@@ -88,6 +88,13 @@ pub trait BucketSetting: Send + Sync {
     /// Writes the setting from the planned value.
     async fn put(&self, c: &Clients, at: &At, planned: &Value) -> PResult<()>;
 
+    /// Writes a change of the setting from state's value to the planned one. PUT replaces the
+    /// whole setting, so most settings write the planned value; a setting with two spellings of
+    /// one part (blocks and a JSON document) uses `prior` to tell which one the blueprint changed.
+    async fn change(&self, c: &Clients, at: &At, _prior: &Value, planned: &Value) -> PResult<()> {
+        self.put(c, at, planned).await
+    }
+
     /// The setting's attributes as S3 holds them (besides id, bucket, name and
     /// expected_bucket_owner); `None` when the bucket has no such setting or no longer exists.
     async fn get(&self, c: &Clients, at: &At, prior: &Value) -> PResult<Option<IndexMap<String, Value>>>;
@@ -209,12 +216,12 @@ impl<S: BucketSetting + 'static> ResourceType for Companion<S> {
         Ok(out)
     }
 
-    async fn update(&self, ctx: &CallCtx, id: &str, _prior: &Value, planned: &Value) -> PResult<Value> {
+    async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
         // The id may name what changes in place (the canned ACL of `aws_s3_bucket_acl`): the
         // object keeps its bucket, name and owner and takes the id the planned value gives.
         let id = self.setting.id(&self.setting.parse(id)?, planned);
         let at = self.setting.parse(&id)?;
-        self.setting.put(&self.c, &at, planned).await?;
+        self.setting.change(&self.c, &at, prior, planned).await?;
         must_exist(self.read(ctx, &id, planned).await?, self.setting.what(), &id)
     }
 

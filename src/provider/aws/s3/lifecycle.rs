@@ -4,14 +4,14 @@ use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::validators::{len_between, one_of};
+use crate::schema::validators::{int_at_least, len_between, one_of};
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_s3::types::{
     AbortIncompleteMultipartUpload, BucketLifecycleConfiguration, ExpirationStatus, LifecycleExpiration, LifecycleRule,
-    LifecycleRuleFilter, NoncurrentVersionExpiration, NoncurrentVersionTransition, Tag, Transition,
-    TransitionStorageClass,
+    LifecycleRuleAndOperator, LifecycleRuleFilter, NoncurrentVersionExpiration, NoncurrentVersionTransition, Tag,
+    Transition, TransitionDefaultMinimumObjectSize, TransitionStorageClass,
 };
 use std::sync::Arc;
 
@@ -52,7 +52,9 @@ fn to_rule(r: &Value) -> PResult<LifecycleRule> {
                 ),
                 None => None,
             };
+            let and = first(&f, "and").map(|a| and_operator(&a)).transpose()?;
             LifecycleRuleFilter::builder()
+                .set_and(and)
                 .set_prefix(f.get("prefix").to_plain_string())
                 .set_object_size_greater_than(f.get("object_size_greater_than").as_number().map(|n| n as i64))
                 .set_object_size_less_than(f.get("object_size_less_than").as_number().map(|n| n as i64))
@@ -112,6 +114,40 @@ fn to_rule(r: &Value) -> PResult<LifecycleRule> {
     rule.build().map_err(|e| ProviderError::msg(e.to_string()))
 }
 
+/// A filter's `and` block: every condition must hold. A size bound of 0 below is no bound
+/// (the provider's legacy handling of the Computed attribute), and no tags are none.
+fn and_operator(a: &Value) -> PResult<LifecycleRuleAndOperator> {
+    let tags = super::filter::tags(a.get("tags"))?;
+    Ok(LifecycleRuleAndOperator::builder()
+        .set_prefix(opt_str(a, "prefix"))
+        .set_object_size_greater_than(a.get("object_size_greater_than").as_number().map(|n| n as i64))
+        .set_object_size_less_than(
+            a.get("object_size_less_than")
+                .as_number()
+                .map(|n| n as i64)
+                .filter(|n| *n != 0),
+        )
+        .set_tags(Some(tags).filter(|t| !t.is_empty()))
+        .build())
+}
+
+/// S3's `And` operator as the `and` block; absent conditions read as the provider's legacy
+/// zero values (0, "").
+fn and_value(a: &LifecycleRuleAndOperator) -> Value {
+    Value::object([
+        (
+            "object_size_greater_than",
+            Value::Number(a.object_size_greater_than().unwrap_or(0) as f64),
+        ),
+        (
+            "object_size_less_than",
+            Value::Number(a.object_size_less_than().unwrap_or(0) as f64),
+        ),
+        ("prefix", Value::str(a.prefix().unwrap_or_default())),
+        ("tags", super::filter::tags_value(a.tags())),
+    ])
+}
+
 fn num(n: Option<i32>) -> Value {
     n.map(|x| Value::Number(x as f64)).unwrap_or(Value::Null)
 }
@@ -123,6 +159,7 @@ fn single(v: Option<Value>) -> Value {
 fn from_rule(r: &LifecycleRule, configured: Option<&Value>) -> Value {
     let filter = r.filter().map(|f| {
         Value::object([
+            ("and", single(f.and().map(and_value))),
             ("prefix", Value::from(f.prefix().map(str::to_string))),
             (
                 "object_size_greater_than",
@@ -229,6 +266,10 @@ fn from_rule(r: &LifecycleRule, configured: Option<&Value>) -> Value {
     ])
 }
 
+/// The smallest object S3 transitions when the blueprint says nothing: the provider plans
+/// this for general purpose buckets whenever the argument is unset.
+const TDMOS_DEFAULT: &str = "all_storage_classes_128K";
+
 /// Where lifecycle transitions may move objects.
 const STORAGE_CLASSES: &[&str] = &[
     "GLACIER",
@@ -248,7 +289,13 @@ impl BucketLifecycle {
             .arg("expected_bucket_owner")
             .force_new()
             .args(&["rule"])
-            .not_yet(&["rule.filter.and"])
+            .arg("transition_default_minimum_object_size")
+            .default_when_unset(TDMOS_DEFAULT)
+            .check(one_of(&["varies_by_storage_class", TDMOS_DEFAULT]))
+            .arg("rule.filter.and.object_size_greater_than")
+            .check(int_at_least(0))
+            .arg("rule.filter.and.object_size_less_than")
+            .check(int_at_least(1))
             .arg("expected_bucket_owner")
             .check(super::companion::account_id())
             .arg("rule.id")
@@ -284,6 +331,10 @@ impl BucketLifecycle {
             .put_bucket_lifecycle_configuration()
             .bucket(bucket)
             .lifecycle_configuration(config)
+            .set_transition_default_minimum_object_size(
+                opt_str(v, "transition_default_minimum_object_size")
+                    .map(|s| TransitionDefaultMinimumObjectSize::from(s.as_str())),
+            )
             .send()
             .await
             .map_err(aws_err)?;
@@ -337,6 +388,13 @@ impl ResourceType for BucketLifecycle {
             ("bucket", Value::str(id)),
             ("expected_bucket_owner", prior.get("expected_bucket_owner").clone()),
             ("rule", Value::List(rules)),
+            (
+                "transition_default_minimum_object_size",
+                Value::from(
+                    out.transition_default_minimum_object_size()
+                        .map(|s| s.as_str().to_string()),
+                ),
+            ),
         ])))
     }
 
