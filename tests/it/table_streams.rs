@@ -201,7 +201,10 @@ async fn on_demand_limits(ddb: &aws_sdk_dynamodb::Client, table: &str) -> [(Opti
             o.and_then(|o| o.max_write_request_units()),
         )
     };
-    let index = t.global_secondary_indexes().first().and_then(|i| i.on_demand_throughput());
+    let index = t
+        .global_secondary_indexes()
+        .first()
+        .and_then(|i| i.on_demand_throughput());
     [pair(t.on_demand_throughput()), pair(index)]
 }
 

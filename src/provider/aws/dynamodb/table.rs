@@ -21,8 +21,8 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, CreateGlobalSecondaryIndexAction, DeleteGlobalSecondaryIndexAction,
     GlobalSecondaryIndex, GlobalSecondaryIndexUpdate, IndexStatus, KeySchemaElement, KeyType, LocalSecondaryIndex,
-    OnDemandThroughput, PointInTimeRecoverySpecification, Projection, ProjectionType, ProvisionedThroughput, ScalarAttributeType,
-    SseSpecification, SseStatus, SseType, StreamSpecification, StreamViewType, TableStatus, Tag,
+    OnDemandThroughput, PointInTimeRecoverySpecification, Projection, ProjectionType, ProvisionedThroughput,
+    ScalarAttributeType, SseSpecification, SseStatus, SseType, StreamSpecification, StreamViewType, TableStatus, Tag,
     TimeToLiveSpecification, UpdateGlobalSecondaryIndexAction,
 };
 use std::sync::Arc;

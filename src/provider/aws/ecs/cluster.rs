@@ -154,7 +154,10 @@ fn configuration_value(c: &aws_sdk_ecs::types::Cluster) -> Value {
         let exec = c.execute_command_configuration().map(|e| {
             let log = e.log_configuration().map(|l| {
                 Value::object([
-                    ("cloud_watch_encryption_enabled", Value::Bool(l.cloud_watch_encryption_enabled())),
+                    (
+                        "cloud_watch_encryption_enabled",
+                        Value::Bool(l.cloud_watch_encryption_enabled()),
+                    ),
                     ("cloud_watch_log_group_name", s(l.cloud_watch_log_group_name())),
                     ("s3_bucket_encryption_enabled", Value::Bool(l.s3_encryption_enabled())),
                     ("s3_bucket_name", s(l.s3_bucket_name())),
@@ -244,9 +247,9 @@ impl ResourceType for Cluster {
             ("configuration", configuration_value(&c)),
             (
                 "service_connect_defaults",
-                one(c.service_connect_defaults().map(|d| {
-                    Value::object([("namespace", Value::from(d.namespace().map(str::to_string)))])
-                })),
+                one(c
+                    .service_connect_defaults()
+                    .map(|d| Value::object([("namespace", Value::from(d.namespace().map(str::to_string)))]))),
             ),
             ("tags", configured_tags(prior)),
             ("tags_all", user_tags(tag_pairs)),

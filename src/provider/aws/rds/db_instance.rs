@@ -503,7 +503,11 @@ impl ResourceType for DbInstance {
                 ));
             }
         }
-        if config.get("replicate_source_db").as_str().is_some_and(|s| !s.is_empty()) {
+        if config
+            .get("replicate_source_db")
+            .as_str()
+            .is_some_and(|s| !s.is_empty())
+        {
             return Err("\"blue_green_update.enabled\" cannot be set when \"replicate_source_db\" is set.".into());
         }
         Ok(())
