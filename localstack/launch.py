@@ -701,6 +701,84 @@ def patch_dynamodb_stream_reenable():
     DynamoDBBackend.update_table_streams = update_table_streams
 
 
+def patch_dynamodb_on_demand_throughput():
+    """CreateTable/UpdateTable: a table's and its global indexes' OnDemandThroughput.
+
+    moto drops OnDemandThroughput (the most read and write request units an on-demand table or
+    index may use) and never describes it. AWS keeps each limit given, changes only the limits an
+    UpdateTable (or an index's Update action) names, removes a limit set to -1, and returns what
+    is set in DescribeTable's OnDemandThroughput of the table and of each index.
+    """
+    from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.models.table import GlobalSecondaryIndex, Table
+    from moto.dynamodb.responses import DynamoHandler, DynamoResult
+
+    def merged(current, given):
+        limits = dict(current or {})
+        for key, value in (given or {}).items():
+            if key not in ("MaxReadRequestUnits", "MaxWriteRequestUnits"):
+                continue
+            if value == -1:
+                limits.pop(key, None)
+            else:
+                limits[key] = value
+        return limits
+
+    def with_limits(description, limits):
+        if limits:
+            description["OnDemandThroughput"] = dict(limits)
+        return description
+
+    original_gsi_create = GlobalSecondaryIndex.create
+    original_gsi_update = GlobalSecondaryIndex.update
+    original_gsi_describe = GlobalSecondaryIndex.describe
+    original_table_describe = Table.describe
+
+    def gsi_create(dct, table_key_attrs):
+        index = original_gsi_create(dct, table_key_attrs)
+        index.on_demand_throughput = merged(None, dct.get("OnDemandThroughput"))
+        return index
+
+    def gsi_update(self, u):
+        original_gsi_update(self, u)
+        if "OnDemandThroughput" in u:
+            self.on_demand_throughput = merged(getattr(self, "on_demand_throughput", None), u["OnDemandThroughput"])
+
+    def gsi_describe(self):
+        return with_limits(original_gsi_describe(self), getattr(self, "on_demand_throughput", None))
+
+    def table_describe(self, base_key="TableDescription"):
+        out = original_table_describe(self, base_key)
+        with_limits(out[base_key], getattr(self, "on_demand_throughput", None))
+        return out
+
+    original_create = DynamoHandler.create_table
+    original_update = DynamoHandler.update_table
+
+    def create_table(self):
+        result = original_create(self)
+        given = self.body.get("OnDemandThroughput")
+        if not given:
+            return result
+        table = self.dynamodb_backend.get_table(self.body["TableName"])
+        table.on_demand_throughput = merged(None, given)
+        return DynamoResult(table.describe())
+
+    def update_table(self):
+        given = self.body.get("OnDemandThroughput")
+        if given:
+            table = self.dynamodb_backend.get_table(self.body["TableName"])
+            table.on_demand_throughput = merged(getattr(table, "on_demand_throughput", None), given)
+        return original_update(self)
+
+    GlobalSecondaryIndex.create = staticmethod(gsi_create)
+    GlobalSecondaryIndex.update = gsi_update
+    GlobalSecondaryIndex.describe = gsi_describe
+    Table.describe = table_describe
+    DynamoHandler.create_table = create_table
+    DynamoHandler.update_table = update_table
+
+
 def patch_sns_topic_attributes():
     """GetTopicAttributes: answer every attribute the topic was given.
 
@@ -1726,6 +1804,29 @@ def patch_rds():
 
     patch_rds_reset_parameters()
     patch_rds_option_groups()
+    patch_rds_instance_create_settings()
+
+
+def patch_rds_instance_create_settings():
+    """CreateDBInstance: Timezone, NcharCharacterSetName and EngineLifecycleSupport.
+
+    moto drops the three at creation (ModifyDBInstance stores EngineLifecycleSupport, as any
+    keyword it is given) and describes none of them. AWS sets the time zone (SQL Server) and the
+    national character set (Oracle) at creation only, and enrols an instance whose creation names
+    no lifecycle in RDS Extended Support (open-source-rds-extended-support); DescribeDBInstances
+    returns all three.
+    """
+    from moto.rds import models
+
+    original_init = models.DBInstance.__init__
+
+    def init(self, backend, **kwargs):
+        original_init(self, backend, **kwargs)
+        self.timezone = kwargs.get("timezone")
+        self.nchar_character_set_name = kwargs.get("nchar_character_set_name")
+        self.engine_lifecycle_support = kwargs.get("engine_lifecycle_support") or "open-source-rds-extended-support"
+
+    models.DBInstance.__init__ = init
 
 
 def patch_rds_option_groups():
@@ -3096,6 +3197,7 @@ if __name__ == "__main__":
     patch_ec2_group_rule_descriptions()
     patch_ecs_service_settings()
     patch_dynamodb_stream_reenable()
+    patch_dynamodb_on_demand_throughput()
     patch_sns_topic_attributes()
     patch_logs_query_definitions()
     patch_logs_metric_filter_replace()

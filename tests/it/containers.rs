@@ -320,3 +320,147 @@ resource "aws_ecs_task_definition" "bad" {
         "{state}"
     );
 }
+
+/// A cluster whose ECS Exec sessions are encrypted with a key and logged to a log group and a
+/// bucket under `prefix`, with managed storage keys and a Service Connect default namespace.
+fn configured_cluster(prefix: &str, cloud_watch_encryption: bool) -> String {
+    format!(
+        r#"
+provider "aws" {{
+  region = "{REGION}"
+}}
+
+variable "name" {{
+  type = string
+}}
+
+resource "aws_ecs_cluster" "exec" {{
+  name = "${{var.name}}-exec"
+
+  configuration {{
+    execute_command_configuration {{
+      kms_key_id = "arn:aws:kms:{REGION}:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+      logging    = "OVERRIDE"
+
+      log_configuration {{
+        cloud_watch_encryption_enabled = {cloud_watch_encryption}
+        cloud_watch_log_group_name     = "/aws/ecs/${{var.name}}"
+        s3_bucket_name                 = "${{var.name}}-exec-logs"
+        s3_bucket_encryption_enabled   = true
+        s3_key_prefix                  = "{prefix}"
+      }}
+    }}
+
+    managed_storage_configuration {{
+      fargate_ephemeral_storage_kms_key_id = "arn:aws:kms:{REGION}:123456789012:key/ephemeral"
+    }}
+  }}
+
+  service_connect_defaults {{
+    namespace = "arn:aws:servicediscovery:{REGION}:123456789012:namespace/ns-1234567890"
+  }}
+}}
+"#
+    )
+}
+
+/// The exec log settings ECS holds for the cluster: (logging, key, log group, encrypted, prefix).
+async fn exec_settings(ecs: &aws_sdk_ecs::Client, cluster: &str) -> (String, String, String, bool, String) {
+    let out = ecs
+        .describe_clusters()
+        .clusters(cluster)
+        .include(aws_sdk_ecs::types::ClusterField::Configurations)
+        .send()
+        .await
+        .unwrap();
+    let c = out.clusters().first().cloned().unwrap();
+    let e = c
+        .configuration()
+        .and_then(|c| c.execute_command_configuration())
+        .cloned()
+        .unwrap();
+    let l = e.log_configuration().cloned().unwrap();
+    (
+        e.logging().map(|l| l.as_str().to_string()).unwrap_or_default(),
+        e.kms_key_id().unwrap_or_default().to_string(),
+        l.cloud_watch_log_group_name().unwrap_or_default().to_string(),
+        l.cloud_watch_encryption_enabled(),
+        l.s3_key_prefix().unwrap_or_default().to_string(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn cluster_exec_logging_storage_keys_and_service_connect_defaults() {
+    let stack = Stack::from_files(&[("main.tf", &configured_cluster("exec", false))]);
+    let c = clients().await;
+    let name = format!("{}-exec", stack.name);
+
+    expect_code(&run(&stack, &["apply", "-auto-approve"], &[]), 0);
+    let (logging, key, group, encrypted, prefix) = exec_settings(&c.ecs, &name).await;
+    assert_eq!(logging, "OVERRIDE");
+    assert!(key.ends_with("key/1234abcd-12ab-34cd-56ef-1234567890ab"), "{key}");
+    assert_eq!(group, format!("/aws/ecs/{}", stack.name));
+    assert!(!encrypted);
+    assert_eq!(prefix, "exec");
+    let cluster = c
+        .ecs
+        .describe_clusters()
+        .clusters(&name)
+        .include(aws_sdk_ecs::types::ClusterField::Configurations)
+        .send()
+        .await
+        .unwrap()
+        .clusters()
+        .first()
+        .cloned()
+        .unwrap();
+    assert!(cluster
+        .service_connect_defaults()
+        .and_then(|d| d.namespace())
+        .is_some_and(|n| n.ends_with("namespace/ns-1234567890")));
+    assert_eq!(
+        cluster
+            .configuration()
+            .and_then(|c| c.managed_storage_configuration())
+            .and_then(|m| m.fargate_ephemeral_storage_kms_key_id()),
+        Some(format!("arn:aws:kms:{REGION}:123456789012:key/ephemeral").as_str())
+    );
+    expect_code(&run(&stack, &["plan", "-detailed-exitcode"], &[]), 0);
+
+    // Another prefix and encrypted CloudWatch logs: in place.
+    std::fs::write(stack.path.join("main.tf"), configured_cluster("sessions", true)).unwrap();
+    let out = expect_code(&run(&stack, &["plan", "-detailed-exitcode"], &[]), 2);
+    assert!(out.contains("aws_ecs_cluster.exec will be updated in-place"), "{out}");
+    expect_code(&run(&stack, &["apply", "-auto-approve"], &[]), 0);
+    let (_, _, _, encrypted, prefix) = exec_settings(&c.ecs, &name).await;
+    assert!(encrypted);
+    assert_eq!(prefix, "sessions");
+    expect_code(&run(&stack, &["plan", "-detailed-exitcode"], &[]), 0);
+
+    // Logging switched off outside infractl is drift, put back by the next apply.
+    c.ecs
+        .update_cluster()
+        .cluster(&name)
+        .configuration(
+            aws_sdk_ecs::types::ClusterConfiguration::builder()
+                .execute_command_configuration(
+                    aws_sdk_ecs::types::ExecuteCommandConfiguration::builder()
+                        .logging(aws_sdk_ecs::types::ExecuteCommandLogging::None)
+                        .build(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let out = expect_code(&run(&stack, &["plan", "-detailed-exitcode"], &[]), 2);
+    assert!(out.contains("OVERRIDE"), "{out}");
+    expect_code(&run(&stack, &["apply", "-auto-approve"], &[]), 0);
+    assert_eq!(exec_settings(&c.ecs, &name).await.4, "sessions");
+    expect_code(&run(&stack, &["plan", "-detailed-exitcode"], &[]), 0);
+
+    let vars = vars(&stack, &[]);
+    let vars: Vec<&str> = vars.iter().map(String::as_str).collect();
+    stack.reimport_all(&vars);
+    expect_code(&run(&stack, &["destroy", "-auto-approve"], &[]), 0);
+}

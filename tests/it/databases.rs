@@ -990,3 +990,150 @@ async fn option_groups_are_created_changed_in_place_and_refused_while_in_use() {
     assert!(group(format!("{name}-audit")).await.is_none());
     assert!(group(generated).await.is_none());
 }
+
+/// A SQL Server instance in a time zone, an Oracle one with a national character set and a
+/// PostgreSQL one with its Extended Support enrolment `lifecycle` and blue/green updates.
+fn create_settings(timezone: &str, lifecycle: &str, blue_green: bool) -> String {
+    format!(
+        r#"
+provider "aws" {{
+  region = "{REGION}"
+}}
+
+variable "name" {{
+  type = string
+}}
+
+resource "aws_db_instance" "mssql" {{
+  identifier          = "${{var.name}}-mssql"
+  engine              = "sqlserver-ex"
+  instance_class      = "db.t3.small"
+  allocated_storage   = 20
+  username            = "app"
+  password            = "correct-horse-battery"
+  license_model       = "license-included"
+  timezone            = "{timezone}"
+  skip_final_snapshot = true
+}}
+
+resource "aws_db_instance" "oracle" {{
+  identifier               = "${{var.name}}-oracle"
+  engine                   = "oracle-se2"
+  instance_class           = "db.t3.small"
+  allocated_storage        = 20
+  username                 = "app"
+  password                 = "correct-horse-battery"
+  license_model            = "license-included"
+  character_set_name       = "AL32UTF8"
+  nchar_character_set_name = "AL16UTF16"
+  skip_final_snapshot      = true
+}}
+
+resource "aws_db_instance" "pg" {{
+  identifier               = "${{var.name}}-pg"
+  engine                   = "postgres"
+  instance_class           = "db.t4g.micro"
+  allocated_storage        = 20
+  username                 = "app"
+  password                 = "correct-horse-battery"
+  engine_lifecycle_support = "{lifecycle}"
+  skip_final_snapshot      = true
+
+  blue_green_update {{
+    enabled = {blue_green}
+  }}
+}}
+"#
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn instance_time_zone_character_sets_and_lifecycle() {
+    const DISABLED: &str = "open-source-rds-extended-support-disabled";
+    const ENROLLED: &str = "open-source-rds-extended-support";
+    let stack = Stack::from_files(&[("main.tf", &create_settings("UTC", DISABLED, true))]);
+    let vars = ["-var".to_string(), format!("name={}", stack.name)];
+    let vars: Vec<&str> = vars.iter().map(String::as_str).collect();
+    let run = |cmd: &[&str]| stack.run(&[cmd, &vars[..]].concat());
+    let rds = aws_sdk_rds::Client::new(&sdk_config(REGION).await);
+    let instance = |which: &str| {
+        let rds = rds.clone();
+        let id = format!("{}-{which}", stack.name);
+        async move {
+            rds.describe_db_instances()
+                .db_instance_identifier(id)
+                .send()
+                .await
+                .unwrap()
+                .db_instances()
+                .first()
+                .cloned()
+                .unwrap()
+        }
+    };
+
+    expect_code(&run(&["apply", "-auto-approve"]), 0);
+    assert_eq!(instance("mssql").await.timezone(), Some("UTC"));
+    assert_eq!(instance("oracle").await.nchar_character_set_name(), Some("AL16UTF16"));
+    assert_eq!(instance("pg").await.engine_lifecycle_support(), Some(DISABLED));
+    expect_code(&run(&["plan", "-detailed-exitcode"]), 0);
+    let blue_green = || {
+        stack.flat_state()["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["address"] == "aws_db_instance.pg")
+            .unwrap()["attributes"]["blue_green_update"][0]["enabled"]
+            .clone()
+    };
+    assert_eq!(blue_green(), true);
+
+    // Enrolment and blue/green updates change in place.
+    std::fs::write(stack.path.join("main.tf"), create_settings("UTC", ENROLLED, false)).unwrap();
+    let out = expect_code(&run(&["plan", "-detailed-exitcode"]), 2);
+    assert!(out.contains("aws_db_instance.pg will be updated in-place"), "{out}");
+    expect_code(&run(&["apply", "-auto-approve"]), 0);
+    assert_eq!(instance("pg").await.engine_lifecycle_support(), Some(ENROLLED));
+    assert_eq!(blue_green(), false);
+    expect_code(&run(&["plan", "-detailed-exitcode"]), 0);
+
+    // A changed enrolment outside infractl is drift.
+    rds.modify_db_instance()
+        .db_instance_identifier(format!("{}-pg", stack.name))
+        .engine_lifecycle_support(DISABLED)
+        .apply_immediately(true)
+        .send()
+        .await
+        .unwrap();
+    let out = expect_code(&run(&["plan", "-detailed-exitcode"]), 2);
+    assert!(out.contains(DISABLED), "{out}");
+    expect_code(&run(&["apply", "-auto-approve"]), 0);
+    assert_eq!(instance("pg").await.engine_lifecycle_support(), Some(ENROLLED));
+
+    // Another time zone replaces the instance (plan only).
+    std::fs::write(
+        stack.path.join("main.tf"),
+        create_settings("Central European Standard Time", ENROLLED, false),
+    )
+    .unwrap();
+    let out = expect_code(&run(&["plan", "-detailed-exitcode"]), 2);
+    assert!(out.contains("aws_db_instance.mssql must be replaced"), "{out}");
+
+    // Blue/green updates exist for MySQL, MariaDB and PostgreSQL only.
+    let refused = create_settings("UTC", ENROLLED, false).replace(
+        "license_model       = \"license-included\"\n  timezone",
+        "license_model       = \"license-included\"\n  blue_green_update {\n    enabled = true\n  }\n  timezone",
+    );
+    std::fs::write(stack.path.join("main.tf"), &refused).unwrap();
+    let out = run(&["plan"]);
+    let shown = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{shown}");
+    assert!(
+        shown.contains("\"blue_green_update.enabled\" cannot be set when \"engine\" is \"sqlserver-ex\""),
+        "{shown}"
+    );
+
+    std::fs::write(stack.path.join("main.tf"), create_settings("UTC", ENROLLED, false)).unwrap();
+    stack.reimport_all(&vars);
+    expect_code(&run(&["destroy", "-auto-approve"]), 0);
+}

@@ -180,6 +180,27 @@ fn bad_values() -> Vec<Bad> {
             "iam_policy",
         ),
         bad(
+            "an unknown ECS Exec logging",
+            "aws_ecs_cluster",
+            "name = \"c\"\nconfiguration {\n  execute_command_configuration {\n    logging = \"ALL\"\n  }\n}",
+            "logging",
+            "one_of",
+        ),
+        bad(
+            "a Service Connect namespace that is a name",
+            "aws_ecs_cluster",
+            "name = \"c\"\nservice_connect_defaults {\n  namespace = \"local\"\n}",
+            "namespace",
+            "arn",
+        ),
+        bad(
+            "an unknown engine lifecycle",
+            "aws_db_instance",
+            "engine                   = \"postgres\"\ninstance_class           = \"db.t4g.micro\"\nengine_lifecycle_support = \"extended\"",
+            "engine_lifecycle_support",
+            "one_of",
+        ),
+        bad(
             "a policy ARN that is a name",
             "aws_iam_role_policy_attachment",
             "role       = \"r\"\npolicy_arn = \"AdministratorAccess\"",

@@ -4,6 +4,8 @@
 //! waited for); local ones only exist from creation. Streams (`stream_enabled`,
 //! `stream_view_type` → `stream_arn`, `stream_label`) are switched in place; a new view type
 //! turns the stream off and on again, as DynamoDB requires, which makes a new stream ARN.
+//! `on_demand_throughput` (the most request units an on-demand table or index may use) is
+//! sent at creation and changed in place, for the table and for each global index.
 
 use crate::provider::aws::common::{
     aws_err, configured_tags, must_exist, op_timeout, opt_bool, opt_str, tag_changes, tags_to_write, user_tags,
@@ -19,8 +21,8 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, CreateGlobalSecondaryIndexAction, DeleteGlobalSecondaryIndexAction,
     GlobalSecondaryIndex, GlobalSecondaryIndexUpdate, IndexStatus, KeySchemaElement, KeyType, LocalSecondaryIndex,
-    PointInTimeRecoverySpecification, Projection, ProjectionType, ProvisionedThroughput, ScalarAttributeType,
-    SseSpecification, SseStatus, SseType, StreamSpecification, StreamViewType, TableStatus, Tag,
+    OnDemandThroughput, PointInTimeRecoverySpecification, Projection, ProjectionType, ProvisionedThroughput,
+    ScalarAttributeType, SseSpecification, SseStatus, SseType, StreamSpecification, StreamViewType, TableStatus, Tag,
     TimeToLiveSpecification, UpdateGlobalSecondaryIndexAction,
 };
 use std::sync::Arc;
@@ -86,11 +88,12 @@ impl Table {
                 "tags",
                 "attribute",
                 "global_secondary_index",
+                "on_demand_throughput",
             ])
-            .not_yet(&[
-                "global_secondary_index.on_demand_throughput",
-                "point_in_time_recovery.recovery_period_in_days",
-            ])
+            .not_yet(&["point_in_time_recovery.recovery_period_in_days"])
+            // The provider: read and write capacity are for provisioned tables only.
+            .rule(Rule::Conflicts(&["read_capacity", "on_demand_throughput"]))
+            .rule(Rule::Conflicts(&["write_capacity", "on_demand_throughput"]))
             // The provider computes the key of a restored table; infractl does not restore.
             .rule(Rule::AtLeastOne(&[
                 "hash_key",
@@ -184,21 +187,28 @@ impl Table {
                                 .set_key_schema(Some(g.key_schema().to_vec()))
                                 .set_projection(g.projection().cloned())
                                 .set_provisioned_throughput(g.provisioned_throughput().cloned())
+                                .set_on_demand_throughput(g.on_demand_throughput().cloned())
                                 .build(),
                         )?)
                         .build(),
                 );
-            } else if let (Some(t), Some(o)) = (index_throughput(planned, x), prev) {
-                let same = ["read_capacity", "write_capacity"]
-                    .iter()
-                    .all(|k| o.get(k).as_number() == x.get(k).as_number());
-                if !same {
+            } else if let Some(o) = prev {
+                // Provisioned capacity changes on provisioned tables only; on-demand limits
+                // wherever they changed (as the provider's GSI diff sends them).
+                let capacity = index_throughput(planned, x).filter(|_| {
+                    ["read_capacity", "write_capacity"]
+                        .iter()
+                        .any(|k| o.get(k).as_number() != x.get(k).as_number())
+                });
+                let limits = on_demand(x).filter(|_| o.get("on_demand_throughput") != x.get("on_demand_throughput"));
+                if capacity.is_some() || limits.is_some() {
                     updates.push(
                         GlobalSecondaryIndexUpdate::builder()
                             .update(built(
                                 UpdateGlobalSecondaryIndexAction::builder()
                                     .index_name(n.unwrap_or_default())
-                                    .provisioned_throughput(t)
+                                    .set_provisioned_throughput(capacity)
+                                    .set_on_demand_throughput(limits)
                                     .build(),
                             )?)
                             .build(),
@@ -315,6 +325,33 @@ fn throughput(v: &Value) -> Option<ProvisionedThroughput> {
         .ok()
 }
 
+/// The most request units of an on-demand table or index, as the provider sends them: a limit
+/// left unset or 0 is not sent (-1, which removes a limit, is).
+fn on_demand(v: &Value) -> Option<OnDemandThroughput> {
+    let b = block(v, "on_demand_throughput")?;
+    let limit = |k: &str| b.get(k).as_number().map(|n| n as i64).filter(|n| *n != 0);
+    Some(
+        OnDemandThroughput::builder()
+            .set_max_read_request_units(limit("max_read_request_units"))
+            .set_max_write_request_units(limit("max_write_request_units"))
+            .build(),
+    )
+}
+
+/// An on-demand limit as read back: one block when AWS has one, none otherwise.
+fn on_demand_value(t: Option<&OnDemandThroughput>) -> Value {
+    Value::List(
+        t.map(|t| {
+            Value::object([
+                ("max_read_request_units", Value::from(t.max_read_request_units())),
+                ("max_write_request_units", Value::from(t.max_write_request_units())),
+            ])
+        })
+        .into_iter()
+        .collect(),
+    )
+}
+
 fn built<T>(r: Result<T, aws_sdk_dynamodb::error::BuildError>) -> PResult<T> {
     r.map_err(|e| ProviderError::msg(e.to_string()))
 }
@@ -391,6 +428,7 @@ fn global_index(table: &Value, index: &Value) -> PResult<GlobalSecondaryIndex> {
             )?))
             .projection(projection(index))
             .set_provisioned_throughput(index_throughput(table, index))
+            .set_on_demand_throughput(on_demand(index))
             .build(),
     )
 }
@@ -492,6 +530,7 @@ impl ResourceType for Table {
             .set_local_secondary_indexes(Some(lsis).filter(|l| !l.is_empty()))
             .billing_mode(billing)
             .set_provisioned_throughput(throughput(planned))
+            .set_on_demand_throughput(on_demand(planned))
             .set_sse_specification(sse_spec(planned))
             .set_deletion_protection_enabled(opt_bool(planned, "deletion_protection_enabled"))
             .set_table_class(opt_str(planned, "table_class").map(|c| c.as_str().into()))
@@ -622,6 +661,7 @@ impl ResourceType for Table {
                         "write_capacity",
                         cap(aws_sdk_dynamodb::types::ProvisionedThroughputDescription::write_capacity_units),
                     ),
+                    ("on_demand_throughput", on_demand_value(i.on_demand_throughput())),
                 ])
             })
             .collect();
@@ -681,6 +721,7 @@ impl ResourceType for Table {
             ("read_capacity", Value::Number(read_cap as f64)),
             ("write_capacity", Value::Number(write_cap as f64)),
             ("attribute", Value::List(attributes)),
+            ("on_demand_throughput", on_demand_value(t.on_demand_throughput())),
             ("global_secondary_index", Value::List(gsis)),
             ("local_secondary_index", Value::List(lsis)),
             (
@@ -740,6 +781,7 @@ impl ResourceType for Table {
             || changed("deletion_protection_enabled")
             || changed("server_side_encryption")
             || changed("table_class")
+            || changed("on_demand_throughput")
         {
             let mut req = self.c.ddb.update_table().table_name(id);
             if changed("billing_mode") || changed("read_capacity") || changed("write_capacity") {
@@ -756,6 +798,9 @@ impl ResourceType for Table {
             }
             if changed("server_side_encryption") {
                 req = req.set_sse_specification(sse_spec(planned));
+            }
+            if changed("on_demand_throughput") {
+                req = req.set_on_demand_throughput(on_demand(planned));
             }
             if changed("table_class") {
                 req = req.set_table_class(opt_str(planned, "table_class").map(|c| c.as_str().into()));
