@@ -2227,6 +2227,173 @@ def patch_elbv2_logs_and_listeners():
     ELBv2Backend.modify_load_balancer_attributes = modify_load_balancer_attributes
     ELBv2Backend.create_listener = create_listener
     ELBv2Backend.modify_listener = modify_listener
+def patch_elbv2_capacity_pools_and_defaults():
+    """ELBv2: what AWS keeps that moto 5.2.5 drops: IPAM pools, customer-owned pools, the
+    PrivateLink security group setting, capacity reservations, and target group defaults.
+
+    - CreateLoadBalancer takes CustomerOwnedIpv4Pool and IpamPools ({Ipv4IpamPoolId}) and
+      DescribeLoadBalancers reports them; moto ignored both. ModifyIpPools sets IpamPools or,
+      with RemoveIpamPools=[ipv4], removes them (moto has no such action).
+    - A network load balancer created with security groups has
+      EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic "on"; SetSecurityGroups takes the
+      setting ("on"/"off", network load balancers only) and returns it. moto dropped it.
+    - ModifyCapacityReservation keeps MinimumLoadBalancerCapacity {CapacityUnits} (application
+      and network load balancers) or clears it with ResetCapacityReservation; the reservation
+      is "provisioned" in each zone of the load balancer, as DescribeCapacityReservation
+      reports (moto answered a fixed state and no capacity).
+    - A new target group reports every attribute its protocol has, with AWS's values:
+      HTTP/HTTPS groups the cookie stickiness durations (86400), an empty app cookie name and
+      anomaly mitigation "off"; TCP/TLS/UDP/TCP_UDP groups proxy protocol v2 and connection
+      termination "false", client IP preservation ("true" but for ip targets over TCP/TLS),
+      TCP/TLS groups the unhealthy-target settings (termination "true", draining 0); all but
+      GENEVE the target group health thresholds ("off", 1, "off"). moto had a few of these.
+    """
+    from moto.elbv2.exceptions import ELBClientError as RESTError
+    from moto.elbv2.models import ELBv2Backend
+    from moto.elbv2.responses import ELBV2Response
+    from moto.core.responses import ActionResult
+    from moto.core.utils import iso_8601_datetime_with_milliseconds
+
+    def balancer_of(self, arn):
+        lb = self.elbv2_backend.load_balancers.get(arn)
+        if lb is None:
+            raise RESTError("LoadBalancerNotFound", f"Load balancer '{arn}' not found")
+        return lb
+
+    original_create = ELBV2Response.create_load_balancer
+
+    def create_load_balancer(self):
+        result = original_create(self)
+        name = self._get_param("Name")
+        lb = next((b for b in self.elbv2_backend.load_balancers.values() if b.name == name), None)
+        if lb is not None:
+            lb.customer_owned_ipv4_pool = self._get_param("CustomerOwnedIpv4Pool")
+            pools = self._get_param("IpamPools")
+            lb.ipam_pools = pools if pools and pools.get("Ipv4IpamPoolId") else None
+            if lb.type == "network" and lb.security_groups:
+                lb.enforce_security_group_inbound_rules_on_private_link_traffic = "on"
+        return result
+
+    original_set_groups = ELBV2Response.set_security_groups
+
+    def set_security_groups(self):
+        lb = balancer_of(self, self._get_param("LoadBalancerArn"))
+        enforce = self._get_param("EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic")
+        if enforce is not None:
+            if lb.type != "network":
+                raise RESTError(
+                    "InvalidConfigurationRequest",
+                    "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic is supported only by network load balancers",
+                )
+            if enforce not in ("on", "off"):
+                raise RESTError("ValidationError", f"'{enforce}' must be one of [on, off]")
+        original_set_groups(self)
+        if lb.type == "network":
+            if enforce is not None:
+                lb.enforce_security_group_inbound_rules_on_private_link_traffic = enforce
+            elif lb.security_groups and not getattr(
+                lb, "enforce_security_group_inbound_rules_on_private_link_traffic", None
+            ):
+                lb.enforce_security_group_inbound_rules_on_private_link_traffic = "on"
+        return ActionResult({
+            "SecurityGroupIds": lb.security_groups,
+            "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic": getattr(
+                lb, "enforce_security_group_inbound_rules_on_private_link_traffic", None
+            ),
+        })
+
+    def modify_ip_pools(self):
+        lb = balancer_of(self, self._get_param("LoadBalancerArn"))
+        pools = self._get_param("IpamPools")
+        remove = self._get_param("RemoveIpamPools", [])
+        if lb.type != "application":
+            raise RESTError("InvalidConfigurationRequest", "IPAM pools are supported only by application load balancers")
+        if "ipv4" in remove:
+            lb.ipam_pools = None
+        elif pools and pools.get("Ipv4IpamPoolId"):
+            lb.ipam_pools = pools
+        return ActionResult({"IpamPools": lb.ipam_pools})
+
+    def reservation(lb):
+        capacity = getattr(lb, "capacity_units", None)
+        out = {
+            "LastModifiedTime": getattr(lb, "capacity_modified", None),
+            "DecreaseRequestsRemaining": getattr(lb, "capacity_decreases", 3),
+            "CapacityReservationState": [
+                {"AvailabilityZone": s.availability_zone, "State": {"Code": "provisioned"}}
+                for s in lb.subnets
+            ] if capacity is not None else [],
+        }
+        if capacity is not None:
+            out["MinimumLoadBalancerCapacity"] = {"CapacityUnits": capacity}
+        return out
+
+    def modify_capacity_reservation(self):
+        lb = balancer_of(self, self._get_param("LoadBalancerArn"))
+        if lb.type not in ("application", "network"):
+            raise RESTError("InvalidConfigurationRequest", "Capacity reservations are not supported by gateway load balancers")
+        minimum = self._get_param("MinimumLoadBalancerCapacity") or {}
+        reset = str(self._get_param("ResetCapacityReservation", "false")).lower() == "true"
+        units = minimum.get("CapacityUnits")
+        if reset:
+            lb.capacity_units = None
+        elif units is None:
+            raise RESTError("ValidationError", "Either MinimumLoadBalancerCapacity or ResetCapacityReservation must be specified")
+        else:
+            if getattr(lb, "capacity_units", None) is not None and int(units) < lb.capacity_units:
+                lb.capacity_decreases = getattr(lb, "capacity_decreases", 3) - 1
+            lb.capacity_units = int(units)
+        lb.capacity_modified = iso_8601_datetime_with_milliseconds()
+        return ActionResult(reservation(lb))
+
+    def describe_capacity_reservation(self):
+        lb = balancer_of(self, self._get_param("LoadBalancerArn"))
+        return ActionResult(reservation(lb))
+
+    original_create_group = ELBv2Backend.create_target_group
+
+    def create_target_group(self, name, **kwargs):
+        group = original_create_group(self, name, **kwargs)
+        protocol = (group.protocol or "").upper()
+        defaults = {}
+        if protocol in ("HTTP", "HTTPS"):
+            defaults.update({
+                "stickiness.lb_cookie.duration_seconds": "86400",
+                "stickiness.app_cookie.cookie_name": "",
+                "stickiness.app_cookie.duration_seconds": "86400",
+                "load_balancing.algorithm.anomaly_mitigation": "off",
+            })
+        if protocol in ("TCP", "TLS", "UDP", "TCP_UDP"):
+            keep_ip = not (group.target_type == "ip" and protocol in ("TCP", "TLS"))
+            defaults.update({
+                "proxy_protocol_v2.enabled": "false",
+                "deregistration_delay.connection_termination.enabled": "false",
+                "preserve_client_ip.enabled": "true" if keep_ip else "false",
+            })
+        if protocol in ("TCP", "TLS"):
+            defaults.update({
+                "target_health_state.unhealthy.connection_termination.enabled": "true",
+                "target_health_state.unhealthy.draining_interval_seconds": "0",
+            })
+        if protocol != "GENEVE" and group.target_type != "lambda":
+            defaults.update({
+                "target_group_health.dns_failover.minimum_healthy_targets.count": "off",
+                "target_group_health.dns_failover.minimum_healthy_targets.percentage": "off",
+                "target_group_health.unhealthy_state_routing.minimum_healthy_targets.count": "1",
+                "target_group_health.unhealthy_state_routing.minimum_healthy_targets.percentage": "off",
+            })
+        for k, v in defaults.items():
+            group.attributes.setdefault(k, v)
+        return group
+
+    ELBV2Response.create_load_balancer = create_load_balancer
+    ELBV2Response.set_security_groups = set_security_groups
+    ELBV2Response.modify_ip_pools = modify_ip_pools
+    ELBV2Response.modify_capacity_reservation = modify_capacity_reservation
+    ELBV2Response.describe_capacity_reservation = describe_capacity_reservation
+    ELBv2Backend.create_target_group = create_target_group
+
+
 def patch_cloudfront_policies():
     """CloudFront cache, origin request and response headers policies (moto 5.2.5 has none).
 
@@ -3216,6 +3383,7 @@ if __name__ == "__main__":
     patch_acm()
     patch_cognitoidp()
     patch_elbv2_logs_and_listeners()
+    patch_elbv2_capacity_pools_and_defaults()
     patch_cloudfront_policies()
     patch_cloudfront_distributions()
     patch_cloudfront_functions()

@@ -40,6 +40,7 @@ mod json_syntax;
 mod killed_creates;
 mod kms;
 mod language_e2e;
+mod lb_attributes;
 mod lb_https;
 mod lifecycle;
 mod load_balancing;

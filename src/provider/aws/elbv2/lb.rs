@@ -2,7 +2,7 @@
 //! delete (its network interfaces keep subnets and security groups busy until then).
 
 use super::lb_logs::{self, Logs};
-use super::{arn_suffix, elb_tags, read_tags, update_tags};
+use super::{arn_suffix, block, elb_tags, known_or_empty, read_tags, update_tags};
 use crate::provider::aws::common::{
     absent_on, aws_err, configured_tags, list_value, must_exist, name_or_generated, op_timeout, opt_bool, opt_str,
     owns, read_beside, str_list, wait_for, Op, Poll, Wait,
@@ -17,8 +17,8 @@ use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_elasticloadbalancingv2::types::{
-    AvailabilityZone, LoadBalancerAttribute, LoadBalancerSchemeEnum, LoadBalancerStateEnum, LoadBalancerTypeEnum,
-    SubnetMapping,
+    AvailabilityZone, IpamPools, LoadBalancerAttribute, LoadBalancerSchemeEnum, LoadBalancerStateEnum,
+    LoadBalancerTypeEnum, MinimumLoadBalancerCapacity, RemoveIpamPoolEnum, SubnetMapping,
 };
 use std::sync::Arc;
 use std::time::Duration;
@@ -183,6 +183,13 @@ impl Lb {
             .default("append")
             .check(one_of(&["append", "preserve", "remove"]))
             .args(&["security_groups", "subnets", "ip_address_type", "tags"])
+            .arg("customer_owned_ipv4_pool")
+            .force_new()
+            .arg("ipam_pools")
+            .arg("minimum_load_balancer_capacity")
+            .arg("enforce_security_group_inbound_rules_on_private_link_traffic")
+            .live_if_unset()
+            .check(one_of(&["on", "off"]))
             .rule(Rule::Conflicts(&["name", "name_prefix"]))
             .arg("name")
             .check(len_between(0, 32))
@@ -237,6 +244,79 @@ impl Lb {
             return Ok(None);
         };
         Ok(out.load_balancers().first().cloned())
+    }
+
+    /// SetSecurityGroups with the groups as planned and, on a network load balancer, whether
+    /// its security groups also filter PrivateLink traffic.
+    async fn set_security_groups(&self, arn: &str, planned: &Value) -> PResult<()> {
+        let network = opt_str(planned, "load_balancer_type").as_deref() == Some("network");
+        let enforce = opt_str(planned, ENFORCE).filter(|_| network);
+        self.c
+            .elbv2
+            .set_security_groups()
+            .load_balancer_arn(arn)
+            .set_security_groups(Some(str_list(planned, "security_groups")))
+            .set_enforce_security_group_inbound_rules_on_private_link_traffic(enforce.map(|e| e.as_str().into()))
+            .send()
+            .await
+            .map_err(aws_err)?;
+        Ok(())
+    }
+
+    /// ModifyCapacityReservation: the planned minimum capacity, or a reset without one. As
+    /// the provider, it then waits until every zone's reservation is provisioned.
+    async fn set_capacity(&self, arn: &str, planned: &Value) -> PResult<()> {
+        let units = block(planned, "minimum_load_balancer_capacity")
+            .get("capacity_units")
+            .as_number()
+            .map(|n| n as i32);
+        self.c
+            .elbv2
+            .modify_capacity_reservation()
+            .load_balancer_arn(arn)
+            .set_minimum_load_balancer_capacity(
+                units.map(|u| MinimumLoadBalancerCapacity::builder().capacity_units(u).build()),
+            )
+            .reset_capacity_reservation(units.is_none())
+            .send()
+            .await
+            .map_err(aws_err)?;
+        let timeout = op_timeout(&self.schema, planned, Op::Update, Duration::from_secs(600));
+        wait_for(Wait::new(arn, "capacity provisioned", timeout), || async {
+            let out = self
+                .c
+                .elbv2
+                .describe_capacity_reservation()
+                .load_balancer_arn(arn)
+                .send()
+                .await
+                .map_err(aws_err)?;
+            let pending = out
+                .capacity_reservation_state()
+                .iter()
+                .filter_map(|z| z.state().and_then(|s| s.code()))
+                .find(|c| c.as_str() != "provisioned");
+            Ok(match pending {
+                Some(code) => Poll::pending(code.as_str()),
+                None => Poll::Ready(()),
+            })
+        })
+        .await
+    }
+
+    /// The reserved capacity units, none without a reservation (or where the account may not
+    /// read reservations, as the provider reads it).
+    async fn read_capacity(&self, arn: &str) -> PResult<Option<i32>> {
+        let out = self
+            .c
+            .elbv2
+            .describe_capacity_reservation()
+            .load_balancer_arn(arn)
+            .send()
+            .await
+            .map_err(aws_err);
+        let out = absent_on(out, &["LoadBalancerNotFound", "AccessDenied", "InvalidAction"])?;
+        Ok(out.and_then(|o| o.minimum_load_balancer_capacity().and_then(|m| m.capacity_units())))
     }
 
     async fn set_attributes(&self, arn: &str, v: &Value, prior: Option<&Value>) -> PResult<()> {
@@ -309,6 +389,8 @@ impl ResourceType for Lb {
             .set_subnet_mappings(Some(subnet_mappings(planned)).filter(|m| !m.is_empty()))
             .set_security_groups(groups)
             .set_ip_address_type(opt_str(planned, "ip_address_type").map(|t| t.as_str().into()))
+            .set_customer_owned_ipv4_pool(opt_str(planned, "customer_owned_ipv4_pool"))
+            .set_ipam_pools(ipam_pools(planned))
             .set_tags(Some(elb_tags(ctx, planned)))
             .send()
             .await
@@ -336,6 +418,13 @@ impl ResourceType for Lb {
         })
         .await?;
         self.set_attributes(&arn, planned, None).await?;
+        if !block(planned, "minimum_load_balancer_capacity").is_null() {
+            self.set_capacity(&arn, planned).await?;
+        }
+        let network = opt_str(planned, "load_balancer_type").as_deref() == Some("network");
+        if network && opt_str(planned, ENFORCE).is_some() {
+            self.set_security_groups(&arn, planned).await?;
+        }
         must_exist(self.read(ctx, &arn, planned).await?, "load balancer", &arn)
     }
 
@@ -350,8 +439,8 @@ impl ResourceType for Lb {
                 .await
                 .map_err(aws_err)
         };
-        let rest = async { futures::try_join!(attrs, read_tags(&self.c, id)) };
-        let Some((lb, (attrs, tags_all))) = read_beside(self.describe(id), rest).await? else {
+        let rest = async { futures::try_join!(attrs, read_tags(&self.c, id), self.read_capacity(id)) };
+        let Some((lb, (attrs, tags_all, capacity))) = read_beside(self.describe(id), rest).await? else {
             return Ok(None);
         };
         let attr = |key: &str| {
@@ -404,6 +493,29 @@ impl ResourceType for Lb {
             "ip_address_type".into(),
             Value::from(lb.ip_address_type().map(|t| t.as_str().to_string())),
         );
+        m.insert(
+            "customer_owned_ipv4_pool".into(),
+            Value::from(lb.customer_owned_ipv4_pool().map(str::to_string)),
+        );
+        let pools = lb
+            .ipam_pools()
+            .and_then(|p| p.ipv4_ipam_pool_id())
+            .map(|id| Value::object([("ipv4_ipam_pool_id", Value::str(id))]));
+        m.insert("ipam_pools".into(), Value::List(pools.into_iter().collect()));
+        m.insert(
+            ENFORCE.into(),
+            Value::from(
+                lb.enforce_security_group_inbound_rules_on_private_link_traffic()
+                    .map(str::to_string),
+            ),
+        );
+        let capacity = match capacity {
+            // Gateway load balancers have no capacity reservation.
+            _ if !network && !application => known_or_empty(prior.get("minimum_load_balancer_capacity")),
+            Some(units) => Value::List(vec![Value::object([("capacity_units", Value::Number(units as f64))])]),
+            None => Value::List(vec![]),
+        };
+        m.insert("minimum_load_balancer_capacity".into(), capacity);
         for (name, key, kind, to) in ATTRIBUTES {
             let v = match attr(key) {
                 // An attribute of the other type of load balancer is not the object's.
@@ -431,15 +543,9 @@ impl ResourceType for Lb {
     }
 
     async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
-        if prior.get("security_groups") != planned.get("security_groups") {
-            self.c
-                .elbv2
-                .set_security_groups()
-                .load_balancer_arn(id)
-                .set_security_groups(Some(str_list(planned, "security_groups")))
-                .send()
-                .await
-                .map_err(aws_err)?;
+        if prior.get("security_groups") != planned.get("security_groups") || prior.get(ENFORCE) != planned.get(ENFORCE)
+        {
+            self.set_security_groups(id, planned).await?;
         }
         let mappings_changed = prior.get("subnet_mapping") != planned.get("subnet_mapping")
             && !matches!(planned.get("subnet_mapping"), Value::Unknown);
@@ -455,6 +561,17 @@ impl ResourceType for Lb {
             call.send().await.map_err(aws_err)?;
         }
         self.set_attributes(id, planned, Some(prior)).await?;
+        if prior.get("ipam_pools") != planned.get("ipam_pools") {
+            let call = self.c.elbv2.modify_ip_pools().load_balancer_arn(id);
+            let call = match ipam_pools(planned) {
+                Some(pools) => call.ipam_pools(pools),
+                None => call.remove_ipam_pools(RemoveIpamPoolEnum::Ipv4),
+            };
+            call.send().await.map_err(aws_err)?;
+        }
+        if prior.get("minimum_load_balancer_capacity") != planned.get("minimum_load_balancer_capacity") {
+            self.set_capacity(id, planned).await?;
+        }
         update_tags(&self.c, id, prior, planned).await?;
         must_exist(self.read(ctx, id, planned).await?, "load balancer", id)
     }
@@ -520,13 +637,12 @@ impl ResourceType for Lb {
     }
 }
 
-/// A value recorded for an argument, or no blocks where it is not known (a block AWS fills that
-/// a plan left unknown).
-fn known_or_empty(v: &Value) -> Value {
-    match v {
-        Value::Unknown | Value::Null => Value::List(vec![]),
-        v => v.clone(),
-    }
+/// The PrivateLink security group argument (network load balancers; SetSecurityGroups).
+const ENFORCE: &str = "enforce_security_group_inbound_rules_on_private_link_traffic";
+
+/// `ipam_pools` as the SDK's pools, none without the block.
+fn ipam_pools(v: &Value) -> Option<IpamPools> {
+    opt_str(&block(v, "ipam_pools"), "ipv4_ipam_pool_id").map(|id| IpamPools::builder().ipv4_ipam_pool_id(id).build())
 }
 
 /// The `subnet_mapping` blocks as the SDK's mappings (empty strings left out).

@@ -8,6 +8,7 @@ pub mod listener;
 pub mod listener_certificate;
 pub mod listener_rule;
 pub mod target_group;
+pub mod tg_attributes;
 
 use crate::provider::aws::common::{aws_err, tag_changes, tags_to_write, user_tags};
 use crate::provider::aws::renamed::Renamed;
@@ -155,6 +156,20 @@ pub fn declare_actions(d: crate::schema::declare::Decl, block: &str) -> crate::s
 
 fn first(v: &Value, block: &str) -> Option<Value> {
     v.get(block).as_list().and_then(|l| l.first()).cloned()
+}
+
+/// The first block of a single-block argument, null without one.
+pub fn block(v: &Value, name: &str) -> Value {
+    first(v, name).unwrap_or_default()
+}
+
+/// A value recorded for an argument, or no blocks where it is not known (a block AWS fills that
+/// a plan left unknown).
+pub fn known_or_empty(v: &Value) -> Value {
+    match v {
+        Value::Unknown | Value::Null => Value::List(vec![]),
+        v => v.clone(),
+    }
 }
 
 /// Builds SDK actions from action blocks.

@@ -2,7 +2,7 @@
 //! check and deregistration delay.
 
 use super::lb::read_tags_raw;
-use super::{arn_suffix, elb_tags, read_tags, update_tags};
+use super::{arn_suffix, elb_tags, read_tags, tg_attributes, update_tags};
 use crate::provider::aws::common::{
     absent_on, aws_err, configured_tags, must_exist, name_or_generated, opt_bool, opt_str, owns, read_beside,
     retry_while,
@@ -10,7 +10,7 @@ use crate::provider::aws::common::{
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::validators::{int_between, len_between, matches, not_matches, one_of, Rule};
+use crate::schema::validators::{any_of, int_between, len_between, matches, not_matches, one_of, Rule};
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
@@ -71,6 +71,75 @@ impl TargetGroup {
             .arg("health_check.protocol")
             .default("HTTP")
             .args(&["tags"])
+            .arg("ip_address_type")
+            .force_new()
+            .live_if_unset()
+            .check(one_of(&["ipv4", "ipv6"]))
+            .arg("connection_termination")
+            .live_if_unset()
+            .arg("preserve_client_ip")
+            .live_if_unset()
+            .check(one_of(&["true", "false"]))
+            .arg("load_balancing_algorithm_type")
+            .live_if_unset()
+            .check(one_of(&[
+                "round_robin",
+                "least_outstanding_requests",
+                "weighted_random",
+            ]))
+            .arg("load_balancing_anomaly_mitigation")
+            .live_if_unset()
+            .check(one_of(&["on", "off"]))
+            .arg("load_balancing_cross_zone_enabled")
+            .live_if_unset()
+            .check(one_of(&["true", "false", "use_load_balancer_configuration"]))
+            // Blocks kept as target group attributes (see tg_blocks), filled from AWS when unset.
+            .arg("stickiness")
+            .live_if_unset()
+            .arg("stickiness.cookie_duration")
+            .default(86400)
+            .check(int_between(0, 604800))
+            .arg("stickiness.enabled")
+            .default(true)
+            .arg("stickiness.type")
+            .check(one_of(&[
+                "lb_cookie",
+                "app_cookie",
+                "source_ip",
+                "source_ip_dest_ip",
+                "source_ip_dest_ip_proto",
+            ]))
+            .arg("target_failover")
+            .live_if_unset()
+            .arg("target_failover.on_deregistration")
+            .check(one_of(&["rebalance", "no_rebalance"]))
+            .arg("target_failover.on_unhealthy")
+            .check(one_of(&["rebalance", "no_rebalance"]))
+            .arg("target_group_health")
+            .live_if_unset()
+            // AWS keeps each of the two settings until changed: a blueprint naming one leaves
+            // the other as it is.
+            .computed_blocks(&[
+                "target_group_health.dns_failover",
+                "target_group_health.unhealthy_state_routing",
+            ])
+            .arg("target_group_health.dns_failover.minimum_healthy_targets_count")
+            .default("off")
+            .check(any_of(vec![one_of(&["off"]), matches(r"^-?[0-9]+$", "an integer")]))
+            .arg("target_group_health.dns_failover.minimum_healthy_targets_percentage")
+            .default("off")
+            .check(any_of(vec![one_of(&["off"]), int_between(1, 100)]))
+            .arg("target_group_health.unhealthy_state_routing.minimum_healthy_targets_count")
+            .default(1)
+            .arg("target_group_health.unhealthy_state_routing.minimum_healthy_targets_percentage")
+            .default("off")
+            .check(any_of(vec![one_of(&["off"]), int_between(1, 100)]))
+            .arg("target_health_state")
+            .live_if_unset()
+            .arg("target_health_state.unhealthy_draining_interval")
+            .default(0)
+            .check(int_between(0, 360000))
+            .arg("target_health_state.enable_unhealthy_connection_termination")
             .rule(Rule::Conflicts(&["name", "name_prefix"]))
             .arg("name")
             .check(len_between(0, 32))
@@ -147,6 +216,16 @@ impl ResourceType for TargetGroup {
             .set_protocol(opt_str(planned, "protocol").map(|p| ProtocolEnum::from(p.as_str())))
             .set_protocol_version(opt_str(planned, "protocol_version"))
             .set_vpc_id(opt_str(planned, "vpc_id"))
+            .set_ip_address_type(
+                opt_str(planned, "ip_address_type")
+                    .filter(|_| {
+                        matches!(
+                            opt_str(planned, "target_type").as_deref(),
+                            None | Some("instance" | "ip")
+                        )
+                    })
+                    .map(|a| a.as_str().into()),
+            )
             .target_type(TargetTypeEnum::from(
                 opt_str(planned, "target_type")
                     .unwrap_or_else(|| "instance".into())
@@ -171,14 +250,8 @@ impl ResourceType for TargetGroup {
             .and_then(|t| t.target_group_arn())
             .ok_or_else(|| ProviderError::msg("CreateTargetGroup returned no ARN"))?
             .to_string();
-        // Attributes AWS takes only after the create, those away from their defaults (some
-        // apply to certain protocols only, and AWS refuses them on the others).
-        let changed: Vec<&str> = ATTRIBUTES
-            .iter()
-            .filter(|(arg, _, default)| attribute_text(planned, arg).is_some_and(|v| v != *default))
-            .map(|(arg, _, _)| *arg)
-            .collect();
-        self.set_attributes(&arn, planned, &changed).await?;
+        // Attributes AWS takes only after the create.
+        self.set_attributes(&arn, tg_attributes::at_create(planned)).await?;
         must_exist(self.read(ctx, &arn, planned).await?, "target group", &arn)
     }
 
@@ -210,18 +283,6 @@ impl ResourceType for TargetGroup {
         };
         let Some(t) = out.target_groups().first() else {
             return Ok(None);
-        };
-        let attribute = |arg: &str, key: &str| -> Value {
-            let live = attrs
-                .attributes()
-                .iter()
-                .find(|a| a.key() == Some(key))
-                .and_then(|a| a.value());
-            match (live, self.schema.attrs.get(arg)) {
-                (Some(text), Some(a)) => a.ty.convert(Value::str(text)).unwrap_or(Value::Null),
-                // AWS reports some only for the protocols they apply to: the planned value.
-                _ => prior.get(arg).clone(),
-            }
         };
         let num = |n: Option<i32>| n.map(|x| Value::Number(x as f64)).unwrap_or_default();
         let health = Value::object([
@@ -263,9 +324,18 @@ impl ResourceType for TargetGroup {
             ("arn_suffix", Value::str(arn_suffix(id))),
         ]);
         if let Value::Object(m) = &mut v {
-            for (arg, key, _) in ATTRIBUTES {
-                m.insert(arg.to_string(), attribute(arg, key));
-            }
+            m.insert(
+                "ip_address_type".into(),
+                Value::from(t.ip_address_type().map(|a| a.as_str().to_string())),
+            );
+            tg_attributes::read_into(
+                m,
+                &self.schema,
+                attrs.attributes(),
+                prior,
+                t.protocol().map(|p| p.as_str()).unwrap_or_default(),
+                t.target_type().map(|p| p.as_str()).unwrap_or_default(),
+            );
         }
         Ok(Some(v))
     }
@@ -290,12 +360,8 @@ impl ResourceType for TargetGroup {
                 .await
                 .map_err(aws_err)?;
         }
-        let changed: Vec<&str> = ATTRIBUTES
-            .iter()
-            .filter(|(arg, _, _)| prior.get(arg) != planned.get(arg))
-            .map(|(arg, _, _)| *arg)
-            .collect();
-        self.set_attributes(id, planned, &changed).await?;
+        self.set_attributes(id, tg_attributes::at_update(prior, planned))
+            .await?;
         update_tags(&self.c, id, prior, planned).await?;
         must_exist(self.read(ctx, id, planned).await?, "target group", id)
     }
@@ -339,36 +405,9 @@ impl ResourceType for TargetGroup {
     }
 }
 
-/// Target group attributes the blueprint sets as arguments: (argument, AWS key, AWS default).
-const ATTRIBUTES: &[(&str, &str, &str)] = &[
-    ("deregistration_delay", "deregistration_delay.timeout_seconds", "300"),
-    ("slow_start", "slow_start.duration_seconds", "0"),
-    ("proxy_protocol_v2", "proxy_protocol_v2.enabled", "false"),
-    (
-        "lambda_multi_value_headers_enabled",
-        "lambda.multi_value_headers.enabled",
-        "false",
-    ),
-];
-
-/// An attribute argument's planned value as AWS writes it.
-fn attribute_text(planned: &Value, arg: &str) -> Option<String> {
-    planned.get(arg).to_plain_string()
-}
-
 impl TargetGroup {
-    /// Writes the attributes of the arguments `args`, each as planned (its default when unset).
-    async fn set_attributes(&self, arn: &str, planned: &Value, args: &[&str]) -> PResult<()> {
-        let attributes: Vec<TargetGroupAttribute> = ATTRIBUTES
-            .iter()
-            .filter(|(arg, _, _)| args.contains(arg))
-            .map(|(arg, key, default)| {
-                TargetGroupAttribute::builder()
-                    .key(*key)
-                    .value(attribute_text(planned, arg).unwrap_or_else(|| default.to_string()))
-                    .build()
-            })
-            .collect();
+    /// Writes target group attributes (nothing to write, no call).
+    async fn set_attributes(&self, arn: &str, attributes: Vec<TargetGroupAttribute>) -> PResult<()> {
         if attributes.is_empty() {
             return Ok(());
         }
