@@ -434,6 +434,41 @@ where
     Ok(())
 }
 
+/// [`sync_tags`] through a service's TagResource / UntagResource pair addressed by ARN, which
+/// many SDKs spell the same way (`resource_arn`, `set_tag_keys`, `set_tags`) on types that share
+/// no trait: `sync_tags_by_arn!(client, arn, prior, planned, add => to_sdk_tags(add))`, where
+/// the last part turns the tags to add (an `IndexMap`) into what the SDK's `set_tags` takes
+/// (it may use `?`).
+macro_rules! sync_tags_by_arn {
+    ($client:expr, $arn:expr, $prior:expr, $planned:expr, $add:ident => $tags:expr) => {{
+        let (client, arn): (&_, &str) = (&$client, $arn);
+        $crate::provider::aws::common::sync_tags(
+            $prior,
+            $planned,
+            |keys| async move {
+                let r = client
+                    .untag_resource()
+                    .resource_arn(arn)
+                    .set_tag_keys(Some(keys))
+                    .send()
+                    .await;
+                r.map(|_| ()).map_err($crate::provider::aws::common::aws_err)
+            },
+            |$add| async move {
+                let r = client
+                    .tag_resource()
+                    .resource_arn(arn)
+                    .set_tags(Some($tags))
+                    .send()
+                    .await;
+                r.map(|_| ()).map_err($crate::provider::aws::common::aws_err)
+            },
+        )
+        .await
+    }};
+}
+pub(crate) use sync_tags_by_arn;
+
 #[cfg(test)]
 mod tests {
     use super::*;

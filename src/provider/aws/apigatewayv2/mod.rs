@@ -13,7 +13,8 @@ pub mod route;
 pub mod stage;
 pub mod vpc_link;
 
-use crate::provider::aws::common::{aws_err, opt_str, sync_tags};
+use crate::provider::aws::common::opt_str;
+use crate::provider::aws::common::sync_tags_by_arn;
 use crate::provider::aws::Clients;
 use crate::provider::{PResult, ProviderError};
 use crate::value::Value;
@@ -174,29 +175,7 @@ pub fn tag_pairs(tags: Option<&HashMap<String, String>>) -> Vec<(String, String)
 /// Brings the tags on `arn` from `prior.tags_all` to `planned.tags_all`.
 pub async fn update_tags(c: &Clients, arn: &str, prior: &Value, planned: &Value) -> PResult<()> {
     let gw = &c.apigatewayv2;
-    sync_tags(
-        prior,
-        planned,
-        |keys| async move {
-            let r = gw
-                .untag_resource()
-                .resource_arn(arn)
-                .set_tag_keys(Some(keys))
-                .send()
-                .await;
-            r.map(|_| ()).map_err(aws_err)
-        },
-        |add| async move {
-            let r = gw
-                .tag_resource()
-                .resource_arn(arn)
-                .set_tags(Some(tag_map(add)))
-                .send()
-                .await;
-            r.map(|_| ()).map_err(aws_err)
-        },
-    )
-    .await
+    sync_tags_by_arn!(gw, arn, prior, planned, add => tag_map(add))
 }
 
 /// A string map attribute of a planned value, `None` when unset or empty.

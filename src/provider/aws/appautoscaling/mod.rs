@@ -4,7 +4,7 @@
 pub mod policy;
 pub mod target;
 
-use crate::provider::aws::common::{aws_err, sync_tags};
+use crate::provider::aws::common::sync_tags_by_arn;
 use crate::provider::aws::iam::is_propagation_delay;
 use crate::provider::{PResult, ProviderError};
 use crate::value::Value;
@@ -70,29 +70,7 @@ pub async fn update_tags(
     prior: &Value,
     planned: &Value,
 ) -> PResult<()> {
-    sync_tags(
-        prior,
-        planned,
-        |keys| async move {
-            let r = client
-                .untag_resource()
-                .resource_arn(arn)
-                .set_tag_keys(Some(keys))
-                .send()
-                .await;
-            r.map(|_| ()).map_err(aws_err)
-        },
-        |add| async move {
-            let r = client
-                .tag_resource()
-                .resource_arn(arn)
-                .set_tags(Some(add.into_iter().collect()))
-                .send()
-                .await;
-            r.map(|_| ()).map_err(aws_err)
-        },
-    )
-    .await
+    sync_tags_by_arn!(client, arn, prior, planned, add => add.into_iter().collect())
 }
 
 #[cfg(test)]

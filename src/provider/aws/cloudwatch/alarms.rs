@@ -2,7 +2,8 @@
 //! same calls whatever their kind (ListTagsForResource and TagResource by alarm ARN, DeleteAlarms
 //! by name), and a name is unique across metric and composite alarms alike.
 
-use crate::provider::aws::common::{absent_on, aws_err, owns, sync_tags};
+use crate::provider::aws::common::sync_tags_by_arn;
+use crate::provider::aws::common::{absent_on, aws_err, owns};
 use crate::provider::{CallCtx, PResult, ProviderError};
 use crate::schema::Schema;
 use crate::value::Value;
@@ -53,29 +54,7 @@ pub async fn sync_alarm_tags(cw: &Client, prior: &Value, planned: &Value) -> PRe
         return Ok(());
     };
     let arn = arn.as_str();
-    sync_tags(
-        prior,
-        planned,
-        |keys| async move {
-            let r = cw
-                .untag_resource()
-                .resource_arn(arn)
-                .set_tag_keys(Some(keys))
-                .send()
-                .await;
-            r.map(|_| ()).map_err(aws_err)
-        },
-        |add| async move {
-            let r = cw
-                .tag_resource()
-                .resource_arn(arn)
-                .set_tags(Some(cw_tags(add)))
-                .send()
-                .await;
-            r.map(|_| ()).map_err(aws_err)
-        },
-    )
-    .await
+    sync_tags_by_arn!(cw, arn, prior, planned, add => cw_tags(add))
 }
 
 /// Deletes an alarm of either kind by name; one already gone is not an error.

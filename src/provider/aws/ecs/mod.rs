@@ -8,7 +8,8 @@ pub mod service;
 pub mod task_definition;
 pub mod wire;
 
-use crate::provider::aws::common::{aws_err, opt_str, sync_tags};
+use crate::provider::aws::common::opt_str;
+use crate::provider::aws::common::sync_tags_by_arn;
 use crate::provider::{PResult, ProviderError};
 use crate::value::Value;
 use aws_sdk_ecs::types::{CapacityProviderStrategyItem, Tag};
@@ -23,29 +24,7 @@ pub fn ecs_tags(pairs: indexmap::IndexMap<String, String>) -> Vec<Tag> {
 
 /// Brings an ECS resource's tags from `prior` to `planned` (only the keys that change).
 pub async fn update_tags(client: &aws_sdk_ecs::Client, arn: &str, prior: &Value, planned: &Value) -> PResult<()> {
-    sync_tags(
-        prior,
-        planned,
-        |keys| async move {
-            let r = client
-                .untag_resource()
-                .resource_arn(arn)
-                .set_tag_keys(Some(keys))
-                .send()
-                .await;
-            r.map(|_| ()).map_err(aws_err)
-        },
-        |add| async move {
-            let r = client
-                .tag_resource()
-                .resource_arn(arn)
-                .set_tags(Some(ecs_tags(add)))
-                .send()
-                .await;
-            r.map(|_| ()).map_err(aws_err)
-        },
-    )
-    .await
+    sync_tags_by_arn!(client, arn, prior, planned, add => ecs_tags(add))
 }
 
 /// A capacity provider strategy (`capacity_provider_strategy`, a cluster's

@@ -3,9 +3,10 @@
 //! created, and becomes ACTIVE after a while: create waits for it, delete waits for it to go.
 //! The description changes in place; the id is the collection id.
 
+use crate::provider::aws::common::sync_tags_by_arn;
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, must_exist, op_timeout, opt_str, owns, sync_tags, tags_to_write, user_tags,
-    wait_for, Op, Poll, Wait,
+    absent_on, aws_err, configured_tags, must_exist, op_timeout, opt_str, owns, tags_to_write, user_tags, wait_for, Op,
+    Poll, Wait,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -186,29 +187,7 @@ impl ResourceType for Collection {
         }
         let arn = opt_str(prior, "arn").unwrap_or_default();
         let (client, arn) = (&self.c.opensearchserverless, arn.as_str());
-        sync_tags(
-            prior,
-            planned,
-            |keys| async move {
-                let r = client
-                    .untag_resource()
-                    .resource_arn(arn)
-                    .set_tag_keys(Some(keys))
-                    .send()
-                    .await;
-                r.map(|_| ()).map_err(aws_err)
-            },
-            |add| async move {
-                let r = client
-                    .tag_resource()
-                    .resource_arn(arn)
-                    .set_tags(Some(aoss_tags(add)?))
-                    .send()
-                    .await;
-                r.map(|_| ()).map_err(aws_err)
-            },
-        )
-        .await?;
+        sync_tags_by_arn!(client, arn, prior, planned, add => aoss_tags(add)?)?;
         must_exist(self.read(ctx, id, planned).await?, "collection", id)
     }
 

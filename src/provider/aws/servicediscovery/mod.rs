@@ -8,7 +8,8 @@
 pub mod namespace;
 pub mod service;
 
-use crate::provider::aws::common::{absent_on, aws_err, owns, sync_tags, wait_for, Poll, Wait};
+use crate::provider::aws::common::sync_tags_by_arn;
+use crate::provider::aws::common::{absent_on, aws_err, owns, wait_for, Poll, Wait};
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError};
 use crate::value::Value;
@@ -88,27 +89,5 @@ pub fn sd_tags(pairs: impl IntoIterator<Item = (String, String)>) -> PResult<Vec
 /// Brings the tags on `arn` from `prior.tags_all` to `planned.tags_all`.
 pub async fn update_tags(c: &Clients, arn: &str, prior: &Value, planned: &Value) -> PResult<()> {
     let sd = &c.servicediscovery;
-    sync_tags(
-        prior,
-        planned,
-        |keys| async move {
-            let r = sd
-                .untag_resource()
-                .resource_arn(arn)
-                .set_tag_keys(Some(keys))
-                .send()
-                .await;
-            r.map(|_| ()).map_err(aws_err)
-        },
-        |add| async move {
-            let r = sd
-                .tag_resource()
-                .resource_arn(arn)
-                .set_tags(Some(sd_tags(add)?))
-                .send()
-                .await;
-            r.map(|_| ()).map_err(aws_err)
-        },
-    )
-    .await
+    sync_tags_by_arn!(sd, arn, prior, planned, add => sd_tags(add)?)
 }
