@@ -189,31 +189,38 @@ async fn unimplemented_arguments_pass_when_null_and_are_refused_when_set() {
 
 #[test]
 fn an_unimplemented_block_is_refused_when_written_and_accepted_when_empty() {
-    let lb = |logs: &str| {
+    let listener = |block: &str| {
         format!(
             r#"
-resource "aws_lb" "web" {{
-  name    = "web"
-  subnets = ["subnet-1", "subnet-2"]
-{logs}
+resource "aws_lb_listener" "web" {{
+  load_balancer_arn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/web/1"
+  port              = 443
+  protocol          = "HTTPS"
+  default_action {{
+    type = "fixed-response"
+    fixed_response {{
+      content_type = "text/plain"
+    }}
+  }}
+{block}
 }}
 "#
         )
     };
     let written = Stack::from_files(&[(
         "main.tf",
-        &lb("  minimum_load_balancer_capacity {\n    capacity_units = 100\n  }"),
+        &listener("  mutual_authentication {\n    mode = \"verify\"\n  }"),
     )]);
     let t = expect_code(&written.run_with_endpoint(&["validate"], NOWHERE), 1);
     assert!(
-        t.contains("`aws_lb.minimum_load_balancer_capacity` is not supported by infractl yet"),
+        t.contains("`aws_lb_listener.mutual_authentication` is not supported by infractl yet"),
         "{t}"
     );
-    assert!(t.contains("main.tf:5"), "{t}");
+    assert!(t.contains("main.tf:12"), "{t}");
 
     let empty = Stack::from_files(&[(
         "main.tf",
-        &lb("  dynamic \"minimum_load_balancer_capacity\" {\n    for_each = []\n    content {\n      capacity_units = minimum_load_balancer_capacity.value\n    }\n  }"),
+        &listener("  dynamic \"mutual_authentication\" {\n    for_each = []\n    content {\n      mode = mutual_authentication.value\n    }\n  }"),
     )]);
     let out = empty.run_with_endpoint(&["validate"], NOWHERE);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
