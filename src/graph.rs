@@ -121,6 +121,9 @@ impl ConfigGraph {
             for (name, out) in &module.outputs {
                 let to = self.index[&Node::Output(path.clone(), name.clone())];
                 self.connect_expr(root, &path, &out.value, to)?;
+                for e in &out.depends_on {
+                    self.connect_depends_on(root, &path, e, to)?;
+                }
                 for c in &out.preconditions {
                     self.connect_expr(root, &path, &c.condition, to)?;
                     self.connect_expr(root, &path, &c.error_message, to)?;
@@ -528,6 +531,43 @@ resource "aws_security_group" "web" {
         .err()
         .expect("an iterator is not in scope in its own for_each");
         assert!(err.summary.contains("undeclared"), "{}", err.summary);
+    }
+
+    #[test]
+    fn an_output_depends_on_what_its_depends_on_lists() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("logs")).unwrap();
+        std::fs::write(
+            dir.path().join("logs/main.tf"),
+            r#"
+resource "aws_s3_bucket" "b" { bucket = "logs" }
+resource "aws_s3_bucket_policy" "p" {
+  bucket = aws_s3_bucket.b.id
+  policy = "{}"
+}
+output "bucket" {
+  value      = aws_s3_bucket.b.id
+  depends_on = [aws_s3_bucket_policy.p]
+}
+"#,
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("main.tf"),
+            r#"
+module "logs" { source = "./logs" }
+resource "aws_lb" "web" { name = module.logs.bucket }
+"#,
+        )
+        .unwrap();
+        let g = ConfigGraph::build(&load(dir.path()).unwrap()).unwrap();
+        let deps = g.resource_deps(&Node::Resource(vec![], "aws_lb.web".into()));
+        let logs = vec!["logs".to_string()];
+        assert!(
+            deps.contains(&(logs.clone(), "aws_s3_bucket_policy.p".to_string())),
+            "{deps:?}"
+        );
+        assert!(deps.contains(&(logs, "aws_s3_bucket.b".to_string())), "{deps:?}");
     }
 
     #[test]

@@ -194,6 +194,9 @@ pub struct Output {
     /// `precondition` blocks, checked before its value is.
     pub preconditions: Vec<Condition>,
     /// Where the block starts.
+    /// `depends_on`: what must be applied before anything that uses this output (a bucket's
+    /// name handed on only once its policy is in place).
+    pub depends_on: Vec<Expr>,
     pub loc: Loc,
 }
 
@@ -667,7 +670,7 @@ fn add_top_block(
                     .at(at));
             }
             let description = take_description(&mut body)?;
-            body.attrs.shift_remove("depends_on");
+            let depends_on = take_depends_on(&mut body)?;
             let mut preconditions = Vec::new();
             for b in std::mem::take(&mut body.blocks) {
                 if b.kind != "precondition" {
@@ -685,6 +688,7 @@ fn add_top_block(
                     description,
                     ephemeral,
                     preconditions,
+                    depends_on,
                     loc,
                 },
             );
