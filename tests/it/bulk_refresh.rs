@@ -1,9 +1,10 @@
 //! Bulk refresh: a no-change plan of a stack with many objects of one type (subnets, security
 //! groups, security group rules, route tables and their associations) reads them in a handful
 //! of calls (counted by the proxy in front of the emulator), and still notices one deleted
-//! behind infractl's back.
+//! behind infractl's back. Metric and composite alarms read in one DescribeAlarms call per
+//! kind, and a deleted or changed alarm in the batch is still seen.
 
-use crate::support::{expect_code, sdk_config, text, CountingProxy, Stack};
+use crate::support::{expect_code, sdk_config, text, unique, CountingProxy, Stack};
 
 const SUBNETS: &str = r#"
 provider "aws" {
@@ -121,4 +122,126 @@ async fn many_objects_of_a_type_refresh_in_one_call_and_a_vanished_one_is_seen()
     expect_code(&stack.run(&["plan", "-detailed-exitcode"]), 0);
 
     expect_code(&stack.run(&["destroy", "-auto-approve"]), 0);
+}
+
+const ALARMS: &str = r#"
+provider "aws" {
+  region = "us-east-1"
+}
+
+variable "prefix" {
+  type = string
+}
+
+resource "aws_cloudwatch_metric_alarm" "many" {
+  count               = 7
+  alarm_name          = "${var.prefix}-cpu-${count.index}"
+  comparison_operator = "GreaterThanThreshold"
+  evaluation_periods  = 1
+  metric_name         = "CPUUtilization"
+  namespace           = "AWS/EC2"
+  period              = 60
+  statistic           = "Average"
+  threshold           = 50 + count.index
+  tags = {
+    Index = tostring(count.index)
+  }
+}
+
+resource "aws_cloudwatch_composite_alarm" "many" {
+  count      = 3
+  alarm_name = "${var.prefix}-any-${count.index}"
+  alarm_rule = "ALARM(\"${aws_cloudwatch_metric_alarm.many[count.index].alarm_name}\") OR ALARM(\"${aws_cloudwatch_metric_alarm.many[count.index + 1].alarm_name}\")"
+}
+"#;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn many_alarms_refresh_in_one_describe_call_per_kind_and_drift_is_still_seen() {
+    let prefix = unique("bulk-alarm");
+    let stack = Stack::from_files(&[("main.tf", ALARMS)]);
+    let var = format!("prefix={prefix}");
+    let proxy = CountingProxy::start();
+    expect_code(
+        &stack.run_with_endpoint(&["apply", "-auto-approve", "-var", &var], &proxy.url),
+        0,
+    );
+
+    proxy.reset();
+    expect_code(
+        &stack.run_with_endpoint(&["plan", "-detailed-exitcode", "-var", &var], &proxy.url),
+        0,
+    );
+    let calls = proxy.calls();
+    // Seven metric alarms and three composite ones: one DescribeAlarms call per kind; the tags
+    // are still read per alarm (ListTagsForResource takes one ARN).
+    assert_eq!(calls.get("monitoring:DescribeAlarms"), Some(&2), "{calls:?}");
+    assert_eq!(calls.get("monitoring:ListTagsForResource"), Some(&10), "{calls:?}");
+
+    let cw = aws_sdk_cloudwatch::Client::new(&sdk_config("us-east-1").await);
+    cw.delete_alarms()
+        .alarm_names(format!("{prefix}-cpu-6"))
+        .alarm_names(format!("{prefix}-any-2"))
+        .send()
+        .await
+        .unwrap();
+    // Drift on one alarm of the batch: its threshold changed behind infractl's back.
+    cw.put_metric_alarm()
+        .alarm_name(format!("{prefix}-cpu-3"))
+        .comparison_operator(aws_sdk_cloudwatch::types::ComparisonOperator::GreaterThanThreshold)
+        .evaluation_periods(1)
+        .metric_name("CPUUtilization")
+        .namespace("AWS/EC2")
+        .period(60)
+        .statistic(aws_sdk_cloudwatch::types::Statistic::Average)
+        .threshold(99.0)
+        .send()
+        .await
+        .unwrap();
+    let out = stack.run_with_endpoint(&["plan", "-detailed-exitcode", "-var", &var], &proxy.url);
+    expect_code(&out, 2);
+    let shown = text(&out);
+    for gone in [
+        "aws_cloudwatch_metric_alarm.many[6]",
+        "aws_cloudwatch_composite_alarm.many[2]",
+    ] {
+        assert!(
+            shown.contains(&format!("Note: {gone} has been deleted outside infractl")),
+            "{gone}:\n{shown}"
+        );
+    }
+    assert_eq!(shown.matches("has been deleted outside infractl").count(), 2, "{shown}");
+    assert!(
+        shown.contains("aws_cloudwatch_metric_alarm.many[3] will be updated in-place") && shown.contains("99 -> 53"),
+        "the drifted threshold is put back:\n{shown}"
+    );
+
+    expect_code(&stack.run(&["apply", "-auto-approve", "-var", &var]), 0);
+    let held = cw
+        .describe_alarms()
+        .alarm_name_prefix(format!("{prefix}-"))
+        .alarm_types(aws_sdk_cloudwatch::types::AlarmType::MetricAlarm)
+        .alarm_types(aws_sdk_cloudwatch::types::AlarmType::CompositeAlarm)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(held.metric_alarms().len(), 7);
+    assert_eq!(held.composite_alarms().len(), 3);
+    let cpu3 = held
+        .metric_alarms()
+        .iter()
+        .find(|a| a.alarm_name() == Some(format!("{prefix}-cpu-3").as_str()))
+        .unwrap();
+    assert_eq!(cpu3.threshold(), Some(53.0));
+    expect_code(&stack.run(&["plan", "-detailed-exitcode", "-var", &var]), 0);
+
+    expect_code(&stack.run(&["destroy", "-auto-approve", "-var", &var]), 0);
+    let left = cw
+        .describe_alarms()
+        .alarm_name_prefix(format!("{prefix}-"))
+        .alarm_types(aws_sdk_cloudwatch::types::AlarmType::MetricAlarm)
+        .alarm_types(aws_sdk_cloudwatch::types::AlarmType::CompositeAlarm)
+        .send()
+        .await
+        .unwrap();
+    assert!(left.metric_alarms().is_empty() && left.composite_alarms().is_empty());
 }

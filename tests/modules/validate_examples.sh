@@ -7,7 +7,20 @@
 #   INFRACTL_TEST_MODULES=/path/to/checkouts   one folder per module (each with examples/*)
 #   INFRACTL_MODULE_MIRRORS=/path/to/mirrors  git repositories registry.py serves (see there)
 #   BIN=target/debug/infractl                 the binary to measure
+#   COMMAND=plan                              measure `infractl plan` instead (needs AWS_ENDPOINT_URL
+#                                             pointing at a local emulator; never real AWS): prints
+#                                             every error of each refused example, not just the first
 set -u
+command=${COMMAND:-validate}
+extra=""
+if [ "$command" = plan ]; then
+  case "${AWS_ENDPOINT_URL:-}" in
+    http://127.0.0.1:*|http://localhost:*) ;;
+    *) echo "COMMAND=plan needs AWS_ENDPOINT_URL on a loopback emulator" >&2; exit 2 ;;
+  esac
+  extra="-input=false"
+  export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=${AWS_REGION:-us-east-1}
+fi
 here="$(cd "$(dirname "$0")" && pwd)"
 BIN=${BIN:-$here/../../target/debug/infractl}
 BIN=$(realpath "$BIN")
@@ -37,13 +50,14 @@ for ex in "$modules"/*/examples/*/; do
   ls "$ex"/*.tf >/dev/null 2>&1 || continue
   scratch=$(mktemp -d -p "$work"); cp -r "$modules/$repo" "$scratch/"; dir="$scratch/$repo/examples/$name"
   (cd "$dir" && "$BIN" init >init.log 2>&1)
-  out=$(cd "$dir" && timeout 120 "$BIN" validate -no-color 2>&1); code=$?
+  out=$(cd "$dir" && timeout 300 "$BIN" "$command" -no-color $extra 2>&1); code=$?
   tf=skipped
-  if command -v terraform >/dev/null; then
+  if [ "$command" = validate ] && command -v terraform >/dev/null; then
     tf=$(cd "$dir" && rm -rf .terraform && { terraform init -backend=false -input=false -no-color >tfinit.log 2>&1 && terraform validate -no-color >/dev/null 2>&1 && echo valid || { grep -q "Failed to query available provider\|Failed to install provider" tfinit.log && echo no-provider || echo invalid; }; })
   fi
   total=$((total + 1))
   if [ $code = 0 ]; then ok=$((ok + 1)); echo "OK  $repo/$name [terraform: $tf]"
+  elif [ "$command" = plan ]; then echo "ERR $repo/$name"; echo "$out" | grep -E '^(Error|  on )' | sed 's/^/    /'
   else echo "ERR $repo/$name [terraform: $tf] :: $(echo "$out" | grep -m1 '^Error') :: $(echo "$out" | grep -m1 '^  on ' | sed 's/^ *//')"; fi
 done
-echo "infractl validate accepts $ok of $total examples"
+echo "infractl $command accepts $ok of $total examples"

@@ -7,8 +7,103 @@ use crate::provider::aws::common::{absent_on, aws_err, owns};
 use crate::provider::{CallCtx, PResult, ProviderError};
 use crate::schema::Schema;
 use crate::value::Value;
-use aws_sdk_cloudwatch::types::{AlarmType, Tag};
+use aws_sdk_cloudwatch::operation::describe_alarms::DescribeAlarmsOutput;
+use aws_sdk_cloudwatch::types::{AlarmType, CompositeAlarm, MetricAlarm, Tag};
 use aws_sdk_cloudwatch::Client;
+use std::collections::HashMap;
+
+/// How many names one DescribeAlarms call takes (its `AlarmNames` limit).
+pub const NAMES_PER_CALL: usize = 100;
+
+/// One kind of alarm as DescribeAlarms answers it, so that both alarm types read one alarm, or
+/// a batch of them, through the same calls.
+pub trait AlarmKind: Clone + Send + Sync {
+    /// The `AlarmTypes` filter that selects this kind.
+    const TYPE: AlarmType;
+    /// This kind's alarms in an answer.
+    fn in_answer(out: &DescribeAlarmsOutput) -> &[Self];
+    /// The alarm's name.
+    fn name(&self) -> Option<&str>;
+    /// The alarm's ARN, which its tags are read by.
+    fn arn(&self) -> Option<&str>;
+}
+
+impl AlarmKind for MetricAlarm {
+    const TYPE: AlarmType = AlarmType::MetricAlarm;
+    fn in_answer(out: &DescribeAlarmsOutput) -> &[Self] {
+        out.metric_alarms()
+    }
+    fn name(&self) -> Option<&str> {
+        self.alarm_name()
+    }
+    fn arn(&self) -> Option<&str> {
+        self.alarm_arn()
+    }
+}
+
+impl AlarmKind for CompositeAlarm {
+    const TYPE: AlarmType = AlarmType::CompositeAlarm;
+    fn in_answer(out: &DescribeAlarmsOutput) -> &[Self] {
+        out.composite_alarms()
+    }
+    fn name(&self) -> Option<&str> {
+        self.alarm_name()
+    }
+    fn arn(&self) -> Option<&str> {
+        self.alarm_arn()
+    }
+}
+
+/// The alarms of kind `A` with these names (at most [`NAMES_PER_CALL`]), by name, in one
+/// DescribeAlarms call (and its pages); names with no such alarm are simply missing.
+pub async fn describe_named<A: AlarmKind>(cw: &Client, names: &[&str]) -> PResult<HashMap<String, A>> {
+    let mut found = HashMap::new();
+    let mut token = None;
+    loop {
+        let out = cw
+            .describe_alarms()
+            .set_alarm_names(Some(names.iter().map(|n| n.to_string()).collect()))
+            .alarm_types(A::TYPE)
+            .set_next_token(token)
+            .send()
+            .await
+            .map_err(aws_err)?;
+        for a in A::in_answer(&out) {
+            if let Some(name) = a.name().filter(|n| names.contains(n)) {
+                found.insert(name.to_string(), a.clone());
+            }
+        }
+        token = out.next_token().map(str::to_string);
+        if token.is_none() {
+            return Ok(found);
+        }
+    }
+}
+
+/// Refreshes alarms of kind `A` (ids are names, with their prior values): one DescribeAlarms
+/// call for the batch, then each found alarm's tags, read together. `None` for alarms gone.
+pub async fn read_alarms<A: AlarmKind>(
+    cw: &Client,
+    items: &[(String, Value)],
+    to_state: fn(&A, Vec<(String, String)>, &Value) -> Value,
+) -> PResult<Vec<Option<Value>>> {
+    let mut found = HashMap::new();
+    for chunk in items.chunks(NAMES_PER_CALL) {
+        let names: Vec<&str> = chunk.iter().map(|(id, _)| id.as_str()).collect();
+        found.extend(describe_named::<A>(cw, &names).await?);
+    }
+    futures::future::try_join_all(items.iter().map(|(id, prior)| {
+        let alarm = found.get(id);
+        async move {
+            let Some(a) = alarm else {
+                return Ok(None);
+            };
+            let tags = alarm_tags(cw, a.arn()).await?;
+            Ok(Some(to_state(a, tags, prior)))
+        }
+    }))
+    .await
+}
 
 /// The codes CloudWatch answers for an alarm (or its ARN) that is not there.
 const GONE: &[&str] = &["ResourceNotFound", "ResourceNotFoundException"];

@@ -3,7 +3,8 @@
 //! replaces the alarm by name, so every change but the name is in place. The id is the name.
 
 use super::alarms::{
-    adoptable, alarm_tags, cw_tags, delete_alarm, refuse_taken_name, settings_changed, sync_alarm_tags,
+    adoptable, cw_tags, delete_alarm, describe_named, read_alarms, refuse_taken_name, settings_changed,
+    sync_alarm_tags, NAMES_PER_CALL,
 };
 use crate::provider::aws::common::{
     aws_err, configured_tags, must_exist, opt_bool, opt_str, str_list, tags_to_write, user_tags,
@@ -16,8 +17,8 @@ use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_cloudwatch::types::{
-    AlarmType, ComparisonOperator, Dimension, Metric, MetricAlarm as Alarm, MetricDataQuery, MetricStat, StandardUnit,
-    Statistic, Tag,
+    ComparisonOperator, Dimension, Metric, MetricAlarm as Alarm, MetricDataQuery, MetricStat, StandardUnit, Statistic,
+    Tag,
 };
 use std::sync::Arc;
 
@@ -136,20 +137,7 @@ impl MetricAlarm {
     }
 
     async fn describe(&self, name: &str) -> PResult<Option<Alarm>> {
-        let out = self
-            .c
-            .cloudwatch
-            .describe_alarms()
-            .alarm_names(name)
-            .alarm_types(AlarmType::MetricAlarm)
-            .send()
-            .await
-            .map_err(aws_err)?;
-        Ok(out
-            .metric_alarms()
-            .iter()
-            .find(|a| a.alarm_name() == Some(name))
-            .cloned())
+        Ok(describe_named::<Alarm>(&self.c.cloudwatch, &[name]).await?.remove(name))
     }
 
     async fn put(&self, planned: &Value, tags: Option<Vec<Tag>>) -> PResult<String> {
@@ -366,11 +354,16 @@ impl ResourceType for MetricAlarm {
     }
 
     async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
-        let Some(a) = self.describe(id).await? else {
-            return Ok(None);
-        };
-        let tags = alarm_tags(&self.c.cloudwatch, a.alarm_arn()).await?;
-        Ok(Some(to_state(&a, tags, prior)))
+        let items = [(id.to_string(), prior.clone())];
+        Ok(read_alarms(&self.c.cloudwatch, &items, to_state).await?.pop().flatten())
+    }
+
+    fn bulk_read_limit(&self) -> usize {
+        NAMES_PER_CALL
+    }
+
+    async fn read_many(&self, _ctx: &CallCtx, items: &[(String, Value)]) -> PResult<Vec<Option<Value>>> {
+        read_alarms(&self.c.cloudwatch, items, to_state).await
     }
 
     async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
