@@ -216,14 +216,7 @@ async fn many_alarms_refresh_in_one_describe_call_per_kind_and_drift_is_still_se
     );
 
     expect_code(&stack.run(&["apply", "-auto-approve", "-var", &var]), 0);
-    let held = cw
-        .describe_alarms()
-        .alarm_name_prefix(format!("{prefix}-"))
-        .alarm_types(aws_sdk_cloudwatch::types::AlarmType::MetricAlarm)
-        .alarm_types(aws_sdk_cloudwatch::types::AlarmType::CompositeAlarm)
-        .send()
-        .await
-        .unwrap();
+    let held = alarms_named(&cw, &prefix).await;
     assert_eq!(held.metric_alarms().len(), 7);
     assert_eq!(held.composite_alarms().len(), 3);
     let cpu3 = held
@@ -235,13 +228,20 @@ async fn many_alarms_refresh_in_one_describe_call_per_kind_and_drift_is_still_se
     expect_code(&stack.run(&["plan", "-detailed-exitcode", "-var", &var]), 0);
 
     expect_code(&stack.run(&["destroy", "-auto-approve", "-var", &var]), 0);
-    let left = cw
-        .describe_alarms()
+    let left = alarms_named(&cw, &prefix).await;
+    assert!(left.metric_alarms().is_empty() && left.composite_alarms().is_empty());
+}
+
+/// Every alarm of either kind whose name starts with `prefix-`, as the emulator holds them.
+async fn alarms_named(
+    cw: &aws_sdk_cloudwatch::Client,
+    prefix: &str,
+) -> aws_sdk_cloudwatch::operation::describe_alarms::DescribeAlarmsOutput {
+    cw.describe_alarms()
         .alarm_name_prefix(format!("{prefix}-"))
         .alarm_types(aws_sdk_cloudwatch::types::AlarmType::MetricAlarm)
         .alarm_types(aws_sdk_cloudwatch::types::AlarmType::CompositeAlarm)
         .send()
         .await
-        .unwrap();
-    assert!(left.metric_alarms().is_empty() && left.composite_alarms().is_empty());
+        .unwrap()
 }
