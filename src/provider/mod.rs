@@ -188,6 +188,14 @@ pub trait ResourceType: Send + Sync {
     async fn seal(&self, _state: &Value) -> PResult<Option<Value>> {
         Ok(None)
     }
+
+    /// This type bound to the run's secrets, for a type that seals secrets a service hands
+    /// out once (an IAM access key's secret): AWS types are built before the run's secrets
+    /// exist, so [`Registry::set_secrets`] binds them through this. `None` (the default) for
+    /// types that seal nothing.
+    fn with_secrets(&self, _secrets: &Arc<Secrets>) -> Option<Arc<dyn ResourceType>> {
+        None
+    }
 }
 
 /// One data source type (`aws_availability_zones`, ...).
@@ -310,6 +318,11 @@ impl Registry {
     pub fn set_secrets(&mut self, secrets: Arc<Secrets>) {
         for other in self.configurations.values_mut() {
             Arc::make_mut(other).set_secrets(secrets.clone());
+        }
+        for rt in self.resources.values_mut() {
+            if let Some(bound) = rt.with_secrets(&secrets) {
+                *rt = bound;
+            }
         }
         self.secrets = secrets;
     }

@@ -4,6 +4,7 @@
 //! The emulator endpoint comes from `AWS_ENDPOINT_URL` (default http://127.0.0.1:4566), so the
 //! same tests run against moto (what `localstack/start` runs) or a real LocalStack.
 
+mod access_keys;
 mod adoption;
 mod api;
 mod api_domains;
@@ -39,11 +40,13 @@ mod interrupt;
 mod json_syntax;
 mod killed_creates;
 mod kms;
+mod kms_grants;
 mod language_e2e;
 mod lb_attributes;
 mod lb_https;
 mod lifecycle;
 mod load_balancing;
+mod log_delivery;
 mod log_extras;
 mod lookups;
 mod module_sources;

@@ -841,6 +841,7 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(iam::role::Role::new(c.clone())));
     r.add_resource(Arc::new(iam::policy::Policy::new(c.clone())));
     r.add_resource(Arc::new(iam::user::User::new(c.clone())));
+    r.add_resource(Arc::new(iam::access_key::AccessKey::new(c.clone())));
     r.add_resource(Arc::new(iam::group::Group::new(c.clone())));
     r.add_resource(Arc::new(iam::instance_profile::InstanceProfile::new(c.clone())));
     for kind in [
@@ -935,6 +936,7 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(kms::key::Key::new(c.clone())));
     r.add_resource(Arc::new(kms::alias::Alias::new(c.clone())));
     r.add_resource(Arc::new(kms::key_policy::KeyPolicy::new(c.clone())));
+    r.add_resource(Arc::new(kms::grant::Grant::new(c.clone())));
     r.add_data_source(Arc::new(ec2::availability_zones::AvailabilityZones::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::vpc::VpcData::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::ids::IdsData::vpcs(c.clone())));
@@ -961,6 +963,9 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     )));
     r.add_data_source(Arc::new(meta::arn::Arn::new()));
     r.add_data_source(Arc::new(meta::elb_service_account::ElbServiceAccount::new(c.clone())));
+    r.add_data_source(Arc::new(
+        cloudfront::log_delivery_canonical_user_id::LogDeliveryCanonicalUserId::new(c.clone()),
+    ));
     r.add_data_source(Arc::new(meta::default_tags::DefaultTags::new(c.clone())));
     r.add_data_source(Arc::new(s3::canonical_user_id::CanonicalUserId::new(c.clone())));
     r.add_data_source(Arc::new(logs::log_group_data::LogGroupData::new(c.clone())));

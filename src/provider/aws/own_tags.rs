@@ -136,4 +136,10 @@ impl ResourceType for KeeperView {
     async fn seal(&self, state: &Value) -> PResult<Option<Value>> {
         self.0.seal(state).await
     }
+
+    fn with_secrets(&self, secrets: &Arc<crate::provider::secrets::Secrets>) -> Option<Arc<dyn ResourceType>> {
+        self.0
+            .with_secrets(secrets)
+            .map(|i| Arc::new(KeeperView(i)) as Arc<dyn ResourceType>)
+    }
 }

@@ -345,6 +345,12 @@ impl ResourceType for Regional {
     async fn seal(&self, state: &Value) -> PResult<Option<Value>> {
         self.inner.seal(state).await
     }
+
+    fn with_secrets(&self, secrets: &Arc<crate::provider::secrets::Secrets>) -> Option<Arc<dyn ResourceType>> {
+        self.inner
+            .with_secrets(secrets)
+            .map(|i| Arc::new(Regional::new(i, self.regions.clone())) as Arc<dyn ResourceType>)
+    }
 }
 
 /// A data source that reads in the region its `region` names.

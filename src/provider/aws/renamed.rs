@@ -91,4 +91,11 @@ impl ResourceType for Renamed {
     async fn seal(&self, state: &Value) -> PResult<Option<Value>> {
         self.inner.seal(state).await
     }
+
+    fn with_secrets(&self, secrets: &Arc<crate::provider::secrets::Secrets>) -> Option<Arc<dyn ResourceType>> {
+        let name = self.name;
+        self.inner
+            .with_secrets(secrets)
+            .map(|i| Arc::new(Renamed::new(name, i)) as Arc<dyn ResourceType>)
+    }
 }

@@ -9,6 +9,7 @@ pub mod cache_policy;
 pub mod distribution;
 pub mod distribution_config;
 pub mod function;
+pub mod log_delivery_canonical_user_id;
 pub mod origin_access_control;
 pub mod origin_request_policy;
 pub mod policies;

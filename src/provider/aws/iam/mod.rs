@@ -1,6 +1,7 @@
 //! IAM resources, and what they share: IAM returns policy documents URL-encoded, and its
 //! changes take a moment to reach the services that use them.
 
+pub mod access_key;
 pub mod attachment;
 pub mod group;
 pub mod group_membership;

@@ -1,10 +1,11 @@
-//! KMS resources: customer-managed keys (`aws_kms_key`), their aliases (`aws_kms_alias`) and
-//! the data sources that look either up, and what they share: the key lookup that treats a key
-//! pending deletion as gone (as the provider does: such a key can only be cancelled, never used),
-//! key ids and ARNs as one, and the alias name rules.
+//! KMS resources: customer-managed keys (`aws_kms_key`), their aliases (`aws_kms_alias`),
+//! grants (`aws_kms_grant`) and the data sources that look keys and aliases up, and what they
+//! share: the key lookup that treats a key pending deletion as gone (as the provider does: such
+//! a key can only be cancelled, never used), key ids and ARNs as one, and the alias name rules.
 
 pub mod alias;
 pub mod alias_data;
+pub mod grant;
 pub mod key;
 pub mod key_data;
 pub mod key_policy;
