@@ -47,6 +47,7 @@ pub const SERVICES: &[&str] = &[
     "elbv2",
     "iam",
     "kms",
+    "lambda",
     "logs",
     "opensearchserverless",
     "rds",
