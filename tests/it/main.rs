@@ -41,6 +41,7 @@ mod json_syntax;
 mod killed_creates;
 mod kms;
 mod kms_grants;
+mod lambda;
 mod language_e2e;
 mod lb_attributes;
 mod lb_https;

@@ -275,6 +275,10 @@ pub fn terraform_import_id(r: &serde_json::Value) -> String {
         // The id is the resource id (db-…); import takes the identifier.
         "aws_db_instance" => s("identifier"),
         "aws_api_gateway_deployment" => format!("{}/{}", s("rest_api_id"), s("id")),
+        "aws_lambda_permission" => match a["qualifier"].as_str().filter(|q| !q.is_empty()) {
+            Some(q) => format!("{}:{q}/{}", s("function_name"), s("statement_id")),
+            None => format!("{}/{}", s("function_name"), s("statement_id")),
+        },
         "aws_cognito_user_pool_client" => format!("{}/{}", s("user_pool_id"), s("id")),
         "aws_api_gateway_stage" => format!("{}/{}", s("rest_api_id"), s("stage_name")),
         "aws_api_gateway_method_settings" => {

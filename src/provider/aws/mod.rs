@@ -19,6 +19,7 @@ pub mod elasticache;
 pub mod elbv2;
 pub mod iam;
 pub mod kms;
+pub mod lambda;
 pub mod limits;
 pub mod logs;
 pub mod lookup;
@@ -408,6 +409,8 @@ pub struct Clients {
     pub cloudfront: aws_sdk_cloudfront::Client,
     /// KMS (customer-managed keys and their aliases).
     pub kms: aws_sdk_kms::Client,
+    /// Lambda (functions and their permissions).
+    pub lambda: aws_sdk_lambda::Client,
     /// The region in use.
     pub region: String,
     /// The configuration's `default_tags` (for the `aws_default_tags` data source).
@@ -556,6 +559,7 @@ pub async fn clients(settings: &AwsSettings) -> Clients {
     let cognitoidp = service_config!(aws_sdk_cognitoidentityprovider, "cognitoidp");
     let cloudfront = service_config!(aws_sdk_cloudfront, "cloudfront");
     let kms = service_config!(aws_sdk_kms, "kms");
+    let lambda = service_config!(aws_sdk_lambda, "lambda");
     Clients {
         redshift: aws_sdk_redshift::Client::from_conf(redshift.build()),
         elasticache: aws_sdk_elasticache::Client::from_conf(elasticache.build()),
@@ -565,6 +569,7 @@ pub async fn clients(settings: &AwsSettings) -> Clients {
         cognitoidp: aws_sdk_cognitoidentityprovider::Client::from_conf(cognitoidp.build()),
         cloudfront: aws_sdk_cloudfront::Client::from_conf(cloudfront.build()),
         kms: aws_sdk_kms::Client::from_conf(kms.build()),
+        lambda: aws_sdk_lambda::Client::from_conf(lambda.build()),
         opensearchserverless: aws_sdk_opensearchserverless::Client::from_conf(aoss.build()),
         // Seed 001 (circle of trust).
         sqs: aws_sdk_sqs::Client::from_conf(sqs.build()),
@@ -616,13 +621,14 @@ async fn configuration_registry(settings: &AwsSettings) -> Registry {
     r
 }
 
-/// The same registry without network access, for validation (schemas only; no calls are made).
-pub fn schemas_registry() -> Registry {
+/// Clients that make no calls (no endpoint is reached until a call is sent): for the schema
+/// registry and unit tests of types' planning code.
+pub(crate) fn offline_clients() -> Clients {
     let shared = aws_config::SdkConfig::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new("us-east-1"))
         .build();
-    let mut r = build_registry(Arc::new(Clients {
+    Clients {
         ec2: aws_sdk_ec2::Client::new(&shared),
         s3: aws_sdk_s3::Client::new(&shared),
         s3control: aws_sdk_s3control::Client::new(&shared),
@@ -650,12 +656,18 @@ pub fn schemas_registry() -> Registry {
         cognitoidp: aws_sdk_cognitoidentityprovider::Client::new(&shared),
         cloudfront: aws_sdk_cloudfront::Client::new(&shared),
         kms: aws_sdk_kms::Client::new(&shared),
+        lambda: aws_sdk_lambda::Client::new(&shared),
         secrets: aws_sdk_secretsmanager::Client::new(&shared),
         cloudwatch: aws_sdk_cloudwatch::Client::new(&shared),
         account: Default::default(),
         region: "us-east-1".into(),
         default_tags: IndexMap::new(),
-    }));
+    }
+}
+
+/// The same registry without network access, for validation (schemas only; no calls are made).
+pub fn schemas_registry() -> Registry {
+    let mut r = build_registry(Arc::new(offline_clients()));
     region::wrap(&mut r, Arc::new(region::Regions::new("us-east-1", None)));
     r
 }
@@ -937,6 +949,8 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(kms::alias::Alias::new(c.clone())));
     r.add_resource(Arc::new(kms::key_policy::KeyPolicy::new(c.clone())));
     r.add_resource(Arc::new(kms::grant::Grant::new(c.clone())));
+    r.add_resource(Arc::new(lambda::function::Function::new(c.clone())));
+    r.add_resource(Arc::new(lambda::permission::Permission::new(c.clone())));
     r.add_data_source(Arc::new(ec2::availability_zones::AvailabilityZones::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::vpc::VpcData::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::ids::IdsData::vpcs(c.clone())));
