@@ -383,7 +383,7 @@ fn changed(prior: &Value, planned: &Value, k: &str) -> bool {
 
 /// A nested block as state holds it: a list of one object, or empty.
 fn one(pairs: Option<Vec<(&str, Value)>>) -> Value {
-    Value::List(pairs.map(|p| vec![Value::object(p)]).into_iter().collect())
+    Value::List(pairs.map(|p| vec![Value::object(p)]).unwrap_or_default())
 }
 
 /// The function's state: what GetFunction reports, its latest version, and what only the
