@@ -779,6 +779,151 @@ def patch_dynamodb_on_demand_throughput():
     DynamoHandler.update_table = update_table
 
 
+def patch_dynamodb_replicas():
+    """UpdateTable ReplicaUpdates: global tables, version 2019.11.21.
+
+    moto ignores ReplicaUpdates: no replica is made and DescribeTable has no Replicas. AWS
+    (UpdateTable, "Global tables: How it works") makes a Create action's replica as a table of
+    the same name, keys, attributes, indexes, billing mode and stream in that region (encrypted
+    with the KMSMasterKeyId given, its own tags empty), lists every other region of the global
+    table in each member's DescribeTable Replicas (RegionName, ReplicaStatus, KMSMasterKeyId)
+    with GlobalTableVersion 2019.11.21, deletes the replica table on a Delete action, and refuses
+    a replica in the table's own region, one it already has, one whose table exists already or a
+    Delete of a region that is not a replica (ValidationException). DeleteTable of a member takes
+    it out of the others' Replicas.
+    """
+    from moto.dynamodb.exceptions import MockValidationException
+    from moto.dynamodb.models import DynamoDBBackend, dynamodb_backends
+    from moto.dynamodb.models.table import Table
+    from moto.dynamodb.responses import DynamoHandler
+
+    def members(table):
+        group = getattr(table, "replica_group", None)
+        return group if group is not None else {}
+
+    def index_request(index, with_throughput):
+        out = {"IndexName": index.name, "KeySchema": index.schema, "Projection": index.projection}
+        throughput = getattr(index, "throughput", None)
+        if with_throughput and throughput:
+            out["ProvisionedThroughput"] = {
+                "ReadCapacityUnits": throughput.get("ReadCapacityUnits", 1),
+                "WriteCapacityUnits": throughput.get("WriteCapacityUnits", 1),
+            }
+        return out
+
+    def create_replica(backend, table, action):
+        region = action.get("RegionName")
+        if not region:
+            raise MockValidationException("1 validation error detected: RegionName must not be null")
+        group = members(table)
+        if region == table.region_name or region in group:
+            raise MockValidationException(
+                f"Failed to create a the new replica of table with name: '{table.name}' because "
+                "one or more replicas already existed as tables."
+            )
+        other = dynamodb_backends[table.account_id][region]
+        if table.name in other.tables:
+            raise MockValidationException(
+                f"Failed to create a the new replica of table with name: '{table.name}' because "
+                "one or more replicas already existed as tables."
+            )
+        provisioned = table.billing_mode != "PAY_PER_REQUEST"
+        kms = action.get("KMSMasterKeyId")
+        sse = {"Enabled": True, "SSEType": "KMS", "KMSMasterKeyId": kms} if kms else None
+        throughput = None
+        if provisioned and table.throughput:
+            throughput = {
+                "ReadCapacityUnits": table.throughput.get("ReadCapacityUnits", 1),
+                "WriteCapacityUnits": table.throughput.get("WriteCapacityUnits", 1),
+            }
+        stream = table.stream_specification if (table.stream_specification or {}).get("StreamEnabled") else None
+        replica = other.create_table(
+            table.name,
+            schema=table.schema,
+            throughput=throughput,
+            attr=table.attr,
+            global_indexes=[index_request(i, provisioned) for i in table.global_indexes],
+            indexes=[index_request(i, False) for i in table.indexes],
+            streams=dict(stream) if stream else None,
+            billing_mode=table.billing_mode or "PROVISIONED",
+            sse_specification=sse,
+            tags=[],
+            deletion_protection_enabled=False,
+            warm_throughput=None,
+        )
+        if not group:
+            group[table.region_name] = {"RegionName": table.region_name, "ReplicaStatus": "ACTIVE"}
+            table.replica_group = group
+        entry = {"RegionName": region, "ReplicaStatus": "ACTIVE"}
+        if kms:
+            entry["KMSMasterKeyId"] = kms
+        group[region] = entry
+        replica.replica_group = group
+
+    def delete_replica(table, action):
+        region = action.get("RegionName")
+        group = members(table)
+        if region not in group or region == table.region_name:
+            raise MockValidationException(
+                f"Cannot delete replica of table {table.name} in region {region}: it is not a replica"
+            )
+        other = dynamodb_backends[table.account_id][region]
+        gone = other.tables.pop(table.name, None)
+        if gone is not None:
+            gone.replica_group = None
+        group.pop(region, None)
+
+    original_update = DynamoHandler.update_table
+
+    def update_table(self):
+        updates = self.body.get("ReplicaUpdates") or []
+        if updates:
+            table = self.dynamodb_backend.get_table(self.body["TableName"])
+            for u in updates:
+                if "Create" in u:
+                    create_replica(self.dynamodb_backend, table, u["Create"])
+                elif "Delete" in u:
+                    delete_replica(table, u["Delete"])
+                elif "Update" in u:
+                    region = u["Update"].get("RegionName")
+                    if region not in members(table):
+                        raise MockValidationException(f"Region {region} is not a replica of {table.name}")
+                    if u["Update"].get("KMSMasterKeyId"):
+                        members(table)[region]["KMSMasterKeyId"] = u["Update"]["KMSMasterKeyId"]
+        return original_update(self)
+
+    original_describe = Table.describe
+
+    def describe(self, base_key="TableDescription"):
+        out = original_describe(self, base_key)
+        group = members(self)
+        if group:
+            out[base_key]["GlobalTableVersion"] = "2019.11.21"
+            out[base_key]["Replicas"] = [dict(v) for r, v in group.items() if r != self.region_name]
+        return out
+
+    original_delete = DynamoDBBackend.delete_table
+
+    def delete_table(self, name):
+        table = original_delete(self, name)
+        group = members(table)
+        if group:
+            group.pop(table.region_name, None)
+            if len(group) == 1:
+                # The last member is a plain table again.
+                for region in list(group):
+                    last = dynamodb_backends[table.account_id][region].tables.get(table.name)
+                    if last is not None:
+                        last.replica_group = None
+                group.clear()
+            table.replica_group = None
+        return table
+
+    DynamoHandler.update_table = update_table
+    Table.describe = describe
+    DynamoDBBackend.delete_table = delete_table
+
+
 def patch_sns_topic_attributes():
     """GetTopicAttributes: answer every attribute the topic was given.
 
@@ -1805,6 +1950,77 @@ def patch_rds():
     patch_rds_reset_parameters()
     patch_rds_option_groups()
     patch_rds_instance_create_settings()
+    patch_rds_read_replicas()
+
+
+def patch_rds_read_replicas():
+    """Read replicas (CreateDBInstanceReadReplica, PromoteReadReplica): answer as AWS documents.
+
+    - A replica is an instance of its own: its own DbiResourceId (moto copies the source's, so a
+      describe by resource id finds either), its own lists (moto's shallow copy shares the
+      source's log exports and security groups, so changing one changed the other), and
+      automated backups off (BackupRetentionPeriod 0) until a ModifyDBInstance turns them on, as
+      the RDS User Guide says of read replicas.
+    - PromoteReadReplica makes a standalone instance: ReadReplicaSourceDBInstanceIdentifier is
+      gone and the source no longer lists it in ReadReplicaDBInstanceIdentifiers (moto kept both).
+    - DeleteDBInstance of a cross-region replica takes its ARN off the source's list (moto looks
+      for the identifier, fails with a 500 and keeps the replica).
+    """
+    import copy
+    import random
+    import string
+
+    from moto.rds import models
+
+    original_create = models.RDSBackend.create_db_instance_read_replica
+
+    def create_db_instance_read_replica(self, db_kwargs):
+        replica = original_create(self, db_kwargs)
+        alphabet = string.ascii_uppercase + string.digits
+        replica.dbi_resource_id = "db-" + "".join(random.choice(alphabet) for _ in range(26))
+        for name, value in list(vars(replica).items()):
+            if isinstance(value, (list, dict)) and name != "backend":
+                setattr(replica, name, copy.deepcopy(value))
+        replica.backup_retention_period = 0
+        return replica
+
+    models.RDSBackend.create_db_instance_read_replica = create_db_instance_read_replica
+
+    def unlist(self, replica):
+        source_id = replica.source_db_instance_identifier
+        if not source_id:
+            return
+        try:
+            source = self.find_db_from_id(source_id)
+        except Exception:  # the source is gone already
+            return
+        for name in (replica.db_instance_identifier, replica.db_instance_arn):
+            if name in source.replicas:
+                source.replicas.remove(name)
+
+    original_promote = models.RDSBackend.promote_read_replica
+
+    def promote_read_replica(self, db_kwargs):
+        database = self.databases.get(db_kwargs.get("db_instance_identifier"))
+        was_replica = database is not None and database.is_replica
+        database = original_promote(self, db_kwargs)
+        if was_replica:
+            unlist(self, database)
+            database.source_db_instance_identifier = None
+        return database
+
+    models.RDSBackend.promote_read_replica = promote_read_replica
+
+    original_delete = models.RDSBackend.delete_db_instance
+
+    def delete_db_instance(self, db_instance_identifier, *args, **kwargs):
+        database = self.databases.get(db_instance_identifier)
+        if database is not None and database.is_replica and not database.deletion_protection:
+            unlist(self, database)
+            database.is_replica = False
+        return original_delete(self, db_instance_identifier, *args, **kwargs)
+
+    models.RDSBackend.delete_db_instance = delete_db_instance
 
 
 def patch_rds_instance_create_settings():
@@ -3365,6 +3581,7 @@ if __name__ == "__main__":
     patch_ecs_service_settings()
     patch_dynamodb_stream_reenable()
     patch_dynamodb_on_demand_throughput()
+    patch_dynamodb_replicas()
     patch_sns_topic_attributes()
     patch_logs_query_definitions()
     patch_logs_metric_filter_replace()
