@@ -865,7 +865,8 @@ def patch_dynamodb_replicas():
         group = members(table)
         if region not in group or region == table.region_name:
             raise MockValidationException(
-                f"Cannot delete replica of table {table.name} in region {region}: it is not a replica"
+                "Replica specified in the Replica Update or Replica Delete action of the request "
+                "was not found."
             )
         other = dynamodb_backends[table.account_id][region]
         gone = other.tables.pop(table.name, None)
@@ -887,7 +888,10 @@ def patch_dynamodb_replicas():
                 elif "Update" in u:
                     region = u["Update"].get("RegionName")
                     if region not in members(table):
-                        raise MockValidationException(f"Region {region} is not a replica of {table.name}")
+                        raise MockValidationException(
+                            "Replica specified in the Replica Update or Replica Delete action of "
+                            "the request was not found."
+                        )
                     if u["Update"].get("KMSMasterKeyId"):
                         members(table)[region]["KMSMasterKeyId"] = u["Update"]["KMSMasterKeyId"]
         return original_update(self)
