@@ -1137,3 +1137,189 @@ async fn instance_time_zone_character_sets_and_lifecycle() {
     stack.reimport_all(&vars);
     expect_code(&run(&["destroy", "-auto-approve"]), 0);
 }
+
+/// A PostgreSQL primary with a read replica beside it (`replicate_source_db` its identifier,
+/// `source` false: the replica promoted) and one in another region (its ARN), as
+/// terraform-aws-modules' rds `replica-postgres` and `cross-region-replica-postgres` examples
+/// write them: the replicas name no engine, user, password nor database.
+fn replicas(class: &str, retention: u32, source: bool) -> String {
+    let source = if source {
+        "replicate_source_db     = aws_db_instance.primary.identifier"
+    } else {
+        ""
+    };
+    format!(
+        r#"
+provider "aws" {{
+  region = "{REGION}"
+}}
+
+provider "aws" {{
+  alias  = "west"
+  region = "us-west-2"
+}}
+
+variable "name" {{
+  type = string
+}}
+
+resource "aws_db_instance" "primary" {{
+  identifier              = "${{var.name}}-primary"
+  engine                  = "postgres"
+  engine_version          = "16.3"
+  instance_class          = "db.t4g.micro"
+  allocated_storage       = 20
+  username                = "app"
+  password                = "correct-horse-battery"
+  backup_retention_period = 1
+  skip_final_snapshot     = true
+}}
+
+resource "aws_db_instance" "replica" {{
+  identifier              = "${{var.name}}-replica"
+  {source}
+  instance_class          = "{class}"
+  backup_retention_period = {retention}
+  backup_window           = "03:00-06:00"
+  maintenance_window      = "Tue:00:00-Tue:03:00"
+  apply_immediately       = true
+  skip_final_snapshot     = true
+  tags                    = {{ Role = "reader" }}
+}}
+
+resource "aws_db_instance" "cross" {{
+  provider            = aws.west
+  identifier          = "${{var.name}}-cross"
+  replicate_source_db = aws_db_instance.primary.arn
+  instance_class      = "db.t4g.micro"
+  skip_final_snapshot = true
+}}
+"#
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn read_replicas_in_and_across_regions_changed_promoted_and_destroyed() {
+    let stack = Stack::from_files(&[("main.tf", &replicas("db.t4g.micro", 3, true))]);
+    let vars = ["-var".to_string(), format!("name={}", stack.name)];
+    let vars: Vec<&str> = vars.iter().map(String::as_str).collect();
+    let run = |cmd: &[&str]| stack.run(&[cmd, &vars[..]].concat());
+    let here = aws_sdk_rds::Client::new(&sdk_config(REGION).await);
+    let west = aws_sdk_rds::Client::new(&sdk_config("us-west-2").await);
+    let find = |rds: &aws_sdk_rds::Client, which: &str| {
+        let rds = rds.clone();
+        let id = format!("{}-{which}", stack.name);
+        async move {
+            match rds.describe_db_instances().db_instance_identifier(id).send().await {
+                Ok(o) => o.db_instances().first().cloned(),
+                Err(e) if e.as_service_error().is_some_and(|s| s.is_db_instance_not_found_fault()) => None,
+                Err(e) => panic!("{e:?}"),
+            }
+        }
+    };
+    let primary_id = format!("{}-primary", stack.name);
+    let replica_id = format!("{}-replica", stack.name);
+
+    expect_code(&run(&["apply", "-auto-approve"]), 0);
+    let primary = find(&here, "primary").await.expect("the primary");
+    let replica = find(&here, "replica").await.expect("the replica");
+    assert_eq!(
+        replica.read_replica_source_db_instance_identifier(),
+        Some(primary_id.as_str())
+    );
+    assert_eq!(replica.engine(), Some("postgres"), "the engine comes from the source");
+    assert_eq!(replica.master_username(), Some("app"));
+    // Backups and windows are set after creation with ModifyDBInstance, as the provider does.
+    assert_eq!(replica.backup_retention_period(), Some(3));
+    assert_eq!(replica.preferred_backup_window(), Some("03:00-06:00"));
+    assert_eq!(replica.preferred_maintenance_window(), Some("tue:00:00-tue:03:00"));
+    assert_ne!(replica.dbi_resource_id(), primary.dbi_resource_id());
+    assert!(replica
+        .tag_list()
+        .iter()
+        .any(|t| t.key() == Some("Role") && t.value() == Some("reader")));
+    let cross = find(&west, "cross").await.expect("the cross-region replica");
+    assert_eq!(
+        cross.read_replica_source_db_instance_identifier(),
+        primary.db_instance_arn()
+    );
+    assert!(cross.db_instance_arn().unwrap().contains(":us-west-2:"));
+    let listed = primary.read_replica_db_instance_identifiers().to_vec();
+    assert!(listed.contains(&replica_id), "{listed:?}");
+    assert!(
+        listed.contains(&cross.db_instance_arn().unwrap().to_string()),
+        "{listed:?}"
+    );
+    let state = stack.flat_state();
+    let attrs = |address: &str| {
+        state["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["address"] == address)
+            .unwrap()["attributes"]
+            .clone()
+    };
+    assert_eq!(
+        attrs("aws_db_instance.replica")["replicate_source_db"],
+        primary_id.as_str()
+    );
+    assert_eq!(attrs("aws_db_instance.replica")["password"], serde_json::Value::Null);
+    assert_eq!(
+        attrs("aws_db_instance.cross")["replicate_source_db"],
+        primary.db_instance_arn().unwrap()
+    );
+    expect_code(&run(&["plan", "-detailed-exitcode"]), 0);
+
+    // Another instance class is a change in place of the replica.
+    std::fs::write(stack.path.join("main.tf"), replicas("db.t4g.small", 3, true)).unwrap();
+    let out = expect_code(&run(&["plan", "-detailed-exitcode"]), 2);
+    assert!(
+        out.contains("aws_db_instance.replica will be updated in-place"),
+        "{out}"
+    );
+    expect_code(&run(&["apply", "-auto-approve"]), 0);
+    let changed = find(&here, "replica").await.unwrap();
+    assert_eq!(changed.db_instance_class(), Some("db.t4g.small"));
+    assert_eq!(changed.dbi_resource_id(), replica.dbi_resource_id());
+    expect_code(&run(&["plan", "-detailed-exitcode"]), 0);
+
+    // Without replicate_source_db the replica is promoted to a standalone instance, in place.
+    std::fs::write(stack.path.join("main.tf"), replicas("db.t4g.small", 5, false)).unwrap();
+    let out = expect_code(&run(&["plan", "-detailed-exitcode"]), 2);
+    assert!(
+        out.contains("aws_db_instance.replica will be updated in-place"),
+        "{out}"
+    );
+    expect_code(&run(&["apply", "-auto-approve"]), 0);
+    let promoted = find(&here, "replica").await.unwrap();
+    assert_eq!(promoted.read_replica_source_db_instance_identifier(), None);
+    assert_eq!(promoted.dbi_resource_id(), replica.dbi_resource_id());
+    assert_eq!(promoted.backup_retention_period(), Some(5));
+    let primary = find(&here, "primary").await.unwrap();
+    assert!(!primary.read_replica_db_instance_identifiers().contains(&replica_id));
+    expect_code(&run(&["plan", "-detailed-exitcode"]), 0);
+
+    // A standalone instance cannot be made a replica again, as with the provider.
+    std::fs::write(stack.path.join("main.tf"), replicas("db.t4g.small", 5, true)).unwrap();
+    let out = run(&["apply", "-auto-approve"]);
+    let shown = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{shown}");
+    assert!(
+        shown.contains("cannot elect new source database for replication"),
+        "{shown}"
+    );
+    assert_eq!(
+        find(&here, "replica")
+            .await
+            .unwrap()
+            .read_replica_source_db_instance_identifier(),
+        None
+    );
+
+    std::fs::write(stack.path.join("main.tf"), replicas("db.t4g.small", 5, false)).unwrap();
+    expect_code(&run(&["destroy", "-auto-approve"]), 0);
+    assert!(find(&here, "primary").await.is_none());
+    assert!(find(&here, "replica").await.is_none());
+    assert!(find(&west, "cross").await.is_none());
+}

@@ -30,6 +30,7 @@ mod dns;
 mod ec2_data;
 mod faults;
 mod foundation;
+mod global_tables;
 mod handover;
 mod hostile;
 mod http_api;

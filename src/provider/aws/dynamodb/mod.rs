@@ -1,3 +1,4 @@
 //! DynamoDB resources.
 
+pub mod replicas;
 pub mod table;

@@ -6,7 +6,11 @@
 //! turns the stream off and on again, as DynamoDB requires, which makes a new stream ARN.
 //! `on_demand_throughput` (the most request units an on-demand table or index may use) is
 //! sent at creation and changed in place, for the table and for each global index.
+//! `replica` blocks make the table a global table (version 2019.11.21): replicas are added and
+//! removed once the table is ACTIVE, each waited for, and removed before the table is deleted
+//! (see [`super::replicas`]).
 
+use super::replicas;
 use crate::provider::aws::common::{
     aws_err, configured_tags, must_exist, op_timeout, opt_bool, opt_str, tag_changes, tags_to_write, user_tags,
     wait_for, Op, Poll, Wait,
@@ -89,6 +93,7 @@ impl Table {
                 "attribute",
                 "global_secondary_index",
                 "on_demand_throughput",
+                "replica",
             ])
             .not_yet(&["point_in_time_recovery.recovery_period_in_days"])
             // The provider: read and write capacity are for provisioned tables only.
@@ -111,6 +116,8 @@ impl Table {
             .arg("local_secondary_index.projection_type")
             .check(one_of(PROJECTIONS))
             .arg("server_side_encryption.kms_key_arn")
+            .check(arn())
+            .arg("replica.kms_key_arn")
             .check(arn())
             .timeouts(30, 60, 10)
             .build();
@@ -550,6 +557,10 @@ impl ResourceType for Table {
                 self.set_ttl(&name, &attr, true).await?;
             }
         }
+        let timeout = op_timeout(&self.schema, planned, Op::Create, Duration::from_secs(1800));
+        for r in replicas::blocks(planned) {
+            replicas::create(&self.c.ddb, &name, r, planned.get("tags_all"), timeout).await?;
+        }
         must_exist(self.read(ctx, &name, planned).await?, "table", &name)
     }
 
@@ -764,6 +775,7 @@ impl ResourceType for Table {
             ),
             ("stream_arn", Value::from(t.latest_stream_arn().map(str::to_string))),
             ("stream_label", Value::from(t.latest_stream_label().map(str::to_string))),
+            ("replica", replicas::read(&self.c.ddb, id, t.replicas(), prior).await?),
             ("tags", configured_tags(prior)),
             ("tags_all", tags),
             ("arn", Value::str(arn)),
@@ -810,6 +822,10 @@ impl ResourceType for Table {
         }
         if changed("stream_enabled") || changed("stream_view_type") {
             self.update_stream(id, prior, planned).await?;
+        }
+        if changed("replica") || (changed("tags_all") && !replicas::blocks(planned).is_empty()) {
+            let timeout = op_timeout(&self.schema, planned, Op::Update, Duration::from_secs(3600));
+            replicas::update(&self.c.ddb, id, prior, planned, timeout).await?;
         }
         if changed("point_in_time_recovery") {
             let on = block(planned, "point_in_time_recovery")
@@ -868,6 +884,8 @@ impl ResourceType for Table {
     }
 
     async fn delete(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<()> {
+        let timeout = op_timeout(&self.schema, prior, Op::Delete, Duration::from_secs(600));
+        replicas::delete_all(&self.c.ddb, id, &replicas::regions(prior), timeout).await?;
         match self.c.ddb.delete_table().table_name(id).send().await {
             Ok(_) => {}
             Err(e) => {
@@ -883,7 +901,6 @@ impl ResourceType for Table {
                 });
             }
         }
-        let timeout = op_timeout(&self.schema, prior, Op::Delete, Duration::from_secs(600));
         wait_for(Wait::new(id, "deleted", timeout), || async {
             match self.c.ddb.describe_table().table_name(id).send().await {
                 Ok(d) => Ok(Poll::pending(

@@ -15,6 +15,15 @@
 //! as configured and checked as the provider checks it; the changes it covers are made with
 //! ModifyDBInstance in place, not through a blue/green deployment and switchover (the end state
 //! is the same, the short outage the provider avoids is not).
+//!
+//! With `replicate_source_db` (a same-region identifier or a cross-region ARN) the instance is
+//! a read replica, made with CreateDBInstanceReadReplica as the provider makes it: engine,
+//! username, database name and storage come from the source (a configured `allocated_storage`
+//! is ignored), and the settings that call cannot take (backups, windows, parameter group,
+//! password, ...) follow in one ModifyDBInstance once the replica is available, applied
+//! immediately. Removing `replicate_source_db` promotes the replica to a standalone instance
+//! (PromoteReadReplica, with the configured backup retention and window); naming another
+//! source is refused, as the provider refuses it.
 
 use super::instances::{delete, describe, find_owned, wait_available, Deletion};
 use super::{
@@ -81,7 +90,11 @@ const MODIFIABLE: &[&str] = &[
     "license_model",
     "dedicated_log_volume",
     "engine_lifecycle_support",
+    "replica_mode",
 ];
+
+/// What a replica can be (the SDK's `ReplicaMode`).
+const REPLICA_MODES: &[&str] = &["open-read-only", "mounted"];
 
 /// Engines a blue/green deployment exists for (the provider's `dbInstanceValidBlueGreenEngines`).
 const BLUE_GREEN_ENGINES: &[&str] = &["mariadb", "mysql", "postgres"];
@@ -198,7 +211,11 @@ impl DbInstance {
                 "open-source-rds-extended-support-disabled",
             ]))
             .arg("blue_green_update")
+            .arg("replicate_source_db")
+            .arg("replica_mode")
+            .check(one_of(REPLICA_MODES))
             .rule(Rule::Conflicts(&["identifier", "identifier_prefix"]))
+            .rule(Rule::Conflicts(&["username", "replicate_source_db"]))
             .rule(Rule::Conflicts(&["password", "manage_master_user_password"]))
             .timeouts(40, 80, 60)
             .build();
@@ -459,7 +476,8 @@ impl DbInstance {
             .set_network_type(set_str("network_type"))
             .set_license_model(set_str("license_model"))
             .set_dedicated_log_volume(set_bool("dedicated_log_volume"))
-            .set_engine_lifecycle_support(set_str("engine_lifecycle_support"));
+            .set_engine_lifecycle_support(set_str("engine_lifecycle_support"))
+            .set_replica_mode(set_str("replica_mode").map(|m| m.as_str().into()));
         if changed("vpc_security_group_ids") {
             req = req.set_vpc_security_group_ids(Some(str_list(planned, "vpc_security_group_ids")));
         }
@@ -481,6 +499,141 @@ impl DbInstance {
         }
         req.send().await.map_err(aws_err)?;
         Ok(true)
+    }
+
+    /// Creates a read replica of `source` (CreateDBInstanceReadReplica), waits until it is
+    /// available, then sends in one ModifyDBInstance (applied now) the settings that call
+    /// cannot take and that differ from what the replica was given, rebooting it for a new
+    /// parameter group, as the provider does. Arguments the provider leaves out when they are
+    /// zero, empty or false are left out here too. Returns the replica's resource id.
+    async fn create_replica(&self, ctx: &CallCtx, planned: &Value, identifier: &str, source: &str) -> PResult<String> {
+        let int = |k: &str| opt_i32(planned, k).filter(|n| *n != 0);
+        let text = |k: &str| opt_str(planned, k).filter(|s| !s.is_empty());
+        let yes = |k: &str| opt_bool(planned, k).filter(|b| *b);
+        let mut req = self
+            .c
+            .rds
+            .create_db_instance_read_replica()
+            .db_instance_identifier(identifier)
+            .source_db_instance_identifier(source)
+            .set_db_instance_class(opt_str(planned, "instance_class"))
+            .auto_minor_version_upgrade(opt_bool(planned, "auto_minor_version_upgrade").unwrap_or(true))
+            .copy_tags_to_snapshot(opt_bool(planned, "copy_tags_to_snapshot").unwrap_or(false))
+            .deletion_protection(opt_bool(planned, "deletion_protection").unwrap_or(false))
+            .publicly_accessible(opt_bool(planned, "publicly_accessible").unwrap_or(false))
+            .set_availability_zone(text("availability_zone"))
+            .set_custom_iam_instance_profile(text("custom_iam_instance_profile"))
+            .set_db_subnet_group_name(text("db_subnet_group_name"))
+            .set_dedicated_log_volume(yes("dedicated_log_volume"))
+            .set_enable_iam_database_authentication(yes("iam_database_authentication_enabled"))
+            .set_iops(int("iops"))
+            .set_monitoring_interval(int("monitoring_interval"))
+            .set_monitoring_role_arn(text("monitoring_role_arn"))
+            .set_multi_az(yes("multi_az"))
+            .set_network_type(text("network_type"))
+            .set_option_group_name(text("option_group_name"))
+            .set_enable_performance_insights(yes("performance_insights_enabled"))
+            .set_performance_insights_kms_key_id(text("performance_insights_kms_key_id"))
+            .set_performance_insights_retention_period(int("performance_insights_retention_period"))
+            .set_port(int("port"))
+            .set_replica_mode(text("replica_mode").map(|m| m.as_str().into()))
+            .set_storage_throughput(int("storage_throughput"))
+            .set_storage_type(text("storage_type"))
+            .set_tags(Some(tags_for_create(ctx, planned)));
+        if let Some(key) = text("kms_key_id") {
+            req = req.kms_key_id(key);
+            // A cross-region source is named by its ARN, whose fourth part is its region.
+            if let Some(region) = source.split(':').nth(3).filter(|r| !r.is_empty()) {
+                req = req.source_region(region);
+            }
+        }
+        let logs = str_list(planned, "enabled_cloudwatch_logs_exports");
+        if !logs.is_empty() {
+            req = req.set_enable_cloudwatch_logs_exports(Some(logs));
+        }
+        let groups = str_list(planned, "vpc_security_group_ids");
+        if !groups.is_empty() {
+            req = req.set_vpc_security_group_ids(Some(groups));
+        }
+        let out = req.send().await.map_err(aws_err)?;
+        let made = out
+            .db_instance()
+            .cloned()
+            .unwrap_or_else(|| Instance::builder().build());
+        let id = made.dbi_resource_id().unwrap_or(identifier).to_string();
+        let timeout = op_timeout(&self.schema, planned, Op::Create, Duration::from_secs(2400));
+        wait_available(&self.c.rds, &id, false, timeout).await?;
+
+        let differs_i32 = |k: &str, current: Option<i32>| int(k).filter(|d| Some(*d) != current);
+        let differs_str = |k: &str, current: Option<&str>| text(k).filter(|d| Some(d.as_str()) != current);
+        let parameter_group = made
+            .db_parameter_groups()
+            .first()
+            .and_then(|g| g.db_parameter_group_name())
+            .and_then(|current| differs_str("parameter_group_name", Some(current)));
+        let mut modify = self
+            .c
+            .rds
+            .modify_db_instance()
+            .db_instance_identifier(identifier)
+            .apply_immediately(true)
+            .set_backup_retention_period(differs_i32("backup_retention_period", made.backup_retention_period()))
+            .set_preferred_backup_window(differs_str("backup_window", made.preferred_backup_window()))
+            .set_ca_certificate_identifier(differs_str("ca_cert_identifier", made.ca_certificate_identifier()))
+            .set_preferred_maintenance_window(differs_str("maintenance_window", made.preferred_maintenance_window()))
+            .set_max_allocated_storage(differs_i32("max_allocated_storage", made.max_allocated_storage()))
+            .set_db_parameter_group_name(parameter_group.clone())
+            .set_replica_mode(text("replica_mode").map(|m| m.as_str().into()));
+        let mut needed = differs_i32("backup_retention_period", made.backup_retention_period()).is_some()
+            || differs_str("backup_window", made.preferred_backup_window()).is_some()
+            || differs_str("ca_cert_identifier", made.ca_certificate_identifier()).is_some()
+            || differs_str("maintenance_window", made.preferred_maintenance_window()).is_some()
+            || differs_i32("max_allocated_storage", made.max_allocated_storage()).is_some()
+            || parameter_group.is_some()
+            || text("replica_mode").is_some();
+        if yes("manage_master_user_password").is_some() {
+            modify = modify
+                .manage_master_user_password(true)
+                .set_master_user_secret_kms_key_id(text("master_user_secret_kms_key_id"));
+            needed = true;
+        }
+        if let Some(p) = password_to_send(planned, "password") {
+            modify = modify.master_user_password(p);
+            needed = true;
+        }
+        if needed {
+            // Allowing a major upgrade is sent only beside a real change (alone it is refused).
+            modify = modify.set_allow_major_version_upgrade(yes("allow_major_version_upgrade"));
+            modify.send().await.map_err(aws_err)?;
+            wait_available(&self.c.rds, &id, true, timeout).await?;
+        }
+        if parameter_group.is_some() {
+            self.c
+                .rds
+                .reboot_db_instance()
+                .db_instance_identifier(identifier)
+                .send()
+                .await
+                .map_err(aws_err)?;
+            wait_available(&self.c.rds, &id, false, timeout).await?;
+        }
+        Ok(id)
+    }
+
+    /// Makes a replica a standalone instance (PromoteReadReplica with the configured backup
+    /// retention and window) and waits until it is available again.
+    async fn promote(&self, id: &str, identifier: &str, planned: &Value) -> PResult<()> {
+        self.c
+            .rds
+            .promote_read_replica()
+            .db_instance_identifier(identifier)
+            .backup_retention_period(opt_i32(planned, "backup_retention_period").unwrap_or(0))
+            .set_preferred_backup_window(opt_str(planned, "backup_window").filter(|w| !w.is_empty()))
+            .send()
+            .await
+            .map_err(aws_err)?;
+        let timeout = op_timeout(&self.schema, planned, Op::Update, Duration::from_secs(4800));
+        wait_available(&self.c.rds, id, false, timeout).await
     }
 }
 
@@ -523,6 +676,10 @@ impl ResourceType for DbInstance {
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
         let identifier = identifier_or_generated(planned, "identifier", "terraform-");
+        if let Some(source) = opt_str(planned, "replicate_source_db").filter(|s| !s.is_empty()) {
+            let id = self.create_replica(ctx, planned, &identifier, &source).await?;
+            return must_exist(self.read(ctx, &id, planned).await?, "DB instance", &id);
+        }
         let managed = opt_bool(planned, "manage_master_user_password") == Some(true);
         let password = opt_str(planned, "password");
         if !managed && password.is_none() {
@@ -606,6 +763,12 @@ impl ResourceType for DbInstance {
 
     async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
         let identifier = opt_str(prior, "identifier").unwrap_or_else(|| id.to_string());
+        if changed(prior, planned, "replicate_source_db") {
+            match opt_str(planned, "replicate_source_db").filter(|s| !s.is_empty()) {
+                None => self.promote(id, &identifier, planned).await?,
+                Some(_) => return Err(ProviderError::msg("cannot elect new source database for replication")),
+            }
+        }
         if self.modify(&identifier, prior, planned).await? {
             let now = opt_bool(planned, "apply_immediately") == Some(true);
             let timeout = op_timeout(&self.schema, planned, Op::Update, Duration::from_secs(4800));
