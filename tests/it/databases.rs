@@ -1180,7 +1180,7 @@ resource "aws_db_instance" "replica" {{
   {source}
   instance_class          = "{class}"
   backup_retention_period = {retention}
-  backup_window           = "03:00-06:00"
+  backup_window           = "04:00-06:00"
   maintenance_window      = "Tue:00:00-Tue:03:00"
   apply_immediately       = true
   skip_final_snapshot     = true
@@ -1231,7 +1231,7 @@ async fn read_replicas_in_and_across_regions_changed_promoted_and_destroyed() {
     assert_eq!(replica.master_username(), Some("app"));
     // Backups and windows are set after creation with ModifyDBInstance, as the provider does.
     assert_eq!(replica.backup_retention_period(), Some(3));
-    assert_eq!(replica.preferred_backup_window(), Some("03:00-06:00"));
+    assert_eq!(replica.preferred_backup_window(), Some("04:00-06:00"));
     assert_eq!(replica.preferred_maintenance_window(), Some("tue:00:00-tue:03:00"));
     assert_ne!(replica.dbi_resource_id(), primary.dbi_resource_id());
     assert!(replica

@@ -541,11 +541,10 @@ impl DbInstance {
             .set_storage_type(text("storage_type"))
             .set_tags(Some(tags_for_create(ctx, planned)));
         if let Some(key) = text("kms_key_id") {
+            // A cross-region encrypted replica needs no pre-signed URL outside GovCloud (the API
+            // reference: `PreSignedUrl` "is ignored in other Amazon Web Services Regions"), and
+            // the Rust SDK has no `SourceRegion` customization to make one.
             req = req.kms_key_id(key);
-            // A cross-region source is named by its ARN, whose fourth part is its region.
-            if let Some(region) = source.split(':').nth(3).filter(|r| !r.is_empty()) {
-                req = req.source_region(region);
-            }
         }
         let logs = str_list(planned, "enabled_cloudwatch_logs_exports");
         if !logs.is_empty() {
