@@ -9,6 +9,7 @@ mod adoption;
 mod api;
 mod api_domains;
 mod bad_input;
+mod bucket_inline;
 mod bucket_settings;
 mod builtins;
 mod bulk_refresh;

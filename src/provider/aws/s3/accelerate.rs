@@ -15,7 +15,9 @@ use indexmap::IndexMap;
 /// The `aws_s3_bucket_accelerate_configuration` setting.
 pub struct Accelerate;
 
-async fn put_status(c: &Clients, at: &At, status: &str) -> PResult<()> {
+/// Sets Transfer Acceleration (`Enabled` or `Suspended`); shared with the inline
+/// `acceleration_status` of `aws_s3_bucket`.
+pub async fn put_status(c: &Clients, at: &At, status: &str) -> PResult<()> {
     let config = AccelerateConfiguration::builder()
         .status(BucketAccelerateStatus::from(status))
         .build();

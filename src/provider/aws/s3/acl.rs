@@ -15,7 +15,8 @@ use aws_sdk_s3::types::{AccessControlPolicy, BucketCannedAcl, Grant, Owner, Perm
 use indexmap::IndexMap;
 
 /// The canned ACLs S3 takes for a bucket.
-const CANNED: &[&str] = &[
+/// The canned ACLs S3 knows.
+pub const CANNED: &[&str] = &[
     "private",
     "public-read",
     "public-read-write",

@@ -1,8 +1,9 @@
 //! `aws_s3_bucket`: a bucket and its tags. Versioning, encryption, policies and the rest are
-//! separate companion resources, as in the AWS provider v4+.
+//! separate companion resources, as in the AWS provider v4+; the bucket still takes them inline
+//! (deprecated, Optional+Computed), written and read through the companions' code (`inline.rs`).
 
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, must_exist, opt_bool, opt_str, owns, read_beside, tags_to_write, user_tags,
+    aws_err, configured_tags, must_exist, opt_bool, opt_str, owns, read_beside, tags_to_write, user_tags,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -23,7 +24,7 @@ pub struct Bucket {
 impl Bucket {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> Bucket {
-        let schema = resource("aws_s3_bucket")
+        let schema = super::inline::declare(resource("aws_s3_bucket"))
             .arg("bucket")
             .force_new()
             .arg("bucket_prefix")
@@ -38,19 +39,6 @@ impl Bucket {
             .check(len_between(0, 63))
             .arg("bucket_prefix")
             .check(len_between(0, 37))
-            // The inline settings the provider deprecates for the bucket companions
-            // (aws_s3_bucket_versioning, ...) are Optional+Computed blocks in its code.
-            .computed_blocks(&[
-                "cors_rule",
-                "grant",
-                "lifecycle_rule",
-                "logging",
-                "object_lock_configuration",
-                "replication_configuration",
-                "server_side_encryption_configuration",
-                "versioning",
-                "website",
-            ])
             .timeouts(20, 20, 60)
             .build();
         Bucket { c, schema }
@@ -188,6 +176,7 @@ impl ResourceType for Bucket {
         }
         req.send().await.map_err(aws_err)?;
         self.put_tags(&name, tags_to_write(ctx, planned)).await?;
+        super::inline::write(&self.c, &name, None, planned).await?;
         must_exist(self.read(ctx, &name, planned).await?, "bucket", &name)
     }
 
@@ -199,28 +188,20 @@ impl ResourceType for Bucket {
                 Err(e) => Err(aws_err(e)),
             }
         };
-        // Object Lock is fixed at creation; S3 says whether the bucket has it. Tags and lock
-        // are read beside the bucket's head: none needs another's answer.
-        let lock = async {
-            let lock = self
-                .c
-                .s3
-                .get_object_lock_configuration()
-                .bucket(id)
-                .send()
-                .await
-                .map_err(aws_err);
-            absent_on(lock, &["ObjectLockConfigurationNotFoundError"])
+        // Object Lock is fixed at creation; S3 says whether the bucket has it. Tags, lock and the
+        // inline settings are read beside the bucket's head: none needs another's answer.
+        let rest = async {
+            futures::try_join!(
+                self.read_tags(id),
+                super::inline::object_lock_enabled(&self.c, id),
+                super::inline::read(&self.c, id, prior)
+            )
         };
-        let rest = async { futures::try_join!(self.read_tags(id), lock) };
-        let Some(((), (tags, lock))) = read_beside(head, rest).await? else {
+        let Some(((), (tags, locked, inline))) = read_beside(head, rest).await? else {
             return Ok(None);
         };
-        let locked = lock
-            .and_then(|o| o.object_lock_configuration().cloned())
-            .is_some_and(|c| c.object_lock_enabled().is_some_and(|e| e.as_str() == "Enabled"));
         let region = self.c.region.clone();
-        Ok(Some(Value::object([
+        let mut v = Value::object([
             ("id", Value::str(id)),
             ("bucket", Value::str(id)),
             ("bucket_prefix", prior.get("bucket_prefix").clone()),
@@ -239,13 +220,18 @@ impl ResourceType for Bucket {
             ),
             ("region", Value::str(region)),
             ("hosted_zone_id", Value::Null),
-        ])))
+        ]);
+        if let Value::Object(m) = &mut v {
+            m.extend(inline);
+        }
+        Ok(Some(v))
     }
 
     async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
         if prior.get("tags_all") != planned.get("tags_all") {
             self.put_tags(id, tags_to_write(ctx, planned)).await?;
         }
+        super::inline::write(&self.c, id, Some(prior), planned).await?;
         let mut v = self
             .read(ctx, id, planned)
             .await?

@@ -29,7 +29,8 @@ fn int(v: &Value, k: &str) -> Option<i32> {
     v.get(k).as_number().map(|n| n as i32)
 }
 
-fn to_rule(r: &Value) -> PResult<LifecycleRule> {
+/// A `rule` block as S3 takes it.
+pub fn to_rule(r: &Value) -> PResult<LifecycleRule> {
     let status = match opt_str(r, "status").as_deref() {
         Some("Enabled") => ExpirationStatus::Enabled,
         Some("Disabled") => ExpirationStatus::Disabled,
@@ -70,6 +71,7 @@ fn to_rule(r: &Value) -> PResult<LifecycleRule> {
     if let Some(e) = first(r, "expiration") {
         rule = rule.expiration(
             LifecycleExpiration::builder()
+                .set_date(date(&e)?)
                 .set_days(int(&e, "days"))
                 .set_expired_object_delete_marker(e.get("expired_object_delete_marker").as_bool())
                 .build(),
@@ -93,6 +95,7 @@ fn to_rule(r: &Value) -> PResult<LifecycleRule> {
     for t in r.get("transition").as_list().unwrap_or(&[]) {
         rule = rule.transitions(
             Transition::builder()
+                .set_date(date(t)?)
                 .set_days(int(t, "days"))
                 .storage_class(TransitionStorageClass::from(
                     opt_str(t, "storage_class").unwrap_or_default().as_str(),
@@ -112,6 +115,27 @@ fn to_rule(r: &Value) -> PResult<LifecycleRule> {
         );
     }
     rule.build().map_err(|e| ProviderError::msg(e.to_string()))
+}
+
+/// A block's `date`: RFC 3339 (`2030-01-01T00:00:00Z`), or a day (`2030-01-01`), midnight UTC
+/// as the provider's legacy `lifecycle_rule` blocks write it.
+fn date(v: &Value) -> PResult<Option<aws_smithy_types::DateTime>> {
+    let Some(d) = opt_str(v, "date").filter(|d| !d.is_empty()) else {
+        return Ok(None);
+    };
+    let full = if d.len() == 10 {
+        format!("{d}T00:00:00Z")
+    } else {
+        d.clone()
+    };
+    aws_smithy_types::DateTime::from_str(&full, aws_smithy_types::date_time::Format::DateTime)
+        .map(Some)
+        .map_err(|e| ProviderError::msg(format!("invalid date \"{d}\": {e}")))
+}
+
+/// A date S3 holds, as RFC 3339.
+fn date_value(d: Option<&aws_smithy_types::DateTime>) -> Value {
+    Value::from(d.and_then(|d| d.fmt(aws_smithy_types::date_time::Format::DateTime).ok()))
 }
 
 /// A filter's `and` block: every condition must hold. A size bound of 0 below is no bound
@@ -156,7 +180,8 @@ fn single(v: Option<Value>) -> Value {
     Value::List(v.into_iter().collect())
 }
 
-fn from_rule(r: &LifecycleRule, configured: Option<&Value>) -> Value {
+/// A lifecycle rule as a `rule` block; `configured` is the blueprint's block of the same id.
+pub fn from_rule(r: &LifecycleRule, configured: Option<&Value>) -> Value {
     let filter = r.filter().map(|f| {
         Value::object([
             ("and", single(f.and().map(and_value))),
@@ -203,7 +228,7 @@ fn from_rule(r: &LifecycleRule, configured: Option<&Value>) -> Value {
             single(r.expiration().map(|e| {
                 Value::object([
                     ("days", num(e.days())),
-                    ("date", Value::Null),
+                    ("date", date_value(e.date())),
                     (
                         "expired_object_delete_marker",
                         Value::from(e.expired_object_delete_marker()),
@@ -235,7 +260,7 @@ fn from_rule(r: &LifecycleRule, configured: Option<&Value>) -> Value {
                     .map(|t| {
                         Value::object([
                             ("days", num(t.days())),
-                            ("date", Value::Null),
+                            ("date", date_value(t.date())),
                             (
                                 "storage_class",
                                 Value::from(t.storage_class().map(|s| s.as_str().to_string())),
@@ -271,7 +296,7 @@ fn from_rule(r: &LifecycleRule, configured: Option<&Value>) -> Value {
 const TDMOS_DEFAULT: &str = "all_storage_classes_128K";
 
 /// Where lifecycle transitions may move objects.
-const STORAGE_CLASSES: &[&str] = &[
+pub const STORAGE_CLASSES: &[&str] = &[
     "GLACIER",
     "STANDARD_IA",
     "ONEZONE_IA",
@@ -310,36 +335,6 @@ impl BucketLifecycle {
             .build();
         BucketLifecycle { c, schema }
     }
-
-    async fn put(&self, bucket: &str, v: &Value) -> PResult<()> {
-        let rules = v
-            .get("rule")
-            .as_list()
-            .unwrap_or(&[])
-            .iter()
-            .map(to_rule)
-            .collect::<PResult<Vec<_>>>()?;
-        if rules.is_empty() {
-            return Err(ProviderError::msg("at least one rule block is required"));
-        }
-        let config = BucketLifecycleConfiguration::builder()
-            .set_rules(Some(rules))
-            .build()
-            .map_err(|e| ProviderError::msg(e.to_string()))?;
-        self.c
-            .s3
-            .put_bucket_lifecycle_configuration()
-            .bucket(bucket)
-            .lifecycle_configuration(config)
-            .set_transition_default_minimum_object_size(
-                opt_str(v, "transition_default_minimum_object_size")
-                    .map(|s| TransitionDefaultMinimumObjectSize::from(s.as_str())),
-            )
-            .send()
-            .await
-            .map_err(aws_err)?;
-        Ok(())
-    }
 }
 
 #[async_trait]
@@ -354,7 +349,7 @@ impl ResourceType for BucketLifecycle {
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
         let bucket = opt_str(planned, "bucket").ok_or_else(|| ProviderError::msg("bucket is required"))?;
-        self.put(&bucket, planned).await?;
+        put_config(&self.c, &bucket, planned).await?;
         must_exist(
             self.read(ctx, &bucket, planned).await?,
             "lifecycle configuration of bucket",
@@ -363,20 +358,11 @@ impl ResourceType for BucketLifecycle {
     }
 
     async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
-        let out = self
-            .c
-            .s3
-            .get_bucket_lifecycle_configuration()
-            .bucket(id)
-            .send()
-            .await
-            .map_err(aws_err);
-        let Some(out) = absent_on(out, &["NoSuchBucket", "NoSuchLifecycleConfiguration"])? else {
+        let Some((rules, minimum)) = get_config(&self.c, id).await? else {
             return Ok(None);
         };
         let configured = prior.get("rule").as_list().unwrap_or(&[]).to_vec();
-        let rules: Vec<Value> = out
-            .rules()
+        let rules: Vec<Value> = rules
             .iter()
             .map(|r| {
                 let mine = configured.iter().find(|c| c.get("id").as_str() == r.id());
@@ -388,18 +374,12 @@ impl ResourceType for BucketLifecycle {
             ("bucket", Value::str(id)),
             ("expected_bucket_owner", prior.get("expected_bucket_owner").clone()),
             ("rule", Value::List(rules)),
-            (
-                "transition_default_minimum_object_size",
-                Value::from(
-                    out.transition_default_minimum_object_size()
-                        .map(|s| s.as_str().to_string()),
-                ),
-            ),
+            ("transition_default_minimum_object_size", Value::from(minimum)),
         ])))
     }
 
     async fn update(&self, ctx: &CallCtx, id: &str, _prior: &Value, planned: &Value) -> PResult<Value> {
-        self.put(id, planned).await?;
+        put_config(&self.c, id, planned).await?;
         must_exist(
             self.read(ctx, id, planned).await?,
             "lifecycle configuration of bucket",
@@ -418,4 +398,55 @@ impl ResourceType for BucketLifecycle {
             .map_err(aws_err);
         absent_on(r, &["NoSuchBucket"]).map(|_| ())
     }
+}
+
+/// Writes the `rule` blocks of `v` (and its `transition_default_minimum_object_size`) as the
+/// bucket's lifecycle configuration; the inline `lifecycle_rule` blocks of `aws_s3_bucket` are
+/// converted to this shape and written here too.
+pub async fn put_config(c: &Clients, bucket: &str, v: &Value) -> PResult<()> {
+    let rules = v
+        .get("rule")
+        .as_list()
+        .unwrap_or(&[])
+        .iter()
+        .map(to_rule)
+        .collect::<PResult<Vec<_>>>()?;
+    if rules.is_empty() {
+        return Err(ProviderError::msg("at least one rule block is required"));
+    }
+    let config = BucketLifecycleConfiguration::builder()
+        .set_rules(Some(rules))
+        .build()
+        .map_err(|e| ProviderError::msg(e.to_string()))?;
+    c.s3.put_bucket_lifecycle_configuration()
+        .bucket(bucket)
+        .lifecycle_configuration(config)
+        .set_transition_default_minimum_object_size(
+            opt_str(v, "transition_default_minimum_object_size")
+                .map(|s| TransitionDefaultMinimumObjectSize::from(s.as_str())),
+        )
+        .send()
+        .await
+        .map_err(aws_err)?;
+    Ok(())
+}
+
+/// The bucket's lifecycle rules and its `transition_default_minimum_object_size`; `None` when the
+/// bucket is gone or has no lifecycle configuration. Shared with the inline `lifecycle_rule`
+/// blocks of `aws_s3_bucket`.
+pub async fn get_config(c: &Clients, bucket: &str) -> PResult<Option<(Vec<LifecycleRule>, Option<String>)>> {
+    let out =
+        c.s3.get_bucket_lifecycle_configuration()
+            .bucket(bucket)
+            .send()
+            .await
+            .map_err(aws_err);
+    Ok(
+        absent_on(out, &["NoSuchBucket", "NoSuchLifecycleConfiguration"])?.map(|out| {
+            let minimum = out
+                .transition_default_minimum_object_size()
+                .map(|s| s.as_str().to_string());
+            (out.rules().to_vec(), minimum)
+        }),
+    )
 }

@@ -12,6 +12,7 @@ pub mod control;
 pub mod cors;
 pub mod encryption;
 pub mod filter;
+pub mod inline;
 pub mod intelligent_tiering;
 pub mod inventory;
 pub mod lifecycle;

@@ -16,7 +16,9 @@ use indexmap::IndexMap;
 /// The `aws_s3_bucket_request_payment_configuration` setting.
 pub struct RequestPayment;
 
-async fn put_payer(c: &Clients, at: &At, payer: &str) -> PResult<()> {
+/// Sets who pays for requests (`BucketOwner` or `Requester`); shared with the inline
+/// `request_payer` of `aws_s3_bucket`.
+pub async fn put_payer(c: &Clients, at: &At, payer: &str) -> PResult<()> {
     let config = built(RequestPaymentConfiguration::builder().payer(Payer::from(payer)).build())?;
     c.s3.put_bucket_request_payment()
         .bucket(&at.bucket)

@@ -35,27 +35,45 @@ impl BucketVersioning {
             .build();
         BucketVersioning { c, schema }
     }
+}
 
-    async fn put(&self, bucket: &str, status: &str) -> PResult<()> {
-        let status = match status {
-            "Enabled" => BucketVersioningStatus::Enabled,
-            "Suspended" => BucketVersioningStatus::Suspended,
-            other => {
-                return Err(ProviderError::msg(format!(
-                    "versioning status must be Enabled or Suspended, not \"{other}\""
-                )))
-            }
-        };
-        self.c
-            .s3
-            .put_bucket_versioning()
+/// Sets a bucket's versioning status (`Enabled` or `Suspended`); shared with the inline
+/// `versioning` block of `aws_s3_bucket`.
+pub async fn put_status(c: &Clients, bucket: &str, status: &str) -> PResult<()> {
+    let status = match status {
+        "Enabled" => BucketVersioningStatus::Enabled,
+        "Suspended" => BucketVersioningStatus::Suspended,
+        other => {
+            return Err(ProviderError::msg(format!(
+                "versioning status must be Enabled or Suspended, not \"{other}\""
+            )))
+        }
+    };
+    c.s3.put_bucket_versioning()
+        .bucket(bucket)
+        .versioning_configuration(VersioningConfiguration::builder().status(status).build())
+        .send()
+        .await
+        .map_err(aws_err)?;
+    Ok(())
+}
+
+/// A bucket's versioning status (`Disabled` when never configured) and MFA delete setting;
+/// `None` when the bucket is gone. Shared with the inline `versioning` block of `aws_s3_bucket`.
+pub async fn get_status(c: &Clients, bucket: &str) -> PResult<Option<(String, Option<String>)>> {
+    let out =
+        c.s3.get_bucket_versioning()
             .bucket(bucket)
-            .versioning_configuration(VersioningConfiguration::builder().status(status).build())
             .send()
             .await
-            .map_err(aws_err)?;
-        Ok(())
-    }
+            .map_err(aws_err);
+    Ok(absent_on(out, &["NoSuchBucket"])?.map(|out| {
+        let status = out
+            .status()
+            .map(|s| s.as_str().to_string())
+            .unwrap_or_else(|| "Disabled".into());
+        (status, out.mfa_delete().map(|m| m.as_str().to_string()))
+    }))
 }
 
 fn status(v: &Value) -> String {
@@ -80,28 +98,15 @@ impl ResourceType for BucketVersioning {
         let bucket = opt_str(planned, "bucket").ok_or_else(|| ProviderError::msg("bucket is required"))?;
         // "Disabled" is only valid for a bucket that never had versioning: nothing to call.
         if status(planned) != "Disabled" {
-            self.put(&bucket, &status(planned)).await?;
+            put_status(&self.c, &bucket, &status(planned)).await?;
         }
         must_exist(self.read(ctx, &bucket, planned).await?, "bucket versioning of", &bucket)
     }
 
     async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
-        let out = self
-            .c
-            .s3
-            .get_bucket_versioning()
-            .bucket(id)
-            .send()
-            .await
-            .map_err(aws_err);
-        let Some(out) = absent_on(out, &["NoSuchBucket"])? else {
+        let Some((status, mfa)) = get_status(&self.c, id).await? else {
             return Ok(None);
         };
-        let status = out
-            .status()
-            .map(|s| s.as_str().to_string())
-            .unwrap_or_else(|| "Disabled".into());
-        let mfa = out.mfa_delete().map(|m| m.as_str().to_string());
         Ok(Some(Value::object([
             ("id", Value::str(id)),
             ("bucket", Value::str(id)),
@@ -117,14 +122,14 @@ impl ResourceType for BucketVersioning {
     }
 
     async fn update(&self, ctx: &CallCtx, id: &str, _prior: &Value, planned: &Value) -> PResult<Value> {
-        self.put(id, &status(planned)).await?;
+        put_status(&self.c, id, &status(planned)).await?;
         must_exist(self.read(ctx, id, planned).await?, "bucket versioning of", id)
     }
 
     async fn delete(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<()> {
         // Versioning cannot be switched off once on; like the AWS provider, suspend it.
         if status(prior) == "Enabled" {
-            let r = self.put(id, "Suspended").await;
+            let r = put_status(&self.c, id, "Suspended").await;
             return absent_on(r, &["NoSuchBucket"]).map(|_| ());
         }
         Ok(())
