@@ -419,16 +419,17 @@ async fn make_plan(
         }
     };
     let (refreshed, prefetched) = tokio::join!(refresh, prefetch);
-    let prior = match refreshed? {
+    let (prior, differs) = match refreshed? {
         Some(r) => {
             for v in &r.vanished {
                 eprintln!("Note: {v} has been deleted outside infractl; the plan creates it again.");
             }
-            r.state
+            let differs = r.state.resources != state.resources;
+            (r.state, differs)
         }
-        None => state,
+        None => (state, false),
     };
-    planner
+    let mut plan = planner
         .plan_with(
             prior,
             PlanOptions {
@@ -440,7 +441,9 @@ async fn make_plan(
             &prefetched,
         )
         .instrument(info_span!("plan"))
-        .await
+        .await?;
+    plan.refreshed = differs;
+    Ok(plan)
 }
 
 fn print_plan(plan: &Plan, registry: &Registry, json: bool, loaded: &Loaded) {
@@ -518,14 +521,18 @@ async fn execute(
     if !saved {
         info_span!("render").in_scope(|| print_plan(&plan, &registry, args.json, loaded));
     }
-    if !plan.has_changes() && !plan.outputs_changed() {
+    let nothing_to_change = !plan.has_changes() && !plan.outputs_changed();
+    if nothing_to_change && !plan.refreshed {
         println!(
             "\n{} complete! Resources: 0 added, 0 changed, 0 destroyed.",
             capitalise(verb)
         );
         return Ok(0);
     }
-    if !saved
+    // With nothing to change, what the refresh read is recorded without asking, as Terraform
+    // does.
+    if !nothing_to_change
+        && !saved
         && !args.auto_approve
         && !super::confirm(&format!("Do you want to {verb} these changes?"), "-auto-approve")?
     {

@@ -157,6 +157,10 @@ pub struct Plan {
     pub moves: Vec<(Address, Address)>,
     /// Warnings found while planning (failed or unknown check assertions), with locations.
     pub warnings: Vec<Diag>,
+    /// True when the refresh found objects other than state recorded them (settings changed
+    /// outside, attributes another resource set): an apply with nothing to change still
+    /// records what it read, as Terraform's does, so state does not stay stale.
+    pub refreshed: bool,
 }
 
 impl Plan {
@@ -531,6 +535,7 @@ impl Planner<'_> {
             options,
             moves: moved,
             warnings,
+            refreshed: false,
         };
         apply_targets(&mut plan)?;
         Ok(plan)
@@ -842,6 +847,7 @@ impl Planner<'_> {
             options,
             moves: Vec::new(),
             warnings: Vec::new(),
+            refreshed: false,
         }
     }
 }
