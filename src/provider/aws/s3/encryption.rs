@@ -70,7 +70,7 @@ impl ResourceType for BucketEncryption {
             ("id", Value::str(id)),
             ("bucket", Value::str(id)),
             ("expected_bucket_owner", prior.get("expected_bucket_owner").clone()),
-            ("rule", Value::List(rules)),
+            ("rule", rules),
         ])))
     }
 
