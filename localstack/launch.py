@@ -1029,6 +1029,33 @@ def patch_logs_metric_filter_replace():
     MetricFilters.add_filter = add_filter
 
 
+def patch_lambda_event_invoke_config():
+    """PutFunctionEventInvokeConfig overwrites a function's configuration; Update merges into it.
+
+    AWS (API reference, PutFunctionEventInvokeConfig): "If a configuration already exists for a
+    function, version, or alias, this operation overwrites it", while
+    UpdateFunctionEventInvokeConfig changes only the settings it is sent. moto 5.2.5 appends
+    every Put (and Update) to a list and GetFunctionEventInvokeConfig answers the first, so no
+    change was ever seen. Qualifiers stay ignored, as in moto: one configuration per function.
+    """
+    from moto.awslambda.models import EventInvokeConfig, LambdaBackend
+
+    def put_function_event_invoke_config(self, function_name, config):
+        fn = self.get_function(function_name)
+        event_config = EventInvokeConfig(fn.function_arn, fn.last_modified, config)
+        fn.event_invoke_config = [event_config]
+        return event_config.response()
+
+    def update_function_event_invoke_config(self, function_name, config):
+        fn = self.get_function(function_name)
+        merged = dict(fn.event_invoke_config[0].config) if fn.event_invoke_config else {}
+        merged.update(config)
+        return put_function_event_invoke_config(self, function_name, merged)
+
+    LambdaBackend.put_function_event_invoke_config = put_function_event_invoke_config
+    LambdaBackend.update_function_event_invoke_config = update_function_event_invoke_config
+
+
 def patch_appautoscaling_tags():
     """Application Auto Scaling: keep tags.
 
@@ -3611,5 +3638,6 @@ if __name__ == "__main__":
     patch_kms()
     patch_logs_kms_keys()
     patch_cloudwatch_composite_alarms()
+    patch_lambda_event_invoke_config()
     bridge_cbor()
     sys.exit(main(sys.argv[1:]))

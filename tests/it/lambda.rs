@@ -352,3 +352,110 @@ fn a_bad_runtime_or_memory_size_is_refused_at_validate() {
     let stack = Stack::from_files(&[("main.tf", &body("python3.12", 128))]);
     expect_code(&stack.run_with_endpoint(&["validate"], "http://127.0.0.1:9"), 0);
 }
+
+/// A function in a VPC with `replace_security_groups_on_destroy`: before it is deleted its VPC
+/// configuration is given the replacement group. The delete is made to fail (the proxy answers
+/// 503 to every DeleteFunction) so the function is still there to show which group it holds.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_vpc_function_gets_its_replacement_groups_before_it_is_deleted() {
+    let blueprint = r#"
+provider "aws" {
+  region = "us-east-1"
+}
+
+variable "name" {
+  type = string
+}
+
+resource "aws_vpc" "main" {
+  cidr_block = "10.41.0.0/16"
+}
+
+resource "aws_subnet" "a" {
+  vpc_id            = aws_vpc.main.id
+  cidr_block        = "10.41.1.0/24"
+  availability_zone = "us-east-1a"
+}
+
+resource "aws_security_group" "app" {
+  name   = "${var.name}-app"
+  vpc_id = aws_vpc.main.id
+}
+
+resource "aws_security_group" "parked" {
+  name   = "${var.name}-parked"
+  vpc_id = aws_vpc.main.id
+}
+
+resource "aws_iam_role" "fn" {
+  name = "${var.name}-role"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "lambda.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+    }]
+  })
+}
+
+resource "aws_lambda_function" "fn" {
+  function_name    = "${var.name}-fn"
+  role             = aws_iam_role.fn.arn
+  handler          = "index.handler"
+  runtime          = "python3.12"
+  filename         = "${path.module}/fn.zip"
+  source_code_hash = filebase64sha256("${path.module}/fn.zip")
+
+  vpc_config {
+    subnet_ids         = [aws_subnet.a.id]
+    security_group_ids = [aws_security_group.app.id]
+  }
+
+  replace_security_groups_on_destroy = true
+  replacement_security_group_ids     = [aws_security_group.parked.id]
+}
+"#;
+    let stack = Stack::from_files(&[("main.tf", blueprint)]);
+    write_zip(&stack.path.join("fn.zip"), SOURCE);
+    let var = format!("name={}", stack.name);
+    expect_code(&stack.run(&["apply", "-auto-approve", "-var", &var]), 0);
+    let l = aws_sdk_lambda::Client::new(&sdk_config(REGION).await);
+    let fname = format!("{}-fn", stack.name);
+    let groups = |f: &GetFunctionOutput| -> Vec<String> {
+        f.configuration()
+            .and_then(|c| c.vpc_config())
+            .map(|v| v.security_group_ids().to_vec())
+            .unwrap_or_default()
+    };
+    let sg = |address: &str| stack.state_id(address);
+    let made = function(&l, &fname).await.expect("the function");
+    assert_eq!(groups(&made), [sg("aws_security_group.app")]);
+    expect_code(&stack.run(&["plan", "-detailed-exitcode", "-var", &var]), 0);
+
+    let proxy = crate::support::CountingProxy::start_with(&["--fail-always", "lambda:DELETE /2015-03-31/functions/{}"]);
+    let out = stack.run_with_endpoint(
+        &[
+            "destroy",
+            "-auto-approve",
+            "-target",
+            "aws_lambda_function.fn",
+            "-var",
+            &var,
+        ],
+        &proxy.url,
+    );
+    assert_eq!(out.status.code(), Some(1), "the delete was meant to fail");
+    let calls = proxy.calls();
+    assert_eq!(
+        calls.get("lambda:PUT /2015-03-31/functions/{}/configuration"),
+        Some(&1),
+        "{calls:?}"
+    );
+    let parked = function(&l, &fname).await.expect("the function whose delete failed");
+    assert_eq!(groups(&parked), [sg("aws_security_group.parked")]);
+    drop(proxy);
+
+    expect_code(&stack.run(&["destroy", "-auto-approve", "-var", &var]), 0);
+    assert!(function(&l, &fname).await.is_none());
+}

@@ -951,6 +951,8 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(kms::grant::Grant::new(c.clone())));
     r.add_resource(Arc::new(lambda::function::Function::new(c.clone())));
     r.add_resource(Arc::new(lambda::permission::Permission::new(c.clone())));
+    r.add_resource(Arc::new(lambda::event_invoke_config::EventInvokeConfig::new(c.clone())));
+    r.add_resource(Arc::new(lambda::layer_version::LayerVersion::new(c.clone())));
     r.add_data_source(Arc::new(ec2::availability_zones::AvailabilityZones::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::vpc::VpcData::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::ids::IdsData::vpcs(c.clone())));

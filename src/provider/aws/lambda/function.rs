@@ -11,7 +11,7 @@
 //! only; `code_sha256` is what Lambda reports), so a new archive hash is what makes a code
 //! update, as with Terraform.
 
-use super::{get_function, invoke_arn, retry_function_op, wait_active, wait_updated, NOT_FOUND};
+use super::{get_function, invoke_arn, read_zip, retry_function_op, wait_active, wait_updated, NOT_FOUND};
 use crate::provider::aws::common::{
     absent_on, aws_err, configured_tags, first, list_value, map_value, must_exist, op_timeout, opt_str, owns, str_list,
     sync_tags, tags_to_write, user_tags, wait_for, Op, Poll, Wait,
@@ -75,10 +75,6 @@ const CONFIG_ARGS: &[&str] = &[
     "environment",
     "ephemeral_storage",
 ];
-
-/// Serialises reading zip files into memory, as the provider does (one archive held at a time
-/// however many functions are created at once).
-static ZIP_READ: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 impl Function {
     /// Creates the type with its clients.
@@ -148,9 +144,15 @@ impl Function {
                 "vpc_config",
                 "image_config",
                 "tags",
+                "replace_security_groups_on_destroy",
+                "replacement_security_group_ids",
             ])
             .computed_blocks(&["ephemeral_storage", "logging_config", "tracing_config"])
             .rule(Rule::ExactlyOne(&["filename", "image_uri", "s3_bucket"]))
+            .rule(Rule::RequiredWith(
+                "replacement_security_group_ids",
+                &["replace_security_groups_on_destroy"],
+            ))
             .rule(Rule::RequiredWith("s3_bucket", &["s3_key"]))
             .rule(Rule::RequiredWith("s3_key", &["s3_bucket"]))
             .rule(Rule::Conflicts(&["s3_object_version", "filename"]))
@@ -158,6 +160,69 @@ impl Function {
             .timeouts(10, 10, 10)
             .build();
         Function { c, schema }
+    }
+
+    /// Before a VPC function is deleted, gives its VPC configuration the replacement security
+    /// groups (the VPC's default group when none are named) and waits for the update, so the
+    /// network interfaces Lambda leaves behind no longer hold the configured groups and those
+    /// can be deleted sooner: the provider's `replace_security_groups_on_destroy` since 5.52.
+    async fn replace_security_groups(&self, id: &str, prior: &Value) -> PResult<()> {
+        let Some(vpc) = first(prior, "vpc_config") else {
+            return Ok(());
+        };
+        let subnets = str_list(vpc, "subnet_ids");
+        if subnets.is_empty() {
+            return Ok(());
+        }
+        let mut groups = str_list(prior, "replacement_security_group_ids");
+        if groups.is_empty() {
+            let vpc_id = opt_str(vpc, "vpc_id")
+                .ok_or_else(|| ProviderError::msg(format!("Lambda function {id} has no VPC id in state")))?;
+            let filter =
+                |name: &str, value: &str| aws_sdk_ec2::types::Filter::builder().name(name).values(value).build();
+            let out = self
+                .c
+                .ec2
+                .describe_security_groups()
+                .filters(filter("vpc-id", &vpc_id))
+                .filters(filter("group-name", "default"))
+                .send()
+                .await
+                .map_err(aws_err)?;
+            groups = out
+                .security_groups()
+                .iter()
+                .filter_map(|g| g.group_id())
+                .take(1)
+                .map(str::to_string)
+                .collect();
+            if groups.is_empty() {
+                return Err(ProviderError::msg(format!(
+                    "no default security group found in VPC {vpc_id} to give Lambda function {id} before deleting it"
+                )));
+            }
+        }
+        let config = VpcConfig::builder()
+            .set_subnet_ids(Some(subnets))
+            .set_security_group_ids(Some(groups))
+            .build();
+        let updated = retry_function_op(|| async {
+            let r = self
+                .c
+                .lambda
+                .update_function_configuration()
+                .function_name(id)
+                .vpc_config(config.clone())
+                .send()
+                .await
+                .map_err(aws_err);
+            absent_on(r, NOT_FOUND)
+        })
+        .await?;
+        if updated.is_some() {
+            wait_updated(&self.c, id, op_timeout(&self.schema, prior, Op::Delete, TIMEOUT)).await?;
+        }
+        Ok(())
     }
 
     /// The function's state from GetFunction, its latest version and the prior value (for
@@ -248,14 +313,6 @@ fn string_map(v: &Value) -> HashMap<String, String> {
                 .collect()
         })
         .unwrap_or_default()
-}
-
-/// The zip at `path`, read whole (one at a time).
-async fn read_zip(path: &str) -> PResult<Vec<u8>> {
-    let _one = ZIP_READ.lock().await;
-    tokio::fs::read(path)
-        .await
-        .map_err(|e| ProviderError::msg(format!("reading ZIP file ({path}): {e}")))
 }
 
 /// Where the code comes from: the zip's bytes, the S3 object, or the image.
@@ -544,6 +601,11 @@ fn to_state(region: &str, out: &GetFunctionOutput, latest: Option<FunctionConfig
         ("s3_bucket", kept("s3_bucket")),
         ("s3_key", kept("s3_key")),
         ("s3_object_version", kept("s3_object_version")),
+        (
+            "replace_security_groups_on_destroy",
+            kept("replace_security_groups_on_destroy"),
+        ),
+        ("replacement_security_group_ids", kept("replacement_security_group_ids")),
         ("publish", Value::Bool(prior.get("publish").as_bool().unwrap_or(false))),
         (
             "skip_destroy",
@@ -792,6 +854,9 @@ impl ResourceType for Function {
         if prior.get("skip_destroy").as_bool() == Some(true) {
             tracing::debug!("retaining Lambda function {id} (skip_destroy)");
             return Ok(());
+        }
+        if prior.get("replace_security_groups_on_destroy").as_bool() == Some(true) {
+            self.replace_security_groups(id, prior).await?;
         }
         let r = self
             .c

@@ -4,7 +4,9 @@
 //! usable by Lambda), the waits for a function's `State` and `LastUpdateStatus`, invoke ARNs,
 //! and the provider's name and qualifier rules.
 
+pub mod event_invoke_config;
 pub mod function;
+pub mod layer_version;
 pub mod permission;
 
 use crate::provider::aws::common::{absent_on, aws_err, retry_while_matching, wait_for, Poll, Wait};
@@ -67,6 +69,19 @@ where
     Fut: Future<Output = PResult<T>>,
 {
     retry_while_matching(settling, PROPAGATION, op).await
+}
+
+/// Serialises reading zip files into memory, as the provider does (one archive held at a time
+/// however many functions and layers are created at once).
+static ZIP_READ: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// The zip at `path` (relative to the working folder, as Terraform reads it), read whole, one
+/// at a time.
+pub async fn read_zip(path: &str) -> PResult<Vec<u8>> {
+    let _one = ZIP_READ.lock().await;
+    tokio::fs::read(path)
+        .await
+        .map_err(|e| ProviderError::msg(format!("reading ZIP file ({path}): {e}")))
 }
 
 /// GetFunction of `name` (a name or ARN, optionally qualified); `None` when it does not exist.
