@@ -6,7 +6,7 @@
 //! destroyed; the same blueprint applied by Terraform then planned clean by infractl; a bad
 //! status and a `pgp_key` (not implemented) refused at `validate`.
 
-use crate::interop::{provider_override_for, tf_ok};
+use crate::interop::terraform_applied;
 use crate::support::{expect_code, sdk_config, Stack, Terraform};
 use aws_sdk_iam::types::StatusType;
 use infractl::provider::aws::iam::access_key::ses_smtp_password_v4;
@@ -244,15 +244,8 @@ async fn a_stack_terraform_applied_plans_clean_in_infractl() {
         return;
     };
     let stack = Stack::from_files(&[("main.tf", BLUEPRINT)]);
-    std::fs::write(
-        stack.path.join("zz_emulator_override.tf"),
-        provider_override_for(&["iam", "sts", "secretsmanager"]),
-    )
-    .unwrap();
     let var = format!("name={}", stack.name);
-    let terraform = |args: &[&str]| tf_ok(&tf, &stack.path, &[args, &["-input=false", "-no-color"]].concat());
-    terraform(&["init"]);
-    terraform(&["apply", "-auto-approve", "-var", &var]);
+    let terraform = terraform_applied(&tf, &stack, &["iam", "sts", "secretsmanager"], &["-var", &var]);
     let conf = sdk_config(REGION).await;
     let iam = aws_sdk_iam::Client::new(&conf);
     let user = format!("{}-ci", stack.name);

@@ -6,7 +6,7 @@
 //! inline settings are Optional+Computed: unset, they follow AWS). The same blueprint applied by
 //! Terraform plans clean in infractl.
 
-use crate::interop::{provider_override_for, tf_ok};
+use crate::interop::terraform_applied;
 use crate::support::{expect_code, sdk_config, Stack, Terraform};
 use aws_sdk_s3::Client;
 
@@ -441,15 +441,8 @@ async fn the_inline_blueprint_terraform_applied_plans_clean_in_infractl() {
         return;
     };
     let stack = Stack::from_files(&[("main.tf", BLUEPRINT)]);
-    std::fs::write(
-        stack.path.join("zz_emulator_override.tf"),
-        provider_override_for(&["s3", "sts", "iam"]),
-    )
-    .unwrap();
     let var = format!("name={}", stack.name);
-    let terraform = |args: &[&str]| tf_ok(&tf, &stack.path, &[args, &["-input=false", "-no-color"]].concat());
-    terraform(&["init"]);
-    terraform(&["apply", "-auto-approve", "-var", &var]);
+    let terraform = terraform_applied(&tf, &stack, &["s3", "sts", "iam"], &["-var", &var]);
     let s3 = client(&sdk_config(REGION).await);
     assert_eq!(held(&s3, &format!("{}-site", stack.name)).await, expected(&stack.name));
     let shown = expect_code(&stack.run(&["plan", "-detailed-exitcode", "-var", &var]), 0);

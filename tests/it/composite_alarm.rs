@@ -5,7 +5,7 @@
 //! imported by name, adopted after a killed create, destroyed; the same blueprint applied by
 //! Terraform then planned clean by infractl; a rule too long refused by both before any call.
 
-use crate::interop::{provider_override_for, tf_ok};
+use crate::interop::terraform_applied;
 use crate::killed_creates::apply_killed_when_held;
 use crate::support::{expect_code, sdk_config, text, CountingProxy, Stack, Terraform};
 use aws_sdk_cloudwatch::types::{AlarmType, CompositeAlarm};
@@ -364,15 +364,8 @@ async fn a_stack_terraform_applied_plans_clean_in_infractl() {
         return;
     };
     let stack = Stack::from_files(&[("main.tf", BLUEPRINT)]);
-    std::fs::write(
-        stack.path.join("zz_emulator_override.tf"),
-        provider_override_for(&["cloudwatch", "sns", "sts", "iam"]),
-    )
-    .unwrap();
     let var = format!("name={}", stack.name);
-    let terraform = |args: &[&str]| tf_ok(&tf, &stack.path, &[args, &["-input=false", "-no-color"]].concat());
-    terraform(&["init"]);
-    terraform(&["apply", "-auto-approve", "-var", &var]);
+    let terraform = terraform_applied(&tf, &stack, &["cloudwatch", "sns", "sts", "iam"], &["-var", &var]);
     let cw = aws_sdk_cloudwatch::Client::new(&sdk_config(REGION).await);
     let made = composite(&cw, &format!("{}-service", stack.name)).await.unwrap();
     assert_eq!(made.actions_suppressor_wait_period(), Some(120));

@@ -6,7 +6,7 @@
 //! (its table deleted in its region), and destroy removing the table everywhere. The same
 //! blueprint applied by Terraform plans clean in infractl.
 
-use crate::interop::{provider_override_for, tf_ok};
+use crate::interop::terraform_applied;
 use crate::support::{expect_code, sdk_config, Stack, Terraform};
 
 const REGION: &str = "eu-west-1";
@@ -210,15 +210,8 @@ async fn a_global_table_terraform_applied_plans_clean_in_infractl() {
         return;
     };
     let stack = Stack::from_files(&[("main.tf", &blueprint(&[("eu-west-2", true)]))]);
-    std::fs::write(
-        stack.path.join("zz_emulator_override.tf"),
-        provider_override_for(&["dynamodb", "sts", "iam"]),
-    )
-    .unwrap();
     let var = format!("name={}", stack.name);
-    let terraform = |args: &[&str]| tf_ok(&tf, &stack.path, &[args, &["-input=false", "-no-color"]].concat());
-    terraform(&["init"]);
-    terraform(&["apply", "-auto-approve", "-var", &var]);
+    let terraform = terraform_applied(&tf, &stack, &["dynamodb", "sts", "iam"], &["-var", &var]);
     assert_eq!(listed(&stack.name).await, vec!["eu-west-2".to_string()]);
     assert!(pitr_in("eu-west-2", &stack.name).await);
     let shown = expect_code(&stack.run(&["plan", "-detailed-exitcode", "-var", &var]), 0);

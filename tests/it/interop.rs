@@ -130,6 +130,26 @@ pub(crate) fn tf_ok(tf: &Terraform, dir: &Path, args: &[&str]) -> String {
     shown
 }
 
+/// Terraform, sent to the emulator for `services` by an override file beside the blueprint,
+/// inits `stack` and applies it with `vars`: how each test of a stack Terraform keeps (which
+/// infractl must then plan clean) begins. Returns the runner for the commands that follow.
+pub(crate) fn terraform_applied<'a>(
+    tf: &'a Terraform,
+    stack: &'a Stack,
+    services: &[&str],
+    vars: &[&str],
+) -> impl Fn(&[&str]) -> String + 'a {
+    std::fs::write(
+        stack.path.join("zz_emulator_override.tf"),
+        provider_override_for(services),
+    )
+    .unwrap();
+    let terraform = move |args: &[&str]| tf_ok(tf, &stack.path, &[args, &["-input=false", "-no-color"]].concat());
+    terraform(&["init"]);
+    terraform(&[&["apply", "-auto-approve"][..], vars].concat());
+    terraform
+}
+
 /// `terraform plan -detailed-exitcode` must find nothing to do.
 fn terraform_plans_no_changes(tf: &Terraform, dir: &Path, vars: &[&str]) {
     let mut args = vec!["plan", "-detailed-exitcode", "-input=false", "-no-color"];

@@ -5,7 +5,7 @@
 //! by `KEY_ID:GRANT_ID`, destroyed (no grant left on the key); the same blueprint applied by
 //! Terraform then planned clean by infractl; an unknown operation refused at `validate`.
 
-use crate::interop::{provider_override_for, tf_ok};
+use crate::interop::terraform_applied;
 use crate::support::{expect_code, sdk_config, Stack, Terraform};
 use aws_sdk_kms::types::GrantListEntry;
 
@@ -187,15 +187,8 @@ async fn a_stack_terraform_applied_plans_clean_in_infractl() {
         return;
     };
     let stack = Stack::from_files(&[("main.tf", BLUEPRINT)]);
-    std::fs::write(
-        stack.path.join("zz_emulator_override.tf"),
-        provider_override_for(&["kms", "sts", "iam"]),
-    )
-    .unwrap();
     let var = format!("name={}", stack.name);
-    let terraform = |args: &[&str]| tf_ok(&tf, &stack.path, &[args, &["-input=false", "-no-color"]].concat());
-    terraform(&["init"]);
-    terraform(&["apply", "-auto-approve", "-var", &var]);
+    let terraform = terraform_applied(&tf, &stack, &["kms", "sts", "iam"], &["-var", &var]);
     let kms = aws_sdk_kms::Client::new(&sdk_config(REGION).await);
     let tf_state: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(stack.path.join("terraform.tfstate")).unwrap()).unwrap();

@@ -6,7 +6,7 @@
 //! found and put back, imported by name, destroyed; the same function applied by Terraform
 //! then planned clean by infractl; bad runtimes and memory sizes refused before any call.
 
-use crate::interop::{provider_override_for, tf_ok};
+use crate::interop::terraform_applied;
 use crate::support::{expect_code, sdk_config, Stack, Terraform};
 use aws_sdk_lambda::operation::get_function::GetFunctionOutput;
 use base64::Engine;
@@ -295,15 +295,8 @@ async fn a_function_terraform_applied_plans_clean_in_infractl() {
     };
     let stack = Stack::from_files(&[("main.tf", FUNCTION), ("code.tf", PREBUILT)]);
     write_zip(&stack.path.join("fn.zip"), SOURCE);
-    std::fs::write(
-        stack.path.join("zz_emulator_override.tf"),
-        provider_override_for(&["lambda", "iam", "sts"]),
-    )
-    .unwrap();
     let var = format!("name={}", stack.name);
-    let terraform = |args: &[&str]| tf_ok(&tf, &stack.path, &[args, &["-input=false", "-no-color"]].concat());
-    terraform(&["init"]);
-    terraform(&["apply", "-auto-approve", "-var", &var]);
+    let terraform = terraform_applied(&tf, &stack, &["lambda", "iam", "sts"], &["-var", &var]);
     let l = aws_sdk_lambda::Client::new(&sdk_config(REGION).await);
     let fname = format!("{}-fn", stack.name);
     let made = function(&l, &fname).await.expect("Terraform's function");

@@ -7,7 +7,7 @@
 //! left); the same blueprint applied by Terraform then planned clean by infractl; bad values
 //! refused at `validate`.
 
-use crate::interop::{provider_override_for, tf_ok};
+use crate::interop::terraform_applied;
 use crate::support::{expect_code, sdk_config, Stack, Terraform};
 use std::io::Write;
 
@@ -289,15 +289,8 @@ async fn the_stack_terraform_applied_plans_clean_in_infractl() {
         return;
     };
     let stack = stack("VERSION = 1\n");
-    std::fs::write(
-        stack.path.join("zz_emulator_override.tf"),
-        provider_override_for(&["lambda", "iam", "sts", "sqs", "sns"]),
-    )
-    .unwrap();
     let var = format!("name={}", stack.name);
-    let terraform = |args: &[&str]| tf_ok(&tf, &stack.path, &[args, &["-input=false", "-no-color"]].concat());
-    terraform(&["init"]);
-    terraform(&["apply", "-auto-approve", "-var", &var]);
+    let terraform = terraform_applied(&tf, &stack, &["lambda", "iam", "sts", "sqs", "sns"], &["-var", &var]);
     let l = aws_sdk_lambda::Client::new(&sdk_config(REGION).await);
     let fname = format!("{}-fn", stack.name);
     assert!(invoke_config(&l, &fname).await.is_some());
