@@ -1162,6 +1162,56 @@ def patch_iam_oidc_client_ids():
     IamResponse.remove_client_id_from_open_id_connect_provider = remove_client_id_from_open_id_connect_provider
 
 
+def patch_iam_saml_provider_tags():
+    """SAML providers keep tags: CreateSAMLProvider's Tags, TagSAMLProvider,
+    UntagSAMLProvider, ListSAMLProviderTags, and the Tags GetSAMLProvider answers.
+
+    AWS documents all of these (IAM API reference); moto 5.2.5 drops the Tags of
+    CreateSAMLProvider, has none of the three tagging calls and answers GetSAMLProvider without
+    Tags, so a tagged provider always read back untagged. Tags are kept in order, a key set
+    again takes the new value, and an unknown provider ARN is NoSuchEntity as for every other
+    SAML call.
+    """
+    from moto.core.responses import ActionResult, EmptyResult
+    from moto.iam.models import SAMLProvider
+    from moto.iam.responses import IamResponse
+
+    SAMLProvider.tags = []
+    original_create = IamResponse.create_saml_provider
+
+    def put_tags(provider, tags):
+        merged = {t["Key"]: t["Value"] for t in provider.tags}
+        merged.update({t["Key"]: t["Value"] for t in tags or []})
+        provider.tags = [{"Key": k, "Value": v} for k, v in merged.items()]
+
+    def create_saml_provider(self):
+        result = original_create(self)
+        provider = self.backend.saml_providers[self._get_param("Name")]
+        provider.tags = []
+        put_tags(provider, self._get_param("Tags", []))
+        return result
+
+    def tag_saml_provider(self):
+        provider = self.backend.get_saml_provider(self._get_param("SAMLProviderArn"))
+        put_tags(provider, self._get_param("Tags", []))
+        return EmptyResult()
+
+    def untag_saml_provider(self):
+        provider = self.backend.get_saml_provider(self._get_param("SAMLProviderArn"))
+        gone = set(self._get_param("TagKeys", []))
+        provider.tags = [t for t in provider.tags if t["Key"] not in gone]
+        return EmptyResult()
+
+    def list_saml_provider_tags(self):
+        provider = self.backend.get_saml_provider(self._get_param("SAMLProviderArn"))
+        return ActionResult({"Tags": provider.tags, "IsTruncated": False})
+
+    IamResponse.create_saml_provider = create_saml_provider
+    IamResponse.tag_saml_provider = tag_saml_provider
+    IamResponse.untag_saml_provider = untag_saml_provider
+    IamResponse.list_saml_provider_tags = list_saml_provider_tags
+
+
 def patch_apigateway_openapi_import():
     """ImportRestApi/PutRestApi: accept what API Gateway accepts.
 
@@ -3639,5 +3689,6 @@ if __name__ == "__main__":
     patch_logs_kms_keys()
     patch_cloudwatch_composite_alarms()
     patch_lambda_event_invoke_config()
+    patch_iam_saml_provider_tags()
     bridge_cbor()
     sys.exit(main(sys.argv[1:]))

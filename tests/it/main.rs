@@ -65,6 +65,7 @@ mod queues;
 mod regions;
 mod remote_state;
 mod replacement;
+mod saml_providers;
 mod search;
 mod secrets;
 mod service_limits;

@@ -905,6 +905,7 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(iam::openid_connect_provider::OpenIdConnectProvider::new(
         c.clone(),
     )));
+    r.add_resource(Arc::new(iam::saml_provider::SamlProvider::new(c.clone())));
     r.add_resource(Arc::new(
         ecs::cluster_capacity_providers::ClusterCapacityProviders::new(c.clone()),
     ));

@@ -15,6 +15,7 @@ pub mod policy_data;
 pub mod principal;
 pub mod role;
 pub mod role_data;
+pub mod saml_provider;
 pub mod user;
 pub mod user_group_membership;
 
