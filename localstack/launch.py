@@ -1212,6 +1212,68 @@ def patch_iam_saml_provider_tags():
     IamResponse.list_saml_provider_tags = list_saml_provider_tags
 
 
+def patch_ec2_managed_prefix_lists():
+    """ModifyManagedPrefixList as AWS documents it (EC2 API reference).
+
+    - A name is changed only when PrefixListName is sent (moto 5.2.5 set it to None otherwise).
+    - MaxEntries resizes the list; it cannot be combined with entry changes, nor go below the
+      number of entries (InvalidParameterValue); moto ignored it.
+    - An added entry whose CIDR the list has replaces it, which is how a description changes
+      (moto kept both); a CIDR may not be both added and removed in one request, and entry
+      changes must name the CurrentVersion (moto did not check either).
+    - Each change makes a new version; a list never holds more entries than MaxEntries.
+    """
+    from moto.ec2.exceptions import EC2ClientError
+    from moto.core.responses import ActionResult
+    from moto.ec2.responses.vpcs import VPCs
+
+    def invalid(message):
+        return EC2ClientError("InvalidParameterValue", message)
+
+    def modify_managed_prefix_list(self):
+        pl = self.ec2_backend.managed_prefix_lists.get(self._get_param("PrefixListId"))
+        if pl is None:
+            raise EC2ClientError(
+                "InvalidPrefixListID.NotFound",
+                f"The prefix list ID '{self._get_param('PrefixListId')}' does not exist",
+            )
+        add = self._get_param("AddEntries", []) or []
+        remove = self._get_param("RemoveEntries", []) or []
+        max_entries = self._get_param("MaxEntries")
+        name = self._get_param("PrefixListName")
+        current = self._get_param("CurrentVersion")
+        entries = list(pl.entries.get(pl.version, [])) if pl.entries else []
+        if max_entries is not None and (add or remove):
+            raise invalid("You cannot modify the entries of a prefix list and modify the size of a prefix list at the same time.")
+        if add or remove:
+            if current is None or int(current) != pl.version:
+                raise EC2ClientError(
+                    "PrefixListVersionMismatch",
+                    f"The prefix list has the incorrect version number: {pl.version}",
+                )
+            both = {e["Cidr"] for e in add} & {e["Cidr"] for e in remove}
+            if both:
+                raise invalid(f"Request cannot contain Cidr {sorted(both)[0]} in both AddPrefixListEntries and RemovePrefixListEntries")
+            gone = {e["Cidr"] for e in remove} | {e["Cidr"] for e in add}
+            entries = [e for e in entries if e.get("Cidr") not in gone] + [
+                {k: v for k, v in e.items() if k in ("Cidr", "Description")} for e in add
+            ]
+            if pl.max_entries is not None and len(entries) > int(pl.max_entries):
+                raise invalid(f"The prefix list would exceed its maximum number of entries ({pl.max_entries}).")
+            pl.version += 1
+            pl.entries[pl.version] = entries
+        if max_entries is not None:
+            if int(max_entries) < len(entries):
+                raise invalid("The maximum number of entries cannot be less than the number of entries in the prefix list.")
+            pl.max_entries = int(max_entries)
+        if name:
+            pl.prefix_list_name = name
+        pl.state = "modify-complete"
+        return ActionResult({"PrefixList": pl})
+
+    VPCs.modify_managed_prefix_list = modify_managed_prefix_list
+
+
 def patch_apigateway_openapi_import():
     """ImportRestApi/PutRestApi: accept what API Gateway accepts.
 
@@ -3690,5 +3752,6 @@ if __name__ == "__main__":
     patch_cloudwatch_composite_alarms()
     patch_lambda_event_invoke_config()
     patch_iam_saml_provider_tags()
+    patch_ec2_managed_prefix_lists()
     bridge_cbor()
     sys.exit(main(sys.argv[1:]))

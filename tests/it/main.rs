@@ -59,6 +59,7 @@ mod network_extras;
 mod observability;
 mod oidc;
 mod policy_tools;
+mod prefix_lists;
 mod provider_schema;
 mod providers;
 mod queues;

@@ -752,6 +752,9 @@ fn build_registry(c: Arc<Clients>) -> Registry {
         c.clone(),
     )));
     r.add_resource(Arc::new(ec2::customer_gateway::CustomerGateway::new(c.clone())));
+    r.add_resource(Arc::new(ec2::managed_prefix_list::ManagedPrefixListType::new(
+        c.clone(),
+    )));
     r.add_resource(Arc::new(ec2::vpn_gateway::VpnGateway::new(c.clone())));
     r.add_resource(Arc::new(ec2::vpn_gateway_attachment::VpnGatewayAttachment::new(
         c.clone(),

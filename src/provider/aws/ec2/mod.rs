@@ -13,6 +13,7 @@ pub mod egress_only_internet_gateway;
 pub mod eip;
 pub mod flow_log;
 pub mod internet_gateway;
+pub mod managed_prefix_list;
 pub mod nat_gateway;
 pub mod network_acl;
 pub mod network_acl_association;
