@@ -218,3 +218,72 @@ fn a_bad_cidr_and_a_reserved_name_are_refused_at_validate() {
     assert!(shown.contains("main.tf:10"), "{shown}");
     assert!(shown.contains("cidr"), "{shown}");
 }
+
+/// The data source finds AWS's S3 list by name and a list of the stack by id, and answers
+/// what the emulator holds: the same entries GetManagedPrefixListEntries lists.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_data_source_reads_a_list_by_name_and_by_id() {
+    let text = blueprint("offices", 2, &[("192.0.2.0/24", "office")])
+        + r#"
+data "aws_ec2_managed_prefix_list" "s3" {
+  name = "com.amazonaws.us-east-1.s3"
+}
+
+data "aws_ec2_managed_prefix_list" "ours" {
+  id = aws_ec2_managed_prefix_list.offices.id
+}
+
+output "s3_cidrs" {
+  value = sort(data.aws_ec2_managed_prefix_list.s3.entries[*].cidr)
+}
+
+output "s3_id" {
+  value = data.aws_ec2_managed_prefix_list.s3.id
+}
+
+output "ours" {
+  value = [for e in data.aws_ec2_managed_prefix_list.ours.entries : "${e.cidr}=${e.description}"]
+}
+
+output "ours_max" {
+  value = data.aws_ec2_managed_prefix_list.ours.max_entries
+}
+"#;
+    let stack = Stack::from_files(&[("main.tf", &text)]);
+    let var = format!("name={}", stack.name);
+    expect_code(&stack.run(&["apply", "-auto-approve", "-var", &var]), 0);
+    let ec2 = aws_sdk_ec2::Client::new(&sdk_config(REGION).await);
+    let s3 = ec2
+        .describe_managed_prefix_lists()
+        .filters(
+            aws_sdk_ec2::types::Filter::builder()
+                .name("prefix-list-name")
+                .values("com.amazonaws.us-east-1.s3")
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap()
+        .prefix_lists()[0]
+        .prefix_list_id()
+        .unwrap()
+        .to_string();
+    let mut cidrs: Vec<String> = ec2
+        .get_managed_prefix_list_entries()
+        .prefix_list_id(&s3)
+        .send()
+        .await
+        .unwrap()
+        .entries()
+        .iter()
+        .map(|e| e.cidr().unwrap().to_string())
+        .collect();
+    cidrs.sort();
+    let outputs = stack.flat_state()["outputs"].clone();
+    assert_eq!(outputs["s3_id"]["value"], s3.as_str());
+    assert_eq!(outputs["s3_cidrs"]["value"], serde_json::json!(cidrs));
+    assert_eq!(outputs["ours"]["value"], serde_json::json!(["192.0.2.0/24=office"]));
+    assert_eq!(outputs["ours_max"]["value"], 2);
+    expect_code(&stack.run(&["plan", "-detailed-exitcode", "-var", &var]), 0);
+    expect_code(&stack.run(&["destroy", "-auto-approve", "-var", &var]), 0);
+}

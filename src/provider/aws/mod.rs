@@ -963,6 +963,9 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_data_source(Arc::new(ec2::data::subnet::SubnetData::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::ids::IdsData::subnets(c.clone())));
     r.add_data_source(Arc::new(ec2::data::security_group::SecurityGroupData::new(c.clone())));
+    r.add_data_source(Arc::new(ec2::data::managed_prefix_list::ManagedPrefixListData::new(
+        c.clone(),
+    )));
     r.add_data_source(Arc::new(ec2::data::route_table::RouteTableData::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::vpc_endpoint_service::VpcEndpointServiceData::new(
         c.clone(),

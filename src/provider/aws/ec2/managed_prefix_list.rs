@@ -32,7 +32,7 @@ const TIMEOUT: Duration = Duration::from_secs(15 * 60);
 const NOT_FOUND: &[&str] = &["InvalidPrefixListID.NotFound"];
 
 /// One entry: CIDR and description (empty when none).
-type Entry = (String, String);
+pub type Entry = (String, String);
 
 impl ManagedPrefixListType {
     /// Creates the type with its clients.
@@ -76,33 +76,6 @@ impl ManagedPrefixListType {
             .find(|p| p.prefix_list_id() == Some(id))
             .filter(|p| !matches!(p.state().map(|s| s.as_str()), Some("delete-complete")))
             .cloned())
-    }
-
-    /// The list's entries (every page).
-    async fn entries(&self, id: &str) -> PResult<Vec<Entry>> {
-        let mut out = Vec::new();
-        let mut token = None;
-        loop {
-            let page = self
-                .c
-                .ec2
-                .get_managed_prefix_list_entries()
-                .prefix_list_id(id)
-                .set_next_token(token)
-                .send()
-                .await
-                .map_err(aws_err)?;
-            out.extend(page.entries().iter().map(|e| {
-                (
-                    e.cidr().unwrap_or_default().to_string(),
-                    e.description().unwrap_or_default().to_string(),
-                )
-            }));
-            token = page.next_token().map(str::to_string);
-            if token.is_none() {
-                return Ok(out);
-            }
-        }
     }
 
     /// Waits until the list has finished a create or a change: `*-complete`, or the reason EC2
@@ -173,6 +146,32 @@ impl ManagedPrefixListType {
             .await
             .map_err(aws_err)?;
         self.settled(id).await.map(|_| ())
+    }
+}
+
+/// A list's entries as (CIDR, description), every page: the resource and the data source
+/// read them alike.
+pub async fn entries(ec2: &aws_sdk_ec2::Client, id: &str) -> PResult<Vec<Entry>> {
+    let mut out = Vec::new();
+    let mut token = None;
+    loop {
+        let page = ec2
+            .get_managed_prefix_list_entries()
+            .prefix_list_id(id)
+            .set_next_token(token)
+            .send()
+            .await
+            .map_err(aws_err)?;
+        out.extend(page.entries().iter().map(|e| {
+            (
+                e.cidr().unwrap_or_default().to_string(),
+                e.description().unwrap_or_default().to_string(),
+            )
+        }));
+        token = page.next_token().map(str::to_string);
+        if token.is_none() {
+            return Ok(out);
+        }
     }
 }
 
@@ -250,7 +249,7 @@ impl ResourceType for ManagedPrefixListType {
         let Some(p) = self.describe(id).await? else {
             return Ok(None);
         };
-        let entries = self.entries(id).await?;
+        let entries = entries(&self.c.ec2, id).await?;
         let s = |v: Option<&str>| v.map(Value::str).unwrap_or(Value::Null);
         Ok(Some(Value::object([
             ("id", Value::str(id)),

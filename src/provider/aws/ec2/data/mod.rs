@@ -6,6 +6,7 @@
 //! configured value.
 
 pub mod ids;
+pub mod managed_prefix_list;
 pub mod route_table;
 pub mod security_group;
 pub mod subnet;
