@@ -1,10 +1,10 @@
 //! `aws_iam_instance_profile`: the container that hands a role to EC2 instances. The role
 //! changes in place (removed, then the new one added); name and path replace.
 
+use super::iam_tags;
 use super::principal::next_marker;
-use super::{iam_tags, to_iam_tags};
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, must_exist, name_or_generated, ok_on, opt_str, owns, sync_tags, user_tags,
+    absent_on, aws_err, configured_tags, must_exist, name_or_generated, ok_on, opt_str, owns, user_tags,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -150,29 +150,15 @@ impl ResourceType for InstanceProfile {
             }
         }
         let iam = &self.c.iam;
-        sync_tags(
+        super::sync_iam_tags!(
+            *iam,
+            untag_instance_profile,
+            tag_instance_profile,
+            instance_profile_name,
+            id,
             prior,
-            planned,
-            |keys| async {
-                iam.untag_instance_profile()
-                    .instance_profile_name(id)
-                    .set_tag_keys(Some(keys))
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(aws_err)
-            },
-            |tags| async {
-                iam.tag_instance_profile()
-                    .instance_profile_name(id)
-                    .set_tags(Some(to_iam_tags(tags)?))
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(aws_err)
-            },
-        )
-        .await?;
+            planned
+        )?;
         must_exist(self.read(ctx, id, planned).await?, "instance profile", id)
     }
 

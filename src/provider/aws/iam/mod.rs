@@ -89,6 +89,35 @@ where
     crate::provider::aws::common::retry_while_matching(is_propagation_delay, timeout, op).await
 }
 
+/// [`crate::provider::aws::common::sync_tags`] through one IAM type's own tag and untag calls,
+/// which IAM names per type (`tag_saml_provider`, `untag_instance_profile`, ...) with the
+/// object's key setter (`saml_provider_arn`, `instance_profile_name`):
+/// `sync_iam_tags!(iam, untag_x, tag_x, x_key, id, prior, planned)`.
+macro_rules! sync_iam_tags {
+    ($iam:expr, $untag:ident, $tag:ident, $key:ident, $id:expr, $prior:expr, $planned:expr) => {{
+        let (iam, id): (&aws_sdk_iam::Client, &str) = (&$iam, $id);
+        $crate::provider::aws::common::sync_tags(
+            $prior,
+            $planned,
+            |keys| async move {
+                let r = iam.$untag().$key(id).set_tag_keys(Some(keys)).send().await;
+                r.map(|_| ()).map_err($crate::provider::aws::common::aws_err)
+            },
+            |tags| async move {
+                let r = iam
+                    .$tag()
+                    .$key(id)
+                    .set_tags(Some($crate::provider::aws::iam::to_iam_tags(tags)?))
+                    .send()
+                    .await;
+                r.map(|_| ()).map_err($crate::provider::aws::common::aws_err)
+            },
+        )
+        .await
+    }};
+}
+pub(crate) use sync_iam_tags;
+
 #[cfg(test)]
 mod tests {
     use super::*;

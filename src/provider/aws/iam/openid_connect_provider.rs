@@ -6,9 +6,9 @@
 //! IAM answers the URL without its scheme, and state keeps it so, as the AWS provider does: the
 //! configured `https://` form compares equal to it.
 
-use super::{iam_tags, to_iam_tags};
+use super::iam_tags;
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, list_value, must_exist, ok_on, opt_str, owns, str_list, sync_tags, user_tags,
+    absent_on, aws_err, configured_tags, list_value, must_exist, ok_on, opt_str, owns, str_list, user_tags,
 };
 use crate::provider::aws::schema::{data_source, resource};
 use crate::provider::aws::Clients;
@@ -183,29 +183,15 @@ impl ResourceType for OpenIdConnectProvider {
                 .await
                 .map_err(aws_err)?;
         }
-        sync_tags(
+        super::sync_iam_tags!(
+            *iam,
+            untag_open_id_connect_provider,
+            tag_open_id_connect_provider,
+            open_id_connect_provider_arn,
+            id,
             prior,
-            planned,
-            |keys| async {
-                iam.untag_open_id_connect_provider()
-                    .open_id_connect_provider_arn(id)
-                    .set_tag_keys(Some(keys))
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(aws_err)
-            },
-            |tags| async {
-                iam.tag_open_id_connect_provider()
-                    .open_id_connect_provider_arn(id)
-                    .set_tags(Some(to_iam_tags(tags)?))
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(aws_err)
-            },
-        )
-        .await?;
+            planned
+        )?;
         must_exist(self.read(ctx, id, planned).await?, "OpenID Connect provider", id)
     }
 

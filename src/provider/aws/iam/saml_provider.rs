@@ -5,10 +5,8 @@
 //! certificate) is sent in place with UpdateSAMLProvider. The id is the ARN, which `import`
 //! takes.
 
-use super::{iam_tags, to_iam_tags};
-use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, must_exist, ok_on, opt_str, owns, sync_tags, user_tags,
-};
+use super::iam_tags;
+use crate::provider::aws::common::{absent_on, aws_err, configured_tags, must_exist, ok_on, opt_str, owns, user_tags};
 use crate::provider::aws::lookup::rfc3339;
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -133,29 +131,15 @@ impl ResourceType for SamlProvider {
                 .await
                 .map_err(aws_err)?;
         }
-        sync_tags(
+        super::sync_iam_tags!(
+            *iam,
+            untag_saml_provider,
+            tag_saml_provider,
+            saml_provider_arn,
+            id,
             prior,
-            planned,
-            |keys| async {
-                iam.untag_saml_provider()
-                    .saml_provider_arn(id)
-                    .set_tag_keys(Some(keys))
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(aws_err)
-            },
-            |tags| async {
-                iam.tag_saml_provider()
-                    .saml_provider_arn(id)
-                    .set_tags(Some(to_iam_tags(tags)?))
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(aws_err)
-            },
-        )
-        .await?;
+            planned
+        )?;
         must_exist(self.read(ctx, id, planned).await?, "SAML provider", id)
     }
 
