@@ -47,6 +47,12 @@ impl Diag {
         }
     }
 
+    /// The same diagnostic as a warning: what `validate` found that does not stop a run is
+    /// printed as "Warning: …", never as "Warning: Error: …".
+    pub fn as_warning(self) -> Diag {
+        Diag { warning: true, ..self }
+    }
+
     /// Adds an explanation.
     pub fn detail(mut self, detail: impl Into<String>) -> Diag {
         self.detail = Some(detail.into());
@@ -170,5 +176,12 @@ mod tests {
         assert!(text.contains("on main.tf:3:5"));
         assert!(text.contains("in aws_vpc.main"));
         assert!(text.ends_with("why"));
+    }
+
+    #[test]
+    fn a_warning_is_labelled_once() {
+        let text = Diag::new("wide policy").at("main.tf:1:1").as_warning().to_string();
+        assert!(text.starts_with("Warning: wide policy"), "{text}");
+        assert!(!text.contains("Error"), "{text}");
     }
 }

@@ -60,7 +60,7 @@ fn load_with(env: &Env, inputs: impl FnOnce(&Module) -> DResult<IndexMap<String,
     let settings = aws::settings_from_blueprint(&root, &inputs)?;
     let warnings = plan::validate(&root, &crate::provider::schemas_registry(), &inputs)?;
     for w in &warnings {
-        eprintln!("Warning: {w}");
+        eprintln!("{}", w.clone().as_warning());
     }
     let workspace = backends::current_workspace(&env.blueprint_dir);
     Ok(Loaded {
@@ -86,7 +86,7 @@ fn check_blueprint(dir: &Path, vars: &[VarArg]) -> DResult<Vec<Diag>> {
     }
     let warnings = plan::validate_as_command(&root, &crate::provider::schemas_registry(), &inputs)?;
     for w in &warnings {
-        eprintln!("Warning: {w}");
+        eprintln!("{}", w.clone().as_warning());
     }
     Ok(warnings)
 }

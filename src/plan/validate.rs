@@ -149,7 +149,7 @@ fn check_resource(
             Mode::Ephemeral => None,
         };
         for finding in findings.unwrap_or_default() {
-            warnings.push(Diag::new(finding).at(&res.loc).address(&address));
+            warnings.push(Diag::warning(finding).at(&res.loc).address(&address));
         }
         lifecycle(ctx, module_path, res, &bindings).map_err(|d| d.address(&address))?;
     }
