@@ -284,6 +284,17 @@ pub fn map_value(m: Option<&std::collections::HashMap<String, String>>) -> Value
     Value::Object(pairs.into_iter().map(|(k, v)| (k.clone(), Value::str(v))).collect())
 }
 
+/// True when attribute `k` of a planned value differs from the prior one, counting null, an
+/// empty list and an empty map as the same (the plan's diff does, so a type's plan modifier
+/// must too, or it marks computed values unknown for a change the plan does not show).
+pub fn differs(prior: &Value, planned: &Value, k: &str) -> bool {
+    let empty = |v: &Value| {
+        v.is_null() || v.as_list().is_some_and(|l| l.is_empty()) || v.as_object().is_some_and(|m| m.is_empty())
+    };
+    let (a, b) = (prior.get(k), planned.get(k));
+    a != b && !(empty(a) && empty(b))
+}
+
 /// The first block of a nested block list, if any.
 pub fn first<'a>(v: &'a Value, name: &str) -> Option<&'a Value> {
     v.get(name).as_list().and_then(|l| l.first())
@@ -472,6 +483,21 @@ pub(crate) use sync_tags_by_arn;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn null_and_empty_collections_do_not_differ() {
+        let prior = Value::object([("layers", Value::List(vec![])), ("tags", Value::object::<&str>([]))]);
+        let planned = Value::object([
+            ("layers", Value::Null),
+            ("tags", Value::Null),
+            ("memory_size", Value::Number(256.0)),
+        ]);
+        assert!(!differs(&prior, &planned, "layers"));
+        assert!(!differs(&prior, &planned, "tags"));
+        assert!(differs(&prior, &planned, "memory_size"));
+        let layered = Value::object([("layers", Value::List(vec![Value::str("arn:layer")]))]);
+        assert!(differs(&prior, &layered, "layers"));
+    }
 
     fn gone<T>() -> PResult<T> {
         Err(ProviderError {

@@ -435,7 +435,7 @@ fn architectures(planned: &Value) -> Option<Vec<Architecture>> {
 
 /// True when the argument differs between the prior and planned values.
 fn changed(prior: &Value, planned: &Value, k: &str) -> bool {
-    prior.get(k) != planned.get(k)
+    crate::provider::aws::common::differs(prior, planned, k)
 }
 
 /// A nested block as state holds it: a list of one object, or empty.
