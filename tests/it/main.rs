@@ -44,6 +44,7 @@ mod killed_creates;
 mod kms;
 mod kms_grants;
 mod lambda;
+mod lambda_alias;
 mod lambda_async;
 mod language_e2e;
 mod lb_attributes;

@@ -957,6 +957,7 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(lambda::permission::Permission::new(c.clone())));
     r.add_resource(Arc::new(lambda::event_invoke_config::EventInvokeConfig::new(c.clone())));
     r.add_resource(Arc::new(lambda::layer_version::LayerVersion::new(c.clone())));
+    r.add_resource(Arc::new(lambda::alias::Alias::new(c.clone())));
     r.add_data_source(Arc::new(ec2::availability_zones::AvailabilityZones::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::vpc::VpcData::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::ids::IdsData::vpcs(c.clone())));
@@ -1006,6 +1007,7 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     ));
     r.add_data_source(Arc::new(kms::key_data::KeyData::new(c.clone())));
     r.add_data_source(Arc::new(kms::alias_data::AliasData::new(c.clone())));
+    r.add_data_source(Arc::new(lambda::alias_data::AliasData::new(c.clone())));
     r.add_ephemeral(Arc::new(ssm::parameter_ephemeral::ParameterEphemeral::new(c.clone())));
     r.add_ephemeral(Arc::new(
         secretsmanager::secret_version_ephemeral::SecretVersionEphemeral::new(c.clone()),

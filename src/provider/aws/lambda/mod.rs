@@ -4,6 +4,8 @@
 //! usable by Lambda), the waits for a function's `State` and `LastUpdateStatus`, invoke ARNs,
 //! and the provider's name and qualifier rules.
 
+pub mod alias;
+pub mod alias_data;
 pub mod event_invoke_config;
 pub mod function;
 pub mod layer_version;
@@ -145,6 +147,17 @@ pub async fn wait_updated(c: &Clients, name: &str, timeout: Duration) -> PResult
     .await
 }
 
+/// True when `a` and `b` name the same function, one by its name and the other by its ARN
+/// (`arn:PARTITION:lambda:REGION:ACCOUNT:function:NAME`), as the provider's
+/// `suppressEquivalentFunctionNameOrARN` compares them.
+pub fn same_function(a: &str, b: &str) -> bool {
+    let name_in = |arn: &str| match arn.split(':').collect::<Vec<_>>()[..] {
+        ["arn", _, "lambda", _, _, "function", name] => Some(name.to_string()),
+        _ => None,
+    };
+    a == b || name_in(a).as_deref() == Some(b) || name_in(b).as_deref() == Some(a)
+}
+
 /// The ARN API Gateway invokes a function (or a qualified version) through, as the provider
 /// builds `invoke_arn`.
 pub fn invoke_arn(region: &str, function_arn: &str) -> String {
@@ -167,6 +180,9 @@ mod tests {
         assert!(!ok(&"a".repeat(141)));
         let q = |s: &str| qualifier().check(&Value::str(s)).is_ok();
         assert!(q("$LATEST") && q("live") && !q("a.b"));
+        let arn = "arn:aws:lambda:us-east-1:123456789012:function:hello";
+        assert!(same_function(arn, "hello") && same_function("hello", arn));
+        assert!(!same_function(arn, "other") && !same_function(&format!("{arn}:live"), "hello"));
         assert_eq!(
             invoke_arn("eu-west-1", "arn:aws:lambda:eu-west-1:123456789012:function:f"),
             "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:123456789012:function:f/invocations"
