@@ -58,6 +58,7 @@ mod network;
 mod network_extras;
 mod observability;
 mod oidc;
+mod password_policy;
 mod policy_tools;
 mod prefix_lists;
 mod provider_schema;

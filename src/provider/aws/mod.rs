@@ -910,6 +910,9 @@ fn build_registry(c: Arc<Clients>) -> Registry {
         c.clone(),
     )));
     r.add_resource(Arc::new(iam::saml_provider::SamlProvider::new(c.clone())));
+    r.add_resource(Arc::new(iam::account_password_policy::AccountPasswordPolicy::new(
+        c.clone(),
+    )));
     r.add_resource(Arc::new(
         ecs::cluster_capacity_providers::ClusterCapacityProviders::new(c.clone()),
     ));
