@@ -3697,6 +3697,73 @@ def patch_cloudwatch_composite_alarms():
     CloudWatchResponse.describe_alarms = describe_alarms
 
 
+def patch_dynamodb_resource_policies():
+    """DynamoDB resource-based policies: DeleteResourcePolicy on a table without a policy, and
+    DeleteTable.
+
+    AWS answers DeleteResourcePolicy for an existing table that has no policy with
+    PolicyNotFoundException (ResourceNotFoundException is for a table that does not exist);
+    moto 5.2.5 answers ResourceNotFoundException for both. AWS deletes a table's policy with the
+    table (and its stream's); moto keeps it, so a new table of the same name inherited the old
+    table's policy.
+    """
+    from moto.dynamodb.exceptions import PolicyNotFoundException
+    from moto.dynamodb.models import DynamoDBBackend
+
+    original_delete_policy = DynamoDBBackend.delete_resource_policy
+    original_delete_table = DynamoDBBackend.delete_table
+
+    def delete_resource_policy(self, resource_arn, expected_revision_id):
+        table_name = resource_arn.split("/")[-1]
+        if table_name in self.tables and resource_arn not in self.resource_policies:
+            raise PolicyNotFoundException(
+                f"Resource-based policy not found for the provided ResourceArn: {resource_arn}"
+            )
+        return original_delete_policy(self, resource_arn, expected_revision_id)
+
+    def delete_table(self, name):
+        table = original_delete_table(self, name)
+        arn = table.table_arn
+        for key in [k for k in self.resource_policies if k == arn or k.startswith(arn + "/stream/")]:
+            self.resource_policies.pop(key)
+        return table
+
+    DynamoDBBackend.delete_resource_policy = delete_resource_policy
+    DynamoDBBackend.delete_table = delete_table
+
+
+def patch_iam_password_policy_ranges():
+    """UpdateAccountPasswordPolicy: the lower bounds AWS documents.
+
+    AWS refuses MinimumPasswordLength under 6, MaxPasswordAge under 1 and
+    PasswordReusePrevention under 1 with ValidationError (IAM API reference); moto 5.2.5 checks
+    only the upper bounds (128, 1095, 24), so an account could be given a 3-character minimum.
+    """
+    from moto.iam.models import AccountPasswordPolicy
+
+    original_validate = AccountPasswordPolicy._validate
+
+    def _validate(self, max_password_age, minimum_password_length, password_reuse_prevention):
+        for key, value, low in (
+            ("minimumPasswordLength", minimum_password_length, 6),
+            ("maxPasswordAge", max_password_age, 1),
+            ("passwordReusePrevention", password_reuse_prevention, 1),
+        ):
+            # moto passes 0 for an unsent MaxPasswordAge and None for an unsent reuse count.
+            unsent = value is None or (key == "maxPasswordAge" and value == 0)
+            if not unsent and value < low:
+                self._errors.append(
+                    self._format_error(
+                        key=key,
+                        value=value,
+                        constraint=f"Member must have value greater than or equal to {low}",
+                    )
+                )
+        original_validate(self, max_password_age, minimum_password_length, password_reuse_prevention)
+
+    AccountPasswordPolicy._validate = _validate
+
+
 def bridge_cbor():
     """Serves rpcv2Cbor requests through moto's JSON protocol (see CborBridge)."""
     import moto.server
@@ -3753,5 +3820,7 @@ if __name__ == "__main__":
     patch_lambda_event_invoke_config()
     patch_iam_saml_provider_tags()
     patch_ec2_managed_prefix_lists()
+    patch_dynamodb_resource_policies()
+    patch_iam_password_policy_ranges()
     bridge_cbor()
     sys.exit(main(sys.argv[1:]))

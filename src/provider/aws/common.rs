@@ -264,6 +264,12 @@ pub fn opt_str(v: &Value, name: &str) -> Option<String> {
     v.get(name).to_plain_string().filter(|s| !s.is_empty())
 }
 
+/// A number attribute of a planned value as the `i32` the SDKs take, if set (one helper for the
+/// many types that had a copy of their own).
+pub fn opt_i32(v: &Value, name: &str) -> Option<i32> {
+    v.get(name).as_number().map(|n| n as i32)
+}
+
 /// A bool attribute of a planned value, if set.
 pub fn opt_bool(v: &Value, name: &str) -> Option<bool> {
     v.get(name).as_bool()

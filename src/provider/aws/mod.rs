@@ -822,6 +822,7 @@ fn build_registry(c: Arc<Clients>) -> Registry {
         s3::account_public_access_block::AccountPublicAccessBlock::new(c.clone()),
     ));
     r.add_resource(Arc::new(dynamodb::table::Table::new(c.clone())));
+    r.add_resource(Arc::new(dynamodb::resource_policy::ResourcePolicy::new(c.clone())));
     r.add_resource(Arc::new(ecs::cluster::Cluster::new(c.clone())));
     r.add_resource(Arc::new(ecs::task_definition::TaskDefinition::new(c.clone())));
     r.add_resource(Arc::new(ecs::service::Service::new(c.clone())));
@@ -909,6 +910,9 @@ fn build_registry(c: Arc<Clients>) -> Registry {
         c.clone(),
     )));
     r.add_resource(Arc::new(iam::saml_provider::SamlProvider::new(c.clone())));
+    r.add_resource(Arc::new(iam::account_password_policy::AccountPasswordPolicy::new(
+        c.clone(),
+    )));
     r.add_resource(Arc::new(
         ecs::cluster_capacity_providers::ClusterCapacityProviders::new(c.clone()),
     ));

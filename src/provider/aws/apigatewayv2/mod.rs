@@ -191,10 +191,8 @@ pub fn str_map(v: &Value, name: &str) -> Option<HashMap<String, String>> {
 
 pub use crate::provider::aws::common::{first, map_value};
 
-/// A number argument as an i32 for the SDK.
-pub fn int(v: &Value, name: &str) -> Option<i32> {
-    v.get(name).as_number().map(|n| n as i32)
-}
+/// The shared number helper, under the name this module's code uses.
+pub use crate::provider::aws::common::opt_i32 as int;
 
 #[cfg(test)]
 mod tests {

@@ -108,9 +108,7 @@ fn first<'a>(v: &'a Value, name: &str) -> Option<&'a Value> {
     v.get(name).as_list().and_then(|l| l.first())
 }
 
-fn int(v: &Value, name: &str) -> Option<i32> {
-    v.get(name).as_number().map(|n| n as i32)
-}
+use crate::provider::aws::common::opt_i32 as int;
 
 fn built<T>(r: Result<T, aws_sdk_applicationautoscaling::error::BuildError>) -> PResult<T> {
     r.map_err(|e| ProviderError::msg(e.to_string()))

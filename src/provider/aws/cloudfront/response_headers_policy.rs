@@ -199,9 +199,7 @@ fn quantity(items: &[impl Sized]) -> i32 {
     i32::try_from(items.len()).unwrap_or(i32::MAX)
 }
 
-fn int(v: &Value, key: &str) -> Option<i32> {
-    v.get(key).as_number().map(|n| n as i32)
-}
+use crate::provider::aws::common::opt_i32 as int;
 
 fn one(pairs: Vec<(&str, Value)>) -> Value {
     Value::List(vec![Value::object(pairs)])

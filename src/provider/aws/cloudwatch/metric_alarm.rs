@@ -184,9 +184,7 @@ impl MetricAlarm {
     }
 }
 
-fn int(v: &Value, name: &str) -> Option<i32> {
-    v.get(name).as_number().map(|n| n as i32)
-}
+use crate::provider::aws::common::opt_i32 as int;
 
 fn dimensions(v: &Value) -> Vec<Dimension> {
     v.as_object()

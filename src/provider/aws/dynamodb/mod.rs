@@ -1,4 +1,5 @@
 //! DynamoDB resources.
 
 pub mod replicas;
+pub mod resource_policy;
 pub mod table;

@@ -190,9 +190,7 @@ fn health(v: &Value) -> Value {
         .unwrap_or_default()
 }
 
-fn int(v: &Value, k: &str) -> Option<i32> {
-    v.get(k).as_number().map(|n| n as i32)
-}
+use crate::provider::aws::common::opt_i32 as int;
 
 #[async_trait]
 impl ResourceType for TargetGroup {

@@ -109,10 +109,8 @@ pub const BACKUP_WINDOW: &str = r"^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-
 /// What a maintenance window looks like (`ddd:hh24:mi-ddd:hh24:mi`, any case).
 pub const MAINTENANCE_WINDOW: &str = r"^(?i)(mon|tue|wed|thu|fri|sat|sun):([01][0-9]|2[0-3]):[0-5][0-9]-(mon|tue|wed|thu|fri|sat|sun):([01][0-9]|2[0-3]):[0-5][0-9]$";
 
-/// An integer argument as the RDS API takes it.
-pub fn opt_i32(v: &Value, name: &str) -> Option<i32> {
-    v.get(name).as_number().map(|n| n as i32)
-}
+/// The shared number helper, under the name this module's code uses.
+pub use crate::provider::aws::common::opt_i32;
 
 /// Lower case, as RDS reports engines and maintenance windows whatever case they were given in.
 pub fn lower(s: &str) -> String {

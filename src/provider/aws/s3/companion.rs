@@ -251,10 +251,8 @@ pub fn built<T, E: std::fmt::Display>(r: Result<T, E>) -> PResult<T> {
     r.map_err(|e| ProviderError::msg(e.to_string()))
 }
 
-/// A number attribute of a planned value as the `i32` the SDK takes.
-pub fn int(v: &Value, name: &str) -> Option<i32> {
-    v.get(name).as_number().map(|n| n as i32)
-}
+/// The shared number helper, under the name this module's code uses.
+pub use crate::provider::aws::common::opt_i32 as int;
 
 /// Objects of a setting, by name, with their attributes.
 pub type Listed = Vec<(String, IndexMap<String, Value>)>;

@@ -25,9 +25,7 @@ fn first(v: &Value, block: &str) -> Option<Value> {
     v.get(block).as_list().and_then(|l| l.first()).cloned()
 }
 
-fn int(v: &Value, k: &str) -> Option<i32> {
-    v.get(k).as_number().map(|n| n as i32)
-}
+use crate::provider::aws::common::opt_i32 as int;
 
 /// A `rule` block as S3 takes it.
 pub fn to_rule(r: &Value) -> PResult<LifecycleRule> {
