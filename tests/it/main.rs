@@ -37,6 +37,7 @@ mod hostile;
 mod http_api;
 mod iam_identities;
 mod identity;
+mod instance_roles;
 mod interop;
 mod interrupt;
 mod json_syntax;
