@@ -71,6 +71,7 @@ mod saml_providers;
 mod search;
 mod secrets;
 mod service_limits;
+mod session_context;
 mod state_pull;
 mod storage;
 mod subnet_groups;
