@@ -2094,6 +2094,92 @@ def patch_rds():
     patch_rds_option_groups()
     patch_rds_instance_create_settings()
     patch_rds_read_replicas()
+    patch_rds_instance_roles()
+
+
+def patch_rds_instance_roles():
+    """AddRoleToDBInstance and RemoveRoleFromDBInstance: answer as the RDS API Reference documents.
+
+    - A role just added is PENDING ("the IAM role ARN is being associated with the DB
+      instance", DBInstanceRole.Status) before it turns ACTIVE; moto makes it ACTIVE at once, so
+      the waits clients make for ACTIVE were never exercised. Here it is PENDING for
+      ROLE_PENDING_SECONDS after the call.
+    - RemoveRoleFromDBInstance takes the role off the instance: DBInstanceNotFound for an
+      unknown instance, DBInstanceRoleNotFound when that role is not associated for that feature,
+      InvalidDBInstanceState when the instance is not available. moto 5.2.5 has no such call
+      (HTTP 500).
+    - AddRoleToDBInstance on an instance that is not available fails with the code
+      InvalidDBInstanceState (moto: InvalidDBInstanceStateFault, which SDKs do not recognise as
+      InvalidDBInstanceStateFault), and a role or feature already associated with
+      DBInstanceRoleAlreadyExists.
+    """
+    import time
+
+    from moto.core.responses import EmptyResult
+    from moto.rds import models
+    from moto.rds.exceptions import DBInstanceNotFoundError, RDSClientError
+    from moto.rds.responses import RDSResponse
+
+    ROLE_PENDING_SECONDS = 1.0
+
+    def get_status(self):
+        if getattr(self, "_pending_until", 0) > time.time():
+            return "PENDING"
+        return self._status
+
+    def set_status(self, value):
+        self._status = value
+
+    models.AssociatedRole.status = property(get_status, set_status)
+
+    def available_instance(backend, identifier):
+        database = backend.databases.get(identifier)
+        if database is None:
+            raise DBInstanceNotFoundError(identifier)
+        if database.status != "available":
+            raise RDSClientError(
+                "InvalidDBInstanceState",
+                f"DB instance {identifier} is not in the available state (it is {database.status}).",
+            )
+        return database
+
+    def add_role_to_db_instance(self, db_instance_identifier, role_arn, feature_name):
+        database = available_instance(self, db_instance_identifier)
+        roles = getattr(database, "_associated_roles", None)
+        if roles is None:  # a member of a cluster: moto keeps roles on the cluster only
+            roles = database._associated_roles = []
+        for role in roles:
+            if role.role_arn == role_arn or role.feature_name == feature_name:
+                raise RDSClientError(
+                    "DBInstanceRoleAlreadyExists",
+                    f"The specified RoleArn or FeatureName value is already associated with DB instance "
+                    f"{db_instance_identifier} (role {role.role_arn}, feature {role.feature_name}).",
+                )
+        role = models.AssociatedRole(role_arn=role_arn, feature_name=feature_name)
+        role._pending_until = time.time() + ROLE_PENDING_SECONDS
+        roles.append(role)
+
+    models.RDSBackend.add_role_to_db_instance = add_role_to_db_instance
+
+    def remove_role_from_db_instance(self):
+        identifier = self.params.get("DBInstanceIdentifier")
+        role_arn = self.params.get("RoleArn")
+        feature_name = self.params.get("FeatureName")
+        database = available_instance(self.backend, identifier)
+        roles = getattr(database, "_associated_roles", None) or []
+        kept = [
+            r for r in roles if not (r.role_arn == role_arn and (not feature_name or r.feature_name == feature_name))
+        ]
+        if len(kept) == len(roles):
+            raise RDSClientError(
+                "DBInstanceRoleNotFound",
+                f"Role ARN {role_arn} cannot be found for DB instance {identifier}"
+                + (f" and feature {feature_name}." if feature_name else "."),
+            )
+        database._associated_roles = kept
+        return EmptyResult()
+
+    RDSResponse.remove_role_from_db_instance = remove_role_from_db_instance
 
 
 def patch_rds_read_replicas():

@@ -926,6 +926,9 @@ fn build_registry(c: Arc<Clients>) -> Registry {
         rds::parameter_group::Scope::Cluster,
     )));
     r.add_resource(Arc::new(rds::db_instance::DbInstance::new(c.clone())));
+    r.add_resource(Arc::new(rds::instance_role_association::InstanceRoleAssociation::new(
+        c.clone(),
+    )));
     r.add_resource(Arc::new(rds::cluster::Cluster::new(c.clone())));
     r.add_resource(Arc::new(rds::cluster_instance::ClusterInstance::new(c.clone())));
     r.add_resource(Arc::new(rds::option_group::OptionGroup::new(c.clone())));
@@ -984,6 +987,7 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     )));
     r.add_data_source(Arc::new(iam::policy_data::PolicyData::new(c.clone())));
     r.add_data_source(Arc::new(iam::role_data::RoleData::new(c.clone())));
+    r.add_data_source(Arc::new(iam::session_context::SessionContext::new(c.clone())));
     r.add_data_source(Arc::new(ssm::parameter_data::ParameterData::new(c.clone())));
     r.add_data_source(Arc::new(secretsmanager::secret_data::SecretData::new(c.clone())));
     r.add_data_source(Arc::new(secretsmanager::secret_version_data::SecretVersionData::new(

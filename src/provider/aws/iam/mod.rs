@@ -17,6 +17,7 @@ pub mod principal;
 pub mod role;
 pub mod role_data;
 pub mod saml_provider;
+pub mod session_context;
 pub mod user;
 pub mod user_group_membership;
 

@@ -1,11 +1,12 @@
-//! RDS resources (DB instances, Aurora clusters and their instances, subnet, parameter and
-//! option groups), and the helpers they share: RDS tags every object by ARN (and lists tags
-//! beside instances and clusters), and instances and clusters keep master credentials, engine
-//! versions and windows alike.
+//! RDS resources (DB instances and the IAM roles associated with them, Aurora clusters and
+//! their instances, subnet, parameter and option groups), and the helpers they share: RDS tags
+//! every object by ARN (and lists tags beside instances and clusters), and instances and
+//! clusters keep master credentials, engine versions and windows alike.
 
 pub mod cluster;
 pub mod cluster_instance;
 pub mod db_instance;
+pub mod instance_role_association;
 pub mod instances;
 pub mod option_group;
 pub mod parameter_group;
