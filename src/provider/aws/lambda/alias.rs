@@ -47,17 +47,22 @@ impl Alias {
 
     /// GetAlias; `None` when the function or the alias does not exist.
     async fn get(&self, function: &str, name: &str) -> PResult<Option<GetAliasOutput>> {
-        let r = self
-            .c
-            .lambda
-            .get_alias()
-            .function_name(function)
-            .name(name)
-            .send()
-            .await
-            .map_err(aws_err);
-        absent_on(r, NOT_FOUND)
+        get_alias(&self.c, function, name).await
     }
+}
+
+/// GetAlias of `function` (a name or an ARN) and `name`; `None` when either does not exist
+/// (shared with the data source).
+pub async fn get_alias(c: &Clients, function: &str, name: &str) -> PResult<Option<GetAliasOutput>> {
+    let r = c
+        .lambda
+        .get_alias()
+        .function_name(function)
+        .name(name)
+        .send()
+        .await
+        .map_err(aws_err);
+    absent_on(r, NOT_FOUND)
 }
 
 /// The routing configuration to send: the configured weights, or none (which clears them, as

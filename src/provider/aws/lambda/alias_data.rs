@@ -2,9 +2,8 @@
 //! it), read by function and name so a stack can point triggers at it, as the lambda module's
 //! `use_existing_alias` does.
 
-use super::alias::alias_state;
-use super::NOT_FOUND;
-use crate::provider::aws::common::{absent_on, aws_err, opt_str};
+use super::alias::{alias_state, get_alias};
+use crate::provider::aws::common::opt_str;
 use crate::provider::aws::schema::data_source;
 use crate::provider::aws::Clients;
 use crate::provider::{DataSourceType, PResult, ProviderError};
@@ -40,16 +39,8 @@ impl DataSourceType for AliasData {
     async fn read(&self, config: &Value) -> PResult<Value> {
         let required = |k: &str| opt_str(config, k).ok_or_else(|| ProviderError::msg(format!("{k} is required")));
         let (function, name) = (required("function_name")?, required("name")?);
-        let r = self
-            .c
-            .lambda
-            .get_alias()
-            .function_name(&function)
-            .name(&name)
-            .send()
-            .await
-            .map_err(aws_err);
-        let out = absent_on(r, NOT_FOUND)?
+        let out = get_alias(&self.c, &function, &name)
+            .await?
             .ok_or_else(|| ProviderError::msg(format!("reading Lambda Alias ({function}/{name}): no such alias")))?;
         let mut state = alias_state(&self.c.region, &function, &out);
         if let Value::Object(m) = &mut state {
