@@ -120,8 +120,17 @@ impl TypeConstraint {
                                     t.convert(x).map_err(|e| format!("attribute \"{name}\": {e}"))?,
                                 );
                             }
+                            // A default is converted to the attribute's type like a given
+                            // value, so the nested defaults of an `optional(object(...), {})`
+                            // apply to it too (Terraform 1.3+).
                             _ if *optional => {
-                                out.insert(name.clone(), default.clone().unwrap_or(Value::Null));
+                                let value = match default {
+                                    Some(d) => t
+                                        .convert(d.clone())
+                                        .map_err(|e| format!("attribute \"{name}\" default: {e}"))?,
+                                    None => Value::Null,
+                                };
+                                out.insert(name.clone(), value);
                             }
                             _ => return Err(format!("attribute \"{name}\" is required")),
                         }
@@ -227,5 +236,41 @@ mod tests {
         assert_eq!(out.get("tags").get("k"), &Value::str("1"));
         assert!(t.convert(Value::object([("size", Value::from(1))])).is_err());
         assert!(tc("list(string)").convert(Value::str("x")).is_err());
+    }
+
+    /// `terraform console` on a map of these (terraform-aws-apigateway-v2's `routes`) gives
+    /// `create = false`, `key = "$default"`, `deep = { n = 3 }` and null `inner` and `models`
+    /// whether `route_response` is absent, null or `{}`: the default `{}` gets the nested defaults.
+    #[test]
+    fn an_object_default_gets_its_nested_defaults() {
+        let t = tc(r#"object({ route_response = optional(object({
+            create = optional(bool, false)
+            key    = optional(string, "$default")
+            inner  = optional(object({ n = optional(number, 3) }))
+            deep   = optional(object({ n = optional(number, 3) }), {})
+            models = optional(map(string))
+        }), {}) })"#);
+        let expected = Value::object([
+            ("create", Value::Bool(false)),
+            ("key", Value::str("$default")),
+            ("inner", Value::Null),
+            ("deep", Value::object([("n", Value::Number(3.0))])),
+            ("models", Value::Null),
+        ]);
+        for given in [
+            Value::object(Vec::<(&str, Value)>::new()),
+            Value::object([("route_response", Value::Null)]),
+            Value::object([("route_response", Value::object(Vec::<(&str, Value)>::new()))]),
+        ] {
+            assert_eq!(t.convert(given).unwrap().get("route_response"), &expected);
+        }
+        let set = t
+            .convert(Value::object([(
+                "route_response",
+                Value::object([("create", Value::Bool(true))]),
+            )]))
+            .unwrap();
+        assert_eq!(set.get("route_response").get("create"), &Value::Bool(true));
+        assert_eq!(set.get("route_response").get("deep"), expected.get("deep"));
     }
 }
