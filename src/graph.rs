@@ -145,7 +145,17 @@ impl ConfigGraph {
                 let to = self.index[&Node::Resource(path.clone(), key.clone())];
                 for (e, bound) in resource_exprs(res) {
                     for (r, loc) in references_with(e, &bound) {
-                        for from in self.targets_in(root, &path, &r, &loc, res.check.as_deref())? {
+                        let found = self.targets_in(root, &path, &r, &loc, res.check.as_deref());
+                        // A `dynamic` block's content is evaluated once per element of its
+                        // for_each, and never when that is empty: Terraform reports an undeclared
+                        // name there only then (terraform-aws-eks 18.x's node group refers to
+                        // `license_specifications.value` in content it never expands), and so
+                        // does the evaluator here. Nothing declared, nothing to wait for.
+                        let found = match found {
+                            Err(d) if !bound.is_empty() && d.summary.starts_with("Reference to undeclared") => continue,
+                            other => other?,
+                        };
+                        for from in found {
                             self.graph.update_edge(from, to, ());
                         }
                     }
@@ -530,6 +540,40 @@ resource "aws_security_group" "web" {
         )
         .err()
         .expect("an iterator is not in scope in its own for_each");
+        assert!(err.summary.contains("undeclared"), "{}", err.summary);
+    }
+
+    /// As Terraform: a name in a dynamic block's content is checked when the content is
+    /// evaluated (never, for an empty for_each), so the graph neither refuses it nor waits for it.
+    #[test]
+    fn undeclared_names_in_dynamic_content_are_left_to_evaluation() {
+        let g = build(
+            r#"
+variable "licenses" { default = {} }
+resource "aws_vpc" "a" { cidr_block = "10.0.0.0/16" }
+resource "aws_launch_template" "t" {
+  name = aws_vpc.a.id
+  dynamic "license_specification" {
+    for_each = length(var.licenses) > 0 ? [var.licenses] : []
+    content {
+      license_configuration_arn = license_specifications.value.arn
+    }
+  }
+}
+"#,
+        )
+        .unwrap();
+        let deps = g.resource_deps(&Node::Resource(vec![], "aws_launch_template.t".into()));
+        assert_eq!(deps, vec![(vec![], "aws_vpc.a".to_string())]);
+        let err = build(
+            r#"
+resource "aws_launch_template" "t" {
+  name = license_specifications.value.arn
+}
+"#,
+        )
+        .err()
+        .expect("outside dynamic content an undeclared name is refused at once");
         assert!(err.summary.contains("undeclared"), "{}", err.summary);
     }
 
