@@ -5,7 +5,9 @@
 //! the resource's ARN; a new ARN replaces the policy. The policy is compared as a policy (key
 //! order, a lone action as a string) as the provider's `IAMPolicyType` does.
 
-use crate::provider::aws::common::{absent_on, aws_err, json_as_configured, must_exist, ok_on, opt_bool, opt_str};
+use crate::provider::aws::common::{
+    absent_on, aws_err, differs, json_as_configured, must_exist, ok_on, opt_bool, opt_str,
+};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -77,7 +79,7 @@ impl ResourceType for ResourcePolicy {
     /// attribute without UseStateForUnknown).
     fn refine_plan(&self, prior: Option<&Value>, _config: &Value, planned: &mut Value) -> PResult<Option<String>> {
         let Some(prior) = prior else { return Ok(None) };
-        let changed = PUT_ARGS.iter().any(|k| planned.get(k) != prior.get(k));
+        let changed = PUT_ARGS.iter().any(|k| differs(prior, planned, k));
         if let (true, Value::Object(m)) = (changed, planned) {
             m.insert("revision_id".into(), Value::Unknown);
         }

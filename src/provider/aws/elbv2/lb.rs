@@ -16,6 +16,7 @@ use crate::schema::validators::{
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
+use aws_sdk_elasticloadbalancingv2::operation::describe_capacity_reservation::DescribeCapacityReservationOutput;
 use aws_sdk_elasticloadbalancingv2::types::{
     AvailabilityZone, IpamPools, LoadBalancerAttribute, LoadBalancerSchemeEnum, LoadBalancerStateEnum,
     LoadBalancerTypeEnum, MinimumLoadBalancerCapacity, RemoveIpamPoolEnum, SubnetMapping,
@@ -264,8 +265,10 @@ impl Lb {
     }
 
     /// ModifyCapacityReservation: the planned minimum capacity, or a reset without one. As
-    /// the provider, it then waits until every zone's reservation is provisioned.
-    async fn set_capacity(&self, arn: &str, planned: &Value) -> PResult<()> {
+    /// the provider, it then waits until every zone's reservation is provisioned, and returns
+    /// the reserved units that last DescribeCapacityReservation answered, so the read that
+    /// follows need not ask again.
+    async fn set_capacity(&self, arn: &str, planned: &Value) -> PResult<Option<i32>> {
         let units = block(planned, "minimum_load_balancer_capacity")
             .get("capacity_units")
             .as_number()
@@ -298,7 +301,7 @@ impl Lb {
                 .find(|c| c.as_str() != "provisioned");
             Ok(match pending {
                 Some(code) => Poll::pending(code.as_str()),
-                None => Poll::Ready(()),
+                None => Poll::Ready(capacity_units(&out)),
             })
         })
         .await
@@ -316,7 +319,7 @@ impl Lb {
             .await
             .map_err(aws_err);
         let out = absent_on(out, &["LoadBalancerNotFound", "AccessDenied", "InvalidAction"])?;
-        Ok(out.and_then(|o| o.minimum_load_balancer_capacity().and_then(|m| m.capacity_units())))
+        Ok(out.as_ref().and_then(capacity_units))
     }
 
     async fn set_attributes(&self, arn: &str, v: &Value, prior: Option<&Value>) -> PResult<()> {
@@ -353,82 +356,10 @@ impl Lb {
         }
         Ok(())
     }
-}
 
-#[async_trait]
-impl ResourceType for Lb {
-    fn type_name(&self) -> &'static str {
-        "aws_lb"
-    }
-
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let name = name_or_generated(planned, "tf-lb-", 20);
-        let scheme = if opt_bool(planned, "internal") == Some(true) {
-            LoadBalancerSchemeEnum::Internal
-        } else {
-            LoadBalancerSchemeEnum::InternetFacing
-        };
-        let kind = LoadBalancerTypeEnum::from(
-            opt_str(planned, "load_balancer_type")
-                .unwrap_or_else(|| "application".into())
-                .as_str(),
-        );
-        let groups = Some(str_list(planned, "security_groups")).filter(|g| !g.is_empty());
-        let out = self
-            .c
-            .elbv2
-            .create_load_balancer()
-            .name(&name)
-            .scheme(scheme)
-            .r#type(kind)
-            .set_subnets(Some(str_list(planned, "subnets")).filter(|s| !s.is_empty()))
-            .set_subnet_mappings(Some(subnet_mappings(planned)).filter(|m| !m.is_empty()))
-            .set_security_groups(groups)
-            .set_ip_address_type(opt_str(planned, "ip_address_type").map(|t| t.as_str().into()))
-            .set_customer_owned_ipv4_pool(opt_str(planned, "customer_owned_ipv4_pool"))
-            .set_ipam_pools(ipam_pools(planned))
-            .set_tags(Some(elb_tags(ctx, planned)))
-            .send()
-            .await
-            .map_err(aws_err)?;
-        let arn = out
-            .load_balancers()
-            .first()
-            .and_then(|l| l.load_balancer_arn())
-            .ok_or_else(|| ProviderError::msg("CreateLoadBalancer returned no ARN"))?
-            .to_string();
-        let timeout = op_timeout(&self.schema, planned, Op::Create, Duration::from_secs(600));
-        wait_for(Wait::new(&name, "active", timeout), || async {
-            match self
-                .describe(&arn)
-                .await?
-                .and_then(|l| l.state().and_then(|s| s.code()).cloned())
-            {
-                Some(LoadBalancerStateEnum::Active) => Ok(Poll::Ready(())),
-                Some(LoadBalancerStateEnum::Failed) => {
-                    Err(ProviderError::msg(format!("load balancer {name} failed to provision")))
-                }
-                Some(state) => Ok(Poll::pending(state.as_str())),
-                None => Ok(Poll::pending("not found yet")),
-            }
-        })
-        .await?;
-        self.set_attributes(&arn, planned, None).await?;
-        if !block(planned, "minimum_load_balancer_capacity").is_null() {
-            self.set_capacity(&arn, planned).await?;
-        }
-        let network = opt_str(planned, "load_balancer_type").as_deref() == Some("network");
-        if network && opt_str(planned, ENFORCE).is_some() {
-            self.set_security_groups(&arn, planned).await?;
-        }
-        must_exist(self.read(ctx, &arn, planned).await?, "load balancer", &arn)
-    }
-
-    async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
+    /// The load balancer as read back: `capacity`, when the caller already holds the reserved
+    /// units (the wait after ModifyCapacityReservation read them), spares asking again.
+    async fn read_with(&self, id: &str, prior: &Value, capacity: Option<Option<i32>>) -> PResult<Option<Value>> {
         // Attributes and tags are read beside the load balancer: each needs only its ARN.
         let attrs = async {
             self.c
@@ -439,7 +370,13 @@ impl ResourceType for Lb {
                 .await
                 .map_err(aws_err)
         };
-        let rest = async { futures::try_join!(attrs, read_tags(&self.c, id), self.read_capacity(id)) };
+        let capacity = async {
+            match capacity {
+                Some(units) => Ok(units),
+                None => self.read_capacity(id).await,
+            }
+        };
+        let rest = async { futures::try_join!(attrs, read_tags(&self.c, id), capacity) };
         let Some((lb, (attrs, tags_all, capacity))) = read_beside(self.describe(id), rest).await? else {
             return Ok(None);
         };
@@ -541,8 +478,87 @@ impl ResourceType for Lb {
         m.insert("vpc_id".into(), Value::from(lb.vpc_id().map(str::to_string)));
         Ok(Some(Value::Object(m)))
     }
+}
 
-    async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
+#[async_trait]
+impl ResourceType for Lb {
+    fn type_name(&self) -> &'static str {
+        "aws_lb"
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
+        let name = name_or_generated(planned, "tf-lb-", 20);
+        let scheme = if opt_bool(planned, "internal") == Some(true) {
+            LoadBalancerSchemeEnum::Internal
+        } else {
+            LoadBalancerSchemeEnum::InternetFacing
+        };
+        let kind = LoadBalancerTypeEnum::from(
+            opt_str(planned, "load_balancer_type")
+                .unwrap_or_else(|| "application".into())
+                .as_str(),
+        );
+        let groups = Some(str_list(planned, "security_groups")).filter(|g| !g.is_empty());
+        let out = self
+            .c
+            .elbv2
+            .create_load_balancer()
+            .name(&name)
+            .scheme(scheme)
+            .r#type(kind)
+            .set_subnets(Some(str_list(planned, "subnets")).filter(|s| !s.is_empty()))
+            .set_subnet_mappings(Some(subnet_mappings(planned)).filter(|m| !m.is_empty()))
+            .set_security_groups(groups)
+            .set_ip_address_type(opt_str(planned, "ip_address_type").map(|t| t.as_str().into()))
+            .set_customer_owned_ipv4_pool(opt_str(planned, "customer_owned_ipv4_pool"))
+            .set_ipam_pools(ipam_pools(planned))
+            .set_tags(Some(elb_tags(ctx, planned)))
+            .send()
+            .await
+            .map_err(aws_err)?;
+        let arn = out
+            .load_balancers()
+            .first()
+            .and_then(|l| l.load_balancer_arn())
+            .ok_or_else(|| ProviderError::msg("CreateLoadBalancer returned no ARN"))?
+            .to_string();
+        let timeout = op_timeout(&self.schema, planned, Op::Create, Duration::from_secs(600));
+        wait_for(Wait::new(&name, "active", timeout), || async {
+            match self
+                .describe(&arn)
+                .await?
+                .and_then(|l| l.state().and_then(|s| s.code()).cloned())
+            {
+                Some(LoadBalancerStateEnum::Active) => Ok(Poll::Ready(())),
+                Some(LoadBalancerStateEnum::Failed) => {
+                    Err(ProviderError::msg(format!("load balancer {name} failed to provision")))
+                }
+                Some(state) => Ok(Poll::pending(state.as_str())),
+                None => Ok(Poll::pending("not found yet")),
+            }
+        })
+        .await?;
+        self.set_attributes(&arn, planned, None).await?;
+        let mut capacity = None;
+        if !block(planned, "minimum_load_balancer_capacity").is_null() {
+            capacity = Some(self.set_capacity(&arn, planned).await?);
+        }
+        let network = opt_str(planned, "load_balancer_type").as_deref() == Some("network");
+        if network && opt_str(planned, ENFORCE).is_some() {
+            self.set_security_groups(&arn, planned).await?;
+        }
+        must_exist(self.read_with(&arn, planned, capacity).await?, "load balancer", &arn)
+    }
+
+    async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
+        self.read_with(id, prior, None).await
+    }
+
+    async fn update(&self, _ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
         if prior.get("security_groups") != planned.get("security_groups") || prior.get(ENFORCE) != planned.get(ENFORCE)
         {
             self.set_security_groups(id, planned).await?;
@@ -569,11 +585,12 @@ impl ResourceType for Lb {
             };
             call.send().await.map_err(aws_err)?;
         }
+        let mut capacity = None;
         if prior.get("minimum_load_balancer_capacity") != planned.get("minimum_load_balancer_capacity") {
-            self.set_capacity(id, planned).await?;
+            capacity = Some(self.set_capacity(id, planned).await?);
         }
         update_tags(&self.c, id, prior, planned).await?;
-        must_exist(self.read(ctx, id, planned).await?, "load balancer", id)
+        must_exist(self.read_with(id, planned, capacity).await?, "load balancer", id)
     }
 
     async fn delete(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<()> {
@@ -794,4 +811,10 @@ pub async fn read_tags_raw(c: &Clients, arn: &str) -> PResult<Vec<(String, Strin
             )
         })
         .collect())
+}
+
+/// The reserved capacity units of a DescribeCapacityReservation answer, none without a
+/// reservation: one reading for the read and for the wait after a change.
+fn capacity_units(out: &DescribeCapacityReservationOutput) -> Option<i32> {
+    out.minimum_load_balancer_capacity().and_then(|m| m.capacity_units())
 }

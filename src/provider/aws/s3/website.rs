@@ -3,7 +3,7 @@
 //! host. The routing-rule conversions (blocks and the JSON form) are shared with the inline
 //! `website` block of `aws_s3_bucket`.
 
-use super::companion::{first, At, BucketSetting};
+use super::companion::{built, first, At, BucketSetting};
 use crate::provider::aws::common::{absent_on, aws_err, opt_str};
 use crate::provider::aws::Clients;
 use crate::provider::{PResult, ProviderError};
@@ -22,10 +22,6 @@ const ABSENT: &[&str] = &["NoSuchBucket", "NoSuchWebsiteConfiguration"];
 
 /// The `aws_s3_bucket_website_configuration` setting.
 pub struct Website;
-
-fn built<T>(r: Result<T, aws_sdk_s3::error::BuildError>) -> PResult<T> {
-    r.map_err(|e| ProviderError::msg(e.to_string()))
-}
 
 impl Website {
     /// PUTs the planned configuration; `prior` (on a change) tells which spelling of the
