@@ -1056,6 +1056,70 @@ def patch_lambda_event_invoke_config():
     LambdaBackend.update_function_event_invoke_config = update_function_event_invoke_config
 
 
+def patch_lambda_function_urls():
+    """Function URLs as AWS documents them (API reference, CreateFunctionUrlConfig and friends).
+
+    moto 5.2.5 differs in five ways, each patched here: the URL lacks the trailing slash AWS
+    answers (`https://URLID.lambda-url.REGION.on.aws/`); InvokeMode defaults to "Buffered" where
+    AWS answers `BUFFERED`; UpdateFunctionUrlConfig never changes InvokeMode and cannot clear
+    Cors (AWS replaces what it is sent); CreateFunctionUrlConfig on a function that has a URL
+    overwrites it, where AWS answers ResourceConflictException; DeleteFunctionUrlConfig of a
+    function without one succeeds, where AWS answers ResourceNotFoundException. Qualifiers stay
+    ignored, as in moto: one URL per function. UpdateFunctionUrlConfig of a function without a URL
+    answers ResourceNotFoundException (moto failed with HTTP 500).
+    """
+    from moto.awslambda.exceptions import GenericResourcNotFound, LambdaClientError
+    from moto.awslambda.models import FunctionUrlConfig, LambdaFunction
+
+    class ResourceConflict(LambdaClientError):
+        code = 409
+
+        def __init__(self, message):
+            super().__init__("ResourceConflictException", message)
+
+    original_init = FunctionUrlConfig.__init__
+    original_to_dict = FunctionUrlConfig.to_dict
+
+    def __init__(self, function, config):
+        original_init(self, function, config)
+        self.url = self.url.rstrip("/") + "/"
+
+    def to_dict(self):
+        out = original_to_dict(self)
+        out["InvokeMode"] = self.config.get("InvokeMode") or "BUFFERED"
+        return out
+
+    def update(self, new_config):
+        for key in ("AuthType", "Cors", "InvokeMode"):
+            if key in new_config:
+                self.config[key] = new_config[key]
+        self.last_modified = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000+0000")
+
+    def create_url_config(self, config):
+        if self.url_config is not None:
+            raise ResourceConflict(f"Failed to create function url config for [functionArn = {self.function_arn}]. Error message:  FunctionUrlConfig exists for this Lambda function")
+        self.url_config = FunctionUrlConfig(function=self, config=config)
+        return self.url_config
+
+    def delete_url_config(self):
+        if self.url_config is None:
+            raise GenericResourcNotFound()
+        self.url_config = None
+
+    def update_url_config(self, config):
+        if self.url_config is None:
+            raise GenericResourcNotFound()
+        self.url_config.update(config)
+        return self.url_config
+
+    FunctionUrlConfig.__init__ = __init__
+    FunctionUrlConfig.to_dict = to_dict
+    FunctionUrlConfig.update = update
+    LambdaFunction.create_url_config = create_url_config
+    LambdaFunction.delete_url_config = delete_url_config
+    LambdaFunction.update_url_config = update_url_config
+
+
 def patch_appautoscaling_tags():
     """Application Auto Scaling: keep tags.
 
@@ -3850,6 +3914,158 @@ def patch_iam_password_policy_ranges():
     AccountPasswordPolicy._validate = _validate
 
 
+def patch_iam_account_alias_delete():
+    """DeleteAccountAlias deletes the alias it names, and only that one.
+
+    AWS (IAM API reference, DeleteAccountAlias) takes the AccountAlias to delete and answers
+    NoSuchEntity when the account has no such alias; moto 5.2.5 ignores the parameter and
+    clears whatever alias the account has, so a destroy after the alias was renamed by hand
+    deleted the new one.
+    """
+    from moto.iam.exceptions import NotFoundException
+    from moto.iam.responses import IamResponse
+
+    original = IamResponse.delete_account_alias
+
+    def delete_account_alias(self):
+        alias = self._get_param("AccountAlias")
+        if alias not in self.backend.account_aliases:
+            raise NotFoundException(f"The account alias {alias} cannot be found.")
+        return original(self)
+
+    IamResponse.delete_account_alias = delete_account_alias
+
+
+def patch_lambda_event_source_mappings():
+    """Lambda event source mappings as AWS documents them (CreateEventSourceMapping,
+    UpdateEventSourceMapping, DeleteEventSourceMapping API references).
+
+    - StartingPosition is "required for Amazon Kinesis and Amazon DynamoDB Streams sources":
+      AWS refuses a stream mapping without it (InvalidParameterValueException; the wording
+      here is ours); moto 5.2.5 invents TRIM_HORIZON, so a blueprint AWS refuses applied, and
+      the invented value then planned a replacement forever.
+    - One mapping per function and source: AWS answers ResourceConflictException for a second
+      one; moto's check looks up a literal "func.function_arn" key and never fires.
+    - Defaults AWS reports for stream sources when they are not sent: MaximumRecordAgeInSeconds
+      -1, MaximumRetryAttempts -1, ParallelizationFactor 1, BisectBatchOnFunctionError false,
+      TumblingWindowInSeconds 0; and MaximumBatchingWindowInSeconds 0 for every source. moto
+      reports nothing.
+    - UpdateEventSourceMapping with an empty FilterCriteria or ScalingConfig removes them (how
+      the AWS provider removes them); moto stored the empty objects and reported them back.
+    - StateTransitionReason is "USER_INITIATED" after a user's change (moto: "User initiated").
+    - Updating or deleting a UUID Lambda does not have is ResourceNotFoundException (HTTP 404);
+      moto answered a bare 404 without an error code, which SDKs cannot tell from a fault.
+    - A deleted mapping stops feeding its function: moto left it linked to its queue, table or
+      stream, which kept invoking the function.
+    """
+    from moto.awslambda.exceptions import LambdaClientError
+    from moto.awslambda.models import EventSourceMapping, LambdaBackend
+    from moto.awslambda.responses import LambdaResponse
+
+    class MappingNotFound(LambdaClientError):
+        code = 404
+
+        def __init__(self, uuid):
+            super().__init__(
+                "ResourceNotFoundException", f"The resource you requested does not exist. (UUID: {uuid})"
+            )
+
+    original_create = LambdaBackend.create_event_source_mapping
+    original_update = LambdaBackend.update_event_source_mapping
+    original_delete = LambdaBackend.delete_event_source_mapping
+    original_configuration = EventSourceMapping.get_configuration
+
+    def service_of(arn):
+        parts = (arn or "").split(":")
+        return parts[2].lower() if len(parts) > 2 else ""
+
+    def create_event_source_mapping(self, spec):
+        source = spec.get("EventSourceArn") or ""
+        service = service_of(source)
+        if service in ("kinesis", "dynamodb") and not spec.get("StartingPosition"):
+            raise LambdaClientError(
+                "InvalidParameterValueException",
+                "StartingPosition is required for Kinesis and DynamoDB Streams event sources.",
+            )
+        if spec.get("FunctionName"):
+            fn = self._lambdas.get_function_by_name_or_arn_with_qualifier(spec["FunctionName"])
+            for esm in self._event_source_mappings.values():
+                if esm.event_source_arn == source and esm.function_arn == fn.function_arn:
+                    raise LambdaClientError(
+                        "ResourceConflictException",
+                        f'The event source arn (" {source} ") and function (" {spec["FunctionName"]} ") '
+                        f"provided mapping already exists. Please update or delete the existing mapping "
+                        f"with UUID {esm.uuid}",
+                    )
+        esm = original_create(self, spec)
+        if esm.max_batch_window is None:
+            esm.max_batch_window = 0
+        if service in ("kinesis", "dynamodb"):
+            for attr, default in (
+                ("max_record_age", -1),
+                ("max_retry_attempts", -1),
+                ("parallelization_factor", 1),
+                ("bisect_on_error", False),
+                ("tumbling_window", 0),
+            ):
+                if getattr(esm, attr) is None:
+                    setattr(esm, attr, default)
+        return esm
+
+    def update_event_source_mapping(self, uuid, spec):
+        if self.get_event_source_mapping(uuid) is None:
+            raise MappingNotFound(uuid)
+        esm = original_update(self, uuid, spec)
+        if "FilterCriteria" in spec and not (spec["FilterCriteria"] or {}).get("Filters"):
+            esm.filter_criteria = None
+        if "ScalingConfig" in spec and (spec["ScalingConfig"] or {}).get("MaximumConcurrency") is None:
+            esm.scaling_config = None
+        return esm
+
+    def delete_event_source_mapping(self, uuid):
+        esm = original_delete(self, uuid)
+        if esm is None:
+            raise MappingNotFound(uuid)
+        from moto.dynamodb import dynamodb_backends
+        from moto.kinesis.models import kinesis_backends
+        from moto.sqs.models import sqs_backends
+
+        account, region = self.account_id, self.region_name
+        sources = list(sqs_backends[account][region].queues.values())
+        sources += list(dynamodb_backends[account][region].tables.values())
+        sources += list(kinesis_backends[account][region].streams.values())
+        for source in sources:
+            linked = getattr(source, "lambda_event_source_mappings", None) or {}
+            for key in [k for k, v in linked.items() if v is esm]:
+                linked.pop(key)
+        return esm
+
+    def get_configuration(self):
+        answer = original_configuration(self)
+        answer["StateTransitionReason"] = "USER_INITIATED"
+        return answer
+
+    # moto's responses answer a missing mapping with a bare 404 before the backend can raise.
+    def update_response(self):
+        uuid = self.path.split("/")[-1]
+        result = self.backend.update_event_source_mapping(uuid, self.json_body)
+        return 202, {"status": 202}, json.dumps(result.get_configuration())
+
+    def delete_response(self):
+        uuid = self.path.split("/")[-1]
+        esm = self.backend.delete_event_source_mapping(uuid)
+        answer = esm.get_configuration()
+        answer["State"] = "Deleting"
+        return 202, {"status": 202}, json.dumps(answer)
+
+    LambdaBackend.create_event_source_mapping = create_event_source_mapping
+    LambdaBackend.update_event_source_mapping = update_event_source_mapping
+    LambdaBackend.delete_event_source_mapping = delete_event_source_mapping
+    EventSourceMapping.get_configuration = get_configuration
+    LambdaResponse.update_event_source_mapping = update_response
+    LambdaResponse.delete_event_source_mapping = delete_response
+
+
 def bridge_cbor():
     """Serves rpcv2Cbor requests through moto's JSON protocol (see CborBridge)."""
     import moto.server
@@ -3904,9 +4120,12 @@ if __name__ == "__main__":
     patch_logs_kms_keys()
     patch_cloudwatch_composite_alarms()
     patch_lambda_event_invoke_config()
+    patch_lambda_function_urls()
     patch_iam_saml_provider_tags()
     patch_ec2_managed_prefix_lists()
     patch_dynamodb_resource_policies()
     patch_iam_password_policy_ranges()
+    patch_iam_account_alias_delete()
+    patch_lambda_event_source_mappings()
     bridge_cbor()
     sys.exit(main(sys.argv[1:]))

@@ -7,7 +7,7 @@
 //! then planned clean by infractl; bad runtimes and memory sizes refused before any call.
 
 use crate::interop::terraform_applied;
-use crate::support::{expect_code, sdk_config, Stack, Terraform};
+use crate::support::{expect_code, sdk_config, Stack, Terraform, LAMBDA_ROLE_TF};
 use aws_sdk_lambda::operation::get_function::GetFunctionOutput;
 use base64::Engine;
 use sha2::Digest;
@@ -37,18 +37,6 @@ variable "memory" {
 variable "greeting" {
   type    = string
   default = "hello"
-}
-
-resource "aws_iam_role" "fn" {
-  name = "${var.name}-role"
-  assume_role_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Effect    = "Allow"
-      Principal = { Service = "lambda.amazonaws.com" }
-      Action    = "sts:AssumeRole"
-    }]
-  })
 }
 
 resource "aws_lambda_function" "fn" {
@@ -141,7 +129,12 @@ fn variables(f: &GetFunctionOutput) -> std::collections::HashMap<String, String>
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_zipped_function_with_its_role_and_permission_lives_its_whole_life() {
-    let stack = Stack::from_files(&[("main.tf", FUNCTION), ("code.tf", ARCHIVED), ("src/index.py", SOURCE)]);
+    let stack = Stack::from_files(&[
+        ("main.tf", FUNCTION),
+        ("role.tf", LAMBDA_ROLE_TF),
+        ("code.tf", ARCHIVED),
+        ("src/index.py", SOURCE),
+    ]);
     let name = stack.name.clone();
     let var = format!("name={name}");
     let run = |extra: &[&str]| {
@@ -293,7 +286,11 @@ async fn a_function_terraform_applied_plans_clean_in_infractl() {
     let Some(tf) = Terraform::find("the Lambda function blueprint applied by Terraform") else {
         return;
     };
-    let stack = Stack::from_files(&[("main.tf", FUNCTION), ("code.tf", PREBUILT)]);
+    let stack = Stack::from_files(&[
+        ("main.tf", FUNCTION),
+        ("role.tf", LAMBDA_ROLE_TF),
+        ("code.tf", PREBUILT),
+    ]);
     write_zip(&stack.path.join("fn.zip"), SOURCE);
     let var = format!("name={}", stack.name);
     let terraform = terraform_applied(&tf, &stack, &["lambda", "iam", "sts"], &["-var", &var]);
@@ -380,18 +377,6 @@ resource "aws_security_group" "parked" {
   vpc_id = aws_vpc.main.id
 }
 
-resource "aws_iam_role" "fn" {
-  name = "${var.name}-role"
-  assume_role_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Effect    = "Allow"
-      Principal = { Service = "lambda.amazonaws.com" }
-      Action    = "sts:AssumeRole"
-    }]
-  })
-}
-
 resource "aws_lambda_function" "fn" {
   function_name    = "${var.name}-fn"
   role             = aws_iam_role.fn.arn
@@ -409,7 +394,7 @@ resource "aws_lambda_function" "fn" {
   replacement_security_group_ids     = [aws_security_group.parked.id]
 }
 "#;
-    let stack = Stack::from_files(&[("main.tf", blueprint)]);
+    let stack = Stack::from_files(&[("main.tf", blueprint), ("role.tf", LAMBDA_ROLE_TF)]);
     write_zip(&stack.path.join("fn.zip"), SOURCE);
     let var = format!("name={}", stack.name);
     expect_code(&stack.run(&["apply", "-auto-approve", "-var", &var]), 0);

@@ -7,7 +7,7 @@
 //! the same blueprint applied by Terraform then planned clean by infractl.
 
 use crate::interop::terraform_applied;
-use crate::support::{expect_code, sdk_config, Stack, Terraform};
+use crate::support::{expect_code, sdk_config, Stack, Terraform, LAMBDA_ROLE_TF};
 use std::io::Write;
 
 const REGION: &str = "us-east-1";
@@ -34,18 +34,6 @@ variable "description" {
 variable "weights" {
   type    = map(number)
   default = {}
-}
-
-resource "aws_iam_role" "fn" {
-  name = "${var.name}-role"
-  assume_role_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Effect    = "Allow"
-      Principal = { Service = "lambda.amazonaws.com" }
-      Action    = "sts:AssumeRole"
-    }]
-  })
 }
 
 resource "aws_lambda_function" "fn" {
@@ -112,7 +100,7 @@ fn write_code(stack: &Stack, n: u32) {
 }
 
 fn stack() -> Stack {
-    let stack = Stack::from_files(&[("main.tf", BLUEPRINT)]);
+    let stack = Stack::from_files(&[("main.tf", BLUEPRINT), ("role.tf", LAMBDA_ROLE_TF)]);
     write_code(&stack, 1);
     stack
 }

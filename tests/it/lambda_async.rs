@@ -8,7 +8,7 @@
 //! refused at `validate`.
 
 use crate::interop::terraform_applied;
-use crate::support::{expect_code, sdk_config, Stack, Terraform};
+use crate::support::{expect_code, sdk_config, Stack, Terraform, LAMBDA_ROLE_TF};
 use std::io::Write;
 
 const REGION: &str = "us-east-1";
@@ -38,18 +38,6 @@ resource "aws_sqs_queue" "failures" {
 
 resource "aws_sns_topic" "successes" {
   name = "${var.name}-successes"
-}
-
-resource "aws_iam_role" "fn" {
-  name = "${var.name}-role"
-  assume_role_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Effect    = "Allow"
-      Principal = { Service = "lambda.amazonaws.com" }
-      Action    = "sts:AssumeRole"
-    }]
-  })
 }
 
 resource "aws_lambda_layer_version" "deps" {
@@ -98,7 +86,7 @@ fn write_zip(path: &std::path::Path, name: &str, body: &str) {
 
 /// The stack with its function zip and a layer zip of `version`.
 fn stack(version: &str) -> Stack {
-    let stack = Stack::from_files(&[("main.tf", BLUEPRINT)]);
+    let stack = Stack::from_files(&[("main.tf", BLUEPRINT), ("role.tf", LAMBDA_ROLE_TF)]);
     write_zip(
         &stack.path.join("fn.zip"),
         "index.py",

@@ -5,6 +5,7 @@
 //! same tests run against moto (what `localstack/start` runs) or a real LocalStack.
 
 mod access_keys;
+mod account_alias;
 mod adoption;
 mod api;
 mod api_domains;
@@ -29,8 +30,10 @@ mod default_vpc;
 mod discovery;
 mod dns;
 mod ec2_data;
+mod event_source_mappings;
 mod faults;
 mod foundation;
+mod function_urls;
 mod global_tables;
 mod handover;
 mod hostile;

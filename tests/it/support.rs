@@ -19,6 +19,23 @@ pub struct Stack {
     state_dir: PathBuf,
 }
 
+/// The execution role the Lambda blueprints' functions assume, as `aws_iam_role.fn` named
+/// `${var.name}-role`: one copy for every test, written as its own `role.tf` beside `main.tf`
+/// (infractl and Terraform both read every `*.tf` of the folder), so line numbers in `main.tf`
+/// are the blueprint's own.
+pub const LAMBDA_ROLE_TF: &str = r#"resource "aws_iam_role" "fn" {
+  name = "${var.name}-role"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "lambda.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+    }]
+  })
+}
+"#;
+
 /// Copies a folder tree.
 pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
@@ -623,5 +640,75 @@ impl Terraform {
             .expect("terraform runs");
         child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
         child.wait_with_output().expect("terraform runs")
+    }
+}
+
+/// The line numbers `file:N` an output names.
+pub fn lines_named(shown: &str, file: &str) -> Vec<usize> {
+    let mark = format!("{file}:");
+    shown
+        .match_indices(&mark)
+        .filter_map(|(i, _)| {
+            let digits: String = shown[i + mark.len()..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            digits.parse().ok()
+        })
+        .collect()
+}
+
+/// The first lines of the error diagnostics of `terraform validate -json`.
+pub fn terraform_error_lines(tf: &Terraform) -> Vec<usize> {
+    let out = tf.run(&["validate", "-json", "-no-color"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| panic!("{}", text(&out)));
+    assert_eq!(doc["valid"], false, "terraform accepted them:\n{doc}");
+    doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .filter_map(|d| d["range"]["start"]["line"].as_u64().map(|n| n as usize))
+        .collect()
+}
+
+/// Blocks of `type` at the end of a provider block, one per body, and the line span of each.
+pub fn blocks(ty: &str, bodies: &[&str]) -> (String, Vec<(usize, usize)>) {
+    let mut text = "provider \"aws\" {\n  region = \"us-east-1\"\n}\n".to_string();
+    let mut spans = Vec::new();
+    for (i, body) in bodies.iter().enumerate() {
+        let start = text.lines().count() + 2;
+        text.push_str(&format!("\nresource \"{ty}\" \"case_{i}\" {{\n{body}\n}}\n"));
+        spans.push((start, text.lines().count()));
+    }
+    (text, spans)
+}
+
+/// Each body as a block of `ty` in one file (one bad value per block): `infractl validate`
+/// refuses every block at one of its own lines before any call (the endpoint is a closed port),
+/// and so does `terraform validate` where it is installed (`what` names the skipped check),
+/// so a refused value is one the provider refuses too.
+pub fn each_case_refused_at_validate(ty: &str, bodies: &[&str], what: &str) {
+    let (body, spans) = blocks(ty, bodies);
+    let stack = Stack::from_files(&[("main.tf", &body)]);
+    let shown = expect_code(&stack.run_with_endpoint(&["validate"], "http://127.0.0.1:9"), 1);
+    let named = lines_named(&shown, "main.tf");
+    for (i, (a, b)) in spans.iter().enumerate() {
+        assert!(
+            named.iter().any(|n| (a..=b).contains(&n)),
+            "case {i} ({}) not refused:\n{shown}",
+            bodies[i]
+        );
+    }
+    if let Some(tf) = Terraform::init(what) {
+        std::fs::write(tf.work().join("main.tf"), &body).unwrap();
+        let refused = terraform_error_lines(&tf);
+        for (i, (a, b)) in spans.iter().enumerate() {
+            assert!(
+                refused.iter().any(|n| (a..=b).contains(&n)),
+                "terraform accepted case {i} ({}): errors at {refused:?}",
+                bodies[i]
+            );
+        }
     }
 }

@@ -910,6 +910,7 @@ fn build_registry(c: Arc<Clients>) -> Registry {
         c.clone(),
     )));
     r.add_resource(Arc::new(iam::saml_provider::SamlProvider::new(c.clone())));
+    r.add_resource(Arc::new(iam::account_alias::AccountAlias::new(c.clone())));
     r.add_resource(Arc::new(iam::account_password_policy::AccountPasswordPolicy::new(
         c.clone(),
     )));
@@ -965,6 +966,10 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(lambda::event_invoke_config::EventInvokeConfig::new(c.clone())));
     r.add_resource(Arc::new(lambda::layer_version::LayerVersion::new(c.clone())));
     r.add_resource(Arc::new(lambda::alias::Alias::new(c.clone())));
+    r.add_resource(Arc::new(lambda::event_source_mapping::EventSourceMapping::new(
+        c.clone(),
+    )));
+    r.add_resource(Arc::new(lambda::function_url::FunctionUrl::new(c.clone())));
     r.add_data_source(Arc::new(ec2::availability_zones::AvailabilityZones::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::vpc::VpcData::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::ids::IdsData::vpcs(c.clone())));

@@ -2,6 +2,7 @@
 //! changes take a moment to reach the services that use them.
 
 pub mod access_key;
+pub mod account_alias;
 pub mod account_password_policy;
 pub mod attachment;
 pub mod group;

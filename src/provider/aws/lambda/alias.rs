@@ -4,7 +4,7 @@
 //! weights change in place with UpdateAlias; the name or the function replace it, as in the
 //! provider. The id is the alias ARN; `import` takes `FUNCTION/ALIAS` or the ARN.
 
-use super::{invoke_arn, same_function, NOT_FOUND};
+use super::{invoke_arn, keep_equivalent_function, NOT_FOUND};
 use crate::provider::aws::common::{
     absent_on, aws_err, first, must_exist, ok_on, op_timeout, opt_str, wait_for, Op, Poll, Wait,
 };
@@ -225,17 +225,7 @@ impl ResourceType for Alias {
     /// A function named by its ARN in one place and by its name in the other is the same
     /// function: no replacement (the provider's `suppressEquivalentFunctionNameOrARN`).
     fn refine_plan(&self, prior: Option<&Value>, _config: &Value, planned: &mut Value) -> PResult<Option<String>> {
-        let (Some(old), Some(new)) = (
-            prior.and_then(|p| opt_str(p, "function_name")),
-            opt_str(planned, "function_name"),
-        ) else {
-            return Ok(None);
-        };
-        if old != new && same_function(&old, &new) {
-            if let Value::Object(m) = planned {
-                m.insert("function_name".into(), Value::str(old));
-            }
-        }
+        keep_equivalent_function(prior, planned);
         Ok(None)
     }
 }

@@ -11,10 +11,12 @@
 //! only; `code_sha256` is what Lambda reports), so a new archive hash is what makes a code
 //! update, as with Terraform.
 
-use super::{get_function, invoke_arn, read_zip, retry_function_op, wait_active, wait_updated, NOT_FOUND};
+use super::{
+    get_function, invoke_arn, read_zip, retry_function_op, sync_lambda_tags, wait_active, wait_updated, NOT_FOUND,
+};
 use crate::provider::aws::common::{
     absent_on, aws_err, configured_tags, first, list_value, map_value, must_exist, op_timeout, opt_str, owns, str_list,
-    sync_tags, tags_to_write, user_tags, wait_for, Op, Poll, Wait,
+    tags_to_write, user_tags, wait_for, Op, Poll, Wait,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -822,31 +824,7 @@ impl ResourceType for Function {
         let Some(arn) = opt_str(prior, "arn") else {
             return Err(ProviderError::msg("the function's ARN is not in state"));
         };
-        let lambda = &self.c.lambda;
-        let arn = arn.as_str();
-        sync_tags(
-            prior,
-            planned,
-            |keys| async move {
-                let r = lambda
-                    .untag_resource()
-                    .resource(arn)
-                    .set_tag_keys(Some(keys))
-                    .send()
-                    .await;
-                r.map(|_| ()).map_err(aws_err)
-            },
-            |add| async move {
-                let r = lambda
-                    .tag_resource()
-                    .resource(arn)
-                    .set_tags(Some(add.into_iter().collect()))
-                    .send()
-                    .await;
-                r.map(|_| ()).map_err(aws_err)
-            },
-        )
-        .await?;
+        sync_lambda_tags(&self.c, &arn, prior, planned).await?;
         must_exist(self.read_state(id, planned).await?, "Lambda function", id)
     }
 

@@ -7,14 +7,19 @@
 pub mod alias;
 pub mod alias_data;
 pub mod event_invoke_config;
+pub mod event_source_mapping;
 pub mod function;
+pub mod function_url;
 pub mod layer_version;
 pub mod permission;
 
-use crate::provider::aws::common::{absent_on, aws_err, retry_while_matching, wait_for, Poll, Wait};
+use crate::provider::aws::common::{
+    absent_on, aws_err, opt_str, retry_while_matching, sync_tags, wait_for, Poll, Wait,
+};
 use crate::provider::aws::Clients;
 use crate::provider::{PResult, ProviderError};
 use crate::schema::validators::{matches, Validator};
+use crate::value::Value;
 use aws_sdk_lambda::operation::get_function::GetFunctionOutput;
 use aws_sdk_lambda::types::{LastUpdateStatus, State};
 use std::future::Future;
@@ -158,6 +163,53 @@ pub fn same_function(a: &str, b: &str) -> bool {
     a == b || name_in(a).as_deref() == Some(b) || name_in(b).as_deref() == Some(a)
 }
 
+/// Keeps the recorded `function_name` in a plan when the planned one names the same function
+/// by its name where the recorded one has its ARN (or the other way round): no change, as the
+/// provider's `suppressEquivalentFunctionNameOrARN` (aliases and event source mappings).
+pub fn keep_equivalent_function(prior: Option<&Value>, planned: &mut Value) {
+    let (Some(old), Some(new)) = (
+        prior.and_then(|p| opt_str(p, "function_name")),
+        opt_str(planned, "function_name"),
+    ) else {
+        return;
+    };
+    if old != new && same_function(&old, &new) {
+        if let Value::Object(m) = planned {
+            m.insert("function_name".into(), Value::str(old));
+        }
+    }
+}
+
+/// Brings a Lambda object's tags (a function's, an event source mapping's) from `prior`'s
+/// `tags_all` to `planned`'s with TagResource and UntagResource on its ARN (Lambda names the
+/// ARN `Resource`, which the shared `sync_tags_by_arn!` cannot spell).
+pub async fn sync_lambda_tags(c: &Clients, arn: &str, prior: &Value, planned: &Value) -> PResult<()> {
+    let lambda = &c.lambda;
+    sync_tags(
+        prior,
+        planned,
+        |keys| async move {
+            let r = lambda
+                .untag_resource()
+                .resource(arn)
+                .set_tag_keys(Some(keys))
+                .send()
+                .await;
+            r.map(|_| ()).map_err(aws_err)
+        },
+        |add| async move {
+            let r = lambda
+                .tag_resource()
+                .resource(arn)
+                .set_tags(Some(add.into_iter().collect()))
+                .send()
+                .await;
+            r.map(|_| ()).map_err(aws_err)
+        },
+    )
+    .await
+}
+
 /// The ARN API Gateway invokes a function (or a qualified version) through, as the provider
 /// builds `invoke_arn`.
 pub fn invoke_arn(region: &str, function_arn: &str) -> String {
@@ -168,7 +220,6 @@ pub fn invoke_arn(region: &str, function_arn: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::value::Value;
 
     #[test]
     fn names_and_arns_follow_the_providers_rules() {
