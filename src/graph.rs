@@ -52,6 +52,13 @@ impl fmt::Display for Node {
     }
 }
 
+/// What a name written in a module points at: its nodes, or the error for a name nothing
+/// declares (which some callers may leave to evaluation).
+enum Lookup {
+    Found(Vec<NodeIndex>),
+    Undeclared(Diag),
+}
+
 /// The object graph of a loaded blueprint.
 pub struct ConfigGraph {
     graph: DiGraph<Node, ()>,
@@ -145,15 +152,16 @@ impl ConfigGraph {
                 let to = self.index[&Node::Resource(path.clone(), key.clone())];
                 for (e, bound) in resource_exprs(res) {
                     for (r, loc) in references_with(e, &bound) {
-                        let found = self.targets_in(root, &path, &r, &loc, res.check.as_deref());
-                        // A `dynamic` block's content is evaluated once per element of its
-                        // for_each, and never when that is empty: Terraform reports an undeclared
-                        // name there only then (terraform-aws-eks 18.x's node group refers to
-                        // `license_specifications.value` in content it never expands), and so
-                        // does the evaluator here. Nothing declared, nothing to wait for.
-                        let found = match found {
-                            Err(d) if !bound.is_empty() && d.summary.starts_with("Reference to undeclared") => continue,
-                            other => other?,
+                        let found = match self.lookup(root, &path, &r, &loc, res.check.as_deref())? {
+                            Lookup::Found(nodes) => nodes,
+                            // A `dynamic` block's content is evaluated once per element of its
+                            // for_each, and never when that is empty: Terraform reports an
+                            // undeclared name there only then (terraform-aws-eks 18.x's node
+                            // group refers to `license_specifications.value` in content it never
+                            // expands), and so does the evaluator here. Nothing declared,
+                            // nothing to wait for.
+                            Lookup::Undeclared(_) if !bound.is_empty() => continue,
+                            Lookup::Undeclared(d) => return Err(d),
                         };
                         for from in found {
                             self.graph.update_edge(from, to, ());
@@ -262,6 +270,15 @@ impl ConfigGraph {
         loc: &Loc,
         check: Option<&str>,
     ) -> DResult<Vec<NodeIndex>> {
+        match self.lookup(root, path, r, loc, check)? {
+            Lookup::Found(nodes) => Ok(nodes),
+            Lookup::Undeclared(d) => Err(d),
+        }
+    }
+
+    /// [`ConfigGraph::targets_in`] that tells an undeclared name apart from other errors, for
+    /// the callers that may leave such a name to evaluation.
+    fn lookup(&self, root: &Module, path: &[String], r: &Reference, loc: &Loc, check: Option<&str>) -> DResult<Lookup> {
         let module = root.descend(path).expect("walked path exists");
         if let Reference::Resource(k) = r {
             if let Some(scope) = module.resources.get(k).and_then(|res| res.check.as_deref()) {
@@ -276,12 +293,14 @@ impl ConfigGraph {
             }
         }
         let missing = |what: &str, name: &str| {
-            Err(Diag::new(format!("Reference to undeclared {what}"))
-                .detail(format!("No {what} named \"{name}\" is declared in this module."))
-                .at(loc))
+            Ok(Lookup::Undeclared(
+                Diag::new(format!("Reference to undeclared {what}"))
+                    .detail(format!("No {what} named \"{name}\" is declared in this module."))
+                    .at(loc),
+            ))
         };
         let p = path.to_vec();
-        Ok(match r {
+        Ok(Lookup::Found(match r {
             Reference::Var(n) => match self.index.get(&Node::Var(p, n.clone())) {
                 Some(i) => vec![*i],
                 None => return missing("input variable", n),
@@ -328,7 +347,7 @@ impl ConfigGraph {
                     }
                 }
             }
-        })
+        }))
     }
 
     fn check_cycles(&mut self) -> DResult<()> {
