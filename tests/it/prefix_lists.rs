@@ -3,10 +3,11 @@
 //! (DescribeManagedPrefixLists, GetManagedPrefixListEntries): grown and given new entries and a
 //! new description in place, shrunk to fewer entries, renamed, an entry added by hand found and
 //! taken out again, imported, destroyed; the same blueprint applied by Terraform then planned
-//! clean by infractl; a bad CIDR and an AWS-reserved name refused at `validate`.
+//! clean by infractl; a bad CIDR and an AWS-reserved name refused at `validate`. The data sources
+//! `aws_ec2_managed_prefix_list` and the older `aws_prefix_list` read AWS's service lists.
 
 use crate::interop::terraform_applied;
-use crate::support::{expect_code, sdk_config, Stack, Terraform};
+use crate::support::{expect_code, sdk_config, text, Stack, Terraform};
 
 const REGION: &str = "us-east-1";
 
@@ -286,4 +287,65 @@ output "ours_max" {
     assert_eq!(outputs["ours_max"]["value"], 2);
     expect_code(&stack.run(&["plan", "-detailed-exitcode", "-var", &var]), 0);
     expect_code(&stack.run(&["destroy", "-auto-approve", "-var", &var]), 0);
+}
+
+/// `aws_prefix_list` (DescribePrefixLists, the older API modules still use for gateway
+/// endpoint services) finds S3's list by name and DynamoDB's by id, with the CIDRs the emulator
+/// answers; a name nothing matches is a located error and applies nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_older_prefix_list_data_source_reads_service_lists() {
+    let ec2 = aws_sdk_ec2::Client::new(&sdk_config(REGION).await);
+    let held = ec2.describe_prefix_lists().send().await.unwrap();
+    let by_name = |name: &str| {
+        held.prefix_lists()
+            .iter()
+            .find(|p| p.prefix_list_name() == Some(name))
+            .unwrap_or_else(|| panic!("the emulator holds no prefix list {name}"))
+            .clone()
+    };
+    let s3 = by_name("com.amazonaws.us-east-1.s3");
+    let dynamodb = by_name("com.amazonaws.us-east-1.dynamodb");
+    let config = format!(
+        r#"
+data "aws_region" "here" {{}}
+
+data "aws_prefix_list" "s3" {{
+  name = "com.amazonaws.${{data.aws_region.here.name}}.s3"
+}}
+
+data "aws_prefix_list" "dynamodb" {{
+  prefix_list_id = "{}"
+}}
+
+output "s3" {{
+  value = {{ id = data.aws_prefix_list.s3.id, cidrs = data.aws_prefix_list.s3.cidr_blocks }}
+}}
+
+output "dynamodb" {{
+  value = {{ name = data.aws_prefix_list.dynamodb.name, cidrs = data.aws_prefix_list.dynamodb.cidr_blocks }}
+}}
+"#,
+        dynamodb.prefix_list_id().unwrap()
+    );
+    let stack = Stack::from_files(&[("main.tf", &config)]);
+    expect_code(&stack.run(&["apply", "-auto-approve"]), 0);
+    let outputs = stack.flat_state()["outputs"].clone();
+    assert_eq!(outputs["s3"]["value"]["id"], s3.prefix_list_id().unwrap());
+    assert_eq!(outputs["s3"]["value"]["cidrs"], serde_json::json!(s3.cidrs()));
+    assert_eq!(outputs["dynamodb"]["value"]["name"], "com.amazonaws.us-east-1.dynamodb");
+    assert_eq!(
+        outputs["dynamodb"]["value"]["cidrs"],
+        serde_json::json!(dynamodb.cidrs())
+    );
+    assert!(!s3.cidrs().is_empty(), "the emulator's S3 list has CIDRs");
+
+    let missing = Stack::from_files(&[(
+        "main.tf",
+        "data \"aws_prefix_list\" \"none\" {\n  name = \"com.example.nothing\"\n}\n",
+    )]);
+    let out = missing.run(&["plan"]);
+    expect_code(&out, 1);
+    let shown = text(&out);
+    assert!(shown.contains("no matching EC2 Prefix List found"), "{shown}");
+    assert!(shown.contains("data.aws_prefix_list.none"), "{shown}");
 }

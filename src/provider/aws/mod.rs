@@ -979,6 +979,7 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_data_source(Arc::new(ec2::data::managed_prefix_list::ManagedPrefixListData::new(
         c.clone(),
     )));
+    r.add_data_source(Arc::new(ec2::data::prefix_list::PrefixListData::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::route_table::RouteTableData::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::vpc_endpoint_service::VpcEndpointServiceData::new(
         c.clone(),

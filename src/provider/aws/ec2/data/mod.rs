@@ -1,4 +1,4 @@
-//! EC2 data sources: look a VPC, subnet, security group, route table or endpoint service up by
+//! EC2 data sources: look a VPC, subnet, security group, route table, prefix list or endpoint service up by
 //! attributes, `filter` blocks and tags, as the provider's data sources do.
 //!
 //! What they share lives here: turning the configuration into EC2 filters, insisting on exactly
@@ -7,6 +7,7 @@
 
 pub mod ids;
 pub mod managed_prefix_list;
+pub mod prefix_list;
 pub mod route_table;
 pub mod security_group;
 pub mod subnet;
