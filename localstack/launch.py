@@ -4066,6 +4066,25 @@ def patch_lambda_event_source_mappings():
     LambdaResponse.delete_event_source_mapping = delete_response
 
 
+def patch_ec2_prefix_list_cidrs():
+    """DescribePrefixLists answers each list's CIDRs, as AWS documents (EC2 API reference,
+    PrefixList: `Cidrs`, "the IP address range of the AWS service").
+
+    moto 5.2.5 answers the AWS-managed lists (`com.amazonaws.REGION.s3`, `...dynamodb`) from its
+    managed prefix lists, which have no `cidrs` attribute, so every list came back with no CIDRs
+    while GetManagedPrefixListEntries listed them. The CIDRs are the list's current entries.
+    """
+    from moto.ec2.models.managed_prefixes import ManagedPrefixList
+
+    def cidrs(self):
+        if not self.entries:
+            return []
+        current = self.entries.get(self.version) or list(self.entries.values())[-1]
+        return [e.get("Cidr") for e in current or [] if e.get("Cidr")]
+
+    ManagedPrefixList.cidrs = property(cidrs)
+
+
 def bridge_cbor():
     """Serves rpcv2Cbor requests through moto's JSON protocol (see CborBridge)."""
     import moto.server
@@ -4123,6 +4142,7 @@ if __name__ == "__main__":
     patch_lambda_function_urls()
     patch_iam_saml_provider_tags()
     patch_ec2_managed_prefix_lists()
+    patch_ec2_prefix_list_cidrs()
     patch_dynamodb_resource_policies()
     patch_iam_password_policy_ranges()
     patch_iam_account_alias_delete()
