@@ -4085,6 +4085,97 @@ def patch_ec2_prefix_list_cidrs():
     ManagedPrefixList.cidrs = property(cidrs)
 
 
+def patch_events():
+    """EventBridge buses, rules and targets as AWS documents them (UpdateEventBus, PutRule,
+    ListTargetsByRule, TagResource, UntagResource, ListTagsForResource API references).
+
+    - UpdateEventBus changes a bus's Description (empty clears it), KmsKeyIdentifier (none
+      means an AWS-owned key) and DeadLetterConfig; moto 5.2.5 has no UpdateEventBus (HTTP 500).
+    - Tags belong to the resource the ARN names; moto looks them up by the ARN's last segment,
+      so bus "orders" answered the tags of a rule "orders" on the default bus, and rule
+      "orders/paid" those of a rule "paid" on another bus (TagResource and UntagResource wrote
+      to the wrong one too). A name no resource has is ResourceNotFoundException.
+    - PutRule: State is one of ENABLED, DISABLED, ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS
+      (ValidationException otherwise; moto stored anything); "If you are updating an existing
+      rule, any tags you specify in the PutRule operation are ignored" (moto added them).
+    - ListTargetsByRule pages by target Id, unique within a rule; moto paged by target Arn, so
+      two targets sending to the same ARN made NextToken start the same page again (a client
+      following it never finished).
+    """
+    from moto.core.exceptions import JsonRESTError
+    from moto.events import utils as events_utils
+    from moto.events.exceptions import ResourceNotFoundException
+    from moto.events.models import EventsBackend
+    from moto.events.responses import EventsHandler
+
+    events_utils.PAGINATION_MODEL["list_targets_by_rule"]["unique_attribute"] = "Id"
+
+    states = ("ENABLED", "DISABLED", "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS")
+    original_put_rule = EventsBackend.put_rule
+
+    def put_rule(self, name, *args, **kwargs):
+        state = kwargs.get("state")
+        if state is not None and state not in states:
+            raise JsonRESTError(
+                "ValidationException",
+                f"1 validation error detected: Value '{state}' at 'state' failed to satisfy constraint: "
+                f"Member must satisfy enum value set: [{', '.join(states)}]",
+            )
+        try:
+            existing = self.describe_rule(name, kwargs.get("event_bus_arn"))
+        except Exception:
+            existing = None
+        if existing is not None:
+            kwargs["tags"] = None
+        return original_put_rule(self, name, *args, **kwargs)
+
+    def resource_arn(self, arn):
+        for bus in self.event_buses.values():
+            if bus.arn == arn:
+                return bus.arn
+            for rule in bus.rules.values():
+                if rule.arn == arn:
+                    return rule.arn
+        name = arn.split("/")[-1]
+        raise ResourceNotFoundException(f"Resource {name} does not exist.")
+
+    def list_tags_for_resource(self, arn):
+        return self.tagger.list_tags_for_resource(resource_arn(self, arn))
+
+    def tag_resource(self, arn, tags):
+        self.tagger.tag_resource(resource_arn(self, arn), self.tagger.convert_dict_to_tags_input(tags))
+
+    def untag_resource(self, arn, tag_keys):
+        self.tagger.untag_resource_using_names(resource_arn(self, arn), tag_keys)
+
+    def update_event_bus(self):
+        from moto.core.utils import unix_time
+
+        body = json.loads(self.body or "{}")
+        bus = self.events_backend.describe_event_bus(body.get("Name") or "default")
+        if "Description" in body:
+            bus.description = body["Description"] or None
+        bus.kms_key_identifier = body.get("KmsKeyIdentifier") or None
+        if "DeadLetterConfig" in body:
+            bus.dead_letter_config = body["DeadLetterConfig"] or None
+        bus.last_modified_time = unix_time()
+        answer = {"Arn": bus.arn, "Name": bus.name}
+        for key, value in (
+            ("Description", bus.description),
+            ("KmsKeyIdentifier", bus.kms_key_identifier),
+            ("DeadLetterConfig", bus.dead_letter_config),
+        ):
+            if value:
+                answer[key] = value
+        return json.dumps(answer), self.response_headers
+
+    EventsBackend.put_rule = put_rule
+    EventsBackend.list_tags_for_resource = list_tags_for_resource
+    EventsBackend.tag_resource = tag_resource
+    EventsBackend.untag_resource = untag_resource
+    EventsHandler.update_event_bus = update_event_bus
+
+
 def bridge_cbor():
     """Serves rpcv2Cbor requests through moto's JSON protocol (see CborBridge)."""
     import moto.server
@@ -4147,5 +4238,6 @@ if __name__ == "__main__":
     patch_iam_password_policy_ranges()
     patch_iam_account_alias_delete()
     patch_lambda_event_source_mappings()
+    patch_events()
     bridge_cbor()
     sys.exit(main(sys.argv[1:]))

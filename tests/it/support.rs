@@ -296,6 +296,11 @@ pub fn terraform_import_id(r: &serde_json::Value) -> String {
             Some(q) => format!("{}:{q}/{}", s("function_name"), s("statement_id")),
             None => format!("{}/{}", s("function_name"), s("statement_id")),
         },
+        // The provider's state id (BUS-RULE-TARGET) cannot be parsed; import takes slashes.
+        "aws_cloudwatch_event_target" => match s("event_bus_name").as_str() {
+            "" | "default" => format!("{}/{}", s("rule"), s("target_id")),
+            bus => format!("{bus}/{}/{}", s("rule"), s("target_id")),
+        },
         "aws_cognito_user_pool_client" => format!("{}/{}", s("user_pool_id"), s("id")),
         "aws_api_gateway_stage" => format!("{}/{}", s("rest_api_id"), s("stage_name")),
         "aws_api_gateway_method_settings" => {

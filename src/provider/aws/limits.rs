@@ -45,6 +45,7 @@ pub const SERVICES: &[&str] = &[
     "ecs",
     "elasticache",
     "elbv2",
+    "events",
     "iam",
     "kms",
     "lambda",

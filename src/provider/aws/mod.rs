@@ -17,6 +17,7 @@ pub mod ecr;
 pub mod ecs;
 pub mod elasticache;
 pub mod elbv2;
+pub mod events;
 pub mod iam;
 pub mod kms;
 pub mod lambda;
@@ -126,6 +127,7 @@ fn provider_schema() -> Schema {
         "elb",
         "elbv2",
         "events",
+        "eventbridge",
         "iam",
         "kms",
         "lambda",
@@ -411,6 +413,8 @@ pub struct Clients {
     pub kms: aws_sdk_kms::Client,
     /// Lambda (functions and their permissions).
     pub lambda: aws_sdk_lambda::Client,
+    /// EventBridge (event buses, rules and their targets).
+    pub events: aws_sdk_eventbridge::Client,
     /// The region in use.
     pub region: String,
     /// The configuration's `default_tags` (for the `aws_default_tags` data source).
@@ -560,6 +564,7 @@ pub async fn clients(settings: &AwsSettings) -> Clients {
     let cloudfront = service_config!(aws_sdk_cloudfront, "cloudfront");
     let kms = service_config!(aws_sdk_kms, "kms");
     let lambda = service_config!(aws_sdk_lambda, "lambda");
+    let events = service_config!(aws_sdk_eventbridge, "events", "eventbridge", "cloudwatchevents");
     Clients {
         redshift: aws_sdk_redshift::Client::from_conf(redshift.build()),
         elasticache: aws_sdk_elasticache::Client::from_conf(elasticache.build()),
@@ -570,6 +575,7 @@ pub async fn clients(settings: &AwsSettings) -> Clients {
         cloudfront: aws_sdk_cloudfront::Client::from_conf(cloudfront.build()),
         kms: aws_sdk_kms::Client::from_conf(kms.build()),
         lambda: aws_sdk_lambda::Client::from_conf(lambda.build()),
+        events: aws_sdk_eventbridge::Client::from_conf(events.build()),
         opensearchserverless: aws_sdk_opensearchserverless::Client::from_conf(aoss.build()),
         // Seed 001 (circle of trust).
         sqs: aws_sdk_sqs::Client::from_conf(sqs.build()),
@@ -657,6 +663,7 @@ pub(crate) fn offline_clients() -> Clients {
         cloudfront: aws_sdk_cloudfront::Client::new(&shared),
         kms: aws_sdk_kms::Client::new(&shared),
         lambda: aws_sdk_lambda::Client::new(&shared),
+        events: aws_sdk_eventbridge::Client::new(&shared),
         secrets: aws_sdk_secretsmanager::Client::new(&shared),
         cloudwatch: aws_sdk_cloudwatch::Client::new(&shared),
         account: Default::default(),
@@ -970,6 +977,9 @@ fn build_registry(c: Arc<Clients>) -> Registry {
         c.clone(),
     )));
     r.add_resource(Arc::new(lambda::function_url::FunctionUrl::new(c.clone())));
+    r.add_resource(Arc::new(events::bus::Bus::new(c.clone())));
+    r.add_resource(Arc::new(events::rule::Rule::new(c.clone())));
+    r.add_resource(Arc::new(events::target::Target::new(c.clone())));
     r.add_data_source(Arc::new(ec2::availability_zones::AvailabilityZones::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::vpc::VpcData::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::ids::IdsData::vpcs(c.clone())));
@@ -1022,6 +1032,7 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_data_source(Arc::new(kms::key_data::KeyData::new(c.clone())));
     r.add_data_source(Arc::new(kms::alias_data::AliasData::new(c.clone())));
     r.add_data_source(Arc::new(lambda::alias_data::AliasData::new(c.clone())));
+    r.add_data_source(Arc::new(events::bus_data::BusData::new(c.clone())));
     r.add_ephemeral(Arc::new(ssm::parameter_ephemeral::ParameterEphemeral::new(c.clone())));
     r.add_ephemeral(Arc::new(
         secretsmanager::secret_version_ephemeral::SecretVersionEphemeral::new(c.clone()),
