@@ -46,6 +46,7 @@ pub const SERVICES: &[&str] = &[
     "elasticache",
     "elbv2",
     "iam",
+    "kinesis",
     "kms",
     "lambda",
     "logs",

@@ -18,6 +18,7 @@ pub mod ecs;
 pub mod elasticache;
 pub mod elbv2;
 pub mod iam;
+pub mod kinesis;
 pub mod kms;
 pub mod lambda;
 pub mod limits;
@@ -411,6 +412,8 @@ pub struct Clients {
     pub kms: aws_sdk_kms::Client,
     /// Lambda (functions and their permissions).
     pub lambda: aws_sdk_lambda::Client,
+    /// Kinesis Data Streams.
+    pub kinesis: aws_sdk_kinesis::Client,
     /// The region in use.
     pub region: String,
     /// The configuration's `default_tags` (for the `aws_default_tags` data source).
@@ -560,6 +563,7 @@ pub async fn clients(settings: &AwsSettings) -> Clients {
     let cloudfront = service_config!(aws_sdk_cloudfront, "cloudfront");
     let kms = service_config!(aws_sdk_kms, "kms");
     let lambda = service_config!(aws_sdk_lambda, "lambda");
+    let kinesis = service_config!(aws_sdk_kinesis, "kinesis");
     Clients {
         redshift: aws_sdk_redshift::Client::from_conf(redshift.build()),
         elasticache: aws_sdk_elasticache::Client::from_conf(elasticache.build()),
@@ -570,6 +574,7 @@ pub async fn clients(settings: &AwsSettings) -> Clients {
         cloudfront: aws_sdk_cloudfront::Client::from_conf(cloudfront.build()),
         kms: aws_sdk_kms::Client::from_conf(kms.build()),
         lambda: aws_sdk_lambda::Client::from_conf(lambda.build()),
+        kinesis: aws_sdk_kinesis::Client::from_conf(kinesis.build()),
         opensearchserverless: aws_sdk_opensearchserverless::Client::from_conf(aoss.build()),
         // Seed 001 (circle of trust).
         sqs: aws_sdk_sqs::Client::from_conf(sqs.build()),
@@ -657,6 +662,7 @@ pub(crate) fn offline_clients() -> Clients {
         cloudfront: aws_sdk_cloudfront::Client::new(&shared),
         kms: aws_sdk_kms::Client::new(&shared),
         lambda: aws_sdk_lambda::Client::new(&shared),
+        kinesis: aws_sdk_kinesis::Client::new(&shared),
         secrets: aws_sdk_secretsmanager::Client::new(&shared),
         cloudwatch: aws_sdk_cloudwatch::Client::new(&shared),
         account: Default::default(),
@@ -970,6 +976,7 @@ fn build_registry(c: Arc<Clients>) -> Registry {
         c.clone(),
     )));
     r.add_resource(Arc::new(lambda::function_url::FunctionUrl::new(c.clone())));
+    r.add_resource(Arc::new(kinesis::stream::Stream::new(c.clone())));
     r.add_data_source(Arc::new(ec2::availability_zones::AvailabilityZones::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::vpc::VpcData::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::ids::IdsData::vpcs(c.clone())));
@@ -1022,6 +1029,7 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_data_source(Arc::new(kms::key_data::KeyData::new(c.clone())));
     r.add_data_source(Arc::new(kms::alias_data::AliasData::new(c.clone())));
     r.add_data_source(Arc::new(lambda::alias_data::AliasData::new(c.clone())));
+    r.add_data_source(Arc::new(kinesis::stream_data::StreamData::new(c.clone())));
     r.add_ephemeral(Arc::new(ssm::parameter_ephemeral::ParameterEphemeral::new(c.clone())));
     r.add_ephemeral(Arc::new(
         secretsmanager::secret_version_ephemeral::SecretVersionEphemeral::new(c.clone()),
