@@ -4176,6 +4176,98 @@ def patch_events():
     EventsHandler.update_event_bus = update_event_bus
 
 
+def patch_kinesis_streams():
+    """Kinesis data streams as AWS documents them (Kinesis Data Streams API reference).
+
+    - CreateStream takes `Tags` and tags the new stream with them (how the AWS provider tags a
+      stream it creates); moto 5.2.5 drops them, so a new stream had none.
+    - DeleteStream of a stream with registered consumers "fails with a ResourceInUseException"
+      unless EnforceConsumerDeletion is true; moto deleted it and its consumers regardless.
+    - DescribeStreamSummary reports ConsumerCount, the stream's registered consumers; moto
+      leaves it out.
+    - UpdateShardCount answers StreamName and StreamARN beside the shard counts; moto echoes the
+      StreamName parameter (nothing when the stream is named by its ARN) and no StreamARN.
+    - UpdateStreamMode (and the consumer calls, which take the stream's ARN) answer
+      ResourceNotFoundException for a stream that does not exist; moto failed with HTTP 500.
+    - DeregisterStreamConsumer by stream ARN and consumer name removes that consumer; moto kept
+      it and removed every other consumer of the stream.
+    """
+    from moto.kinesis.exceptions import ResourceInUseError, StreamNotFoundError
+    from moto.kinesis.models import KinesisBackend, Stream
+    from moto.kinesis.responses import KinesisResponse
+
+    original_create = KinesisBackend.create_stream
+    original_summary = Stream.to_json_summary
+
+    def create_stream(self, stream_name, shard_count, stream_mode=None, retention_period_hours=None, tags=None):
+        stream = original_create(self, stream_name, shard_count, stream_mode, retention_period_hours)
+        stream.tags.update(tags or {})
+        return stream
+
+    def create_response(self):
+        self.kinesis_backend.create_stream(
+            self._get_param("StreamName"),
+            self._get_param("ShardCount"),
+            stream_mode=self._get_param("StreamModeDetails"),
+            tags=self._get_param("Tags"),
+        )
+        return "{}"
+
+    def delete_response(self):
+        stream = self.kinesis_backend.describe_stream(
+            stream_arn=self._get_param("StreamARN"), stream_name=self._get_param("StreamName")
+        )
+        if stream.consumers and not self._get_param("EnforceConsumerDeletion"):
+            raise ResourceInUseError(
+                f"Stream {stream.stream_name} under account {self.current_account} has registered "
+                "consumers. Set EnforceConsumerDeletion to delete them with the stream."
+            )
+        self.kinesis_backend.delete_stream(stream.arn, stream.stream_name)
+        return "{}"
+
+    def to_json_summary(self):
+        answer = original_summary(self)
+        answer["StreamDescriptionSummary"]["ConsumerCount"] = len(self.consumers)
+        return answer
+
+    def update_shard_count_response(self):
+        stream = self.kinesis_backend.describe_stream(
+            stream_arn=self._get_param("StreamARN"), stream_name=self._get_param("StreamName")
+        )
+        target = self._get_param("TargetShardCount")
+        current = self.kinesis_backend.update_shard_count(stream.arn, stream.stream_name, target)
+        return json.dumps(
+            {
+                "StreamName": stream.stream_name,
+                "StreamARN": stream.arn,
+                "CurrentShardCount": current,
+                "TargetShardCount": target,
+            }
+        )
+
+    def find_stream_by_arn(self, stream_arn):
+        for stream in self.streams.values():
+            if stream.arn == stream_arn:
+                return stream
+        raise StreamNotFoundError((stream_arn or "").split("/")[-1], self.account_id)
+
+    def deregister_stream_consumer(self, stream_arn, consumer_name, consumer_arn):
+        if stream_arn:
+            stream = self._find_stream_by_arn(stream_arn)
+            stream.consumers = [c for c in stream.consumers if c.consumer_name != consumer_name]
+        if consumer_arn:
+            for stream in self.streams.values():
+                stream.delete_consumer(consumer_arn)
+
+    KinesisBackend.create_stream = create_stream
+    KinesisBackend._find_stream_by_arn = find_stream_by_arn
+    KinesisBackend.deregister_stream_consumer = deregister_stream_consumer
+    Stream.to_json_summary = to_json_summary
+    KinesisResponse.create_stream = create_response
+    KinesisResponse.delete_stream = delete_response
+    KinesisResponse.update_shard_count = update_shard_count_response
+
+
 def bridge_cbor():
     """Serves rpcv2Cbor requests through moto's JSON protocol (see CborBridge)."""
     import moto.server
@@ -4239,5 +4331,6 @@ if __name__ == "__main__":
     patch_iam_account_alias_delete()
     patch_lambda_event_source_mappings()
     patch_events()
+    patch_kinesis_streams()
     bridge_cbor()
     sys.exit(main(sys.argv[1:]))

@@ -46,6 +46,7 @@ mod interop;
 mod interrupt;
 mod json_syntax;
 mod killed_creates;
+mod kinesis_streams;
 mod kms;
 mod kms_grants;
 mod lambda;

@@ -47,6 +47,7 @@ pub const SERVICES: &[&str] = &[
     "elbv2",
     "events",
     "iam",
+    "kinesis",
     "kms",
     "lambda",
     "logs",

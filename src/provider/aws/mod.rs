@@ -19,6 +19,7 @@ pub mod elasticache;
 pub mod elbv2;
 pub mod events;
 pub mod iam;
+pub mod kinesis;
 pub mod kms;
 pub mod lambda;
 pub mod limits;
@@ -415,6 +416,8 @@ pub struct Clients {
     pub lambda: aws_sdk_lambda::Client,
     /// EventBridge (event buses, rules and their targets).
     pub events: aws_sdk_eventbridge::Client,
+    /// Kinesis Data Streams.
+    pub kinesis: aws_sdk_kinesis::Client,
     /// The region in use.
     pub region: String,
     /// The configuration's `default_tags` (for the `aws_default_tags` data source).
@@ -565,6 +568,7 @@ pub async fn clients(settings: &AwsSettings) -> Clients {
     let kms = service_config!(aws_sdk_kms, "kms");
     let lambda = service_config!(aws_sdk_lambda, "lambda");
     let events = service_config!(aws_sdk_eventbridge, "events", "eventbridge", "cloudwatchevents");
+    let kinesis = service_config!(aws_sdk_kinesis, "kinesis");
     Clients {
         redshift: aws_sdk_redshift::Client::from_conf(redshift.build()),
         elasticache: aws_sdk_elasticache::Client::from_conf(elasticache.build()),
@@ -576,6 +580,7 @@ pub async fn clients(settings: &AwsSettings) -> Clients {
         kms: aws_sdk_kms::Client::from_conf(kms.build()),
         lambda: aws_sdk_lambda::Client::from_conf(lambda.build()),
         events: aws_sdk_eventbridge::Client::from_conf(events.build()),
+        kinesis: aws_sdk_kinesis::Client::from_conf(kinesis.build()),
         opensearchserverless: aws_sdk_opensearchserverless::Client::from_conf(aoss.build()),
         // Seed 001 (circle of trust).
         sqs: aws_sdk_sqs::Client::from_conf(sqs.build()),
@@ -664,6 +669,7 @@ pub(crate) fn offline_clients() -> Clients {
         kms: aws_sdk_kms::Client::new(&shared),
         lambda: aws_sdk_lambda::Client::new(&shared),
         events: aws_sdk_eventbridge::Client::new(&shared),
+        kinesis: aws_sdk_kinesis::Client::new(&shared),
         secrets: aws_sdk_secretsmanager::Client::new(&shared),
         cloudwatch: aws_sdk_cloudwatch::Client::new(&shared),
         account: Default::default(),
@@ -980,6 +986,7 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(events::bus::Bus::new(c.clone())));
     r.add_resource(Arc::new(events::rule::Rule::new(c.clone())));
     r.add_resource(Arc::new(events::target::Target::new(c.clone())));
+    r.add_resource(Arc::new(kinesis::stream::Stream::new(c.clone())));
     r.add_data_source(Arc::new(ec2::availability_zones::AvailabilityZones::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::vpc::VpcData::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::ids::IdsData::vpcs(c.clone())));
@@ -1033,6 +1040,7 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_data_source(Arc::new(kms::alias_data::AliasData::new(c.clone())));
     r.add_data_source(Arc::new(lambda::alias_data::AliasData::new(c.clone())));
     r.add_data_source(Arc::new(events::bus_data::BusData::new(c.clone())));
+    r.add_data_source(Arc::new(kinesis::stream_data::StreamData::new(c.clone())));
     r.add_ephemeral(Arc::new(ssm::parameter_ephemeral::ParameterEphemeral::new(c.clone())));
     r.add_ephemeral(Arc::new(
         secretsmanager::secret_version_ephemeral::SecretVersionEphemeral::new(c.clone()),
