@@ -5,7 +5,7 @@
 //! imported by name, adopted after a killed create, destroyed; the same blueprint applied by
 //! Terraform then planned clean by infractl; a rule too long refused by both before any call.
 
-use crate::interop::terraform_applied;
+use crate::interop::{infractl_plans_clean, terraform_applied};
 use crate::killed_creates::apply_killed_when_held;
 use crate::support::{expect_code, sdk_config, text, CountingProxy, Stack, Terraform};
 use aws_sdk_cloudwatch::types::{AlarmType, CompositeAlarm};
@@ -369,9 +369,7 @@ async fn a_stack_terraform_applied_plans_clean_in_infractl() {
     let cw = aws_sdk_cloudwatch::Client::new(&sdk_config(REGION).await);
     let made = composite(&cw, &format!("{}-service", stack.name)).await.unwrap();
     assert_eq!(made.actions_suppressor_wait_period(), Some(120));
-    let shown = expect_code(&stack.run(&["plan", "-detailed-exitcode", "-var", &var]), 0);
-    assert!(shown.contains("No changes"), "{shown}");
-    assert!(!stack.state_file().exists(), "infractl wrote a state of its own");
+    infractl_plans_clean(&stack, &["-var", &var]);
     terraform(&["destroy", "-auto-approve", "-var", &var]);
     assert_eq!(alarms_named(&cw, &stack.name).await, Vec::<String>::new());
 }

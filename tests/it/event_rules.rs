@@ -10,7 +10,7 @@
 //! destroyed (gone from the emulator); the same blueprint applied by Terraform then planned
 //! clean by infractl; bad values refused at `validate`, as Terraform's `validate` refuses them.
 
-use crate::interop::terraform_applied;
+use crate::interop::{infractl_plans_clean, terraform_applied};
 use crate::support::{each_case_refused_at_validate, expect_code, sdk_config, Stack, Terraform, LAMBDA_ROLE_TF};
 use aws_sdk_eventbridge::types::Target;
 use std::io::Write;
@@ -396,9 +396,7 @@ async fn the_rules_terraform_applied_plan_clean_in_infractl() {
     let (bus, paid) = (format!("{}-orders", stack.name), format!("{}-paid", stack.name));
     assert_eq!(rule(&ev, &bus, &paid).await.map(|r| r.0).as_deref(), Some("ENABLED"));
     assert_eq!(targets(&ev, &bus, &paid).await.len(), 1);
-    let shown = expect_code(&stack.run(&["plan", "-detailed-exitcode", "-var", &var]), 0);
-    assert!(shown.contains("No changes"), "{shown}");
-    assert!(!stack.state_file().exists(), "infractl wrote a state of its own");
+    infractl_plans_clean(&stack, &["-var", &var]);
     terraform(&["destroy", "-auto-approve", "-var", &var]);
     assert!(bus_description(&ev, &bus).await.is_none());
 }

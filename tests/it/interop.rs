@@ -150,6 +150,14 @@ pub(crate) fn terraform_applied<'a>(
     terraform
 }
 
+/// infractl plans no change on the state Terraform keeps for `stack` (run with `vars`), and
+/// reads that state rather than writing one of its own: how each such test checks agreement.
+pub(crate) fn infractl_plans_clean(stack: &Stack, vars: &[&str]) {
+    let shown = expect_code(&stack.run(&[&["plan", "-detailed-exitcode"][..], vars].concat()), 0);
+    assert!(shown.contains("No changes"), "{shown}");
+    assert!(!stack.state_file().exists(), "infractl wrote a state of its own");
+}
+
 /// `terraform plan -detailed-exitcode` must find nothing to do.
 fn terraform_plans_no_changes(tf: &Terraform, dir: &Path, vars: &[&str]) {
     let mut args = vec!["plan", "-detailed-exitcode", "-input=false", "-no-color"];
