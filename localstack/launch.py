@@ -957,6 +957,38 @@ def patch_sns_topic_attributes():
     SNSResponse.get_topic_attributes = get_topic_attributes
 
 
+def patch_sns_data_protection_policies():
+    """PutDataProtectionPolicy and GetDataProtectionPolicy for topics.
+
+    AWS (SNS API reference) keeps one data protection policy per topic: PutDataProtectionPolicy
+    sets it (an empty string removes it; text that is not JSON is InvalidParameter),
+    GetDataProtectionPolicy answers it (an empty string when the topic has none), and both answer
+    NotFound for a topic that does not exist. moto 5.x has neither action (HTTP 500).
+    """
+    import json
+    from moto.core.responses import ActionResult, EmptyResult
+    from moto.sns.exceptions import SNSInvalidParameter
+    from moto.sns.responses import SNSResponse
+
+    def put_data_protection_policy(self):
+        topic = self.backend.get_topic(self._get_param("ResourceArn"))
+        policy = self._get_param("DataProtectionPolicy") or ""
+        if policy:
+            try:
+                json.loads(policy)
+            except ValueError:
+                raise SNSInvalidParameter("Invalid parameter: DataProtectionPolicy is not valid JSON")
+        topic.data_protection_policy = policy
+        return EmptyResult()
+
+    def get_data_protection_policy(self):
+        topic = self.backend.get_topic(self._get_param("ResourceArn"))
+        return ActionResult({"DataProtectionPolicy": getattr(topic, "data_protection_policy", "")})
+
+    SNSResponse.put_data_protection_policy = put_data_protection_policy
+    SNSResponse.get_data_protection_policy = get_data_protection_policy
+
+
 def patch_logs_query_definitions():
     """CloudWatch Logs: saved Logs Insights queries (PutQueryDefinition,
     DescribeQueryDefinitions, DeleteQueryDefinition), which moto 5.2.5 does not implement.
@@ -4297,6 +4329,7 @@ if __name__ == "__main__":
     patch_dynamodb_on_demand_throughput()
     patch_dynamodb_replicas()
     patch_sns_topic_attributes()
+    patch_sns_data_protection_policies()
     patch_logs_query_definitions()
     patch_logs_metric_filter_replace()
     patch_appautoscaling_tags()

@@ -87,6 +87,7 @@ mod table_policies;
 mod table_streams;
 mod tap;
 mod timeouts;
+mod topic_protection;
 mod trace_file;
 mod validation;
 mod vpc_family;

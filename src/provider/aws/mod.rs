@@ -893,6 +893,9 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(logs::query_definition::QueryDefinition::new(c.clone())));
     r.add_resource(Arc::new(logs::subscription_filter::SubscriptionFilter::new(c.clone())));
     r.add_resource(Arc::new(sns::topic_policy::TopicPolicy::new(c.clone())));
+    r.add_resource(Arc::new(
+        sns::topic_data_protection_policy::TopicDataProtectionPolicy::new(c.clone()),
+    ));
     // Seed 001 (circle of trust).
     r.add_resource(Arc::new(sqs::queue::Queue::new(c.clone())));
     for owned in [
