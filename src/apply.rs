@@ -824,8 +824,8 @@ impl Runner {
                         .map_err(|e| e.into_diag("Updating", &addr))?
                 };
                 // Write-only arguments reach AWS and nothing else.
-                let mut result =
-                    diff::without_write_only(schema, crate::schema::keep_timeouts(schema, result, &config));
+                let result = diff::without_write_only(schema, crate::schema::keep_timeouts(schema, result, &config));
+                let mut result = crate::schema::with_every_attribute(schema, result);
                 if self.plan.prior.keeper == Keeper::Terraform {
                     // Terraform's state holds secret arguments as configured.
                     result = crate::provider::secrets::in_the_clear(&result, &config);

@@ -2,7 +2,7 @@
 //! cloud: check blocks, pre- and postconditions, `replace_triggered_by`, provisioners and
 //! tainting, sensitive and ephemeral values, ephemeral resources and write-only arguments.
 
-use crate::plan::{Action, Plan, PlanOptions, ReplaceCause};
+use crate::plan::{Action, OutputAction, Plan, PlanOptions, ReplaceCause};
 use crate::provider::fake::FakeCloud;
 use crate::testkit::{run, saved_state, try_plan, try_run_with, write};
 use crate::value::Value;
@@ -544,4 +544,51 @@ output "shown" {
     let e = validate(dir.path()).unwrap_err();
     assert_eq!(e.summary, "Output refers to sensitive values");
     assert!(e.location.unwrap().contains("main.tf:10:"));
+}
+
+/// An output holding a whole object (whose type leaves an attribute unset) and a null output
+/// plan no change after apply, as in Terraform: state objects carry every attribute of the
+/// schema, and state never records a null output. A recorded output that turns null is shown
+/// going away.
+#[tokio::test]
+async fn whole_object_and_null_outputs_plan_no_change_after_apply() {
+    let dir = tempfile::tempdir().unwrap();
+    let blueprint = |nothing: &str| {
+        format!(
+            r#"
+resource "fake_thing" "a" {{
+  name = "a"
+}}
+output "whole" {{
+  value     = fake_thing.a
+  sensitive = true
+}}
+output "nothing" {{
+  value = {nothing}
+}}
+"#
+        )
+    };
+    write(dir.path(), &blueprint("null"));
+    let cloud = FakeCloud::new();
+    run(dir.path(), &cloud, false).await;
+    let held = saved_state(dir.path());
+    assert!(!held.outputs.contains_key("nothing"), "a null output is not recorded");
+    assert_eq!(held.outputs["whole"].value["owner"], serde_json::Value::Null);
+
+    let plan = try_plan(dir.path(), &cloud, PlanOptions::default()).await.unwrap();
+    assert_eq!(plan.output_action("whole"), OutputAction::NoOp);
+    assert_eq!(plan.output_action("nothing"), OutputAction::NoOp);
+    assert!(!plan.has_changes(), "{}", text(&plan, &cloud));
+
+    write(dir.path(), &blueprint("\"x\""));
+    run(dir.path(), &cloud, false).await;
+    write(dir.path(), &blueprint("null"));
+    let plan = try_plan(dir.path(), &cloud, PlanOptions::default()).await.unwrap();
+    assert_eq!(plan.output_action("nothing"), OutputAction::Delete);
+    assert!(
+        text(&plan, &cloud).contains("  - nothing = \"x\" -> null"),
+        "{}",
+        text(&plan, &cloud)
+    );
 }

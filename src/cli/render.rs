@@ -2,7 +2,7 @@
 //! "# forces replacement", and the summary line; plus the JSON form for machines.
 
 use crate::blueprint::marks::{replace_marked, Mark, Marks, Step};
-use crate::plan::{Action, Change, Plan, ReplaceCause};
+use crate::plan::{Action, Change, OutputAction, Plan, ReplaceCause};
 use crate::schema::Schema;
 use crate::value::Value;
 use std::fmt::Write;
@@ -184,13 +184,18 @@ pub fn plan_text(plan: &Plan, schemas: SchemaLookup) -> String {
         names.sort();
         names.dedup();
         for name in names {
+            let action = plan.output_action(name);
             match (plan.outputs.get(name), plan.prior.outputs.get(name)) {
-                (Some((v, sensitive)), None) => {
+                (Some((v, sensitive)), None) if action == OutputAction::Create => {
                     let _ = writeln!(out, "  + {name} = {}", shown(v, *sensitive));
                 }
-                (Some((v, sensitive)), Some(old)) if v.has_unknown() || old.value != v.to_json() => {
+                (Some((v, sensitive)), Some(old)) if action == OutputAction::Update => {
                     let before = shown(&Value::from_json(&old.value), old.sensitive || *sensitive);
                     let _ = writeln!(out, "  ~ {name} = {before} -> {}", shown(v, *sensitive));
+                }
+                (Some(_), Some(old)) if action == OutputAction::Delete => {
+                    let before = shown(&Value::from_json(&old.value), old.sensitive);
+                    let _ = writeln!(out, "  - {name} = {before} -> null");
                 }
                 (None, Some(old)) => {
                     let _ = writeln!(

@@ -13,7 +13,7 @@ use crate::blueprint::marks::{Mark, Marks, Step};
 use crate::blueprint::refs::{self, Root};
 use crate::blueprint::scope::Context;
 use crate::blueprint::source::Expr;
-use crate::plan::{Action, Change, Plan, ReplaceCause};
+use crate::plan::{Action, Change, OutputAction, Plan, ReplaceCause};
 use crate::provider::Registry;
 use crate::schema::{Nesting, Schema, Type};
 use crate::state::tfstate::{provider_name, value_type, TERRAFORM_VERSION};
@@ -436,11 +436,11 @@ fn output_changes(plan: &Plan, root: &Module) -> Json {
             continue;
         }
         let before = plan.prior.outputs.get(name);
-        let after_json = (!v.has_unknown()).then(|| v.to_json());
-        let action = match (before, &after_json) {
-            (None, _) => "create",
-            (Some(b), Some(a)) if b.value == *a => "no-op",
-            _ => "update",
+        let action = match plan.output_action(name) {
+            OutputAction::NoOp => "no-op",
+            OutputAction::Create => "create",
+            OutputAction::Update => "update",
+            OutputAction::Delete => "delete",
         };
         let hide = |j: Json, s: bool| if s { Json::Null } else { j };
         let mut o = Map::new();

@@ -206,14 +206,41 @@ impl Plan {
         if self.options.destroy {
             return !self.prior.outputs.is_empty();
         }
-        self.outputs.len() != self.prior.outputs.len()
-            || self.outputs.iter().any(|(k, (v, _))| {
-                self.prior
-                    .outputs
-                    .get(k)
-                    .is_none_or(|o| v.has_unknown() || o.value != v.to_json())
-            })
+        self.outputs
+            .keys()
+            .chain(self.prior.outputs.keys())
+            .any(|name| self.output_action(name) != OutputAction::NoOp)
     }
+
+    /// What applying does to the root output `name`, decided as Terraform decides it: state
+    /// never records a null output, so a null value where state has none is no change.
+    pub fn output_action(&self, name: &str) -> OutputAction {
+        let before = self.prior.outputs.get(name);
+        match (self.outputs.get(name).map(|(v, _)| v), before) {
+            (Some(v), Some(_)) if v.has_unknown() => OutputAction::Update,
+            (Some(v), None) if v.has_unknown() => OutputAction::Create,
+            (Some(v), None) if v.is_null() => OutputAction::NoOp,
+            (Some(_), None) => OutputAction::Create,
+            (Some(v), Some(old)) if old.value == v.to_json() => OutputAction::NoOp,
+            (Some(v), Some(_)) if v.is_null() => OutputAction::Delete,
+            (Some(_), Some(_)) => OutputAction::Update,
+            (None, Some(_)) => OutputAction::Delete,
+            (None, None) => OutputAction::NoOp,
+        }
+    }
+}
+
+/// What a plan does to one root output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputAction {
+    /// Same value as recorded (or null and not recorded).
+    NoOp,
+    /// A value where state records none.
+    Create,
+    /// Another value than the recorded one (null included).
+    Update,
+    /// The output is no longer declared, or its value is now null.
+    Delete,
 }
 
 /// Which instances each block has and their current values; shared by planning and applying.

@@ -112,6 +112,7 @@ pub async fn refresh(state: &State, registry: &Registry, stack: &str, parallelis
                                 rt.schema(),
                                 crate::schema::keep_timeouts(rt.schema(), v, &prior),
                             );
+                            let v = crate::schema::with_every_attribute(rt.schema(), v);
                             if state.keeper == crate::state::Keeper::Terraform {
                                 crate::provider::secrets::in_the_clear(&v, &prior)
                             } else {

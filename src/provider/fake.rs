@@ -3,8 +3,9 @@
 //! It exists so the planner, the engine and the apply path can be tested (ordering, parallelism,
 //! partial failure, replacement) and benchmarked at scale without any AWS endpoint. Its one
 //! resource type, `fake_thing`, behaves like a small AWS resource: `name` forces replacement,
-//! `size` and `tags` update in place, `arn` is computed, `secret_wo` is write-only (a new
-//! `secret_wo_version` replaces the object with it). Its one ephemeral type, `fake_secret`,
+//! `size` and `tags` update in place, `arn` is computed, `owner` is computed but never set (as
+//! some AWS reads leave an attribute of the provider's schema unset), `secret_wo` is write-only
+//! (a new `secret_wo_version` replaces the object with it). Its one ephemeral type, `fake_secret`,
 //! opens a secret of the cloud's `secrets` by name. Its one data source, `fake_lookup`, answers
 //! `value = "found NAME"` for a `name`, logging `lookup NAME`.
 
@@ -54,6 +55,7 @@ impl FakeCloud {
                 .optional("parent_id", Type::String)
                 .tags()
                 .computed("arn", Type::String)
+                .computed("owner", Type::String)
                 .optional("secret_wo", Type::String)
                 .sensitive()
                 .write_only()
@@ -100,6 +102,7 @@ fn with_id(planned: &Value, id: &str) -> Value {
     if let Value::Object(m) = &mut v {
         m.insert("id".into(), Value::str(id));
         m.insert("arn".into(), Value::str(format!("arn:fake:{id}")));
+        m.swap_remove("owner");
     }
     v
 }
