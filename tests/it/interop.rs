@@ -139,11 +139,33 @@ pub(crate) fn terraform_applied<'a>(
     services: &[&str],
     vars: &[&str],
 ) -> impl Fn(&[&str]) -> String + 'a {
-    std::fs::write(
-        stack.path.join("zz_emulator_override.tf"),
-        provider_override_for(services),
-    )
-    .unwrap();
+    terraform_applied_with(tf, stack, &provider_override_for(services), vars)
+}
+
+/// [`terraform_applied`] for types whose id is the account id, which the provider learns only
+/// by asking STS (`sts` must be among `services`): it is not told to skip asking.
+pub(crate) fn terraform_applied_knowing_account<'a>(
+    tf: &'a Terraform,
+    stack: &'a Stack,
+    services: &[&str],
+    vars: &[&str],
+) -> impl Fn(&[&str]) -> String + 'a {
+    let provider = provider_override_for(services).replace(
+        "skip_requesting_account_id  = true",
+        "skip_requesting_account_id  = false",
+    );
+    assert!(provider.contains("skip_requesting_account_id  = false"), "{provider}");
+    terraform_applied_with(tf, stack, &provider, vars)
+}
+
+/// [`terraform_applied`] with the override file's text given.
+fn terraform_applied_with<'a>(
+    tf: &'a Terraform,
+    stack: &'a Stack,
+    provider: &str,
+    vars: &[&str],
+) -> impl Fn(&[&str]) -> String + 'a {
+    std::fs::write(stack.path.join("zz_emulator_override.tf"), provider).unwrap();
     let terraform = move |args: &[&str]| tf_ok(tf, &stack.path, &[args, &["-input=false", "-no-color"]].concat());
     terraform(&["init"]);
     terraform(&[&["apply", "-auto-approve"][..], vars].concat());

@@ -30,6 +30,7 @@ mod default_vpc;
 mod discovery;
 mod dns;
 mod ec2_data;
+mod ecr_registry;
 mod event_rules;
 mod event_source_mappings;
 mod faults;

@@ -866,6 +866,14 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(opensearchserverless::collection::Collection::new(c.clone())));
     r.add_resource(Arc::new(ecr::repository::Repository::new(c.clone())));
     r.add_resource(Arc::new(ecr::lifecycle_policy::LifecyclePolicy::new(c.clone())));
+    r.add_resource(Arc::new(ecr::repository_policy::RepositoryPolicy::new(c.clone())));
+    r.add_resource(Arc::new(ecr::registry_policy::RegistryPolicy::new(c.clone())));
+    r.add_resource(Arc::new(
+        ecr::registry_scanning_configuration::RegistryScanningConfiguration::new(c.clone()),
+    ));
+    r.add_resource(Arc::new(ecr::replication_configuration::ReplicationConfiguration::new(
+        c.clone(),
+    )));
     elbv2::register(&mut r, &c);
     r.add_resource(Arc::new(iam::role::Role::new(c.clone())));
     r.add_resource(Arc::new(iam::policy::Policy::new(c.clone())));
