@@ -823,9 +823,8 @@ impl Runner {
                         .await
                         .map_err(|e| e.into_diag("Updating", &addr))?
                 };
-                // Write-only arguments reach AWS and nothing else.
-                let result = diff::without_write_only(schema, crate::schema::keep_timeouts(schema, result, &config));
-                let mut result = crate::schema::with_every_attribute(schema, result);
+                // Write-only arguments reach AWS and nothing else; state holds every attribute.
+                let mut result = diff::as_recorded(schema, crate::schema::keep_timeouts(schema, result, &config));
                 if self.plan.prior.keeper == Keeper::Terraform {
                     // Terraform's state holds secret arguments as configured.
                     result = crate::provider::secrets::in_the_clear(&result, &config);

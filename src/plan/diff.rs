@@ -99,11 +99,15 @@ pub fn with_write_only(schema: &Schema, planned: &Value, config: &Value) -> Valu
     out
 }
 
-/// What a provider returned, with every write-only argument null: what state records.
-pub fn without_write_only(schema: &Schema, mut value: Value) -> Value {
+/// What state records of what a provider returned: every attribute of the schema, null where
+/// the read set none, and every write-only argument null. Terraform's state objects always
+/// conform to the schema; without that, the value plan sees (built from the schema) and the one
+/// apply recorded differ in shape, and an output holding the whole object shows a change after
+/// every apply.
+pub fn as_recorded(schema: &Schema, mut value: Value) -> Value {
     if let Value::Object(map) = &mut value {
         for (name, a) in &schema.attrs {
-            if a.write_only && map.contains_key(*name) {
+            if a.write_only || !map.contains_key(*name) {
                 map.insert(name.to_string(), Value::Null);
             }
         }

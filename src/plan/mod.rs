@@ -237,7 +237,7 @@ pub enum OutputAction {
     NoOp,
     /// A value where state records none.
     Create,
-    /// Another value than the recorded one (null included).
+    /// Another value than the recorded one, or one not known until apply.
     Update,
     /// The output is no longer declared, or its value is now null.
     Delete,

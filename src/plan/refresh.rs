@@ -108,11 +108,10 @@ pub async fn refresh(state: &State, registry: &Registry, stack: &str, parallelis
                             // Read now in the current schema, whatever version recorded it.
                             updated.schema_version = rt.schema().version;
                             // Write-only arguments never reach state, whatever a read returns.
-                            let v = super::diff::without_write_only(
+                            let v = super::diff::as_recorded(
                                 rt.schema(),
                                 crate::schema::keep_timeouts(rt.schema(), v, &prior),
                             );
-                            let v = crate::schema::with_every_attribute(rt.schema(), v);
                             if state.keeper == crate::state::Keeper::Terraform {
                                 crate::provider::secrets::in_the_clear(&v, &prior)
                             } else {

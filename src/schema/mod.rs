@@ -263,21 +263,6 @@ pub fn keep_timeouts(schema: &Schema, mut read: Value, from: &Value) -> Value {
     read
 }
 
-/// Gives an object read back from AWS every attribute of its schema, null where the type's read
-/// set none. Terraform's state objects always conform to the schema; without this, a value
-/// that plan sees (built from the schema) and the one apply recorded (built from the read)
-/// differ in shape, and an output holding the whole object shows a change after every apply.
-pub fn with_every_attribute(schema: &Schema, mut read: Value) -> Value {
-    if let Value::Object(m) = &mut read {
-        for name in schema.attrs.keys() {
-            if !m.contains_key(*name) {
-                m.insert(name.to_string(), Value::Null);
-            }
-        }
-    }
-    read
-}
-
 /// A nested block type such as `route` in `aws_route_table`.
 #[derive(Debug, Clone)]
 pub struct BlockSchema {
