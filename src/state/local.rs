@@ -330,21 +330,18 @@ impl Backend for LocalBackend {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| LockError::Failed(io_diag("create state folder", dir, e)))?;
         }
-        match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
-            Ok(mut f) => {
-                let text = serde_json::to_string(info).expect("lock info serialises");
-                f.write_all(text.as_bytes())
-                    .map_err(|e| LockError::Failed(io_diag("write", &path, e)))?;
-                Ok(())
+        let text = serde_json::to_string(info).expect("lock info serialises");
+        loop {
+            match publish_whole(&path, text.as_bytes()) {
+                Ok(()) => return Ok(()),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => match self.lock_holder().await {
+                    Ok(Some(holder)) => return Err(LockError::Held(Box::new(holder))),
+                    // Released between the two steps: try to take it again.
+                    Ok(None) => continue,
+                    Err(d) => return Err(LockError::Failed(d)),
+                },
+                Err(e) => return Err(LockError::Failed(io_diag("create", &path, e))),
             }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => match self.lock_holder().await {
-                Ok(Some(holder)) => Err(LockError::Held(Box::new(holder))),
-                Ok(None) => Err(LockError::Failed(Diag::new(
-                    "The lock file vanished while being read; try again",
-                ))),
-                Err(d) => Err(LockError::Failed(d)),
-            },
-            Err(e) => Err(LockError::Failed(io_diag("create", &path, e))),
         }
     }
 
@@ -385,6 +382,21 @@ impl Backend for LocalBackend {
             Err(e) => Err(io_diag("read", &self.lock_path(), e)),
         }
     }
+}
+
+/// Creates `path` holding `bytes`, or fails with `AlreadyExists` when it exists, so that no
+/// moment sees it partly written: a run killed between creating a lock file and writing it left
+/// an empty file that every later run refused as damaged, and that no stale-lock check could
+/// break (it names no holder). The bytes go to a file only this process writes, which is then
+/// hard-linked into place (`link` fails when the name exists, atomically, as `O_EXCL` does).
+fn publish_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(format!(".{}.tmp", std::process::id()));
+    let draft = path.with_file_name(name);
+    let written = std::fs::File::create(&draft).and_then(|mut f| f.write_all(bytes));
+    let linked = written.and_then(|()| std::fs::hard_link(&draft, path));
+    let _ = std::fs::remove_file(&draft);
+    linked
 }
 
 /// True when the file holds a state (an empty one, made by Terraform's lock, holds none).
@@ -458,6 +470,21 @@ mod tests {
         assert!(b.unlock(&second.id).await.is_err());
         b.unlock(&first.id).await.unwrap();
         b.lock(&second).await.unwrap();
+    }
+
+    #[test]
+    fn a_lock_file_appears_whole_or_not_at_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.tfstate.json.lock.info");
+        publish_whole(&path, b"{\"ID\":\"first\"}").unwrap();
+        let again = publish_whole(&path, b"{\"ID\":\"second\"}").unwrap_err();
+        assert_eq!(again.kind(), std::io::ErrorKind::AlreadyExists);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "{\"ID\":\"first\"}");
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        assert_eq!(names, vec!["s.tfstate.json.lock.info"], "no draft is left behind");
     }
 
     #[test]
