@@ -115,18 +115,14 @@ async fn a_repository_policy_lives_its_whole_life() {
     expect_code(&run(&["plan", "-detailed-exitcode"], pull), 0);
 
     // A new action is put in place.
-    let shown = expect_code(&run(&["plan", "-detailed-exitcode"], push), 2);
-    assert!(
-        shown.contains("aws_ecr_repository_policy.this will be updated in-place"),
-        "{shown}"
+    stack.changes_in_place(
+        "aws_ecr_repository_policy.this",
+        &["-var", &repo_var, "-var", &format!("action={push}")],
     );
-    assert!(shown.contains("0 to add, 1 to change, 0 to destroy"), "{shown}");
-    expect_code(&run(&["apply", "-auto-approve"], push), 0);
     assert_eq!(
         actions(&repository_policy(&ecr, &name).await.unwrap()),
         serde_json::json!([push])
     );
-    expect_code(&run(&["plan", "-detailed-exitcode"], push), 0);
 
     // Drift: a policy changed by hand is put back.
     ecr.set_repository_policy()
@@ -261,18 +257,11 @@ async fn the_registry_policy_lives_its_whole_life() {
     expect_code(&run(&["plan", "-detailed-exitcode"], replicate), 0);
 
     // A new action is put in place.
-    let shown = expect_code(&run(&["plan", "-detailed-exitcode"], create), 2);
-    assert!(
-        shown.contains("aws_ecr_registry_policy.this will be updated in-place"),
-        "{shown}"
-    );
-    assert!(shown.contains("0 to add, 1 to change, 0 to destroy"), "{shown}");
-    expect_code(&run(&["apply", "-auto-approve"], create), 0);
+    stack.changes_in_place("aws_ecr_registry_policy.this", &["-var", &format!("action={create}")]);
     assert_eq!(
         actions(&registry_policy(&ecr).await.unwrap().0),
         serde_json::json!([create])
     );
-    expect_code(&run(&["plan", "-detailed-exitcode"], create), 0);
 
     // Drift: a policy changed by hand is put back.
     let by_hand = serde_json::json!({
@@ -465,15 +454,11 @@ async fn the_registry_scanning_configuration_lives_its_whole_life() {
     expect_code(&run(&["plan", "-detailed-exitcode"], "SCAN_ON_PUSH"), 0);
 
     // A rule's frequency changes in place.
-    let shown = expect_code(&run(&["plan", "-detailed-exitcode"], "MANUAL"), 2);
-    assert!(
-        shown.contains("aws_ecr_registry_scanning_configuration.this will be updated in-place"),
-        "{shown}"
+    stack.changes_in_place(
+        "aws_ecr_registry_scanning_configuration.this",
+        &["-var", "scan_type=ENHANCED", "-var", "frequency=MANUAL"],
     );
-    assert!(shown.contains("0 to add, 1 to change, 0 to destroy"), "{shown}");
-    expect_code(&run(&["apply", "-auto-approve"], "MANUAL"), 0);
     assert_eq!(scanning(&ecr).await, enhanced("MANUAL"));
-    expect_code(&run(&["plan", "-detailed-exitcode"], "MANUAL"), 0);
 
     // Drift: the registry put back to its defaults by hand gets the blueprint's rules again.
     reset_scanning(&ecr).await;
@@ -626,15 +611,11 @@ async fn the_replication_configuration_lives_its_whole_life() {
     expect_code(&run(&["plan", "-detailed-exitcode"], "eu-west-1"), 0);
 
     // A destination changes in place.
-    let shown = expect_code(&run(&["plan", "-detailed-exitcode"], "eu-central-1"), 2);
-    assert!(
-        shown.contains("aws_ecr_replication_configuration.this will be updated in-place"),
-        "{shown}"
+    stack.changes_in_place(
+        "aws_ecr_replication_configuration.this",
+        &["-var", "second_region=eu-central-1"],
     );
-    assert!(shown.contains("0 to add, 1 to change, 0 to destroy"), "{shown}");
-    expect_code(&run(&["apply", "-auto-approve"], "eu-central-1"), 0);
     assert_eq!(replication(&ecr).await, replicated_to("eu-central-1"));
-    expect_code(&run(&["plan", "-detailed-exitcode"], "eu-central-1"), 0);
 
     // Drift: a rule changed by hand is put back.
     let by_hand = aws_sdk_ecr::types::ReplicationRule::builder()

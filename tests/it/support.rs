@@ -152,6 +152,20 @@ impl Stack {
             .to_string()
     }
 
+    /// Plans a change of one object in place and nothing else, applies it, and plans clean
+    /// after: what every life test does for an argument that changes without a replacement.
+    /// `args` are the other arguments of plan and apply (the variables that make the change).
+    pub fn changes_in_place(&self, address: &str, args: &[&str]) {
+        let shown = expect_code(&self.run(&[&["plan", "-detailed-exitcode"][..], args].concat()), 2);
+        assert!(
+            shown.contains(&format!("{address} will be updated in-place")),
+            "{shown}"
+        );
+        assert!(shown.contains("0 to add, 1 to change, 0 to destroy"), "{shown}");
+        expect_code(&self.run(&[&["apply", "-auto-approve"][..], args].concat()), 0);
+        expect_code(&self.run(&[&["plan", "-detailed-exitcode"][..], args].concat()), 0);
+    }
+
     /// Forgets every managed resource and imports each back by the id Terraform's import takes
     /// for its type. The plan that follows must add and destroy nothing (the same objects were
     /// found); once settings that live only in state (force_destroy, wait flags) are recorded

@@ -7,6 +7,7 @@ pub mod acm;
 pub mod apigateway;
 pub mod apigatewayv2;
 pub mod appautoscaling;
+pub mod attached;
 pub mod cloudfront;
 pub mod cloudwatch;
 pub mod cognito;
@@ -51,6 +52,7 @@ use crate::diag::{DResult, Diag};
 use crate::provider::Registry;
 use crate::schema::{Nesting, Schema, Type};
 use crate::value::Value;
+use attached::Attached;
 use aws_config::retry::RetryConfig;
 use aws_config::{BehaviorVersion, Region};
 use indexmap::IndexMap;
@@ -835,7 +837,10 @@ fn build_registry(c: Arc<Clients>) -> Registry {
         s3::account_public_access_block::AccountPublicAccessBlock::new(c.clone()),
     ));
     r.add_resource(Arc::new(dynamodb::table::Table::new(c.clone())));
-    r.add_resource(Arc::new(dynamodb::resource_policy::ResourcePolicy::new(c.clone())));
+    r.add_resource(Arc::new(Attached::new(
+        c.clone(),
+        dynamodb::resource_policy::ResourcePolicy,
+    )));
     r.add_resource(Arc::new(ecs::cluster::Cluster::new(c.clone())));
     r.add_resource(Arc::new(ecs::task_definition::TaskDefinition::new(c.clone())));
     r.add_resource(Arc::new(ecs::service::Service::new(c.clone())));
@@ -848,6 +853,9 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(cloudwatch::dashboard::Dashboard::new(c.clone())));
     r.add_resource(Arc::new(ssm::parameter::Parameter::new(c.clone())));
     r.add_resource(Arc::new(secretsmanager::secret::Secret::new(c.clone())));
+    r.add_resource(Arc::new(Attached::new(
+        c.clone(),
+    )));
     r.add_resource(Arc::new(secretsmanager::secret_version::SecretVersion::new(c.clone())));
     r.add_resource(Arc::new(apigateway::rest_api::RestApi::new(c.clone())));
     r.add_resource(Arc::new(apigateway::deployment::Deployment::new(c.clone())));
@@ -865,8 +873,14 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     )));
     r.add_resource(Arc::new(opensearchserverless::collection::Collection::new(c.clone())));
     r.add_resource(Arc::new(ecr::repository::Repository::new(c.clone())));
-    r.add_resource(Arc::new(ecr::lifecycle_policy::LifecyclePolicy::new(c.clone())));
-    r.add_resource(Arc::new(ecr::repository_policy::RepositoryPolicy::new(c.clone())));
+    r.add_resource(Arc::new(Attached::new(
+        c.clone(),
+        ecr::lifecycle_policy::LifecyclePolicy,
+    )));
+    r.add_resource(Arc::new(Attached::new(
+        c.clone(),
+        ecr::repository_policy::RepositoryPolicy,
+    )));
     r.add_resource(Arc::new(ecr::registry_policy::RegistryPolicy::new(c.clone())));
     r.add_resource(Arc::new(
         ecr::registry_scanning_configuration::RegistryScanningConfiguration::new(c.clone()),
@@ -900,10 +914,11 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(logs::resource_policy::ResourcePolicy::new(c.clone())));
     r.add_resource(Arc::new(logs::query_definition::QueryDefinition::new(c.clone())));
     r.add_resource(Arc::new(logs::subscription_filter::SubscriptionFilter::new(c.clone())));
-    r.add_resource(Arc::new(sns::topic_policy::TopicPolicy::new(c.clone())));
-    r.add_resource(Arc::new(
-        sns::topic_data_protection_policy::TopicDataProtectionPolicy::new(c.clone()),
-    ));
+    r.add_resource(Arc::new(Attached::new(c.clone(), sns::topic_policy::TopicPolicy)));
+    r.add_resource(Arc::new(Attached::new(
+        c.clone(),
+        sns::topic_data_protection_policy::TopicDataProtectionPolicy,
+    )));
     // Seed 001 (circle of trust).
     r.add_resource(Arc::new(sqs::queue::Queue::new(c.clone())));
     for owned in [

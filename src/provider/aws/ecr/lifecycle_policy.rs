@@ -1,107 +1,78 @@
-//! `aws_ecr_lifecycle_policy`: the image expiry rules of a repository (compared as JSON).
+//! `aws_ecr_lifecycle_policy`: the image expiry rules of a repository, managed apart from it.
+//! Its id is the repository's name; the rules are compared as JSON.
 
-use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str};
-use crate::provider::aws::schema::resource;
+use crate::provider::aws::attached::{policy_attr, required, Document};
+use crate::provider::aws::common::{absent_on, aws_err, ok_on};
 use crate::provider::aws::Clients;
-use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::provider::PResult;
+use crate::schema::declare::Decl;
 use crate::schema::validators::json;
-use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
-use std::sync::Arc;
+use indexmap::IndexMap;
 
-/// The `aws_ecr_lifecycle_policy` resource type.
-pub struct LifecyclePolicy {
-    c: Arc<Clients>,
-    schema: Schema,
-}
+/// What ECR answers when the repository or its lifecycle policy is gone.
+const GONE: &[&str] = &["LifecyclePolicyNotFoundException", "RepositoryNotFoundException"];
 
-impl LifecyclePolicy {
-    /// Creates the type with its clients.
-    pub fn new(c: Arc<Clients>) -> LifecyclePolicy {
-        let schema = resource("aws_ecr_lifecycle_policy")
-            .arg("repository")
-            .force_new()
-            .arg("policy")
-            .check(json())
-            .build();
-        LifecyclePolicy { c, schema }
+/// The `aws_ecr_lifecycle_policy` document.
+pub struct LifecyclePolicy;
+
+#[async_trait]
+impl Document for LifecyclePolicy {
+    fn type_name(&self) -> &'static str {
+        "aws_ecr_lifecycle_policy"
     }
 
-    async fn put(&self, repository: &str, v: &Value) -> PResult<()> {
-        let policy = opt_str(v, "policy").ok_or_else(|| ProviderError::msg("policy is required"))?;
-        serde_json::from_str::<serde_json::Value>(&policy)
-            .map_err(|e| ProviderError::msg(format!("policy is not valid JSON: {e}")))?;
-        self.c
-            .ecr
+    fn what(&self) -> &'static str {
+        "lifecycle policy of repository"
+    }
+
+    fn key(&self) -> &'static str {
+        "repository"
+    }
+
+    fn declare(&self, d: Decl) -> Decl {
+        d.arg("policy").check(json())
+    }
+
+    async fn put(&self, c: &Clients, repository: &str, planned: &Value) -> PResult<()> {
+        c.ecr
             .put_lifecycle_policy()
             .repository_name(repository)
-            .lifecycle_policy_text(policy)
+            .lifecycle_policy_text(required(planned, "policy")?)
             .send()
             .await
             .map_err(aws_err)?;
         Ok(())
     }
-}
 
-#[async_trait]
-impl ResourceType for LifecyclePolicy {
-    fn type_name(&self) -> &'static str {
-        "aws_ecr_lifecycle_policy"
-    }
-
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let repository = opt_str(planned, "repository").ok_or_else(|| ProviderError::msg("repository is required"))?;
-        self.put(&repository, planned).await?;
-        must_exist(
-            self.read(ctx, &repository, planned).await?,
-            "lifecycle policy of repository",
-            &repository,
-        )
-    }
-
-    async fn read(&self, _ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<Option<Value>> {
-        let out = self
-            .c
+    async fn get(&self, c: &Clients, repository: &str, prior: &Value) -> PResult<Option<IndexMap<String, Value>>> {
+        let r = c
             .ecr
             .get_lifecycle_policy()
-            .repository_name(id)
+            .repository_name(repository)
             .send()
             .await
             .map_err(aws_err);
-        let Some(out) = absent_on(
-            out,
-            &["LifecyclePolicyNotFoundException", "RepositoryNotFoundException"],
-        )?
-        else {
-            return Ok(None);
-        };
-        Ok(Some(Value::object([
-            ("id", Value::str(id)),
-            ("repository", Value::str(id)),
-            ("policy", Value::from(out.lifecycle_policy_text().map(str::to_string))),
-            ("registry_id", Value::from(out.registry_id().map(str::to_string))),
-        ])))
+        Ok(absent_on(r, GONE)?.map(|out| {
+            IndexMap::from([
+                policy_attr(prior, out.lifecycle_policy_text()),
+                (
+                    "registry_id".to_string(),
+                    Value::from(out.registry_id().map(str::to_string)),
+                ),
+            ])
+        }))
     }
 
-    async fn update(&self, ctx: &CallCtx, id: &str, _prior: &Value, planned: &Value) -> PResult<Value> {
-        self.put(id, planned).await?;
-        must_exist(self.read(ctx, id, planned).await?, "lifecycle policy of repository", id)
-    }
-
-    async fn delete(&self, _ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<()> {
-        let r = self
-            .c
+    async fn remove(&self, c: &Clients, repository: &str, _prior: &Value) -> PResult<()> {
+        let r = c
             .ecr
             .delete_lifecycle_policy()
-            .repository_name(id)
+            .repository_name(repository)
             .send()
             .await
             .map_err(aws_err);
-        absent_on(r, &["LifecyclePolicyNotFoundException", "RepositoryNotFoundException"]).map(|_| ())
+        ok_on(r, GONE)
     }
 }

@@ -1,7 +1,7 @@
 //! `aws_ecr_registry_policy`: the account's registry permissions policy (one per registry and
 //! region). Its id is the registry id, the account id; the policy is compared as JSON.
 
-use super::{policy_arg, policy_state};
+use crate::provider::aws::attached::{policy_attr, required};
 use crate::provider::aws::common::{absent_on, aws_err, must_exist};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -33,7 +33,7 @@ impl RegistryPolicy {
             .c
             .ecr
             .put_registry_policy()
-            .policy_text(policy_arg(planned)?)
+            .policy_text(required(planned, "policy")?)
             .send()
             .await
             .map_err(aws_err)?;
@@ -64,7 +64,12 @@ impl ResourceType for RegistryPolicy {
         let Some(out) = absent_on(r, GONE)? else {
             return Ok(None);
         };
-        Ok(Some(policy_state(id, prior, out.policy_text(), out.registry_id(), [])))
+        let (policy, text) = policy_attr(prior, out.policy_text());
+        Ok(Some(Value::object([
+            ("id", Value::str(id)),
+            (policy.as_str(), text),
+            ("registry_id", Value::from(out.registry_id().map(str::to_string))),
+        ])))
     }
 
     async fn update(&self, ctx: &CallCtx, _id: &str, _prior: &Value, planned: &Value) -> PResult<Value> {

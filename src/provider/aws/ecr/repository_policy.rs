@@ -1,104 +1,78 @@
 //! `aws_ecr_repository_policy`: the access policy of a repository, managed apart from it. Its
 //! id is the repository's name; the policy is compared as JSON.
 
-use super::{policy_arg, policy_state};
-use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str};
-use crate::provider::aws::schema::resource;
+use crate::provider::aws::attached::{policy_attr, required, Document};
+use crate::provider::aws::common::{absent_on, aws_err, ok_on};
 use crate::provider::aws::Clients;
-use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::provider::PResult;
+use crate::schema::declare::Decl;
 use crate::schema::validators::json;
-use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
-use std::sync::Arc;
+use indexmap::IndexMap;
 
 /// What ECR answers when the repository or its policy is gone.
 const GONE: &[&str] = &["RepositoryPolicyNotFoundException", "RepositoryNotFoundException"];
 
-/// The `aws_ecr_repository_policy` resource type.
-pub struct RepositoryPolicy {
-    c: Arc<Clients>,
-    schema: Schema,
-}
-
-impl RepositoryPolicy {
-    /// Creates the type with its clients.
-    pub fn new(c: Arc<Clients>) -> RepositoryPolicy {
-        let schema = resource("aws_ecr_repository_policy")
-            .arg("repository")
-            .force_new()
-            .arg("policy")
-            .check(json())
-            .build();
-        RepositoryPolicy { c, schema }
-    }
-
-    async fn put(&self, ctx: &CallCtx, repository: &str, planned: &Value) -> PResult<Value> {
-        self.c
-            .ecr
-            .set_repository_policy()
-            .repository_name(repository)
-            .policy_text(policy_arg(planned)?)
-            .send()
-            .await
-            .map_err(aws_err)?;
-        must_exist(
-            self.read(ctx, repository, planned).await?,
-            "policy of ECR repository",
-            repository,
-        )
-    }
-}
+/// The `aws_ecr_repository_policy` document.
+pub struct RepositoryPolicy;
 
 #[async_trait]
-impl ResourceType for RepositoryPolicy {
+impl Document for RepositoryPolicy {
     fn type_name(&self) -> &'static str {
         "aws_ecr_repository_policy"
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
+    fn what(&self) -> &'static str {
+        "policy of ECR repository"
     }
 
-    async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let repository = opt_str(planned, "repository").ok_or_else(|| ProviderError::msg("repository is required"))?;
-        self.put(ctx, &repository, planned).await
+    fn key(&self) -> &'static str {
+        "repository"
     }
 
-    async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
-        let r = self
-            .c
+    fn declare(&self, d: Decl) -> Decl {
+        d.arg("policy").check(json())
+    }
+
+    async fn put(&self, c: &Clients, repository: &str, planned: &Value) -> PResult<()> {
+        c.ecr
+            .set_repository_policy()
+            .repository_name(repository)
+            .policy_text(required(planned, "policy")?)
+            .send()
+            .await
+            .map_err(aws_err)?;
+        Ok(())
+    }
+
+    async fn get(&self, c: &Clients, repository: &str, prior: &Value) -> PResult<Option<IndexMap<String, Value>>> {
+        let r = c
             .ecr
             .get_repository_policy()
-            .repository_name(id)
+            .repository_name(repository)
             .send()
             .await
             .map_err(aws_err);
-        let Some(out) = absent_on(r, GONE)? else {
-            return Ok(None);
-        };
-        Ok(Some(policy_state(
-            id,
-            prior,
-            out.policy_text(),
-            out.registry_id(),
-            [("repository", Value::str(id))],
-        )))
+        Ok(absent_on(r, GONE)?.map(|out| {
+            IndexMap::from([
+                policy_attr(prior, out.policy_text()),
+                (
+                    "registry_id".to_string(),
+                    Value::from(out.registry_id().map(str::to_string)),
+                ),
+            ])
+        }))
     }
 
-    async fn update(&self, ctx: &CallCtx, id: &str, _prior: &Value, planned: &Value) -> PResult<Value> {
-        self.put(ctx, id, planned).await
-    }
-
-    async fn delete(&self, _ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<()> {
-        let r = self
-            .c
+    async fn remove(&self, c: &Clients, repository: &str, _prior: &Value) -> PResult<()> {
+        let r = c
             .ecr
             .delete_repository_policy()
-            .repository_name(id)
+            .repository_name(repository)
             .send()
             .await
             .map_err(aws_err);
-        absent_on(r, GONE).map(|_| ())
+        ok_on(r, GONE)
     }
 }
