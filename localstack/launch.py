@@ -989,6 +989,46 @@ def patch_sns_data_protection_policies():
     SNSResponse.get_data_protection_policy = get_data_protection_policy
 
 
+def patch_secretsmanager_resource_policies():
+    """Resource policy calls on a secret scheduled for deletion, and policy text that is not JSON.
+
+    AWS (Secrets Manager API reference, PutResourcePolicy, GetResourcePolicy,
+    DeleteResourcePolicy) refuses every call on a secret marked for deletion with
+    InvalidRequestException "You can't perform this operation on the secret because it was marked
+    for deletion.", and PutResourcePolicy refuses text that is not JSON with
+    MalformedPolicyDocumentException. moto 5.x answers all three on a deleted secret and stores
+    any text.
+    """
+    import json
+    from moto.secretsmanager.exceptions import InvalidRequestException, SecretsManagerClientError
+    from moto.secretsmanager.models import SecretsManagerBackend
+
+    def refuse_when_deleted(backend, secret_id):
+        if backend._is_valid_identifier(secret_id):
+            secret = backend.secrets[secret_id]
+            if getattr(secret, "is_deleted", lambda: False)():
+                raise InvalidRequestException(
+                    "You can't perform this operation on the secret because it was marked for deletion."
+                )
+
+    for name in ("put_resource_policy", "get_resource_policy", "delete_resource_policy"):
+        original = getattr(SecretsManagerBackend, name)
+
+        def guarded(self, secret_id, *args, _original=original, _name=name, **kwargs):
+            refuse_when_deleted(self, secret_id)
+            if _name == "put_resource_policy":
+                policy = args[0] if args else kwargs.get("policy")
+                try:
+                    json.loads(policy or "")
+                except ValueError:
+                    raise SecretsManagerClientError(
+                        "MalformedPolicyDocumentException", "The resource policy is not valid JSON."
+                    )
+            return _original(self, secret_id, *args, **kwargs)
+
+        setattr(SecretsManagerBackend, name, guarded)
+
+
 def patch_logs_query_definitions():
     """CloudWatch Logs: saved Logs Insights queries (PutQueryDefinition,
     DescribeQueryDefinitions, DeleteQueryDefinition), which moto 5.2.5 does not implement.
@@ -4330,6 +4370,7 @@ if __name__ == "__main__":
     patch_dynamodb_replicas()
     patch_sns_topic_attributes()
     patch_sns_data_protection_policies()
+    patch_secretsmanager_resource_policies()
     patch_logs_query_definitions()
     patch_logs_metric_filter_replace()
     patch_appautoscaling_tags()

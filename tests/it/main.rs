@@ -77,6 +77,7 @@ mod remote_state;
 mod replacement;
 mod saml_providers;
 mod search;
+mod secret_policy;
 mod secrets;
 mod service_limits;
 mod session_context;

@@ -855,6 +855,7 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(secretsmanager::secret::Secret::new(c.clone())));
     r.add_resource(Arc::new(Attached::new(
         c.clone(),
+        secretsmanager::secret_policy::SecretPolicy,
     )));
     r.add_resource(Arc::new(secretsmanager::secret_version::SecretVersion::new(c.clone())));
     r.add_resource(Arc::new(apigateway::rest_api::RestApi::new(c.clone())));

@@ -5,6 +5,7 @@
 pub mod random_password_ephemeral;
 pub mod secret;
 pub mod secret_data;
+pub mod secret_policy;
 pub mod secret_version;
 pub mod secret_version_data;
 pub mod secret_version_ephemeral;
