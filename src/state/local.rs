@@ -137,16 +137,23 @@ impl LocalBackend {
         self.path.with_file_name(name)
     }
 
-    /// Appends one journal record as one line, in one write.
+    /// Appends one journal record as one line, in one write. A line a killed run left cut short
+    /// (a write of several pages can stop at a page boundary on SIGKILL) is dropped first:
+    /// readers ignore it as the last line, but a record appended after it would join it on one
+    /// line, and that damaged line would make the state unreadable.
     pub fn append_now(&self, record: &JournalRecord) -> DResult<()> {
         let journal = self.journal_path();
         let mut line = serde_json::to_string(record).expect("journal record serialises");
         line.push('\n');
         std::fs::OpenOptions::new()
             .create(true)
+            .read(true)
             .append(true)
             .open(&journal)
-            .and_then(|mut f| f.write_all(line.as_bytes()))
+            .and_then(|mut f| {
+                drop_cut_line(&mut f)?;
+                f.write_all(line.as_bytes())
+            })
             .map_err(|e| io_diag("append to", &journal, e))
     }
 
@@ -384,6 +391,26 @@ impl Backend for LocalBackend {
     }
 }
 
+/// Truncates a journal that does not end with a line break back to its last whole line.
+fn drop_cut_line(f: &mut std::fs::File) -> std::io::Result<()> {
+    use std::io::{Read, Seek, SeekFrom};
+    let len = f.metadata()?.len();
+    if len == 0 {
+        return Ok(());
+    }
+    let mut last = [0u8; 1];
+    f.seek(SeekFrom::End(-1))?;
+    f.read_exact(&mut last)?;
+    if last[0] == b'\n' {
+        return Ok(());
+    }
+    let mut text = Vec::with_capacity(len as usize);
+    f.seek(SeekFrom::Start(0))?;
+    f.read_to_end(&mut text)?;
+    let whole = text.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    f.set_len(whole as u64)
+}
+
 /// Creates `path` holding `bytes`, or fails with `AlreadyExists` when it exists, so that no
 /// moment sees it partly written: a run killed between creating a lock file and writing it left
 /// an empty file that every later run refused as damaged, and that no stale-lock check could
@@ -518,5 +545,37 @@ mod tests {
         b.write_now(&next).unwrap();
         assert!(!b.journal_path().exists());
         assert_eq!(b.read_now().unwrap().unwrap(), next);
+    }
+
+    #[test]
+    fn a_line_cut_short_by_a_killed_run_does_not_swallow_the_next_record() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.tfstate.json");
+        let b = LocalBackend::new(path.clone());
+        let mut s = sample();
+        s.serial = 3;
+        b.write_now(&s).unwrap();
+        let mut next = s.clone();
+        let record = |next: &mut State, addr: &str, id: &str| {
+            let a = Address::parse(addr).unwrap();
+            next.upsert(ResourceState::new(a.clone(), id, serde_json::json!({ "id": id })));
+            JournalRecord::of(next, &a)
+        };
+        b.append_now(&record(&mut next, "aws_subnet.a", "subnet-1")).unwrap();
+        // A run killed in the middle of its append (a write of many pages can stop at a page).
+        let torn = serde_json::to_string(&record(&mut next.clone(), "aws_subnet.b", "subnet-2")).unwrap();
+        let mut f = std::fs::OpenOptions::new().append(true).open(b.journal_path()).unwrap();
+        f.write_all(&torn.as_bytes()[..torn.len() / 2]).unwrap();
+        drop(f);
+
+        // The next run reads past the cut line, then appends a record of its own.
+        let b2 = LocalBackend::new(path.clone());
+        assert_eq!(b2.read_now().unwrap().unwrap().resources, next.resources);
+        b2.append_now(&record(&mut next, "aws_subnet.c", "subnet-3")).unwrap();
+
+        // Every later reader sees both whole records, and the cut one nowhere.
+        let read = LocalBackend::new(path).read_now().unwrap().unwrap();
+        assert_eq!(read.resources, next.resources);
+        assert!(read.get(&Address::parse("aws_subnet.b").unwrap()).is_none());
     }
 }
