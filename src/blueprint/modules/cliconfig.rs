@@ -66,7 +66,10 @@ impl CliConfig {
         if json {
             return parse_json(text);
         }
-        let body = hcl_edit::parser::parse_body(text).map_err(|e| e.to_string())?;
+        let body = match hcl_edit::parser::parse_body(text) {
+            Ok(body) => body,
+            Err(e) => hcl_edit::parser::parse_body(&one_item_per_line(text)).map_err(|_| e.to_string())?,
+        };
         let mut config = CliConfig::default();
         for structure in body.iter() {
             let Structure::Block(block) = structure else { continue };
@@ -146,6 +149,54 @@ impl CliConfig {
     }
 }
 
+/// The text with a line break after every `{` and before every `}` outside strings and
+/// comments. CLI configuration files are HCL 1, where a block may hold a block on one line
+/// (`provider_installation { filesystem_mirror { path = "/opt/tf-plugins" } }`, as Terraform's
+/// own documentation writes it); HCL 2, the only syntax the hcl crates parse, allows one item
+/// per line only. Spread out, the same file means the same thing in HCL 2. Written by hand: no
+/// maintained crate parses HCL 1.
+fn one_item_per_line(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                out.push(c);
+                while let Some(s) = chars.next() {
+                    out.push(s);
+                    match s {
+                        '\\' => out.extend(chars.next()),
+                        '"' => break,
+                        _ => {}
+                    }
+                }
+            }
+            '#' | '/' if c == '#' || chars.peek() == Some(&'/') => {
+                out.push(c);
+                while let Some(s) = chars.next_if(|&s| s != '\n') {
+                    out.push(s);
+                }
+            }
+            '/' if chars.peek() == Some(&'*') => {
+                out.push(c);
+                out.extend(chars.next());
+                let mut last = ' ';
+                for s in chars.by_ref() {
+                    out.push(s);
+                    if last == '*' && s == '/' {
+                        break;
+                    }
+                    last = s;
+                }
+            }
+            '{' => out.push_str("{\n"),
+            '}' => out.push_str("\n}"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 fn is_json(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "json")
 }
@@ -210,6 +261,23 @@ credentials "registry.test.local" {
         assert_eq!(s["providers.v1"], "http://127.0.0.1:9999/v1/providers/");
         assert_eq!(c.token("REGISTRY.test.local").as_deref(), Some("s3cr3t"));
         assert!(c.services("other.example").is_none());
+    }
+
+    #[test]
+    fn reads_blocks_written_on_one_line_as_hcl_1_allows() {
+        let c = CliConfig::parse(
+            "provider_installation { filesystem_mirror { path = \"/opt/{x}\" } } # a { comment\n\
+             host \"r.example\" { services = { \"modules.v1\" = \"http://127.0.0.1:1/v1/modules/\" } }\n\
+             /* } */ credentials \"r.example\" { token = \"t{\\\"}\" }\n",
+            false,
+        )
+        .unwrap();
+        assert_eq!(
+            c.services("r.example").unwrap()["modules.v1"],
+            "http://127.0.0.1:1/v1/modules/"
+        );
+        assert_eq!(c.credentials["r.example"], "t{\"}");
+        assert!(CliConfig::parse("host \"x\" {", false).is_err());
     }
 
     #[test]
