@@ -179,30 +179,24 @@ pub fn plan_text(plan: &Plan, schemas: SchemaLookup) -> String {
                 v.render()
             }
         };
-        // By name, removed ones among the rest, as Terraform lists them.
-        let mut names: Vec<&String> = plan.outputs.keys().chain(plan.prior.outputs.keys()).collect();
-        names.sort();
-        names.dedup();
-        for name in names {
-            let action = plan.output_action(name);
-            match (plan.outputs.get(name), plan.prior.outputs.get(name)) {
-                (Some((v, sensitive)), None) if action == OutputAction::Create => {
+        for name in plan.output_names() {
+            let old = plan.prior.outputs.get(name);
+            // What state holds, hidden when it was sensitive or the new value is.
+            let before =
+                |hide: bool| old.map_or_else(String::new, |o| shown(&Value::from_json(&o.value), o.sensitive || hide));
+            match (plan.output_action(name), plan.outputs.get(name)) {
+                (OutputAction::Create, Some((v, sensitive))) => {
                     let _ = writeln!(out, "  + {name} = {}", shown(v, *sensitive));
                 }
-                (Some((v, sensitive)), Some(old)) if action == OutputAction::Update => {
-                    let before = shown(&Value::from_json(&old.value), old.sensitive || *sensitive);
+                (OutputAction::Update, Some((v, sensitive))) => {
+                    let before = before(*sensitive);
                     let _ = writeln!(out, "  ~ {name} = {before} -> {}", shown(v, *sensitive));
                 }
-                (Some(_), Some(old)) if action == OutputAction::Delete => {
-                    let before = shown(&Value::from_json(&old.value), old.sensitive);
-                    let _ = writeln!(out, "  - {name} = {before} -> null");
+                (OutputAction::Delete, Some(_)) => {
+                    let _ = writeln!(out, "  - {name} = {} -> null", before(false));
                 }
-                (None, Some(old)) => {
-                    let _ = writeln!(
-                        out,
-                        "  - {name} = {}",
-                        shown(&Value::from_json(&old.value), old.sensitive)
-                    );
+                (OutputAction::Delete, None) => {
+                    let _ = writeln!(out, "  - {name} = {}", before(false));
                 }
                 _ => {}
             }

@@ -206,10 +206,18 @@ impl Plan {
         if self.options.destroy {
             return !self.prior.outputs.is_empty();
         }
-        self.outputs
-            .keys()
-            .chain(self.prior.outputs.keys())
+        self.output_names()
+            .into_iter()
             .any(|name| self.output_action(name) != OutputAction::NoOp)
+    }
+
+    /// The root outputs the blueprint declares or state records, each once, by name (as
+    /// Terraform lists them, removed ones among the rest).
+    pub fn output_names(&self) -> Vec<&String> {
+        let mut names: Vec<&String> = self.outputs.keys().chain(self.prior.outputs.keys()).collect();
+        names.sort();
+        names.dedup();
+        names
     }
 
     /// What applying does to the root output `name`, decided as Terraform decides it: state
