@@ -431,11 +431,13 @@ fn planned_outputs(plan: &Plan, root: &Module) -> Json {
 
 fn output_changes(plan: &Plan, root: &Module) -> Json {
     let mut out = Map::new();
-    for (name, (v, sensitive)) in &plan.outputs {
+    for name in plan.output_names() {
         if root.outputs.get(name).is_some_and(|o| o.ephemeral) {
             continue;
         }
         let before = plan.prior.outputs.get(name);
+        // An output no longer declared goes to null.
+        let (v, sensitive) = plan.outputs.get(name).map_or((&Value::Null, false), |(v, s)| (v, *s));
         let action = match plan.output_action(name) {
             OutputAction::NoOp => "no-op",
             OutputAction::Create => "create",
@@ -452,28 +454,12 @@ fn output_changes(plan: &Plan, root: &Module) -> Json {
         // A wholly unknown value has no `after`; a known one, or a collection with unknown
         // parts, shows what is known.
         if !matches!(v, Value::Unknown) {
-            o.insert("after".into(), hide(known_json(v), *sensitive));
+            o.insert("after".into(), hide(known_json(v), sensitive));
         }
         o.insert("after_unknown".into(), unknown_shape(v));
         o.insert("before_sensitive".into(), json!(before.is_some_and(|b| b.sensitive)));
         o.insert("after_sensitive".into(), json!(sensitive));
         out.insert(name.clone(), Json::Object(o));
-    }
-    for (name, b) in &plan.prior.outputs {
-        if plan.outputs.contains_key(name) {
-            continue;
-        }
-        out.insert(
-            name.clone(),
-            json!({
-                "actions": ["delete"],
-                "before": if b.sensitive { Json::Null } else { b.value.clone() },
-                "after": null,
-                "after_unknown": false,
-                "before_sensitive": b.sensitive,
-                "after_sensitive": false,
-            }),
-        );
     }
     Json::Object(out)
 }

@@ -107,7 +107,8 @@ pub async fn refresh(state: &State, registry: &Registry, stack: &str, parallelis
                         Some(rt) => {
                             // Read now in the current schema, whatever version recorded it.
                             updated.schema_version = rt.schema().version;
-                            // Write-only arguments never reach state, whatever a read returns.
+                            // State holds every attribute of the schema, and write-only ones
+                            // null, whatever a read returns.
                             let v = super::diff::as_recorded(
                                 rt.schema(),
                                 crate::schema::keep_timeouts(rt.schema(), v, &prior),

@@ -9,10 +9,10 @@
 //! A document supplies its schema and its three calls; [`Attached`] makes the resource type of
 //! it, so each such type is the part that differs: the service's calls and attribute names.
 
-use crate::provider::aws::common::{json_as_configured, must_exist, opt_str};
+use crate::provider::aws::common::{json_as_configured, must_exist, required};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
-use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::provider::{CallCtx, PResult, ResourceType};
 use crate::schema::declare::Decl;
 use crate::schema::Schema;
 use crate::value::Value;
@@ -110,12 +110,6 @@ impl<D: Document + 'static> ResourceType for Attached<D> {
     async fn delete(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<()> {
         self.doc.remove(&self.c, id, prior).await
     }
-}
-
-/// A string argument the schema requires (a planned value lacks it only when a caller skipped
-/// validation).
-pub fn required(planned: &Value, name: &str) -> PResult<String> {
-    opt_str(planned, name).ok_or_else(|| ProviderError::msg(format!("{name} is required")))
 }
 
 /// The `policy` attribute as state records it: the blueprint's text where the service's copy

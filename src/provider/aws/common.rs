@@ -259,6 +259,12 @@ where
     }
 }
 
+/// A string argument the schema requires (a planned value lacks it only when a caller skipped
+/// validation).
+pub fn required(planned: &Value, name: &str) -> PResult<String> {
+    opt_str(planned, name).ok_or_else(|| ProviderError::msg(format!("{name} is required")))
+}
+
 /// A string attribute of a planned value, if set.
 pub fn opt_str(v: &Value, name: &str) -> Option<String> {
     v.get(name).to_plain_string().filter(|s| !s.is_empty())

@@ -5,8 +5,8 @@
 //! the resource's ARN; a new ARN replaces the policy. The policy is compared as a policy (key
 //! order, a lone action as a string) as the provider's `IAMPolicyType` does.
 
-use crate::provider::aws::attached::{policy_attr, required, Document};
-use crate::provider::aws::common::{absent_on, aws_err, differs, ok_on, opt_bool};
+use crate::provider::aws::attached::{policy_attr, Document};
+use crate::provider::aws::common::{absent_on, aws_err, differs, ok_on, opt_bool, required};
 use crate::provider::aws::Clients;
 use crate::provider::PResult;
 use crate::schema::declare::Decl;

@@ -1,8 +1,8 @@
 //! `aws_ecr_registry_policy`: the account's registry permissions policy (one per registry and
 //! region). Its id is the registry id, the account id; the policy is compared as JSON.
 
-use crate::provider::aws::attached::{policy_attr, required};
-use crate::provider::aws::common::{absent_on, aws_err, must_exist};
+use crate::provider::aws::attached::policy_attr;
+use crate::provider::aws::common::{absent_on, aws_err, must_exist, required};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ResourceType};

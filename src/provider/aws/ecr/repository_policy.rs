@@ -1,8 +1,8 @@
 //! `aws_ecr_repository_policy`: the access policy of a repository, managed apart from it. Its
 //! id is the repository's name; the policy is compared as JSON.
 
-use crate::provider::aws::attached::{policy_attr, required, Document};
-use crate::provider::aws::common::{absent_on, aws_err, ok_on};
+use crate::provider::aws::attached::{policy_attr, Document};
+use crate::provider::aws::common::{absent_on, aws_err, ok_on, required};
 use crate::provider::aws::Clients;
 use crate::provider::PResult;
 use crate::schema::declare::Decl;

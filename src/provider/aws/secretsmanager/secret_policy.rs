@@ -5,8 +5,8 @@
 //! with an empty policy, so the next plan puts it back in place; `block_public_policy` is the
 //! blueprint's (Secrets Manager does not return it).
 
-use crate::provider::aws::attached::{policy_attr, required, Document};
-use crate::provider::aws::common::{aws_err, opt_bool, retry_while_matching};
+use crate::provider::aws::attached::{policy_attr, Document};
+use crate::provider::aws::common::{aws_err, opt_bool, required, retry_while_matching};
 use crate::provider::aws::Clients;
 use crate::provider::{PResult, ProviderError};
 use crate::schema::declare::Decl;

@@ -2,8 +2,8 @@
 //! data SNS audits, masks or blocks), managed apart from the topic. Its id is the topic's ARN;
 //! destroying it puts an empty policy, which is how SNS removes one.
 
-use crate::provider::aws::attached::{policy_attr, required, Document};
-use crate::provider::aws::common::{absent_on, aws_err};
+use crate::provider::aws::attached::{policy_attr, Document};
+use crate::provider::aws::common::{absent_on, aws_err, required};
 use crate::provider::aws::Clients;
 use crate::provider::PResult;
 use crate::schema::declare::Decl;

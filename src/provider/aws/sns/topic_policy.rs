@@ -2,8 +2,8 @@
 //! the topic's ARN. A topic always has a policy, so destroying this puts back the default one
 //! SNS gives new topics, as the provider does.
 
-use crate::provider::aws::attached::{policy_attr, required, Document};
-use crate::provider::aws::common::{absent_on, aws_err};
+use crate::provider::aws::attached::{policy_attr, Document};
+use crate::provider::aws::common::{absent_on, aws_err, opt_str, required};
 use crate::provider::aws::Clients;
 use crate::provider::PResult;
 use crate::schema::declare::Decl;
@@ -101,7 +101,7 @@ impl Document for TopicPolicy {
     }
 
     async fn remove(&self, c: &Clients, topic: &str, prior: &Value) -> PResult<()> {
-        let owner = match crate::provider::aws::common::opt_str(prior, "owner") {
+        let owner = match opt_str(prior, "owner") {
             Some(o) => o,
             None => c.account_id().await?,
         };
