@@ -339,7 +339,12 @@ struct Runner {
     warnings: Mutex<Vec<Diag>>,
     /// Checks whose data source could not be read: their assertions are skipped.
     failed_checks: Mutex<HashSet<(Vec<ModuleStep>, String)>>,
+    /// Adoption lookups started as the apply began, by the address whose create awaits them.
+    early_lookups: Mutex<HashMap<Address, EarlyLookup>>,
 }
+
+/// An adoption lookup running ahead of its create.
+type EarlyLookup = tokio::task::JoinHandle<crate::provider::PResult<Option<String>>>;
 
 impl Applier {
     /// Applies a plan, saving state after each completed step and the outputs at the end.
@@ -452,8 +457,14 @@ impl Applier {
             started: Instant::now(),
             warnings: Mutex::new(Vec::new()),
             failed_checks: Mutex::new(HashSet::new()),
+            early_lookups: Mutex::new(HashMap::new()),
         });
+        runner.look_ahead_for_adoptable();
         let outcomes = engine::execute(&steps, runner.clone(), parallelism, cancel.clone()).await;
+        // Lookups of creates that never ran (a failure stopped them) are of no use now.
+        for (_, lookup) in runner.early_lookups.lock().expect("lookups lock").drain() {
+            lookup.abort();
+        }
         if let Ok(path) = std::env::var("INFRACTL_STEP_TIMES") {
             write_step_times(&path, &steps, &runner.timings.lock().expect("timings lock"))?;
         }
@@ -583,18 +594,7 @@ impl StepRunner for Runner {
         let change = &self.plan.changes[step.change];
         let address = change.address.clone();
         let addr_text = address.to_string();
-        let ctx = CallCtx {
-            stack: self.applier.stack.clone(),
-            address: addr_text.clone(),
-            resumed: self.plan.prior.unfinished_create(&address).is_some(),
-            token: self
-                .plan
-                .prior
-                .unfinished_create(&address)
-                .map(str::to_string)
-                .unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
-            keeper: self.plan.prior.keeper,
-        };
+        let ctx = self.call_ctx(&address);
         let started = Instant::now();
         let verb = match step.kind {
             StepKind::Join => return Ok(()),
@@ -778,8 +778,8 @@ impl Runner {
                     self.record_intent_to_create(address, &ctx.token).await?;
                     // The object a create-before-destroy replacement replaces carries the same
                     // tags; state knows it already, so it is never one to adopt.
-                    match rt
-                        .find_adoptable(ctx, &config)
+                    match self
+                        .find_adoptable(rt.as_ref(), ctx, &config, address)
                         .await
                         .map_err(|e| e.into_diag("Looking up", &addr))?
                         .filter(|id| !self.in_state(address, id))
@@ -1013,6 +1013,66 @@ impl Runner {
     /// An evaluation context over everything applied so far.
     fn context(&self) -> Context<'_> {
         Context::new(&self.applier.root, &self.applier.inputs, &self.values).with_clock(applying(&self.plan))
+    }
+
+    /// What a provider call knows of the object at `address`: a create a killed run left
+    /// unfinished is resumed with that run's token.
+    fn call_ctx(&self, address: &Address) -> CallCtx {
+        let unfinished = self.plan.prior.unfinished_create(address);
+        CallCtx {
+            stack: self.applier.stack.clone(),
+            address: address.to_string(),
+            resumed: unfinished.is_some(),
+            token: unfinished
+                .map(str::to_string)
+                .unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
+            keeper: self.plan.prior.keeper,
+        }
+    }
+
+    /// Starts, as the apply begins, the adoption lookups that need nothing from the
+    /// configuration (`ResourceType::adoptable_known_early`) for every object created anew, so
+    /// that each create finds its answer ready instead of asking once its dependencies are
+    /// done. A replacement still looks when it creates (before that, the lookup would find the
+    /// object it replaces), and so does a create a killed run left unfinished (it resumes with
+    /// that run's token).
+    fn look_ahead_for_adoptable(&self) {
+        let mut early = self.early_lookups.lock().expect("lookups lock");
+        for step in self.steps.iter().filter(|s| s.kind == StepKind::Create) {
+            let change = &self.plan.changes[step.change];
+            let address = &change.address;
+            let known = self.plan.prior.get(address).is_some() || self.plan.prior.unfinished_create(address).is_some();
+            let Ok(rt) = self.resource_type(change) else {
+                continue;
+            };
+            let planned = change.after.clone().unwrap_or(Value::Null);
+            if known || !rt.adoptable_known_early(&planned) {
+                continue;
+            }
+            let ctx = self.call_ctx(address);
+            let span = info_span!(parent: None, "adoption_lookup", address = %address);
+            let lookup = async move { rt.find_adoptable(&ctx, &planned).await }.instrument(span);
+            early.insert(address.clone(), tokio::spawn(lookup));
+        }
+    }
+
+    /// Looks for an object an earlier run made for `address` and state does not know: the
+    /// answer of the lookup started as the apply began, or (when there was none, or it failed)
+    /// a lookup now.
+    async fn find_adoptable(
+        &self,
+        rt: &dyn crate::provider::ResourceType,
+        ctx: &CallCtx,
+        config: &Value,
+        address: &Address,
+    ) -> crate::provider::PResult<Option<String>> {
+        let early = self.early_lookups.lock().expect("lookups lock").remove(address);
+        if let Some(lookup) = early {
+            if let Ok(Ok(found)) = lookup.await {
+                return Ok(found);
+            }
+        }
+        rt.find_adoptable(ctx, config).await
     }
 
     /// Whether state holds the object `id` at `address`, as its current object or a deposed one.
@@ -1473,6 +1533,46 @@ resource "fake_thing" "leaf" {
         let calls = cloud.calls();
         assert!(pos(&calls, "delete fake_thing.child[0]") < pos(&calls, "delete fake_thing.parent"));
         assert!(pos(&calls, "delete fake_thing.child[1]") < pos(&calls, "delete fake_thing.parent"));
+    }
+
+    #[tokio::test]
+    async fn adoption_lookups_known_at_plan_time_run_as_the_apply_starts() {
+        let dir = tempfile::tempdir().unwrap();
+        // b waits for a, but its name is known: its lookup need not. c's name is a's arn: it
+        // can look only once a is made.
+        write(
+            dir.path(),
+            "resource \"fake_thing\" \"a\" {\n  name = \"a\"\n}\n\
+             resource \"fake_thing\" \"b\" {\n  name = \"b\"\n  parent_id = fake_thing.a.arn\n}\n\
+             resource \"fake_thing\" \"c\" {\n  name = fake_thing.a.arn\n}\n",
+        );
+        let cloud = FakeCloud::new();
+        *cloud.latency.lock().unwrap() = Duration::from_millis(30);
+        let r = run(dir.path(), &cloud, false).await;
+        assert!(r.report.failures.is_empty(), "{:?}", r.report.failures);
+        let calls = cloud.calls();
+        let create_a = calls.iter().position(|c| c == "create fake_thing.a").unwrap();
+        let lookups = cloud.lookups.lock().unwrap().clone();
+        let before = |a: &str| lookups.iter().find(|(addr, _)| addr == a).map(|(_, n)| *n).unwrap();
+        assert!(before("fake_thing.b") <= create_a, "{lookups:?} {calls:?}");
+        assert!(before("fake_thing.c") > create_a, "{lookups:?} {calls:?}");
+        assert_eq!(lookups.len(), 3, "one lookup each: {lookups:?}");
+
+        // A replacement looks only after the object it replaces is gone.
+        cloud.lookups.lock().unwrap().clear();
+        write(
+            dir.path(),
+            "resource \"fake_thing\" \"a\" {\n  name = \"a2\"\n}\n\
+             resource \"fake_thing\" \"b\" {\n  name = \"b\"\n  parent_id = fake_thing.a.arn\n}\n\
+             resource \"fake_thing\" \"c\" {\n  name = fake_thing.a.arn\n}\n",
+        );
+        let r = run(dir.path(), &cloud, false).await;
+        assert!(r.report.failures.is_empty(), "{:?}", r.report.failures);
+        let calls = cloud.calls();
+        let delete_a = calls.iter().rposition(|c| c == "delete fake_thing.a").unwrap();
+        let lookups = cloud.lookups.lock().unwrap().clone();
+        let a = lookups.iter().find(|(addr, _)| addr == "fake_thing.a").unwrap();
+        assert!(a.1 > delete_a, "{lookups:?} {calls:?}");
     }
 
     #[tokio::test]

@@ -3,7 +3,7 @@
 //! It exists so the planner, the engine and the apply path can be tested (ordering, parallelism,
 //! partial failure, replacement) and benchmarked at scale without any AWS endpoint. Its one
 //! resource type, `fake_thing`, behaves like a small AWS resource: `name` forces replacement,
-//! `size` and `tags` update in place, `arn` is computed, `owner` is computed but never set (as
+//! `size` and `tags` update in place, adoption lookups find nothing but are recorded, `arn` is computed, `owner` is computed but never set (as
 //! some AWS reads leave an attribute of the provider's schema unset), `secret_wo` is write-only
 //! (a new `secret_wo_version` replaces the object with it). Its one ephemeral type, `fake_secret`,
 //! opens a secret of the cloud's `secrets` by name. Its one data source, `fake_lookup`, answers
@@ -33,6 +33,9 @@ pub struct FakeCloud {
     pub create_tokens: Mutex<Vec<(String, String)>>,
     /// Secrets `fake_secret` opens, by name.
     pub secrets: Mutex<IndexMap<String, String>>,
+    /// `(address, calls logged before it)` of every adoption lookup (which finds nothing), so
+    /// a test can tell which calls a lookup came before.
+    pub lookups: Mutex<Vec<(String, usize)>>,
     next_id: AtomicU64,
 }
 
@@ -151,6 +154,20 @@ impl ResourceType for FakeThing {
             .expect("objects lock")
             .insert(id.to_string(), v.clone());
         Ok(v)
+    }
+
+    /// Looked up by name, like the AWS types adopted by their unique name.
+    fn adoptable_known_early(&self, planned: &Value) -> bool {
+        !planned.get("name").has_unknown()
+    }
+
+    async fn find_adoptable(&self, ctx: &CallCtx, _planned: &Value) -> PResult<Option<String>> {
+        let latency = *self.cloud.latency.lock().expect("latency lock");
+        tokio::time::sleep(latency).await;
+        let before = self.cloud.log.lock().expect("log lock").len();
+        let mut lookups = self.cloud.lookups.lock().expect("lookups lock");
+        lookups.push((ctx.address.clone(), before));
+        Ok(None)
     }
 
     async fn delete(&self, ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<()> {

@@ -160,6 +160,17 @@ pub trait ResourceType: Send + Sync {
         Ok(None)
     }
 
+    /// Whether [`find_adoptable`](Self::find_adoptable) gives its final answer for `planned`,
+    /// the value planned before any dependency was applied: true where it looks only at the
+    /// call context (the stack and address tags) and at nothing of `planned` that is still
+    /// unknown. An apply then looks for such objects as it starts, beside the first steps,
+    /// instead of between an object's dependencies and its create: with AWS's round trip that
+    /// is one call less on the critical path for every create in a chain of them (VPC, subnet,
+    /// NAT gateway, route table...).
+    fn adoptable_known_early(&self, _planned: &Value) -> bool {
+        false
+    }
+
     /// Checks a configuration beyond what the schema can say (exactly one of several
     /// arguments, a value in range), before any call; `validate` and `plan` report the message
     /// with the block's location. Values may be unknown: check only what is known.

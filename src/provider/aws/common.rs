@@ -259,6 +259,12 @@ where
     }
 }
 
+/// Whether the arguments `keys` of a plan-time value are all known (null counts as known):
+/// for `ResourceType::adoptable_known_early` of a type whose adoption lookup reads them.
+pub fn known_early(planned: &Value, keys: &[&str]) -> bool {
+    keys.iter().all(|k| !planned.get(k).has_unknown())
+}
+
 /// A string argument the schema requires (a planned value lacks it only when a caller skipped
 /// validation).
 pub fn required(planned: &Value, name: &str) -> PResult<String> {

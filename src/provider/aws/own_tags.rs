@@ -121,6 +121,10 @@ impl ResourceType for KeeperView {
         self.0.find_adoptable(ctx, planned).await
     }
 
+    fn adoptable_known_early(&self, planned: &Value) -> bool {
+        self.0.adoptable_known_early(planned)
+    }
+
     fn check_config(&self, config: &Value) -> Result<(), String> {
         self.0.check_config(config)
     }

@@ -299,6 +299,11 @@ impl ResourceType for Regional {
         Ok(out)
     }
 
+    /// The lookup runs in the object's region, so that must be known too.
+    fn adoptable_known_early(&self, planned: &Value) -> bool {
+        !planned.get(REGION).has_unknown() && self.inner.adoptable_known_early(planned)
+    }
+
     async fn find_adoptable(&self, ctx: &CallCtx, planned: &Value) -> PResult<Option<String>> {
         let region = self.regions.of(planned);
         let found = self.in_region(&region).await?.find_adoptable(ctx, planned).await?;

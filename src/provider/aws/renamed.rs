@@ -76,6 +76,10 @@ impl ResourceType for Renamed {
         self.inner.find_adoptable(ctx, planned).await
     }
 
+    fn adoptable_known_early(&self, planned: &Value) -> bool {
+        self.inner.adoptable_known_early(planned)
+    }
+
     fn check_config(&self, config: &Value) -> Result<(), String> {
         self.inner.check_config(config)
     }

@@ -167,6 +167,10 @@ impl ResourceType for CustomerGateway {
         .await
     }
 
+    fn adoptable_known_early(&self, _planned: &Value) -> bool {
+        true
+    }
+
     async fn find_adoptable(&self, ctx: &CallCtx, _planned: &Value) -> PResult<Option<String>> {
         let found = find_owned!(self.c.ec2.describe_customer_gateways(), ctx, customer_gateways);
         Ok(found

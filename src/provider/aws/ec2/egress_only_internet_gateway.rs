@@ -136,6 +136,10 @@ impl ResourceType for EgressOnlyInternetGateway {
         )
     }
 
+    fn adoptable_known_early(&self, _planned: &Value) -> bool {
+        true
+    }
+
     async fn find_adoptable(&self, ctx: &CallCtx, _planned: &Value) -> PResult<Option<String>> {
         let found = find_owned!(
             self.c.ec2.describe_egress_only_internet_gateways(),

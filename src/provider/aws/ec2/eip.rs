@@ -143,6 +143,10 @@ impl ResourceType for Eip {
         absent_on(r, &["InvalidAllocationID.NotFound"]).map(|_| ())
     }
 
+    fn adoptable_known_early(&self, _planned: &Value) -> bool {
+        true
+    }
+
     async fn find_adoptable(&self, ctx: &CallCtx, _planned: &Value) -> PResult<Option<String>> {
         let out = self
             .c

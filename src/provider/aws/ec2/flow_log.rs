@@ -317,6 +317,10 @@ impl ResourceType for FlowLog {
         }
     }
 
+    fn adoptable_known_early(&self, _planned: &Value) -> bool {
+        true
+    }
+
     async fn find_adoptable(&self, ctx: &CallCtx, _planned: &Value) -> PResult<Option<String>> {
         let out = self
             .c

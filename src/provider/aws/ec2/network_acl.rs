@@ -638,6 +638,10 @@ impl ResourceType for NetworkAcl {
         ok_on(r, &["InvalidNetworkAclID.NotFound"])
     }
 
+    fn adoptable_known_early(&self, _planned: &Value) -> bool {
+        true
+    }
+
     async fn find_adoptable(&self, ctx: &CallCtx, _planned: &Value) -> PResult<Option<String>> {
         let acls = find_owned!(self.c.ec2.describe_network_acls(), ctx, network_acls);
         Ok(acls.first().and_then(|a| a.network_acl_id()).map(str::to_string))

@@ -331,6 +331,10 @@ impl ResourceType for RouteTable {
         )
     }
 
+    fn adoptable_known_early(&self, _planned: &Value) -> bool {
+        true
+    }
+
     async fn find_adoptable(&self, ctx: &CallCtx, _planned: &Value) -> PResult<Option<String>> {
         let tables = find_owned!(self.c.ec2.describe_route_tables(), ctx, route_tables);
         Ok(tables.first().and_then(|t| t.route_table_id()).map(str::to_string))

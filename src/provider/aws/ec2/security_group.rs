@@ -442,6 +442,10 @@ impl ResourceType for SecurityGroup {
         ok_on(r, &["InvalidGroup.NotFound"])
     }
 
+    fn adoptable_known_early(&self, _planned: &Value) -> bool {
+        true
+    }
+
     async fn find_adoptable(&self, ctx: &CallCtx, _planned: &Value) -> PResult<Option<String>> {
         let out = self
             .c

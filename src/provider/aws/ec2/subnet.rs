@@ -351,6 +351,10 @@ impl ResourceType for Subnet {
         delete_subnet(&self.c, id, timeout).await
     }
 
+    fn adoptable_known_early(&self, _planned: &Value) -> bool {
+        true
+    }
+
     async fn find_adoptable(&self, ctx: &CallCtx, _planned: &Value) -> PResult<Option<String>> {
         let subnets = find_owned!(self.c.ec2.describe_subnets(), ctx, subnets);
         Ok(subnets.first().and_then(|s| s.subnet_id()).map(str::to_string))

@@ -495,6 +495,10 @@ impl ResourceType for Vpc {
         delete_vpc(&self.c, id).await
     }
 
+    fn adoptable_known_early(&self, _planned: &Value) -> bool {
+        true
+    }
+
     async fn find_adoptable(&self, ctx: &CallCtx, _planned: &Value) -> PResult<Option<String>> {
         let vpcs = find_owned!(self.c.ec2.describe_vpcs(), ctx, vpcs);
         Ok(vpcs.first().and_then(|v| v.vpc_id()).map(str::to_string))

@@ -197,6 +197,10 @@ impl ResourceType for VpcDhcpOptions {
         ok_on(r, &["InvalidDhcpOptionID.NotFound", "InvalidDhcpOptionsID.NotFound"])
     }
 
+    fn adoptable_known_early(&self, _planned: &Value) -> bool {
+        true
+    }
+
     async fn find_adoptable(&self, ctx: &CallCtx, _planned: &Value) -> PResult<Option<String>> {
         let found = find_owned!(self.c.ec2.describe_dhcp_options(), ctx, dhcp_options);
         Ok(found.first().and_then(|o| o.dhcp_options_id()).map(str::to_string))

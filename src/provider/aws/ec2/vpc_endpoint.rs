@@ -444,6 +444,10 @@ impl ResourceType for VpcEndpoint {
         .await
     }
 
+    fn adoptable_known_early(&self, _planned: &Value) -> bool {
+        true
+    }
+
     async fn find_adoptable(&self, ctx: &CallCtx, _planned: &Value) -> PResult<Option<String>> {
         let out = self
             .c

@@ -229,6 +229,10 @@ impl ResourceType for VpnGateway {
         ok_on(r, &["InvalidVpnGatewayID.NotFound"])
     }
 
+    fn adoptable_known_early(&self, _planned: &Value) -> bool {
+        true
+    }
+
     async fn find_adoptable(&self, ctx: &CallCtx, _planned: &Value) -> PResult<Option<String>> {
         let found = find_owned!(self.c.ec2.describe_vpn_gateways(), ctx, vpn_gateways);
         Ok(found

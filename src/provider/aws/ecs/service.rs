@@ -934,6 +934,10 @@ impl ResourceType for Service {
         .await
     }
 
+    fn adoptable_known_early(&self, planned: &Value) -> bool {
+        crate::provider::aws::common::known_early(planned, &["name", "cluster"])
+    }
+
     async fn find_adoptable(&self, ctx: &CallCtx, planned: &Value) -> PResult<Option<String>> {
         let Some(name) = opt_str(planned, "name") else {
             return Ok(None);

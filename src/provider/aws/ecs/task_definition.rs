@@ -389,6 +389,10 @@ impl ResourceType for TaskDefinition {
         absent_on(r, &["ClientException", "TaskDefinitionNotFoundException"]).map(|_| ())
     }
 
+    fn adoptable_known_early(&self, planned: &Value) -> bool {
+        crate::provider::aws::common::known_early(planned, &["family"])
+    }
+
     async fn find_adoptable(&self, ctx: &CallCtx, planned: &Value) -> PResult<Option<String>> {
         let Some(family) = opt_str(planned, "family") else {
             return Ok(None);

@@ -630,6 +630,10 @@ impl ResourceType for Lb {
         Ok(subnet_changes(prior, config, planned))
     }
 
+    fn adoptable_known_early(&self, planned: &Value) -> bool {
+        crate::provider::aws::common::known_early(planned, &["name"])
+    }
+
     async fn find_adoptable(&self, ctx: &CallCtx, planned: &Value) -> PResult<Option<String>> {
         let Some(name) = opt_str(planned, "name") else {
             return Ok(None);

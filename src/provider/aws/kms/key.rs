@@ -422,6 +422,10 @@ impl ResourceType for Key {
 
     /// Keys have no unique name: a key a killed run created is found by the stack and address
     /// tags the create carried (CreateKey takes them in the same call).
+    fn adoptable_known_early(&self, _planned: &Value) -> bool {
+        true
+    }
+
     async fn find_adoptable(&self, ctx: &CallCtx, _planned: &Value) -> PResult<Option<String>> {
         if ctx.system_tags().is_empty() {
             return Ok(None);
