@@ -79,6 +79,7 @@ mod saml_providers;
 mod search;
 mod secret_policy;
 mod secrets;
+mod security_group_defaults;
 mod service_limits;
 mod session_context;
 mod state_pull;

@@ -200,6 +200,44 @@ pub fn normalize_protocol(p: &str) -> String {
     }
 }
 
+/// The allow-all egress rule AWS gives a new group, to `cidr` in the list `list`, as a planned
+/// rule block holds it when written out in full (`from_port = 0`, `to_port = 0`,
+/// `protocol = "-1"` and the one destination).
+fn default_egress(list: &str, cidr: &str) -> Value {
+    let mut rule = Value::object([
+        ("from_port", Value::Number(0.0)),
+        ("to_port", Value::Number(0.0)),
+        ("protocol", Value::str("-1")),
+        ("self", Value::Bool(false)),
+    ]);
+    if let Value::Object(m) = &mut rule {
+        m.insert(list.to_string(), Value::List(vec![Value::str(cidr)]));
+    }
+    rule
+}
+
+/// Whether a written rule block is exactly the default egress to `cidr` (in the list `list`):
+/// every protocol, ports 0, that one destination, no description.
+fn is_default_egress(r: &Value, list: &str, cidr: &str) -> bool {
+    let lists = ["cidr_blocks", "ipv6_cidr_blocks", "prefix_list_ids", "security_groups"];
+    normalize_protocol(&opt_str(r, "protocol").unwrap_or_default()) == "-1"
+        && r.get("from_port").as_number() == Some(0.0)
+        && r.get("to_port").as_number() == Some(0.0)
+        && opt_bool(r, "self") != Some(true)
+        && opt_str(r, "description").unwrap_or_default().is_empty()
+        && lists
+            .iter()
+            .all(|l| str_list(r, l) == if *l == list { vec![cidr.to_string()] } else { vec![] })
+}
+
+/// Whether a rule allows every protocol to 0.0.0.0/0 or ::/0, as a default egress does.
+fn reaches_everywhere(r: &Value) -> bool {
+    let protocol = normalize_protocol(&opt_str(r, "protocol").unwrap_or_default());
+    protocol == "-1"
+        && (str_list(r, "cidr_blocks").iter().any(|c| c == "0.0.0.0/0")
+            || str_list(r, "ipv6_cidr_blocks").iter().any(|c| c == "::/0"))
+}
+
 /// One rule block as the permission EC2 takes (`self` names the group itself).
 pub fn permission(own_id: &str, r: &Value) -> IpPermission {
     let desc = opt_str(r, "description");
@@ -339,24 +377,47 @@ impl ResourceType for SecurityGroup {
             .group_id()
             .ok_or_else(|| ProviderError::msg("CreateSecurityGroup returned no group id"))?
             .to_string();
-        let current = self
-            .read(ctx, &id, planned)
-            .await?
-            .ok_or_else(|| ProviderError::msg(format!("security group {id} vanished right after creation")))?;
-        if opt_str(&current, "vpc_id").is_some() {
-            // Remove AWS's default allow-all egress so the group holds exactly what is written.
-            let default_egress = current
-                .get("egress")
-                .as_list()
-                .map(<[Value]>::to_vec)
-                .unwrap_or_default();
-            self.revoke(&id, true, &default_egress).await?;
-        }
+        // AWS gives a new group an allow-all egress (to 0.0.0.0/0, and to ::/0 where the VPC
+        // has IPv6). The group must hold exactly what is written, so those go, as the provider
+        // revokes them, unless the blueprint writes that very rule, which then stays. Known
+        // without reading the group, so the revokes and the written rules go out together
+        // right after the create, each retried while EC2 does not know the new group yet (the
+        // provider waits for it the same way). A written egress rule to one of those
+        // destinations with other settings waits for the revoke, which it would collide with.
         let empty = Vec::new();
-        self.authorize(&id, false, planned.get("ingress").as_list().unwrap_or(&empty))
-            .await?;
-        self.authorize(&id, true, planned.get("egress").as_list().unwrap_or(&empty))
-            .await?;
+        let ingress = planned.get("ingress").as_list().unwrap_or(&empty);
+        let egress = planned.get("egress").as_list().unwrap_or(&empty);
+        let defaults = [("cidr_blocks", "0.0.0.0/0"), ("ipv6_cidr_blocks", "::/0")];
+        let is_default = |r: &Value| defaults.iter().any(|(list, cidr)| is_default_egress(r, list, cidr));
+        let revoked = defaults
+            .iter()
+            .filter(|(list, cidr)| !egress.iter().any(|r| is_default_egress(r, list, cidr)))
+            .map(|(list, cidr)| default_egress(list, cidr));
+        let added: Vec<Value> = egress.iter().filter(|r| !is_default(r)).cloned().collect();
+        let after_revoke = added.iter().any(reaches_everywhere);
+        let timeout = op_timeout(&self.schema, planned, Op::Create, Duration::from_secs(600));
+        let settled = |rules: Vec<Value>, egress: bool, grant: bool| {
+            let id = id.clone();
+            async move {
+                retry_while(&["InvalidGroup.NotFound"], timeout, || async {
+                    match grant {
+                        true => self.authorize(&id, egress, &rules).await,
+                        false => self.revoke(&id, egress, &rules).await,
+                    }
+                })
+                .await
+            }
+        };
+        let revokes = futures::future::try_join_all(revoked.map(|d| settled(vec![d], true, false)));
+        let early_egress = if after_revoke { Vec::new() } else { added.clone() };
+        tokio::try_join!(
+            settled(ingress.to_vec(), false, true),
+            revokes,
+            settled(early_egress, true, true)
+        )?;
+        if after_revoke {
+            settled(added, true, true).await?;
+        }
         must_exist(self.read(ctx, &id, planned).await?, "security group", &id)
     }
 

@@ -312,11 +312,19 @@ impl ResourceType for Subnet {
             .ok_or_else(|| ProviderError::msg("CreateSubnet returned no subnet id"))?
             .to_string();
         let timeout = op_timeout(&self.schema, planned, Op::Create, Duration::from_secs(600));
-        let made = wait_available(&self.c, &id, timeout).await?;
+        // A subnet the create answers as available needs no poll to say it again; the settings
+        // after it are retried while EC2 does not know the new id yet.
+        let made = match out.subnet() {
+            Some(s) if s.state() == Some(&SubnetState::Available) => s.clone(),
+            _ => wait_available(&self.c, &id, timeout).await?,
+        };
         wait_ipv6_associated(&self.c, &made).await?;
         let current = subnet_value(&id, &made, planned);
         let computed_ipv6 = ipv6_native && opt_str(planned, "ipv6_cidr_block").is_none();
-        apply_settings(&self.c, &id, &current, planned, computed_ipv6).await?;
+        retry_while(&["InvalidSubnetID.NotFound"], timeout, || {
+            apply_settings(&self.c, &id, &current, planned, computed_ipv6)
+        })
+        .await?;
         must_exist(self.read(ctx, &id, planned).await?, "subnet", &id)
     }
 

@@ -466,7 +466,11 @@ impl ResourceType for Vpc {
             .vpc_id()
             .ok_or_else(|| ProviderError::msg("CreateVpc returned no VPC id"))?
             .to_string();
-        wait_available(&self.c, &id).await?;
+        // A VPC the create answers as available needs no poll to say it again; the settings
+        // after it are retried while EC2 does not know the new id yet.
+        if vpc.state() != Some(&VpcState::Available) {
+            wait_available(&self.c, &id).await?;
+        }
         for a in vpc.ipv6_cidr_block_association_set() {
             if let Some(assoc) = a.association_id() {
                 wait_ipv6(&self.c, assoc, VpcCidrBlockStateCode::Associated).await?;
@@ -478,7 +482,10 @@ impl ResourceType for Vpc {
             ("enable_dns_hostnames", Value::Bool(false)),
             ("enable_network_address_usage_metrics", Value::Bool(false)),
         ]);
-        set_attributes(&self.c, &id, &current, planned).await?;
+        retry_while(&["InvalidVpcID.NotFound"], Duration::from_secs(300), || {
+            set_attributes(&self.c, &id, &current, planned)
+        })
+        .await?;
         must_exist(read_vpc(&self.c, &id, planned).await?, "VPC", &id)
     }
 
