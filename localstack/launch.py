@@ -553,6 +553,32 @@ def patch_ec2_subnet_attributes():
     Subnets.modify_subnet_attribute = modify_subnet_attribute
 
 
+def patch_ec2_route_table_association_conflicts():
+    """AssociateRouteTable: a subnet or gateway that already has a route table association.
+
+    moto answers such a call with the existing association's id, whatever table it is with.
+    AWS refuses it with Resource.AlreadyAssociated ("the specified association for route table
+    ... conflicts with an existing association"): a subnet has at most one association, and a
+    new one is made only after the old one is gone (or by ReplaceRouteTableAssociation).
+    """
+    from moto.ec2.exceptions import EC2ClientError
+    from moto.ec2.models.route_tables import RouteBackend
+
+    original = RouteBackend.associate_route_table
+
+    def associate_route_table(self, route_table_id, gateway_id=None, subnet_id=None):
+        target = subnet_id or gateway_id
+        for table in self.route_tables.values():
+            if target and target in table._associations.values():
+                raise EC2ClientError(
+                    "Resource.AlreadyAssociated",
+                    f"the specified association for route table {route_table_id} conflicts with an existing association",
+                )
+        return original(self, route_table_id, gateway_id=gateway_id, subnet_id=subnet_id)
+
+    RouteBackend.associate_route_table = associate_route_table
+
+
 def patch_ec2_flow_log_settings():
     """CreateFlowLogs: keep DestinationOptions and DeliverCrossAccountRole.
 
@@ -4362,6 +4388,7 @@ if __name__ == "__main__":
     patch_subnet_group_changes()
     patch_ec2_vpc_family_calls()
     patch_ec2_subnet_attributes()
+    patch_ec2_route_table_association_conflicts()
     patch_ec2_flow_log_settings()
     patch_ec2_group_rule_descriptions()
     patch_ecs_service_settings()

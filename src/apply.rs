@@ -776,37 +776,8 @@ impl Runner {
                         .detail(format!("Attributes: {unknown:?}. This is a bug in infractl.")));
                     }
                     self.record_intent_to_create(address, &ctx.token).await?;
-                    // The object a create-before-destroy replacement replaces carries the same
-                    // tags; state knows it already, so it is never one to adopt.
-                    match self
-                        .find_adoptable(rt.as_ref(), ctx, &config, address)
-                        .await
-                        .map_err(|e| e.into_diag("Looking up", &addr))?
-                        .filter(|id| !self.in_state(address, id))
-                    {
-                        Some(id) => {
-                            eprintln!("{addr}: adopting {id}, found by its tags or its unique name (an earlier run created it but did not record it)");
-                            let live = rt
-                                .read(ctx, &id, &Value::Null)
-                                .await
-                                .map_err(|e| e.into_diag("Reading", &addr))?
-                                .ok_or_else(|| Diag::new(format!("{id} vanished while being adopted")))?;
-                            let lifecycle = Default::default();
-                            let (planned, changes) = diff::plan_update(schema, &config, &live, &lifecycle);
-                            let planned = diff::to_send(schema, &planned, &config);
-                            if changes.is_empty() {
-                                configured_tags_kept(live, &planned)
-                            } else {
-                                rt.update(ctx, &id, &live, &planned)
-                                    .await
-                                    .map_err(|e| e.into_diag("Updating", &addr))?
-                            }
-                        }
-                        None => rt
-                            .create(ctx, &diff::with_write_only(schema, &desired.unknown_to_null(), &config))
-                            .await
-                            .map_err(|e| e.into_diag("Creating", &addr))?,
-                    }
+                    self.create_or_adopt(rt.as_ref(), ctx, &config, &desired, address)
+                        .await?
                 } else {
                     let prior = self
                         .state
@@ -1013,6 +984,75 @@ impl Runner {
     /// An evaluation context over everything applied so far.
     fn context(&self) -> Context<'_> {
         Context::new(&self.applier.root, &self.applier.inputs, &self.values).with_clock(applying(&self.plan))
+    }
+
+    /// Creates the object at `address`, or adopts the one an earlier run made and state does
+    /// not know: looked for before the create, or, for a type whose create refuses to
+    /// duplicate (`ResourceType::conflict_codes`), only once the create has refused. The object
+    /// a create-before-destroy replacement replaces carries the same tags, but state knows it,
+    /// so it is never one to adopt.
+    async fn create_or_adopt(
+        &self,
+        rt: &dyn crate::provider::ResourceType,
+        ctx: &CallCtx,
+        config: &Value,
+        desired: &Value,
+        address: &Address,
+    ) -> DResult<Value> {
+        let addr = address.to_string();
+        let look = || async {
+            let found = self
+                .find_adoptable(rt, ctx, config, address)
+                .await
+                .map_err(|e| e.into_diag("Looking up", &addr))?;
+            Ok::<_, Diag>(found.filter(|id| !self.in_state(address, id)))
+        };
+        let early = self.early_lookups.lock().expect("lookups lock").contains_key(address);
+        let deferred = !ctx.resumed && !early && !rt.conflict_codes().is_empty();
+        if !deferred {
+            if let Some(id) = look().await? {
+                return self.adopt(rt, ctx, config, &id, &addr).await;
+            }
+        }
+        let sent = diff::with_write_only(rt.schema(), &desired.unknown_to_null(), config);
+        match rt.create(ctx, &sent).await {
+            Ok(made) => Ok(made),
+            Err(e) if deferred && e.code.as_deref().is_some_and(|c| rt.conflict_codes().contains(&c)) => {
+                match look().await? {
+                    Some(id) => self.adopt(rt, ctx, config, &id, &addr).await,
+                    None => Err(e.into_diag("Creating", &addr)),
+                }
+            }
+            Err(e) => Err(e.into_diag("Creating", &addr)),
+        }
+    }
+
+    /// Takes over `id`, an object an earlier run made for this address: read, then updated to
+    /// the configuration where it differs.
+    async fn adopt(
+        &self,
+        rt: &dyn crate::provider::ResourceType,
+        ctx: &CallCtx,
+        config: &Value,
+        id: &str,
+        addr: &str,
+    ) -> DResult<Value> {
+        eprintln!("{addr}: adopting {id}, found by its tags or its unique name (an earlier run created it but did not record it)");
+        let schema = rt.schema();
+        let live = rt
+            .read(ctx, id, &Value::Null)
+            .await
+            .map_err(|e| e.into_diag("Reading", addr))?
+            .ok_or_else(|| Diag::new(format!("{id} vanished while being adopted")))?;
+        let lifecycle = Default::default();
+        let (planned, changes) = diff::plan_update(schema, config, &live, &lifecycle);
+        let planned = diff::to_send(schema, &planned, config);
+        if changes.is_empty() {
+            return Ok(configured_tags_kept(live, &planned));
+        }
+        rt.update(ctx, id, &live, &planned)
+            .await
+            .map_err(|e| e.into_diag("Updating", addr))
     }
 
     /// What a provider call knows of the object at `address`: a create a killed run left

@@ -21,6 +21,18 @@ resource "aws_route_table" "public" {
   vpc_id = aws_vpc.this.id
 }
 
+resource "aws_subnet" "a" {
+  vpc_id     = aws_vpc.this.id
+  cidr_block = "10.50.1.0/24"
+}
+
+# A subnet has one association at most: AWS refuses a second, and that refusal is when the
+# lost association is looked for and adopted.
+resource "aws_route_table_association" "a" {
+  subnet_id      = aws_subnet.a.id
+  route_table_id = aws_route_table.public.id
+}
+
 resource "aws_route" "default" {
   route_table_id         = aws_route_table.public.id
   destination_cidr_block = "0.0.0.0/0"
@@ -98,6 +110,15 @@ async fn lost_state_is_adopted_not_duplicated() {
         .route_tables()[0]
         .clone();
     let rt_id = rt.route_table_id().unwrap().to_string();
+    let associations = |rt: &aws_sdk_ec2::types::RouteTable| -> Vec<String> {
+        rt.associations()
+            .iter()
+            .filter(|a| a.main() != Some(true))
+            .filter_map(|a| a.route_table_association_id().map(str::to_string))
+            .collect()
+    };
+    let association = associations(&rt);
+    assert_eq!(association.len(), 1, "{association:?}");
     assert!(rt
         .routes()
         .iter()
@@ -131,6 +152,10 @@ async fn lost_state_is_adopted_not_duplicated() {
     std::fs::remove_file(stack.state_file()).unwrap();
     let text = expect_code(&stack.run(&["apply", "-auto-approve"]), 0);
     assert!(text.contains("adopting"), "{text}");
+    assert!(
+        text.contains(&format!("aws_route_table_association.a: adopting {}", association[0])),
+        "{text}"
+    );
     assert_eq!(
         policies_of(&iam, &stack.name).await,
         policies,
@@ -156,15 +181,12 @@ async fn lost_state_is_adopted_not_duplicated() {
             .len(),
         1
     );
+    let tables = ec2.describe_route_tables().filters(by_stack()).send().await.unwrap();
+    assert_eq!(tables.route_tables().len(), 1);
     assert_eq!(
-        ec2.describe_route_tables()
-            .filters(by_stack())
-            .send()
-            .await
-            .unwrap()
-            .route_tables()
-            .len(),
-        1
+        associations(&tables.route_tables()[0]),
+        association,
+        "the association was adopted"
     );
     assert_eq!(
         ec2.describe_security_groups()

@@ -11,7 +11,7 @@ use crate::schema::validators::Rule;
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
-use aws_sdk_ec2::types::{Filter, RouteTableAssociation as Association};
+use aws_sdk_ec2::types::{Filter, RouteTableAssociation as Association, RouteTableAssociationStateCode};
 use std::sync::Arc;
 
 /// The `aws_route_table_association` resource type.
@@ -88,7 +88,22 @@ impl ResourceType for RouteTableAssociation {
             .association_id()
             .ok_or_else(|| ProviderError::msg("AssociateRouteTable returned no association id"))?
             .to_string();
+        // An answer that says associated holds all that state records; another is read back.
+        let state = out.association_state().and_then(|s| s.state());
+        if state == Some(&RouteTableAssociationStateCode::Associated) {
+            return Ok(Value::object([
+                ("id", Value::str(&id)),
+                ("subnet_id", Value::from(opt_str(planned, "subnet_id"))),
+                ("gateway_id", Value::from(opt_str(planned, "gateway_id"))),
+                ("route_table_id", Value::from(opt_str(planned, "route_table_id"))),
+            ]));
+        }
         must_exist(self.read(ctx, &id, planned).await?, "association", &id)
+    }
+
+    /// A subnet or gateway has one association at most: AWS refuses a second one.
+    fn conflict_codes(&self) -> &'static [&'static str] {
+        &["Resource.AlreadyAssociated"]
     }
 
     async fn read(&self, ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
