@@ -1576,10 +1576,11 @@ resource "fake_thing" "leaf" {
     }
 
     #[tokio::test]
-    async fn adoption_lookups_known_at_plan_time_run_as_the_apply_starts() {
+    async fn adoption_lookups_run_as_the_apply_starts_or_once_a_create_refuses() {
         let dir = tempfile::tempdir().unwrap();
         // b waits for a, but its name is known: its lookup need not. c's name is a's arn: it
-        // can look only once a is made.
+        // could look only once a is made, and since its create refuses a taken name, it looks
+        // only if the create does.
         write(
             dir.path(),
             "resource \"fake_thing\" \"a\" {\n  name = \"a\"\n}\n\
@@ -1595,10 +1596,13 @@ resource "fake_thing" "leaf" {
         let lookups = cloud.lookups.lock().unwrap().clone();
         let before = |a: &str| lookups.iter().find(|(addr, _)| addr == a).map(|(_, n)| *n).unwrap();
         assert!(before("fake_thing.b") <= create_a, "{lookups:?} {calls:?}");
-        assert!(before("fake_thing.c") > create_a, "{lookups:?} {calls:?}");
-        assert_eq!(lookups.len(), 3, "one lookup each: {lookups:?}");
+        assert_eq!(
+            lookups.len(),
+            2,
+            "a and b, each once; c's create succeeded: {lookups:?}"
+        );
 
-        // A replacement looks only after the object it replaces is gone.
+        // A replacement never looks before the object it replaces is gone.
         cloud.lookups.lock().unwrap().clear();
         write(
             dir.path(),
@@ -1611,8 +1615,36 @@ resource "fake_thing" "leaf" {
         let calls = cloud.calls();
         let delete_a = calls.iter().rposition(|c| c == "delete fake_thing.a").unwrap();
         let lookups = cloud.lookups.lock().unwrap().clone();
-        let a = lookups.iter().find(|(addr, _)| addr == "fake_thing.a").unwrap();
-        assert!(a.1 > delete_a, "{lookups:?} {calls:?}");
+        // (Its create succeeded, so it never looked at all.)
+        assert!(
+            lookups.iter().all(|(addr, n)| addr != "fake_thing.a" || *n > delete_a),
+            "{lookups:?} {calls:?}"
+        );
+
+        // A create that refuses a taken name looks then, and finding nothing, fails as it
+        // was refused.
+        cloud.lookups.lock().unwrap().clear();
+        cloud.taken_names.lock().unwrap().push("taken".into());
+        // a is replaced again, so e's name is unknown until a is made.
+        write(
+            dir.path(),
+            "resource \"fake_thing\" \"a\" {\n  name = \"a3\"\n}\n\
+             resource \"fake_thing\" \"d\" {\n  name = \"taken\"\n  parent_id = fake_thing.a.arn\n}\n\
+             resource \"fake_thing\" \"e\" {\n  name = replace(fake_thing.a.arn, \"/.*/\", \"taken\")\n}\n",
+        );
+        let r = run(dir.path(), &cloud, false).await;
+        let failures = format!("{:?}", r.report.failures);
+        assert_eq!(r.report.failures.len(), 2, "{failures}");
+        assert!(failures.contains("taken is taken"), "{failures}");
+        let calls = cloud.calls();
+        let lookups = cloud.lookups.lock().unwrap().clone();
+        let of_e: Vec<_> = lookups.iter().filter(|(addr, _)| addr == "fake_thing.e").collect();
+        assert_eq!(of_e.len(), 1, "{lookups:?}");
+        let create_e = calls.iter().position(|c| c == "create fake_thing.e").unwrap();
+        assert!(
+            of_e[0].1 > create_e,
+            "e looked after its create was refused: {lookups:?} {calls:?}"
+        );
     }
 
     #[tokio::test]

@@ -3,7 +3,7 @@
 //! It exists so the planner, the engine and the apply path can be tested (ordering, parallelism,
 //! partial failure, replacement) and benchmarked at scale without any AWS endpoint. Its one
 //! resource type, `fake_thing`, behaves like a small AWS resource: `name` forces replacement,
-//! `size` and `tags` update in place, adoption lookups find nothing but are recorded, `arn` is computed, `owner` is computed but never set (as
+//! `size` and `tags` update in place, adoption lookups find nothing but are recorded (a create refuses a taken name), `arn` is computed, `owner` is computed but never set (as
 //! some AWS reads leave an attribute of the provider's schema unset), `secret_wo` is write-only
 //! (a new `secret_wo_version` replaces the object with it). Its one ephemeral type, `fake_secret`,
 //! opens a secret of the cloud's `secrets` by name. Its one data source, `fake_lookup`, answers
@@ -27,6 +27,9 @@ pub struct FakeCloud {
     pub log: Mutex<Vec<String>>,
     /// Names whose create or update fails.
     pub fail_names: Mutex<Vec<String>>,
+    /// Names whose create fails as taken (code `AlreadyExists`, one of the type's conflict
+    /// codes), as AWS refuses a unique name in use.
+    pub taken_names: Mutex<Vec<String>>,
     /// Latency added to every call.
     pub latency: Mutex<Duration>,
     /// `(address, idempotency token)` of every create call.
@@ -128,6 +131,12 @@ impl ResourceType for FakeThing {
             .expect("tokens lock")
             .push((ctx.address.clone(), ctx.token.clone()));
         let name = planned.get("name").as_str().unwrap_or_default().to_string();
+        if self.cloud.taken_names.lock().expect("taken lock").contains(&name) {
+            return Err(ProviderError {
+                code: Some("AlreadyExists".into()),
+                message: format!("{name} is taken"),
+            });
+        }
         if self.cloud.fail_names.lock().expect("fail lock").contains(&name) {
             return Err(ProviderError {
                 code: Some("InjectedFailure".into()),
@@ -159,6 +168,10 @@ impl ResourceType for FakeThing {
     /// Looked up by name, like the AWS types adopted by their unique name.
     fn adoptable_known_early(&self, planned: &Value) -> bool {
         !planned.get("name").has_unknown()
+    }
+
+    fn conflict_codes(&self) -> &'static [&'static str] {
+        &["AlreadyExists"]
     }
 
     async fn find_adoptable(&self, ctx: &CallCtx, _planned: &Value) -> PResult<Option<String>> {

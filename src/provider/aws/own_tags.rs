@@ -121,6 +121,10 @@ impl ResourceType for KeeperView {
         self.0.find_adoptable(ctx, planned).await
     }
 
+    fn conflict_codes(&self) -> &'static [&'static str] {
+        self.0.conflict_codes()
+    }
+
     fn adoptable_known_early(&self, planned: &Value) -> bool {
         self.0.adoptable_known_early(planned)
     }

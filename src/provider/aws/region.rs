@@ -299,6 +299,10 @@ impl ResourceType for Regional {
         Ok(out)
     }
 
+    fn conflict_codes(&self) -> &'static [&'static str] {
+        self.inner.conflict_codes()
+    }
+
     /// The lookup runs in the object's region, so that must be known too.
     fn adoptable_known_early(&self, planned: &Value) -> bool {
         !planned.get(REGION).has_unknown() && self.inner.adoptable_known_early(planned)

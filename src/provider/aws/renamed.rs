@@ -76,6 +76,10 @@ impl ResourceType for Renamed {
         self.inner.find_adoptable(ctx, planned).await
     }
 
+    fn conflict_codes(&self) -> &'static [&'static str] {
+        self.inner.conflict_codes()
+    }
+
     fn adoptable_known_early(&self, planned: &Value) -> bool {
         self.inner.adoptable_known_early(planned)
     }

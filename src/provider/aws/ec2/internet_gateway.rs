@@ -11,6 +11,7 @@ use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_ec2::types::ResourceType as Kind;
+use aws_sdk_ec2::types::Tag;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -59,6 +60,19 @@ impl InternetGateway {
     }
 }
 
+/// A gateway's state: attached to `vpc`, owned by `owner`, with the tags AWS holds (`prior`
+/// gives the configured ones).
+fn gateway_value(region: &str, id: &str, vpc: Option<String>, owner: &str, tags: &[Tag], prior: &Value) -> Value {
+    Value::object([
+        ("id", Value::str(id)),
+        ("vpc_id", Value::from(vpc)),
+        ("tags", configured_tags(prior)),
+        ("tags_all", read_tags(tags)),
+        ("arn", ec2_arn(region, owner, "internet-gateway", id)),
+        ("owner_id", Value::str(owner)),
+    ])
+}
+
 #[async_trait]
 impl ResourceType for InternetGateway {
     fn type_name(&self) -> &'static str {
@@ -78,15 +92,28 @@ impl ResourceType for InternetGateway {
             .send()
             .await
             .map_err(aws_err)?;
-        let id = out
+        let made = out
             .internet_gateway()
-            .and_then(|g| g.internet_gateway_id())
+            .ok_or_else(|| ProviderError::msg("CreateInternetGateway returned no gateway"))?;
+        let id = made
+            .internet_gateway_id()
             .ok_or_else(|| ProviderError::msg("CreateInternetGateway returned no id"))?
             .to_string();
-        if let Some(vpc) = opt_str(planned, "vpc_id") {
-            self.attach(&id, &vpc).await?;
+        let vpc = opt_str(planned, "vpc_id");
+        if let Some(vpc) = &vpc {
+            let timeout = op_timeout(&self.schema, planned, Op::Create, Duration::from_secs(1200));
+            // Retried while EC2 does not know the new gateway yet.
+            retry_while(&["InvalidInternetGatewayID.NotFound"], timeout, || {
+                self.attach(&id, vpc)
+            })
+            .await?;
         }
-        must_exist(self.read(ctx, &id, planned).await?, "internet gateway", &id)
+        // The create's answer (owner, tags) and the attachment just made are what a read would
+        // give; an answer without its owner is read back.
+        match made.owner_id() {
+            Some(owner) => Ok(gateway_value(&self.c.region, &id, vpc, owner, made.tags(), planned)),
+            None => must_exist(self.read(ctx, &id, planned).await?, "internet gateway", &id),
+        }
     }
 
     async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
@@ -107,15 +134,8 @@ impl ResourceType for InternetGateway {
             return Ok(None);
         };
         let vpc = g.attachments().first().and_then(|a| a.vpc_id()).map(str::to_string);
-        let owner = g.owner_id().unwrap_or_default().to_string();
-        Ok(Some(Value::object([
-            ("id", Value::str(id)),
-            ("vpc_id", Value::from(vpc)),
-            ("tags", configured_tags(prior)),
-            ("tags_all", read_tags(g.tags())),
-            ("arn", ec2_arn(&self.c.region, &owner, "internet-gateway", id)),
-            ("owner_id", Value::str(owner)),
-        ])))
+        let owner = g.owner_id().unwrap_or_default();
+        Ok(Some(gateway_value(&self.c.region, id, vpc, owner, g.tags(), prior)))
     }
 
     async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
