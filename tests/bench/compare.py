@@ -236,8 +236,12 @@ def main():
     port = os.environ.get("INFRACTL_EMULATOR_PORT", "4566")
     upstream = f"http://127.0.0.1:{port}"
     subprocess.run([str(REPO / "localstack/start")], check=True, env=dict(os.environ, INFRACTL_EMULATOR_PORT=port))
-    subprocess.run(["cargo", "build", "--quiet"], cwd=REPO, check=True)
-    binary = str(REPO / "target/debug/infractl")
+    # INFRACTL_BENCH_BINARY names a binary already built (with other build settings, say);
+    # otherwise the debug build is made here.
+    binary = os.environ.get("INFRACTL_BENCH_BINARY")
+    if not binary:
+        subprocess.run(["cargo", "build", "--quiet"], cwd=REPO, check=True)
+        binary = str(REPO / "target/debug/infractl")
 
     work = tempfile.mkdtemp(prefix="infractl-bench-")
     tfrc, why_not = (None, "--no-terraform given") if a.no_terraform else terraform_config(work)

@@ -38,9 +38,11 @@ async fn subnets_of(ec2: &aws_sdk_ec2::Client, vpc: &str) -> usize {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_create_wait_stops_at_its_timeout_and_says_what_it_saw() {
     let proxy = CountingProxy::start();
-    proxy.set_faults(serde_json::json!({"rewrite": [{
-        "call": "ec2:DescribeSubnets", "from": "<state>available</state>", "to": "<state>pending</state>"
-    }]}));
+    // The create answers pending too (a create that answers available is not polled).
+    proxy.set_faults(serde_json::json!({"rewrite": [
+        {"call": "ec2:CreateSubnet", "from": "<state>available</state>", "to": "<state>pending</state>"},
+        {"call": "ec2:DescribeSubnets", "from": "<state>available</state>", "to": "<state>pending</state>"}
+    ]}));
     let stack = Stack::from_files(&[("main.tf", SUBNET)]);
     let t = expect_code(&stack.run_with_endpoint(&["apply", "-auto-approve"], &proxy.url), 1);
     assert!(t.contains("aws_subnet.a"), "{t}");
