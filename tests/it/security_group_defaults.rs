@@ -1,9 +1,11 @@
 //! What a new security group holds after infractl creates it: AWS's default allow-all egress
 //! goes (to 0.0.0.0/0, and to ::/0 in a VPC with IPv6) unless the blueprint writes that very
 //! rule, and a written rule to the same destination with other settings takes its place.
-//! Asserted on what EC2 holds, then a plan must be clean.
+//! Asserted on what EC2 holds, then a plan must be clean; and Terraform, keeping the same state,
+//! plans no change after infractl applies, nor infractl after Terraform.
 
-use crate::support::{expect_code, sdk_config, Stack};
+use crate::interop::{provider_override_for, tf_ok};
+use crate::support::{expect_code, sdk_config, text, Stack, Terraform};
 use aws_sdk_ec2::types::{Filter, IpPermission};
 
 const BLUEPRINT: &str = r#"
@@ -167,4 +169,46 @@ async fn default_egress_goes_unless_written_and_written_rules_replace_it() {
 
     expect_code(&stack.run(&["plan", "-detailed-exitcode"]), 0);
     expect_code(&stack.run(&["destroy", "-auto-approve"]), 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn terraform_and_infractl_agree_on_the_groups_either_way() {
+    let Some(tf) = Terraform::find("the security group defaults cross-check") else {
+        return;
+    };
+    // Terraform keeps this stack, so infractl writes no tags of its own: untagged groups.
+    let blueprint = BLUEPRINT.replace("sgd-", "sgt-");
+    let stack = Stack::from_files(&[("main.tf", blueprint.as_str())]);
+    std::fs::write(
+        stack.path.join("zz_emulator_override.tf"),
+        provider_override_for(&["ec2", "sts"]),
+    )
+    .unwrap();
+    tf_ok(&tf, &stack.path, &["init", "-input=false", "-no-color"]);
+
+    expect_code(&stack.run(&["apply", "-auto-approve"]), 0);
+    let out = tf.run_in(
+        &stack.path,
+        &["plan", "-detailed-exitcode", "-input=false", "-no-color"],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "terraform plans changes after infractl:\n{}",
+        text(&out)
+    );
+    expect_code(&stack.run(&["destroy", "-auto-approve"]), 0);
+
+    tf_ok(
+        &tf,
+        &stack.path,
+        &["apply", "-auto-approve", "-input=false", "-no-color"],
+    );
+    let t = expect_code(&stack.run(&["plan", "-detailed-exitcode"]), 0);
+    assert!(t.contains("No changes"), "{t}");
+    tf_ok(
+        &tf,
+        &stack.path,
+        &["destroy", "-auto-approve", "-input=false", "-no-color"],
+    );
 }

@@ -94,7 +94,7 @@ impl ResourceType for CustomerGateway {
             .set_certificate_arn(opt_str(planned, "certificate_arn"))
             .set_device_name(opt_str(planned, "device_name"))
             .set_ip_address(opt_str(planned, "ip_address"))
-            .tag_specifications(tag_spec(ctx, planned, Kind::CustomerGateway))
+            .set_tag_specifications(tag_spec(ctx, planned, Kind::CustomerGateway))
             .send()
             .await
             .map_err(aws_err)?;

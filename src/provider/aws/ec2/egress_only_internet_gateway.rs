@@ -59,7 +59,7 @@ impl ResourceType for EgressOnlyInternetGateway {
             .create_egress_only_internet_gateway()
             .set_vpc_id(opt_str(planned, "vpc_id"))
             .client_token(&ctx.token)
-            .tag_specifications(tag_spec(ctx, planned, Kind::EgressOnlyInternetGateway))
+            .set_tag_specifications(tag_spec(ctx, planned, Kind::EgressOnlyInternetGateway))
             .send()
             .await
             .map_err(aws_err)?;

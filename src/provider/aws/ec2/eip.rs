@@ -60,7 +60,7 @@ impl ResourceType for Eip {
             .domain(DomainType::Vpc)
             .set_public_ipv4_pool(opt_str(planned, "public_ipv4_pool"))
             .set_network_border_group(opt_str(planned, "network_border_group"))
-            .tag_specifications(tag_spec(ctx, planned, Kind::ElasticIp))
+            .set_tag_specifications(tag_spec(ctx, planned, Kind::ElasticIp))
             .send()
             .await
             .map_err(aws_err)?;

@@ -226,7 +226,7 @@ impl ResourceType for FlowLog {
             .set_log_group_name(opt_str(planned, "log_group_name"))
             .set_log_format(opt_str(planned, "log_format"))
             .set_max_aggregation_interval(planned.get("max_aggregation_interval").as_number().map(|n| n as i32))
-            .tag_specifications(tag_spec(ctx, planned, Kind::VpcFlowLog));
+            .set_tag_specifications(tag_spec(ctx, planned, Kind::VpcFlowLog));
         let unassumable = |e: &ProviderError| {
             e.code.as_deref() == Some("InvalidParameter") && e.message.contains("Unable to assume given IAM role")
         };

@@ -88,7 +88,7 @@ impl ResourceType for InternetGateway {
             .c
             .ec2
             .create_internet_gateway()
-            .tag_specifications(tag_spec(ctx, planned, Kind::InternetGateway))
+            .set_tag_specifications(tag_spec(ctx, planned, Kind::InternetGateway))
             .send()
             .await
             .map_err(aws_err)?;

@@ -232,7 +232,7 @@ impl ResourceType for ManagedPrefixListType {
                     })
                     .collect()
             }))
-            .tag_specifications(tag_spec(ctx, planned, Kind::PrefixList))
+            .set_tag_specifications(tag_spec(ctx, planned, Kind::PrefixList))
             .send()
             .await
             .map_err(aws_err)?;

@@ -41,15 +41,19 @@ use crate::value::Value;
 use aws_sdk_ec2::types::{Filter, ResourceType, Tag, TagSpecification};
 
 /// Tags to attach at creation, as EC2 takes them.
-pub fn tag_spec(ctx: &CallCtx, planned: &Value, kind: ResourceType) -> TagSpecification {
-    let tags = tags_to_write(ctx, planned)
+pub fn tag_spec(ctx: &CallCtx, planned: &Value, kind: ResourceType) -> Option<Vec<TagSpecification>> {
+    let tags: Vec<Tag> = tags_to_write(ctx, planned)
         .into_iter()
         .map(|(k, v)| Tag::builder().key(k).value(v).build())
         .collect();
-    TagSpecification::builder()
-        .resource_type(kind)
-        .set_tags(Some(tags))
-        .build()
+    // EC2 refuses a tag specification without tags ("Tag specification must have at least one
+    // tag"): an untagged object on a stack Terraform keeps (no infractl tags) is sent none.
+    (!tags.is_empty()).then(|| {
+        vec![TagSpecification::builder()
+            .resource_type(kind)
+            .set_tags(Some(tags))
+            .build()]
+    })
 }
 
 /// `tags_all` from EC2 tags.

@@ -87,7 +87,7 @@ impl ResourceType for NatGateway {
             .set_allocation_id(opt_str(planned, "allocation_id"))
             .connectivity_type(ConnectivityType::from(connectivity.as_str()))
             .set_private_ip_address(opt_str(planned, "private_ip"))
-            .tag_specifications(tag_spec(ctx, planned, Kind::Natgateway))
+            .set_tag_specifications(tag_spec(ctx, planned, Kind::Natgateway))
             .send()
             .await
             .map_err(aws_err)?;

@@ -535,7 +535,7 @@ impl ResourceType for NetworkAcl {
             .create_network_acl()
             .set_vpc_id(opt_str(planned, "vpc_id"))
             .client_token(&ctx.token)
-            .tag_specifications(tag_spec(ctx, planned, aws_sdk_ec2::types::ResourceType::NetworkAcl))
+            .set_tag_specifications(tag_spec(ctx, planned, aws_sdk_ec2::types::ResourceType::NetworkAcl))
             .send()
             .await
             .map_err(aws_err)?;

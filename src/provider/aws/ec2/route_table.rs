@@ -264,7 +264,7 @@ impl ResourceType for RouteTable {
             .ec2
             .create_route_table()
             .set_vpc_id(opt_str(planned, "vpc_id"))
-            .tag_specifications(tag_spec(ctx, planned, Kind::RouteTable))
+            .set_tag_specifications(tag_spec(ctx, planned, Kind::RouteTable))
             .send()
             .await
             .map_err(aws_err)?;

@@ -369,7 +369,7 @@ impl ResourceType for SecurityGroup {
             .group_name(&name)
             .description(opt_str(planned, "description").unwrap_or_else(|| "Managed by Terraform".into()))
             .set_vpc_id(opt_str(planned, "vpc_id"))
-            .tag_specifications(tag_spec(ctx, planned, Kind::SecurityGroup))
+            .set_tag_specifications(tag_spec(ctx, planned, Kind::SecurityGroup))
             .send()
             .await
             .map_err(aws_err)?;

@@ -302,7 +302,7 @@ impl ResourceType for Subnet {
             .set_outpost_arn(opt_str(planned, "outpost_arn"))
             .set_availability_zone(opt_str(planned, "availability_zone"))
             .set_availability_zone_id(opt_str(planned, "availability_zone_id"))
-            .tag_specifications(tag_spec(ctx, planned, Kind::Subnet))
+            .set_tag_specifications(tag_spec(ctx, planned, Kind::Subnet))
             .send()
             .await
             .map_err(aws_err)?;

@@ -441,7 +441,7 @@ impl ResourceType for Vpc {
             .c
             .ec2
             .create_vpc()
-            .tag_specifications(tag_spec(ctx, planned, Kind::Vpc))
+            .set_tag_specifications(tag_spec(ctx, planned, Kind::Vpc))
             .set_cidr_block(opt_str(planned, "cidr_block"))
             .set_ipv4_ipam_pool_id(opt_str(planned, "ipv4_ipam_pool_id"))
             .set_ipv4_netmask_length(planned.get("ipv4_netmask_length").as_number().map(|n| n as i32));

@@ -110,7 +110,7 @@ impl ResourceType for VpcDhcpOptions {
             .ec2
             .create_dhcp_options()
             .set_dhcp_configurations(Some(configurations))
-            .tag_specifications(tag_spec(ctx, planned, Kind::DhcpOptions))
+            .set_tag_specifications(tag_spec(ctx, planned, Kind::DhcpOptions))
             .send()
             .await
             .map_err(aws_err)?;

@@ -238,7 +238,7 @@ impl ResourceType for VpcEndpoint {
             .set_service_region(opt_str(planned, "service_region"))
             .set_resource_configuration_arn(opt_str(planned, "resource_configuration_arn"))
             .set_service_network_arn(opt_str(planned, "service_network_arn"))
-            .tag_specifications(tag_spec(ctx, planned, Kind::VpcEndpoint))
+            .set_tag_specifications(tag_spec(ctx, planned, Kind::VpcEndpoint))
             .send()
             .await
             .map_err(aws_err)?;

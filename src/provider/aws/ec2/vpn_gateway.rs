@@ -150,7 +150,7 @@ impl ResourceType for VpnGateway {
             .r#type(GatewayType::Ipsec1)
             .set_availability_zone(opt_str(planned, "availability_zone"))
             .set_amazon_side_asn(opt_str(planned, "amazon_side_asn").and_then(|a| a.parse().ok()))
-            .tag_specifications(tag_spec(ctx, planned, Kind::VpnGateway))
+            .set_tag_specifications(tag_spec(ctx, planned, Kind::VpnGateway))
             .send()
             .await
             .map_err(aws_err)?;
