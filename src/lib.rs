@@ -13,6 +13,7 @@ pub mod graph;
 mod lifecycle_tests;
 #[cfg(test)]
 mod module_instance_tests;
+pub mod pki;
 pub mod plan;
 pub mod provider;
 pub mod provision;

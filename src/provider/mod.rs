@@ -477,6 +477,7 @@ const SOURCES: &[(&str, &str)] = &[
     ("archive", "hashicorp/archive"),
     ("local", "hashicorp/local"),
     ("external", "hashicorp/external"),
+    ("tls", "hashicorp/tls"),
     ("terraform", "terraform.io/builtin/terraform"),
 ];
 

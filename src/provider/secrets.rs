@@ -177,6 +177,41 @@ impl Secrets {
         ))
     }
 
+    /// A state value with the string attributes `attrs` sealed, or none when none needed it:
+    /// what a type holding generated secrets answers [`crate::provider::ResourceType::seal`].
+    pub async fn seal_attrs(&self, state: &Value, attrs: &[&str]) -> PResult<Option<Value>> {
+        let Value::Object(m) = state else { return Ok(None) };
+        let mut out = m.clone();
+        let mut changed = false;
+        for k in attrs {
+            if let Some(Value::String(s)) = m.get(*k) {
+                if !is_sealed(s) {
+                    out.insert(k.to_string(), Value::str(self.seal(s).await?));
+                    changed = true;
+                }
+            }
+        }
+        Ok(changed.then_some(Value::Object(out)))
+    }
+
+    /// A state value with the sealed attributes among `attrs` opened, or none when none was
+    /// sealed: the counterpart of [`Secrets::seal_attrs`] for
+    /// [`crate::provider::ResourceType::reveal`].
+    pub async fn reveal_attrs(&self, state: &Value, attrs: &[&str]) -> PResult<Option<Value>> {
+        let Value::Object(m) = state else { return Ok(None) };
+        let mut out = m.clone();
+        let mut opened = false;
+        for k in attrs {
+            if let Some(Value::String(s)) = m.get(*k) {
+                if is_sealed(s) {
+                    out.insert(k.to_string(), Value::str(self.reveal(s).await?));
+                    opened = true;
+                }
+            }
+        }
+        Ok(opened.then_some(Value::Object(out)))
+    }
+
     /// Opens a sealed value with the stack key and remembers it for the rest of the run.
     pub async fn reveal(&self, sealed: &str) -> PResult<String> {
         let rest = sealed.strip_prefix(SEALED_PREFIX).ok_or_else(|| {

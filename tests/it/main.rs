@@ -90,6 +90,7 @@ mod table_policies;
 mod table_streams;
 mod tap;
 mod timeouts;
+mod tls;
 mod topic_protection;
 mod trace_file;
 mod validation;

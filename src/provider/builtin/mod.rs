@@ -1,6 +1,6 @@
 //! The providers every Terraform configuration leans on and infractl runs itself, knowing
 //! nothing of AWS: `terraform` (`terraform_data`, `terraform_remote_state`), hashicorp/random,
-//! null, time, archive, local and external, with the schemas and behaviour their
+//! null, time, archive, local, external and tls, with the schemas and behaviour their
 //! documentation gives. Each type is one file under its provider's folder and one line in
 //! [`register`].
 //!
@@ -14,6 +14,7 @@ pub mod null;
 pub mod random;
 pub mod terraform;
 pub mod time;
+pub mod tls;
 mod util;
 
 use crate::provider::Registry;
@@ -21,7 +22,16 @@ use std::sync::Arc;
 
 /// Local names of the built-in providers (besides `aws`), for provider blocks and the
 /// `provider` meta-argument.
-pub const PROVIDERS: &[&str] = &["terraform", "random", "null", "time", "archive", "local", "external"];
+pub const PROVIDERS: &[&str] = &[
+    "terraform",
+    "random",
+    "null",
+    "time",
+    "archive",
+    "local",
+    "external",
+    "tls",
+];
 
 /// Adds every built-in type to a registry. The registry's secrets must be in place first:
 /// `random_password` seals its results with them.
@@ -31,7 +41,7 @@ pub fn register(r: &mut Registry) {
     r.add_data_source(Arc::new(terraform::remote_state::RemoteState::new()));
     r.add_resource(Arc::new(random::id::RandomId::new()));
     r.add_resource(Arc::new(random::string::RandomString::new()));
-    r.add_resource(Arc::new(random::password::RandomPassword::new(secrets)));
+    r.add_resource(Arc::new(random::password::RandomPassword::new(secrets.clone())));
     r.add_resource(Arc::new(random::pet::RandomPet::new()));
     r.add_resource(Arc::new(random::integer::RandomInteger::new()));
     r.add_resource(Arc::new(random::uuid::RandomUuid::new()));
@@ -49,4 +59,10 @@ pub fn register(r: &mut Registry) {
     r.add_data_source(Arc::new(local::file_data::LocalFileData::new(false)));
     r.add_data_source(Arc::new(local::file_data::LocalFileData::new(true)));
     r.add_data_source(Arc::new(external::data::External::new()));
+    r.add_resource(Arc::new(tls::private_key::TlsPrivateKey::new(secrets)));
+    r.add_resource(Arc::new(tls::self_signed_cert::TlsSelfSignedCert::new()));
+    r.add_resource(Arc::new(tls::cert_request::TlsCertRequest::new()));
+    r.add_resource(Arc::new(tls::locally_signed_cert::TlsLocallySignedCert::new()));
+    r.add_data_source(Arc::new(tls::public_key_data::TlsPublicKey::new()));
+    r.add_data_source(Arc::new(tls::certificate_data::TlsCertificate::new()));
 }

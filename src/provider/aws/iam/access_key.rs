@@ -16,7 +16,7 @@ use crate::provider::aws::common::{absent_on, aws_err, must_exist, ok_on, opt_st
 use crate::provider::aws::lookup::rfc3339;
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
-use crate::provider::secrets::{is_sealed, Secrets};
+use crate::provider::secrets::Secrets;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
 use crate::schema::validators::one_of;
 use crate::schema::Schema;
@@ -238,37 +238,11 @@ impl ResourceType for AccessKey {
     }
 
     async fn reveal(&self, state: &Value) -> PResult<Option<Value>> {
-        let Value::Object(m) = state else {
-            return Ok(None);
-        };
-        let mut open = m.clone();
-        let mut opened = false;
-        for k in SECRET_ATTRS {
-            if let Some(Value::String(s)) = m.get(k) {
-                if is_sealed(s) {
-                    open.insert(k.to_string(), Value::str(self.secrets.reveal(s).await?));
-                    opened = true;
-                }
-            }
-        }
-        Ok(opened.then_some(Value::Object(open)))
+        self.secrets.reveal_attrs(state, &SECRET_ATTRS).await
     }
 
     async fn seal(&self, state: &Value) -> PResult<Option<Value>> {
-        let Value::Object(m) = state else {
-            return Ok(None);
-        };
-        let mut sealed = m.clone();
-        let mut changed = false;
-        for k in SECRET_ATTRS {
-            if let Some(Value::String(s)) = m.get(k) {
-                if !is_sealed(s) {
-                    sealed.insert(k.to_string(), Value::str(self.secrets.seal(s).await?));
-                    changed = true;
-                }
-            }
-        }
-        Ok(changed.then_some(Value::Object(sealed)))
+        self.secrets.seal_attrs(state, &SECRET_ATTRS).await
     }
 
     fn with_secrets(&self, secrets: &Arc<Secrets>) -> Option<Arc<dyn ResourceType>> {

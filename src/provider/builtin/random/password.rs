@@ -9,7 +9,7 @@ use super::charset;
 use super::string::imported;
 use super::SystemRng;
 use crate::provider::builtin::util::{config_error, with};
-use crate::provider::secrets::{is_sealed, Secrets};
+use crate::provider::secrets::Secrets;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
 use crate::schema::{Schema, Type};
 use crate::value::Value;
@@ -111,32 +111,10 @@ impl ResourceType for RandomPassword {
     }
 
     async fn reveal(&self, state: &Value) -> PResult<Option<Value>> {
-        let mut v = state.clone();
-        let mut opened = false;
-        for k in SECRET_ATTRS {
-            if let Value::String(s) = state.get(k) {
-                if is_sealed(s) {
-                    let plain = self.secrets.reveal(s).await?;
-                    crate::provider::builtin::util::set(&mut v, k, Value::str(plain));
-                    opened = true;
-                }
-            }
-        }
-        Ok(opened.then_some(v))
+        self.secrets.reveal_attrs(state, &SECRET_ATTRS).await
     }
 
     async fn seal(&self, state: &Value) -> PResult<Option<Value>> {
-        let mut v = state.clone();
-        let mut sealed = false;
-        for k in SECRET_ATTRS {
-            if let Value::String(s) = state.get(k) {
-                if !is_sealed(s) {
-                    let s = self.secrets.seal(s).await?;
-                    crate::provider::builtin::util::set(&mut v, k, Value::str(s));
-                    sealed = true;
-                }
-            }
-        }
-        Ok(sealed.then_some(v))
+        self.secrets.seal_attrs(state, &SECRET_ATTRS).await
     }
 }
