@@ -579,6 +579,28 @@ def patch_ec2_route_table_association_conflicts():
     RouteBackend.associate_route_table = associate_route_table
 
 
+def patch_ec2_instance_user_data_blob():
+    """ModifyInstanceAttribute's UserData.Value is a blob: the query protocol carries it base64
+    encoded, and the SDKs encode the user data once ("if you are using an AWS SDK ...,
+    base64-encoding is performed for you"). moto decodes the blob and then requires the result
+    to be base64 again, refusing ordinary user data with InvalidUserData.Malformed (Terraform's
+    provider sends the plain bytes too). The decoded bytes are the user data, as AWS takes them.
+    """
+    import base64
+
+    from moto.core.types import Base64EncodedString
+    from moto.ec2.responses import instances
+
+    original = instances.parse_user_data
+
+    def parse_user_data(value):
+        if isinstance(value, bytes):
+            return Base64EncodedString(base64.b64encode(value).decode("ascii"))
+        return original(value)
+
+    instances.parse_user_data = parse_user_data
+
+
 def patch_ec2_flow_log_settings():
     """CreateFlowLogs: keep DestinationOptions and DeliverCrossAccountRole.
 
@@ -4389,6 +4411,7 @@ if __name__ == "__main__":
     patch_ec2_vpc_family_calls()
     patch_ec2_subnet_attributes()
     patch_ec2_route_table_association_conflicts()
+    patch_ec2_instance_user_data_blob()
     patch_ec2_flow_log_settings()
     patch_ec2_group_rule_descriptions()
     patch_ecs_service_settings()

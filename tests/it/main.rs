@@ -43,6 +43,7 @@ mod http_api;
 mod iam_identities;
 mod identity;
 mod instance_roles;
+mod instances;
 mod interop;
 mod interrupt;
 mod json_syntax;

@@ -12,6 +12,7 @@ pub mod default_vpc;
 pub mod egress_only_internet_gateway;
 pub mod eip;
 pub mod flow_log;
+pub mod instance;
 pub mod internet_gateway;
 pub mod managed_prefix_list;
 pub mod nat_gateway;

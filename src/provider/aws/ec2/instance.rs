@@ -1,0 +1,685 @@
+//! `aws_instance`: an EC2 instance from an AMI, in a subnet with security groups, an instance
+//! profile, user data and the instance metadata options; waits for `running` on create and for
+//! `terminated` on delete (a client token makes a retried create return the same instance).
+//! Changes the provider makes in place are made in place: security groups, source/dest check,
+//! termination protection, shutdown behaviour, monitoring, metadata options and the instance
+//! profile directly; the instance type and user data by stopping the instance, changing it and
+//! starting it again, as the provider does. `user_data` is kept in state as the SHA-1 of its
+//! text, as the provider keeps it (a Terraform-kept state reads the same).
+//! Block devices, network interfaces, CPU, credit, market, placement and launch template
+//! settings are not implemented yet (refused when set).
+
+use super::{owned, owner_filters, read_tags, tag_spec, update_tags};
+use crate::provider::aws::common::{
+    absent_on, aws_err, configured_tags, differs, ec2_arn, first, must_exist, op_timeout, opt_bool, opt_str, str_list,
+    wait_for, Op, Poll, Wait,
+};
+use crate::provider::aws::schema::resource;
+use crate::provider::aws::Clients;
+use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::schema::validators::{ipv4_address, one_of};
+use crate::schema::Schema;
+use crate::value::Value;
+use async_trait::async_trait;
+use aws_sdk_ec2::types::{
+    AttributeBooleanValue, AttributeValue, HttpTokensState, IamInstanceProfileSpecification, Instance,
+    InstanceMetadataEndpointState, InstanceMetadataProtocolState, InstanceMetadataTagsState,
+    InstanceNetworkInterfaceSpecification, InstanceStateName, InstanceType, Placement, ResourceType as Kind,
+    RunInstancesMonitoringEnabled, ShutdownBehavior, Tenancy,
+};
+use base64::Engine as _;
+use sha1::Digest as _;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The `aws_instance` resource type.
+pub struct Ec2Instance {
+    c: Arc<Clients>,
+    schema: Schema,
+}
+
+/// Codes EC2 answers for an instance it does not know.
+const ABSENT: &[&str] = &["InvalidInstanceID.NotFound", "InvalidInstanceID.Malformed"];
+
+/// `user_data` as the provider keeps it in state: the hex SHA-1 of the text (of the decoded
+/// bytes when the text is base64). A value already in that form is kept.
+fn user_data_hash(text: &str) -> String {
+    if text.len() == 40 && text.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return text.to_string();
+    }
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(text)
+        .unwrap_or_else(|_| text.as_bytes().to_vec());
+    hex::encode(sha1::Sha1::digest(bytes))
+}
+
+impl Ec2Instance {
+    /// Creates the type with its clients.
+    pub fn new(c: Arc<Clients>) -> Ec2Instance {
+        let schema = resource("aws_instance")
+            .arg("ami")
+            .force_new()
+            .arg("instance_type")
+            .arg("subnet_id")
+            .force_new()
+            .arg("availability_zone")
+            .force_new()
+            .arg("private_ip")
+            .force_new()
+            .check(ipv4_address())
+            .arg("associate_public_ip_address")
+            .force_new()
+            .arg("key_name")
+            .force_new()
+            .arg("security_groups")
+            .force_new()
+            .arg("tenancy")
+            .force_new()
+            .check(one_of(&["default", "dedicated", "host"]))
+            .arg("user_data")
+            .normalized(user_data_hash)
+            .arg("user_data_base64")
+            .arg("user_data_replace_on_change")
+            .default(false)
+            .arg("source_dest_check")
+            .default(true)
+            .arg("instance_initiated_shutdown_behavior")
+            .check(one_of(&["stop", "terminate"]))
+            .arg("metadata_options.http_endpoint")
+            .default("enabled")
+            .check(one_of(&["enabled", "disabled"]))
+            .arg("metadata_options.http_protocol_ipv6")
+            .default("disabled")
+            .check(one_of(&["enabled", "disabled"]))
+            .arg("metadata_options.http_tokens")
+            .check(one_of(&["optional", "required"]))
+            .arg("metadata_options.instance_metadata_tags")
+            .check(one_of(&["enabled", "disabled"]))
+            .computed_blocks(&["metadata_options"])
+            .args(&[
+                "vpc_security_group_ids",
+                "iam_instance_profile",
+                "disable_api_termination",
+                "monitoring",
+                "metadata_options",
+                "tags",
+            ])
+            .timeouts(10, 10, 20)
+            .build();
+        Ec2Instance { c, schema }
+    }
+
+    async fn describe(&self, id: &str) -> PResult<Option<(Instance, String)>> {
+        let out = self
+            .c
+            .ec2
+            .describe_instances()
+            .instance_ids(id)
+            .send()
+            .await
+            .map_err(aws_err);
+        let Some(out) = absent_on(out, ABSENT)? else {
+            return Ok(None);
+        };
+        Ok(out.reservations().iter().find_map(|r| {
+            r.instances()
+                .first()
+                .map(|i| (i.clone(), r.owner_id().unwrap_or_default().to_string()))
+        }))
+    }
+
+    async fn state_of(&self, id: &str) -> PResult<Option<InstanceStateName>> {
+        Ok(self
+            .describe(id)
+            .await?
+            .and_then(|(i, _)| i.state().and_then(|s| s.name().cloned())))
+    }
+
+    /// Waits until the instance is in `target`.
+    async fn wait_state(&self, id: &str, target: InstanceStateName, timeout: Duration) -> PResult<()> {
+        wait_for(Wait::new(id, target.as_str(), timeout), || async {
+            match self.state_of(id).await? {
+                Some(s) if s == target => Ok(Poll::Ready(())),
+                None if target == InstanceStateName::Terminated => Ok(Poll::Ready(())),
+                Some(InstanceStateName::Terminated) => Err(ProviderError::msg(format!(
+                    "instance {id} terminated while waiting for {}",
+                    target.as_str()
+                ))),
+                Some(s) => Ok(Poll::pending(s.as_str())),
+                None => Ok(Poll::pending("not found yet")),
+            }
+        })
+        .await
+    }
+
+    async fn modify_bool(
+        &self,
+        id: &str,
+        set: impl FnOnce(aws_sdk_ec2::operation::modify_instance_attribute::builders::ModifyInstanceAttributeFluentBuilder) -> aws_sdk_ec2::operation::modify_instance_attribute::builders::ModifyInstanceAttributeFluentBuilder,
+    ) -> PResult<()> {
+        set(self.c.ec2.modify_instance_attribute().instance_id(id))
+            .send()
+            .await
+            .map_err(aws_err)?;
+        Ok(())
+    }
+
+    /// The user data to send, base64 as EC2 takes it.
+    fn user_data(planned: &Value) -> Option<String> {
+        opt_str(planned, "user_data_base64")
+            .or_else(|| opt_str(planned, "user_data").map(|u| base64::engine::general_purpose::STANDARD.encode(u)))
+    }
+
+    async fn set_metadata_options(&self, id: &str, planned: &Value) -> PResult<()> {
+        let Some(m) = first(planned, "metadata_options") else {
+            return Ok(());
+        };
+        self.c
+            .ec2
+            .modify_instance_metadata_options()
+            .instance_id(id)
+            .set_http_endpoint(opt_str(m, "http_endpoint").map(|s| InstanceMetadataEndpointState::from(s.as_str())))
+            .set_http_protocol_ipv6(
+                opt_str(m, "http_protocol_ipv6").map(|s| InstanceMetadataProtocolState::from(s.as_str())),
+            )
+            .set_http_tokens(opt_str(m, "http_tokens").map(|s| HttpTokensState::from(s.as_str())))
+            .set_http_put_response_hop_limit(m.get("http_put_response_hop_limit").as_number().map(|n| n as i32))
+            .set_instance_metadata_tags(
+                opt_str(m, "instance_metadata_tags").map(|s| InstanceMetadataTagsState::from(s.as_str())),
+            )
+            .send()
+            .await
+            .map_err(aws_err)?;
+        Ok(())
+    }
+
+    async fn set_profile(&self, id: &str, profile: Option<String>) -> PResult<()> {
+        let out = self
+            .c
+            .ec2
+            .describe_iam_instance_profile_associations()
+            .filters(
+                aws_sdk_ec2::types::Filter::builder()
+                    .name("instance-id")
+                    .values(id)
+                    .build(),
+            )
+            .send()
+            .await
+            .map_err(aws_err)?;
+        let current = out
+            .iam_instance_profile_associations()
+            .iter()
+            .find(|a| {
+                a.state()
+                    .is_some_and(|s| s.as_str() == "associated" || s.as_str() == "associating")
+            })
+            .and_then(|a| a.association_id())
+            .map(str::to_string);
+        let spec = |name: String| IamInstanceProfileSpecification::builder().name(name).build();
+        match (current, profile) {
+            (Some(a), Some(p)) => {
+                self.c
+                    .ec2
+                    .replace_iam_instance_profile_association()
+                    .association_id(a)
+                    .iam_instance_profile(spec(p))
+                    .send()
+                    .await
+                    .map_err(aws_err)?;
+            }
+            (None, Some(p)) => {
+                self.c
+                    .ec2
+                    .associate_iam_instance_profile()
+                    .instance_id(id)
+                    .iam_instance_profile(spec(p))
+                    .send()
+                    .await
+                    .map_err(aws_err)?;
+            }
+            (Some(a), None) => {
+                self.c
+                    .ec2
+                    .disassociate_iam_instance_profile()
+                    .association_id(a)
+                    .send()
+                    .await
+                    .map_err(aws_err)?;
+            }
+            (None, None) => {}
+        }
+        Ok(())
+    }
+
+    fn to_state(&self, i: &Instance, owner: &str, prior: &Value, user_data: Option<String>) -> Value {
+        let s = |v: Option<&str>| Value::from(v.map(str::to_string));
+        let id = i.instance_id().unwrap_or_default();
+        let groups: Vec<&aws_sdk_ec2::types::GroupIdentifier> = i.security_groups().iter().collect();
+        let metadata = i.metadata_options().map(|m| {
+            Value::List(vec![Value::object([
+                ("http_endpoint", s(m.http_endpoint().map(|x| x.as_str()))),
+                ("http_protocol_ipv6", s(m.http_protocol_ipv6().map(|x| x.as_str()))),
+                (
+                    "http_put_response_hop_limit",
+                    Value::from(m.http_put_response_hop_limit().map(i64::from)),
+                ),
+                ("http_tokens", s(m.http_tokens().map(|x| x.as_str()))),
+                (
+                    "instance_metadata_tags",
+                    s(m.instance_metadata_tags().map(|x| x.as_str())),
+                ),
+            ])])
+        });
+        let profile = i
+            .iam_instance_profile()
+            .and_then(|p| p.arn())
+            .and_then(|a| a.rsplit('/').next())
+            .map(str::to_string);
+        let interface = i
+            .network_interfaces()
+            .iter()
+            .find(|n| n.attachment().and_then(|a| a.device_index()) == Some(0));
+        Value::object([
+            ("id", Value::str(id)),
+            ("arn", ec2_arn(&self.c.region, owner, "instance", id)),
+            ("ami", s(i.image_id())),
+            ("instance_type", s(i.instance_type().map(|t| t.as_str()))),
+            ("subnet_id", s(i.subnet_id())),
+            (
+                "availability_zone",
+                s(i.placement().and_then(|p| p.availability_zone())),
+            ),
+            (
+                "tenancy",
+                s(i.placement().and_then(|p| p.tenancy()).map(|t| t.as_str())),
+            ),
+            ("private_ip", s(i.private_ip_address())),
+            ("private_dns", s(i.private_dns_name())),
+            ("public_ip", s(i.public_ip_address())),
+            ("public_dns", s(i.public_dns_name())),
+            (
+                "associate_public_ip_address",
+                Value::Bool(i.public_ip_address().is_some()),
+            ),
+            ("key_name", s(i.key_name())),
+            (
+                "vpc_security_group_ids",
+                Value::List(groups.iter().filter_map(|g| g.group_id()).map(Value::str).collect()),
+            ),
+            (
+                "security_groups",
+                if i.subnet_id().is_some() && prior.get("security_groups").is_null() {
+                    Value::List(vec![])
+                } else {
+                    Value::List(groups.iter().filter_map(|g| g.group_name()).map(Value::str).collect())
+                },
+            ),
+            ("iam_instance_profile", Value::from(profile)),
+            ("source_dest_check", Value::from(i.source_dest_check())),
+            ("ebs_optimized", Value::from(i.ebs_optimized())),
+            (
+                "monitoring",
+                Value::Bool(
+                    i.monitoring()
+                        .and_then(|m| m.state())
+                        .is_some_and(|s| s.as_str() == "enabled" || s.as_str() == "pending"),
+                ),
+            ),
+            (
+                "instance_state",
+                s(i.state().and_then(|st| st.name()).map(|n| n.as_str())),
+            ),
+            (
+                "primary_network_interface_id",
+                s(interface.and_then(|n| n.network_interface_id())),
+            ),
+            ("outpost_arn", s(i.outpost_arn())),
+            ("instance_lifecycle", s(i.instance_lifecycle().map(|l| l.as_str()))),
+            ("spot_instance_request_id", s(i.spot_instance_request_id())),
+            ("metadata_options", metadata.unwrap_or(Value::List(vec![]))),
+            (
+                "user_data",
+                Value::from(
+                    user_data
+                        .as_deref()
+                        .filter(|_| prior.get("user_data_base64").is_null())
+                        .map(user_data_hash),
+                ),
+            ),
+            ("user_data_base64", prior.get("user_data_base64").clone()),
+            (
+                "user_data_replace_on_change",
+                Value::Bool(opt_bool(prior, "user_data_replace_on_change").unwrap_or(false)),
+            ),
+            ("tags", configured_tags(prior)),
+            ("tags_all", read_tags(i.tags())),
+        ])
+    }
+
+    async fn attribute(
+        &self,
+        id: &str,
+        name: aws_sdk_ec2::types::InstanceAttributeName,
+    ) -> PResult<aws_sdk_ec2::operation::describe_instance_attribute::DescribeInstanceAttributeOutput> {
+        self.c
+            .ec2
+            .describe_instance_attribute()
+            .instance_id(id)
+            .attribute(name)
+            .send()
+            .await
+            .map_err(aws_err)
+    }
+}
+
+#[async_trait]
+impl ResourceType for Ec2Instance {
+    fn type_name(&self) -> &'static str {
+        "aws_instance"
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    fn check_config(&self, config: &Value) -> Result<(), String> {
+        if !config.get("user_data").is_null() && !config.get("user_data_base64").is_null() {
+            return Err("\"user_data\": conflicts with user_data_base64".into());
+        }
+        if opt_str(config, "ami").is_none() && config.get("ami").is_null() {
+            return Err("ami is required: infractl does not implement launch_template yet".into());
+        }
+        Ok(())
+    }
+
+    fn refine_plan(&self, prior: Option<&Value>, config: &Value, _planned: &mut Value) -> PResult<Option<String>> {
+        // The provider replaces the instance for new user data only when asked to.
+        let Some(p) = prior else { return Ok(None) };
+        if opt_bool(config, "user_data_replace_on_change") == Some(true) {
+            let new = opt_str(config, "user_data").map(|u| user_data_hash(&u));
+            if differs(p, config, "user_data_base64")
+                || (!config.get("user_data").has_unknown() && new != opt_str(p, "user_data"))
+            {
+                return Ok(Some("user_data changed and user_data_replace_on_change is set".into()));
+            }
+        }
+        Ok(None)
+    }
+
+    async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
+        let groups = str_list(planned, "vpc_security_group_ids");
+        let public_ip = opt_bool(planned, "associate_public_ip_address");
+        let mut run = self
+            .c
+            .ec2
+            .run_instances()
+            .client_token(&ctx.token)
+            .min_count(1)
+            .max_count(1)
+            .set_image_id(opt_str(planned, "ami"))
+            .set_instance_type(opt_str(planned, "instance_type").map(|t| InstanceType::from(t.as_str())))
+            .set_key_name(opt_str(planned, "key_name"))
+            .set_user_data(Self::user_data(planned))
+            .set_disable_api_termination(opt_bool(planned, "disable_api_termination"))
+            .set_instance_initiated_shutdown_behavior(
+                opt_str(planned, "instance_initiated_shutdown_behavior").map(|s| ShutdownBehavior::from(s.as_str())),
+            )
+            .set_iam_instance_profile(
+                opt_str(planned, "iam_instance_profile")
+                    .map(|p| IamInstanceProfileSpecification::builder().name(p).build()),
+            )
+            .set_security_groups(Some(str_list(planned, "security_groups")).filter(|g| !g.is_empty()))
+            .set_tag_specifications(tag_spec(ctx, planned, Kind::Instance))
+            .set_placement(
+                (planned.get("availability_zone").as_str().is_some() || planned.get("tenancy").as_str().is_some())
+                    .then(|| {
+                        Placement::builder()
+                            .set_availability_zone(opt_str(planned, "availability_zone"))
+                            .set_tenancy(opt_str(planned, "tenancy").map(|t| Tenancy::from(t.as_str())))
+                            .build()
+                    }),
+            );
+        if let Some(true) = opt_bool(planned, "monitoring") {
+            run = run.monitoring(RunInstancesMonitoringEnabled::builder().enabled(true).build());
+        }
+        if let Some(m) = first(planned, "metadata_options") {
+            run = run.metadata_options(
+                aws_sdk_ec2::types::InstanceMetadataOptionsRequest::builder()
+                    .set_http_endpoint(
+                        opt_str(m, "http_endpoint").map(|s| InstanceMetadataEndpointState::from(s.as_str())),
+                    )
+                    .set_http_protocol_ipv6(
+                        opt_str(m, "http_protocol_ipv6").map(|s| InstanceMetadataProtocolState::from(s.as_str())),
+                    )
+                    .set_http_tokens(opt_str(m, "http_tokens").map(|s| HttpTokensState::from(s.as_str())))
+                    .set_http_put_response_hop_limit(m.get("http_put_response_hop_limit").as_number().map(|n| n as i32))
+                    .set_instance_metadata_tags(
+                        opt_str(m, "instance_metadata_tags").map(|s| InstanceMetadataTagsState::from(s.as_str())),
+                    )
+                    .build(),
+            );
+        }
+        // A public address is asked for on the primary interface, which then carries the
+        // subnet, address and groups.
+        run = match public_ip {
+            Some(p) => run.network_interfaces(
+                InstanceNetworkInterfaceSpecification::builder()
+                    .device_index(0)
+                    .associate_public_ip_address(p)
+                    .set_subnet_id(opt_str(planned, "subnet_id"))
+                    .set_private_ip_address(opt_str(planned, "private_ip"))
+                    .set_groups(Some(groups).filter(|g| !g.is_empty()))
+                    .build(),
+            ),
+            None => run
+                .set_subnet_id(opt_str(planned, "subnet_id"))
+                .set_private_ip_address(opt_str(planned, "private_ip"))
+                .set_security_group_ids(Some(groups).filter(|g| !g.is_empty())),
+        };
+        let out = run.send().await.map_err(aws_err)?;
+        let id = out
+            .instances()
+            .first()
+            .and_then(|i| i.instance_id())
+            .ok_or_else(|| ProviderError::msg("RunInstances returned no instance"))?
+            .to_string();
+        let timeout = op_timeout(&self.schema, planned, Op::Create, Duration::from_secs(600));
+        self.wait_state(&id, InstanceStateName::Running, timeout).await?;
+        if opt_bool(planned, "source_dest_check") == Some(false) {
+            self.modify_bool(&id, |m| {
+                m.source_dest_check(AttributeBooleanValue::builder().value(false).build())
+            })
+            .await?;
+        }
+        must_exist(self.read(ctx, &id, planned).await?, "instance", &id)
+    }
+
+    async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
+        let Some((i, owner)) = self.describe(id).await? else {
+            return Ok(None);
+        };
+        if matches!(
+            i.state().and_then(|s| s.name()),
+            Some(InstanceStateName::Terminated | InstanceStateName::ShuttingDown)
+        ) {
+            return Ok(None);
+        }
+        use aws_sdk_ec2::types::InstanceAttributeName as A;
+        let user_data = self
+            .attribute(id, A::UserData)
+            .await?
+            .user_data()
+            .and_then(|u| u.value())
+            .map(str::to_string);
+        let termination = self
+            .attribute(id, A::DisableApiTermination)
+            .await?
+            .disable_api_termination()
+            .and_then(|b| b.value());
+        let shutdown = self
+            .attribute(id, A::InstanceInitiatedShutdownBehavior)
+            .await?
+            .instance_initiated_shutdown_behavior()
+            .and_then(|b| b.value())
+            .map(str::to_string);
+        let mut v = self.to_state(&i, &owner, prior, user_data);
+        if let Value::Object(m) = &mut v {
+            m.insert("disable_api_termination".into(), Value::from(termination));
+            m.insert("instance_initiated_shutdown_behavior".into(), Value::from(shutdown));
+        }
+        Ok(Some(v))
+    }
+
+    async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
+        update_tags(&self.c.ec2, id, prior, planned).await?;
+        if differs(prior, planned, "vpc_security_group_ids") {
+            self.c
+                .ec2
+                .modify_instance_attribute()
+                .instance_id(id)
+                .set_groups(Some(str_list(planned, "vpc_security_group_ids")))
+                .send()
+                .await
+                .map_err(aws_err)?;
+        }
+        if differs(prior, planned, "source_dest_check") {
+            let v = opt_bool(planned, "source_dest_check").unwrap_or(true);
+            self.modify_bool(id, |m| {
+                m.source_dest_check(AttributeBooleanValue::builder().value(v).build())
+            })
+            .await?;
+        }
+        if differs(prior, planned, "disable_api_termination") {
+            let v = opt_bool(planned, "disable_api_termination").unwrap_or(false);
+            self.modify_bool(id, |m| {
+                m.disable_api_termination(AttributeBooleanValue::builder().value(v).build())
+            })
+            .await?;
+        }
+        if let Some(b) = opt_str(planned, "instance_initiated_shutdown_behavior")
+            .filter(|_| differs(prior, planned, "instance_initiated_shutdown_behavior"))
+        {
+            self.modify_bool(id, |m| {
+                m.instance_initiated_shutdown_behavior(AttributeValue::builder().value(b).build())
+            })
+            .await?;
+        }
+        if differs(prior, planned, "monitoring") {
+            if opt_bool(planned, "monitoring") == Some(true) {
+                self.c
+                    .ec2
+                    .monitor_instances()
+                    .instance_ids(id)
+                    .send()
+                    .await
+                    .map_err(aws_err)?;
+            } else {
+                self.c
+                    .ec2
+                    .unmonitor_instances()
+                    .instance_ids(id)
+                    .send()
+                    .await
+                    .map_err(aws_err)?;
+            }
+        }
+        if differs(prior, planned, "metadata_options") {
+            self.set_metadata_options(id, planned).await?;
+        }
+        if differs(prior, planned, "iam_instance_profile") {
+            self.set_profile(id, opt_str(planned, "iam_instance_profile")).await?;
+        }
+        let new_type = differs(prior, planned, "instance_type");
+        let new_data = differs(prior, planned, "user_data_base64")
+            || opt_str(planned, "user_data").map(|u| user_data_hash(&u)) != opt_str(prior, "user_data");
+        if new_type || new_data {
+            // EC2 changes these only on a stopped instance.
+            let timeout = op_timeout(&self.schema, planned, Op::Update, Duration::from_secs(600));
+            self.c
+                .ec2
+                .stop_instances()
+                .instance_ids(id)
+                .send()
+                .await
+                .map_err(aws_err)?;
+            self.wait_state(id, InstanceStateName::Stopped, timeout).await?;
+            if new_type {
+                let t = opt_str(planned, "instance_type").unwrap_or_default();
+                self.modify_bool(id, |m| m.instance_type(AttributeValue::builder().value(t).build()))
+                    .await?;
+            }
+            if new_data {
+                let data = Self::user_data(planned).unwrap_or_default();
+                let bytes = base64::engine::general_purpose::STANDARD
+                    .decode(&data)
+                    .unwrap_or_default();
+                self.modify_bool(id, |m| {
+                    m.user_data(
+                        aws_sdk_ec2::types::SecureBlobAttributeValue::builder()
+                            .value(aws_sdk_ec2::primitives::Blob::new(bytes))
+                            .build(),
+                    )
+                })
+                .await?;
+            }
+            self.c
+                .ec2
+                .start_instances()
+                .instance_ids(id)
+                .send()
+                .await
+                .map_err(aws_err)?;
+            self.wait_state(id, InstanceStateName::Running, timeout).await?;
+        }
+        must_exist(self.read(ctx, id, planned).await?, "instance", id)
+    }
+
+    async fn delete(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<()> {
+        if opt_bool(prior, "disable_api_termination") == Some(true) {
+            return Err(ProviderError::msg(format!(
+                "instance {id} has disable_api_termination set: set it to false and apply before destroying"
+            )));
+        }
+        let r = self
+            .c
+            .ec2
+            .terminate_instances()
+            .instance_ids(id)
+            .send()
+            .await
+            .map_err(aws_err);
+        if absent_on(r, ABSENT)?.is_none() {
+            return Ok(());
+        }
+        let timeout = op_timeout(&self.schema, prior, Op::Delete, Duration::from_secs(1200));
+        self.wait_state(id, InstanceStateName::Terminated, timeout).await
+    }
+
+    fn adoptable_known_early(&self, _planned: &Value) -> bool {
+        true
+    }
+
+    async fn find_adoptable(&self, ctx: &CallCtx, _planned: &Value) -> PResult<Option<String>> {
+        let out = self
+            .c
+            .ec2
+            .describe_instances()
+            .set_filters(Some(owner_filters(ctx)))
+            .send()
+            .await
+            .map_err(aws_err)?;
+        Ok(out
+            .reservations()
+            .iter()
+            .flat_map(|r| r.instances())
+            .filter(|i| owned(i.tags(), ctx))
+            .filter(|i| {
+                !matches!(
+                    i.state().and_then(|s| s.name()),
+                    Some(InstanceStateName::Terminated | InstanceStateName::ShuttingDown)
+                )
+            })
+            .find_map(|i| i.instance_id().map(str::to_string)))
+    }
+}
