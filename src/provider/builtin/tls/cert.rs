@@ -358,10 +358,21 @@ pub fn refine(prior: Option<&Value>, config: &Value, planned: &mut Value) -> Opt
 }
 
 /// A certificate in state as a read sees it: `ready_for_renewal` set once it is due.
-pub fn read(prior: &Value) -> Value {
-    let mut v = prior.clone();
-    if due(prior, prior) {
-        set(&mut v, "ready_for_renewal", Value::Bool(true));
+pub fn read(type_name: &str, prior: &Value) -> PResult<Option<Value>> {
+    let mut v = super::stored(type_name, prior)?;
+    if let Some(v) = v.as_mut().filter(|_| due(prior, prior)) {
+        set(v, "ready_for_renewal", Value::Bool(true));
     }
+    Ok(v)
+}
+
+/// An update of a certificate: only `early_renewal_hours` changes in place.
+pub fn update(prior: &Value, planned: &Value) -> Value {
+    let mut v = prior.clone();
+    set(
+        &mut v,
+        "early_renewal_hours",
+        planned.get("early_renewal_hours").clone(),
+    );
     v
 }

@@ -2,7 +2,7 @@
 //! alternative names, for a CA to sign (`tls_locally_signed_cert` or another). Every argument
 //! replaces. No import, as in the provider.
 
-use super::{cert, check_names, hash_for_state, subject_block, subject_of};
+use super::{cert, check_names, hash_for_state, key_and_names_schema, plan_key_algorithm, subject_block, subject_of};
 use crate::pki::key::PrivateKey;
 use crate::provider::builtin::util::{config_error, set, str_arg};
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -18,18 +18,7 @@ pub struct TlsCertRequest {
 impl TlsCertRequest {
     /// The type with its schema.
     pub fn new() -> TlsCertRequest {
-        let schema = Schema::new()
-            .required("private_key_pem", Type::String)
-            .force_new()
-            .sensitive()
-            .optional("dns_names", Type::list_of_strings())
-            .force_new()
-            .optional("ip_addresses", Type::list_of_strings())
-            .force_new()
-            .optional("uris", Type::list_of_strings())
-            .force_new()
-            .computed("key_algorithm", Type::String)
-            .computed("cert_request_pem", Type::String);
+        let schema = key_and_names_schema().computed("cert_request_pem", Type::String);
         TlsCertRequest {
             schema: subject_block(schema),
         }
@@ -61,11 +50,7 @@ impl ResourceType for TlsCertRequest {
     }
 
     fn refine_plan(&self, prior: Option<&Value>, config: &Value, planned: &mut Value) -> PResult<Option<String>> {
-        if prior.is_none() {
-            if let Some(key) = str_arg(config, "private_key_pem").and_then(|t| PrivateKey::parse(&t).ok()) {
-                set(planned, "key_algorithm", Value::str(key.algorithm().name()));
-            }
-        }
+        plan_key_algorithm(prior, config, planned, "private_key_pem", "key_algorithm");
         Ok(None)
     }
 
@@ -93,12 +78,7 @@ impl ResourceType for TlsCertRequest {
     }
 
     async fn read(&self, _ctx: &CallCtx, _id: &str, prior: &Value) -> PResult<Option<Value>> {
-        if prior.is_null() {
-            return Err(ProviderError::msg(
-                "tls_cert_request cannot be imported (as with Terraform's tls provider)",
-            ));
-        }
-        Ok(Some(prior.clone()))
+        super::stored("tls_cert_request", prior)
     }
 
     async fn update(&self, _ctx: &CallCtx, _id: &str, prior: &Value, _planned: &Value) -> PResult<Value> {

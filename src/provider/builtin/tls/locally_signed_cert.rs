@@ -75,11 +75,7 @@ impl ResourceType for TlsLocallySignedCert {
     }
 
     fn refine_plan(&self, prior: Option<&Value>, config: &Value, planned: &mut Value) -> PResult<Option<String>> {
-        if prior.is_none() {
-            if let Some(key) = str_arg(config, "ca_private_key_pem").and_then(|t| PrivateKey::parse(&t).ok()) {
-                set(planned, "ca_key_algorithm", Value::str(key.algorithm().name()));
-            }
-        }
+        super::plan_key_algorithm(prior, config, planned, "ca_private_key_pem", "ca_key_algorithm");
         Ok(cert::refine(prior, config, planned))
     }
 
@@ -151,22 +147,11 @@ impl ResourceType for TlsLocallySignedCert {
     }
 
     async fn read(&self, _ctx: &CallCtx, _id: &str, prior: &Value) -> PResult<Option<Value>> {
-        if prior.is_null() {
-            return Err(ProviderError::msg(
-                "tls_locally_signed_cert cannot be imported (as with Terraform's tls provider)",
-            ));
-        }
-        Ok(Some(cert::read(prior)))
+        cert::read("tls_locally_signed_cert", prior)
     }
 
     async fn update(&self, _ctx: &CallCtx, _id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
-        let mut v = prior.clone();
-        set(
-            &mut v,
-            "early_renewal_hours",
-            planned.get("early_renewal_hours").clone(),
-        );
-        Ok(v)
+        Ok(cert::update(prior, planned))
     }
 
     async fn delete(&self, _ctx: &CallCtx, _id: &str, _prior: &Value) -> PResult<()> {

@@ -13,7 +13,9 @@ pub mod private_key;
 pub mod public_key_data;
 pub mod self_signed_cert;
 
-use crate::provider::builtin::util::str_list;
+use crate::pki::key::PrivateKey;
+use crate::provider::builtin::util::{set, str_arg, str_list};
+use crate::provider::{PResult, ProviderError};
 use crate::schema::{Nesting, Schema, Type};
 use crate::value::Value;
 use sha1::Digest as _;
@@ -80,4 +82,40 @@ pub fn check_names(config: &Value) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// A private key and the names a request or certificate is for: the arguments
+/// `tls_cert_request` and `tls_self_signed_cert` share, with `key_algorithm`.
+pub fn key_and_names_schema() -> Schema {
+    Schema::new()
+        .required("private_key_pem", Type::String)
+        .force_new()
+        .sensitive()
+        .optional("dns_names", Type::list_of_strings())
+        .force_new()
+        .optional("ip_addresses", Type::list_of_strings())
+        .force_new()
+        .optional("uris", Type::list_of_strings())
+        .force_new()
+        .computed("key_algorithm", Type::String)
+}
+
+/// Plans `attr` (`key_algorithm`, `ca_key_algorithm`) of a new object from its key argument.
+pub fn plan_key_algorithm(prior: Option<&Value>, config: &Value, planned: &mut Value, arg: &str, attr: &str) {
+    if prior.is_none() {
+        if let Some(key) = str_arg(config, arg).and_then(|t| PrivateKey::parse(&t).ok()) {
+            set(planned, attr, Value::str(key.algorithm().name()));
+        }
+    }
+}
+
+/// A read of an object that lives in state only: what state holds. There is nothing to
+/// import, as in the provider.
+pub fn stored(type_name: &str, prior: &Value) -> PResult<Option<Value>> {
+    if prior.is_null() {
+        return Err(ProviderError::msg(format!(
+            "{type_name} cannot be imported (as with Terraform's tls provider)"
+        )));
+    }
+    Ok(Some(prior.clone()))
 }

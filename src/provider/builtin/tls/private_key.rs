@@ -141,12 +141,7 @@ impl ResourceType for TlsPrivateKey {
     }
 
     async fn read(&self, _ctx: &CallCtx, _id: &str, prior: &Value) -> PResult<Option<Value>> {
-        if prior.is_null() {
-            return Err(ProviderError::msg(
-                "tls_private_key cannot be imported (as with Terraform's tls provider)",
-            ));
-        }
-        Ok(Some(prior.clone()))
+        super::stored("tls_private_key", prior)
     }
 
     async fn update(&self, _ctx: &CallCtx, _id: &str, prior: &Value, _planned: &Value) -> PResult<Value> {

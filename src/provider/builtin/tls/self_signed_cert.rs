@@ -3,7 +3,7 @@
 //! of validity less `early_renewal_hours`) has passed, the next plan replaces it too. No
 //! import, as in the provider.
 
-use super::{cert, check_names, subject_block, subject_of};
+use super::{cert, check_names, key_and_names_schema, plan_key_algorithm, subject_block, subject_of};
 use crate::pki::key::PrivateKey;
 use crate::provider::builtin::util::{config_error, set, str_arg};
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -19,20 +19,10 @@ pub struct TlsSelfSignedCert {
 impl TlsSelfSignedCert {
     /// The type with its schema.
     pub fn new() -> TlsSelfSignedCert {
-        let schema = Schema::new()
-            .required("private_key_pem", Type::String)
-            .force_new()
-            .sensitive()
-            .optional("dns_names", Type::list_of_strings())
-            .force_new()
-            .optional("ip_addresses", Type::list_of_strings())
-            .force_new()
-            .optional("uris", Type::list_of_strings())
-            .force_new()
+        let schema = key_and_names_schema()
             .optional_computed("set_authority_key_id", Type::Bool)
             .force_new()
-            .default(false)
-            .computed("key_algorithm", Type::String);
+            .default(false);
         TlsSelfSignedCert {
             schema: subject_block(cert::schema(schema)),
         }
@@ -65,11 +55,7 @@ impl ResourceType for TlsSelfSignedCert {
     }
 
     fn refine_plan(&self, prior: Option<&Value>, config: &Value, planned: &mut Value) -> PResult<Option<String>> {
-        if prior.is_none() {
-            if let Some(key) = str_arg(config, "private_key_pem").and_then(|t| PrivateKey::parse(&t).ok()) {
-                set(planned, "key_algorithm", Value::str(key.algorithm().name()));
-            }
-        }
+        plan_key_algorithm(prior, config, planned, "private_key_pem", "key_algorithm");
         Ok(cert::refine(prior, config, planned))
     }
 
@@ -108,22 +94,11 @@ impl ResourceType for TlsSelfSignedCert {
     }
 
     async fn read(&self, _ctx: &CallCtx, _id: &str, prior: &Value) -> PResult<Option<Value>> {
-        if prior.is_null() {
-            return Err(ProviderError::msg(
-                "tls_self_signed_cert cannot be imported (as with Terraform's tls provider)",
-            ));
-        }
-        Ok(Some(cert::read(prior)))
+        cert::read("tls_self_signed_cert", prior)
     }
 
     async fn update(&self, _ctx: &CallCtx, _id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
-        let mut v = prior.clone();
-        set(
-            &mut v,
-            "early_renewal_hours",
-            planned.get("early_renewal_hours").clone(),
-        );
-        Ok(v)
+        Ok(cert::update(prior, planned))
     }
 
     async fn delete(&self, _ctx: &CallCtx, _id: &str, _prior: &Value) -> PResult<()> {
