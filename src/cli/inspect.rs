@@ -168,11 +168,17 @@ pub(super) fn print_outputs(st: &State, name: Option<&str>, json: bool, raw: boo
         })?;
         if raw {
             let v = Value::from_json(&o.value);
-            println!(
+            // The value alone, without a newline, as Terraform prints it (so that
+            // `$(infractl output -raw x)` and `> file` hold exactly the value).
+            use std::io::Write as _;
+            let mut out = std::io::stdout();
+            let _ = write!(
+                out,
                 "{}",
                 v.to_plain_string()
                     .ok_or_else(|| Diag::new("-raw works only with string, number and bool outputs"))?
             );
+            let _ = out.flush();
         } else if json {
             println!("{}", o.value);
         } else {

@@ -59,8 +59,12 @@ async fn an_instance_launches_changes_in_place_is_replaced_when_asked_and_termin
     expect_code(&run(&["apply", "-auto-approve"]), 0);
     let clean = text(&run(&["plan", "-detailed-exitcode"]));
     assert!(clean.contains("No changes"), "{clean}");
-    let raw = |k: &str| expect_code(&stack.run(&["output", "-raw", k]), 0).trim().to_string();
+    let raw = |k: &str| expect_code(&stack.run(&["output", "-raw", k]), 0);
     let id = raw("id");
+    assert!(
+        id.starts_with("i-") && !id.ends_with('\n'),
+        "-raw prints the value alone: {id:?}"
+    );
     // State keeps user data as the provider does: the SHA-1 of its text.
     use sha1::Digest;
     assert_eq!(

@@ -90,6 +90,7 @@ mod support;
 mod table_policies;
 mod table_streams;
 mod tap;
+mod target_attachments;
 mod timeouts;
 mod tls;
 mod topic_protection;

@@ -8,6 +8,7 @@ pub mod listener;
 pub mod listener_certificate;
 pub mod listener_rule;
 pub mod target_group;
+pub mod target_group_attachment;
 pub mod tg_attributes;
 
 use crate::provider::aws::common::{aws_err, tag_changes, tags_to_write, user_tags};
@@ -23,7 +24,7 @@ use std::sync::Arc;
 /// Registers the load balancing resource types, each also under the provider's older `aws_alb*`
 /// name (same schema and code; state records the name the blueprint used).
 pub fn register(r: &mut Registry, c: &Arc<Clients>) {
-    let types: [(Arc<dyn ResourceType>, &'static str); 5] = [
+    let types: [(Arc<dyn ResourceType>, &'static str); 6] = [
         (Arc::new(lb::Lb::new(c.clone())), "aws_alb"),
         (
             Arc::new(target_group::TargetGroup::new(c.clone())),
@@ -37,6 +38,10 @@ pub fn register(r: &mut Registry, c: &Arc<Clients>) {
         (
             Arc::new(listener_certificate::ListenerCertificate::new(c.clone())),
             "aws_alb_listener_certificate",
+        ),
+        (
+            Arc::new(target_group_attachment::TargetGroupAttachment::new(c.clone())),
+            "aws_alb_target_group_attachment",
         ),
     ];
     for (t, alias) in types {
