@@ -977,7 +977,10 @@ fn plan_managed(
         refine(None, &mut after)?;
         (Action::Replace, after)
     } else if attr_changes.is_empty() {
-        (Action::NoOp, planned)
+        // As in Terraform (the provider answers the prior state when nothing changes), a
+        // no-op's object is the one in state: references and outputs see what apply recorded
+        // (`tags = {}` where the blueprint has none), not the configuration's spelling of it.
+        (Action::NoOp, prior.clone())
     } else {
         (Action::Update, planned)
     };

@@ -415,3 +415,35 @@ output "name" {{
     assert_eq!(held.parameter().unwrap().value(), Some(canary.as_str()));
     expect_code(&stack.run(&["destroy", "-auto-approve", &prefix]), 0);
 }
+
+/// An output holding whole objects of real types (a subnet with no tags, whose read answers
+/// `tags = {}`; an instance of a for_each) plans no change after the apply that created them,
+/// sensitive or not: a no-op's object is the one state holds, as in Terraform, not the
+/// configuration's spelling of it (`tags` unset).
+#[tokio::test(flavor = "multi_thread")]
+async fn whole_objects_of_real_types_in_outputs_plan_no_change_after_apply() {
+    let stack = Stack::from_files(&[(
+        "main.tf",
+        r#"
+provider "aws" { region = "eu-west-3" }
+resource "aws_vpc" "v" { cidr_block = "10.73.0.0/16" }
+resource "aws_subnet" "s" {
+  for_each   = { a = "10.73.1.0/24" }
+  vpc_id     = aws_vpc.v.id
+  cidr_block = each.value
+}
+output "subnets" { value = aws_subnet.s }
+output "vpc" {
+  value     = aws_vpc.v
+  sensitive = true
+}
+"#,
+    )]);
+    expect_code(&stack.run(&["apply", "-auto-approve"]), 0);
+    let plan = text(&stack.run(&["plan", "-detailed-exitcode"]));
+    assert!(
+        plan.contains("No changes") && !plan.contains("Changes to Outputs"),
+        "{plan}"
+    );
+    expect_code(&stack.run(&["destroy", "-auto-approve"]), 0);
+}
