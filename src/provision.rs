@@ -129,8 +129,9 @@ async fn local_exec(p: &Provisioner, address: &str, config: &Value, marks: &Mark
     )))
 }
 
-/// A string as Go's `%q` prints it (how Terraform shows the command it runs).
-fn go_quote(s: &str) -> String {
+/// A string as Go's `%q` prints it (how Terraform shows the command it runs; the tls
+/// provider hashes certificates printed this way for `data "tls_certificate"`'s id).
+pub(crate) fn go_quote(s: &str) -> String {
     let mut out = String::from("\"");
     for c in s.chars() {
         match c {

@@ -298,24 +298,6 @@ fn describe(der: &[u8]) -> Result<Value, String> {
     ]))
 }
 
-/// Go's `%q` of a string.
-fn go_quote(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 /// The provider's id: the hash of the certificates printed as Go's `%v` prints them.
 fn id_of(certs: &[Value]) -> String {
     let printed: Vec<String> = certs
@@ -324,7 +306,7 @@ fn id_of(certs: &[Value]) -> String {
             let fields: Vec<String> = FIELDS
                 .iter()
                 .map(|(k, _)| match c.get(k) {
-                    Value::String(s) => go_quote(s),
+                    Value::String(s) => crate::provision::go_quote(s),
                     other => other.to_plain_string().unwrap_or_default(),
                 })
                 .collect();
