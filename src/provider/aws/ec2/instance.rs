@@ -23,9 +23,9 @@ use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_ec2::types::{
     AttributeBooleanValue, AttributeValue, HttpTokensState, IamInstanceProfileSpecification, Instance,
-    InstanceMetadataEndpointState, InstanceMetadataProtocolState, InstanceMetadataTagsState,
-    InstanceNetworkInterfaceSpecification, InstanceStateName, InstanceType, Placement, ResourceType as Kind,
-    RunInstancesMonitoringEnabled, ShutdownBehavior, Tenancy,
+    InstanceMetadataEndpointState, InstanceMetadataOptionsRequest, InstanceMetadataProtocolState,
+    InstanceMetadataTagsState, InstanceNetworkInterfaceSpecification, InstanceStateName, InstanceType, Placement,
+    ResourceType as Kind, RunInstancesMonitoringEnabled, ShutdownBehavior, Tenancy,
 };
 use base64::Engine as _;
 use sha1::Digest as _;
@@ -51,6 +51,25 @@ fn user_data_hash(text: &str) -> String {
         .decode(text)
         .unwrap_or_else(|_| text.as_bytes().to_vec());
     hex::encode(sha1::Sha1::digest(bytes))
+}
+
+/// The `metadata_options` block as RunInstances takes it (ModifyInstanceMetadataOptions takes
+/// the same fields).
+fn metadata_request(planned: &Value) -> Option<InstanceMetadataOptionsRequest> {
+    let m = first(planned, "metadata_options")?;
+    Some(
+        InstanceMetadataOptionsRequest::builder()
+            .set_http_endpoint(opt_str(m, "http_endpoint").map(|s| InstanceMetadataEndpointState::from(s.as_str())))
+            .set_http_protocol_ipv6(
+                opt_str(m, "http_protocol_ipv6").map(|s| InstanceMetadataProtocolState::from(s.as_str())),
+            )
+            .set_http_tokens(opt_str(m, "http_tokens").map(|s| HttpTokensState::from(s.as_str())))
+            .set_http_put_response_hop_limit(m.get("http_put_response_hop_limit").as_number().map(|n| n as i32))
+            .set_instance_metadata_tags(
+                opt_str(m, "instance_metadata_tags").map(|s| InstanceMetadataTagsState::from(s.as_str())),
+            )
+            .build(),
+    )
 }
 
 impl Ec2Instance {
@@ -152,7 +171,7 @@ impl Ec2Instance {
         .await
     }
 
-    async fn modify_bool(
+    async fn modify_attribute(
         &self,
         id: &str,
         set: impl FnOnce(aws_sdk_ec2::operation::modify_instance_attribute::builders::ModifyInstanceAttributeFluentBuilder) -> aws_sdk_ec2::operation::modify_instance_attribute::builders::ModifyInstanceAttributeFluentBuilder,
@@ -171,22 +190,18 @@ impl Ec2Instance {
     }
 
     async fn set_metadata_options(&self, id: &str, planned: &Value) -> PResult<()> {
-        let Some(m) = first(planned, "metadata_options") else {
+        let Some(m) = metadata_request(planned) else {
             return Ok(());
         };
         self.c
             .ec2
             .modify_instance_metadata_options()
             .instance_id(id)
-            .set_http_endpoint(opt_str(m, "http_endpoint").map(|s| InstanceMetadataEndpointState::from(s.as_str())))
-            .set_http_protocol_ipv6(
-                opt_str(m, "http_protocol_ipv6").map(|s| InstanceMetadataProtocolState::from(s.as_str())),
-            )
-            .set_http_tokens(opt_str(m, "http_tokens").map(|s| HttpTokensState::from(s.as_str())))
-            .set_http_put_response_hop_limit(m.get("http_put_response_hop_limit").as_number().map(|n| n as i32))
-            .set_instance_metadata_tags(
-                opt_str(m, "instance_metadata_tags").map(|s| InstanceMetadataTagsState::from(s.as_str())),
-            )
+            .set_http_endpoint(m.http_endpoint().cloned())
+            .set_http_protocol_ipv6(m.http_protocol_ipv6().cloned())
+            .set_http_tokens(m.http_tokens().cloned())
+            .set_http_put_response_hop_limit(m.http_put_response_hop_limit())
+            .set_instance_metadata_tags(m.instance_metadata_tags().cloned())
             .send()
             .await
             .map_err(aws_err)?;
@@ -387,7 +402,7 @@ impl ResourceType for Ec2Instance {
         if !config.get("user_data").is_null() && !config.get("user_data_base64").is_null() {
             return Err("\"user_data\": conflicts with user_data_base64".into());
         }
-        if opt_str(config, "ami").is_none() && config.get("ami").is_null() {
+        if config.get("ami").is_null() {
             return Err("ami is required: infractl does not implement launch_template yet".into());
         }
         Ok(())
@@ -443,22 +458,8 @@ impl ResourceType for Ec2Instance {
         if let Some(true) = opt_bool(planned, "monitoring") {
             run = run.monitoring(RunInstancesMonitoringEnabled::builder().enabled(true).build());
         }
-        if let Some(m) = first(planned, "metadata_options") {
-            run = run.metadata_options(
-                aws_sdk_ec2::types::InstanceMetadataOptionsRequest::builder()
-                    .set_http_endpoint(
-                        opt_str(m, "http_endpoint").map(|s| InstanceMetadataEndpointState::from(s.as_str())),
-                    )
-                    .set_http_protocol_ipv6(
-                        opt_str(m, "http_protocol_ipv6").map(|s| InstanceMetadataProtocolState::from(s.as_str())),
-                    )
-                    .set_http_tokens(opt_str(m, "http_tokens").map(|s| HttpTokensState::from(s.as_str())))
-                    .set_http_put_response_hop_limit(m.get("http_put_response_hop_limit").as_number().map(|n| n as i32))
-                    .set_instance_metadata_tags(
-                        opt_str(m, "instance_metadata_tags").map(|s| InstanceMetadataTagsState::from(s.as_str())),
-                    )
-                    .build(),
-            );
+        if let Some(m) = metadata_request(planned) {
+            run = run.metadata_options(m);
         }
         // A public address is asked for on the primary interface, which then carries the
         // subnet, address and groups.
@@ -487,7 +488,7 @@ impl ResourceType for Ec2Instance {
         let timeout = op_timeout(&self.schema, planned, Op::Create, Duration::from_secs(600));
         self.wait_state(&id, InstanceStateName::Running, timeout).await?;
         if opt_bool(planned, "source_dest_check") == Some(false) {
-            self.modify_bool(&id, |m| {
+            self.modify_attribute(&id, |m| {
                 m.source_dest_check(AttributeBooleanValue::builder().value(false).build())
             })
             .await?;
@@ -506,20 +507,15 @@ impl ResourceType for Ec2Instance {
             return Ok(None);
         }
         use aws_sdk_ec2::types::InstanceAttributeName as A;
-        let user_data = self
-            .attribute(id, A::UserData)
-            .await?
-            .user_data()
-            .and_then(|u| u.value())
-            .map(str::to_string);
-        let termination = self
-            .attribute(id, A::DisableApiTermination)
-            .await?
-            .disable_api_termination()
-            .and_then(|b| b.value());
-        let shutdown = self
-            .attribute(id, A::InstanceInitiatedShutdownBehavior)
-            .await?
+        // Three attributes DescribeInstances does not answer, read side by side.
+        let (data, termination, shutdown) = tokio::try_join!(
+            self.attribute(id, A::UserData),
+            self.attribute(id, A::DisableApiTermination),
+            self.attribute(id, A::InstanceInitiatedShutdownBehavior),
+        )?;
+        let user_data = data.user_data().and_then(|u| u.value()).map(str::to_string);
+        let termination = termination.disable_api_termination().and_then(|b| b.value());
+        let shutdown = shutdown
             .instance_initiated_shutdown_behavior()
             .and_then(|b| b.value())
             .map(str::to_string);
@@ -545,14 +541,14 @@ impl ResourceType for Ec2Instance {
         }
         if differs(prior, planned, "source_dest_check") {
             let v = opt_bool(planned, "source_dest_check").unwrap_or(true);
-            self.modify_bool(id, |m| {
+            self.modify_attribute(id, |m| {
                 m.source_dest_check(AttributeBooleanValue::builder().value(v).build())
             })
             .await?;
         }
         if differs(prior, planned, "disable_api_termination") {
             let v = opt_bool(planned, "disable_api_termination").unwrap_or(false);
-            self.modify_bool(id, |m| {
+            self.modify_attribute(id, |m| {
                 m.disable_api_termination(AttributeBooleanValue::builder().value(v).build())
             })
             .await?;
@@ -560,7 +556,7 @@ impl ResourceType for Ec2Instance {
         if let Some(b) = opt_str(planned, "instance_initiated_shutdown_behavior")
             .filter(|_| differs(prior, planned, "instance_initiated_shutdown_behavior"))
         {
-            self.modify_bool(id, |m| {
+            self.modify_attribute(id, |m| {
                 m.instance_initiated_shutdown_behavior(AttributeValue::builder().value(b).build())
             })
             .await?;
@@ -606,7 +602,7 @@ impl ResourceType for Ec2Instance {
             self.wait_state(id, InstanceStateName::Stopped, timeout).await?;
             if new_type {
                 let t = opt_str(planned, "instance_type").unwrap_or_default();
-                self.modify_bool(id, |m| m.instance_type(AttributeValue::builder().value(t).build()))
+                self.modify_attribute(id, |m| m.instance_type(AttributeValue::builder().value(t).build()))
                     .await?;
             }
             if new_data {
@@ -614,7 +610,7 @@ impl ResourceType for Ec2Instance {
                 let bytes = base64::engine::general_purpose::STANDARD
                     .decode(&data)
                     .unwrap_or_default();
-                self.modify_bool(id, |m| {
+                self.modify_attribute(id, |m| {
                     m.user_data(
                         aws_sdk_ec2::types::SecureBlobAttributeValue::builder()
                             .value(aws_sdk_ec2::primitives::Blob::new(bytes))
