@@ -4,7 +4,8 @@
 //! instance stopped and started again), `user_data_replace_on_change` replaces it, and
 //! destroy terminates it.
 
-use crate::support::{expect_code, sdk_config, text, Stack};
+use crate::interop::both_tools_plan_clean_after_the_other;
+use crate::support::{expect_code, sdk_config, text, Stack, Terraform};
 use aws_sdk_ec2::types::InstanceAttributeName;
 use base64::Engine;
 
@@ -137,4 +138,19 @@ async fn an_instance_launches_changes_in_place_is_replaced_when_asked_and_termin
             .unwrap(),
     );
     assert_eq!(gone.state().unwrap().name().unwrap().as_str(), "terminated");
+}
+
+/// Terraform and infractl keep the same instance the same way: each plans clean after the
+/// other applied it (user data as its hash, metadata options, groups, the computed attributes).
+#[test]
+fn terraform_and_infractl_agree_on_an_instance_either_way() {
+    let Some(tf) = Terraform::find("the aws_instance cross-check") else {
+        return;
+    };
+    let blueprint = INSTANCE
+        .replace("variable \"name\" { type = string }\n", "")
+        .replace("var.name", "\"cross-check\"")
+        .replace("10.61.", "10.64.");
+    let stack = Stack::from_files(&[("main.tf", blueprint.as_str())]);
+    both_tools_plan_clean_after_the_other(&tf, &stack, &["ec2", "ssm", "sts"]);
 }

@@ -180,6 +180,35 @@ pub(crate) fn infractl_plans_clean(stack: &Stack, vars: &[&str]) {
     assert!(!stack.state_file().exists(), "infractl wrote a state of its own");
 }
 
+/// Terraform and infractl keep `stack` the same way, each planning no change after the other
+/// applied it in the same Terraform-initialised folder (Terraform sent to the emulator for
+/// `services`): how a type's cross-check with the provider reads. Each tool destroys what it made.
+pub(crate) fn both_tools_plan_clean_after_the_other(tf: &Terraform, stack: &Stack, services: &[&str]) {
+    std::fs::write(
+        stack.path.join("zz_emulator_override.tf"),
+        provider_override_for(services),
+    )
+    .unwrap();
+    tf_ok(tf, &stack.path, &["init", "-input=false", "-no-color"]);
+
+    expect_code(&stack.run(&["apply", "-auto-approve"]), 0);
+    terraform_plans_no_changes(tf, &stack.path, &[]);
+    expect_code(&stack.run(&["destroy", "-auto-approve"]), 0);
+
+    tf_ok(
+        tf,
+        &stack.path,
+        &["apply", "-auto-approve", "-input=false", "-no-color"],
+    );
+    let shown = expect_code(&stack.run(&["plan", "-detailed-exitcode"]), 0);
+    assert!(shown.contains("No changes"), "{shown}");
+    tf_ok(
+        tf,
+        &stack.path,
+        &["destroy", "-auto-approve", "-input=false", "-no-color"],
+    );
+}
+
 /// `terraform plan -detailed-exitcode` must find nothing to do.
 fn terraform_plans_no_changes(tf: &Terraform, dir: &Path, vars: &[&str]) {
     let mut args = vec!["plan", "-detailed-exitcode", "-input=false", "-no-color"];

@@ -4,8 +4,8 @@
 //! Asserted on what EC2 holds, then a plan must be clean; and Terraform, keeping the same state,
 //! plans no change after infractl applies, nor infractl after Terraform.
 
-use crate::interop::{provider_override_for, tf_ok};
-use crate::support::{expect_code, sdk_config, text, Stack, Terraform};
+use crate::interop::both_tools_plan_clean_after_the_other;
+use crate::support::{expect_code, sdk_config, Stack, Terraform};
 use aws_sdk_ec2::types::{Filter, IpPermission};
 
 const BLUEPRINT: &str = r#"
@@ -179,36 +179,5 @@ async fn terraform_and_infractl_agree_on_the_groups_either_way() {
     // Terraform keeps this stack, so infractl writes no tags of its own: untagged groups.
     let blueprint = BLUEPRINT.replace("sgd-", "sgt-");
     let stack = Stack::from_files(&[("main.tf", blueprint.as_str())]);
-    std::fs::write(
-        stack.path.join("zz_emulator_override.tf"),
-        provider_override_for(&["ec2", "sts"]),
-    )
-    .unwrap();
-    tf_ok(&tf, &stack.path, &["init", "-input=false", "-no-color"]);
-
-    expect_code(&stack.run(&["apply", "-auto-approve"]), 0);
-    let out = tf.run_in(
-        &stack.path,
-        &["plan", "-detailed-exitcode", "-input=false", "-no-color"],
-    );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "terraform plans changes after infractl:\n{}",
-        text(&out)
-    );
-    expect_code(&stack.run(&["destroy", "-auto-approve"]), 0);
-
-    tf_ok(
-        &tf,
-        &stack.path,
-        &["apply", "-auto-approve", "-input=false", "-no-color"],
-    );
-    let t = expect_code(&stack.run(&["plan", "-detailed-exitcode"]), 0);
-    assert!(t.contains("No changes"), "{t}");
-    tf_ok(
-        &tf,
-        &stack.path,
-        &["destroy", "-auto-approve", "-input=false", "-no-color"],
-    );
+    both_tools_plan_clean_after_the_other(&tf, &stack, &["ec2", "sts"]);
 }
