@@ -601,6 +601,51 @@ def patch_ec2_instance_user_data_blob():
     instances.parse_user_data = parse_user_data
 
 
+def patch_ssm_fluent_bit_parameters():
+    """AWS publishes the AWS for Fluent Bit image of each region as public parameters under
+    /aws/service/aws-for-fluent-bit/ (`stable`, `latest` and one per version; the ECS developer
+    guide's FireLens chapter reads `stable`). moto serves the Amazon Linux AMI and ECS-optimized
+    AMI trees but not this one, so GetParameter answered ParameterNotFound where AWS answers the
+    image URI. The values follow AWS's form, `<account>.dkr.ecr.<region>.amazonaws.com/
+    aws-for-fluent-bit:<version>` (account 906394416424 in the commercial regions); the version
+    is a fixed recent release, where AWS moves it forward over time.
+    """
+    import datetime
+
+    from moto.ssm.models import Parameter, ParameterDict
+
+    prefix = "/aws/service/aws-for-fluent-bit"
+    version = "2.32.5"
+    original = ParameterDict._check_loading_status
+
+    def _check_loading_status(self, key):
+        original(self, key)
+        key = str(key or "")
+        if not key.startswith(prefix) or getattr(self, "fluent_bit_loaded", False):
+            return
+        self.fluent_bit_loaded = True
+        image = f"906394416424.dkr.ecr.{self.region_name}.amazonaws.com/aws-for-fluent-bit"
+        loaded = datetime.datetime(2026, 6, 1, tzinfo=datetime.timezone.utc)
+        for leaf in ("stable", "latest", version):
+            name = f"{prefix}/{leaf}"
+            super(ParameterDict, self).__getitem__(name).append(
+                Parameter(
+                    account_id=self.account_id,
+                    name=name,
+                    value=f"{image}:{version}",
+                    parameter_type="String",
+                    description=None,
+                    allowed_pattern=None,
+                    keyid=None,
+                    last_modified_date=loaded,
+                    version=1,
+                    data_type="text",
+                )
+            )
+
+    ParameterDict._check_loading_status = _check_loading_status
+
+
 def patch_ec2_flow_log_settings():
     """CreateFlowLogs: keep DestinationOptions and DeliverCrossAccountRole.
 
@@ -4412,6 +4457,7 @@ if __name__ == "__main__":
     patch_ec2_subnet_attributes()
     patch_ec2_route_table_association_conflicts()
     patch_ec2_instance_user_data_blob()
+    patch_ssm_fluent_bit_parameters()
     patch_ec2_flow_log_settings()
     patch_ec2_group_rule_descriptions()
     patch_ecs_service_settings()
