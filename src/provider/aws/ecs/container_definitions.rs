@@ -10,6 +10,13 @@
 //! a bridge-mode mapping changed between "dynamic host port" and "the same port", is rare.
 
 use serde_json::{Map, Value as Json};
+use std::sync::LazyLock;
+
+/// The member names of ECS's `ContainerDefinition` and the structures inside it, from the ECS
+/// API model (`container_shapes.json`, written by `container_shapes.py`, which says how).
+static SHAPES: LazyLock<Map<String, Json>> = LazyLock::new(|| {
+    serde_json::from_str(include_str!("container_shapes.json")).expect("container_shapes.json is a JSON object")
+});
 
 /// Parses the user's `container_definitions`, with a clear message when it is not a JSON array
 /// of objects each naming its container.
@@ -26,7 +33,43 @@ pub fn parse(text: &str) -> Result<Vec<Json>, String> {
             return Err(format!("invalid container definition supplied at index ({i})"));
         }
     }
-    Ok(items)
+    Ok(items
+        .into_iter()
+        .map(|item| as_go_reads(item, &shape("ContainerDefinition")))
+        .collect())
+}
+
+fn shape(name: &str) -> Json {
+    serde_json::json!({ "struct": name })
+}
+
+/// `value` as the provider's Go decoder reads it into the ECS SDK's types (`kind` is a kind of
+/// `container_shapes.json`): each key of a structure goes to the member whose name matches it,
+/// exactly or else without regard to case, and a key no member has is dropped. Modules rely on
+/// it (`entrypoint` for `entryPoint`); ECS itself would not know the key as written. Map keys
+/// are data and stay as written.
+fn as_go_reads(value: Json, kind: &Json) -> Json {
+    match (value, kind) {
+        (Json::Object(obj), Json::Object(k)) if k.contains_key("struct") => {
+            let Some(Json::Object(members)) = k["struct"].as_str().and_then(|s| SHAPES.get(s)) else {
+                return Json::Object(obj);
+            };
+            let mut read = Map::new();
+            for (key, v) in obj {
+                let member = members
+                    .get_key_value(&key)
+                    .or_else(|| members.iter().find(|(m, _)| m.eq_ignore_ascii_case(&key)));
+                if let Some((name, member_kind)) = member {
+                    read.insert(name.clone(), as_go_reads(v, member_kind));
+                }
+            }
+            Json::Object(read)
+        }
+        (Json::Array(items), Json::Object(k)) if k.contains_key("list") => {
+            Json::Array(items.into_iter().map(|i| as_go_reads(i, &k["list"])).collect())
+        }
+        (other, _) => other,
+    }
 }
 
 /// Whether two container-definition documents describe the same containers.
@@ -152,6 +195,27 @@ mod tests {
         assert!(!equivalent(a, b));
         let c = r#"[{"name":"web","image":"nginx:1","essential":false}]"#;
         assert!(!equivalent(a, c));
+    }
+
+    #[test]
+    fn keys_are_read_as_gos_decoder_reads_them() {
+        let written = r#"[{"name":"app","image":"x","entrypoint":["sh","-c"],"PORTMAPPINGS":[{"containerport":80}],
+            "dockerLabels":{"entrypoint":"kept"},"notAField":1,"logConfiguration":{"logdriver":"awslogs","options":{"Mode":"x"}}}]"#;
+        let read = parse(written).unwrap();
+        assert_eq!(
+            read[0],
+            serde_json::json!({"name":"app","image":"x","entryPoint":["sh","-c"],"portMappings":[{"containerPort":80}],
+                "dockerLabels":{"entrypoint":"kept"},"logConfiguration":{"logDriver":"awslogs","options":{"Mode":"x"}}})
+        );
+        assert!(equivalent(
+            written,
+            r#"[{"name":"app","image":"x","entryPoint":["sh","-c"],"portMappings":[{"containerPort":80}],
+            "dockerLabels":{"entrypoint":"kept"},"logConfiguration":{"logDriver":"awslogs","options":{"Mode":"x"}}}]"#
+        ));
+        assert!(!equivalent(
+            written,
+            r#"[{"name":"app","image":"x","entryPoint":["sh"]}]"#
+        ));
     }
 
     #[test]
