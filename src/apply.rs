@@ -621,7 +621,12 @@ impl StepRunner for Runner {
             ),
             Err(_) => eprintln!("{addr_text}: {} failed after {}s", verb.1, started.elapsed().as_secs()),
         }
-        result.map(|_| ()).map_err(|d| d.address(&address))
+        // An AWS error names the block it came from, as Terraform's "on main.tf line N" does
+        // (a deleted object whose block is gone has no location to give).
+        result.map(|_| ()).map_err(|d| match self.block(&address) {
+            Some(block) => d.address(&address).at(&block.loc),
+            None => d.address(&address),
+        })
     }
 }
 
@@ -685,12 +690,25 @@ impl Runner {
                 rt.delete(ctx, &old_id, &old_attrs)
                     .await
                     .map_err(|e| e.into_diag("Destroying", &addr))?;
+                // A replacement may keep its object's id (a task definition is kept by its
+                // family): the deleted object is the deposed one of that id when there is one,
+                // which the attributes tell apart when several share it.
                 self.save(address, |s| {
-                    let current = s.get(address).map(|r| r.id.clone());
-                    if current.as_deref() == Some(old_id.as_str()) {
-                        s.remove(address);
-                    } else if let Some(r) = s.get_mut(address) {
-                        r.deposed.retain(|d| d.id != old_id);
+                    let Some(r) = s.get_mut(address) else { return };
+                    let same = |d: &DeposedObject| d.id == old_id && d.attributes == old_attrs.to_json();
+                    let deposed = r
+                        .deposed
+                        .iter()
+                        .position(same)
+                        .or_else(|| r.deposed.iter().position(|d| d.id == old_id));
+                    match deposed {
+                        Some(i) => {
+                            r.deposed.remove(i);
+                        }
+                        None if r.id == old_id => {
+                            s.remove(address);
+                        }
+                        None => {}
                     }
                 })
                 .await?;
@@ -826,7 +844,9 @@ impl Runner {
                     r.schema_version = rt.schema().version;
                     if let Some(old) = s.get(address) {
                         r.deposed = old.deposed.clone();
-                        if created && old.id != id {
+                        // A create beside an object still in state is the new half of a
+                        // create_before_destroy replacement, even where both have one id.
+                        if created {
                             r.deposed.push(DeposedObject::of(old));
                         } else {
                             // The same object changed in place: what Terraform recorded of it
@@ -1117,10 +1137,21 @@ impl Runner {
 
     /// Whether state holds the object `id` at `address`, as its current object or a deposed one.
     fn in_state(&self, address: &Address, id: &str) -> bool {
+        // A type may find an object by another identifier than the one state keeps (a task
+        // definition is kept by family and found by revision ARN): the recorded object's
+        // top-level string attributes count as its names too. Without that, the create of a
+        // create-before-destroy replacement would adopt the object it replaces, and the
+        // replacement's delete would then remove both.
+        let names = |own: &str, attributes: &serde_json::Value| {
+            own == id
+                || attributes
+                    .as_object()
+                    .is_some_and(|m| m.values().any(|v| v.as_str() == Some(id)))
+        };
         let state = self.state.lock().expect("state lock");
         state
             .get(address)
-            .is_some_and(|e| e.id == id || e.deposed.iter().any(|d| d.id == id))
+            .is_some_and(|e| names(&e.id, &e.attributes) || e.deposed.iter().any(|d| names(&d.id, &d.attributes)))
     }
 
     /// Id and attributes of the object a delete step removes: the planned prior object, if it
