@@ -756,7 +756,7 @@ impl Planner<'_> {
         };
         let v = match (read, &res.check) {
             (Ok(v), _) => v,
-            (Err(e), None) => return Err(e.into_diag("Reading", &address.to_string())),
+            (Err(e), None) => return Err(e.into_diag("Reading", &address.to_string()).at(&res.loc)),
             (Err(e), Some(check)) => {
                 // A check's data source that cannot be read fails the check, as a warning.
                 let d = e.into_diag("Reading", &address.to_string());

@@ -464,3 +464,148 @@ async fn cluster_exec_logging_storage_keys_and_service_connect_defaults() {
     stack.reimport_all(&vars);
     expect_code(&run(&stack, &["destroy", "-auto-approve"], &[]), 0);
 }
+
+/// A task definition replaced with `create_before_destroy`, read back by
+/// `data "aws_ecs_task_definition"` as terraform-aws-modules/ecs does, its image from AWS's public
+/// Fluent Bit parameter.
+const TRACKED_REVISIONS: &str = r#"
+provider "aws" { region = "us-west-2" }
+variable "name" { type = string }
+variable "tag" { default = "one" }
+data "aws_ssm_parameter" "fluentbit" { name = "/aws/service/aws-for-fluent-bit/stable" }
+resource "aws_ecs_task_definition" "app" {
+  family = var.name
+  container_definitions = jsonencode([{
+    name = "log_router", image = nonsensitive(data.aws_ssm_parameter.fluentbit.value), memory = 128,
+    entrypoint = ["/entrypoint.sh", var.tag], firelensConfiguration = { type = "fluentbit" }
+  }])
+  lifecycle { create_before_destroy = true }
+}
+data "aws_ecs_task_definition" "latest" {
+  task_definition = aws_ecs_task_definition.app.family
+  depends_on      = [aws_ecs_task_definition.app]
+}
+data "aws_ecs_task_definition" "first" {
+  task_definition = "${aws_ecs_task_definition.app.family}:1"
+}
+output "newest" { value = max(aws_ecs_task_definition.app.revision, data.aws_ecs_task_definition.latest.revision) }
+output "latest_id" { value = data.aws_ecs_task_definition.latest.id }
+output "first_status" { value = data.aws_ecs_task_definition.first.status }
+output "first_containers" { value = jsondecode(data.aws_ecs_task_definition.first.container_definitions) }
+"#;
+
+/// The revisions of `family` ECS holds with `status`, oldest first.
+async fn revisions(
+    ecs: &aws_sdk_ecs::Client,
+    family: &str,
+    status: aws_sdk_ecs::types::TaskDefinitionStatus,
+) -> Vec<String> {
+    let out = ecs
+        .list_task_definitions()
+        .family_prefix(family)
+        .status(status)
+        .send()
+        .await
+        .unwrap();
+    out.task_definition_arns()
+        .iter()
+        .map(|a| a.rsplit(':').next().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_task_definition_replaced_before_destroy_keeps_its_place_and_the_data_source_reads_the_newest() {
+    use aws_sdk_ecs::types::TaskDefinitionStatus::{Active, Inactive};
+    let stack = Stack::from_files(&[("main.tf", TRACKED_REVISIONS)]);
+    let family = stack.name.clone();
+    let c = clients().await;
+    let outputs = |stack: &Stack| -> serde_json::Value {
+        serde_json::from_str(&expect_code(&stack.run(&["output", "-json"]), 0)).unwrap()
+    };
+
+    expect_code(&run(&stack, &["apply", "-auto-approve"], &[]), 0);
+    let td = task_definition(&c, &format!("{family}:1")).await;
+    let container = &td.container_definitions()[0];
+    // Written `entrypoint`, read as the provider's decoder reads it: ECS holds the entry point.
+    assert_eq!(container.entry_point(), ["/entrypoint.sh", "one"]);
+    let image = container.image().unwrap();
+    assert!(
+        image.ends_with(".amazonaws.com/aws-for-fluent-bit:2.32.5") && image.contains(".dkr.ecr.us-west-2."),
+        "{image}"
+    );
+    let out = outputs(&stack);
+    assert_eq!(out["newest"]["value"], 1);
+    assert_eq!(out["latest_id"]["value"], td.task_definition_arn().unwrap());
+    assert_eq!(out["first_status"]["value"], "ACTIVE");
+    assert_eq!(out["first_containers"]["value"][0]["entryPoint"][1], "one");
+    let clean = expect_code(&run(&stack, &["plan", "-detailed-exitcode"], &[]), 0);
+    assert!(clean.contains("No changes"), "{clean}");
+
+    // The replacement registers revision 2 before revision 1 is deregistered, and state keeps
+    // the new one (both share the family as their id).
+    let replaced = expect_code(&run(&stack, &["apply", "-auto-approve"], &["tag=two"]), 0);
+    assert!(replaced.contains("1 added, 0 changed, 1 destroyed"), "{replaced}");
+    assert!(!replaced.contains("adopting"), "{replaced}");
+    assert_eq!(revisions(&c.ecs, &family, Active).await, ["2"]);
+    assert_eq!(revisions(&c.ecs, &family, Inactive).await, ["1"]);
+    let state = stack.flat_state();
+    let app = state["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["address"] == "aws_ecs_task_definition.app")
+        .unwrap_or_else(|| panic!("the task definition left state: {state}"));
+    let kept = app["attributes"]["arn"].as_str().unwrap();
+    assert!(kept.ends_with(&format!("{family}:2")), "{app}");
+    assert_eq!(app["deposed"], 0, "{app}");
+    let clean = expect_code(&run(&stack, &["plan", "-detailed-exitcode"], &["tag=two"]), 0);
+    assert!(clean.contains("No changes"), "{clean}");
+
+    // A revision registered outside infractl is what the data source reads on the next plan;
+    // a revision named by number still reads that one, deregistered or not.
+    c.ecs
+        .register_task_definition()
+        .family(&family)
+        .container_definitions(
+            aws_sdk_ecs::types::ContainerDefinition::builder()
+                .name("log_router")
+                .image("busybox")
+                .memory(128)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let drift = expect_code(&run(&stack, &["plan", "-detailed-exitcode"], &["tag=two"]), 2);
+    assert!(drift.contains("newest") && drift.contains("2 -> 3"), "{drift}");
+    expect_code(&run(&stack, &["apply", "-auto-approve"], &["tag=two"]), 0);
+    let out = outputs(&stack);
+    assert_eq!(out["newest"]["value"], 3);
+    assert_eq!(out["first_status"]["value"], "INACTIVE");
+
+    expect_code(&run(&stack, &["destroy", "-auto-approve"], &["tag=two"]), 0);
+    assert_eq!(revisions(&c.ecs, &family, Active).await, ["3"]);
+    let state = stack.flat_state();
+    let managed = state["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["mode"] == "managed")
+        .count();
+    assert_eq!(managed, 0, "{state}");
+}
+
+#[test]
+fn a_missing_task_definition_is_an_error_naming_the_data_source() {
+    let stack = Stack::from_files(&[(
+        "main.tf",
+        "provider \"aws\" { region = \"us-west-2\" }\ndata \"aws_ecs_task_definition\" \"gone\" {\n  task_definition = \"no-such-family-infractl\"\n}\n",
+    )]);
+    let shown = expect_code(&stack.run(&["plan"]), 1);
+    assert!(
+        shown.contains("data.aws_ecs_task_definition.gone")
+            && shown.contains("no-such-family-infractl")
+            && shown.contains("main.tf:2"),
+        "{shown}"
+    );
+}

@@ -6,6 +6,7 @@ pub mod cluster_data;
 pub mod container_definitions;
 pub mod service;
 pub mod task_definition;
+pub mod task_definition_data;
 pub mod wire;
 
 use crate::provider::aws::common::opt_str;

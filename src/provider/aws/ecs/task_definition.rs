@@ -93,7 +93,7 @@ impl TaskDefinition {
 
     /// DescribeTaskDefinition as raw JSON (`taskDefinition` and `tags`); `None` when ECS does
     /// not know it.
-    async fn describe(&self, which: &str) -> PResult<Option<Json>> {
+    pub(super) async fn describe(&self, which: &str) -> PResult<Option<Json>> {
         let raw = RawResponse::default();
         let r = self
             .c
@@ -203,7 +203,7 @@ fn jstr(v: &Json, key: &str) -> Value {
 
 /// State from DescribeTaskDefinition's JSON. The configured container definitions are kept
 /// when ECS's answer means the same thing, so defaults ECS fills in plan no change.
-fn to_state(out: &Json, prior: &Value) -> Value {
+pub(super) fn to_state(out: &Json, prior: &Value) -> Value {
     let td = &out["taskDefinition"];
     let arn = td.get("taskDefinitionArn").and_then(Json::as_str).unwrap_or_default();
     let live = td.get("containerDefinitions").cloned().unwrap_or(Json::Array(vec![]));
