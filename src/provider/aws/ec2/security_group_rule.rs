@@ -178,7 +178,10 @@ fn import_id(v: &Value) -> String {
 /// True when `have` (a flattened rule of the group) includes every source of `want`.
 fn covers(have: &Value, want: &Value) -> bool {
     let eq = |k: &str| same(&Type::Any, want.get(k), have.get(k));
-    if !(eq("from_port") && eq("to_port") && eq("protocol")) {
+    // A rule of every protocol has no ports: EC2 answers none whatever was written (modules
+    // write -1 or 0), and the provider matches a missing port as any.
+    let every_protocol = want.get("protocol").as_str() == Some("-1");
+    if !(eq("protocol") && (every_protocol || (eq("from_port") && eq("to_port")))) {
         return false;
     }
     ["cidr_blocks", "ipv6_cidr_blocks", "prefix_list_ids", "security_groups"]
@@ -334,6 +337,36 @@ impl ResourceType for SecurityGroupRule {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rule_of_every_protocol_matches_whatever_ports_it_was_written_with() {
+        let perm = permission("sg-1", &as_block(&module_rule_of_every_protocol(-1)));
+        let read = rules_from("sg-1", &[perm]);
+        for written in [-1, 0] {
+            assert!(
+                covers(&read[0], &as_block(&module_rule_of_every_protocol(written))),
+                "{written}"
+            );
+        }
+        let mut tcp = module_rule();
+        if let Value::Object(m) = &mut tcp {
+            m.insert("to_port".into(), Value::from(444));
+        }
+        let read = rules_from("sg-1", &[permission("sg-1", &as_block(&module_rule()))]);
+        assert!(!covers(&read[0], &as_block(&tcp)), "ports still count for tcp");
+    }
+
+    fn module_rule_of_every_protocol(port: i64) -> Value {
+        Value::object([
+            ("type", Value::str("egress")),
+            ("security_group_id", Value::str("sg-1")),
+            ("from_port", Value::from(port)),
+            ("to_port", Value::from(port)),
+            ("protocol", Value::str("-1")),
+            ("cidr_blocks", Value::List(vec![Value::str("0.0.0.0/0")])),
+            ("ipv6_cidr_blocks", Value::List(vec![Value::str("::/0")])),
+        ])
+    }
 
     #[test]
     fn terraform_import_ids_spell_out_the_rule() {
