@@ -182,6 +182,26 @@ impl ResourceType for Integration {
         &self.schema
     }
 
+    /// A Lambda integration (`AWS`, `AWS_PROXY`) written without a method calls its function
+    /// with POST, which API Gateway reports: that is no change (the provider's
+    /// `integration_method` DiffSuppressFunc).
+    fn refine_plan(&self, prior: Option<&Value>, config: &Value, planned: &mut Value) -> PResult<Option<String>> {
+        let lambda = matches!(
+            opt_str(planned, "integration_type").as_deref(),
+            Some("AWS" | "AWS_PROXY")
+        );
+        let was_post = prior.is_some_and(|p| opt_str(p, "integration_method").as_deref() == Some("POST"));
+        if let (true, true, true, Value::Object(m)) = (
+            lambda,
+            was_post,
+            config.get("integration_method").is_null(),
+            &mut *planned,
+        ) {
+            m.insert("integration_method".into(), Value::str("POST"));
+        }
+        Ok(None)
+    }
+
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
         let api = opt_str(planned, "api_id").ok_or_else(|| ProviderError::msg("api_id is required"))?;
         let kind = opt_str(planned, "integration_type").unwrap_or_default();
@@ -349,5 +369,40 @@ impl ResourceType for Integration {
             .await
             .map_err(aws_err);
         absent_on(r, NOT_FOUND).map(|_| ())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn integration(kind: &str, method: Option<&str>) -> Value {
+        Value::object([
+            ("integration_type", Value::str(kind)),
+            ("integration_method", Value::from(method.map(str::to_string))),
+        ])
+    }
+
+    #[test]
+    fn a_lambda_integration_written_without_a_method_keeps_the_post_api_gateway_reports() {
+        let rt = Integration::new(Arc::new(crate::provider::aws::offline_clients()));
+        for kind in ["AWS", "AWS_PROXY"] {
+            let config = integration(kind, None);
+            let mut planned = config.clone();
+            rt.refine_plan(Some(&integration(kind, Some("POST"))), &config, &mut planned)
+                .unwrap();
+            assert_eq!(planned.get("integration_method"), &Value::str("POST"), "{kind}");
+        }
+        // Another kind of integration, or another method read back, is still a change.
+        let config = integration("HTTP_PROXY", None);
+        let mut planned = config.clone();
+        rt.refine_plan(Some(&integration("HTTP_PROXY", Some("POST"))), &config, &mut planned)
+            .unwrap();
+        assert!(planned.get("integration_method").is_null());
+        let config = integration("AWS_PROXY", None);
+        let mut planned = config.clone();
+        rt.refine_plan(Some(&integration("AWS_PROXY", Some("GET"))), &config, &mut planned)
+            .unwrap();
+        assert!(planned.get("integration_method").is_null());
     }
 }
