@@ -125,10 +125,21 @@ pub async fn write(c: &Clients, bucket: &str, prior: Option<&Value>, planned: &V
         }
     }
     if to_write(prior, planned, "versioning") {
-        let enabled = first(planned, "versioning").and_then(|v| v.get("enabled").as_bool()) == Some(true);
-        // A new bucket has versioning off already; only a bucket that had it is suspended.
+        let block = first(planned, "versioning");
+        let enabled = block.and_then(|v| v.get("enabled").as_bool()) == Some(true);
+        let mfa_delete = block.and_then(|v| v.get("mfa_delete").as_bool()) == Some(true);
+        // A new bucket has versioning off already; only a bucket that had it is suspended. The
+        // legacy block's MFA delete is a flag: on is sent, off only where it was on.
+        let was_mfa_delete = prior
+            .and_then(|p| first(p, "versioning"))
+            .and_then(|v| v.get("mfa_delete").as_bool())
+            == Some(true);
+        let mfa = versioning::Mfa {
+            delete: (mfa_delete || was_mfa_delete).then(|| if mfa_delete { "Enabled" } else { "Disabled" }.to_string()),
+            device: None,
+        };
         if enabled || prior.is_some() {
-            versioning::put_status(c, bucket, if enabled { "Enabled" } else { "Suspended" }).await?;
+            versioning::put_status(c, bucket, if enabled { "Enabled" } else { "Suspended" }, &mfa).await?;
         }
     }
     if to_write(prior, planned, "acceleration_status") {

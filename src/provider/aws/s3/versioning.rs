@@ -8,7 +8,7 @@ use crate::schema::validators::one_of;
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
-use aws_sdk_s3::types::{BucketVersioningStatus, VersioningConfiguration};
+use aws_sdk_s3::types::{BucketVersioningStatus, MfaDelete, VersioningConfiguration};
 use std::sync::Arc;
 
 /// The `aws_s3_bucket_versioning` resource type.
@@ -25,7 +25,7 @@ impl BucketVersioning {
             .force_new()
             .arg("expected_bucket_owner")
             .force_new()
-            .args(&["versioning_configuration"])
+            .args(&["versioning_configuration", "mfa"])
             .arg("expected_bucket_owner")
             .check(super::companion::account_id())
             .arg("versioning_configuration.status")
@@ -37,9 +37,20 @@ impl BucketVersioning {
     }
 }
 
-/// Sets a bucket's versioning status (`Enabled` or `Suspended`); shared with the inline
-/// `versioning` block of `aws_s3_bucket`.
-pub async fn put_status(c: &Clients, bucket: &str, status: &str) -> PResult<()> {
+/// What PutBucketVersioning sends beside the status: the MFA delete setting (`Enabled` or
+/// `Disabled`, sent only when written, as the provider does) and the `x-amz-mfa` header ("serial
+/// token") S3 requires to change it.
+#[derive(Default)]
+pub struct Mfa {
+    /// The `mfa_delete` setting.
+    pub delete: Option<String>,
+    /// The device serial number and its current code.
+    pub device: Option<String>,
+}
+
+/// Sets a bucket's versioning status (`Enabled` or `Suspended`) and MFA delete; shared with the
+/// inline `versioning` block of `aws_s3_bucket`.
+pub async fn put_status(c: &Clients, bucket: &str, status: &str, mfa: &Mfa) -> PResult<()> {
     let status = match status {
         "Enabled" => BucketVersioningStatus::Enabled,
         "Suspended" => BucketVersioningStatus::Suspended,
@@ -51,7 +62,13 @@ pub async fn put_status(c: &Clients, bucket: &str, status: &str) -> PResult<()> 
     };
     c.s3.put_bucket_versioning()
         .bucket(bucket)
-        .versioning_configuration(VersioningConfiguration::builder().status(status).build())
+        .versioning_configuration(
+            VersioningConfiguration::builder()
+                .status(status)
+                .set_mfa_delete(mfa.delete.as_deref().map(MfaDelete::from))
+                .build(),
+        )
+        .set_mfa(mfa.device.clone())
         .send()
         .await
         .map_err(aws_err)?;
@@ -76,6 +93,15 @@ pub async fn get_status(c: &Clients, bucket: &str) -> PResult<Option<(String, Op
     }))
 }
 
+/// The MFA settings a planned `aws_s3_bucket_versioning` sends.
+fn mfa(v: &Value) -> Mfa {
+    let config = v.get("versioning_configuration").as_list().and_then(|l| l.first());
+    Mfa {
+        delete: config.and_then(|c| opt_str(c, "mfa_delete")),
+        device: opt_str(v, "mfa"),
+    }
+}
+
 fn status(v: &Value) -> String {
     v.get("versioning_configuration")
         .as_list()
@@ -98,7 +124,7 @@ impl ResourceType for BucketVersioning {
         let bucket = opt_str(planned, "bucket").ok_or_else(|| ProviderError::msg("bucket is required"))?;
         // "Disabled" is only valid for a bucket that never had versioning: nothing to call.
         if status(planned) != "Disabled" {
-            put_status(&self.c, &bucket, &status(planned)).await?;
+            put_status(&self.c, &bucket, &status(planned), &mfa(planned)).await?;
         }
         must_exist(self.read(ctx, &bucket, planned).await?, "bucket versioning of", &bucket)
     }
@@ -122,14 +148,14 @@ impl ResourceType for BucketVersioning {
     }
 
     async fn update(&self, ctx: &CallCtx, id: &str, _prior: &Value, planned: &Value) -> PResult<Value> {
-        put_status(&self.c, id, &status(planned)).await?;
+        put_status(&self.c, id, &status(planned), &mfa(planned)).await?;
         must_exist(self.read(ctx, id, planned).await?, "bucket versioning of", id)
     }
 
     async fn delete(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<()> {
         // Versioning cannot be switched off once on; like the AWS provider, suspend it.
         if status(prior) == "Enabled" {
-            let r = put_status(&self.c, id, "Suspended").await;
+            let r = put_status(&self.c, id, "Suspended", &Mfa::default()).await;
             return absent_on(r, &["NoSuchBucket"]).map(|_| ());
         }
         Ok(())
