@@ -18,7 +18,7 @@ use crate::state::journal::JournalRecord;
 use crate::state::{Backend, DeposedObject, Keeper, OutputState, ResourceState, State, StateMode};
 use crate::value::Value;
 use async_trait::async_trait;
-use indexmap::IndexMap;
+use indexmap::{IndexMap, IndexSet};
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
@@ -373,7 +373,8 @@ impl Applier {
         // Blocks with no instances (`count = 0`) have no change, yet references to them must see
         // an empty list or map, not an unknown value: `try(x.this[0].id, y.id)` falls back to
         // `y.id` at apply as it did at plan.
-        let paths: Vec<Vec<crate::address::ModuleStep>> = std::iter::once(Vec::new())
+        let paths: IndexSet<Vec<crate::address::ModuleStep>> = std::iter::once(Vec::new())
+            .chain(plan.module_instances.iter().cloned())
             .chain(blocks.keys().map(|(path, _)| path.clone()))
             .collect();
         for path in paths {

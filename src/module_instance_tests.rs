@@ -219,3 +219,34 @@ async fn path_cwd_is_absolute() {
     let cwd = std::env::current_dir().unwrap();
     assert_eq!(attrs["name"], cwd.display().to_string(), "as Terraform: absolute");
 }
+
+#[tokio::test]
+async fn a_module_with_nothing_to_change_falls_back_from_its_empty_blocks_at_apply_as_at_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("off")).unwrap();
+    std::fs::write(
+        dir.path().join("off/main.tf"),
+        r#"
+resource "fake_thing" "this" {
+  count = 0
+  name  = "never"
+}
+output "id" { value = try(fake_thing.this[0].id, "") }
+output "ids" { value = fake_thing.this[*].id }
+"#,
+    )
+    .unwrap();
+    write(
+        dir.path(),
+        r#"
+module "off" { source = "./off" }
+output "id" { value = module.off.id }
+output "ids" { value = module.off.ids }
+"#,
+    );
+    let cloud = FakeCloud::new();
+    let r = run(dir.path(), &cloud, false).await;
+    assert!(r.report.state.resources.is_empty());
+    assert_eq!(r.report.state.outputs["id"].value, serde_json::json!(""));
+    assert_eq!(r.report.state.outputs["ids"].value, serde_json::json!([]));
+}

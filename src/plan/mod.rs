@@ -28,7 +28,7 @@ use crate::provider::Registry;
 use crate::state::State;
 use crate::value::Value;
 use diff::AttrChange;
-use indexmap::IndexMap;
+use indexmap::{IndexMap, IndexSet};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
@@ -161,6 +161,10 @@ pub struct Plan {
     /// outside, attributes another resource set): an apply with nothing to change still
     /// records what it read, as Terraform's does, so state does not stay stale.
     pub refreshed: bool,
+    /// Every module instance the plan expanded (the root first): an apply declares their
+    /// blocks of no instances (`count = 0`) too, so that `try(this[0].id, "")` in a module
+    /// whose objects do not change falls back at apply as it did at plan.
+    pub module_instances: Vec<Vec<crate::address::ModuleStep>>,
 }
 
 impl Plan {
@@ -498,6 +502,7 @@ impl Planner<'_> {
         };
         // The block addresses each static block was planned under (one per module instance).
         let mut planned_blocks: HashMap<(Vec<String>, String), Vec<Address>> = HashMap::new();
+        let mut module_instances: IndexSet<Vec<crate::address::ModuleStep>> = IndexSet::from([Vec::new()]);
         for (path, key) in self.graph.resource_order() {
             let module = self.root.descend(&path).expect("graph paths exist");
             let res = &module.resources[&key];
@@ -510,6 +515,7 @@ impl Planner<'_> {
                 .collect();
             let mut blocks = Vec::new();
             for module_path in ctx.module_instances(&path)? {
+                module_instances.insert(module_path.clone());
                 let first = run.changes.len();
                 self.plan_block(&ctx, &mut run, &module_path, res, &deps).await?;
                 let block = block_from_key(module_path, &key);
@@ -571,6 +577,7 @@ impl Planner<'_> {
             moves: moved,
             warnings,
             refreshed: false,
+            module_instances: module_instances.into_iter().collect(),
         };
         apply_targets(&mut plan)?;
         Ok(plan)
@@ -883,6 +890,7 @@ impl Planner<'_> {
             moves: Vec::new(),
             warnings: Vec::new(),
             refreshed: false,
+            module_instances: Vec::new(),
         }
     }
 }
