@@ -61,6 +61,87 @@ def patch_s3_secure_transport():
     models.FakeBucket.get_permission = get_permission
 
 
+def patch_s3_accelerate_suspended():
+    """PutBucketAccelerateConfiguration with Suspended sets the bucket's Transfer Acceleration
+    state even where it was never enabled: GetBucketAccelerateConfiguration "does not return a
+    state value for a bucket that has no transfer acceleration state", and a bucket has none only
+    "if a state has never been set on the bucket". moto ignored Suspended on such a bucket and
+    answered no state, so a suspended configuration (terraform-aws-modules/s3-bucket's complete
+    example) read back as missing.
+    """
+    from moto.s3.models import FakeBucket
+
+    def set_accelerate_configuration(self, accelerate_config):
+        self.accelerate_configuration = accelerate_config
+
+    FakeBucket.set_accelerate_configuration = set_accelerate_configuration
+
+
+def patch_s3_object_lock_on_used_buckets():
+    """PutObjectLockConfiguration changes the default retention of a bucket that already has
+    Object Lock whatever it holds: AWS lets "the default retention settings" of a locked bucket
+    change at any time, and enables Object Lock on existing buckets too. moto refused any call on
+    a bucket holding objects ("Bucket needs to be empty"), so a locked bucket's configuration
+    failed when an object was written first (terraform-aws-modules/s3-bucket's object example).
+    The check now applies only to a bucket that does not have Object Lock yet, as moto had it.
+    """
+    from moto.s3.models import S3Backend
+
+    original = S3Backend.put_object_lock_configuration
+
+    def put_object_lock_configuration(self, bucket_name, lock_enabled, mode=None, days=None, years=None):
+        bucket = self.get_bucket(bucket_name)
+        if not bucket.object_lock_enabled:
+            return original(self, bucket_name, lock_enabled, mode=mode, days=days, years=years)
+        if not bucket.is_versioned:
+            return original(self, bucket_name, lock_enabled, mode=mode, days=days, years=years)
+        bucket.versioning_status = "Enabled"
+        bucket.default_lock_mode = mode
+        bucket.default_lock_days = days
+        bucket.default_lock_years = years
+
+    S3Backend.put_object_lock_configuration = put_object_lock_configuration
+
+
+def patch_s3_versioning_mfa_delete():
+    """GetBucketVersioning answers MfaDelete once PutBucketVersioning has set it ("This element is
+    only returned if the bucket has been configured with MFA delete"), Enabled or Disabled. moto
+    read only the Status of the request and never answered MfaDelete, so a bucket configured with
+    `mfa_delete = "Disabled"` read back as never configured. The setting is now kept and answered.
+    (S3 requires the x-amz-mfa header to change it; like moto's other MFA checks, it is not
+    verified here.)
+    """
+    import re
+
+    from moto.s3.responses import S3Response
+
+    original_put = S3Response._bucket_response_put
+    original_get = S3Response.get_bucket_versioning
+
+    def _bucket_response_put(self, request, bucket_name, querystring):
+        answer = original_put(self, request, bucket_name, querystring)
+        if querystring and "versioning" in querystring:
+            body = self.body.decode("utf-8") if isinstance(self.body, bytes) else str(self.body or "")
+            found = re.search(r"<MfaDelete>(Enabled|Disabled)</MfaDelete>", body)
+            if found:
+                self.backend.get_bucket(bucket_name).mfa_delete = found.group(1)
+        return answer
+
+    def get_bucket_versioning(self):
+        answer = original_get(self)
+        mfa_delete = getattr(self.backend.get_bucket(self.bucket_name), "mfa_delete", None)
+        if not mfa_delete:
+            return answer
+        status, headers, body = answer if isinstance(answer, tuple) else (200, {}, answer)
+        if isinstance(body, bytes):
+            body = body.decode("utf-8")
+        body = body.replace("</VersioningConfiguration>", f"<MfaDelete>{mfa_delete}</MfaDelete></VersioningConfiguration>")
+        return status, headers, body
+
+    S3Response._bucket_response_put = _bucket_response_put
+    S3Response.get_bucket_versioning = get_bucket_versioning
+
+
 def patch_s3_xml_roots():
     """GetBucketVersioning, GetBucketAccelerateConfiguration, ListBucketInventoryConfigurations:
     answer with AWS's root element.
@@ -579,6 +660,24 @@ def patch_ec2_route_table_association_conflicts():
     RouteBackend.associate_route_table = associate_route_table
 
 
+def patch_ec2_ipv6_only_subnet_address_count():
+    """AvailableIpAddressCount is "the number of unused private IPv4 addresses in the subnet":
+    an IPv6-only subnet (Ipv6Native, no IPv4 CIDR) has none, and EC2 answers 0. moto counted the
+    addresses of the subnet's IPv6 /64 instead and answered 18446744073709551611, which no SDK
+    reads as the integer the API defines, so creating such a subnet failed in every client.
+    """
+    from moto.ec2.models.subnets import Subnet
+
+    original = Subnet.available_ip_address_count
+
+    def available_ip_address_count(self):
+        if not self.cidr_block:
+            return 0
+        return original.fget(self)
+
+    Subnet.available_ip_address_count = property(available_ip_address_count)
+
+
 def patch_ec2_instance_user_data_blob():
     """ModifyInstanceAttribute's UserData.Value is a blob: the query protocol carries it base64
     encoded, and the SDKs encode the user data once ("if you are using an AWS SDK ...,
@@ -703,6 +802,42 @@ def patch_ec2_group_rule_descriptions():
                 rule.source_group["Description"] = new_rule["Description"]
 
     SecurityGroupBackend.modify_security_group_rules = modify_security_group_rules
+
+
+def patch_ec2_prefix_list_rule_descriptions():
+    """A security group rule from a prefix list keeps its description: AuthorizeSecurityGroup*
+    take PrefixListIds entries with a Description, and DescribeSecurityGroups answers it beside
+    the prefix list id (as it does for CIDR ranges and groups). moto kept only the id, so such a
+    rule's description read back empty (terraform-aws-modules/security-group's complete example
+    writes them).
+    """
+    from moto.ec2.models.security_groups import SecurityGroup, SecurityGroupRule
+
+    original_init = SecurityGroupRule.__init__
+
+    def init(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        given = kwargs.get("prefix_list_id") if "prefix_list_id" in kwargs else (args[7] if len(args) > 7 else None)
+        self.prefix_list_description = (given or {}).get("Description")
+
+    original_flattened = SecurityGroup._flattened_rules
+
+    def _flattened_rules(self, rules):
+        views = original_flattened(self, rules)
+        described = {
+            (r.from_port, r.to_port, r.ip_protocol, r.prefix_list_id): r.prefix_list_description
+            for r in rules
+            if r.prefix_list_id and getattr(r, "prefix_list_description", None)
+        }
+        for view in views:
+            for entry in view.prefix_list_ids:
+                key = (view.from_port, view.to_port, view.ip_protocol, entry.get("PrefixListId"))
+                if key in described:
+                    entry["Description"] = described[key]
+        return views
+
+    SecurityGroupRule.__init__ = init
+    SecurityGroup._flattened_rules = _flattened_rules
 
 
 def patch_ecs_service_settings():
@@ -2321,6 +2456,8 @@ def patch_rds():
 
     patch_rds_reset_parameters()
     patch_rds_option_groups()
+    patch_rds_adjacent_windows()
+    patch_rds_performance_insights()
     patch_rds_instance_create_settings()
     patch_rds_read_replicas()
     patch_rds_instance_roles()
@@ -2501,6 +2638,57 @@ def patch_rds_instance_create_settings():
         self.engine_lifecycle_support = kwargs.get("engine_lifecycle_support") or "open-source-rds-extended-support"
 
     models.DBInstance.__init__ = init
+
+
+def patch_rds_performance_insights():
+    """CreateDBInstance and ModifyDBInstance take EnablePerformanceInsights,
+    PerformanceInsightsRetentionPeriod (7 days unless given) and PerformanceInsightsKMSKeyId, and
+    DescribeDBInstances answers PerformanceInsightsEnabled and the other two. moto 5.2.5 keeps
+    none of them, so an instance with Performance Insights read back as one without
+    (terraform-aws-modules/rds examples enable it).
+    """
+    from moto.rds import models
+
+    original_init = models.DBInstance.__init__
+
+    def init(self, backend, **kwargs):
+        original_init(self, backend, **kwargs)
+        self.enable_performance_insights = kwargs.get("enable_performance_insights")
+        self.performance_insights_retention_period = kwargs.get("performance_insights_retention_period")
+        self.performance_insights_kms_key_id = kwargs.get("performance_insights_kms_key_id")
+
+    def enabled(self):
+        return bool(getattr(self, "enable_performance_insights", False))
+
+    def retention(self):
+        if not enabled(self):
+            return None
+        return self.__dict__.get("performance_insights_retention_period") or 7
+
+    def set_retention(self, value):
+        self.__dict__["performance_insights_retention_period"] = value
+
+    models.DBInstance.__init__ = init
+    models.DBInstance.performance_insights_enabled = property(enabled)
+    models.DBInstance.performance_insights_retention_period = property(retention, set_retention)
+
+
+def patch_rds_adjacent_windows():
+    """A backup window that begins when the maintenance window ends (03:00-06:00 after
+    Mon:00:00-Mon:03:00) does not overlap it: RDS accepts the pair, and terraform-aws-modules/rds
+    examples set exactly that. moto counts an overlap of zero seconds as overlapping and refused
+    CreateDBInstance and ModifyDBInstance with "must not overlap". Windows that share only their
+    edge are now apart; any longer overlap is still refused.
+    """
+    from moto.rds import utils
+
+    original = utils.get_overlap_between_two_date_ranges
+
+    def get_overlap_between_two_date_ranges(start_1, end_1, start_2, end_2):
+        overlap = original(start_1, end_1, start_2, end_2)
+        return -1 if overlap == 0 else overlap
+
+    utils.get_overlap_between_two_date_ranges = get_overlap_between_two_date_ranges
 
 
 def patch_rds_option_groups():
@@ -3800,6 +3988,34 @@ def patch_logs_kms_keys():
     LogsResponse.disassociate_kms_key = disassociate_kms_key
 
 
+def patch_logs_group_class():
+    """CloudWatch Logs keeps each log group's class: CreateLogGroup takes logGroupClass
+    (STANDARD, INFREQUENT_ACCESS or DELIVERY; "If you omit this parameter, the default of
+    STANDARD is used") and DescribeLogGroups answers it. moto 5.2.5 drops the parameter and
+    answers no class, so an infrequent-access group read back as a group of no class.
+    """
+    from moto.logs.models import LogGroup
+    from moto.logs.responses import LogsResponse
+
+    original_create = LogsResponse.create_log_group
+    original_describe = LogGroup.to_describe_dict
+
+    def create_log_group(self):
+        answer = original_create(self)
+        group = self.logs_backend.groups.get(self._get_param("logGroupName"))
+        if group is not None:
+            group.log_group_class = self._get_param("logGroupClass") or "STANDARD"
+        return answer
+
+    def to_describe_dict(self):
+        described = original_describe(self)
+        described["logGroupClass"] = getattr(self, "log_group_class", "STANDARD")
+        return described
+
+    LogsResponse.create_log_group = create_log_group
+    LogGroup.to_describe_dict = to_describe_dict
+
+
 def patch_kms():
     """KMS: rotation periods, the ScheduleKeyDeletion answer and key states, as AWS has them.
 
@@ -4448,6 +4664,9 @@ def bridge_cbor():
 if __name__ == "__main__":
     patch_s3_secure_transport()
     patch_s3_xml_roots()
+    patch_s3_accelerate_suspended()
+    patch_s3_versioning_mfa_delete()
+    patch_s3_object_lock_on_used_buckets()
     patch_s3_bucket_configurations()
     patch_ec2_gateway_endpoint_routes()
     patch_ec2_endpoint_service_filters()
@@ -4457,9 +4676,11 @@ if __name__ == "__main__":
     patch_ec2_subnet_attributes()
     patch_ec2_route_table_association_conflicts()
     patch_ec2_instance_user_data_blob()
+    patch_ec2_ipv6_only_subnet_address_count()
     patch_ssm_fluent_bit_parameters()
     patch_ec2_flow_log_settings()
     patch_ec2_group_rule_descriptions()
+    patch_ec2_prefix_list_rule_descriptions()
     patch_ecs_service_settings()
     patch_dynamodb_stream_reenable()
     patch_dynamodb_on_demand_throughput()
@@ -4490,6 +4711,7 @@ if __name__ == "__main__":
     patch_cloudfront_functions()
     patch_kms()
     patch_logs_kms_keys()
+    patch_logs_group_class()
     patch_cloudwatch_composite_alarms()
     patch_lambda_event_invoke_config()
     patch_lambda_function_urls()
