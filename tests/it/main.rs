@@ -62,6 +62,7 @@ mod load_balancing;
 mod log_delivery;
 mod log_extras;
 mod lookups;
+mod module_patterns;
 mod module_sources;
 mod network;
 mod network_extras;
