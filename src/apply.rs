@@ -210,8 +210,14 @@ pub fn build_steps(plan: &Plan) -> DResult<(Vec<PlannedStep>, Vec<Step>)> {
                     if let Some(&create) = first.get(&(&c.address, StepKind::Create)) {
                         edges.push((si, create));
                     }
-                    // Dependents switch to the new object before the old one goes.
-                    let switch = of_kinds(config_dependents.get(&own), &own, &[StepKind::Create, StepKind::Update]);
+                    // Dependents switch to the new object before the old one goes, and data
+                    // sources read at apply read it with the old one still there, as in
+                    // Terraform, where the deposed object's destroy follows every dependent.
+                    let switch = of_kinds(
+                        config_dependents.get(&own),
+                        &own,
+                        &[StepKind::Create, StepKind::Update, StepKind::Read],
+                    );
                     want(Group::ConfigDependents, own.clone(), switch);
                 }
             }

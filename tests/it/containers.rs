@@ -542,7 +542,9 @@ async fn a_task_definition_replaced_before_destroy_keeps_its_place_and_the_data_
     assert!(clean.contains("No changes"), "{clean}");
 
     // The replacement registers revision 2 before revision 1 is deregistered, and state keeps
-    // the new one (both share the family as their id).
+    // the new one (both share the family as their id). Revision 1, which `first` names, was
+    // read while it was still active (the old object goes after its dependents, data sources
+    // read at apply included), so the next plan sees it deregistered, as Terraform's would.
     let replaced = expect_code(&run(&stack, &["apply", "-auto-approve"], &["tag=two"]), 0);
     assert!(replaced.contains("1 added, 0 changed, 1 destroyed"), "{replaced}");
     assert!(!replaced.contains("adopting"), "{replaced}");
@@ -558,6 +560,15 @@ async fn a_task_definition_replaced_before_destroy_keeps_its_place_and_the_data_
     let kept = app["attributes"]["arn"].as_str().unwrap();
     assert!(kept.ends_with(&format!("{family}:2")), "{app}");
     assert_eq!(app["deposed"], 0, "{app}");
+    let out = outputs(&stack);
+    assert_eq!(out["first_status"]["value"], "ACTIVE");
+    let seen = expect_code(&run(&stack, &["plan", "-detailed-exitcode"], &["tag=two"]), 2);
+    assert!(
+        seen.contains("0 to add, 0 to change, 0 to destroy")
+            && seen.contains(r#"first_status = "ACTIVE" -> "INACTIVE""#),
+        "{seen}"
+    );
+    expect_code(&run(&stack, &["apply", "-auto-approve"], &["tag=two"]), 0);
     let clean = expect_code(&run(&stack, &["plan", "-detailed-exitcode"], &["tag=two"]), 0);
     assert!(clean.contains("No changes"), "{clean}");
 
