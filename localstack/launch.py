@@ -142,6 +142,63 @@ def patch_s3_versioning_mfa_delete():
     S3Response.get_bucket_versioning = get_bucket_versioning
 
 
+def patch_s3_one_canonical_owner():
+    """An account has one canonical user id: ListBuckets answers the same Owner ID that bucket
+    and object ACLs name (data "aws_canonical_user_id" reads it to write ACL grants and owners).
+    moto answered ListBuckets with a fixed id of its own and ACLs with another, so an ACL written
+    with the account's id never read back as written.
+    """
+    from moto.s3 import models
+    from moto.s3.responses import S3Response
+
+    original = S3Response.all_buckets
+
+    def all_buckets(self):
+        answer = original(self)
+        status, headers, body = answer if isinstance(answer, tuple) else (200, {}, answer)
+        if isinstance(body, bytes):
+            body = body.decode("utf-8")
+        return status, headers, body.replace("bcaf1ffd86f41161ca5fb16fd081034f", models.OWNER)
+
+    S3Response.all_buckets = all_buckets
+
+
+def patch_s3_logging_key_format():
+    """GetBucketLogging answers the TargetObjectKeyFormat that PutBucketLogging set (a simple
+    prefix, or a partitioned prefix with its PartitionDateSource). moto kept the element it was
+    sent but answered only the target bucket, prefix and grants, so a partitioned log layout
+    read back as none (terraform-aws-modules/s3-bucket's complete example).
+    """
+    from xml.sax.saxutils import escape
+
+    from moto.s3.responses import S3Response
+
+    original = S3Response.get_bucket_logging
+
+    def get_bucket_logging(self):
+        answer = original(self)
+        logging = self.backend.get_bucket_logging(self.bucket_name) or {}
+        key_format = logging.get("TargetObjectKeyFormat")
+        if not isinstance(key_format, dict):
+            return answer
+        if "PartitionedPrefix" in key_format:
+            source = (key_format.get("PartitionedPrefix") or {}).get("PartitionDateSource")
+            inner = "<PartitionedPrefix>" + (
+                f"<PartitionDateSource>{escape(source)}</PartitionDateSource>" if source else ""
+            ) + "</PartitionedPrefix>"
+        elif "SimplePrefix" in key_format:
+            inner = "<SimplePrefix/>"
+        else:
+            return answer
+        status, headers, body = answer if isinstance(answer, tuple) else (200, {}, answer)
+        if isinstance(body, bytes):
+            body = body.decode("utf-8")
+        element = f"<TargetObjectKeyFormat>{inner}</TargetObjectKeyFormat>"
+        return status, headers, body.replace("</LoggingEnabled>", element + "</LoggingEnabled>")
+
+    S3Response.get_bucket_logging = get_bucket_logging
+
+
 def patch_s3_xml_roots():
     """GetBucketVersioning, GetBucketAccelerateConfiguration, ListBucketInventoryConfigurations:
     answer with AWS's root element.
@@ -2556,6 +2613,9 @@ def patch_rds_read_replicas():
       source's log exports and security groups, so changing one changed the other), and
       automated backups off (BackupRetentionPeriod 0) until a ModifyDBInstance turns them on, as
       the RDS User Guide says of read replicas.
+    - A replica is Multi-AZ and has Performance Insights only when its request asks (moto copied
+      the source's settings), and has no managed master password of its own (moto copied the
+      source's secret).
     - PromoteReadReplica makes a standalone instance: ReadReplicaSourceDBInstanceIdentifier is
       gone and the source no longer lists it in ReadReplicaDBInstanceIdentifiers (moto kept both).
     - DeleteDBInstance of a cross-region replica takes its ARN off the source's list (moto looks
@@ -2577,6 +2637,15 @@ def patch_rds_read_replicas():
             if isinstance(value, (list, dict)) and name != "backend":
                 setattr(replica, name, copy.deepcopy(value))
         replica.backup_retention_period = 0
+        # Multi-AZ is what the replica's request asks for (false when left out), and the
+        # source's managed master password stays the source's: moto's copy took both over.
+        replica.multi_az = bool(db_kwargs.get("multi_az"))
+        replica.enable_performance_insights = db_kwargs.get("enable_performance_insights")
+        replica.__dict__["performance_insights_retention_period"] = db_kwargs.get("performance_insights_retention_period")
+        replica.performance_insights_kms_key_id = db_kwargs.get("performance_insights_kms_key_id")
+        if "master_user_secret" in vars(replica):
+            del replica.master_user_secret
+        replica.manage_master_user_password = False
         return replica
 
     models.RDSBackend.create_db_instance_read_replica = create_db_instance_read_replica
@@ -4665,6 +4734,8 @@ if __name__ == "__main__":
     patch_s3_secure_transport()
     patch_s3_xml_roots()
     patch_s3_accelerate_suspended()
+    patch_s3_logging_key_format()
+    patch_s3_one_canonical_owner()
     patch_s3_versioning_mfa_delete()
     patch_s3_object_lock_on_used_buckets()
     patch_s3_bucket_configurations()

@@ -5,8 +5,10 @@
 //! configuration (s3-bucket), an Object Lock default retention set after an object was written
 //! (s3-bucket's object example), an infrequent-access log group (cloudwatch), an IPv6-only subnet
 //! (vpc's ipv6-only example), a prefix-list rule's description (security-group), Performance
-//! Insights and a backup window that starts as the maintenance window ends (rds). Each is
-//! applied, checked on the emulator, planned clean and destroyed.
+//! Insights, a backup window that starts as the maintenance window ends and a read replica of a
+//! Multi-AZ instance with a managed password (rds), an ACL owned by the account's canonical id
+//! and a partitioned log layout (s3-bucket's complete example). Each is applied, checked on the
+//! emulator, planned clean and destroyed.
 
 use crate::support::{expect_code, sdk_config, Stack};
 
@@ -65,11 +67,66 @@ resource "aws_db_instance" "insights" {
   instance_class               = "db.t3.micro"
   allocated_storage            = 20
   username                     = "admin"
-  password                     = "change-me-1234"
+  manage_master_user_password  = true
+  multi_az                     = true
+  backup_retention_period      = 1
   skip_final_snapshot          = true
   performance_insights_enabled = true
   backup_window                = "03:00-06:00"
   maintenance_window           = "Mon:00:00-Mon:03:00"
+}
+resource "aws_db_instance" "replica" {
+  identifier          = "${var.name}-replica"
+  replicate_source_db = aws_db_instance.insights.identifier
+  instance_class      = "db.t3.micro"
+  skip_final_snapshot = true
+}
+
+data "aws_canonical_user_id" "me" {}
+resource "aws_s3_bucket" "logs" {
+  bucket        = "${var.name}-logs"
+  force_destroy = true
+}
+resource "aws_s3_bucket_ownership_controls" "logs" {
+  bucket = aws_s3_bucket.logs.id
+  rule { object_ownership = "ObjectWriter" }
+}
+resource "aws_s3_bucket_acl" "logs" {
+  bucket = aws_s3_bucket.logs.id
+  access_control_policy {
+    grant {
+      grantee {
+        id   = data.aws_canonical_user_id.me.id
+        type = "CanonicalUser"
+      }
+      permission = "FULL_CONTROL"
+    }
+    grant {
+      grantee {
+        uri  = "http://acs.amazonaws.com/groups/s3/LogDelivery"
+        type = "Group"
+      }
+      permission = "WRITE"
+    }
+    grant {
+      grantee {
+        uri  = "http://acs.amazonaws.com/groups/s3/LogDelivery"
+        type = "Group"
+      }
+      permission = "READ_ACP"
+    }
+    owner { id = data.aws_canonical_user_id.me.id }
+  }
+  depends_on = [aws_s3_bucket_ownership_controls.logs]
+}
+resource "aws_s3_bucket_logging" "b" {
+  bucket        = aws_s3_bucket.b.id
+  target_bucket = aws_s3_bucket.logs.id
+  target_prefix = "log/"
+  target_object_key_format {
+    partitioned_prefix { partition_date_source = "DeliveryTime" }
+  }
+  depends_on = [aws_s3_bucket_acl.logs]
 }
 
 resource "aws_s3_bucket" "b" {
@@ -169,6 +226,38 @@ async fn settings_the_public_modules_write_apply_as_written_and_plan_clean() {
     assert_eq!(db.performance_insights_enabled(), Some(true));
     assert_eq!(db.performance_insights_retention_period(), Some(7));
     assert_eq!(db.preferred_backup_window(), Some("03:00-06:00"));
+    let replica = rds
+        .describe_db_instances()
+        .db_instance_identifier(format!("{name}-replica"))
+        .send()
+        .await
+        .unwrap()
+        .db_instances()[0]
+        .clone();
+    assert_eq!(replica.multi_az(), Some(false), "a replica is Multi-AZ only when asked");
+    assert!(replica.master_user_secret().is_none(), "{replica:?}");
+
+    let acl = s3.get_bucket_acl().bucket(format!("{name}-logs")).send().await.unwrap();
+    let owner = s3
+        .list_buckets()
+        .send()
+        .await
+        .unwrap()
+        .owner()
+        .and_then(|o| o.id())
+        .map(str::to_string);
+    assert_eq!(
+        acl.owner().and_then(|o| o.id()).map(str::to_string),
+        owner,
+        "one canonical id"
+    );
+    let logging = s3.get_bucket_logging().bucket(&name).send().await.unwrap();
+    let source = logging
+        .logging_enabled()
+        .and_then(|l| l.target_object_key_format())
+        .and_then(|f| f.partitioned_prefix())
+        .and_then(|p| p.partition_date_source());
+    assert_eq!(source.map(|s| s.as_str()), Some("DeliveryTime"));
 
     let versioning = s3.get_bucket_versioning().bucket(&name).send().await.unwrap();
     assert_eq!(versioning.status().map(|s| s.as_str()), Some("Enabled"));
