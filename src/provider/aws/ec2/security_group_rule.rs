@@ -325,6 +325,22 @@ impl ResourceType for SecurityGroupRule {
         absent_on(r, &["InvalidPermission.NotFound", "InvalidGroup.NotFound"]).map(|_| ())
     }
 
+    /// A rule of every protocol that state records with ports 0 (how the provider reads one
+    /// back, EC2 answering none) is the rule the blueprint writes with any ports: no change, as
+    /// the provider's `from_port`/`to_port` DiffSuppressFunc says ("existing configurations that
+    /// have non-zero from_port and to_port defined with all protocols").
+    fn refine_plan(&self, prior: Option<&Value>, _config: &Value, planned: &mut Value) -> PResult<Option<String>> {
+        let every_protocol = opt_str(planned, "protocol").is_some_and(|p| normalize_protocol(&p) == "-1");
+        if let (true, Some(prior), Value::Object(m)) = (every_protocol, prior, &mut *planned) {
+            for port in ["from_port", "to_port"] {
+                if prior.get(port).as_number() == Some(0.0) {
+                    m.insert(port.into(), Value::from(0));
+                }
+            }
+        }
+        Ok(None)
+    }
+
     async fn find_adoptable(&self, ctx: &CallCtx, planned: &Value) -> PResult<Option<String>> {
         // The `sgrule-` id is only a hash, and the engine reads an adopted object with no prior
         // value: answer the import id, which says which rule to look for (the read gives the
@@ -366,6 +382,25 @@ mod tests {
             ("cidr_blocks", Value::List(vec![Value::str("0.0.0.0/0")])),
             ("ipv6_cidr_blocks", Value::List(vec![Value::str("::/0")])),
         ])
+    }
+
+    #[test]
+    fn ports_zero_in_state_are_any_ports_for_a_rule_of_every_protocol() {
+        let rt = SecurityGroupRule::new(Arc::new(crate::provider::aws::offline_clients()));
+        let config = module_rule_of_every_protocol(-1);
+        let prior = module_rule_of_every_protocol(0);
+        let mut planned = config.clone();
+        rt.refine_plan(Some(&prior), &config, &mut planned).unwrap();
+        assert_eq!(planned.get("from_port"), &Value::from(0));
+        assert_eq!(planned.get("to_port"), &Value::from(0));
+        // Ports still count for a protocol that has them.
+        let mut tcp = module_rule();
+        let mut prior = tcp.clone();
+        if let Value::Object(m) = &mut prior {
+            m.insert("from_port".into(), Value::from(0));
+        }
+        rt.refine_plan(Some(&prior), &module_rule(), &mut tcp).unwrap();
+        assert_eq!(tcp.get("from_port"), &Value::from(443));
     }
 
     #[test]
