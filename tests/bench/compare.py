@@ -3,7 +3,8 @@
 
 For each round it applies, no-change-plans and destroys the blueprint with infractl and with
 Terraform (the installed `terraform` and AWS provider, offline; skipped with a message when
-absent), alternating which tool goes first. A counting proxy (localstack/proxy.py) sits between
+absent), alternating which tool goes first, after one untimed infractl run that starts the
+emulator's service backends (moto starts each on first use). A counting proxy (localstack/proxy.py) sits between
 each tool and the emulator, so every AWS API call is counted per phase. It prints the median
 time of each phase, the ratio, the call counts side by side, the calls infractl made most, and
 infractl's critical-path efficiency: the sum of step durations along the longest dependency
@@ -11,7 +12,8 @@ chain of the applied graph, divided by the wall time of the apply.
 
 It prints figures and asserts nothing about time. Only loopback endpoints are used.
 
-  tests/bench/compare.py [--plan network|foundation|DIR] [--rounds N] [--no-terraform]
+  tests/bench/compare.py [--plan network|fargate|foundation|DIR] [--rounds N] [--latency-ms MS]
+                          [--release] [--trace] [--no-terraform] [--no-warm-up]
 """
 
 import argparse
@@ -226,6 +228,16 @@ def main():
         action="store_true",
         help="run infractl with -trace and print where its time went outside AWS calls (last round)",
     )
+    ap.add_argument(
+        "--release",
+        action="store_true",
+        help="build and run infractl's release build (what `cargo install` gives users); the default is the debug build",
+    )
+    ap.add_argument(
+        "--no-warm-up",
+        action="store_true",
+        help="skip the untimed infractl apply, plan and destroy run before the measured rounds",
+    )
     ap.add_argument("--proxy-port", type=int, default=int(os.environ.get("INFRACTL_EMULATOR_PORT", 4566)) + 100)
     a = ap.parse_args()
 
@@ -237,11 +249,15 @@ def main():
     upstream = f"http://127.0.0.1:{port}"
     subprocess.run([str(REPO / "localstack/start")], check=True, env=dict(os.environ, INFRACTL_EMULATOR_PORT=port))
     # INFRACTL_BENCH_BINARY names a binary already built (with other build settings, say);
-    # otherwise the debug build is made here.
+    # otherwise the debug (or, with --release, the release) build is made here.
     binary = os.environ.get("INFRACTL_BENCH_BINARY")
-    if not binary:
-        subprocess.run(["cargo", "build", "--quiet"], cwd=REPO, check=True)
-        binary = str(REPO / "target/debug/infractl")
+    profile = "release" if a.release else "debug"
+    build = f"infractl {profile} build"
+    if binary:
+        build = f"infractl binary {binary}"
+    else:
+        subprocess.run(["cargo", "build", "--quiet", "--bin", "infractl"] + (["--release"] if a.release else []), cwd=REPO, check=True)
+        binary = str(REPO / "target" / profile / "infractl")
 
     work = tempfile.mkdtemp(prefix="infractl-bench-")
     tfrc, why_not = (None, "--no-terraform given") if a.no_terraform else terraform_config(work)
@@ -256,6 +272,11 @@ def main():
     tools = ["infractl"] + (["terraform"] if tfrc else [])
     results = {t: [] for t in tools}
     try:
+        # moto starts each service's backend on its first call (EC2's takes most of a second):
+        # without a warm-up, whichever tool runs first would pay for it.
+        if not a.no_warm_up:
+            print("warm-up: one untimed infractl apply, plan and destroy ...", flush=True)
+            infractl_round(binary, plan_dir, variables, env, proxy, work)
         for r in range(a.rounds):
             order = tools if r % 2 == 0 else list(reversed(tools))
             for tool in order:
@@ -268,20 +289,20 @@ def main():
         proxy.stop()
         shutil.rmtree(work, ignore_errors=True)
 
-    report(plan_dir, a.rounds, results, why_not, a.latency_ms)
+    report(plan_dir, a.rounds, results, why_not, a.latency_ms, build)
 
 
-def report(plan_dir, rounds, results, why_not, latency_ms):
+def report(plan_dir, rounds, results, why_not, latency_ms, build):
     machine = f"{os.cpu_count()} cores"
     delay = f", {latency_ms:g} ms added per call" if latency_ms else ""
     print()
     print(
         f"== {plan_dir.name}: {rounds} round(s), moto emulator behind a counting proxy{delay}, "
-        f"{machine}, infractl debug build"
+        f"{machine}, {build}"
     )
     if why_not:
         print(f"   Terraform skipped: {why_not}")
-    head = f"{'phase':<18} {'infractl s':>11} {'terraform s':>12} {'ratio':>7} {'infractl calls':>15} {'terraform calls':>16}"
+    head = f"{'phase':<18} {'infractl s':>11} {'terraform s':>12} {'ratio':>7} {'share':>6} {'infractl calls':>15} {'terraform calls':>16}"
     print(head)
     for phase in PHASES:
         t_i = median([r[phase][0] for r in results["infractl"]])
@@ -289,9 +310,9 @@ def report(plan_dir, rounds, results, why_not, latency_ms):
         if "terraform" in results:
             t_t = median([r[phase][0] for r in results["terraform"]])
             c_t = median([sum(r[phase][1].values()) for r in results["terraform"]])
-            print(f"{phase:<18} {t_i:>11.2f} {t_t:>12.2f} {t_t / t_i:>6.1f}x {c_i:>15.0f} {c_t:>16.0f}")
+            print(f"{phase:<18} {t_i:>11.2f} {t_t:>12.2f} {t_t / t_i:>6.1f}x {t_i / t_t:>6.3f} {c_i:>15.0f} {c_t:>16.0f}")
         else:
-            print(f"{phase:<18} {t_i:>11.2f} {'-':>12} {'-':>7} {c_i:>15.0f} {'-':>16}")
+            print(f"{phase:<18} {t_i:>11.2f} {'-':>12} {'-':>7} {'-':>6} {c_i:>15.0f} {'-':>16}")
     crit = [r["critical"][0] / 1e3 for r in results["infractl"]]
     walls = [r["apply"][0] for r in results["infractl"]]
     windows = [r["critical"][1] / 1e3 for r in results["infractl"]]
@@ -300,7 +321,10 @@ def report(plan_dir, rounds, results, why_not, latency_ms):
         f"{median(walls):.2f} s apply wall = {median(crit) / median(walls):.2f} "
         f"(steps ran in a {median(windows):.2f} s window)"
     )
-    print("ratio = terraform time / infractl time (above 1: infractl is faster). Calls: medians per phase.")
+    print(
+        "ratio = terraform time / infractl time (above 1: infractl is faster); share = infractl time / "
+        "terraform time (issue 18's goal: at most 0.05). Calls: medians per phase."
+    )
     for phase, (summary, wall) in results["infractl"][-1]["trace"].items():
         trace_summary.report(f"infractl {phase} (last round)", summary, wall)
     for note in sorted(set(NOTES)):
