@@ -418,7 +418,10 @@ async fn make_plan(
             Ok(None)
         }
     };
-    let (refreshed, prefetched) = tokio::join!(refresh, prefetch);
+    // Both only read, so identical reads among them share one answer (a bucket's inline
+    // versioning and its versioning companion).
+    let (refreshed, prefetched) =
+        crate::provider::shared_reads::reading_together(async { tokio::join!(refresh, prefetch) }).await;
     let (prior, differs) = match refreshed? {
         Some(r) => {
             for v in &r.vanished {

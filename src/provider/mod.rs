@@ -8,6 +8,7 @@ pub mod aws;
 pub mod builtin;
 pub mod fake;
 pub mod secrets;
+pub mod shared_reads;
 
 use crate::blueprint::config::Module;
 use crate::diag::{DResult, Diag};

@@ -245,3 +245,119 @@ async fn alarms_named(
         .await
         .unwrap()
 }
+
+const BUCKET_WITH_COMPANIONS: &str = r#"
+provider "aws" {
+  region = "us-east-1"
+}
+
+variable "name" {
+  type = string
+}
+
+resource "aws_s3_bucket" "this" {
+  bucket        = var.name
+  force_destroy = true
+}
+
+resource "aws_s3_bucket_versioning" "this" {
+  bucket = aws_s3_bucket.this.id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
+  bucket = aws_s3_bucket.this.id
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm = "AES256"
+    }
+  }
+}
+
+resource "aws_s3_bucket_lifecycle_configuration" "this" {
+  bucket = aws_s3_bucket.this.id
+  rule {
+    id     = "expire"
+    status = "Enabled"
+    filter {}
+    expiration {
+      days = 30
+    }
+  }
+}
+
+resource "aws_s3_bucket_policy" "this" {
+  bucket = aws_s3_bucket.this.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "DenyInsecure"
+      Effect    = "Deny"
+      Principal = "*"
+      Action    = "s3:*"
+      Resource  = "${aws_s3_bucket.this.arn}/*"
+      Condition = { Bool = { "aws:SecureTransport" = "false" } }
+    }]
+  })
+}
+"#;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_bucket_and_its_companions_read_each_setting_once_and_drift_is_still_seen() {
+    let name = unique("shared-reads");
+    let var = format!("name={name}");
+    let stack = Stack::from_files(&[("main.tf", BUCKET_WITH_COMPANIONS)]);
+    let proxy = CountingProxy::start();
+    expect_code(
+        &stack.run_with_endpoint(&["apply", "-auto-approve", "-var", &var], &proxy.url),
+        0,
+    );
+
+    proxy.reset();
+    expect_code(
+        &stack.run_with_endpoint(&["plan", "-detailed-exitcode", "-var", &var], &proxy.url),
+        0,
+    );
+    let calls = proxy.calls();
+    // The bucket's inline settings and the companions ask S3 the same four questions; a
+    // refresh asks each once.
+    for setting in ["versioning", "encryption", "lifecycle", "policy"] {
+        assert_eq!(
+            calls.get(&format!("s3:GET /{{bucket}}?{setting}")),
+            Some(&1),
+            "{setting}: {calls:?}"
+        );
+    }
+
+    // Versioning suspended behind infractl's back: the companion's plan puts it back, and the
+    // bucket's inline view of it changes in state (it is computed), so drift is still seen.
+    let s3 = aws_sdk_s3::Client::new(&sdk_config("us-east-1").await);
+    s3.put_bucket_versioning()
+        .bucket(&name)
+        .versioning_configuration(
+            aws_sdk_s3::types::VersioningConfiguration::builder()
+                .status(aws_sdk_s3::types::BucketVersioningStatus::Suspended)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let out = stack.run_with_endpoint(&["plan", "-detailed-exitcode", "-var", &var], &proxy.url);
+    let shown = expect_code(&out, 2);
+    assert!(
+        shown.contains("aws_s3_bucket_versioning.this will be updated in-place"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("- status = \"Suspended\"") && shown.contains("+ status = \"Enabled\""),
+        "{shown}"
+    );
+    expect_code(&stack.run(&["apply", "-auto-approve", "-var", &var]), 0);
+    let live = s3.get_bucket_versioning().bucket(&name).send().await.unwrap();
+    assert_eq!(live.status().map(|s| s.as_str()), Some("Enabled"));
+    expect_code(&stack.run(&["plan", "-detailed-exitcode", "-var", &var]), 0);
+
+    expect_code(&stack.run(&["destroy", "-auto-approve", "-var", &var]), 0);
+}

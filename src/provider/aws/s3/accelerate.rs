@@ -1,7 +1,7 @@
 //! `aws_s3_bucket_accelerate_configuration`: Transfer Acceleration (`Enabled`/`Suspended`).
 //! Deleting suspends it, as the provider does: a bucket cannot go back to "never configured".
 
-use super::companion::{account_id, At, BucketSetting};
+use super::companion::{account_id, get_once, At, BucketSetting};
 use crate::provider::aws::common::{absent_on, aws_err, opt_str};
 use crate::provider::aws::Clients;
 use crate::provider::{PResult, ProviderError};
@@ -55,13 +55,21 @@ impl BucketSetting for Accelerate {
     }
 
     async fn get(&self, c: &Clients, at: &At, _prior: &Value) -> PResult<Option<IndexMap<String, Value>>> {
-        let r =
-            c.s3.get_bucket_accelerate_configuration()
-                .bucket(&at.bucket)
-                .set_expected_bucket_owner(at.owner.clone())
-                .send()
-                .await
-                .map_err(aws_err);
+        let r = get_once(
+            c,
+            "GetBucketAccelerateConfiguration",
+            &at.bucket,
+            at.owner.as_deref(),
+            async {
+                c.s3.get_bucket_accelerate_configuration()
+                    .bucket(&at.bucket)
+                    .set_expected_bucket_owner(at.owner.clone())
+                    .send()
+                    .await
+                    .map_err(aws_err)
+            },
+        )
+        .await;
         let status = absent_on(r, &["NoSuchBucket"])?.and_then(|o| o.status().map(|s| s.as_str().to_string()));
         Ok(status.map(|s| IndexMap::from([("status".to_string(), Value::str(s))])))
     }

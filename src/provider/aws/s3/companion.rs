@@ -15,6 +15,7 @@ use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use indexmap::IndexMap;
+use std::future::Future;
 use std::sync::Arc;
 
 /// Which setting object a call is about.
@@ -113,6 +114,19 @@ pub trait BucketSetting: Send + Sync {
     async fn list(&self, _c: &Clients, _bucket: &str) -> PResult<Option<Listed>> {
         Ok(None)
     }
+}
+
+/// A bucket setting's GET, asked once per refresh ([`read_once`]): a bucket's inline settings
+/// and its companion resources read the same sub-resources of one bucket.
+///
+/// [`read_once`]: crate::provider::shared_reads::read_once
+pub async fn get_once<T, F>(c: &Clients, operation: &str, bucket: &str, owner: Option<&str>, read: F) -> PResult<T>
+where
+    T: Clone + Send + Sync + 'static,
+    F: Future<Output = PResult<T>>,
+{
+    let question = || format!("{:p} s3 {operation} {bucket} {}", c, owner.unwrap_or_default());
+    crate::provider::shared_reads::read_once(question, read).await
 }
 
 /// The resource type of a bucket setting.

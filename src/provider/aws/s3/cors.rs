@@ -1,7 +1,7 @@
 //! `aws_s3_bucket_cors_configuration`: which browser origins may call the bucket, with which
 //! methods and headers.
 
-use super::companion::{At, BucketSetting};
+use super::companion::{get_once, At, BucketSetting};
 use crate::provider::aws::common::{absent_on, aws_err, list_value, opt_str, str_list};
 use crate::provider::aws::Clients;
 use crate::provider::{PResult, ProviderError};
@@ -71,7 +71,10 @@ impl BucketSetting for Cors {
 
     async fn get(&self, c: &Clients, at: &At, _prior: &Value) -> PResult<Option<IndexMap<String, Value>>> {
         let bucket = at.bucket.as_str();
-        let r = c.s3.get_bucket_cors().bucket(bucket).send().await.map_err(aws_err);
+        let r = get_once(c, "GetBucketCors", bucket, None, async {
+            c.s3.get_bucket_cors().bucket(bucket).send().await.map_err(aws_err)
+        })
+        .await;
         let Some(out) = absent_on(r, ABSENT)? else {
             return Ok(None);
         };

@@ -1,5 +1,6 @@
 //! `aws_s3_bucket_server_side_encryption_configuration`: a bucket's default encryption.
 
+use super::companion::get_once;
 use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_bool, opt_str};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -136,12 +137,14 @@ pub async fn put_config(c: &Clients, bucket: &str, v: &Value) -> PResult<()> {
 /// The bucket's default encryption as `rule` blocks; `None` when the bucket is gone or has none.
 /// Shared with the inline `server_side_encryption_configuration` block of `aws_s3_bucket`.
 pub async fn get_rules(c: &Clients, bucket: &str) -> PResult<Option<Value>> {
-    let out =
+    let out = get_once(c, "GetBucketEncryption", bucket, None, async {
         c.s3.get_bucket_encryption()
             .bucket(bucket)
             .send()
             .await
-            .map_err(aws_err);
+            .map_err(aws_err)
+    })
+    .await;
     let Some(out) = absent_on(out, &["NoSuchBucket", "ServerSideEncryptionConfigurationNotFoundError"])? else {
         return Ok(None);
     };

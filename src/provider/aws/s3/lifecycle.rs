@@ -1,5 +1,6 @@
 //! `aws_s3_bucket_lifecycle_configuration`: expiry and transition rules of a bucket.
 
+use super::companion::get_once;
 use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -433,12 +434,14 @@ pub async fn put_config(c: &Clients, bucket: &str, v: &Value) -> PResult<()> {
 /// bucket is gone or has no lifecycle configuration. Shared with the inline `lifecycle_rule`
 /// blocks of `aws_s3_bucket`.
 pub async fn get_config(c: &Clients, bucket: &str) -> PResult<Option<(Vec<LifecycleRule>, Option<String>)>> {
-    let out =
+    let out = get_once(c, "GetBucketLifecycleConfiguration", bucket, None, async {
         c.s3.get_bucket_lifecycle_configuration()
             .bucket(bucket)
             .send()
             .await
-            .map_err(aws_err);
+            .map_err(aws_err)
+    })
+    .await;
     Ok(
         absent_on(out, &["NoSuchBucket", "NoSuchLifecycleConfiguration"])?.map(|out| {
             let minimum = out

@@ -1,7 +1,7 @@
 //! `aws_s3_bucket_logging`: server access logs of a bucket, delivered to another bucket under
 //! a prefix, with optional grants and key format. Deleting turns logging off.
 
-use super::companion::{account_id, built, first, At, BucketSetting};
+use super::companion::{account_id, built, first, get_once, At, BucketSetting};
 use crate::provider::aws::common::{absent_on, aws_err, opt_str};
 use crate::provider::aws::Clients;
 use crate::provider::{PResult, ProviderError};
@@ -125,13 +125,15 @@ impl BucketSetting for Logging {
     }
 
     async fn get(&self, c: &Clients, at: &At, _prior: &Value) -> PResult<Option<IndexMap<String, Value>>> {
-        let r =
+        let r = get_once(c, "GetBucketLogging", &at.bucket, at.owner.as_deref(), async {
             c.s3.get_bucket_logging()
                 .bucket(&at.bucket)
                 .set_expected_bucket_owner(at.owner.clone())
                 .send()
                 .await
-                .map_err(aws_err);
+                .map_err(aws_err)
+        })
+        .await;
         let Some(l) = absent_on(r, &["NoSuchBucket"])?.and_then(|o| o.logging_enabled().cloned()) else {
             return Ok(None);
         };

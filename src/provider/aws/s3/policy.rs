@@ -1,6 +1,6 @@
 //! `aws_s3_bucket_policy`: a bucket's policy document (compared as JSON, not as text).
 
-use super::companion::{At, BucketSetting};
+use super::companion::{get_once, At, BucketSetting};
 use crate::provider::aws::common::{absent_on, aws_err, opt_str, retry_while};
 use crate::provider::aws::Clients;
 use crate::provider::{PResult, ProviderError};
@@ -50,7 +50,10 @@ impl BucketSetting for BucketPolicy {
 
     async fn get(&self, c: &Clients, at: &At, _prior: &Value) -> PResult<Option<IndexMap<String, Value>>> {
         let bucket = at.bucket.as_str();
-        let r = c.s3.get_bucket_policy().bucket(bucket).send().await.map_err(aws_err);
+        let r = get_once(c, "GetBucketPolicy", bucket, None, async {
+            c.s3.get_bucket_policy().bucket(bucket).send().await.map_err(aws_err)
+        })
+        .await;
         Ok(absent_on(r, ABSENT)?
             .map(|out| IndexMap::from([("policy".to_string(), Value::from(out.policy().map(str::to_string)))])))
     }

@@ -2,7 +2,7 @@
 //! (`BucketOwner` or `Requester`). Deleting hands the bill back to the bucket owner, as the
 //! provider does.
 
-use super::companion::{account_id, built, At, BucketSetting};
+use super::companion::{account_id, built, get_once, At, BucketSetting};
 use crate::provider::aws::common::{absent_on, aws_err, opt_str};
 use crate::provider::aws::Clients;
 use crate::provider::{PResult, ProviderError};
@@ -54,13 +54,15 @@ impl BucketSetting for RequestPayment {
     }
 
     async fn get(&self, c: &Clients, at: &At, _prior: &Value) -> PResult<Option<IndexMap<String, Value>>> {
-        let r =
+        let r = get_once(c, "GetBucketRequestPayment", &at.bucket, at.owner.as_deref(), async {
             c.s3.get_bucket_request_payment()
                 .bucket(&at.bucket)
                 .set_expected_bucket_owner(at.owner.clone())
                 .send()
                 .await
-                .map_err(aws_err);
+                .map_err(aws_err)
+        })
+        .await;
         let payer = absent_on(r, &["NoSuchBucket"])?.and_then(|o| o.payer().map(|p| p.as_str().to_string()));
         Ok(payer.map(|p| IndexMap::from([("payer".to_string(), Value::str(p))])))
     }

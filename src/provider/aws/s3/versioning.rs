@@ -1,5 +1,6 @@
 //! `aws_s3_bucket_versioning`: a bucket's versioning state.
 
+use super::companion::get_once;
 use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -78,12 +79,14 @@ pub async fn put_status(c: &Clients, bucket: &str, status: &str, mfa: &Mfa) -> P
 /// A bucket's versioning status (`Disabled` when never configured) and MFA delete setting;
 /// `None` when the bucket is gone. Shared with the inline `versioning` block of `aws_s3_bucket`.
 pub async fn get_status(c: &Clients, bucket: &str) -> PResult<Option<(String, Option<String>)>> {
-    let out =
+    let out = get_once(c, "GetBucketVersioning", bucket, None, async {
         c.s3.get_bucket_versioning()
             .bucket(bucket)
             .send()
             .await
-            .map_err(aws_err);
+            .map_err(aws_err)
+    })
+    .await;
     Ok(absent_on(out, &["NoSuchBucket"])?.map(|out| {
         let status = out
             .status()

@@ -3,7 +3,7 @@
 //! host. The routing-rule conversions (blocks and the JSON form) are shared with the inline
 //! `website` block of `aws_s3_bucket`.
 
-use super::companion::{built, first, At, BucketSetting};
+use super::companion::{built, first, get_once, At, BucketSetting};
 use crate::provider::aws::common::{absent_on, aws_err, opt_str};
 use crate::provider::aws::Clients;
 use crate::provider::{PResult, ProviderError};
@@ -112,7 +112,10 @@ impl BucketSetting for Website {
 
     async fn get(&self, c: &Clients, at: &At, _prior: &Value) -> PResult<Option<IndexMap<String, Value>>> {
         let bucket = at.bucket.as_str();
-        let r = c.s3.get_bucket_website().bucket(bucket).send().await.map_err(aws_err);
+        let r = get_once(c, "GetBucketWebsite", bucket, None, async {
+            c.s3.get_bucket_website().bucket(bucket).send().await.map_err(aws_err)
+        })
+        .await;
         let Some(out) = absent_on(r, ABSENT)? else {
             return Ok(None);
         };
