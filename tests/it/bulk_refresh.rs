@@ -6,6 +6,21 @@
 
 use crate::support::{expect_code, sdk_config, text, unique, CountingProxy, Stack};
 
+/// Applies the stack through the counting proxy, then runs a no-change plan through it (which
+/// must be empty) and returns the calls that plan made.
+fn no_change_plan_calls(
+    stack: &Stack,
+    proxy: &CountingProxy,
+    vars: &[&str],
+) -> std::collections::BTreeMap<String, u64> {
+    let apply = [&["apply", "-auto-approve"][..], vars].concat();
+    expect_code(&stack.run_with_endpoint(&apply, &proxy.url), 0);
+    proxy.reset();
+    let plan = [&["plan", "-detailed-exitcode"][..], vars].concat();
+    expect_code(&stack.run_with_endpoint(&plan, &proxy.url), 0);
+    proxy.calls()
+}
+
 const SUBNETS: &str = r#"
 provider "aws" {
   region = "us-east-1"
@@ -67,11 +82,7 @@ resource "aws_vpc_security_group_ingress_rule" "many" {
 async fn many_objects_of_a_type_refresh_in_one_call_and_a_vanished_one_is_seen() {
     let stack = Stack::from_files(&[("main.tf", SUBNETS)]);
     let proxy = CountingProxy::start();
-    expect_code(&stack.run_with_endpoint(&["apply", "-auto-approve"], &proxy.url), 0);
-
-    proxy.reset();
-    expect_code(&stack.run_with_endpoint(&["plan", "-detailed-exitcode"], &proxy.url), 0);
-    let calls = proxy.calls();
+    let calls = no_change_plan_calls(&stack, &proxy, &[]);
     // 12 subnets, 6 security groups, 6 rules, 5 route tables, 12 associations: one Describe
     // call per type (the VPC's own read adds one for its default security group and one for
     // its main route table).
@@ -161,17 +172,7 @@ async fn many_alarms_refresh_in_one_describe_call_per_kind_and_drift_is_still_se
     let stack = Stack::from_files(&[("main.tf", ALARMS)]);
     let var = format!("prefix={prefix}");
     let proxy = CountingProxy::start();
-    expect_code(
-        &stack.run_with_endpoint(&["apply", "-auto-approve", "-var", &var], &proxy.url),
-        0,
-    );
-
-    proxy.reset();
-    expect_code(
-        &stack.run_with_endpoint(&["plan", "-detailed-exitcode", "-var", &var], &proxy.url),
-        0,
-    );
-    let calls = proxy.calls();
+    let calls = no_change_plan_calls(&stack, &proxy, &["-var", &var]);
     // Seven metric alarms and three composite ones: one DescribeAlarms call per kind; the tags
     // are still read per alarm (ListTagsForResource takes one ARN).
     assert_eq!(calls.get("monitoring:DescribeAlarms"), Some(&2), "{calls:?}");
@@ -310,17 +311,7 @@ async fn a_bucket_and_its_companions_read_each_setting_once_and_drift_is_still_s
     let var = format!("name={name}");
     let stack = Stack::from_files(&[("main.tf", BUCKET_WITH_COMPANIONS)]);
     let proxy = CountingProxy::start();
-    expect_code(
-        &stack.run_with_endpoint(&["apply", "-auto-approve", "-var", &var], &proxy.url),
-        0,
-    );
-
-    proxy.reset();
-    expect_code(
-        &stack.run_with_endpoint(&["plan", "-detailed-exitcode", "-var", &var], &proxy.url),
-        0,
-    );
-    let calls = proxy.calls();
+    let calls = no_change_plan_calls(&stack, &proxy, &["-var", &var]);
     // The bucket's inline settings and the companions ask S3 the same four questions; a
     // refresh asks each once.
     for setting in ["versioning", "encryption", "lifecycle", "policy"] {
