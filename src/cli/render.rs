@@ -7,6 +7,8 @@ use crate::schema::Schema;
 use crate::value::Value;
 use std::fmt::Write;
 
+mod update;
+
 /// What a sensitive part of a value is rendered as before the text is finished: a string no
 /// value holds, turned into Terraform's "(sensitive value)" once the value is laid out.
 const HIDDEN: &str = "\u{1}(sensitive value)\u{1}";
@@ -113,42 +115,19 @@ pub fn plan_text(plan: &Plan, schemas: SchemaLookup) -> String {
                         .collect(),
                     _ => vec![],
                 };
-                let width = c
+                let changes: Vec<update::TopChange> = c
                     .attr_changes
                     .iter()
-                    .map(|a| a.name.len())
-                    .chain(unknown_after.iter().map(|k| k.len()))
-                    .max()
-                    .unwrap_or(0);
-                for a in &c.attr_changes {
-                    let tail = if a.forces_replacement {
-                        " # forces replacement"
-                    } else {
-                        ""
-                    };
-                    let (before, after) = (
-                        masked(&a.before, &attr_marks(&a.name)),
-                        masked(&a.after, &attr_marks(&a.name)),
-                    );
-                    if sensitive(&a.name) {
-                        let _ = writeln!(out, "      ~ {:width$} = (sensitive value){tail}", a.name);
-                    } else if is_object_list(&before) || is_object_list(&after) {
-                        let _ = writeln!(out, "      ~ {:width$} = [{tail}", a.name);
-                        block_list_diff(&mut out, &before, &after);
-                        out.push_str("        ]\n");
-                    } else {
-                        let _ = writeln!(
-                            out,
-                            "      ~ {:width$} = {} -> {}{tail}",
-                            a.name,
-                            before.render(),
-                            after.render()
-                        );
-                    }
-                }
-                for k in unknown_after {
-                    let _ = writeln!(out, "      ~ {k:width$} = (known after apply)");
-                }
+                    .map(|a| update::TopChange {
+                        name: a.name.clone(),
+                        before: masked(&a.before, &attr_marks(&a.name)),
+                        after: masked(&a.after, &attr_marks(&a.name)),
+                        forces_replacement: a.forces_replacement,
+                        sensitive: sensitive(&a.name),
+                    })
+                    .collect();
+                let before = c.before.as_ref().map(|v| masked(v, &marks)).unwrap_or(Value::Null);
+                update::write_body(&mut out, schema, &before, &changes, &unknown_after);
             }
             Action::NoOp | Action::Open => {}
         }

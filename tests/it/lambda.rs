@@ -239,8 +239,10 @@ async fn a_zipped_function_with_its_role_and_permission_lives_its_whole_life() {
         .unwrap();
     let shown = expect_code(&run(&[&["plan", "-detailed-exitcode"][..], &changed].concat()), 2);
     assert!(shown.contains("512 -> 256"), "{shown}");
-    assert!(shown.contains("- GREETING = \"edited by hand\""), "{shown}");
-    assert!(shown.contains("+ GREETING = \"bonjour\""), "{shown}");
+    assert!(
+        shown.contains("~ \"GREETING\" = \"edited by hand\" -> \"bonjour\""),
+        "{shown}"
+    );
     expect_code(&run(&[&["apply", "-auto-approve"][..], &changed].concat()), 0);
     let back = function(&l, &fname).await.unwrap();
     assert_eq!(back.configuration().unwrap().memory_size(), Some(256));

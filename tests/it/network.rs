@@ -1,7 +1,7 @@
 //! The network demo stack through its whole life on the emulator: plan → apply → no-change plan
 //! → in-place update → replacement → drift detected and corrected → destroy to nothing.
 
-use crate::support::{expect_code, sdk_config, Stack};
+use crate::support::{expect_code, sdk_config, shows_change, Stack};
 use aws_sdk_ec2::types::{AttributeBooleanValue, Filter, VpcAttributeName};
 
 fn stack_filter(stack: &Stack) -> Filter {
@@ -236,8 +236,11 @@ async fn network_stack_lifecycle() {
         .unwrap();
     s3.delete_bucket_tagging().bucket(&bucket).send().await.unwrap();
     let text = expect_code(&stack.run(&[&["plan", "-detailed-exitcode"][..], &vars].concat()), 2);
-    assert!(text.contains("map_public_ip_on_launch = false -> true"), "{text}");
-    assert!(text.contains("enable_dns_hostnames = true -> false"), "{text}");
+    assert!(
+        shows_change(&text, "map_public_ip_on_launch", "false -> true"),
+        "{text}"
+    );
+    assert!(shows_change(&text, "enable_dns_hostnames", "true -> false"), "{text}");
     assert!(text.contains("aws_s3_bucket.logs will be updated in-place"), "{text}");
     assert!(text.contains("Plan: 0 to add, 3 to change, 0 to destroy."), "{text}");
     expect_code(&stack.run(&[&["apply", "-auto-approve"][..], &vars].concat()), 0);

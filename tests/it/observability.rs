@@ -1,7 +1,7 @@
 //! SNS topics and subscriptions, CloudWatch metric alarms (percentile and metric math) and
 //! dashboards against the emulator: create, read back, update in place, drift, import, destroy.
 
-use crate::support::{expect_code, sdk_config, Stack};
+use crate::support::{expect_code, sdk_config, shows_change, Stack};
 
 const REGION: &str = "eu-west-1";
 
@@ -316,7 +316,7 @@ resource "aws_sns_topic" "t" {{
     );
     let shown = expect_code(&stack.run(&["plan", "-detailed-exitcode"]), 2);
     assert!(
-        shown.contains("http_success_feedback_sample_rate = 50 -> 75"),
+        shows_change(&shown, "http_success_feedback_sample_rate", "50 -> 75"),
         "{shown}"
     );
     assert!(shown.contains("0 to add, 1 to change, 0 to destroy"), "{shown}");

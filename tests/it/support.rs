@@ -381,6 +381,17 @@ pub fn text(o: &Output) -> String {
     )
 }
 
+/// True when a plan's text has the line `~ name = change` for an in-place change of `name`,
+/// however wide Terraform's alignment pads the name (to the longest attribute of its block).
+pub fn shows_change(text: &str, name: &str, change: &str) -> bool {
+    text.lines().any(|line| {
+        line.trim_start()
+            .strip_prefix("~ ")
+            .and_then(|rest| rest.split_once(" = "))
+            .is_some_and(|(key, value)| key.trim_end() == name && value.starts_with(change))
+    })
+}
+
 /// Asserts an exit code, printing the output when it differs.
 pub fn expect_code(o: &Output, code: i32) -> String {
     let t = text(o);
