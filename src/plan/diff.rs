@@ -2,7 +2,7 @@
 //! following the schema (what is computed, what forces replacement, what is a set).
 
 use crate::blueprint::config::Lifecycle;
-use crate::schema::{AttrSchema, Nesting, Schema, Type};
+use crate::schema::{AttrSchema, BlockSchema, Nesting, Schema, Type};
 use crate::value::Value;
 use indexmap::IndexMap;
 
@@ -207,8 +207,7 @@ pub fn plan_update(schema: &Schema, config: &Value, prior: &Value, lifecycle: &L
         let old = prior.get(name).clone();
         let cfg = config.get(name).clone();
         // Zero blocks (a dynamic block over an empty collection) is the same as none written.
-        let absent = cfg.is_null() || cfg.as_list().is_some_and(|l| l.is_empty());
-        if ignored(name) || (absent && b.computed) {
+        if ignored(name) || keeps_what_aws_holds(b, &cfg) {
             planned.insert(name.to_string(), old);
             continue;
         }
@@ -384,18 +383,30 @@ pub fn blocks_match(schema: &Schema, nesting: Nesting, desired: &Value, actual: 
 }
 
 fn block_matches(schema: &Schema, desired: &Value, actual: &Value) -> bool {
-    schema.attrs.iter().all(|(name, a)| {
-        let d = desired.get(name);
-        (d.is_null() && a.fills_when_unset())
-            || same_attr(a, d, actual.get(name))
-            || (d.is_null() && is_empty_string(actual.get(name)))
-    }) && schema.blocks.iter().all(|(name, b)| {
-        let d = desired.get(name);
-        // A nested block AWS fills when the blueprint leaves it out (Optional+Computed) matches
-        // whatever AWS holds, as a top-level one does in `plan_update`.
-        let absent = d.is_null() || d.as_list().is_some_and(|l| l.is_empty());
-        (absent && b.computed) || blocks_match(&b.schema, b.nesting, d, actual.get(name))
-    })
+    schema
+        .attrs
+        .iter()
+        .all(|(name, a)| nested_attr_matches(a, desired.get(name), actual.get(name)))
+        && schema.blocks.iter().all(|(name, b)| {
+            let d = desired.get(name);
+            keeps_what_aws_holds(b, d) || blocks_match(&b.schema, b.nesting, d, actual.get(name))
+        })
+}
+
+/// One attribute of a nested block matches what AWS holds: equal, or left unset where AWS
+/// fills it in (a computed value, or an empty string). Plan text uses the same rule, so a block
+/// shown unchanged is one the plan leaves alone.
+pub fn nested_attr_matches(a: &AttrSchema, desired: &Value, actual: &Value) -> bool {
+    (desired.is_null() && a.fills_when_unset())
+        || same_attr(a, desired, actual)
+        || (desired.is_null() && is_empty_string(actual))
+}
+
+/// A nested block AWS fills when the blueprint leaves it out (Optional+Computed) matches
+/// whatever AWS holds, as a top-level one does in `plan_update`.
+pub fn keeps_what_aws_holds(b: &BlockSchema, desired: &Value) -> bool {
+    let absent = desired.is_null() || desired.as_list().is_some_and(|l| l.is_empty());
+    absent && b.computed
 }
 
 fn is_empty_string(v: &Value) -> bool {

@@ -5,7 +5,7 @@
 //! plan shows them for the same change.
 
 use super::{block_list_diff, is_object_list};
-use crate::plan::diff::same_attr;
+use crate::plan::diff::{keeps_what_aws_holds, nested_attr_matches};
 use crate::schema::{AttrSchema, Nesting, Schema};
 use crate::value::Value;
 use indexmap::IndexMap;
@@ -48,13 +48,31 @@ struct BlockDiff {
     width: usize,
     unchanged_attrs: usize,
     /// Changed nested blocks, grouped by block name in name order.
-    blocks: Vec<Vec<(String, Sign, BlockDiff, bool)>>,
+    blocks: Vec<BlockGroup>,
     unchanged_blocks: usize,
+}
+
+/// The changed elements of one nested block type.
+struct BlockGroup {
+    name: String,
+    /// The type's blocks force replacement (shown on each element's line).
+    forces: bool,
+    elements: Vec<(Sign, BlockDiff)>,
 }
 
 impl BlockDiff {
     fn changed(&self) -> bool {
-        self.rows.iter().any(|(_, r, _)| !matches!(r, Row::Same(_))) || self.blocks.iter().any(|g| !g.is_empty())
+        self.rows.iter().any(|(_, r, _)| !matches!(r, Row::Same(_)))
+            || self.blocks.iter().any(|g| !g.elements.is_empty())
+    }
+
+    /// Counts an unchanged attribute, or shows it when it identifies the object.
+    fn note_unchanged(&mut self, name: &str, value: &Value) {
+        if IDENTIFYING.contains(&name) {
+            self.rows.push((name.to_string(), Row::Same(value.clone()), false));
+        } else {
+            self.unchanged_attrs += 1;
+        }
     }
 }
 
@@ -100,7 +118,8 @@ fn top_diff(schema: Option<&Schema>, before: &Value, changes: &[TopChange], unkn
     let mut diff = BlockDiff::default();
     for name in names {
         let old = prior.get(name).unwrap_or(&Value::Null);
-        let row = if let Some(c) = changes.iter().find(|c| c.name == name) {
+        let change = changes.iter().find(|c| c.name == name);
+        let row = if let Some(c) = change {
             if c.sensitive {
                 Some(Row::Hidden)
             } else if is_object_list(&c.before) || is_object_list(&c.after) {
@@ -113,7 +132,7 @@ fn top_diff(schema: Option<&Schema>, before: &Value, changes: &[TopChange], unkn
         } else {
             None
         };
-        let forces = changes.iter().any(|c| c.name == name && c.forces_replacement);
+        let forces = change.is_some_and(|c| c.forces_replacement);
         if old.is_null() && row.is_none() {
             continue;
         }
@@ -140,27 +159,17 @@ fn top_diff(schema: Option<&Schema>, before: &Value, changes: &[TopChange], unkn
                 diff.rows.push((name.to_string(), Row::Hidden, c.forces_replacement));
             }
             Some(c) => {
-                let group = diff_elements(&b.schema, b.nesting, &c.before, &c.after, &mut diff.unchanged_blocks);
-                let forced = group
-                    .into_iter()
-                    .map(|(s, d)| (name.to_string(), s, d, c.forces_replacement));
-                diff.blocks.push(forced.collect());
+                let elements = diff_elements(&b.schema, b.nesting, &c.before, &c.after, &mut diff.unchanged_blocks);
+                diff.blocks.push(BlockGroup {
+                    name: name.to_string(),
+                    forces: c.forces_replacement,
+                    elements,
+                });
             }
             None => diff.unchanged_blocks += old.as_list().map_or(0, <[Value]>::len),
         }
     }
     diff
-}
-
-impl BlockDiff {
-    /// Counts an unchanged attribute, or shows it when it identifies the object.
-    fn note_unchanged(&mut self, name: &str, value: &Value) {
-        if IDENTIFYING.contains(&name) {
-            self.rows.push((name.to_string(), Row::Same(value.clone()), false));
-        } else {
-            self.unchanged_attrs += 1;
-        }
-    }
 }
 
 /// The line of an attribute going from `before` to `after`.
@@ -229,17 +238,14 @@ fn block_diff(schema: &Schema, before: &Value, after: &Value, sign: Sign) -> Blo
     let mut names: Vec<(&&str, &AttrSchema)> = schema.attrs.iter().collect();
     names.sort_unstable_by_key(|(n, _)| **n);
     for (name, a) in names {
-        let old = before.get(name);
-        let mut new = after.get(name);
-        // What the blueprint leaves unset in a block AWS fills keeps what AWS holds.
-        if sign == Sign::Update && new.is_null() && a.fills_when_unset() {
-            new = old;
-        }
-        if old.is_null() && new.is_null() {
+        let (old, new) = (before.get(name), after.get(name));
+        // What the plan keeps (unset where AWS fills it in) is unchanged, by the plan's rule.
+        let kept = sign == Sign::Update && nested_attr_matches(a, new, old);
+        if old.is_null() && (new.is_null() || kept) {
             continue;
         }
         diff.width = diff.width.max(name.len());
-        if sign == Sign::Update && (old == new || same_attr(a, new, old)) {
+        if kept {
             diff.note_unchanged(name, old);
         } else if a.sensitive {
             diff.rows.push((name.to_string(), Row::Hidden, false));
@@ -250,7 +256,11 @@ fn block_diff(schema: &Schema, before: &Value, after: &Value, sign: Sign) -> Blo
     let mut blocks: Vec<_> = schema.blocks.iter().collect();
     blocks.sort_unstable_by_key(|(n, _)| **n);
     for (name, b) in blocks {
-        let inner = match sign {
+        let elements = match sign {
+            Sign::Update if keeps_what_aws_holds(b, after.get(name)) => {
+                diff.unchanged_blocks += before.get(name).as_list().map_or(0, <[Value]>::len);
+                continue;
+            }
             Sign::Update => diff_elements(
                 &b.schema,
                 b.nesting,
@@ -260,8 +270,9 @@ fn block_diff(schema: &Schema, before: &Value, after: &Value, sign: Sign) -> Blo
             ),
             whole => {
                 let side = if whole == Sign::Create { after } else { before };
-                let items = side.get(name).as_list().map(<[Value]>::to_vec).unwrap_or_default();
-                items
+                side.get(name)
+                    .as_list()
+                    .unwrap_or_default()
                     .iter()
                     .map(|i| {
                         let (x, y) = if whole == Sign::Create {
@@ -274,12 +285,11 @@ fn block_diff(schema: &Schema, before: &Value, after: &Value, sign: Sign) -> Blo
                     .collect()
             }
         };
-        diff.blocks.push(
-            inner
-                .into_iter()
-                .map(|(s, d)| (name.to_string(), s, d, false))
-                .collect(),
-        );
+        diff.blocks.push(BlockGroup {
+            name: name.to_string(),
+            forces: false,
+            elements,
+        });
     }
     diff
 }
@@ -326,12 +336,12 @@ fn write_contents(out: &mut String, diff: &BlockDiff, level: usize) {
     }
     let has_attrs = diff.width > 0;
     for group in &diff.blocks {
-        if has_attrs && !group.is_empty() {
+        if has_attrs && !group.elements.is_empty() {
             out.push('\n');
         }
-        for (name, sign, d, forces) in group {
-            let tail = if *forces { " # forces replacement" } else { "" };
-            let _ = writeln!(out, "{inner}{}{name} {{{tail}", symbol(*sign));
+        let tail = if group.forces { " # forces replacement" } else { "" };
+        for (sign, d) in &group.elements {
+            let _ = writeln!(out, "{inner}{}{} {{{tail}", symbol(*sign), group.name);
             write_contents(out, d, level + 1);
             let _ = writeln!(out, "{inner}    }}");
         }
