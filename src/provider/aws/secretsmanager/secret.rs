@@ -4,8 +4,8 @@
 //! The id is the secret ARN.
 
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, json_as_configured, must_exist, name_or_generated, opt_str, owns, read_beside,
-    sync_tags, tags_to_write, user_tags,
+    absent_on, aws_err, configured_tags, json_as_configured, must_exist, name_or_generated, name_prefix_from_name,
+    opt_str, owns, read_beside, sync_tags, tags_to_write, user_tags,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -169,7 +169,12 @@ impl ResourceType for Secret {
         Ok(Some(Value::object([
             ("id", Value::from(d.arn().map(str::to_string))),
             ("name", Value::from(d.name().map(str::to_string))),
-            ("name_prefix", prior.get("name_prefix").clone()),
+            // Recovered from the name, as the provider's read does, so an imported secret made
+            // from a prefix keeps it (and is not replaced to get it back).
+            (
+                "name_prefix",
+                Value::from(d.name().and_then(|n| name_prefix_from_name(n, ""))),
+            ),
             ("description", Value::from(d.description().map(str::to_string))),
             ("kms_key_id", Value::from(d.kms_key_id().map(str::to_string))),
             ("policy", policy),
