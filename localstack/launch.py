@@ -1274,6 +1274,117 @@ def patch_sns_data_protection_policies():
     SNSResponse.get_data_protection_policy = get_data_protection_policy
 
 
+def patch_ecr_pull_through_cache_rules():
+    """Pull through cache rules: Create/Describe/Update/DeletePullThroughCacheRule.
+
+    AWS (ECR API reference) keeps one rule per ECR repository prefix in a registry:
+    CreatePullThroughCacheRule stores the upstream registry URL (the upstream registry kind,
+    `upstreamRegistry`, follows from it), the optional credential secret, custom role and
+    upstream repository prefix, and answers PullThroughCacheRuleAlreadyExistsException for a
+    prefix that has a rule; DescribePullThroughCacheRules lists the registry's rules, or the
+    named prefixes' (PullThroughCacheRuleNotFoundException when one has none);
+    UpdatePullThroughCacheRule changes the credential and custom role; DeletePullThroughCacheRule
+    answers the deleted rule. moto 5.x has none of the four actions (HTTP 500).
+    """
+    import datetime
+    from moto.core.exceptions import ServiceException
+    from moto.core.responses import ActionResult
+    from moto.ecr.responses import ECRResponse
+
+    class RuleNotFound(ServiceException):
+        code = "PullThroughCacheRuleNotFoundException"
+
+    class RuleExists(ServiceException):
+        code = "PullThroughCacheRuleAlreadyExistsException"
+
+    class UnsupportedUpstream(ServiceException):
+        code = "UnsupportedUpstreamRegistryException"
+
+    upstreams = [
+        (r"^public\.ecr\.aws$", "ecr-public"),
+        (r"^registry\.k8s\.io$", "k8s"),
+        (r"^quay\.io$", "quay"),
+        (r"^registry-1\.docker\.io$", "docker-hub"),
+        (r"^ghcr\.io$", "github-container-registry"),
+        (r"^[a-z0-9-]+\.azurecr\.io$", "azure-container-registry"),
+        (r"^registry\.gitlab\.com$", "gitlab-container-registry"),
+        (r"^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com$", "ecr"),
+    ]
+
+    def rules(backend):
+        if not hasattr(backend, "pull_through_cache_rules"):
+            backend.pull_through_cache_rules = {}
+        return backend.pull_through_cache_rules
+
+    def not_found(prefix, registry):
+        return RuleNotFound(
+            f"The pull through cache rule with ecrRepositoryPrefix '{prefix}' does not exist "
+            f"in the registry with id '{registry}'."
+        )
+
+    def rule_of(self, prefix):
+        registry = self._get_param("registryId") or self.current_account
+        rule = rules(self.ecr_backend).get(prefix)
+        if rule is None or rule["registryId"] != registry:
+            raise not_found(prefix, registry)
+        return rule
+
+    def create_pull_through_cache_rule(self):
+        prefix = self._get_param("ecrRepositoryPrefix")
+        url = self._get_param("upstreamRegistryUrl")
+        registry = self._get_param("registryId") or self.current_account
+        known = rules(self.ecr_backend)
+        if prefix in known:
+            raise RuleExists(
+                f"A pull through cache rule with prefix '{prefix}' already exists in the registry "
+                f"with id '{registry}'."
+            )
+        kind = next((k for pattern, k in upstreams if re.match(pattern, url or "")), None)
+        if kind is None:
+            raise UnsupportedUpstream(f"The upstream registry URL '{url}' is not supported.")
+        rule = {
+            "ecrRepositoryPrefix": prefix,
+            "upstreamRegistryUrl": url,
+            "createdAt": datetime.datetime.now(datetime.timezone.utc),
+            "registryId": registry,
+            "upstreamRegistry": self._get_param("upstreamRegistry") or kind,
+        }
+        for key in ("credentialArn", "customRoleArn", "upstreamRepositoryPrefix"):
+            if self._get_param(key):
+                rule[key] = self._get_param(key)
+        known[prefix] = rule
+        return ActionResult(dict(rule))
+
+    def describe_pull_through_cache_rules(self):
+        registry = self._get_param("registryId") or self.current_account
+        wanted = self._get_param("ecrRepositoryPrefixes")
+        if wanted:
+            found = [rule_of(self, p) for p in wanted]
+        else:
+            found = [r for r in rules(self.ecr_backend).values() if r["registryId"] == registry]
+        return ActionResult({"pullThroughCacheRules": found})
+
+    def update_pull_through_cache_rule(self):
+        rule = rule_of(self, self._get_param("ecrRepositoryPrefix"))
+        for key in ("credentialArn", "customRoleArn"):
+            if self._get_param(key) is not None:
+                rule[key] = self._get_param(key)
+        rule["updatedAt"] = datetime.datetime.now(datetime.timezone.utc)
+        answer = {k: v for k, v in rule.items() if k not in ("createdAt", "upstreamRegistry", "upstreamRegistryUrl")}
+        return ActionResult(answer)
+
+    def delete_pull_through_cache_rule(self):
+        prefix = self._get_param("ecrRepositoryPrefix")
+        rule = rule_of(self, prefix)
+        del rules(self.ecr_backend)[prefix]
+        return ActionResult({k: v for k, v in rule.items() if k not in ("updatedAt", "upstreamRegistry")})
+
+    ECRResponse.create_pull_through_cache_rule = create_pull_through_cache_rule
+    ECRResponse.describe_pull_through_cache_rules = describe_pull_through_cache_rules
+    ECRResponse.update_pull_through_cache_rule = update_pull_through_cache_rule
+    ECRResponse.delete_pull_through_cache_rule = delete_pull_through_cache_rule
+
+
 def patch_secretsmanager_resource_policies():
     """Resource policy calls on a secret scheduled for deletion, and policy text that is not JSON.
 
@@ -4795,5 +4906,6 @@ if __name__ == "__main__":
     patch_lambda_event_source_mappings()
     patch_events()
     patch_kinesis_streams()
+    patch_ecr_pull_through_cache_rules()
     bridge_cbor()
     sys.exit(main(sys.argv[1:]))

@@ -688,3 +688,204 @@ fn replication_settings_the_provider_refuses_are_refused_at_validate() {
         "the bad replication settings",
     );
 }
+
+const PULL_THROUGH_CACHE: &str = r#"
+provider "aws" {
+  region = "us-east-1"
+}
+
+variable "prefix" {
+  type = string
+}
+
+variable "credential" {
+  type = string
+}
+
+data "aws_caller_identity" "current" {}
+
+resource "aws_secretsmanager_secret" "hub" {
+  for_each    = toset(["first", "second"])
+  name_prefix = "ecr-pullthroughcache/${var.prefix}-${each.key}-"
+}
+
+resource "aws_ecr_pull_through_cache_rule" "public" {
+  ecr_repository_prefix = "${var.prefix}-public"
+  upstream_registry_url = "public.ecr.aws"
+}
+
+resource "aws_ecr_pull_through_cache_rule" "hub" {
+  ecr_repository_prefix = "${var.prefix}-hub"
+  upstream_registry_url = "registry-1.docker.io"
+  credential_arn        = aws_secretsmanager_secret.hub[var.credential].arn
+}
+
+resource "aws_ecr_pull_through_cache_rule" "private" {
+  ecr_repository_prefix      = "${var.prefix}-private"
+  upstream_registry_url      = "${data.aws_caller_identity.current.account_id}.dkr.ecr.us-west-2.amazonaws.com"
+  upstream_repository_prefix = "myapp"
+}
+"#;
+
+/// What ECR holds for a repository prefix: (upstream URL, credential ARN, upstream repository
+/// prefix), or the error code it answers.
+async fn cache_rule(
+    ecr: &aws_sdk_ecr::Client,
+    prefix: &str,
+) -> Result<(String, Option<String>, Option<String>), String> {
+    match ecr
+        .describe_pull_through_cache_rules()
+        .ecr_repository_prefixes(prefix)
+        .send()
+        .await
+    {
+        Ok(out) => {
+            let r = &out.pull_through_cache_rules()[0];
+            Ok((
+                r.upstream_registry_url().unwrap_or_default().to_string(),
+                r.credential_arn().map(str::to_string),
+                r.upstream_repository_prefix().map(str::to_string),
+            ))
+        }
+        Err(e) => Err(e.code().unwrap_or("?").to_string()),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pull_through_cache_rules_live_their_whole_life() {
+    let ecr = ecr().await;
+    let prefix = unique("ptc");
+    let stack = Stack::from_files(&[("main.tf", PULL_THROUGH_CACHE)]);
+    let vars = |credential: &str| vec![format!("prefix={prefix}"), format!("credential={credential}")];
+    let run = |cmd: &[&str], credential: &str| {
+        let vs = vars(credential);
+        stack.run(&[cmd, &["-var", &vs[0], "-var", &vs[1]]].concat())
+    };
+    let (public, hub, private) = (
+        format!("{prefix}-public"),
+        format!("{prefix}-hub"),
+        format!("{prefix}-private"),
+    );
+
+    expect_code(&run(&["apply", "-auto-approve"], "first"), 0);
+    let first = stack.state_id("aws_secretsmanager_secret.hub[\"first\"]");
+    assert_eq!(
+        cache_rule(&ecr, &public).await,
+        Ok(("public.ecr.aws".into(), None, None))
+    );
+    assert_eq!(
+        cache_rule(&ecr, &hub).await,
+        Ok(("registry-1.docker.io".into(), Some(first.clone()), None))
+    );
+    assert_eq!(
+        cache_rule(&ecr, &private).await,
+        Ok((
+            "123456789012.dkr.ecr.us-west-2.amazonaws.com".into(),
+            None,
+            Some("myapp".into())
+        ))
+    );
+    assert_eq!(
+        stack.state_id("aws_ecr_pull_through_cache_rule.hub"),
+        hub,
+        "the id is the prefix"
+    );
+    let state = stack.flat_state();
+    let hub_state = state["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["address"] == "aws_ecr_pull_through_cache_rule.hub")
+        .unwrap();
+    assert_eq!(hub_state["attributes"]["registry_id"], "123456789012");
+    expect_code(&run(&["plan", "-detailed-exitcode"], "first"), 0);
+
+    // Another credential secret is put in place (UpdatePullThroughCacheRule).
+    let second_vars = vars("second");
+    stack.changes_in_place(
+        "aws_ecr_pull_through_cache_rule.hub",
+        &["-var", &second_vars[0], "-var", &second_vars[1]],
+    );
+    let second = stack.state_id("aws_secretsmanager_secret.hub[\"second\"]");
+    assert_eq!(cache_rule(&ecr, &hub).await.unwrap().1, Some(second.clone()));
+
+    // Drift: a credential changed by hand is put back.
+    ecr.update_pull_through_cache_rule()
+        .ecr_repository_prefix(&hub)
+        .credential_arn(&first)
+        .send()
+        .await
+        .unwrap();
+    let shown = expect_code(&run(&["plan", "-detailed-exitcode"], "second"), 2);
+    assert!(shown.contains("0 to add, 1 to change, 0 to destroy"), "{shown}");
+    expect_code(&run(&["apply", "-auto-approve"], "second"), 0);
+    assert_eq!(cache_rule(&ecr, &hub).await.unwrap().1, Some(second));
+
+    // Drift: a rule deleted by hand is made again.
+    ecr.delete_pull_through_cache_rule()
+        .ecr_repository_prefix(&public)
+        .send()
+        .await
+        .unwrap();
+    let shown = expect_code(&run(&["plan", "-detailed-exitcode"], "second"), 2);
+    assert!(shown.contains("1 to add, 0 to change, 0 to destroy"), "{shown}");
+    expect_code(&run(&["apply", "-auto-approve"], "second"), 0);
+    assert!(cache_rule(&ecr, &public).await.is_ok());
+
+    // Another upstream prefix replaces the rule, as in the provider (no update call takes it).
+    stack.edit("main.tf", "\"myapp\"", "\"otherapp\"");
+    let shown = expect_code(&run(&["plan", "-detailed-exitcode"], "second"), 2);
+    assert!(
+        shown.contains("aws_ecr_pull_through_cache_rule.private must be replaced"),
+        "{shown}"
+    );
+    expect_code(&run(&["apply", "-auto-approve"], "second"), 0);
+    assert_eq!(cache_rule(&ecr, &private).await.unwrap().2, Some("otherapp".into()));
+
+    // Imported by the prefix, then a clean plan.
+    stack.reimport_all(&["-var", &second_vars[0], "-var", &second_vars[1]]);
+    assert_eq!(stack.state_id("aws_ecr_pull_through_cache_rule.private"), private);
+
+    expect_code(&run(&["destroy", "-auto-approve"], "second"), 0);
+    for p in [&public, &hub, &private] {
+        assert_eq!(
+            cache_rule(&ecr, p).await,
+            Err("PullThroughCacheRuleNotFoundException".to_string()),
+            "{p}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pull_through_cache_rules_terraform_applied_plan_clean_in_infractl() {
+    let Some(tf) = Terraform::find("the pull through cache rules applied by Terraform") else {
+        return;
+    };
+    let ecr = ecr().await;
+    let prefix = unique("ptc");
+    let stack = Stack::from_files(&[("main.tf", PULL_THROUGH_CACHE)]);
+    let vars = ["-var", &format!("prefix={prefix}"), "-var", "credential=first"];
+    let terraform = terraform_applied(&tf, &stack, &["ecr", "secretsmanager", "sts"], &vars);
+    let hub = format!("{prefix}-hub");
+    assert!(cache_rule(&ecr, &hub).await.unwrap().1.is_some());
+    infractl_plans_clean(&stack, &vars);
+    terraform(&[&["destroy", "-auto-approve"][..], &vars].concat());
+    assert_eq!(
+        cache_rule(&ecr, &hub).await,
+        Err("PullThroughCacheRuleNotFoundException".to_string())
+    );
+}
+
+#[test]
+fn bad_pull_through_cache_prefixes_are_refused_at_validate() {
+    each_case_refused_at_validate(
+        "aws_ecr_pull_through_cache_rule",
+        &[
+            "ecr_repository_prefix = \"a\"\n  upstream_registry_url = \"public.ecr.aws\"",
+            "ecr_repository_prefix = \"Upper\"\n  upstream_registry_url = \"public.ecr.aws\"",
+            "ecr_repository_prefix = \"ok-prefix\"\n  upstream_registry_url = \"quay.io\"\n  upstream_repository_prefix = \"a-prefix-longer-than-thirty-characters\"",
+            "ecr_repository_prefix = \"ok-prefix\"\n  upstream_registry_url = \"registry-1.docker.io\"\n  credential_arn = \"not-an-arn\"",
+        ],
+        "bad pull through cache rule values",
+    );
+}

@@ -68,6 +68,7 @@ mod network;
 mod network_extras;
 mod observability;
 mod oidc;
+mod organization;
 mod password_policy;
 mod policy_tools;
 mod prefix_lists;

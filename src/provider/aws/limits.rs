@@ -64,6 +64,7 @@ pub const SERVICES: &[&str] = &[
     "lambda",
     "logs",
     "opensearchserverless",
+    "organizations",
     "rds",
     "redshift",
     "route53",

@@ -28,6 +28,7 @@ pub mod logs;
 pub mod lookup;
 pub mod meta;
 pub mod opensearchserverless;
+pub mod organizations;
 pub mod own_tags;
 pub mod rds;
 pub mod redshift;
@@ -154,6 +155,7 @@ fn provider_schema() -> Schema {
         "cloudwatchevents",
         "stepfunctions",
         "kinesis",
+        "organizations",
     ] {
         endpoints = endpoints.optional(svc, Type::String);
     }
@@ -420,6 +422,9 @@ pub struct Clients {
     pub events: aws_sdk_eventbridge::Client,
     /// Kinesis Data Streams.
     pub kinesis: aws_sdk_kinesis::Client,
+    /// AWS Organizations (the caller's organization). A global service: one endpoint, in
+    /// us-east-1 for the commercial partition, whatever the region.
+    pub organizations: aws_sdk_organizations::Client,
     /// The region in use.
     pub region: String,
     /// The configuration's `default_tags` (for the `aws_default_tags` data source).
@@ -571,6 +576,7 @@ pub async fn clients(settings: &AwsSettings) -> Clients {
     let lambda = service_config!(aws_sdk_lambda, "lambda");
     let events = service_config!(aws_sdk_eventbridge, "events", "eventbridge", "cloudwatchevents");
     let kinesis = service_config!(aws_sdk_kinesis, "kinesis");
+    let organizations = service_config!(aws_sdk_organizations, "organizations");
     Clients {
         redshift: aws_sdk_redshift::Client::from_conf(redshift.build()),
         elasticache: aws_sdk_elasticache::Client::from_conf(elasticache.build()),
@@ -583,6 +589,7 @@ pub async fn clients(settings: &AwsSettings) -> Clients {
         lambda: aws_sdk_lambda::Client::from_conf(lambda.build()),
         events: aws_sdk_eventbridge::Client::from_conf(events.build()),
         kinesis: aws_sdk_kinesis::Client::from_conf(kinesis.build()),
+        organizations: aws_sdk_organizations::Client::from_conf(organizations.build()),
         opensearchserverless: aws_sdk_opensearchserverless::Client::from_conf(aoss.build()),
         // Seed 001 (circle of trust).
         sqs: aws_sdk_sqs::Client::from_conf(sqs.build()),
@@ -672,6 +679,7 @@ pub(crate) fn offline_clients() -> Clients {
         lambda: aws_sdk_lambda::Client::new(&shared),
         events: aws_sdk_eventbridge::Client::new(&shared),
         kinesis: aws_sdk_kinesis::Client::new(&shared),
+        organizations: aws_sdk_organizations::Client::new(&shared),
         secrets: aws_sdk_secretsmanager::Client::new(&shared),
         cloudwatch: aws_sdk_cloudwatch::Client::new(&shared),
         account: Default::default(),
@@ -875,6 +883,9 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     )));
     r.add_resource(Arc::new(opensearchserverless::collection::Collection::new(c.clone())));
     r.add_resource(Arc::new(ecr::repository::Repository::new(c.clone())));
+    r.add_resource(Arc::new(ecr::pull_through_cache_rule::PullThroughCacheRule::new(
+        c.clone(),
+    )));
     r.add_resource(Arc::new(Attached::new(
         c.clone(),
         ecr::lifecycle_policy::LifecyclePolicy,
@@ -1070,6 +1081,9 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_data_source(Arc::new(lambda::alias_data::AliasData::new(c.clone())));
     r.add_data_source(Arc::new(events::bus_data::BusData::new(c.clone())));
     r.add_data_source(Arc::new(kinesis::stream_data::StreamData::new(c.clone())));
+    r.add_data_source(Arc::new(organizations::organization_data::OrganizationData::new(
+        c.clone(),
+    )));
     r.add_ephemeral(Arc::new(ssm::parameter_ephemeral::ParameterEphemeral::new(c.clone())));
     r.add_ephemeral(Arc::new(
         secretsmanager::secret_version_ephemeral::SecretVersionEphemeral::new(c.clone()),

@@ -3,6 +3,7 @@
 use crate::value::Value;
 
 pub mod lifecycle_policy;
+pub mod pull_through_cache_rule;
 pub mod registry_policy;
 pub mod registry_scanning_configuration;
 pub mod replication_configuration;
