@@ -101,15 +101,17 @@ impl ResourceType for PullThroughCacheRule {
         else {
             return Ok(None);
         };
-        let text = |v: Option<&str>| Value::from(v.map(str::to_string));
         Ok(Some(Value::object([
             ("id", Value::str(id)),
-            ("ecr_repository_prefix", text(rule.ecr_repository_prefix())),
-            ("upstream_registry_url", text(rule.upstream_registry_url())),
-            ("upstream_repository_prefix", text(rule.upstream_repository_prefix())),
-            ("credential_arn", text(rule.credential_arn())),
-            ("custom_role_arn", text(rule.custom_role_arn())),
-            ("registry_id", text(rule.registry_id())),
+            ("ecr_repository_prefix", Value::from(rule.ecr_repository_prefix())),
+            ("upstream_registry_url", Value::from(rule.upstream_registry_url())),
+            (
+                "upstream_repository_prefix",
+                Value::from(rule.upstream_repository_prefix()),
+            ),
+            ("credential_arn", Value::from(rule.credential_arn())),
+            ("custom_role_arn", Value::from(rule.custom_role_arn())),
+            ("registry_id", Value::from(rule.registry_id())),
         ])))
     }
 

@@ -4,7 +4,7 @@
 //! reads them. Any other member account gets the organization's own attributes only: ListAccounts
 //! answers it AccessDenied, which the provider takes as "not a delegated administrator".
 
-use crate::provider::aws::common::aws_err;
+use crate::provider::aws::common::{aws_err, list_value};
 use crate::provider::aws::schema::data_source;
 use crate::provider::aws::Clients;
 use crate::provider::{DataSourceType, PResult, ProviderError};
@@ -75,10 +75,10 @@ fn account_value(a: &Account) -> Value {
     #[allow(deprecated)]
     let status = a.status().map(|s| s.as_str().to_string());
     Value::object([
-        ("arn", Value::from(a.arn().map(str::to_string))),
-        ("email", Value::from(a.email().map(str::to_string))),
-        ("id", Value::from(a.id().map(str::to_string))),
-        ("name", Value::from(a.name().map(str::to_string))),
+        ("arn", Value::from(a.arn())),
+        ("email", Value::from(a.email())),
+        ("id", Value::from(a.id())),
+        ("name", Value::from(a.name())),
         ("status", Value::from(status)),
     ])
 }
@@ -96,9 +96,9 @@ fn root_value(r: &Root) -> Value {
         })
         .collect();
     Value::object([
-        ("arn", Value::from(r.arn().map(str::to_string))),
-        ("id", Value::from(r.id().map(str::to_string))),
-        ("name", Value::from(r.name().map(str::to_string))),
+        ("arn", Value::from(r.arn())),
+        ("id", Value::from(r.id())),
+        ("name", Value::from(r.name())),
         ("policy_types", Value::List(types)),
     ])
 }
@@ -106,21 +106,20 @@ fn root_value(r: &Root) -> Value {
 /// The policy types enabled at the first root (the provider's `enabled_policy_types`).
 fn enabled_policy_types(roots: &[Root]) -> Value {
     let enabled = roots.first().map(|r| r.policy_types()).unwrap_or_default();
-    let mut names: Vec<String> = enabled
-        .iter()
-        .filter(|p| p.status() == Some(&PolicyTypeStatus::Enabled))
-        .filter_map(|p| p.r#type().map(|t| t.as_str().to_string()))
-        .collect();
-    names.sort();
-    names.dedup();
-    Value::List(names.into_iter().map(Value::String).collect())
+    string_set(
+        enabled
+            .iter()
+            .filter(|p| p.status() == Some(&PolicyTypeStatus::Enabled))
+            .filter_map(|p| p.r#type().map(|t| t.as_str().to_string()))
+            .collect(),
+    )
 }
 
 /// A set of strings, sorted as state keeps sets.
 fn string_set(mut items: Vec<String>) -> Value {
     items.sort();
     items.dedup();
-    Value::List(items.into_iter().map(Value::String).collect())
+    list_value(items)
 }
 
 #[async_trait]
@@ -153,19 +152,13 @@ impl DataSourceType for OrganizationData {
         let management = org.master_account_id().unwrap_or_default().to_string();
         let mut out = vec![
             ("id", Value::str(&id)),
-            ("arn", Value::from(org.arn().map(str::to_string))),
+            ("arn", Value::from(org.arn())),
             (
                 "feature_set",
                 Value::from(org.feature_set().map(|f| f.as_str().to_string())),
             ),
-            (
-                "master_account_arn",
-                Value::from(org.master_account_arn().map(str::to_string)),
-            ),
-            (
-                "master_account_email",
-                Value::from(org.master_account_email().map(str::to_string)),
-            ),
+            ("master_account_arn", Value::from(org.master_account_arn())),
+            ("master_account_email", Value::from(org.master_account_email())),
             ("master_account_id", Value::str(&management)),
         ];
         let is_management = management == self.c.account_id().await?;
