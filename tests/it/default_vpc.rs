@@ -96,17 +96,6 @@ resource "aws_default_network_acl" "app" {{
     )
 }
 
-fn state_attr(stack: &Stack, address: &str, attr: &str) -> serde_json::Value {
-    let state: serde_json::Value = stack.flat_state();
-    state["resources"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["address"] == address)
-        .unwrap_or_else(|| panic!("{address} is not in state"))["attributes"][attr]
-        .clone()
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn default_objects_are_adopted_reset_and_left_behind() {
     let ec2 = aws_sdk_ec2::Client::new(&sdk_config(REGION).await);
@@ -148,7 +137,7 @@ async fn default_objects_are_adopted_reset_and_left_behind() {
 
     // The region's default VPC and zone a's default subnet were taken over, not made.
     assert_eq!(stack.state_id("aws_default_vpc.this"), default_vpc_id);
-    assert_eq!(state_attr(&stack, "aws_default_vpc.this", "existing_default_vpc"), true);
+    assert_eq!(stack.state_attr("aws_default_vpc.this", "existing_default_vpc"), true);
     let vpc = ec2
         .describe_vpcs()
         .vpc_ids(&default_vpc_id)
@@ -173,7 +162,7 @@ async fn default_objects_are_adopted_reset_and_left_behind() {
     assert_eq!(stack.state_id("aws_default_subnet.a"), a.subnet_id().unwrap());
     assert_eq!(a.map_public_ip_on_launch(), Some(false));
     assert_eq!(
-        state_attr(&stack, "aws_default_subnet.a", "existing_default_subnet"),
+        stack.state_attr("aws_default_subnet.a", "existing_default_subnet"),
         true
     );
     let c = zone_subnet("sa-east-1c")
@@ -181,7 +170,7 @@ async fn default_objects_are_adopted_reset_and_left_behind() {
         .expect("a default subnet was made for zone c");
     assert_eq!(stack.state_id("aws_default_subnet.c"), c.subnet_id().unwrap());
     assert_eq!(
-        state_attr(&stack, "aws_default_subnet.c", "existing_default_subnet"),
+        stack.state_attr("aws_default_subnet.c", "existing_default_subnet"),
         false
     );
     assert_eq!(

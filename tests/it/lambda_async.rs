@@ -130,18 +130,6 @@ async fn invoke_config(
     }
 }
 
-fn attribute(stack: &Stack, address: &str, name: &str) -> String {
-    stack.flat_state()["resources"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["address"] == address)
-        .unwrap_or_else(|| panic!("{address} not in state"))["attributes"][name]
-        .as_str()
-        .unwrap_or_else(|| panic!("{address}.{name} is not a string"))
-        .to_string()
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_layer_and_async_invoke_settings_live_their_whole_life() {
     let stack = stack("VERSION = 1\n");
@@ -153,7 +141,7 @@ async fn a_layer_and_async_invoke_settings_live_their_whole_life() {
     let l = aws_sdk_lambda::Client::new(&sdk_config(REGION).await);
     let layer = format!("{name}-deps");
     let fname = format!("{name}-fn");
-    let first_arn = attribute(&stack, "aws_lambda_layer_version.deps", "arn");
+    let first_arn = stack.state_str("aws_lambda_layer_version.deps", "arn");
     assert_eq!(stack.state_id("aws_lambda_layer_version.deps"), first_arn);
     let (layer_name, version) = {
         let parts: Vec<&str> = first_arn.rsplitn(3, ':').collect();
@@ -187,11 +175,11 @@ async fn a_layer_and_async_invoke_settings_live_their_whole_life() {
     let dest = config.destination_config().unwrap();
     assert_eq!(
         dest.on_failure().and_then(|d| d.destination()),
-        Some(attribute(&stack, "aws_sqs_queue.failures", "arn").as_str())
+        Some(stack.state_str("aws_sqs_queue.failures", "arn").as_str())
     );
     assert_eq!(
         dest.on_success().and_then(|d| d.destination()),
-        Some(attribute(&stack, "aws_sns_topic.successes", "arn").as_str())
+        Some(stack.state_str("aws_sns_topic.successes", "arn").as_str())
     );
     assert_eq!(stack.state_id("aws_lambda_function_event_invoke_config.fn"), fname);
     expect_code(&run(&["plan", "-detailed-exitcode"]), 0);
@@ -241,7 +229,7 @@ async fn a_layer_and_async_invoke_settings_live_their_whole_life() {
         "{shown}"
     );
     expect_code(&run(&[&["apply", "-auto-approve"][..], &changed].concat()), 0);
-    let second_arn = attribute(&stack, "aws_lambda_layer_version.deps", "arn");
+    let second_arn = stack.state_str("aws_lambda_layer_version.deps", "arn");
     assert_ne!(second_arn, first_arn);
     assert_eq!(versions(&l, &layer).await.len(), 1, "the old version is deleted");
     let f = l.get_function().function_name(&fname).send().await.unwrap();
@@ -255,16 +243,16 @@ async fn a_layer_and_async_invoke_settings_live_their_whole_life() {
     vars.extend(&changed);
     stack.reimport_all_but(&["aws_lambda_layer_version"], &vars);
     // Its import by ARN still records what Lambda reports.
-    let arn = attribute(&stack, "aws_lambda_layer_version.deps", "arn");
-    let sha = attribute(&stack, "aws_lambda_layer_version.deps", "code_sha256");
+    let arn = stack.state_str("aws_lambda_layer_version.deps", "arn");
+    let sha = stack.state_str("aws_lambda_layer_version.deps", "code_sha256");
     expect_code(&stack.run(&["state", "rm", "aws_lambda_layer_version.deps"]), 0);
     expect_code(
         &stack.run(&[&["import", "aws_lambda_layer_version.deps", arn.as_str()][..], &vars].concat()),
         0,
     );
     assert_eq!(stack.state_id("aws_lambda_layer_version.deps"), arn);
-    assert_eq!(attribute(&stack, "aws_lambda_layer_version.deps", "code_sha256"), sha);
-    assert_eq!(attribute(&stack, "aws_lambda_layer_version.deps", "layer_name"), layer);
+    assert_eq!(stack.state_str("aws_lambda_layer_version.deps", "code_sha256"), sha);
+    assert_eq!(stack.state_str("aws_lambda_layer_version.deps", "layer_name"), layer);
 
     expect_code(&run(&[&["destroy", "-auto-approve"][..], &changed].concat()), 0);
     assert!(versions(&l, &layer).await.is_empty(), "destroy left a layer version");

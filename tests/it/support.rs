@@ -139,16 +139,33 @@ impl Stack {
         flat_state(&std::fs::read_to_string(self.state_file()).unwrap())
     }
 
-    /// The id state records for a resource address (panics when it is not in state).
-    pub fn state_id(&self, address: &str) -> String {
+    /// The state entry of a resource address (panics when it is not in state).
+    fn state_entry(&self, address: &str) -> serde_json::Value {
         self.flat_state()["resources"]
             .as_array()
             .unwrap()
             .iter()
             .find(|r| r["address"] == address)
-            .unwrap_or_else(|| panic!("{address} is not in state"))["id"]
+            .unwrap_or_else(|| panic!("{address} is not in state"))
+            .clone()
+    }
+
+    /// The id state records for a resource address (panics when it is not in state).
+    pub fn state_id(&self, address: &str) -> String {
+        self.state_entry(address)["id"].as_str().unwrap().to_string()
+    }
+
+    /// One attribute state records for a resource address (null when it has none).
+    pub fn state_attr(&self, address: &str, name: &str) -> serde_json::Value {
+        self.state_entry(address)["attributes"][name].clone()
+    }
+
+    /// A string attribute state records for a resource address (panics when it is not one).
+    pub fn state_str(&self, address: &str, name: &str) -> String {
+        let value = self.state_attr(address, name);
+        value
             .as_str()
-            .unwrap()
+            .unwrap_or_else(|| panic!("{address}.{name} is not a string: {value}"))
             .to_string()
     }
 
@@ -164,6 +181,16 @@ impl Stack {
         assert!(shown.contains("0 to add, 1 to change, 0 to destroy"), "{shown}");
         expect_code(&self.run(&[&["apply", "-auto-approve"][..], args].concat()), 0);
         expect_code(&self.run(&[&["plan", "-detailed-exitcode"][..], args].concat()), 0);
+    }
+
+    /// Plans `summary` ("1 to add, 0 to change, 0 to destroy") and applies it: what a life test
+    /// does after changing an object behind infractl's back, or the blueprint. `args` are the
+    /// other arguments of plan and apply. Returns the plan's text for further checks.
+    pub fn plans_and_applies(&self, summary: &str, args: &[&str]) -> String {
+        let shown = expect_code(&self.run(&[&["plan", "-detailed-exitcode"][..], args].concat()), 2);
+        assert!(shown.contains(summary), "{shown}");
+        expect_code(&self.run(&[&["apply", "-auto-approve"][..], args].concat()), 0);
+        shown
     }
 
     /// Forgets every managed resource and imports each back by the id Terraform's import takes

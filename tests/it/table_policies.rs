@@ -96,17 +96,6 @@ fn actions(policy: &serde_json::Value) -> Vec<String> {
     }
 }
 
-/// The state's attribute of the policy.
-fn state_attr(stack: &Stack, key: &str) -> serde_json::Value {
-    stack.flat_state()["resources"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["address"] == "aws_dynamodb_resource_policy.this")
-        .expect("the policy in state")["attributes"][key]
-        .clone()
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_table_policy_lives_its_whole_life() {
     let stack = Stack::from_files(&[("main.tf", BLUEPRINT)]);
@@ -124,8 +113,17 @@ async fn a_table_policy_lives_its_whole_life() {
         "arn:aws:iam::222222222222:role/DummyRole"
     );
     assert_eq!(actions(&policy), ["dynamodb:GetItem"]);
-    assert_eq!(state_attr(&stack, "revision_id"), revision.as_str());
-    assert_eq!(state_attr(&stack, "confirm_remove_self_resource_access"), false);
+    assert_eq!(
+        stack.state_attr("aws_dynamodb_resource_policy.this", "revision_id"),
+        revision.as_str()
+    );
+    assert_eq!(
+        stack.state_attr(
+            "aws_dynamodb_resource_policy.this",
+            "confirm_remove_self_resource_access"
+        ),
+        false
+    );
     assert!(
         held(&ddb, &table_arn("b")).await.is_none(),
         "the other table has no policy"
@@ -144,7 +142,10 @@ async fn a_table_policy_lives_its_whole_life() {
     let (policy, revised) = held(&ddb, &arn).await.unwrap();
     assert_eq!(actions(&policy), ["dynamodb:GetItem", "dynamodb:Query"]);
     assert_ne!(revised, revision, "a put makes a new revision");
-    assert_eq!(state_attr(&stack, "revision_id"), revised.as_str());
+    assert_eq!(
+        stack.state_attr("aws_dynamodb_resource_policy.this", "revision_id"),
+        revised.as_str()
+    );
     assert_eq!(stack.state_id("aws_dynamodb_resource_policy.this"), arn);
     expect_code(&run(&["plan", "-detailed-exitcode", "-var", more]), 0);
 
