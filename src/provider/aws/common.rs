@@ -389,6 +389,17 @@ pub fn name_prefix_from_name(name: &str, suffix: &str) -> Option<String> {
         .then(|| prefix.to_string())
 }
 
+/// `name_prefix` as a read records it: the prior value, or on import (no prior state) the
+/// prefix recovered from a generated name, as the provider's reads do (NamePrefixFromName), so
+/// an imported object made from a prefix does not plan a replacement.
+pub fn name_prefix_read(prior: &Value, name: Option<&str>, suffix: &str) -> Value {
+    if prior.is_null() {
+        Value::from(name.and_then(|n| name_prefix_from_name(n, suffix)))
+    } else {
+        prior.get("name_prefix").clone()
+    }
+}
+
 /// True when `(key, value)` tags say this stack created the object for this address.
 pub fn owns<'a>(tags: impl IntoIterator<Item = (&'a str, &'a str)>, ctx: &CallCtx) -> bool {
     let tags: Vec<(&str, &str)> = tags.into_iter().collect();
@@ -501,6 +512,21 @@ pub(crate) use sync_tags_by_arn;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_import_recovers_the_name_prefix_and_a_refresh_keeps_the_prior_one() {
+        // Terraform's generated suffix (a timestamp and a counter) and infractl's (UUID digits).
+        let terraform_made = Some("rct-20261203171618974500000001");
+        assert_eq!(name_prefix_read(&Value::Null, terraform_made, ""), Value::str("rct-"));
+        let infractl_made = Some("app-408bdfe0b16e4244ad5ce45456.fifo");
+        assert_eq!(
+            name_prefix_read(&Value::Null, infractl_made, ".fifo"),
+            Value::str("app-")
+        );
+        assert_eq!(name_prefix_read(&Value::Null, Some("named-by-hand"), ""), Value::Null);
+        let prior = Value::object([("name_prefix", Value::Null)]);
+        assert_eq!(name_prefix_read(&prior, terraform_made, ""), Value::Null);
+    }
 
     #[test]
     fn null_and_empty_collections_do_not_differ() {

@@ -5,8 +5,8 @@
 
 use super::{describe_all, owned, owner_filters, read_many_by_id, read_tags, tag_spec, update_tags, BULK_READ_LIMIT};
 use crate::provider::aws::common::{
-    absent_on, aws_err, changed_blocks, configured_tags, ec2_arn, list_value, must_exist, name_or_generated, ok_on,
-    op_timeout, opt_bool, opt_str, retry_while, str_list, Op,
+    absent_on, aws_err, changed_blocks, configured_tags, ec2_arn, list_value, must_exist, name_or_generated,
+    name_prefix_read, ok_on, op_timeout, opt_bool, opt_str, retry_while, str_list, Op,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -531,7 +531,7 @@ pub fn group_value(region: &str, id: &str, g: &Ec2SecurityGroup, prior: &Value) 
     Value::object([
         ("id", Value::str(id)),
         ("name", Value::from(g.group_name().map(str::to_string))),
-        ("name_prefix", prior.get("name_prefix").clone()),
+        ("name_prefix", name_prefix_read(prior, g.group_name(), "")),
         ("description", Value::from(g.description().map(str::to_string))),
         ("vpc_id", Value::from(g.vpc_id().map(str::to_string))),
         (

@@ -4,8 +4,8 @@
 use super::lb_logs::{self, Logs};
 use super::{arn_suffix, block, elb_tags, known_or_empty, read_tags, update_tags};
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, list_value, must_exist, name_or_generated, op_timeout, opt_bool, opt_str,
-    owns, read_beside, str_list, wait_for, Op, Poll, Wait,
+    absent_on, aws_err, configured_tags, list_value, must_exist, name_or_generated, name_prefix_read, op_timeout,
+    opt_bool, opt_str, owns, read_beside, str_list, wait_for, Op, Poll, Wait,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -392,7 +392,10 @@ impl Lb {
         let mut m = indexmap::IndexMap::new();
         m.insert("id".to_string(), Value::str(id));
         m.insert("name".into(), Value::from(lb.load_balancer_name().map(str::to_string)));
-        m.insert("name_prefix".into(), prior.get("name_prefix").clone());
+        m.insert(
+            "name_prefix".into(),
+            name_prefix_read(prior, lb.load_balancer_name(), ""),
+        );
         m.insert(
             "internal".into(),
             Value::Bool(lb.scheme().map(|s| s.as_str()) == Some("internal")),

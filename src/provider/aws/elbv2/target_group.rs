@@ -4,8 +4,8 @@
 use super::lb::read_tags_raw;
 use super::{arn_suffix, elb_tags, read_tags, tg_attributes, update_tags};
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, must_exist, name_or_generated, opt_bool, opt_str, owns, read_beside,
-    retry_while,
+    absent_on, aws_err, configured_tags, must_exist, name_or_generated, name_prefix_read, opt_bool, opt_str, owns,
+    read_beside, retry_while,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -303,7 +303,7 @@ impl ResourceType for TargetGroup {
         let mut v = Value::object([
             ("id", Value::str(id)),
             ("name", Value::from(t.target_group_name().map(str::to_string))),
-            ("name_prefix", prior.get("name_prefix").clone()),
+            ("name_prefix", name_prefix_read(prior, t.target_group_name(), "")),
             ("port", num(t.port())),
             ("protocol", Value::from(t.protocol().map(|p| p.as_str().to_string()))),
             (

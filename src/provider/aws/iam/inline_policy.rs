@@ -3,7 +3,7 @@
 
 use super::check_document;
 use super::principal::Principal;
-use crate::provider::aws::common::{must_exist, name_or_generated, opt_str};
+use crate::provider::aws::common::{must_exist, name_or_generated, name_prefix_read, opt_str};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -98,7 +98,7 @@ impl ResourceType for InlinePolicy {
             ("id", Value::str(id)),
             (self.kind.arg(), Value::str(owner)),
             ("name", Value::str(name)),
-            ("name_prefix", prior.get("name_prefix").clone()),
+            ("name_prefix", name_prefix_read(prior, Some(name), "")),
             ("policy", Value::str(doc)),
         ])))
     }

@@ -4,7 +4,8 @@
 use super::iam_tags;
 use super::principal::next_marker;
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, must_exist, name_or_generated, ok_on, opt_str, owns, user_tags,
+    absent_on, aws_err, configured_tags, must_exist, name_or_generated, name_prefix_read, ok_on, opt_str, owns,
+    user_tags,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -123,7 +124,10 @@ impl ResourceType for InstanceProfile {
         Ok(Some(Value::object([
             ("id", Value::str(p.instance_profile_name())),
             ("name", Value::str(p.instance_profile_name())),
-            ("name_prefix", prior.get("name_prefix").clone()),
+            (
+                "name_prefix",
+                name_prefix_read(prior, Some(p.instance_profile_name()), ""),
+            ),
             ("path", Value::str(p.path())),
             (
                 "role",

@@ -3,8 +3,8 @@
 
 use super::{check_document, decode_document, iam_tags, to_iam_tags};
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, must_exist, name_or_generated, name_prefix_from_name, opt_str, owns,
-    tag_changes, user_tags,
+    absent_on, aws_err, configured_tags, must_exist, name_or_generated, name_prefix_read, opt_str, owns, tag_changes,
+    user_tags,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -127,14 +127,7 @@ impl ResourceType for Policy {
         Ok(Some(Value::object([
             ("id", Value::str(id)),
             ("name", Value::from(p.policy_name().map(str::to_string))),
-            (
-                "name_prefix",
-                if prior.is_null() {
-                    Value::from(p.policy_name().and_then(|n| name_prefix_from_name(n, "")))
-                } else {
-                    prior.get("name_prefix").clone()
-                },
-            ),
+            ("name_prefix", name_prefix_read(prior, p.policy_name(), "")),
             ("path", Value::from(p.path().map(str::to_string))),
             ("description", Value::from(p.description().map(str::to_string))),
             ("policy", Value::from(document)),

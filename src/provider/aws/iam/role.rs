@@ -3,8 +3,8 @@
 use super::{check_document, decode_document, iam_tags, to_iam_tags};
 use crate::plan::diff::blocks_match;
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, must_exist, name_or_generated, opt_bool, opt_str, owns, read_beside,
-    tag_changes, user_tags,
+    absent_on, aws_err, configured_tags, must_exist, name_or_generated, name_prefix_read, opt_bool, opt_str, owns,
+    read_beside, tag_changes, user_tags,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -162,7 +162,7 @@ impl ResourceType for Role {
         Ok(Some(Value::object([
             ("id", Value::str(id)),
             ("name", Value::str(r.role_name())),
-            ("name_prefix", prior.get("name_prefix").clone()),
+            ("name_prefix", name_prefix_read(prior, Some(r.role_name()), "")),
             ("path", Value::str(r.path())),
             (
                 "assume_role_policy",

@@ -1,8 +1,8 @@
 //! `aws_cloudwatch_log_group`: a log group with retention, KMS key and tags.
 
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, must_exist, name_or_generated, opt_bool, opt_str, read_beside, tag_changes,
-    tags_to_write, user_tags,
+    absent_on, aws_err, configured_tags, must_exist, name_or_generated, name_prefix_read, opt_bool, opt_str,
+    read_beside, tag_changes, tags_to_write, user_tags,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -157,7 +157,7 @@ impl ResourceType for LogGroup {
         Ok(Some(Value::object([
             ("id", Value::str(id)),
             ("name", Value::str(id)),
-            ("name_prefix", prior.get("name_prefix").clone()),
+            ("name_prefix", name_prefix_read(prior, Some(id), "")),
             (
                 "retention_in_days",
                 Value::Number(g.retention_in_days().unwrap_or(0) as f64),

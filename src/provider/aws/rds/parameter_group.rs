@@ -7,7 +7,8 @@
 
 use super::{kept, list_tags, owned, read_tags, tags_for_create, update_tags};
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, must_exist, name_or_generated, ok_on, opt_bool, opt_str, retry_while,
+    absent_on, aws_err, configured_tags, must_exist, name_or_generated, name_prefix_read, ok_on, opt_bool, opt_str,
+    retry_while,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -366,8 +367,8 @@ impl ResourceType for ParameterGroup {
         let tags = list_tags(&self.c.rds, &g.arn).await?;
         let mut v = Value::object([
             ("id", Value::str(id)),
+            ("name_prefix", name_prefix_read(prior, Some(&g.name), "")),
             ("name", Value::str(g.name)),
-            ("name_prefix", prior.get("name_prefix").clone()),
             ("family", Value::from(g.family)),
             ("description", Value::from(g.description)),
             ("parameter", Value::List(parameters)),

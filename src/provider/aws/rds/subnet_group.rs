@@ -4,7 +4,8 @@
 
 use super::{list_tags, owned, read_tags, tags_for_create, update_tags};
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, list_value, must_exist, name_or_generated, ok_on, opt_str, str_list,
+    absent_on, aws_err, configured_tags, list_value, must_exist, name_or_generated, name_prefix_read, ok_on, opt_str,
+    str_list,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -93,7 +94,7 @@ impl ResourceType for SubnetGroup {
         Ok(Some(Value::object([
             ("id", Value::str(id)),
             ("name", Value::str(id)),
-            ("name_prefix", prior.get("name_prefix").clone()),
+            ("name_prefix", name_prefix_read(prior, Some(id), "")),
             (
                 "description",
                 Value::from(g.db_subnet_group_description().map(str::to_string)),

@@ -4,8 +4,8 @@
 //! ownership tags tell it apart from someone else's. The id is the topic ARN.
 
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, json_as_configured, must_exist, name_or_generated, opt_bool, opt_str, owns,
-    read_beside, sync_tags, tags_to_write, user_tags,
+    absent_on, aws_err, configured_tags, json_as_configured, must_exist, name_or_generated, name_prefix_read, opt_bool,
+    opt_str, owns, read_beside, sync_tags, tags_to_write, user_tags,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -256,7 +256,10 @@ impl ResourceType for Topic {
         let mut v = Value::object([
             ("id", Value::str(id)),
             ("name", Value::str(&name)),
-            ("name_prefix", prior.get("name_prefix").clone()),
+            (
+                "name_prefix",
+                name_prefix_read(prior, Some(&name), if name.ends_with(".fifo") { ".fifo" } else { "" }),
+            ),
             ("fifo_topic", Value::Bool(get("FifoTopic").as_deref() == Some("true"))),
             ("tags", configured_tags(prior)),
             ("tags_all", user_tags(tags)),
