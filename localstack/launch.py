@@ -1385,6 +1385,114 @@ def patch_ecr_pull_through_cache_rules():
     ECRResponse.delete_pull_through_cache_rule = delete_pull_through_cache_rule
 
 
+def patch_ecr_repository_creation_templates():
+    """Repository creation templates: Create/Describe/Update/DeleteRepositoryCreationTemplate.
+
+    AWS (ECR API reference) keeps one template per repository prefix (`ROOT` for every
+    repository) in a registry: CreateRepositoryCreationTemplate stores the prefix, `appliedFor`,
+    description, encryption configuration, resource tags, tag mutability, repository and
+    lifecycle policies and custom role, and answers TemplateAlreadyExistsException for a prefix
+    that has one; DescribeRepositoryCreationTemplates lists the registry's templates, or the
+    named prefixes' (TemplateNotFoundException when one has none); UpdateRepositoryCreationTemplate
+    replaces the fields it is given; DeleteRepositoryCreationTemplate answers the deleted
+    template. Every answer carries the registry id. Policies must be JSON
+    (InvalidParameterException otherwise). moto 5.x has none of the four actions (HTTP 500).
+    """
+    import datetime
+    import json
+    from moto.core.exceptions import ServiceException
+    from moto.core.responses import ActionResult
+    from moto.ecr.responses import ECRResponse
+
+    class TemplateNotFound(ServiceException):
+        code = "TemplateNotFoundException"
+
+    class TemplateExists(ServiceException):
+        code = "TemplateAlreadyExistsException"
+
+    class InvalidParameter(ServiceException):
+        code = "InvalidParameterException"
+
+    fields = (
+        "description",
+        "encryptionConfiguration",
+        "resourceTags",
+        "imageTagMutability",
+        "repositoryPolicy",
+        "lifecyclePolicy",
+        "appliedFor",
+        "customRoleArn",
+    )
+
+    def templates(backend):
+        if not hasattr(backend, "repository_creation_templates"):
+            backend.repository_creation_templates = {}
+        return backend.repository_creation_templates
+
+    def template_of(self, prefix):
+        template = templates(self.ecr_backend).get(prefix)
+        if template is None:
+            raise TemplateNotFound(
+                f"The repository creation template with prefix '{prefix}' does not exist in the "
+                f"registry with id '{self.current_account}'."
+            )
+        return template
+
+    def take(self, template):
+        for key in fields:
+            value = self._get_param(key)
+            if value is None:
+                continue
+            if key in ("repositoryPolicy", "lifecyclePolicy") and value != "":
+                try:
+                    json.loads(value)
+                except ValueError:
+                    raise InvalidParameter(f"Invalid parameter at '{key}' failed to satisfy constraint: 'Invalid JSON'")
+            template[key] = value
+
+    def answer(self, template):
+        return ActionResult({"registryId": self.current_account, "repositoryCreationTemplate": dict(template)})
+
+    def create_repository_creation_template(self):
+        prefix = self._get_param("prefix")
+        known = templates(self.ecr_backend)
+        if prefix in known:
+            raise TemplateExists(
+                f"The repository creation template with prefix '{prefix}' already exists in the "
+                f"registry with id '{self.current_account}'."
+            )
+        now = datetime.datetime.now(datetime.timezone.utc)
+        template = {"prefix": prefix, "createdAt": now, "updatedAt": now}
+        take(self, template)
+        known[prefix] = template
+        return answer(self, template)
+
+    def describe_repository_creation_templates(self):
+        wanted = self._get_param("prefixes")
+        if wanted:
+            found = [template_of(self, p) for p in wanted]
+        else:
+            found = sorted(templates(self.ecr_backend).values(), key=lambda t: t["prefix"])
+        return ActionResult({"registryId": self.current_account, "repositoryCreationTemplates": found})
+
+    def update_repository_creation_template(self):
+        template = template_of(self, self._get_param("prefix"))
+        take(self, template)
+        template["updatedAt"] = datetime.datetime.now(datetime.timezone.utc)
+        return answer(self, template)
+
+    def delete_repository_creation_template(self):
+        prefix = self._get_param("prefix")
+        template = template_of(self, prefix)
+        del templates(self.ecr_backend)[prefix]
+        return answer(self, template)
+
+    ECRResponse.create_repository_creation_template = create_repository_creation_template
+    ECRResponse.describe_repository_creation_templates = describe_repository_creation_templates
+    ECRResponse.update_repository_creation_template = update_repository_creation_template
+    ECRResponse.delete_repository_creation_template = delete_repository_creation_template
+
+
 def patch_secretsmanager_resource_policies():
     """Resource policy calls on a secret scheduled for deletion, and policy text that is not JSON.
 
@@ -4907,5 +5015,6 @@ if __name__ == "__main__":
     patch_events()
     patch_kinesis_streams()
     patch_ecr_pull_through_cache_rules()
+    patch_ecr_repository_creation_templates()
     bridge_cbor()
     sys.exit(main(sys.argv[1:]))

@@ -58,6 +58,9 @@ pub enum Validator {
     /// A list or set of at most this many elements (the provider's `MaxItems` on an attribute,
     /// as on `alarm_actions`); checked on the collection, not on each element.
     ItemsAtMost(usize),
+    /// A list or set of at least this many elements (the provider's `MinItems` on an
+    /// attribute, as on `applied_for`); checked on the collection when it is set.
+    ItemsAtLeast(usize),
 }
 
 /// An IPv4 or IPv6 CIDR block.
@@ -144,6 +147,10 @@ pub fn duration() -> Validator {
 pub fn items_at_most(n: usize) -> Validator {
     Validator::ItemsAtMost(n)
 }
+/// A list or set of at least `n` elements.
+pub fn items_at_least(n: usize) -> Validator {
+    Validator::ItemsAtLeast(n)
+}
 
 impl Validator {
     /// True for the checks that make a string a JSON document (compared by meaning in plans).
@@ -159,6 +166,10 @@ impl Validator {
                 Err(format!("expected at most {n} items, got {}", items.len()))
             }
             (Validator::ItemsAtMost(_), _) => Ok(()),
+            (Validator::ItemsAtLeast(n), Value::List(items)) if items.len() < *n => {
+                Err(format!("expected at least {n} items, got {}", items.len()))
+            }
+            (Validator::ItemsAtLeast(_), _) => Ok(()),
             (_, Value::List(items)) => items.iter().try_for_each(|i| self.check(i)),
             (_, Value::Object(map)) => map.values().try_for_each(|i| self.check(i)),
             _ => self.check_one(v),
@@ -212,7 +223,7 @@ impl Validator {
                 Err(why.join("; or "))
             }
             // A count of a collection's items: one element alone has nothing to count.
-            Validator::ItemsAtMost(_) => Ok(()),
+            Validator::ItemsAtMost(_) | Validator::ItemsAtLeast(_) => Ok(()),
             Validator::OneOf(allowed) => {
                 if allowed.contains(&text.as_str()) {
                     Ok(())
@@ -507,6 +518,12 @@ mod tests {
         );
         assert!(items_at_most(5).check(&Value::Unknown).is_ok());
         assert!(items_at_most(5).check(&Value::List(vec![])).is_ok());
+        assert_eq!(
+            items_at_least(1).check(&Value::List(vec![])).unwrap_err(),
+            "expected at least 1 items, got 0"
+        );
+        assert!(items_at_least(1).check(&five).is_ok());
+        assert!(items_at_least(1).check(&Value::Unknown).is_ok());
     }
 
     #[test]

@@ -802,10 +802,8 @@ async fn pull_through_cache_rules_live_their_whole_life() {
 
     // Another credential secret is put in place (UpdatePullThroughCacheRule).
     let second_vars = vars("second");
-    stack.changes_in_place(
-        "aws_ecr_pull_through_cache_rule.hub",
-        &["-var", &second_vars[0], "-var", &second_vars[1]],
-    );
+    let second_args = ["-var", second_vars[0].as_str(), "-var", second_vars[1].as_str()];
+    stack.changes_in_place("aws_ecr_pull_through_cache_rule.hub", &second_args);
     let second = stack.state_id("aws_secretsmanager_secret.hub[\"second\"]");
     assert_eq!(cache_rule(&ecr, &hub).await.unwrap().1, Some(second.clone()));
 
@@ -816,9 +814,7 @@ async fn pull_through_cache_rules_live_their_whole_life() {
         .send()
         .await
         .unwrap();
-    let shown = expect_code(&run(&["plan", "-detailed-exitcode"], "second"), 2);
-    assert!(shown.contains("0 to add, 1 to change, 0 to destroy"), "{shown}");
-    expect_code(&run(&["apply", "-auto-approve"], "second"), 0);
+    stack.plans_and_applies("0 to add, 1 to change, 0 to destroy", &second_args);
     assert_eq!(cache_rule(&ecr, &hub).await.unwrap().1, Some(second));
 
     // Drift: a rule deleted by hand is made again.
@@ -827,9 +823,7 @@ async fn pull_through_cache_rules_live_their_whole_life() {
         .send()
         .await
         .unwrap();
-    let shown = expect_code(&run(&["plan", "-detailed-exitcode"], "second"), 2);
-    assert!(shown.contains("1 to add, 0 to change, 0 to destroy"), "{shown}");
-    expect_code(&run(&["apply", "-auto-approve"], "second"), 0);
+    stack.plans_and_applies("1 to add, 0 to change, 0 to destroy", &second_args);
     assert!(cache_rule(&ecr, &public).await.is_ok());
 
     // Another upstream prefix replaces the rule, as in the provider (no update call takes it).
@@ -843,7 +837,7 @@ async fn pull_through_cache_rules_live_their_whole_life() {
     assert_eq!(cache_rule(&ecr, &private).await.unwrap().2, Some("otherapp".into()));
 
     // Imported by the prefix, then a clean plan.
-    stack.reimport_all(&["-var", &second_vars[0], "-var", &second_vars[1]]);
+    stack.reimport_all(&second_args);
     assert_eq!(stack.state_id("aws_ecr_pull_through_cache_rule.private"), private);
 
     expect_code(&run(&["destroy", "-auto-approve"], "second"), 0);
@@ -887,5 +881,281 @@ fn bad_pull_through_cache_prefixes_are_refused_at_validate() {
             "ecr_repository_prefix = \"ok-prefix\"\n  upstream_registry_url = \"registry-1.docker.io\"\n  credential_arn = \"not-an-arn\"",
         ],
         "bad pull through cache rule values",
+    );
+}
+
+const CREATION_TEMPLATES: &str = r#"
+provider "aws" {
+  region = "us-east-1"
+}
+
+variable "prefix" {
+  type = string
+}
+
+variable "description" {
+  type = string
+}
+
+data "aws_caller_identity" "current" {}
+
+resource "aws_iam_role" "ecr" {
+  name_prefix = "rct-"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "ecr.amazonaws.com" } }]
+  })
+}
+
+resource "aws_kms_key" "images" {
+  description             = "ECR images"
+  deletion_window_in_days = 7
+}
+
+data "aws_iam_policy_document" "pull" {
+  statement {
+    sid     = "PrivateReadOnly"
+    actions = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::${data.aws_caller_identity.current.account_id}:root"]
+    }
+  }
+}
+
+resource "aws_ecr_repository_creation_template" "cache" {
+  prefix               = "${var.prefix}-cache"
+  description          = var.description
+  applied_for          = ["PULL_THROUGH_CACHE"]
+  image_tag_mutability = "IMMUTABLE"
+  custom_role_arn      = aws_iam_role.ecr.arn
+
+  encryption_configuration {
+    encryption_type = "KMS"
+    kms_key         = aws_kms_key.images.arn
+  }
+
+  lifecycle_policy = jsonencode({
+    rules = [{
+      rulePriority = 1
+      description  = "Keep the last 5 images"
+      selection    = { tagStatus = "any", countType = "imageCountMoreThan", countNumber = 5 }
+      action       = { type = "expire" }
+    }]
+  })
+  repository_policy = data.aws_iam_policy_document.pull.json
+
+  resource_tags = {
+    team = "platform"
+  }
+}
+
+resource "aws_ecr_repository_creation_template" "replicated" {
+  prefix      = "${var.prefix}/replicated"
+  applied_for = ["REPLICATION", "PULL_THROUGH_CACHE"]
+}
+"#;
+
+/// What ECR holds for a template prefix: (description, applied for, sorted; tag mutability,
+/// encryption type, resource tags as `k=v`), or the error code it answers.
+async fn creation_template(
+    ecr: &aws_sdk_ecr::Client,
+    prefix: &str,
+) -> Result<(Option<String>, Vec<String>, Option<String>, Option<String>, Vec<String>), String> {
+    match ecr
+        .describe_repository_creation_templates()
+        .prefixes(prefix)
+        .send()
+        .await
+    {
+        Ok(out) => {
+            let t = &out.repository_creation_templates()[0];
+            let mut applied: Vec<String> = t.applied_for().iter().map(|a| a.as_str().to_string()).collect();
+            applied.sort();
+            Ok((
+                t.description().map(str::to_string),
+                applied,
+                t.image_tag_mutability().map(|m| m.as_str().to_string()),
+                t.encryption_configuration()
+                    .map(|e| e.encryption_type().as_str().to_string()),
+                t.resource_tags()
+                    .iter()
+                    .map(|tag| format!("{}={}", tag.key(), tag.value()))
+                    .collect(),
+            ))
+        }
+        Err(e) => Err(e.code().unwrap_or("?").to_string()),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn repository_creation_templates_live_their_whole_life() {
+    let ecr = ecr().await;
+    let prefix = unique("rct");
+    let stack = Stack::from_files(&[("main.tf", CREATION_TEMPLATES)]);
+    let vars = |description: &str| vec![format!("prefix={prefix}"), format!("description={description}")];
+    let run = |cmd: &[&str], description: &str| {
+        let vs = vars(description);
+        stack.run(&[cmd, &["-var", &vs[0], "-var", &vs[1]]].concat())
+    };
+    let (cache, replicated) = (format!("{prefix}-cache"), format!("{prefix}/replicated"));
+
+    expect_code(&run(&["apply", "-auto-approve"], "first"), 0);
+    assert_eq!(
+        creation_template(&ecr, &cache).await,
+        Ok((
+            Some("first".into()),
+            vec!["PULL_THROUGH_CACHE".into()],
+            Some("IMMUTABLE".into()),
+            Some("KMS".into()),
+            vec!["team=platform".into()]
+        ))
+    );
+    let held = ecr
+        .describe_repository_creation_templates()
+        .prefixes(&cache)
+        .send()
+        .await
+        .unwrap();
+    let held = &held.repository_creation_templates()[0];
+    assert_eq!(
+        held.custom_role_arn(),
+        Some(stack.state_str("aws_iam_role.ecr", "arn").as_str())
+    );
+    assert_eq!(
+        held.encryption_configuration().and_then(|e| e.kms_key()),
+        Some(stack.state_str("aws_kms_key.images", "arn").as_str())
+    );
+    let lifecycle: serde_json::Value = serde_json::from_str(held.lifecycle_policy().unwrap()).unwrap();
+    assert_eq!(lifecycle["rules"][0]["selection"]["countNumber"], 5);
+    assert_eq!(
+        actions(held.repository_policy().unwrap()),
+        serde_json::json!(["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"])
+    );
+    assert_eq!(
+        creation_template(&ecr, &replicated).await,
+        Ok((
+            None,
+            vec!["PULL_THROUGH_CACHE".into(), "REPLICATION".into()],
+            Some("MUTABLE".into()),
+            None,
+            vec![]
+        ))
+    );
+    assert_eq!(
+        stack.state_id("aws_ecr_repository_creation_template.cache"),
+        cache,
+        "the id is the prefix"
+    );
+    assert_eq!(
+        stack.state_str("aws_ecr_repository_creation_template.cache", "registry_id"),
+        "123456789012"
+    );
+    expect_code(&run(&["plan", "-detailed-exitcode"], "first"), 0);
+
+    // The description changes in place (UpdateRepositoryCreationTemplate).
+    let second = vars("second");
+    let second_args = ["-var", second[0].as_str(), "-var", second[1].as_str()];
+    stack.changes_in_place("aws_ecr_repository_creation_template.cache", &second_args);
+    assert_eq!(creation_template(&ecr, &cache).await.unwrap().0, Some("second".into()));
+
+    // Drift: tag mutability and tags changed by hand are put back.
+    ecr.update_repository_creation_template()
+        .prefix(&cache)
+        .image_tag_mutability(aws_sdk_ecr::types::ImageTagMutability::Mutable)
+        .set_resource_tags(Some(vec![]))
+        .send()
+        .await
+        .unwrap();
+    stack.plans_and_applies("0 to add, 1 to change, 0 to destroy", &second_args);
+    let held = creation_template(&ecr, &cache).await.unwrap();
+    assert_eq!(
+        (held.2, held.4),
+        (Some("IMMUTABLE".into()), vec!["team=platform".into()])
+    );
+
+    // Drift: a template deleted by hand is made again.
+    ecr.delete_repository_creation_template()
+        .prefix(&replicated)
+        .send()
+        .await
+        .unwrap();
+    stack.plans_and_applies("1 to add, 0 to change, 0 to destroy", &second_args);
+    assert!(creation_template(&ecr, &replicated).await.is_ok());
+
+    // Another prefix replaces the template, as in the provider.
+    stack.edit("main.tf", "/replicated\"", "/mirrored\"");
+    let shown = stack.plans_and_applies("1 to add, 0 to change, 1 to destroy", &second_args);
+    assert!(
+        shown.contains("aws_ecr_repository_creation_template.replicated must be replaced"),
+        "{shown}"
+    );
+    let mirrored = format!("{prefix}/mirrored");
+    assert!(creation_template(&ecr, &mirrored).await.is_ok());
+    assert_eq!(
+        creation_template(&ecr, &replicated).await,
+        Err("TemplateNotFoundException".to_string())
+    );
+
+    // Imported by the prefix, then a clean plan.
+    stack.reimport_all(&second_args);
+    assert_eq!(
+        stack.state_id("aws_ecr_repository_creation_template.replicated"),
+        mirrored
+    );
+
+    expect_code(&run(&["destroy", "-auto-approve"], "second"), 0);
+    for p in [&cache, &mirrored] {
+        assert_eq!(
+            creation_template(&ecr, p).await,
+            Err("TemplateNotFoundException".to_string()),
+            "{p}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn repository_creation_templates_terraform_applied_plan_clean_in_infractl() {
+    let Some(tf) = Terraform::find("the repository creation templates applied by Terraform") else {
+        return;
+    };
+    let ecr = ecr().await;
+    let prefix = unique("rct");
+    let stack = Stack::from_files(&[("main.tf", CREATION_TEMPLATES)]);
+    let vars = ["-var", &format!("prefix={prefix}"), "-var", "description=first"];
+    let terraform = terraform_applied(&tf, &stack, &["ecr", "iam", "kms", "sts"], &vars);
+    let cache = format!("{prefix}-cache");
+    assert_eq!(creation_template(&ecr, &cache).await.unwrap().0, Some("first".into()));
+    infractl_plans_clean(&stack, &vars);
+    terraform(&[&["destroy", "-auto-approve"][..], &vars].concat());
+    assert_eq!(
+        creation_template(&ecr, &cache).await,
+        Err("TemplateNotFoundException".to_string())
+    );
+}
+
+/// Values the provider refuses (its prefix length and pattern, `applied_for` values and count,
+/// tag mutability and encryption types, description length, JSON policies, the role ARN):
+/// refused by `validate` before any call, and by Terraform's `validate`.
+#[test]
+fn bad_repository_creation_template_values_are_refused_at_validate() {
+    let long = "a".repeat(256);
+    let bodies = [
+        "prefix = \"x\"\n  applied_for = [\"REPLICATION\"]".to_string(),
+        "prefix = \"UPPER!\"\n  applied_for = [\"REPLICATION\"]".to_string(),
+        "prefix = \"ok\"\n  applied_for = []".to_string(),
+        "prefix = \"ok\"\n  applied_for = [\"CREATE_ON_PUSH\"]".to_string(),
+        "prefix = \"ok\"\n  applied_for = [\"REPLICATION\"]\n  image_tag_mutability = \"IMMUTABLE_WITH_EXCLUSION\"".to_string(),
+        "prefix = \"ok\"\n  applied_for = [\"REPLICATION\"]\n  encryption_configuration {\n    encryption_type = \"BAD\"\n  }".to_string(),
+        format!("prefix = \"ok\"\n  applied_for = [\"REPLICATION\"]\n  description = \"{long}\""),
+        "prefix = \"ok\"\n  applied_for = [\"REPLICATION\"]\n  lifecycle_policy = \"{x\"".to_string(),
+        "prefix = \"ok\"\n  applied_for = [\"REPLICATION\"]\n  repository_policy = \"nope\"".to_string(),
+        "prefix = \"ok\"\n  applied_for = [\"REPLICATION\"]\n  custom_role_arn = \"role\"".to_string(),
+    ];
+    let bodies: Vec<&str> = bodies.iter().map(String::as_str).collect();
+    each_case_refused_at_validate(
+        "aws_ecr_repository_creation_template",
+        &bodies,
+        "bad repository creation template values",
     );
 }

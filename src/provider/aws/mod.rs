@@ -886,6 +886,9 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(ecr::pull_through_cache_rule::PullThroughCacheRule::new(
         c.clone(),
     )));
+    r.add_resource(Arc::new(ecr::repository_creation_template::CreationTemplate::new(
+        c.clone(),
+    )));
     r.add_resource(Arc::new(Attached::new(
         c.clone(),
         ecr::lifecycle_policy::LifecyclePolicy,

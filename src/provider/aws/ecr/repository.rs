@@ -1,6 +1,7 @@
 //! `aws_ecr_repository`: an image repository with tag mutability, scan on push, encryption and
 //! tags; `force_delete` removes its images on destroy.
 
+use super::to_tags;
 use crate::provider::aws::common::{
     absent_on, aws_err, configured_tags, must_exist, opt_bool, opt_str, owns, tag_changes, tags_to_write, user_tags,
 };
@@ -11,9 +12,7 @@ use crate::schema::validators::one_of;
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
-use aws_sdk_ecr::types::{
-    EncryptionConfiguration, EncryptionType, ImageScanningConfiguration, ImageTagMutability, Tag,
-};
+use aws_sdk_ecr::types::{EncryptionConfiguration, EncryptionType, ImageScanningConfiguration, ImageTagMutability};
 use std::sync::Arc;
 
 /// The `aws_ecr_repository` resource type.
@@ -76,19 +75,6 @@ fn scan_on_push(v: &Value) -> bool {
     first(v, "image_scanning_configuration")
         .and_then(|s| opt_bool(&s, "scan_on_push"))
         .unwrap_or(false)
-}
-
-fn to_tags(pairs: indexmap::IndexMap<String, String>) -> PResult<Vec<Tag>> {
-    pairs
-        .into_iter()
-        .map(|(k, v)| {
-            Tag::builder()
-                .key(k)
-                .value(v)
-                .build()
-                .map_err(|e| ProviderError::msg(e.to_string()))
-        })
-        .collect()
 }
 
 #[async_trait]
