@@ -98,5 +98,6 @@ mod tls;
 mod topic_protection;
 mod trace_file;
 mod validation;
+mod vpc_block_public_access;
 mod vpc_family;
 mod vpc_module;

@@ -728,6 +728,12 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     let mut r = Registry::default();
     r.set_unimplemented(schema::unimplemented);
     r.add_resource(Arc::new(ec2::vpc::Vpc::new(c.clone())));
+    r.add_resource(Arc::new(
+        ec2::vpc_block_public_access_options::BlockPublicAccessOptions::new(c.clone()),
+    ));
+    r.add_resource(Arc::new(
+        ec2::vpc_block_public_access_exclusion::BlockPublicAccessExclusion::new(c.clone()),
+    ));
     r.add_resource(Arc::new(ec2::subnet::Subnet::new(c.clone())));
     r.add_resource(Arc::new(ec2::internet_gateway::InternetGateway::new(c.clone())));
     r.add_resource(Arc::new(ec2::eip::Eip::new(c.clone())));

@@ -26,6 +26,8 @@ pub mod security_group;
 pub mod security_group_rule;
 pub mod subnet;
 pub mod vpc;
+pub mod vpc_block_public_access_exclusion;
+pub mod vpc_block_public_access_options;
 pub mod vpc_dhcp_options;
 pub mod vpc_dhcp_options_association;
 pub mod vpc_endpoint;
