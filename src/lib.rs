@@ -8,6 +8,7 @@ pub mod cli;
 pub mod diag;
 pub mod duration;
 pub mod engine;
+pub mod gojson;
 pub mod graph;
 #[cfg(test)]
 mod lifecycle_tests;

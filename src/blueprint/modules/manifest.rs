@@ -79,13 +79,7 @@ pub fn render(manifest: &Manifest) -> String {
     let file = File {
         modules: manifest.values().cloned().collect(),
     };
-    let json = serde_json::to_string(&file).unwrap_or_default();
-    // Go's encoding/json escapes these for HTML safety; they only occur inside strings.
-    json.replace('&', "\\u0026")
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('\u{2028}', "\\u2028")
-        .replace('\u{2029}', "\\u2029")
+    crate::gojson::html_safe(&serde_json::to_string(&file).unwrap_or_default())
 }
 
 /// Writes the manifest (creating its folder).

@@ -191,8 +191,9 @@ impl DataSourceType for PolicyDocument {
         }
         doc.insert("Statement".into(), Json::Array(statements));
         let doc = Json::Object(doc);
-        let pretty = serde_json::to_string_pretty(&doc).unwrap_or_default();
-        let minified = doc.to_string();
+        // Go's encoder (the provider's) escapes `<`, `>` and `&` in both texts.
+        let pretty = crate::gojson::html_safe(&serde_json::to_string_pretty(&doc).unwrap_or_default());
+        let minified = crate::gojson::html_safe(&doc.to_string());
         let mut v = config.clone();
         if let Value::Object(m) = &mut v {
             m.insert(
@@ -251,5 +252,25 @@ mod tests {
                 }]
             })
         );
+    }
+
+    #[tokio::test]
+    async fn escapes_html_characters_as_the_providers_go_encoder_does() {
+        // Terraform 1.11 with the AWS provider 5.100 printed these texts (2026-12-03).
+        let config = Value::from_json(&json!({ "statement": [{
+            "actions": ["s3:GetObject"], "resources": ["arn:aws:s3:::b/<a>&b"]
+        }] }));
+        let out = PolicyDocument::new().read(&config).await.unwrap();
+        assert_eq!(
+            out.get("minified_json").as_str(),
+            Some(
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/\u003ca\u003e\u0026b"}]}"#
+            )
+        );
+        assert!(out
+            .get("json")
+            .as_str()
+            .unwrap()
+            .contains(r#""Resource": "arn:aws:s3:::b/\u003ca\u003e\u0026b""#));
     }
 }
