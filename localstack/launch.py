@@ -1533,6 +1533,91 @@ def patch_secretsmanager_resource_policies():
         setattr(SecretsManagerBackend, name, guarded)
 
 
+def patch_secretsmanager_rotation():
+    """Secret rotation as the Secrets Manager API reference gives RotateSecret, DescribeSecret
+    and CancelRotateSecret.
+
+    AWS keeps RotationRules as given: ScheduleExpression and Duration beside
+    AutomaticallyAfterDays (which a `rate(N days)` expression also sets); moto 5.x kept only
+    AutomaticallyAfterDays, and a schedule alone left rotation disabled. AWS starts the rotation
+    function asynchronously once RotateSecret has checked it exists, and the call answers
+    whatever the function later does; moto ran the function in-line, which needs Docker (absent
+    here), so every rotation with a function failed. On the emulator the rotation completes at
+    once, as moto already does for a secret with no function. A secret with no rotation function
+    that no service manages cannot rotate (InvalidRequestException); a later RotateSecret without
+    RotationLambdaARN keeps the function already configured (moto forgot it); and
+    CancelRotateSecret turns managed rotation off too (moto refused any secret without a
+    function).
+    """
+    import re
+    from moto.secretsmanager.exceptions import InvalidRequestException, ResourceNotFoundException
+    from moto.secretsmanager.models import FakeSecret, SecretsManagerBackend
+
+    rotate = SecretsManagerBackend.rotate_secret
+    cancel = SecretsManagerBackend.cancel_rotate_secret
+    to_dict = FakeSecret.to_dict
+
+    def rotate_secret(self, secret_id, client_request_token=None, rotation_lambda_arn=None,
+                      rotation_rules=None, rotate_immediately=True):
+        if not self._is_valid_identifier(secret_id):
+            return rotate(self, secret_id, client_request_token, rotation_lambda_arn,
+                          rotation_rules, rotate_immediately)
+        secret = self.secrets[secret_id]
+        function = rotation_lambda_arn or getattr(secret, "rotation_lambda_arn", "") or ""
+        if isinstance(secret, FakeSecret) and not secret.is_deleted():
+            if not function and secret.owning_service is None:
+                raise InvalidRequestException(
+                    "No Lambda rotation function ARN is associated with this secret."
+                )
+            if function:
+                from moto.awslambda.utils import get_backend
+
+                try:
+                    get_backend(self.account_id, self.region_name).get_function(function)
+                except Exception:
+                    raise ResourceNotFoundException(f"Resource not found for ARN '{function}'.")
+        rules = dict(rotation_rules or {})
+        days = rules.get("AutomaticallyAfterDays")
+        expression = rules.get("ScheduleExpression")
+        if days is None and expression:
+            rate = re.fullmatch(r"rate\((\d+) days?\)", expression.strip())
+            days = int(rate.group(1)) if rate else None
+        out = rotate(self, secret_id, client_request_token, None,
+                     {"AutomaticallyAfterDays": days} if days else None, rotate_immediately)
+        secret.rotation_lambda_arn = function
+        if rotation_rules:
+            secret.auto_rotate_after_days = days or 0
+            secret.rotation_schedule_expression = expression
+            secret.rotation_duration = rules.get("Duration")
+        secret.rotation_enabled = True
+        return out
+
+    def cancel_rotate_secret(self, secret_id):
+        secret = self.secrets[secret_id] if self._is_valid_identifier(secret_id) else None
+        if (isinstance(secret, FakeSecret) and not secret.is_deleted()
+                and not secret.rotation_lambda_arn):
+            secret.rotation_enabled = False
+            return secret.to_short_dict()
+        return cancel(self, secret_id)
+
+    def secret_to_dict(self):
+        out = to_dict(self)
+        if "RotationRules" in out:
+            rules = {}
+            if self.auto_rotate_after_days:
+                rules["AutomaticallyAfterDays"] = self.auto_rotate_after_days
+            for key, attr in (("ScheduleExpression", "rotation_schedule_expression"),
+                              ("Duration", "rotation_duration")):
+                if getattr(self, attr, None):
+                    rules[key] = getattr(self, attr)
+            out["RotationRules"] = rules
+        return out
+
+    SecretsManagerBackend.rotate_secret = rotate_secret
+    SecretsManagerBackend.cancel_rotate_secret = cancel_rotate_secret
+    FakeSecret.to_dict = secret_to_dict
+
+
 def patch_logs_query_definitions():
     """CloudWatch Logs: saved Logs Insights queries (PutQueryDefinition,
     DescribeQueryDefinitions, DeleteQueryDefinition), which moto 5.2.5 does not implement.
@@ -1582,6 +1667,82 @@ def patch_logs_query_definitions():
     LogsResponse.put_query_definition = put_query_definition
     LogsResponse.describe_query_definitions = describe_query_definitions
     LogsResponse.delete_query_definition = delete_query_definition
+
+
+def patch_logs_data_protection_policies():
+    """CloudWatch Logs: a log group's data protection policy (PutDataProtectionPolicy,
+    GetDataProtectionPolicy, DeleteDataProtectionPolicy), which moto 5.2.5 does not implement.
+
+    As the CloudWatch Logs API reference gives them: the group is named by its name or ARN and
+    must exist (ResourceNotFoundException); a put replaces the group's one policy, which must be
+    a JSON document of two statements, the first with the Audit operation and the second with
+    the Deidentify one (InvalidParameterException otherwise); a get answers the group and, when
+    it has one, the policy and when it was last updated; a delete removes it; DescribeLogGroups
+    shows `dataProtectionStatus` ACTIVATED while a group has one. The policy goes with its group.
+    """
+    import time
+
+    from moto.logs.exceptions import InvalidParameterException, ResourceNotFoundException
+    from moto.logs.models import LogGroup
+    from moto.logs.responses import LogsResponse
+
+    def group(self):
+        ident = self._get_param("logGroupIdentifier") or ""
+        name = ident.split(":log-group:", 1)[1] if ":log-group:" in ident else ident
+        name = name[:-2] if name.endswith(":*") else name
+        found = self.logs_backend.groups.get(name)
+        if found is None:
+            raise ResourceNotFoundException("The specified log group does not exist.")
+        return ident, found
+
+    def checked(text):
+        try:
+            statements = json.loads(text).get("Statement")
+        except (ValueError, AttributeError):
+            statements = None
+        ops = [s.get("Operation") or {} for s in statements or [] if isinstance(s, dict)]
+        if len(ops) != 2 or "Audit" not in ops[0] or "Deidentify" not in ops[1]:
+            raise InvalidParameterException(
+                "Invalid data protection policy: it needs two statements, the first with the "
+                "Audit operation and the second with the Deidentify operation."
+            )
+        return text
+
+    def put_data_protection_policy(self):
+        ident, found = group(self)
+        found.data_protection_policy = checked(self._get_param("policyDocument") or "")
+        found.data_protection_updated = int(time.time() * 1000)
+        return json.dumps({
+            "logGroupIdentifier": ident,
+            "policyDocument": found.data_protection_policy,
+            "lastUpdatedTime": found.data_protection_updated,
+        })
+
+    def get_data_protection_policy(self):
+        ident, found = group(self)
+        out = {"logGroupIdentifier": ident}
+        if getattr(found, "data_protection_policy", None):
+            out["policyDocument"] = found.data_protection_policy
+            out["lastUpdatedTime"] = found.data_protection_updated
+        return json.dumps(out)
+
+    def delete_data_protection_policy(self):
+        _, found = group(self)
+        found.data_protection_policy = None
+        return "{}"
+
+    describe = LogGroup.to_describe_dict
+
+    def to_describe_dict(self):
+        out = describe(self)
+        if getattr(self, "data_protection_policy", None):
+            out["dataProtectionStatus"] = "ACTIVATED"
+        return out
+
+    LogsResponse.put_data_protection_policy = put_data_protection_policy
+    LogsResponse.get_data_protection_policy = get_data_protection_policy
+    LogsResponse.delete_data_protection_policy = delete_data_protection_policy
+    LogGroup.to_describe_dict = to_describe_dict
 
 
 def patch_logs_metric_filter_replace():
@@ -5141,7 +5302,9 @@ if __name__ == "__main__":
     patch_sns_topic_attributes()
     patch_sns_data_protection_policies()
     patch_secretsmanager_resource_policies()
+    patch_secretsmanager_rotation()
     patch_logs_query_definitions()
+    patch_logs_data_protection_policies()
     patch_logs_metric_filter_replace()
     patch_appautoscaling_tags()
     patch_iam_update_group()

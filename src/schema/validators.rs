@@ -119,6 +119,11 @@ pub fn len_between(a: usize, b: usize) -> Validator {
 pub fn matches(pattern: &'static str, what: &'static str) -> Validator {
     Validator::Matches(pattern, what)
 }
+/// A string with at least one character: the provider's StringIsNotEmpty, for names the
+/// document or API needs that may otherwise hold anything.
+pub fn not_empty() -> Validator {
+    Validator::Matches(r"(?s).", "a value that is not empty")
+}
 /// A string not matching `pattern`; `what` says what is refused.
 pub fn not_matches(pattern: &'static str, what: &'static str) -> Validator {
     Validator::NotMatches(pattern, what)

@@ -11,9 +11,10 @@
 //! clean by infractl; bad values refused at `validate`, as Terraform's `validate` refuses them.
 
 use crate::interop::{infractl_plans_clean, terraform_applied};
-use crate::support::{each_case_refused_at_validate, expect_code, sdk_config, Stack, Terraform, LAMBDA_ROLE_TF};
+use crate::support::{
+    each_case_refused_at_validate, expect_code, sdk_config, write_zip, Stack, Terraform, LAMBDA_ROLE_TF,
+};
 use aws_sdk_eventbridge::types::Target;
-use std::io::Write;
 
 const REGION: &str = "us-east-1";
 
@@ -151,11 +152,11 @@ output "bus_arn" {
 
 fn stack() -> Stack {
     let stack = Stack::from_files(&[("main.tf", BLUEPRINT), ("role.tf", LAMBDA_ROLE_TF)]);
-    let mut z = zip::ZipWriter::new(std::fs::File::create(stack.path.join("fn.zip")).unwrap());
-    z.start_file("index.py", zip::write::SimpleFileOptions::default())
-        .unwrap();
-    z.write_all(b"def handler(e, c):\n    return e\n").unwrap();
-    z.finish().unwrap();
+    write_zip(
+        &stack.path.join("fn.zip"),
+        "index.py",
+        "def handler(e, c):\n    return e\n",
+    );
     stack
 }
 

@@ -13,7 +13,7 @@
 
 use crate::interop::{infractl_plans_clean, terraform_applied};
 use crate::support::{
-    each_case_refused_at_validate, endpoint, expect_code, sdk_config, text, Stack, Terraform, LAMBDA_ROLE_TF,
+    each_case_refused_at_validate, endpoint, expect_code, sdk_config, text, write_zip, Stack, Terraform, LAMBDA_ROLE_TF,
 };
 use aws_sdk_lambda::operation::get_event_source_mapping::GetEventSourceMappingOutput;
 use std::io::Write;
@@ -148,12 +148,11 @@ const UNSTARTED: &str = "\nresource \"aws_lambda_event_source_mapping\" \"unstar
 
 /// Writes the function's zip.
 fn write_code(stack: &Stack) {
-    let mut z = zip::ZipWriter::new(std::fs::File::create(stack.path.join("fn.zip")).unwrap());
-    z.start_file("index.py", zip::write::SimpleFileOptions::default())
-        .unwrap();
-    z.write_all(b"def handler(e, c):\n    return {'batchItemFailures': []}\n")
-        .unwrap();
-    z.finish().unwrap();
+    write_zip(
+        &stack.path.join("fn.zip"),
+        "index.py",
+        "def handler(e, c):\n    return {'batchItemFailures': []}\n",
+    );
 }
 
 fn stack_of(blueprint: &str) -> Stack {

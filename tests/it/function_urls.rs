@@ -6,8 +6,7 @@
 //! an unknown auth type and a CORS max age over a day refused at `validate`, as Terraform does.
 
 use crate::interop::{infractl_plans_clean, terraform_applied};
-use crate::support::{expect_code, sdk_config, text, Stack, Terraform, LAMBDA_ROLE_TF};
-use std::io::Write;
+use crate::support::{expect_code, sdk_config, text, write_zip, Stack, Terraform, LAMBDA_ROLE_TF};
 
 const REGION: &str = "us-east-1";
 
@@ -64,12 +63,11 @@ output "url" {
 
 fn stack() -> Stack {
     let stack = Stack::from_files(&[("main.tf", BLUEPRINT), ("role.tf", LAMBDA_ROLE_TF)]);
-    let mut z = zip::ZipWriter::new(std::fs::File::create(stack.path.join("fn.zip")).unwrap());
-    z.start_file("index.py", zip::write::SimpleFileOptions::default())
-        .unwrap();
-    z.write_all(b"def handler(e, c):\n    return {'statusCode': 200}\n")
-        .unwrap();
-    z.finish().unwrap();
+    write_zip(
+        &stack.path.join("fn.zip"),
+        "index.py",
+        "def handler(e, c):\n    return {'statusCode': 200}\n",
+    );
     stack
 }
 

@@ -7,8 +7,7 @@
 //! the same blueprint applied by Terraform then planned clean by infractl.
 
 use crate::interop::terraform_applied;
-use crate::support::{expect_code, sdk_config, Stack, Terraform, LAMBDA_ROLE_TF};
-use std::io::Write;
+use crate::support::{expect_code, sdk_config, write_zip, Stack, Terraform, LAMBDA_ROLE_TF};
 
 const REGION: &str = "us-east-1";
 
@@ -91,12 +90,11 @@ output "invoke_arn" {
 
 /// Writes the function's zip with code returning `n`.
 fn write_code(stack: &Stack, n: u32) {
-    let mut z = zip::ZipWriter::new(std::fs::File::create(stack.path.join("fn.zip")).unwrap());
-    z.start_file("index.py", zip::write::SimpleFileOptions::default())
-        .unwrap();
-    z.write_all(format!("def handler(e, c):\n    return {n}\n").as_bytes())
-        .unwrap();
-    z.finish().unwrap();
+    write_zip(
+        &stack.path.join("fn.zip"),
+        "index.py",
+        &format!("def handler(e, c):\n    return {n}\n"),
+    );
 }
 
 fn stack() -> Stack {

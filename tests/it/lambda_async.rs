@@ -8,8 +8,7 @@
 //! refused at `validate`.
 
 use crate::interop::{infractl_plans_clean, terraform_applied};
-use crate::support::{expect_code, sdk_config, Stack, Terraform, LAMBDA_ROLE_TF};
-use std::io::Write;
+use crate::support::{expect_code, sdk_config, write_zip, Stack, Terraform, LAMBDA_ROLE_TF};
 
 const REGION: &str = "us-east-1";
 
@@ -75,14 +74,6 @@ resource "aws_lambda_function_event_invoke_config" "fn" {
   }
 }
 "#;
-
-/// A zip holding one file.
-fn write_zip(path: &std::path::Path, name: &str, body: &str) {
-    let mut z = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
-    z.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
-    z.write_all(body.as_bytes()).unwrap();
-    z.finish().unwrap();
-}
 
 /// The stack with its function zip and a layer zip of `version`.
 fn stack(version: &str) -> Stack {

@@ -771,3 +771,12 @@ pub fn each_case_refused_at_validate(ty: &str, bodies: &[&str], what: &str) {
         }
     }
 }
+
+/// Writes a zip holding one file (a function's code or a layer), as the Lambda tests need.
+pub fn write_zip(path: &Path, name: &str, body: &str) {
+    use std::io::Write;
+    let mut z = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    z.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+    z.write_all(body.as_bytes()).unwrap();
+    z.finish().unwrap();
+}

@@ -49,6 +49,12 @@ pub trait Document: Send + Sync {
 
     /// As [`ResourceType::refine_plan`], for documents with attributes each put changes.
     fn refine_plan(&self, _prior: Option<&Value>, _planned: &mut Value) {}
+
+    /// Whether an update must put: false when only arguments the service never sees changed
+    /// (how to apply, not what), so the update records them without a call that has effects.
+    fn put_needed(&self, _prior: &Value, _planned: &Value) -> bool {
+        true
+    }
 }
 
 /// The resource type of an attached document.
@@ -103,7 +109,10 @@ impl<D: Document + 'static> ResourceType for Attached<D> {
         Ok(Some(Value::Object(m)))
     }
 
-    async fn update(&self, ctx: &CallCtx, id: &str, _prior: &Value, planned: &Value) -> PResult<Value> {
+    async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
+        if !self.doc.put_needed(prior, planned) {
+            return must_exist(self.read(ctx, id, planned).await?, self.doc.what(), id);
+        }
         self.put_and_read(ctx, id, planned).await
     }
 

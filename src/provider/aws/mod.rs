@@ -872,6 +872,14 @@ fn build_registry(c: Arc<Clients>) -> Registry {
         c.clone(),
         secretsmanager::secret_policy::SecretPolicy,
     )));
+    r.add_resource(Arc::new(Attached::new(
+        c.clone(),
+        secretsmanager::secret_rotation::SecretRotation,
+    )));
+    r.add_resource(Arc::new(Attached::new(
+        c.clone(),
+        logs::data_protection_policy::DataProtectionPolicy,
+    )));
     r.add_resource(Arc::new(secretsmanager::secret_version::SecretVersion::new(c.clone())));
     r.add_resource(Arc::new(apigateway::rest_api::RestApi::new(c.clone())));
     r.add_resource(Arc::new(apigateway::deployment::Deployment::new(c.clone())));
@@ -1072,6 +1080,9 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_data_source(Arc::new(meta::default_tags::DefaultTags::new(c.clone())));
     r.add_data_source(Arc::new(s3::canonical_user_id::CanonicalUserId::new(c.clone())));
     r.add_data_source(Arc::new(logs::log_group_data::LogGroupData::new(c.clone())));
+    r.add_data_source(Arc::new(
+        logs::data_protection_policy_document::DataProtectionPolicyDocument::new(),
+    ));
     r.add_data_source(Arc::new(ecr::repository_data::RepositoryData::new(c.clone())));
     r.add_data_source(Arc::new(ecs::cluster_data::ClusterData::new(c.clone())));
     r.add_data_source(Arc::new(ecs::task_definition_data::TaskDefinitionData::new(c.clone())));

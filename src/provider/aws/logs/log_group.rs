@@ -20,7 +20,7 @@ pub struct LogGroup {
 }
 
 /// What log group names may hold.
-const LOG_GROUP_NAME: &str = r"^[\.\-_/#A-Za-z0-9]+$";
+pub const LOG_GROUP_NAME: &str = r"^[\.\-_/#A-Za-z0-9]+$";
 
 impl LogGroup {
     /// Creates the type with its clients.

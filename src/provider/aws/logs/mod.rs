@@ -1,6 +1,8 @@
 //! CloudWatch Logs resources, and what they share: objects named within a log group, imported
 //! as `GROUP:NAME` (neither part may hold a `:`; subscription filters take `GROUP|NAME`).
 
+pub mod data_protection_policy;
+pub mod data_protection_policy_document;
 pub mod log_group;
 pub mod log_group_data;
 pub mod log_stream;

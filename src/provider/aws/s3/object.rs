@@ -14,7 +14,7 @@ use crate::provider::aws::common::{
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::validators::{arn, matches, one_of, Rule};
+use crate::schema::validators::{arn, matches, not_empty, one_of, Rule};
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
@@ -142,7 +142,6 @@ fn date(v: &Value, name: &str) -> PResult<Option<DateTime>> {
 impl Object {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> Object {
-        let not_empty = || matches(r"(?s).", "a value that is not empty");
         let schema = resource("aws_s3_object")
             .arg("bucket")
             .force_new()

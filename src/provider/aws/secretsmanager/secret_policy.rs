@@ -7,6 +7,7 @@
 
 use crate::provider::aws::attached::{policy_attr, Document};
 use crate::provider::aws::common::{aws_err, opt_bool, required, retry_while_matching};
+use crate::provider::aws::secretsmanager::secret_gone;
 use crate::provider::aws::Clients;
 use crate::provider::{PResult, ProviderError};
 use crate::schema::declare::Decl;
@@ -22,16 +23,6 @@ const PROPAGATION: Duration = Duration::from_secs(120);
 
 /// The `aws_secretsmanager_secret_policy` document.
 pub struct SecretPolicy;
-
-/// True when the secret is gone, or scheduled for deletion (Secrets Manager then refuses every
-/// call on it, and the provider counts it gone).
-fn secret_gone(e: &ProviderError) -> bool {
-    match e.code.as_deref() {
-        Some("ResourceNotFoundException") => true,
-        Some("InvalidRequestException") => e.message.contains("marked for deletion"),
-        _ => false,
-    }
-}
 
 /// True when the policy names a principal IAM has not made known to Secrets Manager yet.
 fn principal_not_propagated(e: &ProviderError) -> bool {
