@@ -20,18 +20,22 @@ use async_trait::async_trait;
 use indexmap::IndexMap;
 use std::sync::Arc;
 
+/// The names a [`Document`] type is known by, one table per type.
+pub struct DocNames {
+    /// The Terraform type name.
+    pub type_name: &'static str,
+    /// What the document is called in messages ("policy of SNS topic").
+    pub what: &'static str,
+    /// The argument naming the object the document is attached to (`arn`, `repository`,
+    /// `resource_arn`, ...): it is the id, and a new value replaces the resource.
+    pub key: &'static str,
+}
+
 /// One document attached to an object: written by a put, read by a get, removed by a delete.
 #[async_trait]
 pub trait Document: Send + Sync {
-    /// The Terraform type name.
-    fn type_name(&self) -> &'static str;
-
-    /// What the document is called in messages ("policy of SNS topic").
-    fn what(&self) -> &'static str;
-
-    /// The argument naming the object the document is attached to (`arn`, `repository`,
-    /// `resource_arn`, ...): it is the id, and a new value replaces the resource.
-    fn key(&self) -> &'static str;
+    /// The names the document type is known by.
+    const NAMES: DocNames;
 
     /// Declares the arguments besides the key; `d` is at the key (declared, forcing
     /// replacement), so a validator for it can be chained first.
@@ -67,21 +71,21 @@ pub struct Attached<D: Document> {
 impl<D: Document + 'static> Attached<D> {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>, doc: D) -> Attached<D> {
-        let d = resource(doc.type_name()).arg(doc.key()).force_new();
+        let d = resource(D::NAMES.type_name).arg(D::NAMES.key).force_new();
         let schema = doc.declare(d).build();
         Attached { c, doc, schema }
     }
 
     async fn put_and_read(&self, ctx: &CallCtx, key: &str, planned: &Value) -> PResult<Value> {
         self.doc.put(&self.c, key, planned).await?;
-        must_exist(self.read(ctx, key, planned).await?, self.doc.what(), key)
+        must_exist(self.read(ctx, key, planned).await?, D::NAMES.what, key)
     }
 }
 
 #[async_trait]
 impl<D: Document + 'static> ResourceType for Attached<D> {
     fn type_name(&self) -> &'static str {
-        self.doc.type_name()
+        D::NAMES.type_name
     }
 
     fn schema(&self) -> &Schema {
@@ -94,7 +98,7 @@ impl<D: Document + 'static> ResourceType for Attached<D> {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let key = required(planned, self.doc.key())?;
+        let key = required(planned, D::NAMES.key)?;
         self.put_and_read(ctx, &key, planned).await
     }
 
@@ -104,14 +108,14 @@ impl<D: Document + 'static> ResourceType for Attached<D> {
         };
         let mut m = IndexMap::new();
         m.insert("id".to_string(), Value::str(id));
-        m.insert(self.doc.key().to_string(), Value::str(id));
+        m.insert(D::NAMES.key.to_string(), Value::str(id));
         m.extend(attrs);
         Ok(Some(Value::Object(m)))
     }
 
     async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
         if !self.doc.put_needed(prior, planned) {
-            return must_exist(self.read(ctx, id, planned).await?, self.doc.what(), id);
+            return must_exist(self.read(ctx, id, planned).await?, D::NAMES.what, id);
         }
         self.put_and_read(ctx, id, planned).await
     }

@@ -509,6 +509,29 @@ macro_rules! sync_tags_by_arn {
 }
 pub(crate) use sync_tags_by_arn;
 
+/// Key/value pairs as one SDK's `Tag` list, for the SDKs whose tag builder checks that the key
+/// and value are set: `sdk_tags!(Tag, pairs)`, or `sdk_tags!(Tag, pairs, tag_key, tag_value)`
+/// where the SDK names the members otherwise (KMS). Every SDK has its own `Tag` type and no trait
+/// joins them, so a function cannot name them all.
+macro_rules! sdk_tags {
+    ($tag:ty, $pairs:expr) => {
+        $crate::provider::aws::common::sdk_tags!($tag, $pairs, key, value)
+    };
+    ($tag:ty, $pairs:expr, $key:ident, $value:ident) => {
+        ($pairs)
+            .into_iter()
+            .map(|(k, v)| {
+                <$tag>::builder()
+                    .$key(k)
+                    .$value(v)
+                    .build()
+                    .map_err(|e| $crate::provider::ProviderError::msg(e.to_string()))
+            })
+            .collect::<$crate::provider::PResult<Vec<$tag>>>()
+    };
+}
+pub(crate) use sdk_tags;
+
 #[cfg(test)]
 mod tests {
     use super::*;

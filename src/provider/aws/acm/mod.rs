@@ -44,16 +44,7 @@ pub async fn tags(c: &Clients, arn: &str) -> PResult<Vec<(String, String)>> {
 
 /// Tags as ACM takes them.
 pub fn acm_tags(pairs: impl IntoIterator<Item = (String, String)>) -> PResult<Vec<Tag>> {
-    pairs
-        .into_iter()
-        .map(|(k, v)| {
-            Tag::builder()
-                .key(k)
-                .value(v)
-                .build()
-                .map_err(|e| ProviderError::msg(e.to_string()))
-        })
-        .collect()
+    crate::provider::aws::common::sdk_tags!(Tag, pairs)
 }
 
 /// Brings the certificate's tags from `prior.tags_all` to `planned.tags_all`.

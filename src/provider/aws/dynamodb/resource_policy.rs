@@ -5,7 +5,7 @@
 //! the resource's ARN; a new ARN replaces the policy. The policy is compared as a policy (key
 //! order, a lone action as a string) as the provider's `IAMPolicyType` does.
 
-use crate::provider::aws::attached::{policy_attr, Document};
+use crate::provider::aws::attached::{policy_attr, DocNames, Document};
 use crate::provider::aws::common::{absent_on, aws_err, differs, ok_on, opt_bool, required};
 use crate::provider::aws::Clients;
 use crate::provider::PResult;
@@ -26,17 +26,11 @@ pub struct ResourcePolicy;
 
 #[async_trait]
 impl Document for ResourcePolicy {
-    fn type_name(&self) -> &'static str {
-        "aws_dynamodb_resource_policy"
-    }
-
-    fn what(&self) -> &'static str {
-        "DynamoDB resource policy of"
-    }
-
-    fn key(&self) -> &'static str {
-        "resource_arn"
-    }
+    const NAMES: DocNames = DocNames {
+        type_name: "aws_dynamodb_resource_policy",
+        what: "DynamoDB resource policy of",
+        key: "resource_arn",
+    };
 
     fn declare(&self, d: Decl) -> Decl {
         d.check(arn())

@@ -512,16 +512,7 @@ impl ResourceType for Table {
             .iter()
             .map(|i| local_index(planned, i))
             .collect::<PResult<Vec<_>>>()?;
-        let tags = tags_to_write(ctx, planned)
-            .into_iter()
-            .map(|(k, v)| {
-                Tag::builder()
-                    .key(k)
-                    .value(v)
-                    .build()
-                    .map_err(|e| ProviderError::msg(e.to_string()))
-            })
-            .collect::<PResult<Vec<_>>>()?;
+        let tags = crate::provider::aws::common::sdk_tags!(Tag, tags_to_write(ctx, planned))?;
         let billing = BillingMode::from(
             opt_str(planned, "billing_mode")
                 .unwrap_or_else(|| "PROVISIONED".into())
@@ -861,16 +852,7 @@ impl ResourceType for Table {
                 .map_err(aws_err)?;
         }
         if !add.is_empty() {
-            let tags = add
-                .into_iter()
-                .map(|(k, v)| {
-                    Tag::builder()
-                        .key(k)
-                        .value(v)
-                        .build()
-                        .map_err(|e| ProviderError::msg(e.to_string()))
-                })
-                .collect::<PResult<Vec<_>>>()?;
+            let tags = crate::provider::aws::common::sdk_tags!(Tag, add)?;
             self.c
                 .ddb
                 .tag_resource()

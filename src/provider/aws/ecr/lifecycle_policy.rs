@@ -1,7 +1,7 @@
 //! `aws_ecr_lifecycle_policy`: the image expiry rules of a repository, managed apart from it.
 //! Its id is the repository's name; the rules are compared as JSON.
 
-use crate::provider::aws::attached::{policy_attr, Document};
+use crate::provider::aws::attached::{policy_attr, DocNames, Document};
 use crate::provider::aws::common::{absent_on, aws_err, ok_on, required};
 use crate::provider::aws::Clients;
 use crate::provider::PResult;
@@ -19,17 +19,11 @@ pub struct LifecyclePolicy;
 
 #[async_trait]
 impl Document for LifecyclePolicy {
-    fn type_name(&self) -> &'static str {
-        "aws_ecr_lifecycle_policy"
-    }
-
-    fn what(&self) -> &'static str {
-        "lifecycle policy of repository"
-    }
-
-    fn key(&self) -> &'static str {
-        "repository"
-    }
+    const NAMES: DocNames = DocNames {
+        type_name: "aws_ecr_lifecycle_policy",
+        what: "lifecycle policy of repository",
+        key: "repository",
+    };
 
     fn declare(&self, d: Decl) -> Decl {
         d.arg("policy").check(json())

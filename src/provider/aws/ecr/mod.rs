@@ -1,6 +1,6 @@
 //! ECR resources.
 
-use crate::provider::{PResult, ProviderError};
+use crate::provider::PResult;
 use crate::value::Value;
 use aws_sdk_ecr::types::Tag;
 
@@ -26,14 +26,5 @@ fn filter_state(filter: &str, filter_type: &str) -> Value {
 
 /// Tags as ECR takes them, for repositories and for the tags a creation template gives them.
 fn to_tags(pairs: indexmap::IndexMap<String, String>) -> PResult<Vec<Tag>> {
-    pairs
-        .into_iter()
-        .map(|(k, v)| {
-            Tag::builder()
-                .key(k)
-                .value(v)
-                .build()
-                .map_err(|e| ProviderError::msg(e.to_string()))
-        })
-        .collect()
+    crate::provider::aws::common::sdk_tags!(Tag, pairs)
 }

@@ -62,15 +62,7 @@ pub async fn tags_of(c: &Clients, arn: &str) -> PResult<Vec<(String, String)>> {
 
 /// Tags as EventBridge takes them.
 pub fn sdk_tags(tags: impl IntoIterator<Item = (String, String)>) -> PResult<Vec<aws_sdk_eventbridge::types::Tag>> {
-    tags.into_iter()
-        .map(|(k, v)| {
-            aws_sdk_eventbridge::types::Tag::builder()
-                .key(k)
-                .value(v)
-                .build()
-                .map_err(|e| crate::provider::ProviderError::msg(e.to_string()))
-        })
-        .collect()
+    crate::provider::aws::common::sdk_tags!(aws_sdk_eventbridge::types::Tag, tags)
 }
 
 /// Brings a bus's or rule's tags from `prior`'s `tags_all` to `planned`'s with TagResource and

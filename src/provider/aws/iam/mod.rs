@@ -51,16 +51,7 @@ pub fn iam_tags(ctx: &CallCtx, planned: &Value) -> PResult<Vec<aws_sdk_iam::type
 
 /// Key/value pairs as IAM tags.
 pub fn to_iam_tags(pairs: indexmap::IndexMap<String, String>) -> PResult<Vec<aws_sdk_iam::types::Tag>> {
-    pairs
-        .into_iter()
-        .map(|(k, v)| {
-            aws_sdk_iam::types::Tag::builder()
-                .key(k)
-                .value(v)
-                .build()
-                .map_err(|e| ProviderError::msg(e.to_string()))
-        })
-        .collect()
+    crate::provider::aws::common::sdk_tags!(aws_sdk_iam::types::Tag, pairs)
 }
 
 /// What services say when they reject a role (or a resource wired to one) that IAM has not yet

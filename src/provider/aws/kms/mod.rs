@@ -158,16 +158,7 @@ pub async fn key_tags(c: &Clients, key_id: &str) -> PResult<Vec<(String, String)
 
 /// Tags as KMS takes them.
 pub fn kms_tags(pairs: IndexMap<String, String>) -> PResult<Vec<Tag>> {
-    pairs
-        .into_iter()
-        .map(|(k, v)| {
-            Tag::builder()
-                .tag_key(k)
-                .tag_value(v)
-                .build()
-                .map_err(|e| crate::provider::ProviderError::msg(e.to_string()))
-        })
-        .collect()
+    crate::provider::aws::common::sdk_tags!(Tag, pairs, tag_key, tag_value)
 }
 
 /// The key ARN an alias points at, from the alias ARN (same partition, region and account) and

@@ -2,7 +2,7 @@
 //! (which sensitive data CloudWatch Logs audits and masks), managed apart from the group. Its
 //! id, and the import id, is the log group's name; the document is compared as JSON.
 
-use crate::provider::aws::attached::Document;
+use crate::provider::aws::attached::{DocNames, Document};
 use crate::provider::aws::common::{absent_on, aws_err, json_as_configured, required};
 use crate::provider::aws::logs::log_group::LOG_GROUP_NAME;
 use crate::provider::aws::Clients;
@@ -21,17 +21,11 @@ const NO_GROUP: &[&str] = &["ResourceNotFoundException"];
 
 #[async_trait]
 impl Document for DataProtectionPolicy {
-    fn type_name(&self) -> &'static str {
-        "aws_cloudwatch_log_data_protection_policy"
-    }
-
-    fn what(&self) -> &'static str {
-        "data protection policy of log group"
-    }
-
-    fn key(&self) -> &'static str {
-        "log_group_name"
-    }
+    const NAMES: DocNames = DocNames {
+        type_name: "aws_cloudwatch_log_data_protection_policy",
+        what: "data protection policy of log group",
+        key: "log_group_name",
+    };
 
     fn declare(&self, d: Decl) -> Decl {
         d.check(len_between(1, 512))

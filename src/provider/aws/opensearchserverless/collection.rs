@@ -86,16 +86,7 @@ impl Collection {
 }
 
 fn aoss_tags(pairs: indexmap::IndexMap<String, String>) -> PResult<Vec<Tag>> {
-    pairs
-        .into_iter()
-        .map(|(k, v)| {
-            Tag::builder()
-                .key(k)
-                .value(v)
-                .build()
-                .map_err(|e| ProviderError::msg(e.to_string()))
-        })
-        .collect()
+    crate::provider::aws::common::sdk_tags!(Tag, pairs)
 }
 
 #[async_trait]

@@ -255,16 +255,7 @@ impl Object {
                 .map_err(aws_err)?;
             return Ok(());
         }
-        let set = tags
-            .iter()
-            .map(|(k, x)| {
-                Tag::builder()
-                    .key(k)
-                    .value(x)
-                    .build()
-                    .map_err(|e| ProviderError::msg(e.to_string()))
-            })
-            .collect::<PResult<Vec<_>>>()?;
+        let set = crate::provider::aws::common::sdk_tags!(Tag, tags.iter())?;
         let tagging = Tagging::builder()
             .set_tag_set(Some(set))
             .build()

@@ -5,7 +5,7 @@
 //! with an empty policy, so the next plan puts it back in place; `block_public_policy` is the
 //! blueprint's (Secrets Manager does not return it).
 
-use crate::provider::aws::attached::{policy_attr, Document};
+use crate::provider::aws::attached::{policy_attr, DocNames, Document};
 use crate::provider::aws::common::{aws_err, opt_bool, required, retry_while_matching};
 use crate::provider::aws::secretsmanager::secret_gone;
 use crate::provider::aws::Clients;
@@ -31,17 +31,11 @@ fn principal_not_propagated(e: &ProviderError) -> bool {
 
 #[async_trait]
 impl Document for SecretPolicy {
-    fn type_name(&self) -> &'static str {
-        "aws_secretsmanager_secret_policy"
-    }
-
-    fn what(&self) -> &'static str {
-        "policy of Secrets Manager secret"
-    }
-
-    fn key(&self) -> &'static str {
-        "secret_arn"
-    }
+    const NAMES: DocNames = DocNames {
+        type_name: "aws_secretsmanager_secret_policy",
+        what: "policy of Secrets Manager secret",
+        key: "secret_arn",
+    };
 
     fn declare(&self, d: Decl) -> Decl {
         d.check(arn()).arg("policy").check(json()).arg("block_public_policy")

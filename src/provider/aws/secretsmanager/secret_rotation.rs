@@ -7,7 +7,7 @@
 //! calls CancelRotateSecret. `rotate_immediately` is how to apply, never read back: a change to
 //! it alone records it without rotating again.
 
-use crate::provider::aws::attached::Document;
+use crate::provider::aws::attached::{DocNames, Document};
 use crate::provider::aws::common::{aws_err, differs, first, opt_bool, retry_while_matching};
 use crate::provider::aws::secretsmanager::secret_gone;
 use crate::provider::aws::Clients;
@@ -33,7 +33,7 @@ fn transient(e: &ProviderError) -> bool {
     match e.code.as_deref() {
         Some("AccessDeniedException") => true,
         Some("InvalidRequestException") => {
-            !(e.message.contains("No Lambda rotation function") || e.message.contains("marked"))
+            !(e.message.contains("No Lambda rotation function") || super::secret_gone(e))
         }
         _ => false,
     }
@@ -75,17 +75,11 @@ fn rules_value(r: &RotationRulesType) -> Value {
 
 #[async_trait]
 impl Document for SecretRotation {
-    fn type_name(&self) -> &'static str {
-        "aws_secretsmanager_secret_rotation"
-    }
-
-    fn what(&self) -> &'static str {
-        "rotation of Secrets Manager secret"
-    }
-
-    fn key(&self) -> &'static str {
-        "secret_id"
-    }
+    const NAMES: DocNames = DocNames {
+        type_name: "aws_secretsmanager_secret_rotation",
+        what: "rotation of Secrets Manager secret",
+        key: "secret_id",
+    };
 
     fn declare(&self, d: Decl) -> Decl {
         d.arg("rotation_lambda_arn")
@@ -114,7 +108,7 @@ impl Document for SecretRotation {
                 .rotate_secret()
                 .secret_id(secret)
                 .client_request_token(uuid::Uuid::new_v4().to_string())
-                .set_rotate_immediately(opt_bool(planned, "rotate_immediately").or(Some(true)))
+                .set_rotate_immediately(opt_bool(planned, "rotate_immediately"))
                 .set_rotation_lambda_arn(planned.get("rotation_lambda_arn").as_str().map(str::to_string))
                 .set_rotation_rules(rules(planned))
                 .send()

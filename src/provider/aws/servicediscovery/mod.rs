@@ -74,16 +74,7 @@ pub async fn is_ours(c: &Clients, ctx: &CallCtx, arn: &str) -> PResult<bool> {
 
 /// Tags as Cloud Map takes them.
 pub fn sd_tags(pairs: impl IntoIterator<Item = (String, String)>) -> PResult<Vec<Tag>> {
-    pairs
-        .into_iter()
-        .map(|(k, v)| {
-            Tag::builder()
-                .key(k)
-                .value(v)
-                .build()
-                .map_err(|e| ProviderError::msg(e.to_string()))
-        })
-        .collect()
+    crate::provider::aws::common::sdk_tags!(Tag, pairs)
 }
 
 /// Brings the tags on `arn` from `prior.tags_all` to `planned.tags_all`.

@@ -191,16 +191,7 @@ fn attr_text(planned: &Value, name: &str) -> Option<String> {
 }
 
 fn sns_tags(pairs: indexmap::IndexMap<String, String>) -> PResult<Vec<Tag>> {
-    pairs
-        .into_iter()
-        .map(|(k, v)| {
-            Tag::builder()
-                .key(k)
-                .value(v)
-                .build()
-                .map_err(|e| ProviderError::msg(e.to_string()))
-        })
-        .collect()
+    crate::provider::aws::common::sdk_tags!(Tag, pairs)
 }
 
 #[async_trait]

@@ -2,7 +2,7 @@
 //! data SNS audits, masks or blocks), managed apart from the topic. Its id is the topic's ARN;
 //! destroying it puts an empty policy, which is how SNS removes one.
 
-use crate::provider::aws::attached::{policy_attr, Document};
+use crate::provider::aws::attached::{policy_attr, DocNames, Document};
 use crate::provider::aws::common::{absent_on, aws_err, required};
 use crate::provider::aws::Clients;
 use crate::provider::PResult;
@@ -31,17 +31,11 @@ async fn put_policy(c: &Clients, topic: &str, policy: &str) -> PResult<()> {
 
 #[async_trait]
 impl Document for TopicDataProtectionPolicy {
-    fn type_name(&self) -> &'static str {
-        "aws_sns_topic_data_protection_policy"
-    }
-
-    fn what(&self) -> &'static str {
-        "data protection policy of SNS topic"
-    }
-
-    fn key(&self) -> &'static str {
-        "arn"
-    }
+    const NAMES: DocNames = DocNames {
+        type_name: "aws_sns_topic_data_protection_policy",
+        what: "data protection policy of SNS topic",
+        key: "arn",
+    };
 
     fn declare(&self, d: Decl) -> Decl {
         d.check(arn()).arg("policy").check(json())

@@ -2,7 +2,7 @@
 //! the topic's ARN. A topic always has a policy, so destroying this puts back the default one
 //! SNS gives new topics, as the provider does.
 
-use crate::provider::aws::attached::{policy_attr, Document};
+use crate::provider::aws::attached::{policy_attr, DocNames, Document};
 use crate::provider::aws::common::{absent_on, aws_err, opt_str, required};
 use crate::provider::aws::Clients;
 use crate::provider::PResult;
@@ -59,17 +59,11 @@ pub fn default_policy(topic: &str, owner: &str) -> String {
 
 #[async_trait]
 impl Document for TopicPolicy {
-    fn type_name(&self) -> &'static str {
-        "aws_sns_topic_policy"
-    }
-
-    fn what(&self) -> &'static str {
-        "policy of SNS topic"
-    }
-
-    fn key(&self) -> &'static str {
-        "arn"
-    }
+    const NAMES: DocNames = DocNames {
+        type_name: "aws_sns_topic_policy",
+        what: "policy of SNS topic",
+        key: "arn",
+    };
 
     fn declare(&self, d: Decl) -> Decl {
         d.check(arn()).arg("policy").check(iam_policy())

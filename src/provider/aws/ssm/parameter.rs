@@ -64,16 +64,7 @@ impl Parameter {
     }
 
     fn tags(pairs: indexmap::IndexMap<String, String>) -> PResult<Vec<Tag>> {
-        pairs
-            .into_iter()
-            .map(|(k, v)| {
-                Tag::builder()
-                    .key(k)
-                    .value(v)
-                    .build()
-                    .map_err(|e| ProviderError::msg(e.to_string()))
-            })
-            .collect()
+        crate::provider::aws::common::sdk_tags!(Tag, pairs)
     }
 
     async fn put(&self, planned: &Value, overwrite: bool, tags: Option<Vec<Tag>>) -> PResult<()> {
