@@ -262,19 +262,29 @@ pub fn write(config: &Value) -> Result<IndexMap<String, Value>, String> {
     let bytes = build(config)?;
     let out = str_arg(config, "output_path").ok_or("output_path is required")?;
     let path = PathBuf::from(&out);
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    // Written beside under a name of its own and renamed, so a reader never sees half an
+    // archive, and two data sources writing the same path at once (modules called twice with
+    // one output path do) each rename a whole file.
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".infractl-archive.")
+        .tempfile_in(dir)
+        .map_err(|e| format!("cannot write in {}: {e}", dir.display()))?;
+    tmp.write_all(&bytes)
+        .map_err(|e| format!("cannot write {}: {e}", tmp.path().display()))?;
+    // tempfile makes its files 0600; the provider's os.Create leaves them readable to all.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o644))
+            .map_err(|e| format!("cannot write {}: {e}", tmp.path().display()))?;
     }
-    // Written beside and renamed, so a reader never sees half an archive.
-    let tmp = path.with_file_name(format!(
-        ".{}.tmp.{}",
-        path.file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default(),
-        std::process::id()
-    ));
-    std::fs::write(&tmp, &bytes).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
-    std::fs::rename(&tmp, &path).map_err(|e| format!("cannot write {out}: {e}"))?;
+    tmp.persist(&path)
+        .map_err(|e| format!("cannot write {out}: {}", e.error))?;
     let sums = super::util::checksums("output_", &bytes);
     let mut attrs = IndexMap::new();
     attrs.insert("id".to_string(), sums["output_sha1"].clone());
@@ -301,6 +311,38 @@ mod tests {
             crate::provider::builtin::util::set(&mut v, k, x.clone());
         }
         v
+    }
+
+    /// Two modules packaging into one output path read at the same time (cloudwatch's
+    /// `lambda-metric-alarm` example calls its lambda module twice so): each write must land a
+    /// whole archive in a folder it makes, as the provider's does.
+    #[test]
+    fn concurrent_writes_to_one_path_in_a_new_folder_both_succeed() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("made/by/the/write/out.zip");
+        let cfg = config(&[
+            ("source_content", Value::str("print(1)")),
+            ("source_content_filename", Value::str("index.py")),
+            ("output_path", Value::str(out.to_str().unwrap())),
+        ]);
+        let results: Vec<_> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..8).map(|_| s.spawn(|| write(&cfg))).collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        for r in &results {
+            assert_eq!(
+                r.as_ref().unwrap()["output_size"],
+                results[0].as_ref().unwrap()["output_size"]
+            );
+        }
+        assert_eq!(std::fs::read(&out).unwrap(), build(&cfg).unwrap());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(&out).unwrap().permissions().mode() & 0o777, 0o644);
+        }
+        let left: Vec<_> = std::fs::read_dir(out.parent().unwrap()).unwrap().collect();
+        assert_eq!(left.len(), 1, "no temporary file is left beside the archive");
     }
 
     #[test]
