@@ -532,6 +532,22 @@ macro_rules! sdk_tags {
 }
 pub(crate) use sdk_tags;
 
+/// A client of one SDK for another region, with the same credentials, endpoint and retries:
+/// `client_in!(aws_sdk_rds, client, region)`, for the calls a type makes where its object's
+/// source or replica lives (the provider's `ConnForRegion`). Each SDK has its own client type.
+macro_rules! client_in {
+    ($sdk:ident, $client:expr, $region:expr) => {
+        $sdk::Client::from_conf(
+            $client
+                .config()
+                .to_builder()
+                .region($sdk::config::Region::new($region.to_string()))
+                .build(),
+        )
+    };
+}
+pub(crate) use client_in;
+
 #[cfg(test)]
 mod tests {
     use super::*;

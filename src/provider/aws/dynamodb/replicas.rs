@@ -8,7 +8,6 @@
 use crate::provider::aws::common::{aws_err, opt_bool, opt_str, tag_changes, wait_for, Poll, Wait};
 use crate::provider::{PResult, ProviderError};
 use crate::value::Value;
-use aws_sdk_dynamodb::config::Region;
 use aws_sdk_dynamodb::types::{
     CreateReplicationGroupMemberAction, DeleteReplicationGroupMemberAction, PointInTimeRecoverySpecification,
     ReplicaDescription, ReplicaStatus, ReplicationGroupUpdate, Tag,
@@ -21,12 +20,7 @@ const NOT_FOUND: &str = "Replica specified in the Replica Update or Replica Dele
 
 /// A DynamoDB client for another region, with the same credentials, endpoint and retries.
 pub fn client_in(ddb: &Client, region: &str) -> Client {
-    Client::from_conf(
-        ddb.config()
-            .to_builder()
-            .region(Region::new(region.to_string()))
-            .build(),
-    )
+    crate::provider::aws::common::client_in!(aws_sdk_dynamodb, ddb, region)
 }
 
 /// The `replica` blocks of a table value.
