@@ -3061,6 +3061,161 @@ def patch_rds():
     patch_rds_instance_create_settings()
     patch_rds_read_replicas()
     patch_rds_instance_roles()
+    patch_rds_backup_replication()
+
+
+def patch_rds_backup_replication():
+    """Cross-region automated backup replication: Start/StopDBInstanceAutomatedBackupsReplication.
+
+    moto 5.2.5 has neither call (HTTP 500), and its DescribeDBInstanceAutomatedBackups knows only
+    the backups of the region's own instances. As the RDS API Reference and User Guide
+    ("Replicating automated backups to another AWS Region") document:
+    - StartDBInstanceAutomatedBackupsReplication, called in the destination region with the
+      source instance's ARN, makes a replicated automated backup there (its own
+      `auto-backup:ab-...` ARN, Region = the source's region, BackupRetentionPeriod default 7,
+      the KmsKeyId given) that is `pending` at first and then `replicating`
+      (REPLICATION_PENDING_SECONDS here); the source instance lists it in
+      DBInstanceAutomatedBackupsReplications. DBInstanceNotFound for an unknown source;
+      InvalidDBInstanceState when the source keeps no automated backups or already replicates
+      to this region; InvalidParameterValue for a source in this very region.
+    - DescribeDBInstanceAutomatedBackups finds it by DBInstanceAutomatedBackupsArn (or by the
+      source's identifier or DbiResourceId), and answers DBInstanceAutomatedBackupNotFound for an
+      ARN it does not hold.
+    - StopDBInstanceAutomatedBackupsReplication ends it: the backup is `retained` (kept for its
+      retention period) and the source no longer lists it; InvalidDBInstanceState "... is not
+      replicating to the current region" when there is nothing to stop (the AWS provider matches
+      that text). A replicated backup whose source instance was deleted is `retained` too.
+    """
+    import random
+    import string
+    import time
+
+    from moto.core.responses import ActionResult
+    from moto.rds import models
+    from moto.rds.exceptions import DBInstanceNotFoundError, RDSClientError
+    from moto.rds.responses import RDSResponse
+
+    REPLICATION_PENDING_SECONDS = 1.0
+
+    def replicated(backend):
+        if not hasattr(backend, "_replicated_backups"):
+            backend._replicated_backups = {}
+        return backend._replicated_backups
+
+    def source_of(self, source_arn):
+        parts = (source_arn or "").split(":")
+        if len(parts) < 7 or parts[2] != "rds" or parts[5] != "db":
+            raise RDSClientError("InvalidParameterValue", f"Invalid source DB instance ARN: {source_arn}")
+        region, identifier = parts[3], parts[6]
+        database = models.rds_backends[self.current_account][region].databases.get(identifier)
+        if database is None:
+            raise DBInstanceNotFoundError(source_arn)
+        return region, database
+
+    def answer(record):
+        out = {k: v for k, v in record.items() if not k.startswith("_")}
+        source = models.rds_backends[record["_account"]][record["Region"]].databases.get(
+            record["DBInstanceIdentifier"]
+        )
+        if record["_stopped"] or source is None:
+            out["Status"] = "retained"
+        elif time.time() < record["_pending_until"]:
+            out["Status"] = "pending"
+        else:
+            out["Status"] = "replicating"
+        return out
+
+    def unlist(database, arn):
+        database.db_instance_automated_backups_replications = [
+            r
+            for r in getattr(database, "db_instance_automated_backups_replications", None) or []
+            if r["DBInstanceAutomatedBackupsArn"] != arn
+        ]
+
+    def start_db_instance_automated_backups_replication(self):
+        source_arn = self.params.get("SourceDBInstanceArn")
+        region, database = source_of(self, source_arn)
+        if region == self.region:
+            raise RDSClientError(
+                "InvalidParameterValue",
+                "Automated backups can only be replicated to another AWS Region than the source DB instance's.",
+            )
+        if not getattr(database, "backup_retention_period", 0):
+            raise RDSClientError(
+                "InvalidDBInstanceState",
+                f"Automated backups are not enabled for DB instance {database.db_instance_identifier}.",
+            )
+        records = replicated(self.backend)
+        for record in records.values():
+            if record["DBInstanceArn"] == source_arn and answer(record)["Status"] != "retained":
+                raise RDSClientError(
+                    "InvalidDBInstanceState",
+                    f"DB instance {database.db_instance_identifier} already replicates its automated backups to {self.region}.",
+                )
+        backup_id = "ab-" + "".join(random.choice(string.ascii_lowercase + string.digits) for _ in range(26))
+        arn = f"arn:aws:rds:{self.region}:{self.current_account}:auto-backup:{backup_id}"
+        record = {
+            "DBInstanceArn": source_arn,
+            "DbiResourceId": getattr(database, "dbi_resource_id", None),
+            "Region": region,
+            "DBInstanceIdentifier": database.db_instance_identifier,
+            "AllocatedStorage": getattr(database, "allocated_storage", None),
+            "Port": getattr(database, "port", None),
+            "MasterUsername": getattr(database, "master_username", None),
+            "Engine": database.engine,
+            "EngineVersion": getattr(database, "engine_version", None),
+            "StorageType": getattr(database, "storage_type", None),
+            "Encrypted": bool(getattr(database, "storage_encrypted", False)),
+            "KmsKeyId": self.params.get("KmsKeyId"),
+            "BackupRetentionPeriod": int(self.params.get("BackupRetentionPeriod") or 7),
+            "DBInstanceAutomatedBackupsArn": arn,
+            "_account": self.current_account,
+            "_stopped": False,
+            "_pending_until": time.time() + REPLICATION_PENDING_SECONDS,
+        }
+        records[arn] = record
+        listed = getattr(database, "db_instance_automated_backups_replications", None) or []
+        database.db_instance_automated_backups_replications = listed + [{"DBInstanceAutomatedBackupsArn": arn}]
+        return ActionResult({"DBInstanceAutomatedBackup": answer(record)})
+
+    def stop_db_instance_automated_backups_replication(self):
+        source_arn = self.params.get("SourceDBInstanceArn")
+        _, database = source_of(self, source_arn)
+        for record in replicated(self.backend).values():
+            if record["DBInstanceArn"] == source_arn and answer(record)["Status"] != "retained":
+                record["_stopped"] = True
+                unlist(database, record["DBInstanceAutomatedBackupsArn"])
+                return ActionResult({"DBInstanceAutomatedBackup": answer(record)})
+        raise RDSClientError(
+            "InvalidDBInstanceState",
+            f"DB instance {database.db_instance_identifier} is not replicating to the current region.",
+        )
+
+    original_describe = RDSResponse.describe_db_instance_automated_backups
+
+    def describe_db_instance_automated_backups(self):
+        records = list(replicated(self.backend).values())
+        arn = self.params.get("DBInstanceAutomatedBackupsArn")
+        if arn:
+            found = [answer(r) for r in records if r["DBInstanceAutomatedBackupsArn"] == arn]
+            if not found:
+                raise RDSClientError("DBInstanceAutomatedBackupNotFound", f"Cannot find automated backup {arn}.")
+            return ActionResult({"DBInstanceAutomatedBackups": found})
+        identifier = self.params.get("DBInstanceIdentifier")
+        resource_id = self.params.get("DbiResourceId")
+        mine = [
+            answer(r)
+            for r in records
+            if (identifier is None or r["DBInstanceIdentifier"] == identifier)
+            and (resource_id is None or r["DbiResourceId"] == resource_id)
+        ]
+        result = original_describe(self)
+        result.result["DBInstanceAutomatedBackups"] = list(result.result["DBInstanceAutomatedBackups"]) + mine
+        return result
+
+    RDSResponse.start_db_instance_automated_backups_replication = start_db_instance_automated_backups_replication
+    RDSResponse.stop_db_instance_automated_backups_replication = stop_db_instance_automated_backups_replication
+    RDSResponse.describe_db_instance_automated_backups = describe_db_instance_automated_backups
 
 
 def patch_rds_instance_roles():

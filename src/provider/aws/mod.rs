@@ -996,6 +996,9 @@ fn build_registry(c: Arc<Clients>) -> Registry {
         rds::parameter_group::Scope::Cluster,
     )));
     r.add_resource(Arc::new(rds::db_instance::DbInstance::new(c.clone())));
+    r.add_resource(Arc::new(
+        rds::automated_backups_replication::AutomatedBackupsReplication::new(c.clone()),
+    ));
     r.add_resource(Arc::new(rds::instance_role_association::InstanceRoleAssociation::new(
         c.clone(),
     )));

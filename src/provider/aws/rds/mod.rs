@@ -3,6 +3,7 @@
 //! every object by ARN (and lists tags beside instances and clusters), and instances and
 //! clusters keep master credentials, engine versions and windows alike.
 
+pub mod automated_backups_replication;
 pub mod cluster;
 pub mod cluster_instance;
 pub mod db_instance;
