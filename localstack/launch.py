@@ -163,6 +163,48 @@ def patch_s3_one_canonical_owner():
     S3Response.all_buckets = all_buckets
 
 
+def patch_s3_logging_policy_shapes():
+    """PutBucketLogging: read the target bucket's policy in every shape IAM allows.
+
+    To decide whether the log delivery service may write to the target bucket, moto 5.2.5 reads
+    the target's policy assuming each statement's Principal is an object, Statement a list,
+    Action a list and Resource a string. A policy with `"Principal": "*"` (a deny of insecure
+    transport, which the s3-bucket module attaches to log buckets) made it fail with HTTP 500.
+    The IAM policy grammar allows a string or an object for Principal, one statement or a list,
+    and a string or a list for Service, Action and Resource; all of them are read here.
+    """
+    from moto.s3 import models
+
+    def as_list(v):
+        if v is None:
+            return []
+        return v if isinstance(v, list) else [v]
+
+    def allows_log_delivery(target_bucket, target_prefix):
+        policy = target_bucket.policy
+        if not policy:
+            return False
+        document = json.loads(policy.decode() if isinstance(policy, bytes) else policy)
+        wanted = {
+            f"arn:{target_bucket.partition}:s3:::{target_bucket.name}/{target_prefix or ''}*",
+            f"arn:{target_bucket.partition}:s3:::{target_bucket.name}/*",
+            f"arn:{target_bucket.partition}:s3:::{target_bucket.name}",
+        }
+        for stmt in as_list(document.get("Statement")):
+            principal = stmt.get("Principal")
+            services = as_list(principal.get("Service")) if isinstance(principal, dict) else []
+            if models.LOGGING_SERVICE_PRINCIPAL not in services or stmt.get("Effect") != "Allow":
+                continue
+            actions = as_list(stmt.get("Action"))
+            if "s3:PutObject" not in actions and "s3:*" not in actions and "*" not in actions:
+                continue
+            if wanted.intersection(as_list(stmt.get("Resource"))):
+                return True
+        return False
+
+    models.FakeBucket._log_permissions_enabled_policy = staticmethod(allows_log_delivery)
+
+
 def patch_s3_logging_key_format():
     """GetBucketLogging answers the TargetObjectKeyFormat that PutBucketLogging set (a simple
     prefix, or a partitioned prefix with its PartitionDateSource). moto kept the element it was
@@ -5433,6 +5475,7 @@ if __name__ == "__main__":
     patch_s3_xml_roots()
     patch_s3_accelerate_suspended()
     patch_s3_logging_key_format()
+    patch_s3_logging_policy_shapes()
     patch_s3_one_canonical_owner()
     patch_s3_versioning_mfa_delete()
     patch_s3_object_lock_on_used_buckets()
