@@ -133,7 +133,10 @@ async fn backup_replications_live_their_whole_life() {
         replicated(&rds, &first).await,
         Some(("replicating".to_string(), 14, key_arn.clone(), source_arn.clone()))
     );
-    assert_eq!(listed_by_source(&source_rds, &instance).await, [first.clone()]);
+    assert_eq!(
+        listed_by_source(&source_rds, &instance).await,
+        std::slice::from_ref(&first)
+    );
     assert_eq!(stack.state_attr(ADDRESS, "retention_period"), 14);
     assert_eq!(stack.state_str(ADDRESS, "kms_key_id"), key_arn);
     assert_eq!(stack.state_str(ADDRESS, "source_db_instance_arn"), source_arn);
@@ -151,7 +154,10 @@ async fn backup_replications_live_their_whole_life() {
         replicated(&rds, &second).await,
         Some(("replicating".to_string(), 7, key_arn.clone(), source_arn.clone()))
     );
-    assert_eq!(listed_by_source(&source_rds, &instance).await, [second.clone()]);
+    assert_eq!(
+        listed_by_source(&source_rds, &instance).await,
+        std::slice::from_ref(&second)
+    );
     expect_code(&run(&["plan", "-detailed-exitcode", "-var", "retention=7"]), 0);
 
     // Drift: replication stopped by hand is found gone and started again.
@@ -165,7 +171,10 @@ async fn backup_replications_live_their_whole_life() {
     expect_code(&run(&["apply", "-auto-approve", "-var", "retention=7"]), 0);
     let third = stack.state_id(ADDRESS);
     assert_eq!(replicated(&rds, &third).await.unwrap().0, "replicating");
-    assert_eq!(listed_by_source(&source_rds, &instance).await, [third.clone()]);
+    assert_eq!(
+        listed_by_source(&source_rds, &instance).await,
+        std::slice::from_ref(&third)
+    );
 
     // Import by the backup's ARN, then nothing to do; a retained backup's ARN imports nothing.
     expect_code(&stack.run(&["state", "rm", ADDRESS]), 0);

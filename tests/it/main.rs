@@ -12,6 +12,7 @@ mod api_domains;
 mod backup_replication;
 mod bad_input;
 mod bucket_inline;
+mod bucket_lock_inline;
 mod bucket_settings;
 mod builtins;
 mod bulk_refresh;

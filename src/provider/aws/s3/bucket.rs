@@ -35,6 +35,7 @@ impl Bucket {
             .force_new()
             .args(&["tags"])
             .rule(Rule::Conflicts(&["bucket", "bucket_prefix"]))
+            .rule(Rule::Conflicts(&["object_lock_enabled", "object_lock_configuration"]))
             .arg("bucket")
             .check(len_between(0, 63))
             .arg("bucket_prefix")
@@ -45,16 +46,7 @@ impl Bucket {
     }
 
     async fn put_tags(&self, name: &str, tags: indexmap::IndexMap<String, String>) -> PResult<()> {
-        let tag_set: Vec<Tag> = tags
-            .into_iter()
-            .map(|(k, v)| {
-                Tag::builder()
-                    .key(k)
-                    .value(v)
-                    .build()
-                    .map_err(|e| ProviderError::msg(e.to_string()))
-            })
-            .collect::<Result<_, _>>()?;
+        let tag_set = crate::provider::aws::common::sdk_tags!(Tag, tags)?;
         let tagging = Tagging::builder()
             .set_tag_set(Some(tag_set))
             .build()
@@ -166,7 +158,11 @@ impl ResourceType for Bucket {
             .s3
             .create_bucket()
             .bucket(&name)
-            .set_object_lock_enabled_for_bucket(opt_bool(planned, "object_lock_enabled"));
+            .set_object_lock_enabled_for_bucket(
+                opt_bool(planned, "object_lock_enabled")
+                    .map(|on| on || super::inline::legacy_object_lock(planned))
+                    .or(super::inline::legacy_object_lock(planned).then_some(true)),
+            );
         if self.c.region != "us-east-1" {
             req = req.create_bucket_configuration(
                 CreateBucketConfiguration::builder()
@@ -190,16 +186,16 @@ impl ResourceType for Bucket {
         };
         // Object Lock is fixed at creation; S3 says whether the bucket has it. Tags, lock and the
         // inline settings are read beside the bucket's head: none needs another's answer.
-        let rest = async {
-            futures::try_join!(
-                self.read_tags(id),
-                super::inline::object_lock_enabled(&self.c, id),
-                super::inline::read(&self.c, id, prior)
-            )
-        };
-        let Some(((), (tags, locked, inline))) = read_beside(head, rest).await? else {
+        let rest = async { futures::try_join!(self.read_tags(id), super::inline::read(&self.c, id, prior)) };
+        let Some(((), (tags, inline))) = read_beside(head, rest).await? else {
             return Ok(None);
         };
+        let locked = inline
+            .get("object_lock_configuration")
+            .and_then(Value::as_list)
+            .and_then(<[Value]>::first)
+            .and_then(|l| l.get("object_lock_enabled").as_str())
+            == Some("Enabled");
         let region = self.c.region.clone();
         let mut v = Value::object([
             ("id", Value::str(id)),

@@ -11,8 +11,10 @@
 //! companion's, and calls the companion's put and get.
 
 use super::companion::{first, At, BucketSetting};
-use super::{accelerate, acl, cors, encryption, lifecycle, logging, policy, request_payment, versioning, website};
-use crate::provider::aws::common::{absent_on, aws_err, opt_str};
+use super::{
+    accelerate, acl, cors, encryption, lifecycle, logging, object_lock, policy, request_payment, versioning, website,
+};
+use crate::provider::aws::common::opt_str;
 use crate::provider::aws::Clients;
 use crate::provider::PResult;
 use crate::schema::declare::Decl;
@@ -20,12 +22,13 @@ use crate::schema::validators::{iam_policy, int_at_least, json, len_between, one
 use crate::value::Value;
 use indexmap::IndexMap;
 
-/// The inline arguments and blocks infractl implements; `grant`, `object_lock_configuration`
-/// and `replication_configuration` stay accepted only when unset.
+/// The inline arguments and blocks infractl implements; `grant` and
+/// `replication_configuration` stay accepted only when unset.
 const BLOCKS: &[&str] = &[
     "cors_rule",
     "lifecycle_rule",
     "logging",
+    "object_lock_configuration",
     "server_side_encryption_configuration",
     "versioning",
     "website",
@@ -36,7 +39,7 @@ pub fn declare(d: Decl) -> Decl {
     d.args(&["acl", "policy", "acceleration_status", "request_payer"])
         .args(BLOCKS)
         .computed_blocks(BLOCKS)
-        .computed_blocks(&["grant", "object_lock_configuration", "replication_configuration"])
+        .computed_blocks(&["grant", "replication_configuration"])
         .arg("acl")
         .check(one_of(acl::CANNED))
         .arg("policy")
@@ -73,6 +76,22 @@ pub fn declare(d: Decl) -> Decl {
         .check(one_of(encryption::ALGORITHMS))
         .arg("logging.target_bucket")
         .check(len_between(1, 63))
+        // Object Lock is chosen when the bucket is made (CreateBucket), so a change replaces it.
+        .arg("object_lock_configuration.object_lock_enabled")
+        .force_new()
+        .check(one_of(&["Enabled"]))
+        .arg("object_lock_configuration.rule.default_retention.mode")
+        .check(one_of(object_lock::MODES))
+        .arg("object_lock_configuration.rule.default_retention.days")
+        .check(int_at_least(1))
+        .arg("object_lock_configuration.rule.default_retention.years")
+        .check(int_at_least(1))
+}
+
+/// Whether the planned value asks for Object Lock through the legacy block, which CreateBucket
+/// must then turn on (it cannot be turned on later).
+pub fn legacy_object_lock(planned: &Value) -> bool {
+    first(planned, "object_lock_configuration").and_then(|b| b.get("object_lock_enabled").as_str()) == Some("Enabled")
 }
 
 /// True when the planned value sets `name` (not unset, not left to AWS, not zero blocks).
@@ -162,6 +181,12 @@ pub async fn write(c: &Clients, bucket: &str, prior: Option<&Value>, planned: &V
         let rules = Value::List(rules.iter().map(lifecycle_rule).collect());
         lifecycle::put_config(c, bucket, &Value::object([("rule", rules)])).await?;
     }
+    if to_write(prior, planned, "object_lock_configuration") {
+        // The same PutObjectLockConfiguration the companion makes; S3 cannot remove Object Lock.
+        if let Some(lock) = first(planned, "object_lock_configuration") {
+            object_lock::ObjectLock.put(c, &at, lock).await?;
+        }
+    }
     if to_write(prior, planned, "server_side_encryption_configuration") {
         if let Some(e) = first(planned, "server_side_encryption_configuration") {
             encryption::put_config(c, bucket, e).await?;
@@ -180,7 +205,7 @@ pub async fn read(c: &Clients, bucket: &str, prior: &Value) -> PResult<IndexMap<
         owner: None,
         qualifier: None,
     };
-    let (cors, site, versioning, accel, payer, logging, lifecycle, sse, policy) = futures::try_join!(
+    let (cors, site, versioning, accel, payer, logging, lifecycle, sse, policy, lock) = futures::try_join!(
         cors::Cors.get(c, &at, prior),
         website::Website.get(c, &at, prior),
         versioning::get_status(c, bucket),
@@ -190,6 +215,7 @@ pub async fn read(c: &Clients, bucket: &str, prior: &Value) -> PResult<IndexMap<
         lifecycle::get_config(c, bucket),
         encryption::get_rules(c, bucket),
         policy::BucketPolicy.get(c, &at, prior),
+        object_lock::ObjectLock.get(c, &at, prior),
     )?;
     let attr = |m: &Option<IndexMap<String, Value>>, k: &str| m.as_ref().and_then(|m| m.get(k)).cloned();
     let one = |v: Option<Value>| Value::List(v.into_iter().collect());
@@ -256,24 +282,19 @@ pub async fn read(c: &Clients, bucket: &str, prior: &Value) -> PResult<IndexMap<
                 .collect(),
         ),
     );
+    // No Object Lock reads as no block; the legacy block has no `token`.
+    out.insert(
+        "object_lock_configuration".into(),
+        one(lock.map(|mut l| {
+            l.shift_remove("token");
+            Value::Object(l)
+        })),
+    );
     out.insert(
         "server_side_encryption_configuration".into(),
         one(sse.map(|rules| Value::object([("rule", rules)]))),
     );
     Ok(out)
-}
-
-/// Whether a bucket has Object Lock, read with the bucket (it is fixed at creation).
-pub async fn object_lock_enabled(c: &Clients, bucket: &str) -> PResult<bool> {
-    let lock =
-        c.s3.get_object_lock_configuration()
-            .bucket(bucket)
-            .send()
-            .await
-            .map_err(aws_err);
-    Ok(absent_on(lock, &["ObjectLockConfigurationNotFoundError"])?
-        .and_then(|o| o.object_lock_configuration().cloned())
-        .is_some_and(|c| c.object_lock_enabled().is_some_and(|e| e.as_str() == "Enabled")))
 }
 
 /// A legacy `website` block in the shape of `aws_s3_bucket_website_configuration`:

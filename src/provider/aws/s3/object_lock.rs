@@ -18,6 +18,9 @@ use indexmap::IndexMap;
 /// Not-found codes: no bucket, or no Object Lock on it.
 const ABSENT: &[&str] = &["NoSuchBucket", "ObjectLockConfigurationNotFoundError"];
 
+/// The retention modes S3 knows.
+pub const MODES: &[&str] = &["GOVERNANCE", "COMPLIANCE"];
+
 /// The `aws_s3_bucket_object_lock_configuration` setting.
 pub struct ObjectLock;
 
@@ -57,7 +60,7 @@ impl BucketSetting for ObjectLock {
             .check(one_of(&["Enabled"]))
             .args(&["rule", "token"])
             .arg("rule.default_retention.mode")
-            .check(one_of(&["GOVERNANCE", "COMPLIANCE"]))
+            .check(one_of(MODES))
             .rule_in("rule.default_retention", Rule::ExactlyOne(&["days", "years"]))
     }
 
