@@ -4929,6 +4929,234 @@ def patch_kms():
     KmsResponse.schedule_key_deletion = schedule_key_deletion
 
 
+def patch_kms_imported_material_and_replicas():
+    """KMS: keys with imported key material (Origin EXTERNAL) and multi-Region replicas, as AWS
+    documents them. moto 5.2.5 has no GetParametersForImport, ImportKeyMaterial or
+    DeleteImportedKeyMaterial, makes an EXTERNAL key Enabled at once, and its ReplicateKey shares
+    one MultiRegionConfiguration (and grant and alias tables) between the primary and the replica,
+    so the primary reads as a REPLICA once the replica was described, and it ignores the
+    replica's Description, Policy and Tags.
+
+    - CreateKey with Origin EXTERNAL makes a key without material: KeyState PendingImport,
+      Enabled false; EnableKey refuses such a key (KMSInvalidStateException).
+    - GetParametersForImport (RSAES_OAEP_SHA_1 or RSAES_OAEP_SHA_256 with RSA_2048, RSA_3072
+      or RSA_4096) answers a fresh RSA public key (DER SubjectPublicKeyInfo), an import token
+      and ParametersValidTo (24 hours on); keys that are not EXTERNAL are refused
+      (UnsupportedOperationException).
+    - ImportKeyMaterial decrypts the material with the token's private key, as AWS does, so
+      material wrapped wrongly is refused (InvalidCiphertextException), as are an unknown token
+      (InvalidImportTokenException), material that is not 256 bits, material other than what
+      the key (or, for a replica, its primary) already had (IncorrectKeyMaterialException),
+      ValidTo without KEY_MATERIAL_EXPIRES or the reverse, and ValidTo that is not in the next
+      365 days (ValidationException). The key becomes Enabled and DescribeKey reports
+      ExpirationModel and ValidTo. DeleteImportedKeyMaterial puts it back to PendingImport.
+    - ReplicateKey refuses a key that is not a multi-Region primary
+      (UnsupportedOperationException), the primary's own Region (ValidationException) and a
+      Region that has a replica already (AlreadyExistsException); the replica gets its own
+      Description (empty unless given), Policy (the default one unless given), Tags and
+      configuration (REPLICA, naming the primary), and is PendingImport when the primary is
+      EXTERNAL. The answer carries the replica's policy and tags.
+    """
+    import base64
+    import copy as copy_module
+    import secrets
+
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
+    from moto.core.exceptions import JsonRESTError
+    from moto.core.utils import unix_time, utcnow
+    from moto.kms.exceptions import ValidationException
+    from moto.kms.models import Key, kms_backends
+    from moto.kms.responses import KmsResponse
+
+    wrapping = {}  # import token -> (key id, private key, hash)
+
+    def key_of(response, key_id):
+        backend = response.kms_backend
+        try:
+            raw = backend.any_id_to_key_id(key_id or "")
+        except Exception:
+            raw = None
+        key = backend.keys.get(raw) if raw else None
+        if key is None:
+            raise JsonRESTError("NotFoundException", f"Key '{key_id}' does not exist")
+        if key.key_state == "PendingDeletion":
+            raise JsonRESTError("KMSInvalidStateException", f"{key.arn} is pending deletion.")
+        return key
+
+    def external(key):
+        if key.origin != "EXTERNAL":
+            raise JsonRESTError(
+                "UnsupportedOperationException",
+                f"{key.arn} origin is {key.origin} which is not valid for this operation.",
+            )
+
+    original_create = KmsResponse.create_key
+
+    def create_key(self):
+        answer = json.loads(original_create(self))
+        if (self._get_param("Origin") or "AWS_KMS") == "EXTERNAL":
+            key = self.kms_backend.keys[answer["KeyMetadata"]["KeyId"]]
+            key.key_state, key.enabled = "PendingImport", False
+            answer = key.to_dict()
+        return json.dumps(answer)
+
+    original_enable = KmsResponse.enable_key
+
+    def enable_key(self):
+        key = key_of(self, self._get_param("KeyId"))
+        if key.key_state == "PendingImport":
+            raise JsonRESTError("KMSInvalidStateException", f"{key.arn} is pending import.")
+        return original_enable(self)
+
+    def get_parameters_for_import(self):
+        key = key_of(self, self._get_param("KeyId"))
+        external(key)
+        algorithm = self._get_param("WrappingAlgorithm")
+        spec = self._get_param("WrappingKeySpec")
+        hashers = {"RSAES_OAEP_SHA_1": hashes.SHA1, "RSAES_OAEP_SHA_256": hashes.SHA256}
+        sizes = {"RSA_2048": 2048, "RSA_3072": 3072, "RSA_4096": 4096}
+        if algorithm not in hashers or spec not in sizes:
+            raise ValidationException(
+                f"1 validation error detected: WrappingAlgorithm {algorithm} with WrappingKeySpec "
+                f"{spec} is not supported"
+            )
+        private = rsa.generate_private_key(public_exponent=65537, key_size=sizes[spec])
+        token = secrets.token_bytes(64)
+        wrapping[token] = (key.id, private, hashers[algorithm])
+        public = private.public_key().public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+        return json.dumps({
+            "KeyId": key.arn,
+            "ImportToken": base64.b64encode(token).decode(),
+            "PublicKey": base64.b64encode(public).decode(),
+            "ParametersValidTo": unix_time(utcnow() + datetime.timedelta(hours=24)),
+        })
+
+    def primary_material(self, key):
+        config = getattr(key, "multi_region_configuration", None) if key.multi_region else None
+        if not config or config.get("MultiRegionKeyType") != "REPLICA":
+            return None
+        region = config["PrimaryKey"]["Region"]
+        primary = kms_backends[key.account_id][region].keys.get(key.id)
+        return getattr(primary, "imported_material", None)
+
+    def import_key_material(self):
+        key = key_of(self, self._get_param("KeyId"))
+        external(key)
+        token = base64.b64decode(self._get_param("ImportToken") or "")
+        entry = wrapping.get(token)
+        if entry is None or entry[0] != key.id:
+            raise JsonRESTError("InvalidImportTokenException", "The import token is not valid for this KMS key.")
+        _, private, hasher = entry
+        try:
+            material = private.decrypt(
+                base64.b64decode(self._get_param("EncryptedKeyMaterial") or ""),
+                padding.OAEP(mgf=padding.MGF1(algorithm=hasher()), algorithm=hasher(), label=None),
+            )
+        except ValueError:
+            raise JsonRESTError("InvalidCiphertextException", "The encrypted key material could not be decrypted.")
+        if len(material) != 32:
+            raise JsonRESTError("IncorrectKeyMaterialException", "Key material must be 256 bits for a symmetric key.")
+        model = self._get_param("ExpirationModel") or "KEY_MATERIAL_EXPIRES"
+        valid_to = self._get_param("ValidTo")
+        if model == "KEY_MATERIAL_EXPIRES" and valid_to is None:
+            raise ValidationException("A validTo date must be specified if the ExpirationModel is KEY_MATERIAL_EXPIRES")
+        if model == "KEY_MATERIAL_DOES_NOT_EXPIRE" and valid_to is not None:
+            raise ValidationException("A validTo date must not be specified if the ExpirationModel is KEY_MATERIAL_DOES_NOT_EXPIRE")
+        if valid_to is not None:
+            now = unix_time(utcnow())
+            if not now < float(valid_to) <= now + 365 * 86400:
+                raise ValidationException("ValidTo must be a date and time in the future, at most 365 days from now.")
+        known = getattr(key, "imported_material", None) or primary_material(self, key)
+        if known is not None and known != material:
+            raise JsonRESTError(
+                "IncorrectKeyMaterialException",
+                "The key material is not the key material that was previously imported into this KMS key.",
+            )
+        del wrapping[token]
+        key.imported_material = material
+        key.expiration_model = model
+        key.valid_to = float(valid_to) if valid_to is not None else None
+        if key.key_state == "PendingImport":
+            key.key_state, key.enabled = "Enabled", True
+        return json.dumps({})
+
+    def delete_imported_key_material(self):
+        key = key_of(self, self._get_param("KeyId"))
+        external(key)
+        key.imported_material = None
+        key.expiration_model = None
+        key.valid_to = None
+        key.key_state, key.enabled = "PendingImport", False
+        return json.dumps({})
+
+    original_to_dict = Key.to_dict
+
+    def to_dict(self):
+        answer = original_to_dict(self)
+        metadata = answer["KeyMetadata"]
+        if self.origin == "EXTERNAL" and getattr(self, "expiration_model", None):
+            metadata["ExpirationModel"] = self.expiration_model
+            if self.valid_to is not None:
+                metadata["ValidTo"] = self.valid_to
+        return answer
+
+    def replicate_key(self):
+        primary = key_of(self, self._get_param("KeyId"))
+        config = getattr(primary, "multi_region_configuration", None) if primary.multi_region else None
+        if not config or config["PrimaryKey"]["Arn"] != primary.arn:
+            raise JsonRESTError(
+                "UnsupportedOperationException", f"{primary.arn} is not a multi-Region primary key."
+            )
+        region = self._get_param("ReplicaRegion")
+        if region == self.region:
+            raise ValidationException(f"The replica Region {region} is the primary key's Region.")
+        target = kms_backends[self.current_account][region]
+        if primary.id in target.keys:
+            raise JsonRESTError("AlreadyExistsException", f"A replica of {primary.arn} already exists in {region}.")
+        replica = copy_module.copy(primary)
+        replica.region = region
+        replica.arn = primary.arn.replace(f":{self.region}:", f":{region}:")
+        replica.grants, replica.aliases, replica.rotations = {}, {}, []
+        replica.description = self._get_param("Description") or ""
+        replica.policy = self._get_param("Policy") or replica.generate_default_policy()
+        replica.creation_date = unix_time()
+        replica.deletion_date = None
+        replica.imported_material = None
+        replica.expiration_model = None
+        replica.valid_to = None
+        if primary.origin == "EXTERNAL":
+            replica.key_state, replica.enabled = "PendingImport", False
+        else:
+            replica.key_state, replica.enabled = "Enabled", True
+        entry = {"Arn": replica.arn, "Region": region}
+        config["ReplicaKeys"].append(entry)
+        replica.multi_region_configuration = {
+            "MultiRegionKeyType": "REPLICA",
+            "PrimaryKey": dict(config["PrimaryKey"]),
+            "ReplicaKeys": [],
+        }
+        target.keys[replica.id] = replica
+        tags = self._get_param("Tags") or []
+        if tags:
+            target.tag_resource(replica.id, {t["TagKey"]: t.get("TagValue", "") for t in tags})
+        return json.dumps({
+            "ReplicaKeyMetadata": replica.to_dict()["KeyMetadata"],
+            "ReplicaPolicy": replica.policy,
+            "ReplicaTags": tags,
+        })
+
+    KmsResponse.create_key = create_key
+    KmsResponse.enable_key = enable_key
+    KmsResponse.get_parameters_for_import = get_parameters_for_import
+    KmsResponse.import_key_material = import_key_material
+    KmsResponse.delete_imported_key_material = delete_imported_key_material
+    KmsResponse.replicate_key = replicate_key
+    Key.to_dict = to_dict
+
+
 def patch_cloudwatch_composite_alarms():
     """CloudWatch composite alarms (PutCompositeAlarm) and DescribeAlarms' AlarmTypes.
 
@@ -5524,6 +5752,7 @@ if __name__ == "__main__":
     patch_cloudfront_distributions()
     patch_cloudfront_functions()
     patch_kms()
+    patch_kms_imported_material_and_replicas()
     patch_logs_kms_keys()
     patch_logs_group_class()
     patch_cloudwatch_composite_alarms()
