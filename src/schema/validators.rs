@@ -53,6 +53,8 @@ pub enum Validator {
     Arn,
     /// A duration as Go writes them (`30s`, `10m`, `1h30m`).
     Duration,
+    /// A time in RFC 3339 (`2026-11-21T23:20:50Z`), the provider's `IsRFC3339Time`.
+    Rfc3339,
     /// Any one of these checks passes.
     AnyOf(Vec<Validator>),
     /// A list or set of at most this many elements (the provider's `MaxItems` on an attribute,
@@ -147,6 +149,10 @@ pub fn arn() -> Validator {
 /// A Go duration.
 pub fn duration() -> Validator {
     Validator::Duration
+}
+/// An RFC 3339 time.
+pub fn rfc3339() -> Validator {
+    Validator::Rfc3339
 }
 /// A list or set of at most `n` elements.
 pub fn items_at_most(n: usize) -> Validator {
@@ -316,6 +322,9 @@ impl Validator {
             Validator::Duration => crate::duration::parse_go_duration(&text)
                 .map(|_| ())
                 .ok_or_else(|| format!("expected a duration such as 30s, 10m or 1h30m, {}", got())),
+            Validator::Rfc3339 => time::OffsetDateTime::parse(&text, &time::format_description::well_known::Rfc3339)
+                .map(|_| ())
+                .map_err(|_| format!("expected an RFC 3339 time such as 2026-11-21T23:20:50Z, {}", got())),
         }
     }
 }
@@ -510,6 +519,15 @@ mod tests {
         assert!(ipv4_address().check(&s("10.0.0.300")).is_err());
         assert!(ipv6_address().check(&s("2001:db8::1")).is_ok());
         assert!(ipv6_address().check(&s("10.0.0.1")).is_err());
+    }
+
+    #[test]
+    fn times_are_rfc_3339_as_the_provider_reads_them() {
+        assert!(rfc3339().check(&s("2023-11-21T23:20:50Z")).is_ok());
+        assert!(rfc3339().check(&s("2023-11-21T23:20:50.5+02:00")).is_ok());
+        assert!(rfc3339().check(&s("2023-11-21 23:20:50")).is_err());
+        assert!(rfc3339().check(&s("2023-02-30T00:00:00Z")).is_err());
+        assert!(rfc3339().check(&Value::Unknown).is_ok());
     }
 
     #[test]

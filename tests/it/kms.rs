@@ -107,7 +107,7 @@ output "key_state" {
 "#;
 
 /// A key's metadata as the emulator describes it.
-async fn metadata(kms: &aws_sdk_kms::Client, id: &str) -> aws_sdk_kms::types::KeyMetadata {
+pub(crate) async fn metadata(kms: &aws_sdk_kms::Client, id: &str) -> aws_sdk_kms::types::KeyMetadata {
     kms.describe_key()
         .key_id(id)
         .send()

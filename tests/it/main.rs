@@ -53,6 +53,7 @@ mod killed_creates;
 mod kinesis_streams;
 mod kms;
 mod kms_grants;
+mod kms_imported;
 mod lambda;
 mod lambda_alias;
 mod lambda_async;

@@ -1033,6 +1033,9 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(kms::alias::Alias::new(c.clone())));
     r.add_resource(Arc::new(kms::key_policy::KeyPolicy::new(c.clone())));
     r.add_resource(Arc::new(kms::grant::Grant::new(c.clone())));
+    r.add_resource(Arc::new(kms::external_key::new(c.clone())));
+    r.add_resource(Arc::new(kms::replica_key::new(c.clone())));
+    r.add_resource(Arc::new(kms::replica_external_key::new(c.clone())));
     r.add_resource(Arc::new(lambda::function::Function::new(c.clone())));
     r.add_resource(Arc::new(lambda::permission::Permission::new(c.clone())));
     r.add_resource(Arc::new(lambda::event_invoke_config::EventInvokeConfig::new(c.clone())));

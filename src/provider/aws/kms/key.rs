@@ -6,13 +6,16 @@
 //! KMS is eventually consistent: as the provider does, creates retry while the policy's
 //! principals are not yet known to KMS, and each change is waited for until KMS reports it.
 
+use super::key_calls::{
+    schedule_deletion, send_create_key, set_description, set_enabled, update_tags, with_common_create_args,
+};
 use super::{
     describe_key, get_key_policy, key_tags, kms_tags, policy_as_configured, put_key_policy, wait_policy, ABSENT,
     PROPAGATION,
 };
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, must_exist, op_timeout, opt_bool, opt_str, owns, retry_while, sync_tags,
-    tags_to_write, user_tags, wait_for, Op, Poll, Wait,
+    absent_on, aws_err, configured_tags, must_exist, op_timeout, opt_bool, opt_str, owns, retry_while, tags_to_write,
+    user_tags, wait_for, Op, Poll, Wait,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -146,35 +149,6 @@ impl Key {
         .await
     }
 
-    async fn set_enabled(&self, id: &str, enabled: bool) -> PResult<()> {
-        retry_while(&["NotFoundException"], PROPAGATION, || async {
-            if enabled {
-                self.c
-                    .kms
-                    .enable_key()
-                    .key_id(id)
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(aws_err)
-            } else {
-                self.c
-                    .kms
-                    .disable_key()
-                    .key_id(id)
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(aws_err)
-            }
-        })
-        .await?;
-        self.wait_until(id, if enabled { "enabled" } else { "disabled" }, |v| {
-            v.get("is_enabled").as_bool() == Some(enabled)
-        })
-        .await
-    }
-
     async fn put_policy(&self, id: &str, planned: &Value) -> PResult<()> {
         let Some(policy) = opt_str(planned, "policy") else {
             return Ok(());
@@ -277,9 +251,6 @@ impl ResourceType for Key {
             .c
             .kms
             .create_key()
-            .bypass_policy_lockout_safety_check(
-                opt_bool(planned, "bypass_policy_lockout_safety_check").unwrap_or(false),
-            )
             .key_spec(KeySpec::from(
                 opt_str(planned, "customer_master_key_spec")
                     .as_deref()
@@ -287,38 +258,20 @@ impl ResourceType for Key {
             ))
             .key_usage(KeyUsageType::from(
                 opt_str(planned, "key_usage").as_deref().unwrap_or("ENCRYPT_DECRYPT"),
-            ))
-            .set_description(opt_str(planned, "description"))
-            .set_policy(policy.clone())
-            .set_tags((!tags.is_empty()).then_some(tags));
-        if opt_bool(planned, "multi_region") == Some(true) {
-            req = req.multi_region(true);
-        }
+            ));
         if let Some(store) = opt_str(planned, "custom_key_store_id") {
             req = req.origin(OriginType::AwsCloudhsm).custom_key_store_id(store);
         }
         if let Some(xks) = opt_str(planned, "xks_key_id") {
             req = req.origin(OriginType::ExternalKeyStore).xks_key_id(xks);
         }
-        // AWS refuses a policy naming principals it does not know yet; a role created a moment
-        // ago becomes known within the create timeout (the provider retries likewise).
         let timeout = op_timeout(&self.schema, planned, Op::Create, Duration::from_secs(120));
-        let out = retry_while(&["MalformedPolicyDocumentException"], timeout, || {
-            let req = req.clone();
-            async move { req.send().await.map_err(aws_err) }
-        })
-        .await?;
-        let id = out
-            .key_metadata()
-            .map(|m| m.key_id().to_string())
-            .ok_or_else(|| ProviderError::msg("CreateKey returned no key metadata"))?;
-        // KMS shows a new key to reads a little after its create.
-        self.wait_until(&id, "readable", |_| true).await?;
+        let id = send_create_key(&self.c, with_common_create_args(req, planned, tags), timeout).await?;
         if opt_bool(planned, "enable_key_rotation") == Some(true) {
             self.set_rotation(&id, planned).await?;
         }
         if opt_bool(planned, "is_enabled") == Some(false) {
-            self.set_enabled(&id, false).await?;
+            set_enabled(&self.c, &id, false).await?;
         }
         if let Some(policy) = &policy {
             wait_policy(&self.c, &self.schema.attrs["policy"], &id, policy).await?;
@@ -335,89 +288,27 @@ impl ResourceType for Key {
         let enabled = opt_bool(planned, "is_enabled").unwrap_or(true);
         // A disabled key takes no changes: enable it first, disable it last.
         if changed("is_enabled") && enabled {
-            self.set_enabled(id, true).await?;
+            set_enabled(&self.c, id, true).await?;
         }
         let rotate = opt_bool(planned, "enable_key_rotation").unwrap_or(false);
         if changed("enable_key_rotation") || (rotate && changed("rotation_period_in_days")) {
             self.set_rotation(id, planned).await?;
         }
         if changed("description") && *planned.get("description") != Value::Unknown {
-            let description = opt_str(planned, "description").unwrap_or_default();
-            self.c
-                .kms
-                .update_key_description()
-                .key_id(id)
-                .description(&description)
-                .send()
-                .await
-                .map_err(aws_err)?;
-            self.wait_until(id, "described", |v| v.get("description").as_str() == Some(&description))
-                .await?;
+            set_description(&self.c, id, &opt_str(planned, "description").unwrap_or_default()).await?;
         }
         if changed("policy") && !planned.get("policy").has_unknown() {
             self.put_policy(id, planned).await?;
         }
-        let kms = &self.c.kms;
-        sync_tags(
-            prior,
-            planned,
-            |keys| async move {
-                let r = kms.untag_resource().key_id(id).set_tag_keys(Some(keys)).send().await;
-                r.map(|_| ()).map_err(aws_err)
-            },
-            |add| async move {
-                let r = kms
-                    .tag_resource()
-                    .key_id(id)
-                    .set_tags(Some(kms_tags(add)?))
-                    .send()
-                    .await;
-                r.map(|_| ()).map_err(aws_err)
-            },
-        )
-        .await?;
+        update_tags(&self.c, id, prior, planned).await?;
         if changed("is_enabled") && !enabled {
-            self.set_enabled(id, false).await?;
+            set_enabled(&self.c, id, false).await?;
         }
         must_exist(self.read(ctx, id, planned).await?, "KMS key", id)
     }
 
     async fn delete(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<()> {
-        let window = prior.get("deletion_window_in_days").as_number().map(|n| n as i32);
-        let r = self
-            .c
-            .kms
-            .schedule_key_deletion()
-            .key_id(id)
-            .set_pending_window_in_days(window)
-            .send()
-            .await
-            .map_err(aws_err);
-        match r {
-            Ok(_) => {}
-            Err(e) if e.code.as_deref().is_some_and(|c| ABSENT.contains(&c)) => return Ok(()),
-            Err(e)
-                if e.code.as_deref() == Some("KMSInvalidStateException")
-                    && e.message.contains("is pending deletion") =>
-            {
-                return Ok(())
-            }
-            Err(e) => return Err(e),
-        }
-        wait_for(
-            Wait::new(
-                format!("KMS key {id}"),
-                "pending deletion",
-                Duration::from_secs(20 * 60),
-            ),
-            || async {
-                Ok(match describe_key(&self.c, id).await? {
-                    None => Poll::Ready(()),
-                    Some(m) => Poll::pending(m.key_state().map(|s| s.as_str().to_string()).unwrap_or_default()),
-                })
-            },
-        )
-        .await
+        schedule_deletion(&self.c, id, prior).await
     }
 
     /// Keys have no unique name: a key a killed run created is found by the stack and address

@@ -1,14 +1,21 @@
-//! KMS resources: customer-managed keys (`aws_kms_key`), their aliases (`aws_kms_alias`),
-//! grants (`aws_kms_grant`) and the data sources that look keys and aliases up, and what they
+//! KMS resources: customer-managed keys (`aws_kms_key`), keys with imported material
+//! (`aws_kms_external_key`), multi-Region replicas (`aws_kms_replica_key`,
+//! `aws_kms_replica_external_key`), their aliases (`aws_kms_alias`), grants (`aws_kms_grant`)
+//! and the data sources that look keys and aliases up, and what they
 //! share: the key lookup that treats a key pending deletion as gone (as the provider does: such
 //! a key can only be cancelled, never used), key ids and ARNs as one, and the alias name rules.
 
 pub mod alias;
 pub mod alias_data;
+pub mod external_key;
 pub mod grant;
 pub mod key;
+pub mod key_calls;
 pub mod key_data;
 pub mod key_policy;
+pub mod managed_key;
+pub mod replica_external_key;
+pub mod replica_key;
 
 use crate::provider::aws::common::{absent_on, aws_err, retry_while, wait_for, Poll, Wait};
 use crate::provider::aws::Clients;
