@@ -9,7 +9,7 @@
 //! that is, waits again); destroying it calls nothing.
 
 use super::{describe, status};
-use crate::provider::aws::common::{op_timeout, opt_str, str_list, wait_for, Op, Poll, Wait};
+use crate::provider::aws::common::{op_timeout, opt_str, required, str_list, wait_for, Op, Poll, Wait};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -83,8 +83,7 @@ impl ResourceType for CertificateValidation {
     }
 
     async fn create(&self, _ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let arn =
-            opt_str(planned, "certificate_arn").ok_or_else(|| ProviderError::msg("certificate_arn is required"))?;
+        let arn = required(planned, "certificate_arn")?;
         let cert = describe(&self.c, &arn)
             .await?
             .ok_or_else(|| ProviderError::msg(format!("ACM certificate {arn} not found")))?;

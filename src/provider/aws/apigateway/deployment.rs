@@ -2,7 +2,7 @@
 //! immutable: `triggers` (typically a hash of the API body) and `variables` force a new one,
 //! which is how a changed API gets redeployed. The id is the deployment id.
 
-use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str};
+use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str, required};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -55,7 +55,7 @@ impl ResourceType for Deployment {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let api = opt_str(planned, "rest_api_id").ok_or_else(|| ProviderError::msg("rest_api_id is required"))?;
+        let api = required(planned, "rest_api_id")?;
         let out = self
             .c
             .apigateway

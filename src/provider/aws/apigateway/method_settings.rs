@@ -3,7 +3,7 @@
 //! `API-STAGE-PATH`, as in Terraform.
 
 use super::patch;
-use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str};
+use crate::provider::aws::common::{absent_on, aws_err, must_exist, required};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -59,8 +59,11 @@ impl MethodSettings {
     }
 
     fn names(v: &Value) -> PResult<(String, String, String)> {
-        let get = |k: &str| opt_str(v, k).ok_or_else(|| ProviderError::msg(format!("{k} is required")));
-        Ok((get("rest_api_id")?, get("stage_name")?, get("method_path")?))
+        Ok((
+            required(v, "rest_api_id")?,
+            required(v, "stage_name")?,
+            required(v, "method_path")?,
+        ))
     }
 
     async fn apply(&self, planned: &Value) -> PResult<()> {

@@ -1,7 +1,7 @@
 //! `aws_api_gateway_usage_plan_key`: an API key attached to a usage plan (every argument
 //! replaces it). The id is the key id; import takes `USAGE-PLAN-ID/KEY-ID`.
 
-use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str, secret_digest};
+use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str, required, secret_digest};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -42,18 +42,17 @@ impl ResourceType for UsagePlanKey {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let required = |k: &str| opt_str(planned, k).ok_or_else(|| ProviderError::msg(format!("{k} is required")));
         let out = self
             .c
             .apigateway
             .create_usage_plan_key()
-            .usage_plan_id(required("usage_plan_id")?)
-            .key_id(required("key_id")?)
-            .key_type(required("key_type")?)
+            .usage_plan_id(required(planned, "usage_plan_id")?)
+            .key_id(required(planned, "key_id")?)
+            .key_type(required(planned, "key_type")?)
             .send()
             .await
             .map_err(aws_err)?;
-        let id = out.id().map(str::to_string).unwrap_or(required("key_id")?);
+        let id = out.id().map(str::to_string).unwrap_or(required(planned, "key_id")?);
         must_exist(self.read(ctx, &id, planned).await?, "usage plan key", &id)
     }
 

@@ -8,8 +8,8 @@
 
 use super::{api_arn, execution_arn, first, list_all, tag_map, tag_pairs, update_tags, BULK, NOT_FOUND};
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, list_value, must_exist, opt_bool, opt_str, owns, str_list, tags_to_write,
-    user_tags,
+    absent_on, aws_err, configured_tags, list_value, must_exist, opt_bool, opt_str, owns, required, str_list,
+    tags_to_write, user_tags,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -191,7 +191,7 @@ impl ResourceType for Api {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let name = opt_str(planned, "name").ok_or_else(|| ProviderError::msg("name is required"))?;
+        let name = required(planned, "name")?;
         let protocol = opt_str(planned, "protocol_type").unwrap_or_else(|| "HTTP".into());
         let out = self
             .c

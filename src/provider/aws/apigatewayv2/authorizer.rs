@@ -6,7 +6,7 @@
 
 use super::{first, int, list_all, read_child, read_children, split_id, BULK, NOT_FOUND};
 use crate::provider::aws::common::{
-    absent_on, aws_err, list_value, must_exist, op_timeout, opt_bool, opt_str, retry_while, str_list, Op,
+    absent_on, aws_err, list_value, must_exist, op_timeout, opt_bool, opt_str, required, retry_while, str_list, Op,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -120,7 +120,7 @@ impl ResourceType for Authorizer {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let api = opt_str(planned, "api_id").ok_or_else(|| ProviderError::msg("api_id is required"))?;
+        let api = required(planned, "api_id")?;
         let kind = opt_str(planned, "authorizer_type").unwrap_or_default();
         let sources = str_list(planned, "identity_sources");
         let mut ttl = int(planned, "authorizer_result_ttl_in_seconds");

@@ -4,7 +4,7 @@
 //! deployment is DEPLOYED. The id is the deployment id; import takes `API-ID/DEPLOYMENT-ID`.
 
 use super::{list_all, read_child, read_children, split_id, BULK, NOT_FOUND};
-use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str, wait_for, Poll, Wait};
+use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str, required, wait_for, Poll, Wait};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -92,7 +92,7 @@ impl ResourceType for Deployment {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let api = opt_str(planned, "api_id").ok_or_else(|| ProviderError::msg("api_id is required"))?;
+        let api = required(planned, "api_id")?;
         let out = self
             .c
             .apigatewayv2

@@ -7,8 +7,8 @@
 
 use super::{tag_map, tag_pairs, update_tags, NOT_FOUND};
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, first, must_exist, op_timeout, opt_str, owns, tags_to_write, user_tags,
-    wait_for, Op, Poll, Wait,
+    absent_on, aws_err, configured_tags, first, must_exist, op_timeout, opt_str, owns, required, tags_to_write,
+    user_tags, wait_for, Op, Poll, Wait,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -130,7 +130,7 @@ impl ResourceType for DomainName {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let name = opt_str(planned, "domain_name").ok_or_else(|| ProviderError::msg("domain_name is required"))?;
+        let name = required(planned, "domain_name")?;
         self.c
             .apigatewayv2
             .create_domain_name()

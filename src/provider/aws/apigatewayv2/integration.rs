@@ -5,7 +5,7 @@
 //! `API-ID/INTEGRATION-ID`. A refresh reads an API's integrations with one GetIntegrations.
 
 use super::{first, int, list_all, map_value, read_child, read_children, split_id, str_map, BULK, NOT_FOUND};
-use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str};
+use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str, required};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -203,7 +203,7 @@ impl ResourceType for Integration {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let api = opt_str(planned, "api_id").ok_or_else(|| ProviderError::msg("api_id is required"))?;
+        let api = required(planned, "api_id")?;
         let kind = opt_str(planned, "integration_type").unwrap_or_default();
         let out = self
             .c

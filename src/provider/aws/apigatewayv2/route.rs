@@ -5,7 +5,7 @@
 //! its key.
 
 use super::{list_all, map_value, read_child, read_children, split_id, str_map, BULK, NOT_FOUND};
-use crate::provider::aws::common::{absent_on, aws_err, list_value, must_exist, opt_bool, opt_str, str_list};
+use crate::provider::aws::common::{absent_on, aws_err, list_value, must_exist, opt_bool, opt_str, required, str_list};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -127,7 +127,7 @@ impl ResourceType for Route {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let api = opt_str(planned, "api_id").ok_or_else(|| ProviderError::msg("api_id is required"))?;
+        let api = required(planned, "api_id")?;
         let scopes = str_list(planned, "authorization_scopes");
         let out = self
             .c

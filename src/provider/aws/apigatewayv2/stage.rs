@@ -10,11 +10,11 @@ use super::{
     str_map, tag_map, tag_pairs, update_tags, BULK, NOT_FOUND,
 };
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, must_exist, opt_bool, opt_str, owns, tags_to_write, user_tags,
+    absent_on, aws_err, configured_tags, must_exist, opt_bool, opt_str, owns, required, tags_to_write, user_tags,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
-use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::provider::{CallCtx, PResult, ResourceType};
 use crate::schema::validators::{arn, len_between, one_of};
 use crate::schema::Schema;
 use crate::value::Value;
@@ -243,8 +243,8 @@ impl ResourceType for Stage {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let api = opt_str(planned, "api_id").ok_or_else(|| ProviderError::msg("api_id is required"))?;
-        let name = opt_str(planned, "name").ok_or_else(|| ProviderError::msg("name is required"))?;
+        let api = required(planned, "api_id")?;
+        let name = required(planned, "name")?;
         let websocket = self.protocol(&api).await? == "WEBSOCKET";
         let routes = per_route(planned, websocket);
         self.c

@@ -5,7 +5,7 @@
 //! `NAMESPACE/RESOURCE-ID/DIMENSION/NAME`.
 
 use super::{is_settling, TargetKey};
-use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_bool, opt_str, retry_while_matching};
+use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_bool, opt_str, required, retry_while_matching};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -81,7 +81,7 @@ impl Policy {
     }
 
     async fn put(&self, key: &TargetKey, planned: &Value) -> PResult<()> {
-        let name = opt_str(planned, "name").ok_or_else(|| ProviderError::msg("name is required"))?;
+        let name = required(planned, "name")?;
         let req = self
             .c
             .appautoscaling

@@ -8,10 +8,10 @@ use super::policies::{
     build_err, configs_state, etag, NamesConfig, CACHE_HEADER_BEHAVIORS, COOKIE_BEHAVIORS, QUERY_STRING_BEHAVIORS,
 };
 use super::policy::{Policy, PolicyData, PolicyKind};
-use crate::provider::aws::common::{aws_err, first, opt_bool, opt_str};
+use crate::provider::aws::common::{aws_err, first, opt_bool, opt_str, required};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
-use crate::provider::{PResult, ProviderError};
+use crate::provider::PResult;
 use crate::schema::validators::one_of;
 use crate::schema::Schema;
 use crate::value::Value;
@@ -135,7 +135,7 @@ impl PolicyKind for CacheKind {
 
 /// The configuration CreateCachePolicy and UpdateCachePolicy send, from a planned value.
 fn config(v: &Value) -> PResult<t::CachePolicyConfig> {
-    let name = opt_str(v, "name").ok_or_else(|| ProviderError::msg("name is required"))?;
+    let name = required(v, "name")?;
     let p = first(v, PARAMS).cloned().unwrap_or(Value::Null);
     let headers = NamesConfig::read(&p, "headers_config", "header_behavior", "headers");
     let cookies = NamesConfig::read(&p, "cookies_config", "cookie_behavior", "cookies");

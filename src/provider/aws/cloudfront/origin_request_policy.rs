@@ -9,10 +9,10 @@ use super::policies::{
     QUERY_STRING_BEHAVIORS,
 };
 use super::policy::{Policy, PolicyData, PolicyKind};
-use crate::provider::aws::common::{aws_err, opt_str};
+use crate::provider::aws::common::{aws_err, opt_str, required};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
-use crate::provider::{PResult, ProviderError};
+use crate::provider::PResult;
 use crate::schema::validators::one_of;
 use crate::schema::Schema;
 use crate::value::Value;
@@ -143,7 +143,7 @@ impl PolicyKind for OriginRequestKind {
 
 /// The configuration Create/UpdateOriginRequestPolicy send, from a planned value.
 fn config(v: &Value) -> PResult<t::OriginRequestPolicyConfig> {
-    let name = opt_str(v, "name").ok_or_else(|| ProviderError::msg("name is required"))?;
+    let name = required(v, "name")?;
     let headers = NamesConfig::read(v, "headers_config", "header_behavior", "headers");
     let cookies = NamesConfig::read(v, "cookies_config", "cookie_behavior", "cookies");
     let queries = NamesConfig::read(v, "query_strings_config", "query_string_behavior", "query_strings");

@@ -13,10 +13,10 @@
 
 use super::policies::{build_err, etag};
 use super::policy::{Policy, PolicyData, PolicyKind};
-use crate::provider::aws::common::{aws_err, first, opt_bool, opt_str};
+use crate::provider::aws::common::{aws_err, first, opt_bool, opt_str, required};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
-use crate::provider::{PResult, ProviderError};
+use crate::provider::PResult;
 use crate::schema::validators::{float_between, one_of};
 use crate::schema::Schema;
 use crate::value::Value;
@@ -363,7 +363,7 @@ fn remove_headers(v: &Value) -> PResult<t::ResponseHeadersPolicyRemoveHeadersCon
 
 /// The configuration Create/UpdateResponseHeadersPolicy send, from a planned value.
 fn config(v: &Value) -> PResult<t::ResponseHeadersPolicyConfig> {
-    let name = opt_str(v, "name").ok_or_else(|| ProviderError::msg("name is required"))?;
+    let name = required(v, "name")?;
     let server_timing = first(v, "server_timing_headers_config")
         .map(|b| {
             t::ResponseHeadersPolicyServerTimingHeadersConfig::builder()

@@ -9,11 +9,11 @@ use super::alarms::{
     sync_alarm_tags, NAMES_PER_CALL,
 };
 use crate::provider::aws::common::{
-    aws_err, configured_tags, must_exist, opt_bool, opt_str, str_list, tags_to_write, user_tags,
+    aws_err, configured_tags, must_exist, opt_bool, opt_str, required, str_list, tags_to_write, user_tags,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
-use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::provider::{CallCtx, PResult, ResourceType};
 use crate::schema::validators::{arn, items_at_most, len_between};
 use crate::schema::Schema;
 use crate::value::Value;
@@ -61,7 +61,7 @@ impl CompositeAlarm {
     /// PutCompositeAlarm with every setting of `planned` (it replaces the whole alarm); `tags`
     /// only on create, as AWS ignores them on an alarm that exists.
     async fn put(&self, planned: &Value, tags: Option<Vec<Tag>>) -> PResult<String> {
-        let name = opt_str(planned, "alarm_name").ok_or_else(|| ProviderError::msg("alarm_name is required"))?;
+        let name = required(planned, "alarm_name")?;
         let set = |k: &str| Some(str_list(planned, k)).filter(|l| !l.is_empty());
         let suppressor = planned.get("actions_suppressor").as_list().and_then(|l| l.first());
         let period = |k: &str| suppressor.and_then(|s| s.get(k).as_number()).map(|n| n as i32);

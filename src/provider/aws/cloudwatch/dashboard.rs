@@ -1,7 +1,7 @@
 //! `aws_cloudwatch_dashboard`: a dashboard and its body (JSON, compared by meaning). The id is
 //! the dashboard name.
 
-use crate::provider::aws::common::{absent_on, aws_err, json_as_configured, must_exist, opt_str};
+use crate::provider::aws::common::{absent_on, aws_err, json_as_configured, must_exist, required};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -30,10 +30,8 @@ impl Dashboard {
     }
 
     async fn put(&self, planned: &Value) -> PResult<String> {
-        let name =
-            opt_str(planned, "dashboard_name").ok_or_else(|| ProviderError::msg("dashboard_name is required"))?;
-        let body =
-            opt_str(planned, "dashboard_body").ok_or_else(|| ProviderError::msg("dashboard_body is required"))?;
+        let name = required(planned, "dashboard_name")?;
+        let body = required(planned, "dashboard_body")?;
         serde_json::from_str::<serde_json::Value>(&body)
             .map_err(|e| ProviderError::msg(format!("dashboard_body is not valid JSON: {e}")))?;
         let out = self

@@ -7,11 +7,11 @@ use super::alarms::{
     sync_alarm_tags, NAMES_PER_CALL,
 };
 use crate::provider::aws::common::{
-    aws_err, configured_tags, must_exist, opt_bool, opt_str, str_list, tags_to_write, user_tags,
+    aws_err, configured_tags, must_exist, opt_bool, opt_str, required, str_list, tags_to_write, user_tags,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
-use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::provider::{CallCtx, PResult, ResourceType};
 use crate::schema::validators::{arn, int_at_least, len_between, matches, one_of};
 use crate::schema::Schema;
 use crate::value::Value;
@@ -141,7 +141,7 @@ impl MetricAlarm {
     }
 
     async fn put(&self, planned: &Value, tags: Option<Vec<Tag>>) -> PResult<String> {
-        let name = opt_str(planned, "alarm_name").ok_or_else(|| ProviderError::msg("alarm_name is required"))?;
+        let name = required(planned, "alarm_name")?;
         let queries = planned
             .get("metric_query")
             .as_list()

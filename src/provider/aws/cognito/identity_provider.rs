@@ -13,11 +13,11 @@
 
 use super::{adoptable, pool_and_key, NOT_FOUND};
 use crate::provider::aws::common::{
-    absent_on, aws_err, list_value, map_value, must_exist, ok_on, opt_str, secret_digest, str_list,
+    absent_on, aws_err, list_value, map_value, must_exist, ok_on, opt_str, required, secret_digest, str_list,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
-use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::provider::{CallCtx, PResult, ResourceType};
 use crate::schema::validators::{len_between, one_of};
 use crate::schema::Schema;
 use crate::value::Value;
@@ -137,8 +137,8 @@ impl ResourceType for IdentityProvider {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let pool = opt_str(planned, "user_pool_id").ok_or_else(|| ProviderError::msg("user_pool_id is required"))?;
-        let name = opt_str(planned, "provider_name").ok_or_else(|| ProviderError::msg("provider_name is required"))?;
+        let pool = required(planned, "user_pool_id")?;
+        let name = required(planned, "provider_name")?;
         let mapping = string_map(planned, "attribute_mapping");
         let ids = str_list(planned, "idp_identifiers");
         self.c

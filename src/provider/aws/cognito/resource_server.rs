@@ -8,7 +8,7 @@
 //! not record is taken back by its identifier in a pool of this stack.
 
 use super::{adoptable, pool_and_key, NOT_FOUND};
-use crate::provider::aws::common::{absent_on, aws_err, list_value, must_exist, ok_on, opt_str};
+use crate::provider::aws::common::{absent_on, aws_err, list_value, must_exist, ok_on, opt_str, required};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -118,8 +118,8 @@ impl ResourceType for ResourceServer {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let pool = opt_str(planned, "user_pool_id").ok_or_else(|| ProviderError::msg("user_pool_id is required"))?;
-        let identifier = opt_str(planned, "identifier").ok_or_else(|| ProviderError::msg("identifier is required"))?;
+        let pool = required(planned, "user_pool_id")?;
+        let identifier = required(planned, "identifier")?;
         let scopes = scopes(planned)?;
         self.c
             .cognitoidp

@@ -6,10 +6,10 @@
 //! is taken back by its name in a pool of this stack.
 
 use super::{adoptable, pool_and_key, NOT_FOUND};
-use crate::provider::aws::common::{absent_on, aws_err, must_exist, ok_on, opt_str};
+use crate::provider::aws::common::{absent_on, aws_err, must_exist, ok_on, opt_str, required};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
-use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::provider::{CallCtx, PResult, ResourceType};
 use crate::schema::validators::{arn, int_at_least, len_between};
 use crate::schema::Schema;
 use crate::value::Value;
@@ -87,8 +87,8 @@ impl ResourceType for UserGroup {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let pool = opt_str(planned, "user_pool_id").ok_or_else(|| ProviderError::msg("user_pool_id is required"))?;
-        let name = opt_str(planned, "name").ok_or_else(|| ProviderError::msg("name is required"))?;
+        let pool = required(planned, "user_pool_id")?;
+        let name = required(planned, "name")?;
         self.c
             .cognitoidp
             .create_group()

@@ -13,8 +13,8 @@
 
 use super::{date, describe_pool, NOT_FOUND};
 use crate::provider::aws::common::{
-    aws_err, configured_tags, first, list_value, must_exist, ok_on, opt_bool, opt_str, owns, str_list, tags_to_write,
-    user_tags,
+    aws_err, configured_tags, first, list_value, must_exist, ok_on, opt_bool, opt_str, owns, required, str_list,
+    tags_to_write, user_tags,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -743,7 +743,7 @@ impl ResourceType for UserPool {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let name = opt_str(planned, "name").ok_or_else(|| ProviderError::msg("name is required"))?;
+        let name = required(planned, "name")?;
         let req = self
             .c
             .cognitoidp

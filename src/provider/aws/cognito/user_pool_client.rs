@@ -18,7 +18,7 @@
 
 use super::{pool_and_key, stack_owns_pool, NOT_FOUND};
 use crate::provider::aws::common::{
-    absent_on, aws_err, first, list_value, must_exist, ok_on, opt_bool, opt_str, str_list,
+    absent_on, aws_err, first, list_value, must_exist, ok_on, opt_bool, opt_str, required, str_list,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -275,7 +275,7 @@ impl ResourceType for UserPoolClient {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let pool = opt_str(planned, "user_pool_id").ok_or_else(|| ProviderError::msg("user_pool_id is required"))?;
+        let pool = required(planned, "user_pool_id")?;
         let req = self
             .c
             .cognitoidp
@@ -297,7 +297,7 @@ impl ResourceType for UserPoolClient {
     }
 
     async fn update(&self, ctx: &CallCtx, id: &str, _prior: &Value, planned: &Value) -> PResult<Value> {
-        let pool = opt_str(planned, "user_pool_id").ok_or_else(|| ProviderError::msg("user_pool_id is required"))?;
+        let pool = required(planned, "user_pool_id")?;
         let req = self
             .c
             .cognitoidp

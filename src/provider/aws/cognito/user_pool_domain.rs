@@ -11,7 +11,7 @@
 
 use super::{stack_owns_pool, NOT_FOUND};
 use crate::provider::aws::common::{
-    absent_on, aws_err, must_exist, ok_on, op_timeout, opt_str, wait_for, Op, Poll, Wait,
+    absent_on, aws_err, must_exist, ok_on, op_timeout, opt_str, required, wait_for, Op, Poll, Wait,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -125,8 +125,8 @@ impl ResourceType for UserPoolDomain {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let domain = opt_str(planned, "domain").ok_or_else(|| ProviderError::msg("domain is required"))?;
-        let pool = opt_str(planned, "user_pool_id").ok_or_else(|| ProviderError::msg("user_pool_id is required"))?;
+        let domain = required(planned, "domain")?;
+        let pool = required(planned, "user_pool_id")?;
         self.c
             .cognitoidp
             .create_user_pool_domain()
@@ -146,7 +146,7 @@ impl ResourceType for UserPoolDomain {
     }
 
     async fn update(&self, ctx: &CallCtx, id: &str, _prior: &Value, planned: &Value) -> PResult<Value> {
-        let pool = opt_str(planned, "user_pool_id").ok_or_else(|| ProviderError::msg("user_pool_id is required"))?;
+        let pool = required(planned, "user_pool_id")?;
         self.c
             .cognitoidp
             .update_user_pool_domain()

@@ -12,8 +12,8 @@
 
 use super::replicas;
 use crate::provider::aws::common::{
-    aws_err, configured_tags, must_exist, op_timeout, opt_bool, opt_str, tag_changes, tags_to_write, user_tags,
-    wait_for, Op, Poll, Wait,
+    aws_err, configured_tags, must_exist, op_timeout, opt_bool, opt_str, required, tag_changes, tags_to_write,
+    user_tags, wait_for, Op, Poll, Wait,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -501,7 +501,7 @@ impl ResourceType for Table {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let name = opt_str(planned, "name").ok_or_else(|| ProviderError::msg("name is required"))?;
+        let name = required(planned, "name")?;
         let keys = key_schema(opt_str(planned, "hash_key"), opt_str(planned, "range_key"))?;
         let attributes = attribute_definitions(planned)?;
         let gsis = indexes(planned, "global_secondary_index")

@@ -4,7 +4,7 @@
 //! `<route table id>_<destination>` (the form Terraform imports).
 
 use super::route_table::{is_configurable, route_value};
-use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str};
+use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str, required};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -93,8 +93,7 @@ impl ResourceType for Route {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let table =
-            opt_str(planned, "route_table_id").ok_or_else(|| ProviderError::msg("route_table_id is required"))?;
+        let table = required(planned, "route_table_id")?;
         let (dest_attr, dest) = destination(planned)?;
         let s = |k: &str| opt_str(planned, k);
         let mut req = self

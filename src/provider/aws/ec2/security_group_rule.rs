@@ -6,7 +6,7 @@
 
 use super::security_group::{normalize_protocol, permission, rules_from};
 use crate::plan::diff::same;
-use crate::provider::aws::common::{absent_on, aws_err, list_value, must_exist, opt_bool, opt_str, str_list};
+use crate::provider::aws::common::{absent_on, aws_err, list_value, must_exist, opt_bool, opt_str, required, str_list};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -204,8 +204,7 @@ impl ResourceType for SecurityGroupRule {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let group =
-            opt_str(planned, "security_group_id").ok_or_else(|| ProviderError::msg("security_group_id is required"))?;
+        let group = required(planned, "security_group_id")?;
         let perm = permission(&group, &as_block(planned));
         if Self::egress(planned)? {
             self.c

@@ -3,7 +3,7 @@
 //! only in direction, so one implementation serves both (one registry line each).
 
 use super::{describe_all, read_many_by_id, read_tags, BULK_READ_LIMIT};
-use crate::provider::aws::common::{absent_on, aws_err, configured_tags, must_exist, opt_str, tags_to_write};
+use crate::provider::aws::common::{absent_on, aws_err, configured_tags, must_exist, opt_str, required, tags_to_write};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -126,8 +126,7 @@ impl ResourceType for VpcSecurityGroupRule {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let group =
-            opt_str(planned, "security_group_id").ok_or_else(|| ProviderError::msg("security_group_id is required"))?;
+        let group = required(planned, "security_group_id")?;
         let sources = [
             "cidr_ipv4",
             "cidr_ipv6",

@@ -4,7 +4,7 @@
 //! BASIC scanning with no rules, as the provider does.
 
 use super::{blocks, filter_state};
-use crate::provider::aws::common::{aws_err, must_exist, opt_str};
+use crate::provider::aws::common::{aws_err, must_exist, opt_str, required};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -57,7 +57,7 @@ impl RegistryScanningConfiguration {
     }
 
     async fn write(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let scan_type = opt_str(planned, "scan_type").ok_or_else(|| ProviderError::msg("scan_type is required"))?;
+        let scan_type = required(planned, "scan_type")?;
         self.put(&scan_type, rules(planned)?).await?;
         let id = self.c.account_id().await?;
         must_exist(

@@ -3,7 +3,8 @@
 
 use super::to_tags;
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, must_exist, opt_bool, opt_str, owns, tag_changes, tags_to_write, user_tags,
+    absent_on, aws_err, configured_tags, must_exist, opt_bool, opt_str, owns, required, tag_changes, tags_to_write,
+    user_tags,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -88,7 +89,7 @@ impl ResourceType for Repository {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let name = opt_str(planned, "name").ok_or_else(|| ProviderError::msg("name is required"))?;
+        let name = required(planned, "name")?;
         let encryption = first(planned, "encryption_configuration").map(|e| {
             EncryptionConfiguration::builder()
                 .encryption_type(EncryptionType::from(

@@ -1,7 +1,7 @@
 //! Data source `aws_ecr_repository`: a repository by name (in `registry_id`'s registry, the
 //! caller's by default), with the tags of its most recently pushed image.
 
-use crate::provider::aws::common::{absent_on, aws_err, opt_str};
+use crate::provider::aws::common::{absent_on, aws_err, opt_str, required};
 use crate::provider::aws::lookup::{project, read_as_resource};
 use crate::provider::aws::schema::data_source;
 use crate::provider::aws::Clients;
@@ -72,7 +72,7 @@ impl DataSourceType for RepositoryData {
 
     async fn read(&self, config: &Value) -> PResult<Value> {
         const WHAT: &str = "ECR Repository";
-        let name = opt_str(config, "name").ok_or_else(|| ProviderError::msg("name is required"))?;
+        let name = required(config, "name")?;
         let registry = opt_str(config, "registry_id");
         // The registry asked for is checked first: the resource read looks in the caller's.
         if registry.is_some() {

@@ -2,7 +2,9 @@
 //! ECS Exec sessions are encrypted and logged, which keys encrypt managed storage), its Service
 //! Connect default namespace and tags; all of them change in place (UpdateCluster).
 
-use crate::provider::aws::common::{aws_err, configured_tags, must_exist, opt_bool, opt_str, tags_to_write, user_tags};
+use crate::provider::aws::common::{
+    aws_err, configured_tags, must_exist, opt_bool, opt_str, required, tags_to_write, user_tags,
+};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType, ADDRESS_TAG, STACK_TAG};
@@ -197,7 +199,7 @@ impl ResourceType for Cluster {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let name = opt_str(planned, "name").ok_or_else(|| ProviderError::msg("name is required"))?;
+        let name = required(planned, "name")?;
         let settings = Some(settings(planned)).filter(|s| !s.is_empty());
         let out = self
             .c

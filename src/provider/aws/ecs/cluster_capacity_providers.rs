@@ -5,10 +5,10 @@
 //! run could have left half made.
 
 use super::{strategy, strategy_state};
-use crate::provider::aws::common::{aws_err, list_value, must_exist, opt_str, retry_while, str_list};
+use crate::provider::aws::common::{aws_err, list_value, must_exist, required, retry_while, str_list};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
-use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::provider::{CallCtx, PResult, ResourceType};
 use crate::schema::validators::int_between;
 use crate::schema::Schema;
 use crate::value::Value;
@@ -90,7 +90,7 @@ impl ResourceType for ClusterCapacityProviders {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let cluster = opt_str(planned, "cluster_name").ok_or_else(|| ProviderError::msg("cluster_name is required"))?;
+        let cluster = required(planned, "cluster_name")?;
         self.write(&cluster, planned).await?;
         must_exist(self.read(ctx, &cluster, planned).await?, "cluster", &cluster)
     }

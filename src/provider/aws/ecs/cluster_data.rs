@@ -1,7 +1,7 @@
 //! Data source `aws_ecs_cluster`: a cluster by name, with its counts, settings and Service
 //! Connect defaults.
 
-use crate::provider::aws::common::{opt_str, user_tags};
+use crate::provider::aws::common::{required, user_tags};
 use crate::provider::aws::ec2::data::with_results;
 use crate::provider::aws::schema::data_source;
 use crate::provider::aws::Clients;
@@ -39,7 +39,7 @@ impl DataSourceType for ClusterData {
     }
 
     async fn read(&self, config: &Value) -> PResult<Value> {
-        let name = opt_str(config, "cluster_name").ok_or_else(|| ProviderError::msg("cluster_name is required"))?;
+        let name = required(config, "cluster_name")?;
         let c = self
             .cluster
             .describe(&name)

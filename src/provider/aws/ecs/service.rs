@@ -10,8 +10,8 @@
 //! move a running service between a launch type and capacity providers).
 
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, must_exist, op_timeout, opt_bool, opt_str, owns, str_list, tags_to_write,
-    user_tags, wait_for, Op, Poll, Wait,
+    absent_on, aws_err, configured_tags, must_exist, op_timeout, opt_bool, opt_str, owns, required, str_list,
+    tags_to_write, user_tags, wait_for, Op, Poll, Wait,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -707,7 +707,7 @@ impl ResourceType for Service {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let name = opt_str(planned, "name").ok_or_else(|| ProviderError::msg("name is required"))?;
+        let name = required(planned, "name")?;
         let cluster = opt_str(planned, "cluster");
         let strategy = opt_str(planned, "scheduling_strategy").unwrap_or_else(|| "REPLICA".into());
         let controller = first(planned, "deployment_controller")

@@ -4,7 +4,9 @@
 
 use super::container_definitions;
 use super::wire::{replace_body, RawResponse};
-use crate::provider::aws::common::{absent_on, aws_err, configured_tags, must_exist, opt_str, owns, user_tags};
+use crate::provider::aws::common::{
+    absent_on, aws_err, configured_tags, must_exist, opt_str, owns, required, user_tags,
+};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -325,7 +327,7 @@ impl ResourceType for TaskDefinition {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let family = opt_str(planned, "family").ok_or_else(|| ProviderError::msg("family is required"))?;
+        let family = required(planned, "family")?;
         let body = register_request(ctx, planned)?;
         let raw = RawResponse::default();
         // The typed input only satisfies the SDK's own required-field checks; the body sent is

@@ -1,7 +1,9 @@
 //! `aws_lb_listener_rule`: a routing rule of a listener (priority, conditions, actions).
 
 use super::{declare_actions, elb_tags, from_actions, read_tags, to_actions, update_tags};
-use crate::provider::aws::common::{absent_on, aws_err, configured_tags, list_value, must_exist, opt_str, str_list};
+use crate::provider::aws::common::{
+    absent_on, aws_err, configured_tags, list_value, must_exist, opt_str, required, str_list,
+};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -209,8 +211,7 @@ impl ResourceType for ListenerRule {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let listener =
-            opt_str(planned, "listener_arn").ok_or_else(|| ProviderError::msg("listener_arn is required"))?;
+        let listener = required(planned, "listener_arn")?;
         let priority = match planned.get("priority").as_number() {
             Some(p) => p as i32,
             None => self.next_priority(&listener).await?,

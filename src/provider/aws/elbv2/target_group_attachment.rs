@@ -4,7 +4,7 @@
 //! arguments are what identify the target), a target being deregistered or no longer
 //! registered reads as gone, and there is no import.
 
-use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_i32, opt_str, retry_while};
+use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_i32, opt_str, required, retry_while};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -50,7 +50,7 @@ fn target(v: &Value) -> TargetDescription {
 }
 
 fn group(v: &Value) -> PResult<String> {
-    opt_str(v, "target_group_arn").ok_or_else(|| ProviderError::msg("target_group_arn is required"))
+    required(v, "target_group_arn")
 }
 
 #[async_trait]

@@ -7,7 +7,7 @@
 
 use super::{sdk_tags, sync_events_tags, tags_of, NOT_FOUND};
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, must_exist, ok_on, opt_str, owns, tags_to_write, user_tags,
+    absent_on, aws_err, configured_tags, must_exist, ok_on, opt_str, owns, required, tags_to_write, user_tags,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -94,7 +94,7 @@ impl ResourceType for Bus {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let name = opt_str(planned, "name").ok_or_else(|| ProviderError::msg("name is required"))?;
+        let name = required(planned, "name")?;
         let tags = sdk_tags(tags_to_write(ctx, planned))?;
         self.c
             .events

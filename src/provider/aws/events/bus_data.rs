@@ -4,7 +4,7 @@
 
 use super::bus::bus_state;
 use super::NOT_FOUND;
-use crate::provider::aws::common::{absent_on, aws_err, opt_str};
+use crate::provider::aws::common::{absent_on, aws_err, required};
 use crate::provider::aws::schema::data_source;
 use crate::provider::aws::Clients;
 use crate::provider::{DataSourceType, PResult, ProviderError};
@@ -38,7 +38,7 @@ impl DataSourceType for BusData {
     }
 
     async fn read(&self, config: &Value) -> PResult<Value> {
-        let name = opt_str(config, "name").ok_or_else(|| ProviderError::msg("name is required"))?;
+        let name = required(config, "name")?;
         let r = self
             .c
             .events

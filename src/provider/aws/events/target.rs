@@ -16,7 +16,7 @@
 //! infractl yet).
 
 use super::{bus_name_or_arn, rule_name_chars, DEFAULT_BUS, NOT_FOUND};
-use crate::provider::aws::common::{aws_err, differs, first, map_value, must_exist, opt_i32, opt_str};
+use crate::provider::aws::common::{aws_err, differs, first, map_value, must_exist, opt_i32, opt_str, required};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -332,7 +332,7 @@ impl ResourceType for Target {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let rule = opt_str(planned, "rule").ok_or_else(|| ProviderError::msg("rule is required"))?;
+        let rule = required(planned, "rule")?;
         let bus = opt_str(planned, "event_bus_name").unwrap_or_else(|| DEFAULT_BUS.to_string());
         let target_id = opt_str(planned, "target_id").unwrap_or_else(|| {
             let unique = uuid::Uuid::new_v4().simple().to_string();

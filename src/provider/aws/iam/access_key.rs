@@ -12,7 +12,7 @@
 //! `pgp_key` (the secret encrypted for a PGP key instead) is not implemented: a blueprint that
 //! sets it is refused at validate.
 
-use crate::provider::aws::common::{absent_on, aws_err, must_exist, ok_on, opt_str};
+use crate::provider::aws::common::{absent_on, aws_err, must_exist, ok_on, opt_str, required};
 use crate::provider::aws::lookup::rfc3339;
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -171,7 +171,7 @@ impl ResourceType for AccessKey {
     }
 
     async fn create(&self, _ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let user = opt_str(planned, "user").ok_or_else(|| ProviderError::msg("user is required"))?;
+        let user = required(planned, "user")?;
         let out = self
             .c
             .iam

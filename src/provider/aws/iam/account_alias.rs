@@ -4,7 +4,7 @@
 //! resource (DeleteAccountAlias of the old, CreateAccountAlias of the new), as in the provider.
 //! The read is the account's alias whatever the id, so one renamed by hand is found as drift.
 
-use crate::provider::aws::common::{aws_err, must_exist, ok_on, opt_str};
+use crate::provider::aws::common::{aws_err, must_exist, ok_on, required};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -54,7 +54,7 @@ impl ResourceType for AccountAlias {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let alias = opt_str(planned, "account_alias").ok_or_else(|| ProviderError::msg("account_alias is required"))?;
+        let alias = required(planned, "account_alias")?;
         self.c
             .iam
             .create_account_alias()

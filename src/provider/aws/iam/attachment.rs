@@ -6,7 +6,7 @@
 //! by the owner and `policy_arn` state records.
 
 use super::principal::Principal;
-use crate::provider::aws::common::opt_str;
+use crate::provider::aws::common::{opt_str, required};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -94,7 +94,7 @@ impl ResourceType for PolicyAttachment {
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
         let owner = opt_str(planned, self.kind.arg())
             .ok_or_else(|| ProviderError::msg(format!("{} is required", self.kind.arg())))?;
-        let arn = opt_str(planned, "policy_arn").ok_or_else(|| ProviderError::msg("policy_arn is required"))?;
+        let arn = required(planned, "policy_arn")?;
         self.kind.attach(&self.c, &owner, &arn).await?;
         let id = format!("{owner}/{arn}");
         self.read(ctx, &id, planned)

@@ -5,10 +5,10 @@
 
 use super::principal::next_marker;
 use super::user::iam_name;
-use crate::provider::aws::common::{absent_on, aws_err, must_exist, ok_on, opt_str};
+use crate::provider::aws::common::{absent_on, aws_err, must_exist, ok_on, opt_str, required};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
-use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::provider::{CallCtx, PResult, ResourceType};
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
@@ -60,7 +60,7 @@ impl ResourceType for Group {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let name = opt_str(planned, "name").ok_or_else(|| ProviderError::msg("name is required"))?;
+        let name = required(planned, "name")?;
         self.c
             .iam
             .create_group()

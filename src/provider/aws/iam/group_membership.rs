@@ -4,7 +4,7 @@
 //! for IAM, so a resumed create needs no adoption.
 
 use super::principal::next_marker;
-use crate::provider::aws::common::{absent_on, aws_err, list_value, must_exist, ok_on, opt_str, str_list};
+use crate::provider::aws::common::{absent_on, aws_err, list_value, must_exist, ok_on, opt_str, required, str_list};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -95,8 +95,8 @@ impl ResourceType for GroupMembership {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let name = opt_str(planned, "name").ok_or_else(|| ProviderError::msg("name is required"))?;
-        let group = opt_str(planned, "group").ok_or_else(|| ProviderError::msg("group is required"))?;
+        let name = required(planned, "name")?;
+        let group = required(planned, "group")?;
         self.converge(&group, &[], &str_list(planned, "users")).await?;
         must_exist(self.read(ctx, &name, planned).await?, "group membership", &name)
     }
@@ -120,7 +120,7 @@ impl ResourceType for GroupMembership {
     }
 
     async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
-        let group = opt_str(planned, "group").ok_or_else(|| ProviderError::msg("group is required"))?;
+        let group = required(planned, "group")?;
         self.converge(&group, &str_list(prior, "users"), &str_list(planned, "users"))
             .await?;
         must_exist(self.read(ctx, id, planned).await?, "group membership", id)

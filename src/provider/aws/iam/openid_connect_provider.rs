@@ -8,7 +8,7 @@
 
 use super::iam_tags;
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, list_value, must_exist, ok_on, opt_str, owns, str_list, user_tags,
+    absent_on, aws_err, configured_tags, list_value, must_exist, ok_on, opt_str, owns, required, str_list, user_tags,
 };
 use crate::provider::aws::schema::{data_source, resource};
 use crate::provider::aws::Clients;
@@ -116,7 +116,7 @@ impl ResourceType for OpenIdConnectProvider {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let url = opt_str(planned, "url").ok_or_else(|| ProviderError::msg("url is required"))?;
+        let url = required(planned, "url")?;
         let thumbprints = str_list(planned, "thumbprint_list");
         let out = self
             .c

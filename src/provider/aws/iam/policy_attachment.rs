@@ -6,7 +6,7 @@
 //! takes as a no-op.
 
 use super::principal::{next_marker, Principal};
-use crate::provider::aws::common::{absent_on, aws_err, list_value, must_exist, opt_str, str_list};
+use crate::provider::aws::common::{absent_on, aws_err, list_value, must_exist, opt_str, required, str_list};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -110,8 +110,8 @@ impl ResourceType for PolicyAttachment {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let name = opt_str(planned, "name").ok_or_else(|| ProviderError::msg("name is required"))?;
-        let policy = opt_str(planned, "policy_arn").ok_or_else(|| ProviderError::msg("policy_arn is required"))?;
+        let name = required(planned, "name")?;
+        let policy = required(planned, "policy_arn")?;
         self.converge(&policy, &Value::Null, planned).await?;
         must_exist(self.read(ctx, &name, planned).await?, "policy attachment", &name)
     }
@@ -140,7 +140,7 @@ impl ResourceType for PolicyAttachment {
     }
 
     async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
-        let policy = opt_str(planned, "policy_arn").ok_or_else(|| ProviderError::msg("policy_arn is required"))?;
+        let policy = required(planned, "policy_arn")?;
         self.converge(&policy, prior, planned).await?;
         must_exist(self.read(ctx, id, planned).await?, "policy attachment", id)
     }

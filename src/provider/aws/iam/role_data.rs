@@ -1,10 +1,10 @@
 //! Data source `aws_iam_role`: one role by name, with when and where it was last used.
 
-use crate::provider::aws::common::{absent_on, aws_err, opt_str};
+use crate::provider::aws::common::{absent_on, aws_err, required};
 use crate::provider::aws::lookup::{project, read_as_resource, rfc3339};
 use crate::provider::aws::schema::data_source;
 use crate::provider::aws::Clients;
-use crate::provider::{DataSourceType, PResult, ProviderError};
+use crate::provider::{DataSourceType, PResult};
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
@@ -40,7 +40,7 @@ impl DataSourceType for RoleData {
     }
 
     async fn read(&self, config: &Value) -> PResult<Value> {
-        let name = opt_str(config, "name").ok_or_else(|| ProviderError::msg("name is required"))?;
+        let name = required(config, "name")?;
         let read = read_as_resource(&self.role, &name, "IAM Role").await?;
         let out = absent_on(
             self.c.iam.get_role().role_name(&name).send().await.map_err(aws_err),

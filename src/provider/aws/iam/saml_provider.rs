@@ -6,7 +6,9 @@
 //! takes.
 
 use super::iam_tags;
-use crate::provider::aws::common::{absent_on, aws_err, configured_tags, must_exist, ok_on, opt_str, owns, user_tags};
+use crate::provider::aws::common::{
+    absent_on, aws_err, configured_tags, must_exist, ok_on, opt_str, owns, required, user_tags,
+};
 use crate::provider::aws::lookup::rfc3339;
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -86,7 +88,7 @@ impl ResourceType for SamlProvider {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let name = opt_str(planned, "name").ok_or_else(|| ProviderError::msg("name is required"))?;
+        let name = required(planned, "name")?;
         let out = self
             .c
             .iam

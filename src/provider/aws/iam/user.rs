@@ -6,7 +6,7 @@
 use super::principal::next_marker;
 use super::{iam_tags, to_iam_tags};
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, must_exist, ok_on, opt_bool, opt_str, owns, sync_tags, user_tags,
+    absent_on, aws_err, configured_tags, must_exist, ok_on, opt_bool, opt_str, owns, required, sync_tags, user_tags,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -170,7 +170,7 @@ impl ResourceType for User {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let name = opt_str(planned, "name").ok_or_else(|| ProviderError::msg("name is required"))?;
+        let name = required(planned, "name")?;
         self.c
             .iam
             .create_user()

@@ -4,7 +4,7 @@
 //! adoption.
 
 use super::principal::next_marker;
-use crate::provider::aws::common::{absent_on, aws_err, list_value, must_exist, ok_on, opt_str, str_list};
+use crate::provider::aws::common::{absent_on, aws_err, list_value, must_exist, ok_on, opt_str, required, str_list};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -93,7 +93,7 @@ impl ResourceType for UserGroupMembership {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let user = opt_str(planned, "user").ok_or_else(|| ProviderError::msg("user is required"))?;
+        let user = required(planned, "user")?;
         self.converge(&user, &[], &str_list(planned, "groups")).await?;
         let id = format!("terraform-{}", &uuid::Uuid::new_v4().simple().to_string()[..26]);
         must_exist(self.read(ctx, &id, planned).await?, "user group membership", &id)
@@ -131,7 +131,7 @@ impl ResourceType for UserGroupMembership {
     }
 
     async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
-        let user = opt_str(planned, "user").ok_or_else(|| ProviderError::msg("user is required"))?;
+        let user = required(planned, "user")?;
         self.converge(&user, &str_list(prior, "groups"), &str_list(planned, "groups"))
             .await?;
         must_exist(self.read(ctx, id, planned).await?, "user group membership", id)

@@ -17,7 +17,7 @@
 use super::{encryption_type, mode, mode_details, shard_level_metrics, summary, tags, NOT_FOUND};
 use crate::provider::aws::common::{
     absent_on, aws_err, configured_tags, differs, first, must_exist, op_timeout, opt_bool, opt_i32, opt_str, owns,
-    read_beside, str_list, sync_tags, tags_to_write, user_tags, wait_for, Op, Poll, Wait,
+    read_beside, required, str_list, sync_tags, tags_to_write, user_tags, wait_for, Op, Poll, Wait,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -307,7 +307,7 @@ impl ResourceType for Stream {
     /// CreateStream (mode, shard count of a provisioned stream, tags), then the settings
     /// CreateStream does not take, each waited for, as the provider does them.
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let name = opt_str(planned, "name").ok_or_else(|| ProviderError::msg("name is required"))?;
+        let name = required(planned, "name")?;
         let timeout = op_timeout(&self.schema, planned, Op::Create, Duration::from_secs(5 * 60));
         let details = match first(planned, "stream_mode_details").and_then(|b| opt_str(b, "stream_mode")) {
             Some(m) => Some(

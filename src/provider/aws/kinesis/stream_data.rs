@@ -3,7 +3,7 @@
 //! ListShards, as the provider's `dataSourceStreamRead` reads it.
 
 use super::{encryption_type, mode_details, shard_level_metrics, summary, tags};
-use crate::provider::aws::common::{aws_err, opt_str, user_tags};
+use crate::provider::aws::common::{aws_err, required, user_tags};
 use crate::provider::aws::ec2::data::with_results;
 use crate::provider::aws::schema::data_source;
 use crate::provider::aws::Clients;
@@ -74,7 +74,7 @@ impl DataSourceType for StreamData {
     }
 
     async fn read(&self, config: &Value) -> PResult<Value> {
-        let name = opt_str(config, "name").ok_or_else(|| ProviderError::msg("name is required"))?;
+        let name = required(config, "name")?;
         let s = summary(&self.c, &name)
             .await?
             .ok_or_else(|| ProviderError::msg(format!("reading Kinesis Stream ({name}): couldn't find resource")))?;

@@ -4,11 +4,11 @@
 
 use super::{key_id_of, target_key_arn, ABSENT, ALIAS_NAME, RESERVED_ALIAS};
 use crate::provider::aws::common::{
-    aws_err, must_exist, name_or_generated, name_prefix_from_name, ok_on, opt_str, retry_while,
+    aws_err, must_exist, name_or_generated, name_prefix_from_name, ok_on, opt_str, required, retry_while,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
-use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::provider::{CallCtx, PResult, ResourceType};
 use crate::schema::validators::{matches, not_matches, Rule};
 use crate::schema::Schema;
 use crate::value::Value;
@@ -87,8 +87,7 @@ impl ResourceType for Alias {
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
         let name = name_or_generated(planned, "alias/", 26);
-        let target =
-            opt_str(planned, "target_key_id").ok_or_else(|| ProviderError::msg("target_key_id is required"))?;
+        let target = required(planned, "target_key_id")?;
         // A key created a moment ago may not be known to KMS yet.
         retry_while(ABSENT, KEY_PROPAGATION, || async {
             self.c

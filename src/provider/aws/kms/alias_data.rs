@@ -4,7 +4,7 @@
 
 use super::alias::find_alias;
 use super::ALIAS_NAME;
-use crate::provider::aws::common::{aws_err, opt_str};
+use crate::provider::aws::common::{aws_err, required};
 use crate::provider::aws::ec2::data::with_results;
 use crate::provider::aws::schema::data_source;
 use crate::provider::aws::Clients;
@@ -43,7 +43,7 @@ impl DataSourceType for AliasData {
     }
 
     async fn read(&self, config: &Value) -> PResult<Value> {
-        let name = opt_str(config, "name").ok_or_else(|| ProviderError::msg("name is required"))?;
+        let name = required(config, "name")?;
         let alias = find_alias(&self.c, &name)
             .await?
             .ok_or_else(|| ProviderError::msg(format!("reading KMS Alias ({name}): no matching KMS Alias found")))?;

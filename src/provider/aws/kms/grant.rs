@@ -9,7 +9,7 @@
 
 use super::{ABSENT, PROPAGATION};
 use crate::provider::aws::common::{
-    absent_on, aws_err, map_value, ok_on, opt_bool, opt_str, retry_while, str_list, wait_for, Poll, Wait,
+    absent_on, aws_err, map_value, ok_on, opt_bool, opt_str, required, retry_while, str_list, wait_for, Poll, Wait,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -248,7 +248,7 @@ impl ResourceType for Grant {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let key_id = opt_str(planned, "key_id").ok_or_else(|| ProviderError::msg("key_id is required"))?;
+        let key_id = required(planned, "key_id")?;
         let ops: Vec<GrantOperation> = str_list(planned, "operations")
             .iter()
             .map(|o| GrantOperation::from(o.as_str()))

@@ -3,7 +3,7 @@
 //! `grant_tokens` is accepted and not sent: DescribeKey takes none.
 
 use super::ABSENT;
-use crate::provider::aws::common::{absent_on, aws_err, opt_str};
+use crate::provider::aws::common::{absent_on, aws_err, required};
 use crate::provider::aws::ec2::data::with_results;
 use crate::provider::aws::lookup::rfc3339;
 use crate::provider::aws::schema::data_source;
@@ -111,7 +111,7 @@ impl DataSourceType for KeyData {
     }
 
     async fn read(&self, config: &Value) -> PResult<Value> {
-        let key_id = opt_str(config, "key_id").ok_or_else(|| ProviderError::msg("key_id is required"))?;
+        let key_id = required(config, "key_id")?;
         let r = self.c.kms.describe_key().key_id(&key_id).send().await.map_err(aws_err);
         let m = absent_on(r, ABSENT)?
             .and_then(|o| o.key_metadata)

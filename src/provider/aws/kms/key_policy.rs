@@ -4,10 +4,10 @@
 //! of the key, unless `bypass_policy_lockout_safety_check` is set: then the policy stays.
 
 use super::{describe_key, get_key_policy, policy_as_configured, put_key_policy, ABSENT};
-use crate::provider::aws::common::{absent_on, must_exist, opt_bool, opt_str};
+use crate::provider::aws::common::{absent_on, must_exist, opt_bool, required};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
-use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::provider::{CallCtx, PResult, ResourceType};
 use crate::schema::validators::{json, len_between};
 use crate::schema::Schema;
 use crate::value::Value;
@@ -53,7 +53,7 @@ impl KeyPolicy {
     }
 
     async fn put(&self, key_id: &str, planned: &Value) -> PResult<()> {
-        let policy = opt_str(planned, "policy").ok_or_else(|| ProviderError::msg("policy is required"))?;
+        let policy = required(planned, "policy")?;
         let bypass = opt_bool(planned, "bypass_policy_lockout_safety_check").unwrap_or(false);
         put_key_policy(&self.c, &self.schema.attrs["policy"], key_id, &policy, bypass).await
     }
@@ -70,7 +70,7 @@ impl ResourceType for KeyPolicy {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let key_id = opt_str(planned, "key_id").ok_or_else(|| ProviderError::msg("key_id is required"))?;
+        let key_id = required(planned, "key_id")?;
         self.put(&key_id, planned).await?;
         must_exist(self.read(ctx, &key_id, planned).await?, "KMS key policy", &key_id)
     }

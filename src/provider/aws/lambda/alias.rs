@@ -6,7 +6,7 @@
 
 use super::{invoke_arn, keep_equivalent_function, NOT_FOUND};
 use crate::provider::aws::common::{
-    absent_on, aws_err, first, must_exist, ok_on, op_timeout, opt_str, wait_for, Op, Poll, Wait,
+    absent_on, aws_err, first, must_exist, ok_on, op_timeout, opt_str, required, wait_for, Op, Poll, Wait,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -137,15 +137,14 @@ impl ResourceType for Alias {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let required = |k: &str| opt_str(planned, k).ok_or_else(|| ProviderError::msg(format!("{k} is required")));
-        let (function, name) = (required("function_name")?, required("name")?);
+        let (function, name) = (required(planned, "function_name")?, required(planned, "name")?);
         let out = self
             .c
             .lambda
             .create_alias()
             .function_name(&function)
             .name(&name)
-            .function_version(required("function_version")?)
+            .function_version(required(planned, "function_version")?)
             .description(opt_str(planned, "description").unwrap_or_default())
             .routing_config(routing(planned))
             .send()
@@ -170,8 +169,7 @@ impl ResourceType for Alias {
 
     async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
         let (_, name) = parse_id(id)?;
-        let function =
-            opt_str(prior, "function_name").ok_or_else(|| ProviderError::msg("function_name is required"))?;
+        let function = required(prior, "function_name")?;
         let routing = routing(planned);
         self.c
             .lambda

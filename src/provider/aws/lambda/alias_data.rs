@@ -3,7 +3,7 @@
 //! `use_existing_alias` does.
 
 use super::alias::{alias_state, get_alias};
-use crate::provider::aws::common::opt_str;
+use crate::provider::aws::common::required;
 use crate::provider::aws::schema::data_source;
 use crate::provider::aws::Clients;
 use crate::provider::{DataSourceType, PResult, ProviderError};
@@ -37,8 +37,7 @@ impl DataSourceType for AliasData {
     }
 
     async fn read(&self, config: &Value) -> PResult<Value> {
-        let required = |k: &str| opt_str(config, k).ok_or_else(|| ProviderError::msg(format!("{k} is required")));
-        let (function, name) = (required("function_name")?, required("name")?);
+        let (function, name) = (required(config, "function_name")?, required(config, "name")?);
         let out = get_alias(&self.c, &function, &name)
             .await?
             .ok_or_else(|| ProviderError::msg(format!("reading Lambda Alias ({function}/{name}): no such alias")))?;

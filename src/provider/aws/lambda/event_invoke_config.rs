@@ -6,7 +6,9 @@
 //! configured: a name or an ARN); `import` takes the same.
 
 use super::NOT_FOUND;
-use crate::provider::aws::common::{absent_on, aws_err, first, must_exist, ok_on, opt_str, retry_while_matching};
+use crate::provider::aws::common::{
+    absent_on, aws_err, first, must_exist, ok_on, opt_str, required, retry_while_matching,
+};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -173,8 +175,7 @@ impl ResourceType for EventInvokeConfig {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let function =
-            opt_str(planned, "function_name").ok_or_else(|| ProviderError::msg("function_name is required"))?;
+        let function = required(planned, "function_name")?;
         let qualifier = opt_str(planned, "qualifier");
         self.put(&function, qualifier.as_deref(), planned).await?;
         let id = id_of(&function, qualifier.as_deref());

@@ -15,7 +15,7 @@
 use super::{keep_equivalent_function, same_function, sync_lambda_tags, NOT_FOUND, PROPAGATION};
 use crate::provider::aws::common::{
     absent_on, aws_err, configured_tags, differs, first, list_value, must_exist, opt_bool, opt_i32, opt_str, owns,
-    retry_while, retry_while_matching, str_list, tags_to_write, user_tags, wait_for, Poll, Wait,
+    required, retry_while, retry_while_matching, str_list, tags_to_write, user_tags, wait_for, Poll, Wait,
 };
 use crate::provider::aws::lookup::rfc3339;
 use crate::provider::aws::schema::resource;
@@ -313,8 +313,10 @@ impl ResourceType for EventSourceMapping {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let required = |k: &str| opt_str(planned, k).ok_or_else(|| ProviderError::msg(format!("{k} is required")));
-        let (function, source) = (required("function_name")?, required("event_source_arn")?);
+        let (function, source) = (
+            required(planned, "function_name")?,
+            required(planned, "event_source_arn")?,
+        );
         let tags: HashMap<String, String> = tags_to_write(ctx, planned).into_iter().collect();
         let types = response_types(planned);
         let req = self

@@ -15,8 +15,8 @@ use super::{
     get_function, invoke_arn, read_zip, retry_function_op, sync_lambda_tags, wait_active, wait_updated, NOT_FOUND,
 };
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, first, list_value, map_value, must_exist, op_timeout, opt_str, owns, str_list,
-    tags_to_write, user_tags, wait_for, Op, Poll, Wait,
+    absent_on, aws_err, configured_tags, first, list_value, map_value, must_exist, op_timeout, opt_str, owns, required,
+    str_list, tags_to_write, user_tags, wait_for, Op, Poll, Wait,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -665,7 +665,7 @@ impl ResourceType for Function {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let name = opt_str(planned, "function_name").ok_or_else(|| ProviderError::msg("function_name is required"))?;
+        let name = required(planned, "function_name")?;
         let package = opt_str(planned, "package_type").unwrap_or_else(|| "Zip".into());
         let code = match code_of(planned).await? {
             Code::Zip(bytes) => FunctionCode::builder().zip_file(Blob::new(bytes)),

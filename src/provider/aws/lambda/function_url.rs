@@ -6,7 +6,7 @@
 //! `import` takes.
 
 use super::{keep_equivalent_function, NOT_FOUND};
-use crate::provider::aws::common::{absent_on, aws_err, first, must_exist, ok_on, opt_str, str_list};
+use crate::provider::aws::common::{absent_on, aws_err, first, must_exist, ok_on, opt_str, required, str_list};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -151,11 +151,9 @@ impl ResourceType for FunctionUrl {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let function =
-            opt_str(planned, "function_name").ok_or_else(|| ProviderError::msg("function_name is required"))?;
+        let function = required(planned, "function_name")?;
         let qualifier = opt_str(planned, "qualifier");
-        let auth = opt_str(planned, "authorization_type")
-            .ok_or_else(|| ProviderError::msg("authorization_type is required"))?;
+        let auth = required(planned, "authorization_type")?;
         self.c
             .lambda
             .create_function_url_config()

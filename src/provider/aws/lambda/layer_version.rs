@@ -8,7 +8,7 @@
 //! `code_sha256` (what Lambda reports): a new archive hash is what makes a new version.
 
 use super::{read_zip, NOT_FOUND};
-use crate::provider::aws::common::{absent_on, aws_err, list_value, must_exist, ok_on, opt_str, str_list};
+use crate::provider::aws::common::{absent_on, aws_err, list_value, must_exist, ok_on, opt_str, required, str_list};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -155,7 +155,7 @@ impl ResourceType for LayerVersion {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let name = opt_str(planned, "layer_name").ok_or_else(|| ProviderError::msg("layer_name is required"))?;
+        let name = required(planned, "layer_name")?;
         let runtimes = str_list(planned, "compatible_runtimes");
         let architectures = str_list(planned, "compatible_architectures");
         let out = self

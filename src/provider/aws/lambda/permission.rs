@@ -5,7 +5,7 @@
 //! `import` takes `FUNCTION/STATEMENT` or `FUNCTION:QUALIFIER/STATEMENT`.
 
 use super::{retry_function_op, NOT_FOUND};
-use crate::provider::aws::common::{absent_on, aws_err, must_exist, name_prefix_from_name, ok_on, opt_str};
+use crate::provider::aws::common::{absent_on, aws_err, must_exist, name_prefix_from_name, ok_on, opt_str, required};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -203,8 +203,7 @@ impl ResourceType for Permission {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let function =
-            opt_str(planned, "function_name").ok_or_else(|| ProviderError::msg("function_name is required"))?;
+        let function = required(planned, "function_name")?;
         let sid = match opt_str(planned, "statement_id") {
             Some(s) => s,
             None => {

@@ -1,11 +1,11 @@
 //! Data source `aws_cloudwatch_log_group`: a log group by name, read as the resource reads it
 //! plus its creation time.
 
-use crate::provider::aws::common::{aws_err, opt_str};
+use crate::provider::aws::common::{aws_err, required};
 use crate::provider::aws::lookup::{project, read_as_resource};
 use crate::provider::aws::schema::data_source;
 use crate::provider::aws::Clients;
-use crate::provider::{DataSourceType, PResult, ProviderError};
+use crate::provider::{DataSourceType, PResult};
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
@@ -41,7 +41,7 @@ impl DataSourceType for LogGroupData {
     }
 
     async fn read(&self, config: &Value) -> PResult<Value> {
-        let name = opt_str(config, "name").ok_or_else(|| ProviderError::msg("name is required"))?;
+        let name = required(config, "name")?;
         let read = read_as_resource(&self.group, &name, "CloudWatch Logs Log Group").await?;
         let out = self
             .c

@@ -2,10 +2,10 @@
 //! `GROUP:NAME`. Nothing about it changes in place.
 
 use super::{group_and_name, require_group_and_name};
-use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str};
+use crate::provider::aws::common::{absent_on, aws_err, must_exist, required};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
-use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::provider::{CallCtx, PResult, ResourceType};
 use crate::schema::validators::{len_between, not_matches};
 use crate::schema::Schema;
 use crate::value::Value;
@@ -44,9 +44,8 @@ impl ResourceType for LogStream {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let group =
-            opt_str(planned, "log_group_name").ok_or_else(|| ProviderError::msg("log_group_name is required"))?;
-        let name = opt_str(planned, "name").ok_or_else(|| ProviderError::msg("name is required"))?;
+        let group = required(planned, "log_group_name")?;
+        let name = required(planned, "name")?;
         let r = self
             .c
             .logs

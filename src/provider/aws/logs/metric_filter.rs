@@ -3,7 +3,7 @@
 //! import as `GROUP:NAME`.
 
 use super::{group_and_name, require_group_and_name};
-use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str};
+use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str, required};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -55,9 +55,8 @@ impl MetricFilter {
     }
 
     async fn put(&self, planned: &Value) -> PResult<(String, String)> {
-        let group =
-            opt_str(planned, "log_group_name").ok_or_else(|| ProviderError::msg("log_group_name is required"))?;
-        let name = opt_str(planned, "name").ok_or_else(|| ProviderError::msg("name is required"))?;
+        let group = required(planned, "log_group_name")?;
+        let name = required(planned, "name")?;
         let t = planned
             .get("metric_transformation")
             .as_list()

@@ -1,7 +1,7 @@
 //! `aws_cloudwatch_query_definition`: a saved Logs Insights query. Its id is the query
 //! definition id AWS assigns; PutQueryDefinition with that id updates it in place.
 
-use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str, str_list};
+use crate::provider::aws::common::{absent_on, aws_err, must_exist, required, str_list};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -32,8 +32,8 @@ impl QueryDefinition {
 
     /// Creates (`id` None) or replaces the definition; returns its id.
     async fn put(&self, id: Option<&str>, planned: &Value) -> PResult<String> {
-        let name = opt_str(planned, "name").ok_or_else(|| ProviderError::msg("name is required"))?;
-        let query = opt_str(planned, "query_string").ok_or_else(|| ProviderError::msg("query_string is required"))?;
+        let name = required(planned, "name")?;
+        let query = required(planned, "query_string")?;
         let groups = str_list(planned, "log_group_names");
         let out = self
             .c

@@ -1,10 +1,10 @@
 //! `aws_cloudwatch_log_resource_policy`: an account-wide policy letting services (Route 53,
 //! EventBridge, ...) write to log groups. Its id is its name; the document compares as JSON.
 
-use crate::provider::aws::common::{absent_on, aws_err, json_as_configured, must_exist, opt_str};
+use crate::provider::aws::common::{absent_on, aws_err, json_as_configured, must_exist, required};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
-use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::provider::{CallCtx, PResult, ResourceType};
 use crate::schema::validators::{iam_policy, len_between};
 use crate::schema::Schema;
 use crate::value::Value;
@@ -31,9 +31,8 @@ impl ResourcePolicy {
     }
 
     async fn put(&self, planned: &Value) -> PResult<String> {
-        let name = opt_str(planned, "policy_name").ok_or_else(|| ProviderError::msg("policy_name is required"))?;
-        let doc =
-            opt_str(planned, "policy_document").ok_or_else(|| ProviderError::msg("policy_document is required"))?;
+        let name = required(planned, "policy_name")?;
+        let doc = required(planned, "policy_document")?;
         self.c
             .logs
             .put_resource_policy()

@@ -3,10 +3,10 @@
 //! `GROUP|NAME`, as the provider does.
 
 use super::{group_and_name, require_group_and_name};
-use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str};
+use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str, required};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
-use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::provider::{CallCtx, PResult, ResourceType};
 use crate::schema::validators::{arn, len_between, one_of};
 use crate::schema::Schema;
 use crate::value::Value;
@@ -49,9 +49,8 @@ impl SubscriptionFilter {
     }
 
     async fn put(&self, planned: &Value) -> PResult<(String, String)> {
-        let group =
-            opt_str(planned, "log_group_name").ok_or_else(|| ProviderError::msg("log_group_name is required"))?;
-        let name = opt_str(planned, "name").ok_or_else(|| ProviderError::msg("name is required"))?;
+        let group = required(planned, "log_group_name")?;
+        let name = required(planned, "name")?;
         self.c
             .logs
             .put_subscription_filter()

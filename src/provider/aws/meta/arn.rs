@@ -1,7 +1,7 @@
 //! Data source `aws_arn`: an ARN split into its parts, locally (no call), as the provider's
 //! ARN parser splits it: six `:`-separated sections, the last (the resource) keeping any `:`.
 
-use crate::provider::aws::common::opt_str;
+use crate::provider::aws::common::required;
 use crate::provider::aws::ec2::data::with_results;
 use crate::provider::aws::schema::data_source;
 use crate::provider::{DataSourceType, PResult, ProviderError};
@@ -74,7 +74,7 @@ impl DataSourceType for Arn {
     }
 
     async fn read(&self, config: &Value) -> PResult<Value> {
-        let text = opt_str(config, "arn").ok_or_else(|| ProviderError::msg("arn is required"))?;
+        let text = required(config, "arn")?;
         let p = parse(&text).map_err(|e| ProviderError::msg(format!("parsing ARN ({text}): {e}")))?;
         Ok(with_results(
             config,

@@ -5,8 +5,8 @@
 
 use crate::provider::aws::common::sync_tags_by_arn;
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, must_exist, op_timeout, opt_str, owns, tags_to_write, user_tags, wait_for, Op,
-    Poll, Wait,
+    absent_on, aws_err, configured_tags, must_exist, op_timeout, opt_str, owns, required, tags_to_write, user_tags,
+    wait_for, Op, Poll, Wait,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -100,7 +100,7 @@ impl ResourceType for Collection {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let name = opt_str(planned, "name").ok_or_else(|| ProviderError::msg("name is required"))?;
+        let name = required(planned, "name")?;
         let out = self
             .c
             .opensearchserverless

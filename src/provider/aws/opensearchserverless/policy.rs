@@ -128,9 +128,9 @@ pub(crate) use policy_resource;
 
 /// Checks the policy argument is JSON before sending it, for a clearer error than the API's.
 pub fn checked_policy(planned: &crate::value::Value) -> crate::provider::PResult<String> {
-    use crate::provider::aws::common::opt_str;
+    use crate::provider::aws::common::required;
     use crate::provider::ProviderError;
-    let text = opt_str(planned, "policy").ok_or_else(|| ProviderError::msg("policy is required"))?;
+    let text = required(planned, "policy")?;
     serde_json::from_str::<serde_json::Value>(&text)
         .map_err(|e| ProviderError::msg(format!("policy is not valid JSON: {e}")))?;
     Ok(text)

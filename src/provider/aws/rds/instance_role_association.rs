@@ -12,7 +12,8 @@
 
 use super::instances::describe;
 use crate::provider::aws::common::{
-    absent_on, aws_err, must_exist, op_timeout, opt_str, retry_while, retry_while_matching, wait_for, Op, Poll, Wait,
+    absent_on, aws_err, must_exist, op_timeout, opt_str, required, retry_while, retry_while_matching, wait_for, Op,
+    Poll, Wait,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -132,12 +133,10 @@ impl ResourceType for InstanceRoleAssociation {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let required =
-            |name: &str| opt_str(planned, name).ok_or_else(|| ProviderError::msg(format!("{name} is required")));
         let (instance, feature, role_arn) = (
-            required("db_instance_identifier")?,
-            required("feature_name")?,
-            required("role_arn")?,
+            required(planned, "db_instance_identifier")?,
+            required(planned, "feature_name")?,
+            required(planned, "role_arn")?,
         );
         let id = format!("{instance},{role_arn}");
         let timeout = op_timeout(&self.schema, planned, Op::Create, Duration::from_secs(600));

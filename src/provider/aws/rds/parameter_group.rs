@@ -8,11 +8,11 @@
 use super::{kept, list_tags, owned, read_tags, tags_for_create, update_tags};
 use crate::provider::aws::common::{
     absent_on, aws_err, configured_tags, must_exist, name_or_generated, name_prefix_read, ok_on, opt_bool, opt_str,
-    retry_while,
+    required, retry_while,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
-use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::provider::{CallCtx, PResult, ResourceType};
 use crate::schema::validators::{len_between, matches, not_matches, one_of, Rule};
 use crate::schema::Schema;
 use crate::value::Value;
@@ -308,7 +308,7 @@ impl ResourceType for ParameterGroup {
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
         let name = name_or_generated(planned, "terraform-", 26);
-        let family = opt_str(planned, "family").ok_or_else(|| ProviderError::msg("family is required"))?;
+        let family = required(planned, "family")?;
         let description = opt_str(planned, "description").unwrap_or_default();
         let tags = Some(tags_for_create(ctx, planned));
         let rds = &self.c.rds;

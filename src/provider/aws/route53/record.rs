@@ -17,7 +17,7 @@ use super::{
     clean_id, clean_record_name, expand_record_name, normalize_planned_name, normalize_zone_name, wait_change,
     zone_in_stack,
 };
-use crate::provider::aws::common::{absent_on, aws_err, op_timeout, opt_bool, opt_str, str_list, Op};
+use crate::provider::aws::common::{absent_on, aws_err, op_timeout, opt_bool, opt_str, required, str_list, Op};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -502,7 +502,7 @@ impl ResourceType for Record {
     }
 
     async fn create(&self, _ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let zone_id = opt_str(planned, "zone_id").ok_or_else(|| ProviderError::msg("zone_id is required"))?;
+        let zone_id = required(planned, "zone_id")?;
         let zone = self
             .zone_name(&zone_id)
             .await?
@@ -565,7 +565,7 @@ impl ResourceType for Record {
     }
 
     async fn update(&self, _ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
-        let zone_id = opt_str(planned, "zone_id").ok_or_else(|| ProviderError::msg("zone_id is required"))?;
+        let zone_id = required(planned, "zone_id")?;
         let zone = self
             .zone_name(&zone_id)
             .await?

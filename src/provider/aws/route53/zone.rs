@@ -15,7 +15,8 @@ use super::{
     wait_change, zone_is_ours, zone_tags,
 };
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, must_exist, op_timeout, opt_bool, opt_str, tags_to_write, user_tags, Op,
+    absent_on, aws_err, configured_tags, must_exist, op_timeout, opt_bool, opt_str, required, tags_to_write, user_tags,
+    Op,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -311,7 +312,7 @@ impl ResourceType for Zone {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let name = opt_str(planned, "name").ok_or_else(|| ProviderError::msg("name is required"))?;
+        let name = required(planned, "name")?;
         let vpcs = vpcs_of(planned, &self.c.region);
         let reference = if ctx.token.is_empty() {
             uuid::Uuid::new_v4().to_string()

@@ -2,9 +2,9 @@
 //! Deleting suspends it, as the provider does: a bucket cannot go back to "never configured".
 
 use super::companion::{account_id, get_once, At, BucketSetting};
-use crate::provider::aws::common::{absent_on, aws_err, opt_str};
+use crate::provider::aws::common::{absent_on, aws_err, required};
 use crate::provider::aws::Clients;
-use crate::provider::{PResult, ProviderError};
+use crate::provider::PResult;
 use crate::schema::declare::Decl;
 use crate::schema::validators::one_of;
 use crate::value::Value;
@@ -50,7 +50,7 @@ impl BucketSetting for Accelerate {
     }
 
     async fn put(&self, c: &Clients, at: &At, planned: &Value) -> PResult<()> {
-        let status = opt_str(planned, "status").ok_or_else(|| ProviderError::msg("status is required"))?;
+        let status = required(planned, "status")?;
         put_status(c, at, &status).await
     }
 

@@ -6,7 +6,7 @@
 //! Terraform's ids (`BUCKET`, `BUCKET,OWNER` with `expected_bucket_owner`, `BUCKET:NAME`). PUT
 //! replaces the whole setting, so a create a killed run began is simply made again.
 
-use crate::provider::aws::common::{must_exist, opt_str};
+use crate::provider::aws::common::{must_exist, opt_str, required};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -176,11 +176,11 @@ impl<S: BucketSetting + 'static> ResourceType for Companion<S> {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let bucket = opt_str(planned, "bucket").ok_or_else(|| ProviderError::msg("bucket is required"))?;
+        let bucket = required(planned, "bucket")?;
         let at = At {
             bucket,
             name: if self.setting.named() {
-                Some(opt_str(planned, "name").ok_or_else(|| ProviderError::msg("name is required"))?)
+                Some(required(planned, "name")?)
             } else {
                 None
             },

@@ -1,7 +1,7 @@
 //! `aws_s3_bucket_server_side_encryption_configuration`: a bucket's default encryption.
 
 use super::companion::get_once;
-use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_bool, opt_str};
+use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_bool, opt_str, required};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -54,7 +54,7 @@ impl ResourceType for BucketEncryption {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let bucket = opt_str(planned, "bucket").ok_or_else(|| ProviderError::msg("bucket is required"))?;
+        let bucket = required(planned, "bucket")?;
         put_config(&self.c, &bucket, planned).await?;
         must_exist(
             self.read(ctx, &bucket, planned).await?,

@@ -1,7 +1,7 @@
 //! `aws_s3_bucket_lifecycle_configuration`: expiry and transition rules of a bucket.
 
 use super::companion::get_once;
-use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str};
+use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str, required};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -347,7 +347,7 @@ impl ResourceType for BucketLifecycle {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let bucket = opt_str(planned, "bucket").ok_or_else(|| ProviderError::msg("bucket is required"))?;
+        let bucket = required(planned, "bucket")?;
         put_config(&self.c, &bucket, planned).await?;
         must_exist(
             self.read(ctx, &bucket, planned).await?,

@@ -2,9 +2,9 @@
 //! a prefix, with optional grants and key format. Deleting turns logging off.
 
 use super::companion::{account_id, built, first, get_once, At, BucketSetting};
-use crate::provider::aws::common::{absent_on, aws_err, opt_str};
+use crate::provider::aws::common::{absent_on, aws_err, opt_str, required};
 use crate::provider::aws::Clients;
-use crate::provider::{PResult, ProviderError};
+use crate::provider::PResult;
 use crate::schema::declare::Decl;
 use crate::schema::validators::{len_between, one_of, Rule};
 use crate::value::Value;
@@ -79,8 +79,7 @@ impl BucketSetting for Logging {
     }
 
     async fn put(&self, c: &Clients, at: &At, planned: &Value) -> PResult<()> {
-        let target =
-            opt_str(planned, "target_bucket").ok_or_else(|| ProviderError::msg("target_bucket is required"))?;
+        let target = required(planned, "target_bucket")?;
         let grants = planned
             .get("target_grant")
             .as_list()

@@ -9,7 +9,7 @@
 //! no infractl tags: S3 allows an object only ten).
 
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, must_exist, opt_bool, opt_str, tag_changes, user_tags,
+    absent_on, aws_err, configured_tags, must_exist, opt_bool, opt_str, required, tag_changes, user_tags,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -331,8 +331,8 @@ impl ResourceType for Object {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let bucket = opt_str(planned, "bucket").ok_or_else(|| ProviderError::msg("bucket is required"))?;
-        let key = clean_key(&opt_str(planned, "key").ok_or_else(|| ProviderError::msg("key is required"))?);
+        let bucket = required(planned, "bucket")?;
+        let key = clean_key(&required(planned, "key")?);
         self.upload(&bucket, &key, planned).await?;
         let id = format!("{bucket}/{key}");
         must_exist(self.read(ctx, &id, planned).await?, "object", &id)

@@ -1,7 +1,7 @@
 //! `aws_s3_bucket_policy`: a bucket's policy document (compared as JSON, not as text).
 
 use super::companion::{get_once, At, BucketSetting};
-use crate::provider::aws::common::{absent_on, aws_err, opt_str, retry_while};
+use crate::provider::aws::common::{absent_on, aws_err, required, retry_while};
 use crate::provider::aws::Clients;
 use crate::provider::{PResult, ProviderError};
 use crate::schema::declare::Decl;
@@ -32,7 +32,7 @@ impl BucketSetting for BucketPolicy {
 
     async fn put(&self, c: &Clients, at: &At, planned: &Value) -> PResult<()> {
         let bucket = at.bucket.as_str();
-        let policy = opt_str(planned, "policy").ok_or_else(|| ProviderError::msg("policy is required"))?;
+        let policy = required(planned, "policy")?;
         serde_json::from_str::<serde_json::Value>(&policy)
             .map_err(|e| ProviderError::msg(format!("policy is not valid JSON: {e}")))?;
         // A policy naming a principal created a moment ago can be refused until IAM catches up.

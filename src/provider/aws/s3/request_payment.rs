@@ -3,9 +3,9 @@
 //! provider does.
 
 use super::companion::{account_id, built, get_once, At, BucketSetting};
-use crate::provider::aws::common::{absent_on, aws_err, opt_str};
+use crate::provider::aws::common::{absent_on, aws_err, required};
 use crate::provider::aws::Clients;
-use crate::provider::{PResult, ProviderError};
+use crate::provider::PResult;
 use crate::schema::declare::Decl;
 use crate::schema::validators::one_of;
 use crate::value::Value;
@@ -49,7 +49,7 @@ impl BucketSetting for RequestPayment {
     }
 
     async fn put(&self, c: &Clients, at: &At, planned: &Value) -> PResult<()> {
-        let payer = opt_str(planned, "payer").ok_or_else(|| ProviderError::msg("payer is required"))?;
+        let payer = required(planned, "payer")?;
         put_payer(c, at, &payer).await
     }
 

@@ -1,7 +1,7 @@
 //! `aws_s3_bucket_versioning`: a bucket's versioning state.
 
 use super::companion::get_once;
-use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str};
+use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str, required};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -124,7 +124,7 @@ impl ResourceType for BucketVersioning {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let bucket = opt_str(planned, "bucket").ok_or_else(|| ProviderError::msg("bucket is required"))?;
+        let bucket = required(planned, "bucket")?;
         // "Disabled" is only valid for a bucket that never had versioning: nothing to call.
         if status(planned) != "Disabled" {
             put_status(&self.c, &bucket, &status(planned), &mfa(planned)).await?;

@@ -5,7 +5,7 @@
 //! Terraform. `secret_string_wo` is the write-only form (Terraform 1.11): sent to AWS, never
 //! stored, not even as a digest; a new `secret_string_wo_version` makes a new version with it.
 
-use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str, secret_digest, str_list};
+use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str, required, secret_digest, str_list};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -94,7 +94,7 @@ impl ResourceType for SecretVersion {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let secret = opt_str(planned, "secret_id").ok_or_else(|| ProviderError::msg("secret_id is required"))?;
+        let secret = required(planned, "secret_id")?;
         let binary = opt_str(planned, "secret_binary")
             .map(|b| {
                 base64::engine::general_purpose::STANDARD

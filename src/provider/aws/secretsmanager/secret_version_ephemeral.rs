@@ -1,10 +1,10 @@
 //! `ephemeral "aws_secretsmanager_secret_version"`: one version of a secret (`AWSCURRENT` unless
 //! `version_id` or `version_stage` say otherwise), read when a run needs it and never stored.
 
-use crate::provider::aws::common::{aws_err, opt_str};
+use crate::provider::aws::common::{aws_err, opt_str, required};
 use crate::provider::aws::schema::ephemeral;
 use crate::provider::aws::Clients;
-use crate::provider::{EphemeralType, PResult, ProviderError};
+use crate::provider::{EphemeralType, PResult};
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
@@ -66,7 +66,7 @@ impl EphemeralType for SecretVersionEphemeral {
 /// `version_stage`, `AWSCURRENT` when neither is set): the secret id, the stage asked for and
 /// AWS's answer. What the ephemeral resource and the data source read.
 pub async fn get_secret_value(c: &Clients, config: &Value) -> PResult<(String, Option<String>, GetSecretValueOutput)> {
-    let secret = opt_str(config, "secret_id").ok_or_else(|| ProviderError::msg("secret_id is required"))?;
+    let secret = required(config, "secret_id")?;
     let version_id = opt_str(config, "version_id");
     let stage = opt_str(config, "version_stage").or_else(|| version_id.is_none().then(|| "AWSCURRENT".into()));
     let out = c

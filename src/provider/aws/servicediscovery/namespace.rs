@@ -10,7 +10,7 @@
 
 use super::{is_ours, sd_tags, tags, update_tags, wait_operation, OPERATION_TIMEOUT};
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, must_exist, opt_str, retry_while, tags_to_write, user_tags,
+    absent_on, aws_err, configured_tags, must_exist, opt_str, required, retry_while, tags_to_write, user_tags,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -214,7 +214,7 @@ impl ResourceType for Namespace {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let name = opt_str(planned, "name").ok_or_else(|| ProviderError::msg("name is required"))?;
+        let name = required(planned, "name")?;
         let op = self
             .create_call(ctx, planned, &name)
             .await?

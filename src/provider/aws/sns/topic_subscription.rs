@@ -3,7 +3,7 @@
 //! returns the same subscription, so a create repeated after a crash converges. The id is the
 //! subscription ARN (known at once, also for subscriptions still pending confirmation).
 
-use crate::provider::aws::common::{absent_on, aws_err, json_as_configured, must_exist, opt_str};
+use crate::provider::aws::common::{absent_on, aws_err, json_as_configured, must_exist, required};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -97,7 +97,6 @@ impl ResourceType for TopicSubscription {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let required = |k: &str| opt_str(planned, k).ok_or_else(|| ProviderError::msg(format!("{k} is required")));
         let attributes: HashMap<String, String> = SETTABLE
             .iter()
             .filter_map(|(ours, theirs)| attr_text(planned, ours).map(|v| (theirs.to_string(), v)))
@@ -107,9 +106,9 @@ impl ResourceType for TopicSubscription {
             .c
             .sns
             .subscribe()
-            .topic_arn(required("topic_arn")?)
-            .protocol(required("protocol")?)
-            .endpoint(required("endpoint")?)
+            .topic_arn(required(planned, "topic_arn")?)
+            .protocol(required(planned, "protocol")?)
+            .endpoint(required(planned, "endpoint")?)
             .set_attributes(Some(attributes).filter(|a| !a.is_empty()))
             .return_subscription_arn(true)
             .send()

@@ -4,10 +4,10 @@
 //! the attribute is, deleting sets it empty. The id is the queue URL, as in Terraform.
 
 use super::{attributes, set_attributes, wait_propagated, NO_QUEUE};
-use crate::provider::aws::common::{json_as_configured, must_exist, opt_str, retry_while_matching};
+use crate::provider::aws::common::{json_as_configured, must_exist, required, retry_while_matching};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
-use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::provider::{CallCtx, PResult, ResourceType};
 use crate::schema::validators::json;
 use crate::schema::Schema;
 use crate::value::Value;
@@ -93,8 +93,8 @@ impl ResourceType for QueueAttribute {
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
         let (_, ours, _) = self.owned.names();
-        let url = opt_str(planned, "queue_url").ok_or_else(|| ProviderError::msg("queue_url is required"))?;
-        let value = opt_str(planned, ours).ok_or_else(|| ProviderError::msg(format!("{ours} is required")))?;
+        let url = required(planned, "queue_url")?;
+        let value = required(planned, ours)?;
         self.write(&url, value).await?;
         must_exist(self.read(ctx, &url, planned).await?, ours, &url)
     }
@@ -116,7 +116,7 @@ impl ResourceType for QueueAttribute {
 
     async fn update(&self, ctx: &CallCtx, id: &str, _prior: &Value, planned: &Value) -> PResult<Value> {
         let (_, ours, _) = self.owned.names();
-        let value = opt_str(planned, ours).ok_or_else(|| ProviderError::msg(format!("{ours} is required")))?;
+        let value = required(planned, ours)?;
         self.write(id, value).await?;
         must_exist(self.read(ctx, id, planned).await?, ours, id)
     }

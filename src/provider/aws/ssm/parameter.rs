@@ -6,7 +6,8 @@
 //! place; the id is the name.
 
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, must_exist, opt_str, owns, secret_digest, sync_tags, tags_to_write, user_tags,
+    absent_on, aws_err, configured_tags, must_exist, opt_str, owns, required, secret_digest, sync_tags, tags_to_write,
+    user_tags,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -68,7 +69,7 @@ impl Parameter {
     }
 
     async fn put(&self, planned: &Value, overwrite: bool, tags: Option<Vec<Tag>>) -> PResult<()> {
-        let name = opt_str(planned, "name").ok_or_else(|| ProviderError::msg("name is required"))?;
+        let name = required(planned, "name")?;
         // A `value` that is only the digest state carried over (the blueprint sets
         // insecure_value) is not a value to write.
         let secret = match planned.get("value") {
@@ -140,7 +141,7 @@ impl ResourceType for Parameter {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let name = opt_str(planned, "name").ok_or_else(|| ProviderError::msg("name is required"))?;
+        let name = required(planned, "name")?;
         self.put(planned, false, Some(Self::tags(tags_to_write(ctx, planned))?))
             .await?;
         must_exist(self.read(ctx, &name, planned).await?, "SSM parameter", &name)

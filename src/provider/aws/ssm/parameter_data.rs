@@ -3,11 +3,11 @@
 //! parameters that are not SecureString, as the provider does, so that they can be shown.
 
 use super::parameter_ephemeral::get_parameter;
-use crate::provider::aws::common::opt_str;
+use crate::provider::aws::common::required;
 use crate::provider::aws::ec2::data::with_results;
 use crate::provider::aws::schema::data_source;
 use crate::provider::aws::Clients;
-use crate::provider::{DataSourceType, PResult, ProviderError};
+use crate::provider::{DataSourceType, PResult};
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
@@ -51,7 +51,7 @@ impl DataSourceType for ParameterData {
     }
 
     async fn read(&self, config: &Value) -> PResult<Value> {
-        let name = opt_str(config, "name").ok_or_else(|| ProviderError::msg("name is required"))?;
+        let name = required(config, "name")?;
         let decrypt = config.get("with_decryption").as_bool().unwrap_or(true);
         let p = get_parameter(&self.c, &name, decrypt).await?;
         let value = Value::from(p.value().map(str::to_string));

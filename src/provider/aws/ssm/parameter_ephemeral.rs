@@ -2,7 +2,7 @@
 //! `with_decryption = false`) when a run needs it and never stored. Addressed by ARN, as the
 //! provider's ephemeral resource is.
 
-use crate::provider::aws::common::{aws_err, opt_str};
+use crate::provider::aws::common::{aws_err, required};
 use crate::provider::aws::schema::ephemeral;
 use crate::provider::aws::Clients;
 use crate::provider::{EphemeralType, PResult, ProviderError};
@@ -36,7 +36,7 @@ impl EphemeralType for ParameterEphemeral {
     }
 
     async fn open(&self, config: &Value) -> PResult<Value> {
-        let arn = opt_str(config, "arn").ok_or_else(|| ProviderError::msg("arn is required"))?;
+        let arn = required(config, "arn")?;
         let decrypt = config.get("with_decryption").as_bool().unwrap_or(true);
         // GetParameter takes the ARN as the name.
         let p = get_parameter(&self.c, &arn, decrypt).await?;
