@@ -1028,6 +1028,95 @@ def patch_dynamodb_stream_reenable():
     DynamoDBBackend.update_table_streams = update_table_streams
 
 
+def patch_dynamodb_import_formats():
+    """ImportTable: CSV sources, as AWS imports them.
+
+    moto 5.2.5 drops InputFormat and InputFormatOptions and parses every source object as
+    DynamoDB JSON, so a CSV import always ends FAILED. AWS reads CSV with the given delimiter
+    (`,` by default) and header list (else the first line of each object is the header), types
+    the key attributes as the table's attribute definitions say and imports every other value
+    as a string, skipping empty values. DynamoDB JSON imports are left to moto.
+    """
+    import csv
+    import io
+    import threading
+    from moto.dynamodb.models.table_import import TableImport
+    from moto.dynamodb.responses import DynamoHandler
+
+    # The request's format reaches the import made on the same thread, before its reader starts.
+    request = threading.local()
+    original_handler = DynamoHandler.import_table
+    original_init = TableImport.__init__
+
+    def import_table(self):
+        request.format = (self.body.get("InputFormat") or "DYNAMODB_JSON", self.body.get("InputFormatOptions") or {})
+        try:
+            return original_handler(self)
+        finally:
+            request.format = None
+
+    def init(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        self.input_format, self.format_options = getattr(request, "format", None) or ("DYNAMODB_JSON", {})
+
+    original_process = TableImport._process_s3_files
+
+    def process(self, s3_backend, bucket):
+        if getattr(self, "input_format", "DYNAMODB_JSON") != "CSV":
+            return original_process(self, s3_backend, bucket)
+        from moto.dynamodb.models import dynamodb_backends
+
+        dynamo = dynamodb_backends[self.account_id][self.region_name]
+        self.table = dynamo.create_table(
+            name=self.table_name,
+            billing_mode=self.billing_mode,
+            throughput=self.throughput,
+            schema=self.key_schema,
+            global_indexes=self.global_indexes,
+            indexes=None,
+            attr=self.attrs,
+            sse_specification=None,
+            streams=None,
+            tags=[],
+            deletion_protection_enabled=False,
+            warm_throughput=None,
+        )
+        csv_options = (self.format_options or {}).get("Csv") or {}
+        delimiter = csv_options.get("Delimiter") or ","
+        header = csv_options.get("HeaderList")
+        types = {a["AttributeName"]: a["AttributeType"] for a in self.attrs}
+        keys, _, _, _ = s3_backend.list_objects(
+            bucket, prefix=self.s3_source.get("S3KeyPrefix"), delimiter=None, marker=None, max_keys=None
+        )
+        for key in keys:
+            content = key.value
+            if self.compression_type == "GZIP":
+                import gzip
+
+                content = gzip.decompress(content)
+            rows = list(csv.reader(io.StringIO(content.decode("utf-8")), delimiter=delimiter))
+            names = header or (rows.pop(0) if rows else [])
+            for row in rows:
+                self.processed_count += 1
+                self.processed_bytes += len(delimiter.join(row))
+                item = {
+                    n: {types.get(n, "S"): v}
+                    for n, v in zip(names, row)
+                    if v != ""
+                }
+                try:
+                    self.table.put_item(item_attrs=item)
+                    self.imported_count += 1
+                except Exception as e:  # noqa: BLE001 - AWS counts a bad row and goes on
+                    self.failure_message = str(e)
+                    self.error_count += 1
+        self.status = "COMPLETED" if self.error_count == 0 else "FAILED"
+
+    DynamoHandler.import_table = import_table
+    TableImport.__init__ = init
+    TableImport._process_s3_files = process
+
+
 def patch_dynamodb_on_demand_throughput():
     """CreateTable/UpdateTable: a table's and its global indexes' OnDemandThroughput.
 
@@ -5763,6 +5852,7 @@ if __name__ == "__main__":
     patch_ec2_vpc_block_public_access()
     patch_ec2_prefix_list_cidrs()
     patch_dynamodb_resource_policies()
+    patch_dynamodb_import_formats()
     patch_iam_password_policy_ranges()
     patch_iam_account_alias_delete()
     patch_lambda_event_source_mappings()
