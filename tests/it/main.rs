@@ -94,6 +94,7 @@ mod state_pull;
 mod storage;
 mod subnet_groups;
 mod support;
+mod table_import;
 mod table_policies;
 mod table_streams;
 mod tap;

@@ -23,11 +23,12 @@ use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, BillingMode, CreateGlobalSecondaryIndexAction, DeleteGlobalSecondaryIndexAction,
-    GlobalSecondaryIndex, GlobalSecondaryIndexUpdate, IndexStatus, KeySchemaElement, KeyType, LocalSecondaryIndex,
-    OnDemandThroughput, PointInTimeRecoverySpecification, Projection, ProjectionType, ProvisionedThroughput,
-    ScalarAttributeType, SseSpecification, SseStatus, SseType, StreamSpecification, StreamViewType, TableStatus, Tag,
-    TimeToLiveSpecification, UpdateGlobalSecondaryIndexAction,
+    AttributeDefinition, BillingMode, CreateGlobalSecondaryIndexAction, CsvOptions, DeleteGlobalSecondaryIndexAction,
+    GlobalSecondaryIndex, GlobalSecondaryIndexUpdate, ImportStatus, IndexStatus, InputFormat, InputFormatOptions,
+    KeySchemaElement, KeyType, LocalSecondaryIndex, OnDemandThroughput, PointInTimeRecoverySpecification, Projection,
+    ProjectionType, ProvisionedThroughput, S3BucketSource, ScalarAttributeType, SseSpecification, SseStatus, SseType,
+    StreamSpecification, StreamViewType, TableCreationParameters, TableStatus, Tag, TimeToLiveSpecification,
+    UpdateGlobalSecondaryIndexAction,
 };
 use std::sync::Arc;
 use std::time::Duration;
@@ -86,6 +87,12 @@ impl Table {
             .default(false)
             .arg("stream_view_type")
             .check(one_of(STREAM_VIEWS))
+            .arg("import_table")
+            .force_new()
+            .arg("import_table.input_format")
+            .check(one_of(&["DYNAMODB_JSON", "ION", "CSV"]))
+            .arg("import_table.input_compression_type")
+            .check(one_of(&["GZIP", "ZSTD", "NONE"]))
             .args(&[
                 "read_capacity",
                 "write_capacity",
@@ -122,6 +129,120 @@ impl Table {
             .timeouts(30, 60, 10)
             .build();
         Table { c, schema }
+    }
+
+    /// Makes the table with ImportTable from the `import_table` block's S3 objects, waits for
+    /// the import to complete, then brings what ImportTable cannot set (tags, deletion
+    /// protection, table class, streams, TTL, point-in-time recovery, replicas) to the plan with
+    /// the same calls as an in-place update. A failed import names its failure code and message.
+    async fn create_by_import(&self, ctx: &CallCtx, name: &str, import: &Value, planned: &Value) -> PResult<Value> {
+        let billing = BillingMode::from(
+            opt_str(planned, "billing_mode")
+                .unwrap_or_else(|| "PROVISIONED".into())
+                .as_str(),
+        );
+        let gsis = indexes(planned, "global_secondary_index")
+            .iter()
+            .map(|i| global_index(planned, i))
+            .collect::<PResult<Vec<_>>>()?;
+        let table = TableCreationParameters::builder()
+            .table_name(name)
+            .set_key_schema(Some(key_schema(
+                opt_str(planned, "hash_key"),
+                opt_str(planned, "range_key"),
+            )?))
+            .set_attribute_definitions(Some(attribute_definitions(planned)?))
+            .billing_mode(billing)
+            .set_provisioned_throughput(throughput(planned))
+            .set_on_demand_throughput(on_demand(planned))
+            .set_sse_specification(sse_spec(planned))
+            .set_global_secondary_indexes(Some(gsis).filter(|g| !g.is_empty()));
+        let source = block(import, "s3_bucket_source").unwrap_or_default();
+        let source = S3BucketSource::builder()
+            .s3_bucket(required(&source, "bucket")?)
+            .set_s3_bucket_owner(opt_str(&source, "bucket_owner"))
+            .set_s3_key_prefix(opt_str(&source, "key_prefix"));
+        let csv = block(import, "input_format_options").and_then(|o| block(&o, "csv"));
+        let options = csv.map(|c| {
+            let header = c
+                .get("header_list")
+                .as_list()
+                .map(|l| l.iter().filter_map(|h| h.to_plain_string()).collect::<Vec<_>>());
+            InputFormatOptions::builder()
+                .csv(
+                    CsvOptions::builder()
+                        .set_delimiter(opt_str(&c, "delimiter"))
+                        .set_header_list(header)
+                        .build(),
+                )
+                .build()
+        });
+        let out = self
+            .c
+            .ddb
+            .import_table()
+            .input_format(InputFormat::from(required(import, "input_format")?.as_str()))
+            .set_input_compression_type(opt_str(import, "input_compression_type").map(|c| c.as_str().into()))
+            .set_input_format_options(options)
+            .s3_bucket_source(built(source.build())?)
+            .table_creation_parameters(built(table.build())?)
+            .send()
+            .await
+            .map_err(aws_err)?;
+        let import_arn = out
+            .import_table_description()
+            .and_then(|d| d.import_arn())
+            .ok_or_else(|| ProviderError::msg("ImportTable returned no import ARN"))?
+            .to_string();
+        self.wait_import(&import_arn, planned).await?;
+        self.wait_active(name, planned, Op::Create).await?;
+        let made = must_exist(self.read(ctx, name, planned).await?, "table", name)?;
+        // What the plan leaves to AWS (unknown until now) is whatever the import made.
+        let target = match planned {
+            Value::Object(m) => Value::Object(
+                m.iter()
+                    .map(|(k, v)| match v {
+                        Value::Unknown => (k.clone(), made.get(k).clone()),
+                        v => (k.clone(), v.clone()),
+                    })
+                    .collect(),
+            ),
+            other => other.clone(),
+        };
+        self.update(ctx, name, &made, &target).await
+    }
+
+    /// Waits until the import `arn` completes; a failed or cancelled import is an error.
+    async fn wait_import(&self, arn: &str, planned: &Value) -> PResult<()> {
+        let timeout = op_timeout(&self.schema, planned, Op::Create, Duration::from_secs(1800));
+        wait_for(Wait::new(arn, "import COMPLETED", timeout), || async {
+            let out = self
+                .c
+                .ddb
+                .describe_import()
+                .import_arn(arn)
+                .send()
+                .await
+                .map_err(aws_err)?;
+            let d = out.import_table_description();
+            match d.and_then(|d| d.import_status()) {
+                Some(ImportStatus::Completed) => Ok(Poll::Ready(())),
+                Some(status @ (ImportStatus::Failed | ImportStatus::Cancelled)) => Err(ProviderError {
+                    code: d.and_then(|d| d.failure_code()).map(str::to_string),
+                    message: format!(
+                        "import {arn} ended {}: {}",
+                        status.as_str(),
+                        d.and_then(|d| d.failure_message()).unwrap_or("no reason given")
+                    ),
+                }),
+                status => Ok(Poll::pending(
+                    status
+                        .map(|s| s.as_str().to_string())
+                        .unwrap_or_else(|| "unknown".into()),
+                )),
+            }
+        })
+        .await
     }
 
     /// Waits for the table and its indexes to be ACTIVE, as long as the operation's timeout.
@@ -502,6 +623,9 @@ impl ResourceType for Table {
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
         let name = required(planned, "name")?;
+        if let Some(import) = block(planned, "import_table") {
+            return self.create_by_import(ctx, &name, &import, planned).await;
+        }
         let keys = key_schema(opt_str(planned, "hash_key"), opt_str(planned, "range_key"))?;
         let attributes = attribute_definitions(planned)?;
         let gsis = indexes(planned, "global_secondary_index")
@@ -767,6 +891,8 @@ impl ResourceType for Table {
             ("stream_arn", Value::from(t.latest_stream_arn().map(str::to_string))),
             ("stream_label", Value::from(t.latest_stream_label().map(str::to_string))),
             ("replica", replicas::read(&self.c.ddb, id, t.replicas(), prior).await?),
+            // How the table was first filled is not something DynamoDB reports.
+            ("import_table", prior.get("import_table").clone()),
             ("tags", configured_tags(prior)),
             ("tags_all", tags),
             ("arn", Value::str(arn)),
