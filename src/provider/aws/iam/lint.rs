@@ -1,6 +1,9 @@
 //! Least-privilege check: statements of IAM policy documents that allow every action (`*`) or
 //! every resource (`*`). `validate` reports them as warnings (errors with `-strict`), with the
-//! resource address and the statement, before anything reaches AWS.
+//! resource address and the statement, before anything reaches AWS. A statement that names a
+//! principal belongs to a resource-based policy (a key, bucket or queue policy), whose `*`
+//! resource means the resource the policy is attached to (a KMS key policy must say `*`), so
+//! only its actions are checked.
 
 use crate::value::Value;
 
@@ -34,7 +37,12 @@ pub fn json_policy(text: &Value) -> Vec<String> {
                 .as_str()
                 .map(|sid| format!("\"{sid}\""))
                 .unwrap_or(format!("#{}", i + 1));
-            finding(&name, &strings(&s["Action"]), &strings(&s["Resource"]))
+            let resources = if s["Principal"].is_null() {
+                strings(&s["Resource"])
+            } else {
+                vec![]
+            };
+            finding(&name, &strings(&s["Action"]), &resources)
         })
         .collect()
 }
@@ -60,7 +68,13 @@ pub fn statement_blocks(config: &Value) -> Vec<String> {
                 .filter(|sid| !sid.is_empty())
                 .map(|sid| format!("\"{sid}\""))
                 .unwrap_or(format!("#{}", i + 1));
-            finding(&name, &list_of(s.get("actions")), &list_of(s.get("resources")))
+            let names_principals = s.get("principals").as_list().is_some_and(|p| !p.is_empty());
+            let resources = if names_principals {
+                vec![]
+            } else {
+                list_of(s.get("resources"))
+            };
+            finding(&name, &list_of(s.get("actions")), &resources)
         })
         .collect()
 }
@@ -124,6 +138,15 @@ mod tests {
         // An action that takes no resource but "*" is least privilege; beside another, it is not.
         assert!(found[2].starts_with("IAM policy statement \"Mixed\" allows its actions on every resource"));
         assert!(json_policy(&Value::Unknown).is_empty());
+        // In a key policy "*" is the key itself: only a wildcard action is reported.
+        let key_policy = Value::str(
+            r#"{"Statement":[
+                {"Sid":"Admin","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::1:root"},"Action":"kms:*","Resource":"*"},
+                {"Sid":"Any","Effect":"Allow","Principal":{"AWS":"*"},"Action":"*","Resource":"*"}]}"#,
+        );
+        let found = json_policy(&key_policy);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].starts_with("IAM policy statement \"Any\" allows every action (\"*\"),"));
         assert!(json_policy(&Value::str("not json")).is_empty());
     }
 
@@ -153,5 +176,21 @@ mod tests {
                     .to_string()
             ]
         );
+        // With principals the statement is a resource policy's: its "*" resource is not reported.
+        let principals = Value::List(vec![Value::object([
+            ("type", Value::str("AWS")),
+            ("identifiers", Value::List(vec![Value::str("arn:aws:iam::1:root")])),
+        ])]);
+        let mut key_statement = statement(&["kms:Decrypt"], &["*"]);
+        if let Value::Object(m) = &mut key_statement {
+            m.insert("principals".into(), principals);
+        }
+        let config = Value::object([(
+            "statement",
+            Value::List(vec![key_statement, statement(&["kms:Decrypt"], &["*"])]),
+        )]);
+        let found = statement_blocks(&config);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].starts_with("IAM policy statement #2 allows its actions on every resource"));
     }
 }
