@@ -1,9 +1,11 @@
 //! S3 objects, the bucket companions beyond the foundation's (logging, ACL, acceleration,
 //! request payment, Object Lock, replication, notifications, Intelligent-Tiering, inventory,
 //! analytics, metrics) and the account's public access block, against the emulator: what S3
-//! holds after apply, drift made behind infractl's back, import by Terraform's ids, destroy.
+//! holds after apply, drift made behind infractl's back, import by Terraform's ids, destroy;
+//! and objects Terraform keeps (whose id is the key alone) planned clean by infractl.
 
-use crate::support::{expect_code, sdk_config, Stack};
+use crate::interop::{infractl_plans_clean, terraform_applied};
+use crate::support::{expect_code, sdk_config, Stack, Terraform};
 use aws_sdk_s3::Client;
 
 fn blueprint(p: &str, note: &str, tier_days: u32, dst_acl: &str) -> String {
@@ -464,4 +466,35 @@ async fn objects_bucket_settings_and_the_account_block() {
         .send()
         .await
         .is_err());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn objects_terraform_applied_plan_clean_in_infractl() {
+    let Some(tf) = Terraform::find("objects applied by Terraform") else {
+        return;
+    };
+    let blueprint = r#"
+variable "name" {
+  type = string
+}
+
+resource "aws_s3_bucket" "b" {
+  bucket        = var.name
+  force_destroy = true
+}
+
+resource "aws_s3_object" "nested" {
+  bucket  = aws_s3_bucket.b.id
+  key     = "a/b/note.txt"
+  content = "kept by Terraform"
+  tags    = { Kind = "note" }
+}
+"#;
+    let stack = Stack::from_files(&[("main.tf", blueprint)]);
+    let var = format!("name={}", stack.name);
+    let terraform = terraform_applied(&tf, &stack, &["s3", "sts"], &["-var", &var]);
+    infractl_plans_clean(&stack, &["-var", &var]);
+    terraform(&["destroy", "-auto-approve", "-var", &var]);
+    let s3 = Client::new(&sdk_config("us-east-1").await);
+    assert!(s3.head_bucket().bucket(&stack.name).send().await.is_err());
 }

@@ -1,7 +1,9 @@
 //! `aws_s3_object`: one object of a bucket, uploaded from `content`, `content_base64` or a
 //! `source` file, with its headers, encryption, storage class, Object Lock settings and tags.
 //!
-//! The id (and import id) is `BUCKET/KEY` (`s3://BUCKET/KEY` is taken too). What the object holds
+//! The id is the key, as the provider keeps it (the object is found by the `bucket` and `key`
+//! attributes, so a state Terraform wrote reads the same); the import id is `BUCKET/KEY`
+//! (`s3://BUCKET/KEY` is taken too). What the object holds
 //! is not read back: an object changed behind infractl's back is noticed by its ETag, which for
 //! an unencrypted or SSE-S3 object is the MD5 of its bytes; when it no longer matches the content
 //! state recorded, state forgets that content and the next apply uploads it again. An upload
@@ -59,6 +61,16 @@ pub struct Object {
 }
 
 /// The bucket and key of an id (or import id).
+/// Where the object is: the `bucket` and `key` a state or plan holds (the id is the key alone,
+/// as the provider keeps it, so a state Terraform wrote reads the same), else an import id
+/// `BUCKET/KEY` or `s3://BUCKET/KEY`.
+fn locate(id: &str, v: &Value) -> PResult<(String, String)> {
+    match (opt_str(v, "bucket"), opt_str(v, "key")) {
+        (Some(bucket), Some(key)) => Ok((bucket, clean_key(&key))),
+        _ => split_id(id).map(|(b, k)| (b.to_string(), k.to_string())),
+    }
+}
+
 fn split_id(id: &str) -> PResult<(&str, &str)> {
     id.trim_start_matches("s3://")
         .split_once('/')
@@ -334,12 +346,12 @@ impl ResourceType for Object {
         let bucket = required(planned, "bucket")?;
         let key = clean_key(&required(planned, "key")?);
         self.upload(&bucket, &key, planned).await?;
-        let id = format!("{bucket}/{key}");
-        must_exist(self.read(ctx, &id, planned).await?, "object", &id)
+        must_exist(self.read(ctx, &key, planned).await?, "object", &key)
     }
 
     async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
-        let (bucket, key) = split_id(id)?;
+        let (bucket, key) = locate(id, prior)?;
+        let (bucket, key) = (bucket.as_str(), key.as_str());
         let head = self
             .c
             .s3
@@ -394,7 +406,7 @@ impl ResourceType for Object {
             })
             .unwrap_or(Value::Null);
         Ok(Some(Value::object([
-            ("id", Value::str(format!("{bucket}/{key}"))),
+            ("id", Value::str(key)),
             ("bucket", Value::str(bucket)),
             ("key", Value::str(key)),
             ("arn", Value::str(format!("arn:aws:s3:::{bucket}/{key}"))),
@@ -459,7 +471,8 @@ impl ResourceType for Object {
     }
 
     async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
-        let (bucket, key) = split_id(id)?;
+        let (bucket, key) = locate(id, prior)?;
+        let (bucket, key) = (bucket.as_str(), key.as_str());
         let changed = |k: &str| prior.get(k) != planned.get(k);
         if CONTENT.iter().any(|k| changed(k)) {
             self.upload(bucket, key, planned).await?;
@@ -527,7 +540,8 @@ impl ResourceType for Object {
     }
 
     async fn delete(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<()> {
-        let (bucket, key) = split_id(id)?;
+        let (bucket, key) = locate(id, prior)?;
+        let (bucket, key) = (bucket.as_str(), key.as_str());
         let force = opt_bool(prior, "force_destroy") == Some(true);
         let versions = if prior.get("version_id").is_null() {
             vec![]
