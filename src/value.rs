@@ -55,6 +55,22 @@ impl Value {
         }
     }
 
+    /// The same object with each unknown top-level attribute taken from `known`: what a plan
+    /// left to AWS becomes what AWS made, so an update from `known` changes only what was set.
+    pub fn unknowns_from(&self, known: &Value) -> Value {
+        match self {
+            Value::Object(map) => Value::Object(
+                map.iter()
+                    .map(|(k, v)| match v {
+                        Value::Unknown => (k.clone(), known.get(k).clone()),
+                        v => (k.clone(), v.clone()),
+                    })
+                    .collect(),
+            ),
+            other => other.clone(),
+        }
+    }
+
     /// True for `null`.
     pub fn is_null(&self) -> bool {
         matches!(self, Value::Null)
@@ -235,6 +251,16 @@ fn number_to_json(n: f64) -> Json {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unknowns_are_taken_from_what_is_known() {
+        let planned = Value::object([("a", Value::Unknown), ("b", Value::str("set"))]);
+        let made = Value::object([("a", Value::str("made")), ("b", Value::str("other"))]);
+        assert_eq!(
+            planned.unknowns_from(&made),
+            Value::object([("a", Value::str("made")), ("b", Value::str("set"))])
+        );
+    }
 
     #[test]
     fn unknown_is_found_when_nested() {

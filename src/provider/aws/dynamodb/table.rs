@@ -136,15 +136,8 @@ impl Table {
     /// protection, table class, streams, TTL, point-in-time recovery, replicas) to the plan with
     /// the same calls as an in-place update. A failed import names its failure code and message.
     async fn create_by_import(&self, ctx: &CallCtx, name: &str, import: &Value, planned: &Value) -> PResult<Value> {
-        let billing = BillingMode::from(
-            opt_str(planned, "billing_mode")
-                .unwrap_or_else(|| "PROVISIONED".into())
-                .as_str(),
-        );
-        let gsis = indexes(planned, "global_secondary_index")
-            .iter()
-            .map(|i| global_index(planned, i))
-            .collect::<PResult<Vec<_>>>()?;
+        let billing = billing_mode(planned);
+        let gsis = global_indexes(planned)?;
         let table = TableCreationParameters::builder()
             .table_name(name)
             .set_key_schema(Some(key_schema(
@@ -197,19 +190,7 @@ impl Table {
         self.wait_import(&import_arn, planned).await?;
         self.wait_active(name, planned, Op::Create).await?;
         let made = must_exist(self.read(ctx, name, planned).await?, "table", name)?;
-        // What the plan leaves to AWS (unknown until now) is whatever the import made.
-        let target = match planned {
-            Value::Object(m) => Value::Object(
-                m.iter()
-                    .map(|(k, v)| match v {
-                        Value::Unknown => (k.clone(), made.get(k).clone()),
-                        v => (k.clone(), v.clone()),
-                    })
-                    .collect(),
-            ),
-            other => other.clone(),
-        };
-        self.update(ctx, name, &made, &target).await
+        self.update(ctx, name, &made, &planned.unknowns_from(&made)).await
     }
 
     /// Waits until the import `arn` completes; a failed or cancelled import is an error.
@@ -430,6 +411,19 @@ fn block(v: &Value, name: &str) -> Option<Value> {
     v.get(name).as_list().and_then(|l| l.first()).cloned()
 }
 
+/// The table's billing mode as planned (`PROVISIONED` when unset, as DynamoDB defaults).
+fn billing_mode(planned: &Value) -> BillingMode {
+    BillingMode::from(opt_str(planned, "billing_mode").as_deref().unwrap_or("PROVISIONED"))
+}
+
+/// The planned global secondary indexes as CreateTable and ImportTable take them.
+fn global_indexes(planned: &Value) -> PResult<Vec<GlobalSecondaryIndex>> {
+    indexes(planned, "global_secondary_index")
+        .iter()
+        .map(|i| global_index(planned, i))
+        .collect()
+}
+
 fn sse_spec(v: &Value) -> Option<SseSpecification> {
     let sse = block(v, "server_side_encryption")?;
     let enabled = opt_bool(&sse, "enabled").unwrap_or(false);
@@ -628,20 +622,13 @@ impl ResourceType for Table {
         }
         let keys = key_schema(opt_str(planned, "hash_key"), opt_str(planned, "range_key"))?;
         let attributes = attribute_definitions(planned)?;
-        let gsis = indexes(planned, "global_secondary_index")
-            .iter()
-            .map(|i| global_index(planned, i))
-            .collect::<PResult<Vec<_>>>()?;
+        let gsis = global_indexes(planned)?;
         let lsis = indexes(planned, "local_secondary_index")
             .iter()
             .map(|i| local_index(planned, i))
             .collect::<PResult<Vec<_>>>()?;
         let tags = crate::provider::aws::common::sdk_tags!(Tag, tags_to_write(ctx, planned))?;
-        let billing = BillingMode::from(
-            opt_str(planned, "billing_mode")
-                .unwrap_or_else(|| "PROVISIONED".into())
-                .as_str(),
-        );
+        let billing = billing_mode(planned);
         self.c
             .ddb
             .create_table()
@@ -915,11 +902,7 @@ impl ResourceType for Table {
             let mut req = self.c.ddb.update_table().table_name(id);
             if changed("billing_mode") || changed("read_capacity") || changed("write_capacity") {
                 req = req
-                    .billing_mode(BillingMode::from(
-                        opt_str(planned, "billing_mode")
-                            .unwrap_or_else(|| "PROVISIONED".into())
-                            .as_str(),
-                    ))
+                    .billing_mode(billing_mode(planned))
                     .set_provisioned_throughput(throughput(planned));
             }
             if changed("deletion_protection_enabled") {
