@@ -474,6 +474,10 @@ async fn objects_terraform_applied_plan_clean_in_infractl() {
         return;
     };
     let blueprint = r#"
+provider "aws" {
+  region = "us-east-1"
+}
+
 variable "name" {
   type = string
 }
