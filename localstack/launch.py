@@ -5683,6 +5683,74 @@ def patch_events():
     EventsHandler.update_event_bus = update_event_bus
 
 
+def patch_stepfunctions_versions_and_validation():
+    """Step Functions: ListStateMachineVersions and ValidateStateMachineDefinition.
+
+    moto 5.x publishes versions (CreateStateMachine/UpdateStateMachine with publish) but has
+    neither action (HTTP 404), and the AWS provider calls both: the second at every plan that
+    changes a definition, the first in every read. AWS (Step Functions API reference) lists a
+    machine's versions newest first, each with its ARN and creation date, and answers
+    StateMachineDoesNotExist for an unknown machine. ValidateStateMachineDefinition answers
+    `result` OK or FAIL with a diagnostic per problem; this checks what the Amazon States
+    Language requires first (JSON, a `States` object, a `StartAt` naming one of them, every
+    `Next` and `Default` naming one too), with AWS's codes, not every rule AWS checks.
+    """
+    import json
+    from moto.core.responses import ActionResult
+    from moto.stepfunctions.responses import StepFunctionResponse
+
+    def list_state_machine_versions(self):
+        machine = self.stepfunction_backend.describe_state_machine(self._get_param("stateMachineArn"))
+        versions = sorted(getattr(machine, "versions", {}).values(), key=lambda v: v.version, reverse=True)
+        return ActionResult(
+            {
+                "stateMachineVersions": [
+                    {"stateMachineVersionArn": v.arn, "creationDate": v.creation_date} for v in versions
+                ]
+            }
+        )
+
+    def problems(text):
+        try:
+            doc = json.loads(text)
+        except ValueError as e:
+            return [("INVALID_JSON_DESCRIPTION", f"Invalid JSON: {e}", "/")]
+        if not isinstance(doc, dict) or not isinstance(doc.get("States"), dict):
+            return [("SCHEMA_VALIDATION_FAILED", "The field 'States' is required", "/")]
+        states = doc["States"]
+        found = []
+        start = doc.get("StartAt")
+        if not isinstance(start, str):
+            found.append(("SCHEMA_VALIDATION_FAILED", "The field 'StartAt' is required", "/"))
+        elif start not in states:
+            found.append(("MISSING_TRANSITION_TARGET", f"Missing 'Next' target: {start}", "/StartAt"))
+        for name, state in states.items():
+            if not isinstance(state, dict):
+                continue
+            targets = [state.get("Next"), state.get("Default")]
+            targets += [c.get("Next") for c in state.get("Choices") or [] if isinstance(c, dict)]
+            for target in targets:
+                if isinstance(target, str) and target not in states:
+                    found.append(("MISSING_TRANSITION_TARGET", f"Missing 'Next' target: {target}", f"/States/{name}"))
+        return found
+
+    def validate_state_machine_definition(self):
+        found = problems(self._get_param("definition") or "")
+        return ActionResult(
+            {
+                "result": "FAIL" if found else "OK",
+                "diagnostics": [
+                    {"severity": "ERROR", "code": code, "message": message, "location": location}
+                    for code, message, location in found
+                ],
+                "truncated": False,
+            }
+        )
+
+    StepFunctionResponse.list_state_machine_versions = list_state_machine_versions
+    StepFunctionResponse.validate_state_machine_definition = validate_state_machine_definition
+
+
 def patch_kinesis_streams():
     """Kinesis data streams as AWS documents them (Kinesis Data Streams API reference).
 
@@ -5858,6 +5926,7 @@ if __name__ == "__main__":
     patch_lambda_event_source_mappings()
     patch_events()
     patch_kinesis_streams()
+    patch_stepfunctions_versions_and_validation()
     patch_ecr_pull_through_cache_rules()
     patch_ecr_repository_creation_templates()
     bridge_cbor()

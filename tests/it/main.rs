@@ -90,6 +90,7 @@ mod secrets;
 mod security_group_defaults;
 mod service_limits;
 mod session_context;
+mod state_machines;
 mod state_pull;
 mod storage;
 mod subnet_groups;

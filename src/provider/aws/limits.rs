@@ -72,6 +72,7 @@ pub const SERVICES: &[&str] = &[
     "s3control",
     "secretsmanager",
     "servicediscovery",
+    "sfn",
     "sns",
     "sqs",
     "ssm",

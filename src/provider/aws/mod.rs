@@ -39,6 +39,7 @@ pub mod s3;
 pub mod schema;
 pub mod secretsmanager;
 pub mod servicediscovery;
+pub mod sfn;
 pub mod sns;
 pub mod sqs;
 pub mod ssm;
@@ -154,6 +155,7 @@ fn provider_schema() -> Schema {
         "redshift",
         "cloudwatchevents",
         "stepfunctions",
+        "sfn",
         "kinesis",
         "organizations",
     ] {
@@ -425,6 +427,8 @@ pub struct Clients {
     /// AWS Organizations (the caller's organization). A global service: one endpoint, in
     /// us-east-1 for the commercial partition, whatever the region.
     pub organizations: aws_sdk_organizations::Client,
+    /// Step Functions (state machines and activities).
+    pub sfn: aws_sdk_sfn::Client,
     /// The region in use.
     pub region: String,
     /// The configuration's `default_tags` (for the `aws_default_tags` data source).
@@ -577,6 +581,7 @@ pub async fn clients(settings: &AwsSettings) -> Clients {
     let events = service_config!(aws_sdk_eventbridge, "events", "eventbridge", "cloudwatchevents");
     let kinesis = service_config!(aws_sdk_kinesis, "kinesis");
     let organizations = service_config!(aws_sdk_organizations, "organizations");
+    let sfn = service_config!(aws_sdk_sfn, "sfn", "stepfunctions");
     Clients {
         redshift: aws_sdk_redshift::Client::from_conf(redshift.build()),
         elasticache: aws_sdk_elasticache::Client::from_conf(elasticache.build()),
@@ -590,6 +595,7 @@ pub async fn clients(settings: &AwsSettings) -> Clients {
         events: aws_sdk_eventbridge::Client::from_conf(events.build()),
         kinesis: aws_sdk_kinesis::Client::from_conf(kinesis.build()),
         organizations: aws_sdk_organizations::Client::from_conf(organizations.build()),
+        sfn: aws_sdk_sfn::Client::from_conf(sfn.build()),
         opensearchserverless: aws_sdk_opensearchserverless::Client::from_conf(aoss.build()),
         // Seed 001 (circle of trust).
         sqs: aws_sdk_sqs::Client::from_conf(sqs.build()),
@@ -680,6 +686,7 @@ pub(crate) fn offline_clients() -> Clients {
         events: aws_sdk_eventbridge::Client::new(&shared),
         kinesis: aws_sdk_kinesis::Client::new(&shared),
         organizations: aws_sdk_organizations::Client::new(&shared),
+        sfn: aws_sdk_sfn::Client::new(&shared),
         secrets: aws_sdk_secretsmanager::Client::new(&shared),
         cloudwatch: aws_sdk_cloudwatch::Client::new(&shared),
         account: Default::default(),
@@ -1049,6 +1056,8 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(events::rule::Rule::new(c.clone())));
     r.add_resource(Arc::new(events::target::Target::new(c.clone())));
     r.add_resource(Arc::new(kinesis::stream::Stream::new(c.clone())));
+    r.add_resource(Arc::new(sfn::state_machine::StateMachine::new(c.clone())));
+    r.add_resource(Arc::new(sfn::activity::Activity::new(c.clone())));
     r.add_data_source(Arc::new(ec2::availability_zones::AvailabilityZones::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::vpc::VpcData::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::ids::IdsData::vpcs(c.clone())));
