@@ -80,6 +80,15 @@ impl ProviderError {
         }
     }
 
+    /// The same error, its message led by what was being done (`creating EventBridge Rule
+    /// (orders)`), as the provider words its errors; the code stays the service's.
+    pub fn context(self, doing: impl fmt::Display) -> ProviderError {
+        ProviderError {
+            message: format!("{doing}: {}", self.message),
+            ..self
+        }
+    }
+
     /// Turns this into a user diagnostic for the given operation and address.
     pub fn into_diag(self, operation: &str, address: &str) -> Diag {
         let summary = match &self.code {

@@ -11,7 +11,7 @@ use crate::provider::aws::common::{
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
-use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::provider::{CallCtx, PResult, ResourceType};
 use crate::schema::validators::{len_between, matches, not_matches};
 use crate::schema::Schema;
 use crate::value::Value;
@@ -106,13 +106,7 @@ impl ResourceType for Bus {
             .set_tags((!tags.is_empty()).then_some(tags))
             .send()
             .await
-            .map_err(|e| {
-                let e = aws_err(e);
-                ProviderError {
-                    message: format!("creating EventBridge Event Bus ({name}): {}", e.message),
-                    ..e
-                }
-            })?;
+            .map_err(|e| aws_err(e).context(format!("creating EventBridge Event Bus ({name})")))?;
         must_exist(self.read(ctx, &name, planned).await?, "EventBridge event bus", &name)
     }
 

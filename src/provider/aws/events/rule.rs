@@ -250,10 +250,7 @@ impl ResourceType for Rule {
         let tags = sdk_tags(tags_to_write(ctx, planned))?;
         self.put(&name, planned, (!tags.is_empty()).then_some(tags))
             .await
-            .map_err(|e| ProviderError {
-                message: format!("creating EventBridge Rule ({name}): {}", e.message),
-                ..e
-            })?;
+            .map_err(|e| e.context(format!("creating EventBridge Rule ({name})")))?;
         let id = rule_id(&bus, &name);
         // A new rule may take a moment to be found (the provider's RetryWhenNotFound).
         wait_for(Wait::new(&id, "found", PROPAGATION), || async {

@@ -341,10 +341,7 @@ impl ResourceType for Target {
         let id = target_id_of(&bus, &rule, &target_id);
         self.put(planned, &bus, &rule, &target_id)
             .await
-            .map_err(|e| ProviderError {
-                message: format!("creating EventBridge Target ({id}): {}", e.message),
-                ..e
-            })?;
+            .map_err(|e| e.context(format!("creating EventBridge Target ({id})")))?;
         let mut at = planned.clone();
         if let Value::Object(m) = &mut at {
             m.insert("target_id".into(), Value::str(&target_id));

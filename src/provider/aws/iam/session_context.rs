@@ -89,10 +89,7 @@ impl DataSourceType for SessionContext {
             iam.get_role().role_name(role).send().await.map_err(aws_err)
         })
         .await
-        .map_err(|e| ProviderError {
-            message: format!("unable to get role ({role}): {}", e.message),
-            ..e
-        })?;
+        .map_err(|e| e.context(format!("unable to get role ({role})")))?;
         let found = out
             .role()
             .ok_or_else(|| ProviderError::msg(format!("empty role returned ({role})")))?;

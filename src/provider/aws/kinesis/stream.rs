@@ -123,10 +123,8 @@ impl Stream {
         timeout: Duration,
         call: impl std::future::Future<Output = PResult<T>>,
     ) -> PResult<()> {
-        let context = |e: ProviderError, doing: &str| ProviderError {
-            message: format!("{doing} Kinesis Stream ({name}) ({operation}): {}", e.message),
-            ..e
-        };
+        let context =
+            |e: ProviderError, doing: &str| e.context(format!("{doing} Kinesis Stream ({name}) ({operation})"));
         call.await.map_err(|e| context(e, "updating"))?;
         self.wait_active(name, StreamStatus::Updating, timeout)
             .await
@@ -329,20 +327,11 @@ impl ResourceType for Stream {
             .set_tags((!tags.is_empty()).then_some(tags))
             .send()
             .await
-            .map_err(|e| {
-                let e = aws_err(e);
-                ProviderError {
-                    message: format!("creating Kinesis Stream ({name}): {}", e.message),
-                    ..e
-                }
-            })?;
+            .map_err(|e| aws_err(e).context(format!("creating Kinesis Stream ({name})")))?;
         let created = self
             .wait_active(&name, StreamStatus::Creating, timeout)
             .await
-            .map_err(|e| ProviderError {
-                message: format!("waiting for Kinesis Stream ({name}) create: {}", e.message),
-                ..e
-            })?;
+            .map_err(|e| e.context(format!("waiting for Kinesis Stream ({name}) create")))?;
         let retention = opt_i32(planned, "retention_period").unwrap_or(DEFAULT_RETENTION);
         if retention > 0 {
             self.retention(&name, created.retention_period_hours(), retention, timeout)
@@ -474,10 +463,7 @@ impl ResourceType for Stream {
             .send()
             .await
             .map_err(aws_err);
-        let deleted = absent_on(r, NOT_FOUND).map_err(|e| ProviderError {
-            message: format!("deleting Kinesis Stream ({name}): {}", e.message),
-            ..e
-        })?;
+        let deleted = absent_on(r, NOT_FOUND).map_err(|e| e.context(format!("deleting Kinesis Stream ({name})")))?;
         if deleted.is_none() {
             return Ok(());
         }

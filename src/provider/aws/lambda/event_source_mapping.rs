@@ -344,10 +344,7 @@ impl ResourceType for EventSourceMapping {
             req.clone().send().await.map_err(aws_err)
         })
         .await
-        .map_err(|e| ProviderError {
-            message: format!("creating Lambda event source mapping ({source}): {}", e.message),
-            ..e
-        })?;
+        .map_err(|e| e.context(format!("creating Lambda event source mapping ({source})")))?;
         let uuid = out
             .uuid()
             .ok_or_else(|| ProviderError::msg("CreateEventSourceMapping returned no UUID"))?

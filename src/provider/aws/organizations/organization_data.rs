@@ -139,13 +139,7 @@ impl DataSourceType for OrganizationData {
             .describe_organization()
             .send()
             .await
-            .map_err(|e| {
-                let e = aws_err(e);
-                ProviderError {
-                    code: e.code.clone(),
-                    message: format!("reading Organizations Organization: {}", e.message),
-                }
-            })?
+            .map_err(|e| aws_err(e).context("reading Organizations Organization"))?
             .organization
             .ok_or_else(|| ProviderError::msg("reading Organizations Organization: empty result"))?;
         let id = org.id().unwrap_or_default().to_string();

@@ -89,13 +89,7 @@ impl ResourceType for Activity {
             .set_tags((!tags.is_empty()).then_some(tags))
             .send()
             .await
-            .map_err(|e| {
-                let e = aws_err(e);
-                ProviderError {
-                    message: format!("creating Step Functions Activity ({name}): {}", e.message),
-                    ..e
-                }
-            })?;
+            .map_err(|e| aws_err(e).context(format!("creating Step Functions Activity ({name})")))?;
         let arn = out.activity_arn().to_string();
         must_exist(self.read(ctx, &arn, planned).await?, "Step Functions activity", &arn)
     }

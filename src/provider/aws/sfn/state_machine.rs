@@ -20,7 +20,7 @@ use crate::provider::aws::lookup::rfc3339;
 use crate::provider::aws::meta::partition::of_region;
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
-use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::provider::{CallCtx, PResult, ResourceType};
 use crate::schema::validators::{arn, len_between, matches, one_of, Rule as Between};
 use crate::schema::Schema;
 use crate::value::Value;
@@ -285,10 +285,7 @@ impl ResourceType for StateMachine {
             req.clone().send().await.map_err(aws_err)
         })
         .await
-        .map_err(|e| ProviderError {
-            message: format!("creating Step Functions State Machine ({name}): {}", e.message),
-            ..e
-        })?;
+        .map_err(|e| e.context(format!("creating Step Functions State Machine ({name})")))?;
         let arn = out.state_machine_arn().to_string();
         must_exist(
             self.read(ctx, &arn, planned).await?,
@@ -331,13 +328,9 @@ impl ResourceType for StateMachine {
             if publish {
                 req = req.set_version_description(opt_str(prior, "version_description").filter(|d| !d.is_empty()));
             }
-            req.send().await.map_err(|e| {
-                let e = aws_err(e);
-                ProviderError {
-                    message: format!("updating Step Functions State Machine ({id}): {}", e.message),
-                    ..e
-                }
-            })?;
+            req.send()
+                .await
+                .map_err(|e| aws_err(e).context(format!("updating Step Functions State Machine ({id})")))?;
         }
         sync_sfn_tags(&self.c, id, prior, planned).await?;
         must_exist(self.read(ctx, id, planned).await?, "Step Functions state machine", id)
