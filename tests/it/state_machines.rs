@@ -1,8 +1,9 @@
-//! Step Functions (`aws_sfn_state_machine`, `aws_sfn_activity`): a published standard state
-//! machine that logs to a log group and traces, named from a prefix, and an activity, checked
-//! against what the emulator holds (DescribeStateMachine, ListStateMachineVersions,
-//! DescribeActivity, ListTagsForResource): a second plan clean, the definition changed in place
-//! (a new version published), drift made through the SDK found and put back, the type changed
+//! Step Functions (`aws_sfn_state_machine`, `aws_sfn_alias`, `aws_sfn_activity`): a published
+//! standard state machine that logs to a log group and traces, named from a prefix, an alias
+//! routing to its newest version, and an activity, checked against what the emulator holds
+//! (DescribeStateMachine, ListStateMachineVersions, DescribeStateMachineAlias, DescribeActivity,
+//! ListTagsForResource): a second plan clean, the definition changed in place (a new version
+//! published, the alias following it), drift made through the SDK found and put back, the type changed
 //! (a replacement), imported by ARN, destroyed (gone from the emulator); the same blueprint
 //! applied by Terraform then planned clean by infractl; bad values refused at `validate`, as
 //! Terraform's `validate` refuses them, and a definition the States Language refuses stopped at
@@ -10,6 +11,7 @@
 
 use crate::interop::{infractl_plans_clean, terraform_applied};
 use crate::support::{each_case_refused_at_validate, expect_code, sdk_config, Stack, Terraform};
+use aws_sdk_sfn::error::ProvideErrorMetadata;
 use aws_sdk_sfn::Client;
 
 const REGION: &str = "us-east-1";
@@ -82,6 +84,16 @@ resource "aws_sfn_state_machine" "flow" {
   }
 }
 
+resource "aws_sfn_alias" "live" {
+  name        = "live-${lower(var.kind)}"
+  description = "what callers start"
+
+  routing_configuration {
+    state_machine_version_arn = aws_sfn_state_machine.flow.state_machine_version_arn
+    weight                    = 100
+  }
+}
+
 resource "aws_sfn_activity" "review" {
   name = "${var.name}-review"
 
@@ -138,6 +150,30 @@ async fn versions(sfn: &Client, arn: &str) -> Vec<String> {
         .collect()
 }
 
+/// The versions an alias routes to, with their weights; `None` when it is gone.
+async fn alias_routes(sfn: &Client, arn: &str) -> Option<Vec<(String, i32)>> {
+    match sfn
+        .describe_state_machine_alias()
+        .state_machine_alias_arn(arn)
+        .send()
+        .await
+    {
+        Ok(a) => Some(
+            a.routing_configuration()
+                .iter()
+                .map(|r| (r.state_machine_version_arn().to_string(), r.weight()))
+                .collect(),
+        ),
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|s| matches!(s.code(), Some("ResourceNotFound" | "StateMachineDoesNotExist"))) =>
+        {
+            None
+        }
+        Err(e) => panic!("DescribeStateMachineAlias {arn}: {e:?}"),
+    }
+}
+
 /// The tags of a machine or activity, as `KEY=VALUE`.
 async fn tags(sfn: &Client, arn: &str) -> Vec<String> {
     let out = sfn.list_tags_for_resource().resource_arn(arn).send().await.unwrap();
@@ -170,6 +206,9 @@ async fn a_state_machine_and_an_activity_live_their_whole_life() {
     let outputs: serde_json::Value = serde_json::from_str(&expect_code(&stack.run(&["output", "-json"]), 0)).unwrap();
     assert_eq!(outputs["version"]["value"], first[0].as_str());
     assert!(tags(&sfn, &arn).await.contains(&"Team=flows".to_string()));
+    let alias = stack.state_id("aws_sfn_alias.live");
+    assert_eq!(alias, format!("{arn}:live-standard"));
+    assert_eq!(alias_routes(&sfn, &alias).await, Some(vec![(first[0].clone(), 100)]));
     let activity = stack.state_id("aws_sfn_activity.review");
     assert_eq!(
         activity,
@@ -183,16 +222,19 @@ async fn a_state_machine_and_an_activity_live_their_whole_life() {
     // In place: a new definition, published as a second version.
     let changed = ["-var", "greeting=bonjour"];
     let shown = expect_code(&run(&[&["plan", "-detailed-exitcode"][..], &changed].concat()), 2);
-    assert!(shown.contains("0 to add, 1 to change, 0 to destroy"), "{shown}");
+    assert!(shown.contains("0 to add, 2 to change, 0 to destroy"), "{shown}");
     expect_code(&run(&[&["apply", "-auto-approve"][..], &changed].concat()), 0);
     assert_eq!(machine(&sfn, &arn).await.map(|m| m.0).as_deref(), Some("bonjour"));
     let second = versions(&sfn, &arn).await;
     assert_eq!(second.len(), 2, "{second:?}");
     let outputs: serde_json::Value = serde_json::from_str(&expect_code(&stack.run(&["output", "-json"]), 0)).unwrap();
     assert_eq!(outputs["version"]["value"], second[0].as_str());
+    // The alias follows the new version.
+    assert_eq!(alias_routes(&sfn, &alias).await, Some(vec![(second[0].clone(), 100)]));
     expect_code(&run(&[&["plan", "-detailed-exitcode"][..], &changed].concat()), 0);
 
-    // Drift: the definition and the tags changed by hand are found and put back.
+    // Drift: the definition and the tags changed by hand are found and put back (the put-back
+    // publishes a third version, which the alias follows).
     let by_hand = r#"{"StartAt":"Greet","States":{"Greet":{"Type":"Pass","Result":"by hand","End":true}}}"#;
     sfn.update_state_machine()
         .state_machine_arn(&arn)
@@ -207,9 +249,12 @@ async fn a_state_machine_and_an_activity_live_their_whole_life() {
         .await
         .unwrap();
     let shown = expect_code(&run(&[&["plan", "-detailed-exitcode"][..], &changed].concat()), 2);
-    assert!(shown.contains("0 to add, 2 to change, 0 to destroy"), "{shown}");
+    assert!(shown.contains("0 to add, 3 to change, 0 to destroy"), "{shown}");
     expect_code(&run(&[&["apply", "-auto-approve"][..], &changed].concat()), 0);
     assert_eq!(machine(&sfn, &arn).await.map(|m| m.0).as_deref(), Some("bonjour"));
+    let third = versions(&sfn, &arn).await;
+    assert_eq!(third.len(), 3, "{third:?}");
+    assert_eq!(alias_routes(&sfn, &alias).await, Some(vec![(third[0].clone(), 100)]));
     assert!(tags(&sfn, &activity).await.contains(&"Team=flows".to_string()));
 
     // The type replaces the machine (the prefix gives the new one another name).
@@ -221,6 +266,9 @@ async fn a_state_machine_and_an_activity_live_their_whole_life() {
     assert_ne!(replaced, arn);
     assert!(machine(&sfn, &arn).await.is_none());
     assert_eq!(machine(&sfn, &replaced).await.map(|m| m.1).as_deref(), Some("EXPRESS"));
+    let express_alias = stack.state_id("aws_sfn_alias.live");
+    assert_eq!(express_alias, format!("{replaced}:live-express"));
+    assert_eq!(alias_routes(&sfn, &express_alias).await.map(|r| r.len()), Some(1));
 
     // Imported by ARN, then clean.
     let mut vars = vec!["-var", var.as_str()];
@@ -229,6 +277,7 @@ async fn a_state_machine_and_an_activity_live_their_whole_life() {
 
     expect_code(&run(&[&["destroy", "-auto-approve"][..], &express].concat()), 0);
     assert!(machine(&sfn, &replaced).await.is_none());
+    assert!(alias_routes(&sfn, &express_alias).await.is_none());
     let gone = sfn.describe_activity().activity_arn(&activity).send().await;
     assert!(
         gone.as_ref()

@@ -1058,6 +1058,7 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(kinesis::stream::Stream::new(c.clone())));
     r.add_resource(Arc::new(sfn::state_machine::StateMachine::new(c.clone())));
     r.add_resource(Arc::new(sfn::activity::Activity::new(c.clone())));
+    r.add_resource(Arc::new(sfn::alias::Alias::new(c.clone())));
     r.add_data_source(Arc::new(ec2::availability_zones::AvailabilityZones::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::vpc::VpcData::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::ids::IdsData::vpcs(c.clone())));

@@ -1,8 +1,9 @@
-//! Step Functions: state machines (`aws_sfn_state_machine`) and activities
-//! (`aws_sfn_activity`), with what they share: the "not found" codes, tag reads and writes on
+//! Step Functions: state machines (`aws_sfn_state_machine`), their aliases (`aws_sfn_alias`)
+//! and activities (`aws_sfn_activity`), with what they share: the "not found" codes, tag reads and writes on
 //! their ARNs, and the `encryption_configuration` block both carry.
 
 pub mod activity;
+pub mod alias;
 pub mod state_machine;
 
 use crate::provider::aws::common::{aws_err, first, opt_i32, opt_str};
