@@ -24,9 +24,6 @@ pub struct Alias {
     schema: Schema,
 }
 
-/// The code Step Functions answers for an alias that is not there (beside the machine's own).
-const ALIAS_NOT_FOUND: &str = "ResourceNotFound";
-
 impl Alias {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> Alias {
@@ -48,7 +45,7 @@ impl Alias {
             .send()
             .await
             .map_err(aws_err);
-        absent_on(r, &[NOT_FOUND, &[ALIAS_NOT_FOUND]].concat())
+        absent_on(r, NOT_FOUND)
     }
 }
 
@@ -150,7 +147,7 @@ impl ResourceType for Alias {
             .send()
             .await
             .map_err(aws_err);
-        ok_on(r, &[NOT_FOUND, &[ALIAS_NOT_FOUND]].concat())
+        ok_on(r, NOT_FOUND)
     }
 }
 

@@ -14,9 +14,14 @@ use crate::schema::validators::{int_between, one_of};
 use crate::value::Value;
 use aws_sdk_sfn::types::{EncryptionConfiguration, EncryptionType, Tag};
 
-/// Codes Step Functions answers for a state machine or activity that is not there (a
+/// Codes Step Functions answers for a state machine, alias or activity that is not there (a
 /// malformed ARN cannot name one either).
-pub const NOT_FOUND: &[&str] = &["StateMachineDoesNotExist", "ActivityDoesNotExist", "InvalidArn"];
+pub const NOT_FOUND: &[&str] = &[
+    "StateMachineDoesNotExist",
+    "ActivityDoesNotExist",
+    "ResourceNotFound",
+    "InvalidArn",
+];
 
 /// The provider's checks on `encryption_configuration`, which both types carry, and the block
 /// itself: AWS answers its own (AWS-owned key) when the blueprint has none.
