@@ -5855,6 +5855,146 @@ def bridge_cbor():
     moto.server.run_simple = run_simple
 
 
+def patch_efs_file_system_updates():
+    """EFS: UpdateFileSystem, UpdateFileSystemProtection and the protection a file system has.
+
+    moto 5.x has neither call (UpdateFileSystem fails with HTTP 500, the protection path is not
+    routed: HTTP 404) and its DescribeFileSystems leaves out FileSystemProtection. AWS (EFS API
+    reference) changes a file system's throughput mode and provisioned throughput with
+    UpdateFileSystem (PUT /2015-02-01/file-systems/{id}, answering the description, HTTP 202;
+    provisioned mode needs ProvisionedThroughputInMibps, else BadRequest), sets replication
+    overwrite protection with UpdateFileSystemProtection (answering the protection), and
+    describes every file system with FileSystemProtection, ENABLED from its creation. The AWS
+    provider calls both on a change and reads the protection back.
+    """
+    import json
+    from moto.core.exceptions import JsonRESTError
+    from moto.efs import urls
+    from moto.efs.models import FileSystem
+    from moto.efs.responses import EFSResponse
+
+    urls.url_paths["{0}/2015-02-01/file-systems/<file_system_id>/protection$"] = EFSResponse.dispatch
+
+    original_info = FileSystem.info_json
+
+    def info_json(self):
+        out = original_info(self)
+        out.pop("FileSystemProtection", None)
+        out["FileSystemProtection"] = {
+            "ReplicationOverwriteProtection": getattr(self, "_replication_overwrite", "ENABLED")
+        }
+        return out
+
+    def fs_of(response):
+        fs_id = response._get_param("FileSystemId") or response.path.split("/file-systems/", 1)[1].split("/")[0]
+        return response.efs_backend.describe_file_systems(
+            marker=None, max_items=1, creation_token=None, file_system_id=fs_id
+        )[1][0]
+
+    def update_file_system(self):
+        fs = fs_of(self)
+        mode = self._get_param("ThroughputMode") or fs.throughput_mode
+        mibps = self._get_param("ProvisionedThroughputInMibps")
+        if mode not in ("bursting", "provisioned", "elastic"):
+            raise JsonRESTError("BadRequest", f"Invalid ThroughputMode: {mode}")
+        if mode == "provisioned" and not mibps:
+            raise JsonRESTError(
+                "BadRequest", "ProvisionedThroughputInMibps is required when ThroughputMode is provisioned"
+            )
+        fs.throughput_mode = mode
+        fs.provisioned_throughput_in_mibps = mibps if mode == "provisioned" else None
+        return json.dumps(fs.info_json()), {"status": 202, "Content-Type": "application/json"}
+
+    def update_file_system_protection(self):
+        fs = fs_of(self)
+        value = self._get_param("ReplicationOverwriteProtection")
+        if value not in ("ENABLED", "DISABLED", "REPLICATING"):
+            raise JsonRESTError("BadRequest", f"Invalid ReplicationOverwriteProtection: {value}")
+        fs._replication_overwrite = value
+        return json.dumps({"ReplicationOverwriteProtection": value}), {"Content-Type": "application/json"}
+
+    FileSystem.info_json = info_json
+    EFSResponse.update_file_system = update_file_system
+    EFSResponse.update_file_system_protection = update_file_system_protection
+
+
+def patch_efs_policies():
+    """EFS backup and resource policies: PutBackupPolicy, DeleteFileSystemPolicy, unknown ids.
+
+    moto 5.x has neither PutBackupPolicy nor DeleteFileSystemPolicy (HTTP 500), keeps a backup
+    policy only as "enabled or none" (a DISABLED policy then reads as PolicyNotFound), and fails
+    with HTTP 500 when DescribeBackupPolicy, DescribeFileSystemPolicy or PutFileSystemPolicy name
+    a file system it does not know. AWS (EFS API reference) keeps the status PutBackupPolicy
+    sets, ENABLED or DISABLED, and answers it back; DeleteFileSystemPolicy puts the default
+    policy back (DescribeFileSystemPolicy then answers PolicyNotFound); an unknown file system is
+    FileSystemNotFound. The AWS provider puts DISABLED when a backup policy is destroyed.
+    """
+    import json
+    from moto.core.exceptions import JsonRESTError
+    from moto.efs.exceptions import FileSystemNotFound, PolicyNotFound
+    from moto.efs.models import EFSBackend, FileSystem
+
+    def known(backend, file_system_id):
+        if file_system_id not in backend.file_systems_by_id:
+            raise FileSystemNotFound(file_system_id)
+        return backend.file_systems_by_id[file_system_id]
+
+    def backup_policy(self):
+        status = getattr(self, "_backup_status", None) or ("ENABLED" if self._backup else None)
+        return {"Status": status} if status else None
+
+    original_describe_policy = EFSBackend.describe_file_system_policy
+    original_put_policy = EFSBackend.put_file_system_policy
+
+    def describe_backup_policy(self, file_system_id):
+        policy = known(self, file_system_id).backup_policy
+        if not policy:
+            raise PolicyNotFound("None")
+        return policy
+
+    def put_backup_policy(self, file_system_id, status):
+        if status not in ("ENABLED", "DISABLED"):
+            raise JsonRESTError("ValidationException", f"Invalid backup policy status: {status}")
+        known(self, file_system_id)._backup_status = status
+        return {"Status": status}
+
+    def describe_file_system_policy(self, file_system_id):
+        known(self, file_system_id)
+        return original_describe_policy(self, file_system_id)
+
+    def put_file_system_policy(self, file_system_id, policy, bypass_policy_lockout_safety_check):
+        known(self, file_system_id)
+        try:
+            json.loads(policy)
+        except (TypeError, ValueError):
+            raise JsonRESTError("InvalidPolicyException", "Policy is not valid JSON")
+        return original_put_policy(self, file_system_id, policy, bypass_policy_lockout_safety_check)
+
+    def delete_file_system_policy(self, file_system_id):
+        known(self, file_system_id).file_system_policy = None
+
+    def put_backup_policy_response(self):
+        fs_id = self._get_param("FileSystemId")
+        status = (self._get_param("BackupPolicy") or {}).get("Status")
+        policy = self.efs_backend.put_backup_policy(fs_id, status)
+        return json.dumps({"BackupPolicy": policy}), {"Content-Type": "application/json"}
+
+    def delete_file_system_policy_response(self):
+        self.efs_backend.delete_file_system_policy(self._get_param("FileSystemId"))
+        return "{}", {"Content-Type": "application/json"}
+
+    FileSystem.backup_policy = property(backup_policy)
+    EFSBackend.describe_backup_policy = describe_backup_policy
+    EFSBackend.put_backup_policy = put_backup_policy
+    EFSBackend.describe_file_system_policy = describe_file_system_policy
+    EFSBackend.put_file_system_policy = put_file_system_policy
+    EFSBackend.delete_file_system_policy = delete_file_system_policy
+    from moto.efs.responses import EFSResponse
+
+    EFSResponse.put_backup_policy = put_backup_policy_response
+    EFSResponse.delete_file_system_policy = delete_file_system_policy_response
+
+
 if __name__ == "__main__":
     patch_s3_secure_transport()
     patch_s3_xml_roots()
@@ -5927,6 +6067,8 @@ if __name__ == "__main__":
     patch_events()
     patch_kinesis_streams()
     patch_stepfunctions_versions_and_validation()
+    patch_efs_file_system_updates()
+    patch_efs_policies()
     patch_ecr_pull_through_cache_rules()
     patch_ecr_repository_creation_templates()
     bridge_cbor()

@@ -36,6 +36,7 @@ mod ecr_registry;
 mod event_rules;
 mod event_source_mappings;
 mod faults;
+mod file_systems;
 mod foundation;
 mod function_urls;
 mod global_tables;

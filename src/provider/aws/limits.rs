@@ -55,6 +55,7 @@ pub const SERVICES: &[&str] = &[
     "ec2",
     "ecr",
     "ecs",
+    "efs",
     "elasticache",
     "elbv2",
     "events",

@@ -16,6 +16,7 @@ pub mod dynamodb;
 pub mod ec2;
 pub mod ecr;
 pub mod ecs;
+pub mod efs;
 pub mod elasticache;
 pub mod elbv2;
 pub mod events;
@@ -156,6 +157,7 @@ fn provider_schema() -> Schema {
         "cloudwatchevents",
         "stepfunctions",
         "sfn",
+        "efs",
         "kinesis",
         "organizations",
     ] {
@@ -429,6 +431,8 @@ pub struct Clients {
     pub organizations: aws_sdk_organizations::Client,
     /// Step Functions (state machines and activities).
     pub sfn: aws_sdk_sfn::Client,
+    /// EFS (file systems, mount targets, access points).
+    pub efs: aws_sdk_efs::Client,
     /// The region in use.
     pub region: String,
     /// The configuration's `default_tags` (for the `aws_default_tags` data source).
@@ -582,6 +586,7 @@ pub async fn clients(settings: &AwsSettings) -> Clients {
     let kinesis = service_config!(aws_sdk_kinesis, "kinesis");
     let organizations = service_config!(aws_sdk_organizations, "organizations");
     let sfn = service_config!(aws_sdk_sfn, "sfn", "stepfunctions");
+    let efs = service_config!(aws_sdk_efs, "efs");
     Clients {
         redshift: aws_sdk_redshift::Client::from_conf(redshift.build()),
         elasticache: aws_sdk_elasticache::Client::from_conf(elasticache.build()),
@@ -596,6 +601,7 @@ pub async fn clients(settings: &AwsSettings) -> Clients {
         kinesis: aws_sdk_kinesis::Client::from_conf(kinesis.build()),
         organizations: aws_sdk_organizations::Client::from_conf(organizations.build()),
         sfn: aws_sdk_sfn::Client::from_conf(sfn.build()),
+        efs: aws_sdk_efs::Client::from_conf(efs.build()),
         opensearchserverless: aws_sdk_opensearchserverless::Client::from_conf(aoss.build()),
         // Seed 001 (circle of trust).
         sqs: aws_sdk_sqs::Client::from_conf(sqs.build()),
@@ -687,6 +693,7 @@ pub(crate) fn offline_clients() -> Clients {
         kinesis: aws_sdk_kinesis::Client::new(&shared),
         organizations: aws_sdk_organizations::Client::new(&shared),
         sfn: aws_sdk_sfn::Client::new(&shared),
+        efs: aws_sdk_efs::Client::new(&shared),
         secrets: aws_sdk_secretsmanager::Client::new(&shared),
         cloudwatch: aws_sdk_cloudwatch::Client::new(&shared),
         account: Default::default(),
@@ -1059,6 +1066,14 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(sfn::state_machine::StateMachine::new(c.clone())));
     r.add_resource(Arc::new(sfn::activity::Activity::new(c.clone())));
     r.add_resource(Arc::new(sfn::alias::Alias::new(c.clone())));
+    r.add_resource(Arc::new(efs::file_system::FileSystem::new(c.clone())));
+    r.add_resource(Arc::new(efs::mount_target::MountTarget::new(c.clone())));
+    r.add_resource(Arc::new(efs::access_point::AccessPoint::new(c.clone())));
+    r.add_resource(Arc::new(Attached::new(
+        c.clone(),
+        efs::file_system_policy::FileSystemPolicy,
+    )));
+    r.add_resource(Arc::new(Attached::new(c.clone(), efs::backup_policy::BackupPolicy)));
     r.add_data_source(Arc::new(ec2::availability_zones::AvailabilityZones::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::vpc::VpcData::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::ids::IdsData::vpcs(c.clone())));
