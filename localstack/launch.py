@@ -5995,6 +5995,55 @@ def patch_efs_policies():
     EFSResponse.delete_file_system_policy = delete_file_system_policy_response
 
 
+def patch_lambda_logging_and_file_systems():
+    """Lambda: keep a function's LoggingConfig and FileSystemConfigs.
+
+    moto 5.x drops both from CreateFunction and UpdateFunctionConfiguration and answers neither.
+    AWS (Lambda API reference, FunctionConfiguration) answers every function's LoggingConfig:
+    LogFormat `Text` and LogGroup `/aws/lambda/NAME` unless set, and ApplicationLogLevel and
+    SystemLogLevel `INFO` by default for the `JSON` format; FileSystemConfigs lists the EFS
+    access points the function mounts (Arn and LocalMountPath), as sent. The AWS provider reads
+    both back (logging_config, file_system_config).
+    """
+    from moto.awslambda.models import LambdaFunction
+
+    original_init = LambdaFunction.__init__
+    original_configuration = LambdaFunction.get_configuration
+    original_update = LambdaFunction.update_configuration
+
+    def logging(self, sent):
+        sent = dict(sent or {})
+        out = {"LogFormat": sent.get("LogFormat") or "Text"}
+        out["LogGroup"] = sent.get("LogGroup") or f"/aws/lambda/{self.function_name}"
+        if out["LogFormat"] == "JSON":
+            out["ApplicationLogLevel"] = sent.get("ApplicationLogLevel") or "INFO"
+            out["SystemLogLevel"] = sent.get("SystemLogLevel") or "INFO"
+        return out
+
+    def __init__(self, account_id, spec, region, version=1):
+        original_init(self, account_id, spec, region, version)
+        self._logging_config = logging(self, spec.get("LoggingConfig"))
+        self._file_system_configs = list(spec.get("FileSystemConfigs") or [])
+
+    def get_configuration(self, *args, **kwargs):
+        config = original_configuration(self, *args, **kwargs)
+        config["LoggingConfig"] = getattr(self, "_logging_config", None) or logging(self, None)
+        if getattr(self, "_file_system_configs", None):
+            config["FileSystemConfigs"] = self._file_system_configs
+        return config
+
+    def update_configuration(self, config_updates):
+        if "LoggingConfig" in config_updates:
+            self._logging_config = logging(self, config_updates["LoggingConfig"])
+        if "FileSystemConfigs" in config_updates:
+            self._file_system_configs = list(config_updates["FileSystemConfigs"] or [])
+        return original_update(self, config_updates)
+
+    LambdaFunction.__init__ = __init__
+    LambdaFunction.get_configuration = get_configuration
+    LambdaFunction.update_configuration = update_configuration
+
+
 if __name__ == "__main__":
     patch_s3_secure_transport()
     patch_s3_xml_roots()
@@ -6055,6 +6104,7 @@ if __name__ == "__main__":
     patch_cloudwatch_composite_alarms()
     patch_lambda_event_invoke_config()
     patch_lambda_function_urls()
+    patch_lambda_logging_and_file_systems()
     patch_iam_saml_provider_tags()
     patch_ec2_managed_prefix_lists()
     patch_ec2_vpc_block_public_access()

@@ -10,7 +10,7 @@
 //! from the emulator); Terraform and infractl each plan clean after the other applied the same
 //! blueprint; bad values refused at `validate`, as Terraform's `validate` refuses them.
 use crate::interop::both_tools_plan_clean_after_the_other;
-use crate::support::{each_case_refused_at_validate, expect_code, sdk_config, unique, Stack, Terraform};
+use crate::support::{each_case_refused_at_validate, expect_code, sdk_config, unique, write_zip, Stack, Terraform};
 use aws_sdk_efs::Client;
 
 const REGION: &str = "eu-west-1";
@@ -143,6 +143,35 @@ resource "aws_efs_backup_policy" "shared" {
   }
 }
 
+resource "aws_iam_role" "fn" {
+  name = "${var.name}-fn"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { Service = "lambda.amazonaws.com" }, Action = "sts:AssumeRole" }]
+  })
+}
+
+resource "aws_lambda_function" "reader" {
+  function_name    = "${var.name}-reader"
+  role             = aws_iam_role.fn.arn
+  handler          = "index.handler"
+  runtime          = "python3.12"
+  filename         = "${path.module}/fn.zip"
+  source_code_hash = filebase64sha256("${path.module}/fn.zip")
+
+  vpc_config {
+    subnet_ids         = [aws_subnet.a.id]
+    security_group_ids = [aws_security_group.nfs["first"].id]
+  }
+
+  file_system_config {
+    arn              = aws_efs_access_point.app.arn
+    local_mount_path = "/mnt/shared"
+  }
+
+  depends_on = [aws_efs_mount_target.a]
+}
+
 output "dns_name" {
   value = aws_efs_file_system.shared.dns_name
 }
@@ -215,6 +244,25 @@ async fn policies_of(efs: &Client, id: &str) -> (Option<String>, Option<Vec<Stri
     (backup, sids)
 }
 
+/// The access points a function mounts (ARN and path), and its log format, as the emulator
+/// holds them.
+async fn mounts(lambda: &aws_sdk_lambda::Client, function: &str) -> (Vec<(String, String)>, String) {
+    let out = lambda.get_function().function_name(function).send().await.unwrap();
+    let config = out.configuration().unwrap();
+    (
+        config
+            .file_system_configs()
+            .iter()
+            .map(|f| (f.arn().to_string(), f.local_mount_path().to_string()))
+            .collect(),
+        config
+            .logging_config()
+            .and_then(|l| l.log_format())
+            .map(|f| f.as_str().to_string())
+            .unwrap_or_default(),
+    )
+}
+
 /// A mount target's subnet and security groups; `None` when it is gone.
 async fn mount_target(efs: &Client, id: &str) -> Option<(String, Vec<String>)> {
     match efs.describe_mount_targets().mount_target_id(id).send().await {
@@ -254,6 +302,11 @@ async fn access_point(efs: &Client, id: &str) -> Option<(i64, String, Vec<String
 #[tokio::test(flavor = "multi_thread")]
 async fn a_file_system_its_mount_target_and_access_point_live_their_whole_life() {
     let stack = Stack::from_files(&[("main.tf", BLUEPRINT)]);
+    write_zip(
+        &stack.path.join("fn.zip"),
+        "index.py",
+        "def handler(event, context):\n    return 1\n",
+    );
     let name = stack.name.clone();
     let var = format!("name={name}");
     let run = |extra: &[&str]| stack.run(&[extra, &["-var", var.as_str()]].concat());
@@ -291,6 +344,13 @@ async fn a_file_system_its_mount_target_and_access_point_live_their_whole_life()
     assert_eq!(
         policies_of(&efs, &fs).await,
         (Some("ENABLED".into()), Some(vec!["TlsOnly".to_string()]))
+    );
+    // The function mounts the access point (and AWS's default log settings come back).
+    let lambda = aws_sdk_lambda::Client::new(&sdk_config(REGION).await);
+    let ap_arn = stack.state_str("aws_efs_access_point.app", "arn");
+    assert_eq!(
+        mounts(&lambda, &format!("{name}-reader")).await,
+        (vec![(ap_arn.clone(), "/mnt/shared".to_string())], "Text".to_string())
     );
     expect_code(&run(&["plan", "-detailed-exitcode"]), 0);
 
@@ -369,11 +429,20 @@ async fn a_file_system_its_mount_target_and_access_point_live_their_whole_life()
     let other_user = [&changed[..], &["-var", "uid=2000"]].concat();
     let shown = expect_code(&run(&[&["plan", "-detailed-exitcode"][..], &other_user].concat()), 2);
     assert!(shown.contains("aws_efs_access_point.app must be replaced"), "{shown}");
+    assert!(
+        shown.contains("aws_lambda_function.reader will be updated in-place"),
+        "the function follows the new access point: {shown}"
+    );
     expect_code(&run(&[&["apply", "-auto-approve"][..], &other_user].concat()), 0);
     let replaced = stack.state_id("aws_efs_access_point.app");
     assert_ne!(replaced, ap);
     assert!(access_point(&efs, &ap).await.is_none());
     assert_eq!(access_point(&efs, &replaced).await.map(|a| a.0), Some(2000));
+    let new_arn = stack.state_str("aws_efs_access_point.app", "arn");
+    assert_eq!(
+        mounts(&lambda, &format!("{name}-reader")).await.0,
+        vec![(new_arn, "/mnt/shared".to_string())]
+    );
 
     // Imported by id, then clean.
     let mut vars = vec!["-var", var.as_str()];
