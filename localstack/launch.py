@@ -6044,6 +6044,45 @@ def patch_lambda_logging_and_file_systems():
     LambdaFunction.update_configuration = update_configuration
 
 
+def patch_ec2_network_acl_not_found():
+    """Network ACLs go with their VPC; an unknown one is InvalidNetworkAclID.NotFound.
+
+    moto 5.x answers DescribeNetworkAcls of an unknown id with InvalidRouteTableID.NotFound
+    ("The routeTable ID ... does not exist"), the route table's code, and DeleteVpc leaves the
+    VPC's network ACLs behind. AWS (EC2 API reference, error codes; DeleteVpc) answers
+    InvalidNetworkAclID.NotFound, which is how the AWS provider (and infractl) learn that a
+    network ACL is gone, deletes a VPC's default network ACL with the VPC, and refuses to delete a
+    VPC that still has other network ACLs (DependencyViolation).
+    """
+    from moto.ec2.exceptions import DependencyViolationError, InvalidNetworkAclIdError
+    from moto.ec2.models.network_acls import NetworkAclBackend
+    from moto.ec2.models.vpcs import VPCBackend
+
+    original_delete_vpc = VPCBackend.delete_vpc
+
+    def delete_vpc(self, vpc_id):
+        acls = [a for a in self.network_acls.values() if a.vpc_id == vpc_id]
+        if any(not a.default for a in acls):
+            raise DependencyViolationError(f"The vpc '{vpc_id}' has dependencies and cannot be deleted.")
+        vpc = original_delete_vpc(self, vpc_id)
+        for acl in acls:
+            self.network_acls.pop(acl.id, None)
+        return vpc
+
+    VPCBackend.delete_vpc = delete_vpc
+
+    original = NetworkAclBackend.describe_network_acls
+
+    def describe_network_acls(self, network_acl_ids=None, filters=None):
+        known = set(self.network_acls)
+        for acl_id in network_acl_ids or []:
+            if acl_id not in known:
+                raise InvalidNetworkAclIdError(acl_id)
+        return original(self, network_acl_ids, filters)
+
+    NetworkAclBackend.describe_network_acls = describe_network_acls
+
+
 if __name__ == "__main__":
     patch_s3_secure_transport()
     patch_s3_xml_roots()
@@ -6065,6 +6104,7 @@ if __name__ == "__main__":
     patch_ec2_ipv6_only_subnet_address_count()
     patch_ssm_fluent_bit_parameters()
     patch_ec2_flow_log_settings()
+    patch_ec2_network_acl_not_found()
     patch_ec2_group_rule_descriptions()
     patch_ec2_prefix_list_rule_descriptions()
     patch_ecs_service_settings()

@@ -556,3 +556,76 @@ async fn vpc_family_is_created_kept_in_step_imported_and_adopted() {
     let left = tagged(&ec2, &stack.name).await;
     assert!(left.values().all(|n| *n == 0), "{left:?}\n{}", text(&out));
 }
+
+/// A VPC deleted by hand, with its custom network ACL, is found gone with its default ACL and
+/// made again: the refresh of the default ACL by id learns it is gone from
+/// InvalidNetworkAclID.NotFound (as the provider does), not an error.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_vpc_deleted_by_hand_is_made_again_with_its_network_acls() {
+    let blueprint = r#"
+provider "aws" {
+  region = "eu-west-1"
+}
+
+resource "aws_vpc" "main" {
+  cidr_block = "10.83.0.0/16"
+}
+
+resource "aws_default_network_acl" "default" {
+  default_network_acl_id = aws_vpc.main.default_network_acl_id
+
+  ingress {
+    protocol   = "tcp"
+    rule_no    = 100
+    action     = "allow"
+    cidr_block = "10.83.0.0/16"
+    from_port  = 443
+    to_port    = 443
+  }
+}
+
+resource "aws_network_acl" "custom" {
+  vpc_id = aws_vpc.main.id
+}
+"#;
+    let stack = Stack::from_files(&[("main.tf", blueprint)]);
+    expect_code(&stack.run(&["apply", "-auto-approve"]), 0);
+    let ec2 = aws_sdk_ec2::Client::new(&sdk_config("eu-west-1").await);
+    let vpc = stack.state_id("aws_vpc.main");
+    let default_acl = stack.state_id("aws_default_network_acl.default");
+    ec2.delete_network_acl()
+        .network_acl_id(stack.state_id("aws_network_acl.custom"))
+        .send()
+        .await
+        .unwrap();
+    ec2.delete_vpc().vpc_id(&vpc).send().await.unwrap();
+    let gone = ec2.describe_network_acls().network_acl_ids(&default_acl).send().await;
+    assert_eq!(
+        gone.err()
+            .and_then(|e| e.into_service_error().meta().code().map(str::to_string)),
+        Some("InvalidNetworkAclID.NotFound".to_string()),
+        "AWS's answer for an ACL that is gone"
+    );
+
+    let shown = expect_code(&stack.run(&["plan", "-detailed-exitcode"]), 2);
+    assert!(shown.contains("3 to add, 0 to change, 0 to destroy"), "{shown}");
+    expect_code(&stack.run(&["apply", "-auto-approve"]), 0);
+    let again = stack.state_id("aws_vpc.main");
+    assert_ne!(again, vpc);
+    let acls = ec2
+        .describe_network_acls()
+        .network_acl_ids(stack.state_id("aws_default_network_acl.default"))
+        .send()
+        .await
+        .unwrap();
+    let acl = &acls.network_acls()[0];
+    assert_eq!(acl.vpc_id(), Some(again.as_str()));
+    assert!(
+        acl.entries()
+            .iter()
+            .any(|e| e.rule_number() == Some(100) && e.egress() == Some(false)),
+        "{acl:?}"
+    );
+    expect_code(&stack.run(&["plan", "-detailed-exitcode"]), 0);
+    expect_code(&stack.run(&["destroy", "-auto-approve"]), 0);
+}
