@@ -6083,6 +6083,119 @@ def patch_ec2_network_acl_not_found():
     NetworkAclBackend.describe_network_acls = describe_network_acls
 
 
+def patch_efs_replication():
+    """EFS replication: Create/Describe/DeleteReplicationConfiguration, which moto 5.x lacks.
+
+    As the EFS API reference gives them: CreateReplicationConfiguration on a source file system
+    makes its destination, a new file system in the destination Region (or One Zone) unless an
+    existing one is named, whose replication overwrite protection reads REPLICATING; a file
+    system replicates to one destination only (ValidationException otherwise).
+    DescribeReplicationConfigurations by the source's or the destination's id answers the
+    replication (source id, Region, ARN, original source ARN, creation time, the destination's
+    status ENABLED, id and Region); an unknown one is ReplicationNotFound. Delete, from either
+    Region, ends the replication and leaves the destination file system, writable again.
+    """
+    import datetime
+    import json
+    from moto.core.exceptions import JsonRESTError
+    from moto.efs import urls
+    from moto.efs.exceptions import FileSystemNotFound
+    from moto.efs.models import efs_backends
+    from moto.efs.responses import EFSResponse
+
+    urls.url_paths["{0}/2015-02-01/file-systems/<file_system_id>/replication-configuration$"] = EFSResponse.dispatch
+    urls.url_paths["{0}/2015-02-01/file-systems/replication-configurations$"] = EFSResponse.dispatch
+
+    # source file system id -> the replication, shared by every Region's backend.
+    replications = {}
+
+    class ReplicationNotFound(JsonRESTError):
+        code = 404
+
+        def __init__(self, file_system_id):
+            super().__init__("ReplicationNotFound", f"No replications found for file system {file_system_id}.")
+
+    def fs_in(account, region, fs_id):
+        backend = efs_backends[account][region]
+        if fs_id not in backend.file_systems_by_id:
+            raise FileSystemNotFound(fs_id)
+        return backend.file_systems_by_id[fs_id]
+
+    def create_replication_configuration(self):
+        source_id = self.path.split("/file-systems/", 1)[1].split("/")[0]
+        source = fs_in(self.current_account, self.region, source_id)
+        if source_id in replications:
+            raise JsonRESTError("ValidationException", f"File system {source_id} already has a replication configuration.")
+        destinations = self._get_param("Destinations") or []
+        if len(destinations) != 1:
+            raise JsonRESTError("ValidationException", "Exactly one destination is required.")
+        d = destinations[0]
+        zone = d.get("AvailabilityZoneName")
+        region = d.get("Region") or (zone[:-1] if zone else self.region)
+        backend = efs_backends[self.current_account][region]
+        if d.get("FileSystemId"):
+            target = fs_in(self.current_account, region, d["FileSystemId"])
+        else:
+            target = backend.create_file_system(
+                creation_token=f"replica-{source_id}-{datetime.datetime.now().timestamp()}",
+                performance_mode=source.performance_mode,
+                encrypted=bool(d.get("KmsKeyId")) or source.encrypted,
+                kms_key_id=d.get("KmsKeyId"),
+                throughput_mode=source.throughput_mode,
+                provisioned_throughput_in_mibps=source.provisioned_throughput_in_mibps,
+                availability_zone_name=zone,
+                backup=False,
+                tags=[],
+            )
+        target._replication_overwrite = "REPLICATING"
+        replications[source_id] = {
+            "SourceFileSystemId": source_id,
+            "SourceFileSystemRegion": self.region,
+            "SourceFileSystemArn": source.file_system_arn,
+            "OriginalSourceFileSystemArn": source.file_system_arn,
+            "CreationTime": datetime.datetime.now(datetime.timezone.utc).timestamp(),
+            "Destinations": [{"Status": "ENABLED", "FileSystemId": target.file_system_id, "Region": region}],
+            "_account": self.current_account,
+        }
+        return json.dumps(public(replications[source_id])), {"Content-Type": "application/json"}
+
+    def public(r):
+        return {k: v for k, v in r.items() if not k.startswith("_")}
+
+    def find(fs_id):
+        for r in replications.values():
+            if r["SourceFileSystemId"] == fs_id or r["Destinations"][0]["FileSystemId"] == fs_id:
+                return r
+        return None
+
+    def describe_replication_configurations(self):
+        fs_id = self._get_param("FileSystemId")
+        if fs_id:
+            r = find(fs_id)
+            if r is None:
+                raise ReplicationNotFound(fs_id)
+            found = [r]
+        else:
+            found = [r for r in replications.values() if r["SourceFileSystemRegion"] == self.region]
+        return json.dumps({"Replications": [public(r) for r in found]}), {"Content-Type": "application/json"}
+
+    def delete_replication_configuration(self):
+        fs_id = self.path.split("/file-systems/", 1)[1].split("/")[0]
+        r = find(fs_id)
+        if r is None:
+            raise ReplicationNotFound(fs_id)
+        del replications[r["SourceFileSystemId"]]
+        dest = r["Destinations"][0]
+        target = efs_backends[r["_account"]][dest["Region"]].file_systems_by_id.get(dest["FileSystemId"])
+        if target is not None:
+            target._replication_overwrite = "ENABLED"
+        return "{}", {"status": 204, "Content-Type": "application/json"}
+
+    EFSResponse.create_replication_configuration = create_replication_configuration
+    EFSResponse.describe_replication_configurations = describe_replication_configurations
+    EFSResponse.delete_replication_configuration = delete_replication_configuration
+
+
 if __name__ == "__main__":
     patch_s3_secure_transport()
     patch_s3_xml_roots()
@@ -6159,6 +6272,7 @@ if __name__ == "__main__":
     patch_stepfunctions_versions_and_validation()
     patch_efs_file_system_updates()
     patch_efs_policies()
+    patch_efs_replication()
     patch_ecr_pull_through_cache_rules()
     patch_ecr_repository_creation_templates()
     bridge_cbor()

@@ -1,6 +1,7 @@
 //! EFS (`aws_efs_file_system`, `aws_efs_mount_target`, `aws_efs_access_point`,
-//! `aws_efs_file_system_policy`, `aws_efs_backup_policy`): an encrypted file system with
-//! lifecycle policies, a resource policy and backups, a mount target in a subnet behind a
+//! `aws_efs_file_system_policy`, `aws_efs_backup_policy`, `aws_efs_replication_configuration`):
+//! an encrypted file system with lifecycle policies, a resource policy, backups and a replica in
+//! another Region, a mount target in a subnet behind a
 //! security group, and an access point with a POSIX user and a root directory, checked against
 //! what the emulator holds (DescribeFileSystems, DescribeLifecycleConfiguration,
 //! DescribeBackupPolicy, DescribeFileSystemPolicy, DescribeMountTargets and their security
@@ -140,6 +141,14 @@ resource "aws_efs_backup_policy" "shared" {
 
   backup_policy {
     status = var.backups
+  }
+}
+
+resource "aws_efs_replication_configuration" "dr" {
+  source_file_system_id = aws_efs_file_system.shared.id
+
+  destination {
+    region = "eu-west-2"
   }
 }
 
@@ -345,6 +354,27 @@ async fn a_file_system_its_mount_target_and_access_point_live_their_whole_life()
         policies_of(&efs, &fs).await,
         (Some("ENABLED".into()), Some(vec!["TlsOnly".to_string()]))
     );
+    // The replica: a file system EFS made in eu-west-2, replicating.
+    assert_eq!(stack.state_id("aws_efs_replication_configuration.dr"), fs);
+    let replica = stack.state_attr("aws_efs_replication_configuration.dr", "destination")[0]["file_system_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let efs_dr = Client::new(&sdk_config("eu-west-2").await);
+    let protection = |answer: aws_sdk_efs::operation::describe_file_systems::DescribeFileSystemsOutput| {
+        answer.file_systems()[0]
+            .file_system_protection()
+            .and_then(|p| p.replication_overwrite_protection())
+            .map(|p| p.as_str().to_string())
+    };
+    let answer = efs_dr
+        .describe_file_systems()
+        .file_system_id(&replica)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(protection(answer).as_deref(), Some("REPLICATING"));
+
     // The function mounts the access point (and AWS's default log settings come back).
     let lambda = aws_sdk_lambda::Client::new(&sdk_config(REGION).await);
     let ap_arn = stack.state_str("aws_efs_access_point.app", "arn");
@@ -453,6 +483,33 @@ async fn a_file_system_its_mount_target_and_access_point_live_their_whole_life()
     assert!(access_point(&efs, &replaced).await.is_none());
     assert!(mount_target(&efs, &mt).await.is_none());
     assert!(file_system(&efs, &fs).await.is_none());
+    // The replication ended; its destination stays, writable again, as in AWS.
+    let ended = efs_dr
+        .describe_replication_configurations()
+        .file_system_id(&replica)
+        .send()
+        .await;
+    assert!(
+        ended
+            .as_ref()
+            .err()
+            .and_then(|e| e.as_service_error())
+            .is_some_and(|e| e.is_replication_not_found()),
+        "{ended:?}"
+    );
+    let answer = efs_dr
+        .describe_file_systems()
+        .file_system_id(&replica)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(protection(answer).as_deref(), Some("ENABLED"));
+    efs_dr
+        .delete_file_system()
+        .file_system_id(&replica)
+        .send()
+        .await
+        .unwrap();
 }
 
 /// Terraform and infractl keep the same file system, mount target and access point the same
@@ -517,6 +574,14 @@ resource "aws_efs_file_system_policy" "shared" {{
   }})
 }}
 
+resource "aws_efs_replication_configuration" "dr" {{
+  source_file_system_id = aws_efs_file_system.shared.id
+
+  destination {{
+    region = "eu-west-2"
+  }}
+}}
+
 resource "aws_efs_access_point" "app" {{
   file_system_id = aws_efs_file_system.shared.id
 
@@ -550,6 +615,11 @@ fn bad_file_systems_and_mount_targets_are_refused_at_validate() {
             "  kms_key_id = \"my-key\"",
         ],
         "the bad file systems",
+    );
+    each_case_refused_at_validate(
+        "aws_efs_replication_configuration",
+        &["  source_file_system_id = \"fs-1\"\n  destination {\n    region = \"Europe\"\n  }"],
+        "the bad replication configurations",
     );
     each_case_refused_at_validate(
         "aws_efs_backup_policy",

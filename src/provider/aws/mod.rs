@@ -1074,6 +1074,9 @@ fn build_registry(c: Arc<Clients>) -> Registry {
         efs::file_system_policy::FileSystemPolicy,
     )));
     r.add_resource(Arc::new(Attached::new(c.clone(), efs::backup_policy::BackupPolicy)));
+    r.add_resource(Arc::new(efs::replication_configuration::ReplicationConfiguration::new(
+        c.clone(),
+    )));
     r.add_data_source(Arc::new(ec2::availability_zones::AvailabilityZones::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::vpc::VpcData::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::ids::IdsData::vpcs(c.clone())));

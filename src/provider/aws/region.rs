@@ -64,7 +64,7 @@ const REGION_BECOMES_ARGUMENT: &[&str] = &["aws_s3_bucket"];
 
 /// What a region name looks like (`us-east-1`, `eu-central-2`, `us-gov-west-1`): checked at
 /// plan time, so a typo fails before any call instead of as an endpoint that does not resolve.
-const REGION_PATTERN: &str = r"^[a-z]{2}(-[a-z]+)+-\d+$";
+pub(crate) const REGION_PATTERN: &str = r"^[a-z]{2}(-[a-z]+)+-\d+$";
 
 /// The `region` argument as the extension declares it: optional, the configuration's region
 /// when unset, and replacing the object when it changes.

@@ -1,6 +1,7 @@
 //! Elastic File System: file systems (`aws_efs_file_system`), their mount targets
 //! (`aws_efs_mount_target`), access points (`aws_efs_access_point`), resource policies
-//! (`aws_efs_file_system_policy`) and backup policies (`aws_efs_backup_policy`), with what they share:
+//! (`aws_efs_file_system_policy`), backup policies (`aws_efs_backup_policy`) and replication
+//! (`aws_efs_replication_configuration`), with what they share:
 //! the "not found" codes, tags (EFS tags file systems and access points by id and returns them
 //! in their descriptions, so a read needs no tag call) and the names AWS derives from an id.
 
@@ -9,6 +10,7 @@ pub mod backup_policy;
 pub mod file_system;
 pub mod file_system_policy;
 pub mod mount_target;
+pub mod replication_configuration;
 
 use crate::provider::aws::common::{aws_err, sdk_tags, sync_tags};
 use crate::provider::aws::Clients;
