@@ -478,9 +478,10 @@ where
 /// many SDKs spell the same way (`resource_arn`, `set_tag_keys`, `set_tags`) on types that share
 /// no trait: `sync_tags_by_arn!(client, arn, prior, planned, add => to_sdk_tags(add))`, where
 /// the last part turns the tags to add (an `IndexMap`) into what the SDK's `set_tags` takes
-/// (it may use `?`).
+/// (it may use `?`). Services that address the object otherwise name the setter:
+/// `sync_tags_by_arn!(client, resource_id = id, prior, planned, add => ...)` (EFS).
 macro_rules! sync_tags_by_arn {
-    ($client:expr, $arn:expr, $prior:expr, $planned:expr, $add:ident => $tags:expr) => {{
+    ($client:expr, $target:ident = $arn:expr, $prior:expr, $planned:expr, $add:ident => $tags:expr) => {{
         let (client, arn): (&_, &str) = (&$client, $arn);
         $crate::provider::aws::common::sync_tags(
             $prior,
@@ -488,7 +489,7 @@ macro_rules! sync_tags_by_arn {
             |keys| async move {
                 let r = client
                     .untag_resource()
-                    .resource_arn(arn)
+                    .$target(arn)
                     .set_tag_keys(Some(keys))
                     .send()
                     .await;
@@ -497,7 +498,7 @@ macro_rules! sync_tags_by_arn {
             |$add| async move {
                 let r = client
                     .tag_resource()
-                    .resource_arn(arn)
+                    .$target(arn)
                     .set_tags(Some($tags))
                     .send()
                     .await;
@@ -506,6 +507,9 @@ macro_rules! sync_tags_by_arn {
         )
         .await
     }};
+    ($client:expr, $arn:expr, $prior:expr, $planned:expr, $add:ident => $tags:expr) => {
+        $crate::provider::aws::common::sync_tags_by_arn!($client, resource_arn = $arn, $prior, $planned, $add => $tags)
+    };
 }
 pub(crate) use sync_tags_by_arn;
 

@@ -12,7 +12,7 @@ pub mod file_system_policy;
 pub mod mount_target;
 pub mod replication_configuration;
 
-use crate::provider::aws::common::{aws_err, sdk_tags, sync_tags};
+use crate::provider::aws::common::{sdk_tags, sync_tags_by_arn};
 use crate::provider::aws::Clients;
 use crate::provider::PResult;
 use crate::value::Value;
@@ -37,31 +37,7 @@ pub fn efs_tags(pairs: impl IntoIterator<Item = (String, String)>) -> PResult<Op
 /// Brings a file system's or access point's tags from `prior`'s `tags_all` to `planned`'s
 /// (EFS's TagResource/UntagResource take the id, not an ARN).
 pub async fn sync_efs_tags(c: &Clients, id: &str, prior: &Value, planned: &Value) -> PResult<()> {
-    sync_tags(
-        prior,
-        planned,
-        |keys| async move {
-            let r = c
-                .efs
-                .untag_resource()
-                .resource_id(id)
-                .set_tag_keys(Some(keys))
-                .send()
-                .await;
-            r.map(|_| ()).map_err(aws_err)
-        },
-        |add| async move {
-            let r = c
-                .efs
-                .tag_resource()
-                .resource_id(id)
-                .set_tags(efs_tags(add)?)
-                .send()
-                .await;
-            r.map(|_| ()).map_err(aws_err)
-        },
-    )
-    .await
+    sync_tags_by_arn!(c.efs, resource_id = id, prior, planned, add => sdk_tags!(Tag, add)?)
 }
 
 /// A file system's DNS name, as the provider derives it (`RegionalHostname(id + ".efs")`).
