@@ -637,3 +637,150 @@ fn bad_file_systems_and_mount_targets_are_refused_at_validate() {
         "the bad mount targets",
     );
 }
+
+/// The data sources find what the SDK made, as Terraform's find it: a file system by creation
+/// token and by id (with its lifecycle policy, size and tags), a tag filter that must match one
+/// file system exactly, and an access point by id; both tools give the same outputs.
+#[tokio::test(flavor = "multi_thread")]
+async fn data_sources_find_file_systems_and_access_points_as_terraform_does() {
+    let efs = Client::new(&sdk_config(REGION).await);
+    let lookup = unique("efs-lookup");
+    let tag = |k: &str, v: &str| aws_sdk_efs::types::Tag::builder().key(k).value(v).build().unwrap();
+    let mut made = Vec::new();
+    for n in 0..2 {
+        let fs = efs
+            .create_file_system()
+            .creation_token(format!("{lookup}-{n}"))
+            .tags(tag("Name", &format!("{lookup}-{n}")))
+            .tags(tag("Lookup", &lookup))
+            .send()
+            .await
+            .unwrap();
+        made.push(fs.file_system_id().to_string());
+    }
+    efs.put_lifecycle_configuration()
+        .file_system_id(&made[0])
+        .lifecycle_policies(
+            aws_sdk_efs::types::LifecyclePolicy::builder()
+                .transition_to_ia(aws_sdk_efs::types::TransitionToIaRules::After14Days)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let ap = efs
+        .create_access_point()
+        .file_system_id(&made[1])
+        .posix_user(aws_sdk_efs::types::PosixUser::builder().uid(7).gid(8).build().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .access_point_id()
+        .unwrap()
+        .to_string();
+    let blueprint = format!(
+        r#"
+provider "aws" {{
+  region = "eu-west-1"
+}}
+
+data "aws_efs_file_system" "by_token" {{
+  creation_token = "{lookup}-0"
+}}
+
+data "aws_efs_file_system" "by_id_and_tag" {{
+  file_system_id = "{fs1}"
+  tags           = {{ Lookup = "{lookup}" }}
+}}
+
+data "aws_efs_access_point" "ap" {{
+  access_point_id = "{ap}"
+}}
+
+output "by_token" {{
+  value = [
+    data.aws_efs_file_system.by_token.id,
+    data.aws_efs_file_system.by_token.dns_name,
+    data.aws_efs_file_system.by_token.name,
+    data.aws_efs_file_system.by_token.throughput_mode,
+    data.aws_efs_file_system.by_token.size_in_bytes,
+    data.aws_efs_file_system.by_token.lifecycle_policy[0].transition_to_ia,
+    data.aws_efs_file_system.by_token.tags,
+  ]
+}}
+
+output "by_id_and_tag" {{
+  value = [
+    data.aws_efs_file_system.by_id_and_tag.creation_token,
+    data.aws_efs_file_system.by_id_and_tag.arn,
+    length(data.aws_efs_file_system.by_id_and_tag.lifecycle_policy),
+  ]
+}}
+
+output "ap" {{
+  value = [
+    data.aws_efs_access_point.ap.file_system_id,
+    data.aws_efs_access_point.ap.posix_user[0].uid,
+    data.aws_efs_access_point.ap.root_directory[0].path,
+  ]
+}}
+"#,
+        fs1 = made[1]
+    );
+    let stack = Stack::from_files(&[("main.tf", blueprint.as_str())]);
+    expect_code(&stack.run(&["apply", "-auto-approve"]), 0);
+    let out: serde_json::Value = serde_json::from_str(&expect_code(&stack.run(&["output", "-json"]), 0)).unwrap();
+    let values = |out: &serde_json::Value| ["by_token", "by_id_and_tag", "ap"].map(|k| out[k]["value"].clone());
+    let [by_token, by_id, by_ap] = values(&out);
+    assert_eq!(
+        by_token,
+        serde_json::json!([
+            made[0],
+            format!("{}.efs.{REGION}.amazonaws.com", made[0]),
+            format!("{lookup}-0"),
+            "bursting",
+            0,
+            "AFTER_14_DAYS",
+            {"Name": format!("{lookup}-0"), "Lookup": lookup}
+        ])
+    );
+    assert_eq!(
+        by_id,
+        serde_json::json!([
+            format!("{lookup}-1"),
+            format!(
+                "arn:aws:elasticfilesystem:{REGION}:123456789012:file-system/{}",
+                made[1]
+            ),
+            0
+        ])
+    );
+    assert_eq!(by_ap, serde_json::json!([made[1], 7, "/"]));
+
+    // A tag filter matching both, and one matching none, fail with the provider's words.
+    for (tags, error) in [
+        (format!("Lookup = \"{lookup}\""), "multiple EFS file systems matched"),
+        (
+            "Lookup = \"no-such-file-system\"".to_string(),
+            "no matching EFS file system found",
+        ),
+    ] {
+        let more = format!("data \"aws_efs_file_system\" \"ambiguous\" {{\n  tags = {{ {tags} }}\n}}\n");
+        std::fs::write(stack.path.join("more.tf"), more).unwrap();
+        let shown = expect_code(&stack.run(&["plan"]), 1);
+        assert!(shown.contains(error) && shown.contains("more.tf:1"), "{shown}");
+        std::fs::remove_file(stack.path.join("more.tf")).unwrap();
+    }
+
+    if let Some(tf) = Terraform::find("the EFS data sources read by Terraform") {
+        // Terraform applies the same lookups (nothing to make: only data sources and outputs).
+        let _terraform = crate::interop::terraform_applied(&tf, &stack, &["efs", "sts"], &[]);
+        let shown = crate::interop::tf_ok(&tf, &stack.path, &["output", "-json"]);
+        let theirs: serde_json::Value = serde_json::from_str(&shown).unwrap();
+        assert_eq!(values(&theirs), [by_token, by_id, by_ap], "Terraform reads the same");
+    }
+    efs.delete_access_point().access_point_id(&ap).send().await.unwrap();
+    for fs in &made {
+        efs.delete_file_system().file_system_id(fs).send().await.unwrap();
+    }
+}

@@ -1077,6 +1077,8 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(efs::replication_configuration::ReplicationConfiguration::new(
         c.clone(),
     )));
+    r.add_data_source(Arc::new(efs::data::FileSystemData::new(c.clone())));
+    r.add_data_source(Arc::new(efs::data::AccessPointData::new(c.clone())));
     r.add_data_source(Arc::new(ec2::availability_zones::AvailabilityZones::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::vpc::VpcData::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::ids::IdsData::vpcs(c.clone())));

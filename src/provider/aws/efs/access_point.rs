@@ -110,8 +110,9 @@ fn root_directory_request(planned: &Value) -> PResult<Option<RootDirectory>> {
     ))
 }
 
-/// The access point as state holds it (the provider's read and flatteners).
-fn to_state(ap: &AccessPointDescription, region: &str, prior: &Value) -> Value {
+/// The access point as state holds it (the provider's read and flatteners; the data source
+/// reads the same).
+pub(super) fn to_state(ap: &AccessPointDescription, region: &str, prior: &Value) -> Value {
     let fs = ap.file_system_id().unwrap_or_default();
     let owner = ap.owner_id().unwrap_or_default();
     let posix = ap.posix_user().map(|u| {

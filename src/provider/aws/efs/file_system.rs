@@ -88,18 +88,6 @@ impl FileSystem {
             .filter(|fs| fs.life_cycle_state() != &LifeCycleState::Deleted))
     }
 
-    async fn lifecycle_policies(&self, id: &str) -> PResult<Vec<LifecyclePolicy>> {
-        let out = self
-            .c
-            .efs
-            .describe_lifecycle_configuration()
-            .file_system_id(id)
-            .send()
-            .await
-            .map_err(aws_err)?;
-        Ok(out.lifecycle_policies().to_vec())
-    }
-
     /// Waits until the file system is `available` (the provider's `waitFileSystemAvailable`).
     async fn wait_available(&self, id: &str) -> PResult<()> {
         wait_for(Wait::new(id, "available", WAIT), || async {
@@ -151,6 +139,18 @@ impl FileSystem {
     }
 }
 
+/// A file system's lifecycle policies (DescribeLifecycleConfiguration).
+pub(super) async fn lifecycle_policies(c: &Clients, id: &str) -> PResult<Vec<LifecyclePolicy>> {
+    let out = c
+        .efs
+        .describe_lifecycle_configuration()
+        .file_system_id(id)
+        .send()
+        .await
+        .map_err(aws_err)?;
+    Ok(out.lifecycle_policies().to_vec())
+}
+
 /// The `lifecycle_policy` blocks as PutLifecycleConfiguration takes them (an empty list clears
 /// them, as the provider sends it on removal).
 fn lifecycle_request(planned: &Value) -> Vec<LifecyclePolicy> {
@@ -195,8 +195,8 @@ fn lifecycle_state(policies: &[LifecyclePolicy]) -> Value {
     )
 }
 
-/// The file system as state holds it (the provider's read).
-fn to_state(fs: &FileSystemDescription, policies: &[LifecyclePolicy], region: &str, prior: &Value) -> Value {
+/// The file system as state holds it (the provider's read; the data source reads the same).
+pub(super) fn to_state(fs: &FileSystemDescription, policies: &[LifecyclePolicy], region: &str, prior: &Value) -> Value {
     let id = fs.file_system_id();
     let size = fs.size_in_bytes().map(|s| {
         Value::object([
@@ -290,7 +290,7 @@ impl ResourceType for FileSystem {
     }
 
     async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
-        let Some((fs, policies)) = read_beside(self.describe(id), self.lifecycle_policies(id)).await? else {
+        let Some((fs, policies)) = read_beside(self.describe(id), lifecycle_policies(&self.c, id)).await? else {
             return Ok(None);
         };
         Ok(Some(to_state(&fs, &policies, &self.c.region, prior)))

@@ -1,12 +1,14 @@
 //! Elastic File System: file systems (`aws_efs_file_system`), their mount targets
 //! (`aws_efs_mount_target`), access points (`aws_efs_access_point`), resource policies
 //! (`aws_efs_file_system_policy`), backup policies (`aws_efs_backup_policy`) and replication
-//! (`aws_efs_replication_configuration`), with what they share:
+//! (`aws_efs_replication_configuration`), and the file system and access point data sources,
+//! with what they share:
 //! the "not found" codes, tags (EFS tags file systems and access points by id and returns them
 //! in their descriptions, so a read needs no tag call) and the names AWS derives from an id.
 
 pub mod access_point;
 pub mod backup_policy;
+pub mod data;
 pub mod file_system;
 pub mod file_system_policy;
 pub mod mount_target;
