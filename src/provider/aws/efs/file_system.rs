@@ -151,6 +151,17 @@ pub(super) async fn lifecycle_policies(c: &Clients, id: &str) -> PResult<Vec<Lif
     Ok(out.lifecycle_policies().to_vec())
 }
 
+/// The throughput mode to send (`bursting` when unset, the provider's default) and the
+/// provisioned throughput, which EFS takes only in `provisioned` mode (the provider sends it then
+/// alone), for CreateFileSystem and UpdateFileSystem alike.
+fn throughput(planned: &Value) -> (ThroughputMode, Option<f64>) {
+    let mode = opt_str(planned, "throughput_mode").unwrap_or_else(|| "bursting".into());
+    let provisioned = (mode == "provisioned")
+        .then(|| planned.get("provisioned_throughput_in_mibps").as_number())
+        .flatten();
+    (ThroughputMode::from(mode.as_str()), provisioned)
+}
+
 /// The `lifecycle_policy` blocks as PutLifecycleConfiguration takes them (an empty list clears
 /// them, as the provider sends it on removal).
 fn lifecycle_request(planned: &Value) -> Vec<LifecyclePolicy> {
@@ -259,10 +270,7 @@ impl ResourceType for FileSystem {
                 "encrypted must be set to true when kms_key_id is specified",
             ));
         }
-        let mode = opt_str(planned, "throughput_mode").unwrap_or_else(|| "bursting".into());
-        let provisioned = (mode == "provisioned")
-            .then(|| planned.get("provisioned_throughput_in_mibps").as_number())
-            .flatten();
+        let (mode, provisioned) = throughput(planned);
         let out = self
             .c
             .efs
@@ -271,7 +279,7 @@ impl ResourceType for FileSystem {
             .set_performance_mode(opt_str(planned, "performance_mode").map(|s| s.as_str().into()))
             .set_encrypted(opt_bool(planned, "encrypted"))
             .set_kms_key_id(kms_key)
-            .throughput_mode(ThroughputMode::from(mode.as_str()))
+            .throughput_mode(mode)
             .set_provisioned_throughput_in_mibps(provisioned)
             .set_availability_zone_name(opt_str(planned, "availability_zone_name"))
             .set_tags(efs_tags(tags_to_write(ctx, planned))?)
@@ -298,15 +306,12 @@ impl ResourceType for FileSystem {
 
     async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
         if differs(prior, planned, "throughput_mode") || differs(prior, planned, "provisioned_throughput_in_mibps") {
-            let mode = opt_str(planned, "throughput_mode").unwrap_or_else(|| "bursting".into());
-            let provisioned = (mode == "provisioned")
-                .then(|| planned.get("provisioned_throughput_in_mibps").as_number())
-                .flatten();
+            let (mode, provisioned) = throughput(planned);
             self.c
                 .efs
                 .update_file_system()
                 .file_system_id(id)
-                .throughput_mode(ThroughputMode::from(mode.as_str()))
+                .throughput_mode(mode)
                 .set_provisioned_throughput_in_mibps(provisioned)
                 .send()
                 .await
