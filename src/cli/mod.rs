@@ -539,7 +539,8 @@ async fn dispatch(command: Command, env: &Env) -> DResult<i32> {
 /// Loads the blueprint in `dir` (and the modules it calls) with the schemas of every supported
 /// type, which `*.tf.json` files need to tell nested blocks from attributes.
 pub(crate) fn load_blueprint(dir: &Path) -> DResult<crate::blueprint::config::Module> {
-    crate::blueprint::config::load_with(dir, &crate::provider::aws::blueprint_schemas())
+    let schemas = tracing::info_span!("schemas").in_scope(crate::provider::aws::blueprint_schemas);
+    tracing::info_span!("parse").in_scope(|| crate::blueprint::config::load_with(dir, &schemas))
 }
 
 /// The stack name written into tags: the blueprint folder's name, plus the workspace when it

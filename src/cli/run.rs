@@ -58,7 +58,8 @@ fn load_with(env: &Env, inputs: impl FnOnce(&Module) -> DResult<IndexMap<String,
     let graph = ConfigGraph::build(&root)?;
     let inputs = inputs(&root)?;
     let settings = aws::settings_from_blueprint(&root, &inputs)?;
-    let warnings = plan::validate(&root, &crate::provider::schemas_registry(), &inputs)?;
+    let registry = info_span!("schemas").in_scope(crate::provider::schemas_registry);
+    let warnings = info_span!("validate").in_scope(|| plan::validate(&root, &registry, &inputs))?;
     for w in &warnings {
         eprintln!("{}", w.clone().as_warning());
     }

@@ -481,8 +481,12 @@ pub async fn clients(settings: &AwsSettings) -> Clients {
         .or_else(|| std::env::var("AWS_REGION").ok())
         .or_else(|| std::env::var("AWS_DEFAULT_REGION").ok())
         .unwrap_or_else(|| "us-east-1".into());
+    let https = limits::base_https_client();
+    // The credential providers' own clients (STS, SSO, IMDS) use the same HTTPS client, so TLS
+    // is set up once per run instead of once for them and again for the services.
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .region(Region::new(region.clone()))
+        .http_client(https.clone())
         .retry_config(retry_config(settings));
     if let Some(p) = &settings.profile {
         loader = loader.profile_name(p);
@@ -526,7 +530,6 @@ pub async fn clients(settings: &AwsSettings) -> Clients {
             .credentials_provider(aws_sdk_sts::config::SharedCredentialsProvider::new(provider))
             .build();
     }
-    let https = limits::base_https_client();
     // One service's config: the shared settings, its own gate on calls in flight, and the
     // endpoint override under any of the names Terraform accepts for it.
     macro_rules! service_config {
@@ -659,6 +662,7 @@ pub(crate) fn offline_clients() -> Clients {
     let shared = aws_config::SdkConfig::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new("us-east-1"))
+        .http_client(limits::offline_http_client())
         .build();
     Clients {
         ec2: aws_sdk_ec2::Client::new(&shared),
@@ -703,10 +707,17 @@ pub(crate) fn offline_clients() -> Clients {
 }
 
 /// The same registry without network access, for validation (schemas only; no calls are made).
+/// Built once per process: loading a blueprint and validating it both need it, and building
+/// every type's schema is most of what loading costs.
 pub fn schemas_registry() -> Registry {
-    let mut r = build_registry(Arc::new(offline_clients()));
-    region::wrap(&mut r, Arc::new(region::Regions::new("us-east-1", None)));
-    r
+    static BUILT: std::sync::OnceLock<Registry> = std::sync::OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let mut r = build_registry(Arc::new(offline_clients()));
+            region::wrap(&mut r, Arc::new(region::Regions::new("us-east-1", None)));
+            r
+        })
+        .clone()
 }
 
 /// The schemas the blueprint loader reads `*.tf.json` bodies with (every resource type, data
