@@ -162,19 +162,22 @@ async fn set_flag(c: &Clients, id: &str, key: &str, on: bool) -> PResult<()> {
 /// Brings a subnet's settings from `current` (its value as read, or the prior state) to
 /// `planned`, in the order the provider uses: IPv6 assignment and DNS64 are turned off before
 /// the IPv6 block changes and on after it. `ipv6_computed` leaves an IPv6 block AWS assigned
-/// itself (an IPv6-native subnet) alone.
+/// itself (an IPv6-native subnet) alone. True when it sent anything, so that a create whose
+/// answer still holds knows it need not read the subnet again.
 pub async fn apply_settings(
     c: &Clients,
     id: &str,
     current: &Value,
     planned: &Value,
     ipv6_computed: bool,
-) -> PResult<()> {
+) -> PResult<bool> {
+    let mut sent = false;
     let changed = |k: &str| current.get(k) != planned.get(k) && !planned.get(k).is_null();
     let turns = |k: &str, on: bool| changed(k) && opt_bool(planned, k) == Some(on);
     for key in ["assign_ipv6_address_on_creation", "enable_dns64"] {
         if turns(key, false) {
             set_flag(c, id, key, false).await?;
+            sent = true;
         }
     }
     let old_block = opt_str(current, "ipv6_cidr_block");
@@ -187,6 +190,7 @@ pub async fn apply_settings(
                 .send()
                 .await
                 .map_err(aws_err)?;
+            sent = true;
             wait_ipv6(c, id, &old, SubnetCidrBlockStateCode::Disassociated).await?;
         }
         if let Some(block) = new_block {
@@ -198,6 +202,7 @@ pub async fn apply_settings(
                 .send()
                 .await
                 .map_err(aws_err)?;
+            sent = true;
             if let Some(assoc) = out.ipv6_cidr_block_association().and_then(|a| a.association_id()) {
                 wait_ipv6(c, id, assoc, SubnetCidrBlockStateCode::Associated).await?;
             }
@@ -205,6 +210,7 @@ pub async fn apply_settings(
     }
     if turns("assign_ipv6_address_on_creation", true) {
         set_flag(c, id, "assign_ipv6_address_on_creation", true).await?;
+        sent = true;
     }
     if changed("customer_owned_ipv4_pool") || changed("map_customer_owned_ip_on_launch") {
         c.ec2
@@ -219,9 +225,11 @@ pub async fn apply_settings(
             .send()
             .await
             .map_err(aws_err)?;
+        sent = true;
     }
     if turns("enable_dns64", true) {
         set_flag(c, id, "enable_dns64", true).await?;
+        sent = true;
     }
     if changed("enable_lni_at_device_index") {
         if let Some(n) = planned.get("enable_lni_at_device_index").as_number() {
@@ -232,6 +240,7 @@ pub async fn apply_settings(
                 .send()
                 .await
                 .map_err(aws_err)?;
+            sent = true;
         }
     }
     for key in [
@@ -240,6 +249,7 @@ pub async fn apply_settings(
     ] {
         if changed(key) {
             set_flag(c, id, key, opt_bool(planned, key) == Some(true)).await?;
+            sent = true;
         }
     }
     if changed("private_dns_hostname_type_on_launch") {
@@ -251,13 +261,15 @@ pub async fn apply_settings(
                 .send()
                 .await
                 .map_err(aws_err)?;
+            sent = true;
         }
     }
     if changed("map_public_ip_on_launch") {
         let on = opt_bool(planned, "map_public_ip_on_launch") == Some(true);
         set_flag(c, id, "map_public_ip_on_launch", on).await?;
+        sent = true;
     }
-    Ok(())
+    Ok(sent)
 }
 
 /// Reads one subnet; `None` when it no longer exists.
@@ -321,10 +333,19 @@ impl ResourceType for Subnet {
         wait_ipv6_associated(&self.c, &made).await?;
         let current = subnet_value(&id, &made, planned);
         let computed_ipv6 = ipv6_native && opt_str(planned, "ipv6_cidr_block").is_none();
-        retry_while(&["InvalidSubnetID.NotFound"], timeout, || {
+        let sent = retry_while(&["InvalidSubnetID.NotFound"], timeout, || {
             apply_settings(&self.c, &id, &current, planned, computed_ipv6)
         })
         .await?;
+        // The answer already describes the whole subnet, as DescribeSubnets would: a read is
+        // needed only when settings changed it since, or an IPv6 block was still associating.
+        let settled = made
+            .ipv6_cidr_block_association_set()
+            .iter()
+            .all(|a| a.ipv6_cidr_block_state().and_then(|x| x.state()) != Some(&SubnetCidrBlockStateCode::Associating));
+        if !sent && settled {
+            return Ok(current);
+        }
         must_exist(self.read(ctx, &id, planned).await?, "subnet", &id)
     }
 

@@ -482,11 +482,22 @@ impl ResourceType for Vpc {
             ("enable_dns_hostnames", Value::Bool(false)),
             ("enable_network_address_usage_metrics", Value::Bool(false)),
         ]);
-        retry_while(&["InvalidVpcID.NotFound"], Duration::from_secs(300), || {
+        // The settings and the read of what the create answer lacks (the default route table,
+        // security group and network ACL) go out together: neither needs the other's answer.
+        // The attributes read may predate the settings, so the values set replace them.
+        let settings = retry_while(&["InvalidVpcID.NotFound"], Duration::from_secs(300), || {
             set_attributes(&self.c, &id, &current, planned)
-        })
-        .await?;
-        must_exist(read_vpc(&self.c, &id, planned).await?, "VPC", &id)
+        });
+        let (_, read) = futures::try_join!(settings, read_vpc(&self.c, &id, planned))?;
+        let mut made = must_exist(read, "VPC", &id)?;
+        if let Value::Object(m) = &mut made {
+            for (key, _) in BOOL_ATTRIBUTES {
+                if let Some(set) = opt_bool(planned, key) {
+                    m.insert(key.to_string(), Value::Bool(set));
+                }
+            }
+        }
+        Ok(made)
     }
 
     async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
