@@ -484,12 +484,18 @@ impl ResourceType for Vpc {
         ]);
         // The settings and the read of what the create answer lacks (the default route table,
         // security group and network ACL) go out together: neither needs the other's answer.
-        // The attributes read may predate the settings, so the values set replace them.
+        // Both are retried while EC2 does not know the new id yet; the attributes read may
+        // predate the settings, so the values set replace them.
         let settings = retry_while(&["InvalidVpcID.NotFound"], Duration::from_secs(300), || {
             set_attributes(&self.c, &id, &current, planned)
         });
-        let (_, read) = futures::try_join!(settings, read_vpc(&self.c, &id, planned))?;
-        let mut made = must_exist(read, "VPC", &id)?;
+        let read = retry_while(&["InvalidVpcID.NotFound"], Duration::from_secs(300), || async {
+            read_vpc(&self.c, &id, planned).await?.ok_or_else(|| ProviderError {
+                code: Some("InvalidVpcID.NotFound".into()),
+                message: format!("the new VPC {id} cannot be read yet"),
+            })
+        });
+        let (_, mut made) = futures::try_join!(settings, read)?;
         if let Value::Object(m) = &mut made {
             for (key, _) in BOOL_ATTRIBUTES {
                 if let Some(set) = opt_bool(planned, key) {
