@@ -64,6 +64,39 @@ async fn network_stack_lifecycle() {
         cidrs,
         ["10.20.0.0/24", "10.20.1.0/24", "10.20.10.0/24", "10.20.11.0/24"]
     );
+    // The VPC was created with hostnames on (set beside the read of its default objects), and
+    // each subnet's state, whether kept from its create answer (private) or read after its
+    // setting (public), is what the emulator holds.
+    assert_eq!(dns_hostnames(&ec2, &vpc_id).await, Some(true));
+    let state = stack.flat_state();
+    for sub in &subs {
+        let id = sub.subnet_id().unwrap();
+        let recorded = state["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["type"] == "aws_subnet" && r["id"] == id)
+            .unwrap_or_else(|| panic!("{id} not in state"))["attributes"]
+            .clone();
+        assert_eq!(recorded["arn"].as_str(), sub.subnet_arn(), "{id}");
+        assert_eq!(
+            recorded["availability_zone_id"].as_str(),
+            sub.availability_zone_id(),
+            "{id}"
+        );
+        assert_eq!(
+            recorded["map_public_ip_on_launch"].as_bool(),
+            sub.map_public_ip_on_launch(),
+            "{id}"
+        );
+        assert_eq!(recorded["tags_all"]["Stack"], "itnet", "{id}");
+    }
+    assert_eq!(
+        subs.iter()
+            .filter(|s| s.map_public_ip_on_launch() == Some(true))
+            .count(),
+        2
+    );
     let igws = ec2
         .describe_internet_gateways()
         .filters(stack_filter(&stack))

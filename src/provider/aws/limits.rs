@@ -263,6 +263,28 @@ mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::time::Duration;
 
+    #[tokio::test]
+    async fn offline_clients_refuse_every_call_without_connecting() {
+        // Credentials added so the call reaches the connector, and a loopback port nothing
+        // listens on (never AWS): the offline connector must answer before any connection.
+        let clients = crate::provider::aws::offline_clients();
+        let creds = aws_sdk_sts::config::Credentials::new("test", "test", None, None, "test");
+        let conf = clients
+            .sts
+            .config()
+            .to_builder()
+            .credentials_provider(creds)
+            .endpoint_url("http://127.0.0.1:9")
+            .build();
+        let err = aws_sdk_sts::Client::from_conf(conf)
+            .get_caller_identity()
+            .send()
+            .await
+            .unwrap_err();
+        let text = format!("{}", aws_smithy_types::error::display::DisplayErrorContext(&err));
+        assert!(text.contains("registry meant for schemas only"), "{text}");
+    }
+
     #[test]
     fn parses_limits_and_rejects_bad_ones() {
         let l = ServiceLimits::parse("ec2=4, iam=2,*=8").unwrap();
