@@ -799,6 +799,40 @@ def patch_ec2_instance_user_data_blob():
     instances.parse_user_data = parse_user_data
 
 
+def patch_ec2_launch_template_tags():
+    """Two launch template deviations from AWS. (1) moto copies the template's own tags
+    (CreateLaunchTemplate's TagSpecifications, resource type `launch-template`) into the
+    version's LaunchTemplateData.TagSpecifications; AWS keeps them apart: the data's tag
+    specifications are for the instances and volumes launched from it, and `launch-template`
+    is not a resource type they take. (2) moto answers DescribeLaunchTemplates with the tags
+    the template was created with, so CreateTags and DeleteTags on an `lt-` id never show;
+    AWS answers the template's current tags.
+    """
+    from moto.ec2.models import launch_templates as lt
+
+    original_create = lt.LaunchTemplateBackend.create_launch_template
+
+    def create_launch_template(self, name, description, template_data, tag_spec):
+        specs = template_data.get("TagSpecifications")
+        if specs:
+            kept = [s for s in specs if s.get("ResourceType") != "launch-template"]
+            if kept:
+                template_data["TagSpecifications"] = kept
+            else:
+                template_data.pop("TagSpecifications")
+        return original_create(self, name, description, template_data, tag_spec)
+
+    lt.LaunchTemplateBackend.create_launch_template = create_launch_template
+
+    def current_tags(self):
+        return self.get_tags()
+
+    def ignore_set(self, value):
+        pass
+
+    lt.LaunchTemplate.tags = property(current_tags, ignore_set)
+
+
 def patch_ssm_fluent_bit_parameters():
     """AWS publishes the AWS for Fluent Bit image of each region as public parameters under
     /aws/service/aws-for-fluent-bit/ (`stable`, `latest` and one per version; the ECS developer
@@ -6214,6 +6248,7 @@ if __name__ == "__main__":
     patch_ec2_subnet_attributes()
     patch_ec2_route_table_association_conflicts()
     patch_ec2_instance_user_data_blob()
+    patch_ec2_launch_template_tags()
     patch_ec2_ipv6_only_subnet_address_count()
     patch_ssm_fluent_bit_parameters()
     patch_ec2_flow_log_settings()

@@ -107,8 +107,11 @@ pub fn plan_text(plan: &Plan, schemas: SchemaLookup) -> String {
                 }
             }
             Action::Update | Action::Replace => {
+                // Computed attributes the apply recomputes (a replacement's, or those a type's
+                // plan made unknown, such as a new template version's number) show as
+                // "(known after apply)", as in Terraform.
                 let unknown_after: Vec<&String> = match (&c.action, &c.after) {
-                    (Action::Replace, Some(Value::Object(after))) => after
+                    (Action::Replace | Action::Update, Some(Value::Object(after))) => after
                         .iter()
                         .filter(|(k, v)| **v == Value::Unknown && !c.attr_changes.iter().any(|a| &a.name == *k))
                         .map(|(k, _)| k)

@@ -59,6 +59,7 @@ mod lambda;
 mod lambda_alias;
 mod lambda_async;
 mod language_e2e;
+mod launch_templates;
 mod lb_attributes;
 mod lb_https;
 mod lifecycle;

@@ -302,6 +302,42 @@ fn bad_values() -> Vec<Bad> {
             "alarm_actions",
             "items_at_most",
         ),
+        bad("a two-letter template name", "aws_launch_template", "name = \"ab\"", "name", "len_between"),
+        bad(
+            "a template name with a space",
+            "aws_launch_template",
+            "name = \"web servers\"",
+            "name",
+            "matches",
+        ),
+        bad(
+            "a nullable bool that is not a bool",
+            "aws_launch_template",
+            "ebs_optimized = \"yes\"",
+            "ebs_optimized",
+            "one_of",
+        ),
+        bad(
+            "a metadata hop limit of 65",
+            "aws_launch_template",
+            "metadata_options {\n  http_put_response_hop_limit = 65\n}",
+            "http_put_response_hop_limit",
+            "int_between",
+        ),
+        bad(
+            "an unknown EBS volume type",
+            "aws_launch_template",
+            "block_device_mappings {\n  ebs {\n    volume_type = \"gp9\"\n  }\n}",
+            "volume_type",
+            "one_of",
+        ),
+        bad(
+            "a pinned default version beside update_default_version",
+            "aws_launch_template",
+            "default_version        = 2\nupdate_default_version = true",
+            "default_version",
+            "rule: conflicts",
+        ),
     ]
 }
 

@@ -763,6 +763,7 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(ec2::internet_gateway::InternetGateway::new(c.clone())));
     r.add_resource(Arc::new(ec2::eip::Eip::new(c.clone())));
     r.add_resource(Arc::new(ec2::instance::Ec2Instance::new(c.clone())));
+    r.add_resource(Arc::new(ec2::launch_template::LaunchTemplate::new(c.clone())));
     r.add_resource(Arc::new(ec2::nat_gateway::NatGateway::new(c.clone())));
     r.add_resource(Arc::new(ec2::route_table::RouteTable::new(c.clone())));
     r.add_resource(Arc::new(ec2::route::Route::new(c.clone())));

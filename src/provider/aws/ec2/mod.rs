@@ -14,6 +14,8 @@ pub mod eip;
 pub mod flow_log;
 pub mod instance;
 pub mod internet_gateway;
+pub mod launch_template;
+pub mod launch_template_data;
 pub mod managed_prefix_list;
 pub mod nat_gateway;
 pub mod network_acl;
