@@ -3,7 +3,9 @@
 //! blueprint says; a change adds a version (the default follows with
 //! `update_default_version`, or stays where `default_version` pins it); a version made behind
 //! infractl's back is drift; an import plans clean; a create killed before its answer is
-//! adopted; destroy deletes the template. Terraform plans clean after infractl and back.
+//! adopted; destroy deletes the template. The data source finds a template by id or filter and
+//! reads its latest version. Terraform plans clean after infractl and back, data sources and
+//! outputs included.
 
 use crate::interop::both_tools_plan_clean_after_the_other;
 use crate::killed_creates::apply_killed_when_held;
@@ -78,6 +80,29 @@ resource "aws_launch_template" "pinned" {
     }
   }
 }
+data "aws_launch_template" "pinned" {
+  id = aws_launch_template.pinned.id
+}
+data "aws_launch_template" "web" {
+  filter {
+    name   = "launch-template-name"
+    values = [aws_launch_template.web.name]
+  }
+}
+output "pinned_lookup" {
+  value = [
+    data.aws_launch_template.pinned.instance_type,
+    data.aws_launch_template.pinned.latest_version,
+    data.aws_launch_template.pinned.placement[0].availability_zone,
+  ]
+}
+output "web_lookup" {
+  value = [
+    data.aws_launch_template.web.id,
+    data.aws_launch_template.web.metadata_options[0].http_tokens,
+    data.aws_launch_template.web.tags["Name"],
+  ]
+}
 "##;
 
 async fn template(ec2: &aws_sdk_ec2::Client, id: &str) -> Option<LaunchTemplate> {
@@ -121,6 +146,15 @@ async fn templates_hold_their_settings_add_versions_on_change_and_are_deleted() 
     expect_code(&run(&["apply", "-auto-approve"]), 0);
     let clean = text(&run(&["plan", "-detailed-exitcode"]));
     assert!(clean.contains("No changes"), "{clean}");
+    let lookup = |name: &str| -> serde_json::Value {
+        serde_json::from_str(&expect_code(&stack.run(&["output", "-json", name]), 0)).unwrap()
+    };
+    let web_id = stack.state_id("aws_launch_template.web");
+    assert_eq!(
+        lookup("pinned_lookup"),
+        serde_json::json!(["m5.large", 1, "us-east-1a"])
+    );
+    assert_eq!(lookup("web_lookup"), serde_json::json!([web_id, "required", "web"]));
 
     let ec2 = aws_sdk_ec2::Client::new(&sdk_config("us-east-1").await);
     let web = stack.state_id("aws_launch_template.web");
@@ -213,6 +247,11 @@ async fn templates_hold_their_settings_add_versions_on_change_and_are_deleted() 
     assert_eq!(
         (p.default_version_number(), p.latest_version_number()),
         (Some(1), Some(2))
+    );
+    // The data source read the new version once the template had it.
+    assert_eq!(
+        lookup("pinned_lookup"),
+        serde_json::json!(["m5.xlarge", 2, "us-east-1a"])
     );
     stack.edit("main.tf", "default_version        = 1", "default_version        = 2");
     stack.changes_in_place("aws_launch_template.pinned", &args);

@@ -37,7 +37,7 @@ pub struct LaunchTemplate {
 }
 
 /// Codes EC2 answers for a template it does not know (by id, or by name).
-const ABSENT: &[&str] = &[
+pub(crate) const ABSENT: &[&str] = &[
     "InvalidLaunchTemplateId.NotFound",
     "InvalidLaunchTemplateId.Malformed",
     "InvalidLaunchTemplateName.NotFoundException",

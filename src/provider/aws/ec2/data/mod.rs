@@ -6,6 +6,7 @@
 //! configured value.
 
 pub mod ids;
+pub mod launch_template;
 pub mod managed_prefix_list;
 pub mod prefix_list;
 pub mod route_table;
