@@ -338,6 +338,27 @@ fn bad_values() -> Vec<Bad> {
             "default_version",
             "rule: conflicts",
         ),
+        bad(
+            "an unknown desired capacity unit",
+            "aws_autoscaling_group",
+            "min_size = 0\nmax_size = 1\ndesired_capacity_type = \"cores\"\nlaunch_configuration = \"lc\"",
+            "desired_capacity_type",
+            "one_of",
+        ),
+        bad(
+            "a group with both zones and subnets",
+            "aws_autoscaling_group",
+            "min_size = 0\nmax_size = 1\navailability_zones = [\"us-east-1a\"]\nvpc_zone_identifier = [\"subnet-1\"]\nlaunch_configuration = \"lc\"",
+            "availability_zones",
+            "rule: conflicts",
+        ),
+        bad(
+            "a launch template id with capitals",
+            "aws_autoscaling_group",
+            "min_size = 0\nmax_size = 1\nlaunch_template {\n  id = \"lt-0ABC\"\n}",
+            "id",
+            "matches",
+        ),
     ]
 }
 
@@ -371,6 +392,11 @@ fn good_values() -> Vec<(&'static str, &'static str, String)> {
             "empty JSON documents, as modules pass for none",
             "aws_sqs_queue",
             "name = \"q\"\npolicy = \"\"\nredrive_policy = \"\"\nredrive_allow_policy = \"\"".into(),
+        ),
+        (
+            "an instance lifetime of an hour, which the provider does not check",
+            "aws_autoscaling_group",
+            "min_size = 0\nmax_size = 1\nmax_instance_lifetime = 3600\nlaunch_configuration = \"lc\"".into(),
         ),
         ("an empty topic policy", "aws_sns_topic", "name = \"t\"\npolicy = \"\"\ndelivery_policy = \"\"".into()),
         (

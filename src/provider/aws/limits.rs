@@ -59,6 +59,7 @@ pub const SERVICES: &[&str] = &[
     "apigateway",
     "apigatewayv2",
     "applicationautoscaling",
+    "autoscaling",
     "cloudfront",
     "cloudwatch",
     "cognitoidp",

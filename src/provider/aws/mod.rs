@@ -8,6 +8,7 @@ pub mod apigateway;
 pub mod apigatewayv2;
 pub mod appautoscaling;
 pub mod attached;
+pub mod autoscaling;
 pub mod cloudfront;
 pub mod cloudwatch;
 pub mod cognito;
@@ -160,6 +161,7 @@ fn provider_schema() -> Schema {
         "efs",
         "kinesis",
         "organizations",
+        "autoscaling",
     ] {
         endpoints = endpoints.optional(svc, Type::String);
     }
@@ -433,6 +435,8 @@ pub struct Clients {
     pub sfn: aws_sdk_sfn::Client,
     /// EFS (file systems, mount targets, access points).
     pub efs: aws_sdk_efs::Client,
+    /// EC2 Auto Scaling (groups launching from launch templates).
+    pub autoscaling: aws_sdk_autoscaling::Client,
     /// The region in use.
     pub region: String,
     /// The configuration's `default_tags` (for the `aws_default_tags` data source).
@@ -590,6 +594,7 @@ pub async fn clients(settings: &AwsSettings) -> Clients {
     let organizations = service_config!(aws_sdk_organizations, "organizations");
     let sfn = service_config!(aws_sdk_sfn, "sfn", "stepfunctions");
     let efs = service_config!(aws_sdk_efs, "efs");
+    let autoscaling = service_config!(aws_sdk_autoscaling, "autoscaling");
     Clients {
         redshift: aws_sdk_redshift::Client::from_conf(redshift.build()),
         elasticache: aws_sdk_elasticache::Client::from_conf(elasticache.build()),
@@ -605,6 +610,7 @@ pub async fn clients(settings: &AwsSettings) -> Clients {
         organizations: aws_sdk_organizations::Client::from_conf(organizations.build()),
         sfn: aws_sdk_sfn::Client::from_conf(sfn.build()),
         efs: aws_sdk_efs::Client::from_conf(efs.build()),
+        autoscaling: aws_sdk_autoscaling::Client::from_conf(autoscaling.build()),
         opensearchserverless: aws_sdk_opensearchserverless::Client::from_conf(aoss.build()),
         // Seed 001 (circle of trust).
         sqs: aws_sdk_sqs::Client::from_conf(sqs.build()),
@@ -698,6 +704,7 @@ pub(crate) fn offline_clients() -> Clients {
         organizations: aws_sdk_organizations::Client::new(&shared),
         sfn: aws_sdk_sfn::Client::new(&shared),
         efs: aws_sdk_efs::Client::new(&shared),
+        autoscaling: aws_sdk_autoscaling::Client::new(&shared),
         secrets: aws_sdk_secretsmanager::Client::new(&shared),
         cloudwatch: aws_sdk_cloudwatch::Client::new(&shared),
         account: Default::default(),
@@ -764,6 +771,7 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(ec2::eip::Eip::new(c.clone())));
     r.add_resource(Arc::new(ec2::instance::Ec2Instance::new(c.clone())));
     r.add_resource(Arc::new(ec2::launch_template::LaunchTemplate::new(c.clone())));
+    r.add_resource(Arc::new(autoscaling::group::AutoscalingGroup::new(c.clone())));
     r.add_resource(Arc::new(ec2::nat_gateway::NatGateway::new(c.clone())));
     r.add_resource(Arc::new(ec2::route_table::RouteTable::new(c.clone())));
     r.add_resource(Arc::new(ec2::route::Route::new(c.clone())));

@@ -1,0 +1,7 @@
+//! EC2 Auto Scaling: groups of instances launched from launch templates.
+
+pub mod group;
+
+/// What Auto Scaling's ValidationError says of a group that does not exist (it has no code of
+/// its own for that).
+pub const ABSENT_MESSAGE: &str = "not found";

@@ -1,0 +1,267 @@
+//! `aws_autoscaling_group` on the emulator: a group launching from a launch template across two
+//! subnets, attached to a target group, with suspended processes, metrics and tags, holds its
+//! capacity in service once applied; sizes, processes, tags and attachments change in place; a
+//! process suspended behind infractl's back is drift; an import plans clean; a create killed
+//! before its answer is adopted; destroy drains the group and deletes it. Terraform plans clean
+//! after infractl and back.
+
+use crate::interop::both_tools_plan_clean_after_the_other;
+use crate::killed_creates::apply_killed_when_held;
+use crate::support::{expect_code, sdk_config, text, CountingProxy, Stack, Terraform};
+use aws_sdk_autoscaling::types::AutoScalingGroup;
+
+const GROUP: &str = r##"
+provider "aws" { region = "us-east-1" }
+variable "name" { type = string }
+resource "aws_vpc" "v" { cidr_block = "10.74.0.0/16" }
+resource "aws_subnet" "a" {
+  vpc_id            = aws_vpc.v.id
+  cidr_block        = "10.74.1.0/24"
+  availability_zone = "us-east-1a"
+}
+resource "aws_subnet" "b" {
+  vpc_id            = aws_vpc.v.id
+  cidr_block        = "10.74.2.0/24"
+  availability_zone = "us-east-1b"
+}
+resource "aws_launch_template" "t" {
+  name_prefix   = "asg-"
+  image_id      = "ami-12c6146b"
+  instance_type = "t3.micro"
+}
+resource "aws_lb_target_group" "tg" {
+  name     = "${var.name}-tg"
+  port     = 80
+  protocol = "HTTP"
+  vpc_id   = aws_vpc.v.id
+}
+resource "aws_autoscaling_group" "web" {
+  name                = "${var.name}-web"
+  min_size            = 1
+  max_size            = 3
+  desired_capacity    = 2
+  min_elb_capacity    = 2
+  vpc_zone_identifier = [aws_subnet.a.id, aws_subnet.b.id]
+  target_group_arns   = [aws_lb_target_group.tg.arn]
+  enabled_metrics     = ["GroupInServiceInstances"]
+  suspended_processes = ["AZRebalance"]
+  launch_template {
+    id      = aws_launch_template.t.id
+    version = "$Latest"
+  }
+  tag {
+    key                 = "Name"
+    value               = "web"
+    propagate_at_launch = true
+  }
+  tag {
+    key                 = "team"
+    value               = "platform"
+    propagate_at_launch = false
+  }
+}
+"##;
+
+async fn group(asg: &aws_sdk_autoscaling::Client, name: &str) -> Option<AutoScalingGroup> {
+    let out = asg
+        .describe_auto_scaling_groups()
+        .auto_scaling_group_names(name)
+        .send()
+        .await
+        .unwrap();
+    out.auto_scaling_groups().first().cloned()
+}
+
+fn tag<'a>(g: &'a AutoScalingGroup, key: &str) -> Option<(&'a str, bool)> {
+    g.tags()
+        .iter()
+        .find(|t| t.key() == Some(key))
+        .map(|t| (t.value().unwrap_or_default(), t.propagate_at_launch().unwrap_or(false)))
+}
+
+fn in_service(g: &AutoScalingGroup) -> usize {
+    g.instances()
+        .iter()
+        .filter(|i| i.lifecycle_state().map(|s| s.as_str()) == Some("InService"))
+        .count()
+}
+
+fn processes(g: &AutoScalingGroup) -> Vec<&str> {
+    let mut p: Vec<&str> = g
+        .suspended_processes()
+        .iter()
+        .filter_map(|p| p.process_name())
+        .collect();
+    p.sort_unstable();
+    p
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_group_holds_its_capacity_changes_in_place_and_is_drained_and_deleted() {
+    let stack = Stack::from_files(&[("main.tf", GROUP)]);
+    let var = format!("name={}", stack.name);
+    let args = ["-var", var.as_str()];
+    let run = |a: &[&str]| stack.run(&[a, &args].concat());
+    expect_code(&run(&["apply", "-auto-approve"]), 0);
+    let clean = text(&run(&["plan", "-detailed-exitcode"]));
+    assert!(clean.contains("No changes"), "{clean}");
+
+    let asg = aws_sdk_autoscaling::Client::new(&sdk_config("us-east-1").await);
+    let name = format!("{}-web", stack.name);
+    assert_eq!(stack.state_id("aws_autoscaling_group.web"), name);
+    let g = group(&asg, &name).await.expect("the group exists");
+    assert_eq!(
+        (g.min_size(), g.max_size(), g.desired_capacity()),
+        (Some(1), Some(3), Some(2))
+    );
+    assert_eq!(in_service(&g), 2, "the apply waited for the capacity: {g:?}");
+    let template = g.launch_template().unwrap();
+    assert_eq!(
+        template.launch_template_id(),
+        Some(stack.state_id("aws_launch_template.t").as_str())
+    );
+    assert_eq!(template.version(), Some("$Latest"));
+    let mut subnets: Vec<&str> = g.vpc_zone_identifier().unwrap().split(',').collect();
+    subnets.sort_unstable();
+    let mut want = vec![stack.state_id("aws_subnet.a"), stack.state_id("aws_subnet.b")];
+    want.sort();
+    assert_eq!(subnets, want);
+    let tg = stack.state_str("aws_lb_target_group.tg", "arn");
+    assert_eq!(g.target_group_arns(), [tg.clone()]);
+    // min_elb_capacity: the create waited for both instances to be healthy in the group.
+    let elbv2 = aws_sdk_elasticloadbalancingv2::Client::new(&sdk_config("us-east-1").await);
+    let health = elbv2
+        .describe_target_health()
+        .target_group_arn(&tg)
+        .send()
+        .await
+        .unwrap();
+    let healthy = health
+        .target_health_descriptions()
+        .iter()
+        .filter(|d| d.target_health().and_then(|h| h.state()).map(|s| s.as_str()) == Some("healthy"))
+        .count();
+    assert_eq!(healthy, 2);
+    assert_eq!(processes(&g), ["AZRebalance"]);
+    assert_eq!(g.enabled_metrics()[0].metric(), Some("GroupInServiceInstances"));
+    assert_eq!(tag(&g, "Name"), Some(("web", true)));
+    assert_eq!(tag(&g, "team"), Some(("platform", false)));
+    // The ownership tags are on the group, but not in state.
+    assert!(tag(&g, "infractl:stack").is_some());
+    let recorded = stack.state_attr("aws_autoscaling_group.web", "tag");
+    assert_eq!(recorded.as_array().unwrap().len(), 2, "{recorded}");
+
+    // Capacity, processes, tags and attachments change in place.
+    stack.edit("main.tf", "desired_capacity    = 2", "desired_capacity    = 3");
+    stack.edit("main.tf", "[\"AZRebalance\"]", "[\"AZRebalance\", \"HealthCheck\"]");
+    stack.edit(
+        "main.tf",
+        "value               = \"web\"",
+        "value               = \"web-2\"",
+    );
+    stack.edit(
+        "main.tf",
+        "  tag {\n    key                 = \"team\"\n    value               = \"platform\"\n    propagate_at_launch = false\n  }\n",
+        "",
+    );
+    stack.edit("main.tf", "[aws_lb_target_group.tg.arn]", "[]");
+    stack.changes_in_place("aws_autoscaling_group.web", &args);
+    let g = group(&asg, &name).await.unwrap();
+    assert_eq!(g.desired_capacity(), Some(3));
+    assert_eq!(in_service(&g), 3);
+    assert_eq!(processes(&g), ["AZRebalance", "HealthCheck"]);
+    assert_eq!(tag(&g, "Name"), Some(("web-2", true)));
+    assert_eq!(tag(&g, "team"), None);
+    assert!(g.target_group_arns().is_empty());
+
+    // A process suspended behind infractl's back is drift, resumed by the next apply.
+    asg.suspend_processes()
+        .auto_scaling_group_name(&name)
+        .scaling_processes("Launch")
+        .send()
+        .await
+        .unwrap();
+    let shown = stack.plans_and_applies("0 to add, 1 to change, 0 to destroy", &args);
+    assert!(shown.contains("suspended_processes"), "{shown}");
+    assert_eq!(
+        processes(&group(&asg, &name).await.unwrap()),
+        ["AZRebalance", "HealthCheck"]
+    );
+
+    stack.reimport_all(&args);
+
+    expect_code(&run(&["destroy", "-auto-approve"]), 0);
+    assert!(group(&asg, &name).await.is_none(), "the group is deleted");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_group_create_killed_before_its_answer_is_adopted() {
+    let blueprint = r#"
+provider "aws" { region = "us-east-1" }
+variable "name" { type = string }
+resource "aws_launch_template" "t" {
+  name          = "${var.name}-lt"
+  image_id      = "ami-12c6146b"
+  instance_type = "t3.nano"
+}
+resource "aws_autoscaling_group" "g" {
+  name_prefix        = "killed-"
+  min_size           = 0
+  max_size           = 1
+  availability_zones = ["us-east-1a"]
+  launch_template {
+    name = aws_launch_template.t.name
+  }
+}
+"#;
+    let stack = Stack::from_files(&[("main.tf", blueprint)]);
+    let var = format!("-var=name={}", stack.name);
+    let proxy = CountingProxy::start();
+    apply_killed_when_held(&stack, &var, &proxy, &["autoscaling:CreateAutoScalingGroup"]);
+    let shown = expect_code(&stack.run(&["apply", "-auto-approve", &var]), 0);
+    assert!(shown.contains("aws_autoscaling_group.g: adopting"), "{shown}");
+    let asg = aws_sdk_autoscaling::Client::new(&sdk_config("us-east-1").await);
+    let id = stack.state_id("aws_autoscaling_group.g");
+    assert!(id.starts_with("killed-"), "{id}");
+    let all = asg.describe_auto_scaling_groups().send().await.unwrap();
+    let made: Vec<&str> = all
+        .auto_scaling_groups()
+        .iter()
+        .filter_map(|g| g.auto_scaling_group_name())
+        .filter(|n| n.starts_with("killed-") && group_of_stack(&all, n, &stack.name))
+        .collect();
+    assert_eq!(made, [id.as_str()], "one group, the adopted one");
+    expect_code(&stack.run(&["plan", "-detailed-exitcode", &var]), 0);
+    expect_code(&stack.run(&["destroy", "-auto-approve", &var]), 0);
+    assert!(group(&asg, &id).await.is_none());
+}
+
+fn group_of_stack(
+    all: &aws_sdk_autoscaling::operation::describe_auto_scaling_groups::DescribeAutoScalingGroupsOutput,
+    name: &str,
+    stack: &str,
+) -> bool {
+    all.auto_scaling_groups()
+        .iter()
+        .filter(|g| g.auto_scaling_group_name() == Some(name))
+        .any(|g| {
+            g.tags()
+                .iter()
+                .any(|t| t.key() == Some("infractl:stack") && t.value() == Some(stack))
+        })
+}
+
+/// Terraform and infractl keep a group the same way: each plans clean after the other applied
+/// it (tags, processes, metrics, the launch template, the default termination policy).
+#[test]
+fn terraform_and_infractl_agree_on_a_group_either_way() {
+    let Some(tf) = Terraform::find("the aws_autoscaling_group cross-check") else {
+        return;
+    };
+    let blueprint = GROUP
+        .replace("variable \"name\" { type = string }\n", "")
+        .replace("${var.name}", "cross-check")
+        .replace("10.74.", "10.75.");
+    let stack = Stack::from_files(&[("main.tf", blueprint.as_str())]);
+    both_tools_plan_clean_after_the_other(&tf, &stack, &["ec2", "autoscaling", "elb", "elbv2", "sts"]);
+}
