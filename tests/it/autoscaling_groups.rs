@@ -2,8 +2,9 @@
 //! subnets, attached to a target group, with suspended processes, metrics and tags, holds its
 //! capacity in service once applied; sizes, processes, tags and attachments change in place; a
 //! process suspended behind infractl's back is drift; an import plans clean; a create killed
-//! before its answer is adopted; destroy drains the group and deletes it. Terraform plans clean
-//! after infractl and back.
+//! before its answer is adopted; destroy drains the group and deletes it. An ECS capacity
+//! provider scales the group for a cluster and changes its target in place. Terraform plans
+//! clean after infractl and back.
 
 use crate::interop::both_tools_plan_clean_after_the_other;
 use crate::killed_creates::apply_killed_when_held;
@@ -59,6 +60,22 @@ resource "aws_autoscaling_group" "web" {
     value               = "platform"
     propagate_at_launch = false
   }
+}
+resource "aws_ecs_capacity_provider" "cp" {
+  name = "${var.name}-cp"
+  auto_scaling_group_provider {
+    auto_scaling_group_arn = aws_autoscaling_group.web.arn
+    managed_scaling {
+      status          = "ENABLED"
+      target_capacity = 80
+    }
+  }
+  tags = { team = "platform" }
+}
+resource "aws_ecs_cluster" "c" { name = "${var.name}-cluster" }
+resource "aws_ecs_cluster_capacity_providers" "c" {
+  cluster_name       = aws_ecs_cluster.c.name
+  capacity_providers = [aws_ecs_capacity_provider.cp.name]
 }
 "##;
 
@@ -151,6 +168,52 @@ async fn a_group_holds_its_capacity_changes_in_place_and_is_drained_and_deleted(
     let recorded = stack.state_attr("aws_autoscaling_group.web", "tag");
     assert_eq!(recorded.as_array().unwrap().len(), 2, "{recorded}");
 
+    // The capacity provider scales that group for the cluster.
+    let ecs = aws_sdk_ecs::Client::new(&sdk_config("us-east-1").await);
+    let cp_name = format!("{}-cp", stack.name);
+    let provider = || async {
+        let out = ecs
+            .describe_capacity_providers()
+            .capacity_providers(&cp_name)
+            .include(aws_sdk_ecs::types::CapacityProviderField::Tags)
+            .send()
+            .await
+            .unwrap();
+        out.capacity_providers()
+            .iter()
+            .find(|p| p.status().map(|s| s.as_str()) == Some("ACTIVE"))
+            .cloned()
+    };
+    let p = provider().await.expect("the capacity provider is active");
+    assert_eq!(
+        stack.state_id("aws_ecs_capacity_provider.cp"),
+        p.capacity_provider_arn().unwrap()
+    );
+    let g_arn = g.auto_scaling_group_arn().unwrap();
+    let asgp = p.auto_scaling_group_provider().unwrap();
+    assert_eq!(asgp.auto_scaling_group_arn(), g_arn);
+    assert_eq!(asgp.managed_scaling().and_then(|m| m.target_capacity()), Some(80));
+    assert!(p
+        .tags()
+        .iter()
+        .any(|t| t.key() == Some("team") && t.value() == Some("platform")));
+    let cluster = ecs
+        .describe_clusters()
+        .clusters(format!("{}-cluster", stack.name))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cluster.clusters()[0].capacity_providers(), [cp_name.clone()]);
+    stack.edit("main.tf", "target_capacity = 80", "target_capacity = 90");
+    stack.changes_in_place("aws_ecs_capacity_provider.cp", &args);
+    let p = provider().await.unwrap();
+    assert_eq!(
+        p.auto_scaling_group_provider()
+            .and_then(|a| a.managed_scaling())
+            .and_then(|m| m.target_capacity()),
+        Some(90)
+    );
+
     // Capacity, processes, tags and attachments change in place.
     stack.edit("main.tf", "desired_capacity    = 2", "desired_capacity    = 3");
     stack.edit("main.tf", "[\"AZRebalance\"]", "[\"AZRebalance\", \"HealthCheck\"]");
@@ -192,6 +255,7 @@ async fn a_group_holds_its_capacity_changes_in_place_and_is_drained_and_deleted(
 
     expect_code(&run(&["destroy", "-auto-approve"]), 0);
     assert!(group(&asg, &name).await.is_none(), "the group is deleted");
+    assert!(provider().await.is_none(), "the capacity provider is deleted");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -263,5 +327,5 @@ fn terraform_and_infractl_agree_on_a_group_either_way() {
         .replace("${var.name}", "cross-check")
         .replace("10.74.", "10.75.");
     let stack = Stack::from_files(&[("main.tf", blueprint.as_str())]);
-    both_tools_plan_clean_after_the_other(&tf, &stack, &["ec2", "autoscaling", "elb", "elbv2", "sts"]);
+    both_tools_plan_clean_after_the_other(&tf, &stack, &["ec2", "autoscaling", "elb", "elbv2", "ecs", "sts"]);
 }

@@ -332,7 +332,7 @@ pub fn terraform_import_id(r: &serde_json::Value) -> String {
             format!("{}/{}", s("user"), groups.join("/"))
         }
         // The id is the stream's ARN; import takes its name.
-        "aws_kinesis_stream" => s("name"),
+        "aws_kinesis_stream" | "aws_ecs_capacity_provider" => s("name"),
         // The id is the resource id (db-…); import takes the identifier.
         "aws_db_instance" => s("identifier"),
         "aws_api_gateway_deployment" => format!("{}/{}", s("rest_api_id"), s("id")),

@@ -359,6 +359,13 @@ fn bad_values() -> Vec<Bad> {
             "id",
             "matches",
         ),
+        bad(
+            "a capacity provider target of 101%",
+            "aws_ecs_capacity_provider",
+            "name = \"cp\"\nauto_scaling_group_provider {\n  auto_scaling_group_arn = \"arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:x:autoScalingGroupName/g\"\n  managed_scaling {\n    target_capacity = 101\n  }\n}",
+            "target_capacity",
+            "int_between",
+        ),
     ]
 }
 

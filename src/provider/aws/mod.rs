@@ -1020,6 +1020,7 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(
         ecs::cluster_capacity_providers::ClusterCapacityProviders::new(c.clone()),
     ));
+    r.add_resource(Arc::new(ecs::capacity_provider::CapacityProvider::new(c.clone())));
     r.add_resource(Arc::new(rds::subnet_group::SubnetGroup::new(c.clone())));
     r.add_resource(Arc::new(rds::parameter_group::ParameterGroup::new(
         c.clone(),

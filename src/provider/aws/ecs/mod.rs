@@ -1,5 +1,6 @@
 //! ECS resources, and what they share: tags written and changed through the resource ARN.
 
+pub mod capacity_provider;
 pub mod cluster;
 pub mod cluster_capacity_providers;
 pub mod cluster_data;
