@@ -6,7 +6,7 @@
 //! provider scales the group for a cluster and changes its target in place. Terraform plans
 //! clean after infractl and back.
 
-use crate::interop::both_tools_plan_clean_after_the_other;
+use crate::interop::{both_tools_plan_clean_after_the_other, cross_check_blueprint};
 use crate::killed_creates::apply_killed_when_held;
 use crate::support::{expect_code, sdk_config, text, CountingProxy, Stack, Terraform};
 use aws_sdk_autoscaling::types::AutoScalingGroup;
@@ -144,7 +144,7 @@ async fn a_group_holds_its_capacity_changes_in_place_and_is_drained_and_deleted(
     want.sort();
     assert_eq!(subnets, want);
     let tg = stack.state_str("aws_lb_target_group.tg", "arn");
-    assert_eq!(g.target_group_arns(), [tg.clone()]);
+    assert_eq!(g.target_group_arns(), std::slice::from_ref(&tg));
     // min_elb_capacity: the create waited for both instances to be healthy in the group.
     let elbv2 = aws_sdk_elasticloadbalancingv2::Client::new(&sdk_config("us-east-1").await);
     let health = elbv2
@@ -203,7 +203,10 @@ async fn a_group_holds_its_capacity_changes_in_place_and_is_drained_and_deleted(
         .send()
         .await
         .unwrap();
-    assert_eq!(cluster.clusters()[0].capacity_providers(), [cp_name.clone()]);
+    assert_eq!(
+        cluster.clusters()[0].capacity_providers(),
+        std::slice::from_ref(&cp_name)
+    );
     stack.edit("main.tf", "target_capacity = 80", "target_capacity = 90");
     stack.changes_in_place("aws_ecs_capacity_provider.cp", &args);
     let p = provider().await.unwrap();
@@ -322,10 +325,7 @@ fn terraform_and_infractl_agree_on_a_group_either_way() {
     let Some(tf) = Terraform::find("the aws_autoscaling_group cross-check") else {
         return;
     };
-    let blueprint = GROUP
-        .replace("variable \"name\" { type = string }\n", "")
-        .replace("${var.name}", "cross-check")
-        .replace("10.74.", "10.75.");
+    let blueprint = cross_check_blueprint(GROUP, "cross-check", "10.74.", "10.75.");
     let stack = Stack::from_files(&[("main.tf", blueprint.as_str())]);
     both_tools_plan_clean_after_the_other(&tf, &stack, &["ec2", "autoscaling", "elb", "elbv2", "ecs", "sts"]);
 }

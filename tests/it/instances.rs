@@ -4,7 +4,7 @@
 //! instance stopped and started again), `user_data_replace_on_change` replaces it, and
 //! destroy terminates it.
 
-use crate::interop::both_tools_plan_clean_after_the_other;
+use crate::interop::{both_tools_plan_clean_after_the_other, cross_check_blueprint};
 use crate::support::{expect_code, sdk_config, text, Stack, Terraform};
 use aws_sdk_ec2::types::InstanceAttributeName;
 use base64::Engine;
@@ -147,10 +147,7 @@ fn terraform_and_infractl_agree_on_an_instance_either_way() {
     let Some(tf) = Terraform::find("the aws_instance cross-check") else {
         return;
     };
-    let blueprint = INSTANCE
-        .replace("variable \"name\" { type = string }\n", "")
-        .replace("var.name", "\"cross-check\"")
-        .replace("10.61.", "10.64.");
+    let blueprint = cross_check_blueprint(INSTANCE, "cross-check", "10.61.", "10.64.");
     let stack = Stack::from_files(&[("main.tf", blueprint.as_str())]);
     both_tools_plan_clean_after_the_other(&tf, &stack, &["ec2", "ssm", "sts"]);
 }

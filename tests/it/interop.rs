@@ -209,6 +209,17 @@ pub(crate) fn both_tools_plan_clean_after_the_other(tf: &Terraform, stack: &Stac
     );
 }
 
+/// A life test's blueprint made fit for a cross-check: its `name` variable replaced by `name`
+/// (Terraform runs it without `-var`) and its CIDRs moved from `cidr_from` to `cidr_to`, so the
+/// two tests never hold overlapping objects on one emulator.
+pub(crate) fn cross_check_blueprint(blueprint: &str, name: &str, cidr_from: &str, cidr_to: &str) -> String {
+    blueprint
+        .replace("variable \"name\" { type = string }\n", "")
+        .replace("${var.name}", name)
+        .replace("var.name", &format!("\"{name}\""))
+        .replace(cidr_from, cidr_to)
+}
+
 /// `terraform plan -detailed-exitcode` must find nothing to do.
 fn terraform_plans_no_changes(tf: &Terraform, dir: &Path, vars: &[&str]) {
     let mut args = vec!["plan", "-detailed-exitcode", "-input=false", "-no-color"];

@@ -7,7 +7,7 @@
 //! reads its latest version. Terraform plans clean after infractl and back, data sources and
 //! outputs included.
 
-use crate::interop::both_tools_plan_clean_after_the_other;
+use crate::interop::{both_tools_plan_clean_after_the_other, cross_check_blueprint};
 use crate::killed_creates::apply_killed_when_held;
 use crate::support::{expect_code, sdk_config, text, CountingProxy, Stack, Terraform};
 use aws_sdk_ec2::types::{LaunchTemplate, ResponseLaunchTemplateData};
@@ -330,10 +330,7 @@ fn terraform_and_infractl_agree_on_launch_templates_either_way() {
     let Some(tf) = Terraform::find("the aws_launch_template cross-check") else {
         return;
     };
-    let blueprint = TEMPLATES
-        .replace("variable \"name\" { type = string }\n", "")
-        .replace("${var.name}", "cross-check")
-        .replace("10.71.", "10.72.");
+    let blueprint = cross_check_blueprint(TEMPLATES, "cross-check", "10.71.", "10.72.");
     let stack = Stack::from_files(&[("main.tf", blueprint.as_str())]);
     both_tools_plan_clean_after_the_other(&tf, &stack, &["ec2", "sts"]);
 }

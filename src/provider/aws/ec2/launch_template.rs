@@ -167,36 +167,9 @@ impl LaunchTemplate {
                 .check(one_of(NULLABLE_BOOL));
         }
         let schema = decl
-            .args(&[
-                "update_default_version",
-                "disable_api_stop",
-                "disable_api_termination",
-                "image_id",
-                "instance_type",
-                "kernel_id",
-                "key_name",
-                "ram_disk_id",
-                "security_group_names",
-                "user_data",
-                "vpc_security_group_ids",
-                "tags",
-                "block_device_mappings",
-                "capacity_reservation_specification",
-                "cpu_options",
-                "credit_specification",
-                "enclave_options",
-                "hibernation_options",
-                "iam_instance_profile",
-                "instance_market_options",
-                "license_specification",
-                "maintenance_options",
-                "metadata_options",
-                "monitoring",
-                "network_interfaces",
-                "placement",
-                "private_dns_name_options",
-                "tag_specifications",
-            ])
+            // Every instance setting is carried end to end but what `not_yet` takes back.
+            .args(VERSION_ARGS)
+            .args(&["update_default_version", "tags"])
             .not_yet(data::NOT_YET)
             .rule(Rule::Conflicts(&["name", "name_prefix"]))
             .rule(Rule::Conflicts(&["default_version", "update_default_version"]))
