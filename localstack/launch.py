@@ -1550,6 +1550,155 @@ def patch_ecr_pull_through_cache_rules():
     ECRResponse.delete_pull_through_cache_rule = delete_pull_through_cache_rule
 
 
+def patch_codedeploy_lifecycle():
+    """CodeDeploy applications and deployment groups, as the CodeDeploy API reference has them.
+
+    moto 5.2.5 can create and get them but has no UpdateApplication, DeleteApplication,
+    UpdateDeploymentGroup or DeleteDeploymentGroup (HTTP 500), and its GetDeploymentGroup
+    answer departs from AWS's: `autoScalingGroups` as bare names where AWS answers
+    `{name, hook, terminationHook}` objects (the SDKs cannot read bare names), the alarm
+    configuration always `{}` (dropped), `{}` for every structure never set where AWS leaves
+    them out, no `outdatedInstancesStrategy` (AWS: `UPDATE` unless set) and no
+    `deploymentStyle` (AWS: `IN_PLACE` / `WITHOUT_TRAFFIC_CONTROL` unless set).
+
+    Added as AWS documents them: UpdateApplication renames (ApplicationAlreadyExistsException for
+    a name in use), its groups and tags going along; DeleteApplication deletes the application
+    with its deployment groups; UpdateDeploymentGroup replaces each setting it is sent (and
+    renames with `newDeploymentGroupName`), DeleteDeploymentGroup deletes; both answer
+    `hooksNotCleanedUp` and DeploymentGroupDoesNotExistException for a group that is not there.
+    """
+    from moto.codedeploy import models as cd_models
+    from moto.codedeploy import responses as cd
+    from moto.codedeploy.exceptions import ApplicationAlreadyExistsException
+    from moto.core.responses import ActionResult
+
+    original_info = cd._deployment_group_info
+
+    def deployment_group_info(group):
+        info = original_info(group)
+        info["autoScalingGroups"] = [
+            {"name": n} if isinstance(n, str) else n for n in group.auto_scaling_groups
+        ]
+        info["alarmConfiguration"] = group.alarm_configuration or {}
+        info["outdatedInstancesStrategy"] = group.outdated_instances_strategy or "UPDATE"
+        info["deploymentStyle"] = group.deployment_style or {
+            "deploymentType": "IN_PLACE",
+            "deploymentOption": "WITHOUT_TRAFFIC_CONTROL",
+        }
+        if group.termination_hook_enabled is None:
+            info["terminationHookEnabled"] = False
+        return {k: v for k, v in info.items() if v != {}}
+
+    cd._deployment_group_info = deployment_group_info
+
+    settings = {
+        "deploymentConfigName": "deployment_config_name",
+        "ec2TagFilters": "ec2_tag_filters",
+        "onPremisesInstanceTagFilters": "on_premises_instance_tag_filters",
+        "autoScalingGroups": "auto_scaling_groups",
+        "serviceRoleArn": "service_role_arn",
+        "triggerConfigurations": "trigger_configurations",
+        "alarmConfiguration": "alarm_configuration",
+        "autoRollbackConfiguration": "auto_rollback_configuration",
+        "outdatedInstancesStrategy": "outdated_instances_strategy",
+        "deploymentStyle": "deployment_style",
+        "blueGreenDeploymentConfiguration": "blue_green_deployment_configuration",
+        "loadBalancerInfo": "load_balancer_info",
+        "ec2TagSet": "ec2_tag_set",
+        "ecsServices": "ecs_services",
+        "onPremisesTagSet": "on_premises_tag_set",
+        "terminationHookEnabled": "termination_hook_enabled",
+    }
+
+    def move_tags(backend, old_arn, new_arn):
+        tags = backend.tagger.list_tags_for_resource(old_arn)["Tags"]
+        backend.tagger.delete_all_tags_for_resource(old_arn)
+        if tags:
+            backend.tagger.tag_resource(new_arn, tags)
+
+    def group_arns(backend, app):
+        return [
+            backend._deployment_group_arn(app, name)
+            for name in backend.deployment_groups.get(app, {})
+        ]
+
+    def update_application(self):
+        backend = self.codedeploy_backend
+        old = self._get_param("applicationName")
+        new = self._get_param("newApplicationName")
+        app = backend.get_application(old)
+        if new and new != old:
+            if new in backend.applications:
+                raise ApplicationAlreadyExistsException(
+                    f"The application {new} already exists with the user or AWS account."
+                )
+            groups = backend.deployment_groups.pop(old, {})
+            for name in groups:
+                move_tags(
+                    backend,
+                    backend._deployment_group_arn(old, name),
+                    backend._deployment_group_arn(new, name),
+                )
+            move_tags(backend, backend._application_arn(old), backend._application_arn(new))
+            del backend.applications[old]
+            app.application_name = new
+            backend.applications[new] = app
+            if groups:
+                backend.deployment_groups[new] = groups
+        return ActionResult({})
+
+    def delete_application(self):
+        backend = self.codedeploy_backend
+        name = self._get_param("applicationName")
+        if name in backend.applications:
+            for arn in group_arns(backend, name):
+                backend.tagger.delete_all_tags_for_resource(arn)
+            backend.deployment_groups.pop(name, None)
+            backend.tagger.delete_all_tags_for_resource(backend._application_arn(name))
+            del backend.applications[name]
+        return ActionResult({})
+
+    def update_deployment_group(self):
+        backend = self.codedeploy_backend
+        app = self._get_param("applicationName")
+        current = self._get_param("currentDeploymentGroupName")
+        group = backend.get_deployment_group(app, current)
+        for param, attr in settings.items():
+            value = self._get_param(param)
+            if value is not None:
+                setattr(group, attr, value)
+        new = self._get_param("newDeploymentGroupName")
+        if new and new != current:
+            groups = backend.deployment_groups[app]
+            if new in groups:
+                raise cd_models.DeploymentGroupAlreadyExistsException(
+                    f"Deployment group {new} already exists."
+                )
+            move_tags(
+                backend,
+                backend._deployment_group_arn(app, current),
+                backend._deployment_group_arn(app, new),
+            )
+            del groups[current]
+            group.deployment_group_name = new
+            groups[new] = group
+        return ActionResult({"hooksNotCleanedUp": []})
+
+    def delete_deployment_group(self):
+        backend = self.codedeploy_backend
+        app = self._get_param("applicationName")
+        name = self._get_param("deploymentGroupName")
+        backend.get_deployment_group(app, name)
+        backend.tagger.delete_all_tags_for_resource(backend._deployment_group_arn(app, name))
+        del backend.deployment_groups[app][name]
+        return ActionResult({"hooksNotCleanedUp": []})
+
+    cd.CodeDeployResponse.update_application = update_application
+    cd.CodeDeployResponse.delete_application = delete_application
+    cd.CodeDeployResponse.update_deployment_group = update_deployment_group
+    cd.CodeDeployResponse.delete_deployment_group = delete_deployment_group
+
+
 def patch_ecr_repository_creation_templates():
     """Repository creation templates: Create/Describe/Update/DeleteRepositoryCreationTemplate.
 
@@ -6310,5 +6459,6 @@ if __name__ == "__main__":
     patch_efs_replication()
     patch_ecr_pull_through_cache_rules()
     patch_ecr_repository_creation_templates()
+    patch_codedeploy_lifecycle()
     bridge_cbor()
     sys.exit(main(sys.argv[1:]))

@@ -184,11 +184,23 @@ pub(crate) fn infractl_plans_clean(stack: &Stack, vars: &[&str]) {
 /// applied it in the same Terraform-initialised folder (Terraform sent to the emulator for
 /// `services`): how a type's cross-check with the provider reads. Each tool destroys what it made.
 pub(crate) fn both_tools_plan_clean_after_the_other(tf: &Terraform, stack: &Stack, services: &[&str]) {
-    std::fs::write(
-        stack.path.join("zz_emulator_override.tf"),
-        provider_override_for(services),
-    )
-    .unwrap();
+    both_tools_plan_clean_with(tf, stack, &provider_override_for(services));
+}
+
+/// [`both_tools_plan_clean_after_the_other`] for types whose ARN the provider builds with the
+/// account id, which it learns only by asking STS (`sts` must be among `services`).
+pub(crate) fn both_tools_plan_clean_knowing_account(tf: &Terraform, stack: &Stack, services: &[&str]) {
+    let provider = provider_override_for(services).replace(
+        "skip_requesting_account_id  = true",
+        "skip_requesting_account_id  = false",
+    );
+    assert!(provider.contains("skip_requesting_account_id  = false"), "{provider}");
+    both_tools_plan_clean_with(tf, stack, &provider);
+}
+
+/// [`both_tools_plan_clean_after_the_other`] with the override file's text given.
+fn both_tools_plan_clean_with(tf: &Terraform, stack: &Stack, provider: &str) {
+    std::fs::write(stack.path.join("zz_emulator_override.tf"), provider).unwrap();
     tf_ok(tf, &stack.path, &["init", "-input=false", "-no-color"]);
 
     expect_code(&stack.run(&["apply", "-auto-approve"]), 0);

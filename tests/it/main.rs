@@ -23,6 +23,7 @@ mod cloudfront;
 mod cloudfront_function;
 mod cloudfront_policies;
 mod cloudfront_response_headers;
+mod codedeploy;
 mod cognito;
 mod compat;
 mod composite_alarm;

@@ -336,6 +336,7 @@ pub fn terraform_import_id(r: &serde_json::Value) -> String {
         // The id is the resource id (db-…); import takes the identifier.
         "aws_db_instance" => s("identifier"),
         "aws_api_gateway_deployment" => format!("{}/{}", s("rest_api_id"), s("id")),
+        "aws_codedeploy_deployment_group" => format!("{}:{}", s("app_name"), s("deployment_group_name")),
         "aws_lambda_permission" => match a["qualifier"].as_str().filter(|q| !q.is_empty()) {
             Some(q) => format!("{}:{q}/{}", s("function_name"), s("statement_id")),
             None => format!("{}/{}", s("function_name"), s("statement_id")),

@@ -366,6 +366,41 @@ fn bad_values() -> Vec<Bad> {
             "target_capacity",
             "int_between",
         ),
+        bad(
+            "a CodeDeploy application for Fargate",
+            "aws_codedeploy_app",
+            "name = \"a\"\ncompute_platform = \"Fargate\"",
+            "compute_platform",
+            "one_of",
+        ),
+        bad(
+            "a rolling deployment type",
+            "aws_codedeploy_deployment_group",
+            "app_name = \"a\"\ndeployment_group_name = \"g\"\nservice_role_arn = \"arn:aws:iam::123456789012:role/r\"\ndeployment_style {\n  deployment_type = \"ROLLING\"\n}",
+            "deployment_type",
+            "one_of",
+        ),
+        bad(
+            "a trigger on an event CodeDeploy does not send",
+            "aws_codedeploy_deployment_group",
+            "app_name = \"a\"\ndeployment_group_name = \"g\"\nservice_role_arn = \"arn:aws:iam::123456789012:role/r\"\ntrigger_configuration {\n  trigger_events = [\"DeploymentDone\"]\n  trigger_name = \"t\"\n  trigger_target_arn = \"arn:aws:sns:us-east-1:123456789012:t\"\n}",
+            "trigger_events",
+            "one_of",
+        ),
+        bad(
+            "a service role that is not an ARN",
+            "aws_codedeploy_deployment_group",
+            "app_name = \"a\"\ndeployment_group_name = \"g\"\nservice_role_arn = \"deploy-role\"",
+            "service_role_arn",
+            "arn",
+        ),
+        bad(
+            "an EC2 tag filter of an unknown type",
+            "aws_codedeploy_deployment_group",
+            "app_name = \"a\"\ndeployment_group_name = \"g\"\nservice_role_arn = \"arn:aws:iam::123456789012:role/r\"\nec2_tag_filter {\n  key = \"k\"\n  type = \"KEY\"\n}",
+            "type",
+            "one_of",
+        ),
     ]
 }
 

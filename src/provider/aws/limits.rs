@@ -62,6 +62,7 @@ pub const SERVICES: &[&str] = &[
     "autoscaling",
     "cloudfront",
     "cloudwatch",
+    "codedeploy",
     "cognitoidp",
     "dynamodb",
     "ec2",

@@ -11,6 +11,7 @@ pub mod attached;
 pub mod autoscaling;
 pub mod cloudfront;
 pub mod cloudwatch;
+pub mod codedeploy;
 pub mod cognito;
 pub mod common;
 pub mod dynamodb;
@@ -162,6 +163,8 @@ fn provider_schema() -> Schema {
         "kinesis",
         "organizations",
         "autoscaling",
+        "codedeploy",
+        "deploy",
     ] {
         endpoints = endpoints.optional(svc, Type::String);
     }
@@ -437,6 +440,8 @@ pub struct Clients {
     pub efs: aws_sdk_efs::Client,
     /// EC2 Auto Scaling (groups launching from launch templates).
     pub autoscaling: aws_sdk_autoscaling::Client,
+    /// CodeDeploy (applications and deployment groups).
+    pub codedeploy: aws_sdk_codedeploy::Client,
     /// The region in use.
     pub region: String,
     /// The configuration's `default_tags` (for the `aws_default_tags` data source).
@@ -595,6 +600,7 @@ pub async fn clients(settings: &AwsSettings) -> Clients {
     let sfn = service_config!(aws_sdk_sfn, "sfn", "stepfunctions");
     let efs = service_config!(aws_sdk_efs, "efs");
     let autoscaling = service_config!(aws_sdk_autoscaling, "autoscaling");
+    let codedeploy = service_config!(aws_sdk_codedeploy, "codedeploy", "deploy");
     Clients {
         redshift: aws_sdk_redshift::Client::from_conf(redshift.build()),
         elasticache: aws_sdk_elasticache::Client::from_conf(elasticache.build()),
@@ -611,6 +617,7 @@ pub async fn clients(settings: &AwsSettings) -> Clients {
         sfn: aws_sdk_sfn::Client::from_conf(sfn.build()),
         efs: aws_sdk_efs::Client::from_conf(efs.build()),
         autoscaling: aws_sdk_autoscaling::Client::from_conf(autoscaling.build()),
+        codedeploy: aws_sdk_codedeploy::Client::from_conf(codedeploy.build()),
         opensearchserverless: aws_sdk_opensearchserverless::Client::from_conf(aoss.build()),
         // Seed 001 (circle of trust).
         sqs: aws_sdk_sqs::Client::from_conf(sqs.build()),
@@ -705,6 +712,7 @@ pub(crate) fn offline_clients() -> Clients {
         sfn: aws_sdk_sfn::Client::new(&shared),
         efs: aws_sdk_efs::Client::new(&shared),
         autoscaling: aws_sdk_autoscaling::Client::new(&shared),
+        codedeploy: aws_sdk_codedeploy::Client::new(&shared),
         secrets: aws_sdk_secretsmanager::Client::new(&shared),
         cloudwatch: aws_sdk_cloudwatch::Client::new(&shared),
         account: Default::default(),
@@ -772,6 +780,8 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(ec2::instance::Ec2Instance::new(c.clone())));
     r.add_resource(Arc::new(ec2::launch_template::LaunchTemplate::new(c.clone())));
     r.add_resource(Arc::new(autoscaling::group::AutoscalingGroup::new(c.clone())));
+    r.add_resource(Arc::new(codedeploy::app::App::new(c.clone())));
+    r.add_resource(Arc::new(codedeploy::deployment_group::DeploymentGroup::new(c.clone())));
     r.add_resource(Arc::new(ec2::nat_gateway::NatGateway::new(c.clone())));
     r.add_resource(Arc::new(ec2::route_table::RouteTable::new(c.clone())));
     r.add_resource(Arc::new(ec2::route::Route::new(c.clone())));
