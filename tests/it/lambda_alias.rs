@@ -86,6 +86,30 @@ output "version" {
 output "invoke_arn" {
   value = data.aws_lambda_alias.live.invoke_arn
 }
+
+# The version the alias points at, and the function as a whole (its newest version).
+data "aws_lambda_function" "current" {
+  function_name = var.function
+  qualifier     = data.aws_lambda_alias.live.function_version
+}
+
+data "aws_lambda_function" "newest" {
+  function_name = var.function
+}
+
+output "function" {
+  value = {
+    arn           = data.aws_lambda_function.current.arn
+    qualified_arn = data.aws_lambda_function.current.qualified_arn
+    version       = data.aws_lambda_function.current.version
+    handler       = data.aws_lambda_function.current.handler
+    runtime       = data.aws_lambda_function.current.runtime
+    code_sha256   = data.aws_lambda_function.current.code_sha256
+    hash          = data.aws_lambda_function.current.source_code_hash
+    newest        = data.aws_lambda_function.newest.version
+    newest_arn    = data.aws_lambda_function.newest.qualified_arn
+  }
+}
 "#;
 
 /// Writes the function's zip with code returning `n`.
@@ -213,8 +237,34 @@ async fn an_alias_follows_published_versions_and_lives_its_whole_life() {
     assert_eq!(outputs["arn"]["value"], arn.as_str());
     assert_eq!(outputs["version"]["value"], "2");
     assert_eq!(outputs["invoke_arn"]["value"], alias["invoke_arn"]);
+    // The function data source reads the version the alias points at, and the newest one.
+    let f = &outputs["function"]["value"];
+    let function_arn = stack.state_str("aws_lambda_function.fn", "arn");
+    assert_eq!(f["arn"], function_arn.as_str(), "{f}");
+    assert_eq!(f["qualified_arn"], format!("{function_arn}:2").as_str(), "{f}");
+    assert_eq!(f["version"], "2", "{f}");
+    assert_eq!(
+        (&f["handler"], &f["runtime"]),
+        (&"index.handler".into(), &"python3.12".into())
+    );
+    let code = l
+        .get_function()
+        .function_name(&fname)
+        .qualifier("2")
+        .send()
+        .await
+        .unwrap();
+    let sha = code.configuration().unwrap().code_sha256().unwrap();
+    assert_eq!((&f["code_sha256"], &f["hash"]), (&sha.into(), &sha.into()), "{f}");
+    let newest = stack.state_str("aws_lambda_function.fn", "version");
+    assert_eq!(f["newest"], newest.as_str(), "{f}");
+    assert_eq!(f["newest_arn"], format!("{function_arn}:{newest}").as_str(), "{f}");
     let missing = expect_code(&reader.run(&["plan", "-var", &format!("function={name}-nothing")]), 1);
-    assert!(missing.contains("data.aws_lambda_alias.live"), "{missing}");
+    // Reads of a function that is not there stop the plan, naming the read that failed.
+    assert!(
+        missing.contains("data.aws_lambda_alias.live") || missing.contains("data.aws_lambda_function.newest"),
+        "{missing}"
+    );
 
     // Imported by ARN (all resources), then by FUNCTION/ALIAS: clean plans.
     stack.reimport_all_but(&[], &["-var", var.as_str()]);

@@ -1167,6 +1167,7 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_data_source(Arc::new(kms::key_data::KeyData::new(c.clone())));
     r.add_data_source(Arc::new(kms::alias_data::AliasData::new(c.clone())));
     r.add_data_source(Arc::new(lambda::alias_data::AliasData::new(c.clone())));
+    r.add_data_source(Arc::new(lambda::function_data::FunctionData::new(c.clone())));
     r.add_data_source(Arc::new(events::bus_data::BusData::new(c.clone())));
     r.add_data_source(Arc::new(kinesis::stream_data::StreamData::new(c.clone())));
     r.add_data_source(Arc::new(organizations::organization_data::OrganizationData::new(

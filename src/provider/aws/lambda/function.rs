@@ -233,31 +233,8 @@ impl Function {
         let Some(out) = get_function(&self.c, name, None).await? else {
             return Ok(None);
         };
-        let latest = self.latest_version(name).await?;
+        let latest = latest_version(&self.c, name).await?;
         Ok(Some(to_state(&self.c.region, &out, latest, prior)))
-    }
-
-    /// The newest version of the function (`$LATEST` when none was published), as the
-    /// provider's `findLatestFunctionVersionByName` finds it.
-    async fn latest_version(&self, name: &str) -> PResult<Option<FunctionConfiguration>> {
-        let mut pages = self
-            .c
-            .lambda
-            .list_versions_by_function()
-            .function_name(name)
-            .into_paginator()
-            .send();
-        let mut last = None;
-        while let Some(page) = pages.next().await {
-            let page = match absent_on(page.map_err(aws_err), NOT_FOUND)? {
-                Some(p) => p,
-                None => return Ok(None),
-            };
-            if let Some(v) = page.versions().last() {
-                last = Some(v.clone());
-            }
-        }
-        Ok(last)
     }
 
     /// Publishes a version after a change, retrying while an update is still in progress.
@@ -435,6 +412,28 @@ fn architectures(planned: &Value) -> Option<Vec<Architecture>> {
     (!a.is_empty()).then(|| a.iter().map(|s| Architecture::from(s.as_str())).collect())
 }
 
+/// The newest version of the function (`$LATEST` when none was published), as the
+/// provider's `findLatestFunctionVersionByName` finds it.
+pub(super) async fn latest_version(c: &Clients, name: &str) -> PResult<Option<FunctionConfiguration>> {
+    let mut pages = c
+        .lambda
+        .list_versions_by_function()
+        .function_name(name)
+        .into_paginator()
+        .send();
+    let mut last = None;
+    while let Some(page) = pages.next().await {
+        let page = match absent_on(page.map_err(aws_err), NOT_FOUND)? {
+            Some(p) => p,
+            None => return Ok(None),
+        };
+        if let Some(v) = page.versions().last() {
+            last = Some(v.clone());
+        }
+    }
+    Ok(last)
+}
+
 /// True when the argument differs between the prior and planned values.
 fn changed(prior: &Value, planned: &Value, k: &str) -> bool {
     crate::provider::aws::common::differs(prior, planned, k)
@@ -447,7 +446,12 @@ fn one(pairs: Option<Vec<(&str, Value)>>) -> Value {
 
 /// The function's state: what GetFunction reports, its latest version, and what only the
 /// configuration knows.
-fn to_state(region: &str, out: &GetFunctionOutput, latest: Option<FunctionConfiguration>, prior: &Value) -> Value {
+pub(super) fn to_state(
+    region: &str,
+    out: &GetFunctionOutput,
+    latest: Option<FunctionConfiguration>,
+    prior: &Value,
+) -> Value {
     let f = out
         .configuration()
         .cloned()

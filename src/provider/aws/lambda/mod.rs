@@ -9,6 +9,7 @@ pub mod alias_data;
 pub mod event_invoke_config;
 pub mod event_source_mapping;
 pub mod function;
+pub mod function_data;
 pub mod function_url;
 pub mod layer_version;
 pub mod permission;
