@@ -144,8 +144,9 @@ fn settling(e: &ProviderError) -> bool {
     }
 }
 
-fn blocks(v: &Value, name: &str) -> Vec<Value> {
-    v.get(name).as_list().map(<[Value]>::to_vec).unwrap_or_default()
+/// The blocks of a nested block list (none when unset).
+fn blocks<'a>(v: &'a Value, name: &str) -> &'a [Value] {
+    v.get(name).as_list().unwrap_or_default()
 }
 
 fn ec2_filters(v: &Value, name: &str) -> Vec<Ec2TagFilter> {
