@@ -833,6 +833,34 @@ def patch_ec2_launch_template_tags():
     lt.LaunchTemplate.tags = property(current_tags, ignore_set)
 
 
+def patch_response_choices_per_request():
+    """Each request's include/exclude choice stays its own. moto's `_include_in_response` and
+    `_exclude_from_response` write into RESPONSE_KEY_PATH_TO_TRANSFORMER, a dictionary shared by
+    every instance of the response class, and the server answers requests on several threads: a
+    DescribeClusters without `include=TAGS` arriving while one with it is being answered strips
+    the tags from that answer (and the reverse). Seen as an ECS cluster read without its tags
+    once in a CI run (a plan showing tag drift); reproduced in-process (21 of 600 tagged reads
+    untagged with a short thread switch interval). AWS answers each request as that request
+    asks, so each response object now keeps its own copy of the table before changing it.
+    """
+    from moto.core import responses as core
+
+    def own_table(response):
+        if "RESPONSE_KEY_PATH_TO_TRANSFORMER" not in vars(response):
+            shared = type(response).RESPONSE_KEY_PATH_TO_TRANSFORMER
+            response.RESPONSE_KEY_PATH_TO_TRANSFORMER = dict(shared)
+        return response.RESPONSE_KEY_PATH_TO_TRANSFORMER
+
+    def include_in_response(self, response_key_path):
+        own_table(self)[response_key_path] = lambda x: x
+
+    def exclude_from_response(self, response_key_path):
+        own_table(self)[response_key_path] = core.never_return
+
+    core.BaseResponse._include_in_response = include_in_response
+    core.BaseResponse._exclude_from_response = exclude_from_response
+
+
 def patch_ssm_fluent_bit_parameters():
     """AWS publishes the AWS for Fluent Bit image of each region as public parameters under
     /aws/service/aws-for-fluent-bit/ (`stable`, `latest` and one per version; the ECS developer
@@ -6380,6 +6408,7 @@ def patch_efs_replication():
 
 
 if __name__ == "__main__":
+    patch_response_choices_per_request()
     patch_s3_secure_transport()
     patch_s3_xml_roots()
     patch_s3_accelerate_suspended()
