@@ -6,6 +6,7 @@ reach over TLS; the patches make it answer as AWS would for those clients.
 """
 import base64
 import datetime
+import inspect
 import io
 import json
 import re
@@ -799,6 +800,49 @@ def patch_ec2_instance_user_data_blob():
     instances.parse_user_data = parse_user_data
 
 
+def patch_autoscaling_mixed_instances_policy():
+    """Two mixed instances policy deviations from AWS. (1) moto's UpdateAutoScalingGroup sets
+    the group's policy to whatever the call carries, so an update of anything else (a size)
+    drops the policy; AWS keeps every setting a call leaves out, and replaces the policy only
+    when the call names a launch template or configuration instead. (2) moto fills an
+    InstancesDistribution with AWS's defaults only when the whole distribution is missing; AWS
+    fills each field left out (prioritized, a base of 0, 100% On-Demand above it, lowest-price
+    Spot with 2 pools), as DescribeAutoScalingGroups shows.
+    """
+    from moto.autoscaling.models import FakeAutoScalingGroup
+
+    defaults = {
+        "OnDemandAllocationStrategy": "prioritized",
+        "OnDemandBaseCapacity": 0,
+        "OnDemandPercentageAboveBaseCapacity": 100,
+        "SpotAllocationStrategy": "lowest-price",
+    }
+    original_set = FakeAutoScalingGroup._set_launch_configuration
+    original_update = FakeAutoScalingGroup.update
+
+    def set_launch_configuration(self, launch_config_name, launch_template, mixed_instances_policy):
+        if mixed_instances_policy:
+            distribution = mixed_instances_policy.setdefault("InstancesDistribution", {})
+            for key, value in defaults.items():
+                distribution.setdefault(key, value)
+            if distribution["SpotAllocationStrategy"] == "lowest-price":
+                distribution.setdefault("SpotInstancePools", 2)
+        return original_set(self, launch_config_name, launch_template, mixed_instances_policy)
+
+    def update(self, *args, **kwargs):
+        bound = inspect.signature(original_update).bind(self, *args, **kwargs)
+        bound.apply_defaults()
+        given = bound.arguments
+        kept = self.mixed_instances_policy
+        result = original_update(*bound.args, **bound.kwargs)
+        if not (given["mixed_instances_policy"] or given["launch_template"] or given["launch_config_name"]):
+            self.mixed_instances_policy = kept
+        return result
+
+    FakeAutoScalingGroup._set_launch_configuration = set_launch_configuration
+    FakeAutoScalingGroup.update = update
+
+
 def patch_ec2_launch_template_tags():
     """Two launch template deviations from AWS. (1) moto copies the template's own tags
     (CreateLaunchTemplate's TagSpecifications, resource type `launch-template`) into the
@@ -859,6 +903,27 @@ def patch_response_choices_per_request():
 
     core.BaseResponse._include_in_response = include_in_response
     core.BaseResponse._exclude_from_response = exclude_from_response
+
+
+def patch_ssm_ecs_optimized_ami_json():
+    """The ECS-optimized AMI parameters (`/aws/service/ecs/optimized-ami/.../recommended`) hold a
+    JSON document on AWS (the ECS developer guide reads `image_id` out of it with a JSON
+    decoder, as Terraform blueprints do with `jsondecode`). moto stores the document it ships as
+    a Python dict and answered its repr (`{'image_id': ...}`), which no JSON decoder reads; the
+    value is now the compact JSON AWS answers.
+    """
+    from moto.ssm import models
+
+    original = models.convert_to_params
+
+    def convert_to_params(tree):
+        params = original(tree)
+        for param in params:
+            if isinstance(param["Value"], (dict, list)):
+                param["Value"] = json.dumps(param["Value"], separators=(",", ":"))
+        return params
+
+    models.convert_to_params = convert_to_params
 
 
 def patch_ssm_fluent_bit_parameters():
@@ -6427,8 +6492,10 @@ if __name__ == "__main__":
     patch_ec2_route_table_association_conflicts()
     patch_ec2_instance_user_data_blob()
     patch_ec2_launch_template_tags()
+    patch_autoscaling_mixed_instances_policy()
     patch_ec2_ipv6_only_subnet_address_count()
     patch_ssm_fluent_bit_parameters()
+    patch_ssm_ecs_optimized_ami_json()
     patch_ec2_flow_log_settings()
     patch_ec2_network_acl_not_found()
     patch_ec2_group_rule_descriptions()

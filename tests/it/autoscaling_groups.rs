@@ -329,3 +329,144 @@ fn terraform_and_infractl_agree_on_a_group_either_way() {
     let stack = Stack::from_files(&[("main.tf", blueprint.as_str())]);
     both_tools_plan_clean_after_the_other(&tf, &stack, &["ec2", "autoscaling", "elb", "elbv2", "ecs", "sts"]);
 }
+
+/// A group launching from a mixed instances policy: one template by name, per-type overrides
+/// (one from another template), a partial distribution that AWS completes.
+const MIXED: &str = r##"
+provider "aws" { region = "us-east-1" }
+variable "name" { type = string }
+resource "aws_launch_template" "a" {
+  name          = "${var.name}-a"
+  image_id      = "ami-12c6146b"
+  instance_type = "t3.micro"
+}
+resource "aws_launch_template" "b" {
+  name          = "${var.name}-b"
+  image_id      = "ami-12c6146b"
+  instance_type = "m5.large"
+}
+resource "aws_autoscaling_group" "mixed" {
+  name               = "${var.name}-mixed"
+  min_size           = 0
+  max_size           = 3
+  desired_capacity   = 2
+  availability_zones = ["us-east-1a"]
+  mixed_instances_policy {
+    instances_distribution {
+      on_demand_base_capacity  = 1
+      spot_allocation_strategy = "price-capacity-optimized"
+    }
+    launch_template {
+      launch_template_specification {
+        launch_template_name = aws_launch_template.a.name
+      }
+      override {
+        instance_type     = "t3.large"
+        weighted_capacity = "2"
+      }
+      override {
+        instance_type     = "m5.large"
+        weighted_capacity = "1"
+        launch_template_specification {
+          launch_template_id = aws_launch_template.b.id
+        }
+      }
+    }
+  }
+}
+"##;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_mixed_instances_policy_is_sent_as_the_provider_sends_it_and_changes_in_place() {
+    let stack = Stack::from_files(&[("main.tf", MIXED)]);
+    let var = format!("name={}", stack.name);
+    let args = ["-var", var.as_str()];
+    let run = |a: &[&str]| stack.run(&[a, &args].concat());
+    expect_code(&run(&["apply", "-auto-approve"]), 0);
+    expect_code(&run(&["plan", "-detailed-exitcode"]), 0);
+
+    let asg = aws_sdk_autoscaling::Client::new(&sdk_config("us-east-1").await);
+    let name = format!("{}-mixed", stack.name);
+    let template_a = stack.state_id("aws_launch_template.a");
+    let template_b = stack.state_id("aws_launch_template.b");
+    let g = group(&asg, &name).await.expect("the group exists");
+    assert!(g.launch_template().is_none(), "the policy takes the template's place");
+    assert_eq!(in_service(&g), 2, "{g:?}");
+    let policy = g.mixed_instances_policy().expect("the policy is on the group");
+    let d = policy.instances_distribution().unwrap();
+    assert_eq!(d.on_demand_base_capacity(), Some(1));
+    // Unset, the percentage goes as 0 (the provider's zero value), the strategy as AWS's default.
+    assert_eq!(d.on_demand_percentage_above_base_capacity(), Some(0));
+    assert_eq!(d.spot_allocation_strategy(), Some("price-capacity-optimized"));
+    assert_eq!(d.on_demand_allocation_strategy(), Some("prioritized"));
+    let t = policy.launch_template().unwrap();
+    let spec = t.launch_template_specification().unwrap();
+    assert_eq!(spec.launch_template_id(), Some(template_a.as_str()));
+    assert_eq!(spec.version(), Some("$Default"));
+    let overrides: Vec<(Option<&str>, Option<&str>)> = t
+        .overrides()
+        .iter()
+        .map(|o| (o.instance_type(), o.weighted_capacity()))
+        .collect();
+    assert_eq!(
+        overrides,
+        [(Some("t3.large"), Some("2")), (Some("m5.large"), Some("1"))]
+    );
+    let nested = t.overrides()[1].launch_template_specification().unwrap();
+    assert_eq!(nested.launch_template_id(), Some(template_b.as_str()));
+    let recorded = stack.state_attr("aws_autoscaling_group.mixed", "mixed_instances_policy");
+    assert_eq!(
+        recorded[0]["launch_template"][0]["launch_template_specification"][0]["launch_template_id"],
+        template_a.as_str(),
+        "{recorded}"
+    );
+
+    // The policy changes in place: another template by name (its id follows), the
+    // percentage, a weight.
+    stack.edit("main.tf", "aws_launch_template.a.name", "aws_launch_template.b.name");
+    stack.edit(
+        "main.tf",
+        "      on_demand_base_capacity  = 1\n",
+        "      on_demand_base_capacity  = 1\n      on_demand_percentage_above_base_capacity = 50\n",
+    );
+    stack.edit("main.tf", "weighted_capacity = \"2\"", "weighted_capacity = \"3\"");
+    stack.changes_in_place("aws_autoscaling_group.mixed", &args);
+    let g = group(&asg, &name).await.unwrap();
+    let policy = g.mixed_instances_policy().unwrap();
+    let t = policy.launch_template().unwrap();
+    assert_eq!(
+        t.launch_template_specification().unwrap().launch_template_id(),
+        Some(template_b.as_str())
+    );
+    assert_eq!(t.overrides()[0].weighted_capacity(), Some("3"));
+    assert_eq!(
+        policy
+            .instances_distribution()
+            .unwrap()
+            .on_demand_percentage_above_base_capacity(),
+        Some(50)
+    );
+
+    // A change elsewhere keeps the policy.
+    stack.edit("main.tf", "max_size           = 3", "max_size           = 4");
+    stack.changes_in_place("aws_autoscaling_group.mixed", &args);
+    let g = group(&asg, &name).await.unwrap();
+    assert_eq!(g.max_size(), Some(4));
+    assert!(g.mixed_instances_policy().is_some(), "{g:?}");
+
+    stack.reimport_all(&args);
+    expect_code(&run(&["destroy", "-auto-approve"]), 0);
+    assert!(group(&asg, &name).await.is_none());
+}
+
+/// Terraform and infractl read and send a mixed instances policy alike: each plans clean after
+/// the other applied it.
+#[test]
+fn terraform_and_infractl_agree_on_a_mixed_instances_policy_either_way() {
+    let Some(tf) = Terraform::find("the mixed instances policy cross-check") else {
+        return;
+    };
+    let blueprint = cross_check_blueprint(MIXED, "mixed-check", "", "");
+    let stack = Stack::from_files(&[("main.tf", blueprint.as_str())]);
+    both_tools_plan_clean_after_the_other(&tf, &stack, &["ec2", "autoscaling", "sts"]);
+}

@@ -49,6 +49,11 @@ data "aws_ssm_parameter" "plain" {{
   name = "/${{var.name}}/plain"
 }}
 
+# A public parameter holding a JSON document, read as the ECS guide reads it.
+data "aws_ssm_parameter" "ecs_ami" {{
+  name = "/aws/service/ecs/optimized-ami/amazon-linux-2/recommended"
+}}
+
 data "aws_ssm_parameter" "secure" {{
   name = "/${{var.name}}/secure"
 }}
@@ -116,6 +121,9 @@ output "role" {{
 }}
 output "plain" {{
   value = [data.aws_ssm_parameter.plain.arn, data.aws_ssm_parameter.plain.type, data.aws_ssm_parameter.plain.insecure_value, data.aws_ssm_parameter.plain.version]
+}}
+output "ecs_ami" {{
+  value = jsondecode(data.aws_ssm_parameter.ecs_ami.insecure_value)["image_id"]
 }}
 output "secure" {{
   value = [data.aws_ssm_parameter.secure.insecure_value, data.aws_ssm_parameter.secure.type]
@@ -379,6 +387,13 @@ async fn lookup_data_sources_read_what_the_emulator_holds() {
         v("plain"),
         json!([plain.arn(), "String", "db.internal:5432", plain.version()])
     );
+    let ami = ssm
+        .get_parameter()
+        .name("/aws/service/ecs/optimized-ami/amazon-linux-2/recommended/image_id")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(v("ecs_ami"), json!(ami.parameter().unwrap().value()));
     let encrypted = ssm
         .get_parameter()
         .name(format!("/{name}/secure"))

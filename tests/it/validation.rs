@@ -346,6 +346,20 @@ fn bad_values() -> Vec<Bad> {
             "one_of",
         ),
         bad(
+            "an On-Demand share over 100%",
+            "aws_autoscaling_group",
+            "min_size = 0\nmax_size = 1\nmixed_instances_policy {\n  instances_distribution {\n    on_demand_percentage_above_base_capacity = 101\n  }\n  launch_template {\n    launch_template_specification {\n      launch_template_name = \"t\"\n    }\n  }\n}",
+            "on_demand_percentage_above_base_capacity",
+            "int_between",
+        ),
+        bad(
+            "an override weighing nothing",
+            "aws_autoscaling_group",
+            "min_size = 0\nmax_size = 1\nmixed_instances_policy {\n  launch_template {\n    launch_template_specification {\n      launch_template_name = \"t\"\n    }\n    override {\n      instance_type     = \"t3.large\"\n      weighted_capacity = \"0\"\n    }\n  }\n}",
+            "weighted_capacity",
+            "matches",
+        ),
+        bad(
             "a group with both zones and subnets",
             "aws_autoscaling_group",
             "min_size = 0\nmax_size = 1\navailability_zones = [\"us-east-1a\"]\nvpc_zone_identifier = [\"subnet-1\"]\nlaunch_configuration = \"lc\"",

@@ -6,11 +6,11 @@
 //! made in place with UpdateAutoScalingGroup, the tag, load balancer, target group, process
 //! and metrics calls; a delete first drains the group (sizes to 0, waits for its instances to
 //! go) unless `force_delete` is set, then waits for the group to be gone. The `tag` blocks are
-//! the group's tags, each saying whether instances inherit it. Mixed instances policies,
-//! instance refresh, warm pools, lifecycle hooks, traffic sources and the maintenance, zone
+//! the group's tags, each saying whether instances inherit it. A mixed instances policy (see
+//! [`super::mixed_instances`]) takes the launch template's place. Instance refresh, warm pools, lifecycle hooks, traffic sources and the maintenance, zone
 //! distribution and capacity reservation settings are not implemented yet (refused when set).
 
-use super::ABSENT_MESSAGE;
+use super::{mixed_instances, ABSENT_MESSAGE};
 use crate::duration::parse_go_duration;
 use crate::provider::aws::common::{
     aws_err, differs, must_exist, name_or_generated, name_prefix_read, op_timeout, opt_bool, opt_i32, opt_str,
@@ -19,7 +19,7 @@ use crate::provider::aws::common::{
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType, ADDRESS_TAG, STACK_TAG};
-use crate::schema::validators::{len_between, matches, one_of, Rule};
+use crate::schema::validators::{int_at_least, int_between, len_between, matches, one_of, Rule};
 use crate::schema::Schema;
 use crate::state::Keeper;
 use crate::value::Value;
@@ -104,7 +104,18 @@ impl AutoscalingGroup {
                 "min_elb_capacity",
                 "wait_for_elb_capacity",
                 "tag",
+                "mixed_instances_policy",
             ])
+            .not_yet(&["mixed_instances_policy.launch_template.override.instance_requirements"])
+            .computed_blocks(&["mixed_instances_policy.instances_distribution"])
+            .arg("mixed_instances_policy.instances_distribution.on_demand_base_capacity")
+            .check(int_at_least(0))
+            .arg("mixed_instances_policy.instances_distribution.on_demand_percentage_above_base_capacity")
+            .check(int_between(0, 100))
+            .arg("mixed_instances_policy.instances_distribution.spot_instance_pools")
+            .check(int_at_least(0))
+            .arg("mixed_instances_policy.launch_template.override.weighted_capacity")
+            .check(matches(r"^[1-9][0-9]{0,2}$", "a whole number from 1 to 999"))
             .rule(Rule::Conflicts(&["name", "name_prefix"]))
             .rule(Rule::Conflicts(&["availability_zones", "vpc_zone_identifier"]))
             .rule(Rule::ExactlyOne(&[
@@ -312,6 +323,10 @@ impl AutoscalingGroup {
                 ),
             ),
             ("load_balancers", strings(g.load_balancer_names())),
+            (
+                "mixed_instances_policy",
+                mixed_instances::to_state(g.mixed_instances_policy()),
+            ),
             ("target_group_arns", strings(g.target_group_arns())),
             ("max_instance_lifetime", n(g.max_instance_lifetime())),
             ("max_size", n(g.max_size())),
@@ -575,6 +590,28 @@ fn launch_template(planned: &Value) -> Option<LaunchTemplateSpecification> {
     )
 }
 
+/// The provider's CustomizeDiff for template references: state holds both a template's id and
+/// name (AWS answers both), so a blueprint that renames the template it names must not send
+/// the old id; the id becomes unknown and the name is sent. `path` leads through block lists
+/// (every element of each) to the reference blocks.
+fn forget_renamed_ids(prior: &Value, planned: &mut Value, path: &[&str], id: &str, name: &str) {
+    let Some((head, rest)) = path.split_first() else {
+        let renamed = !planned.get(name).is_null() && prior.get(name) != planned.get(name);
+        if let (true, Value::Object(m)) = (renamed, planned) {
+            m.insert(id.into(), Value::Unknown);
+        }
+        return;
+    };
+    let before = prior.get(head).as_list().unwrap_or_default();
+    if let Value::Object(m) = planned {
+        if let Some(Value::List(items)) = m.get_mut(*head) {
+            for (i, item) in items.iter_mut().enumerate() {
+                forget_renamed_ids(before.get(i).unwrap_or(&Value::Null), item, rest, id, name);
+            }
+        }
+    }
+}
+
 fn non_empty(items: Vec<String>) -> Option<Vec<String>> {
     (!items.is_empty()).then_some(items)
 }
@@ -599,6 +636,19 @@ impl ResourceType for AutoscalingGroup {
         Ok(())
     }
 
+    fn refine_plan(&self, prior: Option<&Value>, _config: &Value, planned: &mut Value) -> PResult<Option<String>> {
+        let Some(prior) = prior else { return Ok(None) };
+        let mixed = ["mixed_instances_policy", "launch_template"];
+        forget_renamed_ids(prior, planned, &["launch_template"], "id", "name");
+        for path in [
+            &[&mixed[..], &["launch_template_specification"]].concat(),
+            &[&mixed[..], &["override", "launch_template_specification"]].concat(),
+        ] {
+            forget_renamed_ids(prior, planned, path, "launch_template_id", "launch_template_name");
+        }
+        Ok(None)
+    }
+
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
         let name = name_or_generated(planned, "terraform-", 26);
         let zones = str_list(planned, "vpc_zone_identifier");
@@ -618,6 +668,7 @@ impl ResourceType for AutoscalingGroup {
             .set_vpc_zone_identifier((!zones.is_empty()).then(|| zones.join(",")))
             .set_launch_configuration_name(opt_str(planned, "launch_configuration"))
             .set_launch_template(launch_template(planned))
+            .set_mixed_instances_policy(mixed_instances::to_api(planned))
             .set_load_balancer_names(non_empty(str_list(planned, "load_balancers")))
             .set_target_group_arns(non_empty(str_list(planned, "target_group_arns")))
             .set_termination_policies(non_empty(str_list(planned, "termination_policies")))
@@ -711,6 +762,9 @@ impl ResourceType for AutoscalingGroup {
             }
             if changed("launch_template") {
                 u = u.set_launch_template(launch_template(planned));
+            }
+            if changed("mixed_instances_policy") {
+                u = u.set_mixed_instances_policy(mixed_instances::to_api(planned));
             }
             if changed("max_instance_lifetime") {
                 u = u.max_instance_lifetime(opt_i32(planned, "max_instance_lifetime").unwrap_or(0));

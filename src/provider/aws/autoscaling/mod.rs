@@ -1,6 +1,7 @@
 //! EC2 Auto Scaling: groups of instances launched from launch templates.
 
 pub mod group;
+mod mixed_instances;
 
 /// What Auto Scaling's ValidationError says of a group that does not exist (it has no code of
 /// its own for that).
