@@ -807,9 +807,13 @@ def patch_autoscaling_mixed_instances_policy():
     when the call names a launch template or configuration instead. (2) moto fills an
     InstancesDistribution with AWS's defaults only when the whole distribution is missing; AWS
     fills each field left out (prioritized, a base of 0, 100% On-Demand above it, lowest-price
-    Spot with 2 pools), as DescribeAutoScalingGroups shows.
+    Spot with 2 pools), as DescribeAutoScalingGroups shows. (3) A group whose overrides carry
+    weights reports each instance's WeightedCapacity on AWS (the capacity waiters of the AWS
+    provider and infractl add them up); moto left it out. moto sizes such a group by its first
+    override's weight (it launches as if that type always won), so that is the weight its
+    instances report.
     """
-    from moto.autoscaling.models import FakeAutoScalingGroup
+    from moto.autoscaling.models import FakeAutoScalingGroup, InstanceState
 
     defaults = {
         "OnDemandAllocationStrategy": "prioritized",
@@ -841,6 +845,15 @@ def patch_autoscaling_mixed_instances_policy():
 
     FakeAutoScalingGroup._set_launch_configuration = set_launch_configuration
     FakeAutoScalingGroup.update = update
+
+    def weighted_capacity(self):
+        policy = getattr(self.auto_scaling_group, "mixed_instances_policy", None) or {}
+        overrides = (policy.get("LaunchTemplate") or {}).get("Overrides") or []
+        if not any(o.get("WeightedCapacity") for o in overrides):
+            return None
+        return overrides[0].get("WeightedCapacity") or "1"
+
+    InstanceState.weighted_capacity = property(weighted_capacity)
 
 
 def patch_ec2_launch_template_tags():

@@ -351,9 +351,11 @@ resource "aws_autoscaling_group" "mixed" {
   max_size           = 3
   desired_capacity   = 2
   availability_zones = ["us-east-1a"]
+  # One instance of weight 2 is the capacity of 2: a wait counting instances would time out.
+  wait_for_capacity_timeout = "3m"
   mixed_instances_policy {
     instances_distribution {
-      on_demand_base_capacity  = 1
+      on_demand_base_capacity  = 0
       spot_allocation_strategy = "price-capacity-optimized"
     }
     launch_template {
@@ -391,10 +393,12 @@ async fn a_mixed_instances_policy_is_sent_as_the_provider_sends_it_and_changes_i
     let template_b = stack.state_id("aws_launch_template.b");
     let g = group(&asg, &name).await.expect("the group exists");
     assert!(g.launch_template().is_none(), "the policy takes the template's place");
-    assert_eq!(in_service(&g), 2, "{g:?}");
+    // The emulator launches the first override for all the capacity: one instance weighing 2.
+    assert_eq!(in_service(&g), 1, "{g:?}");
+    assert_eq!(g.instances()[0].weighted_capacity(), Some("2"));
     let policy = g.mixed_instances_policy().expect("the policy is on the group");
     let d = policy.instances_distribution().unwrap();
-    assert_eq!(d.on_demand_base_capacity(), Some(1));
+    assert_eq!(d.on_demand_base_capacity(), Some(0));
     // Unset, the percentage goes as 0 (the provider's zero value), the strategy as AWS's default.
     assert_eq!(d.on_demand_percentage_above_base_capacity(), Some(0));
     assert_eq!(d.spot_allocation_strategy(), Some("price-capacity-optimized"));
@@ -426,8 +430,8 @@ async fn a_mixed_instances_policy_is_sent_as_the_provider_sends_it_and_changes_i
     stack.edit("main.tf", "aws_launch_template.a.name", "aws_launch_template.b.name");
     stack.edit(
         "main.tf",
-        "      on_demand_base_capacity  = 1\n",
-        "      on_demand_base_capacity  = 1\n      on_demand_percentage_above_base_capacity = 50\n",
+        "      on_demand_base_capacity  = 0\n",
+        "      on_demand_base_capacity  = 0\n      on_demand_percentage_above_base_capacity = 50\n",
     );
     stack.edit("main.tf", "weighted_capacity = \"2\"", "weighted_capacity = \"3\"");
     stack.changes_in_place("aws_autoscaling_group.mixed", &args);

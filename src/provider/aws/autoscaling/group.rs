@@ -148,7 +148,8 @@ impl AutoscalingGroup {
     }
 
     /// Waits, as the provider does, until the group has its capacity in service: the desired
-    /// capacity (or the minimum size) of healthy InService instances and, when
+    /// capacity (or the minimum size) of healthy InService instances, each counting for its
+    /// weight when the group's overrides weigh instance types, and, when
     /// `wait_for_elb_capacity` (or on a create `min_elb_capacity`) asks for it, that many
     /// instances healthy in every target group of the group. `wait_for_capacity_timeout` "0"
     /// skips the wait.
@@ -178,21 +179,21 @@ impl AutoscalingGroup {
         };
         wait_for(Wait::new(name, goal, timeout), || async {
             let g = self.must_describe(name).await?;
-            let healthy: Vec<&str> = g
+            let healthy: Vec<(&str, i32)> = g
                 .instances()
                 .iter()
                 .filter(|i| {
                     i.lifecycle_state().map(|s| s.as_str()) == Some("InService")
                         && i.health_status().is_some_and(|h| h.eq_ignore_ascii_case("healthy"))
                 })
-                .filter_map(|i| i.instance_id())
+                .filter_map(|i| Some((i.instance_id()?, weight(i.weighted_capacity()))))
                 .collect();
-            let in_service = healthy.len() as i32;
+            let in_service: i32 = healthy.iter().map(|(_, w)| w).sum();
             if in_service < want {
                 return Ok(Poll::pending(format!("{in_service} in service")));
             }
             if want_elb > 0 {
-                let in_elb = self.healthy_in_every_group(&groups, &healthy).await? as i32;
+                let in_elb = self.healthy_in_every_group(&groups, &healthy).await?;
                 if in_elb < want_elb {
                     return Ok(Poll::pending(format!("{in_elb} healthy in the target groups")));
                 }
@@ -202,8 +203,9 @@ impl AutoscalingGroup {
         .await
     }
 
-    /// How many of `instances` every target group in `groups` reports healthy.
-    async fn healthy_in_every_group(&self, groups: &[String], instances: &[&str]) -> PResult<usize> {
+    /// The capacity (instances by their weights) of `instances` that every target group in
+    /// `groups` reports healthy.
+    async fn healthy_in_every_group(&self, groups: &[String], instances: &[(&str, i32)]) -> PResult<i32> {
         let mut count: std::collections::HashMap<String, usize> = Default::default();
         for tg in groups {
             let out = self
@@ -223,8 +225,9 @@ impl AutoscalingGroup {
         }
         Ok(instances
             .iter()
-            .filter(|i| count.get(**i).copied().unwrap_or(0) == groups.len())
-            .count())
+            .filter(|(i, _)| count.get(*i).copied().unwrap_or(0) == groups.len())
+            .map(|(_, w)| w)
+            .sum())
     }
 
     /// The group's tags from the `tag` blocks, with infractl's ownership tags beside them
@@ -558,6 +561,15 @@ impl AutoscalingGroup {
     }
 }
 
+/// The capacity one instance counts for: its weight when the group weighs instance types, else 1
+/// (the provider reads an unparsable weight as 0).
+fn weight(weighted_capacity: Option<&str>) -> i32 {
+    match weighted_capacity.filter(|w| !w.is_empty()) {
+        Some(w) => w.parse().unwrap_or(0),
+        None => 1,
+    }
+}
+
 fn tag(group: &str, key: &str, value: &str, propagate: bool) -> Tag {
     Tag::builder()
         .resource_id(group)
@@ -880,4 +892,17 @@ impl ResourceType for AutoscalingGroup {
 /// True when a group's tags say this stack created it for this address.
 fn owned(g: &AutoScalingGroup, ctx: &CallCtx) -> bool {
     crate::provider::aws::common::owns(g.tags().iter().filter_map(|t| Some((t.key()?, t.value()?))), ctx)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_instance_counts_for_its_weight() {
+        assert_eq!(weight(Some("3")), 3);
+        assert_eq!(weight(None), 1);
+        assert_eq!(weight(Some("")), 1);
+        assert_eq!(weight(Some("x")), 0, "as the provider's strconv.Atoi reads it");
+    }
 }
