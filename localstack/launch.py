@@ -856,6 +856,27 @@ def patch_autoscaling_mixed_instances_policy():
     InstanceState.weighted_capacity = property(weighted_capacity)
 
 
+def patch_autoscaling_scale_in_after_unprotect():
+    """A group holding more instances than its desired capacity scales in on AWS as soon as
+    instances may go: SetInstanceProtection(false) on instances kept only by their scale-in
+    protection lets the group terminate them (the AWS provider drains a group before deleting it
+    by setting its capacity to 0 and then lifting that protection). moto sized a group only when
+    its capacity was set, so those instances stayed forever and a drain never ended; lifting the
+    protection now brings the group back to its desired capacity.
+    """
+    from moto.autoscaling.models import AutoScalingBackend
+
+    original = AutoScalingBackend.set_instance_protection
+
+    def set_instance_protection(self, group_name, instance_ids, protected_from_scale_in):
+        original(self, group_name, instance_ids, protected_from_scale_in)
+        group = self.autoscaling_groups[group_name]
+        if not protected_from_scale_in and len(group.instance_states) > (group.desired_capacity or 0):
+            group.set_desired_capacity(group.desired_capacity)
+
+    AutoScalingBackend.set_instance_protection = set_instance_protection
+
+
 def patch_ec2_launch_template_tags():
     """Two launch template deviations from AWS. (1) moto copies the template's own tags
     (CreateLaunchTemplate's TagSpecifications, resource type `launch-template`) into the
@@ -6506,6 +6527,7 @@ if __name__ == "__main__":
     patch_ec2_instance_user_data_blob()
     patch_ec2_launch_template_tags()
     patch_autoscaling_mixed_instances_policy()
+    patch_autoscaling_scale_in_after_unprotect()
     patch_ec2_ipv6_only_subnet_address_count()
     patch_ssm_fluent_bit_parameters()
     patch_ssm_ecs_optimized_ami_json()

@@ -353,6 +353,8 @@ resource "aws_autoscaling_group" "mixed" {
   availability_zones = ["us-east-1a"]
   # One instance of weight 2 is the capacity of 2: a wait counting instances would time out.
   wait_for_capacity_timeout = "3m"
+  # Destroy lifts the protection to drain the group.
+  protect_from_scale_in = true
   mixed_instances_policy {
     instances_distribution {
       on_demand_base_capacity  = 0
@@ -396,6 +398,7 @@ async fn a_mixed_instances_policy_is_sent_as_the_provider_sends_it_and_changes_i
     // The emulator launches the first override for all the capacity: one instance weighing 2.
     assert_eq!(in_service(&g), 1, "{g:?}");
     assert_eq!(g.instances()[0].weighted_capacity(), Some("2"));
+    assert_eq!(g.instances()[0].protected_from_scale_in(), Some(true));
     let policy = g.mixed_instances_policy().expect("the policy is on the group");
     let d = policy.instances_distribution().unwrap();
     assert_eq!(d.on_demand_base_capacity(), Some(0));
