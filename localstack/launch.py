@@ -856,6 +856,31 @@ def patch_autoscaling_mixed_instances_policy():
     InstanceState.weighted_capacity = property(weighted_capacity)
 
 
+def patch_autoscaling_instance_maintenance_policy():
+    """CreateAutoScalingGroup and UpdateAutoScalingGroup take an InstanceMaintenancePolicy (the
+    healthy percentages kept while instances are replaced) and DescribeAutoScalingGroups
+    answers it; moto dropped it. Kept now, as AWS documents: -1 for both percentages clears
+    the policy, and a call without one leaves it as it was.
+    """
+    from moto.autoscaling.responses import AutoScalingResponse
+
+    def with_policy(original):
+        def handler(self):
+            result = original(self)
+            policy = self._get_params().get("InstanceMaintenancePolicy")
+            if policy is not None:
+                group = self.autoscaling_backend.autoscaling_groups[self._get_param("AutoScalingGroupName")]
+                numbers = {k: int(v) for k, v in policy.items()}
+                cleared = all(v == -1 for v in numbers.values())
+                group.instance_maintenance_policy = None if cleared else numbers
+            return result
+
+        return handler
+
+    AutoScalingResponse.create_auto_scaling_group = with_policy(AutoScalingResponse.create_auto_scaling_group)
+    AutoScalingResponse.update_auto_scaling_group = with_policy(AutoScalingResponse.update_auto_scaling_group)
+
+
 def patch_autoscaling_scale_in_after_unprotect():
     """A group holding more instances than its desired capacity scales in on AWS as soon as
     instances may go: SetInstanceProtection(false) on instances kept only by their scale-in
@@ -6528,6 +6553,7 @@ if __name__ == "__main__":
     patch_ec2_launch_template_tags()
     patch_autoscaling_mixed_instances_policy()
     patch_autoscaling_scale_in_after_unprotect()
+    patch_autoscaling_instance_maintenance_policy()
     patch_ec2_ipv6_only_subnet_address_count()
     patch_ssm_fluent_bit_parameters()
     patch_ssm_ecs_optimized_ami_json()

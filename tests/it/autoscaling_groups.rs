@@ -477,3 +477,143 @@ fn terraform_and_infractl_agree_on_a_mixed_instances_policy_either_way() {
     let stack = Stack::from_files(&[("main.tf", blueprint.as_str())]);
     both_tools_plan_clean_after_the_other(&tf, &stack, &["ec2", "autoscaling", "sts"]);
 }
+
+/// A group with an initial lifecycle hook, an instance maintenance policy and a warm pool.
+const POOLED: &str = r##"
+provider "aws" { region = "us-east-1" }
+variable "name" { type = string }
+resource "aws_launch_template" "t" {
+  name          = "${var.name}-pooled"
+  image_id      = "ami-12c6146b"
+  instance_type = "t3.micro"
+}
+resource "aws_autoscaling_group" "pooled" {
+  name               = "${var.name}-pooled"
+  min_size           = 1
+  max_size           = 4
+  desired_capacity   = 1
+  availability_zones = ["us-east-1a"]
+  launch_template {
+    id = aws_launch_template.t.id
+  }
+  initial_lifecycle_hook {
+    name                 = "warm-up"
+    lifecycle_transition = "autoscaling:EC2_INSTANCE_LAUNCHING"
+    default_result       = "CONTINUE"
+    heartbeat_timeout    = 60
+  }
+  instance_maintenance_policy {
+    min_healthy_percentage = 90
+    max_healthy_percentage = 120
+  }
+  warm_pool {
+    pool_state                  = "Stopped"
+    min_size                    = 1
+    max_group_prepared_capacity = 2
+    instance_reuse_policy {
+      reuse_on_scale_in = true
+    }
+  }
+}
+"##;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn hooks_maintenance_and_warm_pool_are_set_changed_and_removed() {
+    let stack = Stack::from_files(&[("main.tf", POOLED)]);
+    let var = format!("name={}", stack.name);
+    let args = ["-var", var.as_str()];
+    let run = |a: &[&str]| stack.run(&[a, &args].concat());
+    expect_code(&run(&["apply", "-auto-approve"]), 0);
+    expect_code(&run(&["plan", "-detailed-exitcode"]), 0);
+
+    let asg = aws_sdk_autoscaling::Client::new(&sdk_config("us-east-1").await);
+    let name = format!("{}-pooled", stack.name);
+    let hooks = asg
+        .describe_lifecycle_hooks()
+        .auto_scaling_group_name(&name)
+        .send()
+        .await
+        .unwrap();
+    let hook = &hooks.lifecycle_hooks()[0];
+    assert_eq!(hooks.lifecycle_hooks().len(), 1);
+    assert_eq!(
+        (
+            hook.lifecycle_hook_name(),
+            hook.lifecycle_transition(),
+            hook.heartbeat_timeout()
+        ),
+        (Some("warm-up"), Some("autoscaling:EC2_INSTANCE_LAUNCHING"), Some(60))
+    );
+    let g = group(&asg, &name).await.unwrap();
+    assert_eq!(
+        (g.min_size(), g.max_size(), g.desired_capacity()),
+        (Some(1), Some(4), Some(1))
+    );
+    assert_eq!(in_service(&g), 1, "the sizes came after the hook: {g:?}");
+    let policy = g.instance_maintenance_policy().unwrap();
+    assert_eq!(
+        (policy.min_healthy_percentage(), policy.max_healthy_percentage()),
+        (Some(90), Some(120))
+    );
+    let pool = g.warm_pool_configuration().unwrap();
+    assert_eq!(
+        (pool.min_size(), pool.max_group_prepared_capacity()),
+        (Some(1), Some(2))
+    );
+    assert_eq!(
+        pool.instance_reuse_policy().and_then(|p| p.reuse_on_scale_in()),
+        Some(true)
+    );
+
+    // Both change in place.
+    stack.edit(
+        "main.tf",
+        "min_size                    = 1",
+        "min_size                    = 0",
+    );
+    stack.edit("main.tf", "min_healthy_percentage = 90", "min_healthy_percentage = 80");
+    stack.changes_in_place("aws_autoscaling_group.pooled", &args);
+    let g = group(&asg, &name).await.unwrap();
+    assert_eq!(
+        g.instance_maintenance_policy().unwrap().min_healthy_percentage(),
+        Some(80)
+    );
+    assert_eq!(g.warm_pool_configuration().unwrap().min_size(), Some(0));
+
+    // Removed from the blueprint, the pool is drained and deleted and the policy cleared.
+    let text = std::fs::read_to_string(stack.path.join("main.tf")).unwrap();
+    let start = text.find("  instance_maintenance_policy {").unwrap();
+    let end = text[start..].find("\n}\n").unwrap() + start;
+    stack.edit("main.tf", &text[start..end], "");
+    stack.changes_in_place("aws_autoscaling_group.pooled", &args);
+    let g = group(&asg, &name).await.unwrap();
+    assert!(g.instance_maintenance_policy().is_none(), "{g:?}");
+    assert!(g.warm_pool_configuration().is_none(), "{g:?}");
+
+    // A hook's change replaces the group (the provider's ForceNew).
+    stack.edit("main.tf", "heartbeat_timeout    = 60", "heartbeat_timeout    = 90");
+    let shown = text_of_plan(&stack, &args);
+    assert!(
+        shown.contains("aws_autoscaling_group.pooled must be replaced"),
+        "{shown}"
+    );
+
+    expect_code(&run(&["destroy", "-auto-approve"]), 0);
+    assert!(group(&asg, &name).await.is_none());
+}
+
+fn text_of_plan(stack: &Stack, args: &[&str]) -> String {
+    expect_code(&stack.run(&[&["plan", "-detailed-exitcode"][..], args].concat()), 2)
+}
+
+/// Terraform and infractl agree on hooks, the maintenance policy and a warm pool: each plans
+/// clean after the other applied them.
+#[test]
+fn terraform_and_infractl_agree_on_hooks_and_warm_pools_either_way() {
+    let Some(tf) = Terraform::find("the warm pool cross-check") else {
+        return;
+    };
+    let blueprint = cross_check_blueprint(POOLED, "pooled-check", "", "");
+    let stack = Stack::from_files(&[("main.tf", blueprint.as_str())]);
+    both_tools_plan_clean_after_the_other(&tf, &stack, &["ec2", "autoscaling", "sts"]);
+}

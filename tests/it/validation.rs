@@ -360,6 +360,20 @@ fn bad_values() -> Vec<Bad> {
             "matches",
         ),
         bad(
+            "a hook's heartbeat under 30 seconds",
+            "aws_autoscaling_group",
+            "min_size = 0\nmax_size = 1\nlaunch_configuration = \"lc\"\ninitial_lifecycle_hook {\n  name                 = \"h\"\n  lifecycle_transition = \"autoscaling:EC2_INSTANCE_LAUNCHING\"\n  heartbeat_timeout    = 10\n}",
+            "heartbeat_timeout",
+            "int_between",
+        ),
+        bad(
+            "a maintenance ceiling under 100%",
+            "aws_autoscaling_group",
+            "min_size = 0\nmax_size = 1\nlaunch_configuration = \"lc\"\ninstance_maintenance_policy {\n  min_healthy_percentage = 90\n  max_healthy_percentage = 99\n}",
+            "max_healthy_percentage",
+            "any_of",
+        ),
+        bad(
             "a group with both zones and subnets",
             "aws_autoscaling_group",
             "min_size = 0\nmax_size = 1\navailability_zones = [\"us-east-1a\"]\nvpc_zone_identifier = [\"subnet-1\"]\nlaunch_configuration = \"lc\"",

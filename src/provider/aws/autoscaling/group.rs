@@ -7,19 +7,21 @@
 //! and metrics calls; a delete first drains the group (sizes to 0, waits for its instances to
 //! go) unless `force_delete` is set, then waits for the group to be gone. The `tag` blocks are
 //! the group's tags, each saying whether instances inherit it. A mixed instances policy (see
-//! [`super::mixed_instances`]) takes the launch template's place. Instance refresh, warm pools, lifecycle hooks, traffic sources and the maintenance, zone
+//! [`super::mixed_instances`]) takes the launch template's place; a warm pool
+//! ([`super::warm_pool`]), initial lifecycle hooks ([`super::initial_hooks`]) and an instance
+//! maintenance policy ([`super::maintenance`]) are set as the provider sets them. Instance refresh, warm pools, lifecycle hooks, traffic sources and the maintenance, zone
 //! distribution and capacity reservation settings are not implemented yet (refused when set).
 
-use super::{mixed_instances, ABSENT_MESSAGE};
+use super::{initial_hooks, maintenance, mixed_instances, warm_pool, ABSENT_MESSAGE};
 use crate::duration::parse_go_duration;
 use crate::provider::aws::common::{
-    aws_err, differs, must_exist, name_or_generated, name_prefix_read, op_timeout, opt_bool, opt_i32, opt_str,
+    aws_err, differs, first, must_exist, name_or_generated, name_prefix_read, op_timeout, opt_bool, opt_i32, opt_str,
     str_list, wait_for, Op, Poll, Wait,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType, ADDRESS_TAG, STACK_TAG};
-use crate::schema::validators::{int_at_least, int_between, len_between, matches, one_of, Rule};
+use crate::schema::validators::{any_of, arn, int_at_least, int_between, len_between, matches, one_of, Rule};
 use crate::schema::Schema;
 use crate::state::Keeper;
 use crate::value::Value;
@@ -116,6 +118,44 @@ impl AutoscalingGroup {
             .check(int_at_least(0))
             .arg("mixed_instances_policy.launch_template.override.weighted_capacity")
             .check(matches(r"^[1-9][0-9]{0,2}$", "a whole number from 1 to 999"))
+            .arg("warm_pool")
+            .arg("warm_pool.max_group_prepared_capacity")
+            .default(-1)
+            .check(int_at_least(-1))
+            .arg("warm_pool.min_size")
+            .default(0)
+            .check(int_at_least(0))
+            .arg("warm_pool.pool_state")
+            .default("Stopped")
+            .check(one_of(&["Stopped", "Running", "Hibernated"]))
+            .arg("warm_pool.instance_reuse_policy.reuse_on_scale_in")
+            .default(false)
+            .arg("instance_maintenance_policy")
+            .arg("instance_maintenance_policy.min_healthy_percentage")
+            .check(int_between(-1, 100))
+            .arg("instance_maintenance_policy.max_healthy_percentage")
+            .check(any_of(vec![int_between(100, 200), int_between(-1, -1)]))
+            .arg("initial_lifecycle_hook")
+            .force_new()
+            .arg("initial_lifecycle_hook.name")
+            .check(len_between(1, 255))
+            .check(matches(
+                r"[A-Za-z0-9\-_/]",
+                "no spaces or special characters except -, _ and /",
+            ))
+            .arg("initial_lifecycle_hook.default_result")
+            .check(one_of(&["CONTINUE", "ABANDON"]))
+            .arg("initial_lifecycle_hook.heartbeat_timeout")
+            .check(int_between(30, 7200))
+            .arg("initial_lifecycle_hook.lifecycle_transition")
+            .check(one_of(&[
+                "autoscaling:EC2_INSTANCE_LAUNCHING",
+                "autoscaling:EC2_INSTANCE_TERMINATING",
+            ]))
+            .arg("initial_lifecycle_hook.notification_target_arn")
+            .check(arn())
+            .arg("initial_lifecycle_hook.role_arn")
+            .check(arn())
             .rule(Rule::Conflicts(&["name", "name_prefix"]))
             .rule(Rule::Conflicts(&["availability_zones", "vpc_zone_identifier"]))
             .rule(Rule::ExactlyOne(&[
@@ -361,7 +401,17 @@ impl AutoscalingGroup {
                 },
             ),
             ("vpc_zone_identifier", Value::List(zones)),
+            ("warm_pool", warm_pool::to_state(g.warm_pool_configuration())),
             ("warm_pool_size", n(g.warm_pool_size())),
+            (
+                "instance_maintenance_policy",
+                maintenance::to_state(g.instance_maintenance_policy()),
+            ),
+            // Not read back: the provider keeps the hooks as configured.
+            (
+                "initial_lifecycle_hook",
+                prior.get("initial_lifecycle_hook").unknown_to_null(),
+            ),
             ("tag", Value::List(tags)),
             // Settings of the provider's own, kept as configured.
             (
@@ -624,6 +674,11 @@ fn forget_renamed_ids(prior: &Value, planned: &mut Value, path: &[&str], id: &st
     }
 }
 
+/// Whether a warm pool goes with its instances rather than drained first.
+fn force_warm_pool(v: &Value) -> bool {
+    opt_bool(v, "force_delete") == Some(true) || opt_bool(v, "force_delete_warm_pool") == Some(true)
+}
+
 fn non_empty(items: Vec<String>) -> Option<Vec<String>> {
     (!items.is_empty()).then_some(items)
 }
@@ -664,14 +719,20 @@ impl ResourceType for AutoscalingGroup {
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
         let name = name_or_generated(planned, "terraform-", 26);
         let zones = str_list(planned, "vpc_zone_identifier");
+        // With initial lifecycle hooks the group starts empty and gets its sizes once the
+        // hooks are in place, so no instance launches without them.
+        let two_phases = initial_hooks::any(planned);
+        let sizes = |v: Option<i32>| if two_phases { Some(0) } else { v };
+        let first_phase = |v: Option<i32>| if two_phases { None } else { v };
         self.c
             .autoscaling
             .create_auto_scaling_group()
             .auto_scaling_group_name(&name)
-            .set_min_size(opt_i32(planned, "min_size"))
-            .set_max_size(opt_i32(planned, "max_size"))
-            .set_desired_capacity(opt_i32(planned, "desired_capacity"))
-            .set_desired_capacity_type(opt_str(planned, "desired_capacity_type"))
+            .set_min_size(sizes(opt_i32(planned, "min_size")))
+            .set_max_size(sizes(opt_i32(planned, "max_size")))
+            .set_desired_capacity(first_phase(opt_i32(planned, "desired_capacity")))
+            .set_desired_capacity_type(opt_str(planned, "desired_capacity_type").filter(|_| !two_phases))
+            .set_instance_maintenance_policy(maintenance::on_create(planned))
             .set_default_cooldown(opt_i32(planned, "default_cooldown"))
             .set_default_instance_warmup(opt_i32(planned, "default_instance_warmup"))
             .set_health_check_type(opt_str(planned, "health_check_type"))
@@ -694,12 +755,27 @@ impl ResourceType for AutoscalingGroup {
             .send()
             .await
             .map_err(aws_err)?;
+        if two_phases {
+            initial_hooks::put_all(&self.c.autoscaling, &name, planned).await?;
+            self.c
+                .autoscaling
+                .update_auto_scaling_group()
+                .auto_scaling_group_name(&name)
+                .set_min_size(opt_i32(planned, "min_size"))
+                .set_max_size(opt_i32(planned, "max_size"))
+                .set_desired_capacity(opt_i32(planned, "desired_capacity").filter(|d| *d > 0))
+                .set_desired_capacity_type(opt_str(planned, "desired_capacity_type"))
+                .send()
+                .await
+                .map_err(aws_err)?;
+        }
         self.wait_for_capacity(&name, planned, true).await?;
         let none = Value::object::<&str>([]);
         self.set_processes(&name, &none, planned).await?;
         if !str_list(planned, "enabled_metrics").is_empty() {
             self.set_metrics(&name, &none, planned).await?;
         }
+        warm_pool::put(&self.c.autoscaling, &name, planned).await?;
         must_exist(self.read(ctx, &name, planned).await?, "Auto Scaling Group", &name)
     }
 
@@ -727,6 +803,8 @@ impl ResourceType for AutoscalingGroup {
             "min_elb_capacity",
             "wait_for_elb_capacity",
             "timeouts",
+            "warm_pool",
+            "initial_lifecycle_hook",
         ];
         let changed = |k: &str| differs(prior, planned, k);
         let group_change = planned
@@ -775,6 +853,9 @@ impl ResourceType for AutoscalingGroup {
             if changed("launch_template") {
                 u = u.set_launch_template(launch_template(planned));
             }
+            if changed("instance_maintenance_policy") {
+                u = u.instance_maintenance_policy(maintenance::on_update(planned));
+            }
             if changed("mixed_instances_policy") {
                 u = u.set_mixed_instances_policy(mixed_instances::to_api(planned));
             }
@@ -810,6 +891,14 @@ impl ResourceType for AutoscalingGroup {
         if changed("tag") {
             self.set_tags(ctx, id, prior, planned).await?;
         }
+        if changed("warm_pool") {
+            if first(planned, "warm_pool").is_some() {
+                warm_pool::put(&self.c.autoscaling, id, planned).await?;
+            } else {
+                let timeout = op_timeout(&self.schema, planned, Op::Update, Duration::from_secs(600));
+                warm_pool::delete(&self.c.autoscaling, id, force_warm_pool(planned), timeout).await?;
+            }
+        }
         self.set_attachments(id, prior, planned).await?;
         if wait {
             self.wait_for_capacity(id, planned, false).await?;
@@ -825,8 +914,11 @@ impl ResourceType for AutoscalingGroup {
 
     async fn delete(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<()> {
         let timeout = op_timeout(&self.schema, prior, Op::Delete, Duration::from_secs(600));
-        if self.describe(id).await?.is_none() {
+        let Some(group) = self.describe(id).await? else {
             return Ok(());
+        };
+        if group.warm_pool_configuration().is_some() {
+            warm_pool::delete(&self.c.autoscaling, id, force_warm_pool(prior), timeout).await?;
         }
         let force = opt_bool(prior, "force_delete") == Some(true);
         if !force {

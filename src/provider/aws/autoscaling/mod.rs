@@ -1,7 +1,10 @@
 //! EC2 Auto Scaling: groups of instances launched from launch templates.
 
 pub mod group;
+mod initial_hooks;
+mod maintenance;
 mod mixed_instances;
+mod warm_pool;
 
 /// What Auto Scaling's ValidationError says of a group that does not exist (it has no code of
 /// its own for that).
