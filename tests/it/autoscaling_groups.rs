@@ -617,3 +617,140 @@ fn terraform_and_infractl_agree_on_hooks_and_warm_pools_either_way() {
     let stack = Stack::from_files(&[("main.tf", blueprint.as_str())]);
     both_tools_plan_clean_after_the_other(&tf, &stack, &["ec2", "autoscaling", "sts"]);
 }
+
+/// Attribute-based instance type selection: a launch template with requirements instead of a
+/// type, and a group whose override asks for its own.
+const REQUIREMENTS: &str = r##"
+provider "aws" { region = "us-east-1" }
+variable "name" { type = string }
+resource "aws_launch_template" "abs" {
+  name     = "${var.name}-abs"
+  image_id = "ami-12c6146b"
+  instance_requirements {
+    vcpu_count {
+      min = 2
+      max = 8
+    }
+    memory_mib {
+      min = 4096
+    }
+    memory_gib_per_vcpu {
+      min = 0.5
+      max = 8
+    }
+    accelerator_count {
+      max = 0
+    }
+    cpu_manufacturers    = ["intel", "amd"]
+    instance_generations = ["current"]
+    burstable_performance = "excluded"
+    spot_max_price_percentage_over_lowest_price = 50
+  }
+}
+resource "aws_autoscaling_group" "abs" {
+  name               = "${var.name}-abs"
+  min_size           = 0
+  max_size           = 2
+  availability_zones = ["us-east-1a"]
+  mixed_instances_policy {
+    launch_template {
+      launch_template_specification {
+        launch_template_id = aws_launch_template.abs.id
+      }
+      override {
+        instance_requirements {
+          vcpu_count {
+            min = 4
+          }
+          memory_mib {
+            min = 8192
+            max = 32768
+          }
+          excluded_instance_types = ["t2.*"]
+        }
+      }
+    }
+  }
+}
+"##;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn instance_requirements_go_to_the_template_and_the_override() {
+    let stack = Stack::from_files(&[("main.tf", REQUIREMENTS)]);
+    let var = format!("name={}", stack.name);
+    let args = ["-var", var.as_str()];
+    let run = |a: &[&str]| stack.run(&[a, &args].concat());
+    expect_code(&run(&["apply", "-auto-approve"]), 0);
+    expect_code(&run(&["plan", "-detailed-exitcode"]), 0);
+
+    let ec2 = aws_sdk_ec2::Client::new(&sdk_config("us-east-1").await);
+    let versions = ec2
+        .describe_launch_template_versions()
+        .launch_template_id(stack.state_id("aws_launch_template.abs"))
+        .versions("$Latest")
+        .send()
+        .await
+        .unwrap();
+    let data = versions.launch_template_versions()[0].launch_template_data().unwrap();
+    assert!(data.instance_type().is_none());
+    let r = data
+        .instance_requirements()
+        .expect("the requirements are on the version");
+    let vcpu = r.v_cpu_count().unwrap();
+    assert_eq!((vcpu.min(), vcpu.max()), (Some(2), Some(8)));
+    assert_eq!(
+        r.memory_mib().and_then(|m| m.max()),
+        None,
+        "an unset maximum below the minimum is not sent"
+    );
+    assert_eq!(r.memory_gib_per_v_cpu().and_then(|m| m.min()), Some(0.5));
+    assert_eq!(r.accelerator_count().and_then(|a| a.max()), Some(0));
+    let mut makers: Vec<&str> = r.cpu_manufacturers().iter().map(|m| m.as_str()).collect();
+    makers.sort_unstable();
+    assert_eq!(makers, ["amd", "intel"]);
+    assert_eq!(r.spot_max_price_percentage_over_lowest_price(), Some(50));
+
+    let asg = aws_sdk_autoscaling::Client::new(&sdk_config("us-east-1").await);
+    let g = group(&asg, &format!("{}-abs", stack.name)).await.unwrap();
+    let policy = g.mixed_instances_policy().unwrap();
+    let o = &policy.launch_template().unwrap().overrides()[0];
+    let wanted = o.instance_requirements().expect("the override's requirements");
+    assert_eq!(wanted.v_cpu_count().and_then(|v| v.min()), Some(4));
+    assert_eq!(wanted.memory_mib().and_then(|m| m.max()), Some(32768));
+    assert_eq!(wanted.excluded_instance_types(), ["t2.*".to_string()]);
+
+    // A requirement changes the template in place (a new version) and the group in place.
+    stack.edit(
+        "main.tf",
+        "max = 8\n    }\n    memory_mib",
+        "max = 16\n    }\n    memory_mib",
+    );
+    stack.edit("main.tf", "max = 32768", "max = 65536");
+    let out = expect_code(&run(&["apply", "-auto-approve"]), 0);
+    assert!(out.contains("0 added, 2 changed, 0 destroyed"), "{out}");
+    expect_code(&run(&["plan", "-detailed-exitcode"]), 0);
+    let g = group(&asg, &format!("{}-abs", stack.name)).await.unwrap();
+    let o = &g
+        .mixed_instances_policy()
+        .unwrap()
+        .launch_template()
+        .unwrap()
+        .overrides()[0];
+    assert_eq!(
+        o.instance_requirements().unwrap().memory_mib().and_then(|m| m.max()),
+        Some(65536)
+    );
+
+    expect_code(&run(&["destroy", "-auto-approve"]), 0);
+}
+
+/// Terraform and infractl read and send instance requirements alike, either way.
+#[test]
+fn terraform_and_infractl_agree_on_instance_requirements_either_way() {
+    let Some(tf) = Terraform::find("the instance requirements cross-check") else {
+        return;
+    };
+    let blueprint = cross_check_blueprint(REQUIREMENTS, "abs-check", "", "");
+    let stack = Stack::from_files(&[("main.tf", blueprint.as_str())]);
+    both_tools_plan_clean_after_the_other(&tf, &stack, &["ec2", "autoscaling", "sts"]);
+}

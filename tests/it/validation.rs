@@ -374,6 +374,13 @@ fn bad_values() -> Vec<Bad> {
             "any_of",
         ),
         bad(
+            "a template naming a type beside requirements for one",
+            "aws_launch_template",
+            "instance_type = \"t3.micro\"\ninstance_requirements {\n  vcpu_count {\n    min = 1\n  }\n  memory_mib {\n    min = 512\n  }\n}",
+            "instance_type",
+            "rule: conflicts",
+        ),
+        bad(
             "a group with both zones and subnets",
             "aws_autoscaling_group",
             "min_size = 0\nmax_size = 1\navailability_zones = [\"us-east-1a\"]\nvpc_zone_identifier = [\"subnet-1\"]\nlaunch_configuration = \"lc\"",

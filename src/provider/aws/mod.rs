@@ -23,6 +23,7 @@ pub mod elasticache;
 pub mod elbv2;
 pub mod events;
 pub mod iam;
+pub mod instance_requirements;
 pub mod kinesis;
 pub mod kms;
 pub mod lambda;

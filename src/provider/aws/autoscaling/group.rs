@@ -108,7 +108,6 @@ impl AutoscalingGroup {
                 "tag",
                 "mixed_instances_policy",
             ])
-            .not_yet(&["mixed_instances_policy.launch_template.override.instance_requirements"])
             .computed_blocks(&["mixed_instances_policy.instances_distribution"])
             .arg("mixed_instances_policy.instances_distribution.on_demand_base_capacity")
             .check(int_at_least(0))

@@ -3,10 +3,11 @@
 //! as the AWS provider sends and reads it, so a blueprint Terraform keeps clean stays clean:
 //! the whole policy goes with every change, the distribution's two capacities as 0 when unset
 //! (the provider's zero values), the Spot price as "" (AWS's "On-Demand price"), a template
-//! version as `$Default` when none is named. An override's `instance_requirements` is not
-//! implemented yet (refused when set, as the launch template's is).
+//! version as `$Default` when none is named. An override's `instance_requirements` is the
+//! launch template's block ([`crate::provider::aws::instance_requirements`]).
 
 use crate::provider::aws::common::{first, opt_i32, opt_str};
+use crate::provider::aws::instance_requirements::{instance_requirements_request, instance_requirements_state};
 use crate::value::Value;
 use aws_sdk_autoscaling::types::{
     InstancesDistribution, LaunchTemplate, LaunchTemplateOverrides, LaunchTemplateSpecification, MixedInstancesPolicy,
@@ -63,6 +64,9 @@ fn override_to_api(o: &Value) -> LaunchTemplateOverrides {
         .set_instance_type(opt_str(o, "instance_type"))
         .set_weighted_capacity(opt_str(o, "weighted_capacity"))
         .set_launch_template_specification(first(o, "launch_template_specification").map(specification_to_api))
+        .set_instance_requirements(first(o, "instance_requirements").map(|r| {
+            instance_requirements_request!(aws_sdk_autoscaling::types, InstanceRequirements, VCpuCountRequest, r)
+        }))
         .build()
 }
 
@@ -92,7 +96,10 @@ pub(super) fn to_state(policy: Option<&MixedInstancesPolicy>) -> Value {
                 Value::object([
                     ("instance_type", s(o.instance_type())),
                     ("weighted_capacity", s(o.weighted_capacity())),
-                    ("instance_requirements", Value::List(vec![])),
+                    (
+                        "instance_requirements",
+                        listed(o.instance_requirements().map(|r| instance_requirements_state!(r))),
+                    ),
                     (
                         "launch_template_specification",
                         listed(o.launch_template_specification().map(specification_to_state)),

@@ -6,9 +6,10 @@
 //! EC2's tag calls; `tag_specifications` are settings of the instances launched from it.
 //! A created template is found again by its name (unique in a region) and this stack's tags,
 //! so a run killed after the create adopts it instead of failing on the name.
-//! `instance_requirements` and two network-interface blocks are not implemented yet, and the
-//! Elastic Graphics and Inference accelerators EC2 no longer takes are not sent (all refused
-//! when set).
+//! `instance_requirements` is shared with Auto Scaling's overrides
+//! ([`crate::provider::aws::instance_requirements`]). Two network-interface blocks are not
+//! implemented yet, and the Elastic Graphics and Inference accelerators EC2 no longer takes are
+//! not sent (all refused when set).
 
 use super::launch_template_data::{self as data, nullable_bool_form, NULLABLE_BOOL};
 use super::{find_owned, owned, read_tags, tag_spec, update_tags};
@@ -174,6 +175,7 @@ impl LaunchTemplate {
             .rule(Rule::Conflicts(&["name", "name_prefix"]))
             .rule(Rule::Conflicts(&["default_version", "update_default_version"]))
             .rule(Rule::Conflicts(&["security_group_names", "vpc_security_group_ids"]))
+            .rule(Rule::Conflicts(&["instance_type", "instance_requirements"]))
             .rule_in(
                 "capacity_reservation_specification.capacity_reservation_target",
                 Rule::Conflicts(&["capacity_reservation_id", "capacity_reservation_resource_group_arn"]),

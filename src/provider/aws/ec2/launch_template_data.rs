@@ -6,6 +6,7 @@
 //! Auto Scaling group's inline template can share it.
 
 use crate::provider::aws::common::{first, opt_bool, opt_str, str_list};
+use crate::provider::aws::instance_requirements::{instance_requirements_request, instance_requirements_state};
 use crate::value::Value;
 use aws_sdk_ec2::primitives::{DateTime, DateTimeFormat};
 use aws_sdk_ec2::types::{
@@ -31,7 +32,6 @@ use aws_sdk_ec2::types::{
 pub const NOT_YET: &[&str] = &[
     "elastic_gpu_specifications",
     "elastic_inference_accelerator",
-    "instance_requirements",
     "network_interfaces.connection_tracking_specification",
     "network_interfaces.ena_srd_specification",
 ];
@@ -99,6 +99,14 @@ pub fn request(p: &Value, burstable: bool) -> RequestLaunchTemplateData {
         // The provider always sends the user data, so that the data is never empty.
         .user_data(opt_str(p, "user_data").unwrap_or_default())
         .set_instance_type(opt_str(p, "instance_type").map(|t| InstanceType::from(t.as_str())))
+        .set_instance_requirements(first(p, "instance_requirements").map(|r| {
+            instance_requirements_request!(
+                aws_sdk_ec2::types,
+                InstanceRequirementsRequest,
+                VCpuCountRangeRequest,
+                r
+            )
+        }))
         .set_block_device_mappings(non_empty_vec(
             blocks(p, "block_device_mappings").iter().map(block_device),
         ))
@@ -498,7 +506,15 @@ pub fn state(d: &ResponseLaunchTemplateData, prior_credit: &Value) -> Vec<(&'sta
                 ])
             })),
         ),
-        ("instance_requirements", Value::List(vec![])),
+        (
+            "instance_requirements",
+            Value::List(
+                d.instance_requirements()
+                    .map(|r| instance_requirements_state!(r))
+                    .into_iter()
+                    .collect(),
+            ),
+        ),
         ("instance_type", text(d.instance_type().map(|t| t.as_str()))),
         ("kernel_id", text(d.kernel_id())),
         ("key_name", text(d.key_name())),
