@@ -619,7 +619,8 @@ fn terraform_and_infractl_agree_on_hooks_and_warm_pools_either_way() {
 }
 
 /// Attribute-based instance type selection: a launch template with requirements instead of a
-/// type, and a group whose override asks for its own.
+/// type (and a network interface's connection tracking and ENA Express settings), and a group
+/// whose override asks for its own.
 const REQUIREMENTS: &str = r##"
 provider "aws" { region = "us-east-1" }
 variable "name" { type = string }
@@ -645,6 +646,19 @@ resource "aws_launch_template" "abs" {
     instance_generations = ["current"]
     burstable_performance = "excluded"
     spot_max_price_percentage_over_lowest_price = 50
+  }
+  network_interfaces {
+    device_index = 0
+    connection_tracking_specification {
+      tcp_established_timeout = 3600
+      udp_timeout             = 60
+    }
+    ena_srd_specification {
+      ena_srd_enabled = true
+      ena_srd_udp_specification {
+        ena_srd_udp_enabled = true
+      }
+    }
   }
 }
 resource "aws_autoscaling_group" "abs" {
@@ -709,6 +723,22 @@ async fn instance_requirements_go_to_the_template_and_the_override() {
     makers.sort_unstable();
     assert_eq!(makers, ["amd", "intel"]);
     assert_eq!(r.spot_max_price_percentage_over_lowest_price(), Some(50));
+    let nic = &data.network_interfaces()[0];
+    let tracking = nic.connection_tracking_specification().unwrap();
+    assert_eq!(
+        (
+            tracking.tcp_established_timeout(),
+            tracking.udp_stream_timeout(),
+            tracking.udp_timeout()
+        ),
+        (Some(3600), None, Some(60))
+    );
+    let srd = nic.ena_srd_specification().unwrap();
+    assert_eq!(srd.ena_srd_enabled(), Some(true));
+    assert_eq!(
+        srd.ena_srd_udp_specification().and_then(|u| u.ena_srd_udp_enabled()),
+        Some(true)
+    );
 
     let asg = aws_sdk_autoscaling::Client::new(&sdk_config("us-east-1").await);
     let g = group(&asg, &format!("{}-abs", stack.name)).await.unwrap();

@@ -7,9 +7,8 @@
 //! A created template is found again by its name (unique in a region) and this stack's tags,
 //! so a run killed after the create adopts it instead of failing on the name.
 //! `instance_requirements` is shared with Auto Scaling's overrides
-//! ([`crate::provider::aws::instance_requirements`]). Two network-interface blocks are not
-//! implemented yet, and the Elastic Graphics and Inference accelerators EC2 no longer takes are
-//! not sent (all refused when set).
+//! ([`crate::provider::aws::instance_requirements`]). The Elastic Graphics and Inference
+//! accelerators EC2 no longer takes are not sent (refused when set).
 
 use super::launch_template_data::{self as data, nullable_bool_form, NULLABLE_BOOL};
 use super::{find_owned, owned, read_tags, tag_spec, update_tags};

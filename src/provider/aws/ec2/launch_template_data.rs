@@ -10,17 +10,19 @@ use crate::provider::aws::instance_requirements::{instance_requirements_request,
 use crate::value::Value;
 use aws_sdk_ec2::primitives::{DateTime, DateTimeFormat};
 use aws_sdk_ec2::types::{
-    AmdSevSnpSpecification, CapacityReservationPreference, CapacityReservationTarget, CreditSpecificationRequest,
-    InstanceInterruptionBehavior, InstanceIpv6AddressRequest, InstanceType, Ipv4PrefixSpecificationRequest,
-    Ipv6PrefixSpecificationRequest, LaunchTemplateAutoRecoveryState, LaunchTemplateBlockDeviceMappingRequest,
-    LaunchTemplateCapacityReservationSpecificationRequest, LaunchTemplateCpuOptionsRequest,
-    LaunchTemplateEbsBlockDeviceRequest, LaunchTemplateEnclaveOptionsRequest, LaunchTemplateHibernationOptionsRequest,
-    LaunchTemplateHttpTokensState, LaunchTemplateIamInstanceProfileSpecificationRequest,
-    LaunchTemplateInstanceMaintenanceOptionsRequest, LaunchTemplateInstanceMarketOptionsRequest,
-    LaunchTemplateInstanceMetadataEndpointState, LaunchTemplateInstanceMetadataOptionsRequest,
-    LaunchTemplateInstanceMetadataProtocolIpv6, LaunchTemplateInstanceMetadataTagsState,
-    LaunchTemplateInstanceNetworkInterfaceSpecificationRequest, LaunchTemplateLicenseConfigurationRequest,
-    LaunchTemplatePlacementRequest, LaunchTemplatePrivateDnsNameOptionsRequest, LaunchTemplateSpotMarketOptionsRequest,
+    AmdSevSnpSpecification, CapacityReservationPreference, CapacityReservationTarget,
+    ConnectionTrackingSpecificationRequest, CreditSpecificationRequest, EnaSrdSpecificationRequest,
+    EnaSrdUdpSpecificationRequest, InstanceInterruptionBehavior, InstanceIpv6AddressRequest, InstanceType,
+    Ipv4PrefixSpecificationRequest, Ipv6PrefixSpecificationRequest, LaunchTemplateAutoRecoveryState,
+    LaunchTemplateBlockDeviceMappingRequest, LaunchTemplateCapacityReservationSpecificationRequest,
+    LaunchTemplateCpuOptionsRequest, LaunchTemplateEbsBlockDeviceRequest, LaunchTemplateEnclaveOptionsRequest,
+    LaunchTemplateHibernationOptionsRequest, LaunchTemplateHttpTokensState,
+    LaunchTemplateIamInstanceProfileSpecificationRequest, LaunchTemplateInstanceMaintenanceOptionsRequest,
+    LaunchTemplateInstanceMarketOptionsRequest, LaunchTemplateInstanceMetadataEndpointState,
+    LaunchTemplateInstanceMetadataOptionsRequest, LaunchTemplateInstanceMetadataProtocolIpv6,
+    LaunchTemplateInstanceMetadataTagsState, LaunchTemplateInstanceNetworkInterfaceSpecificationRequest,
+    LaunchTemplateLicenseConfigurationRequest, LaunchTemplatePlacementRequest,
+    LaunchTemplatePrivateDnsNameOptionsRequest, LaunchTemplateSpotMarketOptionsRequest,
     LaunchTemplateTagSpecificationRequest, LaunchTemplatesMonitoringRequest, MarketType, PrivateIpAddressSpecification,
     RequestLaunchTemplateData, ResourceType, ResponseLaunchTemplateData, ShutdownBehavior, SpotInstanceType, Tag,
     Tenancy, VolumeType,
@@ -29,12 +31,7 @@ use aws_sdk_ec2::types::{
 /// The blocks and arguments of the launch template data infractl does not send yet: refused
 /// when set, with the provider's schema otherwise. EC2 no longer takes Elastic Graphics or
 /// Elastic Inference accelerators (the SDK marks both deprecated), so those two stay refused.
-pub const NOT_YET: &[&str] = &[
-    "elastic_gpu_specifications",
-    "elastic_inference_accelerator",
-    "network_interfaces.connection_tracking_specification",
-    "network_interfaces.ena_srd_specification",
-];
+pub const NOT_YET: &[&str] = &["elastic_gpu_specifications", "elastic_inference_accelerator"];
 
 /// The spellings the provider's nullable bools accept (Go's `strconv.ParseBool`, and empty).
 pub const NULLABLE_BOOL: &[&str] = &[
@@ -332,6 +329,23 @@ fn network_interface(n: &Value) -> LaunchTemplateInstanceNetworkInterfaceSpecifi
         .set_primary_ipv6(nullable_bool(n, "primary_ipv6"))
         .set_groups(non_empty(str_list(n, "security_groups")))
         .set_subnet_id(opt_str(n, "subnet_id"))
+        .set_connection_tracking_specification(first(n, "connection_tracking_specification").map(|c| {
+            ConnectionTrackingSpecificationRequest::builder()
+                .set_tcp_established_timeout(nonzero(c, "tcp_established_timeout"))
+                .set_udp_stream_timeout(nonzero(c, "udp_stream_timeout"))
+                .set_udp_timeout(nonzero(c, "udp_timeout"))
+                .build()
+        }))
+        .set_ena_srd_specification(first(n, "ena_srd_specification").map(|e| {
+            EnaSrdSpecificationRequest::builder()
+                .set_ena_srd_enabled(opt_bool(e, "ena_srd_enabled"))
+                .set_ena_srd_udp_specification(first(e, "ena_srd_udp_specification").map(|u| {
+                    EnaSrdUdpSpecificationRequest::builder()
+                        .set_ena_srd_udp_enabled(opt_bool(u, "ena_srd_udp_enabled"))
+                        .build()
+                }))
+                .build()
+        }))
         .build()
 }
 
@@ -599,8 +613,33 @@ pub fn state(d: &ResponseLaunchTemplateData, prior_credit: &Value) -> Vec<(&'sta
                             ("private_ip_address", text(n.private_ip_address())),
                             ("security_groups", strings(n.groups().iter().map(String::as_str))),
                             ("subnet_id", text(n.subnet_id())),
-                            ("connection_tracking_specification", Value::List(vec![])),
-                            ("ena_srd_specification", Value::List(vec![])),
+                            (
+                                "connection_tracking_specification",
+                                one(n.connection_tracking_specification().map(|c| {
+                                    Value::object([
+                                        ("tcp_established_timeout", int(c.tcp_established_timeout())),
+                                        ("udp_stream_timeout", int(c.udp_stream_timeout())),
+                                        ("udp_timeout", int(c.udp_timeout())),
+                                    ])
+                                })),
+                            ),
+                            (
+                                "ena_srd_specification",
+                                one(n.ena_srd_specification().map(|e| {
+                                    Value::object([
+                                        ("ena_srd_enabled", Value::from(e.ena_srd_enabled())),
+                                        (
+                                            "ena_srd_udp_specification",
+                                            one(e.ena_srd_udp_specification().map(|u| {
+                                                Value::object([(
+                                                    "ena_srd_udp_enabled",
+                                                    Value::from(u.ena_srd_udp_enabled()),
+                                                )])
+                                            })),
+                                        ),
+                                    ])
+                                })),
+                            ),
                         ])
                     })
                     .collect(),
