@@ -381,6 +381,20 @@ fn bad_values() -> Vec<Bad> {
             "rule: conflicts",
         ),
         bad(
+            "a CPU maker AWS does not know",
+            "aws_launch_template",
+            "instance_requirements {\n  cpu_manufacturers = [\"intel\", \"arm\"]\n  vcpu_count {\n    min = 1\n  }\n  memory_mib {\n    min = 512\n  }\n}",
+            "cpu_manufacturers",
+            "one_of",
+        ),
+        bad(
+            "an override asking for no vCPU at all",
+            "aws_autoscaling_group",
+            "min_size = 0\nmax_size = 1\nmixed_instances_policy {\n  launch_template {\n    launch_template_specification {\n      launch_template_name = \"t\"\n    }\n    override {\n      instance_requirements {\n        vcpu_count {\n          min = 0\n        }\n        memory_mib {\n          min = 512\n        }\n      }\n    }\n  }\n}",
+            "min",
+            "int_at_least",
+        ),
+        bad(
             "a group with both zones and subnets",
             "aws_autoscaling_group",
             "min_size = 0\nmax_size = 1\navailability_zones = [\"us-east-1a\"]\nvpc_zone_identifier = [\"subnet-1\"]\nlaunch_configuration = \"lc\"",

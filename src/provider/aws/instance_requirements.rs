@@ -9,7 +9,64 @@
 //! at all, `require_hibernate_support` only when true.
 
 use crate::provider::aws::common::{first, str_list};
+use crate::schema::declare::Decl;
+use crate::schema::validators::{int_at_least, items_at_most, one_of};
 use crate::value::Value;
+use aws_sdk_autoscaling::types::{
+    AcceleratorManufacturer, AcceleratorName, AcceleratorType, BareMetal, BurstablePerformance, CpuManufacturer,
+    InstanceGeneration, LocalStorage, LocalStorageType,
+};
+
+/// The provider's checks of the block at `at` (`instance_requirements`, or an override's):
+/// AWS's names for each enumeration (the same in both SDKs), counts and percentages of at
+/// least 1 (an accelerator count's maximum of at least 0), at most 400 instance type patterns.
+pub fn declare(decl: Decl, at: &str) -> Decl {
+    let path = |k: &str| format!("{at}.{k}");
+    let mut decl = decl
+        .arg(&path("accelerator_manufacturers"))
+        .check(one_of(AcceleratorManufacturer::values()))
+        .arg(&path("accelerator_names"))
+        .check(one_of(AcceleratorName::values()))
+        .arg(&path("accelerator_types"))
+        .check(one_of(AcceleratorType::values()))
+        .arg(&path("bare_metal"))
+        .check(one_of(BareMetal::values()))
+        .arg(&path("burstable_performance"))
+        .check(one_of(BurstablePerformance::values()))
+        .arg(&path("cpu_manufacturers"))
+        .check(one_of(CpuManufacturer::values()))
+        .arg(&path("instance_generations"))
+        .check(one_of(InstanceGeneration::values()))
+        .arg(&path("local_storage"))
+        .check(one_of(LocalStorage::values()))
+        .arg(&path("local_storage_types"))
+        .check(one_of(LocalStorageType::values()))
+        .arg(&path("allowed_instance_types"))
+        .check(items_at_most(400))
+        .arg(&path("excluded_instance_types"))
+        .check(items_at_most(400))
+        .arg(&path("accelerator_count.max"))
+        .check(int_at_least(0));
+    for k in [
+        "max_spot_price_as_percentage_of_optimal_on_demand_price",
+        "on_demand_max_price_percentage_over_lowest_price",
+        "spot_max_price_percentage_over_lowest_price",
+        "accelerator_count.min",
+        "accelerator_total_memory_mib.min",
+        "accelerator_total_memory_mib.max",
+        "baseline_ebs_bandwidth_mbps.min",
+        "baseline_ebs_bandwidth_mbps.max",
+        "memory_mib.min",
+        "memory_mib.max",
+        "network_interface_count.min",
+        "network_interface_count.max",
+        "vcpu_count.min",
+        "vcpu_count.max",
+    ] {
+        decl = decl.arg(&path(k)).check(int_at_least(1));
+    }
+    decl
+}
 
 /// An integer range block as the provider sends it: the minimum (0 when unset) and the maximum
 /// when it is not below it.

@@ -18,6 +18,7 @@ use crate::provider::aws::common::{
     aws_err, differs, first, must_exist, name_or_generated, name_prefix_read, op_timeout, opt_bool, opt_i32, opt_str,
     str_list, wait_for, Op, Poll, Wait,
 };
+use crate::provider::aws::instance_requirements;
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType, ADDRESS_TAG, STACK_TAG};
@@ -46,7 +47,7 @@ const GRANULARITY: &str = "1Minute";
 impl AutoscalingGroup {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> AutoscalingGroup {
-        let schema = resource("aws_autoscaling_group")
+        let decl = resource("aws_autoscaling_group")
             .arg("name")
             .force_new()
             .check(len_between(0, 255))
@@ -163,8 +164,9 @@ impl AutoscalingGroup {
                 "mixed_instances_policy",
             ]))
             .rule_in("launch_template", Rule::Conflicts(&["id", "name"]))
-            .timeouts(0, 10, 10)
-            .build();
+            .timeouts(0, 10, 10);
+        let overrides = "mixed_instances_policy.launch_template.override.instance_requirements";
+        let schema = instance_requirements::declare(decl, overrides).build();
         AutoscalingGroup { c, schema }
     }
 

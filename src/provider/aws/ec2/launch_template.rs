@@ -166,7 +166,7 @@ impl LaunchTemplate {
                 .normalized(nullable_bool_form)
                 .check(one_of(NULLABLE_BOOL));
         }
-        let schema = decl
+        let schema = crate::provider::aws::instance_requirements::declare(decl, "instance_requirements")
             // Every instance setting is carried end to end but what `not_yet` takes back.
             .args(VERSION_ARGS)
             .args(&["update_default_version", "tags"])
