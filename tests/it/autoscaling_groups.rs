@@ -325,7 +325,7 @@ fn terraform_and_infractl_agree_on_a_group_either_way() {
     let Some(tf) = Terraform::find("the aws_autoscaling_group cross-check") else {
         return;
     };
-    let blueprint = cross_check_blueprint(GROUP, "cross-check", "10.74.", "10.75.");
+    let blueprint = cross_check_blueprint(GROUP, "cross-check", Some(("10.74.", "10.75.")));
     let stack = Stack::from_files(&[("main.tf", blueprint.as_str())]);
     both_tools_plan_clean_after_the_other(&tf, &stack, &["ec2", "autoscaling", "elb", "elbv2", "ecs", "sts"]);
 }
@@ -470,12 +470,7 @@ async fn a_mixed_instances_policy_is_sent_as_the_provider_sends_it_and_changes_i
 /// the other applied it.
 #[test]
 fn terraform_and_infractl_agree_on_a_mixed_instances_policy_either_way() {
-    let Some(tf) = Terraform::find("the mixed instances policy cross-check") else {
-        return;
-    };
-    let blueprint = cross_check_blueprint(MIXED, "mixed-check", "", "");
-    let stack = Stack::from_files(&[("main.tf", blueprint.as_str())]);
-    both_tools_plan_clean_after_the_other(&tf, &stack, &["ec2", "autoscaling", "sts"]);
+    group_cross_check("the mixed instances policy cross-check", MIXED, "mixed-check");
 }
 
 /// A group with an initial lifecycle hook, an instance maintenance policy and a warm pool.
@@ -592,7 +587,7 @@ async fn hooks_maintenance_and_warm_pool_are_set_changed_and_removed() {
 
     // A hook's change replaces the group (the provider's ForceNew).
     stack.edit("main.tf", "heartbeat_timeout    = 60", "heartbeat_timeout    = 90");
-    let shown = text_of_plan(&stack, &args);
+    let shown = expect_code(&run(&["plan", "-detailed-exitcode"]), 2);
     assert!(
         shown.contains("aws_autoscaling_group.pooled must be replaced"),
         "{shown}"
@@ -602,20 +597,11 @@ async fn hooks_maintenance_and_warm_pool_are_set_changed_and_removed() {
     assert!(group(&asg, &name).await.is_none());
 }
 
-fn text_of_plan(stack: &Stack, args: &[&str]) -> String {
-    expect_code(&stack.run(&[&["plan", "-detailed-exitcode"][..], args].concat()), 2)
-}
-
 /// Terraform and infractl agree on hooks, the maintenance policy and a warm pool: each plans
 /// clean after the other applied them.
 #[test]
 fn terraform_and_infractl_agree_on_hooks_and_warm_pools_either_way() {
-    let Some(tf) = Terraform::find("the warm pool cross-check") else {
-        return;
-    };
-    let blueprint = cross_check_blueprint(POOLED, "pooled-check", "", "");
-    let stack = Stack::from_files(&[("main.tf", blueprint.as_str())]);
-    both_tools_plan_clean_after_the_other(&tf, &stack, &["ec2", "autoscaling", "sts"]);
+    group_cross_check("the warm pool cross-check", POOLED, "pooled-check");
 }
 
 /// Attribute-based instance type selection: a launch template with requirements instead of a
@@ -777,10 +763,16 @@ async fn instance_requirements_go_to_the_template_and_the_override() {
 /// Terraform and infractl read and send instance requirements alike, either way.
 #[test]
 fn terraform_and_infractl_agree_on_instance_requirements_either_way() {
-    let Some(tf) = Terraform::find("the instance requirements cross-check") else {
+    group_cross_check("the instance requirements cross-check", REQUIREMENTS, "abs-check");
+}
+
+/// Terraform and infractl plan clean after each other on `blueprint`, a group life test's
+/// blueprint named `name` (it holds no networks, so nothing is moved).
+fn group_cross_check(what: &str, blueprint: &str, name: &str) {
+    let Some(tf) = Terraform::find(what) else {
         return;
     };
-    let blueprint = cross_check_blueprint(REQUIREMENTS, "abs-check", "", "");
+    let blueprint = cross_check_blueprint(blueprint, name, None);
     let stack = Stack::from_files(&[("main.tf", blueprint.as_str())]);
     both_tools_plan_clean_after_the_other(&tf, &stack, &["ec2", "autoscaling", "sts"]);
 }

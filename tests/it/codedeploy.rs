@@ -281,7 +281,7 @@ fn terraform_and_infractl_agree_on_an_application_and_group_either_way() {
     let Some(tf) = Terraform::find("the aws_codedeploy_deployment_group cross-check") else {
         return;
     };
-    let blueprint = cross_check_blueprint(DEPLOY, "cd-cross-check", "", "");
+    let blueprint = cross_check_blueprint(DEPLOY, "cd-cross-check", None);
     let stack = Stack::from_files(&[("main.tf", blueprint.as_str())]);
     both_tools_plan_clean_knowing_account(&tf, &stack, &["iam", "sns", "codedeploy", "sts"]);
 }

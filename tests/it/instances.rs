@@ -147,7 +147,7 @@ fn terraform_and_infractl_agree_on_an_instance_either_way() {
     let Some(tf) = Terraform::find("the aws_instance cross-check") else {
         return;
     };
-    let blueprint = cross_check_blueprint(INSTANCE, "cross-check", "10.61.", "10.64.");
+    let blueprint = cross_check_blueprint(INSTANCE, "cross-check", Some(("10.61.", "10.64.")));
     let stack = Stack::from_files(&[("main.tf", blueprint.as_str())]);
     both_tools_plan_clean_after_the_other(&tf, &stack, &["ec2", "ssm", "sts"]);
 }

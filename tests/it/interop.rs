@@ -222,14 +222,17 @@ fn both_tools_plan_clean_with(tf: &Terraform, stack: &Stack, provider: &str) {
 }
 
 /// A life test's blueprint made fit for a cross-check: its `name` variable replaced by `name`
-/// (Terraform runs it without `-var`) and its CIDRs moved from `cidr_from` to `cidr_to`, so the
-/// two tests never hold overlapping objects on one emulator.
-pub(crate) fn cross_check_blueprint(blueprint: &str, name: &str, cidr_from: &str, cidr_to: &str) -> String {
-    blueprint
+/// (Terraform runs it without `-var`) and, when it holds networks, its CIDRs moved (`(from, to)`
+/// prefixes), so the two tests never hold overlapping objects on one emulator.
+pub(crate) fn cross_check_blueprint(blueprint: &str, name: &str, moved_cidrs: Option<(&str, &str)>) -> String {
+    let named = blueprint
         .replace("variable \"name\" { type = string }\n", "")
         .replace("${var.name}", name)
-        .replace("var.name", &format!("\"{name}\""))
-        .replace(cidr_from, cidr_to)
+        .replace("var.name", &format!("\"{name}\""));
+    match moved_cidrs {
+        Some((from, to)) => named.replace(from, to),
+        None => named,
+    }
 }
 
 /// `terraform plan -detailed-exitcode` must find nothing to do.

@@ -330,7 +330,7 @@ fn terraform_and_infractl_agree_on_launch_templates_either_way() {
     let Some(tf) = Terraform::find("the aws_launch_template cross-check") else {
         return;
     };
-    let blueprint = cross_check_blueprint(TEMPLATES, "cross-check", "10.71.", "10.72.");
+    let blueprint = cross_check_blueprint(TEMPLATES, "cross-check", Some(("10.71.", "10.72.")));
     let stack = Stack::from_files(&[("main.tf", blueprint.as_str())]);
     both_tools_plan_clean_after_the_other(&tf, &stack, &["ec2", "sts"]);
 }

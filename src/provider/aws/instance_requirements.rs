@@ -98,14 +98,10 @@ pub fn nonzero(r: &Value, k: &str) -> Option<i32> {
 pub fn range_state(bounds: Option<(Option<f64>, Option<f64>)>) -> Value {
     Value::List(
         bounds
-            .map(|(min, max)| Value::object([("min", number(min)), ("max", number(max))]))
+            .map(|(min, max)| Value::object([("min", Value::from(min)), ("max", Value::from(max))]))
             .into_iter()
             .collect(),
     )
-}
-
-fn number(n: Option<f64>) -> Value {
-    n.map_or(Value::Null, Value::Number)
 }
 
 /// Names AWS answered, as a set in state.
@@ -237,10 +233,7 @@ macro_rules! instance_requirements_state {
             ),
             (
                 "max_spot_price_as_percentage_of_optimal_on_demand_price",
-                Value::from(
-                    r.max_spot_price_as_percentage_of_optimal_on_demand_price()
-                        .map(i64::from),
-                ),
+                Value::from(r.max_spot_price_as_percentage_of_optimal_on_demand_price()),
             ),
             (
                 "memory_gib_per_vcpu",
@@ -260,12 +253,12 @@ macro_rules! instance_requirements_state {
             ),
             (
                 "on_demand_max_price_percentage_over_lowest_price",
-                Value::from(r.on_demand_max_price_percentage_over_lowest_price().map(i64::from)),
+                Value::from(r.on_demand_max_price_percentage_over_lowest_price()),
             ),
             ("require_hibernate_support", Value::from(r.require_hibernate_support())),
             (
                 "spot_max_price_percentage_over_lowest_price",
-                Value::from(r.spot_max_price_percentage_over_lowest_price().map(i64::from)),
+                Value::from(r.spot_max_price_percentage_over_lowest_price()),
             ),
             (
                 "total_local_storage_gb",

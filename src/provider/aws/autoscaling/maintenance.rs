@@ -33,14 +33,8 @@ pub(super) fn to_state(p: Option<&InstanceMaintenancePolicy>) -> Value {
     Value::List(
         p.map(|p| {
             Value::object([
-                (
-                    "min_healthy_percentage",
-                    Value::from(p.min_healthy_percentage().map(i64::from)),
-                ),
-                (
-                    "max_healthy_percentage",
-                    Value::from(p.max_healthy_percentage().map(i64::from)),
-                ),
+                ("min_healthy_percentage", Value::from(p.min_healthy_percentage())),
+                ("max_healthy_percentage", Value::from(p.max_healthy_percentage())),
             ])
         })
         .into_iter()

@@ -77,15 +77,18 @@ pub(super) fn to_state(policy: Option<&MixedInstancesPolicy>) -> Value {
     };
     let distribution = p.instances_distribution().map(|d| {
         Value::object([
-            ("on_demand_allocation_strategy", s(d.on_demand_allocation_strategy())),
-            ("on_demand_base_capacity", n(d.on_demand_base_capacity())),
+            (
+                "on_demand_allocation_strategy",
+                Value::from(d.on_demand_allocation_strategy()),
+            ),
+            ("on_demand_base_capacity", Value::from(d.on_demand_base_capacity())),
             (
                 "on_demand_percentage_above_base_capacity",
-                n(d.on_demand_percentage_above_base_capacity()),
+                Value::from(d.on_demand_percentage_above_base_capacity()),
             ),
-            ("spot_allocation_strategy", s(d.spot_allocation_strategy())),
-            ("spot_instance_pools", n(d.spot_instance_pools())),
-            ("spot_max_price", s(d.spot_max_price())),
+            ("spot_allocation_strategy", Value::from(d.spot_allocation_strategy())),
+            ("spot_instance_pools", Value::from(d.spot_instance_pools())),
+            ("spot_max_price", Value::from(d.spot_max_price())),
         ])
     });
     let template = p.launch_template().map(|t| {
@@ -94,8 +97,8 @@ pub(super) fn to_state(policy: Option<&MixedInstancesPolicy>) -> Value {
             .iter()
             .map(|o| {
                 Value::object([
-                    ("instance_type", s(o.instance_type())),
-                    ("weighted_capacity", s(o.weighted_capacity())),
+                    ("instance_type", Value::from(o.instance_type())),
+                    ("weighted_capacity", Value::from(o.weighted_capacity())),
                     (
                         "instance_requirements",
                         listed(o.instance_requirements().map(|r| instance_requirements_state!(r))),
@@ -121,24 +124,16 @@ pub(super) fn to_state(policy: Option<&MixedInstancesPolicy>) -> Value {
     ])])
 }
 
-fn specification_to_state(s_: &LaunchTemplateSpecification) -> Value {
+fn specification_to_state(spec: &LaunchTemplateSpecification) -> Value {
     Value::object([
-        ("launch_template_id", s(s_.launch_template_id())),
-        ("launch_template_name", s(s_.launch_template_name())),
-        ("version", s(s_.version())),
+        ("launch_template_id", Value::from(spec.launch_template_id())),
+        ("launch_template_name", Value::from(spec.launch_template_name())),
+        ("version", Value::from(spec.version())),
     ])
 }
 
 fn listed(v: Option<Value>) -> Value {
     Value::List(v.into_iter().collect())
-}
-
-fn s(v: Option<&str>) -> Value {
-    Value::from(v.map(str::to_string))
-}
-
-fn n(v: Option<i32>) -> Value {
-    Value::from(v.map(i64::from))
 }
 
 #[cfg(test)]

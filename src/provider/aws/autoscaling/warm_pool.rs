@@ -12,7 +12,7 @@ use aws_sdk_autoscaling::Client;
 use std::time::Duration;
 
 /// What AWS reads as "no limit" for the prepared capacity, and the provider's default.
-const UNLIMITED: i64 = -1;
+const UNLIMITED: i32 = -1;
 
 /// Puts the group's pool as the `warm_pool` block of `planned` describes it (the provider sends
 /// the prepared capacity always, the minimum size only when not 0).
@@ -101,9 +101,9 @@ pub(super) fn to_state(pool: Option<&WarmPoolConfiguration>) -> Value {
     Value::List(vec![Value::object([
         (
             "max_group_prepared_capacity",
-            Value::from(w.max_group_prepared_capacity().map_or(UNLIMITED, i64::from)),
+            Value::from(w.max_group_prepared_capacity().unwrap_or(UNLIMITED)),
         ),
-        ("min_size", Value::from(w.min_size().map(i64::from))),
+        ("min_size", Value::from(w.min_size())),
         (
             "pool_state",
             Value::from(w.pool_state().map(|s| s.as_str().to_string())),
