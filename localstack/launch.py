@@ -902,6 +902,160 @@ def patch_autoscaling_scale_in_after_unprotect():
     AutoScalingBackend.set_instance_protection = set_instance_protection
 
 
+def patch_autoscaling_instance_refresh():
+    """StartInstanceRefresh, DescribeInstanceRefreshes and CancelInstanceRefresh, which moto
+    lacks, as AWS documents them: one refresh at a time per group (a second start while one is
+    pending or in progress fails with InstanceRefreshInProgress; a cancel with none fails with
+    ActiveInstanceRefreshNotFound), `AutoRollback` refused without a `DesiredConfiguration`,
+    the group's instances replaced by new ones launched from its current settings (instances
+    protected from scale-in, or in Standby, are left alone when the preferences say `Ignore`,
+    AWS's default). The refresh stays InProgress for the warm-up AWS would wait (the
+    preferences' InstanceWarmup, else the group's health check grace period) plus the delay at
+    each checkpoint below 100%, then reads Successful; a cancel makes it Cancelled.
+    """
+    import uuid
+    from moto.autoscaling.exceptions import AutoscalingClientError, ValidationError
+    from moto.autoscaling.responses import AutoScalingResponse
+    from moto.core.responses import ActionResult
+
+    class InstanceRefreshInProgress(AutoscalingClientError):
+        code = "InstanceRefreshInProgress"
+
+    class ActiveInstanceRefreshNotFound(AutoscalingClientError):
+        code = "ActiveInstanceRefreshNotFound"
+
+    active = ("Pending", "InProgress", "Cancelling")
+
+    def refreshes(backend, name):
+        if not hasattr(backend, "instance_refreshes"):
+            backend.instance_refreshes = {}
+        return backend.instance_refreshes.setdefault(name, [])
+
+    def settle(refresh):
+        now = datetime.datetime.now(datetime.timezone.utc)
+        if refresh["Status"] == "InProgress" and now >= refresh["_ends"]:
+            refresh.update(Status="Successful", EndTime=now, PercentageComplete=100, InstancesToUpdate=0)
+
+    def group_of(self):
+        name = self._get_param("AutoScalingGroupName")
+        group = self.autoscaling_backend.autoscaling_groups.get(name)
+        if group is None:
+            raise ValidationError(f"AutoScalingGroup name not found - AutoScalingGroup {name} not found")
+        return name, group
+
+    def replace_instances(backend, group, prefs):
+        keep_protected = prefs.get("ScaleInProtectedInstances", "Ignore") == "Ignore"
+        keep_standby = prefs.get("StandbyInstances", "Ignore") == "Ignore"
+        going = [
+            s
+            for s in group.instance_states
+            if not (keep_protected and s.protected_from_scale_in)
+            and not (keep_standby and s.lifecycle_state == "Standby")
+        ]
+        if going:
+            backend.ec2_backend.terminate_instances([s.instance.id for s in going])
+            group.instance_states = [s for s in group.instance_states if s not in going]
+            group.set_desired_capacity(group.desired_capacity)
+        return len(going)
+
+    def start_instance_refresh(self):
+        name, group = group_of(self)
+        params = self._get_params()
+        prefs = params.get("Preferences") or {}
+        history = refreshes(self.autoscaling_backend, name)
+        for r in history:
+            settle(r)
+        if any(r["Status"] in active for r in history):
+            raise InstanceRefreshInProgress(
+                "An Instance Refresh is already in progress and blocks the execution of this Instance Refresh."
+            )
+        desired = params.get("DesiredConfiguration")
+        if str(prefs.get("AutoRollback", "false")).lower() == "true" and not desired:
+            raise ValidationError(
+                "The AutoRollback parameter cannot be set to true when the DesiredConfiguration parameter is empty."
+            )
+        warmup = prefs.get("InstanceWarmup")
+        if warmup is None:
+            warmup = group.health_check_grace_period or 0
+        checkpoints = [int(p) for p in prefs.get("CheckpointPercentages") or [] if int(p) < 100]
+        delay = int(prefs.get("CheckpointDelay", 3600)) if checkpoints else 0
+        now = datetime.datetime.now(datetime.timezone.utc)
+        refresh = {
+            "InstanceRefreshId": str(uuid.uuid4()),
+            "AutoScalingGroupName": name,
+            "Status": "InProgress",
+            "StatusReason": "Waiting for instances to warm up before continuing.",
+            "StartTime": now,
+            "PercentageComplete": 0,
+            "InstancesToUpdate": replace_instances(self.autoscaling_backend, group, prefs),
+            "Preferences": {
+                "MinHealthyPercentage": int(prefs.get("MinHealthyPercentage", 90)),
+                "MaxHealthyPercentage": int(prefs.get("MaxHealthyPercentage", 100)),
+                "InstanceWarmup": int(warmup),
+                "CheckpointPercentages": [int(p) for p in prefs.get("CheckpointPercentages") or []],
+                "CheckpointDelay": int(prefs.get("CheckpointDelay", 3600)),
+                "SkipMatching": str(prefs.get("SkipMatching", "false")).lower() == "true",
+                "AutoRollback": str(prefs.get("AutoRollback", "false")).lower() == "true",
+                "ScaleInProtectedInstances": prefs.get("ScaleInProtectedInstances", "Ignore"),
+                "StandbyInstances": prefs.get("StandbyInstances", "Ignore"),
+                "AlarmSpecification": prefs.get("AlarmSpecification") or {},
+            },
+            "Strategy": params.get("Strategy", "Rolling"),
+            "_ends": now + datetime.timedelta(seconds=int(warmup) + delay * len(checkpoints)),
+        }
+        if desired:
+            refresh["DesiredConfiguration"] = desired
+        history.insert(0, refresh)
+        return ActionResult({"InstanceRefreshId": refresh["InstanceRefreshId"]})
+
+    def describe_instance_refreshes(self):
+        name, _ = group_of(self)
+        ids = self._get_params().get("InstanceRefreshIds") or []
+        shown = []
+        for r in refreshes(self.autoscaling_backend, name):
+            settle(r)
+            if not ids or r["InstanceRefreshId"] in ids:
+                shown.append({k: v for k, v in r.items() if not k.startswith("_")})
+        return ActionResult({"InstanceRefreshes": shown})
+
+    def cancel_instance_refresh(self):
+        name, _ = group_of(self)
+        for r in refreshes(self.autoscaling_backend, name):
+            settle(r)
+            if r["Status"] in active:
+                now = datetime.datetime.now(datetime.timezone.utc)
+                r.update(Status="Cancelled", EndTime=now, StatusReason="Cancelled due to user request.")
+                return ActionResult({"InstanceRefreshId": r["InstanceRefreshId"]})
+        raise ActiveInstanceRefreshNotFound(
+            f"No in progress or pending Instance Refresh found for Auto Scaling group {name}"
+        )
+
+    AutoScalingResponse.start_instance_refresh = start_instance_refresh
+    AutoScalingResponse.describe_instance_refreshes = describe_instance_refreshes
+    AutoScalingResponse.cancel_instance_refresh = cancel_instance_refresh
+
+
+def patch_ec2_launch_template_version_user_data():
+    """CreateLaunchTemplateVersion kept the version's UserData as the raw request text where
+    CreateLaunchTemplate keeps it decoded-checked (a base64 string object), so launching from
+    any version after the first (an Auto Scaling group scaling out, an instance refresh) failed
+    an assertion inside moto with a 500. AWS treats both calls' UserData alike: base64 text,
+    refused with InvalidUserData.Malformed when it is not; parsed the same way now.
+    """
+    from moto.ec2.models.launch_templates import LaunchTemplate
+    from moto.ec2.utils import Base64EncodedString, parse_user_data
+
+    original = LaunchTemplate.create_version
+
+    def create_version(self, data, description):
+        raw = data.get("UserData")
+        if raw is not None and not isinstance(raw, Base64EncodedString):
+            data = dict(data, UserData=parse_user_data(raw))
+        return original(self, data, description)
+
+    LaunchTemplate.create_version = create_version
+
+
 def patch_ec2_launch_template_tags():
     """Two launch template deviations from AWS. (1) moto copies the template's own tags
     (CreateLaunchTemplate's TagSpecifications, resource type `launch-template`) into the
@@ -6554,6 +6708,8 @@ if __name__ == "__main__":
     patch_autoscaling_mixed_instances_policy()
     patch_autoscaling_scale_in_after_unprotect()
     patch_autoscaling_instance_maintenance_policy()
+    patch_autoscaling_instance_refresh()
+    patch_ec2_launch_template_version_user_data()
     patch_ec2_ipv6_only_subnet_address_count()
     patch_ssm_fluent_bit_parameters()
     patch_ssm_ecs_optimized_ami_json()

@@ -776,3 +776,170 @@ fn group_cross_check(what: &str, blueprint: &str, name: &str) {
     let stack = Stack::from_files(&[("main.tf", blueprint.as_str())]);
     both_tools_plan_clean_after_the_other(&tf, &stack, &["ec2", "autoscaling", "sts"]);
 }
+
+/// A group whose instances are refreshed when its template version or its `Name` tag changes.
+const REFRESHED: &str = r##"
+provider "aws" { region = "us-east-1" }
+variable "name" { type = string }
+resource "aws_launch_template" "r" {
+  name          = "${var.name}-refreshed"
+  image_id      = "ami-12c6146b"
+  instance_type = "t3.micro"
+}
+resource "aws_autoscaling_group" "r" {
+  name               = "${var.name}-refreshed"
+  min_size           = 0
+  max_size           = 3
+  desired_capacity   = 2
+  availability_zones = ["us-east-1a"]
+  launch_template {
+    id      = aws_launch_template.r.id
+    version = aws_launch_template.r.latest_version
+  }
+  instance_refresh {
+    strategy = "Rolling"
+    triggers = ["tag"]
+    preferences {
+      instance_warmup        = "0"
+      min_healthy_percentage = 50
+      checkpoint_percentages = [50, 100]
+      checkpoint_delay       = 0
+      alarm_specification {
+        alarms = ["${var.name}-canary"]
+      }
+    }
+  }
+  tag {
+    key                 = "Name"
+    value               = "first"
+    propagate_at_launch = true
+  }
+}
+"##;
+
+/// The group's refreshes, newest first: (status, minimum healthy percentage, warm-up).
+async fn refreshes(asg: &aws_sdk_autoscaling::Client, name: &str) -> Vec<(String, Option<i32>, Option<i32>)> {
+    let out = asg
+        .describe_instance_refreshes()
+        .auto_scaling_group_name(name)
+        .send()
+        .await
+        .unwrap();
+    out.instance_refreshes()
+        .iter()
+        .map(|r| {
+            let p = r.preferences();
+            (
+                r.status().map(|s| s.as_str().to_string()).unwrap_or_default(),
+                p.and_then(|p| p.min_healthy_percentage()),
+                p.and_then(|p| p.instance_warmup()),
+            )
+        })
+        .collect()
+}
+
+fn instance_ids(g: &AutoScalingGroup) -> Vec<String> {
+    let mut ids: Vec<String> = g
+        .instances()
+        .iter()
+        .filter_map(|i| i.instance_id().map(str::to_string))
+        .collect();
+    ids.sort();
+    ids
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_template_or_trigger_change_refreshes_the_instances_and_a_refresh_in_progress_is_cancelled() {
+    let stack = Stack::from_files(&[("main.tf", REFRESHED)]);
+    let var = format!("name={}", stack.name);
+    let args = ["-var", var.as_str()];
+    let run = |a: &[&str]| stack.run(&[a, &args].concat());
+    expect_code(&run(&["apply", "-auto-approve"]), 0);
+    expect_code(&run(&["plan", "-detailed-exitcode"]), 0);
+    let asg = aws_sdk_autoscaling::Client::new(&sdk_config("us-east-1").await);
+    let name = format!("{}-refreshed", stack.name);
+    assert!(refreshes(&asg, &name).await.is_empty(), "a create refreshes nothing");
+    let first = instance_ids(&group(&asg, &name).await.unwrap());
+    assert_eq!(first.len(), 2);
+
+    // A new template version: the group moves to it and its instances are replaced, with the
+    // preferences as the blueprint gives them.
+    stack.edit(
+        "main.tf",
+        "instance_type = \"t3.micro\"",
+        "instance_type = \"t3.small\"",
+    );
+    let shown = expect_code(&run(&["plan", "-detailed-exitcode"]), 2);
+    assert!(
+        shown.contains("aws_autoscaling_group.r will be updated in-place"),
+        "{shown}"
+    );
+    expect_code(&run(&["apply", "-auto-approve"]), 0);
+    expect_code(&run(&["plan", "-detailed-exitcode"]), 0);
+    assert_eq!(
+        refreshes(&asg, &name).await,
+        vec![("Successful".to_string(), Some(50), Some(0))]
+    );
+    let out = asg
+        .describe_instance_refreshes()
+        .auto_scaling_group_name(&name)
+        .send()
+        .await
+        .unwrap();
+    let prefs = out.instance_refreshes()[0].preferences().unwrap();
+    assert_eq!(prefs.checkpoint_percentages(), &[50, 100]);
+    assert_eq!(prefs.checkpoint_delay(), Some(0));
+    assert_eq!(
+        prefs.alarm_specification().map(|a| a.alarms().to_vec()),
+        Some(vec![format!("{}-canary", stack.name)])
+    );
+    let second = instance_ids(&group(&asg, &name).await.unwrap());
+    assert_eq!(second.len(), 2);
+    assert!(first.iter().all(|i| !second.contains(i)), "{first:?} then {second:?}");
+
+    // A change to the refresh settings alone starts nothing.
+    stack.edit(
+        "main.tf",
+        "instance_warmup        = \"0\"",
+        "instance_warmup        = \"900\"",
+    );
+    stack.changes_in_place("aws_autoscaling_group.r", &args);
+    assert_eq!(refreshes(&asg, &name).await.len(), 1);
+
+    // The trigger: a tag change starts one, which then takes its 15-minute warm-up.
+    stack.edit(
+        "main.tf",
+        "value               = \"first\"",
+        "value               = \"second\"",
+    );
+    stack.changes_in_place("aws_autoscaling_group.r", &args);
+    let statuses = |r: Vec<(String, Option<i32>, Option<i32>)>| r.into_iter().map(|r| r.0).collect::<Vec<_>>();
+    assert_eq!(statuses(refreshes(&asg, &name).await), ["InProgress", "Successful"]);
+
+    // Another while it runs: the running one is cancelled, the new one started.
+    stack.edit(
+        "main.tf",
+        "value               = \"second\"",
+        "value               = \"third\"",
+    );
+    stack.changes_in_place("aws_autoscaling_group.r", &args);
+    assert_eq!(
+        statuses(refreshes(&asg, &name).await),
+        ["InProgress", "Cancelled", "Successful"]
+    );
+
+    // A change no trigger names starts nothing.
+    stack.edit("main.tf", "max_size           = 3", "max_size           = 4");
+    stack.changes_in_place("aws_autoscaling_group.r", &args);
+    assert_eq!(refreshes(&asg, &name).await.len(), 3);
+
+    expect_code(&run(&["destroy", "-auto-approve"]), 0);
+    assert!(group(&asg, &name).await.is_none());
+}
+
+/// Terraform and infractl agree on a group with refresh settings: each plans clean after the
+/// other applied it.
+#[test]
+fn terraform_and_infractl_agree_on_instance_refresh_settings_either_way() {
+    group_cross_check("the instance refresh cross-check", REFRESHED, "refresh-check");
+}

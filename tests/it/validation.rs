@@ -374,6 +374,20 @@ fn bad_values() -> Vec<Bad> {
             "any_of",
         ),
         bad(
+            "a refresh warm-up below zero",
+            "aws_autoscaling_group",
+            "min_size = 0\nmax_size = 1\nlaunch_configuration = \"lc\"\ninstance_refresh {\n  strategy = \"Rolling\"\n  preferences {\n    instance_warmup = \"-1\"\n  }\n}",
+            "instance_warmup",
+            "any_of",
+        ),
+        bad(
+            "a refresh trigger naming no argument of the group",
+            "aws_autoscaling_group",
+            "min_size = 0\nmax_size = 1\nlaunch_configuration = \"lc\"\ninstance_refresh {\n  strategy = \"Rolling\"\n  triggers = [\"tags\"]\n}",
+            "triggers",
+            "type check",
+        ),
+        bad(
             "a template naming a type beside requirements for one",
             "aws_launch_template",
             "instance_type = \"t3.micro\"\ninstance_requirements {\n  vcpu_count {\n    min = 1\n  }\n  memory_mib {\n    min = 512\n  }\n}",

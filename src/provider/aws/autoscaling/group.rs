@@ -9,10 +9,12 @@
 //! the group's tags, each saying whether instances inherit it. A mixed instances policy (see
 //! [`super::mixed_instances`]) takes the launch template's place; a warm pool
 //! ([`super::warm_pool`]), initial lifecycle hooks ([`super::initial_hooks`]) and an instance
-//! maintenance policy ([`super::maintenance`]) are set as the provider sets them. Instance refresh, warm pools, lifecycle hooks, traffic sources and the maintenance, zone
-//! distribution and capacity reservation settings are not implemented yet (refused when set).
+//! maintenance policy ([`super::maintenance`]) are set as the provider sets them, and a change to
+//! what instances launch from starts an instance refresh ([`super::instance_refresh`]). Traffic
+//! sources and the zone distribution and capacity reservation settings are not implemented yet
+//! (refused when set).
 
-use super::{initial_hooks, maintenance, mixed_instances, warm_pool, ABSENT_MESSAGE};
+use super::{initial_hooks, instance_refresh, maintenance, mixed_instances, warm_pool, ABSENT_MESSAGE};
 use crate::duration::parse_go_duration;
 use crate::provider::aws::common::{
     aws_err, differs, first, must_exist, name_or_generated, name_prefix_read, op_timeout, opt_bool, opt_i32, opt_str,
@@ -166,7 +168,7 @@ impl AutoscalingGroup {
             .rule_in("launch_template", Rule::Conflicts(&["id", "name"]))
             .timeouts(0, 10, 10);
         let overrides = "mixed_instances_policy.launch_template.override.instance_requirements";
-        let schema = instance_requirements::declare(decl, overrides).build();
+        let schema = instance_requirements::declare(instance_refresh::declare(decl), overrides).build();
         AutoscalingGroup { c, schema }
     }
 
@@ -408,11 +410,12 @@ impl AutoscalingGroup {
                 "instance_maintenance_policy",
                 maintenance::to_state(g.instance_maintenance_policy()),
             ),
-            // Not read back: the provider keeps the hooks as configured.
+            // Not read back: the provider keeps the hooks and the refresh settings as configured.
             (
                 "initial_lifecycle_hook",
                 prior.get("initial_lifecycle_hook").unknown_to_null(),
             ),
+            ("instance_refresh", prior.get("instance_refresh").unknown_to_null()),
             ("tag", Value::List(tags)),
             // Settings of the provider's own, kept as configured.
             (
@@ -694,7 +697,12 @@ impl ResourceType for AutoscalingGroup {
         &self.schema
     }
 
+    fn lint(&self, config: &Value) -> Vec<String> {
+        instance_refresh::redundant_triggers(config)
+    }
+
     fn check_config(&self, config: &Value) -> Result<(), String> {
+        instance_refresh::check_triggers(&self.schema, config)?;
         let text = opt_str(config, "wait_for_capacity_timeout");
         if let Some(t) = text.filter(|t| parse_go_duration(t).is_none()) {
             return Err(format!(
@@ -806,6 +814,7 @@ impl ResourceType for AutoscalingGroup {
             "timeouts",
             "warm_pool",
             "initial_lifecycle_hook",
+            "instance_refresh",
         ];
         let changed = |k: &str| differs(prior, planned, k);
         let group_change = planned
@@ -901,6 +910,10 @@ impl ResourceType for AutoscalingGroup {
             }
         }
         self.set_attachments(id, prior, planned).await?;
+        if instance_refresh::wanted(prior, planned) {
+            let mixed = mixed_instances::to_api(planned);
+            instance_refresh::start(&self.c.autoscaling, id, planned, launch_template(planned), mixed).await?;
+        }
         if wait {
             self.wait_for_capacity(id, planned, false).await?;
         }

@@ -1,7 +1,9 @@
-//! EC2 Auto Scaling: groups of instances launched from launch templates.
+//! EC2 Auto Scaling: groups of instances launched from launch templates, and the actions
+//! scheduled on them.
 
 pub mod group;
 mod initial_hooks;
+mod instance_refresh;
 mod maintenance;
 mod mixed_instances;
 mod warm_pool;
