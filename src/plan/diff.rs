@@ -40,6 +40,18 @@ pub fn plan_create(schema: &Schema, config: &Value) -> Value {
     Value::Object(out)
 }
 
+/// A data source's read with the schema's defaults where it holds nothing: the provider's SDK
+/// records an unset argument's default in what a data source reads (`most_recent = false`).
+pub fn with_defaults(schema: &Schema, read: Value) -> Value {
+    let Value::Object(mut m) = read else { return read };
+    for (name, a) in &schema.attrs {
+        if let (Some(d), Value::Null) = (&a.default, m.get(*name).unwrap_or(&Value::Null)) {
+            m.insert(name.to_string(), d.clone());
+        }
+    }
+    Value::Object(m)
+}
+
 fn planned_new(a: &AttrSchema, v: Value) -> Value {
     if a.write_only {
         // Never part of a plan or of state: only the provider call sees it.

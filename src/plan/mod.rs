@@ -762,7 +762,7 @@ impl Planner<'_> {
             None => ds.read(&config).await,
         };
         let v = match (read, &res.check) {
-            (Ok(v), _) => v,
+            (Ok(v), _) => diff::with_defaults(ds.schema(), v),
             (Err(e), None) => return Err(e.into_diag("Reading", &address.to_string()).at(&res.loc)),
             (Err(e), Some(check)) => {
                 // A check's data source that cannot be read fails the check, as a warning.

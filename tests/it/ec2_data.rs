@@ -1,8 +1,10 @@
 //! The EC2 data sources on the emulator: `aws_vpc` (by id, tags and `default`), `aws_vpcs`,
 //! `aws_subnet`, `aws_subnets`, `aws_security_group`, `aws_route_table` and
-//! `aws_vpc_endpoint_service`, each compared with what describe calls say.
+//! `aws_vpc_endpoint_service`, each compared with what describe calls say; `aws_ami` read alike
+//! by infractl and Terraform.
 
-use crate::support::{expect_code, sdk_config, Stack};
+use crate::interop::both_tools_plan_clean_after_the_other;
+use crate::support::{expect_code, sdk_config, Stack, Terraform};
 use aws_sdk_ec2::types::Filter;
 
 const REGION: &str = "ap-south-1";
@@ -239,4 +241,128 @@ fn plan_fails_with(stack: &Stack, lookup: &str, error: &str) {
     let shown = expect_code(&stack.run(&["plan"]), 1);
     assert!(shown.contains(error), "{shown}");
     std::fs::remove_file(stack.path.join("missing.tf")).unwrap();
+}
+
+/// Machine images found the ways Terraform users find them: the newest of a name pattern owned
+/// by Amazon, one by id, and one by a name regular expression.
+const IMAGES: &str = r#"
+provider "aws" { region = "ap-south-1" }
+
+data "aws_ami" "newest" {
+  most_recent = true
+  owners      = ["amazon"]
+  filter {
+    name   = "name"
+    values = ["amzn2-ami-hvm-*-x86_64-gp2"]
+  }
+}
+
+data "aws_ami" "by_id" {
+  owners = ["amazon"]
+  filter {
+    name   = "image-id"
+    values = [data.aws_ami.newest.id]
+  }
+}
+
+data "aws_ami" "by_regex" {
+  owners      = ["amazon", "self"]
+  most_recent = true
+  name_regex  = "^amzn2-ami-hvm-2\\.0\\.2018.*-x86_64-gp2$"
+  filter {
+    name   = "name"
+    values = ["amzn2-ami-hvm-*"]
+  }
+}
+
+# Every attribute but v6's `region` (infractl's documented extension), as JSON text: state
+# records an output's type, which infractl infers from the value alone (a tuple where the
+# provider's schema says set), so whole objects would differ in type where values agree.
+output "newest" { value = jsonencode({ for k, v in data.aws_ami.newest : k => v if k != "region" }) }
+output "by_id" { value = jsonencode({ for k, v in data.aws_ami.by_id : k => v if k != "region" }) }
+output "by_regex" { value = jsonencode({ for k, v in data.aws_ami.by_regex : k => v if k != "region" }) }
+"#;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn machine_images_are_found_by_owner_filter_and_name_pattern() {
+    let stack = Stack::from_files(&[("main.tf", IMAGES)]);
+    expect_code(&stack.run(&["apply", "-auto-approve"]), 0);
+    let out: serde_json::Value = serde_json::from_str(&expect_code(&stack.run(&["output", "-json"]), 0)).unwrap();
+    let v = |name: &str| serde_json::from_str::<serde_json::Value>(out[name]["value"].as_str().unwrap()).unwrap();
+
+    let ec2 = aws_sdk_ec2::Client::new(&sdk_config("ap-south-1").await);
+    let found = ec2
+        .describe_images()
+        .owners("amazon")
+        .filters(
+            Filter::builder()
+                .name("name")
+                .values("amzn2-ami-hvm-*-x86_64-gp2")
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let ids: Vec<&str> = found.images().iter().filter_map(|i| i.image_id()).collect();
+    assert!(ids.len() > 1, "the pattern matches several images: {ids:?}");
+    let newest = v("newest");
+    let id = newest["id"].as_str().unwrap();
+    assert!(ids.contains(&id), "{id} among {ids:?}");
+    let image = found.images().iter().find(|i| i.image_id() == Some(id)).unwrap();
+    assert_eq!(newest["name"], serde_json::json!(image.name().unwrap()));
+    assert_eq!(newest["owner_id"], serde_json::json!(image.owner_id().unwrap()));
+    assert_eq!(
+        newest["arn"],
+        serde_json::json!(format!("arn:aws:ec2:ap-south-1::image/{id}"))
+    );
+    let root = &image.block_device_mappings()[0];
+    assert_eq!(
+        newest["root_snapshot_id"],
+        serde_json::json!(root.ebs().unwrap().snapshot_id().unwrap())
+    );
+    assert_eq!(
+        newest["state_reason"],
+        serde_json::json!({"code": "UNSET", "message": "UNSET"})
+    );
+    assert_eq!(v("by_id")["id"], serde_json::json!(id));
+    let by_regex = v("by_regex");
+    let name = by_regex["name"].as_str().unwrap();
+    assert!(
+        name.starts_with("amzn2-ami-hvm-2.0.2018") && name.ends_with("-x86_64-gp2"),
+        "{name}"
+    );
+    expect_code(&stack.run(&["plan", "-detailed-exitcode"]), 0);
+
+    // Several matches without most_recent, none at all, and a pattern that is no regular
+    // expression: the provider's words, before any change.
+    plan_fails_with(
+        &stack,
+        "data \"aws_ami\" \"several\" {\n  owners = [\"amazon\"]\n  filter {\n    name   = \"name\"\n    values = [\"amzn2-ami-hvm-*\"]\n  }\n}\n",
+        "Your query returned more than one result",
+    );
+    plan_fails_with(
+        &stack,
+        "data \"aws_ami\" \"none\" {\n  owners     = [\"amazon\"]\n  name_regex = \"^no-such-image$\"\n}\n",
+        "Your query returned no results",
+    );
+    std::fs::write(
+        stack.path.join("bad.tf"),
+        "data \"aws_ami\" \"bad\" {\n  owners     = [\"amazon\"]\n  name_regex = \"amzn2-(\"\n}\n",
+    )
+    .unwrap();
+    let shown = expect_code(&stack.run(&["validate"]), 1);
+    assert!(shown.contains("name_regex") && shown.contains("bad.tf"), "{shown}");
+    std::fs::remove_file(stack.path.join("bad.tf")).unwrap();
+    expect_code(&stack.run(&["destroy", "-auto-approve"]), 0);
+}
+
+/// Terraform and infractl read the same images into the same values: every attribute of each
+/// lookup is an output, so either tool plans a change after the other unless all agree.
+#[test]
+fn terraform_and_infractl_read_machine_images_alike() {
+    let Some(tf) = Terraform::find("the machine image cross-check") else {
+        return;
+    };
+    let stack = Stack::from_files(&[("main.tf", IMAGES)]);
+    both_tools_plan_clean_after_the_other(&tf, &stack, &["ec2", "sts"]);
 }

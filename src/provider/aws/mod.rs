@@ -1118,6 +1118,7 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_data_source(Arc::new(ec2::data::ids::IdsData::subnets(c.clone())));
     r.add_data_source(Arc::new(ec2::data::security_group::SecurityGroupData::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::launch_template::LaunchTemplateData::new(c.clone())));
+    r.add_data_source(Arc::new(ec2::data::ami::AmiData::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::managed_prefix_list::ManagedPrefixListData::new(
         c.clone(),
     )));

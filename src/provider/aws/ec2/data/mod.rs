@@ -1,10 +1,12 @@
-//! EC2 data sources: look a VPC, subnet, security group, route table, prefix list or endpoint service up by
-//! attributes, `filter` blocks and tags, as the provider's data sources do.
+//! EC2 data sources: look a VPC, subnet, security group, route table, prefix list, endpoint service,
+//! launch template or machine image up by attributes, `filter` blocks and tags, as the provider's
+//! data sources do.
 //!
 //! What they share lives here: turning the configuration into EC2 filters, insisting on exactly
 //! one match for the singular ones (with the provider's messages), and writing results into the
 //! configured value.
 
+pub mod ami;
 pub mod ids;
 pub mod launch_template;
 pub mod managed_prefix_list;
