@@ -1056,6 +1056,50 @@ def patch_ec2_launch_template_version_user_data():
     LaunchTemplate.create_version = create_version
 
 
+def patch_autoscaling_scheduled_actions():
+    """Scheduled actions as AWS documents them: named per group (moto kept one action per name
+    across all groups, so two groups' `scale-up` actions overwrote each other), an ARN in
+    DescribeScheduledActions (`ScheduledActionARN`; moto had none), a put on an existing action
+    leaving the parameters it does not send as they were (moto replaced the whole action), and a
+    put naming a group that does not exist refused with ValidationError.
+    """
+    import uuid
+    from moto.autoscaling.exceptions import ValidationError
+    from moto.autoscaling.models import AutoScalingBackend
+
+    original_put = AutoScalingBackend.put_scheduled_update_group_action
+    kept = ("desired_capacity", "max_size", "min_size", "start_time", "end_time", "recurrence", "time_zone")
+
+    def put(self, name, desired_capacity, max_size, min_size, scheduled_action_name, start_time, end_time, recurrence, timezone):
+        if name not in self.autoscaling_groups:
+            raise ValidationError(f"AutoScalingGroup name not found - no such group: {name}")
+        key = f"{name}/{scheduled_action_name}"
+        before = self.scheduled_actions.pop(key, None)
+        action = original_put(
+            self, name, desired_capacity, max_size, min_size, scheduled_action_name, start_time, end_time, recurrence, timezone
+        )
+        self.scheduled_actions.pop(scheduled_action_name, None)
+        if before is not None:
+            for attr in kept:
+                if getattr(action, attr) is None:
+                    setattr(action, attr, getattr(before, attr))
+            action.scheduled_action_arn = before.scheduled_action_arn
+        else:
+            action.scheduled_action_arn = (
+                f"arn:{self.partition}:autoscaling:{self.region_name}:{self.account_id}:scheduledUpdateGroupAction:"
+                f"{uuid.uuid4()}:autoScalingGroupName/{name}:scheduledActionName/{scheduled_action_name}"
+            )
+        self.scheduled_actions[key] = action
+        return action
+
+    def delete(self, auto_scaling_group_name, scheduled_action_name):
+        if self.scheduled_actions.pop(f"{auto_scaling_group_name}/{scheduled_action_name}", None) is None:
+            raise ValidationError("Scheduled action name not found")
+
+    AutoScalingBackend.put_scheduled_update_group_action = put
+    AutoScalingBackend.delete_scheduled_action = delete
+
+
 def patch_ec2_launch_template_tags():
     """Two launch template deviations from AWS. (1) moto copies the template's own tags
     (CreateLaunchTemplate's TagSpecifications, resource type `launch-template`) into the
@@ -6709,6 +6753,7 @@ if __name__ == "__main__":
     patch_autoscaling_scale_in_after_unprotect()
     patch_autoscaling_instance_maintenance_policy()
     patch_autoscaling_instance_refresh()
+    patch_autoscaling_scheduled_actions()
     patch_ec2_launch_template_version_user_data()
     patch_ec2_ipv6_only_subnet_address_count()
     patch_ssm_fluent_bit_parameters()

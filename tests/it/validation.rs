@@ -381,6 +381,13 @@ fn bad_values() -> Vec<Bad> {
             "any_of",
         ),
         bad(
+            "a scheduled action starting at a time without its zone",
+            "aws_autoscaling_schedule",
+            "autoscaling_group_name = \"g\"\nscheduled_action_name  = \"s\"\nstart_time             = \"2031-01-01 08:00:00\"",
+            "start_time",
+            "matches",
+        ),
+        bad(
             "a refresh trigger naming no argument of the group",
             "aws_autoscaling_group",
             "min_size = 0\nmax_size = 1\nlaunch_configuration = \"lc\"\ninstance_refresh {\n  strategy = \"Rolling\"\n  triggers = [\"tags\"]\n}",

@@ -6,6 +6,7 @@ mod initial_hooks;
 mod instance_refresh;
 mod maintenance;
 mod mixed_instances;
+pub mod schedule;
 mod warm_pool;
 
 /// What Auto Scaling's ValidationError says of a group that does not exist (it has no code of
