@@ -1100,6 +1100,75 @@ def patch_autoscaling_scheduled_actions():
     AutoScalingBackend.delete_scheduled_action = delete
 
 
+def patch_autoscaling_scaling_policies():
+    """Scaling policies as AWS documents them: named per group (moto kept one policy per name
+    across all groups and deleted by name alone), `Enabled` kept and answered (moto dropped it),
+    no cooldown invented for a simple policy that sets none (moto answered 300, AWS answers
+    nothing and the group's default cooldown applies), and a put naming a group that does not
+    exist refused with ValidationError; a policy of another type answers no predictive
+    configuration (moto answered an empty one).
+    """
+    from moto.autoscaling.exceptions import ValidationError
+    from moto.autoscaling.models import AutoScalingBackend
+    from moto.autoscaling.responses import AutoScalingResponse
+
+    original_put = AutoScalingBackend.put_scaling_policy
+
+    def put(self, name, policy_type, metric_aggregation_type, adjustment_type, as_name, min_adjustment_magnitude, scaling_adjustment, cooldown, *rest, **kw):
+        if as_name not in self.autoscaling_groups:
+            raise ValidationError(f"AutoScalingGroup name not found - no such group: {as_name}")
+        policy = original_put(
+            self, name, policy_type, metric_aggregation_type, adjustment_type, as_name, min_adjustment_magnitude, scaling_adjustment, cooldown, *rest, **kw
+        )
+        self.policies.pop(name, None)
+        if cooldown is None:
+            policy.cooldown = None
+        if not policy.predictive_scaling_configuration:
+            policy.predictive_scaling_configuration = None
+        self.policies[f"{as_name}/{name}"] = policy
+        return policy
+
+    def delete(self, group_name, policy_name=None):
+        # Called as moto calls it (the policy name alone) only by the patched response below.
+        self.policies.pop(f"{group_name}/{policy_name}", None)
+
+    def put_response(self):
+        result = original_put_response(self)
+        group = self._get_param("AutoScalingGroupName")
+        policy = self.autoscaling_backend.policies.get(f"{group}/{self._get_param('PolicyName')}")
+        if policy is not None:
+            policy.enabled = str(self._get_param("Enabled", "true")).lower() != "false"
+        return result
+
+    def delete_response(self):
+        group = self._get_param("AutoScalingGroupName")
+        name = self._get_param("PolicyName")
+        if f"{group}/{name}" not in self.autoscaling_backend.policies:
+            raise ValidationError(f"Policy {name} not found for group {group}")
+        self.autoscaling_backend.delete_policy(group, name)
+        from moto.core.responses import EmptyResult
+
+        return EmptyResult()
+
+    def execute_response(self):
+        group = self._get_param("AutoScalingGroupName")
+        name = self._get_param("PolicyName")
+        policy = self.autoscaling_backend.policies.get(f"{group}/{name}")
+        if policy is None:
+            raise ValidationError(f"Policy {name} not found for group {group}")
+        policy.execute()
+        from moto.core.responses import EmptyResult
+
+        return EmptyResult()
+
+    original_put_response = AutoScalingResponse.put_scaling_policy
+    AutoScalingResponse.execute_policy = execute_response
+    AutoScalingBackend.put_scaling_policy = put
+    AutoScalingBackend.delete_policy = delete
+    AutoScalingResponse.put_scaling_policy = put_response
+    AutoScalingResponse.delete_policy = delete_response
+
+
 def patch_ec2_launch_template_tags():
     """Two launch template deviations from AWS. (1) moto copies the template's own tags
     (CreateLaunchTemplate's TagSpecifications, resource type `launch-template`) into the
@@ -6754,6 +6823,7 @@ if __name__ == "__main__":
     patch_autoscaling_instance_maintenance_policy()
     patch_autoscaling_instance_refresh()
     patch_autoscaling_scheduled_actions()
+    patch_autoscaling_scaling_policies()
     patch_ec2_launch_template_version_user_data()
     patch_ec2_ipv6_only_subnet_address_count()
     patch_ssm_fluent_bit_parameters()

@@ -388,6 +388,20 @@ fn bad_values() -> Vec<Bad> {
             "matches",
         ),
         bad(
+            "a step bound that is no number",
+            "aws_autoscaling_policy",
+            "name                   = \"p\"\nautoscaling_group_name = \"g\"\npolicy_type            = \"StepScaling\"\nstep_adjustment {\n  scaling_adjustment          = 1\n  metric_interval_lower_bound = \"ten\"\n}",
+            "metric_interval_lower_bound",
+            "any_of",
+        ),
+        bad(
+            "a predictive mode AWS does not know",
+            "aws_autoscaling_policy",
+            "name                   = \"p\"\nautoscaling_group_name = \"g\"\npolicy_type            = \"PredictiveScaling\"\npredictive_scaling_configuration {\n  mode = \"Forecast\"\n  metric_specification {\n    target_value = 40\n    predefined_metric_pair_specification {\n      predefined_metric_type = \"ASGCPUUtilization\"\n    }\n  }\n}",
+            "mode",
+            "one_of",
+        ),
+        bad(
             "a refresh trigger naming no argument of the group",
             "aws_autoscaling_group",
             "min_size = 0\nmax_size = 1\nlaunch_configuration = \"lc\"\ninstance_refresh {\n  strategy = \"Rolling\"\n  triggers = [\"tags\"]\n}",

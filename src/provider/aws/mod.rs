@@ -782,6 +782,7 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(ec2::launch_template::LaunchTemplate::new(c.clone())));
     r.add_resource(Arc::new(autoscaling::group::AutoscalingGroup::new(c.clone())));
     r.add_resource(Arc::new(autoscaling::schedule::Schedule::new(c.clone())));
+    r.add_resource(Arc::new(autoscaling::policy::Policy::new(c.clone())));
     r.add_resource(Arc::new(codedeploy::app::App::new(c.clone())));
     r.add_resource(Arc::new(codedeploy::deployment_group::DeploymentGroup::new(c.clone())));
     r.add_resource(Arc::new(ec2::nat_gateway::NatGateway::new(c.clone())));

@@ -4,7 +4,7 @@
 //! means "leave this size alone" (not sent, read back as -1); times are UTC in
 //! `2006-01-02T15:04:05Z` form. The id is the action's name; import takes `GROUP/ACTION`.
 
-use super::ABSENT_MESSAGE;
+use super::{absent_as_none, group_and_name};
 use crate::provider::aws::common::{aws_err, must_exist, opt_i32, opt_str, required};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -54,15 +54,12 @@ impl Schedule {
             .send()
             .await
             .map_err(aws_err);
-        match out {
-            Err(e) if e.message.contains(ABSENT_MESSAGE) => Ok(None),
-            Err(e) => Err(e),
-            Ok(o) => Ok(o
-                .scheduled_update_group_actions()
+        Ok(absent_as_none(out)?.and_then(|o| {
+            o.scheduled_update_group_actions()
                 .iter()
                 .find(|a| a.scheduled_action_name() == Some(name))
-                .cloned()),
-        }
+                .cloned()
+        }))
     }
 
     async fn put(&self, planned: &Value) -> PResult<String> {
@@ -161,15 +158,7 @@ impl ResourceType for Schedule {
     }
 
     async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
-        let (group, name) = match opt_str(prior, "autoscaling_group_name") {
-            Some(group) => (group, id.to_string()),
-            None => {
-                let (group, name) = id.split_once('/').ok_or_else(|| {
-                    ProviderError::msg(format!("wrong format of import ID ({id}), use: 'asg-name/action-name'"))
-                })?;
-                (group.to_string(), name.to_string())
-            }
-        };
+        let (group, name) = group_and_name(id, prior)?;
         self.read_action(&group, &name).await
     }
 
@@ -189,10 +178,7 @@ impl ResourceType for Schedule {
             .send()
             .await
             .map_err(aws_err);
-        match deleted {
-            Err(e) if e.message.contains(ABSENT_MESSAGE) => Ok(()),
-            other => other.map(|_| ()),
-        }
+        absent_as_none(deleted).map(|_| ())
     }
 }
 
