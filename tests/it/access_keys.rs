@@ -6,7 +6,7 @@
 //! destroyed; the same blueprint applied by Terraform then planned clean by infractl; a bad
 //! status and a `pgp_key` (not implemented) refused at `validate`.
 
-use crate::interop::{infractl_plans_clean, terraform_applied};
+use crate::interop::{infractl_destroys_terraforms, infractl_plans_clean, terraform_applies};
 use crate::support::{expect_code, sdk_config, Stack, Terraform};
 use aws_sdk_iam::types::StatusType;
 use infractl::provider::aws::iam::access_key::ses_smtp_password_v4;
@@ -245,7 +245,7 @@ async fn a_stack_terraform_applied_plans_clean_in_infractl() {
     };
     let stack = Stack::from_files(&[("main.tf", BLUEPRINT)]);
     let var = format!("name={}", stack.name);
-    let terraform = terraform_applied(&tf, &stack, &["iam", "sts", "secretsmanager"], &["-var", &var]);
+    terraform_applies(&tf, &stack, &["iam", "sts", "secretsmanager"], &["-var", &var]);
     let conf = sdk_config(REGION).await;
     let iam = aws_sdk_iam::Client::new(&conf);
     let user = format!("{}-ci", stack.name);
@@ -262,7 +262,7 @@ async fn a_stack_terraform_applied_plans_clean_in_infractl() {
         ses_smtp_password_v4(held["secret"].as_str().unwrap(), REGION).as_str()
     );
     infractl_plans_clean(&stack, &["-var", &var]);
-    terraform(&["destroy", "-auto-approve", "-var", &var]);
+    infractl_destroys_terraforms(&stack, &["-var", &var]);
     assert_eq!(keys(&iam, &user).await, vec![]);
 }
 

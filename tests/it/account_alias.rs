@@ -8,7 +8,7 @@
 //!
 //! The alias is one per account, so the tests here take turns.
 
-use crate::interop::{infractl_plans_clean, terraform_applied};
+use crate::interop::{infractl_destroys_terraforms, infractl_plans_clean, terraform_applies};
 use crate::support::{each_case_refused_at_validate, expect_code, sdk_config, Stack, Terraform};
 
 const REGION: &str = "us-east-1";
@@ -112,11 +112,14 @@ async fn the_account_alias_terraform_applied_plans_clean_in_infractl() {
     let stack = Stack::from_files(&[("main.tf", BLUEPRINT)]);
     let alias = format!("{}-tf", stack.name);
     let var = format!("alias={alias}");
-    let terraform = terraform_applied(&tf, &stack, &["iam", "sts"], &["-var", &var]);
+    terraform_applies(&tf, &stack, &["iam", "sts"], &["-var", &var]);
     assert_eq!(held(&iam).await, vec![alias.clone()], "Terraform's alias");
     infractl_plans_clean(&stack, &["-var", &var]);
-    terraform(&["destroy", "-auto-approve", "-var", &var]);
-    assert!(held(&iam).await.is_empty(), "Terraform's destroy left the alias");
+    infractl_destroys_terraforms(&stack, &["-var", &var]);
+    assert!(
+        held(&iam).await.is_empty(),
+        "infractl's destroy of Terraform's alias left it"
+    );
 }
 
 /// Aliases too short, starting or ending with a hyphen, with capitals or a double hyphen:

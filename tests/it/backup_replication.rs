@@ -9,7 +9,7 @@
 //! blueprint applied by Terraform then planned clean by infractl; values that are no ARNs
 //! refused at `validate`, as Terraform refuses them.
 
-use crate::interop::{infractl_plans_clean, provider_override_for, terraform_applied};
+use crate::interop::{infractl_destroys_terraforms, infractl_plans_clean, provider_override_for, terraform_applies};
 use crate::support::{each_case_refused_at_validate, expect_code, sdk_config, Stack, Terraform};
 
 const SOURCE: &str = "eu-west-1";
@@ -209,7 +209,7 @@ async fn a_backup_replication_terraform_applied_plans_clean_in_infractl() {
         1,
     );
     std::fs::write(stack.path.join("zz_replica_override.tf"), alias).unwrap();
-    let terraform = terraform_applied(&tf, &stack, &services, &["-var", &var]);
+    terraform_applies(&tf, &stack, &services, &["-var", &var]);
     let rds = aws_sdk_rds::Client::new(&sdk_config(DESTINATION).await);
     let source_rds = aws_sdk_rds::Client::new(&sdk_config(SOURCE).await);
     let listed = listed_by_source(&source_rds, &format!("{}-pg", stack.name)).await;
@@ -217,7 +217,7 @@ async fn a_backup_replication_terraform_applied_plans_clean_in_infractl() {
     let arn = &listed[0];
     assert_eq!(replicated(&rds, arn).await.unwrap().0, "replicating");
     infractl_plans_clean(&stack, &["-var", &var]);
-    terraform(&["destroy", "-auto-approve", "-var", &var]);
+    infractl_destroys_terraforms(&stack, &["-var", &var]);
     assert_eq!(replicated(&rds, arn).await.unwrap().0, "retained");
 }
 

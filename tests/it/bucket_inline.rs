@@ -6,7 +6,7 @@
 //! inline settings are Optional+Computed: unset, they follow AWS). The same blueprint applied by
 //! Terraform plans clean in infractl.
 
-use crate::interop::terraform_applied;
+use crate::interop::{infractl_destroys_terraforms, terraform_applies};
 use crate::support::{expect_code, sdk_config, Stack, Terraform};
 use aws_sdk_s3::Client;
 
@@ -442,12 +442,12 @@ async fn the_inline_blueprint_terraform_applied_plans_clean_in_infractl() {
     };
     let stack = Stack::from_files(&[("main.tf", BLUEPRINT)]);
     let var = format!("name={}", stack.name);
-    let terraform = terraform_applied(&tf, &stack, &["s3", "sts", "iam"], &["-var", &var]);
+    terraform_applies(&tf, &stack, &["s3", "sts", "iam"], &["-var", &var]);
     let s3 = client(&sdk_config(REGION).await);
     assert_eq!(held(&s3, &format!("{}-site", stack.name)).await, expected(&stack.name));
     let shown = expect_code(&stack.run(&["plan", "-detailed-exitcode", "-var", &var]), 0);
     assert!(shown.contains("No changes"), "{shown}");
-    terraform(&["destroy", "-auto-approve", "-var", &var]);
+    infractl_destroys_terraforms(&stack, &["-var", &var]);
     assert!(s3
         .head_bucket()
         .bucket(format!("{}-site", stack.name))

@@ -5,8 +5,7 @@
 //! put back; destroy. The same blueprint applied by Terraform plans clean in infractl, and the
 //! values the provider refuses are refused at `validate` by both tools.
 
-use crate::interop::infractl_plans_clean;
-use crate::interop::terraform_applied;
+use crate::interop::{infractl_destroys_terraforms, infractl_plans_clean, terraform_applies};
 use crate::support::{each_case_refused_at_validate, expect_code, sdk_config, Stack, Terraform};
 use aws_sdk_s3::types::{
     DefaultRetention, ObjectLockConfiguration, ObjectLockEnabled, ObjectLockRetentionMode, ObjectLockRule,
@@ -138,12 +137,12 @@ async fn an_inline_object_lock_terraform_applied_plans_clean_in_infractl() {
     };
     let stack = Stack::from_files(&[("main.tf", BLUEPRINT)]);
     let var = format!("name={}", stack.name);
-    let terraform = terraform_applied(&tf, &stack, &["s3", "sts", "iam"], &["-var", &var]);
+    terraform_applies(&tf, &stack, &["s3", "sts", "iam"], &["-var", &var]);
     let s3 = client(&sdk_config(REGION).await);
     let bucket = format!("{}-locked", stack.name);
     assert_eq!(lock(&s3, &bucket).await, held("GOVERNANCE", 1));
     infractl_plans_clean(&stack, &["-var", &var]);
-    terraform(&["destroy", "-auto-approve", "-var", &var]);
+    infractl_destroys_terraforms(&stack, &["-var", &var]);
     assert!(s3.head_bucket().bucket(&bucket).send().await.is_err());
 }
 

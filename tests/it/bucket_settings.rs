@@ -4,7 +4,7 @@
 //! holds after apply, drift made behind infractl's back, import by Terraform's ids, destroy;
 //! and objects Terraform keeps (whose id is the key alone) planned clean by infractl.
 
-use crate::interop::{infractl_plans_clean, terraform_applied};
+use crate::interop::{infractl_destroys_terraforms, infractl_plans_clean, terraform_applies};
 use crate::support::{expect_code, sdk_config, Stack, Terraform};
 use aws_sdk_s3::Client;
 
@@ -496,9 +496,9 @@ resource "aws_s3_object" "nested" {
 "#;
     let stack = Stack::from_files(&[("main.tf", blueprint)]);
     let var = format!("name={}", stack.name);
-    let terraform = terraform_applied(&tf, &stack, &["s3", "sts"], &["-var", &var]);
+    terraform_applies(&tf, &stack, &["s3", "sts"], &["-var", &var]);
     infractl_plans_clean(&stack, &["-var", &var]);
-    terraform(&["destroy", "-auto-approve", "-var", &var]);
+    infractl_destroys_terraforms(&stack, &["-var", &var]);
     let s3 = Client::new(&sdk_config("us-east-1").await);
     assert!(s3.head_bucket().bucket(&stack.name).send().await.is_err());
 }

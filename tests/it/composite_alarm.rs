@@ -5,7 +5,7 @@
 //! imported by name, adopted after a killed create, destroyed; the same blueprint applied by
 //! Terraform then planned clean by infractl; a rule too long refused by both before any call.
 
-use crate::interop::{infractl_plans_clean, terraform_applied};
+use crate::interop::{infractl_destroys_terraforms, infractl_plans_clean, terraform_applies};
 use crate::killed_creates::apply_killed_when_held;
 use crate::support::{expect_code, sdk_config, text, CountingProxy, Stack, Terraform};
 use aws_sdk_cloudwatch::types::{AlarmType, CompositeAlarm};
@@ -365,12 +365,12 @@ async fn a_stack_terraform_applied_plans_clean_in_infractl() {
     };
     let stack = Stack::from_files(&[("main.tf", BLUEPRINT)]);
     let var = format!("name={}", stack.name);
-    let terraform = terraform_applied(&tf, &stack, &["cloudwatch", "sns", "sts", "iam"], &["-var", &var]);
+    terraform_applies(&tf, &stack, &["cloudwatch", "sns", "sts", "iam"], &["-var", &var]);
     let cw = aws_sdk_cloudwatch::Client::new(&sdk_config(REGION).await);
     let made = composite(&cw, &format!("{}-service", stack.name)).await.unwrap();
     assert_eq!(made.actions_suppressor_wait_period(), Some(120));
     infractl_plans_clean(&stack, &["-var", &var]);
-    terraform(&["destroy", "-auto-approve", "-var", &var]);
+    infractl_destroys_terraforms(&stack, &["-var", &var]);
     assert_eq!(alarms_named(&cw, &stack.name).await, Vec::<String>::new());
 }
 

@@ -9,7 +9,9 @@
 //! The registry policy is one per account and region, so the tests holding it take turns and
 //! leave the account without one, as they found it.
 
-use crate::interop::{infractl_plans_clean, terraform_applied, terraform_applied_knowing_account};
+use crate::interop::{
+    infractl_destroys_terraforms, infractl_plans_clean, terraform_applies, terraform_applies_knowing_account,
+};
 use crate::support::{each_case_refused_at_validate, expect_code, sdk_config, unique, Stack, Terraform};
 use aws_sdk_ecr::error::ProvideErrorMetadata;
 
@@ -181,11 +183,11 @@ async fn a_repository_policy_terraform_applied_plans_clean_in_infractl() {
         "-var",
         "action=ecr:BatchGetImage",
     ];
-    let terraform = terraform_applied(&tf, &stack, &["ecr", "sts"], &vars);
+    terraform_applies(&tf, &stack, &["ecr", "sts"], &vars);
     let held = repository_policy(&ecr, &name).await.expect("Terraform's policy");
     assert_eq!(actions(&held), serde_json::json!(["ecr:BatchGetImage"]));
     infractl_plans_clean(&stack, &vars);
-    terraform(&[&["destroy", "-auto-approve"][..], &vars].concat());
+    infractl_destroys_terraforms(&stack, &vars);
     assert_eq!(
         repository_policy(&ecr, &name).await,
         Err("RepositoryPolicyNotFoundException".to_string())
@@ -319,11 +321,11 @@ async fn the_registry_policy_terraform_applied_plans_clean_in_infractl() {
     clear_registry_policy(&ecr).await;
     let stack = Stack::from_files(&[("main.tf", REGISTRY_POLICY)]);
     let vars = ["-var", "action=ecr:ReplicateImage"];
-    let terraform = terraform_applied(&tf, &stack, &["ecr", "sts"], &vars);
+    terraform_applies(&tf, &stack, &["ecr", "sts"], &vars);
     let held = registry_policy(&ecr).await.expect("Terraform's policy").0;
     assert_eq!(actions(&held), serde_json::json!(["ecr:ReplicateImage"]));
     infractl_plans_clean(&stack, &vars);
-    terraform(&[&["destroy", "-auto-approve"][..], &vars].concat());
+    infractl_destroys_terraforms(&stack, &vars);
     assert_eq!(
         registry_policy(&ecr).await,
         Err("RegistryPolicyNotFoundException".to_string())
@@ -488,15 +490,19 @@ async fn the_registry_scanning_configuration_terraform_applied_plans_clean_in_in
     reset_scanning(&ecr).await;
     let stack = Stack::from_files(&[("main.tf", SCANNING)]);
     let vars = ["-var", "scan_type=ENHANCED", "-var", "frequency=SCAN_ON_PUSH"];
-    let terraform = terraform_applied_knowing_account(&tf, &stack, &["ecr", "sts"], &vars);
+    terraform_applies_knowing_account(&tf, &stack, &["ecr", "sts"], &vars);
     assert_eq!(
         scanning(&ecr).await,
         enhanced("SCAN_ON_PUSH"),
         "Terraform's configuration"
     );
     infractl_plans_clean(&stack, &vars);
-    terraform(&[&["destroy", "-auto-approve"][..], &vars].concat());
-    assert_eq!(scanning(&ecr).await, basic(), "Terraform's destroy puts back BASIC");
+    infractl_destroys_terraforms(&stack, &vars);
+    assert_eq!(
+        scanning(&ecr).await,
+        basic(),
+        "destroying Terraform's configuration puts back BASIC"
+    );
 }
 
 /// Scan types, frequencies, filter types and filters the provider refuses: refused by
@@ -660,11 +666,14 @@ async fn the_replication_configuration_terraform_applied_plans_clean_in_infractl
     put_replication(&ecr, Vec::new()).await;
     let stack = Stack::from_files(&[("main.tf", REPLICATION)]);
     let vars = ["-var", "second_region=eu-west-1"];
-    let terraform = terraform_applied_knowing_account(&tf, &stack, &["ecr", "sts"], &vars);
+    terraform_applies_knowing_account(&tf, &stack, &["ecr", "sts"], &vars);
     assert_eq!(replication(&ecr).await, replicated_to("eu-west-1"), "Terraform's rules");
     infractl_plans_clean(&stack, &vars);
-    terraform(&[&["destroy", "-auto-approve"][..], &vars].concat());
-    assert!(replication(&ecr).await.is_empty(), "Terraform's destroy left rules");
+    infractl_destroys_terraforms(&stack, &vars);
+    assert!(
+        replication(&ecr).await.is_empty(),
+        "destroying Terraform's configuration left rules"
+    );
 }
 
 /// Destination regions and registry ids and filter types the provider refuses: refused by
@@ -859,11 +868,11 @@ async fn pull_through_cache_rules_terraform_applied_plan_clean_in_infractl() {
     let prefix = unique("ptc");
     let stack = Stack::from_files(&[("main.tf", PULL_THROUGH_CACHE)]);
     let vars = ["-var", &format!("prefix={prefix}"), "-var", "credential=first"];
-    let terraform = terraform_applied(&tf, &stack, &["ecr", "secretsmanager", "sts"], &vars);
+    terraform_applies(&tf, &stack, &["ecr", "secretsmanager", "sts"], &vars);
     let hub = format!("{prefix}-hub");
     assert!(cache_rule(&ecr, &hub).await.unwrap().1.is_some());
     infractl_plans_clean(&stack, &vars);
-    terraform(&[&["destroy", "-auto-approve"][..], &vars].concat());
+    infractl_destroys_terraforms(&stack, &vars);
     assert_eq!(
         cache_rule(&ecr, &hub).await,
         Err("PullThroughCacheRuleNotFoundException".to_string())
@@ -1123,11 +1132,11 @@ async fn repository_creation_templates_terraform_applied_plan_clean_in_infractl(
     let prefix = unique("rct");
     let stack = Stack::from_files(&[("main.tf", CREATION_TEMPLATES)]);
     let vars = ["-var", &format!("prefix={prefix}"), "-var", "description=first"];
-    let terraform = terraform_applied(&tf, &stack, &["ecr", "iam", "kms", "sts"], &vars);
+    terraform_applies(&tf, &stack, &["ecr", "iam", "kms", "sts"], &vars);
     let cache = format!("{prefix}-cache");
     assert_eq!(creation_template(&ecr, &cache).await.unwrap().0, Some("first".into()));
     infractl_plans_clean(&stack, &vars);
-    terraform(&[&["destroy", "-auto-approve"][..], &vars].concat());
+    infractl_destroys_terraforms(&stack, &vars);
     assert_eq!(
         creation_template(&ecr, &cache).await,
         Err("TemplateNotFoundException".to_string())

@@ -10,7 +10,7 @@
 //! destroyed (gone from the emulator); the same blueprint applied by Terraform then planned
 //! clean by infractl; bad values refused at `validate`, as Terraform's `validate` refuses them.
 
-use crate::interop::{infractl_plans_clean, terraform_applied};
+use crate::interop::{infractl_destroys_terraforms, infractl_plans_clean, terraform_applies};
 use crate::support::{
     each_case_refused_at_validate, expect_code, sdk_config, write_zip, Stack, Terraform, LAMBDA_ROLE_TF,
 };
@@ -392,13 +392,13 @@ async fn the_rules_terraform_applied_plan_clean_in_infractl() {
     };
     let stack = stack();
     let var = format!("name={}", stack.name);
-    let terraform = terraform_applied(&tf, &stack, &["events", "sqs", "lambda", "iam", "sts"], &["-var", &var]);
+    terraform_applies(&tf, &stack, &["events", "sqs", "lambda", "iam", "sts"], &["-var", &var]);
     let ev = aws_sdk_eventbridge::Client::new(&sdk_config(REGION).await);
     let (bus, paid) = (format!("{}-orders", stack.name), format!("{}-paid", stack.name));
     assert_eq!(rule(&ev, &bus, &paid).await.map(|r| r.0).as_deref(), Some("ENABLED"));
     assert_eq!(targets(&ev, &bus, &paid).await.len(), 1);
     infractl_plans_clean(&stack, &["-var", &var]);
-    terraform(&["destroy", "-auto-approve", "-var", &var]);
+    infractl_destroys_terraforms(&stack, &["-var", &var]);
     assert!(bus_description(&ev, &bus).await.is_none());
 }
 

@@ -11,7 +11,7 @@
 //! code; the same blueprint applied by Terraform then planned clean by infractl; bad values
 //! refused at `validate`, as Terraform's `validate` refuses them.
 
-use crate::interop::{infractl_plans_clean, terraform_applied};
+use crate::interop::{infractl_destroys_terraforms, infractl_plans_clean, terraform_applies};
 use crate::support::{
     each_case_refused_at_validate, endpoint, expect_code, sdk_config, text, write_zip, Stack, Terraform, LAMBDA_ROLE_TF,
 };
@@ -467,7 +467,7 @@ async fn mappings_terraform_applied_plan_clean_in_infractl() {
     };
     let stack = stack_of(BLUEPRINT);
     let var = format!("name={}", stack.name);
-    let terraform = terraform_applied(
+    terraform_applies(
         &tf,
         &stack,
         &["lambda", "iam", "sts", "sqs", "dynamodb"],
@@ -488,9 +488,12 @@ async fn mappings_terraform_applied_plan_clean_in_infractl() {
         assert!(held(&l, uuid).await.is_some(), "Terraform's mapping {uuid}");
     }
     infractl_plans_clean(&stack, &["-var", &var]);
-    terraform(&["destroy", "-auto-approve", "-var", &var]);
+    infractl_destroys_terraforms(&stack, &["-var", &var]);
     for uuid in &uuids {
-        assert!(held(&l, uuid).await.is_none(), "Terraform's destroy left {uuid}");
+        assert!(
+            held(&l, uuid).await.is_none(),
+            "destroying Terraform's mappings left {uuid}"
+        );
     }
 }
 

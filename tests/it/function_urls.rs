@@ -5,7 +5,7 @@
 //! imported, destroyed; the same blueprint applied by Terraform then planned clean by infractl;
 //! an unknown auth type and a CORS max age over a day refused at `validate`, as Terraform does.
 
-use crate::interop::{infractl_plans_clean, terraform_applied};
+use crate::interop::{infractl_destroys_terraforms, infractl_plans_clean, terraform_applies};
 use crate::support::{expect_code, sdk_config, text, write_zip, Stack, Terraform, LAMBDA_ROLE_TF};
 
 const REGION: &str = "us-east-1";
@@ -196,12 +196,12 @@ async fn the_url_terraform_applied_plans_clean_in_infractl() {
     };
     let stack = stack();
     let var = format!("name={}", stack.name);
-    let terraform = terraform_applied(&tf, &stack, &["lambda", "iam", "sts"], &["-var", &var]);
+    terraform_applies(&tf, &stack, &["lambda", "iam", "sts"], &["-var", &var]);
     let l = aws_sdk_lambda::Client::new(&sdk_config(REGION).await);
     let fname = format!("{}-hook", stack.name);
     assert_eq!(held(&l, &fname).await.map(|h| h.0), Some("NONE".to_string()));
     infractl_plans_clean(&stack, &["-var", &var]);
-    terraform(&["destroy", "-auto-approve", "-var", &var]);
+    infractl_destroys_terraforms(&stack, &["-var", &var]);
     assert!(held(&l, &fname).await.is_none());
 }
 

@@ -6,7 +6,7 @@
 //! (its table deleted in its region), and destroy removing the table everywhere. The same
 //! blueprint applied by Terraform plans clean in infractl.
 
-use crate::interop::{infractl_plans_clean, terraform_applied};
+use crate::interop::{infractl_destroys_terraforms, infractl_plans_clean, terraform_applies};
 use crate::support::{expect_code, sdk_config, Stack, Terraform};
 
 const REGION: &str = "eu-west-1";
@@ -211,11 +211,11 @@ async fn a_global_table_terraform_applied_plans_clean_in_infractl() {
     };
     let stack = Stack::from_files(&[("main.tf", &blueprint(&[("eu-west-2", true)]))]);
     let var = format!("name={}", stack.name);
-    let terraform = terraform_applied(&tf, &stack, &["dynamodb", "sts", "iam"], &["-var", &var]);
+    terraform_applies(&tf, &stack, &["dynamodb", "sts", "iam"], &["-var", &var]);
     assert_eq!(listed(&stack.name).await, vec!["eu-west-2".to_string()]);
     assert!(pitr_in("eu-west-2", &stack.name).await);
     infractl_plans_clean(&stack, &["-var", &var]);
-    terraform(&["destroy", "-auto-approve", "-var", &var]);
+    infractl_destroys_terraforms(&stack, &["-var", &var]);
     assert!(table_in(REGION, &stack.name).await.is_none());
     assert!(table_in("eu-west-2", &stack.name).await.is_none());
 }

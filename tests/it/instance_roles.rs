@@ -9,7 +9,7 @@
 //! blueprint applied by Terraform then planned clean by infractl; a role that is no ARN refused
 //! at `validate`, as Terraform refuses it.
 
-use crate::interop::{infractl_plans_clean, terraform_applied};
+use crate::interop::{infractl_destroys_terraforms, infractl_plans_clean, terraform_applies};
 use crate::support::{expect_code, sdk_config, text, Stack, Terraform};
 
 const REGION: &str = "eu-west-1";
@@ -244,13 +244,13 @@ async fn instance_role_associations_terraform_applied_plan_clean_in_infractl() {
     };
     let stack = stack();
     let var = format!("name={}", stack.name);
-    let terraform = terraform_applied(&tf, &stack, &["iam", "sts", "rds"], &["-var", &var]);
+    terraform_applies(&tf, &stack, &["iam", "sts", "rds"], &["-var", &var]);
     let rds = aws_sdk_rds::Client::new(&sdk_config(REGION).await);
     let roles = associated(&rds, &format!("{}-pg", stack.name)).await.unwrap();
     let features: Vec<(&str, &str)> = roles.iter().map(|(f, _, s)| (f.as_str(), s.as_str())).collect();
     assert_eq!(features, [("Lambda", "ACTIVE"), ("s3Import", "ACTIVE")]);
     infractl_plans_clean(&stack, &["-var", &var]);
-    terraform(&["destroy", "-auto-approve", "-var", &var]);
+    infractl_destroys_terraforms(&stack, &["-var", &var]);
     assert!(associated(&rds, &format!("{}-pg", stack.name)).await.is_none());
 }
 

@@ -7,7 +7,7 @@
 //! the provider refuses refused at `validate` (as by `terraform validate`) or, for the mode and
 //! shard count that disagree, at plan; the data source read against the emulator's stream.
 
-use crate::interop::terraform_applied;
+use crate::interop::{infractl_destroys_terraforms, terraform_applies};
 use crate::support::{each_case_refused_at_validate, expect_code, sdk_config, text, Stack, Terraform};
 use aws_sdk_kinesis::types::{MetricsName, ScalingType, StreamDescriptionSummary};
 
@@ -368,7 +368,7 @@ async fn the_stream_terraform_applied_plans_clean_in_infractl() {
     let stack = Stack::from_files(&[("main.tf", BLUEPRINT)]);
     let var = format!("name={}", stack.name);
     let vars = ["-var", var.as_str(), "-var", "shards=2", "-var", "retention=48"];
-    let terraform = terraform_applied(&tf, &stack, &["kinesis", "sts"], &vars);
+    terraform_applies(&tf, &stack, &["kinesis", "sts"], &vars);
     let k = aws_sdk_kinesis::Client::new(&sdk_config(REGION).await);
     let s = held(&k, &stack.name).await.expect("Terraform's stream");
     assert_eq!(
@@ -389,7 +389,7 @@ async fn the_stream_terraform_applied_plans_clean_in_infractl() {
     let shown = expect_code(&stack.run(&[&["plan", "-detailed-exitcode"][..], &vars].concat()), 0);
     assert!(shown.contains("No changes"), "{shown}");
     assert!(!stack.state_file().exists(), "infractl wrote a state of its own");
-    terraform(&[&["destroy", "-auto-approve"][..], &vars].concat());
+    infractl_destroys_terraforms(&stack, &vars);
     assert!(held(&k, &stack.name).await.is_none());
 }
 

@@ -5,7 +5,7 @@
 //! put back, imported by Terraform's ids, destroyed (keys left pending deletion, as AWS does,
 //! aliases gone); and the same blueprint applied by Terraform, then planned by infractl.
 
-use crate::interop::{infractl_plans_clean, provider_override_for};
+use crate::interop::{infractl_destroys_terraforms, infractl_plans_clean, provider_override_for};
 use crate::support::{expect_code, sdk_config, text, Stack, Terraform};
 use aws_sdk_kms::types::KeyState;
 
@@ -280,7 +280,7 @@ async fn a_stack_terraform_applied_plans_clean_in_infractl() {
     tf_ok(&["init"]);
     tf_ok(&["apply", "-auto-approve", "-var", &var]);
     infractl_plans_clean(&stack, &["-var", &var]);
-    tf_ok(&["destroy", "-auto-approve", "-var", &var]);
+    infractl_destroys_terraforms(&stack, &["-var", &var]);
 }
 
 const KILLED: &str = r#"

@@ -5,7 +5,7 @@
 //! by `KEY_ID:GRANT_ID`, destroyed (no grant left on the key); the same blueprint applied by
 //! Terraform then planned clean by infractl; an unknown operation refused at `validate`.
 
-use crate::interop::{infractl_plans_clean, terraform_applied};
+use crate::interop::{infractl_destroys_terraforms, infractl_plans_clean, terraform_applies};
 use crate::support::{expect_code, sdk_config, Stack, Terraform};
 use aws_sdk_kms::types::GrantListEntry;
 
@@ -188,7 +188,7 @@ async fn a_stack_terraform_applied_plans_clean_in_infractl() {
     };
     let stack = Stack::from_files(&[("main.tf", BLUEPRINT)]);
     let var = format!("name={}", stack.name);
-    let terraform = terraform_applied(&tf, &stack, &["kms", "sts", "iam"], &["-var", &var]);
+    terraform_applies(&tf, &stack, &["kms", "sts", "iam"], &["-var", &var]);
     let kms = aws_sdk_kms::Client::new(&sdk_config(REGION).await);
     let tf_state: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(stack.path.join("terraform.tfstate")).unwrap()).unwrap();
@@ -203,7 +203,7 @@ async fn a_stack_terraform_applied_plans_clean_in_infractl() {
         .to_string();
     assert_eq!(grants(&kms, &key).await.len(), 2);
     infractl_plans_clean(&stack, &["-var", &var]);
-    terraform(&["destroy", "-auto-approve", "-var", &var]);
+    infractl_destroys_terraforms(&stack, &["-var", &var]);
     assert_eq!(grants(&kms, &key).await.len(), 0);
 }
 

@@ -7,7 +7,7 @@
 //! replicas imported by their ids, destroyed (all pending deletion); and the same blueprint
 //! applied by Terraform, then planned by infractl.
 
-use crate::interop::{infractl_plans_clean, provider_override_for, terraform_applied};
+use crate::interop::{infractl_destroys_terraforms, infractl_plans_clean, provider_override_for, terraform_applies};
 use crate::kms::metadata;
 use crate::support::{each_case_refused_at_validate, expect_code, flat_state, sdk_config, Stack, Terraform};
 use aws_sdk_kms::types::{ExpirationModelType, KeyMetadata, KeyState, MultiRegionKeyType, OriginType};
@@ -314,7 +314,7 @@ async fn keys_terraform_applied_plan_clean_in_infractl() {
         1,
     );
     std::fs::write(stack.path.join("zz_replica_override.tf"), alias).unwrap();
-    let terraform = terraform_applied(&tf, &stack, &services, &["-var", &var]);
+    terraform_applies(&tf, &stack, &services, &["-var", &var]);
     let replica_kms = aws_sdk_kms::Client::new(&sdk_config(REPLICA_REGION).await);
     let kept = std::fs::read_to_string(stack.path.join("terraform.tfstate")).unwrap();
     let kept = flat_state(&kept);
@@ -333,7 +333,7 @@ async fn keys_terraform_applied_plan_clean_in_infractl() {
         Some(&KeyState::Disabled)
     );
     infractl_plans_clean(&stack, &["-var", &var]);
-    terraform(&["destroy", "-auto-approve", "-var", &var]);
+    infractl_destroys_terraforms(&stack, &["-var", &var]);
 }
 
 /// Values the provider refuses at validate: refused by infractl's `validate` at their lines,

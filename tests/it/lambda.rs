@@ -6,7 +6,7 @@
 //! found and put back, imported by name, destroyed; the same function applied by Terraform
 //! then planned clean by infractl; bad runtimes and memory sizes refused before any call.
 
-use crate::interop::{infractl_plans_clean, terraform_applied};
+use crate::interop::{infractl_destroys_terraforms, infractl_plans_clean, terraform_applies};
 use crate::support::{expect_code, sdk_config, Stack, Terraform, LAMBDA_ROLE_TF};
 use aws_sdk_lambda::operation::get_function::GetFunctionOutput;
 use base64::Engine;
@@ -295,7 +295,7 @@ async fn a_function_terraform_applied_plans_clean_in_infractl() {
     ]);
     write_zip(&stack.path.join("fn.zip"), SOURCE);
     let var = format!("name={}", stack.name);
-    let terraform = terraform_applied(&tf, &stack, &["lambda", "iam", "sts"], &["-var", &var]);
+    terraform_applies(&tf, &stack, &["lambda", "iam", "sts"], &["-var", &var]);
     let l = aws_sdk_lambda::Client::new(&sdk_config(REGION).await);
     let fname = format!("{}-fn", stack.name);
     let made = function(&l, &fname).await.expect("Terraform's function");
@@ -304,7 +304,7 @@ async fn a_function_terraform_applied_plans_clean_in_infractl() {
         Some(base64sha256(&stack.path.join("fn.zip")).as_str())
     );
     infractl_plans_clean(&stack, &["-var", &var]);
-    terraform(&["destroy", "-auto-approve", "-var", &var]);
+    infractl_destroys_terraforms(&stack, &["-var", &var]);
     assert!(function(&l, &fname).await.is_none());
 }
 

@@ -6,7 +6,7 @@
 //! `FUNCTION/ALIAS`, read by the `aws_lambda_alias` data source from another stack, destroyed;
 //! the same blueprint applied by Terraform then planned clean by infractl.
 
-use crate::interop::terraform_applied;
+use crate::interop::{infractl_destroys_terraforms, terraform_applied};
 use crate::support::{expect_code, sdk_config, write_zip, Stack, Terraform, LAMBDA_ROLE_TF};
 
 const REGION: &str = "us-east-1";
@@ -318,6 +318,6 @@ async fn the_alias_terraform_applied_plans_clean_in_infractl() {
     let shown = expect_code(&stack.run(&[&["plan", "-detailed-exitcode"][..], &vars].concat()), 0);
     assert!(shown.contains("No changes"), "{shown}");
     assert!(!stack.state_file().exists(), "infractl wrote a state of its own");
-    terraform(&[&["destroy", "-auto-approve"][..], &vars].concat());
+    infractl_destroys_terraforms(&stack, &vars);
     assert!(held(&l, &fname, "live").await.is_none());
 }

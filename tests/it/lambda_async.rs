@@ -7,7 +7,7 @@
 //! left); the same blueprint applied by Terraform then planned clean by infractl; bad values
 //! refused at `validate`.
 
-use crate::interop::{infractl_plans_clean, terraform_applied};
+use crate::interop::{infractl_destroys_terraforms, infractl_plans_clean, terraform_applies};
 use crate::support::{expect_code, sdk_config, write_zip, Stack, Terraform, LAMBDA_ROLE_TF};
 
 const REGION: &str = "us-east-1";
@@ -257,12 +257,12 @@ async fn the_stack_terraform_applied_plans_clean_in_infractl() {
     };
     let stack = stack("VERSION = 1\n");
     let var = format!("name={}", stack.name);
-    let terraform = terraform_applied(&tf, &stack, &["lambda", "iam", "sts", "sqs", "sns"], &["-var", &var]);
+    terraform_applies(&tf, &stack, &["lambda", "iam", "sts", "sqs", "sns"], &["-var", &var]);
     let l = aws_sdk_lambda::Client::new(&sdk_config(REGION).await);
     let fname = format!("{}-fn", stack.name);
     assert!(invoke_config(&l, &fname).await.is_some());
     infractl_plans_clean(&stack, &["-var", &var]);
-    terraform(&["destroy", "-auto-approve", "-var", &var]);
+    infractl_destroys_terraforms(&stack, &["-var", &var]);
     assert!(versions(&l, &format!("{}-deps", stack.name)).await.is_empty());
 }
 

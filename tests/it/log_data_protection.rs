@@ -6,7 +6,7 @@
 //! destroyed with its group; the same blueprint applied by Terraform then planned clean by
 //! infractl; statements in the wrong roles refused at plan, bad names refused at `validate`.
 
-use crate::interop::{infractl_plans_clean, terraform_applied};
+use crate::interop::{infractl_destroys_terraforms, infractl_plans_clean, terraform_applies};
 use crate::support::{each_case_refused_at_validate, expect_code, sdk_config, Stack, Terraform};
 
 const REGION: &str = "us-east-1";
@@ -174,12 +174,12 @@ async fn the_policy_terraform_applied_plans_clean_in_infractl() {
     };
     let stack = Stack::from_files(&[("main.tf", BLUEPRINT)]);
     let var = format!("name={}", stack.name);
-    let terraform = terraform_applied(&tf, &stack, &["logs", "sts"], &["-var", &var]);
+    terraform_applies(&tf, &stack, &["logs", "sts"], &["-var", &var]);
     let logs = aws_sdk_cloudwatchlogs::Client::new(&sdk_config(REGION).await);
     let group = format!("/app/{}", stack.name);
     assert!(held(&logs, &group).await.is_some(), "Terraform's policy");
     infractl_plans_clean(&stack, &["-var", &var]);
-    terraform(&["destroy", "-auto-approve", "-var", &var]);
+    infractl_destroys_terraforms(&stack, &["-var", &var]);
 }
 
 /// A document whose first statement deidentifies: refused by `plan` with the provider's

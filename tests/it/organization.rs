@@ -8,7 +8,7 @@
 //! The organization is the account's only one, so the test leaves the account outside any
 //! organization, as it found it.
 
-use crate::interop::terraform_applied_knowing_account;
+use crate::interop::{infractl_destroys_terraforms, terraform_applies_knowing_account};
 use crate::support::{expect_code, sdk_config, text, unique, Stack, Terraform};
 use aws_sdk_organizations::types::{OrganizationFeatureSet, PolicyType};
 
@@ -133,12 +133,12 @@ async fn the_organization_is_read_as_the_provider_reads_it() {
     // Terraform's provider reads the same organization to the same values.
     if let Some(tf) = Terraform::find("the organization read by Terraform") {
         let theirs = Stack::from_files(&[("main.tf", BLUEPRINT)]);
-        let terraform = terraform_applied_knowing_account(&tf, &theirs, &["organizations", "sts"], &[]);
+        terraform_applies_knowing_account(&tf, &theirs, &["organizations", "sts"], &[]);
         let shown = tf.run_in(&theirs.path, &["output", "-json"]);
         let tf_out: serde_json::Value = serde_json::from_slice(&shown.stdout).expect("terraform output -json");
         assert_eq!(tf_out["org"]["value"], *read);
         assert_eq!(tf_out["member_ids"]["value"], out["member_ids"]["value"]);
-        terraform(&["destroy", "-auto-approve"]);
+        infractl_destroys_terraforms(&theirs, &[]);
     }
 
     expect_code(&stack.run(&["destroy", "-auto-approve"]), 0);

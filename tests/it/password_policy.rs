@@ -9,7 +9,7 @@
 //!
 //! The policy is one per account, so the tests here take turns.
 
-use crate::interop::{infractl_plans_clean, terraform_applied};
+use crate::interop::{infractl_destroys_terraforms, infractl_plans_clean, terraform_applies};
 use crate::support::{expect_code, sdk_config, text, Stack, Terraform};
 use aws_sdk_iam::types::PasswordPolicy;
 
@@ -162,14 +162,14 @@ async fn the_account_password_policy_terraform_applied_plans_clean_in_infractl()
     let iam = aws_sdk_iam::Client::new(&sdk_config(REGION).await);
     clear(&iam).await;
     let stack = Stack::from_files(&[("main.tf", BLUEPRINT)]);
-    let terraform = terraform_applied(&tf, &stack, &["iam", "sts"], &[]);
+    terraform_applies(&tf, &stack, &["iam", "sts"], &[]);
     assert_eq!(
         held(&iam).await.expect("Terraform's policy").minimum_password_length(),
         Some(37)
     );
     infractl_plans_clean(&stack, &[]);
-    terraform(&["destroy", "-auto-approve"]);
-    assert!(held(&iam).await.is_none(), "Terraform's destroy left the policy");
+    infractl_destroys_terraforms(&stack, &[]);
+    assert!(held(&iam).await.is_none(), "destroying Terraform's policy left it");
 }
 
 /// A length given as a word and an argument the provider does not have: refused by `validate`

@@ -6,7 +6,7 @@
 //! clean by infractl; a bad CIDR and an AWS-reserved name refused at `validate`. The data sources
 //! `aws_ec2_managed_prefix_list` and the older `aws_prefix_list` read AWS's service lists.
 
-use crate::interop::{infractl_plans_clean, terraform_applied};
+use crate::interop::{infractl_destroys_terraforms, infractl_plans_clean, terraform_applies};
 use crate::support::{expect_code, sdk_config, text, Stack, Terraform};
 
 const REGION: &str = "us-east-1";
@@ -200,9 +200,9 @@ async fn a_prefix_list_terraform_applied_plans_clean_in_infractl() {
     let text = blueprint("offices", 3, &[("192.0.2.0/24", "office"), ("198.51.100.0/24", "vpn")]);
     let stack = Stack::from_files(&[("main.tf", &text)]);
     let var = format!("name={}", stack.name);
-    let terraform = terraform_applied(&tf, &stack, &["ec2", "sts"], &["-var", &var]);
+    terraform_applies(&tf, &stack, &["ec2", "sts"], &["-var", &var]);
     infractl_plans_clean(&stack, &["-var", &var]);
-    terraform(&["destroy", "-auto-approve", "-var", &var]);
+    infractl_destroys_terraforms(&stack, &["-var", &var]);
 }
 
 /// A CIDR that is not one and a name in AWS's own namespace: refused by `validate` at their

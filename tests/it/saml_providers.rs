@@ -5,7 +5,7 @@
 //! destroyed; the same blueprint applied by Terraform then planned clean by infractl; a short
 //! document and a bad name refused at `validate`.
 
-use crate::interop::{infractl_plans_clean, terraform_applied};
+use crate::interop::{infractl_destroys_terraforms, infractl_plans_clean, terraform_applies};
 use crate::support::{expect_code, sdk_config, Stack, Terraform};
 
 const REGION: &str = "us-east-1";
@@ -152,9 +152,9 @@ async fn a_saml_provider_terraform_applied_plans_clean_in_infractl() {
     };
     let stack = stack();
     let var = format!("name={}", stack.name);
-    let terraform = terraform_applied(&tf, &stack, &["iam", "sts"], &["-var", &var]);
+    terraform_applies(&tf, &stack, &["iam", "sts"], &["-var", &var]);
     infractl_plans_clean(&stack, &["-var", &var]);
-    terraform(&["destroy", "-auto-approve", "-var", &var]);
+    infractl_destroys_terraforms(&stack, &["-var", &var]);
 }
 
 /// A metadata document under 1000 characters and a name with a space: refused by `validate`

@@ -6,7 +6,7 @@
 //! policy that is not JSON and a secret given by name instead of ARN refused at `validate`, as
 //! Terraform refuses them.
 
-use crate::interop::{infractl_plans_clean, terraform_applied};
+use crate::interop::{infractl_destroys_terraforms, infractl_plans_clean, terraform_applies};
 use crate::support::{each_case_refused_at_validate, expect_code, sdk_config, Stack, Terraform};
 
 const REGION: &str = "us-east-1";
@@ -148,13 +148,13 @@ async fn the_policy_terraform_applied_plans_clean_in_infractl() {
     };
     let stack = Stack::from_files(&[("main.tf", BLUEPRINT)]);
     let var = format!("name={}", stack.name);
-    let terraform = terraform_applied(&tf, &stack, &["secretsmanager", "sts"], &["-var", &var]);
+    terraform_applies(&tf, &stack, &["secretsmanager", "sts"], &["-var", &var]);
     let sm = aws_sdk_secretsmanager::Client::new(&sdk_config(REGION).await);
     let secret = format!("{}-db", stack.name);
     let policy = held(&sm, &secret).await.expect("Terraform's policy");
     assert_eq!(action(&policy), "secretsmanager:GetSecretValue");
     infractl_plans_clean(&stack, &["-var", &var]);
-    terraform(&["destroy", "-auto-approve", "-var", &var]);
+    infractl_destroys_terraforms(&stack, &["-var", &var]);
     assert!(sm.describe_secret().secret_id(&secret).send().await.is_err());
 }
 

@@ -6,7 +6,7 @@
 //! secret with no rotation function refused with AWS's error; the same blueprint applied by
 //! Terraform then planned clean by infractl; bad rules refused at `validate` as Terraform does.
 
-use crate::interop::{infractl_plans_clean, terraform_applied};
+use crate::interop::{infractl_destroys_terraforms, infractl_plans_clean, terraform_applies};
 use crate::support::{
     each_case_refused_at_validate, expect_code, sdk_config, write_zip, Stack, Terraform, LAMBDA_ROLE_TF,
 };
@@ -203,7 +203,7 @@ async fn the_rotation_terraform_applied_plans_clean_in_infractl() {
     };
     let stack = stack(&[("main.tf", BLUEPRINT), ("role.tf", LAMBDA_ROLE_TF)]);
     let var = format!("name={}", stack.name);
-    let terraform = terraform_applied(
+    terraform_applies(
         &tf,
         &stack,
         &["secretsmanager", "lambda", "iam", "sts"],
@@ -215,7 +215,7 @@ async fn the_rotation_terraform_applied_plans_clean_in_infractl() {
     assert!(on);
     assert_eq!(schedule.as_deref(), Some("rate(10 days)"));
     infractl_plans_clean(&stack, &["-var", &var]);
-    terraform(&["destroy", "-auto-approve", "-var", &var]);
+    infractl_destroys_terraforms(&stack, &["-var", &var]);
     assert!(sm.describe_secret().secret_id(&secret).send().await.is_err());
 }
 

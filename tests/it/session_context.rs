@@ -6,7 +6,7 @@
 //! holds (GetRole, GetCallerIdentity) and against what Terraform's data source gives on the same
 //! emulator with the same credentials (`terraform output -json`).
 
-use crate::interop::{provider_override_for, terraform_applied, tf_ok};
+use crate::interop::{infractl_destroys_terraforms, provider_override_for, terraform_applied, tf_ok};
 use crate::support::{endpoint, expect_code, sdk_config, Stack, Terraform};
 
 const REGION: &str = "us-east-1";
@@ -239,5 +239,5 @@ async fn session_context_reads_as_terraforms_does() {
         provider_override_for(&["iam", "sts"]),
     )
     .unwrap();
-    terraform(&["destroy", "-auto-approve", "-var", &var]);
+    infractl_destroys_terraforms(&stack, &["-var", &var]);
 }

@@ -9,7 +9,7 @@
 //! Terraform's `validate` refuses them, and a definition the States Language refuses stopped at
 //! plan before any call.
 
-use crate::interop::{infractl_plans_clean, terraform_applied};
+use crate::interop::{infractl_destroys_terraforms, infractl_plans_clean, terraform_applies};
 use crate::support::{each_case_refused_at_validate, expect_code, sdk_config, Stack, Terraform};
 use aws_sdk_sfn::error::ProvideErrorMetadata;
 use aws_sdk_sfn::Client;
@@ -295,7 +295,7 @@ async fn state_machines_terraform_applied_plan_clean_in_infractl() {
     };
     let stack = Stack::from_files(&[("main.tf", BLUEPRINT)]);
     let var = format!("name={}", stack.name);
-    let terraform = terraform_applied(&tf, &stack, &["sfn", "iam", "logs", "sts"], &["-var", &var]);
+    terraform_applies(&tf, &stack, &["sfn", "iam", "logs", "sts"], &["-var", &var]);
     let sfn = Client::new(&sdk_config(REGION).await);
     // Terraform's state is in its backend: the machine is found by its prefix.
     let listed = sfn.list_state_machines().send().await.unwrap();
@@ -307,7 +307,7 @@ async fn state_machines_terraform_applied_plan_clean_in_infractl() {
         .expect("the machine Terraform made");
     assert_eq!(machine(&sfn, &arn).await.map(|m| m.0).as_deref(), Some("hello"));
     infractl_plans_clean(&stack, &["-var", &var]);
-    terraform(&["destroy", "-auto-approve", "-var", &var]);
+    infractl_destroys_terraforms(&stack, &["-var", &var]);
     assert!(machine(&sfn, &arn).await.is_none());
 }
 

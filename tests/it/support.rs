@@ -608,6 +608,30 @@ fn tf_mirror() -> String {
     std::env::var("INFRACTL_TF_MIRROR").unwrap_or_else(|_| "/opt/tf-plugins".into())
 }
 
+/// The mirror's unpacked AWS provider folder (`aws/VERSION/PLATFORM`), which the CLI
+/// configuration names as a development override: Terraform then runs that very binary without
+/// checking it against the lock file, a check that reads all of its 675 MB (about a second of CPU)
+/// on every command, and on CI's two cores the suite runs hundreds of them. The provider and
+/// its answers are the same; Terraform adds a warning saying overrides are in effect.
+fn aws_unpacked(hashicorp: &Path) -> Option<PathBuf> {
+    let versions = std::fs::read_dir(hashicorp.join("aws")).ok()?;
+    let mut found: Vec<PathBuf> = versions
+        .flatten()
+        .flat_map(|v| std::fs::read_dir(v.path()).into_iter().flatten().flatten())
+        .map(|platform| platform.path())
+        .filter(|dir| {
+            std::fs::read_dir(dir)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .any(|f| f.file_name().to_string_lossy().starts_with("terraform-provider-aws"))
+        })
+        .collect();
+    // One version in the mirror is the one the tests pin; with several, the override would pick
+    // for them, so Terraform keeps choosing by the lock file.
+    (found.len() == 1).then(|| found.remove(0))
+}
+
 impl Terraform {
     /// Finds terraform and the mirror; `what` names the check that is skipped without them.
     pub fn find(what: &str) -> Option<Terraform> {
@@ -637,9 +661,17 @@ impl Terraform {
         }
         let dir = tempfile::tempdir().unwrap();
         let cli_config = dir.path().join("cli.tfrc");
+        let overrides = aws_unpacked(&hashicorp)
+            .map(|d| {
+                format!(
+                    "  dev_overrides {{\n    \"hashicorp/aws\" = \"{}\"\n  }}\n",
+                    d.display()
+                )
+            })
+            .unwrap_or_default();
         std::fs::write(
             &cli_config,
-            format!("provider_installation {{\n  filesystem_mirror {{\n    path = \"{mirror}\"\n  }}\n}}\n{cli_extra}"),
+            format!("provider_installation {{\n{overrides}  filesystem_mirror {{\n    path = \"{mirror}\"\n  }}\n}}\n{cli_extra}"),
         )
         .unwrap();
         Some(Terraform { dir, cli_config })

@@ -8,7 +8,7 @@
 //! infractl; a bad ARN and a policy that is not JSON refused at `validate`, as Terraform's
 //! `validate` refuses them.
 
-use crate::interop::{infractl_plans_clean, terraform_applied};
+use crate::interop::{infractl_destroys_terraforms, infractl_plans_clean, terraform_applies};
 use crate::support::{expect_code, sdk_config, text, Stack, Terraform};
 
 const REGION: &str = "us-east-1";
@@ -225,12 +225,12 @@ async fn a_table_policy_terraform_applied_plans_clean_in_infractl() {
     };
     let stack = Stack::from_files(&[("main.tf", BLUEPRINT)]);
     let var = format!("name={}", stack.name);
-    let terraform = terraform_applied(&tf, &stack, &["dynamodb", "sts"], &["-var", &var]);
+    terraform_applies(&tf, &stack, &["dynamodb", "sts"], &["-var", &var]);
     let ddb = aws_sdk_dynamodb::Client::new(&sdk_config(REGION).await);
     let arn = format!("arn:aws:dynamodb:{REGION}:123456789012:table/{}-a", stack.name);
     assert!(held(&ddb, &arn).await.is_some(), "Terraform put no policy");
     infractl_plans_clean(&stack, &["-var", &var]);
-    terraform(&["destroy", "-auto-approve", "-var", &var]);
+    infractl_destroys_terraforms(&stack, &["-var", &var]);
 }
 
 /// A resource ARN that is not an ARN and a policy that is not JSON: refused by `validate` at

@@ -5,7 +5,7 @@
 //! its topic; the same blueprint applied by Terraform then planned clean by infractl; a policy
 //! that is not JSON and an ARN that is not one refused at `validate`, as Terraform refuses them.
 
-use crate::interop::{infractl_plans_clean, terraform_applied};
+use crate::interop::{infractl_destroys_terraforms, infractl_plans_clean, terraform_applies};
 use crate::support::{each_case_refused_at_validate, expect_code, sdk_config, Stack, Terraform};
 
 const REGION: &str = "us-east-1";
@@ -143,12 +143,12 @@ async fn the_policy_terraform_applied_plans_clean_in_infractl() {
     };
     let stack = Stack::from_files(&[("main.tf", BLUEPRINT)]);
     let var = format!("name={}", stack.name);
-    let terraform = terraform_applied(&tf, &stack, &["sns", "sts"], &["-var", &var]);
+    terraform_applies(&tf, &stack, &["sns", "sts"], &["-var", &var]);
     let sns = aws_sdk_sns::Client::new(&sdk_config(REGION).await);
     let topic = topic_arn(&stack.name);
     assert!(held(&sns, &topic).await.is_some(), "Terraform's policy");
     infractl_plans_clean(&stack, &["-var", &var]);
-    terraform(&["destroy", "-auto-approve", "-var", &var]);
+    infractl_destroys_terraforms(&stack, &["-var", &var]);
     assert!(sns.get_topic_attributes().topic_arn(&topic).send().await.is_err());
 }
 

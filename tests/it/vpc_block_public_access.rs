@@ -9,7 +9,7 @@
 //! The options are one per account and region, so the tests holding them take turns and leave
 //! the region `off`, as they found it.
 
-use crate::interop::{infractl_plans_clean, terraform_applied};
+use crate::interop::{infractl_destroys_terraforms, infractl_plans_clean, terraform_applies};
 use crate::support::{each_case_refused_at_validate, expect_code, sdk_config, Stack, Terraform};
 use aws_sdk_ec2::types::{InternetGatewayBlockMode, VpcBlockPublicAccessExclusionState};
 
@@ -227,11 +227,15 @@ async fn block_public_access_terraform_applied_plans_clean_in_infractl() {
     reset(&ec2).await;
     let stack = Stack::from_files(&[("main.tf", BLUEPRINT)]);
     let vars = ["-var", "mode=block-ingress", "-var", "exclusion_mode=allow-egress"];
-    let terraform = terraform_applied(&tf, &stack, &["ec2", "sts"], &vars);
+    terraform_applies(&tf, &stack, &["ec2", "sts"], &vars);
     assert_eq!(mode(&ec2).await, "block-ingress", "Terraform's mode");
     infractl_plans_clean(&stack, &vars);
-    terraform(&[&["destroy", "-auto-approve"][..], &vars].concat());
-    assert_eq!(mode(&ec2).await, "off", "Terraform's destroy turns the mode off");
+    infractl_destroys_terraforms(&stack, &vars);
+    assert_eq!(
+        mode(&ec2).await,
+        "off",
+        "destroying Terraform's setting turns the mode off"
+    );
 }
 
 /// Modes the provider refuses, and an exclusion naming both or neither of a VPC and a subnet:
