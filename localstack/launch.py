@@ -881,6 +881,29 @@ def patch_autoscaling_instance_maintenance_policy():
     AutoScalingResponse.update_auto_scaling_group = with_policy(AutoScalingResponse.update_auto_scaling_group)
 
 
+def patch_autoscaling_service_linked_role():
+    """CreateAutoScalingGroup and UpdateAutoScalingGroup take the ServiceLinkedRoleARN the group
+    acts through (a role with a custom suffix, `AWSServiceRoleForAutoScaling_SUFFIX`), and
+    DescribeAutoScalingGroups answers it; moto answered the default role whatever was sent.
+    Kept now, as AWS documents; a group given none keeps the default.
+    """
+    from moto.autoscaling.responses import AutoScalingResponse
+
+    def with_role(original):
+        def handler(self):
+            result = original(self)
+            role = self._get_param("ServiceLinkedRoleARN")
+            if role:
+                group = self.autoscaling_backend.autoscaling_groups[self._get_param("AutoScalingGroupName")]
+                group.service_linked_role_arn = role
+            return result
+
+        return handler
+
+    AutoScalingResponse.create_auto_scaling_group = with_role(AutoScalingResponse.create_auto_scaling_group)
+    AutoScalingResponse.update_auto_scaling_group = with_role(AutoScalingResponse.update_auto_scaling_group)
+
+
 def patch_autoscaling_scale_in_after_unprotect():
     """A group holding more instances than its desired capacity scales in on AWS as soon as
     instances may go: SetInstanceProtection(false) on instances kept only by their scale-in
@@ -6821,6 +6844,7 @@ if __name__ == "__main__":
     patch_autoscaling_mixed_instances_policy()
     patch_autoscaling_scale_in_after_unprotect()
     patch_autoscaling_instance_maintenance_policy()
+    patch_autoscaling_service_linked_role()
     patch_autoscaling_instance_refresh()
     patch_autoscaling_scheduled_actions()
     patch_autoscaling_scaling_policies()

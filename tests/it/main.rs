@@ -93,6 +93,7 @@ mod secret_rotation;
 mod secrets;
 mod security_group_defaults;
 mod service_limits;
+mod service_linked_roles;
 mod session_context;
 mod state_machines;
 mod state_pull;

@@ -1026,6 +1026,7 @@ fn build_registry(c: Arc<Clients>) -> Registry {
         c.clone(),
     )));
     r.add_resource(Arc::new(iam::saml_provider::SamlProvider::new(c.clone())));
+    r.add_resource(Arc::new(iam::service_linked_role::ServiceLinkedRole::new(c.clone())));
     r.add_resource(Arc::new(iam::account_alias::AccountAlias::new(c.clone())));
     r.add_resource(Arc::new(iam::account_password_policy::AccountPasswordPolicy::new(
         c.clone(),

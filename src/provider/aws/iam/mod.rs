@@ -18,6 +18,7 @@ pub mod principal;
 pub mod role;
 pub mod role_data;
 pub mod saml_provider;
+pub mod service_linked_role;
 pub mod session_context;
 pub mod user;
 pub mod user_group_membership;
