@@ -179,7 +179,7 @@ macro_rules! instance_requirements_state {
         use $crate::value::Value;
         let r = $r;
         let ints = |min: Option<i32>, max: Option<i32>| (min.map(f64::from), max.map(f64::from));
-        let text = |s: Option<&str>| Value::from(s.filter(|s| !s.is_empty()).map(str::to_string));
+        let text = |s: Option<&str>| Value::from(s.filter(|s| !s.is_empty()));
         Value::object([
             (
                 "accelerator_count",

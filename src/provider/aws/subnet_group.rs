@@ -25,7 +25,7 @@ impl Described<'_> {
         Value::object([
             ("id", Value::str(self.name)),
             ("name", Value::str(self.name)),
-            ("description", Value::from(self.description.map(str::to_string))),
+            ("description", Value::from(self.description)),
             (
                 "subnet_ids",
                 Value::List(self.subnet_ids.iter().map(|s| Value::str(*s)).collect()),

@@ -214,10 +214,7 @@ impl Certificate {
                 "key_algorithm",
                 Value::from(c.key_algorithm().map(|k| k.as_str().to_string())),
             ),
-            (
-                "certificate_authority_arn",
-                Value::from(c.certificate_authority_arn().map(str::to_string)),
-            ),
+            ("certificate_authority_arn", Value::from(c.certificate_authority_arn())),
             ("status", Value::str(status(c))),
             ("type", Value::from(c.r#type().map(|t| t.as_str().to_string()))),
             ("not_after", Value::from(c.not_after().map(rfc3339))),

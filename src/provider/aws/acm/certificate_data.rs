@@ -144,7 +144,7 @@ impl DataSourceType for CertificateData {
             for (k, x) in [
                 ("id", Value::str(&arn)),
                 ("arn", Value::str(&arn)),
-                ("domain", Value::from(cert.domain_name().map(str::to_string))),
+                ("domain", Value::from(cert.domain_name())),
                 ("status", Value::str(status(&cert))),
                 ("certificate", Value::from(body)),
                 ("certificate_chain", Value::from(chain)),

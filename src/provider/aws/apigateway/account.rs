@@ -82,9 +82,9 @@ impl ResourceType for Account {
             ("id", Value::str(ID)),
             (
                 "cloudwatch_role_arn",
-                Value::from(a.cloudwatch_role_arn().filter(|r| !r.is_empty()).map(str::to_string)),
+                Value::from(a.cloudwatch_role_arn().filter(|r| !r.is_empty())),
             ),
-            ("api_key_version", Value::from(a.api_key_version().map(str::to_string))),
+            ("api_key_version", Value::from(a.api_key_version())),
             ("features", Value::List(a.features().iter().map(Value::str).collect())),
             ("throttle_settings", throttle.unwrap_or(Value::Null)),
         ])))

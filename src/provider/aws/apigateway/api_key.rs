@@ -88,10 +88,10 @@ impl ResourceType for ApiKey {
         };
         Ok(Some(Value::object([
             ("id", Value::str(id)),
-            ("name", Value::from(k.name().map(str::to_string))),
-            ("description", Value::from(k.description().map(str::to_string))),
+            ("name", Value::from(k.name())),
+            ("description", Value::from(k.description())),
             ("enabled", Value::Bool(k.enabled())),
-            ("customer_id", Value::from(k.customer_id().map(str::to_string))),
+            ("customer_id", Value::from(k.customer_id())),
             ("value", Value::from(k.value().map(secret_digest))),
             ("tags", configured_tags(prior)),
             ("tags_all", user_tags(tag_pairs(k.tags()))),

@@ -97,7 +97,7 @@ impl ResourceType for Deployment {
         Ok(Some(Value::object([
             ("id", Value::str(&id)),
             ("rest_api_id", Value::str(&api)),
-            ("description", Value::from(d.description().map(str::to_string))),
+            ("description", Value::from(d.description())),
             ("triggers", prior.get("triggers").clone()),
             ("variables", prior.get("variables").clone()),
             ("created_date", Value::from(d.created_date().map(|t| t.to_string()))),

@@ -103,7 +103,7 @@ impl MethodSettings {
 fn to_settings(m: &MethodSetting) -> Value {
     Value::object([
         ("metrics_enabled", Value::Bool(m.metrics_enabled())),
-        ("logging_level", Value::from(m.logging_level().map(str::to_string))),
+        ("logging_level", Value::from(m.logging_level())),
         ("data_trace_enabled", Value::Bool(m.data_trace_enabled())),
         ("throttling_burst_limit", Value::from(m.throttling_burst_limit() as i64)),
         ("throttling_rate_limit", Value::Number(m.throttling_rate_limit())),

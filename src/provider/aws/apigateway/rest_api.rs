@@ -264,8 +264,8 @@ impl ResourceType for RestApi {
         let keep = |k: &str| prior.get(k).clone();
         Ok(Some(Value::object([
             ("id", Value::str(id)),
-            ("name", Value::from(api.name().map(str::to_string))),
-            ("description", Value::from(api.description().map(str::to_string))),
+            ("name", Value::from(api.name())),
+            ("description", Value::from(api.description())),
             // The body is what the blueprint imported; AWS does not return it as written.
             ("body", keep("body")),
             (

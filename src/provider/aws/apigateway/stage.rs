@@ -191,8 +191,8 @@ impl ResourceType for Stage {
             .filter(|a| a.destination_arn().is_some())
             .map(|a| {
                 Value::object([
-                    ("destination_arn", Value::from(a.destination_arn().map(str::to_string))),
-                    ("format", Value::from(a.format().map(str::to_string))),
+                    ("destination_arn", Value::from(a.destination_arn())),
+                    ("format", Value::from(a.format())),
                 ])
             });
         let account = self.c.account_id().await?;
@@ -201,11 +201,8 @@ impl ResourceType for Stage {
             ("id", Value::str(format!("ags-{api}-{stage}"))),
             ("rest_api_id", Value::str(&api)),
             ("stage_name", Value::str(&stage)),
-            ("deployment_id", Value::from(s.deployment_id().map(str::to_string))),
-            (
-                "description",
-                Value::from(s.description().filter(|d| !d.is_empty()).map(str::to_string)),
-            ),
+            ("deployment_id", Value::from(s.deployment_id())),
+            ("description", Value::from(s.description().filter(|d| !d.is_empty()))),
             ("variables", variables),
             ("xray_tracing_enabled", Value::Bool(s.tracing_enabled())),
             ("cache_cluster_enabled", Value::Bool(s.cache_cluster_enabled())),

@@ -209,12 +209,7 @@ impl ResourceType for UsagePlan {
         let stages: Vec<Value> = p
             .api_stages()
             .iter()
-            .map(|s| {
-                Value::object([
-                    ("api_id", Value::from(s.api_id().map(str::to_string))),
-                    ("stage", Value::from(s.stage().map(str::to_string))),
-                ])
-            })
+            .map(|s| Value::object([("api_id", Value::from(s.api_id())), ("stage", Value::from(s.stage()))]))
             .collect();
         let throttle = p
             .throttle()
@@ -234,9 +229,9 @@ impl ResourceType for UsagePlan {
         });
         Ok(Some(Value::object([
             ("id", Value::str(id)),
-            ("name", Value::from(p.name().map(str::to_string))),
-            ("description", Value::from(p.description().map(str::to_string))),
-            ("product_code", Value::from(p.product_code().map(str::to_string))),
+            ("name", Value::from(p.name())),
+            ("description", Value::from(p.description())),
+            ("product_code", Value::from(p.product_code())),
             ("api_stages", Value::List(stages)),
             ("quota_settings", Value::List(quota.into_iter().collect())),
             ("throttle_settings", Value::List(throttle.into_iter().collect())),

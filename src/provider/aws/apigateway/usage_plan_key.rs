@@ -77,9 +77,9 @@ impl ResourceType for UsagePlanKey {
         Ok(Some(Value::object([
             ("id", Value::str(&key)),
             ("key_id", Value::str(&key)),
-            ("key_type", Value::from(k.r#type().map(str::to_string))),
+            ("key_type", Value::from(k.r#type())),
             ("usage_plan_id", Value::str(&plan)),
-            ("name", Value::from(k.name().map(str::to_string))),
+            ("name", Value::from(k.name())),
             ("value", Value::from(k.value().map(secret_digest))),
         ])))
     }

@@ -116,23 +116,20 @@ macro_rules! api_state {
         let keep = |k: &str| prior.get(k).clone();
         Value::object([
             ("id", Value::str(&id)),
-            ("name", Value::from(a.name().map(str::to_string))),
+            ("name", Value::from(a.name())),
             (
                 "protocol_type",
                 Value::from(a.protocol_type().map(|p| p.as_str().to_string())),
             ),
-            ("api_endpoint", Value::from(a.api_endpoint().map(str::to_string))),
+            ("api_endpoint", Value::from(a.api_endpoint())),
             (
                 "api_key_selection_expression",
-                Value::from(a.api_key_selection_expression().map(str::to_string)),
+                Value::from(a.api_key_selection_expression()),
             ),
             ("arn", Value::str(api_arn($region, &id))),
             ("execution_arn", Value::str(execution_arn($region, $account, &id))),
             ("cors_configuration", cors_state(a.cors_configuration())),
-            (
-                "description",
-                Value::from(a.description().filter(|d| !d.is_empty()).map(str::to_string)),
-            ),
+            ("description", Value::from(a.description().filter(|d| !d.is_empty()))),
             (
                 "disable_execute_api_endpoint",
                 Value::Bool(a.disable_execute_api_endpoint().unwrap_or(false)),
@@ -143,12 +140,9 @@ macro_rules! api_state {
             ),
             (
                 "route_selection_expression",
-                Value::from(a.route_selection_expression().map(str::to_string)),
+                Value::from(a.route_selection_expression()),
             ),
-            (
-                "version",
-                Value::from(a.version().filter(|v| !v.is_empty()).map(str::to_string)),
-            ),
+            ("version", Value::from(a.version().filter(|v| !v.is_empty()))),
             // Create-only settings AWS does not return, and what only the blueprint knows.
             ("body", keep("body")),
             ("fail_on_warnings", keep("fail_on_warnings")),

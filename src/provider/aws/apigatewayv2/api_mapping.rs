@@ -89,11 +89,11 @@ impl ResourceType for ApiMapping {
             Value::object([
                 ("id", Value::str(mapping)),
                 ("domain_name", Value::str(&domain)),
-                ("api_id", Value::from(m.api_id().map(str::to_string))),
-                ("stage", Value::from(m.stage().map(str::to_string))),
+                ("api_id", Value::from(m.api_id())),
+                ("stage", Value::from(m.stage())),
                 (
                     "api_mapping_key",
-                    Value::from(m.api_mapping_key().filter(|k| !k.is_empty()).map(str::to_string)),
+                    Value::from(m.api_mapping_key().filter(|k| !k.is_empty())),
                 ),
             ])
         }))

@@ -66,9 +66,9 @@ fn jwt(planned: &Value) -> Option<JwtConfiguration> {
 }
 
 fn to_state(api: &str, a: &SdAuthorizer, _prior: &Value) -> Value {
-    let text = |o: Option<&str>| Value::from(o.filter(|s| !s.is_empty()).map(str::to_string));
+    let text = |o: Option<&str>| Value::from(o.filter(|s| !s.is_empty()));
     Value::object([
-        ("id", Value::from(a.authorizer_id().map(str::to_string))),
+        ("id", Value::from(a.authorizer_id())),
         ("api_id", Value::str(api)),
         ("authorizer_credentials_arn", text(a.authorizer_credentials_arn())),
         (
@@ -105,7 +105,7 @@ fn to_state(api: &str, a: &SdAuthorizer, _prior: &Value) -> Value {
                     .collect(),
             ),
         ),
-        ("name", Value::from(a.name().map(str::to_string))),
+        ("name", Value::from(a.name())),
     ])
 }
 

@@ -69,13 +69,10 @@ impl Deployment {
 
 fn to_state(api: &str, d: &SdDeployment, prior: &Value) -> Value {
     Value::object([
-        ("id", Value::from(d.deployment_id().map(str::to_string))),
+        ("id", Value::from(d.deployment_id())),
         ("api_id", Value::str(api)),
         ("auto_deployed", Value::Bool(d.auto_deployed().unwrap_or(false))),
-        (
-            "description",
-            Value::from(d.description().filter(|s| !s.is_empty()).map(str::to_string)),
-        ),
+        ("description", Value::from(d.description().filter(|s| !s.is_empty()))),
         // What only the blueprint knows (AWS keeps no triggers).
         ("triggers", prior.get("triggers").clone()),
     ])

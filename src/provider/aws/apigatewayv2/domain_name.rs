@@ -154,28 +154,25 @@ impl ResourceType for DomainName {
             .iter()
             .map(|c| {
                 Value::object([
-                    ("certificate_arn", Value::from(c.certificate_arn().map(str::to_string))),
+                    ("certificate_arn", Value::from(c.certificate_arn())),
                     (
                         "endpoint_type",
                         Value::from(c.endpoint_type().map(|e| e.as_str().to_string())),
                     ),
-                    ("hosted_zone_id", Value::from(c.hosted_zone_id().map(str::to_string))),
+                    ("hosted_zone_id", Value::from(c.hosted_zone_id())),
                     (
                         "ip_address_type",
                         Value::from(c.ip_address_type().map(|e| e.as_str().to_string())),
                     ),
                     (
                         "ownership_verification_certificate_arn",
-                        Value::from(c.ownership_verification_certificate_arn().map(str::to_string)),
+                        Value::from(c.ownership_verification_certificate_arn()),
                     ),
                     (
                         "security_policy",
                         Value::from(c.security_policy().map(|p| p.as_str().to_string())),
                     ),
-                    (
-                        "target_domain_name",
-                        Value::from(c.api_gateway_domain_name().map(str::to_string)),
-                    ),
+                    ("target_domain_name", Value::from(c.api_gateway_domain_name())),
                 ])
             })
             .collect();
@@ -184,11 +181,8 @@ impl ResourceType for DomainName {
             .filter(|m| m.truststore_uri().is_some())
             .map(|m| {
                 Value::object([
-                    ("truststore_uri", Value::from(m.truststore_uri().map(str::to_string))),
-                    (
-                        "truststore_version",
-                        Value::from(m.truststore_version().map(str::to_string)),
-                    ),
+                    ("truststore_uri", Value::from(m.truststore_uri())),
+                    ("truststore_version", Value::from(m.truststore_version())),
                 ])
             })
             .into_iter()
@@ -199,7 +193,7 @@ impl ResourceType for DomainName {
             ("arn", Value::str(self.arn(id))),
             (
                 "api_mapping_selection_expression",
-                Value::from(d.api_mapping_selection_expression().map(str::to_string)),
+                Value::from(d.api_mapping_selection_expression()),
             ),
             ("domain_name_configuration", Value::List(configurations)),
             ("mutual_tls_authentication", Value::List(mtls)),

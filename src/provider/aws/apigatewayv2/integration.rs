@@ -97,7 +97,7 @@ fn tls(planned: &Value) -> Option<TlsConfigInput> {
 }
 
 fn to_state(api: &str, i: &SdIntegration, _prior: &Value) -> Value {
-    let text = |o: Option<&str>| Value::from(o.filter(|s| !s.is_empty()).map(str::to_string));
+    let text = |o: Option<&str>| Value::from(o.filter(|s| !s.is_empty()));
     let mut responses: Vec<(&String, &HashMap<String, String>)> = i
         .response_parameters()
         .into_iter()
@@ -106,7 +106,7 @@ fn to_state(api: &str, i: &SdIntegration, _prior: &Value) -> Value {
         .collect();
     responses.sort_by_key(|(code, _)| code.as_str());
     Value::object([
-        ("id", Value::from(i.integration_id().map(str::to_string))),
+        ("id", Value::from(i.integration_id())),
         ("api_id", Value::str(api)),
         ("connection_id", text(i.connection_id())),
         (
@@ -379,7 +379,7 @@ mod tests {
     fn integration(kind: &str, method: Option<&str>) -> Value {
         Value::object([
             ("integration_type", Value::str(kind)),
-            ("integration_method", Value::from(method.map(str::to_string))),
+            ("integration_method", Value::from(method)),
         ])
     }
 

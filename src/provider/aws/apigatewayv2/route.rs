@@ -74,11 +74,11 @@ fn parameters(planned: &Value) -> Option<HashMap<String, ParameterConstraints>> 
 }
 
 fn to_state(api: &str, r: &SdRoute, _prior: &Value) -> Value {
-    let text = |o: Option<&str>| Value::from(o.filter(|s| !s.is_empty()).map(str::to_string));
+    let text = |o: Option<&str>| Value::from(o.filter(|s| !s.is_empty()));
     let mut params: Vec<(&String, &ParameterConstraints)> = r.request_parameters().into_iter().flatten().collect();
     params.sort_by_key(|(k, _)| k.as_str());
     Value::object([
-        ("id", Value::from(r.route_id().map(str::to_string))),
+        ("id", Value::from(r.route_id())),
         ("api_id", Value::str(api)),
         ("api_key_required", Value::Bool(r.api_key_required().unwrap_or(false))),
         (
@@ -107,7 +107,7 @@ fn to_state(api: &str, r: &SdRoute, _prior: &Value) -> Value {
                     .collect(),
             ),
         ),
-        ("route_key", Value::from(r.route_key().map(str::to_string))),
+        ("route_key", Value::from(r.route_key())),
         (
             "route_response_selection_expression",
             text(r.route_response_selection_expression()),

@@ -182,7 +182,7 @@ fn settings_state(s: &RouteSettings, route_key: Option<&str>) -> Value {
 fn to_state(cx: &Context, api: &str, s: &SdStage, prior: &Value) -> Value {
     let name = s.stage_name().unwrap_or_default();
     let protocol = cx.protocols.get(api).map(String::as_str).unwrap_or("HTTP");
-    let text = |o: Option<&str>| Value::from(o.filter(|x| !x.is_empty()).map(str::to_string));
+    let text = |o: Option<&str>| Value::from(o.filter(|x| !x.is_empty()));
     let mut routes: Vec<(&String, &RouteSettings)> = s.route_settings().into_iter().flatten().collect();
     routes.sort_by_key(|(k, _)| k.as_str());
     Value::object([

@@ -72,7 +72,7 @@ macro_rules! link_state {
         Value::object([
             ("id", Value::str(&id)),
             ("arn", Value::str(vpc_link_arn($region, &id))),
-            ("name", Value::from(l.name().map(str::to_string))),
+            ("name", Value::from(l.name())),
             ("security_group_ids", list_value(l.security_group_ids().iter().cloned())),
             ("subnet_ids", list_value(l.subnet_ids().iter().cloned())),
             ("tags", configured_tags($prior)),

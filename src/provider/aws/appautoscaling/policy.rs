@@ -228,15 +228,15 @@ fn to_state(p: &ScalingPolicy) -> Value {
                     "predefined_metric_type",
                     Value::str(m.predefined_metric_type().as_str()),
                 ),
-                ("resource_label", Value::from(m.resource_label().map(str::to_string))),
+                ("resource_label", Value::from(m.resource_label())),
             ])
         });
         let customized = t.customized_metric_specification().map(|c| {
             Value::object([
-                ("metric_name", Value::from(c.metric_name().map(str::to_string))),
-                ("namespace", Value::from(c.namespace().map(str::to_string))),
+                ("metric_name", Value::from(c.metric_name())),
+                ("namespace", Value::from(c.namespace())),
                 ("statistic", Value::from(c.statistic().map(|s| s.as_str().to_string()))),
-                ("unit", Value::from(c.unit().map(str::to_string))),
+                ("unit", Value::from(c.unit())),
                 (
                     "dimensions",
                     Value::List(

@@ -295,7 +295,7 @@ impl AutoscalingGroup {
     }
 
     fn to_state(&self, ctx: &CallCtx, g: &AutoScalingGroup, prior: &Value) -> Value {
-        let s = |v: Option<&str>| Value::from(v.map(str::to_string));
+        let s = |v: Option<&str>| Value::from(v);
         let n = |v: Option<i32>| Value::from(v.map(i64::from));
         let strings = |v: &[String]| Value::List(v.iter().map(Value::str).collect());
         let name = g.auto_scaling_group_name();

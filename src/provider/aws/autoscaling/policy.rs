@@ -240,7 +240,7 @@ impl Policy {
         let Some(p) = self.describe(group, name).await? else {
             return Ok(None);
         };
-        let text = |v: Option<&str>| Value::from(v.map(str::to_string));
+        let text = |v: Option<&str>| Value::from(v);
         Ok(Some(Value::object([
             ("id", Value::str(name)),
             ("arn", text(p.policy_arn())),

@@ -17,10 +17,6 @@ use aws_sdk_autoscaling::types::{
     TargetTrackingConfiguration, TargetTrackingMetricDataQuery, TargetTrackingMetricStat,
 };
 
-fn text(v: Option<&str>) -> Value {
-    Value::from(v.map(str::to_string))
-}
-
 /// A string the provider writes with `aws.ToString` (empty when AWS gives none).
 fn text_or_empty(v: Option<&str>) -> Value {
     Value::str(v.unwrap_or_default())
@@ -146,8 +142,8 @@ fn query_fields(
 ) -> Vec<(&'static str, Value)> {
     vec![
         ("id", text_or_empty(id)),
-        ("expression", text(expression)),
-        ("label", text(label)),
+        ("expression", Value::from(expression)),
+        ("label", Value::from(label)),
         ("return_data", Value::from(returns)),
     ]
 }
@@ -192,7 +188,7 @@ fn tracking_queries_to_state(queries: &[TargetTrackingMetricDataQuery]) -> Value
                     Value::object([
                         ("metric", metric_to_state(s.metric())),
                         ("stat", text_or_empty(s.stat())),
-                        ("unit", text(s.unit())),
+                        ("unit", Value::from(s.unit())),
                         ("period", Value::from(s.period())),
                     ])
                 });
@@ -241,7 +237,7 @@ fn queries_to_state(queries: &[MetricDataQuery]) -> Value {
                     Value::object([
                         ("metric", metric_to_state(s.metric())),
                         ("stat", text_or_empty(s.stat())),
-                        ("unit", text(s.unit())),
+                        ("unit", Value::from(s.unit())),
                     ])
                 });
                 fields.push(("metric_stat", Value::List(stat.into_iter().collect())));
@@ -304,7 +300,7 @@ pub(super) fn tracking_to_state(t: Option<&TargetTrackingConfiguration>) -> Valu
                 "predefined_metric_type",
                 text_or_empty(p.predefined_metric_type().map(|t| t.as_str())),
             ),
-            ("resource_label", text(p.resource_label())),
+            ("resource_label", Value::from(p.resource_label())),
         ])
     });
     let customized = t.customized_metric_specification().map(|c| {
@@ -315,10 +311,10 @@ pub(super) fn tracking_to_state(t: Option<&TargetTrackingConfiguration>) -> Valu
             ]);
         }
         Value::object([
-            ("metric_name", text(c.metric_name())),
-            ("namespace", text(c.namespace())),
-            ("statistic", text(c.statistic().map(|s| s.as_str()))),
-            ("unit", text(c.unit())),
+            ("metric_name", Value::from(c.metric_name())),
+            ("namespace", Value::from(c.namespace())),
+            ("statistic", Value::from(c.statistic().map(|s| s.as_str()))),
+            ("unit", Value::from(c.unit())),
             ("period", Value::from(c.period())),
             ("metric_dimension", dimensions_to_state(c.dimensions())),
             ("metrics", Value::List(vec![])),
@@ -492,10 +488,10 @@ pub(super) fn predictive_to_state(p: Option<&PredictiveScalingConfiguration>) ->
     let int_text = |n: Option<i32>| n.map(|n| Value::str(n.to_string())).unwrap_or(Value::Null);
     Value::List(vec![Value::object([
         ("metric_specification", Value::List(specs)),
-        ("mode", text(p.mode().map(|m| m.as_str()))),
+        ("mode", Value::from(p.mode().map(|m| m.as_str()))),
         (
             "max_capacity_breach_behavior",
-            text(p.max_capacity_breach_behavior().map(|b| b.as_str())),
+            Value::from(p.max_capacity_breach_behavior().map(|b| b.as_str())),
         ),
         ("max_capacity_buffer", int_text(p.max_capacity_buffer())),
         ("scheduling_buffer_time", int_text(p.scheduling_buffer_time())),

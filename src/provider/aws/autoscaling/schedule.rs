@@ -100,7 +100,7 @@ impl Schedule {
         };
         Ok(Some(Value::object([
             ("id", Value::str(name)),
-            ("arn", Value::from(a.scheduled_action_arn().map(str::to_string))),
+            ("arn", Value::from(a.scheduled_action_arn())),
             ("autoscaling_group_name", s(a.auto_scaling_group_name())),
             ("scheduled_action_name", Value::str(name)),
             ("desired_capacity", size(a.desired_capacity())),

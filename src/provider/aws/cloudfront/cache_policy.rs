@@ -218,7 +218,7 @@ pub fn to_state(p: &t::CachePolicy, etag_value: Option<&str>, arn: &str) -> Valu
         ("arn", Value::str(arn)),
         ("etag", etag(etag_value)),
         ("name", Value::from(c.map(|c| c.name().to_string()))),
-        ("comment", Value::from(c.and_then(|c| c.comment()).map(str::to_string))),
+        ("comment", Value::from(c.and_then(|c| c.comment()))),
         ("default_ttl", Value::from(c.and_then(|c| c.default_ttl()))),
         ("max_ttl", Value::from(c.and_then(|c| c.max_ttl()))),
         ("min_ttl", Value::from(c.map(|c| c.min_ttl()))),

@@ -186,7 +186,7 @@ pub fn to_state(p: &t::OriginRequestPolicy, etag_value: Option<&str>, arn: &str)
         ("arn", Value::str(arn)),
         ("etag", etag(etag_value)),
         ("name", Value::from(c.map(|c| c.name().to_string()))),
-        ("comment", Value::from(c.and_then(|c| c.comment()).map(str::to_string))),
+        ("comment", Value::from(c.and_then(|c| c.comment()))),
     ];
     pairs.extend(configs_state(
         (

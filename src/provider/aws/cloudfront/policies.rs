@@ -65,7 +65,7 @@ impl NamesConfig {
             )])])
         };
         Value::List(vec![Value::object([
-            (behavior_key, Value::from(behavior.map(str::to_string))),
+            (behavior_key, Value::from(behavior)),
             (names_key, names),
         ])])
     }
@@ -154,7 +154,7 @@ pub async fn arn(c: &Clients, kind: &str, id: &str) -> PResult<String> {
 
 /// An ETag from a Get call: Update and Delete must send it back (If-Match).
 pub fn etag(e: Option<&str>) -> Value {
-    Value::from(e.map(str::to_string))
+    Value::from(e)
 }
 
 /// The id of a data source's policy: `id` as given, or the one policy named `name` among

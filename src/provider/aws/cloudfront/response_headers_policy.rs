@@ -474,7 +474,7 @@ fn security_state(s: &t::ResponseHeadersPolicySecurityHeadersConfig) -> Value {
                     ("mode_block", Value::from(x.mode_block())),
                     ("override", Value::Bool(x.r#override())),
                     ("protection", Value::Bool(x.protection())),
-                    ("report_uri", Value::from(x.report_uri().map(str::to_string))),
+                    ("report_uri", Value::from(x.report_uri())),
                 ]
             })),
         ),
@@ -518,7 +518,7 @@ pub fn to_state(p: &t::ResponseHeadersPolicy, etag_value: Option<&str>, arn: &st
         ("arn", Value::str(arn)),
         ("etag", etag(etag_value)),
         ("name", Value::from(c.map(|c| c.name().to_string()))),
-        ("comment", Value::from(c.and_then(|c| c.comment()).map(str::to_string))),
+        ("comment", Value::from(c.and_then(|c| c.comment()))),
         (CORS, or_none(c.and_then(|c| c.cors_config()).map(cors_state))),
         ("custom_headers_config", or_none(custom)),
         ("remove_headers_config", or_none(remove)),

@@ -107,11 +107,8 @@ fn to_state(a: &Alarm, tags: Vec<(String, String)>, prior: &Value) -> Value {
     Value::object([
         ("id", Value::str(name)),
         ("alarm_name", Value::str(name)),
-        ("alarm_rule", Value::from(a.alarm_rule().map(str::to_string))),
-        (
-            "alarm_description",
-            Value::from(a.alarm_description().map(str::to_string)),
-        ),
+        ("alarm_rule", Value::from(a.alarm_rule())),
+        ("alarm_description", Value::from(a.alarm_description())),
         ("actions_enabled", Value::Bool(a.actions_enabled().unwrap_or(true))),
         ("alarm_actions", strings(a.alarm_actions())),
         ("ok_actions", strings(a.ok_actions())),
@@ -119,7 +116,7 @@ fn to_state(a: &Alarm, tags: Vec<(String, String)>, prior: &Value) -> Value {
         ("actions_suppressor", Value::List(suppressor.into_iter().collect())),
         ("tags", configured_tags(prior)),
         ("tags_all", user_tags(tags)),
-        ("arn", Value::from(a.alarm_arn().map(str::to_string))),
+        ("arn", Value::from(a.alarm_arn())),
     ])
 }
 

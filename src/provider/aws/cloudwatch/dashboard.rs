@@ -85,9 +85,9 @@ impl ResourceType for Dashboard {
         let body = json_as_configured(prior.get("dashboard_body"), out.dashboard_body().map(str::to_string));
         Ok(Some(Value::object([
             ("id", Value::str(id)),
-            ("dashboard_name", Value::from(out.dashboard_name().map(str::to_string))),
+            ("dashboard_name", Value::from(out.dashboard_name())),
             ("dashboard_body", body),
-            ("dashboard_arn", Value::from(out.dashboard_arn().map(str::to_string))),
+            ("dashboard_arn", Value::from(out.dashboard_arn())),
         ])))
     }
 

@@ -258,27 +258,21 @@ fn to_state(a: &Alarm, tags: Vec<(String, String)>, prior: &Value) -> Value {
             let metric = q.metric_stat().map(|s| {
                 let m = s.metric();
                 Value::object([
-                    (
-                        "metric_name",
-                        Value::from(m.and_then(|m| m.metric_name()).map(str::to_string)),
-                    ),
-                    (
-                        "namespace",
-                        Value::from(m.and_then(|m| m.namespace()).map(str::to_string)),
-                    ),
+                    ("metric_name", Value::from(m.and_then(|m| m.metric_name()))),
+                    ("namespace", Value::from(m.and_then(|m| m.namespace()))),
                     ("period", num(s.period())),
-                    ("stat", Value::from(s.stat().map(str::to_string))),
+                    ("stat", Value::from(s.stat())),
                     ("unit", Value::from(s.unit().map(|u| u.as_str().to_string()))),
                     ("dimensions", dims_value(m.map(|m| m.dimensions()).unwrap_or_default())),
                 ])
             });
             Value::object([
-                ("id", Value::from(q.id().map(str::to_string))),
-                ("expression", Value::from(q.expression().map(str::to_string))),
-                ("label", Value::from(q.label().map(str::to_string))),
+                ("id", Value::from(q.id())),
+                ("expression", Value::from(q.expression())),
+                ("label", Value::from(q.label())),
                 ("return_data", q.return_data().map(Value::Bool).unwrap_or(Value::Null)),
                 ("period", num(q.period())),
-                ("account_id", Value::from(q.account_id().map(str::to_string))),
+                ("account_id", Value::from(q.account_id())),
                 ("metric", Value::List(metric.into_iter().collect())),
             ])
         })
@@ -292,27 +286,18 @@ fn to_state(a: &Alarm, tags: Vec<(String, String)>, prior: &Value) -> Value {
             Value::from(a.comparison_operator().map(|c| c.as_str().to_string())),
         ),
         ("evaluation_periods", num(a.evaluation_periods())),
-        ("metric_name", Value::from(a.metric_name().map(str::to_string))),
-        ("namespace", Value::from(a.namespace().map(str::to_string))),
+        ("metric_name", Value::from(a.metric_name())),
+        ("namespace", Value::from(a.namespace())),
         ("period", num(a.period())),
         ("statistic", Value::from(a.statistic().map(|s| s.as_str().to_string()))),
-        (
-            "extended_statistic",
-            Value::from(a.extended_statistic().map(str::to_string)),
-        ),
+        ("extended_statistic", Value::from(a.extended_statistic())),
         ("threshold", a.threshold().map(Value::Number).unwrap_or(Value::Null)),
-        (
-            "threshold_metric_id",
-            Value::from(a.threshold_metric_id().map(str::to_string)),
-        ),
+        ("threshold_metric_id", Value::from(a.threshold_metric_id())),
         ("actions_enabled", Value::Bool(a.actions_enabled().unwrap_or(true))),
         ("alarm_actions", strings(a.alarm_actions())),
         ("ok_actions", strings(a.ok_actions())),
         ("insufficient_data_actions", strings(a.insufficient_data_actions())),
-        (
-            "alarm_description",
-            Value::from(a.alarm_description().map(str::to_string)),
-        ),
+        ("alarm_description", Value::from(a.alarm_description())),
         ("datapoints_to_alarm", num(a.datapoints_to_alarm())),
         ("dimensions", dims_value(a.dimensions())),
         (
@@ -322,12 +307,12 @@ fn to_state(a: &Alarm, tags: Vec<(String, String)>, prior: &Value) -> Value {
         ("unit", Value::from(a.unit().map(|u| u.as_str().to_string()))),
         (
             "evaluate_low_sample_count_percentiles",
-            Value::from(a.evaluate_low_sample_count_percentile().map(str::to_string)),
+            Value::from(a.evaluate_low_sample_count_percentile()),
         ),
         ("metric_query", Value::List(queries)),
         ("tags", configured_tags(prior)),
         ("tags_all", user_tags(tags)),
-        ("arn", Value::from(a.alarm_arn().map(str::to_string))),
+        ("arn", Value::from(a.alarm_arn())),
     ])
 }
 

@@ -85,7 +85,7 @@ fn to_state(r: &t::ResourceServerType) -> Value {
         ("id", Value::str(format!("{pool}|{identifier}"))),
         ("user_pool_id", Value::str(pool)),
         ("identifier", Value::str(identifier)),
-        ("name", Value::from(r.name().map(str::to_string))),
+        ("name", Value::from(r.name())),
         (
             "scope",
             Value::List(

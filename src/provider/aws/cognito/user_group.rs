@@ -70,9 +70,9 @@ fn to_state(g: &t::GroupType) -> Value {
         ("id", Value::str(format!("{pool}/{name}"))),
         ("user_pool_id", Value::str(pool)),
         ("name", Value::str(name)),
-        ("description", Value::from(g.description().map(str::to_string))),
+        ("description", Value::from(g.description())),
         ("precedence", Value::from(g.precedence().map(i64::from))),
-        ("role_arn", Value::from(g.role_arn().map(str::to_string))),
+        ("role_arn", Value::from(g.role_arn())),
     ])
 }
 

@@ -206,9 +206,9 @@ fn to_state(ctx: &CallCtx, c: &t::UserPoolClientType, prior: &Value) -> Value {
         ])
     });
     Value::object([
-        ("id", Value::from(c.client_id().map(str::to_string))),
-        ("user_pool_id", Value::from(c.user_pool_id().map(str::to_string))),
-        ("name", Value::from(c.client_name().map(str::to_string))),
+        ("id", Value::from(c.client_id())),
+        ("user_pool_id", Value::from(c.user_pool_id())),
+        ("name", Value::from(c.client_name())),
         // Cognito does not report the flag: a secret means it was set, and without one the
         // configured `false` (or nothing) stands.
         (
@@ -239,10 +239,7 @@ fn to_state(ctx: &CallCtx, c: &t::UserPoolClientType, prior: &Value) -> Value {
         ("allowed_oauth_scopes", strs(c.allowed_o_auth_scopes())),
         ("callback_urls", strs(c.callback_urls())),
         ("logout_urls", strs(c.logout_urls())),
-        (
-            "default_redirect_uri",
-            Value::from(c.default_redirect_uri().map(str::to_string)),
-        ),
+        ("default_redirect_uri", Value::from(c.default_redirect_uri())),
         ("supported_identity_providers", strs(c.supported_identity_providers())),
         ("read_attributes", strs(c.read_attributes())),
         ("write_attributes", strs(c.write_attributes())),

@@ -90,7 +90,7 @@ fn custom_config(planned: &Value) -> PResult<Option<t::CustomDomainConfigType>> 
 }
 
 fn to_state(d: &t::DomainDescriptionType) -> Value {
-    let s = |x: Option<&str>| Value::from(x.map(str::to_string));
+    let s = |x: Option<&str>| Value::from(x);
     let distribution = d.cloud_front_distribution();
     Value::object([
         ("id", s(d.domain())),

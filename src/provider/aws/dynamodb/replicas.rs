@@ -253,7 +253,7 @@ pub async fn read(ddb: &Client, table: &str, listed: &[ReplicaDescription], prio
             .and_then(|d| d.point_in_time_recovery_description().cloned())
             .and_then(|p| p.point_in_time_recovery_status().cloned())
             .is_some_and(|s| s.as_str() == "ENABLED");
-        let s = |x: Option<&str>| Value::from(x.map(str::to_string));
+        let s = |x: Option<&str>| Value::from(x);
         let configured = find(blocks(prior), region);
         out.push(Value::object([
             ("region_name", Value::str(region)),

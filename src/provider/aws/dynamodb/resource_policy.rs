@@ -80,10 +80,7 @@ impl Document for ResourcePolicy {
         };
         Ok(Some(IndexMap::from([
             policy_attr(prior, Some(policy)),
-            (
-                "revision_id".to_string(),
-                Value::from(out.revision_id().map(str::to_string)),
-            ),
+            ("revision_id".to_string(), Value::from(out.revision_id())),
             // Not something DynamoDB keeps: the blueprint's, false on import as the provider sets it.
             (
                 "confirm_remove_self_resource_access".to_string(),

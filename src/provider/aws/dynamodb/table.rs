@@ -761,7 +761,7 @@ impl ResourceType for Table {
                     Value::Number(i.provisioned_throughput().and_then(f).unwrap_or(0) as f64)
                 };
                 Value::object([
-                    ("name", Value::from(i.index_name().map(str::to_string))),
+                    ("name", Value::from(i.index_name())),
                     ("hash_key", key_of(i.key_schema(), KeyType::Hash)),
                     ("range_key", key_of(i.key_schema(), KeyType::Range)),
                     ("projection_type", ptype),
@@ -784,7 +784,7 @@ impl ResourceType for Table {
             .map(|i| {
                 let (ptype, non_key) = projected(i.projection());
                 Value::object([
-                    ("name", Value::from(i.index_name().map(str::to_string))),
+                    ("name", Value::from(i.index_name())),
                     ("range_key", key_of(i.key_schema(), KeyType::Range)),
                     ("projection_type", ptype),
                     ("non_key_attributes", non_key),
@@ -795,7 +795,7 @@ impl ResourceType for Table {
             let on = s.status() == Some(&SseStatus::Enabled) || s.status() == Some(&SseStatus::Enabling);
             Value::object([
                 ("enabled", Value::Bool(on)),
-                ("kms_key_arn", Value::from(s.kms_master_key_arn().map(str::to_string))),
+                ("kms_key_arn", Value::from(s.kms_master_key_arn())),
             ])
         });
         let sse = sse.unwrap_or_else(|| Value::object([("enabled", Value::Bool(false)), ("kms_key_arn", Value::Null)]));
@@ -875,8 +875,8 @@ impl ResourceType for Table {
                         .map(|v| v.as_str().to_string()),
                 ),
             ),
-            ("stream_arn", Value::from(t.latest_stream_arn().map(str::to_string))),
-            ("stream_label", Value::from(t.latest_stream_label().map(str::to_string))),
+            ("stream_arn", Value::from(t.latest_stream_arn())),
+            ("stream_label", Value::from(t.latest_stream_label())),
             ("replica", replicas::read(&self.c.ddb, id, t.replicas(), prior).await?),
             // How the table was first filled is not something DynamoDB reports.
             ("import_table", prior.get("import_table").clone()),

@@ -119,7 +119,7 @@ impl ResourceType for CustomerGateway {
             return Ok(None);
         };
         let account = self.c.account_id().await?;
-        let s = |v: Option<&str>| Value::from(v.map(str::to_string));
+        let s = |v: Option<&str>| Value::from(v);
         // AWS reports the extended ASN in `bgp_asn` too; each argument shows only what was set.
         let extended = g.bgp_asn_extended().filter(|a| !a.is_empty());
         Ok(Some(Value::object([

@@ -33,10 +33,7 @@ impl EgressOnlyInternetGateway {
 fn gateway_value(id: &str, g: &Ec2Gateway, prior: &Value) -> Value {
     Value::object([
         ("id", Value::str(id)),
-        (
-            "vpc_id",
-            Value::from(g.attachments().first().and_then(|a| a.vpc_id()).map(str::to_string)),
-        ),
+        ("vpc_id", Value::from(g.attachments().first().and_then(|a| a.vpc_id()))),
         ("tags", configured_tags(prior)),
         ("tags_all", read_tags(g.tags())),
     ])

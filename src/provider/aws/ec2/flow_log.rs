@@ -103,7 +103,7 @@ impl FlowLog {
 
 /// The flow log as state keeps it (shared by single and bulk reads).
 fn flow_log_value(region: &str, account: &str, id: &str, fl: &Ec2FlowLog, prior: &Value) -> Value {
-    let s = |v: Option<&str>| Value::from(v.map(str::to_string));
+    let s = |v: Option<&str>| Value::from(v);
     let resource = fl.resource_id().unwrap_or_default();
     let mut v = Value::object([
         ("id", Value::str(id)),

@@ -268,7 +268,7 @@ impl Ec2Instance {
     }
 
     fn to_state(&self, i: &Instance, owner: &str, prior: &Value, user_data: Option<String>) -> Value {
-        let s = |v: Option<&str>| Value::from(v.map(str::to_string));
+        let s = |v: Option<&str>| Value::from(v);
         let id = i.instance_id().unwrap_or_default();
         let groups: Vec<&aws_sdk_ec2::types::GroupIdentifier> = i.security_groups().iter().collect();
         let metadata = i.metadata_options().map(|m| {

@@ -309,11 +309,11 @@ impl ResourceType for LaunchTemplate {
         let mut pairs: Vec<(&str, Value)> = vec![
             ("id", Value::str(id)),
             ("arn", ec2_arn(&self.c.region, &account, "launch-template", id)),
-            ("name", Value::from(name.map(str::to_string))),
+            ("name", Value::from(name)),
             ("name_prefix", name_prefix_read(prior, name, "")),
             ("default_version", Value::from(t.default_version_number())),
             ("latest_version", Value::from(t.latest_version_number())),
-            ("description", Value::from(v.version_description().map(str::to_string))),
+            ("description", Value::from(v.version_description())),
             (
                 "update_default_version",
                 Value::from(opt_bool(prior, "update_default_version")),

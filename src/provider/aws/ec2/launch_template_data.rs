@@ -349,14 +349,6 @@ fn network_interface(n: &Value) -> LaunchTemplateInstanceNetworkInterfaceSpecifi
         .build()
 }
 
-fn text(s: Option<&str>) -> Value {
-    Value::from(s.map(str::to_string))
-}
-
-fn int(n: Option<i32>) -> Value {
-    Value::from(n.map(i64::from))
-}
-
 fn flag(b: Option<bool>) -> Value {
     Value::from(b)
 }
@@ -399,22 +391,25 @@ pub fn state(d: &ResponseLaunchTemplateData, prior_credit: &Value) -> Vec<(&'sta
                     .iter()
                     .map(|b| {
                         Value::object([
-                            ("device_name", text(b.device_name())),
-                            ("no_device", text(b.no_device())),
-                            ("virtual_name", text(b.virtual_name())),
+                            ("device_name", Value::from(b.device_name())),
+                            ("no_device", Value::from(b.no_device())),
+                            ("virtual_name", Value::from(b.virtual_name())),
                             (
                                 "ebs",
                                 one(b.ebs().map(|e| {
                                     Value::object([
                                         ("delete_on_termination", flag_text(e.delete_on_termination())),
                                         ("encrypted", flag_text(e.encrypted())),
-                                        ("iops", int(e.iops())),
-                                        ("kms_key_id", text(e.kms_key_id())),
-                                        ("snapshot_id", text(e.snapshot_id())),
-                                        ("throughput", int(e.throughput())),
-                                        ("volume_initialization_rate", int(e.volume_initialization_rate())),
-                                        ("volume_size", int(e.volume_size())),
-                                        ("volume_type", text(e.volume_type().map(|t| t.as_str()))),
+                                        ("iops", Value::from(e.iops())),
+                                        ("kms_key_id", Value::from(e.kms_key_id())),
+                                        ("snapshot_id", Value::from(e.snapshot_id())),
+                                        ("throughput", Value::from(e.throughput())),
+                                        (
+                                            "volume_initialization_rate",
+                                            Value::from(e.volume_initialization_rate()),
+                                        ),
+                                        ("volume_size", Value::from(e.volume_size())),
+                                        ("volume_type", Value::from(e.volume_type().map(|t| t.as_str()))),
                                     ])
                                 })),
                             ),
@@ -429,16 +424,16 @@ pub fn state(d: &ResponseLaunchTemplateData, prior_credit: &Value) -> Vec<(&'sta
                 Value::object([
                     (
                         "capacity_reservation_preference",
-                        text(c.capacity_reservation_preference().map(|p| p.as_str())),
+                        Value::from(c.capacity_reservation_preference().map(|p| p.as_str())),
                     ),
                     (
                         "capacity_reservation_target",
                         one(c.capacity_reservation_target().map(|t| {
                             Value::object([
-                                ("capacity_reservation_id", text(t.capacity_reservation_id())),
+                                ("capacity_reservation_id", Value::from(t.capacity_reservation_id())),
                                 (
                                     "capacity_reservation_resource_group_arn",
-                                    text(t.capacity_reservation_resource_group_arn()),
+                                    Value::from(t.capacity_reservation_resource_group_arn()),
                                 ),
                             ])
                         })),
@@ -450,16 +445,16 @@ pub fn state(d: &ResponseLaunchTemplateData, prior_credit: &Value) -> Vec<(&'sta
             "cpu_options",
             one(d.cpu_options().map(|c| {
                 Value::object([
-                    ("amd_sev_snp", text(c.amd_sev_snp().map(|a| a.as_str()))),
-                    ("core_count", int(c.core_count())),
-                    ("threads_per_core", int(c.threads_per_core())),
+                    ("amd_sev_snp", Value::from(c.amd_sev_snp().map(|a| a.as_str()))),
+                    ("core_count", Value::from(c.core_count())),
+                    ("threads_per_core", Value::from(c.threads_per_core())),
                 ])
             })),
         ),
         (
             "credit_specification",
             match d.credit_specification() {
-                Some(c) => one(Some(Value::object([("cpu_credits", text(c.cpu_credits()))]))),
+                Some(c) => one(Some(Value::object([("cpu_credits", Value::from(c.cpu_credits()))]))),
                 None => prior_credit.clone(),
             },
         ),
@@ -487,29 +482,32 @@ pub fn state(d: &ResponseLaunchTemplateData, prior_credit: &Value) -> Vec<(&'sta
             "iam_instance_profile",
             one(d
                 .iam_instance_profile()
-                .map(|i| Value::object([("arn", text(i.arn())), ("name", text(i.name()))]))),
+                .map(|i| Value::object([("arn", Value::from(i.arn())), ("name", Value::from(i.name()))]))),
         ),
-        ("image_id", text(d.image_id())),
+        ("image_id", Value::from(d.image_id())),
         (
             "instance_initiated_shutdown_behavior",
-            text(d.instance_initiated_shutdown_behavior().map(|s| s.as_str())),
+            Value::from(d.instance_initiated_shutdown_behavior().map(|s| s.as_str())),
         ),
         (
             "instance_market_options",
             one(d.instance_market_options().map(|m| {
                 Value::object([
-                    ("market_type", text(m.market_type().map(|t| t.as_str()))),
+                    ("market_type", Value::from(m.market_type().map(|t| t.as_str()))),
                     (
                         "spot_options",
                         one(m.spot_options().map(|s| {
                             Value::object([
-                                ("block_duration_minutes", int(s.block_duration_minutes())),
+                                ("block_duration_minutes", Value::from(s.block_duration_minutes())),
                                 (
                                     "instance_interruption_behavior",
-                                    text(s.instance_interruption_behavior().map(|b| b.as_str())),
+                                    Value::from(s.instance_interruption_behavior().map(|b| b.as_str())),
                                 ),
-                                ("max_price", text(s.max_price())),
-                                ("spot_instance_type", text(s.spot_instance_type().map(|t| t.as_str()))),
+                                ("max_price", Value::from(s.max_price())),
+                                (
+                                    "spot_instance_type",
+                                    Value::from(s.spot_instance_type().map(|t| t.as_str())),
+                                ),
                                 (
                                     "valid_until",
                                     Value::from(s.valid_until().and_then(|t| t.fmt(DateTimeFormat::DateTime).ok())),
@@ -529,15 +527,15 @@ pub fn state(d: &ResponseLaunchTemplateData, prior_credit: &Value) -> Vec<(&'sta
                     .collect(),
             ),
         ),
-        ("instance_type", text(d.instance_type().map(|t| t.as_str()))),
-        ("kernel_id", text(d.kernel_id())),
-        ("key_name", text(d.key_name())),
+        ("instance_type", Value::from(d.instance_type().map(|t| t.as_str()))),
+        ("kernel_id", Value::from(d.kernel_id())),
+        ("key_name", Value::from(d.key_name())),
         (
             "license_specification",
             Value::List(
                 d.license_specifications()
                     .iter()
-                    .map(|l| Value::object([("license_configuration_arn", text(l.license_configuration_arn()))]))
+                    .map(|l| Value::object([("license_configuration_arn", Value::from(l.license_configuration_arn()))]))
                     .collect(),
             ),
         ),
@@ -545,19 +543,25 @@ pub fn state(d: &ResponseLaunchTemplateData, prior_credit: &Value) -> Vec<(&'sta
             "maintenance_options",
             one(d
                 .maintenance_options()
-                .map(|m| Value::object([("auto_recovery", text(m.auto_recovery().map(|a| a.as_str())))]))),
+                .map(|m| Value::object([("auto_recovery", Value::from(m.auto_recovery().map(|a| a.as_str())))]))),
         ),
         (
             "metadata_options",
             one(d.metadata_options().map(|m| {
                 Value::object([
-                    ("http_endpoint", text(m.http_endpoint().map(|x| x.as_str()))),
-                    ("http_protocol_ipv6", text(m.http_protocol_ipv6().map(|x| x.as_str()))),
-                    ("http_put_response_hop_limit", int(m.http_put_response_hop_limit())),
-                    ("http_tokens", text(m.http_tokens().map(|x| x.as_str()))),
+                    ("http_endpoint", Value::from(m.http_endpoint().map(|x| x.as_str()))),
+                    (
+                        "http_protocol_ipv6",
+                        Value::from(m.http_protocol_ipv6().map(|x| x.as_str())),
+                    ),
+                    (
+                        "http_put_response_hop_limit",
+                        Value::from(m.http_put_response_hop_limit()),
+                    ),
+                    ("http_tokens", Value::from(m.http_tokens().map(|x| x.as_str()))),
                     (
                         "instance_metadata_tags",
-                        text(m.instance_metadata_tags().map(|x| x.as_str())),
+                        Value::from(m.instance_metadata_tags().map(|x| x.as_str())),
                     ),
                 ])
             })),
@@ -584,42 +588,45 @@ pub fn state(d: &ResponseLaunchTemplateData, prior_credit: &Value) -> Vec<(&'sta
                                 flag_text(n.associate_public_ip_address()),
                             ),
                             ("delete_on_termination", flag_text(n.delete_on_termination())),
-                            ("description", text(n.description())),
-                            ("device_index", int(n.device_index())),
-                            ("interface_type", text(n.interface_type())),
-                            ("ipv4_address_count", int(n.secondary_private_ip_address_count())),
+                            ("description", Value::from(n.description())),
+                            ("device_index", Value::from(n.device_index())),
+                            ("interface_type", Value::from(n.interface_type())),
+                            (
+                                "ipv4_address_count",
+                                Value::from(n.secondary_private_ip_address_count()),
+                            ),
                             (
                                 "ipv4_addresses",
                                 strings(n.private_ip_addresses().iter().filter_map(|a| a.private_ip_address())),
                             ),
-                            ("ipv4_prefix_count", int(n.ipv4_prefix_count())),
+                            ("ipv4_prefix_count", Value::from(n.ipv4_prefix_count())),
                             (
                                 "ipv4_prefixes",
                                 strings(n.ipv4_prefixes().iter().filter_map(|p| p.ipv4_prefix())),
                             ),
-                            ("ipv6_address_count", int(n.ipv6_address_count())),
+                            ("ipv6_address_count", Value::from(n.ipv6_address_count())),
                             (
                                 "ipv6_addresses",
                                 strings(n.ipv6_addresses().iter().filter_map(|a| a.ipv6_address())),
                             ),
-                            ("ipv6_prefix_count", int(n.ipv6_prefix_count())),
+                            ("ipv6_prefix_count", Value::from(n.ipv6_prefix_count())),
                             (
                                 "ipv6_prefixes",
                                 strings(n.ipv6_prefixes().iter().filter_map(|p| p.ipv6_prefix())),
                             ),
-                            ("network_card_index", int(n.network_card_index())),
-                            ("network_interface_id", text(n.network_interface_id())),
+                            ("network_card_index", Value::from(n.network_card_index())),
+                            ("network_interface_id", Value::from(n.network_interface_id())),
                             ("primary_ipv6", flag_text(n.primary_ipv6())),
-                            ("private_ip_address", text(n.private_ip_address())),
+                            ("private_ip_address", Value::from(n.private_ip_address())),
                             ("security_groups", strings(n.groups().iter().map(String::as_str))),
-                            ("subnet_id", text(n.subnet_id())),
+                            ("subnet_id", Value::from(n.subnet_id())),
                             (
                                 "connection_tracking_specification",
                                 one(n.connection_tracking_specification().map(|c| {
                                     Value::object([
-                                        ("tcp_established_timeout", int(c.tcp_established_timeout())),
-                                        ("udp_stream_timeout", int(c.udp_stream_timeout())),
-                                        ("udp_timeout", int(c.udp_timeout())),
+                                        ("tcp_established_timeout", Value::from(c.tcp_established_timeout())),
+                                        ("udp_stream_timeout", Value::from(c.udp_stream_timeout())),
+                                        ("udp_timeout", Value::from(c.udp_timeout())),
                                     ])
                                 })),
                             ),
@@ -649,14 +656,14 @@ pub fn state(d: &ResponseLaunchTemplateData, prior_credit: &Value) -> Vec<(&'sta
             "placement",
             one(d.placement().map(|l| {
                 Value::object([
-                    ("affinity", text(l.affinity())),
-                    ("availability_zone", text(l.availability_zone())),
-                    ("group_name", text(l.group_name())),
-                    ("host_id", text(l.host_id())),
-                    ("host_resource_group_arn", text(l.host_resource_group_arn())),
-                    ("partition_number", int(l.partition_number())),
-                    ("spread_domain", text(l.spread_domain())),
-                    ("tenancy", text(l.tenancy().map(|t| t.as_str()))),
+                    ("affinity", Value::from(l.affinity())),
+                    ("availability_zone", Value::from(l.availability_zone())),
+                    ("group_name", Value::from(l.group_name())),
+                    ("host_id", Value::from(l.host_id())),
+                    ("host_resource_group_arn", Value::from(l.host_resource_group_arn())),
+                    ("partition_number", Value::from(l.partition_number())),
+                    ("spread_domain", Value::from(l.spread_domain())),
+                    ("tenancy", Value::from(l.tenancy().map(|t| t.as_str()))),
                 ])
             })),
         ),
@@ -672,11 +679,11 @@ pub fn state(d: &ResponseLaunchTemplateData, prior_credit: &Value) -> Vec<(&'sta
                         "enable_resource_name_dns_aaaa_record",
                         flag(o.enable_resource_name_dns_aaaa_record()),
                     ),
-                    ("hostname_type", text(o.hostname_type().map(|h| h.as_str()))),
+                    ("hostname_type", Value::from(o.hostname_type().map(|h| h.as_str()))),
                 ])
             })),
         ),
-        ("ram_disk_id", text(d.ram_disk_id())),
+        ("ram_disk_id", Value::from(d.ram_disk_id())),
         (
             "security_group_names",
             strings(d.security_groups().iter().map(String::as_str)),
@@ -688,7 +695,7 @@ pub fn state(d: &ResponseLaunchTemplateData, prior_credit: &Value) -> Vec<(&'sta
                     .iter()
                     .map(|t| {
                         Value::object([
-                            ("resource_type", text(t.resource_type().map(|r| r.as_str()))),
+                            ("resource_type", Value::from(t.resource_type().map(|r| r.as_str()))),
                             ("tags", tag_map(t.tags())),
                         ])
                     })
@@ -696,7 +703,7 @@ pub fn state(d: &ResponseLaunchTemplateData, prior_credit: &Value) -> Vec<(&'sta
             ),
         ),
         // Empty user data is what the provider sends for none.
-        ("user_data", text(d.user_data().filter(|u| !u.is_empty()))),
+        ("user_data", Value::from(d.user_data().filter(|u| !u.is_empty()))),
         (
             "vpc_security_group_ids",
             strings(d.security_group_ids().iter().map(String::as_str)),

@@ -122,11 +122,8 @@ impl ResourceType for NatGateway {
         let address = n.nat_gateway_addresses().first();
         Ok(Some(Value::object([
             ("id", Value::str(id)),
-            ("subnet_id", Value::from(n.subnet_id().map(str::to_string))),
-            (
-                "allocation_id",
-                Value::from(address.and_then(|a| a.allocation_id()).map(str::to_string)),
-            ),
+            ("subnet_id", Value::from(n.subnet_id())),
+            ("allocation_id", Value::from(address.and_then(|a| a.allocation_id()))),
             (
                 "connectivity_type",
                 Value::str(
@@ -135,24 +132,15 @@ impl ResourceType for NatGateway {
                         .unwrap_or_else(|| "public".into()),
                 ),
             ),
-            (
-                "private_ip",
-                Value::from(address.and_then(|a| a.private_ip()).map(str::to_string)),
-            ),
+            ("private_ip", Value::from(address.and_then(|a| a.private_ip()))),
             ("tags", configured_tags(prior)),
             ("tags_all", read_tags(n.tags())),
             (
                 "network_interface_id",
-                Value::from(address.and_then(|a| a.network_interface_id()).map(str::to_string)),
+                Value::from(address.and_then(|a| a.network_interface_id())),
             ),
-            (
-                "public_ip",
-                Value::from(address.and_then(|a| a.public_ip()).map(str::to_string)),
-            ),
-            (
-                "association_id",
-                Value::from(address.and_then(|a| a.association_id()).map(str::to_string)),
-            ),
+            ("public_ip", Value::from(address.and_then(|a| a.public_ip()))),
+            ("association_id", Value::from(address.and_then(|a| a.association_id()))),
         ])))
     }
 

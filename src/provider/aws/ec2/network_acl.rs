@@ -326,8 +326,8 @@ pub fn entry_value(e: &NetworkAclEntry) -> Value {
         ("rule_no", num(e.rule_number())),
         ("action", Value::from(e.rule_action().map(|a| a.as_str().to_string()))),
         ("protocol", Value::from(protocol)),
-        ("cidr_block", Value::from(e.cidr_block().map(str::to_string))),
-        ("ipv6_cidr_block", Value::from(e.ipv6_cidr_block().map(str::to_string))),
+        ("cidr_block", Value::from(e.cidr_block())),
+        ("ipv6_cidr_block", Value::from(e.ipv6_cidr_block())),
         ("from_port", num(ports.and_then(|p| p.from()))),
         ("to_port", num(ports.and_then(|p| p.to()))),
         ("icmp_type", num(icmp.and_then(|i| i.r#type()))),
@@ -469,7 +469,7 @@ pub fn acl_value(region: &str, id: &str, acl: &Ec2NetworkAcl, prior: &Value) -> 
     let owner = acl.owner_id().unwrap_or_default().to_string();
     Value::object([
         ("id", Value::str(id)),
-        ("vpc_id", Value::from(acl.vpc_id().map(str::to_string))),
+        ("vpc_id", Value::from(acl.vpc_id())),
         ("ingress", Value::List(entries_of(acl, false))),
         ("egress", Value::List(entries_of(acl, true))),
         (

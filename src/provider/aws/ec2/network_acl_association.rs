@@ -63,8 +63,8 @@ fn value_in(acls: &[Ec2NetworkAcl], id: &str) -> Option<Value> {
             .find(|a| a.network_acl_association_id() == Some(id))?;
         Some(Value::object([
             ("id", Value::str(id)),
-            ("network_acl_id", Value::from(acl.network_acl_id().map(str::to_string))),
-            ("subnet_id", Value::from(a.subnet_id().map(str::to_string))),
+            ("network_acl_id", Value::from(acl.network_acl_id())),
+            ("subnet_id", Value::from(a.subnet_id())),
         ]))
     })
 }

@@ -215,7 +215,7 @@ pub fn is_configurable(r: &aws_sdk_ec2::types::Route) -> bool {
 
 /// One route as a `route` block value, with every target a route can have.
 pub fn route_value(r: &aws_sdk_ec2::types::Route) -> Value {
-    let s = |v: Option<&str>| Value::from(v.map(str::to_string));
+    let s = |v: Option<&str>| Value::from(v);
     Value::object([
         ("cidr_block", s(r.destination_cidr_block())),
         ("ipv6_cidr_block", s(r.destination_ipv6_cidr_block())),
@@ -346,7 +346,7 @@ pub fn table_value(region: &str, route: &Schema, id: &str, t: &Ec2RouteTable, pr
     let owner = t.owner_id().unwrap_or_default().to_string();
     Value::object([
         ("id", Value::str(id)),
-        ("vpc_id", Value::from(t.vpc_id().map(str::to_string))),
+        ("vpc_id", Value::from(t.vpc_id())),
         ("route", Value::List(routes_of(t, route))),
         (
             "propagating_vgws",

@@ -197,8 +197,8 @@ impl ResourceType for RouteTableAssociation {
 fn association_value(id: &str, a: &Association) -> Value {
     Value::object([
         ("id", Value::str(id)),
-        ("subnet_id", Value::from(a.subnet_id().map(str::to_string))),
-        ("gateway_id", Value::from(a.gateway_id().map(str::to_string))),
-        ("route_table_id", Value::from(a.route_table_id().map(str::to_string))),
+        ("subnet_id", Value::from(a.subnet_id())),
+        ("gateway_id", Value::from(a.gateway_id())),
+        ("route_table_id", Value::from(a.route_table_id())),
     ])
 }

@@ -530,10 +530,10 @@ pub fn group_value(region: &str, id: &str, g: &Ec2SecurityGroup, prior: &Value) 
     let owner = g.owner_id().unwrap_or_default().to_string();
     Value::object([
         ("id", Value::str(id)),
-        ("name", Value::from(g.group_name().map(str::to_string))),
+        ("name", Value::from(g.group_name())),
         ("name_prefix", name_prefix_read(prior, g.group_name(), "")),
-        ("description", Value::from(g.description().map(str::to_string))),
-        ("vpc_id", Value::from(g.vpc_id().map(str::to_string))),
+        ("description", Value::from(g.description())),
+        ("vpc_id", Value::from(g.vpc_id())),
         (
             "revoke_rules_on_delete",
             Value::Bool(opt_bool(prior, "revoke_rules_on_delete").unwrap_or(false)),

@@ -407,7 +407,7 @@ impl ResourceType for Subnet {
 /// A subnet as `aws_subnet` state keeps it (shared by single and bulk reads, and by
 /// `aws_default_subnet`).
 pub fn subnet_value(id: &str, s: &Ec2Subnet, prior: &Value) -> Value {
-    let str_of = |v: Option<&str>| Value::from(v.map(str::to_string));
+    let str_of = |v: Option<&str>| Value::from(v);
     let ipv6 = s
         .ipv6_cidr_block_association_set()
         .iter()

@@ -327,7 +327,7 @@ pub async fn read_vpc(c: &Clients, id: &str, prior: &Value) -> PResult<Option<Va
         .and_then(|a| a.network_acl_id())
         .map(str::to_string);
     let owner = vpc.owner_id().unwrap_or_default().to_string();
-    let s = |v: Option<&str>| Value::from(v.map(str::to_string));
+    let s = |v: Option<&str>| Value::from(v);
     let mut v = Value::object([
         ("id", Value::str(id)),
         ("cidr_block", s(vpc.cidr_block())),

@@ -106,9 +106,9 @@ impl VpcEndpoint {
             .iter()
             .map(|n| {
                 Value::object([
-                    ("ipv4", Value::from(n.private_ip_address().map(str::to_string))),
-                    ("ipv6", Value::from(n.ipv6_address().map(str::to_string))),
-                    ("subnet_id", Value::from(n.subnet_id().map(str::to_string))),
+                    ("ipv4", Value::from(n.private_ip_address())),
+                    ("ipv6", Value::from(n.ipv6_address())),
+                    ("subnet_id", Value::from(n.subnet_id())),
                 ])
             })
             .collect())
@@ -138,10 +138,7 @@ impl VpcEndpoint {
                 .iter()
                 .find(|p| p.prefix_list_name() == Some(service))
             {
-                Some(p) => (
-                    Value::from(p.prefix_list_id().map(str::to_string)),
-                    list_value(p.cidrs().iter().cloned()),
-                ),
+                Some(p) => (Value::from(p.prefix_list_id()), list_value(p.cidrs().iter().cloned())),
                 None => (Value::Null, Value::List(vec![])),
             },
         )
@@ -271,7 +268,7 @@ impl ResourceType for VpcEndpoint {
         }
         let owner = e.owner_id().unwrap_or_default().to_string();
         let strings = |v: &[String]| list_value(v.iter().cloned());
-        let s = |v: Option<&str>| Value::from(v.map(str::to_string));
+        let s = |v: Option<&str>| Value::from(v);
         let configurations = self.subnet_configurations_of(e.network_interface_ids()).await?;
         let (prefix_list, cidrs) = self.prefix_list(e.service_name()).await?;
         Ok(Some(Value::object([
@@ -317,8 +314,8 @@ impl ResourceType for VpcEndpoint {
             ("service_network_arn", s(e.service_network_arn())),
             ("cidr_blocks", cidrs),
             ("id", Value::str(id)),
-            ("vpc_id", Value::from(e.vpc_id().map(str::to_string))),
-            ("service_name", Value::from(e.service_name().map(str::to_string))),
+            ("vpc_id", Value::from(e.vpc_id())),
+            ("service_name", Value::from(e.service_name())),
             (
                 "vpc_endpoint_type",
                 Value::str(
@@ -337,7 +334,7 @@ impl ResourceType for VpcEndpoint {
                 "private_dns_enabled",
                 Value::Bool(e.private_dns_enabled().unwrap_or(false)),
             ),
-            ("policy", Value::from(e.policy_document().map(str::to_string))),
+            ("policy", Value::from(e.policy_document())),
             ("auto_accept", prior.get("auto_accept").clone()),
             ("tags", configured_tags(prior)),
             ("tags_all", read_tags(e.tags())),

@@ -308,17 +308,14 @@ fn rule_value(region: &str, id: &str, r: &SecurityGroupRule, prior: &Value) -> V
         ("ip_protocol", Value::str(&proto)),
         ("from_port", port(r.from_port())),
         ("to_port", port(r.to_port())),
-        ("cidr_ipv4", Value::from(r.cidr_ipv4().map(str::to_string))),
-        ("cidr_ipv6", Value::from(r.cidr_ipv6().map(str::to_string))),
-        ("prefix_list_id", Value::from(r.prefix_list_id().map(str::to_string))),
+        ("cidr_ipv4", Value::from(r.cidr_ipv4())),
+        ("cidr_ipv6", Value::from(r.cidr_ipv6())),
+        ("prefix_list_id", Value::from(r.prefix_list_id())),
         (
             "referenced_security_group_id",
-            Value::from(r.referenced_group_info().and_then(|g| g.group_id()).map(str::to_string)),
+            Value::from(r.referenced_group_info().and_then(|g| g.group_id())),
         ),
-        (
-            "description",
-            Value::from(r.description().filter(|d| !d.is_empty()).map(str::to_string)),
-        ),
+        ("description", Value::from(r.description().filter(|d| !d.is_empty()))),
         ("tags", configured_tags(prior)),
         ("tags_all", read_tags(r.tags())),
         (

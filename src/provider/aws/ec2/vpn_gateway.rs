@@ -187,9 +187,9 @@ impl ResourceType for VpnGateway {
             ),
             (
                 "availability_zone",
-                Value::from(g.availability_zone().filter(|z| !z.is_empty()).map(str::to_string)),
+                Value::from(g.availability_zone().filter(|z| !z.is_empty())),
             ),
-            ("vpc_id", Value::from(attached_vpc(&g).map(str::to_string))),
+            ("vpc_id", Value::from(attached_vpc(&g))),
             ("tags", configured_tags(prior)),
             ("tags_all", read_tags(g.tags())),
         ])))

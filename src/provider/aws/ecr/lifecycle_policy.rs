@@ -51,10 +51,7 @@ impl Document for LifecyclePolicy {
         Ok(absent_on(r, GONE)?.map(|out| {
             IndexMap::from([
                 policy_attr(prior, out.lifecycle_policy_text()),
-                (
-                    "registry_id".to_string(),
-                    Value::from(out.registry_id().map(str::to_string)),
-                ),
+                ("registry_id".to_string(), Value::from(out.registry_id())),
             ])
         }))
     }

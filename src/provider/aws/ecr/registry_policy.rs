@@ -68,7 +68,7 @@ impl ResourceType for RegistryPolicy {
         Ok(Some(Value::object([
             ("id", Value::str(id)),
             (policy.as_str(), text),
-            ("registry_id", Value::from(out.registry_id().map(str::to_string))),
+            ("registry_id", Value::from(out.registry_id())),
         ])))
     }
 

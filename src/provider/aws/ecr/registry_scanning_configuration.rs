@@ -131,7 +131,7 @@ impl ResourceType for RegistryScanningConfiguration {
         });
         Ok(Some(Value::object([
             ("id", Value::str(id)),
-            ("registry_id", Value::from(out.registry_id().map(str::to_string))),
+            ("registry_id", Value::from(out.registry_id())),
             (
                 "scan_type",
                 Value::from(config.and_then(|c| c.scan_type()).map(|t| t.as_str().to_string())),

@@ -148,7 +148,7 @@ impl ResourceType for ReplicationConfiguration {
         }
         Ok(Some(Value::object([
             ("id", Value::str(id)),
-            ("registry_id", Value::from(out.registry_id().map(str::to_string))),
+            ("registry_id", Value::from(out.registry_id())),
             ("replication_configuration", rules_state(rules)),
         ])))
     }

@@ -143,7 +143,7 @@ impl ResourceType for Repository {
         let encryption = r.encryption_configuration().map(|e| {
             Value::object([
                 ("encryption_type", Value::str(e.encryption_type().as_str())),
-                ("kms_key", Value::from(e.kms_key().map(str::to_string))),
+                ("kms_key", Value::from(e.kms_key())),
             ])
         });
         Ok(Some(Value::object([
@@ -179,8 +179,8 @@ impl ResourceType for Repository {
             ("tags", configured_tags(prior)),
             ("tags_all", user_tags(tags)),
             ("arn", Value::str(&arn)),
-            ("registry_id", Value::from(r.registry_id().map(str::to_string))),
-            ("repository_url", Value::from(r.repository_uri().map(str::to_string))),
+            ("registry_id", Value::from(r.registry_id())),
+            ("repository_url", Value::from(r.repository_uri())),
         ])))
     }
 

@@ -82,7 +82,7 @@ impl CapacityProvider {
     }
 
     fn to_state(p: &Provider, prior: &Value) -> Value {
-        let s = |v: Option<&str>| Value::from(v.map(str::to_string));
+        let s = |v: Option<&str>| Value::from(v);
         let n = |v: Option<i32>| Value::from(v.map(i64::from));
         let group = p.auto_scaling_group_provider().map(|g| {
             Value::object([

@@ -151,7 +151,7 @@ fn one(v: Option<Value>) -> Value {
 
 /// The configuration as read back, in the provider's shape.
 fn configuration_value(c: &aws_sdk_ecs::types::Cluster) -> Value {
-    let s = |v: Option<&str>| Value::from(v.map(str::to_string));
+    let s = |v: Option<&str>| Value::from(v);
     one(c.configuration().map(|c| {
         let exec = c.execute_command_configuration().map(|e| {
             let log = e.log_configuration().map(|l| {
@@ -231,7 +231,7 @@ impl ResourceType for Cluster {
             .map(|s| {
                 Value::object([
                     ("name", Value::from(s.name().map(|n| n.as_str().to_string()))),
-                    ("value", Value::from(s.value().map(str::to_string))),
+                    ("value", Value::from(s.value())),
                 ])
             })
             .collect();
@@ -243,19 +243,19 @@ impl ResourceType for Cluster {
         });
         Ok(Some(Value::object([
             // The ARN, whether it was read by ARN or imported by name.
-            ("id", Value::from(c.cluster_arn().map(str::to_string))),
-            ("name", Value::from(c.cluster_name().map(str::to_string))),
+            ("id", Value::from(c.cluster_arn())),
+            ("name", Value::from(c.cluster_name())),
             ("setting", Value::List(settings)),
             ("configuration", configuration_value(&c)),
             (
                 "service_connect_defaults",
                 one(c
                     .service_connect_defaults()
-                    .map(|d| Value::object([("namespace", Value::from(d.namespace().map(str::to_string)))]))),
+                    .map(|d| Value::object([("namespace", Value::from(d.namespace()))]))),
             ),
             ("tags", configured_tags(prior)),
             ("tags_all", user_tags(tag_pairs)),
-            ("arn", Value::from(c.cluster_arn().map(str::to_string))),
+            ("arn", Value::from(c.cluster_arn())),
         ])))
     }
 

@@ -51,13 +51,13 @@ impl DataSourceType for ClusterData {
             .map(|s| {
                 Value::object([
                     ("name", Value::from(s.name().map(|n| n.as_str().to_string()))),
-                    ("value", Value::from(s.value().map(str::to_string))),
+                    ("value", Value::from(s.value())),
                 ])
             })
             .collect();
         let service_connect = c
             .service_connect_defaults()
-            .map(|d| Value::object([("namespace", Value::from(d.namespace().map(str::to_string)))]));
+            .map(|d| Value::object([("namespace", Value::from(d.namespace()))]));
         let tags = c.tags().iter().map(|t| {
             (
                 t.key().unwrap_or_default().to_string(),
@@ -68,9 +68,9 @@ impl DataSourceType for ClusterData {
         Ok(with_results(
             config,
             Value::object([
-                ("id", Value::from(c.cluster_arn().map(str::to_string))),
-                ("arn", Value::from(c.cluster_arn().map(str::to_string))),
-                ("status", Value::from(c.status().map(str::to_string))),
+                ("id", Value::from(c.cluster_arn())),
+                ("arn", Value::from(c.cluster_arn())),
+                ("status", Value::from(c.status())),
                 ("pending_tasks_count", count(c.pending_tasks_count())),
                 ("running_tasks_count", count(c.running_tasks_count())),
                 (

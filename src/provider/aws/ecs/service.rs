@@ -525,12 +525,9 @@ fn to_state(s: &EcsService, prior: &Value) -> Value {
         .iter()
         .map(|lb| {
             Value::object([
-                (
-                    "target_group_arn",
-                    Value::from(lb.target_group_arn().map(str::to_string)),
-                ),
-                ("elb_name", Value::from(lb.load_balancer_name().map(str::to_string))),
-                ("container_name", Value::from(lb.container_name().map(str::to_string))),
+                ("target_group_arn", Value::from(lb.target_group_arn())),
+                ("elb_name", Value::from(lb.load_balancer_name())),
+                ("container_name", Value::from(lb.container_name())),
                 (
                     "container_port",
                     lb.container_port()
@@ -556,9 +553,9 @@ fn to_state(s: &EcsService, prior: &Value) -> Value {
         .map(|r| {
             let n = |v: Option<i32>| v.map(|n| Value::from(n as i64)).unwrap_or(Value::Null);
             Value::object([
-                ("registry_arn", Value::from(r.registry_arn().map(str::to_string))),
+                ("registry_arn", Value::from(r.registry_arn())),
                 ("port", n(r.port())),
-                ("container_name", Value::from(r.container_name().map(str::to_string))),
+                ("container_name", Value::from(r.container_name())),
                 ("container_port", n(r.container_port())),
             ])
         })
@@ -569,7 +566,7 @@ fn to_state(s: &EcsService, prior: &Value) -> Value {
         .map(|p| {
             Value::object([
                 ("type", Value::from(p.r#type().map(|t| t.as_str().to_string()))),
-                ("field", Value::from(p.field().map(str::to_string))),
+                ("field", Value::from(p.field())),
             ])
         })
         .collect();
@@ -579,7 +576,7 @@ fn to_state(s: &EcsService, prior: &Value) -> Value {
         .map(|p| {
             Value::object([
                 ("type", Value::from(p.r#type().map(|t| t.as_str().to_string()))),
-                ("expression", Value::from(p.expression().map(str::to_string))),
+                ("expression", Value::from(p.expression())),
             ])
         })
         .collect();
@@ -596,8 +593,8 @@ fn to_state(s: &EcsService, prior: &Value) -> Value {
     let one = |o: Option<Value>| Value::List(o.into_iter().collect());
     let family_revision = |arn: &str| last_segment(arn);
     Value::object([
-        ("id", Value::from(s.service_arn().map(str::to_string))),
-        ("name", Value::from(s.service_name().map(str::to_string))),
+        ("id", Value::from(s.service_arn())),
+        ("name", Value::from(s.service_name())),
         (
             "cluster",
             same_format(opt_str(prior, "cluster"), s.cluster_arn(), last_segment),
@@ -611,10 +608,7 @@ fn to_state(s: &EcsService, prior: &Value) -> Value {
             "launch_type",
             Value::from(s.launch_type().map(|l| l.as_str().to_string())),
         ),
-        (
-            "platform_version",
-            Value::from(s.platform_version().map(str::to_string)),
-        ),
+        ("platform_version", Value::from(s.platform_version())),
         (
             "scheduling_strategy",
             Value::str(s.scheduling_strategy().map(|x| x.as_str()).unwrap_or("REPLICA")),

@@ -132,7 +132,7 @@ impl ResourceType for SubnetGroup {
         };
         let mut value = read.value(prior);
         if let Value::Object(m) = &mut value {
-            m.insert("vpc_id".into(), Value::from(g.vpc_id().map(str::to_string)));
+            m.insert("vpc_id".into(), Value::from(g.vpc_id()));
         }
         Ok(Some(value))
     }

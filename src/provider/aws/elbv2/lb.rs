@@ -391,7 +391,7 @@ impl Lb {
         let network = lb.r#type().map(|t| t.as_str()) == Some("network");
         let mut m = indexmap::IndexMap::new();
         m.insert("id".to_string(), Value::str(id));
-        m.insert("name".into(), Value::from(lb.load_balancer_name().map(str::to_string)));
+        m.insert("name".into(), Value::from(lb.load_balancer_name()));
         m.insert(
             "name_prefix".into(),
             name_prefix_read(prior, lb.load_balancer_name(), ""),
@@ -435,7 +435,7 @@ impl Lb {
         );
         m.insert(
             "customer_owned_ipv4_pool".into(),
-            Value::from(lb.customer_owned_ipv4_pool().map(str::to_string)),
+            Value::from(lb.customer_owned_ipv4_pool()),
         );
         let pools = lb
             .ipam_pools()
@@ -473,12 +473,9 @@ impl Lb {
         m.insert("tags_all".into(), tags_all);
         m.insert("arn".into(), Value::str(id));
         m.insert("arn_suffix".into(), Value::str(arn_suffix(id)));
-        m.insert("dns_name".into(), Value::from(lb.dns_name().map(str::to_string)));
-        m.insert(
-            "zone_id".into(),
-            Value::from(lb.canonical_hosted_zone_id().map(str::to_string)),
-        );
-        m.insert("vpc_id".into(), Value::from(lb.vpc_id().map(str::to_string)));
+        m.insert("dns_name".into(), Value::from(lb.dns_name()));
+        m.insert("zone_id".into(), Value::from(lb.canonical_hosted_zone_id()));
+        m.insert("vpc_id".into(), Value::from(lb.vpc_id()));
         Ok(Some(Value::Object(m)))
     }
 }

@@ -102,13 +102,10 @@ impl ResourceType for Listener {
         };
         Ok(Some(Value::object([
             ("id", Value::str(id)),
-            (
-                "load_balancer_arn",
-                Value::from(l.load_balancer_arn().map(str::to_string)),
-            ),
+            ("load_balancer_arn", Value::from(l.load_balancer_arn())),
             ("port", l.port().map(|p| Value::Number(p as f64)).unwrap_or_default()),
             ("protocol", Value::from(l.protocol().map(|p| p.as_str().to_string()))),
-            ("ssl_policy", Value::from(l.ssl_policy().map(str::to_string))),
+            ("ssl_policy", Value::from(l.ssl_policy())),
             (
                 "certificate_arn",
                 Value::from(

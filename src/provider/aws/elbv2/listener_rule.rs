@@ -184,10 +184,7 @@ fn read_conditions(rule: &aws_sdk_elasticloadbalancingv2::types::Rule) -> Value 
                         m.insert(
                             "http_header".into(),
                             Value::List(vec![Value::object([
-                                (
-                                    "http_header_name",
-                                    Value::from(h.and_then(|h| h.http_header_name()).map(str::to_string)),
-                                ),
+                                ("http_header_name", Value::from(h.and_then(|h| h.http_header_name()))),
                                 ("values", list_value(h.map(|h| h.values().to_vec()).unwrap_or_default())),
                             ])]),
                         );

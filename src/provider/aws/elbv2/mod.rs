@@ -224,11 +224,11 @@ pub fn from_actions(actions: &[Action]) -> Value {
             .map(|a| {
                 let redirect = a.redirect_config().map(|r| {
                     Value::object([
-                        ("host", Value::from(r.host().map(str::to_string))),
-                        ("path", Value::from(r.path().map(str::to_string))),
-                        ("port", Value::from(r.port().map(str::to_string))),
-                        ("protocol", Value::from(r.protocol().map(str::to_string))),
-                        ("query", Value::from(r.query().map(str::to_string))),
+                        ("host", Value::from(r.host())),
+                        ("path", Value::from(r.path())),
+                        ("port", Value::from(r.port())),
+                        ("protocol", Value::from(r.protocol())),
+                        ("query", Value::from(r.query())),
                         (
                             "status_code",
                             Value::from(r.status_code().map(|c| c.as_str().to_string())),
@@ -237,17 +237,14 @@ pub fn from_actions(actions: &[Action]) -> Value {
                 });
                 let fixed = a.fixed_response_config().map(|f| {
                     Value::object([
-                        ("content_type", Value::from(f.content_type().map(str::to_string))),
-                        ("message_body", Value::from(f.message_body().map(str::to_string))),
-                        ("status_code", Value::from(f.status_code().map(str::to_string))),
+                        ("content_type", Value::from(f.content_type())),
+                        ("message_body", Value::from(f.message_body())),
+                        ("status_code", Value::from(f.status_code())),
                     ])
                 });
                 Value::object([
                     ("type", Value::from(a.r#type().map(|t| t.as_str().to_string()))),
-                    (
-                        "target_group_arn",
-                        Value::from(a.target_group_arn().map(str::to_string)),
-                    ),
+                    ("target_group_arn", Value::from(a.target_group_arn())),
                     ("order", a.order().map(|o| Value::Number(o as f64)).unwrap_or_default()),
                     ("redirect", Value::List(redirect.into_iter().collect())),
                     ("fixed_response", Value::List(fixed.into_iter().collect())),

@@ -287,12 +287,9 @@ impl ResourceType for TargetGroup {
             ("enabled", Value::Bool(t.health_check_enabled().unwrap_or(true))),
             ("healthy_threshold", num(t.healthy_threshold_count())),
             ("interval", num(t.health_check_interval_seconds())),
-            (
-                "matcher",
-                Value::from(t.matcher().and_then(|m| m.http_code()).map(str::to_string)),
-            ),
-            ("path", Value::from(t.health_check_path().map(str::to_string))),
-            ("port", Value::from(t.health_check_port().map(str::to_string))),
+            ("matcher", Value::from(t.matcher().and_then(|m| m.http_code()))),
+            ("path", Value::from(t.health_check_path())),
+            ("port", Value::from(t.health_check_port())),
             (
                 "protocol",
                 Value::from(t.health_check_protocol().map(|p| p.as_str().to_string())),
@@ -302,15 +299,12 @@ impl ResourceType for TargetGroup {
         ]);
         let mut v = Value::object([
             ("id", Value::str(id)),
-            ("name", Value::from(t.target_group_name().map(str::to_string))),
+            ("name", Value::from(t.target_group_name())),
             ("name_prefix", name_prefix_read(prior, t.target_group_name(), "")),
             ("port", num(t.port())),
             ("protocol", Value::from(t.protocol().map(|p| p.as_str().to_string()))),
-            (
-                "protocol_version",
-                Value::from(t.protocol_version().map(str::to_string)),
-            ),
-            ("vpc_id", Value::from(t.vpc_id().map(str::to_string))),
+            ("protocol_version", Value::from(t.protocol_version())),
+            ("vpc_id", Value::from(t.vpc_id())),
             (
                 "target_type",
                 Value::from(t.target_type().map(|p| p.as_str().to_string())),

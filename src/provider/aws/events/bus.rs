@@ -66,7 +66,7 @@ impl Bus {
 
 /// The bus as state holds it, from DescribeEventBus and its tags.
 pub fn bus_state(out: &DescribeEventBusOutput) -> Value {
-    let s = |v: Option<&str>| Value::from(v.map(str::to_string));
+    let s = |v: Option<&str>| Value::from(v);
     let dead_letter: Vec<Value> = out
         .dead_letter_config()
         .map(|d| Value::object([("arn", s(d.arn()))]))

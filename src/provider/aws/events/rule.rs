@@ -190,7 +190,7 @@ pub fn parse_id(id: &str) -> PResult<(String, String)> {
 
 /// The rule as state holds it, from DescribeRule and its tags.
 fn to_state(id: &str, bus: &str, out: &DescribeRuleOutput, tags: Vec<(String, String)>, prior: &Value) -> Value {
-    let s = |v: Option<&str>| Value::from(v.map(str::to_string));
+    let s = |v: Option<&str>| Value::from(v);
     let name = out.name().unwrap_or_default();
     let state = out.state().map(|s| s.as_str().to_string());
     let enabled = matches!(

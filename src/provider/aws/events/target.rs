@@ -248,7 +248,7 @@ fn sdk_target(planned: &Value, target_id: &str) -> PResult<SdkTarget> {
 
 /// The target as state holds it (the provider's `resourceTargetRead`).
 fn to_state(bus: &str, rule: &str, t: &SdkTarget, prior: &Value) -> Value {
-    let s = |v: Option<&str>| Value::from(v.map(str::to_string));
+    let s = |v: Option<&str>| Value::from(v);
     let n = |v: Option<i32>| Value::from(i64::from(v.unwrap_or(0)));
     let one = |v: Option<Value>| Value::List(v.into_iter().collect());
     let input_transformer = one(t.input_transformer().map(|it| {

@@ -133,8 +133,8 @@ impl AccessKey {
             v => v.clone(),
         };
         Value::object([
-            ("id", Value::from(k.access_key_id().map(str::to_string))),
-            ("user", Value::from(k.user_name().map(str::to_string))),
+            ("id", Value::from(k.access_key_id())),
+            ("user", Value::from(k.user_name())),
             ("status", Value::from(k.status().map(|s| s.as_str().to_string()))),
             ("create_date", Value::from(k.create_date().map(rfc3339))),
             ("secret", keep("secret")),

@@ -126,10 +126,10 @@ impl ResourceType for Policy {
             .map_err(aws_err)?;
         Ok(Some(Value::object([
             ("id", Value::str(id)),
-            ("name", Value::from(p.policy_name().map(str::to_string))),
+            ("name", Value::from(p.policy_name())),
             ("name_prefix", name_prefix_read(prior, p.policy_name(), "")),
-            ("path", Value::from(p.path().map(str::to_string))),
-            ("description", Value::from(p.description().map(str::to_string))),
+            ("path", Value::from(p.path())),
+            ("description", Value::from(p.description())),
             ("policy", Value::from(document)),
             ("tags", configured_tags(prior)),
             (
@@ -137,7 +137,7 @@ impl ResourceType for Policy {
                 user_tags(tags.tags().iter().map(|t| (t.key().to_string(), t.value().to_string()))),
             ),
             ("arn", Value::str(id)),
-            ("policy_id", Value::from(p.policy_id().map(str::to_string))),
+            ("policy_id", Value::from(p.policy_id())),
             (
                 "attachment_count",
                 Value::Number(p.attachment_count().unwrap_or(0) as f64),

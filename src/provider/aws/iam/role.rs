@@ -168,7 +168,7 @@ impl ResourceType for Role {
                 "assume_role_policy",
                 Value::from(r.assume_role_policy_document().map(decode_document)),
             ),
-            ("description", Value::from(r.description().map(str::to_string))),
+            ("description", Value::from(r.description())),
             (
                 "max_session_duration",
                 Value::Number(r.max_session_duration().unwrap_or(3600) as f64),

@@ -281,7 +281,7 @@ fn to_state(s: &StreamDescriptionSummary, tags: Vec<(String, String)>, prior: &V
         ("retention_period", Value::from(i64::from(s.retention_period_hours()))),
         ("shard_level_metrics", shard_level_metrics(s)),
         ("encryption_type", encryption_type(s)),
-        ("kms_key_id", Value::from(s.key_id().map(str::to_string))),
+        ("kms_key_id", Value::from(s.key_id())),
         ("stream_mode_details", mode_details(s)),
         (
             "enforce_consumer_deletion",

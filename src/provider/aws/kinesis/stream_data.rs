@@ -91,7 +91,7 @@ impl DataSourceType for StreamData {
                 ("open_shards", shard_ids(&shards, true)),
                 ("creation_timestamp", Value::from(s.stream_creation_timestamp().secs())),
                 ("encryption_type", encryption_type(&s)),
-                ("kms_key_id", Value::from(s.key_id().map(str::to_string))),
+                ("kms_key_id", Value::from(s.key_id())),
                 ("retention_period", Value::from(i64::from(s.retention_period_hours()))),
                 ("shard_level_metrics", shard_level_metrics(&s)),
                 ("status", Value::str(s.stream_status().as_str())),

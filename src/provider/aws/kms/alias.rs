@@ -47,8 +47,8 @@ fn alias_attrs(a: &AliasListEntry) -> Vec<(&'static str, Value)> {
     let arn = a.alias_arn().unwrap_or_default();
     let target = a.target_key_id().unwrap_or_default();
     vec![
-        ("id", Value::from(a.alias_name().map(str::to_string))),
-        ("name", Value::from(a.alias_name().map(str::to_string))),
+        ("id", Value::from(a.alias_name())),
+        ("name", Value::from(a.alias_name())),
         ("arn", Value::str(arn)),
         ("target_key_id", Value::str(target)),
         ("target_key_arn", Value::from(target_key_arn(arn, target))),

@@ -60,11 +60,11 @@ impl DataSourceType for AliasData {
         Ok(with_results(
             config,
             Value::object([
-                ("id", Value::from(alias.alias_arn().map(str::to_string))),
+                ("id", Value::from(alias.alias_arn())),
                 ("name", Value::str(&name)),
-                ("arn", Value::from(alias.alias_arn().map(str::to_string))),
+                ("arn", Value::from(alias.alias_arn())),
                 ("target_key_id", Value::str(key.key_id())),
-                ("target_key_arn", Value::from(key.arn().map(str::to_string))),
+                ("target_key_arn", Value::from(key.arn())),
             ]),
         ))
     }

@@ -205,18 +205,9 @@ impl Grant {
             ("key_id", Value::str(key_id)),
             ("grant_id", Value::str(grant_id)),
             ("grant_token", keep("grant_token")),
-            (
-                "grantee_principal",
-                Value::from(g.grantee_principal().map(str::to_string)),
-            ),
-            (
-                "retiring_principal",
-                Value::from(g.retiring_principal().map(str::to_string)),
-            ),
-            (
-                "name",
-                Value::from(g.name().filter(|n| !n.is_empty()).map(str::to_string)),
-            ),
+            ("grantee_principal", Value::from(g.grantee_principal())),
+            ("retiring_principal", Value::from(g.retiring_principal())),
+            ("name", Value::from(g.name().filter(|n| !n.is_empty()))),
             ("operations", Value::List(ops.into_iter().map(Value::String).collect())),
             ("constraints", constraints_value(g.constraints())),
             ("grant_creation_tokens", keep("grant_creation_tokens")),

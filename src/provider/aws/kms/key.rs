@@ -200,7 +200,7 @@ impl Key {
         Ok(Some(Value::object([
             ("id", Value::str(&key_id)),
             ("key_id", Value::str(&key_id)),
-            ("arn", Value::from(m.arn().map(str::to_string))),
+            ("arn", Value::from(m.arn())),
             ("description", Value::str(m.description().unwrap_or_default())),
             ("key_usage", Value::from(m.key_usage().map(|u| u.as_str().to_string()))),
             (
@@ -220,13 +220,10 @@ impl Key {
             ("enable_key_rotation", Value::Bool(rotation)),
             ("rotation_period_in_days", Value::from(period.map(i64::from))),
             ("multi_region", Value::Bool(m.multi_region().unwrap_or(false))),
-            (
-                "custom_key_store_id",
-                Value::from(m.custom_key_store_id().map(str::to_string)),
-            ),
+            ("custom_key_store_id", Value::from(m.custom_key_store_id())),
             (
                 "xks_key_id",
-                Value::from(m.xks_key_configuration().and_then(|x| x.id()).map(str::to_string)),
+                Value::from(m.xks_key_configuration().and_then(|x| x.id())),
             ),
             ("tags", configured_tags(prior)),
             ("tags_all", user_tags(tags)),

@@ -40,10 +40,7 @@ impl KeyData {
 
 /// A multi-Region key's primary or replica, as the provider lists it.
 fn region_key(k: &MultiRegionKey) -> Value {
-    Value::object([
-        ("arn", Value::from(k.arn().map(str::to_string))),
-        ("region", Value::from(k.region().map(str::to_string))),
-    ])
+    Value::object([("arn", Value::from(k.arn())), ("region", Value::from(k.region()))])
 }
 
 /// The data source's attributes of a key's metadata (dates as RFC 3339, unset ones empty, as

@@ -180,7 +180,7 @@ impl ResourceType for ManagedKey {
         let all = [
             ("id", Value::str(&key_id)),
             ("key_id", Value::str(&key_id)),
-            ("arn", Value::from(m.arn().map(str::to_string))),
+            ("arn", Value::from(m.arn())),
             (
                 "bypass_policy_lockout_safety_check",
                 match keep("bypass_policy_lockout_safety_check") {

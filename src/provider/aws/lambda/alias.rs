@@ -114,12 +114,9 @@ pub fn alias_state(region: &str, function: &str, out: &GetAliasOutput) -> Value 
     Value::object([
         ("id", Value::str(arn)),
         ("arn", Value::str(arn)),
-        ("name", Value::from(out.name().map(str::to_string))),
+        ("name", Value::from(out.name())),
         ("function_name", Value::str(function)),
-        (
-            "function_version",
-            Value::from(out.function_version().map(str::to_string)),
-        ),
+        ("function_version", Value::from(out.function_version())),
         ("description", Value::str(out.description().unwrap_or_default())),
         ("invoke_arn", Value::str(invoke_arn(region, arn))),
         ("routing_config", Value::List(routing)),

@@ -216,7 +216,7 @@ fn has_block(planned: &Value, k: &str) -> bool {
 
 /// The mapping as state holds it, from GetEventSourceMapping and its tags.
 fn to_state(out: &GetEventSourceMappingOutput, tags: Vec<(String, String)>, prior: &Value) -> Value {
-    let s = |v: Option<&str>| Value::from(v.map(str::to_string));
+    let s = |v: Option<&str>| Value::from(v);
     let n = |v: Option<i32>| Value::from(v.map(i64::from));
     let uuid = out.uuid().unwrap_or_default();
     let enabled = match out.state() {

@@ -162,7 +162,7 @@ impl ResourceType for LogGroup {
                 "retention_in_days",
                 Value::Number(g.retention_in_days().unwrap_or(0) as f64),
             ),
-            ("kms_key_id", Value::from(g.kms_key_id().map(str::to_string))),
+            ("kms_key_id", Value::from(g.kms_key_id())),
             (
                 "log_group_class",
                 Value::from(g.log_group_class().map(|c| c.as_str().to_string())),

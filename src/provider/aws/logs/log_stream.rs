@@ -89,7 +89,7 @@ impl ResourceType for LogStream {
             ("id", Value::str(&name)),
             ("name", Value::str(&name)),
             ("log_group_name", Value::str(group)),
-            ("arn", Value::from(s.arn().map(str::to_string))),
+            ("arn", Value::from(s.arn())),
         ])))
     }
 

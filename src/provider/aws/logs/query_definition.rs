@@ -93,8 +93,8 @@ impl ResourceType for QueryDefinition {
                 return Ok(Some(Value::object([
                     ("id", Value::str(id)),
                     ("query_definition_id", Value::str(id)),
-                    ("name", Value::from(d.name().map(str::to_string))),
-                    ("query_string", Value::from(d.query_string().map(str::to_string))),
+                    ("name", Value::from(d.name())),
+                    ("query_string", Value::from(d.query_string())),
                     (
                         "log_group_names",
                         if groups.is_empty() {

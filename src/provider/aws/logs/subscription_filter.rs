@@ -104,7 +104,7 @@ impl ResourceType for SubscriptionFilter {
         else {
             return Ok(None);
         };
-        let s = |v: Option<&str>| Value::from(v.map(str::to_string));
+        let s = |v: Option<&str>| Value::from(v);
         Ok(Some(Value::object([
             ("id", Value::str(filter_id(&group))),
             ("name", Value::str(&name)),

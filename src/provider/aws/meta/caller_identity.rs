@@ -39,8 +39,8 @@ impl DataSourceType for CallerIdentity {
         Ok(Value::object([
             ("id", Value::str(&account)),
             ("account_id", Value::str(account)),
-            ("arn", Value::from(out.arn().map(str::to_string))),
-            ("user_id", Value::from(out.user_id().map(str::to_string))),
+            ("arn", Value::from(out.arn())),
+            ("user_id", Value::from(out.user_id())),
         ]))
     }
 }

@@ -139,12 +139,9 @@ impl ResourceType for Collection {
         let arn = c.arn().unwrap_or_default().to_string();
         Ok(Some(Value::object([
             ("id", Value::str(id)),
-            ("name", Value::from(c.name().map(str::to_string))),
+            ("name", Value::from(c.name())),
             ("type", Value::from(c.r#type().map(|t| t.as_str().to_string()))),
-            (
-                "description",
-                Value::from(c.description().filter(|d| !d.is_empty()).map(str::to_string)),
-            ),
+            ("description", Value::from(c.description().filter(|d| !d.is_empty()))),
             (
                 "standby_replicas",
                 Value::from(c.standby_replicas().map(|s| s.as_str().to_string())),
@@ -152,15 +149,9 @@ impl ResourceType for Collection {
             ("tags", configured_tags(prior)),
             ("tags_all", user_tags(self.tags(&arn).await?)),
             ("arn", Value::str(&arn)),
-            (
-                "collection_endpoint",
-                Value::from(c.collection_endpoint().map(str::to_string)),
-            ),
-            (
-                "dashboard_endpoint",
-                Value::from(c.dashboard_endpoint().map(str::to_string)),
-            ),
-            ("kms_key_arn", Value::from(c.kms_key_arn().map(str::to_string))),
+            ("collection_endpoint", Value::from(c.collection_endpoint())),
+            ("dashboard_endpoint", Value::from(c.dashboard_endpoint())),
+            ("kms_key_arn", Value::from(c.kms_key_arn())),
         ])))
     }
 

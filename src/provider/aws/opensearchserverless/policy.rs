@@ -84,8 +84,8 @@ macro_rules! policy_resource {
                         "policy",
                         json_as_configured(prior.get("policy"), p.policy().map(document_json)),
                     ),
-                    ("description", Value::from(p.description().map(str::to_string))),
-                    ("policy_version", Value::from(p.policy_version().map(str::to_string))),
+                    ("description", Value::from(p.description())),
+                    ("policy_version", Value::from(p.policy_version())),
                 ])))
             }
 

@@ -97,16 +97,13 @@ impl AutomatedBackupsReplication {
 fn value(backup_arn: &str, b: &DbInstanceAutomatedBackup, prior: &Value) -> Value {
     Value::object([
         ("id", Value::str(backup_arn)),
-        ("kms_key_id", Value::from(b.kms_key_id().map(str::to_string))),
+        ("kms_key_id", Value::from(b.kms_key_id())),
         ("pre_signed_url", prior.get("pre_signed_url").clone()),
         (
             "retention_period",
             Value::from(b.backup_retention_period().map(i64::from)),
         ),
-        (
-            "source_db_instance_arn",
-            Value::from(b.db_instance_arn().map(str::to_string)),
-        ),
+        ("source_db_instance_arn", Value::from(b.db_instance_arn())),
     ])
 }
 

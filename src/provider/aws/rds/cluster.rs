@@ -234,7 +234,7 @@ impl Cluster {
     }
 
     fn value(&self, c: &DbCluster, prior: &Value) -> Value {
-        let s = |x: Option<&str>| Value::from(x.map(str::to_string));
+        let s = |x: Option<&str>| Value::from(x);
         let n = |x: Option<i32>| Value::from(x.map(i64::from));
         let scaling = Value::List(
             c.serverless_v2_scaling_configuration()

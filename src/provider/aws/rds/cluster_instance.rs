@@ -133,7 +133,7 @@ impl ClusterInstance {
     }
 
     fn value(&self, i: &Instance, writer: Value, prior: &Value) -> Value {
-        let s = |x: Option<&str>| Value::from(x.map(str::to_string));
+        let s = |x: Option<&str>| Value::from(x);
         let n = |x: Option<i32>| Value::from(x.map(i64::from));
         let endpoint = i.endpoint();
         let identifier = i.db_instance_identifier();

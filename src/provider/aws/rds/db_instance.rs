@@ -223,7 +223,7 @@ impl DbInstance {
     }
 
     fn value(&self, i: &Instance, prior: &Value) -> Value {
-        let s = |x: Option<&str>| Value::from(x.map(str::to_string));
+        let s = |x: Option<&str>| Value::from(x);
         let n = |x: Option<i32>| Value::from(x.map(i64::from));
         let endpoint = i.endpoint();
         let address = endpoint.and_then(|e| e.address());

@@ -61,8 +61,8 @@ fn value(id: &str, instance: &str, role: &DbInstanceRole) -> Value {
     Value::object([
         ("id", Value::str(id)),
         ("db_instance_identifier", Value::str(instance)),
-        ("feature_name", Value::from(role.feature_name().map(str::to_string))),
-        ("role_arn", Value::from(role.role_arn().map(str::to_string))),
+        ("feature_name", Value::from(role.feature_name())),
+        ("role_arn", Value::from(role.role_arn())),
     ])
 }
 

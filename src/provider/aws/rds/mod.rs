@@ -124,14 +124,14 @@ pub fn lower(s: &str) -> String {
 pub fn engine_version(configured: &Value, actual: Option<&str>) -> Value {
     match (configured.as_str(), actual) {
         (Some(c), Some(a)) if a == c || a.starts_with(&format!("{c}.")) => Value::str(c),
-        (_, a) => Value::from(a.map(str::to_string)),
+        (_, a) => Value::from(a),
     }
 }
 
 /// `master_user_secret`: the Secrets Manager secret RDS keeps a managed master password in
 /// (its ARN, key and status; never the value), empty when RDS does not manage the password.
 pub fn master_secret(m: Option<&MasterUserSecret>) -> Value {
-    let s = |x: Option<&str>| Value::from(x.map(str::to_string));
+    let s = |x: Option<&str>| Value::from(x);
     Value::List(
         m.map(|m| {
             Value::object([

@@ -146,7 +146,7 @@ impl OptionGroup {
                     (
                         "version",
                         if configured_has("version") {
-                            Value::from(o.option_version().map(str::to_string))
+                            Value::from(o.option_version())
                         } else {
                             Value::Null
                         },
@@ -253,15 +253,9 @@ impl ResourceType for OptionGroup {
             ("name", Value::str(&name)),
             ("name_prefix", prefix),
             ("arn", Value::str(arn)),
-            ("engine_name", Value::from(g.engine_name().map(str::to_string))),
-            (
-                "major_engine_version",
-                Value::from(g.major_engine_version().map(str::to_string)),
-            ),
-            (
-                "option_group_description",
-                Value::from(g.option_group_description().map(str::to_string)),
-            ),
+            ("engine_name", Value::from(g.engine_name())),
+            ("major_engine_version", Value::from(g.major_engine_version())),
+            ("option_group_description", Value::from(g.option_group_description())),
             ("option", Self::read_options(&g, &options(prior))),
             ("skip_destroy", kept(prior, "skip_destroy", Value::Bool(false))),
             ("timeouts", prior.get("timeouts").clone()),

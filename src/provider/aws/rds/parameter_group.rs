@@ -359,7 +359,7 @@ impl ResourceType for ParameterGroup {
                     .unwrap_or_else(|| "immediate".into());
                 Some(Value::object([
                     ("name", Value::str(name)),
-                    ("value", Value::from(p.parameter_value().map(str::to_string))),
+                    ("value", Value::from(p.parameter_value())),
                     ("apply_method", Value::str(method)),
                 ]))
             })

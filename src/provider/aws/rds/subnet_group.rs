@@ -95,10 +95,7 @@ impl ResourceType for SubnetGroup {
             ("id", Value::str(id)),
             ("name", Value::str(id)),
             ("name_prefix", name_prefix_read(prior, Some(id), "")),
-            (
-                "description",
-                Value::from(g.db_subnet_group_description().map(str::to_string)),
-            ),
+            ("description", Value::from(g.db_subnet_group_description())),
             (
                 "subnet_ids",
                 list_value(
@@ -111,7 +108,7 @@ impl ResourceType for SubnetGroup {
                 "supported_network_types",
                 list_value(g.supported_network_types().iter().cloned()),
             ),
-            ("vpc_id", Value::from(g.vpc_id().map(str::to_string))),
+            ("vpc_id", Value::from(g.vpc_id())),
             ("arn", Value::str(arn)),
             ("tags", configured_tags(prior)),
             ("tags_all", read_tags(&tags)),

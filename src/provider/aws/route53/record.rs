@@ -424,9 +424,9 @@ impl Record {
         };
         let geo = match r.geo_location() {
             Some(g) => block_value(vec![
-                ("continent", Value::from(g.continent_code().map(str::to_string))),
-                ("country", Value::from(g.country_code().map(str::to_string))),
-                ("subdivision", Value::from(g.subdivision_code().map(str::to_string))),
+                ("continent", Value::from(g.continent_code())),
+                ("country", Value::from(g.country_code())),
+                ("subdivision", Value::from(g.subdivision_code())),
             ]),
             None => Value::List(vec![]),
         };
@@ -446,7 +446,7 @@ impl Record {
                 },
             ),
             ("set_identifier", Value::from(set_id)),
-            ("health_check_id", Value::from(r.health_check_id().map(str::to_string))),
+            ("health_check_id", Value::from(r.health_check_id())),
             ("multivalue_answer_routing_policy", Value::from(r.multi_value_answer())),
             (
                 "allow_overwrite",

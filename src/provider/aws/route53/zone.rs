@@ -113,7 +113,7 @@ impl Zone {
             .iter()
             .map(|v| {
                 Value::object([
-                    ("vpc_id", Value::from(v.vpc_id().map(str::to_string))),
+                    ("vpc_id", Value::from(v.vpc_id())),
                     (
                         "vpc_region",
                         Value::from(v.vpc_region().map(|r| r.as_str().to_string())),

@@ -160,7 +160,7 @@ impl DataSourceType for ZoneData {
             ),
             (
                 "linked_service_description",
-                Value::from(zone.linked_service().and_then(|l| l.description()).map(str::to_string)),
+                Value::from(zone.linked_service().and_then(|l| l.description())),
             ),
             (
                 "tags",

@@ -155,8 +155,8 @@ impl BucketSetting for Acl {
             .owner()
             .map(|o| {
                 Value::object([
-                    ("id", Value::from(o.id().map(str::to_string))),
-                    ("display_name", Value::from(o.display_name().map(str::to_string))),
+                    ("id", Value::from(o.id())),
+                    ("display_name", Value::from(o.display_name())),
                 ])
             })
             .into_iter()

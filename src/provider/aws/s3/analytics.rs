@@ -49,12 +49,9 @@ fn attrs(c: &Config) -> IndexMap<String, Value> {
             let d = e.destination().and_then(|d| d.s3_bucket_destination());
             let dest = Value::object([
                 ("bucket_arn", Value::from(d.map(|d| d.bucket().to_string()))),
-                (
-                    "bucket_account_id",
-                    Value::from(d.and_then(|d| d.bucket_account_id()).map(str::to_string)),
-                ),
+                ("bucket_account_id", Value::from(d.and_then(|d| d.bucket_account_id()))),
                 ("format", Value::from(d.map(|d| d.format().as_str().to_string()))),
-                ("prefix", Value::from(d.and_then(|d| d.prefix()).map(str::to_string))),
+                ("prefix", Value::from(d.and_then(|d| d.prefix()))),
             ]);
             Value::object([
                 ("output_schema_version", Value::str(e.output_schema_version().as_str())),

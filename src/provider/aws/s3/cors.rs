@@ -84,7 +84,7 @@ impl BucketSetting for Cors {
             .iter()
             .map(|r| {
                 Value::object([
-                    ("id", Value::from(r.id().map(str::to_string))),
+                    ("id", Value::from(r.id())),
                     ("allowed_headers", strings(r.allowed_headers())),
                     ("allowed_methods", strings(r.allowed_methods())),
                     ("allowed_origins", strings(r.allowed_origins())),

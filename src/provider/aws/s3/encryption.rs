@@ -157,10 +157,7 @@ pub async fn get_rules(c: &Clients, bucket: &str) -> PResult<Option<Value>> {
                 let by_default = r.apply_server_side_encryption_by_default().map(|d| {
                     Value::object([
                         ("sse_algorithm", Value::str(d.sse_algorithm().as_str())),
-                        (
-                            "kms_master_key_id",
-                            Value::from(d.kms_master_key_id().map(str::to_string)),
-                        ),
+                        ("kms_master_key_id", Value::from(d.kms_master_key_id())),
                     ])
                 });
                 Value::object([

@@ -56,10 +56,10 @@ fn attrs(c: &Config) -> IndexMap<String, Value> {
             Value::object([(
                 "bucket",
                 Value::List(vec![Value::object([
-                    ("account_id", Value::from(d.account_id().map(str::to_string))),
+                    ("account_id", Value::from(d.account_id())),
                     ("bucket_arn", Value::str(d.bucket())),
                     ("format", Value::str(d.format().as_str())),
-                    ("prefix", Value::from(d.prefix().map(str::to_string))),
+                    ("prefix", Value::from(d.prefix())),
                     ("encryption", Value::List(encryption)),
                 ])]),
             )])

@@ -184,7 +184,7 @@ pub fn from_rule(r: &LifecycleRule, configured: Option<&Value>) -> Value {
     let filter = r.filter().map(|f| {
         Value::object([
             ("and", single(f.and().map(and_value))),
-            ("prefix", Value::from(f.prefix().map(str::to_string))),
+            ("prefix", Value::from(f.prefix())),
             (
                 "object_size_greater_than",
                 f.object_size_greater_than()
@@ -215,7 +215,7 @@ pub fn from_rule(r: &LifecycleRule, configured: Option<&Value>) -> Value {
         (f, _) => f,
     };
     Value::object([
-        ("id", Value::from(r.id().map(str::to_string))),
+        ("id", Value::from(r.id())),
         ("status", Value::str(r.status().as_str())),
         (
             "prefix",

@@ -33,11 +33,11 @@ pub fn grantee(g: &Value) -> PResult<Grantee> {
 /// A grantee as state records it.
 pub fn grantee_value(g: &Grantee) -> Value {
     Value::object([
-        ("display_name", Value::from(g.display_name().map(str::to_string))),
-        ("email_address", Value::from(g.email_address().map(str::to_string))),
-        ("id", Value::from(g.id().map(str::to_string))),
+        ("display_name", Value::from(g.display_name())),
+        ("email_address", Value::from(g.email_address())),
+        ("id", Value::from(g.id())),
         ("type", Value::str(g.r#type().as_str())),
-        ("uri", Value::from(g.uri().map(str::to_string))),
+        ("uri", Value::from(g.uri())),
     ])
 }
 

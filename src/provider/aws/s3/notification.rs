@@ -61,7 +61,7 @@ fn block(
             .and_then(|r| r.value().map(str::to_string))
     };
     Value::object([
-        ("id", Value::from(id.map(str::to_string))),
+        ("id", Value::from(id)),
         (arn_arg, Value::str(arn)),
         ("events", list_value(events.iter().map(|e| e.as_str().to_string()))),
         ("filter_prefix", Value::from(rule("prefix"))),

@@ -396,7 +396,7 @@ impl ResourceType for Object {
                 _ => v.clone(),
             }
         };
-        let s = |x: Option<&str>| Value::from(x.map(str::to_string));
+        let s = |x: Option<&str>| Value::from(x);
         let metadata = h
             .metadata()
             .map(|m| {

@@ -54,8 +54,7 @@ impl BucketSetting for BucketPolicy {
             c.s3.get_bucket_policy().bucket(bucket).send().await.map_err(aws_err)
         })
         .await;
-        Ok(absent_on(r, ABSENT)?
-            .map(|out| IndexMap::from([("policy".to_string(), Value::from(out.policy().map(str::to_string)))])))
+        Ok(absent_on(r, ABSENT)?.map(|out| IndexMap::from([("policy".to_string(), Value::from(out.policy()))])))
     }
 
     async fn delete(&self, c: &Clients, at: &At) -> PResult<()> {

@@ -195,10 +195,7 @@ fn rule_value(r: &ReplicationRule) -> Value {
                 .and()
                 .map(|a| {
                     Value::object([
-                        (
-                            "prefix",
-                            Value::from(a.prefix().filter(|p| !p.is_empty()).map(str::to_string)),
-                        ),
+                        ("prefix", Value::from(a.prefix().filter(|p| !p.is_empty()))),
                         ("tags", tags_value(a.tags())),
                     ])
                 })
@@ -210,10 +207,7 @@ fn rule_value(r: &ReplicationRule) -> Value {
                 .into_iter()
                 .collect();
             Value::object([
-                (
-                    "prefix",
-                    Value::from(f.prefix().filter(|p| !p.is_empty()).map(str::to_string)),
-                ),
+                ("prefix", Value::from(f.prefix().filter(|p| !p.is_empty()))),
                 ("and", Value::List(and)),
                 ("tag", Value::List(tag)),
             ])
@@ -223,7 +217,7 @@ fn rule_value(r: &ReplicationRule) -> Value {
     let d = r.destination();
     let dest = Value::object([
         ("bucket", Value::from(d.map(|d| d.bucket().to_string()))),
-        ("account", Value::from(d.and_then(|d| d.account()).map(str::to_string))),
+        ("account", Value::from(d.and_then(|d| d.account()))),
         (
             "storage_class",
             Value::from(d.and_then(|d| d.storage_class()).map(|s| s.as_str().to_string())),
@@ -241,12 +235,7 @@ fn rule_value(r: &ReplicationRule) -> Value {
             "encryption_configuration",
             Value::List(
                 d.and_then(|d| d.encryption_configuration())
-                    .map(|e| {
-                        Value::object([(
-                            "replica_kms_key_id",
-                            Value::from(e.replica_kms_key_id().map(str::to_string)),
-                        )])
-                    })
+                    .map(|e| Value::object([("replica_kms_key_id", Value::from(e.replica_kms_key_id()))]))
                     .into_iter()
                     .collect(),
             ),
@@ -309,7 +298,7 @@ fn rule_value(r: &ReplicationRule) -> Value {
     #[allow(deprecated)]
     let prefix = r.prefix().filter(|p| !p.is_empty()).map(str::to_string);
     Value::object([
-        ("id", Value::from(r.id().map(str::to_string))),
+        ("id", Value::from(r.id())),
         ("prefix", Value::from(prefix)),
         ("priority", Value::from(r.priority().map(|p| p as i64))),
         ("status", Value::str(r.status().as_str())),

@@ -269,7 +269,7 @@ pub fn routing_rules_from_json(doc: &str) -> PResult<Vec<RoutingRule>> {
 /// S3's routing rules as `routing_rule` blocks.
 pub fn routing_rule_blocks(rules: &[RoutingRule]) -> Value {
     let one = |v: Option<Value>| Value::List(v.into_iter().collect());
-    let text = |s: Option<&str>| Value::from(s.map(str::to_string));
+    let text = |s: Option<&str>| Value::from(s);
     Value::List(
         rules
             .iter()

@@ -167,16 +167,16 @@ impl ResourceType for Secret {
             )
         });
         Ok(Some(Value::object([
-            ("id", Value::from(d.arn().map(str::to_string))),
-            ("name", Value::from(d.name().map(str::to_string))),
+            ("id", Value::from(d.arn())),
+            ("name", Value::from(d.name())),
             // Recovered from the name, as the provider's read does, so an imported secret made
             // from a prefix keeps it (and is not replaced to get it back).
             (
                 "name_prefix",
                 Value::from(d.name().and_then(|n| name_prefix_from_name(n, ""))),
             ),
-            ("description", Value::from(d.description().map(str::to_string))),
-            ("kms_key_id", Value::from(d.kms_key_id().map(str::to_string))),
+            ("description", Value::from(d.description())),
+            ("kms_key_id", Value::from(d.kms_key_id())),
             ("policy", policy),
             (
                 "recovery_window_in_days",
@@ -188,7 +188,7 @@ impl ResourceType for Secret {
             ),
             ("tags", configured_tags(prior)),
             ("tags_all", user_tags(tag_pairs)),
-            ("arn", Value::from(d.arn().map(str::to_string))),
+            ("arn", Value::from(d.arn())),
         ])))
     }
 

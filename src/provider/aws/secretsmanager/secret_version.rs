@@ -164,7 +164,7 @@ impl ResourceType for SecretVersion {
                 prior.get("secret_string_wo_version").clone(),
             ),
             ("has_secret_string_wo", Value::Bool(write_only)),
-            ("arn", Value::from(out.arn().map(str::to_string))),
+            ("arn", Value::from(out.arn())),
             ("version_id", Value::str(version)),
         ])))
     }

@@ -50,10 +50,10 @@ impl DataSourceType for SecretVersionData {
             config,
             Value::object([
                 ("id", Value::str(format!("{secret}|{version}"))),
-                ("arn", Value::from(out.arn().map(str::to_string))),
+                ("arn", Value::from(out.arn())),
                 ("created_date", Value::from(out.created_date().map(rfc3339))),
                 ("secret_binary", Value::from(binary)),
-                ("secret_string", Value::from(out.secret_string().map(str::to_string))),
+                ("secret_string", Value::from(out.secret_string())),
                 ("version_id", Value::str(version)),
                 (
                     "version_stages",

@@ -47,12 +47,12 @@ impl EphemeralType for SecretVersionEphemeral {
             .created_date()
             .and_then(|d| d.fmt(aws_smithy_types::date_time::Format::DateTime).ok());
         Ok(Value::object([
-            ("arn", Value::from(out.arn().map(str::to_string))),
+            ("arn", Value::from(out.arn())),
             ("created_date", Value::from(created)),
             ("secret_binary", Value::from(binary)),
             ("secret_id", Value::str(&secret)),
-            ("secret_string", Value::from(out.secret_string().map(str::to_string))),
-            ("version_id", Value::from(out.version_id().map(str::to_string))),
+            ("secret_string", Value::from(out.secret_string())),
+            ("version_id", Value::from(out.version_id())),
             ("version_stage", Value::from(stage)),
             (
                 "version_stages",

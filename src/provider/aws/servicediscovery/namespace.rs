@@ -126,10 +126,9 @@ impl Namespace {
                         .map(str::to_string),
                 ),
             )),
-            Kind::PrivateDns | Kind::PublicDns => pairs.push((
-                "hosted_zone",
-                Value::from(dns.and_then(|d| d.hosted_zone_id()).map(str::to_string)),
-            )),
+            Kind::PrivateDns | Kind::PublicDns => {
+                pairs.push(("hosted_zone", Value::from(dns.and_then(|d| d.hosted_zone_id()))))
+            }
         }
         if self.kind == Kind::PrivateDns {
             pairs.push(("vpc", Value::from(vpc.or_else(|| opt_str(prior, "vpc")))));

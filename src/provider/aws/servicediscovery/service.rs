@@ -178,7 +178,7 @@ fn to_state(s: &SdService, tags: Vec<(String, String)>, prior: &Value) -> Value 
                     .map(|n| Value::from(n as i64))
                     .unwrap_or(Value::Null),
             ),
-            ("resource_path", Value::from(h.resource_path().map(str::to_string))),
+            ("resource_path", Value::from(h.resource_path())),
             ("type", Value::str(h.r#type().as_str())),
         ])
     });
@@ -192,14 +192,11 @@ fn to_state(s: &SdService, tags: Vec<(String, String)>, prior: &Value) -> Value 
     });
     let one = |o: Option<Value>| Value::List(o.into_iter().collect());
     Value::object([
-        ("id", Value::from(s.id().map(str::to_string))),
-        ("arn", Value::from(s.arn().map(str::to_string))),
-        ("name", Value::from(s.name().map(str::to_string))),
+        ("id", Value::from(s.id())),
+        ("arn", Value::from(s.arn())),
+        ("name", Value::from(s.name())),
         ("namespace_id", Value::from(namespace)),
-        (
-            "description",
-            Value::from(s.description().filter(|d| !d.is_empty()).map(str::to_string)),
-        ),
+        ("description", Value::from(s.description().filter(|d| !d.is_empty()))),
         ("type", Value::from(s.r#type().map(|t| t.as_str().to_string()))),
         (
             "force_destroy",

@@ -82,8 +82,8 @@ fn to_state(out: &DescribeStateMachineAliasOutput) -> Value {
     Value::object([
         ("id", Value::str(arn)),
         ("arn", Value::str(arn)),
-        ("name", Value::from(out.name().map(str::to_string))),
-        ("description", Value::from(out.description().map(str::to_string))),
+        ("name", Value::from(out.name())),
+        ("description", Value::from(out.description())),
         ("creation_date", Value::from(out.creation_date().map(rfc3339))),
         ("routing_configuration", Value::List(routes)),
     ])

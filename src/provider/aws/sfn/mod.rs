@@ -56,7 +56,7 @@ pub fn encryption_state(e: Option<&EncryptionConfiguration>) -> Value {
         e.map(|e| {
             Value::object([
                 ("type", Value::str(e.r#type().as_str())),
-                ("kms_key_id", Value::from(e.kms_key_id().map(str::to_string))),
+                ("kms_key_id", Value::from(e.kms_key_id())),
                 (
                     "kms_data_key_reuse_period_seconds",
                     Value::from(e.kms_data_key_reuse_period_seconds().map(i64::from)),

@@ -185,7 +185,7 @@ fn to_state(
     tags: Vec<(String, String)>,
     prior: &Value,
 ) -> Value {
-    let s = |v: Option<&str>| Value::from(v.map(str::to_string));
+    let s = |v: Option<&str>| Value::from(v);
     let logging = out.logging_configuration().map(|l| {
         let destination = l
             .destinations()

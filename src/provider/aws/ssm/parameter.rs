@@ -199,24 +199,18 @@ impl ResourceType for Parameter {
             ("value_wo_version", prior.get("value_wo_version").clone()),
             ("has_value_wo", Value::Bool(write_only)),
             ("insecure_value", if insecure { Value::str(live) } else { Value::Null }),
-            (
-                "description",
-                Value::from(meta.and_then(|m| m.description()).map(str::to_string)),
-            ),
+            ("description", Value::from(meta.and_then(|m| m.description()))),
             (
                 "tier",
                 Value::from(meta.and_then(|m| m.tier()).map(|t| t.as_str().to_string())),
             ),
-            ("key_id", Value::from(meta.and_then(|m| m.key_id()).map(str::to_string))),
+            ("key_id", Value::from(meta.and_then(|m| m.key_id()))),
             ("data_type", Value::str(p.data_type().unwrap_or("text"))),
-            (
-                "allowed_pattern",
-                Value::from(meta.and_then(|m| m.allowed_pattern()).map(str::to_string)),
-            ),
+            ("allowed_pattern", Value::from(meta.and_then(|m| m.allowed_pattern()))),
             ("overwrite", prior.get("overwrite").clone()),
             ("tags", configured_tags(prior)),
             ("tags_all", user_tags(self.tag_pairs(id).await?)),
-            ("arn", Value::from(p.arn().map(str::to_string))),
+            ("arn", Value::from(p.arn())),
             ("version", Value::from(p.version())),
         ])))
     }

@@ -54,7 +54,7 @@ impl DataSourceType for ParameterData {
         let name = required(config, "name")?;
         let decrypt = config.get("with_decryption").as_bool().unwrap_or(true);
         let p = get_parameter(&self.c, &name, decrypt).await?;
-        let value = Value::from(p.value().map(str::to_string));
+        let value = Value::from(p.value());
         let insecure = match p.r#type() {
             Some(ParameterType::SecureString) => Value::Null,
             _ => value.clone(),
@@ -62,9 +62,9 @@ impl DataSourceType for ParameterData {
         Ok(with_results(
             config,
             Value::object([
-                ("id", Value::from(p.name().map(str::to_string))),
-                ("arn", Value::from(p.arn().map(str::to_string))),
-                ("name", Value::from(p.name().map(str::to_string))),
+                ("id", Value::from(p.name())),
+                ("arn", Value::from(p.arn())),
+                ("name", Value::from(p.name())),
                 ("type", Value::from(p.r#type().map(|t| t.as_str().to_string()))),
                 ("value", value),
                 ("insecure_value", insecure),

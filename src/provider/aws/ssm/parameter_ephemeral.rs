@@ -42,9 +42,9 @@ impl EphemeralType for ParameterEphemeral {
         let p = get_parameter(&self.c, &arn, decrypt).await?;
         Ok(Value::object([
             ("arn", Value::from(p.arn().map(str::to_string).unwrap_or(arn))),
-            ("name", Value::from(p.name().map(str::to_string))),
+            ("name", Value::from(p.name())),
             ("type", Value::from(p.r#type().map(|t| t.as_str().to_string()))),
-            ("value", Value::from(p.value().map(str::to_string))),
+            ("value", Value::from(p.value())),
             ("version", Value::from(p.version())),
             ("with_decryption", Value::Bool(decrypt)),
         ]))

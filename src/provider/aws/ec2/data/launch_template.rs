@@ -76,10 +76,10 @@ impl DataSourceType for LaunchTemplateData {
         let mut pairs: Vec<(&str, Value)> = vec![
             ("id", Value::str(&id)),
             ("arn", ec2_arn(&self.c.region, &account, "launch-template", &id)),
-            ("name", Value::from(t.launch_template_name().map(str::to_string))),
+            ("name", Value::from(t.launch_template_name())),
             ("default_version", Value::from(t.default_version_number())),
             ("latest_version", Value::from(t.latest_version_number())),
-            ("description", Value::from(v.version_description().map(str::to_string))),
+            ("description", Value::from(v.version_description())),
             ("tags", read_tags(t.tags())),
         ];
         let settings = v

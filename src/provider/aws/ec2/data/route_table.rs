@@ -57,7 +57,7 @@ impl DataSourceType for RouteTableData {
         let t = exactly_one(out.route_tables().to_vec(), "Route Table", "Route Tables")?;
         let id = t.route_table_id().unwrap_or_default().to_string();
         let owner = t.owner_id().unwrap_or_default().to_string();
-        let s = |v: Option<&str>| Value::from(v.map(str::to_string));
+        let s = |v: Option<&str>| Value::from(v);
         // The provider lists every route but the local one.
         let routes: Vec<Value> = t
             .routes()

@@ -60,9 +60,9 @@ impl DataSourceType for SecurityGroupData {
             Value::object([
                 ("id", Value::str(&id)),
                 ("arn", ec2_arn(&self.c.region, &owner, "security-group", &id)),
-                ("name", Value::from(g.group_name().map(str::to_string))),
-                ("description", Value::from(g.description().map(str::to_string))),
-                ("vpc_id", Value::from(g.vpc_id().map(str::to_string))),
+                ("name", Value::from(g.group_name())),
+                ("description", Value::from(g.description())),
+                ("vpc_id", Value::from(g.vpc_id())),
                 ("tags", read_tags(g.tags())),
             ]),
         ))

@@ -73,7 +73,7 @@ impl DataSourceType for VpcData {
             .ipv6_cidr_block_association_set()
             .iter()
             .find(|a| a.ipv6_cidr_block_state().and_then(|s| s.state()) == Some(&VpcCidrBlockStateCode::Associated));
-        let s = |v: Option<&str>| Value::from(v.map(str::to_string));
+        let s = |v: Option<&str>| Value::from(v);
         Ok(with_results(
             config,
             Value::object([

@@ -96,7 +96,7 @@ impl DataSourceType for VpcEndpointServiceData {
         let sd = exactly_one(details, "EC2 VPC Endpoint Service", "EC2 VPC Endpoint Services")?;
         let service_name = sd.service_name().unwrap_or_default().to_string();
         let account = self.c.account_id().await?;
-        let s = |v: Option<&str>| Value::from(v.map(str::to_string));
+        let s = |v: Option<&str>| Value::from(v);
         let strings = |v: &[String]| list_value(v.iter().cloned());
         let service_id = sd.service_id().unwrap_or_default().to_string();
         Ok(with_results(
