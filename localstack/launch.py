@@ -243,13 +243,12 @@ def patch_s3_logging_key_format():
 
 
 def patch_s3_xml_roots():
-    """GetBucketVersioning, GetBucketAccelerateConfiguration, ListBucketInventoryConfigurations:
-    answer with AWS's root element.
+    """GetBucketVersioning, GetBucketAccelerateConfiguration: answer with AWS's root element.
 
     moto's serializer names the root after the operation (<GetBucketVersioningResponse>,
-    <GetBucketAccelerateConfigurationResponse>, <ListBucketInventoryConfigurationsResponse>);
-    S3 (and the AWS SDK for Rust, which checks it) uses <VersioningConfiguration>,
-    <AccelerateConfiguration> and <ListInventoryConfigurationsResult>.
+    <GetBucketAccelerateConfigurationResponse>); S3 (and the AWS SDK for Rust, which checks it)
+    uses <VersioningConfiguration> and <AccelerateConfiguration>. (Inventory listings are
+    answered by patch_s3_bucket_configurations.)
     """
     from moto.s3.responses import S3Response
 
@@ -258,10 +257,6 @@ def patch_s3_xml_roots():
         "get_bucket_accelerate_configuration": (
             "GetBucketAccelerateConfigurationResponse",
             "AccelerateConfiguration",
-        ),
-        "list_bucket_inventory_configurations": (
-            "ListBucketInventoryConfigurationsResponse",
-            "ListInventoryConfigurationsResult",
         ),
     }
 
@@ -278,15 +273,71 @@ def patch_s3_xml_roots():
         setattr(S3Response, name, renamed(getattr(S3Response, name), wrong, right))
 
 
+def patch_s3_delete_objects_version_ids():
+    """DeleteObjects: name the version of each key it could not delete.
+
+    moto answers a refused version (Object Lock retention, a legal hold) with only its Key,
+    Code and Message. S3 returns the VersionId the request named in each <Error>, which is how
+    a client knows which version to act on (Terraform's force_destroy lifts that version's
+    legal hold and deletes it again).
+    """
+    import threading
+    from xml.sax.saxutils import escape
+
+    from moto.s3.models import S3Backend
+    from moto.s3.responses import S3Response
+
+    refused = threading.local()
+    original_backend = S3Backend.delete_objects
+
+    def delete_objects(self, bucket_name, objects, bypass_retention=False):
+        deleted, errored = original_backend(self, bucket_name, objects, bypass_retention)
+        done = {(k, v) for k, v, _ in deleted}
+        refused.versions = [
+            (o["Key"], o.get("VersionId"))
+            for o in objects
+            if (o["Key"], o.get("VersionId")) not in done and o["Key"] in errored
+        ]
+        return deleted, errored
+
+    S3Backend.delete_objects = delete_objects
+    original_response = S3Response._bucket_response_delete_keys
+
+    def _bucket_response_delete_keys(self, bucket_name, authenticated=True):
+        refused.versions = []
+        answer = original_response(self, bucket_name, authenticated)
+        status, headers, body = answer
+        text = body.decode() if isinstance(body, bytes) else body
+        at = 0
+        for key, version in refused.versions:
+            if not version:
+                continue
+            marker = f"<Error><Key>{escape(key)}</Key>"
+            found = text.find(marker, at)
+            while found >= 0 and "lock" not in text[found : text.find("</Error>", found)]:
+                found = text.find(marker, found + len(marker))
+            if found < 0:
+                continue
+            cut = found + len(marker)
+            text = text[:cut] + f"<VersionId>{escape(version)}</VersionId>" + text[cut:]
+            at = cut
+        return status, headers, text
+
+    S3Response._bucket_response_delete_keys = _bucket_response_delete_keys
+
+
 def patch_s3_bucket_configurations():
     """S3 bucket settings moto 5.2.5 accepts and forgets, kept and answered as S3 does.
 
     - Analytics, metrics and Intelligent-Tiering configurations (PUT/GET/DELETE ?analytics&id=,
       ?metrics&id=, ?intelligent-tiering&id=, and the listings without id): moto answers 200 and
-      stores nothing. S3 keeps each configuration by id, returns it as it was put, lists them
-      (ListBucketAnalyticsConfigurationResult, ListMetricsConfigurationsResult,
-      ListBucketIntelligentTieringConfigurationsOutput), and answers 404 NoSuchConfiguration
-      for an id it does not have.
+      stores nothing. Inventory configurations (?inventory): moto stores them but answers
+      IncludedObjectVersions "All" whatever was put, drops an <SSE-S3/> encryption and lists
+      optional fields as one field named "Field". S3 keeps each configuration by id, returns it
+      as it was put, lists them (ListBucketAnalyticsConfigurationResult,
+      ListMetricsConfigurationsResult, ListBucketIntelligentTieringConfigurationsOutput,
+      ListInventoryConfigurationsResult), and answers 404 NoSuchConfiguration for an id it does
+      not have.
     - Request payment (?requestPayment): moto ignores PutBucketRequestPayment and answers
       GetBucketRequestPayment without a Payer. S3 keeps and returns the payer (BucketOwner by
       default).
@@ -310,6 +361,7 @@ def patch_s3_bucket_configurations():
             "IntelligentTieringConfiguration",
             "ListBucketIntelligentTieringConfigurationsOutput",
         ),
+        "inventory": ("InventoryConfiguration", "ListInventoryConfigurationsResult"),
     }
     ns = 'xmlns="http://s3.amazonaws.com/doc/2006-03-01/"'
     xml = {"content-type": "application/xml"}
@@ -6832,6 +6884,7 @@ if __name__ == "__main__":
     patch_s3_versioning_mfa_delete()
     patch_s3_object_lock_on_used_buckets()
     patch_s3_bucket_configurations()
+    patch_s3_delete_objects_version_ids()
     patch_ec2_gateway_endpoint_routes()
     patch_ec2_endpoint_service_filters()
     patch_ec2_vpc_settings_moto_drops()

@@ -137,7 +137,7 @@ resource "aws_s3_bucket_intelligent_tiering_configuration" "src" {{
 resource "aws_s3_bucket_inventory" "src" {{
   bucket                   = aws_s3_bucket.src.id
   name                     = "weekly"
-  included_object_versions = "All"
+  included_object_versions = "Current"
   optional_fields          = ["Size", "ETag"]
   schedule {{
     frequency = "Weekly"
@@ -147,6 +147,9 @@ resource "aws_s3_bucket_inventory" "src" {{
       bucket_arn = aws_s3_bucket.dst.arn
       format     = "CSV"
       prefix     = "inventory"
+      encryption {{
+        sse_s3 {{}}
+      }}
     }}
   }}
 }}
@@ -297,7 +300,11 @@ async fn objects_bucket_settings_and_the_account_block() {
         .unwrap();
     let inventory = inventory.inventory_configuration().unwrap();
     assert_eq!(inventory.schedule().unwrap().frequency().as_str(), "Weekly");
-    assert_eq!(inventory.optional_fields().len(), 2);
+    assert_eq!(inventory.included_object_versions().as_str(), "Current");
+    let fields: Vec<&str> = inventory.optional_fields().iter().map(|f| f.as_str()).collect();
+    assert_eq!(fields, ["Size", "ETag"]);
+    let destination = inventory.destination().unwrap().s3_bucket_destination().unwrap();
+    assert!(destination.encryption().unwrap().sses3().is_some());
     let analytics = s3
         .get_bucket_analytics_configuration()
         .bucket(&src)
