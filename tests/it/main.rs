@@ -74,6 +74,7 @@ mod module_patterns;
 mod module_sources;
 mod network;
 mod network_extras;
+mod object_lock_destroy;
 mod observability;
 mod oidc;
 mod organization;

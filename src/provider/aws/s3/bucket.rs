@@ -2,6 +2,7 @@
 //! separate companion resources, as in the AWS provider v4+; the bucket still takes them inline
 //! (deprecated, Optional+Computed), written and read through the companions' code (`inline.rs`).
 
+use super::purge::{delete_versions, VersionRef};
 use crate::provider::aws::common::{
     aws_err, configured_tags, must_exist, opt_bool, opt_str, owns, read_beside, tags_to_write, user_tags,
 };
@@ -12,7 +13,7 @@ use crate::schema::validators::{len_between, Rule};
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
-use aws_sdk_s3::types::{BucketLocationConstraint, CreateBucketConfiguration, Delete, ObjectIdentifier, Tag, Tagging};
+use aws_sdk_s3::types::{BucketLocationConstraint, CreateBucketConfiguration, Tag, Tagging};
 use std::sync::Arc;
 
 /// The `aws_s3_bucket` resource type.
@@ -82,7 +83,10 @@ impl Bucket {
         }
     }
 
-    async fn empty_bucket(&self, name: &str) -> PResult<()> {
+    /// Deletes every version and delete marker, page by page. `locked` (a bucket made with
+    /// Object Lock) bypasses governance retention and lifts legal holds, as the provider's
+    /// `force_destroy` does for such buckets.
+    async fn empty_bucket(&self, name: &str, locked: bool) -> PResult<()> {
         loop {
             let out = self
                 .c
@@ -92,45 +96,21 @@ impl Bucket {
                 .send()
                 .await
                 .map_err(aws_err)?;
-            let mut ids: Vec<ObjectIdentifier> = Vec::new();
-            for v in out.versions() {
-                if let Some(k) = v.key() {
-                    ids.push(
-                        ObjectIdentifier::builder()
-                            .key(k)
-                            .set_version_id(v.version_id().map(str::to_string))
-                            .build()
-                            .map_err(|e| ProviderError::msg(e.to_string()))?,
-                    );
-                }
-            }
-            for m in out.delete_markers() {
-                if let Some(k) = m.key() {
-                    ids.push(
-                        ObjectIdentifier::builder()
-                            .key(k)
-                            .set_version_id(m.version_id().map(str::to_string))
-                            .build()
-                            .map_err(|e| ProviderError::msg(e.to_string()))?,
-                    );
-                }
-            }
-            if ids.is_empty() {
+            let versions = out.versions().iter().map(|v| (v.key(), v.version_id()));
+            let markers = out.delete_markers().iter().map(|m| (m.key(), m.version_id()));
+            let all: Vec<VersionRef> = versions
+                .chain(markers)
+                .filter_map(|(key, version)| {
+                    key.map(|k| VersionRef {
+                        key: k.to_string(),
+                        version_id: version.map(str::to_string),
+                    })
+                })
+                .collect();
+            if all.is_empty() {
                 return Ok(());
             }
-            let del = Delete::builder()
-                .set_objects(Some(ids))
-                .quiet(true)
-                .build()
-                .map_err(|e| ProviderError::msg(e.to_string()))?;
-            self.c
-                .s3
-                .delete_objects()
-                .bucket(name)
-                .delete(del)
-                .send()
-                .await
-                .map_err(aws_err)?;
+            delete_versions(&self.c.s3, name, &all, locked).await?;
         }
     }
 }
@@ -243,7 +223,8 @@ impl ResourceType for Bucket {
 
     async fn delete(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<()> {
         if opt_bool(prior, "force_destroy") == Some(true) {
-            match self.empty_bucket(id).await {
+            let locked = opt_bool(prior, "object_lock_enabled") == Some(true);
+            match self.empty_bucket(id, locked).await {
                 Err(e) if e.code.as_deref() == Some("NoSuchBucket") => return Ok(()),
                 other => other?,
             }

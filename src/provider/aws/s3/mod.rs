@@ -24,6 +24,7 @@ pub mod object_lock;
 pub mod ownership_controls;
 pub mod policy;
 pub mod public_access_block;
+pub mod purge;
 pub mod replication;
 pub mod request_payment;
 pub mod versioning;

@@ -10,6 +10,7 @@
 //! replaces the object whole, so a create a killed run began is simply made again (objects carry
 //! no infractl tags: S3 allows an object only ten).
 
+use super::purge::{delete_version, VersionRef};
 use crate::provider::aws::common::{
     absent_on, aws_err, configured_tags, must_exist, opt_bool, opt_str, required, tag_changes, user_tags,
 };
@@ -564,18 +565,11 @@ impl ResourceType for Object {
             return absent_on(r, ABSENT).map(|_| ());
         }
         for version in versions {
-            let r = self
-                .c
-                .s3
-                .delete_object()
-                .bucket(bucket)
-                .key(key)
-                .version_id(version)
-                .set_bypass_governance_retention(force.then_some(true))
-                .send()
-                .await
-                .map_err(aws_err);
-            absent_on(r, ABSENT)?;
+            let v = VersionRef {
+                key: key.to_string(),
+                version_id: Some(version),
+            };
+            delete_version(&self.c.s3, bucket, &v, force).await?;
         }
         Ok(())
     }
