@@ -52,6 +52,7 @@ mod instances;
 mod interop;
 mod interrupt;
 mod json_syntax;
+mod key_pairs;
 mod killed_creates;
 mod kinesis_streams;
 mod kms;

@@ -14,6 +14,7 @@ pub mod eip;
 pub mod flow_log;
 pub mod instance;
 pub mod internet_gateway;
+pub mod key_pair;
 pub mod launch_template;
 pub mod launch_template_data;
 pub mod managed_prefix_list;
