@@ -35,6 +35,7 @@ mod discovery;
 mod dns;
 mod ec2_data;
 mod ecr_registry;
+mod elastic_ips;
 mod event_rules;
 mod event_source_mappings;
 mod faults;

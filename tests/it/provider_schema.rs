@@ -96,14 +96,14 @@ variable "ipv6_netmask_length" {
   default = null
 }
 
-variable "customer_owned_ipv4_pool" {
+variable "ipam_pool_id" {
   type    = string
   default = null
 }
 
 resource "aws_eip" "nat" {
-  domain                   = "vpc"
-  customer_owned_ipv4_pool = var.customer_owned_ipv4_pool
+  domain       = "vpc"
+  ipam_pool_id = var.ipam_pool_id
 }
 
 resource "aws_vpc" "this" {
@@ -165,18 +165,15 @@ async fn unimplemented_arguments_pass_when_null_and_are_refused_when_set() {
     assert!(t.contains("No changes"), "{t}");
 
     // Setting an argument infractl does not implement is refused at its line, before any call.
-    let out = stack.run_with_endpoint(
-        &["plan", "-var", "customer_owned_ipv4_pool=ipv4pool-coip-0123"],
-        "http://127.0.0.1:9",
-    );
+    let out = stack.run_with_endpoint(&["plan", "-var", "ipam_pool_id=ipam-pool-0123"], "http://127.0.0.1:9");
     let t = expect_code(&out, 1);
     assert!(
-        t.contains("`aws_eip.customer_owned_ipv4_pool` is not supported by infractl yet"),
+        t.contains("`aws_eip.ipam_pool_id` is not supported by infractl yet"),
         "{t}"
     );
     let line = MODULE_STYLE
         .lines()
-        .position(|l| l.contains("customer_owned_ipv4_pool = var."))
+        .position(|l| l.contains("ipam_pool_id = var."))
         .unwrap()
         + 1;
     assert!(t.contains(&format!("main.tf:{line}")), "{t}");

@@ -11,6 +11,7 @@ pub mod default_subnet;
 pub mod default_vpc;
 pub mod egress_only_internet_gateway;
 pub mod eip;
+pub mod eip_association;
 pub mod flow_log;
 pub mod instance;
 pub mod internet_gateway;
