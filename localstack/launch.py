@@ -273,6 +273,27 @@ def patch_s3_xml_roots():
         setattr(S3Response, name, renamed(getattr(S3Response, name), wrong, right))
 
 
+def patch_ec2_detach_volume_by_id():
+    """DetachVolume with only a VolumeId: detach it from the instance it is attached to.
+
+    moto 5.2.5 looks the instance up from InstanceId alone and fails with HTTP 500 when it is
+    left out; EC2 documents InstanceId and Device as optional (the volume has one attachment
+    unless it is a Multi-Attach volume).
+    """
+    from moto.ec2.models import EC2Backend
+
+    original = EC2Backend.detach_volume
+
+    def detach_volume(self, volume_id, instance_id, device_path):
+        if not instance_id:
+            attachment = self.get_volume(volume_id).attachment
+            if attachment is not None:
+                instance_id = attachment.instance.id
+        return original(self, volume_id, instance_id, device_path)
+
+    EC2Backend.detach_volume = detach_volume
+
+
 def patch_s3_delete_objects_version_ids():
     """DeleteObjects: name the version of each key it could not delete.
 
@@ -6885,6 +6906,7 @@ if __name__ == "__main__":
     patch_s3_object_lock_on_used_buckets()
     patch_s3_bucket_configurations()
     patch_s3_delete_objects_version_ids()
+    patch_ec2_detach_volume_by_id()
     patch_ec2_gateway_endpoint_routes()
     patch_ec2_endpoint_service_filters()
     patch_ec2_vpc_settings_moto_drops()

@@ -113,6 +113,7 @@ mod tls;
 mod topic_protection;
 mod trace_file;
 mod validation;
+mod volumes;
 mod vpc_block_public_access;
 mod vpc_family;
 mod vpc_module;

@@ -317,6 +317,7 @@ pub fn terraform_import_id(r: &serde_json::Value) -> String {
         ),
         "aws_ecs_task_definition" => s("arn"),
         "aws_s3_object" => format!("{}/{}", s("bucket"), s("key")),
+        "aws_volume_attachment" => format!("{}:{}:{}", s("device_name"), s("volume_id"), s("instance_id")),
         "aws_autoscaling_schedule" => format!("{}/{}", s("autoscaling_group_name"), s("scheduled_action_name")),
         "aws_autoscaling_policy" => format!("{}/{}", s("autoscaling_group_name"), s("name")),
         "aws_service_discovery_private_dns_namespace" => format!("{}:{}", s("id"), s("vpc")),

@@ -778,6 +778,8 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(ec2::subnet::Subnet::new(c.clone())));
     r.add_resource(Arc::new(ec2::internet_gateway::InternetGateway::new(c.clone())));
     r.add_resource(Arc::new(ec2::eip::Eip::new(c.clone())));
+    r.add_resource(Arc::new(ec2::ebs_volume::EbsVolume::new(c.clone())));
+    r.add_resource(Arc::new(ec2::volume_attachment::VolumeAttachment::new(c.clone())));
     r.add_resource(Arc::new(ec2::eip_association::EipAssociation::new(c.clone())));
     r.add_resource(Arc::new(ec2::key_pair::KeyPair::new(c.clone())));
     r.add_resource(Arc::new(ec2::instance::Ec2Instance::new(c.clone())));
