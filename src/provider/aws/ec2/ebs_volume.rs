@@ -8,7 +8,7 @@
 //! multi-attach only for io1/io2. `final_snapshot` snapshots the volume (with its tags) before
 //! the delete, which is retried while the volume is still in use.
 
-use super::{find_owned, read_tags, tag_spec, update_tags};
+use super::{find_owned, read_tags, tag_spec, tag_spec_of, update_tags};
 use crate::provider::aws::common::{
     absent_on, aws_err, configured_tags, differs, ec2_arn, must_exist, op_timeout, opt_bool, opt_i32, opt_str,
     retry_while, wait_for, Op, Poll, Wait,
@@ -21,9 +21,7 @@ use crate::schema::validators::{arn, int_between, Rule};
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
-use aws_sdk_ec2::types::{
-    ResourceType as Kind, Tag, TagSpecification, Volume, VolumeModificationState, VolumeState, VolumeType,
-};
+use aws_sdk_ec2::types::{ResourceType as Kind, Volume, VolumeModificationState, VolumeState, VolumeType};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -127,21 +125,12 @@ impl EbsVolume {
 
     /// The provider's final snapshot: the volume's tags on it, waited for until completed.
     async fn snapshot(&self, id: &str, prior: &Value, timeout: Duration) -> PResult<()> {
-        let tags: Vec<Tag> = prior
-            .get("tags_all")
-            .as_object()
-            .map(|m| {
-                m.iter()
-                    .filter_map(|(k, v)| v.as_str().map(|v| Tag::builder().key(k).value(v).build()))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let spec = (!tags.is_empty()).then(|| {
-            vec![TagSpecification::builder()
-                .resource_type(Kind::Snapshot)
-                .set_tags(Some(tags))
-                .build()]
+        let tags = prior.get("tags_all").as_object().map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                .collect::<Vec<_>>()
         });
+        let spec = tag_spec_of(tags.unwrap_or_default(), Kind::Snapshot);
         let out = retry_while(
             &["SnapshotCreationPerVolumeRateExceeded"],
             Duration::from_secs(60),

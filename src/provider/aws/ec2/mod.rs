@@ -51,12 +51,20 @@ use aws_sdk_ec2::types::{Filter, ResourceType, Tag, TagSpecification};
 
 /// Tags to attach at creation, as EC2 takes them.
 pub fn tag_spec(ctx: &CallCtx, planned: &Value, kind: ResourceType) -> Option<Vec<TagSpecification>> {
-    let tags: Vec<Tag> = tags_to_write(ctx, planned)
+    tag_spec_of(tags_to_write(ctx, planned), kind)
+}
+
+/// Given tags as an EC2 tag specification of `kind`; none for no tags, since EC2 refuses a tag
+/// specification without tags ("Tag specification must have at least one tag"): an untagged
+/// object on a stack Terraform keeps (no infractl tags) is sent none.
+pub fn tag_spec_of(
+    tags: impl IntoIterator<Item = (String, String)>,
+    kind: ResourceType,
+) -> Option<Vec<TagSpecification>> {
+    let tags: Vec<Tag> = tags
         .into_iter()
         .map(|(k, v)| Tag::builder().key(k).value(v).build())
         .collect();
-    // EC2 refuses a tag specification without tags ("Tag specification must have at least one
-    // tag"): an untagged object on a stack Terraform keeps (no infractl tags) is sent none.
     (!tags.is_empty()).then(|| {
         vec![TagSpecification::builder()
             .resource_type(kind)
