@@ -245,9 +245,17 @@ fn dynamic_attributes(type_name: &str) -> &'static [&'static str] {
         .map_or(&[], |(_, names)| names)
 }
 
-/// Attributes as Terraform's state writes them: dynamic ones wrapped with their type.
+/// Attributes as Terraform's state writes them: dynamic ones wrapped with their type, and the
+/// `timeouts` block (a single block in every provider, which infractl's values hold as a list
+/// of at most one) as the object or null Terraform reads: a list there fails Terraform's
+/// decoding of the whole state ("missing expected {").
 fn wrap_dynamic(type_name: &str, mut attributes: Json) -> Json {
     if let Json::Object(m) = &mut attributes {
+        if let Some(t) = m.get_mut("timeouts") {
+            if let Json::Array(items) = t {
+                *t = items.first().cloned().unwrap_or(Json::Null);
+            }
+        }
         for name in dynamic_attributes(type_name) {
             if let Some(v) = m.get_mut(*name) {
                 if !v.is_null() {
@@ -260,9 +268,13 @@ fn wrap_dynamic(type_name: &str, mut attributes: Json) -> Json {
     attributes
 }
 
-/// Attributes as infractl keeps them: dynamic ones without the type Terraform's state adds.
+/// Attributes as infractl keeps them: dynamic ones without the type Terraform's state adds,
+/// the `timeouts` block as a list of one.
 fn unwrap_dynamic(type_name: &str, mut attributes: Json) -> Json {
     if let Json::Object(m) = &mut attributes {
+        if let Some(t @ Json::Object(_)) = m.get_mut("timeouts") {
+            *t = Json::Array(vec![t.take()]);
+        }
         for name in dynamic_attributes(type_name) {
             if let Some(v) = m.get_mut(*name) {
                 let wrapped = v
@@ -591,6 +603,32 @@ mod tests {
             back.resources[0].attributes["input"],
             serde_json::json!({"name": "one"})
         );
+    }
+
+    #[test]
+    fn a_timeouts_block_is_the_object_terraform_reads() {
+        let mut s = State::new();
+        let timeouts = serde_json::json!([{"create": "5m", "delete": null}]);
+        s.upsert(ResourceState::new(
+            Address::parse("aws_instance.a").unwrap(),
+            "i-1",
+            serde_json::json!({"id": "i-1", "timeouts": timeouts}),
+        ));
+        s.upsert(ResourceState::new(
+            Address::parse("aws_instance.b").unwrap(),
+            "i-2",
+            serde_json::json!({"id": "i-2", "timeouts": []}),
+        ));
+        let doc: Json = serde_json::from_str(&encode(&s)).unwrap();
+        let attrs = |i: usize| doc["resources"][i]["instances"][0]["attributes"].clone();
+        assert_eq!(
+            attrs(0)["timeouts"],
+            serde_json::json!({"create": "5m", "delete": null})
+        );
+        assert!(attrs(1)["timeouts"].is_null());
+        let back = decode(&encode(&s), "test").unwrap();
+        assert_eq!(back.resources[0].attributes["timeouts"], timeouts);
+        assert!(back.resources[1].attributes["timeouts"].is_null());
     }
 
     #[test]
