@@ -294,6 +294,188 @@ def patch_ec2_detach_volume_by_id():
     EC2Backend.detach_volume = detach_volume
 
 
+def patch_ec2_instance_block_devices():
+    """RunInstances block device mappings as EC2 applies them (EC2 user guide, "Block device
+    mappings"; API reference, BlockDeviceMapping and EbsBlockDevice).
+
+    moto 5.2.5 makes the AMI's root volume only when the request has no mapping, and always at
+    /dev/sda1 whatever the AMI's root device name; it refuses an instance store mapping
+    (VirtualName, no Ebs) and a mapping of the root device without a size; it drops a mapping's
+    Throughput and IOPS. EC2 always makes the root volume from the AMI, at the AMI's root
+    device name, and a mapping of that name changes its size, type, IOPS, throughput,
+    encryption and DeleteOnTermination (the size defaults to the AMI's); another EBS mapping
+    needs a size or a snapshot; an instance store mapping is not an EBS volume, so neither
+    DescribeInstances nor DescribeVolumes lists it; NoDevice suppresses one of the AMI's
+    devices. The DeleteOnTermination of a mapping defaults to true. A gp3 volume has a
+    throughput of 125 MiB/s unless asked otherwise (moto leaves it unset).
+    """
+    from moto.ec2.exceptions import MissingParameterError
+    from moto.ec2.models import EC2Backend
+    from moto.ec2.models.instances import Instance
+    from moto.ec2.responses.instances import InstanceResponse
+
+    def flag(v, default=False):
+        if v is None:
+            return default
+        return v if isinstance(v, bool) else str(v).lower() == "true"
+
+    def number(v):
+        return None if v in (None, "") else int(v)
+
+    def parse(self):
+        mappings = []
+        for m in self._get_param("BlockDeviceMappings", []):
+            if "NoDevice" not in m and not m.get("VirtualName") and "Ebs" not in m:
+                raise MissingParameterError("ebs")
+            mappings.append(
+                {
+                    "DeviceName": m.get("DeviceName"),
+                    "VirtualName": m.get("VirtualName"),
+                    "NoDevice": m.get("NoDevice"),
+                    "Ebs": dict(m["Ebs"]) if "Ebs" in m else None,
+                }
+            )
+        return mappings
+
+    def setup_defaults(self):
+        volume = self.ec2_backend.create_volume(size=8, zone_name=self._placement.zone)
+        self.ec2_backend.attach_volume(volume.id, self.id, self.root_device_name or "/dev/sda1", True)
+
+    def root_name(backend, image_id):
+        try:
+            images = backend.describe_images(ami_ids=[image_id])
+        except Exception:
+            images = []
+        return images[0].root_device_name if images else "/dev/sda1"
+
+    def apply(backend, instance, mappings, volume_tags):
+        root = instance.root_device_name
+        for m in mappings:
+            name = m["DeviceName"]
+            if m.get("VirtualName"):
+                continue
+            held = instance.block_device_mapping.get(name)
+            if m.get("NoDevice") is not None:
+                if held is not None and name != root:
+                    backend.detach_volume(held.volume_id, instance.id, name)
+                    backend.delete_volume(held.volume_id)
+                continue
+            ebs = m["Ebs"] or {}
+            size = number(ebs.get("VolumeSize"))
+            if held is not None:
+                if size is None and not ebs.get("SnapshotId"):
+                    size = backend.get_volume(held.volume_id).size
+                backend.detach_volume(held.volume_id, instance.id, name)
+                backend.delete_volume(held.volume_id)
+            volume = backend.create_volume(
+                size=size,
+                zone_name=instance._placement.zone,
+                snapshot_id=ebs.get("SnapshotId"),
+                encrypted=flag(ebs.get("Encrypted")),
+                kms_key_id=ebs.get("KmsKeyId"),
+                volume_type=ebs.get("VolumeType"),
+                iops=number(ebs.get("Iops")),
+                throughput=number(ebs.get("Throughput")),
+            )
+            backend.attach_volume(volume.id, instance.id, name, flag(ebs.get("DeleteOnTermination"), True))
+            volume.add_tags(volume_tags)
+
+    original_run = EC2Backend.run_instances
+
+    def run_instances(self, image_id, count, user_data, security_group_names, **kwargs):
+        mappings = kwargs.pop("block_device_mappings", None)
+        if not mappings:
+            return original_run(self, image_id, count, user_data, security_group_names, **kwargs)
+        root = root_name(self, image_id)
+        for m in mappings:
+            ebs = m.get("Ebs") or {}
+            if m.get("VirtualName") or m.get("NoDevice") is not None or m.get("DeviceName") == root:
+                continue
+            if not ebs.get("VolumeSize") and not ebs.get("SnapshotId"):
+                raise MissingParameterError("size or snapshotId")
+        volume_tags = (kwargs.get("tags") or {}).get("volume", {})
+        reservation = original_run(self, image_id, count, user_data, security_group_names, **kwargs)
+        for instance in reservation.instances:
+            apply(self, instance, mappings, volume_tags)
+        return reservation
+
+    original_create_volume = EC2Backend.create_volume
+
+    def create_volume(self, *args, **kwargs):
+        # A gp3 volume has 125 MiB/s unless asked otherwise (moto leaves it unset).
+        volume = original_create_volume(self, *args, **kwargs)
+        if volume.volume_type == "gp3" and not volume.throughput:
+            volume.throughput = 125
+        return volume
+
+    InstanceResponse._parse_block_device_mapping = parse
+    Instance.setup_defaults = setup_defaults
+    EC2Backend.create_volume = create_volume
+    EC2Backend.run_instances = run_instances
+
+
+def patch_ec2_instance_launch_options():
+    """The launch options of an instance kept and answered as EC2 does: EnclaveOptions
+    (Enabled false unless asked for), HibernationOptions (Configured), the credit option of a
+    burstable type (DescribeInstanceCreditSpecifications: what RunInstances or
+    ModifyInstanceCreditSpecification set, else the type's default: standard for T2, unlimited
+    for T3, T3a and T4g), as the EC2 API reference describes them.
+
+    moto 5.2.5 drops EnclaveOptions, answers every credit specification "standard" and has no
+    ModifyInstanceCreditSpecification.
+    """
+    from moto.core.responses import ActionResult
+    from moto.ec2.responses.instances import InstanceResponse
+
+    def flag(v):
+        return v if isinstance(v, bool) else str(v).lower() == "true"
+
+    original_run = InstanceResponse.run_instances
+
+    def run_instances(self):
+        enclave = self._get_param("EnclaveOptions.Enabled")
+        credits = self._get_param("CreditSpecification.CpuCredits")
+        hibernation = self._get_param("HibernationOptions.Configured")
+        result = original_run(self)
+        for instance in result.result.instances:
+            instance.enclave_options = {"Enabled": flag(enclave) if enclave is not None else False}
+            instance.hibernation_options = {"Configured": flag(hibernation) if hibernation is not None else False}
+            if credits:
+                instance.cpu_credits = credits
+        return result
+
+    def default_credits(instance):
+        family = instance.instance_type.split(".")[0]
+        return "standard" if family == "t2" else "unlimited"
+
+    def describe_instance_credit_specifications(self):
+        instances = self.ec2_backend.describe_instance_credit_specifications(
+            instance_ids=self._get_param("InstanceIds", [])
+        )
+        return ActionResult(
+            {
+                "InstanceCreditSpecifications": [
+                    {"InstanceId": i.id, "CpuCredits": getattr(i, "cpu_credits", None) or default_credits(i)}
+                    for i in instances
+                ]
+            }
+        )
+
+    def modify_instance_credit_specification(self):
+        done = []
+        for spec in self._get_param("InstanceCreditSpecifications", []):
+            instance = self.ec2_backend.get_instance(spec["InstanceId"])
+            instance.cpu_credits = spec["CpuCredits"]
+            done.append({"InstanceId": instance.id})
+        return ActionResult(
+            {"SuccessfulInstanceCreditSpecifications": done, "UnsuccessfulInstanceCreditSpecifications": []}
+        )
+
+    InstanceResponse.run_instances = run_instances
+    InstanceResponse.describe_instance_credit_specifications = describe_instance_credit_specifications
+    InstanceResponse.modify_instance_credit_specification = modify_instance_credit_specification
+
+
 def patch_s3_delete_objects_version_ids():
     """DeleteObjects: name the version of each key it could not delete.
 
@@ -6987,5 +7169,7 @@ if __name__ == "__main__":
     patch_ecr_pull_through_cache_rules()
     patch_ecr_repository_creation_templates()
     patch_codedeploy_lifecycle()
+    patch_ec2_instance_block_devices()
+    patch_ec2_instance_launch_options()
     bridge_cbor()
     sys.exit(main(sys.argv[1:]))

@@ -49,6 +49,7 @@ mod http_api;
 mod iam_identities;
 mod identity;
 mod instance_roles;
+mod instance_volumes;
 mod instances;
 mod interop;
 mod interrupt;

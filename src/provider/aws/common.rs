@@ -74,17 +74,20 @@ pub fn is_not_found(e: &ProviderError) -> bool {
         .is_some_and(|c| c.contains("NotFound") || c == "NoSuchBucket" || c == "NotFound")
 }
 
-/// The tags to write: the user's `tags_all` plus infractl's stack and address tags.
-pub fn tags_to_write(ctx: &CallCtx, planned: &Value) -> IndexMap<String, String> {
-    let mut tags: IndexMap<String, String> = planned
-        .get("tags_all")
-        .as_object()
+/// A string map value (tags, mostly) as its (key, value) pairs; none for null or unknown.
+pub fn string_pairs(v: &Value) -> IndexMap<String, String> {
+    v.as_object()
         .map(|m| {
             m.iter()
                 .filter_map(|(k, v)| v.to_plain_string().map(|v| (k.clone(), v)))
                 .collect()
         })
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+/// The tags to write: the user's `tags_all` plus infractl's stack and address tags.
+pub fn tags_to_write(ctx: &CallCtx, planned: &Value) -> IndexMap<String, String> {
+    let mut tags = string_pairs(planned.get("tags_all"));
     tags.extend(ctx.system_tags());
     tags
 }

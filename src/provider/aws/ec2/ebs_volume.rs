@@ -11,7 +11,7 @@
 use super::{find_owned, read_tags, tag_spec, tag_spec_of, update_tags};
 use crate::provider::aws::common::{
     absent_on, aws_err, configured_tags, differs, ec2_arn, must_exist, op_timeout, opt_bool, opt_i32, opt_str,
-    retry_while, wait_for, Op, Poll, Wait,
+    retry_while, string_pairs, wait_for, Op, Poll, Wait,
 };
 use crate::provider::aws::lookup::rfc3339;
 use crate::provider::aws::schema::resource;
@@ -36,6 +36,34 @@ const PROVISIONED: &[&str] = &["io1", "io2", "gp3"];
 
 fn number(v: Option<i32>) -> Value {
     v.map(|n| Value::Number(n as f64)).unwrap_or(Value::Null)
+}
+
+/// Waits for a ModifyVolume to reach `optimizing` or `completed`, as the provider does (for a
+/// volume of its own, or an instance's root volume).
+pub async fn wait_modified(ec2: &aws_sdk_ec2::Client, id: &str, timeout: Duration) -> PResult<()> {
+    wait_for(Wait::new(id, "optimizing", timeout), || async {
+        let out = ec2
+            .describe_volumes_modifications()
+            .volume_ids(id)
+            .send()
+            .await
+            .map_err(aws_err)?;
+        let state = out
+            .volumes_modifications()
+            .iter()
+            .filter(|m| m.volume_id() == Some(id))
+            .max_by_key(|m| m.start_time().map(|t| t.secs()))
+            .and_then(|m| m.modification_state().cloned());
+        Ok(match state {
+            Some(VolumeModificationState::Optimizing | VolumeModificationState::Completed) => Poll::Ready(()),
+            Some(VolumeModificationState::Failed) => {
+                return Err(ProviderError::msg(format!("modifying volume {id} failed")))
+            }
+            Some(s) => Poll::pending(s.as_str()),
+            None => Poll::pending("no modification yet"),
+        })
+    })
+    .await
 }
 
 impl EbsVolume {
@@ -94,43 +122,9 @@ impl EbsVolume {
         .await
     }
 
-    /// Waits for a ModifyVolume to reach `optimizing` or `completed`, as the provider does.
-    async fn wait_modified(&self, id: &str, timeout: Duration) -> PResult<()> {
-        wait_for(Wait::new(id, "optimizing", timeout), || async {
-            let out = self
-                .c
-                .ec2
-                .describe_volumes_modifications()
-                .volume_ids(id)
-                .send()
-                .await
-                .map_err(aws_err)?;
-            let state = out
-                .volumes_modifications()
-                .iter()
-                .filter(|m| m.volume_id() == Some(id))
-                .max_by_key(|m| m.start_time().map(|t| t.secs()))
-                .and_then(|m| m.modification_state().cloned());
-            Ok(match state {
-                Some(VolumeModificationState::Optimizing | VolumeModificationState::Completed) => Poll::Ready(()),
-                Some(VolumeModificationState::Failed) => {
-                    return Err(ProviderError::msg(format!("modifying volume {id} failed")))
-                }
-                Some(s) => Poll::pending(s.as_str()),
-                None => Poll::pending("no modification yet"),
-            })
-        })
-        .await
-    }
-
     /// The provider's final snapshot: the volume's tags on it, waited for until completed.
     async fn snapshot(&self, id: &str, prior: &Value, timeout: Duration) -> PResult<()> {
-        let tags = prior.get("tags_all").as_object().map(|m| {
-            m.iter()
-                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
-                .collect::<Vec<_>>()
-        });
-        let spec = tag_spec_of(tags.unwrap_or_default(), Kind::Snapshot);
+        let spec = tag_spec_of(string_pairs(prior.get("tags_all")), Kind::Snapshot);
         let out = retry_while(
             &["SnapshotCreationPerVolumeRateExceeded"],
             Duration::from_secs(60),
@@ -308,7 +302,7 @@ impl ResourceType for EbsVolume {
             }
             modify.send().await.map_err(aws_err)?;
             let timeout = op_timeout(&self.schema, planned, Op::Update, Duration::from_secs(300));
-            self.wait_modified(id, timeout).await?;
+            wait_modified(&self.c.ec2, id, timeout).await?;
         }
         update_tags(&self.c.ec2, id, prior, planned).await?;
         must_exist(self.read(ctx, id, planned).await?, "EBS volume", id)

@@ -6,13 +6,14 @@
 //! profile directly; the instance type and user data by stopping the instance, changing it and
 //! starting it again, as the provider does. `user_data` is kept in state as the SHA-1 of its
 //! text, as the provider keeps it (a Terraform-kept state reads the same).
-//! Block devices, network interfaces, CPU, credit, market, placement and launch template
-//! settings are not implemented yet (refused when set).
+//! Block devices are `instance_devices`' part. Network interfaces, CPU, market, placement and
+//! launch template settings are not implemented yet (refused when set).
 
-use super::{owned, owner_filters, read_tags, tag_spec, update_tags};
+use super::instance_devices as devices;
+use super::{owned, owner_filters, read_tags, tag_spec, tag_spec_of, update_tags};
 use crate::provider::aws::common::{
     absent_on, aws_err, configured_tags, differs, ec2_arn, first, must_exist, op_timeout, opt_bool, opt_str, str_list,
-    wait_for, Op, Poll, Wait,
+    string_pairs, wait_for, Op, Poll, Wait,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -22,10 +23,11 @@ use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_ec2::types::{
-    AttributeBooleanValue, AttributeValue, HttpTokensState, IamInstanceProfileSpecification, Instance,
-    InstanceMetadataEndpointState, InstanceMetadataOptionsRequest, InstanceMetadataProtocolState,
-    InstanceMetadataTagsState, InstanceNetworkInterfaceSpecification, InstanceStateName, InstanceType, Placement,
-    ResourceType as Kind, RunInstancesMonitoringEnabled, ShutdownBehavior, Tenancy,
+    AttributeBooleanValue, AttributeValue, CreditSpecificationRequest, EnclaveOptionsRequest,
+    HibernationOptionsRequest, HttpTokensState, IamInstanceProfileSpecification, Instance,
+    InstanceCreditSpecificationRequest, InstanceMetadataEndpointState, InstanceMetadataOptionsRequest,
+    InstanceMetadataProtocolState, InstanceMetadataTagsState, InstanceNetworkInterfaceSpecification, InstanceStateName,
+    InstanceType, Placement, ResourceType as Kind, RunInstancesMonitoringEnabled, ShutdownBehavior, Tenancy,
 };
 use base64::Engine as _;
 use sha1::Digest as _;
@@ -37,6 +39,9 @@ pub struct Ec2Instance {
     c: Arc<Clients>,
     schema: Schema,
 }
+
+/// The EBS volume types (the provider's `VolumeType_Values`).
+const VOLUME_TYPES: &[&str] = &["standard", "io1", "io2", "gp2", "sc1", "st1", "gp3"];
 
 /// Codes EC2 answers for an instance it does not know.
 const ABSENT: &[&str] = &["InvalidInstanceID.NotFound", "InvalidInstanceID.Malformed"];
@@ -115,12 +120,42 @@ impl Ec2Instance {
             .arg("metadata_options.instance_metadata_tags")
             .check(one_of(&["enabled", "disabled"]))
             .computed_blocks(&["metadata_options"])
+            .arg("root_block_device.delete_on_termination")
+            .default(true)
+            .arg("root_block_device.volume_type")
+            .check(one_of(VOLUME_TYPES))
+            .arg("ebs_block_device.delete_on_termination")
+            .default(true)
+            .arg("ebs_block_device.volume_type")
+            .check(one_of(VOLUME_TYPES))
+            .arg("ephemeral_block_device")
+            .force_new()
+            .arg("enclave_options")
+            .force_new()
+            .arg("ebs_optimized")
+            .force_new()
+            .arg("hibernation")
+            .force_new()
+            .arg("credit_specification.cpu_credits")
+            .check(one_of(&["standard", "unlimited"]))
+            .live_if_unset()
+            .computed_blocks(&[
+                "root_block_device",
+                "ebs_block_device",
+                "ephemeral_block_device",
+                "enclave_options",
+                "credit_specification",
+            ])
             .args(&[
                 "vpc_security_group_ids",
                 "iam_instance_profile",
                 "disable_api_termination",
+                "disable_api_stop",
                 "monitoring",
                 "metadata_options",
+                "root_block_device",
+                "ebs_block_device",
+                "volume_tags",
                 "tags",
             ])
             .timeouts(10, 10, 20)
@@ -334,6 +369,19 @@ impl Ec2Instance {
             ("source_dest_check", Value::from(i.source_dest_check())),
             ("ebs_optimized", Value::from(i.ebs_optimized())),
             (
+                "enclave_options",
+                Value::List(
+                    i.enclave_options()
+                        .map(|e| Value::object([("enabled", Value::from(e.enabled()))]))
+                        .into_iter()
+                        .collect(),
+                ),
+            ),
+            (
+                "hibernation",
+                Value::from(i.hibernation_options().and_then(|h| h.configured())),
+            ),
+            (
                 "monitoring",
                 Value::Bool(
                     i.monitoring()
@@ -372,6 +420,49 @@ impl Ec2Instance {
         ])
     }
 
+    /// The credit specification RunInstances is sent, as the provider sends it: what the
+    /// blueprint sets for a burstable type, else `unlimited` for a T3 type.
+    async fn credits_at_launch(&self, planned: &Value) -> PResult<Option<CreditSpecificationRequest>> {
+        let Some(t) = opt_str(planned, "instance_type") else {
+            return Ok(None);
+        };
+        let written = first(planned, "credit_specification").and_then(|c| opt_str(c, "cpu_credits"));
+        let credits = match written {
+            Some(c) if super::burstable(&self.c.ec2, &t).await? => Some(c),
+            _ if t.starts_with("t3") => Some("unlimited".to_string()),
+            _ => None,
+        };
+        Ok(credits.map(|c| CreditSpecificationRequest::builder().cpu_credits(c).build()))
+    }
+
+    /// `credit_specification` as the provider reads it: asked of EC2 for a burstable type, kept
+    /// from state (unknowns cleared) for any other.
+    async fn credits(&self, i: &Instance, prior: &Value) -> PResult<Value> {
+        let t = i.instance_type().map(|t| t.as_str()).unwrap_or_default();
+        if !super::burstable(&self.c.ec2, t).await? {
+            let kept = prior.get("credit_specification").as_list().unwrap_or(&[]).iter();
+            return Ok(Value::List(
+                kept.map(|c| Value::object([("cpu_credits", Value::from(opt_str(c, "cpu_credits")))]))
+                    .collect(),
+            ));
+        }
+        let out = self
+            .c
+            .ec2
+            .describe_instance_credit_specifications()
+            .instance_ids(i.instance_id().unwrap_or_default())
+            .send()
+            .await
+            .map_err(aws_err)?;
+        Ok(Value::List(
+            out.instance_credit_specifications()
+                .first()
+                .map(|c| Value::object([("cpu_credits", Value::from(c.cpu_credits()))]))
+                .into_iter()
+                .collect(),
+        ))
+    }
+
     async fn attribute(
         &self,
         id: &str,
@@ -405,12 +496,15 @@ impl ResourceType for Ec2Instance {
         if config.get("ami").is_null() {
             return Err("ami is required: infractl does not implement launch_template yet".into());
         }
-        Ok(())
+        devices::check(config)
     }
 
     fn refine_plan(&self, prior: Option<&Value>, config: &Value, _planned: &mut Value) -> PResult<Option<String>> {
         // The provider replaces the instance for new user data only when asked to.
         let Some(p) = prior else { return Ok(None) };
+        if let Some(why) = devices::replacement(p, config) {
+            return Ok(Some(why));
+        }
         if opt_bool(config, "user_data_replace_on_change") == Some(true) {
             let new = opt_str(config, "user_data").map(|u| user_data_hash(&u));
             if differs(p, config, "user_data_base64")
@@ -445,7 +539,6 @@ impl ResourceType for Ec2Instance {
                     .map(|p| IamInstanceProfileSpecification::builder().name(p).build()),
             )
             .set_security_groups(Some(str_list(planned, "security_groups")).filter(|g| !g.is_empty()))
-            .set_tag_specifications(tag_spec(ctx, planned, Kind::Instance))
             .set_placement(
                 (planned.get("availability_zone").as_str().is_some() || planned.get("tenancy").as_str().is_some())
                     .then(|| {
@@ -461,6 +554,26 @@ impl ResourceType for Ec2Instance {
         if let Some(m) = metadata_request(planned) {
             run = run.metadata_options(m);
         }
+        let root = match (first(planned, "root_block_device"), opt_str(planned, "ami")) {
+            (Some(_), Some(ami)) => devices::root_device_name(&self.c.ec2, &ami).await?,
+            _ => None,
+        };
+        let mut tags = tag_spec(ctx, planned, Kind::Instance).unwrap_or_default();
+        tags.extend(tag_spec_of(string_pairs(planned.get("volume_tags")), Kind::Volume).unwrap_or_default());
+        run = run
+            .set_block_device_mappings(Some(devices::mappings(planned, root.as_deref())).filter(|m| !m.is_empty()))
+            .set_tag_specifications(Some(tags).filter(|t| !t.is_empty()))
+            .set_ebs_optimized(opt_bool(planned, "ebs_optimized"))
+            .set_disable_api_stop(opt_bool(planned, "disable_api_stop"))
+            .set_hibernation_options(
+                opt_bool(planned, "hibernation").map(|h| HibernationOptionsRequest::builder().configured(h).build()),
+            )
+            .set_enclave_options(
+                first(planned, "enclave_options")
+                    .and_then(|e| opt_bool(e, "enabled"))
+                    .map(|e| EnclaveOptionsRequest::builder().enabled(e).build()),
+            )
+            .set_credit_specification(self.credits_at_launch(planned).await?);
         // A public address is asked for on the primary interface, which then carries the
         // subnet, address and groups.
         run = match public_ip {
@@ -487,6 +600,9 @@ impl ResourceType for Ec2Instance {
             .to_string();
         let timeout = op_timeout(&self.schema, planned, Op::Create, Duration::from_secs(600));
         self.wait_state(&id, InstanceStateName::Running, timeout).await?;
+        if let Some((i, _)) = self.describe(&id).await? {
+            devices::tag_created(&self.c.ec2, &i, planned).await?;
+        }
         if opt_bool(planned, "source_dest_check") == Some(false) {
             self.modify_attribute(&id, |m| {
                 m.source_dest_check(AttributeBooleanValue::builder().value(false).build())
@@ -508,10 +624,13 @@ impl ResourceType for Ec2Instance {
         }
         use aws_sdk_ec2::types::InstanceAttributeName as A;
         // Three attributes DescribeInstances does not answer, read side by side.
-        let (data, termination, shutdown) = tokio::try_join!(
+        let (data, termination, shutdown, stop, devices, credits) = tokio::try_join!(
             self.attribute(id, A::UserData),
             self.attribute(id, A::DisableApiTermination),
             self.attribute(id, A::InstanceInitiatedShutdownBehavior),
+            self.attribute(id, A::DisableApiStop),
+            devices::read(&self.c.ec2, &i, prior),
+            self.credits(&i, prior),
         )?;
         let user_data = data.user_data().and_then(|u| u.value()).map(str::to_string);
         let termination = termination.disable_api_termination().and_then(|b| b.value());
@@ -523,6 +642,14 @@ impl ResourceType for Ec2Instance {
         if let Value::Object(m) = &mut v {
             m.insert("disable_api_termination".into(), Value::from(termination));
             m.insert("instance_initiated_shutdown_behavior".into(), Value::from(shutdown));
+            m.insert(
+                "disable_api_stop".into(),
+                Value::from(stop.disable_api_stop().and_then(|b| b.value())),
+            );
+            m.insert("credit_specification".into(), credits);
+            for (k, v) in devices {
+                m.insert(k.into(), v);
+            }
         }
         Ok(Some(v))
     }
@@ -586,6 +713,32 @@ impl ResourceType for Ec2Instance {
         if differs(prior, planned, "iam_instance_profile") {
             self.set_profile(id, opt_str(planned, "iam_instance_profile")).await?;
         }
+        if differs(prior, planned, "disable_api_stop") {
+            let v = opt_bool(planned, "disable_api_stop").unwrap_or(false);
+            self.modify_attribute(id, |m| {
+                m.disable_api_stop(AttributeBooleanValue::builder().value(v).build())
+            })
+            .await?;
+        }
+        if let Some(c) = first(planned, "credit_specification")
+            .and_then(|c| opt_str(c, "cpu_credits"))
+            .filter(|_| differs(prior, planned, "credit_specification"))
+        {
+            self.c
+                .ec2
+                .modify_instance_credit_specification()
+                .instance_credit_specifications(
+                    InstanceCreditSpecificationRequest::builder()
+                        .instance_id(id)
+                        .cpu_credits(c)
+                        .build(),
+                )
+                .send()
+                .await
+                .map_err(aws_err)?;
+        }
+        let timeout = op_timeout(&self.schema, planned, Op::Update, Duration::from_secs(600));
+        devices::update(&self.c.ec2, id, prior, planned, timeout).await?;
         let new_type = differs(prior, planned, "instance_type");
         let new_data = differs(prior, planned, "user_data_base64")
             || opt_str(planned, "user_data").map(|u| user_data_hash(&u)) != opt_str(prior, "user_data");

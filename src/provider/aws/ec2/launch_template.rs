@@ -213,26 +213,13 @@ impl LaunchTemplate {
     /// Whether the planned instance type takes a credit specification: the provider sends
     /// `credit_specification` only for burstable types, and asks EC2 which those are.
     async fn burstable(&self, planned: &Value) -> PResult<bool> {
-        let (Some(_), Some(t)) = (
+        match (
             first(planned, "credit_specification"),
             opt_str(planned, "instance_type"),
-        ) else {
-            return Ok(false);
-        };
-        let out = self
-            .c
-            .ec2
-            .describe_instance_types()
-            .instance_types(aws_sdk_ec2::types::InstanceType::from(t.as_str()))
-            .send()
-            .await
-            .map_err(aws_err)
-            .map_err(|e| e.context(format!("reading EC2 instance type {t}")))?;
-        Ok(out
-            .instance_types()
-            .first()
-            .and_then(|i| i.burstable_performance_supported())
-            .unwrap_or(false))
+        ) {
+            (Some(_), Some(t)) => super::burstable(&self.c.ec2, &t).await,
+            _ => Ok(false),
+        }
     }
 
     async fn set_default(&self, id: &str, version: i64) -> PResult<()> {

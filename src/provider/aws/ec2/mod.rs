@@ -15,6 +15,7 @@ pub mod eip;
 pub mod eip_association;
 pub mod flow_log;
 pub mod instance;
+pub mod instance_devices;
 pub mod internet_gateway;
 pub mod key_pair;
 pub mod launch_template;
@@ -109,6 +110,35 @@ pub async fn update_tags(ec2: &aws_sdk_ec2::Client, id: &str, prior: &Value, pla
             .map_err(aws_err)?;
     }
     Ok(())
+}
+
+/// Whether an instance type has burstable performance (takes a credit specification), as
+/// DescribeInstanceTypes says; the provider asks before sending or reading credits. Asked once
+/// per type and process: a type's facts do not change.
+pub async fn burstable(ec2: &aws_sdk_ec2::Client, instance_type: &str) -> PResult<bool> {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static KNOWN: OnceLock<Mutex<HashMap<String, bool>>> = OnceLock::new();
+    let known = KNOWN.get_or_init(Default::default);
+    if let Some(b) = known.lock().ok().and_then(|k| k.get(instance_type).copied()) {
+        return Ok(b);
+    }
+    let out = ec2
+        .describe_instance_types()
+        .instance_types(aws_sdk_ec2::types::InstanceType::from(instance_type))
+        .send()
+        .await
+        .map_err(aws_err)
+        .map_err(|e| e.context(format!("reading EC2 instance type {instance_type}")))?;
+    let b = out
+        .instance_types()
+        .first()
+        .and_then(|i| i.burstable_performance_supported())
+        .unwrap_or(false);
+    if let Ok(mut k) = known.lock() {
+        k.insert(instance_type.to_string(), b);
+    }
+    Ok(b)
 }
 
 /// True when an object's tags say this stack created it for this address. Checked on every

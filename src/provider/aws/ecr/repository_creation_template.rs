@@ -6,6 +6,7 @@
 use super::to_tags;
 use crate::provider::aws::common::{
     absent_on, aws_err, differs, first, json_as_configured, list_value, must_exist, opt_str, required, str_list,
+    string_pairs,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -87,16 +88,7 @@ fn encryption(planned: &Value) -> PResult<Option<Encryption>> {
 
 /// `resource_tags` as ECR takes them.
 fn resource_tags(planned: &Value) -> PResult<Vec<aws_sdk_ecr::types::Tag>> {
-    let pairs = planned
-        .get("resource_tags")
-        .as_object()
-        .map(|m| {
-            m.iter()
-                .filter_map(|(k, v)| Some((k.clone(), v.to_plain_string()?)))
-                .collect()
-        })
-        .unwrap_or_default();
-    to_tags(pairs)
+    to_tags(string_pairs(planned.get("resource_tags")))
 }
 
 /// A template as state records it; the policies keep the blueprint's text where ECR's copy means
