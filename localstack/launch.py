@@ -419,12 +419,16 @@ def patch_ec2_instance_launch_options():
     (Enabled false unless asked for), HibernationOptions (Configured), the credit option of a
     burstable type (DescribeInstanceCreditSpecifications: what RunInstances or
     ModifyInstanceCreditSpecification set, else the type's default: standard for T2, unlimited
-    for T3, T3a and T4g), as the EC2 API reference describes them.
+    for T3, T3a and T4g), CpuOptions (the type's default cores and threads unless asked),
+    MaintenanceOptions (AutoRecovery default), PrivateDnsNameOptions (ip-name, no resource
+    name records), CapacityReservationSpecification (open) and the placement group and
+    partition, with the modify calls of each, as the EC2 API reference describes them.
 
-    moto 5.2.5 drops EnclaveOptions, answers every credit specification "standard" and has no
-    ModifyInstanceCreditSpecification.
+    moto 5.2.5 drops all of these but hibernation, answers every credit specification
+    "standard" and has none of the modify calls.
     """
     from moto.core.responses import ActionResult
+    from moto.ec2.models.instance_types import INSTANCE_TYPES
     from moto.ec2.responses.instances import InstanceResponse
 
     def flag(v):
@@ -432,17 +436,91 @@ def patch_ec2_instance_launch_options():
 
     original_run = InstanceResponse.run_instances
 
+    def given(name, default):
+        return default if name is None else name
+
     def run_instances(self):
-        enclave = self._get_param("EnclaveOptions.Enabled")
-        credits = self._get_param("CreditSpecification.CpuCredits")
-        hibernation = self._get_param("HibernationOptions.Configured")
+        p = self._get_param
+        enclave = p("EnclaveOptions.Enabled")
+        credits = p("CreditSpecification.CpuCredits")
+        hibernation = p("HibernationOptions.Configured")
+        cores, threads, sev = p("CpuOptions.CoreCount"), p("CpuOptions.ThreadsPerCore"), p("CpuOptions.AmdSevSnp")
+        recovery = p("MaintenanceOptions.AutoRecovery")
+        dns = {
+            "HostnameType": p("PrivateDnsNameOptions.HostnameType"),
+            "EnableResourceNameDnsARecord": p("PrivateDnsNameOptions.EnableResourceNameDnsARecord"),
+            "EnableResourceNameDnsAAAARecord": p("PrivateDnsNameOptions.EnableResourceNameDnsAAAARecord"),
+        }
+        preference = p("CapacityReservationSpecification.CapacityReservationPreference")
+        target = {
+            k: v
+            for k, v in {
+                "CapacityReservationId": p(
+                    "CapacityReservationSpecification.CapacityReservationTarget.CapacityReservationId"
+                ),
+                "CapacityReservationResourceGroupArn": p(
+                    "CapacityReservationSpecification.CapacityReservationTarget.CapacityReservationResourceGroupArn"
+                ),
+            }.items()
+            if v
+        }
+        group, partition = p("Placement.GroupName"), p("Placement.PartitionNumber")
         result = original_run(self)
         for instance in result.result.instances:
             instance.enclave_options = {"Enabled": flag(enclave) if enclave is not None else False}
             instance.hibernation_options = {"Configured": flag(hibernation) if hibernation is not None else False}
             if credits:
                 instance.cpu_credits = credits
+            vcpu = INSTANCE_TYPES.get(instance.instance_type, {}).get("VCpuInfo", {})
+            instance.cpu_options = {
+                "CoreCount": int(given(cores, vcpu.get("DefaultCores", 1))),
+                "ThreadsPerCore": int(given(threads, vcpu.get("DefaultThreadsPerCore", 1))),
+            }
+            if sev:
+                instance.cpu_options["AmdSevSnp"] = sev
+            instance.maintenance_options = {"AutoRecovery": given(recovery, "default")}
+            instance.private_dns_name_options = {
+                "HostnameType": given(dns["HostnameType"], "ip-name"),
+                "EnableResourceNameDnsARecord": flag(given(dns["EnableResourceNameDnsARecord"], False)),
+                "EnableResourceNameDnsAAAARecord": flag(given(dns["EnableResourceNameDnsAAAARecord"], False)),
+            }
+            instance.capacity_reservation_specification = (
+                {"CapacityReservationTarget": target} if target else {"CapacityReservationPreference": preference or "open"}
+            )
+            if group:
+                instance.placement.group_name = group
+            if partition is not None:
+                instance.placement.partition_number = int(partition)
         return result
+
+    def modify_instance_maintenance_options(self):
+        instance = self.ec2_backend.get_instance(self._get_param("InstanceId"))
+        recovery = self._get_param("AutoRecovery")
+        if recovery:
+            instance.maintenance_options = {"AutoRecovery": recovery}
+        return ActionResult({"InstanceId": instance.id, "AutoRecovery": instance.maintenance_options["AutoRecovery"]})
+
+    def modify_private_dns_name_options(self):
+        instance = self.ec2_backend.get_instance(self._get_param("InstanceId"))
+        options = instance.private_dns_name_options
+        for name, param in (
+            ("HostnameType", "PrivateDnsHostnameType"),
+            ("EnableResourceNameDnsARecord", "EnableResourceNameDnsARecord"),
+            ("EnableResourceNameDnsAAAARecord", "EnableResourceNameDnsAAAARecord"),
+        ):
+            value = self._get_param(param)
+            if value is not None:
+                options[name] = value if name == "HostnameType" else flag(value)
+        return ActionResult({"Return": True})
+
+    def modify_instance_capacity_reservation_attributes(self):
+        instance = self.ec2_backend.get_instance(self._get_param("InstanceId"))
+        preference = self._get_param("CapacityReservationSpecification.CapacityReservationPreference")
+        target = self._get_param("CapacityReservationSpecification.CapacityReservationTarget") or {}
+        instance.capacity_reservation_specification = (
+            {"CapacityReservationTarget": dict(target)} if target else {"CapacityReservationPreference": preference or "open"}
+        )
+        return ActionResult({"Return": True})
 
     def default_credits(instance):
         family = instance.instance_type.split(".")[0]
@@ -474,6 +552,9 @@ def patch_ec2_instance_launch_options():
     InstanceResponse.run_instances = run_instances
     InstanceResponse.describe_instance_credit_specifications = describe_instance_credit_specifications
     InstanceResponse.modify_instance_credit_specification = modify_instance_credit_specification
+    InstanceResponse.modify_instance_maintenance_options = modify_instance_maintenance_options
+    InstanceResponse.modify_private_dns_name_options = modify_private_dns_name_options
+    InstanceResponse.modify_instance_capacity_reservation_attributes = modify_instance_capacity_reservation_attributes
 
 
 def patch_s3_delete_objects_version_ids():

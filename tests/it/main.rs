@@ -48,6 +48,7 @@ mod hostile;
 mod http_api;
 mod iam_identities;
 mod identity;
+mod instance_options;
 mod instance_roles;
 mod instance_volumes;
 mod instances;

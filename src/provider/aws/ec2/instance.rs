@@ -10,15 +10,16 @@
 //! launch template settings are not implemented yet (refused when set).
 
 use super::instance_devices as devices;
+use super::instance_options as options;
 use super::{owned, owner_filters, read_tags, tag_spec, tag_spec_of, update_tags};
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, differs, ec2_arn, first, must_exist, op_timeout, opt_bool, opt_str, str_list,
-    string_pairs, wait_for, Op, Poll, Wait,
+    absent_on, aws_err, configured_tags, differs, ec2_arn, first, must_exist, op_timeout, opt_bool, opt_i32, opt_str,
+    str_list, string_pairs, wait_for, Op, Poll, Wait,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
-use crate::schema::validators::{ipv4_address, one_of};
+use crate::schema::validators::{arn, ipv4_address, one_of, Rule};
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
@@ -136,6 +137,36 @@ impl Ec2Instance {
             .force_new()
             .arg("hibernation")
             .force_new()
+            .arg("cpu_options")
+            .force_new()
+            .arg("cpu_options.amd_sev_snp")
+            .check(one_of(&["enabled", "disabled"]))
+            .arg("cpu_core_count")
+            .force_new()
+            .arg("cpu_threads_per_core")
+            .force_new()
+            .arg("maintenance_options.auto_recovery")
+            .check(one_of(&["disabled", "default"]))
+            .arg("private_dns_name_options")
+            .force_new()
+            .arg("private_dns_name_options.hostname_type")
+            .check(one_of(&["ip-name", "resource-name"]))
+            .arg("capacity_reservation_specification.capacity_reservation_preference")
+            .check(one_of(&["open", "none", "capacity-reservations-only"]))
+            .arg("capacity_reservation_specification.capacity_reservation_target.capacity_reservation_resource_group_arn")
+            .check(arn())
+            .rule_in(
+                "capacity_reservation_specification",
+                Rule::ExactlyOne(&["capacity_reservation_preference", "capacity_reservation_target"]),
+            )
+            .rule_in(
+                "capacity_reservation_specification.capacity_reservation_target",
+                Rule::Conflicts(&["capacity_reservation_id", "capacity_reservation_resource_group_arn"]),
+            )
+            .arg("placement_group")
+            .force_new()
+            .arg("placement_partition_number")
+            .force_new()
             .arg("credit_specification.cpu_credits")
             .check(one_of(&["standard", "unlimited"]))
             .live_if_unset()
@@ -145,12 +176,18 @@ impl Ec2Instance {
                 "ephemeral_block_device",
                 "enclave_options",
                 "credit_specification",
+                "cpu_options",
+                "maintenance_options",
+                "private_dns_name_options",
+                "capacity_reservation_specification",
             ])
             .args(&[
                 "vpc_security_group_ids",
                 "iam_instance_profile",
                 "disable_api_termination",
                 "disable_api_stop",
+                "maintenance_options",
+                "capacity_reservation_specification",
                 "monitoring",
                 "metadata_options",
                 "root_block_device",
@@ -381,6 +418,11 @@ impl Ec2Instance {
                 "hibernation",
                 Value::from(i.hibernation_options().and_then(|h| h.configured())),
             ),
+            ("placement_group", s(i.placement().and_then(|p| p.group_name()))),
+            (
+                "placement_partition_number",
+                Value::from(i.placement().and_then(|p| p.partition_number()).map(i64::from)),
+            ),
             (
                 "monitoring",
                 Value::Bool(
@@ -496,6 +538,14 @@ impl ResourceType for Ec2Instance {
         if config.get("ami").is_null() {
             return Err("ami is required: infractl does not implement launch_template yet".into());
         }
+        for (top, nested) in [
+            ("cpu_core_count", "core_count"),
+            ("cpu_threads_per_core", "threads_per_core"),
+        ] {
+            if !config.get(top).is_null() && first(config, "cpu_options").is_some_and(|c| !c.get(nested).is_null()) {
+                return Err(format!("\"{top}\": conflicts with cpu_options.0.{nested}"));
+            }
+        }
         devices::check(config)
     }
 
@@ -540,13 +590,22 @@ impl ResourceType for Ec2Instance {
             )
             .set_security_groups(Some(str_list(planned, "security_groups")).filter(|g| !g.is_empty()))
             .set_placement(
-                (planned.get("availability_zone").as_str().is_some() || planned.get("tenancy").as_str().is_some())
-                    .then(|| {
-                        Placement::builder()
-                            .set_availability_zone(opt_str(planned, "availability_zone"))
-                            .set_tenancy(opt_str(planned, "tenancy").map(|t| Tenancy::from(t.as_str())))
-                            .build()
-                    }),
+                [
+                    "availability_zone",
+                    "tenancy",
+                    "placement_group",
+                    "placement_partition_number",
+                ]
+                .iter()
+                .any(|k| !planned.get(k).is_null() && !planned.get(k).has_unknown())
+                .then(|| {
+                    Placement::builder()
+                        .set_availability_zone(opt_str(planned, "availability_zone"))
+                        .set_tenancy(opt_str(planned, "tenancy").map(|t| Tenancy::from(t.as_str())))
+                        .set_group_name(opt_str(planned, "placement_group"))
+                        .set_partition_number(opt_i32(planned, "placement_partition_number"))
+                        .build()
+                }),
             );
         if let Some(true) = opt_bool(planned, "monitoring") {
             run = run.monitoring(RunInstancesMonitoringEnabled::builder().enabled(true).build());
@@ -573,7 +632,11 @@ impl ResourceType for Ec2Instance {
                     .and_then(|e| opt_bool(e, "enabled"))
                     .map(|e| EnclaveOptionsRequest::builder().enabled(e).build()),
             )
-            .set_credit_specification(self.credits_at_launch(planned).await?);
+            .set_credit_specification(self.credits_at_launch(planned).await?)
+            .set_cpu_options(options::cpu(planned))
+            .set_maintenance_options(options::maintenance(planned))
+            .set_private_dns_name_options(options::private_dns(planned))
+            .set_capacity_reservation_specification(options::capacity_reservation(planned));
         // A public address is asked for on the primary interface, which then carries the
         // subnet, address and groups.
         run = match public_ip {
@@ -639,6 +702,11 @@ impl ResourceType for Ec2Instance {
             .and_then(|b| b.value())
             .map(str::to_string);
         let mut v = self.to_state(&i, &owner, prior, user_data);
+        if let Value::Object(m) = &mut v {
+            for (k, val) in options::read(&i) {
+                m.insert(k.into(), val);
+            }
+        }
         if let Value::Object(m) = &mut v {
             m.insert("disable_api_termination".into(), Value::from(termination));
             m.insert("instance_initiated_shutdown_behavior".into(), Value::from(shutdown));
@@ -739,6 +807,7 @@ impl ResourceType for Ec2Instance {
         }
         let timeout = op_timeout(&self.schema, planned, Op::Update, Duration::from_secs(600));
         devices::update(&self.c.ec2, id, prior, planned, timeout).await?;
+        options::update(&self.c.ec2, id, prior, planned).await?;
         let new_type = differs(prior, planned, "instance_type");
         let new_data = differs(prior, planned, "user_data_base64")
             || opt_str(planned, "user_data").map(|u| user_data_hash(&u)) != opt_str(prior, "user_data");

@@ -16,6 +16,7 @@ pub mod eip_association;
 pub mod flow_log;
 pub mod instance;
 pub mod instance_devices;
+pub mod instance_options;
 pub mod internet_gateway;
 pub mod key_pair;
 pub mod launch_template;
