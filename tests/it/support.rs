@@ -316,6 +316,19 @@ pub fn terraform_import_id(r: &serde_json::Value) -> String {
             s("name")
         ),
         "aws_ecs_task_definition" => s("arn"),
+        // The provider's id (r-TABLE<CRC-32>) cannot be parsed; import takes TABLE_DESTINATION.
+        "aws_route" => {
+            let dest = [
+                "destination_cidr_block",
+                "destination_ipv6_cidr_block",
+                "destination_prefix_list_id",
+            ]
+            .iter()
+            .map(|k| s(k))
+            .find(|d| !d.is_empty())
+            .unwrap_or_default();
+            format!("{}_{dest}", s("route_table_id"))
+        }
         "aws_s3_object" => format!("{}/{}", s("bucket"), s("key")),
         "aws_volume_attachment" => format!("{}:{}:{}", s("device_name"), s("volume_id"), s("instance_id")),
         "aws_autoscaling_schedule" => format!("{}/{}", s("autoscaling_group_name"), s("scheduled_action_name")),

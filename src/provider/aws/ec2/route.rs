@@ -1,7 +1,9 @@
 //! `aws_route`: one route in a route table, managed on its own.
 //!
-//! Routes cannot be tagged; a route is identified by its table and destination, and its id is
-//! `<route table id>_<destination>` (the form Terraform imports).
+//! Routes cannot be tagged; a route is identified by its table and destination. Its id is the
+//! provider's, `r-<route table id><CRC-32 of the destination>`, which names the table but not
+//! the destination (that is read from state, as the provider reads it); the import id, and the
+//! id of routes infractl recorded before, is `<route table id>_<destination>`.
 
 use super::route_table::{is_configurable, route_value};
 use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str, required};
@@ -78,8 +80,26 @@ fn destination(v: &Value) -> PResult<(&'static str, String)> {
 }
 
 /// Splits an id `rtb-123_10.0.0.0/16` into table and destination.
-fn parse_id(id: &str) -> Option<(String, String)> {
+/// The provider's id for a route: `r-`, the table id and the CRC-32 of the destination.
+fn route_id(table: &str, dest: &str) -> String {
+    format!("r-{table}{}", crc32fast::hash(dest.as_bytes()))
+}
+
+/// The table and destination a route id names: both in the import form, the table in the
+/// provider's form (its destination comes from `known`, what state or the plan holds).
+fn parse_id(id: &str, known: &Value) -> Option<(String, String)> {
+    if id.starts_with("r-") {
+        let table = opt_str(known, "route_table_id")?;
+        let (_, dest) = destination(known).ok()?;
+        return (route_id(&table, &dest) == id).then_some((table, dest));
+    }
     id.split_once('_').map(|(t, d)| (t.to_string(), d.to_string()))
+}
+
+fn invalid(id: &str) -> ProviderError {
+    ProviderError::msg(format!(
+        "invalid route id {id}: neither ROUTETABLEID_DESTINATION nor the provider's r- id of the route table and destination state records"
+    ))
 }
 
 #[async_trait]
@@ -114,12 +134,12 @@ impl ResourceType for Route {
             _ => req.destination_prefix_list_id(&dest),
         };
         req.send().await.map_err(aws_err)?;
-        let id = format!("{table}_{dest}");
+        let id = route_id(&table, &dest);
         must_exist(self.read(ctx, &id, planned).await?, "route", &id)
     }
 
-    async fn read(&self, _ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<Option<Value>> {
-        let (table, dest) = parse_id(id).ok_or_else(|| ProviderError::msg(format!("invalid route id {id}")))?;
+    async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
+        let (table, dest) = parse_id(id, prior).ok_or_else(|| invalid(id))?;
         let Some(out) = absent_on(
             self.c
                 .ec2
@@ -169,8 +189,8 @@ impl ResourceType for Route {
         Ok(Some(Value::Object(m)))
     }
 
-    async fn update(&self, ctx: &CallCtx, id: &str, _prior: &Value, planned: &Value) -> PResult<Value> {
-        let (table, _) = parse_id(id).ok_or_else(|| ProviderError::msg(format!("invalid route id {id}")))?;
+    async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
+        let (table, _) = parse_id(id, prior).ok_or_else(|| invalid(id))?;
         let (dest_attr, dest) = destination(planned)?;
         let s = |k: &str| opt_str(planned, k);
         let mut req = self
@@ -194,7 +214,7 @@ impl ResourceType for Route {
     }
 
     async fn delete(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<()> {
-        let (table, _) = parse_id(id).ok_or_else(|| ProviderError::msg(format!("invalid route id {id}")))?;
+        let (table, _) = parse_id(id, prior).ok_or_else(|| invalid(id))?;
         let (dest_attr, dest) = destination(prior)?;
         let mut req = self.c.ec2.delete_route().route_table_id(&table);
         req = match dest_attr {
@@ -219,7 +239,33 @@ impl ResourceType for Route {
         let (Some(table), Ok((_, dest))) = (opt_str(planned, "route_table_id"), destination(planned)) else {
             return Ok(None);
         };
+        // The import form: adoption reads it without a state to take the destination from.
         let id = format!("{table}_{dest}");
         Ok(self.read(ctx, &id, planned).await?.map(|_| id))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_the_providers_and_both_forms_are_read() {
+        // As in a state Terraform 1.11 + provider 5.100 wrote for a 0.0.0.0/0 route.
+        assert_eq!(
+            route_id("rtb-a11a2ab08ce887dfc", "0.0.0.0/0"),
+            "r-rtb-a11a2ab08ce887dfc1080289494"
+        );
+        let known = Value::object([
+            ("route_table_id", Value::str("rtb-1")),
+            ("destination_cidr_block", Value::str("10.0.0.0/8")),
+        ]);
+        let id = route_id("rtb-1", "10.0.0.0/8");
+        assert_eq!(parse_id(&id, &known), Some(("rtb-1".into(), "10.0.0.0/8".into())));
+        assert_eq!(parse_id("r-rtb-2123", &known), None, "an id of another route");
+        assert_eq!(
+            parse_id("rtb-1_::/0", &Value::Null),
+            Some(("rtb-1".into(), "::/0".into()))
+        );
     }
 }
