@@ -414,6 +414,43 @@ def patch_ec2_instance_block_devices():
     EC2Backend.run_instances = run_instances
 
 
+def patch_ec2_instance_groups_from_interfaces():
+    """An instance's SecurityGroups are those of its primary network interface.
+
+    moto 5.2.5 answers no SecurityGroups for an instance launched with the groups on its
+    NetworkInterfaces specification (how a public address is asked for), though the interface
+    has them; and ModifyInstanceAttribute Groups leaves the interface's own groups as they were.
+    EC2 answers the primary interface's groups for the instance, and changing the instance's
+    groups changes that interface's (EC2 API reference, Instance and ModifyInstanceAttribute).
+    """
+    from moto.ec2.models import EC2Backend
+
+    def primary(instance):
+        return next((n for n in instance.nics.values() if n.device_index == 0), None)
+
+    original_run = EC2Backend.run_instances
+
+    def run_instances(self, image_id, count, user_data, security_group_names, **kwargs):
+        reservation = original_run(self, image_id, count, user_data, security_group_names, **kwargs)
+        for instance in reservation.instances:
+            nic = primary(instance)
+            if not instance.security_groups and nic is not None and nic._group_set:
+                instance.security_groups = list(nic._group_set)
+        return reservation
+
+    original_modify = EC2Backend.modify_instance_security_groups
+
+    def modify_instance_security_groups(self, instance_id, new_group_id_list):
+        instance = original_modify(self, instance_id, new_group_id_list)
+        nic = primary(instance)
+        if nic is not None:
+            nic._group_set = list(instance.security_groups)
+        return instance
+
+    EC2Backend.run_instances = run_instances
+    EC2Backend.modify_instance_security_groups = modify_instance_security_groups
+
+
 def patch_ec2_instance_launch_options():
     """The launch options of an instance kept and answered as EC2 does: EnclaveOptions
     (Enabled false unless asked for), HibernationOptions (Configured), the credit option of a
@@ -7252,5 +7289,6 @@ if __name__ == "__main__":
     patch_codedeploy_lifecycle()
     patch_ec2_instance_block_devices()
     patch_ec2_instance_launch_options()
+    patch_ec2_instance_groups_from_interfaces()
     bridge_cbor()
     sys.exit(main(sys.argv[1:]))

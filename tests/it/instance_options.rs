@@ -1,6 +1,6 @@
 //! An instance's launch option blocks, checked against what the emulator holds: CPU cores and
 //! threads, automatic recovery, private DNS names and the capacity reservation preference sent
-//! at launch; recovery and the preference changed in place on the same instance; new CPU
+//! at launch, and the groups given on the primary interface read back as the instance's; recovery and the preference changed in place on the same instance; new CPU
 //! options planned as a replacement; the provider's refusals; the same blueprint applied by
 //! either tool planned clean by the other.
 
@@ -29,9 +29,17 @@ variable "cores" {
   default = 2
 }
 
+resource "aws_security_group" "app" {
+  name_prefix = "${var.name}-"
+}
+
 resource "aws_instance" "app" {
   ami           = "ami-760aaa0f"
   instance_type = "c5.xlarge"
+
+  # Groups on the primary interface, where a public address is asked for.
+  associate_public_ip_address = true
+  vpc_security_group_ids      = [aws_security_group.app.id]
 
   cpu_options {
     core_count       = var.cores
@@ -97,6 +105,14 @@ async fn launch_options_are_sent_read_back_and_changed_in_place() {
         (2, 1, s("disabled"), s("resource-name"), true, s("open"))
     );
     assert_eq!(stack.state_attr("aws_instance.app", "cpu_core_count"), 2);
+    let group = stack.state_id("aws_security_group.app");
+    let out = ec2.describe_instances().instance_ids(&id).send().await.unwrap();
+    let groups: Vec<&str> = out.reservations()[0].instances()[0]
+        .security_groups()
+        .iter()
+        .filter_map(|g| g.group_id())
+        .collect();
+    assert_eq!(groups, [group.as_str()], "the primary interface's groups are the instance's");
     expect_code(&stack.run(&["plan", "-detailed-exitcode", "-var", &name]), 0);
 
     let changed = [

@@ -35,15 +35,31 @@ pub fn recorded(ctx: &CallCtx, schema: &Schema, configured: &Value, mut v: Value
     if ctx.keeper != Keeper::Infractl {
         return v;
     }
-    if let Value::Object(m) = &mut v {
-        for name in TAG_ATTRIBUTES {
-            if let Some(Value::Object(tags)) = m.get_mut(name) {
-                tags.shift_remove(STACK_TAG);
-                tags.shift_remove(ADDRESS_TAG);
+    strip(&mut v);
+    v
+}
+
+/// Removes the ownership tags from every tag map of `v`: its own, the `volume_tags` an
+/// instance reads from its volumes, and those of nested blocks (an instance's block devices
+/// read the tags of volumes other stacks' objects may have made, `aws_ebs_volume`s attached
+/// to it).
+fn strip(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            for (name, field) in m.iter_mut() {
+                match field {
+                    Value::Object(tags) if TAG_ATTRIBUTES.contains(&name.as_str()) || name == "volume_tags" => {
+                        tags.shift_remove(STACK_TAG);
+                        tags.shift_remove(ADDRESS_TAG);
+                    }
+                    Value::List(items) => items.iter_mut().for_each(strip),
+                    _ => {}
+                }
             }
         }
+        Value::List(items) => items.iter_mut().for_each(strip),
+        _ => {}
     }
-    v
 }
 
 /// Wraps every resource type of `r` in [`KeeperView`].
@@ -149,5 +165,38 @@ impl ResourceType for KeeperView {
         self.0
             .with_secrets(secrets)
             .map(|i| Arc::new(KeeperView(i)) as Arc<dyn ResourceType>)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ownership_tags_leave_every_tag_map_nested_ones_included() {
+        let owned = || {
+            Value::object([
+                (STACK_TAG, Value::str("s")),
+                (ADDRESS_TAG, Value::str("a")),
+                ("Name", Value::str("n")),
+            ])
+        };
+        let mut v = Value::object([
+            ("tags_all", owned()),
+            ("volume_tags", owned()),
+            (
+                "ebs_block_device",
+                Value::List(vec![Value::object([("tags", owned()), ("tags_all", owned())])]),
+            ),
+            ("labels", owned()),
+        ]);
+        strip(&mut v);
+        let just_name = Value::object([("Name", Value::str("n"))]);
+        assert_eq!(v.get("tags_all"), &just_name);
+        assert_eq!(v.get("volume_tags"), &just_name);
+        let block = &v.get("ebs_block_device").as_list().unwrap()[0];
+        assert_eq!(block.get("tags"), &just_name);
+        assert_eq!(block.get("tags_all"), &just_name);
+        assert_eq!(v.get("labels"), &owned(), "a map that is not tags is left as it is");
     }
 }

@@ -291,9 +291,12 @@ pub async fn read(
             },
         ),
     ];
-    let blocks_tagged = ["root_block_device", "ebs_block_device"]
-        .iter()
-        .any(|k| blocks(prior, k).iter().any(|b| !b.get("tags").is_null()));
+    // As the provider's blockDeviceTagsDefined: a block with tags (an empty map is none).
+    let blocks_tagged = ["root_block_device", "ebs_block_device"].iter().any(|k| {
+        blocks(prior, k)
+            .iter()
+            .any(|b| b.get("tags").as_object().is_some_and(|t| !t.is_empty()))
+    });
     out.push((
         "volume_tags",
         if volume_tags_in_use && !blocks_tagged {
