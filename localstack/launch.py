@@ -451,6 +451,129 @@ def patch_ec2_instance_groups_from_interfaces():
     EC2Backend.modify_instance_security_groups = modify_instance_security_groups
 
 
+def patch_ec2_placement_groups():
+    """Placement groups, which moto 5.2.5 lacks: CreatePlacementGroup (cluster, partition with 1
+    to 7 partitions, 2 by default, or spread at the rack or host level, rack by default, with
+    tags), DescribePlacementGroups (by names, ids or filters) and DeletePlacementGroup, as the
+    EC2 API reference describes them; RunInstances refuses a group that does not exist
+    (InvalidPlacementGroup.Unknown), as EC2 does.
+    """
+    import secrets
+
+    from moto.core.responses import ActionResult
+    from moto.ec2 import utils as ec2_utils
+    from moto.ec2.exceptions import EC2ClientError
+    from moto.ec2.responses.instances import InstanceResponse
+
+    # Tags are put on a group's pg- id (CreateTags refused the prefix it did not know).
+    ec2_utils.EC2_RESOURCE_TO_PREFIX["placement-group"] = "pg"
+    ec2_utils.EC2_PREFIX_TO_RESOURCE["pg"] = "placement-group"
+
+    def groups_of(backend):
+        if not hasattr(backend, "_placement_groups"):
+            backend._placement_groups = {}
+        return backend._placement_groups
+
+    def unknown(name):
+        return EC2ClientError("InvalidPlacementGroup.Unknown", f"The Placement Group '{name}' is unknown.")
+
+    def invalid(message):
+        return EC2ClientError("InvalidParameterValue", message)
+
+    def answer(self, group):
+        tags = self.ec2_backend.tags.get(group["GroupId"], {})
+        return {**group, "Tags": [{"Key": k, "Value": v} for k, v in tags.items()]}
+
+    def create_placement_group(self):
+        name = self._get_param("GroupName")
+        strategy = self._get_param("Strategy")
+        groups = groups_of(self.ec2_backend)
+        if name in groups:
+            raise EC2ClientError("InvalidPlacementGroup.Duplicate", f"The placement group '{name}' already exists.")
+        if strategy not in ("cluster", "partition", "spread"):
+            raise invalid(f"Value ({strategy}) for parameter strategy is invalid.")
+        count = self._get_param("PartitionCount")
+        spread = self._get_param("SpreadLevel")
+        if count is not None and strategy != "partition":
+            raise invalid("PartitionCount is only valid for the partition strategy.")
+        if spread is not None and strategy != "spread":
+            raise invalid("SpreadLevel is only valid for the spread strategy.")
+        group_id = "pg-" + secrets.token_hex(9)[:17]
+        group = {
+            "GroupName": name,
+            "State": "available",
+            "Strategy": strategy,
+            "GroupId": group_id,
+            "GroupArn": f"arn:aws:ec2:{self.region}:{self.current_account}:placement-group/{name}",
+        }
+        if strategy == "partition":
+            count = int(count if count is not None else 2)
+            if not 1 <= count <= 7:
+                raise invalid(f"Value ({count}) for parameter partitionCount is invalid.")
+            group["PartitionCount"] = count
+        if strategy == "spread":
+            group["SpreadLevel"] = spread or "rack"
+        groups[name] = group
+        tags = self._parse_tag_specification().get("placement-group", {})
+        if tags:
+            self.ec2_backend.create_tags([group_id], tags)
+        return ActionResult({"PlacementGroup": answer(self, group)})
+
+    def describe_placement_groups(self):
+        groups = groups_of(self.ec2_backend)
+        names = self._get_param("GroupNames", [])
+        ids = self._get_param("GroupIds", [])
+        found = list(groups.values())
+        if names:
+            missing = [n for n in names if n not in groups]
+            if missing:
+                raise unknown(missing[0])
+            found = [groups[n] for n in names]
+        if ids:
+            found = [g for g in found if g["GroupId"] in ids]
+            if not found:
+                raise EC2ClientError("InvalidPlacementGroupId.NotFound", f"The placement group ID '{ids[0]}' does not exist.")
+        found = [answer(self, g) for g in found]
+        for name, values in self._filters_from_querystring().items():
+            if name.startswith("tag:"):
+                key = name[4:]
+                found = [g for g in found if any(t["Key"] == key and t["Value"] in values for t in g["Tags"])]
+            elif name == "tag-key":
+                found = [g for g in found if any(t["Key"] in values for t in g["Tags"])]
+            elif name in ("group-name", "state", "strategy"):
+                field = {"group-name": "GroupName", "state": "State", "strategy": "Strategy"}[name]
+                found = [g for g in found if g[field] in values]
+        return ActionResult({"PlacementGroups": found})
+
+    def delete_placement_group(self):
+        name = self._get_param("GroupName")
+        groups = groups_of(self.ec2_backend)
+        if name not in groups:
+            raise unknown(name)
+        in_use = any(
+            getattr(i.placement, "group_name", "") == name and i.state not in ("terminated", "shutting-down")
+            for i in self.ec2_backend.all_instances()
+        )
+        if in_use:
+            raise EC2ClientError("InvalidPlacementGroup.InUse", f"The placement group '{name}' is in use and may not be deleted.")
+        group = groups.pop(name)
+        self.ec2_backend.tags.pop(group["GroupId"], None)
+        return ActionResult({})
+
+    original_response_run = InstanceResponse.run_instances
+
+    def checked_run_instances(self):
+        name = self._get_param("Placement.GroupName")
+        if name and name not in groups_of(self.ec2_backend):
+            raise unknown(name)
+        return original_response_run(self)
+
+    InstanceResponse.create_placement_group = create_placement_group
+    InstanceResponse.describe_placement_groups = describe_placement_groups
+    InstanceResponse.delete_placement_group = delete_placement_group
+    InstanceResponse.run_instances = checked_run_instances
+
+
 def patch_ec2_instance_launch_options():
     """The launch options of an instance kept and answered as EC2 does: EnclaveOptions
     (Enabled false unless asked for), HibernationOptions (Configured), the credit option of a
@@ -7290,5 +7413,6 @@ if __name__ == "__main__":
     patch_ec2_instance_block_devices()
     patch_ec2_instance_launch_options()
     patch_ec2_instance_groups_from_interfaces()
+    patch_ec2_placement_groups()
     bridge_cbor()
     sys.exit(main(sys.argv[1:]))

@@ -112,7 +112,11 @@ async fn launch_options_are_sent_read_back_and_changed_in_place() {
         .iter()
         .filter_map(|g| g.group_id())
         .collect();
-    assert_eq!(groups, [group.as_str()], "the primary interface's groups are the instance's");
+    assert_eq!(
+        groups,
+        [group.as_str()],
+        "the primary interface's groups are the instance's"
+    );
     expect_code(&stack.run(&["plan", "-detailed-exitcode", "-var", &name]), 0);
 
     let changed = [

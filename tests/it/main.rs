@@ -83,6 +83,7 @@ mod observability;
 mod oidc;
 mod organization;
 mod password_policy;
+mod placement_groups;
 mod policy_tools;
 mod prefix_lists;
 mod provider_schema;

@@ -833,6 +833,7 @@ fn build_registry(c: Arc<Clients>) -> Registry {
         c.clone(),
     )));
     r.add_resource(Arc::new(ec2::customer_gateway::CustomerGateway::new(c.clone())));
+    r.add_resource(Arc::new(ec2::placement_group::PlacementGroup::new(c.clone())));
     r.add_resource(Arc::new(ec2::managed_prefix_list::ManagedPrefixListType::new(
         c.clone(),
     )));

@@ -26,6 +26,7 @@ pub mod nat_gateway;
 pub mod network_acl;
 pub mod network_acl_association;
 pub mod network_acl_rule;
+pub mod placement_group;
 pub mod route;
 pub mod route_table;
 pub mod route_table_association;
