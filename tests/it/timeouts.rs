@@ -100,7 +100,8 @@ async fn a_delete_wait_honours_the_timeout_recorded_in_state() {
         .find(|r| r["type"] == "aws_nat_gateway")
         .expect("the NAT gateway is in state")
         .clone();
-    assert_eq!(nat["attributes"]["timeouts"][0]["delete"], "2s", "{nat}");
+    // Recorded as Terraform records a single block: an object.
+    assert_eq!(nat["attributes"]["timeouts"]["delete"], "2s", "{nat}");
 
     // AWS keeps reporting the gateway as deleting: destroy gives up after the 2 seconds the
     // blueprint set (not the provider's 30 minutes), naming what it waited for.
