@@ -451,6 +451,92 @@ def patch_ec2_instance_groups_from_interfaces():
     EC2Backend.modify_instance_security_groups = modify_instance_security_groups
 
 
+def patch_ec2_network_interfaces():
+    """Elastic network interfaces as EC2 keeps them (EC2 API reference: CreateNetworkInterface,
+    DeleteNetworkInterface, DescribeNetworkInterfaces, RunInstances, TerminateInstances), where
+    moto 5.2.5 differs:
+    - the interface type asked for (efa, efa-only, branch, trunk) is kept; moto answered
+      `interface` for every one;
+    - an interface attached to an instance cannot be deleted (InvalidNetworkInterface.InUse);
+      moto deleted it while attached;
+    - an interface's security groups are its own; moto answered an attached interface's groups
+      joined with its instance's;
+    - RunInstances attaches an existing interface with the DeleteOnTermination it is sent (false
+      when not sent) and makes the interfaces it creates deleted on termination unless told
+      otherwise; at termination EC2 deletes the interfaces so marked and detaches the others,
+      which become available. moto marked created interfaces not to be deleted, ignored the
+      flag for existing ones, and left every interface it kept attached to the terminated
+      instance;
+    - RunInstances gives an interface it creates the secondary addresses its specification asks
+      for (PrivateIpAddresses not primary, SecondaryPrivateIpAddressCount); moto dropped them.
+    """
+    from moto.ec2.exceptions import EC2ClientError
+    from moto.ec2.models.elastic_network_interfaces import NetworkInterface, NetworkInterfaceBackend
+    from moto.ec2.models.instances import Instance
+    from moto.ec2.responses.elastic_network_interfaces import ElasticNetworkInterfaces
+
+    original_create = ElasticNetworkInterfaces.create_network_interface
+
+    def create_network_interface(self):
+        kind = self._get_param("InterfaceType")
+        before = set(self.ec2_backend.enis)
+        result = original_create(self)
+        if kind:
+            for eni_id in set(self.ec2_backend.enis) - before:
+                self.ec2_backend.enis[eni_id].interface_type = kind
+        return result
+
+    original_delete = NetworkInterfaceBackend.delete_network_interface
+
+    def delete_network_interface(self, eni_id):
+        eni = self.enis.get(eni_id)
+        if eni is not None and eni.instance is not None and eni.attachment_id:
+            raise EC2ClientError(
+                "InvalidNetworkInterface.InUse", f"Network interface '{eni_id}' is currently in use."
+            )
+        return original_delete(self, eni_id)
+
+    def truthy(v):
+        return v is True or str(v).lower() == "true"
+
+    original_prep = Instance.prep_nics
+
+    def prep_nics(self, nic_spec, *args, **kwargs):
+        given = {int(n.get("DeviceIndex")): n for n in (nic_spec or []) if n.get("DeviceIndex") is not None}
+        existing = {i for i, n in given.items() if n.get("NetworkInterfaceId")}
+        flags = {i: n.get("DeleteOnTermination") for i, n in given.items()}
+        secondaries = {
+            i: [a.get("PrivateIpAddress") for a in (n.get("PrivateIpAddresses") or []) if not truthy(a.get("Primary"))]
+            for i, n in given.items()
+        }
+        counts = {i: int(n.get("SecondaryPrivateIpAddressCount") or 0) for i, n in given.items()}
+        original_prep(self, nic_spec, *args, **kwargs)
+        for index, nic in self.nics.items():
+            flag = flags.get(index)
+            if index in existing:
+                nic.delete_on_termination = truthy(flag)
+                continue
+            nic.delete_on_termination = flag is None or truthy(flag)
+            if secondaries.get(index) or counts.get(index):
+                self.ec2_backend.assign_private_ip_addresses(nic.id, secondaries.get(index), counts.get(index))
+
+    original_terminate = Instance.terminate
+
+    def terminate(self):
+        for nic in self.nics.values():
+            nic.instance = None
+            nic.attachment_id = None
+            nic.attach_time = None
+            nic.status = "available"
+        return original_terminate(self)
+
+    ElasticNetworkInterfaces.create_network_interface = create_network_interface
+    NetworkInterfaceBackend.delete_network_interface = delete_network_interface
+    NetworkInterface.group_set = property(lambda self: self._group_set)
+    Instance.prep_nics = prep_nics
+    Instance.terminate = terminate
+
+
 def patch_ec2_placement_groups():
     """Placement groups, which moto 5.2.5 lacks: CreatePlacementGroup (cluster, partition with 1
     to 7 partitions, 2 by default, or spread at the rack or host level, rack by default, with
@@ -7414,5 +7500,6 @@ if __name__ == "__main__":
     patch_ec2_instance_launch_options()
     patch_ec2_instance_groups_from_interfaces()
     patch_ec2_placement_groups()
+    patch_ec2_network_interfaces()
     bridge_cbor()
     sys.exit(main(sys.argv[1:]))

@@ -78,6 +78,7 @@ mod module_patterns;
 mod module_sources;
 mod network;
 mod network_extras;
+mod network_interfaces;
 mod object_lock_destroy;
 mod observability;
 mod oidc;

@@ -316,6 +316,8 @@ pub fn terraform_import_id(r: &serde_json::Value) -> String {
             s("name")
         ),
         "aws_ecs_task_definition" => s("arn"),
+        // Recorded as GROUP_INTERFACE, imported as INTERFACE_GROUP.
+        "aws_network_interface_sg_attachment" => format!("{}_{}", s("network_interface_id"), s("security_group_id")),
         // The provider's id (r-TABLE<CRC-32>) cannot be parsed; import takes TABLE_DESTINATION.
         "aws_route" => {
             let dest = [

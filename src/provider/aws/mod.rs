@@ -834,6 +834,13 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     )));
     r.add_resource(Arc::new(ec2::customer_gateway::CustomerGateway::new(c.clone())));
     r.add_resource(Arc::new(ec2::placement_group::PlacementGroup::new(c.clone())));
+    r.add_resource(Arc::new(ec2::network_interface::NetworkInterface::new(c.clone())));
+    r.add_resource(Arc::new(
+        ec2::network_interface_attachment::NetworkInterfaceAttachment::new(c.clone()),
+    ));
+    r.add_resource(Arc::new(
+        ec2::network_interface_sg_attachment::NetworkInterfaceSgAttachment::new(c.clone()),
+    ));
     r.add_resource(Arc::new(ec2::managed_prefix_list::ManagedPrefixListType::new(
         c.clone(),
     )));

@@ -6,8 +6,10 @@
 //! profile directly; the instance type and user data by stopping the instance, changing it and
 //! starting it again, as the provider does. `user_data` is kept in state as the SHA-1 of its
 //! text, as the provider keeps it (a Terraform-kept state reads the same).
-//! Block devices are `instance_devices`' part. Network interfaces, CPU, market, placement and
-//! launch template settings are not implemented yet (refused when set).
+//! Block devices are `instance_devices`' part. Interfaces made apart (`network_interface`)
+//! attach at launch; secondary addresses are asked for on the primary interface and changed on
+//! it in place. Market, host placement, IPv6 addresses and launch template settings are not
+//! implemented yet (refused when set).
 
 use super::instance_devices as devices;
 use super::instance_options as options;
@@ -28,7 +30,8 @@ use aws_sdk_ec2::types::{
     HibernationOptionsRequest, HttpTokensState, IamInstanceProfileSpecification, Instance,
     InstanceCreditSpecificationRequest, InstanceMetadataEndpointState, InstanceMetadataOptionsRequest,
     InstanceMetadataProtocolState, InstanceMetadataTagsState, InstanceNetworkInterfaceSpecification, InstanceStateName,
-    InstanceType, Placement, ResourceType as Kind, RunInstancesMonitoringEnabled, ShutdownBehavior, Tenancy,
+    InstanceType, Placement, PrivateIpAddressSpecification, ResourceType as Kind, RunInstancesMonitoringEnabled,
+    ShutdownBehavior, Tenancy,
 };
 use base64::Engine as _;
 use sha1::Digest as _;
@@ -43,6 +46,20 @@ pub struct Ec2Instance {
 
 /// The EBS volume types (the provider's `VolumeType_Values`).
 const VOLUME_TYPES: &[&str] = &["standard", "io1", "io2", "gp2", "sc1", "st1", "gp3"];
+
+/// Arguments that configure the primary interface RunInstances makes, which the provider
+/// refuses beside `network_interface` blocks (interfaces made apart and attached at launch).
+const ATTACHED_ELSEWHERE: &[&str] = &[
+    "associate_public_ip_address",
+    "subnet_id",
+    "private_ip",
+    "secondary_private_ips",
+    "vpc_security_group_ids",
+    "security_groups",
+    "ipv6_addresses",
+    "ipv6_address_count",
+    "source_dest_check",
+];
 
 /// Codes EC2 answers for an instance it does not know.
 const ABSENT: &[&str] = &["InvalidInstanceID.NotFound", "InvalidInstanceID.Malformed"];
@@ -75,6 +92,60 @@ fn metadata_request(planned: &Value) -> Option<InstanceMetadataOptionsRequest> {
                 opt_str(m, "instance_metadata_tags").map(|s| InstanceMetadataTagsState::from(s.as_str())),
             )
             .build(),
+    )
+}
+
+/// The `network_interface` blocks as RunInstances takes them: interfaces made apart, attached
+/// at launch at their device and card indexes.
+fn interfaces_at_launch(planned: &Value) -> Vec<InstanceNetworkInterfaceSpecification> {
+    planned
+        .get("network_interface")
+        .as_list()
+        .unwrap_or(&[])
+        .iter()
+        .map(|n| {
+            InstanceNetworkInterfaceSpecification::builder()
+                .set_device_index(opt_i32(n, "device_index"))
+                .set_network_card_index(opt_i32(n, "network_card_index"))
+                .set_network_interface_id(opt_str(n, "network_interface_id"))
+                .set_delete_on_termination(opt_bool(n, "delete_on_termination"))
+                .build()
+        })
+        .collect()
+}
+
+/// The `network_interface` blocks as the provider reads them: only those at the device indexes
+/// the blueprint (or state) has, so interfaces attached by other resources are not claimed.
+fn interfaces_read(i: &Instance, prior: &Value) -> Value {
+    let wanted: Vec<i64> = prior
+        .get("network_interface")
+        .as_list()
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|n| n.get("device_index").as_number().map(|d| d as i64))
+        .collect();
+    Value::List(
+        i.network_interfaces()
+            .iter()
+            .filter_map(|n| {
+                let a = n.attachment()?;
+                let index = i64::from(a.device_index()?);
+                wanted.contains(&index).then(|| {
+                    Value::object([
+                        ("device_index", Value::from(index)),
+                        (
+                            "network_card_index",
+                            Value::from(i64::from(a.network_card_index().unwrap_or(0))),
+                        ),
+                        ("network_interface_id", Value::from(n.network_interface_id())),
+                        (
+                            "delete_on_termination",
+                            Value::Bool(a.delete_on_termination().unwrap_or(false)),
+                        ),
+                    ])
+                })
+            })
+            .collect(),
     )
 }
 
@@ -163,10 +234,18 @@ impl Ec2Instance {
                 "capacity_reservation_specification.capacity_reservation_target",
                 Rule::Conflicts(&["capacity_reservation_id", "capacity_reservation_resource_group_arn"]),
             )
+            .arg("secondary_private_ips")
+            .check(ipv4_address())
             .arg("placement_group")
             .force_new()
             .arg("placement_partition_number")
             .force_new()
+            .arg("network_interface")
+            .force_new()
+            .arg("network_interface.delete_on_termination")
+            .default(false)
+            .arg("network_interface.network_card_index")
+            .default(0)
             .arg("credit_specification.cpu_credits")
             .check(one_of(&["standard", "unlimited"]))
             .live_if_unset()
@@ -180,6 +259,7 @@ impl Ec2Instance {
                 "maintenance_options",
                 "private_dns_name_options",
                 "capacity_reservation_specification",
+                "network_interface",
             ])
             .args(&[
                 "vpc_security_group_ids",
@@ -439,6 +519,20 @@ impl Ec2Instance {
                 "primary_network_interface_id",
                 s(interface.and_then(|n| n.network_interface_id())),
             ),
+            ("network_interface", interfaces_read(i, prior)),
+            (
+                "secondary_private_ips",
+                Value::List(
+                    interface
+                        .map(|n| n.private_ip_addresses())
+                        .unwrap_or(&[])
+                        .iter()
+                        .filter(|a| a.primary() != Some(true))
+                        .filter_map(|a| a.private_ip_address())
+                        .map(Value::str)
+                        .collect(),
+                ),
+            ),
             ("outpost_arn", s(i.outpost_arn())),
             ("instance_lifecycle", s(i.instance_lifecycle().map(|l| l.as_str()))),
             ("spot_instance_request_id", s(i.spot_instance_request_id())),
@@ -546,12 +640,28 @@ impl ResourceType for Ec2Instance {
                 return Err(format!("\"{top}\": conflicts with cpu_options.0.{nested}"));
             }
         }
+        if config.get("network_interface").as_list().is_some_and(|l| !l.is_empty()) {
+            for k in ATTACHED_ELSEWHERE {
+                let v = config.get(k);
+                let set = !v.is_null() && v.as_list().is_none_or(|l| !l.is_empty());
+                if set && !(*k == "source_dest_check" && opt_bool(config, k) != Some(false)) {
+                    return Err(format!("\"network_interface\": conflicts with {k}"));
+                }
+            }
+        }
         devices::check(config)
     }
 
-    fn refine_plan(&self, prior: Option<&Value>, config: &Value, _planned: &mut Value) -> PResult<Option<String>> {
+    fn refine_plan(&self, prior: Option<&Value>, config: &Value, planned: &mut Value) -> PResult<Option<String>> {
         // The provider replaces the instance for new user data only when asked to.
         let Some(p) = prior else { return Ok(None) };
+        // With interfaces of its own, the check is the primary interface's: the provider
+        // suppresses its diff.
+        if config.get("network_interface").as_list().is_some_and(|l| !l.is_empty()) {
+            if let Value::Object(m) = planned {
+                m.insert("source_dest_check".into(), p.get("source_dest_check").clone());
+            }
+        }
         if let Some(why) = devices::replacement(p, config) {
             return Ok(Some(why));
         }
@@ -639,17 +749,32 @@ impl ResourceType for Ec2Instance {
             .set_capacity_reservation_specification(options::capacity_reservation(planned));
         // A public address is asked for on the primary interface, which then carries the
         // subnet, address and groups.
+        let attached = interfaces_at_launch(planned);
+        // Secondary addresses, like a public address, are asked for on the primary interface,
+        // which then carries the subnet, address and groups (the provider's way).
+        let secondaries: Vec<PrivateIpAddressSpecification> = str_list(planned, "secondary_private_ips")
+            .into_iter()
+            .map(|ip| {
+                PrivateIpAddressSpecification::builder()
+                    .private_ip_address(ip)
+                    .primary(false)
+                    .build()
+            })
+            .collect();
         run = match public_ip {
-            Some(p) => run.network_interfaces(
-                InstanceNetworkInterfaceSpecification::builder()
-                    .device_index(0)
-                    .associate_public_ip_address(p)
-                    .set_subnet_id(opt_str(planned, "subnet_id"))
-                    .set_private_ip_address(opt_str(planned, "private_ip"))
-                    .set_groups(Some(groups).filter(|g| !g.is_empty()))
-                    .build(),
-            ),
-            None => run
+            _ if !attached.is_empty() => run.set_network_interfaces(Some(attached)),
+            p if p.is_some() || (!secondaries.is_empty() && !planned.get("subnet_id").is_null()) => run
+                .network_interfaces(
+                    InstanceNetworkInterfaceSpecification::builder()
+                        .device_index(0)
+                        .set_associate_public_ip_address(p)
+                        .set_subnet_id(opt_str(planned, "subnet_id"))
+                        .set_private_ip_address(opt_str(planned, "private_ip"))
+                        .set_private_ip_addresses(Some(secondaries).filter(|s| !s.is_empty()))
+                        .set_groups(Some(groups).filter(|g| !g.is_empty()))
+                        .build(),
+                ),
+            _ => run
                 .set_subnet_id(opt_str(planned, "subnet_id"))
                 .set_private_ip_address(opt_str(planned, "private_ip"))
                 .set_security_group_ids(Some(groups).filter(|g| !g.is_empty())),
@@ -804,6 +929,18 @@ impl ResourceType for Ec2Instance {
                 .send()
                 .await
                 .map_err(aws_err)?;
+        }
+        if differs(prior, planned, "secondary_private_ips") && !planned.get("secondary_private_ips").has_unknown() {
+            // Changed on the primary interface, as the provider does.
+            let eni = opt_str(prior, "primary_network_interface_id").unwrap_or_default();
+            let (old, new) = (
+                str_list(prior, "secondary_private_ips"),
+                str_list(planned, "secondary_private_ips"),
+            );
+            let gone = old.iter().filter(|ip| !new.contains(ip)).cloned().collect();
+            let added = new.iter().filter(|ip| !old.contains(ip)).cloned().collect();
+            super::network_interface::unassign_addresses(&self.c.ec2, &eni, gone).await?;
+            super::network_interface::assign_addresses(&self.c.ec2, &eni, added, None).await?;
         }
         let timeout = op_timeout(&self.schema, planned, Op::Update, Duration::from_secs(600));
         devices::update(&self.c.ec2, id, prior, planned, timeout).await?;

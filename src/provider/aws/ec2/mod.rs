@@ -26,6 +26,9 @@ pub mod nat_gateway;
 pub mod network_acl;
 pub mod network_acl_association;
 pub mod network_acl_rule;
+pub mod network_interface;
+pub mod network_interface_attachment;
+pub mod network_interface_sg_attachment;
 pub mod placement_group;
 pub mod route;
 pub mod route_table;
@@ -164,10 +167,14 @@ pub fn owner_filters(ctx: &CallCtx) -> Vec<Filter> {
 
 /// The objects a Describe call finds that this stack created for this address (a run killed
 /// after the create call left them without a state record), filtered by the stack tag and then
-/// checked exactly with [`owned`]: `find_owned!(client.describe_vpcs(), ctx, vpcs)`. A macro
-/// for the same reason as [`describe_all`].
+/// checked exactly with [`owned`]: `find_owned!(client.describe_vpcs(), ctx, vpcs)`, or with
+/// the name of the tags' accessor where it is not `tags` (`tag_set` on network interfaces). A
+/// macro for the same reason as [`describe_all`].
 macro_rules! find_owned {
-    ($call:expr, $ctx:expr, $items:ident) => {{
+    ($call:expr, $ctx:expr, $items:ident) => {
+        $crate::provider::aws::ec2::find_owned!($call, $ctx, $items, tags)
+    };
+    ($call:expr, $ctx:expr, $items:ident, $tags:ident) => {{
         let out = $call
             .set_filters(Some($crate::provider::aws::ec2::owner_filters($ctx)))
             .send()
@@ -175,7 +182,7 @@ macro_rules! find_owned {
             .map_err($crate::provider::aws::common::aws_err)?;
         out.$items()
             .iter()
-            .filter(|o| $crate::provider::aws::ec2::owned(o.tags(), $ctx))
+            .filter(|o| $crate::provider::aws::ec2::owned(o.$tags(), $ctx))
             .cloned()
             .collect::<Vec<_>>()
     }};
