@@ -3,7 +3,8 @@
 //! an instance with secondary addresses on its primary interface; an instance launched on an
 //! interface made apart, a second interface attached by its own
 //! resource and a third by the interface's `attachment` block; a group added by
-//! `aws_network_interface_sg_attachment`. Then changes in place, a new primary address planned
+//! `aws_network_interface_sg_attachment`; the interface and interfaces data sources. Then
+//! changes in place, a new primary address planned
 //! as a replacement, import of every object, destroy (interfaces kept at termination are
 //! detached, then deleted), a killed create adopted, the provider's refusals, and the same
 //! blueprint applied by either tool planned clean by the other.
@@ -124,6 +125,30 @@ resource "aws_network_interface_sg_attachment" "extra" {
   security_group_id    = aws_security_group.b.id
   network_interface_id = aws_network_interface.counted.id
 }
+
+data "aws_network_interface" "listed" {
+  id = aws_network_interface.listed.id
+}
+
+data "aws_network_interfaces" "in_subnet" {
+  filter {
+    name   = "subnet-id"
+    values = [aws_subnet.s.id]
+  }
+  depends_on = [aws_instance.multi, aws_network_interface.listed, aws_network_interface.counted]
+}
+
+output "listed" {
+  value = [
+    join(",", sort(data.aws_network_interface.listed.private_ips)),
+    data.aws_network_interface.listed.attachment[0].device_index,
+    data.aws_network_interface.listed.vpc_id,
+  ]
+}
+
+output "in_subnet" {
+  value = length(data.aws_network_interfaces.in_subnet.ids)
+}
 "#;
 
 async fn interface(ec2: &aws_sdk_ec2::Client, id: &str) -> Option<NetworkInterface> {
@@ -236,6 +261,13 @@ async fn interfaces_are_made_attached_changed_imported_and_deleted() {
         interface(&ec2, &multi).await.map(|n| addresses(&n)),
         Some(held(&["10.61.1.40", "10.61.1.41", "10.61.1.42"]))
     );
+    let out: serde_json::Value = serde_json::from_str(&expect_code(&stack.run(&["output", "-json"]), 0)).unwrap();
+    assert_eq!(
+        out["listed"]["value"],
+        serde_json::json!(["10.61.1.10,10.61.1.11", 2, id("aws_vpc.v")])
+    );
+    // listed, counted, primary and the instance's own: every interface in the subnet.
+    assert_eq!(out["in_subnet"]["value"], 4);
     expect_code(&stack.run(&["plan", "-detailed-exitcode", "-var", &name]), 0);
 
     // Description, check, tags, the number of secondaries and an instance's secondary

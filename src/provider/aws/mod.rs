@@ -1131,6 +1131,10 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_data_source(Arc::new(ec2::data::ids::IdsData::vpcs(c.clone())));
     r.add_data_source(Arc::new(ec2::data::subnet::SubnetData::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::ids::IdsData::subnets(c.clone())));
+    r.add_data_source(Arc::new(ec2::data::ids::IdsData::network_interfaces(c.clone())));
+    r.add_data_source(Arc::new(ec2::data::network_interface::NetworkInterfaceData::new(
+        c.clone(),
+    )));
     r.add_data_source(Arc::new(ec2::data::security_group::SecurityGroupData::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::launch_template::LaunchTemplateData::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::ami::AmiData::new(c.clone())));

@@ -1,5 +1,6 @@
-//! Data sources `aws_vpcs` and `aws_subnets`: the ids of every VPC or subnet matching tags and
-//! filters. One type serves both, as they differ only in the Describe call they page through.
+//! Data sources `aws_vpcs`, `aws_subnets` and `aws_network_interfaces`: the ids of every VPC,
+//! subnet or network interface matching tags and filters. One type serves all three, as they
+//! differ only in the Describe call they page through.
 
 use super::{filters, with_results};
 use crate::provider::aws::common::{aws_err, list_value};
@@ -17,6 +18,7 @@ use std::sync::Arc;
 enum Listed {
     Vpcs,
     Subnets,
+    NetworkInterfaces,
 }
 
 /// The `aws_vpcs` and `aws_subnets` data sources.
@@ -38,6 +40,11 @@ impl IdsData {
         IdsData::new(c, "aws_subnets", Listed::Subnets)
     }
 
+    /// The `aws_network_interfaces` data source.
+    pub fn network_interfaces(c: Arc<Clients>) -> IdsData {
+        IdsData::new(c, "aws_network_interfaces", Listed::NetworkInterfaces)
+    }
+
     fn new(c: Arc<Clients>, name: &'static str, listed: Listed) -> IdsData {
         let schema = data_source(name).args(&["tags", "filter"]).read_timeout(20).build();
         IdsData {
@@ -50,46 +57,33 @@ impl IdsData {
 
     /// Every matching id, over all pages.
     async fn ids(&self, filters: Vec<Filter>) -> PResult<Vec<String>> {
-        let mut ids = Vec::new();
-        match self.listed {
-            Listed::Vpcs => {
-                let mut pages = self
-                    .c
-                    .ec2
-                    .describe_vpcs()
-                    .set_filters(Some(filters))
-                    .into_paginator()
-                    .send();
+        let ec2 = &self.c.ec2;
+        // Each Describe call has its own paginator and item types: a macro walks any of them.
+        macro_rules! every_id {
+            ($call:expr, $items:ident, $id:ident) => {{
+                let mut ids = Vec::new();
+                let mut pages = $call.set_filters(Some(filters)).into_paginator().send();
                 while let Some(page) = pages.next().await {
                     ids.extend(
                         page.map_err(aws_err)?
-                            .vpcs()
+                            .$items()
                             .iter()
-                            .filter_map(|v| v.vpc_id())
+                            .filter_map(|o| o.$id())
                             .map(str::to_string),
                     );
                 }
-            }
-            Listed::Subnets => {
-                let mut pages = self
-                    .c
-                    .ec2
-                    .describe_subnets()
-                    .set_filters(Some(filters))
-                    .into_paginator()
-                    .send();
-                while let Some(page) = pages.next().await {
-                    ids.extend(
-                        page.map_err(aws_err)?
-                            .subnets()
-                            .iter()
-                            .filter_map(|s| s.subnet_id())
-                            .map(str::to_string),
-                    );
-                }
-            }
+                ids
+            }};
         }
-        Ok(ids)
+        Ok(match self.listed {
+            Listed::Vpcs => every_id!(ec2.describe_vpcs(), vpcs, vpc_id),
+            Listed::Subnets => every_id!(ec2.describe_subnets(), subnets, subnet_id),
+            Listed::NetworkInterfaces => every_id!(
+                ec2.describe_network_interfaces(),
+                network_interfaces,
+                network_interface_id
+            ),
+        })
     }
 }
 

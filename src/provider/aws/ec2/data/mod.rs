@@ -1,6 +1,6 @@
-//! EC2 data sources: look a VPC, subnet, security group, route table, prefix list, endpoint service,
-//! launch template or machine image up by attributes, `filter` blocks and tags, as the provider's
-//! data sources do.
+//! EC2 data sources: look a VPC, subnet, security group, network interface, route table, prefix
+//! list, endpoint service, launch template or machine image up by attributes, `filter` blocks
+//! and tags, as the provider's data sources do.
 //!
 //! What they share lives here: turning the configuration into EC2 filters, insisting on exactly
 //! one match for the singular ones (with the provider's messages), and writing results into the
@@ -10,6 +10,7 @@ pub mod ami;
 pub mod ids;
 pub mod launch_template;
 pub mod managed_prefix_list;
+pub mod network_interface;
 pub mod prefix_list;
 pub mod route_table;
 pub mod security_group;
