@@ -299,19 +299,14 @@ impl Ec2Instance {
         }))
     }
 
-    async fn state_of(&self, id: &str) -> PResult<Option<InstanceStateName>> {
-        Ok(self
-            .describe(id)
-            .await?
-            .and_then(|(i, _)| i.state().and_then(|s| s.name().cloned())))
-    }
-
-    /// Waits until the instance is in `target`.
-    async fn wait_state(&self, id: &str, target: InstanceStateName, timeout: Duration) -> PResult<()> {
+    /// Waits until the instance is in `target`; returns it as last described (none once
+    /// terminated and gone), so a caller needs no second DescribeInstances.
+    async fn wait_state(&self, id: &str, target: InstanceStateName, timeout: Duration) -> PResult<Option<Instance>> {
         wait_for(Wait::new(id, target.as_str(), timeout), || async {
-            match self.state_of(id).await? {
-                Some(s) if s == target => Ok(Poll::Ready(())),
-                None if target == InstanceStateName::Terminated => Ok(Poll::Ready(())),
+            let found = self.describe(id).await?.map(|(i, _)| i);
+            match found.as_ref().and_then(|i| i.state().and_then(|s| s.name())) {
+                Some(s) if *s == target => Ok(Poll::Ready(found)),
+                None if target == InstanceStateName::Terminated => Ok(Poll::Ready(None)),
                 Some(InstanceStateName::Terminated) => Err(ProviderError::msg(format!(
                     "instance {id} terminated while waiting for {}",
                     target.as_str()
@@ -787,8 +782,7 @@ impl ResourceType for Ec2Instance {
             .ok_or_else(|| ProviderError::msg("RunInstances returned no instance"))?
             .to_string();
         let timeout = op_timeout(&self.schema, planned, Op::Create, Duration::from_secs(600));
-        self.wait_state(&id, InstanceStateName::Running, timeout).await?;
-        if let Some((i, _)) = self.describe(&id).await? {
+        if let Some(i) = self.wait_state(&id, InstanceStateName::Running, timeout).await? {
             devices::tag_created(&self.c.ec2, &i, planned).await?;
         }
         if opt_bool(planned, "source_dest_check") == Some(false) {
@@ -1008,7 +1002,9 @@ impl ResourceType for Ec2Instance {
             return Ok(());
         }
         let timeout = op_timeout(&self.schema, prior, Op::Delete, Duration::from_secs(1200));
-        self.wait_state(id, InstanceStateName::Terminated, timeout).await
+        self.wait_state(id, InstanceStateName::Terminated, timeout)
+            .await
+            .map(|_| ())
     }
 
     fn adoptable_known_early(&self, _planned: &Value) -> bool {
