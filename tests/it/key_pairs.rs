@@ -7,7 +7,7 @@
 //! infractl; names the provider refuses refused by both tools.
 
 use crate::interop::{infractl_destroys_terraforms, infractl_plans_clean, terraform_applies};
-use crate::killed_creates::apply_killed_when_held;
+use crate::killed_creates::{apply_killed_when_held, reapply_adopts};
 use crate::support::{each_case_refused_at_validate, expect_code, sdk_config, CountingProxy, Stack, Terraform};
 
 const REGION: &str = "us-east-1";
@@ -226,8 +226,7 @@ async fn a_key_pair_whose_create_was_killed_is_adopted_by_its_tags() {
     let ec2 = aws_sdk_ec2::Client::new(&sdk_config(REGION).await);
     let name = format!("{}-killed", stack.name);
     assert!(held(&ec2, &name).await.is_some(), "the killed create made no key pair");
-    let shown = expect_code(&stack.run(&["apply", "-auto-approve", &var]), 0);
-    assert!(shown.contains("aws_key_pair.admin: adopting"), "not adopted:\n{shown}");
+    reapply_adopts(&stack, &var, "aws_key_pair.admin");
     expect_code(&stack.run(&["plan", "-detailed-exitcode", &var]), 0);
     expect_code(&stack.run(&["destroy", "-auto-approve", &var]), 0);
     assert!(held(&ec2, &name).await.is_none(), "destroy left the key pair");

@@ -50,6 +50,13 @@ const HELD: &[&str] = &[
     "servicediscovery:CreatePrivateDnsNamespace",
 ];
 
+/// Applies again after [`apply_killed_when_held`] and checks that `address` was adopted (its
+/// create had reached AWS before the kill), not made a second time.
+pub(crate) fn reapply_adopts(stack: &Stack, var: &str, address: &str) {
+    let shown = expect_code(&stack.run(&["apply", "-auto-approve", var]), 0);
+    assert!(shown.contains(&format!("{address}: adopting")), "not adopted:\n{shown}");
+}
+
 /// Runs an apply through the proxy, which holds the answers of the `held` creates back, and
 /// kills it once every one of them has reached the emulator; the holds are lifted after.
 pub(crate) fn apply_killed_when_held(stack: &Stack, var: &str, proxy: &CountingProxy, held: &[&str]) {

@@ -10,7 +10,7 @@
 //! blueprint applied by either tool planned clean by the other.
 
 use crate::interop::{both_tools_plan_clean_after_the_other, cross_check_blueprint};
-use crate::killed_creates::apply_killed_when_held;
+use crate::killed_creates::{apply_killed_when_held, reapply_adopts};
 use crate::support::{each_case_refused_at_validate, expect_code, sdk_config, CountingProxy, Stack, Terraform};
 use aws_sdk_ec2::types::NetworkInterface;
 
@@ -365,11 +365,7 @@ async fn an_interface_whose_create_was_killed_is_adopted() {
     let proxy = CountingProxy::start();
     let var = format!("-var=name={}", stack.name);
     apply_killed_when_held(&stack, &var, &proxy, &["ec2:CreateNetworkInterface"]);
-    let shown = expect_code(&stack.run(&["apply", "-auto-approve", &var]), 0);
-    assert!(
-        shown.contains("aws_network_interface.n: adopting"),
-        "not adopted:\n{shown}"
-    );
+    reapply_adopts(&stack, &var, "aws_network_interface.n");
     let ec2 = aws_sdk_ec2::Client::new(&sdk_config("us-east-1").await);
     let subnet = stack.state_id("aws_subnet.s");
     let out = ec2

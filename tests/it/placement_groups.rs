@@ -5,7 +5,7 @@
 //! by either tool planned clean by the other.
 
 use crate::interop::{both_tools_plan_clean_after_the_other, cross_check_blueprint};
-use crate::killed_creates::apply_killed_when_held;
+use crate::killed_creates::{apply_killed_when_held, reapply_adopts};
 use crate::support::{each_case_refused_at_validate, expect_code, sdk_config, CountingProxy, Stack, Terraform};
 
 const BLUEPRINT: &str = r#"
@@ -129,11 +129,7 @@ async fn a_group_whose_create_was_killed_is_adopted() {
     let proxy = CountingProxy::start();
     let var = format!("-var=name={}", stack.name);
     apply_killed_when_held(&stack, &var, &proxy, &["ec2:CreatePlacementGroup"]);
-    let shown = expect_code(&stack.run(&["apply", "-auto-approve", &var]), 0);
-    assert!(
-        shown.contains("aws_placement_group.g: adopting"),
-        "not adopted:\n{shown}"
-    );
+    reapply_adopts(&stack, &var, "aws_placement_group.g");
     expect_code(&stack.run(&["plan", "-detailed-exitcode", &var]), 0);
     expect_code(&stack.run(&["destroy", "-auto-approve", &var]), 0);
 }

@@ -8,7 +8,7 @@
 //! clean and destroyed by infractl.
 
 use crate::interop::{infractl_destroys_terraforms, infractl_plans_clean, terraform_applies};
-use crate::killed_creates::apply_killed_when_held;
+use crate::killed_creates::{apply_killed_when_held, reapply_adopts};
 use crate::support::{expect_code, sdk_config, CountingProxy, Stack, Terraform};
 use aws_sdk_ec2::types::Filter;
 
@@ -197,8 +197,7 @@ async fn a_volume_whose_create_was_killed_is_adopted_by_its_tags() {
     let proxy = CountingProxy::start();
     let var = format!("-var=name={}", stack.name);
     apply_killed_when_held(&stack, &var, &proxy, &["ec2:CreateVolume"]);
-    let shown = expect_code(&stack.run(&["apply", "-auto-approve", &var]), 0);
-    assert!(shown.contains("aws_ebs_volume.data: adopting"), "not adopted:\n{shown}");
+    reapply_adopts(&stack, &var, "aws_ebs_volume.data");
     let ec2 = aws_sdk_ec2::Client::new(&sdk_config(REGION).await);
     let owned = ec2
         .describe_volumes()
