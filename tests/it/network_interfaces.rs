@@ -351,14 +351,20 @@ resource "aws_subnet" "s" {
   cidr_block = "10.62.1.0/24"
 }
 
+variable "ip" {
+  type    = string
+  default = "10.62.1.50"
+}
+
 resource "aws_network_interface" "n" {
   subnet_id   = aws_subnet.s.id
   description = var.name
+  private_ip  = var.ip
 }
 "#;
 
 /// CreateNetworkInterface answered, the run killed before state knew: the next apply adopts
-/// the interface and makes no second one.
+/// the interface and makes no second one. The interface asks for its primary address alone.
 #[tokio::test(flavor = "multi_thread")]
 async fn an_interface_whose_create_was_killed_is_adopted() {
     let stack = Stack::from_files(&[("main.tf", KILLED)]);
@@ -380,7 +386,14 @@ async fn an_interface_whose_create_was_killed_is_adopted() {
         .await
         .unwrap();
     assert_eq!(out.network_interfaces().len(), 1, "one interface in {subnet}");
+    // `private_ip` alone is the primary address asked for; a new one is a new interface.
+    assert_eq!(out.network_interfaces()[0].private_ip_address(), Some("10.62.1.50"));
     expect_code(&stack.run(&["plan", "-detailed-exitcode", &var]), 0);
+    let shown = expect_code(
+        &stack.run(&["plan", "-detailed-exitcode", &var, "-var=ip=10.62.1.51"]),
+        2,
+    );
+    assert!(shown.contains("aws_network_interface.n must be replaced"), "{shown}");
     expect_code(&stack.run(&["destroy", "-auto-approve", &var]), 0);
 }
 

@@ -371,6 +371,10 @@ impl ResourceType for NetworkInterface {
             if !keeps && !config.get("private_ips").has_unknown() {
                 return Ok(Some("private_ips no longer hold the primary private address".into()));
             }
+        } else if let Some(p) = primary_asked(config).filter(|p| Some(p) != old_primary.as_ref()) {
+            // `private_ip` alone is sent at create (see the module's note), so a new one can only
+            // be had by a new interface.
+            return Ok(Some(format!("the primary private address changes to {p}")));
         }
         let changed = |k: &str| {
             !config.get(k).is_null()
