@@ -500,18 +500,20 @@ impl Applier {
                 let ctx = Context::new(&self.root, &self.inputs, &runner.values).with_clock(applying(&plan));
                 let failed = runner.failed_checks.lock().expect("checks lock").clone();
                 warnings.extend(crate::plan::checks::evaluate(&ctx, &failed)?);
+                let types = crate::plan::root_output_types(&self.root, &self.registry);
                 for (name, out) in &self.root.outputs {
                     let (v, marks) = ctx.output_marked(&[], name, &out.loc)?;
                     crate::plan::check_root_output(out, &marks)?;
                     let value = self.registry.secrets().conceal(&v).to_json();
-                    // The type Terraform recorded stays while the value does (it knows the
-                    // expression's type; infractl derives one from the value otherwise).
+                    // The type Terraform recorded stays while the value does; otherwise the
+                    // expression's, as Terraform would record it.
                     let value_type = plan
                         .prior
                         .outputs
                         .get(name)
                         .filter(|o| o.value == value)
-                        .and_then(|o| o.value_type.clone());
+                        .and_then(|o| o.value_type.clone())
+                        .or_else(|| types.get(name).map(|t| t.json_for(&value)));
                     final_state.outputs.insert(
                         name.clone(),
                         OutputState {

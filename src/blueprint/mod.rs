@@ -16,4 +16,5 @@ pub mod repeated_keys;
 pub mod scope;
 pub mod source;
 pub mod types;
+pub mod typing;
 pub mod variables;

@@ -1,6 +1,7 @@
 //! Read-only commands: `show`, `output`, `graph`, `state list|show|pull`.
 
 use super::{backends, savedplan, Env};
+use crate::blueprint::typing::value_shape_type;
 use crate::diag::{DResult, Diag};
 use crate::graph::{ConfigGraph, Node};
 use crate::state::{ResourceState, State, StateMode};
@@ -193,7 +194,11 @@ pub(super) fn print_outputs(st: &State, name: Option<&str>, json: bool, raw: boo
             .map(|(k, o)| {
                 (
                     k.clone(),
-                    serde_json::json!({"value": o.value, "sensitive": o.sensitive}),
+                    serde_json::json!({
+                        "sensitive": o.sensitive,
+                        "type": o.value_type.clone().unwrap_or_else(|| value_shape_type(&o.value)),
+                        "value": o.value,
+                    }),
                 )
             })
             .collect();

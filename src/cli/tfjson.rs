@@ -13,10 +13,11 @@ use crate::blueprint::marks::{Mark, Marks, Step};
 use crate::blueprint::refs::{self, Root};
 use crate::blueprint::scope::Context;
 use crate::blueprint::source::Expr;
+use crate::blueprint::typing::value_shape_type;
 use crate::plan::{Action, Change, OutputAction, Plan, ReplaceCause};
 use crate::provider::Registry;
 use crate::schema::{Nesting, Schema, Type};
-use crate::state::tfstate::{provider_name, value_type, TERRAFORM_VERSION};
+use crate::state::tfstate::{provider_name, TERRAFORM_VERSION};
 use crate::state::{ResourceState, State, StateMode};
 use crate::value::Value;
 use indexmap::IndexMap;
@@ -42,7 +43,7 @@ pub fn plan_document(plan: &Plan, root: &Module, inputs: &IndexMap<String, Value
     doc.insert(
         "planned_values".into(),
         json!({
-            "outputs": planned_outputs(plan, root),
+            "outputs": planned_outputs(plan, root, registry),
             "root_module": module_tree(planned),
         }),
     );
@@ -410,7 +411,8 @@ fn variables(root: &Module, inputs: &IndexMap<String, Value>) -> Json {
     )
 }
 
-fn planned_outputs(plan: &Plan, root: &Module) -> Json {
+fn planned_outputs(plan: &Plan, root: &Module, registry: &Registry) -> Json {
+    let types = crate::plan::root_output_types(root, registry);
     let mut out = Map::new();
     for (name, (v, sensitive)) in &plan.outputs {
         if root.outputs.get(name).is_some_and(|o| o.ephemeral) {
@@ -422,7 +424,9 @@ fn planned_outputs(plan: &Plan, root: &Module) -> Json {
             if !sensitive {
                 o.insert("value".into(), v.to_json());
             }
-            o.insert("type".into(), value_type(&v.to_json()));
+            let v = v.to_json();
+            let ty = types.get(name).map_or_else(|| value_shape_type(&v), |t| t.json_for(&v));
+            o.insert("type".into(), ty);
         }
         out.insert(name.clone(), Json::Object(o));
     }
@@ -493,7 +497,7 @@ fn state_values(state: &State, extra: &[(Vec<ModuleStep>, Json)], only: Option<M
             m.insert("value".into(), if o.sensitive { Json::Null } else { o.value.clone() });
             m.insert(
                 "type".into(),
-                o.value_type.clone().unwrap_or_else(|| value_type(&o.value)),
+                o.value_type.clone().unwrap_or_else(|| value_shape_type(&o.value)),
             );
             (name.clone(), Json::Object(m))
         })

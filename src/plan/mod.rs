@@ -1073,6 +1073,17 @@ pub fn check_root_output(out: &crate::blueprint::config::Output, marks: &Marks) 
     Ok(())
 }
 
+/// The type of each root output as Terraform knows it from the expression (provider schema,
+/// variable types, function results), for the state and plan documents that record it.
+pub fn root_output_types(root: &Module, registry: &Registry) -> IndexMap<String, crate::blueprint::typing::Ty> {
+    let schemas = |mode: Mode, name: &str| registry.schema_of(kind_of(mode), name);
+    let typer = crate::blueprint::typing::Typer::new(root, &schemas);
+    root.outputs
+        .keys()
+        .map(|name| (name.clone(), typer.root_output(name)))
+        .collect()
+}
+
 fn kind_of(mode: Mode) -> crate::provider::Kind {
     match mode {
         Mode::Managed => crate::provider::Kind::Resource,

@@ -20,6 +20,7 @@
 use super::{DeposedObject, Keeper, OutputState, ResourceState, State, StateMode};
 use crate::address::{module_prefix, Address, InstanceKey};
 use crate::blueprint::providers::implied_provider;
+use crate::blueprint::typing::value_shape_type;
 use crate::diag::{DResult, Diag};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
@@ -199,24 +200,6 @@ pub fn provider_key(address: &str, type_name: &str) -> Option<Option<String>> {
     Some(Some(key))
 }
 
-/// The type Terraform records for a value whose expression's type is not known here: what
-/// Terraform gives tuple and object constructors, the usual shapes of outputs.
-pub fn value_type(v: &Json) -> Json {
-    match v {
-        Json::Null => Json::from("dynamic"),
-        Json::Bool(_) => Json::from("bool"),
-        Json::Number(_) => Json::from("number"),
-        Json::String(_) => Json::from("string"),
-        Json::Array(items) => serde_json::json!(["tuple", items.iter().map(value_type).collect::<Vec<_>>()]),
-        Json::Object(m) => serde_json::json!([
-            "object",
-            m.iter()
-                .map(|(k, x)| (k.clone(), value_type(x)))
-                .collect::<serde_json::Map<_, _>>()
-        ]),
-    }
-}
-
 fn index_key(key: &InstanceKey) -> Option<Json> {
     match key {
         InstanceKey::None => None,
@@ -259,7 +242,7 @@ fn wrap_dynamic(type_name: &str, mut attributes: Json) -> Json {
         for name in dynamic_attributes(type_name) {
             if let Some(v) = m.get_mut(*name) {
                 if !v.is_null() {
-                    let ty = value_type(v);
+                    let ty = value_shape_type(v);
                     *v = serde_json::json!({ "value": v.take(), "type": ty });
                 }
             }
@@ -383,7 +366,7 @@ pub fn encode(state: &State) -> String {
                     k.clone(),
                     DocOutput {
                         value: o.value.clone(),
-                        ty: o.value_type.clone().unwrap_or_else(|| value_type(&o.value)),
+                        ty: o.value_type.clone().unwrap_or_else(|| value_shape_type(&o.value)),
                         sensitive: o.sensitive,
                     },
                 )

@@ -83,6 +83,7 @@ mod object_lock_destroy;
 mod observability;
 mod oidc;
 mod organization;
+mod output_types;
 mod password_policy;
 mod placement_groups;
 mod policy_tools;

@@ -33,6 +33,7 @@ pub(crate) mod time;
 mod yaml;
 
 pub use filesystem::read_file;
+pub use signature::ParamType;
 pub use time::Clock;
 
 /// Decodes a YAML document as `yamldecode` does (an OpenAPI body may be YAML as well as JSON).
@@ -115,6 +116,12 @@ const FAMILIES: &[&[&str]] = &[
 /// True when `name` is a function of Terraform's library that infractl implements.
 pub fn exists(name: &str) -> bool {
     signature::get(name).is_some() && FAMILIES.iter().any(|f| f.contains(&name))
+}
+
+/// What a function of the library returns, as Terraform's metadata declares it: what typing an
+/// expression needs of a call.
+pub fn return_type(name: &str) -> Option<&'static ParamType> {
+    signature::get(name)?.return_type.as_ref()
 }
 
 /// Calls a built-in function by name (without a `core::` prefix).

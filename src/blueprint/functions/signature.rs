@@ -44,6 +44,9 @@ pub struct Signature {
     /// The parameter that takes any number of further arguments, if any.
     #[serde(default)]
     pub variadic_parameter: Option<Param>,
+    /// What it returns (`dynamic` where that depends on the arguments).
+    #[serde(default)]
+    pub return_type: Option<ParamType>,
 }
 
 static SIGNATURES: OnceLock<HashMap<String, Signature>> = OnceLock::new();
