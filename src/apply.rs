@@ -525,6 +525,7 @@ impl Applier {
                 }
             }
         }
+        crate::plan::record_dynamic_types(&self.root, &self.registry, &mut final_state);
         final_state.serial += 1;
         self.backend
             .write(&final_state)

@@ -147,6 +147,15 @@ impl Ty {
         }
     }
 
+    /// The type of attribute `name` of a value of this type.
+    pub fn attribute(&self, name: &str) -> Ty {
+        match self {
+            Ty::Object(fs) => fs.get(name).cloned().unwrap_or(Ty::Dynamic),
+            Ty::Map(e) | Ty::ObjectOf(e) => (**e).clone(),
+            _ => Ty::Dynamic,
+        }
+    }
+
     fn is_sequence(&self) -> bool {
         matches!(self, Ty::List(_) | Ty::Set(_) | Ty::Tuple(_) | Ty::TupleOf(_))
     }
@@ -368,17 +377,25 @@ struct Scope {
 pub struct Typer<'a> {
     root: &'a Module,
     schemas: &'a dyn Fn(Mode, &str) -> Option<Arc<Schema>>,
+    /// Computed dynamic attributes that hold an argument's value: (type, attribute, argument).
+    copies: &'a [(&'a str, &'a str, &'a str)],
     /// Locals and outputs already typed, and those being typed (`None`), which a cycle (an
     /// error evaluation reports) sees as dynamic.
     memo: RefCell<HashMap<String, Option<Ty>>>,
 }
 
 impl<'a> Typer<'a> {
-    /// A typer of the blueprint rooted at `root`.
-    pub fn new(root: &'a Module, schemas: &'a dyn Fn(Mode, &str) -> Option<Arc<Schema>>) -> Typer<'a> {
+    /// A typer of the blueprint rooted at `root`; `copies` names the computed dynamic
+    /// attributes that take an argument's value, and so its type (`terraform_data.output`).
+    pub fn new(
+        root: &'a Module,
+        schemas: &'a dyn Fn(Mode, &str) -> Option<Arc<Schema>>,
+        copies: &'a [(&'a str, &'a str, &'a str)],
+    ) -> Typer<'a> {
         Typer {
             root,
             schemas,
+            copies,
             memo: RefCell::new(HashMap::new()),
         }
     }
@@ -386,6 +403,12 @@ impl<'a> Typer<'a> {
     /// The type of root output `name`.
     pub fn root_output(&self, name: &str) -> Ty {
         self.output(&[], name)
+    }
+
+    /// The type of an expression written in the module at `path` (call names from the root),
+    /// as in a resource's arguments.
+    pub fn expr_in(&self, path: &[String], e: &super::source::Expr) -> Ty {
+        self.expr(&scope_in(path), &e.ast)
     }
 
     fn module(&self, path: &[String]) -> Option<&'a Module> {
@@ -449,13 +472,36 @@ impl<'a> Typer<'a> {
     /// A resource, data or ephemeral block: its instance type, repeated as count or for_each
     /// make it.
     fn block(&self, path: &[String], key: &str) -> Ty {
+        match self.module(path).and_then(|m| m.resources.get(key)) {
+            Some(res) => repeated(self.instance(path, key), res.count.is_some(), res.for_each.is_some()),
+            None => Ty::Dynamic,
+        }
+    }
+
+    /// The object type of one instance of block `key` (`aws_vpc.main`, `data.x.y`) of the
+    /// module at `path`: its schema's, a dynamically typed attribute (`terraform_data.input`)
+    /// taking the type of the argument that gives its value.
+    pub fn instance(&self, path: &[String], key: &str) -> Ty {
         let Some(res) = self.module(path).and_then(|m| m.resources.get(key)) else {
             return Ty::Dynamic;
         };
-        let instance = self.memoised(format!("schema:{:?}:{}", res.mode, res.type_name), || {
-            (self.schemas)(res.mode, &res.type_name).map_or(Ty::Dynamic, |s| Ty::of_schema(&s))
-        });
-        repeated(instance, res.count.is_some(), res.for_each.is_some())
+        self.memoised(format!("block:{}:{key}", path.join(".")), || {
+            let Some(Ty::Object(mut fields)) = (self.schemas)(res.mode, &res.type_name).map(|s| Ty::of_schema(&s))
+            else {
+                return Ty::Dynamic;
+            };
+            for (name, t) in fields.iter_mut().filter(|(_, t)| **t == Ty::Dynamic) {
+                let argument = self
+                    .copies
+                    .iter()
+                    .find(|(ty, a, _)| *ty == res.type_name && a == name)
+                    .map_or(name.as_str(), |(_, _, from)| *from);
+                if let Some(attr) = res.body.attrs.get(argument) {
+                    *t = self.expr(&scope_in(path), &attr.expr.ast);
+                }
+            }
+            Ty::Object(fields)
+        })
     }
 
     fn expr(&self, scope: &Scope, e: &Expression) -> Ty {
@@ -592,7 +638,7 @@ impl<'a> Typer<'a> {
     fn apply_ops(&self, mut t: Ty, ops: &[Decorated<TraversalOperator>]) -> Ty {
         for (i, op) in ops.iter().enumerate() {
             t = match op.value() {
-                TraversalOperator::GetAttr(id) => attribute(&t, id.as_str()),
+                TraversalOperator::GetAttr(id) => t.attribute(id.as_str()),
                 TraversalOperator::LegacyIndex(n) => index(&t, Some(&Json::from(*n.value()))),
                 TraversalOperator::Index(ie) => index(&t, constant(ie).as_ref()),
                 TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
@@ -797,14 +843,6 @@ fn constant(e: &Expression) -> Option<Json> {
     }
 }
 
-fn attribute(t: &Ty, name: &str) -> Ty {
-    match t {
-        Ty::Object(fs) => fs.get(name).cloned().unwrap_or(Ty::Dynamic),
-        Ty::Map(e) | Ty::ObjectOf(e) => (**e).clone(),
-        _ => Ty::Dynamic,
-    }
-}
-
 fn index(t: &Ty, key: Option<&Json>) -> Ty {
     match (t, key) {
         (Ty::Tuple(ts), Some(Json::Number(n))) => n
@@ -855,7 +893,7 @@ mod tests {
         let schemas = |mode: Mode, name: &str| {
             (mode != Mode::Ephemeral && name == "fake_thing").then(|| Arc::new(thing_schema()))
         };
-        let typer = Typer::new(&root, &schemas);
+        let typer = Typer::new(&root, &schemas, &[]);
         values
             .iter()
             .map(|(name, v)| (name.to_string(), typer.root_output(name).json_for(v)))

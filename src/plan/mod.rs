@@ -1077,11 +1077,34 @@ pub fn check_root_output(out: &crate::blueprint::config::Output, marks: &Marks) 
 /// variable types, function results), for the state and plan documents that record it.
 pub fn root_output_types(root: &Module, registry: &Registry) -> IndexMap<String, crate::blueprint::typing::Ty> {
     let schemas = |mode: Mode, name: &str| registry.schema_of(kind_of(mode), name);
-    let typer = crate::blueprint::typing::Typer::new(root, &schemas);
+    let typer = crate::blueprint::typing::Typer::new(root, &schemas, crate::state::tfstate::DYNAMIC_COPIES);
     root.outputs
         .keys()
         .map(|name| (name.clone(), typer.root_output(name)))
         .collect()
+}
+
+/// Records on each object in `state` with dynamically typed attributes (`terraform_data`) the
+/// type Terraform gives their values: that of the argument's expression in the blueprint.
+pub fn record_dynamic_types(root: &Module, registry: &Registry, state: &mut State) {
+    use crate::state::tfstate::{dynamic_attributes, DYNAMIC_COPIES};
+    let schemas = |mode: Mode, name: &str| registry.schema_of(kind_of(mode), name);
+    let typer = crate::blueprint::typing::Typer::new(root, &schemas, DYNAMIC_COPIES);
+    for r in &mut state.resources {
+        let names = dynamic_attributes(&r.type_name);
+        if names.is_empty() {
+            continue;
+        }
+        let path: Vec<String> = r.address.module.iter().map(|s| s.name.clone()).collect();
+        let instance = typer.instance(&path, &block_key(&r.address));
+        for name in names {
+            let value = r.attributes.get(*name).cloned().unwrap_or_default();
+            match instance.attribute(name) {
+                crate::blueprint::typing::Ty::Dynamic => r.dynamic_types.shift_remove(*name),
+                t => r.dynamic_types.insert(name.to_string(), t.json_for(&value)),
+            };
+        }
+    }
 }
 
 fn kind_of(mode: Mode) -> crate::provider::Kind {

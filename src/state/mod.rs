@@ -107,6 +107,13 @@ pub struct ResourceState {
     /// the next apply replaces it.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub tainted: bool,
+    /// The types Terraform records beside the values of dynamically typed attributes
+    /// (`terraform_data.input`), by attribute: as read from Terraform's state, or found from the
+    /// blueprint's expressions when applied. Terraform compares a value with its type, so a
+    /// list recorded as a tuple would plan a change; an attribute without one takes its value's
+    /// shape.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub dynamic_types: IndexMap<String, serde_json::Value>,
 }
 
 impl ResourceState {
@@ -127,6 +134,7 @@ impl ResourceState {
             sensitive_attributes: Vec::new(),
             private: None,
             tainted: false,
+            dynamic_types: IndexMap::new(),
         }
     }
 }

@@ -221,7 +221,12 @@ fn derived_deposed_key(id: &str) -> String {
 /// the table against every implemented schema.
 pub const DYNAMIC_ATTRIBUTES: &[(&str, &[&str])] = &[("terraform_data", &["input", "output", "triggers_replace"])];
 
-fn dynamic_attributes(type_name: &str) -> &'static [&'static str] {
+/// Computed dynamic attributes that hold an argument's value, and so its type, by type:
+/// (type, attribute, the argument it copies).
+pub const DYNAMIC_COPIES: &[(&str, &str, &str)] = &[("terraform_data", "output", "input")];
+
+/// The dynamically typed attributes of a type (see [`DYNAMIC_ATTRIBUTES`]).
+pub fn dynamic_attributes(type_name: &str) -> &'static [&'static str] {
     DYNAMIC_ATTRIBUTES
         .iter()
         .find(|(t, _)| *t == type_name)
@@ -232,7 +237,7 @@ fn dynamic_attributes(type_name: &str) -> &'static [&'static str] {
 /// `timeouts` block (a single block in every provider, which infractl's values hold as a list
 /// of at most one) as the object or null Terraform reads: a list there fails Terraform's
 /// decoding of the whole state ("missing expected {").
-fn wrap_dynamic(type_name: &str, mut attributes: Json) -> Json {
+fn wrap_dynamic(type_name: &str, mut attributes: Json, types: &IndexMap<String, Json>) -> Json {
     if let Json::Object(m) = &mut attributes {
         if let Some(t) = m.get_mut("timeouts") {
             if let Json::Array(items) = t {
@@ -242,7 +247,7 @@ fn wrap_dynamic(type_name: &str, mut attributes: Json) -> Json {
         for name in dynamic_attributes(type_name) {
             if let Some(v) = m.get_mut(*name) {
                 if !v.is_null() {
-                    let ty = value_shape_type(v);
+                    let ty = types.get(*name).cloned().unwrap_or_else(|| value_shape_type(v));
                     *v = serde_json::json!({ "value": v.take(), "type": ty });
                 }
             }
@@ -251,9 +256,10 @@ fn wrap_dynamic(type_name: &str, mut attributes: Json) -> Json {
     attributes
 }
 
-/// Attributes as infractl keeps them: dynamic ones without the type Terraform's state adds,
-/// the `timeouts` block as a list of one.
-fn unwrap_dynamic(type_name: &str, mut attributes: Json) -> Json {
+/// Attributes as infractl keeps them: dynamic ones without the type Terraform's state adds
+/// (returned apart, by attribute), the `timeouts` block as a list of one.
+fn unwrap_dynamic(type_name: &str, mut attributes: Json) -> (Json, IndexMap<String, Json>) {
+    let mut types = IndexMap::new();
     if let Json::Object(m) = &mut attributes {
         if let Some(t @ Json::Object(_)) = m.get_mut("timeouts") {
             *t = Json::Array(vec![t.take()]);
@@ -264,12 +270,13 @@ fn unwrap_dynamic(type_name: &str, mut attributes: Json) -> Json {
                     .as_object()
                     .is_some_and(|o| o.len() == 2 && o.contains_key("value") && o.contains_key("type"));
                 if wrapped {
+                    types.insert(name.to_string(), v["type"].take());
                     *v = v["value"].take();
                 }
             }
         }
     }
-    attributes
+    (attributes, types)
 }
 
 /// [`encode`] without infractl's extras: the document as Terraform alone would have written it
@@ -325,7 +332,7 @@ pub fn encode(state: &State) -> String {
             status: r.tainted.then(|| "tainted".to_string()),
             deposed: None,
             schema_version: r.schema_version,
-            attributes: Some(wrap_dynamic(&r.type_name, attributes)),
+            attributes: Some(wrap_dynamic(&r.type_name, attributes, &r.dynamic_types)),
             attributes_flat: None,
             sensitive_attributes: r.sensitive_attributes.clone(),
             private: r.private.clone(),
@@ -342,7 +349,7 @@ pub fn encode(state: &State) -> String {
                     d.key.clone()
                 }),
                 schema_version: d.schema_version,
-                attributes: Some(wrap_dynamic(&r.type_name, d.attributes.clone())),
+                attributes: Some(wrap_dynamic(&r.type_name, d.attributes.clone(), &IndexMap::new())),
                 attributes_flat: None,
                 sensitive_attributes: d.sensitive_attributes.clone(),
                 private: d.private.clone(),
@@ -452,7 +459,7 @@ fn from_doc(doc: Doc) -> Result<State, String> {
             };
             let text = format!("{block}{key}");
             let address = Address::parse(&text).ok_or_else(|| format!("\"{text}\" is not a resource address"))?;
-            let attributes = match (i.attributes, i.attributes_flat) {
+            let (attributes, dynamic_types) = match (i.attributes, i.attributes_flat) {
                 (Some(a), _) => unwrap_dynamic(&r.type_name, a),
                 (None, Some(_)) => {
                     return Err(format!(
@@ -494,6 +501,7 @@ fn from_doc(doc: Doc) -> Result<State, String> {
                 sensitive_attributes: i.sensitive_attributes,
                 private: i.private,
                 tainted: i.status.as_deref() == Some("tainted"),
+                dynamic_types,
             });
         }
     }
@@ -586,6 +594,16 @@ mod tests {
             back.resources[0].attributes["input"],
             serde_json::json!({"name": "one"})
         );
+
+        // A type recorded (by Terraform, or from the blueprint) is kept through a read and a
+        // write: a list stays a list, not the tuple its value's shape would make it.
+        let list = serde_json::json!(["list", "string"]);
+        s.resources[0].attributes["input"] = serde_json::json!(["a"]);
+        s.resources[0].dynamic_types.insert("input".into(), list.clone());
+        let back = decode(&encode(&s), "test").unwrap();
+        assert_eq!(back.resources[0].dynamic_types["input"], list);
+        let doc: Json = serde_json::from_str(&encode(&back)).unwrap();
+        assert_eq!(doc["resources"][0]["instances"][0]["attributes"]["input"]["type"], list);
     }
 
     #[test]

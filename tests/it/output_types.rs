@@ -1,4 +1,5 @@
-//! Root outputs keep the type Terraform gives their expression (`list(string)` from `sort`, a
+//! Root outputs, and the dynamically typed attributes of `terraform_data`, keep the type
+//! Terraform gives their expression (`list(string)` from `sort`, a
 //! list attribute or a typed variable; `map(string)` from `tags_all`; a tuple from a splat over
 //! counted resources; a module's output as the module types it), so that Terraform, reading the
 //! state infractl wrote, finds its outputs unchanged. Checked against Terraform itself on the
@@ -41,6 +42,11 @@ resource "aws_security_group" "web" {
   vpc_id = aws_vpc.main.id
 }
 
+resource "terraform_data" "zones" {
+  input            = var.zones
+  triggers_replace = var.extra_tags
+}
+
 module "net" {
   source  = "./net"
   subnets = aws_subnet.each[*].id
@@ -63,6 +69,7 @@ output "module_count" { value = module.net.count }
 output "literal" { value = ["x", 1] }
 output "cidrs" { value = [for s in aws_subnet.each : s.cidr_block] }
 output "keys" { value = keys(aws_vpc.main.tags_all) }
+output "data_output" { value = terraform_data.zones.output }
 "#;
 
 const MODULE: &str = r#"
@@ -71,16 +78,30 @@ output "ids" { value = var.subnets }
 output "count" { value = length(var.subnets) }
 "#;
 
-/// The `outputs` of a Terraform state document, each as its type.
+/// The types a Terraform state document records: of each output, and of each dynamically
+/// typed attribute of `terraform_data.zones` (as `terraform_data.zones.NAME`).
 fn output_types(state: &std::path::Path) -> serde_json::Map<String, serde_json::Value> {
     let doc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(state).expect("terraform.tfstate")).unwrap();
-    doc["outputs"]
+    let mut types: serde_json::Map<String, serde_json::Value> = doc["outputs"]
         .as_object()
         .expect("outputs")
         .iter()
         .map(|(k, o)| (k.clone(), o["type"].clone()))
-        .collect()
+        .collect();
+    let data = doc["resources"]
+        .as_array()
+        .expect("resources")
+        .iter()
+        .find(|r| r["type"] == "terraform_data")
+        .expect("terraform_data.zones in state");
+    for name in ["input", "output", "triggers_replace"] {
+        types.insert(
+            format!("terraform_data.zones.{name}"),
+            data["instances"][0]["attributes"][name]["type"].clone(),
+        );
+    }
+    types
 }
 
 #[test]
@@ -101,6 +122,11 @@ fn outputs_keep_the_types_terraform_gives_them() {
     let written = output_types(&tfstate);
     assert_eq!(written["tags_all"], serde_json::json!(["map", "string"]), "{written:?}");
     assert_eq!(written["zones"], serde_json::json!(["list", "string"]), "{written:?}");
+    assert_eq!(
+        written["terraform_data.zones.triggers_replace"],
+        serde_json::json!(["map", "string"]),
+        "{written:?}"
+    );
 
     // Terraform finds nothing to change (a type it would give otherwise is a change)...
     let plan = tf.run_in(
