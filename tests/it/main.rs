@@ -122,3 +122,4 @@ mod volumes;
 mod vpc_block_public_access;
 mod vpc_family;
 mod vpc_module;
+mod vpc_peering;

@@ -833,6 +833,9 @@ fn build_registry(c: Arc<Clients>) -> Registry {
         c.clone(),
     )));
     r.add_resource(Arc::new(ec2::customer_gateway::CustomerGateway::new(c.clone())));
+    r.add_resource(Arc::new(ec2::vpc_peering_connection::VpcPeeringConnection::new(
+        c.clone(),
+    )));
     r.add_resource(Arc::new(ec2::placement_group::PlacementGroup::new(c.clone())));
     r.add_resource(Arc::new(ec2::network_interface::NetworkInterface::new(c.clone())));
     r.add_resource(Arc::new(

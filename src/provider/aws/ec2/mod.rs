@@ -45,6 +45,7 @@ pub mod vpc_dhcp_options_association;
 pub mod vpc_endpoint;
 pub mod vpc_ipv4_cidr_block_association;
 pub mod vpc_ipv6_cidr_block_association;
+pub mod vpc_peering_connection;
 pub mod vpc_security_group_rule;
 pub mod vpn_gateway;
 pub mod vpn_gateway_attachment;
