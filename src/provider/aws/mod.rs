@@ -836,6 +836,12 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(ec2::vpc_peering_connection::VpcPeeringConnection::new(
         c.clone(),
     )));
+    r.add_resource(Arc::new(
+        ec2::vpc_peering_connection_accepter::VpcPeeringConnectionAccepter::new(c.clone()),
+    ));
+    r.add_resource(Arc::new(
+        ec2::vpc_peering_connection_options::VpcPeeringConnectionOptions::new(c.clone()),
+    ));
     r.add_resource(Arc::new(ec2::placement_group::PlacementGroup::new(c.clone())));
     r.add_resource(Arc::new(ec2::network_interface::NetworkInterface::new(c.clone())));
     r.add_resource(Arc::new(

@@ -46,6 +46,8 @@ pub mod vpc_endpoint;
 pub mod vpc_ipv4_cidr_block_association;
 pub mod vpc_ipv6_cidr_block_association;
 pub mod vpc_peering_connection;
+pub mod vpc_peering_connection_accepter;
+pub mod vpc_peering_connection_options;
 pub mod vpc_security_group_rule;
 pub mod vpn_gateway;
 pub mod vpn_gateway_attachment;

@@ -58,133 +58,188 @@ impl VpcPeeringConnection {
             .build();
         VpcPeeringConnection { c, schema }
     }
-
-    async fn describe(&self, id: &str) -> PResult<Option<Peering>> {
-        let out = absent_on(
-            self.c
-                .ec2
-                .describe_vpc_peering_connections()
-                .vpc_peering_connection_ids(id)
-                .send()
-                .await
-                .map_err(aws_err),
-            &["InvalidVpcPeeringConnectionID.NotFound"],
-        )?;
-        Ok(out.and_then(|o| {
-            o.vpc_peering_connections()
-                .iter()
-                .find(|p| p.vpc_peering_connection_id() == Some(id) && !GONE.contains(&status(p)))
-                .cloned()
-        }))
-    }
-
-    /// The connection, which must exist.
-    async fn existing(&self, id: &str) -> PResult<Peering> {
-        self.describe(id)
-            .await?
-            .ok_or_else(|| ProviderError::msg(format!("VPC peering connection {id} no longer exists")))
-    }
-
-    /// Waits until the connection reaches one of `goals`, and returns it as last described.
-    async fn wait_status(&self, id: &str, goals: &[&str], timeout: Duration) -> PResult<Peering> {
-        wait_for(Wait::new(id, goals.join(" or "), timeout), || async {
-            Ok(match self.describe(id).await? {
-                Some(p) if goals.contains(&status(&p)) => Poll::Ready(p),
-                Some(p) if status(&p) == "initiating-request" || status(&p) == "provisioning" => {
-                    Poll::pending(status(&p))
-                }
-                Some(p) => {
-                    let message = p.status().and_then(|s| s.message()).unwrap_or_default();
-                    return Err(ProviderError::msg(format!(
-                        "VPC peering connection {id} is {}: {message}",
-                        status(&p)
-                    )));
-                }
-                None => Poll::pending("not found yet"),
-            })
-        })
-        .await
-    }
-
-    /// Accepts a connection that waits for it, when `auto_accept` asks so; the connection as
-    /// it is afterwards.
-    async fn accept_if_asked(&self, id: &str, p: Peering, planned: &Value, timeout: Duration) -> PResult<Peering> {
-        if opt_bool(planned, "auto_accept") != Some(true) || status(&p) != "pending-acceptance" {
-            return Ok(p);
-        }
-        self.c
-            .ec2
-            .accept_vpc_peering_connection()
-            .vpc_peering_connection_id(id)
-            .send()
-            .await
-            .map_err(aws_err)?;
-        self.wait_status(id, &["active"], timeout).await
-    }
-
-    /// Sets the options of each side whose block is given and `changed`, on an active
-    /// connection, and waits until AWS reports them.
-    async fn set_options(&self, id: &str, p: &Peering, planned: &Value, changed: &[&str]) -> PResult<()> {
-        let wanted = |side: &str| -> Option<bool> {
-            if !changed.contains(&side) {
-                return None;
-            }
-            match planned.get(side) {
-                Value::List(items) => items
-                    .first()
-                    .map(|o| o.get("allow_remote_vpc_dns_resolution").as_bool().unwrap_or(false)),
-                _ => None,
-            }
-        };
-        let (accepter, requester) = (wanted("accepter"), wanted("requester"));
-        if accepter.is_none() && requester.is_none() {
-            return Ok(());
-        }
-        if !matches!(status(p), "active" | "provisioning") {
-            return Err(ProviderError::msg(format!(
-                "Unable to modify EC2 VPC Peering Connection Options. EC2 VPC Peering Connection ({id}) is not active (current status: {}). Please set the `auto_accept` attribute to `true` or activate the EC2 VPC Peering Connection manually.",
-                status(p)
-            )));
-        }
-        let request = |b: Option<bool>| {
-            b.map(|v| {
-                PeeringConnectionOptionsRequest::builder()
-                    .allow_dns_resolution_from_remote_vpc(v)
-                    .build()
-            })
-        };
-        self.c
-            .ec2
-            .modify_vpc_peering_connection_options()
-            .vpc_peering_connection_id(id)
-            .set_accepter_peering_connection_options(request(accepter))
-            .set_requester_peering_connection_options(request(requester))
-            .send()
-            .await
-            .map_err(aws_err)?;
-        let holds = |got: Option<&Options>, want: Option<bool>| {
-            want.is_none_or(|w| {
-                got.and_then(|o| o.allow_dns_resolution_from_remote_vpc())
-                    .unwrap_or(false)
-                    == w
-            })
-        };
-        wait_for(Wait::new(id, "options applied", Duration::from_secs(180)), || async {
-            let p = self.existing(id).await?;
-            let side = |info: Option<&aws_sdk_ec2::types::VpcPeeringConnectionVpcInfo>| {
-                info.and_then(|i| i.peering_options()).cloned()
-            };
-            let (a, r) = (side(p.accepter_vpc_info()), side(p.requester_vpc_info()));
-            Ok(match holds(a.as_ref(), accepter) && holds(r.as_ref(), requester) {
-                true => Poll::Ready(()),
-                false => Poll::pending("options not reported yet"),
-            })
-        })
-        .await
-    }
 }
 
-fn status(p: &Peering) -> &str {
+pub(super) async fn describe(c: &Clients, id: &str) -> PResult<Option<Peering>> {
+    let out = absent_on(
+        c.ec2
+            .describe_vpc_peering_connections()
+            .vpc_peering_connection_ids(id)
+            .send()
+            .await
+            .map_err(aws_err),
+        &["InvalidVpcPeeringConnectionID.NotFound"],
+    )?;
+    Ok(out.and_then(|o| {
+        o.vpc_peering_connections()
+            .iter()
+            .find(|p| p.vpc_peering_connection_id() == Some(id) && !GONE.contains(&status(p)))
+            .cloned()
+    }))
+}
+
+/// The connection, which must exist.
+pub(super) async fn existing(c: &Clients, id: &str) -> PResult<Peering> {
+    describe(c, id)
+        .await?
+        .ok_or_else(|| ProviderError::msg(format!("VPC peering connection {id} no longer exists")))
+}
+
+/// Waits until the connection reaches one of `goals`, and returns it as last described.
+pub(super) async fn wait_status(c: &Clients, id: &str, goals: &[&str], timeout: Duration) -> PResult<Peering> {
+    wait_for(Wait::new(id, goals.join(" or "), timeout), || async {
+        Ok(match describe(c, id).await? {
+            Some(p) if goals.contains(&status(&p)) => Poll::Ready(p),
+            Some(p) if status(&p) == "initiating-request" || status(&p) == "provisioning" => Poll::pending(status(&p)),
+            Some(p) => {
+                let message = p.status().and_then(|s| s.message()).unwrap_or_default();
+                return Err(ProviderError::msg(format!(
+                    "VPC peering connection {id} is {}: {message}",
+                    status(&p)
+                )));
+            }
+            None => Poll::pending("not found yet"),
+        })
+    })
+    .await
+}
+
+/// Accepts a connection that waits for it, when `auto_accept` asks so; the connection as
+/// it is afterwards.
+pub(super) async fn accept_if_asked(
+    c: &Clients,
+    id: &str,
+    p: Peering,
+    planned: &Value,
+    timeout: Duration,
+) -> PResult<Peering> {
+    if opt_bool(planned, "auto_accept") != Some(true) || status(&p) != "pending-acceptance" {
+        return Ok(p);
+    }
+    c.ec2
+        .accept_vpc_peering_connection()
+        .vpc_peering_connection_id(id)
+        .send()
+        .await
+        .map_err(aws_err)?;
+    wait_status(c, id, &["active"], timeout).await
+}
+
+/// Sets the options of each side whose block is given and `changed`, on an active
+/// connection, and waits until AWS reports them.
+pub(super) async fn set_options(c: &Clients, id: &str, p: &Peering, planned: &Value, changed: &[&str]) -> PResult<()> {
+    let wanted = |side: &str| -> Option<bool> {
+        if !changed.contains(&side) {
+            return None;
+        }
+        match planned.get(side) {
+            Value::List(items) => items
+                .first()
+                .map(|o| o.get("allow_remote_vpc_dns_resolution").as_bool().unwrap_or(false)),
+            _ => None,
+        }
+    };
+    let (accepter, requester) = (wanted("accepter"), wanted("requester"));
+    if accepter.is_none() && requester.is_none() {
+        return Ok(());
+    }
+    if !matches!(status(p), "active" | "provisioning") {
+        return Err(ProviderError::msg(format!(
+            "Unable to modify EC2 VPC Peering Connection Options. EC2 VPC Peering Connection ({id}) is not active (current status: {}). Please set the `auto_accept` attribute to `true` or activate the EC2 VPC Peering Connection manually.",
+            status(p)
+        )));
+    }
+    let request = |b: Option<bool>| {
+        b.map(|v| {
+            PeeringConnectionOptionsRequest::builder()
+                .allow_dns_resolution_from_remote_vpc(v)
+                .build()
+        })
+    };
+    c.ec2
+        .modify_vpc_peering_connection_options()
+        .vpc_peering_connection_id(id)
+        .set_accepter_peering_connection_options(request(accepter))
+        .set_requester_peering_connection_options(request(requester))
+        .send()
+        .await
+        .map_err(aws_err)?;
+    let holds = |got: Option<&Options>, want: Option<bool>| {
+        want.is_none_or(|w| {
+            got.and_then(|o| o.allow_dns_resolution_from_remote_vpc())
+                .unwrap_or(false)
+                == w
+        })
+    };
+    wait_for(Wait::new(id, "options applied", Duration::from_secs(180)), || async {
+        let p = existing(c, id).await?;
+        let side = |info: Option<&aws_sdk_ec2::types::VpcPeeringConnectionVpcInfo>| {
+            info.and_then(|i| i.peering_options()).cloned()
+        };
+        let (a, r) = (side(p.accepter_vpc_info()), side(p.requester_vpc_info()));
+        Ok(match holds(a.as_ref(), accepter) && holds(r.as_ref(), requester) {
+            true => Poll::Ready(()),
+            false => Poll::pending("options not reported yet"),
+        })
+    })
+    .await
+}
+
+/// A connection as the provider reads it (`auto_accept` and `timeouts` as configured). Which
+/// side this account is decides which VPC is `vpc_id`: the accepter's account sees the
+/// requester as its peer.
+pub(super) async fn read_connection(c: &Clients, id: &str, prior: &Value) -> PResult<Option<Value>> {
+    let Some(p) = describe(c, id).await? else {
+        return Ok(None);
+    };
+    let account = c.account_id().await?;
+    let (accepter, requester) = (p.accepter_vpc_info(), p.requester_vpc_info());
+    let (accepter_owner, requester_owner) = (
+        accepter.and_then(|i| i.owner_id()),
+        requester.and_then(|i| i.owner_id()),
+    );
+    let me = Some(account.as_str());
+    let (own, peer) = match accepter_owner == me && requester_owner != me {
+        true => (accepter, requester),
+        false => (requester, accepter),
+    };
+    let s = |v: Option<&str>| Value::from(v);
+    Ok(Some(Value::object([
+        ("id", Value::str(id)),
+        ("accept_status", Value::str(status(&p))),
+        ("auto_accept", prior.get("auto_accept").clone()),
+        ("vpc_id", s(own.and_then(|i| i.vpc_id()))),
+        ("peer_vpc_id", s(peer.and_then(|i| i.vpc_id()))),
+        ("peer_owner_id", s(peer.and_then(|i| i.owner_id()))),
+        ("peer_region", s(accepter.and_then(|i| i.region()))),
+        ("accepter", options(accepter.and_then(|i| i.peering_options()))),
+        ("requester", options(requester.and_then(|i| i.peering_options()))),
+        ("tags", configured_tags(prior)),
+        ("tags_all", read_tags(p.tags())),
+        ("timeouts", prior.get("timeouts").clone()),
+    ])))
+}
+
+/// An update of a connection or of its accepter: accepted if asked and still pending, the
+/// options of each side that changed set, tags brought to what is planned.
+pub(super) async fn update_connection(
+    c: &Clients,
+    id: &str,
+    prior: &Value,
+    planned: &Value,
+    timeout: Duration,
+) -> PResult<()> {
+    let p = existing(c, id).await?;
+    let p = accept_if_asked(c, id, p, planned, timeout).await?;
+    let changed: Vec<&str> = ["accepter", "requester"]
+        .into_iter()
+        .filter(|side| prior.get(side) != planned.get(side))
+        .collect();
+    set_options(c, id, &p, planned, &changed).await?;
+    update_tags(&c.ec2, id, prior, planned).await
+}
+
+pub(super) fn status(p: &Peering) -> &str {
     p.status()
         .and_then(|s| s.code())
         .map(|c| c.as_str())
@@ -192,7 +247,7 @@ fn status(p: &Peering) -> &str {
 }
 
 /// One side's options block, as the provider reads it: absent when AWS reports none.
-fn options(o: Option<&Options>) -> Value {
+pub(super) fn options(o: Option<&Options>) -> Value {
     match o {
         Some(o) => Value::List(vec![Value::object([(
             "allow_remote_vpc_dns_resolution",
@@ -237,57 +292,19 @@ impl ResourceType for VpcPeeringConnection {
             .ok_or_else(|| ProviderError::msg("CreateVpcPeeringConnection returned no id"))?
             .to_string();
         let timeout = op_timeout(&self.schema, planned, Op::Create, Duration::from_secs(60));
-        let p = self
-            .wait_status(&id, &["pending-acceptance", "active"], timeout)
-            .await?;
-        let p = self.accept_if_asked(&id, p, planned, timeout).await?;
-        self.set_options(&id, &p, planned, &["accepter", "requester"]).await?;
+        let p = wait_status(&self.c, &id, &["pending-acceptance", "active"], timeout).await?;
+        let p = accept_if_asked(&self.c, &id, p, planned, timeout).await?;
+        set_options(&self.c, &id, &p, planned, &["accepter", "requester"]).await?;
         must_exist(self.read(ctx, &id, planned).await?, "VPC peering connection", &id)
     }
 
     async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
-        let Some(p) = self.describe(id).await? else {
-            return Ok(None);
-        };
-        let account = self.c.account_id().await?;
-        let (accepter, requester) = (p.accepter_vpc_info(), p.requester_vpc_info());
-        let (accepter_owner, requester_owner) = (
-            accepter.and_then(|i| i.owner_id()),
-            requester.and_then(|i| i.owner_id()),
-        );
-        // The accepter's account sees the requester as its peer.
-        let me = Some(account.as_str());
-        let (own, peer) = match accepter_owner == me && requester_owner != me {
-            true => (accepter, requester),
-            false => (requester, accepter),
-        };
-        let s = |v: Option<&str>| Value::from(v);
-        Ok(Some(Value::object([
-            ("id", Value::str(id)),
-            ("accept_status", Value::str(status(&p))),
-            ("auto_accept", prior.get("auto_accept").clone()),
-            ("vpc_id", s(own.and_then(|i| i.vpc_id()))),
-            ("peer_vpc_id", s(peer.and_then(|i| i.vpc_id()))),
-            ("peer_owner_id", s(peer.and_then(|i| i.owner_id()))),
-            ("peer_region", s(accepter.and_then(|i| i.region()))),
-            ("accepter", options(accepter.and_then(|i| i.peering_options()))),
-            ("requester", options(requester.and_then(|i| i.peering_options()))),
-            ("tags", configured_tags(prior)),
-            ("tags_all", read_tags(p.tags())),
-            ("timeouts", prior.get("timeouts").clone()),
-        ])))
+        read_connection(&self.c, id, prior).await
     }
 
     async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
-        let p = self.existing(id).await?;
         let timeout = op_timeout(&self.schema, planned, Op::Update, Duration::from_secs(60));
-        let p = self.accept_if_asked(id, p, planned, timeout).await?;
-        let changed: Vec<&str> = ["accepter", "requester"]
-            .into_iter()
-            .filter(|side| prior.get(side) != planned.get(side))
-            .collect();
-        self.set_options(id, &p, planned, &changed).await?;
-        update_tags(&self.c.ec2, id, prior, planned).await?;
+        update_connection(&self.c, id, prior, planned, timeout).await?;
         must_exist(self.read(ctx, id, planned).await?, "VPC peering connection", id)
     }
 
@@ -311,7 +328,7 @@ impl ResourceType for VpcPeeringConnection {
         }
         let timeout = op_timeout(&self.schema, prior, Op::Delete, Duration::from_secs(60));
         wait_for(Wait::new(id, "deleted", timeout), || async {
-            Ok(match self.describe(id).await? {
+            Ok(match describe(&self.c, id).await? {
                 None => Poll::Ready(()),
                 Some(p) => Poll::pending(status(&p)),
             })
