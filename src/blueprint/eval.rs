@@ -66,6 +66,29 @@ pub fn is_function(name: &str) -> bool {
     EVALUATOR_FUNCTIONS.contains(&name) || functions::exists(name)
 }
 
+/// The attribute names a traversal starts with (`vpc.main` of `aws_vpc.main[0].id`'s
+/// operators `.main[0].id`): what a reference's root is resolved with.
+pub fn leading_names(ops: &[hcl_edit::Decorated<TraversalOperator>]) -> Vec<&str> {
+    ops.iter()
+        .map_while(|op| match op.value() {
+            TraversalOperator::GetAttr(id) => Some(id.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// How many of the operators after a splat apply to each element: all of them after `[*]`,
+/// the attribute names that follow `.*`.
+pub fn splat_reach(splat: &TraversalOperator, rest: &[hcl_edit::Decorated<TraversalOperator>]) -> usize {
+    match splat {
+        TraversalOperator::FullSplat(_) => rest.len(),
+        _ => rest
+            .iter()
+            .take_while(|o| matches!(o.value(), TraversalOperator::GetAttr(_)))
+            .count(),
+    }
+}
+
 /// Values bound for one resource instance or one iteration: `count.index`, `each.*`, `self`,
 /// and names introduced by `for` expressions or `dynamic` block iterators.
 #[derive(Debug, Clone, Default)]
@@ -273,13 +296,7 @@ impl Evaluator<'_> {
         let (start, marks, rest) = match root {
             Expression::Variable(v) => {
                 let name = v.as_str();
-                let names: Vec<&str> = ops
-                    .iter()
-                    .map_while(|op| match op.value() {
-                        TraversalOperator::GetAttr(id) => Some(id.as_str()),
-                        _ => None,
-                    })
-                    .collect();
+                let names = leading_names(ops);
                 if let Some((_, val, m)) = b.names.iter().rev().find(|(n, _, _)| n == name) {
                     (val.clone(), m.clone(), ops)
                 } else if name == "count" {
@@ -372,15 +389,8 @@ impl Evaluator<'_> {
                     value = self.index(value, key, ie.span())?;
                 }
                 TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
-                    let full = matches!(op.value(), TraversalOperator::FullSplat(_));
                     let rest = &ops[i + 1..];
-                    let per_item_len = if full {
-                        rest.len()
-                    } else {
-                        rest.iter()
-                            .take_while(|o| matches!(o.value(), TraversalOperator::GetAttr(_)))
-                            .count()
-                    };
+                    let per_item_len = splat_reach(op.value(), rest);
                     let (items, item_marks): (Vec<Value>, Vec<Marks>) = match value {
                         Value::Unknown => return Ok((Value::Unknown, marks.collapse())),
                         Value::Null => (vec![], vec![]),

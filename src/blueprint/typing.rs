@@ -600,13 +600,7 @@ impl<'a> Typer<'a> {
     /// A reference: `var.x`, `local.x`, `module.m.out`, `aws_vpc.main.id`, a `for` name...
     /// followed by its traversal.
     fn traversal(&self, scope: &Scope, root: &str, ops: &[Decorated<TraversalOperator>]) -> Ty {
-        let names: Vec<&str> = ops
-            .iter()
-            .map_while(|op| match op.value() {
-                TraversalOperator::GetAttr(id) => Some(id.as_str()),
-                _ => None,
-            })
-            .collect();
+        let names = super::eval::leading_names(ops);
         let path = &scope.module;
         let (start, used) = if let Some((_, t)) = scope.names.iter().rev().find(|(n, _)| n == root) {
             (t.clone(), 0)
@@ -643,13 +637,7 @@ impl<'a> Typer<'a> {
                 TraversalOperator::Index(ie) => index(&t, constant(ie).as_ref()),
                 TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
                     let rest = &ops[i + 1..];
-                    let per_item = match op.value() {
-                        TraversalOperator::FullSplat(_) => rest.len(),
-                        _ => rest
-                            .iter()
-                            .take_while(|o| matches!(o.value(), TraversalOperator::GetAttr(_)))
-                            .count(),
-                    };
+                    let per_item = super::eval::splat_reach(op.value(), rest);
                     let each = |x: &Ty| self.apply_ops(x.clone(), &rest[..per_item]);
                     let splatted = match &t {
                         Ty::Dynamic | Ty::OneOf(_) => Ty::Dynamic,

@@ -14,6 +14,7 @@ use crate::provider::aws::common::{
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::schema::declare::Decl;
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
@@ -36,7 +37,7 @@ pub struct VpcPeeringConnection {
 impl VpcPeeringConnection {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> VpcPeeringConnection {
-        let schema = resource("aws_vpc_peering_connection")
+        let schema = with_side_options(resource("aws_vpc_peering_connection"))
             .arg("vpc_id")
             .force_new()
             .arg("peer_vpc_id")
@@ -45,14 +46,6 @@ impl VpcPeeringConnection {
             .force_new()
             .arg("peer_region")
             .force_new()
-            .arg("accepter")
-            .live_if_unset()
-            .arg("accepter.allow_remote_vpc_dns_resolution")
-            .default(false)
-            .arg("requester")
-            .live_if_unset()
-            .arg("requester.allow_remote_vpc_dns_resolution")
-            .default(false)
             .args(&["auto_accept", "tags"])
             .timeouts(1, 1, 1)
             .build();
@@ -237,6 +230,19 @@ pub(super) async fn update_connection(
         .collect();
     set_options(c, id, &p, planned, &changed).await?;
     update_tags(&c.ec2, id, prior, planned).await
+}
+
+/// The `accepter` and `requester` blocks the connection's three types share: AWS's options
+/// when the blueprint writes none, DNS resolution off when a block leaves it out.
+pub(super) fn with_side_options(decl: Decl) -> Decl {
+    decl.arg("accepter")
+        .live_if_unset()
+        .arg("accepter.allow_remote_vpc_dns_resolution")
+        .default(false)
+        .arg("requester")
+        .live_if_unset()
+        .arg("requester.allow_remote_vpc_dns_resolution")
+        .default(false)
 }
 
 pub(super) fn status(p: &Peering) -> &str {

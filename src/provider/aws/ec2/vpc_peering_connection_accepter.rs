@@ -6,7 +6,9 @@
 //! resource leaves the connection in place (only its requester deletes it).
 
 use super::update_tags;
-use super::vpc_peering_connection::{accept_if_asked, existing, read_connection, set_options, update_connection};
+use super::vpc_peering_connection::{
+    accept_if_asked, existing, read_connection, set_options, update_connection, with_side_options,
+};
 use crate::provider::aws::common::{must_exist, op_timeout, opt_str, Op};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -26,17 +28,9 @@ pub struct VpcPeeringConnectionAccepter {
 impl VpcPeeringConnectionAccepter {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> VpcPeeringConnectionAccepter {
-        let schema = resource("aws_vpc_peering_connection_accepter")
+        let schema = with_side_options(resource("aws_vpc_peering_connection_accepter"))
             .arg("vpc_peering_connection_id")
             .force_new()
-            .arg("accepter")
-            .live_if_unset()
-            .arg("accepter.allow_remote_vpc_dns_resolution")
-            .default(false)
-            .arg("requester")
-            .live_if_unset()
-            .arg("requester.allow_remote_vpc_dns_resolution")
-            .default(false)
             .args(&["auto_accept", "tags"])
             .timeouts(1, 1, 0)
             .build();

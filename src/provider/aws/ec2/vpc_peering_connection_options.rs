@@ -4,7 +4,7 @@
 //! The connection is the object: its id is this resource's id, and deleting the resource leaves
 //! the connection and its options as they are, as the provider does.
 
-use super::vpc_peering_connection::{existing, options, set_options};
+use super::vpc_peering_connection::{existing, options, set_options, with_side_options};
 use crate::provider::aws::common::{must_exist, opt_str};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -23,17 +23,9 @@ pub struct VpcPeeringConnectionOptions {
 impl VpcPeeringConnectionOptions {
     /// Creates the type with its clients.
     pub fn new(c: Arc<Clients>) -> VpcPeeringConnectionOptions {
-        let schema = resource("aws_vpc_peering_connection_options")
+        let schema = with_side_options(resource("aws_vpc_peering_connection_options"))
             .arg("vpc_peering_connection_id")
             .force_new()
-            .arg("accepter")
-            .live_if_unset()
-            .arg("accepter.allow_remote_vpc_dns_resolution")
-            .default(false)
-            .arg("requester")
-            .live_if_unset()
-            .arg("requester.allow_remote_vpc_dns_resolution")
-            .default(false)
             .build();
         VpcPeeringConnectionOptions { c, schema }
     }
