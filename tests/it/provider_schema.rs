@@ -15,16 +15,16 @@ variable "enabled" {
   default = false
 }
 
-variable "peering" {
+variable "attach" {
   type    = bool
   default = false
 }
 
-resource "aws_vpc_peering_connection" "this" {
-  count       = var.peering ? 1 : 0
-  peer_vpc_id = "vpc-87654321"
-  auto_accept = true
-  vpc_id      = "vpc-12345678"
+resource "aws_ec2_transit_gateway_vpc_attachment" "this" {
+  count              = var.attach ? 1 : 0
+  transit_gateway_id = "tgw-87654321"
+  subnet_ids         = ["subnet-12345678"]
+  vpc_id             = "vpc-12345678"
 }
 
 resource "aws_ec2_transit_gateway" "this" {
@@ -50,14 +50,14 @@ fn unimplemented_types_validate_and_plan_nothing_without_instances() {
     assert!(t.contains("No changes"), "{t}");
 
     // With instances, plan names the type and says it is not implemented yet, at its block.
-    let out = stack.run_with_endpoint(&["plan", "-var", "peering=true"], NOWHERE);
+    let out = stack.run_with_endpoint(&["plan", "-var", "attach=true"], NOWHERE);
     let t = expect_code(&out, 1);
     assert!(
-        t.contains("The resource type \"aws_vpc_peering_connection\" is not implemented by infractl yet"),
+        t.contains("The resource type \"aws_ec2_transit_gateway_vpc_attachment\" is not implemented by infractl yet"),
         "{t}"
     );
     assert!(t.contains("main.tf:12"), "{t}");
-    assert!(t.contains("aws_vpc_peering_connection.this[0]"), "{t}");
+    assert!(t.contains("aws_ec2_transit_gateway_vpc_attachment.this[0]"), "{t}");
     assert!(!t.contains("Unsupported resource type"), "{t}");
     // validate still accepts it: only planning instances is refused.
     expect_code(
