@@ -9,7 +9,9 @@
 //! an item of its own (`LockID` = `<bucket>/<key>-md5`, `Digest` = hex MD5), written after
 //! every state write and checked on every read, so a reader that sees an object older than the
 //! last write notices. infractl keeps and checks it the same way, so each tool reads what the
-//! other wrote.
+//! other wrote. infractl adds the serial and lineage the digest belongs to (Terraform ignores
+//! them), so that an object newer than its digest (a run killed between the two writes) is
+//! read rather than refused, while an older one still is.
 
 use super::backend::{Backend, LockError, LockInfo};
 use super::local::check_overwrite;
@@ -219,7 +221,7 @@ impl S3Backend {
 
     /// The digest Terraform's backend recorded for the state object; `None` without a lock
     /// table or when none was recorded.
-    async fn recorded_digest(&self) -> DResult<Option<String>> {
+    async fn recorded_digest(&self) -> DResult<Option<RecordedDigest>> {
         let Some(table) = &self.config.dynamodb_table else {
             return Ok(None);
         };
@@ -232,16 +234,23 @@ impl S3Backend {
             .send()
             .await
             .map_err(|e| s3_diag("Reading the state's digest failed", &e.into_service_error()))?;
-        Ok(out
-            .item()
-            .and_then(|i| i.get("Digest"))
-            .and_then(|v| v.as_s().ok())
-            .filter(|d| !d.is_empty())
-            .cloned())
+        let Some(item) = out.item() else {
+            return Ok(None);
+        };
+        let text = |name: &str| item.get(name).and_then(|v| v.as_s().ok()).cloned();
+        Ok(text("Digest").filter(|d| !d.is_empty()).map(|digest| RecordedDigest {
+            digest,
+            serial: item
+                .get("Serial")
+                .and_then(|v| v.as_n().ok())
+                .and_then(|n| n.parse().ok()),
+            lineage: text("Lineage"),
+        }))
     }
 
-    /// Records the digest of the state object just written.
-    async fn record_digest(&self, body: &[u8]) -> DResult<()> {
+    /// Records the digest of the state object just written, with the serial and lineage it
+    /// belongs to (attributes Terraform ignores and drops when it records a digest itself).
+    async fn record_digest(&self, body: &[u8], state: &State) -> DResult<()> {
         let Some(table) = &self.config.dynamodb_table else {
             return Ok(());
         };
@@ -251,6 +260,8 @@ impl S3Backend {
             .table_name(table)
             .item("LockID", AttributeValue::S(self.digest_id()))
             .item("Digest", AttributeValue::S(hex::encode(md5::Md5::digest(body))))
+            .item("Serial", AttributeValue::N(state.serial.to_string()))
+            .item("Lineage", AttributeValue::S(state.lineage.clone()))
             .send()
             .await
             .map_err(|e| s3_diag("Recording the state's digest failed", &e.into_service_error()))?;
@@ -633,23 +644,12 @@ impl Backend for S3Backend {
                     .await
                     .map_err(|e| Diag::new(format!("Reading {} failed: {e}", self.describe())))?
                     .into_bytes();
-                if let Some(recorded) = self.recorded_digest().await? {
-                    use md5::Digest;
-                    let actual = hex::encode(md5::Md5::digest(&bytes));
-                    if actual != recorded {
-                        return Err(Diag::new(format!(
-                            "State {} does not match the digest recorded for it",
-                            self.describe()
-                        ))
-                        .detail(format!(
-                            "The lock table's item {} says the state's MD5 is {recorded}, the object read has {actual}: it was written without its digest, or S3 answered with an older version. Nothing was changed. Try again in a moment; if it persists, check which version of the object is right, and set the item's Digest to its MD5 (what Terraform's S3 backend asks for too).",
-                            self.digest_id()
-                        )));
-                    }
-                }
                 let text = String::from_utf8(bytes.to_vec())
                     .map_err(|_| Diag::new(format!("State {} is not UTF-8 text", self.describe())))?;
                 let state = State::from_json(&text, &self.describe())?;
+                if let Some(recorded) = self.recorded_digest().await? {
+                    self.check_digest(&recorded, &bytes, &state)?;
+                }
                 *self.etag.lock().expect("etag lock") = etag;
                 *self.last.lock().expect("last lock") = Some(state.clone());
                 Ok(Some(state))
@@ -758,6 +758,50 @@ impl S3Backend {
 }
 
 impl S3Backend {
+    /// Checks the object read against the digest recorded for it. A mismatch is refused,
+    /// except when the object is a later serial of the same lineage than the one the digest
+    /// was recorded for: then the object is newer, and the run that wrote it was stopped
+    /// between its write and the digest's (a killed apply), which loses nothing. An older
+    /// object (S3 answering with a stale version) or a digest Terraform wrote is refused, as
+    /// Terraform refuses it.
+    fn check_digest(&self, recorded: &RecordedDigest, bytes: &[u8], state: &State) -> DResult<()> {
+        use md5::Digest;
+        let actual = hex::encode(md5::Md5::digest(bytes));
+        if actual == recorded.digest {
+            return Ok(());
+        }
+        let newer = recorded.lineage.as_deref() == Some(state.lineage.as_str())
+            && recorded.serial.is_some_and(|s| state.serial > s);
+        if newer {
+            tracing::warn!(
+                "state {} (serial {}) is newer than its recorded digest (serial {:?}): the run that wrote it stopped before recording the digest",
+                self.describe(),
+                state.serial,
+                recorded.serial
+            );
+            return Ok(());
+        }
+        Err(Diag::new(format!(
+            "State {} does not match the digest recorded for it",
+            self.describe()
+        ))
+        .detail(format!(
+            "The lock table's item {} says the state's MD5 is {}, the object read has {actual}: it was written without its digest, or S3 answered with an older version. Nothing was changed. Try again in a moment; if it persists, check which version of the object is right, and set the item's Digest to its MD5 (what Terraform's S3 backend asks for too).",
+            self.digest_id(),
+            recorded.digest
+        )))
+    }
+}
+
+/// The lock table's digest item: the MD5 Terraform's backend checks, and (when infractl wrote
+/// it) the serial and lineage of the state it belongs to.
+struct RecordedDigest {
+    digest: String,
+    serial: Option<u64>,
+    lineage: Option<String>,
+}
+
+impl S3Backend {
     /// Writes the state object, conditional on the ETag last seen.
     async fn put_state(&self, state: &State) -> DResult<()> {
         let etag = self.etag.lock().expect("etag lock").clone();
@@ -786,7 +830,7 @@ impl S3Backend {
             Ok(out) => {
                 *self.etag.lock().expect("etag lock") = out.e_tag().map(str::to_string);
                 *self.last.lock().expect("last lock") = Some(state.clone());
-                self.record_digest(&body).await
+                self.record_digest(&body, state).await
             }
             Err(e) if matches!(status_of(&e), Some(412) | Some(409)) => {
                 // Say what is there now, to make the conflict concrete.

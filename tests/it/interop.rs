@@ -415,7 +415,7 @@ async fn round_trip(b: &Blueprint, keep: Keep, first: First) {
 
 /// The state object's text, the digest Terraform's backend recorded for it, and whether a lock
 /// item exists.
-async fn s3_state(bucket: &str, table: &str, key: &str) -> (String, Option<String>, bool) {
+pub(crate) async fn s3_state(bucket: &str, table: &str, key: &str) -> (String, Option<String>, bool) {
     let conf = sdk_config(REGION).await;
     let s3 = aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&conf).force_path_style(true).build());
     let out = s3.get_object().bucket(bucket).key(key).send().await.unwrap();

@@ -434,6 +434,63 @@ async fn a_lock_left_by_a_killed_run_is_shown_and_force_unlocked() {
     expect_code(&stack.run(&["destroy", "-auto-approve", "-var", "subnets=20"]), 0);
 }
 
+/// Puts `text` as the state object directly, leaving the lock table's digest item alone (as a
+/// run killed between its write and its digest's leaves it, or a stale copy would read).
+async fn put_object_without_digest(bucket: &str, key: &str, text: String) {
+    let conf = sdk_config(REGION).await;
+    let s3 = aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&conf).force_path_style(true).build());
+    s3.put_object()
+        .bucket(bucket)
+        .key(key)
+        .body(text.into_bytes().into())
+        .send()
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_state_newer_than_its_digest_is_read_and_an_older_one_refused() {
+    let (bucket, table) = bucket_and_table().await;
+    let stack = remote_stack(&format!("dynamodb_table = \"{table}\""));
+    expect_code(&stack.run(&["init", &format!("-backend-config=bucket={bucket}")]), 0);
+    expect_code(&stack.run(&["apply", "-auto-approve", "-var", "subnets=1"]), 0);
+    let key = "app/terraform.tfstate";
+    let (written, _, _) = crate::interop::s3_state(&bucket, &table, key).await;
+    let with_serial = |serial: u64| {
+        let mut doc: serde_json::Value = serde_json::from_str(&written).unwrap();
+        doc["serial"] = serial.into();
+        serde_json::to_string_pretty(&doc).unwrap()
+    };
+    let serial = serde_json::from_str::<serde_json::Value>(&written).unwrap()["serial"]
+        .as_u64()
+        .unwrap();
+
+    // A later serial of the same lineage: the writer stopped before its digest. Read as is,
+    // and the next write records the digest again.
+    put_object_without_digest(&bucket, key, with_serial(serial + 1)).await;
+    expect_code(&stack.run(&["plan", "-detailed-exitcode", "-var", "subnets=1"]), 0);
+    expect_code(&stack.run(&["apply", "-auto-approve", "-var", "subnets=2"]), 0);
+    let (now, digest, _) = crate::interop::s3_state(&bucket, &table, key).await;
+    {
+        use md5::Digest;
+        assert_eq!(
+            digest.as_deref(),
+            Some(hex::encode(md5::Md5::digest(now.as_bytes())).as_str()),
+            "the apply recorded the digest of what it wrote"
+        );
+    }
+
+    // An older serial than the digest's (a stale read) is refused, and nothing is changed.
+    put_object_without_digest(&bucket, key, written.clone()).await;
+    let t = expect_code(&stack.run(&["apply", "-auto-approve", "-var", "subnets=2"]), 1);
+    assert!(t.contains("does not match the digest recorded for it"), "{t}");
+    let (after, _, _) = crate::interop::s3_state(&bucket, &table, key).await;
+    assert_eq!(after, written, "the refused run wrote nothing");
+
+    put_object_without_digest(&bucket, key, now).await;
+    expect_code(&stack.run(&["destroy", "-auto-approve", "-var", "subnets=2"]), 0);
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn missing_bucket_missing_table_and_wrong_region_are_clear_errors() {
     let (bucket, table) = bucket_and_table().await;
