@@ -1119,6 +1119,145 @@ def patch_ec2_vpc_settings_moto_drops():
     VPCs.create_vpc_endpoint = create_vpc_endpoint
 
 
+def patch_ec2_transit_gateways():
+    """Transit gateways and their VPC attachments, as the EC2 API reference describes them.
+
+    moto 5.2.5 always makes a default route table (AWS makes one only when default association
+    or default propagation is enabled), ignores ModifyTransitGateway's Add/Remove
+    TransitGatewayCidrBlocks (it stores them as options) and cannot clear a description;
+    associates every new VPC attachment with the default route table and never propagates
+    (AWS associates and propagates only as the gateway's DefaultRouteTableAssociation and
+    DefaultRouteTablePropagation say); reads an attachment's tags from the wrong tag
+    specification (dropping them); leaves a deleted attachment associated; answers a delete
+    of an unknown id with a server error (AWS: InvalidTransitGatewayID.NotFound,
+    InvalidTransitGatewayAttachmentID.NotFound) and deletes a gateway that still has
+    attachments (AWS: IncorrectState).
+    """
+    from moto.core.responses import ActionResult
+    from moto.ec2.exceptions import DuplicateTransitGatewayAttachmentError, EC2ClientError
+    from moto.ec2.models.transit_gateway_attachments import TransitGatewayAttachment as TransitGatewayModel
+    from moto.ec2.models.transit_gateway_attachments import TransitGatewayVpcAttachment
+    from moto.ec2.responses.transit_gateway_attachments import TransitGatewayAttachment
+    from moto.ec2.responses.transit_gateways import TransitGateways
+
+    create_gateway = TransitGateways.create_transit_gateway
+
+    def create_transit_gateway(self):
+        result = create_gateway(self)
+        gateway = result.result["TransitGateway"]
+        options = gateway.options
+        if options.get("DefaultRouteTableAssociation") == "disable" and options.get("DefaultRouteTablePropagation") == "disable":
+            self.ec2_backend.transit_gateways_route_tables.pop(gateway.default_route_table.id, None)
+            gateway.default_route_table = None
+            options.pop("AssociationDefaultRouteTableId", None)
+            options.pop("PropagationDefaultRouteTableId", None)
+        return result
+
+    TransitGateways.create_transit_gateway = create_transit_gateway
+
+    def gateway_of(backend, gateway_id):
+        gateway = backend.transit_gateways.get(gateway_id)
+        if gateway is None:
+            raise EC2ClientError(
+                "InvalidTransitGatewayID.NotFound", f"Transit Gateway {gateway_id} was deleted or does not exist."
+            )
+        return gateway
+
+    modify_gateway = TransitGateways.modify_transit_gateway
+
+    def modify_transit_gateway(self):
+        gateway = gateway_of(self.ec2_backend, self._get_param("TransitGatewayId"))
+        options = self._get_param("Options", {}) or {}
+        blocks = list(gateway.options.get("TransitGatewayCidrBlocks") or [])
+        added = options.pop("AddTransitGatewayCidrBlocks", None) or []
+        removed = options.pop("RemoveTransitGatewayCidrBlocks", None) or []
+        blocks = [b for b in blocks if b not in removed] + [b for b in added if b not in blocks]
+        result = modify_gateway(self)
+        gateway.options.pop("AddTransitGatewayCidrBlocks", None)
+        gateway.options.pop("RemoveTransitGatewayCidrBlocks", None)
+        gateway.options["TransitGatewayCidrBlocks"] = blocks
+        if "Description" in self.querystring:
+            gateway.description = self._get_param("Description") or None
+        return result
+
+    TransitGateways.modify_transit_gateway = modify_transit_gateway
+
+    delete_gateway = TransitGateways.delete_transit_gateway
+
+    def delete_transit_gateway(self):
+        gateway_id = self._get_param("TransitGatewayId")
+        gateway_of(self.ec2_backend, gateway_id)
+        live = [
+            a
+            for a in self.ec2_backend.transit_gateway_attachments.values()
+            if a.transit_gateway_id == gateway_id and a.state not in ("deleted", "deleting", "rejected", "failed")
+        ]
+        if live:
+            raise EC2ClientError(
+                "IncorrectState", f"{gateway_id} has non-deleted Transit Gateway Attachments: {live[0].id}."
+            )
+        return delete_gateway(self)
+
+    TransitGateways.delete_transit_gateway = delete_transit_gateway
+
+    def create_transit_gateway_vpc_attachment(self):
+        backend = self.ec2_backend
+        gateway = gateway_of(backend, self._get_param("TransitGatewayId"))
+        vpc_id = self._get_param("VpcId")
+        if any(
+            a.transit_gateway_id == gateway.id and a.resource_id == vpc_id and a.state not in ("deleted", "failed", "rejected")
+            for a in backend.transit_gateway_attachments.values()
+        ):
+            raise DuplicateTransitGatewayAttachmentError(gateway.id)
+        attachment = TransitGatewayVpcAttachment(
+            backend,
+            transit_gateway=gateway,
+            tags=self._parse_tag_specification().get("transit-gateway-attachment", {}),
+            vpc_id=vpc_id,
+            subnet_ids=self._get_param("SubnetIds", []),
+            options=self._get_param("Options", {}),
+        )
+        attachment.transit_gateway_route_table = None
+        backend.transit_gateway_attachments[attachment.id] = attachment
+        options = gateway.options
+        association = options.get("AssociationDefaultRouteTableId")
+        if options.get("DefaultRouteTableAssociation") == "enable" and association:
+            backend.associate_transit_gateway_route_table(
+                transit_gateway_attachment_id=attachment.id, transit_gateway_route_table_id=association
+            )
+        propagation = options.get("PropagationDefaultRouteTableId")
+        if options.get("DefaultRouteTablePropagation") == "enable" and propagation:
+            backend.enable_transit_gateway_route_table_propagation(
+                transit_gateway_attachment_id=attachment.id, transit_gateway_route_table_id=propagation
+            )
+        return ActionResult({"TransitGatewayVpcAttachment": attachment})
+
+    def association(self):
+        data = self._association_data
+        if self.state == "available" and data.get("state") == "associated":
+            return {"State": "associated", "TransitGatewayRouteTableId": data["transitGatewayRouteTableId"]}
+        return None
+
+    TransitGatewayModel.association = property(association)
+    TransitGatewayAttachment.create_transit_gateway_vpc_attachment = create_transit_gateway_vpc_attachment
+
+    delete_attachment = TransitGatewayAttachment.delete_transit_gateway_vpc_attachment
+
+    def delete_transit_gateway_vpc_attachment(self):
+        attachment_id = self._get_param("TransitGatewayAttachmentId")
+        backend = self.ec2_backend
+        if attachment_id not in backend.transit_gateway_attachments:
+            raise EC2ClientError(
+                "InvalidTransitGatewayAttachmentID.NotFound",
+                f"Transit Gateway Attachment {attachment_id} was deleted or does not exist.",
+            )
+        for table in backend.transit_gateways_route_tables.values():
+            table.route_table_associations.pop(attachment_id, None)
+        return delete_attachment(self)
+
+    TransitGatewayAttachment.delete_transit_gateway_vpc_attachment = delete_transit_gateway_vpc_attachment
+
+
 def patch_subnet_group_changes():
     """ElastiCache and Redshift subnet groups: the changes and deletes AWS has.
 
@@ -7501,5 +7640,6 @@ if __name__ == "__main__":
     patch_ec2_instance_groups_from_interfaces()
     patch_ec2_placement_groups()
     patch_ec2_network_interfaces()
+    patch_ec2_transit_gateways()
     bridge_cbor()
     sys.exit(main(sys.argv[1:]))

@@ -117,6 +117,7 @@ mod timeouts;
 mod tls;
 mod topic_protection;
 mod trace_file;
+mod transit_gateways;
 mod validation;
 mod volumes;
 mod vpc_block_public_access;

@@ -20,17 +20,17 @@ variable "attach" {
   default = false
 }
 
-resource "aws_ec2_transit_gateway_vpc_attachment" "this" {
-  count              = var.attach ? 1 : 0
-  transit_gateway_id = "tgw-87654321"
-  subnet_ids         = ["subnet-12345678"]
-  vpc_id             = "vpc-12345678"
+resource "aws_ec2_transit_gateway_route_table_association" "this" {
+  count                          = var.attach ? 1 : 0
+  transit_gateway_attachment_id  = "tgw-attach-87654321"
+  transit_gateway_route_table_id = "tgw-rtb-12345678"
+  replace_existing_association   = true
 }
 
-resource "aws_ec2_transit_gateway" "this" {
-  for_each    = var.enabled ? { main = "x" } : {}
-  description = "transit"
-  tags        = { Name = each.value }
+resource "aws_ec2_transit_gateway_route_table" "this" {
+  for_each           = var.enabled ? { main = "x" } : {}
+  transit_gateway_id = "tgw-87654321"
+  tags               = { Name = each.value }
 }
 
 data "aws_nat_gateway" "selected" {
@@ -53,11 +53,16 @@ fn unimplemented_types_validate_and_plan_nothing_without_instances() {
     let out = stack.run_with_endpoint(&["plan", "-var", "attach=true"], NOWHERE);
     let t = expect_code(&out, 1);
     assert!(
-        t.contains("The resource type \"aws_ec2_transit_gateway_vpc_attachment\" is not implemented by infractl yet"),
+        t.contains(
+            "The resource type \"aws_ec2_transit_gateway_route_table_association\" is not implemented by infractl yet"
+        ),
         "{t}"
     );
     assert!(t.contains("main.tf:12"), "{t}");
-    assert!(t.contains("aws_ec2_transit_gateway_vpc_attachment.this[0]"), "{t}");
+    assert!(
+        t.contains("aws_ec2_transit_gateway_route_table_association.this[0]"),
+        "{t}"
+    );
     assert!(!t.contains("Unsupported resource type"), "{t}");
     // validate still accepts it: only planning instances is refused.
     expect_code(

@@ -316,6 +316,21 @@ pub fn differs(prior: &Value, planned: &Value, k: &str) -> bool {
     a != b && !(empty(a) && empty(b))
 }
 
+/// What a set of strings gains and loses from `prior` to `planned`: the Add/Remove pair of
+/// the EC2 Modify calls that change a set in place (subnets, CIDR blocks).
+pub fn set_changes(prior: &Value, planned: &Value, k: &str) -> (Vec<String>, Vec<String>) {
+    let (old, new) = (str_list(prior, k), str_list(planned, k));
+    let added = new.iter().filter(|x| !old.contains(x)).cloned().collect();
+    let removed = old.iter().filter(|x| !new.contains(x)).cloned().collect();
+    (added, removed)
+}
+
+/// Whether a set of strings changed, whatever order either side lists it in.
+pub fn set_differs(prior: &Value, planned: &Value, k: &str) -> bool {
+    let (added, removed) = set_changes(prior, planned, k);
+    !added.is_empty() || !removed.is_empty()
+}
+
 /// The first block of a nested block list, if any.
 pub fn first<'a>(v: &'a Value, name: &str) -> Option<&'a Value> {
     v.get(name).as_list().and_then(|l| l.first())

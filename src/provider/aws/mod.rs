@@ -842,6 +842,10 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(
         ec2::vpc_peering_connection_options::VpcPeeringConnectionOptions::new(c.clone()),
     ));
+    r.add_resource(Arc::new(ec2::transit_gateway::TransitGateway::new(c.clone())));
+    r.add_resource(Arc::new(
+        ec2::transit_gateway_vpc_attachment::TransitGatewayVpcAttachment::new(c.clone()),
+    ));
     r.add_resource(Arc::new(ec2::placement_group::PlacementGroup::new(c.clone())));
     r.add_resource(Arc::new(ec2::network_interface::NetworkInterface::new(c.clone())));
     r.add_resource(Arc::new(

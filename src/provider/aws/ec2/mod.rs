@@ -36,6 +36,8 @@ pub mod route_table_association;
 pub mod security_group;
 pub mod security_group_rule;
 pub mod subnet;
+pub mod transit_gateway;
+pub mod transit_gateway_vpc_attachment;
 pub mod volume_attachment;
 pub mod vpc;
 pub mod vpc_block_public_access_exclusion;

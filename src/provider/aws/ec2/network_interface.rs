@@ -14,7 +14,7 @@
 use super::{describe_all, find_owned, read_many_by_id, read_tags, tag_spec, update_tags, BULK_READ_LIMIT};
 use crate::provider::aws::common::{
     absent_on, aws_err, configured_tags, differs, ec2_arn, first, must_exist, ok_on, op_timeout, opt_bool, opt_i32,
-    opt_str, str_list, wait_for, Op, Poll, Wait,
+    opt_str, set_differs, str_list, wait_for, Op, Poll, Wait,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -102,12 +102,6 @@ fn interface_value(region: &str, id: &str, n: &Eni, prior: &Value) -> Value {
         ("tags", configured_tags(prior)),
         ("tags_all", read_tags(n.tag_set())),
     ])
-}
-
-/// Whether a set of strings differs between two values, whatever the order of its elements.
-fn set_differs(prior: &Value, planned: &Value, k: &str) -> bool {
-    let (a, b) = (str_list(prior, k), str_list(planned, k));
-    a.len() != b.len() || a.iter().any(|x| !b.contains(x))
 }
 
 /// Whether the list, not the set, says which addresses the interface has.

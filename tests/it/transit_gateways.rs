@@ -1,0 +1,363 @@
+//! Transit gateways and their VPC attachments, checked against what the emulator holds: the
+//! gateway's options and CIDR blocks, an attachment's subnets, options, tags and its default
+//! route table association and propagation; changes in place (blocks, subnets, options,
+//! propagation off), a replacement when default association is turned back on, every object
+//! imported back, destroy; a killed create adopted; values the provider refuses; and the same
+//! blueprint applied by either tool planned clean by the other.
+
+use crate::interop::{both_tools_plan_clean_after_the_other, cross_check_blueprint};
+use crate::killed_creates::{apply_killed_when_held, reapply_adopts};
+use crate::support::{each_case_refused_at_validate, expect_code, sdk_config, CountingProxy, Stack, Terraform};
+use aws_sdk_ec2::types::{TransitGateway, TransitGatewayVpcAttachment};
+
+const BLUEPRINT: &str = r#"
+provider "aws" {
+  region = "us-east-1"
+}
+
+variable "name" { type = string }
+
+variable "blocks" {
+  type    = list(string)
+  default = ["10.99.0.0/24"]
+}
+
+variable "zones" {
+  type    = number
+  default = 1
+}
+
+variable "dns" {
+  type    = string
+  default = "enable"
+}
+
+variable "propagate" {
+  type    = bool
+  default = null
+}
+
+variable "association" {
+  type    = string
+  default = "enable"
+}
+
+resource "aws_vpc" "a" {
+  cidr_block = "10.81.0.0/16"
+  tags       = { Name = "${var.name}-a" }
+}
+
+resource "aws_subnet" "a" {
+  count      = 2
+  vpc_id     = aws_vpc.a.id
+  cidr_block = cidrsubnet(aws_vpc.a.cidr_block, 8, count.index)
+}
+
+resource "aws_vpc" "b" {
+  cidr_block = "10.82.0.0/16"
+  tags       = { Name = "${var.name}-b" }
+}
+
+resource "aws_subnet" "b" {
+  vpc_id     = aws_vpc.b.id
+  cidr_block = "10.82.1.0/24"
+}
+
+resource "aws_ec2_transit_gateway" "hub" {
+  description                     = "${var.name} hub"
+  amazon_side_asn                 = 64600
+  default_route_table_association = var.association
+  transit_gateway_cidr_blocks     = var.blocks
+  tags                            = { Name = "${var.name}-hub" }
+}
+
+resource "aws_ec2_transit_gateway" "bare" {
+  default_route_table_association = "disable"
+  default_route_table_propagation = "disable"
+}
+
+resource "aws_ec2_transit_gateway_vpc_attachment" "a" {
+  transit_gateway_id = aws_ec2_transit_gateway.hub.id
+  vpc_id             = aws_vpc.a.id
+  subnet_ids         = slice(aws_subnet.a[*].id, 0, var.zones)
+  dns_support        = var.dns
+
+  transit_gateway_default_route_table_propagation = var.propagate
+
+  tags = { Name = "${var.name}-a" }
+}
+
+resource "aws_ec2_transit_gateway_vpc_attachment" "b" {
+  transit_gateway_id = aws_ec2_transit_gateway.bare.id
+  vpc_id             = aws_vpc.b.id
+  subnet_ids         = [aws_subnet.b.id]
+}
+
+output "route_table" { value = aws_ec2_transit_gateway.hub.association_default_route_table_id }
+"#;
+
+async fn ec2() -> aws_sdk_ec2::Client {
+    aws_sdk_ec2::Client::new(&sdk_config("us-east-1").await)
+}
+
+async fn gateway(ec2: &aws_sdk_ec2::Client, id: &str) -> Option<TransitGateway> {
+    let out = ec2
+        .describe_transit_gateways()
+        .transit_gateway_ids(id)
+        .send()
+        .await
+        .unwrap();
+    out.transit_gateways()
+        .iter()
+        .find(|g| g.transit_gateway_id() == Some(id) && g.state().map(|s| s.as_str()) != Some("deleted"))
+        .cloned()
+}
+
+async fn attachment(ec2: &aws_sdk_ec2::Client, id: &str) -> Option<TransitGatewayVpcAttachment> {
+    let out = ec2
+        .describe_transit_gateway_vpc_attachments()
+        .transit_gateway_attachment_ids(id)
+        .send()
+        .await
+        .unwrap();
+    out.transit_gateway_vpc_attachments()
+        .iter()
+        .find(|a| a.transit_gateway_attachment_id() == Some(id) && a.state().map(|s| s.as_str()) != Some("deleted"))
+        .cloned()
+}
+
+/// Whether the attachment is associated with, and propagates to, route table `table`.
+async fn routing(ec2: &aws_sdk_ec2::Client, table: &str, id: &str) -> (bool, bool) {
+    let associations = ec2
+        .get_transit_gateway_route_table_associations()
+        .transit_gateway_route_table_id(table)
+        .send()
+        .await
+        .unwrap();
+    let propagations = ec2
+        .get_transit_gateway_route_table_propagations()
+        .transit_gateway_route_table_id(table)
+        .send()
+        .await
+        .unwrap();
+    (
+        associations
+            .associations()
+            .iter()
+            .any(|a| a.transit_gateway_attachment_id() == Some(id)),
+        propagations
+            .transit_gateway_route_table_propagations()
+            .iter()
+            .any(|p| p.transit_gateway_attachment_id() == Some(id) && p.state().map(|s| s.as_str()) == Some("enabled")),
+    )
+}
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn transit_gateways_attach_vpcs_change_import_and_go() {
+    let stack = Stack::from_files(&[("main.tf", BLUEPRINT)]);
+    let var = format!("-var=name={}", stack.name);
+    let ec2 = ec2().await;
+    expect_code(&stack.run(&["apply", "-auto-approve", &var]), 0);
+
+    let hub = stack.state_id("aws_ec2_transit_gateway.hub");
+    let g = gateway(&ec2, &hub).await.expect("the hub exists");
+    let o = g.options().unwrap();
+    assert_eq!(g.description(), Some(format!("{} hub", stack.name).as_str()));
+    assert_eq!(o.amazon_side_asn(), Some(64600));
+    assert_eq!(o.transit_gateway_cidr_blocks(), ["10.99.0.0/24"]);
+    assert_eq!(o.dns_support().map(|v| v.as_str()), Some("enable"));
+    let table = o.association_default_route_table_id().unwrap().to_string();
+    assert_eq!(
+        stack.state_str("aws_ec2_transit_gateway.hub", "association_default_route_table_id"),
+        table
+    );
+    let bare = gateway(&ec2, &stack.state_id("aws_ec2_transit_gateway.bare"))
+        .await
+        .unwrap();
+    assert_eq!(
+        bare.options().unwrap().association_default_route_table_id(),
+        None,
+        "no default route table"
+    );
+
+    let a = stack.state_id("aws_ec2_transit_gateway_vpc_attachment.a");
+    let held = attachment(&ec2, &a).await.expect("the attachment exists");
+    assert_eq!(held.vpc_id(), Some(stack.state_id("aws_vpc.a").as_str()));
+    assert_eq!(held.subnet_ids(), [stack.state_id("aws_subnet.a[0]")]);
+    assert_eq!(
+        held.tags()
+            .iter()
+            .find(|t| t.key() == Some("Name"))
+            .and_then(|t| t.value()),
+        Some(format!("{}-a", stack.name).as_str())
+    );
+    assert_eq!(
+        routing(&ec2, &table, &a).await,
+        (true, true),
+        "associated and propagating"
+    );
+    let state = |k: &str| stack.state_attr("aws_ec2_transit_gateway_vpc_attachment.a", k);
+    assert_eq!(state("transit_gateway_default_route_table_association"), true);
+    assert_eq!(state("transit_gateway_default_route_table_propagation"), true);
+    let b = "aws_ec2_transit_gateway_vpc_attachment.b";
+    assert_eq!(
+        stack.state_attr(b, "transit_gateway_default_route_table_association"),
+        false
+    );
+    expect_code(&stack.run(&["plan", "-detailed-exitcode", &var]), 0);
+
+    // Blocks swapped, a subnet added, DNS support off on the attachment: in place.
+    let blocks = "-var=blocks=[\"10.98.0.0/24\",\"10.97.0.0/24\"]";
+    stack.changes_in_place("aws_ec2_transit_gateway.hub", &[&var, blocks]);
+    let o = gateway(&ec2, &hub).await.unwrap().options().unwrap().clone();
+    assert_eq!(
+        sorted(o.transit_gateway_cidr_blocks().to_vec()),
+        ["10.97.0.0/24", "10.98.0.0/24"]
+    );
+    let changed = [
+        var.as_str(),
+        blocks,
+        "-var=zones=2",
+        "-var=dns=disable",
+        "-var=propagate=false",
+    ];
+    stack.changes_in_place("aws_ec2_transit_gateway_vpc_attachment.a", &changed);
+    let held = attachment(&ec2, &a).await.unwrap();
+    assert_eq!(
+        sorted(held.subnet_ids().to_vec()),
+        sorted(vec![
+            stack.state_id("aws_subnet.a[0]"),
+            stack.state_id("aws_subnet.a[1]")
+        ])
+    );
+    assert_eq!(
+        held.options().unwrap().dns_support().map(|v| v.as_str()),
+        Some("disable")
+    );
+    assert_eq!(routing(&ec2, &table, &a).await, (true, false), "propagation turned off");
+    assert_eq!(stack.state_id("aws_ec2_transit_gateway_vpc_attachment.a"), a);
+
+    stack.reimport_all(&changed);
+    assert_eq!(stack.state_id("aws_ec2_transit_gateway.hub"), hub);
+
+    // Turning default association off is in place; on again replaces the gateway (AWS cannot
+    // make its default route table again), and its attachment with it.
+    let off = [&changed[..], &["-var=association=disable"]].concat();
+    stack.changes_in_place("aws_ec2_transit_gateway.hub", &off);
+    let shown = stack.plans_and_applies("2 to add, 0 to change, 2 to destroy", &changed);
+    assert!(
+        shown.contains("aws_ec2_transit_gateway.hub must be replaced"),
+        "{shown}"
+    );
+    let new_hub = stack.state_id("aws_ec2_transit_gateway.hub");
+    assert_ne!(new_hub, hub);
+    assert!(gateway(&ec2, &hub).await.is_none(), "the old gateway is deleted");
+
+    let b_id = stack.state_id(b);
+    expect_code(&stack.run(&[&["destroy", "-auto-approve"][..], &changed].concat()), 0);
+    assert!(gateway(&ec2, &new_hub).await.is_none());
+    assert!(attachment(&ec2, &b_id).await.is_none());
+}
+
+const KILLED: &str = r#"
+provider "aws" {
+  region = "us-east-1"
+}
+
+variable "name" { type = string }
+
+resource "aws_vpc" "a" {
+  cidr_block = "10.83.0.0/16"
+  tags       = { Name = "${var.name}-a" }
+}
+
+resource "aws_subnet" "a" {
+  vpc_id     = aws_vpc.a.id
+  cidr_block = "10.83.1.0/24"
+}
+
+resource "aws_ec2_transit_gateway" "hub" {
+  description = var.name
+}
+
+resource "aws_ec2_transit_gateway_vpc_attachment" "a" {
+  transit_gateway_id = aws_ec2_transit_gateway.hub.id
+  vpc_id             = aws_vpc.a.id
+  subnet_ids         = [aws_subnet.a.id]
+}
+"#;
+
+/// CreateTransitGateway and CreateTransitGatewayVpcAttachment answered, the run killed before
+/// state knew: the next apply adopts each instead of making a second one.
+#[tokio::test(flavor = "multi_thread")]
+async fn transit_gateways_whose_create_was_killed_are_adopted() {
+    let stack = Stack::from_files(&[("main.tf", KILLED)]);
+    let proxy = CountingProxy::start();
+    let var = format!("-var=name={}", stack.name);
+    apply_killed_when_held(&stack, &var, &proxy, &["ec2:CreateTransitGateway"]);
+    reapply_adopts(&stack, &var, "aws_ec2_transit_gateway.hub");
+    let ec2 = ec2().await;
+    let all = ec2.describe_transit_gateways().send().await.unwrap();
+    let made = all
+        .transit_gateways()
+        .iter()
+        .filter(|g| g.description() == Some(stack.name.as_str()) && g.state().map(|s| s.as_str()) != Some("deleted"))
+        .count();
+    assert_eq!(made, 1, "one gateway");
+    expect_code(&stack.run(&["destroy", "-auto-approve", &var]), 0);
+
+    let proxy = CountingProxy::start();
+    apply_killed_when_held(&stack, &var, &proxy, &["ec2:CreateTransitGatewayVpcAttachment"]);
+    reapply_adopts(&stack, &var, "aws_ec2_transit_gateway_vpc_attachment.a");
+    let vpc = stack.state_id("aws_vpc.a");
+    let all = ec2.describe_transit_gateway_vpc_attachments().send().await.unwrap();
+    let made = all
+        .transit_gateway_vpc_attachments()
+        .iter()
+        .filter(|a| a.vpc_id() == Some(vpc.as_str()) && a.state().map(|s| s.as_str()) != Some("deleted"))
+        .count();
+    assert_eq!(made, 1, "one attachment of {vpc}");
+    expect_code(&stack.run(&["plan", "-detailed-exitcode", &var]), 0);
+    expect_code(&stack.run(&["destroy", "-auto-approve", &var]), 0);
+}
+
+#[test]
+fn transit_gateway_values_the_provider_refuses_are_refused_at_validate() {
+    let gateways = [
+        "  transit_gateway_cidr_blocks = [\"10.0.0.0/25\"]",
+        "  transit_gateway_cidr_blocks = [\"10.0.0.1/24\"]",
+        "  transit_gateway_cidr_blocks = [\"169.254.0.0/24\"]",
+        "  transit_gateway_cidr_blocks = [\"2001:db8::/65\"]",
+        "  transit_gateway_cidr_blocks = [\"10.0.0.0/24\", \"10.1.0.0/24\", \"10.2.0.0/24\", \"10.3.0.0/24\", \"10.4.0.0/24\", \"10.5.0.0/24\"]",
+        "  dns_support = \"on\"",
+        "  vpn_ecmp_support = \"yes\"",
+        "  multicast_support = \"true\"",
+    ];
+    each_case_refused_at_validate("aws_ec2_transit_gateway", &gateways, "the bad transit gateways");
+    let attachments = [
+        "  transit_gateway_id = \"\"\n  vpc_id = \"vpc-1\"\n  subnet_ids = [\"subnet-1\"]",
+        "  transit_gateway_id = \"tgw-1\"\n  vpc_id = \"vpc-1\"\n  subnet_ids = []",
+        "  transit_gateway_id = \"tgw-1\"\n  vpc_id = \"vpc-1\"\n  subnet_ids = [\"subnet-1\"]\n  appliance_mode_support = \"x\"",
+        "  transit_gateway_id = \"tgw-1\"\n  vpc_id = \"vpc-1\"\n  subnet_ids = [\"subnet-1\"]\n  security_group_referencing_support = \"y\"",
+    ];
+    each_case_refused_at_validate(
+        "aws_ec2_transit_gateway_vpc_attachment",
+        &attachments,
+        "the bad transit gateway attachments",
+    );
+}
+
+#[test]
+fn terraform_and_infractl_agree_on_transit_gateways_either_way() {
+    let Some(tf) = Terraform::find("the transit gateway cross-check") else {
+        return;
+    };
+    let blueprint = cross_check_blueprint(BLUEPRINT, "tgw", Some(("10.8", "10.9")));
+    let stack = Stack::from_files(&[("main.tf", blueprint.as_str())]);
+    both_tools_plan_clean_after_the_other(&tf, &stack, &["ec2", "sts"]);
+}
