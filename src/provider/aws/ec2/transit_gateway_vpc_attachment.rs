@@ -121,126 +121,113 @@ impl TransitGatewayVpcAttachment {
         }
         let id = a.transit_gateway_attachment_id().unwrap_or_default();
         let o = gateway.options();
-        let associated = match o.and_then(|o| o.association_default_route_table_id()) {
-            Some(table) => self
-                .association_state(table, id)
-                .await?
-                .is_some_and(|s| s != "disassociated"),
-            None => false,
-        };
-        let propagated = match o.and_then(|o| o.propagation_default_route_table_id()) {
-            Some(table) => self
-                .propagation_state(table, id)
-                .await?
-                .is_some_and(|s| s != "disabled"),
-            None => false,
-        };
+        let associated = self
+            .is_tied(
+                Routing::Association,
+                o.and_then(|o| o.association_default_route_table_id()),
+                id,
+            )
+            .await?;
+        let propagated = self
+            .is_tied(
+                Routing::Propagation,
+                o.and_then(|o| o.propagation_default_route_table_id()),
+                id,
+            )
+            .await?;
         Ok(Some((associated, propagated)))
     }
 
-    async fn association_state(&self, table: &str, id: &str) -> PResult<Option<String>> {
-        let out = self
-            .c
-            .ec2
-            .get_transit_gateway_route_table_associations()
-            .transit_gateway_route_table_id(table)
-            .filters(by_attachment(id))
-            .send()
-            .await
-            .map_err(aws_err)?;
-        Ok(out
-            .associations()
-            .iter()
-            .find(|x| x.transit_gateway_attachment_id() == Some(id))
-            .and_then(|x| x.state())
-            .map(|s| s.as_str().to_string()))
+    /// Whether the attachment is tied to route table `table` (none: not tied).
+    async fn is_tied(&self, kind: Routing, table: Option<&str>, id: &str) -> PResult<bool> {
+        Ok(match table {
+            Some(table) => kind.is_on(self.routing_state(kind, table, id).await?),
+            None => false,
+        })
     }
 
-    async fn propagation_state(&self, table: &str, id: &str) -> PResult<Option<String>> {
-        let out = self
-            .c
-            .ec2
-            .get_transit_gateway_route_table_propagations()
-            .transit_gateway_route_table_id(table)
-            .filters(by_attachment(id))
-            .send()
-            .await
-            .map_err(aws_err)?;
-        Ok(out
-            .transit_gateway_route_table_propagations()
-            .iter()
-            .find(|x| x.transit_gateway_attachment_id() == Some(id))
-            .and_then(|x| x.state())
-            .map(|s| s.as_str().to_string()))
+    /// The state of the attachment's association with, or propagation to, route table `table`.
+    async fn routing_state(&self, kind: Routing, table: &str, id: &str) -> PResult<Option<String>> {
+        let ec2 = &self.c.ec2;
+        let found =
+            |x: Option<&str>, state: Option<&str>| (x == Some(id)).then(|| state.unwrap_or_default().to_string());
+        Ok(match kind {
+            Routing::Association => ec2
+                .get_transit_gateway_route_table_associations()
+                .transit_gateway_route_table_id(table)
+                .filters(by_attachment(id))
+                .send()
+                .await
+                .map_err(aws_err)?
+                .associations()
+                .iter()
+                .find_map(|x| found(x.transit_gateway_attachment_id(), x.state().map(|s| s.as_str()))),
+            Routing::Propagation => ec2
+                .get_transit_gateway_route_table_propagations()
+                .transit_gateway_route_table_id(table)
+                .filters(by_attachment(id))
+                .send()
+                .await
+                .map_err(aws_err)?
+                .transit_gateway_route_table_propagations()
+                .iter()
+                .find_map(|x| found(x.transit_gateway_attachment_id(), x.state().map(|s| s.as_str()))),
+        })
     }
 
-    /// Associates the attachment with the default association route table, or removes the
-    /// association, and waits until AWS reports it so.
-    async fn set_association(&self, table: &str, id: &str, on: bool) -> PResult<()> {
-        let now = self.association_state(table, id).await?;
-        let present = now.as_deref().is_some_and(|s| s != "disassociated");
-        if on == present {
+    /// Associates the attachment with route table `table` (or propagates to it), or undoes
+    /// that, and waits until AWS reports it so.
+    async fn set_routing(&self, kind: Routing, table: &str, id: &str, on: bool) -> PResult<()> {
+        if kind.is_on(self.routing_state(kind, table, id).await?) == on {
             return Ok(());
         }
-        if on {
-            self.c
-                .ec2
+        let ec2 = &self.c.ec2;
+        match (kind, on) {
+            (Routing::Association, true) => ec2
                 .associate_transit_gateway_route_table()
                 .transit_gateway_route_table_id(table)
                 .transit_gateway_attachment_id(id)
                 .send()
                 .await
-                .map_err(aws_err)?;
-        } else {
-            self.c
-                .ec2
+                .map(drop)
+                .map_err(aws_err)?,
+            (Routing::Association, false) => ec2
                 .disassociate_transit_gateway_route_table()
                 .transit_gateway_route_table_id(table)
                 .transit_gateway_attachment_id(id)
                 .send()
                 .await
-                .map_err(aws_err)?;
-        }
-        let goal = if on { "associated" } else { "disassociated" };
-        wait_for(Wait::new(format!("{id} in {table}"), goal, SETTLE), || async {
-            Ok(match self.association_state(table, id).await? {
-                Some(s) if s == "associated" && on => Poll::Ready(()),
-                None if !on => Poll::Ready(()),
-                Some(s) if s == "disassociated" && !on => Poll::Ready(()),
-                Some(s) => Poll::pending(s),
-                None => Poll::pending("not associated yet"),
-            })
-        })
-        .await
-    }
-
-    /// Turns the attachment's propagation to the default propagation route table on or off.
-    async fn set_propagation(&self, table: &str, id: &str, on: bool) -> PResult<()> {
-        let now = self.propagation_state(table, id).await?;
-        let present = now.as_deref().is_some_and(|s| s != "disabled");
-        if on == present {
-            return Ok(());
-        }
-        if on {
-            self.c
-                .ec2
+                .map(drop)
+                .map_err(aws_err)?,
+            (Routing::Propagation, true) => ec2
                 .enable_transit_gateway_route_table_propagation()
                 .transit_gateway_route_table_id(table)
                 .transit_gateway_attachment_id(id)
                 .send()
                 .await
-                .map_err(aws_err)?;
-        } else {
-            self.c
-                .ec2
+                .map(drop)
+                .map_err(aws_err)?,
+            (Routing::Propagation, false) => ec2
                 .disable_transit_gateway_route_table_propagation()
                 .transit_gateway_route_table_id(table)
                 .transit_gateway_attachment_id(id)
                 .send()
                 .await
-                .map_err(aws_err)?;
+                .map(drop)
+                .map_err(aws_err)?,
         }
-        Ok(())
+        let goal = kind.goal(on);
+        wait_for(Wait::new(format!("{id} in {table}"), goal, SETTLE), || async {
+            let now = self.routing_state(kind, table, id).await?;
+            Ok(
+                if kind.is_on(now.clone()) == on && now.as_deref().is_none_or(|s| s == goal) {
+                    Poll::Ready(())
+                } else {
+                    Poll::pending(now.unwrap_or_else(|| "none".into()))
+                },
+            )
+        })
+        .await
     }
 
     /// Makes the default route table association and propagation what `planned` asks for
@@ -263,17 +250,41 @@ impl TransitGatewayVpcAttachment {
         let o = gateway.options();
         if changed("transit_gateway_default_route_table_association") {
             if let Some(table) = o.and_then(|o| o.association_default_route_table_id()) {
-                self.set_association(table, id, wanted("transit_gateway_default_route_table_association"))
-                    .await?;
+                let on = wanted("transit_gateway_default_route_table_association");
+                self.set_routing(Routing::Association, table, id, on).await?;
             }
         }
         if changed("transit_gateway_default_route_table_propagation") {
             if let Some(table) = o.and_then(|o| o.propagation_default_route_table_id()) {
-                self.set_propagation(table, id, wanted("transit_gateway_default_route_table_propagation"))
-                    .await?;
+                let on = wanted("transit_gateway_default_route_table_propagation");
+                self.set_routing(Routing::Propagation, table, id, on).await?;
             }
         }
         Ok(())
+    }
+}
+
+/// An attachment's tie to a route table: associated with it, or propagating routes to it.
+#[derive(Clone, Copy)]
+enum Routing {
+    Association,
+    Propagation,
+}
+
+impl Routing {
+    /// The state AWS reports once the tie is made (`on`) or undone.
+    fn goal(self, on: bool) -> &'static str {
+        match (self, on) {
+            (Routing::Association, true) => "associated",
+            (Routing::Association, false) => "disassociated",
+            (Routing::Propagation, true) => "enabled",
+            (Routing::Propagation, false) => "disabled",
+        }
+    }
+
+    /// Whether a reported state means the tie holds (or is being made).
+    fn is_on(self, state: Option<String>) -> bool {
+        state.is_some_and(|s| s != self.goal(false))
     }
 }
 
