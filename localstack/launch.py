@@ -1128,16 +1128,19 @@ def patch_ec2_transit_gateways():
     associates every new VPC attachment with the default route table and never propagates
     (AWS associates and propagates only as the gateway's DefaultRouteTableAssociation and
     DefaultRouteTablePropagation say); reads an attachment's tags from the wrong tag
-    specification (dropping them); leaves a deleted attachment associated; answers a delete
-    of an unknown id with a server error (AWS: InvalidTransitGatewayID.NotFound,
-    InvalidTransitGatewayAttachmentID.NotFound) and deletes a gateway that still has
-    attachments (AWS: IncorrectState).
+    specification (dropping them); leaves a deleted attachment associated and propagating;
+    answers a delete of an unknown id with a server error (AWS: InvalidTransitGatewayID.NotFound,
+    InvalidTransitGatewayAttachmentID.NotFound, InvalidRouteTableID.NotFound,
+    InvalidRoute.NotFound); deletes a gateway that still has attachments and a route table that
+    still has associations (AWS: IncorrectState); makes route tables for gateways that do not
+    exist; and describes a route's attachment as an object where AWS gives a list.
     """
     from moto.core.responses import ActionResult
     from moto.ec2.exceptions import DuplicateTransitGatewayAttachmentError, EC2ClientError
     from moto.ec2.models.transit_gateway_attachments import TransitGatewayAttachment as TransitGatewayModel
     from moto.ec2.models.transit_gateway_attachments import TransitGatewayVpcAttachment
     from moto.ec2.responses.transit_gateway_attachments import TransitGatewayAttachment
+    from moto.ec2.responses.transit_gateway_route_tables import TransitGatewayRouteTable as RouteTableResponses
     from moto.ec2.responses.transit_gateways import TransitGateways
 
     create_gateway = TransitGateways.create_transit_gateway
@@ -1253,9 +1256,68 @@ def patch_ec2_transit_gateways():
             )
         for table in backend.transit_gateways_route_tables.values():
             table.route_table_associations.pop(attachment_id, None)
+            table.route_table_propagation = [
+                p for p in table.route_table_propagation if p.transitGatewayAttachmentId != attachment_id
+            ]
         return delete_attachment(self)
 
     TransitGatewayAttachment.delete_transit_gateway_vpc_attachment = delete_transit_gateway_vpc_attachment
+
+    def table_of(backend, table_id):
+        table = backend.transit_gateways_route_tables.get(table_id)
+        if table is None or table.state == "deleted":
+            raise EC2ClientError(
+                "InvalidRouteTableID.NotFound", f"Transit Gateway Route Table {table_id} was deleted or does not exist."
+            )
+        return table
+
+    create_table = RouteTableResponses.create_transit_gateway_route_table
+
+    def create_transit_gateway_route_table(self):
+        gateway_of(self.ec2_backend, self._get_param("TransitGatewayId"))
+        return create_table(self)
+
+    RouteTableResponses.create_transit_gateway_route_table = create_transit_gateway_route_table
+
+    delete_table = RouteTableResponses.delete_transit_gateway_route_table
+
+    def delete_transit_gateway_route_table(self):
+        table_id = self._get_param("TransitGatewayRouteTableId")
+        table = table_of(self.ec2_backend, table_id)
+        if table.route_table_associations:
+            raise EC2ClientError(
+                "IncorrectState", f"{table_id} has associations: disassociate them before deleting the route table."
+            )
+        return delete_table(self)
+
+    RouteTableResponses.delete_transit_gateway_route_table = delete_transit_gateway_route_table
+
+    create_route = RouteTableResponses.create_transit_gateway_route
+
+    def create_transit_gateway_route(self):
+        table_of(self.ec2_backend, self._get_param("TransitGatewayRouteTableId"))
+        result = create_route(self)
+        route = result.result["route"]
+        attachments = route.get("transitGatewayAttachments")
+        if isinstance(attachments, dict):
+            route["transitGatewayAttachments"] = [attachments]
+        return result
+
+    RouteTableResponses.create_transit_gateway_route = create_transit_gateway_route
+
+    delete_route = RouteTableResponses.delete_transit_gateway_route
+
+    def delete_transit_gateway_route(self):
+        table_id = self._get_param("TransitGatewayRouteTableId")
+        table = table_of(self.ec2_backend, table_id)
+        destination = self._get_param("DestinationCidrBlock")
+        if destination not in table.routes:
+            raise EC2ClientError(
+                "InvalidRoute.NotFound", f"No route with destination-cidr-block {destination} in Transit Gateway Route Table {table_id}"
+            )
+        return delete_route(self)
+
+    RouteTableResponses.delete_transit_gateway_route = delete_transit_gateway_route
 
 
 def patch_subnet_group_changes():

@@ -20,14 +20,14 @@ variable "attach" {
   default = false
 }
 
-resource "aws_ec2_transit_gateway_route_table_association" "this" {
-  count                          = var.attach ? 1 : 0
-  transit_gateway_attachment_id  = "tgw-attach-87654321"
-  transit_gateway_route_table_id = "tgw-rtb-12345678"
-  replace_existing_association   = true
+resource "aws_ec2_transit_gateway_peering_attachment" "this" {
+  count                   = var.attach ? 1 : 0
+  peer_region             = "us-west-2"
+  peer_transit_gateway_id = "tgw-12345678"
+  transit_gateway_id      = "tgw-87654321"
 }
 
-resource "aws_ec2_transit_gateway_route_table" "this" {
+resource "aws_ec2_transit_gateway_multicast_domain" "this" {
   for_each           = var.enabled ? { main = "x" } : {}
   transit_gateway_id = "tgw-87654321"
   tags               = { Name = each.value }
@@ -54,15 +54,12 @@ fn unimplemented_types_validate_and_plan_nothing_without_instances() {
     let t = expect_code(&out, 1);
     assert!(
         t.contains(
-            "The resource type \"aws_ec2_transit_gateway_route_table_association\" is not implemented by infractl yet"
+            "The resource type \"aws_ec2_transit_gateway_peering_attachment\" is not implemented by infractl yet"
         ),
         "{t}"
     );
     assert!(t.contains("main.tf:12"), "{t}");
-    assert!(
-        t.contains("aws_ec2_transit_gateway_route_table_association.this[0]"),
-        "{t}"
-    );
+    assert!(t.contains("aws_ec2_transit_gateway_peering_attachment.this[0]"), "{t}");
     assert!(!t.contains("Unsupported resource type"), "{t}");
     // validate still accepts it: only planning instances is refused.
     expect_code(

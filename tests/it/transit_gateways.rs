@@ -361,3 +361,266 @@ fn terraform_and_infractl_agree_on_transit_gateways_either_way() {
     let stack = Stack::from_files(&[("main.tf", blueprint.as_str())]);
     both_tools_plan_clean_after_the_other(&tf, &stack, &["ec2", "sts"]);
 }
+
+const ROUTED: &str = r#"
+provider "aws" {
+  region = "us-east-1"
+}
+
+variable "name" { type = string }
+
+variable "dropped" {
+  type    = string
+  default = "10.201.0.0/16"
+}
+
+resource "aws_vpc" "a" {
+  cidr_block = "10.84.0.0/16"
+  tags       = { Name = "${var.name}-a" }
+}
+
+resource "aws_subnet" "a" {
+  vpc_id     = aws_vpc.a.id
+  cidr_block = "10.84.1.0/24"
+}
+
+resource "aws_vpc" "b" {
+  cidr_block = "10.85.0.0/16"
+  tags       = { Name = "${var.name}-b" }
+}
+
+resource "aws_subnet" "b" {
+  vpc_id     = aws_vpc.b.id
+  cidr_block = "10.85.1.0/24"
+}
+
+resource "aws_ec2_transit_gateway" "hub" {
+  description = "${var.name} routed hub"
+}
+
+resource "aws_ec2_transit_gateway_vpc_attachment" "a" {
+  transit_gateway_id = aws_ec2_transit_gateway.hub.id
+  vpc_id             = aws_vpc.a.id
+  subnet_ids         = [aws_subnet.a.id]
+
+  transit_gateway_default_route_table_association = false
+  transit_gateway_default_route_table_propagation = false
+}
+
+resource "aws_ec2_transit_gateway_vpc_attachment" "b" {
+  transit_gateway_id = aws_ec2_transit_gateway.hub.id
+  vpc_id             = aws_vpc.b.id
+  subnet_ids         = [aws_subnet.b.id]
+}
+
+resource "aws_ec2_transit_gateway_route_table" "spokes" {
+  transit_gateway_id = aws_ec2_transit_gateway.hub.id
+  tags               = { Name = "${var.name}-spokes" }
+}
+
+resource "aws_ec2_transit_gateway_route_table_association" "a" {
+  transit_gateway_attachment_id  = aws_ec2_transit_gateway_vpc_attachment.a.id
+  transit_gateway_route_table_id = aws_ec2_transit_gateway_route_table.spokes.id
+}
+
+resource "aws_ec2_transit_gateway_route_table_association" "b" {
+  transit_gateway_attachment_id  = aws_ec2_transit_gateway_vpc_attachment.b.id
+  transit_gateway_route_table_id = aws_ec2_transit_gateway_route_table.spokes.id
+  replace_existing_association   = true
+}
+
+resource "aws_ec2_transit_gateway_route_table_propagation" "a" {
+  transit_gateway_attachment_id  = aws_ec2_transit_gateway_vpc_attachment.a.id
+  transit_gateway_route_table_id = aws_ec2_transit_gateway_route_table.spokes.id
+}
+
+resource "aws_ec2_transit_gateway_route" "to_a" {
+  destination_cidr_block         = "10.200.0.0/16"
+  transit_gateway_attachment_id  = aws_ec2_transit_gateway_vpc_attachment.a.id
+  transit_gateway_route_table_id = aws_ec2_transit_gateway_route_table.spokes.id
+}
+
+resource "aws_ec2_transit_gateway_route" "dropped" {
+  destination_cidr_block         = var.dropped
+  blackhole                      = true
+  transit_gateway_route_table_id = aws_ec2_transit_gateway_route_table.spokes.id
+}
+"#;
+
+/// The static routes of route table `table`: destination, state and attachment of each.
+async fn routes(ec2: &aws_sdk_ec2::Client, table: &str) -> Vec<(String, String, Option<String>)> {
+    let static_routes = aws_sdk_ec2::types::Filter::builder()
+        .name("type")
+        .values("static")
+        .build();
+    let out = ec2
+        .search_transit_gateway_routes()
+        .transit_gateway_route_table_id(table)
+        .filters(static_routes)
+        .send()
+        .await
+        .unwrap();
+    let mut all: Vec<_> = out
+        .routes()
+        .iter()
+        .map(|r| {
+            (
+                r.destination_cidr_block().unwrap_or_default().to_string(),
+                r.state().map(|s| s.as_str().to_string()).unwrap_or_default(),
+                r.transit_gateway_attachments()
+                    .first()
+                    .and_then(|a| a.transit_gateway_attachment_id())
+                    .map(str::to_string),
+            )
+        })
+        .collect();
+    all.sort();
+    all
+}
+
+/// A custom route table with both attachments associated (one moved off the default table
+/// with `replace_existing_association`), one propagating, a route to it and a blackhole: the
+/// emulator's tables hold exactly that; a new blackhole destination replaces its route;
+/// everything imports back and is destroyed.
+#[tokio::test(flavor = "multi_thread")]
+async fn route_tables_associate_propagate_and_route() {
+    let stack = Stack::from_files(&[("main.tf", ROUTED)]);
+    let var = format!("-var=name={}", stack.name);
+    let ec2 = ec2().await;
+    expect_code(&stack.run(&["apply", "-auto-approve", &var]), 0);
+
+    let hub = stack.state_id("aws_ec2_transit_gateway.hub");
+    let default_table = stack.state_str("aws_ec2_transit_gateway.hub", "association_default_route_table_id");
+    let spokes = stack.state_id("aws_ec2_transit_gateway_route_table.spokes");
+    let (a, b) = (
+        stack.state_id("aws_ec2_transit_gateway_vpc_attachment.a"),
+        stack.state_id("aws_ec2_transit_gateway_vpc_attachment.b"),
+    );
+    let tables = ec2
+        .describe_transit_gateway_route_tables()
+        .transit_gateway_route_table_ids(&spokes)
+        .send()
+        .await
+        .unwrap();
+    let table = &tables.transit_gateway_route_tables()[0];
+    assert_eq!(table.transit_gateway_id(), Some(hub.as_str()));
+    assert_eq!(table.default_association_route_table(), Some(false));
+    assert_eq!(
+        table
+            .tags()
+            .iter()
+            .find(|t| t.key() == Some("Name"))
+            .and_then(|t| t.value()),
+        Some(format!("{}-spokes", stack.name).as_str())
+    );
+    assert_eq!(routing(&ec2, &spokes, &a).await, (true, true));
+    assert_eq!(routing(&ec2, &spokes, &b).await, (true, false));
+    assert_eq!(
+        routing(&ec2, &default_table, &a).await,
+        (false, false),
+        "a kept off the default table"
+    );
+    assert_eq!(
+        routing(&ec2, &default_table, &b).await,
+        (false, true),
+        "b moved off, still propagating"
+    );
+    assert_eq!(
+        routes(&ec2, &spokes).await,
+        [
+            ("10.200.0.0/16".to_string(), "active".to_string(), Some(a.clone())),
+            ("10.201.0.0/16".to_string(), "blackhole".to_string(), None),
+        ]
+    );
+    assert_eq!(
+        stack.state_id("aws_ec2_transit_gateway_route_table_association.b"),
+        format!("{spokes}_{b}")
+    );
+    assert_eq!(
+        stack.state_id("aws_ec2_transit_gateway_route.to_a"),
+        format!("{spokes}_10.200.0.0/16")
+    );
+    expect_code(&stack.run(&["plan", "-detailed-exitcode", &var]), 0);
+
+    let moved = [var.as_str(), "-var=dropped=10.202.0.0/16"];
+    let shown = stack.plans_and_applies("1 to add, 0 to change, 1 to destroy", &moved);
+    assert!(
+        shown.contains("aws_ec2_transit_gateway_route.dropped must be replaced"),
+        "{shown}"
+    );
+    assert_eq!(
+        routes(&ec2, &spokes).await.into_iter().map(|r| r.0).collect::<Vec<_>>(),
+        ["10.200.0.0/16", "10.202.0.0/16"]
+    );
+    expect_code(&stack.run(&[&["plan", "-detailed-exitcode"][..], &moved].concat()), 0);
+
+    stack.reimport_all(&moved);
+
+    expect_code(&stack.run(&[&["destroy", "-auto-approve"][..], &moved].concat()), 0);
+    assert!(gateway(&ec2, &hub).await.is_none());
+    let left = ec2
+        .describe_transit_gateway_route_tables()
+        .transit_gateway_route_table_ids(&spokes)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        left.transit_gateway_route_tables()
+            .iter()
+            .all(|t| t.state().map(|s| s.as_str()) == Some("deleted")),
+        "the route table is deleted: {left:?}"
+    );
+}
+
+#[test]
+fn route_table_values_the_provider_refuses_are_refused_at_validate() {
+    let routes = [
+        "  destination_cidr_block = \"10.0.0.1/16\"\n  transit_gateway_route_table_id = \"tgw-rtb-1\"",
+        "  destination_cidr_block = \"10.0.0.0\"\n  transit_gateway_route_table_id = \"tgw-rtb-1\"",
+        "  destination_cidr_block = \"10.0.0.0/16\"\n  transit_gateway_route_table_id = \"\"",
+    ];
+    each_case_refused_at_validate(
+        "aws_ec2_transit_gateway_route",
+        &routes,
+        "the bad transit gateway routes",
+    );
+    let ties = [
+        "  transit_gateway_attachment_id = \"\"\n  transit_gateway_route_table_id = \"tgw-rtb-1\"",
+        "  transit_gateway_attachment_id = \"tgw-attach-1\"\n  transit_gateway_route_table_id = \"\"",
+    ];
+    each_case_refused_at_validate(
+        "aws_ec2_transit_gateway_route_table_propagation",
+        &ties,
+        "the bad propagations",
+    );
+}
+
+#[test]
+fn terraform_and_infractl_agree_on_transit_gateway_routing_either_way() {
+    let Some(tf) = Terraform::find("the transit gateway routing cross-check") else {
+        return;
+    };
+    let blueprint = cross_check_blueprint(ROUTED, "tgwr", Some(("10.8", "10.9")));
+    let stack = Stack::from_files(&[("main.tf", blueprint.as_str())]);
+    both_tools_plan_clean_after_the_other(&tf, &stack, &["ec2", "sts"]);
+}
+
+/// CreateTransitGatewayRoute answered, the run killed before state knew: the next apply
+/// adopts the route (a second create would be refused as a duplicate).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_route_whose_create_was_killed_is_adopted() {
+    let stack = Stack::from_files(&[("main.tf", ROUTED)]);
+    let proxy = CountingProxy::start();
+    let var = format!("-var=name={}", stack.name);
+    apply_killed_when_held(&stack, &var, &proxy, &["ec2:CreateTransitGatewayRoute"]);
+    let shown = expect_code(&stack.run(&["apply", "-auto-approve", &var]), 0);
+    assert!(
+        shown.contains("aws_ec2_transit_gateway_route.to_a: adopting")
+            || shown.contains("aws_ec2_transit_gateway_route.dropped: adopting"),
+        "{shown}"
+    );
+    let spokes = stack.state_id("aws_ec2_transit_gateway_route_table.spokes");
+    assert_eq!(routes(&ec2().await, &spokes).await.len(), 2);
+    expect_code(&stack.run(&["plan", "-detailed-exitcode", &var]), 0);
+    expect_code(&stack.run(&["destroy", "-auto-approve", &var]), 0);
+}

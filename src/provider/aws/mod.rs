@@ -846,6 +846,18 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(
         ec2::transit_gateway_vpc_attachment::TransitGatewayVpcAttachment::new(c.clone()),
     ));
+    r.add_resource(Arc::new(
+        ec2::transit_gateway_route_table::TransitGatewayRouteTable::new(c.clone()),
+    ));
+    r.add_resource(Arc::new(
+        ec2::transit_gateway_route_table_association::TransitGatewayRouteTableAssociation::new(c.clone()),
+    ));
+    r.add_resource(Arc::new(
+        ec2::transit_gateway_route_table_propagation::TransitGatewayRouteTablePropagation::new(c.clone()),
+    ));
+    r.add_resource(Arc::new(ec2::transit_gateway_route::TransitGatewayRoute::new(
+        c.clone(),
+    )));
     r.add_resource(Arc::new(ec2::placement_group::PlacementGroup::new(c.clone())));
     r.add_resource(Arc::new(ec2::network_interface::NetworkInterface::new(c.clone())));
     r.add_resource(Arc::new(

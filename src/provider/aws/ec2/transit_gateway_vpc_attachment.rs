@@ -9,6 +9,7 @@
 //! them), and read back from the default route tables (a gateway without one reads `false`).
 
 use super::transit_gateway::{describe as describe_gateway, SWITCH};
+use super::transit_gateway_routing::{is_tied, set_tie, Routing};
 use super::{find_owned, read_tags, tag_spec, update_tags};
 use crate::provider::aws::common::{
     absent_on, aws_err, configured_tags, must_exist, ok_on, opt_bool, opt_str, required, set_changes, str_list,
@@ -22,9 +23,9 @@ use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_ec2::types::{
-    ApplianceModeSupportValue, CreateTransitGatewayVpcAttachmentRequestOptions, DnsSupportValue, Filter,
-    Ipv6SupportValue, ModifyTransitGatewayVpcAttachmentRequestOptions, ResourceType as Kind,
-    SecurityGroupReferencingSupportValue, TransitGateway as Gateway, TransitGatewayVpcAttachment as Attachment,
+    ApplianceModeSupportValue, CreateTransitGatewayVpcAttachmentRequestOptions, DnsSupportValue, Ipv6SupportValue,
+    ModifyTransitGatewayVpcAttachmentRequestOptions, ResourceType as Kind, SecurityGroupReferencingSupportValue,
+    TransitGateway as Gateway, TransitGatewayVpcAttachment as Attachment,
 };
 use std::sync::Arc;
 use std::time::Duration;
@@ -121,113 +122,21 @@ impl TransitGatewayVpcAttachment {
         }
         let id = a.transit_gateway_attachment_id().unwrap_or_default();
         let o = gateway.options();
-        let associated = self
-            .is_tied(
-                Routing::Association,
-                o.and_then(|o| o.association_default_route_table_id()),
-                id,
-            )
-            .await?;
-        let propagated = self
-            .is_tied(
-                Routing::Propagation,
-                o.and_then(|o| o.propagation_default_route_table_id()),
-                id,
-            )
-            .await?;
+        let associated = is_tied(
+            &self.c,
+            Routing::Association,
+            o.and_then(|o| o.association_default_route_table_id()),
+            id,
+        )
+        .await?;
+        let propagated = is_tied(
+            &self.c,
+            Routing::Propagation,
+            o.and_then(|o| o.propagation_default_route_table_id()),
+            id,
+        )
+        .await?;
         Ok(Some((associated, propagated)))
-    }
-
-    /// Whether the attachment is tied to route table `table` (none: not tied).
-    async fn is_tied(&self, kind: Routing, table: Option<&str>, id: &str) -> PResult<bool> {
-        Ok(match table {
-            Some(table) => kind.is_on(self.routing_state(kind, table, id).await?),
-            None => false,
-        })
-    }
-
-    /// The state of the attachment's association with, or propagation to, route table `table`.
-    async fn routing_state(&self, kind: Routing, table: &str, id: &str) -> PResult<Option<String>> {
-        let ec2 = &self.c.ec2;
-        let found =
-            |x: Option<&str>, state: Option<&str>| (x == Some(id)).then(|| state.unwrap_or_default().to_string());
-        Ok(match kind {
-            Routing::Association => ec2
-                .get_transit_gateway_route_table_associations()
-                .transit_gateway_route_table_id(table)
-                .filters(by_attachment(id))
-                .send()
-                .await
-                .map_err(aws_err)?
-                .associations()
-                .iter()
-                .find_map(|x| found(x.transit_gateway_attachment_id(), x.state().map(|s| s.as_str()))),
-            Routing::Propagation => ec2
-                .get_transit_gateway_route_table_propagations()
-                .transit_gateway_route_table_id(table)
-                .filters(by_attachment(id))
-                .send()
-                .await
-                .map_err(aws_err)?
-                .transit_gateway_route_table_propagations()
-                .iter()
-                .find_map(|x| found(x.transit_gateway_attachment_id(), x.state().map(|s| s.as_str()))),
-        })
-    }
-
-    /// Associates the attachment with route table `table` (or propagates to it), or undoes
-    /// that, and waits until AWS reports it so.
-    async fn set_routing(&self, kind: Routing, table: &str, id: &str, on: bool) -> PResult<()> {
-        if kind.is_on(self.routing_state(kind, table, id).await?) == on {
-            return Ok(());
-        }
-        let ec2 = &self.c.ec2;
-        match (kind, on) {
-            (Routing::Association, true) => ec2
-                .associate_transit_gateway_route_table()
-                .transit_gateway_route_table_id(table)
-                .transit_gateway_attachment_id(id)
-                .send()
-                .await
-                .map(drop)
-                .map_err(aws_err)?,
-            (Routing::Association, false) => ec2
-                .disassociate_transit_gateway_route_table()
-                .transit_gateway_route_table_id(table)
-                .transit_gateway_attachment_id(id)
-                .send()
-                .await
-                .map(drop)
-                .map_err(aws_err)?,
-            (Routing::Propagation, true) => ec2
-                .enable_transit_gateway_route_table_propagation()
-                .transit_gateway_route_table_id(table)
-                .transit_gateway_attachment_id(id)
-                .send()
-                .await
-                .map(drop)
-                .map_err(aws_err)?,
-            (Routing::Propagation, false) => ec2
-                .disable_transit_gateway_route_table_propagation()
-                .transit_gateway_route_table_id(table)
-                .transit_gateway_attachment_id(id)
-                .send()
-                .await
-                .map(drop)
-                .map_err(aws_err)?,
-        }
-        let goal = kind.goal(on);
-        wait_for(Wait::new(format!("{id} in {table}"), goal, SETTLE), || async {
-            let now = self.routing_state(kind, table, id).await?;
-            Ok(
-                if kind.is_on(now.clone()) == on && now.as_deref().is_none_or(|s| s == goal) {
-                    Poll::Ready(())
-                } else {
-                    Poll::pending(now.unwrap_or_else(|| "none".into()))
-                },
-            )
-        })
-        .await
     }
 
     /// Makes the default route table association and propagation what `planned` asks for
@@ -251,52 +160,21 @@ impl TransitGatewayVpcAttachment {
         if changed("transit_gateway_default_route_table_association") {
             if let Some(table) = o.and_then(|o| o.association_default_route_table_id()) {
                 let on = wanted("transit_gateway_default_route_table_association");
-                self.set_routing(Routing::Association, table, id, on).await?;
+                set_tie(&self.c, Routing::Association, table, id, on).await?;
             }
         }
         if changed("transit_gateway_default_route_table_propagation") {
             if let Some(table) = o.and_then(|o| o.propagation_default_route_table_id()) {
                 let on = wanted("transit_gateway_default_route_table_propagation");
-                self.set_routing(Routing::Propagation, table, id, on).await?;
+                set_tie(&self.c, Routing::Propagation, table, id, on).await?;
             }
         }
         Ok(())
     }
 }
 
-/// An attachment's tie to a route table: associated with it, or propagating routes to it.
-#[derive(Clone, Copy)]
-enum Routing {
-    Association,
-    Propagation,
-}
-
-impl Routing {
-    /// The state AWS reports once the tie is made (`on`) or undone.
-    fn goal(self, on: bool) -> &'static str {
-        match (self, on) {
-            (Routing::Association, true) => "associated",
-            (Routing::Association, false) => "disassociated",
-            (Routing::Propagation, true) => "enabled",
-            (Routing::Propagation, false) => "disabled",
-        }
-    }
-
-    /// Whether a reported state means the tie holds (or is being made).
-    fn is_on(self, state: Option<String>) -> bool {
-        state.is_some_and(|s| s != self.goal(false))
-    }
-}
-
 fn state(a: &Attachment) -> &str {
     a.state().map(|s| s.as_str()).unwrap_or("unknown")
-}
-
-fn by_attachment(id: &str) -> Filter {
-    Filter::builder()
-        .name("transit-gateway-attachment-id")
-        .values(id)
-        .build()
 }
 
 #[async_trait]
