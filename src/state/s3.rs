@@ -436,16 +436,16 @@ impl S3Backend {
                         .and_then(|i| i.get("Info"))
                         .and_then(|v| v.as_s().ok())
                         .and_then(|t| serde_json::from_str::<LockInfo>(t).ok());
-                    return Err(match holder {
-                        Some(h) => LockError::Held(Box::new(h)),
-                        None => LockError::Held(Box::new(
-                            self.dynamo_holder(table)
-                                .await
-                                .ok()
-                                .flatten()
-                                .unwrap_or_else(|| unknown_holder(&self.lock_id())),
-                        )),
-                    });
+                    let holder = match holder {
+                        Some(h) => h,
+                        None => self
+                            .dynamo_holder(table)
+                            .await
+                            .ok()
+                            .flatten()
+                            .unwrap_or_else(|| unknown_holder(&self.lock_id())),
+                    };
+                    return held_unless_ours(holder, info);
                 }
                 Err(LockError::Failed(s3_diag(
                     &format!("Locking with table \"{table}\" failed"),
@@ -493,7 +493,7 @@ impl S3Backend {
                     .ok()
                     .flatten()
                     .unwrap_or_else(|| unknown_holder(&self.lockfile_key()));
-                Err(LockError::Held(Box::new(holder)))
+                held_unless_ours(holder, info)
             }
             Err(e) => Err(LockError::Failed(s3_diag(
                 "Writing the S3 lock object failed",
@@ -523,6 +523,18 @@ impl S3Backend {
             Err(e) if status_of(&e) == Some(404) => Ok(None),
             Err(e) => Err(s3_diag("Reading the S3 lock object failed", &e.into_service_error())),
         }
+    }
+}
+
+/// The answer to a conditional lock write that found a lock: ours when it carries our id. The
+/// SDK retries a write whose answer was lost (a reset connection, a 5xx, a timeout), and when the
+/// first attempt went through the retry finds the lock that attempt took; calling that "held"
+/// would make a run refuse its own lock and leave it behind.
+fn held_unless_ours(holder: LockInfo, ours: &LockInfo) -> Result<(), LockError> {
+    if holder.id == ours.id {
+        Ok(())
+    } else {
+        Err(LockError::Held(Box::new(holder)))
     }
 }
 

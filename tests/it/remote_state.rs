@@ -325,26 +325,63 @@ async fn concurrent_applies_take_turns_with_an_s3_lockfile() {
     concurrent_applies("use_lockfile = true", &bucket).await;
 }
 
+/// The S3 backend settings of a state at `key` in `bucket` on the emulator, locked with `table`
+/// and/or an S3 lock object.
+fn backend_config(bucket: &str, table: Option<&str>, key: &str, use_lockfile: bool) -> S3Config {
+    use infractl::value::Value;
+    let endpoints = Value::object([("s3", Value::str(endpoint())), ("dynamodb", Value::str(endpoint()))]);
+    let mut settings = vec![
+        ("bucket", Value::str(bucket)),
+        ("key", Value::str(key)),
+        ("region", Value::str(REGION)),
+        ("endpoints", endpoints),
+        ("access_key", Value::str("test")),
+        ("secret_key", Value::str("test")),
+        ("use_lockfile", Value::Bool(use_lockfile)),
+    ];
+    if let Some(table) = table {
+        settings.push(("dynamodb_table", Value::str(table)));
+    }
+    S3Config::from_value(&settings.into_iter().map(|(k, v)| (k.to_string(), v)).collect()).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_lock_write_retried_after_it_went_through_finds_its_own_lock() {
+    use infractl::state::backend::LockError;
+    use infractl::state::LockInfo;
+    let (bucket, table) = bucket_and_table().await;
+    for (table, use_lockfile) in [
+        (Some(table.as_str()), false),
+        (None, true),
+        (Some(table.as_str()), true),
+    ] {
+        let what = format!("table {table:?}, lock object {use_lockfile}");
+        let key = format!("retried-{use_lockfile}-{}/terraform.tfstate", table.is_some());
+        let backend = S3Backend::open(&backend_config(&bucket, table, &key, use_lockfile), "default")
+            .await
+            .unwrap();
+        let ours = LockInfo::new("OperationTypeApply", &key);
+        assert!(backend.lock(&ours).await.is_ok(), "{what}: first lock");
+        // The same conditional write again, as the SDK sends it when the first one's answer was
+        // lost after AWS had applied it.
+        assert!(backend.lock(&ours).await.is_ok(), "{what}: the retried write is ours");
+        let other = LockInfo::new("OperationTypeApply", &key);
+        match backend.lock(&other).await {
+            Err(LockError::Held(holder)) => assert_eq!(holder.id, ours.id, "{what}"),
+            Err(LockError::Failed(e)) => panic!("{what}: {e}"),
+            Ok(()) => panic!("{what}: another run took a held lock"),
+        }
+        backend.unlock(&ours.id).await.unwrap();
+        assert!(backend.lock_holder().await.unwrap().is_none(), "{what}: released");
+        assert!(backend.lock(&other).await.is_ok(), "{what}: free again");
+        backend.unlock(&other.id).await.unwrap();
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_stale_writer_cannot_overwrite_a_newer_state() {
     let (bucket, table) = bucket_and_table().await;
-    use infractl::value::Value;
-    let endpoints = Value::object([("s3", Value::str(endpoint())), ("dynamodb", Value::str(endpoint()))]);
-    let config = S3Config::from_value(
-        &[
-            ("bucket", Value::str(&bucket)),
-            ("key", Value::str("stale/terraform.tfstate")),
-            ("region", Value::str(REGION)),
-            ("dynamodb_table", Value::str(&table)),
-            ("endpoints", endpoints),
-            ("access_key", Value::str("test")),
-            ("secret_key", Value::str("test")),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v))
-        .collect(),
-    )
-    .unwrap();
+    let config = backend_config(&bucket, Some(&table), "stale/terraform.tfstate", false);
     let first = S3Backend::open(&config, "default").await.unwrap();
     let mut state = infractl::state::State::new();
     state.serial = 1;
