@@ -3992,6 +3992,284 @@ def patch_opensearch_serverless():
     Response.delete_access_policy = delete_access_policy
 
 
+def patch_ec2_vpc_endpoint_filters():
+    """EC2: the DescribeVpcEndpoints filters AWS documents that moto 5.2.5 lacks.
+
+    moto filters endpoints by vpc-endpoint-type and vpc-endpoint-state only and fails with
+    HTTP 500 (FilterNotImplementedError) on the others; the EC2 API reference lists
+    vpc-endpoint-id, vpc-id and service-name among them (a filter, unlike VpcEndpointIds, drops
+    an id that no longer exists instead of failing the call).
+    """
+    from moto.ec2.models.vpcs import VPCEndPoint
+
+    original = VPCEndPoint.get_filter_value
+
+    def get_filter_value(self, filter_name, method_name=None):
+        if filter_name == "vpc-endpoint-id":
+            return self.id
+        if filter_name == "vpc-id":
+            return self.vpc_id
+        if filter_name == "service-name":
+            return self.service_name
+        return original(self, filter_name, method_name)
+
+    VPCEndPoint.get_filter_value = get_filter_value
+
+
+def patch_opensearch_serverless_endpoints_and_lifecycle():
+    """OpenSearch Serverless: VPC endpoints and lifecycle policies as the API reference has them.
+
+    moto 5.2.5 has only CreateVpcEndpoint (no BatchGetVpcEndpoint, UpdateVpcEndpoint,
+    DeleteVpcEndpoint or ListVpcEndpoints), takes any name, makes the endpoint ACTIVE at once and
+    keeps no security group when none is given; it has no lifecycle-policy call at all. AWS
+    (OpenSearch Serverless API reference): an endpoint name matches ^[a-z][a-z0-9-]{2,31}$, the
+    endpoint is PENDING, then ACTIVE; without security groups it gets the VPC's default group;
+    the endpoint is also an EC2 interface endpoint of the same id (service
+    com.amazonaws.REGION.aoss, an interface per subnet), which is where its security groups are
+    read: BatchGetVpcEndpoint leaves them out (the AWS provider reads them from
+    DescribeVpcEndpoints for that reason), so they are left out here too;
+    BatchGetVpcEndpoint describes up to 100 ids (unknown ones in vpcEndpointErrorDetails);
+    UpdateVpcEndpoint adds and removes subnets and groups; DeleteVpcEndpoint answers DELETING
+    (ResourceNotFoundException for an unknown id); lifecycle policies (type "retention", a JSON
+    document) are created, read with BatchGetLifecyclePolicy, updated against their policy
+    version, and deleted, with ConflictException for a duplicate and ResourceNotFoundException for
+    an unknown one. A create repeated with its clientToken answers the endpoint that token made
+    (the idempotency the API documents). Endpoints here stay PENDING until first described and
+    stay DELETING until described once more, so waiters see both states.
+    """
+    import re
+    import time
+
+    from moto.ec2.models import ec2_backends
+    from moto.moto_api._internal import mock_random
+    from moto.opensearchserverless import models
+    from moto.opensearchserverless.exceptions import (
+        ConflictException,
+        ResourceNotFoundException,
+        ValidationException,
+    )
+    from moto.opensearchserverless.responses import OpenSearchServiceServerlessResponse as Response
+
+    def endpoints(r):
+        return r.opensearchserverless_backend.os_endpoints
+
+    def endpoint_detail(e):
+        return {
+            "id": e.id,
+            "name": e.name,
+            "vpcId": e.vpc_id,
+            "subnetIds": list(e.subnet_ids),
+            "status": e.status,
+            "createdDate": e.created_date,
+        }
+
+    def ec2_of(r):
+        return ec2_backends[r.current_account][r.region]
+
+    def make_ec2_endpoint(r, e):
+        ec2 = ec2_of(r)
+        made = ec2.create_vpc_endpoint(
+            vpc_id=e.vpc_id,
+            service_name=f"com.amazonaws.{r.region}.aoss",
+            endpoint_type="Interface",
+            policy_document=None,
+            route_table_ids=[],
+            subnet_ids=list(e.subnet_ids),
+            security_group_ids=list(e.security_group_ids),
+        )
+        ec2.vpc_end_points.pop(made.id)
+        made.id = e.id
+        ec2.vpc_end_points[e.id] = made
+
+    def drop_ec2_endpoint(r, e):
+        ec2 = ec2_of(r)
+        ec2.delete_vpc_endpoints([e.id])
+        ec2.vpc_end_points.pop(e.id, None)
+
+    def create_vpc_endpoint(self):
+        params = json.loads(self.body)
+        name = params.get("name") or ""
+        if not re.fullmatch(r"[a-z][a-z0-9-]{2,31}", name):
+            raise ValidationException(msg=f"1 validation error detected: Value '{name}' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-z][a-z0-9-]{{2,31}}$")
+        subnets = params.get("subnetIds") or []
+        if not 1 <= len(subnets) <= 6:
+            raise ValidationException(msg="1 validation error detected: Value at 'subnetIds' failed to satisfy constraint: Member must have length between 1 and 6")
+        groups = params.get("securityGroupIds")
+        if not groups:
+            default = ec2_of(self).get_default_security_group(params.get("vpcId"))
+            groups = [default.id] if default else []
+        backend = self.opensearchserverless_backend
+        token = params.get("clientToken") or mock_random.get_random_string(10)
+        again = backend.os_endpoints.get(token)
+        if again is not None:
+            return json.dumps({"createVpcEndpointDetail": {"id": again.id, "name": again.name, "status": again.status}})
+        if any(e.name == name for e in backend.os_endpoints.values()):
+            raise ConflictException(msg=f"VpcEndpoint with name {name} already exists")
+        e = backend.create_vpc_endpoint(
+            client_token=token,
+            name=name,
+            security_group_ids=groups,
+            subnet_ids=subnets,
+            vpc_id=params.get("vpcId"),
+        )
+        e.status = "PENDING"
+        e.created_date = int(time.time() * 1000)
+        make_ec2_endpoint(self, e)
+        return json.dumps({"createVpcEndpointDetail": {"id": e.id, "name": e.name, "status": e.status}})
+
+    def find_endpoint(self, id):
+        for key, e in endpoints(self).items():
+            if e.id == id:
+                return key, e
+        raise ResourceNotFoundException(msg=f"VpcEndpoint {id} not found")
+
+    def batch_get_vpc_endpoint(self):
+        ids = json.loads(self.body).get("ids") or []
+        found, errors = [], []
+        for id in ids:
+            try:
+                key, e = find_endpoint(self, id)
+            except ResourceNotFoundException:
+                errors.append({"id": id, "errorCode": "NotFound", "errorMessage": f"VpcEndpoint {id} not found"})
+                continue
+            if e.status == "DELETING" and getattr(e, "seen_deleting", False):
+                endpoints(self).pop(key)
+                drop_ec2_endpoint(self, e)
+                errors.append({"id": id, "errorCode": "NotFound", "errorMessage": f"VpcEndpoint {id} not found"})
+                continue
+            found.append(endpoint_detail(e))
+            if e.status == "PENDING":
+                e.status = "ACTIVE"
+            elif e.status == "DELETING":
+                e.seen_deleting = True
+        return json.dumps({"vpcEndpointDetails": found, "vpcEndpointErrorDetails": errors})
+
+    def update_vpc_endpoint(self):
+        params = json.loads(self.body)
+        _, e = find_endpoint(self, params.get("id"))
+        subnets = [s for s in e.subnet_ids if s not in (params.get("removeSubnetIds") or [])]
+        subnets += [s for s in params.get("addSubnetIds") or [] if s not in subnets]
+        groups = [g for g in e.security_group_ids if g not in (params.get("removeSecurityGroupIds") or [])]
+        groups += [g for g in params.get("addSecurityGroupIds") or [] if g not in groups]
+        if not 1 <= len(subnets) <= 6:
+            raise ValidationException(msg="A VPC endpoint needs between 1 and 6 subnets")
+        e.subnet_ids, e.security_group_ids = subnets, groups
+        made = ec2_of(self).vpc_end_points.get(e.id)
+        if made is not None:
+            made.subnet_ids, made.security_group_ids = list(subnets), list(groups)
+        e.status = "PENDING"
+        detail = {
+            "id": e.id,
+            "name": e.name,
+            "status": e.status,
+            "subnetIds": subnets,
+            "securityGroupIds": groups,
+            "lastModifiedDate": int(time.time() * 1000),
+        }
+        return json.dumps({"UpdateVpcEndpointDetail": detail})
+
+    def delete_vpc_endpoint(self):
+        _, e = find_endpoint(self, json.loads(self.body).get("id"))
+        e.status = "DELETING"
+        return json.dumps({"deleteVpcEndpointDetail": {"id": e.id, "name": e.name, "status": e.status}})
+
+    def list_vpc_endpoints(self):
+        status = (json.loads(self.body).get("vpcEndpointFilters") or {}).get("status")
+        summaries = [
+            {"id": e.id, "name": e.name, "status": e.status}
+            for e in endpoints(self).values()
+            if status is None or e.status == status
+        ]
+        return json.dumps({"vpcEndpointSummaries": summaries})
+
+    lifecycle = {}
+
+    def lifecycle_key(self, params):
+        return (self.current_account, self.region, params.get("name"), params.get("type"))
+
+    def lifecycle_document(params):
+        try:
+            return json.loads(params.get("policy") or "")
+        except ValueError:
+            raise ValidationException(msg="Policy json is invalid, error: [not JSON]")
+
+    def create_lifecycle_policy(self):
+        params = json.loads(self.body)
+        if params.get("type") != "retention":
+            raise ValidationException(msg=f"Value '{params.get('type')}' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [retention]")
+        key = lifecycle_key(self, params)
+        if key in lifecycle:
+            raise ConflictException(msg=f"Policy with name {params['name']} and type retention already exists")
+        now = int(time.time() * 1000)
+        lifecycle[key] = {
+            "name": params["name"],
+            "type": "retention",
+            "description": params.get("description"),
+            "policy": lifecycle_document(params),
+            "policyVersion": mock_random.get_random_string(20),
+            "createdDate": now,
+            "lastModifiedDate": now,
+        }
+        return json.dumps({"lifecyclePolicyDetail": {k: v for k, v in lifecycle[key].items() if v is not None}})
+
+    def known_lifecycle(self, params):
+        key = lifecycle_key(self, params)
+        if key not in lifecycle:
+            raise ResourceNotFoundException(
+                msg=f"Policy with name {params.get('name')} and type {params.get('type')} is not found"
+            )
+        return lifecycle[key]
+
+    def batch_get_lifecycle_policy(self):
+        found, errors = [], []
+        for ident in json.loads(self.body).get("identifiers") or []:
+            p = lifecycle.get(lifecycle_key(self, ident))
+            if p is None:
+                errors.append({**ident, "errorCode": "ResourceNotFoundException", "errorMessage": "Policy not found"})
+            else:
+                found.append({k: v for k, v in p.items() if v is not None})
+        return json.dumps({"lifecyclePolicyDetails": found, "lifecyclePolicyErrorDetails": errors})
+
+    def update_lifecycle_policy(self):
+        params = json.loads(self.body)
+        p = known_lifecycle(self, params)
+        if params.get("policyVersion") != p["policyVersion"]:
+            raise ConflictException(msg="Policy version specified in the request refers to an older version")
+        if params.get("policy") is not None:
+            p["policy"] = lifecycle_document(params)
+        if params.get("description") is not None:
+            p["description"] = params["description"] or None
+        p["policyVersion"] = mock_random.get_random_string(20)
+        p["lastModifiedDate"] = int(time.time() * 1000)
+        return json.dumps({"lifecyclePolicyDetail": {k: v for k, v in p.items() if v is not None}})
+
+    def delete_lifecycle_policy(self):
+        params = json.loads(self.body)
+        known_lifecycle(self, params)
+        lifecycle.pop(lifecycle_key(self, params))
+        return json.dumps({})
+
+    def list_lifecycle_policies(self):
+        params = json.loads(self.body)
+        summaries = [
+            {k: v for k, v in p.items() if k in ("name", "type", "description", "policyVersion", "createdDate", "lastModifiedDate") and v is not None}
+            for (account, region, _, _), p in lifecycle.items()
+            if account == self.current_account and region == self.region and p["type"] == params.get("type")
+        ]
+        return json.dumps({"lifecyclePolicySummaries": summaries})
+
+    Response.create_vpc_endpoint = create_vpc_endpoint
+    Response.batch_get_vpc_endpoint = batch_get_vpc_endpoint
+    Response.update_vpc_endpoint = update_vpc_endpoint
+    Response.delete_vpc_endpoint = delete_vpc_endpoint
+    Response.list_vpc_endpoints = list_vpc_endpoints
+    Response.create_lifecycle_policy = create_lifecycle_policy
+    Response.batch_get_lifecycle_policy = batch_get_lifecycle_policy
+    Response.update_lifecycle_policy = update_lifecycle_policy
+    Response.delete_lifecycle_policy = delete_lifecycle_policy
+    Response.list_lifecycle_policies = list_lifecycle_policies
+
+
 def patch_sqs_attributes():
     """SQS: keep the queue policy, return RedriveAllowPolicy, write JSON attributes compactly.
 
@@ -7658,6 +7936,8 @@ if __name__ == "__main__":
     patch_apigateway_openapi_import()
     patch_apigateway_tags()
     patch_opensearch_serverless()
+    patch_opensearch_serverless_endpoints_and_lifecycle()
+    patch_ec2_vpc_endpoint_filters()
     patch_sqs_attributes()
     patch_servicediscovery()
     patch_apigatewayv2()

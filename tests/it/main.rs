@@ -96,6 +96,7 @@ mod remote_state;
 mod replacement;
 mod saml_providers;
 mod search;
+mod search_endpoints;
 mod secret_policy;
 mod secret_rotation;
 mod secrets;

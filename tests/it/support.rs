@@ -370,7 +370,9 @@ pub fn terraform_import_id(r: &serde_json::Value) -> String {
             format!("{}/{}/{}", s("rest_api_id"), s("stage_name"), s("method_path"))
         }
         "aws_api_gateway_usage_plan_key" => format!("{}/{}", s("usage_plan_id"), s("key_id")),
-        "aws_opensearchserverless_security_policy" | "aws_opensearchserverless_access_policy" => {
+        "aws_opensearchserverless_security_policy"
+        | "aws_opensearchserverless_access_policy"
+        | "aws_opensearchserverless_lifecycle_policy" => {
             format!("{}/{}", s("name"), s("type"))
         }
         "aws_security_group_rule" => {

@@ -980,6 +980,12 @@ fn build_registry(c: Arc<Clients>) -> Registry {
         c.clone(),
     )));
     r.add_resource(Arc::new(opensearchserverless::collection::Collection::new(c.clone())));
+    r.add_resource(Arc::new(opensearchserverless::lifecycle_policy::LifecyclePolicy::new(
+        c.clone(),
+    )));
+    r.add_resource(Arc::new(opensearchserverless::vpc_endpoint::VpcEndpoint::new(
+        c.clone(),
+    )));
     r.add_resource(Arc::new(ecr::repository::Repository::new(c.clone())));
     r.add_resource(Arc::new(ecr::pull_through_cache_rule::PullThroughCacheRule::new(
         c.clone(),

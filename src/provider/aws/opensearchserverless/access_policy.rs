@@ -2,7 +2,7 @@
 //! principals may do what on which collections and indexes. Policy and description change in
 //! place; the id is the name, import takes `NAME/TYPE`.
 
-use super::policy::{checked_policy, policy_resource};
+use super::policy::{checked_policy, policy_detail, policy_resource};
 use super::{document_json, name_and_type};
 use crate::provider::aws::common::{absent_on, aws_err, json_as_configured, must_exist, opt_str};
 use crate::provider::aws::schema::resource;
@@ -23,8 +23,7 @@ policy_resource!(
     AccessPolicyType,
     &["data"],
     create_access_policy,
-    get_access_policy,
-    access_policy_detail,
+    [get get_access_policy access_policy_detail],
     update_access_policy,
     delete_access_policy
 );

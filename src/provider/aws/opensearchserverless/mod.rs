@@ -1,11 +1,14 @@
 //! OpenSearch Serverless resources: security policies (encryption, network), data access
-//! policies, and collections. Policies are JSON documents the API returns as structured
-//! documents; they are compared with the configured text by meaning.
+//! policies, lifecycle (retention) policies, VPC endpoints and collections. Policies are JSON
+//! documents the API returns as structured documents; they are compared with the configured text
+//! by meaning.
 
 pub mod access_policy;
 pub mod collection;
+pub mod lifecycle_policy;
 mod policy;
 pub mod security_policy;
+pub mod vpc_endpoint;
 
 use aws_smithy_types::Document;
 

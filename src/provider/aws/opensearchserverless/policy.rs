@@ -1,11 +1,39 @@
 //! The shared definition of the two policy resources (see [`policy_resource`]).
 
-/// Declares a policy resource type. Security and access policies are the same resource over
-/// different calls and types of the SDK (create/get/update/delete, policy type and detail), so
-/// one definition serves both; a macro because the SDK shares no trait between them.
+/// Reads one policy's detail: `get CALL DETAIL` for the calls that take a name and type
+/// (security and access policies), `batch CALL DETAILS IDENTIFIER` for those that take a list of
+/// identifiers (lifecycle policies). `None` when AWS has no such policy.
+macro_rules! policy_detail {
+    (get $get:ident $detail:ident, $c:expr, $name:expr, $kind:expr) => {{
+        let r = $c.$get().name($name).r#type($kind).send().await.map_err(aws_err);
+        absent_on(r, &["ResourceNotFoundException"])?.and_then(|out| out.$detail().cloned())
+    }};
+    (batch $get:ident $details:ident $ident:ident, $c:expr, $name:expr, $kind:expr) => {{
+        let ident = $ident::builder()
+            .name($name)
+            .r#type($kind)
+            .build()
+            .map_err(|e| crate::provider::ProviderError::msg(e.to_string()))?;
+        $c.$get()
+            .identifiers(ident)
+            .send()
+            .await
+            .map_err(aws_err)?
+            .$details()
+            .first()
+            .cloned()
+    }};
+}
+
+pub(crate) use policy_detail;
+
+/// Declares a policy resource type. Security, access and lifecycle policies are the same
+/// resource over different calls and types of the SDK (create/read/update/delete, policy type
+/// and detail), so one definition serves all three; a macro because the SDK shares no trait
+/// between them. `$read` is what [`policy_detail`] takes.
 macro_rules! policy_resource {
     ($(#[$doc:meta])* $ty:ident, $tf:literal, $what:literal, $kind:ident, $types:expr,
-     $create:ident, $get:ident, $detail:ident, $update:ident, $delete:ident) => {
+     $create:ident, [$($read:tt)*], $update:ident, $delete:ident) => {
         $(#[$doc])*
         pub struct $ty {
             c: Arc<Clients>,
@@ -61,19 +89,13 @@ macro_rules! policy_resource {
 
             async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
                 let (name, kind) = name_and_type(id, prior)?;
-                let r = self
-                    .c
-                    .opensearchserverless
-                    .$get()
-                    .name(&name)
-                    .r#type($kind::from(kind.as_str()))
-                    .send()
-                    .await
-                    .map_err(aws_err);
-                let Some(out) = absent_on(r, &["ResourceNotFoundException"])? else {
-                    return Ok(None);
-                };
-                let Some(p) = out.$detail() else {
+                let detail = policy_detail!(
+                    $($read)*,
+                    self.c.opensearchserverless,
+                    &name,
+                    $kind::from(kind.as_str())
+                );
+                let Some(p) = detail else {
                     return Ok(None);
                 };
                 Ok(Some(Value::object([

@@ -2,7 +2,7 @@
 //! AWS-owned one, protects matching collections) or a network policy (public or VPC access).
 //! Policy and description change in place; the id is the name, import takes `NAME/TYPE`.
 
-use super::policy::{checked_policy, policy_resource};
+use super::policy::{checked_policy, policy_detail, policy_resource};
 use super::{document_json, name_and_type};
 use crate::provider::aws::common::{absent_on, aws_err, json_as_configured, must_exist, opt_str};
 use crate::provider::aws::schema::resource;
@@ -23,8 +23,7 @@ policy_resource!(
     SecurityPolicyType,
     &["encryption", "network"],
     create_security_policy,
-    get_security_policy,
-    security_policy_detail,
+    [get get_security_policy security_policy_detail],
     update_security_policy,
     delete_security_policy
 );
