@@ -15,6 +15,20 @@ import sys
 from moto.server import main
 
 
+def filtered_by(found, filters, fields):
+    """EC2 Describe filters over answer dicts with `Tags`: `tag:<key>`, `tag-key`, and the named
+    filters of `fields` (filter name -> answer field); other filters are left alone."""
+    for name, values in filters.items():
+        if name.startswith("tag:"):
+            key = name[4:]
+            found = [o for o in found if any(t["Key"] == key and t["Value"] in values for t in o["Tags"])]
+        elif name == "tag-key":
+            found = [o for o in found if any(t["Key"] in values for t in o["Tags"])]
+        elif name in fields:
+            found = [o for o in found if o[fields[name]] in values]
+    return found
+
+
 def patch_s3_secure_transport():
     """Bucket policies: evaluate `aws:SecureTransport` as true.
 
@@ -620,15 +634,8 @@ def patch_ec2_placement_groups():
             if not found:
                 raise EC2ClientError("InvalidPlacementGroupId.NotFound", f"The placement group ID '{ids[0]}' does not exist.")
         found = [answer(self, g) for g in found]
-        for name, values in self._filters_from_querystring().items():
-            if name.startswith("tag:"):
-                key = name[4:]
-                found = [g for g in found if any(t["Key"] == key and t["Value"] in values for t in g["Tags"])]
-            elif name == "tag-key":
-                found = [g for g in found if any(t["Key"] in values for t in g["Tags"])]
-            elif name in ("group-name", "state", "strategy"):
-                field = {"group-name": "GroupName", "state": "State", "strategy": "Strategy"}[name]
-                found = [g for g in found if g[field] in values]
+        fields = {"group-name": "GroupName", "state": "State", "strategy": "Strategy"}
+        found = filtered_by(found, self._filters_from_querystring(), fields)
         return ActionResult({"PlacementGroups": found})
 
     def delete_placement_group(self):
@@ -3675,16 +3682,8 @@ def patch_ec2_vpc_block_public_access():
         else:
             found = list(exclusions_of(self).values())
         found = [with_tags(self, e) for e in found]
-        for name, values in self._filters_from_querystring().items():
-            if name.startswith("tag:"):
-                key = name[4:]
-                found = [e for e in found if any(t["Key"] == key and t["Value"] in values for t in e["Tags"])]
-            elif name == "tag-key":
-                found = [e for e in found if any(t["Key"] in values for t in e["Tags"])]
-            elif name == "state":
-                found = [e for e in found if e["State"] in values]
-            elif name == "resource-arn":
-                found = [e for e in found if e["ResourceArn"] in values]
+        fields = {"state": "State", "resource-arn": "ResourceArn"}
+        found = filtered_by(found, self._filters_from_querystring(), fields)
         return ActionResult({"VpcBlockPublicAccessExclusions": found})
 
     def modify_vpc_block_public_access_exclusion(self):
@@ -3713,6 +3712,175 @@ def patch_ec2_vpc_block_public_access():
     VPCs.describe_vpc_block_public_access_exclusions = describe_vpc_block_public_access_exclusions
     VPCs.modify_vpc_block_public_access_exclusion = modify_vpc_block_public_access_exclusion
     VPCs.delete_vpc_block_public_access_exclusion = delete_vpc_block_public_access_exclusion
+
+
+def patch_ec2_capacity_reservations():
+    """EC2 On-Demand Capacity Reservations, which moto 5.2.5 lacks (HTTP 500), as the EC2 API
+    reference documents them.
+
+    - CreateCapacityReservation: InstanceType, InstancePlatform (one of AWS's platform names),
+      AvailabilityZone (of the region, else InvalidParameterValue), InstanceCount of at least 1,
+      Tenancy (`default`, `dedicated`), EbsOptimized, EphemeralStorage, EndDateType (`unlimited`,
+      or `limited` with an EndDate; an EndDate with `unlimited` is InvalidParameterCombination),
+      InstanceMatchCriteria (`open`, `targeted`), OutpostArn, PlacementGroupArn, tags from
+      TagSpecifications; a repeated ClientToken answers the reservation that token made. The
+      reservation answers `pending` and reads `active` afterwards; its ARN is
+      arn:aws:ec2:REGION:ACCOUNT:capacity-reservation/ID.
+    - DescribeCapacityReservations by ids (an unknown one is
+      InvalidCapacityReservationId.NotFound) or filters (`instance-type`, `state`, `tag:<key>`,
+      `tag-key`).
+    - ModifyCapacityReservation: InstanceCount, EndDate and EndDateType of an active one, with
+      the rules of the create.
+    - CancelCapacityReservation: the reservation is `cancelled` (still described for a while, as
+      AWS keeps it); modifying or cancelling one that is not active is IncorrectState.
+    Tags are the EC2 tags of the reservation id (CreateTags, DeleteTags).
+    """
+    import datetime
+    import secrets
+    from moto.core.responses import ActionResult
+    from moto.ec2 import utils as ec2_utils
+    from moto.ec2.exceptions import EC2ClientError
+    from moto.ec2.responses.vpcs import VPCs
+
+    ec2_utils.EC2_RESOURCE_TO_PREFIX["capacity-reservation"] = "cr"
+    ec2_utils.EC2_PREFIX_TO_RESOURCE["cr"] = "capacity-reservation"
+    platforms = {
+        "Linux/UNIX", "Red Hat Enterprise Linux", "SUSE Linux", "Windows", "Windows with SQL Server",
+        "Windows with SQL Server Enterprise", "Windows with SQL Server Standard", "Windows with SQL Server Web",
+        "Linux with SQL Server Standard", "Linux with SQL Server Web", "Linux with SQL Server Enterprise",
+        "RHEL with SQL Server Standard", "RHEL with SQL Server Enterprise", "RHEL with SQL Server Web",
+        "RHEL with HA", "RHEL with HA and SQL Server Standard", "RHEL with HA and SQL Server Enterprise",
+        "Ubuntu Pro",
+    }
+
+    def invalid(message, code="InvalidParameterValue"):
+        return EC2ClientError(code, message)
+
+    def reservations_of(self):
+        backend = self.ec2_backend
+        if not hasattr(backend, "capacity_reservations"):
+            backend.capacity_reservations = {}
+        return backend.capacity_reservations
+
+    def with_tags(self, r):
+        tags = self.ec2_backend.tags.get(r["CapacityReservationId"], {})
+        return {**r, "Tags": [{"Key": k, "Value": v} for k, v in tags.items()]}
+
+    def reservation_of(self, rid):
+        r = reservations_of(self).get(rid)
+        if r is None:
+            raise invalid(f"The capacity reservation ID '{rid}' does not exist", "InvalidCapacityReservationId.NotFound")
+        return r
+
+    def end_of(self, end_type):
+        end = self._get_param("EndDate")
+        if end_type not in ("unlimited", "limited"):
+            raise invalid(f"Value ({end_type}) for parameter EndDateType is invalid.")
+        if end_type == "limited" and not end:
+            raise invalid("EndDate is required when EndDateType is limited", "InvalidParameterCombination")
+        if end_type == "unlimited" and end:
+            raise invalid("EndDate cannot be specified when EndDateType is unlimited", "InvalidParameterCombination")
+        return end
+
+    def count_of(self):
+        count = int(self._get_param("InstanceCount") or 0)
+        if count < 1:
+            raise invalid(f"Value ({count}) for parameter InstanceCount is invalid. It must be at least 1.")
+        return count
+
+    def create_capacity_reservation(self):
+        token = self._get_param("ClientToken")
+        for r in reservations_of(self).values():
+            if token and r.get("_token") == token:
+                return ActionResult({"CapacityReservation": with_tags(self, {k: v for k, v in r.items() if k != "_token"})})
+        platform = self._get_param("InstancePlatform")
+        if platform not in platforms:
+            raise invalid(f"Value ({platform}) for parameter InstancePlatform is invalid.")
+        zone = self._get_param("AvailabilityZone")
+        zones = [z.name for z in self.ec2_backend.describe_availability_zones()]
+        if zone not in zones:
+            raise invalid(f"Invalid availability zone: [{zone}]")
+        tenancy = self._get_param("Tenancy") or "default"
+        if tenancy not in ("default", "dedicated"):
+            raise invalid(f"Value ({tenancy}) for parameter Tenancy is invalid.")
+        criteria = self._get_param("InstanceMatchCriteria") or "open"
+        if criteria not in ("open", "targeted"):
+            raise invalid(f"Value ({criteria}) for parameter InstanceMatchCriteria is invalid.")
+        end_type = self._get_param("EndDateType") or "unlimited"
+        end = end_of(self, end_type)
+        count = count_of(self)
+        rid = "cr-" + secrets.token_hex(9)[:17]
+        now = datetime.datetime.now(datetime.timezone.utc)
+        r = {
+            "CapacityReservationId": rid,
+            "OwnerId": self.current_account,
+            "CapacityReservationArn": f"arn:aws:ec2:{self.region}:{self.current_account}:capacity-reservation/{rid}",
+            "InstanceType": self._get_param("InstanceType"),
+            "InstancePlatform": platform,
+            "AvailabilityZone": zone,
+            "Tenancy": tenancy,
+            "TotalInstanceCount": count,
+            "AvailableInstanceCount": count,
+            "EbsOptimized": str(self._get_param("EbsOptimized")).lower() == "true",
+            "EphemeralStorage": str(self._get_param("EphemeralStorage")).lower() == "true",
+            "State": "active",
+            "StartDate": now,
+            "EndDateType": end_type,
+            "InstanceMatchCriteria": criteria,
+            "CreateDate": now,
+            "_token": token,
+        }
+        if end:
+            r["EndDate"] = end
+        for key in ("OutpostArn", "PlacementGroupArn"):
+            if self._get_param(key):
+                r[key] = self._get_param(key)
+        reservations_of(self)[rid] = r
+        tags = self._parse_tag_specification().get("capacity-reservation", {})
+        if tags:
+            self.ec2_backend.create_tags([rid], tags)
+        answer = {k: v for k, v in with_tags(self, r).items() if k != "_token"}
+        answer["State"] = "pending"
+        return ActionResult({"CapacityReservation": answer})
+
+    def describe_capacity_reservations(self):
+        wanted = self._get_param("CapacityReservationIds", [])
+        found = [reservation_of(self, i) for i in wanted] if wanted else list(reservations_of(self).values())
+        found = [{k: v for k, v in with_tags(self, r).items() if k != "_token"} for r in found]
+        fields = {"state": "State", "instance-type": "InstanceType"}
+        found = filtered_by(found, self._filters_from_querystring(), fields)
+        return ActionResult({"CapacityReservations": found})
+
+    def active(self, rid):
+        r = reservation_of(self, rid)
+        if r["State"] != "active":
+            raise invalid(f"Capacity reservation {rid} is in {r['State']} state", "IncorrectState")
+        return r
+
+    def modify_capacity_reservation(self):
+        r = active(self, self._get_param("CapacityReservationId"))
+        if self._get_param("InstanceCount") is not None:
+            count = count_of(self)
+            r["AvailableInstanceCount"] += count - r["TotalInstanceCount"]
+            r["TotalInstanceCount"] = count
+        if self._get_param("EndDateType") is not None:
+            end_type = self._get_param("EndDateType")
+            end = end_of(self, end_type)
+            r["EndDateType"] = end_type
+            r.pop("EndDate", None)
+            if end:
+                r["EndDate"] = end
+        return ActionResult({"Return": True})
+
+    def cancel_capacity_reservation(self):
+        r = active(self, self._get_param("CapacityReservationId"))
+        r["State"] = "cancelled"
+        return ActionResult({"Return": True})
+
+    VPCs.create_capacity_reservation = create_capacity_reservation
+    VPCs.describe_capacity_reservations = describe_capacity_reservations
+    VPCs.modify_capacity_reservation = modify_capacity_reservation
+    VPCs.cancel_capacity_reservation = cancel_capacity_reservation
 
 
 def patch_ec2_managed_prefix_lists():
@@ -7961,6 +8129,7 @@ if __name__ == "__main__":
     patch_lambda_logging_and_file_systems()
     patch_iam_saml_provider_tags()
     patch_ec2_managed_prefix_lists()
+    patch_ec2_capacity_reservations()
     patch_ec2_vpc_block_public_access()
     patch_ec2_prefix_list_cidrs()
     patch_dynamodb_resource_policies()

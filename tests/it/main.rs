@@ -18,6 +18,7 @@ mod bucket_settings;
 mod builtins;
 mod bulk_refresh;
 mod capacity;
+mod capacity_reservations;
 mod circle_of_trust;
 mod cloudfront;
 mod cloudfront_function;

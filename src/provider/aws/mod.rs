@@ -833,6 +833,7 @@ fn build_registry(c: Arc<Clients>) -> Registry {
         c.clone(),
     )));
     r.add_resource(Arc::new(ec2::customer_gateway::CustomerGateway::new(c.clone())));
+    r.add_resource(Arc::new(ec2::capacity_reservation::CapacityReservation::new(c.clone())));
     r.add_resource(Arc::new(ec2::vpc_peering_connection::VpcPeeringConnection::new(
         c.clone(),
     )));

@@ -1,6 +1,7 @@
 //! EC2 networking resources, and the tag helpers they share.
 
 pub mod availability_zones;
+pub mod capacity_reservation;
 pub mod cidr_association;
 pub mod customer_gateway;
 pub mod data;
