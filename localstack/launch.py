@@ -3714,6 +3714,36 @@ def patch_ec2_vpc_block_public_access():
     VPCs.delete_vpc_block_public_access_exclusion = delete_vpc_block_public_access_exclusion
 
 
+def patch_ec2_transit_gateway_route_table_filters():
+    """DescribeTransitGatewayRouteTables filters as the EC2 API reference has them.
+
+    AWS filters route tables by `default-association-route-table` and
+    `default-propagation-route-table` ("true" or "false") and by `tag:<key>` / `tag-key`; moto
+    5.2.5 compared the boolean attributes with the strings (so those filters matched nothing)
+    and ignored tag filters (so every table matched).
+    """
+    from moto.ec2.models.transit_gateway_route_tables import TransitGatewayRouteTableBackend
+    from moto.ec2.utils import describe_tag_filter
+
+    original = TransitGatewayRouteTableBackend.get_all_transit_gateway_route_tables
+    flags = {
+        "default-association-route-table": "default_association_route_table",
+        "default-propagation-route-table": "default_propagation_route_table",
+    }
+
+    def get_all_transit_gateway_route_tables(self, transit_gateway_route_table_ids=None, filters=None):
+        filters = dict(filters or {})
+        wanted = {name: filters.pop(name) for name in list(filters) if name in flags}
+        found = original(self, transit_gateway_route_table_ids, filters)
+        for name, values in wanted.items():
+            found = [t for t in found if str(bool(getattr(t, flags[name]))).lower() in values]
+        if "tag-key" in filters:
+            found = [t for t in found if any(tag.get("key") in filters["tag-key"] for tag in t.get_tags())]
+        return describe_tag_filter(filters, found) if filters else found
+
+    TransitGatewayRouteTableBackend.get_all_transit_gateway_route_tables = get_all_transit_gateway_route_tables
+
+
 def patch_ec2_capacity_reservations():
     """EC2 On-Demand Capacity Reservations, which moto 5.2.5 lacks (HTTP 500), as the EC2 API
     reference documents them.
@@ -8130,6 +8160,7 @@ if __name__ == "__main__":
     patch_iam_saml_provider_tags()
     patch_ec2_managed_prefix_lists()
     patch_ec2_capacity_reservations()
+    patch_ec2_transit_gateway_route_table_filters()
     patch_ec2_vpc_block_public_access()
     patch_ec2_prefix_list_cidrs()
     patch_dynamodb_resource_policies()

@@ -5,7 +5,9 @@
 //! imported back, destroy; a killed create adopted; values the provider refuses; and the same
 //! blueprint applied by either tool planned clean by the other.
 
-use crate::interop::{both_tools_plan_clean_after_the_other, cross_check_blueprint};
+use crate::interop::{
+    both_tools_plan_clean_after_the_other, both_tools_plan_clean_knowing_account, cross_check_blueprint,
+};
 use crate::killed_creates::{apply_killed_when_held, reapply_adopts};
 use crate::support::{each_case_refused_at_validate, expect_code, sdk_config, CountingProxy, Stack, Terraform};
 use aws_sdk_ec2::types::{TransitGateway, TransitGatewayVpcAttachment};
@@ -623,4 +625,194 @@ async fn a_route_whose_create_was_killed_is_adopted() {
     assert_eq!(routes(&ec2().await, &spokes).await.len(), 2);
     expect_code(&stack.run(&["plan", "-detailed-exitcode", &var]), 0);
     expect_code(&stack.run(&["destroy", "-auto-approve", &var]), 0);
+}
+
+const LOOKED_UP: &str = r#"
+provider "aws" {
+  region = "us-east-1"
+}
+
+variable "name" { type = string }
+
+resource "aws_ec2_transit_gateway" "hub" {
+  description                 = var.name
+  transit_gateway_cidr_blocks = ["10.8.250.0/24"]
+
+  tags = {
+    Name = var.name
+  }
+}
+
+resource "aws_ec2_transit_gateway_route_table" "blue" {
+  transit_gateway_id = aws_ec2_transit_gateway.hub.id
+
+  tags = {
+    Name = "${var.name}-blue"
+  }
+}
+
+data "aws_ec2_transit_gateway" "by_id" {
+  id = aws_ec2_transit_gateway.hub.id
+}
+
+data "aws_ec2_transit_gateway" "by_tag" {
+  filter {
+    name   = "tag:Name"
+    values = [var.name]
+  }
+
+  filter {
+    name   = "state"
+    values = ["available"]
+  }
+
+  depends_on = [aws_ec2_transit_gateway.hub]
+}
+
+data "aws_ec2_transit_gateway_route_table" "default" {
+  filter {
+    name   = "default-association-route-table"
+    values = ["true"]
+  }
+
+  filter {
+    name   = "transit-gateway-id"
+    values = [aws_ec2_transit_gateway.hub.id]
+  }
+
+  filter {
+    name   = "state"
+    values = ["available"]
+  }
+}
+
+# AWS keeps deleted tables listed for a while, and the provider's lookups do not skip them.
+data "aws_ec2_transit_gateway_route_table" "blue" {
+  filter {
+    name   = "tag:Name"
+    values = ["${var.name}-blue"]
+  }
+
+  filter {
+    name   = "state"
+    values = ["available"]
+  }
+
+  depends_on = [aws_ec2_transit_gateway_route_table.blue]
+}
+
+# The provider selects by `id` and `filter` only: `tags` here is no condition. (What it
+# reads back differs within Terraform itself: the configured map when the read waits for the
+# apply, the gateway's tags when the plan reads it; infractl gives the gateway's.)
+data "aws_ec2_transit_gateway" "with_other_tags" {
+  id = aws_ec2_transit_gateway.hub.id
+
+  tags = {
+    Name = "not-what-the-gateway-has"
+  }
+}
+
+output "gateway" {
+  value = {
+    id = data.aws_ec2_transit_gateway.by_id.id
+    arn = data.aws_ec2_transit_gateway.by_id.arn
+    amazon_side_asn = data.aws_ec2_transit_gateway.by_id.amazon_side_asn
+    association_default_route_table_id = data.aws_ec2_transit_gateway.by_id.association_default_route_table_id
+    propagation_default_route_table_id = data.aws_ec2_transit_gateway.by_id.propagation_default_route_table_id
+    auto_accept_shared_attachments = data.aws_ec2_transit_gateway.by_id.auto_accept_shared_attachments
+    default_route_table_association = data.aws_ec2_transit_gateway.by_id.default_route_table_association
+    default_route_table_propagation = data.aws_ec2_transit_gateway.by_id.default_route_table_propagation
+    description = data.aws_ec2_transit_gateway.by_id.description
+    dns_support = data.aws_ec2_transit_gateway.by_id.dns_support
+    multicast_support = data.aws_ec2_transit_gateway.by_id.multicast_support
+    owner_id = data.aws_ec2_transit_gateway.by_id.owner_id
+    security_group_referencing_support = data.aws_ec2_transit_gateway.by_id.security_group_referencing_support
+    transit_gateway_cidr_blocks = data.aws_ec2_transit_gateway.by_id.transit_gateway_cidr_blocks
+    vpn_ecmp_support = data.aws_ec2_transit_gateway.by_id.vpn_ecmp_support
+    tags = data.aws_ec2_transit_gateway.by_id.tags
+  }
+}
+
+output "gateway_by_tag" {
+  value = data.aws_ec2_transit_gateway.by_tag.id
+}
+
+output "default_table" {
+  value = {
+    id = data.aws_ec2_transit_gateway_route_table.default.id
+    arn = data.aws_ec2_transit_gateway_route_table.default.arn
+    default_association_route_table = data.aws_ec2_transit_gateway_route_table.default.default_association_route_table
+    default_propagation_route_table = data.aws_ec2_transit_gateway_route_table.default.default_propagation_route_table
+    transit_gateway_id = data.aws_ec2_transit_gateway_route_table.default.transit_gateway_id
+    tags = data.aws_ec2_transit_gateway_route_table.default.tags
+  }
+}
+
+output "blue_table" {
+  value = {
+    id = data.aws_ec2_transit_gateway_route_table.blue.id
+    arn = data.aws_ec2_transit_gateway_route_table.blue.arn
+    default_association_route_table = data.aws_ec2_transit_gateway_route_table.blue.default_association_route_table
+    default_propagation_route_table = data.aws_ec2_transit_gateway_route_table.blue.default_propagation_route_table
+    transit_gateway_id = data.aws_ec2_transit_gateway_route_table.blue.transit_gateway_id
+    tags = data.aws_ec2_transit_gateway_route_table.blue.tags
+  }
+}
+
+output "found_despite_tags" {
+  value = data.aws_ec2_transit_gateway.with_other_tags.arn
+}
+"#;
+
+/// The data sources find a gateway by id and by tag, its default route table by filters and
+/// another table by tags, each with what the resources recorded.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_data_sources_find_gateways_and_route_tables() {
+    let stack = Stack::from_files(&[("main.tf", LOOKED_UP)]);
+    let var = format!("-var=name={}", stack.name);
+    expect_code(&stack.run(&["apply", "-auto-approve", &var]), 0);
+    let out: serde_json::Value = serde_json::from_str(&expect_code(&stack.run(&["output", "-json"]), 0)).unwrap();
+    let hub = "aws_ec2_transit_gateway.hub";
+    let gateway = &out["gateway"]["value"];
+    assert_eq!(gateway["id"], stack.state_id(hub));
+    assert_eq!(out["gateway_by_tag"]["value"], stack.state_id(hub));
+    for key in [
+        "arn",
+        "amazon_side_asn",
+        "association_default_route_table_id",
+        "dns_support",
+        "transit_gateway_cidr_blocks",
+        "description",
+    ] {
+        assert_eq!(gateway[key], stack.state_attr(hub, key), "{key}");
+    }
+    assert_eq!(gateway["tags"]["Name"], stack.name.as_str());
+    let default_table = &out["default_table"]["value"];
+    assert_eq!(
+        default_table["id"],
+        stack.state_attr(hub, "association_default_route_table_id")
+    );
+    assert_eq!(default_table["default_association_route_table"], true);
+    let blue = &out["blue_table"]["value"];
+    let table = "aws_ec2_transit_gateway_route_table.blue";
+    assert_eq!(blue["id"], stack.state_id(table));
+    assert_eq!(blue["arn"], stack.state_attr(table, "arn"));
+    assert_eq!(blue["default_association_route_table"], false);
+    // As in Terraform: configured tags do not select.
+    assert_eq!(out["found_despite_tags"]["value"], stack.state_attr(hub, "arn"));
+    expect_code(&stack.run(&["plan", "-detailed-exitcode", &var]), 0);
+    expect_code(&stack.run(&["destroy", "-auto-approve", &var]), 0);
+}
+
+/// Terraform reads the same objects through the same data sources: its plan after infractl's
+/// apply (and infractl's after Terraform's) finds no output changed.
+#[test]
+fn terraform_and_infractl_read_gateways_alike() {
+    let Some(tf) = Terraform::find("the transit gateway data source cross-check") else {
+        return;
+    };
+    let blueprint = cross_check_blueprint(LOOKED_UP, &crate::support::unique("tgwd"), Some(("10.8", "10.9")));
+    let stack = Stack::from_files(&[("main.tf", blueprint.as_str())]);
+    // Route table ARNs hold the account, which the provider learns from STS.
+    both_tools_plan_clean_knowing_account(&tf, &stack, &["ec2", "sts"]);
 }

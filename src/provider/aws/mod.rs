@@ -1168,6 +1168,10 @@ fn build_registry(c: Arc<Clients>) -> Registry {
         c.clone(),
     )));
     r.add_data_source(Arc::new(ec2::data::security_group::SecurityGroupData::new(c.clone())));
+    r.add_data_source(Arc::new(ec2::data::transit_gateway::TransitGatewayData::new(c.clone())));
+    r.add_data_source(Arc::new(
+        ec2::data::transit_gateway_route_table::TransitGatewayRouteTableData::new(c.clone()),
+    ));
     r.add_data_source(Arc::new(ec2::data::launch_template::LaunchTemplateData::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::ami::AmiData::new(c.clone())));
     r.add_data_source(Arc::new(ec2::data::managed_prefix_list::ManagedPrefixListData::new(

@@ -101,6 +101,79 @@ pub(super) async fn describe(c: &Clients, id: &str) -> PResult<Option<Gateway>> 
     }))
 }
 
+/// A gateway as state and the data source hold it (tags apart): each option as the provider
+/// shows it, AWS's default where the description leaves one out.
+pub(super) fn gateway_value(g: &Gateway) -> Value {
+    let o = g.options();
+    let text = |v: Option<&str>| Value::from(v);
+    let switch = |v: Option<&str>, default: &str| Value::str(v.unwrap_or(default));
+    let blocks = o.map(|o| o.transit_gateway_cidr_blocks().to_vec()).unwrap_or_default();
+    Value::object([
+        ("id", Value::from(g.transit_gateway_id())),
+        ("arn", text(g.transit_gateway_arn())),
+        ("owner_id", text(g.owner_id())),
+        ("description", text(g.description().filter(|d| !d.is_empty()))),
+        ("amazon_side_asn", Value::from(o.and_then(|o| o.amazon_side_asn()))),
+        (
+            "association_default_route_table_id",
+            text(o.and_then(|o| o.association_default_route_table_id())),
+        ),
+        (
+            "propagation_default_route_table_id",
+            text(o.and_then(|o| o.propagation_default_route_table_id())),
+        ),
+        (
+            "auto_accept_shared_attachments",
+            switch(
+                o.and_then(|o| o.auto_accept_shared_attachments()).map(|v| v.as_str()),
+                "disable",
+            ),
+        ),
+        (
+            "default_route_table_association",
+            switch(
+                o.and_then(|o| o.default_route_table_association()).map(|v| v.as_str()),
+                "enable",
+            ),
+        ),
+        (
+            "default_route_table_propagation",
+            switch(
+                o.and_then(|o| o.default_route_table_propagation()).map(|v| v.as_str()),
+                "enable",
+            ),
+        ),
+        (
+            "dns_support",
+            switch(o.and_then(|o| o.dns_support()).map(|v| v.as_str()), "enable"),
+        ),
+        (
+            "multicast_support",
+            switch(o.and_then(|o| o.multicast_support()).map(|v| v.as_str()), "disable"),
+        ),
+        (
+            "security_group_referencing_support",
+            switch(
+                o.and_then(|o| o.security_group_referencing_support())
+                    .map(|v| v.as_str()),
+                "disable",
+            ),
+        ),
+        (
+            "vpn_ecmp_support",
+            switch(o.and_then(|o| o.vpn_ecmp_support()).map(|v| v.as_str()), "enable"),
+        ),
+        (
+            "transit_gateway_cidr_blocks",
+            if blocks.is_empty() {
+                Value::Null
+            } else {
+                Value::List(blocks.into_iter().map(Value::str).collect())
+            },
+        ),
+    ])
+}
+
 impl TransitGateway {
     /// Waits until the gateway is available (after a create or a modify).
     async fn wait_available(&self, id: &str, timeout: Duration) -> PResult<()> {
@@ -183,76 +256,12 @@ impl ResourceType for TransitGateway {
         let Some(g) = describe(&self.c, id).await? else {
             return Ok(None);
         };
-        let o = g.options();
-        let text = |v: Option<&str>| Value::from(v);
-        let switch = |v: Option<&str>, default: &str| Value::str(v.unwrap_or(default));
-        let blocks = o.map(|o| o.transit_gateway_cidr_blocks().to_vec()).unwrap_or_default();
-        Ok(Some(Value::object([
-            ("id", Value::str(id)),
-            ("arn", text(g.transit_gateway_arn())),
-            ("owner_id", text(g.owner_id())),
-            ("description", text(g.description().filter(|d| !d.is_empty()))),
-            ("amazon_side_asn", Value::from(o.and_then(|o| o.amazon_side_asn()))),
-            (
-                "association_default_route_table_id",
-                text(o.and_then(|o| o.association_default_route_table_id())),
-            ),
-            (
-                "propagation_default_route_table_id",
-                text(o.and_then(|o| o.propagation_default_route_table_id())),
-            ),
-            (
-                "auto_accept_shared_attachments",
-                switch(
-                    o.and_then(|o| o.auto_accept_shared_attachments()).map(|v| v.as_str()),
-                    "disable",
-                ),
-            ),
-            (
-                "default_route_table_association",
-                switch(
-                    o.and_then(|o| o.default_route_table_association()).map(|v| v.as_str()),
-                    "enable",
-                ),
-            ),
-            (
-                "default_route_table_propagation",
-                switch(
-                    o.and_then(|o| o.default_route_table_propagation()).map(|v| v.as_str()),
-                    "enable",
-                ),
-            ),
-            (
-                "dns_support",
-                switch(o.and_then(|o| o.dns_support()).map(|v| v.as_str()), "enable"),
-            ),
-            (
-                "multicast_support",
-                switch(o.and_then(|o| o.multicast_support()).map(|v| v.as_str()), "disable"),
-            ),
-            (
-                "security_group_referencing_support",
-                switch(
-                    o.and_then(|o| o.security_group_referencing_support())
-                        .map(|v| v.as_str()),
-                    "disable",
-                ),
-            ),
-            (
-                "vpn_ecmp_support",
-                switch(o.and_then(|o| o.vpn_ecmp_support()).map(|v| v.as_str()), "enable"),
-            ),
-            (
-                "transit_gateway_cidr_blocks",
-                if blocks.is_empty() {
-                    Value::Null
-                } else {
-                    Value::List(blocks.into_iter().map(Value::str).collect())
-                },
-            ),
-            ("tags", configured_tags(prior)),
-            ("tags_all", read_tags(g.tags())),
-        ])))
+        let mut v = gateway_value(&g);
+        if let Value::Object(m) = &mut v {
+            m.insert("tags".into(), configured_tags(prior));
+            m.insert("tags_all".into(), read_tags(g.tags()));
+        }
+        Ok(Some(v))
     }
 
     async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {

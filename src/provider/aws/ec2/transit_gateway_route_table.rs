@@ -65,6 +65,24 @@ fn state(t: &Table) -> &str {
     t.state().map(|s| s.as_str()).unwrap_or("unknown")
 }
 
+/// A route table as state and the data source hold it (tags apart).
+pub(super) fn table_value(t: &aws_sdk_ec2::types::TransitGatewayRouteTable, region: &str, account: &str) -> Value {
+    let id = t.transit_gateway_route_table_id().unwrap_or_default();
+    Value::object([
+        ("id", Value::str(id)),
+        ("arn", ec2_arn(region, account, "transit-gateway-route-table", id)),
+        ("transit_gateway_id", Value::from(t.transit_gateway_id())),
+        (
+            "default_association_route_table",
+            Value::from(t.default_association_route_table().unwrap_or(false)),
+        ),
+        (
+            "default_propagation_route_table",
+            Value::from(t.default_propagation_route_table().unwrap_or(false)),
+        ),
+    ])
+}
+
 #[async_trait]
 impl ResourceType for TransitGatewayRouteTable {
     fn type_name(&self) -> &'static str {
@@ -105,25 +123,12 @@ impl ResourceType for TransitGatewayRouteTable {
         let Some(t) = self.describe(id).await? else {
             return Ok(None);
         };
-        let account = self.c.account_id().await?;
-        Ok(Some(Value::object([
-            ("id", Value::str(id)),
-            (
-                "arn",
-                ec2_arn(&self.c.region, &account, "transit-gateway-route-table", id),
-            ),
-            ("transit_gateway_id", Value::from(t.transit_gateway_id())),
-            (
-                "default_association_route_table",
-                Value::from(t.default_association_route_table().unwrap_or(false)),
-            ),
-            (
-                "default_propagation_route_table",
-                Value::from(t.default_propagation_route_table().unwrap_or(false)),
-            ),
-            ("tags", configured_tags(prior)),
-            ("tags_all", read_tags(t.tags())),
-        ])))
+        let mut v = table_value(&t, &self.c.region, &self.c.account_id().await?);
+        if let Value::Object(m) = &mut v {
+            m.insert("tags".into(), configured_tags(prior));
+            m.insert("tags_all".into(), read_tags(t.tags()));
+        }
+        Ok(Some(v))
     }
 
     async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {

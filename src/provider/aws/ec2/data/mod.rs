@@ -1,5 +1,5 @@
 //! EC2 data sources: look a VPC, subnet, security group, network interface, route table, prefix
-//! list, endpoint service, launch template or machine image up by attributes, `filter` blocks
+//! list, endpoint service, launch template, machine image, transit gateway or its route table up by attributes, `filter` blocks
 //! and tags, as the provider's data sources do.
 //!
 //! What they share lives here: turning the configuration into EC2 filters, insisting on exactly
@@ -15,6 +15,8 @@ pub mod prefix_list;
 pub mod route_table;
 pub mod security_group;
 pub mod subnet;
+pub mod transit_gateway;
+pub mod transit_gateway_route_table;
 pub mod vpc;
 pub mod vpc_endpoint_service;
 
@@ -54,6 +56,17 @@ pub fn filters(config: &Value, attrs: &[(&str, &str)]) -> Vec<Filter> {
         }
     }
     out
+}
+
+/// The EC2 filters of a data source's `filter` blocks alone: some of the provider's data
+/// sources (transit gateways and their route tables) accept `tags` but read them back instead
+/// of selecting by them, and select with `id` and `filter` only.
+pub fn filter_blocks(config: &Value) -> Vec<Filter> {
+    let mut blocks_only = config.clone();
+    if let Value::Object(m) = &mut blocks_only {
+        m.shift_remove("tags");
+    }
+    filters(&blocks_only, &[])
 }
 
 /// The one object a singular data source matched: none or several is an error, worded as the
