@@ -7,7 +7,7 @@
 //! token, which AWS answers with the endpoint that token made.
 
 use crate::provider::aws::common::{
-    absent_on, aws_err, must_exist, op_timeout, required, set_changes, set_differs, str_list, wait_for, Op, Poll, Wait,
+    absent_on, aws_err, must_exist, op_timeout, required, set_changes, str_list, wait_for, Op, Poll, Wait,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -210,12 +210,12 @@ impl ResourceType for VpcEndpoint {
     }
 
     async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
-        let changed = ["subnet_ids", "security_group_ids"]
+        let (add_subnets, remove_subnets) = set_changes(prior, planned, "subnet_ids");
+        let (add_groups, remove_groups) = set_changes(prior, planned, "security_group_ids");
+        let changed = [&add_subnets, &remove_subnets, &add_groups, &remove_groups]
             .iter()
-            .any(|k| set_differs(prior, planned, k));
+            .any(|l| !l.is_empty());
         if changed {
-            let (add_subnets, remove_subnets) = set_changes(prior, planned, "subnet_ids");
-            let (add_groups, remove_groups) = set_changes(prior, planned, "security_group_ids");
             let some = |l: Vec<String>| (!l.is_empty()).then_some(l);
             self.c
                 .opensearchserverless
