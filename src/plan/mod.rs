@@ -434,6 +434,9 @@ struct Run<'r> {
     failed_checks: HashSet<(Vec<ModuleStep>, String)>,
     /// Data sources read ahead of the walk.
     prefetched: &'r prefetch::Prefetched,
+    /// Blocks whose `count` or `for_each` is not known yet, left out of a targeted plan, with
+    /// the error they raise if a target needs them.
+    unexpanded: Vec<(Address, Diag)>,
 }
 
 /// Everything the planner reads.
@@ -499,6 +502,7 @@ impl Planner<'_> {
             warnings: Vec::new(),
             failed_checks: HashSet::new(),
             prefetched,
+            unexpanded: Vec::new(),
         };
         // The block addresses each static block was planned under (one per module instance).
         let mut planned_blocks: HashMap<(Vec<String>, String), Vec<Address>> = HashMap::new();
@@ -519,6 +523,9 @@ impl Planner<'_> {
                 let first = run.changes.len();
                 self.plan_block(&ctx, &mut run, &module_path, res, &deps).await?;
                 let block = block_from_key(module_path, &key);
+                if run.unexpanded.last().is_some_and(|(a, _)| *a == block) {
+                    blocks.push(block.clone());
+                }
                 let mine = &run.changes[first..];
                 if !mine.is_empty() && mine.iter().all(|c| matches!(c.action, Action::NoOp | Action::Open)) {
                     run.unchanged_blocks.insert(block.clone());
@@ -533,6 +540,7 @@ impl Planner<'_> {
             mut changes,
             mut warnings,
             failed_checks,
+            unexpanded,
             ..
         } = run;
         // Objects in state that the blueprint no longer has are deleted.
@@ -579,7 +587,7 @@ impl Planner<'_> {
             refreshed: false,
             module_instances: module_instances.into_iter().collect(),
         };
-        apply_targets(&mut plan)?;
+        apply_targets(&mut plan, unexpanded)?;
         Ok(plan)
     }
 
@@ -605,11 +613,18 @@ impl Planner<'_> {
                     (_, Some(f)) => ("for_each", f),
                     _ => unreachable!("only count/for_each expand to unknown"),
                 };
-                return Err(Diag::new(format!("Invalid {what} argument"))
+                let diag = Diag::new(format!("Invalid {what} argument"))
                     .detail(format!(
                         "The \"{what}\" value depends on resource attributes that cannot be determined until apply. Use -target to apply the resources it depends on first."
                     ))
-                    .at(expr.loc()));
+                    .at(expr.loc());
+                // As Terraform, a targeted plan expands only what the targets need: the
+                // block is left out, and its error raised only if a target turns out to need it.
+                if run.options.targets.is_empty() {
+                    return Err(diag);
+                }
+                run.unexpanded.push((block_from_key(path.to_vec(), &key), diag));
+                return Ok(());
             }
         };
         let keys: Vec<InstanceKey> = instances.iter().map(|(k, _)| k.clone()).collect();
@@ -1128,10 +1143,15 @@ fn not_implemented(res: &crate::blueprint::config::Resource, address: &Address) 
         .address(address)
 }
 
-/// Keeps only the targeted changes and what they depend on.
-fn apply_targets(plan: &mut Plan) -> DResult<()> {
+/// Keeps only the targeted changes and what they depend on; a block left unexpanded that a
+/// target names, or that a kept change depends on, fails the plan with its own error.
+fn apply_targets(plan: &mut Plan, unexpanded: Vec<(Address, Diag)>) -> DResult<()> {
     if plan.options.targets.is_empty() {
         return Ok(());
+    }
+    let targeted = |block: &Address| plan.options.targets.iter().any(|t| block.is_within(t));
+    if let Some((block, diag)) = unexpanded.iter().find(|(b, _)| targeted(b)) {
+        return Err(diag.clone().address(block));
     }
     let keep: Vec<Address> = plan
         .changes
@@ -1159,5 +1179,10 @@ fn apply_targets(plan: &mut Plan) -> DResult<()> {
         }
     }
     plan.changes.retain(|c| keep.contains(&c.address));
+    for (block, diag) in unexpanded {
+        if plan.changes.iter().any(|c| c.deps.contains(&block)) {
+            return Err(diag.address(&block));
+        }
+    }
     Ok(())
 }
