@@ -3913,6 +3913,568 @@ def patch_ec2_capacity_reservations():
     VPCs.cancel_capacity_reservation = cancel_capacity_reservation
 
 
+def patch_ec2_ipam():
+    """Amazon VPC IP Address Manager (IPAM), which moto 5.2.5 lacks entirely (HTTP 500), as the
+    EC2 API reference documents it.
+
+    - CreateIpam (Description, OperatingRegions (the home Region when none), Tier `free` or
+      `advanced` (the default), EnablePrivateGua, tags, ClientToken) makes the IPAM with its
+      default public and private scopes and its default resource discovery (and association).
+      DescribeIpams (an unknown id is InvalidIpamId.NotFound; filters `ipam-id`, `ipam-region`,
+      `tag:<key>`, `tag-key`); ModifyIpam (Description, Add/RemoveOperatingRegions, Tier,
+      EnablePrivateGua); DeleteIpam refuses an IPAM with pools or non-default scopes
+      (DependencyViolation) unless Cascade, which deletes its pools (releasing their allocations,
+      VPCs keep their CIDRs), then its scopes; Cascade is refused when a public-scope pool exists.
+    - CreateIpamScope (private, not default), DescribeIpamScopes (InvalidIpamScopeId.NotFound;
+      `ipam-scope-id`, `ipam-arn`, `ipam-scope-type`, `is-default`, tags), ModifyIpamScope
+      (Description), DeleteIpamScope (a default scope is InvalidParameterValue, one with pools
+      DependencyViolation).
+    - CreateIpamPool: the scope exists; a Locale is one of the IPAM's operating Regions; the
+      allocation netmask lengths fit the family (0-32, 0-128) with min <= default <= max; a source
+      pool is in the same scope, family and locale (PoolDepth + 1); a pool without one reads
+      Locale `None`, as AWS answers it; PubliclyAdvertisable only for
+      ipv6 (InvalidParameterCombination). DescribeIpamPools (InvalidIpamPoolId.NotFound;
+      `ipam-pool-id`, `ipam-scope-id`, `address-family`, `locale`, `state`, tags), ModifyIpamPool
+      (Description, AutoImport, netmask lengths, ClearAllocationDefaultNetmaskLength, Add/Remove
+      AllocationResourceTags), DeleteIpamPool: one with provisioned CIDRs, allocations or child
+      pools is DependencyViolation unless Cascade, which deletes child pools, releases allocations
+      and deprovisions CIDRs.
+    - ProvisionIpamPoolCidr: a top-level pool takes a Cidr (a network address, not overlapping the
+      scope's other top-level CIDRs), or, with PublicIpSource `amazon`, a NetmaskLength: the next
+      free block of an Amazon-owned range (AWS's contiguous public IPv4 blocks); a pool with a
+      source takes the Cidr or the next free block of
+      NetmaskLength from it, as an allocation there (ResourceType `ipam-pool`). GetIpamPoolCidrs
+      (`cidr`, `state`, `ipam-pool-cidr-id`). DeprovisionIpamPoolCidr answers pending-deprovision;
+      as in AWS, a CIDR that still holds allocations then reads `failed-deprovision` ("The CIDR has
+      one or more allocations.") and stays usable; an already deprovisioned one is IncorrectState.
+      Deprovisioned CIDRs stay listed as AWS keeps them.
+    - AllocateIpamPoolCidr: a Cidr, or the lowest free aligned block of NetmaskLength (default the
+      pool's AllocationDefaultNetmaskLength) inside AllowedCidrs and outside DisallowedCidrs,
+      within the pool's netmask range; no room is AWS's "InvalidParameterValue: The allocation size
+      is too big for the pool."; PreviewNextCidr only answers the block. GetIpamPoolAllocations
+      (InvalidIpamPoolAllocationId.NotFound; `cidr`, `resource-id`, `resource-type`,
+      `ipam-pool-allocation-id`); ReleaseIpamPoolAllocation of custom allocations only.
+    - CreateVpc and AssociateVpcCidrBlock with Ipv4IpamPoolId take Ipv4NetmaskLength (default the
+      pool's) or the given CidrBlock from a pool whose Locale is the VPC's Region and whose
+      AllocationResourceTags the VPC's tags carry; DeleteVpc and DisassociateVpcCidrBlock release it.
+    States read `*-complete` after the `*-in-progress` answer. ARNs have no Region
+    (arn:aws:ec2::ACCOUNT:ipam/ID). Tags are the EC2 tags of the ids (CreateTags, DeleteTags).
+    """
+    import ipaddress
+    import secrets
+    import moto.ec2.models as ec2_models
+    from moto.core.responses import ActionResult
+    from moto.ec2 import utils as ec2_utils
+    from moto.ec2.exceptions import EC2ClientError
+    from moto.ec2.models import ec2_backends
+    from moto.ec2.models import tags as ec2_tags
+    from moto.ec2.responses.vpcs import VPCs
+
+    for kind in ("ipam", "ipam-scope", "ipam-pool"):
+        ec2_utils.EC2_RESOURCE_TO_PREFIX[kind] = kind
+        ec2_utils.EC2_PREFIX_TO_RESOURCE[kind] = kind
+    valid_id = ec2_models.is_valid_resource_id
+    ec2_models.is_valid_resource_id = lambda i: bool(re.match(r"ipam(-scope|-pool)?-[0-9a-f]{17}\Z", i)) or valid_id(i)
+    prefix_of = ec2_tags.get_prefix
+    ec2_tags.get_prefix = lambda i: next((k for k in ("ipam-scope", "ipam-pool") if i.startswith(k + "-")), None) or prefix_of(i)
+    id_keys = {"ipams": "IpamId", "scopes": "IpamScopeId", "pools": "IpamPoolId"}
+    AMAZON_IPV4 = "18.97.0.0/16"
+    missing = {"ipams": ("InvalidIpamId.NotFound", "ipam"), "scopes": ("InvalidIpamScopeId.NotFound", "ipam-scope"),
+               "pools": ("InvalidIpamPoolId.NotFound", "ipam-pool")}
+
+    def invalid(message, code="InvalidParameterValue"):
+        return EC2ClientError(code, message)
+
+    def state_of(backend):
+        if not hasattr(backend, "ipam_state"):
+            backend.ipam_state = {"ipams": {}, "scopes": {}, "pools": {}}
+        return backend.ipam_state
+
+    def new_id(prefix, digits=17):
+        return f"{prefix}-{secrets.token_hex(17)[:digits]}"
+
+    def arn(self, kind, rid):
+        return f"arn:aws:ec2::{self.current_account}:{kind}/{rid}"
+
+    def find(self, kind, rid):
+        item = state_of(self.ec2_backend)[kind].get(rid)
+        if item is None:
+            code, noun = missing[kind]
+            raise invalid(f"The {noun} ID '{rid}' does not exist", code)
+        return item
+
+    def strip(item, **override):
+        return {**{k: v for k, v in item.items() if not k.startswith("_")}, **override}
+
+    def view(self, item, kind, **override):
+        st, rid = state_of(self.ec2_backend), item[id_keys[kind]]
+        extra = {"Tags": [{"Key": k, "Value": v} for k, v in self.ec2_backend.tags.get(rid, {}).items()]}
+        if kind == "ipams":
+            extra["ScopeCount"] = sum(s["_ipam"] == rid for s in st["scopes"].values())
+        if kind == "scopes":
+            extra["PoolCount"] = sum(p["_scope"] == rid for p in st["pools"].values())
+        return strip({**item, **extra}, **override)
+
+    def kept(self, rows, fields):
+        """The answers of the rows that pass the request's Filters (fields: filter name -> key)."""
+        padded = [{**dict.fromkeys(fields.values(), ""), "Tags": [],
+                   **{k: str(v).lower() if isinstance(v, bool) else v for k, v in r.items()}} for r in rows]
+        passed = {id(p) for p in filtered_by(padded, self._filters_from_querystring(), fields)}
+        return [strip(r) for r, p in zip(rows, padded) if id(p) in passed]
+
+    def describe(self, kind, ids_param, fields):
+        wanted = self._get_param(ids_param, []) or []
+        items = [find(self, kind, i) for i in wanted] or list(state_of(self.ec2_backend)[kind].values())
+        return kept(self, [{**item, **view(self, item, kind)} for item in items], fields)
+
+    def by_token(items, token):
+        return next((i for i in items if token and i.get("_token") == token), None)
+
+    def tag(self, rid, resource_type):
+        tags = self._parse_tag_specification().get(resource_type, {})
+        if tags:
+            self.ec2_backend.create_tags([rid], tags)
+
+    def forget(self, kind, rid):
+        state_of(self.ec2_backend)[kind].pop(rid, None)
+        self.ec2_backend.tags.pop(rid, None)
+
+    def regions_of(param_list):
+        return [r["RegionName"] for r in param_list or [] if r.get("RegionName")]
+
+    def network(text, family):
+        try:
+            n = ipaddress.ip_network(str(text))
+        except ValueError:
+            raise invalid(f"The CIDR {text} is invalid.")
+        if n.version != (4 if family == "ipv4" else 6):
+            raise invalid(f"The CIDR {text} is not an {family} CIDR.")
+        return n
+
+    def live_cidrs(pool):
+        return [c for c in pool["_cidrs"] if c["State"] in ("provisioned", "failed-deprovision")]
+
+    def take(pool, cidr=None, netmask=None, disallowed=(), allowed=()):
+        """The block an allocation in pool gets: cidr when it is free, else the lowest free aligned
+        block of netmask (the pool's default when none) inside allowed and outside disallowed."""
+        family, bits = pool["AddressFamily"], 32 if pool["AddressFamily"] == "ipv4" else 128
+        wanted = network(cidr, family) if cidr else None
+        length = wanted.prefixlen if wanted else netmask if netmask is not None else pool.get("AllocationDefaultNetmaskLength")
+        if length is None:
+            raise invalid("A CIDR or a netmask length is required: the pool has no AllocationDefaultNetmaskLength.")
+        length, low, high = int(length), pool["AllocationMinNetmaskLength"], pool["AllocationMaxNetmaskLength"]
+        if not low <= length <= high:
+            raise invalid(f"The netmask length /{length} is outside the pool's allocation netmask range /{low} to /{high}.")
+        ranges = sorted(ipaddress.ip_network(c["Cidr"]) for c in live_cidrs(pool))
+        used = [ipaddress.ip_network(a["Cidr"]) for a in pool["_allocs"]]
+        if wanted:
+            if not any(wanted.subnet_of(r) for r in ranges):
+                raise invalid(f"The CIDR {wanted} is not within a CIDR provisioned to {pool['IpamPoolId']}.")
+            if any(wanted.overlaps(u) for u in used):
+                raise invalid(f"The CIDR {wanted} overlaps an existing allocation in {pool['IpamPoolId']}.")
+            return wanted
+        if allowed:
+            allowed = [network(a, family) for a in allowed]
+            ranges = sorted({min(r, a, key=lambda n: n.num_addresses) for r in ranges for a in allowed if r.overlaps(a)})
+        used += [network(d, family) for d in disallowed]
+        size, cls = 1 << (bits - length), ipaddress.IPv4Network if family == "ipv4" else ipaddress.IPv6Network
+        for r in ranges:
+            start, end = int(r.network_address), int(r.broadcast_address)
+            while r.prefixlen <= length and start + size - 1 <= end:
+                hit = [u for u in used if int(u.network_address) < start + size and int(u.broadcast_address) >= start]
+                if not hit:
+                    return cls((start, length))
+                start = -(-(max(int(u.broadcast_address) for u in hit) + 1) // size) * size
+        raise invalid("The allocation size is too big for the pool.")
+
+    def allocate(self, pool, n, resource_type, resource_id=None, region=None, description=None, token=None):
+        a = {"Cidr": str(n), "IpamPoolAllocationId": new_id("ipam-pool-alloc", 33), "ResourceType": resource_type,
+             "ResourceRegion": region or self.region, "ResourceOwner": self.current_account, "_token": token}
+        a.update({k: v for k, v in (("ResourceId", resource_id), ("Description", description)) if v})
+        pool["_allocs"].append(a)
+        return a
+
+    def release_in_source(st, pool, cidr):
+        source = st["pools"].get(pool.get("SourceIpamPoolId"))
+        if source:
+            source["_allocs"] = [a for a in source["_allocs"] if not (
+                a["ResourceType"] == "ipam-pool" and a.get("ResourceId") == pool["IpamPoolId"] and a["Cidr"] == cidr)]
+
+    def drop_pool(self, pool):
+        """Deletes pool with its child pools, allocations and CIDRs (Cascade)."""
+        st, pid = state_of(self.ec2_backend), pool["IpamPoolId"]
+        for child in [p for p in st["pools"].values() if p.get("SourceIpamPoolId") == pid]:
+            drop_pool(self, child)
+        for c in live_cidrs(pool):
+            c["State"] = "deprovisioned"
+            release_in_source(st, pool, c["Cidr"])
+        pool["_allocs"] = []
+        forget(self, "pools", pid)
+
+    def check_netmasks(pool):
+        bits = 32 if pool["AddressFamily"] == "ipv4" else 128
+        low, high, default = (pool.get(f"Allocation{k}NetmaskLength") for k in ("Min", "Max", "Default"))
+        for k, v in (("Min", low), ("Max", high), ("Default", default)):
+            if v is not None and not 0 <= v <= bits:
+                raise invalid(f"Value ({v}) for parameter Allocation{k}NetmaskLength is invalid. It must be between 0 and {bits}.")
+        if low > high:
+            raise invalid("AllocationMinNetmaskLength must be less than or equal to AllocationMaxNetmaskLength.")
+        if default is not None and not low <= default <= high:
+            raise invalid("AllocationDefaultNetmaskLength must be between AllocationMinNetmaskLength and AllocationMaxNetmaskLength.")
+
+    def check_tier(tier):
+        if tier not in ("free", "advanced"):
+            raise invalid(f"Value ({tier}) for parameter Tier is invalid.")
+        return tier
+
+    def create_ipam(self):
+        st = state_of(self.ec2_backend)
+        done = by_token(st["ipams"].values(), self._get_param("ClientToken"))
+        if done:
+            return ActionResult({"Ipam": view(self, done, "ipams")})
+        iid = new_id("ipam")
+        ipam = {
+            "OwnerId": self.current_account, "IpamId": iid, "IpamArn": arn(self, "ipam", iid), "IpamRegion": self.region,
+            "OperatingRegions": [{"RegionName": r} for r in dict.fromkeys(regions_of(self._get_param("OperatingRegions")) or [self.region])],
+            "DefaultResourceDiscoveryId": new_id("ipam-res-disco"),
+            "DefaultResourceDiscoveryAssociationId": new_id("ipam-res-disco-assoc"),
+            "ResourceDiscoveryAssociationCount": 1, "Tier": check_tier(self._get_param("Tier") or "advanced"),
+            "EnablePrivateGua": bool(self._get_param("EnablePrivateGua")), "State": "create-complete",
+            "_token": self._get_param("ClientToken"),
+        }
+        if self._get_param("Description") is not None:
+            ipam["Description"] = self._get_param("Description")
+        for scope_type in ("public", "private"):
+            ipam[f"{scope_type.title()}DefaultScopeId"] = new_scope(self, ipam, scope_type, True)["IpamScopeId"]
+        st["ipams"][iid] = ipam
+        tag(self, iid, "ipam")
+        return ActionResult({"Ipam": view(self, ipam, "ipams", State="create-in-progress")})
+
+    def modify_ipam(self):
+        ipam = find(self, "ipams", self._get_param("IpamId"))
+        if self._get_param("Description") is not None:
+            ipam["Description"] = self._get_param("Description")
+        gone = set(regions_of(self._get_param("RemoveOperatingRegions")))
+        regions = regions_of(ipam["OperatingRegions"]) + regions_of(self._get_param("AddOperatingRegions"))
+        ipam["OperatingRegions"] = [{"RegionName": r} for r in dict.fromkeys(regions) if r not in gone]
+        if self._get_param("Tier") is not None:
+            ipam["Tier"] = check_tier(self._get_param("Tier"))
+        if self._get_param("EnablePrivateGua") is not None:
+            ipam["EnablePrivateGua"] = bool(self._get_param("EnablePrivateGua"))
+        ipam["State"] = "modify-complete"
+        return ActionResult({"Ipam": view(self, ipam, "ipams", State="modify-in-progress")})
+
+    def delete_ipam(self):
+        st = state_of(self.ec2_backend)
+        ipam = find(self, "ipams", self._get_param("IpamId"))
+        iid = ipam["IpamId"]
+        scopes = [s for s in st["scopes"].values() if s["_ipam"] == iid]
+        pools = [p for p in st["pools"].values() if p["_ipam"] == iid]
+        if not self._get_param("Cascade") and (pools or not all(s["IsDefault"] for s in scopes)):
+            raise invalid(f"The specified action is not valid for {iid}. The IPAM has one or more pools or non-default scopes.", "DependencyViolation")
+        if any(p["IpamScopeType"] == "public" for p in pools):
+            raise invalid(f"The specified action is not valid for {iid}. There are one or more pools in the public scope.", "DependencyViolation")
+        answer = view(self, ipam, "ipams", State="delete-in-progress")
+        for pool in pools:
+            if pool["IpamPoolId"] in st["pools"]:
+                drop_pool(self, pool)
+        for s in scopes:
+            forget(self, "scopes", s["IpamScopeId"])
+        forget(self, "ipams", iid)
+        return ActionResult({"Ipam": answer})
+
+    def new_scope(self, ipam, scope_type, is_default, description=None, token=None):
+        sid = new_id("ipam-scope")
+        scope = {
+            "OwnerId": self.current_account, "IpamScopeId": sid, "IpamScopeArn": arn(self, "ipam-scope", sid),
+            "IpamArn": ipam["IpamArn"], "IpamRegion": ipam["IpamRegion"], "IpamScopeType": scope_type,
+            "IsDefault": is_default, "State": "create-complete", "_ipam": ipam["IpamId"], "_token": token,
+        }
+        if description is not None:
+            scope["Description"] = description
+        state_of(self.ec2_backend)["scopes"][sid] = scope
+        return scope
+
+    def create_ipam_scope(self):
+        st = state_of(self.ec2_backend)
+        scope = by_token(st["scopes"].values(), self._get_param("ClientToken"))
+        if not scope:
+            ipam = find(self, "ipams", self._get_param("IpamId"))
+            scope = new_scope(self, ipam, "private", False, self._get_param("Description"), self._get_param("ClientToken"))
+            tag(self, scope["IpamScopeId"], "ipam-scope")
+            return ActionResult({"IpamScope": view(self, scope, "scopes", State="create-in-progress")})
+        return ActionResult({"IpamScope": view(self, scope, "scopes")})
+
+    def modify_ipam_scope(self):
+        scope = find(self, "scopes", self._get_param("IpamScopeId"))
+        if self._get_param("Description") is not None:
+            scope["Description"] = self._get_param("Description")
+        scope["State"] = "modify-complete"
+        return ActionResult({"IpamScope": view(self, scope, "scopes", State="modify-in-progress")})
+
+    def delete_ipam_scope(self):
+        scope = find(self, "scopes", self._get_param("IpamScopeId"))
+        sid = scope["IpamScopeId"]
+        if scope["IsDefault"]:
+            raise invalid(f"The default scope {sid} cannot be deleted; it is deleted with its IPAM.")
+        if any(p["_scope"] == sid for p in state_of(self.ec2_backend)["pools"].values()):
+            raise invalid(f"The specified action is not valid for {sid}. There are one or more pools in the scope.", "DependencyViolation")
+        answer = view(self, scope, "scopes", State="delete-in-progress")
+        forget(self, "scopes", sid)
+        return ActionResult({"IpamScope": answer})
+
+    def create_ipam_pool(self):
+        st = state_of(self.ec2_backend)
+        done = by_token(st["pools"].values(), self._get_param("ClientToken"))
+        if done:
+            return ActionResult({"IpamPool": view(self, done, "pools")})
+        scope = find(self, "scopes", self._get_param("IpamScopeId"))
+        ipam = st["ipams"][scope["_ipam"]]
+        family, locale = self._get_param("AddressFamily"), self._get_param("Locale")
+        if family not in ("ipv4", "ipv6"):
+            raise invalid(f"Value ({family}) for parameter AddressFamily is invalid.")
+        if locale and locale not in regions_of(ipam["OperatingRegions"]):
+            raise invalid(f"The locale {locale} is not one of the operating Regions of {ipam['IpamId']}.")
+        pid, depth, source = new_id("ipam-pool"), 1, None
+        if self._get_param("SourceIpamPoolId"):
+            source = find(self, "pools", self._get_param("SourceIpamPoolId"))
+            if source["_scope"] != scope["IpamScopeId"] or source["AddressFamily"] != family:
+                raise invalid("The source pool must be in the same scope and have the same address family as the pool.")
+            if source["Locale"] != "None" and source["Locale"] != (locale or "None"):
+                raise invalid(f"The pool's locale must be the locale of its source pool ({source['Locale']}).")
+            depth = source["PoolDepth"] + 1
+        advertisable = self._get_param("PubliclyAdvertisable")
+        if advertisable is not None and family != "ipv6":
+            raise invalid("PubliclyAdvertisable can only be specified for ipv6 pools.", "InvalidParameterCombination")
+        if self._get_param("AwsService") not in (None, "ec2"):
+            raise invalid(f"Value ({self._get_param('AwsService')}) for parameter AwsService is invalid.")
+        if self._get_param("PublicIpSource") not in (None, "amazon", "byoip"):
+            raise invalid(f"Value ({self._get_param('PublicIpSource')}) for parameter PublicIpSource is invalid.")
+        pool = {
+            "OwnerId": self.current_account, "IpamPoolId": pid, "IpamPoolArn": arn(self, "ipam-pool", pid),
+            "IpamScopeArn": scope["IpamScopeArn"], "IpamScopeType": scope["IpamScopeType"], "IpamArn": ipam["IpamArn"],
+            "IpamRegion": ipam["IpamRegion"], "PoolDepth": depth, "State": "create-complete",
+            "AutoImport": bool(self._get_param("AutoImport")), "AddressFamily": family,
+            "AllocationMinNetmaskLength": self._get_param("AllocationMinNetmaskLength", 0),
+            "AllocationMaxNetmaskLength": self._get_param("AllocationMaxNetmaskLength", 32 if family == "ipv4" else 128),
+            "AllocationResourceTags": [{"Key": t["Key"], "Value": t.get("Value", "")} for t in self._get_param("AllocationResourceTags", []) or []],
+            "_scope": scope["IpamScopeId"], "_ipam": ipam["IpamId"],
+            "_token": self._get_param("ClientToken"), "_cidrs": [], "_allocs": [],
+        }
+        optional = {
+            "Locale": locale or "None", "Description": self._get_param("Description"), "SourceIpamPoolId": source and source["IpamPoolId"],
+            "AllocationDefaultNetmaskLength": self._get_param("AllocationDefaultNetmaskLength"),
+            "PubliclyAdvertisable": bool(advertisable) if family == "ipv6" else None,
+            "AwsService": self._get_param("AwsService"), "PublicIpSource": self._get_param("PublicIpSource"),
+        }
+        pool.update({k: v for k, v in optional.items() if v is not None})
+        check_netmasks(pool)
+        st["pools"][pid] = pool
+        tag(self, pid, "ipam-pool")
+        return ActionResult({"IpamPool": view(self, pool, "pools", State="create-in-progress")})
+
+    def modify_ipam_pool(self):
+        pool = find(self, "pools", self._get_param("IpamPoolId"))
+        changed = dict(pool)
+        for key in ("Description", "AllocationMinNetmaskLength", "AllocationMaxNetmaskLength", "AllocationDefaultNetmaskLength"):
+            if self._get_param(key) is not None:
+                changed[key] = self._get_param(key)
+        if self._get_param("AutoImport") is not None:
+            changed["AutoImport"] = bool(self._get_param("AutoImport"))
+        if self._get_param("ClearAllocationDefaultNetmaskLength"):
+            changed.pop("AllocationDefaultNetmaskLength", None)
+        removed = {t["Key"] for t in self._get_param("RemoveAllocationResourceTags", []) or []}
+        added = {t["Key"]: t.get("Value", "") for t in self._get_param("AddAllocationResourceTags", []) or []}
+        tags = {t["Key"]: t["Value"] for t in pool["AllocationResourceTags"] if t["Key"] not in removed}
+        changed["AllocationResourceTags"] = [{"Key": k, "Value": v} for k, v in {**tags, **added}.items()]
+        check_netmasks(changed)
+        pool.clear()
+        pool.update(changed, State="modify-complete")
+        return ActionResult({"IpamPool": view(self, pool, "pools", State="modify-in-progress")})
+
+    def delete_ipam_pool(self):
+        st = state_of(self.ec2_backend)
+        pool = find(self, "pools", self._get_param("IpamPoolId"))
+        pid = pool["IpamPoolId"]
+        if not self._get_param("Cascade"):
+            if live_cidrs(pool):
+                raise invalid(f"The specified action is not valid for {pid}. There are one or more pool cidrs provisioned in the pool.", "DependencyViolation")
+            if pool["_allocs"] or any(p.get("SourceIpamPoolId") == pid for p in st["pools"].values()):
+                raise invalid(f"The specified action is not valid for {pid}. There are one or more allocations or pools in the pool.", "DependencyViolation")
+        elif pool["IpamScopeType"] == "public":
+            raise invalid("Cascade can only delete pools in a private scope.")
+        answer = view(self, pool, "pools", State="delete-in-progress")
+        drop_pool(self, pool)
+        return ActionResult({"IpamPool": answer})
+
+    def provision_ipam_pool_cidr(self):
+        st = state_of(self.ec2_backend)
+        pool = find(self, "pools", self._get_param("IpamPoolId"))
+        token, cidr, netmask = self._get_param("ClientToken"), self._get_param("Cidr"), self._get_param("NetmaskLength")
+        entry = by_token(pool["_cidrs"], token)
+        if entry:
+            return ActionResult({"IpamPoolCidr": strip(entry)})
+        source = st["pools"].get(pool.get("SourceIpamPoolId"))
+        if source:
+            if not cidr and netmask is None:
+                raise invalid("Either Cidr or NetmaskLength is required.", "MissingParameter")
+            n = take(source, cidr, netmask)
+            allocate(self, source, n, "ipam-pool", pool["IpamPoolId"], pool["IpamRegion"])
+        elif not cidr and netmask is not None and pool.get("PublicIpSource") == "amazon":
+            # An Amazon-provided contiguous public IPv4 block: the next one free in a range
+            # standing in for Amazon's (AWS picks it; the pool gets the netmask asked for).
+            held = [{"Cidr": c["Cidr"]} for p in st["pools"].values() if p.get("PublicIpSource") == "amazon" for c in live_cidrs(p)]
+            amazon = {"AddressFamily": "ipv4", "AllocationMinNetmaskLength": 0, "AllocationMaxNetmaskLength": 32,
+                      "IpamPoolId": "amazon", "_cidrs": [{"Cidr": AMAZON_IPV4, "State": "provisioned"}], "_allocs": held}
+            n = take(amazon, None, netmask)
+        else:
+            if not cidr:
+                raise invalid(f"A Cidr is required to provision {pool['IpamPoolId']}: it has no source pool.", "MissingParameter")
+            n = network(cidr, pool["AddressFamily"])
+            tops = [p for p in st["pools"].values() if p["_scope"] == pool["_scope"] and not p.get("SourceIpamPoolId")]
+            if any(n.overlaps(ipaddress.ip_network(c["Cidr"])) for p in tops for c in live_cidrs(p) if p["AddressFamily"] == pool["AddressFamily"]):
+                raise invalid(f"The CIDR {n} overlaps a CIDR already provisioned in the scope.")
+        entry = {"Cidr": str(n), "IpamPoolCidrId": new_id("ipam-pool-cidr", 33), "NetmaskLength": n.prefixlen,
+                 "State": "provisioned", "_token": token}
+        pool["_cidrs"].append(entry)
+        return ActionResult({"IpamPoolCidr": strip(entry, State="pending-provision")})
+
+    def deprovision_ipam_pool_cidr(self):
+        st = state_of(self.ec2_backend)
+        pool = find(self, "pools", self._get_param("IpamPoolId"))
+        cidr = self._get_param("Cidr")
+        entry = next((c for c in reversed(pool["_cidrs"]) if c["Cidr"] == cidr), None)
+        if entry is None:
+            raise invalid(f"The CIDR {cidr} is not provisioned to {pool['IpamPoolId']}.")
+        if entry["State"] == "deprovisioned":
+            raise invalid(f"The CIDR {cidr} of {pool['IpamPoolId']} is in state deprovisioned.", "IncorrectState")
+        n = ipaddress.ip_network(cidr)
+        if any(n.overlaps(ipaddress.ip_network(a["Cidr"])) for a in pool["_allocs"]):
+            entry.update(State="failed-deprovision", FailureReason={"Message": "The CIDR has one or more allocations."})
+        else:
+            entry.pop("FailureReason", None)
+            entry["State"] = "deprovisioned"
+            release_in_source(st, pool, cidr)
+        return ActionResult({"IpamPoolCidr": strip(entry, State="pending-deprovision")})
+
+    def get_ipam_pool_cidrs(self):
+        pool = find(self, "pools", self._get_param("IpamPoolId"))
+        fields = {"cidr": "Cidr", "state": "State", "ipam-pool-cidr-id": "IpamPoolCidrId"}
+        return ActionResult({"IpamPoolCidrs": kept(self, pool["_cidrs"], fields)})
+
+    def allocate_ipam_pool_cidr(self):
+        pool = find(self, "pools", self._get_param("IpamPoolId"))
+        token = self._get_param("ClientToken")
+        done = by_token(pool["_allocs"], token)
+        if done:
+            return ActionResult({"IpamPoolAllocation": strip(done)})
+        n = take(pool, self._get_param("Cidr"), self._get_param("NetmaskLength"),
+                 self._get_param("DisallowedCidrs", []) or [], self._get_param("AllowedCidrs", []) or [])
+        description = self._get_param("Description")
+        if self._get_param("PreviewNextCidr"):
+            preview = {"Cidr": str(n), "ResourceType": "custom", "ResourceOwner": self.current_account}
+            return ActionResult({"IpamPoolAllocation": {**preview, **({"Description": description} if description else {})}})
+        a = allocate(self, pool, n, "custom", description=description, token=token)
+        return ActionResult({"IpamPoolAllocation": strip(a)})
+
+    def get_ipam_pool_allocations(self):
+        pool = find(self, "pools", self._get_param("IpamPoolId"))
+        rows = pool["_allocs"]
+        aid = self._get_param("IpamPoolAllocationId")
+        if aid:
+            rows = [a for a in rows if a["IpamPoolAllocationId"] == aid]
+            if not rows:
+                raise invalid(f"The IPAM pool allocation ({aid}) does not exist.", "InvalidIpamPoolAllocationId.NotFound")
+        fields = {"cidr": "Cidr", "resource-id": "ResourceId", "resource-type": "ResourceType",
+                  "resource-owner": "ResourceOwner", "ipam-pool-allocation-id": "IpamPoolAllocationId"}
+        return ActionResult({"IpamPoolAllocations": kept(self, rows, fields)})
+
+    def release_ipam_pool_allocation(self):
+        pool = find(self, "pools", self._get_param("IpamPoolId"))
+        aid, cidr = self._get_param("IpamPoolAllocationId"), self._get_param("Cidr")
+        a = next((a for a in pool["_allocs"] if a["IpamPoolAllocationId"] == aid), None)
+        if a is None:
+            raise invalid(f"The IPAM pool allocation ({aid}) does not exist.", "InvalidIpamPoolAllocationId.NotFound")
+        if cidr != a["Cidr"]:
+            raise invalid(f"The CIDR {cidr} is not the CIDR of allocation {aid} ({a['Cidr']}).")
+        if a["ResourceType"] != "custom":
+            raise invalid(f"Allocation {aid} belongs to {a['ResourceType']} {a.get('ResourceId')}: only custom allocations can be released.")
+        pool["_allocs"].remove(a)
+        return ActionResult({"Success": True})
+
+    def pools_everywhere(self):
+        return [p for b in list(ec2_backends[self.current_account].values()) for p in state_of(b)["pools"].values()]
+
+    def from_pool(self, original, vpc_id_of, tags):
+        """Runs the CreateVpc/AssociateVpcCidrBlock original with the CidrBlock the request's
+        Ipv4IpamPoolId gives (for a VPC with tags), then records the VPC's allocation."""
+        pid = self._get_param("Ipv4IpamPoolId")
+        pool = next((p for p in pools_everywhere(self) if p["IpamPoolId"] == pid), None)
+        if pool is None:
+            raise invalid(f"The ipam-pool ID '{pid}' does not exist", "InvalidIpamPoolId.NotFound")
+        if pool["AddressFamily"] != "ipv4":
+            raise invalid(f"{pid} is not an ipv4 pool.")
+        if pool.get("Locale") != self.region:
+            raise invalid(f"The locale of {pid} ({pool.get('Locale', 'None')}) is not the Region of the VPC ({self.region}).")
+        lacking = [t["Key"] for t in pool["AllocationResourceTags"] if tags.get(t["Key"]) != t["Value"]]
+        if lacking:
+            raise invalid(f"The VPC lacks the tags {pid} requires of its resources: {', '.join(lacking)}.")
+        n = take(pool, self._get_param("CidrBlock"), self._get_param("Ipv4NetmaskLength"))
+        self.params["CidrBlock"] = str(n)
+        result = original(self)
+        allocate(self, pool, n, "vpc", vpc_id_of(result.result))
+        return result
+
+    VPCs_create_vpc, VPCs_delete_vpc = VPCs.create_vpc, VPCs.delete_vpc
+    VPCs_associate, VPCs_disassociate = VPCs.associate_vpc_cidr_block, VPCs.disassociate_vpc_cidr_block
+
+    def release_vpc(self, vpc_id, cidr=None):
+        for pool in pools_everywhere(self):
+            pool["_allocs"] = [a for a in pool["_allocs"] if not (
+                a["ResourceType"] == "vpc" and a.get("ResourceId") == vpc_id and cidr in (None, a["Cidr"]))]
+
+    def create_vpc(self):
+        if not self._get_param("Ipv4IpamPoolId"):
+            return VPCs_create_vpc(self)
+        tags = self._parse_tag_specification().get("vpc", {})
+        return from_pool(self, VPCs_create_vpc, lambda r: r["Vpc"].id, tags)
+
+    def associate_vpc_cidr_block(self):
+        if not self._get_param("Ipv4IpamPoolId"):
+            return VPCs_associate(self)
+        tags = self.ec2_backend.tags.get(self._get_param("VpcId"), {})
+        return from_pool(self, VPCs_associate, lambda r: r["VpcId"], tags)
+
+    def delete_vpc(self):
+        result = VPCs_delete_vpc(self)
+        release_vpc(self, self._get_param("VpcId"))
+        return result
+
+    def disassociate_vpc_cidr_block(self):
+        result = VPCs_disassociate(self)
+        cidr = result.result.get("CidrBlockAssociation", {}).get("CidrBlock")
+        if cidr:
+            release_vpc(self, result.result.get("VpcId"), cidr)
+        return result
+
+    VPCs.create_vpc, VPCs.delete_vpc = create_vpc, delete_vpc
+    VPCs.associate_vpc_cidr_block, VPCs.disassociate_vpc_cidr_block = associate_vpc_cidr_block, disassociate_vpc_cidr_block
+    VPCs.create_ipam, VPCs.modify_ipam, VPCs.delete_ipam = create_ipam, modify_ipam, delete_ipam
+    VPCs.describe_ipams = lambda self: ActionResult({"Ipams": describe(
+        self, "ipams", "IpamIds", {"ipam-id": "IpamId", "ipam-region": "IpamRegion"})})
+    VPCs.create_ipam_scope, VPCs.modify_ipam_scope, VPCs.delete_ipam_scope = create_ipam_scope, modify_ipam_scope, delete_ipam_scope
+    VPCs.describe_ipam_scopes = lambda self: ActionResult({"IpamScopes": describe(self, "scopes", "IpamScopeIds", {
+        "ipam-scope-id": "IpamScopeId", "ipam-arn": "IpamArn", "ipam-scope-type": "IpamScopeType", "is-default": "IsDefault"})})
+    VPCs.create_ipam_pool, VPCs.modify_ipam_pool, VPCs.delete_ipam_pool = create_ipam_pool, modify_ipam_pool, delete_ipam_pool
+    VPCs.describe_ipam_pools = lambda self: ActionResult({"IpamPools": describe(self, "pools", "IpamPoolIds", {
+        "ipam-pool-id": "IpamPoolId", "ipam-scope-arn": "IpamScopeArn", "address-family": "AddressFamily",
+        "locale": "Locale", "state": "State", "ipam-scope-id": "_scope"})})
+    VPCs.provision_ipam_pool_cidr, VPCs.deprovision_ipam_pool_cidr = provision_ipam_pool_cidr, deprovision_ipam_pool_cidr
+    VPCs.get_ipam_pool_cidrs = get_ipam_pool_cidrs
+    VPCs.allocate_ipam_pool_cidr, VPCs.release_ipam_pool_allocation = allocate_ipam_pool_cidr, release_ipam_pool_allocation
+    VPCs.get_ipam_pool_allocations = get_ipam_pool_allocations
+
+
 def patch_ec2_managed_prefix_lists():
     """ModifyManagedPrefixList as AWS documents it (EC2 API reference).
 
@@ -8160,6 +8722,7 @@ if __name__ == "__main__":
     patch_iam_saml_provider_tags()
     patch_ec2_managed_prefix_lists()
     patch_ec2_capacity_reservations()
+    patch_ec2_ipam()
     patch_ec2_transit_gateway_route_table_filters()
     patch_ec2_vpc_block_public_access()
     patch_ec2_prefix_list_cidrs()

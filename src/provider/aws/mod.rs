@@ -834,6 +834,12 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     )));
     r.add_resource(Arc::new(ec2::customer_gateway::CustomerGateway::new(c.clone())));
     r.add_resource(Arc::new(ec2::capacity_reservation::CapacityReservation::new(c.clone())));
+    r.add_resource(Arc::new(ec2::vpc_ipam::Ipam::new(c.clone())));
+    r.add_resource(Arc::new(ec2::vpc_ipam_pool::IpamPool::new(c.clone())));
+    r.add_resource(Arc::new(ec2::vpc_ipam_pool_cidr::IpamPoolCidrType::new(c.clone())));
+    r.add_resource(Arc::new(ec2::vpc_ipam_preview_next_cidr::IpamPreviewNextCidr::new(
+        c.clone(),
+    )));
     r.add_resource(Arc::new(ec2::vpc_peering_connection::VpcPeeringConnection::new(
         c.clone(),
     )));
