@@ -128,3 +128,4 @@ mod vpc_block_public_access;
 mod vpc_family;
 mod vpc_module;
 mod vpc_peering;
+mod weighted_forwards;

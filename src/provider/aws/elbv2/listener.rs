@@ -1,6 +1,7 @@
 //! `aws_lb_listener`: a listener with its default actions (forward, redirect, fixed-response).
 
-use super::{declare_actions, elb_tags, from_actions, read_tags, to_actions, update_tags};
+use super::actions::{check_actions, declare_actions, from_actions, to_actions};
+use super::{elb_tags, read_tags, update_tags};
 use crate::provider::aws::common::{absent_on, aws_err, configured_tags, must_exist, opt_str, read_beside};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -53,6 +54,10 @@ impl ResourceType for Listener {
 
     fn schema(&self) -> &Schema {
         &self.schema
+    }
+
+    fn check_config(&self, config: &Value) -> Result<(), String> {
+        check_actions(config, "default_action")
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
@@ -115,7 +120,10 @@ impl ResourceType for Listener {
                         .map(str::to_string),
                 ),
             ),
-            ("default_action", from_actions(l.default_actions())),
+            (
+                "default_action",
+                from_actions(l.default_actions(), prior.get("default_action")),
+            ),
             ("tags", configured_tags(prior)),
             ("tags_all", tags_all),
             ("arn", Value::str(id)),

@@ -1,6 +1,7 @@
 //! `aws_lb_listener_rule`: a routing rule of a listener (priority, conditions, actions).
 
-use super::{declare_actions, elb_tags, from_actions, read_tags, to_actions, update_tags};
+use super::actions::{check_actions, declare_actions, from_actions, to_actions};
+use super::{elb_tags, read_tags, update_tags};
 use crate::provider::aws::common::{
     absent_on, aws_err, configured_tags, list_value, must_exist, opt_str, required, str_list,
 };
@@ -207,6 +208,10 @@ impl ResourceType for ListenerRule {
         &self.schema
     }
 
+    fn check_config(&self, config: &Value) -> Result<(), String> {
+        check_actions(config, "action")
+    }
+
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
         let listener = required(planned, "listener_arn")?;
         let priority = match planned.get("priority").as_number() {
@@ -272,7 +277,7 @@ impl ResourceType for ListenerRule {
                     .map(Value::Number)
                     .unwrap_or_default(),
             ),
-            ("action", from_actions(r.actions())),
+            ("action", from_actions(r.actions(), prior.get("action"))),
             ("condition", read_conditions(r)),
             ("tags", configured_tags(prior)),
             ("tags_all", read_tags(&self.c, id).await?),
