@@ -121,6 +121,13 @@ pub async fn refresh(state: &State, registry: &Registry, stack: &str, parallelis
                         }
                         None => v,
                     };
+                    // A read may name the object by another id than state recorded (the same
+                    // record set with its name normalised): state's id follows it, as
+                    // Terraform's follows a provider's read, so the plan and apply that use the
+                    // refreshed attributes find the object under the id they hold.
+                    if let Some(id) = v.get("id").to_plain_string().filter(|id| !id.is_empty()) {
+                        updated.id = id;
+                    }
                     updated.attributes = v.to_json();
                     out.upsert(updated);
                 }
