@@ -4475,6 +4475,28 @@ def patch_ec2_ipam():
     VPCs.get_ipam_pool_allocations = get_ipam_pool_allocations
 
 
+def patch_elbv2_authentication_defaults():
+    """ELBv2 authentication actions as AWS documents them (Elastic Load Balancing API reference,
+    AuthenticateOidcActionConfig and AuthenticateCognitoActionConfig): a setting left out takes
+    AWS's default (OnUnauthenticatedRequest `authenticate`, Scope `openid`, SessionCookieName
+    `AWSELBAuthSessionCookie`, SessionTimeout 604800 seconds), and an OIDC client secret is never
+    answered back. moto 5.2.5 echoed the request: no defaults, and the secret in every describe.
+    """
+    from moto.elbv2 import models
+
+    defaults = {"OnUnauthenticatedRequest": "authenticate", "Scope": "openid",
+                "SessionCookieName": "AWSELBAuthSessionCookie", "SessionTimeout": 604800}
+    original = models.FakeAction.__init__
+
+    def init(self, data):
+        for key in ("AuthenticateOidcConfig", "AuthenticateCognitoConfig"):
+            if isinstance(data.get(key), dict):
+                data[key] = {**defaults, **{k: v for k, v in data[key].items() if k != "ClientSecret"}}
+        original(self, data)
+
+    models.FakeAction.__init__ = init
+
+
 def patch_ec2_managed_prefix_lists():
     """ModifyManagedPrefixList as AWS documents it (EC2 API reference).
 
@@ -8722,6 +8744,7 @@ if __name__ == "__main__":
     patch_iam_saml_provider_tags()
     patch_ec2_managed_prefix_lists()
     patch_ec2_capacity_reservations()
+    patch_elbv2_authentication_defaults()
     patch_ec2_ipam()
     patch_ec2_transit_gateway_route_table_filters()
     patch_ec2_vpc_block_public_access()

@@ -1,16 +1,21 @@
 //! The action blocks of listeners (`default_action`) and listener rules (`action`): forward (to
-//! one target group, or weighted across up to five with group stickiness), redirect and fixed
-//! response, written to and read from the ELBv2 API as the provider does. Authentication
-//! actions are not implemented yet.
+//! one target group, or weighted across up to five with group stickiness), redirect, fixed
+//! response and authentication (Cognito user pools, OpenID Connect), written to and read from
+//! the ELBv2 API as the provider does. ELBv2 never answers an OIDC client secret: state keeps
+//! the one the blueprint gave.
 
 use super::block;
+use crate::provider::aws::common::{map_value, opt_str, string_pairs};
 use crate::schema::declare::Decl;
 use crate::schema::validators::{arn, int_between, one_of};
 use crate::value::Value;
 use aws_sdk_elasticloadbalancingv2::types::{
-    Action, ActionTypeEnum, FixedResponseActionConfig, ForwardActionConfig, RedirectActionConfig,
+    Action, ActionTypeEnum, AuthenticateCognitoActionConditionalBehaviorEnum as CognitoBehaviour,
+    AuthenticateCognitoActionConfig, AuthenticateOidcActionConditionalBehaviorEnum as OidcBehaviour,
+    AuthenticateOidcActionConfig, FixedResponseActionConfig, ForwardActionConfig, RedirectActionConfig,
     TargetGroupStickinessConfig, TargetGroupTuple,
 };
+use std::collections::HashMap;
 
 /// Declares the action blocks named `name`, with the provider's checks and defaults.
 pub fn declare_actions(d: Decl, name: &str) -> Decl {
@@ -50,7 +55,20 @@ pub fn declare_actions(d: Decl, name: &str) -> Decl {
         .check(int_between(1, 604800))
         .arg(&format!("{name}.forward.stickiness.enabled"))
         .default(false)
+        .arg(&format!("{name}.authenticate_cognito.user_pool_arn"))
+        .check(arn())
         .arg(name);
+    // AWS fills these when left out (authenticate, openid, AWSELBAuthSessionCookie, 7 days);
+    // the provider has them Optional+Computed.
+    for kind in ["authenticate_cognito", "authenticate_oidc"] {
+        d = d
+            .arg(&format!("{name}.{kind}.on_unauthenticated_request"))
+            .live_if_unset()
+            .check(one_of(&["deny", "allow", "authenticate"]));
+        for field in ["scope", "session_cookie_name", "session_timeout"] {
+            d = d.arg(&format!("{name}.{kind}.{field}")).live_if_unset();
+        }
+    }
     for (field, default) in [
         ("host", "#{host}"),
         ("path", "/#{path}"),
@@ -60,10 +78,7 @@ pub fn declare_actions(d: Decl, name: &str) -> Decl {
     ] {
         d = d.arg(&format!("{name}.redirect.{field}")).default(default);
     }
-    d.not_yet(&[
-        &format!("{name}.authenticate_cognito"),
-        &format!("{name}.authenticate_oidc"),
-    ])
+    d
 }
 
 /// A forward block as ELBv2 takes it.
@@ -91,6 +106,82 @@ fn forward_config(f: &Value) -> ForwardActionConfig {
         .set_target_groups(Some(groups.collect()))
         .set_target_group_stickiness_config(stickiness)
         .build()
+}
+
+/// The settings both authentication actions share, as ELBv2 takes them.
+struct Session {
+    extra: Option<HashMap<String, String>>,
+    scope: Option<String>,
+    cookie: Option<String>,
+    timeout: Option<i64>,
+    unauthenticated: Option<String>,
+}
+
+impl Session {
+    fn of(v: &Value) -> Session {
+        let extra = string_pairs(v.get("authentication_request_extra_params"));
+        Session {
+            extra: (!extra.is_empty()).then(|| extra.into_iter().collect()),
+            scope: opt_str(v, "scope"),
+            cookie: opt_str(v, "session_cookie_name"),
+            timeout: v
+                .get("session_timeout")
+                .as_number()
+                .map(|n| n as i64)
+                .filter(|n| *n != 0),
+            unauthenticated: opt_str(v, "on_unauthenticated_request"),
+        }
+    }
+}
+
+/// An `authenticate_cognito` block as ELBv2 takes it.
+fn cognito_config(v: &Value) -> AuthenticateCognitoActionConfig {
+    let s = Session::of(v);
+    AuthenticateCognitoActionConfig::builder()
+        .set_user_pool_arn(opt_str(v, "user_pool_arn"))
+        .set_user_pool_client_id(opt_str(v, "user_pool_client_id"))
+        .set_user_pool_domain(opt_str(v, "user_pool_domain"))
+        .set_authentication_request_extra_params(s.extra)
+        .set_scope(s.scope)
+        .set_session_cookie_name(s.cookie)
+        .set_session_timeout(s.timeout)
+        .set_on_unauthenticated_request(s.unauthenticated.map(|u| CognitoBehaviour::from(u.as_str())))
+        .build()
+}
+
+/// An `authenticate_oidc` block as ELBv2 takes it.
+fn oidc_config(v: &Value) -> AuthenticateOidcActionConfig {
+    let s = Session::of(v);
+    AuthenticateOidcActionConfig::builder()
+        .set_issuer(opt_str(v, "issuer"))
+        .set_authorization_endpoint(opt_str(v, "authorization_endpoint"))
+        .set_token_endpoint(opt_str(v, "token_endpoint"))
+        .set_user_info_endpoint(opt_str(v, "user_info_endpoint"))
+        .set_client_id(opt_str(v, "client_id"))
+        .set_client_secret(opt_str(v, "client_secret"))
+        .set_authentication_request_extra_params(s.extra)
+        .set_scope(s.scope)
+        .set_session_cookie_name(s.cookie)
+        .set_session_timeout(s.timeout)
+        .set_on_unauthenticated_request(s.unauthenticated.map(|u| OidcBehaviour::from(u.as_str())))
+        .build()
+}
+
+/// The shared settings of an authentication action as block fields.
+fn session_fields(
+    extra: Option<&HashMap<String, String>>,
+    scope: Option<&str>,
+    cookie: Option<&str>,
+    timeout: Option<i64>,
+    unauthenticated: Option<&str>,
+) -> [(&'static str, Value); 5] {
+    [
+        ("authentication_request_extra_params", map_value(extra)),
+        ("on_unauthenticated_request", Value::from(unauthenticated)),
+        ("scope", Value::from(scope)),
+        ("session_cookie_name", Value::from(cookie)),
+        ("session_timeout", Value::from(timeout)),
+    ]
 }
 
 /// Builds SDK actions from action blocks. A forward sends its `target_group_arn` when set, else
@@ -126,6 +217,14 @@ pub fn to_actions(blocks: &[Value]) -> Vec<Action> {
                         .set_status_code(s(&r, "status_code").map(|c| c.as_str().into()))
                         .build(),
                 );
+            }
+            let c = block(a, "authenticate_cognito");
+            if !c.is_null() {
+                b = b.authenticate_cognito_config(cognito_config(&c));
+            }
+            let o = block(a, "authenticate_oidc");
+            if !o.is_null() {
+                b = b.authenticate_oidc_config(oidc_config(&o));
             }
             let f = block(a, "fixed_response");
             if !f.is_null() {
@@ -204,11 +303,45 @@ pub fn from_actions(actions: &[Action], prior: &Value) -> Value {
                 let target = a.target_group_arn().filter(|_| forwards && wrote("target_group_arn"));
                 let forward = a.forward_config().filter(|_| forwards && wrote("forward"));
                 let forward = forward.map(forward_block);
+                let cognito = a.authenticate_cognito_config().map(|c| {
+                    let shared = session_fields(
+                        c.authentication_request_extra_params(),
+                        c.scope(),
+                        c.session_cookie_name(),
+                        c.session_timeout(),
+                        c.on_unauthenticated_request().map(|u| u.as_str()),
+                    );
+                    Value::object(shared.into_iter().chain([
+                        ("user_pool_arn", Value::from(c.user_pool_arn())),
+                        ("user_pool_client_id", Value::from(c.user_pool_client_id())),
+                        ("user_pool_domain", Value::from(c.user_pool_domain())),
+                    ]))
+                });
+                let oidc = a.authenticate_oidc_config().map(|o| {
+                    let shared = session_fields(
+                        o.authentication_request_extra_params(),
+                        o.scope(),
+                        o.session_cookie_name(),
+                        o.session_timeout(),
+                        o.on_unauthenticated_request().map(|u| u.as_str()),
+                    );
+                    let secret = block(&was, "authenticate_oidc").get("client_secret").clone();
+                    Value::object(shared.into_iter().chain([
+                        ("authorization_endpoint", Value::from(o.authorization_endpoint())),
+                        ("client_id", Value::from(o.client_id())),
+                        ("client_secret", secret),
+                        ("issuer", Value::from(o.issuer())),
+                        ("token_endpoint", Value::from(o.token_endpoint())),
+                        ("user_info_endpoint", Value::from(o.user_info_endpoint())),
+                    ]))
+                });
                 Value::object([
                     ("type", Value::from(a.r#type().map(|t| t.as_str().to_string()))),
                     ("target_group_arn", Value::from(target)),
                     ("order", a.order().map(|o| Value::Number(o as f64)).unwrap_or_default()),
                     ("forward", Value::List(forward.into_iter().collect())),
+                    ("authenticate_cognito", Value::List(cognito.into_iter().collect())),
+                    ("authenticate_oidc", Value::List(oidc.into_iter().collect())),
                     ("redirect", Value::List(redirect.into_iter().collect())),
                     ("fixed_response", Value::List(fixed.into_iter().collect())),
                 ])
@@ -247,6 +380,8 @@ pub fn check_actions(config: &Value, name: &str) -> Result<(), String> {
             }
             "redirect" => Some("redirect"),
             "fixed-response" => Some("fixed_response"),
+            "authenticate-cognito" => Some("authenticate_cognito"),
+            "authenticate-oidc" => Some("authenticate_oidc"),
             _ => None,
         };
         if let Some(block) = needs.filter(|b| written(a, b) == Some(false)) {
@@ -254,10 +389,16 @@ pub fn check_actions(config: &Value, name: &str) -> Result<(), String> {
         }
         let own = |k: &str| match k {
             "target_group_arn" | "forward" => kind == "forward",
-            "redirect" => kind == "redirect",
-            _ => kind == "fixed-response",
+            _ => kind.replace('-', "_") == k,
         };
-        for k in ["target_group_arn", "forward", "redirect", "fixed_response"] {
+        for k in [
+            "target_group_arn",
+            "forward",
+            "redirect",
+            "fixed_response",
+            "authenticate_cognito",
+            "authenticate_oidc",
+        ] {
             if !own(k) && written(a, k) == Some(true) {
                 return Err(format!(
                     "{} cannot be specified when {} is \"{kind}\".",
