@@ -103,8 +103,14 @@ resource "aws_lb_listener_rule" "api" {
 }
 "#;
 
-/// The forward action's (target group ARN, weight) pairs, sorted, and its stickiness.
-fn forward_of(a: &Action) -> (Vec<(String, i32)>, Option<(bool, Option<i32>)>) {
+/// A forward's target groups as (ARN, weight), sorted.
+type Weights = Vec<(String, i32)>;
+
+/// A forward's stickiness as (enabled, duration).
+type Stickiness = Option<(bool, Option<i32>)>;
+
+/// The forward action's weights and its stickiness.
+fn forward_of(a: &Action) -> (Weights, Stickiness) {
     let f = a.forward_config().expect("a forward configuration");
     let mut groups: Vec<_> = f
         .target_groups()
