@@ -1,7 +1,7 @@
 //! VPC IP Address Manager, checked against what the emulator holds: an IPAM and its default
-//! scopes, a top-level pool with a CIDR, a child pool taking a block of it by netmask, the
+//! scopes, a scope of its own, a top-level pool with a CIDR, a child pool taking a block of it by netmask, the
 //! preview of the child's next block and a VPC given exactly that block; the IPAM's regions and
-//! description and the pool's rules changed in place; import; destroy leaving no IPAM, pool,
+//! description, the scope's description and the pool's rules changed in place; import; destroy leaving no IPAM, pool,
 //! CIDR or allocation; a killed create adopted; values the provider refuses; and Terraform
 //! planning clean after infractl and the other way round.
 
@@ -44,6 +44,15 @@ resource "aws_vpc_ipam" "main" {
 
   tags = {
     Name = var.name
+  }
+}
+
+resource "aws_vpc_ipam_scope" "lab" {
+  ipam_id     = aws_vpc_ipam.main.id
+  description = "lab ${var.description}"
+
+  tags = {
+    Name = "${var.name}-lab"
   }
 }
 
@@ -147,7 +156,7 @@ async fn allocations(pool: &str) -> Vec<(String, String, String)> {
 async fn an_ipam_its_pools_and_a_vpc_from_a_pool_are_made_changed_imported_and_deleted() {
     let stack = Stack::from_files(&[("main.tf", BLUEPRINT)]);
     let var = format!("-var=name={}", stack.name);
-    stack.plans_and_applies("7 to add, 0 to change, 0 to destroy", &[&var]);
+    stack.plans_and_applies("8 to add, 0 to change, 0 to destroy", &[&var]);
     expect_code(&stack.run(&["plan", "-detailed-exitcode", &var]), 0);
     let client = ec2(&sdk_config("us-east-1").await);
 
@@ -166,7 +175,28 @@ async fn an_ipam_its_pools_and_a_vpc_from_a_pool_are_made_changed_imported_and_d
         stack.state_str("aws_vpc_ipam.main", "private_default_scope_id"),
         private_scope
     );
-    assert_eq!(stack.state_attr("aws_vpc_ipam.main", "scope_count"), 2);
+    let lab = stack.state_id("aws_vpc_ipam_scope.lab");
+    let scope = |id: String| {
+        let client = client.clone();
+        async move {
+            client
+                .describe_ipam_scopes()
+                .ipam_scope_ids(id)
+                .send()
+                .await
+                .unwrap()
+                .ipam_scopes()[0]
+                .clone()
+        }
+    };
+    let s = scope(lab.clone()).await;
+    assert_eq!(
+        (s.ipam_scope_type().unwrap().as_str(), s.is_default()),
+        ("private", Some(false))
+    );
+    assert_eq!(s.description(), Some("lab first"));
+    assert_eq!(s.ipam_arn(), ipam.ipam_arn());
+    assert_eq!(stack.state_str("aws_vpc_ipam_scope.lab", "ipam_id"), ipam_id);
 
     let top = stack.state_id("aws_vpc_ipam_pool.top");
     let child = stack.state_id("aws_vpc_ipam_pool.child");
@@ -230,7 +260,7 @@ async fn an_ipam_its_pools_and_a_vpc_from_a_pool_are_made_changed_imported_and_d
         "-var=regions=[\"us-east-1\",\"eu-west-1\"]",
         "-var=child_netmask=18",
     ];
-    let shown = stack.plans_and_applies("0 to add, 3 to change, 0 to destroy", &changed);
+    let shown = stack.plans_and_applies("0 to add, 4 to change, 0 to destroy", &changed);
     assert!(
         shown.contains("aws_vpc_ipam_pool.child will be updated in-place"),
         "{shown}"
@@ -263,6 +293,8 @@ async fn an_ipam_its_pools_and_a_vpc_from_a_pool_are_made_changed_imported_and_d
         .clone();
     assert_eq!(top_pool.description(), Some(format!("{} second", stack.name).as_str()));
     assert_eq!(stack.state_id("aws_vpc_ipam.main"), ipam_id);
+    assert_eq!(scope(lab.clone()).await.description(), Some("lab second"));
+    assert_eq!(stack.state_id("aws_vpc_ipam_scope.lab"), lab);
 
     // The preview has no import (nor in the provider); a VPC's pool is not read back.
     stack.reimport_all_but(&["aws_vpc_ipam_preview_next_cidr", "aws_vpc"], &changed);

@@ -837,6 +837,7 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(ec2::vpc_ipam::Ipam::new(c.clone())));
     r.add_resource(Arc::new(ec2::vpc_ipam_pool::IpamPool::new(c.clone())));
     r.add_resource(Arc::new(ec2::vpc_ipam_pool_cidr::IpamPoolCidrType::new(c.clone())));
+    r.add_resource(Arc::new(ec2::vpc_ipam_scope::IpamScope::new(c.clone())));
     r.add_resource(Arc::new(ec2::vpc_ipam_preview_next_cidr::IpamPreviewNextCidr::new(
         c.clone(),
     )));

@@ -55,6 +55,7 @@ pub mod vpc_ipam;
 pub mod vpc_ipam_pool;
 pub mod vpc_ipam_pool_cidr;
 pub mod vpc_ipam_preview_next_cidr;
+pub mod vpc_ipam_scope;
 pub mod vpc_ipv4_cidr_block_association;
 pub mod vpc_ipv6_cidr_block_association;
 pub mod vpc_peering_connection;

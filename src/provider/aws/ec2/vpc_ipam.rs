@@ -60,23 +60,49 @@ impl Ipam {
             .filter(|i| i.state() != Some(&IpamState::DeleteComplete)))
     }
 
-    /// Waits until the IPAM reaches `goal` (create-complete, modify-complete); a failed state
-    /// ends the wait with AWS's message.
-    async fn wait_state(&self, id: &str, goal: IpamState, timeout: Duration) -> PResult<()> {
-        wait_for(Wait::new(id, goal.as_str(), timeout), || async {
-            let ipam = self.describe(id).await?;
-            Ok(match ipam.as_ref().and_then(|i| i.state()) {
-                Some(s) if *s == goal => Poll::Ready(()),
-                Some(s @ (IpamState::CreateFailed | IpamState::ModifyFailed)) => {
-                    let why = ipam.as_ref().and_then(|i| i.state_message()).unwrap_or_default();
-                    return Err(ProviderError::msg(format!("IPAM {id} is {}: {why}", s.as_str())));
-                }
-                Some(s) => Poll::pending(s.as_str()),
-                None => Poll::pending("not found yet"),
-            })
-        })
-        .await
+    /// The IPAM's state and AWS's message about it, for [`wait_state`] and [`wait_gone`].
+    async fn state(&self, id: &str) -> PResult<Option<(String, Option<String>)>> {
+        Ok(self.describe(id).await?.map(|i| {
+            let state = i.state().map(|s| s.as_str().to_string()).unwrap_or_default();
+            (state, i.state_message().map(str::to_string))
+        }))
     }
+}
+
+/// Waits until an IPAM object (an IPAM, scope or pool, read by `read` as its state and AWS's
+/// message) reaches `goal` (`create-complete`, `modify-complete`); a `-failed` state ends the
+/// wait with AWS's message.
+pub async fn wait_state<F, Fut>(id: &str, goal: &str, timeout: Duration, read: F) -> PResult<()>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = PResult<Option<(String, Option<String>)>>>,
+{
+    wait_for(Wait::new(id, goal, timeout), || async {
+        Ok(match read().await? {
+            Some((s, _)) if s == goal => Poll::Ready(()),
+            Some((s, why)) if s.ends_with("-failed") => {
+                return Err(ProviderError::msg(format!("{id} is {s}: {}", why.unwrap_or_default())));
+            }
+            Some((s, _)) => Poll::pending(s),
+            None => Poll::pending("not found yet"),
+        })
+    })
+    .await
+}
+
+/// Waits until an IPAM object is gone (`read` answers nothing).
+pub async fn wait_gone<F, Fut>(id: &str, timeout: Duration, read: F) -> PResult<()>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = PResult<Option<(String, Option<String>)>>>,
+{
+    wait_for(Wait::new(id, "deleted", timeout), || async {
+        Ok(match read().await? {
+            None => Poll::Ready(()),
+            Some((s, _)) => Poll::pending(s),
+        })
+    })
+    .await
 }
 
 /// The `operating_regions` blocks' Region names.
@@ -137,7 +163,7 @@ impl ResourceType for Ipam {
             .ok_or_else(|| ProviderError::msg("CreateIpam returned no id"))?
             .to_string();
         let timeout = op_timeout(&self.schema, planned, Op::Create, TIMEOUT);
-        self.wait_state(&id, IpamState::CreateComplete, timeout).await?;
+        wait_state(&id, "create-complete", timeout, || self.state(&id)).await?;
         must_exist(self.read(ctx, &id, planned).await?, "IPAM", &id)
     }
 
@@ -200,7 +226,7 @@ impl ResourceType for Ipam {
             }
             req.send().await.map_err(aws_err)?;
             let timeout = op_timeout(&self.schema, planned, Op::Update, TIMEOUT);
-            self.wait_state(id, IpamState::ModifyComplete, timeout).await?;
+            wait_state(id, "modify-complete", timeout, || self.state(id)).await?;
         }
         update_tags(&self.c.ec2, id, prior, planned).await?;
         must_exist(self.read(ctx, id, planned).await?, "IPAM", id)
@@ -218,13 +244,7 @@ impl ResourceType for Ipam {
             .map_err(aws_err);
         ok_on(r, NOT_FOUND)?;
         let timeout = op_timeout(&self.schema, prior, Op::Delete, TIMEOUT);
-        wait_for(Wait::new(id, "deleted", timeout), || async {
-            Ok(match self.describe(id).await? {
-                None => Poll::Ready(()),
-                Some(i) => Poll::pending(i.state().map(|s| s.as_str()).unwrap_or("unknown")),
-            })
-        })
-        .await
+        wait_gone(id, timeout, || self.state(id)).await
     }
 
     fn adoptable_known_early(&self, _planned: &Value) -> bool {

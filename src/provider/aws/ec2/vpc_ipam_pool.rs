@@ -7,10 +7,11 @@
 //! own bounds for the ones never set), `locale` is `None` when the pool has none, and an unset
 //! `public_ip_source` stays unset when AWS reports its `byoip` default.
 
+use super::vpc_ipam::{wait_gone, wait_state};
 use super::{find_owned, read_tags, tag_spec, update_tags};
 use crate::provider::aws::common::{
     absent_on, aws_err, configured_tags, must_exist, ok_on, op_timeout, opt_bool, opt_i32, opt_str, required,
-    string_pairs, tag_changes, wait_for, Op, Poll, Wait,
+    string_pairs, tag_changes, Op,
 };
 use crate::provider::aws::region::REGION_PATTERN;
 use crate::provider::aws::schema::resource;
@@ -106,21 +107,12 @@ impl IpamPool {
             .filter(|p| p.state() != Some(&IpamPoolState::DeleteComplete)))
     }
 
-    /// Waits until the pool reaches `goal`; a failed state ends the wait with AWS's message.
-    async fn wait_state(&self, id: &str, goal: IpamPoolState, timeout: Duration) -> PResult<()> {
-        wait_for(Wait::new(id, goal.as_str(), timeout), || async {
-            let pool = self.describe(id).await?;
-            Ok(match pool.as_ref().and_then(|p| p.state()) {
-                Some(s) if *s == goal => Poll::Ready(()),
-                Some(s @ (IpamPoolState::CreateFailed | IpamPoolState::ModifyFailed)) => {
-                    let why = pool.as_ref().and_then(|p| p.state_message()).unwrap_or_default();
-                    return Err(ProviderError::msg(format!("IPAM pool {id} is {}: {why}", s.as_str())));
-                }
-                Some(s) => Poll::pending(s.as_str()),
-                None => Poll::pending("not found yet"),
-            })
-        })
-        .await
+    /// The pool's state and AWS's message about it.
+    async fn state(&self, id: &str) -> PResult<Option<(String, Option<String>)>> {
+        Ok(self.describe(id).await?.map(|p| {
+            let state = p.state().map(|s| s.as_str().to_string()).unwrap_or_default();
+            (state, p.state_message().map(str::to_string))
+        }))
     }
 
     /// Whether a scope is public (the provider asks before sending `publicly_advertisable`).
@@ -198,7 +190,7 @@ impl ResourceType for IpamPool {
             .ok_or_else(|| ProviderError::msg("CreateIpamPool returned no id"))?
             .to_string();
         let timeout = op_timeout(&self.schema, planned, Op::Create, TIMEOUT);
-        self.wait_state(&id, IpamPoolState::CreateComplete, timeout).await?;
+        wait_state(&id, "create-complete", timeout, || self.state(&id)).await?;
         must_exist(self.read(ctx, &id, planned).await?, "IPAM pool", &id)
     }
 
@@ -279,7 +271,7 @@ impl ResourceType for IpamPool {
                 .set_remove_allocation_resource_tags((!removed.is_empty()).then(|| resource_tags(removed)));
             req.send().await.map_err(aws_err)?;
             let timeout = op_timeout(&self.schema, planned, Op::Update, TIMEOUT);
-            self.wait_state(id, IpamPoolState::ModifyComplete, timeout).await?;
+            wait_state(id, "modify-complete", timeout, || self.state(id)).await?;
         }
         update_tags(&self.c.ec2, id, prior, planned).await?;
         must_exist(self.read(ctx, id, planned).await?, "IPAM pool", id)
@@ -297,13 +289,7 @@ impl ResourceType for IpamPool {
             .map_err(aws_err);
         ok_on(r, NOT_FOUND)?;
         let timeout = op_timeout(&self.schema, prior, Op::Delete, TIMEOUT);
-        wait_for(Wait::new(id, "deleted", timeout), || async {
-            Ok(match self.describe(id).await? {
-                None => Poll::Ready(()),
-                Some(p) => Poll::pending(p.state().map(|s| s.as_str()).unwrap_or("unknown")),
-            })
-        })
-        .await
+        wait_gone(id, timeout, || self.state(id)).await
     }
 
     fn adoptable_known_early(&self, _planned: &Value) -> bool {
