@@ -4497,6 +4497,126 @@ def patch_elbv2_authentication_defaults():
     models.FakeAction.__init__ = init
 
 
+def patch_elbv2_listener_attributes():
+    """ELBv2 listener attributes as the Elastic Load Balancing API reference (ListenerAttribute)
+    and the Application Load Balancer guide (HTTP header modification) document them.
+
+    - Which keys a listener has depends on its protocol: `tcp.idle_timeout.seconds` (default
+      350) on TCP listeners of Network Load Balancers and GENEVE listeners of Gateway Load
+      Balancers; the `routing.http.response.*` header values (default empty, and
+      `routing.http.response.server.enabled` default `true`) on HTTP and HTTPS listeners; the
+      `routing.http.request.x_amzn_*` header names on HTTPS listeners only, answered with the
+      header's documented default name until renamed (a judgement: the guide names the
+      defaults, no captured answer was found). moto 5.2.5 gave every listener
+      `tcp.idle_timeout.seconds` 350 and nothing else, and stored any key.
+    - ModifyListenerAttributes refuses a key the listener's protocol does not take, and an idle
+      timeout outside 60-6000 seconds, with ValidationError (moto stored both); a listener
+      whose protocol changes answers the keys of its new protocol, keeping values set before.
+    - ModifyListener takes AlpnPolicy, as it does in AWS (for TLS listeners); moto 5.2.5 took it
+      only at CreateListener and dropped it from ModifyListener.
+    """
+    from moto.elbv2 import models
+    from moto.elbv2.exceptions import ValidationError
+    from moto.elbv2.responses import ELBV2Response
+
+    original_modify_listener = ELBV2Response.modify_listener
+
+    def modify_listener(self):
+        alpn = self._get_params().get("AlpnPolicy", [])
+        out = original_modify_listener(self)
+        if alpn:
+            arn = self._get_param("ListenerArn")
+            listener = self.elbv2_backend.describe_listeners(load_balancer_arn=None, listener_arns=[arn])[0]
+            listener.alpn_policy = alpn
+        return out
+
+    ELBV2Response.modify_listener = modify_listener
+
+    request_names = {
+        "x_amzn_mtls_clientcert_serial_number": "X-Amzn-Mtls-Clientcert-Serial-Number",
+        "x_amzn_mtls_clientcert_issuer": "X-Amzn-Mtls-Clientcert-Issuer",
+        "x_amzn_mtls_clientcert_subject": "X-Amzn-Mtls-Clientcert-Subject",
+        "x_amzn_mtls_clientcert_validity": "X-Amzn-Mtls-Clientcert-Validity",
+        "x_amzn_mtls_clientcert_leaf": "X-Amzn-Mtls-Clientcert-Leaf",
+        "x_amzn_mtls_clientcert": "X-Amzn-Mtls-Clientcert",
+        "x_amzn_tls_version": "X-Amzn-Tls-Version",
+        "x_amzn_tls_cipher_suite": "X-Amzn-Tls-Cipher-Suite",
+    }
+    response = {f"routing.http.response.{h}.header_value": "" for h in (
+        "strict_transport_security", "access_control_allow_origin",
+        "access_control_allow_methods", "access_control_allow_headers",
+        "access_control_allow_credentials", "access_control_expose_headers",
+        "access_control_max_age", "content_security_policy", "x_content_type_options",
+        "x_frame_options")}
+    response["routing.http.response.server.enabled"] = "true"
+    https = {**response, **{f"routing.http.request.{k}.header_name": v for k, v in request_names.items()}}
+    tcp = {"tcp.idle_timeout.seconds": "350"}
+    by_protocol = {"HTTP": response, "HTTPS": https, "TCP": tcp, "GENEVE": tcp}
+
+    def defaults(listener):
+        protocol = listener.protocol or ("GENEVE" if "/gwy/" in listener.load_balancer_arn else "")
+        return by_protocol.get(protocol, {})
+
+    def described(listener):
+        own = defaults(listener)
+        set_before = getattr(listener, "attributes_set", {})
+        return {k: set_before.get(k, v) for k, v in own.items()}
+
+    def describe_listener_attributes(self, listener_arn):
+        listener = self.describe_listeners(load_balancer_arn=None, listener_arns=[listener_arn])[0]
+        return described(listener)
+
+    def modify_listener_attributes(self, listener_arn, attrs):
+        listener = self.describe_listeners(load_balancer_arn=None, listener_arns=[listener_arn])[0]
+        own = defaults(listener)
+        for a in attrs:
+            key, value = a.get("Key"), a.get("Value")
+            if key not in own:
+                raise ValidationError(
+                    f"Attribute key '{key}' is not supported for listeners with protocol "
+                    f"'{listener.protocol}'")
+            if key == "tcp.idle_timeout.seconds" and not (
+                    str(value).isdigit() and 60 <= int(value) <= 6000):
+                raise ValidationError(
+                    f"The value of '{key}' must be an integer between 60 and 6000")
+        if not hasattr(listener, "attributes_set"):
+            listener.attributes_set = {}
+        listener.attributes_set.update({a["Key"]: a["Value"] for a in attrs})
+        return described(listener)
+
+    models.ELBv2Backend.describe_listener_attributes = describe_listener_attributes
+    models.ELBv2Backend.modify_listener_attributes = modify_listener_attributes
+
+
+def patch_elbv2_load_balancer_arns():
+    """A load balancer's ARN names its type, as AWS makes them (Elastic Load Balancing guides,
+    ARN formats): `loadbalancer/app/` for application, `loadbalancer/net/` for network and
+    `loadbalancer/gwy/` for gateway load balancers, and its listeners' ARNs follow
+    (`listener/net/...`). moto 5.2.5 gave every type `loadbalancer/app/`, so a client telling
+    the types apart by ARN (the AWS provider does, for gateway listeners) saw only ALBs.
+    """
+    from moto.elbv2 import models
+
+    original = models.ELBv2Backend.create_load_balancer
+
+    def create_load_balancer(self, *args, **kwargs):
+        lb = original(self, *args, **kwargs)
+        kind = {"network": "net", "gateway": "gwy"}.get(lb.type)
+        if kind:
+            old = lb.arn
+            new = old.replace(":loadbalancer/app/", f":loadbalancer/{kind}/")
+            tags = self.tagging_service.get_tag_dict_for_resource(old)
+            self.tagging_service.delete_all_tags_for_resource(old)
+            self.load_balancers.pop(old, None)
+            lb.arn = new
+            self.load_balancers[new] = lb
+            if tags:
+                self.tagging_service.tag_resource(new, [{"Key": k, "Value": v} for k, v in tags.items()])
+        return lb
+
+    models.ELBv2Backend.create_load_balancer = create_load_balancer
+
+
 def patch_ec2_managed_prefix_lists():
     """ModifyManagedPrefixList as AWS documents it (EC2 API reference).
 
@@ -8745,6 +8865,8 @@ if __name__ == "__main__":
     patch_ec2_managed_prefix_lists()
     patch_ec2_capacity_reservations()
     patch_elbv2_authentication_defaults()
+    patch_elbv2_listener_attributes()
+    patch_elbv2_load_balancer_arns()
     patch_ec2_ipam()
     patch_ec2_transit_gateway_route_table_filters()
     patch_ec2_vpc_block_public_access()

@@ -5,7 +5,7 @@
 //! round.
 
 use crate::interop::{both_tools_plan_clean_after_the_other, cross_check_blueprint};
-use crate::support::{expect_code, sdk_config, Stack, Terraform};
+use crate::support::{expect_code, sdk_config, Stack, Terraform, VALIDATED_CERTIFICATE_TF};
 
 const BLUEPRINT: &str = r#"
 provider "aws" {
@@ -45,38 +45,6 @@ resource "aws_lb_target_group" "app" {
   port     = 80
   protocol = "HTTP"
   vpc_id   = aws_vpc.this.id
-}
-
-resource "aws_route53_zone" "public" {
-  name          = local.domain
-  force_destroy = true
-}
-
-resource "aws_acm_certificate" "site" {
-  domain_name       = local.domain
-  validation_method = "DNS"
-}
-
-resource "aws_route53_record" "validation" {
-  for_each = {
-    for dvo in aws_acm_certificate.site.domain_validation_options : dvo.domain_name => {
-      name   = dvo.resource_record_name
-      record = dvo.resource_record_value
-      type   = dvo.resource_record_type
-    }
-  }
-
-  allow_overwrite = true
-  name            = each.value.name
-  records         = [each.value.record]
-  ttl             = 60
-  type            = each.value.type
-  zone_id         = aws_route53_zone.public.zone_id
-}
-
-resource "aws_acm_certificate_validation" "site" {
-  certificate_arn         = aws_acm_certificate.site.arn
-  validation_record_fqdns = [for record in aws_route53_record.validation : record.fqdn]
 }
 
 resource "aws_cognito_user_pool" "users" {
@@ -160,7 +128,7 @@ resource "aws_lb_listener_rule" "partners" {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn authentication_actions_are_sent_read_changed_and_imported() {
-    let stack = Stack::from_files(&[("main.tf", BLUEPRINT)]);
+    let stack = Stack::from_files(&[("main.tf", BLUEPRINT), ("certificate.tf", VALIDATED_CERTIFICATE_TF)]);
     let var = format!("-var=name={}", stack.name);
     expect_code(&stack.run(&["apply", "-auto-approve", &var]), 0);
     expect_code(&stack.run(&["plan", "-detailed-exitcode", &var]), 0);
@@ -227,6 +195,9 @@ fn terraform_and_infractl_agree_on_authentication_actions_either_way() {
         return;
     };
     let blueprint = cross_check_blueprint(BLUEPRINT, &crate::support::unique("lax"), Some(("10.8", "10.9")));
-    let stack = Stack::from_files(&[("main.tf", blueprint.as_str())]);
+    let stack = Stack::from_files(&[
+        ("main.tf", blueprint.as_str()),
+        ("certificate.tf", VALIDATED_CERTIFICATE_TF),
+    ]);
     both_tools_plan_clean_after_the_other(&tf, &stack, &["ec2", "elbv2", "acm", "route53", "cognitoidp", "sts"]);
 }

@@ -71,6 +71,7 @@ mod launch_templates;
 mod lb_attributes;
 mod lb_https;
 mod lifecycle;
+mod listener_attributes;
 mod listener_authentication;
 mod load_balancing;
 mod log_data_protection;

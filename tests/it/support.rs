@@ -36,6 +36,43 @@ pub const LAMBDA_ROLE_TF: &str = r#"resource "aws_iam_role" "fn" {
 }
 "#;
 
+/// A public hosted zone for `local.domain` and an ACM certificate for it validated through
+/// Route 53 records, as `aws_acm_certificate_validation.site`: the certificate an HTTPS or TLS
+/// listener needs, written as its own `certificate.tf` beside `main.tf` (which defines
+/// `local.domain`).
+pub const VALIDATED_CERTIFICATE_TF: &str = r#"resource "aws_route53_zone" "public" {
+  name          = local.domain
+  force_destroy = true
+}
+
+resource "aws_acm_certificate" "site" {
+  domain_name       = local.domain
+  validation_method = "DNS"
+}
+
+resource "aws_route53_record" "validation" {
+  for_each = {
+    for dvo in aws_acm_certificate.site.domain_validation_options : dvo.domain_name => {
+      name   = dvo.resource_record_name
+      record = dvo.resource_record_value
+      type   = dvo.resource_record_type
+    }
+  }
+
+  allow_overwrite = true
+  name            = each.value.name
+  records         = [each.value.record]
+  ttl             = 60
+  type            = each.value.type
+  zone_id         = aws_route53_zone.public.zone_id
+}
+
+resource "aws_acm_certificate_validation" "site" {
+  certificate_arn         = aws_acm_certificate.site.arn
+  validation_record_fqdns = [for record in aws_route53_record.validation : record.fqdn]
+}
+"#;
+
 /// Copies a folder tree.
 pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();

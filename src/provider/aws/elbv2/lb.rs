@@ -164,7 +164,7 @@ impl Lb {
             .default("defensive")
             .check(one_of(&["monitor", "defensive", "strictest"]))
             .arg("dns_record_client_routing_policy")
-            .live_if_unset()
+            .default("any_availability_zone")
             .check(one_of(&[
                 "availability_zone_affinity",
                 "partial_availability_zone_affinity",
@@ -624,6 +624,14 @@ impl ResourceType for Lb {
         let Some(prior) = prior else {
             return Ok(None);
         };
+        // As the provider's DiffSuppressFunc: an attribute of another type of load balancer
+        // is never sent, so it plans no change (an import records none of them).
+        let network = opt_str(planned, "load_balancer_type").as_deref() == Some("network");
+        if let Value::Object(m) = planned {
+            for (name, ..) in ATTRIBUTES.iter().filter(|(.., to)| !applies(*to, network)) {
+                m.insert(name.to_string(), prior.get(name).clone());
+            }
+        }
         for logs in [Logs::Access, Logs::Connection] {
             lb_logs::keep_while_disabled(prior, planned, logs);
         }

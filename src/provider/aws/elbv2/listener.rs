@@ -1,16 +1,19 @@
-//! `aws_lb_listener`: a listener with its default actions (forward, redirect, fixed-response).
+//! `aws_lb_listener`: a listener with its default actions (forward, redirect, fixed-response,
+//! authentication) and its attributes (header names and values, the TCP idle timeout).
 
 use super::actions::{check_actions, declare_actions, from_actions, to_actions};
+use super::listener_attributes::{self as attributes, ATTRIBUTES};
 use super::{elb_tags, read_tags, update_tags};
 use crate::provider::aws::common::{absent_on, aws_err, configured_tags, must_exist, opt_str, read_beside};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::schema::declare::Decl;
 use crate::schema::validators::{arn, int_between, one_of};
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
-use aws_sdk_elasticloadbalancingv2::types::{Certificate, ProtocolEnum};
+use aws_sdk_elasticloadbalancingv2::types::{Certificate, ListenerAttribute, ProtocolEnum};
 use std::sync::Arc;
 
 /// The `aws_lb_listener` resource type.
@@ -32,10 +35,31 @@ impl Listener {
             .check(int_between(1, 65535))
             .arg("certificate_arn")
             .check(arn())
+            .arg("alpn_policy")
+            .check(one_of(ALPN_POLICIES))
             .args(&["ssl_policy", "tags"]);
+        let d = declare_attributes(d);
         let schema = declare_actions(d, "default_action").timeouts(5, 5, 0).build();
         Listener { c, schema }
     }
+}
+
+/// The ALPN policies AWS takes (the provider's validation).
+const ALPN_POLICIES: &[&str] = &["HTTP1Only", "HTTP2Only", "HTTP2Optional", "HTTP2Preferred", "None"];
+
+/// The attribute arguments, the idle timeout checked against AWS's range.
+fn declare_attributes(mut d: Decl) -> Decl {
+    for (arg, ..) in ATTRIBUTES {
+        d = d.arg(arg);
+        if *arg == "tcp_idle_timeout_seconds" {
+            d = d.check(int_between(60, 6000));
+        }
+    }
+    d
+}
+
+fn alpn(v: &Value) -> Option<Vec<String>> {
+    opt_str(v, "alpn_policy").map(|p| vec![p])
 }
 
 fn actions_of(v: &Value) -> PResult<Vec<aws_sdk_elasticloadbalancingv2::types::Action>> {
@@ -44,6 +68,35 @@ fn actions_of(v: &Value) -> PResult<Vec<aws_sdk_elasticloadbalancingv2::types::A
         return Err(ProviderError::msg("a listener needs a default_action block"));
     }
     Ok(to_actions(blocks))
+}
+
+impl Listener {
+    async fn attributes(&self, arn: &str) -> PResult<Vec<ListenerAttribute>> {
+        let out = self
+            .c
+            .elbv2
+            .describe_listener_attributes()
+            .listener_arn(arn)
+            .send()
+            .await
+            .map_err(aws_err)?;
+        Ok(out.attributes().to_vec())
+    }
+
+    async fn write_attributes(&self, arn: &str, attrs: Vec<ListenerAttribute>) -> PResult<()> {
+        if attrs.is_empty() {
+            return Ok(());
+        }
+        self.c
+            .elbv2
+            .modify_listener_attributes()
+            .listener_arn(arn)
+            .set_attributes(Some(attrs))
+            .send()
+            .await
+            .map_err(aws_err)?;
+        Ok(())
+    }
 }
 
 #[async_trait]
@@ -60,6 +113,13 @@ impl ResourceType for Listener {
         check_actions(config, "default_action")
     }
 
+    fn refine_plan(&self, prior: Option<&Value>, _config: &Value, planned: &mut Value) -> PResult<Option<String>> {
+        if let Some(prior) = prior {
+            attributes::suppress_other_protocols(prior, planned);
+        }
+        Ok(None)
+    }
+
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
         let out = self
             .c
@@ -69,6 +129,7 @@ impl ResourceType for Listener {
             .set_port(planned.get("port").as_number().map(|n| n as i32))
             .set_protocol(opt_str(planned, "protocol").map(|p| ProtocolEnum::from(p.as_str())))
             .set_ssl_policy(opt_str(planned, "ssl_policy"))
+            .set_alpn_policy(alpn(planned))
             .set_certificates(
                 opt_str(planned, "certificate_arn").map(|c| vec![Certificate::builder().certificate_arn(c).build()]),
             )
@@ -83,6 +144,8 @@ impl ResourceType for Listener {
             .and_then(|l| l.listener_arn())
             .ok_or_else(|| ProviderError::msg("CreateListener returned no ARN"))?
             .to_string();
+        // As the provider: attributes cannot be given to CreateListener.
+        self.write_attributes(&arn, attributes::to_write(None, planned)).await?;
         must_exist(self.read(ctx, &arn, planned).await?, "listener", &arn)
     }
 
@@ -98,14 +161,28 @@ impl ResourceType for Listener {
                 .map_err(aws_err);
             absent_on(out, &["ListenerNotFound", "LoadBalancerNotFound"])
         };
-        // The tags are read beside the listener: they need only its ARN.
-        let Some((out, tags_all)) = read_beside(describe, read_tags(&self.c, id)).await? else {
+        // The tags and attributes are read beside the listener: they need only its ARN.
+        let side = async {
+            let (tags, attrs) = futures::join!(read_tags(&self.c, id), self.attributes(id));
+            Ok((tags?, attrs))
+        };
+        let Some((out, (tags_all, attrs))) = read_beside(describe, side).await? else {
             return Ok(None);
         };
         let Some(l) = out.listeners().first() else {
             return Ok(None);
         };
-        Ok(Some(Value::object([
+        let protocol = l.protocol().map(|p| p.as_str().to_uppercase()).unwrap_or_default();
+        let attrs = if attributes::described(&protocol) {
+            absent_on(attrs, &["ListenerNotFound"])?.unwrap_or_default()
+        } else {
+            vec![]
+        };
+        let alpn_policy = match l.alpn_policy() {
+            [one] => Value::str(one),
+            _ => Value::Null,
+        };
+        let Value::Object(mut m) = Value::object([
             ("id", Value::str(id)),
             ("load_balancer_arn", Value::from(l.load_balancer_arn())),
             ("port", l.port().map(|p| Value::Number(p as f64)).unwrap_or_default()),
@@ -124,10 +201,15 @@ impl ResourceType for Listener {
                 "default_action",
                 from_actions(l.default_actions(), prior.get("default_action")),
             ),
+            ("alpn_policy", alpn_policy),
             ("tags", configured_tags(prior)),
             ("tags_all", tags_all),
             ("arn", Value::str(id)),
-        ])))
+        ]) else {
+            unreachable!("Value::object makes an object")
+        };
+        attributes::read_into(&mut m, &self.schema, &attrs, prior);
+        Ok(Some(Value::Object(m)))
     }
 
     async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
@@ -136,7 +218,14 @@ impl ResourceType for Listener {
         // sending the default certificate again would be harmless in AWS, where it replaces
         // only the default, but the listener's SNI certificates
         // (`aws_lb_listener_certificate`) are no business of this object.
-        let fields = ["port", "protocol", "ssl_policy", "certificate_arn", "default_action"];
+        let fields = [
+            "port",
+            "protocol",
+            "ssl_policy",
+            "certificate_arn",
+            "default_action",
+            "alpn_policy",
+        ];
         if fields.iter().any(|k| changed(k)) {
             let when = |k: &str, v: Option<String>| v.filter(|_| changed(k));
             self.c
@@ -152,6 +241,7 @@ impl ResourceType for Listener {
                 )
                 .set_protocol(when("protocol", opt_str(planned, "protocol")).map(|p| ProtocolEnum::from(p.as_str())))
                 .set_ssl_policy(when("ssl_policy", opt_str(planned, "ssl_policy")))
+                .set_alpn_policy(alpn(planned).filter(|_| changed("alpn_policy")))
                 .set_certificates(
                     when("certificate_arn", opt_str(planned, "certificate_arn"))
                         .map(|c| vec![Certificate::builder().certificate_arn(c).build()]),
@@ -161,6 +251,8 @@ impl ResourceType for Listener {
                 .await
                 .map_err(aws_err)?;
         }
+        self.write_attributes(id, attributes::to_write(Some(prior), planned))
+            .await?;
         update_tags(&self.c, id, prior, planned).await?;
         must_exist(self.read(ctx, id, planned).await?, "listener", id)
     }

@@ -6,6 +6,7 @@ pub mod lb;
 pub mod lb_data;
 pub mod lb_logs;
 pub mod listener;
+pub mod listener_attributes;
 pub mod listener_certificate;
 pub mod listener_rule;
 pub mod target_group;
