@@ -73,6 +73,7 @@ mod lb_https;
 mod lifecycle;
 mod listener_attributes;
 mod listener_authentication;
+mod listener_rules;
 mod load_balancing;
 mod log_data_protection;
 mod log_delivery;

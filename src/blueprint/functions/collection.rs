@@ -93,8 +93,11 @@ pub(super) fn call(name: &str, a: &mut Args) -> Option<FResult> {
         "element" => element(a),
         "flatten" => sequence(a, 0, "can only flatten lists, sets and tuples").map(|l| {
             let mut out = Vec::new();
-            flatten_into(l, &mut out);
-            Value::List(out)
+            if flatten_into(l, &mut out) {
+                Value::List(out)
+            } else {
+                Value::Unknown
+            }
         }),
         "index" => index(a),
         "keys" => object(a, 0, "must have map or object type")
@@ -251,13 +254,20 @@ fn element(a: &Args) -> FResult {
     Ok(items[(i as usize) % items.len()].clone())
 }
 
-fn flatten_into(items: &[Value], out: &mut Vec<Value>) {
+/// Flattens nested lists into `out`; false when an element at list level is unknown (it may
+/// be a list, so neither the length nor the elements are known), as cty's flatten. Objects
+/// with unknown attributes are known elements: a module's list of settings objects flattens
+/// to a known length with known keys, which a `for_each` needs.
+fn flatten_into(items: &[Value], out: &mut Vec<Value>) -> bool {
+    let mut known = true;
     for v in items {
         match v {
-            Value::List(inner) => flatten_into(inner, out),
+            Value::List(inner) => known &= flatten_into(inner, out),
+            Value::Unknown => known = false,
             other => out.push(other.clone()),
         }
     }
+    known
 }
 
 fn index(a: &Args) -> FResult {

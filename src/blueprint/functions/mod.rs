@@ -80,6 +80,7 @@ const HANDLES_PARTLY_UNKNOWN: &[&str] = &[
     "concat",
     "contains",
     "element",
+    "flatten",
     "keys",
     "length",
     "lookup",
@@ -367,6 +368,13 @@ mod tests {
         assert_eq!(c("length", vec![partly.clone()]).unwrap(), Value::from(2));
         assert_eq!(c("jsonencode", vec![partly.clone()]).unwrap(), Value::Unknown);
         assert_eq!(c("element", vec![partly, Value::from(1)]).unwrap(), Value::str("a"));
+        // flatten: objects with unknown attributes are known elements; an unknown element
+        // may be a list, so the result is unknown.
+        let settings = Value::object([("arn", Value::Unknown), ("key", Value::str("r1"))]);
+        let nested = Value::List(vec![Value::List(vec![settings.clone()]), Value::List(vec![])]);
+        assert_eq!(c("flatten", vec![nested]).unwrap(), Value::List(vec![settings]));
+        let unknown_inner = Value::List(vec![Value::List(vec![Value::Unknown]), Value::str("a")]);
+        assert_eq!(c("flatten", vec![unknown_inner]).unwrap(), Value::Unknown);
     }
 
     #[test]

@@ -491,7 +491,7 @@ impl ResourceType for Lb {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let name = name_or_generated(planned, "tf-lb-", 20);
+        let name = name_or_generated(planned, "tf-lb-", 26);
         let scheme = if opt_bool(planned, "internal") == Some(true) {
             LoadBalancerSchemeEnum::Internal
         } else {

@@ -3,7 +3,7 @@
 use super::actions::{check_actions, declare_actions, from_actions, to_actions};
 use super::{elb_tags, read_tags, update_tags};
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, list_value, must_exist, opt_str, required, str_list,
+    absent_on, aws_err, configured_tags, list_value, must_exist, opt_str, required, retry_while, str_list,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -14,9 +14,10 @@ use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_elasticloadbalancingv2::types::{
     HostHeaderConditionConfig, HttpHeaderConditionConfig, HttpRequestMethodConditionConfig, PathPatternConditionConfig,
-    RuleCondition, RulePriorityPair, SourceIpConditionConfig,
+    QueryStringConditionConfig, QueryStringKeyValuePair, RuleCondition, RulePriorityPair, SourceIpConditionConfig,
 };
 use std::sync::Arc;
+use std::time::Duration;
 
 /// The `aws_lb_listener_rule` resource type.
 pub struct ListenerRule {
@@ -40,8 +41,7 @@ impl ListenerRule {
                 "1 to 40 letters, hyphens or underscores",
             ))
             .arg("condition.source_ip.values")
-            .check(cidr())
-            .not_yet(&["condition.query_string"]);
+            .check(cidr());
         let schema = declare_actions(d, "action").build();
         ListenerRule { c, schema }
     }
@@ -123,6 +123,24 @@ fn conditions(v: &Value) -> Vec<RuleCondition> {
                         .build(),
                 );
             }
+            let pairs = c.get("query_string").as_list().unwrap_or(&[]);
+            if !pairs.is_empty() {
+                let values = pairs
+                    .iter()
+                    .map(|p| {
+                        QueryStringKeyValuePair::builder()
+                            .set_key(opt_str(p, "key").filter(|k| !k.is_empty()))
+                            .set_value(opt_str(p, "value"))
+                            .build()
+                    })
+                    .collect();
+                return Some(
+                    RuleCondition::builder()
+                        .field("query-string")
+                        .query_string_config(QueryStringConditionConfig::builder().set_values(Some(values)).build())
+                        .build(),
+                );
+            }
             first(c, "http_header").map(|b| {
                 RuleCondition::builder()
                     .field("http-header")
@@ -151,6 +169,7 @@ fn read_conditions(rule: &aws_sdk_elasticloadbalancingv2::types::Rule) -> Value 
                     "http_request_method",
                     "source_ip",
                     "http_header",
+                    "query_string",
                 ]
                 .iter()
                 .map(|k| (k.to_string(), empty()))
@@ -190,6 +209,23 @@ fn read_conditions(rule: &aws_sdk_elasticloadbalancingv2::types::Rule) -> Value 
                             ])]),
                         );
                     }
+                    Some("query-string") => {
+                        let pairs = c.query_string_config().map(|q| q.values()).unwrap_or_default();
+                        m.insert(
+                            "query_string".into(),
+                            Value::List(
+                                pairs
+                                    .iter()
+                                    .map(|p| {
+                                        Value::object([
+                                            ("key", Value::from(p.key())),
+                                            ("value", Value::from(p.value())),
+                                        ])
+                                    })
+                                    .collect(),
+                            ),
+                        );
+                    }
                     _ => {}
                 }
                 Value::Object(m)
@@ -214,26 +250,35 @@ impl ResourceType for ListenerRule {
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
         let listener = required(planned, "listener_arn")?;
-        let priority = match planned.get("priority").as_number() {
-            Some(p) => p as i32,
-            None => self.next_priority(&listener).await?,
-        };
+        let configured = planned.get("priority").as_number().map(|p| p as i32);
         let actions = to_actions(planned.get("action").as_list().unwrap_or(&[]));
         if actions.is_empty() {
             return Err(ProviderError::msg("a listener rule needs an action block"));
         }
-        let out = self
-            .c
-            .elbv2
-            .create_rule()
-            .listener_arn(&listener)
-            .priority(priority)
-            .set_conditions(Some(conditions(planned)))
-            .set_actions(Some(actions))
-            .set_tags(Some(elb_tags(ctx, planned)))
-            .send()
-            .await
-            .map_err(aws_err)?;
+        let create = || async {
+            let priority = match configured {
+                Some(p) => p,
+                None => self.next_priority(&listener).await?,
+            };
+            self.c
+                .elbv2
+                .create_rule()
+                .listener_arn(&listener)
+                .priority(priority)
+                .set_conditions(Some(conditions(planned)))
+                .set_actions(Some(actions.clone()))
+                .set_tags(Some(elb_tags(ctx, planned)))
+                .send()
+                .await
+                .map_err(aws_err)
+        };
+        // As the provider: a rule without a priority takes the listener's highest plus one,
+        // asked again when a rule created beside it took that one first.
+        let out = if configured.is_some() {
+            create().await?
+        } else {
+            retry_while(&["PriorityInUse"], Duration::from_secs(300), create).await?
+        };
         let arn = out
             .rules()
             .first()

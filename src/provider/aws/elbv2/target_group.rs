@@ -192,6 +192,34 @@ fn health(v: &Value) -> Value {
 
 use crate::provider::aws::common::opt_i32 as int;
 
+/// Arguments a Lambda target group has no use for: the provider never sends them for one, and
+/// suppresses their diff once it exists (modules pass the VPC to every group).
+const NOT_FOR_LAMBDA: [&str; 4] = ["port", "protocol", "protocol_version", "vpc_id"];
+/// The health check's, likewise.
+const HEALTH_NOT_FOR_LAMBDA: [&str; 2] = ["port", "protocol"];
+
+fn lambda(v: &Value) -> bool {
+    opt_str(v, "target_type").as_deref() == Some("lambda")
+}
+
+/// `planned` with what a Lambda target group does not take set to what `prior` records.
+fn keep_for_lambda(prior: &Value, planned: &mut Value) {
+    let Value::Object(m) = planned else {
+        return;
+    };
+    for k in NOT_FOR_LAMBDA {
+        m.insert(k.to_string(), prior.get(k).clone());
+    }
+    let recorded = health(prior);
+    if let Some(Value::List(blocks)) = m.get_mut("health_check") {
+        if let Some(Value::Object(h)) = blocks.first_mut() {
+            for k in HEALTH_NOT_FOR_LAMBDA {
+                h.insert(k.to_string(), recorded.get(k).clone());
+            }
+        }
+    }
+}
+
 #[async_trait]
 impl ResourceType for TargetGroup {
     fn type_name(&self) -> &'static str {
@@ -203,17 +231,23 @@ impl ResourceType for TargetGroup {
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
-        let name = name_or_generated(planned, "tf-", 20);
+        let name = name_or_generated(planned, "tf-", 26);
         let h = health(planned);
+        // As the provider: a Lambda target group is given no port, protocol or VPC.
+        let not_lambda = !lambda(planned);
         let out = self
             .c
             .elbv2
             .create_target_group()
             .name(&name)
-            .set_port(int(planned, "port"))
-            .set_protocol(opt_str(planned, "protocol").map(|p| ProtocolEnum::from(p.as_str())))
-            .set_protocol_version(opt_str(planned, "protocol_version"))
-            .set_vpc_id(opt_str(planned, "vpc_id"))
+            .set_port(int(planned, "port").filter(|_| not_lambda))
+            .set_protocol(
+                opt_str(planned, "protocol")
+                    .filter(|_| not_lambda)
+                    .map(|p| ProtocolEnum::from(p.as_str())),
+            )
+            .set_protocol_version(opt_str(planned, "protocol_version").filter(|_| not_lambda))
+            .set_vpc_id(opt_str(planned, "vpc_id").filter(|_| not_lambda))
             .set_ip_address_type(
                 opt_str(planned, "ip_address_type")
                     .filter(|_| {
@@ -231,8 +265,12 @@ impl ResourceType for TargetGroup {
             ))
             .set_health_check_enabled(opt_bool(&h, "enabled"))
             .set_health_check_path(opt_str(&h, "path"))
-            .set_health_check_port(opt_str(&h, "port"))
-            .set_health_check_protocol(opt_str(&h, "protocol").map(|p| ProtocolEnum::from(p.as_str())))
+            .set_health_check_port(opt_str(&h, "port").filter(|_| not_lambda))
+            .set_health_check_protocol(
+                opt_str(&h, "protocol")
+                    .filter(|_| not_lambda)
+                    .map(|p| ProtocolEnum::from(p.as_str())),
+            )
             .set_health_check_interval_seconds(int(&h, "interval"))
             .set_health_check_timeout_seconds(int(&h, "timeout"))
             .set_healthy_threshold_count(int(&h, "healthy_threshold"))
@@ -315,6 +353,18 @@ impl ResourceType for TargetGroup {
             ("arn", Value::str(id)),
             ("arn_suffix", Value::str(arn_suffix(id))),
         ]);
+        if t.target_type().map(|p| p.as_str()) == Some("lambda") {
+            // AWS answers none of them: what was recorded (configured) stays.
+            let answered = v.clone();
+            keep_for_lambda(prior, &mut v);
+            if let Value::Object(m) = &mut v {
+                for k in NOT_FOR_LAMBDA {
+                    if !answered.get(k).is_null() {
+                        m.insert(k.to_string(), answered.get(k).clone());
+                    }
+                }
+            }
+        }
         if let Value::Object(m) = &mut v {
             m.insert(
                 "ip_address_type".into(),
@@ -332,6 +382,13 @@ impl ResourceType for TargetGroup {
         Ok(Some(v))
     }
 
+    fn refine_plan(&self, prior: Option<&Value>, _config: &Value, planned: &mut Value) -> PResult<Option<String>> {
+        if let Some(prior) = prior.filter(|_| lambda(planned)) {
+            keep_for_lambda(prior, planned);
+        }
+        Ok(None)
+    }
+
     async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
         if prior.get("health_check") != planned.get("health_check") {
             let h = health(planned);
@@ -341,8 +398,12 @@ impl ResourceType for TargetGroup {
                 .target_group_arn(id)
                 .set_health_check_enabled(opt_bool(&h, "enabled"))
                 .set_health_check_path(opt_str(&h, "path"))
-                .set_health_check_port(opt_str(&h, "port"))
-                .set_health_check_protocol(opt_str(&h, "protocol").map(|p| ProtocolEnum::from(p.as_str())))
+                .set_health_check_port(opt_str(&h, "port").filter(|_| !lambda(planned)))
+                .set_health_check_protocol(
+                    opt_str(&h, "protocol")
+                        .filter(|_| !lambda(planned))
+                        .map(|p| ProtocolEnum::from(p.as_str())),
+                )
                 .set_health_check_interval_seconds(int(&h, "interval"))
                 .set_health_check_timeout_seconds(int(&h, "timeout"))
                 .set_healthy_threshold_count(int(&h, "healthy_threshold"))
