@@ -4594,6 +4594,9 @@ def patch_elbv2_load_balancer_arns():
     `loadbalancer/gwy/` for gateway load balancers, and its listeners' ARNs follow
     (`listener/net/...`). moto 5.2.5 gave every type `loadbalancer/app/`, so a client telling
     the types apart by ARN (the AWS provider does, for gateway listeners) saw only ALBs.
+    - A subnet mapping's Elastic IP, private IPv4 address or IPv6 address is answered in its
+      zone's LoadBalancerAddresses (with the Elastic IP's address as IpAddress), as
+      DescribeLoadBalancers documents; moto 5.2.5 kept only the subnet.
     """
     from moto.elbv2 import models
 
@@ -4601,6 +4604,20 @@ def patch_elbv2_load_balancer_arns():
 
     def create_load_balancer(self, *args, **kwargs):
         lb = original(self, *args, **kwargs)
+        lb.subnet_addresses = {}
+        for m in kwargs.get("subnet_mappings") or []:
+            address = {}
+            if m.get("AllocationId"):
+                address["AllocationId"] = m["AllocationId"]
+                eip = next((a for a in self.ec2_backend.addresses if a.allocation_id == m["AllocationId"]), None)
+                if eip is not None:
+                    address["IpAddress"] = eip.public_ip
+            if m.get("PrivateIPv4Address"):
+                address["PrivateIPv4Address"] = m["PrivateIPv4Address"]
+            if m.get("IPv6Address"):
+                address["IPv6Address"] = m["IPv6Address"]
+            if address:
+                lb.subnet_addresses[m["SubnetId"]] = address
         kind = {"network": "net", "gateway": "gwy"}.get(lb.type)
         if kind:
             old = lb.arn
@@ -4615,6 +4632,18 @@ def patch_elbv2_load_balancer_arns():
         return lb
 
     models.ELBv2Backend.create_load_balancer = create_load_balancer
+
+    def availability_zones(self):
+        zones = []
+        for subnet in self.subnets:
+            zone = models.AvailabilityZone(subnet)
+            address = getattr(self, "subnet_addresses", {}).get(subnet.id)
+            if address:
+                zone.load_balancer_addresses = [address]
+            zones.append(zone)
+        return zones
+
+    models.FakeLoadBalancer.availability_zones = property(availability_zones)
 
 
 def patch_ec2_managed_prefix_lists():

@@ -1,6 +1,7 @@
 //! Listener attributes and ALPN policies against the emulator: response header values on an
 //! HTTP listener, renamed TLS and mTLS request headers on an HTTPS listener, the idle timeout of
-//! a Network Load Balancer's TCP listener and the ALPN policy of its TLS listener. Checks what
+//! a Network Load Balancer's TCP listener and the ALPN policy of its TLS listener (the NLB on
+//! Elastic IPs through subnet mappings, as the alb module's NLB example). Checks what
 //! the emulator holds, an attribute the listener's protocol does not take (never sent, no
 //! change planned, as the provider suppresses it), changes in place, an import, bad values, and
 //! Terraform planning clean after infractl and the other way round.
@@ -54,10 +55,28 @@ resource "aws_lb" "web" {
   subnets            = aws_subnet.public[*].id
 }
 
+resource "aws_internet_gateway" "this" {
+  vpc_id = aws_vpc.this.id
+}
+
+resource "aws_eip" "net" {
+  count  = 2
+  domain = "vpc"
+}
+
 resource "aws_lb" "net" {
   name               = "net-${substr(var.name, 0, 20)}"
   load_balancer_type = "network"
-  subnets            = aws_subnet.public[*].id
+
+  dynamic "subnet_mapping" {
+    for_each = aws_subnet.public
+    content {
+      subnet_id     = subnet_mapping.value.id
+      allocation_id = aws_eip.net[subnet_mapping.key].id
+    }
+  }
+
+  depends_on = [aws_internet_gateway.this]
 }
 
 resource "aws_lb_target_group" "tcp" {
@@ -210,6 +229,35 @@ async fn listener_attributes_are_sent_read_changed_and_imported() {
         a["routing.http.request.x_amzn_mtls_clientcert_leaf.header_name"]
     );
     assert_eq!(attributes(&elb, tcp).await["tcp.idle_timeout.seconds"], "120");
+    let nlb = stack.state_id("aws_lb.net");
+    assert!(nlb.contains(":loadbalancer/net/"), "{nlb}");
+    let out = elb
+        .describe_load_balancers()
+        .load_balancer_arns(&nlb)
+        .send()
+        .await
+        .unwrap();
+    let mut held: Vec<(String, String, String)> = out.load_balancers()[0]
+        .availability_zones()
+        .iter()
+        .map(|z| {
+            let a = &z.load_balancer_addresses()[0];
+            let text = |s: Option<&str>| s.unwrap_or_default().to_string();
+            (text(z.subnet_id()), text(a.allocation_id()), text(a.ip_address()))
+        })
+        .collect();
+    held.sort();
+    let mut expected: Vec<(String, String, String)> = (0..2)
+        .map(|i| {
+            (
+                stack.state_id(&format!("aws_subnet.public[{i}]")),
+                stack.state_id(&format!("aws_eip.net[{i}]")),
+                stack.state_str(&format!("aws_eip.net[{i}]"), "public_ip"),
+            )
+        })
+        .collect();
+    expected.sort();
+    assert_eq!(held, expected, "each zone on its Elastic IP");
     assert_eq!(alpn(&elb, tls).await, ["HTTP2Preferred"]);
     assert_eq!(stack.state_str("aws_lb_listener.tls", "alpn_policy"), "HTTP2Preferred");
 
