@@ -125,6 +125,7 @@ mod tls;
 mod topic_protection;
 mod trace_file;
 mod transit_gateways;
+mod trust_stores;
 mod validation;
 mod volumes;
 mod vpc_block_public_access;

@@ -4,7 +4,7 @@
 use super::actions::{check_actions, declare_actions, from_actions, to_actions};
 use super::listener_attributes::{self as attributes, ATTRIBUTES};
 use super::{elb_tags, read_tags, update_tags};
-use crate::provider::aws::common::{absent_on, aws_err, configured_tags, must_exist, opt_str, read_beside};
+use crate::provider::aws::common::{absent_on, aws_err, configured_tags, must_exist, opt_bool, opt_str, read_beside};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -13,7 +13,9 @@ use crate::schema::validators::{arn, int_between, one_of};
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
-use aws_sdk_elasticloadbalancingv2::types::{Certificate, ListenerAttribute, ProtocolEnum};
+use aws_sdk_elasticloadbalancingv2::types::{
+    AdvertiseTrustStoreCaNamesEnum, Certificate, ListenerAttribute, MutualAuthenticationAttributes, ProtocolEnum,
+};
 use std::sync::Arc;
 
 /// The `aws_lb_listener` resource type.
@@ -37,6 +39,15 @@ impl Listener {
             .check(arn())
             .arg("alpn_policy")
             .check(one_of(ALPN_POLICIES))
+            .arg("mutual_authentication")
+            .live_if_unset()
+            .arg("mutual_authentication.mode")
+            .check(one_of(&["off", "passthrough", "verify"]))
+            .arg("mutual_authentication.trust_store_arn")
+            .check(arn())
+            .arg("mutual_authentication.advertise_trust_store_ca_names")
+            .check(one_of(&["on", "off"]))
+            .arg("mutual_authentication.ignore_client_certificate_expiry")
             .args(&["ssl_policy", "tags"]);
         let d = declare_attributes(d);
         let schema = declare_actions(d, "default_action").timeouts(5, 5, 0).build();
@@ -56,6 +67,52 @@ fn declare_attributes(mut d: Decl) -> Decl {
         }
     }
     d
+}
+
+/// MutualAuthentication as the provider sends it: the mode alone when `off`, the trust store
+/// for `passthrough`, and the expiry and CA-names settings for `verify`.
+fn mutual_authentication(v: &Value) -> Option<MutualAuthenticationAttributes> {
+    let b = super::block(v, "mutual_authentication");
+    let mode = opt_str(&b, "mode")?;
+    let mut m = MutualAuthenticationAttributes::builder().mode(&mode);
+    if mode != "off" {
+        m = m.set_trust_store_arn(opt_str(&b, "trust_store_arn").filter(|a| !a.is_empty()));
+    }
+    if mode == "verify" {
+        m = m
+            .ignore_client_certificate_expiry(opt_bool(&b, "ignore_client_certificate_expiry").unwrap_or(false))
+            .set_advertise_trust_store_ca_names(
+                opt_str(&b, "advertise_trust_store_ca_names").map(|a| AdvertiseTrustStoreCaNamesEnum::from(a.as_str())),
+            );
+    }
+    Some(m.build())
+}
+
+/// The block as the provider's read makes it: the mode alone when `off`.
+fn read_mutual_authentication(m: Option<&MutualAuthenticationAttributes>) -> Value {
+    let Some(m) = m else {
+        return Value::List(vec![]);
+    };
+    let mode = Value::from(m.mode());
+    let block = if m.mode() == Some("off") {
+        Value::object([("mode", mode)])
+    } else {
+        Value::object([
+            (
+                "advertise_trust_store_ca_names",
+                Value::from(m.advertise_trust_store_ca_names().map(|a| a.as_str().to_string())),
+            ),
+            (
+                "ignore_client_certificate_expiry",
+                m.ignore_client_certificate_expiry()
+                    .map(Value::Bool)
+                    .unwrap_or_default(),
+            ),
+            ("mode", mode),
+            ("trust_store_arn", Value::from(m.trust_store_arn())),
+        ])
+    };
+    Value::List(vec![block])
 }
 
 fn alpn(v: &Value) -> Option<Vec<String>> {
@@ -130,6 +187,7 @@ impl ResourceType for Listener {
             .set_protocol(opt_str(planned, "protocol").map(|p| ProtocolEnum::from(p.as_str())))
             .set_ssl_policy(opt_str(planned, "ssl_policy"))
             .set_alpn_policy(alpn(planned))
+            .set_mutual_authentication(mutual_authentication(planned))
             .set_certificates(
                 opt_str(planned, "certificate_arn").map(|c| vec![Certificate::builder().certificate_arn(c).build()]),
             )
@@ -202,6 +260,10 @@ impl ResourceType for Listener {
                 from_actions(l.default_actions(), prior.get("default_action")),
             ),
             ("alpn_policy", alpn_policy),
+            (
+                "mutual_authentication",
+                read_mutual_authentication(l.mutual_authentication()),
+            ),
             ("tags", configured_tags(prior)),
             ("tags_all", tags_all),
             ("arn", Value::str(id)),
@@ -225,6 +287,7 @@ impl ResourceType for Listener {
             "certificate_arn",
             "default_action",
             "alpn_policy",
+            "mutual_authentication",
         ];
         if fields.iter().any(|k| changed(k)) {
             let when = |k: &str, v: Option<String>| v.filter(|_| changed(k));
@@ -242,6 +305,7 @@ impl ResourceType for Listener {
                 .set_protocol(when("protocol", opt_str(planned, "protocol")).map(|p| ProtocolEnum::from(p.as_str())))
                 .set_ssl_policy(when("ssl_policy", opt_str(planned, "ssl_policy")))
                 .set_alpn_policy(alpn(planned).filter(|_| changed("alpn_policy")))
+                .set_mutual_authentication(mutual_authentication(planned).filter(|_| changed("mutual_authentication")))
                 .set_certificates(
                     when("certificate_arn", opt_str(planned, "certificate_arn"))
                         .map(|c| vec![Certificate::builder().certificate_arn(c).build()]),

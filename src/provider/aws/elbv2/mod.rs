@@ -12,6 +12,8 @@ pub mod listener_rule;
 pub mod target_group;
 pub mod target_group_attachment;
 pub mod tg_attributes;
+pub mod trust_store;
+pub mod trust_store_revocation;
 
 use crate::provider::aws::common::{aws_err, tag_changes, tags_to_write, user_tags};
 use crate::provider::aws::renamed::Renamed;
@@ -48,6 +50,8 @@ pub fn register(r: &mut Registry, c: &Arc<Clients>) {
         r.add_resource(Arc::new(Renamed::new(alias, t.clone())));
         r.add_resource(t);
     }
+    r.add_resource(Arc::new(trust_store::TrustStore::new(c.clone())));
+    r.add_resource(Arc::new(trust_store_revocation::TrustStoreRevocation::new(c.clone())));
 }
 
 /// Tags to write at creation.
