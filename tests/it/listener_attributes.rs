@@ -8,7 +8,7 @@
 
 use crate::interop::{both_tools_plan_clean_after_the_other, cross_check_blueprint};
 use crate::support::{
-    each_case_refused_at_validate, expect_code, sdk_config, Stack, Terraform, VALIDATED_CERTIFICATE_TF,
+    each_case_refused_at_validate, expect_code, sdk_config, with_alb, Stack, Terraform, VALIDATED_CERTIFICATE_TF,
 };
 use std::collections::HashMap;
 
@@ -36,23 +36,6 @@ variable "alpn" {
 
 locals {
   domain = "${var.name}.example.com"
-}
-
-resource "aws_vpc" "this" {
-  cidr_block = "10.12.0.0/16"
-}
-
-resource "aws_subnet" "public" {
-  count             = 2
-  vpc_id            = aws_vpc.this.id
-  availability_zone = ["us-east-1a", "us-east-1b"][count.index]
-  cidr_block        = cidrsubnet(aws_vpc.this.cidr_block, 8, count.index)
-}
-
-resource "aws_lb" "web" {
-  name               = "web-${substr(var.name, 0, 20)}"
-  load_balancer_type = "application"
-  subnets            = aws_subnet.public[*].id
 }
 
 resource "aws_internet_gateway" "this" {
@@ -176,7 +159,10 @@ async fn alpn(elb: &Elb, arn: &str) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn listener_attributes_are_sent_read_changed_and_imported() {
-    let stack = Stack::from_files(&[("main.tf", BLUEPRINT), ("certificate.tf", VALIDATED_CERTIFICATE_TF)]);
+    let stack = Stack::from_files(&[
+        ("main.tf", with_alb(BLUEPRINT, "10.12").as_str()),
+        ("certificate.tf", VALIDATED_CERTIFICATE_TF),
+    ]);
     let var = format!("-var=name={}", stack.name);
     expect_code(&stack.run(&["apply", "-auto-approve", &var]), 0);
     expect_code(&stack.run(&["plan", "-detailed-exitcode", &var]), 0);
@@ -319,7 +305,11 @@ fn terraform_and_infractl_agree_on_listener_attributes_either_way() {
     let Some(tf) = Terraform::find("the listener attributes cross-check") else {
         return;
     };
-    let blueprint = cross_check_blueprint(BLUEPRINT, &crate::support::unique("lat"), Some(("10.12", "10.13")));
+    let blueprint = cross_check_blueprint(
+        &with_alb(BLUEPRINT, "10.12"),
+        &crate::support::unique("lat"),
+        Some(("10.12", "10.13")),
+    );
     let stack = Stack::from_files(&[
         ("main.tf", blueprint.as_str()),
         ("certificate.tf", VALIDATED_CERTIFICATE_TF),

@@ -5,7 +5,7 @@
 //! round.
 
 use crate::interop::{both_tools_plan_clean_after_the_other, cross_check_blueprint};
-use crate::support::{expect_code, sdk_config, Stack, Terraform, VALIDATED_CERTIFICATE_TF};
+use crate::support::{expect_code, sdk_config, with_alb, Stack, Terraform, VALIDATED_CERTIFICATE_TF};
 
 const BLUEPRINT: &str = r#"
 provider "aws" {
@@ -21,23 +21,6 @@ variable "timeout" {
 
 locals {
   domain = "${var.name}.example.com"
-}
-
-resource "aws_vpc" "this" {
-  cidr_block = "10.8.0.0/16"
-}
-
-resource "aws_subnet" "public" {
-  count             = 2
-  vpc_id            = aws_vpc.this.id
-  availability_zone = ["us-east-1a", "us-east-1b"][count.index]
-  cidr_block        = cidrsubnet(aws_vpc.this.cidr_block, 8, count.index)
-}
-
-resource "aws_lb" "web" {
-  name               = substr(var.name, 0, 32)
-  load_balancer_type = "application"
-  subnets            = aws_subnet.public[*].id
 }
 
 resource "aws_lb_target_group" "app" {
@@ -128,7 +111,10 @@ resource "aws_lb_listener_rule" "partners" {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn authentication_actions_are_sent_read_changed_and_imported() {
-    let stack = Stack::from_files(&[("main.tf", BLUEPRINT), ("certificate.tf", VALIDATED_CERTIFICATE_TF)]);
+    let stack = Stack::from_files(&[
+        ("main.tf", with_alb(BLUEPRINT, "10.8").as_str()),
+        ("certificate.tf", VALIDATED_CERTIFICATE_TF),
+    ]);
     let var = format!("-var=name={}", stack.name);
     expect_code(&stack.run(&["apply", "-auto-approve", &var]), 0);
     expect_code(&stack.run(&["plan", "-detailed-exitcode", &var]), 0);
@@ -194,7 +180,11 @@ fn terraform_and_infractl_agree_on_authentication_actions_either_way() {
     let Some(tf) = Terraform::find("the listener authentication cross-check") else {
         return;
     };
-    let blueprint = cross_check_blueprint(BLUEPRINT, &crate::support::unique("lax"), Some(("10.8", "10.9")));
+    let blueprint = cross_check_blueprint(
+        &with_alb(BLUEPRINT, "10.8"),
+        &crate::support::unique("lax"),
+        Some(("10.8", "10.9")),
+    );
     let stack = Stack::from_files(&[
         ("main.tf", blueprint.as_str()),
         ("certificate.tf", VALIDATED_CERTIFICATE_TF),

@@ -6,7 +6,7 @@
 //! planning clean after infractl and the other way round.
 
 use crate::interop::{both_tools_plan_clean_after_the_other, cross_check_blueprint};
-use crate::support::{expect_code, sdk_config, write_zip, Stack, Terraform, LAMBDA_ROLE_TF};
+use crate::support::{expect_code, sdk_config, with_alb, write_zip, Stack, Terraform, LAMBDA_ROLE_TF};
 use aws_sdk_elasticloadbalancingv2::types::Rule;
 
 const BLUEPRINT: &str = r#"
@@ -19,23 +19,6 @@ variable "name" { type = string }
 variable "version_value" {
   type    = string
   default = "v1"
-}
-
-resource "aws_vpc" "this" {
-  cidr_block = "10.14.0.0/16"
-}
-
-resource "aws_subnet" "public" {
-  count             = 2
-  vpc_id            = aws_vpc.this.id
-  availability_zone = ["us-east-1a", "us-east-1b"][count.index]
-  cidr_block        = cidrsubnet(aws_vpc.this.cidr_block, 8, count.index)
-}
-
-resource "aws_lb" "web" {
-  name               = "web-${substr(var.name, 0, 20)}"
-  load_balancer_type = "application"
-  subnets            = aws_subnet.public[*].id
 }
 
 resource "aws_lb_listener" "http" {
@@ -128,7 +111,7 @@ fn pairs(rule: &Rule) -> Vec<(Option<String>, String)> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn rules_without_priorities_and_query_strings_forward_to_a_lambda() {
-    let stack = stack(BLUEPRINT, LAMBDA_ROLE_TF);
+    let stack = stack(&with_alb(BLUEPRINT, "10.14"), LAMBDA_ROLE_TF);
     let var = format!("-var=name={}", stack.name);
     expect_code(&stack.run(&["apply", "-auto-approve", &var]), 0);
     expect_code(&stack.run(&["plan", "-detailed-exitcode", &var]), 0);
@@ -214,7 +197,7 @@ fn terraform_and_infractl_agree_on_rules_and_lambda_groups_either_way() {
         return;
     };
     let name = crate::support::unique("lr");
-    let blueprint = cross_check_blueprint(BLUEPRINT, &name, Some(("10.14", "10.15")));
+    let blueprint = cross_check_blueprint(&with_alb(BLUEPRINT, "10.14"), &name, Some(("10.14", "10.15")));
     let stack = stack(&blueprint, &cross_check_blueprint(LAMBDA_ROLE_TF, &name, None));
     both_tools_plan_clean_after_the_other(&tf, &stack, &["ec2", "elbv2", "lambda", "iam", "sts"]);
 }

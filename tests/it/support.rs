@@ -73,6 +73,32 @@ resource "aws_acm_certificate_validation" "site" {
 }
 "#;
 
+/// An application load balancer `aws_lb.web` in two public subnets (us-east-1a and b) of
+/// `aws_vpc.this` (`CIDR.0.0/16`): the network the listener tests stand on, appended to a
+/// blueprint that declares `var.name` (after its own blocks, so their line numbers stay).
+pub fn with_alb(blueprint: &str, cidr: &str) -> String {
+    format!(
+        r#"{blueprint}
+resource "aws_vpc" "this" {{
+  cidr_block = "{cidr}.0.0/16"
+}}
+
+resource "aws_subnet" "public" {{
+  count             = 2
+  vpc_id            = aws_vpc.this.id
+  availability_zone = ["us-east-1a", "us-east-1b"][count.index]
+  cidr_block        = cidrsubnet(aws_vpc.this.cidr_block, 8, count.index)
+}}
+
+resource "aws_lb" "web" {{
+  name               = "web-${{substr(var.name, 0, 20)}}"
+  load_balancer_type = "application"
+  subnets            = aws_subnet.public[*].id
+}}
+"#
+    )
+}
+
 /// Copies a folder tree.
 pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();

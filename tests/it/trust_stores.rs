@@ -7,7 +7,7 @@
 
 use crate::interop::{both_tools_plan_clean_after_the_other, cross_check_blueprint};
 use crate::support::{
-    each_case_refused_at_validate, expect_code, sdk_config, Stack, Terraform, VALIDATED_CERTIFICATE_TF,
+    each_case_refused_at_validate, expect_code, sdk_config, with_alb, Stack, Terraform, VALIDATED_CERTIFICATE_TF,
 };
 use rcgen::{
     date_time_ymd, BasicConstraints, CertificateParams, CertificateRevocationListParams, IsCa, Issuer, KeyIdMethod,
@@ -65,23 +65,6 @@ resource "aws_lb_trust_store_revocation" "this" {
   trust_store_arn       = aws_lb_trust_store.this.arn
   revocations_s3_bucket = aws_s3_bucket.certs.id
   revocations_s3_key    = aws_s3_object.crl.key
-}
-
-resource "aws_vpc" "this" {
-  cidr_block = "10.16.0.0/16"
-}
-
-resource "aws_subnet" "public" {
-  count             = 2
-  vpc_id            = aws_vpc.this.id
-  availability_zone = ["us-east-1a", "us-east-1b"][count.index]
-  cidr_block        = cidrsubnet(aws_vpc.this.cidr_block, 8, count.index)
-}
-
-resource "aws_lb" "web" {
-  name               = "web-${substr(var.name, 0, 20)}"
-  load_balancer_type = "application"
-  subnets            = aws_subnet.public[*].id
 }
 
 resource "aws_lb_listener" "https" {
@@ -146,7 +129,10 @@ fn stack_with_pems(files: &[(&str, &str)]) -> Stack {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_listener_verifies_clients_against_a_trust_store_with_revocations() {
-    let stack = stack_with_pems(&[("main.tf", BLUEPRINT), ("certificate.tf", VALIDATED_CERTIFICATE_TF)]);
+    let stack = stack_with_pems(&[
+        ("main.tf", with_alb(BLUEPRINT, "10.16").as_str()),
+        ("certificate.tf", VALIDATED_CERTIFICATE_TF),
+    ]);
     let var = format!("-var=name={}", stack.name);
     expect_code(&stack.run(&["apply", "-auto-approve", &var]), 0);
     expect_code(&stack.run(&["plan", "-detailed-exitcode", &var]), 0);
@@ -279,7 +265,11 @@ fn terraform_and_infractl_agree_on_trust_stores_either_way() {
     let Some(tf) = Terraform::find("the trust store cross-check") else {
         return;
     };
-    let blueprint = cross_check_blueprint(BLUEPRINT, &crate::support::unique("ts"), Some(("10.16", "10.17")));
+    let blueprint = cross_check_blueprint(
+        &with_alb(BLUEPRINT, "10.16"),
+        &crate::support::unique("ts"),
+        Some(("10.16", "10.17")),
+    );
     let stack = stack_with_pems(&[
         ("main.tf", blueprint.as_str()),
         ("certificate.tf", VALIDATED_CERTIFICATE_TF),

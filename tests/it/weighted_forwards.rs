@@ -4,7 +4,7 @@
 //! after infractl and the other way round.
 
 use crate::interop::{both_tools_plan_clean_after_the_other, cross_check_blueprint};
-use crate::support::{each_case_refused_at_validate, expect_code, sdk_config, Stack, Terraform};
+use crate::support::{each_case_refused_at_validate, expect_code, sdk_config, with_alb, Stack, Terraform};
 use aws_sdk_elasticloadbalancingv2::types::Action;
 
 const BLUEPRINT: &str = r#"
@@ -22,23 +22,6 @@ variable "blue" {
 variable "sticky" {
   type    = bool
   default = true
-}
-
-resource "aws_vpc" "this" {
-  cidr_block = "10.8.0.0/16"
-}
-
-resource "aws_subnet" "public" {
-  count             = 2
-  vpc_id            = aws_vpc.this.id
-  availability_zone = ["us-east-1a", "us-east-1b"][count.index]
-  cidr_block        = cidrsubnet(aws_vpc.this.cidr_block, 8, count.index)
-}
-
-resource "aws_lb" "web" {
-  name               = substr(var.name, 0, 32)
-  load_balancer_type = "application"
-  subnets            = aws_subnet.public[*].id
 }
 
 resource "aws_lb_target_group" "colour" {
@@ -126,7 +109,7 @@ fn forward_of(a: &Action) -> (Weights, Stickiness) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn weighted_forwards_are_made_changed_and_imported() {
-    let stack = Stack::from_files(&[("main.tf", BLUEPRINT)]);
+    let stack = Stack::from_files(&[("main.tf", with_alb(BLUEPRINT, "10.8").as_str())]);
     let var = format!("-var=name={}", stack.name);
     stack.plans_and_applies("8 to add, 0 to change, 0 to destroy", &[&var]);
     expect_code(&stack.run(&["plan", "-detailed-exitcode", &var]), 0);
@@ -206,7 +189,11 @@ fn terraform_and_infractl_agree_on_weighted_forwards_either_way() {
     let Some(tf) = Terraform::find("the weighted forward cross-check") else {
         return;
     };
-    let blueprint = cross_check_blueprint(BLUEPRINT, &crate::support::unique("wfx"), Some(("10.8", "10.9")));
+    let blueprint = cross_check_blueprint(
+        &with_alb(BLUEPRINT, "10.8"),
+        &crate::support::unique("wfx"),
+        Some(("10.8", "10.9")),
+    );
     let stack = Stack::from_files(&[("main.tf", blueprint.as_str())]);
     both_tools_plan_clean_after_the_other(&tf, &stack, &["ec2", "elbv2", "sts"]);
 }
