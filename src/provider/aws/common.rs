@@ -433,6 +433,15 @@ pub fn secret_digest(value: &str) -> String {
     crate::provider::secrets::digest(value)
 }
 
+/// What state recorded for `name`, for an argument AWS never reads back (a secret, an S3
+/// location, an attribute another protocol keeps): null where the plan left it unknown.
+pub fn recorded(prior: &Value, name: &str) -> Value {
+    match prior.get(name) {
+        Value::Unknown => Value::Null,
+        v => v.clone(),
+    }
+}
+
 /// A JSON document as state should record it: the configured text when AWS's copy means the
 /// same (AWS reorders keys and whitespace), else AWS's copy, so only real changes plan.
 pub fn json_as_configured(configured: &Value, live: Option<String>) -> Value {

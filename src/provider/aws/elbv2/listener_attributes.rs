@@ -3,7 +3,7 @@
 //! argument set for a protocol that does not take it is never sent and keeps its recorded value
 //! (the provider suppresses that diff), so it plans no change.
 
-use crate::provider::aws::common::opt_str;
+use crate::provider::aws::common::{opt_str, recorded};
 use crate::schema::Schema;
 use crate::value::Value;
 use aws_sdk_elasticloadbalancingv2::types::ListenerAttribute;
@@ -173,10 +173,7 @@ pub fn read_into(m: &mut IndexMap<String, Value>, schema: &Schema, attrs: &[List
         let live = attrs.iter().find(|a| a.key() == Some(*key)).and_then(|a| a.value());
         let v = match (live, schema.attrs.get(*arg)) {
             (Some(text), Some(a)) => a.ty.convert(Value::str(text)).unwrap_or(Value::Null),
-            _ => match prior.get(arg) {
-                Value::Unknown => Value::Null,
-                v => v.clone(),
-            },
+            _ => recorded(prior, arg),
         };
         m.insert(arg.to_string(), v);
     }

@@ -3,7 +3,7 @@
 //! as the provider does — only for the target types and protocols AWS takes them for.
 
 use super::{block, known_or_empty};
-use crate::provider::aws::common::opt_str;
+use crate::provider::aws::common::{opt_str, recorded};
 use crate::schema::Schema;
 use crate::value::Value;
 use aws_sdk_elasticloadbalancingv2::types::TargetGroupAttribute;
@@ -274,14 +274,10 @@ pub fn read_into(
             .and_then(|a| a.value())
             .map(str::to_string)
     };
-    let recorded = |name: &str| match prior.get(name) {
-        Value::Unknown => Value::Null,
-        v => v.clone(),
-    };
     for (arg, key, ..) in ATTRIBUTES {
         let v = match (live(key), schema.attrs.get(arg)) {
             (Some(text), Some(a)) => a.ty.convert(Value::str(text)).unwrap_or(Value::Null),
-            _ => recorded(arg),
+            _ => recorded(prior, arg),
         };
         m.insert(arg.to_string(), v);
     }

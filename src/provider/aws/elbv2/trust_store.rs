@@ -6,7 +6,7 @@ use super::lb::read_tags_raw;
 use super::{elb_tags, read_tags, update_tags};
 use crate::provider::aws::common::{
     absent_on, aws_err, configured_tags, known_early, must_exist, name_or_generated, name_prefix_read, op_timeout,
-    opt_str, owns, read_beside, required, retry_while, wait_for, Op, Poll, Wait,
+    opt_str, owns, read_beside, recorded, required, retry_while, wait_for, Op, Poll, Wait,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -131,19 +131,15 @@ impl ResourceType for TrustStore {
         let Some(t) = out.trust_stores().iter().find(|t| t.trust_store_arn() == Some(id)) else {
             return Ok(None);
         };
-        let recorded = |k: &str| match prior.get(k) {
-            Value::Unknown => Value::Null,
-            v => v.clone(),
-        };
         Ok(Some(Value::object([
             ("id", Value::str(id)),
             ("arn", Value::str(id)),
             ("arn_suffix", Value::str(arn_suffix(id))),
             ("name", Value::from(t.name())),
             ("name_prefix", name_prefix_read(prior, t.name(), "")),
-            (BUNDLE[0], recorded(BUNDLE[0])),
-            (BUNDLE[1], recorded(BUNDLE[1])),
-            (BUNDLE[2], recorded(BUNDLE[2])),
+            (BUNDLE[0], recorded(prior, BUNDLE[0])),
+            (BUNDLE[1], recorded(prior, BUNDLE[1])),
+            (BUNDLE[2], recorded(prior, BUNDLE[2])),
             ("tags", configured_tags(prior)),
             ("tags_all", tags_all),
         ])))

@@ -2,7 +2,7 @@
 //! trust store. Its id is `TRUST_STORE_ARN,REVOCATION_ID`, as the provider builds it; every
 //! argument forces a new revocation (AWS has no call to change one).
 
-use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str, required};
+use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str, recorded, required};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -116,17 +116,13 @@ impl ResourceType for TrustStoreRevocation {
         {
             return Ok(None);
         }
-        let recorded = |k: &str| match prior.get(k) {
-            Value::Unknown => Value::Null,
-            v => v.clone(),
-        };
         Ok(Some(Value::object([
             ("id", Value::str(id)),
             ("trust_store_arn", Value::str(store)),
             ("revocation_id", Value::Number(n as f64)),
-            (CONTENT[0], recorded(CONTENT[0])),
-            (CONTENT[1], recorded(CONTENT[1])),
-            (CONTENT[2], recorded(CONTENT[2])),
+            (CONTENT[0], recorded(prior, CONTENT[0])),
+            (CONTENT[1], recorded(prior, CONTENT[1])),
+            (CONTENT[2], recorded(prior, CONTENT[2])),
         ])))
     }
 

@@ -12,7 +12,7 @@
 //! `pgp_key` (the secret encrypted for a PGP key instead) is not implemented: a blueprint that
 //! sets it is refused at validate.
 
-use crate::provider::aws::common::{absent_on, aws_err, must_exist, ok_on, opt_str, required};
+use crate::provider::aws::common::{absent_on, aws_err, must_exist, ok_on, opt_str, recorded, required};
 use crate::provider::aws::lookup::rfc3339;
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -128,10 +128,7 @@ impl AccessKey {
     }
 
     fn to_state(k: &AccessKeyMetadata, prior: &Value) -> Value {
-        let keep = |n: &str| match prior.get(n) {
-            Value::Unknown => Value::Null,
-            v => v.clone(),
-        };
+        let keep = |n: &str| recorded(prior, n);
         Value::object([
             ("id", Value::from(k.access_key_id())),
             ("user", Value::from(k.user_name())),

@@ -15,8 +15,8 @@ use super::{
     get_function, invoke_arn, read_zip, retry_function_op, sync_lambda_tags, wait_active, wait_updated, NOT_FOUND,
 };
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, first, list_value, map_value, must_exist, op_timeout, opt_str, owns, required,
-    str_list, tags_to_write, user_tags, wait_for, Op, Poll, Wait,
+    absent_on, aws_err, configured_tags, first, list_value, map_value, must_exist, op_timeout, opt_str, owns, recorded,
+    required, str_list, tags_to_write, user_tags, wait_for, Op, Poll, Wait,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -460,10 +460,7 @@ pub(super) fn to_state(
     let arn = f.function_arn().unwrap_or_default().to_string();
     // Lambda's empty strings are unset arguments, as infractl's reads record them.
     let s = |x: Option<&str>| Value::from(x.filter(|x| !x.is_empty()));
-    let kept = |k: &str| match prior.get(k) {
-        Value::Unknown => Value::Null,
-        v => v.clone(),
-    };
+    let kept = |k: &str| recorded(prior, k);
     let environment = f
         .environment()
         .and_then(|e| e.variables())
