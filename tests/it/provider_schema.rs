@@ -188,19 +188,12 @@ async fn unimplemented_arguments_pass_when_null_and_are_refused_when_set() {
 
 #[test]
 fn an_unimplemented_block_is_refused_when_written_and_accepted_when_empty() {
-    let listener = |block: &str| {
+    let instance = |block: &str| {
         format!(
             r#"
-resource "aws_lb_listener" "web" {{
-  load_balancer_arn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/web/1"
-  port              = 443
-  protocol          = "HTTPS"
-  default_action {{
-    type = "fixed-response"
-    fixed_response {{
-      content_type = "text/plain"
-    }}
-  }}
+resource "aws_instance" "web" {{
+  ami           = "ami-12345678"
+  instance_type = "t3.micro"
 {block}
 }}
 "#
@@ -208,18 +201,18 @@ resource "aws_lb_listener" "web" {{
     };
     let written = Stack::from_files(&[(
         "main.tf",
-        &listener("  mutual_authentication {\n    mode = \"verify\"\n  }"),
+        &instance("  instance_market_options {\n    market_type = \"spot\"\n  }"),
     )]);
     let t = expect_code(&written.run_with_endpoint(&["validate"], NOWHERE), 1);
     assert!(
-        t.contains("`aws_lb_listener.mutual_authentication` is not supported by infractl yet"),
+        t.contains("`aws_instance.instance_market_options` is not supported by infractl yet"),
         "{t}"
     );
-    assert!(t.contains("main.tf:12"), "{t}");
+    assert!(t.contains("main.tf:5"), "{t}");
 
     let empty = Stack::from_files(&[(
         "main.tf",
-        &listener("  dynamic \"mutual_authentication\" {\n    for_each = []\n    content {\n      mode = mutual_authentication.value\n    }\n  }"),
+        &instance("  dynamic \"instance_market_options\" {\n    for_each = []\n    content {\n      market_type = instance_market_options.value\n    }\n  }"),
     )]);
     let out = empty.run_with_endpoint(&["validate"], NOWHERE);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
