@@ -219,9 +219,23 @@ impl ResourceType for Listener {
                 .map_err(aws_err);
             absent_on(out, &["ListenerNotFound", "LoadBalancerNotFound"])
         };
-        // The tags and attributes are read beside the listener: they need only its ARN.
+        // The tags and attributes are read beside the listener: they need only its ARN. A TLS
+        // listener has no attributes to read (the provider never asks), so when state already
+        // says TLS they are not asked for; should AWS answer another protocol, they are asked
+        // for after the describe.
+        let expects_attributes = prior
+            .get("protocol")
+            .as_str()
+            .is_none_or(|p| attributes::described(&p.to_uppercase()));
         let side = async {
-            let (tags, attrs) = futures::join!(read_tags(&self.c, id), self.attributes(id));
+            let attrs = async {
+                if expects_attributes {
+                    Some(self.attributes(id).await)
+                } else {
+                    None
+                }
+            };
+            let (tags, attrs) = futures::join!(read_tags(&self.c, id), attrs);
             Ok((tags?, attrs))
         };
         let Some((out, (tags_all, attrs))) = read_beside(describe, side).await? else {
@@ -231,10 +245,10 @@ impl ResourceType for Listener {
             return Ok(None);
         };
         let protocol = l.protocol().map(|p| p.as_str().to_uppercase()).unwrap_or_default();
-        let attrs = if attributes::described(&protocol) {
-            absent_on(attrs, &["ListenerNotFound"])?.unwrap_or_default()
-        } else {
-            vec![]
+        let attrs = match (attributes::described(&protocol), attrs) {
+            (false, _) => vec![],
+            (true, Some(attrs)) => absent_on(attrs, &["ListenerNotFound"])?.unwrap_or_default(),
+            (true, None) => absent_on(self.attributes(id).await, &["ListenerNotFound"])?.unwrap_or_default(),
         };
         let alpn_policy = match l.alpn_policy() {
             [one] => Value::str(one),

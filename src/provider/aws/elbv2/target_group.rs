@@ -202,13 +202,16 @@ fn lambda(v: &Value) -> bool {
     opt_str(v, "target_type").as_deref() == Some("lambda")
 }
 
-/// `planned` with what a Lambda target group does not take set to what `prior` records.
-fn keep_for_lambda(prior: &Value, planned: &mut Value) {
+/// `planned` with what a Lambda target group does not take set to what `prior` records;
+/// with `answered_wins`, a top-level value AWS did answer (not null) stays.
+fn keep_for_lambda(prior: &Value, planned: &mut Value, answered_wins: bool) {
     let Value::Object(m) = planned else {
         return;
     };
     for k in NOT_FOR_LAMBDA {
-        m.insert(k.to_string(), prior.get(k).clone());
+        if !(answered_wins && m.get(k).is_some_and(|v| !v.is_null())) {
+            m.insert(k.to_string(), prior.get(k).clone());
+        }
     }
     let recorded = health(prior);
     if let Some(Value::List(blocks)) = m.get_mut("health_check") {
@@ -355,15 +358,7 @@ impl ResourceType for TargetGroup {
         ]);
         if t.target_type().map(|p| p.as_str()) == Some("lambda") {
             // AWS answers none of them: what was recorded (configured) stays.
-            let answered = v.clone();
-            keep_for_lambda(prior, &mut v);
-            if let Value::Object(m) = &mut v {
-                for k in NOT_FOR_LAMBDA {
-                    if !answered.get(k).is_null() {
-                        m.insert(k.to_string(), answered.get(k).clone());
-                    }
-                }
-            }
+            keep_for_lambda(prior, &mut v, true);
         }
         if let Value::Object(m) = &mut v {
             m.insert(
@@ -384,7 +379,7 @@ impl ResourceType for TargetGroup {
 
     fn refine_plan(&self, prior: Option<&Value>, _config: &Value, planned: &mut Value) -> PResult<Option<String>> {
         if let Some(prior) = prior.filter(|_| lambda(planned)) {
-            keep_for_lambda(prior, planned);
+            keep_for_lambda(prior, planned, false);
         }
         Ok(None)
     }

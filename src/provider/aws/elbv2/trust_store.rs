@@ -166,15 +166,14 @@ impl ResourceType for TrustStore {
         let timeout = op_timeout(&self.schema, prior, Op::Delete, Duration::from_secs(120));
         // As the provider: wait until no listener uses it, then delete, retrying while AWS
         // still counts a listener that just let go.
-        let left = wait_for(Wait::new(id, "no listener associations", timeout), || async {
+        wait_for(Wait::new(id, "no listener associations", timeout), || async {
             let n = absent_on(self.associations(id).await, &["TrustStoreNotFound"])?;
             Ok(match n {
                 None | Some(0) => Poll::Ready(()),
                 Some(n) => Poll::Pending(format!("{n} associations")),
             })
         })
-        .await;
-        left?;
+        .await?;
         let r = retry_while(&["TrustStoreInUse"], timeout, || async {
             self.c
                 .elbv2
