@@ -1671,6 +1671,32 @@ def patch_autoscaling_instance_maintenance_policy():
     AutoScalingResponse.update_auto_scaling_group = with_policy(AutoScalingResponse.update_auto_scaling_group)
 
 
+def patch_autoscaling_warmup_and_capacity_type():
+    """CreateAutoScalingGroup and UpdateAutoScalingGroup take DefaultInstanceWarmup and
+    DesiredCapacityType (`units`, `vcpu`, `memory-mib`), and DescribeAutoScalingGroups answers
+    them once set; moto 5.2.5 dropped both. Kept now, as AWS documents: a call without one
+    leaves it as it was, and a warm-up of -1 clears it.
+    """
+    from moto.autoscaling.responses import AutoScalingResponse
+
+    def with_settings(original):
+        def handler(self):
+            result = original(self)
+            group = self.autoscaling_backend.autoscaling_groups[self._get_param("AutoScalingGroupName")]
+            warmup = self._get_param("DefaultInstanceWarmup")
+            if warmup is not None:
+                group.default_instance_warmup = None if int(warmup) == -1 else int(warmup)
+            kind = self._get_param("DesiredCapacityType")
+            if kind:
+                group.desired_capacity_type = kind
+            return result
+
+        return handler
+
+    AutoScalingResponse.create_auto_scaling_group = with_settings(AutoScalingResponse.create_auto_scaling_group)
+    AutoScalingResponse.update_auto_scaling_group = with_settings(AutoScalingResponse.update_auto_scaling_group)
+
+
 def patch_autoscaling_service_linked_role():
     """CreateAutoScalingGroup and UpdateAutoScalingGroup take the ServiceLinkedRoleARN the group
     acts through (a role with a custom suffix, `AWSServiceRoleForAutoScaling_SUFFIX`), and
@@ -1911,6 +1937,92 @@ def patch_autoscaling_scheduled_actions():
 
     AutoScalingBackend.put_scheduled_update_group_action = put
     AutoScalingBackend.delete_scheduled_action = delete
+
+
+def patch_autoscaling_traffic_sources():
+    """AttachTrafficSources, DetachTrafficSources and DescribeTrafficSources, which moto 5.2.5
+    lacks (HTTP 500), and the group's TrafficSources in DescribeAutoScalingGroups.
+
+    As AWS documents them: a traffic source is an ELB target group (`elbv2`), a Classic Load
+    Balancer (`elb`) or a VPC Lattice target group (`vpc-lattice`); attaching a target group or
+    Classic Load Balancer registers the group's instances as AttachLoadBalancerTargetGroups and
+    AttachLoadBalancers do, and it shows in TargetGroupARNs or LoadBalancerNames too. A new
+    source is `Adding` the first time it is described and `Added` after; a detached one is gone.
+    A group that does not exist is refused with ValidationError.
+    """
+    from moto.autoscaling.exceptions import ValidationError
+    from moto.autoscaling.responses import AutoScalingResponse
+    from moto.core.responses import ActionResult, EmptyResult
+
+    def group_of(response):
+        name = response._get_param("AutoScalingGroupName")
+        group = response.autoscaling_backend.autoscaling_groups.get(name)
+        if group is None:
+            raise ValidationError(f"AutoScalingGroup name not found - no such group: {name}")
+        if getattr(group, "traffic_sources", None) is None:
+            group.traffic_sources = []
+            group.traffic_source_polls = {}
+        return name, group
+
+    def kind_of(source):
+        if source.get("Type"):
+            return source["Type"]
+        identifier = source["Identifier"]
+        if ":targetgroup/" in identifier and ":elasticloadbalancing:" in identifier:
+            return "elbv2"
+        return "vpc-lattice" if ":vpc-lattice:" in identifier else "elb"
+
+    def attach_traffic_sources(self):
+        name, group = group_of(self)
+        for source in self._get_param("TrafficSources", []):
+            entry = {"Identifier": source["Identifier"], "Type": kind_of(source)}
+            if entry in group.traffic_sources:
+                continue
+            if entry["Type"] == "elbv2":
+                self.autoscaling_backend.attach_load_balancer_target_groups(name, [entry["Identifier"]])
+            elif entry["Type"] == "elb":
+                self.autoscaling_backend.attach_load_balancers(name, [entry["Identifier"]])
+            group.traffic_sources.append(entry)
+            group.traffic_source_polls[(entry["Type"], entry["Identifier"])] = 0
+        return EmptyResult()
+
+    def detach_traffic_sources(self):
+        name, group = group_of(self)
+        for source in self._get_param("TrafficSources", []):
+            entry = {"Identifier": source["Identifier"], "Type": kind_of(source)}
+            if entry not in group.traffic_sources:
+                continue
+            group.traffic_sources.remove(entry)
+            group.traffic_source_polls.pop((entry["Type"], entry["Identifier"]), None)
+            if entry["Type"] == "elbv2":
+                self.autoscaling_backend.detach_load_balancer_target_groups(name, [entry["Identifier"]])
+            elif entry["Type"] == "elb":
+                self.autoscaling_backend.detach_load_balancers(name, [entry["Identifier"]])
+        return EmptyResult()
+
+    def describe_traffic_sources(self):
+        _, group = group_of(self)
+        wanted = self._get_param("TrafficSourceType")
+        states = []
+        for entry in group.traffic_sources:
+            if wanted and entry["Type"] != wanted:
+                continue
+            key = (entry["Type"], entry["Identifier"])
+            polls = group.traffic_source_polls.get(key, 1)
+            group.traffic_source_polls[key] = polls + 1
+            states.append(
+                {
+                    "TrafficSource": entry["Identifier"],
+                    "State": "Adding" if polls == 0 else "Added",
+                    "Identifier": entry["Identifier"],
+                    "Type": entry["Type"],
+                }
+            )
+        return ActionResult({"TrafficSources": states})
+
+    AutoScalingResponse.attach_traffic_sources = attach_traffic_sources
+    AutoScalingResponse.detach_traffic_sources = detach_traffic_sources
+    AutoScalingResponse.describe_traffic_sources = describe_traffic_sources
 
 
 def patch_autoscaling_scaling_policies():
@@ -4475,6 +4587,11 @@ def patch_ec2_ipam():
     VPCs.get_ipam_pool_allocations = get_ipam_pool_allocations
 
 
+def elbv2_listener(backend, arn):
+    """The listener with this ARN (moto raises ListenerNotFound when there is none)."""
+    return backend.describe_listeners(load_balancer_arn=None, listener_arns=[arn])[0]
+
+
 def patch_elbv2_authentication_defaults():
     """ELBv2 authentication actions as AWS documents them (Elastic Load Balancing API reference,
     AuthenticateOidcActionConfig and AuthenticateCognitoActionConfig): a setting left out takes
@@ -4526,7 +4643,7 @@ def patch_elbv2_listener_attributes():
         out = original_modify_listener(self)
         if alpn:
             arn = self._get_param("ListenerArn")
-            listener = self.elbv2_backend.describe_listeners(load_balancer_arn=None, listener_arns=[arn])[0]
+            listener = elbv2_listener(self.elbv2_backend, arn)
             listener.alpn_policy = alpn
         return out
 
@@ -4563,11 +4680,11 @@ def patch_elbv2_listener_attributes():
         return {k: set_before.get(k, v) for k, v in own.items()}
 
     def describe_listener_attributes(self, listener_arn):
-        listener = self.describe_listeners(load_balancer_arn=None, listener_arns=[listener_arn])[0]
+        listener = elbv2_listener(self, listener_arn)
         return described(listener)
 
     def modify_listener_attributes(self, listener_arn, attrs):
-        listener = self.describe_listeners(load_balancer_arn=None, listener_arns=[listener_arn])[0]
+        listener = elbv2_listener(self, listener_arn)
         own = defaults(listener)
         for a in attrs:
             key, value = a.get("Key"), a.get("Value")
@@ -4967,7 +5084,7 @@ def patch_elbv2_trust_stores():
 
     def modify_listener(self):
         arn = self._get_param("ListenerArn")
-        listener = self.elbv2_backend.describe_listeners(load_balancer_arn=None, listener_arns=[arn])[0]
+        listener = elbv2_listener(self.elbv2_backend, arn)
         protocol = self._get_param("Protocol") or listener.protocol
         auth = mutual_authentication(self, self._get_param("MutualAuthentication"), protocol)
         result = original_modify_listener(self)
@@ -6713,6 +6830,96 @@ def patch_route53():
     FakeZone.delete_rrset_by_id = lambda self, set_identifier: None
 
 
+def patch_route53_health_checks():
+    """Route 53 health checks: caller references, CloudWatch alarm checks, updates of part.
+
+    AWS hands back the health check an earlier CreateHealthCheck made when the CallerReference
+    and settings are the same, and refuses the reference with other settings
+    (HealthCheckAlreadyExists); moto 5.2.5 makes a new one each time. AWS keeps a
+    CLOUDWATCH_METRIC check's AlarmIdentifier and InsufficientDataHealthStatus and a
+    RECOVERY_CONTROL check's RoutingControlArn, and answers no endpoint settings (address, port,
+    interval) for either, as for CALCULATED; moto drops the first three and gives both port 80.
+    UpdateHealthCheck changes only what it is sent; moto clears the child checks and regions
+    of every update that does not send them, and ignores the alarm settings. DeleteHealthCheck
+    of an id that does not exist is refused with NoSuchHealthCheck; moto answers success.
+    """
+    from moto.route53.exceptions import NoSuchHealthCheck, Route53ClientError
+    from moto.route53.models import HealthCheck, Route53Backend
+    from moto.route53.responses import Route53
+
+    class HealthCheckAlreadyExists(Route53ClientError):
+        def __init__(self, reference):
+            super().__init__(
+                "HealthCheckAlreadyExists",
+                f"A health check with the caller reference {reference} already exists with other settings.",
+            )
+
+    no_endpoint = {"CALCULATED", "CLOUDWATCH_METRIC", "RECOVERY_CONTROL"}
+    original_config = HealthCheck.health_check_config.fget
+
+    def health_check_config(self):
+        config = original_config(self)
+        if self.type_ in no_endpoint:
+            for k in ("IPAddress", "Port", "RequestInterval", "FailureThreshold", "MeasureLatency"):
+                config.pop(k, None)
+        if self.type_ == "RECOVERY_CONTROL":
+            config["MeasureLatency"] = self.measure_latency
+        for k in ("AlarmIdentifier", "InsufficientDataHealthStatus", "RoutingControlArn"):
+            if getattr(self, "extra", {}).get(k) is not None:
+                config[k] = self.extra[k]
+        return config
+
+    HealthCheck.health_check_config = property(health_check_config)
+
+    def create_health_check(self):
+        reference = self._get_param("CallerReference")
+        config = self._get_param("HealthCheckConfig") or {}
+        for hc in self.backend.health_checks.values():
+            if hc.caller_reference == reference:
+                if getattr(hc, "request", None) != config:
+                    raise HealthCheckAlreadyExists(reference)
+                return ActionResult({"HealthCheck": hc})
+        result = original_create(self)
+        hc = result.result["HealthCheck"]
+        hc.request = config
+        hc.extra = {k: config.get(k) for k in ("AlarmIdentifier", "InsufficientDataHealthStatus", "RoutingControlArn")}
+        return result
+
+    from moto.core.responses import ActionResult
+
+    original_create = Route53.create_health_check
+    Route53.create_health_check = create_health_check
+
+    def update_health_check(self):
+        hc = self.backend.get_health_check(self._get_param("HealthCheckId"))
+        children, regions = hc.children, hc.regions
+        result = original_update(self)
+        if self._get_param("ChildHealthChecks") is None:
+            hc.children = children
+        if self._get_param("Regions") is None:
+            hc.regions = regions
+        extra = getattr(hc, "extra", {})
+        for k in ("AlarmIdentifier", "InsufficientDataHealthStatus"):
+            if self._get_param(k) is not None:
+                extra[k] = self._get_param(k)
+        hc.extra = extra
+        hc.health_check_version += 1
+        return result
+
+    original_update = Route53.update_health_check
+    Route53.update_health_check = update_health_check
+
+    original_delete = Route53Backend.delete_health_check
+
+    def delete_health_check(self, health_check_id):
+        if health_check_id not in self.health_checks:
+            raise NoSuchHealthCheck(health_check_id)
+        original_delete(self, health_check_id)
+        self.resource_tags.pop(health_check_id, None)
+
+    Route53Backend.delete_health_check = delete_health_check
+
+
 def patch_acm():
     """ACM: the validation method and key algorithm asked for, and UpdateCertificateOptions.
 
@@ -6961,7 +7168,7 @@ def patch_elbv2_logs_and_listeners():
     original_modify_listener = ELBv2Backend.modify_listener
 
     def modify_listener(self, arn, port=None, protocol=None, ssl_policy=None, certificates=None, actions=None):
-        listener = self.describe_listeners(load_balancer_arn=None, listener_arns=[arn])[0]
+        listener = elbv2_listener(self, arn)
         before = list(listener.certificates)
         out = original_modify_listener(self, arn, port, protocol, ssl_policy, certificates, actions)
         if certificates and before:
@@ -8231,6 +8438,24 @@ def patch_kms_imported_material_and_replicas():
     Key.to_dict = to_dict
 
 
+def patch_cloudwatch_alarm_tags_deleted():
+    """DeleteAlarms deletes the alarms' tags with them, as in AWS; moto 5.2.5 kept the tags under
+    the alarm's ARN, and an alarm's ARN is made of its name, so the next alarm of that name (made
+    by another tool or stack) was answered with the deleted one's tags.
+    """
+    from moto.cloudwatch.models import CloudWatchBackend
+
+    original_delete = CloudWatchBackend.delete_alarms
+
+    def delete_alarms(self, alarm_names):
+        arns = [self.alarms[n].alarm_arn for n in alarm_names if n in self.alarms]
+        original_delete(self, alarm_names)
+        for arn in arns:
+            self.tagger.delete_all_tags_for_resource(arn)
+
+    CloudWatchBackend.delete_alarms = delete_alarms
+
+
 def patch_cloudwatch_composite_alarms():
     """CloudWatch composite alarms (PutCompositeAlarm) and DescribeAlarms' AlarmTypes.
 
@@ -9207,9 +9432,11 @@ if __name__ == "__main__":
     patch_autoscaling_scale_in_after_unprotect()
     patch_autoscaling_instance_maintenance_policy()
     patch_autoscaling_service_linked_role()
+    patch_autoscaling_warmup_and_capacity_type()
     patch_autoscaling_instance_refresh()
     patch_autoscaling_scheduled_actions()
     patch_autoscaling_scaling_policies()
+    patch_autoscaling_traffic_sources()
     patch_ec2_launch_template_version_user_data()
     patch_ec2_ipv6_only_subnet_address_count()
     patch_ssm_fluent_bit_parameters()
@@ -9243,6 +9470,7 @@ if __name__ == "__main__":
     patch_apigatewayv2_domain_names()
     patch_rds()
     patch_route53()
+    patch_route53_health_checks()
     patch_acm()
     patch_cognitoidp()
     patch_elbv2_logs_and_listeners()
@@ -9255,6 +9483,7 @@ if __name__ == "__main__":
     patch_logs_kms_keys()
     patch_logs_group_class()
     patch_cloudwatch_composite_alarms()
+    patch_cloudwatch_alarm_tags_deleted()
     patch_lambda_event_invoke_config()
     patch_lambda_function_urls()
     patch_lambda_logging_and_file_systems()
