@@ -35,6 +35,8 @@ pub enum Validator {
     FloatBetween(f64, f64),
     /// A whole number at least this.
     IntAtLeast(i64),
+    /// A whole number at most this.
+    IntAtMost(i64),
     /// One of these whole numbers.
     IntIn(&'static [i64]),
     /// A string whose length (in characters) is in this range, inclusive.
@@ -108,6 +110,10 @@ pub fn float_between(a: f64, b: f64) -> Validator {
 /// A whole number at least `a`.
 pub fn int_at_least(a: i64) -> Validator {
     Validator::IntAtLeast(a)
+}
+/// A whole number at most `a` (the provider's `IntAtMost`).
+pub fn int_at_most(a: i64) -> Validator {
+    Validator::IntAtMost(a)
 }
 /// One of these whole numbers.
 pub fn int_in(allowed: &'static [i64]) -> Validator {
@@ -264,6 +270,14 @@ impl Validator {
                     Ok(())
                 } else {
                     Err(format!("expected a whole number of at least {a}, {}", got()))
+                }
+            }
+            Validator::IntAtMost(a) => {
+                let n = int()?;
+                if n <= *a {
+                    Ok(())
+                } else {
+                    Err(format!("expected a whole number of at most {a}, {}", got()))
                 }
             }
             Validator::IntIn(allowed) => {
@@ -561,6 +575,8 @@ mod tests {
         assert!(int_between(1, 10).check(&Value::Number(11.0)).is_err());
         assert!(int_between(1, 10).check(&Value::Number(1.5)).is_err());
         assert!(int_at_least(1).check(&Value::Number(0.0)).is_err());
+        assert!(int_at_most(256).check(&Value::Number(257.0)).is_err());
+        assert!(int_at_most(256).check(&Value::Number(256.0)).is_ok());
         assert!(float_between(0.0, 100.0).check(&Value::Number(12.5)).is_ok());
         let e = float_between(0.0, 100.0).check(&Value::Number(100.5)).unwrap_err();
         assert!(e.contains("from 0 to 100"), "{e}");

@@ -45,6 +45,7 @@ mod foundation;
 mod function_urls;
 mod global_tables;
 mod handover;
+mod health_checks;
 mod hostile;
 mod http_api;
 mod iam_identities;

@@ -1,8 +1,9 @@
 //! Route 53 resources (hosted zones and their records, the zone data source) and what they
 //! share: Route 53's ids and names in the provider's spelling, waiting for a change to reach
-//! every name server (GetChange until INSYNC), and zone tags (Route 53 tags a zone by its id,
-//! not at creation, with ChangeTagsForResource).
+//! every name server (GetChange until INSYNC), and tags (Route 53 tags a zone or a health check
+//! by its kind and id, not at creation, with ChangeTagsForResource).
 
+pub mod health_check;
 pub mod record;
 pub mod zone;
 pub mod zone_data;
@@ -122,11 +123,16 @@ pub async fn wait_change(c: &Clients, change: &str, timeout: Duration) -> PResul
 
 /// The tags on the zone `zone_id` as `(key, value)` pairs.
 pub async fn zone_tags(c: &Clients, zone_id: &str) -> PResult<Vec<(String, String)>> {
+    resource_tags(c, TagResourceType::Hostedzone, zone_id).await
+}
+
+/// The tags on the Route 53 object `id` of this kind as `(key, value)` pairs.
+pub async fn resource_tags(c: &Clients, kind: TagResourceType, id: &str) -> PResult<Vec<(String, String)>> {
     let out = c
         .route53
         .list_tags_for_resource()
-        .resource_type(TagResourceType::Hostedzone)
-        .resource_id(clean_id(zone_id))
+        .resource_type(kind)
+        .resource_id(clean_id(id))
         .send()
         .await
         .map_err(aws_err)?;
@@ -160,10 +166,11 @@ pub async fn zone_in_stack(c: &Clients, ctx: &CallCtx, zone_id: &str) -> PResult
             .any(|(k, v)| k == crate::provider::STACK_TAG && *v == ctx.stack))
 }
 
-/// Adds tags to a zone (Route 53 takes no tags at creation).
-pub async fn add_zone_tags(
+/// Adds tags to a zone or health check (Route 53 takes no tags at creation).
+pub async fn add_tags(
     c: &Clients,
-    zone_id: &str,
+    kind: TagResourceType,
+    id: &str,
     tags: impl IntoIterator<Item = (String, String)>,
 ) -> PResult<()> {
     let tags: Vec<Tag> = tags
@@ -175,8 +182,8 @@ pub async fn add_zone_tags(
     }
     c.route53
         .change_tags_for_resource()
-        .resource_type(TagResourceType::Hostedzone)
-        .resource_id(clean_id(zone_id))
+        .resource_type(kind)
+        .resource_id(clean_id(id))
         .set_add_tags(Some(tags))
         .send()
         .await
@@ -184,23 +191,24 @@ pub async fn add_zone_tags(
     Ok(())
 }
 
-/// Brings a zone's tags from `prior.tags_all` to `planned.tags_all`.
-pub async fn update_zone_tags(c: &Clients, zone_id: &str, prior: &Value, planned: &Value) -> PResult<()> {
+/// Brings a zone's or health check's tags from `prior.tags_all` to `planned.tags_all`.
+pub async fn update_tags(c: &Clients, kind: TagResourceType, id: &str, prior: &Value, planned: &Value) -> PResult<()> {
+    let untag_kind = kind.clone();
     sync_tags(
         prior,
         planned,
         |keys| async move {
             c.route53
                 .change_tags_for_resource()
-                .resource_type(TagResourceType::Hostedzone)
-                .resource_id(clean_id(zone_id))
+                .resource_type(untag_kind)
+                .resource_id(clean_id(id))
                 .set_remove_tag_keys(Some(keys))
                 .send()
                 .await
                 .map(|_| ())
                 .map_err(aws_err)
         },
-        |add| add_zone_tags(c, zone_id, add),
+        |add| add_tags(c, kind, id, add),
     )
     .await
 }

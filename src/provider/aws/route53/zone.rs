@@ -11,8 +11,8 @@
 //! before it could tag.
 
 use super::{
-    add_zone_tags, apex_name_servers, clean_id, normalize_planned_name, normalize_zone_name, update_zone_tags,
-    wait_change, zone_is_ours, zone_tags,
+    add_tags, apex_name_servers, clean_id, normalize_planned_name, normalize_zone_name, update_tags, wait_change,
+    zone_is_ours, zone_tags,
 };
 use crate::provider::aws::common::{
     absent_on, aws_err, configured_tags, must_exist, op_timeout, opt_bool, opt_str, required, tags_to_write, user_tags,
@@ -26,7 +26,8 @@ use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_route53::types::{
-    Change, ChangeAction, ChangeBatch, HostedZone, HostedZoneConfig, ResourceRecordSet, RrType, Vpc, VpcRegion,
+    Change, ChangeAction, ChangeBatch, HostedZone, HostedZoneConfig, ResourceRecordSet, RrType, TagResourceType, Vpc,
+    VpcRegion,
 };
 use std::sync::Arc;
 use std::time::Duration;
@@ -353,7 +354,7 @@ impl ResourceType for Zone {
             }
             Err(e) => return Err(e),
         };
-        add_zone_tags(&self.c, &id, tags_to_write(ctx, planned)).await?;
+        add_tags(&self.c, TagResourceType::Hostedzone, &id, tags_to_write(ctx, planned)).await?;
         // The first VPC came with the create; the others are associated now.
         let current = self.read_zone(&id, planned).await?;
         let have = current.map(|v| vpcs_of(&v, &self.c.region)).unwrap_or_default();
@@ -379,7 +380,7 @@ impl ResourceType for Zone {
         }
         let (old, new) = (vpcs_of(prior, &self.c.region), vpcs_of(planned, &self.c.region));
         self.sync_vpcs(id, &old, &new, timeout).await?;
-        update_zone_tags(&self.c, id, prior, planned).await?;
+        update_tags(&self.c, TagResourceType::Hostedzone, id, prior, planned).await?;
         must_exist(self.read_zone(id, planned).await?, "Route 53 zone", id)
     }
 
