@@ -3,7 +3,8 @@
 //! capacity in service once applied; sizes, processes, tags and attachments change in place; a
 //! process suspended behind infractl's back is drift; an import plans clean; a create killed
 //! before its answer is adopted; destroy drains the group and deletes it. An ECS capacity
-//! provider scales the group for a cluster and changes its target in place. Terraform plans
+//! provider scales the group for a cluster and changes its target in place. Target groups
+//! attached as traffic sources of their own, or the older way, are registered and detached. Terraform plans
 //! clean after infractl and back.
 
 use crate::interop::{both_tools_plan_clean_after_the_other, cross_check_blueprint};
@@ -1340,4 +1341,240 @@ async fn scaling_policies_of_each_kind_are_put_changed_imported_and_deleted() {
 #[test]
 fn terraform_and_infractl_agree_on_scaling_policies_either_way() {
     group_cross_check("the scaling policies cross-check", POLICIES, "policies-check");
+}
+
+/// A group whose two target groups are attached as traffic sources of their own, as the
+/// autoscaling module attaches them (`for_each` over `traffic_source_attachments`), and a third
+/// attached the older way (`aws_autoscaling_attachment`).
+const TRAFFIC: &str = r##"
+provider "aws" { region = "us-east-1" }
+variable "name" { type = string }
+variable "sources" {
+  type    = set(string)
+  default = ["blue", "green"]
+}
+variable "attach_red" {
+  type    = bool
+  default = true
+}
+resource "aws_vpc" "v" { cidr_block = "10.75.0.0/16" }
+resource "aws_subnet" "a" {
+  vpc_id            = aws_vpc.v.id
+  cidr_block        = "10.75.1.0/24"
+  availability_zone = "us-east-1a"
+}
+resource "aws_launch_template" "t" {
+  name_prefix   = "traffic-"
+  image_id      = "ami-12c6146b"
+  instance_type = "t3.micro"
+}
+resource "aws_lb_target_group" "tg" {
+  for_each = toset(["blue", "green", "red"])
+  name     = "${var.name}-${each.key}"
+  port     = 80
+  protocol = "HTTP"
+  vpc_id   = aws_vpc.v.id
+}
+resource "aws_autoscaling_group" "web" {
+  name                    = "${var.name}-traffic"
+  min_size                = 1
+  max_size                = 2
+  desired_capacity        = 1
+  desired_capacity_type   = "units"
+  default_instance_warmup = 120
+  vpc_zone_identifier     = [aws_subnet.a.id]
+  launch_template {
+    id      = aws_launch_template.t.id
+    version = "$Latest"
+  }
+}
+resource "aws_autoscaling_attachment" "red" {
+  count                  = var.attach_red ? 1 : 0
+  autoscaling_group_name = aws_autoscaling_group.web.id
+  lb_target_group_arn    = aws_lb_target_group.tg["red"].arn
+}
+resource "aws_autoscaling_traffic_source_attachment" "this" {
+  for_each               = var.sources
+  autoscaling_group_name = aws_autoscaling_group.web.id
+  traffic_source {
+    identifier = aws_lb_target_group.tg[each.key].arn
+    type       = "elbv2"
+  }
+}
+"##;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn traffic_sources_are_attached_imported_and_detached() {
+    let stack = Stack::from_files(&[("main.tf", TRAFFIC)]);
+    let var = format!("name={}", stack.name);
+    let args = ["-var", var.as_str()];
+    let run = |a: &[&str]| stack.run(&[a, &args].concat());
+    expect_code(&run(&["apply", "-auto-approve"]), 0);
+    expect_code(&run(&["plan", "-detailed-exitcode"]), 0);
+    let asg = aws_sdk_autoscaling::Client::new(&sdk_config("us-east-1").await);
+    let elb = aws_sdk_elasticloadbalancingv2::Client::new(&sdk_config("us-east-1").await);
+    let name = format!("{}-traffic", stack.name);
+    let sources = || async {
+        let out = asg
+            .describe_traffic_sources()
+            .auto_scaling_group_name(&name)
+            .send()
+            .await
+            .unwrap();
+        let mut all: Vec<(String, String, String)> = out
+            .traffic_sources()
+            .iter()
+            .map(|s| {
+                let text = |v: Option<&str>| v.unwrap_or_default().to_string();
+                (text(s.identifier()), text(s.r#type()), text(s.state()))
+            })
+            .collect();
+        all.sort();
+        all
+    };
+    let (blue, green) = (
+        stack.state_id("aws_lb_target_group.tg[\"blue\"]"),
+        stack.state_id("aws_lb_target_group.tg[\"green\"]"),
+    );
+    let mut expected = vec![
+        (blue.clone(), "elbv2".to_string(), "Added".to_string()),
+        (green.clone(), "elbv2".to_string(), "Added".to_string()),
+    ];
+    expected.sort();
+    assert_eq!(sources().await, expected);
+    assert_eq!(
+        stack.state_id("aws_autoscaling_traffic_source_attachment.this[\"blue\"]"),
+        format!("{name},elbv2,{blue}")
+    );
+    let targets = |tg: String| {
+        let elb = elb.clone();
+        async move {
+            let out = elb.describe_target_health().target_group_arn(tg).send().await.unwrap();
+            out.target_health_descriptions().len()
+        }
+    };
+    assert_eq!(targets(green.clone()).await, 1, "the group's instance is registered");
+    let held = group(&asg, &name).await.unwrap();
+    assert_eq!(
+        (held.desired_capacity_type(), held.default_instance_warmup()),
+        (Some("units"), Some(120))
+    );
+    let red = stack.state_id("aws_lb_target_group.tg[\"red\"]");
+    assert!(
+        held.target_group_arns().contains(&red),
+        "{:?}",
+        held.target_group_arns()
+    );
+    assert_eq!(
+        targets(red.clone()).await,
+        1,
+        "the older attachment registers the instance too"
+    );
+    let attachment = stack.state_id("aws_autoscaling_attachment.red[0]");
+    assert!(attachment.starts_with(&format!("{name}-")), "{attachment}");
+
+    // The older attachment detached behind infractl's back: planned again, then made again.
+    asg.detach_load_balancer_target_groups()
+        .auto_scaling_group_name(&name)
+        .target_group_arns(&red)
+        .send()
+        .await
+        .unwrap();
+    let shown = expect_code(&run(&["plan", "-detailed-exitcode"]), 2);
+    assert!(
+        shown.contains("aws_autoscaling_attachment.red[0] will be created"),
+        "{shown}"
+    );
+    expect_code(&run(&["apply", "-auto-approve"]), 0);
+    assert_eq!(targets(red.clone()).await, 1);
+    expect_code(&run(&["plan", "-detailed-exitcode"]), 0);
+
+    // Imported by its id (GROUP,TYPE,IDENTIFIER): plans clean.
+    // `aws_autoscaling_attachment` has no import, in the provider either.
+    stack.reimport_all_but(
+        &[
+            "aws_launch_template",
+            "aws_autoscaling_group",
+            "aws_autoscaling_attachment",
+        ],
+        &args,
+    );
+
+    // One source taken away: detached, its target group emptied, the other kept.
+    let only_blue = [&args[..], &["-var", "sources=[\"blue\"]"]].concat();
+    let shown = expect_code(&stack.run(&[&["apply", "-auto-approve"][..], &only_blue].concat()), 0);
+    assert!(shown.contains("0 added, 0 changed, 1 destroyed"), "{shown}");
+    assert_eq!(
+        sources().await.iter().map(|s| s.0.as_str()).collect::<Vec<_>>(),
+        [blue.as_str()]
+    );
+    assert_eq!(targets(green).await, 0, "the detached target group lost the instance");
+    expect_code(
+        &stack.run(&[&["plan", "-detailed-exitcode"][..], &only_blue].concat()),
+        0,
+    );
+
+    // Detached behind infractl's back: planned again.
+    asg.detach_traffic_sources()
+        .auto_scaling_group_name(&name)
+        .traffic_sources(
+            aws_sdk_autoscaling::types::TrafficSourceIdentifier::builder()
+                .identifier(&blue)
+                .r#type("elbv2")
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let shown = expect_code(
+        &stack.run(&[&["plan", "-detailed-exitcode"][..], &only_blue].concat()),
+        2,
+    );
+    assert!(shown.contains("1 to add, 0 to change, 0 to destroy"), "{shown}");
+
+    expect_code(&stack.run(&[&["apply", "-auto-approve"][..], &only_blue].concat()), 0);
+
+    // The older attachment taken away: detached, its target group emptied.
+    let no_red = [&only_blue[..], &["-var", "attach_red=false"]].concat();
+    let shown = expect_code(&stack.run(&[&["apply", "-auto-approve"][..], &no_red].concat()), 0);
+    assert!(shown.contains("0 added, 0 changed, 1 destroyed"), "{shown}");
+    assert_eq!(targets(red).await, 0, "the detached target group lost the instance");
+    assert!(!group(&asg, &name)
+        .await
+        .unwrap()
+        .target_group_arns()
+        .contains(&stack.state_id("aws_lb_target_group.tg[\"red\"]")));
+
+    expect_code(&stack.run(&[&["destroy", "-auto-approve"][..], &no_red].concat()), 0);
+    assert!(group(&asg, &name).await.is_none());
+}
+
+#[test]
+fn terraform_and_infractl_agree_on_traffic_sources_either_way() {
+    let Some(tf) = Terraform::find("the traffic source cross-check") else {
+        return;
+    };
+    let blueprint = cross_check_blueprint(TRAFFIC, "traffic-check", Some(("10.75", "10.76")));
+    let stack = Stack::from_files(&[("main.tf", blueprint.as_str())]);
+    both_tools_plan_clean_after_the_other(&tf, &stack, &["ec2", "autoscaling", "elbv2", "sts"]);
+}
+
+#[test]
+fn an_empty_traffic_source_and_an_attachment_of_nothing_or_both_are_refused() {
+    crate::support::each_case_refused_at_validate(
+        "aws_autoscaling_traffic_source_attachment",
+        &[
+            "autoscaling_group_name = \"g\"\n  traffic_source {\n    identifier = \"\"\n    type = \"elbv2\"\n  }",
+            "autoscaling_group_name = \"g\"\n  traffic_source {\n    identifier = \"tg\"\n    type = \"\"\n  }",
+        ],
+        "traffic source values",
+    );
+    crate::support::each_case_refused_at_validate(
+        "aws_autoscaling_attachment",
+        &[
+            "autoscaling_group_name = \"g\"",
+            "autoscaling_group_name = \"g\"\n  elb = \"lb\"\n  lb_target_group_arn = \"arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/t/0123456789abcdef\"",
+        ],
+        "attachment values",
+    );
 }

@@ -265,6 +265,29 @@ async fn a_composite_alarm_over_two_alarms_lives_its_whole_life() {
 
     expect_code(&run(&[&["destroy", "-auto-approve"][..], &renamed].concat()), 0);
     assert_eq!(alarms_named(&cw, &name).await, Vec::<String>::new());
+
+    // The tags went with the alarm: another alarm of that name (the same ARN) starts bare.
+    let again = format!("{name}-api");
+    cw.put_metric_alarm()
+        .alarm_name(&again)
+        .metric_name("CPUUtilization")
+        .namespace("AWS/EC2")
+        .statistic(aws_sdk_cloudwatch::types::Statistic::Average)
+        .period(60)
+        .evaluation_periods(1)
+        .threshold(90.0)
+        .comparison_operator(aws_sdk_cloudwatch::types::ComparisonOperator::GreaterThanThreshold)
+        .send()
+        .await
+        .unwrap();
+    let tags = cw
+        .list_tags_for_resource()
+        .resource_arn(new.alarm_arn().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert!(tags.tags().is_empty(), "{tags:?}");
+    cw.delete_alarms().alarm_names(&again).send().await.unwrap();
 }
 
 /// A composite alarm of the blueprint's name that this stack did not make is refused, not

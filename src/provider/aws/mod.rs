@@ -786,6 +786,10 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(ec2::launch_template::LaunchTemplate::new(c.clone())));
     r.add_resource(Arc::new(autoscaling::group::AutoscalingGroup::new(c.clone())));
     r.add_resource(Arc::new(autoscaling::schedule::Schedule::new(c.clone())));
+    r.add_resource(Arc::new(
+        autoscaling::traffic_source_attachment::TrafficSourceAttachment::new(c.clone()),
+    ));
+    r.add_resource(Arc::new(autoscaling::attachment::Attachment::new(c.clone())));
     r.add_resource(Arc::new(autoscaling::policy::Policy::new(c.clone())));
     r.add_resource(Arc::new(codedeploy::app::App::new(c.clone())));
     r.add_resource(Arc::new(codedeploy::deployment_group::DeploymentGroup::new(c.clone())));
@@ -1107,6 +1111,7 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(rds::option_group::OptionGroup::new(c.clone())));
     r.add_resource(Arc::new(route53::zone::Zone::new(c.clone())));
     r.add_resource(Arc::new(route53::record::Record::new(c.clone())));
+    r.add_resource(Arc::new(route53::health_check::HealthCheck::new(c.clone())));
     r.add_resource(Arc::new(acm::certificate::Certificate::new(c.clone())));
     r.add_resource(Arc::new(acm::certificate_validation::CertificateValidation::new(
         c.clone(),

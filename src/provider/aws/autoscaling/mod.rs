@@ -1,6 +1,7 @@
 //! EC2 Auto Scaling: groups of instances launched from launch templates, their scaling
-//! policies and the actions scheduled on them.
+//! policies, the actions scheduled on them and the traffic sources attached to them.
 
+pub mod attachment;
 pub mod group;
 mod initial_hooks;
 mod instance_refresh;
@@ -9,6 +10,7 @@ mod mixed_instances;
 pub mod policy;
 mod policy_config;
 pub mod schedule;
+pub mod traffic_source_attachment;
 mod warm_pool;
 
 /// What Auto Scaling's ValidationError says of a group that does not exist (it has no code of
