@@ -1,8 +1,8 @@
 //! Route 53 health checks as a failover setup uses them: an HTTP check of the primary's name,
 //! an HTTPS string match on an address, a CALCULATED check of both, one following a CloudWatch
 //! alarm, and failover records naming them. Checks what the emulator holds, changes in place
-//! and by replacement, `triggers`, an import, bad values, and Terraform planning clean after
-//! infractl and the other way round.
+//! and by replacement, `triggers`, an import, adoption after a lost state, bad values, and
+//! Terraform planning clean after infractl and the other way round.
 
 use crate::interop::{both_tools_plan_clean_after_the_other, cross_check_blueprint};
 use crate::support::{each_case_refused_at_validate, expect_code, sdk_config, Stack, Terraform};
@@ -309,4 +309,44 @@ fn terraform_and_infractl_agree_on_health_checks_either_way() {
     let blueprint = cross_check_blueprint(BLUEPRINT, &crate::support::unique("hc"), None);
     let stack = Stack::from_files(&[("main.tf", blueprint.as_str())]);
     both_tools_plan_clean_after_the_other(&tf, &stack, &["route53", "cloudwatch", "sts"]);
+}
+
+/// A check whose state was lost (a run killed after the create) is found by this stack's tags
+/// and adopted, not made twice.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_check_whose_state_was_lost_is_adopted() {
+    let blueprint = r#"
+provider "aws" {
+  region = "us-east-1"
+}
+
+variable "name" { type = string }
+
+resource "aws_route53_health_check" "web" {
+  fqdn              = "${var.name}.example.com"
+  type              = "HTTPS"
+  port              = 443
+  request_interval  = 30
+  failure_threshold = 3
+}
+"#;
+    let stack = Stack::from_files(&[("main.tf", blueprint)]);
+    let var = format!("-var=name={}", stack.name);
+    expect_code(&stack.run(&["apply", "-auto-approve", &var]), 0);
+    let id = stack.state_id("aws_route53_health_check.web");
+    expect_code(&stack.run(&["state", "rm", "aws_route53_health_check.web"]), 0);
+    let shown = expect_code(&stack.run(&["apply", "-auto-approve", &var]), 0);
+    assert!(shown.contains(&format!("adopting {id}")), "{shown}");
+    assert_eq!(stack.state_id("aws_route53_health_check.web"), id);
+    let r53 = aws_sdk_route53::Client::new(&sdk_config("us-east-1").await);
+    let fqdn = format!("{}.example.com", stack.name);
+    let all = r53.list_health_checks().send().await.unwrap();
+    let same: Vec<&str> = all
+        .health_checks()
+        .iter()
+        .filter(|h| h.health_check_config().and_then(|c| c.fully_qualified_domain_name()) == Some(fqdn.as_str()))
+        .map(|h| h.id())
+        .collect();
+    assert_eq!(same, [id.as_str()], "one check, not two");
+    expect_code(&stack.run(&["destroy", "-auto-approve", &var]), 0);
 }

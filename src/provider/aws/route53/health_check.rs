@@ -402,6 +402,12 @@ impl ResourceType for HealthCheck {
         Ok(())
     }
 
+    /// The adoption lookup reads only this stack's tags, never `planned`: it can run as the
+    /// apply starts, off the path between a check's dependencies and its create.
+    fn adoptable_known_early(&self, _planned: &Value) -> bool {
+        true
+    }
+
     /// A check made by a run whose state was lost: this stack's tags for this address on one
     /// of the account's health checks (Route 53 lists them all; tags are read ten at a time).
     async fn find_adoptable(&self, ctx: &CallCtx, _planned: &Value) -> PResult<Option<String>> {
