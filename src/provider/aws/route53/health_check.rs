@@ -224,6 +224,61 @@ fn keep_triggers_on_removal(prior: &Value, planned: &mut Value) {
     }
 }
 
+/// A health check's state from Route 53's answer (a create's or a read's) and its tags; `None`
+/// when the answer holds no configuration.
+fn state_of(id: &str, check: &Check, tags: impl IntoIterator<Item = (String, String)>, prior: &Value) -> Option<Value> {
+    let c = check.health_check_config()?;
+    let alarm = c.alarm_identifier();
+    let int = |n: Option<i32>| n.map(|n| Value::Number(n as f64)).unwrap_or_default();
+    let bool_of = |b: Option<bool>| b.map(Value::Bool).unwrap_or_default();
+    let strings = |l: &[String]| Value::List(l.iter().map(Value::str).collect());
+    let reference_name = match prior.as_object().and_then(|m| m.get("reference_name")) {
+        Some(recorded) => recorded.clone(),
+        None => Value::from(reference_name_of(check.caller_reference())),
+    };
+    let mut v = Value::object([
+        ("id", Value::str(id)),
+        ("arn", Value::str(format!("arn:aws:route53:::healthcheck/{id}"))),
+        ("type", Value::str(c.r#type().as_str())),
+        ("child_health_threshold", int(c.health_threshold())),
+        ("child_healthchecks", strings(c.child_health_checks())),
+        (
+            "cloudwatch_alarm_name",
+            Value::from(alarm.map(|a| a.name().to_string())),
+        ),
+        (
+            "cloudwatch_alarm_region",
+            Value::from(alarm.map(|a| a.region().as_str().to_string())),
+        ),
+        ("disabled", bool_of(c.disabled())),
+        ("enable_sni", bool_of(c.enable_sni())),
+        ("failure_threshold", int(c.failure_threshold())),
+        ("fqdn", Value::from(c.fully_qualified_domain_name())),
+        (
+            "insufficient_data_health_status",
+            Value::from(c.insufficient_data_health_status().map(|s| s.as_str().to_string())),
+        ),
+        ("invert_healthcheck", bool_of(c.inverted())),
+        ("ip_address", Value::from(c.ip_address())),
+        ("measure_latency", bool_of(c.measure_latency())),
+        ("port", int(c.port())),
+        ("reference_name", reference_name),
+        (
+            "regions",
+            Value::List(c.regions().iter().map(|r| Value::str(r.as_str())).collect()),
+        ),
+        ("request_interval", int(c.request_interval())),
+        ("resource_path", Value::from(c.resource_path())),
+        ("routing_control_arn", Value::from(c.routing_control_arn())),
+        ("search_string", Value::from(c.search_string())),
+        ("triggers", prior.get("triggers").clone()),
+        ("tags", configured_tags(prior)),
+        ("tags_all", user_tags(tags)),
+    ]);
+    keep_same_address(prior, &mut v);
+    Some(v)
+}
+
 #[async_trait]
 impl ResourceType for HealthCheck {
     fn type_name(&self) -> &'static str {
@@ -252,12 +307,15 @@ impl ResourceType for HealthCheck {
             .send()
             .await
             .map_err(aws_err)?;
-        let id = out
+        let check = out
             .health_check()
-            .map(|h| h.id().to_string())
             .ok_or_else(|| ProviderError::msg("Route 53 answered the create with no health check"))?;
-        add_tags(&self.c, TagResourceType::Healthcheck, &id, tags_to_write(ctx, planned)).await?;
-        must_exist(self.read(ctx, &id, planned).await?, "Route 53 health check", &id)
+        let id = check.id().to_string();
+        let tags = tags_to_write(ctx, planned);
+        add_tags(&self.c, TagResourceType::Healthcheck, &id, tags.clone()).await?;
+        // The create answers the whole check and the tags are what was just written: state
+        // needs no read after it.
+        must_exist(state_of(&id, check, tags, planned), "Route 53 health check", &id)
     }
 
     async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
@@ -267,58 +325,7 @@ impl ResourceType for HealthCheck {
         let Some(check) = check? else {
             return Ok(None);
         };
-        let Some(c) = check.health_check_config() else {
-            return Ok(None);
-        };
-        let alarm = c.alarm_identifier();
-        let int = |n: Option<i32>| n.map(|n| Value::Number(n as f64)).unwrap_or_default();
-        let bool_of = |b: Option<bool>| b.map(Value::Bool).unwrap_or_default();
-        let strings = |l: &[String]| Value::List(l.iter().map(Value::str).collect());
-        let reference_name = match prior.as_object().and_then(|m| m.get("reference_name")) {
-            Some(recorded) => recorded.clone(),
-            None => Value::from(reference_name_of(check.caller_reference())),
-        };
-        let mut v = Value::object([
-            ("id", Value::str(&id)),
-            ("arn", Value::str(format!("arn:aws:route53:::healthcheck/{id}"))),
-            ("type", Value::str(c.r#type().as_str())),
-            ("child_health_threshold", int(c.health_threshold())),
-            ("child_healthchecks", strings(c.child_health_checks())),
-            (
-                "cloudwatch_alarm_name",
-                Value::from(alarm.map(|a| a.name().to_string())),
-            ),
-            (
-                "cloudwatch_alarm_region",
-                Value::from(alarm.map(|a| a.region().as_str().to_string())),
-            ),
-            ("disabled", bool_of(c.disabled())),
-            ("enable_sni", bool_of(c.enable_sni())),
-            ("failure_threshold", int(c.failure_threshold())),
-            ("fqdn", Value::from(c.fully_qualified_domain_name())),
-            (
-                "insufficient_data_health_status",
-                Value::from(c.insufficient_data_health_status().map(|s| s.as_str().to_string())),
-            ),
-            ("invert_healthcheck", bool_of(c.inverted())),
-            ("ip_address", Value::from(c.ip_address())),
-            ("measure_latency", bool_of(c.measure_latency())),
-            ("port", int(c.port())),
-            ("reference_name", reference_name),
-            (
-                "regions",
-                Value::List(c.regions().iter().map(|r| Value::str(r.as_str())).collect()),
-            ),
-            ("request_interval", int(c.request_interval())),
-            ("resource_path", Value::from(c.resource_path())),
-            ("routing_control_arn", Value::from(c.routing_control_arn())),
-            ("search_string", Value::from(c.search_string())),
-            ("triggers", prior.get("triggers").clone()),
-            ("tags", configured_tags(prior)),
-            ("tags_all", user_tags(tags?)),
-        ]);
-        keep_same_address(prior, &mut v);
-        Ok(Some(v))
+        Ok(state_of(&id, &check, tags?, prior))
     }
 
     async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
