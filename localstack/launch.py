@@ -1646,29 +1646,39 @@ def patch_autoscaling_mixed_instances_policy():
     InstanceState.weighted_capacity = property(weighted_capacity)
 
 
+def after_group_write(keep):
+    """Runs `keep(response, group, creating)` after moto's CreateAutoScalingGroup and
+    UpdateAutoScalingGroup, for the settings moto 5.2.5 drops from both calls."""
+    from moto.autoscaling.responses import AutoScalingResponse
+
+    def wrap(original, creating):
+        def handler(self):
+            result = original(self)
+            group = self.autoscaling_backend.autoscaling_groups[self._get_param("AutoScalingGroupName")]
+            keep(self, group, creating)
+            return result
+
+        return handler
+
+    AutoScalingResponse.create_auto_scaling_group = wrap(AutoScalingResponse.create_auto_scaling_group, True)
+    AutoScalingResponse.update_auto_scaling_group = wrap(AutoScalingResponse.update_auto_scaling_group, False)
+
+
 def patch_autoscaling_instance_maintenance_policy():
     """CreateAutoScalingGroup and UpdateAutoScalingGroup take an InstanceMaintenancePolicy (the
     healthy percentages kept while instances are replaced) and DescribeAutoScalingGroups
     answers it; moto dropped it. Kept now, as AWS documents: -1 for both percentages clears
     the policy, and a call without one leaves it as it was.
     """
-    from moto.autoscaling.responses import AutoScalingResponse
 
-    def with_policy(original):
-        def handler(self):
-            result = original(self)
-            policy = self._get_params().get("InstanceMaintenancePolicy")
-            if policy is not None:
-                group = self.autoscaling_backend.autoscaling_groups[self._get_param("AutoScalingGroupName")]
-                numbers = {k: int(v) for k, v in policy.items()}
-                cleared = all(v == -1 for v in numbers.values())
-                group.instance_maintenance_policy = None if cleared else numbers
-            return result
+    def keep(response, group, _creating):
+        policy = response._get_params().get("InstanceMaintenancePolicy")
+        if policy is not None:
+            numbers = {k: int(v) for k, v in policy.items()}
+            cleared = all(v == -1 for v in numbers.values())
+            group.instance_maintenance_policy = None if cleared else numbers
 
-        return handler
-
-    AutoScalingResponse.create_auto_scaling_group = with_policy(AutoScalingResponse.create_auto_scaling_group)
-    AutoScalingResponse.update_auto_scaling_group = with_policy(AutoScalingResponse.update_auto_scaling_group)
+    after_group_write(keep)
 
 
 def patch_autoscaling_warmup_and_capacity_type():
@@ -1677,24 +1687,37 @@ def patch_autoscaling_warmup_and_capacity_type():
     them once set; moto 5.2.5 dropped both. Kept now, as AWS documents: a call without one
     leaves it as it was, and a warm-up of -1 clears it.
     """
-    from moto.autoscaling.responses import AutoScalingResponse
 
-    def with_settings(original):
-        def handler(self):
-            result = original(self)
-            group = self.autoscaling_backend.autoscaling_groups[self._get_param("AutoScalingGroupName")]
-            warmup = self._get_param("DefaultInstanceWarmup")
-            if warmup is not None:
-                group.default_instance_warmup = None if int(warmup) == -1 else int(warmup)
-            kind = self._get_param("DesiredCapacityType")
-            if kind:
-                group.desired_capacity_type = kind
-            return result
+    def keep(response, group, _creating):
+        warmup = response._get_param("DefaultInstanceWarmup")
+        if warmup is not None:
+            group.default_instance_warmup = None if int(warmup) == -1 else int(warmup)
+        kind = response._get_param("DesiredCapacityType")
+        if kind:
+            group.desired_capacity_type = kind
 
-        return handler
+    after_group_write(keep)
 
-    AutoScalingResponse.create_auto_scaling_group = with_settings(AutoScalingResponse.create_auto_scaling_group)
-    AutoScalingResponse.update_auto_scaling_group = with_settings(AutoScalingResponse.update_auto_scaling_group)
+
+def patch_autoscaling_zone_distribution_and_reservations():
+    """CreateAutoScalingGroup and UpdateAutoScalingGroup take AvailabilityZoneDistribution
+    (`balanced-only` or `balanced-best-effort`) and CapacityReservationSpecification (a
+    preference and a target of reservation ids or resource group ARNs), and
+    DescribeAutoScalingGroups answers them; moto 5.2.5 dropped both. Kept now as sent; a call
+    without one leaves it as it was. (AWS documents `balanced-best-effort` and `default` as what
+    a group that sets neither gets; this emulator answers nothing for such a group.)
+    """
+
+    def keep(response, group, _creating):
+        for param, attribute in [
+            ("AvailabilityZoneDistribution", "availability_zone_distribution"),
+            ("CapacityReservationSpecification", "capacity_reservation_specification"),
+        ]:
+            value = response._get_params().get(param)
+            if value:
+                setattr(group, attribute, value)
+
+    after_group_write(keep)
 
 
 def patch_autoscaling_service_linked_role():
@@ -1703,21 +1726,13 @@ def patch_autoscaling_service_linked_role():
     DescribeAutoScalingGroups answers it; moto answered the default role whatever was sent.
     Kept now, as AWS documents; a group given none keeps the default.
     """
-    from moto.autoscaling.responses import AutoScalingResponse
 
-    def with_role(original):
-        def handler(self):
-            result = original(self)
-            role = self._get_param("ServiceLinkedRoleARN")
-            if role:
-                group = self.autoscaling_backend.autoscaling_groups[self._get_param("AutoScalingGroupName")]
-                group.service_linked_role_arn = role
-            return result
+    def keep(response, group, _creating):
+        role = response._get_param("ServiceLinkedRoleARN")
+        if role:
+            group.service_linked_role_arn = role
 
-        return handler
-
-    AutoScalingResponse.create_auto_scaling_group = with_role(AutoScalingResponse.create_auto_scaling_group)
-    AutoScalingResponse.update_auto_scaling_group = with_role(AutoScalingResponse.update_auto_scaling_group)
+    after_group_write(keep)
 
 
 def patch_autoscaling_scale_in_after_unprotect():
@@ -1948,7 +1963,8 @@ def patch_autoscaling_traffic_sources():
     Classic Load Balancer registers the group's instances as AttachLoadBalancerTargetGroups and
     AttachLoadBalancers do, and it shows in TargetGroupARNs or LoadBalancerNames too. A new
     source is `Adding` the first time it is described and `Added` after; a detached one is gone.
-    A group that does not exist is refused with ValidationError.
+    A group that does not exist is refused with ValidationError. CreateAutoScalingGroup's
+    TrafficSources are attached as AttachTrafficSources attaches them (moto dropped them).
     """
     from moto.autoscaling.exceptions import ValidationError
     from moto.autoscaling.responses import AutoScalingResponse
@@ -1974,6 +1990,10 @@ def patch_autoscaling_traffic_sources():
 
     def attach_traffic_sources(self):
         name, group = group_of(self)
+        attach(self, name, group)
+        return EmptyResult()
+
+    def attach(self, name, group):
         for source in self._get_param("TrafficSources", []):
             entry = {"Identifier": source["Identifier"], "Type": kind_of(source)}
             if entry in group.traffic_sources:
@@ -1984,7 +2004,6 @@ def patch_autoscaling_traffic_sources():
                 self.autoscaling_backend.attach_load_balancers(name, [entry["Identifier"]])
             group.traffic_sources.append(entry)
             group.traffic_source_polls[(entry["Type"], entry["Identifier"])] = 0
-        return EmptyResult()
 
     def detach_traffic_sources(self):
         name, group = group_of(self)
@@ -2023,6 +2042,13 @@ def patch_autoscaling_traffic_sources():
     AutoScalingResponse.attach_traffic_sources = attach_traffic_sources
     AutoScalingResponse.detach_traffic_sources = detach_traffic_sources
     AutoScalingResponse.describe_traffic_sources = describe_traffic_sources
+
+    def on_create(response, group, creating):
+        if creating and response._get_param("TrafficSources"):
+            name, group = group_of(response)
+            attach(response, name, group)
+
+    after_group_write(on_create)
 
 
 def patch_autoscaling_scaling_policies():
@@ -9433,6 +9459,7 @@ if __name__ == "__main__":
     patch_autoscaling_instance_maintenance_policy()
     patch_autoscaling_service_linked_role()
     patch_autoscaling_warmup_and_capacity_type()
+    patch_autoscaling_zone_distribution_and_reservations()
     patch_autoscaling_instance_refresh()
     patch_autoscaling_scheduled_actions()
     patch_autoscaling_scaling_policies()
