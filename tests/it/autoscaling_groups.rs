@@ -1578,3 +1578,228 @@ fn an_empty_traffic_source_and_an_attachment_of_nothing_or_both_are_refused() {
         "attachment values",
     );
 }
+
+/// A group naming its own traffic sources (a `dynamic` block over a set of target groups), how
+/// it spreads over zones and which capacity reservations it launches into.
+const INLINE: &str = r##"
+provider "aws" { region = "us-east-1" }
+variable "name" { type = string }
+variable "sources" {
+  type    = set(string)
+  default = ["blue", "green"]
+}
+variable "strategy" {
+  type    = string
+  default = "balanced-only"
+}
+variable "reserved" {
+  type    = bool
+  default = true
+}
+resource "aws_vpc" "v" { cidr_block = "10.77.0.0/16" }
+resource "aws_subnet" "a" {
+  vpc_id            = aws_vpc.v.id
+  cidr_block        = "10.77.1.0/24"
+  availability_zone = "us-east-1a"
+}
+resource "aws_launch_template" "t" {
+  name_prefix   = "inline-"
+  image_id      = "ami-12c6146b"
+  instance_type = "t3.micro"
+}
+resource "aws_ec2_capacity_reservation" "r" {
+  instance_type     = "t3.micro"
+  instance_platform = "Linux/UNIX"
+  availability_zone = "us-east-1a"
+  instance_count    = 1
+}
+resource "aws_lb_target_group" "tg" {
+  for_each = toset(["blue", "green", "red"])
+  name     = "${var.name}-${each.key}"
+  port     = 80
+  protocol = "HTTP"
+  vpc_id   = aws_vpc.v.id
+}
+resource "aws_autoscaling_group" "web" {
+  name                = "${var.name}-inline"
+  min_size            = 1
+  max_size            = 2
+  desired_capacity    = 1
+  vpc_zone_identifier = [aws_subnet.a.id]
+  launch_template {
+    id      = aws_launch_template.t.id
+    version = "$Latest"
+  }
+  dynamic "traffic_source" {
+    for_each = var.sources
+    content {
+      identifier = aws_lb_target_group.tg[traffic_source.value].arn
+      type       = "elbv2"
+    }
+  }
+  availability_zone_distribution {
+    capacity_distribution_strategy = var.strategy
+  }
+  capacity_reservation_specification {
+    capacity_reservation_preference = var.reserved ? "capacity-reservations-only" : "none"
+    dynamic "capacity_reservation_target" {
+      for_each = var.reserved ? [1] : []
+      content {
+        capacity_reservation_ids = [aws_ec2_capacity_reservation.r.id]
+      }
+    }
+  }
+}
+"##;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_groups_own_traffic_sources_zone_distribution_and_reservations_are_sent_changed_and_read() {
+    let stack = Stack::from_files(&[("main.tf", INLINE)]);
+    let var = format!("name={}", stack.name);
+    let base = ["-var", var.as_str()];
+    let run = |extra: &[&str], a: &[&str]| stack.run(&[a, &base, extra].concat());
+    expect_code(&run(&[], &["apply", "-auto-approve"]), 0);
+    expect_code(&run(&[], &["plan", "-detailed-exitcode"]), 0);
+    let asg = aws_sdk_autoscaling::Client::new(&sdk_config("us-east-1").await);
+    let elb = aws_sdk_elasticloadbalancingv2::Client::new(&sdk_config("us-east-1").await);
+    let name = format!("{}-inline", stack.name);
+    let tg = |key: &str| stack.state_id(&format!("aws_lb_target_group.tg[\"{key}\"]"));
+    let (blue, green, red) = (tg("blue"), tg("green"), tg("red"));
+    let held_sources = |g: &AutoScalingGroup| {
+        let mut all: Vec<(String, String)> = g
+            .traffic_sources()
+            .iter()
+            .map(|s| {
+                let owned = |v: Option<&str>| v.unwrap_or_default().to_string();
+                (owned(s.identifier()), owned(s.r#type()))
+            })
+            .collect();
+        all.sort();
+        all
+    };
+    let pairs = |arns: &[&String]| {
+        let mut all: Vec<(String, String)> = arns.iter().map(|a| (a.to_string(), "elbv2".to_string())).collect();
+        all.sort();
+        all
+    };
+    let targets = |tg: String| {
+        let elb = elb.clone();
+        async move {
+            let out = elb.describe_target_health().target_group_arn(tg).send().await.unwrap();
+            out.target_health_descriptions().len()
+        }
+    };
+
+    let held = group(&asg, &name).await.unwrap();
+    assert_eq!(held_sources(&held), pairs(&[&blue, &green]));
+    let strategy = |g: &AutoScalingGroup| {
+        g.availability_zone_distribution()
+            .and_then(|d| d.capacity_distribution_strategy())
+            .map(|s| s.as_str().to_string())
+    };
+    assert_eq!(strategy(&held).as_deref(), Some("balanced-only"));
+    let reservation = held.capacity_reservation_specification().unwrap();
+    assert_eq!(
+        reservation.capacity_reservation_preference().map(|p| p.as_str()),
+        Some("capacity-reservations-only")
+    );
+    let reserved_id = stack.state_id("aws_ec2_capacity_reservation.r");
+    assert_eq!(
+        reservation
+            .capacity_reservation_target()
+            .unwrap()
+            .capacity_reservation_ids(),
+        [reserved_id.clone()]
+    );
+    assert_eq!(
+        targets(blue.clone()).await,
+        1,
+        "the group's instance is registered in blue"
+    );
+    assert_eq!(targets(green.clone()).await, 1, "and in green");
+    assert_eq!(
+        stack.state_attr("aws_autoscaling_group.web", "availability_zone_distribution")[0]
+            ["capacity_distribution_strategy"],
+        "balanced-only"
+    );
+
+    // An import reads all three back: the plan after it is clean.
+    stack.reimport_all_but(&["aws_launch_template"], &base);
+
+    // Another source set, strategy and preference: changed in place, the group kept.
+    let changed = [
+        "-var",
+        "sources=[\"green\",\"red\"]",
+        "-var",
+        "strategy=balanced-best-effort",
+        "-var",
+        "reserved=false",
+    ];
+    let shown = expect_code(&run(&changed, &["apply", "-auto-approve"]), 0);
+    assert!(shown.contains("0 added, 1 changed, 0 destroyed"), "{shown}");
+    let held = group(&asg, &name).await.unwrap();
+    assert_eq!(held_sources(&held), pairs(&[&green, &red]));
+    assert_eq!(
+        targets(blue.clone()).await,
+        0,
+        "blue was detached and lost the instance"
+    );
+    assert_eq!(targets(red.clone()).await, 1, "red was attached and holds the instance");
+    assert_eq!(strategy(&held).as_deref(), Some("balanced-best-effort"));
+    assert_eq!(
+        held.capacity_reservation_specification()
+            .and_then(|c| c.capacity_reservation_preference())
+            .map(|p| p.as_str()),
+        Some("none")
+    );
+    expect_code(&run(&changed, &["plan", "-detailed-exitcode"]), 0);
+
+    // A source detached behind infractl's back is drift, and the next apply attaches it again.
+    asg.detach_traffic_sources()
+        .auto_scaling_group_name(&name)
+        .traffic_sources(
+            aws_sdk_autoscaling::types::TrafficSourceIdentifier::builder()
+                .identifier(&red)
+                .r#type("elbv2")
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let shown = expect_code(&run(&changed, &["plan", "-detailed-exitcode"]), 2);
+    assert!(shown.contains("traffic_source"), "{shown}");
+    expect_code(&run(&changed, &["apply", "-auto-approve"]), 0);
+    assert_eq!(held_sources(&group(&asg, &name).await.unwrap()), pairs(&[&green, &red]));
+    expect_code(&run(&changed, &["plan", "-detailed-exitcode"]), 0);
+
+    expect_code(&run(&changed, &["destroy", "-auto-approve"]), 0);
+    assert!(group(&asg, &name).await.is_none());
+}
+
+#[test]
+fn terraform_and_infractl_agree_on_a_groups_own_traffic_sources_either_way() {
+    let Some(tf) = Terraform::find("the group traffic source cross-check") else {
+        return;
+    };
+    let blueprint = cross_check_blueprint(INLINE, "inline-check", Some(("10.77", "10.78")));
+    let stack = Stack::from_files(&[("main.tf", blueprint.as_str())]);
+    both_tools_plan_clean_after_the_other(&tf, &stack, &["ec2", "autoscaling", "elbv2", "sts"]);
+}
+
+#[test]
+fn bad_zone_distributions_reservations_and_traffic_sources_of_a_group_are_refused() {
+    let group = "name = \"g\"\n  min_size = 0\n  max_size = 1\n  launch_configuration = \"lc\"\n  availability_zones = [\"us-east-1a\"]";
+    let cases: Vec<String> = [
+        "availability_zone_distribution {\n    capacity_distribution_strategy = \"balanced\"\n  }",
+        "capacity_reservation_specification {\n    capacity_reservation_preference = \"open\"\n  }",
+        "capacity_reservation_specification {\n    capacity_reservation_target {\n      capacity_reservation_ids = [\"cr-1\"]\n      capacity_reservation_resource_group_arns = [\"arn:aws:resource-groups:us-east-1:123456789012:group/g\"]\n    }\n  }",
+        "traffic_source {\n    identifier = \"\"\n  }",
+        "traffic_source {\n    identifier = \"tg\"\n  }\n  target_group_arns = [\"arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/t/0123456789abcdef\"]",
+        "traffic_source {\n    identifier = \"lb\"\n    type = \"elb\"\n  }\n  load_balancers = [\"lb\"]",
+    ]
+    .iter()
+    .map(|block| format!("{group}\n  {block}"))
+    .collect();
+    let bodies: Vec<&str> = cases.iter().map(String::as_str).collect();
+    crate::support::each_case_refused_at_validate("aws_autoscaling_group", &bodies, "group block values");
+}

@@ -14,7 +14,7 @@
 //! sources and the zone distribution and capacity reservation settings are not implemented yet
 //! (refused when set).
 
-use super::{initial_hooks, instance_refresh, maintenance, mixed_instances, warm_pool, ABSENT_MESSAGE};
+use super::{group_blocks, initial_hooks, instance_refresh, maintenance, mixed_instances, warm_pool, ABSENT_MESSAGE};
 use crate::duration::parse_go_duration;
 use crate::provider::aws::common::{
     aws_err, differs, first, must_exist, name_or_generated, name_prefix_read, op_timeout, opt_bool, opt_i32, opt_str,
@@ -110,8 +110,37 @@ impl AutoscalingGroup {
                 "wait_for_elb_capacity",
                 "tag",
                 "mixed_instances_policy",
+                "traffic_source",
+                "availability_zone_distribution",
+                "capacity_reservation_specification",
             ])
-            .computed_blocks(&["mixed_instances_policy.instances_distribution"])
+            .computed_blocks(&[
+                "mixed_instances_policy.instances_distribution",
+                "traffic_source",
+                "availability_zone_distribution",
+                "capacity_reservation_specification",
+            ])
+            .arg("traffic_source.identifier")
+            .check(len_between(1, 2048))
+            .arg("traffic_source.type")
+            .check(len_between(1, 2048))
+            .rule(Rule::Conflicts(&["traffic_source", "load_balancers"]))
+            .rule(Rule::Conflicts(&["traffic_source", "target_group_arns"]))
+            .arg("availability_zone_distribution.capacity_distribution_strategy")
+            .default("balanced-best-effort")
+            .check(one_of(&["balanced-only", "balanced-best-effort"]))
+            .arg("capacity_reservation_specification.capacity_reservation_preference")
+            .live_if_unset()
+            .check(one_of(&[
+                "capacity-reservations-only",
+                "capacity-reservations-first",
+                "none",
+                "default",
+            ]))
+            .rule_in(
+                "capacity_reservation_specification.capacity_reservation_target",
+                Rule::Conflicts(&["capacity_reservation_ids", "capacity_reservation_resource_group_arns"]),
+            )
             .arg("mixed_instances_policy.instances_distribution.on_demand_base_capacity")
             .check(int_at_least(0))
             .arg("mixed_instances_policy.instances_distribution.on_demand_percentage_above_base_capacity")
@@ -374,6 +403,18 @@ impl AutoscalingGroup {
                 mixed_instances::to_state(g.mixed_instances_policy()),
             ),
             ("target_group_arns", strings(g.target_group_arns())),
+            (
+                "traffic_source",
+                group_blocks::traffic_sources_to_state(g.traffic_sources()),
+            ),
+            (
+                "availability_zone_distribution",
+                group_blocks::zone_distribution_to_state(g.availability_zone_distribution()),
+            ),
+            (
+                "capacity_reservation_specification",
+                group_blocks::capacity_reservation_to_state(g.capacity_reservation_specification()),
+            ),
             ("max_instance_lifetime", n(g.max_instance_lifetime())),
             ("max_size", n(g.max_size())),
             ("min_size", n(g.min_size())),
@@ -751,6 +792,9 @@ impl ResourceType for AutoscalingGroup {
             .set_launch_configuration_name(opt_str(planned, "launch_configuration"))
             .set_launch_template(launch_template(planned))
             .set_mixed_instances_policy(mixed_instances::to_api(planned))
+            .set_traffic_sources(group_blocks::traffic_sources_on_create(planned))
+            .set_availability_zone_distribution(group_blocks::zone_distribution(planned))
+            .set_capacity_reservation_specification(group_blocks::capacity_reservation(planned))
             .set_load_balancer_names(non_empty(str_list(planned, "load_balancers")))
             .set_target_group_arns(non_empty(str_list(planned, "target_group_arns")))
             .set_termination_policies(non_empty(str_list(planned, "termination_policies")))
@@ -805,6 +849,7 @@ impl ResourceType for AutoscalingGroup {
             "suspended_processes",
             "tag",
             "target_group_arns",
+            "traffic_source",
             "force_delete",
             "force_delete_warm_pool",
             "ignore_failed_scaling_activities",
@@ -830,6 +875,12 @@ impl ResourceType for AutoscalingGroup {
                 .new_instances_protected_from_scale_in(opt_bool(planned, "protect_from_scale_in").unwrap_or(false));
             if changed("availability_zones") {
                 u = u.set_availability_zones(non_empty(str_list(planned, "availability_zones")));
+            }
+            if changed("availability_zone_distribution") {
+                u = u.set_availability_zone_distribution(group_blocks::zone_distribution(planned));
+            }
+            if changed("capacity_reservation_specification") {
+                u = u.set_capacity_reservation_specification(group_blocks::capacity_reservation(planned));
             }
             if changed("capacity_rebalance") {
                 u = u.capacity_rebalance(opt_bool(planned, "capacity_rebalance").unwrap_or(false));
@@ -910,6 +961,10 @@ impl ResourceType for AutoscalingGroup {
             }
         }
         self.set_attachments(id, prior, planned).await?;
+        if changed("traffic_source") {
+            let timeout = op_timeout(&self.schema, planned, Op::Update, Duration::from_secs(600));
+            group_blocks::update_traffic_sources(&self.c.autoscaling, id, prior, planned, timeout).await?;
+        }
         if instance_refresh::wanted(prior, planned) {
             let mixed = mixed_instances::to_api(planned);
             instance_refresh::start(&self.c.autoscaling, id, planned, launch_template(planned), mixed).await?;

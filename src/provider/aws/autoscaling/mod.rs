@@ -3,6 +3,7 @@
 
 pub mod attachment;
 pub mod group;
+mod group_blocks;
 mod initial_hooks;
 mod instance_refresh;
 mod maintenance;
