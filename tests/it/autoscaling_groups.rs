@@ -1551,10 +1551,20 @@ async fn traffic_sources_are_attached_imported_and_detached() {
 
 #[test]
 fn terraform_and_infractl_agree_on_traffic_sources_either_way() {
-    let Some(tf) = Terraform::find("the traffic source cross-check") else {
+    traffic_cross_check(
+        "the traffic source cross-check",
+        TRAFFIC,
+        "traffic-check",
+        ("10.75", "10.76"),
+    );
+}
+
+/// The Terraform cross-check of a blueprint with target groups, its VPC moved to other CIDRs.
+fn traffic_cross_check(what: &str, blueprint: &str, name: &str, cidrs: (&str, &str)) {
+    let Some(tf) = Terraform::find(what) else {
         return;
     };
-    let blueprint = cross_check_blueprint(TRAFFIC, "traffic-check", Some(("10.75", "10.76")));
+    let blueprint = cross_check_blueprint(blueprint, name, Some(cidrs));
     let stack = Stack::from_files(&[("main.tf", blueprint.as_str())]);
     both_tools_plan_clean_after_the_other(&tf, &stack, &["ec2", "autoscaling", "elbv2", "sts"]);
 }
@@ -1778,12 +1788,12 @@ async fn a_groups_own_traffic_sources_zone_distribution_and_reservations_are_sen
 
 #[test]
 fn terraform_and_infractl_agree_on_a_groups_own_traffic_sources_either_way() {
-    let Some(tf) = Terraform::find("the group traffic source cross-check") else {
-        return;
-    };
-    let blueprint = cross_check_blueprint(INLINE, "inline-check", Some(("10.77", "10.78")));
-    let stack = Stack::from_files(&[("main.tf", blueprint.as_str())]);
-    both_tools_plan_clean_after_the_other(&tf, &stack, &["ec2", "autoscaling", "elbv2", "sts"]);
+    traffic_cross_check(
+        "the group traffic source cross-check",
+        INLINE,
+        "inline-check",
+        ("10.77", "10.78"),
+    );
 }
 
 #[test]

@@ -11,8 +11,7 @@
 //! ([`super::warm_pool`]), initial lifecycle hooks ([`super::initial_hooks`]) and an instance
 //! maintenance policy ([`super::maintenance`]) are set as the provider sets them, and a change to
 //! what instances launch from starts an instance refresh ([`super::instance_refresh`]). Traffic
-//! sources and the zone distribution and capacity reservation settings are not implemented yet
-//! (refused when set).
+//! sources, the zone distribution and capacity reservations are in [`super::group_blocks`].
 
 use super::{group_blocks, initial_hooks, instance_refresh, maintenance, mixed_instances, warm_pool, ABSENT_MESSAGE};
 use crate::duration::parse_go_duration;
