@@ -1719,7 +1719,7 @@ async fn a_groups_own_traffic_sources_zone_distribution_and_reservations_are_sen
             .capacity_reservation_target()
             .unwrap()
             .capacity_reservation_ids(),
-        [reserved_id.clone()]
+        [reserved_id]
     );
     assert_eq!(
         targets(blue.clone()).await,

@@ -196,7 +196,7 @@ pub(super) fn capacity_reservation(planned: &Value) -> Option<CapacityReservatio
 /// The `capacity_reservation_specification` AWS answered, as state holds it: the target block
 /// only when it names reservations or resource groups.
 pub(super) fn capacity_reservation_to_state(c: Option<&CapacityReservationSpecification>) -> Value {
-    let strings = |v: &[String]| Value::List(v.iter().map(|s| Value::str(s)).collect());
+    let strings = |v: &[String]| Value::List(v.iter().map(Value::str).collect());
     Value::List(
         c.map(|c| {
             let target = c
