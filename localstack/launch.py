@@ -1970,15 +1970,18 @@ def patch_autoscaling_traffic_sources():
     from moto.autoscaling.responses import AutoScalingResponse
     from moto.core.responses import ActionResult, EmptyResult
 
+    def with_sources(group):
+        if getattr(group, "traffic_sources", None) is None:
+            group.traffic_sources = []
+            group.traffic_source_polls = {}
+        return group
+
     def group_of(response):
         name = response._get_param("AutoScalingGroupName")
         group = response.autoscaling_backend.autoscaling_groups.get(name)
         if group is None:
             raise ValidationError(f"AutoScalingGroup name not found - no such group: {name}")
-        if getattr(group, "traffic_sources", None) is None:
-            group.traffic_sources = []
-            group.traffic_source_polls = {}
-        return name, group
+        return name, with_sources(group)
 
     def kind_of(source):
         if source.get("Type"):
@@ -2045,8 +2048,7 @@ def patch_autoscaling_traffic_sources():
 
     def on_create(response, group, creating):
         if creating and response._get_param("TrafficSources"):
-            name, group = group_of(response)
-            attach(response, name, group)
+            attach(response, group.name, with_sources(group))
 
     after_group_write(on_create)
 

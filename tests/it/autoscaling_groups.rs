@@ -1343,24 +1343,26 @@ fn terraform_and_infractl_agree_on_scaling_policies_either_way() {
     group_cross_check("the scaling policies cross-check", POLICIES, "policies-check");
 }
 
-/// A group whose two target groups are attached as traffic sources of their own, as the
-/// autoscaling module attaches them (`for_each` over `traffic_source_attachments`), and a third
-/// attached the older way (`aws_autoscaling_attachment`).
-const TRAFFIC: &str = r##"
+/// The VPC, subnet, launch template and three target groups (blue, green, red) that the
+/// traffic source blueprints share, in the VPC `10.$octet.0.0/16`, then the blueprint's own lines.
+macro_rules! with_target_groups {
+    ($octet:literal, $own:literal) => {
+        concat!(
+            r##"
 provider "aws" { region = "us-east-1" }
 variable "name" { type = string }
 variable "sources" {
   type    = set(string)
   default = ["blue", "green"]
 }
-variable "attach_red" {
-  type    = bool
-  default = true
-}
-resource "aws_vpc" "v" { cidr_block = "10.75.0.0/16" }
+resource "aws_vpc" "v" { cidr_block = "10."##,
+            $octet,
+            r##".0.0/16" }
 resource "aws_subnet" "a" {
   vpc_id            = aws_vpc.v.id
-  cidr_block        = "10.75.1.0/24"
+  cidr_block        = "10."##,
+            $octet,
+            r##".1.0/24"
   availability_zone = "us-east-1a"
 }
 resource "aws_launch_template" "t" {
@@ -1374,6 +1376,21 @@ resource "aws_lb_target_group" "tg" {
   port     = 80
   protocol = "HTTP"
   vpc_id   = aws_vpc.v.id
+}
+"##,
+            $own
+        )
+    };
+}
+
+/// A group whose two target groups are attached as traffic sources of their own, as the
+/// autoscaling module attaches them (`for_each` over `traffic_source_attachments`), and a third
+/// attached the older way (`aws_autoscaling_attachment`).
+const TRAFFIC: &str = with_target_groups!(
+    "75",
+    r##"variable "attach_red" {
+  type    = bool
+  default = true
 }
 resource "aws_autoscaling_group" "web" {
   name                    = "${var.name}-traffic"
@@ -1401,7 +1418,8 @@ resource "aws_autoscaling_traffic_source_attachment" "this" {
     type       = "elbv2"
   }
 }
-"##;
+"##
+);
 
 #[tokio::test(flavor = "multi_thread")]
 async fn traffic_sources_are_attached_imported_and_detached() {
@@ -1591,14 +1609,9 @@ fn an_empty_traffic_source_and_an_attachment_of_nothing_or_both_are_refused() {
 
 /// A group naming its own traffic sources (a `dynamic` block over a set of target groups), how
 /// it spreads over zones and which capacity reservations it launches into.
-const INLINE: &str = r##"
-provider "aws" { region = "us-east-1" }
-variable "name" { type = string }
-variable "sources" {
-  type    = set(string)
-  default = ["blue", "green"]
-}
-variable "strategy" {
+const INLINE: &str = with_target_groups!(
+    "77",
+    r##"variable "strategy" {
   type    = string
   default = "balanced-only"
 }
@@ -1606,29 +1619,11 @@ variable "reserved" {
   type    = bool
   default = true
 }
-resource "aws_vpc" "v" { cidr_block = "10.77.0.0/16" }
-resource "aws_subnet" "a" {
-  vpc_id            = aws_vpc.v.id
-  cidr_block        = "10.77.1.0/24"
-  availability_zone = "us-east-1a"
-}
-resource "aws_launch_template" "t" {
-  name_prefix   = "inline-"
-  image_id      = "ami-12c6146b"
-  instance_type = "t3.micro"
-}
 resource "aws_ec2_capacity_reservation" "r" {
   instance_type     = "t3.micro"
   instance_platform = "Linux/UNIX"
   availability_zone = "us-east-1a"
   instance_count    = 1
-}
-resource "aws_lb_target_group" "tg" {
-  for_each = toset(["blue", "green", "red"])
-  name     = "${var.name}-${each.key}"
-  port     = 80
-  protocol = "HTTP"
-  vpc_id   = aws_vpc.v.id
 }
 resource "aws_autoscaling_group" "web" {
   name                = "${var.name}-inline"
@@ -1660,7 +1655,8 @@ resource "aws_autoscaling_group" "web" {
     }
   }
 }
-"##;
+"##
+);
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_groups_own_traffic_sources_zone_distribution_and_reservations_are_sent_changed_and_read() {

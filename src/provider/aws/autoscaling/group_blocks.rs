@@ -8,6 +8,7 @@
 //! create, and a change attaches and detaches the difference ten at a time, waiting until AWS
 //! describes every source of the group as added (or the detached ones as gone).
 
+use super::absent_as_none;
 use crate::provider::aws::common::{aws_err, first, opt_str, str_list, wait_for, Poll, Wait};
 use crate::provider::PResult;
 use crate::value::Value;
@@ -121,16 +122,31 @@ pub(super) async fn update_traffic_sources(
 
 /// Every traffic source of the group with its state (Adding, Added, InService, Removing...).
 async fn described(client: &Client, group: &str) -> PResult<Vec<(String, String)>> {
+    Ok(traffic_sources(client, group, None).await?.unwrap_or_default())
+}
+
+/// The group's traffic sources (of one type when `kind` is given) as (identifier, state), paged
+/// through DescribeTrafficSources; `None` when the group is gone. The group's own blocks and
+/// `aws_autoscaling_traffic_source_attachment` both read this way.
+pub(super) async fn traffic_sources(
+    client: &Client,
+    group: &str,
+    kind: Option<&str>,
+) -> PResult<Option<Vec<(String, String)>>> {
     let mut token = None;
     let mut all = Vec::new();
     loop {
         let out = client
             .describe_traffic_sources()
             .auto_scaling_group_name(group)
+            .set_traffic_source_type(kind.map(str::to_string))
             .set_next_token(token)
             .send()
             .await
-            .map_err(aws_err)?;
+            .map_err(aws_err);
+        let Some(out) = absent_as_none(out)? else {
+            return Ok(None);
+        };
         all.extend(out.traffic_sources().iter().map(|s| {
             (
                 s.identifier().unwrap_or_default().to_string(),
@@ -139,7 +155,7 @@ async fn described(client: &Client, group: &str) -> PResult<Vec<(String, String)
         }));
         match out.next_token() {
             Some(next) if !next.is_empty() => token = Some(next.to_string()),
-            _ => return Ok(all),
+            _ => return Ok(Some(all)),
         }
     }
 }

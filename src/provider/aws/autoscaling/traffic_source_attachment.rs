@@ -8,6 +8,7 @@
 //! fills the group and the source from the id, so an import needs nothing else.
 
 use super::absent_as_none;
+use super::group_blocks::traffic_sources;
 use crate::provider::aws::common::{aws_err, first, must_exist, op_timeout, required, wait_for, Op, Poll, Wait};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -94,33 +95,12 @@ impl TrafficSourceAttachment {
     /// The source's state (`Adding`, `Added`, `InService`, `Removing`, `Removed`), `None` when
     /// the group does not describe it (or the group is gone).
     async fn state(&self, key: &Key) -> PResult<Option<String>> {
-        let mut token = None;
-        loop {
-            let out = self
-                .c
-                .autoscaling
-                .describe_traffic_sources()
-                .auto_scaling_group_name(&key.group)
-                .traffic_source_type(&key.kind)
-                .set_next_token(token)
-                .send()
-                .await
-                .map_err(aws_err);
-            let Some(out) = absent_as_none(out)? else {
-                return Ok(None);
-            };
-            if let Some(s) = out
-                .traffic_sources()
-                .iter()
-                .find(|s| s.identifier() == Some(key.identifier.as_str()))
-            {
-                return Ok(Some(s.state().unwrap_or_default().to_string()));
-            }
-            match out.next_token() {
-                Some(next) if !next.is_empty() => token = Some(next.to_string()),
-                _ => return Ok(None),
-            }
-        }
+        let sources = traffic_sources(&self.c.autoscaling, &key.group, Some(&key.kind)).await?;
+        Ok(sources
+            .unwrap_or_default()
+            .into_iter()
+            .find(|(identifier, _)| *identifier == key.identifier)
+            .map(|(_, state)| state))
     }
 
     fn value(key: &Key) -> Value {
