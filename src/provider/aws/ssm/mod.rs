@@ -4,3 +4,4 @@
 pub mod parameter;
 pub mod parameter_data;
 pub mod parameter_ephemeral;
+mod tags;

@@ -5,9 +5,9 @@
 //! and sent again only when `value_wo_version` changes. PutParameter with Overwrite updates in
 //! place; the id is the name.
 
+use super::tags::{ssm_tags, sync_ssm_tags, tag_pairs};
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, must_exist, opt_str, owns, required, secret_digest, sync_tags, tags_to_write,
-    user_tags,
+    absent_on, aws_err, configured_tags, must_exist, opt_str, owns, required, secret_digest, tags_to_write, user_tags,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -64,10 +64,6 @@ impl Parameter {
         Parameter { c, schema }
     }
 
-    fn tags(pairs: indexmap::IndexMap<String, String>) -> PResult<Vec<Tag>> {
-        crate::provider::aws::common::sdk_tags!(Tag, pairs)
-    }
-
     async fn put(&self, planned: &Value, overwrite: bool, tags: Option<Vec<Tag>>) -> PResult<()> {
         let name = required(planned, "name")?;
         // A `value` that is only the digest state carried over (the blueprint sets
@@ -111,23 +107,6 @@ impl Parameter {
             .map_err(aws_err)?;
         Ok(())
     }
-
-    async fn tag_pairs(&self, name: &str) -> PResult<Vec<(String, String)>> {
-        let out = self
-            .c
-            .ssm
-            .list_tags_for_resource()
-            .resource_type(ResourceTypeForTagging::Parameter)
-            .resource_id(name)
-            .send()
-            .await
-            .map_err(aws_err)?;
-        Ok(out
-            .tag_list()
-            .iter()
-            .map(|t| (t.key().to_string(), t.value().to_string()))
-            .collect())
-    }
 }
 
 #[async_trait]
@@ -142,7 +121,7 @@ impl ResourceType for Parameter {
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
         let name = required(planned, "name")?;
-        self.put(planned, false, Some(Self::tags(tags_to_write(ctx, planned))?))
+        self.put(planned, false, Some(ssm_tags(tags_to_write(ctx, planned))?))
             .await?;
         must_exist(self.read(ctx, &name, planned).await?, "SSM parameter", &name)
     }
@@ -209,7 +188,10 @@ impl ResourceType for Parameter {
             ("allowed_pattern", Value::from(meta.and_then(|m| m.allowed_pattern()))),
             ("overwrite", prior.get("overwrite").clone()),
             ("tags", configured_tags(prior)),
-            ("tags_all", user_tags(self.tag_pairs(id).await?)),
+            (
+                "tags_all",
+                user_tags(tag_pairs(&self.c.ssm, ResourceTypeForTagging::Parameter, id).await?),
+            ),
             ("arn", Value::from(p.arn())),
             ("version", Value::from(p.version())),
         ])))
@@ -252,32 +234,7 @@ impl ResourceType for Parameter {
             }
             self.put(&planned, true, None).await?;
         }
-        let ssm = &self.c.ssm;
-        sync_tags(
-            prior,
-            planned,
-            |keys| async move {
-                let r = ssm
-                    .remove_tags_from_resource()
-                    .resource_type(ResourceTypeForTagging::Parameter)
-                    .resource_id(id)
-                    .set_tag_keys(Some(keys))
-                    .send()
-                    .await;
-                r.map(|_| ()).map_err(aws_err)
-            },
-            |add| async move {
-                let r = ssm
-                    .add_tags_to_resource()
-                    .resource_type(ResourceTypeForTagging::Parameter)
-                    .resource_id(id)
-                    .set_tags(Some(Self::tags(add)?))
-                    .send()
-                    .await;
-                r.map(|_| ()).map_err(aws_err)
-            },
-        )
-        .await?;
+        sync_ssm_tags(&self.c.ssm, ResourceTypeForTagging::Parameter, id, prior, planned).await?;
         must_exist(self.read(ctx, id, planned).await?, "SSM parameter", id)
     }
 
@@ -294,7 +251,7 @@ impl ResourceType for Parameter {
         if absent_on(r, &["ParameterNotFound"])?.is_none() {
             return Ok(None);
         }
-        let tags = self.tag_pairs(&name).await?;
+        let tags = tag_pairs(&self.c.ssm, ResourceTypeForTagging::Parameter, &name).await?;
         Ok(owns(tags.iter().map(|(k, v)| (k.as_str(), v.as_str())), ctx).then_some(name))
     }
 }
