@@ -110,6 +110,7 @@ mod security_group_defaults;
 mod service_limits;
 mod service_linked_roles;
 mod session_context;
+mod ssm_documents;
 mod state_machines;
 mod state_pull;
 mod storage;

@@ -1,6 +1,7 @@
-//! SSM resources: parameters (plain, list, or encrypted secrets), and the ephemeral form that
+//! SSM resources: parameters (plain, list, or encrypted secrets), documents, and the ephemeral form that
 //! reads one without storing it.
 
+pub mod document;
 pub mod parameter;
 pub mod parameter_data;
 pub mod parameter_ephemeral;
