@@ -8681,6 +8681,45 @@ def patch_iam_account_alias_delete():
     IamResponse.delete_account_alias = delete_account_alias
 
 
+def patch_iam_login_profiles():
+    """Login profiles keep what CreateLoginProfile and UpdateLoginProfile are sent.
+
+    AWS (IAM API reference): CreateLoginProfile takes PasswordResetRequired, and
+    GetLoginProfile answers it; UpdateLoginProfile changes only what it is given (the password
+    stays when none is sent, the reset flag when it is not sent). moto 5.2.5 dropped the flag
+    on create (a profile made with a required reset read back false) and, on an update without
+    a password, removed the password, which deleted the profile.
+    """
+    from moto.iam.responses import IamResponse
+
+    original_create = IamResponse.create_login_profile
+
+    def create_login_profile(self):
+        result = original_create(self)
+        required = self._get_param("PasswordResetRequired")
+        user = self.backend.get_user(self._get_param("UserName"))
+        user.password_reset_required = str(required).lower() == "true"
+        result.result["LoginProfile"]["PasswordResetRequired"] = user.password_reset_required
+        return result
+
+    original_update = IamResponse.update_login_profile
+
+    def update_login_profile(self):
+        user = self.backend.get_login_profile(self._get_param("UserName"))
+        kept_password, kept_flag = user.password, user.password_reset_required
+        result = original_update(self)
+        if self._get_param("Password") is None:
+            user.password = kept_password
+        if self._get_param("PasswordResetRequired") is None:
+            user.password_reset_required = kept_flag
+        else:
+            user.password_reset_required = str(self._get_param("PasswordResetRequired")).lower() == "true"
+        return result
+
+    IamResponse.create_login_profile = create_login_profile
+    IamResponse.update_login_profile = update_login_profile
+
+
 def patch_lambda_event_source_mappings():
     """Lambda event source mappings as AWS documents them (CreateEventSourceMapping,
     UpdateEventSourceMapping, DeleteEventSourceMapping API references).
@@ -9531,6 +9570,7 @@ if __name__ == "__main__":
     patch_dynamodb_import_formats()
     patch_iam_password_policy_ranges()
     patch_iam_account_alias_delete()
+    patch_iam_login_profiles()
     patch_lambda_event_source_mappings()
     patch_events()
     patch_kinesis_streams()

@@ -79,6 +79,7 @@ mod load_balancing;
 mod log_data_protection;
 mod log_delivery;
 mod log_extras;
+mod login_profiles;
 mod lookups;
 mod module_patterns;
 mod module_sources;

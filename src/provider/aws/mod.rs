@@ -1026,6 +1026,7 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(iam::policy::Policy::new(c.clone())));
     r.add_resource(Arc::new(iam::user::User::new(c.clone())));
     r.add_resource(Arc::new(iam::access_key::AccessKey::new(c.clone())));
+    r.add_resource(Arc::new(iam::user_login_profile::UserLoginProfile::new(c.clone())));
     r.add_resource(Arc::new(iam::group::Group::new(c.clone())));
     r.add_resource(Arc::new(iam::instance_profile::InstanceProfile::new(c.clone())));
     for kind in [

@@ -22,6 +22,7 @@ pub mod service_linked_role;
 pub mod session_context;
 pub mod user;
 pub mod user_group_membership;
+pub mod user_login_profile;
 
 use crate::provider::aws::common::tags_to_write;
 use crate::provider::{CallCtx, PResult, ProviderError};
