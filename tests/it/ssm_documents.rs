@@ -62,6 +62,12 @@ async fn shared(ssm: &aws_sdk_ssm::Client, name: &str) -> Vec<String> {
     out.account_ids().to_vec()
 }
 
+/// What DescribeDocument answers for the document's default version.
+async fn described(ssm: &aws_sdk_ssm::Client, name: &str) -> aws_sdk_ssm::types::DocumentDescription {
+    let out = ssm.describe_document().name(name).send().await.unwrap();
+    out.document.expect("a described document")
+}
+
 /// The content of the default version.
 async fn content(ssm: &aws_sdk_ssm::Client, name: &str) -> String {
     let out = ssm.get_document().name(name).send().await.unwrap();
@@ -80,8 +86,7 @@ async fn an_ssm_document_is_created_versioned_shared_drifted_and_deleted() {
     let address = "aws_ssm_document.run";
     assert_eq!(stack.state_id(address), name);
 
-    let described = ssm.describe_document().name(&name).send().await.unwrap();
-    let doc = described.document().unwrap();
+    let doc = described(&ssm, &name).await;
     assert_eq!(doc.status().map(|s| s.as_str()), Some("Active"));
     assert_eq!(doc.document_type().map(|t| t.as_str()), Some("Command"));
     assert_eq!(doc.target_type(), Some("/AWS::EC2::Instance"));
@@ -116,14 +121,7 @@ async fn an_ssm_document_is_created_versioned_shared_drifted_and_deleted() {
         "the versions follow the content:\n{shown}"
     );
     expect_code(&run(&changed, &["apply", "-auto-approve"]), 0);
-    let doc = ssm
-        .describe_document()
-        .name(&name)
-        .send()
-        .await
-        .unwrap()
-        .document
-        .unwrap();
+    let doc = described(&ssm, &name).await;
     assert_eq!((doc.default_version(), doc.latest_version()), (Some("2"), Some("2")));
     assert!(content(&ssm, &name).await.contains("Says bonjour"));
     assert_eq!(shared(&ssm, &name).await, ["111111111111"]);
@@ -155,14 +153,7 @@ async fn an_ssm_document_is_created_versioned_shared_drifted_and_deleted() {
     let shown = expect_code(&run(&changed, &["plan", "-detailed-exitcode"]), 2);
     assert!(shown.contains("content") && shown.contains("permissions"), "{shown}");
     expect_code(&run(&changed, &["apply", "-auto-approve"]), 0);
-    let doc = ssm
-        .describe_document()
-        .name(&name)
-        .send()
-        .await
-        .unwrap()
-        .document
-        .unwrap();
+    let doc = described(&ssm, &name).await;
     assert_eq!(
         doc.default_version(),
         Some("2"),

@@ -102,13 +102,7 @@ impl Document {
             .arg("version_name")
             .check(matches("^[0-9A-Za-z_.-]{3,128}$", NAME_WHAT))
             .check(len_between(3, 128))
-            .args(&[
-                "content",
-                "permissions",
-                "tags",
-                "attachments_source",
-                "attachments_source.values",
-            ])
+            .args(&["content", "permissions", "tags", "attachments_source"])
             .arg("attachments_source.key")
             .check(one_of(&["SourceUrl", "S3FileUrl", "AttachmentReference"]))
             .arg("attachments_source.name")
