@@ -25,6 +25,11 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tracing::{info_span, Instrument};
 
+/// How long a create that a killed run left unfinished waits, when the lookup for the object
+/// that run may have made finds nothing, before looking once more and creating: time for a
+/// call still in flight when the run died to land, and for AWS's lists to show its object.
+const RESUMED_CREATE_GRACE: Duration = Duration::from_secs(2);
+
 /// What a step does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum StepKind {
@@ -1043,6 +1048,16 @@ impl Runner {
             if let Some(id) = look().await? {
                 return self.adopt(rt, ctx, config, &id, &addr).await;
             }
+            if ctx.resumed {
+                // The killed run's create call may still have been on its way, or AWS may
+                // not list its object yet (describe calls are eventually consistent): a create
+                // sent now would make a second object that only the next run finds. Seen in
+                // the crash test under load, as an orphan VPC. Look once more after a pause.
+                tokio::time::sleep(RESUMED_CREATE_GRACE).await;
+                if let Some(id) = look().await? {
+                    return self.adopt(rt, ctx, config, &id, &addr).await;
+                }
+            }
         }
         let sent = diff::with_write_only(rt.schema(), &desired.unknown_to_null(), config);
         match rt.create(ctx, &sent).await {
@@ -1717,5 +1732,45 @@ resource "fake_thing" "leaf" {
         assert_eq!(token_of("fake_thing.b").len(), 36, "a fresh UUID for a fresh create");
         let saved = backend.read_now().unwrap().unwrap();
         assert!(saved.unfinished_creates.is_empty(), "{:?}", saved.unfinished_creates);
+    }
+
+    /// The object a killed run's create made shows only on the second lookup (its call was
+    /// still in flight): the resumed create waits, looks again and adopts it instead of
+    /// making a second one.
+    #[tokio::test]
+    async fn a_resumed_create_looks_again_before_it_creates() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "resource \"fake_thing\" \"a\" {\n  name = \"a\"\n}\n");
+        let mut state = State::new();
+        state.serial = 1;
+        state.begin_create(&Address::parse("fake_thing.a").unwrap(), "token-of-the-killed-run");
+        let backend = crate::state::LocalBackend::new(dir.path().join("state.json"));
+        backend.write_now(&state).unwrap();
+        let cloud = FakeCloud::new();
+        let made = Value::object([("id", Value::str("made-by-the-killed-run")), ("name", Value::str("a"))]);
+        cloud
+            .objects
+            .lock()
+            .unwrap()
+            .insert("made-by-the-killed-run".into(), made);
+        cloud
+            .late_finds
+            .lock()
+            .unwrap()
+            .insert("fake_thing.a".into(), "made-by-the-killed-run".into());
+        let r = run(dir.path(), &cloud, false).await;
+        assert!(r.report.failures.is_empty());
+        let calls = cloud.calls();
+        assert!(!calls.iter().any(|c| c == "create fake_thing.a"), "{calls:?}");
+        let lookups = cloud.lookups.lock().unwrap().clone();
+        assert_eq!(
+            lookups.iter().filter(|(a, _)| a == "fake_thing.a").count(),
+            2,
+            "{lookups:?}"
+        );
+        let saved = backend.read_now().unwrap().unwrap();
+        let a = saved.get(&Address::parse("fake_thing.a").unwrap()).unwrap();
+        assert_eq!(a.id, "made-by-the-killed-run");
+        assert_eq!(cloud.objects.lock().unwrap().len(), 1, "no second object");
     }
 }

@@ -3,7 +3,9 @@
 //! It exists so the planner, the engine and the apply path can be tested (ordering, parallelism,
 //! partial failure, replacement) and benchmarked at scale without any AWS endpoint. Its one
 //! resource type, `fake_thing`, behaves like a small AWS resource: `name` forces replacement,
-//! `size` and `tags` update in place, adoption lookups find nothing but are recorded (a create refuses a taken name), `arn` is computed, `owner` is computed but never set (as
+//! `size` and `tags` update in place, adoption lookups find nothing (but the `late_finds`,
+//! from their second lookup on) and are recorded (a create refuses a taken name), `arn` is
+//! computed, `owner` is computed but never set (as
 //! some AWS reads leave an attribute of the provider's schema unset), `secret_wo` is write-only
 //! (a new `secret_wo_version` replaces the object with it). Its one ephemeral type, `fake_secret`,
 //! opens a secret of the cloud's `secrets` by name. Its one data source, `fake_lookup`, answers
@@ -39,6 +41,9 @@ pub struct FakeCloud {
     /// `(address, calls logged before it)` of every adoption lookup (which finds nothing), so
     /// a test can tell which calls a lookup came before.
     pub lookups: Mutex<Vec<(String, usize)>>,
+    /// Objects (by address, their id) that adoption lookups find only from the second lookup
+    /// of their address on: a killed run's create still in flight when the next run first looks.
+    pub late_finds: Mutex<IndexMap<String, String>>,
     next_id: AtomicU64,
 }
 
@@ -179,8 +184,10 @@ impl ResourceType for FakeThing {
         tokio::time::sleep(latency).await;
         let before = self.cloud.log.lock().expect("log lock").len();
         let mut lookups = self.cloud.lookups.lock().expect("lookups lock");
+        let earlier = lookups.iter().filter(|(a, _)| *a == ctx.address).count();
         lookups.push((ctx.address.clone(), before));
-        Ok(None)
+        let late = self.cloud.late_finds.lock().expect("late finds lock");
+        Ok(late.get(&ctx.address).filter(|_| earlier > 0).cloned())
     }
 
     async fn delete(&self, ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<()> {
