@@ -1703,6 +1703,16 @@ resource "fake_thing" "leaf" {
         );
     }
 
+    /// The local state a run killed during the create of fake_thing.a leaves in `dir`.
+    fn killed_during_the_create_of_a(dir: &std::path::Path) -> crate::state::LocalBackend {
+        let mut state = State::new();
+        state.serial = 1;
+        state.begin_create(&Address::parse("fake_thing.a").unwrap(), "token-of-the-killed-run");
+        let backend = crate::state::LocalBackend::new(dir.join("state.json"));
+        backend.write_now(&state).unwrap();
+        backend
+    }
+
     #[tokio::test]
     async fn a_create_left_unfinished_is_resumed_with_its_token_and_then_forgotten() {
         let dir = tempfile::tempdir().unwrap();
@@ -1710,12 +1720,7 @@ resource "fake_thing" "leaf" {
             dir.path(),
             "resource \"fake_thing\" \"a\" {\n  name = \"a\"\n}\nresource \"fake_thing\" \"b\" {\n  name = \"b\"\n}\n",
         );
-        // State as a run killed during the create of fake_thing.a leaves it.
-        let mut state = State::new();
-        state.serial = 1;
-        state.begin_create(&Address::parse("fake_thing.a").unwrap(), "token-of-the-killed-run");
-        let backend = crate::state::LocalBackend::new(dir.path().join("state.json"));
-        backend.write_now(&state).unwrap();
+        let backend = killed_during_the_create_of_a(dir.path());
         let cloud = FakeCloud::new();
         let r = run(dir.path(), &cloud, false).await;
         assert!(r.report.failures.is_empty());
@@ -1741,11 +1746,7 @@ resource "fake_thing" "leaf" {
     async fn a_resumed_create_looks_again_before_it_creates() {
         let dir = tempfile::tempdir().unwrap();
         write(dir.path(), "resource \"fake_thing\" \"a\" {\n  name = \"a\"\n}\n");
-        let mut state = State::new();
-        state.serial = 1;
-        state.begin_create(&Address::parse("fake_thing.a").unwrap(), "token-of-the-killed-run");
-        let backend = crate::state::LocalBackend::new(dir.path().join("state.json"));
-        backend.write_now(&state).unwrap();
+        let backend = killed_during_the_create_of_a(dir.path());
         let cloud = FakeCloud::new();
         let made = Value::object([("id", Value::str("made-by-the-killed-run")), ("name", Value::str("a"))]);
         cloud
