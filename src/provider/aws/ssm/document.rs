@@ -18,8 +18,8 @@
 
 use super::tags::{ssm_tags, sync_ssm_tags, tag_pairs};
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, differs, list_value, must_exist, opt_str, owns, required, str_list,
-    string_pairs, tags_to_write, user_tags, wait_for, Poll, Wait,
+    absent_on, aws_err, configured_tags, differs, list_value, must_exist, opt_str, owns, read_beside, required,
+    str_list, string_pairs, tags_to_write, user_tags, wait_for, Poll, Wait,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -299,7 +299,16 @@ impl ResourceType for Document {
     }
 
     async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
-        let Some(out) = self.describe(id).await? else {
+        // The sharing, the tags and the account need nothing DescribeDocument answers: asked
+        // beside it. The content is asked in the format DescribeDocument names.
+        let beside = async {
+            tokio::try_join!(
+                self.shared_with(id),
+                tag_pairs(&self.c.ssm, ResourceTypeForTagging::Document, id),
+                self.c.account_id(),
+            )
+        };
+        let Some((out, (shared, tags, account))) = read_beside(self.describe(id), beside).await? else {
             return Ok(None);
         };
         let Some(doc) = out.document() else {
@@ -315,7 +324,6 @@ impl ResourceType for Document {
             .send()
             .await
             .map_err(aws_err)?;
-        let shared = self.shared_with(id).await?;
         let permissions = if shared.is_empty() {
             Value::Null
         } else {
@@ -332,7 +340,6 @@ impl ResourceType for Document {
                 ("type", Value::from(p.r#type().map(|t| t.as_str().to_string()))),
             ])
         });
-        let account = self.c.account_id().await?;
         // RFC 3339 to the second, as the provider writes it.
         let created = doc
             .created_date()
@@ -374,10 +381,7 @@ impl ResourceType for Document {
             ("schema_version", Value::from(doc.schema_version())),
             ("status", Value::from(doc.status().map(|s| s.as_str().to_string()))),
             ("tags", configured_tags(prior)),
-            (
-                "tags_all",
-                user_tags(tag_pairs(&self.c.ssm, ResourceTypeForTagging::Document, id).await?),
-            ),
+            ("tags_all", user_tags(tags)),
         ])))
     }
 
