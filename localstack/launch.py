@@ -1954,6 +1954,68 @@ def patch_autoscaling_scheduled_actions():
     AutoScalingBackend.delete_scheduled_action = delete
 
 
+def patch_autoscaling_lifecycle_hooks():
+    """Lifecycle hooks as the PutLifecycleHook and DescribeLifecycleHooks references have them.
+    moto 5.2.5 answered every hook with a made-up role ARN and SQS queue and dropped the
+    notification metadata; a put on an existing hook replaced it whole, where AWS leaves what the
+    put does not send as it was (the transition is "required for new lifecycle hooks, but optional
+    when updating existing hooks"); a put for a group that does not exist made a hook anyway;
+    `GlobalTimeout` was always 172800 (AWS: 100 times the heartbeat timeout, at most 172800);
+    deleting a hook that does not exist succeeded (AWS: ValidationError "No Lifecycle Hook found");
+    and a group's hooks outlived the group, so a new group of the same name showed them.
+    """
+    from moto.autoscaling.exceptions import ValidationError
+    from moto.autoscaling.models import AutoScalingBackend, LifecycleHook
+    from moto.autoscaling.responses import AutoScalingResponse
+    from moto.core.responses import EmptyResult
+
+    settable = {
+        "LifecycleTransition": "lifecycle_transition",
+        "HeartbeatTimeout": "heartbeat_timeout",
+        "DefaultResult": "default_result",
+        "NotificationMetadata": "notification_metadata",
+        "NotificationTargetARN": "notification_target_arn",
+        "RoleARN": "role_arn",
+    }
+
+    def put(self):
+        backend = self.autoscaling_backend
+        group = self._get_param("AutoScalingGroupName")
+        name = self._get_param("LifecycleHookName")
+        if group not in backend.autoscaling_groups:
+            raise ValidationError(f"AutoScalingGroup name not found - no such group: {group}")
+        key = f"{group}_{name}"
+        hook = backend.lifecycle_hooks.get(key)
+        if hook is None:
+            if not self._get_param("LifecycleTransition"):
+                raise ValidationError("LifecycleTransition is required for new lifecycle hooks")
+            hook = LifecycleHook(name, group, None, None, None)
+            hook.role_arn = hook.notification_target_arn = hook.notification_metadata = None
+        for param, attr in settable.items():
+            value = self._get_int_param(param) if param == "HeartbeatTimeout" else self._get_param(param)
+            if value is not None:
+                setattr(hook, attr, value)
+        hook.global_timeout = min(100 * hook.heartbeat_timeout, 172800)
+        backend.lifecycle_hooks[key] = hook
+        return EmptyResult()
+
+    def delete(self, as_name, name):
+        if self.lifecycle_hooks.pop(f"{as_name}_{name}", None) is None:
+            raise ValidationError(f"No Lifecycle Hook found for name: {name} and group: {as_name}")
+
+    original_delete_group = AutoScalingBackend.delete_auto_scaling_group
+
+    def delete_group(self, group_name, *args, **kwargs):
+        result = original_delete_group(self, group_name, *args, **kwargs)
+        for key in [k for k, h in self.lifecycle_hooks.items() if h.auto_scaling_group_name == group_name]:
+            del self.lifecycle_hooks[key]
+        return result
+
+    AutoScalingResponse.put_lifecycle_hook = put
+    AutoScalingBackend.delete_lifecycle_hook = delete
+    AutoScalingBackend.delete_auto_scaling_group = delete_group
+
+
 def patch_autoscaling_traffic_sources():
     """AttachTrafficSources, DetachTrafficSources and DescribeTrafficSources, which moto 5.2.5
     lacks (HTTP 500), and the group's TrafficSources in DescribeAutoScalingGroups.
@@ -9505,6 +9567,7 @@ if __name__ == "__main__":
     patch_autoscaling_scheduled_actions()
     patch_autoscaling_scaling_policies()
     patch_autoscaling_traffic_sources()
+    patch_autoscaling_lifecycle_hooks()
     patch_ec2_launch_template_version_user_data()
     patch_ec2_ipv6_only_subnet_address_count()
     patch_ssm_fluent_bit_parameters()

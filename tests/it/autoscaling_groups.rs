@@ -3,7 +3,8 @@
 //! capacity in service once applied; sizes, processes, tags and attachments change in place; a
 //! process suspended behind infractl's back is drift; an import plans clean; a create killed
 //! before its answer is adopted; destroy drains the group and deletes it. An ECS capacity
-//! provider scales the group for a cluster and changes its target in place. Target groups
+//! provider scales the group for a cluster and changes its target in place. Lifecycle hooks are
+//! put, changed, moved to another group and deleted. Target groups
 //! attached as traffic sources of their own, or the older way, are registered and detached. Terraform plans
 //! clean after infractl and back.
 
@@ -1065,6 +1066,189 @@ async fn scheduled_actions_are_put_changed_imported_and_deleted() {
 #[test]
 fn terraform_and_infractl_agree_on_scheduled_actions_either_way() {
     group_cross_check("the scheduled actions cross-check", SCHEDULED, "schedule-check");
+}
+
+/// Two groups, an SNS topic and the role Auto Scaling publishes to it with, and two lifecycle
+/// hooks: one with every setting, one with the fewest.
+const HOOKED: &str = r##"
+provider "aws" { region = "us-east-1" }
+variable "name" { type = string }
+resource "aws_launch_template" "h" {
+  name          = "${var.name}-hooked"
+  image_id      = "ami-12c6146b"
+  instance_type = "t3.micro"
+}
+resource "aws_autoscaling_group" "h" {
+  for_each           = toset(["one", "two"])
+  name               = "${var.name}-hooked-${each.key}"
+  min_size           = 0
+  max_size           = 2
+  availability_zones = ["us-east-1a"]
+  launch_template {
+    id = aws_launch_template.h.id
+  }
+}
+resource "aws_sns_topic" "h" {
+  name = "${var.name}-hooks"
+}
+resource "aws_iam_role" "h" {
+  name = "${var.name}-hooks"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "autoscaling.amazonaws.com" } }]
+  })
+}
+resource "aws_autoscaling_lifecycle_hook" "launching" {
+  name                    = "launching"
+  autoscaling_group_name  = aws_autoscaling_group.h["one"].name
+  lifecycle_transition    = "autoscaling:EC2_INSTANCE_LAUNCHING"
+  default_result          = "CONTINUE"
+  heartbeat_timeout       = 60
+  notification_metadata   = jsonencode({ stage = "boot" })
+  notification_target_arn = aws_sns_topic.h.arn
+  role_arn                = aws_iam_role.h.arn
+}
+resource "aws_autoscaling_lifecycle_hook" "terminating" {
+  name                   = "terminating"
+  autoscaling_group_name = aws_autoscaling_group.h["one"].name
+  lifecycle_transition   = "autoscaling:EC2_INSTANCE_TERMINATING"
+  heartbeat_timeout      = 300
+}
+"##;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn lifecycle_hooks_are_put_changed_moved_imported_and_deleted() {
+    let stack = Stack::from_files(&[("main.tf", HOOKED)]);
+    let var = format!("name={}", stack.name);
+    let args = ["-var", var.as_str()];
+    let run = |a: &[&str]| stack.run(&[a, &args].concat());
+    expect_code(&run(&["apply", "-auto-approve"]), 0);
+    expect_code(&run(&["plan", "-detailed-exitcode"]), 0);
+    let asg = aws_sdk_autoscaling::Client::new(&sdk_config("us-east-1").await);
+    let (one, two) = (
+        format!("{}-hooked-one", stack.name),
+        format!("{}-hooked-two", stack.name),
+    );
+    let hooks = |group: String| {
+        let asg = asg.clone();
+        async move {
+            let out = asg
+                .describe_lifecycle_hooks()
+                .auto_scaling_group_name(group)
+                .send()
+                .await
+                .unwrap();
+            let mut all = out.lifecycle_hooks().to_vec();
+            all.sort_by(|a, b| a.lifecycle_hook_name().cmp(&b.lifecycle_hook_name()));
+            all
+        }
+    };
+    let held = hooks(one.clone()).await;
+    assert_eq!(held.len(), 2, "{held:?}");
+    let (launching, terminating) = (&held[0], &held[1]);
+    let topic = stack.state_str("aws_sns_topic.h", "arn");
+    let role = stack.state_str("aws_iam_role.h", "arn");
+    assert_eq!(
+        (
+            launching.lifecycle_transition(),
+            launching.default_result(),
+            launching.heartbeat_timeout(),
+            launching.notification_metadata(),
+            launching.notification_target_arn(),
+            launching.role_arn(),
+        ),
+        (
+            Some("autoscaling:EC2_INSTANCE_LAUNCHING"),
+            Some("CONTINUE"),
+            Some(60),
+            Some(r#"{"stage":"boot"}"#),
+            Some(topic.as_str()),
+            Some(role.as_str()),
+        )
+    );
+    assert_eq!(
+        (
+            terminating.default_result(),
+            terminating.heartbeat_timeout(),
+            terminating.role_arn()
+        ),
+        (Some("ABANDON"), Some(300), None),
+        "AWS's default result, no role"
+    );
+    assert_eq!(
+        stack.state_str("aws_autoscaling_lifecycle_hook.terminating", "default_result"),
+        "ABANDON"
+    );
+
+    // The heartbeat and the metadata change in place.
+    stack.edit(
+        "main.tf",
+        "heartbeat_timeout       = 60",
+        "heartbeat_timeout       = 120",
+    );
+    stack.edit("main.tf", "stage = \"boot\"", "stage = \"ready\"");
+    stack.changes_in_place("aws_autoscaling_lifecycle_hook.launching", &args);
+    let held = hooks(one.clone()).await;
+    assert_eq!(
+        (held[0].heartbeat_timeout(), held[0].notification_metadata()),
+        (Some(120), Some(r#"{"stage":"ready"}"#))
+    );
+
+    // Changed behind infractl's back: the next plan puts it back.
+    asg.put_lifecycle_hook()
+        .auto_scaling_group_name(&one)
+        .lifecycle_hook_name("launching")
+        .default_result("ABANDON")
+        .send()
+        .await
+        .unwrap();
+    let shown = stack.plans_and_applies("0 to add, 1 to change, 0 to destroy", &args);
+    assert!(shown.contains(r#"~ default_result"#), "{shown}");
+    assert_eq!(hooks(one.clone()).await[0].default_result(), Some("CONTINUE"));
+
+    // Deleted behind infractl's back: made again. Imported by GROUP/NAME: plans clean.
+    asg.delete_lifecycle_hook()
+        .auto_scaling_group_name(&one)
+        .lifecycle_hook_name("terminating")
+        .send()
+        .await
+        .unwrap();
+    let shown = stack.plans_and_applies("1 to add, 0 to change, 0 to destroy", &args);
+    assert!(
+        shown.contains("aws_autoscaling_lifecycle_hook.terminating will be created"),
+        "{shown}"
+    );
+    stack.reimport_all(&args);
+
+    // Moved to the other group in place: the first group no longer holds it.
+    stack.edit(
+        "main.tf",
+        "autoscaling_group_name = aws_autoscaling_group.h[\"one\"].name\n  lifecycle_transition   = \"autoscaling:EC2_INSTANCE_TERMINATING\"",
+        "autoscaling_group_name = aws_autoscaling_group.h[\"two\"].name\n  lifecycle_transition   = \"autoscaling:EC2_INSTANCE_TERMINATING\"",
+    );
+    stack.changes_in_place("aws_autoscaling_lifecycle_hook.terminating", &args);
+    let names = |hs: Vec<aws_sdk_autoscaling::types::LifecycleHook>| {
+        hs.iter()
+            .map(|h| h.lifecycle_hook_name().unwrap_or_default().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(names(hooks(one.clone()).await), ["launching"]);
+    assert_eq!(names(hooks(two.clone()).await), ["terminating"]);
+
+    expect_code(&run(&["destroy", "-auto-approve"]), 0);
+    assert!(group(&asg, &one).await.is_none());
+    assert!(group(&asg, &two).await.is_none());
+}
+
+/// Terraform and infractl agree on lifecycle hooks, either way.
+#[test]
+fn terraform_and_infractl_agree_on_lifecycle_hooks_either_way() {
+    let Some(tf) = Terraform::find("the lifecycle hooks cross-check") else {
+        return;
+    };
+    let blueprint = cross_check_blueprint(HOOKED, "hook-check", None);
+    let stack = Stack::from_files(&[("main.tf", blueprint.as_str())]);
+    both_tools_plan_clean_after_the_other(&tf, &stack, &["ec2", "autoscaling", "sns", "iam", "sts"]);
 }
 
 /// A group with a policy of each kind: simple with a cooldown, step with two intervals, target

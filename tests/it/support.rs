@@ -398,6 +398,7 @@ pub fn terraform_import_id(r: &serde_json::Value) -> String {
         "aws_volume_attachment" => format!("{}:{}:{}", s("device_name"), s("volume_id"), s("instance_id")),
         "aws_autoscaling_schedule" => format!("{}/{}", s("autoscaling_group_name"), s("scheduled_action_name")),
         "aws_autoscaling_policy" => format!("{}/{}", s("autoscaling_group_name"), s("name")),
+        "aws_autoscaling_lifecycle_hook" => format!("{}/{}", s("autoscaling_group_name"), s("name")),
         "aws_service_discovery_private_dns_namespace" => format!("{}:{}", s("id"), s("vpc")),
         "aws_apigatewayv2_integration"
         | "aws_apigatewayv2_route"

@@ -388,6 +388,20 @@ fn bad_values() -> Vec<Bad> {
             "matches",
         ),
         bad(
+            "a lifecycle hook heartbeat under 30 seconds",
+            "aws_autoscaling_lifecycle_hook",
+            "name                   = \"h\"\nautoscaling_group_name = \"g\"\nlifecycle_transition   = \"autoscaling:EC2_INSTANCE_LAUNCHING\"\nheartbeat_timeout      = 20",
+            "heartbeat_timeout",
+            "int_between",
+        ),
+        bad(
+            "a lifecycle hook on a transition AWS does not have",
+            "aws_autoscaling_lifecycle_hook",
+            "name                   = \"h\"\nautoscaling_group_name = \"g\"\nlifecycle_transition   = \"autoscaling:EC2_INSTANCE_STOPPING\"",
+            "lifecycle_transition",
+            "one_of",
+        ),
+        bad(
             "a step bound that is no number",
             "aws_autoscaling_policy",
             "name                   = \"p\"\nautoscaling_group_name = \"g\"\npolicy_type            = \"StepScaling\"\nstep_adjustment {\n  scaling_adjustment          = 1\n  metric_interval_lower_bound = \"ten\"\n}",

@@ -169,19 +169,13 @@ impl AutoscalingGroup {
             .force_new()
             .arg("initial_lifecycle_hook.name")
             .check(len_between(1, 255))
-            .check(matches(
-                r"[A-Za-z0-9\-_/]",
-                "no spaces or special characters except -, _ and /",
-            ))
+            .check(matches(initial_hooks::NAME_PATTERN.0, initial_hooks::NAME_PATTERN.1))
             .arg("initial_lifecycle_hook.default_result")
-            .check(one_of(&["CONTINUE", "ABANDON"]))
+            .check(one_of(initial_hooks::RESULTS))
             .arg("initial_lifecycle_hook.heartbeat_timeout")
             .check(int_between(30, 7200))
             .arg("initial_lifecycle_hook.lifecycle_transition")
-            .check(one_of(&[
-                "autoscaling:EC2_INSTANCE_LAUNCHING",
-                "autoscaling:EC2_INSTANCE_TERMINATING",
-            ]))
+            .check(one_of(initial_hooks::TRANSITIONS))
             .arg("initial_lifecycle_hook.notification_target_arn")
             .check(arn())
             .arg("initial_lifecycle_hook.role_arn")
