@@ -1031,6 +1031,30 @@ def patch_ec2_gateway_endpoint_routes():
     VPCBackend.modify_vpc_endpoint = modify_vpc_endpoint
 
 
+def patch_ec2_endpoint_reset_policy():
+    """ModifyVpcEndpoint with `ResetPolicy`: AWS puts back the default policy, full access
+    (`{"Version":"2008-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*",
+    "Resource":"*"}]}`, as DescribeVpcEndpoints answers for an endpoint made without one). moto
+    5.2.5 ignored the parameter and kept the custom policy.
+    """
+    import json
+
+    from moto.ec2.models.vpcs import VPCEndPoint
+    from moto.ec2.responses.vpcs import VPCs
+
+    original = VPCs.modify_vpc_endpoint
+
+    def modify_vpc_endpoint(self):
+        result = original(self)
+        if str(self._get_param("ResetPolicy", "")).lower() == "true":
+            endpoint_id = self._get_param("VpcEndpointId")
+            endpoint = self.ec2_backend.describe_vpc_endpoints(vpc_end_point_ids=[endpoint_id])[0]
+            endpoint.policy_document = json.dumps(VPCEndPoint.DEFAULT_POLICY)
+        return result
+
+    VPCs.modify_vpc_endpoint = modify_vpc_endpoint
+
+
 def patch_ec2_endpoint_service_filters():
     """DescribeVpcEndpointServices: honour the `service-name` filter.
 
@@ -9549,6 +9573,7 @@ if __name__ == "__main__":
     patch_s3_delete_objects_version_ids()
     patch_ec2_detach_volume_by_id()
     patch_ec2_gateway_endpoint_routes()
+    patch_ec2_endpoint_reset_policy()
     patch_ec2_endpoint_service_filters()
     patch_ec2_vpc_settings_moto_drops()
     patch_subnet_group_changes()

@@ -132,6 +132,7 @@ mod trust_stores;
 mod validation;
 mod volumes;
 mod vpc_block_public_access;
+mod vpc_endpoint_policies;
 mod vpc_family;
 mod vpc_module;
 mod vpc_peering;

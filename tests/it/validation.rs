@@ -388,6 +388,13 @@ fn bad_values() -> Vec<Bad> {
             "matches",
         ),
         bad(
+            "an endpoint policy that is not JSON",
+            "aws_vpc_endpoint_policy",
+            "vpc_endpoint_id = \"vpce-0123456789abcdef0\"\npolicy          = \"{not json\"",
+            "policy",
+            "json",
+        ),
+        bad(
             "a lifecycle hook heartbeat under 30 seconds",
             "aws_autoscaling_lifecycle_hook",
             "name                   = \"h\"\nautoscaling_group_name = \"g\"\nlifecycle_transition   = \"autoscaling:EC2_INSTANCE_LAUNCHING\"\nheartbeat_timeout      = 20",

@@ -798,6 +798,7 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(ec2::route_table::RouteTable::new(c.clone())));
     r.add_resource(Arc::new(ec2::route::Route::new(c.clone())));
     r.add_resource(Arc::new(ec2::vpc_endpoint::VpcEndpoint::new(c.clone())));
+    r.add_resource(Arc::new(ec2::vpc_endpoint_policy::VpcEndpointPolicy::new(c.clone())));
     r.add_resource(Arc::new(ec2::route_table_association::RouteTableAssociation::new(
         c.clone(),
     )));

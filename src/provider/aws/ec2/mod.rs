@@ -51,6 +51,7 @@ pub mod vpc_block_public_access_options;
 pub mod vpc_dhcp_options;
 pub mod vpc_dhcp_options_association;
 pub mod vpc_endpoint;
+pub mod vpc_endpoint_policy;
 pub mod vpc_ipam;
 pub mod vpc_ipam_pool;
 pub mod vpc_ipam_pool_cidr;

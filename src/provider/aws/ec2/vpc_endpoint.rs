@@ -143,21 +143,36 @@ impl VpcEndpoint {
             },
         )
     }
+}
 
-    async fn describe(&self, id: &str) -> PResult<Option<aws_sdk_ec2::types::VpcEndpoint>> {
-        let out = self
-            .c
-            .ec2
-            .describe_vpc_endpoints()
-            .vpc_endpoint_ids(id)
-            .send()
-            .await
-            .map_err(aws_err);
-        let Some(out) = absent_on(out, &["InvalidVpcEndpointId.NotFound", "InvalidVpcEndpoint.NotFound"])? else {
-            return Ok(None);
-        };
-        Ok(out.vpc_endpoints().first().cloned())
-    }
+/// The endpoint `id` as DescribeVpcEndpoints answers it, or `None` when EC2 does not know it.
+pub(super) async fn describe(ec2: &aws_sdk_ec2::Client, id: &str) -> PResult<Option<aws_sdk_ec2::types::VpcEndpoint>> {
+    let out = ec2
+        .describe_vpc_endpoints()
+        .vpc_endpoint_ids(id)
+        .send()
+        .await
+        .map_err(aws_err);
+    let Some(out) = absent_on(out, &["InvalidVpcEndpointId.NotFound", "InvalidVpcEndpoint.NotFound"])? else {
+        return Ok(None);
+    };
+    Ok(out.vpc_endpoints().first().cloned())
+}
+
+/// Waits until the endpoint is available (or awaits its service's acceptance), as the provider
+/// waits after a create or a change of its policy.
+pub(super) async fn wait_available(ec2: &aws_sdk_ec2::Client, id: &str, timeout: Duration) -> PResult<()> {
+    wait_for(Wait::new(id, "available", timeout), || async {
+        match describe(ec2, id).await?.as_ref().map(state_of).as_deref() {
+            Some("available") | Some("pendingacceptance") => Ok(Poll::Ready(())),
+            Some("failed") | Some("rejected") => Err(ProviderError::msg(format!(
+                "VPC endpoint {id} failed to become available"
+            ))),
+            Some(state) => Ok(Poll::pending(state)),
+            None => Ok(Poll::pending("not found yet")),
+        }
+    })
+    .await
 }
 
 /// The `dns_options` block as AWS takes it. Only an S3 interface endpoint takes
@@ -199,7 +214,9 @@ fn state_of(e: &aws_sdk_ec2::types::VpcEndpoint) -> String {
     e.state().map(|s| s.as_str().to_lowercase()).unwrap_or_default()
 }
 
-fn gone(e: &aws_sdk_ec2::types::VpcEndpoint) -> bool {
+/// Whether the endpoint is deleted or on its way out (DescribeVpcEndpoints lists such endpoints
+/// for a while).
+pub(super) fn gone(e: &aws_sdk_ec2::types::VpcEndpoint) -> bool {
     matches!(state_of(e).as_str(), "deleted" | "deleting")
 }
 
@@ -245,22 +262,12 @@ impl ResourceType for VpcEndpoint {
             .ok_or_else(|| ProviderError::msg("CreateVpcEndpoint returned no id"))?
             .to_string();
         let timeout = op_timeout(&self.schema, planned, Op::Create, Duration::from_secs(600));
-        wait_for(Wait::new(&id, "available", timeout), || async {
-            match self.describe(&id).await?.as_ref().map(state_of).as_deref() {
-                Some("available") | Some("pendingacceptance") => Ok(Poll::Ready(())),
-                Some("failed") | Some("rejected") => Err(ProviderError::msg(format!(
-                    "VPC endpoint {id} failed to become available"
-                ))),
-                Some(state) => Ok(Poll::pending(state)),
-                None => Ok(Poll::pending("not found yet")),
-            }
-        })
-        .await?;
+        wait_available(&self.c.ec2, &id, timeout).await?;
         must_exist(self.read(ctx, &id, planned).await?, "VPC endpoint", &id)
     }
 
     async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
-        let Some(e) = self.describe(id).await? else {
+        let Some(e) = describe(&self.c.ec2, id).await? else {
             return Ok(None);
         };
         if gone(&e) {
@@ -432,7 +439,7 @@ impl ResourceType for VpcEndpoint {
         }
         let timeout = op_timeout(&self.schema, prior, Op::Delete, Duration::from_secs(600));
         wait_for(Wait::new(id, "deleted", timeout), || async {
-            Ok(match self.describe(id).await? {
+            Ok(match describe(&self.c.ec2, id).await? {
                 None => Poll::Ready(()),
                 Some(e) if state_of(&e) == "deleted" => Poll::Ready(()),
                 Some(e) => Poll::pending(state_of(&e)),
