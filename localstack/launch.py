@@ -3629,6 +3629,80 @@ def patch_lambda_function_urls():
     LambdaFunction.update_url_config = update_url_config
 
 
+def patch_appautoscaling_scheduled_actions():
+    """Application Auto Scaling scheduled actions as the PutScheduledAction and
+    DeregisterScalableTarget references have them. moto 5.2.5 made an action for a target that
+    was never registered (AWS: ObjectNotFoundException), answered an ARN in another form than
+    AWS's (`scheduledAction:UUID:resource/RESOURCE:scheduledActionName/NAME`),
+    deleted a missing action without a word (AWS: ObjectNotFoundException), and kept a target's
+    actions and scaling policies after the target was deregistered (AWS deletes them with it).
+    """
+    import uuid
+
+    from moto.applicationautoscaling.models import ApplicationAutoscalingBackend
+    from moto.core.exceptions import JsonRESTError
+
+    def not_found(message):
+        return JsonRESTError("ObjectNotFoundException", message)
+
+    def find(self, namespace, name, resource_id, dimension):
+        return next(
+            (
+                a
+                for a in self.scheduled_actions
+                if (a.service_namespace, a.scheduled_action_name, a.resource_id) == (namespace, name, resource_id)
+                and (dimension is None or a.scalable_dimension == dimension)
+            ),
+            None,
+        )
+
+    original_put = ApplicationAutoscalingBackend.put_scheduled_action
+
+    def put(self, service_namespace, schedule, timezone, scheduled_action_name, resource_id, scalable_dimension, start_time, end_time, scalable_target_action):
+        if not self._scalable_target_exists(resource_id, scalable_dimension):
+            raise not_found(
+                f"No scalable target registered for service namespace: {service_namespace}, "
+                f"resource ID: {resource_id}, scalable dimension: {scalable_dimension}"
+            )
+        # A put on an existing action changes what it sends and deletes start and end times it
+        # does not send ("If you don't specify start and end times, the old values are
+        # deleted"), as moto's update already does.
+        before = find(self, service_namespace, scheduled_action_name, resource_id, scalable_dimension)
+        original_put(self, service_namespace, schedule, timezone, scheduled_action_name, resource_id, scalable_dimension, start_time, end_time, scalable_target_action)
+        action = find(self, service_namespace, scheduled_action_name, resource_id, scalable_dimension)
+        if before is None:
+            action.arn = (
+                f"arn:{self.partition}:autoscaling:{self.region_name}:{self.account_id}:"
+                f"scheduledAction:{uuid.uuid4()}:resource/{resource_id}:scheduledActionName/{scheduled_action_name}"
+            )
+
+    def delete(self, service_namespace, scheduled_action_name, resource_id, scalable_dimension):
+        if find(self, service_namespace, scheduled_action_name, resource_id, scalable_dimension) is None:
+            raise not_found(f"No scheduled action found for name: {scheduled_action_name}")
+        self.scheduled_actions = [
+            a
+            for a in self.scheduled_actions
+            if not (
+                (a.service_namespace, a.scheduled_action_name, a.resource_id) == (service_namespace, scheduled_action_name, resource_id)
+                and a.scalable_dimension == scalable_dimension
+            )
+        ]
+
+    original_deregister = ApplicationAutoscalingBackend.deregister_scalable_target
+
+    def deregister(self, namespace, r_id, dimension):
+        original_deregister(self, namespace, r_id, dimension)
+        self.scheduled_actions = [
+            a for a in self.scheduled_actions if (a.resource_id, a.scalable_dimension) != (r_id, dimension)
+        ]
+        for key in [k for k, p in self.policies.items() if (p.resource_id, p.scalable_dimension) == (r_id, dimension)]:
+            del self.policies[key]
+
+    ApplicationAutoscalingBackend.put_scheduled_action = put
+    ApplicationAutoscalingBackend.delete_scheduled_action = delete
+    ApplicationAutoscalingBackend.deregister_scalable_target = deregister
+
+
 def patch_appautoscaling_tags():
     """Application Auto Scaling: keep tags.
 
@@ -9613,6 +9687,7 @@ if __name__ == "__main__":
     patch_logs_data_protection_policies()
     patch_logs_metric_filter_replace()
     patch_appautoscaling_tags()
+    patch_appautoscaling_scheduled_actions()
     patch_iam_update_group()
     patch_iam_oidc_client_ids()
     patch_apigateway_openapi_import()

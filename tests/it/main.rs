@@ -9,6 +9,7 @@ mod account_alias;
 mod adoption;
 mod api;
 mod api_domains;
+mod appautoscaling_schedules;
 mod autoscaling_groups;
 mod backup_replication;
 mod bad_input;

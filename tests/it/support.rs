@@ -371,7 +371,7 @@ pub fn terraform_import_id(r: &serde_json::Value) -> String {
             s("resource_id"),
             s("scalable_dimension")
         ),
-        "aws_appautoscaling_policy" => format!(
+        "aws_appautoscaling_policy" | "aws_appautoscaling_scheduled_action" => format!(
             "{}/{}/{}/{}",
             s("service_namespace"),
             s("resource_id"),

@@ -388,6 +388,20 @@ fn bad_values() -> Vec<Bad> {
             "matches",
         ),
         bad(
+            "a scheduled capacity below zero",
+            "aws_appautoscaling_scheduled_action",
+            "name               = \"a\"\nservice_namespace  = \"dynamodb\"\nresource_id        = \"table/t\"\nscalable_dimension = \"dynamodb:table:ReadCapacityUnits\"\nschedule           = \"rate(1 hour)\"\nscalable_target_action {\n  max_capacity = -1\n}",
+            "max_capacity",
+            "any_of",
+        ),
+        bad(
+            "a scheduled start that is no RFC 3339 time",
+            "aws_appautoscaling_scheduled_action",
+            "name               = \"a\"\nservice_namespace  = \"dynamodb\"\nresource_id        = \"table/t\"\nscalable_dimension = \"dynamodb:table:ReadCapacityUnits\"\nschedule           = \"rate(1 hour)\"\nstart_time         = \"2031-01-01 08:00\"\nscalable_target_action {\n  max_capacity = 2\n}",
+            "start_time",
+            "rfc3339",
+        ),
+        bad(
             "an endpoint policy that is not JSON",
             "aws_vpc_endpoint_policy",
             "vpc_endpoint_id = \"vpce-0123456789abcdef0\"\npolicy          = \"{not json\"",

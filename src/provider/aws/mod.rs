@@ -959,6 +959,9 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(ecs::service::Service::new(c.clone())));
     r.add_resource(Arc::new(appautoscaling::target::Target::new(c.clone())));
     r.add_resource(Arc::new(appautoscaling::policy::Policy::new(c.clone())));
+    r.add_resource(Arc::new(appautoscaling::scheduled_action::ScheduledAction::new(
+        c.clone(),
+    )));
     r.add_resource(Arc::new(sns::topic::Topic::new(c.clone())));
     r.add_resource(Arc::new(sns::topic_subscription::TopicSubscription::new(c.clone())));
     r.add_resource(Arc::new(cloudwatch::metric_alarm::MetricAlarm::new(c.clone())));

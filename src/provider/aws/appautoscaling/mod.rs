@@ -2,6 +2,7 @@
 //! service namespace, resource id and scalable dimension, and import ids join them with `/`.
 
 pub mod policy;
+pub mod scheduled_action;
 pub mod target;
 
 use crate::provider::aws::common::sync_tags_by_arn;
@@ -52,6 +53,23 @@ impl TargetKey {
     pub fn sdk_dimension(&self) -> ScalableDimension {
         ScalableDimension::from(self.dimension.as_str())
     }
+}
+
+/// Target key and object name from a prior value, or from an import id
+/// `NAMESPACE/RESOURCE-ID/DIMENSION/NAME` (`what` names the object and its last part in the
+/// error).
+pub fn target_and_name(id: &str, prior: &Value, what: (&str, &str)) -> PResult<(TargetKey, String)> {
+    if let (Some(key), Some(name)) = (TargetKey::of(prior), prior.get("name").to_plain_string()) {
+        return Ok((key, name));
+    }
+    id.rsplit_once('/')
+        .and_then(|(target, name)| Some((TargetKey::parse(target)?, name.to_string())))
+        .ok_or_else(|| {
+            ProviderError::msg(format!(
+                "cannot tell the {} from id {id:?}: import takes SERVICE-NAMESPACE/RESOURCE-ID/SCALABLE-DIMENSION/{}",
+                what.0, what.1
+            ))
+        })
 }
 
 /// A target whose service (an ECS service, a table) or role was created moments ago may not be

@@ -4,7 +4,7 @@
 //! converges on the same policy. The id is the policy name; import takes
 //! `NAMESPACE/RESOURCE-ID/DIMENSION/NAME`.
 
-use super::{is_settling, TargetKey};
+use super::{is_settling, target_and_name, TargetKey};
 use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_bool, opt_str, required, retry_while_matching};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -321,19 +321,9 @@ fn to_state(p: &ScalingPolicy) -> Value {
     ])
 }
 
-/// Target key and policy name from a prior value, or from an import id
-/// `NAMESPACE/RESOURCE-ID/DIMENSION/NAME`.
+/// Target key and name from a prior value or an import id.
 fn locate(id: &str, prior: &Value) -> PResult<(TargetKey, String)> {
-    if let (Some(key), Some(name)) = (TargetKey::of(prior), opt_str(prior, "name")) {
-        return Ok((key, name));
-    }
-    id.rsplit_once('/')
-        .and_then(|(target, name)| Some((TargetKey::parse(target)?, name.to_string())))
-        .ok_or_else(|| {
-            ProviderError::msg(format!(
-                "cannot tell the policy from id {id:?}: import takes SERVICE-NAMESPACE/RESOURCE-ID/SCALABLE-DIMENSION/POLICY-NAME"
-            ))
-        })
+    target_and_name(id, prior, ("policy", "POLICY-NAME"))
 }
 
 #[async_trait]

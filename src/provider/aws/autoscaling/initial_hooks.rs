@@ -21,7 +21,7 @@ pub(super) fn any(planned: &Value) -> bool {
 /// Puts each hook on the group.
 pub(super) async fn put_all(c: &Client, group: &str, planned: &Value) -> PResult<()> {
     for hook in planned.get("initial_lifecycle_hook").as_list().unwrap_or_default() {
-        put(c, group, &hook).await?;
+        put(c, group, hook).await?;
     }
     Ok(())
 }
