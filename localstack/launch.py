@@ -9029,6 +9029,24 @@ def patch_ec2_prefix_list_cidrs():
     ManagedPrefixList.cidrs = property(cidrs)
 
 
+def patch_events_archive_updates():
+    """UpdateArchive applies a Description or RetentionDays it is sent even when it is empty or
+    0 (0 keeps events indefinitely, as for an archive made without a retention). moto 5.2.5
+    skipped falsy values, so a description could not be cleared nor a retention removed.
+    """
+    from moto.events.models import Archive, EventPattern
+
+    def update(self, description, event_pattern, retention):
+        if description is not None:
+            self.description = description
+        if event_pattern:
+            self.event_pattern = EventPattern.load(event_pattern)
+        if retention is not None:
+            self.retention = retention
+
+    Archive.update = update
+
+
 def patch_events():
     """EventBridge buses, rules and targets as AWS documents them (UpdateEventBus, PutRule,
     ListTargetsByRule, TagResource, UntagResource, ListTagsForResource API references).
@@ -9736,6 +9754,7 @@ if __name__ == "__main__":
     patch_iam_login_profiles()
     patch_lambda_event_source_mappings()
     patch_events()
+    patch_events_archive_updates()
     patch_kinesis_streams()
     patch_stepfunctions_versions_and_validation()
     patch_efs_file_system_updates()

@@ -38,6 +38,7 @@ mod dns;
 mod ec2_data;
 mod ecr_registry;
 mod elastic_ips;
+mod event_archives;
 mod event_rules;
 mod event_source_mappings;
 mod faults;

@@ -1159,6 +1159,7 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(lambda::function_url::FunctionUrl::new(c.clone())));
     r.add_resource(Arc::new(events::bus::Bus::new(c.clone())));
     r.add_resource(Arc::new(events::rule::Rule::new(c.clone())));
+    r.add_resource(Arc::new(events::archive::Archive::new(c.clone())));
     r.add_resource(Arc::new(events::target::Target::new(c.clone())));
     r.add_resource(Arc::new(kinesis::stream::Stream::new(c.clone())));
     r.add_resource(Arc::new(sfn::state_machine::StateMachine::new(c.clone())));

@@ -1,9 +1,11 @@
 //! EventBridge (the provider's `aws_cloudwatch_event_*` types): custom event buses
 //! (`aws_cloudwatch_event_bus`), the rules that match events or run on a schedule on a bus
 //! (`aws_cloudwatch_event_rule`) and what each rule sends its events to
-//! (`aws_cloudwatch_event_target`), with what they share: the "not found" code, the default
+//! (`aws_cloudwatch_event_target`), the archives that keep a bus's events
+//! (`aws_cloudwatch_event_archive`), with what they share: the "not found" code, the default
 //! bus's name, the provider's name validators and tag reads.
 
+pub mod archive;
 pub mod bus;
 pub mod bus_data;
 pub mod rule;

@@ -138,6 +138,21 @@ fn state_to_send(planned: &Value) -> Option<RuleState> {
     opt_bool(planned, "is_enabled").map(|on| if on { RuleState::Enabled } else { RuleState::Disabled })
 }
 
+/// Refuses an `event_pattern` longer than AWS takes once normalised (the provider's
+/// `validateEventPatternValue`, for rules and archives alike).
+pub fn check_pattern_length(config: &Value) -> Result<(), String> {
+    if let Some(p) = config.get("event_pattern").as_str() {
+        let n = normalized_pattern(p);
+        if n.len() > MAX_PATTERN {
+            return Err(format!(
+                "\"event_pattern\" cannot be longer than {MAX_PATTERN} characters: {} once normalized",
+                n.len()
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// An event pattern as the provider sends and records it: compact JSON (its
 /// `ruleEventPatternJSONDecoder`); text that is not JSON is sent as it is.
 pub fn normalized_pattern(text: &str) -> String {
@@ -232,16 +247,7 @@ impl ResourceType for Rule {
 
     /// The event pattern's normalised length (the provider's `validateEventPatternValue`).
     fn check_config(&self, config: &Value) -> Result<(), String> {
-        if let Some(p) = config.get("event_pattern").as_str() {
-            let n = normalized_pattern(p);
-            if n.len() > MAX_PATTERN {
-                return Err(format!(
-                    "\"event_pattern\" cannot be longer than {MAX_PATTERN} characters: {} once normalized",
-                    n.len()
-                ));
-            }
-        }
-        Ok(())
+        check_pattern_length(config)
     }
 
     async fn create(&self, ctx: &CallCtx, planned: &Value) -> PResult<Value> {
