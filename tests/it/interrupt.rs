@@ -1,7 +1,7 @@
 //! Ctrl-C during an apply: operations in flight finish, nothing new starts, state records
 //! exactly what exists, and the next apply completes the stack without duplicates.
 
-use crate::support::{endpoint, expect_code, sdk_config, Stack};
+use crate::support::{expect_code, sdk_config, CountingProxy, Stack};
 use aws_sdk_ec2::types::Filter;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -25,6 +25,10 @@ async fn interrupted_apply_saves_what_completed_and_resumes() {
     let ec2 = aws_sdk_ec2::Client::new(&conf);
     let by_stack = || Filter::builder().name("tag:infractl:stack").values(&stack.name).build();
 
+    // Through a proxy adding 100 ms per call: on the emulator each subnet's create answers in
+    // milliseconds, and the apply could finish its twelve before the interrupt arrived (seen once
+    // in CI, on a loaded machine); with the delay the rest take a second at least.
+    let proxy = CountingProxy::start_with(&["--latency-ms", "100"]);
     let mut child = Command::new(env!("CARGO_BIN_EXE_infractl"))
         .args([
             "-chdir",
@@ -33,7 +37,7 @@ async fn interrupted_apply_saves_what_completed_and_resumes() {
             "-auto-approve",
             "-parallelism=1",
         ])
-        .env("AWS_ENDPOINT_URL", endpoint())
+        .env("AWS_ENDPOINT_URL", &proxy.url)
         .env("AWS_REGION", "us-east-1")
         .env("AWS_ACCESS_KEY_ID", "test")
         .env("AWS_SECRET_ACCESS_KEY", "test")
