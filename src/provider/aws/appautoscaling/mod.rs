@@ -11,6 +11,18 @@ use crate::provider::{PResult, ProviderError};
 use crate::value::Value;
 use aws_sdk_applicationautoscaling::types::{ScalableDimension, ServiceNamespace};
 
+/// Names the scalable target `$key` on an Application Auto Scaling request builder: every call
+/// of the service takes the same three names (the SDK's builders share no trait to write this as
+/// a function).
+macro_rules! on_target {
+    ($req:expr, $key:expr) => {
+        $req.service_namespace($key.sdk_namespace())
+            .resource_id(&$key.resource_id)
+            .scalable_dimension($key.sdk_dimension())
+    };
+}
+pub(crate) use on_target;
+
 /// The three names of a scalable target.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TargetKey {

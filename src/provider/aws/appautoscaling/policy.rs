@@ -4,7 +4,7 @@
 //! converges on the same policy. The id is the policy name; import takes
 //! `NAMESPACE/RESOURCE-ID/DIMENSION/NAME`.
 
-use super::{is_settling, target_and_name, TargetKey};
+use super::{is_settling, on_target, target_and_name, TargetKey};
 use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_bool, opt_str, required, retry_while_matching};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -61,13 +61,7 @@ impl Policy {
     }
 
     async fn describe(&self, key: &TargetKey, name: &str) -> PResult<Option<ScalingPolicy>> {
-        let out = self
-            .c
-            .appautoscaling
-            .describe_scaling_policies()
-            .service_namespace(key.sdk_namespace())
-            .resource_id(&key.resource_id)
-            .scalable_dimension(key.sdk_dimension())
+        let out = on_target!(self.c.appautoscaling.describe_scaling_policies(), key)
             .policy_names(name)
             .send()
             .await
@@ -82,14 +76,8 @@ impl Policy {
 
     async fn put(&self, key: &TargetKey, planned: &Value) -> PResult<()> {
         let name = required(planned, "name")?;
-        let req = self
-            .c
-            .appautoscaling
-            .put_scaling_policy()
+        let req = on_target!(self.c.appautoscaling.put_scaling_policy(), key)
             .policy_name(name)
-            .service_namespace(key.sdk_namespace())
-            .resource_id(&key.resource_id)
-            .scalable_dimension(key.sdk_dimension())
             .set_policy_type(opt_str(planned, "policy_type").map(|t| PolicyType::from(t.as_str())))
             .set_target_tracking_scaling_policy_configuration(target_tracking(planned)?)
             .set_step_scaling_policy_configuration(step_scaling(planned)?);
@@ -356,14 +344,8 @@ impl ResourceType for Policy {
 
     async fn delete(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<()> {
         let (key, name) = locate(id, prior)?;
-        let r = self
-            .c
-            .appautoscaling
-            .delete_scaling_policy()
+        let r = on_target!(self.c.appautoscaling.delete_scaling_policy(), key)
             .policy_name(name)
-            .service_namespace(key.sdk_namespace())
-            .resource_id(&key.resource_id)
-            .scalable_dimension(key.sdk_dimension())
             .send()
             .await
             .map_err(aws_err);

@@ -8,7 +8,7 @@
 //! changed ones, which drops unchanged times on AWS while its state keeps them). Import (not in
 //! the provider) takes `NAMESPACE/RESOURCE-ID/DIMENSION/NAME`, as `aws_appautoscaling_policy`'s.
 
-use super::{is_settling, target_and_name, TargetKey};
+use super::{is_settling, on_target, target_and_name, TargetKey};
 use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str, required, retry_while_matching};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -72,13 +72,7 @@ impl ScheduledAction {
     }
 
     async fn describe(&self, key: &TargetKey, name: &str) -> PResult<Option<Action>> {
-        let out = self
-            .c
-            .appautoscaling
-            .describe_scheduled_actions()
-            .service_namespace(key.sdk_namespace())
-            .resource_id(&key.resource_id)
-            .scalable_dimension(key.sdk_dimension())
+        let out = on_target!(self.c.appautoscaling.describe_scheduled_actions(), key)
             .scheduled_action_names(name)
             .send()
             .await
@@ -91,14 +85,8 @@ impl ScheduledAction {
     }
 
     async fn put(&self, key: &TargetKey, planned: &Value) -> PResult<()> {
-        let req = self
-            .c
-            .appautoscaling
-            .put_scheduled_action()
+        let req = on_target!(self.c.appautoscaling.put_scheduled_action(), key)
             .scheduled_action_name(required(planned, "name")?)
-            .service_namespace(key.sdk_namespace())
-            .resource_id(&key.resource_id)
-            .scalable_dimension(key.sdk_dimension())
             .set_schedule(opt_str(planned, "schedule"))
             .set_timezone(opt_str(planned, "timezone"))
             .set_start_time(time(planned, "start_time")?)
@@ -218,14 +206,8 @@ impl ResourceType for ScheduledAction {
 
     async fn delete(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<()> {
         let (key, name) = locate(id, prior)?;
-        let r = self
-            .c
-            .appautoscaling
-            .delete_scheduled_action()
+        let r = on_target!(self.c.appautoscaling.delete_scheduled_action(), key)
             .scheduled_action_name(name)
-            .service_namespace(key.sdk_namespace())
-            .resource_id(&key.resource_id)
-            .scalable_dimension(key.sdk_dimension())
             .send()
             .await
             .map_err(aws_err);

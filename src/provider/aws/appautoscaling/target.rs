@@ -4,7 +4,7 @@
 //! adopt). The id is the
 //! resource id, as in Terraform; import takes `NAMESPACE/RESOURCE-ID/DIMENSION`.
 
-use super::{is_settling, TargetKey};
+use super::{is_settling, on_target, TargetKey};
 use crate::provider::aws::common::{
     aws_err, configured_tags, must_exist, opt_bool, opt_str, retry_while_matching, tags_to_write, user_tags, Poll, Wait,
 };
@@ -77,13 +77,7 @@ impl Target {
                     .set_scheduled_scaling_suspended(opt_bool(s, "scheduled_scaling_suspended"))
                     .build()
             });
-        let req = self
-            .c
-            .appautoscaling
-            .register_scalable_target()
-            .service_namespace(key.sdk_namespace())
-            .resource_id(&key.resource_id)
-            .scalable_dimension(key.sdk_dimension())
+        let req = on_target!(self.c.appautoscaling.register_scalable_target(), key)
             .set_min_capacity(planned.get("min_capacity").as_number().map(|n| n as i32))
             .set_max_capacity(planned.get("max_capacity").as_number().map(|n| n as i32))
             .set_role_arn(opt_str(planned, "role_arn"))
@@ -201,13 +195,7 @@ impl ResourceType for Target {
 
     async fn delete(&self, _ctx: &CallCtx, _id: &str, prior: &Value) -> PResult<()> {
         let key = key_of(prior)?;
-        let r = self
-            .c
-            .appautoscaling
-            .deregister_scalable_target()
-            .service_namespace(key.sdk_namespace())
-            .resource_id(&key.resource_id)
-            .scalable_dimension(key.sdk_dimension())
+        let r = on_target!(self.c.appautoscaling.deregister_scalable_target(), key)
             .send()
             .await
             .map_err(aws_err);
