@@ -321,7 +321,8 @@ def patch_ec2_instance_block_devices():
     needs a size or a snapshot; an instance store mapping is not an EBS volume, so neither
     DescribeInstances nor DescribeVolumes lists it; NoDevice suppresses one of the AMI's
     devices. The DeleteOnTermination of a mapping defaults to true. A gp3 volume has a
-    throughput of 125 MiB/s unless asked otherwise (moto leaves it unset).
+    throughput of 125 MiB/s unless asked otherwise (moto leaves it unset). An Auto Scaling group
+    launching from a launch configuration applies the configuration's mappings the same way.
     """
     from moto.ec2.exceptions import MissingParameterError
     from moto.ec2.models import EC2Backend
@@ -398,6 +399,13 @@ def patch_ec2_instance_block_devices():
 
     def run_instances(self, image_id, count, user_data, security_group_names, **kwargs):
         mappings = kwargs.pop("block_device_mappings", None)
+        config = kwargs.get("launch_config")
+        if not mappings and config is not None and config.block_device_mapping_dict:
+            # A group launching from a launch configuration: its mappings apply as a
+            # RunInstances request's would (moto read each one's Ebs part, which an instance
+            # store or NoDevice mapping lacks, and failed with a 500).
+            mappings = [dict(m, Ebs=m.get("Ebs")) for m in config.block_device_mapping_dict]
+            kwargs["launch_config"] = None
         if not mappings:
             return original_run(self, image_id, count, user_data, security_group_names, **kwargs)
         root = root_name(self, image_id)
@@ -2137,6 +2145,74 @@ def patch_autoscaling_traffic_sources():
             attach(response, group.name, with_sources(group))
 
     after_group_write(on_create)
+
+
+def patch_autoscaling_launch_configurations():
+    """Launch configurations as the CreateLaunchConfiguration, DescribeLaunchConfigurations and
+    DeleteLaunchConfiguration references have them. moto 5.2.5 dropped PlacementTenancy; made
+    basic monitoring the default (AWS: "The default value is true (enabled)"); answered an
+    instance store mapping with an EBS part and a NoDevice mapping with NoDevice false (AWS
+    answers each as it was sent: a virtual name alone, or NoDevice true); replaced an existing
+    configuration of the same name (AWS: AlreadyExists); and deleted a configuration a group
+    still uses, or one that does not exist, without error (AWS: ResourceInUse, and
+    ValidationError "Launch configuration name not found").
+    """
+    from moto.autoscaling.exceptions import AutoscalingClientError, ValidationError
+    from moto.autoscaling.models import AutoScalingBackend, FakeLaunchConfiguration
+    from moto.autoscaling.responses import AutoScalingResponse
+
+    class AlreadyExists(AutoscalingClientError):
+        code = "AlreadyExists"
+
+    class ResourceInUse(AutoscalingClientError):
+        code = "ResourceInUse"
+
+    original_create = AutoScalingResponse.create_launch_configuration
+
+    def create(self):
+        backend = self.autoscaling_backend
+        name = self._get_param("LaunchConfigurationName")
+        if name in backend.launch_configurations:
+            raise AlreadyExists(
+                f"Launch Configuration by this name already exists - A launch configuration already exists with the name {name}"
+            )
+        result = original_create(self)
+        lc = backend.launch_configurations[name]
+        lc.placement_tenancy = self._get_param("PlacementTenancy")
+        if self._get_param("InstanceMonitoring.Enabled") is None:
+            lc.instance_monitoring_enabled = True
+        return result
+
+    def truthy(v):
+        return v is True or str(v).lower() == "true"
+
+    def mappings(self):
+        out = []
+        for m in self.block_device_mapping_dict or []:
+            item = {"DeviceName": m.get("DeviceName")}
+            if m.get("VirtualName"):
+                item["VirtualName"] = m["VirtualName"]
+            elif truthy(m.get("NoDevice")):
+                item["NoDevice"] = True
+            else:
+                ebs = m.get("Ebs") or {}
+                item["Ebs"] = {k: v for k, v in ebs.items() if v is not None}
+            out.append(item)
+        return out
+
+    def delete(self, name):
+        if name not in self.launch_configurations:
+            raise ValidationError(f"Launch configuration name not found - Launch configuration {name} not found")
+        for group in self.autoscaling_groups.values():
+            if getattr(group, "launch_configuration_name", None) == name:
+                raise ResourceInUse(
+                    f"Cannot delete launch configuration {name} because it is attached to AutoScalingGroup {group.name}"
+                )
+        del self.launch_configurations[name]
+
+    AutoScalingResponse.create_launch_configuration = create
+    FakeLaunchConfiguration.block_device_mappings = property(mappings)
+    AutoScalingBackend.delete_launch_configuration = delete
 
 
 def patch_autoscaling_scaling_policies():
@@ -9685,6 +9761,7 @@ if __name__ == "__main__":
     patch_autoscaling_scaling_policies()
     patch_autoscaling_traffic_sources()
     patch_autoscaling_lifecycle_hooks()
+    patch_autoscaling_launch_configurations()
     patch_ec2_launch_template_version_user_data()
     patch_ec2_ipv6_only_subnet_address_count()
     patch_ssm_fluent_bit_parameters()

@@ -70,6 +70,7 @@ mod lambda;
 mod lambda_alias;
 mod lambda_async;
 mod language_e2e;
+mod launch_configurations;
 mod launch_templates;
 mod lb_attributes;
 mod lb_https;

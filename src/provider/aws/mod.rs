@@ -787,6 +787,7 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(autoscaling::group::AutoscalingGroup::new(c.clone())));
     r.add_resource(Arc::new(autoscaling::schedule::Schedule::new(c.clone())));
     r.add_resource(Arc::new(autoscaling::lifecycle_hook::LifecycleHook::new(c.clone())));
+    r.add_resource(Arc::new(autoscaling::launch_configuration::LaunchConfiguration::new(c.clone())));
     r.add_resource(Arc::new(
         autoscaling::traffic_source_attachment::TrafficSourceAttachment::new(c.clone()),
     ));

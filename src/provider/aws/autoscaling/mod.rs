@@ -1,12 +1,13 @@
-//! EC2 Auto Scaling: groups of instances launched from launch templates, their scaling
-//! policies, the actions scheduled on them, their lifecycle hooks and the traffic sources
-//! attached to them.
+//! EC2 Auto Scaling: groups of instances launched from launch templates (or the older launch
+//! configurations), their scaling policies, the actions scheduled on them, their lifecycle
+//! hooks and the traffic sources attached to them.
 
 pub mod attachment;
 pub mod group;
 mod group_blocks;
 mod initial_hooks;
 mod instance_refresh;
+pub mod launch_configuration;
 pub mod lifecycle_hook;
 mod maintenance;
 mod mixed_instances;

@@ -65,8 +65,9 @@ const ATTACHED_ELSEWHERE: &[&str] = &[
 const ABSENT: &[&str] = &["InvalidInstanceID.NotFound", "InvalidInstanceID.Malformed"];
 
 /// `user_data` as the provider keeps it in state: the hex SHA-1 of the text (of the decoded
-/// bytes when the text is base64). A value already in that form is kept.
-fn user_data_hash(text: &str) -> String {
+/// bytes when the text is base64). A value already in that form is kept. Shared with
+/// `aws_launch_configuration`, which keeps its user data the same way.
+pub(crate) fn user_data_hash(text: &str) -> String {
     if text.len() == 40 && text.bytes().all(|b| b.is_ascii_hexdigit()) {
         return text.to_string();
     }
@@ -74,6 +75,13 @@ fn user_data_hash(text: &str) -> String {
         .decode(text)
         .unwrap_or_else(|_| text.as_bytes().to_vec());
     hex::encode(sha1::Sha1::digest(bytes))
+}
+
+/// The user data to send, base64 as EC2 and Auto Scaling take it: `user_data_base64` as
+/// written, or `user_data` encoded.
+pub(crate) fn user_data_to_send(planned: &Value) -> Option<String> {
+    opt_str(planned, "user_data_base64")
+        .or_else(|| opt_str(planned, "user_data").map(|u| base64::engine::general_purpose::STANDARD.encode(u)))
 }
 
 /// The `metadata_options` block as RunInstances takes it (ModifyInstanceMetadataOptions takes
@@ -328,12 +336,6 @@ impl Ec2Instance {
             .await
             .map_err(aws_err)?;
         Ok(())
-    }
-
-    /// The user data to send, base64 as EC2 takes it.
-    fn user_data(planned: &Value) -> Option<String> {
-        opt_str(planned, "user_data_base64")
-            .or_else(|| opt_str(planned, "user_data").map(|u| base64::engine::general_purpose::STANDARD.encode(u)))
     }
 
     async fn set_metadata_options(&self, id: &str, planned: &Value) -> PResult<()> {
@@ -684,7 +686,7 @@ impl ResourceType for Ec2Instance {
             .set_image_id(opt_str(planned, "ami"))
             .set_instance_type(opt_str(planned, "instance_type").map(|t| InstanceType::from(t.as_str())))
             .set_key_name(opt_str(planned, "key_name"))
-            .set_user_data(Self::user_data(planned))
+            .set_user_data(user_data_to_send(planned))
             .set_disable_api_termination(opt_bool(planned, "disable_api_termination"))
             .set_instance_initiated_shutdown_behavior(
                 opt_str(planned, "instance_initiated_shutdown_behavior").map(|s| ShutdownBehavior::from(s.as_str())),
@@ -959,7 +961,7 @@ impl ResourceType for Ec2Instance {
                     .await?;
             }
             if new_data {
-                let data = Self::user_data(planned).unwrap_or_default();
+                let data = user_data_to_send(planned).unwrap_or_default();
                 let bytes = base64::engine::general_purpose::STANDARD
                     .decode(&data)
                     .unwrap_or_default();
