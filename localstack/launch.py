@@ -8828,6 +8828,29 @@ def patch_cloudwatch_composite_alarms():
     CloudWatchResponse.describe_alarms = describe_alarms
 
 
+def patch_dynamodb_attribute_updates_put():
+    """UpdateItem's AttributeUpdates PUT stores the value as it was sent, whatever its type
+    (API reference, AttributeValueUpdate: "PUT - Adds the specified attribute to the item. If
+    the attribute already exists, it is replaced by the new value"). moto 5.2.5 stored a BOOL,
+    a B and a BS value as a string (`"True"`, `"b'...'"`) and deleted the attribute for a NULL
+    value.
+    """
+    from moto.dynamodb.models.dynamo_type import DynamoType, Item
+
+    original = Item.update_with_attribute_updates
+
+    def update_with_attribute_updates(self, attribute_updates):
+        rest = {}
+        for name, update in attribute_updates.items():
+            if update.get("Action", "PUT") == "PUT" and "Value" in update:
+                self.attrs[name] = DynamoType(update["Value"])
+            else:
+                rest[name] = update
+        return original(self, rest)
+
+    Item.update_with_attribute_updates = update_with_attribute_updates
+
+
 def patch_dynamodb_resource_policies():
     """DynamoDB resource-based policies: DeleteResourcePolicy on a table without a policy, and
     DeleteTable.
@@ -9826,6 +9849,7 @@ if __name__ == "__main__":
     patch_ec2_prefix_list_cidrs()
     patch_dynamodb_resource_policies()
     patch_dynamodb_import_formats()
+    patch_dynamodb_attribute_updates_put()
     patch_iam_password_policy_ranges()
     patch_iam_account_alias_delete()
     patch_iam_login_profiles()

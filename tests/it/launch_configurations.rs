@@ -122,10 +122,7 @@ async fn launch_configurations_are_made_launched_from_replaced_imported_and_dele
     assert_eq!(lc.instance_monitoring().and_then(|m| m.enabled()), Some(false));
     assert_eq!(lc.ebs_optimized(), Some(true));
     assert_eq!(lc.placement_tenancy(), Some("default"));
-    assert_eq!(
-        lc.security_groups(),
-        [stack.state_id("aws_security_group.web")]
-    );
+    assert_eq!(lc.security_groups(), [stack.state_id("aws_security_group.web")]);
     let metadata = lc.metadata_options().expect("metadata options");
     assert_eq!(
         (
@@ -167,7 +164,10 @@ async fn launch_configurations_are_made_launched_from_replaced_imported_and_dele
         .await
         .unwrap();
     let shown = stack.plans_and_applies("1 to add, 0 to change, 0 to destroy", &args);
-    assert!(shown.contains("aws_launch_configuration.plain will be created"), "{shown}");
+    assert!(
+        shown.contains("aws_launch_configuration.plain will be created"),
+        "{shown}"
+    );
     assert!(described(&asg, &plain).await.is_some());
 
     // Imported by name (the generated name's prefix recovered), everything plans clean.
@@ -189,7 +189,10 @@ async fn launch_configurations_are_made_launched_from_replaced_imported_and_dele
     let new_web = stack.state_str("aws_launch_configuration.web", "name");
     assert_ne!(new_web, web);
     assert_eq!(group_configuration(&asg, &format!("{}-web", stack.name)).await, new_web);
-    assert!(described(&asg, &web).await.is_none(), "the old configuration is deleted");
+    assert!(
+        described(&asg, &web).await.is_none(),
+        "the old configuration is deleted"
+    );
     let lc = described(&asg, &new_web).await.unwrap();
     assert_eq!(lc.instance_type(), Some("t3.small"));
     assert_eq!(
@@ -230,7 +233,15 @@ fn bad_launch_configurations_are_refused_at_validate() {
     let not_base64 = format!("{base}\nuser_data_base64 = \"not base64!\"");
     each_case_refused_at_validate(
         "aws_launch_configuration",
-        &[&tokens, &hops, &endpoint, &long_name, &both_names, &both_data, &not_base64],
+        &[
+            &tokens,
+            &hops,
+            &endpoint,
+            &long_name,
+            &both_names,
+            &both_data,
+            &not_base64,
+        ],
         "launch configuration values",
     );
 }

@@ -121,6 +121,7 @@ mod storage;
 mod subnet_groups;
 mod support;
 mod table_import;
+mod table_items;
 mod table_policies;
 mod table_streams;
 mod tap;

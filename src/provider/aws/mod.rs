@@ -787,7 +787,9 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(autoscaling::group::AutoscalingGroup::new(c.clone())));
     r.add_resource(Arc::new(autoscaling::schedule::Schedule::new(c.clone())));
     r.add_resource(Arc::new(autoscaling::lifecycle_hook::LifecycleHook::new(c.clone())));
-    r.add_resource(Arc::new(autoscaling::launch_configuration::LaunchConfiguration::new(c.clone())));
+    r.add_resource(Arc::new(autoscaling::launch_configuration::LaunchConfiguration::new(
+        c.clone(),
+    )));
     r.add_resource(Arc::new(
         autoscaling::traffic_source_attachment::TrafficSourceAttachment::new(c.clone()),
     ));
@@ -951,6 +953,7 @@ fn build_registry(c: Arc<Clients>) -> Registry {
         s3::account_public_access_block::AccountPublicAccessBlock::new(c.clone()),
     ));
     r.add_resource(Arc::new(dynamodb::table::Table::new(c.clone())));
+    r.add_resource(Arc::new(dynamodb::table_item::TableItem::new(c.clone())));
     r.add_resource(Arc::new(Attached::new(
         c.clone(),
         dynamodb::resource_policy::ResourcePolicy,

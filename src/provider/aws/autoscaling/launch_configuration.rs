@@ -124,7 +124,9 @@ impl LaunchConfiguration {
         let root = match (lc.block_device_mappings().is_empty(), lc.image_id()) {
             (false, Some(ami)) => match root_device_name(&self.c.ec2, ami).await {
                 Ok(root) => root,
-                Err(e) if e.message.contains("Expected 1 AMI") || e.code.as_deref() == Some("InvalidAMIID.NotFound") => {
+                Err(e)
+                    if e.message.contains("Expected 1 AMI") || e.code.as_deref() == Some("InvalidAMIID.NotFound") =>
+                {
                     None
                 }
                 Err(e) => return Err(e),
@@ -202,16 +204,13 @@ fn mappings(planned: &Value, root: Option<&str>) -> Result<Vec<BlockDeviceMappin
     }
     if let Some(b) = first(planned, "root_block_device") {
         let Some(root) = root else {
-            return Err("the AMI has no root device name (an instance store AMI): root_block_device cannot apply".into());
+            return Err(
+                "the AMI has no root device name (an instance store AMI): root_block_device cannot apply".into(),
+            );
         };
         let mut ebs = ebs_of(b);
         ebs.snapshot_id = None;
-        out.push(
-            BlockDeviceMapping::builder()
-                .device_name(root)
-                .ebs(ebs)
-                .build(),
-        );
+        out.push(BlockDeviceMapping::builder().device_name(root).ebs(ebs).build());
     }
     Ok(out)
 }
@@ -230,9 +229,7 @@ fn metadata_options(planned: &Value) -> Option<InstanceMetadataOptions> {
                     .as_deref()
                     .map(InstanceMetadataHttpTokensState::from),
             )
-            .set_http_put_response_hop_limit(
-                opt_i32(m, "http_put_response_hop_limit").filter(|n| open && *n > 0),
-            )
+            .set_http_put_response_hop_limit(opt_i32(m, "http_put_response_hop_limit").filter(|n| open && *n > 0))
             .build(),
     )
 }
@@ -288,7 +285,10 @@ fn to_state(lc: &Described, root: Option<&str>, prior: &Value) -> Value {
         Value::object([
             ("http_endpoint", Value::from(o.http_endpoint().map(|v| v.as_str()))),
             ("http_tokens", Value::from(o.http_tokens().map(|v| v.as_str()))),
-            ("http_put_response_hop_limit", Value::from(o.http_put_response_hop_limit())),
+            (
+                "http_put_response_hop_limit",
+                Value::from(o.http_put_response_hop_limit()),
+            ),
         ])
     });
     Value::object([
@@ -298,7 +298,10 @@ fn to_state(lc: &Described, root: Option<&str>, prior: &Value) -> Value {
         ("arn", Value::from(lc.launch_configuration_arn())),
         ("image_id", Value::from(lc.image_id())),
         ("instance_type", Value::from(lc.instance_type())),
-        ("associate_public_ip_address", Value::from(lc.associate_public_ip_address())),
+        (
+            "associate_public_ip_address",
+            Value::from(lc.associate_public_ip_address()),
+        ),
         ("ebs_optimized", Value::from(lc.ebs_optimized().unwrap_or(false))),
         (
             "enable_monitoring",
