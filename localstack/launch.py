@@ -2367,6 +2367,74 @@ def patch_ssm_ecs_optimized_ami_json():
     models.convert_to_params = convert_to_params
 
 
+def patch_ssm_maintenance_windows():
+    """Maintenance windows as the Create/Get/UpdateMaintenanceWindow references have them.
+    moto 5.2.5 dropped AllowUnassociatedTargets, answered every window Enabled, and had no
+    UpdateMaintenanceWindow. That call changes only the parameters it is given; with Replace,
+    the ones CreateMaintenanceWindow requires must be given and the optional ones left out are
+    set to null. Whether Replace also resets Enabled when it is left out, the reference does not
+    say; here it stays as it was.
+    """
+    from moto.ssm.exceptions import ValidationException
+    from moto.ssm.models import FakeMaintenanceWindow
+    from moto.ssm.responses import SimpleSystemManagerResponse
+    from moto.core.responses import ActionResult
+
+    original_create = SimpleSystemManagerResponse.create_maintenance_window
+    original_to_json = FakeMaintenanceWindow.to_json
+
+    def create(self):
+        result = original_create(self)
+        window = self.ssm_backend.windows[result.result["WindowId"]]
+        window.allow_unassociated_targets = bool(self._get_param("AllowUnassociatedTargets", False))
+        window.enabled = True
+        return result
+
+    def to_json(self):
+        out = original_to_json(self)
+        out["AllowUnassociatedTargets"] = getattr(self, "allow_unassociated_targets", False)
+        out["Enabled"] = getattr(self, "enabled", True)
+        return out
+
+    fields = {
+        "Name": "name",
+        "Description": "description",
+        "StartDate": "start_date",
+        "EndDate": "end_date",
+        "Schedule": "schedule",
+        "ScheduleTimezone": "schedule_timezone",
+        "ScheduleOffset": "schedule_offset",
+        "Duration": "duration",
+        "Cutoff": "cutoff",
+        "AllowUnassociatedTargets": "allow_unassociated_targets",
+        "Enabled": "enabled",
+    }
+    required = ["Name", "Schedule", "Duration", "Cutoff", "AllowUnassociatedTargets"]
+
+    def update(self):
+        window = self.ssm_backend.get_maintenance_window(self._get_param("WindowId"))
+        replace = bool(self._get_param("Replace", False))
+        given = {k: self._get_param(k) for k in fields}
+        if replace:
+            missing = [k for k in required if given[k] is None]
+            if missing:
+                raise ValidationException(
+                    f"When Replace is true, these parameters are required: {', '.join(missing)}"
+                )
+        for param, attr in fields.items():
+            value = given[param]
+            if value is not None:
+                setattr(window, attr, value)
+            elif replace and param != "Enabled":
+                setattr(window, attr, None)
+        out = window.to_json()
+        return ActionResult({k: v for k, v in out.items() if v is not None})
+
+    SimpleSystemManagerResponse.create_maintenance_window = create
+    SimpleSystemManagerResponse.update_maintenance_window = update
+    FakeMaintenanceWindow.to_json = to_json
+
+
 def patch_ssm_fluent_bit_parameters():
     """AWS publishes the AWS for Fluent Bit image of each region as public parameters under
     /aws/service/aws-for-fluent-bit/ (`stable`, `latest` and one per version; the ECS developer
@@ -9789,6 +9857,7 @@ if __name__ == "__main__":
     patch_ec2_ipv6_only_subnet_address_count()
     patch_ssm_fluent_bit_parameters()
     patch_ssm_ecs_optimized_ami_json()
+    patch_ssm_maintenance_windows()
     patch_ec2_flow_log_settings()
     patch_ec2_network_acl_not_found()
     patch_ec2_group_rule_descriptions()

@@ -84,6 +84,7 @@ mod log_delivery;
 mod log_extras;
 mod login_profiles;
 mod lookups;
+mod maintenance_windows;
 mod module_patterns;
 mod module_sources;
 mod network;

@@ -312,7 +312,7 @@ fn to_state(lc: &Described, root: Option<&str>, prior: &Value) -> Value {
         ("placement_tenancy", Value::from(lc.placement_tenancy())),
         (
             "security_groups",
-            Value::List(lc.security_groups().iter().map(|g| Value::str(g)).collect()),
+            Value::List(lc.security_groups().iter().map(Value::str).collect()),
         ),
         ("spot_price", Value::from(lc.spot_price())),
         (

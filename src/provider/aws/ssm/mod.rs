@@ -2,6 +2,7 @@
 //! reads one without storing it.
 
 pub mod document;
+pub mod maintenance_window;
 pub mod parameter;
 pub mod parameter_data;
 pub mod parameter_ephemeral;
