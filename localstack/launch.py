@@ -2435,6 +2435,76 @@ def patch_ssm_maintenance_windows():
     FakeMaintenanceWindow.to_json = to_json
 
 
+def patch_ssm_maintenance_window_targets():
+    """Maintenance window targets as the Register/Describe/Update/DeregisterTarget references
+    have them. moto 5.2.5 matched no target once any filter was given (AWS filters on
+    WindowTargetId, Type and OwnerInformation), answered every target's OwnerInformation empty,
+    had no UpdateMaintenanceWindowTarget (only the parameters given change; with Replace,
+    Targets must be given and the optional ones left out are cleared) and failed with a 500 on
+    deregistering a target that does not exist (AWS: DoesNotExistException).
+    """
+    import moto.ssm.models as models
+    from moto.core.responses import ActionResult
+    from moto.ssm.exceptions import DoesNotExistException, ValidationException
+    from moto.ssm.models import FakeMaintenanceWindowTarget, SimpleSystemManagerBackend
+    from moto.ssm.responses import SimpleSystemManagerResponse
+
+    def matches(filters, target):
+        if not target:
+            return False
+        fields = {
+            "WindowTargetId": target.window_target_id,
+            "Type": target.resource_type,
+            "OwnerInformation": target.owner_information,
+        }
+        return all(fields.get(f.get("Key")) in (f.get("Values") or []) for f in filters or [])
+
+    original_to_json = FakeMaintenanceWindowTarget.to_json
+
+    def to_json(self):
+        out = original_to_json(self)
+        out["OwnerInformation"] = self.owner_information
+        return {k: v for k, v in out.items() if v is not None}
+
+    def target_of(backend, window_id, target_id):
+        window = backend.get_maintenance_window(window_id)
+        if target_id not in window.targets:
+            raise DoesNotExistException(f"{window_id} target {target_id}")
+        return window, window.targets[target_id]
+
+    def deregister(self, window_id, window_target_id):
+        window, _ = target_of(self, window_id, window_target_id)
+        del window.targets[window_target_id]
+
+    fields = {
+        "Targets": "targets",
+        "OwnerInformation": "owner_information",
+        "Name": "name",
+        "Description": "description",
+    }
+
+    def update(self):
+        window_id = self._get_param("WindowId")
+        _, target = target_of(self.ssm_backend, window_id, self._get_param("WindowTargetId"))
+        replace = bool(self._get_param("Replace", False))
+        given = {k: self._get_param(k) for k in fields}
+        if replace and not given["Targets"]:
+            raise ValidationException("When Replace is true, Targets is required")
+        for param, attr in fields.items():
+            if given[param] is not None:
+                setattr(target, attr, given[param])
+            elif replace:
+                setattr(target, attr, None)
+        out = target.to_json()
+        out.pop("ResourceType", None)
+        return ActionResult(out)
+
+    models._maintenance_window_target_filter_match = matches
+    FakeMaintenanceWindowTarget.to_json = to_json
+    SimpleSystemManagerBackend.deregister_target_from_maintenance_window = deregister
+    SimpleSystemManagerResponse.update_maintenance_window_target = update
+
+
 def patch_ssm_fluent_bit_parameters():
     """AWS publishes the AWS for Fluent Bit image of each region as public parameters under
     /aws/service/aws-for-fluent-bit/ (`stable`, `latest` and one per version; the ECS developer
@@ -9858,6 +9928,7 @@ if __name__ == "__main__":
     patch_ssm_fluent_bit_parameters()
     patch_ssm_ecs_optimized_ami_json()
     patch_ssm_maintenance_windows()
+    patch_ssm_maintenance_window_targets()
     patch_ec2_flow_log_settings()
     patch_ec2_network_acl_not_found()
     patch_ec2_group_rule_descriptions()

@@ -409,17 +409,50 @@ fn valid_arn(text: &str) -> Result<(), &'static str> {
     Ok(())
 }
 
+/// A compiled pattern. Patterns are RE2 (the provider's Go): regex-lite, which the SDK crates
+/// already build, reads them with RE2's ASCII-only `\w`, `\d` and `\s`; the few that use
+/// Unicode classes (`\p{L}`), which regex-lite lacks, go to the full `regex` crate, which the
+/// blueprint functions already build.
+enum Pattern {
+    Lite(regex_lite::Regex),
+    Full(regex::Regex),
+}
+
+impl Pattern {
+    fn new(pattern: &str) -> Result<Pattern, String> {
+        regex_lite::Regex::new(pattern).map(Pattern::Lite).or_else(|lite| {
+            regex::Regex::new(pattern)
+                .map(Pattern::Full)
+                .map_err(|full| format!("{lite}; {full}"))
+        })
+    }
+
+    fn is_match(&self, text: &str) -> bool {
+        match self {
+            Pattern::Lite(re) => re.is_match(text),
+            Pattern::Full(re) => re.is_match(text),
+        }
+    }
+}
+
+/// Why a validator's pattern cannot be used, if it cannot: a declaration's mistake, which
+/// would otherwise let every value through (see `regex_matches`).
+pub fn pattern_error(pattern: &str) -> Option<String> {
+    Pattern::new(pattern).err()
+}
+
 fn regex_matches(pattern: &'static str, text: &str) -> bool {
-    static CACHE: Mutex<Option<HashMap<&'static str, regex_lite::Regex>>> = Mutex::new(None);
+    static CACHE: Mutex<Option<HashMap<&'static str, Pattern>>> = Mutex::new(None);
     let mut cache = CACHE.lock().unwrap_or_else(|p| p.into_inner());
     let map = cache.get_or_insert_with(HashMap::new);
     if !map.contains_key(pattern) {
-        match regex_lite::Regex::new(pattern) {
+        match Pattern::new(pattern) {
             Ok(re) => {
                 map.insert(pattern, re);
             }
             Err(e) => {
-                // A declaration's mistake, not the user's: let the value through.
+                // A declaration's mistake, not the user's: let the value through (the schema
+                // test `every_validator_pattern_compiles` keeps this from happening).
                 tracing::error!("bad validator pattern {pattern}: {e}");
                 return true;
             }

@@ -1,5 +1,6 @@
-//! `aws_ssm_maintenance_window` on the emulator: a weekly window in a time zone with an offset,
-//! dates and tags, and a disabled one. Settings change in place, an optional one removed is
+//! `aws_ssm_maintenance_window` and `aws_ssm_maintenance_window_target` on the emulator: a
+//! weekly window in a time zone with an offset, dates, tags and a target, and a disabled one. A
+//! target's instances and owner change in place, a new name replaces it. Settings change in place, an optional one removed is
 //! cleared, the disabled one is enabled; a window changed behind infractl's back is put back;
 //! one deleted behind its back is made again; an import by id plans clean; destroy; a create
 //! killed before its answer is adopted. Terraform plans clean after infractl and back; an
@@ -26,6 +27,17 @@ resource "aws_ssm_maintenance_window" "patching" {
   allow_unassociated_targets = true
   tags = { team = "platform" }
 }
+resource "aws_ssm_maintenance_window_target" "web" {
+  window_id         = aws_ssm_maintenance_window.patching.id
+  resource_type     = "INSTANCE"
+  name              = "web-servers"
+  description       = "the web tier"
+  owner_information = "platform"
+  targets {
+    key    = "tag:Role"
+    values = ["web", "api"]
+  }
+}
 resource "aws_ssm_maintenance_window" "paused" {
   name     = "${var.name}-paused"
   schedule = "rate(7 days)"
@@ -37,6 +49,27 @@ resource "aws_ssm_maintenance_window" "paused" {
 
 async fn window(ssm: &aws_sdk_ssm::Client, id: &str) -> Option<GetMaintenanceWindowOutput> {
     ssm.get_maintenance_window().window_id(id).send().await.ok()
+}
+
+/// A window target as SSM holds it: resource type, targets and owner information.
+type HeldTarget = (String, Vec<(String, Vec<String>)>, Option<String>);
+
+async fn window_target(ssm: &aws_sdk_ssm::Client, window: &str, id: &str) -> Option<HeldTarget> {
+    let out = ssm
+        .describe_maintenance_window_targets()
+        .window_id(window)
+        .send()
+        .await
+        .ok()?;
+    let t = out.targets().iter().find(|t| t.window_target_id() == Some(id))?;
+    Some((
+        t.resource_type().map(|r| r.as_str().to_string()).unwrap_or_default(),
+        t.targets()
+            .iter()
+            .map(|b| (b.key().unwrap_or_default().to_string(), b.values().to_vec()))
+            .collect(),
+        t.owner_information().map(str::to_string),
+    ))
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -88,6 +121,14 @@ async fn windows_are_made_changed_put_back_imported_and_deleted() {
         "{tags:?}"
     );
     assert!(!window(&ssm, &paused).await.unwrap().enabled(), "made disabled");
+    let target = stack.state_id("aws_ssm_maintenance_window_target.web");
+    let (resource_type, keys, owner) = window_target(&ssm, &patching, &target).await.expect("the target");
+    assert_eq!(resource_type, "INSTANCE");
+    assert_eq!(
+        keys,
+        [("tag:Role".to_string(), vec!["web".to_string(), "api".to_string()])]
+    );
+    assert_eq!(owner.as_deref(), Some("platform"));
 
     // Changed in place: a new duration, the description and the dates removed (cleared on AWS),
     // the paused window enabled.
@@ -96,7 +137,10 @@ async fn windows_are_made_changed_put_back_imported_and_deleted() {
     stack.edit("main.tf", "  start_date        = \"2027-01-01T00:00:00Z\"\n", "");
     stack.edit("main.tf", "  end_date          = \"2028-01-01T00:00:00Z\"\n", "");
     stack.edit("main.tf", "enabled  = false", "enabled  = true");
-    let shown = stack.plans_and_applies("0 to add, 2 to change, 0 to destroy", &args);
+    // The target's instances and owner change in place; the owner removed is cleared.
+    stack.edit("main.tf", "[\"web\", \"api\"]", "[\"web\"]");
+    stack.edit("main.tf", "  owner_information = \"platform\"\n", "");
+    let shown = stack.plans_and_applies("0 to add, 3 to change, 0 to destroy", &args);
     assert!(!shown.contains("must be replaced"), "{shown}");
     let w = window(&ssm, &patching).await.unwrap();
     assert_eq!(w.duration(), Some(4));
@@ -104,6 +148,23 @@ async fn windows_are_made_changed_put_back_imported_and_deleted() {
     assert_eq!(w.schedule_timezone(), Some("Europe/Paris"), "kept");
     assert!(window(&ssm, &paused).await.unwrap().enabled());
     assert_eq!(stack.state_id("aws_ssm_maintenance_window.patching"), patching);
+    let (_, keys, owner) = window_target(&ssm, &patching, &target).await.unwrap();
+    assert_eq!(keys, [("tag:Role".to_string(), vec!["web".to_string()])]);
+    assert_eq!(owner, None);
+    assert_eq!(stack.state_id("aws_ssm_maintenance_window_target.web"), target);
+
+    // A new name replaces the target.
+    stack.edit("main.tf", "\"web-servers\"", "\"web-tier\"");
+    let shown = stack.plans_and_applies("1 to add, 0 to change, 1 to destroy", &args);
+    assert!(
+        shown.contains("aws_ssm_maintenance_window_target.web must be replaced"),
+        "{shown}"
+    );
+    assert!(
+        window_target(&ssm, &patching, &target).await.is_none(),
+        "the old target is deregistered"
+    );
+    let target = stack.state_id("aws_ssm_maintenance_window_target.web");
 
     // Changed behind infractl's back: put back.
     ssm.update_maintenance_window()
@@ -129,6 +190,7 @@ async fn windows_are_made_changed_put_back_imported_and_deleted() {
 
     stack.reimport_all(&args);
 
+    assert!(window_target(&ssm, &patching, &target).await.is_some());
     expect_code(&run(&["destroy", "-auto-approve"]), 0);
     assert!(window(&ssm, &patching).await.is_none());
     assert!(window(&ssm, &paused).await.is_none());
@@ -186,5 +248,29 @@ fn bad_maintenance_windows_are_refused_at_validate() {
         "aws_ssm_maintenance_window",
         &[&zero, &seven],
         "maintenance window values",
+    );
+}
+
+/// A resource type AWS does not have (or in lower case), a name with other characters, a
+/// description too short, an empty owner and a tag key with other characters: refused by both
+/// `validate` commands.
+#[test]
+fn bad_maintenance_window_targets_are_refused_at_validate() {
+    let base = "window_id = \"mw-0123456789abcdef0\"";
+    let target = |key: &str| format!("targets {{\n key = \"{key}\"\n values = [\"web\"]\n}}");
+    let good = target("tag:Role");
+    let cases = [
+        format!("{base}\nresource_type = \"instance\"\n{good}"),
+        format!("{base}\nresource_type = \"HOST\"\n{good}"),
+        format!("{base}\nresource_type = \"INSTANCE\"\nname = \"ab\"\n{good}"),
+        format!("{base}\nresource_type = \"INSTANCE\"\ndescription = \"ab\"\n{good}"),
+        format!("{base}\nresource_type = \"INSTANCE\"\nowner_information = \"\"\n{good}"),
+        format!("{base}\nresource_type = \"INSTANCE\"\n{}", target("bad key!")),
+    ];
+    let bodies: Vec<&str> = cases.iter().map(String::as_str).collect();
+    each_case_refused_at_validate(
+        "aws_ssm_maintenance_window_target",
+        &bodies,
+        "maintenance window target values",
     );
 }

@@ -973,6 +973,9 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(cloudwatch::dashboard::Dashboard::new(c.clone())));
     r.add_resource(Arc::new(ssm::document::Document::new(c.clone())));
     r.add_resource(Arc::new(ssm::maintenance_window::MaintenanceWindow::new(c.clone())));
+    r.add_resource(Arc::new(ssm::maintenance_window_target::MaintenanceWindowTarget::new(
+        c.clone(),
+    )));
     r.add_resource(Arc::new(ssm::parameter::Parameter::new(c.clone())));
     r.add_resource(Arc::new(secretsmanager::secret::Secret::new(c.clone())));
     r.add_resource(Arc::new(Attached::new(

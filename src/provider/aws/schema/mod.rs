@@ -147,6 +147,45 @@ mod parity {
         out
     }
 
+    /// The patterns of a schema's validators, through its blocks.
+    fn patterns(schema: &Schema, out: &mut Vec<(String, &'static str)>) {
+        use crate::schema::validators::Validator;
+        fn of(v: &Validator, at: &str, out: &mut Vec<(String, &'static str)>) {
+            match v {
+                Validator::Matches(p, _) | Validator::NotMatches(p, _) => out.push((at.to_string(), p)),
+                Validator::AnyOf(all) => all.iter().for_each(|v| of(v, at, out)),
+                _ => {}
+            }
+        }
+        for (name, a) in &schema.attrs {
+            for v in &a.validators {
+                of(v, &format!("{}.{name}", schema.path), out);
+            }
+        }
+        for b in schema.blocks.values() {
+            patterns(&b.schema, out);
+        }
+    }
+
+    /// A pattern that does not compile would let every value through: each must compile.
+    #[test]
+    fn every_validator_pattern_compiles() {
+        let mut all = Vec::new();
+        for (_, _, schema) in types() {
+            patterns(&schema, &mut all);
+        }
+        assert!(all.len() > 100, "patterns found: {}", all.len());
+        let broken: Vec<String> = all
+            .iter()
+            .filter_map(|(at, p)| crate::schema::validators::pattern_error(p).map(|e| format!("{at}: {p}: {e}")))
+            .collect();
+        assert!(
+            broken.is_empty(),
+            "patterns that do not compile:\n{}",
+            broken.join("\n")
+        );
+    }
+
     #[test]
     fn every_implemented_type_has_the_providers_schema() {
         let types = types();

@@ -3,6 +3,7 @@
 
 pub mod document;
 pub mod maintenance_window;
+pub mod maintenance_window_target;
 pub mod parameter;
 pub mod parameter_data;
 pub mod parameter_ephemeral;
