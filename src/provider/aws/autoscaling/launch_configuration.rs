@@ -115,14 +115,22 @@ impl LaunchConfiguration {
             .cloned())
     }
 
-    async fn read_named(&self, name: &str, prior: &Value) -> PResult<Option<Value>> {
+    /// Reads the configuration; `known_root` is the AMI's root device name when the caller has
+    /// just looked it up (a create), so it is not asked for twice.
+    async fn read_named(
+        &self,
+        name: &str,
+        prior: &Value,
+        known_root: Option<Option<String>>,
+    ) -> PResult<Option<Value>> {
         let Some(lc) = self.describe(name).await? else {
             return Ok(None);
         };
         // The root mapping is the one at the AMI's root device name; an AMI gone since reads
         // as having none (as the provider's read, which must not block a refresh).
-        let root = match (lc.block_device_mappings().is_empty(), lc.image_id()) {
-            (false, Some(ami)) => match root_device_name(&self.c.ec2, ami).await {
+        let root = match (known_root, lc.block_device_mappings().is_empty(), lc.image_id()) {
+            (Some(root), _, _) => root,
+            (None, false, Some(ami)) => match root_device_name(&self.c.ec2, ami).await {
                 Ok(root) => root,
                 Err(e)
                     if e.message.contains("Expected 1 AMI") || e.code.as_deref() == Some("InvalidAMIID.NotFound") =>
@@ -351,9 +359,10 @@ impl ResourceType for LaunchConfiguration {
     async fn create(&self, _ctx: &CallCtx, planned: &Value) -> PResult<Value> {
         let name = name_or_generated(planned, "terraform-", 26);
         let image = opt_str(planned, "image_id").unwrap_or_default();
-        let root = if planned.get("ebs_block_device").as_list().is_some_and(|l| !l.is_empty())
-            || first(planned, "root_block_device").is_some()
-        {
+        let has_blocks = ["ebs_block_device", "ephemeral_block_device", "root_block_device"]
+            .iter()
+            .any(|k| planned.get(k).as_list().is_some_and(|l| !l.is_empty()));
+        let root = if has_blocks {
             root_device_name(&self.c.ec2, &image).await?
         } else {
             None
@@ -393,20 +402,20 @@ impl ResourceType for LaunchConfiguration {
         )
         .await?;
         must_exist(
-            self.read_named(&name, planned).await?,
+            self.read_named(&name, planned, Some(root)).await?,
             "Auto Scaling Launch Configuration",
             &name,
         )
     }
 
     async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
-        self.read_named(id, prior).await
+        self.read_named(id, prior, None).await
     }
 
     async fn update(&self, _ctx: &CallCtx, id: &str, _prior: &Value, planned: &Value) -> PResult<Value> {
         // Every argument forces a replacement: nothing changes in place, the object is as read.
         must_exist(
-            self.read_named(id, planned).await?,
+            self.read_named(id, planned, None).await?,
             "Auto Scaling Launch Configuration",
             id,
         )
