@@ -4,8 +4,8 @@
 //! another offset for the same instant is no change; an action deleted behind infractl's back is
 //! made again; import; destroy. Terraform plans clean after infractl and back.
 
-use crate::interop::{both_tools_plan_clean_after_the_other, cross_check_blueprint};
-use crate::support::{expect_code, sdk_config, Stack, Terraform};
+use crate::interop::cross_check;
+use crate::support::{expect_code, sdk_config, Stack};
 use aws_sdk_applicationautoscaling::types::{ScheduledAction, ServiceNamespace};
 
 const BLUEPRINT: &str = r##"
@@ -154,10 +154,11 @@ async fn scheduled_actions_are_put_changed_kept_in_their_window_imported_and_del
 /// Terraform and infractl keep scheduled actions the same way, either way.
 #[test]
 fn terraform_and_infractl_agree_on_scheduled_actions_either_way() {
-    let Some(tf) = Terraform::find("the aws_appautoscaling_scheduled_action cross-check") else {
-        return;
-    };
-    let blueprint = cross_check_blueprint(BLUEPRINT, "appscaling-schedule", None);
-    let stack = Stack::from_files(&[("main.tf", blueprint.as_str())]);
-    both_tools_plan_clean_after_the_other(&tf, &stack, &["dynamodb", "applicationautoscaling", "sts"]);
+    cross_check(
+        "the aws_appautoscaling_scheduled_action cross-check",
+        BLUEPRINT,
+        "appscaling-schedule",
+        None,
+        &["dynamodb", "applicationautoscaling", "sts"],
+    );
 }

@@ -8,9 +8,9 @@
 //! attached as traffic sources of their own, or the older way, are registered and detached. Terraform plans
 //! clean after infractl and back.
 
-use crate::interop::{both_tools_plan_clean_after_the_other, cross_check_blueprint};
+use crate::interop::cross_check;
 use crate::killed_creates::apply_killed_when_held;
-use crate::support::{expect_code, sdk_config, text, CountingProxy, Stack, Terraform};
+use crate::support::{expect_code, sdk_config, text, CountingProxy, Stack};
 use aws_sdk_autoscaling::types::AutoScalingGroup;
 
 const GROUP: &str = r##"
@@ -324,12 +324,13 @@ fn group_of_stack(
 /// it (tags, processes, metrics, the launch template, the default termination policy).
 #[test]
 fn terraform_and_infractl_agree_on_a_group_either_way() {
-    let Some(tf) = Terraform::find("the aws_autoscaling_group cross-check") else {
-        return;
-    };
-    let blueprint = cross_check_blueprint(GROUP, "cross-check", Some(("10.74.", "10.75.")));
-    let stack = Stack::from_files(&[("main.tf", blueprint.as_str())]);
-    both_tools_plan_clean_after_the_other(&tf, &stack, &["ec2", "autoscaling", "elb", "elbv2", "ecs", "sts"]);
+    cross_check(
+        "the aws_autoscaling_group cross-check",
+        GROUP,
+        "cross-check",
+        Some(("10.74.", "10.75.")),
+        &["ec2", "autoscaling", "elb", "elbv2", "ecs", "sts"],
+    );
 }
 
 /// A group launching from a mixed instances policy: one template by name, per-type overrides
@@ -771,12 +772,7 @@ fn terraform_and_infractl_agree_on_instance_requirements_either_way() {
 /// Terraform and infractl plan clean after each other on `blueprint`, a group life test's
 /// blueprint named `name` (it holds no networks, so nothing is moved).
 fn group_cross_check(what: &str, blueprint: &str, name: &str) {
-    let Some(tf) = Terraform::find(what) else {
-        return;
-    };
-    let blueprint = cross_check_blueprint(blueprint, name, None);
-    let stack = Stack::from_files(&[("main.tf", blueprint.as_str())]);
-    both_tools_plan_clean_after_the_other(&tf, &stack, &["ec2", "autoscaling", "sts"]);
+    cross_check(what, blueprint, name, None, &["ec2", "autoscaling", "sts"]);
 }
 
 /// A group whose instances are refreshed when its template version or its `Name` tag changes.
@@ -1243,12 +1239,13 @@ async fn lifecycle_hooks_are_put_changed_moved_imported_and_deleted() {
 /// Terraform and infractl agree on lifecycle hooks, either way.
 #[test]
 fn terraform_and_infractl_agree_on_lifecycle_hooks_either_way() {
-    let Some(tf) = Terraform::find("the lifecycle hooks cross-check") else {
-        return;
-    };
-    let blueprint = cross_check_blueprint(HOOKED, "hook-check", None);
-    let stack = Stack::from_files(&[("main.tf", blueprint.as_str())]);
-    both_tools_plan_clean_after_the_other(&tf, &stack, &["ec2", "autoscaling", "sns", "iam", "sts"]);
+    cross_check(
+        "the lifecycle hooks cross-check",
+        HOOKED,
+        "hook-check",
+        None,
+        &["ec2", "autoscaling", "sns", "iam", "sts"],
+    );
 }
 
 /// A group with a policy of each kind: simple with a cooldown, step with two intervals, target
@@ -1763,12 +1760,13 @@ fn terraform_and_infractl_agree_on_traffic_sources_either_way() {
 
 /// The Terraform cross-check of a blueprint with target groups, its VPC moved to other CIDRs.
 fn traffic_cross_check(what: &str, blueprint: &str, name: &str, cidrs: (&str, &str)) {
-    let Some(tf) = Terraform::find(what) else {
-        return;
-    };
-    let blueprint = cross_check_blueprint(blueprint, name, Some(cidrs));
-    let stack = Stack::from_files(&[("main.tf", blueprint.as_str())]);
-    both_tools_plan_clean_after_the_other(&tf, &stack, &["ec2", "autoscaling", "elbv2", "sts"]);
+    cross_check(
+        what,
+        blueprint,
+        name,
+        Some(cidrs),
+        &["ec2", "autoscaling", "elbv2", "sts"],
+    );
 }
 
 #[test]

@@ -5,8 +5,8 @@
 //! infractl's back is made again; import by name; destroy. Terraform plans clean after infractl
 //! and back; bad names and patterns are refused by both `validate` commands.
 
-use crate::interop::{both_tools_plan_clean_after_the_other, cross_check_blueprint};
-use crate::support::{each_case_refused_at_validate, expect_code, sdk_config, Stack, Terraform};
+use crate::interop::cross_check;
+use crate::support::{each_case_refused_at_validate, expect_code, sdk_config, Stack};
 
 const BLUEPRINT: &str = r##"
 provider "aws" { region = "us-east-1" }
@@ -118,12 +118,13 @@ async fn archives_are_made_changed_put_back_imported_and_deleted() {
 /// Terraform and infractl keep archives the same way, either way.
 #[test]
 fn terraform_and_infractl_agree_on_archives_either_way() {
-    let Some(tf) = Terraform::find("the aws_cloudwatch_event_archive cross-check") else {
-        return;
-    };
-    let blueprint = cross_check_blueprint(BLUEPRINT, "event-archive", None);
-    let stack = Stack::from_files(&[("main.tf", blueprint.as_str())]);
-    both_tools_plan_clean_after_the_other(&tf, &stack, &["events", "sts"]);
+    cross_check(
+        "the aws_cloudwatch_event_archive cross-check",
+        BLUEPRINT,
+        "event-archive",
+        None,
+        &["events", "sts"],
+    );
 }
 
 /// Names too long or with other characters, a source that is no ARN, a description too long

@@ -4,8 +4,8 @@
 //! and by replacement, `triggers`, an import, adoption after a lost state, bad values, and
 //! Terraform planning clean after infractl and the other way round.
 
-use crate::interop::{both_tools_plan_clean_after_the_other, cross_check_blueprint};
-use crate::support::{each_case_refused_at_validate, expect_code, sdk_config, Stack, Terraform};
+use crate::interop::cross_check;
+use crate::support::{each_case_refused_at_validate, expect_code, sdk_config, Stack};
 use aws_sdk_route53::types::{HealthCheckConfig, TagResourceType};
 
 const BLUEPRINT: &str = r#"
@@ -303,12 +303,13 @@ fn bad_health_check_values_are_refused() {
 
 #[test]
 fn terraform_and_infractl_agree_on_health_checks_either_way() {
-    let Some(tf) = Terraform::find("the health check cross-check") else {
-        return;
-    };
-    let blueprint = cross_check_blueprint(BLUEPRINT, &crate::support::unique("hc"), None);
-    let stack = Stack::from_files(&[("main.tf", blueprint.as_str())]);
-    both_tools_plan_clean_after_the_other(&tf, &stack, &["route53", "cloudwatch", "sts"]);
+    cross_check(
+        "the health check cross-check",
+        BLUEPRINT,
+        &crate::support::unique("hc"),
+        None,
+        &["route53", "cloudwatch", "sts"],
+    );
 }
 
 /// A check whose state was lost (a run killed after the create) is found by this stack's tags

@@ -4,8 +4,8 @@
 //! options planned as a replacement; the provider's refusals; the same blueprint applied by
 //! either tool planned clean by the other.
 
-use crate::interop::{both_tools_plan_clean_after_the_other, cross_check_blueprint};
-use crate::support::{each_case_refused_at_validate, expect_code, sdk_config, Stack, Terraform};
+use crate::interop::cross_check;
+use crate::support::{each_case_refused_at_validate, expect_code, sdk_config, Stack};
 
 const BLUEPRINT: &str = r#"
 provider "aws" {
@@ -162,10 +162,11 @@ fn launch_option_settings_the_provider_refuses_are_refused() {
 
 #[test]
 fn terraform_and_infractl_agree_on_launch_options_either_way() {
-    let Some(tf) = Terraform::find("the launch options cross-check") else {
-        return;
-    };
-    let blueprint = cross_check_blueprint(BLUEPRINT, "launch-options", None);
-    let stack = Stack::from_files(&[("main.tf", blueprint.as_str())]);
-    both_tools_plan_clean_after_the_other(&tf, &stack, &["ec2", "sts"]);
+    cross_check(
+        "the launch options cross-check",
+        BLUEPRINT,
+        "launch-options",
+        None,
+        &["ec2", "sts"],
+    );
 }

@@ -7,8 +7,8 @@
 //! `volume_tags` on every volume, changed in place; the provider's refusals; the same blueprint
 //! applied by either tool planned clean by the other.
 
-use crate::interop::{both_tools_plan_clean_after_the_other, cross_check_blueprint};
-use crate::support::{each_case_refused_at_validate, expect_code, sdk_config, Stack, Terraform};
+use crate::interop::cross_check;
+use crate::support::{each_case_refused_at_validate, expect_code, sdk_config, Stack};
 use aws_sdk_ec2::types::{Filter, Volume};
 use std::collections::BTreeMap;
 
@@ -353,10 +353,11 @@ fn block_devices_the_provider_refuses_at_launch_are_refused_at_plan() {
 
 #[test]
 fn terraform_and_infractl_agree_on_block_devices_either_way() {
-    let Some(tf) = Terraform::find("the block devices cross-check") else {
-        return;
-    };
-    let blueprint = cross_check_blueprint(BLUEPRINT, "block-devices", None);
-    let stack = Stack::from_files(&[("main.tf", blueprint.as_str())]);
-    both_tools_plan_clean_after_the_other(&tf, &stack, &["ec2", "sts"]);
+    cross_check(
+        "the block devices cross-check",
+        BLUEPRINT,
+        "block-devices",
+        None,
+        &["ec2", "sts"],
+    );
 }

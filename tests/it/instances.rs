@@ -4,8 +4,8 @@
 //! instance stopped and started again), `user_data_replace_on_change` replaces it, and
 //! destroy terminates it.
 
-use crate::interop::{both_tools_plan_clean_after_the_other, cross_check_blueprint};
-use crate::support::{expect_code, sdk_config, text, Stack, Terraform};
+use crate::interop::cross_check;
+use crate::support::{expect_code, sdk_config, text, Stack};
 use aws_sdk_ec2::types::InstanceAttributeName;
 use base64::Engine;
 
@@ -144,10 +144,11 @@ async fn an_instance_launches_changes_in_place_is_replaced_when_asked_and_termin
 /// other applied it (user data as its hash, metadata options, groups, the computed attributes).
 #[test]
 fn terraform_and_infractl_agree_on_an_instance_either_way() {
-    let Some(tf) = Terraform::find("the aws_instance cross-check") else {
-        return;
-    };
-    let blueprint = cross_check_blueprint(INSTANCE, "cross-check", Some(("10.61.", "10.64.")));
-    let stack = Stack::from_files(&[("main.tf", blueprint.as_str())]);
-    both_tools_plan_clean_after_the_other(&tf, &stack, &["ec2", "ssm", "sts"]);
+    cross_check(
+        "the aws_instance cross-check",
+        INSTANCE,
+        "cross-check",
+        Some(("10.61.", "10.64.")),
+        &["ec2", "ssm", "sts"],
+    );
 }

@@ -283,6 +283,25 @@ pub(crate) fn both_tools_plan_clean_after_the_other(tf: &Terraform, stack: &Stac
     both_tools_plan_clean_with(tf, stack, &provider_override_for(services));
 }
 
+/// A type's cross-check with the provider, as most read: a life test's `blueprint` made fit for
+/// it ([`cross_check_blueprint`] with `name` and `moved_cidrs`), then applied by each tool in
+/// turn ([`both_tools_plan_clean_after_the_other`], Terraform sent to the emulator for
+/// `services`). Skipped with a message naming `what` where Terraform is absent.
+pub(crate) fn cross_check(
+    what: &str,
+    blueprint: &str,
+    name: &str,
+    moved_cidrs: Option<(&str, &str)>,
+    services: &[&str],
+) {
+    let Some(tf) = Terraform::find(what) else {
+        return;
+    };
+    let blueprint = cross_check_blueprint(blueprint, name, moved_cidrs);
+    let stack = Stack::from_files(&[("main.tf", blueprint.as_str())]);
+    both_tools_plan_clean_after_the_other(&tf, &stack, services);
+}
+
 /// [`both_tools_plan_clean_after_the_other`] for types whose ARN the provider builds with the
 /// account id, which it learns only by asking STS (`sts` must be among `services`).
 pub(crate) fn both_tools_plan_clean_knowing_account(tf: &Terraform, stack: &Stack, services: &[&str]) {

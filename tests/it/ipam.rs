@@ -5,9 +5,9 @@
 //! CIDR or allocation; a killed create adopted; values the provider refuses; and Terraform
 //! planning clean after infractl and the other way round.
 
-use crate::interop::{both_tools_plan_clean_after_the_other, cross_check_blueprint};
+use crate::interop::cross_check;
 use crate::killed_creates::{apply_killed_when_held, reapply_adopts};
-use crate::support::{each_case_refused_at_validate, expect_code, sdk_config, text, CountingProxy, Stack, Terraform};
+use crate::support::{each_case_refused_at_validate, expect_code, sdk_config, text, CountingProxy, Stack};
 
 const BLUEPRINT: &str = r#"
 provider "aws" {
@@ -386,10 +386,11 @@ fn an_ipam_that_does_not_operate_in_its_own_region_is_refused_at_plan() {
 
 #[test]
 fn terraform_and_infractl_agree_on_ipams_either_way() {
-    let Some(tf) = Terraform::find("the IPAM cross-check") else {
-        return;
-    };
-    let blueprint = cross_check_blueprint(BLUEPRINT, &crate::support::unique("ipx"), None);
-    let stack = Stack::from_files(&[("main.tf", blueprint.as_str())]);
-    both_tools_plan_clean_after_the_other(&tf, &stack, &["ec2", "sts"]);
+    cross_check(
+        "the IPAM cross-check",
+        BLUEPRINT,
+        &crate::support::unique("ipx"),
+        None,
+        &["ec2", "sts"],
+    );
 }

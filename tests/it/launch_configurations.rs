@@ -7,8 +7,8 @@
 //! uses); destroy leaves nothing. Terraform plans clean after infractl and back; bad values are
 //! refused by both `validate` commands.
 
-use crate::interop::{both_tools_plan_clean_after_the_other, cross_check_blueprint};
-use crate::support::{each_case_refused_at_validate, expect_code, sdk_config, Stack, Terraform};
+use crate::interop::cross_check;
+use crate::support::{each_case_refused_at_validate, expect_code, sdk_config, Stack};
 use aws_sdk_autoscaling::types::LaunchConfiguration;
 use base64::Engine as _;
 use sha1::Digest as _;
@@ -210,12 +210,13 @@ async fn launch_configurations_are_made_launched_from_replaced_imported_and_dele
 /// Terraform and infractl keep launch configurations the same way, either way.
 #[test]
 fn terraform_and_infractl_agree_on_launch_configurations_either_way() {
-    let Some(tf) = Terraform::find("the aws_launch_configuration cross-check") else {
-        return;
-    };
-    let blueprint = cross_check_blueprint(BLUEPRINT, "launch-config", Some(("10.81.", "10.82.")));
-    let stack = Stack::from_files(&[("main.tf", blueprint.as_str())]);
-    both_tools_plan_clean_after_the_other(&tf, &stack, &["autoscaling", "ec2", "sts"]);
+    cross_check(
+        "the aws_launch_configuration cross-check",
+        BLUEPRINT,
+        "launch-config",
+        Some(("10.81.", "10.82.")),
+        &["autoscaling", "ec2", "sts"],
+    );
 }
 
 /// Metadata options out of their ranges, a name too long, a name and a prefix together, user

@@ -7,9 +7,9 @@
 //! reads its latest version. Terraform plans clean after infractl and back, data sources and
 //! outputs included.
 
-use crate::interop::{both_tools_plan_clean_after_the_other, cross_check_blueprint};
+use crate::interop::cross_check;
 use crate::killed_creates::apply_killed_when_held;
-use crate::support::{expect_code, sdk_config, text, CountingProxy, Stack, Terraform};
+use crate::support::{expect_code, sdk_config, text, CountingProxy, Stack};
 use aws_sdk_ec2::types::{LaunchTemplate, ResponseLaunchTemplateData};
 
 const TEMPLATES: &str = r##"
@@ -327,10 +327,11 @@ resource "aws_launch_template" "t" {
 /// other applied it (nullable bools, versions, the blocks AWS echoes back).
 #[test]
 fn terraform_and_infractl_agree_on_launch_templates_either_way() {
-    let Some(tf) = Terraform::find("the aws_launch_template cross-check") else {
-        return;
-    };
-    let blueprint = cross_check_blueprint(TEMPLATES, "cross-check", Some(("10.71.", "10.72.")));
-    let stack = Stack::from_files(&[("main.tf", blueprint.as_str())]);
-    both_tools_plan_clean_after_the_other(&tf, &stack, &["ec2", "sts"]);
+    cross_check(
+        "the aws_launch_template cross-check",
+        TEMPLATES,
+        "cross-check",
+        Some(("10.71.", "10.72.")),
+        &["ec2", "sts"],
+    );
 }

@@ -8,8 +8,8 @@
 //! clean in infractl and the other way round; lengths out of range refused by both tools'
 //! `validate`, a `pgp_key` (not implemented) by infractl's.
 
-use crate::interop::{both_tools_plan_clean_after_the_other, cross_check_blueprint};
-use crate::support::{each_case_refused_at_validate, expect_code, sdk_config, Stack, Terraform};
+use crate::interop::cross_check;
+use crate::support::{each_case_refused_at_validate, expect_code, sdk_config, Stack};
 
 const BLUEPRINT: &str = r#"
 provider "aws" { region = "us-east-1" }
@@ -149,12 +149,13 @@ async fn a_login_profile_is_imported_by_its_users_name() {
 
 #[test]
 fn terraform_and_infractl_agree_on_a_login_profile_either_way() {
-    let Some(tf) = Terraform::find("the login profile cross-check") else {
-        return;
-    };
-    let blueprint = cross_check_blueprint(BLUEPRINT, "login-check", None);
-    let stack = Stack::from_files(&[("main.tf", blueprint.as_str())]);
-    both_tools_plan_clean_after_the_other(&tf, &stack, &["iam", "secretsmanager", "sts"]);
+    cross_check(
+        "the login profile cross-check",
+        BLUEPRINT,
+        "login-check",
+        None,
+        &["iam", "secretsmanager", "sts"],
+    );
 }
 
 #[test]

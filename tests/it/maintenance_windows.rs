@@ -6,9 +6,9 @@
 //! killed before its answer is adopted. Terraform plans clean after infractl and back; an
 //! offset out of range is refused by both `validate` commands.
 
-use crate::interop::{both_tools_plan_clean_after_the_other, cross_check_blueprint};
+use crate::interop::cross_check;
 use crate::killed_creates::{apply_killed_when_held, reapply_adopts};
-use crate::support::{each_case_refused_at_validate, expect_code, sdk_config, CountingProxy, Stack, Terraform};
+use crate::support::{each_case_refused_at_validate, expect_code, sdk_config, CountingProxy, Stack};
 use aws_sdk_ssm::operation::get_maintenance_window::GetMaintenanceWindowOutput;
 
 const BLUEPRINT: &str = r##"
@@ -230,12 +230,13 @@ async fn a_window_whose_create_was_killed_is_adopted() {
 /// Terraform and infractl keep maintenance windows the same way, either way.
 #[test]
 fn terraform_and_infractl_agree_on_maintenance_windows_either_way() {
-    let Some(tf) = Terraform::find("the aws_ssm_maintenance_window cross-check") else {
-        return;
-    };
-    let blueprint = cross_check_blueprint(BLUEPRINT, "maintenance-window", None);
-    let stack = Stack::from_files(&[("main.tf", blueprint.as_str())]);
-    both_tools_plan_clean_after_the_other(&tf, &stack, &["ssm", "sts"]);
+    cross_check(
+        "the aws_ssm_maintenance_window cross-check",
+        BLUEPRINT,
+        "maintenance-window",
+        None,
+        &["ssm", "sts"],
+    );
 }
 
 /// An offset outside 1 to 6 days: refused by both `validate` commands.

@@ -9,9 +9,9 @@
 //! detached, then deleted), a killed create adopted, the provider's refusals, and the same
 //! blueprint applied by either tool planned clean by the other.
 
-use crate::interop::{both_tools_plan_clean_after_the_other, cross_check_blueprint};
+use crate::interop::cross_check;
 use crate::killed_creates::{apply_killed_when_held, reapply_adopts};
-use crate::support::{each_case_refused_at_validate, expect_code, sdk_config, CountingProxy, Stack, Terraform};
+use crate::support::{each_case_refused_at_validate, expect_code, sdk_config, CountingProxy, Stack};
 use aws_sdk_ec2::types::NetworkInterface;
 
 const BLUEPRINT: &str = r#"
@@ -419,10 +419,11 @@ fn interface_settings_the_provider_refuses_are_refused() {
 
 #[test]
 fn terraform_and_infractl_agree_on_network_interfaces_either_way() {
-    let Some(tf) = Terraform::find("the network interfaces cross-check") else {
-        return;
-    };
-    let blueprint = cross_check_blueprint(BLUEPRINT, "eni", None);
-    let stack = Stack::from_files(&[("main.tf", blueprint.as_str())]);
-    both_tools_plan_clean_after_the_other(&tf, &stack, &["ec2", "sts"]);
+    cross_check(
+        "the network interfaces cross-check",
+        BLUEPRINT,
+        "eni",
+        None,
+        &["ec2", "sts"],
+    );
 }

@@ -4,9 +4,9 @@
 //! group whose create was killed adopted; the provider's refusals; the same blueprint applied
 //! by either tool planned clean by the other.
 
-use crate::interop::{both_tools_plan_clean_after_the_other, cross_check_blueprint};
+use crate::interop::cross_check;
 use crate::killed_creates::{apply_killed_when_held, reapply_adopts};
-use crate::support::{each_case_refused_at_validate, expect_code, sdk_config, CountingProxy, Stack, Terraform};
+use crate::support::{each_case_refused_at_validate, expect_code, sdk_config, CountingProxy, Stack};
 
 const BLUEPRINT: &str = r#"
 provider "aws" {
@@ -156,10 +156,11 @@ fn group_settings_the_provider_refuses_are_refused() {
 
 #[test]
 fn terraform_and_infractl_agree_on_placement_groups_either_way() {
-    let Some(tf) = Terraform::find("the placement groups cross-check") else {
-        return;
-    };
-    let blueprint = cross_check_blueprint(BLUEPRINT, "placement", None);
-    let stack = Stack::from_files(&[("main.tf", blueprint.as_str())]);
-    both_tools_plan_clean_after_the_other(&tf, &stack, &["ec2", "sts"]);
+    cross_check(
+        "the placement groups cross-check",
+        BLUEPRINT,
+        "placement",
+        None,
+        &["ec2", "sts"],
+    );
 }

@@ -7,8 +7,8 @@
 //! the default again); destroy unshares and deletes. The same blueprint applied by Terraform
 //! plans clean in infractl and the other way round; bad values refused by both tools' `validate`.
 
-use crate::interop::{both_tools_plan_clean_after_the_other, cross_check_blueprint};
-use crate::support::{each_case_refused_at_validate, expect_code, sdk_config, Stack, Terraform};
+use crate::interop::cross_check;
+use crate::support::{each_case_refused_at_validate, expect_code, sdk_config, Stack};
 use aws_sdk_ssm::types::{DocumentPermissionType, ResourceTypeForTagging};
 
 const BLUEPRINT: &str = r##"
@@ -176,12 +176,13 @@ async fn an_ssm_document_is_created_versioned_shared_drifted_and_deleted() {
 
 #[test]
 fn terraform_and_infractl_agree_on_an_ssm_document_either_way() {
-    let Some(tf) = Terraform::find("the SSM document cross-check") else {
-        return;
-    };
-    let blueprint = cross_check_blueprint(BLUEPRINT, "ssm-doc-check", None);
-    let stack = Stack::from_files(&[("main.tf", blueprint.as_str())]);
-    both_tools_plan_clean_after_the_other(&tf, &stack, &["ssm", "sts"]);
+    cross_check(
+        "the SSM document cross-check",
+        BLUEPRINT,
+        "ssm-doc-check",
+        None,
+        &["ssm", "sts"],
+    );
 }
 
 #[test]

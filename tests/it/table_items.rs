@@ -7,8 +7,8 @@
 //! not taken over; destroy deletes both and leaves that one. Terraform plans clean after
 //! infractl and back; bad items are refused by both `validate` commands.
 
-use crate::interop::{both_tools_plan_clean_after_the_other, cross_check_blueprint};
-use crate::support::{each_case_refused_at_validate, expect_code, sdk_config, Stack, Terraform};
+use crate::interop::cross_check;
+use crate::support::{each_case_refused_at_validate, expect_code, sdk_config, Stack};
 use aws_sdk_dynamodb::types::AttributeValue;
 use std::collections::HashMap;
 
@@ -211,12 +211,13 @@ async fn items_are_put_changed_moved_put_back_and_deleted() {
 /// Terraform and infractl keep items the same way, either way.
 #[test]
 fn terraform_and_infractl_agree_on_table_items_either_way() {
-    let Some(tf) = Terraform::find("the aws_dynamodb_table_item cross-check") else {
-        return;
-    };
-    let blueprint = cross_check_blueprint(BLUEPRINT, "table-item", None);
-    let stack = Stack::from_files(&[("main.tf", blueprint.as_str())]);
-    both_tools_plan_clean_after_the_other(&tf, &stack, &["dynamodb", "sts"]);
+    cross_check(
+        "the aws_dynamodb_table_item cross-check",
+        BLUEPRINT,
+        "table-item",
+        None,
+        &["dynamodb", "sts"],
+    );
 }
 
 /// Items that are not JSON objects of attribute values, or hold a value of the wrong JSON type:

@@ -5,9 +5,7 @@
 //! imported back, destroy; a killed create adopted; values the provider refuses; and the same
 //! blueprint applied by either tool planned clean by the other.
 
-use crate::interop::{
-    both_tools_plan_clean_after_the_other, both_tools_plan_clean_knowing_account, cross_check_blueprint,
-};
+use crate::interop::{both_tools_plan_clean_knowing_account, cross_check, cross_check_blueprint};
 use crate::killed_creates::{apply_killed_when_held, reapply_adopts};
 use crate::support::{each_case_refused_at_validate, expect_code, sdk_config, CountingProxy, Stack, Terraform};
 use aws_sdk_ec2::types::{TransitGateway, TransitGatewayVpcAttachment};
@@ -356,12 +354,13 @@ fn transit_gateway_values_the_provider_refuses_are_refused_at_validate() {
 
 #[test]
 fn terraform_and_infractl_agree_on_transit_gateways_either_way() {
-    let Some(tf) = Terraform::find("the transit gateway cross-check") else {
-        return;
-    };
-    let blueprint = cross_check_blueprint(BLUEPRINT, "tgw", Some(("10.8", "10.9")));
-    let stack = Stack::from_files(&[("main.tf", blueprint.as_str())]);
-    both_tools_plan_clean_after_the_other(&tf, &stack, &["ec2", "sts"]);
+    cross_check(
+        "the transit gateway cross-check",
+        BLUEPRINT,
+        "tgw",
+        Some(("10.8", "10.9")),
+        &["ec2", "sts"],
+    );
 }
 
 const ROUTED: &str = r#"
@@ -599,12 +598,13 @@ fn route_table_values_the_provider_refuses_are_refused_at_validate() {
 
 #[test]
 fn terraform_and_infractl_agree_on_transit_gateway_routing_either_way() {
-    let Some(tf) = Terraform::find("the transit gateway routing cross-check") else {
-        return;
-    };
-    let blueprint = cross_check_blueprint(ROUTED, "tgwr", Some(("10.8", "10.9")));
-    let stack = Stack::from_files(&[("main.tf", blueprint.as_str())]);
-    both_tools_plan_clean_after_the_other(&tf, &stack, &["ec2", "sts"]);
+    cross_check(
+        "the transit gateway routing cross-check",
+        ROUTED,
+        "tgwr",
+        Some(("10.8", "10.9")),
+        &["ec2", "sts"],
+    );
 }
 
 /// CreateTransitGatewayRoute answered, the run killed before state knew: the next apply

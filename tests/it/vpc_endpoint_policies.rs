@@ -3,8 +3,8 @@
 //! behind infractl's back and imported; removing the resource resets the endpoint to AWS's
 //! full-access default and keeps the endpoint. Terraform plans clean after infractl and back.
 
-use crate::interop::{both_tools_plan_clean_after_the_other, cross_check_blueprint};
-use crate::support::{expect_code, sdk_config, Stack, Terraform};
+use crate::interop::cross_check;
+use crate::support::{expect_code, sdk_config, Stack};
 
 const BLUEPRINT: &str = r##"
 provider "aws" { region = "us-east-1" }
@@ -134,10 +134,11 @@ async fn an_endpoint_policy_is_set_changed_put_back_imported_and_reset() {
 /// Terraform and infractl keep an endpoint policy the same way, either way.
 #[test]
 fn terraform_and_infractl_agree_on_an_endpoint_policy_either_way() {
-    let Some(tf) = Terraform::find("the aws_vpc_endpoint_policy cross-check") else {
-        return;
-    };
-    let blueprint = cross_check_blueprint(BLUEPRINT, "endpoint-policy", Some(("10.77.", "10.78.")));
-    let stack = Stack::from_files(&[("main.tf", blueprint.as_str())]);
-    both_tools_plan_clean_after_the_other(&tf, &stack, &["ec2", "sts"]);
+    cross_check(
+        "the aws_vpc_endpoint_policy cross-check",
+        BLUEPRINT,
+        "endpoint-policy",
+        Some(("10.77.", "10.78.")),
+        &["ec2", "sts"],
+    );
 }

@@ -4,7 +4,7 @@
 //! a killed create adopted, and the same blueprint applied by either tool planned clean by the
 //! other.
 
-use crate::interop::{both_tools_plan_clean_after_the_other, cross_check_blueprint};
+use crate::interop::{both_tools_plan_clean_after_the_other, cross_check, cross_check_blueprint};
 use crate::killed_creates::{apply_killed_when_held, reapply_adopts};
 use crate::support::{expect_code, sdk_config, CountingProxy, Stack, Terraform};
 use aws_sdk_ec2::types::VpcPeeringConnection;
@@ -189,12 +189,13 @@ async fn a_peering_whose_create_was_killed_is_adopted() {
 
 #[test]
 fn terraform_and_infractl_agree_on_peerings_either_way() {
-    let Some(tf) = Terraform::find("the VPC peering cross-check") else {
-        return;
-    };
-    let blueprint = cross_check_blueprint(BLUEPRINT, "pcx", Some(("10.7", "10.8")));
-    let stack = Stack::from_files(&[("main.tf", blueprint.as_str())]);
-    both_tools_plan_clean_after_the_other(&tf, &stack, &["ec2", "sts"]);
+    cross_check(
+        "the VPC peering cross-check",
+        BLUEPRINT,
+        "pcx",
+        Some(("10.7", "10.8")),
+        &["ec2", "sts"],
+    );
 }
 
 const ACCEPTED: &str = r#"
