@@ -2367,6 +2367,48 @@ def patch_ssm_ecs_optimized_ami_json():
     models.convert_to_params = convert_to_params
 
 
+def patch_signer_signing_profiles():
+    """Signing profiles as the Signer API reference has them. moto 5.2.5 answered GetSigningProfile
+    and CancelSigningProfile for a profile that is not there with a server error (a KeyError);
+    AWS answers ResourceNotFoundException (HTTP 404). And it let PutSigningProfile overwrite a
+    profile of the same name, canceled or not; AWS keeps a canceled profile for two years
+    (CancelSigningProfile reference) and refuses a put under a name it holds. The reference does
+    not name the error; here it is ValidationException (HTTP 400), one of the errors
+    PutSigningProfile documents.
+    """
+    from moto.core.exceptions import JsonRESTError
+    from moto.signer.models import SignerBackend
+
+    class NotFound(JsonRESTError):
+        code = 404
+
+        def __init__(self, name):
+            super().__init__("ResourceNotFoundException", f"Profile {name} not found")
+
+    original_get = SignerBackend.get_signing_profile
+    original_cancel = SignerBackend.cancel_signing_profile
+    original_put = SignerBackend.put_signing_profile
+
+    def get(self, profile_name):
+        if profile_name not in self.signing_profiles:
+            raise NotFound(profile_name)
+        return original_get(self, profile_name)
+
+    def cancel(self, profile_name):
+        if profile_name not in self.signing_profiles:
+            raise NotFound(profile_name)
+        return original_cancel(self, profile_name)
+
+    def put(self, profile_name, *args, **kwargs):
+        if profile_name in self.signing_profiles:
+            raise JsonRESTError("ValidationException", f"Profile with name {profile_name} already exists")
+        return original_put(self, profile_name, *args, **kwargs)
+
+    SignerBackend.get_signing_profile = get
+    SignerBackend.cancel_signing_profile = cancel
+    SignerBackend.put_signing_profile = put
+
+
 def patch_ssm_maintenance_windows():
     """Maintenance windows as the Create/Get/UpdateMaintenanceWindow references have them.
     moto 5.2.5 dropped AllowUnassociatedTargets, answered every window Enabled, and had no
@@ -9927,6 +9969,7 @@ if __name__ == "__main__":
     patch_ec2_ipv6_only_subnet_address_count()
     patch_ssm_fluent_bit_parameters()
     patch_ssm_ecs_optimized_ami_json()
+    patch_signer_signing_profiles()
     patch_ssm_maintenance_windows()
     patch_ssm_maintenance_window_targets()
     patch_ec2_flow_log_settings()

@@ -115,6 +115,7 @@ mod security_group_defaults;
 mod service_limits;
 mod service_linked_roles;
 mod session_context;
+mod signing_profiles;
 mod ssm_documents;
 mod state_machines;
 mod state_pull;

@@ -87,6 +87,7 @@ pub const SERVICES: &[&str] = &[
     "secretsmanager",
     "servicediscovery",
     "sfn",
+    "signer",
     "sns",
     "sqs",
     "ssm",

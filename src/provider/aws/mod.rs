@@ -44,6 +44,7 @@ pub mod schema;
 pub mod secretsmanager;
 pub mod servicediscovery;
 pub mod sfn;
+pub mod signer;
 pub mod sns;
 pub mod sqs;
 pub mod ssm;
@@ -166,6 +167,7 @@ fn provider_schema() -> Schema {
         "autoscaling",
         "codedeploy",
         "deploy",
+        "signer",
     ] {
         endpoints = endpoints.optional(svc, Type::String);
     }
@@ -443,6 +445,8 @@ pub struct Clients {
     pub autoscaling: aws_sdk_autoscaling::Client,
     /// CodeDeploy (applications and deployment groups).
     pub codedeploy: aws_sdk_codedeploy::Client,
+    /// Signer (signing profiles).
+    pub signer: aws_sdk_signer::Client,
     /// The region in use.
     pub region: String,
     /// The configuration's `default_tags` (for the `aws_default_tags` data source).
@@ -602,6 +606,7 @@ pub async fn clients(settings: &AwsSettings) -> Clients {
     let efs = service_config!(aws_sdk_efs, "efs");
     let autoscaling = service_config!(aws_sdk_autoscaling, "autoscaling");
     let codedeploy = service_config!(aws_sdk_codedeploy, "codedeploy", "deploy");
+    let signer = service_config!(aws_sdk_signer, "signer");
     Clients {
         redshift: aws_sdk_redshift::Client::from_conf(redshift.build()),
         elasticache: aws_sdk_elasticache::Client::from_conf(elasticache.build()),
@@ -619,6 +624,7 @@ pub async fn clients(settings: &AwsSettings) -> Clients {
         efs: aws_sdk_efs::Client::from_conf(efs.build()),
         autoscaling: aws_sdk_autoscaling::Client::from_conf(autoscaling.build()),
         codedeploy: aws_sdk_codedeploy::Client::from_conf(codedeploy.build()),
+        signer: aws_sdk_signer::Client::from_conf(signer.build()),
         opensearchserverless: aws_sdk_opensearchserverless::Client::from_conf(aoss.build()),
         // Seed 001 (circle of trust).
         sqs: aws_sdk_sqs::Client::from_conf(sqs.build()),
@@ -714,6 +720,7 @@ pub(crate) fn offline_clients() -> Clients {
         efs: aws_sdk_efs::Client::new(&shared),
         autoscaling: aws_sdk_autoscaling::Client::new(&shared),
         codedeploy: aws_sdk_codedeploy::Client::new(&shared),
+        signer: aws_sdk_signer::Client::new(&shared),
         secrets: aws_sdk_secretsmanager::Client::new(&shared),
         cloudwatch: aws_sdk_cloudwatch::Client::new(&shared),
         account: Default::default(),
@@ -797,6 +804,7 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(autoscaling::policy::Policy::new(c.clone())));
     r.add_resource(Arc::new(codedeploy::app::App::new(c.clone())));
     r.add_resource(Arc::new(codedeploy::deployment_group::DeploymentGroup::new(c.clone())));
+    r.add_resource(Arc::new(signer::signing_profile::SigningProfile::new(c.clone())));
     r.add_resource(Arc::new(ec2::nat_gateway::NatGateway::new(c.clone())));
     r.add_resource(Arc::new(ec2::route_table::RouteTable::new(c.clone())));
     r.add_resource(Arc::new(ec2::route::Route::new(c.clone())));
