@@ -809,7 +809,7 @@ impl Terraform {
             // Terraform and the AWS provider are Go programs that spend much of each command
             // collecting garbage while they build the provider's schema (every provider start,
             // three to five per command). Collecting when the heap has grown to five times what is
-            // live (GOGC=400) instead of twice, a `plan` took 6.3-6.7 s of CPU instead of 9.4-10.2 s and a sample of 19
+            // live (GOGC=400) instead of twice, a `plan` took 6.3-7.1 s of CPU instead of 9.4-10.2 s and a sample of 19
             // cross-check tests 81 s of Terraform CPU instead of 109 s (2026-12-07), for about
             // 460 MB per process instead of 330 MB. The oracle's answers are the same.
             .env("GOGC", "400")
