@@ -6,8 +6,8 @@
 //! canceled profile reads as gone.
 
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, first, must_exist, name_or_generated, name_prefix_read, ok_on, opt_i32,
-    opt_str, owns, required, sync_tags_by_arn, tags_to_write, user_tags,
+    absent_on, aws_err, configured_tags, first, map_value, must_exist, name_or_generated, name_prefix_read, ok_on,
+    opt_i32, opt_str, owns, required, sync_tags_by_arn, tags_to_write,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -132,12 +132,6 @@ fn to_state(p: &GetSigningProfileOutput, prior: &Value) -> Value {
             ("revoked_by", Value::from(r.revoked_by())),
         ])
     });
-    let tags = p
-        .tags()
-        .into_iter()
-        .flatten()
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect::<Vec<_>>();
     Value::object([
         ("id", Value::str(name)),
         ("arn", Value::from(p.arn())),
@@ -152,14 +146,8 @@ fn to_state(p: &GetSigningProfileOutput, prior: &Value) -> Value {
         ("version", Value::from(p.profile_version())),
         ("version_arn", Value::from(p.profile_version_arn())),
         ("tags", configured_tags(prior)),
-        ("tags_all", user_tags(sorted(tags))),
+        ("tags_all", map_value(p.tags())),
     ])
-}
-
-/// Tags in key order: Signer answers them as a map, in no order of its own.
-fn sorted(mut tags: Vec<(String, String)>) -> Vec<(String, String)> {
-    tags.sort();
-    tags
 }
 
 #[async_trait]
