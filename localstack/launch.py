@@ -2547,6 +2547,172 @@ def patch_ssm_maintenance_window_targets():
     SimpleSystemManagerResponse.update_maintenance_window_target = update
 
 
+def patch_ssm_maintenance_window_tasks():
+    """Maintenance window tasks as the Register/Get/Describe/Update/DeregisterTask references
+    have them. moto 5.2.5 had no GetMaintenanceWindowTask or UpdateMaintenanceWindowTask, matched
+    no task once a Describe filter was given (AWS filters on WindowTaskId, TaskArn, Priority and
+    TaskType), answered Describe's task type under `TaskType` (AWS's MaintenanceWindowTask
+    calls it `Type`), dropped CutoffBehavior, and failed with a 500 on deregistering a task that
+    does not exist (AWS: DoesNotExistException). As the references say: MaxConcurrency and
+    MaxErrors may be left out only for a task without targets, which then reads a placeholder
+    of `1` for both; a Run Command task needs targets; without ServiceRoleArn, Systems Manager
+    uses its service-linked role (AWSServiceRoleForAmazonSSM), whose ARN the task then answers;
+    with Replace, TaskArn must be given and the optional parameters left out are cleared.
+    """
+    import base64
+
+    import moto.ssm.models as models
+    from moto.core.responses import ActionResult
+    from moto.ssm.exceptions import DoesNotExistException, ValidationException
+    from moto.ssm.models import FakeMaintenanceWindowTask, SimpleSystemManagerBackend
+    from moto.ssm.responses import SimpleSystemManagerResponse
+
+    def task_of(backend, window_id, task_id):
+        window = backend.get_maintenance_window(window_id)
+        if task_id not in window.tasks:
+            raise DoesNotExistException(f"{window_id} task {task_id}")
+        return window, window.tasks[task_id]
+
+    def check_limits(task_type, targets, max_concurrency, max_errors):
+        if not targets:
+            if task_type == "RUN_COMMAND":
+                raise ValidationException("Targets must be specified for a RUN_COMMAND task")
+            return max_concurrency or "1", max_errors or "1"
+        if not max_concurrency or not max_errors:
+            raise ValidationException(
+                "MaxConcurrency and MaxErrors are required for a task with targets"
+            )
+        return max_concurrency, max_errors
+
+    def decoded(params):
+        # The Lambda payload is a blob: the JSON protocol sends it base64-encoded, and moto's
+        # serializer encodes what it answers, so it is kept as the bytes it stands for.
+        payload = ((params or {}).get("Lambda") or {}).get("Payload")
+        if isinstance(payload, str):
+            params["Lambda"]["Payload"] = base64.b64decode(payload)
+        return params
+
+    def service_role(backend, given):
+        if given:
+            return given
+        return (
+            f"arn:aws:iam::{backend.account_id}:role/aws-service-role/"
+            "ssm.amazonaws.com/AWSServiceRoleForAmazonSSM"
+        )
+
+    def full(task):
+        out = {
+            "WindowId": task.window_id,
+            "WindowTaskId": task.window_task_id,
+            "Targets": task.targets or [],
+            "TaskArn": task.task_arn,
+            "ServiceRoleArn": task.service_role_arn,
+            "TaskType": task.task_type,
+            "TaskParameters": task.task_parameters,
+            "TaskInvocationParameters": task.task_invocation_parameters,
+            "Priority": task.priority,
+            "MaxConcurrency": task.max_concurrency,
+            "MaxErrors": task.max_errors,
+            "LoggingInfo": task.logging_info,
+            "Name": task.name,
+            "Description": task.description,
+            "CutoffBehavior": task.cutoff_behavior,
+            "AlarmConfiguration": task.alarm_configurations,
+        }
+        return {k: v for k, v in out.items() if v is not None}
+
+    def to_json(self):
+        out = full(self)
+        out["Type"] = out.pop("TaskType")
+        out.pop("TaskInvocationParameters", None)
+        return out
+
+    def matches(filters, task):
+        if not task:
+            return False
+        fields = {
+            "WindowTaskId": task.window_task_id,
+            "TaskArn": task.task_arn,
+            "Priority": None if task.priority is None else str(task.priority),
+            "TaskType": task.task_type,
+        }
+        return all(fields.get(f.get("Key")) in (f.get("Values") or []) for f in filters or [])
+
+    original_register = SimpleSystemManagerBackend.register_task_with_maintenance_window
+
+    def register(self, window_id, targets, task_arn, service_role_arn, task_type,
+                 task_parameters, task_invocation_parameters, priority, max_concurrency,
+                 max_errors, logging_info, name, description, cutoff_behavior,
+                 alarm_configurations):
+        self.get_maintenance_window(window_id)
+        max_concurrency, max_errors = check_limits(task_type, targets, max_concurrency, max_errors)
+        return original_register(
+            self, window_id, targets, task_arn, service_role(self, service_role_arn),
+            task_type, task_parameters, decoded(task_invocation_parameters), priority,
+            max_concurrency, max_errors, logging_info, name, description, cutoff_behavior,
+            alarm_configurations,
+        )
+
+    def deregister(self, window_id, window_task_id):
+        window, _ = task_of(self, window_id, window_task_id)
+        del window.tasks[window_task_id]
+
+    def get(self):
+        _, task = task_of(
+            self.ssm_backend, self._get_param("WindowId"), self._get_param("WindowTaskId")
+        )
+        return ActionResult(full(task))
+
+    fields = {
+        "Targets": "targets",
+        "TaskArn": "task_arn",
+        "ServiceRoleArn": "service_role_arn",
+        "TaskParameters": "task_parameters",
+        "TaskInvocationParameters": "task_invocation_parameters",
+        "Priority": "priority",
+        "MaxConcurrency": "max_concurrency",
+        "MaxErrors": "max_errors",
+        "LoggingInfo": "logging_info",
+        "Name": "name",
+        "Description": "description",
+        "CutoffBehavior": "cutoff_behavior",
+        "AlarmConfiguration": "alarm_configurations",
+    }
+
+    def update(self):
+        backend = self.ssm_backend
+        _, task = task_of(backend, self._get_param("WindowId"), self._get_param("WindowTaskId"))
+        replace = bool(self._get_param("Replace", False))
+        given = {k: self._get_param(k) for k in fields}
+        given["TaskInvocationParameters"] = decoded(given["TaskInvocationParameters"])
+        if replace and not given["TaskArn"]:
+            raise ValidationException("When Replace is true, TaskArn is required")
+        after = {}
+        for param, attr in fields.items():
+            if given[param] is not None:
+                after[attr] = given[param]
+            elif replace:
+                after[attr] = None
+            else:
+                after[attr] = getattr(task, attr)
+        after["max_concurrency"], after["max_errors"] = check_limits(
+            task.task_type, after["targets"], after["max_concurrency"], after["max_errors"]
+        )
+        after["service_role_arn"] = service_role(backend, after["service_role_arn"])
+        for attr, value in after.items():
+            setattr(task, attr, value)
+        out = full(task)
+        out.pop("TaskType", None)
+        return ActionResult(out)
+
+    models._maintenance_window_task_filter_match = matches
+    FakeMaintenanceWindowTask.to_json = to_json
+    SimpleSystemManagerBackend.register_task_with_maintenance_window = register
+    SimpleSystemManagerBackend.deregister_task_from_maintenance_window = deregister
+    SimpleSystemManagerResponse.get_maintenance_window_task = get
+    SimpleSystemManagerResponse.update_maintenance_window_task = update
+
+
 def patch_ssm_fluent_bit_parameters():
     """AWS publishes the AWS for Fluent Bit image of each region as public parameters under
     /aws/service/aws-for-fluent-bit/ (`stable`, `latest` and one per version; the ECS developer
@@ -9972,6 +10138,7 @@ if __name__ == "__main__":
     patch_signer_signing_profiles()
     patch_ssm_maintenance_windows()
     patch_ssm_maintenance_window_targets()
+    patch_ssm_maintenance_window_tasks()
     patch_ec2_flow_log_settings()
     patch_ec2_network_acl_not_found()
     patch_ec2_group_rule_descriptions()

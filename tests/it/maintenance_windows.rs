@@ -1,15 +1,19 @@
-//! `aws_ssm_maintenance_window` and `aws_ssm_maintenance_window_target` on the emulator: a
+//! `aws_ssm_maintenance_window`, `aws_ssm_maintenance_window_target` and
+//! `aws_ssm_maintenance_window_task` on the emulator: a
 //! weekly window in a time zone with an offset, dates, tags and a target, and a disabled one. A
 //! target's instances and owner change in place, a new name replaces it. Settings change in place, an optional one removed is
 //! cleared, the disabled one is enabled; a window changed behind infractl's back is put back;
 //! one deleted behind its back is made again; an import by id plans clean; destroy; a create
-//! killed before its answer is adopted. Terraform plans clean after infractl and back; an
-//! offset out of range is refused by both `validate` commands.
+//! killed before its answer is adopted. Tasks of each kind are registered with their invocation
+//! parameters, change in place (a removed setting cleared), are replaced for a new type, put
+//! back, registered again, imported and deregistered. Terraform plans clean after infractl and
+//! back; bad values are refused by both `validate` commands.
 
 use crate::interop::cross_check;
 use crate::killed_creates::{apply_killed_when_held, reapply_adopts};
 use crate::support::{each_case_refused_at_validate, expect_code, sdk_config, CountingProxy, Stack};
 use aws_sdk_ssm::operation::get_maintenance_window::GetMaintenanceWindowOutput;
+use aws_sdk_ssm::operation::get_maintenance_window_task::GetMaintenanceWindowTaskOutput;
 
 const BLUEPRINT: &str = r##"
 provider "aws" { region = "us-east-1" }
@@ -44,6 +48,78 @@ resource "aws_ssm_maintenance_window" "paused" {
   duration = 2
   cutoff   = 0
   enabled  = false
+}
+"##;
+
+/// Tasks of the patching window: a Run Command task on the web target with every kind of
+/// setting, a Lambda task without targets (limits left to AWS's placeholder) and an Automation
+/// task with its own role.
+const TASKS: &str = r##"
+resource "aws_ssm_maintenance_window_task" "patch" {
+  window_id       = aws_ssm_maintenance_window.patching.id
+  task_type       = "RUN_COMMAND"
+  task_arn        = "AWS-RunShellScript"
+  name            = "patch"
+  description     = "patch the web tier"
+  priority        = 1
+  max_concurrency = "2"
+  max_errors      = "1"
+  cutoff_behavior = "CANCEL_TASK"
+  targets {
+    key    = "WindowTargetIds"
+    values = [aws_ssm_maintenance_window_target.web.id]
+  }
+  task_invocation_parameters {
+    run_command_parameters {
+      comment          = "yum update"
+      timeout_seconds  = 600
+      document_version = "$LATEST"
+      output_s3_bucket = "logs-bucket"
+      parameter {
+        name   = "commands"
+        values = ["yum -y update"]
+      }
+      parameter {
+        name   = "executionTimeout"
+        values = ["3600"]
+      }
+      notification_config {
+        notification_arn    = "arn:aws:sns:us-east-1:123456789012:patching"
+        notification_events = ["Failed", "TimedOut"]
+        notification_type   = "Command"
+      }
+      cloudwatch_config {
+        cloudwatch_output_enabled = true
+        cloudwatch_log_group_name = "/patching"
+      }
+    }
+  }
+}
+resource "aws_ssm_maintenance_window_task" "cleanup" {
+  window_id = aws_ssm_maintenance_window.patching.id
+  task_type = "LAMBDA"
+  task_arn  = "arn:aws:lambda:us-east-1:123456789012:function:cleanup"
+  task_invocation_parameters {
+    lambda_parameters {
+      payload   = jsonencode({ dry_run = true })
+      qualifier = "$LATEST"
+    }
+  }
+}
+resource "aws_ssm_maintenance_window_task" "restart" {
+  window_id        = aws_ssm_maintenance_window.patching.id
+  task_type        = "AUTOMATION"
+  task_arn         = "AWS-RestartEC2Instance"
+  service_role_arn = "arn:aws:iam::123456789012:role/maintenance"
+  task_invocation_parameters {
+    automation_parameters {
+      document_version = "$DEFAULT"
+      parameter {
+        name   = "InstanceId"
+        values = ["i-0123456789abcdef0"]
+      }
+    }
+  }
 }
 "##;
 
@@ -196,6 +272,182 @@ async fn windows_are_made_changed_put_back_imported_and_deleted() {
     assert!(window(&ssm, &paused).await.is_none());
 }
 
+async fn task(ssm: &aws_sdk_ssm::Client, window: &str, id: &str) -> Option<GetMaintenanceWindowTaskOutput> {
+    ssm.get_maintenance_window_task()
+        .window_id(window)
+        .window_task_id(id)
+        .send()
+        .await
+        .ok()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn tasks_are_registered_changed_put_back_imported_and_deregistered() {
+    let stack = Stack::from_files(&[("main.tf", &format!("{BLUEPRINT}{TASKS}"))]);
+    let var = format!("name={}", stack.name);
+    let args = ["-var", var.as_str()];
+    let run = |a: &[&str]| stack.run(&[a, &args].concat());
+    expect_code(&run(&["apply", "-auto-approve"]), 0);
+    expect_code(&run(&["plan", "-detailed-exitcode"]), 0);
+
+    let ssm = aws_sdk_ssm::Client::new(&sdk_config("us-east-1").await);
+    let mw = stack.state_id("aws_ssm_maintenance_window.patching");
+    let target = stack.state_id("aws_ssm_maintenance_window_target.web");
+    let patch = stack.state_id("aws_ssm_maintenance_window_task.patch");
+    let t = task(&ssm, &mw, &patch).await.expect("the patch task");
+    assert_eq!(
+        (
+            t.task_type().map(|k| k.as_str()),
+            t.task_arn(),
+            t.priority(),
+            t.max_concurrency(),
+            t.max_errors(),
+            t.cutoff_behavior().map(|c| c.as_str()),
+            t.name(),
+            t.description()
+        ),
+        (
+            Some("RUN_COMMAND"),
+            Some("AWS-RunShellScript"),
+            1,
+            Some("2"),
+            Some("1"),
+            Some("CANCEL_TASK"),
+            Some("patch"),
+            Some("patch the web tier")
+        )
+    );
+    assert_eq!(t.targets()[0].values(), [target.clone()]);
+    let r = t
+        .task_invocation_parameters()
+        .and_then(|p| p.run_command())
+        .expect("run command parameters");
+    assert_eq!(
+        (
+            r.comment(),
+            r.timeout_seconds(),
+            r.document_version(),
+            r.output_s3_bucket_name()
+        ),
+        (Some("yum update"), Some(600), Some("$LATEST"), Some("logs-bucket"))
+    );
+    let params = r.parameters().expect("parameters");
+    assert_eq!(params["commands"], ["yum -y update"]);
+    assert_eq!(params["executionTimeout"], ["3600"]);
+    let n = r.notification_config().expect("notification config");
+    let events: Vec<&str> = n.notification_events().iter().map(|e| e.as_str()).collect();
+    assert_eq!(events, ["Failed", "TimedOut"]);
+    let cw = r.cloud_watch_output_config().expect("CloudWatch output");
+    assert_eq!(
+        (cw.cloud_watch_log_group_name(), cw.cloud_watch_output_enabled()),
+        (Some("/patching"), true)
+    );
+    let arn = stack.state_attr("aws_ssm_maintenance_window_task.patch", "arn");
+    assert!(arn.as_str().unwrap().ends_with(&format!(":windowtask/{patch}")), "{arn}");
+
+    // A task without targets sends no limits and reads AWS's placeholder; without a role it
+    // runs as Systems Manager's service-linked role.
+    let cleanup = stack.state_id("aws_ssm_maintenance_window_task.cleanup");
+    let t = task(&ssm, &mw, &cleanup).await.expect("the cleanup task");
+    assert_eq!((t.max_concurrency(), t.max_errors()), (Some("1"), Some("1")));
+    assert!(t.targets().is_empty());
+    assert!(
+        t.service_role_arn()
+            .unwrap_or_default()
+            .ends_with("/AWSServiceRoleForAmazonSSM"),
+        "{t:?}"
+    );
+    let l = t
+        .task_invocation_parameters()
+        .and_then(|p| p.lambda())
+        .expect("lambda parameters");
+    assert_eq!(l.payload().map(|b| b.as_ref()), Some(&b"{\"dry_run\":true}"[..]));
+    assert_eq!(l.qualifier(), Some("$LATEST"));
+    let restart = stack.state_id("aws_ssm_maintenance_window_task.restart");
+    let t = task(&ssm, &mw, &restart).await.expect("the restart task");
+    assert_eq!(t.service_role_arn(), Some("arn:aws:iam::123456789012:role/maintenance"));
+    let a = t.task_invocation_parameters().and_then(|p| p.automation()).unwrap();
+    assert_eq!(a.document_version(), Some("$DEFAULT"));
+    assert_eq!(a.parameters().unwrap()["InstanceId"], ["i-0123456789abcdef0"]);
+
+    // In place: a new priority, command and timeout; the description and notification removed
+    // are cleared on AWS.
+    stack.edit("main.tf", "priority        = 1", "priority        = 5");
+    stack.edit("main.tf", "yum -y update", "dnf -y upgrade");
+    stack.edit("main.tf", "timeout_seconds  = 600", "timeout_seconds  = 900");
+    stack.edit("main.tf", "  description     = \"patch the web tier\"\n", "");
+    stack.edit(
+        "main.tf",
+        "      notification_config {\n        notification_arn    = \"arn:aws:sns:us-east-1:123456789012:patching\"\n        notification_events = [\"Failed\", \"TimedOut\"]\n        notification_type   = \"Command\"\n      }\n",
+        "",
+    );
+    let shown = stack.plans_and_applies("0 to add, 1 to change, 0 to destroy", &args);
+    assert!(
+        shown.contains("aws_ssm_maintenance_window_task.patch will be updated"),
+        "{shown}"
+    );
+    let t = task(&ssm, &mw, &patch).await.unwrap();
+    assert_eq!((t.priority(), t.description()), (5, None));
+    let r = t.task_invocation_parameters().and_then(|p| p.run_command()).unwrap();
+    assert_eq!(r.parameters().unwrap()["commands"], ["dnf -y upgrade"]);
+    assert_eq!(r.timeout_seconds(), Some(900));
+    assert!(r.notification_config().is_none(), "{r:?}");
+    assert_eq!(t.name(), Some("patch"), "kept");
+
+    // A new task type replaces the task.
+    stack.edit("main.tf", "task_type = \"LAMBDA\"", "task_type = \"STEP_FUNCTIONS\"");
+    stack.edit(
+        "main.tf",
+        "function:cleanup\"\n  task_invocation_parameters {\n    lambda_parameters {\n      payload   = jsonencode({ dry_run = true })\n      qualifier = \"$LATEST\"\n",
+        "function:cleanup\"\n  task_invocation_parameters {\n    step_functions_parameters {\n      input = jsonencode({ dry_run = true })\n      name  = \"weekly\"\n",
+    );
+    let shown = stack.plans_and_applies("1 to add, 0 to change, 1 to destroy", &args);
+    assert!(
+        shown.contains("aws_ssm_maintenance_window_task.cleanup must be replaced"),
+        "{shown}"
+    );
+    assert!(
+        task(&ssm, &mw, &cleanup).await.is_none(),
+        "the old task is deregistered"
+    );
+    let cleanup = stack.state_id("aws_ssm_maintenance_window_task.cleanup");
+    let t = task(&ssm, &mw, &cleanup).await.unwrap();
+    let sf = t.task_invocation_parameters().and_then(|p| p.step_functions()).unwrap();
+    assert_eq!((sf.input(), sf.name()), (Some("{\"dry_run\":true}"), Some("weekly")));
+
+    // Changed behind infractl's back: put back. Deregistered: registered again.
+    ssm.update_maintenance_window_task()
+        .window_id(&mw)
+        .window_task_id(&patch)
+        .priority(9)
+        .max_concurrency("10%")
+        .send()
+        .await
+        .unwrap();
+    stack.plans_and_applies("0 to add, 1 to change, 0 to destroy", &args);
+    let t = task(&ssm, &mw, &patch).await.unwrap();
+    assert_eq!((t.priority(), t.max_concurrency()), (5, Some("2")));
+    ssm.deregister_task_from_maintenance_window()
+        .window_id(&mw)
+        .window_task_id(&restart)
+        .send()
+        .await
+        .unwrap();
+    let shown = stack.plans_and_applies("1 to add, 0 to change, 0 to destroy", &args);
+    assert!(
+        shown.contains("aws_ssm_maintenance_window_task.restart will be created"),
+        "{shown}"
+    );
+    let restart = stack.state_id("aws_ssm_maintenance_window_task.restart");
+    assert!(task(&ssm, &mw, &restart).await.is_some());
+
+    stack.reimport_all(&args);
+
+    expect_code(&run(&["destroy", "-auto-approve"]), 0);
+    assert!(window(&ssm, &mw).await.is_none());
+    assert!(task(&ssm, &mw, &patch).await.is_none());
+}
+
 /// A create killed before its answer came back: the window AWS made is found by its name and
 /// tags and adopted, not made a second time (its id is AWS's, so nothing else could find it).
 #[tokio::test(flavor = "multi_thread")]
@@ -227,12 +479,12 @@ async fn a_window_whose_create_was_killed_is_adopted() {
     expect_code(&stack.run(&["destroy", "-auto-approve", &var]), 0);
 }
 
-/// Terraform and infractl keep maintenance windows the same way, either way.
+/// Terraform and infractl keep maintenance windows, targets and tasks the same way, either way.
 #[test]
 fn terraform_and_infractl_agree_on_maintenance_windows_either_way() {
     cross_check(
         "the aws_ssm_maintenance_window cross-check",
-        BLUEPRINT,
+        &format!("{BLUEPRINT}{TASKS}"),
         "maintenance-window",
         None,
         &["ssm", "sts"],
@@ -273,5 +525,34 @@ fn bad_maintenance_window_targets_are_refused_at_validate() {
         "aws_ssm_maintenance_window_target",
         &bodies,
         "maintenance window target values",
+    );
+}
+
+/// A task type in lower case, limits AWS refuses (zero concurrency, 101% errors), a negative
+/// priority, a Run Command timeout under 30 seconds, a notification event AWS does not have, a
+/// name too short and a document version that is not one: refused by both `validate` commands.
+#[test]
+fn bad_maintenance_window_tasks_are_refused_at_validate() {
+    let base = "window_id = \"mw-0123456789abcdef0\"\ntask_arn = \"AWS-RunShellScript\"";
+    let run = |inner: &str| {
+        format!(
+            "{base}\ntask_type = \"RUN_COMMAND\"\ntask_invocation_parameters {{\n run_command_parameters {{\n{inner}\n }}\n}}"
+        )
+    };
+    let cases = [
+        format!("{base}\ntask_type = \"run_command\""),
+        format!("{base}\ntask_type = \"RUN_COMMAND\"\nmax_concurrency = \"0\""),
+        format!("{base}\ntask_type = \"RUN_COMMAND\"\nmax_errors = \"101%\""),
+        format!("{base}\ntask_type = \"RUN_COMMAND\"\npriority = -1"),
+        format!("{base}\ntask_type = \"RUN_COMMAND\"\nname = \"ab\""),
+        run("timeout_seconds = 10"),
+        run("document_version = \"latest\""),
+        run("notification_config {\n notification_events = [\"Bogus\"]\n}"),
+    ];
+    let bodies: Vec<&str> = cases.iter().map(String::as_str).collect();
+    each_case_refused_at_validate(
+        "aws_ssm_maintenance_window_task",
+        &bodies,
+        "maintenance window task values",
     );
 }

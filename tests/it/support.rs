@@ -400,6 +400,7 @@ pub fn terraform_import_id(r: &serde_json::Value) -> String {
         "aws_autoscaling_policy" => format!("{}/{}", s("autoscaling_group_name"), s("name")),
         "aws_autoscaling_lifecycle_hook" => format!("{}/{}", s("autoscaling_group_name"), s("name")),
         "aws_ssm_maintenance_window_target" => format!("{}/{}", s("window_id"), s("id")),
+        "aws_ssm_maintenance_window_task" => format!("{}/{}", s("window_id"), s("id")),
         "aws_service_discovery_private_dns_namespace" => format!("{}:{}", s("id"), s("vpc")),
         "aws_apigatewayv2_integration"
         | "aws_apigatewayv2_route"

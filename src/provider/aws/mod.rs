@@ -984,6 +984,9 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(ssm::maintenance_window_target::MaintenanceWindowTarget::new(
         c.clone(),
     )));
+    r.add_resource(Arc::new(ssm::maintenance_window_task::MaintenanceWindowTask::new(
+        c.clone(),
+    )));
     r.add_resource(Arc::new(ssm::parameter::Parameter::new(c.clone())));
     r.add_resource(Arc::new(secretsmanager::secret::Secret::new(c.clone())));
     r.add_resource(Arc::new(Attached::new(

@@ -5,10 +5,11 @@
 //! is sent with `Replace`, every setting given, so an owner information removed from the
 //! blueprint is cleared (the provider sends it empty, which AWS refuses).
 
+use super::window_and_member;
 use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str, required, str_list};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
-use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::provider::{CallCtx, PResult, ResourceType};
 use crate::schema::validators::{items_at_most, len_between, matches, one_of};
 use crate::schema::Schema;
 use crate::value::Value;
@@ -75,19 +76,6 @@ fn targets(planned: &Value) -> Vec<Target> {
         .collect()
 }
 
-/// The window and the target: the window from state, or both from an import id.
-fn window_and_target(id: &str, prior: &Value) -> PResult<(String, String)> {
-    if let Some(window) = opt_str(prior, "window_id") {
-        return Ok((window, id.to_string()));
-    }
-    match id.split_once('/') {
-        Some((w, t)) if !w.is_empty() && !t.is_empty() => Ok((w.to_string(), t.to_string())),
-        _ => Err(ProviderError::msg(format!(
-            "Unexpected format of ID ({id:?}), expected WINDOW_ID/WINDOW_TARGET_ID"
-        ))),
-    }
-}
-
 #[async_trait]
 impl ResourceType for MaintenanceWindowTarget {
     fn type_name(&self) -> &'static str {
@@ -124,7 +112,7 @@ impl ResourceType for MaintenanceWindowTarget {
     }
 
     async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
-        let (window, target) = window_and_target(id, prior)?;
+        let (window, target) = window_and_member(id, prior, "WINDOW_TARGET_ID")?;
         let filter = MaintenanceWindowFilter::builder()
             .key("WindowTargetId")
             .values(&target)
@@ -168,7 +156,7 @@ impl ResourceType for MaintenanceWindowTarget {
     }
 
     async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
-        let (window, target) = window_and_target(id, prior)?;
+        let (window, target) = window_and_member(id, prior, "WINDOW_TARGET_ID")?;
         self.c
             .ssm
             .update_maintenance_window_target()
@@ -190,7 +178,7 @@ impl ResourceType for MaintenanceWindowTarget {
     }
 
     async fn delete(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<()> {
-        let (window, target) = window_and_target(id, prior)?;
+        let (window, target) = window_and_member(id, prior, "WINDOW_TARGET_ID")?;
         let r = self
             .c
             .ssm
