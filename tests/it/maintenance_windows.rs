@@ -343,7 +343,10 @@ async fn tasks_are_registered_changed_put_back_imported_and_deregistered() {
         (Some("/patching"), true)
     );
     let arn = stack.state_attr("aws_ssm_maintenance_window_task.patch", "arn");
-    assert!(arn.as_str().unwrap().ends_with(&format!(":windowtask/{patch}")), "{arn}");
+    assert!(
+        arn.as_str().unwrap().ends_with(&format!(":windowtask/{patch}")),
+        "{arn}"
+    );
 
     // A task without targets sends no limits and reads AWS's placeholder; without a role it
     // runs as Systems Manager's service-linked role.

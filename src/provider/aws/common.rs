@@ -43,6 +43,12 @@ where
     ProviderError { code, message }
 }
 
+/// A request or value the SDK refused to build before sending (a member its model requires was
+/// left out); one wording for every type, so the error reads the same wherever it comes from.
+pub fn build_err(e: aws_smithy_types::error::operation::BuildError) -> ProviderError {
+    ProviderError::msg(format!("the AWS SDK refused the request before sending it: {e}"))
+}
+
 /// An error and its causes on one line, without the raw response dumps the SDK's own
 /// formatting includes (those can run to pages).
 pub fn error_chain(e: &dyn std::error::Error) -> String {

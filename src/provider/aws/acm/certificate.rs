@@ -16,8 +16,8 @@
 
 use super::{acm_tags, describe, status, tags, update_tags, NOT_FOUND};
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, must_exist, op_timeout, opt_str, owns, retry_while, secret_digest, str_list,
-    tags_to_write, user_tags, wait_for, Op, Poll, Wait,
+    absent_on, aws_err, build_err, configured_tags, must_exist, op_timeout, opt_str, owns, retry_while, secret_digest,
+    str_list, tags_to_write, user_tags, wait_for, Op, Poll, Wait,
 };
 use crate::provider::aws::lookup::rfc3339;
 use crate::provider::aws::schema::resource;
@@ -294,7 +294,7 @@ impl Certificate {
                     .domain_name(opt_str(o, "domain_name").unwrap_or_default())
                     .validation_domain(opt_str(o, "validation_domain").unwrap_or_default())
                     .build()
-                    .map_err(|e| ProviderError::msg(e.to_string()))?,
+                    .map_err(build_err)?,
             );
         }
         let out = req.send().await.map_err(aws_err)?;

@@ -5,9 +5,9 @@ pub mod certificate;
 pub mod certificate_data;
 pub mod certificate_validation;
 
-use super::common::{absent_on, aws_err, sync_tags};
+use super::common::{absent_on, aws_err, build_err, sync_tags};
 use super::Clients;
-use crate::provider::{PResult, ProviderError};
+use crate::provider::PResult;
 use crate::value::Value;
 use aws_sdk_acm::types::{CertificateDetail, Tag};
 
@@ -55,12 +55,7 @@ pub async fn update_tags(c: &Clients, arn: &str, prior: &Value, planned: &Value)
         |keys| async move {
             let gone = keys
                 .into_iter()
-                .map(|k| {
-                    Tag::builder()
-                        .key(k)
-                        .build()
-                        .map_err(|e| ProviderError::msg(e.to_string()))
-                })
+                .map(|k| Tag::builder().key(k).build().map_err(build_err))
                 .collect::<PResult<Vec<_>>>()?;
             c.acm
                 .remove_tags_from_certificate()

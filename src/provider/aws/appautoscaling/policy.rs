@@ -5,7 +5,9 @@
 //! `NAMESPACE/RESOURCE-ID/DIMENSION/NAME`.
 
 use super::{is_settling, on_target, target_and_name, TargetKey};
-use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_bool, opt_str, required, retry_while_matching};
+use crate::provider::aws::common::{
+    absent_on, aws_err, build_err, must_exist, opt_bool, opt_str, required, retry_while_matching,
+};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -99,7 +101,7 @@ fn first<'a>(v: &'a Value, name: &str) -> Option<&'a Value> {
 use crate::provider::aws::common::opt_i32 as int;
 
 fn built<T>(r: Result<T, aws_sdk_applicationautoscaling::error::BuildError>) -> PResult<T> {
-    r.map_err(|e| ProviderError::msg(e.to_string()))
+    r.map_err(build_err)
 }
 
 fn target_tracking(planned: &Value) -> PResult<Option<TargetTrackingScalingPolicyConfiguration>> {

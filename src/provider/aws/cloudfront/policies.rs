@@ -140,10 +140,8 @@ pub fn configs_state(
     ]
 }
 
-/// A request CloudFront's model refuses before sending (a required field left out).
-pub fn build_err(e: aws_smithy_types::error::operation::BuildError) -> ProviderError {
-    ProviderError::msg(format!("invalid CloudFront policy: {e}"))
-}
+/// The shared wording of a request the SDK refuses to build, for the policy types here.
+pub use crate::provider::aws::common::build_err;
 
 /// A policy's ARN (`arn:PARTITION:cloudfront::ACCOUNT:KIND/ID`), as the provider computes it.
 pub async fn arn(c: &Clients, kind: &str, id: &str) -> PResult<String> {

@@ -13,8 +13,8 @@
 
 use super::{date, describe_pool, NOT_FOUND};
 use crate::provider::aws::common::{
-    aws_err, configured_tags, first, list_value, must_exist, ok_on, opt_bool, opt_str, owns, required, str_list,
-    tags_to_write, user_tags,
+    aws_err, build_err, configured_tags, first, list_value, must_exist, ok_on, opt_bool, opt_str, owns, required,
+    str_list, tags_to_write, user_tags,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -148,10 +148,6 @@ fn s(block: &Value, name: &str) -> Option<String> {
 /// A block's number field as Cognito's integers.
 fn n(block: &Value, name: &str) -> Option<i32> {
     block.get(name).as_number().map(|x| x as i32)
-}
-
-fn build_err(e: aws_smithy_types::error::operation::BuildError) -> ProviderError {
-    ProviderError::msg(format!("invalid user pool settings: {e}"))
 }
 
 /// The settings CreateUserPool and UpdateUserPool share, from a planned value: what an update

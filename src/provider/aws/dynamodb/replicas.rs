@@ -5,7 +5,7 @@
 //! only with `propagate_tags`), so they are set with that region's client; a new
 //! `kms_key_arn` can only be given by making the replica again.
 
-use crate::provider::aws::common::{aws_err, opt_bool, opt_str, tag_changes, wait_for, Poll, Wait};
+use crate::provider::aws::common::{aws_err, build_err, opt_bool, opt_str, tag_changes, wait_for, Poll, Wait};
 use crate::provider::{PResult, ProviderError};
 use crate::value::Value;
 use aws_sdk_dynamodb::types::{
@@ -37,7 +37,7 @@ fn find<'a>(list: &'a [Value], region: &str) -> Option<&'a Value> {
 }
 
 fn build<T>(r: Result<T, aws_sdk_dynamodb::error::BuildError>) -> PResult<T> {
-    r.map_err(|e| ProviderError::msg(e.to_string()))
+    r.map_err(build_err)
 }
 
 /// Waits until the table in its own region reports the replica in `region` as `want`

@@ -12,8 +12,8 @@
 
 use super::replicas;
 use crate::provider::aws::common::{
-    aws_err, configured_tags, must_exist, op_timeout, opt_bool, opt_str, required, tag_changes, tags_to_write,
-    user_tags, wait_for, Op, Poll, Wait,
+    aws_err, build_err, configured_tags, must_exist, op_timeout, opt_bool, opt_str, required, tag_changes,
+    tags_to_write, user_tags, wait_for, Op, Poll, Wait,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -380,7 +380,7 @@ impl Table {
                 PointInTimeRecoverySpecification::builder()
                     .point_in_time_recovery_enabled(on)
                     .build()
-                    .map_err(|e| ProviderError::msg(e.to_string()))?,
+                    .map_err(build_err)?,
             )
             .send()
             .await
@@ -398,7 +398,7 @@ impl Table {
                     .attribute_name(attribute)
                     .enabled(on)
                     .build()
-                    .map_err(|e| ProviderError::msg(e.to_string()))?,
+                    .map_err(build_err)?,
             )
             .send()
             .await
@@ -475,7 +475,7 @@ fn on_demand_value(t: Option<&OnDemandThroughput>) -> Value {
 }
 
 fn built<T>(r: Result<T, aws_sdk_dynamodb::error::BuildError>) -> PResult<T> {
-    r.map_err(|e| ProviderError::msg(e.to_string()))
+    r.map_err(build_err)
 }
 
 /// The key schema of a table or index: a hash key and an optional range key.

@@ -4,10 +4,10 @@
 //! BASIC scanning with no rules, as the provider does.
 
 use super::{blocks, filter_state};
-use crate::provider::aws::common::{aws_err, must_exist, opt_str, required};
+use crate::provider::aws::common::{aws_err, build_err, must_exist, opt_str, required};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
-use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::provider::{CallCtx, PResult, ResourceType};
 use crate::schema::validators::{len_between, matches, one_of};
 use crate::schema::Schema;
 use crate::value::Value;
@@ -82,7 +82,7 @@ fn rules(planned: &Value) -> PResult<Vec<RegistryScanningRule>> {
                             opt_str(f, "filter_type").unwrap_or_default().as_str(),
                         ))
                         .build()
-                        .map_err(|e| ProviderError::msg(e.to_string()))
+                        .map_err(build_err)
                 })
                 .collect::<PResult<Vec<_>>>()?;
             RegistryScanningRule::builder()
@@ -91,7 +91,7 @@ fn rules(planned: &Value) -> PResult<Vec<RegistryScanningRule>> {
                 ))
                 .set_repository_filters(Some(filters))
                 .build()
-                .map_err(|e| ProviderError::msg(e.to_string()))
+                .map_err(build_err)
         })
         .collect()
 }

@@ -3,8 +3,8 @@
 
 use super::to_tags;
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, must_exist, opt_bool, opt_str, owns, required, tag_changes, tags_to_write,
-    user_tags,
+    absent_on, aws_err, build_err, configured_tags, must_exist, opt_bool, opt_str, owns, required, tag_changes,
+    tags_to_write, user_tags,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -100,7 +100,7 @@ impl ResourceType for Repository {
                 .set_kms_key(opt_str(&e, "kms_key"))
                 .build()
         });
-        let encryption = encryption.transpose().map_err(|e| ProviderError::msg(e.to_string()))?;
+        let encryption = encryption.transpose().map_err(build_err)?;
         self.c
             .ecr
             .create_repository()

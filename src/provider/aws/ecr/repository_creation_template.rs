@@ -5,12 +5,12 @@
 
 use super::to_tags;
 use crate::provider::aws::common::{
-    absent_on, aws_err, differs, first, json_as_configured, list_value, must_exist, opt_str, required, str_list,
-    string_pairs,
+    absent_on, aws_err, build_err, differs, first, json_as_configured, list_value, must_exist, opt_str, required,
+    str_list, string_pairs,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
-use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::provider::{CallCtx, PResult, ResourceType};
 use crate::schema::validators::{arn, items_at_least, json, len_between, matches, one_of};
 use crate::schema::Schema;
 use crate::value::Value;
@@ -81,7 +81,7 @@ fn encryption(planned: &Value) -> PResult<Option<Encryption>> {
                 ))
                 .set_kms_key(opt_str(e, "kms_key"))
                 .build()
-                .map_err(|e| ProviderError::msg(e.to_string()))
+                .map_err(build_err)
         })
         .transpose()
 }

@@ -7,8 +7,8 @@
 
 use super::{ecs_tags, update_tags};
 use crate::provider::aws::common::{
-    aws_err, configured_tags, first, must_exist, opt_i32, opt_str, owns, required, tags_to_write, user_tags, wait_for,
-    Poll, Wait,
+    aws_err, build_err, configured_tags, first, must_exist, opt_i32, opt_str, owns, required, tags_to_write, user_tags,
+    wait_for, Poll, Wait,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -194,7 +194,7 @@ impl ResourceType for CapacityProvider {
                     .set_managed_termination_protection(protection(g))
                     .set_managed_draining(draining(g))
                     .build()
-                    .map_err(|e| ProviderError::msg(e.to_string()))?,
+                    .map_err(build_err)?,
             )
             .set_tags(Some(ecs_tags(tags_to_write(ctx, planned))).filter(|t| !t.is_empty()))
             .send()

@@ -3,7 +3,7 @@
 //! Connect default namespace and tags; all of them change in place (UpdateCluster).
 
 use crate::provider::aws::common::{
-    aws_err, configured_tags, must_exist, opt_bool, opt_str, required, tags_to_write, user_tags,
+    aws_err, build_err, configured_tags, must_exist, opt_bool, opt_str, required, tags_to_write, user_tags,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -141,7 +141,7 @@ fn connect_defaults(v: &Value) -> PResult<Option<ClusterServiceConnectDefaultsRe
         .namespace(namespace)
         .build()
         .map(Some)
-        .map_err(|e| ProviderError::msg(e.to_string()))
+        .map_err(build_err)
 }
 
 /// A block list of one (or none, when AWS has nothing).

@@ -10,9 +10,9 @@ pub mod task_definition;
 pub mod task_definition_data;
 pub mod wire;
 
-use crate::provider::aws::common::opt_str;
 use crate::provider::aws::common::sync_tags_by_arn;
-use crate::provider::{PResult, ProviderError};
+use crate::provider::aws::common::{build_err, opt_str};
+use crate::provider::PResult;
 use crate::value::Value;
 use aws_sdk_ecs::types::{CapacityProviderStrategyItem, Tag};
 
@@ -42,7 +42,7 @@ pub fn strategy(v: &Value, name: &str) -> PResult<Vec<CapacityProviderStrategyIt
                 .set_weight(item.get("weight").as_number().map(|n| n as i32))
                 .set_base(item.get("base").as_number().map(|n| n as i32))
                 .build()
-                .map_err(|e| ProviderError::msg(e.to_string()))
+                .map_err(build_err)
         })
         .collect()
 }

@@ -10,8 +10,8 @@
 //! move a running service between a launch type and capacity providers).
 
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, must_exist, op_timeout, opt_bool, opt_str, owns, required, str_list,
-    tags_to_write, user_tags, wait_for, Op, Poll, Wait,
+    absent_on, aws_err, build_err, configured_tags, must_exist, op_timeout, opt_bool, opt_str, owns, required,
+    str_list, tags_to_write, user_tags, wait_for, Op, Poll, Wait,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -348,11 +348,11 @@ fn alarms(planned: &Value) -> PResult<Option<DeploymentAlarms>> {
         .rollback(opt_bool(a, "rollback") == Some(true))
         .build()
         .map(Some)
-        .map_err(|e| ProviderError::msg(e.to_string()))
+        .map_err(build_err)
 }
 
 fn built<T>(r: Result<T, aws_sdk_ecs::error::BuildError>) -> PResult<T> {
-    r.map_err(|e| ProviderError::msg(e.to_string()))
+    r.map_err(build_err)
 }
 
 /// Service Connect as ECS takes it.
@@ -712,7 +712,7 @@ impl ResourceType for Service {
                     .build()
             })
             .transpose()
-            .map_err(|e| ProviderError::msg(e.to_string()))?;
+            .map_err(build_err)?;
         let lbs = load_balancers(planned);
         // The client token makes a retried create (after a lost answer, or by the run after a
         // killed one) return the same service.

@@ -5,8 +5,8 @@
 
 use super::{efs_tags, file_system_arn, sync_efs_tags, tag_pairs, NOT_FOUND};
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, first, must_exist, ok_on, opt_str, owns, required, tags_to_write, user_tags,
-    wait_for, Poll, Wait,
+    absent_on, aws_err, build_err, configured_tags, first, must_exist, ok_on, opt_str, owns, required, tags_to_write,
+    user_tags, wait_for, Poll, Wait,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -83,7 +83,7 @@ fn posix_user_request(planned: &Value) -> PResult<Option<PosixUser>> {
         .set_secondary_gids((!secondary.is_empty()).then_some(secondary))
         .build()
         .map(Some)
-        .map_err(|e| ProviderError::msg(e.to_string()))
+        .map_err(build_err)
 }
 
 /// The `root_directory` block as CreateAccessPoint takes it.
@@ -98,7 +98,7 @@ fn root_directory_request(planned: &Value) -> PResult<Option<RootDirectory>> {
                 .owner_gid(number(ci, "owner_gid")?)
                 .permissions(required(ci, "permissions")?)
                 .build()
-                .map_err(|e| ProviderError::msg(e.to_string()))?,
+                .map_err(build_err)?,
         ),
         None => None,
     };

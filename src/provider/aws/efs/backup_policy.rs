@@ -5,7 +5,7 @@
 
 use super::NOT_FOUND;
 use crate::provider::aws::attached::{DocNames, Document};
-use crate::provider::aws::common::{absent_on, aws_err, first, ok_on, opt_str, wait_for, Poll, Wait};
+use crate::provider::aws::common::{absent_on, aws_err, build_err, first, ok_on, opt_str, wait_for, Poll, Wait};
 use crate::provider::aws::Clients;
 use crate::provider::{PResult, ProviderError};
 use crate::schema::declare::Decl;
@@ -38,10 +38,7 @@ async fn status_of(c: &Clients, fs: &str) -> PResult<Option<Status>> {
 
 /// Puts `status` and waits until EFS reports it.
 async fn put_status(c: &Clients, fs: &str, status: Status) -> PResult<()> {
-    let policy = Policy::builder()
-        .status(status.clone())
-        .build()
-        .map_err(|e| ProviderError::msg(e.to_string()))?;
+    let policy = Policy::builder().status(status.clone()).build().map_err(build_err)?;
     c.efs
         .put_backup_policy()
         .file_system_id(fs)

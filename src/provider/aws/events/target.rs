@@ -16,7 +16,9 @@
 //! infractl yet).
 
 use super::{bus_name_or_arn, rule_name_chars, DEFAULT_BUS, NOT_FOUND};
-use crate::provider::aws::common::{aws_err, differs, first, map_value, must_exist, opt_i32, opt_str, required};
+use crate::provider::aws::common::{
+    aws_err, build_err, differs, first, map_value, must_exist, opt_i32, opt_str, required,
+};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -215,7 +217,7 @@ fn sdk_target(planned: &Value, target_id: &str) -> PResult<SdkTarget> {
                 }))
                 .input_template(opt_str(t, "input_template").unwrap_or_default())
                 .build()
-                .map_err(|e| ProviderError::msg(e.to_string()))?,
+                .map_err(build_err)?,
         ),
         None => None,
     };
@@ -243,7 +245,7 @@ fn sdk_target(planned: &Value, target_id: &str) -> PResult<SdkTarget> {
         .set_dead_letter_config(dead_letter)
         .set_sqs_parameters(sqs)
         .build()
-        .map_err(|e| ProviderError::msg(e.to_string()))
+        .map_err(build_err)
 }
 
 /// The target as state holds it (the provider's `resourceTargetRead`).

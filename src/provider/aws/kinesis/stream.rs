@@ -16,8 +16,8 @@
 
 use super::{encryption_type, mode, mode_details, shard_level_metrics, summary, tags, NOT_FOUND};
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, differs, first, must_exist, op_timeout, opt_bool, opt_i32, opt_str, owns,
-    read_beside, required, str_list, sync_tags, tags_to_write, user_tags, wait_for, Op, Poll, Wait,
+    absent_on, aws_err, build_err, configured_tags, differs, first, must_exist, op_timeout, opt_bool, opt_i32, opt_str,
+    owns, read_beside, required, str_list, sync_tags, tags_to_write, user_tags, wait_for, Op, Poll, Wait,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -312,7 +312,7 @@ impl ResourceType for Stream {
                 StreamModeDetails::builder()
                     .stream_mode(StreamMode::from(m.as_str()))
                     .build()
-                    .map_err(|e| ProviderError::msg(e.to_string()))?,
+                    .map_err(build_err)?,
             ),
             None => None,
         };
@@ -367,7 +367,7 @@ impl ResourceType for Stream {
             let details = StreamModeDetails::builder()
                 .stream_mode(StreamMode::from(m))
                 .build()
-                .map_err(|e| ProviderError::msg(e.to_string()))?;
+                .map_err(build_err)?;
             let call = self
                 .c
                 .kinesis

@@ -15,8 +15,8 @@ use super::{
     get_function, invoke_arn, read_zip, retry_function_op, sync_lambda_tags, wait_active, wait_updated, NOT_FOUND,
 };
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, first, list_value, map_value, must_exist, op_timeout, opt_str, owns, recorded,
-    required, str_list, tags_to_write, user_tags, wait_for, Op, Poll, Wait,
+    absent_on, aws_err, build_err, configured_tags, first, list_value, map_value, must_exist, op_timeout, opt_str,
+    owns, recorded, required, str_list, tags_to_write, user_tags, wait_for, Op, Poll, Wait,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -353,7 +353,7 @@ fn ephemeral(planned: &Value) -> PResult<Option<EphemeralStorage>> {
         .size(size as i32)
         .build()
         .map(Some)
-        .map_err(|e| ProviderError::msg(e.to_string()))
+        .map_err(build_err)
 }
 
 fn file_systems(planned: &Value) -> PResult<Vec<FileSystemConfig>> {
@@ -367,7 +367,7 @@ fn file_systems(planned: &Value) -> PResult<Vec<FileSystemConfig>> {
                 .set_arn(opt_str(b, "arn"))
                 .set_local_mount_path(opt_str(b, "local_mount_path"))
                 .build()
-                .map_err(|e| ProviderError::msg(e.to_string()))
+                .map_err(build_err)
         })
         .collect()
 }

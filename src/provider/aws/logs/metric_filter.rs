@@ -3,7 +3,7 @@
 //! import as `GROUP:NAME`.
 
 use super::{group_and_name, require_group_and_name};
-use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str, required};
+use crate::provider::aws::common::{absent_on, aws_err, build_err, must_exist, opt_str, required};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -85,7 +85,7 @@ impl MetricFilter {
                 opt_str(t, "unit").unwrap_or_else(|| "None".into()).as_str(),
             ))
             .build()
-            .map_err(|e| ProviderError::msg(e.to_string()))?;
+            .map_err(build_err)?;
         // The provider trims the pattern; AWS would keep the spaces and plan a change forever.
         let pattern = opt_str(planned, "pattern").unwrap_or_default().trim().to_string();
         self.c

@@ -14,7 +14,7 @@
 
 use super::{add_tags, clean_id, resource_tags, update_tags};
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, must_exist, opt_bool, opt_i32, opt_str, owns, required, str_list,
+    absent_on, aws_err, build_err, configured_tags, must_exist, opt_bool, opt_i32, opt_str, owns, required, str_list,
     tags_to_write, user_tags,
 };
 use crate::provider::aws::schema::resource;
@@ -186,7 +186,7 @@ fn config_of(planned: &Value) -> PResult<HealthCheckConfig> {
             regions.iter().map(|r| HealthCheckRegion::from(r.as_str())).collect(),
         ));
     }
-    b.build().map_err(|e| ProviderError::msg(e.to_string()))
+    b.build().map_err(build_err)
 }
 
 /// The CloudWatch alarm a CLOUDWATCH_METRIC check follows.
@@ -197,7 +197,7 @@ fn alarm(v: &Value) -> PResult<AlarmIdentifier> {
             opt_str(v, "cloudwatch_alarm_region").unwrap_or_default().as_str(),
         ))
         .build()
-        .map_err(|e| ProviderError::msg(e.to_string()))
+        .map_err(build_err)
 }
 
 /// `planned`'s `ip_address` kept as `prior` spells it when both name the same address (the

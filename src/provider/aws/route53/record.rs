@@ -17,7 +17,9 @@ use super::{
     clean_id, clean_record_name, expand_record_name, normalize_planned_name, normalize_zone_name, wait_change,
     zone_in_stack,
 };
-use crate::provider::aws::common::{absent_on, aws_err, op_timeout, opt_bool, opt_str, required, str_list, Op};
+use crate::provider::aws::common::{
+    absent_on, aws_err, build_err, op_timeout, opt_bool, opt_str, required, str_list, Op,
+};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -315,18 +317,13 @@ impl Record {
                     .hosted_zone_id(opt_str(a, "zone_id").unwrap_or_default())
                     .evaluate_target_health(opt_bool(a, "evaluate_target_health").unwrap_or(false))
                     .build()
-                    .map_err(|e| ProviderError::msg(e.to_string()))?,
+                    .map_err(build_err)?,
             );
         } else {
             b = b.set_ttl(planned.get("ttl").as_number().map(|n| n as i64));
             for value in str_list(planned, "records") {
                 let value = if is_txt(&rtype) { expand_txt(&value) } else { value };
-                b = b.resource_records(
-                    ResourceRecord::builder()
-                        .value(value)
-                        .build()
-                        .map_err(|e| ProviderError::msg(e.to_string()))?,
-                );
+                b = b.resource_records(ResourceRecord::builder().value(value).build().map_err(build_err)?);
             }
         }
         if let Some(w) = block(planned, "weighted_routing_policy") {
@@ -347,7 +344,7 @@ impl Record {
                     .build(),
             );
         }
-        b.build().map_err(|e| ProviderError::msg(e.to_string()))
+        b.build().map_err(build_err)
     }
 
     /// Sends one batch of changes and waits until it is INSYNC.
@@ -364,13 +361,13 @@ impl Record {
                     .action(action)
                     .resource_record_set(set)
                     .build()
-                    .map_err(|e| ProviderError::msg(e.to_string()))
+                    .map_err(build_err)
             })
             .collect::<PResult<Vec<_>>>()?;
         let batch = ChangeBatch::builder()
             .set_changes(Some(changes))
             .build()
-            .map_err(|e| ProviderError::msg(e.to_string()))?;
+            .map_err(build_err)?;
         let out = self
             .c
             .route53

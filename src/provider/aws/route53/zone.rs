@@ -15,8 +15,8 @@ use super::{
     zone_is_ours, zone_tags,
 };
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, must_exist, op_timeout, opt_bool, opt_str, required, tags_to_write, user_tags,
-    Op,
+    absent_on, aws_err, build_err, configured_tags, must_exist, op_timeout, opt_bool, opt_str, required, tags_to_write,
+    user_tags, Op,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -272,13 +272,13 @@ impl Zone {
                         .action(ChangeAction::Delete)
                         .resource_record_set((*r).clone())
                         .build()
-                        .map_err(|e| ProviderError::msg(e.to_string()))
+                        .map_err(build_err)
                 })
                 .collect::<PResult<Vec<_>>>()?;
             let batch = ChangeBatch::builder()
                 .set_changes(Some(changes))
                 .build()
-                .map_err(|e| ProviderError::msg(e.to_string()))?;
+                .map_err(build_err)?;
             let out = self
                 .c
                 .route53

@@ -4,7 +4,7 @@
 
 use super::purge::{delete_versions, VersionRef};
 use crate::provider::aws::common::{
-    aws_err, configured_tags, must_exist, opt_bool, opt_str, owns, read_beside, tags_to_write, user_tags,
+    aws_err, build_err, configured_tags, must_exist, opt_bool, opt_str, owns, read_beside, tags_to_write, user_tags,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -51,7 +51,7 @@ impl Bucket {
         let tagging = Tagging::builder()
             .set_tag_set(Some(tag_set))
             .build()
-            .map_err(|e| ProviderError::msg(e.to_string()))?;
+            .map_err(build_err)?;
         self.c
             .s3
             .put_bucket_tagging()

@@ -2,9 +2,9 @@
 //! methods and headers.
 
 use super::companion::{get_once, At, BucketSetting};
-use crate::provider::aws::common::{absent_on, aws_err, list_value, opt_str, str_list};
+use crate::provider::aws::common::{absent_on, aws_err, build_err, list_value, opt_str, str_list};
 use crate::provider::aws::Clients;
-use crate::provider::{PResult, ProviderError};
+use crate::provider::PResult;
 use crate::schema::declare::Decl;
 use crate::schema::validators::len_between;
 use crate::value::Value;
@@ -53,13 +53,13 @@ impl BucketSetting for Cors {
                     .set_expose_headers(Some(str_list(r, "expose_headers")).filter(|l| !l.is_empty()))
                     .set_max_age_seconds(r.get("max_age_seconds").as_number().map(|n| n as i32))
                     .build()
-                    .map_err(|e| ProviderError::msg(e.to_string()))
+                    .map_err(build_err)
             })
             .collect::<PResult<Vec<_>>>()?;
         let config = CorsConfiguration::builder()
             .set_cors_rules(Some(rules))
             .build()
-            .map_err(|e| ProviderError::msg(e.to_string()))?;
+            .map_err(build_err)?;
         c.s3.put_bucket_cors()
             .bucket(bucket)
             .cors_configuration(config)

@@ -1,7 +1,7 @@
 //! `aws_s3_bucket_server_side_encryption_configuration`: a bucket's default encryption.
 
 use super::companion::get_once;
-use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_bool, opt_str, required};
+use crate::provider::aws::common::{absent_on, aws_err, build_err, must_exist, opt_bool, opt_str, required};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -113,7 +113,7 @@ pub async fn put_config(c: &Clients, bucket: &str, v: &Value) -> PResult<()> {
                 .sse_algorithm(ServerSideEncryption::from(algorithm.as_str()))
                 .set_kms_master_key_id(opt_str(d, "kms_master_key_id"))
                 .build()
-                .map_err(|e| ProviderError::msg(e.to_string()))?;
+                .map_err(build_err)?;
             rule = rule.apply_server_side_encryption_by_default(by_default);
         }
         rules.push(rule.build());
@@ -124,7 +124,7 @@ pub async fn put_config(c: &Clients, bucket: &str, v: &Value) -> PResult<()> {
     let config = ServerSideEncryptionConfiguration::builder()
         .set_rules(Some(rules))
         .build()
-        .map_err(|e| ProviderError::msg(e.to_string()))?;
+        .map_err(build_err)?;
     c.s3.put_bucket_encryption()
         .bucket(bucket)
         .server_side_encryption_configuration(config)

@@ -1,7 +1,7 @@
 //! `aws_s3_bucket_lifecycle_configuration`: expiry and transition rules of a bucket.
 
 use super::companion::get_once;
-use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str, required};
+use crate::provider::aws::common::{absent_on, aws_err, build_err, must_exist, opt_str, required};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
@@ -48,7 +48,7 @@ pub fn to_rule(r: &Value) -> PResult<LifecycleRule> {
                         .key(opt_str(&t, "key").unwrap_or_default())
                         .value(opt_str(&t, "value").unwrap_or_default())
                         .build()
-                        .map_err(|e| ProviderError::msg(e.to_string()))?,
+                        .map_err(build_err)?,
                 ),
                 None => None,
             };
@@ -113,7 +113,7 @@ pub fn to_rule(r: &Value) -> PResult<LifecycleRule> {
                 .build(),
         );
     }
-    rule.build().map_err(|e| ProviderError::msg(e.to_string()))
+    rule.build().map_err(build_err)
 }
 
 /// A block's `date`: RFC 3339 (`2030-01-01T00:00:00Z`), or a day (`2030-01-01`), midnight UTC
@@ -416,7 +416,7 @@ pub async fn put_config(c: &Clients, bucket: &str, v: &Value) -> PResult<()> {
     let config = BucketLifecycleConfiguration::builder()
         .set_rules(Some(rules))
         .build()
-        .map_err(|e| ProviderError::msg(e.to_string()))?;
+        .map_err(build_err)?;
     c.s3.put_bucket_lifecycle_configuration()
         .bucket(bucket)
         .lifecycle_configuration(config)

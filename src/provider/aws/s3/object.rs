@@ -12,7 +12,7 @@
 
 use super::purge::{delete_version, VersionRef};
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, must_exist, opt_bool, opt_str, required, tag_changes, user_tags,
+    absent_on, aws_err, build_err, configured_tags, must_exist, opt_bool, opt_str, required, tag_changes, user_tags,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -269,10 +269,7 @@ impl Object {
             return Ok(());
         }
         let set = crate::provider::aws::common::sdk_tags!(Tag, tags.iter())?;
-        let tagging = Tagging::builder()
-            .set_tag_set(Some(set))
-            .build()
-            .map_err(|e| ProviderError::msg(e.to_string()))?;
+        let tagging = Tagging::builder().set_tag_set(Some(set)).build().map_err(build_err)?;
         self.c
             .s3
             .put_object_tagging()

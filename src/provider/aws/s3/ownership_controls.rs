@@ -2,7 +2,7 @@
 //! (`BucketOwnerEnforced` turns ACLs off).
 
 use super::companion::{first, At, BucketSetting};
-use crate::provider::aws::common::{absent_on, aws_err, opt_str};
+use crate::provider::aws::common::{absent_on, aws_err, build_err, opt_str};
 use crate::provider::aws::Clients;
 use crate::provider::{PResult, ProviderError};
 use crate::schema::declare::Decl;
@@ -44,11 +44,8 @@ impl BucketSetting for OwnershipControls {
         let rule = OwnershipControlsRule::builder()
             .object_ownership(ObjectOwnership::from(ownership.as_str()))
             .build()
-            .map_err(|e| ProviderError::msg(e.to_string()))?;
-        let controls = Controls::builder()
-            .rules(rule)
-            .build()
-            .map_err(|e| ProviderError::msg(e.to_string()))?;
+            .map_err(build_err)?;
+        let controls = Controls::builder().rules(rule).build().map_err(build_err)?;
         c.s3.put_bucket_ownership_controls()
             .bucket(bucket)
             .ownership_controls(controls)

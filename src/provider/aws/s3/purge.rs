@@ -5,7 +5,7 @@
 //! refuses is reported by key and version, never skipped (a skipped version would leave the
 //! bucket's delete failing, or a bucket emptied forever).
 
-use crate::provider::aws::common::aws_err;
+use crate::provider::aws::common::{aws_err, build_err};
 use crate::provider::{PResult, ProviderError};
 use aws_sdk_s3::types::{Delete, ObjectIdentifier, ObjectLockLegalHold, ObjectLockLegalHoldStatus};
 use aws_sdk_s3::Client;
@@ -124,14 +124,14 @@ pub async fn delete_versions(s3: &Client, bucket: &str, versions: &[VersionRef],
                     .key(&v.key)
                     .set_version_id(v.version_id.clone())
                     .build()
-                    .map_err(|e| ProviderError::msg(e.to_string()))
+                    .map_err(build_err)
             })
             .collect::<PResult<Vec<_>>>()?;
         let delete = Delete::builder()
             .set_objects(Some(ids))
             .quiet(true)
             .build()
-            .map_err(|e| ProviderError::msg(e.to_string()))?;
+            .map_err(build_err)?;
         let r = s3
             .delete_objects()
             .bucket(bucket)

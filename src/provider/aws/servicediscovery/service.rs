@@ -7,7 +7,8 @@
 
 use super::{is_ours, sd_tags, tags, update_tags, wait_operation, OPERATION_TIMEOUT};
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, must_exist, opt_bool, opt_str, required, retry_while, tags_to_write, user_tags,
+    absent_on, aws_err, build_err, configured_tags, must_exist, opt_bool, opt_str, required, retry_while,
+    tags_to_write, user_tags,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -101,7 +102,7 @@ fn records(dns: &Value) -> PResult<Vec<DnsRecord>> {
                 .r#type(RecordType::from(opt_str(r, "type").unwrap_or_default().as_str()))
                 .ttl(number(r, "ttl").unwrap_or(0))
                 .build()
-                .map_err(|e| ProviderError::msg(e.to_string()))
+                .map_err(build_err)
         })
         .collect()
 }
@@ -116,7 +117,7 @@ fn dns_config(planned: &Value) -> PResult<Option<DnsConfig>> {
         .set_dns_records(Some(records(dns)?))
         .build()
         .map(Some)
-        .map_err(|e| ProviderError::msg(e.to_string()))
+        .map_err(build_err)
 }
 
 fn health_check(planned: &Value) -> Option<HealthCheckConfig> {
@@ -273,7 +274,7 @@ impl ResourceType for Service {
                     DnsConfigChange::builder()
                         .set_dns_records(Some(records(d)?))
                         .build()
-                        .map_err(|e| ProviderError::msg(e.to_string()))?,
+                        .map_err(build_err)?,
                 ),
                 None => None,
             };
@@ -348,7 +349,7 @@ impl ResourceType for Service {
                     .values(ns)
                     .condition(FilterCondition::Eq)
                     .build()
-                    .map_err(|e| ProviderError::msg(e.to_string()))?,
+                    .map_err(build_err)?,
             );
         }
         let mut pages = request.into_paginator().send();

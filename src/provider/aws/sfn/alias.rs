@@ -6,11 +6,11 @@
 //! there is at least one route, and so does infractl.
 
 use super::NOT_FOUND;
-use crate::provider::aws::common::{absent_on, aws_err, must_exist, ok_on, opt_str, required};
+use crate::provider::aws::common::{absent_on, aws_err, build_err, must_exist, ok_on, opt_str, required};
 use crate::provider::aws::lookup::rfc3339;
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
-use crate::provider::{CallCtx, PResult, ProviderError, ResourceType};
+use crate::provider::{CallCtx, PResult, ResourceType};
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
@@ -61,7 +61,7 @@ fn routes(planned: &Value) -> PResult<Vec<RoutingConfigurationListItem>> {
                 .state_machine_version_arn(opt_str(r, "state_machine_version_arn").unwrap_or_default())
                 .weight(r.get("weight").as_number().map_or(0, |w| w as i32))
                 .build()
-                .map_err(|e| ProviderError::msg(e.to_string()))
+                .map_err(build_err)
         })
         .collect()
 }

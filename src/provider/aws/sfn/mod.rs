@@ -6,9 +6,9 @@ pub mod activity;
 pub mod alias;
 pub mod state_machine;
 
-use crate::provider::aws::common::{aws_err, first, opt_i32, opt_str};
+use crate::provider::aws::common::{aws_err, build_err, first, opt_i32, opt_str};
 use crate::provider::aws::Clients;
-use crate::provider::{PResult, ProviderError};
+use crate::provider::PResult;
 use crate::schema::declare::Decl;
 use crate::schema::validators::{int_between, one_of};
 use crate::value::Value;
@@ -46,7 +46,7 @@ pub fn encryption_request(planned: &Value) -> PResult<Option<EncryptionConfigura
         .r#type(EncryptionType::from(opt_str(e, "type").unwrap_or_default().as_str()))
         .build()
         .map(Some)
-        .map_err(|e| ProviderError::msg(e.to_string()))
+        .map_err(build_err)
 }
 
 /// The `encryption_configuration` block as state holds it (the provider's

@@ -7,7 +7,8 @@
 
 use super::tags::{ssm_tags, sync_ssm_tags, tag_pairs};
 use crate::provider::aws::common::{
-    absent_on, aws_err, configured_tags, must_exist, opt_str, owns, required, secret_digest, tags_to_write, user_tags,
+    absent_on, aws_err, build_err, configured_tags, must_exist, opt_str, owns, required, secret_digest, tags_to_write,
+    user_tags,
 };
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -152,7 +153,7 @@ impl ResourceType for Parameter {
                     .option("Equals")
                     .values(id)
                     .build()
-                    .map_err(|e| ProviderError::msg(e.to_string()))?,
+                    .map_err(build_err)?,
             )
             .send()
             .await
