@@ -2147,6 +2147,85 @@ def patch_autoscaling_traffic_sources():
     after_group_write(on_create)
 
 
+def patch_autoscaling_notification_configurations():
+    """PutNotificationConfiguration, DescribeNotificationConfigurations and
+    DeleteNotificationConfiguration, which moto 5.2.5 lacks (HTTP 500).
+
+    As the Auto Scaling API reference has them: a put sets the notification types one group
+    sends to one SNS topic, replacing what that pair had; the types are the five
+    `autoscaling:EC2_INSTANCE_*` and `autoscaling:TEST_NOTIFICATION`, others are refused with
+    ValidationError, as is a group that does not exist. Describe answers one record per group,
+    topic and type, for the groups named (every group when none is), paged by MaxRecords (50 by
+    default, at most 100) and NextToken. Deleting a pair that is not configured is refused with
+    ValidationError. A group's configurations go with the group. (AWS also publishes a test
+    notification to the topic on a put; the emulator does not.)
+    """
+    from moto.autoscaling.exceptions import ValidationError
+    from moto.autoscaling.responses import AutoScalingResponse
+    from moto.core.responses import ActionResult, EmptyResult
+
+    kinds = {
+        "autoscaling:EC2_INSTANCE_LAUNCH",
+        "autoscaling:EC2_INSTANCE_LAUNCH_ERROR",
+        "autoscaling:EC2_INSTANCE_TERMINATE",
+        "autoscaling:EC2_INSTANCE_TERMINATE_ERROR",
+        "autoscaling:TEST_NOTIFICATION",
+    }
+
+    def configs_of(response):
+        name = response._get_param("AutoScalingGroupName")
+        group = response.autoscaling_backend.autoscaling_groups.get(name)
+        if group is None:
+            raise ValidationError(f"AutoScalingGroup name not found - AutoScalingGroup '{name}' not found")
+        if getattr(group, "notification_configurations", None) is None:
+            group.notification_configurations = {}
+        return name, group.notification_configurations
+
+    def put_notification_configuration(self):
+        _, configs = configs_of(self)
+        types = self._get_param("NotificationTypes", []) or []
+        unknown = [t for t in types if t not in kinds]
+        if unknown or not types:
+            raise ValidationError(f"Invalid notification type(s): {', '.join(unknown) or 'none given'}")
+        configs[self._get_param("TopicARN")] = list(dict.fromkeys(types))
+        return EmptyResult()
+
+    def delete_notification_configuration(self):
+        name, configs = configs_of(self)
+        topic = self._get_param("TopicARN")
+        if topic not in configs:
+            raise ValidationError(
+                f"Notification configuration for group {name} and topic {topic} doesn't exist"
+            )
+        del configs[topic]
+        return EmptyResult()
+
+    def describe_notification_configurations(self):
+        groups = self.autoscaling_backend.autoscaling_groups
+        names = self._get_param("AutoScalingGroupNames", []) or sorted(groups)
+        records = []
+        for name in names:
+            group = groups.get(name)
+            for topic, types in sorted((getattr(group, "notification_configurations", None) or {}).items()):
+                for kind in sorted(types):
+                    records.append(
+                        {"AutoScalingGroupName": name, "TopicARN": topic, "NotificationType": kind}
+                    )
+        size = int(self._get_param("MaxRecords") or 50)
+        if not 1 <= size <= 100:
+            raise ValidationError("MaxRecords must be between 1 and 100")
+        start = int(self._get_param("NextToken") or 0)
+        page = records[start : start + size]
+        out = {"NotificationConfigurations": page}
+        if start + size < len(records):
+            out["NextToken"] = str(start + size)
+        return ActionResult(out)
+
+    AutoScalingResponse.put_notification_configuration = put_notification_configuration
+    AutoScalingResponse.delete_notification_configuration = delete_notification_configuration
+    AutoScalingResponse.describe_notification_configurations = describe_notification_configurations
+
+
 def patch_autoscaling_launch_configurations():
     """Launch configurations as the CreateLaunchConfiguration, DescribeLaunchConfigurations and
     DeleteLaunchConfiguration references have them. moto 5.2.5 dropped PlacementTenancy; made
@@ -10129,6 +10208,7 @@ if __name__ == "__main__":
     patch_autoscaling_scheduled_actions()
     patch_autoscaling_scaling_policies()
     patch_autoscaling_traffic_sources()
+    patch_autoscaling_notification_configurations()
     patch_autoscaling_lifecycle_hooks()
     patch_autoscaling_launch_configurations()
     patch_ec2_launch_template_version_user_data()

@@ -11,6 +11,7 @@ mod api;
 mod api_domains;
 mod appautoscaling_schedules;
 mod autoscaling_groups;
+mod autoscaling_notifications;
 mod backup_replication;
 mod bad_input;
 mod bucket_inline;

@@ -801,6 +801,7 @@ fn build_registry(c: Arc<Clients>) -> Registry {
         autoscaling::traffic_source_attachment::TrafficSourceAttachment::new(c.clone()),
     ));
     r.add_resource(Arc::new(autoscaling::attachment::Attachment::new(c.clone())));
+    r.add_resource(Arc::new(autoscaling::notification::Notification::new(c.clone())));
     r.add_resource(Arc::new(autoscaling::policy::Policy::new(c.clone())));
     r.add_resource(Arc::new(codedeploy::app::App::new(c.clone())));
     r.add_resource(Arc::new(codedeploy::deployment_group::DeploymentGroup::new(c.clone())));

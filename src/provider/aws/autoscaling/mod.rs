@@ -1,6 +1,6 @@
 //! EC2 Auto Scaling: groups of instances launched from launch templates (or the older launch
 //! configurations), their scaling policies, the actions scheduled on them, their lifecycle
-//! hooks and the traffic sources attached to them.
+//! hooks, the traffic sources attached to them and the SNS topics they notify.
 
 pub mod attachment;
 pub mod group;
@@ -11,6 +11,7 @@ pub mod launch_configuration;
 pub mod lifecycle_hook;
 mod maintenance;
 mod mixed_instances;
+pub mod notification;
 pub mod policy;
 mod policy_config;
 pub mod schedule;
