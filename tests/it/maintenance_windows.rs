@@ -317,7 +317,7 @@ async fn tasks_are_registered_changed_put_back_imported_and_deregistered() {
             Some("patch the web tier")
         )
     );
-    assert_eq!(t.targets()[0].values(), [target.clone()]);
+    assert_eq!(t.targets()[0].values(), std::slice::from_ref(&target));
     let r = t
         .task_invocation_parameters()
         .and_then(|p| p.run_command())
