@@ -5,8 +5,8 @@
 //! is sent with `Replace`, every setting given, so an owner information removed from the
 //! blueprint is cleared (the provider sends it empty, which AWS refuses).
 
-use super::window_and_member;
-use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str, required, str_list};
+use super::{target_blocks, targets, window_and_member};
+use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str, required};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
 use crate::provider::{CallCtx, PResult, ResourceType};
@@ -14,7 +14,7 @@ use crate::schema::validators::{items_at_most, len_between, matches, one_of};
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
-use aws_sdk_ssm::types::{MaintenanceWindowFilter, MaintenanceWindowResourceType, Target};
+use aws_sdk_ssm::types::{MaintenanceWindowFilter, MaintenanceWindowResourceType};
 use std::sync::Arc;
 
 /// The `aws_ssm_maintenance_window_target` resource type.
@@ -58,22 +58,6 @@ impl MaintenanceWindowTarget {
             .build();
         MaintenanceWindowTarget { c, schema }
     }
-}
-
-/// The `targets` blocks as SSM takes them.
-fn targets(planned: &Value) -> Vec<Target> {
-    planned
-        .get("targets")
-        .as_list()
-        .unwrap_or(&[])
-        .iter()
-        .map(|t| {
-            Target::builder()
-                .set_key(opt_str(t, "key"))
-                .set_values(Some(str_list(t, "values")))
-                .build()
-        })
-        .collect()
 }
 
 #[async_trait]
@@ -134,21 +118,11 @@ impl ResourceType for MaintenanceWindowTarget {
         }) else {
             return Ok(None);
         };
-        let blocks = t
-            .targets()
-            .iter()
-            .map(|b| {
-                Value::object([
-                    ("key", Value::from(b.key())),
-                    ("values", Value::List(b.values().iter().map(Value::str).collect())),
-                ])
-            })
-            .collect();
         Ok(Some(Value::object([
             ("id", Value::str(&target)),
             ("window_id", Value::str(&window)),
             ("resource_type", Value::from(t.resource_type().map(|r| r.as_str()))),
-            ("targets", Value::List(blocks)),
+            ("targets", target_blocks(t.targets())),
             ("name", Value::from(t.name())),
             ("description", Value::from(t.description())),
             ("owner_information", Value::from(t.owner_information())),

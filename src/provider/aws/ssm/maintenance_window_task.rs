@@ -6,7 +6,7 @@
 //! is cleared. A task without targets sends no concurrency or error limit (AWS answers a
 //! placeholder of `1`, which `max_concurrency` and `max_errors` read as computed).
 
-use super::window_and_member;
+use super::{target_blocks, targets, window_and_member};
 use crate::provider::aws::common::{
     absent_on, aws_err, first, must_exist, opt_bool, opt_i32, opt_str, required, str_list,
 };
@@ -23,7 +23,7 @@ use aws_sdk_ssm::types::{
     CloudWatchOutputConfig, DocumentHashType, MaintenanceWindowAutomationParameters, MaintenanceWindowLambdaParameters,
     MaintenanceWindowRunCommandParameters, MaintenanceWindowStepFunctionsParameters,
     MaintenanceWindowTaskCutoffBehavior, MaintenanceWindowTaskInvocationParameters, MaintenanceWindowTaskType,
-    NotificationConfig, NotificationEvent, NotificationType, Target,
+    NotificationConfig, NotificationEvent, NotificationType,
 };
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -117,22 +117,6 @@ impl MaintenanceWindowTask {
             .build();
         MaintenanceWindowTask { c, schema }
     }
-}
-
-/// The `targets` blocks as SSM takes them.
-fn targets(planned: &Value) -> Vec<Target> {
-    planned
-        .get("targets")
-        .as_list()
-        .unwrap_or(&[])
-        .iter()
-        .map(|t| {
-            Target::builder()
-                .set_key(opt_str(t, "key"))
-                .set_values(Some(str_list(t, "values")))
-                .build()
-        })
-        .collect()
 }
 
 /// A `parameter` set (name and values) as the map SSM takes.
@@ -305,16 +289,6 @@ impl MaintenanceWindowTask {
     async fn value(&self, window: &str, t: &GetMaintenanceWindowTaskOutput) -> PResult<Value> {
         let id = t.window_task_id().unwrap_or_default();
         let account = self.c.account_id().await?;
-        let blocks = t
-            .targets()
-            .iter()
-            .map(|b| {
-                Value::object([
-                    ("key", Value::from(b.key())),
-                    ("values", Value::List(b.values().iter().map(Value::str).collect())),
-                ])
-            })
-            .collect();
         Ok(Value::object([
             ("id", Value::str(id)),
             ("window_task_id", Value::str(id)),
@@ -332,7 +306,7 @@ impl MaintenanceWindowTask {
             ("priority", Value::from(t.priority())),
             ("name", Value::from(t.name())),
             ("description", Value::from(t.description())),
-            ("targets", Value::List(blocks)),
+            ("targets", target_blocks(t.targets())),
             (
                 "task_invocation_parameters",
                 block(t.task_invocation_parameters().map(invocation_value)),
