@@ -485,6 +485,52 @@ async fn an_imported_certificate_keeps_only_a_digest_of_its_key_and_email_valida
     assert!(acm.describe_certificate().certificate_arn(&arn).send().await.is_err());
 }
 
+const ONE_BY_EMAIL: &str = r#"
+provider "aws" {
+  region = "eu-west-1"
+}
+
+variable "name" {
+  type = string
+}
+
+resource "aws_acm_certificate" "mine" {
+  domain_name       = "${var.name}.example.org"
+  validation_method = "EMAIL"
+}
+"#;
+
+/// Before a create, infractl looks among the region's certificates for one an earlier killed
+/// run made. A certificate listed there can be deleted by someone else before its tags are
+/// read: the search passes over it instead of failing the create. (Seen in CI when another
+/// stack destroyed its certificate during the lookup.) The proxy lists a certificate that no
+/// longer exists, for the same domain, ahead of the real ones.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_certificate_deleted_during_the_lookup_does_not_fail_the_create() {
+    let stack = Stack::from_files(&[("main.tf", ONE_BY_EMAIL)]);
+    let domain = format!("{}.example.org", stack.name);
+    let gone = "arn:aws:acm:eu-west-1:123456789012:certificate/00000000-0000-4000-8000-000000000000";
+    let listed = format!(r#"{{"CertificateArn": "{gone}", "DomainName": "{domain}"}}"#);
+    let proxy = CountingProxy::start();
+    proxy.set_faults(serde_json::json!({"rewrite": [
+        {"call": "acm:ListCertificates", "from": "\"CertificateSummaryList\": [", "to": format!("\"CertificateSummaryList\": [{listed}, ")},
+        {"call": "acm:ListCertificates", "from": format!("{listed}, ]"), "to": format!("{listed}]")}
+    ]}));
+    let var = format!("name={}", stack.name);
+    let out = stack.run_with_endpoint(&["apply", "-auto-approve", "-no-color", "-var", &var], &proxy.url);
+    let out = expect_code(&out, 0);
+    assert!(out.contains("1 added"), "{out}");
+    assert!(proxy.calls().get("acm:ListTagsForCertificate").copied().unwrap_or(0) >= 1);
+
+    let acm = aws_sdk_acm::Client::new(&sdk_config(REGION).await);
+    let arn = stack.state_id("aws_acm_certificate.mine");
+    assert_ne!(arn, gone);
+    let cert = acm.describe_certificate().certificate_arn(&arn).send().await.unwrap();
+    assert_eq!(cert.certificate().and_then(|c| c.domain_name()), Some(domain.as_str()));
+    expect_code(&stack.run(&["destroy", "-auto-approve", "-var", &var]), 0);
+    assert!(acm.describe_certificate().certificate_arn(&arn).send().await.is_err());
+}
+
 const MANY_RECORDS: &str = r#"
 provider "aws" {
   region = "eu-west-1"

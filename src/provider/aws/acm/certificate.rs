@@ -200,7 +200,8 @@ impl Certificate {
             Value::String(k) => Value::str(secret_digest(k)),
             _ => Value::Null,
         };
-        let tag_pairs = tags(&self.c, &arn).await?;
+        // Deleted since the describe: the next read finds it gone.
+        let tag_pairs = tags(&self.c, &arn).await?.unwrap_or_default();
         Ok(Value::object([
             ("id", Value::str(&arn)),
             ("arn", Value::str(&arn)),
@@ -456,7 +457,7 @@ impl ResourceType for Certificate {
                 if domain.as_deref().is_some_and(|d| s.domain_name() != Some(d)) {
                     continue;
                 }
-                let t = tags(&self.c, arn).await?;
+                let Some(t) = tags(&self.c, arn).await? else { continue };
                 if owns(t.iter().map(|(k, v)| (k.as_str(), v.as_str())), ctx) {
                     return Ok(Some(arn.to_string()));
                 }

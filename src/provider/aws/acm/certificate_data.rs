@@ -75,7 +75,9 @@ impl CertificateData {
                     continue;
                 }
                 if !wanted_tags.is_empty() {
-                    let have = tags(&self.c, arn).await?;
+                    let Some(have) = tags(&self.c, arn).await? else {
+                        continue;
+                    };
                     let all = wanted_tags.iter().all(|(k, v)| {
                         let v = v.to_plain_string().unwrap_or_default();
                         have.iter().any(|(hk, hv)| hk == k && *hv == v)
@@ -138,7 +140,7 @@ impl DataSourceType for CertificateData {
         } else {
             (None, None)
         };
-        let tag_pairs = tags(&self.c, &arn).await?;
+        let tag_pairs = tags(&self.c, &arn).await?.unwrap_or_default();
         let mut v = config.clone();
         if let Value::Object(m) = &mut v {
             for (k, x) in [

@@ -26,20 +26,23 @@ pub async fn describe(c: &Clients, arn: &str) -> PResult<Option<CertificateDetai
     Ok(absent_on(r, NOT_FOUND)?.and_then(|o| o.certificate().cloned()))
 }
 
-/// The certificate's tags as `(key, value)` pairs.
-pub async fn tags(c: &Clients, arn: &str) -> PResult<Vec<(String, String)>> {
-    let out = c
+/// The certificate's tags as `(key, value)` pairs, `None` when the certificate is gone: a
+/// certificate listed a moment ago may have been deleted since by someone else, and a search
+/// over the account's certificates must pass over it rather than fail.
+pub async fn tags(c: &Clients, arn: &str) -> PResult<Option<Vec<(String, String)>>> {
+    let r = c
         .acm
         .list_tags_for_certificate()
         .certificate_arn(arn)
         .send()
         .await
-        .map_err(aws_err)?;
-    Ok(out
-        .tags()
-        .iter()
-        .map(|t| (t.key().to_string(), t.value().unwrap_or_default().to_string()))
-        .collect())
+        .map_err(aws_err);
+    Ok(absent_on(r, NOT_FOUND)?.map(|out| {
+        out.tags()
+            .iter()
+            .map(|t| (t.key().to_string(), t.value().unwrap_or_default().to_string()))
+            .collect()
+    }))
 }
 
 /// Tags as ACM takes them.

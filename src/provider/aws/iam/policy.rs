@@ -233,7 +233,11 @@ impl ResourceType for Policy {
                     .policy_arn(arn)
                     .send()
                     .await
-                    .map_err(aws_err)?;
+                    .map_err(aws_err);
+                // Deleted by someone else since it was listed: not ours to adopt.
+                let Some(tags) = absent_on(tags, &["NoSuchEntity"])? else {
+                    continue;
+                };
                 if owns(tags.tags().iter().map(|t| (t.key(), t.value())), ctx) {
                     return Ok(Some(arn.to_string()));
                 }
