@@ -685,6 +685,63 @@ impl Drop for CountingProxy {
 pub struct Terraform {
     dir: tempfile::TempDir,
     cli_config: PathBuf,
+    /// What makes Terraform's `validate` answers comparable across runs (its version and the
+    /// provider binary it runs), `None` when they cannot be recorded (extra CLI configuration
+    /// pointing at a test server, or no pinned provider binary).
+    oracle: Option<String>,
+    /// `terraform init` of the working folder asked for and not yet run: it runs before the
+    /// first command in that folder that is not answered from a recording.
+    init_pending: std::sync::atomic::AtomicBool,
+}
+
+/// `terraform version`'s first line, asked once per test run; `None` when terraform does not run.
+fn terraform_version() -> Option<String> {
+    static VERSION: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    VERSION
+        .get_or_init(|| {
+            let out = Command::new("terraform")
+                .arg("version")
+                .env("CHECKPOINT_DISABLE", "1")
+                .output()
+                .ok()?;
+            out.status.success().then(|| {
+                String::from_utf8_lossy(&out.stdout)
+                    .lines()
+                    .next()
+                    .unwrap_or_default()
+                    .to_string()
+            })
+        })
+        .clone()
+}
+
+/// Where Terraform's recorded `validate` answers are kept (see [`Terraform::run_with_input`]).
+fn validate_recordings() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/terraform-validate")
+}
+
+/// The files of a Terraform folder that its answers depend on, by path relative to `dir`
+/// (Terraform's own `.terraform` folder, lock file and states left out), sorted.
+fn config_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().to_string();
+            if name == ".terraform" || name == ".terraform.lock.hcl" || name.starts_with("terraform.tfstate") {
+                continue;
+            }
+            if path.is_dir() {
+                stack.push(path);
+            } else if let Ok(bytes) = std::fs::read(&path) {
+                let rel = path.strip_prefix(dir).unwrap().to_string_lossy().to_string();
+                out.push((rel, bytes));
+            }
+        }
+    }
+    out.sort();
+    out
 }
 
 /// Where the AWS provider is mirrored on machines that have it (`INFRACTL_TF_MIRROR` to change).
@@ -727,10 +784,7 @@ impl Terraform {
     /// `credentials` blocks pointing a registry at a test server).
     pub fn find_with(what: &str, providers: &[&str], cli_extra: &str) -> Option<Terraform> {
         let mirror = tf_mirror();
-        let found = Command::new("terraform")
-            .arg("version")
-            .output()
-            .is_ok_and(|o| o.status.success());
+        let found = terraform_version().is_some();
         let hashicorp = Path::new(&mirror).join("registry.terraform.io/hashicorp");
         let missing: Vec<&str> = std::iter::once("aws")
             .chain(providers.iter().copied())
@@ -758,10 +812,22 @@ impl Terraform {
             format!("provider_installation {{\n{overrides}  filesystem_mirror {{\n    path = \"{mirror}\"\n  }}\n}}\n{cli_extra}"),
         )
         .unwrap();
-        Some(Terraform { dir, cli_config })
+        let provider = aws_unpacked(&hashicorp);
+        let oracle = match (terraform_version(), &provider) {
+            (Some(v), Some(p)) if cli_extra.is_empty() && providers.is_empty() => Some(format!("{v}\n{}", p.display())),
+            _ => None,
+        };
+        Some(Terraform {
+            dir,
+            cli_config,
+            oracle,
+            init_pending: false.into(),
+        })
     }
 
-    /// [`Terraform::find`], then `terraform init` of a working folder pinned to the provider.
+    /// [`Terraform::find`], then a working folder pinned to the provider, which `terraform
+    /// init` prepares before the first command that needs it (none when every command is
+    /// answered from a recording).
     pub fn init(what: &str) -> Option<Terraform> {
         let tf = Terraform::find(what)?;
         std::fs::create_dir_all(tf.work()).unwrap();
@@ -770,8 +836,7 @@ impl Terraform {
             "terraform {\n  required_providers {\n    aws = { source = \"hashicorp/aws\", version = \"5.100.0\" }\n  }\n}\n",
         )
         .unwrap();
-        let out = tf.run(&["init", "-input=false", "-no-color"]);
-        assert!(out.status.success(), "terraform init failed:\n{}", text(&out));
+        tf.init_pending.store(true, std::sync::atomic::Ordering::SeqCst);
         Some(tf)
     }
 
@@ -798,7 +863,64 @@ impl Terraform {
 
     /// Runs terraform in `dir` with `input` on its standard input (`terraform console`) and
     /// extra environment variables.
+    ///
+    /// `terraform validate` reads nothing but the folder's files, the Terraform binary and the
+    /// provider binary (no AWS call, no state), so its answer for the same inputs is always the
+    /// same. On CI's two cores the suite's hundred validate runs (with their `init`) cost about
+    /// 280 s of CPU, so its answers are recorded under `tests/fixtures/terraform-validate/`, one
+    /// file per input, named by a SHA-256 of everything the answer depends on: the Terraform
+    /// version, the provider binary's path (which names its version), the arguments, the
+    /// variables, and every file of the folder. A folder calling a module (whose files live
+    /// elsewhere) is never recorded. An input changed in any way has another digest and runs
+    /// Terraform again; `INFRACTL_RECORD_TERRAFORM=1` records what such runs answer, and
+    /// `INFRACTL_RECORD_TERRAFORM=live` ignores the recordings and runs Terraform every time.
     pub fn run_with_input(&self, dir: &Path, args: &[&str], input: &str, vars: &[(&str, &str)]) -> Output {
+        let recording = self.recording_of(dir, args, input, vars);
+        let mode = std::env::var("INFRACTL_RECORD_TERRAFORM").unwrap_or_default();
+        if let Some(file) = recording.as_ref().filter(|_| mode != "live") {
+            if let Some(out) = read_recording(file) {
+                return out;
+            }
+        }
+        if dir == self.work() && self.init_pending.swap(false, std::sync::atomic::Ordering::SeqCst) {
+            let out = self.spawn(dir, &["init", "-input=false", "-no-color"], "", &[]);
+            assert!(out.status.success(), "terraform init failed:\n{}", text(&out));
+        }
+        let out = self.spawn(dir, args, input, vars);
+        if let Some(file) = recording.filter(|_| mode == "1") {
+            write_recording(&file, &out);
+        }
+        out
+    }
+
+    /// The file holding the recorded answer of this `terraform validate`, `None` for any other
+    /// command or an input that cannot be recorded (see [`Terraform::run_with_input`]).
+    fn recording_of(&self, dir: &Path, args: &[&str], input: &str, vars: &[(&str, &str)]) -> Option<PathBuf> {
+        use sha2::Digest;
+        let oracle = self.oracle.as_ref()?;
+        if args.first() != Some(&"validate") {
+            return None;
+        }
+        let files = config_files(dir);
+        let calls_module = files.iter().any(|(_, bytes)| {
+            String::from_utf8_lossy(bytes)
+                .lines()
+                .any(|l| l.trim_start().starts_with("module ") || l.trim_start().starts_with("module\t"))
+        });
+        if calls_module {
+            return None;
+        }
+        let mut h = sha2::Sha256::new();
+        h.update(format!("{oracle}\n{args:?}\n{vars:?}\n{input}\n"));
+        for (name, bytes) in &files {
+            h.update(format!("{name}\n{}\n", bytes.len()));
+            h.update(bytes);
+        }
+        Some(validate_recordings().join(format!("{}.json", hex::encode(h.finalize()))))
+    }
+
+    /// Runs terraform itself (see [`Terraform::run_with_input`]).
+    fn spawn(&self, dir: &Path, args: &[&str], input: &str, vars: &[(&str, &str)]) -> Output {
         use std::io::Write;
         let mut child = Command::new("terraform")
             .args(args)
@@ -827,6 +949,32 @@ impl Terraform {
         child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
         child.wait_with_output().expect("terraform runs")
     }
+}
+
+/// A recorded answer of terraform, `None` when there is none.
+fn read_recording(file: &Path) -> Option<Output> {
+    use std::os::unix::process::ExitStatusExt;
+    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(file).ok()?).ok()?;
+    let code = doc["exit_code"].as_i64()? as i32;
+    Some(Output {
+        status: std::process::ExitStatus::from_raw(code << 8),
+        stdout: doc["stdout"].as_str()?.as_bytes().to_vec(),
+        stderr: doc["stderr"].as_str()?.as_bytes().to_vec(),
+    })
+}
+
+/// Records what terraform answered (see [`Terraform::run_with_input`]).
+fn write_recording(file: &Path, out: &Output) {
+    let Some(code) = out.status.code() else {
+        return;
+    };
+    let doc = serde_json::json!({
+        "exit_code": code,
+        "stdout": String::from_utf8_lossy(&out.stdout),
+        "stderr": String::from_utf8_lossy(&out.stderr),
+    });
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    std::fs::write(file, serde_json::to_string_pretty(&doc).unwrap() + "\n").unwrap();
 }
 
 /// The line numbers `file:N` an output names.
