@@ -10175,6 +10175,279 @@ def patch_efs_replication():
     EFSResponse.delete_replication_configuration = delete_replication_configuration
 
 
+def patch_elasticache_clusters():
+    """Cache clusters as the ElastiCache API reference describes them.
+
+    moto 5.2.5 keeps what CreateCacheCluster is sent but answers a thin object: no cache nodes
+    (DescribeCacheClusters with ShowCacheNodeInfo lists each node with its endpoint and zone on
+    AWS), no memcached configuration endpoint, no parameter group, security group or
+    notification structures, no engine version or windows when none were sent (AWS fills the
+    engine's default version, `default.<family>` parameter group and a weekly maintenance and
+    daily snapshot window), the Redis port for memcached (AWS: 11211), ids kept in the case sent
+    (AWS lowercases them), and `num_cache_nodes` missing for Valkey. It has no
+    ModifyCacheCluster (HTTP 500), and a deleted cluster stays `deleting` forever, where AWS
+    removes it. Here: the answers carry those structures, ModifyCacheCluster applies what it is
+    sent (node count, node type and engine version wait in PendingModifiedValues unless
+    ApplyImmediately, as AWS documents; a disabled log delivery removes it), and DeleteCacheCluster
+    answers `deleting` and removes the cluster (a final snapshot is taken first when named).
+    """
+    from moto.core.responses import ActionResult, PaginatedResult
+    from moto.elasticache.exceptions import CacheClusterNotFound, InvalidParameterValueException
+    from moto.elasticache.responses import ElastiCacheResponse
+
+    actual_versions = {
+        ("redis", "6.x"): "6.2.6", ("redis", "6.0"): "6.0.5", ("redis", "6.2"): "6.2.6",
+        ("redis", "7.0"): "7.0.7", ("redis", "7.1"): "7.1.0", ("valkey", "7.2"): "7.2.6",
+        ("valkey", "8.0"): "8.0.1", ("valkey", "8.1"): "8.1.0", ("memcached", None): "1.6.22",
+        ("redis", None): "7.1.0", ("valkey", None): "8.0.1",
+    }
+
+    def actual_version(engine, asked):
+        if (engine, asked) in actual_versions:
+            return actual_versions[(engine, asked)]
+        if asked and asked.count(".") == 1 and not asked.endswith(".x"):
+            return asked + ".0"
+        return asked
+
+    def family(engine, version):
+        major = (version or "").split(".")[0]
+        if engine == "memcached":
+            return "default.memcached" + ".".join((version or "1.6").split(".")[:2])
+        if engine == "redis" and major == "6":
+            return "default.redis6.x"
+        if engine == "redis" and major in ("2", "3", "4", "5"):
+            return "default.redis" + ".".join(version.split(".")[:2])
+        return f"default.{engine}{major}"
+
+    def short_region(region):
+        parts = region.split("-")
+        middle = "".join(parts[1:-1])
+        for word, letter in (("south", "s"), ("north", "n"), ("east", "e"), ("west", "w"), ("central", "c")):
+            middle = middle.replace(word, letter)
+        return parts[0] + middle + parts[-1]
+
+    def complete(c, region):
+        """Fills what AWS fills on create, once."""
+        if getattr(c, "_aws_complete", False):
+            return
+        c._aws_complete = True
+        c.engine_version = actual_version(c.engine, c.engine_version)
+        if c.engine != "memcached":
+            c.num_cache_nodes = 1
+        if c.engine == "memcached" and c.port == 6379 and not getattr(c, "_port_sent", False):
+            c.port = 11211
+        if not c.cache_parameter_group_name:
+            c.cache_parameter_group_name = family(c.engine, c.engine_version)
+        if not c.preferred_maintenance_window:
+            c.preferred_maintenance_window = "wed:03:00-wed:04:00"
+        c.preferred_maintenance_window = c.preferred_maintenance_window.lower()
+        if c.engine != "memcached" and not getattr(c, "snapshot_window", None):
+            c.snapshot_window = "05:00-06:00"
+        if c.auto_minor_version_upgrade is None:
+            c.auto_minor_version_upgrade = True
+        c.transit_encryption_enabled = bool(c.transit_encryption_enabled)
+        c.network_type = c.network_type or "ipv4"
+        c.ip_discovery = c.ip_discovery or "ipv4"
+        c.topic_status = "active"
+        c.pending = {}
+        c.log_deliveries = [dict(x) for x in (c.log_delivery_configurations or [])]
+        c.region = region
+
+    def node_zones(c):
+        zones = list(c.preferred_availability_zones or [])
+        first = c.preferred_availability_zone or c.region + "a"
+        letters = "abc"
+        out = []
+        for i in range(c.num_cache_nodes or 1):
+            if i < len(zones):
+                out.append(zones[i])
+            elif c.az_mode == "cross-az":
+                out.append(c.region + letters[i % 3])
+            else:
+                out.append(first)
+        return out
+
+    def host(c, part):
+        return f"{c.cache_cluster_id}.{c.cache_node_id[:6]}.{part}.{short_region(c.region)}.cache.amazonaws.com"
+
+    def as_dict(c, with_nodes):
+        zones = node_zones(c)
+        out = {
+            "CacheClusterId": c.cache_cluster_id,
+            "ARN": c.arn,
+            "CacheNodeType": c.cache_node_type,
+            "Engine": c.engine,
+            "EngineVersion": c.engine_version,
+            "CacheClusterStatus": c.cache_cluster_status,
+            "NumCacheNodes": c.num_cache_nodes or 1,
+            "PreferredAvailabilityZone": "Multiple" if len(set(zones)) > 1 else zones[0],
+            "CacheClusterCreateTime": c.cache_cluster_create_time,
+            "PreferredMaintenanceWindow": c.preferred_maintenance_window,
+            "PendingModifiedValues": dict(c.pending),
+            "CacheSecurityGroups": [],
+            "CacheParameterGroup": {
+                "CacheParameterGroupName": c.cache_parameter_group_name,
+                "ParameterApplyStatus": "in-sync",
+                "CacheNodeIdsToReboot": [],
+            },
+            "AutoMinorVersionUpgrade": c.auto_minor_version_upgrade,
+            "SecurityGroups": [{"SecurityGroupId": g, "Status": "active"} for g in c.security_group_ids],
+            "SnapshotRetentionLimit": c.snapshot_retention_limit or 0,
+            "AuthTokenEnabled": c.auth_token_enabled,
+            "TransitEncryptionEnabled": c.transit_encryption_enabled,
+            "AtRestEncryptionEnabled": False,
+            "ReplicationGroupLogDeliveryEnabled": False,
+            "LogDeliveryConfigurations": [
+                {
+                    "LogType": x.get("LogType"),
+                    "DestinationType": x.get("DestinationType"),
+                    "DestinationDetails": x.get("DestinationDetails"),
+                    "LogFormat": x.get("LogFormat"),
+                    "Status": "active",
+                }
+                for x in c.log_deliveries
+            ],
+            "NetworkType": c.network_type,
+            "IpDiscovery": c.ip_discovery,
+        }
+        for key, value in (
+            ("CacheSubnetGroupName", c.cache_subnet_group_name),
+            ("ReplicationGroupId", getattr(c, "replication_group_id", None)),
+            ("SnapshotWindow", getattr(c, "snapshot_window", None)),
+            ("PreferredOutpostArn", c.preferred_outpost_arn),
+        ):
+            if value:
+                out[key] = value
+        if c.notification_topic_arn:
+            out["NotificationConfiguration"] = {"TopicArn": c.notification_topic_arn, "TopicStatus": c.topic_status}
+        if c.engine == "memcached":
+            out["ConfigurationEndpoint"] = {"Address": host(c, "cfg"), "Port": c.port}
+        if with_nodes:
+            out["CacheNodes"] = [
+                {
+                    "CacheNodeId": f"{i + 1:04d}",
+                    "CacheNodeStatus": "available",
+                    "CacheNodeCreateTime": c.cache_cluster_create_time,
+                    "Endpoint": {"Address": host(c, f"{i + 1:04d}"), "Port": c.port},
+                    "ParameterGroupStatus": "in-sync",
+                    "CustomerAvailabilityZone": zone,
+                }
+                for i, zone in enumerate(zones)
+            ]
+        return out
+
+    def cluster(self, cid):
+        c = self.elasticache_backend.cache_clusters.get((cid or "").lower())
+        if c is None:
+            raise CacheClusterNotFound(cid)
+        complete(c, self.region)
+        return c
+
+    original_create = ElastiCacheResponse.create_cache_cluster
+
+    def create_cache_cluster(self):
+        asked = self._get_param("CacheClusterId") or ""
+        backend = self.elasticache_backend
+        if asked.lower() in backend.cache_clusters:
+            from moto.elasticache.exceptions import CacheClusterAlreadyExists
+
+            raise CacheClusterAlreadyExists(asked.lower())
+        original_create(self)
+        c = backend.cache_clusters.pop(asked)
+        tags = backend.tagging_service.list_tags_for_resource(c.arn).get("Tags", [])
+        backend.tagging_service.delete_all_tags_for_resource(c.arn)
+        c.cache_cluster_id = asked.lower()
+        c.arn = c.arn.rsplit(":", 1)[0] + ":" + c.cache_cluster_id
+        if tags:
+            backend.tagging_service.tag_resource(c.arn, tags)
+        c._port_sent = self._get_param("Port") is not None
+        backend.cache_clusters[c.cache_cluster_id] = c
+        complete(c, self.region)
+        c.cache_cluster_status = "available"
+        return ActionResult({"CacheCluster": as_dict(c, False)})
+
+    def describe_cache_clusters(self):
+        with_nodes = str(self._get_param("ShowCacheNodeInfo")).lower() == "true"
+        cid = self._get_param("CacheClusterId")
+        if cid:
+            found = [cluster(self, cid)]
+        else:
+            found = list(self.elasticache_backend.cache_clusters.values())
+            for c in found:
+                complete(c, self.region)
+        return PaginatedResult({"CacheClusters": [as_dict(c, with_nodes) for c in found]})
+
+    def modify_cache_cluster(self):
+        c = cluster(self, self._get_param("CacheClusterId"))
+        now = str(self._get_param("ApplyImmediately")).lower() == "true"
+        count = self._get_int_param("NumCacheNodes")
+        if count is not None and c.engine != "memcached" and count != 1:
+            raise InvalidParameterValueException("Redis and Valkey clusters have exactly one cache node.")
+        deferred = {
+            "NumCacheNodes": ("num_cache_nodes", count),
+            "CacheNodeType": ("cache_node_type", self._get_param("CacheNodeType")),
+            "EngineVersion": ("engine_version", self._get_param("EngineVersion")),
+        }
+        for key, (attr, value) in deferred.items():
+            if value is None:
+                continue
+            if attr == "engine_version":
+                value = actual_version(c.engine, value)
+            if now:
+                setattr(c, attr, value)
+                c.pending.pop(key, None)
+            else:
+                c.pending[key] = value
+        if now and count is not None:
+            remove = set(self._get_param("CacheNodeIdsToRemove") or [])
+            c.preferred_availability_zones = [
+                z for i, z in enumerate(node_zones(c)) if f"{i + 1:04d}" not in remove
+            ][:count] + list(self._get_param("NewAvailabilityZones") or [])
+        simple = {
+            "SecurityGroupIds": "security_group_ids",
+            "PreferredMaintenanceWindow": "preferred_maintenance_window",
+            "CacheParameterGroupName": "cache_parameter_group_name",
+            "SnapshotWindow": "snapshot_window",
+            "AZMode": "az_mode",
+            "IpDiscovery": "ip_discovery",
+        }
+        for key, attr in simple.items():
+            value = self._get_param(key)
+            if value is not None:
+                setattr(c, attr, value.lower() if key == "PreferredMaintenanceWindow" else value)
+        if self._get_int_param("SnapshotRetentionLimit") is not None:
+            c.snapshot_retention_limit = self._get_int_param("SnapshotRetentionLimit")
+        if self._get_param("AutoMinorVersionUpgrade") is not None:
+            c.auto_minor_version_upgrade = str(self._get_param("AutoMinorVersionUpgrade")).lower() == "true"
+        if self._get_param("NotificationTopicArn") is not None:
+            c.notification_topic_arn = self._get_param("NotificationTopicArn")
+            c.topic_status = "active"
+        if self._get_param("NotificationTopicStatus") is not None:
+            c.topic_status = self._get_param("NotificationTopicStatus")
+        for x in self._get_param("LogDeliveryConfigurations") or []:
+            c.log_deliveries = [d for d in c.log_deliveries if d.get("LogType") != x.get("LogType")]
+            if str(x.get("Enabled", "true")).lower() != "false":
+                c.log_deliveries.append(dict(x))
+        return ActionResult({"CacheCluster": as_dict(c, False)})
+
+    def delete_cache_cluster(self):
+        c = cluster(self, self._get_param("CacheClusterId"))
+        backend = self.elasticache_backend
+        snapshot = self._get_param("FinalSnapshotIdentifier")
+        if snapshot:
+            backend.create_snapshot(snapshot, None, c.cache_cluster_id, None, None)
+        answer = as_dict(c, False)
+        answer["CacheClusterStatus"] = "deleting"
+        del backend.cache_clusters[c.cache_cluster_id]
+        backend.tagging_service.delete_all_tags_for_resource(c.arn)
+        return ActionResult({"CacheCluster": answer})
+
+    ElastiCacheResponse.create_cache_cluster = create_cache_cluster
+    ElastiCacheResponse.describe_cache_clusters = describe_cache_clusters
+    ElastiCacheResponse.modify_cache_cluster = modify_cache_cluster
+    ElastiCacheResponse.delete_cache_cluster = delete_cache_cluster
+
+
 if __name__ == "__main__":
     patch_response_choices_per_request()
     patch_s3_secure_transport()
@@ -10300,5 +10573,6 @@ if __name__ == "__main__":
     patch_ec2_placement_groups()
     patch_ec2_network_interfaces()
     patch_ec2_transit_gateways()
+    patch_elasticache_clusters()
     bridge_cbor()
     sys.exit(main(sys.argv[1:]))

@@ -19,6 +19,7 @@ mod bucket_lock_inline;
 mod bucket_settings;
 mod builtins;
 mod bulk_refresh;
+mod cache_clusters;
 mod capacity;
 mod capacity_reservations;
 mod circle_of_trust;

@@ -903,6 +903,7 @@ fn build_registry(c: Arc<Clients>) -> Registry {
         ec2::vpn_gateway_route_propagation::VpnGatewayRoutePropagation::new(c.clone()),
     ));
     r.add_resource(Arc::new(redshift::subnet_group::SubnetGroup::new(c.clone())));
+    r.add_resource(Arc::new(elasticache::cluster::Cluster::new(c.clone())));
     r.add_resource(Arc::new(elasticache::subnet_group::SubnetGroup::new(c.clone())));
     r.add_resource(Arc::new(s3::bucket::Bucket::new(c.clone())));
     r.add_resource(Arc::new(s3::versioning::BucketVersioning::new(c.clone())));

@@ -3,9 +3,8 @@
 //! ElastiCache keeps names in lowercase, so the name is compared (and identified) that way, as
 //! the provider's state function does.
 
-use crate::provider::aws::common::{
-    absent_on, aws_err, must_exist, opt_str, owns, retry_while, str_list, sync_tags, tags_to_write,
-};
+use super::{pairs, tag, tags, update_tags};
+use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str, owns, retry_while, str_list, tags_to_write};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::subnet_group::{needs_modify, Described};
 use crate::provider::aws::Clients;
@@ -14,7 +13,7 @@ use crate::schema::validators::len_between;
 use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
-use aws_sdk_elasticache::types::{CacheSubnetGroup, Tag};
+use aws_sdk_elasticache::types::CacheSubnetGroup;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -61,27 +60,6 @@ impl SubnetGroup {
                 .cloned()
         }))
     }
-
-    async fn tags(&self, arn: &str) -> PResult<Vec<Tag>> {
-        let out = self
-            .c
-            .elasticache
-            .list_tags_for_resource()
-            .resource_name(arn)
-            .send()
-            .await
-            .map_err(aws_err)?;
-        Ok(out.tag_list().to_vec())
-    }
-}
-
-fn tag(k: String, v: String) -> Tag {
-    Tag::builder().key(k).value(v).build()
-}
-
-fn pairs(tags: &[Tag]) -> impl Iterator<Item = (&str, &str)> {
-    tags.iter()
-        .map(|t| (t.key().unwrap_or_default(), t.value().unwrap_or_default()))
 }
 
 #[async_trait]
@@ -122,7 +100,7 @@ impl ResourceType for SubnetGroup {
             .arn()
             .ok_or_else(|| ProviderError::msg(format!("ElastiCache subnet group {id} has no ARN")))?
             .to_string();
-        let tags = self.tags(&arn).await?;
+        let tags = tags(&self.c.elasticache, &arn).await?;
         let read = Described {
             name: g.cache_subnet_group_name().unwrap_or(id),
             description: g.cache_subnet_group_description(),
@@ -150,33 +128,7 @@ impl ResourceType for SubnetGroup {
                 .map_err(aws_err)?;
         }
         let arn = opt_str(prior, "arn").unwrap_or_default();
-        sync_tags(
-            prior,
-            planned,
-            |keys| async {
-                self.c
-                    .elasticache
-                    .remove_tags_from_resource()
-                    .resource_name(&arn)
-                    .set_tag_keys(Some(keys))
-                    .send()
-                    .await
-                    .map_err(aws_err)
-                    .map(|_| ())
-            },
-            |add| async {
-                self.c
-                    .elasticache
-                    .add_tags_to_resource()
-                    .resource_name(&arn)
-                    .set_tags(Some(add.into_iter().map(|(k, v)| tag(k, v)).collect()))
-                    .send()
-                    .await
-                    .map_err(aws_err)
-                    .map(|_| ())
-            },
-        )
-        .await?;
+        update_tags(&self.c.elasticache, &arn, prior, planned).await?;
         must_exist(self.read(ctx, id, planned).await?, "ElastiCache subnet group", id)
     }
 
@@ -205,7 +157,7 @@ impl ResourceType for SubnetGroup {
             return Ok(None);
         };
         let tags = match g.arn() {
-            Some(arn) => self.tags(arn).await?,
+            Some(arn) => tags(&self.c.elasticache, arn).await?,
             None => Vec::new(),
         };
         Ok(owns(pairs(&tags), ctx).then_some(name))
