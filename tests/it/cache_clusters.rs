@@ -1,4 +1,4 @@
-//! `aws_elasticache_cluster` on the emulator: a Redis OSS cluster in a subnet group behind a
+//! `aws_elasticache_cluster` (resource and data source) on the emulator: a Redis OSS cluster in a subnet group behind a
 //! security group, with slow-log delivery and tags, and a two-node cross-AZ Memcached cluster
 //! with a notification topic. Node count, node type, retention, log delivery and tags change in
 //! place; a Memcached node type change replaces; a cluster deleted behind infractl's back is
@@ -67,7 +67,10 @@ resource "aws_elasticache_cluster" "memcached" {
   maintenance_window     = "SUN:05:00-sun:06:00"
   apply_immediately      = true
 }
+data "aws_elasticache_cluster" "read" { cluster_id = aws_elasticache_cluster.redis.cluster_id }
 output "redis_address" { value = aws_elasticache_cluster.redis.cache_nodes[0].address }
+output "read_address" { value = data.aws_elasticache_cluster.read.cache_nodes[0].address }
+output "read_version" { value = data.aws_elasticache_cluster.read.engine_version }
 output "memcached_endpoint" { value = aws_elasticache_cluster.memcached.configuration_endpoint }
 "##;
 
@@ -111,10 +114,17 @@ async fn cache_clusters_are_made_changed_replaced_made_again_imported_and_delete
     assert_eq!(redis.engine(), Some("redis"));
     assert_eq!(redis.engine_version(), Some("7.1.0"));
     assert_eq!(redis.cache_node_type(), Some("cache.t3.micro"));
-    assert_eq!(redis.cache_subnet_group_name(), Some(format!("{}-cache", stack.name).as_str()));
+    assert_eq!(
+        redis.cache_subnet_group_name(),
+        Some(format!("{}-cache", stack.name).as_str())
+    );
     let group = stack.state_id("aws_security_group.cache");
     assert_eq!(
-        redis.security_groups().iter().map(|g| g.security_group_id().unwrap()).collect::<Vec<_>>(),
+        redis
+            .security_groups()
+            .iter()
+            .map(|g| g.security_group_id().unwrap())
+            .collect::<Vec<_>>(),
         [group.as_str()]
     );
     assert_eq!(redis.snapshot_retention_limit(), Some(5));
@@ -128,13 +138,33 @@ async fn cache_clusters_are_made_changed_replaced_made_again_imported_and_delete
             .and_then(|d| d.log_group()),
         Some(format!("/cache/{}/slow", stack.name).as_str())
     );
-    assert_eq!(tags(&client, redis.arn().unwrap()).await, [("tier".to_string(), "cache".to_string())]);
+    assert_eq!(
+        tags(&client, redis.arn().unwrap()).await,
+        [("tier".to_string(), "cache".to_string())]
+    );
     // The provider's records: major.minor as written, the running version beside it.
-    assert_eq!(stack.state_str("aws_elasticache_cluster.redis", "engine_version"), "7.1");
-    assert_eq!(stack.state_str("aws_elasticache_cluster.redis", "engine_version_actual"), "7.1.0");
-    let node = redis.cache_nodes()[0].endpoint().unwrap().address().unwrap().to_string();
-    assert_eq!(stack.state_attr("aws_elasticache_cluster.redis", "cache_nodes")[0]["address"], node.as_str());
+    assert_eq!(
+        stack.state_str("aws_elasticache_cluster.redis", "engine_version"),
+        "7.1"
+    );
+    assert_eq!(
+        stack.state_str("aws_elasticache_cluster.redis", "engine_version_actual"),
+        "7.1.0"
+    );
+    let node = redis.cache_nodes()[0]
+        .endpoint()
+        .unwrap()
+        .address()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        stack.state_attr("aws_elasticache_cluster.redis", "cache_nodes")[0]["address"],
+        node.as_str()
+    );
     assert_eq!(output("redis_address"), node);
+    // The data source finds the same cluster and records the version running.
+    assert_eq!(output("read_address"), node);
+    assert_eq!(output("read_version"), "7.1.0");
 
     let mc_id = stack.state_id("aws_elasticache_cluster.memcached");
     let mc = cluster(&client, &mc_id).await.expect("the memcached cluster");
@@ -151,20 +181,38 @@ async fn cache_clusters_are_made_changed_replaced_made_again_imported_and_delete
         output("memcached_endpoint"),
         format!("{}:11211", endpoint.address().unwrap())
     );
-    assert_eq!(stack.state_str("aws_elasticache_cluster.memcached", "az_mode"), "cross-az");
+    assert_eq!(
+        stack.state_str("aws_elasticache_cluster.memcached", "az_mode"),
+        "cross-az"
+    );
     assert_eq!(
         stack.state_str("aws_elasticache_cluster.memcached", "maintenance_window"),
         "sun:05:00-sun:06:00"
     );
-    assert_eq!(stack.state_attr("aws_elasticache_cluster.memcached", "cache_nodes").as_array().unwrap().len(), 2);
+    assert_eq!(
+        stack
+            .state_attr("aws_elasticache_cluster.memcached", "cache_nodes")
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
 
     // In place: a third node, a larger Redis node, shorter retention, no slow log, new tags.
     stack.edit("main.tf", "num_cache_nodes        = 2", "num_cache_nodes        = 3");
     stack.changes_in_place("aws_elasticache_cluster.memcached", &args);
     let mc = cluster(&client, &mc_id).await.unwrap();
     assert_eq!((mc.num_cache_nodes(), mc.cache_nodes().len()), (Some(3), 3));
-    stack.edit("main.tf", "cache.t3.micro\"\n  num_cache_nodes          = 1", "cache.t3.small\"\n  num_cache_nodes          = 1");
-    stack.edit("main.tf", "snapshot_retention_limit = 5", "snapshot_retention_limit = 1");
+    stack.edit(
+        "main.tf",
+        "cache.t3.micro\"\n  num_cache_nodes          = 1",
+        "cache.t3.small\"\n  num_cache_nodes          = 1",
+    );
+    stack.edit(
+        "main.tf",
+        "snapshot_retention_limit = 5",
+        "snapshot_retention_limit = 1",
+    );
     stack.edit("main.tf", "tier = \"cache\"", "tier = \"hot\"");
     let start = BLUEPRINT.find("  log_delivery_configuration {").unwrap();
     let block = &BLUEPRINT[start..start + BLUEPRINT[start..].find("  }\n").unwrap() + 4];
@@ -174,19 +222,37 @@ async fn cache_clusters_are_made_changed_replaced_made_again_imported_and_delete
     assert_eq!(redis.cache_node_type(), Some("cache.t3.small"));
     assert_eq!(redis.snapshot_retention_limit(), Some(1));
     assert!(redis.log_delivery_configurations().is_empty());
-    assert_eq!(tags(&client, redis.arn().unwrap()).await, [("tier".to_string(), "hot".to_string())]);
+    assert_eq!(
+        tags(&client, redis.arn().unwrap()).await,
+        [("tier".to_string(), "hot".to_string())]
+    );
 
     // Memcached cannot change node type in place: replaced.
-    stack.edit("main.tf", "cache.t3.micro\"\n  num_cache_nodes        = 3", "cache.t3.small\"\n  num_cache_nodes        = 3");
+    stack.edit(
+        "main.tf",
+        "cache.t3.micro\"\n  num_cache_nodes        = 3",
+        "cache.t3.small\"\n  num_cache_nodes        = 3",
+    );
     let shown = stack.plans_and_applies("1 to add, 0 to change, 1 to destroy", &args);
-    assert!(shown.contains("aws_elasticache_cluster.memcached must be replaced"), "{shown}");
+    assert!(
+        shown.contains("aws_elasticache_cluster.memcached must be replaced"),
+        "{shown}"
+    );
     let mc = cluster(&client, &mc_id).await.unwrap();
     assert_eq!(mc.cache_node_type(), Some("cache.t3.small"));
 
     // Deleted behind infractl's back: made again.
-    client.delete_cache_cluster().cache_cluster_id(&redis_id).send().await.unwrap();
+    client
+        .delete_cache_cluster()
+        .cache_cluster_id(&redis_id)
+        .send()
+        .await
+        .unwrap();
     let shown = stack.plans_and_applies("1 to add, 0 to change, 0 to destroy", &args);
-    assert!(shown.contains("aws_elasticache_cluster.redis will be created"), "{shown}");
+    assert!(
+        shown.contains("aws_elasticache_cluster.redis will be created"),
+        "{shown}"
+    );
     assert!(cluster(&client, &redis_id).await.is_some());
 
     stack.reimport_all(&args);
@@ -254,7 +320,11 @@ fn cache_cluster_values_the_provider_refuses_are_refused_at_validate() {
 #[test]
 fn cache_cluster_plans_the_provider_refuses_are_refused_before_any_call() {
     let cases = [
-        ("redis", "engine = \"redis\"\nnum_cache_nodes = 2", "does not support num_cache_nodes > 1"),
+        (
+            "redis",
+            "engine = \"redis\"\nnum_cache_nodes = 2",
+            "does not support num_cache_nodes > 1",
+        ),
         (
             "cross",
             "engine = \"memcached\"\naz_mode = \"cross-az\"\nnum_cache_nodes = 1",
@@ -265,14 +335,21 @@ fn cache_cluster_plans_the_provider_refuses_are_refused_before_any_call() {
             "engine = \"memcached\"\nfinal_snapshot_identifier = \"last\"",
             "does not support final_snapshot_identifier",
         ),
-        ("version", "engine = \"redis\"\nengine_version = \"7.1.0\"", "engine_version \"7.1.0\""),
+        (
+            "version",
+            "engine = \"redis\"\nengine_version = \"7.1.0\"",
+            "engine_version \"7.1.0\"",
+        ),
     ];
     for (name, body, message) in cases {
         let blueprint = format!(
             "provider \"aws\" {{ region = \"us-east-1\" }}\nresource \"aws_elasticache_cluster\" \"{name}\" {{\n  cluster_id = \"{name}\"\n  node_type = \"cache.t3.micro\"\n  {body}\n}}\n"
         );
         let stack = Stack::from_files(&[("main.tf", blueprint.as_str())]);
-        let shown = expect_code(&stack.run_with_endpoint(&["plan", "-refresh=false"], "http://127.0.0.1:9"), 1);
+        let shown = expect_code(
+            &stack.run_with_endpoint(&["plan", "-refresh=false"], "http://127.0.0.1:9"),
+            1,
+        );
         assert!(
             shown.contains(message) && shown.contains(&format!("aws_elasticache_cluster.{name}")),
             "{name}: {shown}"

@@ -1251,6 +1251,7 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     ));
     r.add_data_source(Arc::new(ecr::repository_data::RepositoryData::new(c.clone())));
     r.add_data_source(Arc::new(ecs::cluster_data::ClusterData::new(c.clone())));
+    r.add_data_source(Arc::new(elasticache::cluster_data::ClusterData::new(c.clone())));
     r.add_data_source(Arc::new(ecs::task_definition_data::TaskDefinitionData::new(c.clone())));
     r.add_data_source(Arc::new(elbv2::lb_data::LbData::new(c.clone())));
     r.add_data_source(Arc::new(route53::zone_data::ZoneData::new(c.clone())));

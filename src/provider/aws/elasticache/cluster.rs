@@ -23,9 +23,9 @@ use crate::schema::Schema;
 use crate::value::Value;
 use async_trait::async_trait;
 use aws_sdk_elasticache::types::{
-    AzMode, CacheCluster, CloudWatchLogsDestinationDetails, DestinationDetails, DestinationType,
-    IpDiscovery, KinesisFirehoseDestinationDetails, LogDeliveryConfiguration, LogDeliveryConfigurationRequest,
-    LogFormat, LogType, NetworkType, OutpostMode,
+    AzMode, CacheCluster, CloudWatchLogsDestinationDetails, DestinationDetails, DestinationType, IpDiscovery,
+    KinesisFirehoseDestinationDetails, LogDeliveryConfiguration, LogDeliveryConfigurationRequest, LogFormat, LogType,
+    NetworkType, OutpostMode,
 };
 use aws_sdk_elasticache::Client;
 use std::sync::Arc;
@@ -101,10 +101,7 @@ impl Cluster {
             .arg("replication_group_id")
             .force_new()
             .check(len_between(1, 40))
-            .check(matches(
-                r"^[0-9a-zA-Z-]+$",
-                "only alphanumeric characters and hyphens",
-            ))
+            .check(matches(r"^[0-9a-zA-Z-]+$", "only alphanumeric characters and hyphens"))
             .check(matches(r"^[A-Za-z]", "beginning with a letter"))
             .check(not_matches(r"--", "no two consecutive hyphens"))
             .check(not_matches(r"-$", "no final hyphen"))
@@ -177,25 +174,42 @@ impl Cluster {
         }
     }
 
+    /// The cluster as state records it, with its node details and tags; `None` when gone.
+    /// The data source reads through this too.
+    pub async fn read_with_tags(&self, id: &str, prior: &Value) -> PResult<Option<Value>> {
+        let Some(c) = self.describe(id).await? else {
+            return Ok(None);
+        };
+        let tags = match c.arn() {
+            Some(arn) => tags(&self.c.elasticache, arn).await?,
+            None => Vec::new(),
+        };
+        let tags = user_tags(pairs(&tags).map(|(k, v)| (k.to_string(), v.to_string())));
+        Ok(Some(self.value(&c, tags, prior)))
+    }
+
     async fn describe(&self, id: &str) -> PResult<Option<CacheCluster>> {
         describe(&self.c.elasticache, id, true).await
     }
 
     async fn wait_available(&self, id: &str, timeout: Duration) -> PResult<()> {
         let client = &self.c.elasticache;
-        wait_for(Wait::new(format!("ElastiCache cluster {id}"), "available", timeout), || async move {
-            let c = describe(client, id, false).await?;
-            let status = c.as_ref().and_then(|c| c.cache_cluster_status()).unwrap_or("missing");
-            if status == "available" {
-                return Ok(Poll::Ready(()));
-            }
-            if c.is_some() && !SETTLING.contains(&status) {
-                return Err(ProviderError::msg(format!(
-                    "ElastiCache cluster {id} is {status}, not available"
-                )));
-            }
-            Ok(Poll::pending(status))
-        })
+        wait_for(
+            Wait::new(format!("ElastiCache cluster {id}"), "available", timeout),
+            || async move {
+                let c = describe(client, id, false).await?;
+                let status = c.as_ref().and_then(|c| c.cache_cluster_status()).unwrap_or("missing");
+                if status == "available" {
+                    return Ok(Poll::Ready(()));
+                }
+                if c.is_some() && !SETTLING.contains(&status) {
+                    return Err(ProviderError::msg(format!(
+                        "ElastiCache cluster {id} is {status}, not available"
+                    )));
+                }
+                Ok(Poll::pending(status))
+            },
+        )
         .await
     }
 
@@ -231,7 +245,11 @@ impl Cluster {
             ("availability_zone", s(zone)),
             (
                 "az_mode",
-                Value::str(if zone == Some("Multiple") { "cross-az" } else { "single-az" }),
+                Value::str(if zone == Some("Multiple") {
+                    "cross-az"
+                } else {
+                    "single-az"
+                }),
             ),
             (
                 "cache_nodes",
@@ -257,12 +275,15 @@ impl Cluster {
             ("cluster_address", s(config.and_then(|e| e.address()))),
             (
                 "configuration_endpoint",
-                Value::from(config.map(|e| {
-                    format!("{}:{}", e.address().unwrap_or_default(), e.port().unwrap_or_default())
-                })),
+                Value::from(
+                    config.map(|e| format!("{}:{}", e.address().unwrap_or_default(), e.port().unwrap_or_default())),
+                ),
             ),
             ("engine", s(c.engine())),
-            ("engine_version", engine_version(engine, prior.get("engine_version"), actual)),
+            (
+                "engine_version",
+                engine_version(engine, prior.get("engine_version"), actual),
+            ),
             ("engine_version_actual", s(actual)),
             ("final_snapshot_identifier", keep("final_snapshot_identifier")),
             ("ip_discovery", s(c.ip_discovery().map(|x| x.as_str()))),
@@ -299,7 +320,10 @@ impl Cluster {
             ("snapshot_retention_limit", n(c.snapshot_retention_limit())),
             ("snapshot_window", s(c.snapshot_window())),
             ("subnet_group_name", s(c.cache_subnet_group_name())),
-            ("transit_encryption_enabled", Value::from(c.transit_encryption_enabled())),
+            (
+                "transit_encryption_enabled",
+                Value::from(c.transit_encryption_enabled()),
+            ),
             ("timeouts", keep("timeouts")),
             ("tags", configured_tags(prior)),
             ("tags_all", tags),
@@ -360,7 +384,10 @@ fn log_delivery(l: &LogDeliveryConfiguration) -> Value {
         });
     Value::object([
         ("destination", Value::from(destination)),
-        ("destination_type", Value::from(l.destination_type().map(|x| x.as_str()))),
+        (
+            "destination_type",
+            Value::from(l.destination_type().map(|x| x.as_str())),
+        ),
         ("log_format", Value::from(l.log_format().map(|x| x.as_str()))),
         ("log_type", Value::from(l.log_type().map(|x| x.as_str()))),
     ])
@@ -380,7 +407,11 @@ fn log_request(block: &Value, enabled: bool) -> LogDeliveryConfigurationRequest 
             .build()
     } else {
         DestinationDetails::builder()
-            .cloud_watch_logs_details(CloudWatchLogsDestinationDetails::builder().log_group(destination).build())
+            .cloud_watch_logs_details(
+                CloudWatchLogsDestinationDetails::builder()
+                    .log_group(destination)
+                    .build(),
+            )
             .build()
     };
     let request = LogDeliveryConfigurationRequest::builder()
@@ -519,15 +550,7 @@ impl ResourceType for Cluster {
     }
 
     async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
-        let Some(c) = self.describe(id).await? else {
-            return Ok(None);
-        };
-        let tags = match c.arn() {
-            Some(arn) => tags(&self.c.elasticache, arn).await?,
-            None => Vec::new(),
-        };
-        let tags = user_tags(pairs(&tags).map(|(k, v)| (k.to_string(), v.to_string())));
-        Ok(Some(self.value(&c, tags, prior)))
+        self.read_with_tags(id, prior).await
     }
 
     async fn update(&self, ctx: &CallCtx, id: &str, prior: &Value, planned: &Value) -> PResult<Value> {
@@ -572,7 +595,8 @@ impl ResourceType for Cluster {
                 .set_snapshot_window(set_str("snapshot_window"))
                 .set_cache_node_type(set_str("node_type"))
                 .set_snapshot_retention_limit(
-                    changed("snapshot_retention_limit").then(|| opt_i32(planned, "snapshot_retention_limit").unwrap_or(0)),
+                    changed("snapshot_retention_limit")
+                        .then(|| opt_i32(planned, "snapshot_retention_limit").unwrap_or(0)),
                 )
                 .set_az_mode(set_str("az_mode").map(|m| AzMode::from(m.as_str())));
             if changed("auto_minor_version_upgrade") {
@@ -627,12 +651,15 @@ impl ResourceType for Cluster {
             return Ok(());
         }
         let client = &self.c.elasticache;
-        wait_for(Wait::new(format!("ElastiCache cluster {id}"), "deleted", timeout), || async move {
-            Ok(match describe(client, id, false).await? {
-                None => Poll::Ready(()),
-                Some(c) => Poll::pending(c.cache_cluster_status().unwrap_or("unknown")),
-            })
-        })
+        wait_for(
+            Wait::new(format!("ElastiCache cluster {id}"), "deleted", timeout),
+            || async move {
+                Ok(match describe(client, id, false).await? {
+                    None => Poll::Ready(()),
+                    Some(c) => Poll::pending(c.cache_cluster_status().unwrap_or("unknown")),
+                })
+            },
+        )
         .await
     }
 
@@ -693,7 +720,10 @@ mod tests {
     fn engine_versions_are_recorded_as_the_provider_records_them() {
         let none = Value::Null;
         assert_eq!(engine_version("redis", &none, Some("7.1.0")), Value::str("7.1"));
-        assert_eq!(engine_version("redis", &Value::str("6.x"), Some("6.2.6")), Value::str("6.x"));
+        assert_eq!(
+            engine_version("redis", &Value::str("6.x"), Some("6.2.6")),
+            Value::str("6.x")
+        );
         assert_eq!(engine_version("redis", &none, Some("5.0.6")), Value::str("5.0.6"));
         assert_eq!(engine_version("valkey", &none, Some("8.0.1")), Value::str("8.0"));
         assert_eq!(engine_version("memcached", &none, Some("1.6.22")), Value::str("1.6.22"));

@@ -1,6 +1,7 @@
 //! ElastiCache: cache clusters and the subnet groups they are placed in.
 
 pub mod cluster;
+pub mod cluster_data;
 pub mod subnet_group;
 
 use crate::provider::aws::common::{aws_err, sync_tags};

@@ -4,7 +4,9 @@
 //! the provider's state function does.
 
 use super::{pairs, tag, tags, update_tags};
-use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str, owns, retry_while, str_list, tags_to_write};
+use crate::provider::aws::common::{
+    absent_on, aws_err, must_exist, opt_str, owns, retry_while, str_list, tags_to_write,
+};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::subnet_group::{needs_modify, Described};
 use crate::provider::aws::Clients;
