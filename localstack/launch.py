@@ -10448,6 +10448,134 @@ def patch_elasticache_clusters():
     ElastiCacheResponse.delete_cache_cluster = delete_cache_cluster
 
 
+def patch_elasticache_parameter_groups():
+    """Cache parameter groups, as the ElastiCache API reference describes them.
+
+    moto 5.2.5 has none of CreateCacheParameterGroup, DescribeCacheParameterGroups,
+    ModifyCacheParameterGroup, ResetCacheParameterGroup, DescribeCacheParameters or
+    DeleteCacheParameterGroup (HTTP 500), and ListTagsForResource refuses a parameter group's
+    ARN. Here a group keeps its name (lowercase, as AWS keeps it), family, description and the
+    parameters it is sent (DescribeCacheParameters answers them with source `user`; the family's
+    hundreds of system defaults are not modelled, and any parameter name is taken);
+    ResetCacheParameterGroup returns the named parameters, or all, to their defaults; a group a
+    cache cluster still uses refuses deletion with InvalidCacheParameterGroupState, as AWS does.
+    """
+    import re as _re
+    from moto.core.exceptions import ServiceException
+    from moto.core.responses import ActionResult, EmptyResult, PaginatedResult
+    from moto.elasticache.exceptions import InvalidARNFault
+    from moto.elasticache.models import ElastiCacheBackend
+    from moto.elasticache.responses import ElastiCacheResponse
+
+    class NotFound(ServiceException):
+        code = "CacheParameterGroupNotFound"
+
+    class Exists(ServiceException):
+        code = "CacheParameterGroupAlreadyExists"
+
+    class InUse(ServiceException):
+        code = "InvalidCacheParameterGroupState"
+
+    taggable = _re.compile(
+        r"^arn:aws:elasticache:.*:[0-9]*:(cluster|snapshot|subnetgroup|replicationgroup|user|usergroup|parametergroup):.*$"
+    )
+
+    def list_tags_for_resource(self, arn):
+        if taggable.match(arn):
+            return self.tagging_service.list_tags_for_resource(arn)
+        raise InvalidARNFault(arn)
+
+    ElastiCacheBackend.list_tags_for_resource = list_tags_for_resource
+
+    def groups(backend):
+        if not hasattr(backend, "cache_parameter_groups"):
+            backend.cache_parameter_groups = {}
+        return backend.cache_parameter_groups
+
+    def group(self, name):
+        g = groups(self.elasticache_backend).get((name or "").lower())
+        if g is None:
+            raise NotFound(f"CacheParameterGroup {name} not found.")
+        return g
+
+    def public(g):
+        return {k: v for k, v in g.items() if k != "parameters"}
+
+    def create_cache_parameter_group(self):
+        backend = self.elasticache_backend
+        name = (self._get_param("CacheParameterGroupName") or "").lower()
+        if name in groups(backend):
+            raise Exists(f"Parameter group {name} already exists.")
+        arn = f"arn:aws:elasticache:{self.region}:{self.current_account}:parametergroup:{name}"
+        groups(backend)[name] = {
+            "CacheParameterGroupName": name,
+            "CacheParameterGroupFamily": self._get_param("CacheParameterGroupFamily"),
+            "Description": self._get_param("Description"),
+            "IsGlobal": False,
+            "ARN": arn,
+            "parameters": {},
+        }
+        tags = self._get_param("Tags", [])
+        if tags:
+            backend.tagging_service.tag_resource(arn, tags)
+        return ActionResult({"CacheParameterGroup": public(groups(backend)[name])})
+
+    def describe_cache_parameter_groups(self):
+        name = self._get_param("CacheParameterGroupName")
+        found = [group(self, name)] if name else list(groups(self.elasticache_backend).values())
+        return PaginatedResult({"CacheParameterGroups": [public(g) for g in found]})
+
+    def describe_cache_parameters(self):
+        g = group(self, self._get_param("CacheParameterGroupName"))
+        source = self._get_param("Source")
+        parameters = [
+            {
+                "ParameterName": n,
+                "ParameterValue": v,
+                "Source": "user",
+                "DataType": "string",
+                "IsModifiable": True,
+                "ChangeType": "immediate",
+            }
+            for n, v in g["parameters"].items()
+        ]
+        if source not in (None, "user"):
+            parameters = []
+        return PaginatedResult({"Parameters": parameters})
+
+    def modify_cache_parameter_group(self):
+        g = group(self, self._get_param("CacheParameterGroupName"))
+        for p in self._get_param("ParameterNameValues") or []:
+            g["parameters"][p["ParameterName"]] = p.get("ParameterValue")
+        return ActionResult({"CacheParameterGroupName": g["CacheParameterGroupName"]})
+
+    def reset_cache_parameter_group(self):
+        g = group(self, self._get_param("CacheParameterGroupName"))
+        if str(self._get_param("ResetAllParameters")).lower() == "true":
+            g["parameters"].clear()
+        for p in self._get_param("ParameterNameValues") or []:
+            g["parameters"].pop(p["ParameterName"], None)
+        return ActionResult({"CacheParameterGroupName": g["CacheParameterGroupName"]})
+
+    def delete_cache_parameter_group(self):
+        backend = self.elasticache_backend
+        g = group(self, self._get_param("CacheParameterGroupName"))
+        name = g["CacheParameterGroupName"]
+        users = [c for c in backend.cache_clusters.values() if c.cache_parameter_group_name == name]
+        if users:
+            raise InUse(f"One or more cache clusters are still members of parameter group {name}, so the group cannot be deleted.")
+        del groups(backend)[name]
+        backend.tagging_service.delete_all_tags_for_resource(g["ARN"])
+        return EmptyResult()
+
+    ElastiCacheResponse.create_cache_parameter_group = create_cache_parameter_group
+    ElastiCacheResponse.describe_cache_parameter_groups = describe_cache_parameter_groups
+    ElastiCacheResponse.describe_cache_parameters = describe_cache_parameters
+    ElastiCacheResponse.modify_cache_parameter_group = modify_cache_parameter_group
+    ElastiCacheResponse.reset_cache_parameter_group = reset_cache_parameter_group
+    ElastiCacheResponse.delete_cache_parameter_group = delete_cache_parameter_group
+
+
 if __name__ == "__main__":
     patch_response_choices_per_request()
     patch_s3_secure_transport()
@@ -10574,5 +10702,6 @@ if __name__ == "__main__":
     patch_ec2_network_interfaces()
     patch_ec2_transit_gateways()
     patch_elasticache_clusters()
+    patch_elasticache_parameter_groups()
     bridge_cbor()
     sys.exit(main(sys.argv[1:]))

@@ -1,8 +1,9 @@
-//! `aws_elasticache_cluster` (resource and data source) on the emulator: a Redis OSS cluster in a subnet group behind a
+//! `aws_elasticache_cluster` (resource and data source) and `aws_elasticache_parameter_group` on
+//! the emulator: a Redis OSS cluster with its own parameter group, in a subnet group behind a
 //! security group, with slow-log delivery and tags, and a two-node cross-AZ Memcached cluster
 //! with a notification topic. Node count, node type, retention, log delivery and tags change in
 //! place; a Memcached node type change replaces; a cluster deleted behind infractl's back is
-//! made again; an import by id plans clean; destroy removes both. A create killed before its
+//! made again; an import by id plans clean; destroy removes them all. A create killed before its
 //! answer is adopted. Terraform plans clean after infractl and back; values the provider
 //! refuses are refused by both `validate` commands, and the provider's plan-time rules by
 //! `plan`, before any call.
@@ -36,13 +37,26 @@ resource "aws_security_group" "cache" {
 }
 resource "aws_cloudwatch_log_group" "slow" { name = "/cache/${var.name}/slow" }
 resource "aws_sns_topic" "events" { name = "${var.name}-cache-events" }
+resource "aws_elasticache_parameter_group" "redis" {
+  name   = "${var.name}-Redis"
+  family = "redis7"
+  parameter {
+    name  = "maxmemory-policy"
+    value = "allkeys-lru"
+  }
+  parameter {
+    name  = "timeout"
+    value = "300"
+  }
+  tags = { role = "settings" }
+}
 resource "aws_elasticache_cluster" "redis" {
   cluster_id               = "${var.name}-redis"
   engine                   = "redis"
   engine_version           = "7.1"
   node_type                = "cache.t3.micro"
   num_cache_nodes          = 1
-  parameter_group_name     = "default.redis7"
+  parameter_group_name     = aws_elasticache_parameter_group.redis.name
   port                     = 6379
   subnet_group_name        = aws_elasticache_subnet_group.g.name
   security_group_ids       = [aws_security_group.cache.id]
@@ -86,6 +100,23 @@ async fn cluster(client: &aws_sdk_elasticache::Client, id: &str) -> Option<Cache
         Err(e) if format!("{e:?}").contains("CacheClusterNotFound") => None,
         Err(e) => panic!("cluster {id}: {e:?}"),
     }
+}
+
+async fn parameters(client: &aws_sdk_elasticache::Client, group: &str) -> Vec<(String, String)> {
+    let out = client
+        .describe_cache_parameters()
+        .cache_parameter_group_name(group)
+        .source("user")
+        .send()
+        .await
+        .unwrap();
+    let mut found: Vec<_> = out
+        .parameters()
+        .iter()
+        .map(|p| (p.parameter_name().unwrap().to_string(), p.parameter_value().unwrap().to_string()))
+        .collect();
+    found.sort();
+    found
 }
 
 async fn tags(client: &aws_sdk_elasticache::Client, arn: &str) -> Vec<(String, String)> {
@@ -198,6 +229,28 @@ async fn cache_clusters_are_made_changed_replaced_made_again_imported_and_delete
         2
     );
 
+    // The parameter group: named in lowercase as ElastiCache keeps it, with the parameters set.
+    let group_name = format!("{}-redis", stack.name);
+    assert_eq!(stack.state_id("aws_elasticache_parameter_group.redis"), group_name);
+    assert_eq!(
+        redis.cache_parameter_group().and_then(|g| g.cache_parameter_group_name()),
+        Some(group_name.as_str())
+    );
+    assert_eq!(
+        parameters(&client, &group_name).await,
+        [("maxmemory-policy", "allkeys-lru"), ("timeout", "300")].map(|(n, v)| (n.to_string(), v.to_string()))
+    );
+    // A value changed and a parameter removed (reset to the family's default) in place.
+    let start = BLUEPRINT.find("  parameter {\n    name  = \"maxmemory-policy\"").unwrap();
+    let block = &BLUEPRINT[start..start + BLUEPRINT[start..].find("  }\n").unwrap() + 4];
+    stack.edit("main.tf", block, "");
+    stack.edit("main.tf", "value = \"300\"", "value = \"600\"");
+    stack.changes_in_place("aws_elasticache_parameter_group.redis", &args);
+    assert_eq!(
+        parameters(&client, &group_name).await,
+        [("timeout".to_string(), "600".to_string())]
+    );
+
     // In place: a third node, a larger Redis node, shorter retention, no slow log, new tags.
     stack.edit("main.tf", "num_cache_nodes        = 2", "num_cache_nodes        = 3");
     stack.changes_in_place("aws_elasticache_cluster.memcached", &args);
@@ -260,6 +313,15 @@ async fn cache_clusters_are_made_changed_replaced_made_again_imported_and_delete
     expect_code(&run(&["destroy", "-auto-approve"]), 0);
     assert!(cluster(&client, &redis_id).await.is_none());
     assert!(cluster(&client, &mc_id).await.is_none());
+    let gone = client
+        .describe_cache_parameter_groups()
+        .cache_parameter_group_name(&group_name)
+        .send()
+        .await;
+    assert!(
+        format!("{gone:?}").contains("CacheParameterGroupNotFound"),
+        "{gone:?}"
+    );
 }
 
 /// A create killed before its answer came back: the cluster ElastiCache made is found by its id

@@ -904,6 +904,7 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     ));
     r.add_resource(Arc::new(redshift::subnet_group::SubnetGroup::new(c.clone())));
     r.add_resource(Arc::new(elasticache::cluster::Cluster::new(c.clone())));
+    r.add_resource(Arc::new(elasticache::parameter_group::ParameterGroup::new(c.clone())));
     r.add_resource(Arc::new(elasticache::subnet_group::SubnetGroup::new(c.clone())));
     r.add_resource(Arc::new(s3::bucket::Bucket::new(c.clone())));
     r.add_resource(Arc::new(s3::versioning::BucketVersioning::new(c.clone())));

@@ -1,7 +1,8 @@
-//! ElastiCache: cache clusters and the subnet groups they are placed in.
+//! ElastiCache: cache clusters, their parameter groups and the subnet groups they are placed in.
 
 pub mod cluster;
 pub mod cluster_data;
+pub mod parameter_group;
 pub mod subnet_group;
 
 use crate::provider::aws::common::{aws_err, sync_tags};
