@@ -10576,6 +10576,166 @@ def patch_elasticache_parameter_groups():
     ElastiCacheResponse.delete_cache_parameter_group = delete_cache_parameter_group
 
 
+def patch_apigateway_methods_and_integrations():
+    """REST API resources, methods and integrations change in place, as the API Gateway
+    reference has it.
+
+    moto 5.2.5 has no UpdateResource, UpdateMethod or UpdateIntegration (HTTP 500): AWS applies
+    their JSON-patch operations (`replace /pathPart`, `/parentId`; `/authorizationType`,
+    `/apiKeyRequired`, `add`/`remove /requestParameters/NAME`, `/requestModels/TYPE`,
+    `/authorizationScopes`; `/uri`, `/timeoutInMillis`, `/connectionType`, `/connectionId`,
+    `/requestTemplates/TYPE`, `/cacheKeyParameters/NAME`, `/tlsConfig/insecureSkipVerification`,
+    ...; `~1` in a path is `/`). moto also drops PutIntegration's `connectionId` and
+    `cacheKeyParameters` and answers no passthrough behaviour when none is sent (AWS:
+    WHEN_NO_MATCH), answers
+    GetIntegration of a method without one with `{}` (AWS: NotFoundException "Invalid
+    Integration identifier specified") and fails DeleteIntegration of a missing one with HTTP
+    500; here it answers NotFoundException.
+    """
+    import json as _json
+    from moto.apigateway.exceptions import NotFoundException
+    from moto.apigateway.models import Integration
+    from moto.apigateway.responses import APIGatewayResponse
+
+    class IntegrationNotFound(NotFoundException):
+        code = 404
+
+        def __init__(self):
+            super().__init__("Invalid Integration identifier specified")
+
+    def parts(self):
+        p = self.path.split("/")
+        return p[2], p[4], (p[6] if len(p) > 6 else None)
+
+    def key(path, prefix):
+        return path[len(prefix):].replace("~1", "/").replace("~0", "~")
+
+    def apply_map(target, op, path, prefix, convert=lambda v: v):
+        name = key(path, prefix)
+        target = dict(target or {})
+        if op["op"] == "remove":
+            target.pop(name, None)
+        else:
+            target[name] = convert(op.get("value"))
+        return target or None
+
+    def update_resource(self):
+        api, resource_id = self.path.split("/")[2], self.path.split("/")[4]
+        resource = self.backend.get_resource(api, resource_id)
+        for op in self._get_param("patchOperations") or []:
+            if op["path"] == "/pathPart":
+                resource.path_part = op.get("value")
+            elif op["path"] == "/parentId":
+                resource.parent_id = op.get("value")
+        return 200, {}, _json.dumps(resource.to_dict())
+
+    def update_method(self):
+        api, resource_id, verb = parts(self)
+        method = self.backend.get_method(api, resource_id, verb)
+        for op in self._get_param("patchOperations") or []:
+            path = op["path"]
+            value = op.get("value")
+            if path == "/authorizationType":
+                method.authorization_type = value
+            elif path == "/authorizerId":
+                method.authorizer_id = value
+            elif path == "/apiKeyRequired":
+                method.api_key_required = str(value).lower() == "true"
+            elif path == "/operationName":
+                method.operation_name = value
+            elif path == "/requestValidatorId":
+                method.request_validator_id = value
+            elif path == "/authorizationScopes":
+                scopes = [x for x in (method.authorization_scopes or []) if x != value]
+                if op["op"] == "add":
+                    scopes.append(value)
+                method.authorization_scopes = scopes or None
+            elif path.startswith("/requestParameters/"):
+                method.request_parameters = apply_map(
+                    method.request_parameters, op, path, "/requestParameters/", lambda v: str(v).lower() == "true"
+                )
+            elif path.startswith("/requestModels/"):
+                method.request_models = apply_map(method.request_models, op, path, "/requestModels/")
+        return 200, {}, _json.dumps(method.to_json())
+
+    def integration_of(self):
+        api, resource_id, verb = parts(self)
+        integration = self.backend.get_integration(api, resource_id, verb)
+        if integration is None:
+            raise IntegrationNotFound()
+        return integration
+
+    def update_integration(self):
+        integration = integration_of(self)
+        for op in self._get_param("patchOperations") or []:
+            path = op["path"]
+            value = op.get("value")
+            simple = {
+                "/uri": "uri",
+                "/contentHandling": "content_handling",
+                "/connectionType": "connection_type",
+                "/connectionId": "connection_id",
+                "/cacheNamespace": "cache_namespace",
+                "/timeoutInMillis": "timeout_in_millis",
+                "/passthroughBehavior": "passthrough_behaviour",
+            }
+            if path in simple:
+                setattr(integration, simple[path], int(value) if path == "/timeoutInMillis" else value)
+            elif path == "/tlsConfig/insecureSkipVerification":
+                integration.tls_config = {"insecureSkipVerification": str(value).lower() == "true"}
+            elif path.startswith("/requestTemplates/"):
+                integration.request_templates = apply_map(integration.request_templates, op, path, "/requestTemplates/")
+            elif path.startswith("/requestParameters/"):
+                integration.request_parameters = apply_map(
+                    integration.request_parameters, op, path, "/requestParameters/"
+                )
+            elif path.startswith("/cacheKeyParameters/"):
+                name = key(path, "/cacheKeyParameters/")
+                keys = [k for k in integration.cache_key_parameters if k != name]
+                if op["op"] == "add":
+                    keys.append(name)
+                integration.cache_key_parameters = keys
+        return 200, {}, _json.dumps(integration.to_json())
+
+    original_to_json = Integration.to_json
+
+    def to_json(self):
+        out = original_to_json(self)
+        if getattr(self, "connection_id", None):
+            out["connectionId"] = self.connection_id
+        return out
+
+    original_put = APIGatewayResponse.put_integration
+
+    def put_integration(self):
+        status, headers, body = original_put(self)
+        api, resource_id, verb = parts(self)
+        integration = self.backend.get_integration(api, resource_id, verb)
+        if integration is not None:
+            integration.connection_id = self._get_param("connectionId")
+            integration.cache_key_parameters = list(self._get_param("cacheKeyParameters") or [])
+            integration.passthrough_behaviour = self._get_param("passthroughBehavior") or "WHEN_NO_MATCH"
+            body = _json.dumps(integration.to_json())
+        return status, headers, body
+
+    def get_integration(self):
+        return 200, {}, _json.dumps(integration_of(self).to_json())
+
+    original_delete = APIGatewayResponse.delete_integration
+
+    def delete_integration(self):
+        integration_of(self)
+        return original_delete(self)
+
+    Integration.to_json = to_json
+    APIGatewayResponse.update_resource = update_resource
+    APIGatewayResponse.update_method = update_method
+    APIGatewayResponse.update_integration = update_integration
+    APIGatewayResponse.put_integration = put_integration
+    APIGatewayResponse.get_integration = get_integration
+    APIGatewayResponse.delete_integration = delete_integration
+
+
 if __name__ == "__main__":
     patch_response_choices_per_request()
     patch_s3_secure_transport()
@@ -10703,5 +10863,6 @@ if __name__ == "__main__":
     patch_ec2_transit_gateways()
     patch_elasticache_clusters()
     patch_elasticache_parameter_groups()
+    patch_apigateway_methods_and_integrations()
     bridge_cbor()
     sys.exit(main(sys.argv[1:]))

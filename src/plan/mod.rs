@@ -574,6 +574,7 @@ impl Planner<'_> {
                 c.reason = Some("a removed block with destroy = false: it stays in AWS".into());
             }
         }
+        force_create_before_destroy(&mut changes);
         let ctx = Context::new(self.root, self.inputs, &values).with_clock(clock);
         let outputs = root_outputs(&ctx)?;
         warnings.extend(checks::evaluate(&ctx, &failed_checks)?);
@@ -957,6 +958,39 @@ fn invalid_config(message: String, loc: &crate::blueprint::source::Loc, address:
         .address(address)
 }
 
+/// Terraform's forced create_before_destroy: a managed object that a create_before_destroy
+/// resource depends on, directly or through others, is replaced create-first too. Otherwise
+/// the two halves of the replacements would need opposite orders (the dependent's new object
+/// needs the dependency's new one, and the dependency's old object may go only after the
+/// dependent's old one), which is a cycle; Terraform upgrades such dependencies instead, shows
+/// them as `+/-` and records the flag in state.
+fn force_create_before_destroy(changes: &mut [Change]) {
+    let mut deps_of: HashMap<String, Vec<String>> = HashMap::new();
+    for c in changes.iter() {
+        deps_of
+            .entry(c.address.block())
+            .or_default()
+            .extend(c.deps.iter().map(Address::block));
+    }
+    let mut forced: HashSet<String> = HashSet::new();
+    let mut queue: Vec<String> = changes
+        .iter()
+        .filter(|c| c.create_before_destroy && c.address.mode == Mode::Managed)
+        .flat_map(|c| c.deps.iter().map(Address::block))
+        .collect();
+    while let Some(block) = queue.pop() {
+        if forced.insert(block.clone()) {
+            queue.extend(deps_of.get(&block).into_iter().flatten().cloned());
+        }
+    }
+    for c in changes.iter_mut() {
+        let managed = c.address.mode == Mode::Managed && !matches!(c.action, Action::Delete | Action::Forget);
+        if managed && forced.contains(&c.address.block()) {
+            c.create_before_destroy = true;
+        }
+    }
+}
+
 /// Plans a managed instance from its configuration and prior state; `cause` forces a
 /// replacement (tainted, `-replace`, `replace_triggered_by`).
 fn plan_managed(
@@ -1185,4 +1219,34 @@ fn apply_targets(plan: &mut Plan, unexpanded: Vec<(Address, Diag)>) -> DResult<(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod forced_cbd_tests {
+    use super::*;
+
+    fn change(address: &str, action: Action, deps: &[&str], cbd: bool) -> Change {
+        Change {
+            deps: deps.iter().map(|d| Address::parse(d).unwrap()).collect(),
+            create_before_destroy: cbd,
+            ..Change::new(Address::parse(address).unwrap(), action)
+        }
+    }
+
+    #[test]
+    fn dependencies_of_a_create_before_destroy_resource_are_replaced_create_first_too() {
+        let mut changes = vec![
+            change("aws_vpc.v", Action::Replace, &[], false),
+            change("aws_subnet.s[0]", Action::Replace, &["aws_vpc.v"], false),
+            change("data.aws_ami.a", Action::Read, &["aws_subnet.s"], false),
+            change("aws_instance.i", Action::Replace, &["data.aws_ami.a"], true),
+            change("aws_s3_bucket.unrelated", Action::Replace, &[], false),
+            change("aws_eip.orphan", Action::Delete, &[], false),
+        ];
+        force_create_before_destroy(&mut changes);
+        let cbd: Vec<bool> = changes.iter().map(|c| c.create_before_destroy).collect();
+        // Through the subnet and the data source, the VPC is forced too; what nothing with
+        // create_before_destroy depends on keeps its own setting.
+        assert_eq!(cbd, [true, true, false, true, false, false]);
+    }
 }

@@ -113,7 +113,12 @@ async fn parameters(client: &aws_sdk_elasticache::Client, group: &str) -> Vec<(S
     let mut found: Vec<_> = out
         .parameters()
         .iter()
-        .map(|p| (p.parameter_name().unwrap().to_string(), p.parameter_value().unwrap().to_string()))
+        .map(|p| {
+            (
+                p.parameter_name().unwrap().to_string(),
+                p.parameter_value().unwrap().to_string(),
+            )
+        })
         .collect();
     found.sort();
     found
@@ -233,7 +238,9 @@ async fn cache_clusters_are_made_changed_replaced_made_again_imported_and_delete
     let group_name = format!("{}-redis", stack.name);
     assert_eq!(stack.state_id("aws_elasticache_parameter_group.redis"), group_name);
     assert_eq!(
-        redis.cache_parameter_group().and_then(|g| g.cache_parameter_group_name()),
+        redis
+            .cache_parameter_group()
+            .and_then(|g| g.cache_parameter_group_name()),
         Some(group_name.as_str())
     );
     assert_eq!(
@@ -241,7 +248,9 @@ async fn cache_clusters_are_made_changed_replaced_made_again_imported_and_delete
         [("maxmemory-policy", "allkeys-lru"), ("timeout", "300")].map(|(n, v)| (n.to_string(), v.to_string()))
     );
     // A value changed and a parameter removed (reset to the family's default) in place.
-    let start = BLUEPRINT.find("  parameter {\n    name  = \"maxmemory-policy\"").unwrap();
+    let start = BLUEPRINT
+        .find("  parameter {\n    name  = \"maxmemory-policy\"")
+        .unwrap();
     let block = &BLUEPRINT[start..start + BLUEPRINT[start..].find("  }\n").unwrap() + 4];
     stack.edit("main.tf", block, "");
     stack.edit("main.tf", "value = \"300\"", "value = \"600\"");
@@ -318,10 +327,7 @@ async fn cache_clusters_are_made_changed_replaced_made_again_imported_and_delete
         .cache_parameter_group_name(&group_name)
         .send()
         .await;
-    assert!(
-        format!("{gone:?}").contains("CacheParameterGroupNotFound"),
-        "{gone:?}"
-    );
+    assert!(format!("{gone:?}").contains("CacheParameterGroupNotFound"), "{gone:?}");
 }
 
 /// A create killed before its answer came back: the cluster ElastiCache made is found by its id

@@ -107,6 +107,7 @@ mod queues;
 mod regions;
 mod remote_state;
 mod replacement;
+mod rest_api_methods;
 mod saml_providers;
 mod search;
 mod search_endpoints;

@@ -419,7 +419,10 @@ pub fn terraform_import_id(r: &serde_json::Value) -> String {
         "aws_kinesis_stream" | "aws_ecs_capacity_provider" => s("name"),
         // The id is the resource id (db-…); import takes the identifier.
         "aws_db_instance" => s("identifier"),
-        "aws_api_gateway_deployment" => format!("{}/{}", s("rest_api_id"), s("id")),
+        "aws_api_gateway_deployment" | "aws_api_gateway_resource" => format!("{}/{}", s("rest_api_id"), s("id")),
+        "aws_api_gateway_method" | "aws_api_gateway_integration" => {
+            format!("{}/{}/{}", s("rest_api_id"), s("resource_id"), s("http_method"))
+        }
         "aws_codedeploy_deployment_group" => format!("{}:{}", s("app_name"), s("deployment_group_name")),
         "aws_lambda_permission" => match a["qualifier"].as_str().filter(|q| !q.is_empty()) {
             Some(q) => format!("{}:{q}/{}", s("function_name"), s("statement_id")),

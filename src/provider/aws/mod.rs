@@ -1007,6 +1007,9 @@ fn build_registry(c: Arc<Clients>) -> Registry {
     r.add_resource(Arc::new(secretsmanager::secret_version::SecretVersion::new(c.clone())));
     r.add_resource(Arc::new(apigateway::rest_api::RestApi::new(c.clone())));
     r.add_resource(Arc::new(apigateway::deployment::Deployment::new(c.clone())));
+    r.add_resource(Arc::new(apigateway::resource::Resource::new(c.clone())));
+    r.add_resource(Arc::new(apigateway::method::Method::new(c.clone())));
+    r.add_resource(Arc::new(apigateway::integration::Integration::new(c.clone())));
     r.add_resource(Arc::new(apigateway::stage::Stage::new(c.clone())));
     r.add_resource(Arc::new(apigateway::method_settings::MethodSettings::new(c.clone())));
     r.add_resource(Arc::new(apigateway::account::Account::new(c.clone())));

@@ -2,6 +2,7 @@
 //! immutable: `triggers` (typically a hash of the API body) and `variables` force a new one,
 //! which is how a changed API gets redeployed. The id is the deployment id.
 
+use super::string_map;
 use crate::provider::aws::common::{absent_on, aws_err, must_exist, opt_str, required};
 use crate::provider::aws::schema::resource;
 use crate::provider::aws::Clients;
@@ -32,16 +33,6 @@ impl Deployment {
             .build();
         Deployment { c, schema }
     }
-}
-
-fn string_map(v: &Value) -> Option<std::collections::HashMap<String, String>> {
-    v.as_object()
-        .map(|m| {
-            m.iter()
-                .map(|(k, v)| (k.clone(), v.to_plain_string().unwrap_or_default()))
-                .collect()
-        })
-        .filter(|m: &std::collections::HashMap<String, String>| !m.is_empty())
 }
 
 #[async_trait]

@@ -136,16 +136,20 @@ impl ParameterGroup {
     async fn reset(&self, name: &str, settings: &[(String, String)]) -> PResult<()> {
         for chunk in settings.chunks(PER_CALL) {
             // A change a moment ago may still be applying to the group's clusters.
-            retry_while(&["InvalidCacheParameterGroupState"], Duration::from_secs(30), || async {
-                self.c
-                    .elasticache
-                    .reset_cache_parameter_group()
-                    .cache_parameter_group_name(name)
-                    .set_parameter_name_values(Some(name_values(chunk, false)))
-                    .send()
-                    .await
-                    .map_err(aws_err)
-            })
+            retry_while(
+                &["InvalidCacheParameterGroupState"],
+                Duration::from_secs(30),
+                || async {
+                    self.c
+                        .elasticache
+                        .reset_cache_parameter_group()
+                        .cache_parameter_group_name(name)
+                        .set_parameter_name_values(Some(name_values(chunk, false)))
+                        .send()
+                        .await
+                        .map_err(aws_err)
+                },
+            )
             .await?;
         }
         Ok(())
@@ -180,7 +184,11 @@ impl ResourceType for ParameterGroup {
             .await
             .map_err(aws_err)?;
         self.set(&name, &settings(planned)).await?;
-        must_exist(self.read(ctx, &name, planned).await?, "ElastiCache parameter group", &name)
+        must_exist(
+            self.read(ctx, &name, planned).await?,
+            "ElastiCache parameter group",
+            &name,
+        )
     }
 
     async fn read(&self, _ctx: &CallCtx, id: &str, prior: &Value) -> PResult<Option<Value>> {
@@ -226,16 +234,20 @@ impl ResourceType for ParameterGroup {
 
     async fn delete(&self, _ctx: &CallCtx, id: &str, _prior: &Value) -> PResult<()> {
         // A cluster deleted a moment ago may still hold the group for a while.
-        let r = retry_while(&["InvalidCacheParameterGroupState"], Duration::from_secs(180), || async {
-            self.c
-                .elasticache
-                .delete_cache_parameter_group()
-                .cache_parameter_group_name(id)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(aws_err)
-        })
+        let r = retry_while(
+            &["InvalidCacheParameterGroupState"],
+            Duration::from_secs(180),
+            || async {
+                self.c
+                    .elasticache
+                    .delete_cache_parameter_group()
+                    .cache_parameter_group_name(id)
+                    .send()
+                    .await
+                    .map(|_| ())
+                    .map_err(aws_err)
+            },
+        )
         .await;
         ok_on(r, &["CacheParameterGroupNotFound"])
     }
